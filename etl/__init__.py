@@ -1,0 +1,1 @@
+"""Write side: read users' files, normalise Thai formats, validate, load into DuckDB."""

@@ -1,0 +1,165 @@
+"""The database schema, defined once. Every table is documented in docs/data-dictionary.md.
+
+Money is DECIMAL(18,2) baht. Dates are DATE in the Common Era (BE input is converted).
+`SCHEMA_VERSION` goes up by one whenever a statement below changes; `MIGRATIONS`
+holds the statements that bring a file of the previous version up to date, so a newer
+code version can open an older file.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+MONEY = "DECIMAL(18,2)"
+
+TABLES: dict[str, str] = {
+    "schema_info": """
+        CREATE TABLE IF NOT EXISTS schema_info (
+            version     INTEGER NOT NULL,
+            upgraded_at TIMESTAMP NOT NULL
+        )""",
+    # --- reference data (replaced from data/reference/ by every ETL command) ---
+    "clusters": """
+        CREATE TABLE IF NOT EXISTS clusters (
+            cluster_code          VARCHAR PRIMARY KEY,
+            name_th               VARCHAR NOT NULL,
+            name_en               VARCHAR NOT NULL,
+            region                VARCHAR NOT NULL,
+            centre_province_code  VARCHAR
+        )""",
+    "provinces": """
+        CREATE TABLE IF NOT EXISTS provinces (
+            province_code  VARCHAR PRIMARY KEY,
+            name_th        VARCHAR NOT NULL,
+            name_en        VARCHAR NOT NULL,
+            region         VARCHAR NOT NULL,
+            cluster_code   VARCHAR NOT NULL
+        )""",
+    "regions": """
+        CREATE TABLE IF NOT EXISTS regions (
+            region      VARCHAR PRIMARY KEY,
+            name_th     VARCHAR NOT NULL,
+            name_en     VARCHAR NOT NULL,
+            sort_order  INTEGER NOT NULL
+        )""",
+    "targets": """
+        CREATE TABLE IF NOT EXISTS targets (
+            fiscal_year   INTEGER NOT NULL,
+            scope         VARCHAR NOT NULL,  -- 'overall' or 'investment'
+            quarter       INTEGER NOT NULL,  -- 1..4
+            quarter_end   DATE NOT NULL,
+            target_pct    DECIMAL(6,2) NOT NULL,  -- cumulative percent 0-100
+            PRIMARY KEY (fiscal_year, scope, quarter)
+        )""",
+    "thresholds": """
+        CREATE TABLE IF NOT EXISTS thresholds (
+            name        VARCHAR PRIMARY KEY,
+            value       DOUBLE NOT NULL,
+            unit        VARCHAR NOT NULL,
+            description VARCHAR NOT NULL
+        )""",
+    # --- loaded records ---
+    "projects": f"""
+        CREATE TABLE IF NOT EXISTS projects (
+            project_code         VARCHAR PRIMARY KEY,
+            fiscal_year          INTEGER NOT NULL,       -- BE, e.g. 2562
+            owner                VARCHAR NOT NULL,       -- province_code or cluster_code
+            owner_type           VARCHAR NOT NULL,       -- 'province' or 'cluster'
+            project_name         VARCHAR NOT NULL,
+            budget_type          VARCHAR NOT NULL,       -- operating / investment / other
+            implementing_agency  VARCHAR,
+            allocated_amount     {MONEY} NOT NULL,       -- original allocation, baht
+            contract_amount      {MONEY},
+            contract_date        DATE,
+            planned_start        DATE,
+            planned_end          DATE,
+            emenscr_code         VARCHAR,
+            load_id              INTEGER NOT NULL
+        )""",
+    "disbursements": f"""
+        CREATE TABLE IF NOT EXISTS disbursements (
+            doc_no        VARCHAR PRIMARY KEY,
+            project_code  VARCHAR NOT NULL,
+            posting_date  DATE NOT NULL,
+            amount        {MONEY} NOT NULL,  -- negative = reversal
+            source        VARCHAR NOT NULL,  -- 'current' or 'carryover'
+            load_id       INTEGER NOT NULL
+        )""",
+    "carryovers": f"""
+        CREATE TABLE IF NOT EXISTS carryovers (
+            project_code     VARCHAR PRIMARY KEY,
+            amount           {MONEY} NOT NULL,
+            with_commitment  BOOLEAN NOT NULL,
+            approved_date    DATE NOT NULL,
+            deadline         DATE NOT NULL,
+            reason           VARCHAR,
+            load_id          INTEGER NOT NULL
+        )""",
+    "reallocations": f"""
+        CREATE TABLE IF NOT EXISTS reallocations (
+            ref_no             VARCHAR PRIMARY KEY,
+            approved_date      DATE NOT NULL,
+            from_project_code  VARCHAR,          -- NULL = new money
+            to_project_code    VARCHAR,          -- NULL = returned
+            amount             {MONEY} NOT NULL, -- > 0
+            kind               VARCHAR NOT NULL, -- savings / change / return
+            reason             VARCHAR,
+            load_id            INTEGER NOT NULL
+        )""",
+    "asset_transfers": f"""
+        CREATE TABLE IF NOT EXISTS asset_transfers (
+            asset_id          VARCHAR PRIMARY KEY,
+            project_code      VARCHAR NOT NULL,
+            description       VARCHAR NOT NULL,
+            value             {MONEY} NOT NULL,
+            recipient         VARCHAR,
+            completed_date    DATE,
+            transferred_date  DATE,             -- NULL = not yet
+            status            VARCHAR NOT NULL, -- pending / in_progress / transferred
+            load_id           INTEGER NOT NULL
+        )""",
+    # --- load bookkeeping ---
+    "loads": """
+        CREATE TABLE IF NOT EXISTS loads (
+            load_id         INTEGER PRIMARY KEY,
+            file_name       VARCHAR NOT NULL,
+            file_path       VARCHAR NOT NULL,
+            sha256          VARCHAR NOT NULL,
+            kind            VARCHAR,
+            sheet           VARCHAR,
+            started_at      TIMESTAMP NOT NULL,
+            finished_at     TIMESTAMP,
+            status          VARCHAR NOT NULL,  -- loaded / loaded_with_rejects / refused / unchanged
+            rows_read       INTEGER NOT NULL DEFAULT 0,
+            rows_inserted   INTEGER NOT NULL DEFAULT 0,
+            rows_updated    INTEGER NOT NULL DEFAULT 0,
+            rows_unchanged  INTEGER NOT NULL DEFAULT 0,
+            rows_rejected   INTEGER NOT NULL DEFAULT 0,
+            total_rows_skipped INTEGER NOT NULL DEFAULT 0,
+            data_date       DATE,              -- latest date found in the file's records
+            message         VARCHAR
+        )""",
+    "rejects": """
+        CREATE TABLE IF NOT EXISTS rejects (
+            load_id      INTEGER NOT NULL,
+            file_name    VARCHAR NOT NULL,
+            sheet        VARCHAR,
+            row_number   INTEGER,          -- 1-based row in the file/sheet as a user sees it
+            column_name  VARCHAR,          -- header as written in the file
+            bad_value    VARCHAR,
+            reason_code  VARCHAR NOT NULL,
+            reason_th    VARCHAR NOT NULL,
+            reason_en    VARCHAR NOT NULL
+        )""",
+}
+
+# Indexes that keep per-project and per-date reads fast at national scale.
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS idx_disb_project ON disbursements(project_code)",
+    "CREATE INDEX IF NOT EXISTS idx_projects_owner ON projects(owner)",
+]
+
+# version -> statements that upgrade a file from (version - 1) to version.
+MIGRATIONS: dict[int, list[str]] = {}
+
+RECORD_KINDS = ("projects", "disbursements", "carryovers", "reallocations", "asset_transfers")

@@ -1,0 +1,33 @@
+"""One place for paths and settings, read once from the environment.
+
+BUDGET_DB        path of the DuckDB file            (default: data/budget.duckdb)
+BUDGET_REFERENCE folder of reference CSV/TOML files (default: data/reference)
+BUDGET_DEMO_DIR  where the demo generator writes    (default: data/demo)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+def _path_from_env(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def database_path() -> Path:
+    """The DuckDB file every reader and writer uses (env BUDGET_DB)."""
+    return _path_from_env("BUDGET_DB", PROJECT_ROOT / "data" / "budget.duckdb")
+
+
+def reference_dir() -> Path:
+    """Folder holding provinces.csv, clusters.csv, targets.csv, thresholds.toml."""
+    return _path_from_env("BUDGET_REFERENCE", PROJECT_ROOT / "data" / "reference")
+
+
+def demo_dir() -> Path:
+    """Folder the demo generator writes its input files to."""
+    return _path_from_env("BUDGET_DEMO_DIR", PROJECT_ROOT / "data" / "demo")

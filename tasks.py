@@ -1,0 +1,84 @@
+"""Set-up and run, on a fresh machine that has only python3.
+
+    python3 tasks.py dashboard   # venv + packages, demo data if the database is empty, start Streamlit
+    python3 tasks.py test        # venv + packages + system packages (Chromium, Thai fonts), run all tests
+
+Both steps are idempotent: a second run skips what is already there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / "bin" / "python"
+REQUIREMENTS = ROOT / "requirements.txt"
+STAMP = VENV / ".requirements.sha256"
+# Debian packages the browser tests and PDF checks need.
+APT_PACKAGES = {"chromium": "/usr/bin/chromium", "fonts-thai-tlwg": "/usr/share/fonts/truetype/tlwg",
+                "poppler-utils": "/usr/bin/pdftoppm"}
+
+
+def run(*command: str | Path, **kwargs) -> None:
+    print("+", " ".join(str(part) for part in command), flush=True)
+    subprocess.run([str(part) for part in command], check=True, cwd=ROOT, **kwargs)
+
+
+def ensure_venv() -> None:
+    """Create .venv and install requirements.txt when it changed since the last install."""
+    if not PYTHON.exists():
+        run(sys.executable, "-m", "venv", VENV)
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != wanted:
+        run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        run(PYTHON, "-m", "pip", "install", "--quiet", "-r", REQUIREMENTS)
+        STAMP.write_text(wanted)
+
+
+def ensure_system_packages() -> None:
+    """Install Chromium, Thai fonts and poppler through apt when missing (needs root)."""
+    missing = [name for name, marker in APT_PACKAGES.items() if not Path(marker).exists()]
+    if not missing:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        print(f"! cannot install {missing}: apt-get or root missing; browser/PDF tests will skip",
+              flush=True)
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "update", "-q", env=env)
+    run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
+
+
+def ensure_demo_database() -> None:
+    """Generate and load the demo data through the ETL when the database has no projects."""
+    check = subprocess.run([str(PYTHON), "-m", "etl", "status", "--quiet"], cwd=ROOT)
+    if check.returncode != 0:
+        run(PYTHON, "-m", "etl", "demo")
+
+
+def dashboard(extra: list[str]) -> None:
+    ensure_venv()
+    ensure_demo_database()
+    run(PYTHON, "-m", "streamlit", "run", "dashboard.py", *extra)
+
+
+def test(extra: list[str]) -> None:
+    ensure_venv()
+    ensure_system_packages()
+    run(PYTHON, "-m", "pytest", *extra)
+
+
+if __name__ == "__main__":
+    commands = {"dashboard": dashboard, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    try:
+        commands[sys.argv[1]](sys.argv[2:])
+    except subprocess.CalledProcessError as error:
+        sys.exit(error.returncode)
