@@ -1,0 +1,124 @@
+"""Per-project state as of a date: the base every other figure is summed from.
+
+Definitions (DOMAIN.md "Money and its stages"), all in baht, all as of the date:
+- current_allocation = allocated_amount + reallocations in - reallocations out
+  (approved on or before the date)
+- disbursed = current-year payments (source 'current') posted on or before the date,
+  reversals included; disbursed_carryover = payments from the carry-over
+- committed = the larger of the contract amount (if signed by the date) and disbursed,
+  since money paid is committed even where no contract is recorded
+- remaining = current_allocation - disbursed; uncommitted = current_allocation - committed
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from budget_metrics.connection import read_only
+from budget_metrics.filters import Filters
+
+# Projects with where they belong: a province plan's province, its cluster and region;
+# a cluster plan's cluster and region (province stays NULL).
+PROJECT_BASE = """
+    SELECT pr.*,
+           CASE WHEN pr.owner_type = 'province' THEN pr.owner END AS province_code,
+           coalesce(pv.cluster_code, CASE WHEN pr.owner_type = 'cluster' THEN pr.owner END)
+               AS cluster_code,
+           cl.region AS region,
+           coalesce(pv.name_th, cl.name_th) AS owner_name_th,
+           coalesce(pv.name_en, cl.name_en) AS owner_name_en
+    FROM projects pr
+    LEFT JOIN provinces pv ON pr.owner_type = 'province' AND pv.province_code = pr.owner
+    LEFT JOIN clusters cl
+           ON cl.cluster_code = coalesce(pv.cluster_code,
+                                         CASE WHEN pr.owner_type = 'cluster' THEN pr.owner END)
+"""
+
+
+def state_cte(filters: Filters, as_of: date) -> tuple[str, list]:
+    """SQL `WITH ... state AS (...)` giving one row per selected project as of a date."""
+    where, where_params = filters.where("p")
+    sql = f"""
+    WITH p AS ({PROJECT_BASE}),
+    chosen AS (SELECT * FROM p WHERE {where}),
+    moved_in AS (
+        SELECT to_project_code AS project_code, sum(amount) AS amount
+        FROM reallocations
+        WHERE approved_date <= ? AND to_project_code IN (SELECT project_code FROM chosen)
+        GROUP BY 1),
+    moved_out AS (
+        SELECT from_project_code AS project_code, sum(amount) AS amount
+        FROM reallocations
+        WHERE approved_date <= ? AND from_project_code IN (SELECT project_code FROM chosen)
+        GROUP BY 1),
+    paid AS (
+        SELECT project_code,
+               coalesce(sum(amount) FILTER (WHERE source = 'current'), 0) AS current_paid,
+               coalesce(sum(amount) FILTER (WHERE source = 'carryover'), 0) AS carryover_paid,
+               max(posting_date) FILTER (WHERE amount > 0) AS last_payment_date
+        FROM disbursements
+        WHERE posting_date <= ? AND project_code IN (SELECT project_code FROM chosen)
+        GROUP BY 1),
+    state AS (
+        SELECT c.project_code, c.project_name, c.fiscal_year, c.owner, c.owner_type,
+               c.owner_name_th, c.owner_name_en, c.province_code, c.cluster_code, c.region,
+               c.budget_type, c.implementing_agency, c.emenscr_code,
+               c.planned_start, c.planned_end, c.contract_date,
+               CASE WHEN c.contract_date IS NULL OR c.contract_date <= ?
+                    THEN c.contract_amount END AS contract_amount,
+               c.allocated_amount,
+               coalesce(i.amount, 0)::DECIMAL(18,2) AS reallocated_in,
+               coalesce(o.amount, 0)::DECIMAL(18,2) AS reallocated_out,
+               (c.allocated_amount + coalesce(i.amount, 0) - coalesce(o.amount, 0))
+                   ::DECIMAL(18,2) AS current_allocation,
+               coalesce(d.current_paid, 0)::DECIMAL(18,2) AS disbursed,
+               coalesce(d.carryover_paid, 0)::DECIMAL(18,2) AS disbursed_carryover,
+               d.last_payment_date
+        FROM chosen c
+        LEFT JOIN moved_in i USING (project_code)
+        LEFT JOIN moved_out o USING (project_code)
+        LEFT JOIN paid d USING (project_code)),
+    state2 AS (
+        SELECT *,
+               greatest(coalesce(contract_amount, 0), disbursed)::DECIMAL(18,2) AS committed,
+               (current_allocation - disbursed)::DECIMAL(18,2) AS remaining
+        FROM state),
+    state3 AS (
+        SELECT *,
+               (current_allocation - committed)::DECIMAL(18,2) AS uncommitted,
+               CASE WHEN current_allocation > 0
+                    THEN 100.0 * disbursed::DOUBLE / current_allocation::DOUBLE END
+                   AS pct_disbursed
+        FROM state2)
+    """
+    return sql, [*where_params, as_of, as_of, as_of, as_of]
+
+
+def latest_data_date(fiscal_year: int) -> date | None:
+    """The latest posting date of any payment for projects of the fiscal year (None if none)."""
+    with read_only() as con:
+        row = con.execute(
+            """SELECT max(d.posting_date) FROM disbursements d
+               JOIN projects p USING (project_code) WHERE p.fiscal_year = ?""",
+            [fiscal_year],
+        ).fetchone()
+    return row[0]
+
+
+def resolve_as_of(filters: Filters) -> date:
+    """The filter's as-of date, or the latest data date (or FY start when there is none)."""
+    if filters.as_of:
+        return filters.as_of
+    from budget_metrics.calendar import fiscal_year_bounds
+
+    return latest_data_date(filters.fiscal_year) or fiscal_year_bounds(filters.fiscal_year)[0]
+
+
+def project_state(filters: Filters) -> pd.DataFrame:
+    """One row per selected project as of the filter's date (money columns as float baht)."""
+    as_of = resolve_as_of(filters)
+    cte, params = state_cte(filters, as_of)
+    with read_only() as con:
+        return con.execute(f"{cte} SELECT * FROM state3 ORDER BY project_code", params).df()

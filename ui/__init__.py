@@ -1,0 +1,1 @@
+"""Dashboard presentation helpers shared by pages: page context, labels, widgets."""
