@@ -1,0 +1,65 @@
+"""Reference data: 76 provinces, 18 clusters, each province in exactly one cluster."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+
+from etl.store import write_session
+
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
+
+# DOMAIN.md's cluster table, as cluster name -> member count (independent of the CSVs).
+CLUSTER_SIZES = {
+    "ภาคเหนือตอนบน 1": 4, "ภาคเหนือตอนบน 2": 4, "ภาคเหนือตอนล่าง 1": 5, "ภาคเหนือตอนล่าง 2": 4,
+    "ภาคตะวันออกเฉียงเหนือตอนบน 1": 5, "ภาคตะวันออกเฉียงเหนือตอนบน 2": 3,
+    "ภาคตะวันออกเฉียงเหนือตอนกลาง": 4, "ภาคตะวันออกเฉียงเหนือตอนล่าง 1": 4,
+    "ภาคตะวันออกเฉียงเหนือตอนล่าง 2": 4, "ภาคกลางตอนบน": 4, "ภาคกลางปริมณฑล": 4,
+    "ภาคกลางตอนล่าง 1": 4, "ภาคกลางตอนล่าง 2": 4, "ภาคตะวันออก 1": 4, "ภาคตะวันออก 2": 5,
+    "ภาคใต้ฝั่งอ่าวไทย": 5, "ภาคใต้ฝั่งอันดามัน": 6, "ภาคใต้ชายแดน": 3,
+}
+
+
+def test_reference_files_have_76_provinces_in_18_clusters():
+    provinces = list(csv.DictReader(open(REFERENCE / "provinces.csv", encoding="utf-8")))
+    clusters = list(csv.DictReader(open(REFERENCE / "clusters.csv", encoding="utf-8")))
+    assert len(provinces) == 76
+    assert len({p["province_code"] for p in provinces}) == 76
+    assert "10" not in {p["province_code"] for p in provinces}  # Bangkok has no provincial plan
+    assert len(clusters) == 18
+    sizes = {}
+    for province in provinces:
+        sizes[province["cluster_code"]] = sizes.get(province["cluster_code"], 0) + 1
+    by_name = {c["name_th"].removeprefix("กลุ่มจังหวัด"): sizes[c["cluster_code"]] for c in clusters}
+    assert by_name == CLUSTER_SIZES
+
+
+def test_every_write_session_loads_reference_tables(tmp_path):
+    db = tmp_path / "fresh.duckdb"
+    with write_session(db):
+        pass
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM provinces").fetchone()[0] == 76
+    assert con.execute("SELECT count(*) FROM clusters").fetchone()[0] == 18
+    # each province in exactly one cluster that exists
+    orphans = con.execute(
+        "SELECT count(*) FROM provinces p LEFT JOIN clusters c USING (cluster_code) "
+        "WHERE c.cluster_code IS NULL"
+    ).fetchone()[0]
+    assert orphans == 0
+    assert con.execute("SELECT count(*) FROM targets WHERE fiscal_year = 2562").fetchone()[0] == 8
+    assert con.execute("SELECT value FROM thresholds WHERE name = 'idle_weeks'").fetchone()[0] > 0
+
+
+def test_chiang_mai_is_centre_of_upper_north_1(tmp_path):
+    db = tmp_path / "fresh.duckdb"
+    with write_session(db):
+        pass
+    con = duckdb.connect(str(db), read_only=True)
+    row = con.execute(
+        "SELECT p.name_th FROM clusters c JOIN provinces p ON p.province_code = c.centre_province_code "
+        "WHERE c.name_th = 'กลุ่มจังหวัดภาคเหนือตอนบน 1'"
+    ).fetchone()
+    assert row == ("เชียงใหม่",)
