@@ -13,7 +13,7 @@ from budget_metrics.calendar import fiscal_year_bounds, fridays
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import resolve_as_of, state_cte
-from budget_metrics.targets import target_pct
+from budget_metrics.targets import blended_target_amount, blended_target_pct, target_pct
 
 CENT = Decimal("0.01")
 
@@ -36,12 +36,12 @@ class Kpis:
     gap_baht: Decimal | None  # disbursed - target share of allocation; negative = behind
 
 
-def _target_amount(allocation: Decimal, target: float) -> Decimal:
-    return (allocation * Decimal(repr(target)) / 100).quantize(CENT)
-
-
 def kpis(filters: Filters) -> Kpis:
-    """Sums over the selected projects as of the filter's date, with target and gap."""
+    """Sums over the selected projects as of the filter's date, with target and gap.
+
+    The target is the allocation-weighted mix of the investment target (investment
+    projects) and the overall target (all others); see targets.blended_target_pct.
+    """
     as_of = resolve_as_of(filters)
     cte, params = state_cte(filters, as_of)
     with read_only() as con:
@@ -49,15 +49,18 @@ def kpis(filters: Filters) -> Kpis:
             f"""{cte}
             SELECT count(*), coalesce(sum(allocated_amount), 0), coalesce(sum(current_allocation), 0),
                    coalesce(sum(committed), 0), coalesce(sum(disbursed), 0),
-                   coalesce(sum(remaining), 0), coalesce(sum(uncommitted), 0)
+                   coalesce(sum(remaining), 0), coalesce(sum(uncommitted), 0),
+                   coalesce(sum(current_allocation) FILTER (WHERE budget_type = 'investment'), 0)
             FROM state3""",
             params,
         ).fetchone()
-    count, allocated, current, committed, disbursed, remaining, uncommitted = row
+    count, allocated, current, committed, disbursed, remaining, uncommitted, investment = row
     pct = float(disbursed / current * 100) if current > 0 else None
-    target = target_pct(filters.fiscal_year, filters.target_scope, as_of)
+    other = current - investment
+    target = blended_target_pct(filters.fiscal_year, as_of, investment, other)
+    expected = blended_target_amount(filters.fiscal_year, as_of, investment, other)
     gap_points = pct - target if pct is not None and target is not None else None
-    gap_baht = disbursed - _target_amount(current, target) if target is not None else None
+    gap_baht = disbursed - expected if expected is not None else None
     return Kpis(as_of, int(count), Decimal(allocated), Decimal(current), Decimal(committed),
                 Decimal(disbursed), Decimal(remaining), Decimal(uncommitted), pct, target,
                 gap_points, gap_baht)
@@ -93,7 +96,8 @@ def area_progress(filters: Filters, level: str = "province") -> pd.DataFrame:
 
     Columns: code, name_th, name_en, region, cluster_code (provinces), projects,
     current_allocation, committed, disbursed, remaining (float baht), pct_disbursed,
-    target_pct, gap_points, gap_baht, status. At province level only province-plan
+    investment_allocation, target_pct (allocation-weighted mix of the investment and
+    overall targets), gap_points, gap_baht, status. At province level only province-plan
     projects count (a cluster plan's projects belong to no single province).
     """
     key, table, ref_key = LEVELS[level]
@@ -107,7 +111,9 @@ def area_progress(filters: Filters, level: str = "province") -> pd.DataFrame:
             sums AS (
                 SELECT {key} AS code, count(*) AS projects,
                        sum(current_allocation) AS current_allocation, sum(committed) AS committed,
-                       sum(disbursed) AS disbursed, sum(remaining) AS remaining
+                       sum(disbursed) AS disbursed, sum(remaining) AS remaining,
+                       sum(current_allocation) FILTER (WHERE budget_type = 'investment')
+                           AS investment_allocation
                 FROM state3 GROUP BY 1)
             SELECT r.{ref_key} AS code, r.name_th, r.name_en, r.region AS region{extra},
                    coalesce(s.projects, 0) AS projects,
@@ -117,17 +123,23 @@ def area_progress(filters: Filters, level: str = "province") -> pd.DataFrame:
                    coalesce(s.remaining, 0)::DOUBLE AS remaining,
                    CASE WHEN s.current_allocation > 0
                         THEN 100.0 * s.disbursed::DOUBLE / s.current_allocation::DOUBLE END
-                       AS pct_disbursed
+                       AS pct_disbursed,
+                   coalesce(s.investment_allocation, 0)::DOUBLE AS investment_allocation
             FROM {table} r LEFT JOIN sums s ON s.code = r.{ref_key}
             ORDER BY {order}""",
             params,
         ).df()
-    target = target_pct(filters.fiscal_year, filters.target_scope, as_of)
-    frame["target_pct"] = target
-    frame["gap_points"] = frame["pct_disbursed"] - target if target is not None else None
-    frame["gap_baht"] = (
-        frame["disbursed"] - frame["current_allocation"] * target / 100 if target is not None else None
-    )
+    overall = target_pct(filters.fiscal_year, "overall", as_of)
+    investment = target_pct(filters.fiscal_year, "investment", as_of)
+    if overall is None or investment is None:
+        frame["target_pct"] = frame["gap_points"] = frame["gap_baht"] = None
+    else:
+        other = frame["current_allocation"] - frame["investment_allocation"]
+        expected = (frame["investment_allocation"] * investment + other * overall) / 100
+        frame["target_pct"] = (100 * expected / frame["current_allocation"]).where(
+            frame["current_allocation"] > 0, overall)
+        frame["gap_points"] = frame["pct_disbursed"] - frame["target_pct"]
+        frame["gap_baht"] = frame["disbursed"] - expected
     limits = reference.thresholds()
     frame["status"] = [gap_status(gap, limits) for gap in frame["gap_points"]]
     return frame
@@ -137,7 +149,8 @@ def weekly_curve(filters: Filters) -> pd.DataFrame:
     """Cumulative disbursement by week (Fridays) over the fiscal year, against the targets.
 
     Columns: week_end, disbursed (cumulative baht), current_allocation (baht, as of the
-    week), pct_disbursed (None after the as-of date), target_overall, target_investment.
+    week), pct_disbursed (None after the as-of date), target_overall, target_investment,
+    target (the selection's allocation-weighted mix of the two, as used by kpis()).
     """
     as_of = resolve_as_of(filters)
     start, end = fiscal_year_bounds(filters.fiscal_year)
@@ -173,4 +186,23 @@ def weekly_curve(filters: Filters) -> pd.DataFrame:
     frame.loc[frame["week_end"] > as_of, ["pct_disbursed", "disbursed"]] = None
     for scope in ("overall", "investment"):
         frame[f"target_{scope}"] = [target_pct(filters.fiscal_year, scope, day) for day in frame["week_end"]]
+    # The selection's own target: the mix weighted by its current allocation at the as-of date.
+    investment_share = _investment_share(filters, as_of)
+    frame["target"] = [
+        None if o is None else o + (i - o) * investment_share
+        for o, i in zip(frame["target_overall"], frame["target_investment"], strict=True)
+    ]
     return frame
+
+
+def _investment_share(filters: Filters, as_of: date) -> float:
+    """Share (0-1) of the selection's current allocation that is investment budget."""
+    cte, params = state_cte(filters, as_of)
+    with read_only() as con:
+        total, investment = con.execute(
+            f"""{cte} SELECT coalesce(sum(current_allocation), 0),
+                   coalesce(sum(current_allocation) FILTER (WHERE budget_type = 'investment'), 0)
+                FROM state3""",
+            params,
+        ).fetchone()
+    return float(investment / total) if total > 0 else 0.0

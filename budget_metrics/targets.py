@@ -66,3 +66,33 @@ def target_pct(fiscal_year: int, scope: str, day: date) -> float | None:
     """Target % (0-100) on a date for 'overall' or 'investment'; None if no targets are set."""
     targets = quarter_targets(fiscal_year, scope)
     return target_on(targets, fiscal_year, day) if targets else None
+
+
+def blended_target_amount(fiscal_year: int, day: date, investment_allocation, other_allocation):
+    """Baht that the targets expect disbursed by `day` for a mix of budget types (Decimal).
+
+    Investment allocations follow the investment row, everything else the overall row,
+    which is how the two cabinet targets apply to a plan that mixes both. None when the
+    year has no targets.
+    """
+    from decimal import Decimal
+
+    overall = target_pct(fiscal_year, "overall", day)
+    investment = target_pct(fiscal_year, "investment", day)
+    if overall is None or investment is None:
+        return None
+    expected = (Decimal(investment_allocation) * Decimal(repr(investment))
+                + Decimal(other_allocation) * Decimal(repr(overall))) / 100
+    return expected.quantize(Decimal("0.01"))
+
+
+def blended_target_pct(fiscal_year: int, day: date, investment_allocation, other_allocation) -> float | None:
+    """Target % (0-100) for a mix of budget types, weighted by current allocation."""
+    total = float(investment_allocation) + float(other_allocation)
+    overall = target_pct(fiscal_year, "overall", day)
+    investment = target_pct(fiscal_year, "investment", day)
+    if overall is None or investment is None:
+        return None
+    if total <= 0:
+        return overall
+    return (float(investment_allocation) * investment + float(other_allocation) * overall) / total

@@ -38,8 +38,14 @@ def test_national_kpis_equal_plain_sql(demo_db):
     assert result.disbursed == paid
     assert result.remaining == current - paid
     assert result.pct_disbursed == pytest.approx(float(paid / current * 100))
-    assert result.target_pct == pytest.approx(54 + 2 * (77 - 54) / 3)
-    assert result.gap_points == pytest.approx(float(paid / current * 100) - (54 + 2 * 23 / 3))
+    # Target mixes the investment row (45 + 2*(65-45)/3 on 31 May) for investment projects
+    # and the overall row (54 + 2*(77-54)/3) for the rest, weighted by current allocation.
+    investment, _, _ = _sql_totals(demo_db, AS_OF, "budget_type = 'investment'")
+    other = current - investment
+    expected_baht = investment * Decimal(45 + 40 / 3) / 100 + other * Decimal(54 + 46 / 3) / 100
+    assert result.target_pct == pytest.approx(float(expected_baht / current * 100))
+    assert result.gap_points == pytest.approx(float((paid - expected_baht) / current * 100))
+    assert result.gap_baht == pytest.approx(paid - expected_baht, abs=Decimal("0.02"))
 
 
 def test_province_kpis_equal_plain_sql(demo_db):
