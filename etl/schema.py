@@ -151,6 +151,63 @@ TABLES: dict[str, str] = {
             reason_th    VARCHAR NOT NULL,
             reason_en    VARCHAR NOT NULL
         )""",
+    # --- weekly snapshots: per-project state frozen as of a date (etl/snapshot.py) ---
+    "snapshots": """
+        CREATE TABLE IF NOT EXISTS snapshots (
+            snapshot_id           INTEGER PRIMARY KEY,
+            fiscal_year           INTEGER NOT NULL,
+            as_of                 DATE NOT NULL,
+            taken_at              TIMESTAMP NOT NULL,
+            source_load_ids       VARCHAR NOT NULL,  -- comma-separated load_id list
+            status                VARCHAR NOT NULL,  -- current / replaced
+            replaces_snapshot_id  INTEGER,           -- the snapshot a --replace superseded
+            replaced_at           TIMESTAMP          -- when this one was superseded
+        )""",
+    "snapshot_projects": f"""
+        CREATE TABLE IF NOT EXISTS snapshot_projects (
+            snapshot_id          INTEGER NOT NULL,
+            project_code         VARCHAR NOT NULL,
+            project_name         VARCHAR NOT NULL,
+            owner                VARCHAR NOT NULL,
+            owner_type           VARCHAR NOT NULL,
+            owner_name_th        VARCHAR,
+            owner_name_en        VARCHAR,
+            province_code        VARCHAR,
+            cluster_code         VARCHAR,
+            region               VARCHAR,
+            budget_type          VARCHAR NOT NULL,
+            implementing_agency  VARCHAR,
+            planned_end          DATE,
+            contract_date        DATE,
+            contract_amount      {MONEY},
+            allocated_amount     {MONEY} NOT NULL,
+            reallocated_in       {MONEY} NOT NULL,
+            reallocated_out      {MONEY} NOT NULL,
+            current_allocation   {MONEY} NOT NULL,
+            committed            {MONEY} NOT NULL,
+            disbursed            {MONEY} NOT NULL,
+            remaining            {MONEY} NOT NULL,
+            uncommitted          {MONEY} NOT NULL,
+            disbursed_carryover  {MONEY} NOT NULL,
+            last_payment_date    DATE,
+            pct_disbursed        DOUBLE,            -- percent 0-100
+            target_pct           DOUBLE,            -- percent 0-100 for the project's budget type
+            gap_points           DOUBLE,            -- pct_disbursed - target_pct
+            flag_codes           VARCHAR NOT NULL,  -- comma-separated lagging flag codes, '' = none
+            reasons_th           VARCHAR NOT NULL,
+            reasons_en           VARCHAR NOT NULL,
+            money_at_risk        {MONEY} NOT NULL,
+            carryover_amount     {MONEY},
+            carryover_paid       {MONEY},
+            carryover_deadline   DATE,
+            carryover_at_risk    BOOLEAN,
+            assets_total         INTEGER NOT NULL,
+            assets_transferred   INTEGER NOT NULL,
+            assets_pending       INTEGER NOT NULL,
+            assets_overdue       INTEGER NOT NULL,
+            assets_value_pending {MONEY} NOT NULL,
+            PRIMARY KEY (snapshot_id, project_code)
+        )""",
 }
 
 # Indexes that keep per-project and per-date reads fast at national scale.

@@ -1,0 +1,62 @@
+"""The dashboard entry point: `streamlit run dashboard.py` (or `python3 tasks.py dashboard`).
+
+Builds the page list (st.navigation), draws the global sidebar controls (kept in the
+URL), hands the pages their context (ui.context) and runs the chosen page so that a
+missing database or a failure shows a friendly message, never a traceback. Pages hold
+layout only; every number comes from the read-side package `budget_metrics`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from budget_metrics import NoDataError, has_data
+from ui.context import PageContext, set_page_context
+from ui.controls import current_lang, global_controls
+from ui.widgets import missing_database, render_safely
+
+ROOT = Path(__file__).resolve().parent
+
+# (file, Thai title, English title, icon, url path). A file another engineer has not
+# written yet is skipped, so the app always runs.
+PAGES = [
+    ("pages/overview.py", "ภาพรวม", "Overview", ":material/dashboard:", "overview"),
+    ("pages/area.py", "จังหวัด / กลุ่มจังหวัด", "Province / cluster", ":material/location_city:", "area"),
+    ("pages/lagging.py", "โครงการล่าช้า", "Lagging projects", ":material/warning:", "lagging"),
+    ("pages/carryover.py", "กันเงินเหลื่อมปี", "Carry-over", ":material/event_upcoming:", "carryover"),
+    ("pages/reallocations.py", "โอนเปลี่ยนแปลง / เงินเหลือจ่าย", "Reallocations", ":material/swap_horiz:",
+     "reallocations"),
+    ("pages/assets.py", "โอนสินทรัพย์", "Asset transfers", ":material/handshake:", "assets"),
+    ("pages/data_quality.py", "คุณภาพข้อมูล", "Data quality", ":material/fact_check:", "data_quality"),
+]
+
+st.set_page_config(page_title="ติดตามการเบิกจ่ายงบประมาณ / Budget execution", page_icon="📊",
+                   layout="wide")
+
+lang = current_lang()
+navigation = st.navigation([
+    st.Page(str(ROOT / path), title=thai if lang == "th" else english, icon=icon, url_path=url,
+            default=url == "overview")
+    for path, thai, english, icon, url in PAGES
+    if (ROOT / path).exists()
+])
+
+with st.sidebar:
+    st.markdown("**ติดตามการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัด/กลุ่มจังหวัด**" if lang == "th"
+                else "**Provincial and cluster plan budget execution**")
+
+try:
+    context = global_controls() if has_data() else None
+except NoDataError:
+    context = None
+
+if context is None:
+    from budget_metrics import Filters, data_version
+
+    set_page_context(PageContext(Filters(), lang, data_version()))
+    missing_database()
+else:
+    set_page_context(context)
+    render_safely(navigation.run)

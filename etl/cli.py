@@ -1,0 +1,219 @@
+"""Command line: python -m etl [--db PATH] load|demo|status|rejects ...
+
+Exit codes of `load` and `demo`: 0 loaded, 1 loaded with rejects, 2 refused (or error).
+Errors are shown as one message, in Thai and English, without a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import settings
+from etl.kinds import KINDS
+
+app = typer.Typer(
+    help="โหลดข้อมูลงบประมาณเข้าสู่ฐานข้อมูล — load budget-execution data into the DuckDB store.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# Piped output (logs, CI) gets a wide console so the summary table does not fold.
+console = Console() if sys.stdout.isatty() else Console(width=160)
+err_console = Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=160)
+
+STATUS_TH = {
+    "loaded": "โหลดแล้ว",
+    "loaded_with_rejects": "โหลดแล้ว มีแถวถูกปฏิเสธ",
+    "refused": "ปฏิเสธทั้งไฟล์",
+    "unchanged": "ไม่เปลี่ยนแปลง",
+}
+DATA_TABLES = ("projects", "disbursements", "carryovers", "reallocations", "asset_transfers")
+REFERENCE_TABLES = ("provinces", "clusters", "regions", "targets", "thresholds")
+
+
+def _db(ctx: typer.Context) -> Path:
+    return (ctx.obj or {}).get("db") or settings.database_path()
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[bold red]ผิดพลาด — error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="ไฟล์ฐานข้อมูล DuckDB — database file (default: env BUDGET_DB or data/budget.duckdb)",
+        show_default=False)] = None,
+) -> None:
+    """โหลดและตรวจสอบข้อมูลการเบิกจ่าย — load and inspect budget-execution data."""
+    ctx.obj = {"db": db.expanduser().resolve() if db else None}
+
+
+def print_summary(results) -> None:
+    """The per-file summary table of a load."""
+    table = Table(title="สรุปการโหลด — load summary")
+    table.add_column("file", overflow="fold", min_width=16)
+    table.add_column("sheet", overflow="fold")
+    table.add_column("kind", overflow="fold")
+    table.add_column("load", justify="right")
+    table.add_column("status", overflow="fold")
+    for header in ("read", "new", "updated", "same", "rejected", "totals"):
+        table.add_column(header, justify="right")
+    colours = {"loaded": "green", "loaded_with_rejects": "yellow", "refused": "red",
+               "unchanged": "cyan"}
+    for r in results:
+        status = f"[{colours.get(r.status, 'white')}]{r.status}[/]"
+        table.add_row(Path(r.file).name, r.sheet or "", r.kind or "?", str(r.load_id), status,
+                      f"{r.rows_read:,}", f"{r.rows_inserted:,}", f"{r.rows_updated:,}",
+                      f"{r.rows_unchanged:,}", f"{r.rows_rejected:,}", f"{r.total_rows_skipped:,}")
+    console.print(table)
+    console.print("อ่าน read · เพิ่ม new · แก้ไข updated · เท่าเดิม same · ปฏิเสธ rejected · "
+                  "แถวรวมที่ข้าม totals · " + " · ".join(f"{en} = {th}" for en, th in STATUS_TH.items()),
+                  highlight=False)
+    for r in results:
+        if r.status == "refused" or r.rows_rejected:
+            colour = "red" if r.status == "refused" else "yellow"
+            console.print(f"[{colour}]{Path(r.file).name}{' / ' + r.sheet if r.sheet else ''}:[/] "
+                          f"{r.message}", highlight=False)
+
+
+def _run_load(paths: list[Path], db: Path, kind: str | None) -> int:
+    from etl.load import exit_code, load_files
+    from etl.readers import ReadError
+    from etl.store import StoreError
+
+    try:
+        results = load_files(paths, db_path=db, kind=kind, show_progress=True)
+    except (FileNotFoundError, ValueError, StoreError, ReadError, duckdb.Error, OSError) as error:
+        raise _fail(str(error)) from None
+    print_summary(results)
+    return exit_code(results)
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(
+        help="ไฟล์หรือโฟลเดอร์ (.csv .xlsx .xls) — files or folders to load", show_default=False)],
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help=f"ชนิดข้อมูล ถ้าไม่ระบุจะดูจากหัวตาราง — record kind ({', '.join(KINDS)}); "
+                       "detected from the headers when omitted")] = None,
+) -> None:
+    """โหลดไฟล์เข้าฐานข้อมูล — load files; exit 0 loaded, 1 with rejects, 2 refused."""
+    if kind is not None and kind not in KINDS:
+        raise _fail(f"ไม่รู้จักชนิด {kind} — unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
+    raise typer.Exit(_run_load(paths, _db(ctx), kind))
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    seed: Annotated[int, typer.Option(help="เลขสุ่มตั้งต้น — random seed (same seed, same data)")] = 2562,
+    out: Annotated[Path | None, typer.Option(
+        help="โฟลเดอร์ที่เขียนไฟล์ตัวอย่าง — folder for the demo files (default: env BUDGET_DEMO_DIR "
+             "or data/demo)", show_default=False)] = None,
+) -> None:
+    """สร้างและโหลดข้อมูลตัวอย่างปีงบประมาณ 2562 — generate and load the FY2562 demo data."""
+    from etl.demo_data import write_demo_files
+
+    out_dir = out or settings.demo_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    console.print(f"สร้างข้อมูลตัวอย่าง — writing demo files to {out_dir} (seed {seed})")
+    write_demo_files(out_dir, seed)
+    raise typer.Exit(_run_load([out_dir], _db(ctx), None))
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="ไม่แสดงผล: exit 0 ถ้ามีโครงการ — print nothing; exit 0 when projects "
+                              "are loaded, 1 otherwise")] = False,
+) -> None:
+    """สถานะข้อมูลในฐานข้อมูล — what is loaded, as of when, and how many rejects."""
+    from etl.store import StoreError, read_connection
+
+    db = _db(ctx)
+    if quiet:
+        try:
+            con = read_connection(db)
+            try:
+                count = con.execute("SELECT count(*) FROM projects").fetchone()[0]
+            finally:
+                con.close()
+        except (StoreError, duckdb.Error):
+            raise typer.Exit(1) from None
+        raise typer.Exit(0 if count else 1)
+    try:
+        con = read_connection(db)
+    except StoreError as error:
+        raise _fail(str(error), 1) from None
+    try:
+        table = Table(title=f"ฐานข้อมูล — database {db}")
+        table.add_column("ตาราง table")
+        table.add_column("แถว rows", justify="right")
+        for name in (*DATA_TABLES, *REFERENCE_TABLES):
+            count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            table.add_row(name, f"{count:,}")
+        console.print(table)
+        loads, last_load, data_date = con.execute(
+            "SELECT count(*), max(finished_at), max(data_date) FROM loads").fetchone()
+        by_status = con.execute(
+            "SELECT status, count(*) FROM loads GROUP BY status ORDER BY status").fetchall()
+        rejects = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+        latest_posting = con.execute("SELECT max(posting_date) FROM disbursements").fetchone()[0]
+    finally:
+        con.close()
+    console.print(f"ข้อมูลล่าสุด ณ วันที่ — latest data date: {latest_posting or data_date or '-'}")
+    console.print(f"โหลดล่าสุดเมื่อ — last load: {last_load or '-'}")
+    statuses = ", ".join(f"{s} {n}" for s, n in by_status) or "-"
+    console.print(f"จำนวนการโหลด — loads: {loads} ({statuses})")
+    console.print(f"แถวที่ถูกปฏิเสธ — rejects: {rejects:,}")
+
+
+@app.command()
+def rejects(
+    ctx: typer.Context,
+    load_id: Annotated[int | None, typer.Option(
+        "--load-id", help="เฉพาะการโหลดนี้ — only this load (see `status` / `load` output)")] = None,
+    limit: Annotated[int, typer.Option(help="จำนวนแถวสูงสุด — show at most this many rows")] = 50,
+) -> None:
+    """รายการแถวที่ถูกปฏิเสธ — list rejected rows with file, row, column, value and reason."""
+    from etl.store import StoreError, read_connection
+
+    try:
+        con = read_connection(_db(ctx))
+    except StoreError as error:
+        raise _fail(str(error), 1) from None
+    try:
+        where, params = ("WHERE load_id = ?", [load_id]) if load_id is not None else ("", [])
+        total = con.execute(f"SELECT count(*) FROM rejects {where}", params).fetchone()[0]
+        rows = con.execute(
+            f"""SELECT load_id, file_name, sheet, row_number, column_name, bad_value, reason_code,
+                       reason_th, reason_en
+                FROM rejects {where} ORDER BY load_id, file_name, row_number, column_name
+                LIMIT ?""",
+            [*params, limit],
+        ).fetchall()
+    finally:
+        con.close()
+    table = Table(title=f"แถวที่ถูกปฏิเสธ — rejects ({len(rows)} of {total:,})")
+    for header in ("load", "ไฟล์ file", "ชีต sheet", "แถว row", "คอลัมน์ column", "ค่า value",
+                   "เหตุผล reason"):
+        table.add_column(header, overflow="fold")
+    for load, file_name, sheet, row, column, value, code, thai, english in rows:
+        table.add_row(str(load), file_name, sheet or "", str(row or ""), column or "",
+                      value if value is not None else "", f"{thai} — {english} ({code})")
+    console.print(table)
+
+
+from etl import weekly_commands  # noqa: F401  (registers snapshot/export commands)

@@ -1,0 +1,485 @@
+"""The transactional load: files -> staging -> normalised rows -> checks -> upsert.
+
+`load_files` opens one write session (a private copy of the store, published
+atomically at the end) and loads each table (a CSV, or a sheet of a workbook) in its
+own transaction: a file that fails is rolled back and recorded as refused, the others
+still load; a crash or kill leaves the published database untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from etl import normalise, store, validate
+from etl.kinds import (
+    BOOL,
+    CODE,
+    DATE,
+    ENUM,
+    KINDS,
+    LOAD_ORDER,
+    MONEY,
+    OWNER,
+    TEXT,
+    YEAR,
+    Kind,
+)
+from etl.readers import SUPPORTED_SUFFIXES, ReadError, TableSource, open_sources
+
+# Progress steps per table (the bar advances once per step).
+STEPS = ("อ่านไฟล์ reading", "แปลงค่า normalising", "ตรวจสอบ checking", "บันทึก saving")
+# Inputs larger than this show a progress bar (when asked for).
+PROGRESS_MIN_BYTES = 5_000_000
+
+# Test seam: called with the connection after a file is staged (inside its transaction).
+# Set BUDGET_ETL_FAIL_AFTER_STAGING=1 to raise there, BUDGET_ETL_SLEEP_AFTER_STAGING=N to
+# pause N seconds (used by the tests for rollback and kill-mid-load).
+after_staging_hook: Callable[[duckdb.DuckDBPyConnection, TableSource], None] | None = None
+# Test seam: called after the upsert, just before COMMIT (rows are written but not committed).
+before_commit_hook: Callable[[duckdb.DuckDBPyConnection, TableSource], None] | None = None
+
+
+class RefusedError(ValueError):
+    """The whole file is refused (missing required columns, unreadable, unknown kind)."""
+
+
+@dataclass
+class LoadResult:
+    """What happened to one table of one input file."""
+
+    file: str
+    sheet: str | None
+    kind: str | None
+    load_id: int
+    status: str  # loaded | loaded_with_rejects | refused | unchanged
+    rows_read: int = 0
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_rejected: int = 0
+    total_rows_skipped: int = 0
+    message: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def exit_code(results: Iterable[LoadResult]) -> int:
+    """0 all loaded, 1 something was rejected, 2 a file was refused."""
+    results = list(results)
+    if any(r.status == "refused" for r in results):
+        return 2
+    if any(r.rows_rejected > 0 for r in results):
+        return 1
+    return 0
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Files named, plus every supported file inside folders named (sorted by name)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir()
+                                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                                and not p.name.startswith(("~$", "."))))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"ไม่พบไฟล์ {path} — no such file or folder: {path}")
+    return files
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- SQL pieces
+
+
+def _raw(source: TableSource, name: str) -> str | None:
+    position = next((p for p, n in source.columns.items() if n == name), None)
+    return None if position is None else f"s.c{position}"
+
+
+def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]]:
+    """Select expressions and joins that turn staged text into typed columns."""
+    selects, joins = ["s.row_no"], []
+    for column in kind.columns:
+        raw = _raw(source, column.name)
+        name = column.name
+        if raw is None:
+            sql_type = {MONEY: "DECIMAL(18,2)", DATE: "DATE", YEAR: "INTEGER", BOOL: "BOOLEAN"}.get(
+                column.type, "VARCHAR")
+            selects.append(f"CAST(NULL AS {sql_type}) AS {name}")
+            if column.type in validate.PARSED_TYPES:
+                selects.append(f"false AS {name}__bad")
+            if column.type == OWNER:
+                selects.append("CAST(NULL AS VARCHAR) AS owner_type")
+            continue
+        if column.type == TEXT:
+            selects.append(f"etl_text_fast({raw}) AS {name}")
+        elif column.type == CODE:
+            selects.append(f"etl_clean_fast({raw}) AS {name}")
+        elif column.type == MONEY:
+            selects.append(f"etl_money_fast({raw}) AS {name}")
+            selects.append(f"CASE WHEN {name} IS NULL THEN etl_clean({raw}) IS NOT NULL "
+                           f"ELSE false END AS {name}__bad")
+        else:
+            # Few distinct values: normalise each distinct raw text once, join back.
+            expr = {
+                DATE: "etl_date(v)",
+                YEAR: "etl_fiscal_year(v)",
+                BOOL: "etl_bool(v)",
+                ENUM: f"etl_enum_{name}(v)",
+                OWNER: "(SELECT owner FROM etl_owner_keys k WHERE k.key = etl_owner_key(v))",
+            }[column.type]
+            alias = f"m_{name}"
+            extra = (", (SELECT owner_type FROM etl_owner_keys k WHERE k.key = etl_owner_key(v))"
+                     " AS owner_type" if column.type == OWNER else "")
+            joins.append(
+                f"LEFT JOIN (SELECT raw, v, {expr} AS val{extra} FROM (SELECT raw, etl_clean(raw) AS v "
+                f"FROM (SELECT DISTINCT {raw} AS raw FROM etl_stage s))) {alias} ON {alias}.raw = {raw}"
+            )
+            selects.append(f"{alias}.val AS {name}")
+            selects.append(f"coalesce({alias}.v IS NOT NULL AND {alias}.val IS NULL, false) AS {name}__bad")
+            if column.type == OWNER:
+                selects.append(f"{alias}.owner_type AS owner_type")
+    return selects, joins
+
+
+def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str]:
+    """SQL predicates (blank row, total row) over the staged columns.
+
+    A total row's first non-empty cell starts with รวม / ยอดรวม / Total; it counts only
+    when its key cell is empty or is that label, so a project named "รวมพลัง..." loads.
+    Real rows have a key, so the costly first-non-empty-cell test only runs on rows
+    whose key cell is empty or looks like a label.
+    """
+    cells = [f"etl_text(s.c{i})" for i in range(source.width)]
+    first = f"coalesce({', '.join(cells)})" if len(cells) > 1 else cells[0]
+    label = (f"(starts_with({first}, 'รวม') OR starts_with({first}, 'ยอดรวม') "
+             f"OR lower({first}) LIKE 'total%' OR lower({first}) LIKE 'grand total%')")
+    key = _raw(source, kind.key)
+    if key is None:
+        return f"({first} IS NULL)", label
+    key_text = f"etl_text({key})"
+    # Cheap pre-filter on the first character: real keys start with a printable ASCII
+    # character other than T/G; labels (รวม, ยอดรวม, Total, Grand total) and blanks don't.
+    suspect = (f"({key} IS NULL OR NOT (ascii({key}) BETWEEN 33 AND 126) "
+               f"OR ascii({key}) IN (71, 84, 103, 116))")
+    blank = f"(CASE WHEN {suspect} THEN {first} IS NULL ELSE false END)"
+    total = (f"(CASE WHEN {suspect} THEN {label} AND ({key_text} IS NULL OR {key_text} = {first}) "
+             "ELSE false END)")
+    return blank, total
+
+
+def _table_columns(kind: Kind) -> list[str]:
+    names = [c.name for c in kind.columns]
+    if kind.name == "projects":
+        names.insert(names.index("owner") + 1, "owner_type")
+    return names
+
+
+# --------------------------------------------------------------------------- one table
+
+
+def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
+
+
+def _record_load(con, result: LoadResult, source_path: Path, sha: str, started: datetime,
+                 data_date=None) -> None:
+    con.execute(
+        """INSERT INTO loads (load_id, file_name, file_path, sha256, kind, sheet, started_at,
+               finished_at, status, rows_read, rows_inserted, rows_updated, rows_unchanged,
+               rows_rejected, total_rows_skipped, data_date, message)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [result.load_id, source_path.name, str(source_path.resolve()), sha, result.kind,
+         result.sheet, started, datetime.now(), result.status, result.rows_read,
+         result.rows_inserted, result.rows_updated, result.rows_unchanged, result.rows_rejected,
+         result.total_rows_skipped, data_date, result.message or None],
+    )
+
+
+def _check_columns(source: TableSource, kind: Kind | None) -> None:
+    if kind is None:
+        raise RefusedError(
+            "ไม่ทราบชนิดข้อมูลจากหัวตาราง — cannot tell the record kind from the headers "
+            f"{[h for h in source.header.names if h]}; give it with --kind"
+        )
+    present = set(source.columns.values())
+    missing = [c.name for c in kind.columns if c.required and c.name not in present]
+    unknown = [h for i, h in enumerate(source.header.names) if h and i not in source.columns]
+    if missing:
+        missing_text = ", ".join(
+            f"{name} ({kind.column(name).label_th})" for name in missing)
+        raise RefusedError(
+            f"ขาดคอลัมน์ที่ต้องมี — missing required columns for {kind.name}: {missing_text}; "
+            f"คอลัมน์ที่ไม่รู้จัก — unknown columns: {', '.join(unknown) or '-'}"
+        )
+
+
+def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: int,
+                sha: str, step: Callable[[str], None] = lambda label: None,
+                ) -> tuple[LoadResult, object]:
+    """Normalise, check and upsert one staged table. Runs inside the caller's transaction."""
+    kind = source.kind
+    assert kind is not None
+    result = LoadResult(str(source.path), source.sheet, kind.name, load_id, "loaded")
+    if after_staging_hook is not None:
+        after_staging_hook(con, source)
+    if os.environ.get("BUDGET_ETL_SLEEP_AFTER_STAGING"):
+        time.sleep(float(os.environ["BUDGET_ETL_SLEEP_AFTER_STAGING"]))
+    if os.environ.get("BUDGET_ETL_FAIL_AFTER_STAGING"):
+        raise RuntimeError("injected failure after staging (BUDGET_ETL_FAIL_AFTER_STAGING)")
+
+    blank, total = _row_filters(kind, source)
+    result.total_rows_skipped = con.execute(
+        f"SELECT count(*) FROM etl_stage s WHERE {total}").fetchone()[0]
+
+    step(STEPS[1])
+    selects, joins = _typed_select(kind, source)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE etl_typed AS SELECT {', '.join(selects)} "
+        f"FROM etl_stage s {' '.join(joins)} WHERE NOT {blank} AND NOT {total}"
+    )
+    result.rows_read = con.execute("SELECT count(*) FROM etl_typed").fetchone()[0]
+    present = set(source.columns.values())
+    step(STEPS[2])
+    validate.run_checks(con, kind, present)
+    _write_rejects(con, source, kind, load_id)
+    result.rows_rejected = con.execute(
+        "SELECT count(DISTINCT row_no) FROM etl_rej").fetchone()[0]
+    step(STEPS[3])
+    _upsert(con, kind, load_id, result)
+
+    # The data date is the latest event recorded (not future deadlines or plans).
+    date_columns = [c.name for c in kind.columns
+                    if c.type == DATE and c.name not in ("deadline", "planned_start", "planned_end")]
+    data_date = None
+    if date_columns:
+        data_date = con.execute(
+            f"SELECT max(greatest({', '.join(date_columns)})) FROM etl_typed t "
+            f"WHERE NOT EXISTS (SELECT 1 FROM etl_rej r WHERE r.row_no = t.row_no)"
+        ).fetchone()[0] if len(date_columns) > 1 else con.execute(
+            f"SELECT max({date_columns[0]}) FROM etl_typed t "
+            f"WHERE NOT EXISTS (SELECT 1 FROM etl_rej r WHERE r.row_no = t.row_no)"
+        ).fetchone()[0]
+    if result.rows_inserted == 0 and result.rows_updated == 0:
+        result.status = "unchanged"
+    elif result.rows_rejected:
+        result.status = "loaded_with_rejects"
+    parts = []
+    if result.rows_rejected:
+        parts.append(f"{result.rows_rejected} แถวถูกปฏิเสธ — rows rejected "
+                     f"(python -m etl rejects --load-id {load_id})")
+    if result.total_rows_skipped:
+        parts.append(f"ข้ามแถวรวม {result.total_rows_skipped} — total rows skipped")
+    result.message = "; ".join(parts)
+    return result, data_date
+
+
+def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Kind,
+                   load_id: int) -> None:
+    """Copy etl_rej into rejects, with the header as written and the cell as written."""
+    positions = {name: position for position, name in source.columns.items()}
+    headers = [source.header.names[positions[c.name]] if c.name in positions else c.name
+               for c in kind.columns]
+    header_case = ("CASE r.column_name "
+                   + " ".join(f"WHEN '{c.name}' THEN ?" for c in kind.columns)
+                   + " ELSE r.column_name END")
+    cell_cases = " ".join(
+        f"WHEN '{name}' THEN s.c{pos}" for pos, name in source.columns.items())
+    reasons_sql, reason_params = validate.reasons_table_sql()
+    params = [load_id, source.path.name, source.sheet, *headers, *reason_params]
+    con.execute(
+        f"""INSERT INTO rejects (load_id, file_name, sheet, row_number, column_name, bad_value,
+                                 reason_code, reason_th, reason_en)
+        SELECT ?, ?, ?, r.row_no, {header_case},
+               trim(CASE r.column_name {cell_cases or "WHEN '' THEN NULL"} ELSE NULL END),
+               r.reason_code, x.reason_th, x.reason_en
+        FROM (SELECT DISTINCT * FROM etl_rej) r
+        JOIN etl_stage s ON s.row_no = r.row_no
+        JOIN ({reasons_sql}) x ON x.reason_code = r.reason_code
+        ORDER BY r.row_no, r.column_name""",
+        params,
+    )
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: LoadResult) -> None:
+    """Insert new keys, update changed rows (and their load_id), leave identical rows alone."""
+    table, key = kind.table, kind.key
+    columns = _table_columns(kind)
+    data_cols = [c for c in columns if c != key]
+    not_rejected = "NOT EXISTS (SELECT 1 FROM etl_rej r WHERE r.row_no = t.row_no)"
+    # Rows whose key is already stored: changed or identical (a fresh table has none, so
+    # the large first load skips straight to the insert).
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE etl_existing AS
+        SELECT {', '.join('t.' + c for c in columns)},
+               ({' OR '.join(f't.{c} IS DISTINCT FROM d.{c}' for c in data_cols)}) AS changed
+        FROM etl_typed t JOIN {table} d ON d.{key} = t.{key}
+        WHERE {not_rejected}"""
+    )
+    updated, unchanged = con.execute(
+        "SELECT count(*) FILTER (WHERE changed), count(*) FILTER (WHERE NOT changed) "
+        "FROM etl_existing").fetchone()
+    if updated:
+        con.execute(
+            f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c in data_cols)}, load_id = ? "
+            f"FROM etl_existing v WHERE v.changed AND {table}.{key} = v.{key}",
+            [load_id],
+        )
+    inserted = con.execute(
+        f"""INSERT INTO {table} ({', '.join(columns)}, load_id)
+        SELECT {', '.join('t.' + c for c in columns)}, ? FROM etl_typed t
+        WHERE {not_rejected}
+          AND NOT EXISTS (SELECT 1 FROM etl_existing e WHERE e.{key} = t.{key})""",
+        [load_id],
+    ).fetchone()[0]
+    result.rows_inserted, result.rows_updated, result.rows_unchanged = inserted, updated, unchanged
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    for name in ("etl_existing", "etl_touched", "etl_rej", "etl_typed", "etl_stage_raw"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute("DROP VIEW IF EXISTS etl_stage")
+
+
+# --------------------------------------------------------------------------- many files
+
+
+def _open_all(files: list[Path], kind: str | None) -> list[tuple[Path, list[TableSource] | Exception]]:
+    opened = []
+    for path in files:
+        try:
+            opened.append((path, open_sources(path, kind)))
+        except (ReadError, OSError, UnicodeError) as error:
+            opened.append((path, error))
+    return opened
+
+
+def _order(opened) -> list[tuple[Path, TableSource | Exception]]:
+    """Tables in load order: projects first, then carry-overs, disbursements, ..."""
+    units = []
+    for index, (path, item) in enumerate(opened):
+        if isinstance(item, Exception):
+            units.append(((-1, index, 0), path, item))
+            continue
+        for position, source in enumerate(item):
+            rank = LOAD_ORDER.index(source.kind.name) if source.kind else len(LOAD_ORDER)
+            units.append(((rank, index, position), path, source))
+    units.sort(key=lambda unit: unit[0])
+    return [(path, item) for _, path, item in units]
+
+
+def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: str | None = None,
+               show_progress: bool = False) -> list[LoadResult]:
+    """Load files and folders into the store; one LoadResult per table (sheet) loaded.
+
+    All files share one write session (published atomically at the end); each table is
+    its own transaction. A refused or failing table is rolled back and recorded in
+    `loads` with status 'refused'; the others still load.
+    """
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"ไม่รู้จักชนิด {kind} — unknown kind {kind!r}; one of {', '.join(KINDS)}")
+    files = expand_paths(paths)
+    opened = _open_all(files, kind)
+    units = _order(opened)
+    results: list[LoadResult] = []
+    total_bytes = sum(p.stat().st_size for p in files)
+    progress = None
+    if show_progress and total_bytes >= PROGRESS_MIN_BYTES:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                            TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                            transient=True)
+        task = progress.add_task("loading", total=len(units) * len(STEPS))
+        progress.start()
+
+        def step(path: Path, label: str) -> None:
+            progress.update(task, description=f"{path.name}: {label}")
+            progress.advance(task)
+    else:
+        def step(path: Path, label: str) -> None:
+            return None
+    hashes: dict[Path, str] = {}
+    try:
+        with store.write_session(db_path) as con:
+            # The session ends with an explicit CHECKPOINT; no automatic one mid-commit.
+            con.execute("SET checkpoint_threshold = '16GB'")
+            # Keep the peak memory of a national-size load well under 2 GB (DuckDB spills
+            # its temporary tables to disk beyond this).
+            con.execute("SET memory_limit = '1GB'")
+            normalise.install(con)
+            for path, item in units:
+                sha = hashes.setdefault(path, _sha256(path))
+                results.append(_load_one(con, path, item, sha, step))
+    finally:
+        if progress is not None:
+            progress.stop()
+        for _, item in opened:
+            if not isinstance(item, Exception):
+                for source in item:
+                    source.cleanup()
+    return results
+
+
+def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Exception,
+              sha: str, step: Callable[[Path, str], None]) -> LoadResult:
+    started = datetime.now()
+    load_id = _next_load_id(con)
+    sheet = None if isinstance(item, Exception) else item.sheet
+    kind_name = None if isinstance(item, Exception) or item.kind is None else item.kind.name
+    in_transaction = False
+    try:
+        if isinstance(item, Exception):
+            raise RefusedError(str(item))
+        _check_columns(item, item.kind)
+        # Staged outside the transaction: the temp table is private to this connection,
+        # and committed temp rows keep their file order in rowid (the row number).
+        step(path, STEPS[0])
+        item.stage(con, "etl_stage")
+        con.execute("BEGIN TRANSACTION")
+        in_transaction = True
+        result, data_date = _load_table(con, item, load_id, sha, lambda label: step(path, label))
+        _record_load(con, result, path, sha, started, data_date)
+        if before_commit_hook is not None:
+            before_commit_hook(con, item)
+        con.execute("COMMIT")
+        in_transaction = False
+        _drop_temp(con)
+        return result
+    except Exception as error:  # noqa: BLE001  (any failure refuses this file only)
+        if in_transaction:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # the failed statement may already have ended the transaction
+        message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        if not isinstance(error, (RefusedError, ReadError)):
+            message = f"โหลดไม่สำเร็จ ยกเลิกทั้งไฟล์ — load failed, file rolled back: {message}"
+        result = LoadResult(str(path), sheet, kind_name, load_id, "refused", message=message)
+        _drop_temp(con)
+        con.execute("BEGIN TRANSACTION")
+        _record_load(con, result, path, sha, started)
+        con.execute("COMMIT")
+        return result
+

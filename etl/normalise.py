@@ -1,0 +1,193 @@
+"""Thai normalisation as DuckDB SQL: digits, amounts, BE/CE dates, owners, yes/no, enums.
+
+Everything is vectorised inside DuckDB (temporary macros installed per connection),
+because a national disbursement file has millions of rows. Columns with few distinct
+values (dates, enums, owners) are normalised once per distinct value and joined back.
+
+Accepted forms (documented in docs/data-dictionary.md):
+- digits: Arabic or Thai (๐-๙);
+- amounts: "1,234,567.50", "1234567.5", "-500", "(500.00)" (= -500), "-" (= 0); blank = none;
+- dates: ISO "2019-09-13" (BE years such as "2562-09-13" too), d/m/yyyy in BE or CE
+  ("13/09/2562", "13/9/2019", "13-09-2562", "13.09.2562"), d/m/yy in BE ("13/09/62"),
+  Thai month names and abbreviations with 2- or 4-digit BE years ("13 ก.ย. 62",
+  "13 กันยายน 2562", "13 ก.ย. พ.ศ. 2562"), English month names ("13 Sep 2019"),
+  and Excel serial numbers ("43721"). A 4-digit year above 2400 is BE, otherwise CE;
+  2-digit years are BE (62 = 2562 = 2019).
+- owners: province by 2-digit DOPA code, Thai or English name, with or without the
+  prefix "จังหวัด", "จ." or "จ "; cluster by code (C01..C18), Thai name with or without
+  "กลุ่มจังหวัด", or English name; case- and space-insensitive.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from etl.kinds import BOOL_VALUES, ENUMS, enum_key
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+TRIM_CHARS = " \t\r\n\u00a0\u200b"
+
+THAI_MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("มกราคม", "ม.ค.", "jan", "january"),
+    2: ("กุมภาพันธ์", "ก.พ.", "feb", "february"),
+    3: ("มีนาคม", "มี.ค.", "mar", "march"),
+    4: ("เมษายน", "เม.ย.", "apr", "april"),
+    5: ("พฤษภาคม", "พ.ค.", "may"),
+    6: ("มิถุนายน", "มิ.ย.", "jun", "june"),
+    7: ("กรกฎาคม", "ก.ค.", "jul", "july"),
+    8: ("สิงหาคม", "ส.ค.", "aug", "august"),
+    9: ("กันยายน", "ก.ย.", "sep", "sept", "september"),
+    10: ("ตุลาคม", "ต.ค.", "oct", "october"),
+    11: ("พฤศจิกายน", "พ.ย.", "nov", "november"),
+    12: ("ธันวาคม", "ธ.ค.", "dec", "december"),
+}
+
+
+def _lit(text: str) -> str:
+    """A SQL string literal (constants from this module only, never user text)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _month_key(text: str) -> str:
+    return text.replace(".", "").replace(" ", "").lower()
+
+
+def _month_case(expr: str) -> str:
+    whens = " ".join(
+        f"WHEN {_lit(_month_key(name))} THEN {month}"
+        for month, names in THAI_MONTHS.items()
+        for name in names
+    )
+    return f"CASE {expr} {whens} END"
+
+
+def _enum_case(expr: str, values: dict[str, tuple[str, ...]]) -> str:
+    whens = " ".join(
+        f"WHEN {_lit(enum_key(alias))} THEN {_lit(canonical)}"
+        for canonical, aliases in values.items()
+        for alias in (canonical, *aliases)
+    )
+    return f"CASE {expr} {whens} END"
+
+
+def macros() -> list[str]:
+    """The CREATE MACRO statements the load SQL relies on."""
+    bool_values = {"true": BOOL_VALUES[True], "false": BOOL_VALUES[False]}
+    statements = [
+        # Trimmed text with Thai digits made Arabic; NULL when blank.
+        f"""CREATE OR REPLACE TEMP MACRO etl_clean(x) AS
+            NULLIF(trim(translate(x, {_lit(THAI_DIGITS)}, '0123456789'), {_lit(TRIM_CHARS)}), '')""",
+        # Trimmed text as written (names keep their Thai digits).
+        f"CREATE OR REPLACE TEMP MACRO etl_text(x) AS NULLIF(trim(x, {_lit(TRIM_CHARS)}), '')",
+        # Fast forms for the hot path: pure-ASCII text (strlen = length) cannot hold Thai
+        # digits or no-break spaces, so a plain trim does; CASE only runs the slow branch
+        # on the rows that need it.
+        # (An ASCII value that starts and ends with a visible character is already clean.)
+        """CREATE OR REPLACE TEMP MACRO etl_is_clean_ascii(x) AS
+            ascii(x) BETWEEN 33 AND 126 AND ascii(right(x, 1)) BETWEEN 33 AND 126
+            AND strlen(x) = length(x)""",
+        """CREATE OR REPLACE TEMP MACRO etl_clean_fast(x) AS CASE
+            WHEN etl_is_clean_ascii(x) THEN x ELSE etl_clean(x) END""",
+        """CREATE OR REPLACE TEMP MACRO etl_text_fast(x) AS CASE
+            WHEN etl_is_clean_ascii(x) THEN x ELSE etl_text(x) END""",
+        "CREATE OR REPLACE TEMP MACRO etl_key(x) AS lower(regexp_replace(x, '[\\s_\\-]+', '', 'g'))",
+        # Amount text (already cleaned) -> DECIMAL(18,2) or NULL when unparseable.
+        """CREATE OR REPLACE TEMP MACRO etl_money(x) AS CASE
+            WHEN x IS NULL THEN NULL
+            WHEN x = '-' THEN 0::DECIMAL(18,2)
+            WHEN x[1] = '(' AND x[-1] = ')' THEN
+                -TRY_CAST(replace(replace(x[2:-2], ',', ''), ' ', '') AS DECIMAL(18,2))
+            ELSE TRY_CAST(replace(replace(x, ',', ''), ' ', '') AS DECIMAL(18,2)) END""",
+        # Raw amount text -> DECIMAL: the common "1,234.50" is one cast; others go slow.
+        """CREATE OR REPLACE TEMP MACRO etl_money_fast(x) AS CASE
+            WHEN TRY_CAST(replace(x, ',', '') AS DECIMAL(18,2)) IS NULL THEN etl_money(etl_clean(x))
+            ELSE TRY_CAST(replace(x, ',', '') AS DECIMAL(18,2)) END""",
+        # Year text -> CE year: 2 digits are BE (62 -> 2019); 4 digits > 2400 are BE.
+        """CREATE OR REPLACE TEMP MACRO etl_ce_year(y) AS CASE
+            WHEN length(y) = 2 THEN 2500 + CAST(y AS INTEGER) - 543
+            WHEN length(y) = 4 AND CAST(y AS INTEGER) > 2400 THEN CAST(y AS INTEGER) - 543
+            WHEN length(y) = 4 THEN CAST(y AS INTEGER) END""",
+        """CREATE OR REPLACE TEMP MACRO etl_make_date(y, m, d) AS
+            TRY_CAST(printf('%04d-%02d-%02d', etl_ce_year(y), TRY_CAST(m AS INTEGER),
+                            TRY_CAST(d AS INTEGER)) AS DATE)""",
+        f"CREATE OR REPLACE TEMP MACRO etl_month(t) AS {_month_case('t')}",
+        # Date text (already cleaned) -> DATE or NULL when unparseable.
+        r"""CREATE OR REPLACE TEMP MACRO etl_date(x) AS CASE
+            WHEN x IS NULL THEN NULL
+            WHEN regexp_full_match(x, '\d{4}-\d{1,2}-\d{1,2}([ T].*)?') THEN etl_make_date(
+                regexp_extract(x, '^(\d{4})', 1), regexp_extract(x, '^\d{4}-(\d{1,2})', 1),
+                regexp_extract(x, '^\d{4}-\d{1,2}-(\d{1,2})', 1))
+            WHEN regexp_full_match(x, '\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(\d{2}|\d{4})') THEN
+                etl_make_date(regexp_extract(x, '(\d+)$', 1), regexp_extract(x, '^\d+\D+(\d+)', 1),
+                              regexp_extract(x, '^(\d+)', 1))
+            WHEN regexp_full_match(x, '\d{5}(\.\d+)?') THEN
+                DATE '1899-12-30' + CAST(floor(CAST(x AS DOUBLE)) AS INTEGER)
+            WHEN regexp_full_match(x, '\d{1,2}\s*[^\d]+?\s*(\d{2}|\d{4})') THEN etl_make_date(
+                regexp_extract(x, '(\d+)$', 1),
+                CAST(etl_month(lower(regexp_replace(regexp_replace(
+                    regexp_extract(x, '^\d+\s*(.*?)\s*\d+$', 1), 'พ\.\s*ศ\.?', ''), '[\s.]', '', 'g')))
+                    AS VARCHAR),
+                regexp_extract(x, '^(\d+)', 1))
+            END""",
+        # Owner text -> matching key: no prefix จังหวัด/จ./จ /กลุ่มจังหวัด, no spaces, lower.
+        r"""CREATE OR REPLACE TEMP MACRO etl_owner_key(x) AS lower(regexp_replace(
+            regexp_replace(x, '^(กลุ่มจังหวัด|จังหวัด|จ\.|จ\s)\s*', ''), '\s+', '', 'g'))""",
+        # Fiscal year text -> BE year (a CE year 1900-2200 is converted).
+        r"""CREATE OR REPLACE TEMP MACRO etl_fiscal_year(x) AS CASE
+            WHEN regexp_full_match(regexp_replace(x, '^(พ\.\s*ศ\.|ปี)\s*', ''), '\d{4}') THEN
+                CASE WHEN CAST(regexp_replace(x, '^(พ\.\s*ศ\.|ปี)\s*', '') AS INTEGER) > 2400
+                     THEN CAST(regexp_replace(x, '^(พ\.\s*ศ\.|ปี)\s*', '') AS INTEGER)
+                     WHEN CAST(regexp_replace(x, '^(พ\.\s*ศ\.|ปี)\s*', '') AS INTEGER) BETWEEN 1900 AND 2200
+                     THEN CAST(regexp_replace(x, '^(พ\.\s*ศ\.|ปี)\s*', '') AS INTEGER) + 543
+                END END""",
+        f"CREATE OR REPLACE TEMP MACRO etl_bool(x) AS CAST({_enum_case('etl_key(x)', bool_values)} AS BOOLEAN)",
+    ]
+    for column, values in ENUMS.items():
+        statements.append(
+            f"CREATE OR REPLACE TEMP MACRO etl_enum_{column}(x) AS {_enum_case('etl_key(x)', values)}"
+        )
+    return statements
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the normalisation macros on this connection (temporary, per connection)."""
+    for statement in macros():
+        con.execute(statement)
+    # Owner lookup: every accepted spelling of a province or cluster -> its code.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE etl_owner_keys AS
+        SELECT DISTINCT key, owner, owner_type FROM (
+            SELECT etl_owner_key(province_code) AS key, province_code AS owner, 'province' AS owner_type
+              FROM provinces
+            UNION ALL SELECT etl_owner_key(name_th), province_code, 'province' FROM provinces
+            UNION ALL SELECT etl_owner_key(name_en), province_code, 'province' FROM provinces
+            UNION ALL SELECT etl_owner_key(cluster_code), cluster_code, 'cluster' FROM clusters
+            UNION ALL SELECT etl_owner_key(name_th), cluster_code, 'cluster' FROM clusters
+            UNION ALL SELECT etl_owner_key(name_en), cluster_code, 'cluster' FROM clusters
+            -- "C1" for "C01"
+            UNION ALL SELECT 'c' || CAST(CAST(substr(cluster_code, 2) AS INTEGER) AS VARCHAR),
+                             cluster_code, 'cluster' FROM clusters
+        )"""
+    )
+
+
+def normalise_value(con: duckdb.DuckDBPyConnection, type_: str, text: str | None, column: str = ""):
+    """One value through the same SQL the loader uses (for tests and small lookups)."""
+    from etl.kinds import BOOL, DATE, ENUM, MONEY, OWNER, YEAR
+
+    if type_ == DATE:
+        return con.execute("SELECT etl_date(etl_clean(?))", [text]).fetchone()[0]
+    if type_ == MONEY:
+        return con.execute("SELECT etl_money(etl_clean(?))", [text]).fetchone()[0]
+    if type_ == YEAR:
+        return con.execute("SELECT etl_fiscal_year(etl_clean(?))", [text]).fetchone()[0]
+    if type_ == BOOL:
+        return con.execute("SELECT etl_bool(etl_clean(?))", [text]).fetchone()[0]
+    if type_ == ENUM:
+        return con.execute(f"SELECT etl_enum_{column}(etl_clean(?))", [text]).fetchone()[0]
+    if type_ == OWNER:
+        row = con.execute(
+            "SELECT owner FROM etl_owner_keys WHERE key = etl_owner_key(etl_clean(?))", [text]
+        ).fetchone()
+        return row[0] if row else None
+    return con.execute("SELECT etl_clean(?)", [text]).fetchone()[0]

@@ -1,0 +1,231 @@
+"""Taking weekly snapshots: the per-project state as of a date, frozen in the database.
+
+Every figure is computed by the read side (`budget_metrics`: project state, lagging
+flags, carry-over and asset status) from the published database, then written to
+`snapshots` / `snapshot_projects` through `etl.store.write_session`, so the snapshot
+is published atomically like any load. The writer lock is held from before the
+figures are read until the new file is published, so no load can slip in between.
+
+A snapshot never changes afterwards: later loads that correct history change the
+live figures only (see `budget_metrics.snapshots.live_vs_snapshot`). Taking the same
+fiscal year and as-of date again needs `replace=True`; the old snapshot then stays in
+the database with status 'replaced' and the new one records which it replaced.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+import settings
+from budget_metrics.assets import asset_list
+from budget_metrics.calendar import fiscal_year_bounds, fridays, previous_friday
+from budget_metrics.carryover import carryover_projects
+from budget_metrics.filters import Filters
+from budget_metrics.lagging import project_flags
+from budget_metrics.projects import latest_data_date
+from budget_metrics.snapshots import snapshot_for, source_loads
+from etl.store import write_session
+
+
+class SnapshotExists(RuntimeError):
+    """A snapshot for this fiscal year and as-of date exists and replace was not asked for."""
+
+
+class SnapshotError(RuntimeError):
+    """A snapshot cannot be taken: the fiscal year has no data."""
+
+
+class SnapshotDateError(ValueError):
+    """The as-of date lies outside the fiscal year."""
+
+
+@dataclass(frozen=True)
+class SnapshotResult:
+    snapshot_id: int
+    fiscal_year: int
+    as_of: date
+    projects: int
+    replaced_snapshot_id: int | None
+    source_load_ids: str
+
+
+@contextmanager
+def _database(db_path: Path | None) -> Iterator[Path]:
+    """Point the read side (env BUDGET_DB) at db_path for the duration, then restore it."""
+    path = Path(db_path) if db_path else settings.database_path()
+    before = os.environ.get("BUDGET_DB")
+    os.environ["BUDGET_DB"] = str(path)
+    try:
+        yield path
+    finally:
+        if before is None:
+            os.environ.pop("BUDGET_DB", None)
+        else:
+            os.environ["BUDGET_DB"] = before
+
+
+def data_window(fiscal_year: int) -> tuple[date, date] | None:
+    """First day of the fiscal year and the last day with data in it (None: no data).
+
+    The end is the latest data date clipped to the fiscal year's last day (carry-over
+    payments after 30 Sep belong to the next year's window).
+    """
+    latest = latest_data_date(fiscal_year)
+    if latest is None:
+        return None
+    start, end = fiscal_year_bounds(fiscal_year)
+    return start, min(latest, end)
+
+
+def default_as_of(fiscal_year: int) -> date | None:
+    """The latest Friday with data in the fiscal year (the weekly reporting day)."""
+    window = data_window(fiscal_year)
+    if window is None:
+        return None
+    friday = previous_friday(window[1])
+    return friday if friday >= window[0] else window[1]
+
+
+def weekly_dates(fiscal_year: int) -> list[date]:
+    """Every Friday of the fiscal year up to its latest data date."""
+    window = data_window(fiscal_year)
+    return fridays(*window) if window else []
+
+
+def project_rows(filters: Filters) -> pd.DataFrame:
+    """The per-project rows a snapshot stores, all from the read side (money float baht)."""
+    state = project_flags(filters)
+    state["gap_points"] = state["pct_disbursed"] - state["target_pct"]
+    state["flag_codes"] = [",".join(codes) for codes in state["flags"]]
+    carry = carryover_projects(filters)[["project_code", "carried", "paid", "deadline", "at_risk"]].rename(
+        columns={"carried": "carryover_amount", "paid": "carryover_paid", "deadline": "carryover_deadline",
+                 "at_risk": "carryover_at_risk"})
+    assets = asset_list(filters)
+    if len(assets):
+        assets = assets.assign(
+            transferred=assets["status"] == "transferred",
+            pending=assets["status"] != "transferred",
+            pending_value=assets["value"].where(assets["status"] != "transferred", 0.0),
+        )
+        per_project = assets.groupby("project_code", as_index=False).agg(
+            assets_total=("asset_id", "count"), assets_transferred=("transferred", "sum"),
+            assets_pending=("pending", "sum"), assets_overdue=("overdue", "sum"),
+            assets_value_pending=("pending_value", "sum"))
+    else:
+        per_project = pd.DataFrame(columns=["project_code", "assets_total", "assets_transferred",
+                                            "assets_pending", "assets_overdue", "assets_value_pending"])
+    rows = state.merge(carry, on="project_code", how="left").merge(per_project, on="project_code", how="left")
+    for column in ("assets_total", "assets_transferred", "assets_pending", "assets_overdue"):
+        rows[column] = rows[column].fillna(0).astype(int)
+    rows["assets_value_pending"] = rows["assets_value_pending"].fillna(0.0).astype(float)
+    return rows
+
+
+# Stored columns, in table order (after snapshot_id); money columns are rounded to satang.
+STORED = [
+    "project_code", "project_name", "owner", "owner_type", "owner_name_th", "owner_name_en",
+    "province_code", "cluster_code", "region", "budget_type", "implementing_agency", "planned_end",
+    "contract_date", "contract_amount", "allocated_amount", "reallocated_in", "reallocated_out",
+    "current_allocation", "committed", "disbursed", "remaining", "uncommitted", "disbursed_carryover",
+    "last_payment_date", "pct_disbursed", "target_pct", "gap_points", "flag_codes", "reasons_th",
+    "reasons_en", "money_at_risk", "carryover_amount", "carryover_paid", "carryover_deadline",
+    "carryover_at_risk", "assets_total", "assets_transferred", "assets_pending", "assets_overdue",
+    "assets_value_pending",
+]
+MONEY = {"contract_amount", "allocated_amount", "reallocated_in", "reallocated_out", "current_allocation",
+         "committed", "disbursed", "remaining", "uncommitted", "disbursed_carryover", "money_at_risk",
+         "carryover_amount", "carryover_paid", "assets_value_pending"}
+DATES = {"planned_end", "contract_date", "last_payment_date", "carryover_deadline"}
+
+
+def _select_list() -> str:
+    parts = []
+    for column in STORED:
+        if column in MONEY:
+            # round first: DECIMAL(18,2) sums read back as floats; round-to-satang restores them
+            parts.append(f"round({column}::DOUBLE, 2)::DECIMAL(18,2)")
+        elif column in DATES:
+            parts.append(f"{column}::DATE")
+        else:
+            parts.append(column)
+    return ", ".join(parts)
+
+
+def take_snapshot(fiscal_year: int = 2562, as_of: date | None = None, replace: bool = False,
+                  db_path: Path | None = None, now: datetime | None = None) -> SnapshotResult:
+    """Freeze the per-project state of a fiscal year as of a date (default: latest Friday with data).
+
+    Raises SnapshotExists when a current snapshot for that date exists and replace is
+    False, SnapshotError when the year has no data or the date lies outside it.
+    """
+    with _database(db_path) as path, write_session(path) as con:
+        if as_of is None:
+            as_of = default_as_of(fiscal_year)
+            if as_of is None:
+                raise SnapshotError(
+                    f"ไม่มีข้อมูลการเบิกจ่ายของปีงบประมาณ {fiscal_year} — no data for fiscal year "
+                    f"{fiscal_year}; load files first (python -m etl load FILES)")
+        start, end = fiscal_year_bounds(fiscal_year)
+        if not start <= as_of <= end:
+            raise SnapshotDateError(
+                f"วันที่ {as_of} ไม่อยู่ในปีงบประมาณ {fiscal_year} ({start} ถึง {end}) — "
+                f"{as_of} is outside fiscal year {fiscal_year} ({start} to {end})")
+        return _insert_snapshot(con, fiscal_year, as_of, replace, now or datetime.now())
+
+
+def _insert_snapshot(con, fiscal_year: int, as_of: date, replace: bool, taken_at: datetime) -> SnapshotResult:
+    """Compute (read side, published file) and insert one snapshot into the write session."""
+    existing = snapshot_for(fiscal_year, as_of)
+    if existing is not None and not replace:
+        raise SnapshotExists(
+            f"มีสแนปช็อต ณ วันที่ {as_of} แล้ว (หมายเลข {existing}) ใช้ --replace เพื่อแทนที่ — "
+            f"a snapshot as of {as_of} exists (id {existing}); use --replace to replace it")
+    rows = project_rows(Filters(fiscal_year=fiscal_year, as_of=as_of))
+    load_ids = ",".join(str(int(value)) for value in source_loads()["load_id"])
+    snapshot_id = con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots").fetchone()[0]
+    if existing is not None:
+        con.execute("UPDATE snapshots SET status = 'replaced', replaced_at = ? WHERE snapshot_id = ?",
+                    [taken_at, existing])
+    con.execute(
+        """INSERT INTO snapshots (snapshot_id, fiscal_year, as_of, taken_at, source_load_ids, status,
+                                  replaces_snapshot_id, replaced_at)
+           VALUES (?, ?, ?, ?, ?, 'current', ?, NULL)""",
+        [snapshot_id, fiscal_year, as_of, taken_at, load_ids, existing],
+    )
+    con.register("snapshot_frame", rows[STORED].copy())
+    try:
+        con.execute(f"INSERT INTO snapshot_projects SELECT ?::INTEGER, {_select_list()} FROM snapshot_frame",
+                    [snapshot_id])
+    finally:
+        con.unregister("snapshot_frame")
+    return SnapshotResult(snapshot_id, fiscal_year, as_of, len(rows), existing, load_ids)
+
+
+def take_weekly(fiscal_year: int = 2562, replace: bool = False, db_path: Path | None = None,
+                log=print) -> list[SnapshotResult]:
+    """A snapshot for every Friday of the fiscal year up to its latest data date.
+
+    Fridays that already have a snapshot are skipped unless replace is True. All of
+    them are written in one write session: published together, or not at all.
+    """
+    with _database(db_path) as path, write_session(path) as con:
+        dates = weekly_dates(fiscal_year)
+        if not dates:
+            raise SnapshotError(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year} — no data for fiscal year {fiscal_year}")
+        done = []
+        taken_at = datetime.now()
+        for day in dates:
+            if not replace and snapshot_for(fiscal_year, day) is not None:
+                log(f"snapshot {day}: มีอยู่แล้ว ข้าม — exists, skipped")
+                continue
+            result = _insert_snapshot(con, fiscal_year, day, replace, taken_at)
+            log(f"snapshot {day}: id {result.snapshot_id}, {result.projects:,} projects")
+            done.append(result)
+        return done

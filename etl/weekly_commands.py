@@ -1,0 +1,268 @@
+"""Weekly routine commands, registered on the ETL command line (etl/cli.py imports this).
+
+    python -m etl snapshot [--as-of DATE] [--replace] [--list] [--weekly]
+    python -m etl export --as-of DATE --format xlsx|pdf|csv|all [--province P | --cluster C] --out DIR
+
+Exit codes (safe to run from cron; docs/weekly-routine.md):
+    0  done
+    1  nothing to work on: no database, or no data for the fiscal year
+    2  refused: bad input (date, area, format), or the snapshot exists and --replace was not given
+    3  failed while writing (disk full, permissions, a bug); nothing half-written is left behind
+Every step prints one log line "YYYY-MM-DD HH:MM:SS <command>: <step>" on stdout.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from etl.cli import _db, app, console, err_console
+
+EXIT_OK, EXIT_NO_DATA, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+class InputError(ValueError):
+    """A command-line value cannot be understood; the message says what is accepted."""
+
+
+def log(command: str, message: str) -> None:
+    """One log line per step, timestamped, flushed (cron mails or files stdout)."""
+    print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {command}: {message}", flush=True)
+
+
+def parse_as_of(text: str) -> date:
+    """ISO '2019-09-13', or d/m/yyyy with a BE year ('13/9/2562') or a CE year ('13/9/2019')."""
+    value = text.strip().translate(THAI_DIGITS)
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    try:
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+        else:
+            match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+            if not match:
+                raise InputError(text)
+            day, month, year = (int(part) for part in match.groups())
+        if year > 2400:  # Buddhist Era
+            year -= 543
+        return date(year, month, day)
+    except (ValueError, InputError):
+        raise InputError(
+            f"อ่านวันที่ '{text}' ไม่ได้ ใช้รูปแบบ 2019-09-13 หรือ 13/9/2562 — cannot read the date "
+            f"'{text}'; use ISO 2019-09-13 or d/m/yyyy (BE or CE), e.g. 13/9/2562") from None
+
+
+def _name_key(text: str) -> str:
+    key = re.sub(r"\s+", " ", str(text).strip()).lower()
+    for prefix in ("กลุ่มจังหวัด", "จังหวัด", "จ."):
+        if key.startswith(prefix):
+            key = key[len(prefix):].strip()
+    return key.replace(" ", "")
+
+
+def resolve_province(text: str) -> str:
+    """A province's DOPA code from its code, Thai name (with or without 'จังหวัด'/'จ.') or English name."""
+    from budget_metrics.reference import provinces
+
+    table = provinces()
+    value = text.strip().translate(THAI_DIGITS)
+    if value in set(table["province_code"]):
+        return value
+    key = _name_key(value)
+    for row in table.itertuples():
+        if key in (_name_key(row.name_th), _name_key(row.name_en)):
+            return row.province_code
+    raise InputError(f"ไม่รู้จักจังหวัด '{text}' — unknown province '{text}'; use a DOPA code (50) "
+                     "or a Thai/English name (เชียงใหม่, Chiang Mai)")
+
+
+def resolve_cluster(text: str) -> str:
+    """A cluster code (C01..C18) from its code or its Thai/English name."""
+    from budget_metrics.reference import clusters
+
+    table = clusters()
+    value = text.strip().upper()
+    if value in set(table["cluster_code"]):
+        return value
+    key = _name_key(text)
+    for row in table.itertuples():
+        if key in (_name_key(row.name_th), _name_key(row.name_en)):
+            return row.cluster_code
+    raise InputError(f"ไม่รู้จักกลุ่มจังหวัด '{text}' — unknown cluster '{text}'; use a code (C01) "
+                     "or a Thai/English name (ภาคเหนือตอนบน 1, Upper North 1)")
+
+
+def _use_database(ctx: typer.Context) -> Path:
+    """The --db path (or env default), made the read side's database for this run."""
+    db = _db(ctx)
+    os.environ["BUDGET_DB"] = str(db)
+    return db
+
+
+def _stop(command: str, code: int, message: str) -> typer.Exit:
+    err_console.print(f"[bold red]{command}:[/] {message}", highlight=False)
+    log(command, f"stopped, exit {code}")
+    return typer.Exit(code)
+
+
+FiscalYear = Annotated[int, typer.Option("--fiscal-year", "--fy", help="ปีงบประมาณ พ.ศ. — fiscal year (BE)")]
+AsOf = Annotated[str | None, typer.Option(
+    "--as-of", help="ข้อมูล ณ วันที่ 2019-09-13 หรือ 13/9/2562 (ค่าปริยาย: วันศุกร์ล่าสุดที่มีข้อมูล) — "
+                    "as-of date, ISO or d/m/yyyy BE/CE (default: the latest Friday with data)",
+    show_default=False)]
+
+
+@app.command()
+def snapshot(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    fiscal_year: FiscalYear = 2562,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="แทนที่สแนปช็อตเดิมของวันเดียวกัน (เก็บประวัติไว้) — replace an existing "
+                          "snapshot of the same date (the old one is kept as 'replaced')")] = False,
+    list_: Annotated[bool, typer.Option("--list", help="แสดงรายการสแนปช็อต — list snapshots")] = False,
+    weekly: Annotated[bool, typer.Option(
+        "--weekly", help="ทำสแนปช็อตทุกวันศุกร์ของปีงบประมาณที่มีข้อมูล — one snapshot per Friday of the "
+                         "fiscal year up to the latest data date")] = False,
+) -> None:
+    """บันทึกสถานะรายโครงการ ณ วันที่ (สแนปช็อตรายสัปดาห์) — freeze the per-project state as of a date.
+
+    Exit 0 taken/listed, 1 no data, 2 exists without --replace or bad input, 3 failed.
+    """
+    from budget_metrics.connection import NoDataError
+    from etl.snapshot import (
+        SnapshotDateError,
+        SnapshotError,
+        SnapshotExists,
+        take_snapshot,
+        take_weekly,
+    )
+    from etl.store import StoreError
+
+    db = _use_database(ctx)
+    if list_:
+        raise typer.Exit(_list_snapshots(fiscal_year, db))
+    try:
+        day = parse_as_of(as_of) if as_of else None
+        if weekly and day:
+            raise InputError("ใช้ --weekly หรือ --as-of อย่างใดอย่างหนึ่ง — use --weekly or --as-of, not both")
+        if not db.exists():
+            raise NoDataError(f"ยังไม่มีฐานข้อมูล {db} — no database at {db}; run: python -m etl demo "
+                              "(or python -m etl load FILES)")
+        if weekly:
+            log("snapshot", f"weekly snapshots of FY{fiscal_year} into {db}")
+            done = take_weekly(fiscal_year, replace=replace, db_path=db, log=lambda m: log("snapshot", m))
+        else:
+            log("snapshot", f"taking FY{fiscal_year} as of {day or 'latest Friday with data'} into {db}")
+            result = take_snapshot(fiscal_year, day, replace=replace, db_path=db)
+    except InputError as error:
+        raise _stop("snapshot", EXIT_REFUSED, str(error)) from None
+    except (SnapshotExists, SnapshotDateError) as error:
+        raise _stop("snapshot", EXIT_REFUSED, str(error)) from None
+    except (NoDataError, SnapshotError) as error:
+        raise _stop("snapshot", EXIT_NO_DATA, str(error)) from None
+    except (StoreError, OSError, Exception) as error:  # noqa: BLE001  (cron needs a code, not a trace)
+        raise _stop("snapshot", EXIT_FAILED, f"{type(error).__name__}: {error}") from None
+    if weekly:
+        log("snapshot", f"done: {len(done)} snapshot(s) taken")
+        return
+    replaced = f", replaced snapshot {result.replaced_snapshot_id}" if result.replaced_snapshot_id else ""
+    log("snapshot", f"done: snapshot {result.snapshot_id} as of {result.as_of}, {result.projects:,} projects, "
+                    f"loads {result.source_load_ids}{replaced}")
+
+
+def _list_snapshots(fiscal_year: int, db: Path) -> int:
+    from rich.table import Table
+
+    from budget_metrics.connection import NoDataError
+    from budget_metrics.snapshots import list_snapshots
+
+    try:
+        frame = list_snapshots(fiscal_year, include_replaced=True)
+    except NoDataError as error:
+        err_console.print(str(error), highlight=False)
+        return EXIT_NO_DATA
+    table = Table(title=f"สแนปช็อต — snapshots FY{fiscal_year} ({db})")
+    for header in ("id", "ณ วันที่ as of", "บันทึกเมื่อ taken at", "สถานะ status", "แทนที่ replaces",
+                   "โครงการ projects", "เบิกจ่าย disbursed (baht)", "ร้อยละ %", "loads"):
+        table.add_column(header, justify="right" if header in ("id", "โครงการ projects") else "left")
+    for row in frame.itertuples():
+        replaces = "" if row.replaces_snapshot_id is None or str(row.replaces_snapshot_id) in ("nan", "<NA>") \
+            else str(int(row.replaces_snapshot_id))
+        table.add_row(str(row.snapshot_id), str(row.as_of), f"{row.taken_at:%Y-%m-%d %H:%M}", row.status,
+                      replaces, f"{row.projects:,}", f"{row.disbursed:,.2f}",
+                      f"{row.pct_disbursed:.2f}" if row.pct_disbursed == row.pct_disbursed else "-",
+                      row.source_load_ids)
+    console.print(table)
+    if frame.empty:
+        console.print("ยังไม่มีสแนปช็อต — no snapshots yet: python -m etl snapshot")
+    return EXIT_OK
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="โฟลเดอร์ปลายทาง — output folder (created if missing)")],
+    as_of: AsOf = None,
+    fmt: Annotated[list[str], typer.Option(
+        "--format", "-f", help="xlsx (Excel), pdf (สรุปผู้บริหาร brief), csv (ทุกตาราง every table) หรือ all; "
+                               "ซ้ำได้ — repeatable")] = ["xlsx"],  # noqa: B006
+    province: Annotated[str | None, typer.Option(
+        "--province", help="เฉพาะจังหวัด: รหัสหรือชื่อ — only this province (code, Thai or English name)")] = None,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", help="เฉพาะกลุ่มจังหวัด: รหัสหรือชื่อ — only this cluster (C01.., Thai or English name)")] = None,
+    fiscal_year: FiscalYear = 2562,
+) -> None:
+    """ส่งออกรายงาน Excel / PDF / CSV ณ วันที่ — export the workbook, the PDF brief or CSV tables.
+
+    Files: budget-<FY>-asof-<YYYY-MM-DD>[-province-<code>|-cluster-<code>].<ext>
+    (CSV: ...-<table>.csv). Exit 0 written, 1 no data, 2 bad input, 3 failed (no partial file left).
+    """
+    from budget_metrics.connection import NoDataError
+    from budget_metrics.filters import Filters
+    from etl.snapshot import default_as_of
+    from exports.export import FORMATS, write_bundle
+    from exports.tables import build_export
+
+    db = _use_database(ctx)
+    try:
+        formats = list(FORMATS) if "all" in fmt else list(dict.fromkeys(fmt))
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown:
+            raise InputError(f"ไม่รู้จักรูปแบบ {', '.join(unknown)} — unknown format {', '.join(unknown)}; "
+                             "use xlsx, pdf, csv or all")
+        if province and cluster:
+            raise InputError("เลือก --province หรือ --cluster อย่างใดอย่างหนึ่ง — use --province or --cluster, "
+                             "not both")
+        day = parse_as_of(as_of) if as_of else None
+        if not db.exists():
+            raise NoDataError(f"ยังไม่มีฐานข้อมูล {db} — no database at {db}; run: python -m etl demo")
+        province_code = resolve_province(province) if province else None
+        cluster_code = resolve_cluster(cluster) if cluster else None
+        if day is None:
+            day = default_as_of(fiscal_year)
+            if day is None:
+                raise NoDataError(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year} — no data for fiscal year {fiscal_year}")
+        filters = Filters(fiscal_year=fiscal_year, as_of=day, province=province_code, cluster=cluster_code)
+        scope = f"province {province_code}" if province_code else f"cluster {cluster_code}" if cluster_code \
+            else "national"
+        log("export", f"building tables FY{fiscal_year} as of {day} ({scope}) from {db}")
+        bundle = build_export(filters)
+        for one in formats:
+            log("export", f"writing {one} to {out}")
+            for path in write_bundle(bundle, one, out):
+                log("export", f"wrote {path}")
+    except InputError as error:
+        raise _stop("export", EXIT_REFUSED, str(error)) from None
+    except NoDataError as error:
+        raise _stop("export", EXIT_NO_DATA, str(error)) from None
+    except Exception as error:  # noqa: BLE001  (cron needs a code, not a trace)
+        raise _stop("export", EXIT_FAILED, f"{type(error).__name__}: {error}") from None
+    log("export", "done")
+

@@ -1,0 +1,347 @@
+"""The PDF executive brief (A4, Thai, 1-3 pages), rendered by weasyprint from HTML.
+
+Thai shaping (stacked vowels and tone marks) and Thai line breaking come from Pango
+with a Thai font the project installs as a dependency: Noto Sans Thai from the PyPI
+package `fontpkg-noto-sans-thai`, falling back to Debian's `fonts-thai-tlwg` (Garuda,
+Loma). Nothing is downloaded at run time. The cumulative curve is an SVG drawn here
+(no browser needed, deterministic and fast).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from budget_metrics.formatting import format_date, million_baht, percent, signed
+from budget_metrics.lagging import FLAGS
+from exports.tables import ExportBundle
+
+TOP_BEHIND = 10
+RISK_ROWS = 6
+
+
+def thai_font_file() -> Path | None:
+    """Noto Sans Thai from the `fontpkg-noto-sans-thai` package, or None if not installed."""
+    try:
+        import fontpkg_noto_sans_thai
+    except ImportError:
+        return None
+    folder = Path(fontpkg_noto_sans_thai.__file__).parent
+    found = sorted(folder.rglob("NotoSansThai*.ttf"))
+    return found[0] if found else None
+
+
+def _font_face() -> str:
+    font = thai_font_file()
+    if font is None:
+        return ""
+    return (
+        "@font-face { font-family: 'Brief Thai'; font-weight: 100 900; "
+        f"src: url('{font.as_uri()}'); }}"
+    )
+
+
+def _e(text) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+def narrative(bundle: ExportBundle) -> str:
+    """A short Thai paragraph: disbursed vs target, the furthest-behind provinces and risks."""
+    k = bundle.kpis
+    parts = [
+        (f"ณ วันที่ {format_date(bundle.as_of)} {bundle.area_name_th} เบิกจ่ายแล้ว "
+        f"{million_baht(k.disbursed)} ล้านบาท จากงบประมาณที่ได้รับจัดสรร "
+        f"{million_baht(k.current_allocation)} ล้านบาท")
+    ]
+    if k.pct_disbursed is not None:
+        parts[0] += f" คิดเป็นร้อยละ {percent(k.pct_disbursed)}"
+        if k.target_pct is not None and k.gap_points is not None:
+            side = "ต่ำกว่า" if k.gap_points < 0 else "สูงกว่า"
+            parts[0] += (f" {side}เป้าหมาย (ร้อยละ {percent(k.target_pct)}) "
+                         f"{percent(abs(k.gap_points))} จุด")
+    behind = _furthest_behind(bundle, 3)
+    if len(behind) and bundle.area_kind != "province":
+        names = ", ".join(f"{row.name_th} (ร้อยละ {percent(row.pct_disbursed)})"
+                          for row in behind.itertuples())
+        parts.append(f"จังหวัดที่ห่างจากเป้าหมายมากที่สุด ได้แก่ {names}")
+    lagging = bundle.table("lagging").frame
+    if len(lagging):
+        parts.append(f"มีโครงการที่ล่าช้า {len(lagging):,} โครงการ เงินที่ยังไม่เบิกจ่าย "
+                     f"{million_baht(lagging['money_at_risk'].sum())} ล้านบาท")
+    risky = bundle.carryovers[bundle.carryovers["at_risk"]] if len(bundle.carryovers) else bundle.carryovers
+    if len(risky):
+        parts.append(f"เงินกันเหลื่อมปีที่เสี่ยงเบิกจ่ายไม่ทัน {len(risky):,} รายการ "
+                     f"ยังไม่เบิกจ่าย {million_baht(risky['remaining'].sum())} ล้านบาท")
+    overdue = bundle.assets[bundle.assets["overdue"]] if len(bundle.assets) else bundle.assets
+    if len(overdue):
+        parts.append(f"สินทรัพย์ที่แล้วเสร็จแต่ค้างโอนเกินกำหนด {len(overdue):,} รายการ "
+                     f"มูลค่า {million_baht(overdue['value'].sum())} ล้านบาท")
+    return " ".join(parts)
+
+
+def _furthest_behind(bundle: ExportBundle, count: int) -> pd.DataFrame:
+    frame = bundle.provinces[bundle.provinces["projects"] > 0]
+    frame = frame[frame["gap_points"].notna()]
+    return frame.sort_values(["gap_points", "code"]).head(count)
+
+
+# --- the curve ---------------------------------------------------------------------
+
+def curve_svg(bundle: ExportBundle, width: int = 680, height: int = 230) -> str:
+    """Cumulative % disbursed by week against the target lines, as an SVG string."""
+    curve = bundle.curve
+    left, right, top, bottom = 44, 16, 14, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    weeks = list(curve["week_end"])
+    if not weeks:
+        return ""
+    first, last = weeks[0], weeks[-1]
+    span = max((last - first).days, 1)
+
+    def x(day) -> float:
+        return left + plot_w * (day - first).days / span
+
+    def y(pct: float) -> float:
+        return top + plot_h * (1 - min(max(pct, 0), 110) / 110)
+
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif" font-size="9">')]
+    for tick in (0, 25, 50, 75, 100):
+        out.append(f'<line x1="{left}" y1="{y(tick):.1f}" x2="{width - right}" y2="{y(tick):.1f}" '
+                   'stroke="#e3e3e3" stroke-width="1"/>')
+        out.append(f'<text x="{left - 6}" y="{y(tick) + 3:.1f}" text-anchor="end" fill="#555">{tick}%</text>')
+    # Thai labels go in HTML around the SVG: weasyprint's SVG text does not shape Thai
+    # (vowels and tone marks would float), HTML text does.
+    labels = []
+    months_seen = set()
+    for day in weeks:
+        key = (day.year, day.month)
+        if key in months_seen:
+            continue
+        months_seen.add(key)
+        labels.append((x(day), format_date(day).split(" ")[1]))
+
+    def path(column: str, color: str, dash: str = "", stroke: float = 2.0) -> None:
+        points = [(x(day), y(value)) for day, value in zip(curve["week_end"], curve[column], strict=True)
+                  if value is not None and not pd.isna(value)]
+        if len(points) < 2:
+            return
+        d = " ".join(f"{'M' if i == 0 else 'L'}{px:.1f},{py:.1f}" for i, (px, py) in enumerate(points))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{stroke}"{dash_attr}/>')
+
+    has_mix = "target" in curve.columns
+    if has_mix:
+        path("target_overall", "#bdbdbd", "2,3", 1.1)
+        path("target_investment", "#d9b98c", "2,3", 1.1)
+        path("target", "#7a7a7a", "6,4", 1.8)
+    else:
+        path("target_overall", "#7a7a7a", "6,4", 1.8)
+    path("pct_disbursed", "#1f5fa8", "", 2.4)
+
+    # the as-of point, labelled with the headline figure (the as-of date may fall after
+    # the last Friday of the curve: the line then runs on to it)
+    known = curve[curve["pct_disbursed"].notna()]
+    pct_now = bundle.kpis.pct_disbursed
+    if len(known) and pct_now is not None:
+        last_row = known.iloc[-1]
+        px, py = x(min(bundle.as_of, last)), y(pct_now)
+        if bundle.as_of > last_row["week_end"]:
+            out.append(f'<line x1="{x(last_row["week_end"]):.1f}" y1="{y(last_row["pct_disbursed"]):.1f}" '
+                       f'x2="{px:.1f}" y2="{py:.1f}" stroke="#1f5fa8" stroke-width="2.4"/>')
+        out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="#1f5fa8"/>')
+        out.append(f'<text x="{px - 6:.1f}" y="{py - 7:.1f}" text-anchor="end" fill="#1f5fa8" '
+                   f'font-weight="bold">{percent(pct_now)}%</text>')
+    out.append("</svg>")
+    month_spans = "".join(
+        f'<span class="month" style="left:{px - 20:.1f}px; top:{height - bottom + 5}px">{_e(label)}</span>'
+        for px, label in labels)
+    legend = [("#1f5fa8", "solid", "เบิกจ่ายสะสม")]
+    if has_mix:
+        legend += [("#7a7a7a", "dashed", "เป้าหมาย (ถ่วงตามสัดส่วนงบลงทุน)"),
+                   ("#bdbdbd", "dotted", "เป้าหมายภาพรวม"), ("#d9b98c", "dotted", "เป้าหมายงบลงทุน")]
+    else:
+        legend.append(("#7a7a7a", "dashed", "เป้าหมายภาพรวม"))
+    legend_html = "".join(
+        f'<span class="key"><span class="swatch" style="border-top: 2px {style} {color}"></span>{_e(label)}</span>'
+        for color, style, label in legend)
+    return (f'<div class="chart" style="width:{width}px; height:{height}px">{"".join(out)}{month_spans}'
+            f'<div class="legend" style="left:{left + 10}px">{legend_html}</div></div>')
+
+
+# --- HTML ----------------------------------------------------------------------------
+
+CSS = """
+@page { size: A4; margin: 13mm 13mm 14mm 13mm;
+        @bottom-right { content: "หน้า " counter(page) " / " counter(pages);
+                        font-family: 'Brief Thai', Garuda, sans-serif; font-size: 8pt; color: #666; }
+        @bottom-left { content: string(footer); font-family: 'Brief Thai', Garuda, sans-serif;
+                       font-size: 8pt; color: #666; } }
+body { font-family: 'Brief Thai', Garuda, Loma, sans-serif; font-size: 9.5pt; color: #1d1d1d;
+       line-height: 1.45; }
+h1 { font-size: 15pt; margin: 0 0 1mm 0; color: #123f73; }
+h2 { font-size: 11pt; margin: 4mm 0 1.5mm 0; color: #123f73; border-bottom: 1px solid #c9d6e6;
+     padding-bottom: 0.5mm; }
+.sub { color: #555; margin: 0 0 3mm 0; }
+.footer { string-set: footer content(); font-size: 0; height: 0; margin: 0; }
+.narrative { background: #f3f6fa; border-left: 3px solid #1f5fa8; padding: 2mm 3mm; margin: 2mm 0 3mm 0; }
+.cards { display: flex; gap: 2.5mm; margin-bottom: 2mm; }
+.card { flex: 1; border: 1px solid #d5dde8; border-radius: 2mm; padding: 1.8mm 2.5mm; }
+.card .label { font-size: 8pt; color: #555; }
+.card .value { font-size: 12pt; font-weight: bold; white-space: nowrap; }
+.card .note { font-size: 7.5pt; color: #555; }
+.behind { color: #b3261e; } .ahead { color: #1b7f3b; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
+th { background: #e6edf6; text-align: left; padding: 1mm 1.5mm; font-weight: bold; }
+td { padding: 0.8mm 1.5mm; border-bottom: 1px solid #eceff3; }
+td.n, th.n { text-align: right; white-space: nowrap; }
+.two { display: flex; gap: 5mm; } .two > div { flex: 1; }
+.small { font-size: 8pt; color: #555; }
+.chart { position: relative; margin: 0 auto; }
+.chart svg { position: absolute; left: 0; top: 0; }
+.chart .month { position: absolute; width: 40px; text-align: center; font-size: 7.5pt; color: #555; }
+.chart .legend { position: absolute; top: 4px; font-size: 8pt; color: #333; }
+.chart .key { margin-right: 5mm; }
+.chart .swatch { display: inline-block; width: 7mm; height: 0; margin-right: 1.5mm; vertical-align: middle; }
+.status-behind { color: #b3261e; font-weight: bold; } .status-watch { color: #a86b00; }
+.status-on_track { color: #1b7f3b; }
+"""
+
+STATUS_TH = {"on_track": "ตามเป้า", "watch": "เฝ้าระวัง", "behind": "ล่าช้า", "no_data": "-"}
+
+
+def _card(label: str, value: str, note: str = "", css: str = "") -> str:
+    return (f'<div class="card"><div class="label">{_e(label)}</div>'
+            f'<div class="value {css}">{_e(value)}</div><div class="note">{_e(note)}</div></div>')
+
+
+def _area_rows(frame: pd.DataFrame) -> str:
+    rows = []
+    for row in frame.itertuples():
+        rows.append(
+            f"<tr><td>{_e(row.name_th)}</td><td class='n'>{million_baht(row.current_allocation)}</td>"
+            f"<td class='n'>{million_baht(row.disbursed)}</td><td class='n'>{percent(row.pct_disbursed)}</td>"
+            f"<td class='n'>{signed(row.gap_points)}</td>"
+            f"<td class='status-{row.status}'>{_e(STATUS_TH.get(row.status, ''))}</td></tr>")
+    return "".join(rows)
+
+
+AREA_HEAD = ("<tr><th>{name}</th><th class='n'>งบประมาณ (ล้านบาท)</th><th class='n'>เบิกจ่าย (ล้านบาท)</th>"
+             "<th class='n'>ร้อยละ</th><th class='n'>ห่างเป้า (จุด)</th><th>สถานะ</th></tr>")
+
+
+def brief_html(bundle: ExportBundle) -> str:
+    """The brief as an HTML document (Thai), ready for weasyprint."""
+    k = bundle.kpis
+    fy = bundle.filters.fiscal_year
+    gap_css = "behind" if (k.gap_points or 0) < 0 else "ahead"
+    cards = "".join([
+        _card("งบประมาณ (ล้านบาท)", million_baht(k.current_allocation),
+              f"{k.projects:,} โครงการ"),
+        _card("ก่อหนี้ผูกพัน (ล้านบาท)", million_baht(k.committed),
+              f"ร้อยละ {percent(float(k.committed / k.current_allocation * 100))}" if k.current_allocation else ""),
+        _card("เบิกจ่ายแล้ว (ล้านบาท)", million_baht(k.disbursed), f"คงเหลือ {million_baht(k.remaining)} ลบ."),
+        _card("ร้อยละการเบิกจ่าย", f"{percent(k.pct_disbursed)}%",
+              f"เป้าหมาย ณ วันที่ {percent(k.target_pct)}%"),
+        _card("ห่างจากเป้าหมาย", f"{signed(k.gap_points)} จุด",
+              f"{million_baht(k.gap_baht)} ล้านบาท" if k.gap_baht is not None else "", gap_css),
+    ])
+    parts = [
+        "<!doctype html><html lang='th'><head><meta charset='utf-8'>",
+        f"<style>{_font_face()}{CSS}</style></head><body>",
+        (f"<div class='footer'>ที่มา: ระบบติดตามผลการเบิกจ่าย · ข้อมูลโหลดล่าสุด "
+        f"{_e(bundle.generated_at.strftime('%Y-%m-%d %H:%M') if bundle.generated_at else '-')}</div>"),
+        f"<h1>สรุปผลการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัดและกลุ่มจังหวัด ปีงบประมาณ พ.ศ. {fy}</h1>",
+        f"<p class='sub'>ข้อมูล ณ วันที่ {format_date(bundle.as_of, long=True)} · {_e(bundle.area_name_th)}</p>",
+        f"<div class='narrative'>{_e(narrative(bundle))}</div>",
+        f"<div class='cards'>{cards}</div>",
+        "<h2>การเบิกจ่ายสะสมเทียบเป้าหมาย (ร้อยละของงบประมาณ)</h2>",
+        curve_svg(bundle),
+    ]
+    behind = _furthest_behind(bundle, TOP_BEHIND)
+    if bundle.area_kind != "province" and len(behind):
+        parts.append(f"<h2>{len(behind)} จังหวัดที่ห่างจากเป้าหมายมากที่สุด</h2>")
+        parts.append(f"<table>{AREA_HEAD.format(name='จังหวัด')}{_area_rows(behind)}</table>")
+    if bundle.area_kind == "province":
+        parts.append(_lagging_html(bundle))
+    clusters = bundle.clusters[bundle.clusters["projects"] > 0]
+    if len(clusters) and bundle.area_kind != "province":  # a province's own rows are no cluster figure
+        parts.append("<h2>ผลการเบิกจ่ายรายกลุ่มจังหวัด</h2>")
+        parts.append(f"<table>{AREA_HEAD.format(name='กลุ่มจังหวัด')}{_area_rows(clusters)}</table>")
+    parts.append(_risks_html(bundle))
+    parts.append("<p class='small'>เป้าหมาย ณ วันที่ คำนวณจากเป้าหมายสะสมรายไตรมาสตามมติคณะรัฐมนตรี "
+                 "(เพิ่มเท่ากันทุกสิ้นเดือน และเป็นเส้นตรงตามวันภายในเดือน) · ลบ. = ล้านบาท · "
+                 "ห่างเป้า = ร้อยละการเบิกจ่าย − เป้าหมาย (จุด)</p>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def _lagging_html(bundle: ExportBundle) -> str:
+    """A province brief's own list: its lagging projects with the most money unpaid."""
+    lagging = bundle.table("lagging").frame.head(TOP_BEHIND)
+    if lagging.empty:
+        return "<h2>โครงการล่าช้า</h2><p>ไม่มีโครงการล่าช้าตามเกณฑ์</p>"
+    rows = "".join(
+        f"<tr><td>{_e(r.project_name)}</td><td class='n'>{million_baht(r.current_allocation)}</td>"
+        f"<td class='n'>{percent(r.pct_disbursed)}</td><td class='n'>{million_baht(r.money_at_risk)}</td>"
+        f"<td>{_e(r.flag_labels_th)}</td></tr>" for r in lagging.itertuples())
+    return (f"<h2>{len(lagging)} โครงการล่าช้าที่มีเงินคงเหลือมากที่สุด</h2>"
+            "<table><tr><th>โครงการ</th><th class='n'>งบประมาณ (ลบ.)</th><th class='n'>ร้อยละ</th>"
+            f"<th class='n'>คงเหลือ (ลบ.)</th><th>ประเด็น</th></tr>{rows}</table>")
+
+
+def _risks_html(bundle: ExportBundle) -> str:
+    out = ["<h2>ความเสี่ยง: เงินกันเหลื่อมปีและการโอนสินทรัพย์</h2><div class='two'>"]
+    carry = bundle.carryovers
+    risky = carry[carry["at_risk"]] if len(carry) else carry
+    out.append("<div>")
+    if len(carry):
+        out.append(f"<p>เงินกันเหลื่อมปี {len(carry):,} รายการ {million_baht(carry['carried'].sum())} ล้านบาท "
+                   f"เบิกจ่ายแล้ว {million_baht(carry['paid'].sum())} ล้านบาท · "
+                   f"<b>เสี่ยง {len(risky):,} รายการ</b></p>")
+        if len(risky):
+            rows = "".join(
+                f"<tr><td>{_e(r.owner_name_th)}</td><td>{_e(r.project_name)}</td>"
+                f"<td class='n'>{million_baht(r.remaining)}</td><td class='n'>{format_date(r.deadline)}</td></tr>"
+                for r in risky.sort_values(["days_to_deadline", "project_code"]).head(RISK_ROWS).itertuples())
+            out.append("<table><tr><th>พื้นที่</th><th>โครงการ</th><th class='n'>ค้างเบิก (ลบ.)</th>"
+                       f"<th class='n'>กำหนด</th></tr>{rows}</table>")
+    else:
+        out.append("<p>ยังไม่มีเงินกันเหลื่อมปี ณ วันที่นี้</p>")
+    out.append("</div><div>")
+    assets = bundle.assets
+    if len(assets):
+        pending = assets[assets["status"] != "transferred"]
+        overdue = assets[assets["overdue"]]
+        done = assets[assets["status"] == "transferred"]
+        out.append(f"<p>สินทรัพย์ {len(assets):,} รายการ โอนแล้ว {len(done):,} · รอโอน {len(pending):,} "
+                   f"({million_baht(pending['value'].sum())} ล้านบาท) · "
+                   f"<b>ค้างโอนเกินกำหนด {len(overdue):,} รายการ</b></p>")
+        if len(overdue):
+            by_area = (overdue.groupby("owner_name_th", as_index=False)
+                       .agg(count=("asset_id", "count"), value=("value", "sum"))
+                       .sort_values(["count", "value", "owner_name_th"], ascending=[False, False, True])
+                       .head(RISK_ROWS))
+            rows = "".join(f"<tr><td>{_e(r.owner_name_th)}</td><td class='n'>{r.count:,}</td>"
+                           f"<td class='n'>{million_baht(r.value)}</td></tr>" for r in by_area.itertuples())
+            out.append("<table><tr><th>พื้นที่</th><th class='n'>ค้างโอน (รายการ)</th>"
+                       f"<th class='n'>มูลค่า (ลบ.)</th></tr>{rows}</table>")
+    else:
+        out.append("<p>ไม่มีรายการสินทรัพย์ที่ต้องโอน</p>")
+    out.append("</div></div>")
+    lagging = bundle.table("lagging").frame
+    if len(lagging):
+        counts = {code: int(sum(code in flags for flags in lagging["flags"])) for code in FLAGS}
+        text = " · ".join(f"{FLAGS[code][0]} {count:,}" for code, count in counts.items() if count)
+        out.append(f"<p class='small'>โครงการล่าช้า {len(lagging):,} โครงการ: {_e(text)}</p>")
+    return "".join(out)
+
+
+def write_brief(bundle: ExportBundle, path: Path) -> Path:
+    """Render the brief to a PDF file at `path` (the caller makes it atomic)."""
+    from weasyprint import HTML  # imported here: heavy, and only the PDF needs it
+
+    HTML(string=brief_html(bundle), base_url=str(Path.cwd())).write_pdf(str(path))
+    return path

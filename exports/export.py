@@ -1,0 +1,89 @@
+"""Run an export: build the tables once, write the chosen format atomically.
+
+Used by `python -m etl export` and by the dashboard's download buttons, so both give
+the same files (same names, same contents) for the same filters.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from budget_metrics.filters import Filters
+from exports.files import atomic_batch, export_file_name, export_stem
+from exports.tables import ExportBundle, build_export
+
+FORMATS = ("xlsx", "pdf", "csv")
+
+
+def write_bundle(bundle: ExportBundle, fmt: str, out_dir: Path) -> list[Path]:
+    """Write one format of an already-built bundle into out_dir; returns the final paths.
+
+    All files of the format appear together or none does (temporary names, then rename).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    fy = bundle.filters.fiscal_year
+    with atomic_batch(out_dir) as batch:
+        if fmt == "xlsx":
+            from exports.workbook import write_workbook
+
+            name = export_file_name(fy, bundle.as_of, "xlsx", bundle.area_kind, bundle.area_code)
+            write_workbook(bundle, batch.path_for(name))
+        elif fmt == "pdf":
+            from exports.brief_pdf import write_brief
+
+            name = export_file_name(fy, bundle.as_of, "pdf", bundle.area_kind, bundle.area_code)
+            write_brief(bundle, batch.path_for(name))
+        else:
+            from exports.csv_tables import write_csv
+
+            for table in bundle.tables:
+                name = export_file_name(fy, bundle.as_of, "csv", bundle.area_kind, bundle.area_code,
+                                        table.name)
+                write_csv(table, batch.path_for(name))
+    return list(batch.final_paths)
+
+
+def export_files(filters: Filters, fmt: str, out_dir: Path) -> list[Path]:
+    """Build the export for the filters (as-of None = latest data date) and write one format."""
+    return write_bundle(build_export(filters), fmt, out_dir)
+
+
+def download(bundle: ExportBundle, fmt: str) -> tuple[str, bytes, str]:
+    """(file name, bytes, MIME type) for a dashboard download: the CLI's file itself, or
+    for CSV a zip holding the CLI's CSV files under their CLI names."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_bundle(bundle, fmt, Path(folder))
+        if fmt == "xlsx":
+            return paths[0].name, paths[0].read_bytes(), \
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "pdf":
+            return paths[0].name, paths[0].read_bytes(), "application/pdf"
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in paths:
+                # fixed timestamp: the same data gives the same zip
+                info = zipfile.ZipInfo(path.name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes())
+        stem = export_stem(bundle.filters.fiscal_year, bundle.as_of, bundle.area_kind, bundle.area_code)
+        return f"{stem}-csv.zip", buffer.getvalue(), "application/zip"
+
+
+def download_name(filters: Filters, fmt: str) -> str:
+    """The file name `download_for` produces (the CLI's name; CSV: '<stem>-csv.zip').
+
+    filters.as_of must be set (the date the dashboard shows)."""
+    kind, code = ("province", filters.province) if filters.province else \
+        ("cluster", filters.cluster) if filters.cluster else (None, None)
+    if fmt == "csv":
+        return f"{export_stem(filters.fiscal_year, filters.as_of, kind, code)}-csv.zip"
+    return export_file_name(filters.fiscal_year, filters.as_of, fmt, kind, code)
+
+
+def download_for(filters: Filters, fmt: str) -> bytes:
+    """The bytes of the export file for a dashboard download button (see `download`)."""
+    return download(build_export(filters), fmt)[1]

@@ -1,0 +1,370 @@
+"""The tables every export format writes, built once from the read side.
+
+`build_export(filters)` gathers, for one as-of date and one area (the whole country,
+a province or a cluster), the summary, provinces, clusters, projects, lagging
+projects, carry-overs, reallocations, asset transfers and the "about" facts. The
+workbook, the CSV files and the PDF brief all render this one object, and it holds
+only figures from `budget_metrics` — no SQL here — so they match the dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+import pandas as pd
+
+from budget_metrics import reference
+from budget_metrics.assets import asset_list
+from budget_metrics.carryover import carryover_projects
+from budget_metrics.filters import Filters
+from budget_metrics.formatting import format_date
+from budget_metrics.lagging import FLAGS, lagging_projects, project_flags
+from budget_metrics.progress import Kpis, area_progress, gap_status, kpis, weekly_curve
+from budget_metrics.projects import resolve_as_of
+from budget_metrics.reallocations import ledger
+from budget_metrics.snapshots import data_published_at, source_loads
+from budget_metrics.targets import quarter_targets
+
+# Column kinds: how a value is written (workbook number format, CSV text).
+TEXT, INT, MONEY, PCT, POINTS, DATE, BOOL = "text", "int", "money", "pct", "points", "date", "bool"
+
+
+@dataclass(frozen=True)
+class Col:
+    """One exported column: key in the frame, Thai header, English header, kind."""
+
+    key: str
+    th: str
+    en: str
+    kind: str = TEXT
+    width: int | None = None  # characters; None = from the kind
+
+
+@dataclass
+class ExportTable:
+    """One sheet / one CSV file: `name` is the CSV suffix, `sheet` the Thai sheet name."""
+
+    name: str
+    sheet: str
+    title_th: str
+    columns: list[Col]
+    frame: pd.DataFrame
+    total_row: bool = False  # the first row is a total (summary sheet: national)
+
+    def rows(self) -> list[list]:
+        """Cell values in column order; NaN/NaT become None."""
+        out = []
+        for record in self.frame.to_dict("records"):
+            row = []
+            for col in self.columns:
+                value = record.get(col.key)
+                if isinstance(value, list):
+                    value = ", ".join(str(v) for v in value)
+                if value is not None and not isinstance(value, (list, str)) and pd.isna(value):
+                    value = None
+                row.append(value)
+            out.append(row)
+        return out
+
+
+@dataclass
+class ExportBundle:
+    """Everything one export shows, for one as-of date and area."""
+
+    filters: Filters
+    as_of: date
+    area_kind: str | None  # None (national), 'province' or 'cluster'
+    area_code: str | None
+    area_name_th: str
+    area_name_en: str
+    kpis: Kpis
+    generated_at: datetime | None  # when the data was published (deterministic per database)
+    tables: list[ExportTable]
+    curve: pd.DataFrame
+    provinces: pd.DataFrame  # area_progress at province level (as shown, area rows only)
+    clusters: pd.DataFrame
+    carryovers: pd.DataFrame
+    assets: pd.DataFrame
+    loads: pd.DataFrame
+    targets: dict[str, list[float]] = field(default_factory=dict)
+
+    def table(self, name: str) -> ExportTable:
+        return next(t for t in self.tables if t.name == name)
+
+
+AREA_MONEY = [
+    Col("current_allocation", "งบประมาณที่ได้รับจัดสรร (ปัจจุบัน) บาท", "current allocation (baht)", MONEY),
+    Col("committed", "ก่อหนี้ผูกพัน บาท", "committed (baht)", MONEY),
+    Col("disbursed", "เบิกจ่ายแล้ว บาท", "disbursed (baht)", MONEY),
+    Col("remaining", "คงเหลือ บาท", "remaining (baht)", MONEY),
+    Col("pct_disbursed", "ร้อยละการเบิกจ่าย", "% disbursed", PCT),
+    Col("target_pct", "เป้าหมาย ณ วันที่ (ร้อยละ)", "target % on the date", PCT),
+    Col("gap_points", "ห่างจากเป้าหมาย (จุด)", "gap (points)", POINTS),
+    Col("gap_baht", "ห่างจากเป้าหมาย บาท", "gap (baht)", MONEY),
+]
+
+STATUS_TH = {"on_track": "ตามเป้าหมาย", "watch": "เฝ้าระวัง", "behind": "ล่าช้า", "no_data": "ไม่มีข้อมูล"}
+PLAN_TH = {"province": "แผนพัฒนาจังหวัด", "cluster": "แผนพัฒนากลุ่มจังหวัด"}
+BUDGET_TH = {"operating": "งบดำเนินงาน", "investment": "งบลงทุน", "other": "งบรายจ่ายอื่น"}
+
+
+def area_scope(filters: Filters) -> tuple[str | None, str | None, str, str]:
+    """(area_kind, area_code, name_th, name_en) of the filter's area; national when none."""
+    if filters.province:
+        table = reference.provinces().set_index("province_code")
+        row = table.loc[filters.province]
+        return "province", filters.province, f"จังหวัด{row['name_th']}", f"{row['name_en']} province"
+    if filters.cluster:
+        table = reference.clusters().set_index("cluster_code")
+        row = table.loc[filters.cluster]
+        return "cluster", filters.cluster, row["name_th"], f"{row['name_en']} cluster"
+    return None, None, "ทั้งประเทศ", "national"
+
+
+def _national_row(k: Kpis, name_th: str, name_en: str, limits: dict[str, float]) -> dict:
+    status = gap_status(k.gap_points, limits)
+    return {
+        "code": "", "name_th": name_th, "name_en": name_en, "projects": k.projects,
+        "current_allocation": float(k.current_allocation), "committed": float(k.committed),
+        "disbursed": float(k.disbursed), "remaining": float(k.remaining),
+        "pct_disbursed": k.pct_disbursed, "target_pct": k.target_pct, "gap_points": k.gap_points,
+        "gap_baht": float(k.gap_baht) if k.gap_baht is not None else None,
+        "status": status, "status_th": STATUS_TH[status],
+    }
+
+
+def _with_status_th(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["status_th"] = frame["status"].map(STATUS_TH)
+    return frame
+
+
+def build_export(filters: Filters) -> ExportBundle:
+    """Every table of the weekly export for the filter's as-of date and area.
+
+    The filter's as_of is resolved first (None = latest data date) so every read uses
+    the same date. Area tables keep every area for a national export and only the
+    areas with projects for a province or cluster export.
+    """
+    as_of = resolve_as_of(filters)
+    filters = filters.with_as_of(as_of)
+    area_kind, area_code, name_th, name_en = area_scope(filters)
+    national = kpis(filters)
+    regions = _with_status_th(area_progress(filters, "region"))
+    provinces = _with_status_th(area_progress(filters, "province"))
+    clusters = _with_status_th(area_progress(filters, "cluster"))
+    if area_kind:
+        regions = regions[regions["projects"] > 0]
+        provinces = provinces[provinces["projects"] > 0]
+        clusters = clusters[clusters["projects"] > 0]
+
+    total_label = "รวมทั้งประเทศ" if not area_kind else f"รวม {name_th}"
+    limits = reference.thresholds()
+    parts = [pd.DataFrame([_national_row(national, total_label, name_en, limits)]).assign(level_th="รวม")]
+    if not area_kind:  # an area export lies inside one region: its region row would repeat the total
+        parts.append(regions.assign(level_th="ภาค"))
+    for budget_type, label in BUDGET_TH.items():
+        figures = kpis(replace(filters, budget_type=budget_type))
+        if figures.projects:
+            row = _national_row(figures, label, budget_type, limits)
+            parts.append(pd.DataFrame([row]).assign(level_th="งบรายจ่าย"))
+    summary = pd.concat(parts, ignore_index=True)
+    summary_cols = [Col("level_th", "ระดับ", "level", TEXT, 11), Col("name_th", "พื้นที่ / งบรายจ่าย", "area", TEXT, 30),
+                    Col("projects", "จำนวนโครงการ", "projects", INT),
+                    *AREA_MONEY, Col("status_th", "สถานะ", "status", TEXT, 12)]
+
+    region_names = reference.regions().set_index("region")["name_th"].to_dict()
+    cluster_names = reference.clusters().set_index("cluster_code")["name_th"].to_dict()
+    provinces = provinces.copy()
+    provinces["region_th"] = provinces["region"].map(region_names)
+    provinces["cluster_th"] = provinces["cluster_code"].map(cluster_names)
+    clusters = clusters.copy()
+    clusters["region_th"] = clusters["region"].map(region_names)
+
+    projects = project_flags(filters)
+    projects = _project_labels(projects)
+    lagging = _project_labels(lagging_projects(filters))
+    carry = carryover_projects(filters)
+    assets = asset_list(filters)
+    moves = ledger(filters).sort_values(["approved_date", "ref_no"]).reset_index(drop=True)
+    loads = source_loads()
+
+    tables = [
+        ExportTable("summary", "สรุป", "สรุปผลการเบิกจ่าย รวม รายภาค และรายงบรายจ่าย", summary_cols, summary, True),
+        ExportTable("provinces", "จังหวัด", "ผลการเบิกจ่ายรายจังหวัด (แผนพัฒนาจังหวัด)", [
+            Col("code", "รหัสจังหวัด", "province code", TEXT, 10), Col("name_th", "จังหวัด", "province", TEXT, 18),
+            Col("name_en", "Province", "province (English)", TEXT, 18),
+            Col("cluster_th", "กลุ่มจังหวัด", "cluster", TEXT, 32), Col("region_th", "ภาค", "region", TEXT, 22),
+            Col("projects", "จำนวนโครงการ", "projects", INT), *AREA_MONEY,
+            Col("status_th", "สถานะ", "status", TEXT, 12)], provinces),
+        ExportTable("clusters", "กลุ่มจังหวัด", "ผลการเบิกจ่ายรายกลุ่มจังหวัด (รวมโครงการจังหวัดในกลุ่ม)", [
+            Col("code", "รหัสกลุ่มจังหวัด", "cluster code", TEXT, 10),
+            Col("name_th", "กลุ่มจังหวัด", "cluster", TEXT, 34), Col("name_en", "Cluster", "cluster (English)", TEXT, 20),
+            Col("region_th", "ภาค", "region", TEXT, 22), Col("projects", "จำนวนโครงการ", "projects", INT),
+            *AREA_MONEY, Col("status_th", "สถานะ", "status", TEXT, 12)], clusters),
+        ExportTable("projects", "โครงการ", "รายโครงการ", PROJECT_COLUMNS, projects),
+        ExportTable("lagging", "โครงการล่าช้า", "โครงการที่ล่าช้า เรียงตามเงินที่ยังไม่เบิกจ่าย", [
+            Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
+            Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
+            Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 24),
+            Col("budget_type_th", "งบรายจ่าย", "budget type", TEXT, 14),
+            Col("current_allocation", "งบประมาณปัจจุบัน บาท", "current allocation (baht)", MONEY),
+            Col("disbursed", "เบิกจ่ายแล้ว บาท", "disbursed (baht)", MONEY),
+            Col("pct_disbursed", "ร้อยละการเบิกจ่าย", "% disbursed", PCT),
+            Col("target_pct", "เป้าหมาย (ร้อยละ)", "target %", PCT),
+            Col("money_at_risk", "เงินที่ยังไม่เบิกจ่าย บาท", "money at risk (baht)", MONEY),
+            Col("flag_labels_th", "ประเด็น", "flags", TEXT, 36),
+            Col("reasons_th", "เหตุผล", "reasons", TEXT, 70),
+            Col("reasons_en", "Reasons", "reasons (English)", TEXT, 70)], lagging),
+        ExportTable("carryover", "เงินกันเหลื่อมปี", "เงินกันไว้เบิกเหลื่อมปี", [
+            Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
+            Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
+            Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 24),
+            Col("carried", "เงินกัน บาท", "carry-over (baht)", MONEY),
+            Col("with_commitment_th", "หนี้ผูกพัน", "commitment", TEXT, 14),
+            Col("approved_date", "วันที่อนุมัติ", "approved", DATE),
+            Col("deadline", "กำหนดเบิกจ่าย", "deadline", DATE),
+            Col("paid", "เบิกจ่ายแล้ว บาท", "paid (baht)", MONEY),
+            Col("remaining", "คงเหลือ บาท", "unpaid (baht)", MONEY),
+            Col("pct_paid", "ร้อยละที่เบิกจ่าย", "% paid", PCT),
+            Col("days_to_deadline", "เหลือเวลา (วัน)", "days to deadline", INT),
+            Col("risk_th", "ความเสี่ยง", "risk", TEXT, 30),
+            Col("reason", "เหตุผลการกันเงิน", "reason", TEXT, 30)], _carry_labels(carry)),
+        ExportTable("reallocations", "โอนเปลี่ยนแปลง", "การโอนเปลี่ยนแปลงงบประมาณ", [
+            Col("ref_no", "เลขที่อ้างอิง", "reference", TEXT, 14),
+            Col("approved_date", "วันที่อนุมัติ", "approved", DATE),
+            Col("kind_th", "ประเภท", "kind", TEXT, 18),
+            Col("from_project_code", "จากโครงการ", "from project", TEXT, 14),
+            Col("from_project_name", "ชื่อโครงการต้นทาง", "from project name", TEXT, 34),
+            Col("from_owner_name_th", "จังหวัด/กลุ่มต้นทาง", "from owner", TEXT, 20),
+            Col("to_project_code", "ไปโครงการ", "to project", TEXT, 14),
+            Col("to_project_name", "ชื่อโครงการปลายทาง", "to project name", TEXT, 34),
+            Col("to_owner_name_th", "จังหวัด/กลุ่มปลายทาง", "to owner", TEXT, 20),
+            Col("amount", "จำนวนเงิน บาท", "amount (baht)", MONEY),
+            Col("reason", "เหตุผล", "reason", TEXT, 30)], moves),
+        ExportTable("assets", "โอนสินทรัพย์", "การโอนสินทรัพย์ของโครงการที่แล้วเสร็จ", [
+            Col("asset_id", "รหัสสินทรัพย์", "asset id", TEXT, 14),
+            Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
+            Col("project_name", "ชื่อโครงการ", "project", TEXT, 36),
+            Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 22),
+            Col("description", "รายการ", "description", TEXT, 30),
+            Col("value", "มูลค่า บาท", "value (baht)", MONEY),
+            Col("recipient", "หน่วยรับโอน", "recipient", TEXT, 22),
+            Col("completed_date", "วันที่แล้วเสร็จ", "completed", DATE),
+            Col("transferred_date", "วันที่โอน", "transferred", DATE),
+            Col("status_th", "สถานะ ณ วันที่", "status on the date", TEXT, 16),
+            Col("days_since_completion", "แล้วเสร็จมาแล้ว (วัน)", "days since completed", INT),
+            Col("overdue_th", "ค้างโอนเกินกำหนด", "overdue", TEXT, 12)], _asset_labels(assets)),
+    ]
+    targets = {scope: quarter_targets(filters.fiscal_year, scope) for scope in ("overall", "investment")}
+    bundle = ExportBundle(
+        filters=filters, as_of=as_of, area_kind=area_kind, area_code=area_code, area_name_th=name_th,
+        area_name_en=name_en, kpis=national, generated_at=data_published_at(), tables=tables,
+        curve=weekly_curve(filters), provinces=provinces, clusters=clusters, carryovers=carry,
+        assets=assets, loads=loads, targets=targets,
+    )
+    bundle.tables.append(_about_table(bundle))
+    return bundle
+
+
+PROJECT_COLUMNS = [
+    Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
+    Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
+    Col("plan_th", "แผน", "plan", TEXT, 18),
+    Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 24),
+    Col("province_code", "รหัสจังหวัด", "province code", TEXT, 10),
+    Col("cluster_code", "รหัสกลุ่มจังหวัด", "cluster code", TEXT, 10),
+    Col("region", "ภาค", "region", TEXT, 10),
+    Col("budget_type_th", "งบรายจ่าย", "budget type", TEXT, 14),
+    Col("implementing_agency", "หน่วยดำเนินการ", "implementing agency", TEXT, 24),
+    Col("emenscr_code", "รหัส eMENSCR", "eMENSCR code", TEXT, 14),
+    Col("allocated_amount", "งบประมาณที่ได้รับจัดสรร บาท", "allocated (baht)", MONEY),
+    Col("reallocated_in", "โอนเข้า บาท", "reallocated in (baht)", MONEY),
+    Col("reallocated_out", "โอนออก บาท", "reallocated out (baht)", MONEY),
+    Col("current_allocation", "งบประมาณปัจจุบัน บาท", "current allocation (baht)", MONEY),
+    Col("contract_date", "วันที่ลงนามสัญญา", "contract date", DATE),
+    Col("committed", "ก่อหนี้ผูกพัน บาท", "committed (baht)", MONEY),
+    Col("disbursed", "เบิกจ่ายแล้ว บาท", "disbursed (baht)", MONEY),
+    Col("remaining", "คงเหลือ บาท", "remaining (baht)", MONEY),
+    Col("pct_disbursed", "ร้อยละการเบิกจ่าย", "% disbursed", PCT),
+    Col("target_pct", "เป้าหมาย (ร้อยละ)", "target %", PCT),
+    Col("gap_points", "ห่างจากเป้าหมาย (จุด)", "gap (points)", POINTS),
+    Col("last_payment_date", "เบิกจ่ายครั้งล่าสุด", "last payment", DATE),
+    Col("planned_end", "กำหนดแล้วเสร็จ", "planned end", DATE),
+    Col("disbursed_carryover", "เบิกจากเงินกัน บาท", "paid from carry-over (baht)", MONEY),
+    Col("flag_labels_th", "ประเด็นล่าช้า", "lagging flags", TEXT, 36),
+]
+
+
+def _project_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["plan_th"] = frame["owner_type"].map(PLAN_TH)
+    frame["budget_type_th"] = frame["budget_type"].map(BUDGET_TH).fillna(frame["budget_type"])
+    frame["gap_points"] = frame["pct_disbursed"] - frame["target_pct"]
+    frame["flag_labels_th"] = ["; ".join(FLAGS[code][0] for code in codes) for codes in frame["flags"]]
+    return frame
+
+
+def _carry_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["with_commitment_th"] = frame["with_commitment"].map({True: "มีหนี้ผูกพัน", False: "ไม่มีหนี้ผูกพัน"})
+    return frame
+
+
+def _asset_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["overdue_th"] = frame["overdue"].map({True: "ค้างโอน", False: ""})
+    return frame
+
+
+def _about_table(bundle: ExportBundle) -> ExportTable:
+    """Key/value facts about the export, then the source loads with their checksums."""
+    published = bundle.generated_at.strftime("%Y-%m-%d %H:%M:%S") if bundle.generated_at else "-"
+    fy = bundle.filters.fiscal_year
+    rows = [
+        ("ข้อมูล ณ วันที่ / as of", f"{format_date(bundle.as_of)} ({bundle.as_of.isoformat()})"),
+        ("ปีงบประมาณ / fiscal year", f"พ.ศ. {fy}"),
+        ("ขอบเขต / scope", f"{bundle.area_name_th} / {bundle.area_name_en}"),
+        ("สร้างจากข้อมูลที่โหลดเมื่อ / generated from data published at", published),
+        ("จำนวนโครงการ / projects", str(bundle.kpis.projects)),
+    ]
+    for scope, label in (("overall", "ภาพรวม / overall"), ("investment", "งบลงทุน / investment")):
+        found = bundle.targets.get(scope) or []
+        text = ", ".join(f"Q{n} {value:g}%" for n, value in enumerate(found, start=1)) or "-"
+        rows.append((f"เป้าหมายการเบิกจ่ายสะสม {label}", text))
+    rows.append(("วิธีคิดเป้าหมาย ณ วันที่ / target on a date",
+                 ("เป้าหมายสะสม ณ สิ้นไตรมาสตามมติคณะรัฐมนตรี เพิ่มเท่ากันทุกสิ้นเดือนภายในไตรมาส "
+                 "และเป็นเส้นตรงตามวันภายในเดือน / cabinet quarter-end targets, equal monthly steps "
+                 "within a quarter, linear by day within a month")))
+    rows.append(("ห่างจากเป้าหมาย / gap",
+                 ("ร้อยละการเบิกจ่าย - เป้าหมาย (จุด); ติดลบ = ต่ำกว่าเป้าหมาย / "
+                 "% disbursed minus target (points); negative = behind")))
+    for _, load in bundle.loads.iterrows():
+        finished = load["finished_at"]
+        finished_text = pd.Timestamp(finished).strftime("%Y-%m-%d %H:%M:%S") if not pd.isna(finished) else "-"
+        rows.append((f"ไฟล์ข้อมูล / source load {int(load['load_id'])}",
+                     (f"{load['file_name']} | {load['kind'] or '-'} | {load['status']} | "
+                     f"{finished_text} | sha256 {load['sha256']}")))
+    frame = pd.DataFrame(rows, columns=["item", "value"])
+    return ExportTable("about", "เกี่ยวกับ", "เกี่ยวกับรายงานนี้ / about this export", [
+        Col("item", "รายการ", "item", TEXT, 46), Col("value", "ค่า", "value", TEXT, 110)], frame)
+
+
+def money(value) -> Decimal | None:
+    """A float baht value from a frame as an exact 2-decimal Decimal (None for missing)."""
+    if value is None or pd.isna(value):
+        return None
+    return Decimal(repr(float(value))).quantize(Decimal("0.01"))
+
+
+def as_date(value) -> date | None:
+    """A date from a frame cell (Timestamp, datetime, date or ISO text); None for missing."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return pd.Timestamp(value).date()

@@ -1,0 +1,285 @@
+"""Province / cluster (จังหวัด / กลุ่มจังหวัด): one area against its cluster and the nation.
+
+Pick a province or a cluster (the overview's map and select boxes open this page on
+one). Shows its KPIs beside its cluster's and the nation's, its curve against target,
+splits by budget type and implementing agency, a searchable project table and, for a
+cluster, its member provinces side by side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from budget_metrics import Filters, progress, reference
+from budget_metrics.breakdown import project_table, split_totals
+from budget_metrics.formatting import percent, signed
+from budget_metrics.lagging import FLAGS
+from ui.charts import gap_ranking, progress_curve, split_bars
+from ui.context import PageContext, page_context
+from ui.labels import BUDGET_TYPE_LABELS, STATUS_LABELS, label
+from ui.widgets import (
+    KpiCard,
+    cached,
+    download_buttons,
+    kpi_cards,
+    money_column,
+    no_data,
+    percent_column,
+    render_safely,
+)
+
+SELECTION_KEY = "area_selection"  # (kind, code), kept across page switches
+KIND_WIDGET, CODE_WIDGET = "area_kind_w", "area_code_w"
+
+
+def _parse_area(text: str | None) -> tuple[str, str] | None:
+    """'province:50' / 'cluster:C01' from the URL, or None."""
+    if not text or ":" not in text:
+        return None
+    kind, code = text.split(":", 1)
+    return (kind, code) if kind in ("province", "cluster") and code else None
+
+
+def _default_selection(context: PageContext, provinces: pd.DataFrame) -> tuple[str, str]:
+    """From the URL, else the sidebar's province or cluster, else the first province."""
+    found = _parse_area(st.query_params.get("area"))
+    if found:
+        return found
+    if context.filters.province:
+        return ("province", context.filters.province)
+    if context.filters.cluster:
+        return ("cluster", context.filters.cluster)
+    return ("province", provinces["province_code"].iloc[0])
+
+
+def choose_area(context: PageContext) -> tuple[str, str]:
+    """Draw the area picker and return (kind, code)."""
+    provinces = reference.provinces().sort_values("name_th" if context.lang == "th" else "name_en")
+    clusters = reference.clusters()
+    names = {
+        "province": dict(zip(provinces["province_code"],
+                             provinces["name_th" if context.lang == "th" else "name_en"], strict=True)),
+        "cluster": dict(zip(clusters["cluster_code"],
+                            clusters["name_th" if context.lang == "th" else "name_en"], strict=True)),
+    }
+    selection = st.session_state.get(SELECTION_KEY) or _default_selection(context, provinces)
+    # A change of the sidebar's province / cluster moves this page to that area.
+    sidebar = (context.filters.province, context.filters.cluster)
+    if st.session_state.get("area_sidebar_seen", sidebar) != sidebar and (sidebar[0] or sidebar[1]):
+        selection = ("province", sidebar[0]) if sidebar[0] else ("cluster", sidebar[1])
+        st.session_state.pop(KIND_WIDGET, None)
+        st.session_state.pop(CODE_WIDGET, None)
+    st.session_state["area_sidebar_seen"] = sidebar
+    if selection[1] not in names.get(selection[0], {}):
+        selection = ("province", provinces["province_code"].iloc[0])
+    # Widgets are re-seeded from the kept selection whenever Streamlit dropped their state
+    # (it does so when the user visits another page).
+    if KIND_WIDGET not in st.session_state:
+        st.session_state[KIND_WIDGET] = selection[0]
+    left, right = st.columns([1, 3])
+    with left:
+        kind = st.radio(context.t("ดูระดับ", "Level"), ["province", "cluster"], key=KIND_WIDGET,
+                        horizontal=True,
+                        format_func=lambda value: context.t("จังหวัด", "Province") if value == "province"
+                        else context.t("กลุ่มจังหวัด", "Cluster"))
+    options = list(names[kind])
+    if st.session_state.get(CODE_WIDGET) not in options:
+        st.session_state[CODE_WIDGET] = selection[1] if selection[0] == kind else options[0]
+    with right:
+        code = st.selectbox(context.t("เลือกจังหวัด" if kind == "province" else "เลือกกลุ่มจังหวัด",
+                                      "Province" if kind == "province" else "Cluster"),
+                            options, key=CODE_WIDGET, format_func=names[kind].get)
+    st.session_state[SELECTION_KEY] = (kind, code)
+    if st.query_params.get("area") != f"{kind}:{code}":
+        st.query_params["area"] = f"{kind}:{code}"
+    return kind, code
+
+
+def comparison_table(context: PageContext, rows: list[tuple[str, progress.Kpis]]) -> None:
+    """Side-by-side KPIs: the area, its cluster, the nation."""
+    unit = context.million_baht
+    frame = pd.DataFrame({
+        context.t("พื้นที่", "Area"): [name for name, _ in rows],
+        context.t("โครงการ", "Projects"): [k.projects for _, k in rows],
+        context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"): [float(k.current_allocation) / 1e6 for _, k in rows],
+        context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"): [float(k.committed) / 1e6 for _, k in rows],
+        context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"): [float(k.disbursed) / 1e6 for _, k in rows],
+        context.t("ร้อยละเบิกจ่าย", "% disbursed"): [k.pct_disbursed for _, k in rows],
+        context.t("เป้าหมาย", "Target %"): [k.target_pct for _, k in rows],
+        context.t("ห่าง (จุด)", "Gap (pts)"): [k.gap_points for _, k in rows],
+    })
+    config = {column: money_column(column) for column in frame.columns[2:5]}
+    config.update({column: percent_column(column) for column in frame.columns[5:8]})
+    st.dataframe(frame, hide_index=True, column_config=config, width="stretch")
+
+
+def area_kpis(context: PageContext, filters: Filters) -> progress.Kpis:
+    """KPI cards for the area with the week-over-week change; returns the current KPIs."""
+    now, before = cached(progress.kpis_with_previous_week, filters)
+    unit = context.million_baht
+
+    def change(new, old) -> str | None:
+        return None if new is None or old is None else f"{signed(float(new - old) / 1e6)} {unit}"
+
+    def points(new, old) -> str | None:
+        return None if new is None or old is None else f"{signed(new - old)} " + context.t("จุด", "pts")
+
+    kpi_cards([
+        KpiCard(context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"), context.money(now.current_allocation),
+                change(now.current_allocation, before.current_allocation), "off",
+                context.t(f"{now.projects:,} โครงการ", f"{now.projects:,} projects")),
+        KpiCard(context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"), context.money(now.committed),
+                change(now.committed, before.committed)),
+        KpiCard(context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"), context.money(now.disbursed),
+                change(now.disbursed, before.disbursed)),
+        KpiCard(context.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"), context.money(now.remaining),
+                change(now.remaining, before.remaining), "inverse"),
+        KpiCard(context.t("ร้อยละเบิกจ่าย", "% disbursed"), percent(now.pct_disbursed),
+                points(now.pct_disbursed, before.pct_disbursed)),
+        KpiCard(context.t("เป้าหมาย (ร้อยละ)", "Target (%)"), percent(now.target_pct),
+                points(now.target_pct, before.target_pct), "off"),
+        KpiCard(context.t("ห่างจากเป้าหมาย (จุด)", "Gap to target (points)"), signed(now.gap_points),
+                points(now.gap_points, before.gap_points)),
+        KpiCard(context.t(f"ห่างจากเป้าหมาย ({unit})", f"Gap to target ({unit})"),
+                signed(float(now.gap_baht) / 1e6) if now.gap_baht is not None else "-",
+                change(now.gap_baht, before.gap_baht)),
+    ])
+    return now
+
+
+def project_section(context: PageContext, filters: Filters, file_stem: str) -> None:
+    """The searchable, sortable project table with downloads."""
+    table = cached(project_table, filters)
+    st.subheader(context.t("รายการโครงการ", "Projects"))
+    if table.empty:
+        no_data()
+        return
+    query = st.text_input(context.t("ค้นหา (ชื่อ รหัส หรือหน่วยดำเนินการ)", "Search (name, code or agency)"),
+                          key="area_search")
+    if query:
+        needle = query.strip().casefold()
+        haystack = (table["project_code"].astype(str) + " " + table["project_name"].astype(str) + " "
+                    + table["implementing_agency"].fillna("").astype(str)).str.casefold()
+        table = table[haystack.str.contains(needle, regex=False)]
+    unit = context.million_baht
+    owner_name = table["owner_name_th" if context.lang == "th" else "owner_name_en"]
+    shown = pd.DataFrame({
+        context.t("รหัสโครงการ", "Project code"): table["project_code"],
+        context.t("ชื่อโครงการ", "Project"): table["project_name"],
+        context.t("เจ้าของแผน", "Plan owner"): owner_name,
+        context.t("ประเภทงบ", "Budget type"): [label(BUDGET_TYPE_LABELS, v, context.lang) for v in table["budget_type"]],
+        context.t("หน่วยดำเนินการ", "Implementing agency"): table["implementing_agency"],
+        context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"): table["current_allocation"] / 1e6,
+        context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"): table["committed"] / 1e6,
+        context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"): table["disbursed"] / 1e6,
+        context.t("ร้อยละเบิกจ่าย", "% disbursed"): table["pct_disbursed"],
+        context.t("สถานะ", "Status"): [label(STATUS_LABELS, v, context.lang) for v in table["status"]],
+        context.t("ข้อสังเกต", "Flags"): [", ".join(label(FLAGS, f, context.lang) for f in flags)
+                                          for flags in table["flags"]],
+        context.t("เหตุผล", "Why"): table["reasons_th" if context.lang == "th" else "reasons_en"],
+    })
+    config = {column: money_column(column) for column in shown.columns[5:8]}
+    config[shown.columns[8]] = percent_column(shown.columns[8])
+    config[shown.columns[1]] = st.column_config.TextColumn(shown.columns[1], width="large")
+    st.caption(context.t(f"{len(shown):,} โครงการ — คลิกหัวคอลัมน์เพื่อเรียงลำดับ",
+                         f"{len(shown):,} projects — click a column header to sort"))
+    st.dataframe(shown, hide_index=True, column_config=config, width="stretch", height=420)
+    download_buttons(shown, file_stem, key="area_projects")
+
+
+def render() -> None:
+    context = page_context()
+    st.title(context.t("จังหวัด / กลุ่มจังหวัด", "Province / cluster"))
+    kind, code = choose_area(context)
+    # The picked area replaces the sidebar's geography; year, date, plan and budget type stay.
+    base = replace(context.filters, region=None, cluster=None, province=None)
+    provinces = reference.provinces()
+    clusters = reference.clusters().set_index("cluster_code")
+    name_col = "name_th" if context.lang == "th" else "name_en"
+    if kind == "province":
+        filters = replace(base, province=code)
+        row = provinces.set_index("province_code").loc[code]
+        cluster_code = row["cluster_code"]
+        area_name = row[name_col]
+        st.subheader(area_name)
+        st.caption(context.t(f"{clusters.at[cluster_code, 'name_th']} · ข้อมูล ณ วันที่ {context.date(context.as_of_shown)}",
+                             f"{clusters.at[cluster_code, 'name_en']} · as of {context.date(context.as_of_shown)}"))
+    else:
+        filters = replace(base, cluster=code)
+        cluster_code = code
+        area_name = clusters.at[code, name_col]
+        st.subheader(area_name)
+        st.caption(context.t(f"รวมโครงการของกลุ่มจังหวัดและจังหวัดสมาชิก · ข้อมูล ณ วันที่ {context.date(context.as_of_shown)}",
+                             f"Cluster plan and member provinces' projects · as of {context.date(context.as_of_shown)}"))
+
+    with st.spinner(context.t("กำลังคำนวณ…", "Calculating…")):
+        now = area_kpis(context, filters)
+        if now.projects == 0:
+            no_data(context.t("ไม่มีโครงการในพื้นที่นี้ตามตัวกรองที่เลือก",
+                              "no projects in this area for the chosen filters"))
+            return
+        rows = [(area_name, now)]
+        if kind == "province":
+            rows.append((clusters.at[cluster_code, name_col], cached(progress.kpis, replace(base, cluster=cluster_code))))
+        rows.append((context.t("ทั้งประเทศ", "Nation"), cached(progress.kpis, base)))
+        curve = cached(progress.weekly_curve, filters)
+        by_type = cached(split_totals, filters, "budget_type")
+        by_agency = cached(split_totals, filters, "implementing_agency")
+
+    st.markdown("#### " + context.t("เทียบกับกลุ่มจังหวัดและทั้งประเทศ", "Against its cluster and the nation"))
+    comparison_table(context, rows)
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(progress_curve(curve, context.as_of_shown, context.lang,
+                                       title=context.t("การเบิกจ่ายสะสมเทียบเป้าหมาย",
+                                                       "Cumulative disbursement against target")),
+                        width="stretch", key="area_curve")
+    with right:
+        by_type["category"] = [label(BUDGET_TYPE_LABELS, v, context.lang) for v in by_type["category"]]
+        st.plotly_chart(split_bars(by_type, "category", context.lang,
+                                   title=context.t("แยกตามประเภทงบรายจ่าย", "By budget type")),
+                        width="stretch", key="area_by_type")
+
+    st.plotly_chart(split_bars(by_agency.head(15), "category", context.lang,
+                               title=context.t("แยกตามหน่วยดำเนินการ (15 อันดับแรกตามงบประมาณ)",
+                                               "By implementing agency (top 15 by allocation)")),
+                    width="stretch", key="area_by_agency")
+
+    if kind == "cluster":
+        st.markdown("#### " + context.t("จังหวัดสมาชิก", "Member provinces"))
+        members = cached(progress.area_progress, filters, "province")
+        members = members[members["cluster_code"] == code]
+        own = cached(progress.kpis, replace(filters, plan_type="cluster"))
+        left, right = st.columns([3, 2])
+        with left:
+            st.plotly_chart(gap_ranking(members, context.lang,
+                                        title=context.t("ระยะห่างจากเป้าหมายรายจังหวัด", "Gap to target by province")),
+                            width="stretch", key="area_members")
+        with right:
+            unit = context.million_baht
+            table = pd.DataFrame({
+                context.t("จังหวัด", "Province"): members[name_col],
+                context.t("โครงการ", "Projects"): members["projects"],
+                context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"): members["current_allocation"] / 1e6,
+                context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"): members["disbursed"] / 1e6,
+                context.t("ร้อยละ", "%"): members["pct_disbursed"],
+                context.t("ห่าง (จุด)", "Gap"): members["gap_points"],
+            })
+            config = {column: money_column(column) for column in table.columns[2:4]}
+            config.update({column: percent_column(column) for column in table.columns[4:6]})
+            st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+            if own.projects:
+                st.caption(context.t(
+                    f"โครงการตามแผนพัฒนากลุ่มจังหวัดเอง: {own.projects:,} โครงการ, งบประมาณ "
+                    f"{context.money(own.current_allocation)} ล้านบาท, เบิกจ่ายร้อยละ {percent(own.pct_disbursed)}",
+                    f"The cluster plan's own projects: {own.projects:,}, allocation "
+                    f"{context.money(own.current_allocation)} million baht, {percent(own.pct_disbursed)}% disbursed"))
+
+    project_section(context, filters, f"projects_{kind}_{code}")
+
+
+render_safely(render)

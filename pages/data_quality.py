@@ -1,0 +1,197 @@
+"""Data quality (คุณภาพข้อมูล): reconciliation warnings, how fresh each province's data is
+(stale ones highlighted), the load log and the rejected rows with their reasons.
+Layout only: every number comes from budget_metrics.quality.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from budget_metrics import quality, reference
+from budget_metrics.projects import resolve_as_of
+from ui.context import PageContext, page_context
+from ui.widgets import (
+    KpiCard,
+    cached,
+    download_buttons,
+    kpi_cards,
+    money_column,
+    no_data,
+    percent_column,
+    render_safely,
+)
+
+STALE_COLOUR = "background-color: #ffcdd2"
+WARNING_COLUMNS = [
+    ("check_label", "ประเภทคำเตือน", "Warning", "text"),
+    ("project_code", "รหัสโครงการ", "Project code", "text"),
+    ("project_name", "ชื่อโครงการ", "Project", "text"),
+    ("owner_name", "จังหวัด / กลุ่มจังหวัด", "Province / cluster", "text"),
+    ("amount", "ผลต่าง / ส่วนเกิน", "Difference / excess", "money"),
+]
+LOAD_COLUMNS = [
+    ("load_id", "ครั้งที่โหลด", "Load", "int"),
+    ("file_name", "ไฟล์", "File", "text"),
+    ("kind", "ประเภทข้อมูล", "Kind", "text"),
+    ("sheet", "ชีต", "Sheet", "text"),
+    ("started_at", "เวลาเริ่ม", "Started", "text"),
+    ("status_label", "สถานะ", "Status", "text"),
+    ("rows_read", "อ่าน", "Read", "int"),
+    ("rows_inserted", "เพิ่ม", "New", "int"),
+    ("rows_updated", "แก้ไข", "Updated", "int"),
+    ("rows_unchanged", "เท่าเดิม", "Unchanged", "int"),
+    ("rows_rejected", "ปฏิเสธ", "Rejected", "int"),
+    ("data_date", "ข้อมูลถึงวันที่", "Data up to", "date"),
+    ("message", "ข้อความ", "Message", "text"),
+]
+REJECT_COLUMNS = [
+    ("load_id", "ครั้งที่โหลด", "Load", "int"),
+    ("file_name", "ไฟล์", "File", "text"),
+    ("sheet", "ชีต", "Sheet", "text"),
+    ("row_number", "แถวที่", "Row", "int"),
+    ("column_name", "คอลัมน์", "Column", "text"),
+    ("bad_value", "ค่าที่พบ", "Value found", "text"),
+    ("reason", "เหตุผล", "Reason", "text"),
+]
+
+
+def _table(frame: pd.DataFrame, spec: list, ctx: PageContext, file_stem: str) -> None:
+    """Show a read-side frame with localised headers (money in million baht, BE dates)
+    and offer it as CSV/Excel (money in baht, ISO dates). Private: ui/ has no such helper."""
+    shown, export, config = pd.DataFrame(index=frame.index), pd.DataFrame(index=frame.index), {}
+    for column, thai, english, kind in spec:
+        name = ctx.t(thai, english)
+        values = frame[column]
+        if kind == "money":
+            label = f"{name} ({ctx.million_baht})"
+            shown[label] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
+            config[label] = money_column(label)
+            export[f"{name} ({ctx.t('บาท', 'baht')})"] = pd.to_numeric(values, errors="coerce")
+        elif kind == "pct":
+            label = f"{name} (%)"
+            shown[label] = export[label] = pd.to_numeric(values, errors="coerce").astype(float)
+            config[label] = percent_column(label)
+        elif kind == "date":
+            shown[name] = [ctx.date(day) for day in values]
+            export[name] = [None if pd.isna(day) else day.isoformat() for day in values]
+        else:
+            shown[name] = export[name] = values
+    st.dataframe(shown, column_config=config, hide_index=True)
+    download_buttons(export, file_stem)
+
+
+def _warnings(ctx: PageContext) -> None:
+    st.subheader(ctx.t("คำเตือนการกระทบยอด", "Reconciliation warnings"))
+    warnings = cached(quality.reconciliation_warnings, ctx.filters)
+    if warnings.empty:
+        st.success(ctx.t("ไม่พบยอดที่ขัดกัน: งบประมาณเดิม + โอนเข้า − โอนออก = งบประมาณปัจจุบันทุกโครงการ "
+                         "ไม่มีโครงการเบิกจ่ายเกินงบ และไม่มีการเบิกเงินกันเกินจำนวนที่กันไว้",
+                         "No conflicting figures: every project balances (original + in − out = current), "
+                         "none is overspent and no carry-over is overpaid"))
+        return
+    st.warning(ctx.t(f"พบ {len(warnings):,} รายการที่ยอดขัดกัน", f"{len(warnings):,} figures disagree"))
+    warnings["check_label"] = warnings["check_th"] if ctx.lang == "th" else warnings["check_en"]
+    warnings["owner_name"] = [ctx.name(th, en) if isinstance(th, str) or isinstance(en, str) else ""
+                              for th, en in zip(warnings["owner_name_th"], warnings["owner_name_en"], strict=True)]
+    _table(warnings, WARNING_COLUMNS, ctx, "reconciliation_warnings")
+
+
+def _freshness(ctx: PageContext) -> None:
+    stale_days = int(reference.thresholds()["stale_data_days"])
+    st.subheader(ctx.t("วันที่ข้อมูลล่าสุดรายจังหวัด", "Latest data date per province"))
+    table = cached(quality.data_freshness, ctx.filters, "province")
+    if table.empty:
+        no_data()
+        return
+    overall = table["overall_latest"].dropna()
+    stale = int(table["stale"].sum())
+    st.caption(ctx.t(
+        f"วันที่ข้อมูลล่าสุดของทั้งประเทศ {ctx.date(overall.iloc[0] if len(overall) else None)} · "
+        f"ไม่เป็นปัจจุบัน = เก่ากว่าเกิน {stale_days} วัน หรือยังไม่มีข้อมูลการเบิกจ่าย (แถวสีแดง)",
+        f"Latest data date nationally {ctx.date(overall.iloc[0] if len(overall) else None)} · stale = more "
+        f"than {stale_days} days older, or no payment data at all (red rows)"))
+    if stale:
+        st.warning(ctx.t(f"{stale:,} จังหวัดข้อมูลไม่เป็นปัจจุบัน", f"{stale:,} provinces have stale data"))
+    shown = pd.DataFrame({
+        ctx.t("รหัส", "Code"): table["code"],
+        ctx.t("จังหวัด", "Province"): [ctx.name(th, en) for th, en in
+                                      zip(table["name_th"], table["name_en"], strict=True)],
+        ctx.t("จำนวนโครงการ", "Projects"): table["projects"],
+        ctx.t("วันที่ข้อมูลล่าสุด", "Latest data date"): [ctx.date(day) for day in table["latest_data_date"]],
+        ctx.t("ช้ากว่าล่าสุด (วัน)", "Days behind latest"): table["days_behind"],
+        ctx.t("สถานะ", "Status"): table["status_th"] if ctx.lang == "th" else table["status_en"],
+    })
+    stale_rows = list(table["stale"])
+    styled = shown.style.apply(lambda row: [STALE_COLOUR if stale_rows[row.name] else ""] * len(row), axis=1)
+    st.dataframe(styled, hide_index=True)
+    export = shown.copy()
+    export[ctx.t("วันที่ข้อมูลล่าสุด", "Latest data date")] = [
+        None if pd.isna(day) else day.isoformat() for day in table["latest_data_date"]]
+    download_buttons(export, "data_freshness")
+
+
+def _loads(ctx: PageContext) -> None:
+    st.subheader(ctx.t("บันทึกการโหลดข้อมูล", "Load log"))
+    log = cached(quality.load_log)
+    if log.empty:
+        no_data(ctx.t("ยังไม่มีการโหลด", "nothing loaded yet"))
+        return
+    log["status_label"] = log["status_th"] if ctx.lang == "th" else log["status_en"]
+    log["started_at"] = [str(value)[:19] for value in log["started_at"]]
+    _table(log, LOAD_COLUMNS, ctx, "load_log")
+
+
+def _rejects(ctx: PageContext) -> None:
+    st.subheader(ctx.t("แถวที่ถูกปฏิเสธ", "Rejected rows"))
+    options = cached(quality.reject_options)
+    if options["reasons"].empty:
+        st.success(ctx.t("ไม่มีแถวที่ถูกปฏิเสธ", "No rejected rows"))
+        return
+    every = ctx.t("ทั้งหมด", "All")
+    loads = dict(zip(options["loads"]["load_id"], options["loads"]["file_name"], strict=True))
+    reasons = dict(zip(options["reasons"]["reason_code"],
+                       options["reasons"]["reason_th" if ctx.lang == "th" else "reason_en"], strict=True))
+    left, middle, right = st.columns(3)
+    with left:
+        load_id = st.selectbox(ctx.t("ครั้งที่โหลด", "Load"), [None, *loads], key="reject_load",
+                               format_func=lambda code: every if code is None else f"#{code} · {loads[code]}")
+    with middle:
+        file_name = st.selectbox(ctx.t("ไฟล์", "File"), [None, *options["files"]["file_name"]], key="reject_file",
+                                 format_func=lambda name: every if name is None else name)
+    with right:
+        reason = st.selectbox(ctx.t("เหตุผล", "Reason"), [None, *reasons], key="reject_reason",
+                              format_func=lambda code: every if code is None else reasons[code])
+    rows = cached(quality.rejected_rows, load_id, file_name, reason)
+    if rows.empty:
+        no_data(ctx.t("ไม่มีแถวที่ตรงกับตัวกรอง", "no rows match these filters"))
+        return
+    rows["reason"] = rows["reason_th"] if ctx.lang == "th" else rows["reason_en"]
+    st.caption(ctx.t(f"{len(rows):,} แถว", f"{len(rows):,} rows"))
+    _table(rows, REJECT_COLUMNS, ctx, "rejected_rows")
+
+
+def render() -> None:
+    ctx = page_context()
+    st.title(ctx.t("คุณภาพข้อมูล", "Data quality"))
+    with st.spinner(ctx.t("กำลังตรวจสอบ…", "Checking…")):
+        as_of = ctx.as_of_shown or cached(resolve_as_of, ctx.filters)
+        log = cached(quality.load_log)
+        warnings = cached(quality.reconciliation_warnings, ctx.filters)
+        freshness = cached(quality.data_freshness, ctx.filters, "province")
+    st.caption(ctx.t(f"ข้อมูล ณ วันที่ {ctx.date(as_of)}", f"As of {ctx.date(as_of)}"))
+    kpi_cards([
+        KpiCard(ctx.t("จำนวนครั้งที่โหลด", "Loads"), f"{len(log):,}"),
+        KpiCard(ctx.t("แถวที่ถูกปฏิเสธ (ทุกครั้ง)", "Rejected rows (all loads)"),
+                f"{int(log['rows_rejected'].sum()) if not log.empty else 0:,}"),
+        KpiCard(ctx.t("จังหวัดข้อมูลไม่เป็นปัจจุบัน", "Provinces with stale data"),
+                f"{int(freshness['stale'].sum()):,}"),
+        KpiCard(ctx.t("คำเตือนการกระทบยอด", "Reconciliation warnings"), f"{len(warnings):,}"),
+    ])
+    _warnings(ctx)
+    _freshness(ctx)
+    _loads(ctx)
+    _rejects(ctx)
+
+
+render_safely(render)

@@ -1,0 +1,189 @@
+"""Overview (ภาพรวม): KPIs with weekly change, curve against target, rankings, tile map, regions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from budget_metrics import progress
+from budget_metrics.formatting import percent, signed
+from budget_metrics.tilemap import tiles_with_progress
+from ui.charts import gap_ranking, progress_curve, tile_map
+from ui.context import PageContext, page_context
+from ui.controls import request_area
+from ui.labels import STATUS_LABELS, label
+from ui.widgets import (
+    KpiCard,
+    cached,
+    kpi_cards,
+    money_column,
+    no_data,
+    percent_column,
+    render_safely,
+)
+
+AREA_PAGE = "pages/area.py"
+
+
+def scope_text(context: PageContext) -> str:
+    """A one-line description of what the filters select, for page headers."""
+    filters = context.filters
+    parts = [context.t(f"ปีงบประมาณ พ.ศ. {filters.fiscal_year}", f"FY{filters.fiscal_year}"),
+             context.t(f"ข้อมูล ณ วันที่ {context.date(context.as_of_shown)}",
+                       f"as of {context.date(context.as_of_shown)}")]
+    return " · ".join(parts)
+
+
+def kpi_section(context: PageContext) -> None:
+    """The headline cards, each with the change since the week before."""
+    now, before = cached(progress.kpis_with_previous_week, context.filters)
+    if now.projects == 0:
+        no_data(context.t("ไม่มีโครงการตามตัวกรองที่เลือก", "no projects match the filters"))
+        return
+    unit = context.million_baht
+
+    def change(new, old) -> str | None:
+        if new is None or old is None:
+            return None
+        return f"{signed(float(new - old) / 1e6)} {unit}"
+
+    def change_points(new, old) -> str | None:
+        if new is None or old is None:
+            return None
+        return f"{signed(new - old)} " + context.t("จุด", "pts")
+
+    week = context.t("เทียบสัปดาห์ก่อน", "vs previous week")
+    cards = [
+        KpiCard(context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
+                context.money(now.current_allocation), change(now.current_allocation, before.current_allocation),
+                "off", context.t(f"งบประมาณจัดสรรปัจจุบัน (เดิม + โอนเข้า − โอนออก), {now.projects:,} โครงการ; {week}",
+                                 f"Current allocation (original + in − out), {now.projects:,} projects; {week}")),
+        KpiCard(context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"), context.money(now.committed),
+                change(now.committed, before.committed), "normal", week),
+        KpiCard(context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"), context.money(now.disbursed),
+                change(now.disbursed, before.disbursed), "normal", week),
+        KpiCard(context.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"), context.money(now.remaining),
+                change(now.remaining, before.remaining), "inverse", week),
+        KpiCard(context.t("ร้อยละเบิกจ่าย", "% disbursed"), percent(now.pct_disbursed),
+                change_points(now.pct_disbursed, before.pct_disbursed), "normal", week),
+        KpiCard(context.t("เป้าหมาย (ร้อยละ)", "Target (%)"),
+                percent(now.target_pct), change_points(now.target_pct, before.target_pct), "off",
+                context.t(f"เป้าหมายการเบิกจ่ายสะสม ณ {context.date(now.as_of)}; {week}",
+                          f"Cumulative disbursement target on {context.date(now.as_of)}; {week}")),
+        KpiCard(context.t("ห่างจากเป้าหมาย (จุด)", "Gap to target (points)"), signed(now.gap_points),
+                change_points(now.gap_points, before.gap_points), "normal",
+                context.t("ติดลบ = ต่ำกว่าเป้าหมาย", "negative = behind target")),
+        KpiCard(context.t(f"ห่างจากเป้าหมาย ({unit})", f"Gap to target ({unit})"),
+                signed(float(now.gap_baht) / 1e6) if now.gap_baht is not None else "-",
+                change(now.gap_baht, before.gap_baht), "normal",
+                context.t("เบิกจ่ายจริง − เป้าหมาย × งบประมาณ", "disbursed − target × allocation")),
+    ]
+    kpi_cards(cards)
+
+
+def area_table(context: PageContext, table: pd.DataFrame, name_title: str) -> None:
+    """A sortable table of areas: projects, money (million baht), %, target, gap, status."""
+    name_col = "name_th" if context.lang == "th" else "name_en"
+    unit = context.million_baht
+    shown = pd.DataFrame({
+        name_title: table[name_col],
+        context.t("โครงการ", "Projects"): table["projects"],
+        context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"): table["current_allocation"] / 1e6,
+        context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"): table["disbursed"] / 1e6,
+        context.t("ร้อยละเบิกจ่าย", "% disbursed"): table["pct_disbursed"],
+        context.t("เป้าหมาย", "Target %"): table["target_pct"],
+        context.t("ห่าง (จุด)", "Gap (pts)"): table["gap_points"],
+        context.t("สถานะ", "Status"): [label(STATUS_LABELS, status, context.lang) for status in table["status"]],
+    })
+    config = {column: money_column(column) for column in shown.columns[2:4]}
+    config.update({column: percent_column(column) for column in shown.columns[4:7]})
+    st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+
+
+def open_area(kind: str, code: str) -> None:
+    """Go to the province / cluster page showing one area."""
+    request_area(kind, code)
+    st.switch_page(AREA_PAGE, query_params={"area": f"{kind}:{code}"})
+
+
+def render() -> None:
+    context = page_context()
+    filters = context.filters
+    st.title(context.t("ภาพรวมการเบิกจ่ายงบประมาณ", "Budget execution overview"))
+    st.caption(scope_text(context))
+
+    with st.spinner(context.t("กำลังคำนวณ…", "Calculating…")):
+        kpi_section(context)
+        curve = cached(progress.weekly_curve, filters)
+        provinces = cached(progress.area_progress, filters, "province")
+        clusters = cached(progress.area_progress, filters, "cluster")
+        regions = cached(progress.area_progress, filters, "region")
+
+    st.subheader(context.t("การเบิกจ่ายสะสมรายสัปดาห์เทียบเป้าหมาย", "Cumulative disbursement by week against target"))
+    st.plotly_chart(progress_curve(curve, context.as_of_shown, context.lang), width="stretch",
+                    key="overview_curve")
+    st.subheader(context.t("สรุปรายภาค", "By region"))
+    area_table(context, regions, context.t("ภาค", "Region"))
+
+    st.subheader(context.t("แผนที่จังหวัดตามความคืบหน้า (คลิกจังหวัดเพื่อดูรายละเอียด)",
+                           "Provinces by progress (click a province to drill down)"))
+    map_column, ranking_column = st.columns([2, 3])
+    with map_column:
+        tiles = tiles_with_progress(provinces)
+        event = st.plotly_chart(tile_map(tiles, context.lang), on_select="rerun", selection_mode="points",
+                                key="overview_tile_map", width="stretch", config={"displayModeBar": False})
+        points = event.selection.points if event and event.selection else []
+        if points:
+            code = points[0].get("customdata", [None])[0]
+            if code:
+                open_area("province", str(code))
+        names = provinces.sort_values("name_th" if context.lang == "th" else "name_en")
+        name_col = "name_th" if context.lang == "th" else "name_en"
+        chosen = st.selectbox(context.t("หรือเลือกจังหวัด", "Or choose a province"),
+                              ["", *names["code"]], key="overview_pick_province",
+                              format_func=lambda code: "—" if not code
+                              else names.set_index("code").at[code, name_col])
+        if chosen:
+            open_area("province", chosen)
+    with ranking_column:
+        with_projects = provinces[provinces["projects"] > 0]
+        if with_projects.empty:
+            no_data()
+        else:
+            st.plotly_chart(gap_ranking(with_projects, context.lang, height=max(300, 13 * len(with_projects) + 90),
+                                        title=context.t("อันดับจังหวัดตามระยะห่างจากเป้าหมาย",
+                                                        "Provinces ranked by gap to target")),
+                            width="stretch", key="overview_province_ranking")
+            missing = len(provinces) - len(with_projects)
+            if missing:
+                st.caption(context.t(f"ไม่มีข้อมูล {missing} จังหวัด", f"{missing} provinces have no data"))
+
+    st.subheader(context.t("กลุ่มจังหวัด", "Clusters"))
+    cluster_left, cluster_right = st.columns([3, 2])
+    with cluster_left:
+        with_projects = clusters[clusters["projects"] > 0]
+        if with_projects.empty:
+            no_data()
+        else:
+            st.plotly_chart(gap_ranking(with_projects, context.lang,
+                                        title=context.t("อันดับกลุ่มจังหวัดตามระยะห่างจากเป้าหมาย",
+                                                        "Clusters ranked by gap to target")),
+                            width="stretch", key="overview_cluster_ranking")
+    with cluster_right:
+        cluster_names = clusters.sort_values("name_th" if context.lang == "th" else "name_en")
+        name_col = "name_th" if context.lang == "th" else "name_en"
+        chosen_cluster = st.selectbox(context.t("ดูรายละเอียดกลุ่มจังหวัด", "Open a cluster"),
+                                      ["", *cluster_names["code"]], key="overview_pick_cluster",
+                                      format_func=lambda code: "—" if not code
+                                      else cluster_names.set_index("code").at[code, name_col])
+        if chosen_cluster:
+            open_area("cluster", chosen_cluster)
+        area_table(context, clusters, context.t("กลุ่มจังหวัด", "Cluster"))
+    st.caption(context.t(
+        "สถานะ: เขียว = ตามเป้าหมาย, เหลือง = เฝ้าระวัง, แดง = ล่าช้ากว่าเป้าหมาย, เทา = ไม่มีข้อมูล "
+        "(เกณฑ์จากข้อมูลอ้างอิง thresholds.toml)",
+        "Status: green = on track, amber = watch, red = behind, grey = no data "
+        "(thresholds from reference data thresholds.toml)"))
+
+
+render_safely(render)

@@ -1,0 +1,208 @@
+"""Weekly snapshots (รายงานประจำสัปดาห์): the frozen weeks, two weeks compared (KPI
+deltas, movers, newly flagged / cleared projects), live-vs-frozen differences, and the
+weekly export files (the same files `python -m etl export` writes). Layout only: the
+numbers come from budget_metrics.snapshots and exports.tables (the read side).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from budget_metrics import Filters
+from budget_metrics import snapshots as snaps
+from budget_metrics.formatting import signed
+from budget_metrics.lagging import FLAGS
+from exports.export import download_for, download_name
+from ui.context import PageContext, page_context
+from ui.widgets import (
+    KpiCard,
+    cached,
+    kpi_cards,
+    money_column,
+    no_data,
+    percent_column,
+    render_safely,
+)
+
+
+def _export_filters(ctx: PageContext) -> Filters:
+    """The CLI's export scope for the sidebar's choice: fiscal year, as-of date and one area."""
+    return Filters(fiscal_year=ctx.filters.fiscal_year, as_of=ctx.as_of_shown or ctx.filters.as_of,
+                   province=ctx.filters.province,
+                   cluster=None if ctx.filters.province else ctx.filters.cluster)
+
+
+def _downloads(ctx: PageContext) -> None:
+    st.subheader(ctx.t("ไฟล์รายงานประจำสัปดาห์", "Weekly export files"))
+    filters = _export_filters(ctx)
+    if filters.as_of is None:
+        no_data(ctx.t("ยังไม่ทราบวันที่ข้อมูล", "no as-of date yet"))
+        return
+    area = (ctx.t(f"จังหวัด {filters.province}", f"province {filters.province}") if filters.province
+            else ctx.t(f"กลุ่มจังหวัด {filters.cluster}", f"cluster {filters.cluster}") if filters.cluster
+            else ctx.t("ทั้งประเทศ", "national"))
+    st.caption(ctx.t(
+        f"ข้อมูล ณ วันที่ {ctx.date(filters.as_of)} · {area} · ไฟล์เดียวกับคำสั่ง python -m etl export "
+        "(ตัวกรองภาค แผน และงบรายจ่ายไม่มีผลกับไฟล์ส่งออก)",
+        f"As of {ctx.date(filters.as_of)} · {area} · the same files as python -m etl export "
+        "(region, plan and budget-type filters do not apply to exports)"))
+    columns = st.columns(3)
+    labels = {"xlsx": ("Excel สำหรับเจ้าหน้าที่", "Excel workbook"),
+              "pdf": ("PDF สรุปผู้บริหาร", "PDF executive brief"),
+              "csv": ("CSV ทุกตาราง (zip)", "CSV tables (zip)")}
+    mimes = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "pdf": "application/pdf", "csv": "application/zip"}
+    for column, fmt in zip(columns, ("xlsx", "pdf", "csv"), strict=True):
+        with column:
+            st.download_button(
+                ctx.t(*labels[fmt]), data=lambda fmt=fmt: download_for(filters, fmt),
+                file_name=download_name(filters, fmt), mime=mimes[fmt], key=f"weekly_{fmt}",
+                icon=":material/download:", on_click="ignore", width="stretch")
+
+
+def _snapshot_label(row, ctx: PageContext) -> str:
+    return ctx.t(f"{ctx.date(row.as_of)} (หมายเลข {row.snapshot_id})",
+                 f"{ctx.date(row.as_of)} (id {row.snapshot_id})")
+
+
+def _list(frame: pd.DataFrame, ctx: PageContext) -> None:
+    shown = pd.DataFrame({
+        ctx.t("หมายเลข", "ID"): frame["snapshot_id"],
+        ctx.t("ข้อมูล ณ วันที่", "As of"): [ctx.date(day) for day in frame["as_of"]],
+        ctx.t("บันทึกเมื่อ", "Taken at"): [f"{pd.Timestamp(t):%Y-%m-%d %H:%M}" for t in frame["taken_at"]],
+        ctx.t("โครงการ", "Projects"): frame["projects"],
+        ctx.t(f"เบิกจ่าย ({ctx.million_baht})", f"Disbursed ({ctx.million_baht})"): frame["disbursed"] / 1e6,
+        ctx.t("ร้อยละเบิกจ่าย", "% disbursed"): frame["pct_disbursed"],
+        ctx.t("ไฟล์ข้อมูล (load)", "Source loads"): frame["source_load_ids"],
+    })
+    money = ctx.t(f"เบิกจ่าย ({ctx.million_baht})", f"Disbursed ({ctx.million_baht})")
+    pct = ctx.t("ร้อยละเบิกจ่าย", "% disbursed")
+    st.dataframe(shown, hide_index=True, column_config={money: money_column(money), pct: percent_column(pct)})
+
+
+def _money_delta(ctx: PageContext, value) -> str:
+    return f"{signed(float(value) / 1e6)} {ctx.million_baht}"
+
+
+def _comparison(comparison: snaps.Comparison, ctx: PageContext) -> None:
+    now, before, d = comparison.current, comparison.previous, comparison.deltas
+    unit = ctx.million_baht
+    kpi_cards([
+        KpiCard(ctx.t(f"เบิกจ่ายแล้ว ({unit})", f"Disbursed ({unit})"), ctx.money(now.disbursed),
+                _money_delta(ctx, d["disbursed"])),
+        KpiCard(ctx.t("ร้อยละการเบิกจ่าย", "% disbursed"),
+                "-" if now.pct_disbursed is None else f"{now.pct_disbursed:.2f}%",
+                None if d["pct_disbursed"] is None else ctx.t(f"{signed(d['pct_disbursed'])} จุด",
+                                                              f"{signed(d['pct_disbursed'])} points")),
+        KpiCard(ctx.t("ห่างจากเป้าหมาย (จุด)", "Gap to target (points)"), signed(now.gap_points),
+                None if d["gap_points"] is None else signed(d["gap_points"]),
+                help=ctx.t(f"เป้าหมาย ณ วันที่ {ctx.date(now.as_of)}: ร้อยละ {now.target_pct:.2f}"
+                           if now.target_pct is not None else "ไม่มีเป้าหมาย",
+                           f"target on {ctx.date(now.as_of)}: {now.target_pct:.2f}%"
+                           if now.target_pct is not None else "no target")),
+        KpiCard(ctx.t("โครงการล่าช้า", "Lagging projects"), f"{now.flagged:,}", f"{d['flagged']:+,}",
+                delta_color="inverse"),
+    ])
+    st.caption(ctx.t(f"เทียบ {ctx.date(now.as_of)} กับ {ctx.date(before.as_of)}",
+                     f"{ctx.date(now.as_of)} compared with {ctx.date(before.as_of)}"))
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown(ctx.t("**จังหวัดที่ร้อยละเปลี่ยนมากที่สุด**", "**Provinces that moved most**"))
+        movers = comparison.province_movers
+        if movers.empty:
+            no_data()
+        else:
+            st.dataframe(pd.DataFrame({
+                ctx.t("จังหวัด", "Province"): [ctx.name(th, en) for th, en in
+                                               zip(movers["name_th"], movers["name_en"], strict=True)],
+                ctx.t("ก่อน (%)", "Before (%)"): movers["pct_before"],
+                ctx.t("หลัง (%)", "After (%)"): movers["pct_after"],
+                ctx.t("เปลี่ยน (จุด)", "Change (points)"): movers["change_points"],
+                ctx.t(f"เบิกเพิ่ม ({unit})", f"Paid in the week ({unit})"): movers["disbursed_change"] / 1e6,
+            }), hide_index=True)
+    with right:
+        st.markdown(ctx.t("**โครงการที่ร้อยละเปลี่ยนมากที่สุด**", "**Projects that moved most**"))
+        movers = comparison.project_movers
+        if movers.empty:
+            no_data()
+        else:
+            st.dataframe(pd.DataFrame({
+                ctx.t("โครงการ", "Project"): movers["project_name"],
+                ctx.t("พื้นที่", "Area"): [ctx.name(th, en) for th, en in
+                                         zip(movers["owner_name_th"], movers["owner_name_en"], strict=True)],
+                ctx.t("ก่อน (%)", "Before (%)"): movers["pct_before"],
+                ctx.t("หลัง (%)", "After (%)"): movers["pct_after"],
+                ctx.t("เปลี่ยน (จุด)", "Change (points)"): movers["change_points"],
+            }), hide_index=True)
+
+    for frame, title_th, title_en, empty_th, empty_en in (
+            (comparison.newly_flagged, "โครงการที่เริ่มล่าช้าในสัปดาห์นี้", "Newly flagged projects",
+             "ไม่มีโครงการที่เริ่มล่าช้า", "No newly flagged project"),
+            (comparison.cleared, "โครงการที่พ้นสถานะล่าช้า", "Projects cleared",
+             "ไม่มีโครงการที่พ้นสถานะล่าช้า", "No project cleared")):
+        st.markdown(f"**{ctx.t(title_th, title_en)}** ({len(frame):,})")
+        if frame.empty:
+            st.caption(ctx.t(empty_th, empty_en))
+            continue
+        flags = [", ".join(ctx.t(*FLAGS[code]) for code in str(codes).split(",") if code in FLAGS)
+                 for codes in frame["flag_codes"]]
+        st.dataframe(pd.DataFrame({
+            ctx.t("รหัสโครงการ", "Code"): frame["project_code"],
+            ctx.t("โครงการ", "Project"): frame["project_name"],
+            ctx.t("พื้นที่", "Area"): [ctx.name(th, en) for th, en in
+                                     zip(frame["owner_name_th"], frame["owner_name_en"], strict=True)],
+            ctx.t("ประเด็น", "Flags"): flags,
+            ctx.t("เหตุผล", "Reasons"): frame["reasons_th"] if ctx.lang == "th" else frame["reasons_en"],
+        }), hide_index=True)
+
+
+def _differences(snapshot_id: int, filters: Filters, ctx: PageContext) -> None:
+    differences = cached(snaps.live_vs_snapshot, snapshot_id, filters)
+    with st.expander(ctx.t(f"ข้อมูลปัจจุบันต่างจากสแนปช็อต ({len(differences):,} รายการ)",
+                           f"Live data differs from the snapshot ({len(differences):,} rows)"),
+                     expanded=False):
+        st.caption(ctx.t("ตัวเลข ณ วันเดียวกันที่คำนวณจากข้อมูลปัจจุบัน เทียบกับที่บันทึกไว้ (ไฟล์ที่โหลดภายหลังแก้ไขย้อนหลัง)",
+                         "The same date's figures from today's data against the frozen ones "
+                         "(later files corrected history)"))
+        if differences.empty:
+            st.success(ctx.t("ตรงกันทั้งหมด", "All figures agree"))
+        else:
+            st.dataframe(differences, hide_index=True)
+
+
+def render() -> None:
+    ctx = page_context()
+    st.title(ctx.t("รายงานประจำสัปดาห์", "Weekly snapshots"))
+    _downloads(ctx)
+
+    st.subheader(ctx.t("สแนปช็อตที่บันทึกไว้", "Stored snapshots"))
+    frame = cached(snaps.list_snapshots, ctx.filters.fiscal_year)
+    if frame.empty:
+        no_data(ctx.t("ยังไม่มีสแนปช็อต สร้างด้วยคำสั่ง python -m etl snapshot (หรือ --weekly ทุกวันศุกร์)",
+                      "no snapshot yet; take one with python -m etl snapshot (or --weekly for every Friday)"))
+        return
+    _list(frame, ctx)
+
+    st.subheader(ctx.t("เปรียบเทียบสองสัปดาห์", "Compare two weeks"))
+    options = list(frame.itertuples(index=False))
+    if len(options) < 2:
+        no_data(ctx.t("ต้องมีสแนปช็อตอย่างน้อยสองสัปดาห์", "at least two snapshots are needed"))
+        _differences(options[0].snapshot_id, ctx.filters, ctx)
+        return
+    left, right = st.columns(2)
+    with left:
+        current = st.selectbox(ctx.t("สัปดาห์นี้", "This week"), options, index=0,
+                               format_func=lambda row: _snapshot_label(row, ctx), key="weekly_current")
+    earlier = [row for row in options if row.as_of < current.as_of] or options[1:]
+    with right:
+        previous = st.selectbox(ctx.t("เทียบกับ", "Compared with"), earlier, index=0,
+                                format_func=lambda row: _snapshot_label(row, ctx), key="weekly_previous")
+    comparison = cached(snaps.compare_snapshots, int(current.snapshot_id), int(previous.snapshot_id),
+                        ctx.filters)
+    _comparison(comparison, ctx)
+    _differences(int(current.snapshot_id), ctx.filters, ctx)
+
+
+render_safely(render)

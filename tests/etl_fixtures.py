@@ -1,0 +1,91 @@
+"""Helpers the ETL tests use to build their own input files (CSV, xlsx, xls)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+
+PROJECT_HEADERS = ["รหัสโครงการ", "ปีงบประมาณ", "จังหวัด/กลุ่มจังหวัด", "ชื่อโครงการ",
+                   "ประเภทงบรายจ่าย", "หน่วยดำเนินการ", "งบประมาณที่ได้รับจัดสรร", "วงเงินตามสัญญา"]
+DISB_HEADERS = ["เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", "จำนวนเงิน", "แหล่งเงิน"]
+CARRY_HEADERS = ["รหัสโครงการ", "จำนวนเงินกันเหลื่อมปี", "มีหนี้ผูกพัน", "วันที่อนุมัติ",
+                 "ขยายเวลาเบิกจ่ายถึง", "เหตุผล"]
+REALLOC_HEADERS = ["เลขที่อนุมัติ", "วันที่อนุมัติ", "โอนจากโครงการ", "โอนไปโครงการ", "จำนวนเงิน",
+                   "ประเภทการโอน", "เหตุผล"]
+ASSET_HEADERS = ["รหัสสินทรัพย์", "รหัสโครงการ", "รายการสินทรัพย์", "มูลค่า", "หน่วยงานผู้รับโอน",
+                 "วันที่ตรวจรับ", "วันที่โอน", "สถานะ"]
+
+# Three FY2562 projects: a province one (by Thai name with prefix), a cluster one, another.
+PROJECT_ROWS = [
+    ["P01", "2562", "จังหวัดเชียงใหม่", "ถนนลาดยาง", "งบลงทุน", "อบจ.เชียงใหม่", "1,000,000.00", "800,000.00"],
+    ["P02", "2562", "กลุ่มจังหวัดภาคเหนือตอนบน 1", "อบรมเกษตรกร", "งบดำเนินงาน", "สนง.เกษตร", "500,000", ""],
+    ["P03", "2562", "จ.ลำพูน", "ฝายน้ำล้น", "investment", "อบต.", "300,000.00", ""],
+]
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8",
+              title: list[str] | None = None) -> Path:
+    """A CSV file with optional title lines above the rows (header first in rows)."""
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        for line in title or []:
+            writer.writerow([line])
+        writer.writerows(rows)
+    return path
+
+
+def write_projects(folder: Path, rows: list[list[str]] | None = None, name: str = "projects.csv",
+                   encoding: str = "utf-8") -> Path:
+    return write_csv(folder / name, [PROJECT_HEADERS, *(rows if rows is not None else PROJECT_ROWS)],
+                     encoding=encoding)
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[object]]],
+               merges: dict[str, list[str]] | None = None) -> Path:
+    """An .xlsx workbook (openpyxl) with the given sheets; merges: sheet -> ["A1:C1", ...]."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for cell_range in (merges or {}).get(name, []):
+            sheet.merge_cells(cell_range)
+    workbook.save(path)
+    return path
+
+
+def write_xls(path: Path, rows: list[list[object]], sheet: str = "Sheet1") -> Path:
+    """An old-format .xls workbook (xlwt); date objects get a date format."""
+    import datetime as dt
+
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    worksheet = workbook.add_sheet(sheet)
+    date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                worksheet.write(r, c, value, date_style)
+            elif value is not None:
+                worksheet.write(r, c, value)
+    workbook.save(str(path))
+    return path
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of a query on the published database (read-only, closed after)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def scalar(db: Path, sql: str, params: list | None = None):
+    return query(db, sql, params)[0][0]

@@ -1,0 +1,301 @@
+"""AppTest runs of the dashboard shell, Overview, Province/cluster and Lagging pages.
+
+Every page must render without an exception under several filter combinations, and
+the KPI cards must show the sums computed here independently with plain SQL on the
+same demo database (money in million baht with two decimals).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD = str(ROOT / "dashboard.py")
+AS_OF = date(2019, 5, 31)  # a Friday, so it is one of the offered weekly dates
+CUTOFF = date(2019, 3, 31)  # thresholds.toml: investment contracts by 31 Mar of the FY
+
+
+def _app(params: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(DASHBOARD, default_timeout=120)
+    for name, value in (params or {}).items():
+        app.query_params[name] = value
+    return app
+
+
+def _no_exceptions(app: AppTest) -> None:
+    assert not app.exception, [item.value for item in app.exception]
+    assert not app.error, [item.value for item in app.error]
+
+
+def _metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def _million(amount: Decimal) -> str:
+    return f"{float(amount) / 1_000_000:,.2f}"
+
+
+def _sql_kpis(db: Path, as_of: date, where: str = "TRUE", params: tuple = ()) -> dict[str, Decimal]:
+    """Allocation, committed, disbursed and remaining as of a date, by plain SQL.
+
+    `where` filters the projects table (alias pr), e.g. "pr.owner = ?".
+    """
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(
+            f"""
+            WITH chosen AS (SELECT * FROM projects pr WHERE pr.fiscal_year = 2562 AND {where}),
+            per_project AS (
+                SELECT c.project_code,
+                       c.allocated_amount
+                         + coalesce((SELECT sum(amount) FROM reallocations r
+                                     WHERE r.to_project_code = c.project_code AND r.approved_date <= ?), 0)
+                         - coalesce((SELECT sum(amount) FROM reallocations r
+                                     WHERE r.from_project_code = c.project_code AND r.approved_date <= ?), 0)
+                           AS allocation,
+                       coalesce((SELECT sum(amount) FROM disbursements d
+                                 WHERE d.project_code = c.project_code AND d.source = 'current'
+                                   AND d.posting_date <= ?), 0) AS paid,
+                       CASE WHEN c.contract_date IS NULL OR c.contract_date <= ?
+                            THEN coalesce(c.contract_amount, 0) ELSE 0 END AS contract,
+                       c.budget_type
+                FROM chosen c)
+            SELECT count(*), sum(allocation), sum(greatest(contract, paid)), sum(paid),
+                   sum(allocation - paid), coalesce(sum(allocation) FILTER (WHERE budget_type = 'investment'), 0)
+            FROM per_project""",
+            [*params, as_of, as_of, as_of, as_of],
+        ).fetchone()
+    finally:
+        con.close()
+    count, allocation, committed, paid, remaining, investment = row
+    return {"projects": count, "allocation": Decimal(allocation), "committed": Decimal(committed),
+            "disbursed": Decimal(paid), "remaining": Decimal(remaining), "investment": Decimal(investment)}
+
+
+def _assert_kpi_cards(app: AppTest, expected: dict[str, Decimal]) -> None:
+    shown = _metrics(app)
+    assert shown["งบประมาณ (ล้านบาท)"] == _million(expected["allocation"])
+    assert shown["ก่อหนี้ผูกพัน (ล้านบาท)"] == _million(expected["committed"])
+    assert shown["เบิกจ่าย (ล้านบาท)"] == _million(expected["disbursed"])
+    assert shown["คงเหลือ (ล้านบาท)"] == _million(expected["remaining"])
+    pct = float(expected["disbursed"] / expected["allocation"] * 100)
+    assert shown["ร้อยละเบิกจ่าย"] == f"{pct:,.2f}"
+
+
+PROVINCE_WHERE = "pr.owner_type = 'province' AND pr.owner = ?"
+CLUSTER_WHERE = ("((pr.owner_type = 'cluster' AND pr.owner = ?) OR (pr.owner_type = 'province' AND pr.owner IN "
+                 "(SELECT province_code FROM provinces WHERE cluster_code = ?)))")
+
+
+# ---------------------------------------------------------------- overview
+def test_overview_kpis_equal_plain_sql(demo_db):
+    app = _app({"as_of": AS_OF.isoformat()}).run()
+    _no_exceptions(app)
+    assert app.title[0].value == "ภาพรวมการเบิกจ่ายงบประมาณ"
+    _assert_kpi_cards(app, _sql_kpis(demo_db, AS_OF))
+    # On 31 May 2019 the overall target is 54 + 2 x (77 - 54) / 3 and the investment one
+    # 45 + 2 x (65 - 45) / 3 (DOMAIN.md); a mixed selection weighs them by allocation.
+    expected = _sql_kpis(demo_db, AS_OF)
+    share = float(expected["investment"] / expected["allocation"])
+    blended = (1 - share) * (54 + 2 * 23 / 3) + share * (45 + 2 * 20 / 3)
+    assert _metrics(app)["เป้าหมาย (ร้อยละ)"] == f"{blended:.2f}"
+    # the URL keeps the view
+    assert app.query_params["as_of"] == [AS_OF.isoformat()] or app.query_params["as_of"] == AS_OF.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("params", "where", "where_params"),
+    [
+        ({"province": "50"}, PROVINCE_WHERE, ("50",)),
+        ({"cluster": "C01"}, CLUSTER_WHERE, ("C01", "C01")),
+        ({"budget": "investment", "plan": "province"},
+         "pr.budget_type = 'investment' AND pr.owner_type = 'province'", ()),
+        ({"region": "south_border", "plan": "cluster"},
+         "pr.owner_type = 'cluster' AND pr.owner IN (SELECT cluster_code FROM clusters WHERE region = 'south_border')",
+         ()),
+    ],
+)
+def test_overview_under_filters(demo_db, params, where, where_params):
+    app = _app({"as_of": AS_OF.isoformat(), **params}).run()
+    _no_exceptions(app)
+    expected = _sql_kpis(demo_db, AS_OF, where, where_params)
+    assert expected["projects"] > 0
+    _assert_kpi_cards(app, expected)
+
+
+def test_sidebar_widgets_drive_the_filters(demo_db):
+    app = _app({"as_of": AS_OF.isoformat()}).run()
+    app.selectbox(key="g_province").set_value("57").run()
+    _no_exceptions(app)
+    _assert_kpi_cards(app, _sql_kpis(demo_db, AS_OF, PROVINCE_WHERE, ("57",)))
+    assert app.query_params["province"] in ("57", ["57"])
+
+
+def test_overview_in_english(demo_db):
+    app = _app({"lang": "en", "as_of": AS_OF.isoformat()}).run()
+    _no_exceptions(app)
+    assert app.title[0].value == "Budget execution overview"
+    expected = _sql_kpis(demo_db, AS_OF)
+    assert _metrics(app)["Disbursed (million baht)"] == _million(expected["disbursed"])
+
+
+def test_latest_date_is_the_default(demo_db):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    latest = con.execute("SELECT max(posting_date) FROM disbursements d JOIN projects p USING (project_code) "
+                         "WHERE p.fiscal_year = 2562").fetchone()[0]
+    con.close()
+    app = _app().run()
+    _no_exceptions(app)
+    _assert_kpi_cards(app, _sql_kpis(demo_db, latest))
+
+
+def test_choosing_a_province_opens_its_page(demo_db):
+    app = _app({"as_of": AS_OF.isoformat()}).run()
+    app.selectbox(key="overview_pick_province").set_value("50").run()
+    _no_exceptions(app)
+    assert app.session_state["area_selection"] == ("province", "50")
+    assert any(header.value == "เชียงใหม่" for header in app.subheader)
+    _assert_kpi_cards(app, _sql_kpis(demo_db, AS_OF, PROVINCE_WHERE, ("50",)))
+
+
+# ---------------------------------------------------------------- province / cluster
+def test_province_page_kpis_and_comparison(demo_db):
+    app = _app({"as_of": AS_OF.isoformat(), "area": "province:40"})
+    app.switch_page("pages/area.py").run()
+    _no_exceptions(app)
+    expected = _sql_kpis(demo_db, AS_OF, PROVINCE_WHERE, ("40",))
+    _assert_kpi_cards(app, expected)
+    comparison = app.dataframe[0].value
+    assert len(comparison) == 3  # the province, its cluster, the nation
+    nation = _sql_kpis(demo_db, AS_OF)
+    assert comparison.iloc[2, 1] == nation["projects"]
+    assert comparison.iloc[0, 1] == expected["projects"]
+    projects = app.dataframe[-1].value
+    assert len(projects) == expected["projects"]
+    assert len(app.get("download_button")) == 2
+
+
+def test_cluster_page_lists_member_provinces(demo_db):
+    app = _app({"as_of": AS_OF.isoformat(), "area": "cluster:C05"})
+    app.switch_page("pages/area.py").run()
+    _no_exceptions(app)
+    _assert_kpi_cards(app, _sql_kpis(demo_db, AS_OF, CLUSTER_WHERE, ("C05", "C05")))
+    members = app.dataframe[1].value
+    con = duckdb.connect(str(demo_db), read_only=True)
+    names = {row[0] for row in con.execute("SELECT name_th FROM provinces WHERE cluster_code = 'C05'").fetchall()}
+    con.close()
+    assert set(members.iloc[:, 0]) == names
+
+
+def test_project_search_narrows_the_table(demo_db):
+    app = _app({"as_of": AS_OF.isoformat(), "area": "province:50"})
+    app.switch_page("pages/area.py").run()
+    code = app.dataframe[-1].value.iloc[0, 0]
+    app.text_input(key="area_search").input(code).run()
+    _no_exceptions(app)
+    assert list(app.dataframe[-1].value.iloc[:, 0]) == [code]
+
+
+def test_province_without_projects_says_no_data(demo_db, tmp_path, monkeypatch):
+    copy = tmp_path / "budget.duckdb"
+    shutil.copyfile(demo_db, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("DELETE FROM disbursements WHERE project_code IN (SELECT project_code FROM projects WHERE owner = '96')")
+    con.execute("DELETE FROM projects WHERE owner = '96'")
+    con.close()
+    monkeypatch.setenv("BUDGET_DB", str(copy))
+    app = _app({"area": "province:96"})
+    app.switch_page("pages/area.py").run()
+    _no_exceptions(app)
+    assert any("ไม่มีข้อมูล" in item.value for item in app.info)
+    overview = _app({"province": "96"}).run()
+    _no_exceptions(overview)
+    assert any("ไม่มีข้อมูล" in item.value for item in overview.info)
+
+
+# ---------------------------------------------------------------- lagging
+def test_lagging_page_counts_equal_plain_sql(demo_db):
+    app = _app({"as_of": AS_OF.isoformat()})
+    app.switch_page("pages/lagging.py").run()
+    _no_exceptions(app)
+    shown = _metrics(app)
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        past_end = con.execute(
+            """SELECT count(*) FROM projects p
+               WHERE p.fiscal_year = 2562 AND p.planned_end < ?
+                 AND p.allocated_amount
+                     + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
+                                 AND r.approved_date <= ?), 0)
+                     - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
+                                 AND r.approved_date <= ?), 0)
+                     - coalesce((SELECT sum(amount) FROM disbursements d WHERE d.project_code = p.project_code
+                                 AND d.source = 'current' AND d.posting_date <= ?), 0) > 0.005""",
+            [AS_OF, AS_OF, AS_OF, AS_OF]).fetchone()[0]
+        no_contract = con.execute(
+            """SELECT count(*) FROM projects WHERE fiscal_year = 2562 AND budget_type = 'investment'
+               AND (contract_date IS NULL OR contract_date > ?)""", [CUTOFF]).fetchone()[0]
+    finally:
+        con.close()
+    assert shown["เกินกำหนดสิ้นสุดโครงการ"] == f"{past_end:,}"
+    assert shown["งบลงทุนยังไม่ก่อหนี้ผูกพันตามกำหนด"] == f"{no_contract:,}"
+    table = app.dataframe[0].value
+    assert int(shown["โครงการที่มีข้อสังเกต"].replace(",", "")) == len(table)
+    risk = table.iloc[:, 9]
+    assert list(risk) == sorted(risk, reverse=True)  # sorted by money at risk
+    assert len(app.get("download_button")) == 2
+
+
+def test_lagging_filters_by_flag_and_province(demo_db):
+    app = _app({"as_of": AS_OF.isoformat()})
+    app.switch_page("pages/lagging.py").run()
+    app.multiselect(key="lagging_flags").set_value(["no_contract"]).run()
+    app.multiselect(key="lagging_provinces").set_value(["50"]).run()
+    _no_exceptions(app)
+    table = app.dataframe[0].value
+    assert len(table) > 0
+    assert set(table.iloc[:, 2]) == {"เชียงใหม่"}
+    assert all("งบลงทุนยังไม่ก่อหนี้ผูกพันตามกำหนด" in flags for flags in table.iloc[:, 10])
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/area.py", "pages/lagging.py"])
+@pytest.mark.parametrize("params", [{}, {"budget": "operating", "lang": "en"}, {"plan": "cluster", "as_of": "2019-01-04"}])
+def test_pages_render_under_filter_combinations(demo_db, page, params):
+    app = _app(params)
+    app.switch_page(page).run()
+    _no_exceptions(app)
+
+
+# ---------------------------------------------------------------- no data
+def test_missing_database_shows_the_load_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("BUDGET_DB", str(tmp_path / "nothing-here.duckdb"))
+    app = _app().run()
+    _no_exceptions(app)
+    assert app.title[0].value == "ยังไม่มีข้อมูล"
+    assert any("python -m etl demo" in block.value for block in app.code)
+
+
+def test_empty_database_shows_the_load_command(tmp_path, monkeypatch):
+    from etl.store import write_session
+
+    db = tmp_path / "empty.duckdb"
+    with write_session(db):
+        pass  # schema and reference data only, no projects
+    monkeypatch.setenv("BUDGET_DB", str(db))
+    app = _app()
+    app.switch_page("pages/lagging.py").run()
+    _no_exceptions(app)
+    assert any("python -m etl demo" in block.value for block in app.code)
+
+
+def test_no_page_renders_data_as_html():
+    for path in [ROOT / "dashboard.py", *(ROOT / "ui").glob("*.py"),
+                 *(ROOT / "pages" / name for name in ("overview.py", "area.py", "lagging.py"))]:
+        assert "unsafe_allow_html" not in path.read_text(encoding="utf-8"), path

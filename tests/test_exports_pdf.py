@@ -1,0 +1,129 @@
+"""The PDF executive brief: Thai text and figures are in it, it is 1-3 A4 pages, and page 1
+is kept as a PNG under artifacts/screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from decimal import Decimal
+
+import duckdb
+import pypdf
+import pytest
+
+from budget_metrics import Filters
+from exports.export import export_files
+
+AS_OF = date(2019, 9, 13)
+# FY2562 targets on 13 Sep 2019 by hand (DOMAIN.md): Q3 end + two monthly steps + 13/30 of the third.
+TARGET_OVERALL = 77 + 2 * (100 - 77) / 3 + (100 - 77) / 3 * 13 / 30
+TARGET_INVESTMENT = 65 + 2 * (88 - 65) / 3 + (88 - 65) / 3 * 13 / 30
+
+
+def plain(text: str) -> str:
+    """Text without white space; sara am (ำ) as extracted from a PDF may lose its nikhahit."""
+    return "".join(text.split()).replace("\u0e33", "\u0e32").replace("\u0e4d", "")
+
+
+def pdf_text(path) -> str:
+    return plain("\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
+
+
+@pytest.fixture(scope="module")
+def brief(demo_db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf")
+    [path] = export_files(Filters(as_of=AS_OF), "pdf", out)
+    return path
+
+
+def _province_gaps(db) -> list[tuple[str, float]]:
+    """(Thai name, gap in points) per province with projects, from raw tables, furthest behind first."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            """WITH moves AS (
+                   SELECT p.project_code,
+                          coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
+                                    AND r.approved_date <= $as_of), 0)
+                        - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
+                                    AND r.approved_date <= $as_of), 0) AS net
+                   FROM projects p),
+               paid AS (SELECT project_code, sum(amount) AS paid FROM disbursements
+                        WHERE source = 'current' AND posting_date <= $as_of GROUP BY 1)
+               SELECT v.name_th,
+                      sum(p.allocated_amount + m.net) AS current,
+                      sum(p.allocated_amount + m.net) FILTER (WHERE p.budget_type = 'investment') AS investment,
+                      sum(coalesce(d.paid, 0)) AS paid
+               FROM projects p JOIN moves m USING (project_code) LEFT JOIN paid d USING (project_code)
+               JOIN provinces v ON v.province_code = p.owner
+               WHERE p.owner_type = 'province' AND p.fiscal_year = 2562
+               GROUP BY 1""",
+            {"as_of": AS_OF},
+        ).fetchall()
+    finally:
+        con.close()
+    gaps = []
+    for name, current, investment, paid in rows:
+        current, investment = float(current), float(investment or 0)
+        target = (investment * TARGET_INVESTMENT + (current - investment) * TARGET_OVERALL) / current
+        gaps.append((name, 100 * float(paid) / current - target))
+    return sorted(gaps, key=lambda item: item[1])
+
+
+def test_brief_is_one_to_three_a4_pages(brief):
+    reader = pypdf.PdfReader(brief)
+    assert 1 <= len(reader.pages) <= 3
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    assert brief.name == "budget-2562-asof-2019-09-13.pdf"
+
+
+def test_brief_has_headline_figures_and_narrative(demo_db, brief):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        paid = con.execute(
+            """SELECT sum(amount) FROM disbursements WHERE source = 'current' AND posting_date <= ?
+               AND project_code IN (SELECT project_code FROM projects WHERE fiscal_year = 2562)""",
+            [AS_OF]).fetchone()[0]
+    finally:
+        con.close()
+    text = pdf_text(brief)
+    million = f"{Decimal(paid) / Decimal(1_000_000):,.2f}"
+    assert plain(f"ณ วันที่ 13 ก.ย. 2562 ทั้งประเทศ เบิกจ่ายแล้ว {million} ล้านบาท") in text
+    assert plain("คิดเป็นร้อยละ") in text
+    assert plain("ต่ำกว่าเป้าหมาย") in text or plain("สูงกว่าเป้าหมาย") in text
+
+
+def test_brief_names_the_ten_provinces_furthest_behind(demo_db, brief):
+    text = pdf_text(brief)
+    behind = _province_gaps(demo_db)[:10]
+    for name, gap in behind:
+        assert plain(name) in text, (name, gap)
+        assert plain(f"{gap:+,.2f}") in text, (name, gap)
+
+
+def test_brief_lists_the_clusters(demo_db, brief):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        names = [row[0] for row in con.execute("SELECT name_th FROM clusters").fetchall()]
+    finally:
+        con.close()
+    text = pdf_text(brief)
+    for name in names:
+        assert plain(name) in text, name
+
+
+def test_province_brief_is_about_that_province(demo_db, tmp_path):
+    [path] = export_files(Filters(as_of=AS_OF, province="50"), "pdf", tmp_path)
+    assert path.name == "budget-2562-asof-2019-09-13-province-50.pdf"
+    assert plain("จังหวัดเชียงใหม่") in pdf_text(path)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed")
+def test_page_one_rendered_for_review(brief, screenshots_dir):
+    target = screenshots_dir / "brief-page1"
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(brief),
+                    str(target)], check=True)
+    png = target.with_suffix(".png")
+    assert png.exists() and png.stat().st_size > 20_000

@@ -1,0 +1,204 @@
+"""The Excel workbook: sheets, headers, formats, frozen panes, and totals against plain SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import duckdb
+import openpyxl
+import pytest
+
+from budget_metrics import Filters
+from budget_metrics.progress import kpis
+from exports.export import export_files
+
+AS_OF = date(2019, 9, 13)
+SHEETS = ["สรุป", "จังหวัด", "กลุ่มจังหวัด", "โครงการ", "โครงการล่าช้า", "เงินกันเหลื่อมปี",
+          "โอนเปลี่ยนแปลง", "โอนสินทรัพย์", "เกี่ยวกับ"]
+HEADER_ROW = 3  # 1-based, as openpyxl counts
+
+
+def sql_totals(db, as_of, owner_clause="TRUE", params=()):
+    """(current allocation, committed, disbursed, project count) for FY2562, written by hand."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        chosen = f"SELECT project_code FROM projects WHERE fiscal_year = 2562 AND {owner_clause}"
+        allocated, count = con.execute(
+            f"SELECT coalesce(sum(allocated_amount), 0), count(*) FROM projects "
+            f"WHERE fiscal_year = 2562 AND {owner_clause}", params).fetchone()
+        moved_in = con.execute(
+            f"SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ? "
+            f"AND to_project_code IN ({chosen})", [as_of, *params]).fetchone()[0]
+        moved_out = con.execute(
+            f"SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ? "
+            f"AND from_project_code IN ({chosen})", [as_of, *params]).fetchone()[0]
+        paid_by_project = dict(con.execute(
+            f"SELECT project_code, sum(amount) FROM disbursements WHERE source = 'current' "
+            f"AND posting_date <= ? AND project_code IN ({chosen}) GROUP BY 1", [as_of, *params]).fetchall())
+        contracts = con.execute(
+            f"SELECT project_code, CASE WHEN contract_date IS NULL OR contract_date <= ? "
+            f"THEN contract_amount END FROM projects WHERE fiscal_year = 2562 AND {owner_clause}",
+            [as_of, *params]).fetchall()
+    finally:
+        con.close()
+    # committed = the larger of the signed contract and what was paid (DOMAIN: money paid is committed)
+    committed = sum((max(Decimal(amount or 0), Decimal(paid_by_project.get(code, 0)))
+                     for code, amount in contracts), Decimal(0))
+    current = Decimal(allocated) + Decimal(moved_in) - Decimal(moved_out)
+    return current, committed, sum(paid_by_project.values(), Decimal(0)), count
+
+
+@pytest.fixture(scope="module")
+def national_book(demo_db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("xlsx")
+    [path] = export_files(Filters(as_of=AS_OF), "xlsx", out)
+    return path
+
+
+def _column(sheet, header: str) -> int:
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    return headers.index(header) + 1
+
+
+def _values(sheet, header: str) -> list:
+    col = _column(sheet, header)
+    return [sheet.cell(row=r, column=col).value for r in range(HEADER_ROW + 1, sheet.max_row + 1)]
+
+
+def test_file_name_carries_fiscal_year_and_as_of(national_book):
+    assert national_book.name == "budget-2562-asof-2019-09-13.xlsx"
+
+
+def test_sheets_in_order_with_thai_headers(national_book):
+    book = openpyxl.load_workbook(national_book)
+    assert book.sheetnames == SHEETS
+    summary = book["สรุป"]
+    headers = [cell.value for cell in summary[HEADER_ROW]]
+    assert headers[:3] == ["ระดับ", "พื้นที่ / งบรายจ่าย", "จำนวนโครงการ"]
+    for wanted in ("งบประมาณที่ได้รับจัดสรร (ปัจจุบัน) บาท", "ก่อหนี้ผูกพัน บาท", "เบิกจ่ายแล้ว บาท",
+                   "คงเหลือ บาท", "ร้อยละการเบิกจ่าย", "เป้าหมาย ณ วันที่ (ร้อยละ)", "ห่างจากเป้าหมาย (จุด)"):
+        assert wanted in headers
+    assert "13 ก.ย. 2562" in summary["A2"].value
+
+
+def test_frozen_header_autofilter_and_number_formats(national_book):
+    book = openpyxl.load_workbook(national_book)
+    for name in SHEETS:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A4", name
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A3"), name
+    summary = book["สรุป"]
+    money_cell = summary.cell(row=4, column=_column(summary, "เบิกจ่ายแล้ว บาท"))
+    pct_cell = summary.cell(row=4, column=_column(summary, "ร้อยละการเบิกจ่าย"))
+    assert money_cell.number_format == "#,##0.00"
+    assert pct_cell.number_format == "0.00%"
+    assert 0 < pct_cell.value < 1.5  # stored as a fraction, shown as a percentage
+    projects = book["โครงการ"]
+    assert projects.column_dimensions["B"].width >= 30  # project names get room
+
+
+def test_summary_totals_equal_sql_and_dashboard(demo_db, national_book):
+    current, committed, paid, count = sql_totals(demo_db, AS_OF)
+    summary = openpyxl.load_workbook(national_book)["สรุป"]
+    row = {cell.value: summary.cell(row=4, column=cell.column).value for cell in summary[HEADER_ROW]}
+    assert row["พื้นที่ / งบรายจ่าย"] == "รวมทั้งประเทศ"
+    assert row["จำนวนโครงการ"] == count
+    assert Decimal(str(row["งบประมาณที่ได้รับจัดสรร (ปัจจุบัน) บาท"])) == current
+    assert Decimal(str(row["ก่อหนี้ผูกพัน บาท"])) == committed
+    assert Decimal(str(row["เบิกจ่ายแล้ว บาท"])) == paid
+    assert Decimal(str(row["คงเหลือ บาท"])) == current - paid
+    assert row["ร้อยละการเบิกจ่าย"] == pytest.approx(float(paid / current))
+    dashboard = kpis(Filters(as_of=AS_OF))  # the overview page's KPI cards
+    assert row["ร้อยละการเบิกจ่าย"] * 100 == pytest.approx(dashboard.pct_disbursed)
+    assert row["เป้าหมาย ณ วันที่ (ร้อยละ)"] * 100 == pytest.approx(dashboard.target_pct)
+    # the region rows, and the budget-type rows, each add up to the national row
+    levels = _values(summary, "ระดับ")
+    amounts = _values(summary, "เบิกจ่ายแล้ว บาท")
+    for level, count_wanted in (("ภาค", 6), ("งบรายจ่าย", 3)):
+        rows = [Decimal(str(v)) for lv, v in zip(levels, amounts, strict=True) if lv == level]
+        assert len(rows) == count_wanted and sum(rows) == paid, level
+    investment = sql_totals(demo_db, AS_OF, "budget_type = 'investment'")[2]
+    names = _values(summary, "พื้นที่ / งบรายจ่าย")
+    assert Decimal(str(amounts[names.index("งบลงทุน")])) == investment
+
+
+def test_province_and_project_sheets_add_up_to_sql(demo_db, national_book):
+    book = openpyxl.load_workbook(national_book)
+    _, _, province_paid, province_count = sql_totals(demo_db, AS_OF, "owner_type = 'province'")
+    provinces = book["จังหวัด"]
+    assert len(_values(provinces, "รหัสจังหวัด")) == 76
+    assert sum(Decimal(str(v)) for v in _values(provinces, "เบิกจ่ายแล้ว บาท")) == province_paid
+    assert sum(_values(provinces, "จำนวนโครงการ")) == province_count
+    current, _, paid, count = sql_totals(demo_db, AS_OF)
+    projects = book["โครงการ"]
+    assert len(_values(projects, "รหัสโครงการ")) == count
+    assert sum(Decimal(str(v)) for v in _values(projects, "เบิกจ่ายแล้ว บาท")) == paid
+    assert sum(Decimal(str(v)) for v in _values(projects, "งบประมาณปัจจุบัน บาท")) == current
+    clusters = book["กลุ่มจังหวัด"]
+    assert len(_values(clusters, "รหัสกลุ่มจังหวัด")) == 18
+
+
+def test_carryover_and_asset_sheets_match_sql(demo_db, national_book):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        carried, carry_count = con.execute(
+            "SELECT coalesce(sum(amount), 0), count(*) FROM carryovers WHERE approved_date <= ?",
+            [AS_OF]).fetchone()
+        assets = con.execute(
+            "SELECT count(*) FROM asset_transfers WHERE completed_date IS NULL OR completed_date <= ?",
+            [AS_OF]).fetchone()[0]
+        moves = con.execute("SELECT count(*) FROM reallocations WHERE approved_date <= ?", [AS_OF]).fetchone()[0]
+    finally:
+        con.close()
+    book = openpyxl.load_workbook(national_book)
+    carry = book["เงินกันเหลื่อมปี"]
+    assert len(_values(carry, "รหัสโครงการ")) == carry_count
+    assert sum((Decimal(str(v)) for v in _values(carry, "เงินกัน บาท")), Decimal(0)) == carried
+    assert len(_values(book["โอนสินทรัพย์"], "รหัสสินทรัพย์")) == assets
+    assert len(_values(book["โอนเปลี่ยนแปลง"], "เลขที่อ้างอิง")) == moves
+
+
+def test_about_sheet_lists_loads_with_checksums(demo_db, national_book):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        hashes = [row[0] for row in con.execute("SELECT sha256 FROM loads WHERE status <> 'refused'").fetchall()]
+    finally:
+        con.close()
+    about = openpyxl.load_workbook(national_book)["เกี่ยวกับ"]
+    text = "\n".join(str(cell.value) for row in about.iter_rows() for cell in row if cell.value)
+    assert "2019-09-13" in text and "Q4 100%" in text
+    for digest in hashes:
+        assert digest in text
+
+
+def test_province_export_holds_only_that_province(demo_db, tmp_path):
+    [path] = export_files(Filters(as_of=AS_OF, province="50"), "xlsx", tmp_path)
+    assert path.name == "budget-2562-asof-2019-09-13-province-50.xlsx"
+    current, _, paid, count = sql_totals(demo_db, AS_OF, "owner_type = 'province' AND owner = ?", ("50",))
+    book = openpyxl.load_workbook(path)
+    projects = book["โครงการ"]
+    assert set(_values(projects, "รหัสจังหวัด")) == {"50"}
+    assert len(_values(projects, "รหัสโครงการ")) == count
+    summary = book["สรุป"]
+    assert Decimal(str(summary.cell(row=4, column=_column(summary, "เบิกจ่ายแล้ว บาท")).value)) == paid
+    assert sum(Decimal(str(v)) for v in _values(projects, "งบประมาณปัจจุบัน บาท")) == current
+    assert _values(book["จังหวัด"], "รหัสจังหวัด") == ["50"]
+
+
+def test_same_database_same_cell_values(demo_db, national_book, tmp_path):
+    [again] = export_files(Filters(as_of=AS_OF), "xlsx", tmp_path)
+    first, second = openpyxl.load_workbook(national_book), openpyxl.load_workbook(again)
+    for name in SHEETS:
+        rows_a = [[c.value for c in row] for row in first[name].iter_rows()]
+        rows_b = [[c.value for c in row] for row in second[name].iter_rows()]
+        assert rows_a == rows_b, name
+
+
+def test_dashboard_download_is_the_cli_file(demo_db, tmp_path):
+    from exports.export import download_for, download_name
+
+    filters = Filters(as_of=AS_OF, province="50")
+    [cli_file] = export_files(filters, "xlsx", tmp_path)
+    assert download_name(filters, "xlsx") == cli_file.name
+    assert download_for(filters, "xlsx") == cli_file.read_bytes()

@@ -1,0 +1,152 @@
+"""AppTest of the carry-over, reallocations, asset-transfer and data-quality pages.
+
+Each page renders without an exception under several filter combinations, and one
+figure it shows equals a sum written independently in plain SQL on the demo database.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from budget_metrics import Filters, data_version
+from ui.context import PageContext
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["pages/carryover.py", "pages/reallocations.py", "pages/assets.py", "pages/data_quality.py"]
+AS_OF = date(2019, 12, 31)
+
+COMBINATIONS = {
+    "default": (Filters(), "th"),
+    "province": (Filters(as_of=AS_OF, province="50"), "th"),
+    "cluster": (Filters(as_of=AS_OF, cluster="C01"), "th"),
+    "cluster_plans": (Filters(as_of=AS_OF, plan_type="cluster"), "th"),
+    "investment": (Filters(as_of=date(2019, 9, 13), budget_type="investment"), "th"),
+    "english": (Filters(as_of=AS_OF, region="south"), "en"),
+    "empty_province": (Filters(as_of=AS_OF, province="10"), "th"),  # Bangkok: no plan of its own
+}
+
+
+def _run(page: str, filters: Filters, lang: str = "th") -> AppTest:
+    app = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    app.session_state["page_context"] = PageContext(filters, lang, data_version())
+    app.run()
+    return app
+
+
+def _query(db, sql, params=()):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def _metric(app: AppTest, label: str) -> str:
+    found = [metric.value for metric in app.metric if metric.label == label]
+    assert found, f"no metric {label!r} among {[m.label for m in app.metric]}"
+    return found[0]
+
+
+def _million(amount) -> str:
+    return f"{float(amount) / 1_000_000:,.2f}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("combination", list(COMBINATIONS))
+def test_page_renders_without_exception(demo_db, page, combination):
+    filters, lang = COMBINATIONS[combination]
+    app = _run(page, filters, lang)
+    assert not app.exception, [error.value for error in app.exception]
+    assert not app.error, [error.value for error in app.error]
+    assert app.title, "every page has a title"
+    if lang == "en":
+        assert all(not any("\u0e00" <= ch <= "\u0e7f" for ch in title.value) for title in app.title)
+    if combination == "empty_province" and page != "pages/data_quality.py":
+        assert any("ไม่มีข้อมูล" in info.value for info in app.info)
+
+
+def test_carryover_total_equals_plain_sql(demo_db):
+    (carried, count) = _query(
+        demo_db,
+        """SELECT sum(c.amount), count(*) FROM carryovers c JOIN projects p USING (project_code)
+           WHERE p.fiscal_year = 2562 AND c.approved_date <= ?""",
+        [AS_OF],
+    )[0]
+    app = _run("pages/carryover.py", Filters(as_of=AS_OF))
+    assert _metric(app, "เงินกันเหลื่อมปี (ล้านบาท)") == _million(carried)
+    # the table of every carry-over lists each one
+    assert max(len(frame.value) for frame in app.dataframe) == count
+
+
+def test_carryover_paid_in_a_province_equals_plain_sql(demo_db):
+    (province, paid) = _query(
+        demo_db,
+        """SELECT p.owner, sum(d.amount) FROM disbursements d JOIN projects p USING (project_code)
+           WHERE d.source = 'carryover' AND d.posting_date <= ? AND p.owner_type = 'province'
+             AND d.project_code IN (SELECT project_code FROM carryovers WHERE approved_date <= ?)
+           GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1""",
+        [AS_OF, AS_OF],
+    )[0]
+    app = _run("pages/carryover.py", Filters(as_of=AS_OF, province=province), "en")
+    assert _metric(app, "Paid from carry-over (million baht)") == _million(paid)
+
+
+def test_reallocations_figures_equal_plain_sql(demo_db):
+    day = date(2019, 9, 13)
+    (count,) = _query(demo_db, "SELECT count(*) FROM reallocations WHERE approved_date <= ?", [day])[0]
+    (returned,) = _query(
+        demo_db,
+        """SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ?
+           AND from_project_code IS NOT NULL AND (kind = 'return' OR to_project_code IS NULL)""",
+        [day],
+    )[0]
+    app = _run("pages/reallocations.py", Filters(as_of=day))
+    assert _metric(app, "จำนวนรายการโอน") == f"{count:,}"
+    assert _metric(app, "ส่งคืน (ล้านบาท)") == _million(returned)
+    assert any("ยอดตรงกันทุกโครงการ" in message.value for message in app.success)
+
+
+def test_assets_overdue_count_equals_direct_date_comparison(demo_db):
+    day = date(2019, 9, 13)
+    (limit,) = _query(demo_db, "SELECT value FROM thresholds WHERE name = 'asset_overdue_days'")[0]
+    (count,) = _query(
+        demo_db,
+        """SELECT count(*) FROM asset_transfers a JOIN projects p USING (project_code)
+           WHERE p.fiscal_year = 2562 AND a.completed_date < ?
+             AND NOT coalesce(a.transferred_date <= ?, a.status = 'transferred')""",
+        [day - timedelta(days=int(limit)), day],
+    )[0]
+    app = _run("pages/assets.py", Filters(as_of=day))
+    assert _metric(app, "ค้างโอนเกินกำหนด (รายการ)") == f"{count:,}"
+
+
+def test_data_quality_counts_equal_plain_sql(demo_db):
+    (loads, rejected) = _query(demo_db, "SELECT count(*), sum(rows_rejected) FROM loads")[0]
+    (reject_rows,) = _query(demo_db, "SELECT count(*) FROM rejects")[0]
+    app = _run("pages/data_quality.py", Filters(as_of=date(2019, 9, 13)))
+    assert _metric(app, "จำนวนครั้งที่โหลด") == f"{loads:,}"
+    assert _metric(app, "แถวที่ถูกปฏิเสธ (ทุกครั้ง)") == f"{int(rejected):,}"
+    assert _metric(app, "คำเตือนการกระทบยอด") == "0"
+    assert len(app.dataframe[-1].value) == reject_rows  # rejected rows, unfiltered
+
+
+def test_rejected_rows_filter_by_reason(demo_db):
+    reason, rows = _query(demo_db, "SELECT reason_code, count(*) FROM rejects GROUP BY 1 ORDER BY 2 DESC LIMIT 1")[0]
+    app = _run("pages/data_quality.py", Filters(as_of=date(2019, 9, 13)))
+    app.selectbox(key="reject_reason").set_value(reason).run()
+    assert not app.exception
+    assert len(app.dataframe[-1].value) == rows
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_missing_database_shows_the_load_command(page, tmp_path, monkeypatch):
+    monkeypatch.setenv("BUDGET_DB", str(tmp_path / "nothing.duckdb"))
+    app = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert any("python -m etl demo" in block.value for block in app.code)
