@@ -57,9 +57,14 @@ def ensure_system_packages() -> None:
 
 def ensure_demo_database() -> None:
     """Generate and load the demo data through the ETL when the database has no projects."""
-    check = subprocess.run([str(PYTHON), "-m", "etl", "status", "--quiet"], cwd=ROOT)
+    check = subprocess.run([str(PYTHON), "-m", "etl", "status", "--quiet"], cwd=ROOT, check=False)
     if check.returncode != 0:
-        run(PYTHON, "-m", "etl", "demo")
+        print("+ python -m etl demo", flush=True)
+        # Exit code 1 means "loaded with rejects": the demo has a few deliberately bad rows
+        # so that the data-quality page has something to show.
+        loaded = subprocess.run([str(PYTHON), "-m", "etl", "demo"], cwd=ROOT, check=False)
+        if loaded.returncode not in (0, 1):
+            sys.exit(loaded.returncode)
 
 
 def dashboard(extra: list[str]) -> None:

@@ -126,9 +126,12 @@ def demo(
     from etl.demo_data import write_demo_files
 
     out_dir = out or settings.demo_dir()
-    out_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"สร้างข้อมูลตัวอย่าง — writing demo files to {out_dir} (seed {seed})")
-    write_demo_files(out_dir, seed)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_demo_files(out_dir, seed)
+    except (OSError, ValueError) as error:
+        raise _fail(f"สร้างข้อมูลตัวอย่างไม่ได้ — cannot write the demo files: {error}") from None
     raise typer.Exit(_run_load([out_dir], _db(ctx), None))
 
 

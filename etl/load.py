@@ -236,8 +236,7 @@ def _check_columns(source: TableSource, kind: Kind | None) -> None:
 
 
 def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: int,
-                sha: str, step: Callable[[str], None] = lambda label: None,
-                ) -> tuple[LoadResult, object]:
+                step: Callable[[str], None] = lambda label: None) -> tuple[LoadResult, object]:
     """Normalise, check and upsert one staged table. Runs inside the caller's transaction."""
     kind = source.kind
     assert kind is not None
@@ -425,9 +424,10 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
         with store.write_session(db_path) as con:
             # The session ends with an explicit CHECKPOINT; no automatic one mid-commit.
             con.execute("SET checkpoint_threshold = '16GB'")
-            # Keep the peak memory of a national-size load well under 2 GB (DuckDB spills
-            # its temporary tables to disk beyond this).
-            con.execute("SET memory_limit = '1GB'")
+            # Keep the peak memory of a national-size load under 2 GB: DuckDB spills its
+            # temporary tables to disk beyond this (a load that still cannot fit, e.g. an
+            # index larger than this, fails and is refused with DuckDB's message).
+            con.execute("SET memory_limit = '1536MB'")
             normalise.install(con)
             for path, item in units:
                 sha = hashes.setdefault(path, _sha256(path))
@@ -459,7 +459,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Ex
         item.stage(con, "etl_stage")
         con.execute("BEGIN TRANSACTION")
         in_transaction = True
-        result, data_date = _load_table(con, item, load_id, sha, lambda label: step(path, label))
+        result, data_date = _load_table(con, item, load_id, lambda label: step(path, label))
         _record_load(con, result, path, sha, started, data_date)
         if before_commit_hook is not None:
             before_commit_hook(con, item)

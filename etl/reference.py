@@ -66,7 +66,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -
     con.execute("BEGIN TRANSACTION")
     try:
         for name in ("regions", "clusters", "provinces", "targets", "thresholds"):
-            frame = tables[name]  # noqa: F841  (read by DuckDB's replacement scan)
+            frame = tables[name]  # read by DuckDB's replacement scan
             columns = ", ".join(frame.columns)
             con.execute(f"DELETE FROM {name}")
             con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM frame")

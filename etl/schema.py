@@ -78,7 +78,10 @@ TABLES: dict[str, str] = {
         )""",
     "disbursements": f"""
         CREATE TABLE IF NOT EXISTS disbursements (
-            doc_no        VARCHAR PRIMARY KEY,
+            -- doc_no is unique; the ETL enforces it (duplicate check + upsert by key)
+            -- rather than a PRIMARY KEY index, which costs more than the whole
+            -- normalisation on a national-scale load.
+            doc_no        VARCHAR NOT NULL,
             project_code  VARCHAR NOT NULL,
             posting_date  DATE NOT NULL,
             amount        {MONEY} NOT NULL,  -- negative = reversal
@@ -210,9 +213,8 @@ TABLES: dict[str, str] = {
         )""",
 }
 
-# Indexes that keep per-project and per-date reads fast at national scale.
+# Secondary indexes. DuckDB answers grouped sums by scanning, so only small lookup tables get one.
 INDEXES = [
-    "CREATE INDEX IF NOT EXISTS idx_disb_project ON disbursements(project_code)",
     "CREATE INDEX IF NOT EXISTS idx_projects_owner ON projects(owner)",
 ]
 

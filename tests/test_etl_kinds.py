@@ -29,7 +29,7 @@ def test_every_alias_enum_and_reason_is_documented():
             for alias in column.all_headers():
                 assert header_key(alias) in documented, alias
     for values in ENUMS.values():
-        for canonical, aliases in values.items():
+        for canonical in values:
             assert f"`{canonical}`" in DICTIONARY
     for code in REASONS:
         assert f"`{code}`" in DICTIONARY, code
@@ -39,7 +39,7 @@ def test_kind_columns_match_the_tables():
     for kind in KINDS.values():
         ddl = TABLES[kind.table]
         for column in kind.columns:
-            assert re.search(rf"^\s*{column.name}\s", ddl, re.M), f"{kind.name}.{column.name}"
+            assert re.search(rf"^\s*{column.name}\s", ddl, re.MULTILINE), f"{kind.name}.{column.name}"
 
 
 def test_aliases_are_unambiguous_within_a_kind():

@@ -23,8 +23,10 @@ CLUSTER_SIZES = {
 
 
 def test_reference_files_have_76_provinces_in_18_clusters():
-    provinces = list(csv.DictReader(open(REFERENCE / "provinces.csv", encoding="utf-8")))
-    clusters = list(csv.DictReader(open(REFERENCE / "clusters.csv", encoding="utf-8")))
+    with open(REFERENCE / "provinces.csv", encoding="utf-8") as handle:
+        provinces = list(csv.DictReader(handle))
+    with open(REFERENCE / "clusters.csv", encoding="utf-8") as handle:
+        clusters = list(csv.DictReader(handle))
     assert len(provinces) == 76
     assert len({p["province_code"] for p in provinces}) == 76
     assert "10" not in {p["province_code"] for p in provinces}  # Bangkok has no provincial plan

@@ -1,0 +1,127 @@
+"""The real thing: `streamlit run` + headless Debian Chromium on the demo database.
+
+Opens every page, checks there is no Streamlit exception, that Thai text and the
+charts are there, clicks a province on the overview's tile map and lands on its
+drill-down, and saves a full-page screenshot of each page to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser_support import (
+    ROOT,
+    chromium_browser,
+    full_page_screenshot,
+    require_chromium,
+    settle,
+    streamlit_server,
+)
+
+IN_YEAR = "as_of=2019-09-13"  # the Friday of the MOI seminar: a mid-sprint view of FY2562
+# page -> (URL path and query, Thai title, needs charts). The default page is served at "/".
+PAGES = {
+    "overview": (f"/?{IN_YEAR}", "ภาพรวมการเบิกจ่ายงบประมาณ", True),
+    "area": (f"/area?area=province:50&{IN_YEAR}", "จังหวัด / กลุ่มจังหวัด", True),
+    "area_cluster": (f"/area?area=cluster:C01&{IN_YEAR}", "จังหวัด / กลุ่มจังหวัด", True),
+    "lagging": (f"/lagging?{IN_YEAR}", "โครงการล่าช้า", False),
+    "carryover": ("/carryover", None, False),
+    "reallocations": ("/reallocations", None, False),
+    "assets": ("/assets", None, False),
+    "data_quality": ("/data_quality", None, False),
+}
+THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_db, tmp_path_factory):
+    require_chromium()
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    with streamlit_server(demo_db, log) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(app_url):
+    with chromium_browser() as browser:
+        yield browser
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="th-TH")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _no_exception(page) -> None:
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_renders_in_chromium(app_url, page, screenshots_dir, name):
+    path, title, needs_charts = PAGES[name]
+    if not (ROOT / "pages" / f"{name.split('_cluster')[0]}.py").exists():
+        pytest.skip(f"pages/{name}.py is not written yet")
+    page.goto(app_url + path)
+    settle(page)
+    _no_exception(page)
+    assert page.locator("text=Page not found").count() == 0
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert THAI.search(text), "no Thai text on the page"
+    if title:
+        assert page.locator("h1").first.inner_text().strip() == title
+    # the sidebar controls are there (the page ran under dashboard.py)
+    assert page.locator('[data-testid="stSidebar"]').get_by_text("ปีงบประมาณ").count() >= 1
+    if needs_charts:
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=30000)
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
+    full_page_screenshot(page, screenshots_dir / f"{name}.png")
+    _no_exception(page)
+
+
+def test_clicking_a_province_on_the_map_opens_its_page(app_url, page):
+    page.goto(f"{app_url}/?{IN_YEAR}")
+    settle(page)
+    tile = page.locator('.st-key-overview_tile_map g.textpoint text', has_text="ชม").first
+    tile.scroll_into_view_if_needed()
+    box = tile.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=10000)
+    assert "เชียงใหม่" in page.locator(".hoverlayer .hovertext").first.text_content()
+    page.mouse.click(x, y)
+    page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
+    settle(page)
+    _no_exception(page)
+    assert "area=province%3A50" in page.url or "area=province:50" in page.url
+    assert "as_of=2019-09-13" in page.url  # the sidebar's choices travel with the user
+    assert page.locator("h3", has_text="เชียงใหม่").count() >= 1
+
+
+def test_choosing_a_province_from_the_list_opens_its_page(app_url, page):
+    page.goto(f"{app_url}/?{IN_YEAR}")
+    settle(page)
+    box = page.locator(".st-key-overview_pick_province")
+    box.scroll_into_view_if_needed()
+    box.get_by_role("combobox").click()
+    page.keyboard.type("ขอนแก่น")
+    page.get_by_role("option", name="ขอนแก่น", exact=True).click()
+    page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
+    settle(page)
+    _no_exception(page)
+    assert page.locator("h3", has_text="ขอนแก่น").count() >= 1
+
+
+def test_bookmarked_view_opens_with_its_filters(app_url, page):
+    page.goto(f"{app_url}/lagging?province=50&budget=investment&{IN_YEAR}&lang=en")
+    settle(page)
+    _no_exception(page)
+    assert page.locator("h1").first.inner_text().strip() == "Lagging projects"
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Chiang Mai").count() >= 1
+    assert sidebar.get_by_text("Investment").count() >= 1
