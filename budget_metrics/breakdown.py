@@ -13,9 +13,8 @@ from budget_metrics import reference
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.lagging import project_flags
-from budget_metrics.progress import gap_status
+from budget_metrics.progress import gap_status, kpis
 from budget_metrics.projects import resolve_as_of, state_cte
-from budget_metrics.targets import target_pct
 
 # The columns a split may group by (never user text in SQL).
 SPLIT_COLUMNS = {
@@ -65,5 +64,8 @@ def project_table(filters: Filters) -> pd.DataFrame:
 
 
 def target_for(filters: Filters) -> float | None:
-    """The target percent that applies to the filter on its as-of date (None if none set)."""
-    return target_pct(filters.fiscal_year, filters.target_scope, resolve_as_of(filters))
+    """The target percent that applies to the filter on its as-of date (None if none set).
+
+    The same allocation-weighted mix of investment and overall targets as kpis().
+    """
+    return kpis(filters).target_pct

@@ -23,7 +23,7 @@ import pandas as pd
 from budget_metrics import reference
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
-from budget_metrics.projects import PROJECT_BASE, resolve_as_of, state_cte
+from budget_metrics.projects import PROJECT_BASE, resolve_carryover_as_of, state_cte
 
 RISKS = {
     "past_deadline": ("เลยกำหนดเบิกจ่ายแล้วแต่ยังเบิกไม่ครบ", "Past the deadline, not fully paid"),
@@ -38,7 +38,7 @@ AREA_LEVELS = {
 
 def _carryover_sql(filters: Filters) -> tuple[str, list, date]:
     """CTE `carry`: one row per selected project with a carry-over approved by the as-of date."""
-    as_of = resolve_as_of(filters)
+    as_of = resolve_carryover_as_of(filters)
     limits = reference.thresholds()
     cte, params = state_cte(filters, as_of)
     sql = f"""{cte},

@@ -107,13 +107,35 @@ def latest_data_date(fiscal_year: int) -> date | None:
     return row[0]
 
 
+def latest_progress_date(fiscal_year: int) -> date | None:
+    """The latest data date, capped at the fiscal year's last day (None if no data).
+
+    Carry-over payments run past 30 Sep; the year's progress against target ends there.
+    """
+    from budget_metrics.calendar import fiscal_year_bounds
+
+    latest = latest_data_date(fiscal_year)
+    return min(latest, fiscal_year_bounds(fiscal_year)[1]) if latest else None
+
+
 def resolve_as_of(filters: Filters) -> date:
-    """The filter's as-of date, or the latest data date (or FY start when there is none)."""
+    """The filter's as-of date; by default the latest data date within the fiscal year.
+
+    (FY start when there is no data.) Carry-over views, which live after the year end,
+    use `resolve_carryover_as_of` instead.
+    """
     if filters.as_of:
         return filters.as_of
     from budget_metrics.calendar import fiscal_year_bounds
 
-    return latest_data_date(filters.fiscal_year) or fiscal_year_bounds(filters.fiscal_year)[0]
+    return latest_progress_date(filters.fiscal_year) or fiscal_year_bounds(filters.fiscal_year)[0]
+
+
+def resolve_carryover_as_of(filters: Filters) -> date:
+    """The filter's as-of date; by default the latest data date, carry-over payments included."""
+    if filters.as_of:
+        return filters.as_of
+    return latest_data_date(filters.fiscal_year) or resolve_as_of(filters)
 
 
 def project_state(filters: Filters) -> pd.DataFrame:

@@ -137,12 +137,11 @@ def render() -> None:
             code = points[0].get("customdata", [None])[0]
             if code:
                 open_area("province", str(code))
-        names = provinces.sort_values("name_th" if context.lang == "th" else "name_en")
         name_col = "name_th" if context.lang == "th" else "name_en"
+        names = dict(zip(provinces["code"], provinces[name_col], strict=True))
         chosen = st.selectbox(context.t("หรือเลือกจังหวัด", "Or choose a province"),
-                              ["", *names["code"]], key="overview_pick_province",
-                              format_func=lambda code: "—" if not code
-                              else names.set_index("code").at[code, name_col])
+                              ["", *sorted(names, key=names.get)], key="overview_pick_province",
+                              format_func=lambda code: names.get(code, "—"))
         if chosen:
             open_area("province", chosen)
     with ranking_column:
@@ -170,12 +169,12 @@ def render() -> None:
                                                         "Clusters ranked by gap to target")),
                             width="stretch", key="overview_cluster_ranking")
     with cluster_right:
-        cluster_names = clusters.sort_values("name_th" if context.lang == "th" else "name_en")
         name_col = "name_th" if context.lang == "th" else "name_en"
+        cluster_names = dict(zip(clusters["code"], clusters[name_col], strict=True))
         chosen_cluster = st.selectbox(context.t("ดูรายละเอียดกลุ่มจังหวัด", "Open a cluster"),
-                                      ["", *cluster_names["code"]], key="overview_pick_cluster",
-                                      format_func=lambda code: "—" if not code
-                                      else cluster_names.set_index("code").at[code, name_col])
+                                      ["", *sorted(cluster_names, key=cluster_names.get)],
+                                      key="overview_pick_cluster",
+                                      format_func=lambda code: cluster_names.get(code, "—"))
         if chosen_cluster:
             open_area("cluster", chosen_cluster)
         area_table(context, clusters, context.t("กลุ่มจังหวัด", "Cluster"))

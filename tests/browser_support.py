@@ -84,7 +84,7 @@ def chromium_browser() -> Iterator:
             browser.close()
 
 
-def settle(page, timeout_s: float = 90) -> None:
+def settle(page, timeout_s: float = 90, quiet_s: float = 1.5) -> None:
     """Wait until the Streamlit page has a title and the app has stopped running for a moment."""
     page.wait_for_selector("h1", timeout=timeout_s * 1000)
     deadline = time.monotonic() + timeout_s
@@ -95,7 +95,7 @@ def settle(page, timeout_s: float = 90) -> None:
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 1.5:
+        elif time.monotonic() - quiet_since > quiet_s:
             return
         time.sleep(0.2)
     raise AssertionError(f"page {page.url} still running after {timeout_s} s")

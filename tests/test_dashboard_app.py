@@ -299,3 +299,82 @@ def test_no_page_renders_data_as_html():
     for path in [ROOT / "dashboard.py", *(ROOT / "ui").glob("*.py"),
                  *(ROOT / "pages" / name for name in ("overview.py", "area.py", "lagging.py"))]:
         assert "unsafe_allow_html" not in path.read_text(encoding="utf-8"), path
+
+
+# ---------------------------------------------------------------- weekly change, new loads
+def test_weekly_change_equals_plain_sql(demo_db):
+    app = _app({"as_of": AS_OF.isoformat()}).run()
+    now = _sql_kpis(demo_db, AS_OF)
+    week_before = _sql_kpis(demo_db, date(2019, 5, 24))
+    card = next(metric for metric in app.metric if metric.label == "เบิกจ่าย (ล้านบาท)")
+    change = float(now["disbursed"] - week_before["disbursed"]) / 1e6
+    assert card.delta == f"{change:+,.2f} ล้านบาท"
+
+
+def test_a_new_load_shows_on_the_next_run(demo_db_copy, tmp_path):
+    from etl.load import load_files
+
+    app = _app({"as_of": AS_OF.isoformat()}).run()
+    before = _sql_kpis(demo_db_copy, AS_OF)
+    assert _metrics(app)["เบิกจ่าย (ล้านบาท)"] == _million(before["disbursed"])
+    con = duckdb.connect(str(demo_db_copy), read_only=True)
+    project = con.execute("SELECT min(project_code) FROM projects").fetchone()[0]
+    con.close()
+    extra = tmp_path / "more.csv"
+    extra.write_text("เลขที่เอกสาร,รหัสโครงการ,วันที่ผ่านรายการ,จำนวนเงิน,แหล่งเงิน\n"
+                     f"APPTEST-1,{project},31/05/2562,\"2,500,000.00\",งบประมาณปีปัจจุบัน\n", encoding="utf-8-sig")
+    load_files([extra], db_path=demo_db_copy)
+    after = _sql_kpis(demo_db_copy, AS_OF)
+    assert after["disbursed"] == before["disbursed"] + Decimal("2500000.00")
+    app.run()  # the same session's next interaction, no cache clearing, no restart
+    _no_exceptions(app)
+    assert _metrics(app)["เบิกจ่าย (ล้านบาท)"] == _million(after["disbursed"])
+
+
+# ---------------------------------------------------------------- tile map and downloads
+def test_tile_grid_covers_every_province_once_north_on_top():
+    import csv
+
+    with open(ROOT / "data" / "reference" / "tile_grid.csv", encoding="utf-8") as handle:
+        tiles = {row["province_code"]: (int(row["row"]), int(row["col"])) for row in csv.DictReader(handle)}
+    with open(ROOT / "data" / "reference" / "provinces.csv", encoding="utf-8") as handle:
+        provinces = {row["province_code"]: row["region"] for row in csv.DictReader(handle)}
+    assert set(tiles) == set(provinces) and len(tiles) == 76
+    assert len(set(tiles.values())) == 76  # one square each, no overlap
+    rows = {region: [tiles[code][0] for code, r in provinces.items() if r == region] for region in set(provinces.values())}
+    assert tiles["57"][0] == 0  # Chiang Rai, the northern tip, on the top row
+    assert max(rows["north"]) < min(rows["south"]) and max(rows["central"]) < min(rows["south"])
+    assert max(rows["south"] + rows["south_border"]) == max(tiles[code][0] for code in tiles)
+    assert tiles["96"][0] == max(row for row, _ in tiles.values())  # Narathiwat at the bottom
+
+
+def test_tile_map_figure_has_a_square_per_province(demo_db):
+    from budget_metrics import Filters, progress
+    from budget_metrics.tilemap import tiles_with_progress
+    from ui.charts import tile_map
+
+    figure = tile_map(tiles_with_progress(progress.area_progress(Filters(as_of=AS_OF), "province")), "th")
+    assert len(figure.layout.shapes) == 76
+    widths = {round(shape.x1 - shape.x0, 6) for shape in figure.layout.shapes}
+    heights = {round(shape.y1 - shape.y0, 6) for shape in figure.layout.shapes}
+    assert widths == heights and len(widths) == 1  # equal squares
+    assert figure.layout.yaxis.scaleanchor == "x"
+    codes = {point[0] for trace in figure.data if trace.customdata is not None for point in trace.customdata}
+    assert len(codes) == 76
+
+
+def test_downloads_are_excel_friendly():
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from ui.widgets import csv_bytes, excel_bytes
+
+    frame = pd.DataFrame({"ชื่อโครงการ": ["โครงการ <b>ทดสอบ</b>", "ถนน"], "เบิกจ่าย (ล้านบาท)": [1.5, 2.25]})
+    data = csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel shows Thai correctly
+    assert data.decode("utf-8-sig").splitlines()[1] == "โครงการ <b>ทดสอบ</b>,1.5"
+    sheet = openpyxl.load_workbook(io.BytesIO(excel_bytes(frame, "lagging"))).active
+    assert sheet.title == "lagging"
+    assert [cell.value for cell in sheet[2]] == ["โครงการ <b>ทดสอบ</b>", 1.5]

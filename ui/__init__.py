@@ -1,1 +1,15 @@
-"""Dashboard presentation helpers shared by pages: page context, labels, widgets."""
+"""Dashboard presentation helpers shared by pages (layout only; numbers come from budget_metrics).
+
+- `ui.context`:  `page_context()` -> PageContext(filters, lang, data_version, as_of_shown) with
+  `t(thai, english)`, `money(baht)` ('1,234.57' million baht), `date(d)` (BE in Thai),
+  `name(th, en)`, `million_baht` (unit label). Set by dashboard.py before each page runs.
+- `ui.widgets`:  `cached(fn, *args)` (st.cache_data keyed on data_version + arguments),
+  `KpiCard` / `kpi_cards`, `download_buttons(frame, stem)` (CSV UTF-8 BOM + Excel),
+  `money_column` / `percent_column` / `money_frame` for tables, `no_data()`,
+  `missing_database()`, `render_safely(render)` (no tracebacks for viewers).
+- `ui.charts`:   Plotly figures: `progress_curve`, `gap_ranking`, `tile_map`, `split_bars`,
+  and `plain(text)` to show input-file text in Plotly as text, never markup.
+- `ui.labels`:   (thai, english) labels and colours for statuses, budget and plan types.
+- `ui.controls`: the global sidebar controls and their URL sync (used by dashboard.py),
+  `request_area(kind, code)` to open the province / cluster page on an area.
+"""

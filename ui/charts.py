@@ -140,11 +140,13 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
     name_col = "name_th" if lang == "th" else "name_en"
     fig = go.Figure()
     half = 0.46
-    for tile in frame.itertuples(index=False):
-        fig.add_shape(type="rect", x0=tile.col - half, x1=tile.col + half, y0=tile.row - half,
-                      y1=tile.row + half, line={"width": 2 if tile.province_code == selected else 0,
-                                                "color": "#212121"},
-                      fillcolor=STATUS_COLORS.get(tile.status, "#bdbdbd"), layer="below")
+    # One layout update with every square: add_shape per tile costs ~7 ms each.
+    fig.update_layout(shapes=[
+        {"type": "rect", "x0": tile.col - half, "x1": tile.col + half, "y0": tile.row - half,
+         "y1": tile.row + half, "layer": "below", "fillcolor": STATUS_COLORS.get(tile.status, "#bdbdbd"),
+         "line": {"width": 2 if tile.province_code == selected else 0, "color": "#212121"}}
+        for tile in frame.itertuples(index=False)
+    ])
     for status in STATUS_COLORS:
         part = frame[frame["status"] == status]
         if part.empty:

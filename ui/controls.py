@@ -17,7 +17,7 @@ from budget_metrics import Filters, NoDataError, data_version, reference
 from budget_metrics.calendar import fiscal_year_bounds, fridays
 from budget_metrics.filters import BUDGET_TYPES, PLAN_TYPES
 from budget_metrics.formatting import format_date
-from budget_metrics.projects import latest_data_date
+from budget_metrics.projects import latest_data_date, latest_progress_date
 from ui.context import PageContext
 from ui.labels import ALL_LABEL, BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, label, pick
 
@@ -116,6 +116,9 @@ def global_controls() -> PageContext:
 
         start, end = fiscal_year_bounds(fy)
         latest = latest_data_date(fy)
+        # "Latest" means the latest data within the year: progress against target ends on
+        # 30 Sep, while carry-over payments (and the caption below) go on after it.
+        latest_in_year = latest_progress_date(fy)
         last_friday = min(latest or end, end)
         friday_options = [day.isoformat() for day in reversed(fridays(start, last_friday))]
         as_of_options = [LATEST, *friday_options, CUSTOM]
@@ -123,7 +126,8 @@ def global_controls() -> PageContext:
 
         def as_of_label(option: str) -> str:
             if option == LATEST:
-                return t(f"ล่าสุด ({format_date(latest, 'th')})", f"Latest ({format_date(latest, 'en')})")
+                return t(f"ล่าสุด ({format_date(latest_in_year, 'th')})",
+                         f"Latest ({format_date(latest_in_year, 'en')})")
             if option == CUSTOM:
                 return t("เลือกวันที่เอง…", "Pick a date…")
             return t("ศุกร์ ", "Fri ") + format_date(date.fromisoformat(option), lang)
@@ -184,7 +188,7 @@ def global_controls() -> PageContext:
         budget = st.selectbox(t("ประเภทงบรายจ่าย", "Budget type"), budget_options, key=K_BUDGET, persist_state="session",
                               format_func=lambda code: label(BUDGET_TYPE_LABELS, code or None, lang))
 
-        shown = as_of or latest
+        shown = as_of or latest_in_year
         st.caption(t(f"ข้อมูลล่าสุดในระบบ: {format_date(latest, 'th')}",
                      f"Latest data in the system: {format_date(latest, 'en')}"))
 
