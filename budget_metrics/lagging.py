@@ -5,10 +5,12 @@ Rules, thresholds from the reference table `thresholds`:
   the project's budget type on the as-of date;
 - no_contract: an investment project with no contract signed by the cut-off date
   (`no_contract_cutoff_month`/`_day` of the fiscal year, default 31 Mar), once past it;
-- idle: no payment for `idle_weeks` weeks (since the FY start if never paid) while not
-  fully paid;
+- idle: no payment for `idle_weeks` weeks while not fully paid (a project never paid
+  counts from its contract date, else its planned start, else the FY start);
 - past_end: past its planned end date and not fully paid.
-Money at risk is what remains unpaid of the current allocation.
+"Fully paid" means `fully_paid_pct` of the signed contract amount is paid (a contract
+below the allocation leaves savings, which are not a payment backlog), or of the current
+allocation where no contract is signed; small leftovers are savings, not a backlog. Money at risk is what remains unpaid of the current allocation.
 """
 
 from __future__ import annotations
@@ -57,13 +59,16 @@ def project_flags(filters: Filters) -> pd.DataFrame:
     idle_days = int(limits["idle_weeks"] * 7)
     targets = {scope: target_pct(filters.fiscal_year, scope, as_of) for scope in ("overall", "investment")}
     behind_points = limits["behind_target_points"]
+    fully_paid_share = limits.get("fully_paid_pct", 100.0) / 100
 
     rows_th, rows_en, codes, target_col = [], [], [], []
     flag_cols = {name: [] for name in FLAGS}
     for row in state.itertuples(index=False):
         target = targets["investment" if row.budget_type == "investment" else "overall"]
         target_col.append(target)
-        unpaid = row.remaining > 0.005
+        signed_amount = row.contract_amount
+        due = row.current_allocation if pd.isna(signed_amount) else min(signed_amount, row.current_allocation)
+        unpaid = row.disbursed < due * fully_paid_share - 0.005
         pct = row.pct_disbursed
         found_th, found_en, found = [], [], []
 
@@ -84,7 +89,8 @@ def project_flags(filters: Filters) -> pd.DataFrame:
                                 f"(cut-off {format_date(cutoff, 'en')})")
 
         last_paid = _as_date(row.last_payment_date)
-        since = last_paid or fy_start
+        signed_by_now = signed_on if signed_on is not None and signed_on <= as_of else None
+        since = last_paid or signed_by_now or _as_date(row.planned_start) or fy_start
         if unpaid and (as_of - since).days > idle_days:
             weeks = (as_of - since).days // 7
             found.append("idle")
@@ -92,8 +98,8 @@ def project_flags(filters: Filters) -> pd.DataFrame:
                 found_th.append(f"ไม่มีการเบิกจ่าย {weeks} สัปดาห์ (ครั้งล่าสุด {format_date(last_paid)})")
                 found_en.append(f"no payment for {weeks} weeks (last {format_date(last_paid, 'en')})")
             else:
-                found_th.append(f"ยังไม่มีการเบิกจ่ายเลย ({weeks} สัปดาห์นับจากต้นปีงบประมาณ)")
-                found_en.append(f"nothing paid yet ({weeks} weeks into the fiscal year)")
+                found_th.append(f"ยังไม่มีการเบิกจ่ายเลย ({weeks} สัปดาห์นับจาก {format_date(since)})")
+                found_en.append(f"nothing paid yet ({weeks} weeks since {format_date(since, 'en')})")
 
         planned_end = _as_date(row.planned_end)
         if unpaid and planned_end is not None and planned_end < as_of:

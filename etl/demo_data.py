@@ -571,6 +571,7 @@ class _Generator:
             pending.append((payment, u, first))
         self._fit_dates(pending)
         current = [payment for payment, _, _ in pending]
+        self._fit_planned_ends(current)
         current.sort(key=lambda p: (p.day, p.project.code))
         current = self._add_reversals(current)
         self.data.payments = current + self._carry_payments
@@ -717,6 +718,31 @@ class _Generator:
                 produced[_month_index(payment.day)] += payment.amount / total
             weights = [w * min(3.0, max(0.33, want / max(got, 1e-9)))
                        for w, want, got in zip(weights, wanted, produced)]
+
+    def _fit_planned_ends(self, payments: list[Payment]) -> None:
+        """Planned end dates that agree with when each project is actually paid.
+
+        Most projects end a little after their last current-year payment is due; slow
+        owners' projects more often end on paper well before they are paid, which is what
+        the 'past planned end' flag should catch (a realistic minority, not every project).
+        """
+        rng = self.rng
+        last_paid: dict[str, date] = {}
+        for payment in payments:
+            code = payment.project.code
+            if payment.day and (code not in last_paid or payment.day > last_paid[code]):
+                last_paid[code] = payment.day
+        for project in self.data.projects:
+            start = project.planned_start or FY_START
+            pace = self.pace[project.owner_code]
+            paid_until = last_paid.get(project.code)
+            if paid_until is None:
+                continue  # never paid: keep the plan drawn with the project
+            if rng.random() < 0.06 + 0.12 * (1 - pace):
+                end = paid_until - timedelta(days=rng.randint(20, 100))  # overran its plan
+            else:
+                end = paid_until + timedelta(days=rng.randint(0, 45))
+            project.planned_end = max(start + timedelta(days=14), min(FY_END, end))
 
     def _add_reversals(self, payments: list[Payment]) -> list[Payment]:
         """A few payments reversed a few days later and posted again (net unchanged)."""

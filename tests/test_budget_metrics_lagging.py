@@ -13,7 +13,7 @@ AS_OF = date(2019, 6, 28)
 
 STATE = """
 WITH alloc AS (
-  SELECT p.project_code, p.budget_type, p.contract_date, p.planned_end,
+  SELECT p.project_code, p.budget_type, p.contract_date, p.planned_start, p.planned_end, p.contract_amount,
          p.allocated_amount
          + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code AND r.approved_date <= $d), 0)
          - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code AND r.approved_date <= $d), 0)
@@ -46,14 +46,22 @@ def test_no_contract_flag_matches_sql(demo_db):
     assert expected  # the demo has some
 
 
+# Not fully paid: less than 95% (reference default) of the signed contract (if signed by
+# the date), or else of the allocation, is paid.
+UNPAID = ("paid < 0.95 * (CASE WHEN contract_amount IS NOT NULL AND (contract_date IS NULL OR contract_date <= $d) "
+          "THEN least(contract_amount, cur) ELSE cur END) - 0.005")
+
+
 def test_past_end_flag_matches_sql(demo_db):
-    expected = _codes(demo_db, "planned_end < $d AND cur - paid > 0.005")
+    expected = _codes(demo_db, f"planned_end < $d AND {UNPAID}")
     assert _flagged(project_flags(Filters(as_of=AS_OF)), "past_end") == expected
 
 
 def test_idle_flag_matches_sql(demo_db):
-    # default threshold: 8 weeks = 56 days without a payment, counted from 1 Oct 2018 if never paid
-    expected = _codes(demo_db, "cur - paid > 0.005 AND $d - coalesce(last_paid, DATE '2018-10-01') > 56")
+    # default threshold: 12 weeks = 84 days without a payment; never paid counts from the
+    # contract date, else the planned start, else 1 Oct 2018
+    since = "coalesce(last_paid, CASE WHEN contract_date <= $d THEN contract_date END, planned_start, DATE '2018-10-01')"
+    expected = _codes(demo_db, f"{UNPAID} AND $d - {since} > 84")
     assert _flagged(project_flags(Filters(as_of=AS_OF)), "idle") == expected
 
 
@@ -63,7 +71,7 @@ def test_behind_target_flag_matches_sql(demo_db):
     investment = 45 + 2 * 20 / 3 + (20 / 3) * 28 / 30
     expected = _codes(
         demo_db,
-        f"cur > 0 AND 100.0 * paid / cur < (CASE WHEN budget_type = 'investment' THEN {investment} ELSE {overall} END) - 15",
+        f"cur > 0 AND 100.0 * paid / cur < (CASE WHEN budget_type = 'investment' THEN {investment} ELSE {overall} END) - 25",
     )
     assert _flagged(project_flags(Filters(as_of=AS_OF)), "behind_target") == expected
 
