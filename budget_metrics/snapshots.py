@@ -23,7 +23,7 @@ from budget_metrics import reference
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import resolve_as_of
-from budget_metrics.targets import blended_target_pct
+from budget_metrics.targets import blended_target_amount, blended_target_pct
 
 CENT = Decimal("0.01")
 
@@ -210,11 +210,14 @@ class SnapshotKpis:
     target_pct: float | None
     gap_points: float | None
     flagged: int
+    # disbursed - target share of allocation (baht); negative = behind, as progress.Kpis
+    gap_baht: Decimal | None = None
 
 
 def snapshot_kpis(snapshot_id: int, filters: Filters | None = None) -> SnapshotKpis:
-    """Sums of the frozen rows of a snapshot, with the target for its as-of date
-    (allocation-weighted investment/overall mix, as `progress.kpis`)."""
+    """Sums of the frozen rows of a snapshot (baht), with the target for its as-of date
+    (allocation-weighted investment/overall mix, as `progress.kpis`) and the gap to it in
+    points and in baht."""
     filters = filters or Filters()
     info = snapshot_info(snapshot_id)
     where, params = _snapshot_where(filters)
@@ -232,8 +235,10 @@ def snapshot_kpis(snapshot_id: int, filters: Filters | None = None) -> SnapshotK
     # the same allocation-weighted target as progress.kpis
     target = blended_target_pct(info.fiscal_year, info.as_of, investment, current - investment)
     gap = pct - target if pct is not None and target is not None else None
+    expected = blended_target_amount(info.fiscal_year, info.as_of, investment, current - investment)
+    gap_baht = Decimal(disbursed) - expected if expected is not None else None
     return SnapshotKpis(snapshot_id, info.as_of, int(count), Decimal(current), Decimal(committed),
-                        Decimal(disbursed), Decimal(remaining), pct, target, gap, int(flagged))
+                        Decimal(disbursed), Decimal(remaining), pct, target, gap, int(flagged), gap_baht)
 
 
 def snapshot_areas(snapshot_id: int, level: str = "province",
@@ -405,3 +410,15 @@ def live_differences(filters: Filters) -> tuple[int | None, pd.DataFrame]:
         return None, pd.DataFrame(columns=["project_code", "project_name", "owner_name_th", "column",
                                            "snapshot_value", "live_value", "difference"])
     return snapshot_id, live_vs_snapshot(snapshot_id, filters)
+
+
+def snapshot_kpis_with_previous(filters: Filters) -> tuple[SnapshotKpis, SnapshotKpis | None] | None:
+    """For the dashboard's snapshot mode: the frozen KPIs of the filter's as-of date (resolved)
+    and of the previous snapshot (None when it is the first), narrowed by the filter's area;
+    None when the date has no snapshot."""
+    current = snapshot_for(filters.fiscal_year, resolve_as_of(filters))
+    if current is None:
+        return None
+    previous = previous_snapshot(current)
+    return (snapshot_kpis(current, filters),
+            None if previous is None else snapshot_kpis(previous, filters))

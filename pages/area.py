@@ -14,21 +14,23 @@ import pandas as pd
 import streamlit as st
 
 from budget_metrics import Filters, progress, reference
+from budget_metrics import snapshots as snaps
 from budget_metrics.breakdown import project_table, split_totals
-from budget_metrics.formatting import percent, signed
+from budget_metrics.formatting import percent
 from budget_metrics.lagging import FLAGS
 from ui.charts import gap_ranking, progress_curve, split_bars
 from ui.context import PageContext, page_context
 from ui.labels import BUDGET_TYPE_LABELS, STATUS_LABELS, label
 from ui.widgets import (
-    KpiCard,
     cached,
     download_buttons,
-    kpi_cards,
+    execution_kpi_cards,
+    headline_kpis,
     money_column,
     no_data,
     percent_column,
     render_safely,
+    snapshot_changes,
 )
 
 SELECTION_KEY = "area_selection"  # (kind, code), kept across page switches
@@ -98,7 +100,7 @@ def choose_area(context: PageContext) -> tuple[str, str]:
     return kind, code
 
 
-def comparison_table(context: PageContext, rows: list[tuple[str, progress.Kpis]]) -> None:
+def comparison_table(context: PageContext, rows: list[tuple[str, object]]) -> None:
     """Side-by-side KPIs: the area, its cluster, the nation."""
     unit = context.million_baht
     frame = pd.DataFrame({
@@ -116,38 +118,19 @@ def comparison_table(context: PageContext, rows: list[tuple[str, progress.Kpis]]
     st.dataframe(frame, hide_index=True, column_config=config, width="stretch")
 
 
-def area_kpis(context: PageContext, filters: Filters) -> progress.Kpis:
-    """KPI cards for the area with the week-over-week change; returns the current KPIs."""
-    now, before = cached(progress.kpis_with_previous_week, filters)
-    unit = context.million_baht
-
-    def change(new, old) -> str | None:
-        return None if new is None or old is None else f"{signed(float(new - old) / 1e6)} {unit}"
-
-    def points(new, old) -> str | None:
-        return None if new is None or old is None else f"{signed(new - old)} " + context.t("จุด", "pts")
-
-    kpi_cards([
-        KpiCard(context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"), context.money(now.current_allocation),
-                change(now.current_allocation, before.current_allocation), "off",
-                context.t(f"{now.projects:,} โครงการ", f"{now.projects:,} projects")),
-        KpiCard(context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"), context.money(now.committed),
-                change(now.committed, before.committed)),
-        KpiCard(context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"), context.money(now.disbursed),
-                change(now.disbursed, before.disbursed)),
-        KpiCard(context.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"), context.money(now.remaining),
-                change(now.remaining, before.remaining), "inverse"),
-        KpiCard(context.t("ร้อยละเบิกจ่าย", "% disbursed"), percent(now.pct_disbursed),
-                points(now.pct_disbursed, before.pct_disbursed)),
-        KpiCard(context.t("เป้าหมาย (ร้อยละ)", "Target (%)"), percent(now.target_pct),
-                points(now.target_pct, before.target_pct), "off"),
-        KpiCard(context.t("ห่างจากเป้าหมาย (จุด)", "Gap to target (points)"), signed(now.gap_points),
-                points(now.gap_points, before.gap_points)),
-        KpiCard(context.t(f"ห่างจากเป้าหมาย ({unit})", f"Gap to target ({unit})"),
-                signed(float(now.gap_baht) / 1e6) if now.gap_baht is not None else "-",
-                change(now.gap_baht, before.gap_baht)),
-    ])
+def area_kpis(context: PageContext, filters: Filters):
+    """KPI cards for the area with the change since the previous week (or snapshot);
+    returns the current KPIs (progress.Kpis, or snapshots.SnapshotKpis in snapshot mode)."""
+    now, before, compared = headline_kpis(filters)
+    if now is None:
+        return None
+    execution_kpi_cards(now, before, compared)
     return now
+
+
+def other_kpis(context: PageContext, filters: Filters):
+    """The KPIs of a comparison row (cluster, nation): frozen in snapshot mode, else live."""
+    return headline_kpis(filters)[0] if context.snapshot_mode else cached(progress.kpis, filters)
 
 
 def project_section(context: PageContext, filters: Filters, file_stem: str) -> None:
@@ -217,20 +200,31 @@ def render() -> None:
 
     with st.spinner(context.t("กำลังคำนวณ…", "Calculating…")):
         now = area_kpis(context, filters)
+        if now is None:
+            no_data(context.t("ไม่มีภาพนิ่งของวันที่นี้", "no snapshot of this date"))
+            return
         if now.projects == 0:
             no_data(context.t("ไม่มีโครงการในพื้นที่นี้ตามตัวกรองที่เลือก",
                               "no projects in this area for the chosen filters"))
             return
         rows = [(area_name, now)]
         if kind == "province":
-            rows.append((clusters.at[cluster_code, name_col], cached(progress.kpis, replace(base, cluster=cluster_code))))
-        rows.append((context.t("ทั้งประเทศ", "Nation"), cached(progress.kpis, base)))
+            rows.append((clusters.at[cluster_code, name_col], other_kpis(context, replace(base, cluster=cluster_code))))
+        rows.append((context.t("ทั้งประเทศ", "Nation"), other_kpis(context, base)))
         curve = cached(progress.weekly_curve, filters)
         by_type = cached(split_totals, filters, "budget_type")
         by_agency = cached(split_totals, filters, "implementing_agency")
 
     st.markdown("#### " + context.t("เทียบกับกลุ่มจังหวัดและทั้งประเทศ", "Against its cluster and the nation"))
     comparison_table(context, rows)
+
+    if context.snapshot_mode:
+        st.markdown("#### " + context.t("การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน", "Change since the previous snapshot"))
+        st.caption(context.t("ตัวเลขสรุปด้านบนและส่วนนี้เป็นตัวเลขที่บันทึกไว้ กราฟและรายการโครงการด้านล่าง"
+                             "คำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
+                             "The figures above and this section are frozen; the charts and project list "
+                             "below are today's data for the same date"))
+        snapshot_changes(cached(snaps.week_over_week, filters), f"changes_{kind}_{code}")
 
     left, right = st.columns([3, 2])
     with left:

@@ -16,11 +16,9 @@ from ui.context import PageContext, page_context
 from ui.widgets import (
     KpiCard,
     cached,
-    download_buttons,
+    data_table,
     kpi_cards,
-    money_column,
     no_data,
-    percent_column,
     render_safely,
 )
 
@@ -51,35 +49,9 @@ AREA_COLUMNS = [
 ]
 
 
-def _table(frame: pd.DataFrame, spec: list, ctx: PageContext, file_stem: str) -> None:
-    """Show a read-side frame with localised headers (money in million baht, BE dates)
-    and offer it as CSV/Excel (money in baht, ISO dates). Private: ui/ has no such helper."""
-    shown, export, config = pd.DataFrame(index=frame.index), pd.DataFrame(index=frame.index), {}
-    for column, thai, english, kind in spec:
-        name = ctx.t(thai, english)
-        values = frame[column]
-        if kind == "money":
-            label = f"{name} ({ctx.million_baht})"
-            shown[label] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
-            config[label] = money_column(label)
-            export[f"{name} ({ctx.t('บาท', 'baht')})"] = pd.to_numeric(values, errors="coerce")
-        elif kind == "pct":
-            label = f"{name} (%)"
-            shown[label] = export[label] = pd.to_numeric(values, errors="coerce").astype(float)
-            config[label] = percent_column(label)
-        elif kind == "date":
-            shown[name] = [ctx.date(day) for day in values]
-            export[name] = [None if pd.isna(day) else day.isoformat() for day in values]
-        else:
-            shown[name] = export[name] = values
-    st.dataframe(shown, column_config=config, hide_index=True)
-    download_buttons(export, file_stem)
-
-
 def _labelled(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
     frame = frame.copy()
-    frame["owner_name"] = [ctx.name(th, en) for th, en in
-                           zip(frame["owner_name_th"], frame["owner_name_en"], strict=True)]
+    frame["owner_name"] = ctx.names(frame["owner_name_th"], frame["owner_name_en"])
     frame["status_label"] = frame["status_th"] if ctx.lang == "th" else frame["status_en"]
     frame["days_since_completion"] = frame["days_since_completion"].astype("Int64")
     return frame
@@ -172,7 +144,7 @@ def render() -> None:
         st.subheader(ctx.t("จำนวนและมูลค่าตามสถานะ", "Count and value by status"))
         shown = summary.copy()
         shown["status_label"] = shown["status_th"] if ctx.lang == "th" else shown["status_en"]
-        _table(shown, [("status_label", "สถานะ", "Status", "text"), ("assets", "จำนวนรายการ", "Assets", "int"),
+        data_table(shown, [("status_label", "สถานะ", "Status", "text"), ("assets", "จำนวนรายการ", "Assets", "int"),
                        ("value", "มูลค่า", "Value", "money")], ctx, "assets_by_status")
 
     st.subheader(ctx.t("สินทรัพย์รายพื้นที่", "Assets by area"))
@@ -183,18 +155,18 @@ def render() -> None:
     if areas.empty:
         no_data(ctx.t("ไม่มีสินทรัพย์ของแผนจังหวัดในตัวกรองนี้", "no province-plan assets in this selection"))
     else:
-        areas["area_name"] = [ctx.name(th, en) for th, en in zip(areas["name_th"], areas["name_en"], strict=True)]
+        areas["area_name"] = ctx.names(areas["name_th"], areas["name_en"])
         st.plotly_chart(_area_chart(areas, ctx), key="asset_area_chart")
-        _table(areas, AREA_COLUMNS, ctx, f"assets_by_{level}")
+        data_table(areas, AREA_COLUMNS, ctx, f"assets_by_{level}")
 
     st.subheader(ctx.t(f"รายการค้างโอนเกิน {overdue_days} วัน", f"Overdue for more than {overdue_days} days"))
     if overdue.empty:
         st.success(ctx.t("ไม่มีสินทรัพย์ค้างโอนเกินกำหนด", "No asset is overdue for transfer"))
     else:
-        _table(_labelled(overdue, ctx), ASSET_COLUMNS, ctx, "assets_overdue")
+        data_table(_labelled(overdue, ctx), ASSET_COLUMNS, ctx, "assets_overdue")
 
     with st.expander(ctx.t("สินทรัพย์ทั้งหมด", "All assets")):
-        _table(_labelled(cached(assets.asset_list, ctx.filters), ctx), ASSET_COLUMNS, ctx, "assets_all")
+        data_table(_labelled(cached(assets.asset_list, ctx.filters), ctx), ASSET_COLUMNS, ctx, "assets_all")
 
 
 render_safely(render)

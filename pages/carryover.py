@@ -15,11 +15,9 @@ from ui.context import PageContext, page_context
 from ui.widgets import (
     KpiCard,
     cached,
-    download_buttons,
+    data_table,
     kpi_cards,
-    money_column,
     no_data,
-    percent_column,
     render_safely,
 )
 
@@ -38,31 +36,6 @@ PROJECT_COLUMNS = [
     ("days_to_deadline", "เหลือเวลา (วัน)", "Days to deadline", "int"),
     ("risk_text", "ความเสี่ยง", "Risk", "text"),
 ]
-
-
-def _table(frame: pd.DataFrame, spec: list, ctx: PageContext, file_stem: str) -> None:
-    """Show a read-side frame with localised headers (money in million baht, BE dates)
-    and offer it as CSV/Excel (money in baht, ISO dates). Private: ui/ has no such helper."""
-    shown, export, config = pd.DataFrame(index=frame.index), pd.DataFrame(index=frame.index), {}
-    for column, thai, english, kind in spec:
-        name = ctx.t(thai, english)
-        values = frame[column]
-        if kind == "money":
-            label = f"{name} ({ctx.million_baht})"
-            shown[label] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
-            config[label] = money_column(label)
-            export[f"{name} ({ctx.t('บาท', 'baht')})"] = pd.to_numeric(values, errors="coerce")
-        elif kind == "pct":
-            label = f"{name} (%)"
-            shown[label] = export[label] = pd.to_numeric(values, errors="coerce").astype(float)
-            config[label] = percent_column(label)
-        elif kind == "date":
-            shown[name] = [ctx.date(day) for day in values]
-            export[name] = [None if pd.isna(day) else day.isoformat() for day in values]
-        else:
-            shown[name] = export[name] = values
-    st.dataframe(shown, column_config=config, hide_index=True)
-    download_buttons(export, file_stem)
 
 
 def _area_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
@@ -92,8 +65,7 @@ def _area_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
 
 def _with_labels(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
     frame = frame.copy()
-    frame["owner_name"] = [ctx.name(th, en) for th, en in
-                           zip(frame["owner_name_th"], frame["owner_name_en"], strict=True)]
+    frame["owner_name"] = ctx.names(frame["owner_name_th"], frame["owner_name_en"])
     frame["commitment"] = [ctx.t("มีหนี้ผูกพัน", "With commitment") if flag
                            else ctx.t("ไม่มีหนี้ผูกพัน", "Without commitment") for flag in frame["with_commitment"]]
     frame["risk_text"] = frame["risk_th"] if ctx.lang == "th" else frame["risk_en"]
@@ -155,11 +127,11 @@ def render() -> None:
     if risky.empty:
         st.success(ctx.t("ไม่มีเงินกันที่เสี่ยงตามเกณฑ์", "No carry-over is at risk by the thresholds"))
     else:
-        _table(_with_labels(risky, ctx), PROJECT_COLUMNS, ctx, "carryover_at_risk")
+        data_table(_with_labels(risky, ctx), PROJECT_COLUMNS, ctx, "carryover_at_risk")
 
     st.subheader(ctx.t("เงินกันเหลื่อมปีทุกโครงการ", "All carry-overs"))
     st.caption(ctx.t("เรียงตามกำหนดเบิกจ่ายที่ใกล้ที่สุด", "Nearest deadline first"))
-    _table(_with_labels(projects, ctx), PROJECT_COLUMNS, ctx, "carryover")
+    data_table(_with_labels(projects, ctx), PROJECT_COLUMNS, ctx, "carryover")
 
 
 render_safely(render)

@@ -9,17 +9,18 @@ import pandas as pd
 import streamlit as st
 
 from budget_metrics import quality, reference
+from budget_metrics import snapshots as snaps
 from budget_metrics.projects import resolve_as_of
 from ui.context import PageContext, page_context
 from ui.widgets import (
     KpiCard,
     cached,
+    data_table,
     download_buttons,
     kpi_cards,
-    money_column,
     no_data,
-    percent_column,
     render_safely,
+    snapshot_differences_table,
 )
 
 STALE_COLOUR = "background-color: #ffcdd2"
@@ -56,31 +57,6 @@ REJECT_COLUMNS = [
 ]
 
 
-def _table(frame: pd.DataFrame, spec: list, ctx: PageContext, file_stem: str) -> None:
-    """Show a read-side frame with localised headers (money in million baht, BE dates)
-    and offer it as CSV/Excel (money in baht, ISO dates). Private: ui/ has no such helper."""
-    shown, export, config = pd.DataFrame(index=frame.index), pd.DataFrame(index=frame.index), {}
-    for column, thai, english, kind in spec:
-        name = ctx.t(thai, english)
-        values = frame[column]
-        if kind == "money":
-            label = f"{name} ({ctx.million_baht})"
-            shown[label] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
-            config[label] = money_column(label)
-            export[f"{name} ({ctx.t('บาท', 'baht')})"] = pd.to_numeric(values, errors="coerce")
-        elif kind == "pct":
-            label = f"{name} (%)"
-            shown[label] = export[label] = pd.to_numeric(values, errors="coerce").astype(float)
-            config[label] = percent_column(label)
-        elif kind == "date":
-            shown[name] = [ctx.date(day) for day in values]
-            export[name] = [None if pd.isna(day) else day.isoformat() for day in values]
-        else:
-            shown[name] = export[name] = values
-    st.dataframe(shown, column_config=config, hide_index=True)
-    download_buttons(export, file_stem)
-
-
 def _warnings(ctx: PageContext) -> None:
     st.subheader(ctx.t("คำเตือนการกระทบยอด", "Reconciliation warnings"))
     warnings = cached(quality.reconciliation_warnings, ctx.filters)
@@ -92,9 +68,29 @@ def _warnings(ctx: PageContext) -> None:
         return
     st.warning(ctx.t(f"พบ {len(warnings):,} รายการที่ยอดขัดกัน", f"{len(warnings):,} figures disagree"))
     warnings["check_label"] = warnings["check_th"] if ctx.lang == "th" else warnings["check_en"]
-    warnings["owner_name"] = [ctx.name(th, en) if isinstance(th, str) or isinstance(en, str) else ""
-                              for th, en in zip(warnings["owner_name_th"], warnings["owner_name_en"], strict=True)]
-    _table(warnings, WARNING_COLUMNS, ctx, "reconciliation_warnings")
+    warnings["owner_name"] = ctx.names(warnings["owner_name_th"], warnings["owner_name_en"], missing="")
+    data_table(warnings, WARNING_COLUMNS, ctx, "reconciliation_warnings")
+
+
+def _snapshot_differences(ctx: PageContext) -> None:
+    """Where live data for the as-of date now differs from the snapshot frozen for it
+    (a later file corrected history)."""
+    st.subheader(ctx.t("ข้อมูลปัจจุบันต่างจากภาพนิ่ง", "Live data differs from snapshot"))
+    snapshot_id, differences = cached(snaps.live_differences, ctx.filters)
+    if snapshot_id is None:
+        st.caption(ctx.t("ไม่มีภาพนิ่งรายสัปดาห์ของวันที่นี้ให้เทียบ (บันทึกด้วยคำสั่ง python -m etl snapshot)",
+                         "No weekly snapshot of this date to compare with (take one with python -m etl snapshot)"))
+        return
+    if differences.empty:
+        st.success(ctx.t(f"ตรงกับภาพนิ่งหมายเลข {snapshot_id} ทุกรายการ",
+                         f"Live data agrees with snapshot {snapshot_id}"))
+        return
+    st.warning(ctx.t(
+        f"{differences['project_code'].nunique():,} โครงการมีตัวเลขต่างจากภาพนิ่งหมายเลข {snapshot_id} "
+        "(ไฟล์ที่โหลดภายหลังแก้ไขข้อมูลย้อนหลัง ภาพนิ่งไม่เปลี่ยน)",
+        f"{differences['project_code'].nunique():,} projects differ from snapshot {snapshot_id} "
+        "(later files corrected history; the snapshot stays as frozen)"))
+    snapshot_differences_table(differences, "live_vs_snapshot")
 
 
 def _freshness(ctx: PageContext) -> None:
@@ -115,8 +111,7 @@ def _freshness(ctx: PageContext) -> None:
         st.warning(ctx.t(f"{stale:,} จังหวัดข้อมูลไม่เป็นปัจจุบัน", f"{stale:,} provinces have stale data"))
     shown = pd.DataFrame({
         ctx.t("รหัส", "Code"): table["code"],
-        ctx.t("จังหวัด", "Province"): [ctx.name(th, en) for th, en in
-                                      zip(table["name_th"], table["name_en"], strict=True)],
+        ctx.t("จังหวัด", "Province"): ctx.names(table["name_th"], table["name_en"]),
         ctx.t("จำนวนโครงการ", "Projects"): table["projects"],
         ctx.t("วันที่ข้อมูลล่าสุด", "Latest data date"): [ctx.date(day) for day in table["latest_data_date"]],
         ctx.t("ช้ากว่าล่าสุด (วัน)", "Days behind latest"): table["days_behind"],
@@ -139,7 +134,7 @@ def _loads(ctx: PageContext) -> None:
         return
     log["status_label"] = log["status_th"] if ctx.lang == "th" else log["status_en"]
     log["started_at"] = [str(value)[:19] for value in log["started_at"]]
-    _table(log, LOAD_COLUMNS, ctx, "load_log")
+    data_table(log, LOAD_COLUMNS, ctx, "load_log")
 
 
 def _rejects(ctx: PageContext) -> None:
@@ -168,7 +163,7 @@ def _rejects(ctx: PageContext) -> None:
         return
     rows["reason"] = rows["reason_th"] if ctx.lang == "th" else rows["reason_en"]
     st.caption(ctx.t(f"{len(rows):,} แถว", f"{len(rows):,} rows"))
-    _table(rows, REJECT_COLUMNS, ctx, "rejected_rows")
+    data_table(rows, REJECT_COLUMNS, ctx, "rejected_rows")
 
 
 def render() -> None:
@@ -189,6 +184,7 @@ def render() -> None:
         KpiCard(ctx.t("คำเตือนการกระทบยอด", "Reconciliation warnings"), f"{len(warnings):,}"),
     ])
     _warnings(ctx)
+    _snapshot_differences(ctx)
     _freshness(ctx)
     _loads(ctx)
     _rejects(ctx)

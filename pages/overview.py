@@ -6,20 +6,21 @@ import pandas as pd
 import streamlit as st
 
 from budget_metrics import progress
-from budget_metrics.formatting import percent, signed
+from budget_metrics import snapshots as snaps
 from budget_metrics.tilemap import tiles_with_progress
 from ui.charts import gap_ranking, progress_curve, tile_map
 from ui.context import PageContext, page_context
 from ui.controls import request_area
 from ui.labels import STATUS_LABELS, label
 from ui.widgets import (
-    KpiCard,
     cached,
-    kpi_cards,
+    execution_kpi_cards,
+    headline_kpis,
     money_column,
     no_data,
     percent_column,
     render_safely,
+    snapshot_changes,
 )
 
 AREA_PAGE = "pages/area.py"
@@ -31,54 +32,24 @@ def scope_text(context: PageContext) -> str:
     parts = [context.t(f"ปีงบประมาณ พ.ศ. {filters.fiscal_year}", f"FY{filters.fiscal_year}"),
              context.t(f"ข้อมูล ณ วันที่ {context.date(context.as_of_shown)}",
                        f"as of {context.date(context.as_of_shown)}")]
+    if context.snapshot_mode:
+        parts.append(context.t("ภาพนิ่งรายสัปดาห์: ตัวเลขสรุปและการเปลี่ยนแปลงเป็นตัวเลขที่บันทึกไว้ "
+                               "กราฟและตารางด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
+                               "weekly snapshot: headline figures and changes are the frozen ones; the "
+                               "charts and tables below are today's data for the same date"))
     return " · ".join(parts)
 
 
 def kpi_section(context: PageContext) -> None:
-    """The headline cards, each with the change since the week before."""
-    now, before = cached(progress.kpis_with_previous_week, context.filters)
-    if now.projects == 0:
+    """The headline cards: live with the change since the week before, or in snapshot mode
+    the frozen figures with the change since the previous snapshot."""
+    now, before, compared = headline_kpis(context.filters)
+    if now is None:  # the sidebar offers only snapshot dates; a replace may have raced it
+        no_data(context.t("ไม่มีภาพนิ่งของวันที่นี้", "no snapshot of this date"))
+    elif now.projects == 0:
         no_data(context.t("ไม่มีโครงการตามตัวกรองที่เลือก", "no projects match the filters"))
-        return
-    unit = context.million_baht
-
-    def change(new, old) -> str | None:
-        if new is None or old is None:
-            return None
-        return f"{signed(float(new - old) / 1e6)} {unit}"
-
-    def change_points(new, old) -> str | None:
-        if new is None or old is None:
-            return None
-        return f"{signed(new - old)} " + context.t("จุด", "pts")
-
-    week = context.t("เทียบสัปดาห์ก่อน", "vs previous week")
-    cards = [
-        KpiCard(context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
-                context.money(now.current_allocation), change(now.current_allocation, before.current_allocation),
-                "off", context.t(f"งบประมาณจัดสรรปัจจุบัน (เดิม + โอนเข้า − โอนออก), {now.projects:,} โครงการ; {week}",
-                                 f"Current allocation (original + in − out), {now.projects:,} projects; {week}")),
-        KpiCard(context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"), context.money(now.committed),
-                change(now.committed, before.committed), "normal", week),
-        KpiCard(context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"), context.money(now.disbursed),
-                change(now.disbursed, before.disbursed), "normal", week),
-        KpiCard(context.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"), context.money(now.remaining),
-                change(now.remaining, before.remaining), "inverse", week),
-        KpiCard(context.t("ร้อยละเบิกจ่าย", "% disbursed"), percent(now.pct_disbursed),
-                change_points(now.pct_disbursed, before.pct_disbursed), "normal", week),
-        KpiCard(context.t("เป้าหมาย (ร้อยละ)", "Target (%)"),
-                percent(now.target_pct), change_points(now.target_pct, before.target_pct), "off",
-                context.t(f"เป้าหมายการเบิกจ่ายสะสม ณ {context.date(now.as_of)}; {week}",
-                          f"Cumulative disbursement target on {context.date(now.as_of)}; {week}")),
-        KpiCard(context.t("ห่างจากเป้าหมาย (จุด)", "Gap to target (points)"), signed(now.gap_points),
-                change_points(now.gap_points, before.gap_points), "normal",
-                context.t("ติดลบ = ต่ำกว่าเป้าหมาย", "negative = behind target")),
-        KpiCard(context.t(f"ห่างจากเป้าหมาย ({unit})", f"Gap to target ({unit})"),
-                signed(float(now.gap_baht) / 1e6) if now.gap_baht is not None else "-",
-                change(now.gap_baht, before.gap_baht), "normal",
-                context.t("เบิกจ่ายจริง − เป้าหมาย × งบประมาณ", "disbursed − target × allocation")),
-    ]
-    kpi_cards(cards)
+    else:
+        execution_kpi_cards(now, before, compared)
 
 
 def area_table(context: PageContext, table: pd.DataFrame, name_title: str) -> None:
@@ -114,6 +85,9 @@ def render() -> None:
 
     with st.spinner(context.t("กำลังคำนวณ…", "Calculating…")):
         kpi_section(context)
+        if context.snapshot_mode:
+            st.subheader(context.t("การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน", "Change since the previous snapshot"))
+            snapshot_changes(cached(snaps.week_over_week, filters), f"changes_{filters.fiscal_year}")
         curve = cached(progress.weekly_curve, filters)
         provinces = cached(progress.area_progress, filters, "province")
         clusters = cached(progress.area_progress, filters, "cluster")

@@ -15,11 +15,9 @@ from ui.context import PageContext, page_context
 from ui.widgets import (
     KpiCard,
     cached,
-    download_buttons,
+    data_table,
     kpi_cards,
-    money_column,
     no_data,
-    percent_column,
     render_safely,
 )
 
@@ -66,34 +64,8 @@ OVERSPENT_COLUMNS = [
 ]
 
 
-def _table(frame: pd.DataFrame, spec: list, ctx: PageContext, file_stem: str) -> None:
-    """Show a read-side frame with localised headers (money in million baht, BE dates)
-    and offer it as CSV/Excel (money in baht, ISO dates). Private: ui/ has no such helper."""
-    shown, export, config = pd.DataFrame(index=frame.index), pd.DataFrame(index=frame.index), {}
-    for column, thai, english, kind in spec:
-        name = ctx.t(thai, english)
-        values = frame[column]
-        if kind == "money":
-            label = f"{name} ({ctx.million_baht})"
-            shown[label] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
-            config[label] = money_column(label)
-            export[f"{name} ({ctx.t('บาท', 'baht')})"] = pd.to_numeric(values, errors="coerce")
-        elif kind == "pct":
-            label = f"{name} (%)"
-            shown[label] = export[label] = pd.to_numeric(values, errors="coerce").astype(float)
-            config[label] = percent_column(label)
-        elif kind == "date":
-            shown[name] = [ctx.date(day) for day in values]
-            export[name] = [None if pd.isna(day) else day.isoformat() for day in values]
-        else:
-            shown[name] = export[name] = values
-    st.dataframe(shown, column_config=config, hide_index=True)
-    download_buttons(export, file_stem)
-
-
 def _owner(frame: pd.DataFrame, prefix: str, ctx: PageContext) -> list[str]:
-    return [ctx.name(th, en) if isinstance(th, str) or isinstance(en, str) else ""
-            for th, en in zip(frame[f"{prefix}_name_th"], frame[f"{prefix}_name_en"], strict=True)]
+    return ctx.names(frame[f"{prefix}_name_th"], frame[f"{prefix}_name_en"], missing="")
 
 
 def _sankey(flow: pd.DataFrame, ctx: PageContext) -> go.Figure:
@@ -228,12 +200,12 @@ def render() -> None:
     if net.empty:
         no_data(ctx.t("ไม่มีการโอนในพื้นที่ที่เลือก", "no transfers in this selection"))
     else:
-        net["area_name"] = [ctx.name(th, en) for th, en in zip(net["name_th"], net["name_en"], strict=True)]
+        net["area_name"] = ctx.names(net["name_th"], net["name_en"])
         chart, table = st.columns([3, 2])
         with chart:
             st.plotly_chart(_net_chart(net, ctx), key="net_chart")
         with table:
-            _table(net, NET_COLUMNS, ctx, f"reallocations_net_{level}")
+            data_table(net, NET_COLUMNS, ctx, f"reallocations_net_{level}")
 
     st.subheader(ctx.t("ทะเบียนการโอน", "Transfer ledger"))
     if ledger.empty:
@@ -242,7 +214,7 @@ def render() -> None:
         ledger["kind_label"] = ledger["kind_th"] if ctx.lang == "th" else ledger["kind_en"]
         ledger["from_owner_name"] = _owner(ledger, "from_owner", ctx)
         ledger["to_owner_name"] = _owner(ledger, "to_owner", ctx)
-        _table(ledger, LEDGER_COLUMNS, ctx, "reallocations_ledger")
+        data_table(ledger, LEDGER_COLUMNS, ctx, "reallocations_ledger")
 
     st.subheader(ctx.t("กระทบยอด: งบประมาณเดิม + โอนเข้า − โอนออก = งบประมาณปัจจุบัน",
                        "Reconciliation: original + in − out = current allocation"))
@@ -260,9 +232,9 @@ def render() -> None:
     else:
         st.warning(ctx.t(f"พบ {len(bad):,} รายการที่ยอดไม่ตรงกัน (จากที่ตรวจ {len(recon):,})",
                          f"{len(bad):,} mismatches found (of {len(recon):,} checked)"))
-        _table(bad, RECONCILIATION_COLUMNS, ctx, "reconciliation_mismatches")
+        data_table(bad, RECONCILIATION_COLUMNS, ctx, "reconciliation_mismatches")
     with st.expander(ctx.t("ผลกระทบยอดทุกโครงการ", "Reconciliation of every project")):
-        _table(recon, RECONCILIATION_COLUMNS, ctx, "reconciliation")
+        data_table(recon, RECONCILIATION_COLUMNS, ctx, "reconciliation")
 
     if overspent.empty:
         st.success(ctx.t("ไม่มีโครงการที่เบิกจ่ายเกินงบประมาณปัจจุบัน",
@@ -271,7 +243,7 @@ def render() -> None:
         st.warning(ctx.t(f"{len(overspent):,} โครงการเบิกจ่ายเกินงบประมาณปัจจุบัน",
                          f"{len(overspent):,} projects disbursed more than their current allocation"))
         overspent["owner_name"] = _owner(overspent, "owner", ctx)
-        _table(overspent, OVERSPENT_COLUMNS, ctx, "overspent_projects")
+        data_table(overspent, OVERSPENT_COLUMNS, ctx, "overspent_projects")
 
 
 render_safely(render)

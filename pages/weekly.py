@@ -12,17 +12,17 @@ import streamlit as st
 from budget_metrics import Filters
 from budget_metrics import snapshots as snaps
 from budget_metrics.formatting import signed
-from budget_metrics.lagging import FLAGS
 from exports.export import download_for, download_name
 from ui.context import PageContext, page_context
 from ui.widgets import (
     KpiCard,
     cached,
+    data_table,
     kpi_cards,
-    money_column,
     no_data,
-    percent_column,
     render_safely,
+    snapshot_changes,
+    snapshot_differences_table,
 )
 
 
@@ -66,19 +66,20 @@ def _snapshot_label(row, ctx: PageContext) -> str:
                  f"{ctx.date(row.as_of)} (id {row.snapshot_id})")
 
 
+SNAPSHOT_COLUMNS = [
+    ("snapshot_id", "หมายเลข", "ID", "int"),
+    ("as_of", "ข้อมูล ณ วันที่", "As of", "date"),
+    ("taken_at_text", "บันทึกเมื่อ", "Taken at", "text"),
+    ("projects", "โครงการ", "Projects", "int"),
+    ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
+    ("pct_disbursed", "ร้อยละเบิกจ่าย", "% disbursed", "pct"),
+    ("source_load_ids", "ไฟล์ข้อมูล (load)", "Source loads", "text"),
+]
+
+
 def _list(frame: pd.DataFrame, ctx: PageContext) -> None:
-    shown = pd.DataFrame({
-        ctx.t("หมายเลข", "ID"): frame["snapshot_id"],
-        ctx.t("ข้อมูล ณ วันที่", "As of"): [ctx.date(day) for day in frame["as_of"]],
-        ctx.t("บันทึกเมื่อ", "Taken at"): [f"{pd.Timestamp(t):%Y-%m-%d %H:%M}" for t in frame["taken_at"]],
-        ctx.t("โครงการ", "Projects"): frame["projects"],
-        ctx.t(f"เบิกจ่าย ({ctx.million_baht})", f"Disbursed ({ctx.million_baht})"): frame["disbursed"] / 1e6,
-        ctx.t("ร้อยละเบิกจ่าย", "% disbursed"): frame["pct_disbursed"],
-        ctx.t("ไฟล์ข้อมูล (load)", "Source loads"): frame["source_load_ids"],
-    })
-    money = ctx.t(f"เบิกจ่าย ({ctx.million_baht})", f"Disbursed ({ctx.million_baht})")
-    pct = ctx.t("ร้อยละเบิกจ่าย", "% disbursed")
-    st.dataframe(shown, hide_index=True, column_config={money: money_column(money), pct: percent_column(pct)})
+    frame = frame.assign(taken_at_text=[f"{pd.Timestamp(t):%Y-%m-%d %H:%M}" for t in frame["taken_at"]])
+    data_table(frame, SNAPSHOT_COLUMNS, ctx, f"snapshots_{ctx.filters.fiscal_year}")
 
 
 def _money_delta(ctx: PageContext, value) -> str:
@@ -104,63 +105,12 @@ def _comparison(comparison: snaps.Comparison, ctx: PageContext) -> None:
         KpiCard(ctx.t("โครงการล่าช้า", "Lagging projects"), f"{now.flagged:,}", f"{d['flagged']:+,}",
                 delta_color="inverse"),
     ])
-    st.caption(ctx.t(f"เทียบ {ctx.date(now.as_of)} กับ {ctx.date(before.as_of)}",
-                     f"{ctx.date(now.as_of)} compared with {ctx.date(before.as_of)}"))
-
-    left, right = st.columns(2)
-    with left:
-        st.markdown(ctx.t("**จังหวัดที่ร้อยละเปลี่ยนมากที่สุด**", "**Provinces that moved most**"))
-        movers = comparison.province_movers
-        if movers.empty:
-            no_data()
-        else:
-            st.dataframe(pd.DataFrame({
-                ctx.t("จังหวัด", "Province"): [ctx.name(th, en) for th, en in
-                                               zip(movers["name_th"], movers["name_en"], strict=True)],
-                ctx.t("ก่อน (%)", "Before (%)"): movers["pct_before"],
-                ctx.t("หลัง (%)", "After (%)"): movers["pct_after"],
-                ctx.t("เปลี่ยน (จุด)", "Change (points)"): movers["change_points"],
-                ctx.t(f"เบิกเพิ่ม ({unit})", f"Paid in the week ({unit})"): movers["disbursed_change"] / 1e6,
-            }), hide_index=True)
-    with right:
-        st.markdown(ctx.t("**โครงการที่ร้อยละเปลี่ยนมากที่สุด**", "**Projects that moved most**"))
-        movers = comparison.project_movers
-        if movers.empty:
-            no_data()
-        else:
-            st.dataframe(pd.DataFrame({
-                ctx.t("โครงการ", "Project"): movers["project_name"],
-                ctx.t("พื้นที่", "Area"): [ctx.name(th, en) for th, en in
-                                         zip(movers["owner_name_th"], movers["owner_name_en"], strict=True)],
-                ctx.t("ก่อน (%)", "Before (%)"): movers["pct_before"],
-                ctx.t("หลัง (%)", "After (%)"): movers["pct_after"],
-                ctx.t("เปลี่ยน (จุด)", "Change (points)"): movers["change_points"],
-            }), hide_index=True)
-
-    for frame, title_th, title_en, empty_th, empty_en in (
-            (comparison.newly_flagged, "โครงการที่เริ่มล่าช้าในสัปดาห์นี้", "Newly flagged projects",
-             "ไม่มีโครงการที่เริ่มล่าช้า", "No newly flagged project"),
-            (comparison.cleared, "โครงการที่พ้นสถานะล่าช้า", "Projects cleared",
-             "ไม่มีโครงการที่พ้นสถานะล่าช้า", "No project cleared")):
-        st.markdown(f"**{ctx.t(title_th, title_en)}** ({len(frame):,})")
-        if frame.empty:
-            st.caption(ctx.t(empty_th, empty_en))
-            continue
-        flags = [", ".join(ctx.t(*FLAGS[code]) for code in str(codes).split(",") if code in FLAGS)
-                 for codes in frame["flag_codes"]]
-        st.dataframe(pd.DataFrame({
-            ctx.t("รหัสโครงการ", "Code"): frame["project_code"],
-            ctx.t("โครงการ", "Project"): frame["project_name"],
-            ctx.t("พื้นที่", "Area"): [ctx.name(th, en) for th, en in
-                                     zip(frame["owner_name_th"], frame["owner_name_en"], strict=True)],
-            ctx.t("ประเด็น", "Flags"): flags,
-            ctx.t("เหตุผล", "Reasons"): frame["reasons_th"] if ctx.lang == "th" else frame["reasons_en"],
-        }), hide_index=True)
+    snapshot_changes(comparison, f"weekly_{now.as_of:%Y%m%d}_{before.as_of:%Y%m%d}")
 
 
 def _differences(snapshot_id: int, filters: Filters, ctx: PageContext) -> None:
     differences = cached(snaps.live_vs_snapshot, snapshot_id, filters)
-    with st.expander(ctx.t(f"ข้อมูลปัจจุบันต่างจากสแนปช็อต ({len(differences):,} รายการ)",
+    with st.expander(ctx.t(f"ข้อมูลปัจจุบันต่างจากภาพนิ่ง ({len(differences):,} รายการ)",
                            f"Live data differs from the snapshot ({len(differences):,} rows)"),
                      expanded=False):
         st.caption(ctx.t("ตัวเลข ณ วันเดียวกันที่คำนวณจากข้อมูลปัจจุบัน เทียบกับที่บันทึกไว้ (ไฟล์ที่โหลดภายหลังแก้ไขย้อนหลัง)",
@@ -169,7 +119,7 @@ def _differences(snapshot_id: int, filters: Filters, ctx: PageContext) -> None:
         if differences.empty:
             st.success(ctx.t("ตรงกันทั้งหมด", "All figures agree"))
         else:
-            st.dataframe(differences, hide_index=True)
+            snapshot_differences_table(differences, f"live_vs_snapshot_{snapshot_id}")
 
 
 def render() -> None:
@@ -177,10 +127,10 @@ def render() -> None:
     st.title(ctx.t("รายงานประจำสัปดาห์", "Weekly snapshots"))
     _downloads(ctx)
 
-    st.subheader(ctx.t("สแนปช็อตที่บันทึกไว้", "Stored snapshots"))
+    st.subheader(ctx.t("ภาพนิ่งที่บันทึกไว้", "Stored snapshots"))
     frame = cached(snaps.list_snapshots, ctx.filters.fiscal_year)
     if frame.empty:
-        no_data(ctx.t("ยังไม่มีสแนปช็อต สร้างด้วยคำสั่ง python -m etl snapshot (หรือ --weekly ทุกวันศุกร์)",
+        no_data(ctx.t("ยังไม่มีภาพนิ่ง สร้างด้วยคำสั่ง python -m etl snapshot (หรือ --weekly ทุกวันศุกร์)",
                       "no snapshot yet; take one with python -m etl snapshot (or --weekly for every Friday)"))
         return
     _list(frame, ctx)
@@ -188,7 +138,7 @@ def render() -> None:
     st.subheader(ctx.t("เปรียบเทียบสองสัปดาห์", "Compare two weeks"))
     options = list(frame.itertuples(index=False))
     if len(options) < 2:
-        no_data(ctx.t("ต้องมีสแนปช็อตอย่างน้อยสองสัปดาห์", "at least two snapshots are needed"))
+        no_data(ctx.t("ต้องมีภาพนิ่งอย่างน้อยสองสัปดาห์", "at least two snapshots are needed"))
         _differences(options[0].snapshot_id, ctx.filters, ctx)
         return
     left, right = st.columns(2)

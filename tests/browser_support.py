@@ -32,6 +32,20 @@ def require_chromium() -> None:
                     "installs it with apt when run as root)")
 
 
+def snapshotted_copy(db_path: Path, folder: Path, as_of_dates) -> Path:
+    """A copy of `db_path` in `folder` with weekly snapshots taken for the given dates
+    (through etl.snapshot, as `python -m etl snapshot --as-of` does)."""
+    import shutil
+
+    from etl.snapshot import take_snapshot
+
+    copy = folder / "budget.duckdb"
+    shutil.copyfile(db_path, copy)
+    for day in as_of_dates:
+        take_snapshot(2562, day, db_path=copy)
+    return copy
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -3,11 +3,15 @@
 Opens every page, checks there is no Streamlit exception, that Thai text and the
 charts are there, clicks a province on the overview's tile map and lands on its
 drill-down, and saves a full-page screenshot of each page to artifacts/screenshots/.
+The server runs on a demo copy holding two weekly snapshots (6 and 13 Sep 2019), so the
+weekly page compares two weeks and the overview can be shown in snapshot mode
+(overview_snapshot.png).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -17,6 +21,7 @@ from tests.browser_support import (
     full_page_screenshot,
     require_chromium,
     settle,
+    snapshotted_copy,
     streamlit_server,
 )
 
@@ -31,15 +36,18 @@ PAGES = {
     "reallocations": ("/reallocations", None, False),
     "assets": ("/assets", None, False),
     "data_quality": ("/data_quality", None, False),
+    "weekly": (f"/weekly?{IN_YEAR}", "รายงานประจำสัปดาห์", False),
 }
+SNAPSHOT_DATES = (date(2019, 9, 6), date(2019, 9, 13))
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 @pytest.fixture(scope="module")
 def app_url(demo_db, tmp_path_factory):
     require_chromium()
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    with streamlit_server(demo_db, log) as url:
+    folder = tmp_path_factory.mktemp("streamlit")
+    database = snapshotted_copy(demo_db, folder, SNAPSHOT_DATES)
+    with streamlit_server(database, folder / "streamlit.log") as url:
         yield url
 
 
@@ -142,3 +150,22 @@ def test_fresh_server_opens_a_bookmarked_page_with_its_controls(demo_db, browser
         sidebar = page.locator('[data-testid="stSidebar"]')
         assert sidebar.get_by_role("combobox", name="ข้อมูล ณ วันที่").input_value() == "ศุกร์ 13 ก.ย. 2562"
         context.close()
+
+
+def test_overview_in_snapshot_mode(app_url, page, screenshots_dir):
+    """Snapshot mode from a bookmark: frozen KPI cards with the change from the previous
+    snapshot, the movers section, and the mode kept in the sidebar and the URL."""
+    page.goto(f"{app_url}/?mode=snapshot&{IN_YEAR}")
+    settle(page)
+    _no_exception(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_role("radio", name="ภาพนิ่งรายสัปดาห์").is_checked()
+    assert sidebar.get_by_role("combobox", name="ข้อมูล ณ วันที่ (ภาพนิ่ง)").input_value() == "13 ก.ย. 2562"
+    main = page.locator('[data-testid="stMain"]')
+    assert main.get_by_text("การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน").count() >= 1
+    assert main.get_by_text("เทียบภาพนิ่ง 13 ก.ย. 2562 กับ 6 ก.ย. 2562").count() == 1
+    assert page.locator('[data-testid="stMetricDelta"]').count() >= 4
+    assert "mode=snapshot" in page.url
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=30000)
+    full_page_screenshot(page, screenshots_dir / "overview_snapshot.png")
+    _no_exception(page)

@@ -228,17 +228,25 @@ def test_lagging_page_counts_equal_plain_sql(demo_db):
     shown = _metrics(app)
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
+        # Past planned end and not fully paid: less than 95% (reference default) of the
+        # contract signed by the date, or else of the current allocation, is paid.
         past_end = con.execute(
-            """SELECT count(*) FROM projects p
-               WHERE p.fiscal_year = 2562 AND p.planned_end < ?
-                 AND p.allocated_amount
-                     + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
-                                 AND r.approved_date <= ?), 0)
-                     - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
-                                 AND r.approved_date <= ?), 0)
-                     - coalesce((SELECT sum(amount) FROM disbursements d WHERE d.project_code = p.project_code
-                                 AND d.source = 'current' AND d.posting_date <= ?), 0) > 0.005""",
-            [AS_OF, AS_OF, AS_OF, AS_OF]).fetchone()[0]
+            """WITH s AS (
+                 SELECT p.planned_end, p.contract_amount, p.contract_date,
+                        p.allocated_amount
+                        + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
+                                    AND r.approved_date <= $d), 0)
+                        - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
+                                    AND r.approved_date <= $d), 0) AS cur,
+                        coalesce((SELECT sum(amount) FROM disbursements d WHERE d.project_code = p.project_code
+                                  AND d.source = 'current' AND d.posting_date <= $d), 0) AS paid
+                 FROM projects p WHERE p.fiscal_year = 2562)
+               SELECT count(*) FROM s
+               WHERE planned_end < $d
+                 AND paid < 0.95 * (CASE WHEN contract_amount IS NOT NULL
+                                              AND (contract_date IS NULL OR contract_date <= $d)
+                                         THEN least(contract_amount, cur) ELSE cur END) - 0.005""",
+            {"d": AS_OF}).fetchone()[0]
         no_contract = con.execute(
             """SELECT count(*) FROM projects WHERE fiscal_year = 2562 AND budget_type = 'investment'
                AND (contract_date IS NULL OR contract_date > ?)""", [CUTOFF]).fetchone()[0]

@@ -7,6 +7,7 @@ Pages call `page_context()` and never read the controls themselves.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,13 +25,16 @@ class PageContext:
     filters: which projects and as of which date (as_of None = latest data date);
     lang: 'th' or 'en'; data_version: cache key that changes when a load publishes a
     new database; as_of_shown: the date the figures are as of (the latest data date
-    when filters.as_of is None), None when unknown.
+    when filters.as_of is None), None when unknown; snapshot_mode: the sidebar's data
+    mode is 'snapshot', so filters.as_of is the date of a stored (current) snapshot and
+    the overview and province pages show its frozen figures against the previous one.
     """
 
     filters: Filters
     lang: str  # 'th' or 'en'
     data_version: str  # cache key: changes when a load publishes a new database
     as_of_shown: date | None = None
+    snapshot_mode: bool = False
 
     def t(self, thai: str, english: str) -> str:
         """The label in the current language."""
@@ -48,6 +52,15 @@ class PageContext:
         """Pick the Thai or English name of a reference item (falls back to the other)."""
         chosen = thai if self.lang == "th" else english
         return chosen or thai or english or "-"
+
+    def names(self, thai: Iterable, english: Iterable, missing: str = "-") -> list[str]:
+        """`name` for each pair of a Thai and an English column (NaN counts as absent);
+        `missing` where both are absent."""
+        def text(value) -> str | None:
+            return value if isinstance(value, str) and value else None
+
+        return [self.name(text(th), text(en)) if text(th) or text(en) else missing
+                for th, en in zip(thai, english, strict=True)]
 
     @property
     def million_baht(self) -> str:

@@ -1,9 +1,10 @@
 """The global sidebar controls, kept in the URL so a view can be bookmarked.
 
-Query-string names: lang (th/en), fy (BE year), as_of (YYYY-MM-DD, absent = latest
-data date), plan (all/province/cluster), region, cluster (C01..), province (DOPA
-'50'), budget (operating/investment/other). A new browser session starts from the URL;
-after that the widgets (whose state lives in st.session_state) are the truth and the
+Query-string names: lang (th/en), fy (BE year), mode (absent = live, 'snapshot' = the
+frozen weekly snapshots), as_of (YYYY-MM-DD, absent = latest data date; in snapshot
+mode the as-of date of a stored snapshot), plan (all/province/cluster), region,
+cluster (C01..), province (DOPA '50'), budget (operating/investment/other). A new
+browser session starts from the URL; after that the widgets (whose state lives in st.session_state) are the truth and the
 URL is rewritten after every run to match them.
 """
 
@@ -18,17 +19,21 @@ from budget_metrics.calendar import fiscal_year_bounds, fridays
 from budget_metrics.filters import BUDGET_TYPES, PLAN_TYPES
 from budget_metrics.formatting import format_date
 from budget_metrics.projects import latest_data_date, latest_progress_date
+from budget_metrics.snapshots import list_snapshots
 from ui.context import PageContext
 from ui.labels import ALL_LABEL, BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, label, pick
 
-PARAMS = ("lang", "fy", "as_of", "plan", "region", "cluster", "province", "budget")
+PARAMS = ("lang", "fy", "mode", "as_of", "plan", "region", "cluster", "province", "budget")
 LATEST = "latest"
 CUSTOM = "custom"
 ALL = ""  # the "all" option of a select box (None would show as an empty box)
+LIVE, SNAPSHOT = "live", "snapshot"  # the data modes
+SNAPSHOT_HINT = "python -m etl snapshot --weekly"
 
 # widget keys in st.session_state
 K_LANG, K_FY, K_AS_OF, K_AS_OF_DATE = "g_lang", "g_fy", "g_as_of", "g_as_of_date"
 K_PLAN, K_REGION, K_CLUSTER, K_PROVINCE, K_BUDGET = "g_plan", "g_region", "g_cluster", "g_province", "g_budget"
+K_MODE, K_SNAPSHOT_AS_OF = "g_mode", "g_snapshot_as_of"
 
 
 def _param(name: str) -> str | None:
@@ -61,6 +66,9 @@ def _seed_once(fiscal_years: list[int]) -> None:
         fy = fiscal_years[0]
     st.session_state[K_FY] = fy if fy in fiscal_years else fiscal_years[0]
     as_of = _parse_date(_param("as_of"))
+    st.session_state[K_MODE] = SNAPSHOT if _param("mode") == SNAPSHOT else LIVE
+    if as_of is not None:  # checked against the stored snapshots' dates below
+        st.session_state[K_SNAPSHOT_AS_OF] = as_of.isoformat()
     if as_of is None:
         st.session_state[K_AS_OF] = LATEST
     else:
@@ -115,6 +123,7 @@ def global_controls() -> PageContext:
                           format_func=lambda year: t(f"พ.ศ. {year}", f"FY{year} ({year - 544}-{str(year - 543)[-2:]})"))
 
         start, end = fiscal_year_bounds(fy)
+        snapshot_dates = _snapshot_mode_control(fy, t)
         latest = latest_data_date(fy)
         # "Latest" means the latest data within the year: progress against target ends on
         # 30 Sep, while carry-over payments (and the caption below) go on after it.
@@ -132,23 +141,37 @@ def global_controls() -> PageContext:
                 return t("เลือกวันที่เอง…", "Pick a date…")
             return t("ศุกร์ ", "Fri ") + format_date(date.fromisoformat(option), lang)
 
-        choice = st.selectbox(t("ข้อมูล ณ วันที่", "As of"), as_of_options, key=K_AS_OF, persist_state="session",
-                              format_func=as_of_label,
-                              help=t("รายงานรายสัปดาห์ใช้วันศุกร์; เลือกวันอื่นได้",
-                                     "Weekly reports use Fridays; any date can be picked"))
         as_of: date | None
-        if choice == LATEST:
-            as_of = None
-        elif choice == CUSTOM:
-            lowest, highest = start, end + timedelta(days=366)  # carry-over runs past FY end
-            stored = st.session_state.get(K_AS_OF_DATE)
-            if not isinstance(stored, date) or not lowest <= stored <= highest:
-                st.session_state[K_AS_OF_DATE] = latest or start
-            as_of = st.date_input(t("วันที่", "Date"), key=K_AS_OF_DATE, persist_state="session", min_value=lowest,
-                                  max_value=highest, format="DD/MM/YYYY")
-            st.caption(format_date(as_of, lang))
+        if snapshot_dates:
+            # Snapshot mode: only the dates frozen by `python -m etl snapshot` can be chosen;
+            # switching from live keeps the live Friday when it has a snapshot.
+            if st.session_state.get(K_SNAPSHOT_AS_OF) not in snapshot_dates \
+                    and st.session_state.get(K_AS_OF) in snapshot_dates:
+                st.session_state[K_SNAPSHOT_AS_OF] = st.session_state[K_AS_OF]
+            _keep_valid(K_SNAPSHOT_AS_OF, snapshot_dates)
+            as_of = date.fromisoformat(st.selectbox(
+                t("ข้อมูล ณ วันที่ (ภาพนิ่ง)", "As of (snapshot)"), snapshot_dates, key=K_SNAPSHOT_AS_OF,
+                persist_state="session", format_func=lambda option: format_date(date.fromisoformat(option), lang),
+                help=t("วันที่ของภาพนิ่งรายสัปดาห์ที่บันทึกไว้ หน้าภาพรวมและหน้าจังหวัดแสดงตัวเลขที่บันทึกไว้",
+                       "Dates of the stored weekly snapshots; the overview and province pages show the "
+                       "frozen figures")))
         else:
-            as_of = date.fromisoformat(choice)
+            choice = st.selectbox(t("ข้อมูล ณ วันที่", "As of"), as_of_options, key=K_AS_OF, persist_state="session",
+                                  format_func=as_of_label,
+                                  help=t("รายงานรายสัปดาห์ใช้วันศุกร์; เลือกวันอื่นได้",
+                                         "Weekly reports use Fridays; any date can be picked"))
+            if choice == LATEST:
+                as_of = None
+            elif choice == CUSTOM:
+                lowest, highest = start, end + timedelta(days=366)  # carry-over runs past FY end
+                stored = st.session_state.get(K_AS_OF_DATE)
+                if not isinstance(stored, date) or not lowest <= stored <= highest:
+                    st.session_state[K_AS_OF_DATE] = latest or start
+                as_of = st.date_input(t("วันที่", "Date"), key=K_AS_OF_DATE, persist_state="session",
+                                      min_value=lowest, max_value=highest, format="DD/MM/YYYY")
+                st.caption(format_date(as_of, lang))
+            else:
+                as_of = date.fromisoformat(choice)
 
         plan = st.selectbox(t("ประเภทแผน", "Plan type"), list(PLAN_TYPES), key=K_PLAN, persist_state="session",
                             format_func=lambda code: label(PLAN_TYPE_LABELS, code, lang))
@@ -195,6 +218,7 @@ def global_controls() -> PageContext:
     _sync_url({
         "lang": "en" if lang == "en" else None,
         "fy": str(fy),
+        "mode": SNAPSHOT if snapshot_dates else None,
         "as_of": as_of.isoformat() if as_of else None,
         "plan": plan if plan != "all" else None,
         "region": region or None, "cluster": cluster or None, "province": province or None,
@@ -202,7 +226,35 @@ def global_controls() -> PageContext:
     })
     filters = Filters(fiscal_year=fy, as_of=as_of, plan_type=plan, region=region or None,
                       cluster=cluster or None, province=province or None, budget_type=budget or None)
-    return PageContext(filters=filters, lang=lang, data_version=version, as_of_shown=shown)
+    return PageContext(filters=filters, lang=lang, data_version=version, as_of_shown=shown,
+                       snapshot_mode=bool(snapshot_dates))
+
+
+def _snapshot_mode_control(fiscal_year: int, t) -> list[str]:
+    """Draw the live / snapshot toggle; return the stored snapshots' as-of dates (ISO, newest
+    first) when snapshot mode is on, else an empty list.
+
+    Without any snapshot of the year the toggle stays on live and the sidebar names the
+    command that takes them.
+    """
+    dates = list(dict.fromkeys(day.isoformat() for day in list_snapshots(fiscal_year)["as_of"]))
+    asked = st.session_state.get(K_MODE) == SNAPSHOT
+    if not dates and asked:
+        st.session_state[K_MODE] = LIVE  # before the widget is drawn, so it shows live
+    st.radio(t("โหมดข้อมูล", "Data mode"), [LIVE, SNAPSHOT], key=K_MODE, persist_state="session",
+             horizontal=True, disabled=not dates,
+             format_func={LIVE: t("ข้อมูลปัจจุบัน", "Live"), SNAPSHOT: t("ภาพนิ่งรายสัปดาห์", "Snapshot")}.get,
+             help=t("ภาพนิ่ง: ตัวเลขที่บันทึกไว้ ณ วันศุกร์ เทียบกับภาพนิ่งครั้งก่อน",
+                    "Snapshot: the figures frozen for a Friday, compared with the previous snapshot"))
+    if not dates:
+        note = t("ยังไม่มีภาพนิ่งรายสัปดาห์ของปีนี้ บันทึกได้ด้วยคำสั่ง",
+                 "No weekly snapshot of this year yet; take them with")
+        if asked:
+            st.info(f"{note} `{SNAPSHOT_HINT}`", icon=":material/info:")
+        else:
+            st.caption(f"{note} `{SNAPSHOT_HINT}`")
+        return []
+    return dates if st.session_state.get(K_MODE) == SNAPSHOT else []
 
 
 def request_area(kind: str, code: str) -> None:

@@ -13,6 +13,12 @@ Every page uses these so the dashboard looks and behaves the same everywhere:
   clear message instead of a traceback.
 - `money_frame(frame, columns)` / `money_column(label)` show baht columns as million
   baht with separators while keeping them numeric (sortable).
+- `data_table(frame, spec, ctx, file_stem)` shows a read-side frame with localised
+  headers (money in million baht, BE dates) and offers it as CSV/Excel (baht, ISO dates).
+- `execution_kpi_cards(now, before, compared)` draws the eight headline cards (allocation
+  ... gap in baht) with the change against an earlier state, live or frozen.
+- `snapshot_changes(comparison)` draws the week-over-week movers and the newly flagged /
+  cleared lagging projects of two snapshots.
 """
 
 from __future__ import annotations
@@ -23,13 +29,19 @@ import logging
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from budget_metrics.connection import LOAD_HINT, NoDataError
-from ui.context import page_context
+from budget_metrics.filters import Filters
+from budget_metrics.formatting import percent, signed
+from budget_metrics.lagging import FLAGS
+from ui.context import PageContext, page_context
+
+if TYPE_CHECKING:
+    from budget_metrics.snapshots import Comparison
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -146,6 +158,228 @@ def download_buttons(frame: pd.DataFrame, file_stem: str, key: str | None = None
             data=lambda: excel_bytes(plain, sheet_name), file_name=f"{file_stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
+
+
+# A column of a `data_table`: (source column, Thai header, English header, kind), kind one of
+# 'money' (baht), 'pct' (0-100), 'points' (a change of a percentage, the unit in the header),
+# 'date', 'int' or 'text'.
+ColumnSpec = tuple[str, str, str, str]
+
+
+def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext | None, file_stem: str,
+               key: str | None = None, **dataframe_args: Any) -> None:
+    """Show a read-side frame with localised headers and offer it for download.
+
+    On screen: the spec's columns in order, headers in the current language, money
+    (baht) as million baht with separators (the unit in the header), percentages with
+    two decimals, dates in BE (Thai) / CE (English). In the CSV/Excel download: money in
+    baht (exact figures for analysts), dates as ISO 'YYYY-MM-DD'. `key` keeps the
+    download buttons apart when one page shows the same file_stem twice; extra keyword
+    arguments go to st.dataframe (e.g. height, width).
+    """
+    ctx = ctx or page_context()
+    shown, export, config = pd.DataFrame(index=frame.index), pd.DataFrame(index=frame.index), {}
+    for column, thai, english, kind in spec:
+        name = ctx.t(thai, english)
+        values = frame[column]
+        if kind == "money":
+            label = f"{name} ({ctx.million_baht})"
+            shown[label] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
+            config[label] = money_column(label)
+            export[f"{name} ({ctx.t('บาท', 'baht')})"] = pd.to_numeric(values, errors="coerce")
+        elif kind == "pct":
+            label = f"{name} (%)"
+            shown[label] = export[label] = pd.to_numeric(values, errors="coerce").astype(float)
+            config[label] = percent_column(label)
+        elif kind == "points":
+            shown[name] = export[name] = pd.to_numeric(values, errors="coerce").astype(float)
+            config[name] = percent_column(name)
+        elif kind == "date":
+            shown[name] = [ctx.date(day) for day in values]
+            export[name] = [None if pd.isna(day) else day.isoformat() for day in values]
+        else:
+            shown[name] = export[name] = values
+    st.dataframe(shown, column_config=config, hide_index=True, **dataframe_args)
+    download_buttons(export, file_stem, key=key)
+
+
+# ---------------------------------------------------------------- headline figures
+def headline_kpis(filters: Filters) -> tuple[Any, Any, str]:
+    """(now, before, compared text) for the headline cards of a set of projects.
+
+    Live mode: `progress.Kpis` as of the date and seven days earlier. Snapshot mode
+    (the sidebar's data mode): the frozen `snapshots.SnapshotKpis` of the date's snapshot
+    and of the previous snapshot (before None for the year's first). now is None when
+    the date has no snapshot.
+    """
+    from budget_metrics import progress
+    from budget_metrics import snapshots as snaps
+
+    ctx = page_context()
+    if not ctx.snapshot_mode:
+        now, before = cached(progress.kpis_with_previous_week, filters)
+        return now, before, ctx.t("เทียบสัปดาห์ก่อน", "vs previous week")
+    frozen = cached(snaps.snapshot_kpis_with_previous, filters)
+    if frozen is None:
+        return None, None, ""
+    now, before = frozen
+    if before is None:
+        return now, None, ctx.t("ภาพนิ่งแรกของปี", "first snapshot of the year")
+    return now, before, ctx.t(f"เทียบภาพนิ่งครั้งก่อน ({ctx.date(before.as_of)})",
+                              f"vs previous snapshot ({ctx.date(before.as_of)})")
+
+
+def execution_kpi_cards(now: Any, before: Any | None, compared: str) -> None:
+    """The eight headline cards: allocation, committed, disbursed, remaining (million baht),
+    % disbursed, target %, gap in points and gap in million baht.
+
+    `now` / `before` are `progress.Kpis` (live) or `snapshots.SnapshotKpis` (frozen): any
+    object with projects, current_allocation, committed, disbursed, remaining (baht),
+    pct_disbursed, target_pct, gap_points (0-100) and gap_baht. Each card's delta is the
+    change from `before` (none when `before` is None); `compared` says against what, e.g.
+    'เทียบสัปดาห์ก่อน', and goes in the cards' help.
+    """
+    ctx = page_context()
+    unit = ctx.million_baht
+
+    def change(attribute: str) -> str | None:
+        new, old = getattr(now, attribute), None if before is None else getattr(before, attribute)
+        return None if new is None or old is None else f"{signed(float(new - old) / 1e6)} {unit}"
+
+    def points(attribute: str) -> str | None:
+        new, old = getattr(now, attribute), None if before is None else getattr(before, attribute)
+        return None if new is None or old is None else f"{signed(new - old)} " + ctx.t("จุด", "pts")
+
+    kpi_cards([
+        KpiCard(ctx.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
+                ctx.money(now.current_allocation), change("current_allocation"), "off",
+                ctx.t(f"งบประมาณจัดสรรปัจจุบัน (เดิม + โอนเข้า − โอนออก), {now.projects:,} โครงการ; {compared}",
+                      f"Current allocation (original + in − out), {now.projects:,} projects; {compared}")),
+        KpiCard(ctx.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"), ctx.money(now.committed),
+                change("committed"), "normal", compared),
+        KpiCard(ctx.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"), ctx.money(now.disbursed),
+                change("disbursed"), "normal", compared),
+        KpiCard(ctx.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"), ctx.money(now.remaining),
+                change("remaining"), "inverse", compared),
+        KpiCard(ctx.t("ร้อยละเบิกจ่าย", "% disbursed"), percent(now.pct_disbursed),
+                points("pct_disbursed"), "normal", compared),
+        KpiCard(ctx.t("เป้าหมาย (ร้อยละ)", "Target (%)"), percent(now.target_pct), points("target_pct"), "off",
+                ctx.t(f"เป้าหมายการเบิกจ่ายสะสม ณ {ctx.date(now.as_of)}; {compared}",
+                      f"Cumulative disbursement target on {ctx.date(now.as_of)}; {compared}")),
+        KpiCard(ctx.t("ห่างจากเป้าหมาย (จุด)", "Gap to target (points)"), signed(now.gap_points),
+                points("gap_points"), "normal", ctx.t("ติดลบ = ต่ำกว่าเป้าหมาย", "negative = behind target")),
+        KpiCard(ctx.t(f"ห่างจากเป้าหมาย ({unit})", f"Gap to target ({unit})"),
+                signed(float(now.gap_baht) / 1e6) if now.gap_baht is not None else "-",
+                change("gap_baht"), "normal",
+                ctx.t("เบิกจ่ายจริง − เป้าหมาย × งบประมาณ", "disbursed − target × allocation")),
+    ])
+
+
+PROVINCE_MOVER_COLUMNS: list[ColumnSpec] = [
+    ("province_name", "จังหวัด", "Province", "text"),
+    ("pct_before", "ก่อน", "Before", "pct"),
+    ("pct_after", "หลัง", "After", "pct"),
+    ("change_points", "เปลี่ยน (จุด)", "Change (points)", "points"),
+    ("disbursed_change", "เบิกเพิ่ม", "Paid in the week", "money"),
+]
+# the project name last: it is long, and the figures should be visible without scrolling
+PROJECT_MOVER_COLUMNS: list[ColumnSpec] = [
+    ("project_code", "รหัสโครงการ", "Code", "text"),
+    ("owner_name", "พื้นที่", "Area", "text"),
+    ("pct_before", "ก่อน", "Before", "pct"),
+    ("pct_after", "หลัง", "After", "pct"),
+    ("change_points", "เปลี่ยน (จุด)", "Change (points)", "points"),
+    ("disbursed_change", "เบิกเพิ่ม", "Paid in the week", "money"),
+    ("project_name", "โครงการ", "Project", "text"),
+]
+FLAGGED_COLUMNS: list[ColumnSpec] = [
+    ("project_code", "รหัสโครงการ", "Code", "text"),
+    ("project_name", "โครงการ", "Project", "text"),
+    ("owner_name", "พื้นที่", "Area", "text"),
+    ("flag_names", "ประเด็น", "Flags", "text"),
+    ("reasons", "เหตุผล", "Reasons", "text"),
+    ("pct_disbursed", "ร้อยละเบิกจ่าย", "% disbursed", "pct"),
+    ("money_at_risk", "เงินที่เสี่ยง", "Money at risk", "money"),
+]
+
+
+def _with_names(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
+    """Add display columns: owner_name / province_name in the current language, flag names, reasons."""
+    out = frame.copy()
+    if "owner_name_th" in out:
+        out["owner_name"] = ctx.names(out["owner_name_th"], out["owner_name_en"])
+    if "name_th" in out:
+        out["province_name"] = ctx.names(out["name_th"], out["name_en"])
+    if "flag_codes" in out:
+        out["flag_names"] = [", ".join(ctx.t(*FLAGS[code]) for code in str(codes).split(",") if code in FLAGS)
+                             for codes in out["flag_codes"]]
+        out["reasons"] = out["reasons_th" if ctx.lang == "th" else "reasons_en"]
+    return out
+
+
+def snapshot_changes(comparison: Comparison | None, file_stem: str) -> None:
+    """The week-over-week section of two snapshots: provinces and projects whose % disbursed
+    moved most, and the projects newly flagged as lagging or cleared (frozen figures).
+    None (no earlier snapshot) shows a short notice."""
+    ctx = page_context()
+    if comparison is None:
+        no_data(ctx.t("ยังไม่มีภาพนิ่งก่อนหน้าให้เปรียบเทียบ", "no earlier snapshot to compare with"))
+        return
+    st.caption(ctx.t(f"เทียบภาพนิ่ง {ctx.date(comparison.current.as_of)} กับ {ctx.date(comparison.previous.as_of)}",
+                     f"Snapshot of {ctx.date(comparison.current.as_of)} compared with "
+                     f"{ctx.date(comparison.previous.as_of)}"))
+    left, right = st.columns(2)
+    with left:
+        st.markdown(ctx.t("**จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด**", "**Provinces whose % moved most**"))
+        if comparison.province_movers.empty:
+            no_data()
+        else:
+            data_table(_with_names(comparison.province_movers, ctx), PROVINCE_MOVER_COLUMNS, ctx,
+                       f"{file_stem}_province_movers")
+    with right:
+        st.markdown(ctx.t("**โครงการที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด**", "**Projects whose % moved most**"))
+        if comparison.project_movers.empty:
+            no_data()
+        else:
+            data_table(_with_names(comparison.project_movers, ctx), PROJECT_MOVER_COLUMNS, ctx,
+                       f"{file_stem}_project_movers")
+    for frame, stem, title, empty in (
+            (comparison.newly_flagged, "newly_flagged", ("โครงการที่เริ่มล่าช้า", "Newly flagged projects"),
+             ("ไม่มีโครงการที่เริ่มล่าช้า", "No newly flagged project")),
+            (comparison.cleared, "cleared", ("โครงการที่พ้นสถานะล่าช้า", "Projects cleared"),
+             ("ไม่มีโครงการที่พ้นสถานะล่าช้า", "No project cleared"))):
+        st.markdown(f"**{ctx.t(*title)}** ({len(frame):,})")
+        if frame.empty:
+            st.caption(ctx.t(*empty))
+        else:
+            data_table(_with_names(frame, ctx), FLAGGED_COLUMNS, ctx, f"{file_stem}_{stem}")
+
+
+DIFFERENCE_COLUMNS: list[ColumnSpec] = [
+    ("project_code", "รหัสโครงการ", "Project code", "text"),
+    ("project_name", "ชื่อโครงการ", "Project", "text"),
+    ("owner_name_th", "จังหวัด / กลุ่มจังหวัด", "Province / cluster", "text"),
+    ("figure", "รายการ", "Figure", "text"),
+    ("snapshot_value", "ในภาพนิ่ง", "In the snapshot", "money"),
+    ("live_value", "ข้อมูลปัจจุบัน", "Live", "money"),
+    ("difference", "ผลต่าง (ปัจจุบัน − ภาพนิ่ง)", "Difference (live − snapshot)", "money"),
+]
+# the figures snapshots.live_vs_snapshot compares, in words
+FIGURE_LABELS = {
+    "current_allocation": ("งบประมาณปัจจุบัน", "Current allocation"),
+    "committed": ("ก่อหนี้ผูกพัน", "Committed"),
+    "disbursed": ("เบิกจ่าย", "Disbursed"),
+    "remaining": ("คงเหลือ", "Remaining"),
+}
+
+
+def snapshot_differences_table(differences: pd.DataFrame, file_stem: str) -> None:
+    """The rows of `snapshots.live_vs_snapshot` (live figures for a snapshot's date that now
+    differ from the frozen ones), figure names in words, money in million baht."""
+    ctx = page_context()
+    shown = differences.assign(figure=[ctx.t(*FIGURE_LABELS.get(column, (column, column)))
+                                       for column in differences["column"]])
+    data_table(shown, DIFFERENCE_COLUMNS, ctx, file_stem)
 
 
 # ---------------------------------------------------------------- notices
