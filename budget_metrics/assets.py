@@ -22,7 +22,7 @@ import pandas as pd
 from budget_metrics import reference
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
-from budget_metrics.projects import PROJECT_BASE, resolve_as_of
+from budget_metrics.projects import AREA_LEVELS, PROJECT_BASE, as_dates, resolve_as_of
 
 STATUSES = {
     "pending": ("รอโอน", "Pending"),
@@ -37,12 +37,6 @@ AGEING_BUCKETS = [
     ("91-180", 91, 180),
     (">180", 181, None),
 ]
-AREA_LEVELS = {
-    "province": ("province_code", "provinces", "province_code"),
-    "cluster": ("cluster_code", "clusters", "cluster_code"),
-}
-
-
 def _assets_sql(filters: Filters) -> tuple[str, list, date]:
     """CTE `assets`: one row per asset of a selected project, with its status as of the date."""
     as_of = resolve_as_of(filters)
@@ -70,12 +64,6 @@ def _assets_sql(filters: Filters) -> tuple[str, list, date]:
     return sql, [*params, as_of, as_of, as_of, overdue_days], as_of
 
 
-def _as_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    for column in columns:
-        frame[column] = pd.to_datetime(frame[column]).dt.date
-    return frame
-
-
 def _with_status_labels(frame: pd.DataFrame) -> pd.DataFrame:
     frame["status_th"] = [STATUSES.get(s, (s, s))[0] for s in frame["status"]]
     frame["status_en"] = [STATUSES.get(s, (s, s))[1] for s in frame["status"]]
@@ -98,7 +86,7 @@ def asset_list(filters: Filters) -> pd.DataFrame:
             ORDER BY completed_date NULLS LAST, asset_id""",
             params,
         ).df()
-    _as_dates(frame, ["completed_date", "transferred_date"])
+    as_dates(frame, ["completed_date", "transferred_date"])
     frame["overdue"] = frame["overdue"].fillna(False).astype(bool)
     return _with_status_labels(frame)
 

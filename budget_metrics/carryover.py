@@ -23,18 +23,18 @@ import pandas as pd
 from budget_metrics import reference
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
-from budget_metrics.projects import PROJECT_BASE, resolve_carryover_as_of, state_cte
+from budget_metrics.projects import (
+    AREA_LEVELS,
+    PROJECT_BASE,
+    as_dates,
+    resolve_carryover_as_of,
+    state_cte,
+)
 
 RISKS = {
     "past_deadline": ("เลยกำหนดเบิกจ่ายแล้วแต่ยังเบิกไม่ครบ", "Past the deadline, not fully paid"),
     "deadline_near": ("ใกล้ครบกำหนดแต่เบิกจ่ายได้น้อย", "Deadline near, little paid"),
 }
-
-AREA_LEVELS = {
-    "province": ("province_code", "provinces", "province_code"),
-    "cluster": ("cluster_code", "clusters", "cluster_code"),
-}
-
 
 def _carryover_sql(filters: Filters) -> tuple[str, list, date]:
     """CTE `carry`: one row per selected project with a carry-over approved by the as-of date."""
@@ -65,12 +65,6 @@ def _carryover_sql(filters: Filters) -> tuple[str, list, date]:
     return sql, [*params, *extra], as_of
 
 
-def _as_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    for column in columns:
-        frame[column] = pd.to_datetime(frame[column]).dt.date
-    return frame
-
-
 def carryover_projects(filters: Filters) -> pd.DataFrame:
     """One row per selected project with a carry-over, most urgent (nearest deadline) first.
 
@@ -90,7 +84,7 @@ def carryover_projects(filters: Filters) -> pd.DataFrame:
             FROM carry ORDER BY days_to_deadline, remaining DESC, project_code""",
             params,
         ).df()
-    _as_dates(frame, ["approved_date", "deadline"])
+    as_dates(frame, ["approved_date", "deadline"])
     frame["at_risk"] = frame["risk"].notna()
     frame["risk_th"] = [RISKS[r][0] if isinstance(r, str) else "" for r in frame["risk"]]
     frame["risk_en"] = [RISKS[r][1] if isinstance(r, str) else "" for r in frame["risk"]]

@@ -12,7 +12,7 @@ from budget_metrics import reference
 from budget_metrics.calendar import fiscal_year_bounds, fridays
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
-from budget_metrics.projects import resolve_as_of, state_cte
+from budget_metrics.projects import AREA_LEVELS, resolve_as_of, state_cte
 from budget_metrics.targets import blended_target_amount, blended_target_pct, target_pct
 
 CENT = Decimal("0.01")
@@ -73,13 +73,6 @@ def kpis_with_previous_week(filters: Filters) -> tuple[Kpis, Kpis]:
     return current, previous
 
 
-LEVELS = {
-    "province": ("province_code", "provinces", "province_code"),
-    "cluster": ("cluster_code", "clusters", "cluster_code"),
-    "region": ("region", "regions", "region"),
-}
-
-
 def gap_status(gap_points: float | None, thresholds: dict[str, float]) -> str:
     """'on_track', 'watch', 'behind' (or 'no_data') from the reference thresholds."""
     if gap_points is None or pd.isna(gap_points):
@@ -100,7 +93,7 @@ def area_progress(filters: Filters, level: str = "province") -> pd.DataFrame:
     overall targets), gap_points, gap_baht, status. At province level only province-plan
     projects count (a cluster plan's projects belong to no single province).
     """
-    key, table, ref_key = LEVELS[level]
+    key, table, ref_key = AREA_LEVELS[level]
     as_of = resolve_as_of(filters)
     cte, params = state_cte(filters, as_of)
     extra = ", r.cluster_code" if level == "province" else ""

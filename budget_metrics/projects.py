@@ -37,6 +37,21 @@ PROJECT_BASE = """
 """
 
 
+# Area level -> (column in the project state, reference table, its key column).
+AREA_LEVELS = {
+    "province": ("province_code", "provinces", "province_code"),
+    "cluster": ("cluster_code", "clusters", "cluster_code"),
+    "region": ("region", "regions", "region"),
+}
+
+
+def as_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Turn DuckDB date/timestamp columns into Python dates (None stays None), in place."""
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
 def state_cte(filters: Filters, as_of: date) -> tuple[str, list]:
     """SQL `WITH ... state AS (...)` giving one row per selected project as of a date."""
     where, where_params = filters.where("p")

@@ -19,7 +19,7 @@ from budget_metrics.calendar import fiscal_year_bounds
 from budget_metrics.carryover import carryover_projects
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
-from budget_metrics.projects import PROJECT_BASE, resolve_as_of
+from budget_metrics.projects import AREA_LEVELS, PROJECT_BASE, as_dates, resolve_as_of
 from budget_metrics.reallocations import overspent_projects, reconciliation_mismatches
 
 LOAD_STATUSES = {
@@ -45,18 +45,6 @@ CHECKS = {
     "carryover_overpaid": ("เบิกจ่ายจากเงินกันเกินจำนวนที่กันไว้",
                            "Paid from carry-over more than was carried"),
 }
-AREA_LEVELS = {
-    "province": ("province_code", "provinces", "province_code"),
-    "cluster": ("cluster_code", "clusters", "cluster_code"),
-}
-
-
-def _as_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    for column in columns:
-        frame[column] = pd.to_datetime(frame[column]).dt.date
-    return frame
-
-
 def load_log() -> pd.DataFrame:
     """Every load recorded in `loads`, newest first (all its columns plus status_th/en).
 
@@ -64,7 +52,7 @@ def load_log() -> pd.DataFrame:
     """
     with read_only() as con:
         frame = con.execute("SELECT * FROM loads ORDER BY started_at DESC, load_id DESC").df()
-    _as_dates(frame, ["data_date"])
+    as_dates(frame, ["data_date"])
     frame["status_th"] = [LOAD_STATUSES.get(s, (s, s))[0] for s in frame["status"]]
     frame["status_en"] = [LOAD_STATUSES.get(s, (s, s))[1] for s in frame["status"]]
     return frame
@@ -178,7 +166,7 @@ def data_freshness(filters: Filters, level: str = "province") -> pd.DataFrame:
             WHERE {" AND ".join(area_clauses)}""",
             [*params, as_of, as_of, as_of, filters.fiscal_year, as_of, *area_params],
         ).df()
-    _as_dates(frame, ["latest_data_date", "overall_latest"])
+    as_dates(frame, ["latest_data_date", "overall_latest"])
     statuses = []
     for row in frame.itertuples(index=False):
         if row.projects == 0:

@@ -28,7 +28,13 @@ import pandas as pd
 
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
-from budget_metrics.projects import PROJECT_BASE, resolve_as_of, state_cte
+from budget_metrics.projects import (
+    AREA_LEVELS,
+    PROJECT_BASE,
+    as_dates,
+    resolve_as_of,
+    state_cte,
+)
 
 KINDS = {
     "savings": ("เงินเหลือจ่าย", "Savings"),
@@ -43,18 +49,6 @@ SPECIAL_NODES = {
     RETURNED: ("ส่งคืน (ไม่มีโครงการปลายทาง)", "Returned (no destination project)"),
     UNKNOWN: ("ไม่พบโครงการในฐานข้อมูล", "Project not in the database"),
 }
-AREA_LEVELS = {
-    "province": ("province_code", "provinces", "province_code"),
-    "cluster": ("cluster_code", "clusters", "cluster_code"),
-}
-
-
-def _as_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    for column in columns:
-        frame[column] = pd.to_datetime(frame[column]).dt.date
-    return frame
-
-
 def _chosen_sql(filters: Filters) -> tuple[str, list]:
     """CTEs `p` (every project with its area) and `chosen` (the selected projects)."""
     where, params = filters.where("p")
@@ -91,7 +85,7 @@ def ledger(filters: Filters) -> pd.DataFrame:
             ORDER BY r.approved_date DESC, r.ref_no""",
             [*params, as_of],
         ).df()
-    _as_dates(frame, ["approved_date"])
+    as_dates(frame, ["approved_date"])
     frame["kind_th"] = [KINDS.get(k, (k, k))[0] for k in frame["kind"]]
     frame["kind_en"] = [KINDS.get(k, (k, k))[1] for k in frame["kind"]]
     return frame
