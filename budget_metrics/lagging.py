@@ -41,8 +41,20 @@ def contract_cutoff(fiscal_year: int, limits: dict[str, float]) -> date:
     return date(year, month, int(limits["no_contract_cutoff_day"]))
 
 
-def _as_date(value) -> date | None:
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+def _dates(series: pd.Series) -> pd.Series:
+    """A column of Python dates (NaT/None -> None)."""
+    return pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in series],
+                     index=series.index, dtype=object)
+
+
+def _fmt_dates(series: pd.Series, lang: str) -> pd.Series:
+    """Format a column of dates; each distinct date is formatted once."""
+    labels = {day: format_date(day, lang) for day in set(series) if day is not None}
+    return series.map(lambda day: labels.get(day, "-") if day is not None else "-")
+
+
+def _fmt_1(series: pd.Series) -> pd.Series:
+    return series.map(lambda value: f"{value:.1f}")
 
 
 def project_flags(filters: Filters) -> pd.DataFrame:
@@ -50,6 +62,7 @@ def project_flags(filters: Filters) -> pd.DataFrame:
 
     Adds: target_pct, flag_<name> (bool) for each rule, flags (list of codes),
     reasons_th / reasons_en ('; '-joined sentences), money_at_risk (float baht).
+    Vectorised over projects, so a national multi-year selection stays fast.
     """
     as_of = resolve_as_of(filters)
     limits = reference.thresholds()
@@ -57,68 +70,76 @@ def project_flags(filters: Filters) -> pd.DataFrame:
     fy_start, _ = fiscal_year_bounds(filters.fiscal_year)
     cutoff = contract_cutoff(filters.fiscal_year, limits)
     idle_days = int(limits["idle_weeks"] * 7)
-    targets = {scope: target_pct(filters.fiscal_year, scope, as_of) for scope in ("overall", "investment")}
+    overall = target_pct(filters.fiscal_year, "overall", as_of)
+    investment = target_pct(filters.fiscal_year, "investment", as_of)
     behind_points = limits["behind_target_points"]
     fully_paid_share = limits.get("fully_paid_pct", 100.0) / 100
 
-    rows_th, rows_en, codes, target_col = [], [], [], []
-    flag_cols = {name: [] for name in FLAGS}
-    for row in state.itertuples(index=False):
-        target = targets["investment" if row.budget_type == "investment" else "overall"]
-        target_col.append(target)
-        signed_amount = row.contract_amount
-        due = row.current_allocation if pd.isna(signed_amount) else min(signed_amount, row.current_allocation)
-        unpaid = row.disbursed < due * fully_paid_share - 0.005
-        pct = row.pct_disbursed
-        found_th, found_en, found = [], [], []
+    is_investment = state["budget_type"] == "investment"
+    target = pd.Series(investment if investment is not None else float("nan"), index=state.index)
+    target = target.where(is_investment, overall if overall is not None else float("nan")).astype(float)
+    allocation = state["current_allocation"].astype(float)
+    disbursed = state["disbursed"].astype(float)
+    contract = state["contract_amount"].astype(float)
+    due = allocation.where(contract.isna(), contract.clip(upper=allocation))
+    unpaid = disbursed < due * fully_paid_share - 0.005
+    pct = state["pct_disbursed"].astype(float)
+    signed_on = _dates(state["contract_date"])
+    last_paid = _dates(state["last_payment_date"])
+    planned_end = _dates(state["planned_end"])
+    planned_start = _dates(state["planned_start"])
 
-        if target is not None and pct is not None and not pd.isna(pct) and pct < target - behind_points:
-            found.append("behind_target")
-            found_th.append(f"เบิกจ่ายร้อยละ {pct:.1f} ต่ำกว่าเป้าหมาย ({target:.1f}) {target - pct:.1f} จุด")
-            found_en.append(f"disbursed {pct:.1f}%, {target - pct:.1f} points below the {target:.1f}% target")
+    # behind target
+    gap = target - pct
+    behind = (gap > behind_points).fillna(False)
+    # no contract by the cut-off (or signed after it)
+    not_signed = signed_on.map(lambda day: day is None or day > as_of)
+    signed_late = signed_on.map(lambda day: day is not None and cutoff < day <= as_of)
+    no_contract = is_investment & (as_of > cutoff) & (not_signed | signed_late)
+    # no payment for N weeks while not fully paid
+    signed_by_now = signed_on.map(lambda day: day if day is not None and day <= as_of else None)
+    since = last_paid.combine_first(signed_by_now).combine_first(planned_start).fillna(fy_start)
+    days_idle = since.map(lambda day: (as_of - day).days)
+    idle = unpaid & (days_idle > idle_days)
+    # past planned end while not fully paid
+    past_end = unpaid & planned_end.map(lambda day: day is not None and day < as_of)
 
-        signed_on = _as_date(row.contract_date)
-        if row.budget_type == "investment" and as_of > cutoff and (signed_on is None or signed_on > cutoff):
-            found.append("no_contract")
-            if signed_on is None or signed_on > as_of:
-                found_th.append(f"งบลงทุนยังไม่ลงนามสัญญา (กำหนด {format_date(cutoff)})")
-                found_en.append(f"investment project with no contract (cut-off {format_date(cutoff, 'en')})")
-            else:
-                found_th.append(f"ลงนามสัญญาล่าช้า {format_date(signed_on)} (กำหนด {format_date(cutoff)})")
-                found_en.append(f"contract signed late on {format_date(signed_on, 'en')} "
-                                f"(cut-off {format_date(cutoff, 'en')})")
+    weeks = (days_idle // 7).astype(str)
+    texts = {
+        "behind_target": (
+            "เบิกจ่ายร้อยละ " + _fmt_1(pct) + " ต่ำกว่าเป้าหมาย (" + _fmt_1(target) + ") " + _fmt_1(gap) + " จุด",
+            "disbursed " + _fmt_1(pct) + "%, " + _fmt_1(gap) + " points below the " + _fmt_1(target) + "% target",
+        ),
+        "no_contract": (
+            pd.Series(f"งบลงทุนยังไม่ลงนามสัญญา (กำหนด {format_date(cutoff)})", index=state.index)
+            .where(not_signed, "ลงนามสัญญาล่าช้า " + _fmt_dates(signed_on, "th") + f" (กำหนด {format_date(cutoff)})"),
+            pd.Series(f"investment project with no contract (cut-off {format_date(cutoff, 'en')})", index=state.index)
+            .where(not_signed, "contract signed late on " + _fmt_dates(signed_on, "en")
+                   + f" (cut-off {format_date(cutoff, 'en')})"),
+        ),
+        "idle": (
+            ("ไม่มีการเบิกจ่าย " + weeks + " สัปดาห์ (ครั้งล่าสุด " + _fmt_dates(last_paid, "th") + ")")
+            .where(last_paid.notna(), "ยังไม่มีการเบิกจ่ายเลย (" + weeks + " สัปดาห์นับจาก "
+                   + _fmt_dates(since, "th") + ")"),
+            ("no payment for " + weeks + " weeks (last " + _fmt_dates(last_paid, "en") + ")")
+            .where(last_paid.notna(), "nothing paid yet (" + weeks + " weeks since " + _fmt_dates(since, "en") + ")"),
+        ),
+        "past_end": (
+            "เกินกำหนดสิ้นสุดโครงการ " + _fmt_dates(planned_end, "th") + " แต่ยังเบิกจ่ายไม่ครบ",
+            "past its planned end " + _fmt_dates(planned_end, "en") + " and not fully paid",
+        ),
+    }
+    flags = {"behind_target": behind, "no_contract": no_contract, "idle": idle, "past_end": past_end}
 
-        last_paid = _as_date(row.last_payment_date)
-        signed_by_now = signed_on if signed_on is not None and signed_on <= as_of else None
-        since = last_paid or signed_by_now or _as_date(row.planned_start) or fy_start
-        if unpaid and (as_of - since).days > idle_days:
-            weeks = (as_of - since).days // 7
-            found.append("idle")
-            if last_paid:
-                found_th.append(f"ไม่มีการเบิกจ่าย {weeks} สัปดาห์ (ครั้งล่าสุด {format_date(last_paid)})")
-                found_en.append(f"no payment for {weeks} weeks (last {format_date(last_paid, 'en')})")
-            else:
-                found_th.append(f"ยังไม่มีการเบิกจ่ายเลย ({weeks} สัปดาห์นับจาก {format_date(since)})")
-                found_en.append(f"nothing paid yet ({weeks} weeks since {format_date(since, 'en')})")
-
-        planned_end = _as_date(row.planned_end)
-        if unpaid and planned_end is not None and planned_end < as_of:
-            found.append("past_end")
-            found_th.append(f"เกินกำหนดสิ้นสุดโครงการ {format_date(planned_end)} แต่ยังเบิกจ่ายไม่ครบ")
-            found_en.append(f"past its planned end {format_date(planned_end, 'en')} and not fully paid")
-
-        for name in FLAGS:
-            flag_cols[name].append(name in found)
-        codes.append(found)
-        rows_th.append("; ".join(found_th))
-        rows_en.append("; ".join(found_en))
-
-    state["target_pct"] = target_col
-    for name, values in flag_cols.items():
-        state[f"flag_{name}"] = values
-    state["flags"] = codes
-    state["reasons_th"] = rows_th
-    state["reasons_en"] = rows_en
+    state["target_pct"] = target.where(target.notna(), None)
+    for name in FLAGS:
+        state[f"flag_{name}"] = flags[name].astype(bool).to_numpy()
+    names = list(FLAGS)
+    flag_matrix = state[[f"flag_{name}" for name in names]].to_numpy()
+    state["flags"] = [[name for name, on in zip(names, row, strict=True) if on] for row in flag_matrix]
+    for position, column in ((0, "reasons_th"), (1, "reasons_en")):
+        parts = pd.DataFrame({name: texts[name][position].where(flags[name].astype(bool), "") for name in names})
+        state[column] = ["; ".join(text for text in row if text) for row in parts.to_numpy()]
     state["money_at_risk"] = state["remaining"].clip(lower=0)
     return state
 
