@@ -197,6 +197,10 @@ def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
         elif kind == "date":
             shown[name] = [ctx.date(day) for day in values]
             export[name] = [None if pd.isna(day) else day.isoformat() for day in values]
+        elif kind == "text":
+            # An empty cell reads better than Streamlit's grey "None" (e.g. a CSV has no sheet).
+            shown[name] = values.astype(object).where(values.notna(), "")
+            export[name] = values
         else:
             shown[name] = export[name] = values
     st.dataframe(shown, column_config=config, hide_index=True, **dataframe_args)
