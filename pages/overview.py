@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from budget_metrics import progress
+from budget_metrics import progress, reference
 from budget_metrics import snapshots as snaps
 from budget_metrics.tilemap import tiles_with_progress
 from ui.charts import gap_ranking, progress_curve, tile_map
 from ui.context import PageContext, page_context
 from ui.controls import request_area
-from ui.labels import STATUS_LABELS, label
+from ui.labels import BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, STATUS_LABELS, label
 from ui.widgets import (
     cached,
     execution_kpi_cards,
@@ -31,12 +31,32 @@ def scope_text(context: PageContext) -> str:
     filters = context.filters
     parts = [context.t(f"ปีงบประมาณ พ.ศ. {filters.fiscal_year}", f"FY{filters.fiscal_year}"),
              context.t(f"ข้อมูล ณ วันที่ {context.date(context.as_of_shown)}",
-                       f"as of {context.date(context.as_of_shown)}")]
+                       f"as of {context.date(context.as_of_shown)}"),
+             selection_text(context)]
     if context.snapshot_mode:
         parts.append(context.t("ภาพนิ่งรายสัปดาห์: ตัวเลขสรุปและการเปลี่ยนแปลงเป็นตัวเลขที่บันทึกไว้ "
                                "กราฟและตารางด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
                                "weekly snapshot: headline figures and changes are the frozen ones; the "
                                "charts and tables below are today's data for the same date"))
+    return " · ".join(parts)
+
+
+def selection_text(context: PageContext) -> str:
+    """Which area, plan type and budget type the sidebar selects ('ทั้งประเทศ' when none)."""
+    filters = context.filters
+    parts = []
+    for code, table, key in ((filters.province, reference.provinces(), "province_code"),
+                             (filters.cluster, reference.clusters(), "cluster_code"),
+                             (filters.region, reference.regions(), "region")):
+        match = table[table[key] == code] if code else table.iloc[0:0]
+        if not match.empty:
+            parts.append(context.name(match.iloc[0]["name_th"], match.iloc[0]["name_en"]))
+    if not parts:
+        parts.append(context.t("ทั้งประเทศ", "whole country"))
+    if filters.plan_type != "all":
+        parts.append(label(PLAN_TYPE_LABELS, filters.plan_type, context.lang))
+    if filters.budget_type:
+        parts.append(label(BUDGET_TYPE_LABELS, filters.budget_type, context.lang))
     return " · ".join(parts)
 
 
