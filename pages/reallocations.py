@@ -172,25 +172,25 @@ def render() -> None:
         KpiCard(ctx.t("จำนวนรายการโอน", "Transfers"), f"{len(ledger):,}"),
     ])
 
-    left, right = st.columns([2, 3])
-    with left:
-        st.subheader(ctx.t("เงินเหลือจ่าย: เกิดขึ้น / โอน / ส่งคืน", "Savings: generated / moved / returned"))
-        st.plotly_chart(_savings_chart(summary, ctx), key="savings_chart")
-    with right:
-        st.subheader(ctx.t("เส้นทางการโอนเงิน", "Where the money went"))
-        internal = st.toggle(ctx.t("รวมการโอนระหว่างโครงการในจังหวัด/กลุ่มจังหวัดเดียวกัน",
-                                   "Include moves within one province / cluster"), value=False,
-                             key="sankey_internal")
-        flow = cached(reallocations.flows, ctx.filters, internal)
-        if flow.empty:
-            no_data(ctx.t("ไม่มีรายการโอน", "no transfers"))
-        else:
-            top = st.slider(ctx.t("จำนวนเส้นทางที่แสดง (มากที่สุดก่อน)", "Flows shown (largest first)"),
-                            min_value=5, max_value=max(5, min(100, len(flow))),
-                            value=min(25, max(5, len(flow))), key="sankey_top") if len(flow) > 5 else len(flow)
-            st.plotly_chart(_sankey(flow.head(top), ctx), key="sankey_chart")
-            st.caption(ctx.t(f"แสดง {min(top, len(flow)):,} จาก {len(flow):,} เส้นทาง (ต้นทาง → ปลายทาง)",
-                             f"showing {min(top, len(flow)):,} of {len(flow):,} flows (source → destination)"))
+    # Savings chart beside the explanation; the Sankey gets the full width so its
+    # province and cluster labels stay readable.
+    st.subheader(ctx.t("เงินเหลือจ่าย: เกิดขึ้น / โอน / ส่งคืน", "Savings: generated / moved / returned"))
+    st.plotly_chart(_savings_chart(summary, ctx), key="savings_chart")
+
+    st.subheader(ctx.t("เส้นทางการโอนเงิน", "Where the money went"))
+    internal = st.toggle(ctx.t("รวมการโอนระหว่างโครงการในจังหวัด/กลุ่มจังหวัดเดียวกัน",
+                               "Include moves within one province / cluster"), value=False,
+                         key="sankey_internal")
+    flow = cached(reallocations.flows, ctx.filters, internal)
+    if flow.empty:
+        no_data(ctx.t("ไม่มีรายการโอน", "no transfers"))
+    else:
+        top = st.slider(ctx.t("จำนวนเส้นทางที่แสดง (มากที่สุดก่อน)", "Flows shown (largest first)"),
+                        min_value=5, max_value=max(5, min(100, len(flow))),
+                        value=min(20, max(5, len(flow))), key="sankey_top") if len(flow) > 5 else len(flow)
+        st.plotly_chart(_sankey(flow.head(top), ctx), key="sankey_chart")
+        st.caption(ctx.t(f"แสดง {min(top, len(flow)):,} จาก {len(flow):,} เส้นทาง (ต้นทาง → ปลายทาง)",
+                         f"showing {min(top, len(flow)):,} of {len(flow):,} flows (source → destination)"))
 
     st.subheader(ctx.t("โอนเข้า-ออกสุทธิรายพื้นที่", "Net in / out by area"))
     level = st.radio(ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True, key="realloc_level",
