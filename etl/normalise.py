@@ -171,6 +171,17 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def owner_of(con: duckdb.DuckDBPyConnection, text: str | None) -> tuple[str, str] | None:
+    """(code, 'province' or 'cluster') for a province or cluster as users write it, or None.
+
+    The loader's own rules (code, Thai or English name, with or without จังหวัด/จ./กลุ่มจังหวัด);
+    needs `install(con)` on a connection holding the reference tables.
+    """
+    return con.execute(
+        "SELECT owner, owner_type FROM etl_owner_keys WHERE key = etl_owner_key(etl_clean(?))", [text]
+    ).fetchone()
+
+
 def normalise_value(con: duckdb.DuckDBPyConnection, type_: str, text: str | None, column: str = ""):
     """One value through the same SQL the loader uses (for tests and small lookups)."""
     from etl.kinds import BOOL, DATE, ENUM, MONEY, OWNER, YEAR
@@ -186,8 +197,6 @@ def normalise_value(con: duckdb.DuckDBPyConnection, type_: str, text: str | None
     if type_ == ENUM:
         return con.execute(f"SELECT etl_enum_{column}(etl_clean(?))", [text]).fetchone()[0]
     if type_ == OWNER:
-        row = con.execute(
-            "SELECT owner FROM etl_owner_keys WHERE key = etl_owner_key(etl_clean(?))", [text]
-        ).fetchone()
-        return row[0] if row else None
+        found = owner_of(con, text)
+        return found[0] if found else None
     return con.execute("SELECT etl_clean(?)", [text]).fetchone()[0]

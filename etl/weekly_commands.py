@@ -14,18 +14,21 @@ Every step prints one log line "YYYY-MM-DD HH:MM:SS <command>: <step>" on stdout
 from __future__ import annotations
 
 import os
-import re
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 
+from etl import normalise
 from etl.cli import _db, app, console, err_console
+from etl.kinds import DATE
+from etl.reference import load_reference
+from etl.store import ensure_schema
 
 EXIT_OK, EXIT_NO_DATA, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
-
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 class InputError(ValueError):
@@ -37,65 +40,48 @@ def log(command: str, message: str) -> None:
     print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {command}: {message}", flush=True)
 
 
+@lru_cache(maxsize=1)
+def _lookups() -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the reference tables and the loader's normalisation
+    macros, so command-line dates and areas are read by the same rules as input files."""
+    con = duckdb.connect()
+    ensure_schema(con)
+    load_reference(con)
+    normalise.install(con)
+    return con
+
+
 def parse_as_of(text: str) -> date:
-    """ISO '2019-09-13', or d/m/yyyy with a BE year ('13/9/2562') or a CE year ('13/9/2019')."""
-    value = text.strip().translate(THAI_DIGITS)
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
-    try:
-        if match:
-            year, month, day = (int(part) for part in match.groups())
-        else:
-            match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
-            if not match:
-                raise InputError(text)
-            day, month, year = (int(part) for part in match.groups())
-        if year > 2400:  # Buddhist Era
-            year -= 543
-        return date(year, month, day)
-    except (ValueError, InputError):
+    """A date as the loader reads one: ISO '2019-09-13', d/m/yyyy in BE or CE, Thai digits, ..."""
+    day = normalise.normalise_value(_lookups(), DATE, text)
+    if day is None:
         raise InputError(
             f"อ่านวันที่ '{text}' ไม่ได้ ใช้รูปแบบ 2019-09-13 หรือ 13/9/2562 — cannot read the date "
-            f"'{text}'; use ISO 2019-09-13 or d/m/yyyy (BE or CE), e.g. 13/9/2562") from None
+            f"'{text}'; use ISO 2019-09-13 or d/m/yyyy (BE or CE), e.g. 13/9/2562")
+    return day
 
 
-def _name_key(text: str) -> str:
-    key = re.sub(r"\s+", " ", str(text).strip()).lower()
-    for prefix in ("กลุ่มจังหวัด", "จังหวัด", "จ."):
-        if key.startswith(prefix):
-            key = key[len(prefix):].strip()
-    return key.replace(" ", "")
+def _owner(text: str, owner_type: str) -> str | None:
+    found = normalise.owner_of(_lookups(), text)
+    return found[0] if found and found[1] == owner_type else None
 
 
 def resolve_province(text: str) -> str:
     """A province's DOPA code from its code, Thai name (with or without 'จังหวัด'/'จ.') or English name."""
-    from budget_metrics.reference import provinces
-
-    table = provinces()
-    value = text.strip().translate(THAI_DIGITS)
-    if value in set(table["province_code"]):
-        return value
-    key = _name_key(value)
-    for row in table.itertuples():
-        if key in (_name_key(row.name_th), _name_key(row.name_en)):
-            return row.province_code
-    raise InputError(f"ไม่รู้จักจังหวัด '{text}' — unknown province '{text}'; use a DOPA code (50) "
-                     "or a Thai/English name (เชียงใหม่, Chiang Mai)")
+    code = _owner(text, "province")
+    if code is None:
+        raise InputError(f"ไม่รู้จักจังหวัด '{text}' — unknown province '{text}'; use a DOPA code (50) "
+                         "or a Thai/English name (เชียงใหม่, Chiang Mai)")
+    return code
 
 
 def resolve_cluster(text: str) -> str:
     """A cluster code (C01..C18) from its code or its Thai/English name."""
-    from budget_metrics.reference import clusters
-
-    table = clusters()
-    value = text.strip().upper()
-    if value in set(table["cluster_code"]):
-        return value
-    key = _name_key(text)
-    for row in table.itertuples():
-        if key in (_name_key(row.name_th), _name_key(row.name_en)):
-            return row.cluster_code
-    raise InputError(f"ไม่รู้จักกลุ่มจังหวัด '{text}' — unknown cluster '{text}'; use a code (C01) "
-                     "or a Thai/English name (ภาคเหนือตอนบน 1, Upper North 1)")
+    code = _owner(text, "cluster")
+    if code is None:
+        raise InputError(f"ไม่รู้จักกลุ่มจังหวัด '{text}' — unknown cluster '{text}'; use a code (C01) "
+                         "or a Thai/English name (ภาคเหนือตอนบน 1, Upper North 1)")
+    return code
 
 
 def _use_database(ctx: typer.Context) -> Path:
