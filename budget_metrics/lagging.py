@@ -15,7 +15,7 @@ allocation where no contract is signed; small leftovers are savings, not a backl
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
@@ -150,8 +150,3 @@ def lagging_projects(filters: Filters, flags: list[str] | None = None) -> pd.Dat
     wanted = flags or list(FLAGS)
     mask = table[[f"flag_{name}" for name in wanted]].any(axis=1)
     return table[mask].sort_values("money_at_risk", ascending=False).reset_index(drop=True)
-
-
-def idle_since(as_of: date, weeks: float) -> date:
-    """The date before which a last payment makes a project idle."""
-    return as_of - timedelta(days=int(weeks * 7))
