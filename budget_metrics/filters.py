@@ -31,26 +31,11 @@ class Filters:
 
     def where(self, alias: str = "p") -> tuple[str, list]:
         """SQL predicate over the project base (see projects.PROJECT_BASE) and its parameters."""
-        clauses = [f"{alias}.fiscal_year = ?"]
-        params: list = [self.fiscal_year]
-        if self.plan_type in ("province", "cluster"):
-            clauses.append(f"{alias}.owner_type = ?")
-            params.append(self.plan_type)
-        if self.region:
-            clauses.append(f"{alias}.region = ?")
-            params.append(self.region)
-        if self.cluster:
-            clauses.append(f"{alias}.cluster_code = ?")
-            params.append(self.cluster)
-        if self.province:
-            clauses.append(f"{alias}.province_code = ?")
-            params.append(self.province)
-        if self.budget_type:
-            clauses.append(f"{alias}.budget_type = ?")
-            params.append(self.budget_type)
+        plan_type = self.plan_type if self.plan_type in ("province", "cluster") else None
+        wanted = [("fiscal_year", self.fiscal_year), ("owner_type", plan_type), ("region", self.region),
+                  ("cluster_code", self.cluster), ("province_code", self.province),
+                  ("budget_type", self.budget_type)]
+        chosen = [(column, value) for column, value in wanted if value]
+        clauses = [f"{alias}.{column} = ?" for column, _ in chosen]
+        params: list = [value for _, value in chosen]
         return " AND ".join(clauses), params
-
-    @property
-    def target_scope(self) -> str:
-        """Which target row applies: the investment row for investment-only views."""
-        return "investment" if self.budget_type == "investment" else "overall"
