@@ -78,11 +78,11 @@ def write_xls(path: Path, rows: list[list[object]], sheet: str = "Sheet1") -> Pa
     return path
 
 
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+def query(db: Path, sql: str, params=None) -> list[tuple]:
     """Rows of a query on the published database (read-only, closed after)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(sql, params or []).fetchall()
+        return con.execute(sql, list(params or [])).fetchall()
     finally:
         con.close()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import duckdb
 import pytest
 
 from budget_metrics import Filters
@@ -15,28 +14,21 @@ from budget_metrics.assets import (
     overdue_assets,
     status_summary,
 )
+from tests.etl_fixtures import query
 
 AS_OF = date(2019, 9, 13)
 # Transferred as of a date, written plainly: dated on or before it, or marked without a date.
 TRANSFERRED = ("coalesce(a.transferred_date <= ?, a.status = 'transferred')")
 
 
-def _query(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 def _overdue_days(db):
-    return _query(db, "SELECT value FROM thresholds WHERE name = 'asset_overdue_days'")[0][0]
+    return query(db, "SELECT value FROM thresholds WHERE name = 'asset_overdue_days'")[0][0]
 
 
 def test_overdue_count_equals_direct_date_comparison(demo_db):
     limit = _overdue_days(demo_db)
     cutoff = AS_OF - timedelta(days=int(limit))
-    (count, value) = _query(
+    (count, value) = query(
         demo_db,
         f"""SELECT count(*), coalesce(sum(a.value), 0) FROM asset_transfers a
             JOIN projects p USING (project_code)
@@ -52,7 +44,7 @@ def test_overdue_count_equals_direct_date_comparison(demo_db):
 
 
 def test_status_counts_and_values_as_of_a_date(demo_db):
-    rows = _query(
+    rows = query(
         demo_db,
         f"""SELECT CASE WHEN {TRANSFERRED} THEN 'transferred'
                         WHEN a.status = 'transferred' THEN 'in_progress' ELSE a.status END AS s,
@@ -72,7 +64,7 @@ def test_status_counts_and_values_as_of_a_date(demo_db):
 
 
 def test_assets_completed_after_the_date_are_left_out(demo_db):
-    (count,) = _query(
+    (count,) = query(
         demo_db,
         """SELECT count(*) FROM asset_transfers a JOIN projects p USING (project_code)
            WHERE p.fiscal_year = 2562 AND (a.completed_date IS NULL OR a.completed_date <= ?)""",
@@ -82,7 +74,7 @@ def test_assets_completed_after_the_date_are_left_out(demo_db):
 
 
 def test_ageing_buckets_cover_every_waiting_asset(demo_db):
-    rows = _query(
+    rows = query(
         demo_db,
         f"""SELECT date_diff('day', a.completed_date, ?::DATE) FROM asset_transfers a
             JOIN projects p USING (project_code)
@@ -99,7 +91,7 @@ def test_ageing_buckets_cover_every_waiting_asset(demo_db):
 
 
 def test_by_province_adds_up_and_equals_sql_for_one_province(demo_db):
-    province, count, value = _query(
+    province, count, value = query(
         demo_db,
         """SELECT p.owner, count(*), sum(a.value) FROM asset_transfers a JOIN projects p USING (project_code)
            WHERE p.owner_type = 'province' AND (a.completed_date IS NULL OR a.completed_date <= ?)
@@ -118,7 +110,7 @@ def test_by_province_adds_up_and_equals_sql_for_one_province(demo_db):
 def test_cluster_filter_and_empty_province(demo_db):
     clause = ("(p.owner_type = 'cluster' AND p.owner = 'C01') OR (p.owner_type = 'province' AND p.owner IN "
               "(SELECT province_code FROM provinces WHERE cluster_code = 'C01'))")
-    (count,) = _query(
+    (count,) = query(
         demo_db,
         f"""SELECT count(*) FROM asset_transfers a JOIN projects p USING (project_code)
             WHERE ({clause}) AND (a.completed_date IS NULL OR a.completed_date <= ?)""",

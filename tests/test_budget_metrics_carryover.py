@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 from budget_metrics import Filters
@@ -15,21 +14,14 @@ from budget_metrics.carryover import (
     carryover_projects,
     carryover_totals,
 )
+from tests.etl_fixtures import query
 
 AS_OF = date(2019, 12, 31)  # after every demo approval, before most deadlines
 
 
-def _query(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 def _raw_carryovers(db, as_of, owner_clause="TRUE", params=()):
     """(code, amount, with_commitment, deadline, paid) per carry-over approved by as_of."""
-    return _query(
+    return query(
         db,
         f"""SELECT c.project_code, c.amount, c.with_commitment, c.deadline,
                    (SELECT coalesce(sum(d.amount), 0) FROM disbursements d
@@ -42,7 +34,7 @@ def _raw_carryovers(db, as_of, owner_clause="TRUE", params=()):
 
 
 def _thresholds(db):
-    return dict(_query(db, "SELECT name, value FROM thresholds"))
+    return dict(query(db, "SELECT name, value FROM thresholds"))
 
 
 def test_national_totals_equal_plain_sql(demo_db):
@@ -62,7 +54,7 @@ def test_national_totals_equal_plain_sql(demo_db):
 
 def test_carryover_paid_as_of_a_date_is_carryover_source_only(demo_db):
     day = date(2020, 1, 31)
-    (paid,) = _query(
+    (paid,) = query(
         demo_db,
         """SELECT coalesce(sum(d.amount), 0) FROM disbursements d
            WHERE d.source = 'carryover' AND d.posting_date <= ?
@@ -76,7 +68,7 @@ def test_carryover_paid_as_of_a_date_is_carryover_source_only(demo_db):
 
 
 def test_nothing_is_carried_before_approval(demo_db):
-    (first,) = _query(demo_db, "SELECT min(approved_date) FROM carryovers")[0]
+    (first,) = query(demo_db, "SELECT min(approved_date) FROM carryovers")[0]
     before = first - timedelta(days=1)
     totals = carryover_totals(Filters(as_of=before))
     assert totals.projects == 0 and totals.carried == 0 and totals.pct_paid is None
@@ -84,7 +76,7 @@ def test_nothing_is_carried_before_approval(demo_db):
 
 
 def test_province_filter_equals_plain_sql(demo_db):
-    (province,) = _query(
+    (province,) = query(
         demo_db,
         """SELECT pr.owner FROM carryovers c JOIN projects pr USING (project_code)
            WHERE pr.owner_type = 'province' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""",

@@ -15,36 +15,29 @@ from budget_metrics.quality import (
     reject_options,
     rejected_rows,
 )
+from tests.etl_fixtures import query
 
 AS_OF = date(2019, 9, 13)
 
 
-def _query(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 def test_load_log_lists_every_load(demo_db):
-    (count,) = _query(demo_db, "SELECT count(*) FROM loads")[0]
+    (count,) = query(demo_db, "SELECT count(*) FROM loads")[0]
     log = load_log()
     assert len(log) == count and count > 0
     assert log["status_th"].notna().all()
-    assert log["load_id"].iloc[0] == _query(demo_db, "SELECT load_id FROM loads ORDER BY started_at DESC, "
+    assert log["load_id"].iloc[0] == query(demo_db, "SELECT load_id FROM loads ORDER BY started_at DESC, "
                                                       "load_id DESC LIMIT 1")[0][0]
 
 
 def test_rejected_rows_filter_by_load_file_and_reason(demo_db):
-    (total,) = _query(demo_db, "SELECT count(*) FROM rejects")[0]
+    (total,) = query(demo_db, "SELECT count(*) FROM rejects")[0]
     assert total > 0, "the demo data should include rejected rows"
     assert len(rejected_rows()) == total
-    load_id, file_name, reason = _query(
+    load_id, file_name, reason = query(
         demo_db, "SELECT load_id, file_name, reason_code FROM rejects ORDER BY load_id, row_number LIMIT 1")[0]
-    (by_load,) = _query(demo_db, "SELECT count(*) FROM rejects WHERE load_id = ?", [load_id])[0]
-    (by_file,) = _query(demo_db, "SELECT count(*) FROM rejects WHERE file_name = ?", [file_name])[0]
-    (by_reason,) = _query(demo_db, "SELECT count(*) FROM rejects WHERE reason_code = ?", [reason])[0]
+    (by_load,) = query(demo_db, "SELECT count(*) FROM rejects WHERE load_id = ?", [load_id])[0]
+    (by_file,) = query(demo_db, "SELECT count(*) FROM rejects WHERE file_name = ?", [file_name])[0]
+    (by_reason,) = query(demo_db, "SELECT count(*) FROM rejects WHERE reason_code = ?", [reason])[0]
     assert len(rejected_rows(load_id=load_id)) == by_load
     assert len(rejected_rows(file_name=file_name)) == by_file
     assert len(rejected_rows(reason_code=reason)) == by_reason
@@ -55,14 +48,14 @@ def test_rejected_rows_filter_by_load_file_and_reason(demo_db):
 
 
 def test_latest_data_date_per_province_and_staleness(demo_db):
-    (stale_days,) = _query(demo_db, "SELECT value FROM thresholds WHERE name = 'stale_data_days'")[0]
-    (overall,) = _query(
+    (stale_days,) = query(demo_db, "SELECT value FROM thresholds WHERE name = 'stale_data_days'")[0]
+    (overall,) = query(
         demo_db,
         """SELECT max(d.posting_date) FROM disbursements d JOIN projects p USING (project_code)
            WHERE p.fiscal_year = 2562 AND d.posting_date <= ?""",
         [AS_OF],
     )[0]
-    rows = _query(
+    rows = query(
         demo_db,
         """SELECT p.owner, max(d.posting_date) FROM projects p
            LEFT JOIN disbursements d ON d.project_code = p.project_code AND d.posting_date <= ?
@@ -83,7 +76,7 @@ def test_freshness_respects_area_filters(demo_db):
     assert len(data_freshness(Filters(as_of=AS_OF, province="50"))) == 1
     assert len(data_freshness(Filters(as_of=AS_OF, cluster="C01"))) == 4
     assert len(data_freshness(Filters(as_of=AS_OF, cluster="C01"), level="cluster")) == 1
-    (north,) = _query(demo_db, "SELECT count(*) FROM provinces WHERE region = 'north'")[0]
+    (north,) = query(demo_db, "SELECT count(*) FROM provinces WHERE region = 'north'")[0]
     assert len(data_freshness(Filters(as_of=AS_OF, region="north"))) == north
 
 
@@ -119,7 +112,7 @@ def test_broken_copy_raises_each_warning(demo_db_copy):
 
 def test_after_year_end_areas_without_open_carryover_are_closed_not_stale(demo_db):
     day = date(2020, 3, 31)
-    rows = _query(
+    rows = query(
         demo_db,
         """SELECT p.owner, count(c.project_code) FILTER (
                       WHERE c.approved_date <= ? AND c.amount - coalesce((

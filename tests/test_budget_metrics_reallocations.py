@@ -20,21 +20,14 @@ from budget_metrics.reallocations import (
     reconciliation_mismatches,
     savings_summary,
 )
+from tests.etl_fixtures import query
 
 AS_OF = date(2019, 9, 13)
 PROVINCE_CODES = "SELECT project_code FROM projects WHERE owner_type = 'province' AND owner = ?"
 
 
-def _query(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 def _busiest_province(db):
-    return _query(
+    return query(
         db,
         """SELECT p.owner FROM reallocations r JOIN projects p ON p.project_code = r.from_project_code
            WHERE p.owner_type = 'province' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""",
@@ -43,7 +36,7 @@ def _busiest_province(db):
 
 def test_ledger_for_a_province_equals_plain_sql(demo_db):
     province = _busiest_province(demo_db)
-    expected = _query(
+    expected = query(
         demo_db,
         f"""SELECT ref_no, amount FROM reallocations WHERE approved_date <= ?
             AND (from_project_code IN ({PROVINCE_CODES}) OR to_project_code IN ({PROVINCE_CODES}))""",
@@ -58,16 +51,16 @@ def test_ledger_for_a_province_equals_plain_sql(demo_db):
 
 
 def test_national_ledger_holds_every_row_approved_by_the_date(demo_db):
-    (count,) = _query(demo_db, "SELECT count(*) FROM reallocations WHERE approved_date <= ?", [AS_OF])[0]
+    (count,) = query(demo_db, "SELECT count(*) FROM reallocations WHERE approved_date <= ?", [AS_OF])[0]
     assert len(ledger(Filters(as_of=AS_OF))) == count
 
 
 def test_net_per_province_equals_plain_sql(demo_db):
     province = _busiest_province(demo_db)
-    (moved_in,) = _query(demo_db, f"SELECT coalesce(sum(amount), 0) FROM reallocations "
+    (moved_in,) = query(demo_db, f"SELECT coalesce(sum(amount), 0) FROM reallocations "
                                   f"WHERE approved_date <= ? AND to_project_code IN ({PROVINCE_CODES})",
                          [AS_OF, province])[0]
-    (moved_out,) = _query(demo_db, f"SELECT coalesce(sum(amount), 0) FROM reallocations "
+    (moved_out,) = query(demo_db, f"SELECT coalesce(sum(amount), 0) FROM reallocations "
                                    f"WHERE approved_date <= ? AND from_project_code IN ({PROVINCE_CODES})",
                           [AS_OF, province])[0]
     table = net_by_area(Filters(as_of=AS_OF), "province").set_index("code")
@@ -77,9 +70,9 @@ def test_net_per_province_equals_plain_sql(demo_db):
 
 
 def test_net_per_cluster_adds_up_to_national_in_and_out(demo_db):
-    (moved_in,) = _query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
+    (moved_in,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
                                   "WHERE approved_date <= ? AND to_project_code IS NOT NULL", [AS_OF])[0]
-    (moved_out,) = _query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
+    (moved_out,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
                                    "WHERE approved_date <= ? AND from_project_code IS NOT NULL", [AS_OF])[0]
     table = net_by_area(Filters(as_of=AS_OF), "cluster")
     assert table["moved_in"].sum() == pytest.approx(float(moved_in), abs=0.5)
@@ -87,26 +80,26 @@ def test_net_per_cluster_adds_up_to_national_in_and_out(demo_db):
 
 
 def test_savings_generated_reallocated_returned_equal_plain_sql(demo_db):
-    (generated,) = _query(
+    (generated,) = query(
         demo_db,
         """SELECT coalesce(sum(allocated_amount - contract_amount), 0) FROM projects
            WHERE fiscal_year = 2562 AND contract_date <= ? AND contract_amount < allocated_amount""",
         [AS_OF],
     )[0]
-    (reallocated,) = _query(
+    (reallocated,) = query(
         demo_db,
         """SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ?
            AND kind IN ('savings', 'change') AND from_project_code IS NOT NULL
            AND to_project_code IS NOT NULL""",
         [AS_OF],
     )[0]
-    (returned,) = _query(
+    (returned,) = query(
         demo_db,
         """SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ?
            AND from_project_code IS NOT NULL AND (kind = 'return' OR to_project_code IS NULL)""",
         [AS_OF],
     )[0]
-    (new_money,) = _query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
+    (new_money,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
                                    "WHERE approved_date <= ? AND from_project_code IS NULL", [AS_OF])[0]
     summary = savings_summary(Filters(as_of=AS_OF))
     assert summary.generated == Decimal(generated) and generated > 0
@@ -117,13 +110,13 @@ def test_savings_generated_reallocated_returned_equal_plain_sql(demo_db):
 
 
 def test_flows_carry_every_ledger_baht_with_special_nodes(demo_db):
-    (total,) = _query(demo_db, "SELECT sum(amount) FROM reallocations WHERE approved_date <= ?", [AS_OF])[0]
+    (total,) = query(demo_db, "SELECT sum(amount) FROM reallocations WHERE approved_date <= ?", [AS_OF])[0]
     frame = flows(Filters(as_of=AS_OF))
     assert frame["amount"].sum() == pytest.approx(float(total), abs=0.5)
-    (returned,) = _query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
+    (returned,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
                                   "WHERE approved_date <= ? AND to_project_code IS NULL", [AS_OF])[0]
     assert frame.loc[frame["target"] == RETURNED, "amount"].sum() == pytest.approx(float(returned), abs=0.5)
-    (new_money,) = _query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
+    (new_money,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
                                    "WHERE approved_date <= ? AND from_project_code IS NULL", [AS_OF])[0]
     assert frame.loc[frame["source"] == NEW_MONEY, "amount"].sum() == pytest.approx(float(new_money), abs=0.5)
     assert frame["source_th"].notna().all() and frame["target_th"].notna().all()
@@ -131,21 +124,21 @@ def test_flows_carry_every_ledger_baht_with_special_nodes(demo_db):
 
 def test_reconciliation_balances_on_demo_data(demo_db):
     frame = reconciliation(Filters(as_of=AS_OF))
-    (count,) = _query(demo_db, "SELECT count(*) FROM projects WHERE fiscal_year = 2562")[0]
+    (count,) = query(demo_db, "SELECT count(*) FROM projects WHERE fiscal_year = 2562")[0]
     assert len(frame) == count
     assert frame["matches"].all()
     assert reconciliation_mismatches(Filters()).empty
     # original + in - out, by hand, for one project that moved money
-    code, allocated = _query(
+    code, allocated = query(
         demo_db,
         """SELECT p.project_code, p.allocated_amount FROM projects p
            WHERE p.project_code IN (SELECT from_project_code FROM reallocations WHERE approved_date <= ?)
            ORDER BY 1 LIMIT 1""",
         [AS_OF],
     )[0]
-    (moved_in,) = _query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
+    (moved_in,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
                                   "WHERE approved_date <= ? AND to_project_code = ?", [AS_OF, code])[0]
-    (moved_out,) = _query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
+    (moved_out,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
                                    "WHERE approved_date <= ? AND from_project_code = ?", [AS_OF, code])[0]
     row = frame.set_index("project_code").loc[code]
     assert row["ledger_allocation"] == pytest.approx(float(allocated + moved_in - moved_out), abs=0.005)
@@ -191,7 +184,7 @@ def test_broken_copy_shows_mismatch_and_overspending(demo_db_copy):
 
 
 def test_flows_without_internal_moves_leave_out_same_owner_rows(demo_db):
-    (internal,) = _query(
+    (internal,) = query(
         demo_db,
         """SELECT coalesce(sum(r.amount), 0) FROM reallocations r
            JOIN projects f ON f.project_code = r.from_project_code
@@ -199,7 +192,7 @@ def test_flows_without_internal_moves_leave_out_same_owner_rows(demo_db):
            WHERE r.approved_date <= ? AND f.owner = t.owner""",
         [AS_OF],
     )[0]
-    (total,) = _query(demo_db, "SELECT sum(amount) FROM reallocations WHERE approved_date <= ?", [AS_OF])[0]
+    (total,) = query(demo_db, "SELECT sum(amount) FROM reallocations WHERE approved_date <= ?", [AS_OF])[0]
     frame = flows(Filters(as_of=AS_OF), include_internal=False)
     assert (frame["source"] != frame["target"]).all()
     assert frame["amount"].sum() == pytest.approx(float(total - internal), abs=0.5)

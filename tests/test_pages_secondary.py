@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from budget_metrics import Filters, data_version
+from tests.etl_fixtures import query
 from ui.context import PageContext
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,14 +36,6 @@ def _run(page: str, filters: Filters, lang: str = "th") -> AppTest:
     app.session_state["page_context"] = PageContext(filters, lang, data_version())
     app.run()
     return app
-
-
-def _query(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def _metric(app: AppTest, label: str) -> str:
@@ -71,7 +63,7 @@ def test_page_renders_without_exception(demo_db, page, combination):
 
 
 def test_carryover_total_equals_plain_sql(demo_db):
-    (carried, count) = _query(
+    (carried, count) = query(
         demo_db,
         """SELECT sum(c.amount), count(*) FROM carryovers c JOIN projects p USING (project_code)
            WHERE p.fiscal_year = 2562 AND c.approved_date <= ?""",
@@ -84,7 +76,7 @@ def test_carryover_total_equals_plain_sql(demo_db):
 
 
 def test_carryover_paid_in_a_province_equals_plain_sql(demo_db):
-    (province, paid) = _query(
+    (province, paid) = query(
         demo_db,
         """SELECT p.owner, sum(d.amount) FROM disbursements d JOIN projects p USING (project_code)
            WHERE d.source = 'carryover' AND d.posting_date <= ? AND p.owner_type = 'province'
@@ -98,8 +90,8 @@ def test_carryover_paid_in_a_province_equals_plain_sql(demo_db):
 
 def test_reallocations_figures_equal_plain_sql(demo_db):
     day = date(2019, 9, 13)
-    (count,) = _query(demo_db, "SELECT count(*) FROM reallocations WHERE approved_date <= ?", [day])[0]
-    (returned,) = _query(
+    (count,) = query(demo_db, "SELECT count(*) FROM reallocations WHERE approved_date <= ?", [day])[0]
+    (returned,) = query(
         demo_db,
         """SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ?
            AND from_project_code IS NOT NULL AND (kind = 'return' OR to_project_code IS NULL)""",
@@ -113,8 +105,8 @@ def test_reallocations_figures_equal_plain_sql(demo_db):
 
 def test_assets_overdue_count_equals_direct_date_comparison(demo_db):
     day = date(2019, 9, 13)
-    (limit,) = _query(demo_db, "SELECT value FROM thresholds WHERE name = 'asset_overdue_days'")[0]
-    (count,) = _query(
+    (limit,) = query(demo_db, "SELECT value FROM thresholds WHERE name = 'asset_overdue_days'")[0]
+    (count,) = query(
         demo_db,
         """SELECT count(*) FROM asset_transfers a JOIN projects p USING (project_code)
            WHERE p.fiscal_year = 2562 AND a.completed_date < ?
@@ -126,8 +118,8 @@ def test_assets_overdue_count_equals_direct_date_comparison(demo_db):
 
 
 def test_data_quality_counts_equal_plain_sql(demo_db):
-    (loads, rejected) = _query(demo_db, "SELECT count(*), sum(rows_rejected) FROM loads")[0]
-    (reject_rows,) = _query(demo_db, "SELECT count(*) FROM rejects")[0]
+    (loads, rejected) = query(demo_db, "SELECT count(*), sum(rows_rejected) FROM loads")[0]
+    (reject_rows,) = query(demo_db, "SELECT count(*) FROM rejects")[0]
     app = _run("pages/data_quality.py", Filters(as_of=date(2019, 9, 13)))
     assert _metric(app, "จำนวนครั้งที่โหลด") == f"{loads:,}"
     assert _metric(app, "แถวที่ถูกปฏิเสธ (ทุกครั้ง)") == f"{int(rejected):,}"
@@ -136,7 +128,7 @@ def test_data_quality_counts_equal_plain_sql(demo_db):
 
 
 def test_rejected_rows_filter_by_reason(demo_db):
-    reason, rows = _query(demo_db, "SELECT reason_code, count(*) FROM rejects GROUP BY 1 ORDER BY 2 DESC LIMIT 1")[0]
+    reason, rows = query(demo_db, "SELECT reason_code, count(*) FROM rejects GROUP BY 1 ORDER BY 2 DESC LIMIT 1")[0]
     app = _run("pages/data_quality.py", Filters(as_of=date(2019, 9, 13)))
     app.selectbox(key="reject_reason").set_value(reason).run()
     assert not app.exception
