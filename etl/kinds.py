@@ -96,7 +96,10 @@ def _c(name: str, type_: str, required: bool, label: str, *aliases: str) -> Colu
     return Column(name=name, type=type_, required=required, aliases=(label, *aliases), label_th=label)
 
 
+# Columns several kinds share: one definition, so their Thai headers cannot drift apart.
 PROJECT_CODE = _c("project_code", CODE, True, "รหัสโครงการ", "project id", "project no")
+APPROVED_DATE = _c("approved_date", DATE, True, "วันที่อนุมัติ", "approval date")
+REASON = _c("reason", TEXT, False, "เหตุผล", "หมายเหตุ")
 
 KINDS: dict[str, Kind] = {
     "projects": Kind(
@@ -144,9 +147,9 @@ KINDS: dict[str, Kind] = {
             PROJECT_CODE,
             _c("amount", MONEY, True, "จำนวนเงินกันเหลื่อมปี", "จำนวนเงิน", "เงินกันเหลื่อมปี"),
             _c("with_commitment", BOOL, True, "มีหนี้ผูกพัน", "หนี้ผูกพัน", "commitment"),
-            _c("approved_date", DATE, True, "วันที่อนุมัติ", "approval date"),
+            APPROVED_DATE,
             _c("deadline", DATE, True, "ขยายเวลาเบิกจ่ายถึง", "กำหนดเบิกจ่ายถึง", "วันสิ้นสุดการเบิกจ่าย"),
-            _c("reason", TEXT, False, "เหตุผล", "หมายเหตุ"),
+            REASON,
         ),
     ),
     "reallocations": Kind(
@@ -156,12 +159,12 @@ KINDS: dict[str, Kind] = {
         markers=("from_project_code", "to_project_code"),
         columns=(
             _c("ref_no", CODE, True, "เลขที่อนุมัติ", "reference no", "ref"),
-            _c("approved_date", DATE, True, "วันที่อนุมัติ", "approval date"),
+            APPROVED_DATE,
             _c("from_project_code", CODE, False, "โอนจากโครงการ", "จากโครงการ", "from project"),
             _c("to_project_code", CODE, False, "โอนไปโครงการ", "ไปโครงการ", "to project"),
             _c("amount", MONEY, True, "จำนวนเงิน", "จำนวนเงินโอน"),
             _c("kind", ENUM, True, "ประเภทการโอน", "ประเภท", "type"),
-            _c("reason", TEXT, False, "เหตุผล", "หมายเหตุ"),
+            REASON,
         ),
     ),
     "asset_transfers": Kind(
