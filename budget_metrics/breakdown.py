@@ -13,7 +13,7 @@ from budget_metrics import reference
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.lagging import project_flags
-from budget_metrics.progress import gap_status, kpis
+from budget_metrics.progress import gap_status
 from budget_metrics.projects import resolve_as_of, state_cte
 
 # The columns a split may group by (never user text in SQL).
@@ -61,11 +61,3 @@ def project_table(filters: Filters) -> pd.DataFrame:
     table["gap_points"] = table["pct_disbursed"] - table["target_pct"]
     table["status"] = [gap_status(gap, limits) for gap in table["gap_points"]]
     return table
-
-
-def target_for(filters: Filters) -> float | None:
-    """The target percent that applies to the filter on its as-of date (None if none set).
-
-    The same allocation-weighted mix of investment and overall targets as kpis().
-    """
-    return kpis(filters).target_pct
