@@ -13,11 +13,6 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
     return date(ce_end - 1, 10, 1), date(ce_end, 9, 30)
 
 
-def fiscal_year_of(day: date) -> int:
-    """The BE fiscal year a CE date belongs to."""
-    return day.year + BE_OFFSET + (1 if day.month >= 10 else 0)
-
-
 def fridays(start: date, end: date) -> list[date]:
     """Every Friday from start to end inclusive (the weekly reporting day)."""
     first = start + timedelta(days=(4 - start.weekday()) % 7)
