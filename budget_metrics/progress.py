@@ -13,7 +13,7 @@ from budget_metrics.calendar import fiscal_year_bounds, fridays
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import AREA_LEVELS, resolve_as_of, state_cte
-from budget_metrics.targets import blended_target_amount, blended_target_pct, target_pct
+from budget_metrics.targets import blended_target, target_pct
 
 CENT = Decimal("0.01")
 
@@ -40,7 +40,7 @@ def kpis(filters: Filters) -> Kpis:
     """Sums over the selected projects as of the filter's date, with target and gap.
 
     The target is the allocation-weighted mix of the investment target (investment
-    projects) and the overall target (all others); see targets.blended_target_pct.
+    projects) and the overall target (all others); see targets.blended_target.
     """
     as_of = resolve_as_of(filters)
     cte, params = state_cte(filters, as_of)
@@ -57,8 +57,7 @@ def kpis(filters: Filters) -> Kpis:
     count, allocated, current, committed, disbursed, remaining, uncommitted, investment = row
     pct = float(disbursed / current * 100) if current > 0 else None
     other = current - investment
-    target = blended_target_pct(filters.fiscal_year, as_of, investment, other)
-    expected = blended_target_amount(filters.fiscal_year, as_of, investment, other)
+    target, expected = blended_target(filters.fiscal_year, as_of, investment, other)
     gap_points = pct - target if pct is not None and target is not None else None
     gap_baht = disbursed - expected if expected is not None else None
     return Kpis(as_of, int(count), Decimal(allocated), Decimal(current), Decimal(committed),

@@ -23,7 +23,7 @@ from budget_metrics import reference
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import resolve_as_of
-from budget_metrics.targets import blended_target_amount, blended_target_pct
+from budget_metrics.targets import blended_target
 
 CENT = Decimal("0.01")
 
@@ -233,9 +233,8 @@ def snapshot_kpis(snapshot_id: int, filters: Filters | None = None) -> SnapshotK
     count, current, committed, disbursed, remaining, flagged, investment = row
     pct = float(disbursed / current * 100) if current > 0 else None
     # the same allocation-weighted target as progress.kpis
-    target = blended_target_pct(info.fiscal_year, info.as_of, investment, current - investment)
+    target, expected = blended_target(info.fiscal_year, info.as_of, investment, current - investment)
     gap = pct - target if pct is not None and target is not None else None
-    expected = blended_target_amount(info.fiscal_year, info.as_of, investment, current - investment)
     gap_baht = Decimal(disbursed) - expected if expected is not None else None
     return SnapshotKpis(snapshot_id, info.as_of, int(count), Decimal(current), Decimal(committed),
                         Decimal(disbursed), Decimal(remaining), pct, target, gap, int(flagged), gap_baht)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 
 from budget_metrics.calendar import fiscal_year_bounds
@@ -68,31 +69,21 @@ def target_pct(fiscal_year: int, scope: str, day: date) -> float | None:
     return target_on(targets, fiscal_year, day) if targets else None
 
 
-def blended_target_amount(fiscal_year: int, day: date, investment_allocation, other_allocation):
-    """Baht that the targets expect disbursed by `day` for a mix of budget types (Decimal).
+def blended_target(fiscal_year: int, day: date, investment_allocation, other_allocation):
+    """(target %, baht expected disbursed by `day`) for a mix of budget types.
 
     Investment allocations follow the investment row, everything else the overall row,
-    which is how the two cabinet targets apply to a plan that mixes both. None when the
-    year has no targets.
+    which is how the two cabinet targets apply to a plan that mixes both. The percent is
+    0-100 weighted by allocation (the overall row when there is no allocation); the baht
+    amount is a Decimal rounded to satang. (None, None) when the year has no targets.
     """
-    from decimal import Decimal
-
     overall = target_pct(fiscal_year, "overall", day)
     investment = target_pct(fiscal_year, "investment", day)
     if overall is None or investment is None:
-        return None
+        return None, None
     expected = (Decimal(investment_allocation) * Decimal(repr(investment))
                 + Decimal(other_allocation) * Decimal(repr(overall))) / 100
-    return expected.quantize(Decimal("0.01"))
-
-
-def blended_target_pct(fiscal_year: int, day: date, investment_allocation, other_allocation) -> float | None:
-    """Target % (0-100) for a mix of budget types, weighted by current allocation."""
     total = float(investment_allocation) + float(other_allocation)
-    overall = target_pct(fiscal_year, "overall", day)
-    investment = target_pct(fiscal_year, "investment", day)
-    if overall is None or investment is None:
-        return None
-    if total <= 0:
-        return overall
-    return (float(investment_allocation) * investment + float(other_allocation) * overall) / total
+    pct = ((float(investment_allocation) * investment + float(other_allocation) * overall) / total
+           if total > 0 else overall)
+    return pct, expected.quantize(Decimal("0.01"))
