@@ -13,10 +13,11 @@ Definitions (DOMAIN.md "Money and its stages"), all in baht, all as of the date:
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
-from budget_metrics.connection import read_only
+from budget_metrics.connection import data_version, read_only
 from budget_metrics.filters import Filters
 
 # Projects with where they belong: a province plan's province, its cluster and region;
@@ -113,6 +114,13 @@ def state_cte(filters: Filters, as_of: date) -> tuple[str, list]:
 
 def latest_data_date(fiscal_year: int) -> date | None:
     """The latest posting date of any payment for projects of the fiscal year (None if none)."""
+    return _latest_data_date(fiscal_year, data_version())
+
+
+# Every read with a default as-of date asks for this; it only changes when a load
+# publishes a new file, so it is cached per data version like the reference lists.
+@lru_cache(maxsize=16)
+def _latest_data_date(fiscal_year: int, version: str) -> date | None:
     with read_only() as con:
         row = con.execute(
             """SELECT max(d.posting_date) FROM disbursements d
