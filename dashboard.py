@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from budget_metrics import Filters, NoDataError, data_version, has_data
+from budget_metrics import Filters, NoDataError, data_version, has_data, pinned_read
 from ui.context import PageContext, set_page_context
 from ui.controls import current_lang, global_controls
 from ui.widgets import missing_database, render_safely
@@ -48,24 +48,33 @@ with st.sidebar:
     st.markdown("**ติดตามการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัด/กลุ่มจังหวัด**" if lang == "th"
                 else "**Provincial and cluster plan budget execution**")
 
-context: PageContext | None = None
-try:
-    if has_data():
-        context = global_controls()
-except NoDataError:
-    context = None
-except Exception as error:  # noqa: BLE001 - e.g. an unreadable database file: say so, no traceback
-    set_page_context(PageContext(Filters(), lang, data_version()))
-    st.error(("ไม่สามารถอ่านฐานข้อมูลได้: " if lang == "th" else "The database cannot be read: ")
-             + f"{type(error).__name__}: {error}", icon=":material/error:")
-    st.stop()
 
-if context is None:
-    set_page_context(PageContext(Filters(), lang, data_version()))
-    missing_database()
-else:
-    set_page_context(context)
-    # A page's own query parameter (the area page's ?area=) does not follow the user elsewhere.
-    if navigation.url_path != "area" and "area" in st.query_params:
-        del st.query_params["area"]
-    render_safely(navigation.run)
+def render(navigation) -> None:
+    """The sidebar controls, then the chosen page (or a clear notice instead of a traceback)."""
+    context: PageContext | None = None
+    try:
+        if has_data():
+            context = global_controls()
+    except NoDataError:
+        context = None
+    except Exception as error:  # noqa: BLE001 - e.g. an unreadable database file: say so, no traceback
+        set_page_context(PageContext(Filters(), lang, data_version()))
+        st.error(("ไม่สามารถอ่านฐานข้อมูลได้: " if lang == "th" else "The database cannot be read: ")
+                 + f"{type(error).__name__}: {error}", icon=":material/error:")
+        st.stop()
+
+    if context is None:
+        set_page_context(PageContext(Filters(), lang, data_version()))
+        missing_database()
+    else:
+        set_page_context(context)
+        # A page's own query parameter (the area page's ?area=) does not follow the user elsewhere.
+        if navigation.url_path != "area" and "area" in st.query_params:
+            del st.query_params["area"]
+        render_safely(navigation.run)
+
+
+# One published database file for the whole run: a load that publishes mid-render shows
+# on the next interaction, never half in this one.
+with pinned_read():
+    render(navigation)

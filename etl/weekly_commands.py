@@ -213,8 +213,7 @@ def export(
     from budget_metrics.connection import NoDataError
     from budget_metrics.filters import Filters
     from etl.snapshot import default_as_of
-    from exports.export import FORMATS, write_bundle
-    from exports.tables import build_export
+    from exports.export import FORMATS, build_bundle, write_bundle
 
     db = _use_database(ctx)
     try:
@@ -239,7 +238,7 @@ def export(
         scope = f"province {province_code}" if province_code else f"cluster {cluster_code}" if cluster_code \
             else "national"
         log("export", f"building tables FY{fiscal_year} as of {day} ({scope}) from {db}")
-        bundle = build_export(filters)
+        bundle = build_bundle(filters)
         for one in formats:
             log("export", f"writing {one} to {out}")
             for path in write_bundle(bundle, one, out):

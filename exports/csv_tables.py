@@ -3,7 +3,8 @@
 The BOM makes Excel open Thai text correctly; other tools skip it. The header row
 holds the stable English column keys (the workbook carries the Thai headers). Values
 are plain: money with two decimals and no separators, percentages 0-100 with four
-decimals, dates ISO (CE). No timestamps of the run go into the files, so the same
+decimals, dates ISO (CE); text that a spreadsheet would run as a formula gets a leading
+apostrophe (exports/cells.py). No timestamps of the run go into the files, so the same
 database and as-of produce the same bytes.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from exports.cells import safe_text
 from exports.tables import (
     BOOL,
     DATE,
@@ -43,7 +45,7 @@ def csv_value(kind: str, value) -> str:
         return as_date(value).isoformat()
     if kind == BOOL:
         return "true" if value else "false"
-    return str(value)
+    return safe_text(str(value))
 
 
 def write_csv(table: ExportTable, path: Path) -> Path:

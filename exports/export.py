@@ -1,7 +1,9 @@
 """Run an export: build the tables once, write the chosen format atomically.
 
 Used by `python -m etl export` and by the dashboard's download buttons, so both give
-the same files (same names, same contents) for the same filters.
+the same files (same names, same contents) for the same filters. Every table of a
+bundle is read from one published database file (`build_bundle`), even when a load
+publishes a new file while the export runs.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from budget_metrics.connection import pinned_read
 from budget_metrics.filters import Filters
 from exports.files import atomic_batch, export_file_name, export_stem
 from exports.tables import ExportBundle, build_export
@@ -47,9 +50,19 @@ def write_bundle(bundle: ExportBundle, fmt: str, out_dir: Path) -> list[Path]:
     return list(batch.final_paths)
 
 
+def build_bundle(filters: Filters) -> ExportBundle:
+    """The export's tables, all read through one connection to one published file.
+
+    Without the pin, a load publishing mid-export gives a summary from one file and the
+    project sheet from the next (the summary then is not the sum of its own rows).
+    """
+    with pinned_read():
+        return build_export(filters)
+
+
 def export_files(filters: Filters, fmt: str, out_dir: Path) -> list[Path]:
     """Build the export for the filters (as-of None = latest data date) and write one format."""
-    return write_bundle(build_export(filters), fmt, out_dir)
+    return write_bundle(build_bundle(filters), fmt, out_dir)
 
 
 def download(bundle: ExportBundle, fmt: str) -> tuple[str, bytes, str]:
@@ -86,4 +99,4 @@ def download_name(filters: Filters, fmt: str) -> str:
 
 def download_for(filters: Filters, fmt: str) -> bytes:
     """The bytes of the export file for a dashboard download button (see `download`)."""
-    return download(build_export(filters), fmt)[1]
+    return download(build_bundle(filters), fmt)[1]

@@ -16,6 +16,7 @@ from pathlib import Path
 import xlsxwriter
 
 from budget_metrics.formatting import format_date
+from exports.cells import safe_text
 from exports.tables import (
     BOOL,
     DATE,
@@ -120,4 +121,4 @@ def _write_cell(sheet, styles, row: int, col: int, kind: str, value, bold: bool)
     elif kind == BOOL:
         sheet.write_boolean(row, col, bool(value), styles["text"])
     else:
-        sheet.write_string(row, col, str(value), styles[f"text{suffix}"])
+        sheet.write_string(row, col, safe_text(str(value)), styles[f"text{suffix}"])

@@ -38,6 +38,7 @@ from budget_metrics.connection import LOAD_HINT, NoDataError
 from budget_metrics.filters import Filters
 from budget_metrics.formatting import percent, signed
 from budget_metrics.lagging import FLAGS
+from exports.cells import safe_frame
 from ui.context import PageContext, page_context
 
 if TYPE_CHECKING:
@@ -114,15 +115,22 @@ def money_frame(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, so Excel opens Thai text correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with a byte-order mark, so Excel opens Thai text correctly.
+
+    Text that a spreadsheet would run as a formula is neutralised (exports/cells.py).
+    """
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def excel_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
-    """An .xlsx workbook with the frame on one sheet (header row frozen)."""
+    """An .xlsx workbook with the frame on one sheet (header row frozen).
+
+    Text is written as text, never as a formula or link, and neutralised like the CSV.
+    """
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        safe_frame(frame).to_excel(writer, index=False, sheet_name=sheet_name[:31])
         writer.sheets[sheet_name[:31]].freeze_panes(1, 0)
     return buffer.getvalue()
 
