@@ -6,7 +6,13 @@ dashboard, the Excel workbook and the PDF cannot disagree. Money comes back in b
 percentages are 0-100.
 """
 
-from budget_metrics.connection import NoDataError, data_version, has_data, pinned_read, read_only
+from budget_metrics.connection import (
+    NoDataError,
+    data_version,
+    has_data,
+    pinned_read,
+    read_only,
+)
 from budget_metrics.filters import Filters
 
 __all__ = ["Filters", "NoDataError", "data_version", "has_data", "pinned_read", "read_only"]
