@@ -24,6 +24,7 @@ and CPU time.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import re
@@ -93,7 +94,7 @@ def backtest(db: Path, line: str) -> list[dict]:
             model_errors, baseline_errors, signed, inside = [], [], [], []
             for row in projected.itertuples(index=False):
                 truth = actual.get(row.code)
-                if truth is None or truth != truth or row.projected_pct != row.projected_pct:
+                if truth is None or math.isnan(truth) or math.isnan(row.projected_pct):
                     continue  # an area without allocation has no rate
                 model_errors.append(abs(row.projected_pct - truth))
                 signed.append(row.projected_pct - truth)
@@ -147,8 +148,8 @@ def project_count(db: Path) -> int:
 
 def _table(rows: list[dict]) -> list[str]:
     lines = [
-        "| as of | prov. median | prov. p90 | prov. bias | baseline median | baseline p90 | coverage "
-        "| clus. median | clus. p90 | clus. bias | baseline median | baseline p90 | coverage |",
+        ("| as of | prov. median | prov. p90 | prov. bias | baseline median | baseline p90 | coverage "
+         "| clus. median | clus. p90 | clus. bias | baseline median | baseline p90 | coverage |"),
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for as_of in MONTH_ENDS:

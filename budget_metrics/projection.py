@@ -124,7 +124,9 @@ def project_projection(filters: Filters) -> pd.DataFrame:
     """One row per selected project: its state on the as-of date and its expected year end.
 
     Columns include project_code, project_name, owner, owner_type, province_code,
-    cluster_code, region, budget_type, implementing_agency, planned_end, contract_signed,
+    cluster_code, region, budget_type, implementing_agency, contract_signed, contract_date
+    (None unless signed by the as-of date), planned_end (the plan the projection used; None
+    for an unsigned investment project, whose plan dates are revised when it signs),
     current_allocation, committed, disbursed (float baht as of the date) and:
     - basis: 'paid', 'on_plan', 'overdue', 'no_contract' or 'no_allocation' (see BASES);
     - ceiling: most the project is expected to pay this year (baht): the signed contract
@@ -517,15 +519,29 @@ def _shrunk_rate(paid: pd.Series, value: pd.Series, groups: pd.Series, prior: pd
                  strength: float) -> pd.Series:
     """Per group: (paid + strength * prior) / (value + strength); prior per group or one number."""
     sums = pd.DataFrame({"paid": paid, "value": value, "group": groups}).groupby("group")[["paid", "value"]].sum()
-    prior_for = prior.reindex(sums.index) if isinstance(prior, pd.Series) else prior
+    prior_for = prior.reindex(sums.index).astype(float) if isinstance(prior, pd.Series) else prior
     return (sums["paid"] + strength * prior_for) / (sums["value"] + strength)
 
 
 def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: date,
              fully_paid_share: float) -> _Model:
     """The per-project projection (see the module docstring and docs/projection.md)."""
-    _, fy_end = fiscal_year_bounds(fiscal_year)
+    fy_start, fy_end = fiscal_year_bounds(fiscal_year)
     days_left = (fy_end - as_of).days
+    # The payment rhythm: a weight per day of the year (month ends and quarter ends weigh
+    # more), and its running total to measure any stretch of days in "normal days".
+    month_end_factor, quarter_end_factor = _rhythm(daily, fiscal_year, as_of)
+    day_weights = _year_weights(fiscal_year, month_end_factor, quarter_end_factor)
+    running = np.concatenate([[0.0], np.cumsum(day_weights)])
+    today = (as_of - fy_start).days + 1  # running[today] = weight of the days up to the as-of date
+
+    def weight_after(day_number: pd.Series | int) -> pd.Series | float:
+        """Rhythm weight of the days after `day_number` (from the as-of date) up to 30 Sep."""
+        position = np.clip(today + np.asarray(day_number, dtype=int), 0, len(day_weights))
+        return running[-1] - running[position]
+
+    window_start = max(today - CATCH_UP_WINDOW_DAYS, 0)
+    window_weight = max((running[today] - running[window_start]) / max(today - window_start, 1), 1e-9)
     allocation = frame["current_allocation"].astype(float)
     disbursed = frame["disbursed"].astype(float)
     contract = frame["contract_amount"].astype(float)
@@ -567,7 +583,8 @@ def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: 
         owed = (ceiling - paid_at_ref).clip(lower=0)[overdue_then].sum()
         caught = (np.minimum(disbursed, ceiling) - paid_at_ref).clip(lower=0)[overdue_then].sum()
         share = float(caught / owed) if owed > 0 else 0.0
-        catch_up_daily[name] = -np.log(1 - min(share, 0.99)) / CATCH_UP_WINDOW_DAYS
+        # Per unit of rhythm weight: the window's average day weighs window_weight.
+        catch_up_daily[name] = -np.log(1 - min(share, 0.99)) / CATCH_UP_WINDOW_DAYS / window_weight
         # Completion: of the plans that ended in the last quarter, the share of their value paid;
         # the plan itself ("paid in full by the end") counts as PLAN_PRIOR_SHARE of the class's value.
         ended = members & due & (end_day > -COMPLETION_WINDOW_DAYS)
@@ -579,7 +596,8 @@ def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: 
         completion[name] = national
         by_area = _shrunk_rate(paid, value, area[ended], national, AREA_PRIOR_BAHT)
         area_of_agency = area[ended].groupby(agency[ended]).first()
-        by_agency = _shrunk_rate(paid, value, agency[ended], area_of_agency.map(by_area), AREA_PRIOR_BAHT)
+        by_agency = _shrunk_rate(paid, value, agency[ended], area_of_agency.map(by_area.to_dict()).astype(float),
+                                 AREA_PRIOR_BAHT)
         project_rate = agency.map(by_agency).fillna(area.map(by_area)).fillna(national)
         # The area's rate is an estimate from few plans: binomial variance on the effective
         # number of plans (values as weights), the prior counted as plans of typical size.
@@ -601,11 +619,12 @@ def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: 
     signing_daily = -np.log(1 - min(signing_share, 0.99)) / SIGNING_WINDOW_DAYS
     contract_ratio = (float(contract[with_contract].sum() / frame["allocated_amount"][with_contract].sum())
                       if with_contract.any() else 1.0)
-    # How long contracts run, from signing to planned end: those signed recently (late
-    # contracts are planned shorter), else all dated ones.
-    dated = with_contract & signed_day.notna()
+    # How long a contract signed now will run: recent contracts took this share of what was
+    # left of the year when they were signed (plans are fitted to the year), else all dated ones.
+    dated = with_contract & signed_day.notna() & (signed_day < days_left)
     pool = signed_since & dated if (signed_since & dated).sum() >= 5 else dated
-    contract_days = max(float((end_day - signed_day)[pool].median()), 1.0) if pool.any() else 180.0
+    year_share = ((end_day - signed_day) / (days_left - signed_day))[pool]
+    contract_days = max(float(year_share.median()) * days_left, 1.0) if pool.any() else max(days_left / 2, 1.0)
     offsets = np.arange(days_left + 1)
     density = signing_daily * np.exp(-signing_daily * offsets)  # signing on day t after the as-of date
     payable = np.clip((days_left - offsets) / contract_days, 0, 1)  # share of the contract's plan left by 30 Sep
@@ -616,12 +635,12 @@ def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: 
     outstanding = (ceiling - disbursed).clip(lower=0)
     catch_up = pd.Series(np.where(investment, catch_up_daily["contract"], catch_up_daily["operating"]),
                          index=frame.index)
-    after_end = (days_left - end_day.clip(lower=0)).clip(lower=0)
+    after_end = pd.Series(weight_after(end_day.clip(lower=0)), index=frame.index)
     late_share = 1 - np.exp(-catch_up * after_end)  # of what the plan leaves unpaid, share paid after its end
     chance = rate + (1 - rate) * late_share
     basis = pd.Series("on_plan", index=frame.index)
     overdue = ~unsigned & due
-    chance[overdue] = (1 - np.exp(-catch_up * days_left))[overdue]
+    chance[overdue] = (1 - np.exp(-catch_up * weight_after(0)))[overdue]
     basis[overdue] = "overdue"
     expected_contract = allocation * contract_ratio
     outstanding[unsigned] = (expected_contract - disbursed).clip(lower=0)[unsigned]
@@ -657,6 +676,7 @@ def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: 
     exposure[fully_paid | no_allocation] = 0.0
 
     result = frame.copy()
+    result["planned_end"] = frame["planned_end"].where(~unsigned, None)  # the plan the projection used
     result["basis"] = basis
     result["ceiling"] = ceiling.round(2)
     result["completion_rate"] = rate.where(~fully_paid & ~no_allocation)
@@ -672,7 +692,6 @@ def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: 
     # Where the path spreads the expected payments: up to the planned end, else to 30 Sep.
     result["_spread_days"] = end_day.where(~due & ~unsigned, days_left).astype(int)
 
-    month_end_factor, quarter_end_factor = _rhythm(daily, fiscal_year, as_of)
     rates = ModelRates(
         fiscal_year=fiscal_year, as_of=as_of,
         completion_contract=completion["contract"], completion_operating=completion["operating"],
@@ -682,8 +701,7 @@ def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: 
         signing_payable=signing_payable_total / signing_chance if signing_chance > 0 else 0.0,
         contract_ratio=contract_ratio, contract_days=contract_days,
         month_end_factor=month_end_factor, quarter_end_factor=quarter_end_factor)
-    weights = _daily_weights(as_of, fy_end, fiscal_year, month_end_factor, quarter_end_factor)
-    return _Model(rates, result, weights)
+    return _Model(rates, result, pd.Series(day_weights[today:], dtype=float))
 
 
 def _reasons(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series]:
@@ -774,17 +792,11 @@ def _quarter_end_months(fiscal_year: int) -> set[int]:
     return {day.month for day in _quarter_ends(fiscal_year)}
 
 
-def _daily_weights(as_of: date, fy_end: date, fiscal_year: int, month_end: float, quarter_end: float) -> pd.Series:
-    """Rhythm weight of each day after the as-of date up to the year end (for the path)."""
+def _year_weights(fiscal_year: int, month_end: float, quarter_end: float) -> np.ndarray:
+    """Rhythm weight of each day of the fiscal year (index 0 = 1 Oct): 1 for a normal day."""
+    start, end = fiscal_year_bounds(fiscal_year)
     quarter_months = _quarter_end_months(fiscal_year)
-    weights = []
-    day = as_of + timedelta(days=1)
-    while day <= fy_end:
-        weight = 1.0
-        if day.day > _calendar.monthrange(day.year, day.month)[1] - 7:
-            weight *= month_end
-        if day.month in quarter_months:
-            weight *= quarter_end
-        weights.append(weight)
-        day += timedelta(days=1)
-    return pd.Series(weights, dtype=float)
+    days = pd.date_range(start, end, freq="D")
+    last_week = days.day > days.days_in_month - 7
+    weights = np.where(last_week, month_end, 1.0) * np.where(days.month.isin(quarter_months), quarter_end, 1.0)
+    return weights.astype(float)
