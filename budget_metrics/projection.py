@@ -64,6 +64,8 @@ BASES = {
 }
 
 LINES = ("overall", "investment")
+# The columns areas are grouped and selected by (the rest of the numbers frame is "_" columns).
+NUMBER_KEYS = ["project_code", "owner", "owner_type", "budget_type", "province_code", "cluster_code", "region"]
 LEVELS = ("province", "cluster", "region", "budget_type", "nation")
 
 # The columns the provinces and clusters CSV exports gain (see export_columns).
@@ -105,7 +107,8 @@ class _Model:
     """The national per-project projection for one fiscal year and as-of date (cached)."""
 
     rates: ModelRates
-    projects: pd.DataFrame
+    projects: pd.DataFrame  # every column, for project tables
+    numbers: pd.DataFrame  # the keys and numbers areas are summed from (same rows and index)
     daily_weights: pd.Series  # rhythm weight per calendar day from the day after as-of to the year end
 
 
@@ -145,7 +148,11 @@ def project_projection(filters: Filters) -> pd.DataFrame:
     """
     model = _model(filters.fiscal_year, projection_as_of(filters))
     frame = _select(model.projects, filters)
-    out = frame.drop(columns=[c for c in frame.columns if c.startswith("_")]).copy()
+    names = _names(filters.fiscal_year, str(settings.database_path()), data_version())
+    out = frame.drop(columns=[c for c in frame.columns if c.startswith("_")] + ["agency_id"])
+    out = out.join(names, on="project_code")
+    first = ["project_code", "project_name"]
+    out = out[first + [column for column in out.columns if column not in first]]
     out["reason_th"], out["reason_en"] = _reasons(frame, model.rates.as_of)
     for column in ("projected_disbursed", "projected_carryover", "projected_lapse"):
         out[column] = frame[f"_{column}_satang"] / 100.0
@@ -181,7 +188,7 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
     if line not in LINES:
         raise ValueError(f"line must be one of {LINES}")
     model = _model(filters.fiscal_year, projection_as_of(filters))
-    frame = _select(model.projects, filters)
+    frame = _select(model.numbers, filters)
     if line == "investment":
         frame = frame[frame["budget_type"] == "investment"]
     key = _level_key(frame, level)
@@ -214,26 +221,36 @@ def needs_intervention(filters: Filters, level: str = "province", line: str = "o
     if behind.empty:
         behind["drivers"] = pd.Series(dtype=object)
         return behind
-    projects = project_projection(filters)
+    model = _model(filters.fiscal_year, projection_as_of(filters))
+    numbers = _select(model.numbers, filters)
     if line == "investment":
-        projects = projects[projects["budget_type"] == "investment"]
-    key = _level_key(projects, level)
+        numbers = numbers[numbers["budget_type"] == "investment"]
     year_end = _year_end_targets(filters.fiscal_year)
-    scope = np.where(projects["budget_type"] == "investment", "investment", "overall")
-    if line == "overall" and level != "budget_type":
-        scope = np.full(len(projects), "overall")
-    target = pd.Series([year_end[s] for s in scope], index=projects.index, dtype=float)
-    projects = projects.assign(
-        _key=key.values,
-        shortfall=(projects["current_allocation"] * target / 100 - projects["projected_disbursed"]).round(2))
-    wanted = ["project_code", "project_name", "budget_type", "basis", "current_allocation", "disbursed",
-              "projected_disbursed", "shortfall", "reason_th", "reason_en"]
-    lists = []
-    for code in behind["code"]:
-        mine = projects[(projects["_key"] == code) & (projects["shortfall"] > 0)]
-        top = mine.sort_values(["shortfall", "project_code"], ascending=[False, True]).head(drivers)
-        lists.append(top[wanted].to_dict("records"))
-    behind["drivers"] = lists
+    if level == "budget_type":  # each type against its own target
+        target = np.where(numbers["budget_type"] == "investment", year_end["investment"], year_end["overall"])
+    else:
+        target = np.full(len(numbers), year_end[line], dtype=float)
+    # A project's shortfall: the line's year-end target share of its allocation not projected to be paid.
+    shortfall_satang = np.rint(numbers["_allocation_satang"] * target / 100) - numbers["_projected_disbursed_satang"]
+    work = pd.DataFrame({"key": _level_key(numbers, level).values, "shortfall": shortfall_satang.values,
+                         "project_code": numbers["project_code"].values}, index=numbers.index)
+    work = work[work["key"].isin(set(behind["code"])) & (work["shortfall"] > 0)]
+    work = work.sort_values(["key", "shortfall", "project_code"], ascending=[True, False, True])
+    top = work.groupby("key", sort=False).head(drivers)
+    rows = model.projects.loc[top.index]
+    reason_th, reason_en = _reasons(rows, model.rates.as_of)
+    names = _names(filters.fiscal_year, str(settings.database_path()), data_version())
+    table = pd.DataFrame({
+        "project_code": rows["project_code"], "project_name": rows["project_code"].map(names["project_name"]),
+        "budget_type": rows["budget_type"], "basis": rows["basis"],
+        "current_allocation": rows["current_allocation"], "disbursed": rows["disbursed"],
+        "projected_disbursed": rows["_projected_disbursed_satang"] / 100,
+        "shortfall": top["shortfall"] / 100, "reason_th": reason_th, "reason_en": reason_en,
+    })
+    by_area: dict[str, list[dict]] = {}
+    for key, record in zip(top["key"], table.to_dict("records"), strict=True):
+        by_area.setdefault(key, []).append(record)
+    behind["drivers"] = [by_area.get(code, []) for code in behind["code"]]
     return behind
 
 
@@ -265,11 +282,11 @@ def projection_path(filters: Filters) -> pd.DataFrame:
     model = _model(filters.fiscal_year, projection_as_of(filters))
     as_of = model.rates.as_of
     _, fy_end = fiscal_year_bounds(filters.fiscal_year)
-    frame = _select(model.projects, filters)
     days = [as_of, *[d for d in fridays(as_of + timedelta(days=1), fy_end) if d < fy_end]]
     if fy_end > as_of:
         days.append(fy_end)
     weights = model.daily_weights
+    frame = _select(model.numbers, filters)
     cumulative = np.concatenate([[0.0], weights.cumsum().to_numpy()])  # index 0 = as-of day
     offset = {day: (day - as_of).days for day in days}
     ends = np.clip(frame["_spread_days"].to_numpy(), 0, len(weights))
@@ -305,7 +322,7 @@ def projection_path(filters: Filters) -> pd.DataFrame:
 def projected_total(filters: Filters) -> Decimal:
     """Projected disbursement of the selected projects by 30 Sep, exact Decimal baht."""
     model = _model(filters.fiscal_year, projection_as_of(filters))
-    frame = _select(model.projects, filters)
+    frame = _select(model.numbers, filters)
     return Decimal(int(frame["_projected_disbursed_satang"].sum())) / 100
 
 
@@ -350,91 +367,110 @@ def _area_names(level: str) -> pd.DataFrame | None:
     return None
 
 
+SATANG_SUMS = ["_allocation_satang", "_disbursed_satang", "_projected_disbursed_satang",
+               "_projected_carryover_satang", "_projected_lapse_satang", "_paid_four_weeks_ago_satang"]
+
+
 def _sums(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
-    """Per key: exact satang sums, the band's variance terms and the budget type (for targets)."""
-    work = frame.assign(_key=key.values)
-    work = work[work["_key"].notna()]
-    grouped = work.groupby("_key")
-    sums = grouped[["_allocation_satang", "_disbursed_satang", "_projected_disbursed_satang",
-                    "_projected_carryover_satang", "_projected_lapse_satang",
-                    "_paid_four_weeks_ago_satang", "_outcome_variance"]].sum()
-    sums["projects"] = grouped.size()
-    # An owner's completion rate is one estimate shared by its projects: its error moves them together.
-    shared = work.groupby(["_key", "owner"]).agg(exposure=("_rate_exposure", "sum"),
-                                                 rate_variance=("_rate_variance", "max"))
-    sums["_rate_term"] = (shared["exposure"] ** 2 * shared["rate_variance"]).groupby(level=0).sum()
-    investment = work[work["budget_type"] == "investment"].groupby("_key")["_allocation_satang"].sum()
-    sums["_investment_satang"] = investment.reindex(sums.index).fillna(0)
-    sums.index.name = "_key"
-    return sums
+    """Per key: exact satang sums (int64), the project count and the band's variance terms."""
+    codes, uniques = pd.factorize(key.to_numpy(), use_na_sentinel=True)
+    keep = codes >= 0
+    codes = codes[keep]
+    size = len(uniques)
+    sums: dict[str, np.ndarray] = {}
+    for column in SATANG_SUMS:
+        total = np.zeros(size, dtype="int64")
+        np.add.at(total, codes, frame[column].to_numpy(dtype="int64")[keep])
+        sums[column] = total
+    sums["projects"] = np.bincount(codes, minlength=size)
+    sums["_outcome_variance"] = np.bincount(codes, weights=frame["_outcome_variance"].to_numpy(float)[keep],
+                                            minlength=size)
+    # One completion rate per owner and class is shared by its projects: its error moves them together.
+    groups = frame["_rate_group"].to_numpy(dtype="int64")[keep]
+    pair = codes * (int(groups.max()) + 1 if len(groups) else 1) + groups
+    pairs, pair_codes = np.unique(pair, return_inverse=True)
+    exposure = np.bincount(pair_codes, weights=frame["_rate_exposure"].to_numpy(float)[keep])
+    variance = np.zeros(len(pairs))
+    np.maximum.at(variance, pair_codes, frame["_rate_variance"].to_numpy(float)[keep])
+    sums["_rate_term"] = np.bincount(pairs // (int(groups.max()) + 1 if len(groups) else 1),
+                                     weights=exposure**2 * variance, minlength=size)
+    return pd.DataFrame(sums, index=pd.Index(uniques, name="_key"))
 
 
 def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str) -> pd.DataFrame:
-    """Percentages, band, targets and required pace from the satang sums."""
-    fy = rates.fiscal_year
-    as_of = rates.as_of
+    """Percentages, band, targets and required pace from the satang sums (numpy: this runs per view)."""
+    fy, as_of = rates.fiscal_year, rates.as_of
     _, fy_end = fiscal_year_bounds(fy)
-    satang = ["_allocation_satang", "_disbursed_satang", "_projected_disbursed_satang",
-              "_projected_carryover_satang", "_projected_lapse_satang", "_paid_four_weeks_ago_satang",
-              "_investment_satang", "_outcome_variance", "_rate_term", "projects"]
-    for column in satang:
-        result[column] = result[column].fillna(0)
-    result["projects"] = result["projects"].astype(int)
-    allocation = result["_allocation_satang"].astype(float) / 100
-    disbursed = result["_disbursed_satang"].astype(float) / 100
-    projected = result["_projected_disbursed_satang"].astype(float) / 100
-    with_allocation = allocation > 0
-    out = result[["code", "name_th", "name_en", "projects"]].copy()
-    out["current_allocation"] = allocation
-    out["disbursed"] = disbursed
-    out["projected_disbursed"] = projected
-    out["projected_carryover"] = result["_projected_carryover_satang"].astype(float) / 100
-    out["projected_lapse"] = result["_projected_lapse_satang"].astype(float) / 100
-    out["pct_disbursed"] = (100 * disbursed / allocation).where(with_allocation)
-    out["projected_pct"] = (100 * projected / allocation).where(with_allocation)
-    sd = np.sqrt(result["_outcome_variance"] + result["_rate_term"]) / 100  # baht
-    ceiling_pct = 100.0
-    low = (100 * (projected - BAND_Z * sd) / allocation).clip(lower=out["pct_disbursed"])
-    high = (100 * (projected + BAND_Z * sd) / allocation).clip(upper=ceiling_pct)
-    out["projected_low_pct"] = low.where(with_allocation)
-    out["projected_high_pct"] = np.maximum(high, out["projected_pct"]).where(with_allocation)
+
+    def column(name: str) -> np.ndarray:
+        return result[name].fillna(0).to_numpy(dtype=float)
+
+    allocation = column("_allocation_satang") / 100
+    disbursed = column("_disbursed_satang") / 100
+    projected = column("_projected_disbursed_satang") / 100
+    has = allocation > 0
+    safe = np.where(has, allocation, 1.0)
+
+    def pct(amount: np.ndarray) -> np.ndarray:
+        return np.where(has, 100 * amount / safe, np.nan)
+
+    pct_disbursed, projected_pct = pct(disbursed), pct(projected)
+    sd = np.sqrt(column("_outcome_variance") + column("_rate_term")) / 100  # baht
+    low = np.maximum(pct(projected - BAND_Z * sd), pct_disbursed)
+    high = np.maximum(np.minimum(pct(projected + BAND_Z * sd), 100.0), projected_pct)
 
     # Targets: the line's scope, or each budget type's own scope at the budget-type level.
-    if level == "budget_type":
-        scopes = pd.Series(np.where(out["code"] == "investment", "investment", "overall"), index=out.index)
-    else:
-        scopes = pd.Series(line, index=out.index)
-    ends = _quarter_ends(fy)
-    next_end = next((day for day in ends if day > as_of), None)
-    now = {s: target_pct(fy, s, as_of) for s in LINES}
-    year_end = _year_end_targets(fy)
-    following = {s: target_pct(fy, s, next_end) if next_end else None for s in LINES}
-    out["target_pct"] = scopes.map(now)
-    out["target_year_end_pct"] = scopes.map(year_end)
-    out["projected_gap_points"] = out["projected_pct"] - out["target_year_end_pct"]
-    goal = allocation * out["target_year_end_pct"] / 100
-    out["baht_at_risk"] = (goal - projected).clip(lower=0).round(2)
-    out["next_quarter_end"] = next_end
-    out["target_next_quarter_pct"] = scopes.map(following)
-    out["required_weekly_next_quarter"] = _required_weekly(
-        allocation, disbursed, out["target_next_quarter_pct"], as_of, next_end)
-    out["required_weekly"] = _required_weekly(allocation, disbursed, out["target_year_end_pct"], as_of,
-                                              fy_end if fy_end > as_of else None)
-    recent = (result["_disbursed_satang"] - result["_paid_four_weeks_ago_satang"]).astype(float) / 100
-    out["recent_weekly"] = recent / (RECENT_PACE_DAYS / 7)
+    codes = result["code"].to_numpy()
+    investment_scope = (codes == "investment") if level == "budget_type" else np.full(len(codes), line == "investment")
+    next_end = next((day for day in _quarter_ends(fy) if day > as_of), None)
+
+    def by_scope(values: dict[str, float | None]) -> np.ndarray:
+        def number(value: float | None) -> float:
+            return np.nan if value is None else float(value)
+
+        return np.where(investment_scope, number(values["investment"]), number(values["overall"]))
+
+    target_now = by_scope({s: target_pct(fy, s, as_of) for s in LINES})
+    target_year_end = by_scope(_year_end_targets(fy))
+    target_next = by_scope({s: target_pct(fy, s, next_end) if next_end else None for s in LINES})
+    recent = (column("_disbursed_satang") - column("_paid_four_weeks_ago_satang")) / 100
+    out = pd.DataFrame({
+        "code": codes,
+        "name_th": result["name_th"].to_numpy(),
+        "name_en": result["name_en"].to_numpy(),
+        "projects": column("projects").astype(int),
+        "current_allocation": allocation,
+        "disbursed": disbursed,
+        "projected_disbursed": projected,
+        "projected_carryover": column("_projected_carryover_satang") / 100,
+        "projected_lapse": column("_projected_lapse_satang") / 100,
+        "pct_disbursed": pct_disbursed,
+        "projected_pct": projected_pct,
+        "projected_low_pct": np.where(has, low, np.nan),
+        "projected_high_pct": np.where(has, high, np.nan),
+        "target_pct": target_now,
+        "target_year_end_pct": target_year_end,
+        "projected_gap_points": projected_pct - target_year_end,
+        "baht_at_risk": np.round(np.maximum(allocation * target_year_end / 100 - projected, 0), 2),
+        "next_quarter_end": [next_end] * len(codes),
+        "target_next_quarter_pct": target_next,
+        "required_weekly_next_quarter": _required_weekly(allocation, disbursed, target_next, as_of, next_end),
+        "required_weekly": _required_weekly(allocation, disbursed, target_year_end, as_of,
+                                            fy_end if fy_end > as_of else None),
+        "recent_weekly": recent / (RECENT_PACE_DAYS / 7),
+    })
     if level == "budget_type" and line == "investment":
-        out = out[out["code"] == "investment"]
-    return out.reset_index(drop=True)
+        out = out[out["code"] == "investment"].reset_index(drop=True)
+    return out
 
 
-def _required_weekly(allocation: pd.Series, disbursed: pd.Series, target: pd.Series, as_of: date,
-                     until: date | None) -> pd.Series:
-    """Baht per week from as_of to `until` to bring disbursed up to target % of the allocation."""
+def _required_weekly(allocation: np.ndarray, disbursed: np.ndarray, target: np.ndarray, as_of: date,
+                     until: date | None) -> np.ndarray:
+    """Baht per week from as_of to `until` to bring disbursed up to target % of the allocation (NaN: no date)."""
     if until is None or until <= as_of:
-        return pd.Series(None, index=allocation.index, dtype=object)
+        return np.full(len(allocation), np.nan)
     weeks = (until - as_of).days / 7
-    needed = (allocation * target.astype(float) / 100 - disbursed).clip(lower=0)
-    return (needed / weeks).round(2)
+    return np.round(np.maximum(allocation * target / 100 - disbursed, 0) / weeks, 2)
 
 
 def _quarter_ends(fiscal_year: int) -> list[date]:
@@ -449,6 +485,22 @@ def _quarter_ends(fiscal_year: int) -> list[date]:
 def _year_end_targets(fiscal_year: int) -> dict[str, float | None]:
     _, end = fiscal_year_bounds(fiscal_year)
     return {scope: target_pct(fiscal_year, scope, end) for scope in LINES}
+
+
+@lru_cache(maxsize=8)
+def _names(fiscal_year: int, db: str, version: str) -> pd.DataFrame:
+    """Project texts by project_code: project_name, implementing_agency, owner_name_th / _en.
+
+    Kept apart from the numbers: turning long Thai text into pandas costs more than the
+    whole model at national scale, and the texts do not depend on the as-of date.
+    """
+    with read_only() as con:
+        frame = con.execute(
+            f"""SELECT project_code, project_name, implementing_agency, owner_name_th, owner_name_en
+                FROM ({PROJECT_BASE}) p WHERE p.fiscal_year = ?""",
+            [fiscal_year],
+        ).df()
+    return frame.set_index("project_code")
 
 
 # --------------------------------------------------------------------------- the model
@@ -482,8 +534,10 @@ def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]
                 WHERE source = 'current' AND posting_date <= ?
                   AND project_code IN (SELECT project_code FROM state3)
                 GROUP BY 1)
-            SELECT s.project_code, s.project_name, s.owner, s.owner_type, s.owner_name_th, s.owner_name_en,
-                   s.province_code, s.cluster_code, s.region, s.budget_type, s.implementing_agency,
+            SELECT s.project_code, s.owner, s.owner_type, s.province_code, s.cluster_code, s.region,
+                   s.budget_type,
+                   -- an agency as a number (its name is long text, slow to hand to pandas)
+                   dense_rank() OVER (ORDER BY coalesce(nullif(trim(s.implementing_agency), ''), '-')) AS agency_id,
                    s.planned_end,
                    CASE WHEN s.contract_date <= ? THEN s.contract_date END AS contract_date,
                    s.contract_amount IS NOT NULL AS contract_signed,
@@ -550,7 +604,7 @@ def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: 
     unsigned = investment & ~with_contract
     operating = ~investment
     area = frame["owner"]
-    agency = frame["owner"] + "|" + frame["implementing_agency"].fillna("-")
+    agency = frame["owner"] + "|" + frame["agency_id"].astype(str)  # this agency in this area
 
     # Day numbers counted from the as-of date (negative = before it).
     def day_number(column: str) -> pd.Series:
@@ -689,6 +743,8 @@ def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: 
     result["_outcome_variance"] = outcome_variance
     result["_rate_exposure"] = exposure
     result["_rate_variance"] = rate_variance
+    # Which completion rate a project's error follows: its owner's contract or operating rate.
+    result["_rate_group"] = pd.factorize(area + np.where(operating, "|operating", "|contract"))[0]
     # Where the path spreads the expected payments: up to the planned end, else to 30 Sep.
     result["_spread_days"] = end_day.where(~due & ~unsigned, days_left).astype(int)
 
@@ -701,7 +757,8 @@ def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: 
         signing_payable=signing_payable_total / signing_chance if signing_chance > 0 else 0.0,
         contract_ratio=contract_ratio, contract_days=contract_days,
         month_end_factor=month_end_factor, quarter_end_factor=quarter_end_factor)
-    return _Model(rates, result, pd.Series(day_weights[today:], dtype=float))
+    numbers = result[[*NUMBER_KEYS, *[c for c in result.columns if c.startswith("_")]]]
+    return _Model(rates, result, numbers.copy(), pd.Series(day_weights[today:], dtype=float))
 
 
 def _reasons(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series]:
@@ -742,7 +799,7 @@ def _reasons(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series]:
 def _date_labels(series: pd.Series, lang: str) -> pd.Series:
     """Dates formatted once per distinct date ('-' for none)."""
     labels = {day: format_date(day, lang) for day in set(series.dropna())}
-    return series.map(lambda day: labels.get(day, "-") if day is not None and not pd.isna(day) else "-")
+    return series.map(labels).fillna("-").astype(str)
 
 
 # --------------------------------------------------------------------------- rhythm
