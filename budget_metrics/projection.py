@@ -77,15 +77,19 @@ EXPORT_COLUMNS = ["projected_pct", "projected_low_pct", "projected_high_pct", "p
 class ModelRates:
     """The rates observed this year up to the as-of date that drive every project's projection.
 
-    completion_* are shares 0-1 of a plan's value paid by its planned end (national,
-    the plan prior included); catch_up_*_monthly is the share 0-1 of an overdue balance
-    paid per 30 days; signing_chance is the chance 0-1 that an unsigned investment project
-    signs before 30 Sep, signing_payable the expected share 0-1 of its contract then paid
-    by 30 Sep (time left after signing against contract_days, the typical planned length
-    of recent contracts in days); contract_ratio is contract price / allocation of signed
-    contracts (0-1). month_end_factor and quarter_end_factor are the payment rhythm: how
+    completion_* are shares 0-1 of a plan's value paid by its planned end (national, the
+    plan prior included; each area and agency has its own, shrunk towards these);
+    catch_up_*_monthly is the share 0-1 of an overdue balance paid per 30 normal days (a
+    day in a month's last week or a quarter's last month counts as more, by the rhythm);
+    signing_chance is the chance 0-1 that an unsigned investment project signs before
+    30 Sep, signing_payable the expected share 0-1 of its contract then paid by 30 Sep
+    (the time left after signing against contract_days, how long a contract signed on
+    the as-of date is expected to run: recent contracts' share of the year left when
+    they were signed, times the days left now); contract_ratio is contract price /
+    allocation of this year's signed contracts (0-1). month_end_factor and
+    quarter_end_factor are the payment rhythm seen in the months completed so far: how
     many times a normal day's payments a day in a month's last week, and a day in a
-    quarter's last month, receive.
+    quarter's last month, receive (1.0 until there is a month to compare).
     """
 
     fiscal_year: int
@@ -260,7 +264,7 @@ def export_columns(filters: Filters, level: str = "province") -> pd.DataFrame:
     One row per area (overall line): code, projected_pct, projected_low_pct,
     projected_high_pct (percent 0-100), projected_carryover, projected_lapse (baht) and
     required_weekly (baht per week needed from the as-of date to reach the year-end
-    overall target; 0 when already reached).
+    overall target; 0 when already reached, NaN on the year's last day).
     """
     if level not in ("province", "cluster"):
         raise ValueError("level must be 'province' or 'cluster'")
