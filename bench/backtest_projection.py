@@ -207,7 +207,8 @@ def markdown(results: dict, timings: dict, sizes: dict, seeds: list[int]) -> str
     for seed in seeds:
         for line in ("overall", "investment"):
             rows = results[(seed, line)]
-            title = "overall line (all budget types)" if line == "overall" else "investment line (investment projects only)"
+            title = ("overall line (all budget types)" if line == "overall"
+                     else "investment line (investment projects only)")
             lines += [f"### Seed {seed}, {title}", "", *_table(rows), "",
                       f"Goal (from 31 May, provinces): {goal_text(rows)}.", ""]
     lines += [
