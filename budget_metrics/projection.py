@@ -155,8 +155,11 @@ def project_projection(filters: Filters) -> pd.DataFrame:
     names = _names(filters.fiscal_year, str(settings.database_path()), data_version())
     out = frame.drop(columns=[c for c in frame.columns if c.startswith("_")] + ["agency_id"])
     out = out.join(names, on="project_code")
-    first = ["project_code", "project_name"]
+    first = ["project_code", "project_name", "implementing_agency", "owner", "owner_type", "owner_name_th",
+             "owner_name_en"]
     out = out[first + [column for column in out.columns if column not in first]]
+    for column in ("planned_end", "contract_date"):  # Python dates, None when there is none
+        out[column] = [None if pd.isna(day) else day for day in out[column]]
     out["reason_th"], out["reason_en"] = _reasons(frame, model.rates.as_of)
     for column in ("projected_disbursed", "projected_carryover", "projected_lapse"):
         out[column] = frame[f"_{column}_satang"] / 100.0
