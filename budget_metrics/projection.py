@@ -1,0 +1,866 @@
+"""Year-end projection: where each project, province, cluster, region and the nation will
+likely stand on 30 Sep, from what is known on the as-of date only.
+
+Why it is built this way (docs/projection.md has the full account and the backtest):
+- Only what is known on the as-of date counts: the per-project state from
+  `projects.state_cte` (contracts signed by then, payments posted by then,
+  reallocations approved by then) and the payment history up to then. Nothing after
+  the as-of date is read, so a projection made on 31 May can be checked against 30 Sep.
+- Each project gets its own expected disbursement by the fiscal year's last day, from its
+  unpaid balance and its plan; an area's projection is the plain sum of its projects',
+  so every figure can be broken down into the projects that make it.
+- The rates that turn a balance into expected payments are observed in this year's own
+  data, never taken from another year or from the demo generator: how fully contracts
+  that reached their planned end in the last quarter were paid (per area and agency,
+  shrunk towards the national rate), how fast overdue balances are being paid, how often
+  unsigned investment projects get signed, and the payment rhythm for the path.
+- The uncertainty band is computed from the same data (a variance per project plus the
+  uncertainty of the area's own rate), not calibrated on the demo, so it means the same
+  on real data; bench/backtest_projection.py measures how often it holds.
+
+Money: per-project amounts are rounded to satang and summed as integers, so an area's
+figure is exactly the sum of its projects'; DataFrame money columns are float baht for
+display, percentages 0-100.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+import settings
+from budget_metrics import reference
+from budget_metrics.calendar import fiscal_year_bounds, fridays
+from budget_metrics.connection import data_version, read_only
+from budget_metrics.filters import Filters
+from budget_metrics.formatting import format_date
+from budget_metrics.projects import AREA_LEVELS, PROJECT_BASE, resolve_as_of, state_cte
+from budget_metrics.targets import target_pct
+
+# Model settings: judgement calls of the method, not decrees (those live in
+# data/reference/). Chosen on the seed-2562 demo and checked on other seeds; see
+# docs/projection.md and bench/backtest_projection.py.
+COMPLETION_WINDOW_DAYS = 91  # contracts whose planned end fell in the last quarter show how fully plans are paid
+CATCH_UP_WINDOW_DAYS = 61  # balances overdue this many days ago: share paid since gives the catch-up rate
+SIGNING_WINDOW_DAYS = 61  # investment projects unsigned this many days ago: share signed since gives the signing rate
+PLAN_PRIOR_SHARE = 0.10  # "paid in full by the planned end" counts as evidence worth 10% of the class's value
+AREA_PRIOR_BAHT = 30_000_000.0  # an area's or agency's own record weighs as much as this much national evidence
+RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
+BAND_Z = 1.2816  # the band is the central 80% (10th to 90th percentile) of a normal approximation
+
+# How a project's projection was reached (code -> Thai, English).
+BASES = {
+    "paid": ("เบิกจ่ายครบแล้ว", "fully paid"),
+    "on_plan": ("ยังไม่ถึงกำหนดแล้วเสร็จ", "before its planned end"),
+    "overdue": ("เกินกำหนดแล้วเสร็จ ยังเบิกไม่ครบ", "past its planned end, not fully paid"),
+    "no_contract": ("งบลงทุนยังไม่ลงนามสัญญา", "investment project without a contract"),
+    "no_allocation": ("ไม่มีงบประมาณคงเหลือ", "no allocation"),
+}
+
+LINES = ("overall", "investment")
+# The columns areas are grouped and selected by (the rest of the numbers frame is "_" columns).
+NUMBER_KEYS = ["project_code", "owner", "owner_type", "budget_type", "province_code", "cluster_code", "region"]
+LEVELS = ("province", "cluster", "region", "budget_type", "nation")
+
+# The columns the provinces and clusters CSV exports gain (see export_columns).
+EXPORT_COLUMNS = ["projected_pct", "projected_low_pct", "projected_high_pct", "projected_carryover",
+                  "projected_lapse", "required_weekly"]
+
+
+@dataclass(frozen=True)
+class ModelRates:
+    """The rates observed this year up to the as-of date that drive every project's projection.
+
+    completion_* are shares 0-1 of a plan's value paid by its planned end (national, the
+    plan prior included; each area and agency has its own, shrunk towards these);
+    catch_up_*_monthly is the share 0-1 of an overdue balance paid per 30 normal days (a
+    day in a month's last week or a quarter's last month counts as more, by the rhythm);
+    signing_chance is the chance 0-1 that an unsigned investment project signs before
+    30 Sep, signing_payable the expected share 0-1 of its contract then paid by 30 Sep
+    (the time left after signing against contract_days, how long a contract signed on
+    the as-of date is expected to run: recent contracts' share of the year left when
+    they were signed, times the days left now); contract_ratio is contract price /
+    allocation of this year's signed contracts (0-1). month_end_factor and
+    quarter_end_factor are the payment rhythm seen in the months completed so far: how
+    many times a normal day's payments a day in a month's last week, and a day in a
+    quarter's last month, receive (1.0 until there is a month to compare).
+    """
+
+    fiscal_year: int
+    as_of: date
+    completion_contract: float
+    completion_operating: float
+    catch_up_contract_monthly: float
+    catch_up_operating_monthly: float
+    signing_chance: float
+    signing_payable: float
+    contract_ratio: float
+    contract_days: float
+    month_end_factor: float
+    quarter_end_factor: float
+
+
+@dataclass(frozen=True)
+class _Model:
+    """The national per-project projection for one fiscal year and as-of date (cached)."""
+
+    rates: ModelRates
+    projects: pd.DataFrame  # every column, for project tables
+    numbers: pd.DataFrame  # the keys and numbers areas are summed from (same rows and index)
+    daily_weights: pd.Series  # rhythm weight per calendar day from the day after as-of to the year end
+
+
+def projection_as_of(filters: Filters) -> date:
+    """The date the projection is made from: the filter's as-of date within the fiscal year."""
+    start, end = fiscal_year_bounds(filters.fiscal_year)
+    return min(max(resolve_as_of(filters), start), end)
+
+
+def model_rates(filters: Filters) -> ModelRates:
+    """The year's observed rates behind the projection as of the filter's date (see ModelRates)."""
+    return _model(filters.fiscal_year, projection_as_of(filters)).rates
+
+
+def project_projection(filters: Filters) -> pd.DataFrame:
+    """One row per selected project: its state on the as-of date and its expected year end.
+
+    Columns include project_code, project_name, owner, owner_type, province_code,
+    cluster_code, region, budget_type, implementing_agency, contract_signed, contract_date
+    (None unless signed by the as-of date), planned_end (the plan the projection used; None
+    for an unsigned investment project, whose plan dates are revised when it signs),
+    current_allocation, committed, disbursed (float baht as of the date) and:
+    - basis: 'paid', 'on_plan', 'overdue', 'no_contract' or 'no_allocation' (see BASES);
+    - ceiling: most the project is expected to pay this year (baht): the signed contract
+      plus money moved in (capped at the allocation), the allocation without a contract,
+      or the expected contract price for an unsigned investment project;
+    - completion_rate: share 0-1 of a plan's value paid by its planned end for this
+      project's agency and area (shrunk towards the national rate);
+    - signing_chance: chance 0-1 of signing before 30 Sep (unsigned investment only);
+    - chance_paid: expected share 0-1 of the outstanding balance (ceiling - disbursed) paid
+      by 30 Sep;
+    - projected_disbursed, projected_carryover (committed but unpaid on 30 Sep),
+      projected_lapse (neither committed nor spent), projected_shortfall (allocation -
+      projected disbursed): float baht, with projected_disbursed + carryover + lapse =
+      current_allocation; projected_pct: percent 0-100 of the current allocation;
+    - reason_th / reason_en: the projection in words.
+    """
+    model = _model(filters.fiscal_year, projection_as_of(filters))
+    frame = _select(model.projects, filters)
+    names = _names(filters.fiscal_year, str(settings.database_path()), data_version())
+    out = frame.drop(columns=[c for c in frame.columns if c.startswith("_")] + ["agency_id"])
+    out = out.join(names, on="project_code")
+    first = ["project_code", "project_name", "implementing_agency", "owner", "owner_type", "owner_name_th",
+             "owner_name_en"]
+    out = out[first + [column for column in out.columns if column not in first]]
+    for column in ("planned_end", "contract_date"):  # Python dates, None when there is none
+        out[column] = [None if pd.isna(day) else day for day in out[column]]
+    out["reason_th"], out["reason_en"] = _reasons(frame, model.rates.as_of)
+    for column in ("projected_disbursed", "projected_carryover", "projected_lapse"):
+        out[column] = frame[f"_{column}_satang"] / 100.0
+    out["projected_shortfall"] = out["current_allocation"] - out["projected_disbursed"]
+    out["projected_pct"] = (100.0 * out["projected_disbursed"] / out["current_allocation"]).where(
+        out["current_allocation"] > 0)
+    return out.reset_index(drop=True)
+
+
+def area_projection(filters: Filters, level: str = "province", line: str = "overall") -> pd.DataFrame:
+    """Projected year end per province / cluster / region / budget type / nation, for one target line.
+
+    line 'overall': all budget types against the overall target; 'investment': investment
+    projects only against the investment target (the two lines the government reports,
+    never a mix). At province level only province-plan projects count, at cluster level the
+    cluster's own and its provinces' projects (as in progress.area_progress). At level
+    'budget_type' each type is judged against its own type's target ('investment' against
+    the investment target, the others against the overall target); line 'investment' keeps
+    only the investment row. Every province / cluster / region appears, even without
+    projects.
+
+    Columns: code, name_th, name_en, projects, current_allocation, disbursed,
+    projected_disbursed, projected_carryover, projected_lapse, baht_at_risk (year-end
+    target amount - projected disbursed, at least 0) — float baht; pct_disbursed,
+    projected_pct, projected_low_pct, projected_high_pct, target_pct (on the as-of date),
+    target_year_end_pct, projected_gap_points (projected_pct - target_year_end_pct) —
+    percent 0-100; and the required pace: next_quarter_end, target_next_quarter_pct,
+    required_weekly_next_quarter, required_weekly (to the year-end target), recent_weekly
+    (actual pace of the last four weeks) — baht per week.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}")
+    if line not in LINES:
+        raise ValueError(f"line must be one of {LINES}")
+    model = _model(filters.fiscal_year, projection_as_of(filters))
+    frame = _select(model.numbers, filters)
+    if line == "investment":
+        frame = frame[frame["budget_type"] == "investment"]
+    key = _level_key(frame, level)
+    sums = _sums(frame, key)
+    names = _area_names(level)
+    if names is not None:
+        result = names.merge(sums, how="left", left_on="code", right_index=True)
+    else:
+        result = sums.reset_index().rename(columns={"index": "code", "_key": "code"})
+        result.insert(1, "name_th", None)
+        result.insert(2, "name_en", None)
+    return _finish(result, model.rates, level, line)
+
+
+def needs_intervention(filters: Filters, level: str = "province", line: str = "overall",
+                       drivers: int = 5) -> pd.DataFrame:
+    """Areas whose projection falls short of the year-end target by more than the threshold.
+
+    The threshold is `projection_shortfall_points` (reference thresholds, points). Rows
+    are area_projection's, ranked by baht_at_risk (largest first), with `drivers`: the
+    projects that drive the shortfall, largest first, each a dict with project_code,
+    project_name, budget_type, basis, current_allocation, disbursed, projected_disbursed,
+    shortfall (baht below the line's year-end target share of its allocation) and
+    reason_th / reason_en.
+    """
+    limit = reference.thresholds().get("projection_shortfall_points", 10.0)
+    areas = area_projection(filters, level, line)
+    behind = areas[areas["projected_gap_points"] < -limit].copy()
+    behind = behind.sort_values(["baht_at_risk", "code"], ascending=[False, True]).reset_index(drop=True)
+    if behind.empty:
+        behind["drivers"] = pd.Series(dtype=object)
+        return behind
+    model = _model(filters.fiscal_year, projection_as_of(filters))
+    numbers = _select(model.numbers, filters)
+    if line == "investment":
+        numbers = numbers[numbers["budget_type"] == "investment"]
+    year_end = _year_end_targets(filters.fiscal_year)
+    if level == "budget_type":  # each type against its own target
+        target = np.where(numbers["budget_type"] == "investment", year_end["investment"], year_end["overall"])
+    else:
+        target = np.full(len(numbers), year_end[line], dtype=float)
+    # A project's shortfall: the line's year-end target share of its allocation not projected to be paid.
+    shortfall_satang = np.rint(numbers["_allocation_satang"] * target / 100) - numbers["_projected_disbursed_satang"]
+    work = pd.DataFrame({"key": _level_key(numbers, level).values, "shortfall": shortfall_satang.values,
+                         "project_code": numbers["project_code"].values}, index=numbers.index)
+    work = work[work["key"].isin(set(behind["code"])) & (work["shortfall"] > 0)]
+    work = work.sort_values(["key", "shortfall", "project_code"], ascending=[True, False, True])
+    top = work.groupby("key", sort=False).head(drivers)
+    rows = model.projects.loc[top.index]
+    reason_th, reason_en = _reasons(rows, model.rates.as_of)
+    names = _names(filters.fiscal_year, str(settings.database_path()), data_version())
+    table = pd.DataFrame({
+        "project_code": rows["project_code"], "project_name": rows["project_code"].map(names["project_name"]),
+        "budget_type": rows["budget_type"], "basis": rows["basis"],
+        "current_allocation": rows["current_allocation"], "disbursed": rows["disbursed"],
+        "projected_disbursed": rows["_projected_disbursed_satang"] / 100,
+        "shortfall": top["shortfall"] / 100, "reason_th": reason_th, "reason_en": reason_en,
+    })
+    by_area: dict[str, list[dict]] = {}
+    for key, record in zip(top["key"], table.to_dict("records"), strict=True):
+        by_area.setdefault(key, []).append(record)
+    behind["drivers"] = [by_area.get(code, []) for code in behind["code"]]
+    return behind
+
+
+def export_columns(filters: Filters, level: str = "province") -> pd.DataFrame:
+    """The projection columns the provinces / clusters CSV exports join on the area code.
+
+    One row per area (overall line): code, projected_pct, projected_low_pct,
+    projected_high_pct (percent 0-100), projected_carryover, projected_lapse (baht) and
+    required_weekly (baht per week needed from the as-of date to reach the year-end
+    overall target; 0 when already reached, NaN on the year's last day).
+    """
+    if level not in ("province", "cluster"):
+        raise ValueError("level must be 'province' or 'cluster'")
+    frame = area_projection(filters, level, "overall")
+    return frame[["code", *EXPORT_COLUMNS]].reset_index(drop=True)
+
+
+def projection_path(filters: Filters) -> pd.DataFrame:
+    """The selection's curve continued to 30 Sep: weekly cumulative projected disbursement.
+
+    Rows: the as-of date, then every Friday after it, then the fiscal year's last day.
+    Columns: week_end, projected_disbursed (cumulative baht), projected_pct,
+    projected_low_pct, projected_high_pct (percent 0-100 of the current allocation on the
+    as-of date). Each project's expected payments are spread from the as-of date to its
+    planned end (to 30 Sep when overdue or unsigned) following the payment rhythm seen so
+    far this year (month-end and quarter-end peaks); the year-end point equals
+    area_projection's nation row for the same selection.
+    """
+    model = _model(filters.fiscal_year, projection_as_of(filters))
+    as_of = model.rates.as_of
+    _, fy_end = fiscal_year_bounds(filters.fiscal_year)
+    days = [as_of, *[d for d in fridays(as_of + timedelta(days=1), fy_end) if d < fy_end]]
+    if fy_end > as_of:
+        days.append(fy_end)
+    weights = model.daily_weights
+    frame = _select(model.numbers, filters)
+    cumulative = np.concatenate([[0.0], weights.cumsum().to_numpy()])  # index 0 = as-of day
+    offset = {day: (day - as_of).days for day in days}
+    ends = np.clip(frame["_spread_days"].to_numpy(), 0, len(weights))
+    remaining = (frame["_projected_disbursed_satang"] - frame["_disbursed_satang"]).to_numpy()
+    paid = int(frame["_disbursed_satang"].sum())
+    allocation = int(frame["_allocation_satang"].sum())
+    sums = _sums(frame, pd.Series("all", index=frame.index))
+    low_total = high_total = None
+    if allocation > 0:
+        whole = sums.reset_index().rename(columns={"_key": "code"}).assign(name_th=None, name_en=None)
+        row = _finish(whole, model.rates, "nation", "overall")
+        low_total, high_total = row["projected_low_pct"].iloc[0], row["projected_high_pct"].iloc[0]
+    rows = []
+    total_expected = remaining.sum()
+    for day in days:
+        upto = np.minimum(offset[day], ends)
+        share = np.divide(cumulative[upto], cumulative[ends], out=np.ones(len(ends)),
+                          where=cumulative[ends] > 0)
+        expected = float((remaining * share).sum())
+        amount = (paid + expected) / 100
+        pct = low = high = None
+        if allocation > 0:
+            pct = 100 * amount * 100 / allocation
+            progress = expected / total_expected if total_expected > 0 else 1.0
+            base_pct = 100 * paid / allocation
+            low = base_pct + (low_total - base_pct) * progress
+            high = base_pct + (high_total - base_pct) * progress
+        rows.append({"week_end": day, "projected_disbursed": amount, "projected_pct": pct,
+                     "projected_low_pct": low, "projected_high_pct": high})
+    return pd.DataFrame(rows)
+
+
+def projected_total(filters: Filters) -> Decimal:
+    """Projected disbursement of the selected projects by 30 Sep, exact Decimal baht."""
+    model = _model(filters.fiscal_year, projection_as_of(filters))
+    frame = _select(model.numbers, filters)
+    return Decimal(int(frame["_projected_disbursed_satang"].sum())) / 100
+
+
+# --------------------------------------------------------------------------- aggregation
+
+
+def _select(projects: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The national per-project frame narrowed to the filter's projects (Filters.where decides)."""
+    where, params = filters.where("p")
+    codes = _selected_codes(filters.fiscal_year, where, tuple(params), str(settings.database_path()),
+                            data_version())
+    if codes is None:
+        return projects
+    return projects[projects["project_code"].isin(codes)]
+
+
+@lru_cache(maxsize=64)
+def _selected_codes(fiscal_year: int, where: str, params: tuple, db: str, version: str) -> frozenset | None:
+    """The selected project codes, or None when the filter selects the whole fiscal year."""
+    with read_only() as con:
+        total = con.execute("SELECT count(*) FROM projects WHERE fiscal_year = ?", [fiscal_year]).fetchone()[0]
+        rows = con.execute(f"SELECT project_code FROM ({PROJECT_BASE}) p WHERE {where}", list(params)).fetchall()
+    return None if len(rows) == total else frozenset(code for (code,) in rows)
+
+
+def _level_key(frame: pd.DataFrame, level: str) -> pd.Series:
+    if level == "nation":
+        return pd.Series("all", index=frame.index)
+    if level == "budget_type":
+        return frame["budget_type"]
+    return frame[AREA_LEVELS[level][0]]
+
+
+def _area_names(level: str) -> pd.DataFrame | None:
+    if level == "province":
+        table = reference.provinces()[["province_code", "name_th", "name_en"]]
+        return table.rename(columns={"province_code": "code"})
+    if level == "cluster":
+        return reference.clusters()[["cluster_code", "name_th", "name_en"]].rename(columns={"cluster_code": "code"})
+    if level == "region":
+        return reference.regions()[["region", "name_th", "name_en"]].rename(columns={"region": "code"})
+    return None
+
+
+SATANG_SUMS = ["_allocation_satang", "_disbursed_satang", "_projected_disbursed_satang",
+               "_projected_carryover_satang", "_projected_lapse_satang", "_paid_four_weeks_ago_satang"]
+
+
+def _sums(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+    """Per key: exact satang sums (int64), the project count and the band's variance terms."""
+    codes, uniques = pd.factorize(key.to_numpy(), use_na_sentinel=True)
+    keep = codes >= 0
+    codes = codes[keep]
+    size = len(uniques)
+    sums: dict[str, np.ndarray] = {}
+    for column in SATANG_SUMS:
+        total = np.zeros(size, dtype="int64")
+        np.add.at(total, codes, frame[column].to_numpy(dtype="int64")[keep])
+        sums[column] = total
+    sums["projects"] = np.bincount(codes, minlength=size)
+    sums["_outcome_variance"] = np.bincount(codes, weights=frame["_outcome_variance"].to_numpy(float)[keep],
+                                            minlength=size)
+    # One completion rate per owner and class is shared by its projects: its error moves them together.
+    groups = frame["_rate_group"].to_numpy(dtype="int64")[keep]
+    pair = codes * (int(groups.max()) + 1 if len(groups) else 1) + groups
+    pairs, pair_codes = np.unique(pair, return_inverse=True)
+    exposure = np.bincount(pair_codes, weights=frame["_rate_exposure"].to_numpy(float)[keep])
+    variance = np.zeros(len(pairs))
+    np.maximum.at(variance, pair_codes, frame["_rate_variance"].to_numpy(float)[keep])
+    sums["_rate_term"] = np.bincount(pairs // (int(groups.max()) + 1 if len(groups) else 1),
+                                     weights=exposure**2 * variance, minlength=size)
+    return pd.DataFrame(sums, index=pd.Index(uniques, name="_key"))
+
+
+def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str) -> pd.DataFrame:
+    """Percentages, band, targets and required pace from the satang sums (numpy: this runs per view)."""
+    fy, as_of = rates.fiscal_year, rates.as_of
+    _, fy_end = fiscal_year_bounds(fy)
+
+    def column(name: str) -> np.ndarray:
+        return result[name].fillna(0).to_numpy(dtype=float)
+
+    allocation = column("_allocation_satang") / 100
+    disbursed = column("_disbursed_satang") / 100
+    projected = column("_projected_disbursed_satang") / 100
+    has = allocation > 0
+    safe = np.where(has, allocation, 1.0)
+
+    def pct(amount: np.ndarray) -> np.ndarray:
+        return np.where(has, 100 * amount / safe, np.nan)
+
+    pct_disbursed, projected_pct = pct(disbursed), pct(projected)
+    sd = np.sqrt(column("_outcome_variance") + column("_rate_term")) / 100  # baht
+    low = np.maximum(pct(projected - BAND_Z * sd), pct_disbursed)
+    high = np.maximum(np.minimum(pct(projected + BAND_Z * sd), 100.0), projected_pct)
+
+    # Targets: the line's scope, or each budget type's own scope at the budget-type level.
+    codes = result["code"].to_numpy()
+    investment_scope = (codes == "investment") if level == "budget_type" else np.full(len(codes), line == "investment")
+    next_end = next((day for day in _quarter_ends(fy) if day > as_of), None)
+
+    def by_scope(values: dict[str, float | None]) -> np.ndarray:
+        def number(value: float | None) -> float:
+            return np.nan if value is None else float(value)
+
+        return np.where(investment_scope, number(values["investment"]), number(values["overall"]))
+
+    target_now = by_scope({s: target_pct(fy, s, as_of) for s in LINES})
+    target_year_end = by_scope(_year_end_targets(fy))
+    target_next = by_scope({s: target_pct(fy, s, next_end) if next_end else None for s in LINES})
+    recent = (column("_disbursed_satang") - column("_paid_four_weeks_ago_satang")) / 100
+    out = pd.DataFrame({
+        "code": codes,
+        "name_th": result["name_th"].to_numpy(),
+        "name_en": result["name_en"].to_numpy(),
+        "projects": column("projects").astype(int),
+        "current_allocation": allocation,
+        "disbursed": disbursed,
+        "projected_disbursed": projected,
+        "projected_carryover": column("_projected_carryover_satang") / 100,
+        "projected_lapse": column("_projected_lapse_satang") / 100,
+        "pct_disbursed": pct_disbursed,
+        "projected_pct": projected_pct,
+        "projected_low_pct": np.where(has, low, np.nan),
+        "projected_high_pct": np.where(has, high, np.nan),
+        "target_pct": target_now,
+        "target_year_end_pct": target_year_end,
+        "projected_gap_points": projected_pct - target_year_end,
+        "baht_at_risk": np.round(np.maximum(allocation * target_year_end / 100 - projected, 0), 2),
+        "next_quarter_end": [next_end] * len(codes),
+        "target_next_quarter_pct": target_next,
+        "required_weekly_next_quarter": _required_weekly(allocation, disbursed, target_next, as_of, next_end),
+        "required_weekly": _required_weekly(allocation, disbursed, target_year_end, as_of,
+                                            fy_end if fy_end > as_of else None),
+        "recent_weekly": recent / (RECENT_PACE_DAYS / 7),
+    })
+    if level == "budget_type" and line == "investment":
+        out = out[out["code"] == "investment"].reset_index(drop=True)
+    return out
+
+
+def _required_weekly(allocation: np.ndarray, disbursed: np.ndarray, target: np.ndarray, as_of: date,
+                     until: date | None) -> np.ndarray:
+    """Baht per week from as_of to `until` to bring disbursed up to target % of the allocation (NaN: no date)."""
+    if until is None or until <= as_of:
+        return np.full(len(allocation), np.nan)
+    weeks = (until - as_of).days / 7
+    return np.round(np.maximum(allocation * target / 100 - disbursed, 0) / weeks, 2)
+
+
+def _quarter_ends(fiscal_year: int) -> list[date]:
+    start, _ = fiscal_year_bounds(fiscal_year)
+    ends = []
+    for months in (3, 6, 9, 12):
+        year, month = start.year + (start.month - 1 + months - 1) // 12, (start.month - 1 + months - 1) % 12 + 1
+        ends.append(date(year, month, _calendar.monthrange(year, month)[1]))
+    return ends
+
+
+def _year_end_targets(fiscal_year: int) -> dict[str, float | None]:
+    _, end = fiscal_year_bounds(fiscal_year)
+    return {scope: target_pct(fiscal_year, scope, end) for scope in LINES}
+
+
+@lru_cache(maxsize=8)
+def _names(fiscal_year: int, db: str, version: str) -> pd.DataFrame:
+    """Project texts by project_code: project_name, implementing_agency, owner_name_th / _en.
+
+    Kept apart from the numbers: turning long Thai text into pandas costs more than the
+    whole model at national scale, and the texts do not depend on the as-of date.
+    """
+    with read_only() as con:
+        frame = con.execute(
+            f"""SELECT project_code, project_name, implementing_agency, owner_name_th, owner_name_en
+                FROM ({PROJECT_BASE}) p WHERE p.fiscal_year = ?""",
+            [fiscal_year],
+        ).df()
+    return frame.set_index("project_code")
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def _model(fiscal_year: int, as_of: date) -> _Model:
+    return _cached_model(fiscal_year, as_of, str(settings.database_path()), data_version())
+
+
+@lru_cache(maxsize=16)
+def _cached_model(fiscal_year: int, as_of: date, db: str, version: str) -> _Model:
+    frame, daily = _history(fiscal_year, as_of)
+    limits = reference.thresholds()
+    return _project(frame, daily, fiscal_year, as_of, limits.get("fully_paid_pct", 100.0) / 100)
+
+
+def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every project of the year as of the date, with the payment history the model reads."""
+    cte, params = state_cte(Filters(fiscal_year=fiscal_year), as_of)
+    catch_up_ref = as_of - timedelta(days=CATCH_UP_WINDOW_DAYS)
+    recent_ref = as_of - timedelta(days=RECENT_PACE_DAYS)
+    start, _ = fiscal_year_bounds(fiscal_year)
+    with read_only() as con:
+        frame = con.execute(
+            f"""{cte},
+            hist AS (
+                SELECT project_code,
+                       sum(amount) FILTER (WHERE posting_date <= ?) AS paid_catch_up_ref,
+                       sum(amount) FILTER (WHERE posting_date <= ?) AS paid_four_weeks_ago
+                FROM disbursements
+                WHERE source = 'current' AND posting_date <= ?
+                  AND project_code IN (SELECT project_code FROM state3)
+                GROUP BY 1)
+            SELECT s.project_code, s.owner, s.owner_type, s.province_code, s.cluster_code, s.region,
+                   s.budget_type,
+                   -- an agency as a number (its name is long text, slow to hand to pandas)
+                   dense_rank() OVER (ORDER BY coalesce(nullif(trim(s.implementing_agency), ''), '-')) AS agency_id,
+                   s.planned_end,
+                   CASE WHEN s.contract_date <= ? THEN s.contract_date END AS contract_date,
+                   s.contract_amount IS NOT NULL AS contract_signed,
+                   s.contract_amount::DOUBLE AS contract_amount,
+                   s.allocated_amount::DOUBLE AS allocated_amount,
+                   s.reallocated_in::DOUBLE AS reallocated_in,
+                   s.current_allocation::DOUBLE AS current_allocation,
+                   s.committed::DOUBLE AS committed,
+                   s.disbursed::DOUBLE AS disbursed,
+                   (s.current_allocation * 100)::BIGINT AS _allocation_satang,
+                   (s.disbursed * 100)::BIGINT AS _disbursed_satang,
+                   (s.committed * 100)::BIGINT AS _committed_satang,
+                   (coalesce(h.paid_catch_up_ref, 0) * 100)::BIGINT AS _paid_catch_up_ref_satang,
+                   (coalesce(h.paid_four_weeks_ago, 0) * 100)::BIGINT AS _paid_four_weeks_ago_satang
+            FROM state3 s LEFT JOIN hist h USING (project_code)
+            ORDER BY s.project_code""",
+            [*params, catch_up_ref, recent_ref, as_of, as_of],
+        ).df()
+        daily = con.execute(
+            """SELECT d.posting_date AS day, sum(d.amount)::DOUBLE AS amount
+               FROM disbursements d JOIN projects p USING (project_code)
+               WHERE p.fiscal_year = ? AND d.source = 'current' AND d.posting_date BETWEEN ? AND ?
+               GROUP BY 1 ORDER BY 1""",
+            [fiscal_year, start, as_of],
+        ).df()
+    for column in ("planned_end", "contract_date"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    daily["day"] = pd.to_datetime(daily["day"]).dt.date
+    return frame, daily
+
+
+def _shrunk_rate(paid: pd.Series, value: pd.Series, groups: pd.Series, prior: pd.Series | float,
+                 strength: float) -> pd.Series:
+    """Per group: (paid + strength * prior) / (value + strength); prior per group or one number."""
+    sums = pd.DataFrame({"paid": paid, "value": value, "group": groups}).groupby("group")[["paid", "value"]].sum()
+    prior_for = prior.reindex(sums.index).astype(float) if isinstance(prior, pd.Series) else prior
+    return (sums["paid"] + strength * prior_for) / (sums["value"] + strength)
+
+
+def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: date,
+             fully_paid_share: float) -> _Model:
+    """The per-project projection (see the module docstring and docs/projection.md)."""
+    fy_start, fy_end = fiscal_year_bounds(fiscal_year)
+    days_left = (fy_end - as_of).days
+    # The payment rhythm: a weight per day of the year (month ends and quarter ends weigh
+    # more), and its running total to measure any stretch of days in "normal days".
+    month_end_factor, quarter_end_factor = _rhythm(daily, fiscal_year, as_of)
+    day_weights = _year_weights(fiscal_year, month_end_factor, quarter_end_factor)
+    running = np.concatenate([[0.0], np.cumsum(day_weights)])
+    today = (as_of - fy_start).days + 1  # running[today] = weight of the days up to the as-of date
+
+    def weight_after(day_number: pd.Series | int) -> pd.Series | float:
+        """Rhythm weight of the days after `day_number` (from the as-of date) up to 30 Sep."""
+        position = np.clip(today + np.asarray(day_number, dtype=int), 0, len(day_weights))
+        return running[-1] - running[position]
+
+    window_start = max(today - CATCH_UP_WINDOW_DAYS, 0)
+    window_weight = max((running[today] - running[window_start]) / max(today - window_start, 1), 1e-9)
+    allocation = frame["current_allocation"].astype(float)
+    disbursed = frame["disbursed"].astype(float)
+    contract = frame["contract_amount"].astype(float)
+    investment = frame["budget_type"] == "investment"
+    with_contract = investment & frame["contract_signed"].astype(bool)
+    unsigned = investment & ~with_contract
+    operating = ~investment
+    area = frame["owner"]
+    agency = frame["owner"] + "|" + frame["agency_id"].astype(str)  # this agency in this area
+
+    # Day numbers counted from the as-of date (negative = before it).
+    def day_number(column: str) -> pd.Series:
+        return (pd.to_datetime(frame[column]) - pd.Timestamp(as_of)).dt.days
+
+    signed_day = day_number("contract_date")  # NaN: not signed by the as-of date, or on an unknown day
+    # Only a signed contract's or a plan's end date is used: an unsigned project's plan
+    # dates are revised when it signs, so they may carry what was not known on the date.
+    end_day = day_number("planned_end").where(~unsigned).fillna(days_left).clip(upper=days_left)
+    due = end_day <= 0
+
+    def signed_by(day: int) -> pd.Series:
+        """Contracts signed by day `day` (an unknown signing day counts as early)."""
+        return with_contract & (signed_day.isna() | (signed_day <= day))
+
+    # The most each project can pay this year on what is known: its contract plus money moved in.
+    ceiling = allocation.copy()
+    ceiling[with_contract] = np.minimum(allocation, contract + frame["reallocated_in"].astype(float))[with_contract]
+    paid_at_ref = frame["_paid_catch_up_ref_satang"].astype(float) / 100
+
+    rate = pd.Series(1.0, index=frame.index)
+    rate_variance = pd.Series(0.0, index=frame.index)
+    catch_up_daily, completion = {}, {}
+    for name, members, members_then in (
+        ("contract", with_contract, signed_by(-CATCH_UP_WINDOW_DAYS)),
+        ("operating", operating, operating),
+    ):
+        # Catch-up: of what was overdue CATCH_UP_WINDOW_DAYS ago, the share paid since.
+        overdue_then = members_then & (end_day <= -CATCH_UP_WINDOW_DAYS)
+        owed = (ceiling - paid_at_ref).clip(lower=0)[overdue_then].sum()
+        caught = (np.minimum(disbursed, ceiling) - paid_at_ref).clip(lower=0)[overdue_then].sum()
+        share = float(caught / owed) if owed > 0 else 0.0
+        # Per unit of rhythm weight: the window's average day weighs window_weight.
+        catch_up_daily[name] = -np.log(1 - min(share, 0.99)) / CATCH_UP_WINDOW_DAYS / window_weight
+        # Completion: of the plans that ended in the last quarter, the share of their value paid;
+        # the plan itself ("paid in full by the end") counts as PLAN_PRIOR_SHARE of the class's value.
+        ended = members & due & (end_day > -COMPLETION_WINDOW_DAYS)
+        value = ceiling[ended]
+        paid = np.minimum(disbursed, ceiling)[ended]
+        plan_weight = PLAN_PRIOR_SHARE * float(ceiling[members].sum())
+        evidence = float(value.sum()) + plan_weight
+        national = (float(paid.sum()) + plan_weight) / evidence if evidence > 0 else 1.0
+        completion[name] = national
+        by_area = _shrunk_rate(paid, value, area[ended], national, AREA_PRIOR_BAHT)
+        area_of_agency = area[ended].groupby(agency[ended]).first()
+        by_agency = _shrunk_rate(paid, value, agency[ended], area_of_agency.map(by_area.to_dict()).astype(float),
+                                 AREA_PRIOR_BAHT)
+        project_rate = agency.map(by_agency).fillna(area.map(by_area)).fillna(national)
+        # The area's rate is an estimate from few plans: binomial variance on the effective
+        # number of plans (values as weights), the prior counted as plans of typical size.
+        typical = max(float(value.mean()) if len(value) else float(ceiling[members].mean() or 1.0), 1.0)
+        counts = pd.DataFrame({"value": value, "square": value**2, "area": area[ended]}).groupby("area").sum()
+        effective = (counts["value"] ** 2 / counts["square"]).reindex(by_area.index).fillna(0)
+        effective = effective + AREA_PRIOR_BAHT / typical
+        area_variance = by_area * (1 - by_area) / effective
+        project_variance = area.map(area_variance).fillna(national * (1 - national) * typical / AREA_PRIOR_BAHT)
+        # An unsigned investment project, once signed, pays like its agency's and area's contracts.
+        applies = members | unsigned if name == "contract" else members
+        rate[applies] = project_rate[applies]
+        rate_variance[applies] = project_variance[applies]
+
+    # Signing: of the investment projects unsigned SIGNING_WINDOW_DAYS ago, the share signed since.
+    unsigned_then = investment & ~signed_by(-SIGNING_WINDOW_DAYS)
+    signed_since = unsigned_then & with_contract
+    signing_share = float(signed_since.sum() / unsigned_then.sum()) if unsigned_then.any() else 0.0
+    signing_daily = -np.log(1 - min(signing_share, 0.99)) / SIGNING_WINDOW_DAYS
+    contract_ratio = (float(contract[with_contract].sum() / frame["allocated_amount"][with_contract].sum())
+                      if with_contract.any() else 1.0)
+    # How long a contract signed now will run: recent contracts took this share of what was
+    # left of the year when they were signed (plans are fitted to the year), else all dated ones.
+    dated = with_contract & signed_day.notna() & (signed_day < days_left)
+    pool = signed_since & dated if (signed_since & dated).sum() >= 5 else dated
+    year_share = ((end_day - signed_day) / (days_left - signed_day))[pool]
+    contract_days = max(float(year_share.median()) * days_left, 1.0) if pool.any() else max(days_left / 2, 1.0)
+    offsets = np.arange(days_left + 1)
+    density = signing_daily * np.exp(-signing_daily * offsets)  # signing on day t after the as-of date
+    payable = np.clip((days_left - offsets) / contract_days, 0, 1)  # share of the contract's plan left by 30 Sep
+    signing_payable_total = float((density * payable).sum())
+    signing_chance = float(1 - np.exp(-signing_daily * days_left))
+
+    # Each project's expected share of its outstanding balance paid by 30 Sep.
+    outstanding = (ceiling - disbursed).clip(lower=0)
+    catch_up = pd.Series(np.where(investment, catch_up_daily["contract"], catch_up_daily["operating"]),
+                         index=frame.index)
+    after_end = pd.Series(weight_after(end_day.clip(lower=0)), index=frame.index)
+    late_share = 1 - np.exp(-catch_up * after_end)  # of what the plan leaves unpaid, share paid after its end
+    chance = rate + (1 - rate) * late_share
+    basis = pd.Series("on_plan", index=frame.index)
+    overdue = ~unsigned & due
+    chance[overdue] = (1 - np.exp(-catch_up * weight_after(0)))[overdue]
+    basis[overdue] = "overdue"
+    expected_contract = allocation * contract_ratio
+    outstanding[unsigned] = (expected_contract - disbursed).clip(lower=0)[unsigned]
+    ceiling[unsigned] = np.maximum(expected_contract, disbursed)[unsigned]
+    chance[unsigned] = (signing_payable_total * rate)[unsigned]
+    basis[unsigned] = "no_contract"
+    # Fully paid: fully_paid_pct of the contract (or of the allocation without one); the rest is savings.
+    fully_paid = ~unsigned & (disbursed >= fully_paid_share * ceiling - 0.005)
+    no_allocation = allocation <= 0
+    chance[fully_paid | no_allocation] = 0.0
+    basis[fully_paid] = "paid"
+    basis[no_allocation] = "no_allocation"
+    chance = chance.clip(0, 1)
+
+    projected = np.minimum(disbursed + outstanding * chance, np.maximum(allocation, disbursed))
+    allocation_satang = frame["_allocation_satang"].astype("int64")
+    disbursed_satang = frame["_disbursed_satang"].astype("int64")
+    projected_satang = np.maximum(np.rint(projected * 100).astype("int64"), disbursed_satang)
+    # Carry-over: committed on 30 Sep but not paid; lapse: the rest of the allocation.
+    committed = frame["_committed_satang"].astype(float)
+    committed[unsigned] = np.maximum(committed, np.rint(expected_contract * signing_chance * 100))[unsigned]
+    committed = np.minimum(np.maximum(committed, projected_satang),
+                           np.maximum(allocation_satang, disbursed_satang)).astype("int64")
+    carryover_satang = (committed - projected_satang).clip(lower=0)
+    lapse_satang = (allocation_satang - projected_satang - carryover_satang).clip(lower=0)
+
+    # The band: each balance is paid or not (a Bernoulli outcome) ...
+    outcome_variance = (outstanding * 100) ** 2 * chance * (1 - chance)
+    # ... and an area's rate is an uncertain estimate, whose error moves its projects together
+    # (exposure: how much a project's projection moves per unit of its rate, in satang).
+    exposure = (outstanding * (1 - late_share) * 100).where(~due & ~unsigned, 0.0)
+    exposure[unsigned] = (outstanding * signing_payable_total * 100)[unsigned]
+    exposure[fully_paid | no_allocation] = 0.0
+
+    result = frame.copy()
+    result["planned_end"] = frame["planned_end"].where(~unsigned, None)  # the plan the projection used
+    result["basis"] = basis
+    result["ceiling"] = ceiling.round(2)
+    result["completion_rate"] = rate.where(~fully_paid & ~no_allocation)
+    result["signing_chance"] = pd.Series(signing_chance, index=frame.index).where(unsigned & ~no_allocation)
+    result["chance_paid"] = chance
+    result["_outstanding"] = outstanding
+    result["_projected_disbursed_satang"] = projected_satang
+    result["_projected_carryover_satang"] = carryover_satang
+    result["_projected_lapse_satang"] = lapse_satang
+    result["_outcome_variance"] = outcome_variance
+    result["_rate_exposure"] = exposure
+    result["_rate_variance"] = rate_variance
+    # Which completion rate a project's error follows: its owner's contract or operating rate.
+    result["_rate_group"] = pd.factorize(area + np.where(operating, "|operating", "|contract"))[0]
+    # Where the path spreads the expected payments: up to the planned end, else to 30 Sep.
+    result["_spread_days"] = end_day.where(~due & ~unsigned, days_left).astype(int)
+
+    rates = ModelRates(
+        fiscal_year=fiscal_year, as_of=as_of,
+        completion_contract=completion["contract"], completion_operating=completion["operating"],
+        catch_up_contract_monthly=float(1 - np.exp(-catch_up_daily["contract"] * 30)),
+        catch_up_operating_monthly=float(1 - np.exp(-catch_up_daily["operating"] * 30)),
+        signing_chance=signing_chance,
+        signing_payable=signing_payable_total / signing_chance if signing_chance > 0 else 0.0,
+        contract_ratio=contract_ratio, contract_days=contract_days,
+        month_end_factor=month_end_factor, quarter_end_factor=quarter_end_factor)
+    numbers = result[[*NUMBER_KEYS, *[c for c in result.columns if c.startswith("_")]]]
+    return _Model(rates, result, numbers.copy(), pd.Series(day_weights[today:], dtype=float))
+
+
+def _reasons(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series]:
+    """Each project's projection in a sentence (Thai, English), for the rows given."""
+    end_th = _date_labels(frame["planned_end"], "th")
+    end_en = _date_labels(frame["planned_end"], "en")
+    chance = (100 * frame["chance_paid"]).round().astype(int).astype(str)
+    money = (frame["_outstanding"] / 1e6).map("{:,.2f}".format)
+    rate = (100 * frame["completion_rate"].fillna(0)).round().astype(int).astype(str)
+    signing = (100 * frame["signing_chance"].fillna(0)).round().astype(int).astype(str)
+    basis = frame["basis"]
+    on_plan = (
+        "คงค้าง " + money + " ล้านบาท กำหนดแล้วเสร็จ " + end_th + "; คาดว่าจะเบิกได้ร้อยละ " + chance
+        + " ภายในสิ้นปีงบประมาณ (หน่วยงาน/พื้นที่เบิกจ่ายได้ร้อยละ " + rate + " ของแผนเมื่อถึงกำหนด)",
+        money + " million baht outstanding, planned end " + end_en + "; " + chance
+        + "% expected paid by year end (agency/area paid " + rate + "% of plans by their end)")
+    overdue = (
+        "เกินกำหนดแล้วเสร็จ " + end_th + " คงค้าง " + money + " ล้านบาท; คาดว่าจะเบิกได้ร้อยละ " + chance
+        + " ภายในสิ้นปีงบประมาณ ตามอัตราการเบิกจ่ายส่วนที่เกินกำหนดในปีนี้",
+        "past its planned end " + end_en + " with " + money + " million baht outstanding; " + chance
+        + "% expected paid by year end at this year's catch-up rate")
+    no_contract = (
+        "ยังไม่ลงนามสัญญา ณ " + format_date(as_of, "th") + "; โอกาสลงนามทันร้อยละ " + signing
+        + " คาดว่าจะเบิกได้ร้อยละ " + chance + " ของวงเงินสัญญาที่คาด (" + money + " ล้านบาท)",
+        "no contract on " + format_date(as_of, "en") + "; " + signing + "% chance of signing in time, "
+        + chance + "% of the expected contract (" + money + " million baht) expected paid")
+    texts = []
+    for position in (0, 1):
+        text = pd.Series(BASES["paid"][position], index=frame.index)
+        text = text.where(basis != "no_allocation", BASES["no_allocation"][position])
+        text = text.where(basis != "on_plan", on_plan[position])
+        text = text.where(basis != "overdue", overdue[position])
+        text = text.where(basis != "no_contract", no_contract[position])
+        texts.append(text)
+    return texts[0], texts[1]
+
+
+def _date_labels(series: pd.Series, lang: str) -> pd.Series:
+    """Dates formatted once per distinct date ('-' for none)."""
+    labels = {day: format_date(day, lang) for day in set(series.dropna())}
+    return series.map(labels).fillna("-").astype(str)
+
+
+# --------------------------------------------------------------------------- rhythm
+
+
+def _rhythm(daily: pd.DataFrame, fiscal_year: int, as_of: date) -> tuple[float, float]:
+    """(month-end factor, quarter-end factor) from the months completed by the as-of date.
+
+    Month-end: payments per day in a month's last seven days against its other days.
+    Quarter-end: payments per day in Dec / Mar / Jun against the other months. 1.0 when
+    there is no completed month of the kind to compare.
+    """
+    start, _ = fiscal_year_bounds(fiscal_year)
+    if daily.empty:
+        return 1.0, 1.0
+    frame = daily.copy()
+    frame["month"] = frame["day"].map(lambda day: (day.year, day.month))
+    frame["last_week"] = frame["day"].map(lambda day: day.day > _calendar.monthrange(day.year, day.month)[1] - 7)
+    complete = []
+    month = (start.year, start.month)
+    while True:
+        last = date(month[0], month[1], _calendar.monthrange(*month)[1])
+        if last > as_of:
+            break
+        complete.append(month)
+        month = (month[0] + (month[1] // 12), month[1] % 12 + 1)
+    if not complete:
+        return 1.0, 1.0
+    done = frame[frame["month"].isin(complete)]
+    lengths = {m: _calendar.monthrange(*m)[1] for m in complete}
+    last_amount = float(done.loc[done["last_week"], "amount"].sum())
+    other_amount = float(done.loc[~done["last_week"], "amount"].sum())
+    other_days = sum(lengths.values()) - 7 * len(complete)
+    month_end = (last_amount / (7 * len(complete))) / (other_amount / other_days) if other_amount > 0 else 1.0
+    quarter_months = {m for m in complete if m[1] in _quarter_end_months(fiscal_year)}
+    plain_months = [m for m in complete if m not in quarter_months]
+    if not quarter_months or not plain_months:
+        return float(max(month_end, 0.0)) or 1.0, 1.0
+    by_month = done.groupby("month")["amount"].sum()
+    per_day_quarter = sum(by_month.get(m, 0.0) for m in quarter_months) / sum(lengths[m] for m in quarter_months)
+    per_day_plain = sum(by_month.get(m, 0.0) for m in plain_months) / sum(lengths[m] for m in plain_months)
+    quarter_end = per_day_quarter / per_day_plain if per_day_plain > 0 else 1.0
+    return float(max(month_end, 0.0)) or 1.0, float(max(quarter_end, 0.0)) or 1.0
+
+
+def _quarter_end_months(fiscal_year: int) -> set[int]:
+    return {day.month for day in _quarter_ends(fiscal_year)}
+
+
+def _year_weights(fiscal_year: int, month_end: float, quarter_end: float) -> np.ndarray:
+    """Rhythm weight of each day of the fiscal year (index 0 = 1 Oct): 1 for a normal day."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    quarter_months = _quarter_end_months(fiscal_year)
+    days = pd.date_range(start, end, freq="D")
+    last_week = days.day > days.days_in_month - 7
+    weights = np.where(last_week, month_end, 1.0) * np.where(days.month.isin(quarter_months), quarter_end, 1.0)
+    return weights.astype(float)
