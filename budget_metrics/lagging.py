@@ -15,7 +15,8 @@ Rules, thresholds from the reference table `thresholds`:
 - past_end: past its planned end date and not fully paid.
 "Fully paid" means `fully_paid_pct` of the signed contract amount is paid (a contract
 below the allocation leaves savings, which are not a payment backlog), or of the current
-allocation where no contract is signed; small leftovers are savings, not a backlog. Money at risk is what remains unpaid of the current allocation.
+allocation where no contract is signed; small leftovers are savings, not a backlog.
+Money at risk is what remains unpaid of the current allocation.
 """
 
 from __future__ import annotations

@@ -23,7 +23,13 @@ from budget_metrics import reference
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import resolve_as_of
-from budget_metrics.targets import LINES, TargetLine, add_line_columns, headline_line, target_line
+from budget_metrics.targets import (
+    LINES,
+    TargetLine,
+    add_line_columns,
+    headline_line,
+    target_line,
+)
 
 
 def _table_exists(con, name: str) -> bool:

@@ -20,6 +20,14 @@ STATUS_COLORS: dict[str, str] = {
     "no_data": "#bdbdbd",
 }
 
+# Colour names for Streamlit's markdown badges (":red-badge[...]"), matching STATUS_COLORS.
+STATUS_BADGES: dict[str, str] = {
+    "on_track": "green",
+    "watch": "orange",
+    "behind": "red",
+    "no_data": "gray",
+}
+
 BUDGET_TYPE_LABELS: dict[str, tuple[str, str]] = {
     "operating": ("งบดำเนินงาน", "Operating"),
     "investment": ("งบลงทุน", "Investment"),

@@ -15,8 +15,11 @@ Every page uses these so the dashboard looks and behaves the same everywhere:
   baht with separators while keeping them numeric (sortable).
 - `data_table(frame, spec, ctx, file_stem)` shows a read-side frame with localised
   headers (money in million baht, BE dates) and offers it as CSV/Excel (baht, ISO dates).
-- `execution_kpi_cards(now, before, compared)` draws the eight headline cards (allocation
-  ... gap in baht) with the change against an earlier state, live or frozen.
+- `execution_kpi_cards(now, before, compared)` draws the headline cards: the money row,
+  then the overall line and the investment line (each: % disbursed, its own target, gap in
+  points and in baht, status), with the change against an earlier state, live or frozen.
+- `area_lines_table(frame, ctx, name_title)` shows areas (or KPI rows) with both target
+  lines side by side; `kpi_rows(rows)` turns (name, Kpis) pairs into such a frame.
 - `snapshot_changes(comparison)` draws the week-over-week movers and the newly flagged /
   cleared lagging projects of two snapshots.
 """
@@ -38,7 +41,9 @@ from budget_metrics.connection import LOAD_HINT, NoDataError
 from budget_metrics.filters import Filters
 from budget_metrics.formatting import percent, signed
 from budget_metrics.lagging import FLAGS
+from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, LINES
 from ui.context import PageContext, page_context
+from ui.labels import STATUS_BADGES, STATUS_COLORS, STATUS_LABELS, label
 
 if TYPE_CHECKING:
     from budget_metrics.snapshots import Comparison
@@ -166,31 +171,22 @@ def download_buttons(frame: pd.DataFrame, file_stem: str, key: str | None = None
 ColumnSpec = tuple[str, str, str, str]
 
 
-def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext | None, file_stem: str,
-               key: str | None = None, **dataframe_args: Any) -> None:
-    """Show a read-side frame with localised headers and offer it for download.
-
-    On screen: the spec's columns in order, headers in the current language, money
-    (baht) as million baht with separators (the unit in the header), percentages with
-    two decimals, dates in BE (Thai) / CE (English). In the CSV/Excel download: money in
-    baht (exact figures for analysts), dates as ISO 'YYYY-MM-DD'. `key` keeps the
-    download buttons apart when one page shows the same file_stem twice; extra keyword
-    arguments go to st.dataframe (e.g. height, width).
-    """
-    ctx = ctx or page_context()
+def _localised(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
+               ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(shown, export, column config) of a read-side frame per `spec` (see `data_table`)."""
     shown, export, config = pd.DataFrame(index=frame.index), pd.DataFrame(index=frame.index), {}
     for column, thai, english, kind in spec:
         name = ctx.t(thai, english)
         values = frame[column]
         if kind == "money":
-            label = f"{name} ({ctx.million_baht})"
-            shown[label] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
-            config[label] = money_column(label)
+            label_text = f"{name} ({ctx.million_baht})"
+            shown[label_text] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
+            config[label_text] = money_column(label_text)
             export[f"{name} ({ctx.t('บาท', 'baht')})"] = pd.to_numeric(values, errors="coerce")
         elif kind == "pct":
-            label = f"{name} (%)"
-            shown[label] = export[label] = pd.to_numeric(values, errors="coerce").astype(float)
-            config[label] = percent_column(label)
+            label_text = f"{name} (%)"
+            shown[label_text] = export[label_text] = pd.to_numeric(values, errors="coerce").astype(float)
+            config[label_text] = percent_column(label_text)
         elif kind == "points":
             shown[name] = export[name] = pd.to_numeric(values, errors="coerce").astype(float)
             config[name] = percent_column(name)
@@ -203,8 +199,91 @@ def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
             export[name] = values
         else:
             shown[name] = export[name] = values
+    return shown, export, config
+
+
+def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext | None, file_stem: str,
+               key: str | None = None, **dataframe_args: Any) -> None:
+    """Show a read-side frame with localised headers and offer it for download.
+
+    On screen: the spec's columns in order, headers in the current language, money
+    (baht) as million baht with separators (the unit in the header), percentages with
+    two decimals, dates in BE (Thai) / CE (English). In the CSV/Excel download: money in
+    baht (exact figures for analysts), dates as ISO 'YYYY-MM-DD'. `key` keeps the
+    download buttons apart when one page shows the same file_stem twice; extra keyword
+    arguments go to st.dataframe (e.g. height, width).
+    """
+    ctx = ctx or page_context()
+    shown, export, config = _localised(frame, spec, ctx)
     st.dataframe(shown, column_config=config, hide_index=True, **dataframe_args)
     download_buttons(export, file_stem, key=key)
+
+
+# ---------------------------------------------------------------- target lines in tables
+def line_column_specs(headline: str | None = None) -> list[ColumnSpec]:
+    """Columns of both reported lines for `area_lines_table` (keys as `progress.area_progress`
+    names them): per line % disbursed, target, gap in points and in baht, status; the
+    investment line also its own allocation. The headline line is marked with ★."""
+    specs: list[ColumnSpec] = []
+    for line in LINES:
+        thai, english = LINE_LABELS[line]
+        if line == headline:
+            thai, english = f"{thai}★", f"{english}★"
+        if line == "investment":
+            specs.append(("investment_allocation", f"{thai}: งบประมาณ", f"{english}: allocation", "money"))
+        specs += [
+            (f"{line}_pct", f"{thai}: เบิกจ่าย", f"{english}: disbursed", "pct"),
+            (f"{line}_target_pct", f"{thai}: เป้าหมาย", f"{english}: target", "pct"),
+            (f"{line}_gap_points", f"{thai}: ห่างเป้า (จุด)", f"{english}: gap (points)", "points"),
+            (f"{line}_gap_baht", f"{thai}: ห่างเป้า", f"{english}: gap", "money"),
+            (f"{line}_status_label", f"{thai}: สถานะ", f"{english}: status", "text"),
+        ]
+    return specs
+
+
+def _status_style(value: str, colours: dict[str, str]) -> str:
+    colour = colours.get(value)
+    return f"color: {colour}; font-weight: 600" if colour else ""
+
+
+def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[ColumnSpec],
+                     **dataframe_args: Any) -> None:
+    """A table of areas (or `kpi_rows`) with both target lines side by side.
+
+    `lead` are the first columns (name, projects, money...); then `line_column_specs`.
+    Status cells are coloured like the map (the headline line, marked ★, drives colours
+    and rankings). No download buttons: the exports carry the same columns.
+    """
+    out = frame.copy()
+    headline = str(out["headline"].iloc[0]) if "headline" in out and len(out) else None
+    for line in LINES:
+        out[f"{line}_status_label"] = [label(STATUS_LABELS, status, ctx.lang)
+                                       for status in out[f"{line}_status"].fillna("no_data")]
+    shown, _, config = _localised(out, [*lead, *line_column_specs(headline)], ctx)
+    colours = {label(STATUS_LABELS, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()}
+    status_columns = [column for column in shown.columns if column.endswith(ctx.t(": สถานะ", ": status"))]
+    styled = shown.style.map(lambda value: _status_style(value, colours), subset=status_columns)
+    st.dataframe(styled, column_config=config, hide_index=True, **dataframe_args)
+
+
+def kpi_rows(rows: Sequence[tuple[str, Any]]) -> pd.DataFrame:
+    """(name, Kpis or SnapshotKpis) pairs as a frame with `area_progress`'s column names:
+    name, projects, current_allocation, committed, disbursed (float baht), then per line
+    L_allocation, L_pct, L_target_pct, L_gap_points, L_gap_baht (float baht), L_status;
+    headline."""
+    records = []
+    for name, k in rows:
+        record = {"name": name, "projects": k.projects, "current_allocation": float(k.current_allocation),
+                  "committed": float(k.committed), "disbursed": float(k.disbursed), "headline": k.headline}
+        for line in LINES:
+            figures = k.line(line)
+            record.update({
+                f"{line}_allocation": float(figures.allocation), f"{line}_pct": figures.pct,
+                f"{line}_target_pct": figures.target_pct, f"{line}_gap_points": figures.gap_points,
+                f"{line}_gap_baht": None if figures.gap_baht is None else float(figures.gap_baht),
+                f"{line}_status": figures.status})
+        records.append(record)
+    return pd.DataFrame(records)
 
 
 # ---------------------------------------------------------------- headline figures
@@ -233,15 +312,27 @@ def headline_kpis(filters: Filters) -> tuple[Any, Any, str]:
                               f"vs previous snapshot ({ctx.date(before.as_of)})")
 
 
+def line_caption(ctx: PageContext, line: str, status: str, headline: str) -> str:
+    """One line's heading for the KPI rows: its name, what it covers, its status badge, and
+    whether it is the headline line (markdown, text from code and reference data only)."""
+    name = ctx.t(*LINE_LABELS[line])
+    badge = f":{STATUS_BADGES.get(status, 'gray')}-badge[{label(STATUS_LABELS, status, ctx.lang)}]"
+    text = f"**{ctx.t('เส้น', '')}{name}{ctx.t('', ' line')}** — {ctx.t(*LINE_DESCRIPTIONS[line])} · {badge}"
+    if line == headline:
+        text += " · " + ctx.t("★ ใช้กำหนดสีสถานะ สีแผนที่ และอันดับ", "★ drives status colours, map and rankings")
+    return text
+
+
 def execution_kpi_cards(now: Any, before: Any | None, compared: str) -> None:
-    """The eight headline cards: allocation, committed, disbursed, remaining (million baht),
-    % disbursed, target %, gap in points and gap in million baht.
+    """The headline cards: allocation, committed, disbursed, remaining (million baht); then
+    for each reported line (overall, then investment) its % disbursed, its own target, its
+    gap in points and in million baht, under a heading with the line's status.
 
     `now` / `before` are `progress.Kpis` (live) or `snapshots.SnapshotKpis` (frozen): any
     object with projects, current_allocation, committed, disbursed, remaining (baht),
-    pct_disbursed, target_pct, gap_points (0-100) and gap_baht. Each card's delta is the
-    change from `before` (none when `before` is None); `compared` says against what, e.g.
-    'เทียบสัปดาห์ก่อน', and goes in the cards' help.
+    headline, and `line('overall' | 'investment')` giving a `targets.TargetLine`. Each
+    card's delta is the change from `before` (none when `before` is None); `compared` says
+    against what, e.g. 'เทียบสัปดาห์ก่อน', and goes in the cards' help.
     """
     ctx = page_context()
     unit = ctx.million_baht
@@ -250,9 +341,14 @@ def execution_kpi_cards(now: Any, before: Any | None, compared: str) -> None:
         new, old = getattr(now, attribute), None if before is None else getattr(before, attribute)
         return None if new is None or old is None else f"{signed(float(new - old) / 1e6)} {unit}"
 
-    def points(attribute: str) -> str | None:
-        new, old = getattr(now, attribute), None if before is None else getattr(before, attribute)
-        return None if new is None or old is None else f"{signed(new - old)} " + ctx.t("จุด", "pts")
+    def line_change(line: str, attribute: str, money: bool = False) -> str | None:
+        new = getattr(now.line(line), attribute)
+        old = None if before is None else getattr(before.line(line), attribute)
+        if new is None or old is None:
+            return None
+        if money:
+            return f"{signed(float(new - old) / 1e6)} {unit}"
+        return f"{signed(new - old)} " + ctx.t("จุด", "pts")
 
     kpi_cards([
         KpiCard(ctx.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
@@ -265,18 +361,35 @@ def execution_kpi_cards(now: Any, before: Any | None, compared: str) -> None:
                 change("disbursed"), "normal", compared),
         KpiCard(ctx.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"), ctx.money(now.remaining),
                 change("remaining"), "inverse", compared),
-        KpiCard(ctx.t("ร้อยละเบิกจ่าย", "% disbursed"), percent(now.pct_disbursed),
-                points("pct_disbursed"), "normal", compared),
-        KpiCard(ctx.t("เป้าหมาย (ร้อยละ)", "Target (%)"), percent(now.target_pct), points("target_pct"), "off",
-                ctx.t(f"เป้าหมายการเบิกจ่ายสะสม ณ {ctx.date(now.as_of)}; {compared}",
-                      f"Cumulative disbursement target on {ctx.date(now.as_of)}; {compared}")),
-        KpiCard(ctx.t("ห่างจากเป้าหมาย (จุด)", "Gap to target (points)"), signed(now.gap_points),
-                points("gap_points"), "normal", ctx.t("ติดลบ = ต่ำกว่าเป้าหมาย", "negative = behind target")),
-        KpiCard(ctx.t(f"ห่างจากเป้าหมาย ({unit})", f"Gap to target ({unit})"),
-                signed(float(now.gap_baht) / 1e6) if now.gap_baht is not None else "-",
-                change("gap_baht"), "normal",
-                ctx.t("เบิกจ่ายจริง − เป้าหมาย × งบประมาณ", "disbursed − target × allocation")),
     ])
+    for line in LINES:
+        figures = now.line(line)
+        name = ctx.t(*LINE_LABELS[line])
+        covers = ctx.t(*LINE_DESCRIPTIONS[line])
+        st.markdown(line_caption(ctx, line, figures.status, now.headline))
+        kpi_cards([
+            KpiCard(ctx.t(f"{name}: ร้อยละเบิกจ่าย", f"{name}: % disbursed"), percent(figures.pct),
+                    line_change(line, "pct"), "normal",
+                    ctx.t(f"{covers}; งบประมาณ {ctx.money(figures.allocation)} ล้านบาท เบิกจ่าย "
+                          f"{ctx.money(figures.disbursed)} ล้านบาท; {compared}",
+                          f"{covers}; allocation {ctx.money(figures.allocation)}, disbursed "
+                          f"{ctx.money(figures.disbursed)} million baht; {compared}")),
+            KpiCard(ctx.t(f"{name}: เป้าหมาย (ร้อยละ)", f"{name}: target (%)"), percent(figures.target_pct),
+                    line_change(line, "target_pct"), "off",
+                    ctx.t(f"เป้าหมายการเบิกจ่ายสะสม{name}ตามมติคณะรัฐมนตรี ณ {ctx.date(now.as_of)}; {compared}",
+                          f"Cabinet's cumulative {name.lower()} target on {ctx.date(now.as_of)}; {compared}")),
+            KpiCard(ctx.t(f"{name}: ห่างจากเป้าหมาย (จุด)", f"{name}: gap to target (points)"),
+                    signed(figures.gap_points), line_change(line, "gap_points"), "normal",
+                    ctx.t("ร้อยละเบิกจ่าย − เป้าหมาย; ติดลบ = ต่ำกว่าเป้าหมาย",
+                          "% disbursed − target; negative = behind target")),
+            KpiCard(ctx.t(f"{name}: ห่างจากเป้าหมาย ({unit})", f"{name}: gap to target ({unit})"),
+                    signed(float(figures.gap_baht) / 1e6) if figures.gap_baht is not None else "-",
+                    line_change(line, "gap_baht", money=True), "normal",
+                    ctx.t(f"เบิกจ่ายจริง − เป้าหมาย{name} × งบประมาณของเส้นนี้; "
+                          "ติดลบ = ต้องเบิกจ่ายเพิ่มเท่านี้จึงถึงเป้า",
+                          f"disbursed − {name.lower()} target × this line's allocation; negative = still to pay "
+                          "to reach the target")),
+        ])
 
 
 PROVINCE_MOVER_COLUMNS: list[ColumnSpec] = [
