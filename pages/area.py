@@ -25,10 +25,10 @@ from ui.labels import BUDGET_TYPE_LABELS, STATUS_LABELS, label
 from ui.widgets import (
     area_lines_table,
     cached,
+    comparison_lines_table,
     download_buttons,
     execution_kpi_cards,
     headline_kpis,
-    kpi_rows,
     money_column,
     no_data,
     percent_column,
@@ -104,14 +104,8 @@ def choose_area(context: PageContext) -> tuple[str, str]:
 
 
 def comparison_table(context: PageContext, rows: list[tuple[str, object]]) -> None:
-    """Side-by-side KPIs of the area, its cluster and the nation, with both target lines."""
-    area_lines_table(kpi_rows(rows), context, [
-        ("name", "พื้นที่", "Area", "text"),
-        ("projects", "โครงการ", "Projects", "int"),
-        ("current_allocation", "งบประมาณ", "Allocation", "money"),
-        ("committed", "ก่อหนี้ผูกพัน", "Committed", "money"),
-        ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
-    ], width="stretch")
+    """The area, its cluster and the nation side by side, with both target lines."""
+    comparison_lines_table([(str(name).removeprefix("กลุ่มจังหวัด"), k) for name, k in rows], context)
 
 
 def area_kpis(context: PageContext, filters: Filters):
@@ -254,9 +248,7 @@ def render() -> None:
         shown = members.assign(area_name=context.names(members["name_th"], members["name_en"]))
         area_lines_table(shown, context, [
             ("area_name", "จังหวัด", "Province", "text"),
-            ("projects", "โครงการ", "Projects", "int"),
             ("current_allocation", "งบประมาณ", "Allocation", "money"),
-            ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
         ], width="stretch")
         if own.projects:
             st.caption(context.t(

@@ -73,14 +73,13 @@ def kpi_section(context: PageContext) -> None:
 
 
 def area_table(context: PageContext, table: pd.DataFrame, name_title: str) -> None:
-    """A sortable table of areas: projects, money (million baht), then both target lines
-    (% disbursed, target, gap in points and million baht, status) side by side."""
-    frame = table.assign(area_name=context.names(table["name_th"], table["name_en"]))
-    area_lines_table(frame, context, [
+    """A sortable table of areas: allocation (million baht), then both target lines (% disbursed,
+    gap in points and million baht, status) side by side; the targets in its caption."""
+    # a cluster's name without its common prefix: the column header says what the rows are
+    names = [name.removeprefix("กลุ่มจังหวัด") for name in context.names(table["name_th"], table["name_en"])]
+    area_lines_table(table.assign(area_name=names), context, [
         ("area_name", name_title, name_title, "text"),
-        ("projects", "โครงการ", "Projects", "int"),
         ("current_allocation", "งบประมาณ", "Allocation", "money"),
-        ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
     ], width="stretch")
 
 

@@ -116,12 +116,12 @@ def test_overview_kpis_equal_plain_sql(demo_db):
     assert shown["งบลงทุน: เป้าหมาย (ร้อยละ)"] == "58.33" == f"{investment_target:.2f}"
     overall_pct = float(expected["disbursed"] / expected["allocation"] * 100)
     investment_pct = float(expected["investment_paid"] / expected["investment"] * 100)
-    assert shown["ภาพรวม: ห่างจากเป้าหมาย (จุด)"] == f"{overall_pct - overall_target:+.2f}"
-    assert shown["งบลงทุน: ห่างจากเป้าหมาย (จุด)"] == f"{investment_pct - investment_target:+.2f}"
+    assert shown["ภาพรวม: ห่างเป้า (จุด)"] == f"{overall_pct - overall_target:+.2f}"
+    assert shown["งบลงทุน: ห่างเป้า (จุด)"] == f"{investment_pct - investment_target:+.2f}"
     gap = expected["disbursed"] - expected["allocation"] * Decimal(repr(overall_target)) / 100
-    assert shown["ภาพรวม: ห่างจากเป้าหมาย (ล้านบาท)"] == f"{float(gap) / 1e6:+,.2f}"
+    assert shown["ภาพรวม: ห่างเป้า (ล้านบาท)"] == f"{float(gap) / 1e6:+,.2f}"
     gap = expected["investment_paid"] - expected["investment"] * Decimal(repr(investment_target)) / 100
-    assert shown["งบลงทุน: ห่างจากเป้าหมาย (ล้านบาท)"] == f"{float(gap) / 1e6:+,.2f}"
+    assert shown["งบลงทุน: ห่างเป้า (ล้านบาท)"] == f"{float(gap) / 1e6:+,.2f}"
     assert not any("เป้าหมาย (ร้อยละ)" == label for label in shown)  # no unlabelled (blended) target
     # the province status counts by each line, as the SQL in test_budget_metrics_progress counts them
     from tests.target_lines_sql import (
@@ -201,11 +201,18 @@ def test_province_page_kpis_and_comparison(demo_db):
     _no_exceptions(app)
     expected = _sql_kpis(demo_db, AS_OF, PROVINCE_WHERE, ("40",))
     _assert_kpi_cards(app, expected)
-    comparison = app.dataframe[0].value
-    assert len(comparison) == 3  # the province, its cluster, the nation
+    comparison = app.dataframe[0].value.set_index("รายการ")
+    assert list(comparison.columns) == ["ขอนแก่น", "ภาคตะวันออกเฉียงเหนือตอนกลาง", "ทั้งประเทศ"]
     nation = _sql_kpis(demo_db, AS_OF)
-    assert comparison.iloc[2, 1] == nation["projects"]
-    assert comparison.iloc[0, 1] == expected["projects"]
+    cluster = _sql_kpis(demo_db, AS_OF, CLUSTER_WHERE, ("C07", "C07"))
+    assert comparison.loc["โครงการ"].tolist() == [f"{expected['projects']:,}", f"{cluster['projects']:,}",
+                                                  f"{nation['projects']:,}"]
+    # each line against its own target, for the province and the nation alike
+    assert comparison.loc["ภาพรวม★: เป้าหมาย (%)"].tolist() == ["69.33"] * 3
+    assert comparison.loc["งบลงทุน: เป้าหมาย (%)"].tolist() == ["58.33"] * 3
+    pct = float(expected["investment_paid"] / expected["investment"] * 100)
+    assert comparison.loc["งบลงทุน: ร้อยละเบิกจ่าย", "ขอนแก่น"] == f"{pct:.2f}"
+    assert comparison.loc["งบลงทุน: ห่างเป้า (จุด)", "ขอนแก่น"] == f"{pct - (45 + 2 * 20 / 3):+.2f}"
     projects = app.dataframe[-1].value
     assert len(projects) == expected["projects"]
     assert len(app.get("download_button")) == 2

@@ -220,11 +220,12 @@ def test_province_page_in_snapshot_mode(snapshots_db):
     before = _frozen_sums(snapshots_db, WEEK_BEFORE, where, params)
     _assert_frozen_cards(app, now, before)
     # the side-by-side table: the province, its cluster and the nation, all frozen
-    comparison = app.dataframe[0].value
+    comparison = app.dataframe[0].value.set_index("รายการ")
     nation = _frozen_sums(snapshots_db, AS_OF)
-    assert comparison.iloc[0, 1] == now["projects"]
-    assert comparison.iloc[-1, 1] == nation["projects"]
-    assert f"{comparison.iloc[-1, 4]:,.2f}" == _million(nation["disbursed"])
+    assert comparison.loc["โครงการ"].iloc[0] == f"{now['projects']:,}"
+    assert comparison.loc["โครงการ"].iloc[-1] == f"{nation['projects']:,}"
+    assert comparison.loc["เบิกจ่าย (ล้านบาท)"].iloc[-1] == _million(nation["disbursed"])
+    assert comparison.loc["งบลงทุน: ร้อยละเบิกจ่าย"].iloc[-1] == f"{_investment_pct(nation):,.2f}"
     markdown = " ".join(item.value for item in app.markdown)
     assert "การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน" in markdown
     assert "โครงการที่เริ่มล่าช้า" in markdown and "โครงการที่พ้นสถานะล่าช้า" in markdown

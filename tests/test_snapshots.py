@@ -253,7 +253,7 @@ navigation.run()
     change = (frozen_now.disbursed - frozen_before.disbursed) / 1_000_000
     assert metrics["เบิกจ่าย (ล้านบาท)"][1] == f"{float(change):+,.2f} ล้านบาท"
     gap_change = frozen_now.investment.gap_points - frozen_before.investment.gap_points
-    assert metrics["งบลงทุน: ห่างจากเป้าหมาย (จุด)"] == (f"{frozen_now.investment.gap_points:+.2f}",
+    assert metrics["งบลงทุน: ห่างเป้า (จุด)"] == (f"{frozen_now.investment.gap_points:+.2f}",
                                                        f"{gap_change:+.2f} จุด")
     assert len(app.dataframe) >= 3  # snapshot list and the two movers tables
 

@@ -77,8 +77,9 @@ def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | Non
                   line={"color": "#c62828", "dash": "dash", "width": 1.5})
     as_of_text = (f"ณ {as_of.day}/{as_of.month}/{as_of.year + 543}" if lang == "th"
                   else f"as of {as_of:%d %b %Y}")
+    # inside the plot, at the top: above it sits the legend
     fig.add_annotation(x=marker_x, y=1, yref="paper", text=as_of_text, showarrow=False,
-                       xanchor="left", yanchor="bottom", font={"color": "#c62828"})
+                       xanchor="left", yanchor="top", xshift=4, font={"color": "#c62828"})
     fig.update_yaxes(title=t("ร้อยละของงบประมาณ", "% of allocation"), range=[0, 105], ticksuffix="%")
     fig.update_xaxes(title=None, hoverformat="%d/%m/%Y")
     fig.update_layout(hovermode="x unified")
@@ -135,7 +136,8 @@ def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
     frame = table.copy()
     frame["gap_plot"] = frame[f"{headline}_gap_points"].fillna(0.0)
     frame = frame.sort_values(["gap_plot", "code"], ascending=[False, False])  # plotly draws bottom-up
-    names = [plain(name) for name in frame[name_col]]
+    # a cluster's name without its common prefix (the chart's title says what the bars are)
+    names = [plain(str(name).removeprefix("กลุ่มจังหวัด")) for name in frame[name_col]]
     custom = [[*row, projects, allocation / 1e6, disbursed / 1e6] for row, projects, allocation, disbursed
               in zip(_line_custom(frame, lang), frame["projects"], frame["current_allocation"],
                      frame["disbursed"], strict=True)]
@@ -155,13 +157,14 @@ def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
         name=t(f"ห่างจากเป้าหมาย {other_name}", f"{other_name} gap"),
         marker={"symbol": "diamond", "size": 8, "color": "#212121", "line": {"color": "white", "width": 1}},
         customdata=custom, hovertemplate=hover))
-    fig.update_xaxes(title=t(f"ห่างจากเป้าหมาย (จุดร้อยละ) · แท่ง = {head_name}, ◆ = {other_name}",
-                             f"Gap to target (points) · bar = {head_name}, ◆ = {other_name}"),
+    fig.update_xaxes(title=t(f"ห่างเป้า (จุด) · แท่ง = {head_name}, ◆ = {other_name}",
+                             f"Gap (points) · bar = {head_name}, ◆ = {other_name}"),
                      zeroline=True, zerolinecolor="#424242")
     fig.update_yaxes(title=None, tickfont={"size": 10 if len(frame) > 30 else 12}, automargin=True)
     if title:
         fig.update_layout(title={"text": plain(title), "x": 0, "font": {"size": 15}})
-    return _layout(fig, height or max(280, 22 * len(frame) + 110), showlegend=True, hovermode="closest")
+    # the axis title says which mark is which line; a legend would show the first bar's colour
+    return _layout(fig, height or max(260, 22 * len(frame) + 80), showlegend=False, hovermode="closest")
 
 
 def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | None = None) -> go.Figure:
@@ -185,7 +188,7 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
     rows, cols = int(frame["row"].max()) + 1, int(frame["col"].max()) + 1
     name_col = "name_th" if lang == "th" else "name_en"
     fig = go.Figure()
-    half, inset = 0.46, 0.17
+    half, inset = 0.46, 0.13
     # One layout update with every square: add_shape per tile costs ~7 ms each.
     shapes = []
     for tile in frame.to_dict("records"):

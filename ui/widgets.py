@@ -18,8 +18,8 @@ Every page uses these so the dashboard looks and behaves the same everywhere:
 - `execution_kpi_cards(now, before, compared)` draws the headline cards: the money row,
   then the overall line and the investment line (each: % disbursed, its own target, gap in
   points and in baht, status), with the change against an earlier state, live or frozen.
-- `area_lines_table(frame, ctx, name_title)` shows areas (or KPI rows) with both target
-  lines side by side; `kpi_rows(rows)` turns (name, Kpis) pairs into such a frame.
+- `area_lines_table(frame, ctx, lead)` shows areas with both target lines side by side;
+  `comparison_lines_table(rows, ctx)` an area, its cluster and the nation as columns.
 - `snapshot_changes(comparison)` draws the week-over-week movers and the newly flagged /
   cleared lagging projects of two snapshots.
 """
@@ -43,7 +43,7 @@ from budget_metrics.formatting import percent, signed
 from budget_metrics.lagging import FLAGS
 from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, LINES
 from ui.context import PageContext, page_context
-from ui.labels import STATUS_BADGES, STATUS_COLORS, STATUS_LABELS, label
+from ui.labels import STATUS_BADGES, STATUS_COLORS, STATUS_LABELS, STATUS_SHORT, label
 
 if TYPE_CHECKING:
     from budget_metrics.snapshots import Comparison
@@ -171,15 +171,17 @@ def download_buttons(frame: pd.DataFrame, file_stem: str, key: str | None = None
 ColumnSpec = tuple[str, str, str, str]
 
 
-def _localised(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
+def _localised(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext, short_unit: bool = False
                ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """(shown, export, column config) of a read-side frame per `spec` (see `data_table`)."""
+    """(shown, export, column config) of a read-side frame per `spec` (see `data_table`);
+    short_unit writes million baht as 'ลบ.' in the headers (narrow tables)."""
     shown, export, config = pd.DataFrame(index=frame.index), pd.DataFrame(index=frame.index), {}
+    unit = ctx.t("ลบ.", "m฿") if short_unit else ctx.million_baht
     for column, thai, english, kind in spec:
         name = ctx.t(thai, english)
         values = frame[column]
         if kind == "money":
-            label_text = f"{name} ({ctx.million_baht})"
+            label_text = f"{name} ({unit})"
             shown[label_text] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
             config[label_text] = money_column(label_text)
             export[f"{name} ({ctx.t('บาท', 'baht')})"] = pd.to_numeric(values, errors="coerce")
@@ -220,70 +222,105 @@ def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
 
 
 # ---------------------------------------------------------------- target lines in tables
-def line_column_specs(headline: str | None = None) -> list[ColumnSpec]:
-    """Columns of both reported lines for `area_lines_table` (keys as `progress.area_progress`
-    names them): per line % disbursed, target, gap in points and in baht, status; the
-    investment line also its own allocation. The headline line is marked with ★."""
-    specs: list[ColumnSpec] = []
-    for line in LINES:
-        thai, english = LINE_LABELS[line]
-        if line == headline:
-            thai, english = f"{thai}★", f"{english}★"
-        if line == "investment":
-            specs.append(("investment_allocation", f"{thai}: งบประมาณ", f"{english}: allocation", "money"))
-        specs += [
-            (f"{line}_pct", f"{thai}: เบิกจ่าย", f"{english}: disbursed", "pct"),
-            (f"{line}_target_pct", f"{thai}: เป้าหมาย", f"{english}: target", "pct"),
-            (f"{line}_gap_points", f"{thai}: ห่างเป้า (จุด)", f"{english}: gap (points)", "points"),
-            (f"{line}_gap_baht", f"{thai}: ห่างเป้า", f"{english}: gap", "money"),
-            (f"{line}_status_label", f"{thai}: สถานะ", f"{english}: status", "text"),
-        ]
-    return specs
+# Each line's columns after the first repeat the same short headers ("gap (points)", ...);
+# Streamlit needs distinct column names, so the investment line's carry a zero-width space.
+_SECOND = "\u200b"
+# Pixel widths that fit the name, the allocation and both lines in the main area at 1400 px.
+_LINE_WIDTHS = {"pct": 88, "gap_points": 68, "gap_baht": 78, "status": 68}
 
 
-def _status_style(value: str, colours: dict[str, str]) -> str:
-    colour = colours.get(value)
-    return f"color: {colour}; font-weight: 600" if colour else ""
+def _line_headers(ctx: PageContext, line: str, headline: str | None) -> dict[str, str]:
+    star = "★" if line == headline else ""
+    mark = _SECOND if line != LINES[0] else ""
+    return {"pct": f"{ctx.t(*LINE_LABELS[line])}{star} %",
+            "gap_points": ctx.t("ห่าง (จุด)", "gap (pts)") + mark,
+            "gap_baht": ctx.t("ห่าง (ลบ.)", "gap (m฿)") + mark,
+            "status": ctx.t("สถานะ", "status") + mark}
 
 
 def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[ColumnSpec],
                      **dataframe_args: Any) -> None:
-    """A table of areas (or `kpi_rows`) with both target lines side by side.
+    """A table of areas with both target lines side by side.
 
-    `lead` are the first columns (name, projects, money...); then `line_column_specs`.
-    Status cells are coloured like the map (the headline line, marked ★, drives colours
-    and rankings). No download buttons: the exports carry the same columns.
+    `lead` are the first columns (name, allocation...); then, per line (overall, investment):
+    % disbursed (headed by the line's name, ★ for the headline line, which drives colours and
+    rankings), gap in points, gap in million baht (ลบ.) and status, coloured like the map. The
+    caption above names each line's target on the date. No download buttons: the exports
+    carry the same columns with the targets.
     """
-    out = frame.copy()
-    headline = str(out["headline"].iloc[0]) if "headline" in out and len(out) else None
+    headline = str(frame["headline"].iloc[0]) if "headline" in frame and len(frame) else None
+    targets = []
     for line in LINES:
-        out[f"{line}_status_label"] = [label(STATUS_LABELS, status, ctx.lang)
-                                       for status in out[f"{line}_status"].fillna("no_data")]
-    shown, _, config = _localised(out, [*lead, *line_column_specs(headline)], ctx)
-    colours = {label(STATUS_LABELS, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()}
-    status_columns = [column for column in shown.columns if column.endswith(ctx.t(": สถานะ", ": status"))]
-    styled = shown.style.map(lambda value: _status_style(value, colours), subset=status_columns)
+        found = frame[f"{line}_target_pct"].dropna()
+        value = f"{float(found.iloc[0]):.2f}%" if len(found) and found.nunique() == 1 else "-"
+        targets.append(f"{ctx.t(*LINE_LABELS[line])}{'★' if line == headline else ''} {value}")
+    st.caption(ctx.t("เป้าหมายของแต่ละเส้น: ", "Each line's target: ") + " · ".join(targets)
+               + ctx.t(" · ห่าง = ร้อยละเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด / ล้านบาท) · ลบ. = ล้านบาท · "
+                       "★ ใช้กำหนดสีและอันดับ",
+                       " · gap = % disbursed − the line's own target (points / million baht) · m฿ = million "
+                       "baht · ★ drives colours and rankings"))
+    shown, _, config = _localised(frame, lead, ctx, short_unit=True)
+    for column in (kind_column for (_, _, _, kind), kind_column in zip(lead, shown.columns, strict=True)
+                   if kind == "money"):
+        config[column] = st.column_config.NumberColumn(column, format="%,.2f", width=104)
+    colours = {label(STATUS_SHORT, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
+               if status != "no_data"}
+    status_columns = []
+    for line in LINES:
+        headers = _line_headers(ctx, line, headline)
+        shown[headers["pct"]] = pd.to_numeric(frame[f"{line}_pct"], errors="coerce").astype(float)
+        shown[headers["gap_points"]] = pd.to_numeric(frame[f"{line}_gap_points"], errors="coerce").astype(float)
+        shown[headers["gap_baht"]] = pd.to_numeric(frame[f"{line}_gap_baht"], errors="coerce").astype(float) / 1e6
+        shown[headers["status"]] = [label(STATUS_SHORT, status, ctx.lang)
+                                    for status in frame[f"{line}_status"].fillna("no_data")]
+        for key in ("pct", "gap_points"):
+            config[headers[key]] = st.column_config.NumberColumn(headers[key], format="%.2f",
+                                                                 width=_LINE_WIDTHS[key])
+        config[headers["gap_baht"]] = st.column_config.NumberColumn(headers["gap_baht"], format="%,.2f",
+                                                                    width=_LINE_WIDTHS["gap_baht"])
+        config[headers["status"]] = st.column_config.TextColumn(headers["status"], width=_LINE_WIDTHS["status"])
+        status_columns.append(headers["status"])
+    styled = shown.style.map(
+        lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours else "",
+        subset=status_columns)
+    dataframe_args.setdefault("height", 35 * (len(shown) + 1) + 3)  # every row, no inner scrolling
     st.dataframe(styled, column_config=config, hide_index=True, **dataframe_args)
 
 
-def kpi_rows(rows: Sequence[tuple[str, Any]]) -> pd.DataFrame:
-    """(name, Kpis or SnapshotKpis) pairs as a frame with `area_progress`'s column names:
-    name, projects, current_allocation, committed, disbursed (float baht), then per line
-    L_allocation, L_pct, L_target_pct, L_gap_points, L_gap_baht (float baht), L_status;
-    headline."""
-    records = []
-    for name, k in rows:
-        record = {"name": name, "projects": k.projects, "current_allocation": float(k.current_allocation),
-                  "committed": float(k.committed), "disbursed": float(k.disbursed), "headline": k.headline}
-        for line in LINES:
-            figures = k.line(line)
-            record.update({
-                f"{line}_allocation": float(figures.allocation), f"{line}_pct": figures.pct,
-                f"{line}_target_pct": figures.target_pct, f"{line}_gap_points": figures.gap_points,
-                f"{line}_gap_baht": None if figures.gap_baht is None else float(figures.gap_baht),
-                f"{line}_status": figures.status})
-        records.append(record)
-    return pd.DataFrame(records)
+def comparison_lines_table(rows: Sequence[tuple[str, Any]], ctx: PageContext) -> None:
+    """Areas side by side as columns (e.g. a province, its cluster, the nation), figures as
+    rows: projects, money, then each line's %, target, gap in points and million baht, status.
+
+    rows: (name, `progress.Kpis` or `snapshots.SnapshotKpis`) pairs.
+    """
+    unit = ctx.million_baht
+    figures: list[tuple[str, list[str]]] = [
+        (ctx.t("โครงการ", "Projects"), [f"{k.projects:,}" for _, k in rows]),
+        (ctx.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"), [ctx.money(k.current_allocation) for _, k in rows]),
+        (ctx.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"), [ctx.money(k.disbursed) for _, k in rows]),
+    ]
+    for line in LINES:
+        name = ctx.t(*LINE_LABELS[line])
+        star = "★" if rows and rows[0][1].headline == line else ""
+        lines = [k.line(line) for _, k in rows]
+        figures += [
+            (f"{name}{star}: " + ctx.t("ร้อยละเบิกจ่าย", "% disbursed"), [percent(x.pct) for x in lines]),
+            (f"{name}{star}: " + ctx.t("เป้าหมาย (%)", "target (%)"), [percent(x.target_pct) for x in lines]),
+            (f"{name}{star}: " + ctx.t("ห่างเป้า (จุด)", "gap (points)"), [signed(x.gap_points) for x in lines]),
+            (f"{name}{star}: " + ctx.t(f"ห่างเป้า ({unit})", f"gap ({unit})"),
+             [signed(None if x.gap_baht is None else float(x.gap_baht) / 1e6) for x in lines]),
+            (f"{name}{star}: " + ctx.t("สถานะ", "status"), [label(STATUS_LABELS, x.status, ctx.lang) for x in lines]),
+        ]
+    first = ctx.t("รายการ", "Figure")
+    table = pd.DataFrame({first: [text for text, _ in figures]})
+    for position, (area, _) in enumerate(rows):
+        table[area] = [values[position] for _, values in figures]
+    colours = {label(STATUS_LABELS, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
+               if status != "no_data"}
+    styled = table.style.map(lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours
+                             else "", subset=list(table.columns[1:]))
+    config = {area: st.column_config.TextColumn(area, width="medium") for area, _ in rows}
+    st.dataframe(styled, hide_index=True, column_config=config, height=35 * (len(table) + 1) + 3)
 
 
 # ---------------------------------------------------------------- headline figures
@@ -378,11 +415,11 @@ def execution_kpi_cards(now: Any, before: Any | None, compared: str) -> None:
                     line_change(line, "target_pct"), "off",
                     ctx.t(f"เป้าหมายการเบิกจ่ายสะสม{name}ตามมติคณะรัฐมนตรี ณ {ctx.date(now.as_of)}; {compared}",
                           f"Cabinet's cumulative {name.lower()} target on {ctx.date(now.as_of)}; {compared}")),
-            KpiCard(ctx.t(f"{name}: ห่างจากเป้าหมาย (จุด)", f"{name}: gap to target (points)"),
+            KpiCard(ctx.t(f"{name}: ห่างเป้า (จุด)", f"{name}: gap (points)"),
                     signed(figures.gap_points), line_change(line, "gap_points"), "normal",
                     ctx.t("ร้อยละเบิกจ่าย − เป้าหมาย; ติดลบ = ต่ำกว่าเป้าหมาย",
                           "% disbursed − target; negative = behind target")),
-            KpiCard(ctx.t(f"{name}: ห่างจากเป้าหมาย ({unit})", f"{name}: gap to target ({unit})"),
+            KpiCard(ctx.t(f"{name}: ห่างเป้า ({unit})", f"{name}: gap ({unit})"),
                     signed(float(figures.gap_baht) / 1e6) if figures.gap_baht is not None else "-",
                     line_change(line, "gap_baht", money=True), "normal",
                     ctx.t(f"เบิกจ่ายจริง − เป้าหมาย{name} × งบประมาณของเส้นนี้; "
