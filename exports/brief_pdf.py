@@ -175,12 +175,17 @@ def curve_svg(bundle: ExportBundle, width: int = 680, height: int = 230) -> str:
                        f'x2="{px:.1f}" y2="{py:.1f}" stroke="{colour}" stroke-width="2.4"/>')
         other = bundle.kpis.line("investment" if line == "overall" else "overall").pct
         below = other is not None and pct_now < other  # the lower figure's label goes under its point
-        # right of the point, where no actual curve runs yet; left of it near the year's end
+        # right of the point, where no actual curve runs yet; left of it near the year's end,
+        # on a white box so the curves under it do not hide it
         right_side = px < left + plot_w * 0.85
+        text = f"{percent(pct_now)}%"
+        text_width = 6.2 * len(text)
+        tx = px + 6 if right_side else px - 6 - text_width
+        ty = py + 14 if below else py - 6
         out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>')
-        out.append(f'<text x="{px + (6 if right_side else -6):.1f}" y="{py + (11 if below else -5):.1f}" '
-                   f'text-anchor="{"start" if right_side else "end"}" fill="{colour}" font-weight="bold">'
-                   f'{percent(pct_now)}%</text>')
+        out.append(f'<rect x="{tx - 2:.1f}" y="{ty - 9:.1f}" width="{text_width + 4:.1f}" height="12" '
+                   'fill="white" fill-opacity="0.9"/>')
+        out.append(f'<text x="{tx:.1f}" y="{ty:.1f}" fill="{colour}" font-weight="bold">{text}</text>')
     out.append("</svg>")
     month_spans = "".join(
         f'<span class="month" style="left:{px - 20:.1f}px; top:{height - bottom + 5}px">{_e(label)}</span>'
