@@ -90,19 +90,21 @@ def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | Non
 
 def _line_hover(lang: str, first: int) -> str:
     """Hover lines for both reported lines; customdata[first..first+9] = for each line (overall,
-    investment): status label, pct, target, gap points, gap million baht."""
+    investment): status label, pct, target, gap points, gap million baht. Three short lines
+    per line, so the box fits beside the map at 1400 px."""
     parts = []
     for offset, line in enumerate(LINES):
         base = first + 5 * offset
         name = LINE_LABELS[line][0 if lang == "th" else 1]
         if lang == "th":
-            parts.append(f"<br><b>{name}</b>: เบิกจ่ายร้อยละ %{{customdata[{base + 1}]:.2f}} / เป้าหมาย "
-                         f"%{{customdata[{base + 2}]:.2f}} · ห่าง %{{customdata[{base + 3}]:+.2f}} จุด "
-                         f"(%{{customdata[{base + 4}]:+,.2f}} ล้านบาท) · %{{customdata[{base}]}}")
+            parts.append(f"<br><b>{name}</b> · %{{customdata[{base}]}}"
+                         f"<br>เบิกจ่าย %{{customdata[{base + 1}]:.2f}}% · เป้าหมาย %{{customdata[{base + 2}]:.2f}}%"
+                         f"<br>ห่าง %{{customdata[{base + 3}]:+.2f}} จุด · %{{customdata[{base + 4}]:+,.2f}} ล้านบาท")
         else:
-            parts.append(f"<br><b>{name}</b>: %{{customdata[{base + 1}]:.2f}}% / target "
-                         f"%{{customdata[{base + 2}]:.2f}}% · gap %{{customdata[{base + 3}]:+.2f}} pts "
-                         f"(%{{customdata[{base + 4}]:+,.2f}} million baht) · %{{customdata[{base}]}}")
+            parts.append(f"<br><b>{name}</b> · %{{customdata[{base}]}}"
+                         f"<br>disbursed %{{customdata[{base + 1}]:.2f}}% · target %{{customdata[{base + 2}]:.2f}}%"
+                         f"<br>gap %{{customdata[{base + 3}]:+.2f}} pts · %{{customdata[{base + 4}]:+,.2f}} "
+                         "million baht")
     return "".join(parts)
 
 
