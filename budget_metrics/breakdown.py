@@ -13,8 +13,8 @@ from budget_metrics import reference
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.lagging import project_flags
-from budget_metrics.progress import gap_status
 from budget_metrics.projects import resolve_as_of, state_cte
+from budget_metrics.targets import gap_status
 
 # The columns a split may group by (never user text in SQL).
 SPLIT_COLUMNS = {

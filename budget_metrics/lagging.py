@@ -3,14 +3,20 @@
 Rules, thresholds from the reference table `thresholds`:
 - behind_target: disbursed % is more than `behind_target_points` below the target for
   the project's budget type on the as-of date;
-- no_contract: an investment project with no contract signed by the cut-off date
-  (`no_contract_cutoff_month`/`_day` of the fiscal year, default 31 Mar), once past it;
-- idle: no payment for `idle_weeks` weeks while not fully paid (a project never paid
-  counts from its contract date, else its planned start, else the FY start);
+- no_contract: an investment project with money allocated (current allocation > 0: a
+  project whose allocation was all transferred out has nothing left to contract) and no
+  contract signed by the cut-off date (`no_contract_cutoff_month`/`_day` of the fiscal
+  year, default 31 Mar), once past it;
+- idle: no payment for `idle_weeks` weeks or more while not fully paid, i.e. at least
+  idle_weeks x 7 days (84 for 12 weeks) between the last payment and the as-of date: a
+  project last paid exactly 84 days earlier is flagged, one paid 83 days earlier is not
+  (a project never paid counts from its contract date, else its planned start, else the
+  FY start);
 - past_end: past its planned end date and not fully paid.
 "Fully paid" means `fully_paid_pct` of the signed contract amount is paid (a contract
 below the allocation leaves savings, which are not a payment backlog), or of the current
-allocation where no contract is signed; small leftovers are savings, not a backlog. Money at risk is what remains unpaid of the current allocation.
+allocation where no contract is signed; small leftovers are savings, not a backlog.
+Money at risk is what remains unpaid of the current allocation.
 """
 
 from __future__ import annotations
@@ -95,12 +101,12 @@ def project_flags(filters: Filters) -> pd.DataFrame:
     # no contract by the cut-off (or signed after it)
     not_signed = signed_on.map(lambda day: day is None or day > as_of)
     signed_late = signed_on.map(lambda day: day is not None and cutoff < day <= as_of)
-    no_contract = is_investment & (as_of > cutoff) & (not_signed | signed_late)
-    # no payment for N weeks while not fully paid
+    no_contract = is_investment & (allocation > 0) & (as_of > cutoff) & (not_signed | signed_late)
+    # no payment for N weeks (N x 7 days, the boundary day included) while not fully paid
     signed_by_now = signed_on.map(lambda day: day if day is not None and day <= as_of else None)
     since = last_paid.combine_first(signed_by_now).combine_first(planned_start).fillna(fy_start)
     days_idle = since.map(lambda day: (as_of - day).days)
-    idle = unpaid & (days_idle > idle_days)
+    idle = unpaid & (days_idle >= idle_days)
     # past planned end while not fully paid
     past_end = unpaid & planned_end.map(lambda day: day is not None and day < as_of)
 

@@ -1,4 +1,10 @@
-"""Spending progress against target: KPIs, per-area tables and the weekly curve."""
+"""Spending progress against target: KPIs, per-area tables and the weekly curve.
+
+Every figure comes as the two lines the Comptroller General reports (see
+budget_metrics.targets): overall (all budget types against the overall target) and
+investment (investment budget only against the investment target), side by side. The
+headline line (reference data) gives `status` and orders rankings.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +19,28 @@ from budget_metrics.calendar import fiscal_year_bounds, fridays
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import AREA_LEVELS, resolve_as_of, state_cte
-from budget_metrics.targets import blended_target, target_pct
+from budget_metrics.targets import (
+    LINES,
+    TargetLine,
+    add_line_columns,
+    gap_status,
+    headline_line,
+    target_line,
+    target_pct,
+)
 
-CENT = Decimal("0.01")
+__all__ = ["Kpis", "area_progress", "gap_status", "kpis", "kpis_with_previous_week", "weekly_curve"]
 
 
 @dataclass(frozen=True)
 class Kpis:
-    """Headline figures for a set of projects as of a date (baht; percent 0-100)."""
+    """Headline figures for a set of projects as of a date (baht Decimal; percent 0-100).
+
+    pct_disbursed is disbursed / current allocation of all budget types (the overall
+    line's rate). `overall` and `investment` are the two reported lines, each with its own
+    target and gap; `headline` names the one that drives status colours ('overall' by
+    default, from reference data).
+    """
 
     as_of: date
     projects: int
@@ -31,16 +51,30 @@ class Kpis:
     remaining: Decimal
     uncommitted: Decimal
     pct_disbursed: float | None
-    target_pct: float | None
-    gap_points: float | None  # pct_disbursed - target_pct; negative = behind
-    gap_baht: Decimal | None  # disbursed - target share of allocation; negative = behind
+    overall: TargetLine
+    investment: TargetLine
+    headline: str = "overall"
+
+    def line(self, scope: str) -> TargetLine:
+        """The 'overall' or 'investment' line."""
+        return self.overall if scope == "overall" else self.investment
+
+    @property
+    def lines(self) -> tuple[TargetLine, TargetLine]:
+        """(overall, investment), the order they are shown in."""
+        return self.overall, self.investment
+
+    @property
+    def status(self) -> str:
+        """The headline line's status (on_track / watch / behind / no_data)."""
+        return self.line(self.headline).status
 
 
 def kpis(filters: Filters) -> Kpis:
-    """Sums over the selected projects as of the filter's date, with target and gap.
+    """Sums over the selected projects as of the filter's date, with both target lines.
 
-    The target is the allocation-weighted mix of the investment target (investment
-    projects) and the overall target (all others); see targets.blended_target.
+    The overall line covers every selected project; the investment line only those of
+    budget type 'investment' (allocation 0 and no data when there are none).
     """
     as_of = resolve_as_of(filters)
     cte, params = state_cte(filters, as_of)
@@ -50,19 +84,20 @@ def kpis(filters: Filters) -> Kpis:
             SELECT count(*), coalesce(sum(allocated_amount), 0), coalesce(sum(current_allocation), 0),
                    coalesce(sum(committed), 0), coalesce(sum(disbursed), 0),
                    coalesce(sum(remaining), 0), coalesce(sum(uncommitted), 0),
-                   coalesce(sum(current_allocation) FILTER (WHERE budget_type = 'investment'), 0)
+                   coalesce(sum(current_allocation) FILTER (WHERE budget_type = 'investment'), 0),
+                   coalesce(sum(disbursed) FILTER (WHERE budget_type = 'investment'), 0)
             FROM state3""",
             params,
         ).fetchone()
-    count, allocated, current, committed, disbursed, remaining, uncommitted, investment = row
-    pct = float(disbursed / current * 100) if current > 0 else None
-    other = current - investment
-    target, expected = blended_target(filters.fiscal_year, as_of, investment, other)
-    gap_points = pct - target if pct is not None and target is not None else None
-    gap_baht = disbursed - expected if expected is not None else None
+    (count, allocated, current, committed, disbursed, remaining, uncommitted,
+     investment_allocation, investment_disbursed) = row
+    limits = reference.thresholds()
+    overall = target_line("overall", filters.fiscal_year, as_of, current, disbursed, limits)
+    investment = target_line("investment", filters.fiscal_year, as_of, investment_allocation,
+                             investment_disbursed, limits)
     return Kpis(as_of, int(count), Decimal(allocated), Decimal(current), Decimal(committed),
-                Decimal(disbursed), Decimal(remaining), Decimal(uncommitted), pct, target,
-                gap_points, gap_baht)
+                Decimal(disbursed), Decimal(remaining), Decimal(uncommitted), overall.pct,
+                overall, investment, headline_line())
 
 
 def kpis_with_previous_week(filters: Filters) -> tuple[Kpis, Kpis]:
@@ -72,25 +107,16 @@ def kpis_with_previous_week(filters: Filters) -> tuple[Kpis, Kpis]:
     return current, previous
 
 
-def gap_status(gap_points: float | None, thresholds: dict[str, float]) -> str:
-    """'on_track', 'watch', 'behind' (or 'no_data') from the reference thresholds."""
-    if gap_points is None or pd.isna(gap_points):
-        return "no_data"
-    if gap_points >= -thresholds["watch_gap_points"]:
-        return "on_track"
-    if gap_points >= -thresholds["behind_gap_points"]:
-        return "watch"
-    return "behind"
-
-
 def area_progress(filters: Filters, level: str = "province") -> pd.DataFrame:
     """One row per province / cluster / region (every one, even without projects).
 
     Columns: code, name_th, name_en, region, cluster_code (provinces), projects,
-    current_allocation, committed, disbursed, remaining (float baht), pct_disbursed,
-    investment_allocation, target_pct (allocation-weighted mix of the investment and
-    overall targets), gap_points, gap_baht, status. At province level only province-plan
-    projects count (a cluster plan's projects belong to no single province).
+    current_allocation, committed, disbursed, remaining (float baht), pct_disbursed
+    (all budget types), investment_allocation, investment_disbursed (investment budget
+    only, float baht), then both lines' columns from `targets.add_line_columns`
+    (overall_pct ... overall_status, investment_pct ... investment_status), headline and
+    status (the headline line's status). At province level only province-plan projects
+    count (a cluster plan's projects belong to no single province).
     """
     key, table, ref_key = AREA_LEVELS[level]
     as_of = resolve_as_of(filters)
@@ -105,7 +131,8 @@ def area_progress(filters: Filters, level: str = "province") -> pd.DataFrame:
                        sum(current_allocation) AS current_allocation, sum(committed) AS committed,
                        sum(disbursed) AS disbursed, sum(remaining) AS remaining,
                        sum(current_allocation) FILTER (WHERE budget_type = 'investment')
-                           AS investment_allocation
+                           AS investment_allocation,
+                       sum(disbursed) FILTER (WHERE budget_type = 'investment') AS investment_disbursed
                 FROM state3 GROUP BY 1)
             SELECT r.{ref_key} AS code, r.name_th, r.name_en, r.region AS region{extra},
                    coalesce(s.projects, 0) AS projects,
@@ -116,33 +143,23 @@ def area_progress(filters: Filters, level: str = "province") -> pd.DataFrame:
                    CASE WHEN s.current_allocation > 0
                         THEN 100.0 * s.disbursed::DOUBLE / s.current_allocation::DOUBLE END
                        AS pct_disbursed,
-                   coalesce(s.investment_allocation, 0)::DOUBLE AS investment_allocation
+                   coalesce(s.investment_allocation, 0)::DOUBLE AS investment_allocation,
+                   coalesce(s.investment_disbursed, 0)::DOUBLE AS investment_disbursed
             FROM {table} r LEFT JOIN sums s ON s.code = r.{ref_key}
             ORDER BY {order}""",
             params,
         ).df()
-    overall = target_pct(filters.fiscal_year, "overall", as_of)
-    investment = target_pct(filters.fiscal_year, "investment", as_of)
-    if overall is None or investment is None:
-        frame["target_pct"] = frame["gap_points"] = frame["gap_baht"] = None
-    else:
-        other = frame["current_allocation"] - frame["investment_allocation"]
-        expected = (frame["investment_allocation"] * investment + other * overall) / 100
-        frame["target_pct"] = (100 * expected / frame["current_allocation"]).where(
-            frame["current_allocation"] > 0, overall)
-        frame["gap_points"] = frame["pct_disbursed"] - frame["target_pct"]
-        frame["gap_baht"] = frame["disbursed"] - expected
-    limits = reference.thresholds()
-    frame["status"] = [gap_status(gap, limits) for gap in frame["gap_points"]]
-    return frame
+    return add_line_columns(frame, filters.fiscal_year, as_of, reference.thresholds(), headline_line())
 
 
 def weekly_curve(filters: Filters) -> pd.DataFrame:
-    """Cumulative disbursement by week (Fridays) over the fiscal year, against the targets.
+    """Cumulative disbursement by week (Fridays) over the fiscal year, both lines against their targets.
 
-    Columns: week_end, disbursed (cumulative baht), current_allocation (baht, as of the
-    week), pct_disbursed (None after the as-of date), target_overall, target_investment,
-    target (the selection's allocation-weighted mix of the two, as used by kpis()).
+    Columns: week_end; disbursed and current_allocation (all budget types, float baht,
+    allocation as of the week); investment_disbursed and investment_allocation (investment
+    projects only); overall_pct and investment_pct (0-100, None after the as-of date or
+    without allocation); overall_target_pct and investment_target_pct (each line's cabinet
+    target on the week's Friday).
     """
     as_of = resolve_as_of(filters)
     start, end = fiscal_year_bounds(filters.fiscal_year)
@@ -152,49 +169,40 @@ def weekly_curve(filters: Filters) -> pd.DataFrame:
         frame = con.execute(
             f"""{cte},
             weeks AS (SELECT unnest(?::DATE[]) AS week_end),
-            pay AS (SELECT posting_date, sum(amount) AS amount FROM disbursements
-                    WHERE source = 'current' AND project_code IN (SELECT project_code FROM state3)
-                    GROUP BY 1),
+            chosen_types AS (SELECT project_code, budget_type = 'investment' AS is_investment, allocated_amount
+                             FROM state3),
+            pay AS (SELECT d.posting_date, c.is_investment, sum(d.amount) AS amount
+                    FROM disbursements d JOIN chosen_types c USING (project_code)
+                    WHERE d.source = 'current' GROUP BY 1, 2),
             moves AS (
-                SELECT approved_date,
-                       sum(CASE WHEN to_project_code IN (SELECT project_code FROM state3)
-                                THEN amount ELSE 0 END)
-                     - sum(CASE WHEN from_project_code IN (SELECT project_code FROM state3)
-                                THEN amount ELSE 0 END) AS net
-                FROM reallocations GROUP BY 1),
-            base AS (SELECT coalesce(sum(allocated_amount), 0) AS allocated FROM state3)
+                SELECT r.approved_date, c.is_investment, sum(r.amount) AS net
+                FROM reallocations r JOIN chosen_types c ON c.project_code = r.to_project_code GROUP BY 1, 2
+                UNION ALL
+                SELECT r.approved_date, c.is_investment, -sum(r.amount) AS net
+                FROM reallocations r JOIN chosen_types c ON c.project_code = r.from_project_code GROUP BY 1, 2),
+            base AS (SELECT coalesce(sum(allocated_amount), 0) AS allocated,
+                            coalesce(sum(allocated_amount) FILTER (WHERE is_investment), 0) AS investment
+                     FROM chosen_types)
             SELECT w.week_end,
                    coalesce((SELECT sum(amount) FROM pay WHERE posting_date <= w.week_end), 0)::DOUBLE
                        AS disbursed,
                    ((SELECT allocated FROM base)
                     + coalesce((SELECT sum(net) FROM moves WHERE approved_date <= w.week_end), 0))::DOUBLE
-                       AS current_allocation
+                       AS current_allocation,
+                   coalesce((SELECT sum(amount) FROM pay WHERE posting_date <= w.week_end AND is_investment), 0)
+                       ::DOUBLE AS investment_disbursed,
+                   ((SELECT investment FROM base)
+                    + coalesce((SELECT sum(net) FROM moves WHERE approved_date <= w.week_end AND is_investment), 0))
+                       ::DOUBLE AS investment_allocation
             FROM weeks w ORDER BY w.week_end""",
             [*params, weeks],
         ).df()
     frame["week_end"] = pd.to_datetime(frame["week_end"]).dt.date
-    with_alloc = frame["current_allocation"] > 0
-    frame["pct_disbursed"] = (100 * frame["disbursed"] / frame["current_allocation"]).where(with_alloc)
-    frame.loc[frame["week_end"] > as_of, ["pct_disbursed", "disbursed"]] = None
-    for scope in ("overall", "investment"):
-        frame[f"target_{scope}"] = [target_pct(filters.fiscal_year, scope, day) for day in frame["week_end"]]
-    # The selection's own target: the mix weighted by its current allocation at the as-of date.
-    investment_share = _investment_share(filters, as_of)
-    frame["target"] = [
-        None if o is None else o + (i - o) * investment_share
-        for o, i in zip(frame["target_overall"], frame["target_investment"], strict=True)
-    ]
+    after = frame["week_end"] > as_of
+    for line, allocation, disbursed in (("overall", "current_allocation", "disbursed"),
+                                        ("investment", "investment_allocation", "investment_disbursed")):
+        with_alloc = frame[allocation] > 0
+        frame[f"{line}_pct"] = (100 * frame[disbursed] / frame[allocation].where(with_alloc)).where(with_alloc)
+        frame[f"{line}_target_pct"] = [target_pct(filters.fiscal_year, line, day) for day in frame["week_end"]]
+    frame.loc[after, ["disbursed", "investment_disbursed", *(f"{line}_pct" for line in LINES)]] = None
     return frame
-
-
-def _investment_share(filters: Filters, as_of: date) -> float:
-    """Share (0-1) of the selection's current allocation that is investment budget."""
-    cte, params = state_cte(filters, as_of)
-    with read_only() as con:
-        total, investment = con.execute(
-            f"""{cte} SELECT coalesce(sum(current_allocation), 0),
-                   coalesce(sum(current_allocation) FILTER (WHERE budget_type = 'investment'), 0)
-                FROM state3""",
-            params,
-        ).fetchone()
-    return float(investment / total) if total > 0 else 0.0

@@ -23,9 +23,13 @@ from budget_metrics import reference
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import resolve_as_of
-from budget_metrics.targets import blended_target
-
-CENT = Decimal("0.01")
+from budget_metrics.targets import (
+    LINES,
+    TargetLine,
+    add_line_columns,
+    headline_line,
+    target_line,
+)
 
 
 def _table_exists(con, name: str) -> bool:
@@ -92,13 +96,16 @@ def list_snapshots(fiscal_year: int | None = None, include_replaced: bool = Fals
     """Stored snapshots, newest as-of first: snapshot_id, fiscal_year, as_of, taken_at,
     source_load_ids, status ('current' / 'replaced'), replaces_snapshot_id (the snapshot a
     --replace superseded), replaced_at, projects, current_allocation, disbursed (baht),
-    pct_disbursed. Empty when none were taken; replaced ones only with include_replaced."""
+    pct_disbursed (all budget types: the overall line's rate), investment_allocation,
+    investment_disbursed (baht), investment_pct (the investment line's rate). Empty when none
+    were taken; replaced ones only with include_replaced."""
     with read_only() as con:
         if not _table_exists(con, "snapshots"):
             return pd.DataFrame(columns=["snapshot_id", "fiscal_year", "as_of", "taken_at",
                                          "source_load_ids", "status", "replaces_snapshot_id",
                                          "replaced_at", "projects",
-                                         "current_allocation", "disbursed", "pct_disbursed"])
+                                         "current_allocation", "disbursed", "pct_disbursed",
+                                         "investment_allocation", "investment_disbursed", "investment_pct"])
         clauses, params = ["1 = 1"], []
         if fiscal_year is not None:
             clauses.append("s.fiscal_year = ?")
@@ -110,7 +117,11 @@ def list_snapshots(fiscal_year: int | None = None, include_replaced: bool = Fals
                        s.status, s.replaces_snapshot_id, s.replaced_at,
                        count(p.project_code) AS projects,
                        coalesce(sum(p.current_allocation), 0)::DOUBLE AS current_allocation,
-                       coalesce(sum(p.disbursed), 0)::DOUBLE AS disbursed
+                       coalesce(sum(p.disbursed), 0)::DOUBLE AS disbursed,
+                       coalesce(sum(p.current_allocation) FILTER (WHERE p.budget_type = 'investment'), 0)::DOUBLE
+                           AS investment_allocation,
+                       coalesce(sum(p.disbursed) FILTER (WHERE p.budget_type = 'investment'), 0)::DOUBLE
+                           AS investment_disbursed
                 FROM snapshots s LEFT JOIN snapshot_projects p USING (snapshot_id)
                 WHERE {' AND '.join(clauses)}
                 GROUP BY ALL
@@ -120,6 +131,8 @@ def list_snapshots(fiscal_year: int | None = None, include_replaced: bool = Fals
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     frame["pct_disbursed"] = (100 * frame["disbursed"] / frame["current_allocation"]).where(
         frame["current_allocation"] > 0)
+    frame["investment_pct"] = (100 * frame["investment_disbursed"] / frame["investment_allocation"]).where(
+        frame["investment_allocation"] > 0)
     return frame
 
 
@@ -197,7 +210,10 @@ def snapshot_projects(snapshot_id: int, filters: Filters | None = None) -> pd.Da
 
 @dataclass(frozen=True)
 class SnapshotKpis:
-    """Totals of a frozen snapshot (baht Decimal; percent 0-100)."""
+    """Totals of a frozen snapshot (baht Decimal; percent 0-100), with both target lines as
+    `progress.Kpis` has them: `overall` (all budget types) and `investment` (investment
+    budget only), each against its own target for the snapshot's as-of date; `headline`
+    names the line that drives status colours."""
 
     snapshot_id: int
     as_of: date
@@ -207,17 +223,28 @@ class SnapshotKpis:
     disbursed: Decimal
     remaining: Decimal
     pct_disbursed: float | None
-    target_pct: float | None
-    gap_points: float | None
     flagged: int
-    # disbursed - target share of allocation (baht); negative = behind, as progress.Kpis
-    gap_baht: Decimal | None = None
+    overall: TargetLine
+    investment: TargetLine
+    headline: str = "overall"
+
+    def line(self, scope: str) -> TargetLine:
+        """The 'overall' or 'investment' line."""
+        return self.overall if scope == "overall" else self.investment
+
+    @property
+    def lines(self) -> tuple[TargetLine, TargetLine]:
+        return self.overall, self.investment
+
+    @property
+    def status(self) -> str:
+        """The headline line's status."""
+        return self.line(self.headline).status
 
 
 def snapshot_kpis(snapshot_id: int, filters: Filters | None = None) -> SnapshotKpis:
-    """Sums of the frozen rows of a snapshot (baht), with the target for its as-of date
-    (allocation-weighted investment/overall mix, as `progress.kpis`) and the gap to it in
-    points and in baht."""
+    """Sums of the frozen rows of a snapshot (baht) with both target lines for its as-of date
+    (targets and thresholds from the reference data as loaded now)."""
     filters = filters or Filters()
     info = snapshot_info(snapshot_id)
     where, params = _snapshot_where(filters)
@@ -226,33 +253,41 @@ def snapshot_kpis(snapshot_id: int, filters: Filters | None = None) -> SnapshotK
             f"""SELECT count(*), coalesce(sum(current_allocation), 0), coalesce(sum(committed), 0),
                        coalesce(sum(disbursed), 0), coalesce(sum(remaining), 0),
                        count(*) FILTER (WHERE flag_codes <> ''),
-                       coalesce(sum(current_allocation) FILTER (WHERE budget_type = 'investment'), 0)
+                       coalesce(sum(current_allocation) FILTER (WHERE budget_type = 'investment'), 0),
+                       coalesce(sum(disbursed) FILTER (WHERE budget_type = 'investment'), 0)
                 FROM snapshot_projects p WHERE p.snapshot_id = ? AND {where}""",
             [snapshot_id, *params],
         ).fetchone()
-    count, current, committed, disbursed, remaining, flagged, investment = row
-    pct = float(disbursed / current * 100) if current > 0 else None
-    # the same allocation-weighted target as progress.kpis
-    target, expected = blended_target(info.fiscal_year, info.as_of, investment, current - investment)
-    gap = pct - target if pct is not None and target is not None else None
-    gap_baht = Decimal(disbursed) - expected if expected is not None else None
+    count, current, committed, disbursed, remaining, flagged, investment_allocation, investment_disbursed = row
+    limits = reference.thresholds()
+    overall = target_line("overall", info.fiscal_year, info.as_of, current, disbursed, limits)
+    investment = target_line("investment", info.fiscal_year, info.as_of, investment_allocation,
+                             investment_disbursed, limits)
     return SnapshotKpis(snapshot_id, info.as_of, int(count), Decimal(current), Decimal(committed),
-                        Decimal(disbursed), Decimal(remaining), pct, target, gap, int(flagged), gap_baht)
+                        Decimal(disbursed), Decimal(remaining), overall.pct, int(flagged), overall, investment,
+                        headline_line())
 
 
 def snapshot_areas(snapshot_id: int, level: str = "province",
                    filters: Filters | None = None) -> pd.DataFrame:
     """Frozen sums per province / cluster / region: code, projects, current_allocation,
-    committed, disbursed, remaining (float baht), pct_disbursed. Only areas with projects;
-    at province level only province-plan projects count (as in `progress.area_progress`)."""
+    committed, disbursed, remaining, investment_allocation, investment_disbursed (float
+    baht), pct_disbursed, then both lines' columns as `progress.area_progress` has them
+    (overall_pct ... investment_status, headline, status). Only areas with projects; at
+    province level only province-plan projects count (as in `progress.area_progress`)."""
     key = {"province": "province_code", "cluster": "cluster_code", "region": "region"}[level]
     where, params = _snapshot_where(filters or Filters())
+    info = snapshot_info(snapshot_id)
     with read_only() as con:
         frame = con.execute(
             f"""SELECT {key} AS code, count(*) AS projects,
                        sum(current_allocation)::DOUBLE AS current_allocation,
                        sum(committed)::DOUBLE AS committed, sum(disbursed)::DOUBLE AS disbursed,
-                       sum(remaining)::DOUBLE AS remaining
+                       sum(remaining)::DOUBLE AS remaining,
+                       coalesce(sum(current_allocation) FILTER (WHERE budget_type = 'investment'), 0)::DOUBLE
+                           AS investment_allocation,
+                       coalesce(sum(disbursed) FILTER (WHERE budget_type = 'investment'), 0)::DOUBLE
+                           AS investment_disbursed
                 FROM snapshot_projects p
                 WHERE p.snapshot_id = ? AND {key} IS NOT NULL AND {where}
                 GROUP BY 1 ORDER BY 1""",
@@ -260,7 +295,7 @@ def snapshot_areas(snapshot_id: int, level: str = "province",
         ).df()
     frame["pct_disbursed"] = (100 * frame["disbursed"] / frame["current_allocation"]).where(
         frame["current_allocation"] > 0)
-    return frame
+    return add_line_columns(frame, info.fiscal_year, info.as_of, reference.thresholds(), headline_line())
 
 
 # --------------------------------------------------------------------------------------
@@ -273,7 +308,8 @@ class Comparison:
     """Two snapshots compared: `current` against `previous` (the earlier week).
 
     deltas: metric -> change (baht Decimal for money, points for percentages, count for
-    flagged). province_movers / project_movers: DataFrames sorted by the absolute
+    flagged); per line L ('overall', 'investment'): L_pct, L_target_pct, L_gap_points and
+    L_gap_baht. province_movers / project_movers: DataFrames sorted by the absolute
     change in % disbursed (pct_before, pct_after, change_points, disbursed_change baht).
     newly_flagged / cleared: projects flagged now but not before, and the reverse.
     """
@@ -303,11 +339,12 @@ def compare_snapshots(current_id: int, previous_id: int, filters: Filters | None
         "disbursed": now.disbursed - before.disbursed,
         "remaining": now.remaining - before.remaining,
         "pct_disbursed": _delta(now.pct_disbursed, before.pct_disbursed),
-        "target_pct": _delta(now.target_pct, before.target_pct),
-        "gap_points": _delta(now.gap_points, before.gap_points),
         "flagged": now.flagged - before.flagged,
         "projects": now.projects - before.projects,
     }
+    for line in LINES:
+        for field in ("pct", "target_pct", "gap_points", "gap_baht"):
+            deltas[f"{line}_{field}"] = _delta(getattr(now.line(line), field), getattr(before.line(line), field))
 
     areas_now = snapshot_areas(current_id, "province", filters)
     areas_before = snapshot_areas(previous_id, "province", filters)

@@ -1,19 +1,49 @@
-"""Government disbursement targets (cumulative percent of allocation) on any date.
+"""Government disbursement targets on any date, and the two lines execution is reported by.
 
 Cabinet sets targets at quarter ends (reference table `targets`). Between quarter
 ends the target steps linearly by month end (three equal steps per quarter) and is
 linear by day inside a month, so 31 May 2019 (FY2562 overall) is 54 + 2*(77-54)/3.
+
+The Comptroller General reports execution as two lines, each against its own target,
+never a mix of the two:
+
+- overall: disbursed / current allocation of all budget types, against the overall target;
+- investment: investment-budget disbursed / investment current allocation, against the
+  investment target.
+
+A province, cluster, region or the nation is judged by both (`TargetLine`); which of
+the two drives status colours and rankings is reference data (`headline_line()`, from
+data/reference/reporting.toml). A single project is judged against the target of its
+own budget type (budget_metrics.lagging).
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+import pandas as pd
+
 from budget_metrics.calendar import fiscal_year_bounds
 from budget_metrics.connection import data_version, read_only
+
+CENT = Decimal("0.01")
+# The two reported lines, in the order they are shown, with their names (Thai, English)
+# and what each covers, shared by the dashboard and the exports.
+LINES = ("overall", "investment")
+LINE_LABELS = {"overall": ("ภาพรวม", "Overall"), "investment": ("งบลงทุน", "Investment")}
+LINE_DESCRIPTIONS = {
+    "overall": ("เบิกจ่ายทุกประเภทงบรายจ่าย ÷ งบประมาณปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม",
+                "all budget types: disbursed ÷ current allocation, against the overall target"),
+    "investment": ("เฉพาะงบลงทุน: เบิกจ่ายงบลงทุน ÷ งบลงทุนปัจจุบัน เทียบเป้าหมายงบลงทุน",
+                   ("investment budget only: investment disbursed ÷ investment allocation, "
+                   "against the investment target")),
+}
+# Used only for a database written before reporting.toml existed (schema v1, not yet upgraded).
+DEFAULT_HEADLINE = "overall"
 
 
 def month_end_targets(quarter_targets: list[float]) -> list[float]:
@@ -69,21 +99,102 @@ def target_pct(fiscal_year: int, scope: str, day: date) -> float | None:
     return target_on(targets, fiscal_year, day) if targets else None
 
 
-def blended_target(fiscal_year: int, day: date, investment_allocation, other_allocation):
-    """(target %, baht expected disbursed by `day`) for a mix of budget types.
+def gap_status(gap_points: float | None, thresholds: dict[str, float]) -> str:
+    """'on_track', 'watch', 'behind' (or 'no_data') from the reference thresholds.
 
-    Investment allocations follow the investment row, everything else the overall row,
-    which is how the two cabinet targets apply to a plan that mixes both. The percent is
-    0-100 weighted by allocation (the overall row when there is no allocation); the baht
-    amount is a Decimal rounded to satang. (None, None) when the year has no targets.
+    On track when the gap is at least -watch_gap_points, watch down to -behind_gap_points,
+    behind below that (gap in points, negative = behind).
     """
-    overall = target_pct(fiscal_year, "overall", day)
-    investment = target_pct(fiscal_year, "investment", day)
-    if overall is None or investment is None:
-        return None, None
-    expected = (Decimal(investment_allocation) * Decimal(repr(investment))
-                + Decimal(other_allocation) * Decimal(repr(overall))) / 100
-    total = float(investment_allocation) + float(other_allocation)
-    pct = ((float(investment_allocation) * investment + float(other_allocation) * overall) / total
-           if total > 0 else overall)
-    return pct, expected.quantize(Decimal("0.01"))
+    if gap_points is None or pd.isna(gap_points):
+        return "no_data"
+    if gap_points >= -thresholds["watch_gap_points"]:
+        return "on_track"
+    if gap_points >= -thresholds["behind_gap_points"]:
+        return "watch"
+    return "behind"
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """One reported line of a selection as of a date.
+
+    scope: 'overall' (all budget types) or 'investment' (investment budget only);
+    allocation and disbursed: the baht the line covers (current allocation, current-year
+    payments); pct: disbursed / allocation (0-100, None without allocation); target_pct:
+    the line's own cabinet target on the date; gap_points = pct - target_pct; gap_baht =
+    disbursed - target_pct% of allocation, in baht to the satang (negative = behind);
+    status: gap_status of gap_points.
+    """
+
+    scope: str
+    allocation: Decimal
+    disbursed: Decimal
+    pct: float | None
+    target_pct: float | None
+    gap_points: float | None
+    gap_baht: Decimal | None
+    status: str
+
+
+def target_line(scope: str, fiscal_year: int, day: date, allocation, disbursed,
+                thresholds: dict[str, float]) -> TargetLine:
+    """The line `scope` for a selection whose line covers `allocation` and `disbursed` baht."""
+    allocation, disbursed = Decimal(allocation), Decimal(disbursed)
+    has_money = allocation > 0
+    pct = float(disbursed / allocation * 100) if has_money else None
+    target = target_pct(fiscal_year, scope, day)
+    gap_points = pct - target if pct is not None and target is not None else None
+    gap_baht = None
+    if has_money and target is not None:
+        gap_baht = (disbursed - allocation * Decimal(repr(target)) / 100).quantize(CENT)
+    return TargetLine(scope, allocation, disbursed, pct, target, gap_points, gap_baht,
+                      gap_status(gap_points, thresholds))
+
+
+def add_line_columns(frame: pd.DataFrame, fiscal_year: int, day: date, thresholds: dict[str, float],
+                     headline: str) -> pd.DataFrame:
+    """Add both lines' columns to a per-area frame, in place, and return it.
+
+    Needs current_allocation and disbursed (all budget types, float baht) and
+    investment_allocation / investment_disbursed (investment budget only). Adds, for each
+    line L in ('overall', 'investment'): L_pct, L_target_pct, L_gap_points (0-100 and
+    points), L_gap_baht (float baht), L_status; overall_allocation / overall_disbursed
+    (= the all-types columns); then headline (the line's name) and status (= the headline
+    line's status, which colours maps and orders rankings).
+    """
+    frame["overall_allocation"] = frame["current_allocation"]
+    frame["overall_disbursed"] = frame["disbursed"]
+    for line in LINES:
+        allocation = frame[f"{line}_allocation"].astype(float)
+        disbursed = frame[f"{line}_disbursed"].astype(float)
+        with_money = allocation > 0
+        pct = (100 * disbursed / allocation.where(with_money)).where(with_money)
+        target = target_pct(fiscal_year, line, day)
+        frame[f"{line}_pct"] = pct
+        frame[f"{line}_target_pct"] = target
+        frame[f"{line}_gap_points"] = pct - target if target is not None else float("nan")
+        frame[f"{line}_gap_baht"] = ((disbursed - allocation * target / 100).where(with_money)
+                                     if target is not None else float("nan"))
+        frame[f"{line}_status"] = [gap_status(gap, thresholds) for gap in frame[f"{line}_gap_points"]]
+    frame["headline"] = headline
+    frame["status"] = frame[f"{headline}_status"]
+    return frame
+
+
+@lru_cache(maxsize=16)
+def _headline(version: str) -> str:
+    with read_only() as con:
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'report_settings'"
+        ).fetchone()[0]
+        row = con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone() \
+            if exists else None
+    return row[0] if row and row[0] in LINES else DEFAULT_HEADLINE
+
+
+def headline_line() -> str:
+    """'overall' or 'investment': the line that drives status colours, map colours and rankings.
+
+    From data/reference/reporting.toml (`headline_line`) as loaded into `report_settings`.
+    """
+    return _headline(data_version())

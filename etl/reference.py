@@ -1,4 +1,4 @@
-"""Reference data (regions, clusters, provinces, targets, thresholds) from data/reference/.
+"""Reference data (regions, clusters, provinces, targets, thresholds, reporting settings) from data/reference/.
 
 Facts that change by decree live in those files, not in code. Every write session
 replaces the reference tables from the files, so a fresh database always has them and
@@ -20,6 +20,11 @@ class ReferenceError(ValueError):
     """A reference file is inconsistent; the message names the file and the problem."""
 
 
+REPORTING_FILE = "reporting.toml"
+# The two lines the Comptroller General reports execution by; headline_line names one of them.
+TARGET_LINES = ("overall", "investment")
+
+
 def read_reference(folder: Path | None = None) -> dict[str, pd.DataFrame]:
     """The reference tables as DataFrames, checked for consistency."""
     folder = Path(folder) if folder else settings.reference_dir()
@@ -39,8 +44,23 @@ def read_reference(folder: Path | None = None) -> dict[str, pd.DataFrame]:
             for name, entry in thresholds.items()
         ]
     )
+    tables["report_settings"] = _reporting_settings(folder / REPORTING_FILE)
     _check(tables, folder)
     return tables
+
+
+def _reporting_settings(path: Path) -> pd.DataFrame:
+    """name, value, description rows from reporting.toml; headline_line must name a target line."""
+    with open(path, "rb") as handle:
+        entries = tomllib.load(handle)
+    headline = str(entries.get("headline_line", {}).get("value", ""))
+    if headline not in TARGET_LINES:
+        raise ReferenceError(
+            f"{path}: headline_line ต้องเป็น {' หรือ '.join(TARGET_LINES)} (พบ {headline!r}) — "
+            f"headline_line must be one of {', '.join(TARGET_LINES)}, found {headline!r}")
+    return pd.DataFrame(
+        [{"name": name, "value": str(entry["value"]), "description": entry.get("description", "")}
+         for name, entry in entries.items()])
 
 
 def _check(tables: dict[str, pd.DataFrame], folder: Path) -> None:
@@ -65,7 +85,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -
     tables["clusters"] = clusters
     con.execute("BEGIN TRANSACTION")
     try:
-        for name in ("regions", "clusters", "provinces", "targets", "thresholds"):
+        for name in ("regions", "clusters", "provinces", "targets", "thresholds", "report_settings"):
             frame = tables[name]  # read by DuckDB's replacement scan
             columns = ", ".join(frame.columns)
             con.execute(f"DELETE FROM {name}")

@@ -8,7 +8,7 @@ code version can open an older file.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MONEY = "DECIMAL(18,2)"
 
@@ -56,6 +56,12 @@ TABLES: dict[str, str] = {
             name        VARCHAR PRIMARY KEY,
             value       DOUBLE NOT NULL,
             unit        VARCHAR NOT NULL,
+            description VARCHAR NOT NULL
+        )""",
+    "report_settings": """
+        CREATE TABLE IF NOT EXISTS report_settings (
+            name        VARCHAR PRIMARY KEY,  -- e.g. 'headline_line'
+            value       VARCHAR NOT NULL,     -- 'overall' or 'investment' for headline_line
             description VARCHAR NOT NULL
         )""",
     # --- loaded records ---
@@ -219,6 +225,9 @@ INDEXES = [
 ]
 
 # version -> statements that upgrade a file from (version - 1) to version.
-MIGRATIONS: dict[int, list[str]] = {}
+MIGRATIONS: dict[int, list[str]] = {
+    # v2: reporting settings from data/reference/reporting.toml (which target line is the headline)
+    2: [TABLES["report_settings"]],
+}
 
 RECORD_KINDS = ("projects", "disbursements", "carryovers", "reallocations", "asset_transfers")

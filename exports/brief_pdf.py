@@ -16,6 +16,7 @@ import pandas as pd
 
 from budget_metrics.formatting import format_date, million_baht, percent, signed
 from budget_metrics.lagging import FLAGS
+from budget_metrics.targets import LINE_LABELS, LINES
 from exports.tables import ExportBundle
 
 TOP_BEHIND = 10
@@ -47,25 +48,41 @@ def _e(text) -> str:
     return html.escape("" if text is None else str(text))
 
 
+def _line_sentence(line, name: str) -> str:
+    """'ร้อยละ 53.33 ต่ำกว่าเป้าหมายภาพรวม (ร้อยละ 69.33) 16.00 จุด (4,226.54 ล้านบาท)'; '' without data."""
+    if line.pct is None:
+        return ""
+    text = f"ร้อยละ {percent(line.pct)}"
+    if line.target_pct is not None and line.gap_points is not None:
+        side = "ต่ำกว่า" if line.gap_points < 0 else "สูงกว่า"
+        text += f" {side}เป้าหมาย{name} (ร้อยละ {percent(line.target_pct)}) {percent(abs(line.gap_points))} จุด"
+        if line.gap_baht is not None:
+            text += f" ({million_baht(abs(line.gap_baht))} ล้านบาท)"
+    return text
+
+
 def narrative(bundle: ExportBundle) -> str:
-    """A short Thai paragraph: disbursed vs target, the furthest-behind provinces and risks."""
+    """A short Thai paragraph: each reported line against its own target, the provinces
+    furthest behind on the headline line, and the risks."""
     k = bundle.kpis
     parts = [
         (f"ณ วันที่ {format_date(bundle.as_of)} {bundle.area_name_th} เบิกจ่ายแล้ว "
         f"{million_baht(k.disbursed)} ล้านบาท จากงบประมาณที่ได้รับจัดสรร "
         f"{million_baht(k.current_allocation)} ล้านบาท")
     ]
-    if k.pct_disbursed is not None:
-        parts[0] += f" คิดเป็นร้อยละ {percent(k.pct_disbursed)}"
-        if k.target_pct is not None and k.gap_points is not None:
-            side = "ต่ำกว่า" if k.gap_points < 0 else "สูงกว่า"
-            parts[0] += (f" {side}เป้าหมาย (ร้อยละ {percent(k.target_pct)}) "
-                         f"{percent(abs(k.gap_points))} จุด")
+    overall = _line_sentence(k.overall, LINE_LABELS["overall"][0])
+    if overall:
+        parts[0] += f" คิดเป็น{overall}"
+    investment = _line_sentence(k.investment, LINE_LABELS["investment"][0])
+    if investment:
+        parts.append(f"งบลงทุน {million_baht(k.investment.allocation)} ล้านบาท เบิกจ่ายแล้ว"
+                     f"{investment}")
     behind = _furthest_behind(bundle, 3)
     if len(behind) and bundle.area_kind != "province":
-        names = ", ".join(f"{row.name_th} (ร้อยละ {percent(row.pct_disbursed)})"
-                          for row in behind.itertuples())
-        parts.append(f"จังหวัดที่ห่างจากเป้าหมายมากที่สุด ได้แก่ {names}")
+        line = k.headline
+        names = ", ".join(f"{row['name_th']} (ร้อยละ {percent(row[f'{line}_pct'])})"
+                          for row in behind.to_dict("records"))
+        parts.append(f"จังหวัดที่ห่างจากเป้าหมาย{LINE_LABELS[line][0]}มากที่สุด ได้แก่ {names}")
     lagging = bundle.table("lagging").frame
     if len(lagging):
         parts.append(f"มีโครงการที่ล่าช้า {len(lagging):,} โครงการ เงินที่ยังไม่เบิกจ่าย "
@@ -82,15 +99,20 @@ def narrative(bundle: ExportBundle) -> str:
 
 
 def _furthest_behind(bundle: ExportBundle, count: int) -> pd.DataFrame:
+    """Provinces with projects, furthest behind first on the headline line's gap (points)."""
+    gap = f"{bundle.kpis.headline}_gap_points"
     frame = bundle.provinces[bundle.provinces["projects"] > 0]
-    frame = frame[frame["gap_points"].notna()]
-    return frame.sort_values(["gap_points", "code"]).head(count)
+    frame = frame[frame[gap].notna()]
+    return frame.sort_values([gap, "code"]).head(count)
 
 
 # --- the curve ---------------------------------------------------------------------
 
+# Each reported line has one hue: its actual % solid, its target dashed (as on the dashboard).
+LINE_COLOURS = {"overall": ("#1f5fa8", "#6f9bd1"), "investment": ("#d35400", "#f0a66e")}
+
 def curve_svg(bundle: ExportBundle, width: int = 680, height: int = 230) -> str:
-    """Cumulative % disbursed by week against the target lines, as an SVG string."""
+    """Cumulative % disbursed by week of both reported lines against their own targets, as an SVG string."""
     curve = bundle.curve
     left, right, top, bottom = 44, 16, 14, 34
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -132,38 +154,47 @@ def curve_svg(bundle: ExportBundle, width: int = 680, height: int = 230) -> str:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{stroke}"{dash_attr}/>')
 
-    has_mix = "target" in curve.columns
-    if has_mix:
-        path("target_overall", "#bdbdbd", "2,3", 1.1)
-        path("target_investment", "#d9b98c", "2,3", 1.1)
-        path("target", "#7a7a7a", "6,4", 1.8)
-    else:
-        path("target_overall", "#7a7a7a", "6,4", 1.8)
-    path("pct_disbursed", "#1f5fa8", "", 2.4)
+    for line in LINES:
+        path(f"{line}_target_pct", LINE_COLOURS[line][1], "5,4", 1.4)
+    for line in LINES:
+        path(f"{line}_pct", LINE_COLOURS[line][0], "", 2.4)
 
-    # the as-of point, labelled with the headline figure (the as-of date may fall after
+    # the as-of point of each line, labelled with its figure (the as-of date may fall after
     # the last Friday of the curve: the line then runs on to it)
-    known = curve[curve["pct_disbursed"].notna()]
-    pct_now = bundle.kpis.pct_disbursed
-    if len(known) and pct_now is not None:
+    for line in LINES:
+        column = f"{line}_pct"
+        known = curve[curve[column].notna()]
+        pct_now = bundle.kpis.line(line).pct
+        if not len(known) or pct_now is None:
+            continue
+        colour = LINE_COLOURS[line][0]
         last_row = known.iloc[-1]
         px, py = x(min(bundle.as_of, last)), y(pct_now)
         if bundle.as_of > last_row["week_end"]:
-            out.append(f'<line x1="{x(last_row["week_end"]):.1f}" y1="{y(last_row["pct_disbursed"]):.1f}" '
-                       f'x2="{px:.1f}" y2="{py:.1f}" stroke="#1f5fa8" stroke-width="2.4"/>')
-        out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="#1f5fa8"/>')
-        out.append(f'<text x="{px - 6:.1f}" y="{py - 7:.1f}" text-anchor="end" fill="#1f5fa8" '
-                   f'font-weight="bold">{percent(pct_now)}%</text>')
+            out.append(f'<line x1="{x(last_row["week_end"]):.1f}" y1="{y(last_row[column]):.1f}" '
+                       f'x2="{px:.1f}" y2="{py:.1f}" stroke="{colour}" stroke-width="2.4"/>')
+        other = bundle.kpis.line("investment" if line == "overall" else "overall").pct
+        below = other is not None and pct_now < other  # the lower figure's label goes under its point
+        # right of the point, where no actual curve runs yet; left of it near the year's end,
+        # on a white box so the curves under it do not hide it
+        right_side = px < left + plot_w * 0.85
+        text = f"{percent(pct_now)}%"
+        text_width = 6.2 * len(text)
+        tx = px + 6 if right_side else px - 6 - text_width
+        ty = py + 14 if below else py - 6
+        out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>')
+        out.append(f'<rect x="{tx - 2:.1f}" y="{ty - 9:.1f}" width="{text_width + 4:.1f}" height="12" '
+                   'fill="white" fill-opacity="0.9"/>')
+        out.append(f'<text x="{tx:.1f}" y="{ty:.1f}" fill="{colour}" font-weight="bold">{text}</text>')
     out.append("</svg>")
     month_spans = "".join(
         f'<span class="month" style="left:{px - 20:.1f}px; top:{height - bottom + 5}px">{_e(label)}</span>'
         for px, label in labels)
-    legend = [("#1f5fa8", "solid", "เบิกจ่ายสะสม")]
-    if has_mix:
-        legend += [("#7a7a7a", "dashed", "เป้าหมาย (ถ่วงตามสัดส่วนงบลงทุน)"),
-                   ("#bdbdbd", "dotted", "เป้าหมายภาพรวม"), ("#d9b98c", "dotted", "เป้าหมายงบลงทุน")]
-    else:
-        legend.append(("#7a7a7a", "dashed", "เป้าหมายภาพรวม"))
+    legend = []
+    for line in LINES:
+        name = LINE_LABELS[line][0]
+        legend += [(LINE_COLOURS[line][0], "solid", f"เบิกจ่ายสะสม{name}"),
+                   (LINE_COLOURS[line][1], "dashed", f"เป้าหมาย{name}")]
     legend_html = "".join(
         f'<span class="key"><span class="swatch" style="border-top: 2px {style} {color}"></span>{_e(label)}</span>'
         for color, style, label in legend)
@@ -207,6 +238,12 @@ td.n, th.n { text-align: right; white-space: nowrap; }
 .chart .swatch { display: inline-block; width: 7mm; height: 0; margin-right: 1.5mm; vertical-align: middle; }
 .status-behind { color: #b3261e; font-weight: bold; } .status-watch { color: #a86b00; }
 .status-on_track { color: #1b7f3b; }
+th.group { text-align: center; border-bottom: 1px solid #c9d6e6; }
+.sep { border-left: 1px solid #c9d6e6; }
+td[class^="status-"] { white-space: nowrap; }
+table.areas { font-size: 8pt; } table.areas td { padding: 0.6mm 1.2mm; }
+thead { display: table-header-group; } tr { break-inside: avoid; }
+h2 { break-after: avoid; }
 """
 
 STATUS_TH = {"on_track": "ตามเป้า", "watch": "เฝ้าระวัง", "behind": "ล่าช้า", "no_data": "-"}
@@ -218,35 +255,61 @@ def _card(label: str, value: str, note: str = "", css: str = "") -> str:
 
 
 def _area_rows(frame: pd.DataFrame) -> str:
+    """Rows of an area table: name, allocation, disbursed, then per line %, gap in points and
+    in million baht, status."""
     rows = []
-    for row in frame.itertuples():
-        rows.append(
-            f"<tr><td>{_e(row.name_th)}</td><td class='n'>{million_baht(row.current_allocation)}</td>"
-            f"<td class='n'>{million_baht(row.disbursed)}</td><td class='n'>{percent(row.pct_disbursed)}</td>"
-            f"<td class='n'>{signed(row.gap_points)}</td>"
-            f"<td class='status-{row.status}'>{_e(STATUS_TH.get(row.status, ''))}</td></tr>")
+    for row in frame.to_dict("records"):
+        name = str(row["name_th"]).removeprefix("กลุ่มจังหวัด")  # the header says what the rows are
+        cells = [f"<td>{_e(name)}</td><td class='n'>{million_baht(row['current_allocation'])}</td>",
+                 f"<td class='n'>{million_baht(row['disbursed'])}</td>"]
+        for line in LINES:
+            status = row[f"{line}_status"]
+            gap_baht = row[f"{line}_gap_baht"]
+            cells.append(
+                f"<td class='n sep'>{percent(row[f'{line}_pct'])}</td>"
+                f"<td class='n'>{signed(row[f'{line}_gap_points'])}</td>"
+                f"<td class='n'>{signed(None if pd.isna(gap_baht) else gap_baht / 1e6)}</td>"
+                f"<td class='status-{status}'>{_e(STATUS_TH.get(status, ''))}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
     return "".join(rows)
 
 
-AREA_HEAD = ("<tr><th>{name}</th><th class='n'>งบประมาณ (ล้านบาท)</th><th class='n'>เบิกจ่าย (ล้านบาท)</th>"
-             "<th class='n'>ร้อยละ</th><th class='n'>ห่างเป้า (จุด)</th><th>สถานะ</th></tr>")
+def _area_head(name: str, bundle: ExportBundle) -> str:
+    """Two header rows: the lines (with their target on the date; ★ the headline) over their columns."""
+    k = bundle.kpis
+    groups = "".join(
+        f"<th colspan='4' class='group sep'>{LINE_LABELS[line][0]}{'★' if line == k.headline else ''} "
+        f"(เป้าหมาย {percent(k.line(line).target_pct)}%)</th>" for line in LINES)
+    columns = "".join("<th class='n sep'>ร้อยละ</th><th class='n'>ห่าง (จุด)</th><th class='n'>ห่าง (ลบ.)</th>"
+                      "<th>สถานะ</th>" for _ in LINES)
+    return (f"<thead><tr><th rowspan='2'>{_e(name)}</th><th rowspan='2' class='n'>งบประมาณ (ลบ.)</th>"
+            f"<th rowspan='2' class='n'>เบิกจ่าย (ลบ.)</th>{groups}</tr><tr>{columns}</tr></thead>")
+
+
+def _line_card(bundle: ExportBundle, line: str) -> str:
+    """A KPI card for one reported line: its %, its own target, gap in points and million baht."""
+    figures = bundle.kpis.line(line)
+    name = LINE_LABELS[line][0]
+    star = "★" if line == bundle.kpis.headline else ""
+    gap = (f"ห่าง {signed(figures.gap_points)} จุด / "
+           f"{signed(None if figures.gap_baht is None else float(figures.gap_baht) / 1e6)} ลบ.")
+    css = f"status-{figures.status}"
+    return _card(f"{name}{star}: ร้อยละการเบิกจ่าย", f"{percent(figures.pct)}%",
+                 f"เป้าหมาย{name} {percent(figures.target_pct)}% · {gap}", css)
 
 
 def brief_html(bundle: ExportBundle) -> str:
     """The brief as an HTML document (Thai), ready for weasyprint."""
     k = bundle.kpis
     fy = bundle.filters.fiscal_year
-    gap_css = "behind" if (k.gap_points or 0) < 0 else "ahead"
+    headline = LINE_LABELS[k.headline][0]
     cards = "".join([
         _card("งบประมาณ (ล้านบาท)", million_baht(k.current_allocation),
-              f"{k.projects:,} โครงการ"),
+              f"{k.projects:,} โครงการ · งบลงทุน {million_baht(k.investment.allocation)}"),
         _card("ก่อหนี้ผูกพัน (ล้านบาท)", million_baht(k.committed),
               f"ร้อยละ {percent(float(k.committed / k.current_allocation * 100))}" if k.current_allocation else ""),
         _card("เบิกจ่ายแล้ว (ล้านบาท)", million_baht(k.disbursed), f"คงเหลือ {million_baht(k.remaining)} ลบ."),
-        _card("ร้อยละการเบิกจ่าย", f"{percent(k.pct_disbursed)}%",
-              f"เป้าหมาย ณ วันที่ {percent(k.target_pct)}%"),
-        _card("ห่างจากเป้าหมาย", f"{signed(k.gap_points)} จุด",
-              f"{million_baht(k.gap_baht)} ล้านบาท" if k.gap_baht is not None else "", gap_css),
+        *(_line_card(bundle, line) for line in LINES),
     ])
     parts = [
         "<!doctype html><html lang='th'><head><meta charset='utf-8'>",
@@ -257,23 +320,30 @@ def brief_html(bundle: ExportBundle) -> str:
         f"<p class='sub'>ข้อมูล ณ วันที่ {format_date(bundle.as_of, long=True)} · {_e(bundle.area_name_th)}</p>",
         f"<div class='narrative'>{_e(narrative(bundle))}</div>",
         f"<div class='cards'>{cards}</div>",
-        "<h2>การเบิกจ่ายสะสมเทียบเป้าหมาย (ร้อยละของงบประมาณ)</h2>",
+        "<h2>การเบิกจ่ายสะสมเทียบเป้าหมาย ภาพรวมและงบลงทุน (ร้อยละของงบประมาณของแต่ละเส้น)</h2>",
         curve_svg(bundle),
     ]
     behind = _furthest_behind(bundle, TOP_BEHIND)
     if bundle.area_kind != "province" and len(behind):
-        parts.append(f"<h2>{len(behind)} จังหวัดที่ห่างจากเป้าหมายมากที่สุด</h2>")
-        parts.append(f"<table>{AREA_HEAD.format(name='จังหวัด')}{_area_rows(behind)}</table>")
+        parts.append(f"<h2>{len(behind)} จังหวัดที่ห่างจากเป้าหมาย{headline}มากที่สุด</h2>")
+        parts.append(f"<table class='areas'>{_area_head('จังหวัด', bundle)}"
+                     f"<tbody>{_area_rows(behind)}</tbody></table>")
     if bundle.area_kind == "province":
         parts.append(_lagging_html(bundle))
     clusters = bundle.clusters[bundle.clusters["projects"] > 0]
     if len(clusters) and bundle.area_kind != "province":  # a province's own rows are no cluster figure
         parts.append("<h2>ผลการเบิกจ่ายรายกลุ่มจังหวัด</h2>")
-        parts.append(f"<table>{AREA_HEAD.format(name='กลุ่มจังหวัด')}{_area_rows(clusters)}</table>")
+        parts.append(f"<table class='areas'>{_area_head('กลุ่มจังหวัด', bundle)}"
+                     f"<tbody>{_area_rows(clusters)}</tbody></table>")
     parts.append(_risks_html(bundle))
-    parts.append("<p class='small'>เป้าหมาย ณ วันที่ คำนวณจากเป้าหมายสะสมรายไตรมาสตามมติคณะรัฐมนตรี "
+    parts.append("<p class='small'>รายงานสองเส้นตามแบบกรมบัญชีกลาง แต่ละเส้นเทียบเป้าหมายของตนเอง: "
+                 "ภาพรวม = เบิกจ่ายทุกประเภทงบรายจ่าย ÷ งบประมาณปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม; "
+                 "งบลงทุน = เบิกจ่ายงบลงทุน ÷ งบลงทุนปัจจุบัน เทียบเป้าหมายงบลงทุน · "
+                 f"★ เส้น{headline}ใช้จัดอันดับและกำหนดสถานะ (data/reference/reporting.toml) · "
+                 "เป้าหมาย ณ วันที่ คำนวณจากเป้าหมายสะสมรายไตรมาสตามมติคณะรัฐมนตรี "
                  "(เพิ่มเท่ากันทุกสิ้นเดือน และเป็นเส้นตรงตามวันภายในเดือน) · ลบ. = ล้านบาท · "
-                 "ห่างเป้า = ร้อยละการเบิกจ่าย − เป้าหมาย (จุด)</p>")
+                 "ห่าง = ร้อยละการเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด) และ เบิกจ่าย − เป้าหมาย × งบประมาณของเส้นนั้น "
+                 "(ลบ.)</p>")
     parts.append("</body></html>")
     return "".join(parts)
 

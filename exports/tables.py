@@ -21,11 +21,16 @@ from budget_metrics.carryover import carryover_projects
 from budget_metrics.filters import Filters
 from budget_metrics.formatting import format_date
 from budget_metrics.lagging import FLAGS, lagging_projects, project_flags
-from budget_metrics.progress import Kpis, area_progress, gap_status, kpis, weekly_curve
+from budget_metrics.progress import Kpis, area_progress, kpis, weekly_curve
 from budget_metrics.projects import resolve_as_of
 from budget_metrics.reallocations import ledger
 from budget_metrics.snapshots import data_published_at, source_loads
-from budget_metrics.targets import quarter_targets
+from budget_metrics.targets import (
+    LINE_DESCRIPTIONS,
+    LINE_LABELS,
+    LINES,
+    quarter_targets,
+)
 
 # Column kinds: how a value is written (workbook number format, CSV text).
 TEXT, INT, MONEY, PCT, POINTS, DATE, BOOL = "text", "int", "money", "pct", "points", "date", "bool"
@@ -99,11 +104,32 @@ AREA_MONEY = [
     Col("committed", "ก่อหนี้ผูกพัน บาท", "committed (baht)", MONEY),
     Col("disbursed", "เบิกจ่ายแล้ว บาท", "disbursed (baht)", MONEY),
     Col("remaining", "คงเหลือ บาท", "remaining (baht)", MONEY),
-    Col("pct_disbursed", "ร้อยละการเบิกจ่าย", "% disbursed", PCT),
-    Col("target_pct", "เป้าหมาย ณ วันที่ (ร้อยละ)", "target % on the date", PCT),
-    Col("gap_points", "ห่างจากเป้าหมาย (จุด)", "gap (points)", POINTS),
-    Col("gap_baht", "ห่างจากเป้าหมาย บาท", "gap (baht)", MONEY),
 ]
+
+
+def line_columns(headline: str) -> list[Col]:
+    """Both reported lines side by side, each against its own target (keys as in
+    `progress.area_progress`), then the status of the headline line (it colours the
+    dashboard's map and orders its rankings)."""
+    cols = []
+    for line in LINES:
+        thai, english = LINE_LABELS[line]
+        english = english.lower()
+        if line == "investment":
+            cols += [Col("investment_allocation", "งบลงทุน: งบประมาณปัจจุบัน บาท",
+                         "investment: current allocation (baht)", MONEY),
+                     Col("investment_disbursed", "งบลงทุน: เบิกจ่ายแล้ว บาท", "investment: disbursed (baht)", MONEY)]
+        cols += [
+            Col(f"{line}_pct", f"{thai}: ร้อยละการเบิกจ่าย", f"{english}: % disbursed", PCT),
+            Col(f"{line}_target_pct", f"{thai}: เป้าหมาย ณ วันที่ (ร้อยละ)", f"{english}: target % on the date", PCT),
+            Col(f"{line}_gap_points", f"{thai}: ห่างจากเป้าหมาย (จุด)", f"{english}: gap (points)", POINTS),
+            Col(f"{line}_gap_baht", f"{thai}: ห่างจากเป้าหมาย บาท", f"{english}: gap (baht)", MONEY),
+            Col(f"{line}_status_th", f"{thai}: สถานะ", f"{english}: status", TEXT, 12),
+        ]
+    cols.append(Col("status_th", f"สถานะ (ตามเส้น{LINE_LABELS[headline][0]})",
+                    f"status (by the {headline} line)", TEXT, 14))
+    return cols
+
 
 STATUS_TH = {"on_track": "ตามเป้าหมาย", "watch": "เฝ้าระวัง", "behind": "ล่าช้า", "no_data": "ไม่มีข้อมูล"}
 PLAN_TH = {"province": "แผนพัฒนาจังหวัด", "cluster": "แผนพัฒนากลุ่มจังหวัด"}
@@ -123,21 +149,30 @@ def area_scope(filters: Filters) -> tuple[str | None, str | None, str, str]:
     return None, None, "ทั้งประเทศ", "national"
 
 
-def _national_row(k: Kpis, name_th: str, name_en: str, limits: dict[str, float]) -> dict:
-    status = gap_status(k.gap_points, limits)
-    return {
+def _national_row(k: Kpis, name_th: str, name_en: str) -> dict:
+    """A summary row from KPIs, with both lines' columns as `area_progress` names them."""
+    row = {
         "code": "", "name_th": name_th, "name_en": name_en, "projects": k.projects,
         "current_allocation": float(k.current_allocation), "committed": float(k.committed),
-        "disbursed": float(k.disbursed), "remaining": float(k.remaining),
-        "pct_disbursed": k.pct_disbursed, "target_pct": k.target_pct, "gap_points": k.gap_points,
-        "gap_baht": float(k.gap_baht) if k.gap_baht is not None else None,
-        "status": status, "status_th": STATUS_TH[status],
+        "disbursed": float(k.disbursed), "remaining": float(k.remaining), "pct_disbursed": k.pct_disbursed,
+        "headline": k.headline, "status": k.status,
     }
+    for line in LINES:
+        figures = k.line(line)
+        row.update({
+            f"{line}_allocation": float(figures.allocation), f"{line}_disbursed": float(figures.disbursed),
+            f"{line}_pct": figures.pct, f"{line}_target_pct": figures.target_pct,
+            f"{line}_gap_points": figures.gap_points,
+            f"{line}_gap_baht": float(figures.gap_baht) if figures.gap_baht is not None else None,
+            f"{line}_status": figures.status,
+        })
+    return _with_status_th(pd.DataFrame([row])).iloc[0].to_dict()
 
 
 def _with_status_th(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    frame["status_th"] = frame["status"].map(STATUS_TH)
+    for column in ("status", *(f"{line}_status" for line in LINES)):
+        frame[f"{column}_th"] = frame[column].map(STATUS_TH)
     return frame
 
 
@@ -161,19 +196,19 @@ def build_export(filters: Filters) -> ExportBundle:
         clusters = clusters[clusters["projects"] > 0]
 
     total_label = "รวมทั้งประเทศ" if not area_kind else f"รวม {name_th}"
-    limits = reference.thresholds()
-    parts = [pd.DataFrame([_national_row(national, total_label, name_en, limits)]).assign(level_th="รวม")]
+    area_cols = [*AREA_MONEY, *line_columns(national.headline)]
+    parts = [pd.DataFrame([_national_row(national, total_label, name_en)]).assign(level_th="รวม")]
     if not area_kind:  # an area export lies inside one region: its region row would repeat the total
         parts.append(regions.assign(level_th="ภาค"))
     for budget_type, label in BUDGET_TH.items():
         figures = kpis(replace(filters, budget_type=budget_type))
         if figures.projects:
-            row = _national_row(figures, label, budget_type, limits)
+            row = _national_row(figures, label, budget_type)
             parts.append(pd.DataFrame([row]).assign(level_th="งบรายจ่าย"))
     summary = pd.concat(parts, ignore_index=True)
     summary_cols = [Col("level_th", "ระดับ", "level", TEXT, 11), Col("name_th", "พื้นที่ / งบรายจ่าย", "area", TEXT, 30),
                     Col("projects", "จำนวนโครงการ", "projects", INT),
-                    *AREA_MONEY, Col("status_th", "สถานะ", "status", TEXT, 12)]
+                    *area_cols]
 
     region_names = reference.regions().set_index("region")["name_th"].to_dict()
     cluster_names = reference.clusters().set_index("cluster_code")["name_th"].to_dict()
@@ -197,13 +232,12 @@ def build_export(filters: Filters) -> ExportBundle:
             Col("code", "รหัสจังหวัด", "province code", TEXT, 10), Col("name_th", "จังหวัด", "province", TEXT, 18),
             Col("name_en", "Province", "province (English)", TEXT, 18),
             Col("cluster_th", "กลุ่มจังหวัด", "cluster", TEXT, 32), Col("region_th", "ภาค", "region", TEXT, 22),
-            Col("projects", "จำนวนโครงการ", "projects", INT), *AREA_MONEY,
-            Col("status_th", "สถานะ", "status", TEXT, 12)], provinces),
+            Col("projects", "จำนวนโครงการ", "projects", INT), *area_cols], provinces),
         ExportTable("clusters", "กลุ่มจังหวัด", "ผลการเบิกจ่ายรายกลุ่มจังหวัด (รวมโครงการจังหวัดในกลุ่ม)", [
             Col("code", "รหัสกลุ่มจังหวัด", "cluster code", TEXT, 10),
             Col("name_th", "กลุ่มจังหวัด", "cluster", TEXT, 34), Col("name_en", "Cluster", "cluster (English)", TEXT, 20),
             Col("region_th", "ภาค", "region", TEXT, 22), Col("projects", "จำนวนโครงการ", "projects", INT),
-            *AREA_MONEY, Col("status_th", "สถานะ", "status", TEXT, 12)], clusters),
+            *area_cols], clusters),
         ExportTable("projects", "โครงการ", "รายโครงการ", PROJECT_COLUMNS, projects),
         ExportTable("lagging", "โครงการล่าช้า", "โครงการที่ล่าช้า เรียงตามเงินที่ยังไม่เบิกจ่าย", [
             Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
@@ -213,7 +247,7 @@ def build_export(filters: Filters) -> ExportBundle:
             Col("current_allocation", "งบประมาณปัจจุบัน บาท", "current allocation (baht)", MONEY),
             Col("disbursed", "เบิกจ่ายแล้ว บาท", "disbursed (baht)", MONEY),
             Col("pct_disbursed", "ร้อยละการเบิกจ่าย", "% disbursed", PCT),
-            Col("target_pct", "เป้าหมาย (ร้อยละ)", "target %", PCT),
+            Col("target_pct", "เป้าหมายของประเภทงบ (ร้อยละ)", "target % for its budget type", PCT),
             Col("money_at_risk", "เงินที่ยังไม่เบิกจ่าย บาท", "money at risk (baht)", MONEY),
             Col("flag_labels_th", "ประเด็น", "flags", TEXT, 36),
             Col("reasons_th", "เหตุผล", "reasons", TEXT, 70),
@@ -289,8 +323,8 @@ PROJECT_COLUMNS = [
     Col("disbursed", "เบิกจ่ายแล้ว บาท", "disbursed (baht)", MONEY),
     Col("remaining", "คงเหลือ บาท", "remaining (baht)", MONEY),
     Col("pct_disbursed", "ร้อยละการเบิกจ่าย", "% disbursed", PCT),
-    Col("target_pct", "เป้าหมาย (ร้อยละ)", "target %", PCT),
-    Col("gap_points", "ห่างจากเป้าหมาย (จุด)", "gap (points)", POINTS),
+    Col("target_pct", "เป้าหมายของประเภทงบ (ร้อยละ)", "target % for its budget type", PCT),
+    Col("gap_points", "ห่างจากเป้าหมายของประเภทงบ (จุด)", "gap to its budget type's target (points)", POINTS),
     Col("last_payment_date", "เบิกจ่ายครั้งล่าสุด", "last payment", DATE),
     Col("planned_end", "กำหนดแล้วเสร็จ", "planned end", DATE),
     Col("disbursed_carryover", "เบิกจากเงินกัน บาท", "paid from carry-over (baht)", MONEY),
@@ -338,9 +372,33 @@ def _about_table(bundle: ExportBundle) -> ExportTable:
                  ("เป้าหมายสะสม ณ สิ้นไตรมาสตามมติคณะรัฐมนตรี เพิ่มเท่ากันทุกสิ้นเดือนภายในไตรมาส "
                  "และเป็นเส้นตรงตามวันภายในเดือน / cabinet quarter-end targets, equal monthly steps "
                  "within a quarter, linear by day within a month")))
+    k = bundle.kpis
+    rows.append(("การรายงานเทียบเป้าหมาย / reporting against targets",
+                 ("รายงานสองเส้นตามแบบกรมบัญชีกลาง แต่ละเส้นเทียบเป้าหมายของตนเอง ไม่นำมาเฉลี่ยรวมกัน / "
+                  "two lines as the Comptroller General reports them, each against its own target, never a mix")))
+    for line in LINES:
+        thai, english = LINE_LABELS[line]
+        figures = k.line(line)
+        target = "-" if figures.target_pct is None else f"{figures.target_pct:.2f}%"
+        rows.append((f"เส้น{thai} / {english.lower()} line",
+                     (f"{LINE_DESCRIPTIONS[line][0]} / {LINE_DESCRIPTIONS[line][1]}; "
+                     f"เป้าหมาย ณ {format_date(bundle.as_of)} / target on {bundle.as_of.isoformat()}: {target}")))
     rows.append(("ห่างจากเป้าหมาย / gap",
-                 ("ร้อยละการเบิกจ่าย - เป้าหมาย (จุด); ติดลบ = ต่ำกว่าเป้าหมาย / "
-                 "% disbursed minus target (points); negative = behind")))
+                 ("แต่ละเส้น: ร้อยละการเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด) "
+                  "และ เบิกจ่าย − เป้าหมาย × งบประมาณของเส้นนั้น (บาท); ติดลบ = ต่ำกว่าเป้าหมาย / per line: % disbursed minus the line's target (points) and "
+                  "disbursed minus target × the line's allocation (baht); negative = behind")))
+    limits = reference.thresholds()
+    headline_th, headline_en = LINE_LABELS[k.headline]
+    rows.append(("สถานะ / status",
+                 (f"ตามเป้าหมาย เมื่อห่างไม่เกิน {limits['watch_gap_points']:g} จุด, เฝ้าระวัง ไม่เกิน "
+                  f"{limits['behind_gap_points']:g} จุด, ล่าช้า เมื่อต่ำกว่านั้น (thresholds.toml); คอลัมน์ "
+                  f"\"สถานะ\" และสีแผนที่/อันดับในแดชบอร์ดใช้เส้น{headline_th} (reporting.toml: headline_line = "
+                  f"{k.headline}) / on track within {limits['watch_gap_points']:g} points, watch within "
+                  f"{limits['behind_gap_points']:g}, behind below; the 'status' column and the dashboard's map "
+                  f"colours and rankings follow the {headline_en.lower()} line")))
+    rows.append(("เป้าหมายรายโครงการ / a project's target",
+                 ("โครงการเทียบเป้าหมายของประเภทงบของตนเอง: งบลงทุนเทียบเป้าหมายงบลงทุน งบอื่นเทียบเป้าหมายภาพรวม / "
+                  "a project is judged against the target of its own budget type")))
     for _, load in bundle.loads.iterrows():
         finished = load["finished_at"]
         finished_text = pd.Timestamp(finished).strftime("%Y-%m-%d %H:%M:%S") if not pd.isna(finished) else "-"

@@ -18,11 +18,14 @@ from budget_metrics import snapshots as snaps
 from budget_metrics.breakdown import project_table, split_totals
 from budget_metrics.formatting import percent
 from budget_metrics.lagging import FLAGS
+from budget_metrics.targets import LINE_LABELS
 from ui.charts import gap_ranking, progress_curve, split_bars
 from ui.context import PageContext, page_context
 from ui.labels import BUDGET_TYPE_LABELS, STATUS_LABELS, label
 from ui.widgets import (
+    area_lines_table,
     cached,
+    comparison_lines_table,
     download_buttons,
     execution_kpi_cards,
     headline_kpis,
@@ -101,21 +104,8 @@ def choose_area(context: PageContext) -> tuple[str, str]:
 
 
 def comparison_table(context: PageContext, rows: list[tuple[str, object]]) -> None:
-    """Side-by-side KPIs: the area, its cluster, the nation."""
-    unit = context.million_baht
-    frame = pd.DataFrame({
-        context.t("พื้นที่", "Area"): [name for name, _ in rows],
-        context.t("โครงการ", "Projects"): [k.projects for _, k in rows],
-        context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"): [float(k.current_allocation) / 1e6 for _, k in rows],
-        context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"): [float(k.committed) / 1e6 for _, k in rows],
-        context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"): [float(k.disbursed) / 1e6 for _, k in rows],
-        context.t("ร้อยละเบิกจ่าย", "% disbursed"): [k.pct_disbursed for _, k in rows],
-        context.t("เป้าหมาย", "Target %"): [k.target_pct for _, k in rows],
-        context.t("ห่าง (จุด)", "Gap (pts)"): [k.gap_points for _, k in rows],
-    })
-    config = {column: money_column(column) for column in frame.columns[2:5]}
-    config.update({column: percent_column(column) for column in frame.columns[5:8]})
-    st.dataframe(frame, hide_index=True, column_config=config, width="stretch")
+    """The area, its cluster and the nation side by side, with both target lines."""
+    comparison_lines_table([(str(name).removeprefix("กลุ่มจังหวัด"), k) for name, k in rows], context)
 
 
 def area_kpis(context: PageContext, filters: Filters):
@@ -159,7 +149,8 @@ def project_section(context: PageContext, filters: Filters, file_stem: str) -> N
         context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"): table["committed"] / 1e6,
         context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"): table["disbursed"] / 1e6,
         context.t("ร้อยละเบิกจ่าย", "% disbursed"): table["pct_disbursed"],
-        context.t("สถานะ", "Status"): [label(STATUS_LABELS, v, context.lang) for v in table["status"]],
+        context.t("สถานะ (เทียบเป้าหมายของประเภทงบ)", "Status (vs its budget type's target)"):
+            [label(STATUS_LABELS, v, context.lang) for v in table["status"]],
         context.t("ข้อสังเกต", "Flags"): [", ".join(label(FLAGS, f, context.lang) for f in flags)
                                           for flags in table["flags"]],
         context.t("เหตุผล", "Why"): table["reasons_th" if context.lang == "th" else "reasons_en"],
@@ -229,8 +220,8 @@ def render() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.plotly_chart(progress_curve(curve, context.as_of_shown, context.lang,
-                                       title=context.t("การเบิกจ่ายสะสมเทียบเป้าหมาย",
-                                                       "Cumulative disbursement against target")),
+                                       title=context.t("การเบิกจ่ายสะสม ภาพรวมและงบลงทุน เทียบเป้าหมายของแต่ละเส้น",
+                                                       "Cumulative disbursement: each line against its target")),
                         width="stretch", key="area_curve")
     with right:
         by_type["category"] = [label(BUDGET_TYPE_LABELS, v, context.lang) for v in by_type["category"]]
@@ -248,30 +239,27 @@ def render() -> None:
         members = cached(progress.area_progress, filters, "province")
         members = members[members["cluster_code"] == code]
         own = cached(progress.kpis, replace(filters, plan_type="cluster"))
-        left, right = st.columns([3, 2])
-        with left:
-            st.plotly_chart(gap_ranking(members, context.lang,
-                                        title=context.t("ระยะห่างจากเป้าหมายรายจังหวัด", "Gap to target by province")),
-                            width="stretch", key="area_members")
-        with right:
-            unit = context.million_baht
-            table = pd.DataFrame({
-                context.t("จังหวัด", "Province"): members[name_col],
-                context.t("โครงการ", "Projects"): members["projects"],
-                context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"): members["current_allocation"] / 1e6,
-                context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"): members["disbursed"] / 1e6,
-                context.t("ร้อยละ", "%"): members["pct_disbursed"],
-                context.t("ห่าง (จุด)", "Gap"): members["gap_points"],
-            })
-            config = {column: money_column(column) for column in table.columns[2:4]}
-            config.update({column: percent_column(column) for column in table.columns[4:6]})
-            st.dataframe(table, hide_index=True, column_config=config, width="stretch")
-            if own.projects:
-                st.caption(context.t(
-                    f"โครงการตามแผนพัฒนากลุ่มจังหวัดเอง: {own.projects:,} โครงการ, งบประมาณ "
-                    f"{context.money(own.current_allocation)} ล้านบาท, เบิกจ่ายร้อยละ {percent(own.pct_disbursed)}",
-                    f"The cluster plan's own projects: {own.projects:,}, allocation "
-                    f"{context.money(own.current_allocation)} million baht, {percent(own.pct_disbursed)}% disbursed"))
+        line = str(members["headline"].iloc[0]) if len(members) else "overall"
+        headline = context.t(*LINE_LABELS[line])
+        st.plotly_chart(gap_ranking(members, context.lang,
+                                    title=context.t(f"ระยะห่างจากเป้าหมายรายจังหวัด เส้น{headline}",
+                                                    f"{headline} gap to target by province")),
+                        width="stretch", key="area_members")
+        shown = members.assign(area_name=context.names(members["name_th"], members["name_en"]))
+        area_lines_table(shown, context, [
+            ("area_name", "จังหวัด", "Province", "text"),
+            ("current_allocation", "งบประมาณ", "Allocation", "money"),
+        ], width="stretch")
+        if own.projects:
+            st.caption(context.t(
+                f"โครงการตามแผนพัฒนากลุ่มจังหวัดเอง: {own.projects:,} โครงการ, งบประมาณ "
+                f"{context.money(own.current_allocation)} ล้านบาท, เบิกจ่ายร้อยละ ภาพรวม "
+                f"{percent(own.overall.pct)} (เป้าหมาย {percent(own.overall.target_pct)}), งบลงทุน "
+                f"{percent(own.investment.pct)} (เป้าหมาย {percent(own.investment.target_pct)})",
+                f"The cluster plan's own projects: {own.projects:,}, allocation "
+                f"{context.money(own.current_allocation)} million baht, overall {percent(own.overall.pct)}% "
+                f"disbursed (target {percent(own.overall.target_pct)}%), investment {percent(own.investment.pct)}% "
+                f"(target {percent(own.investment.target_pct)}%)"))
 
     project_section(context, filters, f"projects_{kind}_{code}")
 

@@ -31,11 +31,15 @@ def rules_text(context: PageContext) -> str:
     limits = reference.thresholds()
     cutoff = f"{int(limits['no_contract_cutoff_day'])}/{int(limits['no_contract_cutoff_month'])}"
     return context.t(
-        f"เกณฑ์: เบิกจ่ายต่ำกว่าเป้าหมายเกิน {limits['behind_target_points']:g} จุด · งบลงทุนยังไม่ลงนามสัญญา"
-        f"ภายใน {cutoff} ของปีงบประมาณ · ไม่มีการเบิกจ่าย {limits['idle_weeks']:g} สัปดาห์ทั้งที่ยังเบิกไม่ครบ · "
+        f"เกณฑ์: เบิกจ่ายต่ำกว่าเป้าหมายของประเภทงบ (งบลงทุนเทียบเป้าหมายงบลงทุน งบอื่นเทียบเป้าหมายภาพรวม) เกิน "
+        f"{limits['behind_target_points']:g} จุด · งบลงทุนที่ยังมีงบประมาณแต่ยังไม่ลงนามสัญญา"
+        f"ภายใน {cutoff} ของปีงบประมาณ · ไม่มีการเบิกจ่าย {limits['idle_weeks']:g} สัปดาห์ขึ้นไป "
+        f"({limits['idle_weeks'] * 7:g} วันนับรวมวันครบกำหนด) ทั้งที่ยังเบิกไม่ครบ · "
         "เกินกำหนดสิ้นสุดโครงการแต่ยังเบิกจ่ายไม่ครบ (ปรับเกณฑ์ได้ที่ data/reference/thresholds.toml)",
-        f"Rules: more than {limits['behind_target_points']:g} points behind target · investment project "
-        f"without a contract by {cutoff} of the fiscal year · no payment for {limits['idle_weeks']:g} weeks "
+        f"Rules: more than {limits['behind_target_points']:g} points behind the target of its budget type "
+        "(investment against the investment target, others against the overall target) · investment project "
+        f"with allocation left and no contract by {cutoff} of the fiscal year · no payment for "
+        f"{limits['idle_weeks']:g} weeks or more ({limits['idle_weeks'] * 7:g} days, that day included) "
         "while not fully paid · past planned end and not fully paid "
         "(thresholds in data/reference/thresholds.toml)")
 
@@ -113,7 +117,7 @@ def render() -> None:
         context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"): table["current_allocation"] / 1e6,
         context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"): table["disbursed"] / 1e6,
         context.t("ร้อยละเบิกจ่าย", "% disbursed"): table["pct_disbursed"],
-        context.t("เป้าหมาย", "Target %"): table["target_pct"],
+        context.t("เป้าหมายของประเภทงบ", "Target for its budget type %"): table["target_pct"],
         context.t(f"เงินที่เสี่ยง ({unit})", f"Money at risk ({unit})"): table["money_at_risk"] / 1e6,
         context.t("ข้อสังเกต", "Flags"): [", ".join(label(FLAGS, f, context.lang) for f in flags)
                                           for flags in table["flags"]],

@@ -7,18 +7,18 @@ import streamlit as st
 
 from budget_metrics import progress, reference
 from budget_metrics import snapshots as snaps
+from budget_metrics.targets import LINE_LABELS, LINES
 from budget_metrics.tilemap import tiles_with_progress
 from ui.charts import gap_ranking, progress_curve, tile_map
 from ui.context import PageContext, page_context
 from ui.controls import request_area
 from ui.labels import BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, STATUS_LABELS, label
 from ui.widgets import (
+    area_lines_table,
     cached,
     execution_kpi_cards,
     headline_kpis,
-    money_column,
     no_data,
-    percent_column,
     render_safely,
     snapshot_changes,
 )
@@ -73,22 +73,33 @@ def kpi_section(context: PageContext) -> None:
 
 
 def area_table(context: PageContext, table: pd.DataFrame, name_title: str) -> None:
-    """A sortable table of areas: projects, money (million baht), %, target, gap, status."""
-    name_col = "name_th" if context.lang == "th" else "name_en"
-    unit = context.million_baht
-    shown = pd.DataFrame({
-        name_title: table[name_col],
-        context.t("โครงการ", "Projects"): table["projects"],
-        context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"): table["current_allocation"] / 1e6,
-        context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"): table["disbursed"] / 1e6,
-        context.t("ร้อยละเบิกจ่าย", "% disbursed"): table["pct_disbursed"],
-        context.t("เป้าหมาย", "Target %"): table["target_pct"],
-        context.t("ห่าง (จุด)", "Gap (pts)"): table["gap_points"],
-        context.t("สถานะ", "Status"): [label(STATUS_LABELS, status, context.lang) for status in table["status"]],
-    })
-    config = {column: money_column(column) for column in shown.columns[2:4]}
-    config.update({column: percent_column(column) for column in shown.columns[4:7]})
-    st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+    """A sortable table of areas: allocation (million baht), then both target lines (% disbursed,
+    gap in points and million baht, status) side by side; the targets in its caption."""
+    # a cluster's name without its common prefix: the column header says what the rows are
+    names = [name.removeprefix("กลุ่มจังหวัด") for name in context.names(table["name_th"], table["name_en"])]
+    area_lines_table(table.assign(area_name=names), context, [
+        ("area_name", name_title, name_title, "text"),
+        ("current_allocation", "งบประมาณ", "Allocation", "money"),
+    ], width="stretch")
+
+
+def headline_name(context: PageContext, table: pd.DataFrame) -> str:
+    """The headline line's name ('ภาพรวม' / 'Overall') of an area_progress table."""
+    line = str(table["headline"].iloc[0]) if len(table) else "overall"
+    return context.t(*LINE_LABELS[line])
+
+
+def status_counts_text(context: PageContext, table: pd.DataFrame, unit: tuple[str, str]) -> str:
+    """'ภาพรวม: ล่าช้า 63 · เฝ้าระวัง 11 · ตามเป้าหมาย 2 จังหวัด | งบลงทุน: ...' for areas with projects."""
+    with_projects = table[table["projects"] > 0]
+    parts = []
+    for line in LINES:
+        counts = with_projects[f"{line}_status"].value_counts()
+        figures = " · ".join(f"{label(STATUS_LABELS, status, context.lang)} {int(counts.get(status, 0)):,}"
+                             for status in ("behind", "watch", "on_track", "no_data")
+                             if status != "no_data" or counts.get(status, 0))
+        parts.append(f"{context.t(*LINE_LABELS[line])}: {figures} {context.t(*unit)}")
+    return " | ".join(parts)
 
 
 def open_area(kind: str, code: str) -> None:
@@ -113,14 +124,18 @@ def render() -> None:
         clusters = cached(progress.area_progress, filters, "cluster")
         regions = cached(progress.area_progress, filters, "region")
 
-    st.subheader(context.t("การเบิกจ่ายสะสมรายสัปดาห์เทียบเป้าหมาย", "Cumulative disbursement by week against target"))
+    st.subheader(context.t("การเบิกจ่ายสะสมรายสัปดาห์เทียบเป้าหมาย ภาพรวมและงบลงทุน",
+                           "Cumulative disbursement by week: overall and investment lines against their targets"))
     st.plotly_chart(progress_curve(curve, context.as_of_shown, context.lang), width="stretch",
                     key="overview_curve")
     st.subheader(context.t("สรุปรายภาค", "By region"))
     area_table(context, regions, context.t("ภาค", "Region"))
 
-    st.subheader(context.t("แผนที่จังหวัดตามความคืบหน้า (คลิกจังหวัดเพื่อดูรายละเอียด)",
-                           "Provinces by progress (click a province to drill down)"))
+    headline = headline_name(context, provinces)
+    st.subheader(context.t(f"แผนที่จังหวัดตามสถานะเส้น{headline} (คลิกจังหวัดเพื่อดูรายละเอียด)",
+                           f"Provinces by {headline.lower()} line status (click a province to drill down)"))
+    st.caption(context.t("จังหวัดที่มีโครงการตามแผนพัฒนาจังหวัด — ", "Provinces with province-plan projects — ")
+               + status_counts_text(context, provinces, ("จังหวัด", "provinces")))
     map_column, ranking_column = st.columns([2, 3])
     with map_column:
         tiles = tiles_with_progress(provinces)
@@ -144,14 +159,15 @@ def render() -> None:
             no_data()
         else:
             st.plotly_chart(gap_ranking(with_projects, context.lang, height=max(300, 13 * len(with_projects) + 90),
-                                        title=context.t("อันดับจังหวัดตามระยะห่างจากเป้าหมาย",
-                                                        "Provinces ranked by gap to target")),
+                                        title=context.t(f"อันดับจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}",
+                                                        f"Provinces ranked by {headline.lower()} gap to target")),
                             width="stretch", key="overview_province_ranking")
             missing = len(provinces) - len(with_projects)
             if missing:
                 st.caption(context.t(f"ไม่มีข้อมูล {missing} จังหวัด", f"{missing} provinces have no data"))
 
     st.subheader(context.t("กลุ่มจังหวัด", "Clusters"))
+    st.caption(status_counts_text(context, clusters, ("กลุ่ม", "clusters")))
     cluster_left, cluster_right = st.columns([3, 2])
     with cluster_left:
         with_projects = clusters[clusters["projects"] > 0]
@@ -159,8 +175,8 @@ def render() -> None:
             no_data()
         else:
             st.plotly_chart(gap_ranking(with_projects, context.lang,
-                                        title=context.t("อันดับกลุ่มจังหวัดตามระยะห่างจากเป้าหมาย",
-                                                        "Clusters ranked by gap to target")),
+                                        title=context.t(f"อันดับกลุ่มจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}",
+                                                        f"Clusters ranked by {headline.lower()} gap to target")),
                             width="stretch", key="overview_cluster_ranking")
     with cluster_right:
         name_col = "name_th" if context.lang == "th" else "name_en"
@@ -171,12 +187,18 @@ def render() -> None:
                                       format_func=lambda code: cluster_names.get(code, "—"))
         if chosen_cluster:
             open_area("cluster", chosen_cluster)
-        area_table(context, clusters, context.t("กลุ่มจังหวัด", "Cluster"))
+    area_table(context, clusters, context.t("กลุ่มจังหวัด", "Cluster"))
     st.caption(context.t(
+        "สองเส้นตามที่กรมบัญชีกลางรายงาน แต่ละเส้นเทียบเป้าหมายของตนเอง: ภาพรวม = เบิกจ่ายทุกประเภทงบ ÷ งบประมาณ"
+        "ปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม; งบลงทุน = เฉพาะงบลงทุน เทียบเป้าหมายงบลงทุน · "
+        f"★ เส้น{headline}ใช้กำหนดสีและอันดับ (ตั้งค่าใน data/reference/reporting.toml) · "
         "สถานะ: เขียว = ตามเป้าหมาย, เหลือง = เฝ้าระวัง, แดง = ล่าช้ากว่าเป้าหมาย, เทา = ไม่มีข้อมูล "
         "(เกณฑ์จากข้อมูลอ้างอิง thresholds.toml)",
-        "Status: green = on track, amber = watch, red = behind, grey = no data "
-        "(thresholds from reference data thresholds.toml)"))
+        "Two lines, as the Comptroller General reports them, each against its own target: overall = all budget "
+        "types, disbursed ÷ current allocation, against the overall target; investment = investment budget only, "
+        f"against the investment target · ★ the {headline.lower()} line drives colours and rankings "
+        "(set in data/reference/reporting.toml) · Status: green = on track, amber = watch, red = behind, "
+        "grey = no data (thresholds from reference data thresholds.toml)"))
 
 
 render_safely(render)

@@ -11,13 +11,13 @@ import streamlit as st
 
 from budget_metrics import Filters
 from budget_metrics import snapshots as snaps
-from budget_metrics.formatting import signed
 from exports.export import download_for, download_name
 from ui.context import PageContext, page_context
 from ui.widgets import (
     KpiCard,
     cached,
     data_table,
+    execution_kpi_cards,
     kpi_cards,
     no_data,
     render_safely,
@@ -72,7 +72,8 @@ SNAPSHOT_COLUMNS = [
     ("taken_at_text", "บันทึกเมื่อ", "Taken at", "text"),
     ("projects", "โครงการ", "Projects", "int"),
     ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
-    ("pct_disbursed", "ร้อยละเบิกจ่าย", "% disbursed", "pct"),
+    ("pct_disbursed", "ภาพรวม: เบิกจ่าย", "Overall: disbursed", "pct"),
+    ("investment_pct", "งบลงทุน: เบิกจ่าย", "Investment: disbursed", "pct"),
     ("source_load_ids", "ไฟล์ข้อมูล (load)", "Source loads", "text"),
 ]
 
@@ -82,29 +83,12 @@ def _list(frame: pd.DataFrame, ctx: PageContext) -> None:
     data_table(frame, SNAPSHOT_COLUMNS, ctx, f"snapshots_{ctx.filters.fiscal_year}")
 
 
-def _money_delta(ctx: PageContext, value) -> str:
-    return f"{signed(float(value) / 1e6)} {ctx.million_baht}"
-
-
 def _comparison(comparison: snaps.Comparison, ctx: PageContext) -> None:
     now, before, d = comparison.current, comparison.previous, comparison.deltas
-    unit = ctx.million_baht
-    kpi_cards([
-        KpiCard(ctx.t(f"เบิกจ่ายแล้ว ({unit})", f"Disbursed ({unit})"), ctx.money(now.disbursed),
-                _money_delta(ctx, d["disbursed"])),
-        KpiCard(ctx.t("ร้อยละการเบิกจ่าย", "% disbursed"),
-                "-" if now.pct_disbursed is None else f"{now.pct_disbursed:.2f}%",
-                None if d["pct_disbursed"] is None else ctx.t(f"{signed(d['pct_disbursed'])} จุด",
-                                                              f"{signed(d['pct_disbursed'])} points")),
-        KpiCard(ctx.t("ห่างจากเป้าหมาย (จุด)", "Gap to target (points)"), signed(now.gap_points),
-                None if d["gap_points"] is None else signed(d["gap_points"]),
-                help=ctx.t(f"เป้าหมาย ณ วันที่ {ctx.date(now.as_of)}: ร้อยละ {now.target_pct:.2f}"
-                           if now.target_pct is not None else "ไม่มีเป้าหมาย",
-                           f"target on {ctx.date(now.as_of)}: {now.target_pct:.2f}%"
-                           if now.target_pct is not None else "no target")),
-        KpiCard(ctx.t("โครงการล่าช้า", "Lagging projects"), f"{now.flagged:,}", f"{d['flagged']:+,}",
-                delta_color="inverse"),
-    ])
+    execution_kpi_cards(now, before, ctx.t(f"เทียบภาพนิ่ง {ctx.date(before.as_of)}",
+                                           f"vs snapshot of {ctx.date(before.as_of)}"))
+    kpi_cards([KpiCard(ctx.t("โครงการล่าช้า", "Lagging projects"), f"{now.flagged:,}", f"{d['flagged']:+,}",
+                       delta_color="inverse")])
     snapshot_changes(comparison, f"weekly_{now.as_of:%Y%m%d}_{before.as_of:%Y%m%d}")
 
 

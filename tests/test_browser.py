@@ -169,3 +169,29 @@ def test_overview_in_snapshot_mode(app_url, page, screenshots_dir):
     page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=30000)
     full_page_screenshot(page, screenshots_dir / "overview_snapshot.png")
     _no_exception(page)
+
+
+def test_overview_shows_both_target_lines_at_1400x900(app_url, page, screenshots_dir):
+    """31 May 2019: the overall line against 69.33% and the investment line against 58.33%,
+    side by side in the first screen, and both lines in the map's hover text."""
+    page.goto(f"{app_url}/?as_of=2019-05-31")
+    settle(page)
+    _no_exception(page)
+    metrics = {}
+    for card in page.locator('[data-testid="stMetric"]').all():
+        label = card.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        metrics[label] = card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    assert metrics["ภาพรวม: เป้าหมาย (ร้อยละ)"] == "69.33"
+    assert metrics["งบลงทุน: เป้าหมาย (ร้อยละ)"] == "58.33"
+    for line in ("ภาพรวม", "งบลงทุน"):
+        card = page.locator('[data-testid="stMetric"]', has_text=f"{line}: ห่างเป้า (จุด)")
+        assert card.bounding_box()["y"] < 900 * 1.6, line  # near the top, not buried
+    page.screenshot(path=str(screenshots_dir / "overview_targets_1400x900.png"))
+    tile = page.locator('.st-key-overview_tile_map g.textpoint text', has_text="ชม").first
+    tile.scroll_into_view_if_needed()
+    box = tile.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=10000)
+    hover = page.locator(".hoverlayer .hovertext").first.text_content()
+    assert "ภาพรวม" in hover and "งบลงทุน" in hover and "69.33" in hover and "58.33" in hover
+    page.screenshot(path=str(screenshots_dir / "overview_map_hover.png"))

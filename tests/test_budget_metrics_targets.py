@@ -43,3 +43,34 @@ def test_linear_by_day_inside_a_month():
 def test_investment_row_at_q2_end():
     assert target_on(INVESTMENT, 2562, date(2019, 3, 31)) == pytest.approx(45.0)
     assert target_on(INVESTMENT, 2562, date(2019, 2, 28)) == pytest.approx(20 + 2 * 25 / 3)
+
+
+def test_31_may_2019_from_the_loaded_targets_table(demo_db):
+    # targets.csv as loaded by the ETL; by hand: 54 + 2*(77-54)/3 and 45 + 2*(65-45)/3
+    from budget_metrics.targets import target_pct
+
+    assert target_pct(2562, "overall", date(2019, 5, 31)) == pytest.approx(54 + 2 * 23 / 3)
+    assert round(target_pct(2562, "overall", date(2019, 5, 31)), 2) == 69.33
+    assert target_pct(2562, "investment", date(2019, 5, 31)) == pytest.approx(45 + 2 * 20 / 3)
+    assert round(target_pct(2562, "investment", date(2019, 5, 31)), 2) == 58.33
+
+
+def test_status_thresholds_include_their_boundaries():
+    from budget_metrics.targets import gap_status
+
+    limits = {"watch_gap_points": 5, "behind_gap_points": 10}
+    assert [gap_status(gap, limits) for gap in (0.0, -5.0, -5.01, -10.0, -10.01, None)] == [
+        "on_track", "on_track", "watch", "watch", "behind", "no_data"]
+
+
+def test_target_line_money_is_exact(demo_db):
+    from decimal import Decimal
+
+    from budget_metrics.targets import target_line
+
+    limits = {"watch_gap_points": 5, "behind_gap_points": 10}
+    line = target_line("investment", 2562, date(2019, 3, 31), Decimal("1000000.00"), Decimal("400000.00"), limits)
+    assert (line.pct, line.target_pct, line.gap_points) == (40.0, 45.0, -5.0)
+    assert line.gap_baht == Decimal("-50000.00") and line.status == "on_track"
+    empty = target_line("investment", 2562, date(2019, 3, 31), 0, 0, limits)
+    assert (empty.pct, empty.gap_points, empty.gap_baht, empty.status) == (None, None, None, "no_data")

@@ -68,15 +68,17 @@ def _sql_kpis(db: Path, as_of: date, where: str = "TRUE", params: tuple = ()) ->
                        c.budget_type
                 FROM chosen c)
             SELECT count(*), sum(allocation), sum(greatest(contract, paid)), sum(paid),
-                   sum(allocation - paid), coalesce(sum(allocation) FILTER (WHERE budget_type = 'investment'), 0)
+                   sum(allocation - paid), coalesce(sum(allocation) FILTER (WHERE budget_type = 'investment'), 0),
+                   coalesce(sum(paid) FILTER (WHERE budget_type = 'investment'), 0)
             FROM per_project""",
             [*params, as_of, as_of, as_of, as_of],
         ).fetchone()
     finally:
         con.close()
-    count, allocation, committed, paid, remaining, investment = row
+    count, allocation, committed, paid, remaining, investment, investment_paid = row
     return {"projects": count, "allocation": Decimal(allocation), "committed": Decimal(committed),
-            "disbursed": Decimal(paid), "remaining": Decimal(remaining), "investment": Decimal(investment)}
+            "disbursed": Decimal(paid), "remaining": Decimal(remaining), "investment": Decimal(investment),
+            "investment_paid": Decimal(investment_paid)}
 
 
 def _assert_kpi_cards(app: AppTest, expected: dict[str, Decimal]) -> None:
@@ -86,7 +88,12 @@ def _assert_kpi_cards(app: AppTest, expected: dict[str, Decimal]) -> None:
     assert shown["เบิกจ่าย (ล้านบาท)"] == _million(expected["disbursed"])
     assert shown["คงเหลือ (ล้านบาท)"] == _million(expected["remaining"])
     pct = float(expected["disbursed"] / expected["allocation"] * 100)
-    assert shown["ร้อยละเบิกจ่าย"] == f"{pct:,.2f}"
+    assert shown["ภาพรวม: ร้อยละเบิกจ่าย"] == f"{pct:,.2f}"
+    if expected["investment"] > 0:
+        pct = float(expected["investment_paid"] / expected["investment"] * 100)
+        assert shown["งบลงทุน: ร้อยละเบิกจ่าย"] == f"{pct:,.2f}"
+    else:
+        assert shown["งบลงทุน: ร้อยละเบิกจ่าย"] == "-"
 
 
 PROVINCE_WHERE = "pr.owner_type = 'province' AND pr.owner = ?"
@@ -101,11 +108,33 @@ def test_overview_kpis_equal_plain_sql(demo_db):
     assert app.title[0].value == "ภาพรวมการเบิกจ่ายงบประมาณ"
     _assert_kpi_cards(app, _sql_kpis(demo_db, AS_OF))
     # On 31 May 2019 the overall target is 54 + 2 x (77 - 54) / 3 and the investment one
-    # 45 + 2 x (65 - 45) / 3 (DOMAIN.md); a mixed selection weighs them by allocation.
+    # 45 + 2 x (65 - 45) / 3 (DOMAIN.md): two lines, each against its own target, no mix.
     expected = _sql_kpis(demo_db, AS_OF)
-    share = float(expected["investment"] / expected["allocation"])
-    blended = (1 - share) * (54 + 2 * 23 / 3) + share * (45 + 2 * 20 / 3)
-    assert _metrics(app)["เป้าหมาย (ร้อยละ)"] == f"{blended:.2f}"
+    shown = _metrics(app)
+    overall_target, investment_target = 54 + 2 * 23 / 3, 45 + 2 * 20 / 3
+    assert shown["ภาพรวม: เป้าหมาย (ร้อยละ)"] == "69.33" == f"{overall_target:.2f}"
+    assert shown["งบลงทุน: เป้าหมาย (ร้อยละ)"] == "58.33" == f"{investment_target:.2f}"
+    overall_pct = float(expected["disbursed"] / expected["allocation"] * 100)
+    investment_pct = float(expected["investment_paid"] / expected["investment"] * 100)
+    assert shown["ภาพรวม: ห่างเป้า (จุด)"] == f"{overall_pct - overall_target:+.2f}"
+    assert shown["งบลงทุน: ห่างเป้า (จุด)"] == f"{investment_pct - investment_target:+.2f}"
+    gap = expected["disbursed"] - expected["allocation"] * Decimal(repr(overall_target)) / 100
+    assert shown["ภาพรวม: ห่างเป้า (ล้านบาท)"] == f"{float(gap) / 1e6:+,.2f}"
+    gap = expected["investment_paid"] - expected["investment"] * Decimal(repr(investment_target)) / 100
+    assert shown["งบลงทุน: ห่างเป้า (ล้านบาท)"] == f"{float(gap) / 1e6:+,.2f}"
+    assert not any("เป้าหมาย (ร้อยละ)" == label for label in shown)  # no unlabelled (blended) target
+    # the province status counts by each line, as the SQL in test_budget_metrics_progress counts them
+    from tests.target_lines_sql import (
+        INVESTMENT_31_MAY,
+        OVERALL_31_MAY,
+        sql_status_counts,
+    )
+
+    captions = " ".join(item.value for item in app.caption)
+    for line, target, name in (("overall", OVERALL_31_MAY, "ภาพรวม"), ("investment", INVESTMENT_31_MAY, "งบลงทุน")):
+        counts = sql_status_counts(demo_db, AS_OF, line, target)
+        assert (f"{name}: ล่าช้ากว่าเป้าหมาย {counts['behind']} · เฝ้าระวัง {counts['watch']} · "
+                f"ตามเป้าหมาย {counts['on_track']} จังหวัด") in captions, line
     # the URL keeps the view
     assert app.query_params["as_of"] == [AS_OF.isoformat()] or app.query_params["as_of"] == AS_OF.isoformat()
 
@@ -172,11 +201,18 @@ def test_province_page_kpis_and_comparison(demo_db):
     _no_exceptions(app)
     expected = _sql_kpis(demo_db, AS_OF, PROVINCE_WHERE, ("40",))
     _assert_kpi_cards(app, expected)
-    comparison = app.dataframe[0].value
-    assert len(comparison) == 3  # the province, its cluster, the nation
+    comparison = app.dataframe[0].value.set_index("รายการ")
+    assert list(comparison.columns) == ["ขอนแก่น", "ภาคตะวันออกเฉียงเหนือตอนกลาง", "ทั้งประเทศ"]
     nation = _sql_kpis(demo_db, AS_OF)
-    assert comparison.iloc[2, 1] == nation["projects"]
-    assert comparison.iloc[0, 1] == expected["projects"]
+    cluster = _sql_kpis(demo_db, AS_OF, CLUSTER_WHERE, ("C07", "C07"))
+    assert comparison.loc["โครงการ"].tolist() == [f"{expected['projects']:,}", f"{cluster['projects']:,}",
+                                                  f"{nation['projects']:,}"]
+    # each line against its own target, for the province and the nation alike
+    assert comparison.loc["ภาพรวม★: เป้าหมาย (%)"].tolist() == ["69.33"] * 3
+    assert comparison.loc["งบลงทุน: เป้าหมาย (%)"].tolist() == ["58.33"] * 3
+    pct = float(expected["investment_paid"] / expected["investment"] * 100)
+    assert comparison.loc["งบลงทุน: ร้อยละเบิกจ่าย", "ขอนแก่น"] == f"{pct:.2f}"
+    assert comparison.loc["งบลงทุน: ห่างเป้า (จุด)", "ขอนแก่น"] == f"{pct - (45 + 2 * 20 / 3):+.2f}"
     projects = app.dataframe[-1].value
     assert len(projects) == expected["projects"]
     assert len(app.get("download_button")) == 2
@@ -247,9 +283,15 @@ def test_lagging_page_counts_equal_plain_sql(demo_db):
                                               AND (contract_date IS NULL OR contract_date <= $d)
                                          THEN least(contract_amount, cur) ELSE cur END) - 0.005""",
             {"d": AS_OF}).fetchone()[0]
+        # investment, money still allocated on the date, no contract signed by the cut-off
         no_contract = con.execute(
-            """SELECT count(*) FROM projects WHERE fiscal_year = 2562 AND budget_type = 'investment'
-               AND (contract_date IS NULL OR contract_date > ?)""", [CUTOFF]).fetchone()[0]
+            """SELECT count(*) FROM projects p WHERE fiscal_year = 2562 AND budget_type = 'investment'
+               AND (contract_date IS NULL OR contract_date > $cutoff)
+               AND p.allocated_amount
+                   + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
+                               AND r.approved_date <= $d), 0)
+                   - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
+                               AND r.approved_date <= $d), 0) > 0""", {"cutoff": CUTOFF, "d": AS_OF}).fetchone()[0]
     finally:
         con.close()
     assert shown["เกินกำหนดสิ้นสุดโครงการ"] == f"{past_end:,}"
@@ -359,16 +401,30 @@ def test_tile_grid_covers_every_province_once_north_on_top():
 def test_tile_map_figure_has_a_square_per_province(demo_db):
     from budget_metrics import Filters, progress
     from budget_metrics.tilemap import tiles_with_progress
+    from tests.target_lines_sql import (
+        INVESTMENT_31_MAY,
+        OVERALL_31_MAY,
+        sql_status_counts,
+    )
     from ui.charts import tile_map
+    from ui.labels import STATUS_COLORS
 
     figure = tile_map(tiles_with_progress(progress.area_progress(Filters(as_of=AS_OF), "province")), "th")
-    assert len(figure.layout.shapes) == 76
-    widths = {round(shape.x1 - shape.x0, 6) for shape in figure.layout.shapes}
-    heights = {round(shape.y1 - shape.y0, 6) for shape in figure.layout.shapes}
+    big, corner = figure.layout.shapes[0::2], figure.layout.shapes[1::2]
+    assert len(big) == len(corner) == 76
+    widths = {round(shape.x1 - shape.x0, 6) for shape in big}
+    heights = {round(shape.y1 - shape.y0, 6) for shape in big}
     assert widths == heights and len(widths) == 1  # equal squares
     assert figure.layout.yaxis.scaleanchor == "x"
     codes = {point[0] for trace in figure.data if trace.customdata is not None for point in trace.customdata}
     assert len(codes) == 76
+    # the big squares are coloured by the overall line (the headline default), the corner
+    # squares by the investment line, with the counts plain SQL gives
+    for shapes, line, target in ((big, "overall", OVERALL_31_MAY), (corner, "investment", INVESTMENT_31_MAY)):
+        counts = sql_status_counts(demo_db, AS_OF, line, target)
+        colours = [shape.fillcolor for shape in shapes]
+        for status in ("behind", "watch", "on_track"):
+            assert colours.count(STATUS_COLORS[status]) == counts[status], (line, status)
 
 
 def test_downloads_are_excel_friendly():

@@ -12,6 +12,7 @@ import pytest
 from budget_metrics import Filters
 from budget_metrics.progress import kpis
 from exports.export import export_files
+from tests.target_lines_sql import INVESTMENT_31_MAY, OVERALL_31_MAY, sql_status_counts
 
 AS_OF = date(2019, 9, 13)
 SHEETS = ["สรุป", "จังหวัด", "กลุ่มจังหวัด", "โครงการ", "โครงการล่าช้า", "เงินกันเหลื่อมปี",
@@ -77,8 +78,14 @@ def test_sheets_in_order_with_thai_headers(national_book):
     headers = [cell.value for cell in summary[HEADER_ROW]]
     assert headers[:3] == ["ระดับ", "พื้นที่ / งบรายจ่าย", "จำนวนโครงการ"]
     for wanted in ("งบประมาณที่ได้รับจัดสรร (ปัจจุบัน) บาท", "ก่อหนี้ผูกพัน บาท", "เบิกจ่ายแล้ว บาท",
-                   "คงเหลือ บาท", "ร้อยละการเบิกจ่าย", "เป้าหมาย ณ วันที่ (ร้อยละ)", "ห่างจากเป้าหมาย (จุด)"):
+                   "คงเหลือ บาท", "ภาพรวม: ร้อยละการเบิกจ่าย", "ภาพรวม: เป้าหมาย ณ วันที่ (ร้อยละ)",
+                   "ภาพรวม: ห่างจากเป้าหมาย (จุด)", "ภาพรวม: ห่างจากเป้าหมาย บาท", "ภาพรวม: สถานะ",
+                   "งบลงทุน: งบประมาณปัจจุบัน บาท", "งบลงทุน: เบิกจ่ายแล้ว บาท", "งบลงทุน: ร้อยละการเบิกจ่าย",
+                   "งบลงทุน: เป้าหมาย ณ วันที่ (ร้อยละ)", "งบลงทุน: ห่างจากเป้าหมาย (จุด)",
+                   "งบลงทุน: ห่างจากเป้าหมาย บาท", "งบลงทุน: สถานะ", "สถานะ (ตามเส้นภาพรวม)"):
         assert wanted in headers
+    # no target without its line: every target column names the line it belongs to
+    assert "เป้าหมาย ณ วันที่ (ร้อยละ)" not in headers and "ห่างจากเป้าหมาย (จุด)" not in headers
     assert "13 ก.ย. 2562" in summary["A2"].value
 
 
@@ -90,7 +97,7 @@ def test_frozen_header_autofilter_and_number_formats(national_book):
         assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A3"), name
     summary = book["สรุป"]
     money_cell = summary.cell(row=4, column=_column(summary, "เบิกจ่ายแล้ว บาท"))
-    pct_cell = summary.cell(row=4, column=_column(summary, "ร้อยละการเบิกจ่าย"))
+    pct_cell = summary.cell(row=4, column=_column(summary, "ภาพรวม: ร้อยละการเบิกจ่าย"))
     assert money_cell.number_format == "#,##0.00"
     assert pct_cell.number_format == "0.00%"
     assert 0 < pct_cell.value < 1.5  # stored as a fraction, shown as a percentage
@@ -108,10 +115,20 @@ def test_summary_totals_equal_sql_and_dashboard(demo_db, national_book):
     assert Decimal(str(row["ก่อหนี้ผูกพัน บาท"])) == committed
     assert Decimal(str(row["เบิกจ่ายแล้ว บาท"])) == paid
     assert Decimal(str(row["คงเหลือ บาท"])) == current - paid
-    assert row["ร้อยละการเบิกจ่าย"] == pytest.approx(float(paid / current))
+    assert row["ภาพรวม: ร้อยละการเบิกจ่าย"] == pytest.approx(float(paid / current))
     dashboard = kpis(Filters(as_of=AS_OF))  # the overview page's KPI cards
-    assert row["ร้อยละการเบิกจ่าย"] * 100 == pytest.approx(dashboard.pct_disbursed)
-    assert row["เป้าหมาย ณ วันที่ (ร้อยละ)"] * 100 == pytest.approx(dashboard.target_pct)
+    assert row["ภาพรวม: ร้อยละการเบิกจ่าย"] * 100 == pytest.approx(dashboard.overall.pct)
+    # 13 Sep 2019 by hand: Q3 end + two monthly steps + 13/30 of the third (DOMAIN.md)
+    overall_target = 77 + 2 * 23 / 3 + 23 / 3 * 13 / 30
+    investment_target = 65 + 2 * 23 / 3 + 23 / 3 * 13 / 30
+    assert row["ภาพรวม: เป้าหมาย ณ วันที่ (ร้อยละ)"] * 100 == pytest.approx(overall_target)
+    assert row["งบลงทุน: เป้าหมาย ณ วันที่ (ร้อยละ)"] * 100 == pytest.approx(investment_target)
+    inv_current, _, inv_paid, _ = sql_totals(demo_db, AS_OF, "budget_type = 'investment'")
+    assert Decimal(str(row["งบลงทุน: งบประมาณปัจจุบัน บาท"])) == inv_current
+    assert Decimal(str(row["งบลงทุน: เบิกจ่ายแล้ว บาท"])) == inv_paid
+    assert row["งบลงทุน: ร้อยละการเบิกจ่าย"] == pytest.approx(float(inv_paid / inv_current))
+    assert row["งบลงทุน: ห่างจากเป้าหมาย บาท"] == pytest.approx(
+        float(inv_paid - inv_current * Decimal(repr(investment_target)) / 100), abs=0.01)
     # the region rows, and the budget-type rows, each add up to the national row
     levels = _values(summary, "ระดับ")
     amounts = _values(summary, "เบิกจ่ายแล้ว บาท")
@@ -202,3 +219,42 @@ def test_dashboard_download_is_the_cli_file(demo_db, tmp_path):
     [cli_file] = export_files(filters, "xlsx", tmp_path)
     assert download_name(filters, "xlsx") == cli_file.name
     assert download_for(filters, "xlsx") == cli_file.read_bytes()
+
+
+def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
+    """The provinces sheet (and its CSV) judge each province by both lines with their own
+    targets; the counts equal the plain-SQL recount (63 / 11 / 2 by the overall line)."""
+    import csv
+    import io
+
+    may = date(2019, 5, 31)
+    [book_path] = export_files(Filters(as_of=may), "xlsx", tmp_path)
+    sheet = openpyxl.load_workbook(book_path)["จังหวัด"]
+    with_projects = [count > 0 for count in _values(sheet, "จำนวนโครงการ")]
+    names = {"behind": "ล่าช้า", "watch": "เฝ้าระวัง", "on_track": "ตามเป้าหมาย"}
+    for line, thai, target in (("overall", "ภาพรวม", OVERALL_31_MAY), ("investment", "งบลงทุน", INVESTMENT_31_MAY)):
+        expected = sql_status_counts(demo_db, may, line, target)
+        shown = [status for status, keep in zip(_values(sheet, f"{thai}: สถานะ"), with_projects, strict=True)
+                 if keep]
+        assert {code: shown.count(word) for code, word in names.items()} == {
+            code: expected[code] for code in names}, line
+        targets = _values(sheet, f"{thai}: เป้าหมาย ณ วันที่ (ร้อยละ)")
+        assert targets == [pytest.approx(target / 100)] * len(targets)
+    assert _values(sheet, "สถานะ (ตามเส้นภาพรวม)") == _values(sheet, "ภาพรวม: สถานะ")
+    csv_paths = export_files(Filters(as_of=may), "csv", tmp_path / "csv")
+    provinces = next(path for path in csv_paths if path.name.endswith("-provinces.csv"))
+    rows = list(csv.DictReader(io.StringIO(provinces.read_bytes().decode("utf-8-sig"))))
+    expected = sql_status_counts(demo_db, may, "overall", OVERALL_31_MAY)
+    shown = [row["overall_status_th"] for row in rows if int(row["projects"]) > 0]
+    assert [shown.count(names[code]) for code in names] == [expected[code] for code in names] == [63, 11, 2]
+    assert {"overall_pct", "overall_target_pct", "overall_gap_points", "overall_gap_baht", "investment_pct",
+            "investment_target_pct", "investment_gap_points", "investment_gap_baht"} <= set(rows[0])
+    assert "target_pct" not in rows[0]
+
+
+def test_about_sheet_describes_two_lines_not_a_blend(national_book):
+    about = openpyxl.load_workbook(national_book)["เกี่ยวกับ"]
+    text = "\n".join(str(cell.value) for row in about.iter_rows() for cell in row if cell.value)
+    assert "เส้นภาพรวม" in text and "เส้นงบลงทุน" in text
+    assert "never a mix" in text and "headline_line = overall" in text
+    assert "weighted" not in text and "ถ่วง" not in text

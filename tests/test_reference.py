@@ -65,3 +65,47 @@ def test_chiang_mai_is_centre_of_upper_north_1(tmp_path):
         "WHERE c.name_th = 'กลุ่มจังหวัดภาคเหนือตอนบน 1'"
     ).fetchone()
     assert row == ("เชียงใหม่",)
+
+
+def test_headline_line_setting_is_loaded_from_reporting_toml(tmp_path):
+    import tomllib
+
+    with open(REFERENCE / "reporting.toml", "rb") as handle:
+        wanted = tomllib.load(handle)["headline_line"]["value"]
+    assert wanted == "overall"  # the Comptroller General's headline is the default
+    db = tmp_path / "fresh.duckdb"
+    with write_session(db):
+        pass
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone()[0] == wanted
+        assert con.execute("SELECT max(version) FROM schema_info").fetchone()[0] == 2
+    finally:
+        con.close()
+
+
+def test_a_version_1_file_upgrades_and_reads_overall_until_then(tmp_path, monkeypatch):
+    """A database written before reporting.toml existed (schema v1, no report_settings): the
+    read side falls back to the overall line; the next write session adds the table."""
+    from budget_metrics.targets import headline_line
+    from etl.schema import SCHEMA_VERSION
+
+    db = tmp_path / "old.duckdb"
+    with write_session(db):
+        pass
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE report_settings")
+    con.execute("DELETE FROM schema_info")
+    con.execute("INSERT INTO schema_info VALUES (1, now())")
+    con.close()
+    monkeypatch.setenv("BUDGET_DB", str(db))
+    assert headline_line() == "overall"
+    with write_session(db):
+        pass
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT max(version) FROM schema_info").fetchone()[0] == SCHEMA_VERSION == 2
+        assert con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone() == (
+            "overall",)
+    finally:
+        con.close()

@@ -86,16 +86,18 @@ def _frozen_sums(db: Path, as_of: date, where: str = "TRUE", params: tuple = ())
     try:
         row = con.execute(
             f"""SELECT count(*), sum(s.current_allocation), sum(s.committed), sum(s.disbursed),
-                       sum(s.remaining)
+                       sum(s.remaining), sum(s.current_allocation) FILTER (WHERE s.budget_type = 'investment'),
+                       sum(s.disbursed) FILTER (WHERE s.budget_type = 'investment')
                 FROM snapshot_projects s JOIN snapshots h USING (snapshot_id)
                 WHERE h.as_of = ? AND h.status = 'current'
                   AND s.project_code IN (SELECT pr.project_code FROM projects pr WHERE {where})""",
             [as_of, *params]).fetchone()
     finally:
         con.close()
-    count, allocation, committed, disbursed, remaining = row
+    count, allocation, committed, disbursed, remaining, investment, investment_paid = row
     return {"projects": count, "allocation": Decimal(allocation), "committed": Decimal(committed),
-            "disbursed": Decimal(disbursed), "remaining": Decimal(remaining)}
+            "disbursed": Decimal(disbursed), "remaining": Decimal(remaining),
+            "investment": Decimal(investment or 0), "investment_paid": Decimal(investment_paid or 0)}
 
 
 def _live_disbursed(db: Path, as_of: date) -> Decimal:
@@ -115,6 +117,10 @@ def _million(amount: Decimal) -> str:
 
 def _pct(sums: dict[str, Decimal]) -> float:
     return float(sums["disbursed"] / sums["allocation"] * 100)
+
+
+def _investment_pct(sums: dict[str, Decimal]) -> float:
+    return float(sums["investment_paid"] / sums["investment"] * 100)
 
 
 # ---------------------------------------------------------------- app helpers
@@ -151,9 +157,16 @@ def _assert_frozen_cards(app: AppTest, now: dict[str, Decimal], before: dict[str
         value, delta = cards[f"{label} ({UNIT})"]
         assert value == _million(now[key]), label
         assert delta == f"{float(now[key] - before[key]) / 1_000_000:+,.2f} {UNIT}", label
-    value, delta = cards["ร้อยละเบิกจ่าย"]
+    value, delta = cards["ภาพรวม: ร้อยละเบิกจ่าย"]
     assert value == f"{_pct(now):,.2f}"
     assert delta == f"{_pct(now) - _pct(before):+,.2f} จุด"
+    # the investment line from the frozen investment rows only, against its own target
+    value, delta = cards["งบลงทุน: ร้อยละเบิกจ่าย"]
+    assert value == f"{_investment_pct(now):,.2f}"
+    assert delta == f"{_investment_pct(now) - _investment_pct(before):+,.2f} จุด"
+    # 13 Sep 2019 by hand: Q3 end + two monthly steps + 13/30 of the third (DOMAIN.md)
+    assert cards["ภาพรวม: เป้าหมาย (ร้อยละ)"][0] == f"{77 + 2 * 23 / 3 + 23 / 3 * 13 / 30:.2f}"
+    assert cards["งบลงทุน: เป้าหมาย (ร้อยละ)"][0] == f"{65 + 2 * 23 / 3 + 23 / 3 * 13 / 30:.2f}"
 
 
 # ---------------------------------------------------------------- tests
@@ -207,11 +220,12 @@ def test_province_page_in_snapshot_mode(snapshots_db):
     before = _frozen_sums(snapshots_db, WEEK_BEFORE, where, params)
     _assert_frozen_cards(app, now, before)
     # the side-by-side table: the province, its cluster and the nation, all frozen
-    comparison = app.dataframe[0].value
+    comparison = app.dataframe[0].value.set_index("รายการ")
     nation = _frozen_sums(snapshots_db, AS_OF)
-    assert comparison.iloc[0, 1] == now["projects"]
-    assert comparison.iloc[-1, 1] == nation["projects"]
-    assert f"{comparison.iloc[-1, 4]:,.2f}" == _million(nation["disbursed"])
+    assert comparison.loc["โครงการ"].iloc[0] == f"{now['projects']:,}"
+    assert comparison.loc["โครงการ"].iloc[-1] == f"{nation['projects']:,}"
+    assert comparison.loc["เบิกจ่าย (ล้านบาท)"].iloc[-1] == _million(nation["disbursed"])
+    assert comparison.loc["งบลงทุน: ร้อยละเบิกจ่าย"].iloc[-1] == f"{_investment_pct(nation):,.2f}"
     markdown = " ".join(item.value for item in app.markdown)
     assert "การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน" in markdown
     assert "โครงการที่เริ่มล่าช้า" in markdown and "โครงการที่พ้นสถานะล่าช้า" in markdown

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from budget_metrics import Filters
-from budget_metrics.progress import kpis
+from budget_metrics.progress import area_progress, kpis
 from budget_metrics.snapshots import (
     compare_snapshots,
     list_snapshots,
@@ -103,11 +103,30 @@ def test_snapshot_stores_every_project_as_sql_says(snapped):
 
 
 def test_snapshot_totals_equal_the_dashboard(snapped):
-    _, result = snapped
+    db, result = snapped
     frozen, live = snapshot_kpis(result.snapshot_id), kpis(Filters(as_of=AS_OF))
     assert (frozen.current_allocation, frozen.disbursed, frozen.committed) == (
         live.current_allocation, live.disbursed, live.committed)
-    assert frozen.target_pct == pytest.approx(live.target_pct)
+    for line in ("overall", "investment"):
+        assert frozen.line(line).allocation == live.line(line).allocation, line
+        assert frozen.line(line).disbursed == live.line(line).disbursed, line
+        assert frozen.line(line).target_pct == pytest.approx(live.line(line).target_pct), line
+        assert frozen.line(line).gap_baht == live.line(line).gap_baht, line
+        assert frozen.line(line).status == live.line(line).status, line
+    # the investment line is summed from the frozen investment rows only (plain SQL)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        inv_current, inv_paid = con.execute(
+            "SELECT sum(current_allocation), sum(disbursed) FROM snapshot_projects "
+            "WHERE snapshot_id = ? AND budget_type = 'investment'", [result.snapshot_id]).fetchone()
+    finally:
+        con.close()
+    assert (frozen.investment.allocation, frozen.investment.disbursed) == (inv_current, inv_paid)
+    areas = snapshot_areas(result.snapshot_id, "province").set_index("code")
+    live_areas = area_progress(Filters(as_of=AS_OF), "province").set_index("code").loc[areas.index]
+    for column in ("overall_pct", "investment_pct", "overall_gap_points", "investment_gap_points"):
+        assert list(areas[column]) == pytest.approx(list(live_areas[column])), column
+    assert list(areas["status"]) == list(live_areas["status"])
     provinces = snapshot_areas(result.snapshot_id, "province")
     assert Decimal(str(round(provinces["disbursed"].sum(), 2))) == kpis(
         Filters(as_of=AS_OF, plan_type="province")).disbursed
@@ -232,7 +251,10 @@ navigation.run()
     metrics = {m.label: (m.value, m.delta) for m in app.metric}
     frozen_now, frozen_before = snapshot_kpis(current.snapshot_id), snapshot_kpis(current.snapshot_id + 1)
     change = (frozen_now.disbursed - frozen_before.disbursed) / 1_000_000
-    assert metrics["เบิกจ่ายแล้ว (ล้านบาท)"][1] == f"{float(change):+,.2f} ล้านบาท"
+    assert metrics["เบิกจ่าย (ล้านบาท)"][1] == f"{float(change):+,.2f} ล้านบาท"
+    gap_change = frozen_now.investment.gap_points - frozen_before.investment.gap_points
+    assert metrics["งบลงทุน: ห่างเป้า (จุด)"] == (f"{frozen_now.investment.gap_points:+.2f}",
+                                                       f"{gap_change:+.2f} จุด")
     assert len(app.dataframe) >= 3  # snapshot list and the two movers tables
 
 
@@ -254,3 +276,29 @@ def test_dashboard_helpers_find_the_snapshot_of_the_date(snapped):
     assert live_differences(Filters(as_of=date(2019, 9, 20)))[0] is None
     snapshot_id, differences = live_differences(Filters(as_of=AS_OF))
     assert snapshot_id == current.snapshot_id and differences.empty
+
+
+def test_stored_committed_is_what_the_data_dictionary_says(snapped):
+    """docs/data-dictionary.md: committed = the larger of the contract amount signed by as_of
+    (0 without one) and disbursed; money_at_risk = current allocation - disbursed, at least 0."""
+    db, result = snapped
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        wrong = con.execute(
+            """SELECT count(*) FROM snapshot_projects s JOIN projects p USING (project_code)
+               WHERE s.snapshot_id = ? AND (
+                     s.committed <> greatest(CASE WHEN p.contract_date IS NULL OR p.contract_date <= ?
+                                                  THEN coalesce(p.contract_amount, 0) ELSE 0 END,
+                                             s.disbursed)
+                  OR s.money_at_risk <> greatest(s.current_allocation - s.disbursed, 0))""",
+            [result.snapshot_id, AS_OF]).fetchone()[0]
+        paid_without_contract = con.execute(
+            """SELECT count(*) FROM snapshot_projects WHERE snapshot_id = ? AND contract_amount IS NULL
+               AND disbursed > 0 AND committed = disbursed""", [result.snapshot_id]).fetchone()[0]
+    finally:
+        con.close()
+    assert wrong == 0
+    assert paid_without_contract > 0  # the case the old wording ("0 without contract") got wrong
+    text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| `committed` | DECIMAL(18,2) |"))
+    assert "larger of" in row and "disbursed" in row

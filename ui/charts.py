@@ -14,6 +14,7 @@ from datetime import date, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from budget_metrics.targets import LINE_LABELS, LINES
 from ui.labels import STATUS_COLORS, STATUS_LABELS, label
 
 FONT = "Sarabun, 'Noto Sans Thai', Loma, Garuda, sans-serif"
@@ -35,47 +36,50 @@ def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
     return fig
 
 
-def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | None = None,
-                   height: int = 380) -> go.Figure:
-    """Cumulative % disbursed by week against the overall and investment target curves.
+# Each reported line has one hue: its actual % solid, its target dotted.
+LINE_COLOURS = {"overall": ("#1565c0", "#5c8fd6"), "investment": ("#e65100", "#f29b5c")}
 
-    `curve` is `progress.weekly_curve(...)`; when it has a `target` column (the
-    selection's allocation-weighted target) that curve is drawn too. The as-of date is
-    marked by a dashed line.
+
+def _other(line: str) -> str:
+    return "investment" if line == "overall" else "overall"
+
+
+def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | None = None,
+                   height: int = 400) -> go.Figure:
+    """Cumulative % disbursed by week for both reported lines, each against its own target.
+
+    `curve` is `progress.weekly_curve(...)`: the overall line (all budget types, against the
+    overall target) and the investment line (investment projects only, against the
+    investment target). The as-of date is marked by a dashed line.
     """
     def t(thai: str, english: str) -> str:
         return thai if lang == "th" else english
 
     weeks = pd.to_datetime(curve["week_end"])
-    money = curve["disbursed"] / 1_000_000
     fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=weeks, y=curve["target_overall"], name=t("เป้าหมายภาพรวม", "Overall target"),
-        mode="lines", line={"color": "#616161", "dash": "dot"},
-        hovertemplate=t("เป้าหมายภาพรวม %{y:.2f}%<extra></extra>", "Overall target %{y:.2f}%<extra></extra>")))
-    fig.add_trace(go.Scatter(
-        x=weeks, y=curve["target_investment"], name=t("เป้าหมายงบลงทุน", "Investment target"),
-        mode="lines", line={"color": "#8d6e63", "dash": "dash"},
-        hovertemplate=t("เป้าหมายงบลงทุน %{y:.2f}%<extra></extra>", "Investment target %{y:.2f}%<extra></extra>")))
-    if "target" in curve:
+    for line in LINES:
+        name = t(*LINE_LABELS[line])
+        actual, target = LINE_COLOURS[line]
         fig.add_trace(go.Scatter(
-            x=weeks, y=curve["target"], name=t("เป้าหมายของที่เลือก", "Target for this selection"),
-            mode="lines", line={"color": "#2e7d32", "width": 2},
-            hovertemplate=t("เป้าหมายของที่เลือก (ถ่วงตามสัดส่วนงบลงทุน) %{y:.2f}%<extra></extra>",
-                            "Target for this selection (weighted by investment share) %{y:.2f}%<extra></extra>")))
-    fig.add_trace(go.Scatter(
-        x=weeks, y=curve["pct_disbursed"], name=t("เบิกจ่ายสะสม", "Disbursed (cumulative)"),
-        mode="lines+markers", line={"color": "#1565c0", "width": 3}, marker={"size": 4},
-        customdata=money,
-        hovertemplate=t("เบิกจ่ายสะสม %{y:.2f}%<br>%{customdata:,.2f} ล้านบาท<extra></extra>",
-                        "Disbursed %{y:.2f}%<br>%{customdata:,.2f} million baht<extra></extra>")))
+            x=weeks, y=curve[f"{line}_target_pct"], name=t(f"เป้าหมาย{name}", f"{name} target"),
+            mode="lines", line={"color": target, "dash": "dot", "width": 2},
+            hovertemplate=t(f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>",
+                            f"{name} target %{{y:.2f}}%<extra></extra>")))
+        money = curve[f"{line}_disbursed" if line == "investment" else "disbursed"] / 1_000_000
+        fig.add_trace(go.Scatter(
+            x=weeks, y=curve[f"{line}_pct"], name=t(f"เบิกจ่ายสะสม {name}", f"{name} disbursed"),
+            mode="lines+markers", line={"color": actual, "width": 3}, marker={"size": 4},
+            customdata=money,
+            hovertemplate=t(f"เบิกจ่ายสะสม {name} %{{y:.2f}}%<br>%{{customdata:,.2f}} ล้านบาท<extra></extra>",
+                            f"{name} disbursed %{{y:.2f}}%<br>%{{customdata:,.2f}} million baht<extra></extra>")))
     marker_x = datetime.combine(as_of, datetime.min.time())
     fig.add_shape(type="line", x0=marker_x, x1=marker_x, y0=0, y1=1, yref="paper",
                   line={"color": "#c62828", "dash": "dash", "width": 1.5})
     as_of_text = (f"ณ {as_of.day}/{as_of.month}/{as_of.year + 543}" if lang == "th"
                   else f"as of {as_of:%d %b %Y}")
+    # inside the plot, at the top: above it sits the legend
     fig.add_annotation(x=marker_x, y=1, yref="paper", text=as_of_text, showarrow=False,
-                       xanchor="left", yanchor="bottom", font={"color": "#c62828"})
+                       xanchor="left", yanchor="top", xshift=4, font={"color": "#c62828"})
     fig.update_yaxes(title=t("ร้อยละของงบประมาณ", "% of allocation"), range=[0, 105], ticksuffix="%")
     fig.update_xaxes(title=None, hoverformat="%d/%m/%Y")
     fig.update_layout(hovermode="x unified")
@@ -84,79 +88,135 @@ def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | Non
     return _layout(fig, height)
 
 
+def _line_hover(lang: str, first: int) -> str:
+    """Hover lines for both reported lines; customdata[first..first+9] = for each line (overall,
+    investment): status label, pct, target, gap points, gap million baht. Three short lines
+    per line, so the box fits beside the map at 1400 px."""
+    parts = []
+    for offset, line in enumerate(LINES):
+        base = first + 5 * offset
+        name = LINE_LABELS[line][0 if lang == "th" else 1]
+        if lang == "th":
+            parts.append(f"<br><b>{name}</b> · %{{customdata[{base}]}}"
+                         f"<br>เบิกจ่าย %{{customdata[{base + 1}]:.2f}}% · เป้าหมาย %{{customdata[{base + 2}]:.2f}}%"
+                         f"<br>ห่าง %{{customdata[{base + 3}]:+.2f}} จุด · %{{customdata[{base + 4}]:+,.2f}} ล้านบาท")
+        else:
+            parts.append(f"<br><b>{name}</b> · %{{customdata[{base}]}}"
+                         f"<br>disbursed %{{customdata[{base + 1}]:.2f}}% · target %{{customdata[{base + 2}]:.2f}}%"
+                         f"<br>gap %{{customdata[{base + 3}]:+.2f}} pts · %{{customdata[{base + 4}]:+,.2f}} "
+                         "million baht")
+    return "".join(parts)
+
+
+def _line_custom(frame: pd.DataFrame, lang: str) -> list[list]:
+    """Per row: status label, pct, target, gap points, gap million baht, for each line (see _line_hover).
+    Missing figures show as NaN, which Plotly prints as 'NaN'; areas without data are grey anyway."""
+    columns = []
+    for line in LINES:
+        columns.append([label(STATUS_LABELS, status, lang) for status in frame[f"{line}_status"].fillna("no_data")])
+        columns.append(list(frame[f"{line}_pct"]))
+        columns.append(list(frame[f"{line}_target_pct"]))
+        columns.append(list(frame[f"{line}_gap_points"]))
+        columns.append(list(frame[f"{line}_gap_baht"] / 1e6))
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
 def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
                 title: str | None = None) -> go.Figure:
-    """Horizontal bars of gap to target (points), worst at the top, coloured by status.
+    """Areas ranked by the headline line's gap to target (points), worst at the top.
 
-    `table` is `progress.area_progress(...)` (any level); areas without projects show
-    as grey 'no data' bars of zero length.
+    `table` is `progress.area_progress(...)` (any level). The bar is the headline line
+    (coloured by its status); the diamond is the other line's gap, so both lines show side
+    by side; the hover gives each line's %, target, gap in points and in baht, status.
     """
     def t(thai: str, english: str) -> str:
         return thai if lang == "th" else english
 
+    headline = str(table["headline"].iloc[0]) if len(table) else "overall"
+    other = _other(headline)
     name_col = "name_th" if lang == "th" else "name_en"
     frame = table.copy()
-    frame["gap_plot"] = frame["gap_points"].fillna(0.0)
-    frame = frame.sort_values("gap_plot", ascending=False)  # plotly draws bottom-up
-    status_text = [label(STATUS_LABELS, status, lang) for status in frame["status"]]
-    custom = list(zip(status_text, frame["pct_disbursed"].fillna(0), frame["target_pct"].fillna(0),
-                      frame["disbursed"] / 1e6, frame["current_allocation"] / 1e6, frame["projects"],
-                      strict=True))
+    frame["gap_plot"] = frame[f"{headline}_gap_points"].fillna(0.0)
+    frame = frame.sort_values(["gap_plot", "code"], ascending=[False, False])  # plotly draws bottom-up
+    # a cluster's name without its common prefix (the chart's title says what the bars are)
+    names = [plain(str(name).removeprefix("กลุ่มจังหวัด")) for name in frame[name_col]]
+    custom = [[*row, projects, allocation / 1e6, disbursed / 1e6] for row, projects, allocation, disbursed
+              in zip(_line_custom(frame, lang), frame["projects"], frame["current_allocation"],
+                     frame["disbursed"], strict=True)]
+    hover = (f"<b>%{{y}}</b>{_line_hover(lang, 0)}"
+             + t("<br>เบิกจ่าย %{customdata[12]:,.2f} จาก %{customdata[11]:,.2f} ล้านบาท"
+                 "<br>โครงการ %{customdata[10]:,d}<extra></extra>",
+                 "<br>%{customdata[12]:,.2f} of %{customdata[11]:,.2f} million baht"
+                 "<br>%{customdata[10]:,d} projects<extra></extra>"))
+    head_name, other_name = t(*LINE_LABELS[headline]), t(*LINE_LABELS[other])
     fig = go.Figure(go.Bar(
-        x=frame["gap_plot"], y=[plain(name) for name in frame[name_col]], orientation="h",
+        x=frame["gap_plot"], y=names, orientation="h",
+        name=t(f"ห่างจากเป้าหมาย {head_name} (สีตามสถานะ)", f"{head_name} gap (bar, status colour)"),
         marker={"color": [STATUS_COLORS.get(status, "#bdbdbd") for status in frame["status"]]},
-        customdata=custom,
-        hovertemplate=t(
-            "<b>%{y}</b><br>ห่างจากเป้าหมาย %{x:+.2f} จุด (%{customdata[0]})"
-            "<br>เบิกจ่ายร้อยละ %{customdata[1]:.2f} / เป้าหมาย %{customdata[2]:.2f}"
-            "<br>เบิกจ่าย %{customdata[3]:,.2f} จาก %{customdata[4]:,.2f} ล้านบาท"
-            "<br>โครงการ %{customdata[5]:,d}<extra></extra>",
-            "<b>%{y}</b><br>gap %{x:+.2f} points (%{customdata[0]})"
-            "<br>disbursed %{customdata[1]:.2f}% / target %{customdata[2]:.2f}%"
-            "<br>%{customdata[3]:,.2f} of %{customdata[4]:,.2f} million baht"
-            "<br>%{customdata[5]:,d} projects<extra></extra>")))
-    fig.update_xaxes(title=t("ห่างจากเป้าหมาย (จุดร้อยละ)", "Gap to target (points)"), zeroline=True,
-                     zerolinecolor="#424242")
+        customdata=custom, hovertemplate=hover))
+    fig.add_trace(go.Scatter(
+        x=frame[f"{other}_gap_points"], y=names, mode="markers",
+        name=t(f"ห่างจากเป้าหมาย {other_name}", f"{other_name} gap"),
+        marker={"symbol": "diamond", "size": 8, "color": "#212121", "line": {"color": "white", "width": 1}},
+        customdata=custom, hovertemplate=hover))
+    fig.update_xaxes(title=t(f"ห่างเป้า (จุด) · แท่ง = {head_name}, ◆ = {other_name}",
+                             f"Gap (points) · bar = {head_name}, ◆ = {other_name}"),
+                     zeroline=True, zerolinecolor="#424242")
     fig.update_yaxes(title=None, tickfont={"size": 10 if len(frame) > 30 else 12}, automargin=True)
     if title:
         fig.update_layout(title={"text": plain(title), "x": 0, "font": {"size": 15}})
-    return _layout(fig, height or max(260, 22 * len(frame) + 80), showlegend=False)
+    # the axis title says which mark is which line; a legend would show the first bar's colour
+    return _layout(fig, height or max(260, 22 * len(frame) + 80), showlegend=False, hovermode="closest")
 
 
 def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | None = None) -> go.Figure:
-    """Thailand as one equal square per province, coloured by gap status, with hover figures.
+    """Thailand as one equal square per province, coloured by the headline line's status.
 
-    `tiles` is `tilemap.tiles_with_progress(area_progress(..., 'province'))`. The squares
-    are shapes in data units (equal axes scale), so they stay square at any width; a
-    transparent marker at each centre carries the hover text and the click, and its
-    customdata[0] is the province code, so a selection event names the province.
+    `tiles` is `tilemap.tiles_with_progress(area_progress(..., 'province'))`. The big square
+    is the headline line's status; the small square in its corner the other line's, so both
+    lines show on the map; the hover gives both lines' figures. The squares are shapes in
+    data units (equal axes scale), so they stay square at any width; a transparent marker
+    at each centre carries the hover text and the click, and its customdata[0] is the
+    province code, so a selection event names the province.
     """
     def t(thai: str, english: str) -> str:
         return thai if lang == "th" else english
 
     frame = tiles.copy()
+    headline = str(frame["headline"].dropna().iloc[0]) if frame["headline"].notna().any() else "overall"
+    other = _other(headline)
     frame["status"] = frame["status"].fillna("no_data")
+    frame[f"{other}_status"] = frame[f"{other}_status"].fillna("no_data")
     rows, cols = int(frame["row"].max()) + 1, int(frame["col"].max()) + 1
     name_col = "name_th" if lang == "th" else "name_en"
     fig = go.Figure()
-    half = 0.46
+    half, inset = 0.46, 0.13
     # One layout update with every square: add_shape per tile costs ~7 ms each.
-    fig.update_layout(shapes=[
-        {"type": "rect", "x0": tile.col - half, "x1": tile.col + half, "y0": tile.row - half,
-         "y1": tile.row + half, "layer": "below", "fillcolor": STATUS_COLORS.get(tile.status, "#bdbdbd"),
-         "line": {"width": 2 if tile.province_code == selected else 0, "color": "#212121"}}
-        for tile in frame.itertuples(index=False)
-    ])
+    shapes = []
+    for tile in frame.to_dict("records"):
+        shapes.append({"type": "rect", "x0": tile["col"] - half, "x1": tile["col"] + half,
+                       "y0": tile["row"] - half, "y1": tile["row"] + half, "layer": "below",
+                       "fillcolor": STATUS_COLORS.get(tile["status"], "#bdbdbd"),
+                       "line": {"width": 2 if tile["province_code"] == selected else 0, "color": "#212121"}})
+        shapes.append({"type": "rect", "x0": tile["col"] + half - 2 * inset, "x1": tile["col"] + half,
+                       "y0": tile["row"] + half - 2 * inset, "y1": tile["row"] + half, "layer": "below",
+                       "fillcolor": STATUS_COLORS.get(tile[f"{other}_status"], "#bdbdbd"),
+                       "line": {"width": 1.5, "color": "white"}})
+    fig.update_layout(shapes=shapes)
+    hover = t("<b>%{customdata[1]}</b>", "<b>%{customdata[1]}</b>") + _line_hover(lang, 2) + t(
+        "<br>เบิกจ่าย %{customdata[13]:,.2f} จาก %{customdata[12]:,.2f} ล้านบาท"
+        "<br>โครงการ %{customdata[14]:,d}<br><i>คลิกเพื่อดูรายละเอียด</i><extra></extra>",
+        "<br>%{customdata[13]:,.2f} of %{customdata[12]:,.2f} million baht"
+        "<br>%{customdata[14]:,d} projects<br><i>click to drill down</i><extra></extra>")
     for status in STATUS_COLORS:
         part = frame[frame["status"] == status]
         if part.empty:
             continue
-        part_status = [label(STATUS_LABELS, status, lang)] * len(part)
-        custom = list(zip(
-            part["province_code"], [plain(name) for name in part[name_col]], part_status,
-            part["gap_points"].fillna(0), part["pct_disbursed"].fillna(0), part["target_pct"].fillna(0),
-            part["disbursed"].fillna(0) / 1e6, part["current_allocation"].fillna(0) / 1e6,
-            part["projects"].fillna(0).astype(int), strict=True))
+        custom = [[code, plain(name), *lines, allocation / 1e6, disbursed / 1e6, int(projects)]
+                  for code, name, lines, allocation, disbursed, projects in zip(
+                      part["province_code"], part[name_col], _line_custom(part, lang),
+                      part["current_allocation"].fillna(0), part["disbursed"].fillna(0),
+                      part["projects"].fillna(0), strict=True)]
         fig.add_trace(go.Scatter(
             x=part["col"], y=part["row"], mode="markers+text", name=label(STATUS_LABELS, status, lang),
             showlegend=False,
@@ -165,26 +225,25 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
             marker={"symbol": "square", "size": 30, "color": STATUS_COLORS[status], "opacity": 0.01},
             customdata=custom,
             selected={"marker": {"opacity": 0.01}}, unselected={"marker": {"opacity": 0.01}},
-            hovertemplate=t(
-                "<b>%{customdata[1]}</b> (%{customdata[2]})<br>ห่างจากเป้าหมาย %{customdata[3]:+.2f} จุด"
-                "<br>เบิกจ่ายร้อยละ %{customdata[4]:.2f} / เป้าหมาย %{customdata[5]:.2f}"
-                "<br>เบิกจ่าย %{customdata[6]:,.2f} จาก %{customdata[7]:,.2f} ล้านบาท"
-                "<br>โครงการ %{customdata[8]:,d}<br><i>คลิกเพื่อดูรายละเอียด</i><extra></extra>",
-                "<b>%{customdata[1]}</b> (%{customdata[2]})<br>gap %{customdata[3]:+.2f} points"
-                "<br>disbursed %{customdata[4]:.2f}% / target %{customdata[5]:.2f}%"
-                "<br>%{customdata[6]:,.2f} of %{customdata[7]:,.2f} million baht"
-                "<br>%{customdata[8]:,d} projects<br><i>click to drill down</i><extra></extra>")))
+            hovertemplate=hover))
     pad = 0.55
     fig.update_xaxes(range=[-pad, cols - 1 + pad], visible=False, fixedrange=True)
     fig.update_yaxes(range=[rows - 1 + pad, -pad], visible=False, fixedrange=True,
                      scaleanchor="x", scaleratio=1)
     fig.update_layout(dragmode=False, plot_bgcolor="rgba(0,0,0,0)", hoverdistance=30,
                       clickmode="event+select")
+    shown = set(frame["status"]) | set(frame[f"{other}_status"])
     for status in STATUS_COLORS:  # legend entries (the clickable markers are invisible)
-        if (frame["status"] == status).any():
+        if status in shown:
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip",
                                      name=label(STATUS_LABELS, status, lang),
                                      marker={"symbol": "square", "size": 12, "color": STATUS_COLORS[status]}))
+    head_name, other_name = t(*LINE_LABELS[headline]), t(*LINE_LABELS[other])
+    fig.add_annotation(
+        x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="bottom", showarrow=False, align="left",
+        font={"size": 11, "color": "#424242"},
+        text=t(f"สี่เหลี่ยมใหญ่ = สถานะ{head_name}<br>มุมล่างขวา = สถานะ{other_name}",
+               f"big square = {head_name} status<br>corner = {other_name} status"))
     return _layout(fig, height, legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
                                         "font": {"size": 11}, "itemsizing": "constant"})
 

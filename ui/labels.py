@@ -20,6 +20,22 @@ STATUS_COLORS: dict[str, str] = {
     "no_data": "#bdbdbd",
 }
 
+# Short forms for narrow table cells (the exports' wording).
+STATUS_SHORT: dict[str, tuple[str, str]] = {
+    "on_track": ("ตามเป้า", "On track"),
+    "watch": ("เฝ้าระวัง", "Watch"),
+    "behind": ("ล่าช้า", "Behind"),
+    "no_data": ("-", "-"),
+}
+
+# Colour names for Streamlit's markdown badges (":red-badge[...]"), matching STATUS_COLORS.
+STATUS_BADGES: dict[str, str] = {
+    "on_track": "green",
+    "watch": "orange",
+    "behind": "red",
+    "no_data": "gray",
+}
+
 BUDGET_TYPE_LABELS: dict[str, tuple[str, str]] = {
     "operating": ("งบดำเนินงาน", "Operating"),
     "investment": ("งบลงทุน", "Investment"),

@@ -15,8 +15,11 @@ Every page uses these so the dashboard looks and behaves the same everywhere:
   baht with separators while keeping them numeric (sortable).
 - `data_table(frame, spec, ctx, file_stem)` shows a read-side frame with localised
   headers (money in million baht, BE dates) and offers it as CSV/Excel (baht, ISO dates).
-- `execution_kpi_cards(now, before, compared)` draws the eight headline cards (allocation
-  ... gap in baht) with the change against an earlier state, live or frozen.
+- `execution_kpi_cards(now, before, compared)` draws the headline cards: the money row,
+  then the overall line and the investment line (each: % disbursed, its own target, gap in
+  points and in baht, status), with the change against an earlier state, live or frozen.
+- `area_lines_table(frame, ctx, lead)` shows areas with both target lines side by side;
+  `comparison_lines_table(rows, ctx)` an area, its cluster and the nation as columns.
 - `snapshot_changes(comparison)` draws the week-over-week movers and the newly flagged /
   cleared lagging projects of two snapshots.
 """
@@ -38,8 +41,10 @@ from budget_metrics.connection import LOAD_HINT, NoDataError
 from budget_metrics.filters import Filters
 from budget_metrics.formatting import percent, signed
 from budget_metrics.lagging import FLAGS
+from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, LINES
 from exports.cells import safe_frame
 from ui.context import PageContext, page_context
+from ui.labels import STATUS_BADGES, STATUS_COLORS, STATUS_LABELS, STATUS_SHORT, label
 
 if TYPE_CHECKING:
     from budget_metrics.snapshots import Comparison
@@ -174,31 +179,24 @@ def download_buttons(frame: pd.DataFrame, file_stem: str, key: str | None = None
 ColumnSpec = tuple[str, str, str, str]
 
 
-def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext | None, file_stem: str,
-               key: str | None = None, **dataframe_args: Any) -> None:
-    """Show a read-side frame with localised headers and offer it for download.
-
-    On screen: the spec's columns in order, headers in the current language, money
-    (baht) as million baht with separators (the unit in the header), percentages with
-    two decimals, dates in BE (Thai) / CE (English). In the CSV/Excel download: money in
-    baht (exact figures for analysts), dates as ISO 'YYYY-MM-DD'. `key` keeps the
-    download buttons apart when one page shows the same file_stem twice; extra keyword
-    arguments go to st.dataframe (e.g. height, width).
-    """
-    ctx = ctx or page_context()
+def _localised(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext, short_unit: bool = False
+               ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(shown, export, column config) of a read-side frame per `spec` (see `data_table`);
+    short_unit writes million baht as 'ลบ.' in the headers (narrow tables)."""
     shown, export, config = pd.DataFrame(index=frame.index), pd.DataFrame(index=frame.index), {}
+    unit = ctx.t("ลบ.", "m฿") if short_unit else ctx.million_baht
     for column, thai, english, kind in spec:
         name = ctx.t(thai, english)
         values = frame[column]
         if kind == "money":
-            label = f"{name} ({ctx.million_baht})"
-            shown[label] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
-            config[label] = money_column(label)
+            label_text = f"{name} ({unit})"
+            shown[label_text] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
+            config[label_text] = money_column(label_text)
             export[f"{name} ({ctx.t('บาท', 'baht')})"] = pd.to_numeric(values, errors="coerce")
         elif kind == "pct":
-            label = f"{name} (%)"
-            shown[label] = export[label] = pd.to_numeric(values, errors="coerce").astype(float)
-            config[label] = percent_column(label)
+            label_text = f"{name} (%)"
+            shown[label_text] = export[label_text] = pd.to_numeric(values, errors="coerce").astype(float)
+            config[label_text] = percent_column(label_text)
         elif kind == "points":
             shown[name] = export[name] = pd.to_numeric(values, errors="coerce").astype(float)
             config[name] = percent_column(name)
@@ -211,8 +209,126 @@ def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
             export[name] = values
         else:
             shown[name] = export[name] = values
+    return shown, export, config
+
+
+def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext | None, file_stem: str,
+               key: str | None = None, **dataframe_args: Any) -> None:
+    """Show a read-side frame with localised headers and offer it for download.
+
+    On screen: the spec's columns in order, headers in the current language, money
+    (baht) as million baht with separators (the unit in the header), percentages with
+    two decimals, dates in BE (Thai) / CE (English). In the CSV/Excel download: money in
+    baht (exact figures for analysts), dates as ISO 'YYYY-MM-DD'. `key` keeps the
+    download buttons apart when one page shows the same file_stem twice; extra keyword
+    arguments go to st.dataframe (e.g. height, width).
+    """
+    ctx = ctx or page_context()
+    shown, export, config = _localised(frame, spec, ctx)
     st.dataframe(shown, column_config=config, hide_index=True, **dataframe_args)
     download_buttons(export, file_stem, key=key)
+
+
+# ---------------------------------------------------------------- target lines in tables
+# Each line's columns after the first repeat the same short headers ("gap (points)", ...);
+# Streamlit needs distinct column names, so the investment line's carry a zero-width space.
+_SECOND = "\u200b"
+# Pixel widths that fit the name, the allocation and both lines in the main area at 1400 px.
+_LINE_WIDTHS = {"pct": 88, "gap_points": 68, "gap_baht": 78, "status": 68}
+
+
+def _line_headers(ctx: PageContext, line: str, headline: str | None) -> dict[str, str]:
+    star = "★" if line == headline else ""
+    mark = _SECOND if line != LINES[0] else ""
+    return {"pct": f"{ctx.t(*LINE_LABELS[line])}{star} %",
+            "gap_points": ctx.t("ห่าง (จุด)", "gap (pts)") + mark,
+            "gap_baht": ctx.t("ห่าง (ลบ.)", "gap (m฿)") + mark,
+            "status": ctx.t("สถานะ", "status") + mark}
+
+
+def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[ColumnSpec],
+                     **dataframe_args: Any) -> None:
+    """A table of areas with both target lines side by side.
+
+    `lead` are the first columns (name, allocation...); then, per line (overall, investment):
+    % disbursed (headed by the line's name, ★ for the headline line, which drives colours and
+    rankings), gap in points, gap in million baht (ลบ.) and status, coloured like the map. The
+    caption above names each line's target on the date. No download buttons: the exports
+    carry the same columns with the targets.
+    """
+    headline = str(frame["headline"].iloc[0]) if "headline" in frame and len(frame) else None
+    targets = []
+    for line in LINES:
+        found = frame[f"{line}_target_pct"].dropna()
+        value = f"{float(found.iloc[0]):.2f}%" if len(found) and found.nunique() == 1 else "-"
+        targets.append(f"{ctx.t(*LINE_LABELS[line])}{'★' if line == headline else ''} {value}")
+    st.caption(ctx.t("เป้าหมายของแต่ละเส้น: ", "Each line's target: ") + " · ".join(targets)
+               + ctx.t(" · ห่าง = ร้อยละเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด / ล้านบาท) · ลบ. = ล้านบาท · "
+                       "★ ใช้กำหนดสีและอันดับ",
+                       " · gap = % disbursed − the line's own target (points / million baht) · m฿ = million "
+                       "baht · ★ drives colours and rankings"))
+    shown, _, config = _localised(frame, lead, ctx, short_unit=True)
+    for column in (kind_column for (_, _, _, kind), kind_column in zip(lead, shown.columns, strict=True)
+                   if kind == "money"):
+        config[column] = st.column_config.NumberColumn(column, format="%,.2f", width=104)
+    colours = {label(STATUS_SHORT, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
+               if status != "no_data"}
+    status_columns = []
+    for line in LINES:
+        headers = _line_headers(ctx, line, headline)
+        shown[headers["pct"]] = pd.to_numeric(frame[f"{line}_pct"], errors="coerce").astype(float)
+        shown[headers["gap_points"]] = pd.to_numeric(frame[f"{line}_gap_points"], errors="coerce").astype(float)
+        shown[headers["gap_baht"]] = pd.to_numeric(frame[f"{line}_gap_baht"], errors="coerce").astype(float) / 1e6
+        shown[headers["status"]] = [label(STATUS_SHORT, status, ctx.lang)
+                                    for status in frame[f"{line}_status"].fillna("no_data")]
+        for key in ("pct", "gap_points"):
+            config[headers[key]] = st.column_config.NumberColumn(headers[key], format="%.2f",
+                                                                 width=_LINE_WIDTHS[key])
+        config[headers["gap_baht"]] = st.column_config.NumberColumn(headers["gap_baht"], format="%,.2f",
+                                                                    width=_LINE_WIDTHS["gap_baht"])
+        config[headers["status"]] = st.column_config.TextColumn(headers["status"], width=_LINE_WIDTHS["status"])
+        status_columns.append(headers["status"])
+    styled = shown.style.map(
+        lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours else "",
+        subset=status_columns)
+    dataframe_args.setdefault("height", 35 * (len(shown) + 1) + 3)  # every row, no inner scrolling
+    st.dataframe(styled, column_config=config, hide_index=True, **dataframe_args)
+
+
+def comparison_lines_table(rows: Sequence[tuple[str, Any]], ctx: PageContext) -> None:
+    """Areas side by side as columns (e.g. a province, its cluster, the nation), figures as
+    rows: projects, money, then each line's %, target, gap in points and million baht, status.
+
+    rows: (name, `progress.Kpis` or `snapshots.SnapshotKpis`) pairs.
+    """
+    unit = ctx.million_baht
+    figures: list[tuple[str, list[str]]] = [
+        (ctx.t("โครงการ", "Projects"), [f"{k.projects:,}" for _, k in rows]),
+        (ctx.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"), [ctx.money(k.current_allocation) for _, k in rows]),
+        (ctx.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"), [ctx.money(k.disbursed) for _, k in rows]),
+    ]
+    for line in LINES:
+        name = ctx.t(*LINE_LABELS[line])
+        star = "★" if rows and rows[0][1].headline == line else ""
+        lines = [k.line(line) for _, k in rows]
+        figures += [
+            (f"{name}{star}: " + ctx.t("ร้อยละเบิกจ่าย", "% disbursed"), [percent(x.pct) for x in lines]),
+            (f"{name}{star}: " + ctx.t("เป้าหมาย (%)", "target (%)"), [percent(x.target_pct) for x in lines]),
+            (f"{name}{star}: " + ctx.t("ห่างเป้า (จุด)", "gap (points)"), [signed(x.gap_points) for x in lines]),
+            (f"{name}{star}: " + ctx.t(f"ห่างเป้า ({unit})", f"gap ({unit})"),
+             [signed(None if x.gap_baht is None else float(x.gap_baht) / 1e6) for x in lines]),
+            (f"{name}{star}: " + ctx.t("สถานะ", "status"), [label(STATUS_LABELS, x.status, ctx.lang) for x in lines]),
+        ]
+    first = ctx.t("รายการ", "Figure")
+    table = pd.DataFrame({first: [text for text, _ in figures]})
+    for position, (area, _) in enumerate(rows):
+        table[area] = [values[position] for _, values in figures]
+    colours = {label(STATUS_LABELS, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
+               if status != "no_data"}
+    styled = table.style.map(lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours
+                             else "", subset=list(table.columns[1:]))
+    config = {area: st.column_config.TextColumn(area, width="medium") for area, _ in rows}
+    st.dataframe(styled, hide_index=True, column_config=config, height=35 * (len(table) + 1) + 3)
 
 
 # ---------------------------------------------------------------- headline figures
@@ -241,15 +357,27 @@ def headline_kpis(filters: Filters) -> tuple[Any, Any, str]:
                               f"vs previous snapshot ({ctx.date(before.as_of)})")
 
 
+def line_caption(ctx: PageContext, line: str, status: str, headline: str) -> str:
+    """One line's heading for the KPI rows: its name, what it covers, its status badge, and
+    whether it is the headline line (markdown, text from code and reference data only)."""
+    name = ctx.t(*LINE_LABELS[line])
+    badge = f":{STATUS_BADGES.get(status, 'gray')}-badge[{label(STATUS_LABELS, status, ctx.lang)}]"
+    text = f"**{ctx.t('เส้น', '')}{name}{ctx.t('', ' line')}** — {ctx.t(*LINE_DESCRIPTIONS[line])} · {badge}"
+    if line == headline:
+        text += " · " + ctx.t("★ ใช้กำหนดสีสถานะ สีแผนที่ และอันดับ", "★ drives status colours, map and rankings")
+    return text
+
+
 def execution_kpi_cards(now: Any, before: Any | None, compared: str) -> None:
-    """The eight headline cards: allocation, committed, disbursed, remaining (million baht),
-    % disbursed, target %, gap in points and gap in million baht.
+    """The headline cards: allocation, committed, disbursed, remaining (million baht); then
+    for each reported line (overall, then investment) its % disbursed, its own target, its
+    gap in points and in million baht, under a heading with the line's status.
 
     `now` / `before` are `progress.Kpis` (live) or `snapshots.SnapshotKpis` (frozen): any
     object with projects, current_allocation, committed, disbursed, remaining (baht),
-    pct_disbursed, target_pct, gap_points (0-100) and gap_baht. Each card's delta is the
-    change from `before` (none when `before` is None); `compared` says against what, e.g.
-    'เทียบสัปดาห์ก่อน', and goes in the cards' help.
+    headline, and `line('overall' | 'investment')` giving a `targets.TargetLine`. Each
+    card's delta is the change from `before` (none when `before` is None); `compared` says
+    against what, e.g. 'เทียบสัปดาห์ก่อน', and goes in the cards' help.
     """
     ctx = page_context()
     unit = ctx.million_baht
@@ -258,9 +386,14 @@ def execution_kpi_cards(now: Any, before: Any | None, compared: str) -> None:
         new, old = getattr(now, attribute), None if before is None else getattr(before, attribute)
         return None if new is None or old is None else f"{signed(float(new - old) / 1e6)} {unit}"
 
-    def points(attribute: str) -> str | None:
-        new, old = getattr(now, attribute), None if before is None else getattr(before, attribute)
-        return None if new is None or old is None else f"{signed(new - old)} " + ctx.t("จุด", "pts")
+    def line_change(line: str, attribute: str, money: bool = False) -> str | None:
+        new = getattr(now.line(line), attribute)
+        old = None if before is None else getattr(before.line(line), attribute)
+        if new is None or old is None:
+            return None
+        if money:
+            return f"{signed(float(new - old) / 1e6)} {unit}"
+        return f"{signed(new - old)} " + ctx.t("จุด", "pts")
 
     kpi_cards([
         KpiCard(ctx.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
@@ -273,18 +406,35 @@ def execution_kpi_cards(now: Any, before: Any | None, compared: str) -> None:
                 change("disbursed"), "normal", compared),
         KpiCard(ctx.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"), ctx.money(now.remaining),
                 change("remaining"), "inverse", compared),
-        KpiCard(ctx.t("ร้อยละเบิกจ่าย", "% disbursed"), percent(now.pct_disbursed),
-                points("pct_disbursed"), "normal", compared),
-        KpiCard(ctx.t("เป้าหมาย (ร้อยละ)", "Target (%)"), percent(now.target_pct), points("target_pct"), "off",
-                ctx.t(f"เป้าหมายการเบิกจ่ายสะสม ณ {ctx.date(now.as_of)}; {compared}",
-                      f"Cumulative disbursement target on {ctx.date(now.as_of)}; {compared}")),
-        KpiCard(ctx.t("ห่างจากเป้าหมาย (จุด)", "Gap to target (points)"), signed(now.gap_points),
-                points("gap_points"), "normal", ctx.t("ติดลบ = ต่ำกว่าเป้าหมาย", "negative = behind target")),
-        KpiCard(ctx.t(f"ห่างจากเป้าหมาย ({unit})", f"Gap to target ({unit})"),
-                signed(float(now.gap_baht) / 1e6) if now.gap_baht is not None else "-",
-                change("gap_baht"), "normal",
-                ctx.t("เบิกจ่ายจริง − เป้าหมาย × งบประมาณ", "disbursed − target × allocation")),
     ])
+    for line in LINES:
+        figures = now.line(line)
+        name = ctx.t(*LINE_LABELS[line])
+        covers = ctx.t(*LINE_DESCRIPTIONS[line])
+        st.markdown(line_caption(ctx, line, figures.status, now.headline))
+        kpi_cards([
+            KpiCard(ctx.t(f"{name}: ร้อยละเบิกจ่าย", f"{name}: % disbursed"), percent(figures.pct),
+                    line_change(line, "pct"), "normal",
+                    ctx.t(f"{covers}; งบประมาณ {ctx.money(figures.allocation)} ล้านบาท เบิกจ่าย "
+                          f"{ctx.money(figures.disbursed)} ล้านบาท; {compared}",
+                          f"{covers}; allocation {ctx.money(figures.allocation)}, disbursed "
+                          f"{ctx.money(figures.disbursed)} million baht; {compared}")),
+            KpiCard(ctx.t(f"{name}: เป้าหมาย (ร้อยละ)", f"{name}: target (%)"), percent(figures.target_pct),
+                    line_change(line, "target_pct"), "off",
+                    ctx.t(f"เป้าหมายการเบิกจ่ายสะสม{name}ตามมติคณะรัฐมนตรี ณ {ctx.date(now.as_of)}; {compared}",
+                          f"Cabinet's cumulative {name.lower()} target on {ctx.date(now.as_of)}; {compared}")),
+            KpiCard(ctx.t(f"{name}: ห่างเป้า (จุด)", f"{name}: gap (points)"),
+                    signed(figures.gap_points), line_change(line, "gap_points"), "normal",
+                    ctx.t("ร้อยละเบิกจ่าย − เป้าหมาย; ติดลบ = ต่ำกว่าเป้าหมาย",
+                          "% disbursed − target; negative = behind target")),
+            KpiCard(ctx.t(f"{name}: ห่างเป้า ({unit})", f"{name}: gap ({unit})"),
+                    signed(float(figures.gap_baht) / 1e6) if figures.gap_baht is not None else "-",
+                    line_change(line, "gap_baht", money=True), "normal",
+                    ctx.t(f"เบิกจ่ายจริง − เป้าหมาย{name} × งบประมาณของเส้นนี้; "
+                          "ติดลบ = ต้องเบิกจ่ายเพิ่มเท่านี้จึงถึงเป้า",
+                          f"disbursed − {name.lower()} target × this line's allocation; negative = still to pay "
+                          "to reach the target")),
+        ])
 
 
 PROVINCE_MOVER_COLUMNS: list[ColumnSpec] = [
