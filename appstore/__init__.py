@@ -24,41 +24,43 @@ Modules, each named for what it holds:
 The names below are the public API pages, exports and the CLI use.
 """
 
-from appstore.access import (
-    Principal,
-    cli_principal,
-    local_principal,
-    may_write_owner,
-    may_write_project,
-    require_upload,
-    viewer,
-    writable_mask,
-)
-from appstore.audit import audit_log
-from appstore.errors import AccessDenied, AppStoreError, UnknownProject, ValidationError
-from appstore.followup import (
-    ResponseRate,
-    SavedResponse,
-    latest_responses,
-    overdue_responses,
-    response_history,
-    response_rate_total,
-    response_rates,
-    save_response,
-    with_responses,
-)
-from appstore.migrate import upgrade
-from appstore.projects import ProjectOwner, project_owner
-from appstore.reference import causes, followup_fresh_days
-from appstore.uploads import record_upload, record_upload_results, uploads
-from appstore.users import UserRecord, get_user, list_users, principal_for_email, remove_user, set_user
+from __future__ import annotations
 
+import importlib
+
+# Public name -> the module that defines it. Imported on first use (PEP 562), so that
+# `appstore.migrate` or the command line do not load pandas and the read side for nothing.
+_EXPORTS = {
+    "appstore.access": ["Principal", "cli_principal", "local_principal", "may_write_owner", "may_write_project",
+                        "require_upload", "viewer", "writable_mask"],
+    "appstore.audit": ["audit_log"],
+    "appstore.errors": ["AccessDenied", "AppStoreError", "UnknownProject", "ValidationError"],
+    "appstore.followup": ["ResponseRate", "SavedResponse", "latest_responses", "overdue_responses",
+                          "response_history", "response_rate_total", "response_rates", "save_response",
+                          "with_responses"],
+    "appstore.migrate": ["upgrade"],
+    "appstore.projects": ["ProjectOwner", "project_owner"],
+    "appstore.reference": ["causes", "followup_fresh_days"],
+    "appstore.uploads": ["record_upload", "record_upload_results", "uploads"],
+    "appstore.users": ["UserRecord", "get_user", "list_users", "principal_for_email", "remove_user", "set_user"],
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [
-    "AccessDenied", "AppStoreError", "Principal", "ProjectOwner", "ResponseRate", "SavedResponse",
-    "UnknownProject", "UserRecord", "ValidationError", "audit_log", "causes", "cli_principal",
-    "followup_fresh_days", "get_user", "latest_responses", "list_users", "local_principal", "may_write_owner",
-    "may_write_project", "overdue_responses", "principal_for_email", "project_owner", "record_upload",
-    "record_upload_results", "remove_user", "require_upload", "response_history", "response_rate_total",
-    "response_rates", "save_response", "set_user", "upgrade", "uploads", "viewer", "with_responses",
-    "writable_mask",
+    "AccessDenied", "AppStoreError", "Principal", "ProjectOwner", "ResponseRate", "SavedResponse", "UnknownProject",
+    "UserRecord", "ValidationError", "audit_log", "causes", "cli_principal", "followup_fresh_days", "get_user",
+    "latest_responses", "list_users", "local_principal", "may_write_owner", "may_write_project", "overdue_responses",
+    "principal_for_email", "project_owner", "record_upload", "record_upload_results", "remove_user",
+    "require_upload", "response_history", "response_rate_total", "response_rates", "save_response", "set_user",
+    "upgrade", "uploads", "viewer", "with_responses", "writable_mask",
 ]
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'appstore' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
