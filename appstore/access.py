@@ -70,6 +70,20 @@ def viewer(email: str | None) -> Principal:
     return Principal(actor=email or "anonymous", role="viewer", email=email)
 
 
+def current(principal: Principal, url: str | None = None) -> Principal:
+    """The principal with its role and areas as the store holds them now.
+
+    Write functions call this first, so a page that kept a principal in its session state
+    cannot write with rights an administrator has since taken away. The local mode and
+    the command line have no row in the store and stay as they are.
+    """
+    if principal.local:
+        return principal
+    from appstore.users import principal_for_email
+
+    return principal_for_email(principal.email, url)
+
+
 def may_write_owner(principal: Principal, owner_type: str, owner: str, cluster_code: str | None) -> bool:
     """Whether the principal writes for a project of this owner (cluster_code: the owner's
     cluster, i.e. the province's cluster for a province plan, the cluster itself otherwise)."""

@@ -36,7 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from appstore import audit, models, reference, validation
-from appstore.access import Principal, require_project_write
+from appstore.access import Principal, current, require_project_write
 from appstore.db import reading, transaction
 from appstore.projects import ProjectOwner, project_owner
 from budget_metrics import reference as read_reference
@@ -115,7 +115,8 @@ def save_response(principal: Principal, project_code: str, *, cause_code: str, a
 
     Checks, in order: the values (ValidationError: unknown cause, text too long, amount
     not in baht and satang, bad date), the project (UnknownProject), and the principal's
-    right to write for the project's owner as the loaded records give it (AccessDenied).
+    right, as the store holds it now, to write for the project's owner as the loaded
+    records give it (AccessDenied).
     Then, in one transaction: the latest response is replaced, a history row records the
     values and what changed, and the audit log gets a row. Every save is a new version,
     even an unchanged one: re-confirming an answer keeps it fresh. Concurrent saves of one
@@ -124,6 +125,7 @@ def save_response(principal: Principal, project_code: str, *, cause_code: str, a
     values = _clean(cause_code, action_taken, expected_payment_date, expected_amount, note)
     code = validation.text("project_code", project_code, models.PROJECT_CODE_MAX, required=True)
     project = project_owner(code)
+    principal = current(principal, url)
     require_project_write(principal, project)
     return _store(principal, project, values, url)
 

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from appstore import audit, models, validation
-from appstore.access import Principal, require_upload
+from appstore.access import Principal, current, require_upload
 from appstore.db import reading, transaction
 from appstore.errors import ValidationError
 
@@ -64,6 +64,7 @@ def record_upload(principal: Principal, *, file_name: str, sha256: str, size_byt
     """Record one uploaded file (province, cluster and admin users) and audit it; returns
     the upload's id. Long messages are cut to the column's length; everything else that
     does not fit is refused (ValidationError)."""
+    principal = current(principal, url)
     require_upload(principal)
     name = validation.text("file_name", file_name, models.FILE_NAME_MAX, required=True)
     if status not in STATUSES:

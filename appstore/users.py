@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from appstore import audit, models, validation
-from appstore.access import Principal, require_admin, viewer
+from appstore.access import Principal, current, require_admin, viewer
 from appstore.db import reading, transaction
 
 
@@ -42,7 +42,7 @@ def set_user(principal: Principal, email: str, role: str, provinces: list[str] |
     Returns (the user as stored, True when created). Raises ValidationError for a bad
     e-mail, role or area code, AccessDenied for a non-administrator.
     """
-    require_admin(principal, "จัดการผู้ใช้", "manage users")
+    require_admin(current(principal, url), "จัดการผู้ใช้", "manage users")
     email = validation.email(email)
     role = validation.role(role)
     provinces, clusters = validation.areas(role, provinces, clusters)
@@ -80,7 +80,7 @@ def _set_user(principal: Principal, email: str, role: str, provinces: list[str],
 
 def remove_user(principal: Principal, email: str, url: str | None = None) -> bool:
     """Delete a user (administrators only); False when there was no such user."""
-    require_admin(principal, "จัดการผู้ใช้", "manage users")
+    require_admin(current(principal, url), "จัดการผู้ใช้", "manage users")
     email = validation.email(email)
     with transaction(url) as session:
         user = session.scalars(select(models.User).where(models.User.email == email)
