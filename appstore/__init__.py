@@ -41,17 +41,17 @@ _EXPORTS = {
     "appstore.migrate": ["upgrade"],
     "appstore.projects": ["ProjectOwner", "project_owner"],
     "appstore.reference": ["causes", "followup_fresh_days"],
-    "appstore.uploads": ["record_upload", "record_upload_results", "uploads"],
+    "appstore.uploads": ["list_uploads", "record_upload", "record_upload_results"],
     "appstore.users": ["UserRecord", "get_user", "list_users", "principal_for_email", "remove_user", "set_user"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [
     "AccessDenied", "AppStoreError", "Principal", "ProjectOwner", "ResponseRate", "SavedResponse", "UnknownProject",
     "UserRecord", "ValidationError", "audit_log", "causes", "cli_principal", "followup_fresh_days", "get_user",
-    "latest_responses", "list_users", "local_principal", "may_write_owner", "may_write_project", "overdue_responses",
-    "principal_for_email", "project_owner", "record_upload", "record_upload_results", "remove_user",
-    "require_upload", "response_history", "response_rate_total", "response_rates", "save_response", "set_user",
-    "upgrade", "uploads", "viewer", "with_responses", "writable_mask",
+    "latest_responses", "list_uploads", "list_users", "local_principal", "may_write_owner", "may_write_project",
+    "overdue_responses", "principal_for_email", "project_owner", "record_upload", "record_upload_results",
+    "remove_user", "require_upload", "response_history", "response_rate_total", "response_rates", "save_response",
+    "set_user", "upgrade", "viewer", "with_responses", "writable_mask",
 ]
 
 

@@ -231,7 +231,7 @@ def is_overdue(expected_payment_date: date | None, saved_at: datetime | None, la
 
 def _day_or_none(value) -> date | None:
     """A Python date from a date, a pandas Timestamp, or a missing value (None)."""
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
+    if value is None or pd.isna(value):  # pandas' NaT is a datetime too
         return None
     if isinstance(value, datetime):  # pandas Timestamps are datetimes too
         return value.date()

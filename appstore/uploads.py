@@ -95,7 +95,7 @@ def record_upload_results(principal: Principal, *, file_name: str, content: byte
                          rows_rejected=outcome.rows_rejected, message=outcome.message, url=url)
 
 
-def uploads(limit: int = 200, url: str | None = None) -> pd.DataFrame:
+def list_uploads(limit: int = 200, url: str | None = None) -> pd.DataFrame:
     """The newest uploads first: UPLOAD_COLUMNS (uploaded_at UTC, load_ids a list)."""
     with reading(url) as session:
         rows = session.scalars(select(models.Upload).order_by(models.Upload.id.desc()).limit(limit)).all()
