@@ -41,6 +41,16 @@ def _store_label() -> str:
     return make_url(settings.app_database_url()).render_as_string(hide_password=True)
 
 
+def _open_store() -> None:
+    """Create or upgrade the store's schema first, as the app does on start."""
+    from appstore.migrate import upgrade
+
+    try:
+        upgrade()
+    except SQLAlchemyError as error:
+        raise _store_failed(error) from None
+
+
 def _store_failed(error: Exception) -> typer.Exit:
     return _fail(f"ติดต่อหรือบันทึกฐานข้อมูลแอปไม่ได้ ({_store_label()}) — cannot reach or write the "
                  f"application store ({_store_label()}): {error}", EXIT_FAILED)
@@ -62,6 +72,7 @@ def add(
     """เพิ่มหรือแก้ไขผู้ใช้ — add a user, or replace an existing user's role and areas."""
     from appstore import AppStoreError, cli_principal, set_user
 
+    _open_store()
     try:
         user, created = set_user(cli_principal(), email, role, province or [], cluster or [])
     except AppStoreError as error:
@@ -78,6 +89,7 @@ def list_command() -> None:
     """รายชื่อผู้ใช้ — list users with their roles and areas."""
     from appstore import list_users
 
+    _open_store()
     try:
         frame = list_users()
     except SQLAlchemyError as error:
@@ -99,6 +111,7 @@ def remove(
     """ลบผู้ใช้ — remove a user (they can still sign in, as a viewer); exit 1 if not found."""
     from appstore import AppStoreError, cli_principal, remove_user
 
+    _open_store()
     try:
         removed = remove_user(cli_principal(), email)
     except AppStoreError as error:
