@@ -10,9 +10,10 @@ this function, and it can move there unchanged.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from appstore.errors import UnknownProject
-from budget_metrics.connection import read_only
+from budget_metrics.connection import data_version, read_only
 from budget_metrics.projects import PROJECT_BASE
 
 
@@ -32,14 +33,21 @@ class ProjectOwner:
 
 def project_owner(project_code: str) -> ProjectOwner:
     """The loaded project's owner; UnknownProject when the code is not loaded."""
-    with read_only() as con:
-        row = con.execute(
-            f"""SELECT project_code, fiscal_year, owner_type, owner, province_code, cluster_code,
-                       owner_name_th, owner_name_en
-                FROM ({PROJECT_BASE}) WHERE project_code = ?""",
-            [project_code],
-        ).fetchone()
-    if row is None:
+    found = _owners(data_version()).get(project_code)
+    if found is None:
         raise UnknownProject("project_code", f"ไม่พบโครงการรหัส '{project_code}' ในข้อมูลที่โหลด",
                              f"no loaded project has the code '{project_code}'")
-    return ProjectOwner(row[0], int(row[1]), *row[2:])
+    return found
+
+
+# Every save looks up one owner; reading them all once per published file (a few thousand
+# rows) beats opening the DuckDB file on each save, and a new load changes the version.
+@lru_cache(maxsize=2)
+def _owners(version: str) -> dict[str, ProjectOwner]:
+    with read_only() as con:
+        rows = con.execute(
+            f"""SELECT project_code, fiscal_year, owner_type, owner, province_code, cluster_code,
+                       owner_name_th, owner_name_en
+                FROM ({PROJECT_BASE})"""
+        ).fetchall()
+    return {row[0]: ProjectOwner(row[0], int(row[1]), *row[2:]) for row in rows}

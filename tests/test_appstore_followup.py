@@ -281,3 +281,18 @@ def test_concurrent_saves_from_processes_lose_nothing(demo_db, app_db_url, tmp_p
     _check_no_save_lost(app_db_url, code, processes * per_process,
                         {f"process {n} save {k}" for n in range(processes) for k in range(per_process)})
 
+
+
+def test_a_project_loaded_after_a_save_can_be_answered(demo_db_copy, app_db_url, tmp_path):
+    """Owners are cached per published DuckDB file; a new load publishes a new one."""
+    from etl.load import load_files
+    from tests.etl_fixtures import write_projects
+
+    save_response(local_principal(), project_of(demo_db_copy, KALASIN), cause_code="other", url=app_db_url)
+    with pytest.raises(UnknownProject):
+        save_response(local_principal(), "P01", cause_code="other", url=app_db_url)
+    load_files([write_projects(tmp_path)], db_path=demo_db_copy)  # P01: a Chiang Mai project
+    set_user(ADMIN, "cm@example.org", "province", ["50"], url=app_db_url)
+    saved = save_response(principal_for_email("cm@example.org", url=app_db_url), "P01", cause_code="other",
+                          url=app_db_url)
+    assert (saved.project_code, saved.fiscal_year, saved.version) == ("P01", 2562, 1)
