@@ -61,10 +61,12 @@ def postgres_server():
     from tests.pg_support import PostgresUnavailable, start_postgres
 
     try:
-        server = start_postgres()
+        server, problem = start_postgres(), None
     except PostgresUnavailable as error:
+        server, problem = None, str(error)
+    if problem is not None:
         pytest.fail(f"PostgreSQL did not start, so the PostgreSQL half of the application-store tests "
-                    f"cannot run: {error}", pytrace=False)
+                    f"cannot run: {problem}", pytrace=False)
     yield server
     server.stop()
 
