@@ -110,9 +110,12 @@ def measure(url: str, saves: int, threads: int) -> dict:
     latest = latest_responses(2562, url=url)
     result[f"latest_responses, {len(latest)} rows (ms)"] = (time.perf_counter() - started) * 1000
     as_of = resolve_as_of(filters)
-    started = time.perf_counter()
-    with_responses(flagged, as_of, url=url)
-    result[f"with_responses over {len(flagged)} lagging projects (ms)"] = (time.perf_counter() - started) * 1000
+    runs = []
+    for _ in range(3):  # the first run also reads the thresholds and cause labels of this process
+        started = time.perf_counter()
+        with_responses(flagged, as_of, url=url)
+        runs.append((time.perf_counter() - started) * 1000)
+    result[f"with_responses over {len(flagged)} lagging projects, first / warm (ms)"] = (runs[0], min(runs[1:]))
     return result
 
 
