@@ -3,6 +3,9 @@
 BUDGET_DB        path of the DuckDB file            (default: data/budget.duckdb)
 BUDGET_REFERENCE folder of reference CSV/TOML files (default: data/reference)
 BUDGET_DEMO_DIR  where the demo generator writes    (default: data/demo)
+BUDGET_APP_DB    SQLAlchemy URL of the application store: users, follow-up responses,
+                 uploads, audit log (default: sqlite:///<project>/data/app.sqlite;
+                 e.g. postgresql+psycopg://user@host/budget_app for a central deployment)
 """
 
 from __future__ import annotations
@@ -31,3 +34,14 @@ def reference_dir() -> Path:
 def demo_dir() -> Path:
     """Folder the demo generator writes its input files to."""
     return _path_from_env("BUDGET_DEMO_DIR", PROJECT_ROOT / "data" / "demo")
+
+
+def app_database_url() -> str:
+    """SQLAlchemy URL of the application store (env BUDGET_APP_DB).
+
+    Default: the SQLite file data/app.sqlite under the project root (absolute, so every
+    command finds the same file whatever its working directory). A URL given in the
+    environment is used as written; a relative SQLite path is then relative to the
+    working directory, as SQLAlchemy reads it.
+    """
+    return os.environ.get("BUDGET_APP_DB") or f"sqlite:///{PROJECT_ROOT / 'data' / 'app.sqlite'}"

@@ -20,9 +20,14 @@ VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
-# Debian packages the browser tests and PDF checks need.
+# Debian packages the browser tests, PDF checks and application-store tests need
+# (the tests start their own PostgreSQL server from the package, see tests/pg_support.py;
+# pg_ctlcluster comes with the server packages, unlike /usr/lib/postgresql, which a client alone creates).
 APT_PACKAGES = {"chromium": "/usr/bin/chromium", "fonts-thai-tlwg": "/usr/share/fonts/truetype/tlwg",
-                "poppler-utils": "/usr/bin/pdftoppm"}
+                "poppler-utils": "/usr/bin/pdftoppm", "postgresql": "/usr/bin/pg_ctlcluster"}
+# Installing postgresql starts its default cluster unless a policy forbids starting services;
+# without systemd that start can fail (or hold port 5432) and fail the install with it.
+POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
 
 
 def run(*command: str | Path, **kwargs) -> None:
@@ -42,17 +47,26 @@ def ensure_venv() -> None:
 
 
 def ensure_system_packages() -> None:
-    """Install Chromium, Thai fonts and poppler through apt when missing (needs root)."""
+    """Install Chromium, Thai fonts, poppler and PostgreSQL through apt when missing (needs root)."""
     missing = [name for name, marker in APT_PACKAGES.items() if not Path(marker).exists()]
     if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
-        print(f"! cannot install {missing}: apt-get or root missing; browser/PDF tests will skip",
+        print(f"! cannot install {missing}: apt-get or root missing; browser/PDF tests will skip "
+              "and PostgreSQL tests fail",
               flush=True)
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run("apt-get", "update", "-q", env=env)
-    run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
+    added_policy = not POLICY_RC_D.exists()
+    if added_policy:  # exit 101 = "do not start services now" (invoke-rc.d's policy hook)
+        POLICY_RC_D.write_text("#!/bin/sh\nexit 101\n")
+        POLICY_RC_D.chmod(0o755)
+    try:
+        run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
+    finally:
+        if added_policy:
+            POLICY_RC_D.unlink()
 
 
 def ensure_demo_database() -> None:

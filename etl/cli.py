@@ -219,4 +219,5 @@ def rejects(
     console.print(table)
 
 
+from etl import users_commands as _users_commands  # noqa: F401  (registers the users commands)
 from etl import weekly_commands  # noqa: F401  (registers snapshot/export commands)

@@ -46,3 +46,46 @@ def screenshots_dir() -> Path:
     """artifacts/screenshots/: page screenshots and rendered PDF pages kept by the tests."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+# --------------------------------------------------------------------------------------
+# Application store (appstore/): tests run on SQLite and on a PostgreSQL the session starts
+# --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A private PostgreSQL server for this test process (tests/pg_support.py).
+
+    When it cannot start, every test that needs it FAILS with the reason (never skips).
+    """
+    from tests.pg_support import PostgresUnavailable, start_postgres
+
+    try:
+        server, problem = start_postgres(), None
+    except PostgresUnavailable as error:
+        server, problem = None, str(error)
+    if problem is not None:
+        pytest.fail(f"PostgreSQL did not start, so the PostgreSQL half of the application-store tests "
+                    f"cannot run: {problem}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app_db_url(request, tmp_path, monkeypatch) -> str:
+    """An empty application store, once on a SQLite file and once on a fresh PostgreSQL
+    database; BUDGET_APP_DB points at it for the test (and for subprocesses it starts)."""
+    from appstore import db, migrate
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+        server = None
+    else:
+        server = request.getfixturevalue("postgres_server")
+        url = server.create_database()
+    monkeypatch.setenv("BUDGET_APP_DB", url)
+    yield url
+    db.dispose(url)
+    migrate.forget(url)
+    if server is not None:
+        server.drop_database(url)
