@@ -3,6 +3,7 @@
 BUDGET_DB        path of the DuckDB file            (default: data/budget.duckdb)
 BUDGET_REFERENCE folder of reference CSV/TOML files (default: data/reference)
 BUDGET_DEMO_DIR  where the demo generator writes    (default: data/demo)
+BUDGET_LOCK_TIMEOUT seconds a writer waits for another writer's lock (default: 300)
 """
 
 from __future__ import annotations
@@ -31,3 +32,16 @@ def reference_dir() -> Path:
 def demo_dir() -> Path:
     """Folder the demo generator writes its input files to."""
     return _path_from_env("BUDGET_DEMO_DIR", PROJECT_ROOT / "data" / "demo")
+
+
+DEFAULT_LOCK_TIMEOUT = 300.0
+
+
+def lock_timeout_seconds() -> float:
+    """Seconds a writer waits for another writer to finish (env BUDGET_LOCK_TIMEOUT)."""
+    value = os.environ.get("BUDGET_LOCK_TIMEOUT", "")
+    try:
+        seconds = float(value) if value.strip() else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        seconds = DEFAULT_LOCK_TIMEOUT
+    return max(seconds, 0.0)

@@ -1,7 +1,16 @@
-"""Readers per format: find the header under title lines and hand rows to DuckDB as text.
+"""Readers per format: read each file once, find the header under title lines, stage rows as text.
 
-CSV (UTF-8, UTF-8 with BOM, TIS-620/cp874) is read by DuckDB's own `read_csv` with
-every column as VARCHAR (TIS-620 is first transcoded to a temporary UTF-8 file).
+Every input file is first copied, in one read, to a private working copy that is hashed
+on the way (`take_copy`): the bytes hashed are the bytes loaded, and a file rewritten
+while it is being read is refused. Everything after that reads the copy only.
+
+CSV: the encoding is decided for the whole file (UTF-8, UTF-8 with BOM, UTF-16 with BOM,
+TIS-620/Windows-874); C0 control characters other than tab and line breaks are removed.
+Rows are staged by DuckDB's `read_csv` in strict mode (every column VARCHAR) when the
+file is a clean rectangle; any file DuckDB cannot read that way (ragged rows, broken
+quotes, blank lines between rows, a bad byte) is read again row by row with Python's
+`csv` module, which keeps each row's true number and marks the rows it cannot trust
+(`ROW_DEFECTS`) so the loader rejects them with a reason instead of guessing.
 Excel (.xlsx, .xls) is read with python-calamine into strings: date cells become ISO
 text and numbers their shortest form, so both formats reach the same SQL normaliser.
 """
@@ -11,24 +20,171 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
-import tempfile
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from etl.kinds import ALL_ALIASES, KINDS, Kind, detect_kind, header_key, match_headers
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm")
 HEADER_SCAN_ROWS = 30  # title lines a header may sit below
-ENCODING_SAMPLE = 1 << 20  # bytes examined to tell UTF-8 from TIS-620
+ENCODING_SAMPLE = 1 << 20  # bytes examined before the whole file confirms the encoding
+COPY_CHUNK = 1 << 22
+# A CSV line (one row, with quoted line breaks) may be this long in the fast reader; longer
+# rows go through the row-by-row reader, whose field limit is raised below.
+MAX_LINE_BYTES = 1 << 25
+csv.field_size_limit(1 << 30)  # cells of 1 MB and more (the default limit is 128 KB)
+# C0 control characters other than tab, line feed and carriage return: removed from text
+# (they break terminals and cannot be written to Excel files).
+CONTROL_BYTES = bytes([*range(9), 11, 12, *range(14, 32)])
+_CONTROL_CHARS = dict.fromkeys(CONTROL_BYTES)
+# A valid UTF-8 stretch holding this many Thai letters before a bad byte is a UTF-8 file
+# with a corrupt byte, not a TIS-620 file whose bytes happen to form UTF-8.
+THAI_LETTERS_FOR_UTF8 = 8
+_THAI_LETTER = re.compile("[\u0e01-\u0e5b]")
+BATCH_ROWS = 50_000
+EXCERPT_CHARS = 120
+
+# Why the row-by-row reader could not trust a row (reason codes in etl.validate.REASONS).
+EXTRA_CELLS, MISSING_CELLS, UNCLOSED_QUOTE = "extra_cells", "missing_cells", "unclosed_quote"
+ROW_DEFECTS = (EXTRA_CELLS, MISSING_CELLS, UNCLOSED_QUOTE)
 
 
 class ReadError(ValueError):
     """The file cannot be read as a table; the message says why (Thai / English)."""
+
+
+# --------------------------------------------------------------------------- the copy
+
+
+@dataclass
+class FileCopy:
+    """A private copy of one input file, taken in one read and hashed on the way."""
+
+    original: Path
+    path: Path
+    sha256: str
+    size: int
+    control_chars_removed: int = 0
+    scan: TextScan | None = None  # line-break facts of the copy (text files)
+    magic: bytes = b""  # the file's first bytes as read (to name a wrong extension)
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+class TextScan:
+    """Facts about a text file's bytes gathered chunk by chunk (numpy, so it costs little).
+
+    Removes C0 control characters, and notes where an empty line sits (two line breaks in a
+    row): DuckDB's reader skips empty lines, which would shift the row numbers after them.
+    """
+
+    MAX_BLANKS = 64
+
+    def __init__(self) -> None:
+        self.offset = 0  # bytes seen so far (after removal)
+        self.control_chars_removed = 0
+        self.blank_offsets: list[int] = []  # offsets of the first empty lines
+        self.content_end = 0  # offset just past the last byte that is not a line break
+        self._tail = b""  # last two bytes of the previous chunk
+
+    def feed(self, chunk: bytes) -> bytes:
+        """The chunk without control characters; updates the facts."""
+        array = np.frombuffer(chunk, np.uint8)
+        low = np.count_nonzero(array < 32)
+        if low:
+            line_feeds = array == 10
+            rest = low - np.count_nonzero(line_feeds)
+            returns = array == 13 if rest else None
+            if returns is not None:
+                rest -= np.count_nonzero(returns)
+            if rest:
+                rest -= np.count_nonzero(array == 9)
+            if rest:
+                chunk = chunk.translate(None, CONTROL_BYTES)
+                self.control_chars_removed += rest
+                array = np.frombuffer(chunk, np.uint8)
+                line_feeds = array == 10
+                returns = array == 13
+            self._find_blank_lines(chunk, line_feeds, returns)
+        stripped = len(chunk.rstrip(b"\r\n"))
+        if stripped:
+            self.content_end = self.offset + stripped
+        self._tail = (self._tail + chunk)[-2:]
+        self.offset += len(chunk)
+        return chunk
+
+    def _find_blank_lines(self, chunk: bytes, line_feeds, returns) -> None:
+        if len(self.blank_offsets) >= self.MAX_BLANKS or not len(chunk):
+            return
+        pairs = line_feeds[:-1] & line_feeds[1:]  # "\n\n"
+        found = [int(i) for i in np.flatnonzero(pairs)[: self.MAX_BLANKS]]
+        if returns is not None and np.count_nonzero(returns):
+            if not np.count_nonzero(line_feeds):
+                found += [int(i) for i in np.flatnonzero(returns[:-1] & returns[1:])[: self.MAX_BLANKS]]
+            else:  # "\n\r\n"
+                triples = line_feeds[:-2] & returns[1:-1] & line_feeds[2:]
+                found += [int(i) for i in np.flatnonzero(triples)[: self.MAX_BLANKS]]
+        # Pairs across the chunk boundary.
+        joined = self._tail + chunk[:2]
+        for pattern in (b"\n\n", b"\r\r", b"\n\r\n"):
+            at = joined.find(pattern)
+            if 0 <= at < len(self._tail):
+                found.append(at - len(self._tail))
+        self.blank_offsets.extend(sorted(self.offset + i for i in found))
+        del self.blank_offsets[self.MAX_BLANKS:]
+
+    def blank_line_between(self, start: int) -> bool:
+        """Is there an empty line after byte `start` and before the last content?"""
+        if len(self.blank_offsets) >= self.MAX_BLANKS:
+            return True  # too many to list: assume the worst
+        # An empty line right below the header starts at the header's own line break.
+        return any(start - 1 <= at < self.content_end for at in self.blank_offsets)
+
+
+def take_copy(path: Path, folder: Path, name: str, text: bool) -> FileCopy:
+    """Copy `path` into `folder` in one read, hashing the bytes (and scanning text files).
+
+    Refuses a file that changes while it is read (compared size, modification time and
+    inode before and after): what is hashed is exactly what the loader reads next.
+    """
+    before = os.stat(path)
+    digest = hashlib.sha256()
+    target = folder / name
+    scan = TextScan() if text else None
+    size = 0
+    magic = b""
+    with open(path, "rb") as source, open(target, "wb") as out:
+        while chunk := source.read(COPY_CHUNK):
+            digest.update(chunk)
+            if not size:
+                magic = chunk[:8]
+                # UTF-16 text has zero bytes everywhere: it is scanned after transcoding.
+                if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    scan = None
+            size += len(chunk)
+            out.write(scan.feed(chunk) if scan is not None else chunk)
+        during = os.fstat(source.fileno())
+    after = os.stat(path)
+    facts = [(s.st_size, s.st_mtime_ns, s.st_ino) for s in (before, during, after)]
+    if len(set(facts)) > 1 or size != after.st_size:
+        target.unlink(missing_ok=True)
+        raise ReadError("ไฟล์ถูกเขียนทับระหว่างอ่าน ลองโหลดใหม่เมื่อเขียนเสร็จ — the file changed while it "
+                        "was being read; load it again once it is completely written")
+    return FileCopy(path, target, digest.hexdigest(), size,
+                    scan.control_chars_removed if scan else 0, scan, magic)
+
+
+# --------------------------------------------------------------------------- tables
 
 
 @dataclass
@@ -38,6 +194,7 @@ class Header:
     row_index: int  # 0-based index of the (first) header row
     rows: int  # 1 or 2 (two-row header with merged cells)
     names: list[str]  # header text per column as written (two rows joined by a space)
+    cells: int = 0  # cells in the header row(s) as written, trailing empty ones included
 
 
 @dataclass
@@ -49,90 +206,377 @@ class TableSource:
     header: Header
     kind: Kind | None
     columns: dict[int, str]  # position -> canonical column name
-    csv_path: Path | None = None  # UTF-8 CSV DuckDB reads (maybe a transcoded temp file)
+    copy: FileCopy | None = None
+    csv_path: Path | None = None  # UTF-8 text DuckDB reads (the copy, or its transcoded form)
     delimiter: str = ","
     encoding: str = "utf-8"
+    head_bytes: int = 0  # bytes of csv_path before the first data row
     excel_rows: list[list[str]] | None = field(default=None, repr=False)
     temp_files: list[Path] = field(default_factory=list)
+    kind_option: str | None = None
+    has_defects: bool = False  # the row-by-row reader marked rows it could not trust
+    reader: str = ""  # which reader staged the rows: duckdb | python | excel
+    reopened: bool = False  # the encoding changed after the header was read
 
     @property
     def width(self) -> int:
+        """Named columns (the header without its trailing empty cells)."""
         return len(self.header.names)
+
+    @property
+    def staged_width(self) -> int:
+        """Columns staged: every cell of the header row, named or not."""
+        return max(self.header.cells, self.width)
 
     @property
     def first_data_row(self) -> int:
         """1-based row number (as the user sees it) of the first row after the header."""
         return self.header.row_index + self.header.rows + 1
 
+    @property
+    def sha256(self) -> str:
+        return self.copy.sha256 if self.copy else ""
+
+    @property
+    def control_chars_removed(self) -> int:
+        """C0 control characters removed from the file's text (or its cells)."""
+        return self.copy.control_chars_removed if self.copy else 0
+
     def cleanup(self) -> None:
         for temp in self.temp_files:
-            try:
-                temp.unlink()
-            except FileNotFoundError:
-                pass
+            temp.unlink(missing_ok=True)
+        if self.copy is not None:
+            self.copy.remove()
+
+    # ----------------------------------------------------------------- staging
 
     def stage(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
-        """Create temp table `table` (row_no BIGINT, c0..cN VARCHAR) with every data row."""
-        names = [f"c{i}" for i in range(self.width)]
-        if self.csv_path is not None:
-            columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+        """Create temp view `table` (row_no, c0..cN VARCHAR, etl_defect, etl_defect_text).
+
+        `row_no` is the row number a user sees in a spreadsheet (blank rows count);
+        etl_defect is NULL, or one of ROW_DEFECTS with a short excerpt in etl_defect_text.
+        """
+        if self.csv_path is None:
+            self._stage_excel(con, table)
+            return
+        if self._stage_csv_duckdb(con, table):
+            return
+        # DuckDB refused the file: a byte past the first megabyte may show it is TIS-620.
+        switched = self.encoding in ("utf-8", "utf-8-sig") and self._switch_encoding_if_needed()
+        if switched and self._stage_csv_duckdb(con, table):
+            return
+        self._stage_csv_rows(con, table)
+
+    def _names(self) -> list[str]:
+        return [f"c{i}" for i in range(self.staged_width)]
+
+    def _stage_csv_duckdb(self, con: duckdb.DuckDBPyConnection, table: str) -> bool:
+        """DuckDB's strict reader, for files that are a clean rectangle; False otherwise."""
+        scan = self.copy.scan if self.copy else None
+        if scan is None or scan.blank_line_between(self.head_bytes):
+            return False  # empty lines between rows: DuckDB would renumber the rows
+        names = self._names()
+        columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+        try:
             # rowid follows the file order (insertion order is preserved), so the
             # user-visible row number is rowid + first data row.
-            statement = (
-                f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_csv(?, "
-                f"header=false, skip={self.first_data_row - 1}, columns={columns}, "
-                "delim=?, quote='\"', escape='\"', null_padding=true, "
-                "strict_mode=false, auto_detect=false, encoding='utf-8'PARALLEL)"
-            )
-            params = [str(self.csv_path), self.delimiter]
-            try:
-                con.execute(statement.replace("PARALLEL", ""), params)
-            except duckdb.Error as error:
-                # Quoted line breaks inside cells need DuckDB's single-threaded reader.
-                if "parallel" not in str(error):
-                    raise
-                con.execute(statement.replace("PARALLEL", ", parallel=false"), params)
             con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + {self.first_data_row} "
-                f"AS row_no, {', '.join(names)} FROM {table}_raw"
+                f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_csv(?, "
+                f"header=false, skip={self.first_data_row - 1}, columns={columns}, delim=?, "
+                "quote='\"', escape='\"', strict_mode=true, null_padding=false, auto_detect=false, "
+                f"encoding='utf-8', max_line_size={MAX_LINE_BYTES})",
+                [str(self.csv_path), self.delimiter],
             )
-            return
+        except duckdb.Error:
+            con.execute(f"DROP TABLE IF EXISTS {table}_raw")
+            return False
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + {self.first_data_row} AS row_no, "
+            f"{', '.join(names)}, CAST(NULL AS VARCHAR) AS etl_defect, "
+            f"CAST(NULL AS VARCHAR) AS etl_defect_text FROM {table}_raw"
+        )
+        self.reader = "duckdb"
+        return True
+
+    def _switch_encoding_if_needed(self) -> bool:
+        """After a failed fast read of a UTF-8-looking file: check every byte.
+
+        Returns True when the file turned out to be TIS-620 and was transcoded (and its
+        header read again); raises ReadError for a UTF-8 file with a corrupt byte.
+        """
+        problem = first_invalid_utf8(self.csv_path)
+        if problem is None:
+            return False
+        offset, byte, thai_letters = problem
+        if thai_letters >= THAI_LETTERS_FOR_UTF8:
+            line = _line_of(self.csv_path, offset)
+            raise ReadError(
+                f"ไฟล์เป็น UTF-8 แต่ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} (บรรทัด {line:,}) ไม่ใช่ UTF-8 "
+                f"— the file is UTF-8 but byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not "
+                "valid UTF-8; save the file again as UTF-8")
+        fresh = _open_csv_copy(self.copy, self.kind_option, self.temp_files, force_encoding="cp874")
+        self.header, self.kind, self.columns = fresh.header, fresh.kind, fresh.columns
+        self.csv_path, self.encoding, self.head_bytes = fresh.csv_path, fresh.encoding, fresh.head_bytes
+        self.delimiter = fresh.delimiter
+        self.reopened = True
+        return True
+
+    def _stage_csv_rows(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        """Python's csv reader, row by row: exact row numbers, ragged and broken rows marked."""
+        names = self._names()
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table}_raw (row_no BIGINT, "
+            + "".join(f"{n} VARCHAR, " for n in names)
+            + "etl_defect VARCHAR, etl_defect_text VARCHAR)"
+        )
+        batch = _RowBatch(len(names))
+
+        def flush() -> None:
+            arrow_batch = batch.to_arrow(names)  # noqa: F841  (read by DuckDB by name)
+            con.execute(f"INSERT INTO {table}_raw SELECT * FROM arrow_batch")
+            batch.clear()
+
+        for row in self.iter_csv_rows():
+            batch.add(*row)
+            if batch.size >= BATCH_ROWS:
+                flush()
+        if batch.size:
+            flush()
+        self.has_defects = bool(con.execute(
+            f"SELECT count(*) FROM {table}_raw WHERE etl_defect IS NOT NULL").fetchone()[0])
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_raw")
+        self.reader = "python"
+
+    def iter_csv_rows(self) -> Iterator[tuple[int, list[str | None], str | None, str | None]]:
+        """(row number, cells padded to the staged width, defect, excerpt) per data row.
+
+        Empty lines are skipped but counted in the row numbers. A quote that is not closed
+        properly makes its row and every line it swallowed a row of their own, rejected as
+        `unclosed_quote`; the reader then starts afresh on the next line.
+        """
+        width, staged = self.width, self.staged_width
+        encoding = "utf-8-sig" if self.encoding == "utf-8-sig" else "utf-8"
+        try:
+            with open(self.csv_path, encoding=encoding, newline="") as handle:
+                lines = _LineTracker(handle)
+                reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+                try:
+                    for _ in range(self.first_data_row - 1):  # title and header rows
+                        next(reader, None)
+                except csv.Error as error:
+                    raise ReadError(f"อ่านแถวหัวตารางไม่ได้ — cannot read the rows above the data: "
+                                    f"{error}") from error
+                row_no = self.first_data_row
+                while True:
+                    lines.mark()
+                    try:
+                        cells = next(reader)
+                    except StopIteration:
+                        return
+                    except csv.Error:
+                        swallowed = lines.since_mark()
+                        for offset, line in enumerate(swallowed):
+                            if line.strip() or offset == 0:
+                                yield (row_no + offset, [None] * staged, UNCLOSED_QUOTE,
+                                       _excerpt(line))
+                        row_no += max(len(swallowed), 1)
+                        reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+                        continue
+                    if not cells:
+                        row_no += 1
+                        continue
+                    defect = excerpt = None
+                    extra = [c for c in cells[staged:] if c.strip()]
+                    if extra:
+                        defect = EXTRA_CELLS
+                        excerpt = _excerpt(
+                            f"{len(cells)} ช่อง หัวตารางมี {staged} — {len(cells)} cells, the header has "
+                            f"{staged}; เกิน extra: {', '.join(extra)}")
+                    elif len(cells) < width:
+                        defect = MISSING_CELLS
+                        missing = ", ".join(self.header.names[len(cells):width])
+                        excerpt = _excerpt(
+                            f"{len(cells)} ช่อง หัวตารางมี {width} — {len(cells)} cells, the header has "
+                            f"{width}; ขาด missing: {missing}")
+                    padded = [c if c != "" else None for c in cells[:staged]]
+                    padded += [None] * (staged - len(padded))
+                    yield row_no, padded, defect, excerpt
+                    row_no += 1
+        except UnicodeDecodeError as error:
+            raise ReadError(f"อ่านข้อความไม่ได้ — cannot decode the file: {error}") from error
+
+    def _stage_excel(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
         rows = self.excel_rows or []
         start = self.header.row_index + self.header.rows
         data = rows[start:]
+        names = self._names()
         arrays = [pa.array(range(start + 1, start + 1 + len(data)), type=pa.int64())]
-        for i in range(self.width):
+        for i in range(len(names)):
             arrays.append(pa.array([r[i] if i < len(r) else None for r in data], type=pa.string()))
-        arrow_table = pa.Table.from_arrays(arrays, names=["row_no", *names])  # noqa: F841
+        arrays += [pa.nulls(len(data), pa.string()), pa.nulls(len(data), pa.string())]
+        arrow_table = pa.Table.from_arrays(  # noqa: F841  (read by DuckDB by name)
+            arrays, names=["row_no", *names, "etl_defect", "etl_defect_text"])
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM arrow_table")
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_raw")
+        self.reader = "excel"
+
+
+class _RowBatch:
+    """Column lists of staged rows, handed to DuckDB as one Arrow table."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.clear()
+
+    def clear(self) -> None:
+        self.row_no: list[int] = []
+        self.cells: list[list[str | None]] = [[] for _ in range(self.width)]
+        self.defect: list[str | None] = []
+        self.excerpt: list[str | None] = []
+
+    @property
+    def size(self) -> int:
+        return len(self.row_no)
+
+    def add(self, row_no: int, cells: list[str | None], defect: str | None, excerpt: str | None) -> None:
+        self.row_no.append(row_no)
+        for column, value in zip(self.cells, cells, strict=True):
+            column.append(value)
+        self.defect.append(defect)
+        self.excerpt.append(excerpt)
+
+    def to_arrow(self, names: list[str]) -> pa.Table:
+        arrays = [pa.array(self.row_no, type=pa.int64())]
+        arrays += [pa.array(column, type=pa.string()) for column in self.cells]
+        arrays += [pa.array(self.defect, type=pa.string()), pa.array(self.excerpt, type=pa.string())]
+        return pa.Table.from_arrays(arrays, names=["row_no", *names, "etl_defect", "etl_defect_text"])
+
+
+class _LineTracker:
+    """A line iterator that remembers the physical lines read since the last mark."""
+
+    def __init__(self, handle: io.TextIOBase) -> None:
+        self._lines = iter(handle)
+        self._pending: list[str] = []
+
+    def __iter__(self) -> _LineTracker:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self._pending.append(line)
+        return line
+
+    def mark(self) -> None:
+        self._pending = []
+
+    def since_mark(self) -> list[str]:
+        return self._pending
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
 # --------------------------------------------------------------------------- encoding
 
 
-def detect_encoding(path: Path) -> str:
-    """'utf-8-sig', 'utf-8' or 'cp874' (TIS-620's Windows superset), from the first 1 MB."""
+def first_invalid_utf8(path: Path) -> tuple[int, int, int] | None:
+    """(byte offset, byte value, Thai letters before it) of the first non-UTF-8 byte, or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = thai = 0
     with open(path, "rb") as handle:
-        sample = handle.read(ENCODING_SAMPLE)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        # A multi-byte character may be cut at the sample's end: decode incrementally.
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp874"
+        while chunk := handle.read(COPY_CHUNK):
+            try:
+                text = decoder.decode(chunk, final=False)
+            except UnicodeDecodeError as error:
+                valid = chunk[: error.start].decode("utf-8", errors="ignore")
+                thai += len(_THAI_LETTER.findall(valid))
+                return offset + error.start, chunk[error.start], thai
+            if thai < THAI_LETTERS_FOR_UTF8:
+                thai += len(_THAI_LETTER.findall(text))
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return offset - 1, 0, thai  # the file ends inside a multi-byte character
+    return None
 
 
-def _transcode_to_utf8(path: Path, encoding: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix="etl-", suffix=".csv")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, open(
-        path, encoding=encoding, errors="replace", newline=""
-    ) as src:
-        while chunk := src.read(1 << 22):
-            out.write(chunk)
-    return Path(name)
+def _line_of(path: Path, offset: int) -> int:
+    """1-based line number of a byte offset (for messages)."""
+    with open(path, "rb") as handle:
+        head = handle.read(offset)
+    return head.count(b"\n") + 1 if b"\n" in head else head.count(b"\r") + 1
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8-sig', 'utf-8', 'utf-16' or 'cp874' (TIS-620's Windows superset), from every byte.
+
+    Raises ReadError when the bytes are neither (naming the first byte that fails).
+    """
+    with open(path, "rb") as handle:
+        sample = handle.read(4)
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    problem = first_invalid_utf8(path)
+    if problem is None:
+        return "utf-8-sig" if sample.startswith(codecs.BOM_UTF8) else "utf-8"
+    if problem[2] >= THAI_LETTERS_FOR_UTF8:
+        raise ReadError(f"not valid UTF-8 at byte offset {problem[0]}")
+    with open(path, "rb") as handle:
+        try:
+            handle.read().decode("cp874")
+        except UnicodeDecodeError as error:
+            raise ReadError(f"neither UTF-8 nor TIS-620 at byte offset {error.start}") from error
+    return "cp874"
+
+
+def _not_text(copy: FileCopy, offset: int, byte: int) -> ReadError:
+    # The line number, not the offset: the copy may have lost control characters already.
+    line = _line_of(copy.path, offset)
+    return ReadError(
+        f"ไฟล์ไม่ใช่ข้อความ UTF-8 หรือ TIS-620: ไบต์ 0x{byte:02X} ในบรรทัด {line:,} — not a text file in UTF-8 "
+        f"or TIS-620: byte 0x{byte:02X} in line {line:,} fits neither{_looks_like(copy.magic)}")
+
+
+def _looks_like(magic: bytes) -> str:
+    if magic.startswith(b"PK\x03\x04"):
+        return "; ดูเหมือนไฟล์ Excel (.xlsx) — it looks like an Excel workbook: name it .xlsx"
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        return "; ดูเหมือนไฟล์ Excel รุ่นเก่า (.xls) — it looks like an old Excel workbook: name it .xls"
+    if magic.startswith(b"%PDF"):
+        return "; เป็นไฟล์ PDF — it is a PDF file, not a table"
+    return ""
+
+
+def _transcode(copy: FileCopy, encoding: str, temp_files: list[Path]) -> tuple[Path, TextScan]:
+    """The copy re-encoded as UTF-8 (strictly: a byte that does not decode refuses the file)."""
+    target = copy.path.with_name(copy.path.name + ".utf8.csv")
+    temp_files.append(target)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    scan = TextScan()
+    offset = 0
+    with open(copy.path, "rb") as source, open(target, "wb") as out:
+        while chunk := source.read(COPY_CHUNK):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                raise _not_text(copy, offset + error.start, chunk[error.start]) from error
+            out.write(scan.feed(_strip_bom(text, offset).encode("utf-8")))
+            offset += len(chunk)
+        try:
+            out.write(scan.feed(decoder.decode(b"", final=True).encode("utf-8")))
+        except UnicodeDecodeError as error:
+            raise _not_text(copy, max(offset - 1, 0), 0) from error
+    copy.scan = scan
+    copy.control_chars_removed += scan.control_chars_removed
+    return target, scan
+
+
+def _strip_bom(text: str, offset: int) -> str:
+    return text[1:] if offset == 0 and text.startswith("\ufeff") else text
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -152,7 +596,8 @@ def _cell_text(value: object) -> str:
 
 
 def _score(headers: list[str]) -> int:
-    return sum(1 for h in headers if h and header_key(h) in ALL_ALIASES)
+    """How many different known columns the headers name (a repeated name counts once)."""
+    return len({header_key(h) for h in headers if h and header_key(h) in ALL_ALIASES})
 
 
 def _two_row_headers(top: list[str], bottom: list[str]) -> list[str]:
@@ -181,14 +626,14 @@ def find_header(rows: list[list[str]]) -> Header:
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         single = [_cell_text(c) for c in row]
         score = _score(single)
-        candidate = Header(index, 1, single)
+        candidate = Header(index, 1, single, len(row))
         if index + 1 < len(rows):
             below = [_cell_text(c) for c in rows[index + 1]]
             pair = _two_row_headers(single, below)
             pair_score = _score(pair)
             # Two rows only when together they name more columns than either row alone.
             if pair_score > max(score, _score(below)):
-                score, candidate = pair_score, Header(index, 2, pair)
+                score, candidate = pair_score, Header(index, 2, pair, max(len(row), len(below)))
         if score > best_score:
             best, best_score = candidate, score
     if best is None or best_score < 2:
@@ -214,27 +659,80 @@ def _resolve_kind(header: Header, kind: str | None) -> tuple[Kind | None, dict[i
 # --------------------------------------------------------------------------- formats
 
 
-def open_csv(path: Path, kind: str | None = None) -> TableSource:
-    """A CSV file as a TableSource (encoding detected, TIS-620 transcoded)."""
-    encoding = detect_encoding(path)
-    with open(path, encoding=encoding, errors="replace", newline="") as handle:
-        head = [line for _, line in zip(range(HEADER_SCAN_ROWS + 2), handle, strict=False)]
+def _open_csv_copy(copy: FileCopy, kind: str | None, temp_files: list[Path],
+                   force_encoding: str | None = None) -> TableSource:
+    """A CSV copy as a TableSource: encoding chosen, header found (rows are staged later)."""
+    if copy.size == 0:
+        raise ReadError("ไฟล์ว่าง — the file is empty")
+    with open(copy.path, "rb") as handle:
+        sample = handle.read(ENCODING_SAMPLE)
+    if force_encoding:
+        encoding = force_encoding
+    elif sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif sample.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            # A multi-byte character may be cut at the sample's end: decode incrementally.
+            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+            encoding = "utf-8"  # confirmed for the whole file when the rows are read
+        except UnicodeDecodeError:
+            encoding = "cp874"
+    csv_path = copy.path
+    if encoding in ("utf-16", "cp874"):
+        csv_path, _ = _transcode(copy, encoding, temp_files)
+    text_encoding = "utf-8-sig" if encoding == "utf-8-sig" else "utf-8"
+    head: list[str] = []
+    try:
+        with open(csv_path, encoding=text_encoding, newline="") as handle:
+            for line in handle:
+                head.append(line)
+                if len(head) >= HEADER_SCAN_ROWS + 2:
+                    break
+    except UnicodeDecodeError:
+        if force_encoding is None and encoding == "utf-8":  # a long first line hid a TIS-620 byte
+            return _open_csv_copy(copy, kind, temp_files, force_encoding="cp874")
+        raise
     delimiter = _sniff_delimiter(head)
-    rows = list(csv.reader(io.StringIO("".join(head)), delimiter=delimiter))
+    try:
+        # The lines as read (any line ending), so CR-only files split into rows too.
+        rows = list(csv.reader(head, delimiter=delimiter))
+    except csv.Error as error:
+        raise ReadError(f"อ่านแถวหัวตารางไม่ได้ — cannot read the first rows as CSV: {error}") from error
     header = find_header(rows)
     chosen, columns = _resolve_kind(header, kind)
-    source = TableSource(path, None, header, chosen, columns, delimiter=delimiter,
-                         encoding=encoding)
-    if encoding == "cp874":
-        source.csv_path = _transcode_to_utf8(path, encoding)
-        source.temp_files.append(source.csv_path)
-    else:
-        source.csv_path = path  # DuckDB skips a UTF-8 BOM itself
-    return source
+    # Bytes before the first data row (to tell empty lines among the rows from those above).
+    lines_before = _physical_lines(head, delimiter, header.row_index + header.rows)
+    head_bytes = sum(len(line.encode("utf-8")) for line in head[:lines_before])
+    if text_encoding == "utf-8-sig":
+        head_bytes += len(codecs.BOM_UTF8)
+    return TableSource(copy.original, None, header, chosen, columns, copy=copy, csv_path=csv_path,
+                       delimiter=delimiter, encoding=encoding, head_bytes=head_bytes,
+                       temp_files=temp_files, kind_option=kind)
+
+
+def _physical_lines(head: list[str], delimiter: str, records: int) -> int:
+    """How many physical lines the first `records` CSV records take."""
+    if records == 0:
+        return 0
+    reader = csv.reader(iter(head), delimiter=delimiter)
+    for _ in range(records):
+        next(reader, None)
+    return reader.line_num
+
+
+def open_csv(copy: FileCopy, kind: str | None = None) -> TableSource:
+    """A CSV file (its private copy) as a TableSource."""
+    return _open_csv_copy(copy, kind, [])
 
 
 def excel_cell_text(value: object) -> str | None:
-    """A workbook cell as text: dates ISO, whole numbers without '.0', others shortest."""
+    """A workbook cell as text: dates ISO, whole numbers without '.0', others shortest.
+
+    A float that is a whole number of satang up to binary noise (0.1 + 0.2) is written with
+    at most two decimals, as Excel shows it; control characters are removed from text.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -244,25 +742,33 @@ def excel_cell_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        if value.is_integer():
+            return str(int(value))
+        cents = round(value * 100)
+        if abs(value * 100 - cents) < 1e-6 * max(1.0, abs(value)):
+            return repr(cents / 100)
+        return repr(value)
     if isinstance(value, dt.timedelta):
         return str(value)
-    return str(value)
+    return str(value).translate(_CONTROL_CHARS)
 
 
-def open_excel(path: Path, kind: str | None = None) -> list[TableSource]:
-    """Every sheet of a workbook that holds a recognisable table, as TableSources."""
+def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
+    """Every sheet of a workbook (its private copy) that holds a recognisable table."""
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own types per format
-        raise ReadError(f"อ่านไฟล์ Excel ไม่ได้ — cannot read workbook: {error}") from error
+        workbook = CalamineWorkbook.from_path(str(copy.path))
+        sheets = [(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                  for name in workbook.sheet_names]
+    except BaseException as error:  # calamine raises its own types per format (even panics)
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ReadError(f"อ่านไฟล์ Excel ไม่ได้ — cannot read workbook: {first}") from None
     sources, errors = [], []
-    for sheet_name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(sheet_name)
+    for sheet_name, raw in sheets:
         # skip_empty_area=False keeps row indexes equal to the sheet's row numbers.
-        raw = sheet.to_python(skip_empty_area=False)
         rows = [[excel_cell_text(v) for v in row] for row in raw]
         while rows and not any(rows[-1]):
             rows.pop()
@@ -273,19 +779,42 @@ def open_excel(path: Path, kind: str | None = None) -> list[TableSource]:
         except ReadError as error:
             errors.append(f"{sheet_name}: {error}")
             continue
+        header.cells = len(header.names)  # cells beyond the header are notes, not data
         chosen, columns = _resolve_kind(header, kind)
-        sources.append(TableSource(path, sheet_name, header, chosen, columns, excel_rows=rows))
+        sources.append(TableSource(copy.original, sheet_name, header, chosen, columns, copy=copy,
+                                   excel_rows=rows, kind_option=kind))
     if not sources:
         detail = "; ".join(errors) or "ไม่มีข้อมูล — workbook is empty"
         raise ReadError(detail)
     return sources
 
 
-def open_sources(path: Path, kind: str | None = None) -> list[TableSource]:
-    """The tables in one input file (one for CSV, one per usable sheet for workbooks)."""
+def open_sources(path: Path, kind: str | None = None, workdir: Path | None = None,
+                 copy_name: str | None = None) -> list[TableSource]:
+    """The tables in one input file (one for CSV, one per usable sheet for workbooks).
+
+    The file is copied once into `workdir` (a fresh temporary folder when omitted); the
+    sources read that copy and `cleanup()` removes it. Any failure to read the file is a
+    ReadError whose message says why.
+    """
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return [open_csv(path, kind)]
-    if suffix in (".xlsx", ".xls", ".xlsm"):
-        return open_excel(path, kind)
-    raise ReadError(f"ไม่รองรับไฟล์ชนิด {suffix} — unsupported file type {suffix}")
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(f"ไม่รองรับไฟล์ชนิด {suffix or '(no extension)'} — unsupported file type "
+                        f"{suffix or '(no extension)'}")
+    if workdir is None:
+        import tempfile
+
+        workdir = Path(tempfile.mkdtemp(prefix="etl-"))
+    name = copy_name or f"input{suffix}"
+    copy = take_copy(path, workdir, name, text=suffix == ".csv")
+    try:
+        if suffix == ".csv":
+            return [_open_csv_copy(copy, kind, [])]
+        return open_excel(copy, kind)
+    except ReadError:
+        copy.remove()
+        raise
+    except (csv.Error, UnicodeError, OSError, MemoryError, ValueError, duckdb.Error) as error:
+        copy.remove()
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ReadError(f"อ่านไฟล์ไม่ได้ — cannot read the file: {first}") from error
