@@ -266,6 +266,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
         after_staging_hook(con, source)
     if os.environ.get("BUDGET_ETL_SLEEP_AFTER_STAGING"):
         time.sleep(float(os.environ["BUDGET_ETL_SLEEP_AFTER_STAGING"]))
+    pause("staged")
     if os.environ.get("BUDGET_ETL_FAIL_AFTER_STAGING"):
         raise RuntimeError("injected failure after staging (BUDGET_ETL_FAIL_AFTER_STAGING)")
 

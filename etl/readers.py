@@ -391,7 +391,7 @@ class TableSource:
                         defect = EXTRA_CELLS
                         excerpt = _excerpt(
                             f"{len(cells)} ช่อง หัวตารางมี {staged} — {len(cells)} cells, the header has "
-                            f"{staged}; เกิน extra: {', '.join(extra)}")
+                            f"{staged}: {self.delimiter.join(cells)}")
                     elif len(cells) < width:
                         defect = MISSING_CELLS
                         missing = ", ".join(self.header.names[len(cells):width])
