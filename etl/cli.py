@@ -44,6 +44,11 @@ def _fail(message: str, code: int = EXIT_REFUSED) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def error_log_path(db: Path | None = None) -> Path:
     """Where tracebacks of unexpected errors are appended: next to the database."""
     path = Path(db) if db else settings.database_path()
@@ -63,9 +68,8 @@ def internal_error(error: BaseException, db: Path | None = None) -> typer.Exit:
         where = "set BUDGET_DEBUG=1 to see the details"
     if os.environ.get("BUDGET_DEBUG"):
         print(detail, file=sys.stderr)
-    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
     return _fail(f"ข้อผิดพลาดภายใน ไม่ได้เผยแพร่ข้อมูลใด ๆ — internal error, nothing was published: "
-                 f"{type(error).__name__}: {first} ({where})", EXIT_FAILED)
+                 f"{type(error).__name__}: {_first_line(error)} ({where})", EXIT_FAILED)
 
 
 def print_summary(results) -> None:
@@ -117,8 +121,7 @@ def _run_load(paths: list[Path], db: Path, kind: str | None) -> int:
         raise _fail(str(error)) from None
     except (duckdb.Error, OSError) as error:
         raise _fail(f"เขียนฐานข้อมูลไม่ได้ ไม่ได้เผยแพร่ข้อมูลใด ๆ — cannot write the database {db}, "
-                    f"nothing was published: {str(error).strip().splitlines()[0] if str(error).strip() else error!r}",
-                    EXIT_FAILED) from None
+                    f"nothing was published: {_first_line(error)}", EXIT_FAILED) from None
     except Exception as error:  # noqa: BLE001  (cron needs a code and one line, not a trace)
         raise internal_error(error, db) from None
     print_summary(results)

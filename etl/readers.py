@@ -25,6 +25,7 @@ import io
 import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,9 +164,15 @@ def take_copy(path: Path, folder: Path, name: str, text: bool) -> FileCopy:
     scan = TextScan() if text else None
     size = 0
     magic = b""
-    with open(path, "rb") as source, open(target, "wb") as out:
+    # Hashing runs beside scanning and writing (both release the GIL on large buffers),
+    # one chunk at a time and in order, so the copy costs little more than the hash.
+    with ThreadPoolExecutor(max_workers=1) as hasher, open(path, "rb") as source, \
+            open(target, "wb") as out:
+        hashed = None
         while chunk := source.read(COPY_CHUNK):
-            digest.update(chunk)
+            if hashed is not None:
+                hashed.result()
+            hashed = hasher.submit(digest.update, chunk)
             if not size:
                 magic = chunk[:8]
                 # UTF-16 text has zero bytes everywhere: it is scanned after transcoding.
@@ -173,6 +180,8 @@ def take_copy(path: Path, folder: Path, name: str, text: bool) -> FileCopy:
                     scan = None
             size += len(chunk)
             out.write(scan.feed(chunk) if scan is not None else chunk)
+        if hashed is not None:
+            hashed.result()
         during = os.fstat(source.fileno())
     after = os.stat(path)
     facts = [(s.st_size, s.st_mtime_ns, s.st_ino) for s in (before, during, after)]
