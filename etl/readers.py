@@ -7,8 +7,9 @@ while it is being read is refused. Everything after that reads the copy only.
 CSV: the encoding is decided for the whole file (UTF-8, UTF-8 with BOM, UTF-16 with BOM,
 TIS-620/Windows-874); C0 control characters other than tab and line breaks are removed.
 Rows are staged by DuckDB's `read_csv` in strict mode (every column VARCHAR) when the
-file is a clean rectangle; any file DuckDB cannot read that way (ragged rows, broken
-quotes, blank lines between rows, a bad byte) is read again row by row with Python's
+file is a clean rectangle, one row per line; any file DuckDB cannot read that way (ragged
+rows, broken quotes, blank lines between rows, quoted line breaks, a bad byte) is read
+again row by row with Python's
 `csv` module, which keeps each row's true number and marks the rows it cannot trust
 (`ROW_DEFECTS`) so the loader rejects them with a reason instead of guessing.
 Excel (.xlsx, .xls) is read with python-calamine into strings: date cells become ISO
@@ -85,71 +86,48 @@ class FileCopy:
 class TextScan:
     """Facts about a text file's bytes gathered chunk by chunk (numpy, so it costs little).
 
-    Removes C0 control characters, and notes where an empty line sits (two line breaks in a
-    row): DuckDB's reader skips empty lines, which would shift the row numbers after them.
+    Removes C0 control characters, and counts line breaks: DuckDB's reader skips empty
+    lines and a quoted line break makes two lines one row, so its rows match the file's
+    lines one for one only when the counts agree (see `lines_through_content`).
     """
 
-    MAX_BLANKS = 64
-
     def __init__(self) -> None:
-        self.offset = 0  # bytes seen so far (after removal)
         self.control_chars_removed = 0
-        self.blank_offsets: list[int] = []  # offsets of the first empty lines
-        self.content_end = 0  # offset just past the last byte that is not a line break
-        self._tail = b""  # last two bytes of the previous chunk
+        self.line_feeds = 0
+        self.carriage_returns = 0
+        self.has_content = False  # any byte that is not a line break
+        self._tail = b""  # the line breaks after the last other byte (so far)
 
     def feed(self, chunk: bytes) -> bytes:
-        """The chunk without control characters; updates the facts."""
+        """The chunk without control characters; updates the counts."""
         array = np.frombuffer(chunk, np.uint8)
         low = np.count_nonzero(array < 32)
         if low:
-            line_feeds = array == 10
-            rest = low - np.count_nonzero(line_feeds)
-            returns = array == 13 if rest else None
-            if returns is not None:
-                rest -= np.count_nonzero(returns)
+            line_feeds = np.count_nonzero(array == 10)
+            rest = low - line_feeds
+            returns = np.count_nonzero(array == 13) if rest else 0
+            rest -= returns
             if rest:
                 rest -= np.count_nonzero(array == 9)
             if rest:
                 chunk = chunk.translate(None, CONTROL_BYTES)
                 self.control_chars_removed += rest
-                array = np.frombuffer(chunk, np.uint8)
-                line_feeds = array == 10
-                returns = array == 13
-            self._find_blank_lines(chunk, line_feeds, returns)
-        stripped = len(chunk.rstrip(b"\r\n"))
+            self.line_feeds += line_feeds
+            self.carriage_returns += returns
+        stripped = chunk.rstrip(b"\r\n")
         if stripped:
-            self.content_end = self.offset + stripped
-        self._tail = (self._tail + chunk)[-2:]
-        self.offset += len(chunk)
+            self.has_content = True
+            self._tail = chunk[len(stripped):]
+        else:
+            self._tail += chunk
         return chunk
 
-    def _find_blank_lines(self, chunk: bytes, line_feeds, returns) -> None:
-        if len(self.blank_offsets) >= self.MAX_BLANKS or not len(chunk):
-            return
-        pairs = line_feeds[:-1] & line_feeds[1:]  # "\n\n"
-        found = [int(i) for i in np.flatnonzero(pairs)[: self.MAX_BLANKS]]
-        if returns is not None and np.count_nonzero(returns):
-            if not np.count_nonzero(line_feeds):
-                found += [int(i) for i in np.flatnonzero(returns[:-1] & returns[1:])[: self.MAX_BLANKS]]
-            else:  # "\n\r\n"
-                triples = line_feeds[:-2] & returns[1:-1] & line_feeds[2:]
-                found += [int(i) for i in np.flatnonzero(triples)[: self.MAX_BLANKS]]
-        # Pairs across the chunk boundary.
-        joined = self._tail + chunk[:2]
-        for pattern in (b"\n\n", b"\r\r", b"\n\r\n"):
-            at = joined.find(pattern)
-            if 0 <= at < len(self._tail):
-                found.append(at - len(self._tail))
-        self.blank_offsets.extend(sorted(self.offset + i for i in found))
-        del self.blank_offsets[self.MAX_BLANKS:]
-
-    def blank_line_between(self, start: int) -> bool:
-        """Is there an empty line after byte `start` and before the last content?"""
-        if len(self.blank_offsets) >= self.MAX_BLANKS:
-            return True  # too many to list: assume the worst
-        # An empty line right below the header starts at the header's own line break.
-        return any(start - 1 <= at < self.content_end for at in self.blank_offsets)
+    def lines_through_content(self) -> int:
+        """Lines from the start of the file to the last one holding anything (LF, CRLF or CR)."""
+        if not self.has_content:
+            return 0
+        breaks, mark = (self.line_feeds, b"\n") if self.line_feeds else (self.carriage_returns, b"\r")
+        return breaks - self._tail.count(mark) + 1
 
 
 def take_copy(path: Path, folder: Path, name: str, text: bool) -> FileCopy:
@@ -219,7 +197,7 @@ class TableSource:
     csv_path: Path | None = None  # UTF-8 text DuckDB reads (the copy, or its transcoded form)
     delimiter: str = ","
     encoding: str = "utf-8"
-    head_bytes: int = 0  # bytes of csv_path before the first data row
+    head_lines: int = 0  # physical lines of csv_path above the first data row
     excel_rows: list[list[str]] | None = field(default=None, repr=False)
     temp_files: list[Path] = field(default_factory=list)
     kind_option: str | None = None
@@ -282,8 +260,8 @@ class TableSource:
     def _stage_csv_duckdb(self, con: duckdb.DuckDBPyConnection, table: str) -> bool:
         """DuckDB's strict reader, for files that are a clean rectangle; False otherwise."""
         scan = self.copy.scan if self.copy else None
-        if scan is None or scan.blank_line_between(self.head_bytes):
-            return False  # empty lines between rows: DuckDB would renumber the rows
+        if scan is None:
+            return False
         names = self._names()
         columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
         try:
@@ -298,6 +276,12 @@ class TableSource:
             )
         except duckdb.Error:
             con.execute(f"DROP TABLE IF EXISTS {table}_raw")
+            return False
+        # One row per line below the header, or the row numbers would not be the file's:
+        # an empty line (skipped by DuckDB) or a quoted line break goes the exact way.
+        rows = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]
+        if rows != scan.lines_through_content() - self.head_lines:
+            con.execute(f"DROP TABLE {table}_raw")
             return False
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + {self.first_data_row} AS row_no, "
@@ -325,7 +309,7 @@ class TableSource:
                 "valid UTF-8; save the file again as UTF-8")
         fresh = _open_csv_copy(self.copy, self.kind_option, self.temp_files, force_encoding="cp874")
         self.header, self.kind, self.columns = fresh.header, fresh.kind, fresh.columns
-        self.csv_path, self.encoding, self.head_bytes = fresh.csv_path, fresh.encoding, fresh.head_bytes
+        self.csv_path, self.encoding, self.head_lines = fresh.csv_path, fresh.encoding, fresh.head_lines
         self.delimiter = fresh.delimiter
         self.reopened = True
         return True
@@ -711,13 +695,9 @@ def _open_csv_copy(copy: FileCopy, kind: str | None, temp_files: list[Path],
         raise ReadError(f"อ่านแถวหัวตารางไม่ได้ — cannot read the first rows as CSV: {error}") from error
     header = find_header(rows)
     chosen, columns = _resolve_kind(header, kind)
-    # Bytes before the first data row (to tell empty lines among the rows from those above).
-    lines_before = _physical_lines(head, delimiter, header.row_index + header.rows)
-    head_bytes = sum(len(line.encode("utf-8")) for line in head[:lines_before])
-    if text_encoding == "utf-8-sig":
-        head_bytes += len(codecs.BOM_UTF8)
+    head_lines = _physical_lines(head, delimiter, header.row_index + header.rows)
     return TableSource(copy.original, None, header, chosen, columns, copy=copy, csv_path=csv_path,
-                       delimiter=delimiter, encoding=encoding, head_bytes=head_bytes,
+                       delimiter=delimiter, encoding=encoding, head_lines=head_lines,
                        temp_files=temp_files, kind_option=kind)
 
 
