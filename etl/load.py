@@ -485,6 +485,8 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
             # temporary tables to disk beyond this (a load that still cannot fit, e.g. an
             # index larger than this, fails and is refused with DuckDB's message).
             con.execute("SET memory_limit = '1536MB'")
+            # Input files are read through /proc/self/fd/N names, which are reused: no caching.
+            con.execute("SET enable_external_file_cache = false")
             normalise.install(con)
             # Private copies of the inputs live next to the working copy of the store, so a
             # killed run's leftovers are found and removed with it.

@@ -64,23 +64,60 @@ class ReadError(ValueError):
     """The file cannot be read as a table; the message says why (Thai / English)."""
 
 
-# --------------------------------------------------------------------------- the copy
+# --------------------------------------------------------------------------- the read
+
+
+CHANGED = ("ไฟล์ถูกเขียนทับระหว่างอ่าน ลองโหลดใหม่เมื่อเขียนเสร็จ — the file changed while it was being read; "
+           "load it again once it is completely written")
+# Reading a file again through its open descriptor reaches the same inode even if the
+# name is replaced meanwhile (Linux); elsewhere every text file is copied.
+_PROC_FD = Path("/proc/self/fd")
+
+
+def _fingerprint(stat: os.stat_result) -> tuple:
+    # Any write to the inode moves ctime (which users cannot set back) and mtime.
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 @dataclass
 class FileCopy:
-    """A private copy of one input file, taken in one read and hashed on the way."""
+    """One input file as the loader reads it: its bytes hashed in one pass, then read from
+    `path`, which is either a private copy (workbooks; text that was cleaned of control
+    characters or transcoded) or the file itself through its open descriptor. In the
+    second case `verify()` after the last read refuses a file that changed since it was
+    hashed, so the bytes hashed are always the bytes loaded."""
 
     original: Path
     path: Path
     sha256: str
     size: int
     control_chars_removed: int = 0
-    scan: TextScan | None = None  # line-break facts of the copy (text files)
+    scan: TextScan | None = None  # line-break facts of the text (text files)
     magic: bytes = b""  # the file's first bytes as read (to name a wrong extension)
+    fd: int | None = None  # open while `path` reads the file in place
+    fingerprint: tuple = ()
+    private: Path | None = None  # where this file's private copies go (name prefix)
+
+    def verify(self) -> None:
+        """Raise ReadError if the file read in place changed since it was hashed."""
+        if self.fd is not None and _fingerprint(os.fstat(self.fd)) != self.fingerprint:
+            raise ReadError(CHANGED)
+
+    def settle(self, private_copy: Path) -> None:
+        """From now on read `private_copy` (made from the verified bytes), not the file."""
+        self.verify()
+        self.release()
+        self.path = private_copy
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
     def remove(self) -> None:
-        self.path.unlink(missing_ok=True)
+        self.release()
+        if self.private is not None:
+            self.private.unlink(missing_ok=True)
 
 
 class TextScan:
@@ -131,21 +168,33 @@ class TextScan:
 
 
 def take_copy(path: Path, folder: Path, name: str, text: bool) -> FileCopy:
-    """Copy `path` into `folder` in one read, hashing the bytes (and scanning text files).
+    """Read `path` once, hashing it (and scanning text), and say where to read it next.
 
-    Refuses a file that changes while it is read (compared size, modification time and
-    inode before and after): what is hashed is exactly what the loader reads next.
+    A clean text file is then read in place through its open descriptor (checked again
+    with `FileCopy.verify` after the last read); a workbook, a text file holding control
+    characters, and any file where descriptors cannot be reopened, get a private copy in
+    `folder`. A file that changes while it is hashed is refused.
     """
-    before = os.stat(path)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return _take(path, fd, folder / name, text)
+    except BaseException:
+        os.close(fd)
+        (folder / name).unlink(missing_ok=True)
+        raise
+
+
+def _take(path: Path, fd: int, target: Path, text: bool) -> FileCopy:
+    first = _fingerprint(os.fstat(fd))
+    in_place = text and _PROC_FD.is_dir()
     digest = hashlib.sha256()
-    target = folder / name
     scan = TextScan() if text else None
     size = 0
     magic = b""
     # Hashing runs beside scanning and writing (both release the GIL on large buffers),
-    # one chunk at a time and in order, so the copy costs little more than the hash.
-    with ThreadPoolExecutor(max_workers=1) as hasher, open(path, "rb") as source, \
-            open(target, "wb") as out:
+    # one chunk at a time and in order.
+    with ThreadPoolExecutor(max_workers=1) as hasher, open(fd, "rb", closefd=False) as source, \
+            (open(os.devnull, "wb") if in_place else open(target, "wb")) as out:
         hashed = None
         while chunk := source.read(COPY_CHUNK):
             if hashed is not None:
@@ -157,18 +206,27 @@ def take_copy(path: Path, folder: Path, name: str, text: bool) -> FileCopy:
                 if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                     scan = None
             size += len(chunk)
-            out.write(scan.feed(chunk) if scan is not None else chunk)
+            cleaned = scan.feed(chunk) if scan is not None else chunk
+            if not in_place:
+                out.write(cleaned)
         if hashed is not None:
             hashed.result()
-        during = os.fstat(source.fileno())
-    after = os.stat(path)
-    facts = [(s.st_size, s.st_mtime_ns, s.st_ino) for s in (before, during, after)]
-    if len(set(facts)) > 1 or size != after.st_size:
-        target.unlink(missing_ok=True)
-        raise ReadError("ไฟล์ถูกเขียนทับระหว่างอ่าน ลองโหลดใหม่เมื่อเขียนเสร็จ — the file changed while it "
-                        "was being read; load it again once it is completely written")
-    return FileCopy(path, target, digest.hexdigest(), size,
-                    scan.control_chars_removed if scan else 0, scan, magic)
+    if _fingerprint(os.fstat(fd)) != first or size != first[1]:
+        raise ReadError(CHANGED)
+    removed = scan.control_chars_removed if scan else 0
+    copy = FileCopy(path, target, digest.hexdigest(), size, removed, scan, magic, fd, first, target)
+    if not in_place:
+        copy.release()
+    elif removed:
+        # Control characters to remove: the cleaned text goes to a private copy.
+        os.lseek(fd, 0, os.SEEK_SET)
+        with open(fd, "rb", closefd=False) as source, open(target, "wb") as out:
+            while chunk := source.read(COPY_CHUNK):
+                out.write(chunk.translate(None, CONTROL_BYTES))
+        copy.settle(target)
+    else:
+        copy.path = _PROC_FD / str(fd)
+    return copy
 
 
 # --------------------------------------------------------------------------- tables
@@ -246,13 +304,13 @@ class TableSource:
         if self.csv_path is None:
             self._stage_excel(con, table)
             return
-        if self._stage_csv_duckdb(con, table):
-            return
-        # DuckDB refused the file: a byte past the first megabyte may show it is TIS-620.
-        switched = self.encoding in ("utf-8", "utf-8-sig") and self._switch_encoding_if_needed()
-        if switched and self._stage_csv_duckdb(con, table):
-            return
-        self._stage_csv_rows(con, table)
+        if not self._stage_csv_duckdb(con, table):
+            # DuckDB refused the file: a byte past the first megabyte may show it is TIS-620.
+            switched = self.encoding in ("utf-8", "utf-8-sig") and self._switch_encoding_if_needed()
+            if not (switched and self._stage_csv_duckdb(con, table)):
+                self._stage_csv_rows(con, table)
+        if self.copy is not None:
+            self.copy.verify()  # read in place: refuse it if it changed since it was hashed
 
     def _names(self) -> list[str]:
         return [f"c{i}" for i in range(self.staged_width)]
@@ -546,7 +604,7 @@ def _looks_like(magic: bytes) -> str:
 
 def _transcode(copy: FileCopy, encoding: str, temp_files: list[Path]) -> tuple[Path, TextScan]:
     """The copy re-encoded as UTF-8 (strictly: a byte that does not decode refuses the file)."""
-    target = copy.path.with_name(copy.path.name + ".utf8.csv")
+    target = copy.private.with_name(copy.private.name + ".utf8.csv")
     temp_files.append(target)
     decoder = codecs.getincrementaldecoder(encoding)()
     scan = TextScan()
@@ -565,6 +623,7 @@ def _transcode(copy: FileCopy, encoding: str, temp_files: list[Path]) -> tuple[P
             raise _not_text(copy, max(offset - 1, 0), 0) from error
     copy.scan = scan
     copy.control_chars_removed += scan.control_chars_removed
+    copy.settle(target)  # the transcoded text is read from now on, never the file again
     return target, scan
 
 

@@ -302,6 +302,23 @@ def test_tis620_file_rewritten_during_a_load_keeps_hash_and_rows_of_the_bytes_re
         first).hexdigest()
 
 
+def test_utf8_file_rewritten_in_place_during_a_load_is_refused_not_mixed(db, tmp_path):
+    # A clean UTF-8 file is read in place after it is hashed: a change meanwhile refuses it.
+    first = csv_bytes([DISB_HEADERS, ["D1", "P01", "13/09/2562", "5.00", CUR]])
+    path = put(tmp_path, "d.csv", first)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "etl", "--db", str(db), "load", str(path)], cwd=ROOT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "BUDGET_ETL_PAUSE": "copied:3"})
+    assert "paused at copied" in child.stderr.readline()
+    with open(path, "r+b") as handle:  # same file, new bytes
+        handle.write(first.replace(b"5.00", b"9.00"))
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 2, out + err
+    assert "changed while it was being read" in out
+    assert amounts(db) == {}
+    assert query(db, "SELECT status FROM loads ORDER BY load_id DESC LIMIT 1") == [("refused",)]
+
+
 # --------------------------------------------------------------------------- the count rule
 
 
