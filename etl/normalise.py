@@ -7,7 +7,7 @@ values (dates, enums, owners) are normalised once per distinct value and joined 
 Accepted forms (documented in docs/data-dictionary.md):
 - digits: Arabic or Thai (๐-๙);
 - amounts (one rule, Thai/English style): digits, optionally grouped by "," in threes
-  ("1,234,567"), optionally "." and one or two decimals; a leading "-" or "+" or
+  ("1,234,567", first group without a leading 0), optionally "." and one or two decimals; a leading "-" or "+" or
   parentheses for a negative ("(500.00)" = -500); "-" alone = 0; blank = none; "฿" before
   or after, "บาท" or "THB" after. Anything else made of digits and separators ("1.234,50",
   "1 234,50", "12,34", "500,00", "1e5", "1_000", "1.239", "1,23,456") could be read two
@@ -33,7 +33,8 @@ THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 TRIM_CHARS = " \t\r\n\u00a0\u200b"
 
 # The amount rule (RE2 patterns over cleaned text, see the module docstring).
-_MONEY_NUMBER = r"(\d+|\d{1,3}(,\d{3})+)(\.\d{1,2})?"
+# Grouped digits start with 1-9: "0,500" is half a baht to a European reader.
+_MONEY_NUMBER = r"(\d+|[1-9]\d{0,2}(,\d{3})+)(\.\d{1,2})?"
 MONEY_FORM = rf"\(\s*{_MONEY_NUMBER}\s*\)|[+-]?\s*{_MONEY_NUMBER}"
 MONEY_FAST_FORM = rf"-?{_MONEY_NUMBER}"  # the common case, tested on raw text first
 MONEY_CURRENCY = r"^(฿)\s*|\s*(฿|บาท|THB)$"

@@ -87,7 +87,7 @@ def _reference_amount(text: str) -> Decimal | None:
     if cleaned == "-":
         return Decimal(0)
     bare = re.sub(r"^฿\s*|\s*(฿|บาท|THB)$", "", cleaned).strip(normalise.TRIM_CHARS)
-    number = r"(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d{1,2})?"
+    number = r"(?:\d+|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d{1,2})?"
     match = re.fullmatch(rf"\(\s*(?P<paren>{number})\s*\)|(?P<sign>[+-]?)\s*(?P<plain>{number})", bare,
                          flags=re.ASCII)
     if not match:
@@ -117,7 +117,8 @@ def test_accepted_amounts_are_the_obvious_number_and_the_rest_rejected(con, text
 
 
 @pytest.mark.parametrize("text", ["1.234,50", "1 234,50", "12,34", "500,00", "1e5", "1_000", "1.239",
-                                  "1,234.567", "1,23,456.00", ".5", "1.", "1'234.50", "1\u00a0234,50"])
+                                  "1,234.567", "1,23,456.00", ".5", "1.", "1'234.50", "1\u00a0234,50",
+                                  "0,500", "012,345"])
 def test_ambiguous_amounts_are_rejected_with_their_reason(con, text):
     assert one(con, "SELECT etl_money_fast(?)", text) is None
     assert one(con, "SELECT etl_money_ambiguous(etl_clean(?))", text) is True
