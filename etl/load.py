@@ -533,7 +533,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Ex
     load_id = _next_load_id(con)
     sheet = None if isinstance(item, Exception) else item.sheet
     kind_name = None if isinstance(item, Exception) or item.kind is None else item.kind.name
-    sha = getattr(item, "sha256", "") or ""
+    sha = ""  # known after staging: a file read in place is hashed while DuckDB reads it
     in_transaction = False
     try:
         if isinstance(item, Exception):
@@ -546,6 +546,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Ex
         if item.reopened:  # the encoding changed: the header was read again
             kind_name = item.kind.name if item.kind else None
             _check_columns(item, item.kind)
+        sha = item.sha256
         con.execute("BEGIN TRANSACTION")
         in_transaction = True
         result, data_date = _load_table(con, item, load_id, lambda label: step(path, label))
@@ -572,6 +573,11 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Ex
         if not isinstance(error, (RefusedError, ReadError)):
             message = f"โหลดไม่สำเร็จ ยกเลิกทั้งไฟล์ — load failed, file rolled back: {message}"
         result = LoadResult(str(path), sheet, kind_name, load_id, "refused", message=message)
+        if not sha and not isinstance(item, Exception):
+            try:
+                sha = item.sha256
+            except Exception:  # noqa: BLE001  (the file changed while it was hashed: no hash)
+                sha = ""
         _drop_temp(con)
         con.execute("BEGIN TRANSACTION")
         _record_load(con, result, path, sha, started)

@@ -26,7 +26,7 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,21 +85,59 @@ class FileCopy:
     `path`, which is either a private copy (workbooks; text that was cleaned of control
     characters or transcoded) or the file itself through its open descriptor. In the
     second case `verify()` after the last read refuses a file that changed since it was
-    hashed, so the bytes hashed are always the bytes loaded."""
+    hashed, so the bytes hashed are always the bytes loaded. A file read in place is
+    hashed and scanned in the background while DuckDB reads it (`finish()` waits)."""
 
     original: Path
     path: Path
-    sha256: str
+    sha256_: str
     size: int
-    control_chars_removed: int = 0
-    scan: TextScan | None = None  # line-break facts of the text (text files)
+    control_chars_removed_: int = 0
+    scan_: TextScan | None = None
     magic: bytes = b""  # the file's first bytes as read (to name a wrong extension)
     fd: int | None = None  # open while `path` reads the file in place
     fingerprint: tuple = ()
     private: Path | None = None  # where this file's private copies go (name prefix)
+    pending: Future | None = None  # the background hash pass of a file read in place
+
+    def finish(self) -> None:
+        """Wait for the background hash pass (ReadError if the file changed meanwhile)."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            self.sha256_, self.scan_ = pending.result()
+            if self.scan_ is not None:
+                self.control_chars_removed_ = self.scan_.control_chars_removed
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the file's bytes (hex)."""
+        self.finish()
+        return self.sha256_
+
+    @property
+    def scan(self) -> TextScan | None:
+        """Line-break facts of the text read (text files)."""
+        self.finish()
+        return self.scan_
+
+    @scan.setter
+    def scan(self, value: TextScan | None) -> None:
+        self.finish()
+        self.scan_ = value
+
+    @property
+    def control_chars_removed(self) -> int:
+        self.finish()
+        return self.control_chars_removed_
+
+    @control_chars_removed.setter
+    def control_chars_removed(self, value: int) -> None:
+        self.finish()
+        self.control_chars_removed_ = value
 
     def verify(self) -> None:
         """Raise ReadError if the file read in place changed since it was hashed."""
+        self.finish()
         if self.fd is not None and _fingerprint(os.fstat(self.fd)) != self.fingerprint:
             raise ReadError(CHANGED)
 
@@ -109,7 +147,19 @@ class FileCopy:
         self.release()
         self.path = private_copy
 
+    def clean(self) -> None:
+        """Read a private copy without control characters from now on (file read in place)."""
+        assert self.fd is not None and self.private is not None
+        with open(self.fd, "rb", closefd=False) as source, open(self.private, "wb") as out:
+            source.seek(0)
+            while chunk := source.read(COPY_CHUNK):
+                out.write(chunk.translate(None, CONTROL_BYTES))
+        self.settle(self.private)
+
     def release(self) -> None:
+        if self.pending is not None:
+            self.pending.cancel() or self.pending.exception()  # never close a file being hashed
+            self.pending = None
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
@@ -186,47 +236,59 @@ def take_copy(path: Path, folder: Path, name: str, text: bool) -> FileCopy:
 
 def _take(path: Path, fd: int, target: Path, text: bool) -> FileCopy:
     first = _fingerprint(os.fstat(fd))
-    in_place = text and _PROC_FD.is_dir()
+    if text and _PROC_FD.is_dir():
+        # Read in place: hash and scan in the background, beside the reading that follows.
+        magic = os.pread(fd, 8, 0)
+        utf16 = magic.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        copy = FileCopy(path, _PROC_FD / str(fd), "", first[1], magic=magic, fd=fd, fingerprint=first,
+                        private=target)
+        copy.pending = _background().submit(_hash_pass, fd, first, not utf16)
+        return copy
     digest = hashlib.sha256()
     scan = TextScan() if text else None
     size = 0
     magic = b""
-    # Hashing runs beside scanning and writing (both release the GIL on large buffers),
-    # one chunk at a time and in order.
-    with ThreadPoolExecutor(max_workers=1) as hasher, open(fd, "rb", closefd=False) as source, \
-            (open(os.devnull, "wb") if in_place else open(target, "wb")) as out:
-        hashed = None
+    with open(fd, "rb", closefd=False) as source, open(target, "wb") as out:
         while chunk := source.read(COPY_CHUNK):
-            if hashed is not None:
-                hashed.result()
-            hashed = hasher.submit(digest.update, chunk)
+            digest.update(chunk)
             if not size:
                 magic = chunk[:8]
                 # UTF-16 text has zero bytes everywhere: it is scanned after transcoding.
                 if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                     scan = None
             size += len(chunk)
-            cleaned = scan.feed(chunk) if scan is not None else chunk
-            if not in_place:
-                out.write(cleaned)
-        if hashed is not None:
-            hashed.result()
+            out.write(scan.feed(chunk) if scan is not None else chunk)
     if _fingerprint(os.fstat(fd)) != first or size != first[1]:
         raise ReadError(CHANGED)
-    removed = scan.control_chars_removed if scan else 0
-    copy = FileCopy(path, target, digest.hexdigest(), size, removed, scan, magic, fd, first, target)
-    if not in_place:
-        copy.release()
-    elif removed:
-        # Control characters to remove: the cleaned text goes to a private copy.
-        os.lseek(fd, 0, os.SEEK_SET)
-        with open(fd, "rb", closefd=False) as source, open(target, "wb") as out:
-            while chunk := source.read(COPY_CHUNK):
-                out.write(chunk.translate(None, CONTROL_BYTES))
-        copy.settle(target)
-    else:
-        copy.path = _PROC_FD / str(fd)
-    return copy
+    os.close(fd)
+    return FileCopy(path, target, digest.hexdigest(), size, scan.control_chars_removed if scan else 0,
+                    scan, magic, None, first, target)
+
+
+_BACKGROUND: ThreadPoolExecutor | None = None
+
+
+def _background() -> ThreadPoolExecutor:
+    """One background thread for hash passes (files are hashed one after another)."""
+    global _BACKGROUND
+    if _BACKGROUND is None:
+        _BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-hash")
+    return _BACKGROUND
+
+
+def _hash_pass(fd: int, first: tuple, scan_text: bool) -> tuple[str, TextScan | None]:
+    """SHA-256 and TextScan of a file read through `fd` (its own offsets: pread)."""
+    digest = hashlib.sha256()
+    scan = TextScan() if scan_text else None
+    offset = 0
+    while chunk := os.pread(fd, COPY_CHUNK, offset):
+        digest.update(chunk)
+        if scan is not None:
+            scan.feed(chunk)
+        offset += len(chunk)
+    if _fingerprint(os.fstat(fd)) != first or offset != first[1]:
+        raise ReadError(CHANGED)
+    return digest.hexdigest(), scan
 
 
 # --------------------------------------------------------------------------- tables
@@ -304,21 +366,29 @@ class TableSource:
         if self.csv_path is None:
             self._stage_excel(con, table)
             return
+        self._stage_csv(con, table)
+        if self.copy is not None and self.copy.fd is not None and self.copy.control_chars_removed:
+            # Read in place, the file turned out to hold control characters: read its
+            # cleaned copy instead (header included).
+            self.copy.clean()
+            self._reopen(None)
+            self._stage_csv(con, table)
+        if self.copy is not None:
+            self.copy.verify()  # read in place: refuse it if it changed since it was hashed
+
+    def _stage_csv(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
         if not self._stage_csv_duckdb(con, table):
             # DuckDB refused the file: a byte past the first megabyte may show it is TIS-620.
             switched = self.encoding in ("utf-8", "utf-8-sig") and self._switch_encoding_if_needed()
             if not (switched and self._stage_csv_duckdb(con, table)):
                 self._stage_csv_rows(con, table)
-        if self.copy is not None:
-            self.copy.verify()  # read in place: refuse it if it changed since it was hashed
 
     def _names(self) -> list[str]:
         return [f"c{i}" for i in range(self.staged_width)]
 
     def _stage_csv_duckdb(self, con: duckdb.DuckDBPyConnection, table: str) -> bool:
         """DuckDB's strict reader, for files that are a clean rectangle; False otherwise."""
-        scan = self.copy.scan if self.copy else None
-        if scan is None:
+        if self.copy is None:
             return False
         names = self._names()
         columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
@@ -338,7 +408,8 @@ class TableSource:
         # One row per line below the header, or the row numbers would not be the file's:
         # an empty line (skipped by DuckDB) or a quoted line break goes the exact way.
         rows = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]
-        if rows != scan.lines_through_content() - self.head_lines:
+        scan = self.copy.scan  # waits for the background hash pass, which ran beside DuckDB
+        if scan is None or rows != scan.lines_through_content() - self.head_lines:
             con.execute(f"DROP TABLE {table}_raw")
             return False
         con.execute(
@@ -365,12 +436,16 @@ class TableSource:
                 f"ไฟล์เป็น UTF-8 แต่ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} (บรรทัด {line:,}) ไม่ใช่ UTF-8 "
                 f"— the file is UTF-8 but byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not "
                 "valid UTF-8; save the file again as UTF-8")
-        fresh = _open_csv_copy(self.copy, self.kind_option, self.temp_files, force_encoding="cp874")
+        self._reopen("cp874")
+        return True
+
+    def _reopen(self, force_encoding: str | None) -> None:
+        """Read the header again (after the encoding changed or the text was cleaned)."""
+        fresh = _open_csv_copy(self.copy, self.kind_option, self.temp_files, force_encoding=force_encoding)
         self.header, self.kind, self.columns = fresh.header, fresh.kind, fresh.columns
         self.csv_path, self.encoding, self.head_lines = fresh.csv_path, fresh.encoding, fresh.head_lines
         self.delimiter = fresh.delimiter
         self.reopened = True
-        return True
 
     def _stage_csv_rows(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
         """Python's csv reader, row by row: exact row numbers, ragged and broken rows marked."""
@@ -604,6 +679,7 @@ def _looks_like(magic: bytes) -> str:
 
 def _transcode(copy: FileCopy, encoding: str, temp_files: list[Path]) -> tuple[Path, TextScan]:
     """The copy re-encoded as UTF-8 (strictly: a byte that does not decode refuses the file)."""
+    copy.finish()
     target = copy.private.with_name(copy.private.name + ".utf8.csv")
     temp_files.append(target)
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -622,7 +698,7 @@ def _transcode(copy: FileCopy, encoding: str, temp_files: list[Path]) -> tuple[P
         except UnicodeDecodeError as error:
             raise _not_text(copy, max(offset - 1, 0), 0) from error
     copy.scan = scan
-    copy.control_chars_removed += scan.control_chars_removed
+    copy.control_chars_removed = max(copy.control_chars_removed, scan.control_chars_removed)
     copy.settle(target)  # the transcoded text is read from now on, never the file again
     return target, scan
 
