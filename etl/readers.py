@@ -7,8 +7,8 @@ while it is being read is refused. Everything after that reads the copy only.
 CSV: the encoding is decided for the whole file (UTF-8, UTF-8 with BOM, UTF-16 with BOM,
 TIS-620/Windows-874); C0 control characters other than tab and line breaks are removed.
 Rows are staged by DuckDB's `read_csv` in strict mode (every column VARCHAR) when the
-file is a clean rectangle, one row per line; any file DuckDB cannot read that way (ragged
-rows, broken quotes, blank lines between rows, quoted line breaks, a bad byte) is read
+file is a clean rectangle without empty lines between its rows; any file DuckDB cannot
+read that way (ragged rows, broken quotes, blank lines between rows, a bad byte) is read
 again row by row with Python's
 `csv` module, which keeps each row's true number and marks the rows it cannot trust
 (`ROW_DEFECTS`) so the loader rejects them with a reason instead of guessing.
@@ -52,7 +52,7 @@ _CONTROL_CHARS = dict.fromkeys(CONTROL_BYTES)
 # with a corrupt byte, not a TIS-620 file whose bytes happen to form UTF-8.
 THAI_LETTERS_FOR_UTF8 = 8
 _THAI_LETTER = re.compile("[\u0e01-\u0e5b]")
-BATCH_ROWS = 50_000
+_NO_DEFECT = ("", "")  # defect and excerpt of a sound row
 EXCERPT_CHARS = 120
 
 # Why the row-by-row reader could not trust a row (reason codes in etl.validate.REASONS).
@@ -405,11 +405,17 @@ class TableSource:
         except duckdb.Error:
             con.execute(f"DROP TABLE IF EXISTS {table}_raw")
             return False
-        # One row per line below the header, or the row numbers would not be the file's:
-        # an empty line (skipped by DuckDB) or a quoted line break goes the exact way.
+        # Rows and lines below the header must match, or the row numbers would not be the
+        # file's: lines = rows + line breaks inside quoted cells + empty lines (which DuckDB
+        # skips). Only a file with empty lines between its rows goes the row-by-row way.
         rows = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]
         scan = self.copy.scan  # waits for the background hash pass, which ran beside DuckDB
-        if scan is None or rows != scan.lines_through_content() - self.head_lines:
+        lines = scan.lines_through_content() - self.head_lines if scan is not None else -1
+        if rows < lines:
+            mark = "chr(10)" if scan.line_feeds else "chr(13)"
+            inside = " + ".join(f"coalesce(length({n}) - length(replace({n}, {mark}, '')), 0)" for n in names)
+            rows += con.execute(f"SELECT coalesce(sum({inside}), 0) FROM {table}_raw").fetchone()[0]
+        if rows != lines:
             con.execute(f"DROP TABLE {table}_raw")
             return False
         con.execute(
@@ -448,44 +454,51 @@ class TableSource:
         self.reopened = True
 
     def _stage_csv_rows(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
-        """Python's csv reader, row by row: exact row numbers, ragged and broken rows marked."""
+        """Python's csv reader, row by row: exact row numbers, ragged and broken rows marked.
+
+        The rows go to a clean rectangular CSV (row number, cells, defect, excerpt) that
+        DuckDB reads back: much faster than building Python columns for Arrow.
+        """
         names = self._names()
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table}_raw (row_no BIGINT, "
-            + "".join(f"{n} VARCHAR, " for n in names)
-            + "etl_defect VARCHAR, etl_defect_text VARCHAR)"
-        )
-        batch = _RowBatch(len(names))
+        rows_path = (self.copy.private if self.copy and self.copy.private else self.csv_path)
+        rows_path = rows_path.with_name(rows_path.name + ".rows.csv")
+        self.temp_files.append(rows_path)
+        with open(rows_path, "w", encoding="utf-8", newline="") as out:
+            # "\r\n" rows: the writer then quotes every cell holding a "\r" or a "\n".
+            csv.writer(out, lineterminator="\r\n").writerows(self.iter_csv_rows())
+        # pyarrow's reader keeps a lone "\r" inside a quoted cell, which DuckDB's does not.
+        import pyarrow.csv as arrow_csv
 
-        def flush() -> None:
-            arrow_batch = batch.to_arrow(names)  # noqa: F841  (read by DuckDB by name)
-            con.execute(f"INSERT INTO {table}_raw SELECT * FROM arrow_batch")
-            batch.clear()
-
-        for row in self.iter_csv_rows():
-            batch.add(*row)
-            if batch.size >= BATCH_ROWS:
-                flush()
-        if batch.size:
-            flush()
+        columns = ["row_no", *names, "etl_defect", "etl_defect_text"]
+        arrow_rows = arrow_csv.read_csv(  # noqa: F841  (read by DuckDB by name)
+            rows_path,
+            read_options=arrow_csv.ReadOptions(column_names=columns, block_size=1 << 24),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types={n: pa.int64() if n == "row_no" else pa.string() for n in columns},
+                strings_can_be_null=True, null_values=[""]))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM arrow_rows")
+        rows_path.unlink(missing_ok=True)
         self.has_defects = bool(con.execute(
             f"SELECT count(*) FROM {table}_raw WHERE etl_defect IS NOT NULL").fetchone()[0])
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_raw")
         self.reader = "python"
 
-    def iter_csv_rows(self) -> Iterator[tuple[int, list[str | None], str | None, str | None]]:
-        """(row number, cells padded to the staged width, defect, excerpt) per data row.
+    def iter_csv_rows(self) -> Iterator[tuple]:
+        """(row number, cell, cell, ..., defect, excerpt) per data row, cells padded to the
+        staged width ("" = blank or none).
 
         Empty lines are skipped but counted in the row numbers. A quote that is not closed
         properly makes its row and every line it swallowed a row of their own, rejected as
-        `unclosed_quote`; the reader then starts afresh on the next line.
+        `unclosed_quote`; reading goes on with the next line.
         """
         width, staged = self.width, self.staged_width
+        missing_row = ("",) * staged
         encoding = "utf-8-sig" if self.encoding == "utf-8-sig" else "utf-8"
         try:
             with open(self.csv_path, encoding=encoding, newline="") as handle:
-                lines = _LineTracker(handle)
-                reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+                reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
+                lines = _PhysicalLines(self.csv_path, encoding)  # to quote broken rows
                 try:
                     for _ in range(self.first_data_row - 1):  # title and header rows
                         next(reader, None)
@@ -494,39 +507,42 @@ class TableSource:
                                     f"{error}") from error
                 row_no = self.first_data_row
                 while True:
-                    lines.mark()
+                    start = reader.line_num
                     try:
                         cells = next(reader)
                     except StopIteration:
                         return
                     except csv.Error:
-                        swallowed = lines.since_mark()
+                        swallowed = lines.between(start, reader.line_num)
                         for offset, line in enumerate(swallowed):
                             if line.strip() or offset == 0:
-                                yield (row_no + offset, [None] * staged, UNCLOSED_QUOTE,
-                                       _excerpt(line))
+                                yield (row_no + offset, *missing_row, UNCLOSED_QUOTE, _excerpt(line))
                         row_no += max(len(swallowed), 1)
-                        reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+                        continue
+                    count = len(cells)
+                    if count == staged:  # the usual row
+                        cells.insert(0, row_no)
+                        cells += _NO_DEFECT
+                        yield cells
+                        row_no += 1
                         continue
                     if not cells:
                         row_no += 1
                         continue
                     defect = excerpt = None
-                    extra = [c for c in cells[staged:] if c.strip()]
-                    if extra:
+                    if any(c.strip() for c in cells[staged:]):
                         defect = EXTRA_CELLS
                         excerpt = _excerpt(
-                            f"{len(cells)} ช่อง หัวตารางมี {staged} — {len(cells)} cells, the header has "
+                            f"{count} ช่อง หัวตารางมี {staged} — {count} cells, the header has "
                             f"{staged}: {self.delimiter.join(cells)}")
-                    elif len(cells) < width:
+                    elif count < width:
                         defect = MISSING_CELLS
-                        missing = ", ".join(self.header.names[len(cells):width])
+                        missing = ", ".join(self.header.names[count:width])
                         excerpt = _excerpt(
-                            f"{len(cells)} ช่อง หัวตารางมี {width} — {len(cells)} cells, the header has "
+                            f"{count} ช่อง หัวตารางมี {width} — {count} cells, the header has "
                             f"{width}; ขาด missing: {missing}")
-                    padded = [c if c != "" else None for c in cells[:staged]]
-                    padded += [None] * (staged - len(padded))
-                    yield row_no, padded, defect, excerpt
+                    padded = cells[:staged] + [""] * (staged - min(count, staged))
+                    yield (row_no, *padded, defect or "", excerpt or "")
                     row_no += 1
         except UnicodeDecodeError as error:
             raise ReadError(f"อ่านข้อความไม่ได้ — cannot decode the file: {error}") from error
@@ -547,57 +563,27 @@ class TableSource:
         self.reader = "excel"
 
 
-class _RowBatch:
-    """Column lists of staged rows, handed to DuckDB as one Arrow table."""
+class _PhysicalLines:
+    """The lines of a text file, read forward on demand (to quote rows the csv reader rejects)."""
 
-    def __init__(self, width: int) -> None:
-        self.width = width
-        self.clear()
+    def __init__(self, path: Path, encoding: str) -> None:
+        self._path, self._encoding = path, encoding
+        self._handle: io.TextIOBase | None = None
+        self._next = 0  # index of the next line the handle gives
 
-    def clear(self) -> None:
-        self.row_no: list[int] = []
-        self.cells: list[list[str | None]] = [[] for _ in range(self.width)]
-        self.defect: list[str | None] = []
-        self.excerpt: list[str | None] = []
+    def between(self, start: int, end: int) -> list[str]:
+        """Lines start+1 .. end (1-based), i.e. what the csv reader consumed from `start` on."""
+        if self._handle is None:
+            self._handle = open(self._path, encoding=self._encoding, newline="")  # noqa: SIM115
+        for _ in range(start - self._next):
+            self._handle.readline()
+        lines = [self._handle.readline() for _ in range(end - start)]
+        self._next = end
+        return lines
 
-    @property
-    def size(self) -> int:
-        return len(self.row_no)
-
-    def add(self, row_no: int, cells: list[str | None], defect: str | None, excerpt: str | None) -> None:
-        self.row_no.append(row_no)
-        for column, value in zip(self.cells, cells, strict=True):
-            column.append(value)
-        self.defect.append(defect)
-        self.excerpt.append(excerpt)
-
-    def to_arrow(self, names: list[str]) -> pa.Table:
-        arrays = [pa.array(self.row_no, type=pa.int64())]
-        arrays += [pa.array(column, type=pa.string()) for column in self.cells]
-        arrays += [pa.array(self.defect, type=pa.string()), pa.array(self.excerpt, type=pa.string())]
-        return pa.Table.from_arrays(arrays, names=["row_no", *names, "etl_defect", "etl_defect_text"])
-
-
-class _LineTracker:
-    """A line iterator that remembers the physical lines read since the last mark."""
-
-    def __init__(self, handle: io.TextIOBase) -> None:
-        self._lines = iter(handle)
-        self._pending: list[str] = []
-
-    def __iter__(self) -> _LineTracker:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self._pending.append(line)
-        return line
-
-    def mark(self) -> None:
-        self._pending = []
-
-    def since_mark(self) -> list[str]:
-        return self._pending
+    def __del__(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
 
 
 def _excerpt(text: str) -> str:

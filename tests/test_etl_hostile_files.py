@@ -175,6 +175,18 @@ def test_blank_lines_between_rows_keep_true_row_numbers(db, tmp_path):
     assert (result.rows_read, result.rows_inserted) == (2, 1)
 
 
+def test_quoted_line_breaks_and_blank_lines_together_keep_true_row_numbers(db, tmp_path):
+    tail = "งบลงทุน,อบต.,{},"
+    text = (",".join(PROJECT_HEADERS) + "\nP09,2562,จ.ลำพูน,\"ถนน\n(ต่อ)\"," + tail.format("100.00")
+            + "\n\nP10,2562,จ.ลำพูน,ฝาย," + tail.format("bad") + "\nP11,2562,จ.ลำพูน,บ่อ," + tail.format("7.00") + "\n")
+    [result] = load_files([put(tmp_path, "p.csv", text.encode())], db_path=db)
+    # header 1, P09 2 (its name holds a line break), blank 3, P10 4, P11 5
+    assert rejects(db, result.load_id) == [(4, "งบประมาณที่ได้รับจัดสรร", "bad_amount")]
+    assert query(db, "SELECT project_code, project_name FROM projects WHERE project_code IN ('P09', 'P11') "
+                     "ORDER BY 1") == [("P09", "ถนน\n(ต่อ)"), ("P11", "บ่อ")]
+    assert (result.rows_read, result.rows_inserted, result.rows_rejected) == (3, 2, 1)
+
+
 def test_a_one_megabyte_cell_loads_whole(db, tmp_path):
     name = "ก" * 1_000_000
     rows = [PROJECT_HEADERS, ["P08", "2562", "จ.ลำพูน", name, "งบลงทุน", "อบต.", "100.00", ""]]
