@@ -6,6 +6,7 @@ BUDGET_DEMO_DIR  where the demo generator writes    (default: data/demo)
 BUDGET_APP_DB    SQLAlchemy URL of the application store: users, follow-up responses,
                  uploads, audit log (default: sqlite:///<project>/data/app.sqlite;
                  e.g. postgresql+psycopg://user@host/budget_app for a central deployment)
+BUDGET_LOCK_TIMEOUT seconds a writer waits for another writer's lock (default: 300)
 """
 
 from __future__ import annotations
@@ -45,3 +46,16 @@ def app_database_url() -> str:
     working directory, as SQLAlchemy reads it.
     """
     return os.environ.get("BUDGET_APP_DB") or f"sqlite:///{PROJECT_ROOT / 'data' / 'app.sqlite'}"
+
+
+DEFAULT_LOCK_TIMEOUT = 300.0
+
+
+def lock_timeout_seconds() -> float:
+    """Seconds a writer waits for another writer to finish (env BUDGET_LOCK_TIMEOUT)."""
+    value = os.environ.get("BUDGET_LOCK_TIMEOUT", "")
+    try:
+        seconds = float(value) if value.strip() else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        seconds = DEFAULT_LOCK_TIMEOUT
+    return max(seconds, 0.0)

@@ -1,6 +1,6 @@
 """python -m etl: the ETL command line (see etl/cli.py)."""
 
-from etl.cli import app
+from etl.cli import main
 
 if __name__ == "__main__":
-    app(prog_name="python -m etl")
+    main()

@@ -1,32 +1,33 @@
-"""Command line: python -m etl [--db PATH] load|demo|status|rejects ...
+"""Command line: python -m etl [--db PATH] load|demo|status|rejects|snapshot|export ...
 
-Exit codes of `load` and `demo`: 0 loaded, 1 loaded with rejects, 2 refused (or error).
-Errors are shown as one message, in Thai and English, without a traceback.
+Exit codes of `load` and `demo`: 0 loaded, 1 loaded with rejects, 2 refused (a file that
+cannot be read or loaded, a bad option, the writer lock held too long), 3 failed (the
+database could not be written, or an internal error: nothing was published).
+Errors are shown as one message, in Thai and English, without a traceback; the traceback
+of an unexpected error goes to the error log next to the database (BUDGET_DEBUG=1 also
+prints it). Text that comes from files is printed with `safe()`, never as markup.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import duckdb
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 import settings
+from etl import users_commands, weekly_commands  # noqa: F401  (register their commands on the same app)
+from etl.cli_app import _db, _fail, app, console, err_console, safe
 from etl.kinds import KINDS
 
-app = typer.Typer(
-    help="โหลดข้อมูลงบประมาณเข้าสู่ฐานข้อมูล — load budget-execution data into the DuckDB store.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-# Piped output (logs, CI) gets a wide console so the summary table does not fold.
-console = Console() if sys.stdout.isatty() else Console(width=160)
-err_console = Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=160)
+EXIT_OK, EXIT_REJECTS, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
 
 STATUS_TH = {
     "loaded": "โหลดแล้ว",
@@ -38,24 +39,32 @@ DATA_TABLES = ("projects", "disbursements", "carryovers", "reallocations", "asse
 REFERENCE_TABLES = ("provinces", "clusters", "regions", "targets", "thresholds")
 
 
-def _db(ctx: typer.Context) -> Path:
-    return (ctx.obj or {}).get("db") or settings.database_path()
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[bold red]ผิดพลาด — error:[/] {message}", highlight=False)
-    return typer.Exit(code)
+def error_log_path(db: Path | None = None) -> Path:
+    """Where tracebacks of unexpected errors are appended: next to the database."""
+    path = Path(db) if db else settings.database_path()
+    return path.with_name("etl-errors.log")
 
 
-@app.callback()
-def main(
-    ctx: typer.Context,
-    db: Annotated[Path | None, typer.Option(
-        "--db", help="ไฟล์ฐานข้อมูล DuckDB — database file (default: env BUDGET_DB or data/budget.duckdb)",
-        show_default=False)] = None,
-) -> None:
-    """โหลดและตรวจสอบข้อมูลการเบิกจ่าย — load and inspect budget-execution data."""
-    ctx.obj = {"db": db.expanduser().resolve() if db else None}
+def internal_error(error: BaseException, db: Path | None = None) -> typer.Exit:
+    """One line for the user, the traceback for the log (and stderr with BUDGET_DEBUG=1)."""
+    detail = traceback.format_exc()
+    log = error_log_path(db)
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} {' '.join(sys.argv)}\n{detail}\n")
+        where = f"details in {log}"
+    except OSError:
+        where = "set BUDGET_DEBUG=1 to see the details"
+    if os.environ.get("BUDGET_DEBUG"):
+        print(detail, file=sys.stderr)
+    return _fail(f"ข้อผิดพลาดภายใน ไม่ได้เผยแพร่ข้อมูลใด ๆ — internal error, nothing was published: "
+                 f"{type(error).__name__}: {_first_line(error)} ({where})", EXIT_FAILED)
 
 
 def print_summary(results) -> None:
@@ -71,30 +80,45 @@ def print_summary(results) -> None:
     colours = {"loaded": "green", "loaded_with_rejects": "yellow", "refused": "red",
                "unchanged": "cyan"}
     for r in results:
-        status = f"[{colours.get(r.status, 'white')}]{r.status}[/]"
-        table.add_row(Path(r.file).name, r.sheet or "", r.kind or "?", str(r.load_id), status,
+        table.add_row(safe(Path(r.file).name), safe(r.sheet or ""), safe(r.kind or "?"), str(r.load_id),
+                      Text(r.status, style=colours.get(r.status, "white")),
                       f"{r.rows_read:,}", f"{r.rows_inserted:,}", f"{r.rows_updated:,}",
                       f"{r.rows_unchanged:,}", f"{r.rows_rejected:,}", f"{r.total_rows_skipped:,}")
     console.print(table)
-    console.print("อ่าน read · เพิ่ม new · แก้ไข updated · เท่าเดิม same · ปฏิเสธ rejected · "
+    console.print("อ่าน read = เพิ่ม new + แก้ไข updated + เท่าเดิม same + ปฏิเสธ rejected + "
                   "แถวรวมที่ข้าม totals · " + " · ".join(f"{en} = {th}" for en, th in STATUS_TH.items()),
                   highlight=False)
     for r in results:
         if r.status == "refused" or r.rows_rejected:
             colour = "red" if r.status == "refused" else "yellow"
-            console.print(f"[{colour}]{Path(r.file).name}{' / ' + r.sheet if r.sheet else ''}:[/] "
-                          f"{r.message}", highlight=False)
+            name = Path(r.file).name + (f" / {r.sheet}" if r.sheet else "")
+            console.print(safe(f"{name}:", colour) + " " + safe(r.message), highlight=False)
+
+
+def _say(message: str) -> None:
+    err_console.print(safe(message), highlight=False)
 
 
 def _run_load(paths: list[Path], db: Path, kind: str | None) -> int:
-    from etl.load import exit_code, load_files
+    from etl.load import AccountingError, exit_code, load_files
     from etl.readers import ReadError
-    from etl.store import StoreError
+    from etl.store import LockTimeout, StoreError
 
     try:
-        results = load_files(paths, db_path=db, kind=kind, show_progress=True)
-    except (FileNotFoundError, ValueError, StoreError, ReadError, duckdb.Error, OSError) as error:
+        results = load_files(paths, db_path=db, kind=kind, show_progress=True, on_wait=_say)
+    except (FileNotFoundError, LockTimeout, ReadError) as error:
         raise _fail(str(error)) from None
+    except AccountingError as error:
+        raise internal_error(error, db) from None
+    except StoreError as error:  # e.g. a database written by newer code
+        raise _fail(str(error)) from None
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    except (duckdb.Error, OSError) as error:
+        raise _fail(f"เขียนฐานข้อมูลไม่ได้ ไม่ได้เผยแพร่ข้อมูลใด ๆ — cannot write the database {db}, "
+                    f"nothing was published: {_first_line(error)}", EXIT_FAILED) from None
+    except Exception as error:  # noqa: BLE001  (cron needs a code and one line, not a trace)
+        raise internal_error(error, db) from None
     print_summary(results)
     return exit_code(results)
 
@@ -108,7 +132,7 @@ def load(
         "--kind", help=f"ชนิดข้อมูล ถ้าไม่ระบุจะดูจากหัวตาราง — record kind ({', '.join(KINDS)}); "
                        "detected from the headers when omitted")] = None,
 ) -> None:
-    """โหลดไฟล์เข้าฐานข้อมูล — load files; exit 0 loaded, 1 with rejects, 2 refused."""
+    """โหลดไฟล์เข้าฐานข้อมูล — load files; exit 0 loaded, 1 with rejects, 2 refused, 3 failed."""
     if kind is not None and kind not in KINDS:
         raise _fail(f"ไม่รู้จักชนิด {kind} — unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
     raise typer.Exit(_run_load(paths, _db(ctx), kind))
@@ -126,7 +150,7 @@ def demo(
     from etl.demo_data import write_demo_files
 
     out_dir = out or settings.demo_dir()
-    console.print(f"สร้างข้อมูลตัวอย่าง — writing demo files to {out_dir} (seed {seed})")
+    console.print(safe(f"สร้างข้อมูลตัวอย่าง — writing demo files to {out_dir} (seed {seed})"))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         write_demo_files(out_dir, seed)
@@ -158,28 +182,30 @@ def status(
         raise typer.Exit(0 if count else 1)
     try:
         con = read_connection(db)
-    except StoreError as error:
+    except (StoreError, duckdb.Error) as error:
         raise _fail(str(error), 1) from None
     try:
-        table = Table(title=f"ฐานข้อมูล — database {db}")
+        table = Table(title=safe(f"ฐานข้อมูล — database {db}"))
         table.add_column("ตาราง table")
         table.add_column("แถว rows", justify="right")
         for name in (*DATA_TABLES, *REFERENCE_TABLES):
             count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
             table.add_row(name, f"{count:,}")
-        console.print(table)
         loads, last_load, data_date = con.execute(
             "SELECT count(*), max(finished_at), max(data_date) FROM loads").fetchone()
         by_status = con.execute(
             "SELECT status, count(*) FROM loads GROUP BY status ORDER BY status").fetchall()
         rejects = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
         latest_posting = con.execute("SELECT max(posting_date) FROM disbursements").fetchone()[0]
+    except duckdb.Error as error:
+        raise _fail(f"อ่านฐานข้อมูลไม่ได้ — cannot read the database {db}: {error}", 1) from None
     finally:
         con.close()
+    console.print(table)
     console.print(f"ข้อมูลล่าสุด ณ วันที่ — latest data date: {latest_posting or data_date or '-'}")
     console.print(f"โหลดล่าสุดเมื่อ — last load: {last_load or '-'}")
     statuses = ", ".join(f"{s} {n}" for s, n in by_status) or "-"
-    console.print(f"จำนวนการโหลด — loads: {loads} ({statuses})")
+    console.print(safe(f"จำนวนการโหลด — loads: {loads} ({statuses})"))
     console.print(f"แถวที่ถูกปฏิเสธ — rejects: {rejects:,}")
 
 
@@ -195,7 +221,7 @@ def rejects(
 
     try:
         con = read_connection(_db(ctx))
-    except StoreError as error:
+    except (StoreError, duckdb.Error) as error:
         raise _fail(str(error), 1) from None
     try:
         where, params = ("WHERE load_id = ?", [load_id]) if load_id is not None else ("", [])
@@ -207,17 +233,32 @@ def rejects(
                 LIMIT ?""",
             [*params, limit],
         ).fetchall()
+    except duckdb.Error as error:
+        raise _fail(f"อ่านฐานข้อมูลไม่ได้ — cannot read the database: {error}", 1) from None
     finally:
         con.close()
     table = Table(title=f"แถวที่ถูกปฏิเสธ — rejects ({len(rows)} of {total:,})")
     for header in ("load", "ไฟล์ file", "ชีต sheet", "แถว row", "คอลัมน์ column", "ค่า value",
                    "เหตุผล reason"):
         table.add_column(header, overflow="fold")
-    for load, file_name, sheet, row, column, value, code, thai, english in rows:
-        table.add_row(str(load), file_name, sheet or "", str(row or ""), column or "",
-                      value if value is not None else "", f"{thai} — {english} ({code})")
+    for load_no, file_name, sheet, row, column, value, code, thai, english in rows:
+        table.add_row(str(load_no), safe(file_name), safe(sheet or ""), str(row or ""), safe(column or ""),
+                      safe(value if value is not None else ""), safe(f"{thai} — {english} ({code})"))
     console.print(table)
 
 
-from etl import users_commands as _users_commands  # noqa: F401  (registers the users commands)
-from etl import weekly_commands  # noqa: F401  (registers snapshot/export commands)
+def main() -> None:
+    """Entry point of `python -m etl`: any unexpected error is one line and exit 3."""
+    db = None
+    try:
+        app(prog_name="python -m etl", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        err_console.print("หยุดโดยผู้ใช้ — interrupted", highlight=False)
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001  (cron needs a code and one line, not a trace)
+        if "--db" in sys.argv[:-1]:
+            db = Path(sys.argv[sys.argv.index("--db") + 1])
+        exit_with = internal_error(error, db)
+        sys.exit(exit_with.exit_code)

@@ -190,7 +190,7 @@ KINDS: dict[str, Kind] = {
 # reallocations for the free-balance check).
 LOAD_ORDER = ("projects", "carryovers", "disbursements", "reallocations", "asset_transfers")
 
-_UNIT_SUFFIX = re.compile(r"\((บาท|baht|thb|พ\.ศ\.|be|ล้านบาท)\)$")
+_UNIT_SUFFIX = re.compile(r"\((บาท|baht|thb|พ\.ศ\.|be)\)$")  # never (ล้านบาท): amounts are not rescaled
 _SPACES = re.compile(r"[\s_\-]+")
 
 

@@ -4,12 +4,18 @@
 atomically at the end) and loads each table (a CSV, or a sheet of a workbook) in its
 own transaction: a file that fails is rolled back and recorded as refused, the others
 still load; a crash or kill leaves the published database untouched.
+
+Every table's rows are accounted for: data rows read = rows loaded (inserted + updated
++ unchanged) + rows rejected + total rows skipped, where a data row is any row below the
+header with at least one non-blank cell (blank rows are not data and are not counted).
+The loader checks this, and that the table holds exactly the rows it says it wrote,
+before each commit; a mismatch is a bug, and nothing is published (`AccountingError`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -32,7 +38,14 @@ from etl.kinds import (
     YEAR,
     Kind,
 )
-from etl.readers import SUPPORTED_SUFFIXES, ReadError, TableSource, open_sources
+from etl.readers import (
+    SUPPORTED_SUFFIXES,
+    UNCLOSED_QUOTE,
+    ReadError,
+    TableSource,
+    open_sources,
+)
+from etl.store import pause
 
 # Progress steps per table (the bar advances once per step).
 STEPS = ("อ่านไฟล์ reading", "แปลงค่า normalising", "ตรวจสอบ checking", "บันทึก saving")
@@ -41,7 +54,8 @@ PROGRESS_MIN_BYTES = 5_000_000
 
 # Test seam: called with the connection after a file is staged (inside its transaction).
 # Set BUDGET_ETL_FAIL_AFTER_STAGING=1 to raise there, BUDGET_ETL_SLEEP_AFTER_STAGING=N to
-# pause N seconds (used by the tests for rollback and kill-mid-load).
+# pause N seconds (used by the tests for rollback and kill-mid-load); BUDGET_ETL_PAUSE
+# pauses at other points (see etl.store.pause).
 after_staging_hook: Callable[[duckdb.DuckDBPyConnection, TableSource], None] | None = None
 # Test seam: called after the upsert, just before COMMIT (rows are written but not committed).
 before_commit_hook: Callable[[duckdb.DuckDBPyConnection, TableSource], None] | None = None
@@ -49,6 +63,10 @@ before_commit_hook: Callable[[duckdb.DuckDBPyConnection, TableSource], None] | N
 
 class RefusedError(ValueError):
     """The whole file is refused (missing required columns, unreadable, unknown kind)."""
+
+
+class AccountingError(RuntimeError):
+    """The loader's own counts do not add up: a bug. Nothing is published."""
 
 
 @dataclass
@@ -101,14 +119,6 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
     return files
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 # --------------------------------------------------------------------------- SQL pieces
 
 
@@ -129,6 +139,8 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
             selects.append(f"CAST(NULL AS {sql_type}) AS {name}")
             if column.type in validate.PARSED_TYPES:
                 selects.append(f"false AS {name}__bad")
+            if column.type == MONEY:
+                selects.append(f"false AS {name}__ambiguous")
             if column.type == OWNER:
                 selects.append("CAST(NULL AS VARCHAR) AS owner_type")
             continue
@@ -140,6 +152,8 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
             selects.append(f"etl_money_fast({raw}) AS {name}")
             selects.append(f"CASE WHEN {name} IS NULL THEN etl_clean({raw}) IS NOT NULL "
                            f"ELSE false END AS {name}__bad")
+            selects.append(f"CASE WHEN {name} IS NULL AND etl_clean({raw}) IS NOT NULL "
+                           f"THEN etl_money_ambiguous(etl_clean({raw})) ELSE false END AS {name}__ambiguous")
         else:
             # Few distinct values: normalise each distinct raw text once, join back.
             expr = {
@@ -217,6 +231,10 @@ def _record_load(con, result: LoadResult, source_path: Path, sha: str, started: 
     )
 
 
+# A header whose unit is not baht (the loader never rescales amounts).
+_SCALED_UNIT = re.compile(r"ล้านบาท|พันบาท|million|thousand", re.IGNORECASE)
+
+
 def _check_columns(source: TableSource, kind: Kind | None) -> None:
     if kind is None:
         raise RefusedError(
@@ -229,9 +247,12 @@ def _check_columns(source: TableSource, kind: Kind | None) -> None:
     if missing:
         missing_text = ", ".join(
             f"{name} ({kind.column(name).label_th})" for name in missing)
+        scaled = [h for h in unknown if _SCALED_UNIT.search(h)]
+        hint = (f"; คอลัมน์ {', '.join(scaled)} เป็นหน่วยล้านบาท ให้ใส่จำนวนเป็นบาท — "
+                f"{', '.join(scaled)} is in million baht: give amounts in baht" if scaled else "")
         raise RefusedError(
             f"ขาดคอลัมน์ที่ต้องมี — missing required columns for {kind.name}: {missing_text}; "
-            f"คอลัมน์ที่ไม่รู้จัก — unknown columns: {', '.join(unknown) or '-'}"
+            f"คอลัมน์ที่ไม่รู้จัก — unknown columns: {', '.join(unknown) or '-'}{hint}"
         )
 
 
@@ -245,23 +266,35 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
         after_staging_hook(con, source)
     if os.environ.get("BUDGET_ETL_SLEEP_AFTER_STAGING"):
         time.sleep(float(os.environ["BUDGET_ETL_SLEEP_AFTER_STAGING"]))
+    pause("staged")
     if os.environ.get("BUDGET_ETL_FAIL_AFTER_STAGING"):
         raise RuntimeError("injected failure after staging (BUDGET_ETL_FAIL_AFTER_STAGING)")
 
     blank, total = _row_filters(kind, source)
-    result.total_rows_skipped = con.execute(
-        f"SELECT count(*) FROM etl_stage s WHERE {total}").fetchone()[0]
+    # Rows the reader could not trust (ragged, broken quotes) are rejected whole; a ragged
+    # blank or total row is still just a blank or total row. Only the row-by-row reader
+    # marks rows, so files DuckDB read whole skip these terms.
+    hard = f"s.etl_defect = '{UNCLOSED_QUOTE}'" if source.has_defects else "false"
+    defect = (f"({hard} OR (s.etl_defect IS NOT NULL AND NOT {blank} AND NOT {total}))"
+              if source.has_defects else "false")
+    result.rows_read, result.total_rows_skipped, defect_rows = con.execute(
+        f"SELECT count(*) FILTER (WHERE NOT {blank} OR {hard}), "
+        f"count(*) FILTER (WHERE {total} AND NOT {hard}), count(*) FILTER (WHERE {defect}) "
+        "FROM etl_stage s").fetchone()
 
     step(STEPS[1])
     selects, joins = _typed_select(kind, source)
+    clean = " AND s.etl_defect IS NULL" if source.has_defects else ""
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE etl_typed AS SELECT {', '.join(selects)} "
-        f"FROM etl_stage s {' '.join(joins)} WHERE NOT {blank} AND NOT {total}"
+        f"FROM etl_stage s {' '.join(joins)} WHERE NOT {blank} AND NOT {total}{clean}"
     )
-    result.rows_read = con.execute("SELECT count(*) FROM etl_typed").fetchone()[0]
     present = set(source.columns.values())
     step(STEPS[2])
     validate.run_checks(con, kind, present)
+    if defect_rows:
+        con.execute(f"INSERT INTO etl_rej SELECT s.row_no, '{validate.WHOLE_ROW}', s.etl_defect "
+                    f"FROM etl_stage s WHERE {defect}")
     _write_rejects(con, source, kind, load_id)
     result.rows_rejected = con.execute(
         "SELECT count(DISTINCT row_no) FROM etl_rej").fetchone()[0]
@@ -290,8 +323,34 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
                      f"(python -m etl rejects --load-id {load_id})")
     if result.total_rows_skipped:
         parts.append(f"ข้ามแถวรวม {result.total_rows_skipped} — total rows skipped")
+    if source.control_chars_removed:
+        parts.append(f"ลบอักขระควบคุม {source.control_chars_removed} ตัว — "
+                     f"{source.control_chars_removed} control characters (NUL etc.) removed")
+    if not result.rows_read:
+        parts.append("ไม่มีแถวข้อมูล — no data rows below the header")
     result.message = "; ".join(parts)
     return result, data_date
+
+
+def _check_accounting(con: duckdb.DuckDBPyConnection, source: TableSource, result: LoadResult) -> None:
+    """Refuse to publish when the counts of one table do not add up (a bug guard)."""
+    kind = source.kind
+    assert kind is not None
+    loaded = result.rows_inserted + result.rows_updated + result.rows_unchanged
+    stored = con.execute(f"SELECT count(*) FROM {kind.table} WHERE load_id = ?",
+                         [result.load_id]).fetchone()[0]
+    accounted = loaded + result.rows_rejected + result.total_rows_skipped
+    if result.rows_read != accounted or stored != result.rows_inserted + result.rows_updated:
+        raise AccountingError(
+            f"จำนวนแถวไม่ตรงกัน ไม่เผยแพร่ข้อมูล — row counts do not add up in {source.path.name}"
+            f"{' / ' + source.sheet if source.sheet else ''}: read {result.rows_read:,} but loaded "
+            f"{loaded:,} + rejected {result.rows_rejected:,} + totals {result.total_rows_skipped:,} "
+            f"= {accounted:,}; the table holds {stored:,} rows of this load for "
+            f"{result.rows_inserted + result.rows_updated:,} written. Nothing was published "
+            "(this is a bug: please report it with the file).")
+
+
+WHOLE_ROW_LABEL = "(ทั้งแถว whole row)"
 
 
 def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Kind,
@@ -302,16 +361,17 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Ki
                for c in kind.columns]
     header_case = ("CASE r.column_name "
                    + " ".join(f"WHEN '{c.name}' THEN ?" for c in kind.columns)
-                   + " ELSE r.column_name END")
+                   + f" WHEN '{validate.WHOLE_ROW}' THEN '{WHOLE_ROW_LABEL}' ELSE r.column_name END")
     cell_cases = " ".join(
         f"WHEN '{name}' THEN s.c{pos}" for pos, name in source.columns.items())
+    cell_cases += f" WHEN '{validate.WHOLE_ROW}' THEN s.etl_defect_text"
     reasons_sql, reason_params = validate.reasons_table_sql()
     params = [load_id, source.path.name, source.sheet, *headers, *reason_params]
     con.execute(
         f"""INSERT INTO rejects (load_id, file_name, sheet, row_number, column_name, bad_value,
                                  reason_code, reason_th, reason_en)
         SELECT ?, ?, ?, r.row_no, {header_case},
-               trim(CASE r.column_name {cell_cases or "WHEN '' THEN NULL"} ELSE NULL END),
+               trim(CASE r.column_name {cell_cases} ELSE NULL END),
                r.reason_code, x.reason_th, x.reason_en
         FROM (SELECT DISTINCT * FROM etl_rej) r
         JOIN etl_stage s ON s.row_no = r.row_no
@@ -364,13 +424,24 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
 # --------------------------------------------------------------------------- many files
 
 
-def _open_all(files: list[Path], kind: str | None) -> list[tuple[Path, list[TableSource] | Exception]]:
-    opened = []
-    for path in files:
+def _open_all(files: list[Path], kind: str | None,
+              workdir: Path) -> list[tuple[Path, list[TableSource] | Exception]]:
+    """Each file copied once into `workdir` and opened; a file that cannot be read becomes
+    its ReadError (refused later with that reason), never an exception for the whole run."""
+    opened: list[tuple[Path, list[TableSource] | Exception]] = []
+    for index, path in enumerate(files):
         try:
-            opened.append((path, open_sources(path, kind)))
-        except (ReadError, OSError, UnicodeError) as error:
+            sources = open_sources(path, kind, workdir, f"{index:04d}{path.suffix.lower()}")
+        except ReadError as error:
             opened.append((path, error))
+            continue
+        except Exception as error:  # noqa: BLE001  (any failure to read refuses this file only)
+            detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            opened.append((path, ReadError(
+                f"อ่านไฟล์ไม่ได้ — cannot read the file: {type(error).__name__}: {detail}")))
+            continue
+        opened.append((path, sources))
+        pause("copied")
     return opened
 
 
@@ -389,49 +460,41 @@ def _order(opened) -> list[tuple[Path, TableSource | Exception]]:
 
 
 def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: str | None = None,
-               show_progress: bool = False) -> list[LoadResult]:
+               show_progress: bool = False, on_wait: Callable[[str], None] | None = None) -> list[LoadResult]:
     """Load files and folders into the store; one LoadResult per table (sheet) loaded.
 
     All files share one write session (published atomically at the end); each table is
-    its own transaction. A refused or failing table is rolled back and recorded in
-    `loads` with status 'refused'; the others still load.
+    its own transaction. A file that cannot be read, and a refused or failing table, are
+    rolled back and recorded in `loads` with status 'refused'; the others still load.
+    Raises AccountingError (nothing published) when the loader's counts do not add up,
+    and store.LockTimeout when another writer holds the store too long. `on_wait` gets the
+    messages printed while waiting for another writer.
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"ไม่รู้จักชนิด {kind} — unknown kind {kind!r}; one of {', '.join(KINDS)}")
     files = expand_paths(paths)
-    opened = _open_all(files, kind)
-    units = _order(opened)
+    db = store.resolve_path(db_path)
     results: list[LoadResult] = []
-    total_bytes = sum(p.stat().st_size for p in files)
+    opened: list[tuple[Path, list[TableSource] | Exception]] = []
     progress = None
-    if show_progress and total_bytes >= PROGRESS_MIN_BYTES:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                            TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                            transient=True)
-        task = progress.add_task("loading", total=len(units) * len(STEPS))
-        progress.start()
-
-        def step(path: Path, label: str) -> None:
-            progress.update(task, description=f"{path.name}: {label}")
-            progress.advance(task)
-    else:
-        def step(path: Path, label: str) -> None:
-            return None
-    hashes: dict[Path, str] = {}
     try:
-        with store.write_session(db_path) as con:
+        with store.write_session(db, on_wait=on_wait) as con:
             # The session ends with an explicit CHECKPOINT; no automatic one mid-commit.
             con.execute("SET checkpoint_threshold = '16GB'")
             # Keep the peak memory of a national-size load under 2 GB: DuckDB spills its
             # temporary tables to disk beyond this (a load that still cannot fit, e.g. an
             # index larger than this, fails and is refused with DuckDB's message).
             con.execute("SET memory_limit = '1536MB'")
+            # Input files are read through /proc/self/fd/N names, which are reused: no caching.
+            con.execute("SET enable_external_file_cache = false")
             normalise.install(con)
+            # Private copies of the inputs live next to the working copy of the store, so a
+            # killed run's leftovers are found and removed with it.
+            opened = _open_all(files, kind, store.inputs_folder(db))
+            units = _order(opened)
+            step, progress = _progress(files, units, show_progress)
             for path, item in units:
-                sha = hashes.setdefault(path, _sha256(path))
-                results.append(_load_one(con, path, item, sha, step))
+                results.append(_load_one(con, path, item, step))
     finally:
         if progress is not None:
             progress.stop()
@@ -442,12 +505,35 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
     return results
 
 
+def _progress(files: list[Path], units: list, show: bool):
+    """A step callback (and the Rich progress bar it drives, for large inputs)."""
+    total_bytes = sum(p.stat().st_size for p in files if p.exists())
+    if not show or total_bytes < PROGRESS_MIN_BYTES:
+        return (lambda path, label: None), None
+    from rich.markup import escape
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                        transient=True)
+    task = progress.add_task("loading", total=len(units) * len(STEPS))
+    progress.start()
+
+    def step(path: Path, label: str) -> None:
+        # File names are text from outside: escaped, so "[bold]" in a name stays text.
+        progress.update(task, description=f"{escape(path.name)}: {label}")
+        progress.advance(task)
+
+    return step, progress
+
+
 def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Exception,
-              sha: str, step: Callable[[Path, str], None]) -> LoadResult:
+              step: Callable[[Path, str], None]) -> LoadResult:
     started = datetime.now()
     load_id = _next_load_id(con)
     sheet = None if isinstance(item, Exception) else item.sheet
     kind_name = None if isinstance(item, Exception) or item.kind is None else item.kind.name
+    sha = ""  # known after staging: a file read in place is hashed while DuckDB reads it
     in_transaction = False
     try:
         if isinstance(item, Exception):
@@ -457,16 +543,26 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Ex
         # and committed temp rows keep their file order in rowid (the row number).
         step(path, STEPS[0])
         item.stage(con, "etl_stage")
+        if item.reopened:  # the encoding changed: the header was read again
+            kind_name = item.kind.name if item.kind else None
+            _check_columns(item, item.kind)
+        sha = item.sha256
         con.execute("BEGIN TRANSACTION")
         in_transaction = True
         result, data_date = _load_table(con, item, load_id, lambda label: step(path, label))
         _record_load(con, result, path, sha, started, data_date)
         if before_commit_hook is not None:
             before_commit_hook(con, item)
+        pause("before_commit")
+        _check_accounting(con, item, result)
         con.execute("COMMIT")
         in_transaction = False
         _drop_temp(con)
         return result
+    except AccountingError:
+        if in_transaction:
+            con.execute("ROLLBACK")
+        raise
     except Exception as error:  # noqa: BLE001  (any failure refuses this file only)
         if in_transaction:
             try:
@@ -477,9 +573,13 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Ex
         if not isinstance(error, (RefusedError, ReadError)):
             message = f"โหลดไม่สำเร็จ ยกเลิกทั้งไฟล์ — load failed, file rolled back: {message}"
         result = LoadResult(str(path), sheet, kind_name, load_id, "refused", message=message)
+        if not sha and not isinstance(item, Exception):
+            try:
+                sha = item.sha256
+            except Exception:  # noqa: BLE001  (the file changed while it was hashed: no hash)
+                sha = ""
         _drop_temp(con)
         con.execute("BEGIN TRANSACTION")
         _record_load(con, result, path, sha, started)
         con.execute("COMMIT")
         return result
-

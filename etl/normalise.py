@@ -6,7 +6,12 @@ values (dates, enums, owners) are normalised once per distinct value and joined 
 
 Accepted forms (documented in docs/data-dictionary.md):
 - digits: Arabic or Thai (๐-๙);
-- amounts: "1,234,567.50", "1234567.5", "-500", "(500.00)" (= -500), "-" (= 0); blank = none;
+- amounts (one rule, Thai/English style): digits, optionally grouped by "," in threes
+  ("1,234,567", first group without a leading 0), optionally "." and one or two decimals; a leading "-" or "+" or
+  parentheses for a negative ("(500.00)" = -500); "-" alone = 0; blank = none; "฿" before
+  or after, "บาท" or "THB" after. Anything else made of digits and separators ("1.234,50",
+  "1 234,50", "12,34", "500,00", "1e5", "1_000", "1.239", "1,23,456") could be read two
+  ways and is rejected as ambiguous_amount, never guessed;
 - dates: ISO "2019-09-13" (BE years such as "2562-09-13" too), d/m/yyyy in BE or CE
   ("13/09/2562", "13/9/2019", "13-09-2562", "13.09.2562"), d/m/yy in BE ("13/09/62"),
   Thai month names and abbreviations with 2- or 4-digit BE years ("13 ก.ย. 62",
@@ -26,6 +31,15 @@ from etl.kinds import BOOL_VALUES, ENUMS, enum_key
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 TRIM_CHARS = " \t\r\n\u00a0\u200b"
+
+# The amount rule (RE2 patterns over cleaned text, see the module docstring).
+# Grouped digits start with 1-9: "0,500" is half a baht to a European reader.
+_MONEY_NUMBER = r"(\d+|[1-9]\d{0,2}(,\d{3})+)(\.\d{1,2})?"
+MONEY_FORM = rf"\(\s*{_MONEY_NUMBER}\s*\)|[+-]?\s*{_MONEY_NUMBER}"
+MONEY_FAST_FORM = rf"-?{_MONEY_NUMBER}"  # the common case, tested on raw text first
+MONEY_CURRENCY = r"^(฿)\s*|\s*(฿|บาท|THB)$"
+# Digits, separators, signs, exponents: text that looks like a number but breaks the rule.
+MONEY_LOOKALIKE = r"[0-9\s.,'_+\-()eE\x{00a0}\x{202f}]+"
 
 THAI_MONTHS: dict[int, tuple[str, ...]] = {
     1: ("มกราคม", "ม.ค.", "jan", "january"),
@@ -91,17 +105,30 @@ def macros() -> list[str]:
         """CREATE OR REPLACE TEMP MACRO etl_text_fast(x) AS CASE
             WHEN etl_is_clean_ascii(x) THEN x ELSE etl_text(x) END""",
         "CREATE OR REPLACE TEMP MACRO etl_key(x) AS lower(regexp_replace(x, '[\\s_\\-]+', '', 'g'))",
-        # Amount text (already cleaned) -> DECIMAL(18,2) or NULL when unparseable.
-        """CREATE OR REPLACE TEMP MACRO etl_money(x) AS CASE
+        # Amount text (already cleaned) without the currency sign or word around it.
+        f"""CREATE OR REPLACE TEMP MACRO etl_money_bare(x) AS
+            trim(regexp_replace(x, {_lit(MONEY_CURRENCY)}, '', 'g'), {_lit(TRIM_CHARS)})""",
+        # Amount text (already cleaned) -> DECIMAL(18,2), or NULL when it is not in the rule.
+        rf"""CREATE OR REPLACE TEMP MACRO etl_money(x) AS CASE
             WHEN x IS NULL THEN NULL
             WHEN x = '-' THEN 0::DECIMAL(18,2)
-            WHEN x[1] = '(' AND x[-1] = ')' THEN
-                -TRY_CAST(replace(replace(x[2:-2], ',', ''), ' ', '') AS DECIMAL(18,2))
-            ELSE TRY_CAST(replace(replace(x, ',', ''), ' ', '') AS DECIMAL(18,2)) END""",
-        # Raw amount text -> DECIMAL: the common "1,234.50" is one cast; others go slow.
-        """CREATE OR REPLACE TEMP MACRO etl_money_fast(x) AS CASE
-            WHEN TRY_CAST(replace(x, ',', '') AS DECIMAL(18,2)) IS NULL THEN etl_money(etl_clean(x))
-            ELSE TRY_CAST(replace(x, ',', '') AS DECIMAL(18,2)) END""",
+            WHEN regexp_full_match(etl_money_bare(x), {_lit(MONEY_FORM)}) THEN
+                CASE WHEN starts_with(etl_money_bare(x), '(') THEN -1 ELSE 1 END
+                * TRY_CAST(regexp_replace(etl_money_bare(x), '[,\s()+]', '', 'g') AS DECIMAL(18,2))
+            END""",
+        # Why an amount that etl_money could not read was rejected: made only of digits and
+        # separators (so it could be read two ways) -> ambiguous; in the rule but too large,
+        # or anything else -> bad.
+        f"""CREATE OR REPLACE TEMP MACRO etl_money_ambiguous(x) AS
+            NOT regexp_full_match(etl_money_bare(x), {_lit(MONEY_FORM)})
+            AND regexp_full_match(etl_money_bare(x), {_lit(MONEY_LOOKALIKE)})
+            AND regexp_matches(x, '[0-9]')""",
+        # Raw amount text -> DECIMAL: the common "1,234.50" is one match and one cast;
+        # everything else (Thai digits, spaces, signs, currency, rejects) goes the slow way.
+        f"""CREATE OR REPLACE TEMP MACRO etl_money_fast(x) AS CASE
+            WHEN regexp_full_match(x, {_lit(MONEY_FAST_FORM)})
+            THEN TRY_CAST(replace(x, ',', '') AS DECIMAL(18,2))
+            ELSE etl_money(etl_clean(x)) END""",
         # Year text -> CE year: 2 digits are BE (62 -> 2019); 4 digits > 2400 are BE.
         """CREATE OR REPLACE TEMP MACRO etl_ce_year(y) AS CASE
             WHEN length(y) = 2 THEN 2500 + CAST(y AS INTEGER) - 543

@@ -1,7 +1,17 @@
-"""Readers per format: find the header under title lines and hand rows to DuckDB as text.
+"""Readers per format: read each file once, find the header under title lines, stage rows as text.
 
-CSV (UTF-8, UTF-8 with BOM, TIS-620/cp874) is read by DuckDB's own `read_csv` with
-every column as VARCHAR (TIS-620 is first transcoded to a temporary UTF-8 file).
+Every input file is first copied, in one read, to a private working copy that is hashed
+on the way (`take_copy`): the bytes hashed are the bytes loaded, and a file rewritten
+while it is being read is refused. Everything after that reads the copy only.
+
+CSV: the encoding is decided for the whole file (UTF-8, UTF-8 with BOM, UTF-16 with BOM,
+TIS-620/Windows-874); C0 control characters other than tab and line breaks are removed.
+Rows are staged by DuckDB's `read_csv` in strict mode (every column VARCHAR) when the
+file is a clean rectangle without empty lines between its rows; any file DuckDB cannot
+read that way (ragged rows, broken quotes, blank lines between rows, a bad byte) is read
+again row by row with Python's
+`csv` module, which keeps each row's true number and marks the rows it cannot trust
+(`ROW_DEFECTS`) so the loader rejects them with a reason instead of guessing.
 Excel (.xlsx, .xls) is read with python-calamine into strings: date cells become ISO
 text and numbers their shortest form, so both formats reach the same SQL normaliser.
 """
@@ -11,24 +21,277 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
-import tempfile
+import re
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from etl.kinds import ALL_ALIASES, KINDS, Kind, detect_kind, header_key, match_headers
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm")
 HEADER_SCAN_ROWS = 30  # title lines a header may sit below
-ENCODING_SAMPLE = 1 << 20  # bytes examined to tell UTF-8 from TIS-620
+ENCODING_SAMPLE = 1 << 20  # bytes examined before the whole file confirms the encoding
+COPY_CHUNK = 1 << 22
+# A CSV line (one row, with quoted line breaks) may be this long in the fast reader; longer
+# rows go through the row-by-row reader, whose field limit is raised below.
+MAX_LINE_BYTES = 1 << 25
+csv.field_size_limit(1 << 30)  # cells of 1 MB and more (the default limit is 128 KB)
+# C0 control characters other than tab, line feed and carriage return: removed from text
+# (they break terminals and cannot be written to Excel files).
+CONTROL_BYTES = bytes([*range(9), 11, 12, *range(14, 32)])
+_CONTROL_CHARS = dict.fromkeys(CONTROL_BYTES)
+# A valid UTF-8 stretch holding this many Thai letters before a bad byte is a UTF-8 file
+# with a corrupt byte, not a TIS-620 file whose bytes happen to form UTF-8.
+THAI_LETTERS_FOR_UTF8 = 8
+_THAI_LETTER = re.compile("[\u0e01-\u0e5b]")
+_NO_DEFECT = ("", "")  # defect and excerpt of a sound row
+EXCERPT_CHARS = 120
+
+# Why the row-by-row reader could not trust a row (reason codes in etl.validate.REASONS).
+EXTRA_CELLS, MISSING_CELLS, UNCLOSED_QUOTE = "extra_cells", "missing_cells", "unclosed_quote"
+ROW_DEFECTS = (EXTRA_CELLS, MISSING_CELLS, UNCLOSED_QUOTE)
 
 
 class ReadError(ValueError):
     """The file cannot be read as a table; the message says why (Thai / English)."""
+
+
+# --------------------------------------------------------------------------- the read
+
+
+CHANGED = ("ไฟล์ถูกเขียนทับระหว่างอ่าน ลองโหลดใหม่เมื่อเขียนเสร็จ — the file changed while it was being read; "
+           "load it again once it is completely written")
+# Reading a file again through its open descriptor reaches the same inode even if the
+# name is replaced meanwhile (Linux); elsewhere every text file is copied.
+_PROC_FD = Path("/proc/self/fd")
+
+
+def _fingerprint(stat: os.stat_result) -> tuple:
+    # Any write to the inode moves ctime (which users cannot set back) and mtime.
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+@dataclass
+class FileCopy:
+    """One input file as the loader reads it: its bytes hashed in one pass, then read from
+    `path`, which is either a private copy (workbooks; text that was cleaned of control
+    characters or transcoded) or the file itself through its open descriptor. In the
+    second case `verify()` after the last read refuses a file that changed since it was
+    hashed, so the bytes hashed are always the bytes loaded. A file read in place is
+    hashed and scanned in the background while DuckDB reads it (`finish()` waits)."""
+
+    original: Path
+    path: Path
+    sha256_: str
+    size: int
+    control_chars_removed_: int = 0
+    scan_: TextScan | None = None
+    magic: bytes = b""  # the file's first bytes as read (to name a wrong extension)
+    fd: int | None = None  # open while `path` reads the file in place
+    fingerprint: tuple = ()
+    private: Path | None = None  # where this file's private copies go (name prefix)
+    pending: Future | None = None  # the background hash pass of a file read in place
+
+    def finish(self) -> None:
+        """Wait for the background hash pass (ReadError if the file changed meanwhile)."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            self.sha256_, self.scan_ = pending.result()
+            if self.scan_ is not None:
+                self.control_chars_removed_ = self.scan_.control_chars_removed
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the file's bytes (hex)."""
+        self.finish()
+        return self.sha256_
+
+    @property
+    def scan(self) -> TextScan | None:
+        """Line-break facts of the text read (text files)."""
+        self.finish()
+        return self.scan_
+
+    @scan.setter
+    def scan(self, value: TextScan | None) -> None:
+        self.finish()
+        self.scan_ = value
+
+    @property
+    def control_chars_removed(self) -> int:
+        self.finish()
+        return self.control_chars_removed_
+
+    @control_chars_removed.setter
+    def control_chars_removed(self, value: int) -> None:
+        self.finish()
+        self.control_chars_removed_ = value
+
+    def verify(self) -> None:
+        """Raise ReadError if the file read in place changed since it was hashed."""
+        self.finish()
+        if self.fd is not None and _fingerprint(os.fstat(self.fd)) != self.fingerprint:
+            raise ReadError(CHANGED)
+
+    def settle(self, private_copy: Path) -> None:
+        """From now on read `private_copy` (made from the verified bytes), not the file."""
+        self.verify()
+        self.release()
+        self.path = private_copy
+
+    def clean(self) -> None:
+        """Read a private copy without control characters from now on (file read in place)."""
+        assert self.fd is not None and self.private is not None
+        with open(self.fd, "rb", closefd=False) as source, open(self.private, "wb") as out:
+            source.seek(0)
+            while chunk := source.read(COPY_CHUNK):
+                out.write(chunk.translate(None, CONTROL_BYTES))
+        self.settle(self.private)
+
+    def release(self) -> None:
+        if self.pending is not None:
+            self.pending.cancel() or self.pending.exception()  # never close a file being hashed
+            self.pending = None
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def remove(self) -> None:
+        self.release()
+        if self.private is not None:
+            self.private.unlink(missing_ok=True)
+
+
+class TextScan:
+    """Facts about a text file's bytes gathered chunk by chunk (numpy, so it costs little).
+
+    Removes C0 control characters, and counts line breaks: DuckDB's reader skips empty
+    lines and a quoted line break makes two lines one row, so its rows match the file's
+    lines one for one only when the counts agree (see `lines_through_content`).
+    """
+
+    def __init__(self) -> None:
+        self.control_chars_removed = 0
+        self.line_feeds = 0
+        self.carriage_returns = 0
+        self.has_content = False  # any byte that is not a line break
+        self._tail = b""  # the line breaks after the last other byte (so far)
+
+    def feed(self, chunk: bytes) -> bytes:
+        """The chunk without control characters; updates the counts."""
+        array = np.frombuffer(chunk, np.uint8)
+        low = np.count_nonzero(array < 32)
+        if low:
+            line_feeds = np.count_nonzero(array == 10)
+            rest = low - line_feeds
+            returns = np.count_nonzero(array == 13) if rest else 0
+            rest -= returns
+            if rest:
+                rest -= np.count_nonzero(array == 9)
+            if rest:
+                chunk = chunk.translate(None, CONTROL_BYTES)
+                self.control_chars_removed += rest
+            self.line_feeds += line_feeds
+            self.carriage_returns += returns
+        stripped = chunk.rstrip(b"\r\n")
+        if stripped:
+            self.has_content = True
+            self._tail = chunk[len(stripped):]
+        else:
+            self._tail += chunk
+        return chunk
+
+    def lines_through_content(self) -> int:
+        """Lines from the start of the file to the last one holding anything (LF, CRLF or CR)."""
+        if not self.has_content:
+            return 0
+        breaks, mark = (self.line_feeds, b"\n") if self.line_feeds else (self.carriage_returns, b"\r")
+        return breaks - self._tail.count(mark) + 1
+
+
+def take_copy(path: Path, folder: Path, name: str, text: bool) -> FileCopy:
+    """Read `path` once, hashing it (and scanning text), and say where to read it next.
+
+    A clean text file is then read in place through its open descriptor (checked again
+    with `FileCopy.verify` after the last read); a workbook, a text file holding control
+    characters, and any file where descriptors cannot be reopened, get a private copy in
+    `folder`. A file that changes while it is hashed is refused.
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return _take(path, fd, folder / name, text)
+    except BaseException:
+        os.close(fd)
+        (folder / name).unlink(missing_ok=True)
+        raise
+
+
+def _take(path: Path, fd: int, target: Path, text: bool) -> FileCopy:
+    first = _fingerprint(os.fstat(fd))
+    if text and _PROC_FD.is_dir():
+        # Read in place: hash and scan in the background, beside the reading that follows.
+        magic = os.pread(fd, 8, 0)
+        utf16 = magic.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        copy = FileCopy(path, _PROC_FD / str(fd), "", first[1], magic=magic, fd=fd, fingerprint=first,
+                        private=target)
+        copy.pending = _background().submit(_hash_pass, fd, first, not utf16)
+        return copy
+    digest = hashlib.sha256()
+    scan = TextScan() if text else None
+    size = 0
+    magic = b""
+    with open(fd, "rb", closefd=False) as source, open(target, "wb") as out:
+        while chunk := source.read(COPY_CHUNK):
+            digest.update(chunk)
+            if not size:
+                magic = chunk[:8]
+                # UTF-16 text has zero bytes everywhere: it is scanned after transcoding.
+                if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    scan = None
+            size += len(chunk)
+            out.write(scan.feed(chunk) if scan is not None else chunk)
+    if _fingerprint(os.fstat(fd)) != first or size != first[1]:
+        raise ReadError(CHANGED)
+    os.close(fd)
+    return FileCopy(path, target, digest.hexdigest(), size, scan.control_chars_removed if scan else 0,
+                    scan, magic, None, first, target)
+
+
+_BACKGROUND: ThreadPoolExecutor | None = None
+
+
+def _background() -> ThreadPoolExecutor:
+    """One background thread for hash passes (files are hashed one after another)."""
+    global _BACKGROUND
+    if _BACKGROUND is None:
+        _BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-hash")
+    return _BACKGROUND
+
+
+def _hash_pass(fd: int, first: tuple, scan_text: bool) -> tuple[str, TextScan | None]:
+    """SHA-256 and TextScan of a file read through `fd` (its own offsets: pread)."""
+    digest = hashlib.sha256()
+    scan = TextScan() if scan_text else None
+    offset = 0
+    while chunk := os.pread(fd, COPY_CHUNK, offset):
+        digest.update(chunk)
+        if scan is not None:
+            scan.feed(chunk)
+        offset += len(chunk)
+    if _fingerprint(os.fstat(fd)) != first or offset != first[1]:
+        raise ReadError(CHANGED)
+    return digest.hexdigest(), scan
+
+
+# --------------------------------------------------------------------------- tables
 
 
 @dataclass
@@ -38,6 +301,7 @@ class Header:
     row_index: int  # 0-based index of the (first) header row
     rows: int  # 1 or 2 (two-row header with merged cells)
     names: list[str]  # header text per column as written (two rows joined by a space)
+    cells: int = 0  # cells in the header row(s) as written, trailing empty ones included
 
 
 @dataclass
@@ -49,90 +313,384 @@ class TableSource:
     header: Header
     kind: Kind | None
     columns: dict[int, str]  # position -> canonical column name
-    csv_path: Path | None = None  # UTF-8 CSV DuckDB reads (maybe a transcoded temp file)
+    copy: FileCopy | None = None
+    csv_path: Path | None = None  # UTF-8 text DuckDB reads (the copy, or its transcoded form)
     delimiter: str = ","
     encoding: str = "utf-8"
+    head_lines: int = 0  # physical lines of csv_path above the first data row
     excel_rows: list[list[str]] | None = field(default=None, repr=False)
     temp_files: list[Path] = field(default_factory=list)
+    kind_option: str | None = None
+    has_defects: bool = False  # the row-by-row reader marked rows it could not trust
+    reader: str = ""  # which reader staged the rows: duckdb | python | excel
+    reopened: bool = False  # the encoding changed after the header was read
 
     @property
     def width(self) -> int:
+        """Named columns (the header without its trailing empty cells)."""
         return len(self.header.names)
+
+    @property
+    def staged_width(self) -> int:
+        """Columns staged: every cell of the header row, named or not."""
+        return max(self.header.cells, self.width)
 
     @property
     def first_data_row(self) -> int:
         """1-based row number (as the user sees it) of the first row after the header."""
         return self.header.row_index + self.header.rows + 1
 
+    @property
+    def sha256(self) -> str:
+        return self.copy.sha256 if self.copy else ""
+
+    @property
+    def control_chars_removed(self) -> int:
+        """C0 control characters removed from the file's text (or its cells)."""
+        return self.copy.control_chars_removed if self.copy else 0
+
     def cleanup(self) -> None:
         for temp in self.temp_files:
-            try:
-                temp.unlink()
-            except FileNotFoundError:
-                pass
+            temp.unlink(missing_ok=True)
+        if self.copy is not None:
+            self.copy.remove()
+
+    # ----------------------------------------------------------------- staging
 
     def stage(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
-        """Create temp table `table` (row_no BIGINT, c0..cN VARCHAR) with every data row."""
-        names = [f"c{i}" for i in range(self.width)]
-        if self.csv_path is not None:
-            columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+        """Create temp view `table` (row_no, c0..cN VARCHAR, etl_defect, etl_defect_text).
+
+        `row_no` is the row number a user sees in a spreadsheet (blank rows count);
+        etl_defect is NULL, or one of ROW_DEFECTS with a short excerpt in etl_defect_text.
+        """
+        if self.csv_path is None:
+            self._stage_excel(con, table)
+            return
+        self._stage_csv(con, table)
+        if self.copy is not None and self.copy.fd is not None and self.copy.control_chars_removed:
+            # Read in place, the file turned out to hold control characters: read its
+            # cleaned copy instead (header included).
+            self.copy.clean()
+            self._reopen(None)
+            self._stage_csv(con, table)
+        if self.copy is not None:
+            self.copy.verify()  # read in place: refuse it if it changed since it was hashed
+
+    def _stage_csv(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        if not self._stage_csv_duckdb(con, table):
+            # DuckDB refused the file: a byte past the first megabyte may show it is TIS-620.
+            switched = self.encoding in ("utf-8", "utf-8-sig") and self._switch_encoding_if_needed()
+            if not (switched and self._stage_csv_duckdb(con, table)):
+                self._stage_csv_rows(con, table)
+
+    def _names(self) -> list[str]:
+        return [f"c{i}" for i in range(self.staged_width)]
+
+    def _stage_csv_duckdb(self, con: duckdb.DuckDBPyConnection, table: str) -> bool:
+        """DuckDB's strict reader, for files that are a clean rectangle; False otherwise."""
+        if self.copy is None:
+            return False
+        names = self._names()
+        columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+        try:
             # rowid follows the file order (insertion order is preserved), so the
             # user-visible row number is rowid + first data row.
-            statement = (
-                f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_csv(?, "
-                f"header=false, skip={self.first_data_row - 1}, columns={columns}, "
-                "delim=?, quote='\"', escape='\"', null_padding=true, "
-                "strict_mode=false, auto_detect=false, encoding='utf-8'PARALLEL)"
-            )
-            params = [str(self.csv_path), self.delimiter]
-            try:
-                con.execute(statement.replace("PARALLEL", ""), params)
-            except duckdb.Error as error:
-                # Quoted line breaks inside cells need DuckDB's single-threaded reader.
-                if "parallel" not in str(error):
-                    raise
-                con.execute(statement.replace("PARALLEL", ", parallel=false"), params)
             con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + {self.first_data_row} "
-                f"AS row_no, {', '.join(names)} FROM {table}_raw"
+                f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_csv(?, "
+                f"header=false, skip={self.first_data_row - 1}, columns={columns}, delim=?, "
+                "quote='\"', escape='\"', strict_mode=true, null_padding=false, auto_detect=false, "
+                f"encoding='utf-8', max_line_size={MAX_LINE_BYTES})",
+                [str(self.csv_path), self.delimiter],
             )
-            return
+        except duckdb.Error:
+            con.execute(f"DROP TABLE IF EXISTS {table}_raw")
+            return False
+        # Rows and lines below the header must match, or the row numbers would not be the
+        # file's: lines = rows + line breaks inside quoted cells + empty lines (which DuckDB
+        # skips). Only a file with empty lines between its rows goes the row-by-row way.
+        rows = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]
+        scan = self.copy.scan  # waits for the background hash pass, which ran beside DuckDB
+        lines = scan.lines_through_content() - self.head_lines if scan is not None else -1
+        if rows < lines:
+            mark = "chr(10)" if scan.line_feeds else "chr(13)"
+            inside = " + ".join(f"coalesce(length({n}) - length(replace({n}, {mark}, '')), 0)" for n in names)
+            rows += con.execute(f"SELECT coalesce(sum({inside}), 0) FROM {table}_raw").fetchone()[0]
+        if rows != lines:
+            con.execute(f"DROP TABLE {table}_raw")
+            return False
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + {self.first_data_row} AS row_no, "
+            f"{', '.join(names)}, CAST(NULL AS VARCHAR) AS etl_defect, "
+            f"CAST(NULL AS VARCHAR) AS etl_defect_text FROM {table}_raw"
+        )
+        self.reader = "duckdb"
+        return True
+
+    def _switch_encoding_if_needed(self) -> bool:
+        """After a failed fast read of a UTF-8-looking file: check every byte.
+
+        Returns True when the file turned out to be TIS-620 and was transcoded (and its
+        header read again); raises ReadError for a UTF-8 file with a corrupt byte.
+        """
+        problem = first_invalid_utf8(self.csv_path)
+        if problem is None:
+            return False
+        offset, byte, thai_letters = problem
+        if thai_letters >= THAI_LETTERS_FOR_UTF8:
+            line = _line_of(self.csv_path, offset)
+            raise ReadError(
+                f"ไฟล์เป็น UTF-8 แต่ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} (บรรทัด {line:,}) ไม่ใช่ UTF-8 "
+                f"— the file is UTF-8 but byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not "
+                "valid UTF-8; save the file again as UTF-8")
+        self._reopen("cp874")
+        return True
+
+    def _reopen(self, force_encoding: str | None) -> None:
+        """Read the header again (after the encoding changed or the text was cleaned)."""
+        fresh = _open_csv_copy(self.copy, self.kind_option, self.temp_files, force_encoding=force_encoding)
+        self.header, self.kind, self.columns = fresh.header, fresh.kind, fresh.columns
+        self.csv_path, self.encoding, self.head_lines = fresh.csv_path, fresh.encoding, fresh.head_lines
+        self.delimiter = fresh.delimiter
+        self.reopened = True
+
+    def _stage_csv_rows(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        """Python's csv reader, row by row: exact row numbers, ragged and broken rows marked.
+
+        The rows go to a clean rectangular CSV (row number, cells, defect, excerpt) that
+        DuckDB reads back: much faster than building Python columns for Arrow.
+        """
+        names = self._names()
+        rows_path = (self.copy.private if self.copy and self.copy.private else self.csv_path)
+        rows_path = rows_path.with_name(rows_path.name + ".rows.csv")
+        self.temp_files.append(rows_path)
+        with open(rows_path, "w", encoding="utf-8", newline="") as out:
+            # "\r\n" rows: the writer then quotes every cell holding a "\r" or a "\n".
+            csv.writer(out, lineterminator="\r\n").writerows(self.iter_csv_rows())
+        # pyarrow's reader keeps a lone "\r" inside a quoted cell, which DuckDB's does not.
+        import pyarrow.csv as arrow_csv
+
+        columns = ["row_no", *names, "etl_defect", "etl_defect_text"]
+        arrow_rows = arrow_csv.read_csv(  # noqa: F841  (read by DuckDB by name)
+            rows_path,
+            read_options=arrow_csv.ReadOptions(column_names=columns, block_size=1 << 24),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types={n: pa.int64() if n == "row_no" else pa.string() for n in columns},
+                strings_can_be_null=True, null_values=[""]))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM arrow_rows")
+        rows_path.unlink(missing_ok=True)
+        self.has_defects = bool(con.execute(
+            f"SELECT count(*) FROM {table}_raw WHERE etl_defect IS NOT NULL").fetchone()[0])
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_raw")
+        self.reader = "python"
+
+    def iter_csv_rows(self) -> Iterator[tuple]:
+        """(row number, cell, cell, ..., defect, excerpt) per data row, cells padded to the
+        staged width ("" = blank or none).
+
+        Empty lines are skipped but counted in the row numbers. A quote that is not closed
+        properly makes its row and every line it swallowed a row of their own, rejected as
+        `unclosed_quote`; reading goes on with the next line.
+        """
+        width, staged = self.width, self.staged_width
+        missing_row = ("",) * staged
+        encoding = "utf-8-sig" if self.encoding == "utf-8-sig" else "utf-8"
+        try:
+            with open(self.csv_path, encoding=encoding, newline="") as handle:
+                reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
+                lines = _PhysicalLines(self.csv_path, encoding)  # to quote broken rows
+                try:
+                    for _ in range(self.first_data_row - 1):  # title and header rows
+                        next(reader, None)
+                except csv.Error as error:
+                    raise ReadError(f"อ่านแถวหัวตารางไม่ได้ — cannot read the rows above the data: "
+                                    f"{error}") from error
+                row_no = self.first_data_row
+                while True:
+                    start = reader.line_num
+                    try:
+                        cells = next(reader)
+                    except StopIteration:
+                        return
+                    except csv.Error:
+                        swallowed = lines.between(start, reader.line_num)
+                        for offset, line in enumerate(swallowed):
+                            if line.strip() or offset == 0:
+                                yield (row_no + offset, *missing_row, UNCLOSED_QUOTE, _excerpt(line))
+                        row_no += max(len(swallowed), 1)
+                        continue
+                    count = len(cells)
+                    if count == staged:  # the usual row
+                        cells.insert(0, row_no)
+                        cells += _NO_DEFECT
+                        yield cells
+                        row_no += 1
+                        continue
+                    if not cells:
+                        row_no += 1
+                        continue
+                    defect = excerpt = None
+                    if any(c.strip() for c in cells[staged:]):
+                        defect = EXTRA_CELLS
+                        excerpt = _excerpt(
+                            f"{count} ช่อง หัวตารางมี {staged} — {count} cells, the header has "
+                            f"{staged}: {self.delimiter.join(cells)}")
+                    elif count < width:
+                        defect = MISSING_CELLS
+                        missing = ", ".join(self.header.names[count:width])
+                        excerpt = _excerpt(
+                            f"{count} ช่อง หัวตารางมี {width} — {count} cells, the header has "
+                            f"{width}; ขาด missing: {missing}")
+                    padded = cells[:staged] + [""] * (staged - min(count, staged))
+                    yield (row_no, *padded, defect or "", excerpt or "")
+                    row_no += 1
+        except UnicodeDecodeError as error:
+            raise ReadError(f"อ่านข้อความไม่ได้ — cannot decode the file: {error}") from error
+
+    def _stage_excel(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
         rows = self.excel_rows or []
         start = self.header.row_index + self.header.rows
         data = rows[start:]
+        names = self._names()
         arrays = [pa.array(range(start + 1, start + 1 + len(data)), type=pa.int64())]
-        for i in range(self.width):
+        for i in range(len(names)):
             arrays.append(pa.array([r[i] if i < len(r) else None for r in data], type=pa.string()))
-        arrow_table = pa.Table.from_arrays(arrays, names=["row_no", *names])  # noqa: F841
+        arrays += [pa.nulls(len(data), pa.string()), pa.nulls(len(data), pa.string())]
+        arrow_table = pa.Table.from_arrays(  # noqa: F841  (read by DuckDB by name)
+            arrays, names=["row_no", *names, "etl_defect", "etl_defect_text"])
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM arrow_table")
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_raw")
+        self.reader = "excel"
+
+
+class _PhysicalLines:
+    """The lines of a text file, read forward on demand (to quote rows the csv reader rejects)."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self._path, self._encoding = path, encoding
+        self._handle: io.TextIOBase | None = None
+        self._next = 0  # index of the next line the handle gives
+
+    def between(self, start: int, end: int) -> list[str]:
+        """Lines start+1 .. end (1-based), i.e. what the csv reader consumed from `start` on."""
+        if self._handle is None:
+            self._handle = open(self._path, encoding=self._encoding, newline="")  # noqa: SIM115
+        for _ in range(start - self._next):
+            self._handle.readline()
+        lines = [self._handle.readline() for _ in range(end - start)]
+        self._next = end
+        return lines
+
+    def __del__(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
 # --------------------------------------------------------------------------- encoding
 
 
-def detect_encoding(path: Path) -> str:
-    """'utf-8-sig', 'utf-8' or 'cp874' (TIS-620's Windows superset), from the first 1 MB."""
+def first_invalid_utf8(path: Path) -> tuple[int, int, int] | None:
+    """(byte offset, byte value, Thai letters before it) of the first non-UTF-8 byte, or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = thai = 0
     with open(path, "rb") as handle:
-        sample = handle.read(ENCODING_SAMPLE)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        # A multi-byte character may be cut at the sample's end: decode incrementally.
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp874"
+        while chunk := handle.read(COPY_CHUNK):
+            try:
+                text = decoder.decode(chunk, final=False)
+            except UnicodeDecodeError as error:
+                valid = chunk[: error.start].decode("utf-8", errors="ignore")
+                thai += len(_THAI_LETTER.findall(valid))
+                return offset + error.start, chunk[error.start], thai
+            if thai < THAI_LETTERS_FOR_UTF8:
+                thai += len(_THAI_LETTER.findall(text))
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return offset - 1, 0, thai  # the file ends inside a multi-byte character
+    return None
 
 
-def _transcode_to_utf8(path: Path, encoding: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix="etl-", suffix=".csv")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, open(
-        path, encoding=encoding, errors="replace", newline=""
-    ) as src:
-        while chunk := src.read(1 << 22):
-            out.write(chunk)
-    return Path(name)
+def _line_of(path: Path, offset: int) -> int:
+    """1-based line number of a byte offset (for messages)."""
+    with open(path, "rb") as handle:
+        head = handle.read(offset)
+    return head.count(b"\n") + 1 if b"\n" in head else head.count(b"\r") + 1
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8-sig', 'utf-8', 'utf-16' or 'cp874' (TIS-620's Windows superset), from every byte.
+
+    Raises ReadError when the bytes are neither (naming the first byte that fails).
+    """
+    with open(path, "rb") as handle:
+        sample = handle.read(4)
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    problem = first_invalid_utf8(path)
+    if problem is None:
+        return "utf-8-sig" if sample.startswith(codecs.BOM_UTF8) else "utf-8"
+    if problem[2] >= THAI_LETTERS_FOR_UTF8:
+        raise ReadError(f"not valid UTF-8 at byte offset {problem[0]}")
+    with open(path, "rb") as handle:
+        try:
+            handle.read().decode("cp874")
+        except UnicodeDecodeError as error:
+            raise ReadError(f"neither UTF-8 nor TIS-620 at byte offset {error.start}") from error
+    return "cp874"
+
+
+def _not_text(copy: FileCopy, offset: int, byte: int) -> ReadError:
+    # The line number, not the offset: the copy may have lost control characters already.
+    line = _line_of(copy.path, offset)
+    return ReadError(
+        f"ไฟล์ไม่ใช่ข้อความ UTF-8 หรือ TIS-620: ไบต์ 0x{byte:02X} ในบรรทัด {line:,} — not a text file in UTF-8 "
+        f"or TIS-620: byte 0x{byte:02X} in line {line:,} fits neither{_looks_like(copy.magic)}")
+
+
+def _looks_like(magic: bytes) -> str:
+    if magic.startswith(b"PK\x03\x04"):
+        return "; ดูเหมือนไฟล์ Excel (.xlsx) — it looks like an Excel workbook: name it .xlsx"
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        return "; ดูเหมือนไฟล์ Excel รุ่นเก่า (.xls) — it looks like an old Excel workbook: name it .xls"
+    if magic.startswith(b"%PDF"):
+        return "; เป็นไฟล์ PDF — it is a PDF file, not a table"
+    return ""
+
+
+def _transcode(copy: FileCopy, encoding: str, temp_files: list[Path]) -> tuple[Path, TextScan]:
+    """The copy re-encoded as UTF-8 (strictly: a byte that does not decode refuses the file)."""
+    copy.finish()
+    target = copy.private.with_name(copy.private.name + ".utf8.csv")
+    temp_files.append(target)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    scan = TextScan()
+    offset = 0
+    with open(copy.path, "rb") as source, open(target, "wb") as out:
+        while chunk := source.read(COPY_CHUNK):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                raise _not_text(copy, offset + error.start, chunk[error.start]) from error
+            out.write(scan.feed(_strip_bom(text, offset).encode("utf-8")))
+            offset += len(chunk)
+        try:
+            out.write(scan.feed(decoder.decode(b"", final=True).encode("utf-8")))
+        except UnicodeDecodeError as error:
+            raise _not_text(copy, max(offset - 1, 0), 0) from error
+    copy.scan = scan
+    copy.control_chars_removed = max(copy.control_chars_removed, scan.control_chars_removed)
+    copy.settle(target)  # the transcoded text is read from now on, never the file again
+    return target, scan
+
+
+def _strip_bom(text: str, offset: int) -> str:
+    return text[1:] if offset == 0 and text.startswith("\ufeff") else text
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -152,7 +710,8 @@ def _cell_text(value: object) -> str:
 
 
 def _score(headers: list[str]) -> int:
-    return sum(1 for h in headers if h and header_key(h) in ALL_ALIASES)
+    """How many different known columns the headers name (a repeated name counts once)."""
+    return len({header_key(h) for h in headers if h and header_key(h) in ALL_ALIASES})
 
 
 def _two_row_headers(top: list[str], bottom: list[str]) -> list[str]:
@@ -181,14 +740,14 @@ def find_header(rows: list[list[str]]) -> Header:
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         single = [_cell_text(c) for c in row]
         score = _score(single)
-        candidate = Header(index, 1, single)
+        candidate = Header(index, 1, single, len(row))
         if index + 1 < len(rows):
             below = [_cell_text(c) for c in rows[index + 1]]
             pair = _two_row_headers(single, below)
             pair_score = _score(pair)
             # Two rows only when together they name more columns than either row alone.
             if pair_score > max(score, _score(below)):
-                score, candidate = pair_score, Header(index, 2, pair)
+                score, candidate = pair_score, Header(index, 2, pair, max(len(row), len(below)))
         if score > best_score:
             best, best_score = candidate, score
     if best is None or best_score < 2:
@@ -214,27 +773,76 @@ def _resolve_kind(header: Header, kind: str | None) -> tuple[Kind | None, dict[i
 # --------------------------------------------------------------------------- formats
 
 
-def open_csv(path: Path, kind: str | None = None) -> TableSource:
-    """A CSV file as a TableSource (encoding detected, TIS-620 transcoded)."""
-    encoding = detect_encoding(path)
-    with open(path, encoding=encoding, errors="replace", newline="") as handle:
-        head = [line for _, line in zip(range(HEADER_SCAN_ROWS + 2), handle, strict=False)]
+def _open_csv_copy(copy: FileCopy, kind: str | None, temp_files: list[Path],
+                   force_encoding: str | None = None) -> TableSource:
+    """A CSV copy as a TableSource: encoding chosen, header found (rows are staged later)."""
+    if copy.size == 0:
+        raise ReadError("ไฟล์ว่าง — the file is empty")
+    with open(copy.path, "rb") as handle:
+        sample = handle.read(ENCODING_SAMPLE)
+    if force_encoding:
+        encoding = force_encoding
+    elif sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif sample.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            # A multi-byte character may be cut at the sample's end: decode incrementally.
+            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+            encoding = "utf-8"  # confirmed for the whole file when the rows are read
+        except UnicodeDecodeError:
+            encoding = "cp874"
+    csv_path = copy.path
+    if encoding in ("utf-16", "cp874"):
+        csv_path, _ = _transcode(copy, encoding, temp_files)
+    text_encoding = "utf-8-sig" if encoding == "utf-8-sig" else "utf-8"
+    head: list[str] = []
+    try:
+        with open(csv_path, encoding=text_encoding, newline="") as handle:
+            for line in handle:
+                head.append(line)
+                if len(head) >= HEADER_SCAN_ROWS + 2:
+                    break
+    except UnicodeDecodeError:
+        if force_encoding is None and encoding == "utf-8":  # a long first line hid a TIS-620 byte
+            return _open_csv_copy(copy, kind, temp_files, force_encoding="cp874")
+        raise
     delimiter = _sniff_delimiter(head)
-    rows = list(csv.reader(io.StringIO("".join(head)), delimiter=delimiter))
+    try:
+        # The lines as read (any line ending), so CR-only files split into rows too.
+        rows = list(csv.reader(head, delimiter=delimiter))
+    except csv.Error as error:
+        raise ReadError(f"อ่านแถวหัวตารางไม่ได้ — cannot read the first rows as CSV: {error}") from error
     header = find_header(rows)
     chosen, columns = _resolve_kind(header, kind)
-    source = TableSource(path, None, header, chosen, columns, delimiter=delimiter,
-                         encoding=encoding)
-    if encoding == "cp874":
-        source.csv_path = _transcode_to_utf8(path, encoding)
-        source.temp_files.append(source.csv_path)
-    else:
-        source.csv_path = path  # DuckDB skips a UTF-8 BOM itself
-    return source
+    head_lines = _physical_lines(head, delimiter, header.row_index + header.rows)
+    return TableSource(copy.original, None, header, chosen, columns, copy=copy, csv_path=csv_path,
+                       delimiter=delimiter, encoding=encoding, head_lines=head_lines,
+                       temp_files=temp_files, kind_option=kind)
+
+
+def _physical_lines(head: list[str], delimiter: str, records: int) -> int:
+    """How many physical lines the first `records` CSV records take."""
+    if records == 0:
+        return 0
+    reader = csv.reader(iter(head), delimiter=delimiter)
+    for _ in range(records):
+        next(reader, None)
+    return reader.line_num
+
+
+def open_csv(copy: FileCopy, kind: str | None = None) -> TableSource:
+    """A CSV file (its private copy) as a TableSource."""
+    return _open_csv_copy(copy, kind, [])
 
 
 def excel_cell_text(value: object) -> str | None:
-    """A workbook cell as text: dates ISO, whole numbers without '.0', others shortest."""
+    """A workbook cell as text: dates ISO, whole numbers without '.0', others shortest.
+
+    A float that is a whole number of satang up to binary noise (0.1 + 0.2) is written with
+    at most two decimals, as Excel shows it; control characters are removed from text.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -244,25 +852,33 @@ def excel_cell_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        if value.is_integer():
+            return str(int(value))
+        cents = round(value * 100)
+        if abs(value * 100 - cents) < 1e-6 * max(1.0, abs(value)):
+            return repr(cents / 100)
+        return repr(value)
     if isinstance(value, dt.timedelta):
         return str(value)
-    return str(value)
+    return str(value).translate(_CONTROL_CHARS)
 
 
-def open_excel(path: Path, kind: str | None = None) -> list[TableSource]:
-    """Every sheet of a workbook that holds a recognisable table, as TableSources."""
+def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
+    """Every sheet of a workbook (its private copy) that holds a recognisable table."""
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own types per format
-        raise ReadError(f"อ่านไฟล์ Excel ไม่ได้ — cannot read workbook: {error}") from error
+        workbook = CalamineWorkbook.from_path(str(copy.path))
+        sheets = [(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                  for name in workbook.sheet_names]
+    except BaseException as error:  # calamine raises its own types per format (even panics)
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ReadError(f"อ่านไฟล์ Excel ไม่ได้ — cannot read workbook: {first}") from None
     sources, errors = [], []
-    for sheet_name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(sheet_name)
+    for sheet_name, raw in sheets:
         # skip_empty_area=False keeps row indexes equal to the sheet's row numbers.
-        raw = sheet.to_python(skip_empty_area=False)
         rows = [[excel_cell_text(v) for v in row] for row in raw]
         while rows and not any(rows[-1]):
             rows.pop()
@@ -273,19 +889,42 @@ def open_excel(path: Path, kind: str | None = None) -> list[TableSource]:
         except ReadError as error:
             errors.append(f"{sheet_name}: {error}")
             continue
+        header.cells = len(header.names)  # cells beyond the header are notes, not data
         chosen, columns = _resolve_kind(header, kind)
-        sources.append(TableSource(path, sheet_name, header, chosen, columns, excel_rows=rows))
+        sources.append(TableSource(copy.original, sheet_name, header, chosen, columns, copy=copy,
+                                   excel_rows=rows, kind_option=kind))
     if not sources:
         detail = "; ".join(errors) or "ไม่มีข้อมูล — workbook is empty"
         raise ReadError(detail)
     return sources
 
 
-def open_sources(path: Path, kind: str | None = None) -> list[TableSource]:
-    """The tables in one input file (one for CSV, one per usable sheet for workbooks)."""
+def open_sources(path: Path, kind: str | None = None, workdir: Path | None = None,
+                 copy_name: str | None = None) -> list[TableSource]:
+    """The tables in one input file (one for CSV, one per usable sheet for workbooks).
+
+    The file is copied once into `workdir` (a fresh temporary folder when omitted); the
+    sources read that copy and `cleanup()` removes it. Any failure to read the file is a
+    ReadError whose message says why.
+    """
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return [open_csv(path, kind)]
-    if suffix in (".xlsx", ".xls", ".xlsm"):
-        return open_excel(path, kind)
-    raise ReadError(f"ไม่รองรับไฟล์ชนิด {suffix} — unsupported file type {suffix}")
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(f"ไม่รองรับไฟล์ชนิด {suffix or '(no extension)'} — unsupported file type "
+                        f"{suffix or '(no extension)'}")
+    if workdir is None:
+        import tempfile
+
+        workdir = Path(tempfile.mkdtemp(prefix="etl-"))
+    name = copy_name or f"input{suffix}"
+    copy = take_copy(path, workdir, name, text=suffix == ".csv")
+    try:
+        if suffix == ".csv":
+            return [_open_csv_copy(copy, kind, [])]
+        return open_excel(copy, kind)
+    except ReadError:
+        copy.remove()
+        raise
+    except (csv.Error, UnicodeError, OSError, MemoryError, ValueError, duckdb.Error) as error:
+        copy.remove()
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ReadError(f"อ่านไฟล์ไม่ได้ — cannot read the file: {first}") from error

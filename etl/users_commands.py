@@ -1,4 +1,4 @@
-"""User management commands, registered on the ETL command line (etl/cli.py imports this).
+"""User management commands, registered on the ETL command line (etl/cli_app.py's app; etl/cli.py imports this).
 
     python -m etl users add EMAIL --role province --province 46 [--province 47]
     python -m etl users add EMAIL --role cluster --cluster C07
@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 import settings
-from etl.cli import _fail, app, console
+from etl.cli_app import _fail, app, console
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
 

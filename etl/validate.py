@@ -28,7 +28,20 @@ REASONS: dict[str, tuple[str, str]] = {
                              "reallocation exceeds the source project's free balance"),
     "amount_not_positive": ("จำนวนเงินต้องมากกว่าศูนย์", "amount must be greater than zero"),
     "bad_enum": ("ค่าไม่อยู่ในรายการที่กำหนด", "value not in the allowed list"),
+    "ambiguous_amount": ("จำนวนเงินอ่านได้มากกว่าหนึ่งแบบหรือไม่ใช่รูปแบบไทย/อังกฤษ (เขียนแบบ 1,234,567.50)",
+                         ("amount could be read two ways or is not in Thai/English form "
+                         "(write 1,234,567.50)")),
+    # Whole-row reasons from the CSV reader (etl.readers.ROW_DEFECTS): nothing in the row
+    # is loaded, because its cells cannot be matched to the header with certainty.
+    "extra_cells": ("แถวมีช่องมากกว่าหัวตาราง (เช่น ตัวเลขมีจุลภาคแต่ไม่อยู่ในเครื่องหมายคำพูด)",
+                    "row has more cells than the header (e.g. an unquoted number with commas)"),
+    "missing_cells": ("แถวมีช่องน้อยกว่าหัวตาราง", "row has fewer cells than the header"),
+    "unclosed_quote": ("เครื่องหมายคำพูด (\") ไม่ปิด แถวนี้และบรรทัดที่ถูกรวมเข้าไปถูกปฏิเสธ",
+                       ("a quote (\") is not closed properly; this row and the lines it swallowed "
+                       "are rejected")),
 }
+# The column name a whole-row reject is recorded under.
+WHOLE_ROW = "*"
 
 BAD_REASON = {DATE: "bad_date", MONEY: "bad_amount", YEAR: "bad_year", OWNER: "unknown_owner",
               ENUM: "bad_enum", BOOL: "bad_enum"}
@@ -61,7 +74,12 @@ def run_checks(con: duckdb.DuckDBPyConnection, kind: Kind, present: set[str]) ->
     for column in kind.columns:
         if column.name not in present:
             continue
-        if column.type in PARSED_TYPES:
+        if column.type == MONEY:
+            _add(con, column.name, "bad_amount",
+                 f"SELECT row_no FROM etl_typed WHERE {column.name}__bad AND NOT {column.name}__ambiguous")
+            _add(con, column.name, "ambiguous_amount",
+                 f"SELECT row_no FROM etl_typed WHERE {column.name}__ambiguous")
+        elif column.type in PARSED_TYPES:
             _add(con, column.name, BAD_REASON[column.type],
                  f"SELECT row_no FROM etl_typed WHERE {column.name}__bad")
         if column.required:
@@ -255,4 +273,4 @@ def reasons_table_sql() -> tuple[str, list[str]]:
     return "SELECT * FROM (VALUES " + ", ".join(rows) + ") AS r(reason_code, reason_th, reason_en)", params
 
 
-__all__ = ["CODE", "REASONS", "TEXT", "reasons_table_sql", "run_checks"]
+__all__ = ["CODE", "REASONS", "TEXT", "WHOLE_ROW", "reasons_table_sql", "run_checks"]

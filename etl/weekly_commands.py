@@ -1,4 +1,4 @@
-"""Weekly routine commands, registered on the ETL command line (etl/cli.py imports this).
+"""Weekly routine commands, registered on the ETL command line (etl/cli_app.py; etl/cli.py imports this).
 
     python -m etl snapshot [--as-of DATE] [--replace] [--list] [--weekly]
     python -m etl export --as-of DATE --format xlsx|pdf|csv|all [--province P | --cluster C] --out DIR
@@ -23,7 +23,7 @@ import duckdb
 import typer
 
 from etl import normalise
-from etl.cli import _db, app, console, err_console
+from etl.cli_app import _db, app, console, err_console
 from etl.kinds import DATE
 from etl.reference import load_reference
 from etl.store import ensure_schema

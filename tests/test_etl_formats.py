@@ -97,7 +97,7 @@ def test_trailing_total_rows_are_skipped_and_counted(with_projects):
             ["", "รวมทั้งสิ้น", "", "1,246,963.25", ""], ["Total", "", "", "1", ""]]
     [result] = load_files([write_csv(files / "d.csv", rows)], db_path=db)
     assert result.status == "loaded", result.message
-    assert (result.rows_read, result.rows_inserted, result.total_rows_skipped) == (4, 4, 3)
+    assert (result.rows_read, result.rows_inserted, result.total_rows_skipped) == (7, 4, 3)  # totals are read rows
     assert _disbursements(db) == DISB_EXPECTED
     assert query(db, "SELECT total_rows_skipped FROM loads WHERE load_id = ?",
                  [result.load_id]) == [(3,)]
@@ -136,7 +136,7 @@ def test_xlsx_with_title_rows_and_two_row_merged_header(with_projects):
     path = write_xlsx(files / "d.xlsx", {"เบิกจ่าย": rows}, merges)
     [result] = load_files([path], db_path=db)
     assert result.status == "loaded", result.message
-    assert (result.sheet, result.rows_read, result.total_rows_skipped) == ("เบิกจ่าย", 4, 1)
+    assert (result.sheet, result.rows_read, result.total_rows_skipped) == ("เบิกจ่าย", 5, 1)
     assert _disbursements(db) == DISB_EXPECTED
 
 
@@ -162,7 +162,7 @@ def test_xls_old_format(with_projects):
             ["รวม", None, None, 1246963.25, None]]
     [result] = load_files([write_xls(files / "d.xls", rows)], db_path=db)
     assert result.status == "loaded", result.message
-    assert (result.rows_read, result.total_rows_skipped) == (4, 1)
+    assert (result.rows_read, result.total_rows_skipped) == (5, 1)
     assert _disbursements(db) == DISB_EXPECTED
 
 

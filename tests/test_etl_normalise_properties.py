@@ -1,0 +1,215 @@
+"""Property-based tests (hypothesis) of the SQL normalisers in etl/normalise.py.
+
+Every supported textual form of a random valid date, amount, Thai-digit year and code
+parses back to the value it was written from; random junk yields a value or a reject
+(NULL), never an exception; the loader's fast paths agree with the slow ones; and an
+amount that is accepted is the number a Thai or English reader sees, computed here
+independently of the SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl import normalise
+
+THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# Bounded: the whole suite must stay fast (about a second per property).
+BOUNDED = settings(max_examples=150, deadline=None, database=None,
+                   suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+THAI_MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
+               "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
+THAI_ABBR = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
+EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December"]
+
+
+@pytest.fixture(scope="module")
+def con():
+    connection = duckdb.connect()
+    for statement in normalise.macros():
+        connection.execute(statement)
+    yield connection
+    connection.close()
+
+
+def one(con, sql: str, text: str | None):
+    return con.execute(sql, [text]).fetchone()[0]
+
+
+# --------------------------------------------------------------------------- amounts
+
+amounts = st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1).map(lambda c: Decimal(c) / 100)
+
+
+@st.composite
+def amount_texts(draw) -> tuple[Decimal, str]:
+    """A value and one way a Thai or English spreadsheet writes it."""
+    value = draw(amounts)
+    magnitude = abs(value)
+    body = draw(st.sampled_from([
+        f"{magnitude:,.2f}",                       # 1,234,567.50
+        f"{magnitude:.2f}",                        # 1234567.50
+        f"{magnitude:,.2f}".rstrip("0").rstrip("."),  # 1,234,567.5 / 1,234,567
+        format(magnitude.normalize(), "f"),        # 1234567.5
+    ]))
+    if value < 0:
+        body = draw(st.sampled_from([f"-{body}", f"({body})", f"- {body}", f"( {body} )"]))
+    elif draw(st.booleans()):
+        body = "+" + body
+    if draw(st.booleans()):
+        body = body.translate(THAI)
+    body = draw(st.sampled_from(["{}", "฿{}", "{} บาท", "{}บาท", "{} THB", "฿ {}"])).format(body)
+    pad = draw(st.sampled_from(["", " ", "\u00a0", "\t"]))
+    return value, pad + body + pad
+
+
+@BOUNDED
+@given(amount_texts())
+def test_every_amount_form_parses_back(con, case):
+    value, text = case
+    assert one(con, "SELECT etl_money(etl_clean(?))", text) == value, text
+    assert one(con, "SELECT etl_money_fast(?)", text) == value, text
+
+
+def _reference_amount(text: str) -> Decimal | None:
+    """The documented rule, written again in Python: what a Thai/English reader sees."""
+    cleaned = text.translate(ARABIC).strip(normalise.TRIM_CHARS)
+    if cleaned == "-":
+        return Decimal(0)
+    bare = re.sub(r"^฿\s*|\s*(฿|บาท|THB)$", "", cleaned).strip(normalise.TRIM_CHARS)
+    number = r"(?:\d+|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d{1,2})?"
+    match = re.fullmatch(rf"\(\s*(?P<paren>{number})\s*\)|(?P<sign>[+-]?)\s*(?P<plain>{number})", bare,
+                         flags=re.ASCII)
+    if not match:
+        return None
+    if match["paren"]:
+        return -Decimal(match["paren"].replace(",", ""))
+    sign = -1 if match["sign"] == "-" else 1
+    return sign * Decimal(match["plain"].replace(",", ""))
+
+
+NUMBERISH = st.text(alphabet="0123456789๑๒๓,. -+()e_'฿", max_size=14)
+
+
+@BOUNDED
+@given(NUMBERISH)
+def test_accepted_amounts_are_the_obvious_number_and_the_rest_rejected(con, text):
+    stored = one(con, "SELECT etl_money(etl_clean(?))", text)
+    expected = _reference_amount(text)
+    if expected is not None and abs(expected) >= Decimal(10) ** 16:
+        expected = None  # beyond DECIMAL(18,2): rejected as bad_amount
+    assert stored == expected, text
+    assert one(con, "SELECT etl_money_fast(?)", text) == stored, text
+    if stored is None and one(con, "SELECT etl_clean(?)", text) is not None:
+        # Rejected: ambiguous when it is made of digits and separators only.
+        ambiguous = one(con, "SELECT etl_money_ambiguous(etl_clean(?))", text)
+        assert ambiguous in (True, False)
+
+
+@pytest.mark.parametrize("text", ["1.234,50", "1 234,50", "12,34", "500,00", "1e5", "1_000", "1.239",
+                                  "1,234.567", "1,23,456.00", ".5", "1.", "1'234.50", "1\u00a0234,50",
+                                  "0,500", "012,345"])
+def test_ambiguous_amounts_are_rejected_with_their_reason(con, text):
+    assert one(con, "SELECT etl_money_fast(?)", text) is None
+    assert one(con, "SELECT etl_money_ambiguous(etl_clean(?))", text) is True
+
+
+@pytest.mark.parametrize("text", ["abc", "12abc", "99999999999999999", "N/A"])
+def test_other_unreadable_amounts_are_bad_not_ambiguous(con, text):
+    assert one(con, "SELECT etl_money_fast(?)", text) is None
+    assert one(con, "SELECT etl_money_ambiguous(etl_clean(?))", text) is False
+
+
+# --------------------------------------------------------------------------- dates
+
+# Two-digit years are BE 25xx: the range every form can express.
+dates = st.dates(min_value=dt.date(1957, 1, 1), max_value=dt.date(2056, 12, 31))
+
+
+@st.composite
+def date_texts(draw) -> tuple[dt.date, str]:
+    day = draw(dates)
+    be = day.year + 543
+    d, m = draw(st.sampled_from([(f"{day.day}", f"{day.month}"), (f"{day.day:02d}", f"{day.month:02d}")]))
+    sep = draw(st.sampled_from(["/", "-", "."]))
+    text = draw(st.sampled_from([
+        day.isoformat(),
+        f"{be}-{day.month:02d}-{day.day:02d}",
+        f"{d}{sep}{m}{sep}{be}",
+        f"{d}{sep}{m}{sep}{day.year}",
+        f"{d}{sep}{m}{sep}{be % 100:02d}",
+        f"{day.day} {THAI_MONTHS[day.month - 1]} {be}",
+        f"{day.day} {THAI_ABBR[day.month - 1]} {be % 100:02d}",
+        f"{day.day} {THAI_ABBR[day.month - 1]} พ.ศ. {be}",
+        f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}",
+        f"{day.day} {EN_MONTHS[day.month - 1][:3]} {day.year}",
+        str((day - dt.date(1899, 12, 30)).days),  # Excel serial
+    ]))
+    if draw(st.booleans()):
+        text = text.translate(THAI)
+    return day, draw(st.sampled_from(["{}", " {} ", "{}\u00a0"])).format(text)
+
+
+@BOUNDED
+@given(date_texts())
+def test_every_date_form_parses_back(con, case):
+    day, text = case
+    assert one(con, "SELECT etl_date(etl_clean(?))", text) == day, text
+
+
+@BOUNDED
+@given(st.text(max_size=30))
+def test_junk_dates_give_a_date_or_null_never_an_error(con, text):
+    value = one(con, "SELECT etl_date(etl_clean(?))", text)
+    assert value is None or isinstance(value, dt.date)
+
+
+@BOUNDED
+@given(st.text(max_size=30))
+def test_junk_amounts_give_a_value_or_null_never_an_error(con, text):
+    value = one(con, "SELECT etl_money_fast(?)", text)
+    assert value is None or isinstance(value, Decimal)
+    assert one(con, "SELECT etl_money(etl_clean(?))", text) == value
+    if value is None and one(con, "SELECT etl_clean(?)", text) is not None:
+        assert one(con, "SELECT etl_money_ambiguous(etl_clean(?))", text) in (True, False)
+
+
+# --------------------------------------------------------------------------- years and codes
+
+
+@BOUNDED
+@given(st.integers(min_value=2450, max_value=2650), st.sampled_from(["{}", "พ.ศ. {}", "พ.ศ.{}", "ปี {}"]),
+       st.booleans(), st.booleans())
+def test_fiscal_years_in_thai_digits_and_ce_parse_back(con, year, form, thai_digits, as_ce):
+    text = form.format(year - 543 if as_ce else year)
+    if thai_digits:
+        text = text.translate(THAI)
+    assert one(con, "SELECT etl_fiscal_year(etl_clean(?))", text) == year, text
+
+
+codes = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZabc0123456789-/_.", min_size=1, max_size=16)
+
+
+@BOUNDED
+@given(codes, st.sampled_from(["", " ", "\t", "\u00a0", "\u200b"]), st.booleans())
+def test_codes_with_thai_digits_and_padding_parse_back(con, code, pad, thai_digits):
+    text = pad + (code.translate(THAI) if thai_digits else code) + pad
+    assert one(con, "SELECT etl_clean(?)", text) == code, text
+    assert one(con, "SELECT etl_clean_fast(?)", text) == code, text
+
+
+@BOUNDED
+@given(st.text(max_size=20))
+def test_fast_text_paths_equal_the_slow_ones(con, text):
+    assert one(con, "SELECT etl_clean_fast(?)", text) == one(con, "SELECT etl_clean(?)", text)
+    assert one(con, "SELECT etl_text_fast(?)", text) == one(con, "SELECT etl_text(?)", text)
