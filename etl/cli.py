@@ -36,7 +36,7 @@ STATUS_TH = {
     "unchanged": "ไม่เปลี่ยนแปลง",
 }
 DATA_TABLES = ("projects", "disbursements", "carryovers", "reallocations", "asset_transfers")
-REFERENCE_TABLES = ("provinces", "clusters", "regions", "targets", "thresholds")
+REFERENCE_TABLES = ("provinces", "clusters", "regions", "targets", "thresholds", "report_settings")
 
 
 def _first_line(error: BaseException) -> str:

@@ -21,9 +21,10 @@ from typing import Annotated
 
 import duckdb
 import typer
+from rich.text import Text
 
 from etl import normalise
-from etl.cli_app import _db, app, console, err_console
+from etl.cli_app import _db, app, console, err_console, safe
 from etl.kinds import DATE
 from etl.reference import load_reference
 from etl.store import ensure_schema
@@ -92,7 +93,7 @@ def _use_database(ctx: typer.Context) -> Path:
 
 
 def _stop(command: str, code: int, message: str) -> typer.Exit:
-    err_console.print(f"[bold red]{command}:[/] {message}", highlight=False)
+    err_console.print(Text(f"{command}: ", style="bold red") + safe(message), highlight=False)
     log(command, f"stopped, exit {code}")
     return typer.Exit(code)
 
@@ -129,7 +130,7 @@ def snapshot(
         take_snapshot,
         take_weekly,
     )
-    from etl.store import StoreError
+    from etl.store import LockTimeout, StoreError
 
     db = _use_database(ctx)
     if list_:
@@ -149,7 +150,7 @@ def snapshot(
             result = take_snapshot(fiscal_year, day, replace=replace, db_path=db)
     except InputError as error:
         raise _stop("snapshot", EXIT_REFUSED, str(error)) from None
-    except (SnapshotExists, SnapshotDateError) as error:
+    except (SnapshotExists, SnapshotDateError, LockTimeout) as error:
         raise _stop("snapshot", EXIT_REFUSED, str(error)) from None
     except (NoDataError, SnapshotError) as error:
         raise _stop("snapshot", EXIT_NO_DATA, str(error)) from None
