@@ -123,6 +123,23 @@ def other_kpis(context: PageContext, filters: Filters):
     return headline_kpis(filters)[0] if context.snapshot_mode else cached(progress.kpis, filters)
 
 
+# The project list's download: exact figures (money in baht).
+PROJECT_DOWNLOAD_COLUMNS = [
+    ("project_code", "รหัสโครงการ", "Project code", "text"),
+    ("project_name", "ชื่อโครงการ", "Project", "text"),
+    ("owner_name", "เจ้าของแผน", "Plan owner", "text"),
+    ("budget_type_name", "ประเภทงบ", "Budget type", "text"),
+    ("implementing_agency", "หน่วยดำเนินการ", "Implementing agency", "text"),
+    ("current_allocation", "งบประมาณ", "Allocation", "money"),
+    ("committed", "ก่อหนี้ผูกพัน", "Committed", "money"),
+    ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
+    ("pct_disbursed", "ร้อยละเบิกจ่าย", "% disbursed", "pct"),
+    ("status_name", "สถานะ (เทียบเป้าหมายของประเภทงบ)", "Status (vs its budget type's target)", "text"),
+    ("flag_names", "ข้อสังเกต", "Flags", "text"),
+    ("reasons", "เหตุผล", "Why", "text"),
+]
+
+
 def project_section(context: PageContext, filters: Filters, file_stem: str) -> None:
     """The searchable, sortable project table with downloads."""
     table = cached(project_table, filters)
@@ -161,7 +178,7 @@ def project_section(context: PageContext, filters: Filters, file_stem: str) -> N
     st.caption(context.t(f"{len(shown):,} โครงการ — คลิกหัวคอลัมน์เพื่อเรียงลำดับ",
                          f"{len(shown):,} projects — click a column header to sort"))
     st.dataframe(shown, hide_index=True, column_config=config, width="stretch", height=420)
-    download_buttons(shown, file_stem, key="area_projects")
+    download_buttons(table, file_stem, context, PROJECT_DOWNLOAD_COLUMNS, key="area_projects", filters=filters)
 
 
 def render() -> None:
@@ -261,7 +278,7 @@ def render() -> None:
                 f"disbursed (target {percent(own.overall.target_pct)}%), investment {percent(own.investment.pct)}% "
                 f"(target {percent(own.investment.target_pct)}%)"))
 
-    project_section(context, filters, f"projects_{kind}_{code}")
+    project_section(context, filters, "projects")  # the file name adds the area and date
 
 
 render_safely(render)

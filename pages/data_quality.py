@@ -46,6 +46,14 @@ LOAD_COLUMNS = [
     ("data_date", "ข้อมูลถึงวันที่", "Data up to", "date"),
     ("message", "ข้อความ", "Message", "text"),
 ]
+FRESHNESS_COLUMNS = [
+    ("code", "รหัส", "Code", "text"),
+    ("province_name", "จังหวัด", "Province", "text"),
+    ("projects", "จำนวนโครงการ", "Projects", "int"),
+    ("latest_data_date", "วันที่ข้อมูลล่าสุด", "Latest data date", "date"),
+    ("days_behind", "ช้ากว่าล่าสุด (วัน)", "Days behind latest", "int"),
+    ("status_label", "สถานะ", "Status", "text"),
+]
 REJECT_COLUMNS = [
     ("load_id", "ครั้งที่โหลด", "Load", "int"),
     ("file_name", "ไฟล์", "File", "text"),
@@ -120,10 +128,8 @@ def _freshness(ctx: PageContext) -> None:
     stale_rows = list(table["stale"])
     styled = shown.style.apply(lambda row: [STALE_COLOUR if stale_rows[row.name] else ""] * len(row), axis=1)
     st.dataframe(styled, hide_index=True)
-    export = shown.copy()
-    export[ctx.t("วันที่ข้อมูลล่าสุด", "Latest data date")] = [
-        None if pd.isna(day) else day.isoformat() for day in table["latest_data_date"]]
-    download_buttons(export, "data_freshness")
+    download_buttons(table.assign(status_label=shown[ctx.t("สถานะ", "Status")].to_numpy()), "data_freshness", ctx,
+                     FRESHNESS_COLUMNS)
 
 
 def _loads(ctx: PageContext) -> None:

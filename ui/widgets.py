@@ -27,24 +27,34 @@ Every page uses these so the dashboard looks and behaves the same everywhere:
 from __future__ import annotations
 
 import importlib
-import io
 import logging
+import re
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from budget_metrics import reference
 from budget_metrics.connection import LOAD_HINT, NoDataError
 from budget_metrics.filters import Filters
 from budget_metrics.formatting import percent, signed
 from budget_metrics.lagging import FLAGS
 from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, LINES
-from exports.cells import safe_frame
+from exports import rules
+from exports.table_file import CSV_MIME, EXCEL_MIME, TableFile, table_csv, table_xlsx
 from ui.context import PageContext, page_context
-from ui.labels import STATUS_BADGES, STATUS_COLORS, STATUS_LABELS, STATUS_SHORT, label
+from ui.labels import (
+    BUDGET_TYPE_LABELS,
+    PLAN_TYPE_LABELS,
+    STATUS_BADGES,
+    STATUS_COLORS,
+    STATUS_LABELS,
+    STATUS_SHORT,
+    label,
+)
 
 if TYPE_CHECKING:
     from budget_metrics.snapshots import Comparison
@@ -119,25 +129,28 @@ def money_frame(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, so Excel opens Thai text correctly.
+def csv_bytes(frame: pd.DataFrame, about: TableFile | None = None, kinds: Mapping[str, str] | None = None) -> bytes:
+    """CSV in UTF-8 with a byte-order mark (Excel opens Thai text correctly): the title lines
+    of `about`, a blank line, the header and the rows (exports/table_file.py).
 
     Text that a spreadsheet would run as a formula is neutralised (exports/cells.py).
     """
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    return table_csv(frame, about or _untitled(), kinds)
 
 
-def excel_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
-    """An .xlsx workbook with the frame on one sheet (header row frozen).
+def excel_bytes(frame: pd.DataFrame, sheet_name: str = "data", about: TableFile | None = None,
+                kinds: Mapping[str, str] | None = None) -> bytes:
+    """An .xlsx workbook with the frame on one sheet: title rows, a frozen header repeated on
+    every printed page, widths from the content, A4 landscape (exports/sheets.py).
 
     Text is written as text, never as a formula or link, and neutralised like the CSV.
     """
-    buffer = io.BytesIO()
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-        safe_frame(frame).to_excel(writer, index=False, sheet_name=sheet_name[:31])
-        writer.sheets[sheet_name[:31]].freeze_panes(1, 0)
-    return buffer.getvalue()
+    return table_xlsx(frame, about or _untitled(sheet_name), kinds)
+
+
+def _untitled(title: str = "data") -> TableFile:
+    """The description of a table nobody described: its title only."""
+    return TableFile("data", title, "th", Filters().fiscal_year, None, "-")
 
 
 def _plain_for_export(frame: pd.DataFrame) -> pd.DataFrame:
@@ -150,33 +163,170 @@ def _plain_for_export(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def download_buttons(frame: pd.DataFrame, file_stem: str, key: str | None = None,
-                     sheet_name: str = "data") -> None:
-    """Two buttons: the frame as CSV (UTF-8 BOM) and as Excel, named <file_stem>.csv/.xlsx.
+@dataclass(frozen=True)
+class Download:
+    """A table offered for download, as the file names and titles it.
 
-    The files are built only when a button is clicked, so a large table costs nothing
-    until someone asks for it.
+    table: the table in the file name ('lagging' -> lagging-2562-asof-2019-09-30-province-46.xlsx);
+    title: what it is, (Thai, English); rules: the rules in force, one sentence each, in the
+    page's language; scoped: False for a table the area filters do not narrow (the load
+    log), whose file then names no area.
     """
-    context = page_context()
-    key = key or file_stem
-    plain = _plain_for_export(frame)
+
+    table: str
+    title: tuple[str, str]
+    rules: tuple[str, ...] = ()
+    scoped: bool = True
+
+
+# The titles (and rules) of the tables the pages offer through `data_table` and
+# `download_buttons`, by the table name the page passes; first match wins.
+DOWNLOAD_TITLES: list[tuple[str, tuple[str, str], Callable[[str], str] | None, bool]] = [
+    (r"lagging", ("โครงการล่าช้า", "Lagging projects"), rules.lagging_rules, True),
+    (r".*_newly_flagged", ("โครงการที่เริ่มล่าช้า", "Newly flagged lagging projects"), rules.lagging_rules, True),
+    (r".*_cleared", ("โครงการที่พ้นสถานะล่าช้า", "Projects cleared of lagging flags"), rules.lagging_rules, True),
+    (r".*_province_movers", ("จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Provinces whose % disbursed moved most"),
+     None, True),
+    (r".*_project_movers", ("โครงการที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Projects whose % disbursed moved most"),
+     None, True),
+    (r"projects(_.*)?", ("รายการโครงการ", "Projects"), None, True),
+    (r"assets_by_status", ("สินทรัพย์: จำนวนและมูลค่าตามสถานะ", "Assets: count and value by status"),
+     rules.asset_rules, True),
+    (r"assets_by_.*", ("สินทรัพย์รายพื้นที่", "Assets by area"), rules.asset_rules, True),
+    (r"assets_overdue", ("สินทรัพย์ค้างโอนเกินกำหนด", "Overdue asset transfers"), rules.asset_rules, True),
+    (r"assets_all", ("สินทรัพย์ทั้งหมด", "All assets"), rules.asset_rules, True),
+    (r"carryover_at_risk", ("เงินกันเหลื่อมปีที่เสี่ยง", "At-risk carry-overs"), rules.carryover_rules, True),
+    (r"carryover.*", ("เงินกันเหลื่อมปีทุกโครงการ", "All carry-overs"), rules.carryover_rules, True),
+    (r"reallocations_net_.*", ("โอนเข้า-ออกสุทธิรายพื้นที่", "Net reallocations by area"), None, True),
+    (r"reallocations_ledger", ("ทะเบียนการโอนเปลี่ยนแปลงงบประมาณ", "Reallocation ledger"), None, True),
+    (r"reconciliation_mismatches", ("โครงการที่ยอดงบประมาณไม่กระทบกัน", "Projects whose figures do not reconcile"),
+     None, True),
+    (r"reconciliation_warnings", ("คำเตือนการกระทบยอด", "Reconciliation warnings"), None, True),
+    (r"reconciliation", ("กระทบยอดงบประมาณรายโครงการ", "Reconciliation of every project"), None, True),
+    (r"overspent_projects", ("โครงการที่เบิกจ่ายเกินงบประมาณ", "Overspent projects"), None, True),
+    (r"data_freshness", ("วันที่ข้อมูลล่าสุดรายจังหวัด", "Latest data date per province"), rules.freshness_rules,
+     True),
+    (r"load_log", ("บันทึกการโหลดข้อมูล", "Load log"), None, False),
+    (r"rejected_rows", ("แถวที่ถูกปฏิเสธ", "Rejected rows"), None, False),
+    (r"snapshots_.*", ("ภาพนิ่งรายสัปดาห์ที่บันทึกไว้", "Stored weekly snapshots"), None, False),
+    (r"live_vs_snapshot.*", ("ข้อมูลปัจจุบันที่ต่างจากภาพนิ่ง", "Live figures that differ from the snapshot"),
+     None, True),
+]
+
+
+def titled_download(table: str, ctx: PageContext) -> Download:
+    """The Download of a table by name, titled from DOWNLOAD_TITLES (the name itself when
+    none matches), with its rules in the page's language."""
+    for pattern, title, rule, scoped in DOWNLOAD_TITLES:
+        if re.fullmatch(pattern, table):
+            return Download(table, title, (rule(ctx.lang),) if rule else (), scoped)
+    words = table.replace("_", " ")
+    return Download(table, (words, words))
+
+
+def _scope(filters: Filters, ctx: PageContext) -> tuple[str, tuple[str, ...]]:
+    """The area and narrower filters in words, and as file-name parts: province, else
+    cluster, else region, else the whole country; then plan type and budget type."""
+    words: list[str] = []
+    parts: list[str] = []
+    if filters.province:
+        row = reference.provinces().set_index("province_code").loc[filters.province]
+        words.append(ctx.t(f"จังหวัด{row['name_th']}", f"{row['name_en']} province"))
+        parts += ["province", filters.province]
+    elif filters.cluster:
+        row = reference.clusters().set_index("cluster_code").loc[filters.cluster]
+        words.append(ctx.t(row["name_th"], f"{row['name_en']} cluster"))
+        parts += ["cluster", filters.cluster]
+    elif filters.region:
+        row = reference.regions().set_index("region").loc[filters.region]
+        words.append(ctx.t(row["name_th"], f"{row['name_en']} region"))
+        parts += ["region", filters.region]
+    else:
+        words.append(ctx.t("ทั้งประเทศ", "Nationwide"))
+    if filters.plan_type in ("province", "cluster"):
+        words.append(label(PLAN_TYPE_LABELS, filters.plan_type, ctx.lang))
+        parts.append(f"{filters.plan_type}-plans")
+    if filters.budget_type:
+        words.append(label(BUDGET_TYPE_LABELS, filters.budget_type, ctx.lang))
+        parts.append(filters.budget_type)
+    return " · ".join(words), tuple(parts)
+
+
+def table_file(download: Download, ctx: PageContext, filters: Filters | None = None) -> TableFile:
+    """How the files of `download` are named and titled: scope from `filters` (the sidebar's
+    when None), as-of the date the page shows, words in the page's language."""
+    filters = filters or ctx.filters
+    if download.scoped:
+        scope, parts = _scope(filters, ctx)
+    else:
+        scope, parts = ctx.t("ทุกพื้นที่", "All areas"), ()
+    as_of = filters.as_of if filters is not ctx.filters and filters.as_of else ctx.as_of_shown or filters.as_of
+    return TableFile(download.table, ctx.t(*download.title), ctx.lang, filters.fiscal_year, as_of, scope,
+                     parts, download.rules)
+
+
+def download_buttons(frame: pd.DataFrame, download: Download | str, ctx: PageContext | None = None,
+                     columns: Sequence[ColumnSpec] | None = None, key: str | None = None,
+                     filters: Filters | None = None) -> None:
+    """Two buttons: the table as CSV (UTF-8 BOM) and as Excel, named and titled for its scope
+    and date ('lagging-2562-asof-2019-09-30-province-46.xlsx').
+
+    `download` describes the table (a name alone is titled from DOWNLOAD_TITLES); `columns`
+    picks and heads the frame's columns like `data_table` (money in baht, percentages 0-100,
+    dates as dates; the frame may be a read-side frame); without it the frame is written as
+    it is. `filters` is the scope when it is not the sidebar's. The files are built only
+    when a button is clicked, so a large table costs nothing until someone asks for it.
+    """
+    ctx = ctx or page_context()
+    if isinstance(download, str):
+        download = titled_download(download, ctx)
+    key = key or download.table
+    if columns is not None:
+        export, kinds = _export_frame(_with_names(frame, ctx), columns, ctx)
+    else:
+        export, kinds = frame, None
+    plain = _plain_for_export(export)
+    about = table_file(download, ctx, filters)
     left, right = st.columns(2)
     with left:
-        st.download_button(context.t("ดาวน์โหลด CSV", "Download CSV"), data=lambda: csv_bytes(plain),
-                           file_name=f"{file_stem}.csv", mime="text/csv", key=f"{key}_csv",
+        st.download_button(ctx.t("ดาวน์โหลด CSV", "Download CSV"), data=lambda: csv_bytes(plain, about, kinds),
+                           file_name=about.file_name("csv"), mime=CSV_MIME, key=f"{key}_csv",
                            icon=":material/download:", on_click="ignore")
     with right:
         st.download_button(
-            context.t("ดาวน์โหลด Excel", "Download Excel"),
-            data=lambda: excel_bytes(plain, sheet_name), file_name=f"{file_stem}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
+            ctx.t("ดาวน์โหลด Excel", "Download Excel"),
+            data=lambda: excel_bytes(plain, about=about, kinds=kinds), file_name=about.file_name("xlsx"),
+            mime=EXCEL_MIME, key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
 
 
 # A column of a `data_table`: (source column, Thai header, English header, kind), kind one of
 # 'money' (baht), 'pct' (0-100), 'points' (a change of a percentage, the unit in the header),
 # 'date', 'int' or 'text'.
 ColumnSpec = tuple[str, str, str, str]
+
+
+def _export_frame(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
+                  ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The download of a read-side frame per `spec`, and each header's kind: headers in the
+    page's language, money in baht (the unit in the header), percentages 0-100, dates as
+    dates (the files show them in BE in Thai)."""
+    export, kinds = pd.DataFrame(index=frame.index), {}
+    for column, thai, english, kind in spec:
+        name = ctx.t(thai, english)
+        values = frame[column]
+        if kind == "money":
+            name = f"{name} ({ctx.t('บาท', 'baht')})"
+            values = pd.to_numeric(values, errors="coerce")
+        elif kind == "pct":
+            name = f"{name} (%)"
+            values = pd.to_numeric(values, errors="coerce").astype(float)
+        elif kind == "points":
+            values = pd.to_numeric(values, errors="coerce").astype(float)
+        elif kind == "date":
+            values = [None if pd.isna(day) else pd.Timestamp(day).date() for day in values]
+        export[name] = values
+        kinds[name] = kind  # the spec's kinds are exports.tables' kinds
+    return export, kinds
 
 
 def _localised(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext, short_unit: bool = False
@@ -218,15 +368,16 @@ def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
 
     On screen: the spec's columns in order, headers in the current language, money
     (baht) as million baht with separators (the unit in the header), percentages with
-    two decimals, dates in BE (Thai) / CE (English). In the CSV/Excel download: money in
-    baht (exact figures for analysts), dates as ISO 'YYYY-MM-DD'. `key` keeps the
-    download buttons apart when one page shows the same file_stem twice; extra keyword
-    arguments go to st.dataframe (e.g. height, width).
+    two decimals, dates in BE (Thai) / CE (English). The CSV/Excel download (see
+    `download_buttons`) is named and titled after `file_stem` (DOWNLOAD_TITLES), the sidebar's
+    area and the as-of date, with money in baht (exact figures for analysts) and real dates.
+    `key` keeps the download buttons apart when one page shows the same file_stem twice;
+    extra keyword arguments go to st.dataframe (e.g. height, width).
     """
     ctx = ctx or page_context()
-    shown, export, config = _localised(frame, spec, ctx)
+    shown, _, config = _localised(frame, spec, ctx)
     st.dataframe(shown, column_config=config, hide_index=True, **dataframe_args)
-    download_buttons(export, file_stem, key=key)
+    download_buttons(frame, file_stem, ctx, spec, key=key)
 
 
 # ---------------------------------------------------------------- target lines in tables
@@ -466,7 +617,8 @@ FLAGGED_COLUMNS: list[ColumnSpec] = [
 
 
 def _with_names(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
-    """Add display columns: owner_name / province_name in the current language, flag names, reasons."""
+    """Add display columns: owner_name / province_name in the current language, flag names
+    (from flag_codes text or a flags list), reasons, budget_type_name."""
     out = frame.copy()
     if "owner_name_th" in out:
         out["owner_name"] = ctx.names(out["owner_name_th"], out["owner_name_en"])
@@ -476,6 +628,14 @@ def _with_names(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
         out["flag_names"] = [", ".join(ctx.t(*FLAGS[code]) for code in str(codes).split(",") if code in FLAGS)
                              for codes in out["flag_codes"]]
         out["reasons"] = out["reasons_th" if ctx.lang == "th" else "reasons_en"]
+    elif "flags" in out:
+        out["flag_names"] = [", ".join(ctx.t(*FLAGS[code]) for code in codes if code in FLAGS)
+                             for codes in out["flags"]]
+        out["reasons"] = out["reasons_th" if ctx.lang == "th" else "reasons_en"]
+    if "budget_type" in out:
+        out["budget_type_name"] = [label(BUDGET_TYPE_LABELS, code, ctx.lang) for code in out["budget_type"]]
+    if "status" in out:
+        out["status_name"] = [label(STATUS_LABELS, code, ctx.lang) for code in out["status"]]
     return out
 
 
