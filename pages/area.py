@@ -23,6 +23,7 @@ from ui.charts import gap_ranking, progress_curve, split_bars
 from ui.context import PageContext, page_context
 from ui.labels import BUDGET_TYPE_LABELS, STATUS_LABELS, label
 from ui.widgets import (
+    PROJECT_DOWNLOAD_COLUMNS,
     area_lines_table,
     cached,
     comparison_lines_table,
@@ -121,23 +122,6 @@ def area_kpis(context: PageContext, filters: Filters):
 def other_kpis(context: PageContext, filters: Filters):
     """The KPIs of a comparison row (cluster, nation): frozen in snapshot mode, else live."""
     return headline_kpis(filters)[0] if context.snapshot_mode else cached(progress.kpis, filters)
-
-
-# The project list's download: exact figures (money in baht).
-PROJECT_DOWNLOAD_COLUMNS = [
-    ("project_code", "รหัสโครงการ", "Project code", "text"),
-    ("project_name", "ชื่อโครงการ", "Project", "text"),
-    ("owner_name", "เจ้าของแผน", "Plan owner", "text"),
-    ("budget_type_name", "ประเภทงบ", "Budget type", "text"),
-    ("implementing_agency", "หน่วยดำเนินการ", "Implementing agency", "text"),
-    ("current_allocation", "งบประมาณ", "Allocation", "money"),
-    ("committed", "ก่อหนี้ผูกพัน", "Committed", "money"),
-    ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
-    ("pct_disbursed", "ร้อยละเบิกจ่าย", "% disbursed", "pct"),
-    ("status_name", "สถานะ (เทียบเป้าหมายของประเภทงบ)", "Status (vs its budget type's target)", "text"),
-    ("flag_names", "ข้อสังเกต", "Flags", "text"),
-    ("reasons", "เหตุผล", "Why", "text"),
-]
 
 
 def project_section(context: PageContext, filters: Filters, file_stem: str) -> None:

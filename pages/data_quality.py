@@ -13,6 +13,7 @@ from budget_metrics import snapshots as snaps
 from budget_metrics.projects import resolve_as_of
 from ui.context import PageContext, page_context
 from ui.widgets import (
+    FRESHNESS_DOWNLOAD_COLUMNS,
     KpiCard,
     cached,
     data_table,
@@ -45,14 +46,6 @@ LOAD_COLUMNS = [
     ("rows_rejected", "ปฏิเสธ", "Rejected", "int"),
     ("data_date", "ข้อมูลถึงวันที่", "Data up to", "date"),
     ("message", "ข้อความ", "Message", "text"),
-]
-FRESHNESS_COLUMNS = [
-    ("code", "รหัส", "Code", "text"),
-    ("province_name", "จังหวัด", "Province", "text"),
-    ("projects", "จำนวนโครงการ", "Projects", "int"),
-    ("latest_data_date", "วันที่ข้อมูลล่าสุด", "Latest data date", "date"),
-    ("days_behind", "ช้ากว่าล่าสุด (วัน)", "Days behind latest", "int"),
-    ("status_label", "สถานะ", "Status", "text"),
 ]
 REJECT_COLUMNS = [
     ("load_id", "ครั้งที่โหลด", "Load", "int"),
@@ -129,7 +122,7 @@ def _freshness(ctx: PageContext) -> None:
     styled = shown.style.apply(lambda row: [STALE_COLOUR if stale_rows[row.name] else ""] * len(row), axis=1)
     st.dataframe(styled, hide_index=True)
     download_buttons(table.assign(status_label=shown[ctx.t("สถานะ", "Status")].to_numpy()), "data_freshness", ctx,
-                     FRESHNESS_COLUMNS)
+                     FRESHNESS_DOWNLOAD_COLUMNS)
 
 
 def _loads(ctx: PageContext) -> None:

@@ -15,6 +15,7 @@ from budget_metrics.lagging import FLAGS, lagging_projects
 from ui.context import PageContext, page_context
 from ui.labels import BUDGET_TYPE_LABELS, label
 from ui.widgets import (
+    LAGGING_DOWNLOAD_COLUMNS,
     KpiCard,
     cached,
     download_buttons,
@@ -42,24 +43,6 @@ def rules_text(context: PageContext) -> str:
         f"{limits['idle_weeks']:g} weeks or more ({limits['idle_weeks'] * 7:g} days, that day included) "
         "while not fully paid · past planned end and not fully paid "
         "(thresholds in data/reference/thresholds.toml)")
-
-
-# The download: the table's columns with exact figures (money in baht, dates as dates).
-DOWNLOAD_COLUMNS = [
-    ("project_code", "รหัสโครงการ", "Project code", "text"),
-    ("project_name", "ชื่อโครงการ", "Project", "text"),
-    ("owner_name", "เจ้าของแผน", "Plan owner", "text"),
-    ("implementing_agency", "หน่วยดำเนินการ", "Implementing agency", "text"),
-    ("budget_type_name", "ประเภทงบ", "Budget type", "text"),
-    ("current_allocation", "งบประมาณ", "Allocation", "money"),
-    ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
-    ("pct_disbursed", "ร้อยละเบิกจ่าย", "% disbursed", "pct"),
-    ("target_pct", "เป้าหมายของประเภทงบ", "Target for its budget type", "pct"),
-    ("money_at_risk", "เงินที่เสี่ยง", "Money at risk", "money"),
-    ("flag_names", "ข้อสังเกต", "Flags", "text"),
-    ("reasons", "เหตุผล", "Why", "text"),
-    ("last_payment_date", "การเบิกจ่ายครั้งล่าสุด", "Last payment", "date"),
-]
 
 
 def render() -> None:
@@ -148,7 +131,7 @@ def render() -> None:
     config[shown.columns[1]] = st.column_config.TextColumn(shown.columns[1], width="large")
     config[shown.columns[11]] = st.column_config.TextColumn(shown.columns[11], width="large")
     st.dataframe(shown, hide_index=True, column_config=config, width="stretch", height=560)
-    download_buttons(table, "lagging", context, DOWNLOAD_COLUMNS, key="lagging")
+    download_buttons(table, "lagging", context, LAGGING_DOWNLOAD_COLUMNS, key="lagging")
 
 
 render_safely(render)

@@ -6,15 +6,18 @@ Every page uses these so the dashboard looks and behaves the same everywhere:
   data version and the arguments (filters included), so a page opens from memory
   after its first load and a new ETL load invalidates everything at once.
 - `kpi_cards([KpiCard(...), ...])` draws a row of bordered metric cards.
-- `download_buttons(frame, "lagging")` offers a DataFrame as CSV (UTF-8 with BOM, so
-  Excel shows Thai correctly) and as an Excel workbook.
+- `download_buttons(frame, "lagging", ctx, columns)` offers a table as CSV (UTF-8 with BOM,
+  so Excel shows Thai correctly) and as an Excel workbook, named for its scope and date
+  ('lagging-2562-asof-2019-09-30-province-46.xlsx'), with title rows (what, where, as of
+  when, the rules in force), exact rounded figures and an A4 landscape print setup
+  (exports/table_file.py, exports/sheets.py).
 - `no_data()` is the friendly "ไม่มีข้อมูล" notice; `missing_database(error)` the page
   shown when there is nothing loaded yet; `render_safely(fn)` turns any error into a
   clear message instead of a traceback.
 - `money_frame(frame, columns)` / `money_column(label)` show baht columns as million
   baht with separators while keeping them numeric (sortable).
 - `data_table(frame, spec, ctx, file_stem)` shows a read-side frame with localised
-  headers (money in million baht, BE dates) and offers it as CSV/Excel (baht, ISO dates).
+  headers (money in million baht, BE dates) and offers it as CSV/Excel (baht, real dates).
 - `execution_kpi_cards(now, before, compared)` draws the headline cards: the money row,
   then the overall line and the investment line (each: % disbursed, its own target, gap in
   points and in baht, status), with the change against an earlier state, live or frozen.
@@ -265,6 +268,20 @@ def table_file(download: Download, ctx: PageContext, filters: Filters | None = N
                      parts, download.rules)
 
 
+def prepared_download(frame: pd.DataFrame, download: Download | str, ctx: PageContext,
+                      columns: Sequence[ColumnSpec] | None = None, filters: Filters | None = None
+                      ) -> tuple[TableFile, pd.DataFrame, dict[str, str] | None]:
+    """What `download_buttons` offers, before any bytes: (how the files are named and titled,
+    the table as written, each column's kind). See `download_buttons` for the arguments."""
+    if isinstance(download, str):
+        download = titled_download(download, ctx)
+    if columns is not None:
+        export, kinds = _export_frame(_with_names(frame, ctx), columns, ctx)
+    else:
+        export, kinds = frame, None
+    return table_file(download, ctx, filters), _plain_for_export(export), kinds
+
+
 def download_buttons(frame: pd.DataFrame, download: Download | str, ctx: PageContext | None = None,
                      columns: Sequence[ColumnSpec] | None = None, key: str | None = None,
                      filters: Filters | None = None) -> None:
@@ -278,15 +295,8 @@ def download_buttons(frame: pd.DataFrame, download: Download | str, ctx: PageCon
     when a button is clicked, so a large table costs nothing until someone asks for it.
     """
     ctx = ctx or page_context()
-    if isinstance(download, str):
-        download = titled_download(download, ctx)
-    key = key or download.table
-    if columns is not None:
-        export, kinds = _export_frame(_with_names(frame, ctx), columns, ctx)
-    else:
-        export, kinds = frame, None
-    plain = _plain_for_export(export)
-    about = table_file(download, ctx, filters)
+    about, plain, kinds = prepared_download(frame, download, ctx, columns, filters)
+    key = key or about.table
     left, right = st.columns(2)
     with left:
         st.download_button(ctx.t("ดาวน์โหลด CSV", "Download CSV"), data=lambda: csv_bytes(plain, about, kinds),
@@ -303,6 +313,45 @@ def download_buttons(frame: pd.DataFrame, download: Download | str, ctx: PageCon
 # 'money' (baht), 'pct' (0-100), 'points' (a change of a percentage, the unit in the header),
 # 'date', 'int' or 'text'.
 ColumnSpec = tuple[str, str, str, str]
+
+# What the pages' own tables download (read-side columns; money in baht, dates as dates).
+LAGGING_DOWNLOAD_COLUMNS: list[ColumnSpec] = [
+    ("project_code", "รหัสโครงการ", "Project code", "text"),
+    ("project_name", "ชื่อโครงการ", "Project", "text"),
+    ("owner_name", "เจ้าของแผน", "Plan owner", "text"),
+    ("implementing_agency", "หน่วยดำเนินการ", "Implementing agency", "text"),
+    ("budget_type_name", "ประเภทงบ", "Budget type", "text"),
+    ("current_allocation", "งบประมาณ", "Allocation", "money"),
+    ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
+    ("pct_disbursed", "ร้อยละเบิกจ่าย", "% disbursed", "pct"),
+    ("target_pct", "เป้าหมายของประเภทงบ", "Target for its budget type", "pct"),
+    ("money_at_risk", "เงินที่เสี่ยง", "Money at risk", "money"),
+    ("flag_names", "ข้อสังเกต", "Flags", "text"),
+    ("reasons", "เหตุผล", "Why", "text"),
+    ("last_payment_date", "การเบิกจ่ายครั้งล่าสุด", "Last payment", "date"),
+]
+PROJECT_DOWNLOAD_COLUMNS: list[ColumnSpec] = [
+    ("project_code", "รหัสโครงการ", "Project code", "text"),
+    ("project_name", "ชื่อโครงการ", "Project", "text"),
+    ("owner_name", "เจ้าของแผน", "Plan owner", "text"),
+    ("budget_type_name", "ประเภทงบ", "Budget type", "text"),
+    ("implementing_agency", "หน่วยดำเนินการ", "Implementing agency", "text"),
+    ("current_allocation", "งบประมาณ", "Allocation", "money"),
+    ("committed", "ก่อหนี้ผูกพัน", "Committed", "money"),
+    ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
+    ("pct_disbursed", "ร้อยละเบิกจ่าย", "% disbursed", "pct"),
+    ("status_name", "สถานะ (เทียบเป้าหมายของประเภทงบ)", "Status (vs its budget type's target)", "text"),
+    ("flag_names", "ข้อสังเกต", "Flags", "text"),
+    ("reasons", "เหตุผล", "Why", "text"),
+]
+FRESHNESS_DOWNLOAD_COLUMNS: list[ColumnSpec] = [
+    ("code", "รหัส", "Code", "text"),
+    ("province_name", "จังหวัด", "Province", "text"),
+    ("projects", "จำนวนโครงการ", "Projects", "int"),
+    ("latest_data_date", "วันที่ข้อมูลล่าสุด", "Latest data date", "date"),
+    ("days_behind", "ช้ากว่าล่าสุด (วัน)", "Days behind latest", "int"),
+    ("status_label", "สถานะ", "Status", "text"),
+]
 
 
 def _export_frame(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
