@@ -209,27 +209,28 @@ def write_title(sheet, styles: SheetStyles, title: SheetTitle, last_col: int, to
     return title.header_row
 
 
-def print_setup(sheet, styles: SheetStyles, header_row: int, title: SheetTitle) -> None:
+def print_setup(sheet, styles: SheetStyles, header_row: int, title: SheetTitle | None) -> None:
     """A4 landscape, one page wide, the header row repeated on every page, and a footer that
-    names the table, its scope and date, with the page number."""
+    names the table, its scope and date (when titled), with the page number."""
     sheet.set_landscape()
     sheet.set_paper(A4)
     sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as the rows need
     sheet.repeat_rows(header_row)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.7)
     page = "หน้า" if styles.lang == "th" else "Page"
-    footer = title.footer().replace("&", "&&")  # '&' starts a footer code
+    footer = title.footer().replace("&", "&&") if title else ""  # '&' starts a footer code
     sheet.set_footer(f"&L&8{footer}&R&8{page} &P / &N")
 
 
-def write_table(sheet, styles: SheetStyles, title: SheetTitle, columns: Sequence[SheetColumn],
+def write_table(sheet, styles: SheetStyles, title: SheetTitle | None, columns: Sequence[SheetColumn],
                 rows: Iterable[Sequence], first_row_bold: bool = False) -> int:
     """Title rows, header and data on `sheet`, sized, frozen, filterable and set up for
-    printing (see the module docstring). Returns the header row (0-based)."""
+    printing (see the module docstring); without a title the header is the first row.
+    Returns the header row (0-based)."""
     rows = list(rows)
     widths = column_widths(columns, rows)
     last_col = len(columns) - 1
-    header_row = write_title(sheet, styles, title, last_col, sum(width for width, _ in widths))
+    header_row = write_title(sheet, styles, title, last_col, sum(width for width, _ in widths)) if title else 0
     header_lines = 1
     for index, (column, (width, _)) in enumerate(zip(columns, widths, strict=True)):
         sheet.write_string(header_row, index, safe_text(column.header), styles.header)

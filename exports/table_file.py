@@ -108,15 +108,19 @@ def _cells(frame: pd.DataFrame) -> list[list]:
     return rows
 
 
-def table_xlsx(frame: pd.DataFrame, about: TableFile, kinds: Mapping[str, str] | None = None) -> bytes:
-    """The table as an .xlsx file (one sheet), per exports/sheets.py's convention."""
+def table_xlsx(frame: pd.DataFrame, about: TableFile | None, kinds: Mapping[str, str] | None = None,
+               sheet_name: str = "data") -> bytes:
+    """The table as an .xlsx file (one sheet), per exports/sheets.py's convention; without
+    `about` a plain table (header in the first row) on a sheet named `sheet_name`."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {**WORKBOOK_OPTIONS, "in_memory": True})
-    workbook.set_properties({"title": about.title, "subject": about.scope, "author": "budget monitor"})
-    sheet = workbook.add_worksheet(about.sheet_name)
+    if about:
+        workbook.set_properties({"title": about.title, "subject": about.scope, "author": "budget monitor"})
+    sheet = workbook.add_worksheet(about.sheet_name if about else sheet_name[:31])
     columns = [SheetColumn(str(name), kind) for name, kind in zip(frame.columns, column_kinds(frame, kinds),
                                                                    strict=True)]
-    write_table(sheet, SheetStyles(workbook, about.lang), about.sheet_title(), columns, _cells(frame))
+    styles = SheetStyles(workbook, about.lang if about else "th")
+    write_table(sheet, styles, about.sheet_title() if about else None, columns, _cells(frame))
     workbook.close()
     return buffer.getvalue()
 
@@ -137,15 +141,18 @@ def csv_text(kind: str, value, lang: str) -> str:
     return safe_text(str(value))
 
 
-def table_csv(frame: pd.DataFrame, about: TableFile, kinds: Mapping[str, str] | None = None) -> bytes:
-    """The table as CSV: the title lines, a blank line, the header, the rows (UTF-8 with a BOM)."""
+def table_csv(frame: pd.DataFrame, about: TableFile | None, kinds: Mapping[str, str] | None = None) -> bytes:
+    """The table as CSV: the title lines, a blank line, the header, the rows (UTF-8 with a BOM);
+    without `about` the header and the rows only."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for line in about.sheet_title().lines():
-        writer.writerow([safe_text(line)])
-    writer.writerow([])
+    if about:
+        for line in about.sheet_title().lines():
+            writer.writerow([safe_text(line)])
+        writer.writerow([])
     writer.writerow([safe_text(str(name)) for name in frame.columns])
     column_kind = column_kinds(frame, kinds)
     for row in _cells(frame):
-        writer.writerow([csv_text(kind, value, about.lang) for kind, value in zip(column_kind, row, strict=True)])
+        writer.writerow([csv_text(kind, value, about.lang if about else "th")
+                         for kind, value in zip(column_kind, row, strict=True)])
     return buffer.getvalue().encode("utf-8-sig")

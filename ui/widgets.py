@@ -134,26 +134,22 @@ def money_frame(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 def csv_bytes(frame: pd.DataFrame, about: TableFile | None = None, kinds: Mapping[str, str] | None = None) -> bytes:
     """CSV in UTF-8 with a byte-order mark (Excel opens Thai text correctly): the title lines
-    of `about`, a blank line, the header and the rows (exports/table_file.py).
+    of `about` (none without it), a blank line, the header and the rows (exports/table_file.py).
 
     Text that a spreadsheet would run as a formula is neutralised (exports/cells.py).
     """
-    return table_csv(frame, about or _untitled(), kinds)
+    return table_csv(frame, about, kinds)
 
 
 def excel_bytes(frame: pd.DataFrame, sheet_name: str = "data", about: TableFile | None = None,
                 kinds: Mapping[str, str] | None = None) -> bytes:
-    """An .xlsx workbook with the frame on one sheet: title rows, a frozen header repeated on
-    every printed page, widths from the content, A4 landscape (exports/sheets.py).
+    """An .xlsx workbook with the frame on one sheet: title rows from `about` (none without it),
+    a frozen header repeated on every printed page, widths from the content, A4 landscape
+    (exports/sheets.py).
 
     Text is written as text, never as a formula or link, and neutralised like the CSV.
     """
-    return table_xlsx(frame, about or _untitled(sheet_name), kinds)
-
-
-def _untitled(title: str = "data") -> TableFile:
-    """The description of a table nobody described: its title only."""
-    return TableFile("data", title, "th", Filters().fiscal_year, None, "-")
+    return table_xlsx(frame, about, kinds, sheet_name)
 
 
 def _plain_for_export(frame: pd.DataFrame) -> pd.DataFrame:
@@ -276,7 +272,12 @@ def prepared_download(frame: pd.DataFrame, download: Download | str, ctx: PageCo
     if isinstance(download, str):
         download = titled_download(download, ctx)
     if columns is not None:
-        export, kinds = _export_frame(_with_names(frame, ctx), columns, ctx)
+        # display columns (owner name, flag names, ...) the page did not add itself
+        missing = [column for column, *_ in columns if column not in frame]
+        if missing:
+            named = _with_names(frame, ctx)
+            frame = frame.assign(**{column: named[column] for column in missing if column in named})
+        export, kinds = _export_frame(frame, columns, ctx)
     else:
         export, kinds = frame, None
     return table_file(download, ctx, filters), _plain_for_export(export), kinds
@@ -669,9 +670,9 @@ def _with_names(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
     """Add display columns: owner_name / province_name in the current language, flag names
     (from flag_codes text or a flags list), reasons, budget_type_name."""
     out = frame.copy()
-    if "owner_name_th" in out:
+    if "owner_name_th" in out and "owner_name_en" in out:
         out["owner_name"] = ctx.names(out["owner_name_th"], out["owner_name_en"])
-    if "name_th" in out:
+    if "name_th" in out and "name_en" in out:
         out["province_name"] = ctx.names(out["name_th"], out["name_en"])
     if "flag_codes" in out:
         out["flag_names"] = [", ".join(ctx.t(*FLAGS[code]) for code in str(codes).split(",") if code in FLAGS)
