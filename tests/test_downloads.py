@@ -80,6 +80,23 @@ def sql_lagging(db: Path, province: str | None) -> dict[str, tuple[Decimal, Deci
             for code, cur, paid, last in rows}
 
 
+MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
+
+
+def _be(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year + 543}"
+
+
+def _last_payment(db: Path) -> date:
+    """The year's last payment, carry-overs included: the carry-over page's default date."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT max(posting_date) FROM disbursements d JOIN projects p USING (project_code) "
+                           "WHERE p.fiscal_year = 2562").fetchone()[0]
+    finally:
+        con.close()
+
+
 def _files(province: str | None, lang: str):
     """The lagging download as the page builds it: (TableFile, xlsx bytes, csv bytes)."""
     from ui.context import PageContext
@@ -214,13 +231,12 @@ def test_lagging_csv_has_the_same_title_and_figures(demo_db, province):
     expected = sql_lagging(demo_db, province)
     rows = lines[6:]
     assert sorted(row[0] for row in rows) == sorted(expected)
-    months = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
     for row in rows:
         cur, paid, at_risk, last = expected[row[0]]
         assert (row[5], row[6], row[9]) == (f"{cur:.2f}", f"{paid:.2f}", f"{at_risk:.2f}")
         if cur:
             assert row[7] == f"{float(paid / cur * 100):.2f}"
-        assert row[12] == (f"{last.day} {months[last.month - 1]} {last.year + 543}" if last else "")
+        assert row[12] == (_be(last) if last else "")
 
 
 def test_other_tables_are_titled_and_unscoped_ones_name_no_area(demo_db):
@@ -289,3 +305,67 @@ def test_lagging_page_excel_download_in_chromium(demo_db, app_url, tmp_path, scr
         assert sheet["A3"].value == "Data as of 30 Sep 2019"
         assert [cell.value for cell in sheet[_header_row(sheet)]] == ENGLISH_HEADERS
     _assert_recount(_rows(sheet), sql_lagging(demo_db, "46"))
+
+
+DOWNLOAD_PAGES = ["lagging?province=46", "area?area=province:46&province=46", "carryover?province=46",
+                  "reallocations?province=46", "assets?province=46", "data_quality?province=46"]
+def test_every_visible_table_download_is_named_and_titled(demo_db, app_url, tmp_path):
+    """Every CSV/Excel button shown on the table pages for Kalasin gives a file named for
+    the table, the fiscal year, the as-of date (and the province, unless the table is not
+    narrowed by area), whose first rows are its title, scope and as-of date in BE; the
+    carry-over tables are as of the year's last carry-over payment, as their page is."""
+    import re
+
+    from tests.browser_support import chromium_browser, settle
+
+    carry_date = _last_payment(demo_db)
+    table_file = re.compile(rf"([a-z0-9-]+)-2562-asof-({AS_OF}|{carry_date})(-province-46)?\.(xlsx|csv)")
+    seen = []
+    with chromium_browser() as browser:
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+        page = context.new_page()
+        for path in DOWNLOAD_PAGES:
+            page.goto(f"{app_url}/{path}")
+            settle(page)
+            assert page.locator('[data-testid="stException"]').count() == 0, path
+            buttons = page.get_by_role("button", name=re.compile("^ดาวน์โหลด (CSV|Excel)$"))
+            for index in range(buttons.count()):
+                button = buttons.nth(index)
+                if not button.is_visible():
+                    continue  # inside a closed expander
+                with page.expect_download(timeout=60_000) as info:
+                    button.click()
+                download = info.value
+                name = download.suggested_filename
+                match = table_file.fullmatch(name)
+                assert match, (path, name)
+                assert (match[2] == str(carry_date)) == match[1].startswith("carryover"), name
+                saved = tmp_path / name
+                download.save_as(saved)
+                if name.endswith(".xlsx"):
+                    sheet = openpyxl.load_workbook(saved).worksheets[0]
+                    lines = [sheet["A1"].value, sheet["A2"].value, sheet["A3"].value]
+                else:
+                    lines = [row[0] for row in list(csv.reader(io.StringIO(saved.read_text("utf-8-sig"))))[:3]]
+                assert lines[0] and "ปีงบประมาณ พ.ศ. 2562" in lines[1], (name, lines)
+                assert ("-province-46" in name) == lines[1].startswith("จังหวัดกาฬสินธุ์"), (name, lines)
+                assert lines[2] == f"ข้อมูล ณ วันที่ {_be(date.fromisoformat(match[2]))}", (name, lines)
+                seen.append(name)
+        context.close()
+    assert "lagging-2562-asof-2019-09-30-province-46.csv" in seen and "projects-2562-asof-2019-09-30-province-46.xlsx" in seen
+    assert len(seen) >= 12, seen
+
+
+def test_carryover_tables_are_dated_like_the_carryover_page(demo_db):
+    """The carry-over page runs on past 30 Sep (payments from carry-overs continue): with no
+    date picked, its downloads are as of the last payment of the year, carry-overs included."""
+    from ui.context import PageContext
+    from ui.widgets import table_file, titled_download
+
+    last = _last_payment(demo_db)
+    assert last > AS_OF
+    ctx = PageContext(Filters(province="46"), "th", data_version(), AS_OF)
+    carry = table_file(titled_download("carryover_at_risk", ctx), ctx)
+    assert carry.as_of == last and carry.file_name("xlsx") == f"carryover-at-risk-2562-asof-{last}-province-46.xlsx"
+    picked = PageContext(Filters(province="46", as_of=date(2019, 12, 31)), "th", data_version(), date(2019, 12, 31))
+    assert table_file(titled_download("carryover", picked), picked).as_of == date(2019, 12, 31)

@@ -45,6 +45,7 @@ from budget_metrics.connection import LOAD_HINT, NoDataError
 from budget_metrics.filters import Filters
 from budget_metrics.formatting import percent, signed
 from budget_metrics.lagging import FLAGS
+from budget_metrics.projects import resolve_carryover_as_of
 from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, LINES
 from exports import rules
 from exports.table_file import CSV_MIME, EXCEL_MIME, TableFile, table_csv, table_xlsx
@@ -169,56 +170,74 @@ class Download:
     table: the table in the file name ('lagging' -> lagging-2562-asof-2019-09-30-province-46.xlsx);
     title: what it is, (Thai, English); rules: the rules in force, one sentence each, in the
     page's language; scoped: False for a table the area filters do not narrow (the load
-    log), whose file then names no area.
+    log), whose file then names no area; carryover: the table is as of the carry-over
+    period's latest data date when the sidebar picks no date (as the carry-over page is).
     """
 
     table: str
     title: tuple[str, str]
     rules: tuple[str, ...] = ()
     scoped: bool = True
+    carryover: bool = False
+
+
+@dataclass(frozen=True)
+class TableTitle:
+    """A DOWNLOAD_TITLES entry: the tables whose name matches `pattern` (a regular expression),
+    their title (Thai, English), the rules in force (a function of the language) and how
+    they are scoped and dated (see Download)."""
+
+    pattern: str
+    title: tuple[str, str]
+    rules: Callable[[str], str] | None = None
+    scoped: bool = True
+    carryover: bool = False
 
 
 # The titles (and rules) of the tables the pages offer through `data_table` and
 # `download_buttons`, by the table name the page passes; first match wins.
-DOWNLOAD_TITLES: list[tuple[str, tuple[str, str], Callable[[str], str] | None, bool]] = [
-    (r"lagging", ("โครงการล่าช้า", "Lagging projects"), rules.lagging_rules, True),
-    (r".*_newly_flagged", ("โครงการที่เริ่มล่าช้า", "Newly flagged lagging projects"), rules.lagging_rules, True),
-    (r".*_cleared", ("โครงการที่พ้นสถานะล่าช้า", "Projects cleared of lagging flags"), rules.lagging_rules, True),
-    (r".*_province_movers", ("จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Provinces whose % disbursed moved most"),
-     None, True),
-    (r".*_project_movers", ("โครงการที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Projects whose % disbursed moved most"),
-     None, True),
-    (r"projects(_.*)?", ("รายการโครงการ", "Projects"), None, True),
-    (r"assets_by_status", ("สินทรัพย์: จำนวนและมูลค่าตามสถานะ", "Assets: count and value by status"),
-     rules.asset_rules, True),
-    (r"assets_by_.*", ("สินทรัพย์รายพื้นที่", "Assets by area"), rules.asset_rules, True),
-    (r"assets_overdue", ("สินทรัพย์ค้างโอนเกินกำหนด", "Overdue asset transfers"), rules.asset_rules, True),
-    (r"assets_all", ("สินทรัพย์ทั้งหมด", "All assets"), rules.asset_rules, True),
-    (r"carryover_at_risk", ("เงินกันเหลื่อมปีที่เสี่ยง", "At-risk carry-overs"), rules.carryover_rules, True),
-    (r"carryover.*", ("เงินกันเหลื่อมปีทุกโครงการ", "All carry-overs"), rules.carryover_rules, True),
-    (r"reallocations_net_.*", ("โอนเข้า-ออกสุทธิรายพื้นที่", "Net reallocations by area"), None, True),
-    (r"reallocations_ledger", ("ทะเบียนการโอนเปลี่ยนแปลงงบประมาณ", "Reallocation ledger"), None, True),
-    (r"reconciliation_mismatches", ("โครงการที่ยอดงบประมาณไม่กระทบกัน", "Projects whose figures do not reconcile"),
-     None, True),
-    (r"reconciliation_warnings", ("คำเตือนการกระทบยอด", "Reconciliation warnings"), None, True),
-    (r"reconciliation", ("กระทบยอดงบประมาณรายโครงการ", "Reconciliation of every project"), None, True),
-    (r"overspent_projects", ("โครงการที่เบิกจ่ายเกินงบประมาณ", "Overspent projects"), None, True),
-    (r"data_freshness", ("วันที่ข้อมูลล่าสุดรายจังหวัด", "Latest data date per province"), rules.freshness_rules,
-     True),
-    (r"load_log", ("บันทึกการโหลดข้อมูล", "Load log"), None, False),
-    (r"rejected_rows", ("แถวที่ถูกปฏิเสธ", "Rejected rows"), None, False),
-    (r"snapshots_.*", ("ภาพนิ่งรายสัปดาห์ที่บันทึกไว้", "Stored weekly snapshots"), None, False),
-    (r"live_vs_snapshot.*", ("ข้อมูลปัจจุบันที่ต่างจากภาพนิ่ง", "Live figures that differ from the snapshot"),
-     None, True),
+DOWNLOAD_TITLES: list[TableTitle] = [
+    TableTitle(r"lagging", ("โครงการล่าช้า", "Lagging projects"), rules.lagging_rules),
+    TableTitle(r".*_newly_flagged", ("โครงการที่เริ่มล่าช้า", "Newly flagged lagging projects"), rules.lagging_rules),
+    TableTitle(r".*_cleared", ("โครงการที่พ้นสถานะล่าช้า", "Projects cleared of lagging flags"), rules.lagging_rules),
+    TableTitle(r".*_province_movers",
+               ("จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Provinces whose % disbursed moved most")),
+    TableTitle(r".*_project_movers",
+               ("โครงการที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Projects whose % disbursed moved most")),
+    TableTitle(r"projects(_.*)?", ("รายการโครงการ", "Projects")),
+    TableTitle(r"assets_by_status", ("สินทรัพย์: จำนวนและมูลค่าตามสถานะ", "Assets: count and value by status"),
+               rules.asset_rules),
+    TableTitle(r"assets_by_.*", ("สินทรัพย์รายพื้นที่", "Assets by area"), rules.asset_rules),
+    TableTitle(r"assets_overdue", ("สินทรัพย์ค้างโอนเกินกำหนด", "Overdue asset transfers"), rules.asset_rules),
+    TableTitle(r"assets_all", ("สินทรัพย์ทั้งหมด", "All assets"), rules.asset_rules),
+    TableTitle(r"carryover_at_risk", ("เงินกันเหลื่อมปีที่เสี่ยง", "At-risk carry-overs"), rules.carryover_rules,
+               carryover=True),
+    TableTitle(r"carryover.*", ("เงินกันเหลื่อมปีทุกโครงการ", "All carry-overs"), rules.carryover_rules,
+               carryover=True),
+    TableTitle(r"reallocations_net_.*", ("โอนเข้า-ออกสุทธิรายพื้นที่", "Net reallocations by area")),
+    TableTitle(r"reallocations_ledger", ("ทะเบียนการโอนเปลี่ยนแปลงงบประมาณ", "Reallocation ledger")),
+    TableTitle(r"reconciliation_mismatches",
+               ("โครงการที่ยอดงบประมาณไม่กระทบกัน", "Projects whose figures do not reconcile")),
+    TableTitle(r"reconciliation_warnings", ("คำเตือนการกระทบยอด", "Reconciliation warnings")),
+    TableTitle(r"reconciliation", ("กระทบยอดงบประมาณรายโครงการ", "Reconciliation of every project")),
+    TableTitle(r"overspent_projects", ("โครงการที่เบิกจ่ายเกินงบประมาณ", "Overspent projects")),
+    TableTitle(r"data_freshness", ("วันที่ข้อมูลล่าสุดรายจังหวัด", "Latest data date per province"),
+               rules.freshness_rules),
+    TableTitle(r"load_log", ("บันทึกการโหลดข้อมูล", "Load log"), scoped=False),
+    TableTitle(r"rejected_rows", ("แถวที่ถูกปฏิเสธ", "Rejected rows"), scoped=False),
+    TableTitle(r"snapshots_.*", ("ภาพนิ่งรายสัปดาห์ที่บันทึกไว้", "Stored weekly snapshots"), scoped=False),
+    TableTitle(r"live_vs_snapshot.*",
+               ("ข้อมูลปัจจุบันที่ต่างจากภาพนิ่ง", "Live figures that differ from the snapshot")),
 ]
 
 
 def titled_download(table: str, ctx: PageContext) -> Download:
     """The Download of a table by name, titled from DOWNLOAD_TITLES (the name itself when
     none matches), with its rules in the page's language."""
-    for pattern, title, rule, scoped in DOWNLOAD_TITLES:
-        if re.fullmatch(pattern, table):
-            return Download(table, title, (rule(ctx.lang),) if rule else (), scoped)
+    for entry in DOWNLOAD_TITLES:
+        if re.fullmatch(entry.pattern, table):
+            return Download(table, entry.title, (entry.rules(ctx.lang),) if entry.rules else (), entry.scoped,
+                            entry.carryover)
     words = table.replace("_", " ")
     return Download(table, (words, words))
 
@@ -253,13 +272,19 @@ def _scope(filters: Filters, ctx: PageContext) -> tuple[str, tuple[str, ...]]:
 
 def table_file(download: Download, ctx: PageContext, filters: Filters | None = None) -> TableFile:
     """How the files of `download` are named and titled: scope from `filters` (the sidebar's
-    when None), as-of the date the page shows, words in the page's language."""
+    when None); as of the filters' date, else the date the page shows (the carry-over
+    period's latest data date for carry-over tables); words in the page's language."""
     filters = filters or ctx.filters
     if download.scoped:
         scope, parts = _scope(filters, ctx)
     else:
         scope, parts = ctx.t("ทุกพื้นที่", "All areas"), ()
-    as_of = filters.as_of if filters is not ctx.filters and filters.as_of else ctx.as_of_shown or filters.as_of
+    if filters.as_of:
+        as_of = filters.as_of
+    elif download.carryover:  # the carry-over pages run on past 30 Sep, to the last carry-over payment
+        as_of = resolve_carryover_as_of(filters)
+    else:
+        as_of = ctx.as_of_shown
     return TableFile(download.table, ctx.t(*download.title), ctx.lang, filters.fiscal_year, as_of, scope,
                      parts, download.rules)
 
