@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pandas as pd
@@ -27,6 +27,14 @@ def format_date(day: date | None, lang: str = "th", long: bool = False) -> str:
         months = THAI_MONTHS_LONG if long else THAI_MONTHS_SHORT
         return f"{day.day} {months[day.month - 1]} {day.year + 543}"
     return f"{day.day} {EN_MONTHS_SHORT[day.month - 1]} {day.year}"
+
+
+def format_timestamp(moment: datetime | None, lang: str = "th") -> str:
+    """A moment to the minute: '27 พ.ย. 2562 13:45' (BE) in Thai, '27 Nov 2019 13:45' (CE) in English."""
+    if _missing(moment):
+        return "-"
+    moment = pd.Timestamp(moment)
+    return f"{format_date(moment.date(), lang)} {moment:%H:%M}"
 
 
 def million_baht(amount: Decimal | float | None, decimals: int = 2) -> str:

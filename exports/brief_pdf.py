@@ -14,7 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from budget_metrics.formatting import format_date, million_baht, percent, signed
+from budget_metrics.formatting import (
+    format_date,
+    format_timestamp,
+    million_baht,
+    percent,
+    signed,
+)
 from budget_metrics.lagging import FLAGS
 from budget_metrics.targets import LINE_LABELS, LINES
 from exports.tables import ExportBundle
@@ -242,7 +248,9 @@ th.group { text-align: center; border-bottom: 1px solid #c9d6e6; }
 .sep { border-left: 1px solid #c9d6e6; }
 td[class^="status-"] { white-space: nowrap; }
 table.areas { font-size: 8pt; } table.areas td { padding: 0.6mm 1.2mm; }
-thead { display: table-header-group; } tr { break-inside: avoid; }
+/* a table running onto the next page repeats its header there, and no row is cut in two */
+thead { display: table-header-group; } tr, td, th { break-inside: avoid; page-break-inside: avoid; }
+td.code { white-space: nowrap; }
 h2 { break-after: avoid; }
 """
 
@@ -314,8 +322,8 @@ def brief_html(bundle: ExportBundle) -> str:
     parts = [
         "<!doctype html><html lang='th'><head><meta charset='utf-8'>",
         f"<style>{_font_face()}{CSS}</style></head><body>",
-        (f"<div class='footer'>ที่มา: ระบบติดตามผลการเบิกจ่าย · ข้อมูลโหลดล่าสุด "
-        f"{_e(bundle.generated_at.strftime('%Y-%m-%d %H:%M') if bundle.generated_at else '-')}</div>"),
+        (f"<div class='footer'>ที่มา: ระบบติดตามผลการเบิกจ่าย · {_e(bundle.area_name_th)} · ข้อมูล ณ วันที่ "
+         f"{format_date(bundle.as_of)} · ข้อมูลโหลดล่าสุด {_e(format_timestamp(bundle.generated_at))}</div>"),
         f"<h1>สรุปผลการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัดและกลุ่มจังหวัด ปีงบประมาณ พ.ศ. {fy}</h1>",
         f"<p class='sub'>ข้อมูล ณ วันที่ {format_date(bundle.as_of, long=True)} · {_e(bundle.area_name_th)}</p>",
         f"<div class='narrative'>{_e(narrative(bundle))}</div>",
@@ -339,7 +347,7 @@ def brief_html(bundle: ExportBundle) -> str:
     parts.append("<p class='small'>รายงานสองเส้นตามแบบกรมบัญชีกลาง แต่ละเส้นเทียบเป้าหมายของตนเอง: "
                  "ภาพรวม = เบิกจ่ายทุกประเภทงบรายจ่าย ÷ งบประมาณปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม; "
                  "งบลงทุน = เบิกจ่ายงบลงทุน ÷ งบลงทุนปัจจุบัน เทียบเป้าหมายงบลงทุน · "
-                 f"★ เส้น{headline}ใช้จัดอันดับและกำหนดสถานะ (data/reference/reporting.toml) · "
+                 f"★ เส้น{headline}ใช้จัดอันดับและกำหนดสถานะ · "
                  "เป้าหมาย ณ วันที่ คำนวณจากเป้าหมายสะสมรายไตรมาสตามมติคณะรัฐมนตรี "
                  "(เพิ่มเท่ากันทุกสิ้นเดือน และเป็นเส้นตรงตามวันภายในเดือน) · ลบ. = ล้านบาท · "
                  "ห่าง = ร้อยละการเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด) และ เบิกจ่าย − เป้าหมาย × งบประมาณของเส้นนั้น "
@@ -354,12 +362,14 @@ def _lagging_html(bundle: ExportBundle) -> str:
     if lagging.empty:
         return "<h2>โครงการล่าช้า</h2><p>ไม่มีโครงการล่าช้าตามเกณฑ์</p>"
     rows = "".join(
-        f"<tr><td>{_e(r.project_name)}</td><td class='n'>{million_baht(r.current_allocation)}</td>"
+        f"<tr><td class='code'>{_e(r.project_code)}</td><td>{_e(r.project_name)}</td>"
+        f"<td class='n'>{million_baht(r.current_allocation)}</td>"
         f"<td class='n'>{percent(r.pct_disbursed)}</td><td class='n'>{million_baht(r.money_at_risk)}</td>"
         f"<td>{_e(r.flag_labels_th)}</td></tr>" for r in lagging.itertuples())
     return (f"<h2>{len(lagging)} โครงการล่าช้าที่มีเงินคงเหลือมากที่สุด</h2>"
-            "<table><tr><th>โครงการ</th><th class='n'>งบประมาณ (ลบ.)</th><th class='n'>ร้อยละ</th>"
-            f"<th class='n'>คงเหลือ (ลบ.)</th><th>ประเด็น</th></tr>{rows}</table>")
+            "<table class='lagging'><thead><tr><th>รหัสโครงการ</th><th>โครงการ</th>"
+            "<th class='n'>งบประมาณ (ลบ.)</th><th class='n'>ร้อยละ</th>"
+            f"<th class='n'>คงเหลือ (ลบ.)</th><th>ประเด็น</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def _risks_html(bundle: ExportBundle) -> str:
@@ -376,8 +386,8 @@ def _risks_html(bundle: ExportBundle) -> str:
                 f"<tr><td>{_e(r.owner_name_th)}</td><td>{_e(r.project_name)}</td>"
                 f"<td class='n'>{million_baht(r.remaining)}</td><td class='n'>{format_date(r.deadline)}</td></tr>"
                 for r in risky.sort_values(["days_to_deadline", "project_code"]).head(RISK_ROWS).itertuples())
-            out.append("<table><tr><th>พื้นที่</th><th>โครงการ</th><th class='n'>ค้างเบิก (ลบ.)</th>"
-                       f"<th class='n'>กำหนด</th></tr>{rows}</table>")
+            out.append("<table><thead><tr><th>พื้นที่</th><th>โครงการ</th><th class='n'>ค้างเบิก (ลบ.)</th>"
+                       f"<th class='n'>กำหนด</th></tr></thead><tbody>{rows}</tbody></table>")
     else:
         out.append("<p>ยังไม่มีเงินกันเหลื่อมปี ณ วันที่นี้</p>")
     out.append("</div><div>")
@@ -396,8 +406,8 @@ def _risks_html(bundle: ExportBundle) -> str:
                        .head(RISK_ROWS))
             rows = "".join(f"<tr><td>{_e(r.owner_name_th)}</td><td class='n'>{r.count:,}</td>"
                            f"<td class='n'>{million_baht(r.value)}</td></tr>" for r in by_area.itertuples())
-            out.append("<table><tr><th>พื้นที่</th><th class='n'>ค้างโอน (รายการ)</th>"
-                       f"<th class='n'>มูลค่า (ลบ.)</th></tr>{rows}</table>")
+            out.append("<table><thead><tr><th>พื้นที่</th><th class='n'>ค้างโอน (รายการ)</th>"
+                       f"<th class='n'>มูลค่า (ลบ.)</th></tr></thead><tbody>{rows}</tbody></table>")
     else:
         out.append("<p>ไม่มีรายการสินทรัพย์ที่ต้องโอน</p>")
     out.append("</div></div>")

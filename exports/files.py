@@ -7,6 +7,12 @@ sorts by date and a script can find a file without listing the folder:
     budget-2562-asof-2019-09-13-province-50.pdf
     budget-2562-asof-2019-09-13-cluster-C01-provinces.csv
 
+A dashboard table's download is named the same way after what it holds:
+
+    lagging-2562-asof-2019-09-30.xlsx
+    lagging-2562-asof-2019-09-30-province-46.xlsx
+    assets-overdue-2562-asof-2019-09-30-region-northeast-investment.csv
+
 A file is written under a hidden temporary name in the same folder (same file system,
 so the rename is atomic) and renamed only when every file of the export is complete;
 on any failure the temporary files are removed and nothing new appears in the folder.
@@ -30,6 +36,20 @@ def export_stem(fiscal_year: int, as_of: date, area_kind: str | None = None,
     if area_kind and area_code:
         stem += f"-{area_kind}-{area_code}"
     return stem
+
+
+def table_file_name(table: str, fiscal_year: int, as_of: date | None, extension: str,
+                    scope_parts: tuple[str, ...] = ()) -> str:
+    """A dashboard table's download: 'lagging-2562-asof-2019-09-30-province-46.xlsx'.
+
+    `table` names the table (underscores become hyphens); `scope_parts` name the area and any
+    narrower filter ('province', '46', 'investment'); none for the whole country. Without a
+    known as-of date the date part is left out."""
+    parts = [table.replace("_", "-"), str(fiscal_year)]
+    if as_of is not None:
+        parts += ["asof", as_of.isoformat()]
+    parts += [part.replace("_", "-") for part in scope_parts if part]
+    return f"{'-'.join(parts)}.{extension}"
 
 
 def export_file_name(fiscal_year: int, as_of: date, extension: str, area_kind: str | None = None,

@@ -1,11 +1,14 @@
-"""The Excel workbook for officials (xlsxwriter), one sheet per export table.
+"""The Excel workbook for officials (xlsxwriter), one Thai sheet per export table.
 
-Each sheet: a title line, a line with the as-of date and scope, then a header row
-(Thai) that stays frozen and carries an autofilter, then the data. Money is written
-as numbers with the format `#,##0.00` (baht), percentages as fractions with `0.00%`,
-gaps in points as `+0.00`. The summary sheet comes first; its first data row is the
-total and is bold. Document properties take the data's publication time, so the same
-database and as-of produce the same file.
+Every sheet follows the convention of exports/sheets.py, shared with the dashboard's
+downloads: title rows (what the table is, the area and fiscal year, the as-of date in BE,
+the rules in force for that table), then a header row (Thai) that stays frozen, carries an
+autofilter and repeats on every printed page; A4 landscape fitted to the page width.
+Money is written as numbers rounded to 2 decimals with the format `#,##0.00` (baht),
+percentages as fractions with `0.00%`, gaps in points as `+0.00`, dates as real Excel
+dates shown in BE ('13 ก.ย. 2562'), regions by their Thai names. The summary sheet comes
+first; its first data row is the total and is bold. Document properties take the data's
+publication time, so the same database and as-of produce the same file.
 """
 
 from __future__ import annotations
@@ -15,38 +18,26 @@ from pathlib import Path
 
 import xlsxwriter
 
+from budget_metrics import reference
 from budget_metrics.formatting import format_date
-from exports.cells import safe_text
-from exports.tables import (
-    BOOL,
-    DATE,
-    INT,
-    MONEY,
-    PCT,
-    POINTS,
-    ExportBundle,
-    ExportTable,
-    as_date,
+from exports import rules
+from exports.sheets import (
+    WORKBOOK_OPTIONS,
+    SheetColumn,
+    SheetStyles,
+    SheetTitle,
+    as_of_line,
+    fiscal_year_text,
+    write_table,
 )
+from exports.tables import ExportBundle, ExportTable
 
-HEADER_ROW = 2  # 0-based: title, as-of line, header
-FIRST_DATA_ROW = HEADER_ROW + 1
-DEFAULT_WIDTH = {MONEY: 18, PCT: 11, POINTS: 11, DATE: 12, INT: 10, BOOL: 8}
-FONT = "Tahoma"  # present in every Office install and renders Thai
-
-FORMATS = {
-    MONEY: "#,##0.00",
-    PCT: "0.00%",
-    POINTS: "+0.00;-0.00;0.00",
-    INT: "#,##0",
-    DATE: "yyyy-mm-dd",
-}
+LANG = "th"  # the workbook is for Thai officials; the CSV files carry the English keys
 
 
 def write_workbook(bundle: ExportBundle, path: Path) -> Path:
     """Write the bundle's tables as an .xlsx file at `path` (the caller makes it atomic)."""
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                               "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     created = bundle.generated_at or datetime(2000, 1, 1)
     workbook.set_properties({
         "title": f"รายงานผลการเบิกจ่ายงบประมาณ ณ วันที่ {format_date(bundle.as_of)}",
@@ -54,71 +45,48 @@ def write_workbook(bundle: ExportBundle, path: Path) -> Path:
         "author": "budget monitor",
         "created": created,
     })
-    base = {"font_name": FONT, "font_size": 10}
-    styles = {
-        "title": workbook.add_format({**base, "bold": True, "font_size": 13}),
-        "subtitle": workbook.add_format({**base, "italic": True, "font_color": "#555555"}),
-        "header": workbook.add_format({**base, "bold": True, "text_wrap": True, "valign": "top",
-                                       "bg_color": "#DCE6F1", "border": 1}),
-        "text": workbook.add_format(base),
-        "wrap": workbook.add_format({**base, "text_wrap": True, "valign": "top"}),
-    }
-    for kind, number_format in FORMATS.items():
-        styles[kind] = workbook.add_format({**base, "num_format": number_format})
-        styles[f"{kind}_bold"] = workbook.add_format({**base, "num_format": number_format, "bold": True})
-    styles["text_bold"] = workbook.add_format({**base, "bold": True})
-
+    styles = SheetStyles(workbook, LANG)
     for table in bundle.tables:
         _write_sheet(workbook, styles, bundle, table)
     workbook.close()
     return path
 
 
-def _write_sheet(workbook, styles, bundle: ExportBundle, table: ExportTable) -> None:
-    sheet = workbook.add_worksheet(table.sheet)
-    sheet.write_string(0, 0, table.title_th, styles["title"])
-    sheet.write_string(1, 0, f"ข้อมูล ณ วันที่ {format_date(bundle.as_of)} · ปีงบประมาณ พ.ศ. "
-                             f"{bundle.filters.fiscal_year} · {bundle.area_name_th}", styles["subtitle"])
-    for col_index, col in enumerate(table.columns):
-        sheet.write_string(HEADER_ROW, col_index, col.th, styles["header"])
-        width = col.width or DEFAULT_WIDTH.get(col.kind, 20)
-        sheet.set_column(col_index, col_index, width)
-    sheet.set_row(HEADER_ROW, 45)
+def sheet_notes(bundle: ExportBundle, table_name: str) -> tuple[str, ...]:
+    """The rules in force for one sheet, printed under its title."""
+    k = bundle.kpis
+    if table_name in ("summary", "provinces", "clusters"):
+        return (rules.status_rules(LANG, k.overall.target_pct, k.investment.target_pct, k.headline),)
+    if table_name == "projects":
+        return ("ร้อยละการเบิกจ่ายของแต่ละโครงการเทียบเป้าหมายของประเภทงบของตนเอง", rules.lagging_rules(LANG))
+    if table_name == "lagging":
+        return (rules.lagging_rules(LANG),)
+    if table_name == "carryover":
+        return (rules.carryover_rules(LANG),)
+    if table_name == "assets":
+        return (rules.asset_rules(LANG),)
+    return ()
 
+
+def _shown_values(table: ExportTable) -> list[list]:
+    """The table's rows with codes a reader should not have to decode replaced by Thai names
+    (a project's region: 'east' -> 'ภาคตะวันออก')."""
     rows = table.rows()
-    for offset, row in enumerate(rows):
-        row_index = FIRST_DATA_ROW + offset
-        bold = table.total_row and offset == 0
-        for col_index, (col, value) in enumerate(zip(table.columns, row, strict=True)):
-            _write_cell(sheet, styles, row_index, col_index, col.kind, value, bold)
-
-    last_col = len(table.columns) - 1
-    sheet.freeze_panes(FIRST_DATA_ROW, 0)
-    sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), last_col)
-    if table.name == "about":
-        sheet.set_column(1, 1, table.columns[1].width, styles["wrap"])
+    keys = [col.key for col in table.columns]
+    if "region" in keys:
+        names = reference.regions().set_index("region")["name_th"].to_dict()
+        index = keys.index("region")
+        for row in rows:
+            row[index] = names.get(row[index], row[index])
+    return rows
 
 
-def _write_cell(sheet, styles, row: int, col: int, kind: str, value, bold: bool) -> None:
-    suffix = "_bold" if bold else ""
-    if value is None:
-        sheet.write_blank(row, col, None, styles.get(f"{kind}{suffix}", styles["text"]))
-    elif kind == MONEY:
-        sheet.write_number(row, col, round(float(value), 2), styles[f"{MONEY}{suffix}"])
-    elif kind == PCT:
-        # Stored as a fraction so Excel shows "69.33%" and sums/filters treat it as a number.
-        sheet.write_number(row, col, float(value) / 100, styles[f"{PCT}{suffix}"])
-    elif kind == POINTS:
-        sheet.write_number(row, col, float(value), styles[f"{POINTS}{suffix}"])
-    elif kind == INT:
-        sheet.write_number(row, col, int(value), styles[f"{INT}{suffix}"])
-    elif kind == DATE:
-        day = as_date(value)
-        if day is None:
-            sheet.write_blank(row, col, None, styles[DATE])
-        else:
-            sheet.write_datetime(row, col, datetime(day.year, day.month, day.day), styles[DATE])
-    elif kind == BOOL:
-        sheet.write_boolean(row, col, bool(value), styles["text"])
-    else:
-        sheet.write_string(row, col, safe_text(str(value)), styles[f"text{suffix}"])
+def _write_sheet(workbook, styles: SheetStyles, bundle: ExportBundle, table: ExportTable) -> None:
+    sheet = workbook.add_worksheet(table.sheet)
+    title = SheetTitle(
+        table.title_th,
+        f"{bundle.area_name_th} · {fiscal_year_text(bundle.filters.fiscal_year, LANG)}",
+        as_of_line(bundle.as_of, LANG),
+        sheet_notes(bundle, table.name))
+    columns = [SheetColumn(col.th, col.kind, col.width) for col in table.columns]
+    write_table(sheet, styles, title, columns, _shown_values(table), first_row_bold=table.total_row)

@@ -23,6 +23,7 @@ from ui.charts import gap_ranking, progress_curve, split_bars
 from ui.context import PageContext, page_context
 from ui.labels import BUDGET_TYPE_LABELS, STATUS_LABELS, label
 from ui.widgets import (
+    PROJECT_DOWNLOAD_COLUMNS,
     area_lines_table,
     cached,
     comparison_lines_table,
@@ -161,7 +162,7 @@ def project_section(context: PageContext, filters: Filters, file_stem: str) -> N
     st.caption(context.t(f"{len(shown):,} โครงการ — คลิกหัวคอลัมน์เพื่อเรียงลำดับ",
                          f"{len(shown):,} projects — click a column header to sort"))
     st.dataframe(shown, hide_index=True, column_config=config, width="stretch", height=420)
-    download_buttons(shown, file_stem, key="area_projects")
+    download_buttons(table, file_stem, context, PROJECT_DOWNLOAD_COLUMNS, key="area_projects", filters=filters)
 
 
 def render() -> None:
@@ -261,7 +262,7 @@ def render() -> None:
                 f"disbursed (target {percent(own.overall.target_pct)}%), investment {percent(own.investment.pct)}% "
                 f"(target {percent(own.investment.target_pct)}%)"))
 
-    project_section(context, filters, f"projects_{kind}_{code}")
+    project_section(context, filters, "projects")  # the file name adds the area and date
 
 
 render_safely(render)

@@ -13,6 +13,7 @@ from budget_metrics import snapshots as snaps
 from budget_metrics.projects import resolve_as_of
 from ui.context import PageContext, page_context
 from ui.widgets import (
+    FRESHNESS_DOWNLOAD_COLUMNS,
     KpiCard,
     cached,
     data_table,
@@ -120,10 +121,8 @@ def _freshness(ctx: PageContext) -> None:
     stale_rows = list(table["stale"])
     styled = shown.style.apply(lambda row: [STALE_COLOUR if stale_rows[row.name] else ""] * len(row), axis=1)
     st.dataframe(styled, hide_index=True)
-    export = shown.copy()
-    export[ctx.t("วันที่ข้อมูลล่าสุด", "Latest data date")] = [
-        None if pd.isna(day) else day.isoformat() for day in table["latest_data_date"]]
-    download_buttons(export, "data_freshness")
+    download_buttons(table.assign(status_label=shown[ctx.t("สถานะ", "Status")].to_numpy()), "data_freshness", ctx,
+                     FRESHNESS_DOWNLOAD_COLUMNS)
 
 
 def _loads(ctx: PageContext) -> None:

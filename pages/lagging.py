@@ -15,6 +15,7 @@ from budget_metrics.lagging import FLAGS, lagging_projects
 from ui.context import PageContext, page_context
 from ui.labels import BUDGET_TYPE_LABELS, label
 from ui.widgets import (
+    LAGGING_DOWNLOAD_COLUMNS,
     KpiCard,
     cached,
     download_buttons,
@@ -130,7 +131,7 @@ def render() -> None:
     config[shown.columns[1]] = st.column_config.TextColumn(shown.columns[1], width="large")
     config[shown.columns[11]] = st.column_config.TextColumn(shown.columns[11], width="large")
     st.dataframe(shown, hide_index=True, column_config=config, width="stretch", height=560)
-    download_buttons(shown, f"lagging_projects_{context.filters.fiscal_year}", key="lagging")
+    download_buttons(table, "lagging", context, LAGGING_DOWNLOAD_COLUMNS, key="lagging")
 
 
 render_safely(render)

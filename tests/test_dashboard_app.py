@@ -438,7 +438,7 @@ def test_downloads_are_excel_friendly():
     frame = pd.DataFrame({"ชื่อโครงการ": ["โครงการ <b>ทดสอบ</b>", "ถนน"], "เบิกจ่าย (ล้านบาท)": [1.5, 2.25]})
     data = csv_bytes(frame)
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel shows Thai correctly
-    assert data.decode("utf-8-sig").splitlines()[1] == "โครงการ <b>ทดสอบ</b>,1.5"
+    assert data.decode("utf-8-sig").splitlines()[1] == "โครงการ <b>ทดสอบ</b>,1.50"  # 2 decimals
     sheet = openpyxl.load_workbook(io.BytesIO(excel_bytes(frame, "lagging"))).active
     assert sheet.title == "lagging"
     assert [cell.value for cell in sheet[2]] == ["โครงการ <b>ทดสอบ</b>", 1.5]

@@ -142,3 +142,101 @@ def test_page_one_rendered_for_review(brief, screenshots_dir):
                     str(target)], check=True)
     png = target.with_suffix(".png")
     assert png.exists() and png.stat().st_size > 20_000
+
+
+def _lagging_rows_by_sql(db, as_of, province: str) -> dict[str, tuple[str, Decimal, Decimal]]:
+    """code -> (name, current allocation, money at risk = allocation - paid) of the province's
+    own projects, by plain SQL."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            """SELECT p.project_code, p.project_name,
+                      p.allocated_amount
+                      + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
+                                  AND r.approved_date <= $d), 0)
+                      - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
+                                  AND r.approved_date <= $d), 0) AS cur,
+                      coalesce((SELECT sum(amount) FROM disbursements x WHERE x.project_code = p.project_code
+                                AND x.source = 'current' AND x.posting_date <= $d), 0) AS paid
+               FROM projects p WHERE p.fiscal_year = 2562 AND p.owner_type = 'province' AND p.owner = $o""",
+            {"d": as_of, "o": province}).fetchall()
+    finally:
+        con.close()
+    return {code: (name, Decimal(cur), Decimal(cur) - Decimal(paid)) for code, name, cur, paid in rows}
+
+
+def _million(amount: Decimal) -> str:
+    return f"{float(amount) / 1e6:,.2f}"
+
+
+@pytest.mark.parametrize(("province", "rows", "name_repeats"), [("46", 10, 1), ("53", 23, 2)])
+def test_lagging_table_keeps_rows_whole_and_repeats_its_header(demo_db, tmp_path, monkeypatch, province, rows,
+                                                               name_repeats):
+    """A province brief lists its lagging projects with their codes. The table runs onto the
+    next page: every page it is on carries its header, and each row sits whole on one page
+    (its code, its full name and its amounts together).
+
+    Kalasin (46) is the brief as made. The second case stresses the page breaks: all 23 of
+    Uttaradit's (53) lagging projects, each name written twice so rows are tall; without
+    `break-inside: avoid` on the rows two of them are cut across pages (checked by hand).
+    """
+    import copy
+    import re
+
+    import exports.brief_pdf
+    from exports.export import build_bundle
+
+    monkeypatch.setattr(exports.brief_pdf, "TOP_BEHIND", rows)
+    bundle = build_bundle(Filters(as_of=AS_OF, province=province))
+    lagging = copy.copy(bundle.table("lagging"))
+    lagging.frame = lagging.frame.assign(project_name=[" / ".join([name] * name_repeats)
+                                                       for name in lagging.frame["project_name"]])
+    bundle.tables = [lagging if table.name == "lagging" else table for table in bundle.tables]
+    path = exports.brief_pdf.write_brief(bundle, tmp_path / "brief.pdf")
+
+    expected = _lagging_rows_by_sql(demo_db, AS_OF, province)
+    pages = [plain(page.extract_text()) for page in pypdf.PdfReader(path).pages]
+    seen, pages_with_rows = [], 0
+    for number, text in enumerate(pages, start=1):
+        codes = re.findall(rf"62-{province}-\d{{4}}", text)
+        if not codes:
+            continue
+        pages_with_rows += 1
+        assert plain("รหัสโครงการโครงการงบประมาณ(ลบ.)ร้อยละคงเหลือ(ลบ.)ประเด็น") in text, number  # the header
+        for code in codes:
+            name, allocation, at_risk = expected[code]
+            full_name = " / ".join([name] * name_repeats)
+            # code, the whole name, the allocation, the % and the money at risk: one row, on this page
+            assert plain(f"{code}{full_name}{_million(allocation)}") in text, (number, code)
+            assert plain(_million(at_risk)) in text, (number, code)
+        seen += codes
+    assert pages_with_rows >= 2  # the table does run onto another page
+    assert len(seen) == len(set(seen)) == rows  # every row once, none cut into two pages
+    risks = [expected[code][2] for code in seen]
+    assert risks == sorted(risks, reverse=True)  # most money unpaid first
+
+
+def test_footer_dates_are_buddhist_era(demo_db, brief):
+    """Every page's footer: the area, the as-of date and the load time, in BE."""
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        published = con.execute("SELECT max(finished_at) FROM loads WHERE status <> 'refused'").fetchone()[0]
+    finally:
+        con.close()
+    months = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
+    loaded = f"{published.day} {months[published.month - 1]} {published.year + 543} {published:%H:%M}"
+    for page in pypdf.PdfReader(brief).pages:
+        text = plain(page.extract_text())
+        assert plain(f"ทั้งประเทศ · ข้อมูล ณ วันที่ 13 ก.ย. 2562 · ข้อมูลโหลดล่าสุด {loaded}") in text
+        assert str(published.year) not in text  # no CE year anywhere on the page
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed")
+def test_province_brief_pages_rendered_for_review(demo_db, tmp_path, screenshots_dir):
+    """Kalasin's brief, every page, kept as PNGs: its lagging table runs onto page 2."""
+    [path] = export_files(Filters(as_of=AS_OF, province="46"), "pdf", tmp_path)
+    pages = len(pypdf.PdfReader(path).pages)
+    target = screenshots_dir / "brief-province-46"
+    subprocess.run(["pdftoppm", "-png", "-r", "80", str(path), str(target)], check=True)
+    pngs = sorted(screenshots_dir.glob("brief-province-46-*.png"))
+    assert len(pngs) >= pages >= 2 and all(png.stat().st_size > 20_000 for png in pngs)

@@ -17,7 +17,10 @@ from tests.target_lines_sql import INVESTMENT_31_MAY, OVERALL_31_MAY, sql_status
 AS_OF = date(2019, 9, 13)
 SHEETS = ["สรุป", "จังหวัด", "กลุ่มจังหวัด", "โครงการ", "โครงการล่าช้า", "เงินกันเหลื่อมปี",
           "โอนเปลี่ยนแปลง", "โอนสินทรัพย์", "เกี่ยวกับ"]
-HEADER_ROW = 3  # 1-based, as openpyxl counts
+FIRST_HEADERS = {"สรุป": "ระดับ", "จังหวัด": "รหัสจังหวัด", "กลุ่มจังหวัด": "รหัสกลุ่มจังหวัด", "โครงการ": "รหัสโครงการ",
+                 "โครงการล่าช้า": "รหัสโครงการ", "เงินกันเหลื่อมปี": "รหัสโครงการ", "โอนเปลี่ยนแปลง": "เลขที่อ้างอิง",
+                 "โอนสินทรัพย์": "รหัสสินทรัพย์", "เกี่ยวกับ": "รายการ"}
+PCT_ROUNDING = 5e-5  # percentages are stored as fractions rounded to 2 decimals of a percent
 
 
 def sql_totals(db, as_of, owner_clause="TRUE", params=()):
@@ -57,14 +60,21 @@ def national_book(demo_db, tmp_path_factory):
     return path
 
 
+def _header_row(sheet) -> int:
+    """The header row (1-based): the row the sheet repeats on every printed page."""
+    first, last = sheet.print_title_rows.replace("$", "").split(":")
+    assert first == last
+    return int(first)
+
+
 def _column(sheet, header: str) -> int:
-    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    headers = [cell.value for cell in sheet[_header_row(sheet)]]
     return headers.index(header) + 1
 
 
 def _values(sheet, header: str) -> list:
     col = _column(sheet, header)
-    return [sheet.cell(row=r, column=col).value for r in range(HEADER_ROW + 1, sheet.max_row + 1)]
+    return [sheet.cell(row=r, column=col).value for r in range(_header_row(sheet) + 1, sheet.max_row + 1)]
 
 
 def test_file_name_carries_fiscal_year_and_as_of(national_book):
@@ -75,7 +85,7 @@ def test_sheets_in_order_with_thai_headers(national_book):
     book = openpyxl.load_workbook(national_book)
     assert book.sheetnames == SHEETS
     summary = book["สรุป"]
-    headers = [cell.value for cell in summary[HEADER_ROW]]
+    headers = [cell.value for cell in summary[_header_row(summary)]]
     assert headers[:3] == ["ระดับ", "พื้นที่ / งบรายจ่าย", "จำนวนโครงการ"]
     for wanted in ("งบประมาณที่ได้รับจัดสรร (ปัจจุบัน) บาท", "ก่อหนี้ผูกพัน บาท", "เบิกจ่ายแล้ว บาท",
                    "คงเหลือ บาท", "ภาพรวม: ร้อยละการเบิกจ่าย", "ภาพรวม: เป้าหมาย ณ วันที่ (ร้อยละ)",
@@ -86,18 +96,36 @@ def test_sheets_in_order_with_thai_headers(national_book):
         assert wanted in headers
     # no target without its line: every target column names the line it belongs to
     assert "เป้าหมาย ณ วันที่ (ร้อยละ)" not in headers and "ห่างจากเป้าหมาย (จุด)" not in headers
-    assert "13 ก.ย. 2562" in summary["A2"].value
+    # title rows: what the sheet is, the area and fiscal year, the as-of date in BE, the rules in force
+    assert summary["A1"].value == "สรุปผลการเบิกจ่าย รวม รายภาค และรายงบรายจ่าย"
+    assert summary["A2"].value == "ทั้งประเทศ · ปีงบประมาณ พ.ศ. 2562"
+    assert summary["A3"].value == "ข้อมูล ณ วันที่ 13 ก.ย. 2562"
+    assert "ไม่เกิน 5 จุด" in summary["A4"].value and "ไม่เกิน 10 จุด" in summary["A4"].value
+    lagging = book["โครงการล่าช้า"]
+    assert "25 จุด" in lagging["A4"].value and "12 สัปดาห์" in lagging["A4"].value  # thresholds.toml
 
 
-def test_frozen_header_autofilter_and_number_formats(national_book):
+def test_frozen_header_autofilter_print_setup_and_number_formats(national_book):
     book = openpyxl.load_workbook(national_book)
     for name in SHEETS:
         sheet = book[name]
-        assert sheet.freeze_panes == "A4", name
-        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A3"), name
+        header = _header_row(sheet)
+        assert header >= 5, name  # below the title, scope, as-of lines (and a blank row)
+        assert sheet.freeze_panes == f"A{header + 1}", name
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith(f"A{header}"), name
+        # A4 landscape, one page wide, as many tall as needed, header repeated on every page
+        assert sheet.page_setup.orientation == "landscape", name
+        assert int(sheet.page_setup.paperSize) == 9, name
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
+        # fitToWidth is left out of the file when 1, its OOXML default
+        assert (int(sheet.page_setup.fitToWidth or 1), int(sheet.page_setup.fitToHeight)) == (1, 0), name
+        assert sheet.cell(row=header, column=1).value == FIRST_HEADERS[name]  # the repeated row is the header
+        assert sheet.cell(row=header - 1, column=1).value is None, name  # a blank row above it
+        assert "&P" in sheet.oddFooter.right.text, name
     summary = book["สรุป"]
-    money_cell = summary.cell(row=4, column=_column(summary, "เบิกจ่ายแล้ว บาท"))
-    pct_cell = summary.cell(row=4, column=_column(summary, "ภาพรวม: ร้อยละการเบิกจ่าย"))
+    first = _header_row(summary) + 1
+    money_cell = summary.cell(row=first, column=_column(summary, "เบิกจ่ายแล้ว บาท"))
+    pct_cell = summary.cell(row=first, column=_column(summary, "ภาพรวม: ร้อยละการเบิกจ่าย"))
     assert money_cell.number_format == "#,##0.00"
     assert pct_cell.number_format == "0.00%"
     assert 0 < pct_cell.value < 1.5  # stored as a fraction, shown as a percentage
@@ -108,25 +136,27 @@ def test_frozen_header_autofilter_and_number_formats(national_book):
 def test_summary_totals_equal_sql_and_dashboard(demo_db, national_book):
     current, committed, paid, count = sql_totals(demo_db, AS_OF)
     summary = openpyxl.load_workbook(national_book)["สรุป"]
-    row = {cell.value: summary.cell(row=4, column=cell.column).value for cell in summary[HEADER_ROW]}
+    header = _header_row(summary)
+    row = {cell.value: summary.cell(row=header + 1, column=cell.column).value for cell in summary[header]}
     assert row["พื้นที่ / งบรายจ่าย"] == "รวมทั้งประเทศ"
     assert row["จำนวนโครงการ"] == count
     assert Decimal(str(row["งบประมาณที่ได้รับจัดสรร (ปัจจุบัน) บาท"])) == current
     assert Decimal(str(row["ก่อหนี้ผูกพัน บาท"])) == committed
     assert Decimal(str(row["เบิกจ่ายแล้ว บาท"])) == paid
     assert Decimal(str(row["คงเหลือ บาท"])) == current - paid
-    assert row["ภาพรวม: ร้อยละการเบิกจ่าย"] == pytest.approx(float(paid / current))
+    assert row["ภาพรวม: ร้อยละการเบิกจ่าย"] == pytest.approx(float(paid / current), abs=PCT_ROUNDING)
     dashboard = kpis(Filters(as_of=AS_OF))  # the overview page's KPI cards
-    assert row["ภาพรวม: ร้อยละการเบิกจ่าย"] * 100 == pytest.approx(dashboard.overall.pct)
+    assert row["ภาพรวม: ร้อยละการเบิกจ่าย"] * 100 == pytest.approx(dashboard.overall.pct, abs=PCT_ROUNDING * 100)
     # 13 Sep 2019 by hand: Q3 end + two monthly steps + 13/30 of the third (DOMAIN.md)
     overall_target = 77 + 2 * 23 / 3 + 23 / 3 * 13 / 30
     investment_target = 65 + 2 * 23 / 3 + 23 / 3 * 13 / 30
-    assert row["ภาพรวม: เป้าหมาย ณ วันที่ (ร้อยละ)"] * 100 == pytest.approx(overall_target)
-    assert row["งบลงทุน: เป้าหมาย ณ วันที่ (ร้อยละ)"] * 100 == pytest.approx(investment_target)
+    assert row["ภาพรวม: เป้าหมาย ณ วันที่ (ร้อยละ)"] * 100 == pytest.approx(overall_target, abs=PCT_ROUNDING * 100)
+    assert row["งบลงทุน: เป้าหมาย ณ วันที่ (ร้อยละ)"] * 100 == pytest.approx(investment_target,
+                                                                         abs=PCT_ROUNDING * 100)
     inv_current, _, inv_paid, _ = sql_totals(demo_db, AS_OF, "budget_type = 'investment'")
     assert Decimal(str(row["งบลงทุน: งบประมาณปัจจุบัน บาท"])) == inv_current
     assert Decimal(str(row["งบลงทุน: เบิกจ่ายแล้ว บาท"])) == inv_paid
-    assert row["งบลงทุน: ร้อยละการเบิกจ่าย"] == pytest.approx(float(inv_paid / inv_current))
+    assert row["งบลงทุน: ร้อยละการเบิกจ่าย"] == pytest.approx(float(inv_paid / inv_current), abs=PCT_ROUNDING)
     assert row["งบลงทุน: ห่างจากเป้าหมาย บาท"] == pytest.approx(
         float(inv_paid - inv_current * Decimal(repr(investment_target)) / 100), abs=0.01)
     # the region rows, and the budget-type rows, each add up to the national row
@@ -198,7 +228,8 @@ def test_province_export_holds_only_that_province(demo_db, tmp_path):
     assert set(_values(projects, "รหัสจังหวัด")) == {"50"}
     assert len(_values(projects, "รหัสโครงการ")) == count
     summary = book["สรุป"]
-    assert Decimal(str(summary.cell(row=4, column=_column(summary, "เบิกจ่ายแล้ว บาท")).value)) == paid
+    total_row = _header_row(summary) + 1
+    assert Decimal(str(summary.cell(row=total_row, column=_column(summary, "เบิกจ่ายแล้ว บาท")).value)) == paid
     assert sum(Decimal(str(v)) for v in _values(projects, "งบประมาณปัจจุบัน บาท")) == current
     assert _values(book["จังหวัด"], "รหัสจังหวัด") == ["50"]
 
@@ -239,7 +270,7 @@ def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
         assert {code: shown.count(word) for code, word in names.items()} == {
             code: expected[code] for code in names}, line
         targets = _values(sheet, f"{thai}: เป้าหมาย ณ วันที่ (ร้อยละ)")
-        assert targets == [pytest.approx(target / 100)] * len(targets)
+        assert targets == [pytest.approx(target / 100, abs=PCT_ROUNDING)] * len(targets)
     assert _values(sheet, "สถานะ (ตามเส้นภาพรวม)") == _values(sheet, "ภาพรวม: สถานะ")
     csv_paths = export_files(Filters(as_of=may), "csv", tmp_path / "csv")
     provinces = next(path for path in csv_paths if path.name.endswith("-provinces.csv"))
@@ -258,3 +289,26 @@ def test_about_sheet_describes_two_lines_not_a_blend(national_book):
     assert "เส้นภาพรวม" in text and "เส้นงบลงทุน" in text
     assert "never a mix" in text and "headline_line = overall" in text
     assert "weighted" not in text and "ถ่วง" not in text
+
+
+def test_dates_are_real_dates_shown_in_be_and_regions_read_in_thai(demo_db, national_book):
+    """A date stays an Excel date (it sorts) with the Thai Buddhist-calendar format, which
+    Excel and LibreOffice show as '31 มี.ค. 2563'; a project's region reads in Thai."""
+    from datetime import datetime
+
+    book = openpyxl.load_workbook(national_book)
+    carry = book["เงินกันเหลื่อมปี"]
+    column = _column(carry, "กำหนดเบิกจ่าย")
+    cells = [carry.cell(row=r, column=column) for r in range(_header_row(carry) + 1, carry.max_row + 1)]
+    assert cells and all(isinstance(cell.value, datetime) for cell in cells)
+    assert {cell.number_format for cell in cells} == {"[$-107041E]d mmm yyyy"}
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        deadlines = sorted(row[0] for row in con.execute(
+            "SELECT deadline FROM carryovers WHERE approved_date <= ?", [AS_OF]).fetchall())
+        regions = dict(con.execute("SELECT region, name_th FROM regions").fetchall())
+    finally:
+        con.close()
+    assert sorted(cell.value.date() for cell in cells) == deadlines
+    shown = set(_values(book["โครงการ"], "ภาค"))
+    assert shown == set(regions.values()) and not shown & set(regions)  # 'ภาคตะวันออก', never 'east'

@@ -121,10 +121,15 @@ def test_cli_export_reads_one_state(demo_db_copy, tmp_path, hook):
     workbook = openpyxl.load_workbook(next(out.glob("*.xlsx")), read_only=True)
     summary = list(workbook["สรุป"].iter_rows(values_only=True))
     projects = list(workbook["โครงการ"].iter_rows(values_only=True))
-    disbursed_col = summary[2].index(next(h for h in summary[2] if h and h.startswith("เบิกจ่ายแล้ว")))
-    project_col = projects[2].index(next(h for h in projects[2] if h and h.startswith("เบิกจ่ายแล้ว")))
-    summary_total = _baht(summary[3][disbursed_col])
-    rows_total = sum((_baht(row[project_col]) for row in projects[3:] if row[project_col] is not None),
+    # the header row sits below the title rows: find it by its first heading
+    summary_head = next(n for n, row in enumerate(summary) if row[0] == "ระดับ")
+    projects_head = next(n for n, row in enumerate(projects) if row[0] == "รหัสโครงการ")
+    disbursed_col = summary[summary_head].index(
+        next(h for h in summary[summary_head] if h and h.startswith("เบิกจ่ายแล้ว")))
+    project_col = projects[projects_head].index(
+        next(h for h in projects[projects_head] if h and h.startswith("เบิกจ่ายแล้ว")))
+    summary_total = _baht(summary[summary_head + 1][disbursed_col])
+    rows_total = sum((_baht(row[project_col]) for row in projects[projects_head + 1:] if row[project_col] is not None),
                      Decimal(0))
     assert summary_total == rows_total == before
 
