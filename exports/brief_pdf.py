@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from budget_metrics.formatting import format_date, million_baht, percent, signed
-from budget_metrics.lagging import FLAGS
-from budget_metrics.targets import LINE_LABELS, LINES
+from budget_metrics.targets import LINES
 from exports.tables import ExportBundle
+from vocabulary import FLAGS, LINE_LABELS, STATUSES
 
 TOP_BEHIND = 10
 RISK_ROWS = 6
@@ -246,7 +246,7 @@ thead { display: table-header-group; } tr { break-inside: avoid; }
 h2 { break-after: avoid; }
 """
 
-STATUS_TH = {"on_track": "ตามเป้า", "watch": "เฝ้าระวัง", "behind": "ล่าช้า", "no_data": "-"}
+STATUS_TH = {code: thai for code, (thai, _) in STATUSES.items()}  # the dashboard's words (vocabulary.py)
 
 
 def _card(label: str, value: str, note: str = "", css: str = "") -> str:

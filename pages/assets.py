@@ -11,6 +11,7 @@ import streamlit as st
 
 from budget_metrics import assets, reference
 from budget_metrics.projects import resolve_as_of
+from ui import palette
 from ui.charts import FONT, plain
 from ui.context import PageContext, page_context
 from ui.widgets import (
@@ -22,7 +23,6 @@ from ui.widgets import (
     render_safely,
 )
 
-STATUS_COLOURS = {"pending": "#c62828", "in_progress": "#f9a825", "transferred": "#2e7d32"}
 ASSET_COLUMNS = [
     ("asset_id", "รหัสสินทรัพย์", "Asset", "text"),
     ("description", "รายการสินทรัพย์", "Description", "text"),
@@ -58,7 +58,7 @@ def _labelled(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
 
 
 def _ageing_chart(table: pd.DataFrame, overdue_days: int, ctx: PageContext) -> go.Figure:
-    """Bars of untransferred assets per age bucket; the overdue part in red."""
+    """Bars of untransferred assets per age bucket: waiting in amber, the overdue part in red."""
     labels = [ctx.t(f"{bucket} วัน", f"{bucket} days") for bucket in table["bucket"]]
     waiting = table["assets"] - table["overdue"]
     custom = list(zip(table["value"] / 1e6, table["assets"], strict=True))
@@ -68,10 +68,10 @@ def _ageing_chart(table: pd.DataFrame, overdue_days: int, ctx: PageContext) -> g
                   "%{customdata[0]:,.2f} million baht<extra></extra>")
     fig = go.Figure()
     fig.add_trace(go.Bar(x=labels, y=waiting, name=ctx.t("ยังไม่เกินกำหนด", "Not yet overdue"),
-                         marker_color="#f9a825", customdata=custom, hovertemplate=hover))
+                         marker_color=palette.WATCH, customdata=custom, hovertemplate=hover))
     fig.add_trace(go.Bar(x=labels, y=table["overdue"],
                          name=ctx.t(f"ค้างโอนเกิน {overdue_days} วัน", f"Overdue (> {overdue_days} days)"),
-                         marker_color="#c62828", customdata=custom, hovertemplate=hover))
+                         marker_color=palette.BEHIND, customdata=custom, hovertemplate=hover))
     fig.update_layout(barmode="stack", height=340, font={"family": FONT},
                       margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
@@ -87,7 +87,7 @@ def _area_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
     for status, (thai, english) in assets.STATUSES.items():
         fig.add_trace(go.Bar(
             y=names, x=table[f"{status}_value"] / 1e6, orientation="h", name=ctx.t(thai, english),
-            marker_color=STATUS_COLOURS[status], customdata=table[f"{status}_assets"],
+            marker_color=palette.ASSET_STATUS_COLORS[status], customdata=table[f"{status}_assets"],
             hovertemplate=ctx.t(f"<b>%{{y}}</b><br>{thai} %{{customdata:,d}} รายการ "
                                 "%{x:,.2f} ล้านบาท<extra></extra>",
                                 f"<b>%{{y}}</b><br>{english} %{{customdata:,d}} assets, "

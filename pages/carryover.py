@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from budget_metrics import carryover
-from ui.charts import FONT, plain
+from ui import palette
+from ui.charts import FONT, date_axis, mark_date, plain
 from ui.context import PageContext, page_context
 from ui.widgets import (
     KpiCard,
@@ -20,6 +21,7 @@ from ui.widgets import (
     no_data,
     render_safely,
 )
+from vocabulary import COMMITMENT, words_in
 
 # (column, Thai, English, kind) — kind: text / money / pct / date / int
 PROJECT_COLUMNS = [
@@ -51,8 +53,8 @@ def _area_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
         "million baht<br>paid %{customdata[1]:.2f}%<br>%{customdata[2]:,d} projects "
         "(%{customdata[3]:,d} at risk)<extra></extra>")
     fig = go.Figure()
-    for column, thai, english, colour in (("paid", "เบิกจ่ายแล้ว", "Paid", "#1565c0"),
-                                          ("remaining", "คงเหลือ", "Remaining", "#ef6c00")):
+    for column, thai, english, colour in (("paid", "เบิกจ่ายแล้ว", "Paid", palette.DISBURSED),
+                                          ("remaining", "คงเหลือ", "Remaining", palette.UNPAID)):
         fig.add_trace(go.Bar(y=names, x=table[column] / 1e6, orientation="h", name=ctx.t(thai, english),
                              marker_color=colour, customdata=custom, hovertemplate=hover))
     fig.update_layout(barmode="stack", height=max(260, 24 * len(table) + 110),
@@ -63,11 +65,34 @@ def _area_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
     return fig
 
 
+def _timeline_chart(curve: pd.DataFrame, as_of, ctx: PageContext) -> go.Figure:
+    """Carry-over approved and paid from it, cumulative by week over the carry-over period
+    (million baht), the as-of date marked."""
+    fig = go.Figure()
+    days = list(curve["week_end"])
+    weeks = date_axis(fig, days, ctx.lang)
+    unit = ctx.million_baht
+    for column, thai, english, colour, dash in (
+            ("carried", "เงินกันที่อนุมัติสะสม", "Carried over (approved)", palette.ALLOCATION, "solid"),
+            ("paid", "เบิกจ่ายจากเงินกันสะสม", "Paid from carry-over", palette.DISBURSED, "solid"),
+            ("remaining", "คงเหลือ", "Remaining", palette.UNPAID, "dot")):
+        fig.add_trace(go.Scatter(
+            x=weeks, y=curve[column] / 1e6, name=ctx.t(thai, english), mode="lines",
+            line={"color": colour, "width": 3, "dash": dash},
+            hovertemplate=f"{ctx.t(thai, english)} %{{y:,.2f}} {unit}<extra></extra>"))
+    if days:
+        mark_date(fig, days, as_of, ctx.t(f"ณ {ctx.date(as_of)}", f"as of {ctx.date(as_of)}"))
+    fig.update_yaxes(title=unit, tickformat=",.0f", rangemode="tozero")
+    fig.update_layout(height=340, hovermode="x unified", font={"family": FONT},
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+    return fig
+
+
 def _with_labels(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
     frame = frame.copy()
     frame["owner_name"] = ctx.names(frame["owner_name_th"], frame["owner_name_en"])
-    frame["commitment"] = [ctx.t("มีหนี้ผูกพัน", "With commitment") if flag
-                           else ctx.t("ไม่มีหนี้ผูกพัน", "Without commitment") for flag in frame["with_commitment"]]
+    frame["commitment"] = words_in(COMMITMENT, frame["with_commitment"], ctx.lang)
     frame["risk_text"] = frame["risk_th"] if ctx.lang == "th" else frame["risk_en"]
     return frame
 
@@ -111,6 +136,11 @@ def render() -> None:
         KpiCard(ctx.t(f"เงินคงเหลือของโครงการเสี่ยง ({unit})", f"Unpaid at risk ({unit})"),
                 ctx.money(totals.at_risk_remaining)),
     ])
+
+    curve = cached(carryover.carryover_curve, ctx.filters)
+    if not curve.empty:
+        st.subheader(ctx.t("เงินกันและการเบิกจ่ายรายสัปดาห์ในช่วงเงินกัน", "Carry-over and payments by week"))
+        st.plotly_chart(_timeline_chart(curve, totals.as_of, ctx), key="carry_timeline_chart")
 
     st.subheader(ctx.t("เงินกันเหลื่อมปีรายพื้นที่", "Carry-over by area"))
     level = st.radio(ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True, key="carry_level",

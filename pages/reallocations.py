@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from budget_metrics import reallocations
+from ui import palette
 from ui.charts import FONT, plain
 from ui.context import PageContext, page_context
 from ui.widgets import (
@@ -20,6 +21,7 @@ from ui.widgets import (
     no_data,
     render_safely,
 )
+from vocabulary import RECONCILIATION, word
 
 LEDGER_COLUMNS = [
     ("ref_no", "เลขที่อนุมัติ", "Reference", "text"),
@@ -76,13 +78,13 @@ def _sankey(flow: pd.DataFrame, ctx: PageContext) -> go.Figure:
     source_label = dict(zip(flow["source"], flow[f"source_{column}"], strict=True))
     target_label = dict(zip(flow["target"], flow[f"target_{column}"], strict=True))
     labels = [plain(source_label[key]) for key in sources] + [plain(target_label[key]) for key in targets]
-    colours = (["#1565c0"] * len(sources)) + (["#2e7d32"] * len(targets))
+    colours = ([palette.MOVED_OUT] * len(sources)) + ([palette.MOVED_IN] * len(targets))
     for index, key in enumerate(sources):
         if key == reallocations.NEW_MONEY:
-            colours[index] = "#6a1b9a"
+            colours[index] = palette.NEW_MONEY
     for index, key in enumerate(targets):
         if key == reallocations.RETURNED:
-            colours[len(sources) + index] = "#757575"
+            colours[len(sources) + index] = palette.RETURNED
     fig = go.Figure(go.Sankey(
         arrangement="snap",
         node={"label": labels, "color": colours, "pad": 12, "thickness": 14,
@@ -91,7 +93,7 @@ def _sankey(flow: pd.DataFrame, ctx: PageContext) -> go.Figure:
         link={"source": [sources.index(key) for key in flow["source"]],
               "target": [len(sources) + targets.index(key) for key in flow["target"]],
               "value": flow["amount"] / 1e6, "customdata": flow["transfers"],
-              "color": "rgba(21,101,192,0.25)",
+              "color": palette.LINK,
               "hovertemplate": ctx.t(
                   "%{source.label} → %{target.label}<br>%{value:,.2f} ล้านบาท "
                   "(%{customdata:,d} รายการ)<extra></extra>",
@@ -104,10 +106,10 @@ def _sankey(flow: pd.DataFrame, ctx: PageContext) -> go.Figure:
 
 def _savings_chart(summary, ctx: PageContext) -> go.Figure:
     bars = [
-        (ctx.t("เงินเหลือจ่ายที่เกิดขึ้น", "Savings generated"), summary.generated, "#1565c0"),
-        (ctx.t("โอนไปใช้ในโครงการอื่น", "Reallocated"), summary.reallocated, "#2e7d32"),
-        (ctx.t("ส่งคืน", "Returned"), summary.returned, "#757575"),
-        (ctx.t("ยังไม่ได้ใช้", "Not yet used"), summary.unused, "#ef6c00"),
+        (ctx.t("เงินเหลือจ่ายที่เกิดขึ้น", "Savings generated"), summary.generated, palette.COMMITTED),
+        (ctx.t("โอนไปใช้ในโครงการอื่น", "Reallocated"), summary.reallocated, palette.MOVED_IN),
+        (ctx.t("ส่งคืน", "Returned"), summary.returned, palette.RETURNED),
+        (ctx.t("ยังไม่ได้ใช้", "Not yet used"), summary.unused, palette.WATCH),  # savings idle: watch them
     ]
     fig = go.Figure(go.Bar(
         x=[name for name, _, _ in bars], y=[float(value) / 1e6 for _, value, _ in bars],
@@ -123,7 +125,7 @@ def _net_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
     names = [plain(name) for name in table["area_name"]]
     fig = go.Figure(go.Bar(
         y=names, x=table["net"] / 1e6, orientation="h",
-        marker_color=["#2e7d32" if value >= 0 else "#c62828" for value in table["net"]],
+        marker_color=[palette.MOVED_IN if value >= 0 else palette.MOVED_OUT for value in table["net"]],
         customdata=list(zip(table["moved_in"] / 1e6, table["moved_out"] / 1e6, strict=True)),
         hovertemplate=ctx.t(
             "<b>%{y}</b><br>สุทธิ %{x:+,.2f} ล้านบาท<br>โอนเข้า %{customdata[0]:,.2f}"
@@ -131,7 +133,7 @@ def _net_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
             "<b>%{y}</b><br>net %{x:+,.2f} million baht<br>in %{customdata[0]:,.2f}"
             "<br>out %{customdata[1]:,.2f}<extra></extra>")))
     fig.update_xaxes(title=ctx.t("สุทธิ (ล้านบาท)", "Net (million baht)"), tickformat=",.1f",
-                     zeroline=True, zerolinecolor="#424242")
+                     zeroline=True, zerolinecolor=palette.MARKER)
     fig.update_yaxes(title=None, autorange="reversed", automargin=True)
     fig.update_layout(height=max(260, 22 * len(table) + 90), font={"family": FONT},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10})
@@ -222,8 +224,7 @@ def render() -> None:
         overspent = cached(reallocations.overspent_projects, ctx.filters)
     recon["owner_name"] = _owner(recon, "owner", ctx)
     recon["status_text"] = [
-        ctx.t("ตรงกัน", "Balances") if ok else
-        (ctx.t("ไม่ตรงกัน", "Mismatch") if known else ctx.t("ไม่พบโครงการในฐานข้อมูล", "Unknown project"))
+        word(RECONCILIATION, "balances" if ok else "mismatch" if known else "unknown", ctx.lang)
         for ok, known in zip(recon["matches"], recon["known"], strict=True)]
     bad = recon[~recon["matches"]]
     if bad.empty:
