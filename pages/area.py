@@ -123,16 +123,16 @@ def other_kpis(context: PageContext, filters: Filters):
     return headline_kpis(filters)[0] if context.snapshot_mode else cached(progress.kpis, filters)
 
 
-# The money, % disbursed, status and flags in view at 1400 px (code and name pinned); the
+# The money, % disbursed, status and flags in view at 1400 px (the code pinned); the
 # rest follows, and every field is in the detail panel of a selected row.
 PROJECT_GRID = [
     GridColumn("project_code", "รหัสโครงการ", "Code", width=96, pinned=True),
-    GridColumn("project_name", "ชื่อโครงการ", "Project", width=190, pinned=True),
-    GridColumn("current_allocation", "งบประมาณ (ลบ.)", "Allocation (m฿)", "money", width=106),
-    GridColumn("disbursed", "เบิกจ่าย (ลบ.)", "Disbursed (m฿)", "money", width=106),
+    GridColumn("project_name", "ชื่อโครงการ", "Project", width=176),
+    GridColumn("current_allocation", "งบประมาณ (ลบ.)", "Allocation (m฿)", "money", width=112),
+    GridColumn("disbursed", "เบิกจ่าย (ลบ.)", "Disbursed (m฿)", "money", width=104),
     GridColumn("pct_disbursed", "% เบิกจ่าย", "% paid", "pct", width=74),
-    GridColumn("status_name", "สถานะ", "Status", width=112),
-    GridColumn("flag_names", "ข้อสังเกต", "Flags", width=230),
+    GridColumn("status", "สถานะ", "Status", "status", width=112),
+    GridColumn("flag_names", "ข้อสังเกต", "Flags", width=210),
     GridColumn("owner_name", "เจ้าของแผน", "Plan owner", width=150),
     GridColumn("budget_type_name", "ประเภทงบ", "Budget type", width=110),
     GridColumn("implementing_agency", "หน่วยดำเนินการ", "Implementing agency", width=200),
@@ -176,7 +176,6 @@ def project_section(context: PageContext, filters: Filters, file_stem: str) -> N
     st.caption(context.t(f"{len(shown):,} โครงการ — คลิกหัวคอลัมน์เพื่อเรียงลำดับ",
                          f"{len(shown):,} projects — click a column header to sort"))
     grid = table.assign(
-        status_name=[word(STATUSES, v, context.lang) for v in table["status"]],
         flag_names=[", ".join(word(FLAGS, f, context.lang) for f in flags) for flags in table["flags"]],
         owner_name=list(owner_name),
         budget_type_name=[word(BUDGET_TYPES, v, context.lang) for v in table["budget_type"]],

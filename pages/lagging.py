@@ -26,16 +26,16 @@ from ui.widgets import (
 )
 from vocabulary import BUDGET_TYPES, FLAGS, word
 
-# What a provincial office came for first, sized to fit 1400 px without sideways scrolling (code
-# and name pinned); the rest of each project's fields follow, and all of them are in the
+# What a provincial office came for first, sized to fit 1400 px without sideways scrolling (the
+# code pinned); the rest of each project's fields follow, and all of them are in the
 # detail panel of a selected row.
 GRID_COLUMNS = [
     GridColumn("project_code", "รหัสโครงการ", "Code", width=96, pinned=True),
-    GridColumn("project_name", "ชื่อโครงการ", "Project", width=190, pinned=True),
+    GridColumn("project_name", "ชื่อโครงการ", "Project", width=190),
     GridColumn("owner_name", "จังหวัด / กลุ่ม", "Province / cluster", width=118),
     GridColumn("pct_disbursed", "% เบิกจ่าย", "% paid", "pct", width=74),
     GridColumn("money_at_risk", "เงินที่เสี่ยง (ลบ.)", "At risk (m฿)", "money", width=100),
-    GridColumn("reasons", "เหตุผล", "Why", width=330),
+    GridColumn("reasons", "เหตุผล", "Why", width=300),
     GridColumn("flag_names", "ข้อสังเกต", "Flags", width=220),
     GridColumn("implementing_agency", "หน่วยดำเนินการ", "Implementing agency", width=200),
     GridColumn("budget_type_name", "ประเภทงบ", "Budget type", width=110),

@@ -174,7 +174,8 @@ def render() -> None:
                                f"Provinces ranked by {headline.lower()} gap to target") if not skipped else
                      context.t(f"ห่างจากเป้าหมายเส้น{headline}: {len(ranked) // 2} จังหวัดที่ต่ำที่สุดและสูงที่สุด",
                                f"{headline} gap: the {len(ranked) // 2} provinces furthest behind and ahead"))
-            st.plotly_chart(gap_ranking(ranked, context.lang, title=title, skipped=skipped),
+            st.plotly_chart(gap_ranking(ranked, context.lang, title=title, skipped=skipped,
+                                        unit=("จังหวัด", "provinces")),
                             width="stretch", key="overview_province_ranking")
             missing = len(provinces) - len(with_projects)
             if missing:

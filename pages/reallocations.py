@@ -17,6 +17,7 @@ from ui.widgets import (
     KpiCard,
     cached,
     data_table,
+    first_rows,
     kpi_cards,
     no_data,
     render_safely,
@@ -86,7 +87,7 @@ def _sankey(flow: pd.DataFrame, ctx: PageContext) -> go.Figure:
         if key == reallocations.RETURNED:
             colours[len(sources) + index] = palette.RETURNED
     fig = go.Figure(go.Sankey(
-        arrangement="snap",
+        arrangement="snap", textfont={"size": 12, "color": "#212121", "family": FONT},
         node={"label": labels, "color": colours, "pad": 12, "thickness": 14,
               "hovertemplate": ctx.t("%{label}<br>%{value:,.2f} ล้านบาท<extra></extra>",
                                      "%{label}<br>%{value:,.2f} million baht<extra></extra>")},
@@ -126,13 +127,18 @@ def _net_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
     fig = go.Figure(go.Bar(
         y=names, x=table["net"] / 1e6, orientation="h",
         marker_color=[palette.MOVED_IN if value >= 0 else palette.MOVED_OUT for value in table["net"]],
+        text=[f"{value / 1e6:+,.2f}" for value in table["net"]], textposition="outside", cliponaxis=False,
+        textfont={"size": 11, "color": palette.MARKER},
         customdata=list(zip(table["moved_in"] / 1e6, table["moved_out"] / 1e6, strict=True)),
         hovertemplate=ctx.t(
             "<b>%{y}</b><br>สุทธิ %{x:+,.2f} ล้านบาท<br>โอนเข้า %{customdata[0]:,.2f}"
             "<br>โอนออก %{customdata[1]:,.2f}<extra></extra>",
             "<b>%{y}</b><br>net %{x:+,.2f} million baht<br>in %{customdata[0]:,.2f}"
             "<br>out %{customdata[1]:,.2f}<extra></extra>")))
+    low, high = min(0.0, table["net"].min() / 1e6), max(0.0, table["net"].max() / 1e6)
+    span = (high - low) or 1.0
     fig.update_xaxes(title=ctx.t("สุทธิ (ล้านบาท)", "Net (million baht)"), tickformat=",.1f",
+                     range=[low - 0.2 * span, high + 0.2 * span],  # room for the values beside the bars
                      zeroline=True, zerolinecolor=palette.MARKER)
     fig.update_yaxes(title=None, autorange="reversed", automargin=True)
     fig.update_layout(height=max(260, 22 * len(table) + 90), font={"family": FONT},
@@ -158,16 +164,16 @@ def render() -> None:
 
     unit = ctx.million_baht
     kpi_cards([
-        KpiCard(ctx.t(f"เงินเหลือจ่ายที่เกิดขึ้น ({unit})", f"Savings generated ({unit})"),
+        KpiCard(ctx.t(f"เงินเหลือจ่าย ({unit})", f"Savings ({unit})"),
                 ctx.money(summary.generated),
                 help=ctx.t("งบประมาณเดิม − วงเงินตามสัญญา ของสัญญาที่ลงนามแล้ว",
                            "original allocation − contract amount, signed contracts")),
-        KpiCard(ctx.t(f"โอนไปใช้ในโครงการอื่น ({unit})", f"Reallocated ({unit})"), ctx.money(summary.reallocated),
+        KpiCard(ctx.t(f"โอนไปใช้ต่อ ({unit})", f"Reallocated ({unit})"), ctx.money(summary.reallocated),
                 help=ctx.t("รายการประเภทเงินเหลือจ่าย/โอนเปลี่ยนแปลง ออกจากโครงการที่เลือกไปยังโครงการอื่น",
                            "savings/change transfers out of the selected projects into another project")),
         KpiCard(ctx.t(f"ส่งคืน ({unit})", f"Returned ({unit})"), ctx.money(summary.returned)),
-        KpiCard(ctx.t(f"เงินเหลือจ่ายยังไม่ได้ใช้ ({unit})", f"Savings not yet used ({unit})"),
-                ctx.money(summary.unused)),
+        KpiCard(ctx.t(f"ยังไม่ได้ใช้ ({unit})", f"Not yet used ({unit})"), ctx.money(summary.unused),
+                help=ctx.t("เงินเหลือจ่ายที่ยังไม่ได้โอนไปใช้หรือส่งคืน", "savings neither reallocated nor returned")),
         KpiCard(ctx.t(f"โอนเข้า ({unit})", f"Moved in ({unit})"), ctx.money(summary.moved_in)),
         KpiCard(ctx.t(f"โอนออก ({unit})", f"Moved out ({unit})"), ctx.money(summary.moved_out)),
         KpiCard(ctx.t(f"เงินจัดสรรเพิ่ม ({unit})", f"New money in ({unit})"), ctx.money(summary.new_money)),
@@ -205,7 +211,12 @@ def render() -> None:
         net["area_name"] = ctx.names(net["name_th"], net["name_en"])
         chart, table = st.columns([3, 2])
         with chart:
-            st.plotly_chart(_net_chart(net, ctx), key="net_chart")
+            unit = ("จังหวัด", "provinces") if level == "province" else ("กลุ่มจังหวัด", "clusters")
+            # the largest moves either way; the table beside keeps every area
+            largest = first_rows(net.reindex(net["net"].abs().sort_values(ascending=False).index), ctx,
+                                 "net_area_all", unit)
+            st.plotly_chart(_net_chart(largest.sort_values(["net", "code"], ascending=[False, True]), ctx),
+                            key="net_chart")
         with table:
             data_table(net, NET_COLUMNS, ctx, f"reallocations_net_{level}")
 

@@ -178,15 +178,16 @@ def ranking_extremes(table: pd.DataFrame, count: int = RANKING_SHORT) -> pd.Data
 
 
 def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
-                title: str | None = None, skipped: int = 0) -> go.Figure:
+                title: str | None = None, skipped: int = 0,
+                unit: tuple[str, str] = ("พื้นที่", "areas")) -> go.Figure:
     """Areas ranked by the headline line's gap to target (points), worst at the top.
 
     `table` is `progress.area_progress(...)` (any level), or a part of it such as
     `ranking_extremes(...)`; `skipped` areas in the middle of the ranking that are not shown
-    are named by a dotted line between the two halves. The bar is the headline line
-    (coloured by its status) with its gap written at its end; the diamond is the other line's
-    gap, so both lines show side by side; the hover gives each line's %, target, gap in
-    points and in baht, status.
+    are counted (in `unit`, e.g. ('จังหวัด', 'provinces')) at a dotted line between the two
+    halves. The bar is the headline line (coloured by its status) with its gap written at its
+    end; the diamond is the other line's gap, so both lines show side by side; the hover gives
+    each line's %, target, gap in points and in baht, status.
     """
     def t(thai: str, english: str) -> str:
         return thai if lang == "th" else english
@@ -226,10 +227,14 @@ def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
                       line={"color": palette.MARKER, "dash": "dot", "width": 1})
         fig.add_annotation(xref="paper", x=1, y=middle, xanchor="right", yanchor="bottom", showarrow=False,
                            font={"size": 11, "color": palette.MARKER},
-                           text=t(f"… อีก {skipped:,} พื้นที่อยู่ระหว่างนี้", f"… {skipped:,} more areas in between"))
+                           text=t(f"อีก {skipped:,} {unit[0]}", f"{skipped:,} more {unit[1]}"))
+    # room beyond the longest bar for its value
+    values = [0.0, *frame["gap_plot"], *frame[f"{other}_gap_points"].dropna()]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
     fig.update_xaxes(title=t(f"ห่างเป้า (จุด) · แท่ง = {head_name}, ◆ = {other_name}",
                              f"Gap (points) · bar = {head_name}, ◆ = {other_name}"),
-                     zeroline=True, zerolinecolor=palette.MARKER)
+                     range=[low - 0.14 * span, high + 0.1 * span], zeroline=True, zerolinecolor=palette.MARKER)
     fig.update_yaxes(title=None, tickfont={"size": 12}, automargin=True)
     if title:
         fig.update_layout(title={"text": plain(title), "x": 0, "font": {"size": 15}})
@@ -314,6 +319,14 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
                f"big square = {head_name} status<br>corner = {other_name} status"))
     return _layout(fig, height, legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
                                         "font": {"size": 11}, "itemsizing": "constant"})
+
+
+def add_bar_totals(fig: go.Figure, names: Sequence[str], totals: Sequence[float], decimals: int = 1) -> None:
+    """Write each stacked bar's total (million baht, thousand separators) just past its end."""
+    fig.add_trace(go.Scatter(x=list(totals), y=list(names), mode="text",
+                             text=[f"{value:,.{decimals}f}" for value in totals], textposition="middle right",
+                             textfont={"size": 11, "color": palette.MARKER}, showlegend=False,
+                             hoverinfo="skip", cliponaxis=False))
 
 
 def split_bars(frame: pd.DataFrame, category: str, lang: str, title: str | None = None,

@@ -232,12 +232,28 @@ def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
     download_buttons(export, file_stem, key=key)
 
 
+# ---------------------------------------------------------------- long rankings
+def first_rows(frame: pd.DataFrame, ctx: PageContext, key: str, unit: tuple[str, str],
+               limit: int = 20) -> pd.DataFrame:
+    """The first `limit` rows of a ranked frame (e.g. 76 provinces), with a "show all" toggle
+    and a caption saying how many are shown, so a chart keeps readable labels; all rows when
+    there are no more than `limit`."""
+    if len(frame) <= limit:
+        return frame
+    if st.toggle(ctx.t(f"แสดงทั้งหมด ({len(frame):,} {unit[0]})", f"Show all ({len(frame):,} {unit[1]})"), key=key):
+        return frame
+    st.caption(ctx.t(f"แสดง {limit:,} อันดับแรกจาก {len(frame):,} {unit[0]}",
+                     f"Showing the first {limit:,} of {len(frame):,} {unit[1]}"))
+    return frame.head(limit)
+
+
 # ---------------------------------------------------------------- project tables with a detail panel
 @dataclass(frozen=True)
 class GridColumn:
     """A column of `project_grid`: source column, Thai and English header, kind ('text',
-    'money' baht shown as million baht, 'pct' 0-100, 'date'), width in pixels (None = fit),
-    pinned (stays in view when scrolling sideways)."""
+    'money' baht shown as million baht, 'pct' 0-100, 'date', 'status' a status code shown as
+    its word in its colour), width in pixels (None = fit), pinned (stays in view when
+    scrolling sideways)."""
 
     key: str
     th: str
@@ -256,7 +272,7 @@ def project_grid(table: pd.DataFrame, columns: Sequence[GridColumn], ctx: PageCo
     The row numbers Streamlit reports are positions in the frame as given, whatever order
     the user sorted the view in, so they index `table` directly.
     """
-    shown, config = pd.DataFrame(index=range(len(table))), {}
+    shown, config, status_columns = pd.DataFrame(index=range(len(table))), {}, []
     values_of = table.reset_index(drop=True)
     for column in columns:
         header = ctx.t(column.th, column.en)
@@ -271,10 +287,18 @@ def project_grid(table: pd.DataFrame, columns: Sequence[GridColumn], ctx: PageCo
         elif column.kind == "date":
             shown[header] = [ctx.date(None if pd.isna(day) else pd.Timestamp(day).date()) for day in values]
             config[header] = st.column_config.TextColumn(header, **options)
+        elif column.kind == "status":
+            shown[header] = [word(STATUSES, code, ctx.lang) for code in values.fillna("no_data")]
+            config[header] = st.column_config.TextColumn(header, **options)
+            status_columns.append(header)
         else:
             shown[header] = values.astype(object).where(values.notna(), "")
             config[header] = st.column_config.TextColumn(header, **options)
-    event = st.dataframe(shown, column_config=config, hide_index=True, width="stretch", height=height,
+    colours = {word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
+               if status != "no_data"}
+    styled = shown.style.map(lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours else "",
+                             subset=status_columns) if status_columns else shown
+    event = st.dataframe(styled, column_config=config, hide_index=True, width="stretch", height=height,
                          on_select="rerun", selection_mode="single-row", key=key)
     rows = event.selection.rows if event is not None and event.selection else []
     if not rows or rows[0] >= len(values_of):
@@ -336,7 +360,7 @@ def project_detail(row: pd.Series, ctx: PageContext) -> None:
         [(ctx.t("ร้อยละเบิกจ่าย", "% disbursed"), percent(row.get("pct_disbursed"))),
          (ctx.t("เป้าหมายของประเภทงบ (ร้อยละ)", "Target for its budget type (%)"), percent(row.get("target_pct"))),
          (ctx.t("ห่างเป้า (จุด)", "Gap (points)"), signed(gap)),
-         (ctx.t("สถานะ", "Status"), word(STATUSES, row["status"], ctx.lang) if "status" in row else "-"),
+         *([(ctx.t("สถานะ", "Status"), word(STATUSES, row["status"], ctx.lang))] if "status" in row else []),
          (ctx.t("วันเริ่มโครงการ", "Planned start"), ctx.date(_day(row.get("planned_start")))),
          (ctx.t("กำหนดแล้วเสร็จ", "Planned end"), ctx.date(_day(row.get("planned_end")))),
          (ctx.t("วันที่ลงนามสัญญา", "Contract signed"), ctx.date(_day(row.get("contract_date")))),
@@ -351,7 +375,7 @@ def project_detail(row: pd.Series, ctx: PageContext) -> None:
         st.markdown(f"{ctx.t('ข้อสังเกต', 'Flags')}: **{_markdown_text(flag_words)}**")
         reasons = row.get("reasons_th" if ctx.lang == "th" else "reasons_en")
         if isinstance(reasons, str) and reasons:
-            st.markdown(f"{ctx.t('เหตุผล', 'Why')}: " + "  \n".join(
+            st.markdown(f"{ctx.t('เหตุผล', 'Why')}:  \n" + "  \n".join(
                 f"• {_markdown_text(part)}" for part in reasons.split("; ")))
 
 
@@ -360,7 +384,7 @@ def project_detail(row: pd.Series, ctx: PageContext) -> None:
 # Streamlit needs distinct column names, so the investment line's carry a zero-width space.
 _SECOND = "\u200b"
 # Pixel widths that fit the name, the allocation and both lines in the main area at 1400 px.
-_LINE_WIDTHS = {"pct": 88, "gap_points": 68, "gap_baht": 78, "status": 96}
+_LINE_WIDTHS = {"pct": 80, "gap_points": 68, "gap_baht": 78, "status": 108}
 
 
 def _line_headers(ctx: PageContext, line: str, headline: str | None) -> dict[str, str]:
@@ -396,7 +420,7 @@ def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[Colum
     shown, _, config = _localised(frame, lead, ctx, short_unit=True)
     for column in (kind_column for (_, _, _, kind), kind_column in zip(lead, shown.columns, strict=True)
                    if kind == "money"):
-        config[column] = st.column_config.NumberColumn(column, format="%,.2f", width=104)
+        config[column] = st.column_config.NumberColumn(column, format="%,.2f", width=110)
     colours = {word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
                if status != "no_data"}
     status_columns = []
