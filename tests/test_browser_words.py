@@ -157,6 +157,7 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     box = grid.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 1400  # the grid itself is not clipped
     headers = grid.locator('[role="columnheader"]')
+    headers.first.wait_for(state="attached", timeout=15000)  # the grid fills its table once drawn
     visible = {headers.nth(i).inner_text(): int(headers.nth(i).get_attribute("aria-colindex"))
                for i in range(headers.count())}
     for header in ("รหัสโครงการ", "ชื่อโครงการ", "จังหวัด / กลุ่ม", "% เบิกจ่าย", "เงินที่เสี่ยง (ลบ.)", "เหตุผล"):
@@ -179,3 +180,22 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     assert f"{row['money_at_risk']:,.2f} บาท" in text
     detail.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots_dir / "words_lagging_detail.png"))
+
+
+def test_area_project_table_shows_money_status_and_flags_at_1400(app_url, page, screenshots_dir):
+    """The province page's project table has allocation, disbursed, %, status and flags in
+    view (the column after the flags listed too: the flags column ends inside the grid)."""
+    _open(page, f"{app_url}/area?area=province:50&{IN_YEAR}&lang=en")
+    grid = page.locator('.st-key-area_project_grid [data-testid="stDataFrame"]')
+    grid.scroll_into_view_if_needed()
+    headers = grid.locator('[role="columnheader"]')
+    headers.first.wait_for(state="attached", timeout=15000)
+    visible = {headers.nth(i).inner_text(): int(headers.nth(i).get_attribute("aria-colindex"))
+               for i in range(headers.count())}
+    for header in ("Code", "Project", "Allocation (m฿)", "Disbursed (m฿)", "% paid", "Status", "Flags"):
+        assert header in visible, (header, visible)
+    assert max(visible.values()) > visible["Flags"]
+    rows = grid.locator("tbody tr")
+    statuses = {rows.nth(i).locator('[aria-colindex="6"]').inner_text() for i in range(rows.count())}
+    assert statuses <= {"On track", "Watch", "Behind", "No data"} and statuses
+    page.screenshot(path=str(screenshots_dir / "words_area_projects_en.png"))
