@@ -23,12 +23,9 @@ from budget_metrics import reference
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import AREA_LEVELS, PROJECT_BASE, as_dates, resolve_as_of
+from vocabulary import ASSET_STATUSES
 
-STATUSES = {
-    "pending": ("รอโอน", "Pending"),
-    "in_progress": ("ระหว่างดำเนินการ", "In progress"),
-    "transferred": ("โอนแล้ว", "Transferred"),
-}
+STATUSES = ASSET_STATUSES  # code -> (Thai, English); words live in vocabulary.py
 # (label, lowest day, highest day or None for open-ended)
 AGEING_BUCKETS = [
     ("0-30", 0, 30),

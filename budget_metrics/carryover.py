@@ -21,6 +21,7 @@ from decimal import Decimal
 import pandas as pd
 
 from budget_metrics import reference
+from budget_metrics.calendar import fiscal_year_bounds, fridays
 from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import (
@@ -30,11 +31,9 @@ from budget_metrics.projects import (
     resolve_carryover_as_of,
     state_cte,
 )
+from vocabulary import CARRYOVER_RISKS
 
-RISKS = {
-    "past_deadline": ("เลยกำหนดเบิกจ่ายแล้วแต่ยังเบิกไม่ครบ", "Past the deadline, not fully paid"),
-    "deadline_near": ("ใกล้ครบกำหนดแต่เบิกจ่ายได้น้อย", "Deadline near, little paid"),
-}
+RISKS = CARRYOVER_RISKS  # code -> (Thai, English); words live in vocabulary.py
 
 def _carryover_sql(filters: Filters) -> tuple[str, list, date]:
     """CTE `carry`: one row per selected project with a carry-over approved by the as-of date."""
@@ -153,6 +152,42 @@ def carryover_period(filters: Filters) -> tuple[date | None, date | None]:
             params,
         ).fetchone()
     return row[0], row[1]
+
+
+def carryover_curve(filters: Filters) -> pd.DataFrame:
+    """Carry-over approved and paid from it, cumulative by week (Fridays), over the carry-over
+    period: from the fiscal year's end (or the first approval, if earlier) to the last deadline.
+
+    Columns: week_end (date), carried (approved by that Friday), paid (disbursements from the
+    carry-over posted by that Friday, reversals included), remaining = carried - paid (float
+    baht; None after the as-of date). Empty when the selection has no carry-over.
+    """
+    first, last = carryover_period(filters)
+    if first is None:
+        return pd.DataFrame(columns=["week_end", "carried", "paid", "remaining"])
+    fy_end = fiscal_year_bounds(filters.fiscal_year)[1]
+    weeks = fridays(min(first, fy_end), max(last, fy_end))
+    as_of = resolve_carryover_as_of(filters)
+    where, params = filters.where("p")
+    with read_only() as con:
+        frame = con.execute(
+            f"""WITH p AS ({PROJECT_BASE}),
+            chosen AS (SELECT project_code FROM p WHERE {where}),
+            carry AS (SELECT c.approved_date, c.amount FROM carryovers c JOIN chosen USING (project_code)),
+            pay AS (SELECT d.posting_date, d.amount FROM disbursements d JOIN chosen USING (project_code)
+                    WHERE d.source = 'carryover'),
+            weeks AS (SELECT unnest(?::DATE[]) AS week_end)
+            SELECT w.week_end,
+                   coalesce((SELECT sum(amount) FROM carry WHERE approved_date <= w.week_end), 0)::DOUBLE
+                       AS carried,
+                   coalesce((SELECT sum(amount) FROM pay WHERE posting_date <= w.week_end), 0)::DOUBLE AS paid
+            FROM weeks w ORDER BY w.week_end""",
+            [*params, weeks],
+        ).df()
+    frame["week_end"] = pd.to_datetime(frame["week_end"]).dt.date
+    frame["remaining"] = frame["carried"] - frame["paid"]
+    frame.loc[frame["week_end"] > as_of, ["carried", "paid", "remaining"]] = None
+    return frame
 
 
 def carryover_by_area(filters: Filters, level: str = "province") -> pd.DataFrame:

@@ -31,13 +31,7 @@ from budget_metrics.filters import Filters
 from budget_metrics.formatting import format_date
 from budget_metrics.projects import project_state, resolve_as_of
 from budget_metrics.targets import target_pct
-
-FLAGS = {
-    "behind_target": ("เบิกจ่ายต่ำกว่าเป้าหมาย", "Behind target"),
-    "no_contract": ("งบลงทุนยังไม่ก่อหนี้ผูกพันตามกำหนด", "No contract by cut-off"),
-    "idle": ("ไม่มีการเบิกจ่ายต่อเนื่อง", "No recent payment"),
-    "past_end": ("เกินกำหนดสิ้นสุดโครงการ", "Past planned end"),
-}
+from vocabulary import FLAGS
 
 
 def contract_cutoff(fiscal_year: int, limits: dict[str, float]) -> date:

@@ -21,30 +21,9 @@ from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import AREA_LEVELS, PROJECT_BASE, as_dates, resolve_as_of
 from budget_metrics.reallocations import overspent_projects, reconciliation_mismatches
+from vocabulary import CHECKS, FRESHNESS, LOAD_STATUSES
 
-LOAD_STATUSES = {
-    "loaded": ("โหลดสำเร็จ", "Loaded"),
-    "loaded_with_rejects": ("โหลดแล้ว มีแถวถูกปฏิเสธ", "Loaded with rejected rows"),
-    "refused": ("ไม่รับไฟล์", "Refused"),
-    "unchanged": ("ไม่มีการเปลี่ยนแปลง (ไฟล์เดิม)", "Unchanged (same file)"),
-}
-FRESHNESS = {
-    "ok": ("เป็นปัจจุบัน", "Up to date"),
-    "stale": ("ข้อมูลไม่เป็นปัจจุบัน", "Stale"),
-    "no_payments": ("มีโครงการแต่ยังไม่มีข้อมูลการเบิกจ่าย", "Projects but no payment data"),
-    "no_projects": ("ไม่มีโครงการ", "No projects"),
-    "closed": ("สิ้นปีงบประมาณแล้ว ไม่มีเงินกันค้างเบิก", "Fiscal year over, no carry-over left to pay"),
-}
-CHECKS = {
-    "reallocation_mismatch": ("งบประมาณเดิม + โอนเข้า − โอนออก ไม่เท่ากับงบประมาณปัจจุบัน",
-                              "Original + in - out differs from the current allocation"),
-    "unknown_project": ("รายการโอนอ้างถึงโครงการที่ไม่มีในฐานข้อมูล",
-                        "Reallocation names a project not in the database"),
-    "disbursed_over_allocation": ("เบิกจ่ายเกินงบประมาณปัจจุบัน",
-                                  "Disbursed more than the current allocation"),
-    "carryover_overpaid": ("เบิกจ่ายจากเงินกันเกินจำนวนที่กันไว้",
-                           "Paid from carry-over more than was carried"),
-}
+
 def load_log() -> pd.DataFrame:
     """Every load recorded in `loads`, newest first (all its columns plus status_th/en).
 

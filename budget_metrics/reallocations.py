@@ -35,20 +35,15 @@ from budget_metrics.projects import (
     resolve_as_of,
     state_cte,
 )
+from vocabulary import FLOW_NODES, REALLOCATION_KINDS
 
-KINDS = {
-    "savings": ("เงินเหลือจ่าย", "Savings"),
-    "change": ("โอนเปลี่ยนแปลง", "Change"),
-    "return": ("ส่งคืน", "Return"),
-}
+KINDS = REALLOCATION_KINDS  # code -> (Thai, English); words live in vocabulary.py
 NEW_MONEY = "__new__"
 RETURNED = "__returned__"
 UNKNOWN = "__unknown__"
-SPECIAL_NODES = {
-    NEW_MONEY: ("เงินจัดสรรเพิ่ม (ไม่มีโครงการต้นทาง)", "New money (no source project)"),
-    RETURNED: ("ส่งคืน (ไม่มีโครงการปลายทาง)", "Returned (no destination project)"),
-    UNKNOWN: ("ไม่พบโครงการในฐานข้อมูล", "Project not in the database"),
-}
+SPECIAL_NODES = FLOW_NODES
+
+
 def _chosen_sql(filters: Filters) -> tuple[str, list]:
     """CTEs `p` (every project with its area) and `chosen` (the selected projects)."""
     where, params = filters.where("p")

@@ -29,19 +29,12 @@ import pandas as pd
 
 from budget_metrics.calendar import fiscal_year_bounds
 from budget_metrics.connection import data_version, read_only
+from vocabulary import LINE_DESCRIPTIONS, LINE_LABELS  # noqa: F401 - re-exported for pages and exports
 
 CENT = Decimal("0.01")
-# The two reported lines, in the order they are shown, with their names (Thai, English)
-# and what each covers, shared by the dashboard and the exports.
+# The two reported lines, in the order they are shown; their names (Thai, English) and what
+# each covers are in vocabulary.py, shared by the dashboard and the exports.
 LINES = ("overall", "investment")
-LINE_LABELS = {"overall": ("ภาพรวม", "Overall"), "investment": ("งบลงทุน", "Investment")}
-LINE_DESCRIPTIONS = {
-    "overall": ("เบิกจ่ายทุกประเภทงบรายจ่าย ÷ งบประมาณปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม",
-                "all budget types: disbursed ÷ current allocation, against the overall target"),
-    "investment": ("เฉพาะงบลงทุน: เบิกจ่ายงบลงทุน ÷ งบลงทุนปัจจุบัน เทียบเป้าหมายงบลงทุน",
-                   ("investment budget only: investment disbursed ÷ investment allocation, "
-                   "against the investment target")),
-}
 # Used only for a database written before reporting.toml existed (schema v1, not yet upgraded).
 DEFAULT_HEADLINE = "overall"
 

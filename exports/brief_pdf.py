@@ -16,14 +16,14 @@ import pandas as pd
 
 from budget_metrics.formatting import (
     format_date,
-    format_timestamp,
+    format_datetime,
     million_baht,
     percent,
     signed,
 )
-from budget_metrics.lagging import FLAGS
-from budget_metrics.targets import LINE_LABELS, LINES
+from budget_metrics.targets import LINES
 from exports.tables import ExportBundle
+from vocabulary import FLAGS, LINE_LABELS, STATUSES
 
 TOP_BEHIND = 10
 RISK_ROWS = 6
@@ -254,7 +254,7 @@ td.code { white-space: nowrap; }
 h2 { break-after: avoid; }
 """
 
-STATUS_TH = {"on_track": "ตามเป้า", "watch": "เฝ้าระวัง", "behind": "ล่าช้า", "no_data": "-"}
+STATUS_TH = {code: thai for code, (thai, _) in STATUSES.items()}  # the dashboard's words (vocabulary.py)
 
 
 def _card(label: str, value: str, note: str = "", css: str = "") -> str:
@@ -323,7 +323,7 @@ def brief_html(bundle: ExportBundle) -> str:
         "<!doctype html><html lang='th'><head><meta charset='utf-8'>",
         f"<style>{_font_face()}{CSS}</style></head><body>",
         (f"<div class='footer'>ที่มา: ระบบติดตามผลการเบิกจ่าย · {_e(bundle.area_name_th)} · ข้อมูล ณ วันที่ "
-         f"{format_date(bundle.as_of)} · ข้อมูลโหลดล่าสุด {_e(format_timestamp(bundle.generated_at))}</div>"),
+         f"{format_date(bundle.as_of)} · ข้อมูลโหลดล่าสุด {_e(format_datetime(bundle.generated_at))}</div>"),
         f"<h1>สรุปผลการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัดและกลุ่มจังหวัด ปีงบประมาณ พ.ศ. {fy}</h1>",
         f"<p class='sub'>ข้อมูล ณ วันที่ {format_date(bundle.as_of, long=True)} · {_e(bundle.area_name_th)}</p>",
         f"<div class='narrative'>{_e(narrative(bundle))}</div>",

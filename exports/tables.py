@@ -20,7 +20,7 @@ from budget_metrics.assets import asset_list
 from budget_metrics.carryover import carryover_projects
 from budget_metrics.filters import Filters
 from budget_metrics.formatting import format_date
-from budget_metrics.lagging import FLAGS, lagging_projects, project_flags
+from budget_metrics.lagging import lagging_projects, project_flags
 from budget_metrics.progress import Kpis, area_progress, kpis, weekly_curve
 from budget_metrics.projects import resolve_as_of
 from budget_metrics.reallocations import ledger
@@ -30,6 +30,15 @@ from budget_metrics.targets import (
     LINE_LABELS,
     LINES,
     quarter_targets,
+)
+from vocabulary import (
+    ASSET_OVERDUE,
+    BUDGET_TYPES,
+    COMMITMENT,
+    FLAGS,
+    PLAN_TYPES,
+    STATUSES,
+    words_in,
 )
 
 # Column kinds: how a value is written (workbook number format, CSV text).
@@ -131,9 +140,10 @@ def line_columns(headline: str) -> list[Col]:
     return cols
 
 
-STATUS_TH = {"on_track": "ตามเป้าหมาย", "watch": "เฝ้าระวัง", "behind": "ล่าช้า", "no_data": "ไม่มีข้อมูล"}
-PLAN_TH = {"province": "แผนพัฒนาจังหวัด", "cluster": "แผนพัฒนากลุ่มจังหวัด"}
-BUDGET_TH = {"operating": "งบดำเนินงาน", "investment": "งบลงทุน", "other": "งบรายจ่ายอื่น"}
+# Thai words of the codes, from vocabulary.py (the dashboard shows the same words).
+STATUS_TH = {code: thai for code, (thai, _) in STATUSES.items()}
+PLAN_TH = {code: thai for code, (thai, _) in PLAN_TYPES.items() if code != "all"}
+BUDGET_TH = {code: thai for code, (thai, _) in BUDGET_TYPES.items()}
 
 
 def area_scope(filters: Filters) -> tuple[str | None, str | None, str, str]:
@@ -310,7 +320,7 @@ PROJECT_COLUMNS = [
     Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 24),
     Col("province_code", "รหัสจังหวัด", "province code", TEXT, 10),
     Col("cluster_code", "รหัสกลุ่มจังหวัด", "cluster code", TEXT, 10),
-    Col("region", "ภาค", "region", TEXT, 10),
+    Col("region_th", "ภาค", "region", TEXT, 22),
     Col("budget_type_th", "งบรายจ่าย", "budget type", TEXT, 14),
     Col("implementing_agency", "หน่วยดำเนินการ", "implementing agency", TEXT, 24),
     Col("emenscr_code", "รหัส eMENSCR", "eMENSCR code", TEXT, 14),
@@ -338,18 +348,19 @@ def _project_labels(frame: pd.DataFrame) -> pd.DataFrame:
     frame["budget_type_th"] = frame["budget_type"].map(BUDGET_TH).fillna(frame["budget_type"])
     frame["gap_points"] = frame["pct_disbursed"] - frame["target_pct"]
     frame["flag_labels_th"] = ["; ".join(FLAGS[code][0] for code in codes) for codes in frame["flags"]]
+    frame["region_th"] = frame["region"].map(reference.regions().set_index("region")["name_th"])
     return frame
 
 
 def _carry_labels(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    frame["with_commitment_th"] = frame["with_commitment"].map({True: "มีหนี้ผูกพัน", False: "ไม่มีหนี้ผูกพัน"})
+    frame["with_commitment_th"] = words_in(COMMITMENT, frame["with_commitment"], "th")
     return frame
 
 
 def _asset_labels(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    frame["overdue_th"] = frame["overdue"].map({True: "ค้างโอน", False: ""})
+    frame["overdue_th"] = words_in(ASSET_OVERDUE, frame["overdue"], "th")
     return frame
 
 

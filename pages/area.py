@@ -17,25 +17,25 @@ from budget_metrics import Filters, progress, reference
 from budget_metrics import snapshots as snaps
 from budget_metrics.breakdown import project_table, split_totals
 from budget_metrics.formatting import percent
-from budget_metrics.lagging import FLAGS
 from budget_metrics.targets import LINE_LABELS
 from ui.charts import gap_ranking, progress_curve, split_bars
 from ui.context import PageContext, page_context
-from ui.labels import BUDGET_TYPE_LABELS, STATUS_LABELS, label
 from ui.widgets import (
     PROJECT_DOWNLOAD_COLUMNS,
+    GridColumn,
     area_lines_table,
     cached,
     comparison_lines_table,
     download_buttons,
     execution_kpi_cards,
     headline_kpis,
-    money_column,
     no_data,
-    percent_column,
+    project_detail,
+    project_grid,
     render_safely,
     snapshot_changes,
 )
+from vocabulary import BUDGET_TYPES, FLAGS, word
 
 SELECTION_KEY = "area_selection"  # (kind, code), kept across page switches
 KIND_WIDGET, CODE_WIDGET = "area_kind_w", "area_code_w"
@@ -124,6 +124,24 @@ def other_kpis(context: PageContext, filters: Filters):
     return headline_kpis(filters)[0] if context.snapshot_mode else cached(progress.kpis, filters)
 
 
+# The money, % disbursed, status and flags in view at 1400 px (the code pinned); the
+# rest follows, and every field is in the detail panel of a selected row.
+PROJECT_GRID = [
+    GridColumn("project_code", "รหัสโครงการ", "Code", width=96, pinned=True),
+    GridColumn("project_name", "ชื่อโครงการ", "Project", width=176),
+    GridColumn("current_allocation", "งบประมาณ (ลบ.)", "Allocation (m฿)", "money", width=112),
+    GridColumn("disbursed", "เบิกจ่าย (ลบ.)", "Disbursed (m฿)", "money", width=104),
+    GridColumn("pct_disbursed", "% เบิกจ่าย", "% paid", "pct", width=74),
+    GridColumn("status", "สถานะ", "Status", "status", width=112),
+    GridColumn("flag_names", "ข้อสังเกต", "Flags", width=210),
+    GridColumn("owner_name", "เจ้าของแผน", "Plan owner", width=150),
+    GridColumn("budget_type_name", "ประเภทงบ", "Budget type", width=110),
+    GridColumn("implementing_agency", "หน่วยดำเนินการ", "Implementing agency", width=200),
+    GridColumn("committed", "ก่อหนี้ผูกพัน (ลบ.)", "Committed (m฿)", "money", width=120),
+    GridColumn("reasons", "เหตุผล", "Why", width=360),
+]
+
+
 def project_section(context: PageContext, filters: Filters, file_stem: str) -> None:
     """The searchable, sortable project table with downloads."""
     table = cached(project_table, filters)
@@ -138,30 +156,17 @@ def project_section(context: PageContext, filters: Filters, file_stem: str) -> N
         haystack = (table["project_code"].astype(str) + " " + table["project_name"].astype(str) + " "
                     + table["implementing_agency"].fillna("").astype(str)).str.casefold()
         table = table[haystack.str.contains(needle, regex=False)]
-    unit = context.million_baht
     owner_name = table["owner_name_th" if context.lang == "th" else "owner_name_en"]
-    shown = pd.DataFrame({
-        context.t("รหัสโครงการ", "Project code"): table["project_code"],
-        context.t("ชื่อโครงการ", "Project"): table["project_name"],
-        context.t("เจ้าของแผน", "Plan owner"): owner_name,
-        context.t("ประเภทงบ", "Budget type"): [label(BUDGET_TYPE_LABELS, v, context.lang) for v in table["budget_type"]],
-        context.t("หน่วยดำเนินการ", "Implementing agency"): table["implementing_agency"],
-        context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"): table["current_allocation"] / 1e6,
-        context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"): table["committed"] / 1e6,
-        context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"): table["disbursed"] / 1e6,
-        context.t("ร้อยละเบิกจ่าย", "% disbursed"): table["pct_disbursed"],
-        context.t("สถานะ (เทียบเป้าหมายของประเภทงบ)", "Status (vs its budget type's target)"):
-            [label(STATUS_LABELS, v, context.lang) for v in table["status"]],
-        context.t("ข้อสังเกต", "Flags"): [", ".join(label(FLAGS, f, context.lang) for f in flags)
-                                          for flags in table["flags"]],
-        context.t("เหตุผล", "Why"): table["reasons_th" if context.lang == "th" else "reasons_en"],
-    })
-    config = {column: money_column(column) for column in shown.columns[5:8]}
-    config[shown.columns[8]] = percent_column(shown.columns[8])
-    config[shown.columns[1]] = st.column_config.TextColumn(shown.columns[1], width="large")
-    st.caption(context.t(f"{len(shown):,} โครงการ — คลิกหัวคอลัมน์เพื่อเรียงลำดับ",
-                         f"{len(shown):,} projects — click a column header to sort"))
-    st.dataframe(shown, hide_index=True, column_config=config, width="stretch", height=420)
+    st.caption(context.t(f"{len(table):,} โครงการ — คลิกหัวคอลัมน์เพื่อเรียงลำดับ",
+                         f"{len(table):,} projects — click a column header to sort"))
+    grid = table.assign(
+        flag_names=[", ".join(word(FLAGS, f, context.lang) for f in flags) for flags in table["flags"]],
+        owner_name=list(owner_name),
+        budget_type_name=[word(BUDGET_TYPES, v, context.lang) for v in table["budget_type"]],
+        reasons=table["reasons_th" if context.lang == "th" else "reasons_en"])
+    selected = project_grid(grid, PROJECT_GRID, context, key="area_project_grid")
+    if selected is not None:
+        project_detail(selected, context)
     download_buttons(table, file_stem, context, PROJECT_DOWNLOAD_COLUMNS, key="area_projects", filters=filters)
 
 
@@ -225,7 +230,7 @@ def render() -> None:
                                                        "Cumulative disbursement: each line against its target")),
                         width="stretch", key="area_curve")
     with right:
-        by_type["category"] = [label(BUDGET_TYPE_LABELS, v, context.lang) for v in by_type["category"]]
+        by_type["category"] = [word(BUDGET_TYPES, v, context.lang) for v in by_type["category"]]
         st.plotly_chart(split_bars(by_type, "category", context.lang,
                                    title=context.t("แยกตามประเภทงบรายจ่าย", "By budget type")),
                         width="stretch", key="area_by_type")

@@ -11,18 +11,19 @@ import streamlit as st
 
 from budget_metrics import assets, reference
 from budget_metrics.projects import resolve_as_of
-from ui.charts import FONT, plain
+from ui import palette
+from ui.charts import FONT, add_bar_totals, plain
 from ui.context import PageContext, page_context
 from ui.widgets import (
     KpiCard,
     cached,
     data_table,
+    first_rows,
     kpi_cards,
     no_data,
     render_safely,
 )
 
-STATUS_COLOURS = {"pending": "#c62828", "in_progress": "#f9a825", "transferred": "#2e7d32"}
 ASSET_COLUMNS = [
     ("asset_id", "รหัสสินทรัพย์", "Asset", "text"),
     ("description", "รายการสินทรัพย์", "Description", "text"),
@@ -58,7 +59,7 @@ def _labelled(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
 
 
 def _ageing_chart(table: pd.DataFrame, overdue_days: int, ctx: PageContext) -> go.Figure:
-    """Bars of untransferred assets per age bucket; the overdue part in red."""
+    """Bars of untransferred assets per age bucket: waiting in amber, the overdue part in red."""
     labels = [ctx.t(f"{bucket} วัน", f"{bucket} days") for bucket in table["bucket"]]
     waiting = table["assets"] - table["overdue"]
     custom = list(zip(table["value"] / 1e6, table["assets"], strict=True))
@@ -68,10 +69,10 @@ def _ageing_chart(table: pd.DataFrame, overdue_days: int, ctx: PageContext) -> g
                   "%{customdata[0]:,.2f} million baht<extra></extra>")
     fig = go.Figure()
     fig.add_trace(go.Bar(x=labels, y=waiting, name=ctx.t("ยังไม่เกินกำหนด", "Not yet overdue"),
-                         marker_color="#f9a825", customdata=custom, hovertemplate=hover))
+                         marker_color=palette.WATCH, customdata=custom, hovertemplate=hover))
     fig.add_trace(go.Bar(x=labels, y=table["overdue"],
                          name=ctx.t(f"ค้างโอนเกิน {overdue_days} วัน", f"Overdue (> {overdue_days} days)"),
-                         marker_color="#c62828", customdata=custom, hovertemplate=hover))
+                         marker_color=palette.BEHIND, customdata=custom, hovertemplate=hover))
     fig.update_layout(barmode="stack", height=340, font={"family": FONT},
                       margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
@@ -87,13 +88,14 @@ def _area_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
     for status, (thai, english) in assets.STATUSES.items():
         fig.add_trace(go.Bar(
             y=names, x=table[f"{status}_value"] / 1e6, orientation="h", name=ctx.t(thai, english),
-            marker_color=STATUS_COLOURS[status], customdata=table[f"{status}_assets"],
+            marker_color=palette.ASSET_STATUS_COLORS[status], customdata=table[f"{status}_assets"],
             hovertemplate=ctx.t(f"<b>%{{y}}</b><br>{thai} %{{customdata:,d}} รายการ "
                                 "%{x:,.2f} ล้านบาท<extra></extra>",
                                 f"<b>%{{y}}</b><br>{english} %{{customdata:,d}} assets, "
                                 "%{x:,.2f} million baht<extra></extra>")))
-    fig.update_layout(barmode="stack", height=max(260, 22 * len(table) + 110), font={"family": FONT},
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    add_bar_totals(fig, names, sum(table[f"{status}_value"] for status in assets.STATUSES) / 1e6)
+    fig.update_layout(barmode="stack", height=max(260, 24 * len(table) + 110), font={"family": FONT},
+                      margin={"l": 10, "r": 50, "t": 40, "b": 10},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
     fig.update_xaxes(title=ctx.million_baht, tickformat=",.0f")
     fig.update_yaxes(title=None, autorange="reversed", automargin=True)
@@ -126,9 +128,9 @@ def render() -> None:
                                         f"value {ctx.money(by_status.loc[status, 'value'])} million baht")))
     cards.append(KpiCard(ctx.t("ค้างโอนเกินกำหนด (รายการ)", "Overdue (assets)"), f"{len(overdue):,}"))
     for status, (thai, english) in assets.STATUSES.items():
-        cards.append(KpiCard(ctx.t(f"มูลค่า{thai} ({unit})", f"{english} value ({unit})"),
+        cards.append(KpiCard(ctx.t(f"{thai} ({unit})", f"{english} ({unit})"),
                              ctx.money(by_status.loc[status, "value"])))
-    cards.append(KpiCard(ctx.t(f"มูลค่าค้างโอนเกินกำหนด ({unit})", f"Overdue value ({unit})"),
+    cards.append(KpiCard(ctx.t(f"ค้างโอนเกินกำหนด ({unit})", f"Overdue ({unit})"),
                          ctx.money(overdue["value"].sum() if not overdue.empty else 0)))
     kpi_cards(cards)
 
@@ -156,7 +158,8 @@ def render() -> None:
         no_data(ctx.t("ไม่มีสินทรัพย์ของแผนจังหวัดในตัวกรองนี้", "no province-plan assets in this selection"))
     else:
         areas["area_name"] = ctx.names(areas["name_th"], areas["name_en"])
-        st.plotly_chart(_area_chart(areas, ctx), key="asset_area_chart")
+        unit = ("จังหวัด", "provinces") if level == "province" else ("กลุ่มจังหวัด", "clusters")
+        st.plotly_chart(_area_chart(first_rows(areas, ctx, "asset_area_all", unit), ctx), key="asset_area_chart")
         data_table(areas, AREA_COLUMNS, ctx, f"assets_by_{level}")
 
     st.subheader(ctx.t(f"รายการค้างโอนเกิน {overdue_days} วัน", f"Overdue for more than {overdue_days} days"))

@@ -10,16 +10,19 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from budget_metrics import carryover
-from ui.charts import FONT, plain
+from ui import palette
+from ui.charts import FONT, add_bar_totals, date_axis, mark_date, plain
 from ui.context import PageContext, page_context
 from ui.widgets import (
     KpiCard,
     cached,
     data_table,
+    first_rows,
     kpi_cards,
     no_data,
     render_safely,
 )
+from vocabulary import COMMITMENT, words_in
 
 # (column, Thai, English, kind) — kind: text / money / pct / date / int
 PROJECT_COLUMNS = [
@@ -51,23 +54,47 @@ def _area_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
         "million baht<br>paid %{customdata[1]:.2f}%<br>%{customdata[2]:,d} projects "
         "(%{customdata[3]:,d} at risk)<extra></extra>")
     fig = go.Figure()
-    for column, thai, english, colour in (("paid", "เบิกจ่ายแล้ว", "Paid", "#1565c0"),
-                                          ("remaining", "คงเหลือ", "Remaining", "#ef6c00")):
+    for column, thai, english, colour in (("paid", "เบิกจ่ายแล้ว", "Paid", palette.DISBURSED),
+                                          ("remaining", "คงเหลือ", "Remaining", palette.UNPAID)):
         fig.add_trace(go.Bar(y=names, x=table[column] / 1e6, orientation="h", name=ctx.t(thai, english),
                              marker_color=colour, customdata=custom, hovertemplate=hover))
+    add_bar_totals(fig, names, table["carried"] / 1e6)
     fig.update_layout(barmode="stack", height=max(260, 24 * len(table) + 110),
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10}, font={"family": FONT},
+                      margin={"l": 10, "r": 50, "t": 40, "b": 10}, font={"family": FONT},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
     fig.update_xaxes(title=ctx.million_baht, tickformat=",.0f")
     fig.update_yaxes(title=None, autorange="reversed", automargin=True)
     return fig
 
 
+def _timeline_chart(curve: pd.DataFrame, as_of, ctx: PageContext) -> go.Figure:
+    """Carry-over approved and paid from it, cumulative by week over the carry-over period
+    (million baht), the as-of date marked."""
+    fig = go.Figure()
+    days = list(curve["week_end"])
+    weeks = date_axis(fig, days, ctx.lang)
+    unit = ctx.million_baht
+    for column, thai, english, colour, dash in (
+            ("carried", "เงินกันที่อนุมัติสะสม", "Carried over (approved)", palette.ALLOCATION, "solid"),
+            ("paid", "เบิกจ่ายจากเงินกันสะสม", "Paid from carry-over", palette.DISBURSED, "solid"),
+            ("remaining", "คงเหลือ", "Remaining", palette.UNPAID, "dot")):
+        fig.add_trace(go.Scatter(
+            x=weeks, y=curve[column] / 1e6, name=ctx.t(thai, english), mode="lines",
+            line={"color": colour, "width": 3, "dash": dash},
+            hovertemplate=f"{ctx.t(thai, english)} %{{y:,.2f}} {unit}<extra></extra>"))
+    if days:
+        mark_date(fig, days, as_of, ctx.t(f"ณ {ctx.date(as_of)}", f"as of {ctx.date(as_of)}"))
+    fig.update_yaxes(title=unit, tickformat=",.0f", rangemode="tozero")
+    fig.update_layout(height=340, hovermode="x unified", font={"family": FONT},
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+    return fig
+
+
 def _with_labels(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
     frame = frame.copy()
     frame["owner_name"] = ctx.names(frame["owner_name_th"], frame["owner_name_en"])
-    frame["commitment"] = [ctx.t("มีหนี้ผูกพัน", "With commitment") if flag
-                           else ctx.t("ไม่มีหนี้ผูกพัน", "Without commitment") for flag in frame["with_commitment"]]
+    frame["commitment"] = words_in(COMMITMENT, frame["with_commitment"], ctx.lang)
     frame["risk_text"] = frame["risk_th"] if ctx.lang == "th" else frame["risk_en"]
     return frame
 
@@ -98,19 +125,26 @@ def render() -> None:
         KpiCard(ctx.t(f"เงินกันเหลื่อมปี ({unit})", f"Carried over ({unit})"), ctx.money(totals.carried),
                 help=ctx.t(f"{totals.projects:,} โครงการ", f"{totals.projects:,} projects")),
         KpiCard(ctx.t(f"มีหนี้ผูกพัน ({unit})", f"With commitment ({unit})"), ctx.money(totals.with_commitment)),
-        KpiCard(ctx.t(f"ไม่มีหนี้ผูกพัน ({unit})", f"Without commitment ({unit})"),
+        KpiCard(ctx.t(f"ไม่มีหนี้ผูกพัน ({unit})", f"No commitment ({unit})"),
                 ctx.money(totals.without_commitment)),
-        KpiCard(ctx.t(f"เบิกจ่ายจากเงินกัน ({unit})", f"Paid from carry-over ({unit})"), ctx.money(totals.paid),
-                help=ctx.t("ร้อยละของเงินกัน", "share of the carried amount")),
+        KpiCard(ctx.t(f"เบิกจ่ายแล้ว ({unit})", f"Paid ({unit})"), ctx.money(totals.paid),
+                help=ctx.t("เบิกจ่ายจากเงินกันเหลื่อมปีแล้ว", "paid from the carry-over so far")),
         KpiCard(ctx.t("ร้อยละเบิกจ่ายเงินกัน", "% of carry-over paid"),
                 "-" if totals.pct_paid is None else f"{totals.pct_paid:,.2f}%"),
         KpiCard(ctx.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"), ctx.money(totals.remaining)),
         KpiCard(ctx.t("โครงการเสี่ยง", "At-risk projects"), f"{totals.at_risk_projects:,}",
                 help=ctx.t("เบิกจ่ายน้อยและใกล้ครบกำหนด หรือเลยกำหนดแล้วยังเบิกไม่ครบ",
                            "little paid with the deadline near, or past the deadline with money left")),
-        KpiCard(ctx.t(f"เงินคงเหลือของโครงการเสี่ยง ({unit})", f"Unpaid at risk ({unit})"),
-                ctx.money(totals.at_risk_remaining)),
+        KpiCard(ctx.t(f"คงเหลือที่เสี่ยง ({unit})", f"Unpaid at risk ({unit})"),
+                ctx.money(totals.at_risk_remaining),
+                help=ctx.t("เงินกันที่ยังไม่เบิกจ่ายของโครงการเสี่ยง",
+                           "carry-over not yet paid of the at-risk projects")),
     ])
+
+    curve = cached(carryover.carryover_curve, ctx.filters)
+    if not curve.empty:
+        st.subheader(ctx.t("เงินกันและการเบิกจ่ายรายสัปดาห์ในช่วงเงินกัน", "Carry-over and payments by week"))
+        st.plotly_chart(_timeline_chart(curve, totals.as_of, ctx), key="carry_timeline_chart")
 
     st.subheader(ctx.t("เงินกันเหลื่อมปีรายพื้นที่", "Carry-over by area"))
     level = st.radio(ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True, key="carry_level",
@@ -120,7 +154,8 @@ def render() -> None:
     if areas.empty:
         no_data(ctx.t("ไม่มีเงินกันของแผนจังหวัดในตัวกรองนี้", "no province-plan carry-over in this selection"))
     else:
-        st.plotly_chart(_area_chart(areas, ctx), key="carry_area_chart")
+        unit = ("จังหวัด", "provinces") if level == "province" else ("กลุ่มจังหวัด", "clusters")
+        st.plotly_chart(_area_chart(first_rows(areas, ctx, "carry_area_all", unit), ctx), key="carry_area_chart")
 
     st.subheader(ctx.t("โครงการเสี่ยง", "At-risk carry-overs"))
     risky = cached(carryover.at_risk_carryovers, ctx.filters)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from budget_metrics import quality, reference
 from budget_metrics import snapshots as snaps
+from budget_metrics.formatting import format_datetime
 from budget_metrics.projects import resolve_as_of
 from ui.context import PageContext, page_context
 from ui.widgets import (
@@ -23,6 +24,7 @@ from ui.widgets import (
     render_safely,
     snapshot_differences_table,
 )
+from vocabulary import RECORD_KINDS, REJECT_REASONS, word, words_in
 
 STALE_COLOUR = "background-color: #ffcdd2"
 WARNING_COLUMNS = [
@@ -35,7 +37,7 @@ WARNING_COLUMNS = [
 LOAD_COLUMNS = [
     ("load_id", "ครั้งที่โหลด", "Load", "int"),
     ("file_name", "ไฟล์", "File", "text"),
-    ("kind", "ประเภทข้อมูล", "Kind", "text"),
+    ("kind_label", "ประเภทข้อมูล", "Kind", "text"),
     ("sheet", "ชีต", "Sheet", "text"),
     ("started_at", "เวลาเริ่ม", "Started", "text"),
     ("status_label", "สถานะ", "Status", "text"),
@@ -132,7 +134,8 @@ def _loads(ctx: PageContext) -> None:
         no_data(ctx.t("ยังไม่มีการโหลด", "nothing loaded yet"))
         return
     log["status_label"] = log["status_th"] if ctx.lang == "th" else log["status_en"]
-    log["started_at"] = [str(value)[:19] for value in log["started_at"]]
+    log["kind_label"] = words_in(RECORD_KINDS, log["kind"], ctx.lang)  # 'การโอนสินทรัพย์', not 'asset_transfers'
+    log["started_at"] = [format_datetime(value, ctx.lang) for value in log["started_at"]]  # BE in Thai
     data_table(log, LOAD_COLUMNS, ctx, "load_log")
 
 
@@ -144,8 +147,10 @@ def _rejects(ctx: PageContext) -> None:
         return
     every = ctx.t("ทั้งหมด", "All")
     loads = dict(zip(options["loads"]["load_id"], options["loads"]["file_name"], strict=True))
-    reasons = dict(zip(options["reasons"]["reason_code"],
-                       options["reasons"]["reason_th" if ctx.lang == "th" else "reason_en"], strict=True))
+    # the vocabulary's words by code; the words the ETL stored with the row for a code it does not know
+    reasons = {code: word(REJECT_REASONS, code, ctx.lang, missing=stored) for code, stored in zip(
+        options["reasons"]["reason_code"], options["reasons"]["reason_th" if ctx.lang == "th" else "reason_en"],
+        strict=True)}
     left, middle, right = st.columns(3)
     with left:
         load_id = st.selectbox(ctx.t("ครั้งที่โหลด", "Load"), [None, *loads], key="reject_load",
@@ -160,7 +165,8 @@ def _rejects(ctx: PageContext) -> None:
     if rows.empty:
         no_data(ctx.t("ไม่มีแถวที่ตรงกับตัวกรอง", "no rows match these filters"))
         return
-    rows["reason"] = rows["reason_th"] if ctx.lang == "th" else rows["reason_en"]
+    rows["reason"] = [word(REJECT_REASONS, code, ctx.lang, missing=stored) for code, stored in zip(
+        rows["reason_code"], rows["reason_th" if ctx.lang == "th" else "reason_en"], strict=True)]
     st.caption(ctx.t(f"{len(rows):,} แถว", f"{len(rows):,} rows"))
     data_table(rows, REJECT_COLUMNS, ctx, "rejected_rows")
 

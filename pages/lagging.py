@@ -11,20 +11,45 @@ import pandas as pd
 import streamlit as st
 
 from budget_metrics import reference
-from budget_metrics.lagging import FLAGS, lagging_projects
+from budget_metrics.lagging import lagging_projects
 from ui.context import PageContext, page_context
-from ui.labels import BUDGET_TYPE_LABELS, label
 from ui.widgets import (
     LAGGING_DOWNLOAD_COLUMNS,
+    GridColumn,
     KpiCard,
     cached,
     download_buttons,
     kpi_cards,
-    money_column,
     no_data,
-    percent_column,
+    project_detail,
+    project_grid,
     render_safely,
 )
+from vocabulary import BUDGET_TYPES, FLAGS, word
+
+# What a provincial office came for first, sized to fit 1400 px without sideways scrolling (the
+# code pinned); the rest of each project's fields follow, and all of them are in the
+# detail panel of a selected row.
+GRID_COLUMNS = [
+    GridColumn("project_code", "รหัสโครงการ", "Code", width=96, pinned=True),
+    GridColumn("project_name", "ชื่อโครงการ", "Project", width=190),
+    GridColumn("owner_name", "จังหวัด / กลุ่ม", "Province / cluster", width=118),
+    GridColumn("pct_disbursed", "% เบิกจ่าย", "% paid", "pct", width=74),
+    GridColumn("money_at_risk", "เงินที่เสี่ยง (ลบ.)", "At risk (m฿)", "money", width=100),
+    GridColumn("reasons", "เหตุผล", "Why", width=300),
+    GridColumn("flag_names", "ข้อสังเกต", "Flags", width=220),
+    GridColumn("implementing_agency", "หน่วยดำเนินการ", "Implementing agency", width=200),
+    GridColumn("budget_type_name", "ประเภทงบ", "Budget type", width=110),
+    GridColumn("current_allocation", "งบประมาณ (ลบ.)", "Allocation (m฿)", "money", width=110),
+    GridColumn("disbursed", "เบิกจ่าย (ลบ.)", "Disbursed (m฿)", "money", width=110),
+    GridColumn("target_pct", "เป้าหมาย %", "Target %", "pct", width=84),
+    GridColumn("last_payment_date", "เบิกจ่ายครั้งล่าสุด", "Last payment", "date", width=120),
+]
+
+
+def flag_names(table: pd.DataFrame, context: PageContext) -> list[str]:
+    """Each project's flags in words, comma-separated."""
+    return [", ".join(word(FLAGS, code, context.lang) for code in flags) for flags in table["flags"]]
 
 
 def rules_text(context: PageContext) -> str:
@@ -64,7 +89,7 @@ def render() -> None:
     columns = st.columns(4)
     with columns[0]:
         chosen_flags = st.multiselect(context.t("ข้อสังเกต", "Flag"), list(FLAGS), key="lagging_flags",
-                                      format_func=lambda code: label(FLAGS, code, context.lang),
+                                      format_func=lambda code: word(FLAGS, code, context.lang),
                                       placeholder=context.t("ทุกข้อ", "All flags"))
     with columns[1]:
         province_options = sorted({code for code in table["province_code"].dropna()}, key=lambda c: provinces.get(c, c))
@@ -102,35 +127,22 @@ def render() -> None:
         KpiCard(context.t(f"เงินที่เสี่ยง ({unit})", f"Money at risk ({unit})"),
                 context.money(table["money_at_risk"].sum()),
                 help=context.t("งบประมาณจัดสรรปัจจุบันที่ยังไม่ได้เบิกจ่าย", "current allocation not yet paid")),
-        *[KpiCard(label(FLAGS, code, context.lang), f"{int(table[f'flag_{code}'].sum()):,}")
+        *[KpiCard(word(FLAGS, code, context.lang), f"{int(table[f'flag_{code}'].sum()):,}")
           for code in ("behind_target", "no_contract")],
-        *[KpiCard(label(FLAGS, code, context.lang), f"{int(table[f'flag_{code}'].sum()):,}")
+        *[KpiCard(word(FLAGS, code, context.lang), f"{int(table[f'flag_{code}'].sum()):,}")
           for code in ("idle", "past_end")],
     ], per_row=3)
 
     owner_name = table["owner_name_th" if context.lang == "th" else "owner_name_en"]
-    shown = pd.DataFrame({
-        context.t("รหัสโครงการ", "Project code"): table["project_code"],
-        context.t("ชื่อโครงการ", "Project"): table["project_name"],
-        context.t("เจ้าของแผน", "Plan owner"): owner_name,
-        context.t("หน่วยดำเนินการ", "Implementing agency"): table["implementing_agency"],
-        context.t("ประเภทงบ", "Budget type"): [label(BUDGET_TYPE_LABELS, v, context.lang) for v in table["budget_type"]],
-        context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"): table["current_allocation"] / 1e6,
-        context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"): table["disbursed"] / 1e6,
-        context.t("ร้อยละเบิกจ่าย", "% disbursed"): table["pct_disbursed"],
-        context.t("เป้าหมายของประเภทงบ", "Target for its budget type %"): table["target_pct"],
-        context.t(f"เงินที่เสี่ยง ({unit})", f"Money at risk ({unit})"): table["money_at_risk"] / 1e6,
-        context.t("ข้อสังเกต", "Flags"): [", ".join(label(FLAGS, f, context.lang) for f in flags)
-                                          for flags in table["flags"]],
-        context.t("เหตุผล", "Why"): table["reasons_th" if context.lang == "th" else "reasons_en"],
-        context.t("การเบิกจ่ายครั้งล่าสุด", "Last payment"): [context.date(pd.Timestamp(d).date()) if pd.notna(d) else "-"
-                                                               for d in table["last_payment_date"]],
-    })
-    config = {column: money_column(column) for column in (shown.columns[5], shown.columns[6], shown.columns[9])}
-    config.update({column: percent_column(column) for column in shown.columns[7:9]})
-    config[shown.columns[1]] = st.column_config.TextColumn(shown.columns[1], width="large")
-    config[shown.columns[11]] = st.column_config.TextColumn(shown.columns[11], width="large")
-    st.dataframe(shown, hide_index=True, column_config=config, width="stretch", height=560)
+    budget_names = [word(BUDGET_TYPES, v, context.lang) for v in table["budget_type"]]
+    grid = table.assign(
+        # 'กลุ่ม…' instead of 'กลุ่มจังหวัด…', so a cluster's name fits its narrow column
+        owner_name=[str(name).replace("กลุ่มจังหวัด", "กลุ่ม", 1) for name in owner_name],
+        flag_names=flag_names(table, context), budget_type_name=budget_names,
+        reasons=table["reasons_th" if context.lang == "th" else "reasons_en"])
+    selected = project_grid(grid, GRID_COLUMNS, context, key="lagging_grid", height=560)
+    if selected is not None:
+        project_detail(selected, context)
     download_buttons(table, "lagging", context, LAGGING_DOWNLOAD_COLUMNS, key="lagging")
 
 

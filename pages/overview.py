@@ -9,10 +9,9 @@ from budget_metrics import progress, reference
 from budget_metrics import snapshots as snaps
 from budget_metrics.targets import LINE_LABELS, LINES
 from budget_metrics.tilemap import tiles_with_progress
-from ui.charts import gap_ranking, progress_curve, tile_map
+from ui.charts import gap_ranking, progress_curve, ranking_extremes, tile_map
 from ui.context import PageContext, page_context
 from ui.controls import request_area
-from ui.labels import BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, STATUS_LABELS, label
 from ui.widgets import (
     area_lines_table,
     cached,
@@ -22,6 +21,7 @@ from ui.widgets import (
     render_safely,
     snapshot_changes,
 )
+from vocabulary import BUDGET_TYPES, PLAN_TYPES, STATUSES, pick, word
 
 AREA_PAGE = "pages/area.py"
 
@@ -54,9 +54,9 @@ def selection_text(context: PageContext) -> str:
     if not parts:
         parts.append(context.t("ทั้งประเทศ", "whole country"))
     if filters.plan_type != "all":
-        parts.append(label(PLAN_TYPE_LABELS, filters.plan_type, context.lang))
+        parts.append(word(PLAN_TYPES, filters.plan_type, context.lang))
     if filters.budget_type:
-        parts.append(label(BUDGET_TYPE_LABELS, filters.budget_type, context.lang))
+        parts.append(word(BUDGET_TYPES, filters.budget_type, context.lang))
     return " · ".join(parts)
 
 
@@ -95,11 +95,18 @@ def status_counts_text(context: PageContext, table: pd.DataFrame, unit: tuple[st
     parts = []
     for line in LINES:
         counts = with_projects[f"{line}_status"].value_counts()
-        figures = " · ".join(f"{label(STATUS_LABELS, status, context.lang)} {int(counts.get(status, 0)):,}"
+        figures = " · ".join(f"{word(STATUSES, status, context.lang)} {int(counts.get(status, 0)):,}"
                              for status in ("behind", "watch", "on_track", "no_data")
                              if status != "no_data" or counts.get(status, 0))
         parts.append(f"{context.t(*LINE_LABELS[line])}: {figures} {context.t(*unit)}")
     return " | ".join(parts)
+
+
+def colour_words(lang: str) -> str:
+    """'เขียว = ตามเป้าหมาย, เหลือง = เฝ้าระวัง, ...': what each status colour means, in the vocabulary's words."""
+    colours = {"on_track": ("เขียว", "green"), "watch": ("เหลือง", "amber"), "behind": ("แดง", "red"),
+               "no_data": ("เทา", "grey")}
+    return ", ".join(f"{pick(colours[code], lang)} = {word(STATUSES, code, lang)}" for code in colours)
 
 
 def open_area(kind: str, code: str) -> None:
@@ -158,9 +165,17 @@ def render() -> None:
         if with_projects.empty:
             no_data()
         else:
-            st.plotly_chart(gap_ranking(with_projects, context.lang, height=max(300, 13 * len(with_projects) + 90),
-                                        title=context.t(f"อันดับจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}",
-                                                        f"Provinces ranked by {headline.lower()} gap to target")),
+            show_all = st.toggle(context.t(f"แสดงทุกจังหวัด ({len(with_projects):,})",
+                                           f"Show all provinces ({len(with_projects):,})"),
+                                 key="overview_ranking_all")
+            ranked = with_projects if show_all else ranking_extremes(with_projects)
+            skipped = len(with_projects) - len(ranked)
+            title = (context.t(f"อันดับจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}",
+                               f"Provinces ranked by {headline.lower()} gap to target") if not skipped else
+                     context.t(f"ห่างจากเป้าหมายเส้น{headline}: {len(ranked) // 2} จังหวัดที่ต่ำที่สุดและสูงที่สุด",
+                               f"{headline} gap: the {len(ranked) // 2} provinces furthest behind and ahead"))
+            st.plotly_chart(gap_ranking(ranked, context.lang, title=title, skipped=skipped,
+                                        unit=("จังหวัด", "provinces")),
                             width="stretch", key="overview_province_ranking")
             missing = len(provinces) - len(with_projects)
             if missing:
@@ -192,13 +207,13 @@ def render() -> None:
         "สองเส้นตามที่กรมบัญชีกลางรายงาน แต่ละเส้นเทียบเป้าหมายของตนเอง: ภาพรวม = เบิกจ่ายทุกประเภทงบ ÷ งบประมาณ"
         "ปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม; งบลงทุน = เฉพาะงบลงทุน เทียบเป้าหมายงบลงทุน · "
         f"★ เส้น{headline}ใช้กำหนดสีและอันดับ (ตั้งค่าใน data/reference/reporting.toml) · "
-        "สถานะ: เขียว = ตามเป้าหมาย, เหลือง = เฝ้าระวัง, แดง = ล่าช้ากว่าเป้าหมาย, เทา = ไม่มีข้อมูล "
+        f"สถานะ: {colour_words('th')} "
         "(เกณฑ์จากข้อมูลอ้างอิง thresholds.toml)",
         "Two lines, as the Comptroller General reports them, each against its own target: overall = all budget "
         "types, disbursed ÷ current allocation, against the overall target; investment = investment budget only, "
         f"against the investment target · ★ the {headline.lower()} line drives colours and rankings "
-        "(set in data/reference/reporting.toml) · Status: green = on track, amber = watch, red = behind, "
-        "grey = no data (thresholds from reference data thresholds.toml)"))
+        f"(set in data/reference/reporting.toml) · Status: {colour_words('en')} "
+        "(thresholds from reference data thresholds.toml)"))
 
 
 render_safely(render)

@@ -10,16 +10,19 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from budget_metrics import reallocations
+from ui import palette
 from ui.charts import FONT, plain
 from ui.context import PageContext, page_context
 from ui.widgets import (
     KpiCard,
     cached,
     data_table,
+    first_rows,
     kpi_cards,
     no_data,
     render_safely,
 )
+from vocabulary import RECONCILIATION, word
 
 LEDGER_COLUMNS = [
     ("ref_no", "เลขที่อนุมัติ", "Reference", "text"),
@@ -76,22 +79,22 @@ def _sankey(flow: pd.DataFrame, ctx: PageContext) -> go.Figure:
     source_label = dict(zip(flow["source"], flow[f"source_{column}"], strict=True))
     target_label = dict(zip(flow["target"], flow[f"target_{column}"], strict=True))
     labels = [plain(source_label[key]) for key in sources] + [plain(target_label[key]) for key in targets]
-    colours = (["#1565c0"] * len(sources)) + (["#2e7d32"] * len(targets))
+    colours = ([palette.MOVED_OUT] * len(sources)) + ([palette.MOVED_IN] * len(targets))
     for index, key in enumerate(sources):
         if key == reallocations.NEW_MONEY:
-            colours[index] = "#6a1b9a"
+            colours[index] = palette.NEW_MONEY
     for index, key in enumerate(targets):
         if key == reallocations.RETURNED:
-            colours[len(sources) + index] = "#757575"
+            colours[len(sources) + index] = palette.RETURNED
     fig = go.Figure(go.Sankey(
-        arrangement="snap",
+        arrangement="snap", textfont={"size": 12, "color": "#212121", "family": FONT},
         node={"label": labels, "color": colours, "pad": 12, "thickness": 14,
               "hovertemplate": ctx.t("%{label}<br>%{value:,.2f} ล้านบาท<extra></extra>",
                                      "%{label}<br>%{value:,.2f} million baht<extra></extra>")},
         link={"source": [sources.index(key) for key in flow["source"]],
               "target": [len(sources) + targets.index(key) for key in flow["target"]],
               "value": flow["amount"] / 1e6, "customdata": flow["transfers"],
-              "color": "rgba(21,101,192,0.25)",
+              "color": palette.LINK,
               "hovertemplate": ctx.t(
                   "%{source.label} → %{target.label}<br>%{value:,.2f} ล้านบาท "
                   "(%{customdata:,d} รายการ)<extra></extra>",
@@ -104,10 +107,10 @@ def _sankey(flow: pd.DataFrame, ctx: PageContext) -> go.Figure:
 
 def _savings_chart(summary, ctx: PageContext) -> go.Figure:
     bars = [
-        (ctx.t("เงินเหลือจ่ายที่เกิดขึ้น", "Savings generated"), summary.generated, "#1565c0"),
-        (ctx.t("โอนไปใช้ในโครงการอื่น", "Reallocated"), summary.reallocated, "#2e7d32"),
-        (ctx.t("ส่งคืน", "Returned"), summary.returned, "#757575"),
-        (ctx.t("ยังไม่ได้ใช้", "Not yet used"), summary.unused, "#ef6c00"),
+        (ctx.t("เงินเหลือจ่ายที่เกิดขึ้น", "Savings generated"), summary.generated, palette.COMMITTED),
+        (ctx.t("โอนไปใช้ในโครงการอื่น", "Reallocated"), summary.reallocated, palette.MOVED_IN),
+        (ctx.t("ส่งคืน", "Returned"), summary.returned, palette.RETURNED),
+        (ctx.t("ยังไม่ได้ใช้", "Not yet used"), summary.unused, palette.WATCH),  # savings idle: watch them
     ]
     fig = go.Figure(go.Bar(
         x=[name for name, _, _ in bars], y=[float(value) / 1e6 for _, value, _ in bars],
@@ -123,15 +126,20 @@ def _net_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
     names = [plain(name) for name in table["area_name"]]
     fig = go.Figure(go.Bar(
         y=names, x=table["net"] / 1e6, orientation="h",
-        marker_color=["#2e7d32" if value >= 0 else "#c62828" for value in table["net"]],
+        marker_color=[palette.MOVED_IN if value >= 0 else palette.MOVED_OUT for value in table["net"]],
+        text=[f"{value / 1e6:+,.2f}" for value in table["net"]], textposition="outside", cliponaxis=False,
+        textfont={"size": 11, "color": palette.MARKER},
         customdata=list(zip(table["moved_in"] / 1e6, table["moved_out"] / 1e6, strict=True)),
         hovertemplate=ctx.t(
             "<b>%{y}</b><br>สุทธิ %{x:+,.2f} ล้านบาท<br>โอนเข้า %{customdata[0]:,.2f}"
             "<br>โอนออก %{customdata[1]:,.2f}<extra></extra>",
             "<b>%{y}</b><br>net %{x:+,.2f} million baht<br>in %{customdata[0]:,.2f}"
             "<br>out %{customdata[1]:,.2f}<extra></extra>")))
+    low, high = min(0.0, table["net"].min() / 1e6), max(0.0, table["net"].max() / 1e6)
+    span = (high - low) or 1.0
     fig.update_xaxes(title=ctx.t("สุทธิ (ล้านบาท)", "Net (million baht)"), tickformat=",.1f",
-                     zeroline=True, zerolinecolor="#424242")
+                     range=[low - 0.2 * span, high + 0.2 * span],  # room for the values beside the bars
+                     zeroline=True, zerolinecolor=palette.MARKER)
     fig.update_yaxes(title=None, autorange="reversed", automargin=True)
     fig.update_layout(height=max(260, 22 * len(table) + 90), font={"family": FONT},
                       margin={"l": 10, "r": 10, "t": 30, "b": 10})
@@ -156,16 +164,16 @@ def render() -> None:
 
     unit = ctx.million_baht
     kpi_cards([
-        KpiCard(ctx.t(f"เงินเหลือจ่ายที่เกิดขึ้น ({unit})", f"Savings generated ({unit})"),
+        KpiCard(ctx.t(f"เงินเหลือจ่าย ({unit})", f"Savings ({unit})"),
                 ctx.money(summary.generated),
                 help=ctx.t("งบประมาณเดิม − วงเงินตามสัญญา ของสัญญาที่ลงนามแล้ว",
                            "original allocation − contract amount, signed contracts")),
-        KpiCard(ctx.t(f"โอนไปใช้ในโครงการอื่น ({unit})", f"Reallocated ({unit})"), ctx.money(summary.reallocated),
+        KpiCard(ctx.t(f"โอนไปใช้ต่อ ({unit})", f"Reallocated ({unit})"), ctx.money(summary.reallocated),
                 help=ctx.t("รายการประเภทเงินเหลือจ่าย/โอนเปลี่ยนแปลง ออกจากโครงการที่เลือกไปยังโครงการอื่น",
                            "savings/change transfers out of the selected projects into another project")),
         KpiCard(ctx.t(f"ส่งคืน ({unit})", f"Returned ({unit})"), ctx.money(summary.returned)),
-        KpiCard(ctx.t(f"เงินเหลือจ่ายยังไม่ได้ใช้ ({unit})", f"Savings not yet used ({unit})"),
-                ctx.money(summary.unused)),
+        KpiCard(ctx.t(f"ยังไม่ได้ใช้ ({unit})", f"Not yet used ({unit})"), ctx.money(summary.unused),
+                help=ctx.t("เงินเหลือจ่ายที่ยังไม่ได้โอนไปใช้หรือส่งคืน", "savings neither reallocated nor returned")),
         KpiCard(ctx.t(f"โอนเข้า ({unit})", f"Moved in ({unit})"), ctx.money(summary.moved_in)),
         KpiCard(ctx.t(f"โอนออก ({unit})", f"Moved out ({unit})"), ctx.money(summary.moved_out)),
         KpiCard(ctx.t(f"เงินจัดสรรเพิ่ม ({unit})", f"New money in ({unit})"), ctx.money(summary.new_money)),
@@ -203,7 +211,12 @@ def render() -> None:
         net["area_name"] = ctx.names(net["name_th"], net["name_en"])
         chart, table = st.columns([3, 2])
         with chart:
-            st.plotly_chart(_net_chart(net, ctx), key="net_chart")
+            unit = ("จังหวัด", "provinces") if level == "province" else ("กลุ่มจังหวัด", "clusters")
+            # the largest moves either way; the table beside keeps every area
+            largest = first_rows(net.reindex(net["net"].abs().sort_values(ascending=False).index), ctx,
+                                 "net_area_all", unit)
+            st.plotly_chart(_net_chart(largest.sort_values(["net", "code"], ascending=[False, True]), ctx),
+                            key="net_chart")
         with table:
             data_table(net, NET_COLUMNS, ctx, f"reallocations_net_{level}")
 
@@ -222,8 +235,7 @@ def render() -> None:
         overspent = cached(reallocations.overspent_projects, ctx.filters)
     recon["owner_name"] = _owner(recon, "owner", ctx)
     recon["status_text"] = [
-        ctx.t("ตรงกัน", "Balances") if ok else
-        (ctx.t("ไม่ตรงกัน", "Mismatch") if known else ctx.t("ไม่พบโครงการในฐานข้อมูล", "Unknown project"))
+        word(RECONCILIATION, "balances" if ok else "mismatch" if known else "unknown", ctx.lang)
         for ok, known in zip(recon["matches"], recon["known"], strict=True)]
     bad = recon[~recon["matches"]]
     if bad.empty:

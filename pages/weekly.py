@@ -11,6 +11,7 @@ import streamlit as st
 
 from budget_metrics import Filters
 from budget_metrics import snapshots as snaps
+from budget_metrics.formatting import format_datetime
 from exports.export import download_for, download_name
 from ui.context import PageContext, page_context
 from ui.widgets import (
@@ -79,7 +80,7 @@ SNAPSHOT_COLUMNS = [
 
 
 def _list(frame: pd.DataFrame, ctx: PageContext) -> None:
-    frame = frame.assign(taken_at_text=[f"{pd.Timestamp(t):%Y-%m-%d %H:%M}" for t in frame["taken_at"]])
+    frame = frame.assign(taken_at_text=[format_datetime(t, ctx.lang) for t in frame["taken_at"]])  # BE in Thai
     data_table(frame, SNAPSHOT_COLUMNS, ctx, f"snapshots_{ctx.filters.fiscal_year}")
 
 

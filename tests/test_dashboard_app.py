@@ -133,7 +133,7 @@ def test_overview_kpis_equal_plain_sql(demo_db):
     captions = " ".join(item.value for item in app.caption)
     for line, target, name in (("overall", OVERALL_31_MAY, "ภาพรวม"), ("investment", INVESTMENT_31_MAY, "งบลงทุน")):
         counts = sql_status_counts(demo_db, AS_OF, line, target)
-        assert (f"{name}: ล่าช้ากว่าเป้าหมาย {counts['behind']} · เฝ้าระวัง {counts['watch']} · "
+        assert (f"{name}: ต่ำกว่าเป้าหมาย {counts['behind']} · เฝ้าระวัง {counts['watch']} · "
                 f"ตามเป้าหมาย {counts['on_track']} จังหวัด") in captions, line
     # the URL keeps the view
     assert app.query_params["as_of"] == [AS_OF.isoformat()] or app.query_params["as_of"] == AS_OF.isoformat()
@@ -298,7 +298,7 @@ def test_lagging_page_counts_equal_plain_sql(demo_db):
     assert shown["งบลงทุนยังไม่ก่อหนี้ผูกพันตามกำหนด"] == f"{no_contract:,}"
     table = app.dataframe[0].value
     assert int(shown["โครงการที่มีข้อสังเกต"].replace(",", "")) == len(table)
-    risk = table.iloc[:, 9]
+    risk = table["เงินที่เสี่ยง (ลบ.)"]
     assert list(risk) == sorted(risk, reverse=True)  # sorted by money at risk
     assert len(app.get("download_button")) == 2
 
@@ -311,8 +311,8 @@ def test_lagging_filters_by_flag_and_province(demo_db):
     _no_exceptions(app)
     table = app.dataframe[0].value
     assert len(table) > 0
-    assert set(table.iloc[:, 2]) == {"เชียงใหม่"}
-    assert all("งบลงทุนยังไม่ก่อหนี้ผูกพันตามกำหนด" in flags for flags in table.iloc[:, 10])
+    assert set(table["จังหวัด / กลุ่ม"]) == {"เชียงใหม่"}
+    assert all("งบลงทุนยังไม่ก่อหนี้ผูกพันตามกำหนด" in flags for flags in table["ข้อสังเกต"])
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/area.py", "pages/lagging.py"])

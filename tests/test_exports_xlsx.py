@@ -262,7 +262,7 @@ def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
     [book_path] = export_files(Filters(as_of=may), "xlsx", tmp_path)
     sheet = openpyxl.load_workbook(book_path)["จังหวัด"]
     with_projects = [count > 0 for count in _values(sheet, "จำนวนโครงการ")]
-    names = {"behind": "ล่าช้า", "watch": "เฝ้าระวัง", "on_track": "ตามเป้าหมาย"}
+    names = {"behind": "ต่ำกว่าเป้าหมาย", "watch": "เฝ้าระวัง", "on_track": "ตามเป้าหมาย"}
     for line, thai, target in (("overall", "ภาพรวม", OVERALL_31_MAY), ("investment", "งบลงทุน", INVESTMENT_31_MAY)):
         expected = sql_status_counts(demo_db, may, line, target)
         shown = [status for status, keep in zip(_values(sheet, f"{thai}: สถานะ"), with_projects, strict=True)

@@ -85,7 +85,7 @@ def test_carryover_paid_in_a_province_equals_plain_sql(demo_db):
         [AS_OF, AS_OF],
     )[0]
     app = _run("pages/carryover.py", Filters(as_of=AS_OF, province=province), "en")
-    assert _metric(app, "Paid from carry-over (million baht)") == _million(paid)
+    assert _metric(app, "Paid (million baht)") == _million(paid)
 
 
 def test_reallocations_figures_equal_plain_sql(demo_db):

@@ -3,19 +3,28 @@
 Figures take read-side DataFrames as they come (money in baht) and show million baht
 and percent with Thai (or English) labels and hover text. Text that comes from input
 files (agency names, project names) goes through `plain()` so Plotly shows it as text
-and never interprets it as markup.
+and never interprets it as markup. Colours come from ui/palette.py (one meaning per
+colour), words from vocabulary.py.
+
+Dates: Plotly has no Thai locale, so every date axis goes through `date_axis`, which puts
+the dates on the axis as text (BE with Thai months in Thai, CE in English) with month
+ticks from `formatting.month_ticks`; the hover title then reads the same date text.
 """
 
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from budget_metrics.targets import LINE_LABELS, LINES
-from ui.labels import STATUS_COLORS, STATUS_LABELS, label
+from budget_metrics.formatting import format_date, month_ticks
+from budget_metrics.targets import LINES
+from ui import palette
+from ui.palette import LINE_COLOURS, STATUS_COLORS
+from vocabulary import LINE_LABELS, MILLION_BAHT, STATUSES, pick, word
 
 FONT = "Sarabun, 'Noto Sans Thai', Loma, Garuda, sans-serif"
 
@@ -36,8 +45,47 @@ def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
     return fig
 
 
-# Each reported line has one hue: its actual % solid, its target dotted.
-LINE_COLOURS = {"overall": ("#1565c0", "#5c8fd6"), "investment": ("#e65100", "#f29b5c")}
+def date_axis(fig: go.Figure, days: Sequence[date], lang: str) -> list[str]:
+    """Make the x axis a date axis in the language; returns the x values to plot for `days`.
+
+    `days` are every point's date, in order and distinct (e.g. a curve's Fridays). Each is
+    plotted as its date text ('13 ก.ย. 2562' / '13 Sep 2019') on a category axis, so the
+    hover title shows that text; ticks mark each month (`formatting.month_ticks`: 'ต.ค. 61',
+    'พ.ย.', ... in Thai). The axis spans exactly the given dates, so a fiscal year's curve
+    stays inside 1 Oct - 30 Sep and a carry-over chart inside its period.
+    """
+    labels = [format_date(day, lang) for day in days]
+    ticks = month_ticks(days, lang)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels,
+                     range=[-0.5, len(labels) - 0.5], tickmode="array", tickangle=0,
+                     tickvals=[labels[position] for position, _ in ticks],
+                     ticktext=[text for _, text in ticks], title=None)
+    return labels
+
+
+def date_position(days: Sequence[date], day: date) -> float:
+    """Where `day` falls on a `date_axis` of `days` (category index, fractional between two
+    points, clamped to the axis), for marker lines such as the as-of date."""
+    if not days:
+        return 0.0
+    if day <= days[0]:
+        return 0.0
+    if day >= days[-1]:
+        return float(len(days) - 1)
+    after = next(index for index, known in enumerate(days) if known >= day)
+    before = after - 1
+    span = (days[after] - days[before]).days
+    return before + (day - days[before]).days / span if span else float(after)
+
+
+def mark_date(fig: go.Figure, days: Sequence[date], day: date, text: str, colour: str = palette.MARKER) -> None:
+    """A dashed vertical line at `day` on a date axis with its label at the top of the plot."""
+    x = date_position(days, day)
+    fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line={"color": colour, "dash": "dash",
+                                                                             "width": 1.5})
+    right_half = x > (len(days) - 1) * 0.75  # keep the label inside the plot near the right edge
+    fig.add_annotation(x=x, y=1, yref="paper", text=text, showarrow=False, xanchor="right" if right_half else "left",
+                       yanchor="top", xshift=-4 if right_half else 4, font={"color": colour})
 
 
 def _other(line: str) -> str:
@@ -55,8 +103,10 @@ def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | Non
     def t(thai: str, english: str) -> str:
         return thai if lang == "th" else english
 
-    weeks = pd.to_datetime(curve["week_end"])
     fig = go.Figure()
+    days = [pd.Timestamp(day).date() for day in curve["week_end"]]
+    weeks = date_axis(fig, days, lang)
+    unit = pick(MILLION_BAHT, lang)
     for line in LINES:
         name = t(*LINE_LABELS[line])
         actual, target = LINE_COLOURS[line]
@@ -70,18 +120,11 @@ def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | Non
             x=weeks, y=curve[f"{line}_pct"], name=t(f"เบิกจ่ายสะสม {name}", f"{name} disbursed"),
             mode="lines+markers", line={"color": actual, "width": 3}, marker={"size": 4},
             customdata=money,
-            hovertemplate=t(f"เบิกจ่ายสะสม {name} %{{y:.2f}}%<br>%{{customdata:,.2f}} ล้านบาท<extra></extra>",
-                            f"{name} disbursed %{{y:.2f}}%<br>%{{customdata:,.2f}} million baht<extra></extra>")))
-    marker_x = datetime.combine(as_of, datetime.min.time())
-    fig.add_shape(type="line", x0=marker_x, x1=marker_x, y0=0, y1=1, yref="paper",
-                  line={"color": "#c62828", "dash": "dash", "width": 1.5})
-    as_of_text = (f"ณ {as_of.day}/{as_of.month}/{as_of.year + 543}" if lang == "th"
-                  else f"as of {as_of:%d %b %Y}")
-    # inside the plot, at the top: above it sits the legend
-    fig.add_annotation(x=marker_x, y=1, yref="paper", text=as_of_text, showarrow=False,
-                       xanchor="left", yanchor="top", xshift=4, font={"color": "#c62828"})
+            hovertemplate=t(f"เบิกจ่ายสะสม {name} %{{y:.2f}}%<br>%{{customdata:,.2f}} {unit}<extra></extra>",
+                            f"{name} disbursed %{{y:.2f}}%<br>%{{customdata:,.2f}} {unit}<extra></extra>")))
+    if days:
+        mark_date(fig, days, as_of, t(f"ณ {format_date(as_of, 'th')}", f"as of {format_date(as_of, 'en')}"))
     fig.update_yaxes(title=t("ร้อยละของงบประมาณ", "% of allocation"), range=[0, 105], ticksuffix="%")
-    fig.update_xaxes(title=None, hoverformat="%d/%m/%Y")
     fig.update_layout(hovermode="x unified")
     if title:
         fig.update_layout(title={"text": plain(title), "x": 0, "font": {"size": 15}})
@@ -113,7 +156,7 @@ def _line_custom(frame: pd.DataFrame, lang: str) -> list[list]:
     Missing figures show as NaN, which Plotly prints as 'NaN'; areas without data are grey anyway."""
     columns = []
     for line in LINES:
-        columns.append([label(STATUS_LABELS, status, lang) for status in frame[f"{line}_status"].fillna("no_data")])
+        columns.append([word(STATUSES, status, lang) for status in frame[f"{line}_status"].fillna("no_data")])
         columns.append(list(frame[f"{line}_pct"]))
         columns.append(list(frame[f"{line}_target_pct"]))
         columns.append(list(frame[f"{line}_gap_points"]))
@@ -121,13 +164,30 @@ def _line_custom(frame: pd.DataFrame, lang: str) -> list[list]:
     return [list(row) for row in zip(*columns, strict=True)]
 
 
+RANKING_SHORT = 10  # a ranking of more areas than 2 x this shows the 10 furthest behind and the 10 best
+
+
+def ranking_extremes(table: pd.DataFrame, count: int = RANKING_SHORT) -> pd.DataFrame:
+    """The `count` areas furthest behind and the `count` furthest ahead on the headline line's
+    gap (all of them when there are at most 2 x count), worst first."""
+    headline = str(table["headline"].iloc[0]) if len(table) else "overall"
+    ordered = table.assign(_gap=table[f"{headline}_gap_points"].fillna(0.0)).sort_values(["_gap", "code"])
+    if len(ordered) > 2 * count:
+        ordered = pd.concat([ordered.head(count), ordered.tail(count)])
+    return ordered.drop(columns="_gap")
+
+
 def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
-                title: str | None = None) -> go.Figure:
+                title: str | None = None, skipped: int = 0,
+                unit: tuple[str, str] = ("พื้นที่", "areas")) -> go.Figure:
     """Areas ranked by the headline line's gap to target (points), worst at the top.
 
-    `table` is `progress.area_progress(...)` (any level). The bar is the headline line
-    (coloured by its status); the diamond is the other line's gap, so both lines show side
-    by side; the hover gives each line's %, target, gap in points and in baht, status.
+    `table` is `progress.area_progress(...)` (any level), or a part of it such as
+    `ranking_extremes(...)`; `skipped` areas in the middle of the ranking that are not shown
+    are counted (in `unit`, e.g. ('จังหวัด', 'provinces')) at a dotted line between the two
+    halves. The bar is the headline line (coloured by its status) with its gap written at its
+    end; the diamond is the other line's gap, so both lines show side by side; the hover gives
+    each line's %, target, gap in points and in baht, status.
     """
     def t(thai: str, english: str) -> str:
         return thai if lang == "th" else english
@@ -152,21 +212,34 @@ def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
     fig = go.Figure(go.Bar(
         x=frame["gap_plot"], y=names, orientation="h",
         name=t(f"ห่างจากเป้าหมาย {head_name} (สีตามสถานะ)", f"{head_name} gap (bar, status colour)"),
-        marker={"color": [STATUS_COLORS.get(status, "#bdbdbd") for status in frame["status"]]},
+        marker={"color": [STATUS_COLORS.get(status, palette.NO_DATA) for status in frame["status"]]},
+        text=[f"{value:+.1f}" for value in frame["gap_plot"]], textposition="outside", cliponaxis=False,
+        textfont={"size": 11, "color": palette.MARKER},
         customdata=custom, hovertemplate=hover))
     fig.add_trace(go.Scatter(
         x=frame[f"{other}_gap_points"], y=names, mode="markers",
         name=t(f"ห่างจากเป้าหมาย {other_name}", f"{other_name} gap"),
-        marker={"symbol": "diamond", "size": 8, "color": "#212121", "line": {"color": "white", "width": 1}},
+        marker={"symbol": "diamond", "size": 8, "color": palette.MARKER, "line": {"color": "white", "width": 1}},
         customdata=custom, hovertemplate=hover))
+    if skipped and len(frame) % 2 == 0:
+        middle = len(frame) / 2 - 0.5  # between the best half (drawn first, at the bottom) and the worst
+        fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=middle, y1=middle,
+                      line={"color": palette.MARKER, "dash": "dot", "width": 1})
+        fig.add_annotation(xref="paper", x=1, y=middle, xanchor="right", yanchor="bottom", showarrow=False,
+                           font={"size": 11, "color": palette.MARKER},
+                           text=t(f"อีก {skipped:,} {unit[0]}", f"{skipped:,} more {unit[1]}"))
+    # room beyond the longest bar for its value
+    values = [0.0, *frame["gap_plot"], *frame[f"{other}_gap_points"].dropna()]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
     fig.update_xaxes(title=t(f"ห่างเป้า (จุด) · แท่ง = {head_name}, ◆ = {other_name}",
                              f"Gap (points) · bar = {head_name}, ◆ = {other_name}"),
-                     zeroline=True, zerolinecolor="#424242")
-    fig.update_yaxes(title=None, tickfont={"size": 10 if len(frame) > 30 else 12}, automargin=True)
+                     range=[low - 0.14 * span, high + 0.1 * span], zeroline=True, zerolinecolor=palette.MARKER)
+    fig.update_yaxes(title=None, tickfont={"size": 12}, automargin=True)
     if title:
         fig.update_layout(title={"text": plain(title), "x": 0, "font": {"size": 15}})
     # the axis title says which mark is which line; a legend would show the first bar's colour
-    return _layout(fig, height or max(260, 22 * len(frame) + 80), showlegend=False, hovermode="closest")
+    return _layout(fig, height or max(260, 24 * len(frame) + 110), showlegend=False, hovermode="closest")
 
 
 def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | None = None) -> go.Figure:
@@ -196,11 +269,11 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
     for tile in frame.to_dict("records"):
         shapes.append({"type": "rect", "x0": tile["col"] - half, "x1": tile["col"] + half,
                        "y0": tile["row"] - half, "y1": tile["row"] + half, "layer": "below",
-                       "fillcolor": STATUS_COLORS.get(tile["status"], "#bdbdbd"),
+                       "fillcolor": STATUS_COLORS.get(tile["status"], palette.NO_DATA),
                        "line": {"width": 2 if tile["province_code"] == selected else 0, "color": "#212121"}})
         shapes.append({"type": "rect", "x0": tile["col"] + half - 2 * inset, "x1": tile["col"] + half,
                        "y0": tile["row"] + half - 2 * inset, "y1": tile["row"] + half, "layer": "below",
-                       "fillcolor": STATUS_COLORS.get(tile[f"{other}_status"], "#bdbdbd"),
+                       "fillcolor": STATUS_COLORS.get(tile[f"{other}_status"], palette.NO_DATA),
                        "line": {"width": 1.5, "color": "white"}})
     fig.update_layout(shapes=shapes)
     hover = t("<b>%{customdata[1]}</b>", "<b>%{customdata[1]}</b>") + _line_hover(lang, 2) + t(
@@ -218,10 +291,10 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
                       part["current_allocation"].fillna(0), part["disbursed"].fillna(0),
                       part["projects"].fillna(0), strict=True)]
         fig.add_trace(go.Scatter(
-            x=part["col"], y=part["row"], mode="markers+text", name=label(STATUS_LABELS, status, lang),
+            x=part["col"], y=part["row"], mode="markers+text", name=word(STATUSES, status, lang),
             showlegend=False,
             text=part["abbr_th" if lang == "th" else "abbr_en"],
-            textfont={"color": "white" if status != "no_data" else "#424242", "size": 12},
+            textfont={"color": "white" if status != "no_data" else palette.MARKER, "size": 12},
             marker={"symbol": "square", "size": 30, "color": STATUS_COLORS[status], "opacity": 0.01},
             customdata=custom,
             selected={"marker": {"opacity": 0.01}}, unselected={"marker": {"opacity": 0.01}},
@@ -236,16 +309,24 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
     for status in STATUS_COLORS:  # legend entries (the clickable markers are invisible)
         if status in shown:
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip",
-                                     name=label(STATUS_LABELS, status, lang),
+                                     name=word(STATUSES, status, lang),
                                      marker={"symbol": "square", "size": 12, "color": STATUS_COLORS[status]}))
     head_name, other_name = t(*LINE_LABELS[headline]), t(*LINE_LABELS[other])
     fig.add_annotation(
         x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="bottom", showarrow=False, align="left",
-        font={"size": 11, "color": "#424242"},
+        font={"size": 11, "color": palette.MARKER},
         text=t(f"สี่เหลี่ยมใหญ่ = สถานะ{head_name}<br>มุมล่างขวา = สถานะ{other_name}",
                f"big square = {head_name} status<br>corner = {other_name} status"))
     return _layout(fig, height, legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
                                         "font": {"size": 11}, "itemsizing": "constant"})
+
+
+def add_bar_totals(fig: go.Figure, names: Sequence[str], totals: Sequence[float], decimals: int = 1) -> None:
+    """Write each stacked bar's total (million baht, thousand separators) just past its end."""
+    fig.add_trace(go.Scatter(x=list(totals), y=list(names), mode="text",
+                             text=[f"{value:,.{decimals}f}" for value in totals], textposition="middle right",
+                             textfont={"size": 11, "color": palette.MARKER}, showlegend=False,
+                             hoverinfo="skip", cliponaxis=False))
 
 
 def split_bars(frame: pd.DataFrame, category: str, lang: str, title: str | None = None,
@@ -260,15 +341,15 @@ def split_bars(frame: pd.DataFrame, category: str, lang: str, title: str | None 
     names = [plain(value) for value in frame[category]]
     fig = go.Figure()
     for column, thai, english, colour in (
-        ("current_allocation", "งบประมาณ", "Allocation", "#90caf9"),
-        ("committed", "ก่อหนี้ผูกพัน", "Committed", "#ffb74d"),
-        ("disbursed", "เบิกจ่าย", "Disbursed", "#1565c0"),
+        ("current_allocation", "งบประมาณ", "Allocation", palette.ALLOCATION),
+        ("committed", "ก่อหนี้ผูกพัน", "Committed", palette.COMMITTED),
+        ("disbursed", "เบิกจ่าย", "Disbursed", palette.DISBURSED),
     ):
         fig.add_trace(go.Bar(
             y=names, x=frame[column] / 1e6, orientation="h", name=t(thai, english), marker_color=colour,
-            hovertemplate=f"%{{y}}<br>{t(thai, english)} %{{x:,.2f}} {t('ล้านบาท', 'million baht')}<extra></extra>"))
+            hovertemplate=f"%{{y}}<br>{t(thai, english)} %{{x:,.2f}} {pick(MILLION_BAHT, lang)}<extra></extra>"))
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title=t("ล้านบาท", "million baht"), tickformat=",.0f")
+    fig.update_xaxes(title=pick(MILLION_BAHT, lang), tickformat=",.0f")
     fig.update_yaxes(title=None, autorange="reversed", automargin=True)
     if title:
         fig.update_layout(title={"text": plain(title), "x": 0, "font": {"size": 15}})

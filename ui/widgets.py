@@ -43,22 +43,15 @@ import streamlit as st
 from budget_metrics import reference
 from budget_metrics.connection import LOAD_HINT, NoDataError
 from budget_metrics.filters import Filters
-from budget_metrics.formatting import percent, signed
-from budget_metrics.lagging import FLAGS
+from budget_metrics.formatting import baht, percent, signed
 from budget_metrics.projects import resolve_carryover_as_of
 from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, LINES
 from exports import rules
 from exports.table_file import CSV_MIME, EXCEL_MIME, TableFile, table_csv, table_xlsx
 from ui.context import PageContext, page_context
-from ui.labels import (
-    BUDGET_TYPE_LABELS,
-    PLAN_TYPE_LABELS,
-    STATUS_BADGES,
-    STATUS_COLORS,
-    STATUS_LABELS,
-    STATUS_SHORT,
-    label,
-)
+from ui.labels import BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, STATUS_LABELS, label
+from ui.palette import STATUS_BADGES, STATUS_COLORS
+from vocabulary import BUDGET_TYPES, FLAGS, PLAN_TYPES, STATUSES, word
 
 if TYPE_CHECKING:
     from budget_metrics.snapshots import Comparison
@@ -432,6 +425,9 @@ def _localised(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
             # An empty cell reads better than Streamlit's grey "None" (e.g. a CSV has no sheet).
             shown[name] = values.astype(object).where(values.notna(), "")
             export[name] = values
+        elif kind == "int":
+            shown[name] = export[name] = values
+            config[name] = st.column_config.NumberColumn(name, format="%,d")  # 1,287 not 1287
         else:
             shown[name] = export[name] = values
     return shown, export, config
@@ -455,12 +451,159 @@ def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
     download_buttons(frame, file_stem, ctx, spec, key=key)
 
 
+# ---------------------------------------------------------------- long rankings
+def first_rows(frame: pd.DataFrame, ctx: PageContext, key: str, unit: tuple[str, str],
+               limit: int = 20) -> pd.DataFrame:
+    """The first `limit` rows of a ranked frame (e.g. 76 provinces), with a "show all" toggle
+    and a caption saying how many are shown, so a chart keeps readable labels; all rows when
+    there are no more than `limit`."""
+    if len(frame) <= limit:
+        return frame
+    if st.toggle(ctx.t(f"แสดงทั้งหมด ({len(frame):,} {unit[0]})", f"Show all ({len(frame):,} {unit[1]})"), key=key):
+        return frame
+    st.caption(ctx.t(f"แสดง {limit:,} อันดับแรกจาก {len(frame):,} {unit[0]}",
+                     f"Showing the first {limit:,} of {len(frame):,} {unit[1]}"))
+    return frame.head(limit)
+
+
+# ---------------------------------------------------------------- project tables with a detail panel
+@dataclass(frozen=True)
+class GridColumn:
+    """A column of `project_grid`: source column, Thai and English header, kind ('text',
+    'money' baht shown as million baht, 'pct' 0-100, 'date', 'status' a status code shown as
+    its word in its colour), width in pixels (None = fit), pinned (stays in view when
+    scrolling sideways)."""
+
+    key: str
+    th: str
+    en: str
+    kind: str = "text"
+    width: int | None = None
+    pinned: bool = False
+
+
+def project_grid(table: pd.DataFrame, columns: Sequence[GridColumn], ctx: PageContext, key: str,
+                 height: int = 420) -> pd.Series | None:
+    """A project table whose columns are sized so the ones a user came for fit at 1400 px,
+    money with thousand separators; a click on a row selects it. Returns the selected row
+    of `table` (None when none is selected), for `project_detail`.
+
+    The row numbers Streamlit reports are positions in the frame as given, whatever order
+    the user sorted the view in, so they index `table` directly.
+    """
+    shown, config, status_columns = pd.DataFrame(index=range(len(table))), {}, []
+    values_of = table.reset_index(drop=True)
+    for column in columns:
+        header = ctx.t(column.th, column.en)
+        values = values_of[column.key]
+        options = {"width": column.width, "pinned": column.pinned or None}
+        if column.kind == "money":
+            shown[header] = pd.to_numeric(values, errors="coerce").astype(float) / 1e6
+            config[header] = st.column_config.NumberColumn(header, format="%,.2f", **options)
+        elif column.kind == "pct":
+            shown[header] = pd.to_numeric(values, errors="coerce").astype(float)
+            config[header] = st.column_config.NumberColumn(header, format="%.2f", **options)
+        elif column.kind == "date":
+            shown[header] = [ctx.date(None if pd.isna(day) else pd.Timestamp(day).date()) for day in values]
+            config[header] = st.column_config.TextColumn(header, **options)
+        elif column.kind == "status":
+            shown[header] = [word(STATUSES, code, ctx.lang) for code in values.fillna("no_data")]
+            config[header] = st.column_config.TextColumn(header, **options)
+            status_columns.append(header)
+        else:
+            shown[header] = values.astype(object).where(values.notna(), "")
+            config[header] = st.column_config.TextColumn(header, **options)
+    colours = {word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
+               if status != "no_data"}
+    styled = shown.style.map(lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours else "",
+                             subset=status_columns) if status_columns else shown
+    event = st.dataframe(styled, column_config=config, hide_index=True, width="stretch", height=height,
+                         on_select="rerun", selection_mode="single-row", key=key)
+    rows = event.selection.rows if event is not None and event.selection else []
+    if not rows or rows[0] >= len(values_of):
+        st.caption(ctx.t("คลิกที่แถวเพื่อดูรายละเอียดทุกช่องของโครงการ",
+                         "Click a row to see every field of the project"))
+        return None
+    return values_of.iloc[rows[0]]
+
+
+def _markdown_text(text: object) -> str:
+    """Text from input files, safe inside st.markdown (markdown characters escaped)."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)) or text == "":
+        return "-"
+    return "".join(f"\\{char}" if char in "\\`*_{}[]()#+-.!|<>~$:" else char for char in str(text))
+
+
+def _day(value: Any) -> Any:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def project_detail(row: pd.Series, ctx: PageContext) -> None:
+    """Every field of one project (a row of `lagging.project_flags` / `breakdown.project_table`)
+    in the current language: who owns it, its money in baht, its dates, its progress against
+    its budget type's target, its flags and the reasons in full."""
+    from budget_metrics import reference
+
+    def money(column: str) -> str:
+        value = row.get(column)
+        return "-" if value is None or pd.isna(value) else f"{baht(value)} {ctx.t('บาท', 'baht')}"
+
+    def area(table: pd.DataFrame, key: str, code: Any) -> str:
+        match = table[table[key] == code] if isinstance(code, str) and code else table.iloc[0:0]
+        return ctx.name(match.iloc[0]["name_th"], match.iloc[0]["name_en"]) if len(match) else "-"
+
+    flags = row.get("flags")
+    flags = list(flags) if isinstance(flags, list | tuple) or hasattr(flags, "tolist") else []
+    gap = row.get("gap_points")
+    if gap is None and row.get("target_pct") is not None and row.get("pct_disbursed") is not None:
+        gap = row["pct_disbursed"] - row["target_pct"]
+    groups = [
+        [(ctx.t("แผน", "Plan"), word(PLAN_TYPES, row.get("owner_type"), ctx.lang)),
+         (ctx.t("เจ้าของแผน", "Plan owner"), ctx.name(row.get("owner_name_th"), row.get("owner_name_en"))),
+         (ctx.t("จังหวัด", "Province"), area(reference.provinces(), "province_code", row.get("province_code"))),
+         (ctx.t("กลุ่มจังหวัด", "Cluster"), area(reference.clusters(), "cluster_code", row.get("cluster_code"))),
+         (ctx.t("ภาค", "Region"), area(reference.regions(), "region", row.get("region"))),
+         (ctx.t("ประเภทงบ", "Budget type"), word(BUDGET_TYPES, row.get("budget_type"), ctx.lang)),
+         (ctx.t("หน่วยดำเนินการ", "Implementing agency"), row.get("implementing_agency")),
+         (ctx.t("รหัส eMENSCR", "eMENSCR code"), row.get("emenscr_code"))],
+        [(ctx.t("งบประมาณที่ได้รับจัดสรร", "Allocated"), money("allocated_amount")),
+         (ctx.t("โอนเข้า", "Reallocated in"), money("reallocated_in")),
+         (ctx.t("โอนออก", "Reallocated out"), money("reallocated_out")),
+         (ctx.t("งบประมาณปัจจุบัน", "Current allocation"), money("current_allocation")),
+         (ctx.t("วงเงินตามสัญญา", "Contract amount"), money("contract_amount")),
+         (ctx.t("ก่อหนี้ผูกพัน", "Committed"), money("committed")),
+         (ctx.t("เบิกจ่ายแล้ว", "Disbursed"), money("disbursed")),
+         (ctx.t("เบิกจากเงินกันเหลื่อมปี", "Paid from carry-over"), money("disbursed_carryover")),
+         (ctx.t("คงเหลือ", "Remaining"), money("remaining")),
+         (ctx.t("เงินที่เสี่ยง", "Money at risk"), money("money_at_risk"))],
+        [(ctx.t("ร้อยละเบิกจ่าย", "% disbursed"), percent(row.get("pct_disbursed"))),
+         (ctx.t("เป้าหมายของประเภทงบ (ร้อยละ)", "Target for its budget type (%)"), percent(row.get("target_pct"))),
+         (ctx.t("ห่างเป้า (จุด)", "Gap (points)"), signed(gap)),
+         *([(ctx.t("สถานะ", "Status"), word(STATUSES, row["status"], ctx.lang))] if "status" in row else []),
+         (ctx.t("วันเริ่มโครงการ", "Planned start"), ctx.date(_day(row.get("planned_start")))),
+         (ctx.t("กำหนดแล้วเสร็จ", "Planned end"), ctx.date(_day(row.get("planned_end")))),
+         (ctx.t("วันที่ลงนามสัญญา", "Contract signed"), ctx.date(_day(row.get("contract_date")))),
+         (ctx.t("เบิกจ่ายครั้งล่าสุด", "Last payment"), ctx.date(_day(row.get("last_payment_date"))))],
+    ]
+    with st.container(border=True, key=f"project_detail_{row['project_code']}"):
+        st.markdown(f"**{_markdown_text(row['project_code'])}** · {_markdown_text(row.get('project_name'))}")
+        for column, fields in zip(st.columns(3), groups, strict=True):
+            with column:
+                st.markdown("  \n".join(f"{name}: **{_markdown_text(value)}**" for name, value in fields))
+        flag_words = ", ".join(word(FLAGS, code, ctx.lang) for code in flags) or ctx.t("ไม่มี", "none")
+        st.markdown(f"{ctx.t('ข้อสังเกต', 'Flags')}: **{_markdown_text(flag_words)}**")
+        reasons = row.get("reasons_th" if ctx.lang == "th" else "reasons_en")
+        if isinstance(reasons, str) and reasons:
+            st.markdown(f"{ctx.t('เหตุผล', 'Why')}:  \n" + "  \n".join(
+                f"• {_markdown_text(part)}" for part in reasons.split("; ")))
+
+
 # ---------------------------------------------------------------- target lines in tables
 # Each line's columns after the first repeat the same short headers ("gap (points)", ...);
 # Streamlit needs distinct column names, so the investment line's carry a zero-width space.
 _SECOND = "\u200b"
 # Pixel widths that fit the name, the allocation and both lines in the main area at 1400 px.
-_LINE_WIDTHS = {"pct": 88, "gap_points": 68, "gap_baht": 78, "status": 68}
+_LINE_WIDTHS = {"pct": 80, "gap_points": 68, "gap_baht": 78, "status": 108}
 
 
 def _line_headers(ctx: PageContext, line: str, headline: str | None) -> dict[str, str]:
@@ -496,8 +639,8 @@ def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[Colum
     shown, _, config = _localised(frame, lead, ctx, short_unit=True)
     for column in (kind_column for (_, _, _, kind), kind_column in zip(lead, shown.columns, strict=True)
                    if kind == "money"):
-        config[column] = st.column_config.NumberColumn(column, format="%,.2f", width=104)
-    colours = {label(STATUS_SHORT, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
+        config[column] = st.column_config.NumberColumn(column, format="%,.2f", width=110)
+    colours = {word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
                if status != "no_data"}
     status_columns = []
     for line in LINES:
@@ -505,7 +648,7 @@ def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[Colum
         shown[headers["pct"]] = pd.to_numeric(frame[f"{line}_pct"], errors="coerce").astype(float)
         shown[headers["gap_points"]] = pd.to_numeric(frame[f"{line}_gap_points"], errors="coerce").astype(float)
         shown[headers["gap_baht"]] = pd.to_numeric(frame[f"{line}_gap_baht"], errors="coerce").astype(float) / 1e6
-        shown[headers["status"]] = [label(STATUS_SHORT, status, ctx.lang)
+        shown[headers["status"]] = [word(STATUSES, status, ctx.lang)
                                     for status in frame[f"{line}_status"].fillna("no_data")]
         for key in ("pct", "gap_points"):
             config[headers[key]] = st.column_config.NumberColumn(headers[key], format="%.2f",
@@ -543,13 +686,13 @@ def comparison_lines_table(rows: Sequence[tuple[str, Any]], ctx: PageContext) ->
             (f"{name}{star}: " + ctx.t("ห่างเป้า (จุด)", "gap (points)"), [signed(x.gap_points) for x in lines]),
             (f"{name}{star}: " + ctx.t(f"ห่างเป้า ({unit})", f"gap ({unit})"),
              [signed(None if x.gap_baht is None else float(x.gap_baht) / 1e6) for x in lines]),
-            (f"{name}{star}: " + ctx.t("สถานะ", "status"), [label(STATUS_LABELS, x.status, ctx.lang) for x in lines]),
+            (f"{name}{star}: " + ctx.t("สถานะ", "status"), [word(STATUSES, x.status, ctx.lang) for x in lines]),
         ]
     first = ctx.t("รายการ", "Figure")
     table = pd.DataFrame({first: [text for text, _ in figures]})
     for position, (area, _) in enumerate(rows):
         table[area] = [values[position] for _, values in figures]
-    colours = {label(STATUS_LABELS, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
+    colours = {word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
                if status != "no_data"}
     styled = table.style.map(lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours
                              else "", subset=list(table.columns[1:]))
@@ -587,7 +730,7 @@ def line_caption(ctx: PageContext, line: str, status: str, headline: str) -> str
     """One line's heading for the KPI rows: its name, what it covers, its status badge, and
     whether it is the headline line (markdown, text from code and reference data only)."""
     name = ctx.t(*LINE_LABELS[line])
-    badge = f":{STATUS_BADGES.get(status, 'gray')}-badge[{label(STATUS_LABELS, status, ctx.lang)}]"
+    badge = f":{STATUS_BADGES.get(status, 'gray')}-badge[{word(STATUSES, status, ctx.lang)}]"
     text = f"**{ctx.t('เส้น', '')}{name}{ctx.t('', ' line')}** — {ctx.t(*LINE_DESCRIPTIONS[line])} · {badge}"
     if line == headline:
         text += " · " + ctx.t("★ ใช้กำหนดสีสถานะ สีแผนที่ และอันดับ", "★ drives status colours, map and rankings")
@@ -653,7 +796,8 @@ def execution_kpi_cards(now: Any, before: Any | None, compared: str) -> None:
                     signed(figures.gap_points), line_change(line, "gap_points"), "normal",
                     ctx.t("ร้อยละเบิกจ่าย − เป้าหมาย; ติดลบ = ต่ำกว่าเป้าหมาย",
                           "% disbursed − target; negative = behind target")),
-            KpiCard(ctx.t(f"{name}: ห่างเป้า ({unit})", f"{name}: gap ({unit})"),
+            # 'm฿' in English: "Investment: gap (million baht)" does not fit a card at 1400 px
+            KpiCard(ctx.t(f"{name}: ห่างเป้า ({unit})", f"{name}: gap (m฿)"),
                     signed(float(figures.gap_baht) / 1e6) if figures.gap_baht is not None else "-",
                     line_change(line, "gap_baht", money=True), "normal",
                     ctx.t(f"เบิกจ่ายจริง − เป้าหมาย{name} × งบประมาณของเส้นนี้; "

@@ -1,0 +1,201 @@
+"""Words, dates, tables and charts as a user sees them: `streamlit run` + headless Debian Chromium.
+
+- Chart axes: in Thai every tick reads Thai months with BE years (no CE year, no English
+  month), in English the reverse; the curve's axis covers exactly the fiscal year and the
+  carry-over chart's the carry-over period. Tick texts are read from each chart's SVG.
+- No KPI label is cut off (ellipsis) on any page, in either language, at 1400x900.
+- The lagging page shows code, name, province, % paid, money at risk and the reason without
+  sideways scrolling at 1400 px, and a selected row opens the project's detail panel.
+- Screenshots of every page in both languages: artifacts/screenshots/words_<page>_<lang>.png.
+
+One server for the module (the demo database, no snapshots needed).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import duckdb
+import pytest
+
+from tests.browser_support import (
+    chromium_browser,
+    full_page_screenshot,
+    require_chromium,
+    settle,
+    streamlit_server,
+)
+
+IN_YEAR = "as_of=2019-09-13"
+# page -> (path and query, does it draw a date axis)
+PAGES = {
+    "overview": (f"/?{IN_YEAR}", True),
+    "area": (f"/area?area=province:50&{IN_YEAR}", True),
+    "lagging": (f"/lagging?{IN_YEAR}", False),
+    "carryover": ("/carryover", True),
+    "reallocations": ("/reallocations", False),
+    "assets": ("/assets", False),
+    "data_quality": ("/data_quality", False),
+}
+THAI = re.compile("[\u0e00-\u0e7f]")
+THAI_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
+EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+ENGLISH_MONTH = re.compile(r"\b(" + "|".join(EN_MONTHS) + r")\b")
+THAI_MONTH = re.compile("|".join(re.escape(month) for month in THAI_MONTHS))
+CE_YEAR = re.compile(r"(?<![\d,.])(19|20)\d\d(?![\d,.])")
+BE_YEAR = re.compile(r"(?<![\d,.])25\d\d(?![\d,.])")
+
+# Every chart's tick texts (x and y), and all its SVG text (titles, legends, annotations).
+TICKS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => ({
+    key: [...chart.closest('[class*="st-key-"]')?.classList || []].find(c => c.startsWith('st-key-')) || '',
+    xticks: [...chart.querySelectorAll('g.xtick text')].map(t => t.textContent),
+    yticks: [...chart.querySelectorAll('g.ytick text')].map(t => t.textContent),
+    text: [...chart.querySelectorAll('svg text')].map(t => t.textContent).join(' | ')}))"""
+CHARTS_DRAWN_JS = """() => { const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+    return charts.length > 0 && [...charts].every(c => c.querySelector('.main-svg'))}"""
+# Labels of KPI cards whose text does not fit (Streamlit cuts them with an ellipsis).
+CUT_LABELS_JS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"]')].filter(label =>
+    [label, ...label.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1)).map(l => l.innerText)"""
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_db, tmp_path_factory):
+    require_chromium()
+    folder = tmp_path_factory.mktemp("streamlit_words")
+    with streamlit_server(demo_db, folder / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(app_url):
+    with chromium_browser() as browser:
+        yield browser
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    settle(page)
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+def _month_labels(first: date, last: date, lang: str) -> list[str]:
+    """The month ticks a date axis from `first` to `last` (weekly points) should carry, by hand:
+    each month with a Friday in the range; the year on the first and on January."""
+    labels, seen, day = [], set(), first
+    while day <= last:
+        if day.isoweekday() == 5 and (day.year, day.month) not in seen:
+            with_year = not seen or day.month == 1
+            seen.add((day.year, day.month))
+            if lang == "th":
+                labels.append(f"{THAI_MONTHS[day.month - 1]} {(day.year + 543) % 100:02d}" if with_year
+                              else THAI_MONTHS[day.month - 1])
+            else:
+                labels.append(f"{EN_MONTHS[day.month - 1]} {day.year}" if with_year else EN_MONTHS[day.month - 1])
+        day += timedelta(days=1)
+    return labels
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, name, lang):
+    path, has_dates = PAGES[name]
+    _open(page, f"{app_url}{path}{'&' if '?' in path else '?'}lang={lang}")
+    assert page.evaluate(CUT_LABELS_JS) == [], "KPI labels cut off at 1400 px"
+    if page.locator('[data-testid="stPlotlyChart"]').count():
+        page.wait_for_function(CHARTS_DRAWN_JS, timeout=30000)
+        charts = page.evaluate(TICKS_JS)
+        ticks = [text for chart in charts for text in chart["xticks"] + chart["yticks"]]
+        assert ticks, "no tick text found in the charts' SVG"
+        for chart in charts:
+            if lang == "th":
+                # no CE year and no English month anywhere in a chart, ticks, titles, legends alike
+                assert not CE_YEAR.search(chart["text"]), (chart["key"], chart["text"][:300])
+                assert not ENGLISH_MONTH.search(chart["text"]), (chart["key"], chart["text"][:300])
+            else:
+                tick_text = " ".join(chart["xticks"] + chart["yticks"])
+                assert not BE_YEAR.search(tick_text) and not THAI_MONTH.search(tick_text), chart["key"]
+        if has_dates:
+            date_ticks = [text for chart in charts for text in chart["xticks"]
+                          if (THAI_MONTH if lang == "th" else ENGLISH_MONTH).search(text)]
+            assert date_ticks, "no month tick on a page that draws a date axis"
+        by_key = {chart["key"]: chart for chart in charts}
+        if name == "overview":  # the fiscal year FY2562 exactly: Oct 2018 ... Sep 2019
+            expected = _month_labels(date(2018, 10, 1), date(2019, 9, 30), lang)
+            assert by_key["st-key-overview_curve"]["xticks"] == expected
+        if name == "carryover":  # the carry-over period: from the year's end (or first approval) to the last deadline
+            con = duckdb.connect(str(demo_db), read_only=True)
+            try:
+                first, last = con.execute("SELECT min(approved_date), max(deadline) FROM carryovers").fetchone()
+            finally:
+                con.close()
+            expected = _month_labels(min(first, date(2019, 9, 30)), max(last, date(2019, 9, 30)), lang)
+            assert by_key["st-key-carry_timeline_chart"]["xticks"] == expected
+    full_page_screenshot(page, screenshots_dir / f"words_{name}_{lang}.png")
+
+
+def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, demo_db):
+    """Code, name, province, % paid, money at risk and the reason are in the grid's visible
+    box without sideways scrolling. The grid draws on a canvas; its accessibility table lists
+    exactly the columns that intersect the visible box, so the column after the reason being
+    listed too means the reason column ends inside the box. A click on a row opens the detail
+    panel with the project's full reasons."""
+    from budget_metrics import Filters
+    from budget_metrics.lagging import lagging_projects
+
+    _open(page, f"{app_url}/lagging?{IN_YEAR}")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1400  # the grid itself is not clipped
+    headers = grid.locator('[role="columnheader"]')
+    headers.first.wait_for(state="attached", timeout=15000)  # the grid fills its table once drawn
+    visible = {headers.nth(i).inner_text(): int(headers.nth(i).get_attribute("aria-colindex"))
+               for i in range(headers.count())}
+    for header in ("รหัสโครงการ", "ชื่อโครงการ", "จังหวัด / กลุ่ม", "% เบิกจ่าย", "เงินที่เสี่ยง (ลบ.)", "เหตุผล"):
+        assert header in visible, (header, visible)
+    assert max(visible.values()) > visible["เหตุผล"], "the reason column runs past the grid's right edge"
+    assert int(grid.locator("table").get_attribute("aria-colcount")) > len(visible)  # more columns to the right
+    page.screenshot(path=str(screenshots_dir / "words_lagging_1400x900.png"))
+
+    first_code = grid.locator('tbody tr').first.locator('[aria-colindex="1"]').inner_text()
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # the first row's selection box
+    settle(page)
+    detail = page.locator(f'.st-key-project_detail_{first_code}')
+    detail.wait_for(timeout=15000)
+    text = detail.inner_text()
+    table = lagging_projects(Filters(as_of=date(2019, 9, 13)))
+    row = table[table["project_code"] == first_code].iloc[0]
+    assert first_code in text and row["project_name"] in text
+    for reason in row["reasons_th"].split("; "):
+        assert reason in text
+    assert f"{row['money_at_risk']:,.2f} บาท" in text
+    detail.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots_dir / "words_lagging_detail.png"))
+
+
+def test_area_project_table_shows_money_status_and_flags_at_1400(app_url, page, screenshots_dir):
+    """The province page's project table has allocation, disbursed, %, status and flags in
+    view (the column after the flags listed too: the flags column ends inside the grid)."""
+    _open(page, f"{app_url}/area?area=province:50&{IN_YEAR}&lang=en")
+    grid = page.locator('.st-key-area_project_grid [data-testid="stDataFrame"]')
+    grid.scroll_into_view_if_needed()
+    headers = grid.locator('[role="columnheader"]')
+    headers.first.wait_for(state="attached", timeout=15000)
+    visible = {headers.nth(i).inner_text(): int(headers.nth(i).get_attribute("aria-colindex"))
+               for i in range(headers.count())}
+    for header in ("Code", "Project", "Allocation (m฿)", "Disbursed (m฿)", "% paid", "Status", "Flags"):
+        assert header in visible, (header, visible)
+    assert max(visible.values()) > visible["Flags"]
+    rows = grid.locator("tbody tr")
+    statuses = {rows.nth(i).locator('[aria-colindex="6"]').inner_text() for i in range(rows.count())}
+    assert statuses <= {"On track", "Watch", "Behind", "No data"} and statuses
+    page.screenshot(path=str(screenshots_dir / "words_area_projects_en.png"))

@@ -1,0 +1,191 @@
+"""Every word the product shows for a code, in Thai and English: one place, used by all.
+
+Why a top-level module: the dashboard (`ui/`, `pages/`), the exports (`exports/`), the
+read side (`budget_metrics/`, which writes words next to codes, e.g. `risk_th`) and the
+write side (`etl/`, whose reject reasons end up on the data-quality page) all show these
+words. Inside any one of those packages, the others would have to import it, and `ui` and
+`exports` must not depend on each other. This module imports nothing of the project, so
+any layer may use it without a dependency between layers, and a word changed here changes
+on screen, in the workbook, in the PDF and in the CSV at once.
+
+Each mapping is code -> (thai, english); `word(mapping, code, lang)` picks one side. Names
+of areas (regions, clusters, provinces) are reference data (data/reference/*.csv, read
+through `budget_metrics.reference`), not words of the product, so they are not here.
+Colours are in `ui/palette.py`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+Words = dict[str, tuple[str, str]]
+
+# ---------------------------------------------------------------- execution against targets
+# An area's (or a project's) gap to its target, by the thresholds in reference data.
+STATUSES: Words = {
+    "on_track": ("ตามเป้าหมาย", "On track"),
+    "watch": ("เฝ้าระวัง", "Watch"),
+    "behind": ("ต่ำกว่าเป้าหมาย", "Behind"),
+    "no_data": ("ไม่มีข้อมูล", "No data"),
+}
+
+# The two lines the Comptroller General reports, each against its own target.
+LINE_LABELS: Words = {"overall": ("ภาพรวม", "Overall"), "investment": ("งบลงทุน", "Investment")}
+LINE_DESCRIPTIONS: Words = {
+    "overall": ("เบิกจ่ายทุกประเภทงบรายจ่าย ÷ งบประมาณปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม",
+                "all budget types: disbursed ÷ current allocation, against the overall target"),
+    "investment": ("เฉพาะงบลงทุน: เบิกจ่ายงบลงทุน ÷ งบลงทุนปัจจุบัน เทียบเป้าหมายงบลงทุน",
+                   ("investment budget only: investment disbursed ÷ investment allocation, "
+                    "against the investment target")),
+}
+
+# Lagging-project flags (rules in budget_metrics/lagging.py).
+FLAGS: Words = {
+    "behind_target": ("เบิกจ่ายต่ำกว่าเป้าหมาย", "Behind target"),
+    "no_contract": ("งบลงทุนยังไม่ก่อหนี้ผูกพันตามกำหนด", "No contract by cut-off"),
+    "idle": ("ไม่มีการเบิกจ่ายต่อเนื่อง", "No recent payment"),
+    "past_end": ("เกินกำหนดสิ้นสุดโครงการ", "Past planned end"),
+}
+
+# ---------------------------------------------------------------- projects
+BUDGET_TYPES: Words = {
+    "operating": ("งบดำเนินงาน", "Operating"),
+    "investment": ("งบลงทุน", "Investment"),
+    "other": ("งบรายจ่ายอื่น / เงินอุดหนุน", "Other"),
+}
+
+# The sidebar's plan filter ('all') and a project's plan (its owner type).
+PLAN_TYPES: Words = {
+    "all": ("ทั้งแผนจังหวัดและกลุ่มจังหวัด", "Province and cluster plans"),
+    "province": ("แผนพัฒนาจังหวัด", "Province plans"),
+    "cluster": ("แผนพัฒนากลุ่มจังหวัด", "Cluster plans"),
+}
+
+OWNER_TYPES: Words = {
+    "province": ("จังหวัด", "Province"),
+    "cluster": ("กลุ่มจังหวัด", "Cluster"),
+}
+
+# The record kinds users load (the tables of the same names).
+RECORD_KINDS: Words = {
+    "projects": ("โครงการ", "Projects"),
+    "disbursements": ("การเบิกจ่าย", "Disbursements"),
+    "carryovers": ("เงินกันเหลื่อมปี", "Carry-overs"),
+    "reallocations": ("การโอนเปลี่ยนแปลง", "Reallocations"),
+    "asset_transfers": ("การโอนสินทรัพย์", "Asset transfers"),
+}
+
+# ---------------------------------------------------------------- carry-overs
+CARRYOVER_RISKS: Words = {
+    "past_deadline": ("เลยกำหนดเบิกจ่ายแล้วแต่ยังเบิกไม่ครบ", "Past the deadline, not fully paid"),
+    "deadline_near": ("ใกล้ครบกำหนดแต่เบิกจ่ายได้น้อย", "Deadline near, little paid"),
+}
+# A carry-over with a signed commitment or without (codes: the column `with_commitment`).
+COMMITMENT: dict[bool, tuple[str, str]] = {
+    True: ("มีหนี้ผูกพัน", "With commitment"),
+    False: ("ไม่มีหนี้ผูกพัน", "Without commitment"),
+}
+
+# ---------------------------------------------------------------- reallocations
+REALLOCATION_KINDS: Words = {
+    "savings": ("เงินเหลือจ่าย", "Savings"),
+    "change": ("โอนเปลี่ยนแปลง", "Change"),
+    "return": ("ส่งคืน", "Return"),
+}
+# Nodes of the flow chart that are not a project (keys as budget_metrics.reallocations uses them).
+FLOW_NODES: Words = {
+    "__new__": ("เงินจัดสรรเพิ่ม (ไม่มีโครงการต้นทาง)", "New money (no source project)"),
+    "__returned__": ("ส่งคืน (ไม่มีโครงการปลายทาง)", "Returned (no destination project)"),
+    "__unknown__": ("ไม่พบโครงการในฐานข้อมูล", "Project not in the database"),
+}
+# original + in - out against the current allocation, per project.
+RECONCILIATION: Words = {
+    "balances": ("ตรงกัน", "Balances"),
+    "mismatch": ("ไม่ตรงกัน", "Mismatch"),
+    "unknown": ("ไม่พบโครงการในฐานข้อมูล", "Unknown project"),
+}
+
+# ---------------------------------------------------------------- asset transfers
+ASSET_STATUSES: Words = {
+    "pending": ("รอโอน", "Pending"),
+    "in_progress": ("ระหว่างดำเนินการ", "In progress"),
+    "transferred": ("โอนแล้ว", "Transferred"),
+}
+# Not transferred more than `asset_overdue_days` after completion (codes: the column `overdue`).
+ASSET_OVERDUE: dict[bool, tuple[str, str]] = {True: ("ค้างโอนเกินกำหนด", "Overdue"), False: ("", "")}
+
+# ---------------------------------------------------------------- data quality
+LOAD_STATUSES: Words = {
+    "loaded": ("โหลดสำเร็จ", "Loaded"),
+    "loaded_with_rejects": ("โหลดแล้ว มีแถวถูกปฏิเสธ", "Loaded with rejected rows"),
+    "refused": ("ไม่รับไฟล์", "Refused"),
+    "unchanged": ("ไม่มีการเปลี่ยนแปลง (ไฟล์เดิม)", "Unchanged (same file)"),
+}
+FRESHNESS: Words = {
+    "ok": ("เป็นปัจจุบัน", "Up to date"),
+    "stale": ("ข้อมูลไม่เป็นปัจจุบัน", "Stale"),
+    "no_payments": ("มีโครงการแต่ยังไม่มีข้อมูลการเบิกจ่าย", "Projects but no payment data"),
+    "no_projects": ("ไม่มีโครงการ", "No projects"),
+    "closed": ("สิ้นปีงบประมาณแล้ว ไม่มีเงินกันค้างเบิก", "Fiscal year over, no carry-over left to pay"),
+}
+# Figures that should agree and do not (budget_metrics/quality.py).
+CHECKS: Words = {
+    "reallocation_mismatch": ("งบประมาณเดิม + โอนเข้า − โอนออก ไม่เท่ากับงบประมาณปัจจุบัน",
+                              "Original + in - out differs from the current allocation"),
+    "unknown_project": ("รายการโอนอ้างถึงโครงการที่ไม่มีในฐานข้อมูล",
+                        "Reallocation names a project not in the database"),
+    "disbursed_over_allocation": ("เบิกจ่ายเกินงบประมาณปัจจุบัน",
+                                  "Disbursed more than the current allocation"),
+    "carryover_overpaid": ("เบิกจ่ายจากเงินกันเกินจำนวนที่กันไว้",
+                           "Paid from carry-over more than was carried"),
+}
+# Why the ETL rejected an input row. The ETL (etl/validate.py REASONS) stores the words with
+# each rejected row; the data-quality page shows these, looked up by code.
+REJECT_REASONS: Words = {
+    "missing_required": ("ไม่มีค่าในช่องที่ต้องกรอก", "required value is missing"),
+    "bad_date": ("อ่านวันที่ไม่ได้", "unparseable date"),
+    "bad_amount": ("อ่านจำนวนเงินไม่ได้", "unparseable amount"),
+    "bad_year": ("ปีงบประมาณไม่ถูกต้อง", "invalid fiscal year"),
+    "unknown_owner": ("ไม่รู้จักจังหวัดหรือกลุ่มจังหวัดนี้", "unknown province or cluster"),
+    "unknown_project": ("ไม่พบรหัสโครงการในฐานข้อมูลหรือในไฟล์", "unknown project code"),
+    "duplicate_key": ("รหัสซ้ำกับแถวก่อนหน้าในไฟล์เดียวกัน", "duplicate key (an earlier row of the file has it)"),
+    "date_outside_window": ("วันที่อยู่นอกช่วงปีงบประมาณที่เกี่ยวข้อง", "date outside the fiscal window it belongs to"),
+    "reversal_below_zero": ("รายการกลับรายการทำให้ยอดเบิกจ่ายสะสมของโครงการติดลบ",
+                            "reversal takes the project's cumulative disbursement below zero"),
+    "exceeds_free_balance": ("โอนเงินเกินยอดคงเหลือที่โอนได้ของโครงการต้นทาง",
+                             "reallocation exceeds the source project's free balance"),
+    "amount_not_positive": ("จำนวนเงินต้องมากกว่าศูนย์", "amount must be greater than zero"),
+    "bad_enum": ("ค่าไม่อยู่ในรายการที่กำหนด", "value not in the allowed list"),
+}
+
+# ---------------------------------------------------------------- common words
+ALL = ("ทั้งหมด", "All")
+NO_DATA = ("ไม่มีข้อมูล", "No data")
+MILLION_BAHT = ("ล้านบาท", "million baht")
+WHOLE_COUNTRY = ("ทั้งประเทศ", "whole country")
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """One side of a (thai, english) pair: Thai for 'th', English otherwise."""
+    return pair[0] if lang == "th" else pair[1]
+
+
+def word(words: dict, code, lang: str, missing: str | None = None) -> str:
+    """The word for a code in the language ('th' / 'en').
+
+    An unknown code reads as itself (or `missing` when given), so a code added to the data
+    before its word shows up plainly instead of failing; tests keep that from happening.
+    """
+    pair = words.get(code)
+    if pair is None:
+        return str(code) if missing is None else missing
+    return pick(pair, lang)
+
+
+def _missing(code) -> bool:
+    return code is None or (not isinstance(code, str | bool) and bool(pd.isna(code)))
+
+
+def words_in(words: dict, codes, lang: str) -> list[str]:
+    """The words of a column of codes in the language; a missing code (None, NaN) gives ''."""
+    return ["" if _missing(code) else word(words, code, lang) for code in codes]
