@@ -156,6 +156,16 @@ REJECT_REASONS: Words = {
                              "reallocation exceeds the source project's free balance"),
     "amount_not_positive": ("จำนวนเงินต้องมากกว่าศูนย์", "amount must be greater than zero"),
     "bad_enum": ("ค่าไม่อยู่ในรายการที่กำหนด", "value not in the allowed list"),
+    "ambiguous_amount": ("จำนวนเงินอ่านได้มากกว่าหนึ่งแบบหรือไม่ใช่รูปแบบไทย/อังกฤษ (เขียนแบบ 1,234,567.50)",
+                         ("amount could be read two ways or is not in Thai/English form "
+                         "(write 1,234,567.50)")),
+    # whole-row reasons from the CSV reader
+    "extra_cells": ("แถวมีช่องมากกว่าหัวตาราง (เช่น ตัวเลขมีจุลภาคแต่ไม่อยู่ในเครื่องหมายคำพูด)",
+                    "row has more cells than the header (e.g. an unquoted number with commas)"),
+    "missing_cells": ("แถวมีช่องน้อยกว่าหัวตาราง", "row has fewer cells than the header"),
+    "unclosed_quote": ("เครื่องหมายคำพูด (\") ไม่ปิด แถวนี้และบรรทัดที่ถูกรวมเข้าไปถูกปฏิเสธ",
+                       ("a quote (\") is not closed properly; this row and the lines it swallowed "
+                       "are rejected")),
 }
 
 # ---------------------------------------------------------------- common words

@@ -12,34 +12,13 @@ from __future__ import annotations
 import duckdb
 
 from etl.kinds import BOOL, CODE, DATE, ENUM, MONEY, OWNER, TEXT, YEAR, Kind
+from vocabulary import REJECT_REASONS
 
-REASONS: dict[str, tuple[str, str]] = {
-    "missing_required": ("ไม่มีค่าในช่องที่ต้องกรอก", "required value is missing"),
-    "bad_date": ("อ่านวันที่ไม่ได้", "unparseable date"),
-    "bad_amount": ("อ่านจำนวนเงินไม่ได้", "unparseable amount"),
-    "bad_year": ("ปีงบประมาณไม่ถูกต้อง", "invalid fiscal year"),
-    "unknown_owner": ("ไม่รู้จักจังหวัดหรือกลุ่มจังหวัดนี้", "unknown province or cluster"),
-    "unknown_project": ("ไม่พบรหัสโครงการในฐานข้อมูลหรือในไฟล์", "unknown project code"),
-    "duplicate_key": ("รหัสซ้ำกับแถวก่อนหน้าในไฟล์เดียวกัน", "duplicate key (an earlier row of the file has it)"),
-    "date_outside_window": ("วันที่อยู่นอกช่วงปีงบประมาณที่เกี่ยวข้อง", "date outside the fiscal window it belongs to"),
-    "reversal_below_zero": ("รายการกลับรายการทำให้ยอดเบิกจ่ายสะสมของโครงการติดลบ",
-                            "reversal takes the project's cumulative disbursement below zero"),
-    "exceeds_free_balance": ("โอนเงินเกินยอดคงเหลือที่โอนได้ของโครงการต้นทาง",
-                             "reallocation exceeds the source project's free balance"),
-    "amount_not_positive": ("จำนวนเงินต้องมากกว่าศูนย์", "amount must be greater than zero"),
-    "bad_enum": ("ค่าไม่อยู่ในรายการที่กำหนด", "value not in the allowed list"),
-    "ambiguous_amount": ("จำนวนเงินอ่านได้มากกว่าหนึ่งแบบหรือไม่ใช่รูปแบบไทย/อังกฤษ (เขียนแบบ 1,234,567.50)",
-                         ("amount could be read two ways or is not in Thai/English form "
-                         "(write 1,234,567.50)")),
-    # Whole-row reasons from the CSV reader (etl.readers.ROW_DEFECTS): nothing in the row
-    # is loaded, because its cells cannot be matched to the header with certainty.
-    "extra_cells": ("แถวมีช่องมากกว่าหัวตาราง (เช่น ตัวเลขมีจุลภาคแต่ไม่อยู่ในเครื่องหมายคำพูด)",
-                    "row has more cells than the header (e.g. an unquoted number with commas)"),
-    "missing_cells": ("แถวมีช่องน้อยกว่าหัวตาราง", "row has fewer cells than the header"),
-    "unclosed_quote": ("เครื่องหมายคำพูด (\") ไม่ปิด แถวนี้และบรรทัดที่ถูกรวมเข้าไปถูกปฏิเสธ",
-                       ("a quote (\") is not closed properly; this row and the lines it swallowed "
-                       "are rejected")),
-}
+# The words live in vocabulary.py (shared with the dashboard and exports); the codes are
+# this module's. Whole-row reasons (extra_cells, missing_cells, unclosed_quote) come from the
+# CSV reader (etl.readers.ROW_DEFECTS): nothing in such a row is loaded, because its cells
+# cannot be matched to the header with certainty.
+REASONS: dict[str, tuple[str, str]] = REJECT_REASONS
 # The column name a whole-row reject is recorded under.
 WHOLE_ROW = "*"
 
