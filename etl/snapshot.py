@@ -27,6 +27,7 @@ import settings
 from budget_metrics.assets import asset_list
 from budget_metrics.calendar import fiscal_year_bounds, fridays, previous_friday
 from budget_metrics.carryover import carryover_projects
+from budget_metrics.connection import pinned_read
 from budget_metrics.filters import Filters
 from budget_metrics.lagging import project_flags
 from budget_metrics.projects import latest_data_date
@@ -215,7 +216,9 @@ def take_weekly(fiscal_year: int = 2562, replace: bool = False, db_path: Path | 
     Fridays that already have a snapshot are skipped unless replace is True. All of
     them are written in one write session: published together, or not at all.
     """
-    with _database(db_path) as path, write_session(path) as con:
+    # One pinned read connection for every Friday: opening the published file per read
+    # costs more than computing a week's figures (measured in docs/benchmarks.md).
+    with _database(db_path) as path, write_session(path) as con, pinned_read(path):
         dates = weekly_dates(fiscal_year)
         if not dates:
             raise SnapshotError(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year} — no data for fiscal year {fiscal_year}")
