@@ -40,9 +40,7 @@ def _downloads(ctx: PageContext) -> None:
     if filters.as_of is None:
         no_data(ctx.t("ยังไม่ทราบวันที่ข้อมูล", "no as-of date yet"))
         return
-    area = (ctx.t(f"จังหวัด {filters.province}", f"province {filters.province}") if filters.province
-            else ctx.t(f"กลุ่มจังหวัด {filters.cluster}", f"cluster {filters.cluster}") if filters.cluster
-            else ctx.t("ทั้งประเทศ", "national"))
+    area = ctx.area_text() if filters.province or filters.cluster else ctx.t("ทั้งประเทศ", "national")
     st.caption(ctx.t(
         f"ข้อมูล ณ วันที่ {ctx.date(filters.as_of)} · {area} · ไฟล์เดียวกับรายงานที่ส่งออกประจำสัปดาห์ "
         "(ตัวกรองภาค แผน และงบรายจ่ายไม่มีผลกับไฟล์ส่งออก)",

@@ -24,7 +24,7 @@ FONT = "Sarabun, 'Noto Sans Thai', Loma, Garuda, sans-serif"
 # the band above the title (see _layout), so on a phone it never covers the title.
 PLOTLY_CONFIG = {"displayModeBar": "hover", "displaylogo": False,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
-MODEBAR_BAND = 28  # px above a chart's title kept free for the modebar
+MODEBAR_BAND = 36  # px above a chart's title kept free for the modebar (25 px tall, 2 px from the top)
 
 
 def clicked_code(event, position: int) -> str | None:
