@@ -135,11 +135,12 @@ def demo(
     code = _run_load([out_dir], _db(ctx), None)
     if code < 2:  # loaded: freeze the year's Fridays, so snapshot mode and movers work at once
         from etl.snapshot import SnapshotError, take_demo_snapshots
+        from etl.store import StoreError
 
         console.print("บันทึกภาพนิ่งรายสัปดาห์ — taking the weekly snapshots of the demo year")
         try:
             take_demo_snapshots(_db(ctx), log=lambda line: None)
-        except (SnapshotError, duckdb.Error, OSError) as error:
+        except (SnapshotError, StoreError, duckdb.Error, OSError) as error:
             raise _fail(f"บันทึกภาพนิ่งไม่ได้ — cannot take the weekly snapshots: {error}") from None
     raise typer.Exit(code)
 
