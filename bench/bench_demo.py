@@ -8,8 +8,7 @@ included):
 (a) `python -m etl demo` end to end, as `tasks.py dashboard` runs it on a fresh install
     (BUDGET_DB / BUDGET_DEMO_DIR in the folder): generate, load, snapshots;
 (b) the load alone: `write_demo_files` + `load_files` (what the demo did before);
-(c) `take_weekly` of every Friday with data on a copy of (b), one process;
-(d) the same with two worker processes (what the demo uses on a two-core machine).
+(c) `take_weekly` of every Friday with data on a copy of (b) (the snapshots the demo adds).
 
 Not a test: numbers depend on the machine and on what else runs on it (the load
 average is printed); docs/benchmarks.md records them.
@@ -60,12 +59,10 @@ def one_round(folder: Path) -> None:
     loaded = folder / "loaded.duckdb"
     _timed("(b) demo load only", lambda: (write_demo_files(folder / "files", 2562),
                                            load_files([folder / "files"], db_path=loaded)))
-    for workers in (1, 2):
-        copy = folder / f"weekly-{workers}.duckdb"
-        shutil.copyfile(loaded, copy)
-        label = f"({'c' if workers == 1 else 'd'}) weekly snapshots, {workers} process{'es' if workers > 1 else ''}"
-        _timed(label, lambda copy=copy, workers=workers: take_weekly(
-            FISCAL_YEAR_BE, db_path=copy, log=lambda line: None, workers=workers))
+    copy = folder / "weekly.duckdb"
+    shutil.copyfile(loaded, copy)
+    _timed("(c) weekly snapshots of every Friday", lambda: take_weekly(FISCAL_YEAR_BE, db_path=copy,
+                                                                       log=lambda line: None))
 
 
 def main() -> None:
@@ -78,5 +75,5 @@ def main() -> None:
             one_round(Path(folder))
 
 
-if __name__ == "__main__":  # take_weekly's worker processes import this module again
+if __name__ == "__main__":
     main()

@@ -14,10 +14,8 @@ the database with status 'replaced' and the new one records which it replaced.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,11 +33,6 @@ from budget_metrics.lagging import project_flags
 from budget_metrics.projects import latest_data_date
 from budget_metrics.snapshots import snapshot_for, source_loads
 from etl.store import write_session
-
-# `etl demo` spreads the figures of a year of Fridays over this many processes, each taking
-# at least MIN_DAYS_PER_WORKER dates (fewer are not worth a process start).
-SNAPSHOT_WORKERS = min(os.cpu_count() or 1, 4)
-MIN_DAYS_PER_WORKER = 8
 
 
 class SnapshotExists(RuntimeError):
@@ -188,24 +181,21 @@ def take_snapshot(fiscal_year: int = 2562, as_of: date | None = None, replace: b
         return _insert_snapshot(con, fiscal_year, as_of, replace, now or datetime.now())
 
 
-def _insert_snapshot(con, fiscal_year: int, as_of: date, replace: bool, taken_at: datetime,
-                     rows: pd.DataFrame | None = None) -> SnapshotResult:
-    """Insert one snapshot into the write session; its rows computed by the read side from the
-    published file, unless given (`project_rows` of the date)."""
-    if rows is None:
-        rows = project_rows(Filters(fiscal_year=fiscal_year, as_of=as_of))
-    return _insert_header(con, fiscal_year, as_of, replace, taken_at, rows)
-
-
-def _insert_header(con, fiscal_year: int, as_of: date, replace: bool, taken_at: datetime,
-                   rows: pd.DataFrame, pending: list | None = None) -> SnapshotResult:
-    """Insert the `snapshots` row (marking a replaced one) and the project rows; with `pending`
-    the rows are appended to it for one later `_insert_rows` instead."""
+def _insert_snapshot(con, fiscal_year: int, as_of: date, replace: bool, taken_at: datetime) -> SnapshotResult:
+    """Compute (read side, published file) and insert one snapshot into the write session."""
     existing = snapshot_for(fiscal_year, as_of)
     if existing is not None and not replace:
         raise SnapshotExists(
             f"มีสแนปช็อต ณ วันที่ {as_of} แล้ว (หมายเลข {existing}) ใช้ --replace เพื่อแทนที่ — "
             f"a snapshot as of {as_of} exists (id {existing}); use --replace to replace it")
+    rows = project_rows(Filters(fiscal_year=fiscal_year, as_of=as_of))
+    return _insert_header(con, fiscal_year, as_of, existing, taken_at, rows)
+
+
+def _insert_header(con, fiscal_year: int, as_of: date, existing: int | None, taken_at: datetime,
+                   rows: pd.DataFrame, pending: list | None = None) -> SnapshotResult:
+    """Insert the `snapshots` row (marking the `existing` one replaced) and the project rows;
+    with `pending` the rows are appended to it for one later `_insert_rows` instead."""
     load_ids = ",".join(str(int(value)) for value in source_loads()["load_id"])
     snapshot_id = con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots").fetchone()[0]
     if existing is not None:
@@ -237,57 +227,29 @@ def _insert_rows(con, parts: list[pd.DataFrame]) -> None:
         con.unregister("snapshot_frame")
 
 
-def _rows_of_dates(db_path: str, fiscal_year: int, days: list[date]) -> list[tuple[date, pd.DataFrame]]:
-    """The stored columns of `project_rows` for several dates, all read from one pinned file
-    (also the body of a worker process)."""
-    with _database(Path(db_path)), pinned_read(db_path):
-        return [(day, project_rows(Filters(fiscal_year=fiscal_year, as_of=day))[STORED]) for day in days]
-
-
-def _rows_by_date(path: Path, fiscal_year: int, days: list[date], workers: int = 1) -> dict[date, pd.DataFrame]:
-    """`_rows_of_dates` for every day, spread over up to `workers` processes when there are many days.
-
-    Each date costs about a quarter second of pandas work in the read side (docs/benchmarks.md),
-    so a year of Fridays on two cores takes about half the time in two processes. Workers read
-    the published file, which the write session in the parent does not touch. They are
-    started with 'spawn', which imports the caller's main module again: only a caller whose
-    main module is guarded by `if __name__ == "__main__"` (python -m etl) may ask for workers.
-    """
-    workers = min(workers, len(days) // MIN_DAYS_PER_WORKER)
-    if workers < 2:
-        return dict(_rows_of_dates(str(path), fiscal_year, days))
-    chunks = [days[start::workers] for start in range(workers)]
-    context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB connections
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        parts = pool.map(_rows_of_dates, [str(path)] * workers, [fiscal_year] * workers, chunks)
-        return {day: rows for part in parts for day, rows in part}
-
-
 def take_weekly(fiscal_year: int = 2562, replace: bool = False, db_path: Path | None = None,
-                log=print, workers: int = 1) -> list[SnapshotResult]:
+                log=print) -> list[SnapshotResult]:
     """A snapshot for every Friday of the fiscal year up to its latest data date.
 
     Fridays that already have a snapshot are skipped unless replace is True. All of
     them are written in one write session: published together, or not at all.
-    `workers` > 1 computes the figures in that many processes (see `_rows_by_date`).
     """
-    # One pinned read connection for every Friday: opening the published file per read
-    # costs more than computing a week's figures (measured in docs/benchmarks.md).
+    # One pinned read connection for every Friday (opening the published file per read cost
+    # as much as computing a week's figures), and the rows of all Fridays in one INSERT
+    # (docs/benchmarks.md, "Demo data and weekly snapshots").
     with _database(db_path) as path, write_session(path) as con, pinned_read(path):
         dates = weekly_dates(fiscal_year)
         if not dates:
             raise SnapshotError(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year} — no data for fiscal year {fiscal_year}")
-        todo = []
-        for day in dates:
-            if not replace and snapshot_for(fiscal_year, day) is not None:
-                log(f"snapshot {day}: มีอยู่แล้ว ข้าม — exists, skipped")
-            else:
-                todo.append(day)
-        rows = _rows_by_date(path, fiscal_year, todo, workers)
         done, pending = [], []
         taken_at = datetime.now()
-        for day in todo:
-            result = _insert_header(con, fiscal_year, day, replace, taken_at, rows[day], pending)
+        for day in dates:
+            existing = snapshot_for(fiscal_year, day)
+            if existing is not None and not replace:
+                log(f"snapshot {day}: มีอยู่แล้ว ข้าม — exists, skipped")
+                continue
+            rows = project_rows(Filters(fiscal_year=fiscal_year, as_of=day))
+            result = _insert_header(con, fiscal_year, day, existing, taken_at, rows, pending)
             log(f"snapshot {day}: id {result.snapshot_id}, {result.projects:,} projects")
             done.append(result)
         _insert_rows(con, pending)
@@ -300,4 +262,4 @@ def take_demo_snapshots(db_path: Path | None = None, log=print) -> list[Snapshot
     start. Fridays already frozen are kept."""
     from etl.demo_data import FISCAL_YEAR_BE
 
-    return take_weekly(FISCAL_YEAR_BE, db_path=db_path, log=log, workers=SNAPSHOT_WORKERS)
+    return take_weekly(FISCAL_YEAR_BE, db_path=db_path, log=log)

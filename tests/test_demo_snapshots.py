@@ -79,9 +79,9 @@ def test_demo_freezes_every_friday_of_its_year(fresh_demo):
         assert frozen == paid, day
 
 
-def test_weekly_rows_from_worker_processes_equal_a_single_snapshot(fresh_demo, tmp_path):
-    """The demo computes its Fridays in worker processes; one Friday frozen alone (serially,
-    `take_snapshot` into a copy holding no snapshot of that date) stores the same rows."""
+def test_weekly_rows_equal_a_snapshot_taken_alone(fresh_demo, tmp_path):
+    """The demo writes all its Fridays' rows in one INSERT; one Friday frozen alone
+    (`take_snapshot` into a copy holding no snapshot of that date) stores the same rows."""
     import shutil
 
     from etl.snapshot import take_snapshot
