@@ -96,12 +96,13 @@ def _force(name: str, value: Any) -> None:
     st.session_state.setdefault(FORCED, set()).add(name)
 
 
-def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: Sequence, lang: str,
+def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: Sequence | None, lang: str,
                  default: Any, valid: Callable[[Any], bool] | None = None, **kwargs: Any) -> Any:
     """Draw `draw(label, options, key=..., **kwargs)` showing the kept value of `name`; keep its answer.
 
-    `valid(value)` says whether a value can be shown (default: it is one of the options);
-    an invalid kept value falls back to `default`, else the first option.
+    `options` None draws `draw(label, key=..., **kwargs)` (a date or text input). `valid(value)`
+    says whether a value can be shown (default: it is one of the options); an invalid kept
+    value falls back to `default`, else the first option.
     """
     if valid is None:
         def valid(value: Any) -> bool:
@@ -109,7 +110,7 @@ def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: 
     kept = _kept()
     value = kept.get(name, default)
     if not valid(value):
-        value = default if valid(default) else options[0]
+        value = default if valid(default) or not options else options[0]
     key = widget_key(name, lang)
     for other in LANGS:
         if other != lang:
