@@ -177,6 +177,8 @@ def test_overview_shows_both_target_lines_at_1400x900(app_url, page, screenshots
     page.goto(f"{app_url}/?as_of=2019-05-31")
     settle(page)
     _no_exception(page)
+    # on a busy machine the cards may still be drawing when the status widget first goes quiet
+    page.locator('[data-testid="stMetric"]', has_text="งบลงทุน: ห่างเป้า (ล้านบาท)").wait_for(timeout=30000)
     metrics = {}
     for card in page.locator('[data-testid="stMetric"]').all():
         label = card.locator('[data-testid="stMetricLabel"]').inner_text().strip()
