@@ -14,7 +14,7 @@ import streamlit as st
 
 from budget_metrics import Filters, NoDataError, data_version, has_data, pinned_read
 from ui.context import PageContext, set_page_context
-from ui.controls import current_lang, global_controls
+from ui.controls import current_lang, drop_other_pages_params, global_controls
 from ui.widgets import missing_database, render_safely
 
 ROOT = Path(__file__).resolve().parent
@@ -32,17 +32,31 @@ PAGES = [
     ("pages/data_quality.py", "คุณภาพข้อมูล", "Data quality", ":material/fact_check:", "data_quality"),
     ("pages/weekly.py", "รายงานประจำสัปดาห์", "Weekly snapshots", ":material/date_range:", "weekly"),
 ]
-
-st.set_page_config(page_title="ติดตามการเบิกจ่ายงบประมาณ / Budget execution", page_icon="📊",
-                   layout="wide")
+DEFAULT = "overview"
+# Streamlit serves the default page at "/" only, and its url_path names nothing, so a
+# bookmark of /overview would open "Page not found". The default page therefore gets an
+# unused path, and a hidden second page serves the same file at /overview.
+DEFAULT_PAGE_PATH = "start"
 
 lang = current_lang()
-navigation = st.navigation([
-    st.Page(str(ROOT / path), title=thai if lang == "th" else english, icon=icon, url_path=url,
-            default=url == "overview")
-    for path, thai, english, icon, url in PAGES
-    if (ROOT / path).exists()
-])
+st.set_page_config(page_title="ติดตามการเบิกจ่ายงบประมาณ" if lang == "th" else "Budget execution monitor",
+                   page_icon="📊", layout="wide")
+
+page_names: dict[int, str] = {}  # id(st.Page) -> the page's name (url path)
+pages = []
+for path, thai, english, icon, url in PAGES:
+    if not (ROOT / path).exists():
+        continue
+    title = thai if lang == "th" else english
+    shown = st.Page(str(ROOT / path), title=title, icon=icon, url_path=DEFAULT_PAGE_PATH if url == DEFAULT else url,
+                    default=url == DEFAULT)
+    pages.append(shown)
+    page_names[id(shown)] = url
+    if url == DEFAULT:
+        alias = st.Page(str(ROOT / path), title=title, icon=icon, url_path=url, visibility="hidden")
+        pages.append(alias)
+        page_names[id(alias)] = url
+navigation = st.navigation(pages)
 
 with st.sidebar:
     st.markdown("**ติดตามการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัด/กลุ่มจังหวัด**" if lang == "th"
@@ -51,26 +65,26 @@ with st.sidebar:
 
 def render(navigation) -> None:
     """The sidebar controls, then the chosen page (or a clear notice instead of a traceback)."""
+    page = page_names.get(id(navigation), "")
     context: PageContext | None = None
     try:
         if has_data():
-            context = global_controls()
+            context = global_controls(page)
     except NoDataError:
         context = None
     except Exception as error:  # noqa: BLE001 - e.g. an unreadable database file: say so, no traceback
-        set_page_context(PageContext(Filters(), lang, data_version()))
+        set_page_context(PageContext(Filters(), lang, data_version(), page=page))
         st.error(("ไม่สามารถอ่านฐานข้อมูลได้: " if lang == "th" else "The database cannot be read: ")
                  + f"{type(error).__name__}: {error}", icon=":material/error:")
         st.stop()
 
     if context is None:
-        set_page_context(PageContext(Filters(), lang, data_version()))
+        set_page_context(PageContext(Filters(), lang, data_version(), page=page))
         missing_database()
     else:
         set_page_context(context)
-        # A page's own query parameter (the area page's ?area=) does not follow the user elsewhere.
-        if navigation.url_path != "area" and "area" in st.query_params:
-            del st.query_params["area"]
+        # Another page's own filters (?flag=...) do not follow the user here; they stay kept.
+        drop_other_pages_params(page)
         render_safely(navigation.run)
 
 

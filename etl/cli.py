@@ -156,7 +156,17 @@ def demo(
         write_demo_files(out_dir, seed)
     except (OSError, ValueError) as error:
         raise _fail(f"สร้างข้อมูลตัวอย่างไม่ได้ — cannot write the demo files: {error}") from None
-    raise typer.Exit(_run_load([out_dir], _db(ctx), None))
+    code = _run_load([out_dir], _db(ctx), None)
+    if code < 2:  # loaded: freeze the year's Fridays, so snapshot mode and movers work at once
+        from etl.snapshot import SnapshotError, take_demo_snapshots
+        from etl.store import StoreError
+
+        console.print("บันทึกภาพนิ่งรายสัปดาห์ — taking the weekly snapshots of the demo year")
+        try:
+            take_demo_snapshots(_db(ctx), log=lambda line: None)
+        except (SnapshotError, StoreError, duckdb.Error, OSError) as error:
+            raise _fail(f"บันทึกภาพนิ่งไม่ได้ — cannot take the weekly snapshots: {error}") from None
+    raise typer.Exit(code)
 
 
 @app.command()

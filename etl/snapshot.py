@@ -27,6 +27,7 @@ import settings
 from budget_metrics.assets import asset_list
 from budget_metrics.calendar import fiscal_year_bounds, fridays, previous_friday
 from budget_metrics.carryover import carryover_projects
+from budget_metrics.connection import pinned_read
 from budget_metrics.filters import Filters
 from budget_metrics.lagging import project_flags
 from budget_metrics.projects import latest_data_date
@@ -188,6 +189,13 @@ def _insert_snapshot(con, fiscal_year: int, as_of: date, replace: bool, taken_at
             f"มีสแนปช็อต ณ วันที่ {as_of} แล้ว (หมายเลข {existing}) ใช้ --replace เพื่อแทนที่ — "
             f"a snapshot as of {as_of} exists (id {existing}); use --replace to replace it")
     rows = project_rows(Filters(fiscal_year=fiscal_year, as_of=as_of))
+    return _insert_header(con, fiscal_year, as_of, existing, taken_at, rows)
+
+
+def _insert_header(con, fiscal_year: int, as_of: date, existing: int | None, taken_at: datetime,
+                   rows: pd.DataFrame, pending: list | None = None) -> SnapshotResult:
+    """Insert the `snapshots` row (marking the `existing` one replaced) and the project rows;
+    with `pending` the rows are appended to it for one later `_insert_rows` instead."""
     load_ids = ",".join(str(int(value)) for value in source_loads()["load_id"])
     snapshot_id = con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots").fetchone()[0]
     if existing is not None:
@@ -199,13 +207,24 @@ def _insert_snapshot(con, fiscal_year: int, as_of: date, replace: bool, taken_at
            VALUES (?, ?, ?, ?, ?, 'current', ?, NULL)""",
         [snapshot_id, fiscal_year, as_of, taken_at, load_ids, existing],
     )
-    con.register("snapshot_frame", rows[STORED].copy())
+    part = rows[STORED].assign(snapshot_id=snapshot_id)
+    if pending is None:
+        _insert_rows(con, [part])
+    else:
+        pending.append(part)
+    return SnapshotResult(snapshot_id, fiscal_year, as_of, len(rows), existing, load_ids)
+
+
+def _insert_rows(con, parts: list[pd.DataFrame]) -> None:
+    """Insert the project rows of one or more snapshots (each frame: STORED + snapshot_id) at once."""
+    if not parts:
+        return
+    con.register("snapshot_frame", pd.concat(parts, ignore_index=True))
     try:
-        con.execute(f"INSERT INTO snapshot_projects SELECT ?::INTEGER, {_select_list()} FROM snapshot_frame",
-                    [snapshot_id])
+        con.execute(f"INSERT INTO snapshot_projects SELECT snapshot_id::INTEGER, {_select_list()} "
+                    "FROM snapshot_frame")
     finally:
         con.unregister("snapshot_frame")
-    return SnapshotResult(snapshot_id, fiscal_year, as_of, len(rows), existing, load_ids)
 
 
 def take_weekly(fiscal_year: int = 2562, replace: bool = False, db_path: Path | None = None,
@@ -215,17 +234,32 @@ def take_weekly(fiscal_year: int = 2562, replace: bool = False, db_path: Path | 
     Fridays that already have a snapshot are skipped unless replace is True. All of
     them are written in one write session: published together, or not at all.
     """
-    with _database(db_path) as path, write_session(path) as con:
+    # One pinned read connection for every Friday (opening the published file per read cost
+    # as much as computing a week's figures), and the rows of all Fridays in one INSERT
+    # (docs/benchmarks.md, "Demo data and weekly snapshots").
+    with _database(db_path) as path, write_session(path) as con, pinned_read(path):
         dates = weekly_dates(fiscal_year)
         if not dates:
             raise SnapshotError(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year} — no data for fiscal year {fiscal_year}")
-        done = []
+        done, pending = [], []
         taken_at = datetime.now()
         for day in dates:
-            if not replace and snapshot_for(fiscal_year, day) is not None:
+            existing = snapshot_for(fiscal_year, day)
+            if existing is not None and not replace:
                 log(f"snapshot {day}: มีอยู่แล้ว ข้าม — exists, skipped")
                 continue
-            result = _insert_snapshot(con, fiscal_year, day, replace, taken_at)
+            rows = project_rows(Filters(fiscal_year=fiscal_year, as_of=day))
+            result = _insert_header(con, fiscal_year, day, existing, taken_at, rows, pending)
             log(f"snapshot {day}: id {result.snapshot_id}, {result.projects:,} projects")
             done.append(result)
+        _insert_rows(con, pending)
         return done
+
+
+def take_demo_snapshots(db_path: Path | None = None, log=print) -> list[SnapshotResult]:
+    """`etl demo`'s last step: the weekly snapshots of the demo year (every Friday up to its
+    latest data date), so snapshot mode, movers and new / cleared flags work from the first
+    start. Fridays already frozen are kept."""
+    from etl.demo_data import FISCAL_YEAR_BE
+
+    return take_weekly(FISCAL_YEAR_BE, db_path=db_path, log=log)

@@ -18,8 +18,15 @@ from budget_metrics import snapshots as snaps
 from budget_metrics.breakdown import project_table, split_totals
 from budget_metrics.formatting import percent
 from budget_metrics.targets import LINE_LABELS
-from ui.charts import gap_ranking, progress_curve, split_bars
+from ui.charts import (
+    PLOTLY_CONFIG,
+    clicked_code,
+    gap_ranking,
+    progress_curve,
+    split_bars,
+)
 from ui.context import PageContext, page_context
+from ui.controls import page_text, request_area
 from ui.widgets import (
     PROJECT_DOWNLOAD_COLUMNS,
     GridColumn,
@@ -37,70 +44,68 @@ from ui.widgets import (
 )
 from vocabulary import BUDGET_TYPES, FLAGS, word
 
-SELECTION_KEY = "area_selection"  # (kind, code), kept across page switches
-KIND_WIDGET, CODE_WIDGET = "area_kind_w", "area_code_w"
+SELECTION_KEY = "area_selection"  # (kind, code) shown while the sidebar selects no area
 
 
-def _parse_area(text: str | None) -> tuple[str, str] | None:
-    """'province:50' / 'cluster:C01' from the URL, or None."""
-    if not text or ":" not in text:
-        return None
-    kind, code = text.split(":", 1)
-    return (kind, code) if kind in ("province", "cluster") and code else None
+def _first_province(provinces: pd.DataFrame, cluster: str | None = None) -> str:
+    """The first province by Thai name (of a cluster): the same in both languages."""
+    chosen = provinces if cluster is None else provinces[provinces["cluster_code"] == cluster]
+    return str(chosen.sort_values("name_th")["province_code"].iloc[0])
 
 
-def _default_selection(context: PageContext, provinces: pd.DataFrame) -> tuple[str, str]:
-    """From the URL, else the sidebar's province or cluster, else the first province."""
-    found = _parse_area(st.query_params.get("area"))
-    if found:
-        return found
+def _shown_area(context: PageContext, provinces: pd.DataFrame) -> tuple[str, str]:
+    """The sidebar's province, else its cluster, else the area shown last (first province)."""
     if context.filters.province:
         return ("province", context.filters.province)
     if context.filters.cluster:
         return ("cluster", context.filters.cluster)
-    return ("province", provinces["province_code"].iloc[0])
+    return st.session_state.setdefault(SELECTION_KEY, ("province", _first_province(provinces)))
 
 
 def choose_area(context: PageContext) -> tuple[str, str]:
-    """Draw the area picker and return (kind, code)."""
-    provinces = reference.provinces().sort_values("name_th" if context.lang == "th" else "name_en")
+    """Draw the level radio and the area picker; return (kind, code).
+
+    They show the sidebar's area and change it (ui.controls.request_area), so the area
+    chosen here stays chosen on every page: one set of filters.
+    """
+    provinces = reference.provinces()
     clusters = reference.clusters()
+    name_col = "name_th" if context.lang == "th" else "name_en"
     names = {
-        "province": dict(zip(provinces["province_code"],
-                             provinces["name_th" if context.lang == "th" else "name_en"], strict=True)),
-        "cluster": dict(zip(clusters["cluster_code"],
-                            clusters["name_th" if context.lang == "th" else "name_en"], strict=True)),
+        "province": dict(zip(provinces["province_code"], provinces[name_col], strict=True)),
+        "cluster": dict(zip(clusters["cluster_code"], clusters[name_col], strict=True)),
     }
-    selection = st.session_state.get(SELECTION_KEY) or _default_selection(context, provinces)
-    # A change of the sidebar's province / cluster moves this page to that area.
-    sidebar = (context.filters.province, context.filters.cluster)
-    if st.session_state.get("area_sidebar_seen", sidebar) != sidebar and (sidebar[0] or sidebar[1]):
-        selection = ("province", sidebar[0]) if sidebar[0] else ("cluster", sidebar[1])
-        st.session_state.pop(KIND_WIDGET, None)
-        st.session_state.pop(CODE_WIDGET, None)
-    st.session_state["area_sidebar_seen"] = sidebar
-    if selection[1] not in names.get(selection[0], {}):
-        selection = ("province", provinces["province_code"].iloc[0])
-    # Widgets are re-seeded from the kept selection whenever Streamlit dropped their state
-    # (it does so when the user visits another page).
-    if KIND_WIDGET not in st.session_state:
-        st.session_state[KIND_WIDGET] = selection[0]
+    kind, code = _shown_area(context, provinces)
+    if code not in names.get(kind, {}):
+        kind, code = "province", _first_province(provinces)
+    st.session_state[SELECTION_KEY] = (kind, code)
+    # One widget per language (a radio answers with its displayed text); both always show
+    # the sidebar's area, and a change goes to the sidebar before the next run draws it.
+    kind_key, code_key = f"area_level.{context.lang}", f"area_code.{context.lang}"
+    st.session_state[kind_key], st.session_state[code_key] = kind, code
+    province_cluster = dict(zip(provinces["province_code"], provinces["cluster_code"], strict=True))
+
+    def level_changed() -> None:
+        wanted = st.session_state[kind_key]
+        if wanted == "cluster":
+            request_area("cluster", province_cluster.get(code, clusters["cluster_code"].iloc[0]))
+        else:
+            request_area("province", _first_province(provinces, code if kind == "cluster" else None))
+
+    def area_changed() -> None:
+        request_area(kind, st.session_state[code_key])
+
     left, right = st.columns([1, 3])
     with left:
-        kind = st.radio(context.t("ดูระดับ", "Level"), ["province", "cluster"], key=KIND_WIDGET,
-                        horizontal=True,
-                        format_func=lambda value: context.t("จังหวัด", "Province") if value == "province"
-                        else context.t("กลุ่มจังหวัด", "Cluster"))
-    options = list(names[kind])
-    if st.session_state.get(CODE_WIDGET) not in options:
-        st.session_state[CODE_WIDGET] = selection[1] if selection[0] == kind else options[0]
+        st.radio(context.t("ดูระดับ", "Level"), ["province", "cluster"], key=kind_key, horizontal=True,
+                 on_change=level_changed,
+                 format_func=lambda value: context.t("จังหวัด", "Province") if value == "province"
+                 else context.t("กลุ่มจังหวัด", "Cluster"))
+    options = sorted(names[kind], key=names[kind].get)
     with right:
-        code = st.selectbox(context.t("เลือกจังหวัด" if kind == "province" else "เลือกกลุ่มจังหวัด",
-                                      "Province" if kind == "province" else "Cluster"),
-                            options, key=CODE_WIDGET, format_func=names[kind].get)
-    st.session_state[SELECTION_KEY] = (kind, code)
-    if st.query_params.get("area") != f"{kind}:{code}":
-        st.query_params["area"] = f"{kind}:{code}"
+        st.selectbox(context.t("เลือกจังหวัด" if kind == "province" else "เลือกกลุ่มจังหวัด",
+                               "Province" if kind == "province" else "Cluster"),
+                     options, key=code_key, format_func=names[kind].get, on_change=area_changed)
     return kind, code
 
 
@@ -149,8 +154,7 @@ def project_section(context: PageContext, filters: Filters, file_stem: str) -> N
     if table.empty:
         no_data()
         return
-    query = st.text_input(context.t("ค้นหา (ชื่อ รหัส หรือหน่วยดำเนินการ)", "Search (name, code or agency)"),
-                          key="area_search")
+    query = page_text("search", context.t("ค้นหา (ชื่อ รหัส หรือหน่วยดำเนินการ)", "Search (name, code or agency)"))
     if query:
         needle = query.strip().casefold()
         haystack = (table["project_code"].astype(str) + " " + table["project_name"].astype(str) + " "
@@ -228,17 +232,17 @@ def render() -> None:
         st.plotly_chart(progress_curve(curve, context.as_of_shown, context.lang,
                                        title=context.t("การเบิกจ่ายสะสม ภาพรวมและงบลงทุน เทียบเป้าหมายของแต่ละเส้น",
                                                        "Cumulative disbursement: each line against its target")),
-                        width="stretch", key="area_curve")
+                        width="stretch", key="area_curve", config=PLOTLY_CONFIG)
     with right:
         by_type["category"] = [word(BUDGET_TYPES, v, context.lang) for v in by_type["category"]]
         st.plotly_chart(split_bars(by_type, "category", context.lang,
                                    title=context.t("แยกตามประเภทงบรายจ่าย", "By budget type")),
-                        width="stretch", key="area_by_type")
+                        width="stretch", key="area_by_type", config=PLOTLY_CONFIG)
 
     st.plotly_chart(split_bars(by_agency.head(15), "category", context.lang,
                                title=context.t("แยกตามหน่วยดำเนินการ (15 อันดับแรกตามงบประมาณ)",
                                                "By implementing agency (top 15 by allocation)")),
-                    width="stretch", key="area_by_agency")
+                    width="stretch", key="area_by_agency", config=PLOTLY_CONFIG)
 
     if kind == "cluster":
         st.markdown("#### " + context.t("จังหวัดสมาชิก", "Member provinces"))
@@ -247,10 +251,15 @@ def render() -> None:
         own = cached(progress.kpis, replace(filters, plan_type="cluster"))
         line = str(members["headline"].iloc[0]) if len(members) else "overall"
         headline = context.t(*LINE_LABELS[line])
-        st.plotly_chart(gap_ranking(members, context.lang,
-                                    title=context.t(f"ระยะห่างจากเป้าหมายรายจังหวัด เส้น{headline}",
-                                                    f"{headline} gap to target by province")),
-                        width="stretch", key="area_members")
+        event = st.plotly_chart(gap_ranking(members, context.lang,
+                                            title=context.t(f"ระยะห่างจากเป้าหมายรายจังหวัด เส้น{headline}",
+                                                            f"{headline} gap to target by province")),
+                                width="stretch", key="area_members", config=PLOTLY_CONFIG,
+                                on_select="rerun", selection_mode="points")
+        clicked = clicked_code(event, -1)
+        if clicked:  # a member province's bar: show that province (and select it in the sidebar)
+            request_area("province", clicked)
+            st.rerun()
         shown = members.assign(area_name=context.names(members["name_th"], members["name_en"]))
         area_lines_table(shown, context, [
             ("area_name", "จังหวัด", "Province", "text"),

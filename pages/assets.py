@@ -14,6 +14,7 @@ from budget_metrics.projects import resolve_as_of
 from ui import palette
 from ui.charts import FONT, add_bar_totals, plain
 from ui.context import PageContext, page_context
+from ui.controls import page_choice
 from ui.widgets import (
     KpiCard,
     cached,
@@ -150,9 +151,9 @@ def render() -> None:
                        ("value", "มูลค่า", "Value", "money")], ctx, "assets_by_status")
 
     st.subheader(ctx.t("สินทรัพย์รายพื้นที่", "Assets by area"))
-    level = st.radio(ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True, key="asset_level",
-                     format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
-                     else ctx.t("กลุ่มจังหวัด", "Cluster"))
+    level = page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
+                        format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
+                        else ctx.t("กลุ่มจังหวัด", "Cluster"))
     areas = cached(assets.assets_by_area, ctx.filters, level)
     if areas.empty:
         no_data(ctx.t("ไม่มีสินทรัพย์ของแผนจังหวัดในตัวกรองนี้", "no province-plan assets in this selection"))

@@ -13,6 +13,7 @@ from budget_metrics import carryover
 from ui import palette
 from ui.charts import FONT, add_bar_totals, date_axis, mark_date, plain
 from ui.context import PageContext, page_context
+from ui.controls import page_choice
 from ui.widgets import (
     KpiCard,
     cached,
@@ -147,9 +148,9 @@ def render() -> None:
         st.plotly_chart(_timeline_chart(curve, totals.as_of, ctx), key="carry_timeline_chart")
 
     st.subheader(ctx.t("เงินกันเหลื่อมปีรายพื้นที่", "Carry-over by area"))
-    level = st.radio(ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True, key="carry_level",
-                     format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
-                     else ctx.t("กลุ่มจังหวัด", "Cluster"))
+    level = page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
+                        format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
+                        else ctx.t("กลุ่มจังหวัด", "Cluster"))
     areas = cached(carryover.carryover_by_area, ctx.filters, level)
     if areas.empty:
         no_data(ctx.t("ไม่มีเงินกันของแผนจังหวัดในตัวกรองนี้", "no province-plan carry-over in this selection"))

@@ -13,6 +13,7 @@ from budget_metrics import snapshots as snaps
 from budget_metrics.formatting import format_datetime
 from budget_metrics.projects import resolve_as_of
 from ui.context import PageContext, page_context
+from ui.controls import page_choice
 from ui.widgets import (
     FRESHNESS_DOWNLOAD_COLUMNS,
     KpiCard,
@@ -81,8 +82,9 @@ def _snapshot_differences(ctx: PageContext) -> None:
     st.subheader(ctx.t("ข้อมูลปัจจุบันต่างจากภาพนิ่ง", "Live data differs from snapshot"))
     snapshot_id, differences = cached(snaps.live_differences, ctx.filters)
     if snapshot_id is None:
-        st.caption(ctx.t("ไม่มีภาพนิ่งรายสัปดาห์ของวันที่นี้ให้เทียบ (บันทึกด้วยคำสั่ง python -m etl snapshot)",
-                         "No weekly snapshot of this date to compare with (take one with python -m etl snapshot)"))
+        st.caption(ctx.t("ไม่มีภาพนิ่งรายสัปดาห์ของวันที่นี้ให้เทียบ (ผู้ดูแลระบบบันทึกภาพนิ่งทุกวันศุกร์)",
+                         "No weekly snapshot of this date to compare with (the system administrator takes one "
+                         "every Friday)"))
         return
     if differences.empty:
         st.success(ctx.t(f"ตรงกับภาพนิ่งหมายเลข {snapshot_id} ทุกรายการ",
@@ -153,14 +155,14 @@ def _rejects(ctx: PageContext) -> None:
         strict=True)}
     left, middle, right = st.columns(3)
     with left:
-        load_id = st.selectbox(ctx.t("ครั้งที่โหลด", "Load"), [None, *loads], key="reject_load",
-                               format_func=lambda code: every if code is None else f"#{code} · {loads[code]}")
+        load_id = page_choice(st.selectbox, "load", ctx.t("ครั้งที่โหลด", "Load"), [None, *loads],
+                              format_func=lambda code: every if code is None else f"#{code} · {loads[code]}")
     with middle:
-        file_name = st.selectbox(ctx.t("ไฟล์", "File"), [None, *options["files"]["file_name"]], key="reject_file",
-                                 format_func=lambda name: every if name is None else name)
+        file_name = page_choice(st.selectbox, "file", ctx.t("ไฟล์", "File"), [None, *options["files"]["file_name"]],
+                                format_func=lambda name: every if name is None else name)
     with right:
-        reason = st.selectbox(ctx.t("เหตุผล", "Reason"), [None, *reasons], key="reject_reason",
-                              format_func=lambda code: every if code is None else reasons[code])
+        reason = page_choice(st.selectbox, "reason", ctx.t("เหตุผล", "Reason"), [None, *reasons],
+                             format_func=lambda code: every if code is None else reasons[code])
     rows = cached(quality.rejected_rows, load_id, file_name, reason)
     if rows.empty:
         no_data(ctx.t("ไม่มีแถวที่ตรงกับตัวกรอง", "no rows match these filters"))

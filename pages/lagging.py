@@ -1,8 +1,9 @@
 """Lagging projects (โครงการล่าช้า): the provincial offices' weekly to-do list.
 
 Projects flagged by the rules in `budget_metrics.lagging` (thresholds from reference
-data), each with its reasons in words, sorted by money at risk, filterable by
-province, cluster, agency and flag, downloadable as CSV and Excel.
+data), each with its reasons in words, sorted by money at risk, for the sidebar's area
+(province, cluster, region, budget and plan type), filterable by flag and implementing
+agency (kept in the URL: ?flag=idle&agency=...), downloadable as CSV and Excel.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import streamlit as st
 from budget_metrics import reference
 from budget_metrics.lagging import lagging_projects
 from ui.context import PageContext, page_context
+from ui.controls import page_choice
 from ui.widgets import (
     LAGGING_DOWNLOAD_COLUMNS,
     GridColumn,
@@ -61,77 +63,68 @@ def rules_text(context: PageContext) -> str:
         f"{limits['behind_target_points']:g} จุด · งบลงทุนที่ยังมีงบประมาณแต่ยังไม่ลงนามสัญญา"
         f"ภายใน {cutoff} ของปีงบประมาณ · ไม่มีการเบิกจ่าย {limits['idle_weeks']:g} สัปดาห์ขึ้นไป "
         f"({limits['idle_weeks'] * 7:g} วันนับรวมวันครบกำหนด) ทั้งที่ยังเบิกไม่ครบ · "
-        "เกินกำหนดสิ้นสุดโครงการแต่ยังเบิกจ่ายไม่ครบ (ปรับเกณฑ์ได้ที่ data/reference/thresholds.toml)",
+        "เกินกำหนดสิ้นสุดโครงการแต่ยังเบิกจ่ายไม่ครบ (ผู้ดูแลระบบปรับเกณฑ์ได้)",
         f"Rules: more than {limits['behind_target_points']:g} points behind the target of its budget type "
         "(investment against the investment target, others against the overall target) · investment project "
         f"with allocation left and no contract by {cutoff} of the fiscal year · no payment for "
         f"{limits['idle_weeks']:g} weeks or more ({limits['idle_weeks'] * 7:g} days, that day included) "
         "while not fully paid · past planned end and not fully paid "
-        "(thresholds in data/reference/thresholds.toml)")
+        "(the system administrator can change the thresholds)")
 
 
 def render() -> None:
     context = page_context()
     st.title(context.t("โครงการล่าช้า", "Lagging projects"))
-    st.caption(context.t(f"ข้อมูล ณ วันที่ {context.date(context.as_of_shown)} · เรียงตามเงินที่เสี่ยง (งบคงเหลือที่ยังไม่เบิกจ่าย)",
-                         f"As of {context.date(context.as_of_shown)} · sorted by money at risk (allocation not yet paid)"))
-    st.caption(rules_text(context))
+    cards = st.container()  # the headline counts first (also on a phone), filled once filtered
+    st.caption(context.t(f"{context.area_text()} · ข้อมูล ณ วันที่ {context.date(context.as_of_shown)} · "
+                         "เรียงตามเงินที่เสี่ยง (งบคงเหลือที่ยังไม่เบิกจ่าย)",
+                         f"{context.area_text()} · as of {context.date(context.as_of_shown)} · "
+                         "sorted by money at risk (allocation not yet paid)"))
 
     with st.spinner(context.t("กำลังตรวจสอบโครงการ…", "Checking projects…")):
         table = cached(lagging_projects, context.filters)
     if table.empty:
         no_data(context.t("ไม่พบโครงการล่าช้าตามตัวกรองที่เลือก", "no lagging projects for the chosen filters"))
+        st.caption(rules_text(context))
         return
 
-    name_col = "name_th" if context.lang == "th" else "name_en"
-    provinces = reference.provinces().set_index("province_code")[name_col].to_dict()
-    clusters = reference.clusters().set_index("cluster_code")[name_col].to_dict()
-    columns = st.columns(4)
+    # Province, cluster, region, plan and budget type are the sidebar's; these two are
+    # this page's own, kept in the URL.
+    columns = st.columns(2)
     with columns[0]:
-        chosen_flags = st.multiselect(context.t("ข้อสังเกต", "Flag"), list(FLAGS), key="lagging_flags",
-                                      format_func=lambda code: word(FLAGS, code, context.lang),
-                                      placeholder=context.t("ทุกข้อ", "All flags"))
+        chosen_flags = page_choice(st.multiselect, "flag", context.t("ข้อสังเกต", "Flag"), list(FLAGS), multi=True,
+                                   format_func=lambda code: word(FLAGS, code, context.lang),
+                                   placeholder=context.t("ทุกข้อ", "All flags"))
     with columns[1]:
-        province_options = sorted({code for code in table["province_code"].dropna()}, key=lambda c: provinces.get(c, c))
-        chosen_provinces = st.multiselect(context.t("จังหวัด", "Province"), province_options, key="lagging_provinces",
-                                          format_func=lambda code: provinces.get(code, code),
-                                          placeholder=context.t("ทุกจังหวัด", "All provinces"))
-    with columns[2]:
-        cluster_options = sorted({code for code in table["cluster_code"].dropna()})
-        chosen_clusters = st.multiselect(context.t("กลุ่มจังหวัด", "Cluster"), cluster_options, key="lagging_clusters",
-                                         format_func=lambda code: clusters.get(code, code),
-                                         placeholder=context.t("ทุกกลุ่มจังหวัด", "All clusters"))
-    with columns[3]:
         agency_options = sorted({str(agency) for agency in table["implementing_agency"].dropna()})
-        chosen_agencies = st.multiselect(context.t("หน่วยดำเนินการ", "Implementing agency"), agency_options,
-                                         key="lagging_agencies",
-                                         placeholder=context.t("ทุกหน่วยงาน", "All agencies"))
+        chosen_agencies = page_choice(st.multiselect, "agency", context.t("หน่วยดำเนินการ", "Implementing agency"),
+                                      agency_options, multi=True,
+                                      placeholder=context.t("ทุกหน่วยงาน", "All agencies"))
+    st.caption(rules_text(context))
 
     mask = pd.Series(True, index=table.index)
     if chosen_flags:
         mask &= table[[f"flag_{code}" for code in chosen_flags]].any(axis=1)
-    if chosen_provinces:
-        mask &= table["province_code"].isin(chosen_provinces)
-    if chosen_clusters:
-        mask &= table["cluster_code"].isin(chosen_clusters)
     if chosen_agencies:
         mask &= table["implementing_agency"].isin(chosen_agencies)
     table = table[mask]
     if table.empty:
-        no_data(context.t("ไม่มีโครงการตามเงื่อนไขที่เลือก", "no projects match these choices"))
+        with cards:
+            no_data(context.t("ไม่มีโครงการตามเงื่อนไขที่เลือก", "no projects match these choices"))
         return
 
     unit = context.million_baht
-    kpi_cards([
-        KpiCard(context.t("โครงการที่มีข้อสังเกต", "Flagged projects"), f"{len(table):,}"),
-        KpiCard(context.t(f"เงินที่เสี่ยง ({unit})", f"Money at risk ({unit})"),
-                context.money(table["money_at_risk"].sum()),
-                help=context.t("งบประมาณจัดสรรปัจจุบันที่ยังไม่ได้เบิกจ่าย", "current allocation not yet paid")),
-        *[KpiCard(word(FLAGS, code, context.lang), f"{int(table[f'flag_{code}'].sum()):,}")
-          for code in ("behind_target", "no_contract")],
-        *[KpiCard(word(FLAGS, code, context.lang), f"{int(table[f'flag_{code}'].sum()):,}")
-          for code in ("idle", "past_end")],
-    ], per_row=3)
+    with cards:  # the slot above the filters
+        kpi_cards([
+            KpiCard(context.t("โครงการที่มีข้อสังเกต", "Flagged projects"), f"{len(table):,}"),
+            KpiCard(context.t(f"เงินที่เสี่ยง ({unit})", f"Money at risk ({unit})"),
+                    context.money(table["money_at_risk"].sum()),
+                    help=context.t("งบประมาณจัดสรรปัจจุบันที่ยังไม่ได้เบิกจ่าย", "current allocation not yet paid")),
+            *[KpiCard(word(FLAGS, code, context.lang), f"{int(table[f'flag_{code}'].sum()):,}")
+              for code in ("behind_target", "no_contract")],
+            *[KpiCard(word(FLAGS, code, context.lang), f"{int(table[f'flag_{code}'].sum()):,}")
+              for code in ("idle", "past_end")],
+        ], per_row=3)
 
     owner_name = table["owner_name_th" if context.lang == "th" else "owner_name_en"]
     budget_names = [word(BUDGET_TYPES, v, context.lang) for v in table["budget_type"]]

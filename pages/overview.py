@@ -9,7 +9,14 @@ from budget_metrics import progress, reference
 from budget_metrics import snapshots as snaps
 from budget_metrics.targets import LINE_LABELS, LINES
 from budget_metrics.tilemap import tiles_with_progress
-from ui.charts import gap_ranking, progress_curve, ranking_extremes, tile_map
+from ui.charts import (
+    PLOTLY_CONFIG,
+    clicked_code,
+    gap_ranking,
+    progress_curve,
+    ranking_extremes,
+    tile_map,
+)
 from ui.context import PageContext, page_context
 from ui.controls import request_area
 from ui.widgets import (
@@ -110,19 +117,26 @@ def colour_words(lang: str) -> str:
 
 
 def open_area(kind: str, code: str) -> None:
-    """Go to the province / cluster page showing one area."""
+    """Select the area in the sidebar (it stays selected on every page) and open its page."""
     request_area(kind, code)
-    st.switch_page(AREA_PAGE, query_params={"area": f"{kind}:{code}"})
+    st.switch_page(AREA_PAGE)
+
+
+def open_clicked_area(event, kind: str, position: int) -> None:
+    """Open the area whose code a click on a chart selected (customdata[position]), if any."""
+    code = clicked_code(event, position)
+    if code:
+        open_area(kind, code)
 
 
 def render() -> None:
     context = page_context()
     filters = context.filters
     st.title(context.t("ภาพรวมการเบิกจ่ายงบประมาณ", "Budget execution overview"))
-    st.caption(scope_text(context))
 
     with st.spinner(context.t("กำลังคำนวณ…", "Calculating…")):
-        kpi_section(context)
+        kpi_section(context)  # the headline cards first, also on a phone
+        st.caption(scope_text(context))
         if context.snapshot_mode:
             st.subheader(context.t("การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน", "Change since the previous snapshot"))
             snapshot_changes(cached(snaps.week_over_week, filters), f"changes_{filters.fiscal_year}")
@@ -134,7 +148,7 @@ def render() -> None:
     st.subheader(context.t("การเบิกจ่ายสะสมรายสัปดาห์เทียบเป้าหมาย ภาพรวมและงบลงทุน",
                            "Cumulative disbursement by week: overall and investment lines against their targets"))
     st.plotly_chart(progress_curve(curve, context.as_of_shown, context.lang), width="stretch",
-                    key="overview_curve")
+                    key="overview_curve", config=PLOTLY_CONFIG)
     st.subheader(context.t("สรุปรายภาค", "By region"))
     area_table(context, regions, context.t("ภาค", "Region"))
 
@@ -148,15 +162,12 @@ def render() -> None:
         tiles = tiles_with_progress(provinces)
         event = st.plotly_chart(tile_map(tiles, context.lang), on_select="rerun", selection_mode="points",
                                 key="overview_tile_map", width="stretch", config={"displayModeBar": False})
-        points = event.selection.points if event and event.selection else []
-        if points:
-            code = points[0].get("customdata", [None])[0]
-            if code:
-                open_area("province", str(code))
+        open_clicked_area(event, "province", 0)
         name_col = "name_th" if context.lang == "th" else "name_en"
         names = dict(zip(provinces["code"], provinces[name_col], strict=True))
+        # one widget per language: a select box answers with its displayed name
         chosen = st.selectbox(context.t("หรือเลือกจังหวัด", "Or choose a province"),
-                              ["", *sorted(names, key=names.get)], key="overview_pick_province",
+                              ["", *sorted(names, key=names.get)], key=f"overview_pick_province.{context.lang}",
                               format_func=lambda code: names.get(code, "—"))
         if chosen:
             open_area("province", chosen)
@@ -174,9 +185,11 @@ def render() -> None:
                                f"Provinces ranked by {headline.lower()} gap to target") if not skipped else
                      context.t(f"ห่างจากเป้าหมายเส้น{headline}: {len(ranked) // 2} จังหวัดที่ต่ำที่สุดและสูงที่สุด",
                                f"{headline} gap: the {len(ranked) // 2} provinces furthest behind and ahead"))
-            st.plotly_chart(gap_ranking(ranked, context.lang, title=title, skipped=skipped,
+            event = st.plotly_chart(gap_ranking(ranked, context.lang, title=title, skipped=skipped,
                                         unit=("จังหวัด", "provinces")),
-                            width="stretch", key="overview_province_ranking")
+                            width="stretch", key="overview_province_ranking", on_select="rerun",
+                            selection_mode="points", config=PLOTLY_CONFIG)
+            open_clicked_area(event, "province", -1)
             missing = len(provinces) - len(with_projects)
             if missing:
                 st.caption(context.t(f"ไม่มีข้อมูล {missing} จังหวัด", f"{missing} provinces have no data"))
@@ -189,16 +202,19 @@ def render() -> None:
         if with_projects.empty:
             no_data()
         else:
-            st.plotly_chart(gap_ranking(with_projects, context.lang,
-                                        title=context.t(f"อันดับกลุ่มจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}",
-                                                        f"Clusters ranked by {headline.lower()} gap to target")),
-                            width="stretch", key="overview_cluster_ranking")
+            event = st.plotly_chart(
+                gap_ranking(with_projects, context.lang,
+                            title=context.t(f"อันดับกลุ่มจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}",
+                                            f"Clusters ranked by {headline.lower()} gap to target")),
+                width="stretch", key="overview_cluster_ranking", on_select="rerun", selection_mode="points",
+                config=PLOTLY_CONFIG)
+            open_clicked_area(event, "cluster", -1)
     with cluster_right:
         name_col = "name_th" if context.lang == "th" else "name_en"
         cluster_names = dict(zip(clusters["code"], clusters[name_col], strict=True))
         chosen_cluster = st.selectbox(context.t("ดูรายละเอียดกลุ่มจังหวัด", "Open a cluster"),
                                       ["", *sorted(cluster_names, key=cluster_names.get)],
-                                      key="overview_pick_cluster",
+                                      key=f"overview_pick_cluster.{context.lang}",
                                       format_func=lambda code: cluster_names.get(code, "—"))
         if chosen_cluster:
             open_area("cluster", chosen_cluster)
@@ -206,14 +222,14 @@ def render() -> None:
     st.caption(context.t(
         "สองเส้นตามที่กรมบัญชีกลางรายงาน แต่ละเส้นเทียบเป้าหมายของตนเอง: ภาพรวม = เบิกจ่ายทุกประเภทงบ ÷ งบประมาณ"
         "ปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม; งบลงทุน = เฉพาะงบลงทุน เทียบเป้าหมายงบลงทุน · "
-        f"★ เส้น{headline}ใช้กำหนดสีและอันดับ (ตั้งค่าใน data/reference/reporting.toml) · "
+        f"★ เส้น{headline}ใช้กำหนดสีและอันดับ · "
         f"สถานะ: {colour_words('th')} "
-        "(เกณฑ์จากข้อมูลอ้างอิง thresholds.toml)",
+        "(เส้นหลักและเกณฑ์สถานะเป็นค่าที่ผู้ดูแลระบบกำหนด)",
         "Two lines, as the Comptroller General reports them, each against its own target: overall = all budget "
         "types, disbursed ÷ current allocation, against the overall target; investment = investment budget only, "
-        f"against the investment target · ★ the {headline.lower()} line drives colours and rankings "
-        f"(set in data/reference/reporting.toml) · Status: {colour_words('en')} "
-        "(thresholds from reference data thresholds.toml)"))
+        f"against the investment target · ★ the {headline.lower()} line drives colours and rankings · "
+        f"Status: {colour_words('en')} "
+        "(the leading line and the status thresholds are set by the system administrator)"))
 
 
 render_safely(render)

@@ -13,6 +13,7 @@ from budget_metrics import reallocations
 from ui import palette
 from ui.charts import FONT, plain
 from ui.context import PageContext, page_context
+from ui.controls import page_choice
 from ui.widgets import (
     KpiCard,
     cached,
@@ -201,9 +202,9 @@ def render() -> None:
                          f"showing {min(top, len(flow)):,} of {len(flow):,} flows (source → destination)"))
 
     st.subheader(ctx.t("โอนเข้า-ออกสุทธิรายพื้นที่", "Net in / out by area"))
-    level = st.radio(ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True, key="realloc_level",
-                     format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
-                     else ctx.t("กลุ่มจังหวัด", "Cluster"))
+    level = page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
+                        format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
+                        else ctx.t("กลุ่มจังหวัด", "Cluster"))
     net = cached(reallocations.net_by_area, ctx.filters, level)
     if net.empty:
         no_data(ctx.t("ไม่มีการโอนในพื้นที่ที่เลือก", "no transfers in this selection"))

@@ -1,6 +1,6 @@
 """Weekly snapshots (รายงานประจำสัปดาห์): the frozen weeks, two weeks compared (KPI
 deltas, movers, newly flagged / cleared projects), live-vs-frozen differences, and the
-weekly export files (the same files `python -m etl export` writes). Layout only: the
+weekly export files (the same files the command-line export writes). Layout only: the
 numbers come from budget_metrics.snapshots and exports.tables (the read side).
 """
 
@@ -14,6 +14,7 @@ from budget_metrics import snapshots as snaps
 from budget_metrics.formatting import format_datetime
 from exports.export import download_for, download_name
 from ui.context import PageContext, page_context
+from ui.controls import page_choice
 from ui.widgets import (
     KpiCard,
     cached,
@@ -40,13 +41,11 @@ def _downloads(ctx: PageContext) -> None:
     if filters.as_of is None:
         no_data(ctx.t("ยังไม่ทราบวันที่ข้อมูล", "no as-of date yet"))
         return
-    area = (ctx.t(f"จังหวัด {filters.province}", f"province {filters.province}") if filters.province
-            else ctx.t(f"กลุ่มจังหวัด {filters.cluster}", f"cluster {filters.cluster}") if filters.cluster
-            else ctx.t("ทั้งประเทศ", "national"))
+    area = ctx.area_text() if filters.province or filters.cluster else ctx.t("ทั้งประเทศ", "national")
     st.caption(ctx.t(
-        f"ข้อมูล ณ วันที่ {ctx.date(filters.as_of)} · {area} · ไฟล์เดียวกับคำสั่ง python -m etl export "
+        f"ข้อมูล ณ วันที่ {ctx.date(filters.as_of)} · {area} · ไฟล์เดียวกับรายงานที่ส่งออกประจำสัปดาห์ "
         "(ตัวกรองภาค แผน และงบรายจ่ายไม่มีผลกับไฟล์ส่งออก)",
-        f"As of {ctx.date(filters.as_of)} · {area} · the same files as python -m etl export "
+        f"As of {ctx.date(filters.as_of)} · {area} · the same files as the weekly export "
         "(region, plan and budget-type filters do not apply to exports)"))
     columns = st.columns(3)
     labels = {"xlsx": ("Excel สำหรับเจ้าหน้าที่", "Excel workbook"),
@@ -115,25 +114,26 @@ def render() -> None:
     st.subheader(ctx.t("ภาพนิ่งที่บันทึกไว้", "Stored snapshots"))
     frame = cached(snaps.list_snapshots, ctx.filters.fiscal_year)
     if frame.empty:
-        no_data(ctx.t("ยังไม่มีภาพนิ่ง สร้างด้วยคำสั่ง python -m etl snapshot (หรือ --weekly ทุกวันศุกร์)",
-                      "no snapshot yet; take one with python -m etl snapshot (or --weekly for every Friday)"))
+        no_data(ctx.t("ยังไม่มีภาพนิ่ง ผู้ดูแลระบบบันทึกภาพนิ่งทุกวันศุกร์",
+                      "no snapshot yet; the system administrator takes one every Friday"))
         return
     _list(frame, ctx)
 
     st.subheader(ctx.t("เปรียบเทียบสองสัปดาห์", "Compare two weeks"))
-    options = list(frame.itertuples(index=False))
+    rows = {int(row.snapshot_id): row for row in frame.itertuples(index=False)}
+    options = list(rows)
     if len(options) < 2:
         no_data(ctx.t("ต้องมีภาพนิ่งอย่างน้อยสองสัปดาห์", "at least two snapshots are needed"))
-        _differences(options[0].snapshot_id, ctx.filters, ctx)
+        _differences(options[0], ctx.filters, ctx)
         return
     left, right = st.columns(2)
-    with left:
-        current = st.selectbox(ctx.t("สัปดาห์นี้", "This week"), options, index=0,
-                               format_func=lambda row: _snapshot_label(row, ctx), key="weekly_current")
-    earlier = [row for row in options if row.as_of < current.as_of] or options[1:]
+    with left:  # snapshot ids, kept in the URL (?week=52&vs=51)
+        current = rows[page_choice(st.selectbox, "week", ctx.t("สัปดาห์นี้", "This week"), options,
+                                   format_func=lambda snapshot_id: _snapshot_label(rows[snapshot_id], ctx))]
+    earlier = [key for key in options if rows[key].as_of < current.as_of] or options[1:]
     with right:
-        previous = st.selectbox(ctx.t("เทียบกับ", "Compared with"), earlier, index=0,
-                                format_func=lambda row: _snapshot_label(row, ctx), key="weekly_previous")
+        previous = rows[page_choice(st.selectbox, "vs", ctx.t("เทียบกับ", "Compared with"), earlier,
+                                    format_func=lambda snapshot_id: _snapshot_label(rows[snapshot_id], ctx))]
     comparison = cached(snaps.compare_snapshots, int(current.snapshot_id), int(previous.snapshot_id),
                         ctx.filters)
     _comparison(comparison, ctx)

@@ -16,6 +16,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.controls import page_key, widget_key
+
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")
 AS_OF = date(2019, 5, 31)  # a Friday, so it is one of the offered weekly dates
@@ -161,7 +163,7 @@ def test_overview_under_filters(demo_db, params, where, where_params):
 
 def test_sidebar_widgets_drive_the_filters(demo_db):
     app = _app({"as_of": AS_OF.isoformat()}).run()
-    app.selectbox(key="g_province").set_value("57").run()
+    app.selectbox(key=widget_key("province", "th")).set_value("57").run()
     _no_exceptions(app)
     _assert_kpi_cards(app, _sql_kpis(demo_db, AS_OF, PROVINCE_WHERE, ("57",)))
     assert app.query_params["province"] in ("57", ["57"])
@@ -187,9 +189,11 @@ def test_latest_date_is_the_default(demo_db):
 
 def test_choosing_a_province_opens_its_page(demo_db):
     app = _app({"as_of": AS_OF.isoformat()}).run()
-    app.selectbox(key="overview_pick_province").set_value("50").run()
+    app.selectbox(key="overview_pick_province.th").set_value("50").run()
     _no_exceptions(app)
-    assert app.session_state["area_selection"] == ("province", "50")
+    # the choice is the sidebar's: it stays on every page
+    assert app.selectbox(key=widget_key("province", "th")).value == "50"
+    assert app.query_params["province"] in ("50", ["50"])
     assert any(header.value == "เชียงใหม่" for header in app.subheader)
     _assert_kpi_cards(app, _sql_kpis(demo_db, AS_OF, PROVINCE_WHERE, ("50",)))
 
@@ -234,7 +238,7 @@ def test_project_search_narrows_the_table(demo_db):
     app = _app({"as_of": AS_OF.isoformat(), "area": "province:50"})
     app.switch_page("pages/area.py").run()
     code = app.dataframe[-1].value.iloc[0, 0]
-    app.text_input(key="area_search").input(code).run()
+    app.text_input(key=page_key("area", "search", "th")).input(code).run()
     _no_exceptions(app)
     assert list(app.dataframe[-1].value.iloc[:, 0]) == [code]
 
@@ -306,9 +310,10 @@ def test_lagging_page_counts_equal_plain_sql(demo_db):
 def test_lagging_filters_by_flag_and_province(demo_db):
     app = _app({"as_of": AS_OF.isoformat()})
     app.switch_page("pages/lagging.py").run()
-    app.multiselect(key="lagging_flags").set_value(["no_contract"]).run()
-    app.multiselect(key="lagging_provinces").set_value(["50"]).run()
+    app.multiselect(key=page_key("lagging", "flag", "th")).set_value(["no_contract"]).run()
+    app.selectbox(key=widget_key("province", "th")).set_value("50").run()  # the sidebar's province
     _no_exceptions(app)
+    assert app.query_params["flag"] in ("no_contract", ["no_contract"])  # the page's own filter: in the URL
     table = app.dataframe[0].value
     assert len(table) > 0
     assert set(table["จังหวัด / กลุ่ม"]) == {"เชียงใหม่"}
@@ -324,15 +329,22 @@ def test_pages_render_under_filter_combinations(demo_db, page, params):
 
 
 # ---------------------------------------------------------------- no data
-def test_missing_database_shows_the_load_command(tmp_path, monkeypatch):
+def _assert_plain_no_data_notice(app: AppTest) -> None:
+    """What is missing and who can fix it, in plain words: no command, no file path."""
+    assert app.title[0].value == "ยังไม่มีข้อมูล"
+    notice = " ".join(item.value for item in app.info)
+    assert "ผู้ดูแลระบบ" in notice and "โหลดข้อมูล" in notice
+    assert not app.code and "python" not in notice and ".duckdb" not in notice
+
+
+def test_missing_database_says_who_can_load_it(tmp_path, monkeypatch):
     monkeypatch.setenv("BUDGET_DB", str(tmp_path / "nothing-here.duckdb"))
     app = _app().run()
     _no_exceptions(app)
-    assert app.title[0].value == "ยังไม่มีข้อมูล"
-    assert any("python -m etl demo" in block.value for block in app.code)
+    _assert_plain_no_data_notice(app)
 
 
-def test_empty_database_shows_the_load_command(tmp_path, monkeypatch):
+def test_empty_database_says_who_can_load_it(tmp_path, monkeypatch):
     from etl.store import write_session
 
     db = tmp_path / "empty.duckdb"
@@ -342,7 +354,7 @@ def test_empty_database_shows_the_load_command(tmp_path, monkeypatch):
     app = _app()
     app.switch_page("pages/lagging.py").run()
     _no_exceptions(app)
-    assert any("python -m etl demo" in block.value for block in app.code)
+    _assert_plain_no_data_notice(app)
 
 
 def test_no_page_renders_data_as_html():

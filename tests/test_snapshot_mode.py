@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.load import load_files
 from etl.snapshot import take_snapshot
+from ui.controls import widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -174,9 +175,9 @@ def test_overview_in_snapshot_mode_shows_frozen_kpis_and_change(snapshots_db):
     app = _page("overview", {"mode": "snapshot", "as_of": AS_OF.isoformat()})
     assert app.title[0].value == "ภาพรวมการเบิกจ่ายงบประมาณ"
     _assert_frozen_cards(app, _frozen_sums(snapshots_db, AS_OF), _frozen_sums(snapshots_db, WEEK_BEFORE))
-    assert app.radio(key="g_mode").value == "snapshot"
-    assert app.selectbox(key="g_snapshot_as_of").value == AS_OF.isoformat()
-    assert app.selectbox(key="g_snapshot_as_of").options == ["13 ก.ย. 2562", "6 ก.ย. 2562"]
+    assert app.radio(key=widget_key("mode", "th")).value == "snapshot"
+    assert app.selectbox(key=widget_key("snapshot_as_of", "th")).value == AS_OF.isoformat()
+    assert app.selectbox(key=widget_key("snapshot_as_of", "th")).options == ["13 ก.ย. 2562", "6 ก.ย. 2562"]
     headers = [item.value for item in app.subheader]
     assert "การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน" in headers
     # the movers tables: provinces and projects whose % moved most, largest move first
@@ -207,10 +208,10 @@ def test_earlier_snapshot_and_live_mode_differ_as_expected(snapshots_db):
     assert value == _million(first["disbursed"]) and not delta
     assert any("ยังไม่มีภาพนิ่งก่อนหน้า" in item.value for item in app.info)
     # live mode again: the change is against seven days earlier, so it no longer is the snapshots'
-    app.radio(key="g_mode").set_value("live").run()
+    app.radio(key=widget_key("mode", "th")).set_value("live").run()
     _no_exceptions(app)
     assert "mode" not in app.query_params
-    assert app.selectbox(key="g_as_of").value in (WEEK_BEFORE.isoformat(), "latest")
+    assert app.selectbox(key=widget_key("as_of", "th")).value in (WEEK_BEFORE.isoformat(), "latest")
 
 
 def test_province_page_in_snapshot_mode(snapshots_db):
@@ -231,14 +232,15 @@ def test_province_page_in_snapshot_mode(snapshots_db):
     assert "โครงการที่เริ่มล่าช้า" in markdown and "โครงการที่พ้นสถานะล่าช้า" in markdown
 
 
-def test_without_snapshots_the_sidebar_names_the_command_and_stays_live(demo_db, monkeypatch):
+def test_without_snapshots_the_sidebar_says_so_and_stays_live(demo_db, monkeypatch):
     monkeypatch.setenv("BUDGET_DB", str(demo_db))  # the session database has no snapshot
     app = _page("overview", {"mode": "snapshot"})
     sidebar_text = " ".join(item.value for item in app.sidebar.info)
-    assert "python -m etl snapshot --weekly" in sidebar_text
-    assert app.radio(key="g_mode").value == "live"
+    assert "ยังไม่มีภาพนิ่งรายสัปดาห์" in sidebar_text and "ผู้ดูแลระบบ" in sidebar_text
+    assert "python" not in sidebar_text
+    assert app.radio(key=widget_key("mode", "th")).value == "live"
     assert "mode" not in app.query_params
-    assert app.selectbox(key="g_as_of").value == "latest"
+    assert app.selectbox(key=widget_key("as_of", "th")).value == "latest"
 
 
 def test_correction_after_snapshot_frozen_pages_stay_and_data_quality_lists_it(corrected_db):
@@ -278,7 +280,7 @@ def test_data_quality_without_a_snapshot_of_the_date_says_so(snapshots_db):
 @pytest.mark.parametrize("page", ["overview", "area", "lagging", "data_quality", "weekly"])
 def test_pages_render_in_snapshot_mode_in_english_for_a_cluster(snapshots_db, page):
     app = _page(page, {"mode": "snapshot", "as_of": AS_OF.isoformat(), "cluster": "C01", "lang": "en"})
-    assert app.radio(key="g_mode").value == "snapshot"
+    assert app.radio(key=widget_key("mode", "en")).value == "snapshot"
     if page in ("overview", "area"):
         where = ("(pr.owner_type = 'cluster' AND pr.owner = ?) OR (pr.owner_type = 'province' AND pr.owner IN "
                  "(SELECT province_code FROM provinces WHERE cluster_code = ?))")

@@ -10,6 +10,8 @@
 - `ui.charts`:   Plotly figures: `progress_curve`, `gap_ranking`, `tile_map`, `split_bars`,
   and `plain(text)` to show input-file text in Plotly as text, never markup.
 - `ui.labels`:   (thai, english) labels and colours for statuses, budget and plan types.
-- `ui.controls`: the global sidebar controls and their URL sync (used by dashboard.py),
-  `request_area(kind, code)` to open the province / cluster page on an area.
+- `ui.controls`: the global sidebar controls and their URL sync (used by dashboard.py), kept
+  language-neutral so a language or page switch keeps them; `request_area(kind, code)` to
+  select a province / cluster in the sidebar (a map or ranking click); `page_choice(...)` /
+  `page_text(...)` for a page's own filters, kept in the URL while the page shows.
 """

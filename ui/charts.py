@@ -28,6 +28,24 @@ from vocabulary import LINE_LABELS, MILLION_BAHT, STATUSES, pick, word
 
 FONT = "Sarabun, 'Noto Sans Thai', Loma, Garuda, sans-serif"
 
+# st.plotly_chart(..., config=PLOTLY_CONFIG): the chart toolbar (modebar) only while the
+# pointer is over the chart, without the Plotly logo and the box/lasso tools; it sits in
+# the band above the title (see _layout), so on a phone it never covers the title.
+PLOTLY_CONFIG = {"displayModeBar": "hover", "displaylogo": False,
+                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+MODEBAR_BAND = 36  # px above a chart's title kept free for the modebar (25 px tall, 2 px from the top)
+
+
+def clicked_code(event, position: int) -> str | None:
+    """The area code a click selected: customdata[position] of the first selected point of a
+    `st.plotly_chart(..., on_select="rerun")` event (tile_map: 0, gap_ranking: -1), else None."""
+    points = event.selection.points if event and event.selection else []
+    for point in points:
+        custom = point.get("customdata")
+        if custom:
+            return str(custom[position])
+    return None
+
 
 def plain(text: object) -> str:
     """Text safe to show in a Plotly label or hover (no markup interpreted)."""
@@ -36,9 +54,9 @@ def plain(text: object) -> str:
 
 def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
     titled = bool(fig.layout.title.text)
-    if titled:  # title on top, legend in its own band between the title and the plot
-        fig.update_layout(title={"y": 0.995, "yref": "container", "yanchor": "top"})
-    settings = {"margin": {"l": 10, "r": 10, "t": 80 if titled else 40, "b": 10},
+    if titled:  # modebar band, then the title, then the legend in its own band, then the plot
+        fig.update_layout(title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": MODEBAR_BAND}})
+    settings = {"margin": {"l": 10, "r": 10, "t": 80 + MODEBAR_BAND if titled else 40, "b": 10},
                 "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, **extra}
     fig.update_layout(height=height, font={"family": FONT}, hoverlabel={"font": {"family": FONT}},
                       **settings)
@@ -200,9 +218,10 @@ def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
     frame = frame.sort_values(["gap_plot", "code"], ascending=[False, False])  # plotly draws bottom-up
     # a cluster's name without its common prefix (the chart's title says what the bars are)
     names = [plain(str(name).removeprefix("กลุ่มจังหวัด")) for name in frame[name_col]]
-    custom = [[*row, projects, allocation / 1e6, disbursed / 1e6] for row, projects, allocation, disbursed
+    # the area code last: a click on a bar names the area (clicked_code(event, -1))
+    custom = [[*row, projects, allocation / 1e6, disbursed / 1e6, code] for row, projects, allocation, disbursed, code
               in zip(_line_custom(frame, lang), frame["projects"], frame["current_allocation"],
-                     frame["disbursed"], strict=True)]
+                     frame["disbursed"], frame["code"], strict=True)]
     hover = (f"<b>%{{y}}</b>{_line_hover(lang, 0)}"
              + t("<br>เบิกจ่าย %{customdata[12]:,.2f} จาก %{customdata[11]:,.2f} ล้านบาท"
                  "<br>โครงการ %{customdata[10]:,d}<extra></extra>",

@@ -27,7 +27,9 @@ class PageContext:
     new database; as_of_shown: the date the figures are as of (the latest data date
     when filters.as_of is None), None when unknown; snapshot_mode: the sidebar's data
     mode is 'snapshot', so filters.as_of is the date of a stored (current) snapshot and
-    the overview and province pages show its frozen figures against the previous one.
+    the overview and province pages show its frozen figures against the previous one;
+    page: the url path of the page being shown ('overview', 'lagging', ...), which owns
+    its page-only filters (ui.controls.page_choice).
     """
 
     filters: Filters
@@ -35,6 +37,7 @@ class PageContext:
     data_version: str  # cache key: changes when a load publishes a new database
     as_of_shown: date | None = None
     snapshot_mode: bool = False
+    page: str = ""
 
     def t(self, thai: str, english: str) -> str:
         """The label in the current language."""
@@ -61,6 +64,21 @@ class PageContext:
 
         return [self.name(text(th), text(en)) if text(th) or text(en) else missing
                 for th, en in zip(thai, english, strict=True)]
+
+    def area_text(self) -> str:
+        """The sidebar's area in words: the province, else the cluster, else the region, else
+        'ทั้งประเทศ' / 'whole country'."""
+        from budget_metrics import reference
+
+        for code, table, key in ((self.filters.province, reference.provinces, "province_code"),
+                                 (self.filters.cluster, reference.clusters, "cluster_code"),
+                                 (self.filters.region, reference.regions, "region")):
+            if code:
+                found = table()
+                found = found[found[key] == code]
+                if not found.empty:
+                    return self.name(found.iloc[0]["name_th"], found.iloc[0]["name_en"])
+        return self.t("ทั้งประเทศ", "whole country")
 
     @property
     def million_baht(self) -> str:

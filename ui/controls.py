@@ -1,16 +1,29 @@
-"""The global sidebar controls, kept in the URL so a view can be bookmarked.
+"""The global sidebar controls and every page filter, kept in the URL so a view can be bookmarked.
 
 Query-string names: lang (th/en), fy (BE year), mode (absent = live, 'snapshot' = the
 frozen weekly snapshots), as_of (YYYY-MM-DD, absent = latest data date; in snapshot
 mode the as-of date of a stored snapshot), plan (all/province/cluster), region,
-cluster (C01..), province (DOPA '50'), budget (operating/investment/other). A new
-browser session starts from the URL; after that the widgets (whose state lives in st.session_state) are the truth and the
-URL is rewritten after every run to match them.
+cluster (C01..), province (DOPA '50'), budget (operating/investment/other). Page-only
+filters (`page_choice`, e.g. the lagging page's ?flag=idle&agency=...) live in the URL
+while their page is shown. An old bookmark's ?area=province:50 (the province page's
+former own picker) sets the sidebar's province.
+
+Why the choices are kept apart from the widgets: Streamlit sends a select box's or
+radio's choice back as its displayed text. When the language changes that text, the
+old choice matches no option and the widget falls back to its first one — Kalasin
+became "all provinces" on the next page change. So every choice is kept once,
+language-neutral (the code: '46', 'province'), in `st.session_state[KEPT]`, and each
+language draws its own widget (key 'g_province.en') seeded from it. A new browser
+session starts from the URL; after that the kept choices are the truth and the URL is
+rewritten on every run to match them. A click elsewhere (a map tile, a ranking bar)
+changes the sidebar's area through `request_area`, applied before the widgets are drawn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 import streamlit as st
 
@@ -24,16 +37,29 @@ from ui.context import PageContext
 from ui.labels import ALL_LABEL, BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, label, pick
 
 PARAMS = ("lang", "fy", "mode", "as_of", "plan", "region", "cluster", "province", "budget")
+LANGS = ("th", "en")
 LATEST = "latest"
 CUSTOM = "custom"
 ALL = ""  # the "all" option of a select box (None would show as an empty box)
 LIVE, SNAPSHOT = "live", "snapshot"  # the data modes
-SNAPSHOT_HINT = "python -m etl snapshot --weekly"
 
-# widget keys in st.session_state
-K_LANG, K_FY, K_AS_OF, K_AS_OF_DATE = "g_lang", "g_fy", "g_as_of", "g_as_of_date"
-K_PLAN, K_REGION, K_CLUSTER, K_PROVINCE, K_BUDGET = "g_plan", "g_region", "g_cluster", "g_province", "g_budget"
-K_MODE, K_SNAPSHOT_AS_OF = "g_mode", "g_snapshot_as_of"
+K_LANG = "g_lang"  # the language radio (its labels do not change with the language)
+KEPT = "_kept_choices"  # name -> language-neutral value of every sidebar and page choice
+KEPT_LANG = "_kept_lang"  # name -> the language its widget was last drawn in
+FORCED = "_forced_choices"  # names whose widget must show the kept value on the next draw
+PAGE_PARAMS = "_page_params"  # URL parameter -> the page (url path) it belongs to
+SEEDED = "_controls_seeded"
+AREA_LEVELS = ("province", "cluster")
+
+
+def widget_key(name: str, lang: str) -> str:
+    """The session-state key of the widget showing choice `name` in one language ('g_province.th')."""
+    return f"g_{name}.{lang}"
+
+
+def page_key(page: str, param: str, lang: str) -> str:
+    """The session-state key of a page-only filter's widget (`page_choice`), e.g. ('lagging', 'flag', 'th')."""
+    return widget_key(f"{page}:{param}", lang)
 
 
 def _param(name: str) -> str | None:
@@ -55,52 +81,149 @@ def current_lang() -> str:
     return st.session_state[K_LANG]
 
 
-def _seed_once(fiscal_years: list[int]) -> None:
-    """Initialise the widgets from the URL the first time this browser session runs."""
-    if st.session_state.get("_controls_seeded"):
+def _kept() -> dict[str, Any]:
+    return st.session_state.setdefault(KEPT, {})
+
+
+def kept_choice(name: str, default: Any = None) -> Any:
+    """The kept (language-neutral) value of a choice, e.g. kept_choice('province') -> '46' or ''."""
+    return _kept().get(name, default)
+
+
+def _force(name: str, value: Any) -> None:
+    """Set a choice from outside its widget; its widget shows it on its next draw."""
+    _kept()[name] = value
+    st.session_state.setdefault(FORCED, set()).add(name)
+
+
+def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: Sequence | None, lang: str,
+                 default: Any, valid: Callable[[Any], bool] | None = None, **kwargs: Any) -> Any:
+    """Draw `draw(label, options, key=..., **kwargs)` showing the kept value of `name`; keep its answer.
+
+    `options` None draws `draw(label, key=..., **kwargs)` (a date or text input). `valid(value)`
+    says whether a value can be shown (default: it is one of the options); an invalid kept
+    value falls back to `default`, else the first option.
+    """
+    if valid is None:
+        def valid(value: Any) -> bool:
+            return value in options
+    kept = _kept()
+    value = kept.get(name, default)
+    if not valid(value):
+        value = default if valid(default) or not options else options[0]
+    key = widget_key(name, lang)
+    for other in LANGS:
+        if other != lang:
+            st.session_state.pop(widget_key(name, other), None)
+    forced = st.session_state.setdefault(FORCED, set())
+    drawn_in = st.session_state.setdefault(KEPT_LANG, {})
+    # Seed the widget when it is new, was told a new value, was last drawn in the other
+    # language (the browser may still hold its old answer), or holds a value no longer offered.
+    if (name in forced or drawn_in.get(name) != lang or key not in st.session_state
+            or not valid(st.session_state[key])):
+        st.session_state[key] = value
+    forced.discard(name)
+    drawn_in[name] = lang
+    chosen = draw(label_text, options, key=key, **kwargs) if options is not None \
+        else draw(label_text, key=key, **kwargs)
+    kept[name] = chosen
+    return chosen
+
+
+def _seed_once() -> None:
+    """Take the kept choices from the URL the first time this browser session runs."""
+    if st.session_state.get(SEEDED):
         return
-    st.session_state["_controls_seeded"] = True
+    st.session_state[SEEDED] = True
+    kept = _kept()
     try:
-        fy = int(_param("fy") or fiscal_years[0])
+        kept["fy"] = int(_param("fy") or 0) or None
     except ValueError:
-        fy = fiscal_years[0]
-    st.session_state[K_FY] = fy if fy in fiscal_years else fiscal_years[0]
+        kept["fy"] = None
     as_of = _parse_date(_param("as_of"))
-    st.session_state[K_MODE] = SNAPSHOT if _param("mode") == SNAPSHOT else LIVE
-    if as_of is not None:  # checked against the stored snapshots' dates below
-        st.session_state[K_SNAPSHOT_AS_OF] = as_of.isoformat()
+    kept["mode"] = SNAPSHOT if _param("mode") == SNAPSHOT else LIVE
     if as_of is None:
-        st.session_state[K_AS_OF] = LATEST
+        kept["as_of"] = LATEST
     else:
-        st.session_state[K_AS_OF] = as_of.isoformat() if as_of.weekday() == 4 else CUSTOM
-        st.session_state[K_AS_OF_DATE] = as_of
+        kept["snapshot_as_of"] = as_of.isoformat()  # checked against the stored snapshots' dates
+        kept["as_of"] = as_of.isoformat() if as_of.weekday() == 4 else CUSTOM
+        kept["as_of_date"] = as_of
     plan = _param("plan")
-    st.session_state[K_PLAN] = plan if plan in PLAN_TYPES else "all"
-    for key, name in ((K_REGION, "region"), (K_CLUSTER, "cluster"), (K_PROVINCE, "province")):
-        st.session_state[key] = _param(name) or ALL  # checked against the options below
+    kept["plan"] = plan if plan in PLAN_TYPES else "all"
+    for name in ("region", "cluster", "province"):
+        kept[name] = _param(name) or ALL  # checked against the options when drawn
     budget = _param("budget")
-    st.session_state[K_BUDGET] = budget if budget in BUDGET_TYPES else ALL
+    kept["budget"] = budget if budget in BUDGET_TYPES else ALL
+    # ?area=province:50 / cluster:C01: bookmarks of the province page from before it
+    # followed the sidebar
+    kind, _, code = (_param("area") or "").partition(":")
+    if kind in AREA_LEVELS and code:
+        _set_area(kind, code)
+    if "area" in st.query_params:
+        del st.query_params["area"]
 
 
-def _keep_valid(key: str, options: list) -> None:
-    """Reset a widget's stored value to its first option when it is no longer offered."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = options[0]
+def _set_area(kind: str, code: str) -> None:
+    """Make the sidebar select one province or cluster; a region or cluster that does not
+    contain it is cleared (so the province stays among the offered options)."""
+    if kind == "province":
+        row = reference.provinces().set_index("province_code")
+        if code not in row.index:
+            return
+        region, cluster = row.at[code, "region"], row.at[code, "cluster_code"]
+        _force("province", code)
+        if kept_choice("cluster", ALL) not in (ALL, cluster):
+            _force("cluster", ALL)
+    elif kind == "cluster":
+        row = reference.clusters().set_index("cluster_code")
+        if code not in row.index:
+            return
+        region = row.at[code, "region"]
+        _force("cluster", code)
+        _force("province", ALL)
+    else:
+        return
+    if kept_choice("region", ALL) not in (ALL, region):
+        _force("region", ALL)
+
+
+def request_area(kind: str, code: str) -> None:
+    """Select a province or cluster (kind 'province' / 'cluster') in the sidebar.
+
+    Safe anywhere: in a widget callback (before this run draws the sidebar) or in a page
+    body followed by `st.switch_page` / `st.rerun` (the next run draws it).
+    """
+    _set_area(kind, code)
 
 
 def _sync_url(values: dict[str, str | None]) -> None:
     """Write the chosen values to the query string; defaults are left out."""
     for name in PARAMS:
-        wanted = values.get(name)
-        if wanted is None:
-            if name in st.query_params:
-                del st.query_params[name]
-        elif st.query_params.get(name) != wanted:
+        _set_url_param(name, values.get(name))
+
+
+def _set_url_param(name: str, wanted: str | list[str] | None) -> None:
+    if wanted is None or wanted == []:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif isinstance(wanted, list):
+        if st.query_params.get_all(name) != wanted:
             st.query_params[name] = wanted
+    elif st.query_params.get(name) != wanted:
+        st.query_params[name] = wanted
 
 
-def global_controls() -> PageContext:
-    """Draw the sidebar controls and return the context pages read.
+def drop_other_pages_params(page: str) -> None:
+    """Remove from the URL the page-only filters of pages other than `page` (their values
+    stay kept, and come back to the URL when their page is shown again)."""
+    for name, owner in st.session_state.get(PAGE_PARAMS, {}).items():
+        if owner != page and name in st.query_params:
+            del st.query_params[name]
+
+
+def global_controls(page: str = "") -> PageContext:
+    """Draw the sidebar controls and return the context pages read (`page`: the url path
+    of the page about to run).
 
     Raises NoDataError when the database is missing or holds no fiscal year.
     """
@@ -111,19 +234,19 @@ def global_controls() -> PageContext:
         return thai if lang == "th" else english
 
     with st.sidebar:
-        st.radio("ภาษา / Language", ["th", "en"], key=K_LANG, persist_state="session", horizontal=True,
+        st.radio("ภาษา / Language", list(LANGS), key=K_LANG, persist_state="session", horizontal=True,
                  format_func={"th": "ไทย", "en": "English"}.get)
         fiscal_years = reference.fiscal_years()
         if not fiscal_years:
             raise NoDataError("no projects loaded")
-        _seed_once(fiscal_years)
+        _seed_once()
 
-        _keep_valid(K_FY, fiscal_years)
-        fy = st.selectbox(t("ปีงบประมาณ", "Fiscal year"), fiscal_years, key=K_FY, persist_state="session",
+        fy = _kept_widget(st.selectbox, "fy", t("ปีงบประมาณ", "Fiscal year"), fiscal_years, lang,
+                          default=fiscal_years[0],
                           format_func=lambda year: t(f"พ.ศ. {year}", f"FY{year} ({year - 544}-{str(year - 543)[-2:]})"))
 
         start, end = fiscal_year_bounds(fy)
-        snapshot_dates = _snapshot_mode_control(fy, t)
+        snapshot_dates = _snapshot_mode_control(fy, lang, t)
         latest = latest_data_date(fy)
         # "Latest" means the latest data within the year: progress against target ends on
         # 30 Sep, while carry-over payments (and the caption below) go on after it.
@@ -131,7 +254,6 @@ def global_controls() -> PageContext:
         last_friday = min(latest or end, end)
         friday_options = [day.isoformat() for day in reversed(fridays(start, last_friday))]
         as_of_options = [LATEST, *friday_options, CUSTOM]
-        _keep_valid(K_AS_OF, as_of_options)
 
         def as_of_label(option: str) -> str:
             if option == LATEST:
@@ -143,54 +265,50 @@ def global_controls() -> PageContext:
 
         as_of: date | None
         if snapshot_dates:
-            # Snapshot mode: only the dates frozen by `python -m etl snapshot` can be chosen;
-            # switching from live keeps the live Friday when it has a snapshot.
-            if st.session_state.get(K_SNAPSHOT_AS_OF) not in snapshot_dates \
-                    and st.session_state.get(K_AS_OF) in snapshot_dates:
-                st.session_state[K_SNAPSHOT_AS_OF] = st.session_state[K_AS_OF]
-            _keep_valid(K_SNAPSHOT_AS_OF, snapshot_dates)
-            as_of = date.fromisoformat(st.selectbox(
-                t("ข้อมูล ณ วันที่ (ภาพนิ่ง)", "As of (snapshot)"), snapshot_dates, key=K_SNAPSHOT_AS_OF,
-                persist_state="session", format_func=lambda option: format_date(date.fromisoformat(option), lang),
+            # Snapshot mode: only the dates of stored snapshots can be chosen; switching
+            # from live keeps the live Friday when it has a snapshot.
+            if kept_choice("snapshot_as_of") not in snapshot_dates and kept_choice("as_of") in snapshot_dates:
+                _force("snapshot_as_of", kept_choice("as_of"))
+            as_of = date.fromisoformat(_kept_widget(
+                st.selectbox, "snapshot_as_of", t("ข้อมูล ณ วันที่ (ภาพนิ่ง)", "As of (snapshot)"), snapshot_dates,
+                lang, default=snapshot_dates[0],
+                format_func=lambda option: format_date(date.fromisoformat(option), lang),
                 help=t("วันที่ของภาพนิ่งรายสัปดาห์ที่บันทึกไว้ หน้าภาพรวมและหน้าจังหวัดแสดงตัวเลขที่บันทึกไว้",
                        "Dates of the stored weekly snapshots; the overview and province pages show the "
                        "frozen figures")))
         else:
-            choice = st.selectbox(t("ข้อมูล ณ วันที่", "As of"), as_of_options, key=K_AS_OF, persist_state="session",
-                                  format_func=as_of_label,
+            choice = _kept_widget(st.selectbox, "as_of", t("ข้อมูล ณ วันที่", "As of"), as_of_options, lang,
+                                  default=LATEST, format_func=as_of_label,
                                   help=t("รายงานรายสัปดาห์ใช้วันศุกร์; เลือกวันอื่นได้",
                                          "Weekly reports use Fridays; any date can be picked"))
             if choice == LATEST:
                 as_of = None
             elif choice == CUSTOM:
                 lowest, highest = start, end + timedelta(days=366)  # carry-over runs past FY end
-                stored = st.session_state.get(K_AS_OF_DATE)
-                if not isinstance(stored, date) or not lowest <= stored <= highest:
-                    st.session_state[K_AS_OF_DATE] = latest or start
-                as_of = st.date_input(t("วันที่", "Date"), key=K_AS_OF_DATE, persist_state="session",
-                                      min_value=lowest, max_value=highest, format="DD/MM/YYYY")
+                as_of = _kept_widget(
+                    st.date_input, "as_of_date", t("วันที่", "Date"), None, lang, default=latest or start,
+                    valid=lambda day: isinstance(day, date) and lowest <= day <= highest,
+                    min_value=lowest, max_value=highest, format="DD/MM/YYYY")
                 st.caption(format_date(as_of, lang))
             else:
                 as_of = date.fromisoformat(choice)
 
-        plan = st.selectbox(t("ประเภทแผน", "Plan type"), list(PLAN_TYPES), key=K_PLAN, persist_state="session",
-                            format_func=lambda code: label(PLAN_TYPE_LABELS, code, lang))
+        plan = _kept_widget(st.selectbox, "plan", t("ประเภทแผน", "Plan type"), list(PLAN_TYPES), lang,
+                            default="all", format_func=lambda code: label(PLAN_TYPE_LABELS, code, lang))
 
+        name_column = "name_th" if lang == "th" else "name_en"
         regions = reference.regions()
-        region_names = dict(zip(regions["region"], regions["name_th" if lang == "th" else "name_en"], strict=True))
-        region_options = [ALL, *regions["region"]]
-        _keep_valid(K_REGION, region_options)
-        region = st.selectbox(t("ภาค", "Region"), region_options, key=K_REGION, persist_state="session",
+        region_names = dict(zip(regions["region"], regions[name_column], strict=True))
+        region = _kept_widget(st.selectbox, "region", t("ภาค", "Region"), [ALL, *regions["region"]], lang,
+                              default=ALL,
                               format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else region_names[code])
 
         clusters = reference.clusters()
         if region != ALL:
             clusters = clusters[clusters["region"] == region]
-        cluster_names = dict(zip(clusters["cluster_code"], clusters["name_th" if lang == "th" else "name_en"],
-                                 strict=True))
-        cluster_options = [ALL, *clusters["cluster_code"]]
-        _keep_valid(K_CLUSTER, cluster_options)
-        cluster = st.selectbox(t("กลุ่มจังหวัด", "Cluster"), cluster_options, key=K_CLUSTER, persist_state="session",
+        cluster_names = dict(zip(clusters["cluster_code"], clusters[name_column], strict=True))
+        cluster = _kept_widget(st.selectbox, "cluster", t("กลุ่มจังหวัด", "Cluster"),
+                               [ALL, *clusters["cluster_code"]], lang, default=ALL,
                                format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else cluster_names[code])
 
         provinces = reference.provinces()
@@ -198,18 +316,15 @@ def global_controls() -> PageContext:
             provinces = provinces[provinces["region"] == region]
         if cluster:
             provinces = provinces[provinces["cluster_code"] == cluster]
-        provinces = provinces.sort_values("name_th" if lang == "th" else "name_en")
-        province_names = dict(zip(provinces["province_code"],
-                                  provinces["name_th" if lang == "th" else "name_en"], strict=True))
-        province_options = [ALL, *provinces["province_code"]]
-        _keep_valid(K_PROVINCE, province_options)
-        province = st.selectbox(t("จังหวัด", "Province"), province_options, key=K_PROVINCE, persist_state="session",
-                                format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else province_names[code])
+        provinces = provinces.sort_values(name_column)
+        province_names = dict(zip(provinces["province_code"], provinces[name_column], strict=True))
+        province = _kept_widget(st.selectbox, "province", t("จังหวัด", "Province"),
+                                [ALL, *provinces["province_code"]], lang, default=ALL,
+                                format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL
+                                else province_names[code])
 
-        budget_options = [ALL, *BUDGET_TYPES]
-        _keep_valid(K_BUDGET, budget_options)
-        budget = st.selectbox(t("ประเภทงบรายจ่าย", "Budget type"), budget_options, key=K_BUDGET, persist_state="session",
-                              format_func=lambda code: label(BUDGET_TYPE_LABELS, code or None, lang))
+        budget = _kept_widget(st.selectbox, "budget", t("ประเภทงบรายจ่าย", "Budget type"), [ALL, *BUDGET_TYPES],
+                              lang, default=ALL, format_func=lambda code: label(BUDGET_TYPE_LABELS, code or None, lang))
 
         shown = as_of or latest_in_year
         st.caption(t(f"ข้อมูลล่าสุดในระบบ: {format_date(latest, 'th')}",
@@ -227,41 +342,88 @@ def global_controls() -> PageContext:
     filters = Filters(fiscal_year=fy, as_of=as_of, plan_type=plan, region=region or None,
                       cluster=cluster or None, province=province or None, budget_type=budget or None)
     return PageContext(filters=filters, lang=lang, data_version=version, as_of_shown=shown,
-                       snapshot_mode=bool(snapshot_dates))
+                       snapshot_mode=bool(snapshot_dates), page=page)
 
 
-def _snapshot_mode_control(fiscal_year: int, t) -> list[str]:
+def _snapshot_mode_control(fiscal_year: int, lang: str, t) -> list[str]:
     """Draw the live / snapshot toggle; return the stored snapshots' as-of dates (ISO, newest
     first) when snapshot mode is on, else an empty list.
 
-    Without any snapshot of the year the toggle stays on live and the sidebar names the
-    command that takes them.
+    Without any snapshot of the year the toggle stays on live and the sidebar says so.
     """
     dates = list(dict.fromkeys(day.isoformat() for day in list_snapshots(fiscal_year)["as_of"]))
-    asked = st.session_state.get(K_MODE) == SNAPSHOT
+    asked = kept_choice("mode") == SNAPSHOT
     if not dates and asked:
-        st.session_state[K_MODE] = LIVE  # before the widget is drawn, so it shows live
-    st.radio(t("โหมดข้อมูล", "Data mode"), [LIVE, SNAPSHOT], key=K_MODE, persist_state="session",
-             horizontal=True, disabled=not dates,
-             format_func={LIVE: t("ข้อมูลปัจจุบัน", "Live"), SNAPSHOT: t("ภาพนิ่งรายสัปดาห์", "Snapshot")}.get,
-             help=t("ภาพนิ่ง: ตัวเลขที่บันทึกไว้ ณ วันศุกร์ เทียบกับภาพนิ่งครั้งก่อน",
-                    "Snapshot: the figures frozen for a Friday, compared with the previous snapshot"))
+        _force("mode", LIVE)  # before the widget is drawn, so it shows live
+    mode = _kept_widget(st.radio, "mode", t("โหมดข้อมูล", "Data mode"), [LIVE, SNAPSHOT], lang, default=LIVE,
+                        horizontal=True, disabled=not dates,
+                        format_func={LIVE: t("ข้อมูลปัจจุบัน", "Live"),
+                                     SNAPSHOT: t("ภาพนิ่งรายสัปดาห์", "Snapshot")}.get,
+                        help=t("ภาพนิ่ง: ตัวเลขที่บันทึกไว้ ณ วันศุกร์ เทียบกับภาพนิ่งครั้งก่อน",
+                               "Snapshot: the figures frozen for a Friday, compared with the previous snapshot"))
     if not dates:
-        note = t("ยังไม่มีภาพนิ่งรายสัปดาห์ของปีนี้ บันทึกได้ด้วยคำสั่ง",
-                 "No weekly snapshot of this year yet; take them with")
+        note = t("ยังไม่มีภาพนิ่งรายสัปดาห์ของปีนี้ ผู้ดูแลระบบบันทึกภาพนิ่งได้ทุกวันศุกร์",
+                 "No weekly snapshot of this year yet; the system administrator takes one every Friday.")
         if asked:
-            st.info(f"{note} `{SNAPSHOT_HINT}`", icon=":material/info:")
+            st.info(note, icon=":material/info:")
         else:
-            st.caption(f"{note} `{SNAPSHOT_HINT}`")
+            st.caption(note)
         return []
-    return dates if st.session_state.get(K_MODE) == SNAPSHOT else []
+    return dates if mode == SNAPSHOT else []
 
 
-def request_area(kind: str, code: str) -> None:
-    """Ask the province/cluster page to open on an area (kind 'province' or 'cluster').
+# ---------------------------------------------------------------- page-only filters
+def page_choice(draw: Callable[..., Any], param: str, label_text: str, options: Sequence, *,
+                default: Any = None, multi: bool = False, **kwargs: Any) -> Any:
+    """A page's own filter (st.selectbox, st.radio, st.multiselect, st.segmented_control ...),
+    kept across language and page switches and in the URL as ?param=... while its page shows.
 
-    Call before `st.switch_page("pages/area.py", ...)`; the page reads it on its next run.
+    Values are written to the URL as text (`str(option)`); a multi-choice widget
+    (`multi=True`, e.g. st.multiselect) repeats the parameter. `default` (None = the first
+    option, or nothing chosen for multi) is left out of the URL. Call it from a page.
     """
-    st.session_state["area_selection"] = (kind, code)
-    for key in ("area_kind_w", "area_code_w"):
-        st.session_state.pop(key, None)
+    from ui.context import page_context
+
+    context = page_context()
+    options = list(options)
+    by_text = {str(option): option for option in options}
+    name = f"{context.page}:{param}"  # widget key: page_key(page, param, lang)
+    kept = _kept()
+    if multi:
+        default = list(default or [])
+        if name not in kept:  # first use in this browser session: from the URL
+            kept[name] = [by_text[text] for text in st.query_params.get_all(param) if text in by_text]
+
+        def valid(value: Any) -> bool:
+            return isinstance(value, list) and all(item in options for item in value)
+    else:
+        if default is None and options:
+            default = options[0]
+        if name not in kept:
+            kept[name] = by_text.get(_param(param) or "", default)
+
+        def valid(value: Any) -> bool:
+            return value in options
+    st.session_state.setdefault(PAGE_PARAMS, {})[param] = context.page
+    chosen = _kept_widget(draw, name, label_text, options, context.lang, default=default, valid=valid, **kwargs)
+    if multi:
+        _set_url_param(param, [str(item) for item in chosen] if chosen != default else None)
+    else:
+        _set_url_param(param, None if chosen == default or chosen is None else str(chosen))
+    return chosen
+
+
+def page_text(param: str, label_text: str, **kwargs: Any) -> str:
+    """A page's own text box (e.g. a search), kept like `page_choice` (?param=text)."""
+    from ui.context import page_context
+
+    context = page_context()
+    name = f"{context.page}:{param}"
+    kept = _kept()
+    if name not in kept:
+        kept[name] = _param(param) or ""
+    st.session_state.setdefault(PAGE_PARAMS, {})[param] = context.page
+    text = _kept_widget(st.text_input, name, label_text, None, context.lang, default="",
+                        valid=lambda value: isinstance(value, str), **kwargs)
+    _set_url_param(param, text.strip() or None)
+    return text

@@ -41,7 +41,7 @@ import pandas as pd
 import streamlit as st
 
 from budget_metrics import reference
-from budget_metrics.connection import LOAD_HINT, NoDataError
+from budget_metrics.connection import NoDataError
 from budget_metrics.filters import Filters
 from budget_metrics.formatting import baht, percent, signed
 from budget_metrics.projects import resolve_carryover_as_of
@@ -934,19 +934,18 @@ def no_data(what: str | None = None) -> None:
 
 
 def missing_database(error: Exception | None = None) -> None:
-    """The page shown when no data is loaded: what happened and the one command to run."""
+    """The page shown when no data is loaded: what is missing and who can fix it, in plain words
+    (the commands are in the README and docs/weekly-routine.md, for administrators)."""
     context = page_context()
     st.title(context.t("ยังไม่มีข้อมูล", "No data loaded yet"))
-    st.write(context.t(
-        "ฐานข้อมูลยังว่างหรือยังไม่ได้สร้าง โหลดข้อมูลตัวอย่าง (หรือไฟล์ของท่าน) ด้วยคำสั่งนี้ "
-        "แล้วกดรีเฟรชหน้านี้:",
-        "The database is empty or missing. Load the demo data (or your files) with this "
-        "command, then refresh this page:"))
-    st.code(LOAD_HINT, language="bash")
-    st.caption(context.t("หรือโหลดไฟล์ของท่าน: python -m etl load <ไฟล์หรือโฟลเดอร์>",
-                         "or load your own files: python -m etl load <files or folder>"))
+    st.info(context.t(
+        "ระบบยังไม่มีข้อมูลการเบิกจ่ายให้แสดง โปรดแจ้งผู้ดูแลระบบให้โหลดข้อมูล "
+        "(ไฟล์รายงานการเบิกจ่ายหรือข้อมูลตัวอย่าง) แล้วรีเฟรชหน้านี้",
+        "There is no budget-execution data to show yet. Please ask the system administrator to load "
+        "the data (the disbursement reports, or the demo data), then refresh this page."),
+        icon=":material/info:")
     if error is not None:
-        st.caption(str(error))
+        log.info("no data to show: %s", error)
 
 
 def render_safely(render: Callable[[], None]) -> None:

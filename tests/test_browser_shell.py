@@ -1,0 +1,246 @@
+"""The dashboard shell in a real browser: language, one set of filters, no developer furniture, phone.
+
+One `streamlit run` server (module scope) on the session's demo database, driven by
+Debian's Chromium. Expected counts come from the read side's own lagging function
+(`budget_metrics.lagging.lagging_projects`) on the same database, never from the screen.
+Screenshots of what is checked go to artifacts/screenshots/shell_*.png.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from budget_metrics import Filters
+from budget_metrics.lagging import lagging_projects
+from tests.browser_support import (
+    chromium_browser,
+    require_chromium,
+    settle,
+    streamlit_server,
+)
+
+KALASIN = "46"  # DOPA code; tile "กส"
+IN_YEAR = date(2019, 9, 13)
+THAI = re.compile("[\u0e00-\u0e7f]")
+# Developer furniture that must not reach a page: shell commands, project file paths, config files.
+FURNITURE = re.compile(r"python3? -m|\betl (load|demo|snapshot|export|status)\b|tasks\.py|\.toml\b|\.duckdb\b|"
+                       r"data/reference|\.streamlit|/work/|\bpages/\w+\.py\b")
+PAGE_PATHS = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly"]
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_db, tmp_path_factory):
+    require_chromium()
+    folder = tmp_path_factory.mktemp("shell_server")
+    with streamlit_server(demo_db, folder / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(app_url):
+    with chromium_browser() as browser:
+        yield browser
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="th-TH")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _no_exception(page) -> None:
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+def _sidebar(page):
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def _combobox(page, name: str) -> str:
+    return _sidebar(page).get_by_role("combobox", name=name, exact=True).input_value()
+
+
+def _metric(page, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]', has=page.get_by_text(label, exact=True))
+    return card.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
+
+
+def _go(page, link_text: str) -> None:
+    _sidebar(page).locator('[data-testid="stSidebarNav"] a', has_text=link_text).first.click()
+    settle(page)
+    _no_exception(page)
+
+
+def _flagged(province: str | None = None, as_of: date | None = None, flags: list[str] | None = None) -> int:
+    return len(lagging_projects(Filters(fiscal_year=2562, province=province, as_of=as_of), flags))
+
+
+def test_language_switch_keeps_the_filters_and_translates_the_sidebar(app_url, page, screenshots_dir):
+    page.goto(app_url)
+    settle(page)
+    province = _sidebar(page).get_by_role("combobox", name="จังหวัด", exact=True)
+    province.click()
+    page.keyboard.type("กาฬสินธุ์")
+    page.get_by_role("option", name="กาฬสินธุ์", exact=True).click()
+    settle(page)
+    assert "province=46" in page.url
+    _sidebar(page).get_by_text("English", exact=True).click()
+    settle(page)
+    _go(page, "Lagging projects")
+    # still Kalasin, and every chosen value in the sidebar is English
+    assert "province=46" in page.url and "lang=en" in page.url
+    assert _combobox(page, "Province") == "Kalasin"
+    assert _combobox(page, "Fiscal year") == "FY2562 (2018-19)"
+    assert _combobox(page, "Region") == "All" and _combobox(page, "Cluster") == "All"
+    assert _combobox(page, "As of").startswith("Latest (")
+    sidebar_values = [box.input_value() for box in _sidebar(page).get_by_role("combobox").all()]
+    assert not any(THAI.search(value) for value in sidebar_values), sidebar_values
+    assert page.locator("h1").first.inner_text().strip() == "Lagging projects"
+    expected = _flagged(KALASIN)
+    assert 0 < expected < _flagged()  # Kalasin's own, not the nation's
+    assert _metric(page, "Flagged projects") == f"{expected:,}"
+    page.screenshot(path=str(screenshots_dir / "shell_lagging_kalasin_en.png"))
+
+    # the page's own filter goes into the URL, and survives a language switch and a reload
+    flags = page.locator(".st-key-g_lagging-flag-en")
+    flags.get_by_role("combobox").click()
+    page.get_by_role("option", name="No recent payment", exact=True).click()
+    page.keyboard.press("Escape")
+    settle(page)
+    expected_idle = _flagged(KALASIN, flags=["idle"])
+    assert "flag=idle" in page.url
+    assert _metric(page, "Flagged projects") == f"{expected_idle:,}"
+    _sidebar(page).get_by_text("ไทย", exact=True).click()
+    settle(page)
+    assert _metric(page, "โครงการที่มีข้อสังเกต") == f"{expected_idle:,}"
+    assert _combobox(page, "จังหวัด") == "กาฬสินธุ์"
+    page.reload()
+    settle(page)
+    assert "flag=idle" in page.url and "province=46" in page.url
+    assert _metric(page, "โครงการที่มีข้อสังเกต") == f"{expected_idle:,}"
+
+    # the province page's level radio shows both options in English, the chosen one checked
+    _sidebar(page).get_by_text("English", exact=True).click()
+    settle(page)
+    _go(page, "Province / cluster")
+    main = page.locator('[data-testid="stMain"]')
+    assert main.get_by_role("radio", name="Province", exact=True).is_checked()
+    assert main.get_by_role("radio", name="Cluster", exact=True).count() == 1
+    assert page.locator("h3", has_text="Kalasin").count() >= 1
+    assert "flag=" not in page.url  # the lagging page's own filter stays on its page
+    page.screenshot(path=str(screenshots_dir / "shell_area_kalasin_en.png"))
+
+
+def test_a_map_tile_click_carries_the_province_to_the_lagging_page(app_url, page, screenshots_dir):
+    page.goto(f"{app_url}/?as_of={IN_YEAR.isoformat()}")
+    settle(page)
+    tile = page.locator(".st-key-overview_tile_map g.textpoint text", has_text="กส").first
+    tile.scroll_into_view_if_needed()
+    box = tile.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
+    settle(page)
+    _no_exception(page)
+    assert "province=46" in page.url
+    assert page.locator("h3", has_text="กาฬสินธุ์").count() >= 1
+    assert _combobox(page, "จังหวัด") == "กาฬสินธุ์"
+    _go(page, "โครงการล่าช้า")
+    assert "province=46" in page.url and "as_of=2019-09-13" in page.url
+    assert _combobox(page, "จังหวัด") == "กาฬสินธุ์"
+    assert _metric(page, "โครงการที่มีข้อสังเกต") == f"{_flagged(KALASIN, IN_YEAR):,}"
+    page.screenshot(path=str(screenshots_dir / "shell_lagging_after_tile_click.png"))
+
+
+def test_a_ranking_bar_click_sets_the_sidebar_area(app_url, page):
+    page.goto(f"{app_url}/?as_of={IN_YEAR.isoformat()}")
+    settle(page)
+    chart = page.locator(".st-key-overview_province_ranking")
+    chart.scroll_into_view_if_needed()
+    bar = chart.locator("g.trace.bars g.point path").last  # plotly draws bottom-up: the last is the top bar
+    box = bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=10000)
+    name = page.locator(".hoverlayer .hovertext").first.text_content().split("ภาพรวม")[0].strip()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
+    settle(page)
+    _no_exception(page)
+    assert _combobox(page, "จังหวัด") == name
+    assert page.locator("h3", has_text=name).count() >= 1
+    assert re.search(r"province=\d\d", page.url)
+
+
+def test_a_page_path_opens_directly_with_its_query(app_url, page, screenshots_dir):
+    page.goto(f"{app_url}/overview?province={KALASIN}")
+    settle(page)
+    _no_exception(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("h1").first.inner_text().strip() == "ภาพรวมการเบิกจ่ายงบประมาณ"
+    assert _combobox(page, "จังหวัด") == "กาฬสินธุ์"
+    assert "/overview?" in page.url and "province=46" in page.url
+    page.screenshot(path=str(screenshots_dir / "shell_overview_direct.png"))
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_no_developer_furniture_on_any_page(app_url, page, screenshots_dir, lang):
+    """Every page path opened directly (the English pass with a province in the query, kept
+    by the sidebar): no Deploy button, no shell command or file path in any text."""
+    query = f"as_of={IN_YEAR.isoformat()}&lang={lang}" + (f"&province={KALASIN}" if lang == "en" else "")
+    for path in PAGE_PATHS:
+        page.goto(f"{app_url}/{path}?{query}")
+        settle(page)
+        _no_exception(page)
+        assert page.get_by_text("Page not found").count() == 0, path
+        if lang == "en":
+            assert _combobox(page, "Province") == "Kalasin", path
+        assert page.get_by_text("Deploy", exact=True).count() == 0, path
+        assert page.locator('[data-testid="stAppDeployButton"]').count() == 0, path
+        # expanders and the sidebar hold text too: read the whole app, not only what is visible
+        text = page.locator('[data-testid="stApp"]').text_content()
+        found = FURNITURE.search(text)
+        assert found is None, (path, lang, text[max(0, found.start() - 80):found.end() + 80])
+        page.screenshot(path=str(screenshots_dir / f"shell_{path}_{lang}.png"))
+    # the viewer menu: no developer items
+    page.get_by_test_id("stMainMenu").click()
+    menu = page.get_by_test_id("stMainMenuPopover")
+    menu.wait_for(timeout=10000)
+    assert menu.get_by_text("Deploy").count() == 0 and menu.get_by_text("Clear cache").count() == 0
+
+
+def test_phone_shows_the_headline_cards_first_and_keeps_chart_titles_clear(browser, app_url, screenshots_dir):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/?as_of={IN_YEAR.isoformat()}&cluster=C07")
+        settle(page)
+        _no_exception(page)
+        first_card = page.locator('[data-testid="stMetric"]').first.bounding_box()
+        first_caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.bounding_box()
+        assert first_card["y"] < first_caption["y"]  # cards before the long scope caption
+        assert first_card["y"] + first_card["height"] < 844  # in the first screen
+        page.screenshot(path=str(screenshots_dir / "shell_phone_overview.png"))
+        chart = page.locator(".st-key-overview_cluster_ranking")
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        box = chart.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # shows the toolbar
+        modebar = chart.locator(".modebar-container .modebar")
+        modebar.wait_for(state="visible", timeout=10000)
+        title = chart.locator(".gtitle").bounding_box()
+        bar = modebar.bounding_box()
+        assert bar["y"] + bar["height"] <= title["y"] + 1, (bar, title)  # the toolbar sits above the title
+        page.screenshot(path=str(screenshots_dir / "shell_phone_chart_toolbar.png"))
+        page.goto(f"{app_url}/lagging?as_of={IN_YEAR.isoformat()}")
+        settle(page)
+        first_card = page.locator('[data-testid="stMetric"]').first.bounding_box()
+        flag_box = page.locator(".st-key-g_lagging-flag-th").bounding_box()
+        assert first_card["y"] < flag_box["y"]  # the counts before the filters
+        page.screenshot(path=str(screenshots_dir / "shell_phone_lagging.png"))
+    finally:
+        context.close()

@@ -1,0 +1,142 @@
+"""A fresh `python -m etl demo` gives the week-over-week story from the first start.
+
+The demo runs as an administrator would run it (a subprocess, BUDGET_DB and
+BUDGET_DEMO_DIR pointing at a temporary folder). It must also freeze the weekly
+snapshots of its year: every Friday up to the latest data date, counted here by date
+arithmetic and plain SQL. The dashboard (AppTest) then offers snapshot mode and shows
+the movers and the newly flagged / cleared projects, compared here with plain SQL over
+the stored snapshot rows.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.controls import widget_key
+
+ROOT = Path(__file__).resolve().parents[1]
+FY_START, FY_END = date(2018, 10, 1), date(2019, 9, 30)  # FY2562 (DOMAIN.md)
+
+
+@pytest.fixture(scope="module")
+def fresh_demo(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("fresh_demo")
+    database = folder / "budget.duckdb"
+    env = {**os.environ, "BUDGET_DB": str(database), "BUDGET_DEMO_DIR": str(folder / "files")}
+    done = subprocess.run([sys.executable, "-m", "etl", "demo"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=False, timeout=600)
+    assert done.returncode in (0, 1), done.stdout + done.stderr  # 1: the demo's deliberate rejects
+    assert (folder / "files").is_dir() and database.exists()
+    return database
+
+
+def _sql(database: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _fridays_with_data(database: Path) -> list[date]:
+    """Every Friday of FY2562 up to the latest payment date of the year's projects (capped at 30 Sep)."""
+    latest = _sql(database, """SELECT max(d.posting_date) FROM disbursements d JOIN projects p USING (project_code)
+                               WHERE p.fiscal_year = 2562""")[0][0]
+    last = min(latest, FY_END)
+    day = FY_START + timedelta(days=(4 - FY_START.weekday()) % 7)  # the first Friday
+    found = []
+    while day <= last:
+        found.append(day)
+        day += timedelta(days=7)
+    return found
+
+
+def test_demo_freezes_every_friday_of_its_year(fresh_demo):
+    fridays = _fridays_with_data(fresh_demo)
+    assert len(fridays) > 40  # the demo data run to the end of September
+    stored = _sql(fresh_demo, "SELECT as_of, status FROM snapshots WHERE fiscal_year = 2562 ORDER BY as_of")
+    assert [row[0] for row in stored] == fridays
+    assert {row[1] for row in stored} == {"current"}
+    projects = _sql(fresh_demo, "SELECT count(*) FROM projects WHERE fiscal_year = 2562")[0][0]
+    per_snapshot = _sql(fresh_demo, "SELECT count(*) FROM snapshot_projects GROUP BY snapshot_id")
+    assert len(per_snapshot) == len(fridays) and {row[0] for row in per_snapshot} == {projects}
+    # each frozen week's disbursed total is the sum of the payments posted by that Friday
+    for day in (fridays[0], fridays[len(fridays) // 2], fridays[-1]):
+        frozen = _sql(fresh_demo, """SELECT sum(s.disbursed) FROM snapshot_projects s
+                                     JOIN snapshots n USING (snapshot_id) WHERE n.as_of = ?""", [day])[0][0]
+        paid = _sql(fresh_demo, """SELECT coalesce(sum(d.amount), 0) FROM disbursements d
+                                   JOIN projects p USING (project_code) WHERE p.fiscal_year = 2562
+                                   AND d.source = 'current' AND d.posting_date <= ?""", [day])[0][0]
+        assert frozen == paid, day
+
+
+def test_weekly_rows_equal_a_snapshot_taken_alone(fresh_demo, tmp_path):
+    """The demo writes all its Fridays' rows in one INSERT; one Friday frozen alone
+    (`take_snapshot` into a copy holding no snapshot of that date) stores the same rows."""
+    import shutil
+
+    from etl.snapshot import take_snapshot
+
+    day = _fridays_with_data(fresh_demo)[-5]
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(fresh_demo, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("DELETE FROM snapshot_projects WHERE snapshot_id IN (SELECT snapshot_id FROM snapshots "
+                "WHERE as_of = ?)", [day])
+    con.execute("DELETE FROM snapshots WHERE as_of = ?", [day])
+    con.close()
+    alone = take_snapshot(2562, day, db_path=copy)
+    query = """SELECT s.* EXCLUDE (snapshot_id) FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
+               WHERE n.as_of = ? AND n.snapshot_id = coalesce(?, n.snapshot_id) ORDER BY project_code"""
+    con = duckdb.connect(str(fresh_demo), read_only=True)
+    from_demo = con.execute(query, [day, None]).df()
+    con.close()
+    con = duckdb.connect(str(copy), read_only=True)
+    single = con.execute(query, [day, alone.snapshot_id]).df()
+    con.close()
+    pd.testing.assert_frame_equal(from_demo, single)
+
+
+def test_snapshot_mode_and_movers_work_on_the_fresh_demo(fresh_demo, monkeypatch):
+    monkeypatch.setenv("BUDGET_DB", str(fresh_demo))
+    fridays = _fridays_with_data(fresh_demo)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    app.query_params["mode"] = "snapshot"
+    app.run()
+    assert not app.exception and not app.error
+    assert app.radio(key=widget_key("mode", "th")).value == "snapshot"
+    assert not app.radio(key=widget_key("mode", "th")).disabled
+    chosen = app.selectbox(key=widget_key("snapshot_as_of", "th"))
+    assert len(chosen.options) == len(fridays) and chosen.value == fridays[-1].isoformat()
+    assert "การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน" in [item.value for item in app.subheader]
+
+    now_id, before_id = (_sql(fresh_demo, "SELECT snapshot_id FROM snapshots WHERE as_of = ?", [day])[0][0]
+                         for day in (fridays[-1], fridays[-2]))
+    moves = [float(row[0]) for row in _sql(
+        fresh_demo,
+        """SELECT abs(coalesce(a.disbursed / nullif(a.current_allocation, 0), 0)
+                      - coalesce(b.disbursed / nullif(b.current_allocation, 0), 0)) * 100 AS move
+           FROM snapshot_projects a JOIN snapshot_projects b USING (project_code)
+           WHERE a.snapshot_id = ? AND b.snapshot_id = ? ORDER BY move DESC LIMIT 10""", [now_id, before_id])]
+    assert moves[0] > 0  # the last week of September moved
+    movers = next(frame.value for frame in app.dataframe if "รหัสโครงการ" in frame.value.columns
+                  and "เปลี่ยน (จุด)" in frame.value.columns)
+    assert [abs(value) for value in movers["เปลี่ยน (จุด)"]] == pytest.approx(moves, abs=1e-6)
+    newly, cleared = (_sql(
+        fresh_demo,
+        f"""SELECT count(*) FROM snapshot_projects a JOIN snapshot_projects b USING (project_code)
+            WHERE a.snapshot_id = ? AND b.snapshot_id = ? AND {condition}""", [now_id, before_id])[0][0]
+        for condition in ("coalesce(a.flag_codes, '') <> '' AND coalesce(b.flag_codes, '') = ''",
+                          "coalesce(a.flag_codes, '') = '' AND coalesce(b.flag_codes, '') <> ''"))
+    markdown = " ".join(item.value for item in app.markdown)
+    assert f"**โครงการที่เริ่มล่าช้า** ({newly:,})" in markdown
+    assert f"**โครงการที่พ้นสถานะล่าช้า** ({cleared:,})" in markdown
