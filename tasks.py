@@ -90,7 +90,10 @@ def dashboard(extra: list[str]) -> None:
 def test(extra: list[str]) -> None:
     ensure_venv()
     ensure_system_packages()
-    run(PYTHON, "-m", "pytest", *extra)
+    # Two workers, one per core (the suite is built for it: every server takes a free port and
+    # every database is private); `python3 tasks.py test -n 0 tests/x.py` runs one file alone.
+    workers = [] if any(arg == "-n" or arg.startswith("-n") for arg in extra) else ["-n", "2"]
+    run(PYTHON, "-m", "pytest", *workers, *extra)
 
 
 if __name__ == "__main__":
