@@ -174,6 +174,8 @@ def projection_fan(curve: pd.DataFrame, paths: Mapping[str, pd.DataFrame], as_of
     curve_days = [pd.Timestamp(day).date() for day in curve["week_end"]]
     days = sorted(set(curve_days).union(*as_day.values()))
     labels = dict(zip(days, date_axis(fig, days, lang), strict=True))
+    # a year's months run past the as-of date here, so ticks are closer: the year under its month
+    fig.update_xaxes(ticktext=[text.replace(" ", "<br>") for text in fig.layout.xaxis.ticktext])
     unit = pick(MILLION_BAHT, lang)
     curve_x = [labels[day] for day in curve_days]
     band_name = pick(PROJECTION_BAND, lang)
@@ -232,7 +234,7 @@ def projection_fan(curve: pd.DataFrame, paths: Mapping[str, pd.DataFrame], as_of
         fig.update_layout(title={"text": plain(title), "x": 0, "font": {"size": 15}})
     # six legend entries: below the plot, where they may take two rows without covering the title
     return _layout(fig, height, margin={"l": 10, "r": 10, "t": (60 if title else 20) + MODEBAR_BAND, "b": 10},
-                   legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0})
+                   legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0})
 
 
 def _line_hover(lang: str, first: int) -> str:
