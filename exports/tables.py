@@ -23,10 +23,12 @@ from budget_metrics.formatting import format_date
 from budget_metrics.lagging import lagging_projects, project_flags
 from budget_metrics.progress import Kpis, area_progress, kpis, weekly_curve
 from budget_metrics.projection import (
+    BASES,
     EXPORT_COLUMNS,
     area_projection,
     export_columns,
     needs_intervention,
+    project_projection,
 )
 from budget_metrics.projects import resolve_as_of
 from budget_metrics.reallocations import ledger
@@ -258,7 +260,7 @@ def build_export(filters: Filters) -> ExportBundle:
     clusters["region_th"] = clusters["region"].map(region_names)
 
     projects = project_flags(filters)
-    projects = _project_labels(projects)
+    projects = _with_project_projection(_project_labels(projects), filters)
     lagging = _project_labels(lagging_projects(filters))
     carry = carryover_projects(filters)
     assets = asset_list(filters)
@@ -277,7 +279,7 @@ def build_export(filters: Filters) -> ExportBundle:
             Col("name_th", "กลุ่มจังหวัด", "cluster", TEXT, 34), Col("name_en", "Cluster", "cluster (English)", TEXT, 20),
             Col("region_th", "ภาค", "region", TEXT, 22), Col("projects", "จำนวนโครงการ", "projects", INT),
             *area_cols, *PROJECTION_COLUMNS], clusters),
-        ExportTable("projects", "โครงการ", "รายโครงการ", PROJECT_COLUMNS, projects),
+        ExportTable("projects", "โครงการ", "รายโครงการ", [*PROJECT_COLUMNS, *PROJECT_PROJECTION_COLUMNS], projects),
         ExportTable("lagging", "โครงการล่าช้า", "โครงการที่ล่าช้า เรียงตามเงินที่ยังไม่เบิกจ่าย", [
             Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
             Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
@@ -345,20 +347,79 @@ def build_export(filters: Filters) -> ExportBundle:
     return bundle
 
 
-# How the projection columns are made and how far to trust them: two lines of the about sheet.
+# The backtest's figures the about sheet quotes (docs/benchmarks.md, "Year-end projection", demo seed
+# 2562, overall line, per province: median absolute error in points, the straight-line baseline's
+# median, and how often the actual 30 Sep rate fell inside the 80% band). A test reads them back from
+# benchmarks.md, so a rerun of bench/backtest_projection.py that changes them fails until this follows.
+PROJECTION_BACKTEST = {
+    "31 Jan": {"median": 5.4, "baseline_median": 23.4, "coverage": 88},
+    "31 May": {"median": 2.8, "baseline_median": 10.3, "coverage": 88},
+    "31 Aug": {"median": 1.5, "baseline_median": 6.2, "coverage": 79},
+}
+_MONTHS_TH = {"Jan": "ม.ค.", "May": "พ.ค.", "Aug": "ส.ค."}
+
+
+def _backtest_text(lang: str) -> str:
+    """'from 31 Jan 5.4 points (straight line 23.4; band held 88%), ...' in Thai or English."""
+    parts = []
+    for day, figures in PROJECTION_BACKTEST.items():
+        number, month = day.split()
+        if lang == "th":
+            parts.append(f"จาก {number} {_MONTHS_TH[month]} คลาดเคลื่อน {figures['median']:g} จุด (เส้นตรงตามอัตราปัจจุบัน "
+                         f"{figures['baseline_median']:g} จุด; ค่าจริงอยู่ในช่วง {figures['coverage']}% ของจังหวัด)")
+        else:
+            parts.append(f"from {day} {figures['median']:g} points (straight-line pace {figures['baseline_median']:g}; "
+                         f"actual inside the band for {figures['coverage']}% of provinces)")
+    return ", ".join(parts)
+
+
+# How the projection columns are made and how far to trust them: three lines of the about sheet.
 PROJECTION_ABOUT = [
     ("คาดการณ์ ณ 30 ก.ย. / year-end projection",
      ("แต่ละโครงการ: เบิกจ่ายแล้ว + ยอดคงค้าง × โอกาสเบิกได้ภายใน 30 ก.ย. ตามอัตราที่สังเกตได้ในปีนี้จนถึงวันที่ข้อมูล "
-     "รวมเป็นจังหวัด/กลุ่มจังหวัด; กันเงินเหลื่อมปี = ก่อหนี้ผูกพันแล้วแต่คาดว่าเบิกไม่ทัน, "
-     "ไม่ได้ใช้/ส่งคืน = ส่วนที่เหลือ / per project: paid + outstanding × the chance of paying it by 30 Sep "
-     "at the rates seen this year up to the as-of date, summed per area; carry-over = committed but not "
-     "expected paid, lapse = the rest")),
-    ("ความคลาดเคลื่อนของคาดการณ์ / projection error",
-     ("ช่วงคาดการณ์ (ต่ำ–สูง) คือช่วง 80% จากความไม่แน่นอนในข้อมูลของปีนี้; ผลทดสอบย้อนหลัง "
-     "(คาดการณ์จากทุกสิ้นเดือน ม.ค.–ส.ค. เทียบผลจริง 30 ก.ย.): docs/benchmarks.md หัวข้อ Year-end projection / "
-     "the low-high band is 80%; the backtest's errors (projections from every month end January-August "
-     "against the actual 30 Sep) are in docs/benchmarks.md, 'Year-end projection' (bench/backtest_projection.py)")),
+      "(สัญญา กำหนดแล้วเสร็จ การลงนามสัญญา และจังหวะการเบิกจ่าย) รวมเป็นจังหวัด/กลุ่มจังหวัด; "
+      "กันเงินเหลื่อมปี = ก่อหนี้ผูกพันแล้วแต่คาดว่าเบิกไม่ทัน, ไม่ได้ใช้/ส่งคืน = ส่วนที่เหลือ; "
+      "ต้องเบิกจ่ายต่อสัปดาห์ = (เป้าหมายสิ้นปี × งบประมาณ − เบิกจ่ายแล้ว) ÷ จำนวนสัปดาห์ถึง 30 ก.ย. / "
+      "per project: paid + outstanding × the chance of paying it by 30 Sep at the rates seen this year up to "
+      "the as-of date (contracts, planned ends, signing, payment rhythm), summed per area; carry-over = "
+      "committed but not expected paid, lapse = the rest; needed per week = (year-end target × allocation − "
+      "paid) ÷ weeks to 30 Sep (docs/projection.md)")),
+    ("ช่วงคาดการณ์ / projection band",
+     ("ต่ำ–สูง คือช่วง 80% (เปอร์เซ็นไทล์ที่ 10–90) จากความไม่แน่นอนในข้อมูลของปีนี้เอง: "
+      "แต่ละโครงการอาจเบิกหรือไม่เบิกยอดคงค้าง และอัตราของแต่ละพื้นที่ประมาณจากสัญญาที่ครบกำหนดไม่กี่สัญญา "
+      "ไม่ครอบคลุมความคลาดเคลื่อนที่เกิดกับทุกพื้นที่พร้อมกัน / the low-high band is the central 80% "
+      "(10th-90th percentile) from this year's own data: each project pays its balance or not, and each area's "
+      "rate is estimated from few ended contracts; an error shared by every area is not in it")),
+    ("ความคลาดเคลื่อนจากการทดสอบย้อนหลัง / backtested error",
+     (f"ข้อมูลสาธิต คาดการณ์จากสิ้นเดือน ม.ค.–ส.ค. เทียบผลจริง 30 ก.ย. รายจังหวัด เส้นภาพรวม ค่ามัธยฐานของความคลาดเคลื่อน: "
+      f"{_backtest_text('th')} / demo data, projections from each month end January-August against the actual "
+      f"30 Sep, per province, overall line, median absolute error: {_backtest_text('en')} "
+      "(docs/benchmarks.md, 'Year-end projection', bench/backtest_projection.py)")),
 ]
+
+
+# The projects table's projection columns (project_projection), after its own columns.
+PROJECT_PROJECTION_COLUMNS = [
+    Col("projected_disbursed", f"{PROJECTION_FIGURES['projected_disbursed'][0]} บาท",
+        f"{PROJECTION_FIGURES['projected_disbursed'][1]} (baht)", MONEY),
+    Col("projected_pct", f"{PROJECTION_FIGURES['projected_pct'][0]} (ร้อยละ)",
+        f"{PROJECTION_FIGURES['projected_pct'][1]} (%)", PCT),
+    Col("projected_carryover", f"{PROJECTION_FIGURES['projected_carryover'][0]} บาท",
+        f"{PROJECTION_FIGURES['projected_carryover'][1]} (baht)", MONEY),
+    Col("projected_lapse", f"{PROJECTION_FIGURES['projected_lapse'][0]} บาท",
+        f"{PROJECTION_FIGURES['projected_lapse'][1]} (baht)", MONEY),
+    Col("basis_th", PROJECTION_FIGURES["basis"][0], PROJECTION_FIGURES["basis"][1], TEXT, 24),
+    Col("projection_reason_th", "เหตุผลของคาดการณ์", "projection reason", TEXT, 60),
+]
+
+
+def _with_project_projection(projects: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The projects table with each project's projected year end (project_projection), by code."""
+    projected = project_projection(filters)[["project_code", "projected_disbursed", "projected_pct",
+                                             "projected_carryover", "projected_lapse", "basis", "reason_th"]]
+    projected = projected.assign(basis_th=words_in(BASES, projected["basis"], "th")).rename(
+        columns={"reason_th": "projection_reason_th"})
+    return projects.merge(projected.drop(columns="basis"), on="project_code", how="left")
 
 
 def _own_projection(filters: Filters, area_kind: str | None, area_code: str | None) -> pd.DataFrame:
