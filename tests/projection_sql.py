@@ -13,13 +13,13 @@ import duckdb
 
 
 def project_money(db, as_of: date) -> dict[str, dict]:
-    """project_code -> {owner_type, owner, cluster (of a province plan's province), allocation,
-    paid} for FY2562 as of `as_of`: allocation = allocated + moved in - moved out (approved by
+    """project_code -> {owner_type, owner, cluster (of a province plan's province), budget_type,
+    allocation, paid} for FY2562 as of `as_of`: allocation = allocated + moved in - moved out (approved by
     then), paid = current-year disbursements posted by then; exact Decimal baht."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute(
-            """SELECT p.project_code, p.owner_type, p.owner, pv.cluster_code,
+            """SELECT p.project_code, p.owner_type, p.owner, pv.cluster_code, p.budget_type,
                       p.allocated_amount
                         + coalesce((SELECT sum(amount) FROM reallocations r
                                     WHERE r.to_project_code = p.project_code AND r.approved_date <= ?), 0)
@@ -31,9 +31,9 @@ def project_money(db, as_of: date) -> dict[str, dict]:
                WHERE p.fiscal_year = 2562""", [as_of, as_of, as_of]).fetchall()
     finally:
         con.close()
-    return {code: {"owner_type": kind, "owner": owner, "cluster": cluster, "allocation": Decimal(allocation),
-                   "paid": Decimal(paid)}
-            for code, kind, owner, cluster, allocation, paid in rows}
+    return {code: {"owner_type": kind, "owner": owner, "cluster": cluster, "budget_type": budget_type,
+                   "allocation": Decimal(allocation), "paid": Decimal(paid)}
+            for code, kind, owner, cluster, budget_type, allocation, paid in rows}
 
 
 def area_projects(money: dict[str, dict], level: str, code: str) -> list[str]:
