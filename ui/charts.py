@@ -234,7 +234,7 @@ def projection_fan(curve: pd.DataFrame, paths: Mapping[str, pd.DataFrame], as_of
         fig.update_layout(title={"text": plain(title), "x": 0, "font": {"size": 15}})
     # six legend entries: below the plot, where they may take two rows without covering the title
     return _layout(fig, height, margin={"l": 10, "r": 10, "t": (60 if title else 20) + MODEBAR_BAND, "b": 10},
-                   legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0})
+                   legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0})
 
 
 def _line_hover(lang: str, first: int) -> str:
