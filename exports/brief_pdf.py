@@ -91,10 +91,11 @@ def _projection_paragraph(bundle: ExportBundle) -> str:
 
 
 def projection_sentence(bundle: ExportBundle) -> str:
-    """'ตามอัตราปัจจุบัน จังหวัดกาฬสินธุ์จะเบิกจ่ายได้ร้อยละ 76 ภายใน 30 ก.ย. 2562 (ช่วงคาดการณ์ร้อยละ
-    72–80) ... คาดว่าจะกันเงินเหลื่อมปีประมาณ 24.8 ล้านบาท ...': the area's projected year end on both
-    lines with their bands, the money likely carried over and likely to lapse, and the weekly pace
-    needed against the last four weeks'. '' when the area has no projects."""
+    """'ตามอัตราปัจจุบัน จังหวัดกาฬสินธุ์จะเบิกจ่ายได้ร้อยละ 79 ภายใน 30 ก.ย. 2562 (ช่วงคาดการณ์ร้อยละ
+    70–87) งบลงทุนร้อยละ 76 (67–85) คาดว่าจะกันเงินเหลื่อมปีประมาณ 24.6 ล้านบาท ...': the area's
+    projected year end on both lines with their bands, the money likely carried over and likely to
+    lapse, and the weekly pace needed against the last four weeks'. On or after 30 Sep the actual
+    year end instead. '' when the area has no projects."""
     projection = bundle.projection
     if "overall" not in projection.index:
         return ""

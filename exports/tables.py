@@ -360,7 +360,8 @@ _MONTHS_TH = {"Jan": "ม.ค.", "May": "พ.ค.", "Aug": "ส.ค."}
 
 
 def _backtest_text(lang: str) -> str:
-    """'from 31 Jan 5.4 points (straight line 23.4; band held 88%), ...' in Thai or English."""
+    """'from 31 Jan 5.4 points (straight-line pace 23.4; actual inside the band for 88% of
+    provinces), ...' for each quoted month end, in Thai ('th') or English."""
     parts = []
     for day, figures in PROJECTION_BACKTEST.items():
         number, month = day.split()

@@ -40,9 +40,10 @@ GRID_COLUMNS = [
     GridColumn("owner_name", "จังหวัด / กลุ่ม", "Province / cluster", width=118),
     GridColumn("pct_disbursed", "% เบิกจ่าย", "% paid", "pct", width=74),
     GridColumn("money_at_risk", "เงินที่เสี่ยง (ลบ.)", "At risk (m฿)", "money", width=100),
-    # projected unspent on 30 Sep (the detail below the grid says it is a projection and why)
-    GridColumn("projected_shortfall", "คาดเบิกไม่ทัน (ลบ.)", "Likely unspent (m฿)", "money", width=128),
     GridColumn("reasons", "เหตุผล", "Why", width=300),
+    # projected unspent on 30 Sep, first after the reason (which must stay in view at 1400 px);
+    # the detail under the grid says it is a projection and why
+    GridColumn("projected_shortfall", "คาดเบิกไม่ทัน (ลบ.)", "Likely unspent (m฿)", "money", width=128),
     GridColumn("flag_names", "ข้อสังเกต", "Flags", width=220),
     GridColumn("implementing_agency", "หน่วยดำเนินการ", "Implementing agency", width=200),
     GridColumn("budget_type_name", "ประเภทงบ", "Budget type", width=110),
