@@ -168,6 +168,26 @@ REJECT_REASONS: Words = {
                        "are rejected")),
 }
 
+# ---------------------------------------------------------------- year-end projection
+# The figures of budget_metrics.projection (keys as its columns), without units: each place
+# adds the unit it shows ("บาท", "ลบ.", "%"). How a project's projection was reached (its
+# `basis`) has its words next to the model, in budget_metrics.projection.BASES.
+PROJECTION_FIGURES: Words = {
+    "projected_pct": ("คาดการณ์ร้อยละเบิกจ่าย ณ 30 ก.ย.", "projected % disbursed by 30 Sep"),
+    "projected_low_pct": ("ช่วงคาดการณ์ ต่ำ", "projection band, low"),
+    "projected_high_pct": ("ช่วงคาดการณ์ สูง", "projection band, high"),
+    "projected_disbursed": ("คาดว่าจะเบิกจ่ายได้ภายใน 30 ก.ย.", "projected disbursed by 30 Sep"),
+    "projected_carryover": ("คาดว่าจะกันเงินเหลื่อมปี", "projected carry-over"),
+    "projected_lapse": ("คาดว่าจะไม่ได้ใช้ / ส่งคืน", "projected lapse / return"),
+    "projected_shortfall": ("คาดว่าจะเบิกไม่ทัน 30 ก.ย.", "projected unspent on 30 Sep"),
+    "required_weekly": ("ต้องเบิกจ่ายต่อสัปดาห์ให้ถึงเป้าหมายสิ้นปี", "needed per week for the year-end target"),
+    "required_weekly_next_quarter": ("ต้องเบิกจ่ายต่อสัปดาห์ให้ถึงเป้าหมายสิ้นไตรมาส",
+                                     "needed per week for the quarter-end target"),
+    "recent_weekly": ("เบิกจ่ายเฉลี่ยต่อสัปดาห์ 4 สัปดาห์ล่าสุด", "paid per week, last 4 weeks"),
+    "basis": ("หลักการคาดการณ์", "projection basis"),
+}
+PROJECTION_BAND = ("ช่วงคาดการณ์ 80%", "80% band")
+
 # ---------------------------------------------------------------- common words
 ALL = ("ทั้งหมด", "All")
 NO_DATA = ("ไม่มีข้อมูล", "No data")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from budget_metrics import reference
+from budget_metrics.calendar import fiscal_year_bounds
 from budget_metrics.formatting import (
     format_date,
     format_datetime,
@@ -27,6 +29,10 @@ from vocabulary import FLAGS, LINE_LABELS, STATUSES
 
 TOP_BEHIND = 10
 RISK_ROWS = 6
+INTERVENTION_AREAS = 5  # provinces in the needs-intervention list
+INTERVENTION_DRIVERS = 3  # driver projects shown under each
+DRIVER_NAME_CHARS = 30  # a driver project's name is cut to this many characters
+THAI_MARKS = "".join(chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)))  # above/below
 
 
 def thai_font_file() -> Path | None:
@@ -64,6 +70,54 @@ def _line_sentence(line, name: str) -> str:
         text += f" {side}เป้าหมาย{name} (ร้อยละ {percent(line.target_pct)}) {percent(abs(line.gap_points))} จุด"
         if line.gap_baht is not None:
             text += f" ({million_baht(abs(line.gap_baht))} ล้านบาท)"
+    return text
+
+
+def about_pct(value: float) -> str:
+    """A projected percentage as the brief writes it: whole percent ('84'); the projection is
+    good to a few points, so decimals would claim more than it knows."""
+    return f"{value:.0f}"
+
+
+def about_million(baht: float) -> str:
+    """A projected amount as the brief writes it: million baht to one decimal ('35.2')."""
+    return million_baht(baht, 1)
+
+
+def _projection_paragraph(bundle: ExportBundle) -> str:
+    """projection_sentence as the narrative box's second paragraph ('' without projects)."""
+    text = projection_sentence(bundle)
+    return f"<p class='projection'><b>คาดการณ์ ณ สิ้นปีงบประมาณ:</b> {_e(text)}</p>" if text else ""
+
+
+def projection_sentence(bundle: ExportBundle) -> str:
+    """'ตามอัตราปัจจุบัน จังหวัดกาฬสินธุ์จะเบิกจ่ายได้ร้อยละ 79 ภายใน 30 ก.ย. 2562 (ช่วงคาดการณ์ร้อยละ
+    70–87) งบลงทุนร้อยละ 76 (67–85) คาดว่าจะกันเงินเหลื่อมปีประมาณ 24.6 ล้านบาท ...': the area's
+    projected year end on both lines with their bands, the money likely carried over and likely to
+    lapse, and the weekly pace needed against the last four weeks'. On or after 30 Sep the actual
+    year end instead. '' when the area has no projects."""
+    projection = bundle.projection
+    if "overall" not in projection.index:
+        return ""
+    overall = projection.loc["overall"]
+    _, year_end = fiscal_year_bounds(bundle.filters.fiscal_year)
+    carry, lapse = about_million(overall["projected_carryover"]), about_million(overall["projected_lapse"])
+    if bundle.as_of >= year_end:
+        return (f"เมื่อสิ้นปีงบประมาณ {bundle.area_name_th}เบิกจ่ายได้ร้อยละ {about_pct(overall['projected_pct'])} "
+                f"ก่อหนี้ผูกพันแล้วแต่ยังไม่เบิกจ่าย (กันเงินเหลื่อมปีได้) ประมาณ {carry} ล้านบาท "
+                f"ไม่ได้ก่อหนี้ผูกพันประมาณ {lapse} ล้านบาท")
+    text = (f"ตามอัตราปัจจุบัน {bundle.area_name_th}จะเบิกจ่ายได้ร้อยละ {about_pct(overall['projected_pct'])} "
+            f"ภายใน {format_date(year_end)} (ช่วงคาดการณ์ร้อยละ {about_pct(overall['projected_low_pct'])}–"
+            f"{about_pct(overall['projected_high_pct'])})")
+    if "investment" in projection.index:
+        investment = projection.loc["investment"]
+        text += (f" งบลงทุนร้อยละ {about_pct(investment['projected_pct'])} "
+                 f"({about_pct(investment['projected_low_pct'])}–{about_pct(investment['projected_high_pct'])})")
+    text += f" คาดว่าจะกันเงินเหลื่อมปีประมาณ {carry} ล้านบาท และอาจไม่ได้ใช้หรือต้องส่งคืนประมาณ {lapse} ล้านบาท"
+    if overall["required_weekly"] > 0:
+        text += (f" ต้องเบิกจ่ายสัปดาห์ละ {million_baht(overall['required_weekly'])} ล้านบาทจึงจะถึงเป้าหมายสิ้นปี "
+                 f"(ร้อยละ {overall['target_year_end_pct']:g}) ขณะที่ 4 สัปดาห์ล่าสุดเบิกจ่ายเฉลี่ยสัปดาห์ละ "
+                 f"{million_baht(overall['recent_weekly'])} ล้านบาท")
     return text
 
 
@@ -248,6 +302,8 @@ th.group { text-align: center; border-bottom: 1px solid #c9d6e6; }
 .sep { border-left: 1px solid #c9d6e6; }
 td[class^="status-"] { white-space: nowrap; }
 table.areas { font-size: 8pt; } table.areas td { padding: 0.6mm 1.2mm; }
+.narrative .projection { margin: 1.2mm 0 0 0; }
+table.drivers td.drivers { font-size: 7.5pt; color: #333; line-height: 1.3; }
 /* a table running onto the next page repeats its header there, and no row is cut in two */
 thead { display: table-header-group; } tr, td, th { break-inside: avoid; page-break-inside: avoid; }
 td.code { white-space: nowrap; }
@@ -326,7 +382,7 @@ def brief_html(bundle: ExportBundle) -> str:
          f"{format_date(bundle.as_of)} · ข้อมูลโหลดล่าสุด {_e(format_datetime(bundle.generated_at))}</div>"),
         f"<h1>สรุปผลการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัดและกลุ่มจังหวัด ปีงบประมาณ พ.ศ. {fy}</h1>",
         f"<p class='sub'>ข้อมูล ณ วันที่ {format_date(bundle.as_of, long=True)} · {_e(bundle.area_name_th)}</p>",
-        f"<div class='narrative'>{_e(narrative(bundle))}</div>",
+        f"<div class='narrative'>{_e(narrative(bundle))}{_projection_paragraph(bundle)}</div>",
         f"<div class='cards'>{cards}</div>",
         "<h2>การเบิกจ่ายสะสมเทียบเป้าหมาย ภาพรวมและงบลงทุน (ร้อยละของงบประมาณของแต่ละเส้น)</h2>",
         curve_svg(bundle),
@@ -338,6 +394,8 @@ def brief_html(bundle: ExportBundle) -> str:
                      f"<tbody>{_area_rows(behind)}</tbody></table>")
     if bundle.area_kind == "province":
         parts.append(_lagging_html(bundle))
+    else:
+        parts.append(_interventions_html(bundle))
     clusters = bundle.clusters[bundle.clusters["projects"] > 0]
     if len(clusters) and bundle.area_kind != "province":  # a province's own rows are no cluster figure
         parts.append("<h2>ผลการเบิกจ่ายรายกลุ่มจังหวัด</h2>")
@@ -370,6 +428,54 @@ def _lagging_html(bundle: ExportBundle) -> str:
             "<table class='lagging'><thead><tr><th>รหัสโครงการ</th><th>โครงการ</th>"
             "<th class='n'>งบประมาณ (ลบ.)</th><th class='n'>ร้อยละ</th>"
             f"<th class='n'>คงเหลือ (ลบ.)</th><th>ประเด็น</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _short(text: str, limit: int = DRIVER_NAME_CHARS) -> str:
+    """A long project name cut to about `limit` characters with '…' (the workbook has it whole):
+    at the last space when there is one in the second half (Thai writes no spaces between
+    words, but between phrases), so no word and no vowel mark is cut off its letter."""
+    text = str(text or "")
+    if len(text) <= limit:
+        return text
+    end = limit - 1
+    space = text.rfind(" ", 0, end)
+    if space > limit // 2:
+        end = space
+    while end > 0 and text[end] in THAI_MARKS:  # never cut a letter's marks off it
+        end -= 1
+    return text[:end].rstrip() + "…"
+
+
+def _interventions_html(bundle: ExportBundle) -> str:
+    """The provinces projected furthest below the year-end target (needs_intervention on the
+    headline line), by baht at risk, each with its projected carry-over and lapse and the
+    projects that drive its shortfall."""
+    areas = bundle.interventions
+    if areas.empty:
+        return ""
+    line = bundle.kpis.headline
+    name = LINE_LABELS[line][0]
+    limit = reference.thresholds().get("projection_shortfall_points", 10.0)
+    target = areas["target_year_end_pct"].iloc[0]
+    rows = []
+    for area in areas.head(INTERVENTION_AREAS).to_dict("records"):
+        drivers = "<br>".join(
+            f"{_e(d['project_code'])} {_e(_short(d['project_name']))} ({million_baht(d['shortfall'])})"
+            for d in area["drivers"][:INTERVENTION_DRIVERS])
+        rows.append(
+            f"<tr><td>{_e(area['name_th'])}</td><td class='n'>{about_pct(area['projected_pct'])} "
+            f"({about_pct(area['projected_low_pct'])}–{about_pct(area['projected_high_pct'])})</td>"
+            f"<td class='n'>{million_baht(area['baht_at_risk'])}</td>"
+            f"<td class='n'>{million_baht(area['projected_carryover'])}</td>"
+            f"<td class='n'>{million_baht(area['projected_lapse'])}</td><td class='drivers'>{drivers}</td></tr>")
+    shown = min(len(areas), INTERVENTION_AREAS)
+    return (f"<h2>จังหวัดที่ต้องเร่งรัด ({shown} อันดับแรกจาก {len(areas):,} จังหวัด ตามเงินที่เสี่ยง)</h2>"
+            f"<p class='small'>คาดการณ์ว่าจะเบิกจ่าย{name}ได้ต่ำกว่าเป้าหมายสิ้นปี (ร้อยละ {target:g}) เกิน {limit:g} จุด; "
+            "เสี่ยง = เป้าหมายสิ้นปี × งบประมาณ − ที่คาดว่าจะเบิกจ่ายได้ ณ 30 ก.ย.; "
+            "ในวงเล็บหลังโครงการ = ส่วนที่คาดว่าจะต่ำกว่าเป้าหมาย (ลบ.)</p>"
+            "<table class='areas drivers'><thead><tr><th>จังหวัด</th><th class='n'>คาดการณ์ร้อยละ (ช่วง 80%)</th>"
+            "<th class='n'>เสี่ยง (ลบ.)</th><th class='n'>กันเหลื่อมปี (ลบ.)</th><th class='n'>ไม่ได้ใช้ (ลบ.)</th>"
+            f"<th>โครงการที่เป็นสาเหตุหลัก</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def _risks_html(bundle: ExportBundle) -> str:

@@ -22,6 +22,14 @@ from budget_metrics.filters import Filters
 from budget_metrics.formatting import format_date
 from budget_metrics.lagging import lagging_projects, project_flags
 from budget_metrics.progress import Kpis, area_progress, kpis, weekly_curve
+from budget_metrics.projection import (
+    BASES,
+    EXPORT_COLUMNS,
+    area_projection,
+    export_columns,
+    needs_intervention,
+    project_projection,
+)
 from budget_metrics.projects import resolve_as_of
 from budget_metrics.reallocations import ledger
 from budget_metrics.snapshots import data_published_at, source_loads
@@ -37,6 +45,7 @@ from vocabulary import (
     COMMITMENT,
     FLAGS,
     PLAN_TYPES,
+    PROJECTION_FIGURES,
     STATUSES,
     words_in,
 )
@@ -103,6 +112,12 @@ class ExportBundle:
     assets: pd.DataFrame
     loads: pd.DataFrame
     targets: dict[str, list[float]] = field(default_factory=dict)
+    # The export's own area projected to 30 Sep: area_projection's row per line, indexed by line
+    # ('overall', 'investment'; a line without projects is absent).
+    projection: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # needs_intervention's provinces on the headline line (national and cluster exports; empty
+    # for a province), ranked by baht at risk, each with its driver projects.
+    interventions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def table(self, name: str) -> ExportTable:
         return next(t for t in self.tables if t.name == name)
@@ -114,6 +129,22 @@ AREA_MONEY = [
     Col("disbursed", "เบิกจ่ายแล้ว บาท", "disbursed (baht)", MONEY),
     Col("remaining", "คงเหลือ บาท", "remaining (baht)", MONEY),
 ]
+
+
+def _projection_col(key: str) -> Col:
+    """An area's projection column (projection.export_columns): the percentages and the pace are
+    the overall line's; carry-over and lapse cover every budget type (the overall line's projects)."""
+    thai, english = PROJECTION_FIGURES[key]
+    line_th, line_en = LINE_LABELS["overall"]
+    if key.endswith("_pct"):
+        return Col(key, f"{line_th}: {thai} (ร้อยละ)", f"{line_en.lower()}: {english} (%)", PCT)
+    if key == "required_weekly":
+        return Col(key, f"{line_th}: {thai} บาท/สัปดาห์", f"{line_en.lower()}: {english} (baht per week)", MONEY)
+    return Col(key, f"{thai} ณ 30 ก.ย. บาท", f"{english} on 30 Sep (baht)", MONEY)
+
+
+# The six columns the provinces and clusters tables (and so their CSV files) gain, keys as the read side names them.
+PROJECTION_COLUMNS = [_projection_col(key) for key in EXPORT_COLUMNS]
 
 
 def line_columns(headline: str) -> list[Col]:
@@ -222,14 +253,14 @@ def build_export(filters: Filters) -> ExportBundle:
 
     region_names = reference.regions().set_index("region")["name_th"].to_dict()
     cluster_names = reference.clusters().set_index("cluster_code")["name_th"].to_dict()
-    provinces = provinces.copy()
+    provinces = provinces.merge(export_columns(filters, "province"), on="code", how="left")
     provinces["region_th"] = provinces["region"].map(region_names)
     provinces["cluster_th"] = provinces["cluster_code"].map(cluster_names)
-    clusters = clusters.copy()
+    clusters = clusters.merge(export_columns(filters, "cluster"), on="code", how="left")
     clusters["region_th"] = clusters["region"].map(region_names)
 
     projects = project_flags(filters)
-    projects = _project_labels(projects)
+    projects = _with_project_projection(_project_labels(projects), filters)
     lagging = _project_labels(lagging_projects(filters))
     carry = carryover_projects(filters)
     assets = asset_list(filters)
@@ -242,13 +273,13 @@ def build_export(filters: Filters) -> ExportBundle:
             Col("code", "รหัสจังหวัด", "province code", TEXT, 10), Col("name_th", "จังหวัด", "province", TEXT, 18),
             Col("name_en", "Province", "province (English)", TEXT, 18),
             Col("cluster_th", "กลุ่มจังหวัด", "cluster", TEXT, 32), Col("region_th", "ภาค", "region", TEXT, 22),
-            Col("projects", "จำนวนโครงการ", "projects", INT), *area_cols], provinces),
+            Col("projects", "จำนวนโครงการ", "projects", INT), *area_cols, *PROJECTION_COLUMNS], provinces),
         ExportTable("clusters", "กลุ่มจังหวัด", "ผลการเบิกจ่ายรายกลุ่มจังหวัด (รวมโครงการจังหวัดในกลุ่ม)", [
             Col("code", "รหัสกลุ่มจังหวัด", "cluster code", TEXT, 10),
             Col("name_th", "กลุ่มจังหวัด", "cluster", TEXT, 34), Col("name_en", "Cluster", "cluster (English)", TEXT, 20),
             Col("region_th", "ภาค", "region", TEXT, 22), Col("projects", "จำนวนโครงการ", "projects", INT),
-            *area_cols], clusters),
-        ExportTable("projects", "โครงการ", "รายโครงการ", PROJECT_COLUMNS, projects),
+            *area_cols, *PROJECTION_COLUMNS], clusters),
+        ExportTable("projects", "โครงการ", "รายโครงการ", [*PROJECT_COLUMNS, *PROJECT_PROJECTION_COLUMNS], projects),
         ExportTable("lagging", "โครงการล่าช้า", "โครงการที่ล่าช้า เรียงตามเงินที่ยังไม่เบิกจ่าย", [
             Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
             Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
@@ -308,9 +339,101 @@ def build_export(filters: Filters) -> ExportBundle:
         area_name_en=name_en, kpis=national, generated_at=data_published_at(), tables=tables,
         curve=weekly_curve(filters), provinces=provinces, clusters=clusters, carryovers=carry,
         assets=assets, loads=loads, targets=targets,
+        projection=_own_projection(filters, area_kind, area_code),
+        interventions=needs_intervention(filters, "province", national.headline) if area_kind != "province"
+        else pd.DataFrame(),
     )
     bundle.tables.append(_about_table(bundle))
     return bundle
+
+
+# The backtest's figures the about sheet quotes (docs/benchmarks.md, "Year-end projection", demo seed
+# 2562, overall line, per province: median absolute error in points, the straight-line baseline's
+# median, and how often the actual 30 Sep rate fell inside the 80% band). A test reads them back from
+# benchmarks.md, so a rerun of bench/backtest_projection.py that changes them fails until this follows.
+PROJECTION_BACKTEST = {
+    "31 Jan": {"median": 5.4, "baseline_median": 23.4, "coverage": 88},
+    "31 May": {"median": 2.8, "baseline_median": 10.3, "coverage": 88},
+    "31 Aug": {"median": 1.5, "baseline_median": 6.2, "coverage": 79},
+}
+_MONTHS_TH = {"Jan": "ม.ค.", "May": "พ.ค.", "Aug": "ส.ค."}
+
+
+def _backtest_text(lang: str) -> str:
+    """'from 31 Jan 5.4 points (straight-line pace 23.4; actual inside the band for 88% of
+    provinces), ...' for each quoted month end, in Thai ('th') or English."""
+    parts = []
+    for day, figures in PROJECTION_BACKTEST.items():
+        number, month = day.split()
+        if lang == "th":
+            parts.append(f"จาก {number} {_MONTHS_TH[month]} คลาดเคลื่อน {figures['median']:g} จุด (เส้นตรงตามอัตราปัจจุบัน "
+                         f"{figures['baseline_median']:g} จุด; ค่าจริงอยู่ในช่วง {figures['coverage']}% ของจังหวัด)")
+        else:
+            parts.append(f"from {day} {figures['median']:g} points (straight-line pace {figures['baseline_median']:g}; "
+                         f"actual inside the band for {figures['coverage']}% of provinces)")
+    return ", ".join(parts)
+
+
+# How the projection columns are made and how far to trust them: three lines of the about sheet.
+PROJECTION_ABOUT = [
+    ("คาดการณ์ ณ 30 ก.ย. / year-end projection",
+     ("แต่ละโครงการ: เบิกจ่ายแล้ว + ยอดคงค้าง × โอกาสเบิกได้ภายใน 30 ก.ย. ตามอัตราที่สังเกตได้ในปีนี้จนถึงวันที่ข้อมูล "
+      "(สัญญา กำหนดแล้วเสร็จ การลงนามสัญญา และจังหวะการเบิกจ่าย) รวมเป็นจังหวัด/กลุ่มจังหวัด; "
+      "กันเงินเหลื่อมปี = ก่อหนี้ผูกพันแล้วแต่คาดว่าเบิกไม่ทัน, ไม่ได้ใช้/ส่งคืน = ส่วนที่เหลือ; "
+      "ต้องเบิกจ่ายต่อสัปดาห์ = (เป้าหมายสิ้นปี × งบประมาณ − เบิกจ่ายแล้ว) ÷ จำนวนสัปดาห์ถึง 30 ก.ย. / "
+      "per project: paid + outstanding × the chance of paying it by 30 Sep at the rates seen this year up to "
+      "the as-of date (contracts, planned ends, signing, payment rhythm), summed per area; carry-over = "
+      "committed but not expected paid, lapse = the rest; needed per week = (year-end target × allocation − "
+      "paid) ÷ weeks to 30 Sep (docs/projection.md)")),
+    ("ช่วงคาดการณ์ / projection band",
+     ("ต่ำ–สูง คือช่วง 80% (เปอร์เซ็นไทล์ที่ 10–90) จากความไม่แน่นอนในข้อมูลของปีนี้เอง: "
+      "แต่ละโครงการอาจเบิกหรือไม่เบิกยอดคงค้าง และอัตราของแต่ละพื้นที่ประมาณจากสัญญาที่ครบกำหนดไม่กี่สัญญา "
+      "ไม่ครอบคลุมความคลาดเคลื่อนที่เกิดกับทุกพื้นที่พร้อมกัน / the low-high band is the central 80% "
+      "(10th-90th percentile) from this year's own data: each project pays its balance or not, and each area's "
+      "rate is estimated from few ended contracts; an error shared by every area is not in it")),
+    ("ความคลาดเคลื่อนจากการทดสอบย้อนหลัง / backtested error",
+     (f"ข้อมูลสาธิต คาดการณ์จากสิ้นเดือน ม.ค.–ส.ค. เทียบผลจริง 30 ก.ย. รายจังหวัด เส้นภาพรวม ค่ามัธยฐานของความคลาดเคลื่อน: "
+      f"{_backtest_text('th')} / demo data, projections from each month end January-August against the actual "
+      f"30 Sep, per province, overall line, median absolute error: {_backtest_text('en')} "
+      "(docs/benchmarks.md, 'Year-end projection', bench/backtest_projection.py)")),
+]
+
+
+# The projects table's projection columns (project_projection), after its own columns.
+PROJECT_PROJECTION_COLUMNS = [
+    Col("projected_disbursed", f"{PROJECTION_FIGURES['projected_disbursed'][0]} บาท",
+        f"{PROJECTION_FIGURES['projected_disbursed'][1]} (baht)", MONEY),
+    Col("projected_pct", f"{PROJECTION_FIGURES['projected_pct'][0]} (ร้อยละ)",
+        f"{PROJECTION_FIGURES['projected_pct'][1]} (%)", PCT),
+    Col("projected_carryover", f"{PROJECTION_FIGURES['projected_carryover'][0]} ณ 30 ก.ย. บาท",
+        f"{PROJECTION_FIGURES['projected_carryover'][1]} on 30 Sep (baht)", MONEY),
+    Col("projected_lapse", f"{PROJECTION_FIGURES['projected_lapse'][0]} ณ 30 ก.ย. บาท",
+        f"{PROJECTION_FIGURES['projected_lapse'][1]} on 30 Sep (baht)", MONEY),
+    Col("basis_th", PROJECTION_FIGURES["basis"][0], PROJECTION_FIGURES["basis"][1], TEXT, 24),
+    Col("projection_reason_th", "เหตุผลของคาดการณ์", "projection reason", TEXT, 60),
+]
+
+
+def _with_project_projection(projects: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The projects table with each project's projected year end (project_projection), by code."""
+    projected = project_projection(filters)[["project_code", "projected_disbursed", "projected_pct",
+                                             "projected_carryover", "projected_lapse", "basis", "reason_th"]]
+    projected = projected.assign(basis_th=words_in(BASES, projected["basis"], "th")).rename(
+        columns={"reason_th": "projection_reason_th"})
+    return projects.merge(projected.drop(columns="basis"), on="project_code", how="left")
+
+
+def _own_projection(filters: Filters, area_kind: str | None, area_code: str | None) -> pd.DataFrame:
+    """area_projection's row of the export's area (the nation without one) for each line with projects."""
+    rows = []
+    for line in LINES:
+        frame = area_projection(filters, area_kind or "nation", line)
+        if area_code:
+            frame = frame[frame["code"] == area_code]
+        frame = frame[frame["projects"] > 0]
+        if len(frame):
+            rows.append(frame.iloc[[0]].assign(line=line))
+    return pd.concat(rows).set_index("line") if rows else pd.DataFrame()
 
 
 PROJECT_COLUMNS = [
@@ -410,6 +533,7 @@ def _about_table(bundle: ExportBundle) -> ExportTable:
     rows.append(("เป้าหมายรายโครงการ / a project's target",
                  ("โครงการเทียบเป้าหมายของประเภทงบของตนเอง: งบลงทุนเทียบเป้าหมายงบลงทุน งบอื่นเทียบเป้าหมายภาพรวม / "
                   "a project is judged against the target of its own budget type")))
+    rows += PROJECTION_ABOUT
     for _, load in bundle.loads.iterrows():
         finished = load["finished_at"]
         finished_text = pd.Timestamp(finished).strftime("%Y-%m-%d %H:%M:%S") if not pd.isna(finished) else "-"

@@ -68,6 +68,19 @@ def sheet_notes(bundle: ExportBundle, table_name: str) -> tuple[str, ...]:
     return ()
 
 
+def projection_notes(table_name: str) -> tuple[str, ...]:
+    """What the projection columns at the right of the area and project sheets are (the about
+    sheet has the method, the band and the backtested error)."""
+    if table_name in ("provinces", "clusters"):
+        return (("คอลัมน์คาดการณ์ (ท้ายตาราง): ร้อยละที่คาดว่าจะเบิกจ่ายได้ ณ 30 ก.ย. ตามเส้นภาพรวม พร้อมช่วงคาดการณ์ 80% "
+                 "เงินที่คาดว่าจะกันเหลื่อมปีและไม่ได้ใช้/ส่งคืน (ทุกประเภทงบ) และเงินที่ต้องเบิกจ่ายต่อสัปดาห์ให้ถึง"
+                 "เป้าหมายสิ้นปี คาดการณ์จากข้อมูล ณ วันที่รายงานเท่านั้น; วิธีคิดและความคลาดเคลื่อนดูที่แผ่น \"เกี่ยวกับ\""),)
+    if table_name == "projects":
+        return (("คอลัมน์คาดการณ์ (ท้ายตาราง): เงินที่คาดว่าโครงการจะเบิกจ่ายได้ ณ 30 ก.ย. กันเหลื่อมปี และไม่ได้ใช้/ส่งคืน "
+                 "(รวมกันเท่ากับงบประมาณปัจจุบัน) พร้อมหลักการและเหตุผลของคาดการณ์; ดูแผ่น \"เกี่ยวกับ\""),)
+    return ()
+
+
 def _shown_values(table: ExportTable) -> list[list]:
     """The table's rows with codes a reader should not have to decode replaced by Thai names
     (a project's region: 'east' -> 'ภาคตะวันออก')."""
@@ -87,6 +100,6 @@ def _write_sheet(workbook, styles: SheetStyles, bundle: ExportBundle, table: Exp
         table.title_th,
         f"{bundle.area_name_th} · {fiscal_year_text(bundle.filters.fiscal_year, LANG)}",
         as_of_line(bundle.as_of, LANG),
-        sheet_notes(bundle, table.name))
+        sheet_notes(bundle, table.name) + projection_notes(table.name))
     columns = [SheetColumn(col.th, col.kind, col.width) for col in table.columns]
     write_table(sheet, styles, title, columns, _shown_values(table), first_row_bold=table.total_row)

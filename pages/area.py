@@ -9,20 +9,22 @@ cluster, its member provinces side by side.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from budget_metrics import Filters, progress, reference
+from budget_metrics import Filters, progress, projection, reference
 from budget_metrics import snapshots as snaps
 from budget_metrics.breakdown import project_table, split_totals
+from budget_metrics.calendar import fiscal_year_bounds
 from budget_metrics.formatting import percent
-from budget_metrics.targets import LINE_LABELS
+from budget_metrics.targets import LINE_LABELS, LINES, target_pct
 from ui.charts import (
     PLOTLY_CONFIG,
     clicked_code,
     gap_ranking,
-    progress_curve,
+    projection_fan,
     split_bars,
 )
 from ui.context import PageContext, page_context
@@ -30,19 +32,21 @@ from ui.controls import page_text, request_area
 from ui.widgets import (
     PROJECT_DOWNLOAD_COLUMNS,
     GridColumn,
+    KpiCard,
     area_lines_table,
     cached,
     comparison_lines_table,
     download_buttons,
     execution_kpi_cards,
     headline_kpis,
+    kpi_cards,
     no_data,
     project_detail,
     project_grid,
     render_safely,
     snapshot_changes,
 )
-from vocabulary import BUDGET_TYPES, FLAGS, word
+from vocabulary import BUDGET_TYPES, FLAGS, PROJECTION_BAND, word
 
 SELECTION_KEY = "area_selection"  # (kind, code) shown while the sidebar selects no area
 
@@ -174,6 +178,142 @@ def project_section(context: PageContext, filters: Filters, file_stem: str) -> N
     download_buttons(table, file_stem, context, PROJECT_DOWNLOAD_COLUMNS, key="area_projects", filters=filters)
 
 
+# ---------------------------------------------------------------- year-end projection
+def curve_to_year_end(curve: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
+    """The weekly curve with the fiscal year's last day added (targets only), so the target
+    lines reach 30 Sep where the projection fan ends."""
+    _, year_end = fiscal_year_bounds(fiscal_year)
+    if len(curve) and pd.Timestamp(curve["week_end"].iloc[-1]).date() >= year_end:
+        return curve
+    last = {"week_end": year_end, **{f"{line}_target_pct": target_pct(fiscal_year, line, year_end) for line in LINES}}
+    return pd.concat([curve, pd.DataFrame([last])], ignore_index=True)
+
+
+def projection_paths(filters: Filters) -> dict[str, pd.DataFrame]:
+    """Each reported line's path to 30 Sep for the area: the overall line from all its selected
+    projects, the investment line from its investment projects (none when the sidebar's budget
+    type leaves no investment projects)."""
+    paths = {"overall": cached(projection.projection_path, filters)}
+    if filters.budget_type in (None, "investment"):
+        paths["investment"] = cached(projection.projection_path, replace(filters, budget_type="investment"))
+    return {line: path for line, path in paths.items() if path["projected_pct"].notna().any()}
+
+
+def _pace_lines(context: PageContext, row: pd.Series, year_end: date) -> list[str]:
+    """The baht per week needed to reach the next quarter's and the year-end target, and the
+    last four weeks' pace against it, one short line each."""
+    unit = context.million_baht
+    lines = []
+    quarter_end = row["next_quarter_end"]
+    targets = [(row["target_year_end_pct"], row["required_weekly"], year_end, "สิ้นปี", "year-end")]
+    if quarter_end is not None and not pd.isna(quarter_end) and quarter_end < year_end:
+        targets.insert(0, (row["target_next_quarter_pct"], row["required_weekly_next_quarter"], quarter_end,
+                           "สิ้นไตรมาส", "quarter-end"))
+    for target, needed, day, thai, english in targets:
+        if needed > 0:
+            lines.append(context.t(
+                f"ให้ถึงเป้าหมาย{thai} (ร้อยละ {target:.2f} ณ {context.date(day)}): ต้องเบิกจ่ายสัปดาห์ละ "
+                f"**{context.money(needed)}** {unit}",
+                f"To reach the {english} target ({target:.2f}% on {context.date(day)}): "
+                f"**{context.money(needed)}** {unit} a week"))
+        else:
+            lines.append(context.t(f"ถึงเป้าหมาย{thai} (ร้อยละ {target:.2f}) แล้ว",
+                                   f"The {english} target ({target:.2f}%) is already reached"))
+    needed, recent = row["required_weekly"], row["recent_weekly"]
+    pace = context.t(f"4 สัปดาห์ล่าสุดเบิกจ่ายเฉลี่ยสัปดาห์ละ **{context.money(recent)}** {unit}",
+                     f"The last four weeks paid **{context.money(recent)}** {unit} a week on average")
+    if needed > 0 and recent > 0 and needed > recent:
+        pace += context.t(f" — ต้องเร่งเป็น {needed / recent:.1f} เท่าของอัตรานี้จึงจะถึงเป้าหมายสิ้นปี",
+                          f" — {needed / recent:.1f} times that pace is needed for the year-end target")
+    elif needed > 0:
+        pace += context.t(" — อัตรานี้เพียงพอสำหรับเป้าหมายสิ้นปี", " — enough for the year-end target")
+    return [*lines, pace]
+
+
+def projection_words(context: PageContext, line: str, row: pd.Series, year_end: date) -> str:
+    """One line's projected year end with its band and gap to the year-end target, then the pace
+    needed, as markdown a provincial officer reads (figures from the read side)."""
+    name = context.t(*LINE_LABELS[line])
+    pct, low, high = row["projected_pct"], row["projected_low_pct"], row["projected_high_pct"]
+    target, gap = row["target_year_end_pct"], row["projected_gap_points"]
+    unit = context.million_baht
+    band = context.t(*PROJECTION_BAND)
+    text = context.t(
+        f"**{name}**: ตามอัตราการเบิกจ่ายปัจจุบัน คาดว่าจะเบิกจ่ายได้ประมาณร้อยละ **{pct:.1f}** ภายใน "
+        f"{context.date(year_end)} ({band}: ร้อยละ {low:.1f}–{high:.1f})",
+        f"**{name}**: at the current pace it will likely reach **{pct:.1f}%** by {context.date(year_end)} "
+        f"({band}: {low:.1f}–{high:.1f}%)")
+    if gap < 0:
+        text += context.t(f" ต่ำกว่าเป้าหมายสิ้นปี (ร้อยละ {target:g}) {-gap:.1f} จุด หรือประมาณ "
+                          f"{context.money(row['baht_at_risk'])} {unit}",
+                          f", {-gap:.1f} points ({context.money(row['baht_at_risk'])} {unit}) below the "
+                          f"year-end target of {target:g}%")
+    else:
+        text += context.t(f" ถึงเป้าหมายสิ้นปี (ร้อยละ {target:g})", f", reaching the year-end target of {target:g}%")
+    return text + "\n" + "".join(f"\n- {part}" for part in _pace_lines(context, row, year_end))
+
+
+def _projected_pct_card(context: PageContext, line: str, row: pd.Series) -> KpiCard:
+    """A line's projected % on 30 Sep (the section's heading says it is a projection); its band and
+    year-end target in the help."""
+    name, band = context.t(*LINE_LABELS[line]), context.t(*PROJECTION_BAND)
+    low, high, target = row["projected_low_pct"], row["projected_high_pct"], row["target_year_end_pct"]
+    return KpiCard(context.t(f"{name}: ณ 30 ก.ย.", f"{name}: by 30 Sep"), f"{row['projected_pct']:.1f}%",
+                   help=context.t(f"{band}: ร้อยละ {low:.1f}–{high:.1f}; เป้าหมายสิ้นปี ร้อยละ {target:g}",
+                                  f"{band}: {low:.1f}–{high:.1f}%; year-end target {target:g}%"))
+
+
+def projection_section(context: PageContext, filters: Filters, kind: str, code: str) -> None:
+    """Where the area will likely stand on 30 Sep: projected % of each line with its band, the
+    money likely carried over and likely to lapse, and the weekly pace needed (budget_metrics.projection)."""
+    rows = {}
+    for line in LINES:
+        frame = cached(projection.area_projection, filters, kind, line)
+        found = frame[(frame["code"] == code) & (frame["projects"] > 0)]
+        if len(found):
+            rows[line] = found.iloc[0]
+    if "overall" not in rows:
+        return
+    _, year_end = fiscal_year_bounds(filters.fiscal_year)
+    made_on = projection.projection_as_of(filters)
+    unit = context.million_baht
+    overall = rows["overall"]
+    st.markdown("#### " + context.t(f"คาดการณ์ ณ สิ้นปีงบประมาณ ({context.date(year_end)})",
+                                    f"Projected year end ({context.date(year_end)})"))
+    cards = [_projected_pct_card(context, line, row) for line, row in rows.items()]
+    cards += [
+        KpiCard(context.t(f"คาดกันเหลื่อมปี ({unit})", "Projected carry-over (m฿)"),
+                context.money(overall["projected_carryover"]),
+                help=context.t("ก่อหนี้ผูกพันแล้ว แต่คาดว่าจะเบิกจ่ายไม่ทัน 30 ก.ย. จึงต้องกันเงินไว้เบิกเหลื่อมปี",
+                               "committed but not expected to be paid by 30 Sep: to be carried over")),
+        KpiCard(context.t(f"คาดไม่ได้ใช้ ({unit})", "Projected lapse (m฿)"),
+                context.money(overall["projected_lapse"]),
+                help=context.t("ไม่ได้ก่อหนี้ผูกพันและคาดว่าจะไม่ได้เบิกจ่าย (รวมเงินเหลือจ่ายจากราคาสัญญา) "
+                               "ตกพับหรือส่งคืนเมื่อสิ้นปีหากไม่กันเงินไว้",
+                               "neither committed nor expected to be spent (savings below contract prices "
+                               "included): lapses or is returned at year end unless carried over")),
+    ]
+    kpi_cards(cards)
+    if made_on >= year_end:
+        st.markdown(context.t(
+            f"ปีงบประมาณสิ้นสุดแล้ว: เบิกจ่ายภาพรวมได้ร้อยละ {overall['projected_pct']:.1f} "
+            f"ก่อหนี้ผูกพันแล้วแต่ยังไม่เบิกจ่าย {context.money(overall['projected_carryover'])} {unit} "
+            f"(กันเงินไว้เบิกเหลื่อมปีได้) และไม่ได้ก่อหนี้ผูกพัน {context.money(overall['projected_lapse'])} {unit}",
+            f"The fiscal year is over: {overall['projected_pct']:.1f}% paid overall; "
+            f"{context.money(overall['projected_carryover'])} {unit} committed but unpaid (can be carried over) "
+            f"and {context.money(overall['projected_lapse'])} {unit} not committed"))
+        return
+    for line, row in rows.items():
+        st.markdown(projection_words(context, line, row, year_end))
+    st.caption(context.t(
+        f"คาดการณ์จากข้อมูล ณ {context.date(made_on)} เท่านั้น: แต่ละโครงการ = เบิกจ่ายแล้ว + ยอดคงค้าง × "
+        "โอกาสเบิกได้ภายใน 30 ก.ย. ตามอัตราที่เห็นในปีนี้ (ตามสัญญา กำหนดแล้วเสร็จ และการลงนามสัญญา) "
+        "แล้วรวมเป็นพื้นที่ · ดูคาดการณ์รายโครงการได้ที่หน้าโครงการล่าช้า",
+        f"Projected from what was known on {context.date(made_on)} only: each project = paid + outstanding × "
+        "the chance of paying it by 30 Sep at the rates seen this year (contracts, planned ends, signing), "
+        "summed over the area · per-project projections are on the lagging page"))
+
+
 def render() -> None:
     context = page_context()
     st.title(context.t("จังหวัด / กลุ่มจังหวัด", "Province / cluster"))
@@ -229,15 +369,19 @@ def render() -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(progress_curve(curve, context.as_of_shown, context.lang,
-                                       title=context.t("การเบิกจ่ายสะสม ภาพรวมและงบลงทุน เทียบเป้าหมายของแต่ละเส้น",
-                                                       "Cumulative disbursement: each line against its target")),
+        st.plotly_chart(projection_fan(curve_to_year_end(curve, filters.fiscal_year), projection_paths(filters),
+                                       context.as_of_shown, context.lang,
+                                       title=context.t("การเบิกจ่ายสะสมและคาดการณ์ถึง 30 ก.ย. "
+                                                       "เทียบเป้าหมายของแต่ละเส้น",
+                                                       "Cumulative disbursement and projection to 30 Sep, "
+                                                       "each line against its target")),
                         width="stretch", key="area_curve", config=PLOTLY_CONFIG)
     with right:
         by_type["category"] = [word(BUDGET_TYPES, v, context.lang) for v in by_type["category"]]
         st.plotly_chart(split_bars(by_type, "category", context.lang,
                                    title=context.t("แยกตามประเภทงบรายจ่าย", "By budget type")),
                         width="stretch", key="area_by_type", config=PLOTLY_CONFIG)
+    projection_section(context, filters, kind, code)
 
     st.plotly_chart(split_bars(by_agency.head(15), "category", context.lang,
                                title=context.t("แยกตามหน่วยดำเนินการ (15 อันดับแรกตามงบประมาณ)",

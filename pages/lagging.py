@@ -13,6 +13,7 @@ import streamlit as st
 
 from budget_metrics import reference
 from budget_metrics.lagging import lagging_projects
+from budget_metrics.projection import BASES, project_projection
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
 from ui.widgets import (
@@ -27,7 +28,8 @@ from ui.widgets import (
     project_grid,
     render_safely,
 )
-from vocabulary import BUDGET_TYPES, FLAGS, word
+from ui.widgets import _markdown_text as markdown_text
+from vocabulary import BUDGET_TYPES, FLAGS, PROJECTION_FIGURES, word
 
 # What a provincial office came for first, sized to fit 1400 px without sideways scrolling (the
 # code pinned); the rest of each project's fields follow, and all of them are in the
@@ -39,6 +41,9 @@ GRID_COLUMNS = [
     GridColumn("pct_disbursed", "% เบิกจ่าย", "% paid", "pct", width=74),
     GridColumn("money_at_risk", "เงินที่เสี่ยง (ลบ.)", "At risk (m฿)", "money", width=100),
     GridColumn("reasons", "เหตุผล", "Why", width=300),
+    # projected unspent on 30 Sep, first after the reason (which must stay in view at 1400 px);
+    # the detail under the grid says it is a projection and why
+    GridColumn("projected_shortfall", "คาดเบิกไม่ทัน (ลบ.)", "Likely unspent (m฿)", "money", width=128),
     GridColumn("flag_names", "ข้อสังเกต", "Flags", width=220),
     GridColumn("implementing_agency", "หน่วยดำเนินการ", "Implementing agency", width=200),
     GridColumn("budget_type_name", "ประเภทงบ", "Budget type", width=110),
@@ -70,6 +75,44 @@ def rules_text(context: PageContext) -> str:
         f"{limits['idle_weeks']:g} weeks or more ({limits['idle_weeks'] * 7:g} days, that day included) "
         "while not fully paid · past planned end and not fully paid "
         "(the system administrator can change the thresholds)")
+
+
+PROJECTION_DETAIL = ["projected_disbursed", "projected_pct", "projected_shortfall", "projected_carryover",
+                     "projected_lapse", "basis", "reason_th", "reason_en"]
+
+
+def with_projection(table: pd.DataFrame, context: PageContext) -> pd.DataFrame:
+    """The lagging projects with their projected year end (budget_metrics.projection), by project code."""
+    projected = cached(project_projection, context.filters)[["project_code", *PROJECTION_DETAIL]]
+    return table.merge(projected.rename(columns={"reason_th": "projection_reason_th",
+                                                 "reason_en": "projection_reason_en"}),
+                       on="project_code", how="left")
+
+
+def projection_detail(row: pd.Series, context: PageContext) -> None:
+    """The selected project's projected year end: what it will likely have paid by 30 Sep, what
+    it will likely leave unspent, carry over or lose, and why."""
+    if pd.isna(row.get("projected_disbursed")):
+        return
+    baht = context.t("บาท", "baht")
+
+    def name(key: str) -> str:
+        return context.t(*PROJECTION_FIGURES[key])
+
+    fields = [
+        (name("projected_disbursed"), f"{row['projected_disbursed']:,.2f} {baht} "
+                                      + context.t(f"(ร้อยละ {row['projected_pct']:.1f})",
+                                                  f"({row['projected_pct']:.1f}%)")),
+        (name("projected_shortfall"), f"{row['projected_shortfall']:,.2f} {baht}"),
+        (name("projected_carryover"), f"{row['projected_carryover']:,.2f} {baht}"),
+        (name("projected_lapse"), f"{row['projected_lapse']:,.2f} {baht}"),
+        (name("basis"), word(BASES, row["basis"], context.lang)),
+    ]
+    with st.container(border=True, key=f"projection_detail_{row['project_code']}"):
+        st.markdown(f"**{context.t('คาดการณ์ ณ สิ้นปีงบประมาณ (30 ก.ย.)', 'Projected year end (30 Sep)')}**  \n"
+                    + "  \n".join(f"{label}: **{markdown_text(value)}**" for label, value in fields))
+        reason = row.get("projection_reason_th" if context.lang == "th" else "projection_reason_en")
+        st.markdown(f"{context.t('เหตุผล', 'Why')}: {markdown_text(reason)}")
 
 
 def render() -> None:
@@ -126,6 +169,7 @@ def render() -> None:
               for code in ("idle", "past_end")],
         ], per_row=3)
 
+    table = with_projection(table, context)
     owner_name = table["owner_name_th" if context.lang == "th" else "owner_name_en"]
     budget_names = [word(BUDGET_TYPES, v, context.lang) for v in table["budget_type"]]
     grid = table.assign(
@@ -136,6 +180,7 @@ def render() -> None:
     selected = project_grid(grid, GRID_COLUMNS, context, key="lagging_grid", height=560)
     if selected is not None:
         project_detail(selected, context)
+        projection_detail(selected, context)
     download_buttons(table, "lagging", context, LAGGING_DOWNLOAD_COLUMNS, key="lagging")
 
 

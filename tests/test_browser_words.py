@@ -178,6 +178,14 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     for reason in row["reasons_th"].split("; "):
         assert reason in text
     assert f"{row['money_at_risk']:,.2f} บาท" in text
+    # under it, the project's projected year end and why (budget_metrics.projection)
+    from budget_metrics.projection import project_projection
+
+    projected = project_projection(Filters(as_of=date(2019, 9, 13))).set_index("project_code").loc[first_code]
+    text = page.locator(f'.st-key-projection_detail_{first_code}').inner_text()
+    assert f"{projected['projected_disbursed']:,.2f} บาท" in text
+    assert f"{projected['current_allocation'] - projected['projected_disbursed']:,.2f} บาท" in text
+    assert projected["reason_th"] in text
     detail.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots_dir / "words_lagging_detail.png"))
 

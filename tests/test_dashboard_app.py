@@ -234,6 +234,60 @@ def test_cluster_page_lists_member_provinces(demo_db):
     assert set(members.iloc[:, 0]) == names
 
 
+def test_province_page_projects_the_year_end(demo_db):
+    """Kalasin on 31 May: the projected 30 Sep cards, the fan's end and the weekly pace needed,
+    against each project's projection (budget_metrics.projection, tested on its own) added up
+    here over plain-SQL allocations and paid amounts."""
+    import base64
+    import json
+
+    import numpy as np
+
+    from budget_metrics import Filters
+    from budget_metrics.projection import project_projection
+    from tests.projection_sql import area_projects, project_money
+
+    app = _app({"as_of": AS_OF.isoformat(), "area": "province:46"})
+    app.switch_page("pages/area.py").run()
+    _no_exceptions(app)
+    money = project_money(demo_db, AS_OF)
+    mine = area_projects(money, "province", "46")
+    projected = project_projection(Filters(as_of=AS_OF, province="46")).set_index("project_code")
+    assert sorted(projected.index) == sorted(mine)
+
+    def total(codes, column):
+        return sum((Decimal(repr(float(projected.loc[c, column]))) for c in codes), Decimal(0))
+
+    investment = [c for c in mine if money[c]["budget_type"] == "investment"]
+    allocation = {line: sum((money[c]["allocation"] for c in codes), Decimal(0))
+                  for line, codes in (("overall", mine), ("investment", investment))}
+    pct = {"overall": total(mine, "projected_disbursed") / allocation["overall"] * 100,
+           "investment": total(investment, "projected_disbursed") / allocation["investment"] * 100}
+    shown = _metrics(app)
+    assert shown["ภาพรวม: ณ 30 ก.ย."] == f"{pct['overall']:.1f}%"
+    assert shown["งบลงทุน: ณ 30 ก.ย."] == f"{pct['investment']:.1f}%"
+    assert shown["คาดกันเหลื่อมปี (ล้านบาท)"] == _million(total(mine, "projected_carryover"))
+    assert shown["คาดไม่ได้ใช้ (ล้านบาท)"] == _million(total(mine, "projected_lapse"))
+    # the fan: from the rate paid on 31 May to the projected year end, on both lines
+    def values(series):  # plotly writes numbers as base64 ('bdata') in its JSON
+        if isinstance(series, dict):
+            return np.frombuffer(base64.b64decode(series["bdata"]), dtype=series["dtype"]).tolist()
+        return series
+
+    traces = {trace.get("name"): trace for trace in json.loads(app.get("plotly_chart")[0].proto.spec)["data"]}
+    paid = sum((money[c]["paid"] for c in mine), Decimal(0))
+    overall = traces["คาดการณ์ภาพรวม (แถบ: ช่วงคาดการณ์ 80%)"]
+    assert overall["x"][0] == "31 พ.ค. 2562" and overall["x"][-1] == "30 ก.ย. 2562"
+    y = values(overall["y"])
+    assert abs(y[0] - float(paid / allocation["overall"] * 100)) < 1e-6
+    assert abs(y[-1] - float(pct["overall"])) < 1e-6
+    assert abs(values(traces["คาดการณ์งบลงทุน (แถบ: ช่วงคาดการณ์ 80%)"]["y"])[-1] - float(pct["investment"])) < 1e-6
+    # to reach 100% by 30 Sep: what is unpaid over the 122 days (DOMAIN.md targets) in weeks
+    needed = (allocation["overall"] - paid) / (Decimal(122) / 7)
+    text = " ".join(item.value for item in app.markdown)
+    assert f"ต้องเบิกจ่ายสัปดาห์ละ **{_million(needed)}** ล้านบาท" in text
+
+
 def test_project_search_narrows_the_table(demo_db):
     app = _app({"as_of": AS_OF.isoformat(), "area": "province:50"})
     app.switch_page("pages/area.py").run()

@@ -131,3 +131,37 @@ def test_failure_in_pdf_leaves_nothing(bundle, tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="injected"):
         write_bundle(bundle, "pdf", tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_projection_columns_add_up_and_meet_the_pace_by_hand(demo_db, bundle, tmp_path):
+    """The provinces and clusters files' six projection columns: each area's carry-over and lapse
+    are the baht sums of its projects' (projects file, areas' projects by plain SQL), its
+    projected % is their projected disbursement over the SQL allocation, the band holds it, and
+    the weekly pace is (100% x allocation - paid) / weeks to 30 Sep, by hand from plain SQL."""
+    from tests.projection_sql import area_projects, project_money
+
+    write_bundle(bundle, "csv", tmp_path)
+    projects = {row["project_code"]: row for row in _rows(tmp_path / "budget-2562-asof-2019-09-13-projects.csv")}
+    money = project_money(demo_db, AS_OF)
+    for code, row in projects.items():  # every project: paid + carry-over + lapse = its allocation, to the satang
+        projected = Decimal(row["projected_disbursed"])
+        assert projected + Decimal(row["projected_carryover"]) + Decimal(row["projected_lapse"]) \
+            == money[code]["allocation"], code
+        assert money[code]["paid"] <= projected <= money[code]["allocation"], code
+    weeks = Decimal((date(2019, 9, 30) - AS_OF).days) / 7
+    for level in ("provinces", "clusters"):
+        areas = _rows(tmp_path / f"budget-2562-asof-2019-09-13-{level}.csv")
+        assert list(areas[0])[-6:] == ["projected_pct", "projected_low_pct", "projected_high_pct",
+                                       "projected_carryover", "projected_lapse", "required_weekly"]
+        for area in areas:
+            codes = area_projects(money, level.rstrip("s"), area["code"])
+            allocation = sum((money[c]["allocation"] for c in codes), Decimal(0))
+            paid = sum((money[c]["paid"] for c in codes), Decimal(0))
+            projected = sum((Decimal(projects[c]["projected_disbursed"]) for c in codes), Decimal(0))
+            for column in ("projected_carryover", "projected_lapse"):
+                assert Decimal(area[column]) == sum((Decimal(projects[c][column]) for c in codes), Decimal(0))
+            pct = float(projected / allocation * 100)
+            assert abs(float(area["projected_pct"]) - pct) < 5e-5, area["code"]
+            assert float(area["projected_low_pct"]) <= float(area["projected_pct"]) <= float(area["projected_high_pct"])
+            needed = max(allocation - paid, Decimal(0)) / weeks  # the year-end target is 100% (DOMAIN.md)
+            assert abs(Decimal(area["required_weekly"]) - needed) <= Decimal("0.01"), area["code"]

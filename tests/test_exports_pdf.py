@@ -240,3 +240,42 @@ def test_province_brief_pages_rendered_for_review(demo_db, tmp_path, screenshots
     subprocess.run(["pdftoppm", "-png", "-r", "80", str(path), str(target)], check=True)
     pngs = sorted(screenshots_dir.glob("brief-province-46-*.png"))
     assert len(pngs) >= pages >= 2 and all(png.stat().st_size > 20_000 for png in pngs)
+
+
+def test_brief_projects_the_year_end_and_lists_provinces_needing_help(demo_db, brief):
+    """The projection paragraph and the needs-intervention table, against sums made here: each
+    project's projected 30 Sep payment (budget_metrics.projection, tested on its own) added up
+    per area over plain-SQL allocations, ranked here by baht below the 100% year-end target."""
+    from budget_metrics.projection import project_projection
+    from tests.projection_sql import area_projects, project_money
+
+    money = project_money(demo_db, AS_OF)
+    projected = {row.project_code: (Decimal(repr(row.projected_disbursed)), Decimal(repr(row.projected_carryover)))
+                 for row in project_projection(Filters(as_of=AS_OF)).itertuples()}
+    allocation = sum((row["allocation"] for row in money.values()), Decimal(0))
+    paid_by_30_sep = sum((p for p, _ in projected.values()), Decimal(0))
+    carryover = sum((c for _, c in projected.values()), Decimal(0))
+    text = pdf_text(brief)
+    assert plain(f"ตามอัตราปัจจุบัน ทั้งประเทศจะเบิกจ่ายได้ร้อยละ {paid_by_30_sep / allocation * 100:.0f} "
+                 "ภายใน 30 ก.ย. 2562") in text
+    assert plain(f"คาดว่าจะกันเงินเหลื่อมปีประมาณ {carryover / 1_000_000:,.1f} ล้านบาท") in text
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        names = dict(con.execute("SELECT province_code, name_th FROM provinces").fetchall())
+    finally:
+        con.close()
+    short = []  # (baht below the 100% target, name) of provinces projected more than 10 points short
+    for code, name in names.items():
+        mine = area_projects(money, "province", code)
+        area_allocation = sum((money[c]["allocation"] for c in mine), Decimal(0))
+        area_projected = sum((projected[c][0] for c in mine), Decimal(0))
+        if mine and area_projected / area_allocation * 100 < 100 - 10:
+            short.append((area_allocation - area_projected, name))
+    short.sort(reverse=True)
+    assert plain(f"จังหวัดที่ต้องเร่งรัด (5 อันดับแรกจาก {len(short)} จังหวัด ตามเงินที่เสี่ยง)") in text
+    table = text.split(plain("โครงการที่เป็นสาเหตุหลัก"), 1)[1]
+    positions = [table.index(plain(f"{name}")) for _, name in short[:5]]
+    assert positions == sorted(positions)
+    for at_risk, _ in short[:5]:
+        assert f"{at_risk / 1_000_000:,.2f}" in table

@@ -312,3 +312,61 @@ def test_dates_are_real_dates_shown_in_be_and_regions_read_in_thai(demo_db, nati
     assert sorted(cell.value.date() for cell in cells) == deadlines
     shown = set(_values(book["โครงการ"], "ภาค"))
     assert shown == set(regions.values()) and not shown & set(regions)  # 'ภาคตะวันออก', never 'east'
+
+
+CARRYOVER = "คาดว่าจะกันเงินเหลื่อมปี ณ 30 ก.ย. บาท"
+LAPSE = "คาดว่าจะไม่ได้ใช้ / ส่งคืน ณ 30 ก.ย. บาท"
+
+
+def test_projection_columns_on_area_and_project_sheets(demo_db, national_book):
+    """Projects: projected paid + carry-over + lapse = the SQL allocation, to the satang; each
+    province's carry-over and lapse are the sums of its projects' rows on the projects sheet;
+    the band holds the projected %; the sheets say what the columns are."""
+    from tests.projection_sql import area_projects, project_money
+
+    book = openpyxl.load_workbook(national_book)
+    money = project_money(demo_db, AS_OF)
+    projects = book["โครงการ"]
+    codes = _values(projects, "รหัสโครงการ")
+    sheet_money = {}
+    for code, projected, carry, lapse in zip(codes, _values(projects, "คาดว่าจะเบิกจ่ายได้ภายใน 30 ก.ย. บาท"),
+                                             _values(projects, CARRYOVER), _values(projects, LAPSE), strict=True):
+        projected, carry, lapse = (Decimal(str(v)) for v in (projected, carry, lapse))
+        assert projected + carry + lapse == money[code]["allocation"], code
+        sheet_money[code] = (carry, lapse)
+    provinces = book["จังหวัด"]
+    rows = zip(_values(provinces, "รหัสจังหวัด"), _values(provinces, CARRYOVER), _values(provinces, LAPSE),
+               _values(provinces, "ภาพรวม: ช่วงคาดการณ์ ต่ำ (ร้อยละ)"),
+               _values(provinces, "ภาพรวม: คาดการณ์ร้อยละเบิกจ่าย ณ 30 ก.ย. (ร้อยละ)"),
+               _values(provinces, "ภาพรวม: ช่วงคาดการณ์ สูง (ร้อยละ)"), strict=True)
+    for code, carry, lapse, low, pct, high in rows:
+        mine = area_projects(money, "province", code)
+        assert Decimal(str(carry)) == sum((sheet_money[c][0] for c in mine), Decimal(0)), code
+        assert Decimal(str(lapse)) == sum((sheet_money[c][1] for c in mine), Decimal(0)), code
+        assert low <= pct <= high
+    for sheet in ("จังหวัด", "กลุ่มจังหวัด", "โครงการ"):
+        notes = " ".join(str(book[sheet].cell(row=r, column=1).value) for r in range(1, _header_row(book[sheet])))
+        assert "คอลัมน์คาดการณ์ (ท้ายตาราง)" in notes, sheet
+
+
+def test_about_sheet_quotes_the_backtest_as_benchmarks_md_records_it(national_book):
+    """The about sheet's backtested errors are the figures of docs/benchmarks.md (seed 2562,
+    overall line, provinces), read here from the markdown table."""
+    import re
+    from pathlib import Path
+
+    from exports.tables import PROJECTION_BACKTEST
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    section = doc.split("### Seed 2562, overall line", 1)[1].split("###", 1)[0]
+    table = {cells[0]: cells for cells in ([c.strip() for c in line.strip("|").split("|")]
+                                           for line in section.splitlines() if re.match(r"\| \d+ \w{3} \|", line))}
+    about = openpyxl.load_workbook(national_book, read_only=True)["เกี่ยวกับ"]
+    text = "\n".join(str(cell.value) for row in about.iter_rows() for cell in row if cell.value)
+    assert "ช่วง 80%" in text and "central 80%" in text
+    for day, figures in PROJECTION_BACKTEST.items():
+        median, _, _, baseline, _, coverage = table[day][1:7]
+        assert (figures["median"], figures["baseline_median"], figures["coverage"]) == (
+            float(median), float(baseline), int(coverage.rstrip("%"))), day
+        assert f"from {day} {median} points (straight-line pace {baseline}; actual inside the band for " \
+               f"{coverage} of provinces)" in text

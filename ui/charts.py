@@ -14,7 +14,7 @@ ticks from `formatting.month_ticks`; the hover title then reads the same date te
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pandas as pd
@@ -24,7 +24,7 @@ from budget_metrics.formatting import format_date, month_ticks
 from budget_metrics.targets import LINES
 from ui import palette
 from ui.palette import LINE_COLOURS, STATUS_COLORS
-from vocabulary import LINE_LABELS, MILLION_BAHT, STATUSES, pick, word
+from vocabulary import LINE_LABELS, MILLION_BAHT, PROJECTION_BAND, STATUSES, pick, word
 
 FONT = "Sarabun, 'Noto Sans Thai', Loma, Garuda, sans-serif"
 
@@ -147,6 +147,94 @@ def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | Non
     if title:
         fig.update_layout(title={"text": plain(title), "x": 0, "font": {"size": 15}})
     return _layout(fig, height)
+
+
+def _translucent(colour: str, alpha: float) -> str:
+    """'#1565c0' -> 'rgba(21,101,192,alpha)' (a band in a line's own hue)."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def projection_fan(curve: pd.DataFrame, paths: Mapping[str, pd.DataFrame], as_of: date, lang: str,
+                   title: str | None = None, height: int = 420) -> go.Figure:
+    """The cumulative curve of both reported lines continued to 30 Sep as a projection fan.
+
+    `curve` is `progress.weekly_curve(...)` (rows may run on to the year's last day with
+    only the targets); `paths` maps a line ('overall', 'investment') to
+    `projection.projection_path(...)` of that line's projects (a line not in it gets no
+    fan). Per line: actual % solid, target dotted (as `progress_curve`), the projection
+    dashed from the as-of date with its 80% band shaded in the line's hue, and the
+    projected year-end % written at the fan's end. Percent 0-100 of each line's allocation.
+    """
+    def t(thai: str, english: str) -> str:
+        return thai if lang == "th" else english
+
+    fig = go.Figure()
+    as_day = {line: [pd.Timestamp(day).date() for day in path["week_end"]] for line, path in paths.items()}
+    curve_days = [pd.Timestamp(day).date() for day in curve["week_end"]]
+    days = sorted(set(curve_days).union(*as_day.values()))
+    labels = dict(zip(days, date_axis(fig, days, lang), strict=True))
+    # a year's months run past the as-of date here, so ticks are closer: the year under its month
+    fig.update_xaxes(ticktext=[text.replace(" ", "<br>") for text in fig.layout.xaxis.ticktext])
+    unit = pick(MILLION_BAHT, lang)
+    curve_x = [labels[day] for day in curve_days]
+    band_name = pick(PROJECTION_BAND, lang)
+    ends = {line: path["projected_pct"].iloc[-1] for line, path in paths.items() if len(path)}
+    for line in LINES:
+        name = t(*LINE_LABELS[line])
+        actual, target = LINE_COLOURS[line]
+        fig.add_trace(go.Scatter(
+            x=curve_x, y=curve[f"{line}_target_pct"], name=t(f"เป้าหมาย{name}", f"{name} target"),
+            mode="lines", line={"color": target, "dash": "dot", "width": 2},
+            hovertemplate=t(f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>",
+                            f"{name} target %{{y:.2f}}%<extra></extra>")))
+        fig.add_trace(go.Scatter(
+            x=curve_x, y=curve[f"{line}_pct"], name=t(f"เบิกจ่ายสะสม {name}", f"{name} disbursed"),
+            mode="lines+markers", line={"color": actual, "width": 3}, marker={"size": 4},
+            hovertemplate=t(f"เบิกจ่ายสะสม {name} %{{y:.2f}}%<extra></extra>",
+                            f"{name} disbursed %{{y:.2f}}%<extra></extra>")))
+        path = paths.get(line)
+        if path is None or not len(path):
+            continue
+        x = [labels[day] for day in as_day[line]]
+        group = f"projection_{line}"
+        # the band: its low edge (no line, no hover), then the high edge filled down to it
+        fig.add_trace(go.Scatter(
+            x=x, y=path["projected_low_pct"], mode="lines", line={"width": 0, "color": actual},
+            legendgroup=group, showlegend=False, hoverinfo="skip", name=f"{name} {band_name}"))
+        fig.add_trace(go.Scatter(
+            x=x, y=path["projected_high_pct"], mode="lines", line={"width": 0, "color": actual},
+            fill="tonexty", fillcolor=_translucent(actual, 0.18), legendgroup=group, showlegend=False,
+            hoverinfo="skip", name=f"{name} {band_name}"))
+        custom = list(zip(path["projected_low_pct"], path["projected_high_pct"],
+                          path["projected_disbursed"] / 1_000_000, strict=True))
+        fig.add_trace(go.Scatter(
+            x=x, y=path["projected_pct"], mode="lines", line={"color": actual, "dash": "dash", "width": 2.5},
+            legendgroup=group, customdata=custom,
+            name=t(f"คาดการณ์{name} (แถบ: {band_name})", f"{name} projected ({band_name})"),
+            hovertemplate=t(
+                f"คาดการณ์{name} %{{y:.1f}}% (ช่วง %{{customdata[0]:.1f}}–%{{customdata[1]:.1f}}%)"
+                f"<br>%{{customdata[2]:,.2f}} {unit}<extra></extra>",
+                f"{name} projected %{{y:.1f}}% (band %{{customdata[0]:.1f}}–%{{customdata[1]:.1f}}%)"
+                f"<br>%{{customdata[2]:,.2f}} {unit}<extra></extra>")))
+        if line in ends and not pd.isna(ends[line]):
+            # the year-end figure just right of the fan's end; two close figures pushed apart
+            higher = all(ends[line] >= other for other in ends.values() if not pd.isna(other))
+            close = len(ends) == 2 and abs(ends["overall"] - ends["investment"]) < 6
+            fig.add_annotation(x=x[-1], y=ends[line], text=f"<b>{ends[line]:.1f}%</b>", showarrow=False,
+                               xanchor="left", xshift=4, yshift=(8 if higher else -8) if close else 0,
+                               font={"color": actual, "size": 13})
+    if days:
+        mark_date(fig, days, as_of, t(f"ณ {format_date(as_of, 'th')}", f"as of {format_date(as_of, 'en')}"))
+        if ends:  # room right of 30 Sep for the year-end figures
+            fig.update_xaxes(range=[-0.5, len(days) - 0.5 + max(3, len(days) // 12)])
+    fig.update_yaxes(title=t("ร้อยละของงบประมาณ", "% of allocation"), range=[0, 105], ticksuffix="%")
+    fig.update_layout(hovermode="x unified")
+    if title:
+        fig.update_layout(title={"text": plain(title), "x": 0, "font": {"size": 15}})
+    # six legend entries: below the plot, where they may take two rows without covering the title
+    return _layout(fig, height, margin={"l": 10, "r": 10, "t": (60 if title else 20) + MODEBAR_BAND, "b": 10},
+                   legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0})
 
 
 def _line_hover(lang: str, first: int) -> str:
