@@ -98,6 +98,9 @@ def render(navigation) -> None:
 
     if context is None:
         set_page_context(PageContext(Filters(), lang, data_version(), page=page))
+        if page == "upload":  # the first files may come through the upload page
+            render_safely(navigation.run)
+            return
         missing_database()
     else:
         set_page_context(context)

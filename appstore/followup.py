@@ -393,7 +393,7 @@ def frozen_responses(snapshot_id: int) -> tuple[pd.DataFrame, datetime | None]:
         frozen_at = pd.Timestamp(frame["frozen_at"].max()).to_pydatetime().replace(tzinfo=UTC)
     frame = frame.drop(columns=["frozen_at"])
     wanted = [c for c in RESPONSE_COLUMNS if c not in ("cause_th", "cause_en")]
-    out = pd.DataFrame({c: frame[c] if c in frame else None for c in wanted}, dtype=object)
+    out = pd.DataFrame({c: frame.get(c) for c in wanted}, dtype=object)
     out["fiscal_year"] = [int(year) for year in out["fiscal_year"]]
     out["expected_payment_date"] = [_day_or_none(day) for day in out["expected_payment_date"]]
     out["expected_amount"] = [None if value is None or pd.isna(value) else Decimal(str(value))

@@ -53,7 +53,7 @@ def auth_configured() -> bool:
     """True when `.streamlit/secrets.toml` has an `[auth]` section (sign-in required)."""
     try:
         return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
-    except Exception:  # noqa: BLE001 - an unreadable secrets file means no sign-in, said in the log
+    except Exception:
         log.warning("cannot read .streamlit/secrets.toml; running without sign-in", exc_info=True)
         return False
 
