@@ -68,7 +68,8 @@ def status_code(row) -> str:
 
 def with_followup(table: pd.DataFrame, context: PageContext, source: ResponseSource) -> pd.DataFrame:
     """The flagged projects with their latest response (appstore's response_* columns) and the
-    display columns: followup (grid text), response_cause, response_status, response_saved_at."""
+    display columns: followup (grid text), response_cause, response_status, response_saved_on (Bangkok
+    date), response_saved_time ('14:05', Bangkok)."""
     as_of = context.filters.as_of or context.as_of_shown or date.today()
     joined = source.join(table, as_of)
     statuses = [status_code(row) for row in joined.to_dict("records")]
@@ -84,8 +85,11 @@ def with_followup(table: pd.DataFrame, context: PageContext, source: ResponseSou
     return joined.assign(
         followup=texts, response_cause=[cause or None for cause in causes],
         response_status=[word(RESPONSE_STATUSES, status, context.lang) for status in statuses],
-        response_saved_at=[None if moment is None else f"{moment.astimezone(BANGKOK):%Y-%m-%d %H:%M}"
-                           for moment in joined["response_updated_at"]])
+        # the download's "when": the Bangkok day (a date, BE in Thai files) and the time
+        response_saved_on=[None if moment is None else moment.astimezone(BANGKOK).date()
+                           for moment in joined["response_updated_at"]],
+        response_saved_time=[None if moment is None else f"{moment.astimezone(BANGKOK):%H:%M}"
+                             for moment in joined["response_updated_at"]])
 
 
 def grid_columns(columns: list[GridColumn]) -> list[GridColumn]:

@@ -357,7 +357,8 @@ FOLLOWUP_DOWNLOAD_COLUMNS: list[ColumnSpec] = [
     ("response_expected_payment_date", "คาดว่าจะเบิกจ่ายได้วันที่", "Expected payment date", "date"),
     ("response_expected_amount", "คาดว่าจะเบิกจ่ายได้", "Expected payment", "money"),
     ("response_note", "หมายเหตุการชี้แจง", "Follow-up note", "text"),
-    ("response_saved_at", "ชี้แจงเมื่อ (เวลาไทย)", "Answered at (Bangkok time)", "text"),
+    ("response_saved_on", "ชี้แจงวันที่", "Answered on", "date"),
+    ("response_saved_time", "เวลา (ไทย)", "Time (Bangkok)", "text"),
     ("response_updated_by", "ชี้แจงโดย", "Answered by", "text"),
 ]
 LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS: list[ColumnSpec] = LAGGING_DOWNLOAD_COLUMNS + FOLLOWUP_DOWNLOAD_COLUMNS
