@@ -172,9 +172,14 @@ def current_responses(fiscal_year: int) -> pd.DataFrame:
     out = frame[RESPONSE_COLUMNS].copy()
     for column in ("updated_at", "created_at"):
         out[column] = [value.astimezone(UTC).replace(tzinfo=None) for value in out[column]]
-    out["expected_amount"] = [None if value is None else str(value) for value in out["expected_amount"]]
+    out["expected_amount"] = [None if _missing(value) else str(value) for value in out["expected_amount"]]
     out["frozen_at"] = frozen_at
     return out
+
+
+def _missing(value) -> bool:
+    """None, NaN or NaT (pandas fills a frame's gaps with NaN, which DuckDB would store as 'nan')."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def _insert_responses(con, snapshot_id: int, responses: pd.DataFrame) -> None:
@@ -187,7 +192,7 @@ def _insert_responses(con, snapshot_id: int, responses: pd.DataFrame) -> None:
                expected_payment_date, expected_amount, note, version, updated_at, updated_by, created_at,
                created_by, frozen_at)
            VALUES (?, ?, ?, ?, ?, ?, CAST(? AS DECIMAL(18,2)), ?, ?, ?, ?, ?, ?, ?)""",
-        [[row["snapshot_id"], *[row[c] for c in RESPONSE_COLUMNS], row["frozen_at"]]
+        [[row["snapshot_id"], *[None if _missing(row[c]) else row[c] for c in RESPONSE_COLUMNS], row["frozen_at"]]
          for row in frame.to_dict("records")])
 
 
