@@ -82,8 +82,9 @@ def _load(files, who, ctx: PageContext) -> None:
         content = upload.getvalue()
         name = safe_name(upload.name)
         if len(content) > limit:
-            message = (f"ไฟล์ {name} มีขนาด {len(content) / 1e6:,.1f} MB เกินกำหนด {limit / 1e6:,.0f} MB — "
-                       f"{name} is {len(content) / 1e6:,.1f} MB; files up to {limit / 1e6:,.0f} MB are accepted")
+            size, most = f"{len(content) / 1e6:,.2f}", f"{limit / 1e6:g}"
+            message = (f"ไฟล์ {name} มีขนาด {size} MB เกินกำหนด {most} MB — "
+                       f"{name} is {size} MB; files up to {most} MB are accepted")
             appstore.record_upload(who, file_name=name, sha256=sha256_of(content),
                                    size_bytes=len(content), load_ids=[], status="refused", message=message)
             outcome.append({"file": name, "error": message})
@@ -142,7 +143,7 @@ def _show_outcome(outcome: list[dict], ctx: PageContext) -> None:
                          "rows_loaded": result["rows_inserted"] + result["rows_updated"]})
             load_ids.append(int(result["load_id"]))
     if rows:
-        frame = pd.DataFrame(rows)
+        frame = pd.DataFrame(rows).fillna({"sheet": ""})  # a CSV file has no sheet
         st.dataframe(pd.DataFrame({ctx.t(th, en): frame[key] for key, th, en in RESULT_COLUMNS}), hide_index=True,
                      width="stretch", key="upload_results")
         loaded = int(frame["rows_loaded"].sum())
@@ -153,7 +154,8 @@ def _show_outcome(outcome: list[dict], ctx: PageContext) -> None:
         if load_ids else pd.DataFrame()
     if len(rejects):
         st.markdown(ctx.t("**แถวที่ถูกปฏิเสธ**", "**Rejected rows**"))
-        rejects = rejects.assign(reason=rejects["reason_th" if ctx.lang == "th" else "reason_en"])
+        rejects = rejects.assign(reason=rejects["reason_th" if ctx.lang == "th" else "reason_en"],
+                                 sheet=rejects["sheet"].fillna(""))
         st.dataframe(pd.DataFrame({ctx.t(th, en): rejects[key] for key, th, en in REJECT_COLUMNS}),
                      hide_index=True, width="stretch", key="upload_rejects")
 
@@ -192,10 +194,10 @@ def render() -> None:
     limit_mb = settings.upload_max_bytes() / 1e6
     suffixes = ", ".join(SUPPORTED_SUFFIXES)
     st.caption(ctx.t(
-        f"ไฟล์แบบเดียวกับที่ผู้ดูแลระบบโหลด ({suffixes}; CSV แบบ UTF-8 หรือ TIS-620) ขนาดไม่เกิน {limit_mb:,.0f} MB ต่อไฟล์ · "
+        f"ไฟล์แบบเดียวกับที่ผู้ดูแลระบบโหลด ({suffixes}; CSV แบบ UTF-8 หรือ TIS-620) ขนาดไม่เกิน {limit_mb:g} MB ต่อไฟล์ · "
         f"ท่านบันทึกข้อมูลได้เฉพาะ: {area_words(who, ctx)} แถวของพื้นที่อื่นจะถูกปฏิเสธพร้อมเหตุผล · "
         "ข้อมูลที่โหลดแล้วแสดงในทุกหน้าทันทีที่ผู้ใช้คลิกครั้งถัดไป",
-        f"The same files the administrator loads ({suffixes}; CSV in UTF-8 or TIS-620), up to {limit_mb:,.0f} MB "
+        f"The same files the administrator loads ({suffixes}; CSV in UTF-8 or TIS-620), up to {limit_mb:g} MB "
         f"each · you may write rows for: {area_words(who, ctx)}; rows of other areas are rejected with the reason · "
         "what is loaded shows on every page at the next click"))
     files = st.file_uploader(ctx.t("เลือกไฟล์", "Choose files"), type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
