@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from budget_metrics import Filters, NoDataError, data_version, has_data, pinned_read
+from ui.auth import ensure_store, resolve_principal, sidebar_identity, sign_in_page
 from ui.context import PageContext, set_page_context
 from ui.controls import current_lang, drop_other_pages_params, global_controls
 from ui.widgets import missing_database, render_safely
@@ -31,6 +32,7 @@ PAGES = [
     ("pages/assets.py", "โอนสินทรัพย์", "Asset transfers", ":material/handshake:", "assets"),
     ("pages/data_quality.py", "คุณภาพข้อมูล", "Data quality", ":material/fact_check:", "data_quality"),
     ("pages/weekly.py", "รายงานประจำสัปดาห์", "Weekly snapshots", ":material/date_range:", "weekly"),
+    ("pages/upload.py", "อัปโหลดข้อมูล", "Upload data", ":material/upload_file:", "upload"),
 ]
 DEFAULT = "overview"
 # Streamlit serves the default page at "/" only, and its url_path names nothing, so a
@@ -41,6 +43,21 @@ DEFAULT_PAGE_PATH = "start"
 lang = current_lang()
 st.set_page_config(page_title="ติดตามการเบิกจ่ายงบประมาณ" if lang == "th" else "Budget execution monitor",
                    page_icon="📊", layout="wide")
+
+# The application store (users, follow-up responses, uploads) is created or migrated once per
+# process; then who is using the app: the signed-in user, or the local single-user mode.
+try:
+    ensure_store()
+    principal = resolve_principal()
+except Exception as error:  # noqa: BLE001 - e.g. PostgreSQL unreachable: say so, no traceback
+    st.error(("ไม่สามารถเชื่อมต่อฐานข้อมูลผู้ใช้และคำชี้แจงได้ โปรดแจ้งผู้ดูแลระบบ: " if lang == "th" else
+              "The application store (users, follow-up responses) cannot be reached; tell the administrator: ")
+             + f"{type(error).__name__}: {error}", icon=":material/error:")
+    st.stop()
+if principal is None:  # sign-in configured ([auth] in .streamlit/secrets.toml), nobody signed in yet
+    sidebar_identity(None, lang)
+    sign_in_page(lang)
+    st.stop()
 
 page_names: dict[int, str] = {}  # id(st.Page) -> the page's name (url path)
 pages = []
@@ -61,6 +78,7 @@ navigation = st.navigation(pages)
 with st.sidebar:
     st.markdown("**ติดตามการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัด/กลุ่มจังหวัด**" if lang == "th"
                 else "**Provincial and cluster plan budget execution**")
+sidebar_identity(principal, lang)
 
 
 def render(navigation) -> None:
@@ -80,6 +98,9 @@ def render(navigation) -> None:
 
     if context is None:
         set_page_context(PageContext(Filters(), lang, data_version(), page=page))
+        if page == "upload":  # the first files may come through the upload page
+            render_safely(navigation.run)
+            return
         missing_database()
     else:
         set_page_context(context)

@@ -7,6 +7,7 @@ BUDGET_APP_DB    SQLAlchemy URL of the application store: users, follow-up respo
                  uploads, audit log (default: sqlite:///<project>/data/app.sqlite;
                  e.g. postgresql+psycopg://user@host/budget_app for a central deployment)
 BUDGET_LOCK_TIMEOUT seconds a writer waits for another writer's lock (default: 300)
+BUDGET_UPLOAD_MAX_MB largest file the dashboard's upload page accepts, in megabytes (default: 50)
 """
 
 from __future__ import annotations
@@ -59,3 +60,17 @@ def lock_timeout_seconds() -> float:
     except ValueError:
         seconds = DEFAULT_LOCK_TIMEOUT
     return max(seconds, 0.0)
+
+
+DEFAULT_UPLOAD_MAX_MB = 50.0
+
+
+def upload_max_bytes() -> int:
+    """The largest file the upload page loads, in bytes (env BUDGET_UPLOAD_MAX_MB, megabytes;
+    default 50). Streamlit's own limit (server.maxUploadSize, 200 MB) stays above it."""
+    value = os.environ.get("BUDGET_UPLOAD_MAX_MB", "")
+    try:
+        megabytes = float(value) if value.strip() else DEFAULT_UPLOAD_MAX_MB
+    except ValueError:
+        megabytes = DEFAULT_UPLOAD_MAX_MB
+    return int(max(megabytes, 0.0) * 1_000_000)

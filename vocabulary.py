@@ -159,6 +159,9 @@ REJECT_REASONS: Words = {
     "ambiguous_amount": ("จำนวนเงินอ่านได้มากกว่าหนึ่งแบบหรือไม่ใช่รูปแบบไทย/อังกฤษ (เขียนแบบ 1,234,567.50)",
                          ("amount could be read two ways or is not in Thai/English form "
                          "(write 1,234,567.50)")),
+    # the upload page (etl.load with an area rule): a province/cluster user's row for another area
+    "not_your_area": ("แถวนี้เป็นของจังหวัดหรือกลุ่มจังหวัดนอกพื้นที่ของผู้อัปโหลด",
+                      "the row belongs to a province or cluster outside the uploader's area"),
     # whole-row reasons from the CSV reader
     "extra_cells": ("แถวมีช่องมากกว่าหัวตาราง (เช่น ตัวเลขมีจุลภาคแต่ไม่อยู่ในเครื่องหมายคำพูด)",
                     "row has more cells than the header (e.g. an unquoted number with commas)"),
@@ -187,6 +190,22 @@ PROJECTION_FIGURES: Words = {
     "basis": ("หลักการคาดการณ์", "projection basis"),
 }
 PROJECTION_BAND = ("ช่วงคาดการณ์ 80%", "80% band")
+# ---------------------------------------------------------------- follow-up of lagging projects
+# The fields of a follow-up response (appstore.followup), as the form, history and exports name them.
+FOLLOWUP_FIELDS: Words = {
+    "cause_code": ("สาเหตุ", "Cause"),
+    "action_taken": ("การดำเนินการ", "Action taken"),
+    "expected_payment_date": ("คาดว่าจะเบิกจ่ายได้วันที่", "Expected payment date"),
+    "expected_amount": ("คาดว่าจะเบิกจ่ายได้ (บาท)", "Expected payment (baht)"),
+    "note": ("หมายเหตุ", "Note"),
+}
+# Where a flagged project's follow-up stands (appstore: fresh, overdue by the rules in docs/appstore.md).
+RESPONSE_STATUSES: Words = {
+    "none": ("ยังไม่ชี้แจง", "No response"),
+    "fresh": ("ชี้แจงแล้ว", "Answered"),
+    "stale": ("คำชี้แจงเก่า", "Answer out of date"),
+    "overdue": ("เลยกำหนดที่คาดว่าจะเบิกจ่าย", "Past the expected payment date"),
+}
 
 # ---------------------------------------------------------------- common words
 ALL = ("ทั้งหมด", "All")

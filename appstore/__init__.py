@@ -35,23 +35,25 @@ _EXPORTS = {
                         "require_upload", "viewer", "writable_mask"],
     "appstore.audit": ["audit_log"],
     "appstore.errors": ["AccessDenied", "AppStoreError", "UnknownProject", "ValidationError"],
-    "appstore.followup": ["ResponseRate", "SavedResponse", "latest_responses", "overdue_responses",
+    "appstore.followup": ["ResponseRate", "ResponseSource", "SavedResponse", "frozen_responses", "latest_responses",
+                          "overdue_responses", "response_source",
                           "response_history", "response_rate_total", "response_rates", "save_response",
                           "with_responses"],
     "appstore.migrate": ["upgrade"],
     "appstore.projects": ["ProjectOwner", "project_owner"],
     "appstore.reference": ["causes", "followup_fresh_days"],
-    "appstore.uploads": ["list_uploads", "record_upload", "record_upload_results"],
+    "appstore.uploads": ["list_uploads", "record_upload", "record_upload_results", "upload_area"],
     "appstore.users": ["UserRecord", "get_user", "list_users", "principal_for_email", "remove_user", "set_user"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [
-    "AccessDenied", "AppStoreError", "Principal", "ProjectOwner", "ResponseRate", "SavedResponse", "UnknownProject",
-    "UserRecord", "ValidationError", "audit_log", "causes", "cli_principal", "followup_fresh_days", "get_user",
-    "latest_responses", "list_uploads", "list_users", "local_principal", "may_write_owner", "may_write_project",
-    "overdue_responses", "principal_for_email", "project_owner", "record_upload", "record_upload_results",
-    "remove_user", "require_upload", "response_history", "response_rate_total", "response_rates", "save_response",
-    "set_user", "upgrade", "viewer", "with_responses", "writable_mask",
+    "AccessDenied", "AppStoreError", "Principal", "ProjectOwner", "ResponseRate", "ResponseSource",
+    "SavedResponse", "UnknownProject", "UserRecord", "ValidationError", "audit_log", "causes", "cli_principal",
+    "followup_fresh_days", "frozen_responses", "get_user", "latest_responses", "list_uploads", "list_users",
+    "local_principal", "may_write_owner", "may_write_project", "overdue_responses", "principal_for_email",
+    "project_owner", "record_upload", "record_upload_results", "remove_user", "require_upload", "response_history",
+    "response_rate_total", "response_rates", "response_source", "save_response", "set_user", "upgrade",
+    "upload_area", "viewer", "with_responses", "writable_mask",
 ]
 
 

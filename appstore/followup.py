@@ -239,7 +239,8 @@ def _day_or_none(value) -> date | None:
 
 
 def with_responses(projects: pd.DataFrame, as_of: date, *, now: datetime | None = None,
-                   fresh_days: int | None = None, url: str | None = None) -> pd.DataFrame:
+                   fresh_days: int | None = None, url: str | None = None,
+                   responses: pd.DataFrame | None = None) -> pd.DataFrame:
     """A copy of a read-side project frame (fiscal_year, project_code and last_payment_date
     columns, e.g. from lagging_projects or project_state) with each project's latest
     response beside it: the JOINED_COLUMNS, None where a project has no response.
@@ -247,12 +248,15 @@ def with_responses(projects: pd.DataFrame, as_of: date, *, now: datetime | None 
     response_age_days is whole days since the save; response_fresh and response_overdue
     (booleans, False without a response) follow the module docstring, with `as_of` the
     data's as-of date the frame was computed for and `now` the time of reading (UTC).
+    `responses` (a latest_responses frame, e.g. the copy a weekly snapshot froze, see
+    `response_source`) replaces reading the store.
     """
     now = now or datetime.now(UTC)
     fresh_days = reference.followup_fresh_days() if fresh_days is None else fresh_days
-    years = sorted({int(year) for year in projects["fiscal_year"]})
-    found = [latest_responses(year, url=url) for year in years]
-    responses = pd.concat(found, ignore_index=True) if found else latest_responses(url=url).iloc[0:0]
+    if responses is None:
+        years = sorted({int(year) for year in projects["fiscal_year"]})
+        found = [latest_responses(year, url=url) for year in years]
+        responses = pd.concat(found, ignore_index=True) if found else latest_responses(url=url).iloc[0:0]
     responses = responses.drop(columns=["created_at", "created_by"]).rename(
         columns=lambda c: c if c in ("fiscal_year", "project_code") else f"response_{c}")
     responses["fiscal_year"] = responses["fiscal_year"].astype("int64")
@@ -312,23 +316,28 @@ def _areas(filters: Filters, level: str) -> pd.DataFrame:
 
 
 def _flagged_with_responses(filters: Filters, flagged: pd.DataFrame | None, now: datetime | None,
-                            fresh_days: int | None, url: str | None) -> pd.DataFrame:
+                            fresh_days: int | None, url: str | None,
+                            responses: pd.DataFrame | None = None) -> pd.DataFrame:
     flagged = lagging_projects(filters) if flagged is None else flagged
-    return with_responses(flagged, resolve_as_of(filters), now=now, fresh_days=fresh_days, url=url)
+    if "response_fresh" in flagged:  # already joined (with_responses): count it as it is
+        return flagged
+    return with_responses(flagged, resolve_as_of(filters), now=now, fresh_days=fresh_days, url=url,
+                          responses=responses)
 
 
 def response_rates(filters: Filters, level: str = "province", *, flagged: pd.DataFrame | None = None,
                    now: datetime | None = None, fresh_days: int | None = None,
-                   url: str | None = None) -> pd.DataFrame:
+                   url: str | None = None, responses: pd.DataFrame | None = None) -> pd.DataFrame:
     """Response rate per province or cluster, in the reference order of the areas.
 
     Columns: area_code, name_th, name_en, flagged (projects flagged now), responded (of
     them, with a fresh response), rate_pct (percent 0-100, None when nothing is flagged),
     overdue (of them, with an overdue response). A province counts its own plan's
     projects; a cluster its own plan's projects and its member provinces'. Pass the
-    page's lagging_projects(filters) frame as `flagged` to avoid computing it twice.
+    page's lagging_projects(filters) frame as `flagged` to avoid computing it twice (or that
+    frame already joined by `with_responses`, to avoid reading the store again).
     """
-    joined = _flagged_with_responses(filters, flagged, now, fresh_days, url)
+    joined = _flagged_with_responses(filters, flagged, now, fresh_days, url, responses)
     column = {"province": "province_code", "cluster": "cluster_code"}.get(level)
     areas = _areas(filters, level)
     counts = joined[joined[column].notna()].groupby(column).agg(
@@ -343,8 +352,67 @@ def response_rates(filters: Filters, level: str = "province", *, flagged: pd.Dat
 
 
 def response_rate_total(filters: Filters, *, flagged: pd.DataFrame | None = None, now: datetime | None = None,
-                        fresh_days: int | None = None, url: str | None = None) -> ResponseRate:
+                        fresh_days: int | None = None, url: str | None = None,
+                        responses: pd.DataFrame | None = None) -> ResponseRate:
     """The response rate over the whole selection (e.g. national for the PDF brief)."""
-    joined = _flagged_with_responses(filters, flagged, now, fresh_days, url)
+    joined = _flagged_with_responses(filters, flagged, now, fresh_days, url, responses)
     count, responded = len(joined), int(joined["response_fresh"].sum())
     return ResponseRate(count, responded, 100.0 * responded / count if count else None)
+
+
+# ------------------------------------------------------------------ frozen with a weekly snapshot
+
+@dataclass(frozen=True)
+class ResponseSource:
+    """Where a view's responses come from: the store as it is now (responses None, now None),
+    or the copy a weekly snapshot froze (responses: a latest_responses frame; now: when it
+    was frozen, so freshness is counted as it stood then; snapshot_id: which snapshot)."""
+
+    responses: pd.DataFrame | None = None
+    now: datetime | None = None
+    snapshot_id: int | None = None
+
+    @property
+    def frozen(self) -> bool:
+        return self.snapshot_id is not None
+
+    def join(self, projects: pd.DataFrame, as_of: date, url: str | None = None) -> pd.DataFrame:
+        """`with_responses` of a project frame from this source."""
+        return with_responses(projects, as_of, now=self.now, url=url, responses=self.responses)
+
+
+def frozen_responses(snapshot_id: int) -> tuple[pd.DataFrame, datetime | None]:
+    """The responses a weekly snapshot froze (etl/snapshot.py), shaped like latest_responses
+    (cause labels from today's reference data), and when they were frozen (UTC; None when the
+    snapshot froze none)."""
+    from budget_metrics.snapshots import snapshot_responses
+
+    frame = snapshot_responses(snapshot_id)
+    frozen_at = None
+    if len(frame):
+        frozen_at = pd.Timestamp(frame["frozen_at"].max()).to_pydatetime().replace(tzinfo=UTC)
+    frame = frame.drop(columns=["frozen_at"])
+    wanted = [c for c in RESPONSE_COLUMNS if c not in ("cause_th", "cause_en")]
+    out = pd.DataFrame({c: frame.get(c) for c in wanted}, dtype=object)
+    out["fiscal_year"] = [int(year) for year in out["fiscal_year"]]
+    out["expected_payment_date"] = [_day_or_none(day) for day in out["expected_payment_date"]]
+    out["expected_amount"] = [None if value is None or pd.isna(value) else Decimal(str(value))
+                              for value in out["expected_amount"]]
+    for column in ("updated_at", "created_at"):
+        out[column] = [None if value is None or pd.isna(value)
+                       else pd.Timestamp(value).to_pydatetime().replace(tzinfo=UTC) for value in out[column]]
+    return _cause_labels(out.reset_index(drop=True)), frozen_at
+
+
+def response_source(filters: Filters, frozen: bool) -> ResponseSource:
+    """The responses a view of `filters` shows: with `frozen`, those frozen by the current
+    weekly snapshot of the filters' fiscal year and as-of date, when there is one; otherwise
+    (or when there is no such snapshot) the store's current responses."""
+    if frozen and filters.as_of is not None:
+        from budget_metrics.snapshots import snapshot_for
+
+        snapshot_id = snapshot_for(filters.fiscal_year, filters.as_of)
+        if snapshot_id is not None:
+            responses, frozen_at = frozen_responses(snapshot_id)
+            return ResponseSource(responses, frozen_at, int(snapshot_id))
+    return ResponseSource()

@@ -37,6 +37,24 @@ class UploadOutcome:
     message: str
 
 
+def upload_area(principal: Principal) -> frozenset[tuple[str, str]] | None:
+    """The owners ((owner_type, code) pairs) whose rows the principal may upload, by the
+    access rules (may_write_owner) over every province and cluster of the reference data;
+    None for administrators and the local mode (every area). The upload page passes it to
+    etl.load.load_files, which rejects other rows with the reason `not_your_area`."""
+    from appstore import reference
+    from appstore.access import may_write_owner
+
+    if principal.is_admin:
+        return None
+    clusters = reference.cluster_of_province()
+    owners = {("province", code) for code, cluster in clusters.items()
+              if may_write_owner(principal, "province", code, cluster)}
+    owners |= {("cluster", code) for code in reference.cluster_codes()
+               if may_write_owner(principal, "cluster", code, code)}
+    return frozenset(owners)
+
+
 def sha256_of(content: bytes) -> str:
     """Hex SHA-256 of the uploaded bytes."""
     return hashlib.sha256(content).hexdigest()

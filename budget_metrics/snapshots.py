@@ -149,6 +149,26 @@ def snapshot_for(fiscal_year: int, as_of: date) -> int | None:
     return row[0]
 
 
+# The follow-up responses a snapshot froze (etl/snapshot.py; columns as appstore's
+# latest_responses without the cause labels, plus frozen_at).
+SNAPSHOT_RESPONSE_COLUMNS = ["fiscal_year", "project_code", "cause_code", "action_taken", "expected_payment_date",
+                             "expected_amount", "note", "version", "updated_at", "updated_by", "created_at",
+                             "created_by", "frozen_at"]
+
+
+def snapshot_responses(snapshot_id: int) -> pd.DataFrame:
+    """The follow-up responses frozen with a snapshot, by project code: SNAPSHOT_RESPONSE_COLUMNS
+    (expected_amount DECIMAL baht as Decimal, timestamps naive UTC). Empty for a snapshot taken
+    before responses were frozen (database schema version 2)."""
+    with read_only() as con:
+        if not _table_exists(con, "snapshot_responses"):
+            return pd.DataFrame(columns=SNAPSHOT_RESPONSE_COLUMNS)
+        rows = con.execute(
+            f"""SELECT {', '.join(SNAPSHOT_RESPONSE_COLUMNS)} FROM snapshot_responses
+                WHERE snapshot_id = ? ORDER BY project_code""", [snapshot_id]).fetchall()
+    return pd.DataFrame(rows, columns=SNAPSHOT_RESPONSE_COLUMNS, dtype=object)
+
+
 def previous_snapshot(snapshot_id: int) -> int | None:
     """The current snapshot with the latest as-of date before this one's (same fiscal year)."""
     with read_only() as con:

@@ -257,7 +257,8 @@ def _check_columns(source: TableSource, kind: Kind | None) -> None:
 
 
 def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: int,
-                step: Callable[[str], None] = lambda label: None) -> tuple[LoadResult, object]:
+                step: Callable[[str], None] = lambda label: None,
+                area: validate.AreaRule | None = None) -> tuple[LoadResult, object]:
     """Normalise, check and upsert one staged table. Runs inside the caller's transaction."""
     kind = source.kind
     assert kind is not None
@@ -292,6 +293,8 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     present = set(source.columns.values())
     step(STEPS[2])
     validate.run_checks(con, kind, present)
+    if area is not None:  # the upload page: rows for other provinces/clusters are rejected
+        validate.area_checks(con, kind, present, area)
     if defect_rows:
         con.execute(f"INSERT INTO etl_rej SELECT s.row_no, '{validate.WHOLE_ROW}', s.etl_defect "
                     f"FROM etl_stage s WHERE {defect}")
@@ -460,7 +463,9 @@ def _order(opened) -> list[tuple[Path, TableSource | Exception]]:
 
 
 def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: str | None = None,
-               show_progress: bool = False, on_wait: Callable[[str], None] | None = None) -> list[LoadResult]:
+               show_progress: bool = False, on_wait: Callable[[str], None] | None = None,
+               area: validate.AreaRule | None = None,
+               on_step: Callable[[Path, str], None] | None = None) -> list[LoadResult]:
     """Load files and folders into the store; one LoadResult per table (sheet) loaded.
 
     All files share one write session (published atomically at the end); each table is
@@ -468,7 +473,10 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
     rolled back and recorded in `loads` with status 'refused'; the others still load.
     Raises AccountingError (nothing published) when the loader's counts do not add up,
     and store.LockTimeout when another writer holds the store too long. `on_wait` gets the
-    messages printed while waiting for another writer.
+    messages printed while waiting for another writer. `area` (the dashboard's upload page)
+    rejects rows for owners outside it with the reason `not_your_area`; None (`etl load`)
+    loads every area. `on_step(path, label)` is told each step of each table (a page's
+    progress display).
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"ไม่รู้จักชนิด {kind} — unknown kind {kind!r}; one of {', '.join(KINDS)}")
@@ -493,8 +501,10 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
             opened = _open_all(files, kind, store.inputs_folder(db))
             units = _order(opened)
             step, progress = _progress(files, units, show_progress)
+            if on_step is not None:
+                step = on_step
             for path, item in units:
-                results.append(_load_one(con, path, item, step))
+                results.append(_load_one(con, path, item, step, area))
     finally:
         if progress is not None:
             progress.stop()
@@ -528,7 +538,7 @@ def _progress(files: list[Path], units: list, show: bool):
 
 
 def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Exception,
-              step: Callable[[Path, str], None]) -> LoadResult:
+              step: Callable[[Path, str], None], area: validate.AreaRule | None = None) -> LoadResult:
     started = datetime.now()
     load_id = _next_load_id(con)
     sheet = None if isinstance(item, Exception) else item.sheet
@@ -549,7 +559,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Ex
         sha = item.sha256
         con.execute("BEGIN TRANSACTION")
         in_transaction = True
-        result, data_date = _load_table(con, item, load_id, lambda label: step(path, label))
+        result, data_date = _load_table(con, item, load_id, lambda label: step(path, label), area)
         _record_load(con, result, path, sha, started, data_date)
         if before_commit_hook is not None:
             before_commit_hook(con, item)

@@ -8,7 +8,7 @@ code version can open an older file.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MONEY = "DECIMAL(18,2)"
 
@@ -217,6 +217,26 @@ TABLES: dict[str, str] = {
             assets_value_pending {MONEY} NOT NULL,
             PRIMARY KEY (snapshot_id, project_code)
         )""",
+    # --- follow-up responses frozen with a snapshot: the application store's latest response
+    #     of each project at the moment the snapshot was taken (etl/snapshot.py)
+    "snapshot_responses": f"""
+        CREATE TABLE IF NOT EXISTS snapshot_responses (
+            snapshot_id            INTEGER NOT NULL,
+            fiscal_year            INTEGER NOT NULL,
+            project_code           VARCHAR NOT NULL,
+            cause_code             VARCHAR NOT NULL,  -- data/reference/followup_causes.csv
+            action_taken           VARCHAR,
+            expected_payment_date  DATE,
+            expected_amount        {MONEY},           -- baht
+            note                   VARCHAR,
+            version                INTEGER NOT NULL,  -- saves of the response so far
+            updated_at             TIMESTAMP NOT NULL, -- UTC: when the frozen version was saved
+            updated_by             VARCHAR NOT NULL,
+            created_at             TIMESTAMP NOT NULL, -- UTC
+            created_by             VARCHAR NOT NULL,
+            frozen_at              TIMESTAMP NOT NULL, -- UTC: when the snapshot read the store
+            PRIMARY KEY (snapshot_id, project_code)
+        )""",
 }
 
 # Secondary indexes. DuckDB answers grouped sums by scanning, so only small lookup tables get one.
@@ -228,6 +248,8 @@ INDEXES = [
 MIGRATIONS: dict[int, list[str]] = {
     # v2: reporting settings from data/reference/reporting.toml (which target line is the headline)
     2: [TABLES["report_settings"]],
+    # v3: follow-up responses frozen with each weekly snapshot
+    3: [TABLES["snapshot_responses"]],
 }
 
 RECORD_KINDS = ("projects", "disbursements", "carryovers", "reallocations", "asset_transfers")

@@ -6,6 +6,11 @@ flags, carry-over and asset status) from the published database, then written to
 is published atomically like any load. The writer lock is held from before the
 figures are read until the new file is published, so no load can slip in between.
 
+Each snapshot also freezes the follow-up responses (`snapshot_responses`): the application
+store's latest response of every project of the fiscal year at the moment the snapshot is
+taken, so a frozen week shows what had been answered then (a past week frozen later, e.g.
+by --weekly, gets the responses of the moment it was taken).
+
 A snapshot never changes afterwards: later loads that correct history change the
 live figures only (see `budget_metrics.snapshots.live_vs_snapshot`). Taking the same
 fiscal year and as-of date again needs `replace=True`; the old snapshot then stays in
@@ -18,7 +23,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -146,6 +151,51 @@ MONEY = {"contract_amount", "allocated_amount", "reallocated_in", "reallocated_o
 DATES = {"planned_end", "contract_date", "last_payment_date", "carryover_deadline"}
 
 
+RESPONSE_COLUMNS = ["fiscal_year", "project_code", "cause_code", "action_taken", "expected_payment_date",
+                    "expected_amount", "note", "version", "updated_at", "updated_by", "created_at", "created_by"]
+
+
+def current_responses(fiscal_year: int) -> pd.DataFrame:
+    """The application store's latest follow-up response of each project of the fiscal year
+    (appstore, BUDGET_APP_DB), as a snapshot freezes them: RESPONSE_COLUMNS + frozen_at, times
+    naive UTC. A store that cannot be read stops the snapshot (nothing is published)."""
+    import appstore
+
+    try:
+        frame = appstore.latest_responses(fiscal_year)
+    except Exception as error:
+        raise RuntimeError(
+            f"อ่านคำชี้แจงจากฐานข้อมูลแอป (BUDGET_APP_DB) ไม่ได้ ไม่ได้บันทึกสแนปช็อต — cannot read the follow-up "
+            f"responses from the application store (BUDGET_APP_DB); no snapshot was taken: "
+            f"{type(error).__name__}: {error}") from error
+    frozen_at = datetime.now(UTC).replace(tzinfo=None)
+    out = frame[RESPONSE_COLUMNS].copy()
+    for column in ("updated_at", "created_at"):
+        out[column] = [value.astimezone(UTC).replace(tzinfo=None) for value in out[column]]
+    out["expected_amount"] = [None if _missing(value) else str(value) for value in out["expected_amount"]]
+    out["frozen_at"] = frozen_at
+    return out
+
+
+def _missing(value) -> bool:
+    """None, NaN or NaT (pandas fills a frame's gaps with NaN, which DuckDB would store as 'nan')."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _insert_responses(con, snapshot_id: int, responses: pd.DataFrame) -> None:
+    """Freeze the responses with the snapshot (amounts exact: passed as text, cast to DECIMAL)."""
+    if responses is None or responses.empty:
+        return
+    frame = responses.assign(snapshot_id=snapshot_id).astype(object)
+    con.executemany(
+        """INSERT INTO snapshot_responses (snapshot_id, fiscal_year, project_code, cause_code, action_taken,
+               expected_payment_date, expected_amount, note, version, updated_at, updated_by, created_at,
+               created_by, frozen_at)
+           VALUES (?, ?, ?, ?, ?, ?, CAST(? AS DECIMAL(18,2)), ?, ?, ?, ?, ?, ?, ?)""",
+        [[row["snapshot_id"], *[None if _missing(row[c]) else row[c] for c in RESPONSE_COLUMNS], row["frozen_at"]]
+         for row in frame.to_dict("records")])
+
+
 def _select_list() -> str:
     parts = []
     for column in STORED:
@@ -189,11 +239,13 @@ def _insert_snapshot(con, fiscal_year: int, as_of: date, replace: bool, taken_at
             f"มีสแนปช็อต ณ วันที่ {as_of} แล้ว (หมายเลข {existing}) ใช้ --replace เพื่อแทนที่ — "
             f"a snapshot as of {as_of} exists (id {existing}); use --replace to replace it")
     rows = project_rows(Filters(fiscal_year=fiscal_year, as_of=as_of))
-    return _insert_header(con, fiscal_year, as_of, existing, taken_at, rows)
+    return _insert_header(con, fiscal_year, as_of, existing, taken_at, rows,
+                          responses=current_responses(fiscal_year))
 
 
 def _insert_header(con, fiscal_year: int, as_of: date, existing: int | None, taken_at: datetime,
-                   rows: pd.DataFrame, pending: list | None = None) -> SnapshotResult:
+                   rows: pd.DataFrame, pending: list | None = None,
+                   responses: pd.DataFrame | None = None) -> SnapshotResult:
     """Insert the `snapshots` row (marking the `existing` one replaced) and the project rows;
     with `pending` the rows are appended to it for one later `_insert_rows` instead."""
     load_ids = ",".join(str(int(value)) for value in source_loads()["load_id"])
@@ -207,6 +259,7 @@ def _insert_header(con, fiscal_year: int, as_of: date, existing: int | None, tak
            VALUES (?, ?, ?, ?, ?, 'current', ?, NULL)""",
         [snapshot_id, fiscal_year, as_of, taken_at, load_ids, existing],
     )
+    _insert_responses(con, snapshot_id, responses)
     part = rows[STORED].assign(snapshot_id=snapshot_id)
     if pending is None:
         _insert_rows(con, [part])
@@ -243,13 +296,14 @@ def take_weekly(fiscal_year: int = 2562, replace: bool = False, db_path: Path | 
             raise SnapshotError(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year} — no data for fiscal year {fiscal_year}")
         done, pending = [], []
         taken_at = datetime.now()
+        responses = current_responses(fiscal_year)
         for day in dates:
             existing = snapshot_for(fiscal_year, day)
             if existing is not None and not replace:
                 log(f"snapshot {day}: มีอยู่แล้ว ข้าม — exists, skipped")
                 continue
             rows = project_rows(Filters(fiscal_year=fiscal_year, as_of=day))
-            result = _insert_header(con, fiscal_year, day, existing, taken_at, rows, pending)
+            result = _insert_header(con, fiscal_year, day, existing, taken_at, rows, pending, responses)
             log(f"snapshot {day}: id {result.snapshot_id}, {result.projects:,} projects")
             done.append(result)
         _insert_rows(con, pending)

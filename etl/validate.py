@@ -9,6 +9,9 @@ docs/data-dictionary.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import duckdb
 
 from etl.kinds import BOOL, CODE, DATE, ENUM, MONEY, OWNER, TEXT, YEAR, Kind
@@ -243,6 +246,48 @@ def _free_balance(con: duckdb.DuckDBPyConnection) -> None:
                         - greatest(coalesce(p.contract_amount, 0), coalesce(s.disbursed, 0))""")
 
 
+@dataclass(frozen=True)
+class AreaRule:
+    """The owners an uploading user may write rows for: (owner_type, code) pairs, e.g.
+    ('province', '46'). Only the dashboard's upload page passes one (built from the access
+    rules, appstore.upload_area); `etl load` at the shell has none and loads every area."""
+
+    owners: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, owners: Iterable[tuple[str, str]]) -> AreaRule:
+        return cls(frozenset((str(kind), str(code)) for kind, code in owners))
+
+
+# The project columns each kind names (a reallocation names two); projects check their owner.
+_PROJECT_COLUMNS = {"disbursements": ("project_code",), "carryovers": ("project_code",),
+                    "asset_transfers": ("project_code",),
+                    "reallocations": ("from_project_code", "to_project_code")}
+
+
+def area_checks(con: duckdb.DuckDBPyConnection, kind: Kind, present: set[str], area: AreaRule) -> None:
+    """Reject (`not_your_area`) the rows of etl_typed outside the uploader's area: a project
+    row whose owner in the file, or whose owner in the database (an existing project), is not
+    in `area`; any other record whose project (either side of a reallocation) belongs to an
+    owner outside it. Rows with an unknown owner or project are left to their own reasons."""
+    con.execute("CREATE OR REPLACE TEMP TABLE etl_area (owner_type VARCHAR, owner VARCHAR)")
+    if area.owners:
+        con.executemany("INSERT INTO etl_area VALUES (?, ?)", [list(pair) for pair in sorted(area.owners)])
+    outside = "NOT EXISTS (SELECT 1 FROM etl_area a WHERE a.owner_type = {0}.owner_type AND a.owner = {0}.owner)"
+    if kind.name == "projects":
+        _add(con, "owner", "not_your_area",
+             f"SELECT row_no FROM etl_typed t WHERE t.owner IS NOT NULL AND {outside.format('t')}")
+        _add(con, "project_code", "not_your_area",
+             f"""SELECT t.row_no FROM etl_typed t JOIN projects p ON p.project_code = t.project_code
+                 WHERE {outside.format('p')}""")
+    for column in _PROJECT_COLUMNS.get(kind.name, ()):
+        if column in present:
+            _add(con, column, "not_your_area",
+                 f"""SELECT t.row_no FROM etl_typed t JOIN projects p ON p.project_code = t.{column}
+                     WHERE {outside.format('p')}""")
+    con.execute("DROP TABLE IF EXISTS etl_area")
+
+
 def reasons_table_sql() -> tuple[str, list[str]]:
     """A VALUES list of (reason_code, reason_th, reason_en) and its parameters."""
     rows, params = [], []
@@ -252,4 +297,4 @@ def reasons_table_sql() -> tuple[str, list[str]]:
     return "SELECT * FROM (VALUES " + ", ".join(rows) + ") AS r(reason_code, reason_th, reason_en)", params
 
 
-__all__ = ["CODE", "REASONS", "TEXT", "WHOLE_ROW", "reasons_table_sql", "run_checks"]
+__all__ = ["CODE", "REASONS", "TEXT", "WHOLE_ROW", "AreaRule", "area_checks", "reasons_table_sql", "run_checks"]

@@ -521,7 +521,8 @@ def _risks_html(bundle: ExportBundle) -> str:
     if len(lagging):
         counts = {code: int(sum(code in flags for flags in lagging["flags"])) for code in FLAGS}
         text = " · ".join(f"{FLAGS[code][0]} {count:,}" for code, count in counts.items() if count)
-        out.append(f"<p class='small'>โครงการล่าช้า {len(lagging):,} โครงการ: {_e(text)}</p>")
+        out.append(f"<p class='small'>โครงการล่าช้า {len(lagging):,} โครงการ: {_e(text)} · "
+                   f"การชี้แจงของจังหวัด: {_e(bundle.response_rate_text())}</p>")
     return "".join(out)
 
 

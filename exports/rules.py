@@ -79,3 +79,19 @@ def freshness_rules(lang: str) -> str:
                     "หรือยังไม่มีข้อมูลการเบิกจ่าย",
               f"Stale: the data date is more than {days:g} days older than the latest nationally, "
               "or there is no payment data at all")
+
+
+def followup_rules(lang: str, frozen: bool = False) -> str:
+    """How the follow-up of lagging projects is counted (fresh, response rate, overdue)."""
+    from appstore import followup_fresh_days
+
+    days = followup_fresh_days()
+    source = _t(lang, " · คำชี้แจงตามที่บันทึกไว้กับภาพนิ่งรายสัปดาห์ของวันที่นี้",
+                " · the answers as frozen with this date's weekly snapshot") if frozen else ""
+    return _t(
+        lang,
+        f"อัตราการชี้แจง = โครงการล่าช้าที่มีคำชี้แจงบันทึกภายใน {days:g} วัน ÷ โครงการล่าช้าทั้งหมด · "
+        "เลยกำหนด = วันที่คาดว่าจะเบิกจ่ายได้อยู่ก่อนวันที่ข้อมูล และยังไม่มีการเบิกจ่ายตั้งแต่วันที่ชี้แจง" + source,
+        f"Response rate = flagged projects with an answer saved within {days:g} days ÷ flagged projects · past "
+        "expected payment = the expected payment date is before the data date and nothing was paid since the "
+        "answer" + source)

@@ -2,7 +2,9 @@
 
 `build_export(filters)` gathers, for one as-of date and one area (the whole country,
 a province or a cluster), the summary, provinces, clusters, projects, lagging
-projects, carry-overs, reallocations, asset transfers and the "about" facts. The
+projects, the provinces' follow-up of them (responses and response rates, from the
+application store, or as frozen with the date's weekly snapshot when there is one),
+carry-overs, reallocations, asset transfers and the "about" facts. The
 workbook, the CSV files and the PDF brief all render this one object, and it holds
 only figures from `budget_metrics` — no SQL here — so they match the dashboard.
 """
@@ -12,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -118,6 +122,17 @@ class ExportBundle:
     # needs_intervention's provinces on the headline line (national and cluster exports; empty
     # for a province), ranked by baht at risk, each with its driver projects.
     interventions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    response_rate: Any = None  # appstore.ResponseRate of the area's flagged projects
+    responses_frozen: bool = False  # True: the responses frozen with the as-of date's weekly snapshot
+
+    def response_rate_text(self) -> str:
+        """'ชี้แจงแล้ว 12 จาก 40 โครงการล่าช้า (30.00%)' (the PDF brief and the about sheet)."""
+        rate = self.response_rate
+        if rate is None or not rate.flagged:
+            return "ไม่มีโครงการล่าช้า"
+        pct = "-" if rate.rate_pct is None else f"{rate.rate_pct:.2f}%"
+        frozen = " ตามที่บันทึกไว้กับภาพนิ่งรายสัปดาห์" if self.responses_frozen else ""
+        return f"ชี้แจงแล้ว {rate.responded:,} จาก {rate.flagged:,} โครงการล่าช้า ({pct}){frozen}"
 
     def table(self, name: str) -> ExportTable:
         return next(t for t in self.tables if t.name == name)
@@ -261,7 +276,9 @@ def build_export(filters: Filters) -> ExportBundle:
 
     projects = project_flags(filters)
     projects = _with_project_projection(_project_labels(projects), filters)
-    lagging = _project_labels(lagging_projects(filters))
+    flagged = lagging_projects(filters)
+    lagging = _project_labels(flagged)
+    followup, rates, rate, frozen = _followup(filters, flagged)
     carry = carryover_projects(filters)
     assets = asset_list(filters)
     moves = ledger(filters).sort_values(["approved_date", "ref_no"]).reset_index(drop=True)
@@ -293,6 +310,10 @@ def build_export(filters: Filters) -> ExportBundle:
             Col("flag_labels_th", "ประเด็น", "flags", TEXT, 36),
             Col("reasons_th", "เหตุผล", "reasons", TEXT, 70),
             Col("reasons_en", "Reasons", "reasons (English)", TEXT, 70)], lagging),
+        ExportTable("followup", "การชี้แจง", "คำชี้แจงของโครงการล่าช้า (จังหวัดและกลุ่มจังหวัดบันทึกในแดชบอร์ด)",
+                    FOLLOWUP_COLUMNS, followup),
+        ExportTable("followup_rates", "อัตราการชี้แจง", "อัตราการชี้แจงโครงการล่าช้า รายจังหวัดและรายกลุ่มจังหวัด",
+                    FOLLOWUP_RATE_COLUMNS, rates),
         ExportTable("carryover", "เงินกันเหลื่อมปี", "เงินกันไว้เบิกเหลื่อมปี", [
             Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
             Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
@@ -338,7 +359,7 @@ def build_export(filters: Filters) -> ExportBundle:
         filters=filters, as_of=as_of, area_kind=area_kind, area_code=area_code, area_name_th=name_th,
         area_name_en=name_en, kpis=national, generated_at=data_published_at(), tables=tables,
         curve=weekly_curve(filters), provinces=provinces, clusters=clusters, carryovers=carry,
-        assets=assets, loads=loads, targets=targets,
+        assets=assets, loads=loads, targets=targets, response_rate=rate, responses_frozen=frozen,
         projection=_own_projection(filters, area_kind, area_code),
         interventions=needs_intervention(filters, "province", national.headline) if area_kind != "province"
         else pd.DataFrame(),
@@ -465,6 +486,62 @@ PROJECT_COLUMNS = [
 ]
 
 
+FOLLOWUP_COLUMNS = [
+    Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
+    Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
+    Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 24),
+    Col("money_at_risk", "เงินที่ยังไม่เบิกจ่าย บาท", "money at risk (baht)", MONEY),
+    Col("response_status_th", "สถานะการชี้แจง", "follow-up status", TEXT, 18),
+    Col("response_cause_th", "สาเหตุ", "cause", TEXT, 26),
+    Col("response_action_taken", "การดำเนินการ", "action taken", TEXT, 40),
+    Col("response_expected_payment_date", "คาดว่าจะเบิกจ่ายได้วันที่", "expected payment date", DATE),
+    Col("response_expected_amount", "คาดว่าจะเบิกจ่ายได้ บาท", "expected payment (baht)", MONEY),
+    Col("response_note", "หมายเหตุ", "note", TEXT, 30),
+    Col("response_saved_on", "ชี้แจงวันที่", "answered on (Bangkok date)", DATE),
+    Col("response_saved_time", "เวลา", "time (Bangkok)", TEXT, 7),
+    Col("response_updated_by", "ชี้แจงโดย", "answered by", TEXT, 24),
+]
+FOLLOWUP_RATE_COLUMNS = [
+    Col("level_th", "ระดับ", "level", TEXT, 11),
+    Col("area_code", "รหัส", "code", TEXT, 8),
+    Col("name_th", "พื้นที่", "area", TEXT, 30),
+    Col("flagged", "โครงการล่าช้า", "flagged projects", INT),
+    Col("responded", "ชี้แจงแล้ว (ยังไม่เก่า)", "answered (fresh)", INT),
+    Col("rate_pct", "อัตราการชี้แจง (ร้อยละ)", "response rate %", PCT),
+    Col("overdue", "เลยกำหนดเบิกจ่ายที่แจ้ง", "past expected payment", INT),
+]
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def _followup(filters: Filters, flagged: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Any, bool]:
+    """The flagged projects with their latest follow-up answer, the response rate per province and
+    cluster (areas with flagged projects), the total rate, and whether the answers are the ones
+    frozen with the as-of date's weekly snapshot (else the application store's current ones)."""
+    from appstore.followup import response_rate_total, response_rates, response_source
+    from vocabulary import RESPONSE_STATUSES
+
+    source = response_source(filters, frozen=True)
+    joined = source.join(flagged, filters.as_of)
+    statuses = ["none" if version is None else "overdue" if overdue else "fresh" if fresh else "stale"
+                for version, overdue, fresh in zip(joined["response_version"], joined["response_overdue"],
+                                                   joined["response_fresh"], strict=True)]
+    joined["response_status_th"] = [RESPONSE_STATUSES[code][0] for code in statuses]
+    # the day (an Excel date, shown in BE) and the time of the save, both in Bangkok time
+    saved = [None if moment is None else moment.astimezone(BANGKOK) for moment in joined["response_updated_at"]]
+    joined["response_saved_on"] = [None if moment is None else moment.date() for moment in saved]
+    joined["response_saved_time"] = [None if moment is None else f"{moment:%H:%M}" for moment in saved]
+    joined["response_expected_amount"] = [None if amount is None else float(amount)
+                                          for amount in joined["response_expected_amount"]]
+    parts = []
+    # a province export counts the province's projects only: a cluster row would not be the cluster's rate
+    levels = (("province", "จังหวัด"),) if filters.province else (("province", "จังหวัด"), ("cluster", "กลุ่มจังหวัด"))
+    for level, label in levels:
+        rates = response_rates(filters, level, flagged=joined)
+        parts.append(rates[rates["flagged"] > 0].assign(level_th=label))
+    rates = pd.concat(parts, ignore_index=True)
+    return joined, rates, response_rate_total(filters, flagged=joined), source.frozen
+
+
 def _project_labels(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame["plan_th"] = frame["owner_type"].map(PLAN_TH)
@@ -534,6 +611,7 @@ def _about_table(bundle: ExportBundle) -> ExportTable:
                  ("โครงการเทียบเป้าหมายของประเภทงบของตนเอง: งบลงทุนเทียบเป้าหมายงบลงทุน งบอื่นเทียบเป้าหมายภาพรวม / "
                   "a project is judged against the target of its own budget type")))
     rows += PROJECTION_ABOUT
+    rows.append(("การชี้แจงโครงการล่าช้า / follow-up of lagging projects", bundle.response_rate_text()))
     for _, load in bundle.loads.iterrows():
         finished = load["finished_at"]
         finished_text = pd.Timestamp(finished).strftime("%Y-%m-%d %H:%M:%S") if not pd.isna(finished) else "-"

@@ -61,6 +61,8 @@ def sheet_notes(bundle: ExportBundle, table_name: str) -> tuple[str, ...]:
         return ("ร้อยละการเบิกจ่ายของแต่ละโครงการเทียบเป้าหมายของประเภทงบของตนเอง", rules.lagging_rules(LANG))
     if table_name == "lagging":
         return (rules.lagging_rules(LANG),)
+    if table_name in ("followup", "followup_rates"):
+        return (rules.followup_rules(LANG, bundle.responses_frozen),)
     if table_name == "carryover":
         return (rules.carryover_rules(LANG),)
     if table_name == "assets":

@@ -4,6 +4,8 @@ Projects flagged by the rules in `budget_metrics.lagging` (thresholds from refer
 data), each with its reasons in words, sorted by money at risk, for the sidebar's area
 (province, cluster, region, budget and plan type), filterable by flag and implementing
 agency (kept in the URL: ?flag=idle&agency=...), downloadable as CSV and Excel.
+Each project's follow-up (ui/followup.py): the latest answer in the grid, the form and the
+history in the selected project's detail, and for the ministry the response rates.
 """
 
 from __future__ import annotations
@@ -11,13 +13,23 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from appstore import writable_mask
 from budget_metrics import reference
 from budget_metrics.lagging import lagging_projects
 from budget_metrics.projection import BASES, project_projection
+from ui.auth import principal
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
+from ui.followup import (
+    followup_panel,
+    grid_columns,
+    ministry_view,
+    response_summary,
+    source_for,
+    with_followup,
+)
 from ui.widgets import (
-    LAGGING_DOWNLOAD_COLUMNS,
+    LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS,
     GridColumn,
     KpiCard,
     cached,
@@ -145,7 +157,14 @@ def render() -> None:
                                       placeholder=context.t("ทุกหน่วยงาน", "All agencies"))
     st.caption(rules_text(context))
 
+    who = principal()
+    source = source_for(context)
+    table = with_followup(table, context, source)  # each project's latest follow-up answer
+    flagged_in_area = table
     mask = pd.Series(True, index=table.index)
+    if who.role in ("province", "cluster") and not who.local and st.toggle(
+            context.t("เฉพาะโครงการในพื้นที่ของฉัน", "Only my area's projects"), value=True, key="followup_mine"):
+        mask &= writable_mask(who, table)
     if chosen_flags:
         mask &= table[[f"flag_{code}" for code in chosen_flags]].any(axis=1)
     if chosen_agencies:
@@ -177,11 +196,14 @@ def render() -> None:
         owner_name=[str(name).replace("กลุ่มจังหวัด", "กลุ่ม", 1) for name in owner_name],
         flag_names=flag_names(table, context), budget_type_name=budget_names,
         reasons=table["reasons_th" if context.lang == "th" else "reasons_en"])
-    selected = project_grid(grid, GRID_COLUMNS, context, key="lagging_grid", height=560)
+    selected = project_grid(grid, grid_columns(GRID_COLUMNS), context, key="lagging_grid", height=560)
     if selected is not None:
         project_detail(selected, context)
         projection_detail(selected, context)
-    download_buttons(table, "lagging", context, LAGGING_DOWNLOAD_COLUMNS, key="lagging")
+        followup_panel(selected, who, context, source)
+    download_buttons(table, "lagging", context, LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS, key="lagging")
+    if ministry_view(who):
+        response_summary(flagged_in_area, context, source)
 
 
 render_safely(render)

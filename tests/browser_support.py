@@ -53,15 +53,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db_path: Path, log_path: Path) -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free port against `db_path`; yields the base URL."""
-    port = free_port()
-    env = {**os.environ, "BUDGET_DB": str(db_path)}
+def streamlit_server(db_path: Path, log_path: Path, env: dict[str, str] | None = None,
+                     args: tuple[str, ...] = (), port: int | None = None) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free port (or `port`) against `db_path`; yields the base
+    URL. `env` adds environment variables, `args` more `streamlit run` options."""
+    port = port or free_port()
+    env = {**os.environ, "BUDGET_DB": str(db_path), **(env or {})}
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
              "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:

@@ -13,6 +13,16 @@ ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_app_store(tmp_path_factory) -> str:
+    """An application store of the test session's own (BUDGET_APP_DB), so the dashboard the
+    tests start, the snapshots they take and the exports they write never read or create the
+    working copy's data/app.sqlite. Tests that need an empty store of a backend use `app_db_url`."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('appstore') / 'app.sqlite'}"
+    os.environ["BUDGET_APP_DB"] = url
+    return url
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """A DuckDB file holding the demo data, generated and loaded by the ETL (built once).

@@ -133,7 +133,8 @@ def test_bookmarked_view_opens_with_its_filters(app_url, page):
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_role("combobox", name="Province").input_value() == "Chiang Mai"
     assert sidebar.get_by_role("combobox", name="Budget type").input_value() == "Investment"
-    assert page.locator('[data-testid="stDataFrame"]').count() == 1
+    # the project grid, and (local mode watches like the ministry) the response rates by province and cluster
+    assert page.locator('[data-testid="stDataFrame"]').count() == 1 + 2
 
 
 def test_fresh_server_opens_a_bookmarked_page_with_its_controls(demo_db, browser, tmp_path):

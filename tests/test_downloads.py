@@ -35,6 +35,12 @@ THAI_HEADERS = ["รหัสโครงการ", "ชื่อโครง�
 ENGLISH_HEADERS = ["Project code", "Project", "Plan owner", "Implementing agency", "Budget type",
                    "Allocation (baht)", "Disbursed (baht)", "% disbursed (%)", "Target for its budget type (%)",
                    "Money at risk (baht)", "Flags", "Why", "Last payment"]
+# the lagging page adds each project's latest follow-up answer after these (ui/followup.py)
+FOLLOWUP_HEADERS = {"th": ["สถานะการชี้แจง", "สาเหตุที่ชี้แจง", "การดำเนินการ", "คาดว่าจะเบิกจ่ายได้วันที่",
+                           "คาดว่าจะเบิกจ่ายได้ (บาท)", "หมายเหตุการชี้แจง", "ชี้แจงวันที่", "เวลา (ไทย)", "ชี้แจงโดย"],
+                    "en": ["Follow-up status", "Cause given", "Action taken", "Expected payment date",
+                           "Expected payment (baht)", "Follow-up note", "Answered on", "Time (Bangkok)",
+                           "Answered by"]}
 MONEY_COLUMNS = (5, 6, 9)  # 0-based positions of allocation, disbursed, money at risk
 PCT_COLUMNS = (7, 8)
 
@@ -300,10 +306,10 @@ def test_lagging_page_excel_download_in_chromium(demo_db, app_url, tmp_path, scr
     if lang == "th":
         assert sheet["A2"].value == "จังหวัดกาฬสินธุ์ · ปีงบประมาณ พ.ศ. 2562"
         assert sheet["A3"].value == "ข้อมูล ณ วันที่ 30 ก.ย. 2562"
-        assert [cell.value for cell in sheet[_header_row(sheet)]] == THAI_HEADERS
+        assert [cell.value for cell in sheet[_header_row(sheet)]] == THAI_HEADERS + FOLLOWUP_HEADERS["th"]
     else:
         assert sheet["A3"].value == "Data as of 30 Sep 2019"
-        assert [cell.value for cell in sheet[_header_row(sheet)]] == ENGLISH_HEADERS
+        assert [cell.value for cell in sheet[_header_row(sheet)]] == ENGLISH_HEADERS + FOLLOWUP_HEADERS["en"]
     _assert_recount(_rows(sheet), sql_lagging(demo_db, "46"))
 
 

@@ -17,8 +17,8 @@ from exports.export import export_files, write_bundle
 from exports.tables import build_export
 
 AS_OF = date(2019, 9, 13)
-TABLES = ["summary", "provinces", "clusters", "projects", "lagging", "carryover", "reallocations",
-          "assets", "about"]
+TABLES = ["summary", "provinces", "clusters", "projects", "lagging", "followup", "followup_rates", "carryover",
+          "reallocations", "assets", "about"]
 
 
 @pytest.fixture(scope="module")

@@ -93,10 +93,10 @@ def test_export_writes_named_files_with_one_log_line_per_step(db, tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert "budget-2562-asof-2019-09-13-province-50.xlsx" in names
     assert "budget-2562-asof-2019-09-13-province-50-projects.csv" in names
-    assert len(names) == 1 + 9
+    assert len(names) == 1 + 11
     lines = [line for line in result.output.splitlines() if " export: " in line]
     assert any("building tables" in line for line in lines)
-    assert sum("wrote " in line for line in lines) == 10
+    assert sum("wrote " in line for line in lines) == 1 + 11  # one line per file
     assert lines[-1].endswith("export: done")
 
 

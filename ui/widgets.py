@@ -349,6 +349,19 @@ LAGGING_DOWNLOAD_COLUMNS: list[ColumnSpec] = [
     ("reasons", "เหตุผล", "Why", "text"),
     ("last_payment_date", "การเบิกจ่ายครั้งล่าสุด", "Last payment", "date"),
 ]
+# The lagging download with each project's latest follow-up answer (ui/followup.with_followup columns).
+FOLLOWUP_DOWNLOAD_COLUMNS: list[ColumnSpec] = [
+    ("response_status", "สถานะการชี้แจง", "Follow-up status", "text"),
+    ("response_cause", "สาเหตุที่ชี้แจง", "Cause given", "text"),
+    ("response_action_taken", "การดำเนินการ", "Action taken", "text"),
+    ("response_expected_payment_date", "คาดว่าจะเบิกจ่ายได้วันที่", "Expected payment date", "date"),
+    ("response_expected_amount", "คาดว่าจะเบิกจ่ายได้", "Expected payment", "money"),
+    ("response_note", "หมายเหตุการชี้แจง", "Follow-up note", "text"),
+    ("response_saved_on", "ชี้แจงวันที่", "Answered on", "date"),
+    ("response_saved_time", "เวลา (ไทย)", "Time (Bangkok)", "text"),
+    ("response_updated_by", "ชี้แจงโดย", "Answered by", "text"),
+]
+LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS: list[ColumnSpec] = LAGGING_DOWNLOAD_COLUMNS + FOLLOWUP_DOWNLOAD_COLUMNS
 PROJECT_DOWNLOAD_COLUMNS: list[ColumnSpec] = [
     ("project_code", "รหัสโครงการ", "Project code", "text"),
     ("project_name", "ชื่อโครงการ", "Project", "text"),
