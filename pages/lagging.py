@@ -35,12 +35,12 @@ from ui.widgets import (
     cached,
     download_buttons,
     kpi_cards,
+    markdown_text,
     no_data,
     project_detail,
     project_grid,
     render_safely,
 )
-from ui.widgets import _markdown_text as markdown_text
 from vocabulary import BUDGET_TYPES, FLAGS, PROJECTION_FIGURES, word
 
 # What a provincial office came for first, sized to fit 1400 px without sideways scrolling (the

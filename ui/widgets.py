@@ -540,7 +540,7 @@ def project_grid(table: pd.DataFrame, columns: Sequence[GridColumn], ctx: PageCo
     return values_of.iloc[rows[0]]
 
 
-def _markdown_text(text: object) -> str:
+def markdown_text(text: object) -> str:
     """Text from input files, safe inside st.markdown (markdown characters escaped)."""
     if text is None or (not isinstance(text, str) and pd.isna(text)) or text == "":
         return "-"
@@ -599,16 +599,16 @@ def project_detail(row: pd.Series, ctx: PageContext) -> None:
          (ctx.t("เบิกจ่ายครั้งล่าสุด", "Last payment"), ctx.date(_day(row.get("last_payment_date"))))],
     ]
     with st.container(border=True, key=f"project_detail_{row['project_code']}"):
-        st.markdown(f"**{_markdown_text(row['project_code'])}** · {_markdown_text(row.get('project_name'))}")
+        st.markdown(f"**{markdown_text(row['project_code'])}** · {markdown_text(row.get('project_name'))}")
         for column, fields in zip(st.columns(3), groups, strict=True):
             with column:
-                st.markdown("  \n".join(f"{name}: **{_markdown_text(value)}**" for name, value in fields))
+                st.markdown("  \n".join(f"{name}: **{markdown_text(value)}**" for name, value in fields))
         flag_words = ", ".join(word(FLAGS, code, ctx.lang) for code in flags) or ctx.t("ไม่มี", "none")
-        st.markdown(f"{ctx.t('ข้อสังเกต', 'Flags')}: **{_markdown_text(flag_words)}**")
+        st.markdown(f"{ctx.t('ข้อสังเกต', 'Flags')}: **{markdown_text(flag_words)}**")
         reasons = row.get("reasons_th" if ctx.lang == "th" else "reasons_en")
         if isinstance(reasons, str) and reasons:
             st.markdown(f"{ctx.t('เหตุผล', 'Why')}:  \n" + "  \n".join(
-                f"• {_markdown_text(part)}" for part in reasons.split("; ")))
+                f"• {markdown_text(part)}" for part in reasons.split("; ")))
 
 
 # ---------------------------------------------------------------- target lines in tables
