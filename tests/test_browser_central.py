@@ -1,11 +1,12 @@
-"""The central deployment in a real browser: two Streamlit servers sharing one PostgreSQL
-application store and one published DuckDB file, sign-in through a real OpenID Connect
-provider (the PyPI package oidc-provider-mock), driven by Debian's Chromium.
+"""The central deployment in a real browser: two Streamlit servers sharing one application
+store (PostgreSQL, then the embedded SQLite file) and one published DuckDB file, sign-in
+through a real OpenID Connect provider (the PyPI package oidc-provider-mock), driven by
+Debian's Chromium.
 
 One scenario, one set of servers (they take a while to start):
 - a Kalasin province user signs in on server A, sees only Kalasin's lagging projects (the
   count equals a plain-SQL recount), records an answer in the follow-up form;
-- the store holds it (plain SQL on PostgreSQL); the same user forging a save for a Chiang Mai
+- the store holds it (plain SQL on the store); the same user forging a save for a Chiang Mai
   project (calling appstore directly, as a crafted request would) is refused and nothing is
   written;
 - a ministry viewer signs in on server B and sees the answer in Kalasin's response rate;
@@ -70,16 +71,19 @@ server_metadata_url = "http://127.0.0.1:{provider_port}/.well-known/openid-confi
     return path
 
 
-@pytest.fixture(scope="module")
-def central(demo_db, postgres_server, tmp_path_factory):
-    """(server A URL, server B URL, DuckDB path, store URL): both servers on one PostgreSQL store."""
+@pytest.fixture(scope="module", params=["postgresql", "sqlite"])
+def central(request, demo_db, tmp_path_factory):
+    """(server A URL, server B URL, DuckDB path, store URL): both servers on one application
+    store, once a PostgreSQL database (the central deployment) and once a SQLite file in WAL
+    mode (the embedded default, shared by two servers on one machine)."""
     import appstore
 
     require_chromium()
     folder = tmp_path_factory.mktemp("central")
     database = folder / "budget.duckdb"
     shutil.copyfile(demo_db, database)
-    url = postgres_server.create_database()
+    postgres_server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
+    url = postgres_server.create_database() if postgres_server else f"sqlite:///{folder / 'app.sqlite'}"
     appstore.upgrade(url)
     appstore.set_user(appstore.cli_principal(), KALASIN_USER, "province", provinces=[KALASIN], url=url)
     appstore.set_user(appstore.cli_principal(), VIEWER, "viewer", url=url)
@@ -96,7 +100,8 @@ def central(demo_db, postgres_server, tmp_path_factory):
         provider.terminate()
         provider.wait(timeout=10)
         appstore.db.dispose(url)
-        postgres_server.drop_database(url)
+        if postgres_server:
+            postgres_server.drop_database(url)
 
 
 def _sign_in(browser, base: str, email: str):
