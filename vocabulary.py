@@ -47,6 +47,35 @@ FLAGS: Words = {
     "past_end": ("เกินกำหนดสิ้นสุดโครงการ", "Past planned end"),
 }
 
+# The week-over-week comparison: against the live figures seven days earlier, or against the
+# previous weekly snapshot (the dashboard's snapshot mode).
+SINCE: Words = {
+    "week": ("จากสัปดาห์ก่อน", "since last week"),
+    "snapshot": ("จากภาพนิ่งครั้งก่อน", "since the previous snapshot"),
+}
+
+# ---------------------------------------------------------------- year-end projection
+# How a project's projection was reached (budget_metrics/projection.py, column `basis`).
+PROJECTION_BASES: Words = {
+    "paid": ("เบิกจ่ายครบแล้ว", "Fully paid"),
+    "on_plan": ("ยังไม่ถึงกำหนดแล้วเสร็จ", "Before its planned end"),
+    "overdue": ("เกินกำหนดแล้วเสร็จ ยังเบิกไม่ครบ", "Past its planned end, not fully paid"),
+    "no_contract": ("งบลงทุนยังไม่ลงนามสัญญา", "Investment project without a contract"),
+    "no_allocation": ("ไม่มีงบประมาณคงเหลือ", "No allocation"),
+}
+PROJECTION: Words = {
+    "projected": ("คาดการณ์สิ้นปีงบประมาณ", "Projected year end"),
+    "band": ("ช่วงคาดการณ์ 80%", "80% band"),
+    "year_end_target": ("เป้าหมายสิ้นปี", "year-end target"),
+    "carryover": ("คาดว่าจะกันเหลื่อมปี", "Likely carried over"),
+    "lapse": ("คาดว่าจะพับคืน/ส่งคืน", "Likely lapsed or returned"),
+    "at_risk": ("เงินที่เสี่ยงไม่ถึงเป้าหมายสิ้นปี", "Baht at risk"),
+    "required_weekly": ("ต้องเบิกจ่ายต่อสัปดาห์", "Needed per week"),
+    "recent_weekly": ("เบิกจ่ายจริงต่อสัปดาห์ (4 สัปดาห์ล่าสุด)", "Paid per week (last 4 weeks)"),
+    "shortfall": ("ขาดจากเป้าหมายสิ้นปี", "Short of the year-end target"),
+    "year_over": ("สิ้นปีงบประมาณแล้ว: ตัวเลขจริง", "Fiscal year over: actual figures"),
+}
+
 # ---------------------------------------------------------------- projects
 BUDGET_TYPES: Words = {
     "operating": ("งบดำเนินงาน", "Operating"),
