@@ -204,12 +204,13 @@ def week_text(context: PageContext, line: str, now, before) -> str | None:
     if new.pct is None or old.pct is None:
         return None
     points = context.t("จุด", "pts")
-    change = f"<b>{signed(new.pct - old.pct)} {points}</b> {light.text(since_words(context, before))}"
+    change = (f'<b><span data-figure="week_points">{signed(new.pct - old.pct)}</span> {points}</b> '
+              f"{light.text(since_words(context, before))}")
     if new.target_pct is not None and old.target_pct is not None:
         change += light.text(context.t(f" (เป้าหมาย {signed(new.target_pct - old.target_pct)} จุด)",
                                        f" (target {signed(new.target_pct - old.target_pct)} pts)"))
-    paid = float(new.disbursed - old.disbursed) / 1e6
-    change += light.text(context.t(f" · เบิกจ่ายเพิ่ม {paid:,.2f} ล้านบาท", f" · {paid:,.2f} million baht paid"))
+    paid = f'<span data-figure="week_paid">{float(new.disbursed - old.disbursed) / 1e6:,.2f}</span>'
+    change += context.t(f" · เบิกจ่ายเพิ่ม {paid} ล้านบาท", f" · {paid} million baht paid")
     return change
 
 
@@ -224,15 +225,19 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
     _, year_end = fiscal_year_bounds(context.filters.fiscal_year)
     over = proj.projection_as_of(context.filters) >= year_end
     name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
-    figure = f'<b style="color:{colour}" data-figure="projected_pct">{percent(row["projected_pct"])}%</b>'
-    band = "" if over else light.text(context.t(
-        f" (ช่วง {percent(row['projected_low_pct'])}–{percent(row['projected_high_pct'])})",
-        f" (band {percent(row['projected_low_pct'])}–{percent(row['projected_high_pct'])})"))
-    target = light.text(f" · {pick(PROJECTION['year_end_target'], context.lang)} "
-                        f"{percent(row['target_year_end_pct'])}%")
-    text = f"{light.text(name)}: {figure}<span data-figure='band'>{band}</span>{target}"
+    figure = f'<b style="color:{colour}"><span data-figure="projected_pct">{percent(row["projected_pct"])}</span>%</b>'
+    band = "" if over else (
+        f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
+        f'{percent(row["projected_low_pct"])}</span>–<span data-figure="projected_high">'
+        f'{percent(row["projected_high_pct"])}</span>)')
+    target = (f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
+              f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%')
+    text = f"{light.text(name)}: {figure}{band}{target}"
+    # the projection on its own 0-100 bar: the band in grey, the year-end target marked
+    text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
+                        None if over else (row["projected_low_pct"], row["projected_high_pct"]))
     if not over and not pd.isna(row["required_weekly"]):
-        text += "<br>" + light.text(context.t(
+        text += light.text(context.t(
             f"ต้องเบิกจ่ายสัปดาห์ละ {row['required_weekly'] / 1e6:,.2f} ล้านบาท "
             f"(4 สัปดาห์ล่าสุด {row['recent_weekly'] / 1e6:,.2f})",
             f"needs {row['required_weekly'] / 1e6:,.2f} million baht a week "
@@ -246,16 +251,18 @@ def line_cards(context: PageContext, now, before, projections: dict[str, dict | 
     for line in LINES:
         figures = now.line(line)
         star = " ★" if line == now.headline else ""
-        gap = context.t(f"ห่างเป้า {signed(figures.gap_points)} จุด", f"gap {signed(figures.gap_points)} pts")
+        gap = (light.text(context.t("ห่างเป้า", "gap")) + f' <span data-figure="gap_points">{signed(figures.gap_points)}'
+               f"</span> {light.text(context.t('จุด', 'pts'))}")
         if figures.gap_baht is not None:
-            gap += f" · {signed(float(figures.gap_baht) / 1e6)} {context.million_baht}"
+            gap += (f' · <span data-figure="gap_baht">{signed(float(figures.gap_baht) / 1e6)}</span> '
+                    f"{light.text(context.million_baht)}")
         cards.append(light.line_card(light.LineCard(
             key=line, title=context.t(f"เส้น{context.t(*LINE_LABELS[line])}{star}",
                                       f"{context.t(*LINE_LABELS[line])} line{star}"),
             subtitle=context.t(*LINE_DESCRIPTIONS[line]), status=figures.status,
             pct_text=percent(figures.pct), pct=figures.pct,
-            target_text=context.t(f"เป้าหมาย {percent(figures.target_pct)}%", f"target {percent(figures.target_pct)}%"),
-            target_pct=figures.target_pct, gap_text=gap, week_text=week_text(context, line, now, before),
+            target_text=context.t("เป้าหมาย", "target"), target_pct_text=percent(figures.target_pct),
+            target_pct=figures.target_pct, gap_html=gap, week_text=week_text(context, line, now, before),
             projection_text=projection_text(context, projections.get(line))), context.lang))
     return cards
 

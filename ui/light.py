@@ -41,7 +41,8 @@ STYLE = """
 .bm-target{font-size:.95rem;color:#424242;font-weight:600;margin-left:6px}
 .bm-meter{position:relative;height:10px;background:#eceff1;border-radius:5px;margin:6px 0 6px 0}
 .bm-meter .bm-fill{position:absolute;left:0;top:0;bottom:0;border-radius:5px}
-.bm-meter .bm-band{position:absolute;top:3px;bottom:3px;background:rgba(66,66,66,.28);border-radius:2px}
+.bm-meter .bm-band{position:absolute;top:-3px;bottom:-3px;border:2px solid #212121;background:rgba(255,255,255,.55);
+  border-radius:3px;box-sizing:border-box}
 .bm-meter .bm-mark{position:absolute;top:-3px;bottom:-3px;width:2px;background:#212121}
 .bm-gap{font-weight:700;font-size:1rem}
 .bm-week{font-size:.9rem;margin-top:2px}
@@ -52,7 +53,7 @@ STYLE = """
 .bm-list th{font-weight:600;color:#616161;text-align:right;padding:2px 4px;font-size:.78rem;white-space:nowrap}
 .bm-list th:first-child,.bm-list th:nth-child(2){text-align:left}
 .bm-list td{padding:3px 4px;text-align:right;border-top:1px solid #eeeeee;white-space:nowrap}
-.bm-list td.bm-name{text-align:left;white-space:normal;max-width:9rem;overflow-wrap:anywhere}
+.bm-list td.bm-name{text-align:left;white-space:normal;max-width:10rem;overflow-wrap:break-word}
 .bm-list td.bm-rank{text-align:left;color:#616161;width:1.2rem}
 .bm-list td.bm-pct{width:4.6rem}
 .bm-list .bm-meter{height:6px;margin:2px 0 0 0}
@@ -137,10 +138,11 @@ def link(href: str | None, label: str) -> str:
 class LineCard:
     """What one target line's card shows; all text already in the page's language.
 
-    pct / target_pct: percent 0-100; gap_text: e.g. '+1.86 จุด · +123.45 ล้านบาท';
+    pct / target_pct: percent 0-100; target_text: e.g. 'เป้าหมาย 69.33%' with the number in
+    `target_pct_text`; gap_html: the gap in points and baht (HTML, each figure in its own
+    `data-figure` span, e.g. 'ห่างเป้า <span data-figure="gap_points">-16.00</span> จุด');
     week_text: what changed since the earlier state (None when there is none);
-    projection_text: the projected year end with its band (None when there is none);
-    band: (low, high) percent of the projection, drawn on the meter.
+    projection_text: the projected year end with its band (HTML, None when there is none).
     """
 
     key: str
@@ -150,11 +152,11 @@ class LineCard:
     pct_text: str
     pct: float | None
     target_text: str
+    target_pct_text: str
     target_pct: float | None
-    gap_text: str
+    gap_html: str
     week_text: str | None = None
     projection_text: str | None = None
-    band: tuple[float, float] | None = None
 
 
 def line_card(card: LineCard, lang: str) -> str:
@@ -166,9 +168,10 @@ def line_card(card: LineCard, lang: str) -> str:
         f'<div class="bm-head"><span class="bm-title">{text(card.title)}</span>{badge(card.status, lang)}</div>',
         f'<div class="bm-sub">{text(card.subtitle)}</div>',
         (f'<div class="bm-big"><span data-figure="pct">{text(card.pct_text)}</span><small>%</small>'
-        f'<span class="bm-target" data-figure="target">{text(card.target_text)}</span></div>'),
+         f'<span class="bm-target">{text(card.target_text)} <span data-figure="target">'
+         f'{text(card.target_pct_text)}</span>%</span></div>'),
         meter(card.pct, card.target_pct, card.status),
-        f'<div class="bm-gap" data-figure="gap" style="color:{colour}">{text(card.gap_text)}</div>',
+        f'<div class="bm-gap" style="color:{colour}">{card.gap_html}</div>',
     ]
     if card.week_text:
         parts.append(f'<div class="bm-week" data-figure="week">{card.week_text}</div>')
@@ -229,9 +232,10 @@ def figures(items: Iterable[Figure]) -> str:
     """Small figure boxes in a row (two by two on a phone)."""
     boxes = []
     for item in items:
-        change = f'<div class="bm-change">{text(item.change)}</div>' if item.change else ""
-        boxes.append(f'<div data-figure="{text(item.key)}"><div class="bm-label">{text(item.label)}</div>'
-                     f'<div class="bm-value">{text(item.value)}</div>{change}</div>')
+        change = (f'<div class="bm-change" data-figure="{text(item.key)}_change">{text(item.change)}</div>'
+                  if item.change else "")
+        boxes.append(f'<div data-box="{text(item.key)}"><div class="bm-label">{text(item.label)}</div>'
+                     f'<div class="bm-value" data-figure="{text(item.key)}">{text(item.value)}</div>{change}</div>')
     return f'<div class="bm-money">{"".join(boxes)}</div>'
 
 
