@@ -236,7 +236,9 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
     # the projection on its own 0-100 bar: the band in grey, the year-end target marked
     text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
                         None if over else (row["projected_low_pct"], row["projected_high_pct"]))
-    if not over and not pd.isna(row["required_weekly"]):
+    if not over and not pd.isna(row["required_weekly"]) and row["required_weekly"] <= 0:
+        text += light.text(context.t("ถึงเป้าหมายสิ้นปีแล้ว", "year-end target already reached"))
+    elif not over and not pd.isna(row["required_weekly"]):
         text += light.text(context.t(
             f"ต้องเบิกจ่ายสัปดาห์ละ {row['required_weekly'] / 1e6:,.2f} ล้านบาท "
             f"(4 สัปดาห์ล่าสุด {row['recent_weekly'] / 1e6:,.2f})",
@@ -400,18 +402,19 @@ def risk_items(context: PageContext, areas: pd.DataFrame, level: str, start: int
     for position, row in enumerate(areas.to_dict("records"), start=start + 1):
         name = light.text(str(context.name(row["name_th"], row["name_en"])).removeprefix("กลุ่มจังหวัด"))
         status = gap_status(row["projected_gap_points"], reference.thresholds())
-        pace = "" if pd.isna(row["required_weekly"]) else light.text(context.t(
+        # no band once the year is over (low = high = the actual figure)
+        band = ("" if row["projected_low_pct"] == row["projected_high_pct"] else
+                f"({percent(row['projected_low_pct'])}–{percent(row['projected_high_pct'])}) ")
+        pace = "" if pd.isna(row["required_weekly"]) or not band else light.text(context.t(
             f" · ต้องเบิกสัปดาห์ละ {row['required_weekly'] / 1e6:,.2f} (4 สัปดาห์ล่าสุด {row['recent_weekly'] / 1e6:,.2f})",
             f" · needs {row['required_weekly'] / 1e6:,.2f} a week (last 4 weeks {row['recent_weekly'] / 1e6:,.2f})"))
         summary = (f"{position}. <b>{name}</b> · "
                    f'<span class="bm-at-risk" data-figure="baht_at_risk">'
                    f"{light.text(context.t('เสี่ยง', 'at risk'))} {context.money(row['baht_at_risk'])} {unit}</span> · "
                    + light.text(context.t(
-                       f"คาดสิ้นปี {percent(row['projected_pct'])}% "
-                       f"({percent(row['projected_low_pct'])}–{percent(row['projected_high_pct'])}) "
+                       f"คาดสิ้นปี {percent(row['projected_pct'])}% {band}"
                        f"เป้าหมาย {percent(row['target_year_end_pct'])}%",
-                       f"projected {percent(row['projected_pct'])}% "
-                       f"({percent(row['projected_low_pct'])}–{percent(row['projected_high_pct'])}) "
+                       f"projected {percent(row['projected_pct'])}% {band}"
                        f"against {percent(row['target_year_end_pct'])}%"))
                    + pace)
         body = (drivers_table(context, row["drivers"]) if row["drivers"] else
