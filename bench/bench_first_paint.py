@@ -20,9 +20,11 @@ hello-world visits so both see the same machine load:
 
 "Fully drawn" is the moment from which, for 0.7 s without interruption, the app reports
 its script as not running, a title is shown, no skeleton placeholder is shown, and every
-displayed Plotly chart and data grid ON THE WHOLE PAGE has drawn (an SVG, a canvas) —
-not only those in the first screens: a user may scroll at once, and the cost of a chart
-below the fold is paid on first paint anyway. Content in a closed expander or an
+displayed Plotly chart ON THE WHOLE PAGE has drawn (an SVG) — not only those in the
+first screen: a user may scroll at once, and the cost of a chart below the fold is paid
+on first paint anyway — and every data grid in the first screen has drawn (a canvas;
+Streamlit draws a grid only once it is scrolled into view, so one further down never
+would). Content in a closed expander or an
 unselected tab does not count (it is not displayed; with `on_change="rerun"` it is not
 even sent). The time is counted from the navigation start. The ratio is the dashboard's
 median over hello world's median.
@@ -72,8 +74,10 @@ DRAWN = """() => {
   const shown = (node) => node.offsetParent !== null;
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
     if (shown(chart) && !chart.querySelector('.main-svg')) return false;
+  // a grid draws its canvas only once scrolled into view: below the first screen there is nothing to wait for
   for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]'))
-    if (shown(grid) && !grid.querySelector('canvas')) return false;
+    if (shown(grid) && !grid.querySelector('canvas') && grid.getBoundingClientRect().top < window.innerHeight)
+      return false;
   return true;
 }"""
 
@@ -203,9 +207,10 @@ def markdown(runs: dict[str, Results], rounds: int) -> str:
         "Each page opened at 1400x900 on a warm server, in a new Streamlit session: *cold* in a new",
         "browser context (nothing in the browser cache), *warm* in a new tab of a browser context that",
         "has opened the app before (Streamlit's JavaScript chunks cached, as for a returning user).",
-        "*Fully drawn* = script finished, a title, no skeletons, every displayed chart and grid on the",
-        f"whole page drawn, stable for {STABLE_S} s (counted from navigation start to the start of that",
-        f"stretch). Median of {rounds} visits each way, dashboard and hello world alternating in one",
+        "*Fully drawn* = script finished, a title, no skeletons, every displayed chart on the whole page",
+        "and every grid in the first screen drawn (Streamlit draws a grid only when scrolled into view),",
+        f"stable for {STABLE_S} s (counted from navigation start to the start of that stretch).",
+        f"Median of {rounds} visits each way, dashboard and hello world alternating in one",
         "run; cells are dashboard / hello world and the ratio. Goal: at most 1.5x hello world on the",
         "demo data, 2x at 10x.", "",
         "| page | demo cold | ratio | demo warm | ratio | 10x cold | ratio | 10x warm | ratio |",
