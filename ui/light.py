@@ -1,9 +1,10 @@
 """Light HTML pieces for a page's first screen: status cards, meters, short lists, the tile map.
 
-Why HTML and not Plotly or a data grid: opened in a new browser session, a page with one
-small Plotly chart takes about 1.7x as long to finish drawing as a page of text (the
-plotly.js chunk is fetched and parsed first), a data grid about 1.25x (docs/benchmarks.md,
-"First paint in a browser"). What an executive reads first — the two target lines, what
+Why HTML and not Plotly or a data grid: opened in a new browser session, a page finishes
+drawing only after the plotly.js chunk (or the grid's) is fetched and parsed and every chart
+laid out; the overview's first screen in HTML took its first paint from about 3x to about
+1.5-2x a hello-world page (docs/benchmarks.md, "First paint: the overview before and
+after its light first screen"). What an executive reads first — the two target lines, what
 changed since last week, the areas furthest behind — is text, numbers and coloured bars,
 which plain HTML draws as fast as Streamlit draws its own text. Charts stay available below
 (in tabs that run only when opened).
