@@ -55,14 +55,8 @@ SINCE: Words = {
 }
 
 # ---------------------------------------------------------------- year-end projection
-# How a project's projection was reached (budget_metrics/projection.py, column `basis`).
-PROJECTION_BASES: Words = {
-    "paid": ("เบิกจ่ายครบแล้ว", "Fully paid"),
-    "on_plan": ("ยังไม่ถึงกำหนดแล้วเสร็จ", "Before its planned end"),
-    "overdue": ("เกินกำหนดแล้วเสร็จ ยังเบิกไม่ครบ", "Past its planned end, not fully paid"),
-    "no_contract": ("งบลงทุนยังไม่ลงนามสัญญา", "Investment project without a contract"),
-    "no_allocation": ("ไม่มีงบประมาณคงเหลือ", "No allocation"),
-}
+# The overview's projection words. How a project's projection was reached (its `basis`) has
+# its words next to the model, in budget_metrics.projection.BASES.
 PROJECTION: Words = {
     "projected": ("คาดการณ์สิ้นปีงบประมาณ", "Projected year end"),
     "band": ("ช่วงคาดการณ์ 80%", "80% band"),

@@ -52,7 +52,6 @@ from vocabulary import (
     BUDGET_TYPES,
     PLAN_TYPES,
     PROJECTION,
-    PROJECTION_BASES,
     SINCE,
     STATUSES,
     pick,
@@ -384,7 +383,7 @@ def drivers_table(context: PageContext, drivers: list[dict]) -> str:
         light.ListColumn(context.t("คาดเบิกได้ (ลบ.)", "Projected (m฿)"), lambda d: money(d["projected_disbursed"])),
         light.ListColumn(context.t("ขาด (ลบ.)", "Short (m฿)"), lambda d: f"<b>{money(d['shortfall'])}</b>"),
         light.ListColumn(context.t("เหตุผล", "Why"),
-                         lambda d: light.text(word(PROJECTION_BASES, d["basis"], context.lang)) + "<br>"
+                         lambda d: light.text(word(proj.BASES, d["basis"], context.lang)) + "<br>"
                          + light.text(d["reason_th" if context.lang == "th" else "reason_en"]), "bm-why"),
     ]
 
