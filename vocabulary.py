@@ -47,6 +47,29 @@ FLAGS: Words = {
     "past_end": ("เกินกำหนดสิ้นสุดโครงการ", "Past planned end"),
 }
 
+# The week-over-week comparison: against the live figures seven days earlier, or against the
+# previous weekly snapshot (the dashboard's snapshot mode).
+SINCE: Words = {
+    "week": ("จากสัปดาห์ก่อน", "since last week"),
+    "snapshot": ("จากภาพนิ่งครั้งก่อน", "since the previous snapshot"),
+}
+
+# ---------------------------------------------------------------- year-end projection
+# The overview's projection words. How a project's projection was reached (its `basis`) has
+# its words next to the model, in budget_metrics.projection.BASES.
+PROJECTION: Words = {
+    "projected": ("คาดการณ์สิ้นปีงบประมาณ", "Projected year end"),
+    "band": ("ช่วงคาดการณ์ 80%", "80% band"),
+    "year_end_target": ("เป้าหมายสิ้นปี", "year-end target"),
+    "carryover": ("คาดว่าจะกันเหลื่อมปี", "Likely carried over"),
+    "lapse": ("คาดว่าจะพับคืน/ส่งคืน", "Likely lapsed or returned"),
+    "at_risk": ("เงินที่เสี่ยงไม่ถึงเป้าหมายสิ้นปี", "Baht at risk"),
+    "required_weekly": ("ต้องเบิกจ่ายต่อสัปดาห์", "Needed per week"),
+    "recent_weekly": ("เบิกจ่ายจริงต่อสัปดาห์ (4 สัปดาห์ล่าสุด)", "Paid per week (last 4 weeks)"),
+    "shortfall": ("ขาดจากเป้าหมายสิ้นปี", "Short of the year-end target"),
+    "year_over": ("สิ้นปีงบประมาณแล้ว: ตัวเลขจริง", "Fiscal year over: actual figures"),
+}
+
 # ---------------------------------------------------------------- projects
 BUDGET_TYPES: Words = {
     "operating": ("งบดำเนินงาน", "Operating"),

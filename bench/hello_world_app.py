@@ -18,6 +18,7 @@ def page(path: str):
     return draw
 
 
-st.set_page_config(page_title="hello", layout="wide")
-st.navigation([st.Page(page(path), title=path, url_path=path, default=path == "overview")
-               for path in PATHS]).run()
+if __name__ == "__main__":  # `streamlit run` runs it as __main__; the bench only imports PATHS
+    st.set_page_config(page_title="hello", layout="wide")
+    st.navigation([st.Page(page(path), title=path, url_path=path, default=path == "overview")
+                   for path in PATHS]).run()

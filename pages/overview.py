@@ -1,36 +1,66 @@
-"""Overview (ภาพรวม): KPIs with weekly change, curve against target, rankings, tile map, regions."""
+"""Overview (ภาพรวม): what an executive asks first, then the map, rankings and curve.
+
+The first screen (1400x900) answers, in light HTML (ui/light.py, no chart library, so it
+draws as fast as text): how far each of the two target lines is against its own target,
+coloured by status; what changed since last week (live figures seven days earlier, or the
+previous weekly snapshot in snapshot mode); the projected year end of each line with its
+band; and the five areas furthest behind on the headline line (provinces, or clusters when
+the cluster plans are selected). Then the money, the areas that need intervention (by baht
+at risk, each with the projects that drive its shortfall), and tabs for the tile map,
+rankings, curve and tables — each tab runs only when opened.
+"""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from budget_metrics import progress, reference
+from budget_metrics import projection as proj
 from budget_metrics import snapshots as snaps
-from budget_metrics.targets import LINE_LABELS, LINES
+from budget_metrics.calendar import fiscal_year_bounds
+from budget_metrics.formatting import percent, signed
+from budget_metrics.targets import (
+    LINE_DESCRIPTIONS,
+    LINE_LABELS,
+    LINES,
+    gap_status,
+    headline_line,
+)
 from budget_metrics.tilemap import tiles_with_progress
+from ui import light
 from ui.charts import (
     PLOTLY_CONFIG,
     clicked_code,
     gap_ranking,
     progress_curve,
     ranking_extremes,
-    tile_map,
 )
 from ui.context import PageContext, page_context
 from ui.controls import request_area
 from ui.widgets import (
     area_lines_table,
     cached,
-    execution_kpi_cards,
     headline_kpis,
     no_data,
     render_safely,
     snapshot_changes,
 )
-from vocabulary import BUDGET_TYPES, PLAN_TYPES, STATUSES, pick, word
+from vocabulary import (
+    BUDGET_TYPES,
+    PLAN_TYPES,
+    PROJECTION,
+    SINCE,
+    STATUSES,
+    pick,
+    word,
+)
 
 AREA_PAGE = "pages/area.py"
+LAGGARDS = 5  # the areas furthest behind shown on the first screen
+RISK_SHOWN = 10  # needs-intervention areas listed before "show all"
 
 
 def scope_text(context: PageContext) -> str:
@@ -41,10 +71,7 @@ def scope_text(context: PageContext) -> str:
                        f"as of {context.date(context.as_of_shown)}"),
              selection_text(context)]
     if context.snapshot_mode:
-        parts.append(context.t("ภาพนิ่งรายสัปดาห์: ตัวเลขสรุปและการเปลี่ยนแปลงเป็นตัวเลขที่บันทึกไว้ "
-                               "กราฟและตารางด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
-                               "weekly snapshot: headline figures and changes are the frozen ones; the "
-                               "charts and tables below are today's data for the same date"))
+        parts.append(context.t("ภาพนิ่งรายสัปดาห์", "weekly snapshot"))
     return " · ".join(parts)
 
 
@@ -65,18 +92,6 @@ def selection_text(context: PageContext) -> str:
     if filters.budget_type:
         parts.append(word(BUDGET_TYPES, filters.budget_type, context.lang))
     return " · ".join(parts)
-
-
-def kpi_section(context: PageContext) -> None:
-    """The headline cards: live with the change since the week before, or in snapshot mode
-    the frozen figures with the change since the previous snapshot."""
-    now, before, compared = headline_kpis(context.filters)
-    if now is None:  # the sidebar offers only snapshot dates; a replace may have raced it
-        no_data(context.t("ไม่มีภาพนิ่งของวันที่นี้", "no snapshot of this date"))
-    elif now.projects == 0:
-        no_data(context.t("ไม่มีโครงการตามตัวกรองที่เลือก", "no projects match the filters"))
-    else:
-        execution_kpi_cards(now, before, compared)
 
 
 def area_table(context: PageContext, table: pd.DataFrame, name_title: str) -> None:
@@ -129,40 +144,356 @@ def open_clicked_area(event, kind: str, position: int) -> None:
         open_area(kind, code)
 
 
-def render() -> None:
-    context = page_context()
+def area_href(kind: str, code: str) -> str:
+    """A link to the area page with this province or cluster chosen (`?area=province:46`) and
+    every other sidebar choice of this view kept (the URL holds them all)."""
+    kept = [(name, value) for name in st.query_params if name not in ("area", "province", "cluster")
+            for value in st.query_params.get_all(name)]
+    return "area?" + urlencode([*kept, ("area", f"{kind}:{code}")])
+
+
+# ---------------------------------------------------------------- the week-over-week comparison
+def laggard_level(context: PageContext) -> str:
+    """Provinces, or clusters when the sidebar selects the cluster plans only."""
+    return "cluster" if context.filters.plan_type == "cluster" else "province"
+
+
+def with_names(table: pd.DataFrame, level: str) -> pd.DataFrame:
+    """A frozen area table (snapshots.snapshot_areas has codes only) with the areas' names."""
+    names = (reference.provinces().rename(columns={"province_code": "code"}) if level == "province"
+             else reference.clusters().rename(columns={"cluster_code": "code"}))
+    return table.merge(names[["code", "name_th", "name_en"]], on="code", how="left")
+
+
+def week_areas(context: PageContext, now, before, level: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """(areas now, areas at the earlier state): live area_progress as of the date and seven days
+    earlier, or in snapshot mode the frozen areas of the two snapshots the headline compares."""
     filters = context.filters
-    st.title(context.t("ภาพรวมการเบิกจ่ายงบประมาณ", "Budget execution overview"))
+    if context.snapshot_mode:
+        current = with_names(cached(snaps.snapshot_areas, now.snapshot_id, level, filters), level)
+        previous = None if before is None else cached(snaps.snapshot_areas, before.snapshot_id, level, filters)
+        return current, previous
+    current = cached(progress.area_progress, filters, level)
+    previous = None if before is None else cached(progress.area_progress, filters.with_as_of(before.as_of), level)
+    return current, previous
 
-    with st.spinner(context.t("กำลังคำนวณ…", "Calculating…")):
-        kpi_section(context)  # the headline cards first, also on a phone
-        st.caption(scope_text(context))
-        if context.snapshot_mode:
-            st.subheader(context.t("การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน", "Change since the previous snapshot"))
-            snapshot_changes(cached(snaps.week_over_week, filters), f"changes_{filters.fiscal_year}")
-        curve = cached(progress.weekly_curve, filters)
-        provinces = cached(progress.area_progress, filters, "province")
-        clusters = cached(progress.area_progress, filters, "cluster")
-        regions = cached(progress.area_progress, filters, "region")
 
-    st.subheader(context.t("การเบิกจ่ายสะสมรายสัปดาห์เทียบเป้าหมาย ภาพรวมและงบลงทุน",
-                           "Cumulative disbursement by week: overall and investment lines against their targets"))
-    st.plotly_chart(progress_curve(curve, context.as_of_shown, context.lang), width="stretch",
-                    key="overview_curve", config=PLOTLY_CONFIG)
-    st.subheader(context.t("สรุปรายภาค", "By region"))
-    area_table(context, regions, context.t("ภาค", "Region"))
+def furthest_behind(areas: pd.DataFrame, count: int = LAGGARDS) -> pd.DataFrame:
+    """The `count` areas with data furthest below target on the headline line (largest gap first)."""
+    if areas.empty:
+        return areas
+    headline = str(areas["headline"].iloc[0])
+    ranked = areas[(areas["projects"] > 0) & areas[f"{headline}_gap_points"].notna()]
+    return ranked.sort_values([f"{headline}_gap_points", "code"]).head(count)
 
-    headline = headline_name(context, provinces)
-    st.subheader(context.t(f"แผนที่จังหวัดตามสถานะเส้น{headline} (คลิกจังหวัดเพื่อดูรายละเอียด)",
-                           f"Provinces by {headline.lower()} line status (click a province to drill down)"))
+
+# ---------------------------------------------------------------- the first screen
+def since_words(context: PageContext, before) -> str:
+    """'จากสัปดาห์ก่อน' / 'จากภาพนิ่ง 6 ก.ย. 2562' — what the changes are measured from."""
+    if context.snapshot_mode:
+        return context.t(f"จากภาพนิ่ง {context.date(before.as_of)}", f"since the snapshot of {context.date(before.as_of)}")
+    return pick(SINCE["week"], context.lang)
+
+
+def week_text(context: PageContext, line: str, now, before) -> str | None:
+    """'<b>+1.79 จุด</b> จากสัปดาห์ก่อน (เป้าหมาย +1.53 จุด) · เบิกจ่ายเพิ่ม 512.34 ล้านบาท' (HTML)."""
+    if before is None:
+        return light.text(context.t("ไม่มีข้อมูลสัปดาห์ก่อนให้เทียบ", "nothing earlier to compare with"))
+    new, old = now.line(line), before.line(line)
+    if new.pct is None or old.pct is None:
+        return None
+    points = context.t("จุด", "pts")
+    change = (f'<b><span data-figure="week_points">{signed(new.pct - old.pct)}</span> {points}</b> '
+              f"{light.text(since_words(context, before))}")
+    if new.target_pct is not None and old.target_pct is not None:
+        change += light.text(context.t(f" (เป้าหมาย {signed(new.target_pct - old.target_pct)} จุด)",
+                                       f" (target {signed(new.target_pct - old.target_pct)} pts)"))
+    paid = f'<span data-figure="week_paid">{float(new.disbursed - old.disbursed) / 1e6:,.2f}</span>'
+    change += context.t(f" · เบิกจ่ายเพิ่ม {paid} ล้านบาท", f" · {paid} million baht paid")
+    return change
+
+
+def projection_text(context: PageContext, row: dict | None) -> str | None:
+    """'คาดการณ์สิ้นปีงบประมาณ: <b>86.87%</b> (ช่วง 85.96–87.78) · เป้าหมายสิ้นปี 100.00% ·
+    ต้องเบิกจ่ายต่อสัปดาห์ 707.18 ล้านบาท (4 สัปดาห์ล่าสุด 428.89)' (HTML), None without data."""
+    if row is None or pd.isna(row["projected_pct"]):
+        return None
+    limits = reference.thresholds()
+    status = gap_status(row["projected_gap_points"], limits)
+    colour = light.status_colour(status)
+    _, year_end = fiscal_year_bounds(context.filters.fiscal_year)
+    over = proj.projection_as_of(context.filters) >= year_end
+    name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
+    figure = f'<b style="color:{colour}"><span data-figure="projected_pct">{percent(row["projected_pct"])}</span>%</b>'
+    band = "" if over else (
+        f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
+        f'{percent(row["projected_low_pct"])}</span>–<span data-figure="projected_high">'
+        f'{percent(row["projected_high_pct"])}</span>)')
+    target = (f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
+              f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%')
+    text = f"{light.text(name)}: {figure}{band}{target}"
+    # the projection on its own 0-100 bar: the band in grey, the year-end target marked
+    text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
+                        None if over else (row["projected_low_pct"], row["projected_high_pct"]))
+    if not over and not pd.isna(row["required_weekly"]) and row["required_weekly"] <= 0:
+        text += light.text(context.t("ถึงเป้าหมายสิ้นปีแล้ว", "year-end target already reached"))
+    elif not over and not pd.isna(row["required_weekly"]):
+        text += light.text(context.t(
+            f"ต้องเบิกจ่ายสัปดาห์ละ {row['required_weekly'] / 1e6:,.2f} ล้านบาท "
+            f"(4 สัปดาห์ล่าสุด {row['recent_weekly'] / 1e6:,.2f})",
+            f"needs {row['required_weekly'] / 1e6:,.2f} million baht a week "
+            f"(last 4 weeks {row['recent_weekly'] / 1e6:,.2f})"))
+    return text
+
+
+def line_cards(context: PageContext, now, before, projections: dict[str, dict | None]) -> list[str]:
+    """Both target lines as cards (overall, then investment), each against its own target."""
+    cards = []
+    for line in LINES:
+        figures = now.line(line)
+        star = " ★" if line == now.headline else ""
+        gap = (light.text(context.t("ห่างเป้า", "gap")) + f' <span data-figure="gap_points">{signed(figures.gap_points)}'
+               f"</span> {light.text(context.t('จุด', 'pts'))}")
+        if figures.gap_baht is not None:
+            gap += (f' · <span data-figure="gap_baht">{signed(float(figures.gap_baht) / 1e6)}</span> '
+                    f"{light.text(context.million_baht)}")
+        cards.append(light.line_card(light.LineCard(
+            key=line, title=context.t(f"เส้น{context.t(*LINE_LABELS[line])}{star}",
+                                      f"{context.t(*LINE_LABELS[line])} line{star}"),
+            subtitle=context.t(*LINE_DESCRIPTIONS[line]), status=figures.status,
+            pct_text=percent(figures.pct), pct=figures.pct,
+            target_text=context.t("เป้าหมาย", "target"), target_pct_text=percent(figures.target_pct),
+            target_pct=figures.target_pct, gap_html=gap, week_text=week_text(context, line, now, before),
+            projection_text=projection_text(context, projections.get(line))), context.lang))
+    return cards
+
+
+def laggards_card(context: PageContext, current: pd.DataFrame, previous: pd.DataFrame | None, level: str) -> str:
+    """The areas furthest behind on the headline line: % against target, gap, change since last week."""
+    shown = furthest_behind(current)
+    unit = context.t("จังหวัด", "provinces") if level == "province" else context.t("กลุ่มจังหวัด", "clusters")
+    headline = str(current["headline"].iloc[0]) if len(current) else "overall"
+    line_name = context.t(*LINE_LABELS[headline])
+    title = context.t(f"{len(shown)} {unit}ที่ห่างเป้าหมายมากที่สุด", f"The {len(shown)} {unit} furthest behind")
+    targets = shown[f"{headline}_target_pct"].dropna()
+    target = f" {percent(float(targets.iloc[0]))}%" if len(targets) else ""
+    subtitle = context.t(f"เส้น{line_name} ★ เทียบเป้าหมาย{target} · ห่างเป้าและสัปดาห์นี้เป็นจุด",
+                         f"{line_name} line ★ against its target{target} · gap and week in points")
+    if shown.empty:
+        return light.card(title, light.text(pick(STATUSES["no_data"], context.lang)), subtitle=subtitle, key="laggards")
+    before = {} if previous is None else dict(zip(previous["code"], previous[f"{headline}_pct"], strict=True))
+
+    def name(row: dict) -> str:
+        label = light.text(str(context.name(row["name_th"], row["name_en"])).removeprefix("กลุ่มจังหวัด"))
+        return light.link(area_href(level, str(row["code"])), label)
+
+    def pct(row: dict) -> str:
+        return (f"{percent(row[f'{headline}_pct'])}%"
+                + light.meter(row[f"{headline}_pct"], row[f"{headline}_target_pct"], row[f"{headline}_status"]))
+
+    def gap(row: dict) -> str:
+        return (f'<b style="color:{light.status_colour(row[f"{headline}_status"])}">'
+                f"{signed(row[f'{headline}_gap_points'])}</b>")
+
+    def change(row: dict) -> str:
+        old = before.get(row["code"])
+        return "-" if old is None or pd.isna(old) else signed(row[f"{headline}_pct"] - old)
+
+    columns = [light.ListColumn(context.t("ร้อยละ", "% paid"), pct, "bm-pct"),
+               light.ListColumn(context.t("ห่างเป้า", "gap"), gap),
+               light.ListColumn(context.t("สัปดาห์นี้", "week"), change)]
+    body = light.ranked_list(shown.to_dict("records"), columns,
+                             context.t("จังหวัด", "Province") if level == "province"
+                             else context.t("กลุ่มจังหวัด", "Cluster"), name)
+    return light.card(title, body, light.status_colour("behind"), subtitle, key="laggards")
+
+
+def money_figures(context: PageContext, now, before, overall: dict | None) -> str:
+    """Allocation, committed, disbursed, remaining (million baht) with the week's change, and the
+    projected carry-over and lapse of the overall line."""
+    unit = context.million_baht
+    since = "" if before is None else f" {since_words(context, before)}"
+
+    def change(attribute: str) -> str | None:
+        if before is None:
+            return None
+        return f"{signed(float(getattr(now, attribute) - getattr(before, attribute)) / 1e6)}{since}"
+
+    items = [
+        light.Figure("allocation", context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
+                     context.money(now.current_allocation), change("current_allocation")),
+        light.Figure("committed", context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"),
+                     context.money(now.committed), change("committed")),
+        light.Figure("disbursed", context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
+                     context.money(now.disbursed), change("disbursed")),
+        light.Figure("remaining", context.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"),
+                     context.money(now.remaining), change("remaining")),
+    ]
+    if overall is not None:
+        items += [
+            light.Figure("projected_carryover", f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
+                         context.money(overall["projected_carryover"])),
+            light.Figure("projected_lapse", f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
+                         context.money(overall["projected_lapse"])),
+        ]
+    return light.figures(items)
+
+
+def nation_projection(context: PageContext, line: str) -> dict | None:
+    """The selection's projected year end for one line (area_projection at the nation level)."""
+    table = cached(proj.area_projection, context.filters, "nation", line)
+    return None if table.empty or table["projects"].iloc[0] == 0 else table.iloc[0].to_dict()
+
+
+def first_screen(context: PageContext) -> bool:
+    """The headline: both lines, the areas furthest behind, the money. False when there is nothing to show."""
+    now, before, _ = headline_kpis(context.filters)
+    if now is None:  # the sidebar offers only snapshot dates; a replace may have raced it
+        no_data(context.t("ไม่มีภาพนิ่งของวันที่นี้", "no snapshot of this date"))
+        return False
+    if now.projects == 0:
+        no_data(context.t("ไม่มีโครงการตามตัวกรองที่เลือก", "no projects match the filters"))
+        return False
+    level = laggard_level(context)
+    current, previous = week_areas(context, now, before, level)
+    projections = {line: nation_projection(context, line) for line in LINES}
+    scope = f'<div class="bm-sub" style="margin:-4px 0 8px 0">{light.text(scope_text(context))}</div>'
+    st.html(light.style_tag() + scope
+            + light.row(*line_cards(context, now, before, projections), laggards_card(context, current, previous, level))
+            + money_figures(context, now, before, projections["overall"]))
+    if context.snapshot_mode:
+        st.caption(context.t("ตัวเลขสรุปและการเปลี่ยนแปลงด้านบนเป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง "
+                             "คาดการณ์สิ้นปี กราฟ และตารางด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
+                             "The headline figures and changes above are the frozen ones; the projection, "
+                             "charts and tables below are today's data for the same date"))
+    return True
+
+
+# ---------------------------------------------------------------- needs intervention (issue 9)
+def drivers_table(context: PageContext, drivers: list[dict]) -> str:
+    """The projects that drive an area's shortfall, largest first (HTML table)."""
+    def money(value: float) -> str:
+        return context.money(value)
+
+    columns = [
+        light.ListColumn(context.t("ประเภทงบ", "Budget type"),
+                         lambda d: light.text(word(BUDGET_TYPES, d["budget_type"], context.lang))),
+        light.ListColumn(context.t("งบประมาณ (ลบ.)", "Allocation (m฿)"), lambda d: money(d["current_allocation"])),
+        light.ListColumn(context.t("เบิกแล้ว (ลบ.)", "Paid (m฿)"), lambda d: money(d["disbursed"])),
+        light.ListColumn(context.t("คาดเบิกได้ (ลบ.)", "Projected (m฿)"), lambda d: money(d["projected_disbursed"])),
+        light.ListColumn(context.t("ขาด (ลบ.)", "Short (m฿)"), lambda d: f"<b>{money(d['shortfall'])}</b>"),
+        light.ListColumn(context.t("เหตุผล", "Why"),
+                         lambda d: light.text(word(proj.BASES, d["basis"], context.lang)) + "<br>"
+                         + light.text(d["reason_th" if context.lang == "th" else "reason_en"]), "bm-why"),
+    ]
+
+    def name(d: dict) -> str:
+        return f'<span class="bm-code">{light.text(d["project_code"])}</span><br>{light.text(d["project_name"])}'
+
+    return light.ranked_list(drivers, columns, context.t("โครงการ", "Project"), name)
+
+
+def risk_items(context: PageContext, areas: pd.DataFrame, level: str, start: int = 0) -> list[str]:
+    """One disclosure per area: rank, name, baht at risk, projection against the year-end target,
+    the pace needed against the recent pace; open, the projects driving the shortfall."""
+    unit = context.million_baht
+    items = []
+    for position, row in enumerate(areas.to_dict("records"), start=start + 1):
+        name = light.text(str(context.name(row["name_th"], row["name_en"])).removeprefix("กลุ่มจังหวัด"))
+        status = gap_status(row["projected_gap_points"], reference.thresholds())
+        # no band once the year is over (low = high = the actual figure)
+        band = ("" if row["projected_low_pct"] == row["projected_high_pct"] else
+                f"({percent(row['projected_low_pct'])}–{percent(row['projected_high_pct'])}) ")
+        pace = "" if pd.isna(row["required_weekly"]) or not band else light.text(context.t(
+            f" · ต้องเบิกสัปดาห์ละ {row['required_weekly'] / 1e6:,.2f} (4 สัปดาห์ล่าสุด {row['recent_weekly'] / 1e6:,.2f})",
+            f" · needs {row['required_weekly'] / 1e6:,.2f} a week (last 4 weeks {row['recent_weekly'] / 1e6:,.2f})"))
+        summary = (f"{position}. <b>{name}</b> · "
+                   f'<span class="bm-at-risk" data-figure="baht_at_risk">'
+                   f"{light.text(context.t('เสี่ยง', 'at risk'))} {context.money(row['baht_at_risk'])} {unit}</span> · "
+                   + light.text(context.t(
+                       f"คาดสิ้นปี {percent(row['projected_pct'])}% {band}"
+                       f"เป้าหมาย {percent(row['target_year_end_pct'])}%",
+                       f"projected {percent(row['projected_pct'])}% {band}"
+                       f"against {percent(row['target_year_end_pct'])}%"))
+                   + pace)
+        body = (drivers_table(context, row["drivers"]) if row["drivers"] else
+                light.text(context.t("ไม่มีโครงการที่ขาดจากเป้าหมาย", "no project short of the target")))
+        body += "<div>" + light.link(area_href(level, str(row["code"])),
+                                     light.text(context.t("เปิดหน้าพื้นที่นี้ →", "Open this area →"))) + "</div>"
+        items.append(light.details(summary, body, light.status_colour(status), key=str(row["code"])))
+    return items
+
+
+def intervention_section(context: PageContext) -> None:
+    """Areas projected to miss the year-end target by more than the threshold, by baht at risk."""
+    level = laggard_level(context)
+    limit = reference.thresholds().get("projection_shortfall_points", 10.0)
+    unit = context.t("จังหวัด", "provinces") if level == "province" else context.t("กลุ่มจังหวัด", "clusters")
+    st.subheader(context.t(f"{unit}ที่ต้องเร่งรัด: คาดว่าจะต่ำกว่าเป้าหมายสิ้นปี",
+                           f"{unit.capitalize()} that need intervention: projected to miss the year-end target"))
+    st.caption(context.t(
+        f"คาดการณ์ ณ 30 ก.ย. จากข้อมูลถึงวันที่ {context.date(context.as_of_shown)} ต่ำกว่าเป้าหมายสิ้นปีของเส้นนั้น"
+        f"เกิน {limit:g} จุด เรียงตามเงินที่เสี่ยง (เป้าหมายสิ้นปี × งบประมาณ − ที่คาดว่าจะเบิกได้) · "
+        "คลิกเพื่อดูโครงการที่ทำให้ขาด",
+        f"Projected for 30 Sep from the data to {context.date(context.as_of_shown)}, more than {limit:g} points "
+        "below the line's year-end target, ranked by baht at risk (year-end target × allocation − projected) · "
+        "click one to see the projects behind it"))
+    headline = headline_line()
+    ordered = sorted(LINES, key=lambda line: line != headline)  # the headline line first
+    tabs = st.tabs([context.t(f"เส้น{context.t(*LINE_LABELS[line])}", f"{context.t(*LINE_LABELS[line])} line")
+                    for line in ordered])
+    for tab, line in zip(tabs, ordered, strict=True):
+        with tab:
+            areas = cached(proj.needs_intervention, context.filters, level, line)
+            if areas.empty:
+                st.caption(context.t("ไม่มีพื้นที่ที่คาดว่าจะต่ำกว่าเป้าหมายเกินเกณฑ์", "No area is projected to miss "
+                                     "the target by more than the threshold"))
+                continue
+            st.html(light.risk_list(risk_items(context, areas.head(RISK_SHOWN), level)))
+            rest = areas.iloc[RISK_SHOWN:]
+            if len(rest):
+                more = st.expander(context.t(f"แสดงอีก {len(rest):,} {unit}", f"Show {len(rest):,} more {unit}"),
+                                   key=f"overview_risk_more_{line}", on_change="rerun")
+                if more.open:
+                    with more:
+                        st.html(light.risk_list(risk_items(context, rest, level, start=RISK_SHOWN)))
+
+
+# ---------------------------------------------------------------- below: map, rankings, curve, tables
+def tile_hover(context: PageContext, tile: dict) -> str:
+    """A tile's tooltip: the province and both lines (plain text)."""
+    lines = [str(context.name(tile.get("name_th"), tile.get("name_en")))]
+    for line in LINES:
+        status = tile.get(f"{line}_status") if isinstance(tile.get(f"{line}_status"), str) else "no_data"
+        figures = word(STATUSES, status, context.lang)
+        if not pd.isna(tile.get(f"{line}_pct")):
+            figures += context.t(
+                f" {percent(tile[f'{line}_pct'])}% (เป้าหมาย {percent(tile[f'{line}_target_pct'])}%, "
+                f"ห่าง {signed(tile[f'{line}_gap_points'])} จุด)",
+                f" {percent(tile[f'{line}_pct'])}% (target {percent(tile[f'{line}_target_pct'])}%, "
+                f"gap {signed(tile[f'{line}_gap_points'])} pts)")
+        lines.append(f"{context.t(*LINE_LABELS[line])}: {figures}")
+    lines.append(context.t("คลิกเพื่อดูรายละเอียด", "click to open"))
+    return "\n".join(lines)
+
+
+def map_view(context: PageContext) -> None:
+    provinces = cached(progress.area_progress, context.filters, "province")
+    headline_code = str(provinces["headline"].iloc[0]) if len(provinces) else "overall"
+    headline = context.t(*LINE_LABELS[headline_code])
+    other = context.t(*LINE_LABELS["investment" if headline_code == "overall" else "overall"])
     st.caption(context.t("จังหวัดที่มีโครงการตามแผนพัฒนาจังหวัด — ", "Provinces with province-plan projects — ")
                + status_counts_text(context, provinces, ("จังหวัด", "provinces")))
-    map_column, ranking_column = st.columns([2, 3])
+    note = context.t(f"สี่เหลี่ยม = สถานะเส้น{headline} · มุมขวาบน = สถานะเส้น{other} · คลิกจังหวัดเพื่อดูรายละเอียด",
+                     f"square = {headline.lower()} line status · corner = {other.lower()} line status · "
+                     "click a province to open it")
+    map_column, side = st.columns([3, 2])
     with map_column:
-        tiles = tiles_with_progress(provinces)
-        event = st.plotly_chart(tile_map(tiles, context.lang), on_select="rerun", selection_mode="points",
-                                key="overview_tile_map", width="stretch", config={"displayModeBar": False})
-        open_clicked_area(event, "province", 0)
+        st.html(light.status_legend(context.lang)
+                + light.tile_map(tiles_with_progress(provinces), context.lang,
+                                 lambda code: area_href("province", code), lambda tile: tile_hover(context, tile))
+                + f'<div class="bm-sub">{light.text(note)}</div>')
+    with side:
         name_col = "name_th" if context.lang == "th" else "name_en"
         names = dict(zip(provinces["code"], provinces[name_col], strict=True))
         # one widget per language: a select box answers with its displayed name
@@ -171,30 +502,36 @@ def render() -> None:
                               format_func=lambda code: names.get(code, "—"))
         if chosen:
             open_area("province", chosen)
-    with ranking_column:
-        with_projects = provinces[provinces["projects"] > 0]
-        if with_projects.empty:
-            no_data()
-        else:
-            show_all = st.toggle(context.t(f"แสดงทุกจังหวัด ({len(with_projects):,})",
-                                           f"Show all provinces ({len(with_projects):,})"),
-                                 key="overview_ranking_all")
-            ranked = with_projects if show_all else ranking_extremes(with_projects)
-            skipped = len(with_projects) - len(ranked)
-            title = (context.t(f"อันดับจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}",
-                               f"Provinces ranked by {headline.lower()} gap to target") if not skipped else
-                     context.t(f"ห่างจากเป้าหมายเส้น{headline}: {len(ranked) // 2} จังหวัดที่ต่ำที่สุดและสูงที่สุด",
-                               f"{headline} gap: the {len(ranked) // 2} provinces furthest behind and ahead"))
-            event = st.plotly_chart(gap_ranking(ranked, context.lang, title=title, skipped=skipped,
+
+
+def province_ranking_view(context: PageContext) -> None:
+    provinces = cached(progress.area_progress, context.filters, "province")
+    headline = headline_name(context, provinces)
+    with_projects = provinces[provinces["projects"] > 0]
+    if with_projects.empty:
+        no_data()
+        return
+    show_all = st.toggle(context.t(f"แสดงทุกจังหวัด ({len(with_projects):,})",
+                                   f"Show all provinces ({len(with_projects):,})"), key="overview_ranking_all")
+    ranked = with_projects if show_all else ranking_extremes(with_projects)
+    skipped = len(with_projects) - len(ranked)
+    title = (context.t(f"อันดับจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}",
+                       f"Provinces ranked by {headline.lower()} gap to target") if not skipped else
+             context.t(f"ห่างจากเป้าหมายเส้น{headline}: {len(ranked) // 2} จังหวัดที่ต่ำที่สุดและสูงที่สุด",
+                       f"{headline} gap: the {len(ranked) // 2} provinces furthest behind and ahead"))
+    event = st.plotly_chart(gap_ranking(ranked, context.lang, title=title, skipped=skipped,
                                         unit=("จังหวัด", "provinces")),
                             width="stretch", key="overview_province_ranking", on_select="rerun",
                             selection_mode="points", config=PLOTLY_CONFIG)
-            open_clicked_area(event, "province", -1)
-            missing = len(provinces) - len(with_projects)
-            if missing:
-                st.caption(context.t(f"ไม่มีข้อมูล {missing} จังหวัด", f"{missing} provinces have no data"))
+    open_clicked_area(event, "province", -1)
+    missing = len(provinces) - len(with_projects)
+    if missing:
+        st.caption(context.t(f"ไม่มีข้อมูล {missing} จังหวัด", f"{missing} provinces have no data"))
 
-    st.subheader(context.t("กลุ่มจังหวัด", "Clusters"))
+
+def cluster_view(context: PageContext) -> None:
+    clusters = cached(progress.area_progress, context.filters, "cluster")
+    headline = headline_name(context, clusters)
     st.caption(status_counts_text(context, clusters, ("กลุ่ม", "clusters")))
     cluster_left, cluster_right = st.columns([3, 2])
     with cluster_left:
@@ -219,16 +556,66 @@ def render() -> None:
         if chosen_cluster:
             open_area("cluster", chosen_cluster)
     area_table(context, clusters, context.t("กลุ่มจังหวัด", "Cluster"))
+
+
+def curve_view(context: PageContext) -> None:
+    curve = cached(progress.weekly_curve, context.filters)
+    st.plotly_chart(progress_curve(curve, context.as_of_shown, context.lang,
+                                   title=context.t("การเบิกจ่ายสะสมรายสัปดาห์ ภาพรวมและงบลงทุน เทียบเป้าหมายของแต่ละเส้น",
+                                                   "Cumulative disbursement by week: each line against its target")),
+                    width="stretch", key="overview_curve", config=PLOTLY_CONFIG)
+
+
+def region_view(context: PageContext) -> None:
+    area_table(context, cached(progress.area_progress, context.filters, "region"), context.t("ภาค", "Region"))
+
+
+def changes_view(context: PageContext) -> None:
+    st.markdown("**" + context.t("การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน", "Change since the previous snapshot") + "**")
+    snapshot_changes(cached(snaps.week_over_week, context.filters), f"changes_{context.filters.fiscal_year}")
+
+
+def views(context: PageContext) -> None:
+    """The map, rankings, curve and tables as tabs; only the open tab runs (and loads a chart)."""
+    tabs = [
+        (context.t("แผนที่จังหวัด", "Province map"), map_view),
+        (context.t("อันดับจังหวัด", "Province ranking"), province_ranking_view),
+        (context.t("กลุ่มจังหวัด", "Clusters"), cluster_view),
+        (context.t("การเบิกจ่ายสะสมรายสัปดาห์", "Weekly curve"), curve_view),
+        (context.t("รายภาค", "By region"), region_view),
+    ]
+    if context.snapshot_mode:  # the frozen week-over-week detail first
+        tabs.insert(0, (context.t("การเปลี่ยนแปลงรายสัปดาห์", "Week over week"), changes_view))
+    # one key per language and mode: the labels (the tab's value) change with them
+    containers = st.tabs([label for label, _ in tabs], key=f"overview_view.{context.lang}.{context.snapshot_mode}",
+                         on_change="rerun")
+    for container, (_, draw) in zip(containers, tabs, strict=True):
+        if container.open:
+            with container:
+                draw(context)
+
+
+def render() -> None:
+    context = page_context()
+    st.title(context.t("ภาพรวมการเบิกจ่ายงบประมาณ", "Budget execution overview"))
+
+    with st.spinner(context.t("กำลังคำนวณ…", "Calculating…")):
+        shown = first_screen(context)
+    if not shown:
+        return
+    intervention_section(context)
+    st.subheader(context.t("แผนที่ อันดับ และแนวโน้ม", "Map, rankings and trend"))
+    views(context)
     st.caption(context.t(
         "สองเส้นตามที่กรมบัญชีกลางรายงาน แต่ละเส้นเทียบเป้าหมายของตนเอง: ภาพรวม = เบิกจ่ายทุกประเภทงบ ÷ งบประมาณ"
         "ปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม; งบลงทุน = เฉพาะงบลงทุน เทียบเป้าหมายงบลงทุน · "
-        f"★ เส้น{headline}ใช้กำหนดสีและอันดับ · "
-        f"สถานะ: {colour_words('th')} "
+        "★ เส้นหลักใช้กำหนดสีและอันดับ · "
+        f"สถานะ: {colour_words('th')} · คาดการณ์สิ้นปี: ช่วงคาดการณ์ 80% จากข้อมูลของปีนี้ "
         "(เส้นหลักและเกณฑ์สถานะเป็นค่าที่ผู้ดูแลระบบกำหนด)",
         "Two lines, as the Comptroller General reports them, each against its own target: overall = all budget "
         "types, disbursed ÷ current allocation, against the overall target; investment = investment budget only, "
-        f"against the investment target · ★ the {headline.lower()} line drives colours and rankings · "
-        f"Status: {colour_words('en')} "
+        "against the investment target · ★ the headline line drives colours and rankings · "
+        f"Status: {colour_words('en')} · Year-end projection: an 80% band from this year's own data "
         "(the leading line and the status thresholds are set by the system administrator)"))
 
 

@@ -28,7 +28,7 @@ from tests.browser_support import (
 IN_YEAR = "as_of=2019-09-13"  # the Friday of the MOI seminar: a mid-sprint view of FY2562
 # page -> (URL path and query, Thai title, needs charts). The default page is served at "/".
 PAGES = {
-    "overview": (f"/?{IN_YEAR}", "ภาพรวมการเบิกจ่ายงบประมาณ", True),
+    "overview": (f"/?{IN_YEAR}", "ภาพรวมการเบิกจ่ายงบประมาณ", False),  # HTML first screen; charts in tabs
     "area": (f"/area?area=province:50&{IN_YEAR}", "จังหวัด / กลุ่มจังหวัด", True),
     "area_cluster": (f"/area?area=cluster:C01&{IN_YEAR}", "จังหวัด / กลุ่มจังหวัด", True),
     "lagging": (f"/lagging?{IN_YEAR}", "โครงการล่าช้า", False),
@@ -95,14 +95,11 @@ def test_page_renders_in_chromium(app_url, page, screenshots_dir, name):
 def test_clicking_a_province_on_the_map_opens_its_page(app_url, page):
     page.goto(f"{app_url}/?{IN_YEAR}")
     settle(page)
-    tile = page.locator('.st-key-overview_tile_map g.textpoint text', has_text="ชม").first
+    tile = page.locator('nav.bm-tiles a[data-province="50"]')
+    assert tile.inner_text().strip() == "ชม"
+    assert "เชียงใหม่" in tile.get_attribute("title")  # the tooltip names the province
     tile.scroll_into_view_if_needed()
-    box = tile.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.wait_for_selector(".hoverlayer .hovertext", timeout=10000)
-    assert "เชียงใหม่" in page.locator(".hoverlayer .hovertext").first.text_content()
-    page.mouse.click(x, y)
+    tile.click()
     page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
     settle(page)
     _no_exception(page)
@@ -165,9 +162,9 @@ def test_overview_in_snapshot_mode(app_url, page, screenshots_dir):
     main = page.locator('[data-testid="stMain"]')
     assert main.get_by_text("การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน").count() >= 1
     assert main.get_by_text("เทียบภาพนิ่ง 13 ก.ย. 2562 กับ 6 ก.ย. 2562").count() == 1
-    assert page.locator('[data-testid="stMetricDelta"]').count() >= 4
+    changes = page.locator('[data-figure$="_change"]')  # allocation, committed, disbursed, remaining
+    assert changes.count() == 4 and all("จากภาพนิ่ง 6 ก.ย. 2562" in text for text in changes.all_inner_texts())
     assert "mode=snapshot" in page.url
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=30000)
     full_page_screenshot(page, screenshots_dir / "overview_snapshot.png")
     _no_exception(page)
 
@@ -179,22 +176,15 @@ def test_overview_shows_both_target_lines_at_1400x900(app_url, page, screenshots
     settle(page)
     _no_exception(page)
     # on a busy machine the cards may still be drawing when the status widget first goes quiet
-    page.locator('[data-testid="stMetric"]', has_text="งบลงทุน: ห่างเป้า (ล้านบาท)").wait_for(timeout=30000)
-    metrics = {}
-    for card in page.locator('[data-testid="stMetric"]').all():
-        label = card.locator('[data-testid="stMetricLabel"]').inner_text().strip()
-        metrics[label] = card.locator('[data-testid="stMetricValue"]').inner_text().strip()
-    assert metrics["ภาพรวม: เป้าหมาย (ร้อยละ)"] == "69.33"
-    assert metrics["งบลงทุน: เป้าหมาย (ร้อยละ)"] == "58.33"
-    for line in ("ภาพรวม", "งบลงทุน"):
-        card = page.locator('[data-testid="stMetric"]', has_text=f"{line}: ห่างเป้า (จุด)")
-        assert card.bounding_box()["y"] < 900 * 1.6, line  # near the top, not buried
+    page.locator('[data-line="investment"] [data-figure="gap_baht"]').wait_for(timeout=30000)
+    assert page.locator('[data-line="overall"] [data-figure="target"]').inner_text() == "69.33"
+    assert page.locator('[data-line="investment"] [data-figure="target"]').inner_text() == "58.33"
+    for line in ("overall", "investment"):
+        gap = page.locator(f'[data-line="{line}"] [data-figure="gap_points"]').bounding_box()
+        assert gap["y"] + gap["height"] < 900, line  # in the first screen
     page.screenshot(path=str(screenshots_dir / "overview_targets_1400x900.png"))
-    tile = page.locator('.st-key-overview_tile_map g.textpoint text', has_text="ชม").first
+    tile = page.locator('nav.bm-tiles a[data-province="50"]')
     tile.scroll_into_view_if_needed()
-    box = tile.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_selector(".hoverlayer .hovertext", timeout=10000)
-    hover = page.locator(".hoverlayer .hovertext").first.text_content()
+    hover = tile.get_attribute("title")
     assert "ภาพรวม" in hover and "งบลงทุน" in hover and "69.33" in hover and "58.33" in hover
     page.screenshot(path=str(screenshots_dir / "overview_map_hover.png"))

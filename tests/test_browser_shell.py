@@ -140,10 +140,10 @@ def test_language_switch_keeps_the_filters_and_translates_the_sidebar(app_url, p
 def test_a_map_tile_click_carries_the_province_to_the_lagging_page(app_url, page, screenshots_dir):
     page.goto(f"{app_url}/?as_of={IN_YEAR.isoformat()}")
     settle(page)
-    tile = page.locator(".st-key-overview_tile_map g.textpoint text", has_text="กส").first
+    tile = page.locator(f'nav.bm-tiles a[data-province="{KALASIN}"]')
+    assert tile.inner_text().strip() == "กส"
     tile.scroll_into_view_if_needed()
-    box = tile.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tile.click()
     page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
     settle(page)
     _no_exception(page)
@@ -160,7 +160,10 @@ def test_a_map_tile_click_carries_the_province_to_the_lagging_page(app_url, page
 def test_a_ranking_bar_click_sets_the_sidebar_area(app_url, page):
     page.goto(f"{app_url}/?as_of={IN_YEAR.isoformat()}")
     settle(page)
+    page.get_by_role("tab", name="อันดับจังหวัด", exact=True).click()  # the ranking runs when its tab opens
+    settle(page)
     chart = page.locator(".st-key-overview_province_ranking")
+    chart.locator("g.trace.bars").wait_for(timeout=30000)
     chart.scroll_into_view_if_needed()
     bar = chart.locator("g.trace.bars g.point path").last  # plotly draws bottom-up: the last is the top bar
     box = bar.bounding_box()
@@ -220,12 +223,17 @@ def test_phone_shows_the_headline_cards_first_and_keeps_chart_titles_clear(brows
         page.goto(f"{app_url}/?as_of={IN_YEAR.isoformat()}&cluster=C07")
         settle(page)
         _no_exception(page)
-        first_card = page.locator('[data-testid="stMetric"]').first.bounding_box()
-        first_caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.bounding_box()
-        assert first_card["y"] < first_caption["y"]  # cards before the long scope caption
-        assert first_card["y"] + first_card["height"] < 844  # in the first screen
+        # the overall line's % against its target first, in the first screen
+        first_card = page.locator("[data-line]").first
+        assert first_card.get_attribute("data-line") == "overall"
+        figure = first_card.locator('[data-figure="pct"]').bounding_box()
+        assert figure["y"] + figure["height"] < 844
+        assert first_card.bounding_box()["y"] < page.locator('[data-card="laggards"]').bounding_box()["y"]
         page.screenshot(path=str(screenshots_dir / "shell_phone_overview.png"))
+        page.get_by_role("tab", name="กลุ่มจังหวัด", exact=True).click()
+        settle(page)
         chart = page.locator(".st-key-overview_cluster_ranking")
+        chart.locator(".main-svg").first.wait_for(timeout=30000)
         chart.scroll_into_view_if_needed()
         page.wait_for_timeout(500)
         box = chart.bounding_box()

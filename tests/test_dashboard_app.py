@@ -16,6 +16,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.overview_figures import app_figures
 from ui.controls import page_key, widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +85,26 @@ def _sql_kpis(db: Path, as_of: date, where: str = "TRUE", params: tuple = ()) ->
 
 
 def _assert_kpi_cards(app: AppTest, expected: dict[str, Decimal]) -> None:
+    """The KPI cards against plain SQL: the area page's metrics, or the overview's first screen
+    (HTML figures, tests/overview_figures.py)."""
+    if app.metric:
+        _assert_metric_cards(app, expected)
+        return
+    shown = app_figures(app)
+    assert shown["allocation"] == _million(expected["allocation"])
+    assert shown["committed"] == _million(expected["committed"])
+    assert shown["disbursed"] == _million(expected["disbursed"])
+    assert shown["remaining"] == _million(expected["remaining"])
+    pct = float(expected["disbursed"] / expected["allocation"] * 100)
+    assert shown["overall.pct"] == f"{pct:,.2f}"
+    if expected["investment"] > 0:
+        pct = float(expected["investment_paid"] / expected["investment"] * 100)
+        assert shown["investment.pct"] == f"{pct:,.2f}"
+    else:
+        assert shown["investment.pct"] == "-"
+
+
+def _assert_metric_cards(app: AppTest, expected: dict[str, Decimal]) -> None:
     shown = _metrics(app)
     assert shown["งบประมาณ (ล้านบาท)"] == _million(expected["allocation"])
     assert shown["ก่อหนี้ผูกพัน (ล้านบาท)"] == _million(expected["committed"])
@@ -112,19 +133,19 @@ def test_overview_kpis_equal_plain_sql(demo_db):
     # On 31 May 2019 the overall target is 54 + 2 x (77 - 54) / 3 and the investment one
     # 45 + 2 x (65 - 45) / 3 (DOMAIN.md): two lines, each against its own target, no mix.
     expected = _sql_kpis(demo_db, AS_OF)
-    shown = _metrics(app)
+    shown = app_figures(app)
     overall_target, investment_target = 54 + 2 * 23 / 3, 45 + 2 * 20 / 3
-    assert shown["ภาพรวม: เป้าหมาย (ร้อยละ)"] == "69.33" == f"{overall_target:.2f}"
-    assert shown["งบลงทุน: เป้าหมาย (ร้อยละ)"] == "58.33" == f"{investment_target:.2f}"
+    assert shown["overall.target"] == "69.33" == f"{overall_target:.2f}"
+    assert shown["investment.target"] == "58.33" == f"{investment_target:.2f}"
     overall_pct = float(expected["disbursed"] / expected["allocation"] * 100)
     investment_pct = float(expected["investment_paid"] / expected["investment"] * 100)
-    assert shown["ภาพรวม: ห่างเป้า (จุด)"] == f"{overall_pct - overall_target:+.2f}"
-    assert shown["งบลงทุน: ห่างเป้า (จุด)"] == f"{investment_pct - investment_target:+.2f}"
+    assert shown["overall.gap_points"] == f"{overall_pct - overall_target:+.2f}"
+    assert shown["investment.gap_points"] == f"{investment_pct - investment_target:+.2f}"
     gap = expected["disbursed"] - expected["allocation"] * Decimal(repr(overall_target)) / 100
-    assert shown["ภาพรวม: ห่างเป้า (ล้านบาท)"] == f"{float(gap) / 1e6:+,.2f}"
+    assert shown["overall.gap_baht"] == f"{float(gap) / 1e6:+,.2f}"
     gap = expected["investment_paid"] - expected["investment"] * Decimal(repr(investment_target)) / 100
-    assert shown["งบลงทุน: ห่างเป้า (ล้านบาท)"] == f"{float(gap) / 1e6:+,.2f}"
-    assert not any("เป้าหมาย (ร้อยละ)" == label for label in shown)  # no unlabelled (blended) target
+    assert shown["investment.gap_baht"] == f"{float(gap) / 1e6:+,.2f}"
+    assert "target" not in shown  # no unlabelled (blended) target outside the two line cards
     # the province status counts by each line, as the SQL in test_budget_metrics_progress counts them
     from tests.target_lines_sql import (
         INVESTMENT_31_MAY,
@@ -174,7 +195,8 @@ def test_overview_in_english(demo_db):
     _no_exceptions(app)
     assert app.title[0].value == "Budget execution overview"
     expected = _sql_kpis(demo_db, AS_OF)
-    assert _metrics(app)["Disbursed (million baht)"] == _million(expected["disbursed"])
+    assert app_figures(app)["disbursed"] == _million(expected["disbursed"])
+    assert any("Disbursed (million baht)" in element.proto.body for element in app.html)
 
 
 def test_latest_date_is_the_default(demo_db):
@@ -422,9 +444,13 @@ def test_weekly_change_equals_plain_sql(demo_db):
     app = _app({"as_of": AS_OF.isoformat()}).run()
     now = _sql_kpis(demo_db, AS_OF)
     week_before = _sql_kpis(demo_db, date(2019, 5, 24))
-    card = next(metric for metric in app.metric if metric.label == "เบิกจ่าย (ล้านบาท)")
+    shown = app_figures(app)
     change = float(now["disbursed"] - week_before["disbursed"]) / 1e6
-    assert card.delta == f"{change:+,.2f} ล้านบาท"
+    assert shown["disbursed_change"] == f"{change:+,.2f} จากสัปดาห์ก่อน"
+    assert shown["overall.week_paid"] == f"{change:,.2f}"
+    # the overall line's points since last week: each % from its own plain-SQL sums
+    points = float(now["disbursed"] / now["allocation"] - week_before["disbursed"] / week_before["allocation"]) * 100
+    assert shown["overall.week_points"] == f"{points:+.2f}"
 
 
 def test_a_new_load_shows_on_the_next_run(demo_db_copy, tmp_path):
@@ -432,7 +458,7 @@ def test_a_new_load_shows_on_the_next_run(demo_db_copy, tmp_path):
 
     app = _app({"as_of": AS_OF.isoformat()}).run()
     before = _sql_kpis(demo_db_copy, AS_OF)
-    assert _metrics(app)["เบิกจ่าย (ล้านบาท)"] == _million(before["disbursed"])
+    assert app_figures(app)["disbursed"] == _million(before["disbursed"])
     con = duckdb.connect(str(demo_db_copy), read_only=True)
     project = con.execute("SELECT min(project_code) FROM projects").fetchone()[0]
     con.close()
@@ -444,7 +470,7 @@ def test_a_new_load_shows_on_the_next_run(demo_db_copy, tmp_path):
     assert after["disbursed"] == before["disbursed"] + Decimal("2500000.00")
     app.run()  # the same session's next interaction, no cache clearing, no restart
     _no_exceptions(app)
-    assert _metrics(app)["เบิกจ่าย (ล้านบาท)"] == _million(after["disbursed"])
+    assert app_figures(app)["disbursed"] == _million(after["disbursed"])
 
 
 # ---------------------------------------------------------------- tile map and downloads

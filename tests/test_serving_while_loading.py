@@ -56,8 +56,9 @@ def _a_project(db) -> str:
 
 
 def _shown_disbursed(page) -> str:
-    card = page.locator('[data-testid="stMetric"]', has_text=DISBURSED_LABEL).first
-    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    """The overview's disbursed figure (million baht; its first screen is HTML from ui/light.py)."""
+    box = page.locator('[data-box="disbursed"]', has_text=DISBURSED_LABEL)
+    return box.locator('[data-figure="disbursed"]').inner_text().strip()
 
 
 def _assert_clean(page) -> None:
@@ -106,7 +107,7 @@ def test_load_while_the_dashboard_is_busy(demo_db_copy, tmp_path):
             during_loads += loader.is_alive()
             busy.goto(base + url)
             settle(busy, quiet_s=0.3)
-            busy.wait_for_selector('[data-testid="stMetric"]', timeout=30000)  # the figures were read
+            busy.wait_for_selector('[data-figure="disbursed"]', timeout=30000)  # the figures were read
             _assert_clean(busy)
             reloads += 1
         loader.join()
@@ -131,6 +132,6 @@ def test_load_while_the_dashboard_is_busy(demo_db_copy, tmp_path):
         open_before.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
         settle(open_before)
         _assert_clean(open_before)
-        card = open_before.locator('[data-testid="stMetric"]', has_text="Disbursed (million baht)").first
-        assert card.locator('[data-testid="stMetricValue"]').inner_text().strip() == expected
+        box = open_before.locator('[data-box="disbursed"]', has_text="Disbursed (million baht)")
+        assert box.locator('[data-figure="disbursed"]').inner_text().strip() == expected
         context.close()

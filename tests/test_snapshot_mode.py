@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.load import load_files
 from etl.snapshot import take_snapshot
+from tests.overview_figures import app_figures
 from ui.controls import widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,7 +149,20 @@ def _no_exceptions(app: AppTest) -> None:
 
 
 def _cards(app: AppTest) -> dict[str, tuple[str, str | None]]:
-    return {metric.label: (metric.value, metric.delta) for metric in app.metric}
+    """label -> (value, change) of the KPI cards; the overview's HTML headline read into the same form."""
+    cards = {metric.label: (metric.value, metric.delta) for metric in app.metric}
+    if cards:
+        return cards
+    shown = app_figures(app)  # the overview: tests/overview_figures.py
+    for label, key in (("งบประมาณ", "allocation"), ("ก่อหนี้ผูกพัน", "committed"),
+                       ("เบิกจ่าย", "disbursed"), ("คงเหลือ", "remaining")):
+        change = shown.get(f"{key}_change")  # '+391.22 จากภาพนิ่ง 6 ก.ย. 2562'
+        cards[f"{label} ({UNIT})"] = (shown[key], f"{change.split()[0]} {UNIT}" if change else None)
+    for line, name in (("overall", "ภาพรวม"), ("investment", "งบลงทุน")):
+        points = shown.get(f"{line}.week_points")
+        cards[f"{name}: ร้อยละเบิกจ่าย"] = (shown[f"{line}.pct"], f"{points} จุด" if points else None)
+        cards[f"{name}: เป้าหมาย (ร้อยละ)"] = (shown[f"{line}.target"], None)
+    return cards
 
 
 def _assert_frozen_cards(app: AppTest, now: dict[str, Decimal], before: dict[str, Decimal]) -> None:
@@ -178,7 +192,7 @@ def test_overview_in_snapshot_mode_shows_frozen_kpis_and_change(snapshots_db):
     assert app.radio(key=widget_key("mode", "th")).value == "snapshot"
     assert app.selectbox(key=widget_key("snapshot_as_of", "th")).value == AS_OF.isoformat()
     assert app.selectbox(key=widget_key("snapshot_as_of", "th")).options == ["13 ก.ย. 2562", "6 ก.ย. 2562"]
-    headers = [item.value for item in app.subheader]
+    headers = [item.value for item in app.subheader] + [item.value.strip("*") for item in app.markdown]
     assert "การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน" in headers
     # the movers tables: provinces and projects whose % moved most, largest move first
     now_id, before_id = _snapshot_id(snapshots_db, AS_OF), _snapshot_id(snapshots_db, WEEK_BEFORE)
@@ -285,4 +299,6 @@ def test_pages_render_in_snapshot_mode_in_english_for_a_cluster(snapshots_db, pa
         where = ("(pr.owner_type = 'cluster' AND pr.owner = ?) OR (pr.owner_type = 'province' AND pr.owner IN "
                  "(SELECT province_code FROM provinces WHERE cluster_code = ?))")
         now = _frozen_sums(snapshots_db, AS_OF, where, ("C01", "C01"))
-        assert {m.label: m.value for m in app.metric}["Disbursed (million baht)"] == _million(now["disbursed"])
+        shown = app_figures(app)["disbursed"] if page == "overview" else \
+            {m.label: m.value for m in app.metric}["Disbursed (million baht)"]
+        assert shown == _million(now["disbursed"])

@@ -177,6 +177,7 @@ def test_dashboard_and_workbook_show_the_same_status_words(demo_db, tmp_path):
 
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     app.query_params["as_of"] = AS_OF.isoformat()
+    app.session_state["overview_view.th.False"] = "กลุ่มจังหวัด"  # the overview's cluster tab open
     app.run()
     assert not app.exception
     table = next(frame.value for frame in app.dataframe

@@ -1,0 +1,213 @@
+"""The overview's first screen in a real browser (issue 8's story, issue 9's projection).
+
+One `streamlit run` server on the session's demo database and one Debian Chromium. At
+1400x900, in Thai and in English, on 31 May 2019, the first screen (no scrolling) must show:
+both target lines against their own targets, coloured by status, with the gap in points and
+baht; the change since the week before (24 May); the five provinces furthest behind; the
+projected year end of both lines with its band. Every figure is recounted here in plain SQL
+on the same DuckDB file (tests/target_lines_sql.py for the provinces) with the targets by
+hand from data/reference/targets.csv; the thresholds come straight from thresholds.toml.
+The needs-intervention list is checked against its rule (projection at least the threshold
+below the year-end target, ranked by baht at risk).
+
+Screenshots go to artifacts/screenshots/ (gitignored): overview_story_<lang>.png at 1400x900,
+phone_<page>_th.png of every page at 390x844 and phone_overview_en.png.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from datetime import date
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from tests.browser_support import (
+    chromium_browser,
+    require_chromium,
+    settle,
+    streamlit_server,
+)
+from tests.target_lines_sql import (
+    INVESTMENT_31_MAY,
+    OVERALL_31_MAY,
+    REFERENCE,
+    _status,
+    sql_province_lines,
+)
+from ui.palette import STATUS_COLORS
+
+AS_OF, WEEK_BEFORE = date(2019, 5, 31), date(2019, 5, 24)
+TARGETS = {"overall": OVERALL_31_MAY, "investment": INVESTMENT_31_MAY}
+PAGE_PATHS = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly"]
+THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+@pytest.fixture(scope="module")
+def browser_app(demo_db, tmp_path_factory):
+    require_chromium()
+    folder = tmp_path_factory.mktemp("overview_server")
+    with streamlit_server(demo_db, folder / "streamlit.log") as url, chromium_browser() as browser:
+        yield url, browser
+
+
+# ---------------------------------------------------------------- independent figures
+def _national_lines(db, as_of: date) -> dict[str, tuple[Decimal, Decimal]]:
+    """line -> (current allocation, disbursed) in baht over every project of FY2562, plain SQL."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(
+            """WITH per_project AS (
+                   SELECT p.budget_type = 'investment' AS inv,
+                          p.allocated_amount
+                          + coalesce((SELECT sum(amount) FROM reallocations r
+                                      WHERE r.to_project_code = p.project_code AND r.approved_date <= $d), 0)
+                          - coalesce((SELECT sum(amount) FROM reallocations r
+                                      WHERE r.from_project_code = p.project_code AND r.approved_date <= $d), 0)
+                              AS cur,
+                          coalesce((SELECT sum(amount) FROM disbursements x WHERE x.project_code = p.project_code
+                                    AND x.source = 'current' AND x.posting_date <= $d), 0) AS paid
+                   FROM projects p WHERE p.fiscal_year = 2562)
+               SELECT sum(cur), sum(paid), sum(cur) FILTER (WHERE inv), sum(paid) FILTER (WHERE inv)
+               FROM per_project""", {"d": as_of}).fetchone()
+    finally:
+        con.close()
+    return {"overall": (Decimal(row[0]), Decimal(row[1])), "investment": (Decimal(row[2]), Decimal(row[3]))}
+
+
+def _pct(allocation: Decimal, paid: Decimal) -> float:
+    return float(paid / allocation * 100)
+
+
+def _year_end_targets() -> dict[str, float]:
+    with open(REFERENCE / "targets.csv", encoding="utf-8") as handle:
+        return {row["scope"]: float(row["target_pct"]) for row in csv.DictReader(handle)
+                if row["fiscal_year"] == "2562" and row["quarter"] == "4"}
+
+
+def _threshold(name: str) -> float:
+    with open(REFERENCE / "thresholds.toml", "rb") as handle:
+        return float(tomllib.load(handle)[name]["value"])
+
+
+def _province_names(lang: str) -> dict[str, str]:
+    with open(REFERENCE / "provinces.csv", encoding="utf-8") as handle:
+        return {row["province_code"]: row["name_th" if lang == "th" else "name_en"] for row in csv.DictReader(handle)}
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "").replace("%", "").strip())
+
+
+# ---------------------------------------------------------------- tests
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_first_screen_tells_the_story_at_1400x900(browser_app, demo_db, screenshots_dir, lang):
+    url, browser = browser_app
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{url}/overview?as_of={AS_OF.isoformat()}&lang={lang}")
+        settle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.locator('[data-card="laggards"] tbody tr').nth(4).wait_for(timeout=30000)
+        page.screenshot(path=str(screenshots_dir / f"overview_story_{lang}.png"))
+
+        def in_first_screen(locator) -> bool:
+            box = locator.bounding_box()
+            return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 900
+
+        now, before = _national_lines(demo_db, AS_OF), _national_lines(demo_db, WEEK_BEFORE)
+        year_end = _year_end_targets()
+        for line, target in TARGETS.items():
+            card = page.locator(f'[data-line="{line}"]')
+
+            def figure(name: str, card=card) -> str:
+                return card.locator(f'[data-figure="{name}"]').inner_text().strip()
+
+            allocation, paid = now[line]
+            pct = _pct(allocation, paid)
+            gap = pct - target
+            assert figure("pct") == f"{pct:,.2f}", line
+            assert figure("target") == f"{target:.2f}", line
+            assert figure("gap_points") == f"{gap:+.2f}", line
+            gap_baht = paid - allocation * Decimal(repr(target)) / 100
+            assert figure("gap_baht") == f"{float(gap_baht) / 1e6:+,.2f}", line
+            # coloured by its own status (thresholds.toml), in the palette's colour
+            style = card.get_attribute("style").replace(" ", "")
+            assert f"--bm-c:{STATUS_COLORS[_status(gap)]}" in style, (line, style)
+            # the week's change, visible on the card (not in a tooltip)
+            week = pct - _pct(*before[line])
+            assert figure("week_points") == f"{week:+.2f}", line
+            assert figure("week_paid") == f"{float(paid - before[line][1]) / 1e6:,.2f}", line
+            # the projected year end with its band, against the year-end target
+            low, projected, high = (_number(figure(name)) for name in
+                                    ("projected_low", "projected_pct", "projected_high"))
+            assert low <= projected <= high and pct <= projected <= 100, line
+            assert _number(figure("year_end_target")) == year_end[line]
+            for name in ("pct", "gap_points", "gap_baht", "week_points", "projected_pct"):
+                assert in_first_screen(card.locator(f'[data-figure="{name}"]')), (line, name)
+
+        # the five provinces furthest behind on the headline line (overall), week change by SQL
+        lines_now, lines_before = sql_province_lines(demo_db, AS_OF), sql_province_lines(demo_db, WEEK_BEFORE)
+        gaps = sorted((figures["overall_pct"] - OVERALL_31_MAY, code) for code, figures in lines_now.items()
+                      if figures["overall_pct"] is not None)
+        names = _province_names(lang)
+        rows = page.locator('[data-card="laggards"] tbody tr')
+        assert rows.count() == 5
+        for position, (gap, code) in enumerate(gaps[:5]):
+            cells = [text.strip() for text in rows.nth(position).locator("td").all_inner_texts()]
+            change = lines_now[code]["overall_pct"] - lines_before[code]["overall_pct"]
+            assert cells == [str(position + 1), names[code], f"{lines_now[code]['overall_pct']:,.2f}%",
+                             f"{gap:+.2f}", f"{change:+.2f}"], (position, cells)
+            assert in_first_screen(rows.nth(position))
+
+        # the money below the cards: disbursed and the week's change
+        disbursed = page.locator('[data-figure="disbursed"]')
+        assert disbursed.inner_text().strip() == f"{float(now['overall'][1]) / 1e6:,.2f}"
+        assert in_first_screen(disbursed)
+
+        # needs intervention: projected at least the threshold below the year-end target, by baht at risk
+        limit = _threshold("projection_shortfall_points")
+        items = page.locator(".bm-risk details:visible")  # the headline line's tab, open first
+        assert items.count() >= 1
+        at_risk = []
+        for item in items.all():
+            summary = item.locator("summary").inner_text()
+            numbers = re.findall(r"-?[\d,]+\.\d\d", summary)
+            baht, projected, target = _number(numbers[0]), _number(numbers[1]), _number(numbers[4])
+            assert target == year_end["overall"], summary
+            assert projected <= target - limit, summary
+            at_risk.append(baht)
+        assert at_risk == sorted(at_risk, reverse=True)
+        # the first screen speaks the chosen language (Thai renders: see the screenshot)
+        story = " ".join(page.locator('[data-line], [data-card="laggards"]').all_inner_texts())
+        assert bool(THAI.search(story)) == (lang == "th"), story[:300]
+    finally:
+        context.close()
+
+
+def test_phone_puts_the_target_card_first_and_every_page_is_captured(browser_app, screenshots_dir):
+    url, browser = browser_app
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        for lang in ("th", "en"):
+            page.goto(f"{url}/overview?as_of={AS_OF.isoformat()}&lang={lang}")
+            settle(page)
+            first = page.locator("[data-line]").first
+            assert first.get_attribute("data-line") == "overall"
+            pct = first.locator('[data-figure="pct"]').bounding_box()
+            target = first.locator('[data-figure="target"]').bounding_box()
+            assert pct["y"] + pct["height"] <= 844 and target["y"] + target["height"] <= 844
+            page.screenshot(path=str(screenshots_dir / f"phone_overview_{lang}.png"))
+        for path in PAGE_PATHS[1:]:
+            page.goto(f"{url}/{path}?as_of={AS_OF.isoformat()}")
+            settle(page)
+            assert page.locator('[data-testid="stException"]').count() == 0, path
+            assert THAI.search(page.locator("h1").first.inner_text()), path
+            page.screenshot(path=str(screenshots_dir / f"phone_{path}_th.png"))
+    finally:
+        context.close()
