@@ -806,7 +806,8 @@ def _reasons(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series]:
 def _date_labels(series: pd.Series, lang: str) -> pd.Series:
     """Dates formatted once per distinct date ('-' for none)."""
     labels = {day: format_date(day, lang) for day in set(series.dropna())}
-    return series.map(labels).fillna("-").astype(str)
+    # object first: with no dates at all the mapped series is float NaN, which refuses text fill
+    return series.map(labels).astype(object).fillna("-").astype(str)
 
 
 # --------------------------------------------------------------------------- rhythm

@@ -28,7 +28,13 @@ from appstore import (
 )
 from budget_metrics.filters import Filters
 from budget_metrics.lagging import lagging_projects
-from tests.appstore_support import CENTRAL_NE, CHIANG_MAI, KALASIN, store_execute, store_rows
+from tests.appstore_support import (
+    CENTRAL_NE,
+    CHIANG_MAI,
+    KALASIN,
+    store_execute,
+    store_rows,
+)
 from tests.etl_fixtures import query, write_projects
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
