@@ -100,13 +100,19 @@ def chromium_browser() -> Iterator:
             browser.close()
 
 
+RUNNING_STATES = {"initial", "running", "rerunRequested"}  # Streamlit's ScriptRunState values
+
+
 def settle(page, timeout_s: float = 90, quiet_s: float = 1.5) -> None:
     """Wait until the Streamlit page has a title and the app has stopped running for a moment."""
     page.wait_for_selector("h1", timeout=timeout_s * 1000)
     deadline = time.monotonic() + timeout_s
     quiet_since = None
     while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        # The app root names the script's state; "initial" means the first run has not even
+        # started (a busy machine can leave a gap there that the status widget does not show).
+        state = page.locator('[data-testid="stApp"]').first.get_attribute("data-test-script-state") or "initial"
+        running = state in RUNNING_STATES or page.locator('[data-testid="stStatusWidget"]').count() > 0
         if running:
             quiet_since = None
         elif quiet_since is None:

@@ -84,7 +84,7 @@ def test_page_renders_in_chromium(app_url, page, screenshots_dir, name):
     if title:
         assert page.locator("h1").first.inner_text().strip() == title
     # the sidebar controls are there (the page ran under dashboard.py)
-    assert page.locator('[data-testid="stSidebar"]').get_by_text("ปีงบประมาณ").count() >= 1
+    page.locator('[data-testid="stSidebar"]').get_by_text("ปีงบประมาณ").first.wait_for(timeout=30_000)
     if needs_charts:
         page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=30000)
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
