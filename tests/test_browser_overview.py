@@ -22,7 +22,6 @@ import tomllib
 from datetime import date
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 from tests.browser_support import (
@@ -31,6 +30,7 @@ from tests.browser_support import (
     settle,
     streamlit_server,
 )
+from tests.projection_sql import project_money
 from tests.target_lines_sql import (
     INVESTMENT_31_MAY,
     OVERALL_31_MAY,
@@ -56,26 +56,12 @@ def browser_app(demo_db, tmp_path_factory):
 
 # ---------------------------------------------------------------- independent figures
 def _national_lines(db, as_of: date) -> dict[str, tuple[Decimal, Decimal]]:
-    """line -> (current allocation, disbursed) in baht over every project of FY2562, plain SQL."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        row = con.execute(
-            """WITH per_project AS (
-                   SELECT p.budget_type = 'investment' AS inv,
-                          p.allocated_amount
-                          + coalesce((SELECT sum(amount) FROM reallocations r
-                                      WHERE r.to_project_code = p.project_code AND r.approved_date <= $d), 0)
-                          - coalesce((SELECT sum(amount) FROM reallocations r
-                                      WHERE r.from_project_code = p.project_code AND r.approved_date <= $d), 0)
-                              AS cur,
-                          coalesce((SELECT sum(amount) FROM disbursements x WHERE x.project_code = p.project_code
-                                    AND x.source = 'current' AND x.posting_date <= $d), 0) AS paid
-                   FROM projects p WHERE p.fiscal_year = 2562)
-               SELECT sum(cur), sum(paid), sum(cur) FILTER (WHERE inv), sum(paid) FILTER (WHERE inv)
-               FROM per_project""", {"d": as_of}).fetchone()
-    finally:
-        con.close()
-    return {"overall": (Decimal(row[0]), Decimal(row[1])), "investment": (Decimal(row[2]), Decimal(row[3]))}
+    """line -> (current allocation, disbursed) in baht over every project of FY2562, summed from
+    the plain-SQL per-project figures of tests/projection_sql.py."""
+    money = project_money(db, as_of).values()
+    investment = [project for project in money if project["budget_type"] == "investment"]
+    return {line: (sum((p["allocation"] for p in projects), Decimal(0)), sum((p["paid"] for p in projects), Decimal(0)))
+            for line, projects in (("overall", list(money)), ("investment", investment))}
 
 
 def _pct(allocation: Decimal, paid: Decimal) -> float:
