@@ -123,6 +123,12 @@ def settle(page, timeout_s: float = 90, quiet_s: float = 1.5) -> None:
     raise AssertionError(f"page {page.url} still running after {timeout_s} s")
 
 
+def assert_no_exception(page) -> None:
+    """No Streamlit exception box on the page (its text is the failure message)."""
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()
+
+
 def full_page_screenshot(page, path: Path) -> None:
     """Screenshot the whole app: Streamlit scrolls inside its main area, so grow the viewport."""
     width = page.viewport_size["width"]

@@ -17,6 +17,7 @@ import pytest
 
 from tests.browser_support import (
     ROOT,
+    assert_no_exception,
     chromium_browser,
     full_page_screenshot,
     require_chromium,
@@ -65,11 +66,6 @@ def page(browser):
     context.close()
 
 
-def _no_exception(page) -> None:
-    errors = page.locator('[data-testid="stException"]')
-    assert errors.count() == 0, errors.first.inner_text()
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_renders_in_chromium(app_url, page, screenshots_dir, name):
     path, title, needs_charts = PAGES[name]
@@ -77,7 +73,7 @@ def test_page_renders_in_chromium(app_url, page, screenshots_dir, name):
         pytest.skip(f"pages/{name}.py is not written yet")
     page.goto(app_url + path)
     settle(page)
-    _no_exception(page)
+    assert_no_exception(page)
     assert page.locator("text=Page not found").count() == 0
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert THAI.search(text), "no Thai text on the page"
@@ -89,7 +85,7 @@ def test_page_renders_in_chromium(app_url, page, screenshots_dir, name):
         page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=30000)
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
     full_page_screenshot(page, screenshots_dir / f"{name}.png")
-    _no_exception(page)
+    assert_no_exception(page)
 
 
 def test_clicking_a_province_on_the_map_opens_its_page(app_url, page):
@@ -102,7 +98,7 @@ def test_clicking_a_province_on_the_map_opens_its_page(app_url, page):
     tile.click()
     page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
     settle(page)
-    _no_exception(page)
+    assert_no_exception(page)
     assert "province=50" in page.url  # the sidebar's province now: it stays on every page
     assert "as_of=2019-09-13" in page.url  # the sidebar's choices travel with the user
     assert page.locator("h3", has_text="เชียงใหม่").count() >= 1
@@ -118,14 +114,14 @@ def test_choosing_a_province_from_the_list_opens_its_page(app_url, page):
     page.get_by_role("option", name="ขอนแก่น", exact=True).click()
     page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
     settle(page)
-    _no_exception(page)
+    assert_no_exception(page)
     assert page.locator("h3", has_text="ขอนแก่น").count() >= 1
 
 
 def test_bookmarked_view_opens_with_its_filters(app_url, page):
     page.goto(f"{app_url}/lagging?province=50&budget=investment&{IN_YEAR}&lang=en")
     settle(page)
-    _no_exception(page)
+    assert_no_exception(page)
     assert page.locator("h1").first.inner_text().strip() == "Lagging projects"
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_role("combobox", name="Province").input_value() == "Chiang Mai"
@@ -142,7 +138,7 @@ def test_fresh_server_opens_a_bookmarked_page_with_its_controls(demo_db, browser
         page = context.new_page()
         page.goto(f"{url}/area?area=province:50&{IN_YEAR}")
         settle(page)
-        _no_exception(page)
+        assert_no_exception(page)
         assert page.locator("h1").first.inner_text().strip() == "จังหวัด / กลุ่มจังหวัด"
         assert page.locator("h3", has_text="เชียงใหม่").count() >= 1
         sidebar = page.locator('[data-testid="stSidebar"]')
@@ -155,7 +151,7 @@ def test_overview_in_snapshot_mode(app_url, page, screenshots_dir):
     snapshot, the movers section, and the mode kept in the sidebar and the URL."""
     page.goto(f"{app_url}/?mode=snapshot&{IN_YEAR}")
     settle(page)
-    _no_exception(page)
+    assert_no_exception(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_role("radio", name="ภาพนิ่งรายสัปดาห์").is_checked()
     assert sidebar.get_by_role("combobox", name="ข้อมูล ณ วันที่ (ภาพนิ่ง)").input_value() == "13 ก.ย. 2562"
@@ -166,7 +162,7 @@ def test_overview_in_snapshot_mode(app_url, page, screenshots_dir):
     assert changes.count() == 4 and all("จากภาพนิ่ง 6 ก.ย. 2562" in text for text in changes.all_inner_texts())
     assert "mode=snapshot" in page.url
     full_page_screenshot(page, screenshots_dir / "overview_snapshot.png")
-    _no_exception(page)
+    assert_no_exception(page)
 
 
 def test_overview_shows_both_target_lines_at_1400x900(app_url, page, screenshots_dir):
@@ -174,7 +170,7 @@ def test_overview_shows_both_target_lines_at_1400x900(app_url, page, screenshots
     side by side in the first screen, and both lines in the map's hover text."""
     page.goto(f"{app_url}/?as_of=2019-05-31")
     settle(page)
-    _no_exception(page)
+    assert_no_exception(page)
     # on a busy machine the cards may still be drawing when the status widget first goes quiet
     page.locator('[data-line="investment"] [data-figure="gap_baht"]').wait_for(timeout=30000)
     assert page.locator('[data-line="overall"] [data-figure="target"]').inner_text() == "69.33"

@@ -16,6 +16,7 @@ import pytest
 from budget_metrics import Filters
 from budget_metrics.lagging import lagging_projects
 from tests.browser_support import (
+    assert_no_exception,
     chromium_browser,
     require_chromium,
     settle,
@@ -53,11 +54,6 @@ def page(browser):
     context.close()
 
 
-def _no_exception(page) -> None:
-    errors = page.locator('[data-testid="stException"]')
-    assert errors.count() == 0, errors.first.inner_text()
-
-
 def _sidebar(page):
     return page.locator('[data-testid="stSidebar"]')
 
@@ -74,7 +70,7 @@ def _metric(page, label: str) -> str:
 def _go(page, link_text: str) -> None:
     _sidebar(page).locator('[data-testid="stSidebarNav"] a', has_text=link_text).first.click()
     settle(page)
-    _no_exception(page)
+    assert_no_exception(page)
 
 
 def _flagged(province: str | None = None, as_of: date | None = None, flags: list[str] | None = None) -> int:
@@ -146,7 +142,7 @@ def test_a_map_tile_click_carries_the_province_to_the_lagging_page(app_url, page
     tile.click()
     page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
     settle(page)
-    _no_exception(page)
+    assert_no_exception(page)
     assert "province=46" in page.url
     assert page.locator("h3", has_text="กาฬสินธุ์").count() >= 1
     assert _combobox(page, "จังหวัด") == "กาฬสินธุ์"
@@ -173,7 +169,7 @@ def test_a_ranking_bar_click_sets_the_sidebar_area(app_url, page):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
     settle(page)
-    _no_exception(page)
+    assert_no_exception(page)
     assert _combobox(page, "จังหวัด") == name
     assert page.locator("h3", has_text=name).count() >= 1
     assert re.search(r"province=\d\d", page.url)
@@ -182,7 +178,7 @@ def test_a_ranking_bar_click_sets_the_sidebar_area(app_url, page):
 def test_a_page_path_opens_directly_with_its_query(app_url, page, screenshots_dir):
     page.goto(f"{app_url}/overview?province={KALASIN}")
     settle(page)
-    _no_exception(page)
+    assert_no_exception(page)
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("h1").first.inner_text().strip() == "ภาพรวมการเบิกจ่ายงบประมาณ"
     assert _combobox(page, "จังหวัด") == "กาฬสินธุ์"
@@ -198,7 +194,7 @@ def test_no_developer_furniture_on_any_page(app_url, page, screenshots_dir, lang
     for path in PAGE_PATHS:
         page.goto(f"{app_url}/{path}?{query}")
         settle(page)
-        _no_exception(page)
+        assert_no_exception(page)
         assert page.get_by_text("Page not found").count() == 0, path
         if lang == "en":
             assert _combobox(page, "Province") == "Kalasin", path
@@ -222,7 +218,7 @@ def test_phone_shows_the_headline_cards_first_and_keeps_chart_titles_clear(brows
     try:
         page.goto(f"{app_url}/?as_of={IN_YEAR.isoformat()}&cluster=C07")
         settle(page)
-        _no_exception(page)
+        assert_no_exception(page)
         # the overall line's % against its target first, in the first screen
         first_card = page.locator("[data-line]").first
         assert first_card.get_attribute("data-line") == "overall"
