@@ -314,18 +314,28 @@ def download_buttons(frame: pd.DataFrame, download: Download | str, ctx: PageCon
     when a button is clicked, so a large table costs nothing until someone asks for it.
     """
     ctx = ctx or page_context()
-    about, plain, kinds = prepared_download(frame, download, ctx, columns, filters)
+    if isinstance(download, str):
+        download = titled_download(download, ctx)
+    about = table_file(download, ctx, filters)
     key = key or about.table
+
+    def csv_file() -> bytes:  # the files are prepared on click only, not on every page run
+        _, plain, kinds = prepared_download(frame, download, ctx, columns, filters)
+        return csv_bytes(plain, about, kinds)
+
+    def excel_file() -> bytes:
+        _, plain, kinds = prepared_download(frame, download, ctx, columns, filters)
+        return excel_bytes(plain, about=about, kinds=kinds)
+
     left, right = st.columns(2)
     with left:
-        st.download_button(ctx.t("ดาวน์โหลด CSV", "Download CSV"), data=lambda: csv_bytes(plain, about, kinds),
+        st.download_button(ctx.t("ดาวน์โหลด CSV", "Download CSV"), data=csv_file,
                            file_name=about.file_name("csv"), mime=CSV_MIME, key=f"{key}_csv",
                            icon=":material/download:", on_click="ignore")
     with right:
-        st.download_button(
-            ctx.t("ดาวน์โหลด Excel", "Download Excel"),
-            data=lambda: excel_bytes(plain, about=about, kinds=kinds), file_name=about.file_name("xlsx"),
-            mime=EXCEL_MIME, key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
+        st.download_button(ctx.t("ดาวน์โหลด Excel", "Download Excel"), data=excel_file,
+                           file_name=about.file_name("xlsx"), mime=EXCEL_MIME, key=f"{key}_xlsx",
+                           icon=":material/download:", on_click="ignore")
 
 
 # A column of a `data_table`: (source column, Thai header, English header, kind), kind one of
@@ -411,39 +421,36 @@ def _export_frame(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageCont
 
 
 def _localised(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext, short_unit: bool = False
-               ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """(shown, export, column config) of a read-side frame per `spec` (see `data_table`);
-    short_unit writes million baht as 'ลบ.' in the headers (narrow tables)."""
-    shown, export, config = pd.DataFrame(index=frame.index), pd.DataFrame(index=frame.index), {}
+               ) -> tuple[pd.DataFrame, dict]:
+    """(shown frame, column config) of a read-side frame per `spec` (see `data_table`);
+    short_unit writes million baht as 'ลบ.' in the headers (narrow tables).
+
+    The columns are gathered first and framed once: adding them one by one to a frame took
+    most of a table page's server time (docs/benchmarks.md, first paint)."""
+    shown, config = {}, {}
     unit = ctx.t("ลบ.", "m฿") if short_unit else ctx.million_baht
     for column, thai, english, kind in spec:
         name = ctx.t(thai, english)
         values = frame[column]
         if kind == "money":
-            label_text = f"{name} ({unit})"
-            shown[label_text] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
-            config[label_text] = money_column(label_text)
-            export[f"{name} ({ctx.t('บาท', 'baht')})"] = pd.to_numeric(values, errors="coerce")
-        elif kind == "pct":
-            label_text = f"{name} (%)"
-            shown[label_text] = export[label_text] = pd.to_numeric(values, errors="coerce").astype(float)
-            config[label_text] = percent_column(label_text)
-        elif kind == "points":
-            shown[name] = export[name] = pd.to_numeric(values, errors="coerce").astype(float)
+            name = f"{name} ({unit})"
+            shown[name] = pd.to_numeric(values, errors="coerce").astype(float) / 1_000_000
+            config[name] = money_column(name)
+        elif kind in ("pct", "points"):
+            name = f"{name} (%)" if kind == "pct" else name
+            shown[name] = pd.to_numeric(values, errors="coerce").astype(float)
             config[name] = percent_column(name)
         elif kind == "date":
             shown[name] = [ctx.date(day) for day in values]
-            export[name] = [None if pd.isna(day) else day.isoformat() for day in values]
         elif kind == "text":
             # An empty cell reads better than Streamlit's grey "None" (e.g. a CSV has no sheet).
             shown[name] = values.astype(object).where(values.notna(), "")
-            export[name] = values
         elif kind == "int":
-            shown[name] = export[name] = values
+            shown[name] = values
             config[name] = st.column_config.NumberColumn(name, format="%,d")  # 1,287 not 1287
         else:
-            shown[name] = export[name] = values
-    return shown, export, config
+            shown[name] = values
+    return pd.DataFrame(shown, index=frame.index), config
 
 
 def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext | None, file_stem: str,
@@ -459,7 +466,7 @@ def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
     extra keyword arguments go to st.dataframe (e.g. height, width).
     """
     ctx = ctx or page_context()
-    shown, _, config = _localised(frame, spec, ctx)
+    shown, config = _localised(frame, spec, ctx)
     st.dataframe(shown, column_config=config, hide_index=True, **dataframe_args)
     download_buttons(frame, file_stem, ctx, spec, key=key)
 
@@ -649,7 +656,7 @@ def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[Colum
                        "★ ใช้กำหนดสีและอันดับ",
                        " · gap = % disbursed − the line's own target (points / million baht) · m฿ = million "
                        "baht · ★ drives colours and rankings"))
-    shown, _, config = _localised(frame, lead, ctx, short_unit=True)
+    shown, config = _localised(frame, lead, ctx, short_unit=True)
     for column in (kind_column for (_, _, _, kind), kind_column in zip(lead, shown.columns, strict=True)
                    if kind == "money"):
         config[column] = st.column_config.NumberColumn(column, format="%,.2f", width=110)
