@@ -25,6 +25,7 @@ from budget_metrics.formatting import (
 )
 from budget_metrics.targets import LINES
 from exports.tables import ExportBundle
+from ui.palette import LINE_COLOURS
 from vocabulary import FLAGS, LINE_LABELS, STATUSES
 
 TOP_BEHIND = 10
@@ -167,9 +168,8 @@ def _furthest_behind(bundle: ExportBundle, count: int) -> pd.DataFrame:
 
 
 # --- the curve ---------------------------------------------------------------------
+# Each line is drawn in its dashboard hue (ui/palette.LINE_COLOURS): one meaning per colour.
 
-# Each reported line has one hue: its actual % solid, its target dashed (as on the dashboard).
-LINE_COLOURS = {"overall": ("#1f5fa8", "#6f9bd1"), "investment": ("#d35400", "#f0a66e")}
 
 def curve_svg(bundle: ExportBundle, width: int = 680, height: int = 230) -> str:
     """Cumulative % disbursed by week of both reported lines against their own targets, as an SVG string."""
