@@ -26,15 +26,12 @@ import settings
 from etl import users_commands, weekly_commands  # noqa: F401  (register their commands on the same app)
 from etl.cli_app import _db, _fail, app, console, err_console, safe
 from etl.kinds import KINDS
+from vocabulary import LOAD_STATUSES
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
 
-STATUS_TH = {
-    "loaded": "โหลดแล้ว",
-    "loaded_with_rejects": "โหลดแล้ว มีแถวถูกปฏิเสธ",
-    "refused": "ปฏิเสธทั้งไฟล์",
-    "unchanged": "ไม่เปลี่ยนแปลง",
-}
+# The load statuses' Thai words, as the data-quality page shows them (one vocabulary).
+STATUS_TH = {status: thai for status, (thai, _) in LOAD_STATUSES.items()}
 DATA_TABLES = ("projects", "disbursements", "carryovers", "reallocations", "asset_transfers")
 REFERENCE_TABLES = ("provinces", "clusters", "regions", "targets", "thresholds", "report_settings")
 

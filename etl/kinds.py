@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from vocabulary import RECORD_KINDS
+
 # Column value types understood by etl.normalise.
 TEXT = "text"  # kept as written (trimmed)
 CODE = "code"  # identifier: trimmed, Thai digits -> Arabic
@@ -104,7 +106,7 @@ REASON = _c("reason", TEXT, False, "เหตุผล", "หมายเหต�
 KINDS: dict[str, Kind] = {
     "projects": Kind(
         name="projects",
-        label_th="โครงการ",
+        label_th=RECORD_KINDS["projects"][0],
         key="project_code",
         markers=("project_name", "allocated_amount", "budget_type", "owner", "fiscal_year"),
         columns=(
@@ -127,7 +129,7 @@ KINDS: dict[str, Kind] = {
     ),
     "disbursements": Kind(
         name="disbursements",
-        label_th="การเบิกจ่าย",
+        label_th=RECORD_KINDS["disbursements"][0],
         key="doc_no",
         markers=("posting_date", "source"),
         columns=(
@@ -140,7 +142,7 @@ KINDS: dict[str, Kind] = {
     ),
     "carryovers": Kind(
         name="carryovers",
-        label_th="เงินกันเหลื่อมปี",
+        label_th=RECORD_KINDS["carryovers"][0],
         key="project_code",
         markers=("with_commitment", "deadline"),
         columns=(
@@ -154,7 +156,7 @@ KINDS: dict[str, Kind] = {
     ),
     "reallocations": Kind(
         name="reallocations",
-        label_th="การโอนเปลี่ยนแปลง",
+        label_th=RECORD_KINDS["reallocations"][0],
         key="ref_no",
         markers=("from_project_code", "to_project_code"),
         columns=(
@@ -169,7 +171,7 @@ KINDS: dict[str, Kind] = {
     ),
     "asset_transfers": Kind(
         name="asset_transfers",
-        label_th="การโอนสินทรัพย์",
+        label_th=RECORD_KINDS["asset_transfers"][0],
         key="asset_id",
         markers=("recipient", "transferred_date", "completed_date"),
         columns=(
