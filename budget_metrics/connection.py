@@ -164,13 +164,27 @@ def pinned_read(db_path: Path | str | None = None) -> Iterator[str | None]:
         connection.close()
 
 
+# (path, file version) -> has projects; every page run asks, a published file never changes.
+_has_data_by_version: dict[tuple[Path, str], bool] = {}
+
+
 def has_data(db_path: Path | str | None = None) -> bool:
     """True when the database exists and holds at least one project."""
+    path = _path(db_path)
+    version = data_version(path)
+    known = _has_data_by_version.get((path, version))
+    if known is not None:
+        return known
     try:
-        with read_only(db_path) as con:
+        with read_only(path) as con:
             found = con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name = 'projects'"
             ).fetchone()[0]
-            return bool(found) and con.execute("SELECT count(*) > 0 FROM projects").fetchone()[0]
+            answer = bool(found) and bool(con.execute("SELECT count(*) > 0 FROM projects").fetchone()[0])
     except NoDataError:
         return False
+    if version != "missing":
+        if len(_has_data_by_version) > 64:  # bounded: one entry per published file
+            _has_data_by_version.clear()
+        _has_data_by_version[(path, version)] = answer
+    return answer

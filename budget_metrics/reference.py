@@ -31,8 +31,14 @@ def provinces() -> pd.DataFrame:
 
 
 def thresholds() -> dict[str, float]:
-    """Threshold name -> value, from data/reference/thresholds.toml as loaded."""
-    frame = _table("SELECT name, value FROM thresholds", data_version())
+    """Threshold name -> value, from data/reference/thresholds.toml as loaded (a copy)."""
+    return dict(_thresholds(data_version()))
+
+
+@lru_cache(maxsize=8)
+def _thresholds(version: str) -> dict[str, float]:
+    # A page asks for thresholds dozens of times per render: build the dict once per file.
+    frame = _table("SELECT name, value FROM thresholds", version)
     return dict(zip(frame["name"], frame["value"].astype(float), strict=True))
 
 

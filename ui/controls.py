@@ -345,13 +345,19 @@ def global_controls(page: str = "") -> PageContext:
                        snapshot_mode=bool(snapshot_dates), page=page)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _snapshot_dates(fiscal_year: int, version: str) -> list[str]:
+    """The year's stored snapshots' as-of dates (ISO, newest first), once per published file."""
+    return list(dict.fromkeys(day.isoformat() for day in list_snapshots(fiscal_year)["as_of"]))
+
+
 def _snapshot_mode_control(fiscal_year: int, lang: str, t) -> list[str]:
     """Draw the live / snapshot toggle; return the stored snapshots' as-of dates (ISO, newest
     first) when snapshot mode is on, else an empty list.
 
     Without any snapshot of the year the toggle stays on live and the sidebar says so.
     """
-    dates = list(dict.fromkeys(day.isoformat() for day in list_snapshots(fiscal_year)["as_of"]))
+    dates = _snapshot_dates(fiscal_year, data_version())
     asked = kept_choice("mode") == SNAPSHOT
     if not dates and asked:
         _force("mode", LIVE)  # before the widget is drawn, so it shows live
