@@ -220,7 +220,8 @@ def flags_card(context: PageContext, filters: Filters, kind: str, code: str, now
                           light.text(word(FLAGS, row["code"], context.lang)))
 
     body += light.ranked_list(counts, [light.ListColumn(
-        context.t("โครงการ", "projects"), lambda row: f'<span data-figure="flag_{row["code"]}">{row["count"]:,}</span>')],
+        context.t("โครงการ", "projects"),
+        lambda row: f'<span data-figure="flag_{row["code"]}">{row["count"]:,}</span>')],
         context.t("ข้อสังเกต", "Flag"), name, numbered=False)
     body += "<div>" + light.link(page_href("lagging", kind, code), light.text(
         context.t("เปิดรายการโครงการล่าช้าของพื้นที่นี้ →", "Open this area's lagging projects →"))) + "</div>"
@@ -236,7 +237,8 @@ def first_screen(context: PageContext, filters: Filters, kind: str, code: str):
         no_data(context.t("ไม่มีภาพนิ่งของวันที่นี้", "no snapshot of this date"))
         return None
     if now.projects == 0:
-        no_data(context.t("ไม่มีโครงการในพื้นที่นี้ตามตัวกรองที่เลือก", "no projects in this area for the chosen filters"))
+        no_data(context.t("ไม่มีโครงการในพื้นที่นี้ตามตัวกรองที่เลือก",
+                          "no projects in this area for the chosen filters"))
         return None
     projections = area_projections(filters, kind, code)
     since = "" if before is None else since_words(context, before, context.snapshot_mode)
@@ -273,7 +275,8 @@ def comparison_html(context: PageContext, rows: list[tuple[str, str, object]]) -
         (context.t("โครงการ", "Projects"), cells("projects", lambda k: f"{k.projects:,}")),
         (context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
          cells("allocation", lambda k: context.money(k.current_allocation))),
-        (context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"), cells("disbursed", lambda k: context.money(k.disbursed))),
+        (context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
+         cells("disbursed", lambda k: context.money(k.disbursed))),
     ]
     for line in LINES:
         name = context.t(*LINE_LABELS[line]) + ("★" if rows[0][2].headline == line else "")
@@ -555,7 +558,8 @@ def views(context: PageContext, filters: Filters, kind: str, code: str, comparis
                else context.t("เทียบทั้งประเทศ", "Against the nation"))
     tabs = [
         (against, lambda: comparison_view(context, comparison)),
-        (context.t("คาดการณ์ถึง 30 ก.ย.", "Projection to 30 Sep"), lambda: projection_view(context, filters, kind, code)),
+        (context.t("คาดการณ์ถึง 30 ก.ย.", "Projection to 30 Sep"),
+         lambda: projection_view(context, filters, kind, code)),
         (context.t("แยกตามประเภทงบและหน่วยงาน", "By budget type and agency"), lambda: splits_view(context, filters)),
     ]
     if kind == "cluster":
@@ -594,15 +598,17 @@ def render() -> None:
         cluster_code = row["cluster_code"]
         area_name = row[name_col]
         st.subheader(area_name)
-        st.caption(context.t(f"{clusters.at[cluster_code, 'name_th']} · ข้อมูล ณ วันที่ {context.date(context.as_of_shown)}",
-                             f"{clusters.at[cluster_code, 'name_en']} · as of {context.date(context.as_of_shown)}"))
+        shown_on = context.date(context.as_of_shown)
+        st.caption(context.t(f"{clusters.at[cluster_code, 'name_th']} · ข้อมูล ณ วันที่ {shown_on}",
+                             f"{clusters.at[cluster_code, 'name_en']} · as of {shown_on}"))
     else:
         filters = replace(base, cluster=code)
         cluster_code = code
         area_name = clusters.at[code, name_col]
         st.subheader(area_name)
-        st.caption(context.t(f"รวมโครงการของกลุ่มจังหวัดและจังหวัดสมาชิก · ข้อมูล ณ วันที่ {context.date(context.as_of_shown)}",
-                             f"Cluster plan and member provinces' projects · as of {context.date(context.as_of_shown)}"))
+        shown_on = context.date(context.as_of_shown)
+        st.caption(context.t(f"รวมโครงการของกลุ่มจังหวัดและจังหวัดสมาชิก · ข้อมูล ณ วันที่ {shown_on}",
+                             f"Cluster plan and member provinces' projects · as of {shown_on}"))
 
     with st.spinner(context.t("กำลังคำนวณ…", "Calculating…")):
         now = first_screen(context, filters, kind, code)

@@ -22,7 +22,8 @@ from vocabulary import SINCE, pick
 def since_words(context: PageContext, before, frozen: bool) -> str:
     """What a change is measured from: 'จากสัปดาห์ก่อน', or 'จากภาพนิ่ง 6 ก.ย. 2562' when `frozen`."""
     if frozen:
-        return context.t(f"จากภาพนิ่ง {context.date(before.as_of)}", f"since the snapshot of {context.date(before.as_of)}")
+        day = context.date(before.as_of)
+        return context.t(f"จากภาพนิ่ง {day}", f"since the snapshot of {day}")
     return pick(SINCE["week"], context.lang)
 
 
@@ -52,8 +53,9 @@ def line_cards(context: PageContext, now, before, since: str,
     for line in LINES:
         figures = now.line(line)
         star = " ★" if line == now.headline else ""
-        gap = (light.text(context.t("ห่างเป้า", "gap")) + f' <span data-figure="gap_points">{signed(figures.gap_points)}'
-               f"</span> {light.text(context.t('จุด', 'pts'))}")
+        gap = (light.text(context.t("ห่างเป้า", "gap"))
+               + f' <span data-figure="gap_points">{signed(figures.gap_points)}</span> '
+               + light.text(context.t("จุด", "pts")))
         if figures.gap_baht is not None:
             gap += (f' · <span data-figure="gap_baht">{signed(float(figures.gap_baht) / 1e6)}</span> '
                     f"{light.text(context.million_baht)}")

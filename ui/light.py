@@ -303,12 +303,19 @@ FIGURE_TABLE_STYLE = """
 .bm-table{border-collapse:collapse;font-size:.9rem;margin:4px 0 8px 0;min-width:min(100%,560px)}
 .bm-table th,.bm-table td{padding:4px 10px;border-top:1px solid #eeeeee;text-align:right;white-space:nowrap}
 .bm-table thead th{font-weight:600;color:#616161;font-size:.8rem;border-top:none;white-space:normal;
-  vertical-align:bottom}
+  vertical-align:bottom;min-width:5rem}
 .bm-table th:first-child,.bm-table td:first-child{text-align:left;white-space:normal}
 .bm-table tbody th{font-weight:400;color:#424242;text-align:left;min-width:9rem}
 .bm-scroll{overflow-x:auto;max-width:100%}
+.bm-wide .bm-list td.bm-name{max-width:none;min-width:12rem}
+.bm-wide{margin-top:10px}
 """
 STYLE += FIGURE_TABLE_STYLE  # drawn by style_tag() with the rest
+
+
+def wide(*cards: str) -> str:
+    """Cards one under the other at full width, names in their lists unclipped (long project names)."""
+    return "".join(f'<div class="bm-wide">{row(card)}</div>' for card in cards)
 
 
 def figure_table(headers: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]], key: str = "") -> str:
