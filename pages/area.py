@@ -223,7 +223,7 @@ def flags_card(context: PageContext, filters: Filters, kind: str, code: str, now
         context.t("โครงการ", "projects"),
         lambda row: f'<span data-figure="flag_{row["code"]}">{row["count"]:,}</span>')],
         context.t("ข้อสังเกต", "Flag"), name, numbered=False)
-    body += "<div>" + light.link(page_href("lagging", kind, code), light.text(
+    body += '<div style="margin-top:6px">' + light.link(page_href("lagging", kind, code), light.text(
         context.t("เปิดรายการโครงการล่าช้าของพื้นที่นี้ →", "Open this area's lagging projects →"))) + "</div>"
     return light.card(title, body, light.status_colour("behind" if len(flagged) else "on_track"), subtitle,
                       key="flags")
