@@ -1,15 +1,21 @@
-"""Province / cluster (จังหวัด / กลุ่มจังหวัด): one area against its cluster and the nation.
+"""Province / cluster (จังหวัด / กลุ่มจังหวัด): one area against its targets, its cluster and the nation.
 
-Pick a province or a cluster (the overview's map and select boxes open this page on
-one). Shows its KPIs beside its cluster's and the nation's, its curve against target,
-splits by budget type and implementing agency, a searchable project table and, for a
-cluster, its member provinces side by side.
+Pick a province or a cluster (the overview's map and select boxes open this page on one).
+The first screen (1400x900) answers what a provincial office asks first, in light HTML
+(ui/light.py: no chart library, so it draws as fast as text): both target lines against
+their own targets, coloured by status, with the change since last week and the projection
+to 30 Sep with its band and the weekly pace needed; how many projects are flagged (each
+flag a link to the lagging page); and the money. Below, tabs that run only when opened:
+the area beside its cluster and the nation, the projection fan with the pace in words,
+splits by budget type and implementing agency, a cluster's member provinces, and the
+searchable project table with downloads.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -18,8 +24,14 @@ from budget_metrics import Filters, progress, projection, reference
 from budget_metrics import snapshots as snaps
 from budget_metrics.breakdown import project_table, split_totals
 from budget_metrics.calendar import fiscal_year_bounds
-from budget_metrics.formatting import percent
-from budget_metrics.targets import LINE_LABELS, LINES, target_pct
+from budget_metrics.formatting import percent, signed
+from budget_metrics.targets import (
+    LINE_LABELS,
+    LINES,
+    gap_status,
+    target_pct,
+)
+from ui import light
 from ui.charts import (
     PLOTLY_CONFIG,
     clicked_code,
@@ -29,15 +41,14 @@ from ui.charts import (
 )
 from ui.context import PageContext, page_context
 from ui.controls import page_text, request_area
+from ui.headline import line_cards, money_html, since_words
 from ui.widgets import (
     PROJECT_DOWNLOAD_COLUMNS,
     GridColumn,
     KpiCard,
     area_lines_table,
     cached,
-    comparison_lines_table,
     download_buttons,
-    execution_kpi_cards,
     headline_kpis,
     kpi_cards,
     no_data,
@@ -46,7 +57,14 @@ from ui.widgets import (
     render_safely,
     snapshot_changes,
 )
-from vocabulary import BUDGET_TYPES, FLAGS, PROJECTION_BAND, word
+from vocabulary import (
+    BUDGET_TYPES,
+    FLAGS,
+    PROJECTION,
+    PROJECTION_BAND,
+    pick,
+    word,
+)
 
 SELECTION_KEY = "area_selection"  # (kind, code) shown while the sidebar selects no area
 
@@ -113,24 +131,178 @@ def choose_area(context: PageContext) -> tuple[str, str]:
     return kind, code
 
 
-def comparison_table(context: PageContext, rows: list[tuple[str, object]]) -> None:
-    """The area, its cluster and the nation side by side, with both target lines."""
-    comparison_lines_table([(str(name).removeprefix("กลุ่มจังหวัด"), k) for name, k in rows], context)
-
-
-def area_kpis(context: PageContext, filters: Filters):
-    """KPI cards for the area with the change since the previous week (or snapshot);
-    returns the current KPIs (progress.Kpis, or snapshots.SnapshotKpis in snapshot mode)."""
-    now, before, compared = headline_kpis(filters)
-    if now is None:
-        return None
-    execution_kpi_cards(now, before, compared)
-    return now
-
-
 def other_kpis(context: PageContext, filters: Filters):
     """The KPIs of a comparison row (cluster, nation): frozen in snapshot mode, else live."""
     return headline_kpis(filters)[0] if context.snapshot_mode else cached(progress.kpis, filters)
+
+
+def page_href(page: str, kind: str, code: str, **params: str) -> str:
+    """A link to another page (e.g. 'lagging') on this area (`?area=province:46`, which the sidebar
+    takes on any page), every other sidebar choice of this view kept, plus `params` (e.g. flag=idle)."""
+    dropped = ("area", "province", "cluster", "search", *params)
+    kept = [(name, value) for name in st.query_params if name not in dropped
+            for value in st.query_params.get_all(name)]
+    return f"{page}?" + urlencode([*kept, ("area", f"{kind}:{code}"), *params.items()])
+
+
+# ---------------------------------------------------------------- the first screen
+def area_projections(filters: Filters, kind: str, code: str) -> dict[str, pd.Series]:
+    """Each line's projected year end for the area (a row of projection.area_projection); a line
+    without projects in the area is left out."""
+    rows = {}
+    for line in LINES:
+        frame = cached(projection.area_projection, filters, kind, line)
+        found = frame[(frame["code"] == code) & (frame["projects"] > 0)]
+        if len(found):
+            rows[line] = found.iloc[0]
+    return rows
+
+
+def projection_html(context: PageContext, filters: Filters, row: pd.Series | None) -> str | None:
+    """'คาดการณ์สิ้นปีงบประมาณ: <b>86.9%</b> (ช่วง 85.96–87.78) · เป้าหมายสิ้นปี 100.00%', its meter
+    (band in grey, the year-end target marked) and the weekly pace needed (HTML); None without data."""
+    if row is None or pd.isna(row["projected_pct"]):
+        return None
+    status = gap_status(row["projected_gap_points"], reference.thresholds())
+    _, year_end = fiscal_year_bounds(filters.fiscal_year)
+    over = projection.projection_as_of(filters) >= year_end
+    name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
+    figure = (f'<b style="color:{light.status_colour(status)}"><span data-figure="projected_pct">'
+              f'{percent(row["projected_pct"])}</span>%</b>')
+    band = "" if over else (
+        f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
+        f'{percent(row["projected_low_pct"])}</span>–<span data-figure="projected_high">'
+        f'{percent(row["projected_high_pct"])}</span>)')
+    target = (f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
+              f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%')
+    text = f"{light.text(name)}: {figure}{band}{target}"
+    text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
+                        None if over else (row["projected_low_pct"], row["projected_high_pct"]))
+    if over or pd.isna(row["required_weekly"]):
+        return text
+    if row["required_weekly"] <= 0:
+        return text + light.text(context.t("ถึงเป้าหมายสิ้นปีแล้ว", "year-end target already reached"))
+    needed = f'<span data-figure="required_weekly">{context.money(row["required_weekly"])}</span>'
+    recent = f'<span data-figure="recent_weekly">{context.money(row["recent_weekly"])}</span>'
+    return text + context.t(f"ต้องเบิกจ่ายสัปดาห์ละ {needed} ล้านบาท (4 สัปดาห์ล่าสุด {recent})",
+                            f"needs {needed} million baht a week (last 4 weeks {recent})")
+
+
+def flagged_projects(context: PageContext, filters: Filters, now) -> pd.DataFrame:
+    """The area's projects with their lagging flags (a `flags` list each; money_at_risk in baht):
+    live from budget_metrics.lagging, or the frozen rows of the snapshot in snapshot mode."""
+    if context.snapshot_mode:
+        rows = cached(snaps.snapshot_projects, now.snapshot_id, filters)
+        return rows.assign(money_at_risk=rows["remaining"].clip(lower=0))
+    return cached(project_table, filters)
+
+
+def flags_card(context: PageContext, filters: Filters, kind: str, code: str, now, before, since: str) -> str:
+    """How many of the area's projects are flagged as lagging, the change since the earlier state
+    (`since` says which), the money at risk, and the count of each flag, each a link to the lagging page."""
+    table = flagged_projects(context, filters, now)
+    flagged = table[[bool(flags) for flags in table["flags"]]]
+    title = context.t("โครงการที่มีข้อสังเกต", "Flagged projects")
+    subtitle = context.t(f"จาก {now.projects:,} โครงการ · เงินที่เสี่ยง (งบคงเหลือ) "
+                         f"{context.money(flagged['money_at_risk'].sum())} ล้านบาท",
+                         f"of {now.projects:,} projects · money at risk (unpaid allocation) "
+                         f"{context.money(flagged['money_at_risk'].sum())} million baht")
+    body = f'<div class="bm-big"><span data-figure="flagged">{len(flagged):,}</span></div>'
+    if before is not None:
+        earlier = (before.flagged if context.snapshot_mode else
+                   sum(bool(flags) for flags in cached(project_table, filters.with_as_of(before.as_of))["flags"]))
+        body += (f'<div class="bm-week"><b><span data-figure="flagged_change">{len(flagged) - earlier:+,}</span></b> '
+                 f"{light.text(context.t('โครงการ', 'projects'))} {light.text(since)}</div>")
+    counts = [{"code": flag, "count": sum(flag in flags for flags in flagged["flags"])} for flag in FLAGS]
+
+    def name(row: dict) -> str:
+        return light.link(page_href("lagging", kind, code, flag=row["code"]),
+                          light.text(word(FLAGS, row["code"], context.lang)))
+
+    body += light.ranked_list(counts, [light.ListColumn(
+        context.t("โครงการ", "projects"),
+        lambda row: f'<span data-figure="flag_{row["code"]}">{row["count"]:,}</span>')],
+        context.t("ข้อสังเกต", "Flag"), name, numbered=False)
+    body += '<div style="margin-top:6px">' + light.link(page_href("lagging", kind, code), light.text(
+        context.t("เปิดรายการโครงการล่าช้าของพื้นที่นี้ →", "Open this area's lagging projects →"))) + "</div>"
+    return light.card(title, body, light.status_colour("behind" if len(flagged) else "on_track"), subtitle,
+                      key="flags")
+
+
+def first_screen(context: PageContext, filters: Filters, kind: str, code: str):
+    """The headline in light HTML: both lines, the flagged projects, the money. Returns the area's
+    KPIs (progress.Kpis, or snapshots.SnapshotKpis in snapshot mode), None when there is nothing."""
+    now, before, _ = headline_kpis(filters)
+    if now is None:
+        no_data(context.t("ไม่มีภาพนิ่งของวันที่นี้", "no snapshot of this date"))
+        return None
+    if now.projects == 0:
+        no_data(context.t("ไม่มีโครงการในพื้นที่นี้ตามตัวกรองที่เลือก",
+                          "no projects in this area for the chosen filters"))
+        return None
+    projections = area_projections(filters, kind, code)
+    since = "" if before is None else since_words(context, before, context.snapshot_mode)
+    more = []
+    if "overall" in projections:
+        unit, overall = context.million_baht, projections["overall"]
+        more = [light.Figure("projected_carryover", f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
+                             context.money(overall["projected_carryover"])),
+                light.Figure("projected_lapse", f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
+                             context.money(overall["projected_lapse"]))]
+    cards = line_cards(context, now, before, since,
+                       {line: projection_html(context, filters, row) for line, row in projections.items()})
+    st.html(light.style_tag() + light.row(*cards, flags_card(context, filters, kind, code, now, before, since))
+            + money_html(context, now, before, since, more))
+    if context.snapshot_mode:
+        st.caption(context.t("ตัวเลขสรุปและการเปลี่ยนแปลงด้านบนเป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง "
+                             "คาดการณ์สิ้นปี กราฟ และรายการโครงการในแท็บด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
+                             "The headline figures and changes above are the frozen ones; the projection, charts "
+                             "and project list in the tabs below are today's data for the same date"))
+    return now
+
+
+# ---------------------------------------------------------------- the area, its cluster and the nation
+def comparison_html(context: PageContext, rows: list[tuple[str, str, object]]) -> str:
+    """The area, its cluster and the nation as columns, figures as rows: projects, money, then each
+    line's % disbursed, target, gap in points and million baht, status. rows: (key, name, Kpis);
+    each figure in a `data-figure="<key>.<figure>"` span."""
+    unit = context.million_baht
+
+    def cells(figure: str, value) -> list[str]:
+        return [f'<span data-figure="{key}.{figure}">{value(kpis)}</span>' for key, _, kpis in rows]
+
+    body: list[tuple[str, list[str]]] = [
+        (context.t("โครงการ", "Projects"), cells("projects", lambda k: f"{k.projects:,}")),
+        (context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
+         cells("allocation", lambda k: context.money(k.current_allocation))),
+        (context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
+         cells("disbursed", lambda k: context.money(k.disbursed))),
+    ]
+    for line in LINES:
+        name = context.t(*LINE_LABELS[line]) + ("★" if rows[0][2].headline == line else "")
+        body += [
+            (f"{name}: " + context.t("ร้อยละเบิกจ่าย", "% disbursed"),
+             cells(f"{line}.pct", lambda k, line=line: percent(k.line(line).pct))),
+            (f"{name}: " + context.t("เป้าหมาย (%)", "target (%)"),
+             cells(f"{line}.target", lambda k, line=line: percent(k.line(line).target_pct))),
+            (f"{name}: " + context.t("ห่างเป้า (จุด)", "gap (points)"),
+             cells(f"{line}.gap_points", lambda k, line=line: signed(k.line(line).gap_points))),
+            (f"{name}: " + context.t(f"ห่างเป้า ({unit})", f"gap ({unit})"),
+             cells(f"{line}.gap_baht", lambda k, line=line: "-" if k.line(line).gap_baht is None
+                   else signed(float(k.line(line).gap_baht) / 1e6))),
+            (f"{name}: " + context.t("สถานะ", "status"),
+             [light.badge(kpis.line(line).status, context.lang) for _, _, kpis in rows]),
+        ]
+    table = light.figure_table([context.t("รายการ", "Figure"), *(name for _, name, _ in rows)], body)
+    return f'<section data-card="comparison">{table}</section>'
+
+
+def comparison_view(context: PageContext, rows: list[tuple[str, str, object]]) -> None:
+    st.html(light.style_tag() + comparison_html(context, rows))
+    st.caption(context.t("แต่ละเส้นเทียบเป้าหมายของตนเอง: ภาพรวม = เบิกจ่ายทุกประเภทงบ ÷ งบประมาณทั้งหมด; "
+                         "งบลงทุน = เฉพาะงบลงทุน · ★ เส้นหลักใช้กำหนดสีและอันดับ",
+                         "Each line against its own target: overall = all budget types, disbursed ÷ allocation; "
+                         "investment = investment budget only · ★ the headline line drives colours and rankings"))
 
 
 # The money, % disbursed, status and flags in view at 1400 px (the code pinned); the
@@ -152,9 +324,8 @@ PROJECT_GRID = [
 
 
 def project_section(context: PageContext, filters: Filters, file_stem: str) -> None:
-    """The searchable, sortable project table with downloads."""
+    """The searchable, sortable project table with downloads (the tab's label names it)."""
     table = cached(project_table, filters)
-    st.subheader(context.t("รายการโครงการ", "Projects"))
     if table.empty:
         no_data()
         return
@@ -266,12 +437,7 @@ def _projected_pct_card(context: PageContext, line: str, row: pd.Series) -> KpiC
 def projection_section(context: PageContext, filters: Filters, kind: str, code: str) -> None:
     """Where the area will likely stand on 30 Sep: projected % of each line with its band, the
     money likely carried over and likely to lapse, and the weekly pace needed (budget_metrics.projection)."""
-    rows = {}
-    for line in LINES:
-        frame = cached(projection.area_projection, filters, kind, line)
-        found = frame[(frame["code"] == code) & (frame["projects"] > 0)]
-        if len(found):
-            rows[line] = found.iloc[0]
+    rows = area_projections(filters, kind, code)
     if "overall" not in rows:
         return
     _, year_end = fiscal_year_bounds(filters.fiscal_year)
@@ -314,6 +480,109 @@ def projection_section(context: PageContext, filters: Filters, kind: str, code: 
         "summed over the area · per-project projections are on the lagging page"))
 
 
+# ---------------------------------------------------------------- the tabs below the first screen
+def projection_view(context: PageContext, filters: Filters, kind: str, code: str) -> None:
+    """The curve with each line's fan to 30 Sep, then the projected cards and the pace in words."""
+    curve = cached(progress.weekly_curve, filters)
+    st.plotly_chart(projection_fan(curve_to_year_end(curve, filters.fiscal_year), projection_paths(filters),
+                                   context.as_of_shown, context.lang,
+                                   title=context.t("การเบิกจ่ายสะสมและคาดการณ์ถึง 30 ก.ย. "
+                                                   "เทียบเป้าหมายของแต่ละเส้น",
+                                                   "Cumulative disbursement and projection to 30 Sep, "
+                                                   "each line against its target")),
+                    width="stretch", key="area_curve", config=PLOTLY_CONFIG)
+    projection_section(context, filters, kind, code)
+
+
+def splits_view(context: PageContext, filters: Filters) -> None:
+    """The money by budget type and by implementing agency (the 15 largest)."""
+    by_type = cached(split_totals, filters, "budget_type")
+    by_agency = cached(split_totals, filters, "implementing_agency")
+    left, right = st.columns([2, 3])
+    with left:
+        by_type["category"] = [word(BUDGET_TYPES, v, context.lang) for v in by_type["category"]]
+        st.plotly_chart(split_bars(by_type, "category", context.lang,
+                                   title=context.t("แยกตามประเภทงบรายจ่าย", "By budget type")),
+                        width="stretch", key="area_by_type", config=PLOTLY_CONFIG)
+    with right:
+        st.plotly_chart(split_bars(by_agency.head(15), "category", context.lang,
+                                   title=context.t("แยกตามหน่วยดำเนินการ (15 อันดับแรกตามงบประมาณ)",
+                                                   "By implementing agency (top 15 by allocation)")),
+                        width="stretch", key="area_by_agency", config=PLOTLY_CONFIG)
+
+
+def members_view(context: PageContext, filters: Filters, code: str) -> None:
+    """A cluster's member provinces: gap ranking (a bar opens the province), both lines side by
+    side, and the cluster plan's own projects."""
+    members = cached(progress.area_progress, filters, "province")
+    members = members[members["cluster_code"] == code]
+    own = cached(progress.kpis, replace(filters, plan_type="cluster"))
+    line = str(members["headline"].iloc[0]) if len(members) else "overall"
+    headline = context.t(*LINE_LABELS[line])
+    event = st.plotly_chart(gap_ranking(members, context.lang,
+                                        title=context.t(f"ระยะห่างจากเป้าหมายรายจังหวัด เส้น{headline}",
+                                                        f"{headline} gap to target by province")),
+                            width="stretch", key="area_members", config=PLOTLY_CONFIG,
+                            on_select="rerun", selection_mode="points")
+    clicked = clicked_code(event, -1)
+    if clicked:  # a member province's bar: show that province (and select it in the sidebar)
+        request_area("province", clicked)
+        st.rerun()
+    shown = members.assign(area_name=context.names(members["name_th"], members["name_en"]))
+    area_lines_table(shown, context, [
+        ("area_name", "จังหวัด", "Province", "text"),
+        ("current_allocation", "งบประมาณ", "Allocation", "money"),
+    ], width="stretch")
+    if own.projects:
+        st.caption(context.t(
+            f"โครงการตามแผนพัฒนากลุ่มจังหวัดเอง: {own.projects:,} โครงการ, งบประมาณ "
+            f"{context.money(own.current_allocation)} ล้านบาท, เบิกจ่ายร้อยละ ภาพรวม "
+            f"{percent(own.overall.pct)} (เป้าหมาย {percent(own.overall.target_pct)}), งบลงทุน "
+            f"{percent(own.investment.pct)} (เป้าหมาย {percent(own.investment.target_pct)})",
+            f"The cluster plan's own projects: {own.projects:,}, allocation "
+            f"{context.money(own.current_allocation)} million baht, overall {percent(own.overall.pct)}% "
+            f"disbursed (target {percent(own.overall.target_pct)}%), investment {percent(own.investment.pct)}% "
+            f"(target {percent(own.investment.target_pct)}%)"))
+
+
+def changes_view(context: PageContext, filters: Filters, kind: str, code: str) -> None:
+    """Snapshot mode: the frozen movers and newly flagged / cleared projects since the previous snapshot."""
+    st.markdown("**" + context.t("การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน", "Change since the previous snapshot") + "**")
+    snapshot_changes(cached(snaps.week_over_week, filters), f"changes_{kind}_{code}")
+
+
+def views(context: PageContext, filters: Filters, kind: str, code: str, comparison: list) -> None:
+    """Everything below the first screen as tabs; only the open tab runs (and loads its chart or grid).
+    The first tab (the comparison, or in snapshot mode the frozen changes) is light."""
+    against = (context.t("เทียบกลุ่มจังหวัดและทั้งประเทศ", "Against cluster and nation") if kind == "province"
+               else context.t("เทียบทั้งประเทศ", "Against the nation"))
+    tabs = [
+        (against, lambda: comparison_view(context, comparison)),
+        (context.t("คาดการณ์ถึง 30 ก.ย.", "Projection to 30 Sep"),
+         lambda: projection_view(context, filters, kind, code)),
+        (context.t("แยกตามประเภทงบและหน่วยงาน", "By budget type and agency"), lambda: splits_view(context, filters)),
+    ]
+    if kind == "cluster":
+        tabs.append((context.t("จังหวัดสมาชิก", "Member provinces"), lambda: members_view(context, filters, code)))
+    # the file name adds the area and date
+    tabs.append((context.t("รายการโครงการ", "Projects"), lambda: project_section(context, filters, "projects")))
+    if context.snapshot_mode:  # the frozen week-over-week detail first
+        tabs.insert(0, (context.t("การเปลี่ยนแปลงรายสัปดาห์", "Week over week"),
+                        lambda: changes_view(context, filters, kind, code)))
+    # one key per language, level and mode: the labels (the tab's value) change with them
+    containers = st.tabs([label for label, _ in tabs], key=view_key(context.lang, kind, context.snapshot_mode),
+                         on_change="rerun")
+    for container, (_, draw) in zip(containers, tabs, strict=True):
+        if container.open:
+            with container:
+                draw()
+
+
+def view_key(lang: str, kind: str, snapshot_mode: bool) -> str:
+    """The session-state key of the page's tabs (its value is the open tab's label)."""
+    return f"area_view.{lang}.{kind}.{snapshot_mode}"
+
+
 def render() -> None:
     context = page_context()
     st.title(context.t("จังหวัด / กลุ่มจังหวัด", "Province / cluster"))
@@ -329,98 +598,29 @@ def render() -> None:
         cluster_code = row["cluster_code"]
         area_name = row[name_col]
         st.subheader(area_name)
-        st.caption(context.t(f"{clusters.at[cluster_code, 'name_th']} · ข้อมูล ณ วันที่ {context.date(context.as_of_shown)}",
-                             f"{clusters.at[cluster_code, 'name_en']} · as of {context.date(context.as_of_shown)}"))
+        shown_on = context.date(context.as_of_shown)
+        st.caption(context.t(f"{clusters.at[cluster_code, 'name_th']} · ข้อมูล ณ วันที่ {shown_on}",
+                             f"{clusters.at[cluster_code, 'name_en']} · as of {shown_on}"))
     else:
         filters = replace(base, cluster=code)
         cluster_code = code
         area_name = clusters.at[code, name_col]
         st.subheader(area_name)
-        st.caption(context.t(f"รวมโครงการของกลุ่มจังหวัดและจังหวัดสมาชิก · ข้อมูล ณ วันที่ {context.date(context.as_of_shown)}",
-                             f"Cluster plan and member provinces' projects · as of {context.date(context.as_of_shown)}"))
+        shown_on = context.date(context.as_of_shown)
+        st.caption(context.t(f"รวมโครงการของกลุ่มจังหวัดและจังหวัดสมาชิก · ข้อมูล ณ วันที่ {shown_on}",
+                             f"Cluster plan and member provinces' projects · as of {shown_on}"))
 
     with st.spinner(context.t("กำลังคำนวณ…", "Calculating…")):
-        now = area_kpis(context, filters)
+        now = first_screen(context, filters, kind, code)
         if now is None:
-            no_data(context.t("ไม่มีภาพนิ่งของวันที่นี้", "no snapshot of this date"))
             return
-        if now.projects == 0:
-            no_data(context.t("ไม่มีโครงการในพื้นที่นี้ตามตัวกรองที่เลือก",
-                              "no projects in this area for the chosen filters"))
-            return
-        rows = [(area_name, now)]
+        # the area, its cluster and the nation: the comparison tab (light, open first)
+        comparison = [("area", str(area_name).removeprefix("กลุ่มจังหวัด"), now)]
         if kind == "province":
-            rows.append((clusters.at[cluster_code, name_col], other_kpis(context, replace(base, cluster=cluster_code))))
-        rows.append((context.t("ทั้งประเทศ", "Nation"), other_kpis(context, base)))
-        curve = cached(progress.weekly_curve, filters)
-        by_type = cached(split_totals, filters, "budget_type")
-        by_agency = cached(split_totals, filters, "implementing_agency")
-
-    st.markdown("#### " + context.t("เทียบกับกลุ่มจังหวัดและทั้งประเทศ", "Against its cluster and the nation"))
-    comparison_table(context, rows)
-
-    if context.snapshot_mode:
-        st.markdown("#### " + context.t("การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน", "Change since the previous snapshot"))
-        st.caption(context.t("ตัวเลขสรุปด้านบนและส่วนนี้เป็นตัวเลขที่บันทึกไว้ กราฟและรายการโครงการด้านล่าง"
-                             "คำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
-                             "The figures above and this section are frozen; the charts and project list "
-                             "below are today's data for the same date"))
-        snapshot_changes(cached(snaps.week_over_week, filters), f"changes_{kind}_{code}")
-
-    left, right = st.columns([3, 2])
-    with left:
-        st.plotly_chart(projection_fan(curve_to_year_end(curve, filters.fiscal_year), projection_paths(filters),
-                                       context.as_of_shown, context.lang,
-                                       title=context.t("การเบิกจ่ายสะสมและคาดการณ์ถึง 30 ก.ย. "
-                                                       "เทียบเป้าหมายของแต่ละเส้น",
-                                                       "Cumulative disbursement and projection to 30 Sep, "
-                                                       "each line against its target")),
-                        width="stretch", key="area_curve", config=PLOTLY_CONFIG)
-    with right:
-        by_type["category"] = [word(BUDGET_TYPES, v, context.lang) for v in by_type["category"]]
-        st.plotly_chart(split_bars(by_type, "category", context.lang,
-                                   title=context.t("แยกตามประเภทงบรายจ่าย", "By budget type")),
-                        width="stretch", key="area_by_type", config=PLOTLY_CONFIG)
-    projection_section(context, filters, kind, code)
-
-    st.plotly_chart(split_bars(by_agency.head(15), "category", context.lang,
-                               title=context.t("แยกตามหน่วยดำเนินการ (15 อันดับแรกตามงบประมาณ)",
-                                               "By implementing agency (top 15 by allocation)")),
-                    width="stretch", key="area_by_agency", config=PLOTLY_CONFIG)
-
-    if kind == "cluster":
-        st.markdown("#### " + context.t("จังหวัดสมาชิก", "Member provinces"))
-        members = cached(progress.area_progress, filters, "province")
-        members = members[members["cluster_code"] == code]
-        own = cached(progress.kpis, replace(filters, plan_type="cluster"))
-        line = str(members["headline"].iloc[0]) if len(members) else "overall"
-        headline = context.t(*LINE_LABELS[line])
-        event = st.plotly_chart(gap_ranking(members, context.lang,
-                                            title=context.t(f"ระยะห่างจากเป้าหมายรายจังหวัด เส้น{headline}",
-                                                            f"{headline} gap to target by province")),
-                                width="stretch", key="area_members", config=PLOTLY_CONFIG,
-                                on_select="rerun", selection_mode="points")
-        clicked = clicked_code(event, -1)
-        if clicked:  # a member province's bar: show that province (and select it in the sidebar)
-            request_area("province", clicked)
-            st.rerun()
-        shown = members.assign(area_name=context.names(members["name_th"], members["name_en"]))
-        area_lines_table(shown, context, [
-            ("area_name", "จังหวัด", "Province", "text"),
-            ("current_allocation", "งบประมาณ", "Allocation", "money"),
-        ], width="stretch")
-        if own.projects:
-            st.caption(context.t(
-                f"โครงการตามแผนพัฒนากลุ่มจังหวัดเอง: {own.projects:,} โครงการ, งบประมาณ "
-                f"{context.money(own.current_allocation)} ล้านบาท, เบิกจ่ายร้อยละ ภาพรวม "
-                f"{percent(own.overall.pct)} (เป้าหมาย {percent(own.overall.target_pct)}), งบลงทุน "
-                f"{percent(own.investment.pct)} (เป้าหมาย {percent(own.investment.target_pct)})",
-                f"The cluster plan's own projects: {own.projects:,}, allocation "
-                f"{context.money(own.current_allocation)} million baht, overall {percent(own.overall.pct)}% "
-                f"disbursed (target {percent(own.overall.target_pct)}%), investment {percent(own.investment.pct)}% "
-                f"(target {percent(own.investment.target_pct)}%)"))
-
-    project_section(context, filters, "projects")  # the file name adds the area and date
+            comparison.append(("cluster", str(clusters.at[cluster_code, name_col]).removeprefix("กลุ่มจังหวัด"),
+                               other_kpis(context, replace(base, cluster=cluster_code))))
+        comparison.append(("nation", context.t("ทั้งประเทศ", "Nation"), other_kpis(context, base)))
+    views(context, filters, kind, code, comparison)
 
 
 render_safely(render)

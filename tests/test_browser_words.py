@@ -225,6 +225,8 @@ def test_area_project_table_shows_money_status_and_flags_at_1400(app_url, page, 
     """The province page's project table has allocation, disbursed, %, status and flags in
     view (the column after the flags listed too: the flags column ends inside the grid)."""
     _open(page, f"{app_url}/area?area=province:50&{IN_YEAR}&lang=en")
+    page.get_by_role("tab", name="Projects", exact=True).click()  # the grid runs when its tab opens
+    settle(page)
     grid = page.locator('.st-key-area_project_grid [data-testid="stDataFrame"]')
     grid.scroll_into_view_if_needed()
     headers = grid.locator('[role="columnheader"]')

@@ -8,7 +8,7 @@ same demo database (money in million baht with two decimals).
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -221,24 +221,48 @@ def test_choosing_a_province_opens_its_page(demo_db):
 
 
 # ---------------------------------------------------------------- province / cluster
+def _open_area_tab(app: AppTest, label: str, kind: str = "province", lang: str = "th") -> None:
+    """Open one of the area page's tabs (each runs only when open; the tabs' key is per language,
+    level and data mode) and run the page again."""
+    app.session_state[f"area_view.{lang}.{kind}.False"] = label
+    app.run()
+    _no_exceptions(app)
+
+
 def test_province_page_kpis_and_comparison(demo_db):
     app = _app({"as_of": AS_OF.isoformat(), "area": "province:40"})
     app.switch_page("pages/area.py").run()
     _no_exceptions(app)
     expected = _sql_kpis(demo_db, AS_OF, PROVINCE_WHERE, ("40",))
-    _assert_kpi_cards(app, expected)
-    comparison = app.dataframe[0].value.set_index("รายการ")
-    assert list(comparison.columns) == ["ขอนแก่น", "ภาคตะวันออกเฉียงเหนือตอนกลาง", "ทั้งประเทศ"]
+    _assert_kpi_cards(app, expected)  # the HTML first screen
+    assert not app.dataframe and not app.get("plotly_chart")  # no grid or chart before a tab opens
+    # the first tab: the province, its cluster and the nation side by side (HTML)
+    table = next(element.proto.body for element in app.html if 'data-card="comparison"' in element.proto.body)
+    assert [header in table for header in ("ขอนแก่น", "ภาคตะวันออกเฉียงเหนือตอนกลาง", "ทั้งประเทศ")] == [True] * 3
+    comparison = app_figures(app)
     nation = _sql_kpis(demo_db, AS_OF)
     cluster = _sql_kpis(demo_db, AS_OF, CLUSTER_WHERE, ("C07", "C07"))
-    assert comparison.loc["โครงการ"].tolist() == [f"{expected['projects']:,}", f"{cluster['projects']:,}",
-                                                  f"{nation['projects']:,}"]
+    assert [comparison[f"comparison.{key}.projects"] for key in ("area", "cluster", "nation")] == [
+        f"{expected['projects']:,}", f"{cluster['projects']:,}", f"{nation['projects']:,}"]
     # each line against its own target, for the province and the nation alike
-    assert comparison.loc["ภาพรวม★: เป้าหมาย (%)"].tolist() == ["69.33"] * 3
-    assert comparison.loc["งบลงทุน: เป้าหมาย (%)"].tolist() == ["58.33"] * 3
+    for key in ("area", "cluster", "nation"):
+        assert comparison[f"comparison.{key}.overall.target"] == "69.33"
+        assert comparison[f"comparison.{key}.investment.target"] == "58.33"
     pct = float(expected["investment_paid"] / expected["investment"] * 100)
-    assert comparison.loc["งบลงทุน: ร้อยละเบิกจ่าย", "ขอนแก่น"] == f"{pct:.2f}"
-    assert comparison.loc["งบลงทุน: ห่างเป้า (จุด)", "ขอนแก่น"] == f"{pct - (45 + 2 * 20 / 3):+.2f}"
+    assert comparison["comparison.area.investment.pct"] == f"{pct:.2f}"
+    assert comparison["comparison.area.investment.gap_points"] == f"{pct - (45 + 2 * 20 / 3):+.2f}"
+    # the flagged projects: the lagging page's list for this province, now and a week before
+    from budget_metrics import Filters
+    from budget_metrics.lagging import lagging_projects
+
+    lagging = lagging_projects(Filters(as_of=AS_OF, province="40"))
+    earlier = lagging_projects(Filters(as_of=AS_OF - timedelta(days=7), province="40"))
+    assert comparison["flags.flagged"] == f"{len(lagging):,}" and len(lagging) > 0
+    assert comparison["flags.flagged_change"] == f"{len(lagging) - len(earlier):+,}"
+    for flag in ("behind_target", "no_contract", "idle", "past_end"):
+        assert comparison[f"flags.flag_{flag}"] == f"{int(lagging[f'flag_{flag}'].sum()):,}", flag
+    # the project grid and its downloads, one tab away
+    _open_area_tab(app, "รายการโครงการ")
     projects = app.dataframe[-1].value
     assert len(projects) == expected["projects"]
     assert len(app.get("download_button")) == 2
@@ -249,7 +273,8 @@ def test_cluster_page_lists_member_provinces(demo_db):
     app.switch_page("pages/area.py").run()
     _no_exceptions(app)
     _assert_kpi_cards(app, _sql_kpis(demo_db, AS_OF, CLUSTER_WHERE, ("C05", "C05")))
-    members = app.dataframe[1].value
+    _open_area_tab(app, "จังหวัดสมาชิก", kind="cluster")
+    members = app.dataframe[0].value
     con = duckdb.connect(str(demo_db), read_only=True)
     names = {row[0] for row in con.execute("SELECT name_th FROM provinces WHERE cluster_code = 'C05'").fetchall()}
     con.close()
@@ -271,7 +296,7 @@ def test_province_page_projects_the_year_end(demo_db):
 
     app = _app({"as_of": AS_OF.isoformat(), "area": "province:46"})
     app.switch_page("pages/area.py").run()
-    _no_exceptions(app)
+    _open_area_tab(app, "คาดการณ์ถึง 30 ก.ย.")
     money = project_money(demo_db, AS_OF)
     mine = area_projects(money, "province", "46")
     projected = project_projection(Filters(as_of=AS_OF, province="46")).set_index("project_code")
@@ -290,6 +315,12 @@ def test_province_page_projects_the_year_end(demo_db):
     assert shown["งบลงทุน: ณ 30 ก.ย."] == f"{pct['investment']:.1f}%"
     assert shown["คาดกันเหลื่อมปี (ล้านบาท)"] == _million(total(mine, "projected_carryover"))
     assert shown["คาดไม่ได้ใช้ (ล้านบาท)"] == _million(total(mine, "projected_lapse"))
+    # the same projection on the first screen's line cards, inside its band
+    first = app_figures(app)
+    for line in ("overall", "investment"):
+        assert first[f"{line}.projected_pct"] == f"{float(pct[line]):.2f}", line
+        assert float(first[f"{line}.projected_low"]) <= float(pct[line]) <= float(first[f"{line}.projected_high"])
+    assert first["projected_carryover"] == _million(total(mine, "projected_carryover"))
     # the fan: from the rate paid on 31 May to the projected year end, on both lines
     def values(series):  # plotly writes numbers as base64 ('bdata') in its JSON
         if isinstance(series, dict):
@@ -313,6 +344,7 @@ def test_province_page_projects_the_year_end(demo_db):
 def test_project_search_narrows_the_table(demo_db):
     app = _app({"as_of": AS_OF.isoformat(), "area": "province:50"})
     app.switch_page("pages/area.py").run()
+    _open_area_tab(app, "รายการโครงการ")
     code = app.dataframe[-1].value.iloc[0, 0]
     app.text_input(key=page_key("area", "search", "th")).input(code).run()
     _no_exceptions(app)

@@ -234,16 +234,20 @@ def test_province_page_in_snapshot_mode(snapshots_db):
     now = _frozen_sums(snapshots_db, AS_OF, where, params)
     before = _frozen_sums(snapshots_db, WEEK_BEFORE, where, params)
     _assert_frozen_cards(app, now, before)
-    # the side-by-side table: the province, its cluster and the nation, all frozen
-    comparison = app.dataframe[0].value.set_index("รายการ")
-    nation = _frozen_sums(snapshots_db, AS_OF)
-    assert comparison.loc["โครงการ"].iloc[0] == f"{now['projects']:,}"
-    assert comparison.loc["โครงการ"].iloc[-1] == f"{nation['projects']:,}"
-    assert comparison.loc["เบิกจ่าย (ล้านบาท)"].iloc[-1] == _million(nation["disbursed"])
-    assert comparison.loc["งบลงทุน: ร้อยละเบิกจ่าย"].iloc[-1] == f"{_investment_pct(nation):,.2f}"
+    # the frozen changes: the first tab in snapshot mode
     markdown = " ".join(item.value for item in app.markdown)
     assert "การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน" in markdown
     assert "โครงการที่เริ่มล่าช้า" in markdown and "โครงการที่พ้นสถานะล่าช้า" in markdown
+    # the side-by-side table (its tab): the province, its cluster and the nation, all frozen
+    app.session_state["area_view.th.province.True"] = "เทียบกลุ่มจังหวัดและทั้งประเทศ"
+    app.run()
+    _no_exceptions(app)
+    shown = app_figures(app)
+    nation = _frozen_sums(snapshots_db, AS_OF)
+    assert shown["comparison.area.projects"] == f"{now['projects']:,}"
+    assert shown["comparison.nation.projects"] == f"{nation['projects']:,}"
+    assert shown["comparison.nation.disbursed"] == _million(nation["disbursed"])
+    assert shown["comparison.nation.investment.pct"] == f"{_investment_pct(nation):,.2f}"
 
 
 def test_without_snapshots_the_sidebar_says_so_and_stays_live(demo_db, monkeypatch):
@@ -299,6 +303,4 @@ def test_pages_render_in_snapshot_mode_in_english_for_a_cluster(snapshots_db, pa
         where = ("(pr.owner_type = 'cluster' AND pr.owner = ?) OR (pr.owner_type = 'province' AND pr.owner IN "
                  "(SELECT province_code FROM provinces WHERE cluster_code = ?))")
         now = _frozen_sums(snapshots_db, AS_OF, where, ("C01", "C01"))
-        shown = app_figures(app)["disbursed"] if page == "overview" else \
-            {m.label: m.value for m in app.metric}["Disbursed (million baht)"]
-        assert shown == _million(now["disbursed"])
+        assert app_figures(app)["disbursed"] == _million(now["disbursed"])  # the HTML first screen

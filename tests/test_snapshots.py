@@ -30,6 +30,7 @@ from etl.snapshot import (
     take_weekly,
     weekly_dates,
 )
+from tests.overview_figures import app_figures
 
 AS_OF = date(2019, 9, 13)
 WEEK_BEFORE = date(2019, 9, 6)
@@ -248,13 +249,17 @@ navigation.run()
     app.run()
     assert not app.exception and not app.error
     assert app.title[0].value == "รายงานประจำสัปดาห์"
-    metrics = {m.label: (m.value, m.delta) for m in app.metric}
+    shown = app_figures(app)  # the comparison's first screen is HTML (tests/overview_figures.py)
     frozen_now, frozen_before = snapshot_kpis(current.snapshot_id), snapshot_kpis(current.snapshot_id + 1)
     change = (frozen_now.disbursed - frozen_before.disbursed) / 1_000_000
-    assert metrics["เบิกจ่าย (ล้านบาท)"][1] == f"{float(change):+,.2f} ล้านบาท"
-    gap_change = frozen_now.investment.gap_points - frozen_before.investment.gap_points
-    assert metrics["งบลงทุน: ห่างเป้า (จุด)"] == (f"{frozen_now.investment.gap_points:+.2f}",
-                                                       f"{gap_change:+.2f} จุด")
+    assert shown["disbursed_change"].split()[0] == f"{float(change):+,.2f}"
+    assert shown["investment.gap_points"] == f"{frozen_now.investment.gap_points:+.2f}"
+    pct_change = frozen_now.investment.pct - frozen_before.investment.pct
+    assert shown["investment.week_points"] == f"{pct_change:+.2f}"
+    assert not app.dataframe  # every grid one click away: open the snapshot list and the comparison's tables
+    app.session_state["weekly_all_snapshots.th"] = app.session_state["weekly_tables.th"] = True
+    app.run()
+    assert not app.exception and not app.error
     assert len(app.dataframe) >= 3  # snapshot list and the two movers tables
 
 

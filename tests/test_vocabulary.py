@@ -207,7 +207,8 @@ def test_pages_use_the_vocabulary_words_for_budget_types(demo_db, lang):
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     app.query_params.update({"as_of": AS_OF.isoformat(), "lang": lang, "area": "province:50"})
     app.run()
-    app.switch_page("pages/area.py").run()
+    app.session_state[f"area_view.{lang}.province.False"] = "รายการโครงการ" if lang == "th" else "Projects"
+    app.switch_page("pages/area.py").run()  # the project grid's tab open
     assert not app.exception
     words = {pair[0 if lang == "th" else 1] for pair in vocabulary.BUDGET_TYPES.values()}
     grid = next(frame.value for frame in app.dataframe if "สถานะ" in str(frame.value.columns)

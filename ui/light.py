@@ -296,3 +296,33 @@ def status_legend(lang: str) -> str:
 def words(pair: tuple[str, str], lang: str) -> str:
     """A vocabulary pair in the language, escaped."""
     return text(pick(pair, lang))
+
+
+# ---------------------------------------------------------------- figure tables (the area and weekly pages)
+FIGURE_TABLE_STYLE = """
+.bm-table{border-collapse:collapse;font-size:.9rem;margin:4px 0 8px 0;min-width:min(100%,560px)}
+.bm-table th,.bm-table td{padding:4px 10px;border-top:1px solid #eeeeee;text-align:right;white-space:nowrap}
+.bm-table thead th{font-weight:600;color:#616161;font-size:.8rem;border-top:none;white-space:normal;
+  vertical-align:bottom;min-width:5rem}
+.bm-table th:first-child,.bm-table td:first-child{text-align:left;white-space:normal}
+.bm-table tbody th{font-weight:400;color:#424242;text-align:left;min-width:9rem}
+.bm-scroll{overflow-x:auto;max-width:100%}
+.bm-wide .bm-list td.bm-name{max-width:none;min-width:12rem}
+.bm-wide{margin-top:10px}
+"""
+STYLE += FIGURE_TABLE_STYLE  # drawn by style_tag() with the rest
+
+
+def wide(*cards: str) -> str:
+    """Cards one under the other at full width, names in their lists unclipped (long project names)."""
+    return "".join(f'<div class="bm-wide">{row(card)}</div>' for card in cards)
+
+
+def figure_table(headers: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]], key: str = "") -> str:
+    """A plain table that scrolls sideways on a phone: `headers` (text, the first over the row labels),
+    then one row per (label text, cells as HTML). Needs `style_tag()` on the page."""
+    head = "".join(f'<th scope="col">{text(header)}</th>' for header in headers)
+    body = "".join(f'<tr><th scope="row">{text(label)}</th>{"".join(f"<td>{cell}</td>" for cell in cells)}</tr>'
+                   for label, cells in rows)
+    return (f'<div class="bm-scroll"><table class="bm-table" data-table="{text(key)}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
