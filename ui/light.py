@@ -296,3 +296,31 @@ def status_legend(lang: str) -> str:
 def words(pair: tuple[str, str], lang: str) -> str:
     """A vocabulary pair in the language, escaped."""
     return text(pick(pair, lang))
+
+
+# ---------------------------------------------------------------- a plain table (data quality)
+STYLE += """
+.bm-table-wrap{max-height:560px;overflow:auto;border:1px solid #e3e3e3;border-radius:6px;margin:4px 0 6px 0}
+.bm-table{width:100%;border-collapse:collapse;font-size:.86rem}
+.bm-table th{position:sticky;top:0;background:#fafafa;font-weight:600;color:#616161;text-align:left;
+  padding:4px 6px;font-size:.78rem;border-bottom:1px solid #e0e0e0}
+.bm-table td{padding:3px 6px;border-top:1px solid #eeeeee;vertical-align:top;overflow-wrap:anywhere}
+.bm-table .bm-num{text-align:right;white-space:nowrap}
+"""
+
+
+def plain_table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[bool] | None = None,
+                row_colours: Sequence[str | None] | None = None, key: str = "") -> str:
+    """A scrollable table of text cells (escaped), headers kept in view; `numeric` right-aligns
+    a column, `row_colours` gives a row a background (None = none)."""
+    numeric = list(numeric or [False] * len(headers))
+    head = "".join(f'<th class="{"bm-num" if right else ""}">{text(header)}</th>'
+                   for header, right in zip(headers, numeric, strict=True))
+    body = []
+    for position, cells in enumerate(rows):
+        colour = row_colours[position] if row_colours is not None else None
+        style = f' style="background:{html.escape(colour, quote=True)}"' if colour else ""
+        body.append(f"<tr{style}>" + "".join(f'<td class="{"bm-num" if right else ""}">{text(cell)}</td>'
+                                             for cell, right in zip(cells, numeric, strict=True)) + "</tr>")
+    return (f'<div class="bm-table-wrap" data-table="{text(key)}"><table class="bm-table"><thead><tr>{head}</tr>'
+            f'</thead><tbody>{"".join(body)}</tbody></table></div>')
