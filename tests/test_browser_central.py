@@ -205,13 +205,13 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, scre
         assert _metric(page_b, "ชี้แจงแล้ว / โครงการล่าช้า") == f"1 / {flagged:,}"
         assert _metric(page_b, "อัตราการชี้แจง") == f"{100 / flagged:.2f}%"
         assert not page_b.get_by_role("button", name="บันทึกคำชี้แจง").count()
-        page_b.get_by_text("การชี้แจงของจังหวัด").scroll_into_view_if_needed()
+        page_b.get_by_text("การชี้แจงของจังหวัด").last.scroll_into_view_if_needed()  # the heading, after the tab
         page_b.screenshot(path=str(screenshots_dir / "central_response_rate_th.png"))
         page_b.goto(f"{server_b}/lagging?province={KALASIN}&lang=en")
         settle(page_b)
         _open_tab(page_b, "Follow-up by the provinces")
         assert _metric(page_b, "Answered / flagged") == f"1 / {flagged:,}"
-        page_b.get_by_text("Follow-up by the provinces").scroll_into_view_if_needed()
+        page_b.get_by_text("Follow-up by the provinces").last.scroll_into_view_if_needed()  # the heading, after the tab
         page_b.screenshot(path=str(screenshots_dir / "central_response_rate_en.png"))
 
         # ---- uploads on server A: size limit, area check, nothing doubled

@@ -63,8 +63,9 @@ def _combobox(page, name: str) -> str:
 
 
 def _metric(page, label: str) -> str:
-    card = page.locator('[data-testid="stMetric"]', has=page.get_by_text(label, exact=True))
-    return card.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
+    """A figure of the lagging page's light first screen (ui/light.figures), found by its label."""
+    box = page.locator("[data-box]", has=page.get_by_text(label, exact=True))
+    return box.locator("[data-figure]").first.inner_text().strip()
 
 
 def _go(page, link_text: str) -> None:
