@@ -152,3 +152,34 @@ def test_missing_database_says_who_can_load_it(page, tmp_path, monkeypatch):
     notice = " ".join(item.value for item in app.info)
     assert "ผู้ดูแลระบบ" in notice  # plain words: who can load the data
     assert not app.code and "python" not in notice and ".duckdb" not in notice
+
+
+def test_data_quality_lists_warnings_as_html_and_every_one_a_click_away(demo_db_copy):
+    """A copy with 25 reallocations to unknown projects: 25 warnings, the first 20 listed as light
+    HTML (no grid on arrival), all 25 in the grid once its expander is opened."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_db_copy))
+    try:
+        for number in range(25):
+            con.execute("INSERT INTO reallocations VALUES (?, DATE '2019-06-01', NULL, ?, 500.00, 'change', 'test', 0)",
+                        [f"BROKEN-{number}", f"NO-SUCH-{number:02d}"])
+        (unknown,) = con.execute(
+            "SELECT count(*) FROM reallocations r WHERE r.approved_date <= DATE '2019-09-13' AND r.to_project_code IS NOT NULL "
+            "AND NOT EXISTS "
+            "(SELECT 1 FROM projects p WHERE p.project_code = r.to_project_code)").fetchone()
+    finally:
+        con.close()
+    assert unknown == 25
+    filters = Filters(as_of=date(2019, 9, 13))
+    app = _run("pages/data_quality.py", filters)
+    assert not app.exception, [error.value for error in app.exception]
+    assert app_figures(app)["warnings"] == f"{unknown:,}"
+    assert not app.dataframe  # the warnings and the freshness table are HTML
+    listed = next(element.proto.body for element in app.html
+                  if 'data-table="reconciliation_warnings"' in element.proto.body)
+    assert listed.count("<tr") == 1 + 20  # the header and the first 20
+    assert "NO-SUCH-00" in listed and "0.00" in listed  # 500 baht in million baht
+    app = _run("pages/data_quality.py", filters, state={"quality_warnings_all": True})
+    assert not app.exception, [error.value for error in app.exception]
+    assert len(app.dataframe[0].value) == unknown
