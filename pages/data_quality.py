@@ -1,6 +1,10 @@
 """Data quality (คุณภาพข้อมูล): reconciliation warnings, how fresh each province's data is
 (stale ones highlighted), the load log and the rejected rows with their reasons.
 Layout only: every number comes from budget_metrics.quality.
+
+The first screen is light HTML (ui/light.py): the counts, the warnings and the freshness
+table draw without a data grid; the load log and the rejected rows are grids in tabs that
+run only when opened (first paint, docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -12,22 +16,22 @@ from budget_metrics import quality, reference
 from budget_metrics import snapshots as snaps
 from budget_metrics.formatting import format_datetime
 from budget_metrics.projects import resolve_as_of
+from ui import light
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
 from ui.widgets import (
     FRESHNESS_DOWNLOAD_COLUMNS,
-    KpiCard,
     cached,
     data_table,
     download_buttons,
-    kpi_cards,
     no_data,
     render_safely,
     snapshot_differences_table,
 )
 from vocabulary import RECORD_KINDS, REJECT_REASONS, word, words_in
 
-STALE_COLOUR = "background-color: #ffcdd2"
+STALE_COLOUR = "#ffcdd2"  # the background of a stale province's row
+WARNINGS_SHOWN = 20  # warnings listed as HTML; all of them in the grid one click away and in the download
 WARNING_COLUMNS = [
     ("check_label", "ประเภทคำเตือน", "Warning", "text"),
     ("project_code", "รหัสโครงการ", "Project code", "text"),
@@ -73,7 +77,20 @@ def _warnings(ctx: PageContext) -> None:
     st.warning(ctx.t(f"พบ {len(warnings):,} รายการที่ยอดขัดกัน", f"{len(warnings):,} figures disagree"))
     warnings["check_label"] = warnings["check_th"] if ctx.lang == "th" else warnings["check_en"]
     warnings["owner_name"] = ctx.names(warnings["owner_name_th"], warnings["owner_name_en"], missing="")
-    data_table(warnings, WARNING_COLUMNS, ctx, "reconciliation_warnings")
+    shown = warnings.head(WARNINGS_SHOWN)
+    st.html(light.plain_table(
+        [ctx.t(thai, english) + (f" ({ctx.million_baht})" if kind == "money" else "")
+         for _, thai, english, kind in WARNING_COLUMNS],
+        [[ctx.money(row[column]) if kind == "money" else row[column] for column, _, _, kind in WARNING_COLUMNS]
+         for row in shown.to_dict("records")],
+        numeric=[kind == "money" for *_, kind in WARNING_COLUMNS], key="reconciliation_warnings"))
+    if len(warnings) > len(shown):
+        more = st.expander(ctx.t(f"ทั้งหมด {len(warnings):,} รายการ (ตาราง)", f"All {len(warnings):,} (table)"),
+                           key="quality_warnings_all", on_change="rerun")
+        if more.open:
+            with more:
+                data_table(warnings, WARNING_COLUMNS, ctx, "reconciliation_warnings", key="warnings_grid")
+    download_buttons(warnings, "reconciliation_warnings", ctx, WARNING_COLUMNS)
 
 
 def _snapshot_differences(ctx: PageContext) -> None:
@@ -99,6 +116,7 @@ def _snapshot_differences(ctx: PageContext) -> None:
 
 
 def _freshness(ctx: PageContext) -> None:
+    """Each province's latest data date as an HTML table, stale rows on red."""
     stale_days = int(reference.thresholds()["stale_data_days"])
     st.subheader(ctx.t("วันที่ข้อมูลล่าสุดรายจังหวัด", "Latest data date per province"))
     table = cached(quality.data_freshness, ctx.filters, "province")
@@ -114,18 +132,18 @@ def _freshness(ctx: PageContext) -> None:
         f"than {stale_days} days older, or no payment data at all (red rows)"))
     if stale:
         st.warning(ctx.t(f"{stale:,} จังหวัดข้อมูลไม่เป็นปัจจุบัน", f"{stale:,} provinces have stale data"))
-    shown = pd.DataFrame({
-        ctx.t("รหัส", "Code"): table["code"],
-        ctx.t("จังหวัด", "Province"): ctx.names(table["name_th"], table["name_en"]),
-        ctx.t("จำนวนโครงการ", "Projects"): table["projects"],
-        ctx.t("วันที่ข้อมูลล่าสุด", "Latest data date"): [ctx.date(day) for day in table["latest_data_date"]],
-        ctx.t("ช้ากว่าล่าสุด (วัน)", "Days behind latest"): table["days_behind"],
-        ctx.t("สถานะ", "Status"): table["status_th"] if ctx.lang == "th" else table["status_en"],
-    })
-    stale_rows = list(table["stale"])
-    styled = shown.style.apply(lambda row: [STALE_COLOUR if stale_rows[row.name] else ""] * len(row), axis=1)
-    st.dataframe(styled, hide_index=True)
-    download_buttons(table.assign(status_label=shown[ctx.t("สถานะ", "Status")].to_numpy()), "data_freshness", ctx,
+    statuses = table["status_th"] if ctx.lang == "th" else table["status_en"]
+    headers = [ctx.t("รหัส", "Code"), ctx.t("จังหวัด", "Province"), ctx.t("จำนวนโครงการ", "Projects"),
+               ctx.t("วันที่ข้อมูลล่าสุด", "Latest data date"), ctx.t("ช้ากว่าล่าสุด (วัน)", "Days behind latest"),
+               ctx.t("สถานะ", "Status")]
+    rows = [[code, name, f"{int(projects):,}", ctx.date(day), "-" if pd.isna(behind) else f"{int(behind):,}", status]
+            for code, name, projects, day, behind, status in zip(
+                table["code"], ctx.names(table["name_th"], table["name_en"]), table["projects"],
+                table["latest_data_date"], table["days_behind"], statuses, strict=True)]
+    st.html(light.plain_table(
+        headers, rows, numeric=[False, False, True, False, True, False],
+        row_colours=[STALE_COLOUR if flag else None for flag in table["stale"]], key="data_freshness"))
+    download_buttons(table.assign(status_label=statuses.to_numpy()), "data_freshness", ctx,
                      FRESHNESS_DOWNLOAD_COLUMNS)
 
 
@@ -173,6 +191,39 @@ def _rejects(ctx: PageContext) -> None:
     data_table(rows, REJECT_COLUMNS, ctx, "rejected_rows")
 
 
+def first_figures(ctx: PageContext, log: pd.DataFrame, freshness: pd.DataFrame, warnings: pd.DataFrame) -> str:
+    """Loads, rejected rows, provinces with stale data and reconciliation warnings (counts)."""
+    return light.figures([
+        light.Figure("loads", ctx.t("จำนวนครั้งที่โหลด", "Loads"), f"{len(log):,}"),
+        light.Figure("rejected", ctx.t("แถวที่ถูกปฏิเสธ (ทุกครั้ง)", "Rejected rows (all loads)"),
+                     f"{int(log['rows_rejected'].sum()) if not log.empty else 0:,}"),
+        light.Figure("stale", ctx.t("จังหวัดข้อมูลไม่เป็นปัจจุบัน", "Provinces with stale data"),
+                     f"{int(freshness['stale'].sum()):,}"),
+        light.Figure("warnings", ctx.t("คำเตือนการกระทบยอด", "Reconciliation warnings"), f"{len(warnings):,}"),
+    ])
+
+
+REJECT_PARAMS = ("load", "file", "reason")  # the rejected rows' own filters in the URL
+
+
+def views(ctx: PageContext) -> None:
+    """Freshness (light HTML, open on arrival), the load log and the rejected rows (grids) as tabs;
+    only the open tab runs. A bookmark with a rejected-rows filter opens that tab."""
+    tabs = [
+        (ctx.t("วันที่ข้อมูลรายจังหวัด", "Data date per province"), _freshness),
+        (ctx.t("บันทึกการโหลดข้อมูล", "Load log"), _loads),
+        (ctx.t("แถวที่ถูกปฏิเสธ", "Rejected rows"), _rejects),
+    ]
+    default = tabs[2][0] if any(param in st.query_params for param in REJECT_PARAMS) else None
+    # one key per language: a tab's value is its label
+    containers = st.tabs([label for label, _ in tabs], key=f"quality_view.{ctx.lang}", on_change="rerun",
+                         default=default)
+    for container, (_, draw) in zip(containers, tabs, strict=True):
+        if container.open:
+            with container:
+                draw(ctx)
+
+
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("คุณภาพข้อมูล", "Data quality"))
@@ -182,19 +233,10 @@ def render() -> None:
         warnings = cached(quality.reconciliation_warnings, ctx.filters)
         freshness = cached(quality.data_freshness, ctx.filters, "province")
     st.caption(ctx.t(f"ข้อมูล ณ วันที่ {ctx.date(as_of)}", f"As of {ctx.date(as_of)}"))
-    kpi_cards([
-        KpiCard(ctx.t("จำนวนครั้งที่โหลด", "Loads"), f"{len(log):,}"),
-        KpiCard(ctx.t("แถวที่ถูกปฏิเสธ (ทุกครั้ง)", "Rejected rows (all loads)"),
-                f"{int(log['rows_rejected'].sum()) if not log.empty else 0:,}"),
-        KpiCard(ctx.t("จังหวัดข้อมูลไม่เป็นปัจจุบัน", "Provinces with stale data"),
-                f"{int(freshness['stale'].sum()):,}"),
-        KpiCard(ctx.t("คำเตือนการกระทบยอด", "Reconciliation warnings"), f"{len(warnings):,}"),
-    ])
+    st.html(light.style_tag() + first_figures(ctx, log, freshness, warnings))
     _warnings(ctx)
     _snapshot_differences(ctx)
-    _freshness(ctx)
-    _loads(ctx)
-    _rejects(ctx)
+    views(ctx)
 
 
 render_safely(render)

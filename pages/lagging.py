@@ -15,8 +15,10 @@ import streamlit as st
 
 from appstore import writable_mask
 from budget_metrics import reference
+from budget_metrics.formatting import percent
 from budget_metrics.lagging import lagging_projects
 from budget_metrics.projection import BASES, project_projection
+from ui import light
 from ui.auth import principal
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
@@ -31,10 +33,8 @@ from ui.followup import (
 from ui.widgets import (
     LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS,
     GridColumn,
-    KpiCard,
     cached,
     download_buttons,
-    kpi_cards,
     markdown_text,
     no_data,
     project_detail,
@@ -127,6 +127,124 @@ def projection_detail(row: pd.Series, context: PageContext) -> None:
         st.markdown(f"{context.t('เหตุผล', 'Why')}: {markdown_text(reason)}")
 
 
+# ---------------------------------------------------------------- the first screen (light HTML)
+TOP_SHOWN = 10  # projects in the first screen's list; every one is in the "all projects" tab
+
+
+def first_figures(table: pd.DataFrame, context: PageContext) -> str:
+    """The counts: flagged projects and their money at risk (million baht), then each flag's
+    projects and their money at risk (a project with two flags counts under both)."""
+    unit = context.million_baht
+    short = context.t("ลบ.", "m฿")
+    items = [
+        light.Figure("flagged", context.t("โครงการที่มีข้อสังเกต", "Flagged projects"), f"{len(table):,}"),
+        light.Figure("money_at_risk", context.t(f"เงินที่เสี่ยง ({unit})", f"Money at risk ({unit})"),
+                     context.money(table["money_at_risk"].sum()),
+                     context.t("งบประมาณจัดสรรปัจจุบันที่ยังไม่ได้เบิกจ่าย", "current allocation not yet paid")),
+    ]
+    for code in FLAGS:
+        flagged = table[table[f"flag_{code}"]]
+        items.append(light.Figure(f"flag_{code}", word(FLAGS, code, context.lang), f"{len(flagged):,}",
+                                  context.t(f"เสี่ยง {context.money(flagged['money_at_risk'].sum())} {short}",
+                                            f"{context.money(flagged['money_at_risk'].sum())} {short} at risk")))
+    return light.figures(items)
+
+
+def projection_html(row: dict, context: PageContext) -> str:
+    """A project's projected year end in words (HTML), '' without a projection."""
+    if pd.isna(row.get("projected_disbursed")):
+        return ""
+    baht = context.t("บาท", "baht")
+
+    def name(key: str) -> str:
+        return light.text(context.t(*PROJECTION_FIGURES[key]))
+
+    fields = [
+        (name("projected_disbursed"), f"{row['projected_disbursed']:,.2f} {baht} "
+         + context.t(f"(ร้อยละ {row['projected_pct']:.1f})", f"({row['projected_pct']:.1f}%)")),
+        (name("projected_shortfall"), f"{row['projected_shortfall']:,.2f} {baht}"),
+        (name("projected_carryover"), f"{row['projected_carryover']:,.2f} {baht}"),
+        (name("projected_lapse"), f"{row['projected_lapse']:,.2f} {baht}"),
+        (name("basis"), word(BASES, row["basis"], context.lang)),
+    ]
+    reason = row.get("projection_reason_th" if context.lang == "th" else "projection_reason_en")
+    return (f'<div class="bm-proj" data-figure="projection"><b>'
+            f'{light.text(context.t("คาดการณ์ ณ สิ้นปีงบประมาณ (30 ก.ย.)", "Projected year end (30 Sep)"))}</b><br>'
+            + "<br>".join(f"{label}: <b>{light.text(value)}</b>" for label, value in fields)
+            + f"<br>{light.text(context.t('เหตุผล', 'Why'))}: {light.text(reason)}</div>")
+
+
+def top_items(table: pd.DataFrame, context: PageContext) -> list[str]:
+    """One disclosure per project, largest money at risk first: code, name, province or cluster,
+    % paid against its target, money at risk and its flags; open, the reasons in full, its money
+    and dates, its latest follow-up answer and its projected year end."""
+    short = context.t("ลบ.", "m฿")
+    items = []
+    for position, row in enumerate(table.to_dict("records"), start=1):
+        owner = str(context.name(row["owner_name_th"], row["owner_name_en"])).replace("กลุ่มจังหวัด", "กลุ่ม", 1)
+        flags = ", ".join(word(FLAGS, code, context.lang) for code in row["flags"])
+        summary = (f'{position}. <b data-figure="code">{light.text(row["project_code"])}</b> '
+                   f"{light.text(row['project_name'])} · {light.text(owner)} · "
+                   f'{light.text(context.t("เบิกจ่าย", "paid"))} <span data-figure="pct">'
+                   f"{percent(row['pct_disbursed'])}</span>% "
+                   f"({light.text(context.t('เป้าหมาย', 'target'))} {percent(row['target_pct'])}%) · "
+                   f'<span class="bm-at-risk">{light.text(context.t("เสี่ยง", "at risk"))} '
+                   f'<span data-figure="money_at_risk">{context.money(row["money_at_risk"])}</span> {short}</span>'
+                   f'<br><span class="bm-muted">{light.text(flags)}</span>')
+        reasons = str(row["reasons_th" if context.lang == "th" else "reasons_en"] or "")
+        last_paid = row.get("last_payment_date")
+        facts = [
+            (context.t("งบประมาณปัจจุบัน", "Current allocation"), f"{context.money(row['current_allocation'])} {short}"),
+            (context.t("เบิกจ่ายแล้ว", "Disbursed"), f"{context.money(row['disbursed'])} {short}"),
+            (context.t("เบิกจ่ายครั้งล่าสุด", "Last payment"),
+             context.date(None if pd.isna(last_paid) else pd.Timestamp(last_paid).date())),
+            (context.t("หน่วยดำเนินการ", "Implementing agency"), row.get("implementing_agency") or "-"),
+            (context.t("การชี้แจง", "Follow-up"), row.get("followup") or "-"),
+        ]
+        body = (light.meter(row["pct_disbursed"], row["target_pct"], "behind")
+                + f'<div data-figure="reasons"><b>{light.text(context.t("เหตุผล", "Why"))}</b><ul>'
+                + "".join(f"<li>{light.text(part)}</li>" for part in reasons.split("; ") if part)
+                + "</ul></div><div>"
+                + " · ".join(f"{light.text(name)}: <b>{light.text(value)}</b>" for name, value in facts)
+                + "</div>" + projection_html(row, context))
+        items.append(light.details(summary, body, light.status_colour("behind"), key=str(row["project_code"])))
+    return items
+
+
+def top_view(table: pd.DataFrame, context: PageContext) -> None:
+    """The projects with the most money at risk as a light list (no grid)."""
+    shown = table.head(TOP_SHOWN)
+    st.caption(context.t(
+        f"{len(shown):,} โครงการที่มีเงินที่เสี่ยงมากที่สุดจาก {len(table):,} โครงการ · คลิกเพื่อดูเหตุผลและคาดการณ์สิ้นปี · "
+        "ทุกโครงการ รายละเอียดทุกช่อง และการบันทึกคำชี้แจง อยู่ในแท็บ \"ทุกโครงการ\"",
+        f"The {len(shown):,} projects with the most money at risk of {len(table):,} · click one for its reasons and "
+        "projected year end · every project, every field and the follow-up form are in the \"All projects\" tab"))
+    st.html(light.risk_list(top_items(shown, context)))
+
+
+def all_view(table: pd.DataFrame, context: PageContext, who, source) -> None:
+    """Every flagged project in a grid; a selected row opens its detail, projection and follow-up."""
+    owner_name = table["owner_name_th" if context.lang == "th" else "owner_name_en"]
+    budget_names = [word(BUDGET_TYPES, v, context.lang) for v in table["budget_type"]]
+    grid = table.assign(
+        # 'กลุ่ม…' instead of 'กลุ่มจังหวัด…', so a cluster's name fits its narrow column
+        owner_name=[str(name).replace("กลุ่มจังหวัด", "กลุ่ม", 1) for name in owner_name],
+        flag_names=flag_names(table, context), budget_type_name=budget_names,
+        reasons=table["reasons_th" if context.lang == "th" else "reasons_en"])
+    selected = project_grid(grid, grid_columns(GRID_COLUMNS), context, key="lagging_grid", height=560)
+    if selected is not None:
+        project_detail(selected, context)
+        projection_detail(selected, context)
+        followup_panel(selected, who, context, source)
+
+
+def view_labels(context: PageContext) -> dict[str, str]:
+    """The tabs' labels by view: the light top list first (open on arrival), then the grid."""
+    return {"top": context.t(f"{TOP_SHOWN} อันดับเงินที่เสี่ยงสูงสุด", f"Top {TOP_SHOWN} by money at risk"),
+            "all": context.t("ทุกโครงการ", "All projects"),
+            "followup": context.t("การชี้แจงของจังหวัด", "Follow-up by the provinces")}
+
+
 def render() -> None:
     context = page_context()
     st.title(context.t("โครงการล่าช้า", "Lagging projects"))
@@ -175,35 +293,25 @@ def render() -> None:
             no_data(context.t("ไม่มีโครงการตามเงื่อนไขที่เลือก", "no projects match these choices"))
         return
 
-    unit = context.million_baht
-    with cards:  # the slot above the filters
-        kpi_cards([
-            KpiCard(context.t("โครงการที่มีข้อสังเกต", "Flagged projects"), f"{len(table):,}"),
-            KpiCard(context.t(f"เงินที่เสี่ยง ({unit})", f"Money at risk ({unit})"),
-                    context.money(table["money_at_risk"].sum()),
-                    help=context.t("งบประมาณจัดสรรปัจจุบันที่ยังไม่ได้เบิกจ่าย", "current allocation not yet paid")),
-            *[KpiCard(word(FLAGS, code, context.lang), f"{int(table[f'flag_{code}'].sum()):,}")
-              for code in ("behind_target", "no_contract")],
-            *[KpiCard(word(FLAGS, code, context.lang), f"{int(table[f'flag_{code}'].sum()):,}")
-              for code in ("idle", "past_end")],
-        ], per_row=3)
+    with cards:  # the slot above the filters: light HTML, no grid or chart on the first screen
+        st.html(light.style_tag() + first_figures(table, context))
 
     table = with_projection(table, context)
-    owner_name = table["owner_name_th" if context.lang == "th" else "owner_name_en"]
-    budget_names = [word(BUDGET_TYPES, v, context.lang) for v in table["budget_type"]]
-    grid = table.assign(
-        # 'กลุ่ม…' instead of 'กลุ่มจังหวัด…', so a cluster's name fits its narrow column
-        owner_name=[str(name).replace("กลุ่มจังหวัด", "กลุ่ม", 1) for name in owner_name],
-        flag_names=flag_names(table, context), budget_type_name=budget_names,
-        reasons=table["reasons_th" if context.lang == "th" else "reasons_en"])
-    selected = project_grid(grid, grid_columns(GRID_COLUMNS), context, key="lagging_grid", height=560)
-    if selected is not None:
-        project_detail(selected, context)
-        projection_detail(selected, context)
-        followup_panel(selected, who, context, source)
+    labels = view_labels(context)
+    views = ["top", "all", *(["followup"] if ministry_view(who) else [])]
+    # only the open tab runs; one key per language (a tab's value is its label)
+    tabs = st.tabs([labels[view] for view in views], key=f"lagging_view.{context.lang}", on_change="rerun")
+    for tab, view in zip(tabs, views, strict=True):
+        if not tab.open:
+            continue
+        with tab:
+            if view == "top":
+                top_view(table, context)
+            elif view == "all":
+                all_view(table, context, who, source)
+            else:
+                response_summary(flagged_in_area, context, source)
     download_buttons(table, "lagging", context, LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS, key="lagging")
-    if ministry_view(who):
-        response_summary(flagged_in_area, context, source)
 
 
 render_safely(render)

@@ -123,6 +123,16 @@ def _metric(page, label: str) -> str:
     return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
+def _figure(page, name: str) -> str:
+    """A figure of a page's light HTML first screen (ui/light.figures), e.g. 'flagged'."""
+    return page.locator(f'[data-figure="{name}"]').first.inner_text().strip()
+
+
+def _open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    settle(page)
+
+
 def _upload(page, base: str, path: Path) -> str:
     """Upload one file on the upload page; returns the outcome's text."""
     page.goto(f"{base}/upload")
@@ -151,13 +161,15 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, scre
         page.goto(f"{server_a}/lagging")
         settle(page)
         assert page.get_by_role("switch", name="เฉพาะโครงการในพื้นที่ของฉัน").is_checked()
-        assert _metric(page, "โครงการที่มีข้อสังเกต") == f"{len(expected):,}"
+        assert _figure(page, "flagged") == f"{len(expected):,}"
+        _open_tab(page, "ทุกโครงการ")
         grid = page.locator(".st-key-lagging_grid [data-testid='stDataFrame'], [data-testid='stDataFrame']").first
         grid.locator('[role="columnheader"]').first.wait_for(state="attached", timeout=15_000)
         rows = grid.locator("tbody tr")
         shown = {rows.nth(i).locator('[aria-colindex="1"]').inner_text() for i in range(rows.count())}
         assert shown and shown <= set(expected)  # every visible row is Kalasin's
         code = rows.first.locator('[aria-colindex="1"]').inner_text()
+        grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # the first row's selection box
         panel = page.locator(f".st-key-followup_panel_{code}")
@@ -188,16 +200,18 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, scre
         ministry, page_b = _sign_in(browser, server_b, VIEWER)
         page_b.goto(f"{server_b}/lagging?province={KALASIN}")
         settle(page_b)
-        flagged = int(_metric(page_b, "โครงการที่มีข้อสังเกต").replace(",", ""))
+        flagged = int(_figure(page_b, "flagged").replace(",", ""))
+        _open_tab(page_b, "การชี้แจงของจังหวัด")
         assert _metric(page_b, "ชี้แจงแล้ว / โครงการล่าช้า") == f"1 / {flagged:,}"
         assert _metric(page_b, "อัตราการชี้แจง") == f"{100 / flagged:.2f}%"
         assert not page_b.get_by_role("button", name="บันทึกคำชี้แจง").count()
-        page_b.get_by_text("การชี้แจงของจังหวัด").scroll_into_view_if_needed()
+        page_b.get_by_text("การชี้แจงของจังหวัด").last.scroll_into_view_if_needed()  # the heading, after the tab
         page_b.screenshot(path=str(screenshots_dir / "central_response_rate_th.png"))
         page_b.goto(f"{server_b}/lagging?province={KALASIN}&lang=en")
         settle(page_b)
+        _open_tab(page_b, "Follow-up by the provinces")
         assert _metric(page_b, "Answered / flagged") == f"1 / {flagged:,}"
-        page_b.get_by_text("Follow-up by the provinces").scroll_into_view_if_needed()
+        page_b.get_by_text("Follow-up by the provinces").last.scroll_into_view_if_needed()  # the heading, after the tab
         page_b.screenshot(path=str(screenshots_dir / "central_response_rate_en.png"))
 
         # ---- uploads on server A: size limit, area check, nothing doubled
@@ -244,5 +258,5 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, scre
         settle(page_b)
         loads_now = query(database, "SELECT count(*) FROM loads")[0][0]
         assert loads_now == loads_before + 2  # the two uploads of two_rows.csv
-        assert _metric(page_b, "จำนวนครั้งที่โหลด") == f"{loads_now:,}"
+        assert _figure(page_b, "loads") == f"{loads_now:,}"
         ministry.close()

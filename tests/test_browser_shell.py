@@ -63,8 +63,9 @@ def _combobox(page, name: str) -> str:
 
 
 def _metric(page, label: str) -> str:
-    card = page.locator('[data-testid="stMetric"]', has=page.get_by_text(label, exact=True))
-    return card.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
+    """A figure of the lagging page's light first screen (ui/light.figures), found by its label."""
+    box = page.locator("[data-box]", has=page.get_by_text(label, exact=True))
+    return box.locator("[data-figure]").first.inner_text().strip()
 
 
 def _go(page, link_text: str) -> None:
@@ -242,7 +243,7 @@ def test_phone_shows_the_headline_cards_first_and_keeps_chart_titles_clear(brows
         page.screenshot(path=str(screenshots_dir / "shell_phone_chart_toolbar.png"))
         page.goto(f"{app_url}/lagging?as_of={IN_YEAR.isoformat()}")
         settle(page)
-        first_card = page.locator('[data-testid="stMetric"]').first.bounding_box()
+        first_card = page.locator('[data-figure="flagged"]').first.bounding_box()
         flag_box = page.locator(".st-key-g_lagging-flag-th").bounding_box()
         assert first_card["y"] < flag_box["y"]  # the counts before the filters
         page.screenshot(path=str(screenshots_dir / "shell_phone_lagging.png"))

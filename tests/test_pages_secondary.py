@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from budget_metrics import Filters, data_version
 from tests.etl_fixtures import query
+from tests.overview_figures import app_figures
 from ui.context import PageContext
 from ui.controls import page_key
 
@@ -32,9 +33,11 @@ COMBINATIONS = {
 }
 
 
-def _run(page: str, filters: Filters, lang: str = "th") -> AppTest:
+def _run(page: str, filters: Filters, lang: str = "th", state: dict | None = None) -> AppTest:
     app = AppTest.from_file(str(ROOT / page), default_timeout=60)
     app.session_state["page_context"] = PageContext(filters, lang, data_version())
+    for key, value in (state or {}).items():  # e.g. a tab opened
+        app.session_state[key] = value
     app.run()
     return app
 
@@ -118,19 +121,23 @@ def test_assets_overdue_count_equals_direct_date_comparison(demo_db):
     assert _metric(app, "ค้างโอนเกินกำหนด (รายการ)") == f"{count:,}"
 
 
+REJECTS_TAB = {"quality_view.th": "แถวที่ถูกปฏิเสธ"}  # the data-quality tab that runs the rejected rows' grid
+
+
 def test_data_quality_counts_equal_plain_sql(demo_db):
     (loads, rejected) = query(demo_db, "SELECT count(*), sum(rows_rejected) FROM loads")[0]
     (reject_rows,) = query(demo_db, "SELECT count(*) FROM rejects")[0]
-    app = _run("pages/data_quality.py", Filters(as_of=date(2019, 9, 13)))
-    assert _metric(app, "จำนวนครั้งที่โหลด") == f"{loads:,}"
-    assert _metric(app, "แถวที่ถูกปฏิเสธ (ทุกครั้ง)") == f"{int(rejected):,}"
-    assert _metric(app, "คำเตือนการกระทบยอด") == "0"
+    app = _run("pages/data_quality.py", Filters(as_of=date(2019, 9, 13)), state=REJECTS_TAB)
+    shown = app_figures(app)  # the first screen's counts (light HTML)
+    assert shown["loads"] == f"{loads:,}"
+    assert shown["rejected"] == f"{int(rejected):,}"
+    assert shown["warnings"] == "0"
     assert len(app.dataframe[-1].value) == reject_rows  # rejected rows, unfiltered
 
 
 def test_rejected_rows_filter_by_reason(demo_db):
     reason, rows = query(demo_db, "SELECT reason_code, count(*) FROM rejects GROUP BY 1 ORDER BY 2 DESC LIMIT 1")[0]
-    app = _run("pages/data_quality.py", Filters(as_of=date(2019, 9, 13)))
+    app = _run("pages/data_quality.py", Filters(as_of=date(2019, 9, 13)), state=REJECTS_TAB)
     app.selectbox(key=page_key("", "reason", "th")).set_value(reason).run()
     assert not app.exception
     assert len(app.dataframe[-1].value) == rows
@@ -145,3 +152,34 @@ def test_missing_database_says_who_can_load_it(page, tmp_path, monkeypatch):
     notice = " ".join(item.value for item in app.info)
     assert "ผู้ดูแลระบบ" in notice  # plain words: who can load the data
     assert not app.code and "python" not in notice and ".duckdb" not in notice
+
+
+def test_data_quality_lists_warnings_as_html_and_every_one_a_click_away(demo_db_copy):
+    """A copy with 25 reallocations to unknown projects: 25 warnings, the first 20 listed as light
+    HTML (no grid on arrival), all 25 in the grid once its expander is opened."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_db_copy))
+    try:
+        for number in range(25):
+            con.execute("INSERT INTO reallocations VALUES (?, DATE '2019-06-01', NULL, ?, 500.00, 'change', 'test', 0)",
+                        [f"BROKEN-{number}", f"NO-SUCH-{number:02d}"])
+        (unknown,) = con.execute(
+            "SELECT count(*) FROM reallocations r WHERE r.approved_date <= DATE '2019-09-13' AND r.to_project_code IS NOT NULL "
+            "AND NOT EXISTS "
+            "(SELECT 1 FROM projects p WHERE p.project_code = r.to_project_code)").fetchone()
+    finally:
+        con.close()
+    assert unknown == 25
+    filters = Filters(as_of=date(2019, 9, 13))
+    app = _run("pages/data_quality.py", filters)
+    assert not app.exception, [error.value for error in app.exception]
+    assert app_figures(app)["warnings"] == f"{unknown:,}"
+    assert not app.dataframe  # the warnings and the freshness table are HTML
+    listed = next(element.proto.body for element in app.html
+                  if 'data-table="reconciliation_warnings"' in element.proto.body)
+    assert listed.count("<tr") == 1 + 20  # the header and the first 20
+    assert "NO-SUCH-00" in listed and "0.00" in listed  # 500 baht in million baht
+    app = _run("pages/data_quality.py", filters, state={"quality_warnings_all": True})
+    assert not app.exception, [error.value for error in app.exception]
+    assert len(app.dataframe[0].value) == unknown

@@ -326,3 +326,31 @@ def figure_table(headers: Sequence[str], rows: Iterable[tuple[str, Sequence[str]
                    for label, cells in rows)
     return (f'<div class="bm-scroll"><table class="bm-table" data-table="{text(key)}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
+
+
+# ---------------------------------------------------------------- a plain table (data quality)
+STYLE += """
+.bm-plain-wrap{max-height:560px;overflow:auto;border:1px solid #e3e3e3;border-radius:6px;margin:4px 0 6px 0}
+.bm-plain{width:100%;border-collapse:collapse;font-size:.86rem}
+.bm-plain th{position:sticky;top:0;background:#fafafa;font-weight:600;color:#616161;text-align:left;
+  padding:4px 6px;font-size:.78rem;border-bottom:1px solid #e0e0e0}
+.bm-plain td{padding:3px 6px;border-top:1px solid #eeeeee;vertical-align:top;overflow-wrap:anywhere}
+.bm-plain .bm-plain-num{text-align:right;white-space:nowrap}
+"""
+
+
+def plain_table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[bool] | None = None,
+                row_colours: Sequence[str | None] | None = None, key: str = "") -> str:
+    """A scrollable table of text cells (escaped), headers kept in view; `numeric` right-aligns
+    a column, `row_colours` gives a row a background (None = none)."""
+    numeric = list(numeric or [False] * len(headers))
+    head = "".join(f'<th class="{"bm-plain-num" if right else ""}">{text(header)}</th>'
+                   for header, right in zip(headers, numeric, strict=True))
+    body = []
+    for position, cells in enumerate(rows):
+        colour = row_colours[position] if row_colours is not None else None
+        style = f' style="background:{html.escape(colour, quote=True)}"' if colour else ""
+        body.append(f"<tr{style}>" + "".join(f'<td class="{"bm-plain-num" if right else ""}">{text(cell)}</td>'
+                                             for cell, right in zip(cells, numeric, strict=True)) + "</tr>")
+    return (f'<div class="bm-plain-wrap" data-table="{text(key)}"><table class="bm-plain"><thead><tr>{head}</tr>'
+            f'</thead><tbody>{"".join(body)}</tbody></table></div>')
