@@ -296,3 +296,12 @@ def status_legend(lang: str) -> str:
 def words(pair: tuple[str, str], lang: str) -> str:
     """A vocabulary pair in the language, escaped."""
     return text(pick(pair, lang))
+
+
+# ---------------------------------------------------------------- lists with long names (carry-over, reallocations, assets)
+WIDE_STYLE = ".bm-wide .bm-list td.bm-name{max-width:28rem;min-width:12rem}"
+
+
+def wide(body: str) -> str:
+    """`body` (a ranked_list) with room for long names such as project titles (up to 28rem before wrapping)."""
+    return f'<style>{WIDE_STYLE}</style><div class="bm-wide">{body}</div>'
