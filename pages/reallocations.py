@@ -207,10 +207,16 @@ def _largest_transfers_card(ledger: pd.DataFrame, ctx: PageContext) -> str:
                 f"{light.text(row['kind_th' if ctx.lang == 'th' else 'kind_en'])} · "
                 f"{light.text(ctx.date(row['approved_date']))}</span>")
 
-    return light.card(title, light.ranked_list(shown.to_dict("records"), columns, ctx.t("เลขที่", "Reference"), name),
+    return light.card(title, _scrolling(light.ranked_list(shown.to_dict("records"), columns,
+                                                          ctx.t("เลขที่", "Reference"), name)),
                       palette.MOVED_IN, ctx.t("ทะเบียนทั้งหมดอยู่ในแท็บด้านล่าง และดาวน์โหลดได้",
                                               "the whole ledger is in the tabs below, and downloadable"),
                       key="largest_transfers")
+
+
+def _scrolling(body: str) -> str:
+    """`body` scrolling sideways on a phone rather than running past its card."""
+    return f'<div style="overflow-x:auto">{body}</div>'
 
 
 def _net_card(net: pd.DataFrame, level: str, ctx: PageContext) -> str:
@@ -220,7 +226,7 @@ def _net_card(net: pd.DataFrame, level: str, ctx: PageContext) -> str:
     if net.empty:
         return light.card(title, light.text(ctx.t("ไม่มีการโอน", "no transfers")), key="largest_net")
     shown = net.reindex(net["net"].abs().sort_values(ascending=False, kind="stable").index).head(TOP_SHOWN)
-    body = _net_list(shown, level, ctx)
+    body = _scrolling(_net_list(shown, level, ctx))
     return light.card(title, body, palette.MOVED_OUT, ctx.t("สุทธิ = โอนเข้า − โอนออก", "net = in − out"),
                       key="largest_net")
 

@@ -299,9 +299,10 @@ def words(pair: tuple[str, str], lang: str) -> str:
 
 
 # ---------------------------------------------------------------- lists with long names (carry-over, reallocations, assets)
-WIDE_STYLE = ".bm-wide .bm-list td.bm-name{max-width:28rem;min-width:12rem}"
+WIDE_STYLE = ".bm-wide{overflow-x:auto}.bm-wide .bm-list td.bm-name{max-width:28rem;min-width:9rem}"
 
 
 def wide(body: str) -> str:
-    """`body` (a ranked_list) with room for long names such as project titles (up to 28rem before wrapping)."""
+    """`body` (a ranked_list) with room for long names such as project titles (up to 28rem before wrapping),
+    scrolling sideways on a phone rather than running past its card."""
     return f'<style>{WIDE_STYLE}</style><div class="bm-wide">{body}</div>'
