@@ -1,6 +1,11 @@
 """Asset transfers (โอนสินทรัพย์): counts and value by status and by area, the overdue list
 and the ageing of untransferred assets. Layout only: every number comes from
 budget_metrics.assets.
+
+The first screen is light HTML (ui/light.py: no chart library, no data grid): counts and
+value per status and overdue, and the five overdue assets waiting longest, with downloads of
+the whole tables. The by-area list, the charts and the full tables are tabs; only the open
+tab runs.
 """
 
 from __future__ import annotations

@@ -1,6 +1,11 @@
 """Carry-over (กันเงินเหลื่อมปี): carried with / without commitment, paid vs remaining,
 days to deadline, the at-risk list, by province or cluster. Layout only: every number
 comes from budget_metrics.carryover.
+
+The first screen is light HTML (ui/light.py: no chart library, no data grid, so it draws as
+fast as text): the totals, the at-risk count and money, and the five at-risk carry-overs with
+most unpaid, with downloads of the whole tables. The by-area list, the weekly and area
+charts and the full tables are tabs; only the open tab runs.
 """
 
 from __future__ import annotations

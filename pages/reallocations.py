@@ -1,6 +1,11 @@
 """Reallocations (โอนเปลี่ยนแปลง / เงินเหลือจ่าย): savings and where they went, net in/out per
 area, a Sankey of flows, the ledger and the reconciliation original + in − out = current.
 Layout only: every number comes from budget_metrics.reallocations.
+
+The first screen is light HTML (ui/light.py: no chart library, no data grid): the savings
+and moves, the five largest transfers and the areas whose allocation moved most, whether
+the reconciliation balances and whether any project overspent, with downloads of the ledger
+and the net table. The charts and full tables are tabs; only the open tab runs.
 """
 
 from __future__ import annotations
