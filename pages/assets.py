@@ -1,6 +1,11 @@
 """Asset transfers (โอนสินทรัพย์): counts and value by status and by area, the overdue list
 and the ageing of untransferred assets. Layout only: every number comes from
 budget_metrics.assets.
+
+The first screen is light HTML (ui/light.py: no chart library, no data grid): counts and
+value per status and overdue, and the five overdue assets waiting longest, with downloads of
+the whole tables. The by-area list, the charts and the full tables are tabs; only the open
+tab runs.
 """
 
 from __future__ import annotations
@@ -11,16 +16,15 @@ import streamlit as st
 
 from budget_metrics import assets, reference
 from budget_metrics.projects import resolve_as_of
-from ui import palette
+from ui import light, palette
 from ui.charts import FONT, add_bar_totals, plain
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
 from ui.widgets import (
-    KpiCard,
     cached,
     data_table,
+    download_buttons,
     first_rows,
-    kpi_cards,
     no_data,
     render_safely,
 )
@@ -103,6 +107,159 @@ def _area_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
     return fig
 
 
+TOP_SHOWN = 5  # overdue assets listed on the first screen
+AREAS_SHOWN = 10  # areas in the light "by area" table before the chart and grid tabs
+
+
+def _figures(summary: pd.DataFrame, overdue: pd.DataFrame, ctx: PageContext) -> str:
+    """Count and value (million baht) per status and of the overdue assets, as light figure boxes."""
+    unit = ctx.million_baht
+    by_status = summary.set_index("status")
+    items = []
+    for status, (thai, english) in assets.STATUSES.items():
+        items.append(light.Figure(f"{status}_assets", ctx.t(f"{thai} (รายการ)", f"{english} (assets)"),
+                                  f"{int(by_status.loc[status, 'assets']):,}"))
+    items.append(light.Figure("overdue_assets", ctx.t("ค้างโอนเกินกำหนด (รายการ)", "Overdue (assets)"),
+                              f"{len(overdue):,}"))
+    for status, (thai, english) in assets.STATUSES.items():
+        items.append(light.Figure(f"{status}_value", ctx.t(f"{thai} ({unit})", f"{english} ({unit})"),
+                                  ctx.money(by_status.loc[status, "value"])))
+    items.append(light.Figure("overdue_value", ctx.t(f"ค้างโอนเกินกำหนด ({unit})", f"Overdue ({unit})"),
+                              ctx.money(overdue["value"].sum() if not overdue.empty else 0)))
+    return light.figures(items)
+
+
+def _overdue_card(overdue: pd.DataFrame, overdue_days: int, ctx: PageContext) -> str:
+    """The overdue assets waiting longest (red), or a green 'none overdue' card."""
+    if overdue.empty:
+        return light.card(ctx.t("ไม่มีสินทรัพย์ค้างโอนเกินกำหนด", "No asset is overdue for transfer"), "",
+                          light.status_colour("on_track"), key="overdue")
+    shown = overdue.head(TOP_SHOWN)
+    title = ctx.t(f"ค้างโอนเกิน {overdue_days} วัน {len(overdue):,} รายการ: {len(shown)} รายการที่รอนานที่สุด",
+                  f"{len(overdue):,} assets overdue (> {overdue_days} days): the {len(shown)} waiting longest")
+
+    def name(row: dict) -> str:
+        return (f'{light.text(row["description"])}<br><span class="bm-muted">{light.text(row["asset_id"])} · '
+                f'{light.text(row["project_name"])}</span>')
+
+    columns = [
+        light.ListColumn(ctx.t("จังหวัด / กลุ่ม", "Province / cluster"),
+                         lambda row: light.text(ctx.name(row["owner_name_th"], row["owner_name_en"]))),
+        light.ListColumn(ctx.t("มูลค่า (ลบ.)", "Value (m฿)"), lambda row: ctx.money(row["value"])),
+        light.ListColumn(ctx.t("สถานะ", "Status"),
+                         lambda row: light.text(row["status_th"] if ctx.lang == "th" else row["status_en"])),
+        light.ListColumn(ctx.t("รอมาแล้ว (วัน)", "Waiting (days)"),
+                         lambda row: f'<b style="color:{light.status_colour("behind")}">'
+                                     f'{int(row["days_since_completion"]):,}</b>'),
+    ]
+    body = light.wide_list(light.ranked_list(shown.to_dict("records"), columns, ctx.t("สินทรัพย์", "Asset"), name))
+    return light.card(title, body, light.status_colour("behind"),
+                      ctx.t("ตารางทั้งหมดอยู่ในแท็บด้านล่าง และดาวน์โหลดได้",
+                            "the whole table is in the tabs below, and downloadable"), key="overdue")
+
+
+def _level(ctx: PageContext) -> str:
+    """The level of the by-area views (kept in the URL as ?level=)."""
+    return page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
+                       format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
+                       else ctx.t("กลุ่มจังหวัด", "Cluster"))
+
+
+def _unit(level: str) -> tuple[str, str]:
+    return ("จังหวัด", "provinces") if level == "province" else ("กลุ่มจังหวัด", "clusters")
+
+
+def _areas(ctx: PageContext) -> tuple[str, pd.DataFrame]:
+    """The level chosen and its areas (with `area_name`), most untransferred value first."""
+    level = _level(ctx)
+    areas = cached(assets.assets_by_area, ctx.filters, level)
+    areas["area_name"] = ctx.names(areas["name_th"], areas["name_en"])
+    return level, areas
+
+
+def _area_list_view(ctx: PageContext, summary, overdue_days: int) -> None:
+    level, areas = _areas(ctx)
+    if areas.empty:
+        no_data(ctx.t("ไม่มีสินทรัพย์ของแผนจังหวัดในตัวกรองนี้", "no province-plan assets in this selection"))
+        return
+    shown = areas.head(AREAS_SHOWN)
+
+    def count_value(status: str):
+        return lambda row: f"{int(row[f'{status}_assets']):,} · {ctx.money(row[f'{status}_value'])}"
+
+    columns = [light.ListColumn(ctx.t(f"{thai} (รายการ · ลบ.)", f"{english} (assets · m฿)"), count_value(status))
+               for status, (thai, english) in assets.STATUSES.items()]
+    columns.append(light.ListColumn(
+        ctx.t("ค้างโอนเกินกำหนด", "Overdue"),
+        lambda row: (f'<b style="color:{light.status_colour("behind")}">{int(row["overdue"]):,}</b>'
+                     if row["overdue"] else "0")))
+    unit = _unit(level)
+    st.html(light.style_tag() + light.ranked_list(shown.to_dict("records"), columns,
+                                                  ctx.t(unit[0], unit[1].capitalize()),
+                                                  lambda row: light.text(row["area_name"])))
+    if len(areas) > len(shown):
+        st.caption(ctx.t(f"แสดง {len(shown):,} จาก {len(areas):,} {unit[0]} ที่มีมูลค่ายังไม่โอนมากที่สุด "
+                         "— ทุกพื้นที่อยู่ในแท็บกราฟรายพื้นที่",
+                         f"The {len(shown):,} of {len(areas):,} {unit[1]} with most value not yet transferred "
+                         "— every area is in the area chart tab"))
+
+
+def _ageing_view(ctx: PageContext, summary, overdue_days: int) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**" + ctx.t("อายุสินทรัพย์ที่ยังไม่โอน", "Ageing of untransferred assets") + "**")
+        ageing = cached(assets.ageing, ctx.filters)
+        if ageing["assets"].sum() == 0:
+            no_data(ctx.t("ไม่มีสินทรัพย์ที่ตรวจรับแล้วรอโอน", "no completed asset waiting for transfer"))
+        else:
+            st.plotly_chart(_ageing_chart(ageing, overdue_days, ctx), key="ageing_chart")
+    with right:
+        st.markdown("**" + ctx.t("จำนวนและมูลค่าตามสถานะ", "Count and value by status") + "**")
+        shown = summary.copy()
+        shown["status_label"] = shown["status_th"] if ctx.lang == "th" else shown["status_en"]
+        data_table(shown, [("status_label", "สถานะ", "Status", "text"), ("assets", "จำนวนรายการ", "Assets", "int"),
+                           ("value", "มูลค่า", "Value", "money")], ctx, "assets_by_status")
+
+
+def _area_chart_view(ctx: PageContext, summary, overdue_days: int) -> None:
+    level, areas = _areas(ctx)
+    if areas.empty:
+        no_data(ctx.t("ไม่มีสินทรัพย์ของแผนจังหวัดในตัวกรองนี้", "no province-plan assets in this selection"))
+        return
+    st.plotly_chart(_area_chart(first_rows(areas, ctx, "asset_area_all", _unit(level)), ctx), key="asset_area_chart")
+    data_table(areas, AREA_COLUMNS, ctx, f"assets_by_{level}", key=f"assets_by_{level}_grid")
+
+
+def _overdue_view(ctx: PageContext, summary, overdue_days: int) -> None:
+    overdue = cached(assets.overdue_assets, ctx.filters)
+    if overdue.empty:
+        st.success(ctx.t("ไม่มีสินทรัพย์ค้างโอนเกินกำหนด", "No asset is overdue for transfer"))
+    else:
+        data_table(_labelled(overdue, ctx), ASSET_COLUMNS, ctx, "assets_overdue", key="assets_overdue_grid")
+
+
+def _all_view(ctx: PageContext, summary, overdue_days: int) -> None:
+    data_table(_labelled(cached(assets.asset_list, ctx.filters), ctx), ASSET_COLUMNS, ctx, "assets_all",
+               key="assets_all_grid")
+
+
+def _views(ctx: PageContext, summary, overdue_days: int) -> None:
+    """The by-area list, charts and full tables as tabs; only the open tab runs (and loads a chart or grid)."""
+    tabs = [
+        (ctx.t("รายพื้นที่", "By area"), _area_list_view),
+        (ctx.t("อายุสินทรัพย์และสถานะ", "Ageing and status"), _ageing_view),
+        (ctx.t("กราฟและตารางรายพื้นที่", "Area chart and table"), _area_chart_view),
+        (ctx.t(f"ค้างโอนเกิน {overdue_days} วัน", f"Overdue > {overdue_days} days"), _overdue_view),
+        (ctx.t("สินทรัพย์ทั้งหมด", "All assets"), _all_view),
+    ]
+    # one key per language: the labels (the tab's value) change with it
+    containers = st.tabs([label for label, _ in tabs], key=f"assets_view.{ctx.lang}", on_change="rerun")
+    for container, (_, draw) in zip(containers, tabs, strict=True):
+        if container.open:
+            with container:
+                draw(ctx, summary, overdue_days)
+
+
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("โอนสินทรัพย์", "Asset transfers"))
@@ -119,58 +276,20 @@ def render() -> None:
         no_data(ctx.t("ไม่มีรายการสินทรัพย์ตามตัวกรองที่เลือก", "no assets in this selection"))
         return
 
-    unit = ctx.million_baht
-    by_status = summary.set_index("status")
-    cards = []
-    for status, (thai, english) in assets.STATUSES.items():
-        cards.append(KpiCard(ctx.t(f"{thai} (รายการ)", f"{english} (assets)"),
-                             f"{int(by_status.loc[status, 'assets']):,}",
-                             help=ctx.t(f"มูลค่า {ctx.money(by_status.loc[status, 'value'])} ล้านบาท",
-                                        f"value {ctx.money(by_status.loc[status, 'value'])} million baht")))
-    cards.append(KpiCard(ctx.t("ค้างโอนเกินกำหนด (รายการ)", "Overdue (assets)"), f"{len(overdue):,}"))
-    for status, (thai, english) in assets.STATUSES.items():
-        cards.append(KpiCard(ctx.t(f"{thai} ({unit})", f"{english} ({unit})"),
-                             ctx.money(by_status.loc[status, "value"])))
-    cards.append(KpiCard(ctx.t(f"ค้างโอนเกินกำหนด ({unit})", f"Overdue ({unit})"),
-                         ctx.money(overdue["value"].sum() if not overdue.empty else 0)))
-    kpi_cards(cards)
+    # the first screen: light HTML only (no chart, no grid), so it draws as fast as text
+    st.html(light.style_tag() + _figures(summary, overdue, ctx) + light.row(_overdue_card(overdue, overdue_days, ctx)))
+    overdue_files, all_files = st.columns(2)
+    if not overdue.empty:
+        with overdue_files:
+            st.caption(ctx.t(f"ดาวน์โหลดสินทรัพย์ค้างโอนเกิน {overdue_days} วันทั้งหมด",
+                             f"Download every asset overdue for more than {overdue_days} days"))
+            download_buttons(_labelled(overdue, ctx), "assets_overdue", ctx, ASSET_COLUMNS)
+    with all_files:
+        st.caption(ctx.t("ดาวน์โหลดสินทรัพย์ทั้งหมด", "Download every asset"))
+        download_buttons(_labelled(cached(assets.asset_list, ctx.filters), ctx), "assets_all", ctx, ASSET_COLUMNS)
 
-    left, right = st.columns(2)
-    with left:
-        st.subheader(ctx.t("อายุสินทรัพย์ที่ยังไม่โอน", "Ageing of untransferred assets"))
-        ageing = cached(assets.ageing, ctx.filters)
-        if ageing["assets"].sum() == 0:
-            no_data(ctx.t("ไม่มีสินทรัพย์ที่ตรวจรับแล้วรอโอน", "no completed asset waiting for transfer"))
-        else:
-            st.plotly_chart(_ageing_chart(ageing, overdue_days, ctx), key="ageing_chart")
-    with right:
-        st.subheader(ctx.t("จำนวนและมูลค่าตามสถานะ", "Count and value by status"))
-        shown = summary.copy()
-        shown["status_label"] = shown["status_th"] if ctx.lang == "th" else shown["status_en"]
-        data_table(shown, [("status_label", "สถานะ", "Status", "text"), ("assets", "จำนวนรายการ", "Assets", "int"),
-                       ("value", "มูลค่า", "Value", "money")], ctx, "assets_by_status")
-
-    st.subheader(ctx.t("สินทรัพย์รายพื้นที่", "Assets by area"))
-    level = page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
-                        format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
-                        else ctx.t("กลุ่มจังหวัด", "Cluster"))
-    areas = cached(assets.assets_by_area, ctx.filters, level)
-    if areas.empty:
-        no_data(ctx.t("ไม่มีสินทรัพย์ของแผนจังหวัดในตัวกรองนี้", "no province-plan assets in this selection"))
-    else:
-        areas["area_name"] = ctx.names(areas["name_th"], areas["name_en"])
-        unit = ("จังหวัด", "provinces") if level == "province" else ("กลุ่มจังหวัด", "clusters")
-        st.plotly_chart(_area_chart(first_rows(areas, ctx, "asset_area_all", unit), ctx), key="asset_area_chart")
-        data_table(areas, AREA_COLUMNS, ctx, f"assets_by_{level}")
-
-    st.subheader(ctx.t(f"รายการค้างโอนเกิน {overdue_days} วัน", f"Overdue for more than {overdue_days} days"))
-    if overdue.empty:
-        st.success(ctx.t("ไม่มีสินทรัพย์ค้างโอนเกินกำหนด", "No asset is overdue for transfer"))
-    else:
-        data_table(_labelled(overdue, ctx), ASSET_COLUMNS, ctx, "assets_overdue")
-
-    with st.expander(ctx.t("สินทรัพย์ทั้งหมด", "All assets")):
-        data_table(_labelled(cached(assets.asset_list, ctx.filters), ctx), ASSET_COLUMNS, ctx, "assets_all")
+    st.subheader(ctx.t("รายพื้นที่ กราฟ และตาราง", "By area, charts and tables"))
+    _views(ctx, summary, overdue_days)
 
 
 render_safely(render)

@@ -1,6 +1,11 @@
 """Carry-over (กันเงินเหลื่อมปี): carried with / without commitment, paid vs remaining,
 days to deadline, the at-risk list, by province or cluster. Layout only: every number
 comes from budget_metrics.carryover.
+
+The first screen is light HTML (ui/light.py: no chart library, no data grid, so it draws as
+fast as text): the totals, the at-risk count and money, and the five at-risk carry-overs with
+most unpaid, with downloads of the whole tables. The by-area list, the weekly and area
+charts and the full tables are tabs; only the open tab runs.
 """
 
 from __future__ import annotations
@@ -10,16 +15,15 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from budget_metrics import carryover
-from ui import palette
+from ui import light, palette
 from ui.charts import FONT, add_bar_totals, date_axis, mark_date, plain
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
 from ui.widgets import (
-    KpiCard,
     cached,
     data_table,
+    download_buttons,
     first_rows,
-    kpi_cards,
     no_data,
     render_safely,
 )
@@ -100,6 +104,153 @@ def _with_labels(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
     return frame
 
 
+TOP_SHOWN = 5  # at-risk carry-overs listed on the first screen
+AREAS_SHOWN = 10  # areas listed in the light "by area" table before the chart and grid tabs
+
+
+def _figures(totals: carryover.CarryoverTotals, ctx: PageContext) -> str:
+    """The totals a user asks first (million baht, counts, percent 0-100) as light figure boxes."""
+    unit = ctx.million_baht
+    return light.figures([
+        light.Figure("carried", ctx.t(f"เงินกันเหลื่อมปี ({unit})", f"Carried over ({unit})"),
+                     ctx.money(totals.carried), ctx.t(f"{totals.projects:,} โครงการ", f"{totals.projects:,} projects")),
+        light.Figure("with_commitment", ctx.t(f"มีหนี้ผูกพัน ({unit})", f"With commitment ({unit})"),
+                     ctx.money(totals.with_commitment)),
+        light.Figure("without_commitment", ctx.t(f"ไม่มีหนี้ผูกพัน ({unit})", f"No commitment ({unit})"),
+                     ctx.money(totals.without_commitment)),
+        light.Figure("paid", ctx.t(f"เบิกจ่ายแล้ว ({unit})", f"Paid ({unit})"), ctx.money(totals.paid)),
+        light.Figure("pct_paid", ctx.t("ร้อยละเบิกจ่ายเงินกัน", "% of carry-over paid"),
+                     "-" if totals.pct_paid is None else f"{totals.pct_paid:,.2f}%"),
+        light.Figure("remaining", ctx.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"), ctx.money(totals.remaining)),
+        light.Figure("at_risk_projects", ctx.t("โครงการเสี่ยง", "At-risk projects"), f"{totals.at_risk_projects:,}"),
+        light.Figure("at_risk_remaining", ctx.t(f"คงเหลือที่เสี่ยง ({unit})", f"Unpaid at risk ({unit})"),
+                     ctx.money(totals.at_risk_remaining),
+                     ctx.t(f"เลยกำหนดแล้ว {ctx.money(totals.past_deadline_remaining)} ล้านบาท",
+                           f"past the deadline {ctx.money(totals.past_deadline_remaining)} million baht")),
+    ])
+
+
+def _at_risk_card(risky: pd.DataFrame, totals: carryover.CarryoverTotals, ctx: PageContext) -> str:
+    """The at-risk carry-overs with the most money unpaid (red), or a green 'none at risk' card."""
+    if risky.empty:
+        return light.card(ctx.t("ไม่มีเงินกันที่เสี่ยงตามเกณฑ์", "No carry-over is at risk by the thresholds"), "",
+                          light.status_colour("on_track"), key="at_risk")
+    shown = risky.head(TOP_SHOWN)
+    title = ctx.t(f"โครงการเสี่ยง {totals.at_risk_projects:,} โครงการ: {len(shown)} รายการที่คงเหลือมากที่สุด",
+                  f"{totals.at_risk_projects:,} at-risk carry-overs: the {len(shown)} with most unpaid")
+
+    def name(row: dict) -> str:
+        return (f'<b>{light.text(row["project_code"])}</b> {light.text(row["project_name"])}'
+                f'<br><span class="bm-muted">{light.text(row["risk_th" if ctx.lang == "th" else "risk_en"])}</span>')
+
+    columns = [
+        light.ListColumn(ctx.t("จังหวัด / กลุ่ม", "Province / cluster"),
+                         lambda row: light.text(ctx.name(row["owner_name_th"], row["owner_name_en"]))),
+        light.ListColumn(ctx.t("คงเหลือ (ลบ.)", "Unpaid (m฿)"), lambda row: f"<b>{ctx.money(row['remaining'])}</b>"),
+        light.ListColumn(ctx.t("เบิกแล้ว", "Paid"),
+                         lambda row: "-" if pd.isna(row["pct_paid"]) else f"{row['pct_paid']:,.2f}%"),
+        light.ListColumn(ctx.t("กำหนดเบิกจ่ายถึง", "Deadline"),
+                         lambda row: light.text(f"{ctx.date(row['deadline'])} ({int(row['days_to_deadline']):,} "
+                                                f"{ctx.t('วัน', 'days')})")),
+    ]
+    body = light.wide_list(light.ranked_list(shown.to_dict("records"), columns, ctx.t("โครงการ", "Project"), name))
+    return light.card(title, body, light.status_colour("behind"),
+                      ctx.t("เสี่ยง = เบิกจ่ายน้อยและใกล้ครบกำหนด หรือเลยกำหนดแล้วยังเบิกไม่ครบ · "
+                            "ตารางทั้งหมดอยู่ในแท็บด้านล่าง และดาวน์โหลดได้",
+                            "at risk = little paid with the deadline near, or past it with money left · "
+                            "the whole table is in the tabs below, and downloadable"), key="at_risk")
+
+
+def _level(ctx: PageContext) -> str:
+    """The level of the by-area views (kept in the URL as ?level=)."""
+    return page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
+                       format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
+                       else ctx.t("กลุ่มจังหวัด", "Cluster"))
+
+
+def _area_unit(level: str) -> tuple[str, str]:
+    return ("จังหวัด", "provinces") if level == "province" else ("กลุ่มจังหวัด", "clusters")
+
+
+def _area_list_view(ctx: PageContext, totals, projects) -> None:
+    """The areas with the largest carry-over as a light table (million baht, percent 0-100)."""
+    level = _level(ctx)
+    areas = cached(carryover.carryover_by_area, ctx.filters, level)
+    if areas.empty:
+        no_data(ctx.t("ไม่มีเงินกันของแผนจังหวัดในตัวกรองนี้", "no province-plan carry-over in this selection"))
+        return
+    shown = areas.head(AREAS_SHOWN)
+    columns = [
+        light.ListColumn(ctx.t("โครงการ", "Projects"), lambda row: f"{int(row['projects']):,}"),
+        light.ListColumn(ctx.t("กันไว้ (ลบ.)", "Carried (m฿)"), lambda row: ctx.money(row["carried"])),
+        light.ListColumn(ctx.t("เบิกแล้ว (ลบ.)", "Paid (m฿)"), lambda row: ctx.money(row["paid"])),
+        light.ListColumn(ctx.t("ร้อยละ", "% paid"),
+                         lambda row: "-" if pd.isna(row["pct_paid"]) else f"{row['pct_paid']:,.2f}%"),
+        light.ListColumn(ctx.t("คงเหลือ (ลบ.)", "Remaining (m฿)"), lambda row: ctx.money(row["remaining"])),
+        light.ListColumn(ctx.t("เสี่ยง", "At risk"),
+                         lambda row: (f'<b style="color:{light.status_colour("behind")}">{int(row["at_risk"]):,}</b>'
+                                      if row["at_risk"] else "0")),
+    ]
+    unit = _area_unit(level)
+    st.html(light.style_tag() + light.ranked_list(
+        shown.to_dict("records"), columns, ctx.t(unit[0], unit[1].capitalize()),
+        lambda row: light.text(ctx.name(row["name_th"], row["name_en"]))))
+    if len(areas) > len(shown):
+        st.caption(ctx.t(f"แสดง {len(shown):,} จาก {len(areas):,} {unit[0]} ที่มีเงินกันมากที่สุด "
+                         "— ทุกพื้นที่อยู่ในแท็บกราฟรายพื้นที่",
+                         f"The {len(shown):,} of {len(areas):,} {unit[1]} with most carried "
+                         "— every area is in the area chart tab"))
+
+
+def _timeline_view(ctx: PageContext, totals, projects) -> None:
+    curve = cached(carryover.carryover_curve, ctx.filters)
+    if curve.empty:
+        no_data()
+        return
+    st.markdown("**" + ctx.t("เงินกันและการเบิกจ่ายรายสัปดาห์ในช่วงเงินกัน", "Carry-over and payments by week") + "**")
+    st.plotly_chart(_timeline_chart(curve, totals.as_of, ctx), key="carry_timeline_chart")
+
+
+def _area_chart_view(ctx: PageContext, totals, projects) -> None:
+    level = _level(ctx)
+    areas = cached(carryover.carryover_by_area, ctx.filters, level)
+    if areas.empty:
+        no_data(ctx.t("ไม่มีเงินกันของแผนจังหวัดในตัวกรองนี้", "no province-plan carry-over in this selection"))
+        return
+    st.plotly_chart(_area_chart(first_rows(areas, ctx, "carry_area_all", _area_unit(level)), ctx),
+                    key="carry_area_chart")
+
+
+def _at_risk_view(ctx: PageContext, totals, projects) -> None:
+    risky = cached(carryover.at_risk_carryovers, ctx.filters)
+    if risky.empty:
+        st.success(ctx.t("ไม่มีเงินกันที่เสี่ยงตามเกณฑ์", "No carry-over is at risk by the thresholds"))
+    else:
+        data_table(_with_labels(risky, ctx), PROJECT_COLUMNS, ctx, "carryover_at_risk", key="carryover_at_risk_grid")
+
+
+def _all_view(ctx: PageContext, totals, projects) -> None:
+    st.caption(ctx.t("เรียงตามกำหนดเบิกจ่ายที่ใกล้ที่สุด", "Nearest deadline first"))
+    data_table(_with_labels(projects, ctx), PROJECT_COLUMNS, ctx, "carryover", key="carryover_grid")
+
+
+def _views(ctx: PageContext, totals, projects) -> None:
+    """The by-area list, charts and full tables as tabs; only the open tab runs (and loads a chart or grid)."""
+    tabs = [
+        (ctx.t("รายพื้นที่", "By area"), _area_list_view),
+        (ctx.t("กราฟรายสัปดาห์", "Weekly chart"), _timeline_view),
+        (ctx.t("กราฟรายพื้นที่", "Area chart"), _area_chart_view),
+        (ctx.t("ตารางโครงการเสี่ยง", "At-risk table"), _at_risk_view),
+        (ctx.t("ตารางทุกโครงการ", "All carry-overs"), _all_view),
+    ]
+    # one key per language: the labels (the tab's value) change with it
+    containers = st.tabs([label for label, _ in tabs], key=f"carryover_view.{ctx.lang}", on_change="rerun")
+    for container, (_, draw) in zip(containers, tabs, strict=True):
+        if container.open:
+            with container:
+                draw(ctx, totals, projects)
+
+
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("กันเงินเหลื่อมปี", "Carry-over"))
@@ -121,53 +272,21 @@ def render() -> None:
                              f"to {ctx.date(last)} — pick an as-of date in that period in the sidebar"))
         return
 
-    unit = ctx.million_baht
-    kpi_cards([
-        KpiCard(ctx.t(f"เงินกันเหลื่อมปี ({unit})", f"Carried over ({unit})"), ctx.money(totals.carried),
-                help=ctx.t(f"{totals.projects:,} โครงการ", f"{totals.projects:,} projects")),
-        KpiCard(ctx.t(f"มีหนี้ผูกพัน ({unit})", f"With commitment ({unit})"), ctx.money(totals.with_commitment)),
-        KpiCard(ctx.t(f"ไม่มีหนี้ผูกพัน ({unit})", f"No commitment ({unit})"),
-                ctx.money(totals.without_commitment)),
-        KpiCard(ctx.t(f"เบิกจ่ายแล้ว ({unit})", f"Paid ({unit})"), ctx.money(totals.paid),
-                help=ctx.t("เบิกจ่ายจากเงินกันเหลื่อมปีแล้ว", "paid from the carry-over so far")),
-        KpiCard(ctx.t("ร้อยละเบิกจ่ายเงินกัน", "% of carry-over paid"),
-                "-" if totals.pct_paid is None else f"{totals.pct_paid:,.2f}%"),
-        KpiCard(ctx.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"), ctx.money(totals.remaining)),
-        KpiCard(ctx.t("โครงการเสี่ยง", "At-risk projects"), f"{totals.at_risk_projects:,}",
-                help=ctx.t("เบิกจ่ายน้อยและใกล้ครบกำหนด หรือเลยกำหนดแล้วยังเบิกไม่ครบ",
-                           "little paid with the deadline near, or past the deadline with money left")),
-        KpiCard(ctx.t(f"คงเหลือที่เสี่ยง ({unit})", f"Unpaid at risk ({unit})"),
-                ctx.money(totals.at_risk_remaining),
-                help=ctx.t("เงินกันที่ยังไม่เบิกจ่ายของโครงการเสี่ยง",
-                           "carry-over not yet paid of the at-risk projects")),
-    ])
-
-    curve = cached(carryover.carryover_curve, ctx.filters)
-    if not curve.empty:
-        st.subheader(ctx.t("เงินกันและการเบิกจ่ายรายสัปดาห์ในช่วงเงินกัน", "Carry-over and payments by week"))
-        st.plotly_chart(_timeline_chart(curve, totals.as_of, ctx), key="carry_timeline_chart")
-
-    st.subheader(ctx.t("เงินกันเหลื่อมปีรายพื้นที่", "Carry-over by area"))
-    level = page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
-                        format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
-                        else ctx.t("กลุ่มจังหวัด", "Cluster"))
-    areas = cached(carryover.carryover_by_area, ctx.filters, level)
-    if areas.empty:
-        no_data(ctx.t("ไม่มีเงินกันของแผนจังหวัดในตัวกรองนี้", "no province-plan carry-over in this selection"))
-    else:
-        unit = ("จังหวัด", "provinces") if level == "province" else ("กลุ่มจังหวัด", "clusters")
-        st.plotly_chart(_area_chart(first_rows(areas, ctx, "carry_area_all", unit), ctx), key="carry_area_chart")
-
-    st.subheader(ctx.t("โครงการเสี่ยง", "At-risk carry-overs"))
+    # the first screen: light HTML only (no chart, no grid), so it draws as fast as text
     risky = cached(carryover.at_risk_carryovers, ctx.filters)
-    if risky.empty:
-        st.success(ctx.t("ไม่มีเงินกันที่เสี่ยงตามเกณฑ์", "No carry-over is at risk by the thresholds"))
-    else:
-        data_table(_with_labels(risky, ctx), PROJECT_COLUMNS, ctx, "carryover_at_risk")
+    st.html(light.style_tag() + _figures(totals, ctx) + light.row(_at_risk_card(risky, totals, ctx)))
+    at_risk_files, all_files = st.columns(2)
+    if not risky.empty:
+        with at_risk_files:
+            st.caption(ctx.t("ดาวน์โหลดโครงการเสี่ยงทั้งหมด", "Download every at-risk carry-over"))
+            download_buttons(_with_labels(risky, ctx), "carryover_at_risk", ctx, PROJECT_COLUMNS)
+    with all_files:
+        st.caption(ctx.t("ดาวน์โหลดเงินกันเหลื่อมปีทุกโครงการ (เรียงตามกำหนดเบิกจ่ายที่ใกล้ที่สุด)",
+                         "Download every carry-over (nearest deadline first)"))
+        download_buttons(_with_labels(projects, ctx), "carryover", ctx, PROJECT_COLUMNS)
 
-    st.subheader(ctx.t("เงินกันเหลื่อมปีทุกโครงการ", "All carry-overs"))
-    st.caption(ctx.t("เรียงตามกำหนดเบิกจ่ายที่ใกล้ที่สุด", "Nearest deadline first"))
-    data_table(_with_labels(projects, ctx), PROJECT_COLUMNS, ctx, "carryover")
+    st.subheader(ctx.t("รายพื้นที่ กราฟ และตาราง", "By area, charts and tables"))
+    _views(ctx, totals, projects)
 
 
 render_safely(render)

@@ -1,6 +1,11 @@
 """Reallocations (โอนเปลี่ยนแปลง / เงินเหลือจ่าย): savings and where they went, net in/out per
 area, a Sankey of flows, the ledger and the reconciliation original + in − out = current.
 Layout only: every number comes from budget_metrics.reallocations.
+
+The first screen is light HTML (ui/light.py: no chart library, no data grid): the savings
+and moves, the five largest transfers and the areas whose allocation moved most, whether
+the reconciliation balances and whether any project overspent, with downloads of the ledger
+and the net table. The charts and full tables are tabs; only the open tab runs.
 """
 
 from __future__ import annotations
@@ -10,16 +15,15 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from budget_metrics import reallocations
-from ui import palette
+from ui import light, palette
 from ui.charts import FONT, plain
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
 from ui.widgets import (
-    KpiCard,
     cached,
     data_table,
+    download_buttons,
     first_rows,
-    kpi_cards,
     no_data,
     render_safely,
 )
@@ -147,6 +151,234 @@ def _net_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
     return fig
 
 
+TOP_SHOWN = 5  # largest transfers and largest net moves listed on the first screen
+AREAS_SHOWN = 20  # areas in the light "net by area" table before the chart and grid tabs
+
+
+def _first_level(ctx: PageContext) -> str:
+    """The first screen's area level: provinces, or clusters when the sidebar selects the cluster plans only."""
+    return "cluster" if ctx.filters.plan_type == "cluster" else "province"
+
+
+def _unit(level: str) -> tuple[str, str]:
+    return ("จังหวัด", "provinces") if level == "province" else ("กลุ่มจังหวัด", "clusters")
+
+
+def _figures(summary, transfers: int, ctx: PageContext) -> str:
+    """Savings and moves (million baht) and the number of transfers as light figure boxes."""
+    unit = ctx.million_baht
+    return light.figures([
+        light.Figure("generated", ctx.t(f"เงินเหลือจ่าย ({unit})", f"Savings ({unit})"), ctx.money(summary.generated),
+                     ctx.t("งบประมาณเดิม − วงเงินตามสัญญา ของสัญญาที่ลงนามแล้ว",
+                           "original allocation − contract amount, signed contracts")),
+        light.Figure("reallocated", ctx.t(f"โอนไปใช้ต่อ ({unit})", f"Reallocated ({unit})"),
+                     ctx.money(summary.reallocated),
+                     ctx.t("โอนออกจากโครงการที่เลือกไปยังโครงการอื่น", "moved out of the selection into other projects")),
+        light.Figure("returned", ctx.t(f"ส่งคืน ({unit})", f"Returned ({unit})"), ctx.money(summary.returned)),
+        light.Figure("unused", ctx.t(f"ยังไม่ได้ใช้ ({unit})", f"Not yet used ({unit})"), ctx.money(summary.unused),
+                     ctx.t("ยังไม่ได้โอนไปใช้หรือส่งคืน", "neither reallocated nor returned")),
+        light.Figure("moved_in", ctx.t(f"โอนเข้า ({unit})", f"Moved in ({unit})"), ctx.money(summary.moved_in)),
+        light.Figure("moved_out", ctx.t(f"โอนออก ({unit})", f"Moved out ({unit})"), ctx.money(summary.moved_out)),
+        light.Figure("new_money", ctx.t(f"เงินจัดสรรเพิ่ม ({unit})", f"New money in ({unit})"),
+                     ctx.money(summary.new_money)),
+        light.Figure("transfers", ctx.t("จำนวนรายการโอน", "Transfers"), f"{transfers:,}"),
+    ])
+
+
+def _largest_transfers_card(ledger: pd.DataFrame, ctx: PageContext) -> str:
+    """The largest transfers of the ledger: from where to where, how much (million baht)."""
+    title = ctx.t(f"{min(TOP_SHOWN, len(ledger))} รายการโอนที่มีมูลค่าสูงสุด",
+                  f"The {min(TOP_SHOWN, len(ledger))} largest transfers")
+    if ledger.empty:
+        return light.card(title, light.text(ctx.t("ไม่มีรายการโอน", "no transfers")), key="largest_transfers")
+    shown = ledger.sort_values(["amount", "ref_no"], ascending=[False, True]).head(TOP_SHOWN)
+    nowhere = {"from": ctx.t("เงินจัดสรรเพิ่ม", "new money"), "to": ctx.t("ส่งคืน", "returned")}
+
+    def end(row: dict, side: str) -> str:
+        code = row[f"{side}_project_code"]
+        if not isinstance(code, str):
+            return light.text(nowhere[side])
+        owner = ctx.names([row[f"{side}_owner_name_th"]], [row[f"{side}_owner_name_en"]], missing="")[0]
+        return f"{light.text(owner)} <span class=\"bm-muted\">{light.text(code)}</span>"
+
+    columns = [
+        light.ListColumn(ctx.t("จาก", "From"), lambda row: end(row, "from"), "bm-name"),
+        light.ListColumn(ctx.t("ไปยัง", "To"), lambda row: end(row, "to"), "bm-name"),
+        light.ListColumn(ctx.t("ลบ.", "m฿"), lambda row: f"<b>{ctx.money(row['amount'])}</b>"),
+    ]
+
+    def name(row: dict) -> str:
+        return (f"{light.text(row['ref_no'])}<br><span class=\"bm-muted\">"
+                f"{light.text(row['kind_th' if ctx.lang == 'th' else 'kind_en'])} · "
+                f"{light.text(ctx.date(row['approved_date']))}</span>")
+
+    return light.card(title, _scrolling(light.ranked_list(shown.to_dict("records"), columns,
+                                                          ctx.t("เลขที่", "Reference"), name)),
+                      palette.MOVED_IN, ctx.t("ทะเบียนทั้งหมดอยู่ในแท็บด้านล่าง และดาวน์โหลดได้",
+                                              "the whole ledger is in the tabs below, and downloadable"),
+                      key="largest_transfers")
+
+
+def _scrolling(body: str) -> str:
+    """`body` scrolling sideways on a phone rather than running past its card."""
+    return f'<div style="overflow-x:auto">{body}</div>'
+
+
+def _net_card(net: pd.DataFrame, level: str, ctx: PageContext) -> str:
+    """The areas whose allocation moved most, either way (net in/out, million baht)."""
+    unit = _unit(level)
+    title = ctx.t(f"{unit[0]}ที่โอนเข้า-ออกสุทธิมากที่สุด", f"The {unit[1]} with the largest net moves")
+    if net.empty:
+        return light.card(title, light.text(ctx.t("ไม่มีการโอน", "no transfers")), key="largest_net")
+    shown = net.reindex(net["net"].abs().sort_values(ascending=False, kind="stable").index).head(TOP_SHOWN)
+    body = _scrolling(_net_list(shown, level, ctx))
+    return light.card(title, body, palette.MOVED_OUT, ctx.t("สุทธิ = โอนเข้า − โอนออก", "net = in − out"),
+                      key="largest_net")
+
+
+def _net_list(table: pd.DataFrame, level: str, ctx: PageContext) -> str:
+    """Areas with money moved in and out and the net (million baht; gains in teal, losses in brown)."""
+    def net(row: dict) -> str:
+        colour = palette.MOVED_IN if row["net"] >= 0 else palette.MOVED_OUT
+        return f'<b style="color:{colour}">{row["net"] / 1e6:+,.2f}</b>'
+
+    columns = [
+        light.ListColumn(ctx.t("เข้า (ลบ.)", "In (m฿)"), lambda row: ctx.money(row["moved_in"])),
+        light.ListColumn(ctx.t("ออก (ลบ.)", "Out (m฿)"), lambda row: ctx.money(row["moved_out"])),
+        light.ListColumn(ctx.t("สุทธิ", "Net"), net),
+        light.ListColumn(ctx.t("รายการ", "Transfers"), lambda row: f"{int(row['transfers']):,}"),
+    ]
+    unit = _unit(level)
+    return light.ranked_list(table.to_dict("records"), columns, ctx.t(unit[0], unit[1].capitalize()),
+                             lambda row: light.text(ctx.name(row["name_th"], row["name_en"])))
+
+
+def _level(ctx: PageContext) -> str:
+    """The level of the by-area views (kept in the URL as ?level=)."""
+    return page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
+                       format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
+                       else ctx.t("กลุ่มจังหวัด", "Cluster"))
+
+
+def _net_list_view(ctx: PageContext, summary, ledger, recon) -> None:
+    level = _level(ctx)
+    net = cached(reallocations.net_by_area, ctx.filters, level)
+    if net.empty:
+        no_data(ctx.t("ไม่มีการโอนในพื้นที่ที่เลือก", "no transfers in this selection"))
+        return
+    shown = net.reindex(net["net"].abs().sort_values(ascending=False, kind="stable").index).head(AREAS_SHOWN)
+    st.html(light.style_tag() + _net_list(shown, level, ctx))
+    unit = _unit(level)
+    if len(net) > len(shown):
+        st.caption(ctx.t(f"แสดง {len(shown):,} จาก {len(net):,} {unit[0]} ที่โอนสุทธิมากที่สุด (เข้าหรือออก) "
+                         "— ทุกพื้นที่อยู่ในแท็บกราฟสุทธิรายพื้นที่",
+                         f"The {len(shown):,} of {len(net):,} {unit[1]} with the largest net moves (in or out) "
+                         "— every area is in the net chart tab"))
+
+
+def _savings_view(ctx: PageContext, summary, ledger, recon) -> None:
+    st.markdown("**" + ctx.t("เงินเหลือจ่าย: เกิดขึ้น / โอน / ส่งคืน", "Savings: generated / moved / returned") + "**")
+    st.plotly_chart(_savings_chart(summary, ctx), key="savings_chart")
+
+
+def _sankey_view(ctx: PageContext, summary, ledger, recon) -> None:
+    internal = st.toggle(ctx.t("รวมการโอนระหว่างโครงการในจังหวัด/กลุ่มจังหวัดเดียวกัน",
+                               "Include moves within one province / cluster"), value=False,
+                         key="sankey_internal")
+    flow = cached(reallocations.flows, ctx.filters, internal)
+    if flow.empty:
+        no_data(ctx.t("ไม่มีรายการโอน", "no transfers"))
+        return
+    top = st.slider(ctx.t("จำนวนเส้นทางที่แสดง (มากที่สุดก่อน)", "Flows shown (largest first)"),
+                    min_value=5, max_value=max(5, min(100, len(flow))),
+                    value=min(20, max(5, len(flow))), key="sankey_top") if len(flow) > 5 else len(flow)
+    st.plotly_chart(_sankey(flow.head(top), ctx), key="sankey_chart")
+    st.caption(ctx.t(f"แสดง {min(top, len(flow)):,} จาก {len(flow):,} เส้นทาง (ต้นทาง → ปลายทาง)",
+                     f"showing {min(top, len(flow)):,} of {len(flow):,} flows (source → destination)"))
+
+
+def _net_chart_view(ctx: PageContext, summary, ledger, recon) -> None:
+    level = _level(ctx)
+    net = cached(reallocations.net_by_area, ctx.filters, level)
+    if net.empty:
+        no_data(ctx.t("ไม่มีการโอนในพื้นที่ที่เลือก", "no transfers in this selection"))
+        return
+    net["area_name"] = ctx.names(net["name_th"], net["name_en"])
+    chart, table = st.columns([3, 2])
+    with chart:
+        # the largest moves either way; the table beside keeps every area
+        largest = first_rows(net.reindex(net["net"].abs().sort_values(ascending=False).index), ctx,
+                             "net_area_all", _unit(level))
+        st.plotly_chart(_net_chart(largest.sort_values(["net", "code"], ascending=[False, True]), ctx),
+                        key="net_chart")
+    with table:
+        data_table(net, NET_COLUMNS, ctx, f"reallocations_net_{level}", key=f"reallocations_net_{level}_grid")
+
+
+def _ledger_view(ctx: PageContext, summary, ledger, recon) -> None:
+    if ledger.empty:
+        no_data(ctx.t("ไม่มีรายการโอน", "no transfers"))
+        return
+    data_table(_labelled_ledger(ledger, ctx), LEDGER_COLUMNS, ctx, "reallocations_ledger",
+               key="reallocations_ledger_grid")
+
+
+def _reconciliation_view(ctx: PageContext, summary, ledger, recon) -> None:
+    st.markdown("**" + ctx.t("กระทบยอด: งบประมาณเดิม + โอนเข้า − โอนออก = งบประมาณปัจจุบัน",
+                             "Reconciliation: original + in − out = current allocation") + "**")
+    recon = _labelled_recon(recon, ctx)
+    bad = recon[~recon["matches"]]
+    if not bad.empty:
+        st.markdown(ctx.t("รายการที่ยอดไม่ตรงกัน", "Mismatches"))
+        data_table(bad, RECONCILIATION_COLUMNS, ctx, "reconciliation_mismatches")
+    every = st.expander(ctx.t("ผลกระทบยอดทุกโครงการ", "Reconciliation of every project"),
+                        key="reconciliation_every", on_change="rerun")
+    if every.open:
+        with every:
+            data_table(recon, RECONCILIATION_COLUMNS, ctx, "reconciliation")
+    overspent = cached(reallocations.overspent_projects, ctx.filters)
+    if not overspent.empty:
+        st.markdown(ctx.t("โครงการที่เบิกจ่ายเกินงบประมาณปัจจุบัน", "Projects that disbursed more than their "
+                          "current allocation"))
+        overspent["owner_name"] = _owner(overspent, "owner", ctx)
+        data_table(overspent, OVERSPENT_COLUMNS, ctx, "overspent_projects")
+
+
+def _labelled_ledger(ledger: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
+    ledger = ledger.copy()
+    ledger["kind_label"] = ledger["kind_th"] if ctx.lang == "th" else ledger["kind_en"]
+    ledger["from_owner_name"] = _owner(ledger, "from_owner", ctx)
+    ledger["to_owner_name"] = _owner(ledger, "to_owner", ctx)
+    return ledger
+
+
+def _labelled_recon(recon: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
+    recon = recon.copy()
+    recon["owner_name"] = _owner(recon, "owner", ctx)
+    recon["status_text"] = [
+        word(RECONCILIATION, "balances" if ok else "mismatch" if known else "unknown", ctx.lang)
+        for ok, known in zip(recon["matches"], recon["known"], strict=True)]
+    return recon
+
+
+def _views(ctx: PageContext, summary, ledger, recon) -> None:
+    """The net list, charts and full tables as tabs; only the open tab runs (and loads a chart or grid)."""
+    tabs = [
+        (ctx.t("สุทธิรายพื้นที่", "Net by area"), _net_list_view),
+        (ctx.t("กราฟเงินเหลือจ่าย", "Savings chart"), _savings_view),
+        (ctx.t("เส้นทางการโอน", "Where the money went"), _sankey_view),
+        (ctx.t("กราฟสุทธิรายพื้นที่", "Net chart and table"), _net_chart_view),
+        (ctx.t("ทะเบียนการโอน", "Transfer ledger"), _ledger_view),
+        (ctx.t("กระทบยอด", "Reconciliation"), _reconciliation_view),
+    ]
+    # one key per language: the labels (the tab's value) change with it
+    containers = st.tabs([label for label, _ in tabs], key=f"reallocations_view.{ctx.lang}", on_change="rerun")
+    for container, (_, draw) in zip(containers, tabs, strict=True):
+        if container.open:
+            with container:
+                draw(ctx, summary, ledger, recon)
+
+
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("โอนเปลี่ยนแปลง / เงินเหลือจ่าย", "Reallocations and savings"))
@@ -154,6 +386,7 @@ def render() -> None:
         summary = cached(reallocations.savings_summary, ctx.filters)
         ledger = cached(reallocations.ledger, ctx.filters)
         recon = cached(reallocations.reconciliation, ctx.filters)
+        overspent = cached(reallocations.overspent_projects, ctx.filters)
     st.caption(ctx.t(f"ข้อมูล ณ วันที่ {ctx.date(summary.as_of)} · ปีงบประมาณ พ.ศ. {ctx.filters.fiscal_year}"
                      " · รายการโอนที่อนุมัติแล้ว ณ วันที่ข้อมูล",
                      f"As of {ctx.date(summary.as_of)} · FY{ctx.filters.fiscal_year} · transfers approved "
@@ -163,100 +396,41 @@ def render() -> None:
         no_data(ctx.t("ไม่มีโครงการตามตัวกรองที่เลือก", "no projects in this selection"))
         return
 
-    unit = ctx.million_baht
-    kpi_cards([
-        KpiCard(ctx.t(f"เงินเหลือจ่าย ({unit})", f"Savings ({unit})"),
-                ctx.money(summary.generated),
-                help=ctx.t("งบประมาณเดิม − วงเงินตามสัญญา ของสัญญาที่ลงนามแล้ว",
-                           "original allocation − contract amount, signed contracts")),
-        KpiCard(ctx.t(f"โอนไปใช้ต่อ ({unit})", f"Reallocated ({unit})"), ctx.money(summary.reallocated),
-                help=ctx.t("รายการประเภทเงินเหลือจ่าย/โอนเปลี่ยนแปลง ออกจากโครงการที่เลือกไปยังโครงการอื่น",
-                           "savings/change transfers out of the selected projects into another project")),
-        KpiCard(ctx.t(f"ส่งคืน ({unit})", f"Returned ({unit})"), ctx.money(summary.returned)),
-        KpiCard(ctx.t(f"ยังไม่ได้ใช้ ({unit})", f"Not yet used ({unit})"), ctx.money(summary.unused),
-                help=ctx.t("เงินเหลือจ่ายที่ยังไม่ได้โอนไปใช้หรือส่งคืน", "savings neither reallocated nor returned")),
-        KpiCard(ctx.t(f"โอนเข้า ({unit})", f"Moved in ({unit})"), ctx.money(summary.moved_in)),
-        KpiCard(ctx.t(f"โอนออก ({unit})", f"Moved out ({unit})"), ctx.money(summary.moved_out)),
-        KpiCard(ctx.t(f"เงินจัดสรรเพิ่ม ({unit})", f"New money in ({unit})"), ctx.money(summary.new_money)),
-        KpiCard(ctx.t("จำนวนรายการโอน", "Transfers"), f"{len(ledger):,}"),
-    ])
-
-    # Savings chart beside the explanation; the Sankey gets the full width so its
-    # province and cluster labels stay readable.
-    st.subheader(ctx.t("เงินเหลือจ่าย: เกิดขึ้น / โอน / ส่งคืน", "Savings: generated / moved / returned"))
-    st.plotly_chart(_savings_chart(summary, ctx), key="savings_chart")
-
-    st.subheader(ctx.t("เส้นทางการโอนเงิน", "Where the money went"))
-    internal = st.toggle(ctx.t("รวมการโอนระหว่างโครงการในจังหวัด/กลุ่มจังหวัดเดียวกัน",
-                               "Include moves within one province / cluster"), value=False,
-                         key="sankey_internal")
-    flow = cached(reallocations.flows, ctx.filters, internal)
-    if flow.empty:
-        no_data(ctx.t("ไม่มีรายการโอน", "no transfers"))
-    else:
-        top = st.slider(ctx.t("จำนวนเส้นทางที่แสดง (มากที่สุดก่อน)", "Flows shown (largest first)"),
-                        min_value=5, max_value=max(5, min(100, len(flow))),
-                        value=min(20, max(5, len(flow))), key="sankey_top") if len(flow) > 5 else len(flow)
-        st.plotly_chart(_sankey(flow.head(top), ctx), key="sankey_chart")
-        st.caption(ctx.t(f"แสดง {min(top, len(flow)):,} จาก {len(flow):,} เส้นทาง (ต้นทาง → ปลายทาง)",
-                         f"showing {min(top, len(flow)):,} of {len(flow):,} flows (source → destination)"))
-
-    st.subheader(ctx.t("โอนเข้า-ออกสุทธิรายพื้นที่", "Net in / out by area"))
-    level = page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
-                        format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
-                        else ctx.t("กลุ่มจังหวัด", "Cluster"))
+    # the first screen: light HTML and notices only (no chart, no grid), so it draws as fast as text
+    level = _first_level(ctx)
     net = cached(reallocations.net_by_area, ctx.filters, level)
-    if net.empty:
-        no_data(ctx.t("ไม่มีการโอนในพื้นที่ที่เลือก", "no transfers in this selection"))
-    else:
-        net["area_name"] = ctx.names(net["name_th"], net["name_en"])
-        chart, table = st.columns([3, 2])
-        with chart:
-            unit = ("จังหวัด", "provinces") if level == "province" else ("กลุ่มจังหวัด", "clusters")
-            # the largest moves either way; the table beside keeps every area
-            largest = first_rows(net.reindex(net["net"].abs().sort_values(ascending=False).index), ctx,
-                                 "net_area_all", unit)
-            st.plotly_chart(_net_chart(largest.sort_values(["net", "code"], ascending=[False, True]), ctx),
-                            key="net_chart")
-        with table:
-            data_table(net, NET_COLUMNS, ctx, f"reallocations_net_{level}")
-
-    st.subheader(ctx.t("ทะเบียนการโอน", "Transfer ledger"))
-    if ledger.empty:
-        no_data(ctx.t("ไม่มีรายการโอน", "no transfers"))
-    else:
-        ledger["kind_label"] = ledger["kind_th"] if ctx.lang == "th" else ledger["kind_en"]
-        ledger["from_owner_name"] = _owner(ledger, "from_owner", ctx)
-        ledger["to_owner_name"] = _owner(ledger, "to_owner", ctx)
-        data_table(ledger, LEDGER_COLUMNS, ctx, "reallocations_ledger")
-
-    st.subheader(ctx.t("กระทบยอด: งบประมาณเดิม + โอนเข้า − โอนออก = งบประมาณปัจจุบัน",
-                       "Reconciliation: original + in − out = current allocation"))
-    with st.spinner(ctx.t("กำลังกระทบยอด…", "Reconciling…")):
-        overspent = cached(reallocations.overspent_projects, ctx.filters)
-    recon["owner_name"] = _owner(recon, "owner", ctx)
-    recon["status_text"] = [
-        word(RECONCILIATION, "balances" if ok else "mismatch" if known else "unknown", ctx.lang)
-        for ok, known in zip(recon["matches"], recon["known"], strict=True)]
+    st.html(light.style_tag() + _figures(summary, len(ledger), ctx)
+            + light.row(_largest_transfers_card(ledger, ctx), _net_card(net, level, ctx)))
     bad = recon[~recon["matches"]]
     if bad.empty:
-        st.success(ctx.t(f"ตรวจสอบแล้ว {len(recon):,} โครงการ — ยอดตรงกันทุกโครงการ",
-                         f"Checked {len(recon):,} projects — every one balances"))
+        st.success(ctx.t(f"กระทบยอดแล้ว {len(recon):,} โครงการ — ยอดตรงกันทุกโครงการ "
+                         "(งบประมาณเดิม + โอนเข้า − โอนออก = งบประมาณปัจจุบัน)",
+                         f"Reconciled {len(recon):,} projects — every one balances "
+                         "(original + in − out = current allocation)"))
     else:
-        st.warning(ctx.t(f"พบ {len(bad):,} รายการที่ยอดไม่ตรงกัน (จากที่ตรวจ {len(recon):,})",
-                         f"{len(bad):,} mismatches found (of {len(recon):,} checked)"))
-        data_table(bad, RECONCILIATION_COLUMNS, ctx, "reconciliation_mismatches")
-    with st.expander(ctx.t("ผลกระทบยอดทุกโครงการ", "Reconciliation of every project")):
-        data_table(recon, RECONCILIATION_COLUMNS, ctx, "reconciliation")
-
+        st.warning(ctx.t(f"พบ {len(bad):,} รายการที่ยอดไม่ตรงกัน (จากที่ตรวจ {len(recon):,}) — ดูแท็บกระทบยอด",
+                         f"{len(bad):,} mismatches found (of {len(recon):,} checked) — see the reconciliation tab"))
     if overspent.empty:
         st.success(ctx.t("ไม่มีโครงการที่เบิกจ่ายเกินงบประมาณปัจจุบัน",
                          "No project has disbursed more than its current allocation"))
     else:
-        st.warning(ctx.t(f"{len(overspent):,} โครงการเบิกจ่ายเกินงบประมาณปัจจุบัน",
-                         f"{len(overspent):,} projects disbursed more than their current allocation"))
-        overspent["owner_name"] = _owner(overspent, "owner", ctx)
-        data_table(overspent, OVERSPENT_COLUMNS, ctx, "overspent_projects")
+        st.warning(ctx.t(f"{len(overspent):,} โครงการเบิกจ่ายเกินงบประมาณปัจจุบัน — ดูแท็บกระทบยอด",
+                         f"{len(overspent):,} projects disbursed more than their current allocation "
+                         "— see the reconciliation tab"))
+    ledger_files, net_files = st.columns(2)
+    if not ledger.empty:
+        with ledger_files:
+            st.caption(ctx.t("ดาวน์โหลดทะเบียนการโอนทั้งหมด", "Download the whole transfer ledger"))
+            download_buttons(_labelled_ledger(ledger, ctx), "reallocations_ledger", ctx, LEDGER_COLUMNS)
+    if not net.empty:
+        with net_files:
+            st.caption(ctx.t(f"ดาวน์โหลดโอนเข้า-ออกสุทธิทุก{_unit(level)[0]}",
+                             f"Download the net moves of all {_unit(level)[1]}"))
+            net["area_name"] = ctx.names(net["name_th"], net["name_en"])
+            download_buttons(net, f"reallocations_net_{level}", ctx, NET_COLUMNS)
+
+    st.subheader(ctx.t("รายพื้นที่ กราฟ และตาราง", "By area, charts and tables"))
+    _views(ctx, summary, ledger, recon)
 
 
 render_safely(render)

@@ -55,6 +55,7 @@ TICKS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]
     text: [...chart.querySelectorAll('svg text')].map(t => t.textContent).join(' | ')}))"""
 CHARTS_DRAWN_JS = """() => { const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
     return charts.length > 0 && [...charts].every(c => c.querySelector('.main-svg'))}"""
+NO_SKELETON_JS = """() => !document.querySelector('[data-testid="stSkeleton"]')"""
 MONTH_TICK_JS = """(pattern) => [...document.querySelectorAll('[data-testid="stPlotlyChart"] g.xtick text')]
     .some(t => new RegExp(pattern).test(t.textContent))"""
 # Labels of KPI cards whose text does not fit (Streamlit cuts them with an ellipsis).
@@ -116,6 +117,8 @@ def _charts_in_every_tab(page, month: re.Pattern | None) -> list[dict]:
     found: dict[tuple[str, str], dict] = {}
 
     def read_charts() -> None:
+        # a chart's code loads on its first use: until then Streamlit shows a skeleton, not the chart
+        page.wait_for_function(NO_SKELETON_JS, timeout=30000)
         if not page.locator('[data-testid="stPlotlyChart"]').count():
             return
         page.wait_for_function(CHARTS_DRAWN_JS, timeout=30000)

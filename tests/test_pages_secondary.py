@@ -1,7 +1,10 @@
 """AppTest of the carry-over, reallocations, asset-transfer and data-quality pages.
 
-Each page renders without an exception under several filter combinations, and one
-figure it shows equals a sum written independently in plain SQL on the demo database.
+Each page renders without an exception under several filter combinations (and, for the
+pages whose charts and tables sit in tabs, with each tab open), and one figure it shows
+equals a sum written independently in plain SQL on the demo database. The carry-over,
+reallocations and assets pages show their totals as light HTML (`data-figure` elements,
+read with tests/overview_figures.py), not st.metric.
 """
 
 from __future__ import annotations
@@ -33,10 +36,26 @@ COMBINATIONS = {
 }
 
 
-def _run(page: str, filters: Filters, lang: str = "th", state: dict | None = None) -> AppTest:
+# page -> (the key of its tabs in Thai, the tab labels in Thai): charts and tables run only in the open tab
+TABS = {
+    "pages/carryover.py": ("carryover_view.th", ["รายพื้นที่", "กราฟรายสัปดาห์", "กราฟรายพื้นที่",
+                                                 "ตารางโครงการเสี่ยง", "ตารางทุกโครงการ"]),
+    "pages/reallocations.py": ("reallocations_view.th", ["สุทธิรายพื้นที่", "กราฟเงินเหลือจ่าย", "เส้นทางการโอน",
+                                                         "กราฟสุทธิรายพื้นที่", "ทะเบียนการโอน", "กระทบยอด"]),
+    "pages/assets.py": ("assets_view.th", ["รายพื้นที่", "อายุสินทรัพย์และสถานะ", "กราฟและตารางรายพื้นที่",
+                                           "ค้างโอนเกิน 60 วัน", "สินทรัพย์ทั้งหมด"]),
+}
+
+
+def _run(page: str, filters: Filters, lang: str = "th", tab: str | None = None,
+         state: dict | None = None) -> AppTest:
+    """The page run once; `tab` (a Thai label of TABS) opens that tab first, `state` sets other
+    session keys first (e.g. another page's tab opened)."""
     app = AppTest.from_file(str(ROOT / page), default_timeout=60)
     app.session_state["page_context"] = PageContext(filters, lang, data_version())
-    for key, value in (state or {}).items():  # e.g. a tab opened
+    if tab is not None:
+        app.session_state[TABS[page][0]] = tab
+    for key, value in (state or {}).items():
         app.session_state[key] = value
     app.run()
     return app
@@ -66,6 +85,24 @@ def test_page_renders_without_exception(demo_db, page, combination):
         assert any("ไม่มีข้อมูล" in info.value for info in app.info)
 
 
+@pytest.mark.parametrize("page,tab", [(page, tab) for page, (_, labels) in TABS.items() for tab in labels])
+@pytest.mark.parametrize("combination", ["default", "province", "cluster_plans"])
+def test_every_tab_renders_without_exception(demo_db, page, tab, combination):
+    filters, lang = COMBINATIONS[combination]  # Thai: the tab labels are Thai
+    app = _run(page, filters, lang, tab)
+    assert not app.exception, [error.value for error in app.exception]
+    assert not app.error, [error.value for error in app.error]
+
+
+def test_first_screens_draw_no_chart_and_no_grid(demo_db):
+    """The first screen is light HTML: the charts and grids wait in tabs (the first tab is HTML too)."""
+    for page in TABS:
+        app = _run(page, Filters(as_of=AS_OF))
+        assert not app.exception
+        assert not app.dataframe and not app.get("plotly_chart"), page
+        assert app_figures(app), page
+
+
 def test_carryover_total_equals_plain_sql(demo_db):
     (carried, count) = query(
         demo_db,
@@ -74,8 +111,11 @@ def test_carryover_total_equals_plain_sql(demo_db):
         [AS_OF],
     )[0]
     app = _run("pages/carryover.py", Filters(as_of=AS_OF))
-    assert _metric(app, "เงินกันเหลื่อมปี (ล้านบาท)") == _million(carried)
-    # the table of every carry-over lists each one
+    shown = app_figures(app)
+    assert shown["carried"] == _million(carried)
+    assert shown["carried_change"] == f"{count:,} โครงการ"
+    # the table of every carry-over, one tab away, lists each one
+    app = _run("pages/carryover.py", Filters(as_of=AS_OF), tab="ตารางทุกโครงการ")
     assert max(len(frame.value) for frame in app.dataframe) == count
 
 
@@ -89,7 +129,7 @@ def test_carryover_paid_in_a_province_equals_plain_sql(demo_db):
         [AS_OF, AS_OF],
     )[0]
     app = _run("pages/carryover.py", Filters(as_of=AS_OF, province=province), "en")
-    assert _metric(app, "Paid (million baht)") == _million(paid)
+    assert app_figures(app)["paid"] == _million(paid)
 
 
 def test_reallocations_figures_equal_plain_sql(demo_db):
@@ -102,8 +142,9 @@ def test_reallocations_figures_equal_plain_sql(demo_db):
         [day],
     )[0]
     app = _run("pages/reallocations.py", Filters(as_of=day))
-    assert _metric(app, "จำนวนรายการโอน") == f"{count:,}"
-    assert _metric(app, "ส่งคืน (ล้านบาท)") == _million(returned)
+    shown = app_figures(app)
+    assert shown["transfers"] == f"{count:,}"
+    assert shown["returned"] == _million(returned)
     assert any("ยอดตรงกันทุกโครงการ" in message.value for message in app.success)
 
 
@@ -118,7 +159,7 @@ def test_assets_overdue_count_equals_direct_date_comparison(demo_db):
         [day - timedelta(days=int(limit)), day],
     )[0]
     app = _run("pages/assets.py", Filters(as_of=day))
-    assert _metric(app, "ค้างโอนเกินกำหนด (รายการ)") == f"{count:,}"
+    assert app_figures(app)["overdue_assets"] == f"{count:,}"
 
 
 REJECTS_TAB = {"quality_view.th": "แถวที่ถูกปฏิเสธ"}  # the data-quality tab that runs the rejected rows' grid

@@ -354,3 +354,14 @@ def plain_table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeri
                                              for cell, right in zip(cells, numeric, strict=True)) + "</tr>")
     return (f'<div class="bm-plain-wrap" data-table="{text(key)}"><table class="bm-plain"><thead><tr>{head}</tr>'
             f'</thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+# ---------------------------------------------------------------- lists with long names (carry-over, reallocations, assets)
+WIDE_LIST_STYLE = (".bm-wide-list{overflow-x:auto}"
+                   ".bm-wide-list .bm-list td.bm-name{max-width:28rem;min-width:9rem}")
+
+
+def wide_list(body: str) -> str:
+    """`body` (a ranked_list) with room for long names such as project titles (up to 28rem before wrapping),
+    scrolling sideways on a phone rather than running past its card."""
+    return f'<style>{WIDE_LIST_STYLE}</style><div class="bm-wide-list">{body}</div>'
