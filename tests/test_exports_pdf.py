@@ -285,17 +285,18 @@ def test_curve_lines_in_the_dashboards_colours(brief, tmp_path):
     """The PDF's curve draws each line in the dashboard's hue (ui/palette.py: overall blue,
     investment purple) and no line in orange, which means 'watch' on the dashboard. Read from
     page one rendered to pixels (poppler), not from the program's SVG."""
+    import numpy
     from PIL import Image
 
     from ui.palette import LINE_COLOURS, WATCH
 
     subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(brief),
                     str(tmp_path / "page1")], check=True)
-    pixels = Image.open(tmp_path / "page1.png").convert("RGB").getdata()
+    pixels = numpy.asarray(Image.open(tmp_path / "page1.png").convert("RGB"), dtype=int).reshape(-1, 3)
 
     def count(hex_colour: str, tolerance: int = 18) -> int:
-        wanted = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-        return sum(1 for pixel in pixels if all(abs(a - b) <= tolerance for a, b in zip(pixel, wanted)))
+        wanted = numpy.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
+        return int((numpy.abs(pixels - wanted) <= tolerance).all(axis=1).sum())
 
     assert count(LINE_COLOURS["overall"][0]) > 200  # the overall line, solid
     assert count(LINE_COLOURS["investment"][0]) > 200  # the investment line, solid
