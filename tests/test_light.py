@@ -33,3 +33,14 @@ def test_meter_clamps_to_the_bar_and_marks_the_target():
     assert "left:calc(0.00% - 1px)" in html  # a negative target sits at the start
     assert "left:95.00%;width:5.00%" in html  # the band is cut at 100
     assert "bm-fill" not in light.meter(float("nan"), 50.0, "no_data")
+
+
+def test_new_table_helpers_escape_names_from_data():
+    """The speed pass's table helpers: headers, row labels and cells from input files stay text."""
+    hostile = '<img src=x onerror=alert(1)><b>กาฬสินธุ์</b>'
+    plain = light.plain_table([hostile, "บาท"], [[hostile, "1,234.50"]], numeric=[False, True], key=hostile)
+    figures = light.figure_table([hostile, "กาฬสินธุ์"], [(hostile, ["<b>1.00</b>"])], key=hostile)
+    for html in (plain, figures):
+        assert "<img" not in html and "<b>กาฬสินธุ์" not in html, html
+        assert "&lt;img src=x onerror=alert(1)&gt;&lt;b&gt;กาฬสินธุ์&lt;/b&gt;" in html
+    assert "<b>1.00</b>" in figures  # figure_table's cells are HTML by contract, built by the page
