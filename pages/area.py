@@ -51,6 +51,7 @@ from ui.widgets import (
     download_buttons,
     headline_kpis,
     kpi_cards,
+    lazy_tabs,
     no_data,
     project_detail,
     project_grid,
@@ -570,12 +571,7 @@ def views(context: PageContext, filters: Filters, kind: str, code: str, comparis
         tabs.insert(0, (context.t("การเปลี่ยนแปลงรายสัปดาห์", "Week over week"),
                         lambda: changes_view(context, filters, kind, code)))
     # one key per language, level and mode: the labels (the tab's value) change with them
-    containers = st.tabs([label for label, _ in tabs], key=view_key(context.lang, kind, context.snapshot_mode),
-                         on_change="rerun")
-    for container, (_, draw) in zip(containers, tabs, strict=True):
-        if container.open:
-            with container:
-                draw()
+    lazy_tabs(tabs, view_key(context.lang, kind, context.snapshot_mode))
 
 
 def view_key(lang: str, kind: str, snapshot_mode: bool) -> str:

@@ -10,6 +10,8 @@ tab runs.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -25,6 +27,7 @@ from ui.widgets import (
     data_table,
     download_buttons,
     first_rows,
+    lazy_tabs,
     no_data,
     render_safely,
 )
@@ -253,11 +256,7 @@ def _views(ctx: PageContext, summary, overdue_days: int) -> None:
         (ctx.t("สินทรัพย์ทั้งหมด", "All assets"), _all_view),
     ]
     # one key per language: the labels (the tab's value) change with it
-    containers = st.tabs([label for label, _ in tabs], key=f"assets_view.{ctx.lang}", on_change="rerun")
-    for container, (_, draw) in zip(containers, tabs, strict=True):
-        if container.open:
-            with container:
-                draw(ctx, summary, overdue_days)
+    lazy_tabs([(label, partial(draw, ctx, summary, overdue_days)) for label, draw in tabs], f"assets_view.{ctx.lang}")
 
 
 def render() -> None:

@@ -10,6 +10,8 @@ charts and the full tables are tabs; only the open tab runs.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -24,6 +26,7 @@ from ui.widgets import (
     data_table,
     download_buttons,
     first_rows,
+    lazy_tabs,
     no_data,
     render_safely,
 )
@@ -244,11 +247,7 @@ def _views(ctx: PageContext, totals, projects) -> None:
         (ctx.t("ตารางทุกโครงการ", "All carry-overs"), _all_view),
     ]
     # one key per language: the labels (the tab's value) change with it
-    containers = st.tabs([label for label, _ in tabs], key=f"carryover_view.{ctx.lang}", on_change="rerun")
-    for container, (_, draw) in zip(containers, tabs, strict=True):
-        if container.open:
-            with container:
-                draw(ctx, totals, projects)
+    lazy_tabs([(label, partial(draw, ctx, totals, projects)) for label, draw in tabs], f"carryover_view.{ctx.lang}")
 
 
 def render() -> None:

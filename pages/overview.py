@@ -12,6 +12,7 @@ rankings, curve and tables — each tab runs only when opened.
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -44,6 +45,7 @@ from ui.widgets import (
     area_lines_table,
     cached,
     headline_kpis,
+    lazy_tabs,
     no_data,
     render_safely,
     snapshot_changes,
@@ -587,12 +589,8 @@ def views(context: PageContext) -> None:
     if context.snapshot_mode:  # the frozen week-over-week detail first
         tabs.insert(0, (context.t("การเปลี่ยนแปลงรายสัปดาห์", "Week over week"), changes_view))
     # one key per language and mode: the labels (the tab's value) change with them
-    containers = st.tabs([label for label, _ in tabs], key=f"overview_view.{context.lang}.{context.snapshot_mode}",
-                         on_change="rerun")
-    for container, (_, draw) in zip(containers, tabs, strict=True):
-        if container.open:
-            with container:
-                draw(context)
+    lazy_tabs([(label, partial(draw, context)) for label, draw in tabs],
+              f"overview_view.{context.lang}.{context.snapshot_mode}")
 
 
 def render() -> None:

@@ -10,6 +10,8 @@ and the net table. The charts and full tables are tabs; only the open tab runs.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -24,6 +26,7 @@ from ui.widgets import (
     data_table,
     download_buttons,
     first_rows,
+    lazy_tabs,
     no_data,
     render_safely,
 )
@@ -372,11 +375,8 @@ def _views(ctx: PageContext, summary, ledger, recon) -> None:
         (ctx.t("กระทบยอด", "Reconciliation"), _reconciliation_view),
     ]
     # one key per language: the labels (the tab's value) change with it
-    containers = st.tabs([label for label, _ in tabs], key=f"reallocations_view.{ctx.lang}", on_change="rerun")
-    for container, (_, draw) in zip(containers, tabs, strict=True):
-        if container.open:
-            with container:
-                draw(ctx, summary, ledger, recon)
+    lazy_tabs([(label, partial(draw, ctx, summary, ledger, recon)) for label, draw in tabs],
+              f"reallocations_view.{ctx.lang}")
 
 
 def render() -> None:

@@ -968,6 +968,17 @@ def missing_database(error: Exception | None = None) -> None:
         log.info("no data to show: %s", error)
 
 
+def lazy_tabs(tabs: Sequence[tuple[str, Callable[[], None]]], key: str) -> None:
+    """Tabs of which only the open one runs (and loads its chart or grid): `tabs` are
+    (label, draw) pairs. The labels are the tab's value, so `key` must change with them
+    (e.g. per language)."""
+    containers = st.tabs([label for label, _ in tabs], key=key, on_change="rerun")
+    for container, (_, draw) in zip(containers, tabs, strict=True):
+        if container.open:
+            with container:
+                draw()
+
+
 def render_safely(render: Callable[[], None]) -> None:
     """Run a page; a missing database shows `missing_database`, any other error a clear message.
 
