@@ -99,3 +99,37 @@ def app_db_url(request, tmp_path, monkeypatch) -> str:
     migrate.forget(url)
     if server is not None:
         server.drop_database(url)
+
+
+# --------------------------------------------------------------------------------------
+# Markers: `-m "not browser"` is the quick loop (no Streamlit server, no Chromium)
+# --------------------------------------------------------------------------------------
+
+_BROWSER_WORDS = ("chromium_browser", "streamlit_server", "serve_cluster")
+
+
+def _uses_browser(item) -> bool:
+    """A test (or one of its fixtures) starts a real Streamlit server or Chromium."""
+    import inspect
+
+    if item.module.__name__.rsplit(".", 1)[-1].startswith("test_browser"):
+        return True
+    functions = [getattr(item, "function", None)]
+    manager = item.session._fixturemanager
+    for name in getattr(item, "fixturenames", ()):
+        for definition in manager.getfixturedefs(name, item) or ():
+            functions.append(definition.func)
+    for function in functions:
+        try:
+            source = inspect.getsource(function) if function is not None else ""
+        except (OSError, TypeError):
+            continue
+        if any(word in source for word in _BROWSER_WORDS):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if _uses_browser(item):
+            item.add_marker(pytest.mark.browser)
