@@ -222,6 +222,22 @@ def top_view(table: pd.DataFrame, context: PageContext) -> None:
     st.html(light.risk_list(top_items(shown, context)))
 
 
+K_VIEW = "lagging_view"  # the open tab ('top', 'all', 'followup'), whatever the language
+K_SELECTED = "lagging_selected_project"  # the selected project's code, whatever the language
+GRID_KEY = "lagging_grid"
+
+
+def keep_selection(grid: pd.DataFrame) -> None:
+    """Select the kept project again when the grid is drawn without its own selection (after a
+    language switch or another tab, Streamlit has forgotten it): a half-typed follow-up stays open."""
+    kept = st.session_state.get(K_SELECTED)
+    if kept is None or GRID_KEY in st.session_state:
+        return
+    codes = list(grid["project_code"])
+    if kept in codes:
+        st.session_state[GRID_KEY] = {"selection": {"rows": [codes.index(kept)], "columns": [], "cells": []}}
+
+
 def all_view(table: pd.DataFrame, context: PageContext, who, source) -> None:
     """Every flagged project in a grid; a selected row opens its detail, projection and follow-up."""
     owner_name = table["owner_name_th" if context.lang == "th" else "owner_name_en"]
@@ -231,7 +247,9 @@ def all_view(table: pd.DataFrame, context: PageContext, who, source) -> None:
         owner_name=[str(name).replace("กลุ่มจังหวัด", "กลุ่ม", 1) for name in owner_name],
         flag_names=flag_names(table, context), budget_type_name=budget_names,
         reasons=table["reasons_th" if context.lang == "th" else "reasons_en"])
-    selected = project_grid(grid, grid_columns(GRID_COLUMNS), context, key="lagging_grid", height=560)
+    keep_selection(grid)
+    selected = project_grid(grid, grid_columns(GRID_COLUMNS), context, key=GRID_KEY, height=560)
+    st.session_state[K_SELECTED] = None if selected is None else str(selected["project_code"])
     if selected is not None:
         project_detail(selected, context)
         projection_detail(selected, context)
@@ -299,11 +317,16 @@ def render() -> None:
     table = with_projection(table, context)
     labels = view_labels(context)
     views = ["top", "all", *(["followup"] if ministry_view(who) else [])]
-    # only the open tab runs; one key per language (a tab's value is its label)
-    tabs = st.tabs([labels[view] for view in views], key=f"lagging_view.{context.lang}", on_change="rerun")
+    # only the open tab runs; one key per language (a tab's value is its label), opened on the
+    # tab kept under K_VIEW, so switching language keeps the grid and the selected project open
+    tab_key, kept_view = f"lagging_view.{context.lang}", st.session_state.get(K_VIEW)
+    if tab_key not in st.session_state and kept_view in views:
+        st.session_state[tab_key] = labels[kept_view]
+    tabs = st.tabs([labels[view] for view in views], key=tab_key, on_change="rerun")
     for tab, view in zip(tabs, views, strict=True):
         if not tab.open:
             continue
+        st.session_state[K_VIEW] = view
         with tab:
             if view == "top":
                 top_view(table, context)

@@ -17,7 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import normalise
-from thai_date_input import DateTextError, describe, format_day, parse_date_text, typed_form
+from thai_date_input import (
+    DateTextError,
+    describe,
+    format_day,
+    parse_date_text,
+    typed_form,
+)
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 BOUNDED = settings(max_examples=200, deadline=None, database=None,
