@@ -60,9 +60,10 @@ class PostgresServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def halt(self) -> None:
-        """Stop the server as a crash or an unplugged database host would (its data is kept), for
-        outage tests; `resume()` starts it again on the same port."""
-        _run_as_postgres([self.bin_dir / "pg_ctl", "-D", self.folder / "data", "-m", "immediate", "-w", "stop"])
+        """Stop the server, as an administrator stopping PostgreSQL does (its data is kept; a fast
+        shutdown, since with synchronous_commit off an immediate one would drop the last commits),
+        for outage tests; `resume()` starts it again on the same port."""
+        _run_as_postgres([self.bin_dir / "pg_ctl", "-D", self.folder / "data", "-m", "fast", "-w", "stop"])
 
     def resume(self) -> None:
         """Start a halted server again on the same port, with the same data."""
