@@ -224,18 +224,28 @@ def top_view(table: pd.DataFrame, context: PageContext) -> None:
 
 K_VIEW = "lagging_view"  # the open tab ('top', 'all', 'followup'), whatever the language
 K_SELECTED = "lagging_selected_project"  # the selected project's code, whatever the language
+K_GRID_CODES = "lagging_grid_codes"  # the grid's project codes as last drawn, in order
 GRID_KEY = "lagging_grid"
 
 
+def keep_view(tab_key: str, labels: dict[str, str]) -> None:
+    """Tab callback: keep the tab the user opened (its view, whatever the language)."""
+    opened = st.session_state.get(tab_key)
+    st.session_state[K_VIEW] = next((view for view, label in labels.items() if label == opened), None)
+
+
 def keep_selection(grid: pd.DataFrame) -> None:
-    """Select the kept project again when the grid is drawn without its own selection (after a
-    language switch or another tab, Streamlit has forgotten it): a half-typed follow-up stays open."""
+    """Keep the selected project selected, by its code: Streamlit keeps a row number, which names
+    another project once the rows change (another filter, a role read again) and is forgotten while
+    the grid is not drawn (another tab). A half-typed follow-up thus stays open across a language
+    switch, a tab and a filter that keeps the project; a click of the user's own always wins."""
+    codes = [str(code) for code in grid["project_code"]]
+    drawn, st.session_state[K_GRID_CODES] = st.session_state.get(K_GRID_CODES), codes
     kept = st.session_state.get(K_SELECTED)
-    if kept is None or GRID_KEY in st.session_state:
+    if kept is None or (GRID_KEY in st.session_state and drawn == codes):
         return
-    codes = list(grid["project_code"])
-    if kept in codes:
-        st.session_state[GRID_KEY] = {"selection": {"rows": [codes.index(kept)], "columns": [], "cells": []}}
+    rows = [codes.index(kept)] if kept in codes else []
+    st.session_state[GRID_KEY] = {"selection": {"rows": rows, "columns": [], "cells": []}}
 
 
 def all_view(table: pd.DataFrame, context: PageContext, who, source) -> None:
@@ -317,12 +327,13 @@ def render() -> None:
     table = with_projection(table, context)
     labels = view_labels(context)
     views = ["top", "all", *(["followup"] if ministry_view(who) else [])]
-    # only the open tab runs; one key per language (a tab's value is its label), opened on the
-    # tab kept under K_VIEW, so switching language keeps the grid and the selected project open
+    # only the open tab runs; one key per language (a tab's value is its label), opened on the tab
+    # kept under K_VIEW (a click keeps it, in a callback, before this run), so switching language,
+    # or a role read again that adds or removes a tab, keeps the grid and the selected project open
     tab_key, kept_view = f"lagging_view.{context.lang}", st.session_state.get(K_VIEW)
-    if tab_key not in st.session_state and kept_view in views:
+    if kept_view in views:  # set on every run: a changed set of tabs is a new widget to Streamlit
         st.session_state[tab_key] = labels[kept_view]
-    tabs = st.tabs([labels[view] for view in views], key=tab_key, on_change="rerun")
+    tabs = st.tabs([labels[view] for view in views], key=tab_key, on_change=keep_view, args=(tab_key, labels))
     for tab, view in zip(tabs, views, strict=True):
         if not tab.open:
             continue

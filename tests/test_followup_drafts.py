@@ -112,16 +112,19 @@ def test_a_date_is_read_in_thai_or_refused_before_save_and_the_text_stays(demo_d
     app.run()
     assert app.text_input(key=f"followup_date_{code}").value == "๑๕ ต.ค. ๖๒"
     assert "✓ Read as Tuesday 15 October 2019 (BE 2562)" in _said(app)
-    app.selectbox(key=f"followup_cause_{code}").set_value("land_permit").run()
+    app.selectbox(key=f"followup_cause_{code}.en").set_value("land_permit").run()
+    app.session_state["lang"] = "th"  # and back: the cause chosen in English is still chosen
+    app.run()
+    assert app.selectbox(key=f"followup_cause_{code}.th").value == "land_permit"
     app.button(key=f"followup_save_{code}").click().run()
-    assert "Follow-up saved (version 1)" in _said(app)
+    assert "บันทึกคำชี้แจงแล้ว (ครั้งที่ 1)" in _said(app)
     assert [(v, c, str(d)[:10]) for v, c, d, _ in _rows(on_store, code)] == [(1, "land_permit", "2019-10-15")]
 
 
 def test_a_note_over_the_limit_is_kept_whole_and_refused_and_nothing_is_resaved(demo_db, on_store):
     code = _code()
     app = _panel(code)
-    app.selectbox(key=f"followup_cause_{code}").set_value("other")
+    app.selectbox(key=f"followup_cause_{code}.th").set_value("other")
     app.text_area(key=f"followup_note_{code}").input("คำชี้แจงเดิม")
     app.button(key=f"followup_save_{code}").click().run()
     assert _rows(on_store, code) == [(1, "other", None, "คำชี้แจงเดิม")]
@@ -141,7 +144,7 @@ def test_a_note_over_the_limit_is_kept_whole_and_refused_and_nothing_is_resaved(
 def test_save_says_saved_only_when_something_changed(demo_db, on_store):
     code = _code()
     app = _panel(code)
-    app.selectbox(key=f"followup_cause_{code}").set_value("weather_disaster")
+    app.selectbox(key=f"followup_cause_{code}.th").set_value("weather_disaster")
     app.button(key=f"followup_save_{code}").click().run()
     assert "บันทึกคำชี้แจงแล้ว (ครั้งที่ 1)" in _said(app)
     app.button(key=f"followup_save_{code}").click().run()  # nothing changed
@@ -158,7 +161,7 @@ def test_a_user_removed_while_the_form_is_open_keeps_the_draft(demo_db, on_store
 
     code = _code()
     app = _panel(code, "en")
-    app.selectbox(key=f"followup_cause_{code}").set_value("other")
+    app.selectbox(key=f"followup_cause_{code}.en").set_value("other")
     app.text_area(key=f"followup_note_{code}").input("typed before the account was removed").run()
     appstore.remove_user(appstore.cli_principal(), USER, url=on_store)  # `etl users remove` meanwhile
     # AppTest runs the whole script on the click, so the role is read again first and the form is

@@ -140,7 +140,7 @@ def test_form_saves_the_answer_and_a_second_save_keeps_history(demo_db, on_store
     code = _lagging_code(KALASIN)
     app = _panel(code, KALASIN, KALASIN_USER)
     assert not app.exception
-    app.selectbox(key=f"followup_cause_{code}").set_value("land_permit")
+    app.selectbox(key=f"followup_cause_{code}.th").set_value("land_permit")
     app.text_area(key=f"followup_action_{code}").input("ขอใช้พื้นที่ป่าสงวน")
     app.text_input(key=f"followup_date_{code}").input("29/11/2562")  # typed in the Buddhist era
     app.number_input(key=f"followup_amount_{code}").set_value(420000.25)

@@ -184,7 +184,7 @@ def test_a_typed_answer_survives_a_failed_save_and_saves_when_the_store_is_back(
     app = AppTest.from_function(_panel_script, default_timeout=120)
     app.session_state["code"], app.session_state["lang"] = code, "en"
     app.run()
-    app.selectbox(key=f"followup_cause_{code}").set_value("procurement_delayed")
+    app.selectbox(key=f"followup_cause_{code}.en").set_value("procurement_delayed")
     app.text_input(key=f"followup_date_{code}").input("20/12/2562")
     app.text_area(key=f"followup_note_{code}").input("typed while the store was up").run()
     with store_down(own_postgres):

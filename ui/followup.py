@@ -270,14 +270,19 @@ def draft_of(code: str) -> dict | None:
     return _drafts().get(code)
 
 
-def _key(field: str, code: str) -> str:
-    return f"followup_{FORM_KEYS[field]}_{code}"
+def _key(field: str, code: str, lang: str) -> str:
+    """The widget key of a form field. The cause's select box has one per language: Streamlit sends
+    a select box's choice back as its displayed text, which the other language no longer offers,
+    so each language draws its own box, started from the draft (as ui/controls does)."""
+    suffix = f".{lang}" if field == "cause_code" else ""
+    return f"followup_{FORM_KEYS[field]}_{code}{suffix}"
 
 
 def _forget_widgets(code: str) -> None:
     """Drop the form's widget values, so the next draw starts from the saved answer (or the draft)."""
     for field in FORM_KEYS:
-        st.session_state.pop(_key(field, code), None)
+        for lang in ("th", "en"):
+            st.session_state.pop(_key(field, code, lang), None)
 
 
 def form_problems(values: dict, fiscal_year: int) -> list[tuple[str, str]]:
@@ -369,22 +374,25 @@ def _form(row: pd.Series, who: Principal, context: PageContext, known: bool) -> 
     labels = dict(zip(codes, context.names(causes["label_th"], causes["label_en"]), strict=True))
     saved = saved_values(row) if known else None
     start = draft_of(code) or saved or EMPTY_ANSWER
+    def key(field: str) -> str:
+        return _key(field, code, context.lang)
+
     for field in FORM_KEYS:  # a widget not drawn on the last run starts again from the draft
-        if _key(field, code) not in st.session_state:
-            st.session_state[_key(field, code)] = start[field]
+        if key(field) not in st.session_state:
+            st.session_state[key(field)] = start[field]
 
     st.markdown(context.t("**บันทึกคำชี้แจง**", "**Record the follow-up**"))
     values = {"cause_code": st.selectbox(
         word(FOLLOWUP_FIELDS, "cause_code", context.lang), codes, index=None,
-        format_func=lambda value: labels.get(value, value), key=_key("cause_code", code),
+        format_func=lambda value: labels.get(value, value), key=key("cause_code"),
         placeholder=context.t("เลือกสาเหตุ", "Choose a cause"))}
     values["action_taken"] = st.text_area(word(FOLLOWUP_FIELDS, "action_taken", context.lang),
-                                          key=_key("action_taken", code))
-    _count("action_taken", _key("action_taken", code), values["action_taken"], context)
+                                          key=key("action_taken"))
+    _count("action_taken", key("action_taken"), values["action_taken"], context)
     left, right = st.columns(2)
     with left:
         values["expected_payment_date"] = st.text_input(
-            word(FOLLOWUP_FIELDS, "expected_payment_date", context.lang), key=_key("expected_payment_date", code),
+            word(FOLLOWUP_FIELDS, "expected_payment_date", context.lang), key=key("expected_payment_date"),
             placeholder=context.t("เช่น 15/10/2562 หรือ 15 ต.ค. 62", "e.g. 15/10/2562 or 15 Oct 2019"),
             help=context.t("พิมพ์ปี พ.ศ. หรือ ค.ศ. ก็ได้ เลขไทยหรือเลขอารบิก เช่น 15/10/2562, ๑๕/๑๐/๒๕๖๒, "
                            "15 ต.ค. 62, 15 ตุลาคม 2562, 2019-10-15 (ปี 2 หลักเป็น พ.ศ.)",
@@ -394,9 +402,9 @@ def _form(row: pd.Series, who: Principal, context: PageContext, known: bool) -> 
     with right:
         values["expected_amount"] = st.number_input(
             word(FOLLOWUP_FIELDS, "expected_amount", context.lang), min_value=0.0, step=1000.0, format="%.2f",
-            value=None, key=_key("expected_amount", code))
-    values["note"] = st.text_area(word(FOLLOWUP_FIELDS, "note", context.lang), key=_key("note", code))
-    _count("note", _key("note", code), values["note"], context)
+            value=None, key=key("expected_amount"))
+    values["note"] = st.text_area(word(FOLLOWUP_FIELDS, "note", context.lang), key=key("note"))
+    _count("note", key("note"), values["note"], context)
 
     drafts = _drafts()
     if saved is not None and values == saved:
