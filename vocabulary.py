@@ -231,6 +231,15 @@ RESPONSE_STATUSES: Words = {
     # the application store cannot be read now (docs/appstore.md "When the store is down")
     "unknown": ("ไม่ทราบในขณะนี้", "Unknown now"),
 }
+# A date field people type into (ui/date_field.py; the forms thai_date_input.py reads).
+DATE_INPUT: Words = {
+    "placeholder": ("เช่น 15/10/2562 หรือ 15 ต.ค. 62", "e.g. 15/10/2562 or 15 Oct 2019"),
+    "help": (("พิมพ์ปี พ.ศ. หรือ ค.ศ. ก็ได้ เลขไทยหรือเลขอารบิก เช่น 15/10/2562, ๑๕/๑๐/๒๕๖๒, 15 ต.ค. 62, "
+              "15 ตุลาคม 2562, 2019-10-15 (ปี 2 หลักเป็น พ.ศ.)"),
+             ("Buddhist-era or Common-era year, Thai or Arabic digits: 15/10/2562, 15/10/2019, 15 Oct 2019, "
+              "2019-10-15 (a 2-digit year is Buddhist era)")),
+    "read_as": ("✓ อ่านได้เป็น", "✓ Read as"),
+}
 # When the application store (users, follow-up answers, upload records) cannot be reached: what
 # the sidebar, the follow-up parts and the upload page say. Never the driver's words.
 STORE_OUTAGE: Words = {

@@ -15,7 +15,7 @@ The form keeps what the user typed (docs/appstore.md, "The follow-up form"):
   user discards it);
 - no widget limits or rewrites what is typed: the date is a text box read by thai_date_input (BE or
   CE, Thai digits, Thai month names) and echoed back spelled out in both calendars, or refused with
-  the reason, before Save; the long texts have no max_chars (Streamlit's box would silently drop
+  the reason, before Save (ui/date_field.py, for any form that asks for a date); the long texts have no max_chars (Streamlit's box would silently drop
   what a paste carries past it) but a live count, and a text over the limit is refused with its
   length;
 - Save says "saved" only when something changed; "nothing changed" when the same answer is
@@ -44,8 +44,9 @@ from appstore.followup import (
     with_responses,
 )
 from budget_metrics.formatting import baht, format_datetime, percent
-from thai_date_input import DateTextError, describe, parse_date_text, typed_form
+from thai_date_input import DateTextError, parse_date_text, typed_form
 from ui.context import PageContext
+from ui.date_field import date_text_input
 from ui.widgets import GridColumn, KpiCard, data_table, kpi_cards
 from vocabulary import FOLLOWUP_FIELDS, RESPONSE_STATUSES, STORE_OUTAGE, word
 
@@ -349,17 +350,6 @@ def _count(field: str, key: str, value: str, context: PageContext) -> None:
             unsafe_allow_javascript=True)
 
 
-def _date_echo(text: str, fiscal_year: int, context: PageContext) -> None:
-    """What the typed date was read as, spelled out in both calendars, or why it cannot be."""
-    try:
-        day = parse_date_text(text, *validation.expected_payment_window(fiscal_year))
-    except DateTextError as error:
-        st.error(context.t(error.message_th, error.message_en), icon=":material/event_busy:")
-        return
-    if day is not None:
-        st.caption(context.t("✓ อ่านได้เป็น ", "✓ Read as ") + describe(day, context.lang))
-
-
 def _refuse(code: str, values: dict, message_th: str, message_en: str) -> None:
     st.session_state.setdefault(K_REFUSED, {})[code] = (message_th, message_en, dict(values))
 
@@ -391,14 +381,9 @@ def _form(row: pd.Series, who: Principal, context: PageContext, known: bool) -> 
     _count("action_taken", key("action_taken"), values["action_taken"], context)
     left, right = st.columns(2)
     with left:
-        values["expected_payment_date"] = st.text_input(
-            word(FOLLOWUP_FIELDS, "expected_payment_date", context.lang), key=key("expected_payment_date"),
-            placeholder=context.t("เช่น 15/10/2562 หรือ 15 ต.ค. 62", "e.g. 15/10/2562 or 15 Oct 2019"),
-            help=context.t("พิมพ์ปี พ.ศ. หรือ ค.ศ. ก็ได้ เลขไทยหรือเลขอารบิก เช่น 15/10/2562, ๑๕/๑๐/๒๕๖๒, "
-                           "15 ต.ค. 62, 15 ตุลาคม 2562, 2019-10-15 (ปี 2 หลักเป็น พ.ศ.)",
-                           "Buddhist-era or Common-era year, Thai or Arabic digits: 15/10/2562, 15/10/2019, "
-                           "15 ต.ค. 62, 15 Oct 2019, 2019-10-15 (a 2-digit year is Buddhist era)"))
-        _date_echo(values["expected_payment_date"], fiscal_year, context)
+        values["expected_payment_date"] = date_text_input(
+            word(FOLLOWUP_FIELDS, "expected_payment_date", context.lang), key("expected_payment_date"),
+            context.lang, *validation.expected_payment_window(fiscal_year))
     with right:
         values["expected_amount"] = st.number_input(
             word(FOLLOWUP_FIELDS, "expected_amount", context.lang), min_value=0.0, step=1000.0, format="%.2f",
