@@ -247,19 +247,21 @@ STORE_OUTAGE: Words = {
                  "จนกว่าระบบจะกลับมา"),
                 ("The application store is not answering now. Every figure can be read as usual, but follow-up "
                  "answers and uploads cannot be saved until it is back.")),
-    "sidebar_unverified": (("ตรวจสอบสิทธิ์ของบัญชีไม่ได้ในขณะนี้ (ระบบจัดเก็บข้อมูลผู้ใช้ไม่ตอบสนอง) ท่านดูข้อมูลได้ตามปกติ"
-                            "ในฐานะผู้ดู แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้จนกว่าระบบจะกลับมา"),
+    "sidebar_unverified": (("ตรวจสอบสิทธิ์ของบัญชีไม่ได้ในขณะนี้ (ระบบจัดเก็บข้อมูลผู้ใช้ไม่ตอบสนอง) "
+                            "ท่านดูข้อมูลได้ตามปกติในฐานะผู้ดู แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้จนกว่าระบบจะกลับมา"),
                            ("Your sign-in details (role and areas) cannot be checked now: the application store is "
                             "not answering. You can read everything as a viewer; follow-up answers and uploads "
                             "cannot be saved until it is back.")),
-    "followup": ("ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ จึงแสดงและบันทึกคำชี้แจงไม่ได้ ข้อมูลโครงการด้านบนยังเป็นปัจจุบัน",
+    "followup": (("ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ จึงแสดงและบันทึกคำชี้แจงไม่ได้ "
+                  "ข้อมูลโครงการด้านบนยังเป็นปัจจุบัน"),
                  ("The follow-up answers cannot be shown or saved now: the application store is not answering. "
                   "The project figures above are up to date.")),
     "save_failed": (("ยังไม่ได้บันทึก: ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ ข้อความที่พิมพ์ไว้ยังอยู่ในแบบฟอร์ม "
                      "กดบันทึกอีกครั้งเมื่อระบบกลับมา"),
                     ("Not saved: the application store is not answering now. What you typed is still in the form; "
                      "press Save again when it is back.")),
-    "no_form": ("บันทึกคำชี้แจงใหม่ไม่ได้ในขณะนี้ เพราะอ่านคำชี้แจงเดิมไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) ลองอีกครั้งภายหลัง",
+    "no_form": (("บันทึกคำชี้แจงใหม่ไม่ได้ในขณะนี้ เพราะอ่านคำชี้แจงเดิมไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) "
+                 "ลองอีกครั้งภายหลัง"),
                 ("A new answer cannot be recorded now, because the saved one cannot be read (the application "
                  "store is not answering); try again later.")),
     "upload": (("อัปโหลดไฟล์ไม่ได้ในขณะนี้: ระบบจัดเก็บข้อมูลผู้ใช้และบันทึกการอัปโหลดไม่ตอบสนอง ไม่มีข้อมูลใดถูกโหลด "

@@ -61,7 +61,7 @@ def forms(demo_db, tmp_path_factory):
     try:
         with streamlit_server(database, folder / "streamlit.log", env={"BUDGET_APP_DB": url}, port=port,
                               args=("--secrets.files", str(_secrets(folder, port, provider_port)))) as base:
-            yield SimpleNamespace(base=base, url=url, postgres=postgres, database=database, log=folder / "streamlit.log")
+            yield SimpleNamespace(base=base, url=url, postgres=postgres, database=database)
     finally:
         provider.terminate()
         provider.wait(timeout=10)

@@ -15,9 +15,9 @@ The form keeps what the user typed (docs/appstore.md, "The follow-up form"):
   user discards it);
 - no widget limits or rewrites what is typed: the date is a text box read by thai_date_input (BE or
   CE, Thai digits, Thai month names) and echoed back spelled out in both calendars, or refused with
-  the reason, before Save (ui/date_field.py, for any form that asks for a date); the long texts have no max_chars (Streamlit's box would silently drop
-  what a paste carries past it) but a live count, and a text over the limit is refused with its
-  length;
+  the reason, before Save (ui/date_field.py); the long texts have no max_chars (Streamlit's box
+  would silently drop what a paste carries past it) but a live count, and a text over the limit is
+  refused with its length;
 - Save says "saved" only when something changed; "nothing changed" when the same answer is
   confirmed again (a new version, which keeps the answer fresh); a refused or failed save (too
   long, no longer allowed, the store down) says why and keeps the draft on screen.
