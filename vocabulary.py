@@ -248,7 +248,8 @@ STORE_OUTAGE: Words = {
                 ("The application store is not answering now. Every figure can be read as usual, but follow-up "
                  "answers and uploads cannot be saved until it is back.")),
     "sidebar_unverified": (("ตรวจสอบสิทธิ์ของบัญชีไม่ได้ในขณะนี้ (ระบบจัดเก็บข้อมูลผู้ใช้ไม่ตอบสนอง) "
-                            "ท่านดูข้อมูลได้ตามปกติในฐานะผู้ดู แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้จนกว่าระบบจะกลับมา"),
+                            "ท่านดูข้อมูลได้ตามปกติในฐานะผู้ดู "
+                            "แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้จนกว่าระบบจะกลับมา"),
                            ("Your sign-in details (role and areas) cannot be checked now: the application store is "
                             "not answering. You can read everything as a viewer; follow-up answers and uploads "
                             "cannot be saved until it is back.")),
