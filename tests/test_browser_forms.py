@@ -12,8 +12,8 @@ own that a test stops and starts, the demo DuckDB file, Debian's Chromium. Thai 
 - The store stopped (item 9): the overview draws the same figures as before, the lagging list
   the same count as a plain-SQL recount, with its answers "unknown now"; the sidebar says the
   role cannot be checked and shows a viewer; the upload page says uploads wait; Save says the
-  answer cannot be saved now and keeps it; no host, port or driver word anywhere on screen. The
-  store started again: the same Save stores the answer.
+  answer cannot be saved now and keeps it; no host, port or driver word anywhere on screen (they
+  are in the server's log). The store started again: the same Save stores the answer.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ def forms(demo_db, tmp_path_factory):
     try:
         with streamlit_server(database, folder / "streamlit.log", env={"BUDGET_APP_DB": url}, port=port,
                               args=("--secrets.files", str(_secrets(folder, port, provider_port)))) as base:
-            yield SimpleNamespace(base=base, url=url, postgres=postgres, database=database)
+            yield SimpleNamespace(base=base, url=url, postgres=postgres, database=database,
+                                  log=folder / "streamlit.log")
     finally:
         provider.terminate()
         provider.wait(timeout=10)
@@ -310,6 +311,10 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
                 .filter(has_text="Province"), "Kalasin")
         assert _figure(page, "flagged") == f"{expected_flagged:,}"  # DuckDB only: a plain-SQL recount
         assert _grid_has_text(page, "Unknown now")  # the grid's follow-up column
+        # the details went to the server's log instead: what failed, and where
+        log = forms.log.read_text(encoding="utf-8", errors="replace")
+        assert "application store unavailable:" in log and f"port {port}" in log
+        assert f"follow-up of {code} not saved, store unavailable:" in log
     finally:
         forms.postgres.resume()
 
