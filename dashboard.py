@@ -13,7 +13,13 @@ from pathlib import Path
 import streamlit as st
 
 from budget_metrics import Filters, NoDataError, data_version, has_data, pinned_read
-from ui.auth import ensure_store, resolve_principal, sidebar_identity, sign_in_page
+from ui.auth import (
+    ensure_store,
+    resolve_principal,
+    sidebar_identity,
+    sign_in_page,
+    store_notice,
+)
 from ui.context import PageContext, set_page_context
 from ui.controls import current_lang, drop_other_pages_params, global_controls
 from ui.widgets import missing_database, render_safely
@@ -45,15 +51,12 @@ st.set_page_config(page_title="ติดตามการเบิกจ่า�
                    page_icon="📊", layout="wide")
 
 # The application store (users, follow-up responses, uploads) is created or migrated once per
-# process; then who is using the app: the signed-in user, or the local single-user mode.
-try:
-    ensure_store()
-    principal = resolve_principal()
-except Exception as error:  # noqa: BLE001 - e.g. PostgreSQL unreachable: say so, no traceback
-    st.error(("ไม่สามารถเชื่อมต่อฐานข้อมูลผู้ใช้และคำชี้แจงได้ โปรดแจ้งผู้ดูแลระบบ: " if lang == "th" else
-              "The application store (users, follow-up responses) cannot be reached; tell the administrator: ")
-             + f"{type(error).__name__}: {error}", icon=":material/error:")
-    st.stop()
+# process and checked on every run; then who is using the app: the signed-in user, or the local
+# single-user mode. When the store cannot be reached, every page that needs only the published
+# DuckDB file still works: a signed-in user reads as a viewer, the sidebar says why, the follow-up
+# and upload parts say that nothing can be saved now (ui.auth; the driver's error goes to the log).
+store_ok = ensure_store()
+principal = resolve_principal(store_ok)
 if principal is None:  # sign-in configured ([auth] in .streamlit/secrets.toml), nobody signed in yet
     sidebar_identity(None, lang)
     sign_in_page(lang)
@@ -79,6 +82,7 @@ with st.sidebar:
     st.markdown("**ติดตามการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัด/กลุ่มจังหวัด**" if lang == "th"
                 else "**Provincial and cluster plan budget execution**")
 sidebar_identity(principal, lang)
+store_notice(principal, lang)
 
 
 def render(navigation) -> None:

@@ -228,6 +228,55 @@ RESPONSE_STATUSES: Words = {
     "fresh": ("ชี้แจงแล้ว", "Answered"),
     "stale": ("คำชี้แจงเก่า", "Answer out of date"),
     "overdue": ("เลยกำหนดที่คาดว่าจะเบิกจ่าย", "Past the expected payment date"),
+    # the application store cannot be read now (docs/appstore.md "When the store is down")
+    "unknown": ("ไม่ทราบในขณะนี้", "Unknown now"),
+}
+# A date field people type into (ui/date_field.py; the forms thai_date_input.py reads).
+DATE_INPUT: Words = {
+    "placeholder": ("เช่น 15/10/2562 หรือ 15 ต.ค. 62", "e.g. 15/10/2562 or 15 Oct 2019"),
+    "help": (("พิมพ์ปี พ.ศ. หรือ ค.ศ. ก็ได้ เลขไทยหรือเลขอารบิก เช่น 15/10/2562, ๑๕/๑๐/๒๕๖๒, 15 ต.ค. 62, "
+              "15 ตุลาคม 2562, 2019-10-15 (ปี 2 หลักเป็น พ.ศ.)"),
+             ("Buddhist-era or Common-era year, Thai or Arabic digits: 15/10/2562, 15/10/2019, 15 Oct 2019, "
+              "2019-10-15 (a 2-digit year is Buddhist era)")),
+    "read_as": ("✓ อ่านได้เป็น", "✓ Read as"),
+}
+# When the application store (users, follow-up answers, upload records) cannot be reached: what
+# the sidebar, the follow-up parts and the upload page say. Never the driver's words.
+STORE_OUTAGE: Words = {
+    "sidebar": (("ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ ดูข้อมูลได้ตามปกติ แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้ "
+                 "จนกว่าระบบจะกลับมา"),
+                ("The application store is not answering now. Every figure can be read as usual, but follow-up "
+                 "answers and uploads cannot be saved until it is back.")),
+    "sidebar_unverified": (("ตรวจสอบสิทธิ์ของบัญชีไม่ได้ในขณะนี้ (ระบบจัดเก็บข้อมูลผู้ใช้ไม่ตอบสนอง) "
+                            "ท่านดูข้อมูลได้ตามปกติในฐานะผู้ดู "
+                            "แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้จนกว่าระบบจะกลับมา"),
+                           ("Your sign-in details (role and areas) cannot be checked now: the application store is "
+                            "not answering. You can read everything as a viewer; follow-up answers and uploads "
+                            "cannot be saved until it is back.")),
+    "followup": (("ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ จึงแสดงและบันทึกคำชี้แจงไม่ได้ "
+                  "ข้อมูลโครงการด้านบนยังเป็นปัจจุบัน"),
+                 ("The follow-up answers cannot be shown or saved now: the application store is not answering. "
+                  "The project figures above are up to date.")),
+    "save_failed": (("ยังไม่ได้บันทึก: ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ ข้อความที่พิมพ์ไว้ยังอยู่ในแบบฟอร์ม "
+                     "กดบันทึกอีกครั้งเมื่อระบบกลับมา"),
+                    ("Not saved: the application store is not answering now. What you typed is still in the form; "
+                     "press Save again when it is back.")),
+    "no_form": (("บันทึกคำชี้แจงใหม่ไม่ได้ในขณะนี้ เพราะอ่านคำชี้แจงเดิมไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) "
+                 "ลองอีกครั้งภายหลัง"),
+                ("A new answer cannot be recorded now, because the saved one cannot be read (the application "
+                 "store is not answering); try again later.")),
+    "upload": (("อัปโหลดไฟล์ไม่ได้ในขณะนี้: ระบบจัดเก็บข้อมูลผู้ใช้และบันทึกการอัปโหลดไม่ตอบสนอง ไม่มีข้อมูลใดถูกโหลด "
+                "ไฟล์ที่เลือกไว้ยังอยู่ กดโหลดข้อมูลอีกครั้งเมื่อระบบกลับมา"),
+               ("Files cannot be uploaded now: the application store (users and upload records) is not answering. "
+                "Nothing was loaded; the chosen files are still here; press Load again when it is back.")),
+    "upload_rights": (("ตรวจสอบสิทธิ์อัปโหลดของบัญชีไม่ได้ในขณะนี้ (ระบบจัดเก็บข้อมูลผู้ใช้ไม่ตอบสนอง) "
+                       "อัปโหลดได้อีกครั้งเมื่อระบบกลับมา"),
+                      ("Your right to upload cannot be checked now (the application store is not answering); "
+                       "uploading works again when it is back.")),
+    "recent_uploads": ("อ่านรายการอัปโหลดล่าสุดไม่ได้ในขณะนี้ (ระบบจัดเก็บไม่ตอบสนอง)",
+                       "The list of recent uploads cannot be read now (the application store is not answering)."),
+    "history": ("อ่านประวัติการชี้แจงไม่ได้ในขณะนี้ (ระบบจัดเก็บไม่ตอบสนอง)",
+                "The follow-up history cannot be read now (the application store is not answering)."),
 }
 
 # ---------------------------------------------------------------- common words

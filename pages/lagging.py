@@ -222,6 +222,32 @@ def top_view(table: pd.DataFrame, context: PageContext) -> None:
     st.html(light.risk_list(top_items(shown, context)))
 
 
+K_VIEW = "lagging_view"  # the open tab ('top', 'all', 'followup'), whatever the language
+K_SELECTED = "lagging_selected_project"  # the selected project's code, whatever the language
+K_GRID_CODES = "lagging_grid_codes"  # the grid's project codes as last drawn, in order
+GRID_KEY = "lagging_grid"
+
+
+def keep_view(tab_key: str, labels: dict[str, str]) -> None:
+    """Tab callback: keep the tab the user opened (its view, whatever the language)."""
+    opened = st.session_state.get(tab_key)
+    st.session_state[K_VIEW] = next((view for view, label in labels.items() if label == opened), None)
+
+
+def keep_selection(grid: pd.DataFrame) -> None:
+    """Keep the selected project selected, by its code: Streamlit keeps a row number, which names
+    another project once the rows change (another filter, a role read again) and is forgotten while
+    the grid is not drawn (another tab). A half-typed follow-up thus stays open across a language
+    switch, a tab and a filter that keeps the project; a click of the user's own always wins."""
+    codes = [str(code) for code in grid["project_code"]]
+    drawn, st.session_state[K_GRID_CODES] = st.session_state.get(K_GRID_CODES), codes
+    kept = st.session_state.get(K_SELECTED)
+    if kept is None or (GRID_KEY in st.session_state and drawn == codes):
+        return
+    rows = [codes.index(kept)] if kept in codes else []
+    st.session_state[GRID_KEY] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+
+
 def all_view(table: pd.DataFrame, context: PageContext, who, source) -> None:
     """Every flagged project in a grid; a selected row opens its detail, projection and follow-up."""
     owner_name = table["owner_name_th" if context.lang == "th" else "owner_name_en"]
@@ -231,7 +257,9 @@ def all_view(table: pd.DataFrame, context: PageContext, who, source) -> None:
         owner_name=[str(name).replace("กลุ่มจังหวัด", "กลุ่ม", 1) for name in owner_name],
         flag_names=flag_names(table, context), budget_type_name=budget_names,
         reasons=table["reasons_th" if context.lang == "th" else "reasons_en"])
-    selected = project_grid(grid, grid_columns(GRID_COLUMNS), context, key="lagging_grid", height=560)
+    keep_selection(grid)
+    selected = project_grid(grid, grid_columns(GRID_COLUMNS), context, key=GRID_KEY, height=560)
+    st.session_state[K_SELECTED] = None if selected is None else str(selected["project_code"])
     if selected is not None:
         project_detail(selected, context)
         projection_detail(selected, context)
@@ -299,11 +327,17 @@ def render() -> None:
     table = with_projection(table, context)
     labels = view_labels(context)
     views = ["top", "all", *(["followup"] if ministry_view(who) else [])]
-    # only the open tab runs; one key per language (a tab's value is its label)
-    tabs = st.tabs([labels[view] for view in views], key=f"lagging_view.{context.lang}", on_change="rerun")
+    # only the open tab runs; one key per language (a tab's value is its label), opened on the tab
+    # kept under K_VIEW (a click keeps it, in a callback, before this run), so switching language,
+    # or a role read again that adds or removes a tab, keeps the grid and the selected project open
+    tab_key, kept_view = f"lagging_view.{context.lang}", st.session_state.get(K_VIEW)
+    if kept_view in views:  # set on every run: a changed set of tabs is a new widget to Streamlit
+        st.session_state[tab_key] = labels[kept_view]
+    tabs = st.tabs([labels[view] for view in views], key=tab_key, on_change=keep_view, args=(tab_key, labels))
     for tab, view in zip(tabs, views, strict=True):
         if not tab.open:
             continue
+        st.session_state[K_VIEW] = view
         with tab:
             if view == "top":
                 top_view(table, context)

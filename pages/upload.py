@@ -7,10 +7,15 @@ are rejected with the reason `not_your_area` (the access rules, appstore.upload_
 Each file is recorded in the application store (who, file name, SHA-256, load ids). The
 published file is picked up by every session on its next interaction. Viewers are told who
 may upload. Files larger than BUDGET_UPLOAD_MAX_MB (settings.py) are refused before loading.
+
+While the application store cannot be reached, nothing is loaded: the user's right cannot be read
+and the upload could not be recorded, so Load says so and keeps the chosen files for another try
+(the store is checked again, with the user's role, right before loading).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import tempfile
 from pathlib import Path
@@ -20,6 +25,7 @@ import streamlit as st
 
 import appstore
 import settings
+from appstore.access import current
 from appstore.uploads import sha256_of
 from budget_metrics.formatting import format_datetime
 from budget_metrics.quality import rejected_rows
@@ -27,6 +33,9 @@ from etl.readers import SUPPORTED_SUFFIXES
 from ui.auth import principal, role_text
 from ui.context import PageContext, page_context
 from ui.widgets import render_safely
+from vocabulary import STORE_OUTAGE, word
+
+log = logging.getLogger(__name__)
 
 K_OUTCOME = "upload_outcome"  # what the last upload became, shown after the rerun that reads the new file
 
@@ -73,6 +82,17 @@ def area_words(who, ctx: PageContext) -> str:
     return ", ".join(names) or "-"
 
 
+def _record(record, **arguments) -> int | None:
+    """Record an upload in the application store; None when the store stopped answering after the
+    load (the load itself stands: the page says it was not recorded, the log says why)."""
+    try:
+        return record(**arguments)
+    except appstore.StoreUnavailable as error:
+        log.warning("upload of %s not recorded, store unavailable: %s", arguments.get("file_name"),
+                    error.__cause__ or error)
+        return None
+
+
 def _load(files, who, ctx: PageContext) -> None:
     """Refuse files over the size limit, load the others in one ETL run, record each upload."""
     limit = settings.upload_max_bytes()
@@ -85,8 +105,8 @@ def _load(files, who, ctx: PageContext) -> None:
             size, most = f"{len(content) / 1e6:,.2f}", f"{limit / 1e6:g}"
             message = (f"ไฟล์ {name} มีขนาด {size} MB เกินกำหนด {most} MB — "
                        f"{name} is {size} MB; files up to {most} MB are accepted")
-            appstore.record_upload(who, file_name=name, sha256=sha256_of(content),
-                                   size_bytes=len(content), load_ids=[], status="refused", message=message)
+            _record(appstore.record_upload, principal=who, file_name=name, sha256=sha256_of(content),
+                    size_bytes=len(content), load_ids=[], status="refused", message=message)
             outcome.append({"file": name, "error": message})
         else:
             accepted.append((name, content))
@@ -117,13 +137,14 @@ def _run_etl(accepted: list[tuple[str, bytes]], who, ctx: PageContext) -> list[d
             status.update(label=ctx.t("โหลดไม่สำเร็จ", "The load failed"), state="error")
             message = f"{type(error).__name__}: {error}"
             for name, content in accepted:
-                appstore.record_upload(who, file_name=name, sha256=sha256_of(content),
-                                       size_bytes=len(content), load_ids=[], status="failed", message=message)
+                _record(appstore.record_upload, principal=who, file_name=name, sha256=sha256_of(content),
+                        size_bytes=len(content), load_ids=[], status="failed", message=message)
                 outcome.append({"file": name, "error": message})
             return outcome
         for path, (name, content) in zip(paths, accepted, strict=True):
             mine = [result for result in results if Path(result.file) == path]
-            upload_id = appstore.record_upload_results(who, file_name=name, content=content, results=mine)
+            upload_id = _record(appstore.record_upload_results, principal=who, file_name=name, content=content,
+                                results=mine)
             outcome.append({"file": name, "upload_id": upload_id,
                             "results": [{**result.as_dict(), "file": name} for result in mine]})
         status.update(label=ctx.t("โหลดเสร็จแล้ว", "Loaded"), state="complete", expanded=False)
@@ -134,6 +155,10 @@ def _show_outcome(outcome: list[dict], ctx: PageContext) -> None:
     st.subheader(ctx.t("ผลการโหลด", "What was loaded"))
     rows, load_ids = [], []
     for item in outcome:
+        if "upload_id" in item and item["upload_id"] is None:  # loaded, but the store stopped answering
+            st.warning(ctx.t(f"โหลด {item['file']} แล้ว แต่บันทึกประวัติการอัปโหลดไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง)",
+                             f"{item['file']} was loaded, but the upload could not be recorded (the application "
+                             "store is not answering)"), icon=":material/cloud_off:")
         if "error" in item:
             st.error(item["error"], icon=":material/block:")
             continue
@@ -161,7 +186,12 @@ def _show_outcome(outcome: list[dict], ctx: PageContext) -> None:
 
 
 def _recent(who, ctx: PageContext) -> None:
-    uploads = appstore.list_uploads(50)
+    try:
+        uploads = appstore.list_uploads(50)
+    except appstore.StoreUnavailable as error:
+        log.warning("recent uploads cannot be read: %s", error.__cause__ or error)
+        st.caption(word(STORE_OUTAGE, "recent_uploads", ctx.lang))
+        return
     if not who.is_admin:
         uploads = uploads[uploads["uploaded_by"] == who.actor]
     with st.expander(ctx.t(f"การอัปโหลดล่าสุด ({len(uploads):,})", f"Recent uploads ({len(uploads):,})")):
@@ -183,6 +213,9 @@ def render() -> None:
     ctx = page_context()
     who = principal()
     st.title(ctx.t("อัปโหลดข้อมูล", "Upload data"))
+    if who.unverified:  # signed in, but the store that holds the role cannot be read now
+        st.warning(word(STORE_OUTAGE, "upload_rights", ctx.lang), icon=":material/cloud_off:")
+        return
     if not who.can_write:
         st.info(ctx.t(
             "ผู้ใช้ระดับจังหวัด ผู้ใช้ระดับกลุ่มจังหวัด และผู้ดูแลระบบเท่านั้นที่อัปโหลดข้อมูลได้ "
@@ -204,8 +237,17 @@ def render() -> None:
                              accept_multiple_files=True, key="upload_files")
     if st.button(ctx.t("โหลดข้อมูล", "Load the files"), type="primary", icon=":material/upload:",
                  disabled=not files, key="upload_go"):
-        _load(files, who, ctx)
-        st.rerun()  # the next run reads the newly published file: the summary and the rejected rows
+        try:  # the role as the store holds it now, before anything is loaded
+            appstore.require_upload(current(who))
+            appstore.ensure_available()
+        except appstore.StoreUnavailable as error:
+            log.warning("upload refused, store unavailable: %s", error.__cause__ or error)
+            st.error(word(STORE_OUTAGE, "upload", ctx.lang), icon=":material/cloud_off:")
+        except appstore.AccessDenied as error:
+            st.error(ctx.t(error.message_th, error.message_en), icon=":material/block:")
+        else:
+            _load(files, who, ctx)
+            st.rerun()  # the next run reads the newly published file: the summary and the rejected rows
     outcome = st.session_state.get(K_OUTCOME)
     if outcome:
         _show_outcome(outcome, ctx)
