@@ -357,7 +357,7 @@ def _differences(snapshot_id: int, filters: Filters, ctx: PageContext) -> None:
 def _scope_caption(ctx: PageContext, what: tuple[str, str]) -> None:
     """Under a section's heading: whose figures it holds (the sidebar's area or the country)."""
     scope = _scope_words(ctx)
-    st.caption(ctx.t(f"{what[0]} ของ{scope} (ตามตัวกรองด้านข้าง)", f"{what[1]} of {scope} (the sidebar's filters)"))
+    st.caption(ctx.t(f"{what[0]} — {scope} (ตามตัวกรองด้านข้าง)", f"{what[1]} — {scope} (the sidebar's filters)"))
 
 
 def render() -> None:
@@ -374,12 +374,12 @@ def render() -> None:
         _downloads(ctx, None, None, None)
         return
     with st.container(key="weekly_list_scope"):
-        _scope_caption(ctx, ("ตัวเลขในรายการเป็นตัวเลขที่บันทึกไว้", "The list's figures are the frozen ones"))
+        _scope_caption(ctx, ("ตัวเลขในรายการ (ที่บันทึกไว้)", "The list's figures (frozen)"))
     _list(frame, ctx)
 
     st.subheader(ctx.t("เปรียบเทียบสองสัปดาห์", "Compare two weeks"))
     with st.container(key="weekly_compare_scope"):
-        _scope_caption(ctx, ("การเปรียบเทียบด้านล่างเป็นตัวเลขที่บันทึกไว้", "The comparison below is the frozen figures"))
+        _scope_caption(ctx, ("การเปรียบเทียบด้านล่าง (ตัวเลขที่บันทึกไว้)", "The comparison below (frozen figures)"))
     rows = {int(row.snapshot_id): row for row in frame.itertuples(index=False)}
     options = list(rows)
     if len(options) < 2:
