@@ -126,13 +126,16 @@ def _freeze(ctx: PageContext) -> None:
 
     fiscal_year = ctx.filters.fiscal_year
     day = cached(default_as_of, fiscal_year)
-    with st.container(border=True, key="weekly_freeze"):
-        st.markdown("**" + ctx.t("บันทึกภาพนิ่งสัปดาห์นี้ (ผู้ดูแลระบบ)", "Freeze this week (administrators)") + "**")
+    # a closed disclosure, so the weeks compared stay on the first screen; the last result shows open
+    with st.container(key="weekly_freeze"):
         if result is not None:
             kind, message = result
             {"success": st.success, "warning": st.warning, "error": st.error}[kind](
                 message, icon={"success": ":material/check_circle:", "warning": ":material/block:",
                                "error": ":material/error:"}[kind])
+        box = st.expander(ctx.t("บันทึกภาพนิ่งสัปดาห์นี้ (ผู้ดูแลระบบ)", "Freeze this week (administrators)"),
+                          expanded=result is not None and result[0] != "success", icon=":material/photo_camera:")
+    with box:
         if day is None:
             st.caption(ctx.t("ยังไม่มีข้อมูลของปีงบประมาณนี้", "No data for this fiscal year yet"))
             return
