@@ -322,13 +322,6 @@ def test_weekly_files_are_the_week_on_screen_and_the_week_can_be_frozen(served, 
     try:
         page.locator('[data-line="overall"]').wait_for(timeout=60_000)
         assert _figure(page.locator('[data-line="overall"]'), "pct") == f"{_pct(mine['paid'], mine['allocation']):,.2f}"
-        # each list says whose figures it holds; the list's figures are Kalasin's too
-        scopes = [page.locator(f".st-key-{key}").inner_text() for key in ("weekly_list_scope", "weekly_compare_scope")]
-        assert all("กาฬสินธุ์" in text and "ตามตัวกรองด้านข้าง" in text for text in scopes), scopes
-        assert _figure(page.locator('[data-card="snapshots"]'), f"{week['id']}.projects") == f"{mine['projects']:,}"
-        files = page.locator(".st-key-weekly_files_scope").inner_text()
-        assert "6 ก.ย. 2562" in files and "30 ส.ค. 2562" in files and f"หมายเลข {week['id']}" in files
-        page.screenshot(path=str(screenshots_dir / "numbers_weekly_snapshot_th.png"))
         book = _download(page, "weekly_xlsx", tmp_path)
         assert book.name == f"budget-2562-asof-2019-09-06-province-{KALASIN}-vs-2019-08-30-snapshot.xlsx"
         total = _summary_total(book)
@@ -338,6 +331,13 @@ def test_weekly_files_are_the_week_on_screen_and_the_week_can_be_frozen(served, 
         text = "".join(pg.extract_text() for pg in pypdf.PdfReader(brief).pages).replace("\n", "")
         assert f"{_pct(mine['paid'], mine['allocation']):.2f}%" in text
         assert "เทียบกับ 30 ส.ค. 2562" in text and f"หมายเลข {week['id']}" in text
+        # each list says whose figures it holds; the list's figures are Kalasin's too
+        scopes = [page.locator(f".st-key-{key}").inner_text() for key in ("weekly_list_scope", "weekly_compare_scope")]
+        assert all("กาฬสินธุ์" in text and "ตามตัวกรองด้านข้าง" in text for text in scopes), scopes
+        assert _figure(page.locator('[data-card="snapshots"]'), f"{week['id']}.projects") == f"{mine['projects']:,}"
+        files = page.locator(".st-key-weekly_files_scope").inner_text()
+        assert "6 ก.ย. 2562" in files and "30 ส.ค. 2562" in files and f"หมายเลข {week['id']}" in files
+        page.screenshot(path=str(screenshots_dir / "numbers_weekly_snapshot_th.png"))
         # live mode (the sidebar on 30 Sep): the chosen week's date, today's data, in English
         _go(page, f"{url}/weekly?{query}&lang=en")
         page.locator(".st-key-weekly_xlsx button").wait_for(timeout=60_000)
