@@ -22,7 +22,6 @@ from ui import light
 from ui.auth import principal
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
-from ui.headline import budget_scope_note
 from ui.followup import (
     followup_panel,
     grid_columns,
@@ -31,6 +30,7 @@ from ui.followup import (
     source_for,
     with_followup,
 )
+from ui.headline import budget_scope_note
 from ui.widgets import (
     LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS,
     GridColumn,

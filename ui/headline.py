@@ -27,13 +27,17 @@ from ui.context import PageContext
 from vocabulary import BUDGET_TYPE_SCOPE, OVERALL_NOT_SHOWN, SINCE, pick
 
 
-def budget_scope_text(context: PageContext, budget_type: str | None = None) -> str | None:
-    """'เฉพาะงบลงทุน — ตัวเลขทุกส่วนในหน้านี้นับเฉพาะโครงการงบลงทุน ...' for the sidebar's budget type
-    (or `budget_type`), None when none is chosen."""
+def budget_scope_text(context: PageContext, budget_type: str | None = None, lines: bool = True) -> str | None:
+    """'เฉพาะงบลงทุน — ตัวเลข สถานะ ... นับเฉพาะโครงการประเภทนี้ ... · เส้นที่ใช้: ...' for the sidebar's budget
+    type (or `budget_type`), None when none is chosen; `lines` False for a page without target lines."""
     chosen = budget_type or context.filters.budget_type
     if not chosen:
         return None
     scope = pick(BUDGET_TYPE_SCOPE[chosen], context.lang)
+    if not lines:
+        return context.t(f"{scope} — ตัวเลขและรายการในหน้านี้นับเฉพาะโครงการประเภทนี้ (ตัวกรองประเภทงบ)",
+                         f"{scope.capitalize()} — every figure and list on this page counts only projects of "
+                         "this type (the budget-type filter)")
     line = context.t(*LINE_DESCRIPTIONS[chosen])
     return context.t(f"{scope} — ตัวเลข สถานะ สีแผนที่ อันดับ และรายการในหน้านี้นับเฉพาะโครงการประเภทนี้ "
                      f"(ตัวกรองประเภทงบ) · เส้นที่ใช้: {line}",
@@ -41,9 +45,9 @@ def budget_scope_text(context: PageContext, budget_type: str | None = None) -> s
                      f"counts only projects of this type (the budget-type filter) · line shown: {line}")
 
 
-def budget_scope_note(context: PageContext, budget_type: str | None = None) -> None:
+def budget_scope_note(context: PageContext, budget_type: str | None = None, lines: bool = True) -> None:
     """The budget-type filter stated where a reader sees it first (nothing without one)."""
-    text = budget_scope_text(context, budget_type)
+    text = budget_scope_text(context, budget_type, lines)
     if text:
         with st.container(key="budget_scope"):
             st.info(text, icon=":material/filter_alt:")
