@@ -60,6 +60,12 @@ def shown_lines(budget_type: str | None) -> tuple[str, ...]:
     return (budget_type,) if budget_type else LINES
 
 
+def whole_line(budget_type: str | None) -> str:
+    """The shown line that covers every selected project ('overall', or the chosen type's own line):
+    the one whose projected carry-over and lapse are the selection's."""
+    return budget_type or "overall"
+
+
 def judged_line(budget_type: str | None, headline: str | None = None) -> str:
     """The line that gives a selection its status, map colour and ranking: the headline line
     (reporting.toml) without a budget type, else the chosen type's own line."""

@@ -30,10 +30,10 @@ from budget_metrics.targets import (
     LINE_TARGET,
     frame_lines,
     gap_status,
-    judged_line,
     shown_lines,
     status_text,
     target_pct,
+    whole_line,
 )
 from ui import light
 from ui.charts import (
@@ -248,8 +248,9 @@ def first_screen(context: PageContext, filters: Filters, kind: str, code: str):
     projections = area_projections(filters, kind, code)
     since = "" if before is None else since_words(context, before, context.snapshot_mode)
     more = []
-    if now.headline in projections:  # carry-over and lapse of the selection's projects (its judged line)
-        unit, overall = context.million_baht, projections[now.headline]
+    whole = whole_line(filters.budget_type)
+    if whole in projections:  # carry-over and lapse of all the selection's projects
+        unit, overall = context.million_baht, projections[whole]
         more = [light.Figure("projected_carryover", f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
                              context.money(overall["projected_carryover"])),
                 light.Figure("projected_lapse", f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
@@ -448,7 +449,7 @@ def projection_section(context: PageContext, filters: Filters, kind: str, code: 
     """Where the area will likely stand on 30 Sep: projected % of each line with its band, the
     money likely carried over and likely to lapse, and the weekly pace needed (budget_metrics.projection)."""
     rows = area_projections(filters, kind, code)
-    judged = judged_line(filters.budget_type)
+    judged = whole_line(filters.budget_type)  # the line of all the selection's projects
     if judged not in rows:
         return
     _, year_end = fiscal_year_bounds(filters.fiscal_year)

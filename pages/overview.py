@@ -34,6 +34,7 @@ from budget_metrics.targets import (
     other_line,
     shown_lines,
     status_text,
+    whole_line,
 )
 from budget_metrics.tilemap import tiles_with_progress
 from ui import light
@@ -374,7 +375,7 @@ def first_screen(context: PageContext) -> bool:
     budget_scope_note(context)
     st.html(light.style_tag() + scope
             + light.row(*line_cards(context, now, before, projections), laggards_card(context, current, previous, level))
-            + money_figures(context, now, before, projections[now.headline]))
+            + money_figures(context, now, before, projections[whole_line(context.filters.budget_type)]))
     if context.snapshot_mode:
         st.caption(context.t("ตัวเลขสรุปและการเปลี่ยนแปลงด้านบนเป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง "
                              "คาดการณ์สิ้นปี กราฟ และตารางด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
