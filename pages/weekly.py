@@ -141,10 +141,10 @@ def _freeze(ctx: PageContext) -> None:
             return
         existing = cached(snaps.snapshot_for, fiscal_year, day)
         st.caption(ctx.t(
-            f"ภาพนิ่ง ณ วันศุกร์ล่าสุดที่มีข้อมูล: {ctx.date(day)} — แบบเดียวกับคำสั่ง etl snapshot "
+            f"ภาพนิ่ง ณ วันศุกร์ล่าสุดที่มีข้อมูล: {ctx.date(day)} — เหมือนภาพนิ่งประจำสัปดาห์ที่ระบบบันทึก "
             "(ตัวเลขทั้งประเทศของทุกโครงการ และคำชี้แจงขณะนี้)",
-            f"A snapshot as of the latest Friday with data: {ctx.date(day)} — as the etl snapshot command takes "
-            "it (every project of the country, and the follow-up answers as they are now)"))
+            f"A snapshot as of the latest Friday with data: {ctx.date(day)} — the same as the weekly routine "
+            "takes (every project of the country, and the follow-up answers as they are now)"))
         replace = False
         if existing is not None:
             st.info(ctx.t(f"มีภาพนิ่งของวันที่ {ctx.date(day)} แล้ว (หมายเลข {existing})",
