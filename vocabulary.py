@@ -21,28 +21,65 @@ import pandas as pd
 Words = dict[str, tuple[str, str]]
 
 # ---------------------------------------------------------------- execution against targets
-# An area's (or a project's) gap to its target, by the thresholds in reference data.
+# An area's (or a project's) gap to its target, by the thresholds in reference data
+# (budget_metrics.targets.gap_status). Only a line at or above its target is "on target"; a
+# line below it by at most `watch_gap_points` is near it, never on it.
 STATUSES: Words = {
-    "on_track": ("ตามเป้าหมาย", "On track"),
+    "on_track": ("ถึงเป้าหมาย", "On target"),
+    "near_target": ("ใกล้เป้าหมาย", "Near target"),
     "watch": ("เฝ้าระวัง", "Watch"),
     "behind": ("ต่ำกว่าเป้าหมาย", "Behind"),
     "no_data": ("ไม่มีข้อมูล", "No data"),
 }
+# What each status's band is, with the thresholds of thresholds.toml filled in by
+# budget_metrics.targets.status_band ({watch} and {behind}: points below the line's target).
+STATUS_BANDS: Words = {
+    "on_track": ("ไม่ต่ำกว่าเป้าหมาย", "at or above target"),
+    "near_target": ("ต่ำกว่าไม่เกิน {watch} จุด", "within {watch} points below target"),
+    "watch": ("ต่ำกว่า {watch}–{behind} จุด", "{watch}-{behind} points below target"),
+    "behind": ("ต่ำกว่าเกิน {behind} จุด", "more than {behind} points below target"),
+    "no_data": ("ไม่มีงบประมาณในส่วนนี้", "no allocation here"),
+}
 
-# The two lines the Comptroller General reports, each against its own target.
-LINE_LABELS: Words = {"overall": ("ภาพรวม", "Overall"), "investment": ("งบลงทุน", "Investment")}
+# The two lines the Comptroller General reports, each against its own target; and, when the
+# sidebar chooses one budget type, that type's own line (budget_metrics.targets.shown_lines):
+# operating and other budget have no cabinet target of their own and are measured against the
+# overall target, as a single project of those types is.
+LINE_LABELS: Words = {"overall": ("ภาพรวม", "Overall"), "investment": ("งบลงทุน", "Investment"),
+                      "operating": ("งบดำเนินงาน", "Operating"),
+                      "other": ("งบรายจ่ายอื่น / เงินอุดหนุน", "Other budget")}
 LINE_DESCRIPTIONS: Words = {
     "overall": ("เบิกจ่ายทุกประเภทงบรายจ่าย ÷ งบประมาณปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม",
                 "all budget types: disbursed ÷ current allocation, against the overall target"),
     "investment": ("เฉพาะงบลงทุน: เบิกจ่ายงบลงทุน ÷ งบลงทุนปัจจุบัน เทียบเป้าหมายงบลงทุน",
                    ("investment budget only: investment disbursed ÷ investment allocation, "
                     "against the investment target")),
+    "operating": ("เฉพาะงบดำเนินงาน: เบิกจ่าย ÷ งบประมาณ เทียบเป้าหมายภาพรวม (ครม. ไม่กำหนดเป้าหมายเฉพาะงบดำเนินงาน)",
+                  ("operating budget only: disbursed ÷ allocation, against the overall target (the cabinet "
+                   "sets no operating target)")),
+    "other": ("เฉพาะงบรายจ่ายอื่น/เงินอุดหนุน: เบิกจ่าย ÷ งบประมาณ เทียบเป้าหมายภาพรวม "
+              "(ครม. ไม่กำหนดเป้าหมายเฉพาะงบประเภทนี้)",
+              ("other budget only: disbursed ÷ allocation, against the overall target (the cabinet sets no "
+               "target for this type)")),
 }
+# What a page says when the sidebar chooses one budget type (one per type; budget_metrics.targets
+# decides which lines are shown): the filter, the line shown, and why the overall line is not.
+BUDGET_TYPE_SCOPE: Words = {
+    "operating": ("เฉพาะงบดำเนินงาน", "operating budget only"),
+    "investment": ("เฉพาะงบลงทุน", "investment budget only"),
+    "other": ("เฉพาะงบรายจ่ายอื่น / เงินอุดหนุน", "other budget only"),
+}
+OVERALL_NOT_SHOWN = ("เส้นภาพรวม (ทุกประเภทงบเทียบเป้าหมายภาพรวม) ไม่แสดงเมื่อเลือกประเภทงบเดียว "
+                     "เพราะงบประเภทเดียวไม่ใช่ภาพรวม",
+                     "The overall line (all budget types against the overall target) is not shown for one "
+                     "budget type: one type's money is not the overall figure")
 
 # Lagging-project flags (rules in budget_metrics/lagging.py).
+# A project with nothing left to pay (fully paid: the rest is savings) carries no flag.
 FLAGS: Words = {
     "behind_target": ("เบิกจ่ายต่ำกว่าเป้าหมาย", "Behind target"),
-    "no_contract": ("งบลงทุนยังไม่ก่อหนี้ผูกพันตามกำหนด", "No contract by cut-off"),
+    "no_contract": ("งบลงทุนยังไม่ลงนามสัญญา (เลยกำหนด)", "Still no contract (cut-off passed)"),
+    "late_contract": ("งบลงทุนลงนามสัญญาหลังกำหนด", "Contract signed after the cut-off"),
     "idle": ("ไม่มีการเบิกจ่ายต่อเนื่อง", "No recent payment"),
     "past_end": ("เกินกำหนดสิ้นสุดโครงการ", "Past planned end"),
 }

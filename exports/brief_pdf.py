@@ -122,6 +122,29 @@ def projection_sentence(bundle: ExportBundle) -> str:
     return text
 
 
+def comparison_sentence(bundle: ExportBundle) -> str:
+    """'เทียบกับ 30 ส.ค. 2562: เบิกจ่ายเพิ่ม 512.34 ล้านบาท ภาพรวม +1.79 จุด (เป้าหมาย +1.53 จุด) งบลงทุน ...
+    โครงการล่าช้า 840 (+12) เริ่มล่าช้า 30 พ้นสถานะล่าช้า 18': the week against the earlier one
+    ('' without a comparison)."""
+    comparison = bundle.comparison
+    if comparison is None:
+        return ""
+    now, before = comparison.current, comparison.previous
+    text = (f"เทียบกับ {format_date(before.as_of)}: เบิกจ่ายเพิ่ม "
+            f"{million_baht(now.disbursed - before.disbursed)} ล้านบาท")
+    for figures in now.lines:
+        old = before.line(figures.scope)
+        if figures.pct is None or old.pct is None:
+            continue
+        text += f" {LINE_LABELS[figures.scope][0]} {signed(figures.pct - old.pct)} จุด"
+        if figures.target_pct is not None and old.target_pct is not None:
+            text += f" (เป้าหมาย {signed(figures.target_pct - old.target_pct)} จุด)"
+    flagged, earlier = comparison.flagged
+    text += (f" โครงการล่าช้า {flagged:,} ({flagged - earlier:+,}) เริ่มล่าช้า {len(comparison.newly_flagged):,} "
+             f"พ้นสถานะล่าช้า {len(comparison.cleared):,}")
+    return text
+
+
 def narrative(bundle: ExportBundle) -> str:
     """A short Thai paragraph: each reported line against its own target, the provinces
     furthest behind on the headline line, and the risks."""
@@ -297,7 +320,7 @@ td.n, th.n { text-align: right; white-space: nowrap; }
 .chart .key { margin-right: 5mm; }
 .chart .swatch { display: inline-block; width: 7mm; height: 0; margin-right: 1.5mm; vertical-align: middle; }
 .status-behind { color: #b3261e; font-weight: bold; } .status-watch { color: #a86b00; }
-.status-on_track { color: #1b7f3b; }
+.status-on_track { color: #1b7f3b; } .status-near_target { color: #827717; }
 th.group { text-align: center; border-bottom: 1px solid #c9d6e6; }
 .sep { border-left: 1px solid #c9d6e6; }
 td[class^="status-"] { white-space: nowrap; }
@@ -367,22 +390,27 @@ def brief_html(bundle: ExportBundle) -> str:
     k = bundle.kpis
     fy = bundle.filters.fiscal_year
     headline = LINE_LABELS[k.headline][0]
+    source = "ข้อมูลโหลดล่าสุด" if bundle.snapshot_id is None else f"ภาพนิ่งหมายเลข {bundle.snapshot_id} บันทึกเมื่อ"
+    frozen = ("" if bundle.snapshot_id is None else
+              f" · ภาพนิ่งรายสัปดาห์หมายเลข {bundle.snapshot_id} (ตัวเลขที่บันทึกไว้ คาดการณ์และความเสี่ยงจากข้อมูลปัจจุบัน)")
+    compared = comparison_sentence(bundle)
+    compared = f"<p class='projection'><b>สัปดาห์นี้:</b> {_e(compared)}</p>" if compared else ""
     cards = "".join([
         _card("งบประมาณ (ล้านบาท)", million_baht(k.current_allocation),
               f"{k.projects:,} โครงการ · งบลงทุน {million_baht(k.investment.allocation)}"),
         _card("ก่อหนี้ผูกพัน (ล้านบาท)", million_baht(k.committed),
               f"ร้อยละ {percent(float(k.committed / k.current_allocation * 100))}" if k.current_allocation else ""),
         _card("เบิกจ่ายแล้ว (ล้านบาท)", million_baht(k.disbursed), f"คงเหลือ {million_baht(k.remaining)} ลบ."),
-        *(_line_card(bundle, line) for line in LINES),
+        *(_line_card(bundle, figures.scope) for figures in k.lines),
     ])
     parts = [
         "<!doctype html><html lang='th'><head><meta charset='utf-8'>",
         f"<style>{_font_face()}{CSS}</style></head><body>",
         (f"<div class='footer'>ที่มา: ระบบติดตามผลการเบิกจ่าย · {_e(bundle.area_name_th)} · ข้อมูล ณ วันที่ "
-         f"{format_date(bundle.as_of)} · ข้อมูลโหลดล่าสุด {_e(format_datetime(bundle.generated_at))}</div>"),
+         f"{format_date(bundle.as_of)} · {_e(source)} {_e(format_datetime(bundle.generated_at))}</div>"),
         f"<h1>สรุปผลการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัดและกลุ่มจังหวัด ปีงบประมาณ พ.ศ. {fy}</h1>",
-        f"<p class='sub'>ข้อมูล ณ วันที่ {format_date(bundle.as_of, long=True)} · {_e(bundle.area_name_th)}</p>",
-        f"<div class='narrative'>{_e(narrative(bundle))}{_projection_paragraph(bundle)}</div>",
+        f"<p class='sub'>ข้อมูล ณ วันที่ {format_date(bundle.as_of, long=True)} · {_e(bundle.area_name_th)}{frozen}</p>",
+        f"<div class='narrative'>{_e(narrative(bundle))}{compared}{_projection_paragraph(bundle)}</div>",
         f"<div class='cards'>{cards}</div>",
         "<h2>การเบิกจ่ายสะสมเทียบเป้าหมาย ภาพรวมและงบลงทุน (ร้อยละของงบประมาณของแต่ละเส้น)</h2>",
         curve_svg(bundle),
@@ -418,16 +446,18 @@ def _lagging_html(bundle: ExportBundle) -> str:
     """A province brief's own list: its lagging projects with the most money unpaid."""
     lagging = bundle.table("lagging").frame.head(TOP_BEHIND)
     if lagging.empty:
-        return "<h2>โครงการล่าช้า</h2><p>ไม่มีโครงการล่าช้าตามเกณฑ์</p>"
+        return "<h2>โครงการล่าช้า</h2><p>ไม่มีโครงการล่าช้าที่ยังต้องเบิกจ่ายตามเกณฑ์</p>"
     rows = "".join(
         f"<tr><td class='code'>{_e(r.project_code)}</td><td>{_e(r.project_name)}</td>"
         f"<td class='n'>{million_baht(r.current_allocation)}</td>"
         f"<td class='n'>{percent(r.pct_disbursed)}</td><td class='n'>{million_baht(r.money_at_risk)}</td>"
         f"<td>{_e(r.flag_labels_th)}</td></tr>" for r in lagging.itertuples())
-    return (f"<h2>{len(lagging)} โครงการล่าช้าที่มีเงินคงเหลือมากที่สุด</h2>"
+    return (f"<h2>{len(lagging)} โครงการล่าช้าที่ยังต้องเบิกจ่ายมากที่สุด</h2>"
+            "<p class='small'>เฉพาะโครงการที่ยังมีเงินต้องเบิกจ่าย: โครงการที่เบิกจ่ายครบแล้ว (ส่วนที่เหลือเป็นเงินเหลือจ่าย) "
+            "ไม่อยู่ในรายการ แม้จะลงนามสัญญาหลังกำหนด</p>"
             "<table class='lagging'><thead><tr><th>รหัสโครงการ</th><th>โครงการ</th>"
             "<th class='n'>งบประมาณ (ลบ.)</th><th class='n'>ร้อยละ</th>"
-            f"<th class='n'>คงเหลือ (ลบ.)</th><th>ประเด็น</th></tr></thead><tbody>{rows}</tbody></table>")
+            f"<th class='n'>ยังไม่เบิกจ่าย (ลบ.)</th><th>ประเด็น</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def _short(text: str, limit: int = DRIVER_NAME_CHARS) -> str:

@@ -7,6 +7,9 @@ sorts by date and a script can find a file without listing the folder:
     budget-2562-asof-2019-09-13-province-50.pdf
     budget-2562-asof-2019-09-13-cluster-C01-provinces.csv
 
+The dashboard's weekly page adds the week it compares with and whether the figures are a
+snapshot's frozen ones: budget-2562-asof-2019-09-13-province-46-vs-2019-08-30-snapshot.xlsx.
+
 A dashboard table's download is named the same way after what it holds:
 
     lagging-2562-asof-2019-09-30.xlsx
@@ -30,12 +33,13 @@ TEMP_PREFIX = ".partial-"
 
 
 def export_stem(fiscal_year: int, as_of: date, area_kind: str | None = None,
-                area_code: str | None = None) -> str:
-    """'budget-2562-asof-2019-09-13' plus '-province-50' / '-cluster-C01' for an area export."""
+                area_code: str | None = None, suffix: str = "") -> str:
+    """'budget-2562-asof-2019-09-13' plus '-province-50' / '-cluster-C01' for an area export, then
+    `suffix` (exports.tables.file_suffix: '-vs-2019-08-30-snapshot')."""
     stem = f"budget-{fiscal_year}-asof-{as_of.isoformat()}"
     if area_kind and area_code:
         stem += f"-{area_kind}-{area_code}"
-    return stem
+    return stem + suffix
 
 
 def table_file_name(table: str, fiscal_year: int, as_of: date | None, extension: str,
@@ -53,9 +57,9 @@ def table_file_name(table: str, fiscal_year: int, as_of: date | None, extension:
 
 
 def export_file_name(fiscal_year: int, as_of: date, extension: str, area_kind: str | None = None,
-                     area_code: str | None = None, table: str | None = None) -> str:
+                     area_code: str | None = None, table: str | None = None, suffix: str = "") -> str:
     """The file name for one export file; CSV files add the table name before the extension."""
-    stem = export_stem(fiscal_year, as_of, area_kind, area_code)
+    stem = export_stem(fiscal_year, as_of, area_kind, area_code, suffix)
     if table:
         stem += f"-{table}"
     return f"{stem}.{extension}"

@@ -55,7 +55,10 @@ def write_workbook(bundle: ExportBundle, path: Path) -> Path:
 def sheet_notes(bundle: ExportBundle, table_name: str) -> tuple[str, ...]:
     """The rules in force for one sheet, printed under its title."""
     k = bundle.kpis
-    if table_name in ("summary", "provinces", "clusters"):
+    if table_name == "summary":
+        return (rules.status_rules(LANG, k.overall.target_pct, k.investment.target_pct, k.headline),
+                rules.budget_type_rules(LANG))
+    if table_name in ("provinces", "clusters"):
         return (rules.status_rules(LANG, k.overall.target_pct, k.investment.target_pct, k.headline),)
     if table_name == "projects":
         return ("ร้อยละการเบิกจ่ายของแต่ละโครงการเทียบเป้าหมายของประเภทงบของตนเอง", rules.lagging_rules(LANG))

@@ -22,6 +22,7 @@ from ui import light, palette
 from ui.charts import FONT, add_bar_totals, plain
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
+from ui.headline import budget_scope_note
 from ui.widgets import (
     cached,
     data_table,
@@ -262,6 +263,7 @@ def _views(ctx: PageContext, summary, overdue_days: int) -> None:
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("โอนสินทรัพย์", "Asset transfers"))
+    budget_scope_note(ctx, lines=False)  # the sidebar's budget type, stated (issue 15)
     with st.spinner(ctx.t("กำลังคำนวณ…", "Computing…")):
         summary = cached(assets.status_summary, ctx.filters)
         overdue = cached(assets.overdue_assets, ctx.filters)

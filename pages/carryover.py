@@ -21,6 +21,7 @@ from ui import light, palette
 from ui.charts import FONT, add_bar_totals, date_axis, mark_date, plain
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
+from ui.headline import budget_scope_note
 from ui.widgets import (
     cached,
     data_table,
@@ -253,6 +254,7 @@ def _views(ctx: PageContext, totals, projects) -> None:
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("กันเงินเหลื่อมปี", "Carry-over"))
+    budget_scope_note(ctx, lines=False)  # the sidebar's budget type, stated (issue 15)
     with st.spinner(ctx.t("กำลังคำนวณ…", "Computing…")):
         totals = cached(carryover.carryover_totals, ctx.filters)
         projects = cached(carryover.carryover_projects, ctx.filters)

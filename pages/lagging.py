@@ -14,10 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from appstore import writable_mask
-from budget_metrics import reference
 from budget_metrics.formatting import percent
 from budget_metrics.lagging import lagging_projects
 from budget_metrics.projection import BASES, project_projection
+from exports import rules
 from ui import light
 from ui.auth import principal
 from ui.context import PageContext, page_context
@@ -30,6 +30,7 @@ from ui.followup import (
     source_for,
     with_followup,
 )
+from ui.headline import budget_scope_note
 from ui.widgets import (
     LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS,
     GridColumn,
@@ -72,21 +73,9 @@ def flag_names(table: pd.DataFrame, context: PageContext) -> list[str]:
 
 
 def rules_text(context: PageContext) -> str:
-    """The flag rules with the current thresholds, in words."""
-    limits = reference.thresholds()
-    cutoff = f"{int(limits['no_contract_cutoff_day'])}/{int(limits['no_contract_cutoff_month'])}"
-    return context.t(
-        f"เกณฑ์: เบิกจ่ายต่ำกว่าเป้าหมายของประเภทงบ (งบลงทุนเทียบเป้าหมายงบลงทุน งบอื่นเทียบเป้าหมายภาพรวม) เกิน "
-        f"{limits['behind_target_points']:g} จุด · งบลงทุนที่ยังมีงบประมาณแต่ยังไม่ลงนามสัญญา"
-        f"ภายใน {cutoff} ของปีงบประมาณ · ไม่มีการเบิกจ่าย {limits['idle_weeks']:g} สัปดาห์ขึ้นไป "
-        f"({limits['idle_weeks'] * 7:g} วันนับรวมวันครบกำหนด) ทั้งที่ยังเบิกไม่ครบ · "
-        "เกินกำหนดสิ้นสุดโครงการแต่ยังเบิกจ่ายไม่ครบ (ผู้ดูแลระบบปรับเกณฑ์ได้)",
-        f"Rules: more than {limits['behind_target_points']:g} points behind the target of its budget type "
-        "(investment against the investment target, others against the overall target) · investment project "
-        f"with allocation left and no contract by {cutoff} of the fiscal year · no payment for "
-        f"{limits['idle_weeks']:g} weeks or more ({limits['idle_weeks'] * 7:g} days, that day included) "
-        "while not fully paid · past planned end and not fully paid "
-        "(the system administrator can change the thresholds)")
+    """The flag rules with the current thresholds, in words (the same sentence as the exports')."""
+    return rules.lagging_rules(context.lang) + context.t(" (ผู้ดูแลระบบปรับเกณฑ์ได้)",
+                                                         " (the system administrator can change the thresholds)")
 
 
 PROJECTION_DETAIL = ["projected_disbursed", "projected_pct", "projected_shortfall", "projected_carryover",
@@ -278,9 +267,12 @@ def render() -> None:
     st.title(context.t("โครงการล่าช้า", "Lagging projects"))
     cards = st.container()  # the headline counts first (also on a phone), filled once filtered
     st.caption(context.t(f"{context.area_text()} · ข้อมูล ณ วันที่ {context.date(context.as_of_shown)} · "
+                         "โครงการที่ยังมีเงินต้องเบิกจ่าย (โครงการที่เบิกจ่ายครบแล้วไม่อยู่ในรายการ) "
                          "เรียงตามเงินที่เสี่ยง (งบคงเหลือที่ยังไม่เบิกจ่าย)",
                          f"{context.area_text()} · as of {context.date(context.as_of_shown)} · "
+                         "projects with money still to pay (fully paid projects are not listed), "
                          "sorted by money at risk (allocation not yet paid)"))
+    budget_scope_note(context)
 
     with st.spinner(context.t("กำลังตรวจสอบโครงการ…", "Checking projects…")):
         table = cached(lagging_projects, context.filters)

@@ -21,6 +21,7 @@ from ui import light, palette
 from ui.charts import FONT, plain
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
+from ui.headline import budget_scope_note
 from ui.widgets import (
     cached,
     data_table,
@@ -382,6 +383,7 @@ def _views(ctx: PageContext, summary, ledger, recon) -> None:
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("โอนเปลี่ยนแปลง / เงินเหลือจ่าย", "Reallocations and savings"))
+    budget_scope_note(ctx, lines=False)  # the sidebar's budget type, stated (issue 15)
     with st.spinner(ctx.t("กำลังคำนวณ…", "Computing…")):
         summary = cached(reallocations.savings_summary, ctx.filters)
         ledger = cached(reallocations.ledger, ctx.filters)

@@ -104,10 +104,11 @@ def status_colour(status: str | None) -> str:
     return STATUS_COLORS.get(status or "no_data", palette.NO_DATA)
 
 
-def badge(status: str, lang: str) -> str:
-    """A status word on its colour ('ต่ำกว่าเป้าหมาย' on red)."""
-    return (f'<span class="bm-badge" style="background:{status_colour(status)}">'
-            f"{text(word(STATUSES, status, lang))}</span>")
+def badge(status: str, lang: str, words: str | None = None) -> str:
+    """A status word on its colour ('ต่ำกว่าเป้าหมาย' on red); `words` instead of the bare word
+    (e.g. with the status band: 'ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน 5 จุด)')."""
+    return (f'<span class="bm-badge" data-status="{text(status)}" style="background:{status_colour(status)}">'
+            f"{text(words or word(STATUSES, status, lang))}</span>")
 
 
 def meter(pct: float | None, target: float | None, status: str, band: tuple[float, float] | None = None) -> str:
@@ -158,6 +159,7 @@ class LineCard:
     gap_html: str
     week_text: str | None = None
     projection_text: str | None = None
+    status_text: str | None = None  # the badge's words with the status band (targets.status_text)
 
 
 def line_card(card: LineCard, lang: str) -> str:
@@ -166,7 +168,8 @@ def line_card(card: LineCard, lang: str) -> str:
     colour = status_colour(card.status)
     parts = [
         f'<section class="bm-card" data-line="{text(card.key)}" style="--bm-c:{colour}">',
-        f'<div class="bm-head"><span class="bm-title">{text(card.title)}</span>{badge(card.status, lang)}</div>',
+        (f'<div class="bm-head"><span class="bm-title">{text(card.title)}</span>'
+         f"{badge(card.status, lang, card.status_text)}</div>"),
         f'<div class="bm-sub">{text(card.subtitle)}</div>',
         (f'<div class="bm-big"><span data-figure="pct">{text(card.pct_text)}</span><small>%</small>'
          f'<span class="bm-target">{text(card.target_text)} <span data-figure="target">'
@@ -261,36 +264,39 @@ def legend(entries: Sequence[tuple[str, str]]) -> str:
 
 def tile_map(tiles: pd.DataFrame, lang: str, href: Callable[[str], str | None],
              hover: Callable[[dict], str]) -> str:
-    """Thailand as one equal square per province, each a link, coloured by the headline line's
-    status with the other line's status in its corner.
+    """Thailand as one equal square per province, each a link, coloured by the headline (judged)
+    line's status (`data-status`) with the other line's status in its corner (none when one
+    line is shown: a budget type chosen).
 
     `tiles` is `tilemap.tiles_with_progress(area_progress(..., 'province'))`; `href(code)` the
     link of a province (its page); `hover(tile)` the tooltip text (plain text, both lines).
     """
-    headline = str(tiles["headline"].dropna().iloc[0]) if tiles["headline"].notna().any() else "overall"
-    other = "investment" if headline == "overall" else "overall"
+    from budget_metrics.targets import other_line
+
+    other = other_line(tiles)  # None: one line shown (a budget type chosen), no corner square
     rows, cols = int(tiles["row"].max()) + 1, int(tiles["col"].max()) + 1
     parts = [(f'<nav class="bm-tiles" style="grid-template-columns:repeat({cols},1fr);'
              f'grid-template-rows:repeat({rows},auto)">')]
     label = "abbr_th" if lang == "th" else "abbr_en"
     for tile in tiles.to_dict("records"):
         status = tile.get("status") if isinstance(tile.get("status"), str) else "no_data"
-        corner = tile.get(f"{other}_status") if isinstance(tile.get(f"{other}_status"), str) else "no_data"
+        corner = tile.get(f"{other}_status") if other and isinstance(tile.get(f"{other}_status"), str) else "no_data"
+        square = f'<i style="background:{status_colour(corner)}"></i>' if other else ""
         css = ' class="bm-none"' if status == "no_data" else ""
         address = href(str(tile["province_code"])) or "#"
         parts.append(
             f'<a{css} href="{html.escape(address, quote=True)}" target="_self" data-province="{text(tile["province_code"])}"'
             f' title="{html.escape(hover(tile), quote=True)}" style="grid-row:{int(tile["row"]) + 1};'
-            f'grid-column:{int(tile["col"]) + 1};background:{status_colour(status)}">'
-            f'{text(tile[label])}<i style="background:{status_colour(corner)}"></i></a>')
+            f'grid-column:{int(tile["col"]) + 1};background:{status_colour(status)}" data-status="{text(status)}">'
+            f'{text(tile[label])}{square}</a>')
     parts.append("</nav>")
     return "".join(parts)
 
 
-def status_legend(lang: str) -> str:
-    """The four status colours with their words."""
-    return legend([(STATUS_COLORS[code], word(STATUSES, code, lang)) for code in ("on_track", "watch", "behind",
-                                                                                  "no_data")])
+def status_legend(lang: str, texts: dict[str, str] | None = None) -> str:
+    """The status colours with their words (`texts`: code -> words, e.g. with their bands)."""
+    return legend([(STATUS_COLORS[code], (texts or {}).get(code) or word(STATUSES, code, lang))
+                   for code in ("on_track", "near_target", "watch", "behind", "no_data")])
 
 
 def words(pair: tuple[str, str], lang: str) -> str:

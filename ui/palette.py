@@ -1,8 +1,9 @@
 """Every colour the dashboard's charts and tables use, each with one meaning across the app.
 
 Red, amber and green are judgements and mean the same on every page: red = behind target /
-overdue / past the deadline, amber = watch (not yet late, needs attention), green = on track /
-done. Grey = no data, or money that left the picture (returned). Figures that carry no
+overdue / past the deadline, amber = watch (not yet late, needs attention), olive = near target
+(below it by no more than the watch threshold: not on target, not yet watch), green = on
+target (at or above it) / done. Grey = no data, or money that left the picture (returned). Figures that carry no
 judgement (allocation, committed, disbursed, the two target lines, transfers) use blues,
 teals, purples and browns, never red, amber or green.
 """
@@ -12,12 +13,15 @@ from __future__ import annotations
 # ---------------------------------------------------------------- judgements
 BEHIND = "#c62828"  # red: behind target, overdue, past the deadline
 WATCH = "#f9a825"  # amber: watch, waiting but not yet overdue
-ON_TRACK = "#2e7d32"  # green: on track, transferred, done
+ON_TRACK = "#2e7d32"  # green: on target (at or above it), transferred, done
+NEAR_TARGET = "#827717"  # olive: below target by at most the watch threshold (white text on it: 4.6:1)
 NO_DATA = "#bdbdbd"  # grey: no data
 
-STATUS_COLORS: dict[str, str] = {"on_track": ON_TRACK, "watch": WATCH, "behind": BEHIND, "no_data": NO_DATA}
+STATUS_COLORS: dict[str, str] = {"on_track": ON_TRACK, "near_target": NEAR_TARGET, "watch": WATCH, "behind": BEHIND,
+                                 "no_data": NO_DATA}
 # Streamlit's markdown badge colours (":red-badge[...]") matching STATUS_COLORS.
-STATUS_BADGES: dict[str, str] = {"on_track": "green", "watch": "orange", "behind": "red", "no_data": "gray"}
+STATUS_BADGES: dict[str, str] = {"on_track": "green", "near_target": "yellow", "watch": "orange", "behind": "red",
+                                 "no_data": "gray"}
 
 # ---------------------------------------------------------------- figures without judgement
 ALLOCATION = "#90caf9"  # light blue: the budget
