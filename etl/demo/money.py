@@ -218,6 +218,8 @@ class Money:
                 continue
             last = min(deadline, year.as_of)  # nothing is paid after the data date
             days = working_days(year.after(10, 7), last)
+            if not days:
+                continue  # a year in progress: nothing paid from its carry-over yet
             for part in split(rng, paid, rng.randint(1, 3)):
                 self._carry_payments.append(Payment(project, part, rng.choice(days), "carryover"))
         self._carry_payments.sort(key=lambda p: (p.day, p.project.code))
