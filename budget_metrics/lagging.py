@@ -54,7 +54,7 @@ def _timestamps(series: pd.Series) -> pd.Series:
 def _fmt_dates(series: pd.Series, lang: str) -> pd.Series:
     """Format a column of dates (datetime64, NaT -> '-'); each distinct date is formatted once."""
     labels = {day: format_date(day.date(), lang) for day in series.dropna().unique()}
-    return series.map(labels).fillna("-").astype(object)
+    return series.map(labels).astype(object).fillna("-")
 
 
 def _fmt_1(series: pd.Series) -> pd.Series:
