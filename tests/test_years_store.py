@@ -220,3 +220,20 @@ def test_same_day_of_the_previous_fiscal_year():
     assert same_day_previous_year(date(2020, 2, 29)) == date(2019, 2, 28)
     assert [fiscal_year_of(day) for day in (date(2018, 9, 30), date(2018, 10, 1), date(2019, 9, 30),
                                             date(2019, 10, 1))] == [2561, 2562, 2562, 2563]
+
+
+def test_the_weekly_commands_default_to_the_year_in_progress(two_years, tmp_path, monkeypatch):
+    """`etl snapshot` (the weekly cron line) and `etl export` without --fiscal-year work on the year of
+    the latest payment, FY2563 here, not on a fixed year."""
+    store = tmp_path / "budget.duckdb"
+    shutil.copyfile(two_years, store)
+    monkeypatch.setenv("BUDGET_DB", str(store))
+    runner = CliRunner()
+    done = runner.invoke(app, ["--db", str(store), "snapshot"])
+    assert done.exit_code == 0, done.output
+    # FY2563's latest payment is on Friday 20 Dec 2019
+    assert query(store, "SELECT fiscal_year, as_of FROM snapshots") == [(2563, date(2019, 12, 20))]
+    exported = runner.invoke(app, ["--db", str(store), "export", "--format", "csv", "--out", str(tmp_path / "out")])
+    assert exported.exit_code == 0, exported.output
+    names = {path.name for path in (tmp_path / "out").iterdir()}
+    assert "budget-2563-asof-2019-12-20-projects.csv" in names

@@ -258,3 +258,45 @@ class PostingCalendar:
 def working_day_between(rng, start: date, end: date) -> date:
     """A working day drawn from [start, end] (rolled forward to a working day)."""
     return next_working_day(start + timedelta(days=rng.randint(0, (end - start).days)))
+
+
+def history_years(first: int = 2554, last: int = 2563, documents_per_payment: int = 1,
+                  xlsx: bool = True) -> tuple[DemoYear, ...]:
+    """A run of fiscal years first..last for benchmarks and backtests, each with its own character.
+
+    FY2561-FY2563 keep the demo's characters (FY2563 in progress to DEMO_TODAY); every other year is
+    drawn between the slow FY2561 and the fast FY2563 (a blend fixed by the year, so the same
+    years give the same characters), its records reaching its own carry-over deadline.
+    `documents_per_payment` splits each payment into that many documents (more rows, same money);
+    `xlsx=False` writes every file as CSV.
+    """
+    import random
+    from dataclasses import replace
+
+    years = []
+    for fiscal_year in range(first, last + 1):
+        if fiscal_year in (2561, 2562, 2563):
+            year = demo_year(fiscal_year)
+        else:
+            pace = random.Random(fiscal_year * 7919).uniform(0.0, 1.0)  # 0 = like FY2561, 1 = like FY2563
+
+            year = DemoYear(
+                fiscal_year=fiscal_year,
+                cumulative_pct=_blend(FY2561.cumulative_pct, FY2563.cumulative_pct, pace),
+                contract_month_weights=_blend(FY2561.contract_month_weights, FY2563.contract_month_weights, pace),
+                never_signed=_blend(FY2561.never_signed, FY2563.never_signed, pace),
+                signed_late=_blend(FY2561.signed_late, FY2563.signed_late, pace),
+                fully_paid=_blend(FY2561.fully_paid, FY2563.fully_paid, pace),
+                lapse_uncommitted=_blend(FY2561.lapse_uncommitted, FY2562.lapse_uncommitted, pace),
+                new_money_grants=_blend(FY2561.new_money_grants, FY2563.new_money_grants, pace),
+            )
+        years.append(replace(year, documents_per_payment=documents_per_payment, xlsx=xlsx))
+    return tuple(years)
+
+
+def _blend(slow, fast, pace: float):
+    """slow + (fast - slow) x pace, element by element for tuples (ints stay ints)."""
+    if isinstance(slow, tuple):
+        return tuple(_blend(a, b, pace) for a, b in zip(slow, fast, strict=True))
+    value = slow + (fast - slow) * pace
+    return round(value) if isinstance(slow, int) else value
