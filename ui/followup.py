@@ -200,7 +200,7 @@ def _form(row: pd.Series, who: Principal, context: PageContext) -> None:
     current = row.get("response_cause_code")
     code = str(row["project_code"])
     amount = row.get("response_expected_amount")
-    with st.form(key=f"followup_form_{code}", border=True):
+    with st.form(key=f"followup_form_{code}", border=True, enter_to_submit=False):
         st.markdown(context.t("**บันทึกคำชี้แจง**", "**Record the follow-up**"))
         cause = st.selectbox(word(FOLLOWUP_FIELDS, "cause_code", context.lang), codes,
                              index=codes.index(current) if current in codes else 0,
