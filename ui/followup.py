@@ -204,7 +204,8 @@ def _form(row: pd.Series, who: Principal, context: PageContext) -> None:
         st.markdown(context.t("**บันทึกคำชี้แจง**", "**Record the follow-up**"))
         cause = st.selectbox(word(FOLLOWUP_FIELDS, "cause_code", context.lang), codes,
                              index=codes.index(current) if current in codes else 0,
-                             format_func=lambda value: labels[value], key=f"followup_cause_{code}")
+                             format_func=lambda value: labels[value], key=f"followup_cause_{code}",
+                             placeholder=context.t("เลือกสาเหตุ", "Choose a cause"))
         action = st.text_area(word(FOLLOWUP_FIELDS, "action_taken", context.lang),
                               value=row.get("response_action_taken") or "", max_chars=1000,
                               key=f"followup_action_{code}")
