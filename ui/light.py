@@ -34,17 +34,18 @@ from vocabulary import STATUSES, pick, word
 # CSS `light-dark(a, b)` picks a in the light theme and b in the dark one, so nothing here
 # needs a rerun when the theme changes. Browsers without light-dark() (before 2024) get the
 # light values, with the boxes' own white background and dark text, so they stay readable.
+# Two rules reach into Streamlit's own parts (no comments inside the CSS: it is sent to every page):
+# - primary buttons: Streamlit writes white on the theme's primary colour; the dark theme's primary
+#   is a light blue (the selected tab's text must read on the dark page), so there: dark ink;
+# - the typing hint under text and number inputs ("Press Enter to apply", "Press Ctrl+Enter to
+#   apply") is English and cannot be set: it goes, the character count stays. A form's hint goes
+#   with enter_to_submit=False, so in a form the first item is the count and stays.
 THEME = """
 :root{--bm-surface:light-dark(#ffffff,rgba(255,255,255,.045));--bm-muted:light-dark(#5c5c5c,#b8b8b8);
   --bm-strong:light-dark(#3d3d3d,#dadada);--bm-line:light-dark(#e3e3e3,#4a4b52);
   --bm-line-soft:light-dark(#eeeeee,#393a40);--bm-track:light-dark(#e3e7ea,#3d3f46);--bm-ink:light-dark(#212121,#f2f2f2);
   --bm-band:light-dark(rgba(255,255,255,.55),rgba(0,0,0,.45));--bm-head:light-dark(#fafafa,#26272d)}
-/* Streamlit writes white on the theme's primary colour. The dark theme's primary is a light blue
-   (.streamlit/config.toml), so the selected tab's text reads on the dark page; on it, dark ink. */
 [data-testid^="stBaseButton-primary"]{color:light-dark(#ffffff,#0f1318)}
-/* Streamlit's typing hint under text and number inputs ("Press Enter to apply", "Press Ctrl+Enter
-   to apply") is English and cannot be set; it goes, the character count stays. A form's hint goes
-   with enter_to_submit=False, so there the first item is the count and stays. */
 [data-testid="InputInstructions"]>span:first-child{display:none}
 [data-testid="InputInstructions"]>span:first-child+span::before{display:none}
 [data-testid="stForm"] [data-testid="InputInstructions"]>span:first-child{display:inline}
