@@ -15,6 +15,12 @@ input files goes through `text()` (escaped), so a name can never become markup. 
 come from ui/palette.py (one meaning per colour), words from vocabulary.py. Links are plain
 relative links (`area?...&area=province:46`): a click opens the area page in a new session
 seeded from the URL, with the sidebar's choices kept (ui/controls.py reads `?area=`).
+
+Every colour follows the viewer's light or dark theme (`THEME`: CSS light-dark() on Streamlit's
+color-scheme), status colours drawn as text take a readable shade of their hue
+(`status_text_colour`), text on a fill takes the ink that reads on it (`on_fill`), and on a phone
+the wide tables show their rows stacked, each figure under its header (`STACKED`). The rules and
+their tests: docs/themes.md.
 """
 
 from __future__ import annotations
