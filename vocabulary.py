@@ -321,6 +321,9 @@ ALL = ("ทั้งหมด", "All")
 NO_DATA = ("ไม่มีข้อมูล", "No data")
 MILLION_BAHT = ("ล้านบาท", "million baht")
 WHOLE_COUNTRY = ("ทั้งประเทศ", "whole country")
+# What a drop-down list shows while nothing is typed or chosen (Streamlit's own is English:
+# "Choose an option" / "Choose options").
+CHOOSE_PLACEHOLDER = ("พิมพ์เพื่อค้นหาหรือเลือก", "Type to search or choose")
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:

@@ -4,7 +4,8 @@ Thai shaping (stacked vowels and tone marks) and Thai line breaking come from Pa
 with a Thai font the project installs as a dependency: Noto Sans Thai from the PyPI
 package `fontpkg-noto-sans-thai`, falling back to Debian's `fonts-thai-tlwg` (Garuda,
 Loma). Nothing is downloaded at run time. The cumulative curve is an SVG drawn here
-(no browser needed, deterministic and fast).
+(no browser needed, deterministic and fast). Each Thai line carries its exact text for
+copying and searching (exports/pdf_text.py: the glyph map alone loses SARA AM, ำ).
 """
 
 from __future__ import annotations
@@ -556,9 +557,18 @@ def _risks_html(bundle: ExportBundle) -> str:
     return "".join(out)
 
 
-def write_brief(bundle: ExportBundle, path: Path) -> Path:
-    """Render the brief to a PDF file at `path` (the caller makes it atomic)."""
+def render_pdf(document: str, path: Path) -> Path:
+    """Render an HTML document (the brief's) to a PDF file at `path`, each Thai line with its exact
+    text for copying and searching (exports/pdf_text.py: the glyph map alone loses SARA AM, ำ)."""
     from weasyprint import HTML  # imported here: heavy, and only the PDF needs it
 
-    HTML(string=brief_html(bundle), base_url=str(Path.cwd())).write_pdf(str(path))
+    from exports import pdf_text
+
+    pdf_text.install()
+    HTML(string=document, base_url=str(Path.cwd())).write_pdf(str(path))
     return path
+
+
+def write_brief(bundle: ExportBundle, path: Path) -> Path:
+    """Render the brief to a PDF file at `path` (the caller makes it atomic)."""
+    return render_pdf(brief_html(bundle), path)

@@ -35,6 +35,8 @@ from budget_metrics.projects import latest_data_date, latest_progress_date
 from budget_metrics.snapshots import list_snapshots
 from ui.context import PageContext
 from ui.labels import ALL_LABEL, BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, label, pick
+from vocabulary import CHOOSE_PLACEHOLDER
+from vocabulary import pick as pick_word
 
 PARAMS = ("lang", "fy", "mode", "as_of", "plan", "region", "cluster", "province", "budget")
 LANGS = ("th", "en")
@@ -124,6 +126,8 @@ def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: 
         st.session_state[key] = value
     forced.discard(name)
     drawn_in[name] = lang
+    if draw in (st.selectbox, st.multiselect):  # not Streamlit's English "Choose an option"
+        kwargs.setdefault("placeholder", pick_word(CHOOSE_PLACEHOLDER, lang))
     chosen = draw(label_text, options, key=key, **kwargs) if options is not None \
         else draw(label_text, key=key, **kwargs)
     kept[name] = chosen
