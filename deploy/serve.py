@@ -263,8 +263,11 @@ def _stop_on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: list[str] | None = None, python: Path = Path(sys.executable)) -> int:
-    parser = argparse.ArgumentParser(prog="tasks.py serve", description=__doc__.split("\n\n")[0])
+def parser() -> argparse.ArgumentParser:
+    """The options of `tasks.py serve` / `python -m deploy.serve`."""
+    parser = argparse.ArgumentParser(
+        prog="tasks.py serve", description="nginx in front of N Streamlit workers of dashboard.py (production mode); "
+        "Ctrl-C stops them all. Run through `python3 tasks.py serve`, which sets up the venv, nginx and the demo data.")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="Streamlit worker processes (default: one per core, here %(default)s)")
     parser.add_argument("--port", type=int, default=8501, help="the proxy's port (default %(default)s)")
@@ -272,7 +275,12 @@ def main(argv: list[str] | None = None, python: Path = Path(sys.executable)) -> 
                         help="the proxy's address (default %(default)s; 0.0.0.0 for every interface)")
     parser.add_argument("--runtime-dir", type=Path, default=ROOT / ".serve",
                         help="generated config, logs and pid file (default .serve/ in the checkout)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None, python: Path = Path(sys.executable)) -> int:
+    """Serve until Ctrl-C or SIGTERM; 0 after a clean stop, 1 when something could not start."""
+    args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     cluster = Cluster(args.workers, args.port, python=python, runtime_dir=args.runtime_dir, host=args.host)
     try:
