@@ -99,7 +99,8 @@ def serve(extra: list[str]) -> None:
     from deploy.serve import main as serve_main
     from deploy.serve import parser as serve_parser
 
-    serve_parser().parse_args(extra)  # --help or a bad option: answer now, before installing anything
+    serve_parser().parse_args(extra[:extra.index("--")] if "--" in extra else extra)  # --help, a bad option:
+    # answered now, before installing anything
     ensure_venv()
     ensure_system_packages(only=("nginx",))
     ensure_demo_database()

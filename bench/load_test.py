@@ -44,7 +44,6 @@ import platform
 import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import threading
@@ -60,13 +59,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import aiohttp  # noqa: E402
-import psutil  # noqa: E402
-import streamlit  # noqa: E402
+import aiohttp
+import psutil
+import streamlit
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from deploy import serve as serving  # noqa: E402
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from deploy import serve as serving
 
 OUT = ROOT / "bench" / "out"
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -145,6 +144,7 @@ class Visit:
     seconds: float
     error: str | None = None
     changed: bool = False
+    title: str = ""  # the page's first heading (st.title), as drawn
 
 
 @dataclass
@@ -178,6 +178,7 @@ class ScriptRun:
     def __init__(self) -> None:
         self.widgets: dict[str, tuple[str, list[str], str]] = {}
         self.problems: list[str] = []
+        self.title = ""
         self.query = ""
         self.page_hash = ""
 
@@ -191,6 +192,8 @@ class ScriptRun:
                 self.problems.append(f"exception: {element.exception.message[:120]}")
             elif shown == "alert" and element.alert.format == ERROR_ALERT:
                 self.problems.append(f"error box: {element.alert.body[:120]}")
+            elif shown == "heading" and not self.title:
+                self.title = element.heading.body
             elif shown in ("selectbox", "radio"):
                 widget = getattr(element, shown)
                 options = list(widget.options)
@@ -223,13 +226,14 @@ async def _run_to_end(socket, run: ScriptRun) -> None:
 
 
 async def one_visit(base: str, page: str, requests: list[tuple[str, int]], change: bool, cached_static: bool,
-                    rng: random.Random) -> str | None:
-    """One new viewer's visit; None when it went well, else what went wrong."""
+                    rng: random.Random, cookies: dict[str, str] | None = None, seen: Visit | None = None) -> str | None:
+    """One new viewer's visit; None when it went well, else what went wrong. `cookies`: what the
+    browser already holds (e.g. a sign-in cookie), sent with every request; `seen` gets the page's title."""
     connector = aiohttp.TCPConnector(limit=BROWSER_CONNECTIONS)
     timeout = aiohttp.ClientTimeout(total=VISIT_TIMEOUT_S)
     # unsafe: keep cookies of an IP-address host (the proxy's worker cookie on 127.0.0.1)
     async with aiohttp.ClientSession(base_url=base, connector=connector, timeout=timeout, auto_decompress=False,
-                                     cookie_jar=aiohttp.CookieJar(unsafe=True),
+                                     cookie_jar=aiohttp.CookieJar(unsafe=True), cookies=cookies,
                                      headers={"Accept-Encoding": "gzip, deflate, br, zstd"}) as session:
         async def fetch(path: str) -> int:
             async with session.get(path) as response:
@@ -246,11 +250,16 @@ async def one_visit(base: str, page: str, requests: list[tuple[str, int]], chang
             if answer != expected:
                 return f"GET {path}: {answer} (Chromium got {expected})"
         page_url = f"{base}/{page}"
-        async with session.ws_connect("/_stcore/stream", protocols=("streamlit",), headers={"Origin": base},
-                                      max_msg_size=0, autoping=True) as socket:
+        # As the browser: the XSRF cookie's token rides along in the subprotocol list (Streamlit reads
+        # a sign-in cookie only then).
+        xsrf = next((cookie.value for cookie in session.cookie_jar if cookie.key == "_streamlit_xsrf"), None)
+        async with session.ws_connect("/_stcore/stream", protocols=("streamlit", xsrf) if xsrf else ("streamlit",),
+                                      headers={"Origin": base}, max_msg_size=0, autoping=True) as socket:
             run = ScriptRun()
             await socket.send_bytes(_rerun(page, "", page_url))
             await _run_to_end(socket, run)
+            if seen is not None:
+                seen.title = run.title
             if run.problems:
                 return "; ".join(run.problems)
             if change:
@@ -268,20 +277,21 @@ async def one_visit(base: str, page: str, requests: list[tuple[str, int]], chang
 
 
 async def viewer(number: int, base: str, requests: dict[str, list[tuple[str, int]]], run: Run, cached_static: bool,
-                 seed: int) -> None:
+                 seed: int, cookies: dict[str, str] | None = None) -> None:
     """A closed loop of new viewers: visit, think, visit again, until the run stops."""
     rng = random.Random(seed * 1000 + number)
     pages = [page for page, weight in PAGE_MIX.items() for _ in range(weight)]
     await asyncio.sleep(rng.uniform(0, THINK_S))  # do not all arrive in the same instant
     while not run.stop:
         page, change = rng.choice(pages), rng.random() < CHANGE_SHARE
-        started = time.monotonic()
+        visit = Visit(page, time.monotonic(), 0.0, None, change)
         try:
-            error = await asyncio.wait_for(one_visit(base, page, requests[page], change, cached_static, rng),
-                                           VISIT_TIMEOUT_S)
+            visit.error = await asyncio.wait_for(
+                one_visit(base, page, requests[page], change, cached_static, rng, cookies, visit), VISIT_TIMEOUT_S)
         except Exception as problem:  # noqa: BLE001 - a broken visit is a result, not a crash
-            error = f"{type(problem).__name__}: {problem}"[:200]
-        run.visits.append(Visit(page, started, time.monotonic() - started, error, change))
+            visit.error = f"{type(problem).__name__}: {problem}"[:200]
+        visit.seconds = time.monotonic() - visit.started
+        run.visits.append(visit)
         await asyncio.sleep(THINK_S)
 
 
@@ -340,11 +350,12 @@ def _rss_mb(pid: int) -> float:
 
 
 class Publisher(threading.Thread):
-    """Loads a one-payment disbursement file with `python -m etl load` every `every` seconds."""
+    """Loads a one-payment disbursement file with `python -m etl load` every `every` seconds (at most
+    `count` times); `results` holds each load's exit code."""
 
-    def __init__(self, db: Path, folder: Path, every: float) -> None:
+    def __init__(self, db: Path, folder: Path, every: float, count: int | None = None) -> None:
         super().__init__(daemon=True)
-        self.db, self.folder, self.every = db, folder, every
+        self.db, self.folder, self.every, self.count = db, folder, every, count
         self.done = threading.Event()
         self.results: list[int] = []
 
@@ -357,7 +368,7 @@ class Publisher(threading.Thread):
         finally:
             con.close()
         number = 0
-        while not self.done.wait(self.every):
+        while not self.done.wait(self.every) and (self.count is None or number < self.count):
             number += 1
             path = self.folder / f"disbursements_during_load_{os.getpid()}_{number:03d}.csv"
             path.write_text("เลขที่เอกสาร,รหัสโครงการ,วันที่ผ่านรายการ,จำนวนเงิน,แหล่งเงิน\n"
@@ -395,7 +406,7 @@ def _quantile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure(target: str, viewers: int, requests, db: Path, folder: Path, duration: float, warmup: float,
@@ -441,8 +452,8 @@ def measure(target: str, viewers: int, requests, db: Path, folder: Path, duratio
 
 # ---------------------------------------------------------------- report
 def summary_table(results: list[Result]) -> list[str]:
-    lines = ["| target | viewers | visits | visits/s | p50 / p95 | errors | server CPU | CPU-s per visit |"
-             " RSS per worker, end (peak) | loads published |",
+    lines = [("| target | viewers | visits | visits/s | p50 / p95 | errors | server CPU | CPU-s per visit |"
+              " RSS per worker, end (peak) | loads published |"),
              "|---|---|---|---|---|---|---|---|---|---|"]
     for result in results:
         times = [visit.seconds for visit in result.ok]
@@ -474,14 +485,14 @@ def markdown(results: list[Result], args: argparse.Namespace, started_load: floa
     errors = sorted({visit.error for result in results for visit in result.visits if visit.error})[:5]
     lines = [
         SECTION, "",
-        "Reproduce (starts and stops its own servers on a copy of the demo database; about "
-        "two minutes per target):", "",
+        ("Reproduce (starts and stops its own servers on a copy of the demo database; about "
+         "two minutes per target):"), "",
         "```bash", ".venv/bin/python bench/load_test.py                # prints the tables",
         ".venv/bin/python bench/load_test.py --update-docs  # and rewrites this section", "```", "",
         "What a viewer does and how it is measured: the docstring of bench/load_test.py. In short: GET the",
         "page and every request Chromium made for it, a new websocket session running the page to",
-        f"`script_finished`, in {CHANGE_SHARE:.0%} of the visits a sidebar province change (a rerun), then "
-        f"{THINK_S:.0f} s think time and a new viewer; pages drawn from {PAGE_MIX}.",
+        (f"`script_finished`, in {CHANGE_SHARE:.0%} of the visits a sidebar province change (a rerun), then "
+         f"{THINK_S:.0f} s think time and a new viewer; pages drawn from {PAGE_MIX}."),
         f"{'Static files cached by the browser (not fetched again).' if args.cached_static else ''}"
         f"Warm-up {args.warmup:.0f} s, then a measured window of "
         + (f"{args.visits} visits." if args.visits else f"{args.duration:.0f} s.")

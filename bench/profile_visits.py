@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import load_test  # noqa: E402
-import psutil  # noqa: E402
-from bench_first_paint import build_demo_with_snapshots  # noqa: E402
+import load_test
+import psutil
+from bench_first_paint import build_demo_with_snapshots
 
 PY_SPY = Path(sys.executable).parent / "py-spy"
 
@@ -82,9 +82,9 @@ def main() -> None:
             for page in load_test.PAGE_MIX:
                 await load_test.one_visit(url, page, requests[page], False, False, random.Random(0))
             run = load_test.Run()
-            spy = subprocess.Popen([str(PY_SPY), "record", "-p", str(pids[0]), "-r", "100", "--gil", "-f", "raw",
-                                    "-o", str(collapsed), "-d", str(int(args.seconds))],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            command = [str(PY_SPY), "record", "-p", str(pids[0]), "-r", "100", "--gil", "-f", "raw",
+                       "-o", str(collapsed), "-d", str(int(args.seconds))]
+            spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: ASYNC220
             cpu_start = sum(psutil.Process(pids[0]).cpu_times()[:2])
             started = time.monotonic()
             tasks = [asyncio.create_task(load_test.viewer(number, url, requests, run, False, 7))

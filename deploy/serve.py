@@ -2,6 +2,7 @@
 
     python3 tasks.py serve [--workers N] [--port P]      # set-up first (venv, nginx, demo data), then this
     .venv/bin/python -m deploy.serve --workers 2 --port 8600 --runtime-dir /tmp/serve
+    .venv/bin/python -m deploy.serve -- --secrets.files /etc/budget/secrets.toml   # after --: streamlit options
 
 Why: one Streamlit process runs every session's script in one Python interpreter, so it uses
 one core at most (the GIL) however many the machine has. N worker processes (default one per
@@ -36,6 +37,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
@@ -252,8 +254,9 @@ class Cluster:
         self.nginx = None
         self.processes = [None] * self.workers
 
-    def __enter__(self) -> Cluster:
-        return self.start()
+    def __enter__(self) -> Self:
+        self.start()
+        return self
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
@@ -279,10 +282,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, python: Path = Path(sys.executable)) -> int:
-    """Serve until Ctrl-C or SIGTERM; 0 after a clean stop, 1 when something could not start."""
-    args = parser().parse_args(argv)
+    """Serve until Ctrl-C or SIGTERM; 0 after a clean stop, 1 when something could not start.
+    Arguments after `--` go to every worker's `streamlit run` (e.g. --secrets.files PATH)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    streamlit_args = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = parser().parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    cluster = Cluster(args.workers, args.port, python=python, runtime_dir=args.runtime_dir, host=args.host)
+    cluster = Cluster(args.workers, args.port, python=python, runtime_dir=args.runtime_dir, host=args.host,
+                      worker_args=tuple(streamlit_args))
     try:
         cluster.start()
         print(f"Serving {cluster.url} (nginx, config {cluster.runtime / 'nginx.conf'}) in front of "

@@ -94,8 +94,8 @@ def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, 
 
     # ---- a date outside the data: said, and the latest data shown (not 31 Mar 2020 with every change +0.00)
     context, page = _open(browser, f"{app_url}/?as_of=2030-01-01")
-    assert _notices(page) == ["ไม่มีข้อมูล ณ วันที่ 1 ม.ค. 2573 (ข้อมูลปีงบประมาณนี้มีตั้งแต่ 1 ต.ค. 2561 ถึง "
-                              "31 มี.ค. 2563) จึงแสดงข้อมูลล่าสุดแทน"]
+    assert _notices(page) == [("ไม่มีข้อมูล ณ วันที่ 1 ม.ค. 2573 (ข้อมูลปีงบประมาณนี้มีตั้งแต่ 1 ต.ค. 2561 ถึง "
+                               "31 มี.ค. 2563) จึงแสดงข้อมูลล่าสุดแทน")]
     assert _sidebar_value(page, "ข้อมูล ณ วันที่") == "ล่าสุด (30 ก.ย. 2562)"
     assert _figure(page, "disbursed") == national
     assert _figure(page, "week_points") != "+0.00"
@@ -131,8 +131,8 @@ def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, 
     settle(page)
     assert _notices(page) == [
         "The link asks for fiscal year “2570”, which is not one of the choices; showing “FY2562 (2018-19)” instead.",
-        "There is no data for 1 Jan 2030 (this fiscal year's data runs from 1 Oct 2018 to 31 Mar 2020); "
-        "showing the latest data instead."]
+        ("There is no data for 1 Jan 2030 (this fiscal year's data runs from 1 Oct 2018 to 31 Mar 2020); "
+         "showing the latest data instead.")]
     # a well-formed link says nothing
     page.goto(f"{app_url}/area?lang=en&province=46")
     settle(page)
