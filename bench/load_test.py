@@ -27,11 +27,12 @@ exception or an error box (st.error), or it takes longer than VISIT_TIMEOUT_S.
 Targets, each started and stopped by the script on a copy of the demo database (bench/out/):
 `hello` (bench/hello_world_app.py, one process: the floor), `single` (`streamlit run
 dashboard.py`, what `tasks.py dashboard` starts), `serveN` (`tasks.py serve --workers N`: nginx in
-front of N workers, deploy/serve.py), `hello-serve2` (hello world behind the same proxy).
+front of N workers, deploy/serve.py), `hello-serve2` (hello world behind the same proxy),
+`serve2+loads` (serve2 while loads are published).
 Server CPU is the CPU time of every server process (workers and nginx) during the measured window
 over the visits completed in it; memory is each worker's resident set size (psutil) at the end and
-its peak, sampled every second. With `--publish-every S` a small disbursement file is loaded with
-`python -m etl load` every S seconds during the serve runs (new data published while viewers read).
+its peak, sampled every second. In the `+loads` run a one-payment disbursement file is loaded with
+`python -m etl load` every PUBLISH_EVERY seconds (new data published while viewers read).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ CHANGE_SHARE = 0.3
 VISIT_TIMEOUT_S = 60.0
 BROWSER_CONNECTIONS = 6  # Chromium's connections per host over HTTP/1.1
 PROVINCE_LABEL = "จังหวัด"
-ALL_TARGETS = ["hello", "single", "serve1", "serve2", "serve3", "hello-serve2"]
+ALL_TARGETS = ["hello", "single", "serve1", "serve2", "serve3", "hello-serve2", "serve2+loads"]
 FINISHED_OK = ForwardMsg.FINISHED_SUCCESSFULLY
 FINISHED_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
 ERROR_ALERT = 1  # Alert.Format.ERROR
@@ -320,7 +321,7 @@ def target_servers(target: str, db: Path, folder: Path) -> Iterator[tuple[str, l
         with single_process(script, db, folder / f"{target}.log") as (url, pids):
             yield url, pids, []
         return
-    workers = int(target.removeprefix("hello-").removeprefix("serve"))
+    workers = int(target.removeprefix("hello-").removeprefix("serve").removesuffix("+loads"))
     with serving.Cluster(workers=workers, port=serving.free_port(), python=Path(sys.executable), script=script,
                          runtime_dir=folder / f"serve-{target}", env={"BUDGET_DB": str(db)},
                          log=lambda _: None) as cluster:
@@ -496,8 +497,9 @@ def markdown(results: list[Result], args: argparse.Namespace, started_load: floa
         f"{'Static files cached by the browser (not fetched again).' if args.cached_static else ''}"
         f"Warm-up {args.warmup:.0f} s, then a measured window of "
         + (f"{args.visits} visits." if args.visits else f"{args.duration:.0f} s.")
-        + (f" During the serve runs `python -m etl load` published a one-payment file every "
-           f"{args.publish_every:.0f} s." if args.publish_every else ""), "",
+        + (f" In the `+loads` run `python -m etl load` published a one-payment file every "
+           f"{args.publish_every:.0f} s (each publish starts every cache of the new file cold)."
+           if any(target.endswith("+loads") for target in args.targets) else ""), "",
         f"Command: `{command.strip()}`", "",
         *summary_table(results), "",
         "Visit time per page, p50 / p95 in seconds:", "",
@@ -529,7 +531,7 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=None, help="measure until this many visits instead")
     parser.add_argument("--warmup", type=float, default=15, help="seconds before measuring (default 15)")
     parser.add_argument("--publish-every", type=float, default=20,
-                        help="seconds between loads published during serve runs (0: none; default 20)")
+                        help="seconds between loads published during the +loads runs (default 20)")
     parser.add_argument("--cached-static", action="store_true",
                         help="static files come from the browser cache (returning viewers)")
     parser.add_argument("--seed", type=int, default=16)
@@ -551,7 +553,7 @@ def main() -> None:
             folder.mkdir(parents=True)
             db = folder / "budget.duckdb"
             shutil.copyfile(demo, db)
-            publish = args.publish_every if args.publish_every and target.startswith("serve") else None
+            publish = args.publish_every if target.endswith("+loads") else None
             result = measure(target, viewers, requests["hello" if target.startswith("hello") else "dashboard"],
                              db, folder, args.duration, args.warmup, args.cached_static, publish, args.visits,
                              args.seed)

@@ -71,6 +71,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--keep", type=Path, default=None, help="also write the collapsed stacks here")
+    parser.add_argument("--cached-static", action="store_true",
+                        help="the viewers do not fetch static files (as behind `serve`, where nginx serves them)")
     args = parser.parse_args()
     out = load_test.OUT
     out.mkdir(parents=True, exist_ok=True)
@@ -80,14 +82,14 @@ def main() -> None:
     with load_test.single_process(ROOT / "dashboard.py", demo, out / "profile_server.log") as (url, pids):
         async def drive() -> list[load_test.Visit]:
             for page in load_test.PAGE_MIX:
-                await load_test.one_visit(url, page, requests[page], False, False, random.Random(0))
+                await load_test.one_visit(url, page, requests[page], False, args.cached_static, random.Random(0))
             run = load_test.Run()
             command = [str(PY_SPY), "record", "-p", str(pids[0]), "-r", "100", "--gil", "-f", "raw",
                        "-o", str(collapsed), "-d", str(int(args.seconds))]
             spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: ASYNC220
             cpu_start = sum(psutil.Process(pids[0]).cpu_times()[:2])
             started = time.monotonic()
-            tasks = [asyncio.create_task(load_test.viewer(number, url, requests, run, False, 7))
+            tasks = [asyncio.create_task(load_test.viewer(number, url, requests, run, args.cached_static, 7))
                      for number in range(args.viewers)]
             await asyncio.sleep(args.seconds)
             cpu = sum(psutil.Process(pids[0]).cpu_times()[:2]) - cpu_start

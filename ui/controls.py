@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import streamlit as st
@@ -409,30 +410,19 @@ def global_controls(page: str = "") -> PageContext:
         plan = _kept_widget(st.selectbox, "plan", t("ประเภทแผน", "Plan type"), list(PLAN_TYPES), lang,
                             default="all", format_func=lambda code: label(PLAN_TYPE_LABELS, code, lang))
 
-        name_column = "name_th" if lang == "th" else "name_en"
-        regions = reference.regions()
-        region_names = dict(zip(regions["region"], regions[name_column], strict=True))
-        region = _kept_widget(st.selectbox, "region", t("ภาค", "Region"), [ALL, *regions["region"]], lang,
+        region_names = _area_names("region", version, lang)
+        region = _kept_widget(st.selectbox, "region", t("ภาค", "Region"), [ALL, *region_names], lang,
                               default=ALL,
                               format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else region_names[code])
 
-        clusters = reference.clusters()
-        if region != ALL:
-            clusters = clusters[clusters["region"] == region]
-        cluster_names = dict(zip(clusters["cluster_code"], clusters[name_column], strict=True))
+        cluster_names = _area_names("cluster", version, lang, region)
         cluster = _kept_widget(st.selectbox, "cluster", t("กลุ่มจังหวัด", "Cluster"),
-                               [ALL, *clusters["cluster_code"]], lang, default=ALL,
+                               [ALL, *cluster_names], lang, default=ALL,
                                format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else cluster_names[code])
 
-        provinces = reference.provinces()
-        if region:
-            provinces = provinces[provinces["region"] == region]
-        if cluster:
-            provinces = provinces[provinces["cluster_code"] == cluster]
-        provinces = provinces.sort_values(name_column)
-        province_names = dict(zip(provinces["province_code"], provinces[name_column], strict=True))
+        province_names = _area_names("province", version, lang, region, cluster)
         province = _kept_widget(st.selectbox, "province", t("จังหวัด", "Province"),
-                                [ALL, *provinces["province_code"]], lang, default=ALL,
+                                [ALL, *province_names], lang, default=ALL,
                                 format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL
                                 else province_names[code])
 
@@ -471,10 +461,38 @@ def _check_linked_date(start: date, latest: date | None, snapshot_dates: list[st
     _url_given().pop("as_of", None)  # said once; the widgets need not say it again
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+def _area_names(level: str, version: str, lang: str, region: str = ALL, cluster: str = ALL) -> dict[str, str]:
+    """code -> name of the regions, the clusters (of `region`) or the provinces (of `region` and
+    `cluster`, by name), in the order the sidebar offers them: a copy of a list built once per
+    published file, language and choice (every run draws the sidebar; the reference frames need
+    not be copied, filtered and sorted each time)."""
+    return dict(_area_names_once(level, version, lang, region, cluster))
+
+
+@lru_cache(maxsize=256)
+def _area_names_once(level: str, version: str, lang: str, region: str, cluster: str) -> tuple[tuple[str, str], ...]:
+    name = "name_th" if lang == "th" else "name_en"
+    if level == "region":
+        table, code = reference.regions(), "region"
+    elif level == "cluster":
+        table, code = reference.clusters(), "cluster_code"
+        table = table[table["region"] == region] if region != ALL else table
+    else:
+        table, code = reference.provinces(), "province_code"
+        table = table[table["region"] == region] if region != ALL else table
+        table = table[table["cluster_code"] == cluster] if cluster != ALL else table
+        table = table.sort_values(name)
+    return tuple(zip(table[code], table[name], strict=True))
+
+
 def _snapshot_dates(fiscal_year: int, version: str) -> list[str]:
     """The year's stored snapshots' as-of dates (ISO, newest first), once per published file."""
-    return list(dict.fromkeys(day.isoformat() for day in list_snapshots(fiscal_year)["as_of"]))
+    return list(_snapshot_dates_once(fiscal_year, version))
+
+
+@lru_cache(maxsize=64)
+def _snapshot_dates_once(fiscal_year: int, version: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(day.isoformat() for day in list_snapshots(fiscal_year)["as_of"]))
 
 
 def _snapshot_mode_control(fiscal_year: int, lang: str, t) -> list[str]:
