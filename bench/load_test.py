@@ -124,11 +124,12 @@ def _recorded_requests(base: str, paths: list[str]) -> dict[str, list[tuple[str,
     return recorded
 
 
-def chromium_requests(app: str, script: Path, db: Path) -> dict[str, list[tuple[str, int]]]:
+def chromium_requests(app: str, script: Path, db: Path, record: bool = False) -> dict[str, list[tuple[str, int]]]:
     """The requests Chromium makes for each page of `app`, recorded once per Streamlit version
-    (bench/out/requests_<app>_<version>.json)."""
+    (bench/out/requests_<app>_<version>.json; `record` records them again, e.g. after a page changed
+    what it draws)."""
     cache = OUT / f"requests_{app}_{streamlit.__version__}.json"
-    if cache.exists():
+    if cache.exists() and not record:
         return {page: [tuple(entry) for entry in entries]
                 for page, entries in json.loads(cache.read_text(encoding="utf-8")).items()}
     with single_process(script, db, OUT / f"record_{app}.log") as (base, _):
@@ -535,6 +536,8 @@ def main() -> None:
     parser.add_argument("--cached-static", action="store_true",
                         help="static files come from the browser cache (returning viewers)")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--record", action="store_true",
+                        help="record again the requests Chromium makes per page (kept in bench/out/)")
     parser.add_argument("--update-docs", action="store_true", help=f'rewrite "{SECTION}" in docs/benchmarks.md')
     args = parser.parse_args()
 
@@ -543,8 +546,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     demo = build_demo_with_snapshots(OUT)
     started_load = os.getloadavg()[0]
-    requests = {"dashboard": chromium_requests("dashboard", ROOT / "dashboard.py", demo),
-                "hello": chromium_requests("hello", HELLO, demo)}
+    requests = {"dashboard": chromium_requests("dashboard", ROOT / "dashboard.py", demo, args.record),
+                "hello": chromium_requests("hello", HELLO, demo, args.record)}
     results = []
     for target in args.targets:
         for viewers in args.viewers:
