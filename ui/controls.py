@@ -144,11 +144,11 @@ def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: 
     value = kept.get(name, default)
     if not valid(value):
         value = default if valid(default) or not options else options[0]
-        given = _url_given().get(URL_PARAM_OF.get(name, name))
+        param = URL_PARAM_OF.get(name, name)
+        given = _url_given().get(param)
         if given is not None:  # the link asked for something not offered: say so
-            shown = kwargs.get("format_func", str)(value)
-            _notice(LINK_UNKNOWN, lang, field=pick(LINK_FIELDS.get(URL_PARAM_OF.get(name, name), (label_text,) * 2),
-                                                   lang), given=given, shown=shown)
+            field = pick(LINK_FIELDS.get(param, (label_text, label_text)), lang)
+            _notice(LINK_UNKNOWN, lang, field=field, given=given, shown=kwargs.get("format_func", str)(value))
             _force(name, value)
     key = widget_key(name, lang)
     for other in LANGS:
