@@ -483,7 +483,8 @@ def pages_table(results: list[Result]) -> list[str]:
 
 
 def markdown(results: list[Result], args: argparse.Namespace, started_load: float) -> str:
-    command = "python bench/load_test.py " + " ".join(arg for arg in sys.argv[1:] if arg != "--update-docs")
+    command = ".venv/bin/python bench/load_test.py " + " ".join(arg for arg in sys.argv[1:]
+                                                                if arg not in ("--update-docs", "--record"))
     errors = sorted({visit.error for result in results for visit in result.visits if visit.error})[:5]
     lines = [
         SECTION, "",
@@ -494,7 +495,8 @@ def markdown(results: list[Result], args: argparse.Namespace, started_load: floa
         "What a viewer does and how it is measured: the docstring of bench/load_test.py. In short: GET the",
         "page and every request Chromium made for it, a new websocket session running the page to",
         (f"`script_finished`, in {CHANGE_SHARE:.0%} of the visits a sidebar province change (a rerun), then "
-         f"{THINK_S:.0f} s think time and a new viewer; pages drawn from {PAGE_MIX}."),
+         f"{THINK_S:.0f} s think time and a new viewer; pages drawn with weights "
+         + ", ".join(f"{page} {weight}" for page, weight in PAGE_MIX.items()) + "."),
         f"{'Static files cached by the browser (not fetched again).' if args.cached_static else ''}"
         f"Warm-up {args.warmup:.0f} s, then a measured window of "
         + (f"{args.visits} visits." if args.visits else f"{args.duration:.0f} s.")

@@ -48,6 +48,11 @@ COMPRESSED_SUFFIXES = (".js", ".css", ".json", ".svg", ".map", ".txt", ".html", 
 START_TIMEOUT_S = 120
 STOP_TIMEOUT_S = 15
 MAX_BODY = "60m"  # above BUDGET_UPLOAD_MAX_MB's default (50), as docs/deployment.md says
+# Streamlit keeps a session whose websocket closed for 120 s by default, in case the browser comes
+# back; under many short visits those kept sessions were the largest part of a worker's growth
+# (about 60 MB at 1.6 visits/s, docs/benchmarks.md). A browser back within 30 s resumes its
+# session; later it starts a new one from its URL, as after a restart.
+SESSION_TTL_S = 30
 
 
 def free_port() -> int:
@@ -166,7 +171,7 @@ class Cluster:
         with open(log_path, "a") as log:
             process = subprocess.Popen(
                 [str(self.python), "-m", "streamlit", "run", str(self.script), *worker_options(self.ports[number]),
-                 *self.worker_args],
+                 "--server.disconnectedSessionTTL", str(SESSION_TTL_S), *self.worker_args],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.processes[number] = process
         return process
