@@ -293,6 +293,8 @@ def main(argv: list[str] | None = None, python: Path = Path(sys.executable)) -> 
     streamlit_args = argv[argv.index("--") + 1:] if "--" in argv else []
     args = parser().parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Ctrl-C stops everything even when this was started with SIGINT ignored (a shell's `... &`)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     cluster = Cluster(args.workers, args.port, python=python, runtime_dir=args.runtime_dir, host=args.host,
                       worker_args=tuple(streamlit_args))
     try:
