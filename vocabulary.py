@@ -316,6 +316,28 @@ STORE_OUTAGE: Words = {
                 "The follow-up history cannot be read now (the application store is not answering)."),
 }
 
+# ---------------------------------------------------------------- links (the URL's query parameters)
+# What a link can ask for, as the notice names it when the value is unknown (ui.controls).
+LINK_FIELDS: Words = {
+    "lang": ("ภาษา", "language"),
+    "fy": ("ปีงบประมาณ", "fiscal year"),
+    "mode": ("โหมดข้อมูล", "data mode"),
+    "as_of": ("วันที่ข้อมูล", "as-of date"),
+    "plan": ("ประเภทแผน", "plan type"),
+    "region": ("ภาค", "region"),
+    "cluster": ("กลุ่มจังหวัด", "cluster"),
+    "province": ("จังหวัด", "province"),
+    "budget": ("ประเภทงบรายจ่าย", "budget type"),
+}
+# {field}: a LINK_FIELDS word (or a page filter's label); {given}: the link's text; {shown}: what is shown.
+LINK_UNKNOWN = ("ลิงก์นี้ระบุ{field} “{given}” ซึ่งไม่มีในตัวเลือก จึงแสดง “{shown}” แทน",
+                "The link asks for {field} “{given}”, which is not one of the choices; showing “{shown}” instead.")
+LINK_DATE = ("ไม่มีข้อมูล ณ วันที่ {given} (ข้อมูลปีงบประมาณนี้มีตั้งแต่ {first} ถึง {last}) จึงแสดงข้อมูลล่าสุดแทน",
+             "There is no data for {given} (this fiscal year's data runs from {first} to {last}); "
+             "showing the latest data instead.")
+LINK_PAGE = ("ไม่มีหน้า “/{given}” ในระบบ จึงแสดงหน้าภาพรวมแทน",
+             "There is no page “/{given}”; showing the overview instead.")
+
 # ---------------------------------------------------------------- common words
 ALL = ("ทั้งหมด", "All")
 NO_DATA = ("ไม่มีข้อมูล", "No data")

@@ -69,7 +69,7 @@ def _metric(page, label: str) -> str:
 
 
 def _go(page, link_text: str) -> None:
-    _sidebar(page).locator('[data-testid="stSidebarNav"] a', has_text=link_text).first.click()
+    _sidebar(page).locator('[data-testid="stPageLink"] a', has_text=link_text).first.click()
     settle(page)
     assert_no_exception(page)
 
