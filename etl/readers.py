@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import hashlib
 import io
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +35,15 @@ import numpy as np
 import pyarrow as pa
 
 from etl.kinds import ALL_ALIASES, KINDS, Kind, detect_kind, header_key, match_headers
+from etl.units import (
+    Conversion,
+    HeaderUnits,
+    Statement,
+    is_unit_row,
+    scan_header_area,
+    stated_unit,
+)
+from etl.workbooks import SheetCells, WorkbookError, read_workbook
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm")
 HEADER_SCAN_ROWS = 30  # title lines a header may sit below
@@ -302,6 +311,7 @@ class Header:
     rows: int  # 1 or 2 (two-row header with merged cells)
     names: list[str]  # header text per column as written (two rows joined by a space)
     cells: int = 0  # cells in the header row(s) as written, trailing empty ones included
+    units: HeaderUnits = field(default_factory=HeaderUnits)  # amount units stated around it
 
 
 @dataclass
@@ -318,8 +328,11 @@ class TableSource:
     delimiter: str = ","
     encoding: str = "utf-8"
     head_lines: int = 0  # physical lines of csv_path above the first data row
-    excel_rows: list[list[str]] | None = field(default=None, repr=False)
+    excel: SheetCells | None = None  # a workbook sheet, as the Excel reader's process wrote it
     temp_files: list[Path] = field(default_factory=list)
+    temp_dirs: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said in the load's message (e.g. hidden sheets)
+    conversion: Conversion | None = None  # amounts in another unit, converted (etl.units)
     kind_option: str | None = None
     has_defects: bool = False  # the row-by-row reader marked rows it could not trust
     reader: str = ""  # which reader staged the rows: duckdb | python | excel
@@ -352,6 +365,8 @@ class TableSource:
     def cleanup(self) -> None:
         for temp in self.temp_files:
             temp.unlink(missing_ok=True)
+        for folder in self.temp_dirs:
+            shutil.rmtree(folder, ignore_errors=True)
         if self.copy is not None:
             self.copy.remove()
 
@@ -362,7 +377,11 @@ class TableSource:
 
         `row_no` is the row number a user sees in a spreadsheet (blank rows count);
         etl_defect is NULL, or one of ROW_DEFECTS with a short excerpt in etl_defect_text.
+        Also (re)creates `etl_cell_defects` (row_no, position, reason, shown): cells that
+        cannot be read (a workbook's error cells and formulas without a value).
         """
+        con.execute("CREATE OR REPLACE TEMP TABLE etl_cell_defects "
+                    "(row_no BIGINT, position INTEGER, reason VARCHAR, shown VARCHAR)")
         if self.csv_path is None:
             self._stage_excel(con, table)
             return
@@ -548,18 +567,37 @@ class TableSource:
             raise ReadError(f"อ่านข้อความไม่ได้ — cannot decode the file: {error}") from error
 
     def _stage_excel(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
-        rows = self.excel_rows or []
-        start = self.header.row_index + self.header.rows
-        data = rows[start:]
+        """The sheet's cells as the Excel reader's process wrote them (CSV, read by pyarrow)."""
+        import pyarrow.csv as arrow_csv
+
+        sheet = self.excel
+        assert sheet is not None
         names = self._names()
-        arrays = [pa.array(range(start + 1, start + 1 + len(data)), type=pa.int64())]
-        for i in range(len(names)):
-            arrays.append(pa.array([r[i] if i < len(r) else None for r in data], type=pa.string()))
-        arrays += [pa.nulls(len(data), pa.string()), pa.nulls(len(data), pa.string())]
-        arrow_table = pa.Table.from_arrays(  # noqa: F841  (read by DuckDB by name)
-            arrays, names=["row_no", *names, "etl_defect", "etl_defect_text"])
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM arrow_table")
+        given = ["row_no", *[f"x{i}" for i in range(sheet.columns)]]
+        wanted = given[: 1 + min(sheet.columns, len(names))]
+        cells = arrow_csv.read_csv(  # noqa: F841  (read by DuckDB by name)
+            sheet.cells_csv, read_options=arrow_csv.ReadOptions(column_names=given, block_size=1 << 24),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types={n: pa.int64() if n == "row_no" else pa.string() for n in given},
+                include_columns=wanted, strings_can_be_null=True, null_values=[""]))
+        columns = [f"x{i} AS {n}" if i < sheet.columns else f"CAST(NULL AS VARCHAR) AS {n}"
+                   for i, n in enumerate(names)]
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT row_no, {', '.join(columns)}, "
+            "CAST(NULL AS VARCHAR) AS etl_defect, CAST(NULL AS VARCHAR) AS etl_defect_text FROM cells "
+            f"WHERE row_no >= {self.first_data_row} ORDER BY row_no")
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_raw")
+        if sheet.defects_csv is not None:
+            defect_names = ["row_no", "position", "reason", "shown"]
+            defects = arrow_csv.read_csv(  # noqa: F841  (read by DuckDB by name)
+                sheet.defects_csv,
+                read_options=arrow_csv.ReadOptions(column_names=defect_names),
+                parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
+                convert_options=arrow_csv.ConvertOptions(column_types={
+                    "row_no": pa.int64(), "position": pa.int32(), "reason": pa.string(), "shown": pa.string()}))
+            con.execute(f"INSERT INTO etl_cell_defects SELECT * FROM defects WHERE row_no >= {self.first_data_row} "
+                        f"AND position < {len(names)}")
         self.reader = "excel"
 
 
@@ -714,8 +752,14 @@ def _score(headers: list[str]) -> int:
     return len({header_key(h) for h in headers if h and header_key(h) in ALL_ALIASES})
 
 
-def _two_row_headers(top: list[str], bottom: list[str]) -> list[str]:
-    """Headers of a two-row header: a merged top cell spans the blanks to its right."""
+def _two_row_headers(top: list[str], bottom: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Names of a two-row header, and its rows as read (a merged top cell carried rightwards
+    over the blanks that have a sub-header below, so its words, e.g. a unit, reach them).
+
+    A column's name is its two cells joined, or its lower cell alone; its upper cell alone
+    only when nothing is below it: a sub-header that is not understood ("จำนวนเงิน" over
+    "คงเหลือ") names an unknown column, never the amount.
+    """
     width = max(len(top), len(bottom))
     top = [*top, *[""] * (width - len(top))]
     bottom = [*bottom, *[""] * (width - len(bottom))]
@@ -727,34 +771,59 @@ def _two_row_headers(top: list[str], bottom: list[str]) -> list[str]:
         filled.append(text or (last if bottom[i] else ""))
     names = []
     for upper, lower in zip(filled, bottom, strict=True):
-        candidates = [f"{upper} {lower}".strip(), lower, upper]
+        candidates = [f"{upper} {lower}".strip(), lower] if lower else [upper]
         match = next((c for c in candidates if c and header_key(c) in ALL_ALIASES), None)
         names.append(match or f"{upper} {lower}".strip())
-    return names
+    return names, filled, bottom
 
 
 def find_header(rows: list[list[str]]) -> Header:
-    """The header within the first rows: the row (or row pair) naming the most known columns."""
+    """The header within the first rows: the row (or row pair) naming the most known columns.
+
+    A unit row right under it (cells such as "(ล้านบาท)" only) belongs to the header; the
+    units stated above, in and under the header are in `Header.units` (etl.units). A row
+    under the header that names known columns again is a third header row, which is not
+    understood: ReadError.
+    """
     best: Header | None = None
     best_score = 0
+    best_cells: list[list[str]] = []
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         single = [_cell_text(c) for c in row]
         score = _score(single)
-        candidate = Header(index, 1, single, len(row))
+        candidate, cells = Header(index, 1, single, len(row)), [single]
         if index + 1 < len(rows):
             below = [_cell_text(c) for c in rows[index + 1]]
-            pair = _two_row_headers(single, below)
+            pair, filled, lower = _two_row_headers(single, below)
             pair_score = _score(pair)
             # Two rows only when together they name more columns than either row alone.
             if pair_score > max(score, _score(below)):
-                score, candidate = pair_score, Header(index, 2, pair, max(len(row), len(below)))
+                score = pair_score
+                candidate, cells = Header(index, 2, pair, max(len(row), len(below))), [filled, lower]
         if score > best_score:
-            best, best_score = candidate, score
+            best, best_score, best_cells = candidate, score, cells
     if best is None or best_score < 2:
         raise ReadError(
             "ไม่พบแถวหัวตารางที่รู้จัก — no recognisable header row in the first "
             f"{HEADER_SCAN_ROWS} rows (see docs/data-dictionary.md for accepted headers)"
         )
+    texts = [[_cell_text(c) for c in row] for row in rows]
+    best.units = scan_header_area(texts, best.row_index, best.rows, best_cells)
+    below = best.row_index + best.rows
+    if below < len(texts) and is_unit_row(texts[below]):
+        for column, cell in enumerate(texts[below]):
+            unit = stated_unit(cell)
+            if unit:
+                best.units.by_column.setdefault(column, []).append(Statement(unit, below + 1, column, cell))
+        best.rows += 1
+        below += 1
+    if below < len(texts):
+        named = [c for c in texts[below] if c and header_key(c) in ALL_ALIASES]
+        if len(named) >= 2:
+            raise ReadError(
+                f"หัวตารางต่อเนื่องถึงแถว {below + 1} ({', '.join(named)}) ซึ่งอ่านไม่ได้ ให้ทำหัวตารางหนึ่งหรือสองแถว — the "
+                f"header seems to go on in row {below + 1} ({', '.join(named)}): headers of more than two rows "
+                "are not understood; make the header one or two rows")
     # Drop empty trailing header cells (a wider data area is padded by the reader).
     names = list(best.names)
     while names and not names[-1]:
@@ -802,7 +871,7 @@ def _open_csv_copy(copy: FileCopy, kind: str | None, temp_files: list[Path],
         with open(csv_path, encoding=text_encoding, newline="") as handle:
             for line in handle:
                 head.append(line)
-                if len(head) >= HEADER_SCAN_ROWS + 2:
+                if len(head) >= HEADER_SCAN_ROWS + 4:  # header (2 rows), unit row, next row
                     break
     except UnicodeDecodeError:
         if force_encoding is None and encoding == "utf-8":  # a long first line hid a TIS-620 byte
@@ -837,65 +906,36 @@ def open_csv(copy: FileCopy, kind: str | None = None) -> TableSource:
     return _open_csv_copy(copy, kind, [])
 
 
-def excel_cell_text(value: object) -> str | None:
-    """A workbook cell as text: dates ISO, whole numbers without '.0', others shortest.
-
-    A float that is a whole number of satang up to binary noise (0.1 + 0.2) is written with
-    at most two decimals, as Excel shows it; control characters are removed from text.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        cents = round(value * 100)
-        if abs(value * 100 - cents) < 1e-6 * max(1.0, abs(value)):
-            return repr(cents / 100)
-        return repr(value)
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return str(value).translate(_CONTROL_CHARS)
-
-
 def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
-    """Every sheet of a workbook (its private copy) that holds a recognisable table."""
-    from python_calamine import CalamineWorkbook
+    """Every visible sheet of a workbook (its private copy) that holds a recognisable table.
 
+    The workbook is read in a bounded child process (etl.workbooks); hidden sheets are not
+    loaded, and every table of the workbook says so in its notes.
+    """
+    folder = copy.private.with_name(copy.private.name + ".sheets") if copy.private else Path(
+        str(copy.path) + ".sheets")
     try:
-        workbook = CalamineWorkbook.from_path(str(copy.path))
-        sheets = [(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                  for name in workbook.sheet_names]
-    except BaseException as error:  # calamine raises its own types per format (even panics)
-        if isinstance(error, (KeyboardInterrupt, SystemExit)):
-            raise
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ReadError(f"อ่านไฟล์ Excel ไม่ได้ — cannot read workbook: {first}") from None
+        book = read_workbook(copy.path, folder)
+    except WorkbookError as error:
+        raise ReadError(str(error)) from None
+    note = book.skipped_note()
     sources, errors = [], []
-    for sheet_name, raw in sheets:
-        # skip_empty_area=False keeps row indexes equal to the sheet's row numbers.
-        rows = [[excel_cell_text(v) for v in row] for row in raw]
-        while rows and not any(rows[-1]):
-            rows.pop()
-        if not rows:
+    for sheet in book.sheets:
+        if not sheet.rows:
             continue
         try:
-            header = find_header([[c or "" for c in r] for r in rows])
+            header = find_header(sheet.head)
         except ReadError as error:
-            errors.append(f"{sheet_name}: {error}")
+            errors.append(f"{sheet.name}: {error}")
             continue
         header.cells = len(header.names)  # cells beyond the header are notes, not data
         chosen, columns = _resolve_kind(header, kind)
-        sources.append(TableSource(copy.original, sheet_name, header, chosen, columns, copy=copy,
-                                   excel_rows=rows, kind_option=kind))
+        sources.append(TableSource(copy.original, sheet.name, header, chosen, columns, copy=copy, excel=sheet,
+                                   kind_option=kind, temp_dirs=[folder], notes=[note] if note else []))
     if not sources:
+        shutil.rmtree(folder, ignore_errors=True)
         detail = "; ".join(errors) or "ไม่มีข้อมูล — workbook is empty"
-        raise ReadError(detail)
+        raise ReadError(f"{detail}; {note}" if note else detail)
     return sources
 
 
