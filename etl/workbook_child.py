@@ -156,7 +156,8 @@ def check_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
         tail = handle.read()
     end = tail.rfind(b"PK\x05\x06")
     if end < 0 or len(tail) < end + 22:
-        raise Refusal("ไม่ใช่ไฟล์ zip ของ Excel — not an Excel zip file (no zip directory found)")
+        raise Refusal("อ่านไฟล์ Excel ไม่ได้ ไฟล์ไม่ครบหรือไม่ใช่ .xlsx — cannot read workbook: not a complete zip "
+                      "file (no zip directory found: truncated, or not an .xlsx)")
     entries, directory_bytes = struct.unpack_from("<HI", tail, end + 10)
     if entries != 0xFFFF and entries > limits.parts or directory_bytes > 64 * limits.parts + (1 << 20):
         raise Refusal(f"ไฟล์มีส่วนประกอบมากเกิน {limits.parts:,} ส่วน — the workbook holds more than "
@@ -164,7 +165,7 @@ def check_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
     try:
         book = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise Refusal(f"ไฟล์ zip เสีย — damaged zip: {error}") from None
+        raise Refusal(f"อ่านไฟล์ Excel ไม่ได้ ไฟล์ zip เสีย — cannot read workbook: damaged zip: {error}") from None
     infos = book.infolist()
     if len(infos) > limits.parts:
         raise Refusal(f"ไฟล์มีส่วนประกอบ {len(infos):,} ส่วน เกิน {limits.parts:,} — the workbook holds "
