@@ -41,6 +41,7 @@ from etl.kinds import (
     ambiguous_headers,
 )
 from etl.readers import (
+    QUOTE_SPANS_ROWS,
     SUPPORTED_SUFFIXES,
     UNCLOSED_QUOTE,
     ReadError,
@@ -319,7 +320,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     # Rows the reader could not trust (ragged, broken quotes) are rejected whole; a ragged
     # blank or total row is still just a blank or total row. Only the row-by-row reader
     # marks rows, so files DuckDB read whole skip these terms.
-    hard = f"s.etl_defect = '{UNCLOSED_QUOTE}'" if source.has_defects else "false"
+    hard = f"s.etl_defect IN ('{UNCLOSED_QUOTE}', '{QUOTE_SPANS_ROWS}')" if source.has_defects else "false"
     defect = (f"({hard} OR (s.etl_defect IS NOT NULL AND NOT {blank} AND NOT {total}))"
               if source.has_defects else "false")
     result.rows_read, result.total_rows_skipped, defect_rows = con.execute(

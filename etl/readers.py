@@ -34,7 +34,15 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from etl.kinds import ALL_ALIASES, KINDS, Kind, detect_kind, header_key, match_headers
+from etl.kinds import (
+    ALL_ALIASES,
+    KINDS,
+    TEXT,
+    Kind,
+    detect_kind,
+    header_key,
+    match_headers,
+)
 from etl.units import (
     Conversion,
     HeaderUnits,
@@ -66,7 +74,8 @@ EXCERPT_CHARS = 120
 
 # Why the row-by-row reader could not trust a row (reason codes in etl.validate.REASONS).
 EXTRA_CELLS, MISSING_CELLS, UNCLOSED_QUOTE = "extra_cells", "missing_cells", "unclosed_quote"
-ROW_DEFECTS = (EXTRA_CELLS, MISSING_CELLS, UNCLOSED_QUOTE)
+QUOTE_SPANS_ROWS = "quote_spans_rows"
+ROW_DEFECTS = (EXTRA_CELLS, MISSING_CELLS, UNCLOSED_QUOTE, QUOTE_SPANS_ROWS)
 
 
 class ReadError(ValueError):
@@ -427,14 +436,14 @@ class TableSource:
         # Rows and lines below the header must match, or the row numbers would not be the
         # file's: lines = rows + line breaks inside quoted cells + empty lines (which DuckDB
         # skips). Only a file with empty lines between its rows goes the row-by-row way.
-        rows = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]
+        rows = plain_rows = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]
         scan = self.copy.scan  # waits for the background hash pass, which ran beside DuckDB
         lines = scan.lines_through_content() - self.head_lines if scan is not None else -1
         if rows < lines:
             mark = "chr(10)" if scan.line_feeds else "chr(13)"
             inside = " + ".join(f"coalesce(length({n}) - length(replace({n}, {mark}, '')), 0)" for n in names)
             rows += con.execute(f"SELECT coalesce(sum({inside}), 0) FROM {table}_raw").fetchone()[0]
-        if rows != lines:
+        if rows != lines or (rows > plain_rows and self._any_spanning_problem(con, f"{table}_raw", names)):
             con.execute(f"DROP TABLE {table}_raw")
             return False
         con.execute(
@@ -445,22 +454,57 @@ class TableSource:
         self.reader = "duckdb"
         return True
 
+    def _any_spanning_problem(self, con: duckdb.DuckDBPyConnection, raw: str, names: list[str]) -> bool:
+        """Whether a record DuckDB read across lines must be rejected (see `spanning_problem`)."""
+        broken = " OR ".join(f"contains({n}, chr(10)) OR contains({n}, chr(13))" for n in names)
+        for cells in con.execute(f"SELECT {', '.join(names)} FROM {raw} WHERE {broken}").fetchall():
+            if self.spanning_problem(["" if c is None else c for c in cells]):
+                return True
+        return False
+
+    def spanning_problem(self, cells: list[str]) -> str | None:
+        """Why a record whose quoted cells span lines cannot be trusted, or None.
+
+        A line break is text: it may stand in a text column (names, notes) or a column the
+        kind does not use. In a number, date or code it cannot; and a cell holding at least
+        max(2, width - 2) delimiters with its line break holds what reads as a row of its own
+        (a quote opened in one row and closed in the next).
+        """
+        enough = max(2, self.width - 2)
+        for position, cell in enumerate(cells):
+            if "\n" not in cell and "\r" not in cell:
+                continue
+            name = self.columns.get(position)
+            header = self.header.names[position] if position < len(self.header.names) else f"c{position}"
+            if name and self.kind is not None and self.kind.column(name).type != TEXT:
+                return f"ขึ้นบรรทัดใหม่ในช่อง {header} — a line break in {header}"
+            if cell.count(self.delimiter) >= enough:
+                return (f"ช่อง {header} มีตัวคั่น {cell.count(self.delimiter)} ตัวข้ามบรรทัด — {header} holds "
+                        f"{cell.count(self.delimiter)} delimiters across a line break: a row of its own")
+        return None
+
     def _switch_encoding_if_needed(self) -> bool:
         """After a failed fast read of a UTF-8-looking file: check every byte.
 
         Returns True when the file turned out to be TIS-620 and was transcoded (and its
-        header read again); raises ReadError for a UTF-8 file with a corrupt byte.
+        header read again); raises ReadError for a UTF-8 file with a byte that is not: a
+        whole line of Thai in UTF-8 before it (or a byte-order mark) decided the file.
         """
         problem = first_invalid_utf8(self.csv_path)
         if problem is None:
             return False
-        offset, byte, thai_letters = problem
-        if thai_letters >= THAI_LETTERS_FOR_UTF8:
+        offset, byte, _ = problem
+        utf8_line = first_utf8_thai_line(self.csv_path, before=offset)
+        if utf8_line is not None or self.encoding == "utf-8-sig":
             line = _line_of(self.csv_path, offset)
+            if utf8_line is not None:
+                why_th, why_en = f"บรรทัด {utf8_line:,} เป็นภาษาไทยแบบ UTF-8", f"line {utf8_line:,} is Thai in UTF-8"
+            else:
+                why_th, why_en = "ขึ้นต้นด้วย BOM ของ UTF-8", "it starts with a UTF-8 byte-order mark"
             raise ReadError(
-                f"ไฟล์เป็น UTF-8 แต่ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} (บรรทัด {line:,}) ไม่ใช่ UTF-8 "
-                f"— the file is UTF-8 but byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not "
-                "valid UTF-8; save the file again as UTF-8")
+                f"ไฟล์เป็น UTF-8 ({why_th}) แต่ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} (บรรทัด {line:,}) ไม่ใช่ UTF-8 — "
+                f"the file is UTF-8 ({why_en}) but byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not "
+                f"valid UTF-8 (TIS-620?); fix line {line:,} or save the whole file in one encoding, UTF-8")
         self._reopen("cp874")
         return True
 
@@ -539,6 +583,20 @@ class TableSource:
                         row_no += max(len(swallowed), 1)
                         continue
                     count = len(cells)
+                    if reader.line_num - start > 1 and cells:  # quoted line breaks: one record, many lines
+                        problem = self.spanning_problem(cells) or (
+                            f"{count} ช่อง หัวตารางมี {staged} — {count} cells, the header has {staged}"
+                            if count != staged and any(c.strip() for c in cells) else None)
+                        if problem:
+                            swallowed = lines.between(start, reader.line_num)
+                            where = (f"บรรทัด {start + 1:,}–{reader.line_num:,} lines {start + 1:,}–"
+                                     f"{reader.line_num:,}: {problem}")
+                            for offset, line in enumerate(swallowed):
+                                if line.strip() or offset == 0:
+                                    yield (row_no + offset, *missing_row, QUOTE_SPANS_ROWS,
+                                           _excerpt(f"{where}; {line}", 3 * EXCERPT_CHARS))
+                            row_no += max(len(swallowed), 1)
+                            continue
                     if count == staged:  # the usual row
                         cells.insert(0, row_no)
                         cells += _NO_DEFECT
@@ -624,9 +682,9 @@ class _PhysicalLines:
             self._handle.close()
 
 
-def _excerpt(text: str) -> str:
+def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- encoding
@@ -652,6 +710,60 @@ def first_invalid_utf8(path: Path) -> tuple[int, int, int] | None:
         except UnicodeDecodeError:
             return offset - 1, 0, thai  # the file ends inside a multi-byte character
     return None
+
+
+# A Thai letter, digit or sign written in UTF-8 (U+0E00..U+0E7F): E0 B8 xx or E0 B9 xx.
+_UTF8_THAI = re.compile(rb"\xe0[\xb8\xb9][\x80-\xbf]")
+
+
+def first_utf8_thai_line(path: Path, before: int | None = None) -> int | None:
+    """1-based number of the first line that is wholly valid UTF-8 and holds Thai (in UTF-8),
+    among the whole lines before byte offset `before` (None: the whole file).
+
+    A TIS-620 line is almost never valid UTF-8 as a whole (its Thai letters are lone
+    continuation bytes), so such a line is evidence that the file holds UTF-8 text.
+    """
+    limit = path.stat().st_size if before is None else before
+    with open(path, "rb") as handle:
+        first = handle.read(min(COPY_CHUNK, limit))
+        mark = b"\n" if b"\n" in first or b"\r" not in first else b"\r"
+        handle.seek(0)
+        carry, line_base, offset = b"", 1, 0
+        while offset < limit:
+            chunk = handle.read(min(COPY_CHUNK, limit - offset))
+            if not chunk:
+                break
+            offset += len(chunk)
+            buffer = carry + chunk
+            # Whole lines only: the last line is whole at the end of the file, but not when
+            # it is cut at `before` (the bad byte's own line).
+            cut = len(buffer) if offset >= limit and before is None else buffer.rfind(mark) + 1
+            body, carry = buffer[:cut], buffer[cut:]
+            found = _UTF8_THAI.search(body)
+            while found:
+                start = body.rfind(mark, 0, found.start()) + 1
+                stop = body.find(mark, found.end())
+                stop = len(body) if stop < 0 else stop
+                try:
+                    body[start:stop].decode("utf-8")
+                except UnicodeDecodeError:
+                    found = _UTF8_THAI.search(body, stop)
+                    continue
+                return line_base + body.count(mark, 0, start)
+            line_base += body.count(mark)
+    return None
+
+
+def _mixed_encodings(path: Path, utf8_line: int) -> ReadError:
+    """A file decided as TIS-620 whose line `utf8_line` is UTF-8 (or the other way round)."""
+    problem = first_invalid_utf8(path)
+    tis_line = _line_of(path, problem[0]) if problem else 0
+    first, second = sorted((utf8_line, tis_line))
+    names = {utf8_line: ("UTF-8", "UTF-8"), tis_line: ("TIS-620", "TIS-620 (not UTF-8)")}
+    return ReadError(
+        f"ไฟล์ใช้รหัสอักขระปนกัน: บรรทัด {first:,} เป็น {names[first][0]} แต่บรรทัด {second:,} เป็น {names[second][0]} — "
+        f"the file mixes encodings: line {first:,} is {names[first][1]} but line {second:,} is {names[second][1]}; "
+        f"fix line {second:,} or save the whole file in one encoding, UTF-8")
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -704,6 +816,10 @@ def _looks_like(magic: bytes) -> str:
 def _transcode(copy: FileCopy, encoding: str, temp_files: list[Path]) -> tuple[Path, TextScan]:
     """The copy re-encoded as UTF-8 (strictly: a byte that does not decode refuses the file)."""
     copy.finish()
+    if encoding == "cp874":  # a line in UTF-8 as well would become mojibake (เธ—เธฒเธช)
+        utf8_line = first_utf8_thai_line(copy.path)
+        if utf8_line is not None:
+            raise _mixed_encodings(copy.path, utf8_line)
     target = copy.private.with_name(copy.private.name + ".utf8.csv")
     temp_files.append(target)
     decoder = codecs.getincrementaldecoder(encoding)()
