@@ -490,21 +490,11 @@ class TableSource:
         header read again); raises ReadError for a UTF-8 file with a byte that is not: a
         whole line of Thai in UTF-8 before it (or a byte-order mark) decided the file.
         """
-        problem = first_invalid_utf8(self.csv_path)
-        if problem is None:
+        if first_invalid_utf8(self.csv_path) is None:
             return False
-        offset, byte, _ = problem
-        utf8_line = first_utf8_thai_line(self.csv_path, before=offset)
-        if utf8_line is not None or self.encoding == "utf-8-sig":
-            line = _line_of(self.csv_path, offset)
-            if utf8_line is not None:
-                why_th, why_en = f"บรรทัด {utf8_line:,} เป็นภาษาไทยแบบ UTF-8", f"line {utf8_line:,} is Thai in UTF-8"
-            else:
-                why_th, why_en = "ขึ้นต้นด้วย BOM ของ UTF-8", "it starts with a UTF-8 byte-order mark"
-            raise ReadError(
-                f"ไฟล์เป็น UTF-8 ({why_th}) แต่ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} (บรรทัด {line:,}) ไม่ใช่ UTF-8 — "
-                f"the file is UTF-8 ({why_en}) but byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not "
-                f"valid UTF-8 (TIS-620?); fix line {line:,} or save the whole file in one encoding, UTF-8")
+        refusal = _utf8_break(self.csv_path, self.encoding)
+        if refusal is not None:
+            raise refusal
         self._reopen("cp874")
         return True
 
@@ -754,6 +744,28 @@ def first_utf8_thai_line(path: Path, before: int | None = None) -> int | None:
     return None
 
 
+def _utf8_break(path: Path, encoding: str) -> ReadError | None:
+    """For a file read as UTF-8 that holds a byte that is not: the refusal when UTF-8 was
+    decided before that byte (a whole line of Thai in UTF-8, or a byte-order mark), or None
+    when nothing before it was UTF-8 text (then the file is TIS-620)."""
+    problem = first_invalid_utf8(path)
+    if problem is None:
+        return None
+    offset, byte, _ = problem
+    utf8_line = first_utf8_thai_line(path, before=offset)
+    if utf8_line is None and encoding != "utf-8-sig":
+        return None
+    line = _line_of(path, offset)
+    if utf8_line is not None:
+        why_th, why_en = f"บรรทัด {utf8_line:,} เป็นภาษาไทยแบบ UTF-8", f"line {utf8_line:,} is Thai in UTF-8"
+    else:
+        why_th, why_en = "ขึ้นต้นด้วย BOM ของ UTF-8", "it starts with a UTF-8 byte-order mark"
+    return ReadError(
+        f"ไฟล์เป็น UTF-8 ({why_th}) แต่ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} (บรรทัด {line:,}) ไม่ใช่ UTF-8 — "
+        f"the file is UTF-8 ({why_en}) but byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not "
+        f"valid UTF-8 (TIS-620?); fix line {line:,} or save the whole file in one encoding, UTF-8")
+
+
 def _mixed_encodings(path: Path, utf8_line: int) -> ReadError:
     """A file decided as TIS-620 whose line `utf8_line` is UTF-8 (or the other way round)."""
     problem = first_invalid_utf8(path)
@@ -893,13 +905,37 @@ def _two_row_headers(top: list[str], bottom: list[str]) -> tuple[list[str], list
     return names, filled, bottom
 
 
-def find_header(rows: list[list[str]]) -> Header:
+_NUMBER_LIKE = re.compile(r"^[\s\-+(]*[0-9๐-๙][0-9๐-๙\s.,/:\-()฿%]*$")
+
+
+def _sub_header_row(header: Header, cells: list[str], kind: str | None) -> bool:
+    """Whether the row under a header continues it: sub-headers under known columns, no key,
+    no number or date anywhere (a data row of every kind holds amounts or dates)."""
+    chosen = KINDS[kind] if kind else detect_kind(header.names)
+    if chosen is None or not any(cells):
+        return False
+    matched = match_headers(chosen, header.names)
+    key = next((p for p, name in matched.items() if name == chosen.key), None)
+    if key is not None and key < len(cells) and cells[key]:
+        return False
+    texts = [c for c in cells if c]
+    return any(p < len(cells) and cells[p] for p in matched) and not any(_NUMBER_LIKE.match(c) for c in texts)
+
+
+def _canonical(names: list[str], kind: str | None) -> set[str]:
+    chosen = KINDS[kind] if kind else detect_kind(names)
+    return set(match_headers(chosen, names).values()) if chosen else set()
+
+
+def find_header(rows: list[list[str]], kind: str | None = None) -> Header:
     """The header within the first rows: the row (or row pair) naming the most known columns.
 
     A unit row right under it (cells such as "(ล้านบาท)" only) belongs to the header; the
-    units stated above, in and under the header are in `Header.units` (etl.units). A row
-    under the header that names known columns again is a third header row, which is not
-    understood: ReadError.
+    units stated above, in and under the header are in `Header.units` (etl.units). A row of
+    sub-headers under a one-row header makes it a two-row header when the pair names every
+    column the row named (a sub-header may say which amount is meant: "จำนวนเงิน" over
+    "ขอเบิก" / "เบิกจ่าย"); otherwise, and for any row of sub-headers under a two-row header,
+    the header is not understood: ReadError, never a half-read header.
     """
     best: Header | None = None
     best_score = 0
@@ -924,6 +960,19 @@ def find_header(rows: list[list[str]]) -> Header:
             f"{HEADER_SCAN_ROWS} rows (see docs/data-dictionary.md for accepted headers)"
         )
     texts = [[_cell_text(c) for c in row] for row in rows]
+    below = best.row_index + best.rows
+    if below < len(texts) and not is_unit_row(texts[below]) and _sub_header_row(best, texts[below], kind):
+        pair, filled, lower = _two_row_headers(texts[best.row_index], texts[below])
+        if best.rows == 1 and _canonical(pair, kind) >= _canonical(best.names, kind):
+            best = Header(best.row_index, 2, pair, max(len(texts[best.row_index]), len(texts[below])))
+            best_cells = [filled, lower]
+        else:
+            shown = ", ".join(c for c in texts[below] if c)
+            raise ReadError(
+                f"หัวตารางต่อเนื่องถึงแถว {below + 1} ({shown}) ซึ่งอ่านไม่ได้ ให้ทำหัวตารางหนึ่งหรือสองแถวที่ชื่อคอลัมน์ชัดเจน — "
+                f"the header goes on in row {below + 1} ({shown}) and cannot be read with certainty: headers of "
+                "more than two rows, or sub-headers that do not name a known column, are not understood; make "
+                "the header one or two rows with one known name per column")
     best.units = scan_header_area(texts, best.row_index, best.rows, best_cells)
     below = best.row_index + best.rows
     if below < len(texts) and is_unit_row(texts[below]):
@@ -933,13 +982,12 @@ def find_header(rows: list[list[str]]) -> Header:
                 best.units.by_column.setdefault(column, []).append(Statement(unit, below + 1, column, cell))
         best.rows += 1
         below += 1
-    if below < len(texts):
-        named = [c for c in texts[below] if c and header_key(c) in ALL_ALIASES]
-        if len(named) >= 2:
-            raise ReadError(
-                f"หัวตารางต่อเนื่องถึงแถว {below + 1} ({', '.join(named)}) ซึ่งอ่านไม่ได้ ให้ทำหัวตารางหนึ่งหรือสองแถว — the "
-                f"header seems to go on in row {below + 1} ({', '.join(named)}): headers of more than two rows "
-                "are not understood; make the header one or two rows")
+    if below < len(texts) and _sub_header_row(best, texts[below], kind):
+        shown = ", ".join(c for c in texts[below] if c)
+        raise ReadError(
+            f"หัวตารางต่อเนื่องถึงแถว {below + 1} ({shown}) ซึ่งอ่านไม่ได้ ให้ทำหัวตารางหนึ่งหรือสองแถว — the header "
+            f"goes on in row {below + 1} ({shown}): headers of more than two rows are not understood; make the "
+            "header one or two rows")
     # Drop empty trailing header cells (a wider data area is padded by the reader).
     names = list(best.names)
     while names and not names[-1]:
@@ -990,6 +1038,9 @@ def _open_csv_copy(copy: FileCopy, kind: str | None, temp_files: list[Path],
                 if len(head) >= HEADER_SCAN_ROWS + 4:  # header (2 rows), unit row, next row
                     break
     except UnicodeDecodeError:
+        refusal = _utf8_break(csv_path, encoding) if encoding in ("utf-8", "utf-8-sig") else None
+        if refusal is not None:
+            raise refusal from None
         if force_encoding is None and encoding == "utf-8":  # a long first line hid a TIS-620 byte
             return _open_csv_copy(copy, kind, temp_files, force_encoding="cp874")
         raise
@@ -999,7 +1050,7 @@ def _open_csv_copy(copy: FileCopy, kind: str | None, temp_files: list[Path],
         rows = list(csv.reader(head, delimiter=delimiter))
     except csv.Error as error:
         raise ReadError(f"อ่านแถวหัวตารางไม่ได้ — cannot read the first rows as CSV: {error}") from error
-    header = find_header(rows)
+    header = find_header(rows, kind)
     chosen, columns = _resolve_kind(header, kind)
     head_lines = _physical_lines(head, delimiter, header.row_index + header.rows)
     return TableSource(copy.original, None, header, chosen, columns, copy=copy, csv_path=csv_path,
@@ -1040,7 +1091,7 @@ def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
         if not sheet.rows:
             continue
         try:
-            header = find_header(sheet.head)
+            header = find_header(sheet.head, kind)
         except ReadError as error:
             errors.append(f"{sheet.name}: {error}")
             continue
