@@ -76,30 +76,36 @@ class Refusal(Exception):
 
 # --------------------------------------------------------------------------- cell text
 
-# A workbook number is binary: 0.1 + 0.2 is 0.30000000000000004. It is read as the decimal
-# Excel shows (15 significant digits) when that decimal is within NOISE_ULPS units in the
-# last place of the binary value; otherwise every digit is kept (and the loader rejects
-# more than two decimals as ambiguous_amount). Above SATANG_CERTAIN baht a binary number
-# cannot tell satang apart (its noise nears a tenth of a satang): a non-whole number there
-# is written out exactly, so it is rejected rather than rounded.
+# A workbook number is binary: 0.1 + 0.2 is 0.30000000000000004. It is read as the
+# shortest decimal within NOISE_ULPS units in the last place of the binary value (0.3),
+# which is the decimal that was typed or that Excel shows; a real third decimal is far
+# outside that noise below SATANG_CERTAIN and is kept (the loader rejects more than two
+# decimals as ambiguous_amount). From SATANG_CERTAIN baht on, neighbouring binary numbers
+# are a thousandth of a baht apart: a non-whole number there is written with at least
+# three decimals, so the loader rejects it rather than round it.
 NOISE_ULPS = 4
 SATANG_CERTAIN = 2.0 ** 39  # about 550 billion baht: 4 ulps stay below 0.0005
 
 
 def number_text(value: float) -> str:
-    """A workbook float as decimal text (see NOISE_ULPS): whole numbers without '.0'."""
+    """A workbook float as plain decimal text (see NOISE_ULPS); whole numbers without '.0'."""
     if not math.isfinite(value):
         return repr(value)
     if value.is_integer():
         return str(int(value))
     if abs(value) >= SATANG_CERTAIN:
-        return _plain(Fraction(value))
-    shown = f"{value:.15g}"
-    if "e" not in shown and float(shown) == value:  # the usual case: exactly the decimal typed
-        return shown
-    if abs(Fraction(shown) - Fraction(value)) <= NOISE_ULPS * Fraction(math.ulp(value)):
-        return _plain(Fraction(shown))
-    return _plain(Fraction(repr(value)))
+        text = _plain(Fraction(value))
+        return text + "0" * max(0, 3 - len(text.split(".")[1]))
+    shown = repr(value)  # the shortest decimal that reads back as this binary number
+    if "e" not in shown and len(shown) - shown.index(".") <= 3:
+        return shown  # the usual case: at most two decimals, exactly as typed
+    noise = NOISE_ULPS * math.ulp(value)
+    digits = len(shown.split("e")[0].replace("-", "").replace(".", "").lstrip("0"))
+    for precision in range(1, digits):
+        shorter = f"{value:.{precision}g}"
+        if abs(float(shorter) - value) <= noise:
+            return _plain(Fraction(shorter))
+    return _plain(Fraction(shown))
 
 
 def _plain(number: Fraction) -> str:
@@ -350,20 +356,21 @@ def scan_worksheet(chunks, limits: Limits, name: str) -> SheetScan:
         piece, buffer = buffer[:cut], buffer[cut:]
         precise = precise or bool(patterns.row_unreferenced.search(piece)
                                   or patterns.cell_unreferenced.search(piece))
-        row_number = _scan_piece(piece, patterns, scan, precise, row_number)
+        row_number = _scan_piece(piece, patterns, scan, precise, row_number, limits)
         _check_extent(scan, limits, name)
     if patterns is not None and buffer:
         precise = precise or bool(patterns.row_unreferenced.search(buffer)
                                   or patterns.cell_unreferenced.search(buffer))
-        _scan_piece(buffer, patterns, scan, precise, row_number)
+        _scan_piece(buffer, patterns, scan, precise, row_number, limits)
         _check_extent(scan, limits, name)
     return scan
 
 
-def _scan_piece(piece: bytes, patterns: _Patterns, scan: SheetScan, precise: bool, row_number: int) -> int:
+def _scan_piece(piece: bytes, patterns: _Patterns, scan: SheetScan, precise: bool, row_number: int,
+                limits: Limits) -> int:
     if precise:
         return _scan_precise(piece, patterns, scan, row_number)
-    _scan_fast(piece, patterns, scan)
+    _scan_fast(piece, patterns, scan, limits)
     return row_number
 
 
@@ -398,7 +405,7 @@ def _check_extent(scan: SheetScan, limits: Limits, name: str) -> None:
             "(limit): split it or save it as CSV")
 
 
-def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan) -> None:
+def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan, limits: Limits) -> None:
     """Rows from the row elements; the width by searching for a cell beyond the widest so far."""
     rows = patterns.row_ref.findall(piece)
     if rows:
@@ -414,6 +421,10 @@ def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan) -> None:
         if where and _has_value(content, patterns):
             scan.columns = max(scan.columns, where[1])
             scan.rows = max(scan.rows, where[0])
+            if scan.columns > limits.columns:  # refused: measure the width once for the message
+                scan.columns = max(scan.columns, *(column_number(letters.decode()) for letters in re.findall(
+                    rb'<' + re.escape(patterns.cell_start[1:-4]) + rb' r="([A-Z]{1,3})[0-9]', piece)))
+                return
     position = 0
     while found := patterns.formula_or_error.search(piece, position):
         position = found.end()
