@@ -67,7 +67,6 @@ HEAD_ROWS = 40  # rows sent back for the header search (header within 30 rows, 2
 FORMULA_WITHOUT_VALUE, ERROR_CELL = "formula_without_value", "error_cell"
 
 _CONTROL_CHARS = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class Refusal(Exception):
@@ -125,7 +124,7 @@ def cell_text(value: object) -> str:
     without control characters."""
     kind = type(value)
     if kind is str:
-        return value.translate(_CONTROL_CHARS) if value and _CONTROL.search(value) else value
+        return value if value.isprintable() else value.translate(_CONTROL_CHARS)
     if kind is float:
         return number_text(value)
     if kind is int:
