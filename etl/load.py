@@ -614,6 +614,11 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Ex
         if item.reopened:  # the encoding changed: the header was read again
             kind_name = item.kind.name if item.kind else None
             _check_columns(item, item.kind, unit)
+        key = next((p for p, name in item.columns.items() if item.kind and name == item.kind.key), None)
+        notes = amount_units.statements_in_rows(con, item.width, key) if key is not None else []
+        if notes:  # a unit stated in a note under the table: decided as if it were a title line
+            item.header.units.general.extend(notes)
+            _check_columns(item, item.kind, unit)
         if item.conversion is not None:  # amounts in million/thousand baht: exact baht text
             amount_units.convert(con, item.conversion, [f"c{i}" for i in range(item.staged_width)])
         sha = item.sha256

@@ -702,12 +702,16 @@ def first_invalid_utf8(path: Path) -> tuple[int, int, int] | None:
     return None
 
 
-# A Thai letter, digit or sign written in UTF-8 (U+0E00..U+0E7F): E0 B8 xx or E0 B9 xx.
-_UTF8_THAI = re.compile(rb"\xe0[\xb8\xb9][\x80-\xbf]")
+# Text that is UTF-8 beyond doubt: a Thai letter, digit or sign (U+0E00..U+0E7F: E0 B8 xx,
+# E0 B9 xx) on a line that is valid UTF-8 as a whole (TIS-620 Thai forms such a run only by
+# rare chance, and then the rest of its line is not valid UTF-8); or general punctuation
+# (U+2000..U+203F: dashes, quotes, ellipsis: E2 80 xx), which TIS-620 text never holds
+# (it would read "โ€…").
+_UTF8_THAI = re.compile(rb"\xe0[\xb8\xb9][\x80-\xbf]|\xe2\x80[\x80-\xbf]")
 
 
 def first_utf8_thai_line(path: Path, before: int | None = None) -> int | None:
-    """1-based number of the first line that is wholly valid UTF-8 and holds Thai (in UTF-8),
+    """1-based number of the first line that is wholly valid UTF-8 and holds Thai or punctuation in UTF-8,
     among the whole lines before byte offset `before` (None: the whole file).
 
     A TIS-620 line is almost never valid UTF-8 as a whole (its Thai letters are lone
@@ -734,11 +738,12 @@ def first_utf8_thai_line(path: Path, before: int | None = None) -> int | None:
                 start = body.rfind(mark, 0, found.start()) + 1
                 stop = body.find(mark, found.end())
                 stop = len(body) if stop < 0 else stop
-                try:
-                    body[start:stop].decode("utf-8")
-                except UnicodeDecodeError:
-                    found = _UTF8_THAI.search(body, stop)
-                    continue
+                if not found.group().startswith(b"\xe2"):
+                    try:
+                        body[start:stop].decode("utf-8")
+                    except UnicodeDecodeError:
+                        found = _UTF8_THAI.search(body, stop)
+                        continue
                 return line_base + body.count(mark, 0, start)
             line_base += body.count(mark)
     return None
@@ -757,7 +762,7 @@ def _utf8_break(path: Path, encoding: str) -> ReadError | None:
         return None
     line = _line_of(path, offset)
     if utf8_line is not None:
-        why_th, why_en = f"บรรทัด {utf8_line:,} เป็นภาษาไทยแบบ UTF-8", f"line {utf8_line:,} is Thai in UTF-8"
+        why_th, why_en = f"บรรทัด {utf8_line:,} เป็นข้อความ UTF-8", f"line {utf8_line:,} is UTF-8 text"
     else:
         why_th, why_en = "ขึ้นต้นด้วย BOM ของ UTF-8", "it starts with a UTF-8 byte-order mark"
     return ReadError(

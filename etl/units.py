@@ -38,8 +38,8 @@ _WORDS = (
     ("billion", r"พันล้านบาท|พันล้าน|billions?(?: (?:of )?baht)?|(?:baht|thb) ?(?:billions?|bn)|bn"),
     ("hundred_thousand", r"แสนบาท"),
     ("ten_thousand", r"หมื่นบาท"),
-    ("million", (r"ล้านบาท|ล้าน|ลบ\.?|millions?(?: (?:of )?baht)?|(?:baht|thb) ?(?:millions?|mn|mln|m)"
-                 r"|mn|mln")),
+    ("million", (r"ล้านบาท|ล้าน|ลบ\.?|ล\.บ\.|millions?(?: (?:of )?baht)?|(?:baht|thb) ?(?:millions?|mn|mln|m)"
+                 r"|mn|mln|mil\.?(?: baht)?")),
     ("thousand", (r"พันบาท|พัน|thousands?(?: (?:of )?baht)?|(?:baht|thb) ?(?:thousands?|'?000|k)"
                   r"|'000(?: baht)?|000 baht|k baht")),
     ("baht", r"บาท|baht|thb|฿"),
@@ -52,6 +52,8 @@ _WHOLE = re.compile(rf"^[\(\[]?\s*(?:{_LABEL}\s*)?{_UNIT}\s*[\)\]]?$")
 _BRACKETED = re.compile(rf"[\(\[]\s*(?:{_LABEL}\s*)?{_UNIT}\s*[\)\]]")
 # A labelled unit anywhere ("รายงาน ... หน่วย : ล้านบาท", "figures in thousands of baht").
 _LABELLED = re.compile(rf"(?:หน่วย\s*(?:เป็น|:|：)?|\bunits?\s*[:：]?\s*(?:in\s+)?|\bin\s+){_UNIT}(?![a-z])")
+# A unit after a colon at the end of a cell ("จำนวนเงิน : ล้านบาท").
+_AFTER_COLON = re.compile(rf"[:：]\s*{_UNIT}\s*$")
 # A header cell whose last word is a Thai unit ("จำนวนเงินล้านบาท", "งบประมาณ บาท").
 _TRAILING = re.compile(r"(?P<name>.*?)\s*(?:พันล้านบาท(?P<billion>)|แสนบาท(?P<hundred_thousand>)"
                        r"|หมื่นบาท(?P<ten_thousand>)|ล้านบาท(?P<million>)|ลบ\.(?P<million2>)|พันบาท(?P<thousand>)"
@@ -115,7 +117,7 @@ def stated_unit(text: object) -> str | None:
     normal = _normal(text)
     if not normal:
         return None
-    for pattern in (_WHOLE, _BRACKETED, _LABELLED):
+    for pattern in (_WHOLE, _BRACKETED, _LABELLED, _AFTER_COLON):
         found = pattern.search(normal)
         if found:
             return _unit_of(found)
@@ -168,10 +170,44 @@ def scan_header_area(rows: list[list[str]], header_row: int, header_rows: int,
     for offset, cells in enumerate(header_cells):
         for column, cell in enumerate(cells):
             unit = header_unit(cell)
-            if unit:
-                units.by_column.setdefault(column, []).append(
-                    Statement(unit, header_row + offset + 1, column, str(cell)))
+            if not unit:
+                continue
+            statement = Statement(unit, header_row + offset + 1, column, str(cell))
+            if is_note(cell):  # "หน่วย : ล้านบาท" beside the header: the table's unit
+                units.general.append(statement)
+            else:
+                units.by_column.setdefault(column, []).append(statement)
     return units
+
+
+def is_note(text: object) -> bool:
+    """Whether a cell is only a unit statement ("(หน่วย : ล้านบาท)", "Unit: million baht"), naming no column."""
+    normal = _normal(text)
+    for pattern in (_WHOLE, _BRACKETED, _LABELLED, _AFTER_COLON):
+        found = pattern.search(normal)
+        if found:
+            rest = re.sub(r"หมายเหตุ|\bnotes?\b|หน่วย|\bunits?\b", "", normal[: found.start()] + normal[found.end():])
+            return not rest.strip(" :：-–()[]*.")
+    return False
+
+
+def statements_in_rows(con, width: int, key_position: int) -> list[Statement]:
+    """Unit statements in rows of the staged table `etl_stage` whose key is blank or holds no
+    digit (a note under the table such as "หมายเหตุ: หน่วย ล้านบาท"): they state the unit of
+    the table too. Real keys (document numbers, codes) hold digits, so this reads few rows."""
+    cells = [f"c{i}" for i in range(width)]
+    hint = "บาท|baht|thb|ล้าน|พัน|million|thousand|ลบ|'000"
+    rows = con.execute(
+        f"SELECT row_no, {', '.join(cells)} FROM etl_stage WHERE (etl_text(c{key_position}) IS NULL "
+        f"OR translate(c{key_position}, '0123456789๐๑๒๓๔๕๖๗๘๙', '') = c{key_position}) AND regexp_matches(lower(concat_ws(' ', {', '.join(cells)})), ?) ORDER BY row_no LIMIT 200", [hint]
+    ).fetchall()
+    found = []
+    for row_no, *texts in rows:
+        for column, text in enumerate(texts):
+            unit = stated_unit(text) if text else None
+            if unit:
+                found.append(Statement(unit, row_no, column, text))
+    return found
 
 
 class UnitError(ValueError):

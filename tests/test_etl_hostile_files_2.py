@@ -114,6 +114,17 @@ def test_a_unit_row_under_the_header_refuses_the_file(db, tmp_path, unit_cell, w
     assert amounts(db) == {}
 
 
+@pytest.mark.parametrize("where", ["beside the header", "under the table"])
+def test_a_unit_note_beside_the_header_or_under_the_table_refuses_the_file(db, tmp_path, where):
+    if where == "beside the header":
+        rows = [[*DISB_HEADERS, "หน่วย : ล้านบาท"], *DATA]
+    else:
+        rows = [DISB_HEADERS, *DATA, ["", "", "", "", ""], ["หมายเหตุ: หน่วย ล้านบาท", "", "", "", ""]]
+    [result] = load_files([put(tmp_path, "d.csv", csv_bytes(rows))], db_path=db)
+    assert result.status == "refused" and "million baht" in result.message, result.message
+    assert amounts(db) == {}
+
+
 def test_unit_option_converts_exactly_and_rejects_what_is_not_whole_satang(db, tmp_path):
     rows = [["(หน่วย : ล้านบาท)"], DISB_HEADERS,
             ["D1", "P01", "13/09/2562", "1.25", CUR],             # 1,250,000.00
@@ -244,6 +255,15 @@ def test_tis620_rows_followed_by_a_utf8_row_is_refused_naming_the_utf8_line(db, 
     assert scalar(db, "SELECT count(*) FROM projects") == 3
 
 
+def test_a_tis620_file_with_a_utf8_dash_is_refused_not_stored_as_mojibake(db, tmp_path):
+    rows = [PROJECT_HEADERS, ["P09", "2562", "ลำพูน", "ถนนสายใหม่", "งบลงทุน", "อบต.", "100.00", ""]]
+    data = csv_bytes(rows, encoding="cp874") + "P10,2562,ลำพูน,ฝาย – ตอน 2,งบลงทุน,อบต.,200.00,\n".encode(
+        "cp874").replace("–".encode("cp874"), "–".encode())
+    [result] = load_files([put(tmp_path, "p.csv", data)], db_path=db)
+    assert result.status == "refused" and "line 3 is UTF-8" in result.message, result.message
+    assert scalar(db, "SELECT count(*) FROM projects") == 3
+
+
 def test_mixed_encoding_after_the_first_megabyte_names_the_line(db, tmp_path):
     rows = [DISB_HEADERS] + [[f"D{i:06d}", "P01", "13/09/2562", "1.00", "current"] for i in range(30_000)]
     data = csv_bytes(rows) + csv_bytes([["X1", "P01", "13/09/2562", "1.00", CUR]], encoding="cp874")
@@ -251,7 +271,7 @@ def test_mixed_encoding_after_the_first_megabyte_names_the_line(db, tmp_path):
     [result] = load_files([put(tmp_path, "d.csv", data)], db_path=db)
     assert result.status == "refused", result.message
     # header is line 1 (Thai in UTF-8), 30,000 rows, the TIS-620 row is line 30,002
-    assert "line 1 is Thai in UTF-8" in result.message and "line 30,002" in result.message
+    assert "line 1 is UTF-8" in result.message and "line 30,002" in result.message
     assert amounts(db) == {}
 
 
