@@ -192,8 +192,8 @@ REJECT_REASONS: Words = {
     "unclosed_quote": ("เครื่องหมายคำพูด (\") ไม่ปิด แถวนี้และบรรทัดที่ถูกรวมเข้าไปถูกปฏิเสธ",
                        ("a quote (\") is not closed properly; this row and the lines it swallowed "
                        "are rejected")),
-    "quote_spans_rows": ("ช่องในเครื่องหมายคำพูด (\") ข้ามบรรทัดและกลืนอีกแถวหนึ่ง (หรือมีการขึ้นบรรทัดใหม่ในช่องตัวเลข "
-                         "วันที่ หรือรหัส) ทุกบรรทัดของมันถูกปฏิเสธ",
+    "quote_spans_rows": (("ช่องในเครื่องหมายคำพูด (\") ข้ามบรรทัดและกลืนอีกแถวหนึ่ง "
+                          "(หรือมีการขึ้นบรรทัดใหม่ในช่องตัวเลข วันที่ หรือรหัส) ทุกบรรทัดของมันถูกปฏิเสธ"),
                          ("a quoted cell runs across lines and swallows what reads as another row (or a number, "
                           "date or code holds a line break); each of its lines is rejected")),
     # workbook cells (etl.workbook_child): calamine reads both as empty text, which is not "no value"

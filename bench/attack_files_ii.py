@@ -135,10 +135,12 @@ def attacks() -> dict:
         f'{CUR}"\nD4,P01,13/09/2562,4.00,{CUR}\n').encode()), [], REJECTS, {"D4": Decimal("4.00")})
     a["workbook_dimension_lie"] = (lambda d: rewrite(xlsx(d / "a.xlsx", {"s": [H, row("D1", 5)]}), lambda n, b: re.sub(
         rb'<dimension ref="[^"]*"', b'<dimension ref="A1:ZZ9999999"', b)), [], REFUSED, {})
-    a["workbook_value_in_xfd1"] = (lambda d: rewrite(xlsx(d / "a.xlsx", {"s": [H, row("D1", 5)]}), lambda n, b: b.replace(
+    a["workbook_value_in_xfd1"] = (lambda d: rewrite(xlsx(d / "a.xlsx", {"s": [H, row("D1", 5)]}),
+                                                     lambda n, b: b.replace(
         b"</row>", b'<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', 1) if "worksheets" in n else b),
         [], REFUSED, {})
-    a["workbook_sparse_last_row"] = (lambda d: rewrite(xlsx(d / "a.xlsx", {"s": [H, row("D1", 5)]}), lambda n, b: b.replace(
+    a["workbook_sparse_last_row"] = (lambda d: rewrite(xlsx(d / "a.xlsx", {"s": [H, row("D1", 5)]}),
+                                                       lambda n, b: b.replace(
         b"</sheetData>", b'<row r="1048576"><c r="E1048576"><v>1</v></c></row></sheetData>')
         if "worksheets" in n else b), [], REFUSED, {})
     a["workbook_shared_string_bomb"] = (_string_bomb, [], REFUSED, {})

@@ -261,7 +261,8 @@ def _check_columns(source: TableSource, kind: Kind | None, unit: str | None = No
             " / ".join(f"\"{source.header.names[p]}\" {_column_label(p)}" for p in positions) + f" -> {name}"
             for name, positions in ambiguous.items())
         raise RefusedError(
-            f"หัวตารางกำกวม (ambiguous_header): หลายคอลัมน์ตรงกับข้อมูลเดียวกัน {pairs} ให้ลบหรือเปลี่ยนชื่อคอลัมน์ที่ไม่ใช้ — "
+            f"หัวตารางกำกวม (ambiguous_header): หลายคอลัมน์ตรงกับข้อมูลเดียวกัน {pairs} "
+            "ให้ลบหรือเปลี่ยนชื่อคอลัมน์ที่ไม่ใช้ — "
             f"ambiguous header (ambiguous_header): more than one column names the same field: {pairs}; "
             "delete or rename the column that is not meant")
     present = set(source.columns.values())

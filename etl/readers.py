@@ -778,7 +778,8 @@ def _mixed_encodings(path: Path, utf8_line: int) -> ReadError:
     first, second = sorted((utf8_line, tis_line))
     names = {utf8_line: ("UTF-8", "UTF-8"), tis_line: ("TIS-620", "TIS-620 (not UTF-8)")}
     return ReadError(
-        f"ไฟล์ใช้รหัสอักขระปนกัน: บรรทัด {first:,} เป็น {names[first][0]} แต่บรรทัด {second:,} เป็น {names[second][0]} — "
+        f"ไฟล์ใช้รหัสอักขระปนกัน: บรรทัด {first:,} เป็น {names[first][0]} "
+        f"แต่บรรทัด {second:,} เป็น {names[second][0]} — "
         f"the file mixes encodings: line {first:,} is {names[first][1]} but line {second:,} is {names[second][1]}; "
         f"fix line {second:,} or save the whole file in one encoding, UTF-8")
 
@@ -974,7 +975,8 @@ def find_header(rows: list[list[str]], kind: str | None = None) -> Header:
         else:
             shown = ", ".join(c for c in texts[below] if c)
             raise ReadError(
-                f"หัวตารางต่อเนื่องถึงแถว {below + 1} ({shown}) ซึ่งอ่านไม่ได้ ให้ทำหัวตารางหนึ่งหรือสองแถวที่ชื่อคอลัมน์ชัดเจน — "
+                f"หัวตารางต่อเนื่องถึงแถว {below + 1} ({shown}) ซึ่งอ่านไม่ได้ "
+                "ให้ทำหัวตารางหนึ่งหรือสองแถวที่ชื่อคอลัมน์ชัดเจน — "
                 f"the header goes on in row {below + 1} ({shown}) and cannot be read with certainty: headers of "
                 "more than two rows, or sub-headers that do not name a known column, are not understood; make "
                 "the header one or two rows with one known name per column")

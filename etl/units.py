@@ -199,7 +199,8 @@ def statements_in_rows(con, width: int, key_position: int) -> list[Statement]:
     hint = "บาท|baht|thb|ล้าน|พัน|million|thousand|ลบ|'000"
     rows = con.execute(
         f"SELECT row_no, {', '.join(cells)} FROM etl_stage WHERE (etl_text(c{key_position}) IS NULL "
-        f"OR translate(c{key_position}, '0123456789๐๑๒๓๔๕๖๗๘๙', '') = c{key_position}) AND regexp_matches(lower(concat_ws(' ', {', '.join(cells)})), ?) ORDER BY row_no LIMIT 200", [hint]
+        f"OR translate(c{key_position}, '0123456789๐๑๒๓๔๕๖๗๘๙', '') = c{key_position}) "
+        f"AND regexp_matches(lower(concat_ws(' ', {', '.join(cells)})), ?) ORDER BY row_no LIMIT 200", [hint]
     ).fetchall()
     found = []
     for row_no, *texts in rows:
@@ -258,7 +259,8 @@ def decide(units: HeaderUnits, money: dict[int, str], headers: list[str], option
     if option == unit:
         return Conversion(unit, tuple(sorted(money)), f"ไฟล์ระบุ the file says: {where}")
     if option is None:
-        raise UnitError(f"จำนวนเงินเป็น{thai} ({where}) ให้ใส่จำนวนเงินเป็นบาท หรือโหลดด้วย --unit {unit} เพื่อแปลงเป็นบาท "
+        raise UnitError(f"จำนวนเงินเป็น{thai} ({where}) ให้ใส่จำนวนเงินเป็นบาท "
+                        f"หรือโหลดด้วย --unit {unit} เพื่อแปลงเป็นบาท "
                         f"— amounts are in {english} ({where}): give amounts in baht, or load with --unit {unit} "
                         "to convert them exactly")
     raise UnitError(f"จำนวนเงินเป็น{thai} ({where}) แต่สั่ง --unit {option} — amounts are in {english} ({where}) "

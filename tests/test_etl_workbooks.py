@@ -349,7 +349,8 @@ def test_a_bounded_load_of_attack_workbooks_stays_under_1_5_gb(tmp_path):
         from etl.load import load_files
         results = load_files({[str(f) for f in files]!r}, db_path={str(tmp_path / 'm.duckdb')!r})
         print([r.status for r in results])
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+              resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300,
                           check=False)
