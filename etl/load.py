@@ -285,6 +285,20 @@ def _check_columns(source: TableSource, kind: Kind | None, unit: str | None = No
         raise RefusedError(str(error)) from None
 
 
+def _check_unit_notes(con: duckdb.DuckDBPyConnection, source: TableSource, unit: str | None) -> None:
+    """A unit stated in a note row under the table (rejected as a row) is decided like a title
+    line: RefusedError (the transaction is rolled back) when it changes what was decided."""
+    notes = amount_units.statements_in_rows(con, source.width)
+    if not notes:
+        return
+    applied = source.conversion
+    source.header.units.general.extend(notes)
+    _check_columns(source, source.kind, unit)
+    if (applied and applied.unit) != (source.conversion and source.conversion.unit):
+        raise RefusedError(f"หน่วยในหมายเหตุใต้ตารางขัดกับหัวตาราง — a note under the table states the unit "
+                           f"({notes[0].where()}) differently from the header area")
+
+
 def _cell_defects(con: duckdb.DuckDBPyConnection, source: TableSource, blank: str, total: str) -> int:
     """Rows with a cell that cannot be read in a column the kind uses (etl_cell_defects: a
     workbook's error cell or formula without a value, an amount not whole satang after a
@@ -615,17 +629,14 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Ex
         if item.reopened:  # the encoding changed: the header was read again
             kind_name = item.kind.name if item.kind else None
             _check_columns(item, item.kind, unit)
-        key = next((p for p, name in item.columns.items() if item.kind and name == item.kind.key), None)
-        notes = amount_units.statements_in_rows(con, item.width, key) if key is not None else []
-        if notes:  # a unit stated in a note under the table: decided as if it were a title line
-            item.header.units.general.extend(notes)
-            _check_columns(item, item.kind, unit)
         if item.conversion is not None:  # amounts in million/thousand baht: exact baht text
             amount_units.convert(con, item.conversion, [f"c{i}" for i in range(item.staged_width)])
         sha = item.sha256
         con.execute("BEGIN TRANSACTION")
         in_transaction = True
         result, data_date = _load_table(con, item, load_id, lambda label: step(path, label), area)
+        if result.rows_rejected:  # a note under the table is a rejected row
+            _check_unit_notes(con, item, unit)
         _record_load(con, result, path, sha, started, data_date)
         if before_commit_hook is not None:
             before_commit_hook(con, item)

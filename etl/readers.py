@@ -707,7 +707,19 @@ def first_invalid_utf8(path: Path) -> tuple[int, int, int] | None:
 # rare chance, and then the rest of its line is not valid UTF-8); or general punctuation
 # (U+2000..U+203F: dashes, quotes, ellipsis: E2 80 xx), which TIS-620 text never holds
 # (it would read "โ€…").
-_UTF8_THAI = re.compile(rb"\xe0[\xb8\xb9][\x80-\xbf]|\xe2\x80[\x80-\xbf]")
+
+
+def _utf8_runs(data: bytes) -> np.ndarray:
+    """Offsets of E0 B8|B9 xx and E2 80 xx runs (xx a continuation byte), vectorised: TIS-620
+    text is full of E0 ("เ"), which a regex would stop at one by one."""
+    array = np.frombuffer(data, np.uint8)
+    if len(array) < 3:
+        return np.empty(0, np.int64)
+    lead = np.flatnonzero((array[:-2] & 0xFD) == 0xE0)  # E0 or E2: one pass over the bytes
+    first, second, third = array[lead], array[lead + 1], array[lead + 2]
+    thai = (first == 0xE0) & ((second | 1) == 0xB9)
+    punctuation = (first == 0xE2) & (second == 0x80)
+    return lead[(thai | punctuation) & ((third & 0xC0) == 0x80)]
 
 
 def first_utf8_thai_line(path: Path, before: int | None = None) -> int | None:
@@ -733,16 +745,18 @@ def first_utf8_thai_line(path: Path, before: int | None = None) -> int | None:
             # it is cut at `before` (the bad byte's own line).
             cut = len(buffer) if offset >= limit and before is None else buffer.rfind(mark) + 1
             body, carry = buffer[:cut], buffer[cut:]
-            found = _UTF8_THAI.search(body)
-            while found:
-                start = body.rfind(mark, 0, found.start()) + 1
-                stop = body.find(mark, found.end())
+            checked = 0
+            for at in _utf8_runs(body):
+                if at < checked:
+                    continue  # on a line already found not to be UTF-8
+                start = body.rfind(mark, 0, at) + 1
+                stop = body.find(mark, at)
                 stop = len(body) if stop < 0 else stop
-                if not found.group().startswith(b"\xe2"):
+                if body[at] == 0xE0:  # Thai: only a whole line of valid UTF-8 counts
                     try:
                         body[start:stop].decode("utf-8")
                     except UnicodeDecodeError:
-                        found = _UTF8_THAI.search(body, stop)
+                        checked = stop
                         continue
                 return line_base + body.count(mark, 0, start)
             line_base += body.count(mark)

@@ -191,17 +191,14 @@ def is_note(text: object) -> bool:
     return False
 
 
-def statements_in_rows(con, width: int, key_position: int) -> list[Statement]:
-    """Unit statements in rows of the staged table `etl_stage` whose key is blank or holds no
-    digit (a note under the table such as "หมายเหตุ: หน่วย ล้านบาท"): they state the unit of
-    the table too. Real keys (document numbers, codes) hold digits, so this reads few rows."""
+def statements_in_rows(con, width: int) -> list[Statement]:
+    """Unit statements in the rejected rows of the staged table `etl_stage` (a note under the
+    table such as "หมายเหตุ: หน่วย ล้านบาท" is a row without a key or an amount, so it is
+    rejected): they state the unit of the table too. Reads only rows already in `etl_rej`."""
     cells = [f"c{i}" for i in range(width)]
-    hint = "บาท|baht|thb|ล้าน|พัน|million|thousand|ลบ|'000"
     rows = con.execute(
-        f"SELECT row_no, {', '.join(cells)} FROM etl_stage WHERE (etl_text(c{key_position}) IS NULL "
-        f"OR translate(c{key_position}, '0123456789๐๑๒๓๔๕๖๗๘๙', '') = c{key_position}) "
-        f"AND regexp_matches(lower(concat_ws(' ', {', '.join(cells)})), ?) ORDER BY row_no LIMIT 200", [hint]
-    ).fetchall()
+        f"SELECT row_no, {', '.join(cells)} FROM etl_stage WHERE row_no IN (SELECT row_no FROM etl_rej) "
+        "ORDER BY row_no LIMIT 1000").fetchall()
     found = []
     for row_no, *texts in rows:
         for column, text in enumerate(texts):
