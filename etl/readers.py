@@ -5,15 +5,24 @@ on the way (`take_copy`): the bytes hashed are the bytes loaded, and a file rewr
 while it is being read is refused. Everything after that reads the copy only.
 
 CSV: the encoding is decided for the whole file (UTF-8, UTF-8 with BOM, UTF-16 with BOM,
-TIS-620/Windows-874); C0 control characters other than tab and line breaks are removed.
-Rows are staged by DuckDB's `read_csv` in strict mode (every column VARCHAR) when the
-file is a clean rectangle without empty lines between its rows; any file DuckDB cannot
-read that way (ragged rows, broken quotes, blank lines between rows, a bad byte) is read
-again row by row with Python's
-`csv` module, which keeps each row's true number and marks the rows it cannot trust
-(`ROW_DEFECTS`) so the loader rejects them with a reason instead of guessing.
-Excel (.xlsx, .xls) is read with python-calamine into strings: date cells become ISO
-text and numbers their shortest form, so both formats reach the same SQL normaliser.
+TIS-620/Windows-874), by the first line holding Thai: a line of the other encoding refuses
+the file naming both lines (never mojibake); C0 control characters other than tab and
+line breaks are removed. Rows are staged by DuckDB's `read_csv` in strict mode (every
+column VARCHAR) when the file is a clean rectangle without empty lines between its rows
+and no quoted cell runs across lines where text cannot; any other file (ragged rows,
+broken quotes, blank lines between rows, a bad byte, a quote that swallows a row) is read
+again row by row with Python's `csv` module, which keeps each row's true number and marks
+the rows it cannot trust (`ROW_DEFECTS`) so the loader rejects them with a reason instead
+of guessing.
+
+Excel (.xlsx, .xlsm, .xls) is read in a bounded child process (etl.workbooks,
+etl.workbook_child) into text: date cells become ISO text and numbers decimal text, so
+both formats reach the same SQL normaliser; cells that cannot be read (error values,
+formulas without a value) are listed for the loader to reject (`etl_cell_defects`).
+
+Headers (`find_header`) are found under title lines, over one or two rows, with the amount
+units stated around them (etl.units); a header that cannot be read with certainty is a
+ReadError.
 """
 
 from __future__ import annotations
