@@ -643,7 +643,7 @@ class TableSource:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT row_no, {', '.join(columns)}, "
             "CAST(NULL AS VARCHAR) AS etl_defect, CAST(NULL AS VARCHAR) AS etl_defect_text FROM cells "
-            f"WHERE row_no >= {self.first_data_row} ORDER BY row_no")
+            f"WHERE row_no >= {self.first_data_row}")  # the reader writes rows in order
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_raw")
         if sheet.defects_csv is not None:
             defect_names = ["row_no", "position", "reason", "shown"]
