@@ -229,6 +229,18 @@ REJECT_REASONS: Words = {
     "unclosed_quote": ("เครื่องหมายคำพูด (\") ไม่ปิด แถวนี้และบรรทัดที่ถูกรวมเข้าไปถูกปฏิเสธ",
                        ("a quote (\") is not closed properly; this row and the lines it swallowed "
                        "are rejected")),
+    "quote_spans_rows": (("ช่องในเครื่องหมายคำพูด (\") ข้ามบรรทัดและกลืนอีกแถวหนึ่ง "
+                          "(หรือมีการขึ้นบรรทัดใหม่ในช่องตัวเลข วันที่ หรือรหัส) ทุกบรรทัดของมันถูกปฏิเสธ"),
+                         ("a quoted cell runs across lines and swallows what reads as another row (or a number, "
+                          "date or code holds a line break); each of its lines is rejected")),
+    # workbook cells (etl.workbook_child): calamine reads both as empty text, which is not "no value"
+    "formula_without_value": ("ช่องเป็นสูตรที่ยังไม่มีค่าที่คำนวณไว้ (เปิดไฟล์ใน Excel แล้วบันทึกใหม่)",
+                              "formula without a calculated value (open the file in Excel and save it again)"),
+    "error_cell": ("ช่องมีค่าผิดพลาดของ Excel (#DIV/0!, #N/A, #REF!, ...)",
+                   "Excel error value in the cell (#DIV/0!, #N/A, #REF!, ...)"),
+    # `etl load --unit million|thousand` (etl.units)
+    "unit_not_whole_satang": ("แปลงหน่วยเป็นบาทแล้วไม่เป็นจำนวนสตางค์เต็ม (ทศนิยมมากเกินไป)",
+                              "converted to baht the amount is not a whole number of satang (too many decimals)"),
 }
 
 # ---------------------------------------------------------------- year-end projection

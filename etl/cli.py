@@ -26,6 +26,7 @@ import settings
 from etl import users_commands, weekly_commands  # noqa: F401  (register their commands on the same app)
 from etl.cli_app import _db, _fail, app, console, err_console, safe
 from etl.kinds import KINDS
+from etl.units import SCALES as UNIT_SCALES
 from vocabulary import LOAD_STATUSES
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
@@ -86,8 +87,8 @@ def print_summary(results) -> None:
                   "แถวรวมที่ข้าม totals · " + " · ".join(f"{en} = {th}" for en, th in STATUS_TH.items()),
                   highlight=False)
     for r in results:
-        if r.status == "refused" or r.rows_rejected:
-            colour = "red" if r.status == "refused" else "yellow"
+        if r.message:  # refusals, rejects, and notes (hidden sheets not loaded, units converted)
+            colour = "red" if r.status == "refused" else "yellow" if r.rows_rejected else "cyan"
             name = Path(r.file).name + (f" / {r.sheet}" if r.sheet else "")
             console.print(safe(f"{name}:", colour) + " " + safe(r.message), highlight=False)
 
@@ -96,13 +97,13 @@ def _say(message: str) -> None:
     err_console.print(safe(message), highlight=False)
 
 
-def _run_load(paths: list[Path], db: Path, kind: str | None) -> int:
+def _run_load(paths: list[Path], db: Path, kind: str | None, unit: str | None = None) -> int:
     from etl.load import AccountingError, exit_code, load_files
     from etl.readers import ReadError
     from etl.store import LockTimeout, StoreError
 
     try:
-        results = load_files(paths, db_path=db, kind=kind, show_progress=True, on_wait=_say)
+        results = load_files(paths, db_path=db, kind=kind, show_progress=True, on_wait=_say, unit=unit)
     except (FileNotFoundError, LockTimeout, ReadError) as error:
         raise _fail(str(error)) from None
     except AccountingError as error:
@@ -128,11 +129,17 @@ def load(
     kind: Annotated[str | None, typer.Option(
         "--kind", help=f"ชนิดข้อมูล ถ้าไม่ระบุจะดูจากหัวตาราง — record kind ({', '.join(KINDS)}); "
                        "detected from the headers when omitted")] = None,
+    unit: Annotated[str | None, typer.Option(
+        "--unit", help="หน่วยของจำนวนเงินในไฟล์ (million = ล้านบาท, thousand = พันบาท) แปลงเป็นบาทแบบแม่นยำ — the unit "
+                       "of the files' amounts (million or thousand baht), converted exactly to baht; without it "
+                       "a file stating another unit than baht is refused")] = None,
 ) -> None:
     """โหลดไฟล์เข้าฐานข้อมูล — load files; exit 0 loaded, 1 with rejects, 2 refused, 3 failed."""
     if kind is not None and kind not in KINDS:
         raise _fail(f"ไม่รู้จักชนิด {kind} — unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
-    raise typer.Exit(_run_load(paths, _db(ctx), kind))
+    if unit is not None and unit not in UNIT_SCALES:
+        raise _fail(f"ไม่รู้จักหน่วย {unit} — unknown unit {unit!r}; use one of: {', '.join(UNIT_SCALES)}")
+    raise typer.Exit(_run_load(paths, _db(ctx), kind, unit))
 
 
 @app.command()

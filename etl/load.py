@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from etl import normalise, store, validate
+from etl import units as amount_units
 from etl.kinds import (
     BOOL,
     CODE,
@@ -37,8 +38,10 @@ from etl.kinds import (
     TEXT,
     YEAR,
     Kind,
+    ambiguous_headers,
 )
 from etl.readers import (
+    QUOTE_SPANS_ROWS,
     SUPPORTED_SUFFIXES,
     UNCLOSED_QUOTE,
     ReadError,
@@ -235,12 +238,33 @@ def _record_load(con, result: LoadResult, source_path: Path, sha: str, started: 
 _SCALED_UNIT = re.compile(r"ล้านบาท|พันบาท|million|thousand", re.IGNORECASE)
 
 
-def _check_columns(source: TableSource, kind: Kind | None) -> None:
+def _column_label(position: int) -> str:
+    """'D (4)': a column as a spreadsheet names it and as a count (CSV users count)."""
+    letters, number = "", position + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters} ({position + 1})"
+
+
+def _check_columns(source: TableSource, kind: Kind | None, unit: str | None = None) -> None:
+    """Refuse a table whose headers cannot be read with certainty (RefusedError); decide its
+    amount unit (`source.conversion`, etl.units)."""
     if kind is None:
         raise RefusedError(
             "ไม่ทราบชนิดข้อมูลจากหัวตาราง — cannot tell the record kind from the headers "
             f"{[h for h in source.header.names if h]}; give it with --kind"
         )
+    ambiguous = ambiguous_headers(kind, source.header.names)
+    if ambiguous:
+        pairs = "; ".join(
+            " / ".join(f"\"{source.header.names[p]}\" {_column_label(p)}" for p in positions) + f" -> {name}"
+            for name, positions in ambiguous.items())
+        raise RefusedError(
+            f"หัวตารางกำกวม (ambiguous_header): หลายคอลัมน์ตรงกับข้อมูลเดียวกัน {pairs} "
+            "ให้ลบหรือเปลี่ยนชื่อคอลัมน์ที่ไม่ใช้ — "
+            f"ambiguous header (ambiguous_header): more than one column names the same field: {pairs}; "
+            "delete or rename the column that is not meant")
     present = set(source.columns.values())
     missing = [c.name for c in kind.columns if c.required and c.name not in present]
     unknown = [h for i, h in enumerate(source.header.names) if h and i not in source.columns]
@@ -254,6 +278,42 @@ def _check_columns(source: TableSource, kind: Kind | None) -> None:
             f"ขาดคอลัมน์ที่ต้องมี — missing required columns for {kind.name}: {missing_text}; "
             f"คอลัมน์ที่ไม่รู้จัก — unknown columns: {', '.join(unknown) or '-'}{hint}"
         )
+    money = {p: name for p, name in source.columns.items() if kind.column(name).type == MONEY}
+    try:
+        source.conversion = amount_units.decide(source.header.units, money, source.header.names, unit)
+    except amount_units.UnitError as error:
+        raise RefusedError(str(error)) from None
+
+
+def _check_unit_notes(con: duckdb.DuckDBPyConnection, source: TableSource, unit: str | None) -> None:
+    """A unit stated in a note row under the table (rejected as a row) is decided like a title
+    line: RefusedError (the transaction is rolled back) when it changes what was decided."""
+    notes = amount_units.statements_in_rows(con, source.width)
+    if not notes:
+        return
+    applied = source.conversion
+    source.header.units.general.extend(notes)
+    _check_columns(source, source.kind, unit)
+    if (applied and applied.unit) != (source.conversion and source.conversion.unit):
+        raise RefusedError(f"หน่วยในหมายเหตุใต้ตารางขัดกับหัวตาราง — a note under the table states the unit "
+                           f"({notes[0].where()}) differently from the header area")
+
+
+def _cell_defects(con: duckdb.DuckDBPyConnection, source: TableSource, blank: str, total: str) -> int:
+    """Rows with a cell that cannot be read in a column the kind uses (etl_cell_defects: a
+    workbook's error cell or formula without a value, an amount not whole satang after a
+    unit conversion): their rejects go to temp table etl_cell_rej; returns how many rows."""
+    if not con.execute("SELECT count(*) FROM etl_cell_defects").fetchone()[0]:
+        return 0
+    mapped = ", ".join(f"({position}, '{name}')" for position, name in source.columns.items())
+    whole_row = " AND s.etl_defect IS NULL" if source.has_defects else ""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE etl_cell_rej AS
+        SELECT DISTINCT d.row_no, m.name AS column_name, d.reason AS reason_code
+        FROM etl_cell_defects d JOIN (VALUES {mapped}) m(position, name) ON m.position = d.position
+        JOIN etl_stage s ON s.row_no = d.row_no
+        WHERE NOT {blank} AND NOT {total}{whole_row}""")
+    return con.execute("SELECT count(DISTINCT row_no) FROM etl_cell_rej").fetchone()[0]
 
 
 def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: int,
@@ -275,7 +335,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     # Rows the reader could not trust (ragged, broken quotes) are rejected whole; a ragged
     # blank or total row is still just a blank or total row. Only the row-by-row reader
     # marks rows, so files DuckDB read whole skip these terms.
-    hard = f"s.etl_defect = '{UNCLOSED_QUOTE}'" if source.has_defects else "false"
+    hard = f"s.etl_defect IN ('{UNCLOSED_QUOTE}', '{QUOTE_SPANS_ROWS}')" if source.has_defects else "false"
     defect = (f"({hard} OR (s.etl_defect IS NOT NULL AND NOT {blank} AND NOT {total}))"
               if source.has_defects else "false")
     result.rows_read, result.total_rows_skipped, defect_rows = con.execute(
@@ -286,6 +346,9 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     step(STEPS[1])
     selects, joins = _typed_select(kind, source)
     clean = " AND s.etl_defect IS NULL" if source.has_defects else ""
+    cell_rows = _cell_defects(con, source, blank, total) if source.columns else 0
+    if cell_rows:  # judged by their unreadable cells alone, not by checks on the rest
+        clean += " AND s.row_no NOT IN (SELECT row_no FROM etl_cell_rej)"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE etl_typed AS SELECT {', '.join(selects)} "
         f"FROM etl_stage s {' '.join(joins)} WHERE NOT {blank} AND NOT {total}{clean}"
@@ -298,6 +361,8 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     if defect_rows:
         con.execute(f"INSERT INTO etl_rej SELECT s.row_no, '{validate.WHOLE_ROW}', s.etl_defect "
                     f"FROM etl_stage s WHERE {defect}")
+    if cell_rows:
+        con.execute("INSERT INTO etl_rej SELECT row_no, column_name, reason_code FROM etl_cell_rej")
     _write_rejects(con, source, kind, load_id)
     result.rows_rejected = con.execute(
         "SELECT count(DISTINCT row_no) FROM etl_rej").fetchone()[0]
@@ -331,6 +396,9 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
                      f"{source.control_chars_removed} control characters (NUL etc.) removed")
     if not result.rows_read:
         parts.append("ไม่มีแถวข้อมูล — no data rows below the header")
+    if source.conversion is not None:
+        parts.append(source.conversion.note(source.header.names))
+    parts.extend(source.notes)
     result.message = "; ".join(parts)
     return result, data_date
 
@@ -419,7 +487,8 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: Lo
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
-    for name in ("etl_existing", "etl_touched", "etl_rej", "etl_typed", "etl_stage_raw"):
+    for name in ("etl_existing", "etl_touched", "etl_rej", "etl_typed", "etl_stage_raw", "etl_cell_defects",
+                 "etl_cell_rej", "etl_stage_units"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute("DROP VIEW IF EXISTS etl_stage")
 
@@ -465,7 +534,7 @@ def _order(opened) -> list[tuple[Path, TableSource | Exception]]:
 def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: str | None = None,
                show_progress: bool = False, on_wait: Callable[[str], None] | None = None,
                area: validate.AreaRule | None = None,
-               on_step: Callable[[Path, str], None] | None = None) -> list[LoadResult]:
+               on_step: Callable[[Path, str], None] | None = None, unit: str | None = None) -> list[LoadResult]:
     """Load files and folders into the store; one LoadResult per table (sheet) loaded.
 
     All files share one write session (published atomically at the end); each table is
@@ -476,10 +545,13 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
     messages printed while waiting for another writer. `area` (the dashboard's upload page)
     rejects rows for owners outside it with the reason `not_your_area`; None (`etl load`)
     loads every area. `on_step(path, label)` is told each step of each table (a page's
-    progress display).
+    progress display). `unit` ('million' or 'thousand', `etl load --unit`) converts amounts stated
+    in that unit, or not stated at all, to baht exactly (etl.units); None refuses any unit but baht.
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"ไม่รู้จักชนิด {kind} — unknown kind {kind!r}; one of {', '.join(KINDS)}")
+    if unit is not None and unit not in amount_units.SCALES:
+        raise ValueError(f"ไม่รู้จักหน่วย {unit} — unknown unit {unit!r}; one of {', '.join(amount_units.SCALES)}")
     files = expand_paths(paths)
     db = store.resolve_path(db_path)
     results: list[LoadResult] = []
@@ -504,7 +576,7 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
             if on_step is not None:
                 step = on_step
             for path, item in units:
-                results.append(_load_one(con, path, item, step, area))
+                results.append(_load_one(con, path, item, step, area, unit))
     finally:
         if progress is not None:
             progress.stop()
@@ -538,7 +610,8 @@ def _progress(files: list[Path], units: list, show: bool):
 
 
 def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Exception,
-              step: Callable[[Path, str], None], area: validate.AreaRule | None = None) -> LoadResult:
+              step: Callable[[Path, str], None], area: validate.AreaRule | None = None,
+              unit: str | None = None) -> LoadResult:
     started = datetime.now()
     load_id = _next_load_id(con)
     sheet = None if isinstance(item, Exception) else item.sheet
@@ -548,18 +621,22 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Ex
     try:
         if isinstance(item, Exception):
             raise RefusedError(str(item))
-        _check_columns(item, item.kind)
+        _check_columns(item, item.kind, unit)
         # Staged outside the transaction: the temp table is private to this connection,
         # and committed temp rows keep their file order in rowid (the row number).
         step(path, STEPS[0])
         item.stage(con, "etl_stage")
         if item.reopened:  # the encoding changed: the header was read again
             kind_name = item.kind.name if item.kind else None
-            _check_columns(item, item.kind)
+            _check_columns(item, item.kind, unit)
+        if item.conversion is not None:  # amounts in million/thousand baht: exact baht text
+            amount_units.convert(con, item.conversion, [f"c{i}" for i in range(item.staged_width)])
         sha = item.sha256
         con.execute("BEGIN TRANSACTION")
         in_transaction = True
         result, data_date = _load_table(con, item, load_id, lambda label: step(path, label), area)
+        if result.rows_rejected:  # a note under the table is a rejected row
+            _check_unit_notes(con, item, unit)
         _record_load(con, result, path, sha, started, data_date)
         if before_commit_hook is not None:
             before_commit_hook(con, item)
