@@ -26,6 +26,7 @@ display, percentages 0-100.
 from __future__ import annotations
 
 import calendar as _calendar
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -35,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 import settings
+from budget_metrics import payment_timing as timing
 from budget_metrics import reference
 from budget_metrics.calendar import fiscal_year_bounds, fridays
 from budget_metrics.connection import data_version, read_only
@@ -46,12 +48,10 @@ from budget_metrics.targets import target_pct
 # Model settings: judgement calls of the method, not decrees (those live in
 # data/reference/). Chosen on the seed-2562 demo and checked on other seeds; see
 # docs/projection.md and bench/backtest_projection.py.
-COMPLETION_WINDOW_DAYS = 91  # contracts whose planned end fell in the last quarter show how fully plans are paid
-CATCH_UP_WINDOW_DAYS = 61  # balances overdue this many days ago: share paid since gives the catch-up rate
 SIGNING_WINDOW_DAYS = 61  # investment projects unsigned this many days ago: share signed since gives the signing rate
-PLAN_PRIOR_SHARE = 0.10  # "paid in full by the planned end" counts as evidence worth 10% of the class's value
-AREA_PRIOR_BAHT = 30_000_000.0  # an area's or agency's own record weighs as much as this much national evidence
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
+YEAR_END_RUSH = 1.7  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
+BAND_SCALE = 1.0  # the band's spread over its variance terms (calibrated on generated years only)
 BAND_Z = 1.2816  # the band is the central 80% (10th to 90th percentile) of a normal approximation
 
 # How a project's projection was reached (code -> Thai, English).
@@ -67,6 +67,8 @@ LINES = ("overall", "investment")
 # The columns areas are grouped and selected by (the rest of the numbers frame is "_" columns).
 NUMBER_KEYS = ["project_code", "owner", "owner_type", "budget_type", "province_code", "cluster_code", "region"]
 LEVELS = ("province", "cluster", "region", "budget_type", "nation")
+# National rates every project's projection shares: the contract and operating hazards per step, and signing.
+SHARED_TERMS = 2 * timing.STEPS + 5  # + the two drift factors of each class
 
 # The columns the provinces and clusters CSV exports gain (see export_columns).
 EXPORT_COLUMNS = ["projected_pct", "projected_low_pct", "projected_high_pct", "projected_carryover",
@@ -114,6 +116,8 @@ class _Model:
     projects: pd.DataFrame  # every column, for project tables
     numbers: pd.DataFrame  # the keys and numbers areas are summed from (same rows and index)
     daily_weights: pd.Series  # rhythm weight per calendar day from the day after as-of to the year end
+    shared: np.ndarray  # (projects, SHARED_TERMS) satang per unit of each national rate (same rows as numbers)
+    shared_variance: np.ndarray  # (SHARED_TERMS,) variance of each national rate
 
 
 def projection_as_of(filters: Filters) -> date:
@@ -199,7 +203,7 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
     if line == "investment":
         frame = frame[frame["budget_type"] == "investment"]
     key = _level_key(frame, level)
-    sums = _sums(frame, key)
+    sums = _sums(frame, key, model)
     names = _area_names(level)
     if names is not None:
         result = names.merge(sums, how="left", left_on="code", right_index=True)
@@ -300,7 +304,7 @@ def projection_path(filters: Filters) -> pd.DataFrame:
     remaining = (frame["_projected_disbursed_satang"] - frame["_disbursed_satang"]).to_numpy()
     paid = int(frame["_disbursed_satang"].sum())
     allocation = int(frame["_allocation_satang"].sum())
-    sums = _sums(frame, pd.Series("all", index=frame.index))
+    sums = _sums(frame, pd.Series("all", index=frame.index), model)
     low_total = high_total = None
     if allocation > 0:
         whole = sums.reset_index().rename(columns={"_key": "code"}).assign(name_th=None, name_en=None)
@@ -378,7 +382,7 @@ SATANG_SUMS = ["_allocation_satang", "_disbursed_satang", "_projected_disbursed_
                "_projected_carryover_satang", "_projected_lapse_satang", "_paid_four_weeks_ago_satang"]
 
 
-def _sums(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+def _sums(frame: pd.DataFrame, key: pd.Series, model: _Model) -> pd.DataFrame:
     """Per key: exact satang sums (int64), the project count and the band's variance terms."""
     codes, uniques = pd.factorize(key.to_numpy(), use_na_sentinel=True)
     keep = codes >= 0
@@ -401,6 +405,12 @@ def _sums(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
     np.maximum.at(variance, pair_codes, frame["_rate_variance"].to_numpy(float)[keep])
     sums["_rate_term"] = np.bincount(pairs // (int(groups.max()) + 1 if len(groups) else 1),
                                      weights=exposure**2 * variance, minlength=size)
+    # The national hazards and the signing rate are shared by every project: their errors add up within an area.
+    shared = model.shared[frame.index.to_numpy()[keep]]
+    term = np.zeros(size)
+    for column in np.flatnonzero(model.shared_variance > 0):
+        term += np.bincount(codes, weights=shared[:, column], minlength=size) ** 2 * model.shared_variance[column]
+    sums["_shared_term"] = term
     return pd.DataFrame(sums, index=pd.Index(uniques, name="_key"))
 
 
@@ -422,7 +432,7 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str) -> p
         return np.where(has, 100 * amount / safe, np.nan)
 
     pct_disbursed, projected_pct = pct(disbursed), pct(projected)
-    sd = np.sqrt(column("_outcome_variance") + column("_rate_term")) / 100  # baht
+    sd = BAND_SCALE * np.sqrt(column("_outcome_variance") + column("_rate_term") + column("_shared_term")) / 100
     low = np.maximum(pct(projected - BAND_Z * sd), pct_disbursed)
     high = np.maximum(np.minimum(pct(projected + BAND_Z * sd), 100.0), projected_pct)
 
@@ -519,33 +529,24 @@ def _model(fiscal_year: int, as_of: date) -> _Model:
 
 @lru_cache(maxsize=16)
 def _cached_model(fiscal_year: int, as_of: date, db: str, version: str) -> _Model:
-    frame, daily = _history(fiscal_year, as_of)
+    frame, payments = _history(fiscal_year, as_of)
     limits = reference.thresholds()
-    return _project(frame, daily, fiscal_year, as_of, limits.get("fully_paid_pct", 100.0) / 100)
+    return _project(frame, payments, fiscal_year, as_of, limits.get("fully_paid_pct", 100.0) / 100)
 
 
-def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every project of the year as of the date, with the payment history the model reads."""
+def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Every project of the year as of the date, and every current-year payment up to it
+    (position of its project in the frame, day number from the fiscal year's first day, baht)."""
     cte, params = state_cte(Filters(fiscal_year=fiscal_year), as_of)
-    catch_up_ref = as_of - timedelta(days=CATCH_UP_WINDOW_DAYS)
-    recent_ref = as_of - timedelta(days=RECENT_PACE_DAYS)
     start, _ = fiscal_year_bounds(fiscal_year)
     with read_only() as con:
         frame = con.execute(
-            f"""{cte},
-            hist AS (
-                SELECT project_code,
-                       sum(amount) FILTER (WHERE posting_date <= ?) AS paid_catch_up_ref,
-                       sum(amount) FILTER (WHERE posting_date <= ?) AS paid_four_weeks_ago
-                FROM disbursements
-                WHERE source = 'current' AND posting_date <= ?
-                  AND project_code IN (SELECT project_code FROM state3)
-                GROUP BY 1)
+            f"""{cte}
             SELECT s.project_code, s.owner, s.owner_type, s.province_code, s.cluster_code, s.region,
                    s.budget_type,
                    -- an agency as a number (its name is long text, slow to hand to pandas)
                    dense_rank() OVER (ORDER BY coalesce(nullif(trim(s.implementing_agency), ''), '-')) AS agency_id,
-                   s.planned_end,
+                   s.planned_start, s.planned_end,
                    CASE WHEN s.contract_date <= ? THEN s.contract_date END AS contract_date,
                    s.contract_amount IS NOT NULL AS contract_signed,
                    s.contract_amount::DOUBLE AS contract_amount,
@@ -556,216 +557,286 @@ def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]
                    s.disbursed::DOUBLE AS disbursed,
                    (s.current_allocation * 100)::BIGINT AS _allocation_satang,
                    (s.disbursed * 100)::BIGINT AS _disbursed_satang,
-                   (s.committed * 100)::BIGINT AS _committed_satang,
-                   (coalesce(h.paid_catch_up_ref, 0) * 100)::BIGINT AS _paid_catch_up_ref_satang,
-                   (coalesce(h.paid_four_weeks_ago, 0) * 100)::BIGINT AS _paid_four_weeks_ago_satang
-            FROM state3 s LEFT JOIN hist h USING (project_code)
+                   (s.committed * 100)::BIGINT AS _committed_satang
+            FROM state3 s
             ORDER BY s.project_code""",
-            [*params, catch_up_ref, recent_ref, as_of, as_of],
+            [*params, as_of],
         ).df()
-        daily = con.execute(
-            """SELECT d.posting_date AS day, sum(d.amount)::DOUBLE AS amount
-               FROM disbursements d JOIN projects p USING (project_code)
-               WHERE p.fiscal_year = ? AND d.source = 'current' AND d.posting_date BETWEEN ? AND ?
-               GROUP BY 1 ORDER BY 1""",
+        # Positions follow the frame's order (project_code) so payments index straight into it.
+        payments = con.execute(
+            """WITH pos AS (SELECT project_code,
+                                   (row_number() OVER (ORDER BY project_code) - 1)::INTEGER AS position
+                            FROM projects WHERE fiscal_year = ?)
+               SELECT pos.position, datediff('day', ?::DATE, d.posting_date)::INTEGER AS day,
+                      d.amount::DOUBLE AS amount
+               FROM disbursements d JOIN pos USING (project_code)
+               WHERE d.source = 'current' AND d.posting_date <= ?""",
             [fiscal_year, start, as_of],
-        ).df()
-    for column in ("planned_end", "contract_date"):
+        ).fetchnumpy()
+    for column in ("planned_start", "planned_end", "contract_date"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
-    daily["day"] = pd.to_datetime(daily["day"]).dt.date
-    return frame, daily
+    return frame, {name: np.asarray(values) for name, values in payments.items()}
 
 
-def _shrunk_rate(paid: pd.Series, value: pd.Series, groups: pd.Series, prior: pd.Series | float,
-                 strength: float) -> pd.Series:
-    """Per group: (paid + strength * prior) / (value + strength); prior per group or one number."""
-    sums = pd.DataFrame({"paid": paid, "value": value, "group": groups}).groupby("group")[["paid", "value"]].sum()
-    prior_for = prior.reindex(sums.index).astype(float) if isinstance(prior, pd.Series) else prior
-    return (sums["paid"] + strength * prior_for) / (sums["value"] + strength)
-
-
-def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: date,
+def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: int, as_of: date,
              fully_paid_share: float) -> _Model:
-    """The per-project projection (see the module docstring and docs/projection.md)."""
+    """The per-project projection (module docstring, budget_metrics.payment_timing, docs/projection.md)."""
     fy_start, fy_end = fiscal_year_bounds(fiscal_year)
-    days_left = (fy_end - as_of).days
-    # The payment rhythm: a weight per day of the year (month ends and quarter ends weigh
-    # more), and its running total to measure any stretch of days in "normal days".
-    month_end_factor, quarter_end_factor = _rhythm(daily, fiscal_year, as_of)
+    today = (as_of - fy_start).days
+    year_end = (fy_end - fy_start).days
+    days_left = year_end - today
+    n = len(frame)
+    ledger = timing.Ledger.build(payments["position"], payments["day"], payments["amount"], n)
+
+    # The payment rhythm for the path: a weight per day of the year (month and quarter ends weigh more).
+    daily = np.bincount(np.clip(payments["day"], 0, year_end), weights=payments["amount"], minlength=year_end + 1)
+    seen = np.flatnonzero(daily[: today + 1])
+    month_end_factor, quarter_end_factor = _rhythm(
+        pd.DataFrame({"day": [fy_start + timedelta(days=int(d)) for d in seen], "amount": daily[seen]}),
+        fiscal_year, as_of)
     day_weights = _year_weights(fiscal_year, month_end_factor, quarter_end_factor)
-    running = np.concatenate([[0.0], np.cumsum(day_weights)])
-    today = (as_of - fy_start).days + 1  # running[today] = weight of the days up to the as-of date
 
-    def weight_after(day_number: pd.Series | int) -> pd.Series | float:
-        """Rhythm weight of the days after `day_number` (from the as-of date) up to 30 Sep."""
-        position = np.clip(today + np.asarray(day_number, dtype=int), 0, len(day_weights))
-        return running[-1] - running[position]
-
-    window_start = max(today - CATCH_UP_WINDOW_DAYS, 0)
-    window_weight = max((running[today] - running[window_start]) / max(today - window_start, 1), 1e-9)
-    allocation = frame["current_allocation"].astype(float)
-    disbursed = frame["disbursed"].astype(float)
-    contract = frame["contract_amount"].astype(float)
-    investment = frame["budget_type"] == "investment"
-    with_contract = investment & frame["contract_signed"].astype(bool)
+    allocation = frame["current_allocation"].to_numpy(float)
+    disbursed = frame["disbursed"].to_numpy(float)
+    contract = frame["contract_amount"].to_numpy(float)
+    investment = (frame["budget_type"] == "investment").to_numpy()
+    with_contract = investment & frame["contract_signed"].to_numpy(bool)
     unsigned = investment & ~with_contract
     operating = ~investment
-    area = frame["owner"]
-    agency = frame["owner"] + "|" + frame["agency_id"].astype(str)  # this agency in this area
 
-    # Day numbers counted from the as-of date (negative = before it).
-    def day_number(column: str) -> pd.Series:
-        return (pd.to_datetime(frame[column]) - pd.Timestamp(as_of)).dt.days
+    def day_number(column: str) -> np.ndarray:
+        return (pd.to_datetime(frame[column]) - pd.Timestamp(fy_start)).dt.days.to_numpy(float)
 
     signed_day = day_number("contract_date")  # NaN: not signed by the as-of date, or on an unknown day
-    # Only a signed contract's or a plan's end date is used: an unsigned project's plan
-    # dates are revised when it signs, so they may carry what was not known on the date.
-    end_day = day_number("planned_end").where(~unsigned).fillna(days_left).clip(upper=days_left)
-    due = end_day <= 0
-
-    def signed_by(day: int) -> pd.Series:
-        """Contracts signed by day `day` (an unknown signing day counts as early)."""
-        return with_contract & (signed_day.isna() | (signed_day <= day))
+    # Each plan runs from its contract signing (or planned start) to its planned end. An unsigned
+    # investment project's plan dates are not used: they are revised when it signs.
+    plan_start = np.where(with_contract & ~np.isnan(signed_day), signed_day, day_number("planned_start"))
+    plan_start = np.where(np.isnan(plan_start), 0.0, plan_start)
+    plan_end = day_number("planned_end")
+    plan_end = np.maximum(np.where(np.isnan(plan_end), float(year_end), plan_end), plan_start + 1)
 
     # The most each project can pay this year on what is known: its contract plus money moved in.
     ceiling = allocation.copy()
-    ceiling[with_contract] = np.minimum(allocation, contract + frame["reallocated_in"].astype(float))[with_contract]
-    paid_at_ref = frame["_paid_catch_up_ref_satang"].astype(float) / 100
+    ceiling[with_contract] = np.minimum(allocation, contract + frame["reallocated_in"].to_numpy(float))[with_contract]
+    outstanding = np.maximum(ceiling - disbursed, 0.0)
+    owners = pd.factorize(frame["owner"])[0]
+    owner_count = int(owners.max()) + 1 if n else 0
 
-    rate = pd.Series(1.0, index=frame.index)
-    rate_variance = pd.Series(0.0, index=frame.index)
-    catch_up_daily, completion = {}, {}
-    for name, members, members_then in (
-        ("contract", with_contract, signed_by(-CATCH_UP_WINDOW_DAYS)),
-        ("operating", operating, operating),
-    ):
-        # Catch-up: of what was overdue CATCH_UP_WINDOW_DAYS ago, the share paid since.
-        overdue_then = members_then & (end_day <= -CATCH_UP_WINDOW_DAYS)
-        owed = (ceiling - paid_at_ref).clip(lower=0)[overdue_then].sum()
-        caught = (np.minimum(disbursed, ceiling) - paid_at_ref).clip(lower=0)[overdue_then].sum()
-        share = float(caught / owed) if owed > 0 else 0.0
-        # Per unit of rhythm weight: the window's average day weighs window_weight.
-        catch_up_daily[name] = -np.log(1 - min(share, 0.99)) / CATCH_UP_WINDOW_DAYS / window_weight
-        # Completion: of the plans that ended in the last quarter, the share of their value paid;
-        # the plan itself ("paid in full by the end") counts as PLAN_PRIOR_SHARE of the class's value.
-        ended = members & due & (end_day > -COMPLETION_WINDOW_DAYS)
-        value = ceiling[ended]
-        paid = np.minimum(disbursed, ceiling)[ended]
-        plan_weight = PLAN_PRIOR_SHARE * float(ceiling[members].sum())
-        evidence = float(value.sum()) + plan_weight
-        national = (float(paid.sum()) + plan_weight) / evidence if evidence > 0 else 1.0
-        completion[name] = national
-        by_area = _shrunk_rate(paid, value, area[ended], national, AREA_PRIOR_BAHT)
-        area_of_agency = area[ended].groupby(agency[ended]).first()
-        by_agency = _shrunk_rate(paid, value, agency[ended], area_of_agency.map(by_area.to_dict()).astype(float),
-                                 AREA_PRIOR_BAHT)
-        project_rate = agency.map(by_agency).fillna(area.map(by_area)).fillna(national)
-        # The area's rate is an estimate from few plans: binomial variance on the effective
-        # number of plans (values as weights), the prior counted as plans of typical size.
-        typical = max(float(value.mean()) if len(value) else float(ceiling[members].mean() or 1.0), 1.0)
-        counts = pd.DataFrame({"value": value, "square": value**2, "area": area[ended]}).groupby("area").sum()
-        effective = (counts["value"] ** 2 / counts["square"]).reindex(by_area.index).fillna(0)
-        effective = effective + AREA_PRIOR_BAHT / typical
-        area_variance = by_area * (1 - by_area) / effective
-        project_variance = area.map(area_variance).fillna(national * (1 - national) * typical / AREA_PRIOR_BAHT)
-        # An unsigned investment project, once signed, pays like its agency's and area's contracts.
-        applies = members | unsigned if name == "contract" else members
-        rate[applies] = project_rate[applies]
-        rate_variance[applies] = project_variance[applies]
+    chance = np.zeros(n)  # expected share of the outstanding balance paid by 30 Sep
+    completion = np.full(n, np.nan)  # expected share of a plan paid by its planned end (owner's pace)
+    factor_exposure = np.zeros(n)  # baht the projection moves per unit of the owner's log pace factor
+    factor_variance = np.zeros(n)
+    shared = np.zeros((n, SHARED_TERMS))  # baht per unit of each national hazard (and per sd of signing)
+    shared_variance = np.zeros(SHARED_TERMS)
+    g_now = timing.development(np.full(n, float(today)), plan_start, plan_end)
+    g_end = timing.development(np.full(n, float(year_end)), plan_start, plan_end)
+    # Where each project will stand when the year's last month starts (its hazards weigh YEAR_END_RUSH there).
+    last_month = float((date(fy_end.year, fy_end.month, 1) - fy_start).days)
+    g_rush = np.clip(timing.development(np.full(n, last_month), plan_start, plan_end), g_now, g_end)
+    fitted: dict[str, tuple[timing.Hazards, timing.PaceFactors, timing.Drift]] = {}
+    for column, (name, members) in enumerate((("contract", with_contract), ("operating", operating))):
+        index = np.flatnonzero(members)
+        hazards = timing.fit_hazards(ledger, index, plan_start[index], plan_end[index], ceiling[index], today)
+        factors = timing.pace_factors(owners[index], owner_count, hazards.actual, hazards.expected,
+                                      hazards.residual2)
+        drift = timing.drift(ledger, index, plan_start[index], plan_end[index], ceiling[index], today,
+                             fully_paid_share)
+        fitted[name] = (hazards, factors, drift)
+        theta = np.exp(factors.log_factor[owners[index]])
+        inside, after = _paths(hazards.hazard, g_now[index], g_rush[index], g_end[index])
+        change = drift.plan_factor * inside + drift.post_factor * after  # log survival to 30 Sep, class pace
+        left = np.exp(theta * change)
+        chance[index] = 1 - left
+        completion[index] = 1 - np.exp(theta * drift.plan_factor
+                                       * timing.log_survival(hazards.hazard, np.full(len(index), 10.0)))
+        factor_exposure[index] = -outstanding[index] * left * theta * change
+        factor_variance[index] = factors.variance[owners[index]]
+        block = slice(column * timing.STEPS, (column + 1) * timing.STEPS)
+        weight = _step_weights(drift, g_now[index], g_rush[index], g_end[index])
+        shared[index, block] = (outstanding[index] * left * theta)[:, None] * weight / (1 - hazards.hazard)[None, :]
+        shared_variance[block] = hazards.variance
+        # The drift factors are one national estimate each: their errors move every project of the class.
+        drift_column = 2 * timing.STEPS + 1 + 2 * column
+        shared[index, drift_column] = -outstanding[index] * left * theta * drift.plan_factor * inside
+        shared[index, drift_column + 1] = -outstanding[index] * left * theta * drift.post_factor * after
+        shared_variance[drift_column: drift_column + 2] = (drift.plan_log_variance, drift.post_log_variance)
 
     # Signing: of the investment projects unsigned SIGNING_WINDOW_DAYS ago, the share signed since.
-    unsigned_then = investment & ~signed_by(-SIGNING_WINDOW_DAYS)
+    signed_then = with_contract & (np.isnan(signed_day) | (signed_day <= today - SIGNING_WINDOW_DAYS))
+    unsigned_then = investment & ~signed_then
     signed_since = unsigned_then & with_contract
-    signing_share = float(signed_since.sum() / unsigned_then.sum()) if unsigned_then.any() else 0.0
+    count_then = int(unsigned_then.sum())
+    signing_share = float(signed_since.sum() / count_then) if count_then else 0.0
     signing_daily = -np.log(1 - min(signing_share, 0.99)) / SIGNING_WINDOW_DAYS
-    contract_ratio = (float(contract[with_contract].sum() / frame["allocated_amount"][with_contract].sum())
-                      if with_contract.any() else 1.0)
-    # How long a contract signed now will run: recent contracts took this share of what was
-    # left of the year when they were signed (plans are fitted to the year), else all dated ones.
-    dated = with_contract & signed_day.notna() & (signed_day < days_left)
+    allocated = frame["allocated_amount"].to_numpy(float)
+    contract_ratio = float(contract[with_contract].sum() / allocated[with_contract].sum()) if with_contract.any() else 1.0
+    # How long a contract signed later will run. Either plans are fitted to the year (a contract runs a
+    # share of what is left of the year when it is signed) or they have a length of their own: whichever
+    # describes this year's signed contracts more tightly (median absolute deviation of the log), and
+    # then its median over the contracts signed recently (all dated ones when fewer than five).
+    dated = with_contract & ~np.isnan(signed_day) & (signed_day < year_end)
     pool = signed_since & dated if (signed_since & dated).sum() >= 5 else dated
-    year_share = ((end_day - signed_day) / (days_left - signed_day))[pool]
-    contract_days = max(float(year_share.median()) * days_left, 1.0) if pool.any() else max(days_left / 2, 1.0)
-    offsets = np.arange(days_left + 1)
-    density = signing_daily * np.exp(-signing_daily * offsets)  # signing on day t after the as-of date
-    payable = np.clip((days_left - offsets) / contract_days, 0, 1)  # share of the contract's plan left by 30 Sep
-    signing_payable_total = float((density * payable).sum())
-    signing_chance = float(1 - np.exp(-signing_daily * days_left))
-
-    # Each project's expected share of its outstanding balance paid by 30 Sep.
-    outstanding = (ceiling - disbursed).clip(lower=0)
-    catch_up = pd.Series(np.where(investment, catch_up_daily["contract"], catch_up_daily["operating"]),
-                         index=frame.index)
-    after_end = pd.Series(weight_after(end_day.clip(lower=0)), index=frame.index)
-    late_share = 1 - np.exp(-catch_up * after_end)  # of what the plan leaves unpaid, share paid after its end
-    chance = rate + (1 - rate) * late_share
-    basis = pd.Series("on_plan", index=frame.index)
-    overdue = ~unsigned & due
-    chance[overdue] = (1 - np.exp(-catch_up * weight_after(0)))[overdue]
-    basis[overdue] = "overdue"
+    lengths = np.maximum(plan_end - signed_day, 1.0)
+    shares = lengths / np.maximum(year_end - signed_day, 1.0)
+    fitted_to_year = dated.sum() >= 5 and _log_spread(shares[dated]) < _log_spread(lengths[dated])
+    if not pool.any():
+        length_share, contract_days = 0.5, max(days_left / 2, 1.0)
+    elif fitted_to_year:
+        length_share, contract_days = float(np.median(shares[pool])), None
+    else:
+        length_share, contract_days = None, float(np.median(lengths[pool]))
+    signing_chance = float(1 - np.exp(-signing_daily * days_left)) if days_left > 0 else 0.0
+    contract_hazard, _, contract_drift = fitted["contract"]
+    contract_hazard = contract_hazard.hazard
     expected_contract = allocation * contract_ratio
-    outstanding[unsigned] = (expected_contract - disbursed).clip(lower=0)[unsigned]
-    ceiling[unsigned] = np.maximum(expected_contract, disbursed)[unsigned]
-    chance[unsigned] = (signing_payable_total * rate)[unsigned]
-    basis[unsigned] = "no_contract"
+
+    def _payable(log_factor: float, daily_rate: float) -> tuple[float, np.ndarray, float, float]:
+        """An unsigned project: the expected share of its contract paid by 30 Sep (signing at a constant
+        daily rate, then paid along the contract hazards at the owner's pace and this year's drift), its
+        slope by each hazard, and by the log of each drift factor."""
+        if days_left <= 0 or daily_rate <= 0:
+            return 0.0, np.zeros(timing.STEPS), 0.0, 0.0
+        offsets = np.arange(0, days_left, 7, dtype=float) + today  # signing in the week starting here
+        edges = np.append(offsets[1:], float(year_end))
+        density = np.exp(-daily_rate * (offsets - today)) - np.exp(-daily_rate * (edges - today))
+        signed = (offsets + edges) / 2
+        ends = signed + (np.maximum(length_share * (year_end - signed), 1.0) if contract_days is None
+                         else contract_days)
+        ones = np.full(len(signed), float(year_end))
+        g_start = np.zeros(len(signed))
+        g_final = timing.development(ones, signed, ends)
+        g_month = np.clip(timing.development(np.full(len(signed), last_month), signed, ends), 0, g_final)
+        inside, after = _paths(contract_hazard, g_start, g_month, g_final)
+        theta = math.exp(log_factor)
+        change = contract_drift.plan_factor * inside + contract_drift.post_factor * after
+        left = np.exp(theta * change)
+        weight = _step_weights(contract_drift, g_start, g_month, g_final)
+        slope = ((density * left * theta)[:, None] * weight).sum(axis=0) / (1 - contract_hazard)
+        plan_slope = float(-(density * left * theta * contract_drift.plan_factor * inside).sum())
+        post_slope = float(-(density * left * theta * contract_drift.post_factor * after).sum())
+        return float((density * (1 - left)).sum()), slope, plan_slope, post_slope
+
+    signing_payable_total = _payable(0.0, signing_daily)[0]
+    if unsigned.any():
+        outstanding[unsigned] = np.maximum(expected_contract - disbursed, 0.0)[unsigned]
+        ceiling[unsigned] = np.maximum(expected_contract, disbursed)[unsigned]
+        contract_factors = fitted["contract"][1]
+        # The signing rate's sampling error (binomial on the projects unsigned then), as a daily rate.
+        signing_sd = (math.sqrt(signing_share * (1 - signing_share) / count_then) / max(1 - signing_share, 0.01)
+                      / SIGNING_WINDOW_DAYS) if count_then else 0.0
+        for owner in np.unique(owners[unsigned]):
+            rows = np.flatnonzero(unsigned & (owners == owner))
+            log_factor = float(contract_factors.log_factor[owner])
+            share, slope, plan_slope, post_slope = _payable(log_factor, signing_daily)
+            faster = _payable(log_factor + 0.1, signing_daily)[0]
+            up = _payable(log_factor, signing_daily + signing_sd)[0]
+            down = _payable(log_factor, max(signing_daily - signing_sd, 0.0))[0]
+            chance[rows] = share
+            completion[rows] = 1 - np.exp(np.exp(log_factor) * contract_drift.plan_factor
+                                          * timing.log_survival(contract_hazard, np.array(10.0)))
+            factor_exposure[rows] = outstanding[rows] * (faster - share) / 0.1
+            factor_variance[rows] = contract_factors.variance[owner]
+            shared[rows, : timing.STEPS] = outstanding[rows, None] * slope[None, :]
+            shared[rows, 2 * timing.STEPS] = outstanding[rows] * (up - down) / 2  # per sd of the signing rate
+            shared[rows, 2 * timing.STEPS + 1] = outstanding[rows] * plan_slope
+            shared[rows, 2 * timing.STEPS + 2] = outstanding[rows] * post_slope
+        shared_variance[2 * timing.STEPS] = 1.0
+
     # Fully paid: fully_paid_pct of the contract (or of the allocation without one); the rest is savings.
     fully_paid = ~unsigned & (disbursed >= fully_paid_share * ceiling - 0.005)
     no_allocation = allocation <= 0
-    chance[fully_paid | no_allocation] = 0.0
+    settled = fully_paid | no_allocation
+    chance[settled] = 0.0
+    factor_exposure[settled] = 0.0
+    shared[settled] = 0.0
+    chance = np.clip(chance, 0.0, 1.0)
+    due = ~unsigned & (g_now >= timing.PLAN_STEPS)
+    basis = np.where(unsigned, "no_contract", np.where(due, "overdue", "on_plan")).astype(object)
     basis[fully_paid] = "paid"
     basis[no_allocation] = "no_allocation"
-    chance = chance.clip(0, 1)
 
     projected = np.minimum(disbursed + outstanding * chance, np.maximum(allocation, disbursed))
-    allocation_satang = frame["_allocation_satang"].astype("int64")
-    disbursed_satang = frame["_disbursed_satang"].astype("int64")
+    allocation_satang = frame["_allocation_satang"].to_numpy("int64")
+    disbursed_satang = frame["_disbursed_satang"].to_numpy("int64")
     projected_satang = np.maximum(np.rint(projected * 100).astype("int64"), disbursed_satang)
     # Carry-over: committed on 30 Sep but not paid; lapse: the rest of the allocation.
-    committed = frame["_committed_satang"].astype(float)
+    committed = frame["_committed_satang"].to_numpy(float)
     committed[unsigned] = np.maximum(committed, np.rint(expected_contract * signing_chance * 100))[unsigned]
     committed = np.minimum(np.maximum(committed, projected_satang),
                            np.maximum(allocation_satang, disbursed_satang)).astype("int64")
-    carryover_satang = (committed - projected_satang).clip(lower=0)
-    lapse_satang = (allocation_satang - projected_satang - carryover_satang).clip(lower=0)
-
-    # The band: each balance is paid or not (a Bernoulli outcome) ...
-    outcome_variance = (outstanding * 100) ** 2 * chance * (1 - chance)
-    # ... and an area's rate is an uncertain estimate, whose error moves its projects together
-    # (exposure: how much a project's projection moves per unit of its rate, in satang).
-    exposure = (outstanding * (1 - late_share) * 100).where(~due & ~unsigned, 0.0)
-    exposure[unsigned] = (outstanding * signing_payable_total * 100)[unsigned]
-    exposure[fully_paid | no_allocation] = 0.0
+    carryover_satang = np.maximum(committed - projected_satang, 0)
+    lapse_satang = np.maximum(allocation_satang - projected_satang - carryover_satang, 0)
+    recent_satang = np.rint(100 * (disbursed - ledger.paid_by(np.arange(n), np.full(n, today - RECENT_PACE_DAYS))))
 
     result = frame.copy()
     result["planned_end"] = frame["planned_end"].where(~unsigned, None)  # the plan the projection used
     result["basis"] = basis
     result["ceiling"] = ceiling.round(2)
-    result["completion_rate"] = rate.where(~fully_paid & ~no_allocation)
-    result["signing_chance"] = pd.Series(signing_chance, index=frame.index).where(unsigned & ~no_allocation)
+    result["completion_rate"] = np.where(settled, np.nan, completion)
+    result["signing_chance"] = np.where(unsigned & ~no_allocation, signing_chance, np.nan)
     result["chance_paid"] = chance
     result["_outstanding"] = outstanding
     result["_projected_disbursed_satang"] = projected_satang
     result["_projected_carryover_satang"] = carryover_satang
     result["_projected_lapse_satang"] = lapse_satang
-    result["_outcome_variance"] = outcome_variance
-    result["_rate_exposure"] = exposure
-    result["_rate_variance"] = rate_variance
-    # Which completion rate a project's error follows: its owner's contract or operating rate.
-    result["_rate_group"] = pd.factorize(area + np.where(operating, "|operating", "|contract"))[0]
+    result["_paid_four_weeks_ago_satang"] = disbursed_satang - recent_satang.astype("int64")
+    # The band's terms (satang): each balance paid or not (a Bernoulli outcome); the owner's pace factor,
+    # shared by its projects of a class; the national hazards and signing rate, shared by every project.
+    result["_outcome_variance"] = (outstanding * 100) ** 2 * chance * (1 - chance)
+    result["_rate_exposure"] = factor_exposure * 100
+    result["_rate_variance"] = factor_variance
+    result["_rate_group"] = pd.factorize(frame["owner"] + np.where(operating, "|operating", "|contract"))[0]
     # Where the path spreads the expected payments: up to the planned end, else to 30 Sep.
-    result["_spread_days"] = end_day.where(~due & ~unsigned, days_left).astype(int)
+    result["_spread_days"] = np.where(basis == "on_plan", np.clip(plan_end - today, 1, days_left), days_left).astype(int)
+
+    contract_hazards, operating_hazards = fitted["contract"][0].hazard, fitted["operating"][0].hazard
+
+    def by_end(hazard: np.ndarray) -> float:
+        return float(1 - np.exp(timing.log_survival(hazard, np.array(float(timing.PLAN_STEPS)))))
+
+    def first_month(hazard: np.ndarray) -> float:
+        ten = float(timing.PLAN_STEPS)
+        return float(1 - np.exp(timing.log_survival(hazard, np.array(ten + 30 / timing.POST_STEP_DAYS))
+                                - timing.log_survival(hazard, np.array(ten))))
 
     rates = ModelRates(
         fiscal_year=fiscal_year, as_of=as_of,
-        completion_contract=completion["contract"], completion_operating=completion["operating"],
-        catch_up_contract_monthly=float(1 - np.exp(-catch_up_daily["contract"] * 30)),
-        catch_up_operating_monthly=float(1 - np.exp(-catch_up_daily["operating"] * 30)),
+        completion_contract=by_end(contract_hazards), completion_operating=by_end(operating_hazards),
+        catch_up_contract_monthly=first_month(contract_hazards),
+        catch_up_operating_monthly=first_month(operating_hazards),
         signing_chance=signing_chance,
         signing_payable=signing_payable_total / signing_chance if signing_chance > 0 else 0.0,
-        contract_ratio=contract_ratio, contract_days=contract_days,
+        contract_ratio=contract_ratio,
+        contract_days=contract_days if contract_days is not None else max(length_share * days_left, 1.0),
         month_end_factor=month_end_factor, quarter_end_factor=quarter_end_factor)
     numbers = result[[*NUMBER_KEYS, *[c for c in result.columns if c.startswith("_")]]]
-    return _Model(rates, result, numbers.copy(), pd.Series(day_weights[today:], dtype=float))
+    return _Model(rates, result, numbers.copy(), pd.Series(day_weights[today + 1:], dtype=float),
+                  shared * 100, shared_variance)
+
+
+def _log_spread(values: np.ndarray) -> float:
+    """Median absolute deviation of the log of positive values."""
+    logs = np.log(np.maximum(values, 1e-9))
+    return float(np.median(np.abs(logs - np.median(logs))))
+
+
+def _paths(hazard: np.ndarray, g_now: np.ndarray, g_rush: np.ndarray, g_end: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Log survival from now to 30 Sep at the hazards' pace, split into the steps inside the plan and
+    those after its end; the part in the year's last month (from g_rush) counts YEAR_END_RUSH times."""
+    inside = (timing.path_log_survival(hazard, g_now, g_rush, 1.0, 0.0)
+              + YEAR_END_RUSH * timing.path_log_survival(hazard, g_rush, g_end, 1.0, 0.0))
+    after = (timing.path_log_survival(hazard, g_now, g_rush, 0.0, 1.0)
+             + YEAR_END_RUSH * timing.path_log_survival(hazard, g_rush, g_end, 0.0, 1.0))
+    return inside, after
+
+
+def _step_weights(drift: timing.Drift, g_now: np.ndarray, g_rush: np.ndarray, g_end: np.ndarray) -> np.ndarray:
+    """(n, STEPS): how much each step's hazard counts on each project's path to 30 Sep (its overlap,
+    times the drift factor of its regime and YEAR_END_RUSH in the last month)."""
+    regime = np.where(np.arange(timing.STEPS) < timing.PLAN_STEPS, drift.plan_factor, drift.post_factor)
+    overlap = timing.step_overlap(g_now, g_rush) + YEAR_END_RUSH * timing.step_overlap(g_rush, g_end)
+    return overlap * regime[None, :]
 
 
 def _reasons(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series]:
