@@ -35,7 +35,7 @@ import json
 import math
 import random
 import sys
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -81,33 +81,36 @@ class Mix:
     month_end_bunching: float = 0.35  # share of payments posted in their month's last working days
     september_rush: float = 0.3  # share of payments due 1 Sep - 15 Nov pulled into September
     disaster_provinces: int = 0  # provinces hit in June: their payments stop
+    disaster_clusters: int = 0  # whole clusters hit (every member province and the cluster's own projects)
     disaster_date: date = date(2019, 6, 10)
-    disaster_severity: float = 0.9  # share of a hit province's projects whose later payments wait
-    disaster_delay: tuple[int, int] = (70, 160)  # days they wait
+    disaster_severity: float = 0.85  # share of a hit province's projects whose later payments wait
+    disaster_delay: tuple[int, int] = (35, 100)  # days they wait
     early_finishers: float = 0.0  # share of provinces whose contracts run 40% shorter
+    split_payments: float = 0.4  # share of payments posted as two documents a few working days apart
     notes: str = ""
 
 
 # The named mixes. CALIBRATION mixes are the only ones the model's settings were ever tuned on;
 # the HOLD_OUT mixes (other seeds and other dynamics) were first run after the settings were frozen.
 MIXES: dict[str, Mix] = {
-    "base": Mix("base", disaster_provinces=6, early_finishers=0.1,
-                notes="a procurement wave Nov-Feb, instalments with some delay, a September rush, "
-                      "6 provinces hit by a disaster on 10 Jun, a few early finishers"),
+    "base": Mix("base", disaster_provinces=3, disaster_clusters=1, early_finishers=0.1,
+                notes="a procurement wave Oct-Jan, instalments with some delay, a September rush, 3 provinces "
+                      "and a whole cluster hit by a disaster from 10 Jun, a few early finishers"),
     "late_procurement": Mix("late_procurement", wave=(date(2019, 1, 15), date(2019, 4, 30)), wave_share=0.65,
-                            trickle_end=date(2019, 8, 15), unsigned_share=0.07, delay_mean=14.0,
-                            final_delay_mean=35.0, q1_pace=0.6, september_rush=0.4, disaster_provinces=5,
+                            trickle_end=date(2019, 8, 15), unsigned_share=0.07, delay_mean=14.0, disaster_clusters=1,
+                            final_delay_mean=35.0, q1_pace=0.6, september_rush=0.4, disaster_provinces=3,
                             notes="contracts signed Feb-May and later, slow Q1, final acceptance often after "
-                                  "30 Sep, 5 disaster provinces"),
+                                  "30 Sep, 3 disaster provinces and a cluster"),
     "fast_start": Mix("fast_start", wave=(date(2018, 10, 15), date(2018, 12, 31)), wave_share=0.85,
                       duration=(60, 180), delay_mean=8.0, final_delay_mean=10.0, september_rush=0.15,
                       early_finishers=0.25, disaster_provinces=4, disaster_date=date(2019, 6, 20),
                       notes="signed by December, short contracts, many early finishers, 4 disaster provinces"),
     "late_act": Mix("late_act", budget_act=date(2019, 1, 15), wave=(date(2019, 2, 1), date(2019, 4, 15)),
                     q1_pace=0.3, duration=(80, 200), final_delay_mean=35.0, september_rush=0.5,
-                    month_end_bunching=0.5, disaster_provinces=6, disaster_date=date(2019, 6, 5),
+                    month_end_bunching=0.5, disaster_provinces=4, disaster_date=date(2019, 6, 5),
+                    disaster_clusters=1,
                     notes="budget act on 15 Jan: nothing signed before it, a compressed year, strong "
-                          "September rush and month-end bunching, 6 disaster provinces"),
+                          "September rush and month-end bunching, 4 disaster provinces and a cluster"),
     "cancellations": Mix("cancellations", unsigned_share=0.12, cancel_share=0.6,
                          mass_cancel=(date(2019, 7, 1), 0.5), savings=(0.05, 0.2), savings_moved=0.8,
                          instalments=(3, 5), advance_share=0.5, disaster_provinces=5,
@@ -116,9 +119,10 @@ MIXES: dict[str, Mix] = {
                                "mostly moved, advances, 5 disaster provinces"),
     "slow_acceptance": Mix("slow_acceptance", wave=(date(2018, 12, 1), date(2019, 3, 31)), delay_mean=16.0,
                            final_delay_mean=45.0, area_pace_sd=0.5, september_rush=0.2, month_end_bunching=0.5,
-                           instalments=(2, 3), disaster_provinces=7, disaster_date=date(2019, 6, 1),
+                           instalments=(2, 3), disaster_provinces=4, disaster_clusters=1,
+                           disaster_date=date(2019, 6, 1),
                            notes="long delays between instalments, final acceptance typically two months late, "
-                                 "wide differences between provinces, 7 disaster provinces"),
+                                 "wide differences between provinces, 4 disaster provinces and a cluster"),
 }
 CALIBRATION = ("base", "late_procurement", "fast_start")
 HOLD_OUT = ("late_act", "cancellations", "slow_acceptance")
@@ -184,7 +188,7 @@ class Year:
     mix: Mix
     seed: int
     projects: list[Project]
-    hit_provinces: dict[str, date]  # province -> the day its pace broke
+    hit_provinces: dict[str, date]  # province (or cluster plan) -> the day its pace broke
     early_provinces: list[str]
 
 
@@ -201,10 +205,21 @@ def generate(mix: Mix, seed: int) -> Year:
     rng = random.Random(f"{mix.name}:{seed}")
     provinces, clusters = _reference()
     province_codes = [p["province_code"] for p in provinces]
-    hit = rng.sample(province_codes, mix.disaster_provinces)
-    # A disaster hits each province on a day of its own within a week of the mix's date.
+    hit = rng.sample(province_codes, mix.disaster_provinces)  # (a province may also be in a hit cluster)
+    # A whole cluster hit is one of the smaller ones (at most four provinces), so a year's disasters stay
+    # a minority of provinces.
+    small = [c["cluster_code"] for c in clusters
+             if sum(p["cluster_code"] == c["cluster_code"] for p in provinces) <= 4]
+    hit_clusters = rng.sample(small, mix.disaster_clusters)
+    hit += [c for c in hit_clusters] + [p["province_code"] for p in provinces
+                                        if p["cluster_code"] in hit_clusters and p["province_code"] not in hit]
+    # A disaster hits each province on a day of its own within a week of the mix's date (a cluster's
+    # members together, on the cluster's day).
     hit_days = {code: next_working_day(mix.disaster_date + timedelta(days=rng.randint(0, 6))) for code in hit}
-    early = [code for code in province_codes if code not in hit and rng.random() < mix.early_finishers]
+    for p in provinces:
+        if p["cluster_code"] in hit_clusters:
+            hit_days[p["province_code"]] = hit_days[p["cluster_code"]]
+    early = [code for code in province_codes if code not in hit_days and rng.random() < mix.early_finishers]
     # How slow each area and each agency in it is (multiplies the delays and the signing lag).
     pace = {code: math.exp(rng.gauss(0, mix.area_pace_sd)) for code in province_codes}
     pace.update({c["cluster_code"]: math.exp(rng.gauss(0, mix.area_pace_sd * 0.6)) for c in clusters})
@@ -239,12 +254,11 @@ def generate(mix: Mix, seed: int) -> Year:
                 _operating(rng, mix, project, factor)
             area_projects.append(project)
         _savings_and_cancellations(rng, mix, area_projects, new_code, pace[owner])
-        if owner in hit_days:
-            for project in area_projects:
-                _disaster(rng, mix, project, hit_days[owner])
         projects.extend(area_projects)
     for project in projects:
         _finish_payments(rng, mix, project)
+        if project.owner in hit_days:  # after the posting habits: nothing is posted the usual way then
+            _disaster(rng, mix, project, hit_days[project.owner])
     return Year(mix, seed, projects, hit_days, early)
 
 
@@ -362,7 +376,8 @@ def _disaster(rng: random.Random, mix: Mix, project: Project, day: date) -> None
     if rng.random() >= mix.disaster_severity:
         return
     wait = timedelta(days=rng.uniform(*mix.disaster_delay))
-    project.payments = [(due + wait if due >= day else due, amount) for due, amount in project.payments]
+    project.payments = sorted((next_working_day(due + wait) if due >= day else due, amount)
+                              for due, amount in project.payments)
 
 
 def _finish_payments(rng: random.Random, mix: Mix, project: Project) -> None:
@@ -376,7 +391,11 @@ def _finish_payments(rng: random.Random, mix: Mix, project: Project) -> None:
             candidates = [d for d in month_last_working_days(due) if d >= due]
             if candidates:
                 due = rng.choice(candidates)
-        out.append((due, amount))
+        if amount > 200_000 and rng.random() < mix.split_payments:  # e.g. the work paid, then the retention
+            first = int(amount * rng.uniform(0.6, 0.9))
+            out += [(due, first), (next_working_day(due + timedelta(days=rng.randint(1, 4))), amount - first)]
+        else:
+            out.append((due, amount))
     project.payments = sorted(out)
 
 
@@ -430,7 +449,11 @@ def write_year(year: Year, folder: Path) -> dict:
         with open(folder / name, "w", encoding="utf-8-sig", newline="") as handle:
             csv.writer(handle).writerows(rows)
     truth = {"mix": {k: (str(v) if isinstance(v, date) else v) for k, v in asdict(year.mix).items()},
-             "seed": year.seed, "hit_provinces": {code: str(day) for code, day in sorted(year.hit_provinces.items())},
+             "seed": year.seed,
+             "hit_provinces": {code: str(day) for code, day in sorted(year.hit_provinces.items())
+                               if not code.startswith("C")},
+             "hit_clusters": {code: str(day) for code, day in sorted(year.hit_provinces.items())
+                              if code.startswith("C")},
              "early_provinces": sorted(year.early_provinces)}
     truth["mix"] = json.loads(json.dumps(truth["mix"], default=str))
     (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")

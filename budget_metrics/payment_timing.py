@@ -48,6 +48,7 @@ class Ledger:
 
     keys: np.ndarray  # position * KEY_SPAN + day (int64, sorted)
     running: np.ndarray  # running total of amounts, with a leading 0 (float baht)
+    counted: np.ndarray  # running count of positive payments, with a leading 0
     starts: np.ndarray  # per position: index of its first payment in keys
 
     KEY_SPAN = 1 << 20
@@ -58,15 +59,22 @@ class Ledger:
         order = np.argsort(keys, kind="stable")
         keys = keys[order]
         running = np.concatenate([[0.0], np.cumsum(amount.astype(float)[order])])
+        counted = np.concatenate([[0], np.cumsum(amount[order] > 0)])
         starts = np.searchsorted(keys, np.arange(projects, dtype=np.int64) * cls.KEY_SPAN)
-        return cls(keys, running, starts)
+        return cls(keys, running, counted, starts)
+
+    def _upto(self, position: np.ndarray, day: np.ndarray) -> np.ndarray:
+        day = np.floor(day).astype(np.int64)
+        key = position.astype(np.int64) * self.KEY_SPAN + np.clip(day + self.KEY_SPAN // 2, 0, self.KEY_SPAN - 1)
+        return np.searchsorted(self.keys, key, side="right")
 
     def paid_by(self, position: np.ndarray, day: np.ndarray) -> np.ndarray:
         """Paid (baht) by each project (position) up to and including each day (same shape)."""
-        day = np.floor(day).astype(np.int64)
-        key = position.astype(np.int64) * self.KEY_SPAN + np.clip(day + self.KEY_SPAN // 2, 0, self.KEY_SPAN - 1)
-        upto = np.searchsorted(self.keys, key, side="right")
-        return self.running[upto] - self.running[self.starts[position]]
+        return self.running[self._upto(position, day)] - self.running[self.starts[position]]
+
+    def count_by(self, position: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Positive payments made by each project (position) up to and including each day (same shape)."""
+        return self.counted[self._upto(position, day)] - self.counted[self.starts[position]]
 
 
 def development(day: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:

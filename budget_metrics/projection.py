@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 import settings
+from budget_metrics import pace_break
 from budget_metrics import payment_timing as timing
 from budget_metrics import reference
 from budget_metrics.calendar import fiscal_year_bounds, fridays
@@ -51,7 +52,7 @@ from budget_metrics.targets import target_pct
 SIGNING_WINDOW_DAYS = 61  # investment projects unsigned this many days ago: share signed since gives the signing rate
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
 YEAR_END_RUSH = 1.7  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
-BAND_SCALE = 1.0  # the band's spread over its variance terms (calibrated on generated years only)
+BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
 BAND_Z = 1.2816  # the band is the central 80% (10th to 90th percentile) of a normal approximation
 
 # How a project's projection was reached (code -> Thai, English).
@@ -118,6 +119,8 @@ class _Model:
     daily_weights: pd.Series  # rhythm weight per calendar day from the day after as-of to the year end
     shared: np.ndarray  # (projects, SHARED_TERMS) satang per unit of each national rate (same rows as numbers)
     shared_variance: np.ndarray  # (SHARED_TERMS,) variance of each national rate
+    weekly: np.ndarray  # (projects, pace_break.WEEKS_KEPT) baht paid in each week ending on the as-of date
+    weekly_payments: np.ndarray  # (projects, WEEKS_KEPT) 1 where the project was paid in the week, else 0
 
 
 def projection_as_of(filters: Filters) -> date:
@@ -211,7 +214,14 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
         result = sums.reset_index().rename(columns={"index": "code", "_key": "code"})
         result.insert(1, "name_th", None)
         result.insert(2, "name_en", None)
-    return _finish(result, model.rates, level, line)
+    # The nation's weekly payments (of the line's and the filter's budget types, every area) carry an
+    # area's earlier pace forward in the pace-break warning.
+    nation = model.numbers
+    if line == "investment" or filters.budget_type:
+        nation = nation[nation["budget_type"] == ("investment" if line == "investment" else filters.budget_type)]
+    rows = nation.index.to_numpy()
+    national = (model.weekly[rows].sum(axis=0), model.weekly_payments[rows].sum(axis=0))
+    return _finish(result, model.rates, level, line, national)
 
 
 def needs_intervention(filters: Filters, level: str = "province", line: str = "overall",
@@ -411,11 +421,18 @@ def _sums(frame: pd.DataFrame, key: pd.Series, model: _Model) -> pd.DataFrame:
     for column in np.flatnonzero(model.shared_variance > 0):
         term += np.bincount(codes, weights=shared[:, column], minlength=size) ** 2 * model.shared_variance[column]
     sums["_shared_term"] = term
+    rows = frame.index.to_numpy()[keep]
+    for week in range(pace_break.WEEKS_KEPT):
+        sums[f"_week_{week}"] = np.bincount(codes, weights=model.weekly[rows, week], minlength=size)
+        sums[f"_payments_{week}"] = np.bincount(codes, weights=model.weekly_payments[rows, week], minlength=size)
     return pd.DataFrame(sums, index=pd.Index(uniques, name="_key"))
 
 
-def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str) -> pd.DataFrame:
-    """Percentages, band, targets and required pace from the satang sums (numpy: this runs per view)."""
+def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str,
+            national: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
+    """Percentages, band, targets, required pace and the pace-break warning from the sums (numpy: this
+    runs per view). national: the country's weekly baht and payments for the warning; without it (the
+    path's single row) no area is flagged."""
     fy, as_of = rates.fiscal_year, rates.as_of
     _, fy_end = fiscal_year_bounds(fy)
 
@@ -435,6 +452,23 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str) -> p
     sd = BAND_SCALE * np.sqrt(column("_outcome_variance") + column("_rate_term") + column("_shared_term")) / 100
     low = np.maximum(pct(projected - BAND_Z * sd), pct_disbursed)
     high = np.maximum(np.minimum(pct(projected + BAND_Z * sd), 100.0), projected_pct)
+
+    # The pace-break warning; a flagged area's band reaches down to where its recent pace would take it.
+    weeks_left = (fy_end - as_of).days / 7
+    weekly = np.column_stack([column(f"_week_{w}") for w in range(pace_break.WEEKS_KEPT)])
+    payments = np.column_stack([column(f"_payments_{w}") for w in range(pace_break.WEEKS_KEPT)])
+    needed = (projected - disbursed) / weeks_left if weeks_left > 0 else np.full(len(result), np.nan)
+    if national is not None and weeks_left > 0:
+        breaks = pace_break.pace_breaks(weekly, payments, *national, needed, pct(projected - disbursed), as_of,
+                                        pace_break.PaceLimits.from_thresholds(reference.thresholds()))
+        flag, since, recent_pace, expected_pace = breaks.flag & has, breaks.since, breaks.recent_weekly, \
+            breaks.expected_weekly
+        low = np.where(flag, np.minimum(low, np.maximum(pct(disbursed + recent_pace * weeks_left), pct_disbursed)),
+                       low)
+    else:
+        flag = np.zeros(len(result), dtype=bool)
+        since, recent_pace, expected_pace = [None] * len(result), np.full(len(result), np.nan), \
+            np.full(len(result), np.nan)
 
     # Targets: the line's scope, or each budget type's own scope at the budget-type level.
     codes = result["code"].to_numpy()
@@ -475,6 +509,11 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str) -> p
         "required_weekly": _required_weekly(allocation, disbursed, target_year_end, as_of,
                                             fy_end if fy_end > as_of else None),
         "recent_weekly": recent / (RECENT_PACE_DAYS / 7),
+        "pace_break": flag,
+        "pace_break_since": [day if flagged else None for day, flagged in zip(since, flag, strict=True)],
+        "pace_recent_weekly": recent_pace,
+        "pace_expected_weekly": expected_pace,
+        "pace_needed_weekly": needed,
     })
     if level == "budget_type" and line == "investment":
         out = out[out["code"] == "investment"].reset_index(drop=True)
@@ -669,7 +708,8 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     signing_share = float(signed_since.sum() / count_then) if count_then else 0.0
     signing_daily = -np.log(1 - min(signing_share, 0.99)) / SIGNING_WINDOW_DAYS
     allocated = frame["allocated_amount"].to_numpy(float)
-    contract_ratio = float(contract[with_contract].sum() / allocated[with_contract].sum()) if with_contract.any() else 1.0
+    contract_ratio = (float(contract[with_contract].sum() / allocated[with_contract].sum())
+                      if with_contract.any() else 1.0)
     # How long a contract signed later will run. Either plans are fitted to the year (a contract runs a
     # share of what is left of the year when it is signed) or they have a length of their own: whichever
     # describes this year's signed contracts more tightly (median absolute deviation of the log), and
@@ -787,7 +827,8 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     result["_rate_variance"] = factor_variance
     result["_rate_group"] = pd.factorize(frame["owner"] + np.where(operating, "|operating", "|contract"))[0]
     # Where the path spreads the expected payments: up to the planned end, else to 30 Sep.
-    result["_spread_days"] = np.where(basis == "on_plan", np.clip(plan_end - today, 1, days_left), days_left).astype(int)
+    result["_spread_days"] = np.where(basis == "on_plan", np.clip(plan_end - today, 1, days_left),
+                                      days_left).astype(int)
 
     contract_hazards, operating_hazards = fitted["contract"][0].hazard, fitted["operating"][0].hazard
 
@@ -810,8 +851,16 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
         contract_days=contract_days if contract_days is not None else max(length_share * days_left, 1.0),
         month_end_factor=month_end_factor, quarter_end_factor=quarter_end_factor)
     numbers = result[[*NUMBER_KEYS, *[c for c in result.columns if c.startswith("_")]]]
+    # Each project's payments in the weeks ending on the as-of date (for the pace-break warning).
+    edges = today - 7 * np.arange(pace_break.WEEKS_KEPT + 1)
+    everyone = np.repeat(np.arange(n), len(edges)).reshape(n, len(edges))
+    at = np.broadcast_to(edges, (n, len(edges)))
+    weekly = -np.diff(ledger.paid_by(everyone, at), axis=1)
+    # Paying projects, not documents: one payment is often posted as several documents, which would make
+    # the count clump and the warning's Poisson test too eager.
+    weekly_payments = (-np.diff(ledger.count_by(everyone, at), axis=1) > 0).astype(np.int8)
     return _Model(rates, result, numbers.copy(), pd.Series(day_weights[today + 1:], dtype=float),
-                  shared * 100, shared_variance)
+                  shared * 100, shared_variance, weekly, weekly_payments)
 
 
 def _log_spread(values: np.ndarray) -> float:
