@@ -130,6 +130,11 @@ def fit_hazards(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: n
     increment = np.clip(paid[:, 1:] - paid[:, :-1], 0.0, exposure)
     passed = reached[:, 1:]
     weight = np.where(days[:, 1:] > today - RECENT_STEP_DAYS, 1.0, OLDER_STEP_WEIGHT) * passed
+    # The weights tilt each step towards its recent evidence without shrinking the evidence itself (the
+    # prior weighs against all of it): scaled so they keep the step's total exposure.
+    total = (exposure * passed).sum(axis=0)
+    tilted = (exposure * weight).sum(axis=0)
+    weight = weight * np.divide(total, tilted, out=np.ones_like(total), where=tilted > 0)[None, :]
     exposure = exposure * weight
     increment = increment * weight
     prior = prior_hazards()

@@ -45,13 +45,14 @@ from budget_metrics.filters import Filters
 from budget_metrics.formatting import format_date
 from budget_metrics.projects import AREA_LEVELS, PROJECT_BASE, resolve_as_of, state_cte
 from budget_metrics.targets import target_pct
+from vocabulary import PACE_BREAK, word
 
 # Model settings: judgement calls of the method, not decrees (those live in
 # data/reference/). Chosen on the seed-2562 demo and checked on other seeds; see
 # docs/projection.md and bench/backtest_projection.py.
 SIGNING_WINDOW_DAYS = 61  # investment projects unsigned this many days ago: share signed since gives the signing rate
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
-YEAR_END_RUSH = 1.7  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
+YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
 BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
 BAND_Z = 1.2816  # the band is the central 80% (10th to 90th percentile) of a normal approximation
 
@@ -73,7 +74,7 @@ SHARED_TERMS = 2 * timing.STEPS + 5  # + the two drift factors of each class
 
 # The columns the provinces and clusters CSV exports gain (see export_columns).
 EXPORT_COLUMNS = ["projected_pct", "projected_low_pct", "projected_high_pct", "projected_carryover",
-                  "projected_lapse", "required_weekly"]
+                  "projected_lapse", "required_weekly", "pace_break_since"]
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,12 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
     target_year_end_pct, projected_gap_points (projected_pct - target_year_end_pct) —
     percent 0-100; and the required pace: next_quarter_end, target_next_quarter_pct,
     required_weekly_next_quarter, required_weekly (to the year-end target), recent_weekly
-    (actual pace of the last four weeks) — baht per week.
+    (actual pace of the last four weeks) — baht per week; and the pace-break warning
+    (budget_metrics.pace_break): pace_break (bool), pace_break_since (date the pace fell, None
+    unless flagged), pace_break_th / pace_break_en (the warning in words), pace_recent_weekly,
+    pace_expected_weekly (earlier pace carried forward by the nation's change) and
+    pace_needed_weekly (the pace the projection assumes) — baht per week. A flagged area's
+    projected_low_pct reaches down to where its recent pace, continued to 30 Sep, would take it.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
@@ -226,10 +232,12 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
 
 def needs_intervention(filters: Filters, level: str = "province", line: str = "overall",
                        drivers: int = 5) -> pd.DataFrame:
-    """Areas whose projection falls short of the year-end target by more than the threshold.
+    """Areas whose projection falls short of the year-end target by more than the threshold, and
+    areas whose pace has broken (`pace_break`, budget_metrics.pace_break) even if not short.
 
     The threshold is `projection_shortfall_points` (reference thresholds, points). Rows
-    are area_projection's, ranked by baht_at_risk (largest first), with `drivers`: the
+    are area_projection's, the pace-broken areas first (an early warning is read first), then
+    by baht_at_risk (largest first), with `drivers`: the
     projects that drive the shortfall, largest first, each a dict with project_code,
     project_name, budget_type, basis, current_allocation, disbursed, projected_disbursed,
     shortfall (baht below the line's year-end target share of its allocation) and
@@ -237,8 +245,9 @@ def needs_intervention(filters: Filters, level: str = "province", line: str = "o
     """
     limit = reference.thresholds().get("projection_shortfall_points", 10.0)
     areas = area_projection(filters, level, line)
-    behind = areas[areas["projected_gap_points"] < -limit].copy()
-    behind = behind.sort_values(["baht_at_risk", "code"], ascending=[False, True]).reset_index(drop=True)
+    behind = areas[(areas["projected_gap_points"] < -limit) | areas["pace_break"]].copy()
+    behind = behind.sort_values(["pace_break", "baht_at_risk", "code"],
+                                ascending=[False, False, True]).reset_index(drop=True)
     if behind.empty:
         behind["drivers"] = pd.Series(dtype=object)
         return behind
@@ -279,9 +288,10 @@ def export_columns(filters: Filters, level: str = "province") -> pd.DataFrame:
     """The projection columns the provinces / clusters CSV exports join on the area code.
 
     One row per area (overall line): code, projected_pct, projected_low_pct,
-    projected_high_pct (percent 0-100), projected_carryover, projected_lapse (baht) and
+    projected_high_pct (percent 0-100), projected_carryover, projected_lapse (baht),
     required_weekly (baht per week needed from the as-of date to reach the year-end
-    overall target; 0 when already reached, NaN on the year's last day).
+    overall target; 0 when already reached, NaN on the year's last day) and
+    pace_break_since (the day the area's pace fell when the pace-break warning is up, else None).
     """
     if level not in ("province", "cluster"):
         raise ValueError("level must be 'province' or 'cluster'")
@@ -485,6 +495,7 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str,
     target_year_end = by_scope(_year_end_targets(fy))
     target_next = by_scope({s: target_pct(fy, s, next_end) if next_end else None for s in LINES})
     recent = (column("_disbursed_satang") - column("_paid_four_weeks_ago_satang")) / 100
+    flagged_since = [day if flagged else None for day, flagged in zip(since, flag, strict=True)]
     out = pd.DataFrame({
         "code": codes,
         "name_th": result["name_th"].to_numpy(),
@@ -510,7 +521,9 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str,
                                             fy_end if fy_end > as_of else None),
         "recent_weekly": recent / (RECENT_PACE_DAYS / 7),
         "pace_break": flag,
-        "pace_break_since": [day if flagged else None for day, flagged in zip(since, flag, strict=True)],
+        "pace_break_since": flagged_since,
+        "pace_break_th": [_pace_words(day, "th") for day in flagged_since],
+        "pace_break_en": [_pace_words(day, "en") for day in flagged_since],
         "pace_recent_weekly": recent_pace,
         "pace_expected_weekly": expected_pace,
         "pace_needed_weekly": needed,
@@ -518,6 +531,11 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str,
     if level == "budget_type" and line == "investment":
         out = out[out["code"] == "investment"].reset_index(drop=True)
     return out
+
+
+def _pace_words(day: date | None, lang: str) -> str | None:
+    """'อัตราการเบิกจ่ายลดลงตั้งแต่ 14 มิ.ย. 2562' / 'pace has fallen since 14 Jun 2019'; None without a date."""
+    return None if day is None else word(PACE_BREAK, "since", lang).format(date=format_date(day, lang))
 
 
 def _required_weekly(allocation: np.ndarray, disbursed: np.ndarray, target: np.ndarray, as_of: date,

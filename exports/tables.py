@@ -155,10 +155,12 @@ def _projection_col(key: str) -> Col:
         return Col(key, f"{line_th}: {thai} (ร้อยละ)", f"{line_en.lower()}: {english} (%)", PCT)
     if key == "required_weekly":
         return Col(key, f"{line_th}: {thai} บาท/สัปดาห์", f"{line_en.lower()}: {english} (baht per week)", MONEY)
+    if key == "pace_break_since":  # the pace-break warning (budget_metrics.pace_break); blank when not raised
+        return Col(key, f"{line_th}: {thai}", f"{line_en.lower()}: {english}", DATE)
     return Col(key, f"{thai} ณ 30 ก.ย. บาท", f"{english} on 30 Sep (baht)", MONEY)
 
 
-# The six columns the provinces and clusters tables (and so their CSV files) gain, keys as the read side names them.
+# The columns the provinces and clusters tables (and so their CSV files) gain, keys as the read side names them.
 PROJECTION_COLUMNS = [_projection_col(key) for key in EXPORT_COLUMNS]
 
 

@@ -365,3 +365,13 @@ def wide_list(body: str) -> str:
     """`body` (a ranked_list) with room for long names such as project titles (up to 28rem before wrapping),
     scrolling sideways on a phone rather than running past its card."""
     return f'<style>{WIDE_LIST_STYLE}</style><div class="bm-wide-list">{body}</div>'
+
+
+def pace_break(row: dict | pd.Series, lang: str) -> str:
+    """An area's pace-break warning ('อัตราการเบิกจ่ายลดลงตั้งแต่ 14 มิ.ย. 2562', budget_metrics.projection's
+    words) in the 'behind' colour, in a `data-figure="pace_break"` span; '' when the warning is not up."""
+    words = row.get("pace_break_th" if lang == "th" else "pace_break_en")
+    if not isinstance(words, str) or not words:
+        return ""
+    return (f'<span data-figure="pace_break" style="color:{status_colour("behind")};font-weight:600">'
+            f"&#9888; {text(words)}</span>")
