@@ -139,15 +139,20 @@ def fit_hazards(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: n
     increment = increment * weight
     prior = prior_hazards()
     evidence = exposure.sum(axis=0)
-    hazard = (increment.sum(axis=0) + HAZARD_PRIOR_BAHT * prior) / (evidence + HAZARD_PRIOR_BAHT)
+    pooled = evidence + HAZARD_PRIOR_BAHT
+    hazard = np.divide(increment.sum(axis=0) + HAZARD_PRIOR_BAHT * prior, pooled, out=prior.copy(),
+                       where=pooled > 0)
     hazard = np.clip(hazard, 1e-4, 0.98)
     residual = increment - hazard[None, :] * exposure
     # Sandwich variance of a ratio estimate (lumpy payments included), plus the prior's own share; at least
     # binomial on the effective number of projects behind the step (a few large contracts are few).
-    variance = ((residual**2).sum(axis=0) + HAZARD_PRIOR_BAHT**2 * hazard * (1 - hazard) / 4) / (
-        evidence + HAZARD_PRIOR_BAHT) ** 2
-    effective = (evidence + HAZARD_PRIOR_BAHT) ** 2 / ((exposure**2).sum(axis=0) + HAZARD_PRIOR_BAHT**2)
-    variance = np.maximum(variance, hazard * (1 - hazard) / effective)
+    spread = hazard * (1 - hazard)
+    safe = np.where(pooled > 0, pooled, 1.0)
+    variance = ((residual**2).sum(axis=0) + HAZARD_PRIOR_BAHT**2 * spread / 4) / safe**2
+    squares = (exposure**2).sum(axis=0) + HAZARD_PRIOR_BAHT**2
+    effective = np.divide(pooled**2, squares, out=np.zeros_like(pooled), where=squares > 0)
+    variance = np.where(effective > 0, np.maximum(variance, spread / np.where(effective > 0, effective, 1.0)),
+                        spread)  # nothing seen and no prior: as unsure as a hazard can be
     return Hazards(hazard, variance, evidence, increment.sum(axis=1), (hazard[None, :] * exposure).sum(axis=1),
                    (residual**2).sum(axis=1))
 

@@ -10,13 +10,17 @@ Why it is built this way (docs/projection.md has the full account and the backte
   unpaid balance and its plan; an area's projection is the plain sum of its projects',
   so every figure can be broken down into the projects that make it.
 - The rates that turn a balance into expected payments are observed in this year's own
-  data, never taken from another year or from the demo generator: how fully contracts
-  that reached their planned end in the last quarter were paid (per area and agency,
-  shrunk towards the national rate), how fast overdue balances are being paid, how often
-  unsigned investment projects get signed, and the payment rhythm for the path.
-- The uncertainty band is computed from the same data (a variance per project plus the
-  uncertainty of the area's own rate), not calibrated on the demo, so it means the same
-  on real data; bench/backtest_projection.py measures how often it holds.
+  data, never taken from another year or from a generator: how this year's plans are paid
+  as a function of where each project stands in its own plan — the tenth of its plan's time
+  elapsed, or the half-months after its planned end (budget_metrics.payment_timing: a
+  chain-ladder of step hazards, each owner at its own pace by empirical Bayes, checked
+  against the last quarter's payments) — how often unsigned investment projects get signed,
+  and the payment rhythm for the path. The only numbers from outside the year are the
+  settings below (the September rush, the priors and the band's scale), chosen on
+  generated calibration years and frozen before the hold-out years were scored.
+- The uncertainty band adds up the year's own uncertainties (each balance paid or not,
+  each owner's pace, the national rates), wider where the data is thin, and a pace break
+  (budget_metrics.pace_break) widens an area's band and flags it.
 
 Money: per-project amounts are rounded to satang and summed as integers, so an area's
 figure is exactly the sum of its projects'; DataFrame money columns are float baht for
@@ -48,8 +52,9 @@ from budget_metrics.targets import target_pct
 from vocabulary import PACE_BREAK, word
 
 # Model settings: judgement calls of the method, not decrees (those live in
-# data/reference/). Chosen on the seed-2562 demo and checked on other seeds; see
-# docs/projection.md and bench/backtest_projection.py.
+# data/reference/). Chosen on the calibration years of bench/synthetic_years.py and the
+# seed-2562 demo, frozen before the hold-out years were scored; see docs/projection.md and
+# bench/backtest_projection.py (more settings in budget_metrics/payment_timing.py).
 SIGNING_WINDOW_DAYS = 61  # investment projects unsigned this many days ago: share signed since gives the signing rate
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
 YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
@@ -81,19 +86,17 @@ EXPORT_COLUMNS = ["projected_pct", "projected_low_pct", "projected_high_pct", "p
 class ModelRates:
     """The rates observed this year up to the as-of date that drive every project's projection.
 
-    completion_* are shares 0-1 of a plan's value paid by its planned end (national, the
-    plan prior included; each area and agency has its own, shrunk towards these);
-    catch_up_*_monthly is the share 0-1 of an overdue balance paid per 30 normal days (a
-    day in a month's last week or a quarter's last month counts as more, by the rhythm);
-    signing_chance is the chance 0-1 that an unsigned investment project signs before
-    30 Sep, signing_payable the expected share 0-1 of its contract then paid by 30 Sep
-    (the time left after signing against contract_days, how long a contract signed on
-    the as-of date is expected to run: recent contracts' share of the year left when
-    they were signed, times the days left now); contract_ratio is contract price /
-    allocation of this year's signed contracts (0-1). month_end_factor and
-    quarter_end_factor are the payment rhythm seen in the months completed so far: how
-    many times a normal day's payments a day in a month's last week, and a day in a
-    quarter's last month, receive (1.0 until there is a month to compare).
+    completion_* are shares 0-1 of a plan's value paid by its planned end at the class's
+    national pace (this year's step hazards and drift; each owner has its own pace factor);
+    catch_up_*_monthly is the share 0-1 of a balance still unpaid at the planned end that is
+    paid in the following 30 days; signing_chance is the chance 0-1 that an unsigned
+    investment project signs before 30 Sep, signing_payable the expected share 0-1 of its
+    contract then paid by 30 Sep; contract_days is how long a contract signed on the as-of
+    date is expected to run (days); contract_ratio is contract price / allocation of this
+    year's signed contracts (0-1). month_end_factor and quarter_end_factor are the payment
+    rhythm seen in the months completed so far (for the path): how many times a normal day's
+    payments a day in a month's last week, and a day in a quarter's last month, receive (1.0
+    until there is a month to compare).
     """
 
     fiscal_year: int
