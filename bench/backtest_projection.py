@@ -490,15 +490,8 @@ def markdown(demo: dict, generated: list[tuple[str, str, dict]], timings: dict, 
         "and clusters. Best of the runs, and CPU time. " + (
             f"*before* is the projection module of commit {compared} (before issue 17), timed in the same run "
             "alternating with the current one (*after*)." if compared else ""), "",
-        "| database | projects | code | first level (wall) | first level (CPU) | all (wall, best) "
-        "| all (wall, median) | all (CPU) |",
-        "|---|---|---|---|---|---|---|---|",
+        *_timing_table(timings, sizes),
     ]
-    for database, per_module in timings.items():
-        for name, figures in per_module.items():
-            lines.append(f"| {database} | {sizes[database]:,} | {name} | {figures['first']:.2f} s "
-                         f"| {figures['first_cpu']:.2f} s | {figures['wall']:.2f} s | {figures['median_wall']:.2f} s "
-                         f"| {figures['cpu']:.2f} s |")
     lines += [
         "",
         (f"Measured {date.today():%d %b %Y} on {platform.machine()} / Python {platform.python_version()}, "
@@ -508,6 +501,18 @@ def markdown(demo: dict, generated: list[tuple[str, str, dict]], timings: dict, 
         "",
     ]
     return "\n".join(lines)
+
+
+def _timing_table(timings: dict, sizes: dict) -> list[str]:
+    lines = ["| database | projects | code | first level (wall) | first level (CPU) | all (wall, best) "
+             "| all (wall, median) | all (CPU) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for database, per_module in timings.items():
+        for name, figures in per_module.items():
+            lines.append(f"| {database} | {sizes[database]:,} | {name} | {figures['first']:.2f} s "
+                         f"| {figures['first_cpu']:.2f} s | {figures['wall']:.2f} s | {figures['median_wall']:.2f} s "
+                         f"| {figures['cpu']:.2f} s |")
+    return lines
 
 
 def update_docs(section: str) -> None:
@@ -547,11 +552,14 @@ def main() -> None:
                         help="demo, calibration, hold-out, demo:SEED or MIX:SEED (default: all three groups)")
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")
+    parser.add_argument("--timing-only", action="store_true", help="only the speed (prints its table)")
     parser.add_argument("--skip-pace", action="store_true", help="no pace-break backtest (faster while tuning)")
     parser.add_argument("--compare-with", default=BEFORE, help=f"git revision timed alongside (default {BEFORE})")
     parser.add_argument("--update-docs", action="store_true", help="rewrite the section in docs/benchmarks.md")
     args = parser.parse_args()
     seeds, generated_years = _parse_years(args.years)
+    if args.timing_only:
+        seeds, generated_years = [], []
     demo = {}
     for seed in seeds:
         db = build_seed(seed)
@@ -585,6 +593,9 @@ def main() -> None:
                                                       "lag_max": float("nan"), "before_break": 0, "clean": 0,
                                                       "false_window": 0, "false_season": 0, "false_checks": 0.0}
                                               for level in LEVELS}}) for n, r, res in generated]
+    if args.timing_only:
+        print("\n".join(_timing_table(timings, sizes)))
+        return
     section = markdown(demo, generated, timings, sizes, args.compare_with if timings else None)
     print(section)
     (OUT / "backtest").mkdir(parents=True, exist_ok=True)

@@ -230,7 +230,7 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
         nation = nation[nation["budget_type"] == ("investment" if line == "investment" else filters.budget_type)]
     rows = nation.index.to_numpy()
     national = (model.weekly[rows].sum(axis=0), model.weekly_payments[rows].sum(axis=0))
-    return _finish(result, model.rates, level, line, national)
+    return _finish(result, model.rates, level, line, national, _weekly_rows(sums, result["code"]))
 
 
 def needs_intervention(filters: Filters, level: str = "province", line: str = "overall",
@@ -405,21 +405,34 @@ SATANG_SUMS = ["_allocation_satang", "_disbursed_satang", "_projected_disbursed_
                "_projected_carryover_satang", "_projected_lapse_satang", "_paid_four_weeks_ago_satang"]
 
 
+def _group_rows(matrix: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """(size, columns): the rows of `matrix` added up per code 0..size-1 (one sort, one np.add.reduceat;
+    exact for integers)."""
+    out = np.zeros((size, matrix.shape[1]), dtype=matrix.dtype)
+    if len(codes) == 0:
+        return out
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    out[ordered[starts]] = np.add.reduceat(matrix[order], starts, axis=0)
+    return out
+
+
 def _sums(frame: pd.DataFrame, key: pd.Series, model: _Model) -> pd.DataFrame:
-    """Per key: exact satang sums (int64), the project count and the band's variance terms."""
+    """Per key: exact satang sums (int64), the project count, the band's variance terms and the weekly
+    payments of the pace-break warning."""
     codes, uniques = pd.factorize(key.to_numpy(), use_na_sentinel=True)
     keep = codes >= 0
     codes = codes[keep]
     size = len(uniques)
     sums: dict[str, np.ndarray] = {}
-    for column in SATANG_SUMS:
-        total = np.zeros(size, dtype="int64")
-        np.add.at(total, codes, frame[column].to_numpy(dtype="int64")[keep])
-        sums[column] = total
+    satang = _group_rows(frame[SATANG_SUMS].to_numpy(dtype="int64")[keep], codes, size)
+    for position, column in enumerate(SATANG_SUMS):
+        sums[column] = satang[:, position]
     sums["projects"] = np.bincount(codes, minlength=size)
     sums["_outcome_variance"] = np.bincount(codes, weights=frame["_outcome_variance"].to_numpy(float)[keep],
                                             minlength=size)
-    # One completion rate per owner and class is shared by its projects: its error moves them together.
+    # One pace factor per owner and class is shared by its projects: its error moves them together.
     groups = frame["_rate_group"].to_numpy(dtype="int64")[keep]
     pair = codes * (int(groups.max()) + 1 if len(groups) else 1) + groups
     pairs, pair_codes = np.unique(pair, return_inverse=True)
@@ -428,24 +441,36 @@ def _sums(frame: pd.DataFrame, key: pd.Series, model: _Model) -> pd.DataFrame:
     np.maximum.at(variance, pair_codes, frame["_rate_variance"].to_numpy(float)[keep])
     sums["_rate_term"] = np.bincount(pairs // (int(groups.max()) + 1 if len(groups) else 1),
                                      weights=exposure**2 * variance, minlength=size)
-    # The national hazards and the signing rate are shared by every project: their errors add up within an area.
-    shared = model.shared[frame.index.to_numpy()[keep]]
-    term = np.zeros(size)
-    for column in np.flatnonzero(model.shared_variance > 0):
-        term += np.bincount(codes, weights=shared[:, column], minlength=size) ** 2 * model.shared_variance[column]
-    sums["_shared_term"] = term
+    # The national rates are shared by every project: their errors add up within an area.
     rows = frame.index.to_numpy()[keep]
-    for week in range(pace_break.WEEKS_KEPT):
-        sums[f"_week_{week}"] = np.bincount(codes, weights=model.weekly[rows, week], minlength=size)
-        sums[f"_payments_{week}"] = np.bincount(codes, weights=model.weekly_payments[rows, week], minlength=size)
-    return pd.DataFrame(sums, index=pd.Index(uniques, name="_key"))
+    used = np.flatnonzero(model.shared_variance > 0)
+    weeks = pace_break.WEEKS_KEPT
+    grouped = _group_rows(np.hstack([model.shared[rows][:, used], model.weekly[rows], model.weekly_payments[rows]]),
+                          codes, size)
+    sums["_shared_term"] = (grouped[:, : len(used)] ** 2 * model.shared_variance[used]).sum(axis=1)
+    table = pd.DataFrame(sums, index=pd.Index(uniques, name="_key"))
+    # The weekly baht and paying projects (pace-break warning) stay a matrix beside the table, same rows.
+    table.attrs["weekly"] = grouped[:, len(used): len(used) + 2 * weeks]
+    return table
+
+
+def _weekly_rows(sums: pd.DataFrame, codes: pd.Series) -> np.ndarray:
+    """The sums' weekly matrix (baht, then paying projects) in the order of `codes` (zeros for an area
+    without projects)."""
+    matrix = sums.attrs["weekly"]
+    where = sums.index.get_indexer(codes.to_numpy())
+    rows = np.zeros((len(where), matrix.shape[1]))
+    found = where >= 0
+    rows[found] = matrix[where[found]]
+    return rows
 
 
 def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str,
-            national: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
+            national: tuple[np.ndarray, np.ndarray] | None = None,
+            weekly_rows: np.ndarray | None = None) -> pd.DataFrame:
     """Percentages, band, targets, required pace and the pace-break warning from the sums (numpy: this
-    runs per view). national: the country's weekly baht and payments for the warning; without it (the
-    path's single row) no area is flagged."""
+    runs per view). national: the country's weekly baht and payments for the warning, weekly_rows the
+    areas' (same rows as result); without them (the path's single row) no area is flagged."""
     fy, as_of = rates.fiscal_year, rates.as_of
     _, fy_end = fiscal_year_bounds(fy)
 
@@ -468,10 +493,9 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str,
 
     # The pace-break warning; a flagged area's band reaches down to where its recent pace would take it.
     weeks_left = (fy_end - as_of).days / 7
-    weekly = np.column_stack([column(f"_week_{w}") for w in range(pace_break.WEEKS_KEPT)])
-    payments = np.column_stack([column(f"_payments_{w}") for w in range(pace_break.WEEKS_KEPT)])
     needed = (projected - disbursed) / weeks_left if weeks_left > 0 else np.full(len(result), np.nan)
-    if national is not None and weeks_left > 0:
+    if national is not None and weekly_rows is not None and weeks_left > 0:
+        weekly, payments = np.hsplit(weekly_rows, 2)
         breaks = pace_break.pace_breaks(weekly, payments, *national, needed, pct(projected - disbursed), as_of,
                                         pace_break.PaceLimits.from_thresholds(reference.thresholds()))
         flag, since, recent_pace, expected_pace = breaks.flag & has, breaks.since, breaks.recent_weekly, \
