@@ -474,12 +474,13 @@ def markdown(demo: dict, generated: list[tuple[str, str, dict]], timings: dict, 
         "", *pace_table([y for y in generated]), "",
     ]
     for name, role, result in everything:
-        lines += [f"### {name.capitalize() if name.startswith('demo') else name} ({role}), overall line", "",
+        title = name.replace("demo seed", "Seed") if name.startswith("demo") else name
+        lines += [f"### {title}, overall line (all budget types)", "", f"Role: {role}.", "",
                   *_table(result["overall"]), "",
                   "Bias per basis (provinces, points of allocation; rows add up to the province bias):", "",
                   *_basis_table(result["basis"]), ""]
         if "investment" in result:
-            lines += [f"### {name.capitalize()}, investment line (investment projects only)", "",
+            lines += [f"### {title}, investment line (investment projects only)", "",
                       *_table(result["investment"]), ""]
     lines += [
         "### Speed of the whole national projection", "",
@@ -526,6 +527,22 @@ def update_docs(section: str) -> None:
     DOCS.write_text(text, encoding="utf-8")
 
 
+def _last_run() -> tuple[dict, list]:
+    """The backtest figures saved by the last full run (dates back from text)."""
+    saved = json.loads((OUT / "backtest" / "last_run.json").read_text(encoding="utf-8"))
+
+    def dated(rows: list[dict]) -> list[dict]:
+        return [{**row, "as_of": date.fromisoformat(row["as_of"])} for row in rows]
+
+    def result(value: dict) -> dict:
+        return {key: (dated(rows) if key in ("overall", "investment", "basis") else rows)
+                for key, rows in value.items()}
+
+    demo = {int(seed): result(value) for seed, value in saved["demo"].items()}
+    generated = [(name, role, result(value)) for name, role, value in saved["generated"]]
+    return demo, generated
+
+
 def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str]]]:
     seeds, generated = [], []
     for value in values:
@@ -553,12 +570,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")
     parser.add_argument("--timing-only", action="store_true", help="only the speed (prints its table)")
+    parser.add_argument("--from-last-run", action="store_true",
+                        help="reuse the backtest figures of the last run (bench/out/backtest/last_run.json)")
     parser.add_argument("--skip-pace", action="store_true", help="no pace-break backtest (faster while tuning)")
     parser.add_argument("--compare-with", default=BEFORE, help=f"git revision timed alongside (default {BEFORE})")
     parser.add_argument("--update-docs", action="store_true", help="rewrite the section in docs/benchmarks.md")
     args = parser.parse_args()
     seeds, generated_years = _parse_years(args.years)
-    if args.timing_only:
+    if args.timing_only or args.from_last_run:
         seeds, generated_years = [], []
     demo = {}
     for seed in seeds:
@@ -596,11 +615,14 @@ def main() -> None:
     if args.timing_only:
         print("\n".join(_timing_table(timings, sizes)))
         return
+    if args.from_last_run:
+        demo, generated = _last_run()
     section = markdown(demo, generated, timings, sizes, args.compare_with if timings else None)
     print(section)
-    (OUT / "backtest").mkdir(parents=True, exist_ok=True)
-    (OUT / "backtest" / "last_run.json").write_text(json.dumps(
-        {"demo": demo, "generated": generated}, default=str, indent=1), encoding="utf-8")
+    if not args.from_last_run:
+        (OUT / "backtest").mkdir(parents=True, exist_ok=True)
+        (OUT / "backtest" / "last_run.json").write_text(json.dumps(
+            {"demo": demo, "generated": generated}, default=str, indent=1), encoding="utf-8")
     if args.update_docs:
         update_docs(section)
         print(f"updated {DOCS}")
