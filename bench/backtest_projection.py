@@ -272,6 +272,7 @@ def _module_at(revision: str):
                                    check=True, capture_output=True, text=True).stdout, encoding="utf-8")
     spec = importlib.util.spec_from_file_location(f"projection_{revision}", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
     spec.loader.exec_module(module)
     return module
 
@@ -593,6 +594,10 @@ def main() -> None:
             result["pace"] = pace_backtest(db, truth)
         generated.append((f"{mix} (seed {seed})", role, result))
         print(f"{mix}:{seed} done", file=sys.stderr)
+    if not (args.timing_only or args.from_last_run):  # saved before the timing, which takes a while
+        (OUT / "backtest").mkdir(parents=True, exist_ok=True)
+        (OUT / "backtest" / "last_run.json").write_text(json.dumps(
+            {"demo": demo, "generated": generated}, default=str, indent=1), encoding="utf-8")
     timings, sizes = {}, {}
     if not args.skip_timing:
         from bench_pages import build_demo, build_tenfold
@@ -619,10 +624,6 @@ def main() -> None:
         demo, generated = _last_run()
     section = markdown(demo, generated, timings, sizes, args.compare_with if timings else None)
     print(section)
-    if not args.from_last_run:
-        (OUT / "backtest").mkdir(parents=True, exist_ok=True)
-        (OUT / "backtest" / "last_run.json").write_text(json.dumps(
-            {"demo": demo, "generated": generated}, default=str, indent=1), encoding="utf-8")
     if args.update_docs:
         update_docs(section)
         print(f"updated {DOCS}")

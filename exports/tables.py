@@ -410,10 +410,11 @@ PROJECTION_ABOUT = [
       "paid) ÷ weeks to 30 Sep (docs/projection.md)")),
     ("ช่วงคาดการณ์ / projection band",
      ("ต่ำ–สูง คือช่วง 80% (เปอร์เซ็นไทล์ที่ 10–90) จากความไม่แน่นอนในข้อมูลของปีนี้เอง: "
-      "แต่ละโครงการอาจเบิกหรือไม่เบิกยอดคงค้าง และอัตราของแต่ละพื้นที่ประมาณจากสัญญาที่ครบกำหนดไม่กี่สัญญา "
-      "ไม่ครอบคลุมความคลาดเคลื่อนที่เกิดกับทุกพื้นที่พร้อมกัน / the low-high band is the central 80% "
-      "(10th-90th percentile) from this year's own data: each project pays its balance or not, and each area's "
-      "rate is estimated from few ended contracts; an error shared by every area is not in it")),
+      "แต่ละโครงการอาจเบิกหรือไม่เบิกยอดคงค้าง อัตราการเบิกจ่ายของแต่ละพื้นที่และของทั้งประเทศเป็นค่าประมาณ "
+      "ช่วงจะกว้างขึ้นเมื่อข้อมูลยังน้อยหรือเหลือเวลามาก และเมื่ออัตราการเบิกจ่ายของพื้นที่ลดลงผิดปกติ / "
+      "the low-high band is the central 80% (10th-90th percentile) from this year's own data: each project "
+      "pays its balance or not, and each area's and the nation's pace are estimates; it is wider where the data "
+      "is thin or much of the year is left, and when an area's pace has broken (docs/projection.md)")),
     ("ความคลาดเคลื่อนจากการทดสอบย้อนหลัง / backtested error",
      (f"ข้อมูลสาธิต คาดการณ์จากสิ้นเดือน ม.ค.–ส.ค. เทียบผลจริง 30 ก.ย. รายจังหวัด เส้นภาพรวม ค่ามัธยฐานของความคลาดเคลื่อน: "
       f"{_backtest_text('th')} / demo data, projections from each month end January-August against the actual "
