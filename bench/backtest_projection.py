@@ -503,7 +503,8 @@ def markdown(demo: dict, generated: list[tuple[str, str, dict]], timings: dict, 
         title = name.replace("demo seed", "Seed") if name.startswith("demo") else name
         lines += [f"### {title}, overall line (all budget types)", "", f"Role: {role}.", "",
                   *_table(result["overall"]), "",
-                  "Bias per basis (provinces, points of allocation; rows add up to the province bias):", "",
+                  f"#### {title}: bias per basis", "",
+                  "Provinces, points of allocation on the as-of date; the rows add up to the province bias.", "",
                   *_basis_table(result["basis"]), ""]
         if "investment" in result:
             lines += [f"### {title}, investment line (investment projects only)", "",
@@ -643,6 +644,9 @@ def main() -> None:
                                                       "lag_max": float("nan"), "before_break": 0, "clean": 0,
                                                       "false_window": 0, "false_season": 0, "false_checks": 0.0}
                                               for level in LEVELS}}) for n, r, res in generated]
+    if timings:
+        (OUT / "backtest" / "last_timing.json").write_text(json.dumps({"timings": timings, "sizes": sizes}),
+                                                           encoding="utf-8")
     if args.timing_only:
         print("\n".join(_timing_table(timings, sizes)))
         return
