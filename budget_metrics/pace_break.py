@@ -26,8 +26,9 @@ from datetime import date, timedelta
 
 import numpy as np
 
-# Weeks of payments the projection keeps per project (the windows below must fit in them).
-WEEKS_KEPT = 18
+# Weeks of payments the projection keeps per project (the windows below must fit in them: the default
+# longest recent window and the earlier window take all 16).
+WEEKS_KEPT = 16
 # Threshold names in data/reference/thresholds.toml, with the defaults used when a database predates them.
 DEFAULTS = {
     "pace_break_recent_weeks": 2.0,

@@ -115,17 +115,29 @@ RECENT_STEP_DAYS = 61  # steps that ended this recently count in full ...
 OLDER_STEP_WEIGHT = 0.1  # ... older ones at this weight (this year's pace drifts; recent steps say more)
 
 
+def paid_at_steps(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndarray,
+                  ceiling: np.ndarray, today: float) -> np.ndarray:
+    """(n, STEPS + 1): what each project had paid (0..ceiling baht) when it reached each step edge, for
+    the edges reached by `today` (the others hold what it has paid by today). The same figures hold for
+    any earlier date's edges, so one lookup serves every fit of the same projects."""
+    edges = np.arange(STEPS + 1, dtype=float)
+    days = np.minimum(step_day(edges[None, :], start[:, None], end[:, None]), today)  # (n, STEPS + 1)
+    paid = ledger.paid_by(np.repeat(positions, STEPS + 1).reshape(days.shape), days)
+    return np.minimum(np.maximum(paid, 0.0), ceiling[:, None])
+
+
 def fit_hazards(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndarray, ceiling: np.ndarray,
-                today: float) -> Hazards:
+                today: float, paid: np.ndarray | None = None) -> Hazards:
     """Hazards per development step from the projects given (positions into the ledger; their plan
-    start and end days, ceiling in baht), each step counted only for projects past it by `today`."""
+    start and end days, ceiling in baht), each step counted only for projects past it by `today`;
+    `paid` from paid_at_steps (on `today` or later) saves the lookups."""
     now = development(np.full(len(positions), float(today)), start, end)
     edges = np.arange(STEPS + 1, dtype=float)
     days = step_day(edges[None, :], start[:, None], end[:, None])  # (n, STEPS + 1)
     reached = now[:, None] >= edges[None, :]
     days = np.where(reached, np.minimum(days, today), today)
-    paid = ledger.paid_by(np.repeat(positions, STEPS + 1).reshape(days.shape), days)
-    paid = np.minimum(np.maximum(paid, 0.0), ceiling[:, None])
+    if paid is None:
+        paid = paid_at_steps(ledger, positions, start, end, ceiling, today)
     exposure = np.maximum(ceiling[:, None] - paid[:, :-1], 0.0)
     increment = np.clip(paid[:, 1:] - paid[:, :-1], 0.0, exposure)
     passed = reached[:, 1:]
@@ -253,7 +265,7 @@ def _solve_factor(predicted_at, actual: float, low: float = 0.2, high: float = 5
 
 
 def drift(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndarray, ceiling: np.ndarray,
-          today: int, fully_paid_share: float) -> Drift:
+          today: int, fully_paid_share: float, paid: np.ndarray | None = None) -> Drift:
     """Check the hazards fitted VALIDATION_DAYS ago (from the payments known then) against the payments
     made since by the projects known then: inside the plan, the projects that reached their planned end
     since (how fully plans are paid as they end is what a projection hinges on); after it, every
@@ -265,7 +277,7 @@ def drift(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndar
     if then < 30 or known.sum() < 20:
         return Drift(1.0, 1.0, 0.0, 0.0)
     positions, start, end, ceiling = positions[known], start[known], end[known], ceiling[known]
-    hazards = fit_hazards(ledger, positions, start, end, ceiling, then)
+    hazards = fit_hazards(ledger, positions, start, end, ceiling, then, None if paid is None else paid[known])
     count = len(positions)
     paid_then = np.minimum(np.maximum(ledger.paid_by(positions, np.full(count, then)), 0.0), ceiling)
     open_then = (paid_then < fully_paid_share * ceiling) & (ceiling > 0)

@@ -74,6 +74,8 @@ LINES = ("overall", "investment")
 # The columns areas are grouped and selected by (the rest of the numbers frame is "_" columns).
 NUMBER_KEYS = ["project_code", "owner", "owner_type", "budget_type", "province_code", "cluster_code", "region"]
 LEVELS = ("province", "cluster", "region", "budget_type", "nation")
+# The levels whose areas the pace-break warning judges (a budget type or the nation is no area to chase).
+PACE_LEVELS = ("province", "cluster", "region")
 # National rates every project's projection shares: the contract and operating hazards per step, and signing.
 SHARED_TERMS = 2 * timing.STEPS + 5  # + the two drift factors of each class
 
@@ -121,10 +123,13 @@ class _Model:
     projects: pd.DataFrame  # every column, for project tables
     numbers: pd.DataFrame  # the keys and numbers areas are summed from (same rows and index)
     daily_weights: pd.Series  # rhythm weight per calendar day from the day after as-of to the year end
-    shared: np.ndarray  # (projects, SHARED_TERMS) satang per unit of each national rate (same rows as numbers)
-    shared_variance: np.ndarray  # (SHARED_TERMS,) variance of each national rate
-    weekly: np.ndarray  # (projects, pace_break.WEEKS_KEPT) baht paid in each week ending on the as-of date
-    weekly_payments: np.ndarray  # (projects, WEEKS_KEPT) 1 where the project was paid in the week, else 0
+    # What areas add up beside the satang sums, one row per project (same rows as numbers), built once so a
+    # view only groups it: satang per unit of each national rate that has an exposure (their variances in
+    # shared_variance), then the baht paid in each week ending on the as-of date
+    # (pace_break.WEEKS_KEPT columns), then 1 where the project was paid in the week (as many).
+    view_inputs: np.ndarray
+    shared_variance: np.ndarray
+    national_weekly: dict[str | None, tuple[np.ndarray, np.ndarray]]  # budget type (None: all) -> weekly sums
 
 
 def projection_as_of(filters: Filters) -> date:
@@ -215,7 +220,8 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
     if line == "investment":
         frame = frame[frame["budget_type"] == "investment"]
     key = _level_key(frame, level)
-    sums = _sums(frame, key, model)
+    judged = level in PACE_LEVELS
+    sums = _sums(frame, key, model, weekly=judged)
     names = _area_names(level)
     if names is not None:
         result = names.merge(sums, how="left", left_on="code", right_index=True)
@@ -225,12 +231,11 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
         result.insert(2, "name_en", None)
     # The nation's weekly payments (of the line's and the filter's budget types, every area) carry an
     # area's earlier pace forward in the pace-break warning.
-    nation = model.numbers
-    if line == "investment" or filters.budget_type:
-        nation = nation[nation["budget_type"] == ("investment" if line == "investment" else filters.budget_type)]
-    rows = nation.index.to_numpy()
-    national = (model.weekly[rows].sum(axis=0), model.weekly_payments[rows].sum(axis=0))
-    return _finish(result, model.rates, level, line, national, _weekly_rows(sums, result["code"]))
+    kind = "investment" if line == "investment" else filters.budget_type
+    empty = (np.zeros(pace_break.WEEKS_KEPT), np.zeros(pace_break.WEEKS_KEPT))
+    national = model.national_weekly.get(kind, empty)
+    return _finish(result, model.rates, level, line, national if judged else None,
+                   _weekly_rows(sums, result["code"]) if judged else None)
 
 
 def needs_intervention(filters: Filters, level: str = "province", line: str = "overall",
@@ -327,7 +332,7 @@ def projection_path(filters: Filters) -> pd.DataFrame:
     remaining = (frame["_projected_disbursed_satang"] - frame["_disbursed_satang"]).to_numpy()
     paid = int(frame["_disbursed_satang"].sum())
     allocation = int(frame["_allocation_satang"].sum())
-    sums = _sums(frame, pd.Series("all", index=frame.index), model)
+    sums = _sums(frame, pd.Series("all", index=frame.index), model, weekly=False)
     low_total = high_total = None
     if allocation > 0:
         whole = sums.reset_index().rename(columns={"_key": "code"}).assign(name_th=None, name_en=None)
@@ -418,9 +423,9 @@ def _group_rows(matrix: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-def _sums(frame: pd.DataFrame, key: pd.Series, model: _Model) -> pd.DataFrame:
-    """Per key: exact satang sums (int64), the project count, the band's variance terms and the weekly
-    payments of the pace-break warning."""
+def _sums(frame: pd.DataFrame, key: pd.Series, model: _Model, weekly: bool = True) -> pd.DataFrame:
+    """Per key: exact satang sums (int64), the project count, the band's variance terms and (weekly) the
+    weekly payments of the pace-break warning."""
     codes, uniques = pd.factorize(key.to_numpy(), use_na_sentinel=True)
     keep = codes >= 0
     codes = codes[keep]
@@ -443,14 +448,14 @@ def _sums(frame: pd.DataFrame, key: pd.Series, model: _Model) -> pd.DataFrame:
                                      weights=exposure**2 * variance, minlength=size)
     # The national rates are shared by every project: their errors add up within an area.
     rows = frame.index.to_numpy()[keep]
-    used = np.flatnonzero(model.shared_variance > 0)
-    weeks = pace_break.WEEKS_KEPT
-    grouped = _group_rows(np.hstack([model.shared[rows][:, used], model.weekly[rows], model.weekly_payments[rows]]),
-                          codes, size)
-    sums["_shared_term"] = (grouped[:, : len(used)] ** 2 * model.shared_variance[used]).sum(axis=1)
+    rates = len(model.shared_variance)
+    inputs = model.view_inputs if weekly else model.view_inputs[:, :rates]
+    whole = len(rows) == len(inputs) and bool((rows == np.arange(len(rows))).all())
+    grouped = _group_rows(inputs if whole else inputs[rows], codes, size)
+    sums["_shared_term"] = (grouped[:, :rates] ** 2 * model.shared_variance).sum(axis=1)
     table = pd.DataFrame(sums, index=pd.Index(uniques, name="_key"))
     # The weekly baht and paying projects (pace-break warning) stay a matrix beside the table, same rows.
-    table.attrs["weekly"] = grouped[:, len(used): len(used) + 2 * weeks]
+    table.attrs["weekly"] = grouped[:, rates:] if weekly else None
     return table
 
 
@@ -720,11 +725,13 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     fitted: dict[str, tuple[timing.Hazards, timing.PaceFactors, timing.Drift]] = {}
     for column, (name, members) in enumerate((("contract", with_contract), ("operating", operating))):
         index = np.flatnonzero(members)
-        hazards = timing.fit_hazards(ledger, index, plan_start[index], plan_end[index], ceiling[index], today)
+        at_steps = timing.paid_at_steps(ledger, index, plan_start[index], plan_end[index], ceiling[index], today)
+        hazards = timing.fit_hazards(ledger, index, plan_start[index], plan_end[index], ceiling[index], today,
+                                     at_steps)
         factors = timing.pace_factors(owners[index], owner_count, hazards.actual, hazards.expected,
                                       hazards.residual2)
         drift = timing.drift(ledger, index, plan_start[index], plan_end[index], ceiling[index], today,
-                             fully_paid_share)
+                             fully_paid_share, at_steps)
         fitted[name] = (hazards, factors, drift)
         theta = np.exp(factors.log_factor[owners[index]])
         inside, after = _paths(hazards.hazard, g_now[index], g_rush[index], g_end[index])
@@ -896,16 +903,25 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
         contract_days=contract_days if contract_days is not None else max(length_share * days_left, 1.0),
         month_end_factor=month_end_factor, quarter_end_factor=quarter_end_factor)
     numbers = result[[*NUMBER_KEYS, *[c for c in result.columns if c.startswith("_")]]]
-    # Each project's payments in the weeks ending on the as-of date (for the pace-break warning).
-    edges = today - 7 * np.arange(pace_break.WEEKS_KEPT + 1)
-    everyone = np.repeat(np.arange(n), len(edges)).reshape(n, len(edges))
-    at = np.broadcast_to(edges, (n, len(edges)))
-    weekly = -np.diff(ledger.paid_by(everyone, at), axis=1)
+    # Each project's payments in the weeks ending on the as-of date (for the pace-break warning): week 0
+    # holds the 7 days to the as-of date.
+    weeks = pace_break.WEEKS_KEPT
+    week = (today - payments["day"]) // 7
+    recent = (week >= 0) & (week < weeks)
+    cell = payments["position"][recent].astype(np.int64) * weeks + week[recent]
+    weekly = np.bincount(cell, weights=payments["amount"][recent], minlength=n * weeks).reshape(n, weeks)
     # Paying projects, not documents: one payment is often posted as several documents, which would make
     # the count clump and the warning's Poisson test too eager.
-    weekly_payments = (-np.diff(ledger.count_by(everyone, at), axis=1) > 0).astype(np.int8)
+    paying = cell[payments["amount"][recent] > 0]
+    weekly_payments = (np.bincount(paying, minlength=n * weeks) > 0).reshape(n, weeks).astype(float)
+    exposed = np.flatnonzero((shared_variance > 0) & (np.abs(shared).sum(axis=0) > 0))
+    view_inputs = np.hstack([shared[:, exposed] * 100, weekly, weekly_payments])
+    national_weekly = {None: (weekly.sum(axis=0), weekly_payments.sum(axis=0))}
+    for kind in np.unique(frame["budget_type"].to_numpy()):
+        of_kind = (frame["budget_type"] == kind).to_numpy()
+        national_weekly[str(kind)] = (weekly[of_kind].sum(axis=0), weekly_payments[of_kind].sum(axis=0))
     return _Model(rates, result, numbers.copy(), pd.Series(day_weights[today + 1:], dtype=float),
-                  shared * 100, shared_variance, weekly, weekly_payments)
+                  view_inputs, shared_variance[exposed], national_weekly)
 
 
 def _log_spread(values: np.ndarray) -> float:
