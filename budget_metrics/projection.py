@@ -208,8 +208,10 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
     (budget_metrics.pace_break): pace_break (bool), pace_break_since (date the pace fell, None
     unless flagged), pace_break_th / pace_break_en (the warning in words), pace_recent_weekly,
     pace_expected_weekly (earlier pace carried forward by the nation's change) and
-    pace_needed_weekly (the pace the projection assumes) — baht per week. A flagged area's
-    projected_low_pct reaches down to where its recent pace, continued to 30 Sep, would take it.
+    pace_needed_weekly (the pace the projection assumes) — baht per week; judged for provinces,
+    clusters and regions only (never flagged at the budget-type and nation levels). A flagged
+    area's projected_low_pct reaches down to where its recent pace, continued to 30 Sep, would
+    take it.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
