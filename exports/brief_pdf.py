@@ -120,7 +120,14 @@ def projection_sentence(bundle: ExportBundle) -> str:
         text += (f" ต้องเบิกจ่ายสัปดาห์ละ {million_baht(overall['required_weekly'])} ล้านบาทจึงจะถึงเป้าหมายสิ้นปี "
                  f"(ร้อยละ {overall['target_year_end_pct']:g}) ขณะที่ 4 สัปดาห์ล่าสุดเบิกจ่ายเฉลี่ยสัปดาห์ละ "
                  f"{million_baht(overall['recent_weekly'])} ล้านบาท")
-    return text
+    return text + pace_break_note(overall)
+
+
+def pace_break_note(area: dict | pd.Series) -> str:
+    """' — อัตราการเบิกจ่ายลดลงตั้งแต่ 14 มิ.ย. 2562' when the area's pace-break warning is up
+    (area_projection's words), else ''."""
+    words = area.get("pace_break_th") if hasattr(area, "get") else None
+    return f" — {words}" if isinstance(words, str) and words else ""
 
 
 def comparison_sentence(bundle: ExportBundle) -> str:
@@ -494,7 +501,8 @@ def _interventions_html(bundle: ExportBundle) -> str:
             f"{_e(d['project_code'])} {_e(_short(d['project_name']))} ({million_baht(d['shortfall'])})"
             for d in area["drivers"][:INTERVENTION_DRIVERS])
         rows.append(
-            f"<tr><td>{_e(area['name_th'])}</td><td class='n'>{about_pct(area['projected_pct'])} "
+            f"<tr><td>{_e(area['name_th'])}{_e(pace_break_note(area))}</td>"
+            f"<td class='n'>{about_pct(area['projected_pct'])} "
             f"({about_pct(area['projected_low_pct'])}–{about_pct(area['projected_high_pct'])})</td>"
             f"<td class='n'>{million_baht(area['baht_at_risk'])}</td>"
             f"<td class='n'>{million_baht(area['projected_carryover'])}</td>"
@@ -503,7 +511,8 @@ def _interventions_html(bundle: ExportBundle) -> str:
     return (f"<h2>จังหวัดที่ต้องเร่งรัด ({shown} อันดับแรกจาก {len(areas):,} จังหวัด ตามเงินที่เสี่ยง)</h2>"
             f"<p class='small'>คาดการณ์ว่าจะเบิกจ่าย{name}ได้ต่ำกว่าเป้าหมายสิ้นปี (ร้อยละ {target:g}) เกิน {limit:g} จุด; "
             "เสี่ยง = เป้าหมายสิ้นปี × งบประมาณ − ที่คาดว่าจะเบิกจ่ายได้ ณ 30 ก.ย.; "
-            "ในวงเล็บหลังโครงการ = ส่วนที่คาดว่าจะต่ำกว่าเป้าหมาย (ลบ.)</p>"
+            "ในวงเล็บหลังโครงการ = ส่วนที่คาดว่าจะต่ำกว่าเป้าหมาย (ลบ.); "
+            "จังหวัดที่อัตราการเบิกจ่ายลดลงผิดปกติ (ระบุหลังชื่อ) อยู่ลำดับแรก</p>"
             "<table class='areas drivers'><thead><tr><th>จังหวัด</th><th class='n'>คาดการณ์ร้อยละ (ช่วง 80%)</th>"
             "<th class='n'>เสี่ยง (ลบ.)</th><th class='n'>กันเหลื่อมปี (ลบ.)</th><th class='n'>ไม่ได้ใช้ (ลบ.)</th>"
             f"<th>โครงการที่เป็นสาเหตุหลัก</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
