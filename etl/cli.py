@@ -34,6 +34,9 @@ EXIT_OK, EXIT_REJECTS, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
 STATUS_TH = {status: thai for status, (thai, _) in LOAD_STATUSES.items()}
 DATA_TABLES = ("projects", "disbursements", "carryovers", "reallocations", "asset_transfers")
 REFERENCE_TABLES = ("provinces", "clusters", "regions", "targets", "thresholds", "report_settings")
+# `etl rejects` shows a rejected cell cut to this many characters with '…' (the rejects table,
+# the data-quality page and its download hold it whole).
+REJECT_VALUE_LIMIT = 300
 
 
 def _first_line(error: BaseException) -> str:
@@ -53,7 +56,8 @@ def internal_error(error: BaseException, db: Path | None = None) -> typer.Exit:
     log = error_log_path(db)
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "a", encoding="utf-8") as handle:
+        # errors=: a file name with undecodable bytes on the command line must not stop the log
+        with open(log, "a", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} {' '.join(sys.argv)}\n{detail}\n")
         where = f"details in {log}"
     except OSError:
@@ -86,8 +90,8 @@ def print_summary(results) -> None:
                   "แถวรวมที่ข้าม totals · " + " · ".join(f"{en} = {th}" for en, th in STATUS_TH.items()),
                   highlight=False)
     for r in results:
-        if r.status == "refused" or r.rows_rejected:
-            colour = "red" if r.status == "refused" else "yellow"
+        if r.status == "refused" or r.rows_rejected or r.message:
+            colour = "red" if r.status == "refused" else "yellow" if r.rows_rejected else "cyan"
             name = Path(r.file).name + (f" / {r.sheet}" if r.sheet else "")
             console.print(safe(f"{name}:", colour) + " " + safe(r.message), highlight=False)
 
@@ -250,7 +254,8 @@ def rejects(
         table.add_column(header, overflow="fold")
     for load_no, file_name, sheet, row, column, value, code, thai, english in rows:
         table.add_row(str(load_no), safe(file_name), safe(sheet or ""), str(row or ""), safe(column or ""),
-                      safe(value if value is not None else ""), safe(f"{thai} — {english} ({code})"))
+                      safe(value if value is not None else "", limit=REJECT_VALUE_LIMIT),
+                      safe(f"{thai} — {english} ({code})"))
     console.print(table)
 
 
