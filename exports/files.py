@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -69,6 +70,16 @@ def export_file_name(fiscal_year: int, as_of: date, extension: str, area_kind: s
     return f"{stem}.{extension}"
 
 
+def _pause(point: str) -> None:
+    """Test seam: BUDGET_EXPORT_PAUSE="before_rename:SECONDS" sleeps there (every file of the
+    batch written under its temporary name, none renamed yet), after saying "paused at
+    <point> (pid N)" on stderr, so a test can kill the export at a known moment."""
+    name, _, seconds = os.environ.get("BUDGET_EXPORT_PAUSE", "").partition(":")
+    if name == point:
+        print(f"paused at {point} (pid {os.getpid()})", file=sys.stderr, flush=True)
+        time.sleep(float(seconds or 0))
+
+
 def _remove_quietly(path: Path) -> None:
     try:
         path.unlink()
@@ -99,6 +110,7 @@ class AtomicBatch:
                 raise FileNotFoundError(f"export step wrote nothing to {temp}")
             with open(temp, "rb") as handle:  # durable before it becomes visible
                 os.fsync(handle.fileno())
+        _pause("before_rename")
         done = []
         for temp, final in self._pending:
             os.replace(temp, final)
