@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 import settings
+from display_text import name_text
 from etl import users_commands, weekly_commands  # noqa: F401  (register their commands on the same app)
 from etl.cli_app import _db, _fail, app, console, err_console, safe
 from etl.kinds import KINDS
@@ -58,7 +59,7 @@ def internal_error(error: BaseException, db: Path | None = None) -> typer.Exit:
         log.parent.mkdir(parents=True, exist_ok=True)
         # errors=: a file name with undecodable bytes on the command line must not stop the log
         with open(log, "a", encoding="utf-8", errors="backslashreplace") as handle:
-            handle.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} {' '.join(sys.argv)}\n{detail}\n")
+            handle.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} {' '.join(map(name_text, sys.argv))}\n{detail}\n")
         where = f"details in {log}"
     except OSError:
         where = "set BUDGET_DEBUG=1 to see the details"

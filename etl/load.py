@@ -278,7 +278,7 @@ def _record_load(con, result: LoadResult, source_path: Path, sha: str, started: 
                finished_at, status, rows_read, rows_inserted, rows_updated, rows_unchanged,
                rows_rejected, total_rows_skipped, data_date, message)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [result.load_id, name_text(source_path.name), name_text(source_path.resolve()), sha, result.kind,
+        [result.load_id, name_text(source_path.name), name_text(os.path.realpath(source_path)), sha, result.kind,
          result.sheet, started, datetime.now(), result.status, result.rows_read,
          result.rows_inserted, result.rows_updated, result.rows_unchanged, result.rows_rejected,
          result.total_rows_skipped, data_date, _with_name_note(result, source_path) or None],

@@ -68,12 +68,14 @@ def test_a_named_pipe_named_or_in_a_folder_is_refused_at_once_and_the_good_file_
     assert no_leftovers(db) == []
 
 
-def test_a_device_a_socket_and_a_broken_link_are_refused_by_name(tmp_path):
+def test_a_device_a_socket_a_broken_link_and_a_link_loop_are_refused_by_name(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     write_projects(folder)
     (folder / "null.csv").symlink_to("/dev/null")  # a character device behind a link
     (folder / "gone.csv").symlink_to(tmp_path / "no-such-file.csv")  # a broken link
+    (folder / "loop-a.csv").symlink_to(folder / "loop-b.csv")  # two links naming each other
+    (folder / "loop-b.csv").symlink_to(folder / "loop-a.csv")
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(folder / "sock.csv"))
     try:
@@ -85,10 +87,12 @@ def test_a_device_a_socket_and_a_broken_link_are_refused_by_name(tmp_path):
     assert done.returncode == 2, out + done.stderr.decode()
     assert scalar(db, "SELECT count(*) FROM projects") == 3
     messages = dict(query(db, "SELECT file_name, message FROM loads WHERE status = 'refused'"))
-    assert set(messages) == {"null.csv", "gone.csv", "sock.csv", "null"}
+    assert set(messages) == {"null.csv", "gone.csv", "sock.csv", "null", "loop-a.csv", "loop-b.csv"}
     assert "character device" in messages["null.csv"] and "character device" in messages["null"]
     assert "a socket" in messages["sock.csv"]
     assert "broken link" in messages["gone.csv"]
+    assert "Too many levels of symbolic links" in messages["loop-a.csv"]  # was exit 3 for the whole run
+    assert "Traceback" not in out + done.stderr.decode()
 
 
 # ------------------------------------------------------------------ file-name bytes
@@ -272,3 +276,17 @@ def test_every_control_and_format_character_is_shown_as_a_visible_escape():
     # shortening never leaves a vowel or tone mark without its letter
     assert shorten("กขคงจี้ฉช", 7) == "กขคง…"
     assert shorten("short", 7) == "short"
+
+
+def test_the_error_log_takes_a_command_line_with_undecodable_file_name_bytes(tmp_path, monkeypatch):
+    from etl.cli import error_log_path, internal_error
+
+    db = tmp_path / "b.duckdb"
+    monkeypatch.setattr(sys, "argv", ["etl", "load", os.fsdecode(b"\xe2\xa4\xc3.csv")])
+    try:
+        raise RuntimeError("boom in " + os.fsdecode(b"/x/\xff.csv"))
+    except RuntimeError as error:
+        exit_with = internal_error(error, db)  # was a UnicodeEncodeError (a traceback) instead of exit 3
+    assert exit_with.exit_code == 3
+    logged = error_log_path(db).read_text(encoding="utf-8")
+    assert "etl load \\xe2\\xa4\\xc3.csv" in logged and "RuntimeError: boom in /x/" in logged
