@@ -1,7 +1,7 @@
 """Command line: python -m etl [--db PATH] load|demo|status|rejects|snapshot|export ...
 
 Exit codes of `load` and `demo`: 0 loaded, 1 loaded with rejects, 2 refused (a file that
-cannot be read or loaded, a bad option, the writer lock held too long), 3 failed (the
+cannot be read or loaded, nothing to load, a bad option, the writer lock held too long), 3 failed (the
 database could not be written, or an internal error: nothing was published).
 Errors are shown as one message, in Thai and English, without a traceback; the traceback
 of an unexpected error goes to the error log next to the database (BUDGET_DEBUG=1 also
