@@ -73,6 +73,7 @@ _WRITE_FAULTS = {
     errno.EROFS: "ระบบไฟล์อ่านได้อย่างเดียว — read-only file system: choose another --out folder",
     errno.EACCES: "ไม่มีสิทธิ์เขียน — permission denied: choose another --out folder or fix its permissions",
     errno.EPERM: "ไม่มีสิทธิ์เขียน — operation not permitted: choose another --out folder",
+    errno.ENOTDIR: "ไม่ใช่โฟลเดอร์ — a part of the --out path is a file, not a folder: choose another --out",
 }
 
 
@@ -276,6 +277,9 @@ def export(
             raise InputError("เลือก --province หรือ --cluster อย่างใดอย่างหนึ่ง — use --province or --cluster, "
                              "not both")
         day = parse_as_of(as_of) if as_of else None
+        if out.exists() and not out.is_dir():
+            raise InputError(f"{out} ไม่ใช่โฟลเดอร์ — --out {out} is a file, not a folder; give a folder "
+                             "(it is created when missing)")
         if not db.exists():
             raise NoDataError(f"ยังไม่มีฐานข้อมูล {db} — no database at {db}; run: python -m etl demo")
         province_code = resolve_province(province) if province else None

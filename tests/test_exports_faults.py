@@ -85,6 +85,18 @@ def test_a_full_disk_during_each_export_format_is_one_line_and_exit_3(demo_db, t
     assert left == []  # no partial file, no half a workbook
 
 
+def test_an_out_path_that_is_a_file_or_lies_under_one_is_refused_in_one_line(demo_db, tmp_path):
+    a_file = tmp_path / "weekly.xlsx"
+    a_file.write_text("not a folder")
+    done = run_export(demo_db, a_file, "pdf")
+    assert done.returncode == 2, done.stderr  # was exit 3, "FileExistsError: [Errno 17] File exists"
+    assert "is a file, not a folder" in done.stderr and "Traceback" not in done.stderr
+    below = run_export(demo_db, a_file / "sub", "pdf")
+    assert below.returncode == 3 and "(errno ENOTDIR)" in below.stderr and "Traceback" not in below.stderr
+    assert len([line for line in below.stderr.splitlines() if line.strip()]) == 1
+    assert a_file.read_text() == "not a folder"
+
+
 # ------------------------------------------------------------------ killed exports
 
 
