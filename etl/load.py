@@ -110,6 +110,19 @@ class NothingToLoad(ValueError):
     """The paths given hold no file the loader reads; the message says what was found instead."""
 
 
+def _is_folder(path: Path) -> bool:
+    """Whether a path given is a folder; a path the system cannot look at (a name too long,
+    a folder without permission) is a NothingToLoad naming it, not a fault of the store."""
+    try:
+        if path.is_dir():
+            return True
+        if path.exists() or path.is_symlink():
+            return False
+    except OSError as error:
+        raise NothingToLoad(f"ดูไฟล์ไม่ได้ — cannot look at {path}: {error.strerror or error}") from None
+    raise FileNotFoundError(f"ไม่พบไฟล์ {path} — no such file or folder: {path}")
+
+
 def _listing_note(folder: Path, subfolders: list[str], others: list[str]) -> str:
     """'2 sub-folders not read (a, b) ...' for a folder's entries the loader does not read."""
     parts = []
@@ -138,7 +151,7 @@ def expand_paths(paths: Iterable[Path | str], say: Callable[[str], None] | None 
     notes: list[str] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if _is_folder(path):
             try:
                 entries = sorted(path.iterdir())
             except OSError as error:
@@ -161,10 +174,8 @@ def expand_paths(paths: Iterable[Path | str], say: Callable[[str], None] | None 
                              + (f"; {note}" if note else ""))
             elif note and say is not None:
                 say(f"{path}: {note}")
-        elif path.exists() or path.is_symlink():
-            files.append(path)
         else:
-            raise FileNotFoundError(f"ไม่พบไฟล์ {path} — no such file or folder: {path}")
+            files.append(path)
     if not files:
         raise NothingToLoad("ไม่มีไฟล์ให้โหลด — nothing to load: " + ("; ".join(notes) or "no paths given"))
     if say is not None:
@@ -496,7 +507,7 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
 def _not_a_regular_file(path: Path) -> str | None:
     """Why `path` cannot be read as a file ('a named pipe (FIFO)', ...), or None for a
     regular file. Looked at before opening: opening a named pipe waits for a writer for ever
-    (while this run holds the writer lock), and a device never ends."""
+    (while this run holds the writer lock), a device or a /proc file may never end."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -504,7 +515,12 @@ def _not_a_regular_file(path: Path) -> str | None:
     except OSError as error:
         return f"เปิดไม่ได้ — cannot open it: {error.strerror or error}"
     if stat.S_ISREG(mode):
-        return None
+        try:  # /proc and /sys hold "regular" files that never end or block (/proc/kmsg); they have no blocks
+            pseudo = os.statvfs(path).f_blocks == 0
+        except OSError:
+            pseudo = False
+        return ("ไม่ใช่ไฟล์ข้อมูล — it is a file of a kernel pseudo file system (/proc, /sys), not a data file"
+                if pseudo else None)
     what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
             else "a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode)
             else "a folder" if stat.S_ISDIR(mode) else "not a regular file")

@@ -76,6 +76,7 @@ def test_a_device_a_socket_a_broken_link_and_a_link_loop_are_refused_by_name(tmp
     (folder / "gone.csv").symlink_to(tmp_path / "no-such-file.csv")  # a broken link
     (folder / "loop-a.csv").symlink_to(folder / "loop-b.csv")  # two links naming each other
     (folder / "loop-b.csv").symlink_to(folder / "loop-a.csv")
+    (folder / "status.csv").symlink_to("/proc/self/status")  # /proc: "regular" files that may never end
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(folder / "sock.csv"))
     try:
@@ -87,11 +88,12 @@ def test_a_device_a_socket_a_broken_link_and_a_link_loop_are_refused_by_name(tmp
     assert done.returncode == 2, out + done.stderr.decode()
     assert scalar(db, "SELECT count(*) FROM projects") == 3
     messages = dict(query(db, "SELECT file_name, message FROM loads WHERE status = 'refused'"))
-    assert set(messages) == {"null.csv", "gone.csv", "sock.csv", "null", "loop-a.csv", "loop-b.csv"}
+    assert set(messages) == {"null.csv", "gone.csv", "sock.csv", "null", "loop-a.csv", "loop-b.csv", "status.csv"}
     assert "character device" in messages["null.csv"] and "character device" in messages["null"]
     assert "a socket" in messages["sock.csv"]
     assert "broken link" in messages["gone.csv"]
     assert "Too many levels of symbolic links" in messages["loop-a.csv"]  # was exit 3 for the whole run
+    assert "kernel pseudo file system" in messages["status.csv"]
     assert "Traceback" not in out + done.stderr.decode()
 
 
@@ -156,6 +158,10 @@ def test_a_folder_with_files_only_in_sub_folders_exits_2_and_says_which_were_ski
     assert "nothing to load" in text and "2 sub-folder(s) not read (week-36, week-37)" in text
     assert "readme.txt" in text and "Traceback" not in text
     assert not db.exists()  # refused before the store was touched
+
+    too_long = tmp_path / ("ก" * 100 + ".csv")  # 304 bytes: more than a file name may have
+    result = runner.invoke(app, ["--db", str(db), "load", str(too_long)])
+    assert result.exit_code == 2 and "File name too long" in result.output  # was exit 3 blaming the database
 
     empty = tmp_path / "empty"
     empty.mkdir()
