@@ -101,13 +101,16 @@ def shorten(text: str, limit: int, mark: str = MARK, utf16: bool = False) -> str
     The cut never leaves a vowel or tone mark without its letter (it moves back over
     combining marks), and falls at the last space when one is in the second half of the
     kept text (Thai writes spaces between phrases, not words)."""
-    size = utf16_length if utf16 else len
-    if len(text) <= limit and size(text) <= limit:
+    if len(text) <= (limit // 2 if utf16 else limit) or (utf16 and utf16_length(text) <= limit):
         return text
     end = max(limit - len(mark), 0)
-    if utf16:
-        while end > 0 and utf16_length(text[:end]) + len(mark) > limit:
-            end -= 1
+    if utf16:  # the longest start that fits, counting characters beyond the BMP as two units
+        budget, units = end, 0
+        for index, char in enumerate(text[:end]):
+            units += 2 if ord(char) > 0xFFFF else 1
+            if units > budget:
+                end = index
+                break
     space = text.rfind(" ", 0, end)
     if space > limit // 2:
         end = space
