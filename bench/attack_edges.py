@@ -64,7 +64,12 @@ class Attacks:
         text = (out + err).decode("utf-8", errors="replace")
         raw = sorted({f"U+{ord(c):04X}" for c in text if c in UNSAFE})
         left = self.leftovers(db, watch)
-        message = next((line.strip() for line in err.decode("utf-8", "replace").splitlines() if line.strip()), "")
+        said = [line.strip() for line in text.splitlines() if "removed leftover" in line]
+        message = said[0] if said else ""
+        if said and len(said) > 1:
+            message = f"({len(said)} lines) {message}"
+        message = message or next((line.strip() for line in err.decode("utf-8", "replace").splitlines()
+                                   if line.strip()), "")
         if not message:
             lines = [line for line in out.decode("utf-8", "replace").splitlines() if ":" in line and "│" not in line]
             message = lines[-1].strip() if lines else ""
@@ -211,7 +216,7 @@ class Attacks:
         (out / ".partial-1-init.csv").write_text("pid 1 is alive and started long before")
         old = time.time() - 86400
         os.utime(out / ".partial-1-init.csv", (old, old))
-        self.etl("odd partials: a folder, a link, a live writer's, pid 1's from yesterday",
+        self.etl("odd partials: a folder, a link, a live writer's (all three kept), pid 1's older than pid 1 (removed)",
                  [*base, "-f", "pdf", "--province", "46", "--out", str(out)], db=db, watch=out)
 
         long_db = self.work / "long.duckdb"
