@@ -36,6 +36,7 @@ from pathlib import Path
 
 TEMP_PREFIX = ".partial-"
 _TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-.+", re.DOTALL)
+_PID_MAX = 2**22  # Linux's largest pid (/proc/sys/kernel/pid_max is at most this)
 
 
 def export_stem(fiscal_year: int, as_of: date, area_kind: str | None = None,
@@ -139,6 +140,8 @@ def _process_started(pid: int) -> float | None:
 def _writer_gone(pid: int, written_at: float) -> str | None:
     """Why the export that wrote a temporary file at `written_at` cannot be running any
     more, or None when it may be (then its file is left alone)."""
+    if not 0 < pid <= _PID_MAX:
+        return f"no process can have pid {pid}"
     if pid != os.getpid():
         try:
             os.kill(pid, 0)

@@ -175,6 +175,8 @@ def test_leftovers_are_judged_by_their_writer_being_gone_even_when_its_pid_is_re
         f".partial-{os.getpid()}-d.csv": long_ago,  # this very process, but the file is older than it
         f".partial-{os.getpid()}-e.csv": None,  # this process's own file, being written
         "report.partial-1-x.csv": long_ago,  # not an export's temporary name
+        ".partial-99999999999999999999-f.csv": None,  # no process can have that pid (os.kill overflowed)
+        ".partial-0-g.csv": None,  # nor this one (os.kill(0) signals the own process group)
     }
     try:
         for name, when in files.items():
@@ -187,7 +189,8 @@ def test_leftovers_are_judged_by_their_writer_being_gone_even_when_its_pid_is_re
         sleeper.kill()
         sleeper.wait()
     assert sorted(removed) == sorted([f".partial-{gone.pid}-a.csv", f".partial-{sleeper.pid}-c.csv",
-                                      f".partial-{os.getpid()}-d.csv"])
+                                      f".partial-{os.getpid()}-d.csv", ".partial-99999999999999999999-f.csv",
+                                      ".partial-0-g.csv"])
     assert "no longer running" in removed[f".partial-{gone.pid}-a.csv"]
     assert "started after the file was written" in removed[f".partial-{sleeper.pid}-c.csv"]
     assert left == sorted([f".partial-{sleeper.pid}-b.csv", f".partial-{os.getpid()}-e.csv",
