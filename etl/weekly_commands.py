@@ -74,6 +74,8 @@ _WRITE_FAULTS = {
     errno.EACCES: "ไม่มีสิทธิ์เขียน — permission denied: choose another --out folder or fix its permissions",
     errno.EPERM: "ไม่มีสิทธิ์เขียน — operation not permitted: choose another --out folder",
     errno.ENOTDIR: "ไม่ใช่โฟลเดอร์ — a part of the --out path is a file, not a folder: choose another --out",
+    errno.EISDIR: "มีโฟลเดอร์ชื่อเดียวกับไฟล์ส่งออก — a folder has the name of an export file: rename it or "
+                  "choose another --out",
 }
 
 
