@@ -106,6 +106,13 @@ PROJECTION: Words = {
     "shortfall": ("ขาดจากเป้าหมายสิ้นปี", "Short of the year-end target"),
     "year_over": ("สิ้นปีงบประมาณแล้ว: ตัวเลขจริง", "Fiscal year over: actual figures"),
 }
+# The pace-break warning (budget_metrics.pace_break): an area's recent weekly pace has fallen far below its
+# own earlier pace and what its projection needs. "{date}" is the day the pace fell.
+PACE_BREAK: Words = {
+    "since": ("อัตราการเบิกจ่ายลดลงตั้งแต่ {date}", "pace has fallen since {date}"),
+    "detail": ("{weeks} สัปดาห์ล่าสุดเบิกจ่ายสัปดาห์ละ {recent} ล้านบาท เทียบกับ {expected} ตามอัตราก่อนหน้า",
+               "last {weeks} weeks {recent} million baht a week against {expected} at its earlier pace"),
+}
 
 # ---------------------------------------------------------------- projects
 BUDGET_TYPES: Words = {
@@ -229,6 +236,18 @@ REJECT_REASONS: Words = {
     "unclosed_quote": ("เครื่องหมายคำพูด (\") ไม่ปิด แถวนี้และบรรทัดที่ถูกรวมเข้าไปถูกปฏิเสธ",
                        ("a quote (\") is not closed properly; this row and the lines it swallowed "
                        "are rejected")),
+    "quote_spans_rows": (("ช่องในเครื่องหมายคำพูด (\") ข้ามบรรทัดและกลืนอีกแถวหนึ่ง "
+                          "(หรือมีการขึ้นบรรทัดใหม่ในช่องตัวเลข วันที่ หรือรหัส) ทุกบรรทัดของมันถูกปฏิเสธ"),
+                         ("a quoted cell runs across lines and swallows what reads as another row (or a number, "
+                          "date or code holds a line break); each of its lines is rejected")),
+    # workbook cells (etl.workbook_child): calamine reads both as empty text, which is not "no value"
+    "formula_without_value": ("ช่องเป็นสูตรที่ยังไม่มีค่าที่คำนวณไว้ (เปิดไฟล์ใน Excel แล้วบันทึกใหม่)",
+                              "formula without a calculated value (open the file in Excel and save it again)"),
+    "error_cell": ("ช่องมีค่าผิดพลาดของ Excel (#DIV/0!, #N/A, #REF!, ...)",
+                   "Excel error value in the cell (#DIV/0!, #N/A, #REF!, ...)"),
+    # `etl load --unit million|thousand` (etl.units)
+    "unit_not_whole_satang": ("แปลงหน่วยเป็นบาทแล้วไม่เป็นจำนวนสตางค์เต็ม (ทศนิยมมากเกินไป)",
+                              "converted to baht the amount is not a whole number of satang (too many decimals)"),
 }
 
 # ---------------------------------------------------------------- year-end projection
@@ -248,6 +267,7 @@ PROJECTION_FIGURES: Words = {
                                      "needed per week for the quarter-end target"),
     "recent_weekly": ("เบิกจ่ายเฉลี่ยต่อสัปดาห์ 4 สัปดาห์ล่าสุด", "paid per week, last 4 weeks"),
     "basis": ("หลักการคาดการณ์", "projection basis"),
+    "pace_break_since": ("อัตราการเบิกจ่ายลดลงตั้งแต่ (วันที่)", "pace fallen since (date)"),
 }
 PROJECTION_BAND = ("ช่วงคาดการณ์ 80%", "80% band")
 # ---------------------------------------------------------------- follow-up of lagging projects
@@ -316,11 +336,36 @@ STORE_OUTAGE: Words = {
                 "The follow-up history cannot be read now (the application store is not answering)."),
 }
 
+# ---------------------------------------------------------------- links (the URL's query parameters)
+# What a link can ask for, as the notice names it when the value is unknown (ui.controls).
+LINK_FIELDS: Words = {
+    "lang": ("ภาษา", "language"),
+    "fy": ("ปีงบประมาณ", "fiscal year"),
+    "mode": ("โหมดข้อมูล", "data mode"),
+    "as_of": ("วันที่ข้อมูล", "as-of date"),
+    "plan": ("ประเภทแผน", "plan type"),
+    "region": ("ภาค", "region"),
+    "cluster": ("กลุ่มจังหวัด", "cluster"),
+    "province": ("จังหวัด", "province"),
+    "budget": ("ประเภทงบรายจ่าย", "budget type"),
+}
+# {field}: a LINK_FIELDS word (or a page filter's label); {given}: the link's text; {shown}: what is shown.
+LINK_UNKNOWN = ("ลิงก์นี้ระบุ{field} “{given}” ซึ่งไม่มีในตัวเลือก จึงแสดง “{shown}” แทน",
+                "The link asks for {field} “{given}”, which is not one of the choices; showing “{shown}” instead.")
+LINK_DATE = ("ไม่มีข้อมูล ณ วันที่ {given} (ข้อมูลปีงบประมาณนี้มีตั้งแต่ {first} ถึง {last}) จึงแสดงข้อมูลล่าสุดแทน",
+             "There is no data for {given} (this fiscal year's data runs from {first} to {last}); "
+             "showing the latest data instead.")
+LINK_PAGE = ("ไม่มีหน้า “/{given}” ในระบบ จึงแสดงหน้าภาพรวมแทน",
+             "There is no page “/{given}”; showing the overview instead.")
+
 # ---------------------------------------------------------------- common words
 ALL = ("ทั้งหมด", "All")
 NO_DATA = ("ไม่มีข้อมูล", "No data")
 MILLION_BAHT = ("ล้านบาท", "million baht")
 WHOLE_COUNTRY = ("ทั้งประเทศ", "whole country")
+# What a drop-down list shows while nothing is typed or chosen (Streamlit's own is English:
+# "Choose an option" / "Choose options").
+CHOOSE_PLACEHOLDER = ("พิมพ์เพื่อค้นหาหรือเลือก", "Type to search or choose")
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:

@@ -64,6 +64,7 @@ from ui.widgets import (
 )
 from vocabulary import (
     BUDGET_TYPES,
+    CHOOSE_PLACEHOLDER,
     FLAGS,
     PROJECTION,
     PROJECTION_BAND,
@@ -132,7 +133,8 @@ def choose_area(context: PageContext) -> tuple[str, str]:
     with right:
         st.selectbox(context.t("เลือกจังหวัด" if kind == "province" else "เลือกกลุ่มจังหวัด",
                                "Province" if kind == "province" else "Cluster"),
-                     options, key=code_key, format_func=names[kind].get, on_change=area_changed)
+                     options, key=code_key, format_func=names[kind].get, on_change=area_changed,
+                     placeholder=pick(CHOOSE_PLACEHOLDER, context.lang))
     return kind, code
 
 
@@ -172,7 +174,7 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     _, year_end = fiscal_year_bounds(filters.fiscal_year)
     over = projection.projection_as_of(filters) >= year_end
     name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
-    figure = (f'<b style="color:{light.status_colour(status)}"><span data-figure="projected_pct">'
+    figure = (f'<b style="color:{light.status_text_colour(status)}"><span data-figure="projected_pct">'
               f'{percent(row["projected_pct"])}</span>%</b>')
     band = "" if over else (
         f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
@@ -183,6 +185,8 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     text = f"{light.text(name)}: {figure}{band}{target}"
     text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
                         None if over else (row["projected_low_pct"], row["projected_high_pct"]))
+    if row.get("pace_break"):
+        text += f"<div>{light.pace_break(row, context.lang)}</div>"
     if over or pd.isna(row["required_weekly"]):
         return text
     if row["required_weekly"] <= 0:

@@ -45,15 +45,16 @@ from ui.widgets import (
 from vocabulary import BUDGET_TYPES, FLAGS, PROJECTION_FIGURES, word
 
 # What a provincial office came for first, sized to fit 1400 px without sideways scrolling (the
-# code pinned); the rest of each project's fields follow, and all of them are in the
-# detail panel of a selected row.
+# code pinned), the follow-up column (ui/followup.grid_columns, after the reasons) included; the
+# rest of each project's fields follow, and all of them are in the detail panel of a selected
+# row. The two figures come right after the code, so a phone (390 px) shows them beside it.
 GRID_COLUMNS = [
     GridColumn("project_code", "รหัสโครงการ", "Code", width=96, pinned=True),
-    GridColumn("project_name", "ชื่อโครงการ", "Project", width=190),
-    GridColumn("owner_name", "จังหวัด / กลุ่ม", "Province / cluster", width=118),
     GridColumn("pct_disbursed", "% เบิกจ่าย", "% paid", "pct", width=74),
     GridColumn("money_at_risk", "เงินที่เสี่ยง (ลบ.)", "At risk (m฿)", "money", width=100),
-    GridColumn("reasons", "เหตุผล", "Why", width=300),
+    GridColumn("project_name", "ชื่อโครงการ", "Project", width=160),
+    GridColumn("owner_name", "จังหวัด / กลุ่ม", "Province / cluster", width=104),
+    GridColumn("reasons", "เหตุผล", "Why", width=150),
     # projected unspent on 30 Sep, first after the reason (which must stay in view at 1400 px);
     # the detail under the grid says it is a projection and why
     GridColumn("projected_shortfall", "คาดเบิกไม่ทัน (ลบ.)", "Likely unspent (m฿)", "money", width=128),

@@ -59,6 +59,7 @@ from ui.widgets import (
 )
 from vocabulary import (
     BUDGET_TYPES,
+    CHOOSE_PLACEHOLDER,
     PLAN_TYPES,
     PROJECTION,
     SINCE,
@@ -231,7 +232,7 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
         return None
     limits = reference.thresholds()
     status = gap_status(row["projected_gap_points"], limits)
-    colour = light.status_colour(status)
+    colour = light.status_text_colour(status)
     _, year_end = fiscal_year_bounds(context.filters.fiscal_year)
     over = proj.projection_as_of(context.filters) >= year_end
     name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
@@ -305,7 +306,7 @@ def laggards_card(context: PageContext, current: pd.DataFrame, previous: pd.Data
                 + light.meter(row[f"{headline}_pct"], row[f"{headline}_target_pct"], row[f"{headline}_status"]))
 
     def gap(row: dict) -> str:
-        return (f'<b style="color:{light.status_colour(row[f"{headline}_status"])}">'
+        return (f'<b style="color:{light.status_text_colour(row[f"{headline}_status"])}">'
                 f"{signed(row[f'{headline}_gap_points'])}</b>")
 
     def change(row: dict) -> str:
@@ -430,7 +431,7 @@ def risk_items(context: PageContext, areas: pd.DataFrame, level: str, start: int
                        f"เป้าหมาย {percent(row['target_year_end_pct'])}%",
                        f"projected {percent(row['projected_pct'])}% {band}"
                        f"against {percent(row['target_year_end_pct'])}%"))
-                   + pace)
+                   + pace + (f" · {light.pace_break(row, context.lang)}" if row.get("pace_break") else ""))
         body = (drivers_table(context, row["drivers"]) if row["drivers"] else
                 light.text(context.t("ไม่มีโครงการที่ขาดจากเป้าหมาย", "no project short of the target")))
         body += "<div>" + light.link(area_href(level, str(row["code"])),
@@ -452,7 +453,9 @@ def intervention_section(context: PageContext) -> None:
         "คลิกเพื่อดูโครงการที่ทำให้ขาด",
         f"Projected for 30 Sep from the data to {context.date(context.as_of_shown)}, more than {limit:g} points "
         "below the line's year-end target, ranked by baht at risk (year-end target × allocation − projected) · "
-        "click one to see the projects behind it"))
+        "click one to see the projects behind it")
+        + context.t(" · พื้นที่ที่อัตราการเบิกจ่ายลดลงผิดปกติ (⚠) แสดงก่อน แม้คาดการณ์ยังไม่ต่ำกว่าเกณฑ์",
+                    " · areas whose pace has broken (⚠) come first, even when not yet projected short"))
     headline = judged_line(context.filters.budget_type)
     # the headline line first; with a budget type chosen only its own line
     ordered = sorted(shown_lines(context.filters.budget_type), key=lambda line: line != headline)
@@ -522,7 +525,8 @@ def map_view(context: PageContext) -> None:
         # one widget per language: a select box answers with its displayed name
         chosen = st.selectbox(context.t("หรือเลือกจังหวัด", "Or choose a province"),
                               ["", *sorted(names, key=names.get)], key=f"overview_pick_province.{context.lang}",
-                              format_func=lambda code: names.get(code, "—"))
+                              format_func=lambda code: names.get(code, "—"),
+                              placeholder=pick(CHOOSE_PLACEHOLDER, context.lang))
         if chosen:
             open_area("province", chosen)
 
@@ -575,7 +579,8 @@ def cluster_view(context: PageContext) -> None:
         chosen_cluster = st.selectbox(context.t("ดูรายละเอียดกลุ่มจังหวัด", "Open a cluster"),
                                       ["", *sorted(cluster_names, key=cluster_names.get)],
                                       key=f"overview_pick_cluster.{context.lang}",
-                                      format_func=lambda code: cluster_names.get(code, "—"))
+                                      format_func=lambda code: cluster_names.get(code, "—"),
+                                      placeholder=pick(CHOOSE_PLACEHOLDER, context.lang))
         if chosen_cluster:
             open_area("cluster", chosen_cluster)
     area_table(context, clusters, context.t("กลุ่มจังหวัด", "Cluster"))

@@ -6,7 +6,13 @@ check for province and cluster users: rows for a province or cluster outside the
 are rejected with the reason `not_your_area` (the access rules, appstore.upload_area).
 Each file is recorded in the application store (who, file name, SHA-256, load ids). The
 published file is picked up by every session on its next interaction. Viewers are told who
-may upload. Files larger than BUDGET_UPLOAD_MAX_MB (settings.py) are refused before loading.
+may upload. Files larger than BUDGET_UPLOAD_MAX_MB (settings.py) are refused before loading,
+with the reason in the page's language (the one limit the page states).
+
+What Streamlit draws in English and does not let us set — the picker's "Upload" button and its
+"200MB per file" line — is replaced by the page's own words through CSS (`picker_style`); a
+refused file gets its own error box with the whole reason, e.g. the ETL's "ดูเหมือนไฟล์ Excel
+(.xlsx) — it looks like an Excel workbook" for a workbook named .csv.
 
 While the application store cannot be reached, nothing is loaded: the user's right cannot be read
 and the upload could not be recorded, so Load says so and keeps the chosen files for another try
@@ -30,9 +36,10 @@ from appstore.uploads import sha256_of
 from budget_metrics.formatting import format_datetime
 from budget_metrics.quality import rejected_rows
 from etl.readers import SUPPORTED_SUFFIXES
+from ui import light
 from ui.auth import principal, role_text
 from ui.context import PageContext, page_context
-from ui.widgets import render_safely
+from ui.widgets import markdown_text, render_safely
 from vocabulary import STORE_OUTAGE, word
 
 log = logging.getLogger(__name__)
@@ -51,6 +58,7 @@ STATUS_WORDS = {
     "unchanged": ("ไม่มีอะไรเปลี่ยน", "unchanged"), "refused": ("ปฏิเสธทั้งไฟล์", "refused"),
     "failed": ("ไม่สำเร็จ", "failed"),
 }
+NOT_LOADED = ("refused", "failed")  # a file (or sheet) of which nothing was loaded
 REJECT_COLUMNS = [
     ("file_name", "ไฟล์", "File"), ("sheet", "ชีต", "Sheet"), ("row_number", "แถว", "Row"),
     ("column_name", "คอลัมน์", "Column"), ("bad_value", "ค่า", "Value"), ("reason", "เหตุผล", "Reason"),
@@ -151,7 +159,15 @@ def _run_etl(accepted: list[tuple[str, bytes]], who, ctx: PageContext) -> list[d
     return outcome
 
 
+def _refusal(name: str, sheet: str | None, message: str, ctx: PageContext) -> str:
+    """The whole reason a file (or one of its sheets) was not loaded, as markdown-safe text."""
+    where = f"{name} ({ctx.t('ชีต', 'sheet')} {sheet})" if sheet else name
+    return markdown_text(ctx.t(f"ไม่ได้โหลดไฟล์ {where}: {message}", f"{where} was not loaded: {message}"))
+
+
 def _show_outcome(outcome: list[dict], ctx: PageContext) -> None:
+    """What the last upload became: an error box with the whole reason for each file (or sheet)
+    that was refused, then the table of what was loaded, its totals and the rejected rows."""
     st.subheader(ctx.t("ผลการโหลด", "What was loaded"))
     rows, load_ids = [], []
     for item in outcome:
@@ -160,15 +176,19 @@ def _show_outcome(outcome: list[dict], ctx: PageContext) -> None:
                              f"{item['file']} was loaded, but the upload could not be recorded (the application "
                              "store is not answering)"), icon=":material/cloud_off:")
         if "error" in item:
-            st.error(item["error"], icon=":material/block:")
+            st.error(markdown_text(item["error"]), icon=":material/block:")
             continue
         for result in item["results"]:
+            if result["status"] in NOT_LOADED:
+                st.error(_refusal(item["file"], result.get("sheet"), result.get("message") or "", ctx),
+                         icon=":material/block:")
+                continue
             status = STATUS_WORDS.get(result["status"], (result["status"], result["status"]))
             rows.append({**result, "status_text": ctx.t(*status),
                          "rows_loaded": result["rows_inserted"] + result["rows_updated"]})
             load_ids.append(int(result["load_id"]))
     if rows:
-        frame = pd.DataFrame(rows).fillna({"sheet": ""})  # a CSV file has no sheet
+        frame = pd.DataFrame(rows).fillna({"sheet": "", "kind": "", "message": ""})  # a CSV file has no sheet
         st.dataframe(pd.DataFrame({ctx.t(th, en): frame[key] for key, th, en in RESULT_COLUMNS}), hide_index=True,
                      width="stretch", key="upload_results")
         loaded = int(frame["rows_loaded"].sum())
@@ -209,6 +229,24 @@ def _recent(who, ctx: PageContext) -> None:
         st.dataframe(shown, hide_index=True, width="stretch")
 
 
+def picker_style(limit_mb: float, ctx: PageContext) -> str:
+    """CSS for the file picker (key `upload_files`): its button says "เลือกไฟล์" / "Choose files" instead
+    of Streamlit's "Upload", and the line beside it gives our own size limit and file types instead of
+    Streamlit's English "200MB per file" (neither text can be set through Streamlit's API)."""
+    def css_text(value: str) -> str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    zone = '.st-key-upload_files [data-testid="stFileUploaderDropzone"]'
+    button = ctx.t("เลือกไฟล์", "Choose files")
+    hint = ctx.t(f"ไม่เกิน {limit_mb:g} MB ต่อไฟล์ · ", f"up to {limit_mb:g} MB per file · ") + ", ".join(
+        suffix.lstrip(".").upper() for suffix in SUPPORTED_SUFFIXES)
+    return (f"<style>{zone} button [data-testid=\"stMarkdownContainer\"]{{display:none}}"
+            f"{zone} button [data-has-shortcut]::after{{content:{css_text(button)}}}"
+            f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span{{display:none}}'
+            f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] div::after{{content:{css_text(hint)};'
+            "font-size:.875rem}</style>")
+
+
 def render() -> None:
     ctx = page_context()
     who = principal()
@@ -226,6 +264,7 @@ def render() -> None:
         return
     limit_mb = settings.upload_max_bytes() / 1e6
     suffixes = ", ".join(SUPPORTED_SUFFIXES)
+    st.html(light.style_tag() + picker_style(limit_mb, ctx))
     st.caption(ctx.t(
         f"ไฟล์แบบเดียวกับที่ผู้ดูแลระบบโหลด ({suffixes}; CSV แบบ UTF-8 หรือ TIS-620) ขนาดไม่เกิน {limit_mb:g} MB ต่อไฟล์ · "
         f"ท่านบันทึกข้อมูลได้เฉพาะ: {area_words(who, ctx)} แถวของพื้นที่อื่นจะถูกปฏิเสธพร้อมเหตุผล · "
@@ -233,8 +272,12 @@ def render() -> None:
         f"The same files the administrator loads ({suffixes}; CSV in UTF-8 or TIS-620), up to {limit_mb:g} MB "
         f"each · you may write rows for: {area_words(who, ctx)}; rows of other areas are rejected with the reason · "
         "what is loaded shows on every page at the next click"))
-    files = st.file_uploader(ctx.t("เลือกไฟล์", "Choose files"), type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
-                             accept_multiple_files=True, key="upload_files")
+    # No max_upload_size here on purpose: with it, the picker itself refuses a larger file with
+    # Streamlit's English "File must be 50.0MB or smaller"; _load refuses it with our words instead.
+    # Streamlit's server.maxUploadSize (200 MB) stays the hard cap above BUDGET_UPLOAD_MAX_MB.
+    files = st.file_uploader(ctx.t("ไฟล์ข้อมูลที่จะโหลด", "Files to load"),
+                             type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], accept_multiple_files=True,
+                             key="upload_files")
     if st.button(ctx.t("โหลดข้อมูล", "Load the files"), type="primary", icon=":material/upload:",
                  disabled=not files, key="upload_go"):
         try:  # the role as the store holds it now, before anything is loaded

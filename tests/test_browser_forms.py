@@ -275,7 +275,7 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
         _no_driver_words(page, port)
 
         # ---- the DuckDB pages: the same figures; the sidebar says why the user reads as a viewer
-        page.locator('[data-testid="stSidebarNav"] a', has_text="ภาพรวม").first.click()
+        page.locator('[data-testid="stPageLink"] a', has_text="ภาพรวม").first.click()
         settle(page)
         assert {name: _figure(page, name) for name in overview_before} == overview_before
         sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
@@ -283,7 +283,7 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
         _no_driver_words(page, port)
         page.screenshot(path=str(screenshots_dir / "outage_overview_th.png"))
 
-        page.locator('[data-testid="stSidebarNav"] a', has_text="อัปโหลดข้อมูล").first.click()
+        page.locator('[data-testid="stPageLink"] a', has_text="อัปโหลดข้อมูล").first.click()
         settle(page)
         assert "ตรวจสอบสิทธิ์อัปโหลดของบัญชีไม่ได้ในขณะนี้" in page.locator('[data-testid="stMain"]').inner_text()
         assert not page.locator('[data-testid="stFileUploader"]').count()
@@ -295,7 +295,7 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
         _no_driver_words(page, port)
 
         # ---- the lagging page: the same list, answers unknown; the form keeps the draft
-        page.locator('[data-testid="stSidebarNav"] a', has_text="Lagging projects").first.click()
+        page.locator('[data-testid="stPageLink"] a', has_text="Lagging projects").first.click()
         settle(page)
         page.get_by_role("combobox", name="Province").wait_for(timeout=30_000)
         panel = page.locator(f".st-key-followup_panel_{code}")  # the tab and the project were kept

@@ -51,6 +51,7 @@ def on_store(store, monkeypatch) -> str:
 
 def _texts(app: AppTest) -> str:
     parts = [*(item.value for item in app.caption), *(item.value for item in app.markdown),
+             *(item.value for item in app.text),  # the sidebar's identity (plain text, ui/auth.py)
              *(item.value for item in app.info), *(item.value for item in app.title)]
     return "\n".join(str(part) for part in parts)
 

@@ -123,7 +123,7 @@ def role_text(who: Principal, lang: str) -> str:
 
 
 def sidebar_identity(who: Principal | None, lang: str) -> None:
-    """The sidebar's account box: local mode, or the signed-in e-mail, role and sign-out."""
+    """The sidebar's account box: local mode, or the signed-in e-mail (as plain text), role and sign-out."""
     def t(thai: str, english: str) -> str:
         return thai if lang == "th" else english
 
@@ -137,7 +137,9 @@ def sidebar_identity(who: Principal | None, lang: str) -> None:
             st.caption(t("โหมดผู้ใช้คนเดียวบนเครื่องนี้ (ไม่ได้ตั้งค่าการเข้าสู่ระบบ) ทำได้ทุกอย่าง",
                          "Local single-user mode (no sign-in configured): everything allowed"))
         else:
-            st.markdown(f"**{who.email or who.actor}**  \n{role_text(who, lang)}")
+            # Plain text, never markup: the e-mail comes from the identity provider, and as Markdown
+            # "**x**", "[x](url)" or "![x](url)" in it became bold, a link, an image the browser fetched.
+            st.text(f"{who.email or who.actor}\n{role_text(who, lang)}")
             if st.button(t("ออกจากระบบ", "Sign out"), key="sign_out", icon=":material/logout:", width="stretch"):
                 st.logout()
 

@@ -28,11 +28,13 @@ from vocabulary import LINE_LABELS, MILLION_BAHT, PROJECTION_BAND, STATUSES, pic
 
 FONT = "Sarabun, 'Noto Sans Thai', Loma, Garuda, sans-serif"
 
-# st.plotly_chart(..., config=PLOTLY_CONFIG): the chart toolbar (modebar) only while the
-# pointer is over the chart, without the Plotly logo and the box/lasso tools; it sits in
-# the band above the title (see _layout), so on a phone it never covers the title.
-PLOTLY_CONFIG = {"displayModeBar": "hover", "displaylogo": False,
-                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+# st.plotly_chart(..., config=PLOTLY_CONFIG), on every chart: no chart toolbar (modebar) and no
+# tips. Plotly ships no Thai locale, so its toolbar's tooltips ("Zoom in", "Download plot as a
+# png", ...) and its tips ("Double-click to zoom back out") would be English in the Thai UI;
+# zooming by dragging and a double-click to reset still work, and Streamlit's own fullscreen
+# button stays. Numbers use the same separators in both languages (layout.separators, _layout).
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "showTips": False}
+SEPARATORS = ".,"  # decimal point, thousands separator: 1,234.56 in Thai and in English
 MODEBAR_BAND = 36  # px above a chart's title kept free for the modebar (25 px tall, 2 px from the top)
 
 
@@ -59,7 +61,7 @@ def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
     settings = {"margin": {"l": 10, "r": 10, "t": 80 + MODEBAR_BAND if titled else 40, "b": 10},
                 "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, **extra}
     fig.update_layout(height=height, font={"family": FONT}, hoverlabel={"font": {"family": FONT}},
-                      **settings)
+                      separators=SEPARATORS, **settings)
     return fig
 
 
@@ -97,13 +99,15 @@ def date_position(days: Sequence[date], day: date) -> float:
 
 
 def mark_date(fig: go.Figure, days: Sequence[date], day: date, text: str, colour: str = palette.MARKER) -> None:
-    """A dashed vertical line at `day` on a date axis with its label at the top of the plot."""
+    """A dashed vertical line at `day` on a date axis with its label at the top of the plot (the label
+    in the theme's text colour when the line is the default marker grey, so it reads in dark mode)."""
     x = date_position(days, day)
     fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line={"color": colour, "dash": "dash",
                                                                              "width": 1.5})
     right_half = x > (len(days) - 1) * 0.75  # keep the label inside the plot near the right edge
     fig.add_annotation(x=x, y=1, yref="paper", text=text, showarrow=False, xanchor="right" if right_half else "left",
-                       yanchor="top", xshift=-4 if right_half else 4, font={"color": colour})
+                       yanchor="top", xshift=-4 if right_half else 4,
+                       font={} if colour == palette.MARKER else {"color": colour})
 
 
 def _colours(line: str) -> tuple[str, str]:
@@ -331,7 +335,7 @@ def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
         name=t(f"ห่างจากเป้าหมาย {head_name} (สีตามสถานะ)", f"{head_name} gap (bar, status colour)"),
         marker={"color": [STATUS_COLORS.get(status, palette.NO_DATA) for status in frame["status"]]},
         text=[f"{value:+.1f}" for value in frame["gap_plot"]], textposition="outside", cliponaxis=False,
-        textfont={"size": 11, "color": palette.MARKER},
+        textfont={"size": 11},  # the theme's text colour (light or dark)
         customdata=custom, hovertemplate=hover))
     if other:
         fig.add_trace(go.Scatter(
@@ -344,7 +348,7 @@ def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
         fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=middle, y1=middle,
                       line={"color": palette.MARKER, "dash": "dot", "width": 1})
         fig.add_annotation(xref="paper", x=1, y=middle, xanchor="right", yanchor="bottom", showarrow=False,
-                           font={"size": 11, "color": palette.MARKER},
+                           font={"size": 11},
                            text=t(f"อีก {skipped:,} {unit[0]}", f"{skipped:,} more {unit[1]}"))
     # room beyond the longest bar for its value
     values = [0.0, *frame["gap_plot"], *(frame[f"{other}_gap_points"].dropna() if other else [])]
@@ -418,7 +422,7 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
             x=part["col"], y=part["row"], mode="markers+text", name=word(STATUSES, status, lang),
             showlegend=False,
             text=part["abbr_th" if lang == "th" else "abbr_en"],
-            textfont={"color": "white" if status != "no_data" else palette.MARKER, "size": 12},
+            textfont={"color": palette.ink_on(STATUS_COLORS[status]), "size": 12},
             marker={"symbol": "square", "size": 30, "color": STATUS_COLORS[status], "opacity": 0.01},
             customdata=custom,
             selected={"marker": {"opacity": 0.01}}, unselected={"marker": {"opacity": 0.01}},
@@ -442,7 +446,7 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
         key += t(f"<br>มุมล่างขวา = สถานะ{other_name}", f"<br>corner = {other_name} status")
     fig.add_annotation(
         x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="bottom", showarrow=False, align="left",
-        font={"size": 11, "color": palette.MARKER}, text=key)
+        font={"size": 11}, text=key)  # the theme's text colour (light or dark)
     return _layout(fig, height, legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
                                         "font": {"size": 11}, "itemsizing": "constant"})
 
@@ -451,7 +455,7 @@ def add_bar_totals(fig: go.Figure, names: Sequence[str], totals: Sequence[float]
     """Write each stacked bar's total (million baht, thousand separators) just past its end."""
     fig.add_trace(go.Scatter(x=list(totals), y=list(names), mode="text",
                              text=[f"{value:,.{decimals}f}" for value in totals], textposition="middle right",
-                             textfont={"size": 11, "color": palette.MARKER}, showlegend=False,
+                             textfont={"size": 11}, showlegend=False,
                              hoverinfo="skip", cliponaxis=False))
 
 
