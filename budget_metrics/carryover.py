@@ -170,6 +170,22 @@ def carryover_totals(filters: Filters) -> CarryoverTotals:
                            Decimal(past_rem))
 
 
+def earlier_year_carryover(filters: Filters) -> tuple[int, CarryoverTotals] | None:
+    """The previous fiscal year's carry-overs of the same selection, as of this view's date
+    (the filter's, by default this year's latest data): (that year BE, its `CarryoverTotals`:
+    carried, paid from it, remaining, lapsed = unpaid past the deadline). They are that year's
+    obligations, paid in this year's months but never part of this year's execution rate (every
+    record belongs to its budget's year). None when the previous year is not loaded or carried
+    nothing over by that date."""
+    from dataclasses import replace
+
+    previous = reference.previous_fiscal_year(filters.fiscal_year)
+    if previous is None:
+        return None
+    totals = carryover_totals(replace(filters, fiscal_year=previous, as_of=resolve_carryover_as_of(filters)))
+    return (previous, totals) if totals.projects else None
+
+
 def carryover_period(filters: Filters) -> tuple[date | None, date | None]:
     """First approval date and last deadline of the selected projects' carry-overs, whatever
     the as-of date (None, None when there are none): tells a user which dates to pick."""

@@ -13,7 +13,7 @@ from budget_metrics.filters import Filters
 from tests.year_on_year_sql import hand_target, same_day_a_year_before, sql_rates
 
 FRIDAY_2563 = date(2020, 3, 27)  # a Friday of the demo's year in progress
-CLOSE = dict(abs=1e-9)
+CLOSE = {"abs": 1e-9}
 
 
 @pytest.fixture()
@@ -102,3 +102,41 @@ def test_29_february_compares_with_28_february(years_store):
     assert same_day_a_year_before(date(2020, 2, 29)) == date(2019, 2, 28)
     earlier = year_on_year.last_year_filters(Filters(fiscal_year=2563, as_of=date(2020, 2, 29), province="50"))
     assert earlier == Filters(fiscal_year=2562, as_of=date(2019, 2, 28), province="50")
+
+
+def test_the_earlier_years_carry_over_in_the_next_years_view_never_in_its_rate(years_store):
+    import duckdb
+
+    from budget_metrics import carryover, progress
+
+    day = date(2020, 3, 31)
+    found = carryover.earlier_year_carryover(Filters(fiscal_year=2563, as_of=day))
+    assert found is not None and found[0] == 2562
+    totals = found[1]
+    con = duckdb.connect(str(years_store), read_only=True)
+    try:
+        carried, projects, paid, lapsed = con.execute(
+            """WITH c AS (
+                   SELECT c.project_code, c.amount, c.deadline,
+                          coalesce((SELECT sum(d.amount) FROM disbursements d WHERE d.project_code = c.project_code
+                                    AND d.source = 'carryover' AND d.posting_date <= $d), 0) AS paid
+                   FROM carryovers c JOIN projects p USING (project_code)
+                   WHERE p.fiscal_year = 2562 AND c.approved_date <= $d)
+               SELECT sum(amount), count(*), sum(paid),
+                      coalesce(sum(amount - paid) FILTER (WHERE deadline < $d AND amount > paid), 0) FROM c""",
+            {"d": day}).fetchone()
+        paid_in_2563_months, current_2563 = con.execute(
+            """SELECT sum(d.amount) FILTER (WHERE p.fiscal_year = 2562 AND d.source = 'carryover'
+                                              AND d.posting_date BETWEEN DATE '2019-10-01' AND $d),
+                      sum(d.amount) FILTER (WHERE p.fiscal_year = 2563 AND d.source = 'current'
+                                              AND d.posting_date <= $d)
+               FROM disbursements d JOIN projects p USING (project_code)""", {"d": day}).fetchone()
+    finally:
+        con.close()
+    assert (totals.carried, totals.projects, totals.paid) == (carried, projects, paid)
+    assert totals.past_deadline_remaining == lapsed
+    assert totals.paid == paid_in_2563_months > 0  # all of it paid in FY2563's months
+    # FY2563's own execution holds only FY2563's current-year money
+    assert progress.kpis(Filters(fiscal_year=2563, as_of=day)).disbursed == current_2563
+    # and the first loaded year has no earlier year to carry from
+    assert carryover.earlier_year_carryover(Filters(fiscal_year=2561, as_of=date(2018, 9, 28))) is None
