@@ -201,3 +201,65 @@ def test_area_page_same_day_last_year(served, screenshots_dir):
         assert "ปีก่อน ณ วันเดียวกัน (27 มี.ค. 2562)" in _figure(_card(page, "investment"), "last_year")
     finally:
         context.close()
+
+
+def _sql_earlier_carryover(db, as_of: date) -> tuple[float, float, float, int]:
+    """FY2562's carry-overs approved by the date: (carried, paid from them by the date, lapsed =
+    unpaid past the deadline, projects) in plain SQL."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        carried, paid, lapsed, projects = con.execute(
+            """WITH c AS (
+                   SELECT c.amount, c.deadline,
+                          coalesce((SELECT sum(d.amount) FROM disbursements d WHERE d.project_code = c.project_code
+                                    AND d.source = 'carryover' AND d.posting_date <= $d), 0) AS paid
+                   FROM carryovers c JOIN projects p USING (project_code)
+                   WHERE p.fiscal_year = 2562 AND c.approved_date <= $d)
+               SELECT sum(amount), sum(paid),
+                      coalesce(sum(amount - paid) FILTER (WHERE deadline < $d AND amount > paid), 0), count(*)
+               FROM c""", {"d": as_of}).fetchone()
+    finally:
+        con.close()
+    return float(carried), float(paid), float(lapsed), int(projects)
+
+
+def test_the_earlier_years_carry_over_in_the_next_years_view(served, screenshots_dir):
+    url, browser, db = served
+    day = date(2020, 3, 31)
+    carried, paid, lapsed, projects = _sql_earlier_carryover(db, day)
+    context, page = _open(browser, f"{url}/carryover?fy=2563")
+    try:
+        for lang, title, note in (
+                ("th", "เงินกันเหลื่อมปีจากปีงบประมาณ 2562: ภาระผูกพันของปีก่อน", "ไม่นับในอัตราการเบิกจ่ายของปี 2563"),
+                ("en", "Carried over from FY2562: the earlier year's obligations",
+                 "never part of FY2563's execution rate")):
+            if lang == "en":
+                _sidebar(page).get_by_text("English", exact=True).click()
+                settle(page)
+                assert_no_exception(page)
+            card = page.locator('[data-card="earlier_year"]')
+            assert title in card.inner_text() and note in card.inner_text()
+            assert _number(_figure(card, "earlier_carried")) == pytest.approx(carried / 1e6, abs=0.005)
+            assert _number(_figure(card, "earlier_paid")) == pytest.approx(paid / 1e6, abs=0.005)
+            assert _number(_figure(card, "earlier_remaining")) == pytest.approx((carried - paid) / 1e6, abs=0.005)
+            assert _number(_figure(card, "earlier_lapsed")) == pytest.approx(lapsed / 1e6, abs=0.005)
+            assert f"{projects:,}" in _figure(card, "earlier_carried_change")
+            page.screenshot(path=str(screenshots_dir / f"years_carryover_{lang}.png"))
+        # the link opens FY2562's own carry-over view, the same figures as that year's totals
+        card.locator("a").first.click()
+        settle(page)
+        assert_no_exception(page)
+        assert parse_qs(urlparse(page.url).query)["fy"] == ["2562"]
+        # FY2562's own view: the same carry-overs as its own (the link keeps no date: its latest data)
+        import duckdb
+
+        with duckdb.connect(str(db), read_only=True) as con:
+            latest = con.execute("""SELECT max(posting_date) FROM disbursements JOIN projects USING (project_code)
+                                    WHERE fiscal_year = 2562""").fetchone()[0]
+        assert _number(_figure(page, "carried")) == pytest.approx(_sql_earlier_carryover(db, latest)[0] / 1e6,
+                                                                  abs=0.005)
+        assert "FY2561" in page.locator('[data-card="earlier_year"]').inner_text()  # and FY2561's before it
+    finally:
+        context.close()
