@@ -101,7 +101,6 @@ LAST_YEAR: Words = {
     "same_day": ("ปีก่อน ณ วันเดียวกัน ({day})", "Same day last year ({day})"),
     "target": ("เป้าหมาย", "target"),
     "change": ("เทียบปีก่อน", "vs last year"),
-    "none": ("ไม่มีข้อมูลปีงบประมาณก่อนหน้าให้เทียบ", "no earlier fiscal year loaded to compare with"),
     "pct": ("ปีก่อน", "last year"),
     "target_then": ("เป้าหมายปีก่อน", "target then"),
     "points": ("เทียบปีก่อน (จุด)", "vs last year (pts)"),

@@ -112,15 +112,16 @@ def no_target_text(context: PageContext, fiscal_year: int, figures) -> str | Non
     return pick(NO_TARGETS, context.lang).format(year=fiscal_year)
 
 
-def year_html(context: PageContext, line: str, now, last) -> str:
+def year_html(context: PageContext, line: str, now, last) -> str | None:
     """'ปีก่อน ณ วันเดียวกัน (29 มี.ค. 2562): 58.86% (เป้าหมาย 54.00%) · <b>+1.23 จุด</b> เทียบปีก่อน' (HTML):
     the line's rate on the same day of the previous fiscal year, that year's target then and this
-    year's rate minus last year's in points; `last` is `year_on_year.LastYear` (None: no earlier year
-    loaded, said so). Each figure in a data-figure span (last_year_pct, last_year_target, year_points)."""
+    year's rate minus last year's in points; `last` is `year_on_year.LastYear`. None (no line) when
+    no earlier year is loaded: a store of one year shows its cards as before. Each figure in a
+    data-figure span (last_year_pct, last_year_target, year_points)."""
     from budget_metrics.year_on_year import change_points
 
     if last is None:
-        return light.text(pick(LAST_YEAR["none"], context.lang))
+        return None
     old = last.line(line)
     head = light.text(pick(LAST_YEAR["same_day"], context.lang).format(day=context.date(last.as_of)))
     figure = f'{head}: <span data-figure="last_year_pct">{percent(old.pct)}</span>%'
