@@ -300,6 +300,11 @@ def render() -> None:
     earlier = cached(carryover.earlier_year_carryover, ctx.filters)
     if earlier is not None:
         st.html(light.style_tag() + light.row(_earlier_year_card(ctx, *earlier)))
+    if totals.projects == 0 and earlier is not None:  # this year's own: none yet (the earlier year's above)
+        fy = ctx.filters.fiscal_year
+        no_data(ctx.t(f"เงินกันเหลื่อมปีของปี {fy} เอง: ยังไม่มีที่อนุมัติ ณ วันที่ {ctx.date(totals.as_of)}",
+                      f"FY{fy}'s own carry-over: none approved by {ctx.date(totals.as_of)}"))
+        return
     if totals.projects == 0:
         no_data(ctx.t(f"ไม่มีเงินกันเหลื่อมปีที่อนุมัติ ณ วันที่ {ctx.date(totals.as_of)} ตามตัวกรองที่เลือก",
                       f"no carry-over approved by {ctx.date(totals.as_of)} for this selection"))
