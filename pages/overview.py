@@ -307,9 +307,11 @@ def laggards_card(context: PageContext, current: pd.DataFrame, previous: pd.Data
                          f"{line_name} line ★ against its target{target} · gap and week in points")
     if shown.empty:
         # a year without cabinet targets has no gap to rank by: say so rather than "no data"
-        empty = (pick(NO_TARGETS, context.lang).format(year=context.filters.fiscal_year)
-                 if not reference.has_targets(context.filters.fiscal_year, LINE_TARGET[headline])
-                 else pick(STATUSES["no_data"], context.lang))
+        if not reference.has_targets(context.filters.fiscal_year, LINE_TARGET[headline]):
+            title = context.t(f"{unit}ที่ห่างเป้าหมายมากที่สุด", f"The {unit} furthest behind")
+            empty = pick(NO_TARGETS, context.lang).format(year=context.filters.fiscal_year)
+        else:
+            empty = pick(STATUSES["no_data"], context.lang)
         return light.card(title, light.text(empty), subtitle=subtitle, key="laggards")
     before = {} if previous is None else dict(zip(previous["code"], previous[f"{headline}_pct"], strict=True))
 
