@@ -46,7 +46,8 @@ from ui.charts import (
     ranking_extremes,
 )
 from ui.context import PageContext, page_context
-from ui.controls import request_area
+from ui.controls import area_link_params, page_link_params, request_area
+from ui.navigate import navigable, navigate
 from ui.headline import budget_scope_note, overall_not_shown_card
 from ui.widgets import (
     area_lines_table,
@@ -68,7 +69,6 @@ from vocabulary import (
     word,
 )
 
-AREA_PAGE = "pages/area.py"
 LAGGARDS = 5  # the areas furthest behind shown on the first screen
 RISK_SHOWN = 10  # needs-intervention areas listed before "show all"
 
@@ -144,9 +144,11 @@ def colour_words(lang: str) -> str:
 
 
 def open_area(kind: str, code: str) -> None:
-    """Select the area in the sidebar (it stays selected on every page) and open its page."""
+    """Select the area in the sidebar (it stays selected on every page) and open its page with the
+    query string that page shows, as one browser-history step (ui.navigate: `st.switch_page` with a
+    new query string made two)."""
     request_area(kind, code)
-    st.switch_page(AREA_PAGE)
+    navigate("area?" + urlencode(page_link_params("area", (kind, code))))
 
 
 def open_clicked_area(event, kind: str, position: int) -> None:
@@ -157,11 +159,10 @@ def open_clicked_area(event, kind: str, position: int) -> None:
 
 
 def area_href(kind: str, code: str) -> str:
-    """A link to the area page with this province or cluster chosen (`?area=province:46`) and
-    every other sidebar choice of this view kept (the URL holds them all)."""
-    kept = [(name, value) for name in st.query_params if name not in ("area", "province", "cluster")
-            for value in st.query_params.get_all(name)]
-    return "area?" + urlencode([*kept, ("area", f"{kind}:{code}")])
+    """A link to the area page with this province or cluster chosen and every other sidebar choice
+    of this view kept: the query string that page shows (`area_link_params`), so opening it is one
+    browser-history entry."""
+    return "area?" + urlencode(area_link_params(kind, code))
 
 
 # ---------------------------------------------------------------- the week-over-week comparison
@@ -374,9 +375,11 @@ def first_screen(context: PageContext) -> bool:
     projections = {line: nation_projection(context, line) for line in shown_lines(context.filters.budget_type)}
     scope = f'<div class="bm-sub" style="margin:-4px 0 8px 0">{light.text(scope_text(context))}</div>'
     budget_scope_note(context)
-    st.html(light.style_tag() + scope
-            + light.row(*line_cards(context, now, before, projections), laggards_card(context, current, previous, level))
-            + money_figures(context, now, before, projections[whole_line(context.filters.budget_type)]))
+    st.html(navigable(light.style_tag() + scope
+                      + light.row(*line_cards(context, now, before, projections),
+                                  laggards_card(context, current, previous, level))
+                      + money_figures(context, now, before, projections[whole_line(context.filters.budget_type)])),
+            unsafe_allow_javascript=True)
     if context.snapshot_mode:
         st.caption(context.t("ตัวเลขสรุปและการเปลี่ยนแปลงด้านบนเป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง "
                              "คาดการณ์สิ้นปี กราฟ และตารางด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
@@ -466,14 +469,16 @@ def intervention_section(context: PageContext) -> None:
                 st.caption(context.t("ไม่มีพื้นที่ที่คาดว่าจะต่ำกว่าเป้าหมายเกินเกณฑ์", "No area is projected to miss "
                                      "the target by more than the threshold"))
                 continue
-            st.html(light.risk_list(risk_items(context, areas.head(RISK_SHOWN), level)))
+            st.html(navigable(light.risk_list(risk_items(context, areas.head(RISK_SHOWN), level))),
+                    unsafe_allow_javascript=True)
             rest = areas.iloc[RISK_SHOWN:]
             if len(rest):
                 more = st.expander(context.t(f"แสดงอีก {len(rest):,} {unit}", f"Show {len(rest):,} more {unit}"),
                                    key=f"overview_risk_more_{line}", on_change="rerun")
                 if more.open:
                     with more:
-                        st.html(light.risk_list(risk_items(context, rest, level, start=RISK_SHOWN)))
+                        st.html(navigable(light.risk_list(risk_items(context, rest, level, start=RISK_SHOWN))),
+                                unsafe_allow_javascript=True)
 
 
 # ---------------------------------------------------------------- below: map, rankings, curve, tables
@@ -513,10 +518,11 @@ def map_view(context: PageContext) -> None:
     bands = {code: status_text(code, context.lang) for code in STATUS_ORDER}
     map_column, side = st.columns([3, 2])
     with map_column:
-        st.html(light.status_legend(context.lang, bands)
-                + light.tile_map(tiles_with_progress(provinces), context.lang,
-                                 lambda code: area_href("province", code), lambda tile: tile_hover(context, tile))
-                + f'<div class="bm-sub">{light.text(note)}</div>')
+        st.html(navigable(light.status_legend(context.lang, bands)
+                          + light.tile_map(tiles_with_progress(provinces), context.lang,
+                                           lambda code: area_href("province", code),
+                                           lambda tile: tile_hover(context, tile))
+                          + f'<div class="bm-sub">{light.text(note)}</div>'), unsafe_allow_javascript=True)
     with side:
         name_col = "name_th" if context.lang == "th" else "name_en"
         names = dict(zip(provinces["code"], provinces[name_col], strict=True))
