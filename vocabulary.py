@@ -106,6 +106,13 @@ PROJECTION: Words = {
     "shortfall": ("ขาดจากเป้าหมายสิ้นปี", "Short of the year-end target"),
     "year_over": ("สิ้นปีงบประมาณแล้ว: ตัวเลขจริง", "Fiscal year over: actual figures"),
 }
+# The pace-break warning (budget_metrics.pace_break): an area's recent weekly pace has fallen far below its
+# own earlier pace and what its projection needs. "{date}" is the day the pace fell.
+PACE_BREAK: Words = {
+    "since": ("อัตราการเบิกจ่ายลดลงตั้งแต่ {date}", "pace has fallen since {date}"),
+    "detail": ("{weeks} สัปดาห์ล่าสุดเบิกจ่ายสัปดาห์ละ {recent} ล้านบาท เทียบกับ {expected} ตามอัตราก่อนหน้า",
+               "last {weeks} weeks {recent} million baht a week against {expected} at its earlier pace"),
+}
 
 # ---------------------------------------------------------------- projects
 BUDGET_TYPES: Words = {
@@ -260,6 +267,7 @@ PROJECTION_FIGURES: Words = {
                                      "needed per week for the quarter-end target"),
     "recent_weekly": ("เบิกจ่ายเฉลี่ยต่อสัปดาห์ 4 สัปดาห์ล่าสุด", "paid per week, last 4 weeks"),
     "basis": ("หลักการคาดการณ์", "projection basis"),
+    "pace_break_since": ("อัตราการเบิกจ่ายลดลงตั้งแต่ (วันที่)", "pace fallen since (date)"),
 }
 PROJECTION_BAND = ("ช่วงคาดการณ์ 80%", "80% band")
 # ---------------------------------------------------------------- follow-up of lagging projects

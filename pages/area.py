@@ -185,6 +185,8 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     text = f"{light.text(name)}: {figure}{band}{target}"
     text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
                         None if over else (row["projected_low_pct"], row["projected_high_pct"]))
+    if row.get("pace_break"):
+        text += f"<div>{light.pace_break(row, context.lang)}</div>"
     if over or pd.isna(row["required_weekly"]):
         return text
     if row["required_weekly"] <= 0:

@@ -434,7 +434,7 @@ def risk_items(context: PageContext, areas: pd.DataFrame, level: str, start: int
                        f"เป้าหมาย {percent(row['target_year_end_pct'])}%",
                        f"projected {percent(row['projected_pct'])}% {band}"
                        f"against {percent(row['target_year_end_pct'])}%"))
-                   + pace)
+                   + pace + (f" · {light.pace_break(row, context.lang)}" if row.get("pace_break") else ""))
         body = (drivers_table(context, row["drivers"]) if row["drivers"] else
                 light.text(context.t("ไม่มีโครงการที่ขาดจากเป้าหมาย", "no project short of the target")))
         body += "<div>" + light.link(area_href(level, str(row["code"])),
@@ -456,7 +456,9 @@ def intervention_section(context: PageContext) -> None:
         "คลิกเพื่อดูโครงการที่ทำให้ขาด",
         f"Projected for 30 Sep from the data to {context.date(context.as_of_shown)}, more than {limit:g} points "
         "below the line's year-end target, ranked by baht at risk (year-end target × allocation − projected) · "
-        "click one to see the projects behind it"))
+        "click one to see the projects behind it")
+        + context.t(" · พื้นที่ที่อัตราการเบิกจ่ายลดลงผิดปกติ (⚠) แสดงก่อน แม้คาดการณ์ยังไม่ต่ำกว่าเกณฑ์",
+                    " · areas whose pace has broken (⚠) come first, even when not yet projected short"))
     headline = judged_line(context.filters.budget_type)
     # the headline line first; with a budget type chosen only its own line
     ordered = sorted(shown_lines(context.filters.budget_type), key=lambda line: line != headline)

@@ -464,3 +464,13 @@ def _stacked_style() -> str:
 
 
 STYLE += _stacked_style()
+
+
+def pace_break(row: dict | pd.Series, lang: str) -> str:
+    """An area's pace-break warning ('อัตราการเบิกจ่ายลดลงตั้งแต่ 14 มิ.ย. 2562', budget_metrics.projection's
+    words) in the 'behind' colour, in a `data-figure="pace_break"` span; '' when the warning is not up."""
+    words = row.get("pace_break_th" if lang == "th" else "pace_break_en")
+    if not isinstance(words, str) or not words:
+        return ""
+    return (f'<span data-figure="pace_break" style="color:{status_text_colour("behind")};font-weight:600">'
+            f"&#9888; {text(words)}</span>")
