@@ -336,6 +336,8 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
         forms.postgres.resume()
 
     # ---- the store back: the same Save stores what was typed, the role is read again
+    page.locator('[data-testid="stPageLink"] a', has_text="Lagging projects").first.click()  # from the weekly page
+    settle(page)
     panel = page.locator(f".st-key-followup_panel_{code}")
     panel.wait_for(timeout=60_000)
     _save(page, panel, "Save the follow-up")
