@@ -322,6 +322,11 @@ STORE_OUTAGE: Words = {
                  "ลองอีกครั้งภายหลัง"),
                 ("A new answer cannot be recorded now, because the saved one cannot be read (the application "
                  "store is not answering); try again later.")),
+    "files": (("อ่านคำชี้แจงไม่ได้ในขณะนี้ (ระบบจัดเก็บคำชี้แจงไม่ตอบสนอง): ในไฟล์ที่ดาวน์โหลด สถานะการชี้แจงจะเป็น "
+               "“ไม่ทราบในขณะนี้” และไม่มีอัตราการชี้แจง ตัวเลขอื่นครบถ้วน ดาวน์โหลดใหม่เมื่อระบบกลับมา"),
+              ("The follow-up answers cannot be read now (the application store is not answering): in the files, "
+               "every follow-up status says “unknown now” and there are no response rates; every other figure is "
+               "complete. Download again once the store is back.")),
     "upload": (("อัปโหลดไฟล์ไม่ได้ในขณะนี้: ระบบจัดเก็บข้อมูลผู้ใช้และบันทึกการอัปโหลดไม่ตอบสนอง ไม่มีข้อมูลใดถูกโหลด "
                 "ไฟล์ที่เลือกไว้ยังอยู่ กดโหลดข้อมูลอีกครั้งเมื่อระบบกลับมา"),
                ("Files cannot be uploaded now: the application store (users and upload records) is not answering. "
