@@ -1,7 +1,7 @@
 """Command line: python -m etl [--db PATH] load|demo|status|rejects|snapshot|export ...
 
 Exit codes of `load` and `demo`: 0 loaded, 1 loaded with rejects, 2 refused (a file that
-cannot be read or loaded, a bad option, the writer lock held too long), 3 failed (the
+cannot be read or loaded, nothing to load, a bad option, the writer lock held too long), 3 failed (the
 database could not be written, or an internal error: nothing was published).
 Errors are shown as one message, in Thai and English, without a traceback; the traceback
 of an unexpected error goes to the error log next to the database (BUDGET_DEBUG=1 also
@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 import settings
+from display_text import name_text
 from etl import users_commands, weekly_commands  # noqa: F401  (register their commands on the same app)
 from etl.cli_app import _db, _fail, app, console, err_console, safe
 from etl.kinds import KINDS
@@ -35,6 +36,9 @@ EXIT_OK, EXIT_REJECTS, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
 STATUS_TH = {status: thai for status, (thai, _) in LOAD_STATUSES.items()}
 DATA_TABLES = ("projects", "disbursements", "carryovers", "reallocations", "asset_transfers")
 REFERENCE_TABLES = ("provinces", "clusters", "regions", "targets", "thresholds", "report_settings")
+# `etl rejects` shows a rejected cell cut to this many characters with '…' (the rejects table,
+# the data-quality page and its download hold it whole).
+REJECT_VALUE_LIMIT = 300
 
 
 def _first_line(error: BaseException) -> str:
@@ -54,8 +58,9 @@ def internal_error(error: BaseException, db: Path | None = None) -> typer.Exit:
     log = error_log_path(db)
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} {' '.join(sys.argv)}\n{detail}\n")
+        # errors=: a file name with undecodable bytes on the command line must not stop the log
+        with open(log, "a", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} {' '.join(map(name_text, sys.argv))}\n{detail}\n")
         where = f"details in {log}"
     except OSError:
         where = "set BUDGET_DEBUG=1 to see the details"
@@ -87,7 +92,7 @@ def print_summary(results) -> None:
                   "แถวรวมที่ข้าม totals · " + " · ".join(f"{en} = {th}" for en, th in STATUS_TH.items()),
                   highlight=False)
     for r in results:
-        if r.message:  # refusals, rejects, and notes (hidden sheets not loaded, units converted)
+        if r.status == "refused" or r.rows_rejected or r.message:  # refusals, rejects, notes (hidden sheets, units converted)
             colour = "red" if r.status == "refused" else "yellow" if r.rows_rejected else "cyan"
             name = Path(r.file).name + (f" / {r.sheet}" if r.sheet else "")
             console.print(safe(f"{name}:", colour) + " " + safe(r.message), highlight=False)
@@ -257,7 +262,8 @@ def rejects(
         table.add_column(header, overflow="fold")
     for load_no, file_name, sheet, row, column, value, code, thai, english in rows:
         table.add_row(str(load_no), safe(file_name), safe(sheet or ""), str(row or ""), safe(column or ""),
-                      safe(value if value is not None else ""), safe(f"{thai} — {english} ({code})"))
+                      safe(value if value is not None else "", limit=REJECT_VALUE_LIMIT),
+                      safe(f"{thai} — {english} ({code})"))
     console.print(table)
 
 

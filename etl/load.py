@@ -14,8 +14,10 @@ before each commit; a mismatch is a bug, and nothing is published (`AccountingEr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from display_text import name_is_utf8, name_text, shown, thai_reading
 from etl import normalise, store, validate
 from etl import units as amount_units
 from etl.kinds import (
@@ -106,19 +109,81 @@ def exit_code(results: Iterable[LoadResult]) -> int:
 # --------------------------------------------------------------------------- inputs
 
 
-def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
-    """Files named, plus every supported file inside folders named (sorted by name)."""
+class NothingToLoad(ValueError):
+    """The paths given hold no file the loader reads; the message says what was found instead."""
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether a path given is a folder; a path the system cannot look at (a name too long,
+    a folder without permission) is a NothingToLoad naming it, not a fault of the store."""
+    try:
+        if path.is_dir():
+            return True
+        if path.exists() or path.is_symlink():
+            return False
+    except OSError as error:
+        raise NothingToLoad(f"ดูไฟล์ไม่ได้ — cannot look at {path}: {error.strerror or error}") from None
+    raise FileNotFoundError(f"ไม่พบไฟล์ {path} — no such file or folder: {path}")
+
+
+def _listing_note(folder: Path, subfolders: list[str], others: list[str]) -> str:
+    """'2 sub-folders not read (a, b) ...' for a folder's entries the loader does not read."""
+    parts = []
+    if subfolders:
+        parts.append(f"ไม่อ่านโฟลเดอร์ย่อย {len(subfolders)} โฟลเดอร์ — {len(subfolders)} sub-folder(s) not read "
+                     f"({', '.join(subfolders[:5])}{', …' if len(subfolders) > 5 else ''}); "
+                     f"name them to load them, e.g. python -m etl load {folder / subfolders[0]}")
+    if others:
+        parts.append(f"ข้ามไฟล์ชนิดอื่น {len(others)} ไฟล์ — {len(others)} file(s) of other types skipped "
+                     f"({', '.join(others[:5])}{', …' if len(others) > 5 else ''}); "
+                     f"the loader reads {' '.join(SUPPORTED_SUFFIXES)}")
+    return "; ".join(parts)
+
+
+def expand_paths(paths: Iterable[Path | str], say: Callable[[str], None] | None = None) -> list[Path]:
+    """Files named, plus every entry of a supported type inside folders named (sorted by name).
+
+    Folders are not searched below their first level. An entry of a supported type that is
+    not a regular file (a named pipe, a device, a broken link) is kept, so that the load
+    refuses it by name (`_open_all`) instead of skipping it in silence. `say` is told what
+    a folder held that is not read (sub-folders, files of other types). Raises
+    FileNotFoundError for a path that does not exist, and NothingToLoad when the paths hold
+    nothing to read (the message says whether sub-folders were skipped).
+    """
     files: list[Path] = []
+    notes: list[str] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir()
-                                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                                and not p.name.startswith(("~$", "."))))
-        elif path.exists():
-            files.append(path)
+        if _is_folder(path):
+            try:
+                entries = sorted(path.iterdir())
+            except OSError as error:
+                raise NothingToLoad(f"เปิดโฟลเดอร์ไม่ได้ — cannot list the folder {path}: "
+                                    f"{error.strerror or error}") from None
+            subfolders, others, found = [], [], []
+            for entry in entries:
+                if entry.name.startswith(("~$", ".")):  # Excel's lock files, hidden files
+                    continue
+                if entry.is_dir():
+                    subfolders.append(entry.name)
+                elif entry.suffix.lower() in SUPPORTED_SUFFIXES:
+                    found.append(entry)
+                else:
+                    others.append(entry.name)
+            files.extend(found)
+            note = _listing_note(path, subfolders, others)
+            if not found:
+                notes.append(f"ไม่พบไฟล์ที่โหลดได้ใน {path} — no loadable file in {path}"
+                             + (f"; {note}" if note else ""))
+            elif note and say is not None:
+                say(f"{path}: {note}")
         else:
-            raise FileNotFoundError(f"ไม่พบไฟล์ {path} — no such file or folder: {path}")
+            files.append(path)
+    if not files:
+        raise NothingToLoad("ไม่มีไฟล์ให้โหลด — nothing to load: " + ("; ".join(notes) or "no paths given"))
+    if say is not None:
+        for note in notes:
+            say(note)
     return files
 
 
@@ -227,11 +292,23 @@ def _record_load(con, result: LoadResult, source_path: Path, sha: str, started: 
                finished_at, status, rows_read, rows_inserted, rows_updated, rows_unchanged,
                rows_rejected, total_rows_skipped, data_date, message)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [result.load_id, source_path.name, str(source_path.resolve()), sha, result.kind,
+        [result.load_id, name_text(source_path.name), name_text(os.path.realpath(source_path)), sha, result.kind,
          result.sheet, started, datetime.now(), result.status, result.rows_read,
          result.rows_inserted, result.rows_updated, result.rows_unchanged, result.rows_rejected,
-         result.total_rows_skipped, data_date, result.message or None],
+         result.total_rows_skipped, data_date, _with_name_note(result, source_path) or None],
     )
+
+
+def _with_name_note(result: LoadResult, path: Path) -> str:
+    """The load's message, saying first how a file name that is not UTF-8 was stored."""
+    if name_is_utf8(path.name):
+        return result.message
+    thai = thai_reading(path.name)
+    note = (f"ชื่อไฟล์ไม่ใช่ UTF-8 — the file name is not UTF-8: stored as '{name_text(path.name)}' "
+            "(bytes that are not UTF-8 as \\xNN)" + (f"; as TIS-620 it reads '{thai}', rename the file so" if thai
+                                                     else "; rename the file"))
+    result.message = f"{note}; {result.message}" if result.message else note
+    return result.message
 
 
 # A header whose unit is not baht (the loader never rescales amounts).
@@ -437,7 +514,7 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Ki
         f"WHEN '{name}' THEN s.c{pos}" for pos, name in source.columns.items())
     cell_cases += f" WHEN '{validate.WHOLE_ROW}' THEN s.etl_defect_text"
     reasons_sql, reason_params = validate.reasons_table_sql()
-    params = [load_id, source.path.name, source.sheet, *headers, *reason_params]
+    params = [load_id, name_text(source.path.name), source.sheet, *headers, *reason_params]
     con.execute(
         f"""INSERT INTO rejects (load_id, file_name, sheet, row_number, column_name, bad_value,
                                  reason_code, reason_th, reason_en)
@@ -496,12 +573,40 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
 # --------------------------------------------------------------------------- many files
 
 
+def _not_a_regular_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a file ('a named pipe (FIFO)', ...), or None for a
+    regular file. Looked at before opening: opening a named pipe waits for a writer for ever
+    (while this run holds the writer lock), a device or a /proc file may never end."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "ไม่มีไฟล์ (ลิงก์เสีย) — no such file (a broken link?)"
+    except OSError as error:
+        return f"เปิดไม่ได้ — cannot open it: {error.strerror or error}"
+    if stat.S_ISREG(mode):
+        try:  # /proc and /sys hold "regular" files that never end or block (/proc/kmsg); they have no blocks
+            pseudo = os.statvfs(path).f_blocks == 0
+        except OSError:
+            pseudo = False
+        return ("ไม่ใช่ไฟล์ข้อมูล — it is a file of a kernel pseudo file system (/proc, /sys), not a data file"
+                if pseudo else None)
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode)
+            else "a folder" if stat.S_ISDIR(mode) else "not a regular file")
+    return f"ไม่ใช่ไฟล์ปกติ — it is {what}, not a regular file: only regular files are read"
+
+
 def _open_all(files: list[Path], kind: str | None,
               workdir: Path) -> list[tuple[Path, list[TableSource] | Exception]]:
     """Each file copied once into `workdir` and opened; a file that cannot be read becomes
-    its ReadError (refused later with that reason), never an exception for the whole run."""
+    its ReadError (refused later with that reason), never an exception for the whole run.
+    Only regular files are opened: a pipe, device or socket is refused at once."""
     opened: list[tuple[Path, list[TableSource] | Exception]] = []
     for index, path in enumerate(files):
+        special = _not_a_regular_file(path)
+        if special is not None:
+            opened.append((path, ReadError(special)))
+            continue
         try:
             sources = open_sources(path, kind, workdir, f"{index:04d}{path.suffix.lower()}")
         except ReadError as error:
@@ -541,7 +646,8 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
     its own transaction. A file that cannot be read, and a refused or failing table, are
     rolled back and recorded in `loads` with status 'refused'; the others still load.
     Raises AccountingError (nothing published) when the loader's counts do not add up,
-    and store.LockTimeout when another writer holds the store too long. `on_wait` gets the
+    store.LockTimeout when another writer holds the store too long, and NothingToLoad when
+    the paths hold no file to read (before the store is touched). `on_wait` gets the
     messages printed while waiting for another writer. `area` (the dashboard's upload page)
     rejects rows for owners outside it with the reason `not_your_area`; None (`etl load`)
     loads every area. `on_step(path, label)` is told each step of each table (a page's
@@ -552,7 +658,7 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
         raise ValueError(f"ไม่รู้จักชนิด {kind} — unknown kind {kind!r}; one of {', '.join(KINDS)}")
     if unit is not None and unit not in amount_units.SCALES:
         raise ValueError(f"ไม่รู้จักหน่วย {unit} — unknown unit {unit!r}; one of {', '.join(amount_units.SCALES)}")
-    files = expand_paths(paths)
+    files = expand_paths(paths, on_wait)
     db = store.resolve_path(db_path)
     results: list[LoadResult] = []
     opened: list[tuple[Path, list[TableSource] | Exception]] = []
@@ -587,9 +693,17 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
     return results
 
 
+# Longest file name the progress bar shows (in characters, escapes counted), cut with '…'.
+PROGRESS_NAME_CHARS = 60
+
+
 def _progress(files: list[Path], units: list, show: bool):
     """A step callback (and the Rich progress bar it drives, for large inputs)."""
-    total_bytes = sum(p.stat().st_size for p in files if p.exists())
+    total_bytes = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            info = os.stat(path)
+            total_bytes += info.st_size if stat.S_ISREG(info.st_mode) else 0
     if not show or total_bytes < PROGRESS_MIN_BYTES:
         return (lambda path, label: None), None
     from rich.markup import escape
@@ -602,8 +716,9 @@ def _progress(files: list[Path], units: list, show: bool):
     progress.start()
 
     def step(path: Path, label: str) -> None:
-        # File names are text from outside: escaped, so "[bold]" in a name stays text.
-        progress.update(task, description=f"{escape(path.name)}: {label}")
+        # File names are text from outside: escape sequences and bidi controls shown as
+        # visible escapes, long names cut, and markup escaped, so "[bold]" stays text.
+        progress.update(task, description=f"{escape(shown(path.name, PROGRESS_NAME_CHARS))}: {label}")
         progress.advance(task)
 
     return step, progress

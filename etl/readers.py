@@ -34,6 +34,7 @@ import io
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -252,8 +253,13 @@ def take_copy(path: Path, folder: Path, name: str, text: bool) -> FileCopy:
     characters, and any file where descriptors cannot be reopened, get a private copy in
     `folder`. A file that changes while it is hashed is refused.
     """
-    fd = os.open(path, os.O_RDONLY)
+    # O_NONBLOCK: a named pipe put in the file's place after the loader looked must not
+    # block the open (etl/load.py refuses anything but a regular file before opening).
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ReadError("ไม่ใช่ไฟล์ปกติ — not a regular file: only regular files are read")
+        os.set_blocking(fd, True)
         return _take(path, fd, folder / name, text)
     except BaseException:
         os.close(fd)

@@ -25,6 +25,7 @@ from budget_metrics.formatting import (
     signed,
 )
 from budget_metrics.targets import LINES
+from display_text import document_text, shorten
 from exports.tables import ExportBundle
 from ui.palette import LINE_COLOURS
 from vocabulary import FLAGS, LINE_LABELS, STATUSES
@@ -34,7 +35,11 @@ RISK_ROWS = 6
 INTERVENTION_AREAS = 5  # provinces in the needs-intervention list
 INTERVENTION_DRIVERS = 3  # driver projects shown under each
 DRIVER_NAME_CHARS = 30  # a driver project's name is cut to this many characters
-THAI_MARKS = "".join(chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)))  # above/below
+# Text from the data (project names, owners) is cut to this many characters with '…', and a
+# project code to PDF_CODE_CHARS, so one very long value cannot turn the brief into dozens of
+# pages (the workbook and the CSV files carry it whole; docs/data-dictionary.md).
+PDF_TEXT_CHARS = 300
+PDF_CODE_CHARS = 40
 
 
 def thai_font_file() -> Path | None:
@@ -60,6 +65,12 @@ def _font_face() -> str:
 
 def _e(text) -> str:
     return html.escape("" if text is None else str(text))
+
+
+def _d(text, limit: int = PDF_TEXT_CHARS) -> str:
+    """Text from the data as the brief shows it: bidi and control characters as visible
+    escapes, cut to `limit` characters with '…' (never off a letter's marks), HTML-escaped."""
+    return _e(shorten(document_text(text), limit))
 
 
 def _line_sentence(line, name: str) -> str:
@@ -355,7 +366,7 @@ def _area_rows(frame: pd.DataFrame) -> str:
     rows = []
     for row in frame.to_dict("records"):
         name = str(row["name_th"]).removeprefix("กลุ่มจังหวัด")  # the header says what the rows are
-        cells = [f"<td>{_e(name)}</td><td class='n'>{million_baht(row['current_allocation'])}</td>",
+        cells = [f"<td>{_d(name)}</td><td class='n'>{million_baht(row['current_allocation'])}</td>",
                  f"<td class='n'>{million_baht(row['disbursed'])}</td>"]
         for line in LINES:
             status = row[f"{line}_status"]
@@ -456,7 +467,7 @@ def _lagging_html(bundle: ExportBundle) -> str:
     if lagging.empty:
         return "<h2>โครงการล่าช้า</h2><p>ไม่มีโครงการล่าช้าที่ยังต้องเบิกจ่ายตามเกณฑ์</p>"
     rows = "".join(
-        f"<tr><td class='code'>{_e(r.project_code)}</td><td>{_e(r.project_name)}</td>"
+        f"<tr><td class='code'>{_d(r.project_code, PDF_CODE_CHARS)}</td><td>{_d(r.project_name)}</td>"
         f"<td class='n'>{million_baht(r.current_allocation)}</td>"
         f"<td class='n'>{percent(r.pct_disbursed)}</td><td class='n'>{million_baht(r.money_at_risk)}</td>"
         f"<td>{_e(r.flag_labels_th)}</td></tr>" for r in lagging.itertuples())
@@ -472,16 +483,7 @@ def _short(text: str, limit: int = DRIVER_NAME_CHARS) -> str:
     """A long project name cut to about `limit` characters with '…' (the workbook has it whole):
     at the last space when there is one in the second half (Thai writes no spaces between
     words, but between phrases), so no word and no vowel mark is cut off its letter."""
-    text = str(text or "")
-    if len(text) <= limit:
-        return text
-    end = limit - 1
-    space = text.rfind(" ", 0, end)
-    if space > limit // 2:
-        end = space
-    while end > 0 and text[end] in THAI_MARKS:  # never cut a letter's marks off it
-        end -= 1
-    return text[:end].rstrip() + "…"
+    return shorten(str(text or ""), limit)
 
 
 def _interventions_html(bundle: ExportBundle) -> str:
@@ -498,10 +500,10 @@ def _interventions_html(bundle: ExportBundle) -> str:
     rows = []
     for area in areas.head(INTERVENTION_AREAS).to_dict("records"):
         drivers = "<br>".join(
-            f"{_e(d['project_code'])} {_e(_short(d['project_name']))} ({million_baht(d['shortfall'])})"
+            f"{_d(d['project_code'], PDF_CODE_CHARS)} {_d(_short(d['project_name']))} ({million_baht(d['shortfall'])})"
             for d in area["drivers"][:INTERVENTION_DRIVERS])
         rows.append(
-            f"<tr><td>{_e(area['name_th'])}{_e(pace_break_note(area))}</td>"
+            f"<tr><td>{_d(area['name_th'])}{_e(pace_break_note(area))}</td>"
             f"<td class='n'>{about_pct(area['projected_pct'])} "
             f"({about_pct(area['projected_low_pct'])}–{about_pct(area['projected_high_pct'])})</td>"
             f"<td class='n'>{million_baht(area['baht_at_risk'])}</td>"
@@ -529,7 +531,7 @@ def _risks_html(bundle: ExportBundle) -> str:
                    f"<b>เสี่ยง {len(risky):,} รายการ</b></p>")
         if len(risky):
             rows = "".join(
-                f"<tr><td>{_e(r.owner_name_th)}</td><td>{_e(r.project_name)}</td>"
+                f"<tr><td>{_d(r.owner_name_th)}</td><td>{_d(r.project_name)}</td>"
                 f"<td class='n'>{million_baht(r.remaining)}</td><td class='n'>{format_date(r.deadline)}</td></tr>"
                 for r in risky.sort_values(["days_to_deadline", "project_code"]).head(RISK_ROWS).itertuples())
             out.append("<table><thead><tr><th>พื้นที่</th><th>โครงการ</th><th class='n'>ค้างเบิก (ลบ.)</th>"
@@ -550,7 +552,7 @@ def _risks_html(bundle: ExportBundle) -> str:
                        .agg(count=("asset_id", "count"), value=("value", "sum"))
                        .sort_values(["count", "value", "owner_name_th"], ascending=[False, False, True])
                        .head(RISK_ROWS))
-            rows = "".join(f"<tr><td>{_e(r.owner_name_th)}</td><td class='n'>{r.count:,}</td>"
+            rows = "".join(f"<tr><td>{_d(r.owner_name_th)}</td><td class='n'>{r.count:,}</td>"
                            f"<td class='n'>{million_baht(r.value)}</td></tr>" for r in by_area.itertuples())
             out.append("<table><thead><tr><th>พื้นที่</th><th class='n'>ค้างโอน (รายการ)</th>"
                        f"<th class='n'>มูลค่า (ลบ.)</th></tr></thead><tbody>{rows}</tbody></table>")
@@ -574,7 +576,9 @@ def render_pdf(document: str, path: Path) -> Path:
     from exports import pdf_text
 
     pdf_text.install()
-    HTML(string=document, base_url=str(Path.cwd())).write_pdf(str(path))
+    pdf = HTML(string=document, base_url=str(Path.cwd())).write_pdf()
+    with open(path, "wb") as handle:  # one plain write: a full disk is one OSError, nothing left open
+        handle.write(pdf)
     return path
 
 

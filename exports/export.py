@@ -12,6 +12,7 @@ import io
 import tempfile
 import zipfile
 from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 
 from budget_metrics.connection import pinned_read
@@ -22,15 +23,17 @@ from exports.tables import ExportBundle, build_export, file_suffix
 FORMATS = ("xlsx", "pdf", "csv")
 
 
-def write_bundle(bundle: ExportBundle, fmt: str, out_dir: Path) -> list[Path]:
+def write_bundle(bundle: ExportBundle, fmt: str, out_dir: Path,
+                 say: Callable[[str], None] | None = None) -> list[Path]:
     """Write one format of an already-built bundle into out_dir; returns the final paths.
 
     All files of the format appear together or none does (temporary names, then rename).
+    Temporary files of killed exports in out_dir are removed first; `say` is told of each.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     fy, suffix = bundle.filters.fiscal_year, bundle.name_suffix
-    with atomic_batch(out_dir) as batch:
+    with atomic_batch(out_dir, say) as batch:
         if fmt == "xlsx":
             from exports.workbook import write_workbook
 

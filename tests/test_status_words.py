@@ -25,6 +25,8 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pypdf
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -173,7 +175,10 @@ def test_the_investment_line_4_98_points_below_is_near_target_on_the_overview(de
     card = card.split('data-line="investment"')[1].split("</section>")[0]
     words = {"th": f"ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน {LIMITS['watch_gap_points']:g} จุด)",
              "en": f"Near target (within {LIMITS['watch_gap_points']:g} points below target)"}[lang]
-    assert f'data-status="near_target" style="background:{STATUS_COLORS["near_target"]}">{words}</span>' in card
+    # the badge's fill is the near-target colour; its ink is chosen for contrast on that fill (ui.palette.on_fill)
+    badge = re.search(r'data-status="near_target" style="([^"]*)">([^<]*)</span>', card)
+    assert badge is not None and badge.group(2) == words
+    assert f"background:{STATUS_COLORS['near_target']}" in badge.group(1)
     assert STATUS_COLORS["near_target"] != STATUS_COLORS["on_track"]  # not green
     assert "ตามเป้าหมาย" not in card and "On track" not in card
 
