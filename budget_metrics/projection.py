@@ -933,6 +933,78 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
                   view_inputs, shared_variance[exposed], national_weekly)
 
 
+# --------------------------------------------------------------------------- the in-year check
+
+
+IN_YEAR_MIN_DAYS = 60  # the check's earlier projection is made at least this many days into the year
+IN_YEAR_LONGEST_DAYS = 366  # and at most this many days before the as-of date
+
+
+@dataclass(frozen=True)
+class InYearCheck:
+    """The projection made earlier this year checked against what has been paid since (`_in_year_check`).
+
+    checked_from: the earlier as-of date; codes: the provinces checked; projected, paid, spread: per province
+    the projection made on checked_from for the as-of date, what was actually paid by the as-of date, and
+    the model's standard deviation of that projection (baht, before BAND_SCALE); allocation: the
+    provinces' allocation (baht)."""
+
+    checked_from: date | None
+    codes: np.ndarray
+    projected: np.ndarray
+    paid: np.ndarray
+    spread: np.ndarray
+    allocation: np.ndarray
+
+
+def _state_on(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: int, day: date
+              ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The projects' state and payments on an earlier `day`, from the as-of date's (no query): payments up to
+    the day, contracts dated after it unsigned. Allocations stay the as-of date's (reallocations between the
+    two dates are few; the check compares money paid)."""
+    start, _ = fiscal_year_bounds(fiscal_year)
+    upto = payments["day"] <= (day - start).days
+    earlier = {name: values[upto] for name, values in payments.items()}
+    paid = np.bincount(earlier["position"], weights=earlier["amount"], minlength=len(frame))
+    later = np.array([value is not None and not pd.isna(value) and value > day for value in frame["contract_date"]],
+                     dtype=bool)
+    state = frame.copy()
+    state["disbursed"] = paid
+    state["_disbursed_satang"] = np.rint(paid * 100).astype("int64")
+    state.loc[later, "contract_date"] = None
+    state.loc[later, "contract_signed"] = False
+    state.loc[later, "contract_amount"] = np.nan
+    committed = np.where(state["contract_signed"].to_numpy(bool), state["contract_amount"].fillna(0).to_numpy(float),
+                         0.0)
+    state["committed"] = np.maximum(committed, paid)
+    state["_committed_satang"] = np.rint(state["committed"].to_numpy(float) * 100).astype("int64")
+    return state, earlier
+
+
+def _in_year_check(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: int, as_of: date,
+                   fully_paid_share: float, longest_days: int | None = None) -> InYearCheck:
+    """The projection the model would have made earlier this year for the as-of date, per province, beside
+    what was paid by then: the year's own record of how far the model has been off, over a horizon as long
+    as the one still ahead (at most the days since IN_YEAR_MIN_DAYS into the year)."""
+    fy_start, fy_end = fiscal_year_bounds(fiscal_year)
+    today = (as_of - fy_start).days
+    horizon = min((fy_end - as_of).days, today - IN_YEAR_MIN_DAYS, longest_days or IN_YEAR_LONGEST_DAYS)
+    empty = np.zeros(0)
+    if horizon < 14 or frame.empty:
+        return InYearCheck(None, np.zeros(0, dtype=object), empty, empty, empty, empty)
+    earlier_day = as_of - timedelta(days=horizon)
+    state, earlier = _state_on(frame, payments, fiscal_year, earlier_day)
+    model = _project(state, earlier, fiscal_year, earlier_day, fully_paid_share, horizon_date=as_of)
+    numbers = model.numbers
+    key = _level_key(numbers, "province")
+    sums = _sums(numbers, key, model, weekly=False)
+    paid_now = pd.Series(frame["_disbursed_satang"].to_numpy("int64"), index=numbers.index).groupby(
+        key).sum().reindex(sums.index).fillna(0).to_numpy(float)
+    spread = np.sqrt(sums["_outcome_variance"] + sums["_rate_term"] + sums["_shared_term"]).to_numpy(float)
+    return InYearCheck(earlier_day, sums.index.to_numpy(), sums["_projected_disbursed_satang"].to_numpy(float) / 100,
+                       paid_now / 100, spread / 100, sums["_allocation_satang"].to_numpy(float) / 100)
+
+
 def _log_spread(values: np.ndarray) -> float:
     """Median absolute deviation of the log of positive values."""
     logs = np.log(np.maximum(values, 1e-9))
