@@ -535,6 +535,12 @@ def markdown(demo: dict, generated: list[tuple[str, str, dict]], timings: dict, 
         ".venv/bin/python bench/backtest_projection.py --years calibration --skip-timing   # the tuning years",
         ".venv/bin/python bench/backtest_projection.py --timing-only   # only the speed, before and after",
         ".venv/bin/python bench/backtest_projection.py --from-last-run --update-docs   # rewrite from saved figures",
+        "# round 2's run, in four parts side by side (about 20 minutes at load 25), then merged with the timing:",
+        "#   --skip-timing --run-name a --years demo base:1 late_procurement:1 fast_start:1",
+        "#   --skip-timing --run-name b --years base:101 late_procurement:101 fast_start:101",
+        "#   --skip-timing --run-name c --years late_act:1 cancellations:1 slow_acceptance:1",
+        "#   --skip-timing --run-name d --years hold-out-2",
+        ".venv/bin/python bench/backtest_projection.py --from-last-run a b c d --update-docs",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```", "",
         "What it measures (method in [projection.md](projection.md)): from every month end January-August 2019",
@@ -682,7 +688,8 @@ def _last_run(names: list[str] | None = None) -> tuple[dict, list]:
         saved["generated"] += part["generated"]
 
     def dated(rows: list[dict]) -> list[dict]:
-        return [{**row, "as_of": date.fromisoformat(row["as_of"])} for row in rows]
+        return [{**row, **{key: date.fromisoformat(row[key]) for key in ("as_of", "checked_from") if key in row}}
+                for row in rows]
 
     def result(value: dict) -> dict:
         return {key: (dated(rows) if key in ("overall", "investment", "basis", "in_year") else rows)
