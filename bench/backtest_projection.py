@@ -486,8 +486,8 @@ def pace_table(years: list[tuple[str, str, dict]]) -> list[str]:
 def in_year_table(years: list[tuple[str, str, dict]]) -> list[str]:
     """The in-year conformal check per year on 31 May, and over every month end how often each scale meets
     the coverage goal."""
-    lines = ["| year | checked from | in-year bias | in-year scale | scale the year end needed | coverage, "
-             "BAND_SCALE | coverage, in-year scale |", "|---|---|---|---|---|---|---|"]
+    lines = [("| year | checked from | in-year bias | in-year scale | scale the year end needed | coverage, "
+              "BAND_SCALE | coverage, in-year scale |"), "|---|---|---|---|---|---|---|"]
     low, high = GOALS["coverage"]
     pairs, fixed_ok, in_year_ok, count = [], 0, 0, 0
     for name, _, result in years:
@@ -505,11 +505,11 @@ def in_year_table(years: list[tuple[str, str, dict]]) -> list[str]:
     if len(pairs) > 2:
         logs = np.log(np.maximum(np.array(pairs), 1e-6))
         correlation = float(np.corrcoef(logs[:, 0], logs[:, 1])[0, 1])
-        lines += ["", f"Over every year and month end from 31 Mar to 31 Aug ({len(pairs)} checks) the log of the "
-                      f"in-year scale and the log of the scale the year end needed correlate at r = {correlation:+.2f}. "
-                      f"From 31 May to 31 Aug the coverage (normal approximation, before the band's clipping and "
-                      f"the pace-break widening) is within 75-85% at {fixed_ok} of {count} month ends with "
-                      f"BAND_SCALE and at {in_year_ok} of {count} with the in-year scale."]
+        lines += ["", (f"Over every year and month end from 31 Mar to 31 Aug ({len(pairs)} checks) the log of the "
+                       f"in-year scale and the log of the scale the year end needed correlate at "
+                       f"r = {correlation:+.2f}. From 31 May to 31 Aug the coverage (normal approximation, before "
+                       f"the band's clipping and the pace-break widening) is within 75-85% at {fixed_ok} of {count} "
+                       f"month ends with BAND_SCALE and at {in_year_ok} of {count} with the in-year scale.")]
     return lines
 
 
