@@ -10,6 +10,12 @@ Every table's rows are accounted for: data rows read = rows loaded (inserted + u
 header with at least one non-blank cell (blank rows are not data and are not counted).
 The loader checks this, and that the table holds exactly the rows it says it wrote,
 before each commit; a mismatch is a bug, and nothing is published (`AccountingError`).
+
+Rules that involve other rows or tables (unknown projects, fiscal windows, reversals, free
+balance, running totals) are judged by etl/state.py on the state the load would publish:
+a row that breaks one is rejected and held (`held_<table>`), and moves into the table when
+a later load makes it fit; rows of earlier loads that a load moves are counted in its
+`rows_released` / `rows_withdrawn`.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import normalise, store, validate
+from etl import normalise, state, store, validate
 from etl.kinds import (
     BOOL,
     CODE,
@@ -85,6 +91,8 @@ class LoadResult:
     rows_rejected: int = 0
     total_rows_skipped: int = 0
     message: str = ""
+    rows_released: int = 0  # held rows of earlier loads this load accepted
+    rows_withdrawn: int = 0  # stored rows of earlier loads this load held back
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -147,7 +155,10 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
         if column.type == TEXT:
             selects.append(f"etl_text_fast({raw}) AS {name}")
         elif column.type == CODE:
-            selects.append(f"etl_clean_fast({raw}) AS {name}")
+            # Keys in their normal form (etl/normalise.py); GFMIS document numbers zero-padded.
+            macro = "etl_doc_no" if name == "doc_no" else "etl_code"
+            selects.append(f"{macro}({raw}) AS {name}")
+            selects.append(f"CASE WHEN {name} IS NULL THEN etl_code_refused({raw}) ELSE false END AS {name}__bad")
         elif column.type == MONEY:
             selects.append(f"etl_money_fast({raw}) AS {name}")
             selects.append(f"CASE WHEN {name} IS NULL THEN etl_clean({raw}) IS NOT NULL "
@@ -204,10 +215,7 @@ def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str]:
 
 
 def _table_columns(kind: Kind) -> list[str]:
-    names = [c.name for c in kind.columns]
-    if kind.name == "projects":
-        names.insert(names.index("owner") + 1, "owner_type")
-    return names
+    return state.data_columns(kind)
 
 
 # --------------------------------------------------------------------------- one table
@@ -222,12 +230,13 @@ def _record_load(con, result: LoadResult, source_path: Path, sha: str, started: 
     con.execute(
         """INSERT INTO loads (load_id, file_name, file_path, sha256, kind, sheet, started_at,
                finished_at, status, rows_read, rows_inserted, rows_updated, rows_unchanged,
-               rows_rejected, total_rows_skipped, data_date, message)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               rows_rejected, total_rows_skipped, data_date, message, rows_released, rows_withdrawn)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [result.load_id, source_path.name, str(source_path.resolve()), sha, result.kind,
          result.sheet, started, datetime.now(), result.status, result.rows_read,
          result.rows_inserted, result.rows_updated, result.rows_unchanged, result.rows_rejected,
-         result.total_rows_skipped, data_date, result.message or None],
+         result.total_rows_skipped, data_date, result.message or None, result.rows_released,
+         result.rows_withdrawn],
     )
 
 
@@ -295,6 +304,15 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     validate.run_checks(con, kind, present)
     if area is not None:  # the upload page: rows for other provinces/clusters are rejected
         validate.area_checks(con, kind, present, area)
+    # The rows that passed their own checks are the candidates the state rules judge.
+    state_reasons = "(" + ", ".join(f"'{r}'" for r in state.STATE_REASONS) + ")"
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW etl_valid AS SELECT * FROM etl_typed t WHERE NOT EXISTS (
+        SELECT 1 FROM etl_rej r WHERE r.row_no = t.row_no AND r.reason_code NOT IN {state_reasons})""")
+    held_kind = kind.name in state.HELD_KINDS
+    stored = False
+    if held_kind:
+        stored = state.judge(con, kind, from_file=True, recheck=False)
+        state.file_rejects(con)
     if defect_rows:
         con.execute(f"INSERT INTO etl_rej SELECT s.row_no, '{validate.WHOLE_ROW}', s.etl_defect "
                     f"FROM etl_stage s WHERE {defect}")
@@ -303,6 +321,13 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
         "SELECT count(DISTINCT row_no) FROM etl_rej").fetchone()[0]
     step(STEPS[3])
     _upsert(con, kind, load_id, result)
+    moves = state.Moves()
+    if held_kind:
+        moves = state.apply(con, kind, load_id, from_file=True, stored=stored)
+    changed = bool(result.rows_inserted or result.rows_updated or moves.changed)
+    downstream = state.settle_downstream(con, kind, load_id, changed)
+    result.rows_released = moves.released + downstream.released
+    result.rows_withdrawn = moves.withdrawn + downstream.withdrawn
 
     # The data date is the latest event recorded (not future deadlines or plans).
     date_columns = [c.name for c in kind.columns
@@ -326,6 +351,12 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
                      f"(python -m etl rejects --load-id {load_id})")
     if result.total_rows_skipped:
         parts.append(f"ข้ามแถวรวม {result.total_rows_skipped} — total rows skipped")
+    if result.rows_released:
+        parts.append(f"รับแถวที่รอไว้จากการโหลดก่อน {result.rows_released} แถว — {result.rows_released} held rows "
+                     "of earlier loads now fit and were accepted")
+    if result.rows_withdrawn:
+        parts.append(f"แถวจากการโหลดก่อน {result.rows_withdrawn} แถวไม่ผ่านกฎแล้ว ถูกพักไว้ — {result.rows_withdrawn} "
+                     f"rows of earlier loads no longer fit and are held (python -m etl rejects --load-id {load_id})")
     if source.control_chars_removed:
         parts.append(f"ลบอักขระควบคุม {source.control_chars_removed} ตัว — "
                      f"{source.control_chars_removed} control characters (NUL etc.) removed")
@@ -343,6 +374,11 @@ def _check_accounting(con: duckdb.DuckDBPyConnection, source: TableSource, resul
     stored = con.execute(f"SELECT count(*) FROM {kind.table} WHERE load_id = ?",
                          [result.load_id]).fetchone()[0]
     accounted = loaded + result.rows_rejected + result.total_rows_skipped
+    both = state.check_disjoint(con)
+    if both is not None:
+        raise AccountingError(
+            f"แถวอยู่ทั้งในตารางและในรายการที่พักไว้ ไม่เผยแพร่ข้อมูล — a key is both stored and held ({both}) "
+            f"after {source.path.name}. Nothing was published (this is a bug: please report it with the file).")
     if result.rows_read != accounted or stored != result.rows_inserted + result.rows_updated:
         raise AccountingError(
             f"จำนวนแถวไม่ตรงกัน ไม่เผยแพร่ข้อมูล — row counts do not add up in {source.path.name}"
@@ -369,15 +405,17 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Ki
         f"WHEN '{name}' THEN s.c{pos}" for pos, name in source.columns.items())
     cell_cases += f" WHEN '{validate.WHOLE_ROW}' THEN s.etl_defect_text"
     reasons_sql, reason_params = validate.reasons_table_sql()
-    params = [load_id, source.path.name, source.sheet, *headers, *reason_params]
+    params = [load_id, source.path.name, source.sheet, *headers, kind.name, *reason_params]
+    # record_key: the row's key as it would be stored (normalised), so a user finds it.
     con.execute(
         f"""INSERT INTO rejects (load_id, file_name, sheet, row_number, column_name, bad_value,
-                                 reason_code, reason_th, reason_en)
+                                 reason_code, reason_th, reason_en, kind, record_key)
         SELECT ?, ?, ?, r.row_no, {header_case},
                trim(CASE r.column_name {cell_cases} ELSE NULL END),
-               r.reason_code, x.reason_th, x.reason_en
+               r.reason_code, x.reason_th, x.reason_en, ?, t.{kind.key}
         FROM (SELECT DISTINCT * FROM etl_rej) r
         JOIN etl_stage s ON s.row_no = r.row_no
+        LEFT JOIN etl_typed t ON t.row_no = r.row_no
         JOIN ({reasons_sql}) x ON x.reason_code = r.reason_code
         ORDER BY r.row_no, r.column_name""",
         params,
@@ -394,7 +432,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: Lo
     # the large first load skips straight to the insert).
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE etl_existing AS
-        SELECT {', '.join('t.' + c for c in columns)},
+        SELECT t.row_no, {', '.join('t.' + c for c in columns)},
                ({' OR '.join(f't.{c} IS DISTINCT FROM d.{c}' for c in data_cols)}) AS changed
         FROM etl_typed t JOIN {table} d ON d.{key} = t.{key}
         WHERE {not_rejected}"""
@@ -402,15 +440,18 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: Lo
     updated, unchanged = con.execute(
         "SELECT count(*) FILTER (WHERE changed), count(*) FILTER (WHERE NOT changed) "
         "FROM etl_existing").fetchone()
+    # Where each row came from (file row), for the tables whose rows a later load may hold.
+    row_column = ", source_row" if kind.name in state.HELD_KINDS else ""
     if updated:
         con.execute(
-            f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c in data_cols)}, load_id = ? "
+            f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c in data_cols)}, load_id = ?"
+            f"{', source_row = v.row_no' if row_column else ''} "
             f"FROM etl_existing v WHERE v.changed AND {table}.{key} = v.{key}",
             [load_id],
         )
     inserted = con.execute(
-        f"""INSERT INTO {table} ({', '.join(columns)}, load_id)
-        SELECT {', '.join('t.' + c for c in columns)}, ? FROM etl_typed t
+        f"""INSERT INTO {table} ({', '.join(columns)}, load_id{row_column})
+        SELECT {', '.join('t.' + c for c in columns)}, ?{', t.row_no' if row_column else ''} FROM etl_typed t
         WHERE {not_rejected}
           AND NOT EXISTS (SELECT 1 FROM etl_existing e WHERE e.{key} = t.{key})""",
         [load_id],
@@ -419,6 +460,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: Lo
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    state.drop_temp(con)
     for name in ("etl_existing", "etl_touched", "etl_rej", "etl_typed", "etl_stage_raw"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute("DROP VIEW IF EXISTS etl_stage")
