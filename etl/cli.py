@@ -203,6 +203,8 @@ def status(
         by_status = con.execute(
             "SELECT status, count(*) FROM loads GROUP BY status ORDER BY status").fetchall()
         rejects = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+        held = [(name, con.execute(f"SELECT count(*) FROM held_{name}").fetchone()[0])
+                for name in ("carryovers", "disbursements", "reallocations", "asset_transfers")]
         latest_posting = con.execute("SELECT max(posting_date) FROM disbursements").fetchone()[0]
     except duckdb.Error as error:
         raise _fail(f"อ่านฐานข้อมูลไม่ได้ — cannot read the database {db}: {error}", 1) from None
@@ -214,6 +216,8 @@ def status(
     statuses = ", ".join(f"{s} {n}" for s, n in by_status) or "-"
     console.print(safe(f"จำนวนการโหลด — loads: {loads} ({statuses})"))
     console.print(f"แถวที่ถูกปฏิเสธ — rejects: {rejects:,}")
+    held_text = ", ".join(f"{name} {count:,}" for name, count in held if count) or "0"
+    console.print(f"แถวที่พักไว้รอข้อมูลที่เกี่ยวข้อง — held rows (etl/state.py): {held_text}")
 
 
 @app.command()
@@ -234,8 +238,8 @@ def rejects(
         where, params = ("WHERE load_id = ?", [load_id]) if load_id is not None else ("", [])
         total = con.execute(f"SELECT count(*) FROM rejects {where}", params).fetchone()[0]
         rows = con.execute(
-            f"""SELECT load_id, file_name, sheet, row_number, column_name, bad_value, reason_code,
-                       reason_th, reason_en
+            f"""SELECT load_id, file_name, sheet, row_number, record_key, column_name, bad_value, reason_code,
+                       reason_th, reason_en, resolved_by_load_id
                 FROM rejects {where} ORDER BY load_id, file_name, row_number, column_name
                 LIMIT ?""",
             [*params, limit],
@@ -245,12 +249,16 @@ def rejects(
     finally:
         con.close()
     table = Table(title=f"แถวที่ถูกปฏิเสธ — rejects ({len(rows)} of {total:,})")
-    for header in ("load", "ไฟล์ file", "ชีต sheet", "แถว row", "คอลัมน์ column", "ค่า value",
+    for header in ("load", "ไฟล์ file", "ชีต sheet", "แถว row", "รหัส key", "คอลัมน์ column", "ค่า value",
                    "เหตุผล reason"):
         table.add_column(header, overflow="fold")
-    for load_no, file_name, sheet, row, column, value, code, thai, english in rows:
-        table.add_row(str(load_no), safe(file_name), safe(sheet or ""), str(row or ""), safe(column or ""),
-                      safe(value if value is not None else ""), safe(f"{thai} — {english} ({code})"))
+    for load_no, file_name, sheet, row, key, column, value, code, thai, english, resolved in rows:
+        # The key as stored (normalised); a held row that a later load accepted says so.
+        later = (f"; รับเข้าแล้วในการโหลด {resolved} — no longer holds since load {resolved}"
+                 if resolved is not None else "")
+        table.add_row(str(load_no), safe(file_name), safe(sheet or ""), str(row or ""), safe(key or ""),
+                      safe(column or ""), safe(value if value is not None else ""),
+                      safe(f"{thai} — {english} ({code}){later}"))
     console.print(table)
 
 
