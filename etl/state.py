@@ -112,18 +112,19 @@ def _stage1(kind: Kind, rel: str) -> list[str]:
     if kind.name == "disbursements":
         # current-year money inside the project's fiscal year; carry-over money after the
         # year ends and no later than the carry-over deadline (its own, or the default).
-        return [unknown.format("project_code", rel), f"""
-            SELECT t.cand_id, 'posting_date', 'date_outside_window' FROM {rel} t
-            JOIN projects p ON p.project_code = t.project_code
-            LEFT JOIN carryovers c ON c.project_code = t.project_code
-            WHERE CASE
-                WHEN t.source = 'current' THEN
-                    t.posting_date NOT BETWEEN {WINDOW_START} AND {WINDOW_END}
-                ELSE t.posting_date <= {WINDOW_END} OR t.posting_date > coalesce(
-                    c.deadline, last_day(CAST({WINDOW_END} + to_months(CAST((
-                        SELECT value FROM thresholds
-                        WHERE name = 'carryover_default_deadline_months') AS INTEGER)) AS DATE)))
-                END"""]
+        # One join per row against each project's window, computed once per project.
+        windows = f"""(SELECT p.project_code, {WINDOW_START} AS year_start, {WINDOW_END} AS year_end,
+                          coalesce(c.deadline, last_day(CAST({WINDOW_END} + to_months(CAST((
+                              SELECT value FROM thresholds WHERE name = 'carryover_default_deadline_months')
+                              AS INTEGER)) AS DATE))) AS carry_end
+                       FROM projects p LEFT JOIN carryovers c ON c.project_code = p.project_code)"""
+        return [f"""
+            SELECT t.cand_id, CASE WHEN w.project_code IS NULL THEN 'project_code' ELSE 'posting_date' END,
+                   CASE WHEN w.project_code IS NULL THEN 'unknown_project' ELSE 'date_outside_window' END
+            FROM {rel} t LEFT JOIN {windows} w ON w.project_code = t.project_code
+            WHERE w.project_code IS NULL OR CASE
+                WHEN t.source = 'current' THEN t.posting_date NOT BETWEEN w.year_start AND w.year_end
+                ELSE t.posting_date <= w.year_end OR t.posting_date > w.carry_end END"""]
     if kind.name == "carryovers":
         return [unknown.format("project_code", rel), f"""
             SELECT t.cand_id, 'approved_date', 'date_outside_window' FROM {rel} t
@@ -156,7 +157,7 @@ def _affected_filter(kind: Kind, alias: str) -> str:
     return f"{alias}.project_code IN (SELECT project_code FROM etl_affected)"
 
 
-def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+def drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop the temp table or view `name`, whichever it is (DuckDB refuses the wrong kind)."""
     # Looked up, not tried: a failed statement would abort the file's transaction.
     is_view = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary",
@@ -172,7 +173,7 @@ def _build_candidates(con: duckdb.DuckDBPyConnection, kind: Kind, from_file: boo
     key, columns = kind.key, data_columns(kind)
     table, held = kind.table, held_table(kind)
     cols = ", ".join(columns)
-    _drop(con, "etl_cand")
+    drop(con, "etl_cand")
     parts = []
     if from_file:
         parts.append(f"SELECT row_no AS cand_id, 'file' AS origin, CAST(NULL AS INTEGER) AS load_id, "
@@ -227,27 +228,28 @@ def _running_total(con: duckdb.DuckDBPyConnection, kind: Kind, groups: str, orde
     walked: one whose positives stay within the bound and whose earliest reversal day is
     already covered by the payments up to that day cannot."""
     column = _AMOUNT_COLUMN[kind.name]
-    ok = "(SELECT * FROM etl_cand c WHERE NOT EXISTS (SELECT 1 FROM etl_fail f WHERE f.cand_id = c.cand_id))"
-    date = "posting_date" if kind.name == "disbursements" else None
-    if lower_bound and date:
-        early = (f"""LEFT JOIN (SELECT {groups}, sum(o.{column}) AS early FROM {ok} o
-                     JOIN g g2 USING ({groups}) WHERE o.{column} > 0 AND o.{date} <= g2.first_low
-                     GROUP BY ALL) e USING ({groups})""")
-        low = f"min({date}) FILTER (WHERE {column} < 0) AS first_low,"
-        risky_low = "OR (g.first_low IS NOT NULL AND coalesce(e.early, 0) + g.low < 0)"
+    ok = _passed()
+    if lower_bound:
+        # Reversals are rare: their first day per group first, then one pass over the rows
+        # for the payments up to that day and the positives in all.
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE etl_groups AS
+            WITH low AS (SELECT {groups}, min(posting_date) AS first_low, sum({column}) AS low
+                         FROM {ok} c WHERE {column} < 0 GROUP BY ALL),
+            g AS (SELECT {groups},
+                         sum({column}) FILTER (WHERE {column} > 0) AS high,
+                         sum({column}) FILTER (WHERE {column} > 0 AND posting_date <= first_low) AS early
+                  FROM {ok} c LEFT JOIN low USING ({groups}) GROUP BY {groups})
+            SELECT {groups} FROM g LEFT JOIN low USING ({groups})
+            WHERE g.high > {MAX_PLAUSIBLE_SQL} OR coalesce(g.early, 0) + low.low < 0""")
     else:
-        early, low, risky_low = "", "NULL AS first_low,", ""
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE etl_groups AS
-        WITH g AS (SELECT {groups}, {low}
-                          coalesce(sum({column}) FILTER (WHERE {column} < 0), 0) AS low,
-                          coalesce(sum({column}) FILTER (WHERE {column} > 0), 0) AS high
-                   FROM {ok} c GROUP BY ALL)
-        SELECT {groups} FROM g {early}
-        WHERE g.high > {MAX_PLAUSIBLE_SQL} {risky_low}""")
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE etl_groups AS SELECT {groups} FROM {ok} c GROUP BY ALL
+            HAVING sum({column}) FILTER (WHERE {column} > 0) > {MAX_PLAUSIBLE_SQL}""")
     if not con.execute("SELECT count(*) FROM etl_groups").fetchone()[0]:
         return
-    con.execute(f"CREATE OR REPLACE TEMP TABLE etl_walk AS SELECT c.* FROM {ok} c JOIN etl_groups USING ({groups})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE etl_walk AS SELECT c.* FROM {_passed()} c "
+                f"JOIN etl_groups USING ({groups})")
     below = f"({column} < 0 AND total < 0)" if lower_bound else "false"
     violators = f"""
         SELECT cand_id, CASE WHEN {column} < 0 THEN 'reversal_below_zero' ELSE 'implausible_total' END AS reason,
@@ -305,6 +307,11 @@ def _transfers(con: duckdb.DuckDBPyConnection) -> None:
             received[target] += amount
     if held:
         con.executemany("INSERT INTO etl_fail VALUES (?, ?, ?)", held)
+
+
+def _passed() -> str:
+    """The candidates that passed stage 1 (no anti-join when none failed)."""
+    return "(SELECT * FROM etl_cand c WHERE NOT EXISTS (SELECT 1 FROM etl_fail f WHERE f.cand_id = c.cand_id))"
 
 
 def _stage2(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
@@ -498,4 +505,4 @@ def check_disjoint(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     for name in ("etl_fail", "etl_groups", "etl_walk", "etl_affected", "etl_cand", "etl_valid"):
-        _drop(con, name)
+        drop(con, name)

@@ -23,7 +23,14 @@ from pathlib import Path
 import pytest
 
 from etl.load import load_files
-from tests.etl_fixtures import DISB_HEADERS, PROJECT_HEADERS, query, scalar, write_csv, write_projects
+from tests.etl_fixtures import (
+    DISB_HEADERS,
+    PROJECT_HEADERS,
+    query,
+    scalar,
+    write_csv,
+    write_projects,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CUR = "งบประมาณปีปัจจุบัน"
@@ -59,7 +66,7 @@ def test_an_amount_above_the_plausibility_bound_is_rejected_and_exports_still_ru
     rows = [DISB_HEADERS, ["D1", "P01", "15/03/2562", "100,000,000,000,000.00", CUR],
             ["D2", "P01", "15/03/2562", "250,000.00", CUR],
             ["D3", "P02", "15/03/2562", "-50,000,000,001.00", CUR]]
-    [result] = load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
+    load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
     assert query(db, "SELECT doc_no, amount FROM disbursements") == [("D2", Decimal("250000.00"))]
     assert query(db, "SELECT row_number, column_name, reason_code FROM rejects ORDER BY 1") == [
         (2, "จำนวนเงิน", "implausible_amount"), (4, "จำนวนเงิน", "implausible_amount")]
@@ -121,8 +128,7 @@ def test_stores_at_the_bound_still_export(tmp_path):
 ])
 def test_a_date_followed_by_text_is_rejected_not_cut(db, tmp_path, text, stored):
     # Before: "2019-03-15 ยกเลิก" (cancelled) and "2019-03-15 to 2019-09-30" were stored as 15 March.
-    [result] = load_files([write_csv(tmp_path / "d.csv", [DISB_HEADERS, ["D1", "P01", text, "5", CUR]])],
-                          db_path=db)
+    load_files([write_csv(tmp_path / "d.csv", [DISB_HEADERS, ["D1", "P01", text, "5", CUR]])], db_path=db)
     assert query(db, "SELECT posting_date FROM disbursements") == ([(stored,)] if stored else [])
     if stored is None:
         assert query(db, "SELECT column_name, bad_value, reason_code FROM rejects") == [

@@ -66,7 +66,7 @@ def test_a_document_number_re_sent_with_invisible_characters_is_the_same_documen
 def test_variants_in_one_file_are_duplicates_of_the_first(db, tmp_path):
     rows = [DISB_HEADERS, ["D100", "P01", "13/03/2562", "10.00", CUR], [f"D{ZWSP}100", "P01", "14/03/2562", "20.00", CUR],
             [f"D1{SOFT_HYPHEN}00", "P02", "14/03/2562", "30.00", CUR]]
-    [result] = load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
+    load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
     assert query(db, "SELECT doc_no, amount FROM disbursements") == [("D100", Decimal("10.00"))]
     assert query(db, "SELECT row_number, bad_value, record_key, reason_code FROM rejects ORDER BY row_number") == [
         (3, f"D{ZWSP}100", "D100", "duplicate_key"), (4, f"D1{SOFT_HYPHEN}00", "D100", "duplicate_key")]
@@ -118,7 +118,7 @@ def test_a_key_that_reorders_the_text_or_holds_a_control_character_is_rejected(d
     # U+202E shows "D1\u202e23" on screen as D132: removing it would store a key the user never saw.
     rows = [DISB_HEADERS, ["D1\u202e23", "P01", "13/03/2562", "5", CUR], ["D9", "P0\u202d1", "13/03/2562", "5", CUR],
             ["D4\x9b2J", "P01", "13/03/2562", "5", CUR], ["D5", "P01", "13/03/2562", "5", CUR]]
-    [result] = load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
+    load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
     assert query(db, "SELECT row_number, column_name, reason_code FROM rejects ORDER BY 1") == [
         (2, "เลขที่เอกสาร", "bad_key"), (3, "รหัสโครงการ", "bad_key"), (4, "เลขที่เอกสาร", "bad_key")]
     assert query(db, "SELECT doc_no FROM disbursements") == [("D5",)]
@@ -126,7 +126,7 @@ def test_a_key_that_reorders_the_text_or_holds_a_control_character_is_rejected(d
 
 def test_rejects_show_the_key_as_stored(db, tmp_path):
     rows = [DISB_HEADERS, [f"77{ZWSP}380001", "P99", "13/03/2562", "5", CUR]]
-    [result] = load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
+    load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
     assert query(db, "SELECT bad_value, record_key, reason_code FROM rejects") == [
         ("P99", "0077380001", "unknown_project")]
 
