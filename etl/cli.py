@@ -203,8 +203,10 @@ def status(
         by_status = con.execute(
             "SELECT status, count(*) FROM loads GROUP BY status ORDER BY status").fetchall()
         rejects = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+        existing = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         held = [(name, con.execute(f"SELECT count(*) FROM held_{name}").fetchone()[0])
-                for name in ("carryovers", "disbursements", "reallocations", "asset_transfers")]
+                for name in ("carryovers", "disbursements", "reallocations", "asset_transfers")
+                if f"held_{name}" in existing]  # (a store not yet upgraded to schema v4 has none)
         latest_posting = con.execute("SELECT max(posting_date) FROM disbursements").fetchone()[0]
     except duckdb.Error as error:
         raise _fail(f"อ่านฐานข้อมูลไม่ได้ — cannot read the database {db}: {error}", 1) from None
@@ -237,9 +239,12 @@ def rejects(
     try:
         where, params = ("WHERE load_id = ?", [load_id]) if load_id is not None else ("", [])
         total = con.execute(f"SELECT count(*) FROM rejects {where}", params).fetchone()[0]
+        upgraded = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'rejects' "
+                               "AND column_name = 'record_key'").fetchone()[0]
+        newer = "record_key, " if upgraded else "NULL, "  # (a store not yet upgraded to schema v4)
         rows = con.execute(
-            f"""SELECT load_id, file_name, sheet, row_number, record_key, column_name, bad_value, reason_code,
-                       reason_th, reason_en, resolved_by_load_id
+            f"""SELECT load_id, file_name, sheet, row_number, {newer}column_name, bad_value, reason_code,
+                       reason_th, reason_en, {'resolved_by_load_id' if upgraded else 'NULL'}
                 FROM rejects {where} ORDER BY load_id, file_name, row_number, column_name
                 LIMIT ?""",
             [*params, limit],

@@ -10,6 +10,9 @@ files and loads them through the real ETL; expected values are written out by ha
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -129,6 +132,10 @@ def test_rejects_show_the_key_as_stored(db, tmp_path):
     load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
     assert query(db, "SELECT bad_value, record_key, reason_code FROM rejects") == [
         ("P99", "0077380001", "unknown_project")]
+    env = {**os.environ, "COLUMNS": "250"}
+    done = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "rejects"], capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parents[1], env=env, check=False)
+    assert done.returncode == 0 and "0077380001" in done.stdout, done.stdout + done.stderr
 
 
 # --------------------------------------------------------------------------- properties

@@ -290,3 +290,41 @@ def test_random_orders_and_groupings_of_a_file_set_give_the_same_store(tmp_path_
         cuts = sorted(rng.sample(range(1, len(order)), rng.randint(0, len(order) - 1)))
         runs = [order[a:b] for a, b in zip([0, *cuts], [*cuts, len(order)], strict=True)]
         assert _load_in_runs(folder, runs) == reference, [[p.name for p in run] for run in runs]
+
+
+def test_a_version_3_store_upgrades_and_keeps_its_rows(tmp_path):
+    """A store written before the state rules (schema v3: no held tables, no source_row, no
+    rejects.record_key): `etl status` and `etl rejects` read it as it is, and the next load
+    upgrades it, keeps its rows and applies the rules to them."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    db = tmp_path / "old.duckdb"
+    load_files([write_projects(tmp_path)], db_path=db)
+    _one(db, tmp_path, "a.csv", [DISB_HEADERS, ["D1", "P03", "13/03/2562", "1,000.00", CUR],
+                                 ["R1", "P03", "14/03/2562", "-1,000.00", CUR], ["X", "P99", "14/03/2562", "1", CUR]])
+    con = duckdb.connect(str(db))
+    for table in HELD_TABLES:
+        con.execute(f"DROP TABLE {table}")
+    for table in DATA_TABLES[1:]:
+        con.execute(f"ALTER TABLE {table} DROP COLUMN source_row")
+    for column in ("rows_released", "rows_withdrawn"):
+        con.execute(f"ALTER TABLE loads DROP COLUMN {column}")
+    for column in ("kind", "record_key", "resolved_by_load_id"):
+        con.execute(f"ALTER TABLE rejects DROP COLUMN {column}")
+    con.execute("DELETE FROM schema_info")
+    con.execute("INSERT INTO schema_info VALUES (3, now())")
+    con.close()
+    root = Path(__file__).resolve().parents[1]
+    for command in ("status", "rejects"):
+        done = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), command], capture_output=True,
+                              text=True, cwd=root, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+    fix = _one(db, tmp_path, "b.csv", [DISB_HEADERS, ["D1", "P03", "13/03/2562", "100.00", CUR]])
+    assert query(db, "SELECT max(version) FROM schema_info") == [(4,)]
+    assert _disbursed(db, "P03") == Decimal("100.00")
+    assert fix.rows_withdrawn == 1
+    assert query(db, "SELECT doc_no, source_row, reason_code FROM held_disbursements") == [
+        ("R1", None, "reversal_below_zero")]

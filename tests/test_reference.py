@@ -104,7 +104,7 @@ def test_a_version_1_file_upgrades_and_reads_overall_until_then(tmp_path, monkey
         pass
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert con.execute("SELECT max(version) FROM schema_info").fetchone()[0] == SCHEMA_VERSION == 3
+        assert con.execute("SELECT max(version) FROM schema_info").fetchone()[0] == SCHEMA_VERSION == 4
         assert con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone() == (
             "overall",)
     finally:
