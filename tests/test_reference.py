@@ -79,7 +79,7 @@ def test_headline_line_setting_is_loaded_from_reporting_toml(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone()[0] == wanted
-        assert con.execute("SELECT max(version) FROM schema_info").fetchone()[0] == 3  # v3: snapshot_responses
+        assert con.execute("SELECT max(version) FROM schema_info").fetchone()[0] == 4  # v4: held rows (etl/state.py)
     finally:
         con.close()
 
