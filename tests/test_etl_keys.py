@@ -67,7 +67,8 @@ def test_a_document_number_re_sent_with_invisible_characters_is_the_same_documen
 
 
 def test_variants_in_one_file_are_duplicates_of_the_first(db, tmp_path):
-    rows = [DISB_HEADERS, ["D100", "P01", "13/03/2562", "10.00", CUR], [f"D{ZWSP}100", "P01", "14/03/2562", "20.00", CUR],
+    rows = [DISB_HEADERS, ["D100", "P01", "13/03/2562", "10.00", CUR],
+            [f"D{ZWSP}100", "P01", "14/03/2562", "20.00", CUR],
             [f"D1{SOFT_HYPHEN}00", "P02", "14/03/2562", "30.00", CUR]]
     load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
     assert query(db, "SELECT doc_no, amount FROM disbursements") == [("D100", Decimal("10.00"))]

@@ -139,7 +139,8 @@ def test_payments_dated_before_a_transfer_can_hold_it_back_later(db, tmp_path):
 
 def test_a_transfer_from_a_project_to_itself_is_rejected(db, tmp_path):
     # Before: stored (moving nothing, but counted as 50,000 in and out of P02).
-    result = _one(db, tmp_path, "t.csv", [REALLOC_HEADERS, ["S1", "01/06/2562", "P02", "P02", "50,000", "เงินเหลือจ่าย", ""],
+    result = _one(db, tmp_path, "t.csv", [REALLOC_HEADERS,
+                                          ["S1", "01/06/2562", "P02", "P02", "50,000", "เงินเหลือจ่าย", ""],
                                           ["S2", "01/06/2562", "P02", "P03", "50,000", "เงินเหลือจ่าย", ""]])
     assert query(db, "SELECT row_number, column_name, reason_code FROM rejects") == [
         (2, "โอนไปโครงการ", "same_project")]
