@@ -188,13 +188,14 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
     return selects, joins
 
 
-def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str]:
-    """SQL predicates (blank row, total row) over the staged columns.
+def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str, str]:
+    """SQL predicates (blank row, total row, data row = neither) over the staged columns.
 
     A total row's first non-empty cell starts with รวม / ยอดรวม / Total; it counts only
     when its key cell is empty or is that label, so a project named "รวมพลัง..." loads.
     Real rows have a key, so the costly first-non-empty-cell test only runs on rows
-    whose key cell is empty or looks like a label.
+    whose key cell is empty or looks like a label (and the data-row test makes that
+    first-character test once per row).
     """
     cells = [f"etl_text(s.c{i})" for i in range(source.width)]
     first = f"coalesce({', '.join(cells)})" if len(cells) > 1 else cells[0]
@@ -202,16 +203,18 @@ def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str]:
              f"OR lower({first}) LIKE 'total%' OR lower({first}) LIKE 'grand total%')")
     key = _raw(source, kind.key)
     if key is None:
-        return f"({first} IS NULL)", label
+        return f"({first} IS NULL)", label, f"NOT ({first} IS NULL) AND NOT {label}"
     key_text = f"etl_text({key})"
     # Cheap pre-filter on the first character: real keys start with a printable ASCII
     # character other than T/G; labels (รวม, ยอดรวม, Total, Grand total) and blanks don't.
     suspect = (f"({key} IS NULL OR NOT (ascii({key}) BETWEEN 33 AND 126) "
                f"OR ascii({key}) IN (71, 84, 103, 116))")
-    blank = f"(CASE WHEN {suspect} THEN {first} IS NULL ELSE false END)"
-    total = (f"(CASE WHEN {suspect} THEN {label} AND ({key_text} IS NULL OR {key_text} = {first}) "
-             "ELSE false END)")
-    return blank, total
+    is_blank = f"{first} IS NULL"
+    is_total = f"{label} AND ({key_text} IS NULL OR {key_text} = {first})"
+    blank = f"(CASE WHEN {suspect} THEN {is_blank} ELSE false END)"
+    total = f"(CASE WHEN {suspect} THEN {is_total} ELSE false END)"
+    data = f"(CASE WHEN {suspect} THEN NOT ({is_blank} OR ({is_total})) ELSE true END)"
+    return blank, total, data
 
 
 def _table_columns(kind: Kind) -> list[str]:
@@ -280,7 +283,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     if os.environ.get("BUDGET_ETL_FAIL_AFTER_STAGING"):
         raise RuntimeError("injected failure after staging (BUDGET_ETL_FAIL_AFTER_STAGING)")
 
-    blank, total = _row_filters(kind, source)
+    blank, total, data_row = _row_filters(kind, source)
     # Rows the reader could not trust (ragged, broken quotes) are rejected whole; a ragged
     # blank or total row is still just a blank or total row. Only the row-by-row reader
     # marks rows, so files DuckDB read whole skip these terms.
@@ -293,7 +296,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     clean = " AND s.etl_defect IS NULL" if source.has_defects else ""
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE etl_typed AS SELECT {', '.join(selects)} "
-        f"FROM etl_stage s {' '.join(joins)} WHERE NOT {blank} AND NOT {total}{clean}"
+        f"FROM etl_stage s {' '.join(joins)} WHERE {data_row}{clean}"
     )
     staged = con.execute("SELECT count(*) FROM etl_stage").fetchone()[0]
     typed = con.execute("SELECT count(*) FROM etl_typed").fetchone()[0]

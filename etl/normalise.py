@@ -151,7 +151,9 @@ def macros() -> list[str]:
         "ELSE coalesce(etl_key_refused(x), false) END"),
         f"""CREATE OR REPLACE TEMP MACRO etl_pad_doc_no(k) AS CASE WHEN strlen(k) >= {DOC_NO_DIGITS} THEN k
             WHEN regexp_full_match(k, '[0-9]+') THEN lpad(k, {DOC_NO_DIGITS}, '0') ELSE k END""",
-        "CREATE OR REPLACE TEMP MACRO etl_doc_no(x) AS etl_pad_doc_no(etl_code(x))",
+        # (Macros are expanded in place: the plain test runs once per row, not once per use.)
+        """CREATE OR REPLACE TEMP MACRO etl_doc_no(x) AS CASE WHEN etl_is_plain_key(x) THEN etl_pad_doc_no(x)
+            ELSE etl_pad_doc_no(etl_key_slow(x)) END""",
         # Enum and yes/no values: the key form, lower case, without '_' and '-'.
         "CREATE OR REPLACE TEMP MACRO etl_key(x) AS lower(regexp_replace(etl_key_slow(x), '[_\\-]+', '', 'g'))",
         # Amount text (already cleaned) without the currency sign or word around it.
