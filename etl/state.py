@@ -334,7 +334,12 @@ def judge(con: duckdb.DuckDBPyConnection, kind: Kind, from_file: bool, recheck: 
     depend on changed); otherwise a stored row keeps its stage-1 outcome. Returns whether
     stored or held rows were candidates (else only the file's rows were)."""
     if from_file:
-        _affected_projects(con, kind)
+        empty = not con.execute(f"SELECT EXISTS (SELECT 1 FROM {kind.table}) "
+                                f"OR EXISTS (SELECT 1 FROM {held_table(kind)})").fetchone()[0]
+        if empty and kind.name != "carryovers":  # (carry-overs pass their projects downstream)
+            con.execute("CREATE OR REPLACE TEMP TABLE etl_affected (project_code VARCHAR)")
+        else:
+            _affected_projects(con, kind)
     stored = _build_candidates(con, kind, from_file)
     con.execute("CREATE OR REPLACE TEMP TABLE etl_fail (cand_id BIGINT, column_name VARCHAR, "
                 "reason_code VARCHAR)")

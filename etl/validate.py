@@ -44,29 +44,35 @@ def _add(con: duckdb.DuckDBPyConnection, column: str, reason: str, select_rows: 
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, kind: Kind, present: set[str]) -> None:
-    """Fill etl_rej for the rows of etl_typed. `present`: canonical columns in the file."""
+    """Fill etl_rej for the rows of etl_typed. `present`: canonical columns in the file.
+
+    The row checks are predicates over one row: the rows failing any of them are found in
+    one pass, and each check then looks only at those few rows."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE etl_rej (row_no BIGINT, column_name VARCHAR, reason_code VARCHAR)"
     )
+    checks: list[tuple[str, str, str]] = []  # (column, reason, SQL predicate over one row)
     # --- row-level: missing and unparseable values ---------------------------------
     for column in kind.columns:
-        if column.name not in present:
+        name = column.name
+        if name not in present:
             continue
         if column.type == MONEY:
-            _add(con, column.name, "bad_amount",
-                 f"SELECT row_no FROM etl_typed WHERE {column.name}__bad AND NOT {column.name}__ambiguous")
-            _add(con, column.name, "ambiguous_amount",
-                 f"SELECT row_no FROM etl_typed WHERE {column.name}__ambiguous")
-            _add(con, column.name, "implausible_amount",
-                 f"SELECT row_no FROM etl_typed WHERE abs({column.name}) > {MAX_PLAUSIBLE_SQL}")
+            checks.append((name, "bad_amount", f"{name}__bad AND NOT {name}__ambiguous"))
+            checks.append((name, "ambiguous_amount", f"{name}__ambiguous"))
+            checks.append((name, "implausible_amount", f"abs({name}) > {MAX_PLAUSIBLE_SQL}"))
         elif column.type in PARSED_TYPES:
-            _add(con, column.name, BAD_REASON[column.type],
-                 f"SELECT row_no FROM etl_typed WHERE {column.name}__bad")
+            checks.append((name, BAD_REASON[column.type], f"{name}__bad"))
         if column.required:
-            bad = f" AND NOT {column.name}__bad" if column.type in PARSED_TYPES else ""
-            _add(con, column.name, "missing_required",
-                 f"SELECT row_no FROM etl_typed WHERE {column.name} IS NULL{bad}")
-    getattr(_KIND_CHECKS, kind.name)(con, present)
+            bad = f" AND NOT {name}__bad" if column.type in PARSED_TYPES else ""
+            checks.append((name, "missing_required", f"{name} IS NULL{bad}"))
+    checks += _KIND_CHECKS[kind.name](present)
+    any_fails = " OR ".join(f"coalesce({predicate}, false)" for _, _, predicate in checks)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE etl_flagged AS SELECT * FROM etl_typed WHERE {any_fails}")
+    con.execute("INSERT INTO etl_rej " + " UNION ALL ".join(
+        f"SELECT row_no, '{column}', '{reason}' FROM etl_flagged WHERE {predicate}"
+        for column, reason, predicate in checks))
+    con.execute("DROP TABLE etl_flagged")
     # --- duplicates of the key within the file (later rows rejected) ----------------
     key = kind.key
     con.execute(
@@ -81,39 +87,23 @@ def run_checks(con: duckdb.DuckDBPyConnection, kind: Kind, present: set[str]) ->
     )
 
 
-def _positive(con: duckdb.DuckDBPyConnection, column: str, allow_zero: bool = False) -> None:
-    op = "<" if allow_zero else "<="
-    _add(con, column, "amount_not_positive",
-         f"SELECT row_no FROM etl_typed WHERE {column} {op} 0")
+def _positive(column: str, allow_zero: bool = False) -> tuple[str, str, str]:
+    return column, "amount_not_positive", f"{column} {'<' if allow_zero else '<='} 0"
 
 
-class _KIND_CHECKS:
-    @staticmethod
-    def projects(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
-        _positive(con, "allocated_amount", allow_zero=True)
-        if "contract_amount" in present:
-            _positive(con, "contract_amount", allow_zero=True)
-
-    @staticmethod
-    def disbursements(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
-        pass
-
-    @staticmethod
-    def carryovers(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
-        _positive(con, "amount")
-
-    @staticmethod
-    def reallocations(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
-        _positive(con, "amount")
-        _add(con, "from_project_code", "missing_required",
-             "SELECT row_no FROM etl_typed WHERE from_project_code IS NULL AND to_project_code IS NULL")
+# Each kind's own row checks beyond values and required columns: (column, reason, predicate).
+_KIND_CHECKS = {
+    "projects": lambda present: [_positive("allocated_amount", allow_zero=True)] + (
+        [_positive("contract_amount", allow_zero=True)] if "contract_amount" in present else []),
+    "disbursements": lambda present: [],
+    "carryovers": lambda present: [_positive("amount")],
+    "reallocations": lambda present: [
+        _positive("amount"),
+        ("from_project_code", "missing_required", "from_project_code IS NULL AND to_project_code IS NULL"),
         # A transfer from a project to itself moves nothing: never stored.
-        _add(con, "to_project_code", "same_project",
-             "SELECT row_no FROM etl_typed WHERE from_project_code = to_project_code")
-
-    @staticmethod
-    def asset_transfers(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
-        _positive(con, "value", allow_zero=True)
+        ("to_project_code", "same_project", "from_project_code = to_project_code")],
+    "asset_transfers": lambda present: [_positive("value", allow_zero=True)],
+}
 
 
 @dataclass(frozen=True)
