@@ -1,7 +1,9 @@
 """Set-up and run, on a fresh machine that has only python3.
 
     python3 tasks.py dashboard   # venv + packages, demo data if the database is empty, start Streamlit
-    python3 tasks.py test        # venv + packages + system packages (Chromium, Thai fonts), run all tests
+    python3 tasks.py serve       # the same set-up + nginx, then nginx in front of one Streamlit worker per core
+                                 # (--workers N, --port P; Ctrl-C stops all of it; deploy/serve.py)
+    python3 tasks.py test        # venv + packages + system packages (Chromium, Thai fonts, nginx), run all tests
 
 Both steps are idempotent: a second run skips what is already there.
 """
@@ -22,9 +24,11 @@ REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
 # Debian packages the browser tests, PDF checks and application-store tests need
 # (the tests start their own PostgreSQL server from the package, see tests/pg_support.py;
-# pg_ctlcluster comes with the server packages, unlike /usr/lib/postgresql, which a client alone creates).
+# pg_ctlcluster comes with the server packages, unlike /usr/lib/postgresql, which a client alone creates),
+# and the reverse proxy of `tasks.py serve` (nginx, run with its own config: no system site is used).
 APT_PACKAGES = {"chromium": "/usr/bin/chromium", "fonts-thai-tlwg": "/usr/share/fonts/truetype/tlwg",
-                "poppler-utils": "/usr/bin/pdftoppm", "postgresql": "/usr/bin/pg_ctlcluster"}
+                "poppler-utils": "/usr/bin/pdftoppm", "postgresql": "/usr/bin/pg_ctlcluster",
+                "nginx": "/usr/sbin/nginx"}
 # Installing postgresql starts its default cluster unless a policy forbids starting services;
 # without systemd that start can fail (or hold port 5432) and fail the install with it.
 POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
@@ -46,9 +50,11 @@ def ensure_venv() -> None:
         STAMP.write_text(wanted)
 
 
-def ensure_system_packages() -> None:
-    """Install Chromium, Thai fonts, poppler and PostgreSQL through apt when missing (needs root)."""
-    missing = [name for name, marker in APT_PACKAGES.items() if not Path(marker).exists()]
+def ensure_system_packages(only: tuple[str, ...] | None = None) -> None:
+    """Install Chromium, Thai fonts, poppler, PostgreSQL and nginx (or only the named ones) through apt
+    when missing (needs root)."""
+    missing = [name for name, marker in APT_PACKAGES.items()
+               if (only is None or name in only) and not Path(marker).exists()]
     if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
@@ -87,6 +93,22 @@ def dashboard(extra: list[str]) -> None:
     run(PYTHON, "-m", "streamlit", "run", "dashboard.py", *extra)
 
 
+def serve(extra: list[str]) -> None:
+    """nginx in front of N Streamlit workers (deploy/serve.py); the options are checked before any set-up."""
+    sys.path.insert(0, str(ROOT))
+    from deploy.serve import main as serve_main
+    from deploy.serve import parser as serve_parser
+
+    serve_parser().parse_args(extra[:extra.index("--")] if "--" in extra else extra)  # --help, a bad option:
+    # answered now, before installing anything
+    ensure_venv()
+    ensure_system_packages(only=("nginx",))
+    ensure_demo_database()
+    os.chdir(ROOT)
+    # The venv's Python runs the workers; this process stays their parent so Ctrl-C stops them all.
+    sys.exit(serve_main(extra, python=PYTHON))
+
+
 def test(extra: list[str]) -> None:
     ensure_venv()
     ensure_system_packages()
@@ -97,7 +119,7 @@ def test(extra: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    commands = {"dashboard": dashboard, "test": test}
+    commands = {"dashboard": dashboard, "serve": serve, "test": test}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     try:

@@ -21,28 +21,65 @@ import pandas as pd
 Words = dict[str, tuple[str, str]]
 
 # ---------------------------------------------------------------- execution against targets
-# An area's (or a project's) gap to its target, by the thresholds in reference data.
+# An area's (or a project's) gap to its target, by the thresholds in reference data
+# (budget_metrics.targets.gap_status). Only a line at or above its target is "on target"; a
+# line below it by at most `watch_gap_points` is near it, never on it.
 STATUSES: Words = {
-    "on_track": ("ตามเป้าหมาย", "On track"),
+    "on_track": ("ถึงเป้าหมาย", "On target"),
+    "near_target": ("ใกล้เป้าหมาย", "Near target"),
     "watch": ("เฝ้าระวัง", "Watch"),
     "behind": ("ต่ำกว่าเป้าหมาย", "Behind"),
     "no_data": ("ไม่มีข้อมูล", "No data"),
 }
+# What each status's band is, with the thresholds of thresholds.toml filled in by
+# budget_metrics.targets.status_band ({watch} and {behind}: points below the line's target).
+STATUS_BANDS: Words = {
+    "on_track": ("ไม่ต่ำกว่าเป้าหมาย", "at or above target"),
+    "near_target": ("ต่ำกว่าไม่เกิน {watch} จุด", "within {watch} points below target"),
+    "watch": ("ต่ำกว่า {watch}–{behind} จุด", "{watch}-{behind} points below target"),
+    "behind": ("ต่ำกว่าเกิน {behind} จุด", "more than {behind} points below target"),
+    "no_data": ("ไม่มีงบประมาณในส่วนนี้", "no allocation here"),
+}
 
-# The two lines the Comptroller General reports, each against its own target.
-LINE_LABELS: Words = {"overall": ("ภาพรวม", "Overall"), "investment": ("งบลงทุน", "Investment")}
+# The two lines the Comptroller General reports, each against its own target; and, when the
+# sidebar chooses one budget type, that type's own line (budget_metrics.targets.shown_lines):
+# operating and other budget have no cabinet target of their own and are measured against the
+# overall target, as a single project of those types is.
+LINE_LABELS: Words = {"overall": ("ภาพรวม", "Overall"), "investment": ("งบลงทุน", "Investment"),
+                      "operating": ("งบดำเนินงาน", "Operating"),
+                      "other": ("งบรายจ่ายอื่น / เงินอุดหนุน", "Other budget")}
 LINE_DESCRIPTIONS: Words = {
     "overall": ("เบิกจ่ายทุกประเภทงบรายจ่าย ÷ งบประมาณปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม",
                 "all budget types: disbursed ÷ current allocation, against the overall target"),
     "investment": ("เฉพาะงบลงทุน: เบิกจ่ายงบลงทุน ÷ งบลงทุนปัจจุบัน เทียบเป้าหมายงบลงทุน",
                    ("investment budget only: investment disbursed ÷ investment allocation, "
                     "against the investment target")),
+    "operating": ("เฉพาะงบดำเนินงาน: เบิกจ่าย ÷ งบประมาณ เทียบเป้าหมายภาพรวม (ครม. ไม่กำหนดเป้าหมายเฉพาะงบดำเนินงาน)",
+                  ("operating budget only: disbursed ÷ allocation, against the overall target (the cabinet "
+                   "sets no operating target)")),
+    "other": ("เฉพาะงบรายจ่ายอื่น/เงินอุดหนุน: เบิกจ่าย ÷ งบประมาณ เทียบเป้าหมายภาพรวม "
+              "(ครม. ไม่กำหนดเป้าหมายเฉพาะงบประเภทนี้)",
+              ("other budget only: disbursed ÷ allocation, against the overall target (the cabinet sets no "
+               "target for this type)")),
 }
+# What a page says when the sidebar chooses one budget type (one per type; budget_metrics.targets
+# decides which lines are shown): the filter, the line shown, and why the overall line is not.
+BUDGET_TYPE_SCOPE: Words = {
+    "operating": ("เฉพาะงบดำเนินงาน", "operating budget only"),
+    "investment": ("เฉพาะงบลงทุน", "investment budget only"),
+    "other": ("เฉพาะงบรายจ่ายอื่น / เงินอุดหนุน", "other budget only"),
+}
+OVERALL_NOT_SHOWN = ("เส้นภาพรวม (ทุกประเภทงบเทียบเป้าหมายภาพรวม) ไม่แสดงเมื่อเลือกประเภทงบเดียว "
+                     "เพราะงบประเภทเดียวไม่ใช่ภาพรวม",
+                     "The overall line (all budget types against the overall target) is not shown for one "
+                     "budget type: one type's money is not the overall figure")
 
 # Lagging-project flags (rules in budget_metrics/lagging.py).
+# A project with nothing left to pay (fully paid: the rest is savings) carries no flag.
 FLAGS: Words = {
     "behind_target": ("เบิกจ่ายต่ำกว่าเป้าหมาย", "Behind target"),
-    "no_contract": ("งบลงทุนยังไม่ก่อหนี้ผูกพันตามกำหนด", "No contract by cut-off"),
+    "no_contract": ("งบลงทุนยังไม่ลงนามสัญญา (เลยกำหนด)", "Still no contract (cut-off passed)"),
+    "late_contract": ("งบลงทุนลงนามสัญญาหลังกำหนด", "Contract signed after the cut-off"),
     "idle": ("ไม่มีการเบิกจ่ายต่อเนื่อง", "No recent payment"),
     "past_end": ("เกินกำหนดสิ้นสุดโครงการ", "Past planned end"),
 }
@@ -68,6 +105,13 @@ PROJECTION: Words = {
     "recent_weekly": ("เบิกจ่ายจริงต่อสัปดาห์ (4 สัปดาห์ล่าสุด)", "Paid per week (last 4 weeks)"),
     "shortfall": ("ขาดจากเป้าหมายสิ้นปี", "Short of the year-end target"),
     "year_over": ("สิ้นปีงบประมาณแล้ว: ตัวเลขจริง", "Fiscal year over: actual figures"),
+}
+# The pace-break warning (budget_metrics.pace_break): an area's recent weekly pace has fallen far below its
+# own earlier pace and what its projection needs. "{date}" is the day the pace fell.
+PACE_BREAK: Words = {
+    "since": ("อัตราการเบิกจ่ายลดลงตั้งแต่ {date}", "pace has fallen since {date}"),
+    "detail": ("{weeks} สัปดาห์ล่าสุดเบิกจ่ายสัปดาห์ละ {recent} ล้านบาท เทียบกับ {expected} ตามอัตราก่อนหน้า",
+               "last {weeks} weeks {recent} million baht a week against {expected} at its earlier pace"),
 }
 
 # ---------------------------------------------------------------- projects
@@ -203,6 +247,18 @@ REJECT_REASONS: Words = {
     "unclosed_quote": ("เครื่องหมายคำพูด (\") ไม่ปิด แถวนี้และบรรทัดที่ถูกรวมเข้าไปถูกปฏิเสธ",
                        ("a quote (\") is not closed properly; this row and the lines it swallowed "
                        "are rejected")),
+    "quote_spans_rows": (("ช่องในเครื่องหมายคำพูด (\") ข้ามบรรทัดและกลืนอีกแถวหนึ่ง "
+                          "(หรือมีการขึ้นบรรทัดใหม่ในช่องตัวเลข วันที่ หรือรหัส) ทุกบรรทัดของมันถูกปฏิเสธ"),
+                         ("a quoted cell runs across lines and swallows what reads as another row (or a number, "
+                          "date or code holds a line break); each of its lines is rejected")),
+    # workbook cells (etl.workbook_child): calamine reads both as empty text, which is not "no value"
+    "formula_without_value": ("ช่องเป็นสูตรที่ยังไม่มีค่าที่คำนวณไว้ (เปิดไฟล์ใน Excel แล้วบันทึกใหม่)",
+                              "formula without a calculated value (open the file in Excel and save it again)"),
+    "error_cell": ("ช่องมีค่าผิดพลาดของ Excel (#DIV/0!, #N/A, #REF!, ...)",
+                   "Excel error value in the cell (#DIV/0!, #N/A, #REF!, ...)"),
+    # `etl load --unit million|thousand` (etl.units)
+    "unit_not_whole_satang": ("แปลงหน่วยเป็นบาทแล้วไม่เป็นจำนวนสตางค์เต็ม (ทศนิยมมากเกินไป)",
+                              "converted to baht the amount is not a whole number of satang (too many decimals)"),
 }
 
 # ---------------------------------------------------------------- year-end projection
@@ -222,6 +278,7 @@ PROJECTION_FIGURES: Words = {
                                      "needed per week for the quarter-end target"),
     "recent_weekly": ("เบิกจ่ายเฉลี่ยต่อสัปดาห์ 4 สัปดาห์ล่าสุด", "paid per week, last 4 weeks"),
     "basis": ("หลักการคาดการณ์", "projection basis"),
+    "pace_break_since": ("อัตราการเบิกจ่ายลดลงตั้งแต่ (วันที่)", "pace fallen since (date)"),
 }
 PROJECTION_BAND = ("ช่วงคาดการณ์ 80%", "80% band")
 # ---------------------------------------------------------------- follow-up of lagging projects
@@ -239,13 +296,87 @@ RESPONSE_STATUSES: Words = {
     "fresh": ("ชี้แจงแล้ว", "Answered"),
     "stale": ("คำชี้แจงเก่า", "Answer out of date"),
     "overdue": ("เลยกำหนดที่คาดว่าจะเบิกจ่าย", "Past the expected payment date"),
+    # the application store cannot be read now (docs/appstore.md "When the store is down")
+    "unknown": ("ไม่ทราบในขณะนี้", "Unknown now"),
 }
+# A date field people type into (ui/date_field.py; the forms thai_date_input.py reads).
+DATE_INPUT: Words = {
+    "placeholder": ("เช่น 15/10/2562 หรือ 15 ต.ค. 62", "e.g. 15/10/2562 or 15 Oct 2019"),
+    "help": (("พิมพ์ปี พ.ศ. หรือ ค.ศ. ก็ได้ เลขไทยหรือเลขอารบิก เช่น 15/10/2562, ๑๕/๑๐/๒๕๖๒, 15 ต.ค. 62, "
+              "15 ตุลาคม 2562, 2019-10-15 (ปี 2 หลักเป็น พ.ศ.)"),
+             ("Buddhist-era or Common-era year, Thai or Arabic digits: 15/10/2562, 15/10/2019, 15 Oct 2019, "
+              "2019-10-15 (a 2-digit year is Buddhist era)")),
+    "read_as": ("✓ อ่านได้เป็น", "✓ Read as"),
+}
+# When the application store (users, follow-up answers, upload records) cannot be reached: what
+# the sidebar, the follow-up parts and the upload page say. Never the driver's words.
+STORE_OUTAGE: Words = {
+    "sidebar": (("ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ ดูข้อมูลได้ตามปกติ แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้ "
+                 "จนกว่าระบบจะกลับมา"),
+                ("The application store is not answering now. Every figure can be read as usual, but follow-up "
+                 "answers and uploads cannot be saved until it is back.")),
+    "sidebar_unverified": (("ตรวจสอบสิทธิ์ของบัญชีไม่ได้ในขณะนี้ (ระบบจัดเก็บข้อมูลผู้ใช้ไม่ตอบสนอง) "
+                            "ท่านดูข้อมูลได้ตามปกติในฐานะผู้ดู "
+                            "แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้จนกว่าระบบจะกลับมา"),
+                           ("Your sign-in details (role and areas) cannot be checked now: the application store is "
+                            "not answering. You can read everything as a viewer; follow-up answers and uploads "
+                            "cannot be saved until it is back.")),
+    "followup": (("ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ จึงแสดงและบันทึกคำชี้แจงไม่ได้ "
+                  "ข้อมูลโครงการด้านบนยังเป็นปัจจุบัน"),
+                 ("The follow-up answers cannot be shown or saved now: the application store is not answering. "
+                  "The project figures above are up to date.")),
+    "save_failed": (("ยังไม่ได้บันทึก: ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ ข้อความที่พิมพ์ไว้ยังอยู่ในแบบฟอร์ม "
+                     "กดบันทึกอีกครั้งเมื่อระบบกลับมา"),
+                    ("Not saved: the application store is not answering now. What you typed is still in the form; "
+                     "press Save again when it is back.")),
+    "no_form": (("บันทึกคำชี้แจงใหม่ไม่ได้ในขณะนี้ เพราะอ่านคำชี้แจงเดิมไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) "
+                 "ลองอีกครั้งภายหลัง"),
+                ("A new answer cannot be recorded now, because the saved one cannot be read (the application "
+                 "store is not answering); try again later.")),
+    "upload": (("อัปโหลดไฟล์ไม่ได้ในขณะนี้: ระบบจัดเก็บข้อมูลผู้ใช้และบันทึกการอัปโหลดไม่ตอบสนอง ไม่มีข้อมูลใดถูกโหลด "
+                "ไฟล์ที่เลือกไว้ยังอยู่ กดโหลดข้อมูลอีกครั้งเมื่อระบบกลับมา"),
+               ("Files cannot be uploaded now: the application store (users and upload records) is not answering. "
+                "Nothing was loaded; the chosen files are still here; press Load again when it is back.")),
+    "upload_rights": (("ตรวจสอบสิทธิ์อัปโหลดของบัญชีไม่ได้ในขณะนี้ (ระบบจัดเก็บข้อมูลผู้ใช้ไม่ตอบสนอง) "
+                       "อัปโหลดได้อีกครั้งเมื่อระบบกลับมา"),
+                      ("Your right to upload cannot be checked now (the application store is not answering); "
+                       "uploading works again when it is back.")),
+    "recent_uploads": ("อ่านรายการอัปโหลดล่าสุดไม่ได้ในขณะนี้ (ระบบจัดเก็บไม่ตอบสนอง)",
+                       "The list of recent uploads cannot be read now (the application store is not answering)."),
+    "history": ("อ่านประวัติการชี้แจงไม่ได้ในขณะนี้ (ระบบจัดเก็บไม่ตอบสนอง)",
+                "The follow-up history cannot be read now (the application store is not answering)."),
+}
+
+# ---------------------------------------------------------------- links (the URL's query parameters)
+# What a link can ask for, as the notice names it when the value is unknown (ui.controls).
+LINK_FIELDS: Words = {
+    "lang": ("ภาษา", "language"),
+    "fy": ("ปีงบประมาณ", "fiscal year"),
+    "mode": ("โหมดข้อมูล", "data mode"),
+    "as_of": ("วันที่ข้อมูล", "as-of date"),
+    "plan": ("ประเภทแผน", "plan type"),
+    "region": ("ภาค", "region"),
+    "cluster": ("กลุ่มจังหวัด", "cluster"),
+    "province": ("จังหวัด", "province"),
+    "budget": ("ประเภทงบรายจ่าย", "budget type"),
+}
+# {field}: a LINK_FIELDS word (or a page filter's label); {given}: the link's text; {shown}: what is shown.
+LINK_UNKNOWN = ("ลิงก์นี้ระบุ{field} “{given}” ซึ่งไม่มีในตัวเลือก จึงแสดง “{shown}” แทน",
+                "The link asks for {field} “{given}”, which is not one of the choices; showing “{shown}” instead.")
+LINK_DATE = ("ไม่มีข้อมูล ณ วันที่ {given} (ข้อมูลปีงบประมาณนี้มีตั้งแต่ {first} ถึง {last}) จึงแสดงข้อมูลล่าสุดแทน",
+             "There is no data for {given} (this fiscal year's data runs from {first} to {last}); "
+             "showing the latest data instead.")
+LINK_PAGE = ("ไม่มีหน้า “/{given}” ในระบบ จึงแสดงหน้าภาพรวมแทน",
+             "There is no page “/{given}”; showing the overview instead.")
 
 # ---------------------------------------------------------------- common words
 ALL = ("ทั้งหมด", "All")
 NO_DATA = ("ไม่มีข้อมูล", "No data")
 MILLION_BAHT = ("ล้านบาท", "million baht")
 WHOLE_COUNTRY = ("ทั้งประเทศ", "whole country")
+# What a drop-down list shows while nothing is typed or chosen (Streamlit's own is English:
+# "Choose an option" / "Choose options").
+CHOOSE_PLACEHOLDER = ("พิมพ์เพื่อค้นหาหรือเลือก", "Type to search or choose")
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:

@@ -19,7 +19,7 @@ Modules, each named for what it holds:
     reference   causes, area codes, the freshness threshold (data/reference/)
     validation  input checks (lengths, codes, amounts, dates, e-mails)
     projects    a project's owner from the loaded records
-    errors      AccessDenied, ValidationError, UnknownProject (Thai — English messages)
+    errors      AccessDenied, ValidationError, UnknownProject, StoreUnavailable (Thai — English messages)
 
 The names below are the public API pages, exports and the CLI use.
 """
@@ -32,9 +32,10 @@ import importlib
 # `appstore.migrate` or the command line do not load pandas and the read side for nothing.
 _EXPORTS = {
     "appstore.access": ["Principal", "cli_principal", "local_principal", "may_write_owner", "may_write_project",
-                        "require_upload", "viewer", "writable_mask"],
+                        "require_upload", "unverified", "viewer", "writable_mask"],
     "appstore.audit": ["audit_log"],
-    "appstore.errors": ["AccessDenied", "AppStoreError", "UnknownProject", "ValidationError"],
+    "appstore.db": ["ensure_available"],
+    "appstore.errors": ["AccessDenied", "AppStoreError", "StoreUnavailable", "UnknownProject", "ValidationError"],
     "appstore.followup": ["ResponseRate", "ResponseSource", "SavedResponse", "frozen_responses", "latest_responses",
                           "overdue_responses", "response_source",
                           "response_history", "response_rate_total", "response_rates", "save_response",
@@ -47,13 +48,49 @@ _EXPORTS = {
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [
-    "AccessDenied", "AppStoreError", "Principal", "ProjectOwner", "ResponseRate", "ResponseSource",
-    "SavedResponse", "UnknownProject", "UserRecord", "ValidationError", "audit_log", "causes", "cli_principal",
-    "followup_fresh_days", "frozen_responses", "get_user", "latest_responses", "list_uploads", "list_users",
-    "local_principal", "may_write_owner", "may_write_project", "overdue_responses", "principal_for_email",
-    "project_owner", "record_upload", "record_upload_results", "remove_user", "require_upload", "response_history",
-    "response_rate_total", "response_rates", "response_source", "save_response", "set_user", "upgrade",
-    "upload_area", "viewer", "with_responses", "writable_mask",
+    "AccessDenied",
+    "AppStoreError",
+    "Principal",
+    "ProjectOwner",
+    "ResponseRate",
+    "ResponseSource",
+    "SavedResponse",
+    "StoreUnavailable",
+    "UnknownProject",
+    "UserRecord",
+    "ValidationError",
+    "audit_log",
+    "causes",
+    "cli_principal",
+    "ensure_available",
+    "followup_fresh_days",
+    "frozen_responses",
+    "get_user",
+    "latest_responses",
+    "list_uploads",
+    "list_users",
+    "local_principal",
+    "may_write_owner",
+    "may_write_project",
+    "overdue_responses",
+    "principal_for_email",
+    "project_owner",
+    "record_upload",
+    "record_upload_results",
+    "remove_user",
+    "require_upload",
+    "response_history",
+    "response_rate_total",
+    "response_rates",
+    "response_source",
+    "save_response",
+    "set_user",
+    "unverified",
+    "upgrade",
+    "upload_area",
+    "viewer",
+    "with_responses",
+    "writable_mask",
 ]
 
 

@@ -14,6 +14,13 @@ keep their rows to their own areas (`may_write_owner`).
 Two principals exist without a row in the store: the local single-user mode of a
 deployment with no sign-in configured, and the command line run by an operator on the
 server. Both may do everything.
+
+When the store cannot be read (an outage), a signed-in user's role is unknown: the app then
+acts for them as `unverified(email)`, a viewer (the least that still lets them read, and no
+more whatever their stored role), marked so the pages can say why. Every write re-reads the
+role from the store (`current`), so such a principal can never write with rights it was not
+shown to have: while the store is down the write fails as unavailable, once it is back it
+runs with the role the store holds.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ class Principal:
     clusters: frozenset[str] = field(default_factory=frozenset)
     email: str | None = None
     local: bool = False  # local single-user mode or the server's command line
+    unverified: bool = False  # the store could not be read: a viewer until it can
 
     @property
     def is_admin(self) -> bool:
@@ -68,6 +76,11 @@ def cli_principal() -> Principal:
 def viewer(email: str | None) -> Principal:
     """A signed-in user with no row in the store."""
     return Principal(actor=email or "anonymous", role="viewer", email=email)
+
+
+def unverified(email: str | None) -> Principal:
+    """A signed-in user whose role cannot be read now (the store is unavailable): a viewer."""
+    return Principal(actor=email or "anonymous", role="viewer", email=email, unverified=True)
 
 
 def current(principal: Principal, url: str | None = None) -> Principal:

@@ -1,7 +1,9 @@
 """Errors the application store raises, each with a Thai and an English message.
 
 Pages show `str(error)` ("ไทย — English") or pick `message_th` / `message_en`; the CLI prints
-it and exits 2. None of them needs a traceback on screen.
+it and exits 2 (3 for StoreUnavailable). None of them needs a traceback on screen, and none
+carries a driver's text (host, port, SQL): StoreUnavailable keeps that as its `__cause__`, for
+the server log only.
 """
 
 from __future__ import annotations
@@ -30,3 +32,15 @@ class ValidationError(AppStoreError, ValueError):
 
 class UnknownProject(ValidationError, LookupError):
     """The project code is not in the loaded records (DuckDB)."""
+
+
+class StoreUnavailable(AppStoreError, ConnectionError):
+    """The store cannot be reached or used now (server stopped, network down, file locked or
+    unreadable). Nothing was written. The driver's error is the `__cause__`, for the log; the
+    message names no host, port or driver. Pages keep what the user typed and say to try again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "ระบบจัดเก็บคำชี้แจงและข้อมูลผู้ใช้ไม่ตอบสนองในขณะนี้ จึงยังอ่านหรือบันทึกคำชี้แจงไม่ได้",
+            "the application store (users, follow-up answers) cannot be reached now, so answers cannot be "
+            "read or saved")

@@ -114,17 +114,23 @@ def save_response(principal: Principal, project_code: str, *, cause_code: str, a
     """Save the follow-up response of a loaded project, as `principal`.
 
     Checks, in order: the values (ValidationError: unknown cause, text too long, amount
-    not in baht and satang, bad date), the project (UnknownProject), and the principal's
+    not in baht and satang, a date that cannot be read, see thai_date_input), the project
+    (UnknownProject), the expected payment date against the project's fiscal year
+    (validation.expected_payment_window), and the principal's
     right, as the store holds it now, to write for the project's owner as the loaded
     records give it (AccessDenied).
     Then, in one transaction: the latest response is replaced, a history row records the
     values and what changed, and the audit log gets a row. Every save is a new version,
     even an unchanged one: re-confirming an answer keeps it fresh. Concurrent saves of one
     project queue on a lock, so none is lost and each sees the one before it as "old".
+    `SavedResponse.changes` is empty for such a re-confirmation (pages say "nothing changed").
+    StoreUnavailable when the store cannot be reached: nothing is written.
     """
     values = _clean(cause_code, action_taken, expected_payment_date, expected_amount, note)
     code = validation.text("project_code", project_code, models.PROJECT_CODE_MAX, required=True)
     project = project_owner(code)
+    values["expected_payment_date"] = validation.day("expected_payment_date", values["expected_payment_date"],
+                                                     *validation.expected_payment_window(project.fiscal_year))
     principal = current(principal, url)
     require_project_write(principal, project)
     return _store(principal, project, values, url)

@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from appstore import models, reference
 from appstore.errors import ValidationError
+from thai_date_input import BE_OFFSET, DateTextError, format_day, parse_date_text
 
 ROLES = ("viewer", "province", "cluster", "admin")
 ROLE_LABELS = {"viewer": "ผู้ดู", "province": "จังหวัด", "cluster": "กลุ่มจังหวัด", "admin": "ผู้ดูแลระบบ"}
@@ -123,16 +124,36 @@ def amount(field: str, value: Decimal | float | str | None) -> Decimal | None:
     return number.quantize(CENT)
 
 
-def day(field: str, value: date | str | None) -> date | None:
-    """A date (ISO text accepted), None allowed."""
+def day(field: str, value: date | str | None, earliest: date | None = None,
+        latest: date | None = None) -> date | None:
+    """A date, None allowed. Text is read in any form a Thai official types (thai_date_input:
+    BE or CE, d/m/yyyy, Thai digits, Thai month names, ISO). With `earliest` / `latest`, a date
+    outside them (both included) is refused, saying what the text was read as."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
+        if (earliest is not None and value < earliest) or (latest is not None and value > latest):
+            low, high = earliest or value, latest or value
+            raise ValidationError(
+                field, f"วันที่ {format_day(value, 'th')} อยู่นอกช่วงที่รับได้ ({format_day(low, 'th')} ถึง "
+                       f"{format_day(high, 'th')})",
+                f"{format_day(value, 'en')} is outside the accepted range ({format_day(low, 'en')} to "
+                f"{format_day(high, 'en')})")
         return value
+    if not isinstance(value, str):
+        raise ValidationError(field, f"{field} ต้องเป็นวันที่", f"{field} must be a date")
     try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(field, f"อ่านวันที่ '{value}' ไม่ได้ ใช้รูปแบบ 2019-09-30",
-                              f"cannot read the date '{value}'; use ISO 2019-09-30") from None
+        return parse_date_text(value, earliest, latest)
+    except DateTextError as error:
+        raise ValidationError(field, error.message_th, error.message_en) from None
+
+
+def expected_payment_window(fiscal_year: int) -> tuple[date, date]:
+    """The expected payment dates a response of a project of `fiscal_year` (BE) may give: from
+    the year's first day (1 Oct) to the last day of the second fiscal year after it (30 Sep),
+    room for a carry-over and its extension. Anything else is a typo, most often a BE year read
+    as CE or the reverse (2562 -> 2019, or "19" -> 2519)."""
+    first_ce = fiscal_year - BE_OFFSET - 1
+    return date(first_ce, 10, 1), date(first_ce + 3, 9, 30)

@@ -1,12 +1,16 @@
 """Lagging-project flags, each with its reason in words (Thai and English).
 
-Rules, thresholds from the reference table `thresholds`:
+Rules, thresholds from the reference table `thresholds`. A flag marks a project someone
+must chase, so a project with nothing left to pay (fully paid, below) carries none: its
+leftover is savings for the reallocation page, not a backlog.
 - behind_target: disbursed % is more than `behind_target_points` below the target for
   the project's budget type on the as-of date;
 - no_contract: an investment project with money allocated (current allocation > 0: a
-  project whose allocation was all transferred out has nothing left to contract) and no
-  contract signed by the cut-off date (`no_contract_cutoff_month`/`_day` of the fiscal
-  year, default 31 Mar), once past it;
+  project whose allocation was all transferred out has nothing left to contract) that has
+  still no contract on the as-of date, once the cut-off date (`no_contract_cutoff_month`/
+  `_day` of the fiscal year, default 31 Mar) has passed;
+- late_contract: such a project whose contract was signed after the cut-off (on or before the
+  as-of date): signed late, as distinct from still unsigned;
 - idle: no payment for `idle_weeks` weeks or more while not fully paid, i.e. at least
   idle_weeks x 7 days (84 for 12 weeks) between the last payment and the as-of date: a
   project last paid exactly 84 days earlier is flagged, one paid 83 days earlier is not
@@ -60,9 +64,10 @@ def _fmt_1(series: pd.Series) -> pd.Series:
 def project_flags(filters: Filters) -> pd.DataFrame:
     """Every selected project with boolean flag columns, reasons and money at risk.
 
-    Adds: target_pct, flag_<name> (bool) for each rule, flags (list of codes),
-    reasons_th / reasons_en ('; '-joined sentences), money_at_risk (float baht).
-    Vectorised over projects, so a national multi-year selection stays fast.
+    Adds: target_pct, fully_paid (bool: nothing left to pay, so no flag), flag_<name> (bool)
+    for each rule, flags (list of codes), reasons_th / reasons_en ('; '-joined sentences),
+    money_at_risk (float baht). Vectorised over projects, so a national multi-year selection
+    stays fast.
     """
     as_of = resolve_as_of(filters)
     limits = reference.thresholds()
@@ -89,13 +94,15 @@ def project_flags(filters: Filters) -> pd.DataFrame:
     planned_end = _dates(state["planned_end"])
     planned_start = _dates(state["planned_start"])
 
-    # behind target
+    # behind target (a fully paid project is not: what it did not spend is savings)
     gap = target - pct
-    behind = (gap > behind_points).fillna(False)
-    # no contract by the cut-off (or signed after it)
+    behind = unpaid & (gap > behind_points).fillna(False)
+    # the cut-off passed: still no contract, or one signed after the cut-off
     not_signed = signed_on.map(lambda day: day is None or day > as_of)
     signed_late = signed_on.map(lambda day: day is not None and cutoff < day <= as_of)
-    no_contract = is_investment & (allocation > 0) & (as_of > cutoff) & (not_signed | signed_late)
+    contract_due = is_investment & (allocation > 0) & (as_of > cutoff) & unpaid
+    no_contract = contract_due & not_signed
+    late_contract = contract_due & signed_late
     # no payment for N weeks (N x 7 days, the boundary day included) while not fully paid
     signed_by_now = signed_on.map(lambda day: day if day is not None and day <= as_of else None)
     since = last_paid.combine_first(signed_by_now).combine_first(planned_start).fillna(fy_start)
@@ -111,11 +118,13 @@ def project_flags(filters: Filters) -> pd.DataFrame:
             "disbursed " + _fmt_1(pct) + "%, " + _fmt_1(gap) + " points below the " + _fmt_1(target) + "% target",
         ),
         "no_contract": (
-            pd.Series(f"งบลงทุนยังไม่ลงนามสัญญา (กำหนด {format_date(cutoff)})", index=state.index)
-            .where(not_signed, "ลงนามสัญญาล่าช้า " + _fmt_dates(signed_on, "th") + f" (กำหนด {format_date(cutoff)})"),
-            pd.Series(f"investment project with no contract (cut-off {format_date(cutoff, 'en')})", index=state.index)
-            .where(not_signed, "contract signed late on " + _fmt_dates(signed_on, "en")
-                   + f" (cut-off {format_date(cutoff, 'en')})"),
+            pd.Series(f"งบลงทุนยังไม่ลงนามสัญญา (กำหนด {format_date(cutoff)})", index=state.index),
+            pd.Series(f"investment project still without a contract (cut-off {format_date(cutoff, 'en')})",
+                      index=state.index),
+        ),
+        "late_contract": (
+            "ลงนามสัญญาล่าช้า " + _fmt_dates(signed_on, "th") + f" (กำหนด {format_date(cutoff)})",
+            "contract signed late on " + _fmt_dates(signed_on, "en") + f" (cut-off {format_date(cutoff, 'en')})",
         ),
         "idle": (
             ("ไม่มีการเบิกจ่าย " + weeks + " สัปดาห์ (ครั้งล่าสุด " + _fmt_dates(last_paid, "th") + ")")
@@ -129,9 +138,11 @@ def project_flags(filters: Filters) -> pd.DataFrame:
             "past its planned end " + _fmt_dates(planned_end, "en") + " and not fully paid",
         ),
     }
-    flags = {"behind_target": behind, "no_contract": no_contract, "idle": idle, "past_end": past_end}
+    flags = {"behind_target": behind, "no_contract": no_contract, "late_contract": late_contract, "idle": idle,
+             "past_end": past_end}
 
     state["target_pct"] = target.where(target.notna(), None)
+    state["fully_paid"] = (~unpaid).to_numpy()
     for name in FLAGS:
         state[f"flag_{name}"] = flags[name].astype(bool).to_numpy()
     names = list(FLAGS)
@@ -145,7 +156,9 @@ def project_flags(filters: Filters) -> pd.DataFrame:
 
 
 def lagging_projects(filters: Filters, flags: list[str] | None = None) -> pd.DataFrame:
-    """Flagged projects only (optionally only those with any of `flags`), by money at risk."""
+    """Flagged projects only (optionally only those with any of `flags`), by money at risk.
+
+    Every one still has money to pay: a fully paid project carries no flag (project_flags)."""
     table = project_flags(filters)
     wanted = flags or list(FLAGS)
     mask = table[[f"flag_{name}" for name in wanted]].any(axis=1)

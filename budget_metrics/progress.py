@@ -3,7 +3,10 @@
 Every figure comes as the two lines the Comptroller General reports (see
 budget_metrics.targets): overall (all budget types against the overall target) and
 investment (investment budget only against the investment target), side by side. The
-headline line (reference data) gives `status` and orders rankings.
+headline line (reference data) gives `status` and orders rankings. A selection narrowed to
+one budget type is reported by that type's own line only (`targets.shown_lines`), which then
+gives `status` and orders rankings; its overall line is blank, never the type's money against
+the overall target.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import AREA_LEVELS, resolve_as_of, state_cte
 from budget_metrics.targets import (
-    LINES,
+    LINE_TARGET,
+    TYPE_LINES,
     TargetLine,
     add_line_columns,
     gap_status,
     headline_line,
-    target_line,
+    judged_line,
+    selection_lines,
+    shown_lines,
     target_pct,
 )
 
@@ -36,10 +42,13 @@ __all__ = ["Kpis", "area_progress", "gap_status", "kpis", "kpis_with_previous_we
 class Kpis:
     """Headline figures for a set of projects as of a date (baht Decimal; percent 0-100).
 
-    pct_disbursed is disbursed / current allocation of all budget types (the overall
-    line's rate). `overall` and `investment` are the two reported lines, each with its own
-    target and gap; `headline` names the one that drives status colours ('overall' by
-    default, from reference data).
+    pct_disbursed is disbursed / current allocation of the selection (the overall line's
+    rate when no budget type is chosen). `overall` and `investment` are the two reported
+    lines, each with its own target and gap; `headline` names the one that drives status
+    colours ('overall' by default, from reference data). With a budget type chosen
+    (`budget_type`), `lines` holds only that type's own line (`own` for operating and other,
+    the investment line for investment), `headline` names it, and the lines the selection is
+    not reported by are blank (`targets.blank_line`).
     """
 
     as_of: date
@@ -54,27 +63,42 @@ class Kpis:
     overall: TargetLine
     investment: TargetLine
     headline: str = "overall"
+    budget_type: str | None = None
+    own: TargetLine | None = None  # the 'operating' / 'other' line of a selection of that type
 
     def line(self, scope: str) -> TargetLine:
-        """The 'overall' or 'investment' line."""
-        return self.overall if scope == "overall" else self.investment
+        """The 'overall' or 'investment' line, or the chosen type's own line ('operating', 'other')."""
+        return line_of(self, scope)
 
     @property
-    def lines(self) -> tuple[TargetLine, TargetLine]:
-        """(overall, investment), the order they are shown in."""
-        return self.overall, self.investment
+    def lines(self) -> tuple[TargetLine, ...]:
+        """The lines the selection is reported by, in the order they are shown: (overall,
+        investment) without a budget type, else only the chosen type's line."""
+        return tuple(self.line(scope) for scope in shown_lines(self.budget_type))
 
     @property
     def status(self) -> str:
-        """The headline line's status (on_track / watch / behind / no_data)."""
+        """The headline (judged) line's status (on_track / near_target / watch / behind / no_data)."""
         return self.line(self.headline).status
 
 
+def line_of(figures, scope: str) -> TargetLine:
+    """A line of `Kpis` or `snapshots.SnapshotKpis` by name."""
+    if scope == "overall":
+        return figures.overall
+    if scope == "investment":
+        return figures.investment
+    if figures.own is not None and figures.own.scope == scope:
+        return figures.own
+    raise KeyError(f"no {scope!r} line in this selection")
+
+
 def kpis(filters: Filters) -> Kpis:
-    """Sums over the selected projects as of the filter's date, with both target lines.
+    """Sums over the selected projects as of the filter's date, with their target lines.
 
     The overall line covers every selected project; the investment line only those of
-    budget type 'investment' (allocation 0 and no data when there are none).
+    budget type 'investment' (allocation 0 and no data when there are none). With a budget
+    type chosen, only that type's own line (targets.selection_lines).
     """
     as_of = resolve_as_of(filters)
     cte, params = state_cte(filters, as_of)
@@ -91,13 +115,13 @@ def kpis(filters: Filters) -> Kpis:
         ).fetchone()
     (count, allocated, current, committed, disbursed, remaining, uncommitted,
      investment_allocation, investment_disbursed) = row
-    limits = reference.thresholds()
-    overall = target_line("overall", filters.fiscal_year, as_of, current, disbursed, limits)
-    investment = target_line("investment", filters.fiscal_year, as_of, investment_allocation,
-                             investment_disbursed, limits)
+    lines = selection_lines(filters.fiscal_year, as_of, filters.budget_type, current, disbursed,
+                            investment_allocation, investment_disbursed, reference.thresholds())
+    pct = float(Decimal(disbursed) / Decimal(current) * 100) if current and current > 0 else None
     return Kpis(as_of, int(count), Decimal(allocated), Decimal(current), Decimal(committed),
-                Decimal(disbursed), Decimal(remaining), Decimal(uncommitted), overall.pct,
-                overall, investment, headline_line())
+                Decimal(disbursed), Decimal(remaining), Decimal(uncommitted), pct,
+                lines["overall"], lines["investment"], judged_line(filters.budget_type, headline_line()),
+                filters.budget_type, lines.get(filters.budget_type) if filters.budget_type in TYPE_LINES else None)
 
 
 def kpis_with_previous_week(filters: Filters) -> tuple[Kpis, Kpis]:
@@ -149,17 +173,20 @@ def area_progress(filters: Filters, level: str = "province") -> pd.DataFrame:
             ORDER BY {order}""",
             params,
         ).df()
-    return add_line_columns(frame, filters.fiscal_year, as_of, reference.thresholds(), headline_line())
+    return add_line_columns(frame, filters.fiscal_year, as_of, reference.thresholds(), headline_line(),
+                            filters.budget_type)
 
 
 def weekly_curve(filters: Filters) -> pd.DataFrame:
-    """Cumulative disbursement by week (Fridays) over the fiscal year, both lines against their targets.
+    """Cumulative disbursement by week (Fridays) over the fiscal year, each shown line against its target.
 
-    Columns: week_end; disbursed and current_allocation (all budget types, float baht,
+    Columns: week_end; disbursed and current_allocation (the selection's money, float baht,
     allocation as of the week); investment_disbursed and investment_allocation (investment
     projects only); overall_pct and investment_pct (0-100, None after the as-of date or
     without allocation); overall_target_pct and investment_target_pct (each line's cabinet
-    target on the week's Friday).
+    target on the week's Friday); lines (`targets.frame_lines`). With a budget type chosen only
+    that type's line has figures: investment_*, or operating_pct / operating_target_pct /
+    operating_disbursed (likewise 'other'; against the overall target); the rest are None.
     """
     as_of = resolve_as_of(filters)
     start, end = fiscal_year_bounds(filters.fiscal_year)
@@ -199,10 +226,19 @@ def weekly_curve(filters: Filters) -> pd.DataFrame:
         ).df()
     frame["week_end"] = pd.to_datetime(frame["week_end"]).dt.date
     after = frame["week_end"] > as_of
-    for line, allocation, disbursed in (("overall", "current_allocation", "disbursed"),
-                                        ("investment", "investment_allocation", "investment_disbursed")):
-        with_alloc = frame[allocation] > 0
+    shown = shown_lines(filters.budget_type)
+    money = {"overall": ("current_allocation", "disbursed"),
+             "investment": ("investment_allocation", "investment_disbursed")}
+    for line in shown:
+        if line in TYPE_LINES:
+            frame[f"{line}_allocation"], frame[f"{line}_disbursed"] = frame["current_allocation"], frame["disbursed"]
+            money[line] = (f"{line}_allocation", f"{line}_disbursed")
+    for line, (allocation, disbursed) in money.items():
+        with_alloc = (frame[allocation] > 0) & (line in shown)
         frame[f"{line}_pct"] = (100 * frame[disbursed] / frame[allocation].where(with_alloc)).where(with_alloc)
-        frame[f"{line}_target_pct"] = [target_pct(filters.fiscal_year, line, day) for day in frame["week_end"]]
-    frame.loc[after, ["disbursed", "investment_disbursed", *(f"{line}_pct" for line in LINES)]] = None
+        frame[f"{line}_target_pct"] = [target_pct(filters.fiscal_year, LINE_TARGET[line], day) if line in shown
+                                       else None for day in frame["week_end"]]
+    paid = ["disbursed", *(disbursed for _, disbursed in money.values() if disbursed != "disbursed")]
+    frame.loc[after, [*dict.fromkeys(paid), *(f"{line}_pct" for line in money)]] = None
+    frame["lines"] = ",".join(shown)
     return frame

@@ -10,13 +10,17 @@ Why it is built this way (docs/projection.md has the full account and the backte
   unpaid balance and its plan; an area's projection is the plain sum of its projects',
   so every figure can be broken down into the projects that make it.
 - The rates that turn a balance into expected payments are observed in this year's own
-  data, never taken from another year or from the demo generator: how fully contracts
-  that reached their planned end in the last quarter were paid (per area and agency,
-  shrunk towards the national rate), how fast overdue balances are being paid, how often
-  unsigned investment projects get signed, and the payment rhythm for the path.
-- The uncertainty band is computed from the same data (a variance per project plus the
-  uncertainty of the area's own rate), not calibrated on the demo, so it means the same
-  on real data; bench/backtest_projection.py measures how often it holds.
+  data, never taken from another year or from a generator: how this year's plans are paid
+  as a function of where each project stands in its own plan — the tenth of its plan's time
+  elapsed, or the half-months after its planned end (budget_metrics.payment_timing: a
+  chain-ladder of step hazards, each owner at its own pace by empirical Bayes, checked
+  against the last quarter's payments) — how often unsigned investment projects get signed,
+  and the payment rhythm for the path. The only numbers from outside the year are the
+  settings below (the September rush, the priors and the band's scale), chosen on
+  generated calibration years and frozen before the hold-out years were scored.
+- The uncertainty band adds up the year's own uncertainties (each balance paid or not,
+  each owner's pace, the national rates), wider where the data is thin, and a pace break
+  (budget_metrics.pace_break) widens an area's band and flags it.
 
 Money: per-project amounts are rounded to satang and summed as integers, so an area's
 figure is exactly the sum of its projects'; DataFrame money columns are float baht for
@@ -26,6 +30,7 @@ display, percentages 0-100.
 from __future__ import annotations
 
 import calendar as _calendar
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -35,6 +40,8 @@ import numpy as np
 import pandas as pd
 
 import settings
+from budget_metrics import pace_break
+from budget_metrics import payment_timing as timing
 from budget_metrics import reference
 from budget_metrics.calendar import fiscal_year_bounds, fridays
 from budget_metrics.connection import data_version, read_only
@@ -42,16 +49,16 @@ from budget_metrics.filters import Filters
 from budget_metrics.formatting import format_date
 from budget_metrics.projects import AREA_LEVELS, PROJECT_BASE, resolve_as_of, state_cte
 from budget_metrics.targets import target_pct
+from vocabulary import PACE_BREAK, word
 
 # Model settings: judgement calls of the method, not decrees (those live in
-# data/reference/). Chosen on the seed-2562 demo and checked on other seeds; see
-# docs/projection.md and bench/backtest_projection.py.
-COMPLETION_WINDOW_DAYS = 91  # contracts whose planned end fell in the last quarter show how fully plans are paid
-CATCH_UP_WINDOW_DAYS = 61  # balances overdue this many days ago: share paid since gives the catch-up rate
+# data/reference/). Chosen on the calibration years of bench/synthetic_years.py and the
+# seed-2562 demo, frozen before the hold-out years were scored; see docs/projection.md and
+# bench/backtest_projection.py (more settings in budget_metrics/payment_timing.py).
 SIGNING_WINDOW_DAYS = 61  # investment projects unsigned this many days ago: share signed since gives the signing rate
-PLAN_PRIOR_SHARE = 0.10  # "paid in full by the planned end" counts as evidence worth 10% of the class's value
-AREA_PRIOR_BAHT = 30_000_000.0  # an area's or agency's own record weighs as much as this much national evidence
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
+YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
+BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
 BAND_Z = 1.2816  # the band is the central 80% (10th to 90th percentile) of a normal approximation
 
 # How a project's projection was reached (code -> Thai, English).
@@ -67,29 +74,31 @@ LINES = ("overall", "investment")
 # The columns areas are grouped and selected by (the rest of the numbers frame is "_" columns).
 NUMBER_KEYS = ["project_code", "owner", "owner_type", "budget_type", "province_code", "cluster_code", "region"]
 LEVELS = ("province", "cluster", "region", "budget_type", "nation")
+# The levels whose areas the pace-break warning judges (a budget type or the nation is no area to chase).
+PACE_LEVELS = ("province", "cluster", "region")
+# National rates every project's projection shares: the contract and operating hazards per step, and signing.
+SHARED_TERMS = 2 * timing.STEPS + 5  # + the two drift factors of each class
 
 # The columns the provinces and clusters CSV exports gain (see export_columns).
 EXPORT_COLUMNS = ["projected_pct", "projected_low_pct", "projected_high_pct", "projected_carryover",
-                  "projected_lapse", "required_weekly"]
+                  "projected_lapse", "required_weekly", "pace_break_since"]
 
 
 @dataclass(frozen=True)
 class ModelRates:
     """The rates observed this year up to the as-of date that drive every project's projection.
 
-    completion_* are shares 0-1 of a plan's value paid by its planned end (national, the
-    plan prior included; each area and agency has its own, shrunk towards these);
-    catch_up_*_monthly is the share 0-1 of an overdue balance paid per 30 normal days (a
-    day in a month's last week or a quarter's last month counts as more, by the rhythm);
-    signing_chance is the chance 0-1 that an unsigned investment project signs before
-    30 Sep, signing_payable the expected share 0-1 of its contract then paid by 30 Sep
-    (the time left after signing against contract_days, how long a contract signed on
-    the as-of date is expected to run: recent contracts' share of the year left when
-    they were signed, times the days left now); contract_ratio is contract price /
-    allocation of this year's signed contracts (0-1). month_end_factor and
-    quarter_end_factor are the payment rhythm seen in the months completed so far: how
-    many times a normal day's payments a day in a month's last week, and a day in a
-    quarter's last month, receive (1.0 until there is a month to compare).
+    completion_* are shares 0-1 of a plan's value paid by its planned end at the class's
+    national pace (this year's step hazards and drift; each owner has its own pace factor);
+    catch_up_*_monthly is the share 0-1 of a balance still unpaid at the planned end that is
+    paid in the following 30 days; signing_chance is the chance 0-1 that an unsigned
+    investment project signs before 30 Sep, signing_payable the expected share 0-1 of its
+    contract then paid by 30 Sep; contract_days is how long a contract signed on the as-of
+    date is expected to run (days); contract_ratio is contract price / allocation of this
+    year's signed contracts (0-1). month_end_factor and quarter_end_factor are the payment
+    rhythm seen in the months completed so far (for the path): how many times a normal day's
+    payments a day in a month's last week, and a day in a quarter's last month, receive (1.0
+    until there is a month to compare).
     """
 
     fiscal_year: int
@@ -114,6 +123,13 @@ class _Model:
     projects: pd.DataFrame  # every column, for project tables
     numbers: pd.DataFrame  # the keys and numbers areas are summed from (same rows and index)
     daily_weights: pd.Series  # rhythm weight per calendar day from the day after as-of to the year end
+    # What areas add up beside the satang sums, one row per project (same rows as numbers), built once so a
+    # view only groups it: satang per unit of each national rate that has an exposure (their variances in
+    # shared_variance), then the baht paid in each week ending on the as-of date
+    # (pace_break.WEEKS_KEPT columns), then 1 where the project was paid in the week (as many).
+    view_inputs: np.ndarray
+    shared_variance: np.ndarray
+    national_weekly: dict[str | None, tuple[np.ndarray, np.ndarray]]  # budget type (None: all) -> weekly sums
 
 
 def projection_as_of(filters: Filters) -> date:
@@ -188,7 +204,14 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
     target_year_end_pct, projected_gap_points (projected_pct - target_year_end_pct) —
     percent 0-100; and the required pace: next_quarter_end, target_next_quarter_pct,
     required_weekly_next_quarter, required_weekly (to the year-end target), recent_weekly
-    (actual pace of the last four weeks) — baht per week.
+    (actual pace of the last four weeks) — baht per week; and the pace-break warning
+    (budget_metrics.pace_break): pace_break (bool), pace_break_since (date the pace fell, None
+    unless flagged), pace_break_th / pace_break_en (the warning in words), pace_recent_weekly,
+    pace_expected_weekly (earlier pace carried forward by the nation's change) and
+    pace_needed_weekly (the pace the projection assumes) — baht per week; judged for provinces,
+    clusters and regions only (never flagged at the budget-type and nation levels). A flagged
+    area's projected_low_pct reaches down to where its recent pace, continued to 30 Sep, would
+    take it.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
@@ -199,7 +222,8 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
     if line == "investment":
         frame = frame[frame["budget_type"] == "investment"]
     key = _level_key(frame, level)
-    sums = _sums(frame, key)
+    judged = level in PACE_LEVELS
+    sums = _sums(frame, key, model, weekly=judged)
     names = _area_names(level)
     if names is not None:
         result = names.merge(sums, how="left", left_on="code", right_index=True)
@@ -207,15 +231,23 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
         result = sums.reset_index().rename(columns={"index": "code", "_key": "code"})
         result.insert(1, "name_th", None)
         result.insert(2, "name_en", None)
-    return _finish(result, model.rates, level, line)
+    # The nation's weekly payments (of the line's and the filter's budget types, every area) carry an
+    # area's earlier pace forward in the pace-break warning.
+    kind = "investment" if line == "investment" else filters.budget_type
+    empty = (np.zeros(pace_break.WEEKS_KEPT), np.zeros(pace_break.WEEKS_KEPT))
+    national = model.national_weekly.get(kind, empty)
+    return _finish(result, model.rates, level, line, national if judged else None,
+                   _weekly_rows(sums, result["code"]) if judged else None)
 
 
 def needs_intervention(filters: Filters, level: str = "province", line: str = "overall",
                        drivers: int = 5) -> pd.DataFrame:
-    """Areas whose projection falls short of the year-end target by more than the threshold.
+    """Areas whose projection falls short of the year-end target by more than the threshold, and
+    areas whose pace has broken (`pace_break`, budget_metrics.pace_break) even if not short.
 
     The threshold is `projection_shortfall_points` (reference thresholds, points). Rows
-    are area_projection's, ranked by baht_at_risk (largest first), with `drivers`: the
+    are area_projection's, the pace-broken areas first (an early warning is read first), then
+    by baht_at_risk (largest first), with `drivers`: the
     projects that drive the shortfall, largest first, each a dict with project_code,
     project_name, budget_type, basis, current_allocation, disbursed, projected_disbursed,
     shortfall (baht below the line's year-end target share of its allocation) and
@@ -223,8 +255,9 @@ def needs_intervention(filters: Filters, level: str = "province", line: str = "o
     """
     limit = reference.thresholds().get("projection_shortfall_points", 10.0)
     areas = area_projection(filters, level, line)
-    behind = areas[areas["projected_gap_points"] < -limit].copy()
-    behind = behind.sort_values(["baht_at_risk", "code"], ascending=[False, True]).reset_index(drop=True)
+    behind = areas[(areas["projected_gap_points"] < -limit) | areas["pace_break"]].copy()
+    behind = behind.sort_values(["pace_break", "baht_at_risk", "code"],
+                                ascending=[False, False, True]).reset_index(drop=True)
     if behind.empty:
         behind["drivers"] = pd.Series(dtype=object)
         return behind
@@ -265,9 +298,10 @@ def export_columns(filters: Filters, level: str = "province") -> pd.DataFrame:
     """The projection columns the provinces / clusters CSV exports join on the area code.
 
     One row per area (overall line): code, projected_pct, projected_low_pct,
-    projected_high_pct (percent 0-100), projected_carryover, projected_lapse (baht) and
+    projected_high_pct (percent 0-100), projected_carryover, projected_lapse (baht),
     required_weekly (baht per week needed from the as-of date to reach the year-end
-    overall target; 0 when already reached, NaN on the year's last day).
+    overall target; 0 when already reached, NaN on the year's last day) and
+    pace_break_since (the day the area's pace fell when the pace-break warning is up, else None).
     """
     if level not in ("province", "cluster"):
         raise ValueError("level must be 'province' or 'cluster'")
@@ -300,7 +334,7 @@ def projection_path(filters: Filters) -> pd.DataFrame:
     remaining = (frame["_projected_disbursed_satang"] - frame["_disbursed_satang"]).to_numpy()
     paid = int(frame["_disbursed_satang"].sum())
     allocation = int(frame["_allocation_satang"].sum())
-    sums = _sums(frame, pd.Series("all", index=frame.index))
+    sums = _sums(frame, pd.Series("all", index=frame.index), model, weekly=False)
     low_total = high_total = None
     if allocation > 0:
         whole = sums.reset_index().rename(columns={"_key": "code"}).assign(name_th=None, name_en=None)
@@ -378,21 +412,34 @@ SATANG_SUMS = ["_allocation_satang", "_disbursed_satang", "_projected_disbursed_
                "_projected_carryover_satang", "_projected_lapse_satang", "_paid_four_weeks_ago_satang"]
 
 
-def _sums(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
-    """Per key: exact satang sums (int64), the project count and the band's variance terms."""
+def _group_rows(matrix: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """(size, columns): the rows of `matrix` added up per code 0..size-1 (one sort, one np.add.reduceat;
+    exact for integers)."""
+    out = np.zeros((size, matrix.shape[1]), dtype=matrix.dtype)
+    if len(codes) == 0:
+        return out
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    out[ordered[starts]] = np.add.reduceat(matrix[order], starts, axis=0)
+    return out
+
+
+def _sums(frame: pd.DataFrame, key: pd.Series, model: _Model, weekly: bool = True) -> pd.DataFrame:
+    """Per key: exact satang sums (int64), the project count, the band's variance terms and (weekly) the
+    weekly payments of the pace-break warning."""
     codes, uniques = pd.factorize(key.to_numpy(), use_na_sentinel=True)
     keep = codes >= 0
     codes = codes[keep]
     size = len(uniques)
     sums: dict[str, np.ndarray] = {}
-    for column in SATANG_SUMS:
-        total = np.zeros(size, dtype="int64")
-        np.add.at(total, codes, frame[column].to_numpy(dtype="int64")[keep])
-        sums[column] = total
+    satang = _group_rows(frame[SATANG_SUMS].to_numpy(dtype="int64")[keep], codes, size)
+    for position, column in enumerate(SATANG_SUMS):
+        sums[column] = satang[:, position]
     sums["projects"] = np.bincount(codes, minlength=size)
     sums["_outcome_variance"] = np.bincount(codes, weights=frame["_outcome_variance"].to_numpy(float)[keep],
                                             minlength=size)
-    # One completion rate per owner and class is shared by its projects: its error moves them together.
+    # One pace factor per owner and class is shared by its projects: its error moves them together.
     groups = frame["_rate_group"].to_numpy(dtype="int64")[keep]
     pair = codes * (int(groups.max()) + 1 if len(groups) else 1) + groups
     pairs, pair_codes = np.unique(pair, return_inverse=True)
@@ -401,11 +448,36 @@ def _sums(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
     np.maximum.at(variance, pair_codes, frame["_rate_variance"].to_numpy(float)[keep])
     sums["_rate_term"] = np.bincount(pairs // (int(groups.max()) + 1 if len(groups) else 1),
                                      weights=exposure**2 * variance, minlength=size)
-    return pd.DataFrame(sums, index=pd.Index(uniques, name="_key"))
+    # The national rates are shared by every project: their errors add up within an area.
+    rows = frame.index.to_numpy()[keep]
+    rates = len(model.shared_variance)
+    inputs = model.view_inputs if weekly else model.view_inputs[:, :rates]
+    whole = len(rows) == len(inputs) and bool((rows == np.arange(len(rows))).all())
+    grouped = _group_rows(inputs if whole else inputs[rows], codes, size)
+    sums["_shared_term"] = (grouped[:, :rates] ** 2 * model.shared_variance).sum(axis=1)
+    table = pd.DataFrame(sums, index=pd.Index(uniques, name="_key"))
+    # The weekly baht and paying projects (pace-break warning) stay a matrix beside the table, same rows.
+    table.attrs["weekly"] = grouped[:, rates:] if weekly else None
+    return table
 
 
-def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str) -> pd.DataFrame:
-    """Percentages, band, targets and required pace from the satang sums (numpy: this runs per view)."""
+def _weekly_rows(sums: pd.DataFrame, codes: pd.Series) -> np.ndarray:
+    """The sums' weekly matrix (baht, then paying projects) in the order of `codes` (zeros for an area
+    without projects)."""
+    matrix = sums.attrs["weekly"]
+    where = sums.index.get_indexer(codes.to_numpy())
+    rows = np.zeros((len(where), matrix.shape[1]))
+    found = where >= 0
+    rows[found] = matrix[where[found]]
+    return rows
+
+
+def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str,
+            national: tuple[np.ndarray, np.ndarray] | None = None,
+            weekly_rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Percentages, band, targets, required pace and the pace-break warning from the sums (numpy: this
+    runs per view). national: the country's weekly baht and payments for the warning, weekly_rows the
+    areas' (same rows as result); without them (the path's single row) no area is flagged."""
     fy, as_of = rates.fiscal_year, rates.as_of
     _, fy_end = fiscal_year_bounds(fy)
 
@@ -422,9 +494,25 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str) -> p
         return np.where(has, 100 * amount / safe, np.nan)
 
     pct_disbursed, projected_pct = pct(disbursed), pct(projected)
-    sd = np.sqrt(column("_outcome_variance") + column("_rate_term")) / 100  # baht
+    sd = BAND_SCALE * np.sqrt(column("_outcome_variance") + column("_rate_term") + column("_shared_term")) / 100
     low = np.maximum(pct(projected - BAND_Z * sd), pct_disbursed)
     high = np.maximum(np.minimum(pct(projected + BAND_Z * sd), 100.0), projected_pct)
+
+    # The pace-break warning; a flagged area's band reaches down to where its recent pace would take it.
+    weeks_left = (fy_end - as_of).days / 7
+    needed = (projected - disbursed) / weeks_left if weeks_left > 0 else np.full(len(result), np.nan)
+    if national is not None and weekly_rows is not None and weeks_left > 0:
+        weekly, payments = np.hsplit(weekly_rows, 2)
+        breaks = pace_break.pace_breaks(weekly, payments, *national, needed, pct(projected - disbursed), as_of,
+                                        pace_break.PaceLimits.from_thresholds(reference.thresholds()))
+        flag, since, recent_pace, expected_pace = breaks.flag & has, breaks.since, breaks.recent_weekly, \
+            breaks.expected_weekly
+        low = np.where(flag, np.minimum(low, np.maximum(pct(disbursed + recent_pace * weeks_left), pct_disbursed)),
+                       low)
+    else:
+        flag = np.zeros(len(result), dtype=bool)
+        since, recent_pace, expected_pace = [None] * len(result), np.full(len(result), np.nan), \
+            np.full(len(result), np.nan)
 
     # Targets: the line's scope, or each budget type's own scope at the budget-type level.
     codes = result["code"].to_numpy()
@@ -441,6 +529,7 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str) -> p
     target_year_end = by_scope(_year_end_targets(fy))
     target_next = by_scope({s: target_pct(fy, s, next_end) if next_end else None for s in LINES})
     recent = (column("_disbursed_satang") - column("_paid_four_weeks_ago_satang")) / 100
+    flagged_since = [day if flagged else None for day, flagged in zip(since, flag, strict=True)]
     out = pd.DataFrame({
         "code": codes,
         "name_th": result["name_th"].to_numpy(),
@@ -465,10 +554,22 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str) -> p
         "required_weekly": _required_weekly(allocation, disbursed, target_year_end, as_of,
                                             fy_end if fy_end > as_of else None),
         "recent_weekly": recent / (RECENT_PACE_DAYS / 7),
+        "pace_break": flag,
+        "pace_break_since": flagged_since,
+        "pace_break_th": [_pace_words(day, "th") for day in flagged_since],
+        "pace_break_en": [_pace_words(day, "en") for day in flagged_since],
+        "pace_recent_weekly": recent_pace,
+        "pace_expected_weekly": expected_pace,
+        "pace_needed_weekly": needed,
     })
     if level == "budget_type" and line == "investment":
         out = out[out["code"] == "investment"].reset_index(drop=True)
     return out
+
+
+def _pace_words(day: date | None, lang: str) -> str | None:
+    """'อัตราการเบิกจ่ายลดลงตั้งแต่ 14 มิ.ย. 2562' / 'pace has fallen since 14 Jun 2019'; None without a date."""
+    return None if day is None else word(PACE_BREAK, "since", lang).format(date=format_date(day, lang))
 
 
 def _required_weekly(allocation: np.ndarray, disbursed: np.ndarray, target: np.ndarray, as_of: date,
@@ -519,33 +620,24 @@ def _model(fiscal_year: int, as_of: date) -> _Model:
 
 @lru_cache(maxsize=16)
 def _cached_model(fiscal_year: int, as_of: date, db: str, version: str) -> _Model:
-    frame, daily = _history(fiscal_year, as_of)
+    frame, payments = _history(fiscal_year, as_of)
     limits = reference.thresholds()
-    return _project(frame, daily, fiscal_year, as_of, limits.get("fully_paid_pct", 100.0) / 100)
+    return _project(frame, payments, fiscal_year, as_of, limits.get("fully_paid_pct", 100.0) / 100)
 
 
-def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every project of the year as of the date, with the payment history the model reads."""
+def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Every project of the year as of the date, and every current-year payment up to it
+    (position of its project in the frame, day number from the fiscal year's first day, baht)."""
     cte, params = state_cte(Filters(fiscal_year=fiscal_year), as_of)
-    catch_up_ref = as_of - timedelta(days=CATCH_UP_WINDOW_DAYS)
-    recent_ref = as_of - timedelta(days=RECENT_PACE_DAYS)
     start, _ = fiscal_year_bounds(fiscal_year)
     with read_only() as con:
         frame = con.execute(
-            f"""{cte},
-            hist AS (
-                SELECT project_code,
-                       sum(amount) FILTER (WHERE posting_date <= ?) AS paid_catch_up_ref,
-                       sum(amount) FILTER (WHERE posting_date <= ?) AS paid_four_weeks_ago
-                FROM disbursements
-                WHERE source = 'current' AND posting_date <= ?
-                  AND project_code IN (SELECT project_code FROM state3)
-                GROUP BY 1)
+            f"""{cte}
             SELECT s.project_code, s.owner, s.owner_type, s.province_code, s.cluster_code, s.region,
                    s.budget_type,
                    -- an agency as a number (its name is long text, slow to hand to pandas)
                    dense_rank() OVER (ORDER BY coalesce(nullif(trim(s.implementing_agency), ''), '-')) AS agency_id,
-                   s.planned_end,
+                   s.planned_start, s.planned_end,
                    CASE WHEN s.contract_date <= ? THEN s.contract_date END AS contract_date,
                    s.contract_amount IS NOT NULL AS contract_signed,
                    s.contract_amount::DOUBLE AS contract_amount,
@@ -556,216 +648,307 @@ def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]
                    s.disbursed::DOUBLE AS disbursed,
                    (s.current_allocation * 100)::BIGINT AS _allocation_satang,
                    (s.disbursed * 100)::BIGINT AS _disbursed_satang,
-                   (s.committed * 100)::BIGINT AS _committed_satang,
-                   (coalesce(h.paid_catch_up_ref, 0) * 100)::BIGINT AS _paid_catch_up_ref_satang,
-                   (coalesce(h.paid_four_weeks_ago, 0) * 100)::BIGINT AS _paid_four_weeks_ago_satang
-            FROM state3 s LEFT JOIN hist h USING (project_code)
+                   (s.committed * 100)::BIGINT AS _committed_satang
+            FROM state3 s
             ORDER BY s.project_code""",
-            [*params, catch_up_ref, recent_ref, as_of, as_of],
+            [*params, as_of],
         ).df()
-        daily = con.execute(
-            """SELECT d.posting_date AS day, sum(d.amount)::DOUBLE AS amount
-               FROM disbursements d JOIN projects p USING (project_code)
-               WHERE p.fiscal_year = ? AND d.source = 'current' AND d.posting_date BETWEEN ? AND ?
-               GROUP BY 1 ORDER BY 1""",
+        # Positions follow the frame's order (project_code) so payments index straight into it.
+        payments = con.execute(
+            """WITH pos AS (SELECT project_code,
+                                   (row_number() OVER (ORDER BY project_code) - 1)::INTEGER AS position
+                            FROM projects WHERE fiscal_year = ?)
+               SELECT pos.position, datediff('day', ?::DATE, d.posting_date)::INTEGER AS day,
+                      d.amount::DOUBLE AS amount
+               FROM disbursements d JOIN pos USING (project_code)
+               WHERE d.source = 'current' AND d.posting_date <= ?""",
             [fiscal_year, start, as_of],
-        ).df()
-    for column in ("planned_end", "contract_date"):
+        ).fetchnumpy()
+    for column in ("planned_start", "planned_end", "contract_date"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
-    daily["day"] = pd.to_datetime(daily["day"]).dt.date
-    return frame, daily
+    return frame, {name: np.asarray(values) for name, values in payments.items()}
 
 
-def _shrunk_rate(paid: pd.Series, value: pd.Series, groups: pd.Series, prior: pd.Series | float,
-                 strength: float) -> pd.Series:
-    """Per group: (paid + strength * prior) / (value + strength); prior per group or one number."""
-    sums = pd.DataFrame({"paid": paid, "value": value, "group": groups}).groupby("group")[["paid", "value"]].sum()
-    prior_for = prior.reindex(sums.index).astype(float) if isinstance(prior, pd.Series) else prior
-    return (sums["paid"] + strength * prior_for) / (sums["value"] + strength)
-
-
-def _project(frame: pd.DataFrame, daily: pd.DataFrame, fiscal_year: int, as_of: date,
+def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: int, as_of: date,
              fully_paid_share: float) -> _Model:
-    """The per-project projection (see the module docstring and docs/projection.md)."""
+    """The per-project projection (module docstring, budget_metrics.payment_timing, docs/projection.md)."""
     fy_start, fy_end = fiscal_year_bounds(fiscal_year)
-    days_left = (fy_end - as_of).days
-    # The payment rhythm: a weight per day of the year (month ends and quarter ends weigh
-    # more), and its running total to measure any stretch of days in "normal days".
-    month_end_factor, quarter_end_factor = _rhythm(daily, fiscal_year, as_of)
+    today = (as_of - fy_start).days
+    year_end = (fy_end - fy_start).days
+    days_left = year_end - today
+    n = len(frame)
+    ledger = timing.Ledger.build(payments["position"], payments["day"], payments["amount"], n)
+
+    # The payment rhythm for the path: a weight per day of the year (month and quarter ends weigh more).
+    daily = np.bincount(np.clip(payments["day"], 0, year_end), weights=payments["amount"], minlength=year_end + 1)
+    seen = np.flatnonzero(daily[: today + 1])
+    month_end_factor, quarter_end_factor = _rhythm(
+        pd.DataFrame({"day": [fy_start + timedelta(days=int(d)) for d in seen], "amount": daily[seen]}),
+        fiscal_year, as_of)
     day_weights = _year_weights(fiscal_year, month_end_factor, quarter_end_factor)
-    running = np.concatenate([[0.0], np.cumsum(day_weights)])
-    today = (as_of - fy_start).days + 1  # running[today] = weight of the days up to the as-of date
 
-    def weight_after(day_number: pd.Series | int) -> pd.Series | float:
-        """Rhythm weight of the days after `day_number` (from the as-of date) up to 30 Sep."""
-        position = np.clip(today + np.asarray(day_number, dtype=int), 0, len(day_weights))
-        return running[-1] - running[position]
-
-    window_start = max(today - CATCH_UP_WINDOW_DAYS, 0)
-    window_weight = max((running[today] - running[window_start]) / max(today - window_start, 1), 1e-9)
-    allocation = frame["current_allocation"].astype(float)
-    disbursed = frame["disbursed"].astype(float)
-    contract = frame["contract_amount"].astype(float)
-    investment = frame["budget_type"] == "investment"
-    with_contract = investment & frame["contract_signed"].astype(bool)
+    allocation = frame["current_allocation"].to_numpy(float)
+    disbursed = frame["disbursed"].to_numpy(float)
+    contract = frame["contract_amount"].to_numpy(float)
+    investment = (frame["budget_type"] == "investment").to_numpy()
+    with_contract = investment & frame["contract_signed"].to_numpy(bool)
     unsigned = investment & ~with_contract
     operating = ~investment
-    area = frame["owner"]
-    agency = frame["owner"] + "|" + frame["agency_id"].astype(str)  # this agency in this area
 
-    # Day numbers counted from the as-of date (negative = before it).
-    def day_number(column: str) -> pd.Series:
-        return (pd.to_datetime(frame[column]) - pd.Timestamp(as_of)).dt.days
+    def day_number(column: str) -> np.ndarray:
+        return (pd.to_datetime(frame[column]) - pd.Timestamp(fy_start)).dt.days.to_numpy(float)
 
     signed_day = day_number("contract_date")  # NaN: not signed by the as-of date, or on an unknown day
-    # Only a signed contract's or a plan's end date is used: an unsigned project's plan
-    # dates are revised when it signs, so they may carry what was not known on the date.
-    end_day = day_number("planned_end").where(~unsigned).fillna(days_left).clip(upper=days_left)
-    due = end_day <= 0
-
-    def signed_by(day: int) -> pd.Series:
-        """Contracts signed by day `day` (an unknown signing day counts as early)."""
-        return with_contract & (signed_day.isna() | (signed_day <= day))
+    # Each plan runs from its contract signing (or planned start) to its planned end. An unsigned
+    # investment project's plan dates are not used: they are revised when it signs.
+    plan_start = np.where(with_contract & ~np.isnan(signed_day), signed_day, day_number("planned_start"))
+    plan_start = np.where(np.isnan(plan_start), 0.0, plan_start)
+    plan_end = day_number("planned_end")
+    plan_end = np.maximum(np.where(np.isnan(plan_end), float(year_end), plan_end), plan_start + 1)
 
     # The most each project can pay this year on what is known: its contract plus money moved in.
     ceiling = allocation.copy()
-    ceiling[with_contract] = np.minimum(allocation, contract + frame["reallocated_in"].astype(float))[with_contract]
-    paid_at_ref = frame["_paid_catch_up_ref_satang"].astype(float) / 100
+    ceiling[with_contract] = np.minimum(allocation, contract + frame["reallocated_in"].to_numpy(float))[with_contract]
+    outstanding = np.maximum(ceiling - disbursed, 0.0)
+    owners = pd.factorize(frame["owner"])[0]
+    owner_count = int(owners.max()) + 1 if n else 0
 
-    rate = pd.Series(1.0, index=frame.index)
-    rate_variance = pd.Series(0.0, index=frame.index)
-    catch_up_daily, completion = {}, {}
-    for name, members, members_then in (
-        ("contract", with_contract, signed_by(-CATCH_UP_WINDOW_DAYS)),
-        ("operating", operating, operating),
-    ):
-        # Catch-up: of what was overdue CATCH_UP_WINDOW_DAYS ago, the share paid since.
-        overdue_then = members_then & (end_day <= -CATCH_UP_WINDOW_DAYS)
-        owed = (ceiling - paid_at_ref).clip(lower=0)[overdue_then].sum()
-        caught = (np.minimum(disbursed, ceiling) - paid_at_ref).clip(lower=0)[overdue_then].sum()
-        share = float(caught / owed) if owed > 0 else 0.0
-        # Per unit of rhythm weight: the window's average day weighs window_weight.
-        catch_up_daily[name] = -np.log(1 - min(share, 0.99)) / CATCH_UP_WINDOW_DAYS / window_weight
-        # Completion: of the plans that ended in the last quarter, the share of their value paid;
-        # the plan itself ("paid in full by the end") counts as PLAN_PRIOR_SHARE of the class's value.
-        ended = members & due & (end_day > -COMPLETION_WINDOW_DAYS)
-        value = ceiling[ended]
-        paid = np.minimum(disbursed, ceiling)[ended]
-        plan_weight = PLAN_PRIOR_SHARE * float(ceiling[members].sum())
-        evidence = float(value.sum()) + plan_weight
-        national = (float(paid.sum()) + plan_weight) / evidence if evidence > 0 else 1.0
-        completion[name] = national
-        by_area = _shrunk_rate(paid, value, area[ended], national, AREA_PRIOR_BAHT)
-        area_of_agency = area[ended].groupby(agency[ended]).first()
-        by_agency = _shrunk_rate(paid, value, agency[ended], area_of_agency.map(by_area.to_dict()).astype(float),
-                                 AREA_PRIOR_BAHT)
-        project_rate = agency.map(by_agency).fillna(area.map(by_area)).fillna(national)
-        # The area's rate is an estimate from few plans: binomial variance on the effective
-        # number of plans (values as weights), the prior counted as plans of typical size.
-        typical = max(float(value.mean()) if len(value) else float(ceiling[members].mean() or 1.0), 1.0)
-        counts = pd.DataFrame({"value": value, "square": value**2, "area": area[ended]}).groupby("area").sum()
-        effective = (counts["value"] ** 2 / counts["square"]).reindex(by_area.index).fillna(0)
-        effective = effective + AREA_PRIOR_BAHT / typical
-        area_variance = by_area * (1 - by_area) / effective
-        project_variance = area.map(area_variance).fillna(national * (1 - national) * typical / AREA_PRIOR_BAHT)
-        # An unsigned investment project, once signed, pays like its agency's and area's contracts.
-        applies = members | unsigned if name == "contract" else members
-        rate[applies] = project_rate[applies]
-        rate_variance[applies] = project_variance[applies]
+    chance = np.zeros(n)  # expected share of the outstanding balance paid by 30 Sep
+    completion = np.full(n, np.nan)  # expected share of a plan paid by its planned end (owner's pace)
+    factor_exposure = np.zeros(n)  # baht the projection moves per unit of the owner's log pace factor
+    factor_variance = np.zeros(n)
+    shared = np.zeros((n, SHARED_TERMS))  # baht per unit of each national hazard (and per sd of signing)
+    shared_variance = np.zeros(SHARED_TERMS)
+    g_now = timing.development(np.full(n, float(today)), plan_start, plan_end)
+    g_end = timing.development(np.full(n, float(year_end)), plan_start, plan_end)
+    # Where each project will stand when the year's last month starts (its hazards weigh YEAR_END_RUSH there).
+    last_month = float((date(fy_end.year, fy_end.month, 1) - fy_start).days)
+    g_rush = np.clip(timing.development(np.full(n, last_month), plan_start, plan_end), g_now, g_end)
+    fitted: dict[str, tuple[timing.Hazards, timing.PaceFactors, timing.Drift]] = {}
+    for column, (name, members) in enumerate((("contract", with_contract), ("operating", operating))):
+        index = np.flatnonzero(members)
+        at_steps = timing.paid_at_steps(ledger, index, plan_start[index], plan_end[index], ceiling[index], today)
+        hazards = timing.fit_hazards(ledger, index, plan_start[index], plan_end[index], ceiling[index], today,
+                                     at_steps)
+        factors = timing.pace_factors(owners[index], owner_count, hazards.actual, hazards.expected,
+                                      hazards.residual2)
+        drift = timing.drift(ledger, index, plan_start[index], plan_end[index], ceiling[index], today,
+                             fully_paid_share, at_steps)
+        fitted[name] = (hazards, factors, drift)
+        theta = np.exp(factors.log_factor[owners[index]])
+        inside, after = _paths(hazards.hazard, g_now[index], g_rush[index], g_end[index])
+        change = drift.plan_factor * inside + drift.post_factor * after  # log survival to 30 Sep, class pace
+        left = np.exp(theta * change)
+        chance[index] = 1 - left
+        completion[index] = 1 - np.exp(theta * drift.plan_factor
+                                       * timing.log_survival(hazards.hazard, np.full(len(index), 10.0)))
+        factor_exposure[index] = -outstanding[index] * left * theta * change
+        factor_variance[index] = factors.variance[owners[index]]
+        block = slice(column * timing.STEPS, (column + 1) * timing.STEPS)
+        weight = _step_weights(drift, g_now[index], g_rush[index], g_end[index])
+        shared[index, block] = (outstanding[index] * left * theta)[:, None] * weight / (1 - hazards.hazard)[None, :]
+        shared_variance[block] = hazards.variance
+        # The drift factors are one national estimate each: their errors move every project of the class.
+        drift_column = 2 * timing.STEPS + 1 + 2 * column
+        shared[index, drift_column] = -outstanding[index] * left * theta * drift.plan_factor * inside
+        shared[index, drift_column + 1] = -outstanding[index] * left * theta * drift.post_factor * after
+        shared_variance[drift_column: drift_column + 2] = (drift.plan_log_variance, drift.post_log_variance)
 
     # Signing: of the investment projects unsigned SIGNING_WINDOW_DAYS ago, the share signed since.
-    unsigned_then = investment & ~signed_by(-SIGNING_WINDOW_DAYS)
+    signed_then = with_contract & (np.isnan(signed_day) | (signed_day <= today - SIGNING_WINDOW_DAYS))
+    unsigned_then = investment & ~signed_then
     signed_since = unsigned_then & with_contract
-    signing_share = float(signed_since.sum() / unsigned_then.sum()) if unsigned_then.any() else 0.0
+    count_then = int(unsigned_then.sum())
+    signing_share = float(signed_since.sum() / count_then) if count_then else 0.0
     signing_daily = -np.log(1 - min(signing_share, 0.99)) / SIGNING_WINDOW_DAYS
-    contract_ratio = (float(contract[with_contract].sum() / frame["allocated_amount"][with_contract].sum())
+    allocated = frame["allocated_amount"].to_numpy(float)
+    contract_ratio = (float(contract[with_contract].sum() / allocated[with_contract].sum())
                       if with_contract.any() else 1.0)
-    # How long a contract signed now will run: recent contracts took this share of what was
-    # left of the year when they were signed (plans are fitted to the year), else all dated ones.
-    dated = with_contract & signed_day.notna() & (signed_day < days_left)
+    # How long a contract signed later will run. Either plans are fitted to the year (a contract runs a
+    # share of what is left of the year when it is signed) or they have a length of their own: whichever
+    # describes this year's signed contracts more tightly (median absolute deviation of the log), and
+    # then its median over the contracts signed recently (all dated ones when fewer than five).
+    dated = with_contract & ~np.isnan(signed_day) & (signed_day < year_end)
     pool = signed_since & dated if (signed_since & dated).sum() >= 5 else dated
-    year_share = ((end_day - signed_day) / (days_left - signed_day))[pool]
-    contract_days = max(float(year_share.median()) * days_left, 1.0) if pool.any() else max(days_left / 2, 1.0)
-    offsets = np.arange(days_left + 1)
-    density = signing_daily * np.exp(-signing_daily * offsets)  # signing on day t after the as-of date
-    payable = np.clip((days_left - offsets) / contract_days, 0, 1)  # share of the contract's plan left by 30 Sep
-    signing_payable_total = float((density * payable).sum())
-    signing_chance = float(1 - np.exp(-signing_daily * days_left))
-
-    # Each project's expected share of its outstanding balance paid by 30 Sep.
-    outstanding = (ceiling - disbursed).clip(lower=0)
-    catch_up = pd.Series(np.where(investment, catch_up_daily["contract"], catch_up_daily["operating"]),
-                         index=frame.index)
-    after_end = pd.Series(weight_after(end_day.clip(lower=0)), index=frame.index)
-    late_share = 1 - np.exp(-catch_up * after_end)  # of what the plan leaves unpaid, share paid after its end
-    chance = rate + (1 - rate) * late_share
-    basis = pd.Series("on_plan", index=frame.index)
-    overdue = ~unsigned & due
-    chance[overdue] = (1 - np.exp(-catch_up * weight_after(0)))[overdue]
-    basis[overdue] = "overdue"
+    lengths = np.maximum(plan_end - signed_day, 1.0)
+    shares = lengths / np.maximum(year_end - signed_day, 1.0)
+    fitted_to_year = dated.sum() >= 5 and _log_spread(shares[dated]) < _log_spread(lengths[dated])
+    if not pool.any():
+        length_share, contract_days = 0.5, max(days_left / 2, 1.0)
+    elif fitted_to_year:
+        length_share, contract_days = float(np.median(shares[pool])), None
+    else:
+        length_share, contract_days = None, float(np.median(lengths[pool]))
+    signing_chance = float(1 - np.exp(-signing_daily * days_left)) if days_left > 0 else 0.0
+    contract_hazard, _, contract_drift = fitted["contract"]
+    contract_hazard = contract_hazard.hazard
     expected_contract = allocation * contract_ratio
-    outstanding[unsigned] = (expected_contract - disbursed).clip(lower=0)[unsigned]
-    ceiling[unsigned] = np.maximum(expected_contract, disbursed)[unsigned]
-    chance[unsigned] = (signing_payable_total * rate)[unsigned]
-    basis[unsigned] = "no_contract"
+
+    def _payable(log_factor: float, daily_rate: float) -> tuple[float, np.ndarray, float, float]:
+        """An unsigned project: the expected share of its contract paid by 30 Sep (signing at a constant
+        daily rate, then paid along the contract hazards at the owner's pace and this year's drift), its
+        slope by each hazard, and by the log of each drift factor."""
+        if days_left <= 0 or daily_rate <= 0:
+            return 0.0, np.zeros(timing.STEPS), 0.0, 0.0
+        offsets = np.arange(0, days_left, 7, dtype=float) + today  # signing in the week starting here
+        edges = np.append(offsets[1:], float(year_end))
+        density = np.exp(-daily_rate * (offsets - today)) - np.exp(-daily_rate * (edges - today))
+        signed = (offsets + edges) / 2
+        ends = signed + (np.maximum(length_share * (year_end - signed), 1.0) if contract_days is None
+                         else contract_days)
+        ones = np.full(len(signed), float(year_end))
+        g_start = np.zeros(len(signed))
+        g_final = timing.development(ones, signed, ends)
+        g_month = np.clip(timing.development(np.full(len(signed), last_month), signed, ends), 0, g_final)
+        inside, after = _paths(contract_hazard, g_start, g_month, g_final)
+        theta = math.exp(log_factor)
+        change = contract_drift.plan_factor * inside + contract_drift.post_factor * after
+        left = np.exp(theta * change)
+        weight = _step_weights(contract_drift, g_start, g_month, g_final)
+        slope = ((density * left * theta)[:, None] * weight).sum(axis=0) / (1 - contract_hazard)
+        plan_slope = float(-(density * left * theta * contract_drift.plan_factor * inside).sum())
+        post_slope = float(-(density * left * theta * contract_drift.post_factor * after).sum())
+        return float((density * (1 - left)).sum()), slope, plan_slope, post_slope
+
+    signing_payable_total = _payable(0.0, signing_daily)[0]
+    if unsigned.any():
+        outstanding[unsigned] = np.maximum(expected_contract - disbursed, 0.0)[unsigned]
+        ceiling[unsigned] = np.maximum(expected_contract, disbursed)[unsigned]
+        contract_factors = fitted["contract"][1]
+        # The signing rate's sampling error (binomial on the projects unsigned then), as a daily rate.
+        signing_sd = (math.sqrt(signing_share * (1 - signing_share) / count_then) / max(1 - signing_share, 0.01)
+                      / SIGNING_WINDOW_DAYS) if count_then else 0.0
+        for owner in np.unique(owners[unsigned]):
+            rows = np.flatnonzero(unsigned & (owners == owner))
+            log_factor = float(contract_factors.log_factor[owner])
+            share, slope, plan_slope, post_slope = _payable(log_factor, signing_daily)
+            faster = _payable(log_factor + 0.1, signing_daily)[0]
+            up = _payable(log_factor, signing_daily + signing_sd)[0]
+            down = _payable(log_factor, max(signing_daily - signing_sd, 0.0))[0]
+            chance[rows] = share
+            completion[rows] = 1 - np.exp(np.exp(log_factor) * contract_drift.plan_factor
+                                          * timing.log_survival(contract_hazard, np.array(10.0)))
+            factor_exposure[rows] = outstanding[rows] * (faster - share) / 0.1
+            factor_variance[rows] = contract_factors.variance[owner]
+            shared[rows, : timing.STEPS] = outstanding[rows, None] * slope[None, :]
+            shared[rows, 2 * timing.STEPS] = outstanding[rows] * (up - down) / 2  # per sd of the signing rate
+            shared[rows, 2 * timing.STEPS + 1] = outstanding[rows] * plan_slope
+            shared[rows, 2 * timing.STEPS + 2] = outstanding[rows] * post_slope
+        shared_variance[2 * timing.STEPS] = 1.0
+
     # Fully paid: fully_paid_pct of the contract (or of the allocation without one); the rest is savings.
     fully_paid = ~unsigned & (disbursed >= fully_paid_share * ceiling - 0.005)
     no_allocation = allocation <= 0
-    chance[fully_paid | no_allocation] = 0.0
+    settled = fully_paid | no_allocation
+    chance[settled] = 0.0
+    factor_exposure[settled] = 0.0
+    shared[settled] = 0.0
+    chance = np.clip(chance, 0.0, 1.0)
+    due = ~unsigned & (g_now >= timing.PLAN_STEPS)
+    basis = np.where(unsigned, "no_contract", np.where(due, "overdue", "on_plan")).astype(object)
     basis[fully_paid] = "paid"
     basis[no_allocation] = "no_allocation"
-    chance = chance.clip(0, 1)
 
     projected = np.minimum(disbursed + outstanding * chance, np.maximum(allocation, disbursed))
-    allocation_satang = frame["_allocation_satang"].astype("int64")
-    disbursed_satang = frame["_disbursed_satang"].astype("int64")
+    allocation_satang = frame["_allocation_satang"].to_numpy("int64")
+    disbursed_satang = frame["_disbursed_satang"].to_numpy("int64")
     projected_satang = np.maximum(np.rint(projected * 100).astype("int64"), disbursed_satang)
     # Carry-over: committed on 30 Sep but not paid; lapse: the rest of the allocation.
-    committed = frame["_committed_satang"].astype(float)
+    committed = frame["_committed_satang"].to_numpy(float)
     committed[unsigned] = np.maximum(committed, np.rint(expected_contract * signing_chance * 100))[unsigned]
     committed = np.minimum(np.maximum(committed, projected_satang),
                            np.maximum(allocation_satang, disbursed_satang)).astype("int64")
-    carryover_satang = (committed - projected_satang).clip(lower=0)
-    lapse_satang = (allocation_satang - projected_satang - carryover_satang).clip(lower=0)
-
-    # The band: each balance is paid or not (a Bernoulli outcome) ...
-    outcome_variance = (outstanding * 100) ** 2 * chance * (1 - chance)
-    # ... and an area's rate is an uncertain estimate, whose error moves its projects together
-    # (exposure: how much a project's projection moves per unit of its rate, in satang).
-    exposure = (outstanding * (1 - late_share) * 100).where(~due & ~unsigned, 0.0)
-    exposure[unsigned] = (outstanding * signing_payable_total * 100)[unsigned]
-    exposure[fully_paid | no_allocation] = 0.0
+    carryover_satang = np.maximum(committed - projected_satang, 0)
+    lapse_satang = np.maximum(allocation_satang - projected_satang - carryover_satang, 0)
+    recent_satang = np.rint(100 * (disbursed - ledger.paid_by(np.arange(n), np.full(n, today - RECENT_PACE_DAYS))))
 
     result = frame.copy()
     result["planned_end"] = frame["planned_end"].where(~unsigned, None)  # the plan the projection used
     result["basis"] = basis
     result["ceiling"] = ceiling.round(2)
-    result["completion_rate"] = rate.where(~fully_paid & ~no_allocation)
-    result["signing_chance"] = pd.Series(signing_chance, index=frame.index).where(unsigned & ~no_allocation)
+    result["completion_rate"] = np.where(settled, np.nan, completion)
+    result["signing_chance"] = np.where(unsigned & ~no_allocation, signing_chance, np.nan)
     result["chance_paid"] = chance
     result["_outstanding"] = outstanding
     result["_projected_disbursed_satang"] = projected_satang
     result["_projected_carryover_satang"] = carryover_satang
     result["_projected_lapse_satang"] = lapse_satang
-    result["_outcome_variance"] = outcome_variance
-    result["_rate_exposure"] = exposure
-    result["_rate_variance"] = rate_variance
-    # Which completion rate a project's error follows: its owner's contract or operating rate.
-    result["_rate_group"] = pd.factorize(area + np.where(operating, "|operating", "|contract"))[0]
+    result["_paid_four_weeks_ago_satang"] = disbursed_satang - recent_satang.astype("int64")
+    # The band's terms (satang): each balance paid or not (a Bernoulli outcome); the owner's pace factor,
+    # shared by its projects of a class; the national hazards and signing rate, shared by every project.
+    result["_outcome_variance"] = (outstanding * 100) ** 2 * chance * (1 - chance)
+    result["_rate_exposure"] = factor_exposure * 100
+    result["_rate_variance"] = factor_variance
+    result["_rate_group"] = pd.factorize(frame["owner"] + np.where(operating, "|operating", "|contract"))[0]
     # Where the path spreads the expected payments: up to the planned end, else to 30 Sep.
-    result["_spread_days"] = end_day.where(~due & ~unsigned, days_left).astype(int)
+    result["_spread_days"] = np.where(basis == "on_plan", np.clip(plan_end - today, 1, days_left),
+                                      days_left).astype(int)
+
+    contract_hazards, operating_hazards = fitted["contract"][0].hazard, fitted["operating"][0].hazard
+
+    def by_end(hazard: np.ndarray) -> float:
+        return float(1 - np.exp(timing.log_survival(hazard, np.array(float(timing.PLAN_STEPS)))))
+
+    def first_month(hazard: np.ndarray) -> float:
+        ten = float(timing.PLAN_STEPS)
+        return float(1 - np.exp(timing.log_survival(hazard, np.array(ten + 30 / timing.POST_STEP_DAYS))
+                                - timing.log_survival(hazard, np.array(ten))))
 
     rates = ModelRates(
         fiscal_year=fiscal_year, as_of=as_of,
-        completion_contract=completion["contract"], completion_operating=completion["operating"],
-        catch_up_contract_monthly=float(1 - np.exp(-catch_up_daily["contract"] * 30)),
-        catch_up_operating_monthly=float(1 - np.exp(-catch_up_daily["operating"] * 30)),
+        completion_contract=by_end(contract_hazards), completion_operating=by_end(operating_hazards),
+        catch_up_contract_monthly=first_month(contract_hazards),
+        catch_up_operating_monthly=first_month(operating_hazards),
         signing_chance=signing_chance,
         signing_payable=signing_payable_total / signing_chance if signing_chance > 0 else 0.0,
-        contract_ratio=contract_ratio, contract_days=contract_days,
+        contract_ratio=contract_ratio,
+        contract_days=contract_days if contract_days is not None else max(length_share * days_left, 1.0),
         month_end_factor=month_end_factor, quarter_end_factor=quarter_end_factor)
     numbers = result[[*NUMBER_KEYS, *[c for c in result.columns if c.startswith("_")]]]
-    return _Model(rates, result, numbers.copy(), pd.Series(day_weights[today:], dtype=float))
+    # Each project's payments in the weeks ending on the as-of date (for the pace-break warning): week 0
+    # holds the 7 days to the as-of date.
+    weeks = pace_break.WEEKS_KEPT
+    week = (today - payments["day"]) // 7
+    recent = (week >= 0) & (week < weeks)
+    cell = payments["position"][recent].astype(np.int64) * weeks + week[recent]
+    weekly = np.bincount(cell, weights=payments["amount"][recent], minlength=n * weeks).reshape(n, weeks)
+    # Paying projects, not documents: one payment is often posted as several documents, which would make
+    # the count clump and the warning's Poisson test too eager.
+    paying = cell[payments["amount"][recent] > 0]
+    weekly_payments = (np.bincount(paying, minlength=n * weeks) > 0).reshape(n, weeks).astype(float)
+    exposed = np.flatnonzero((shared_variance > 0) & (np.abs(shared).sum(axis=0) > 0))
+    view_inputs = np.hstack([shared[:, exposed] * 100, weekly, weekly_payments])
+    national_weekly = {None: (weekly.sum(axis=0), weekly_payments.sum(axis=0))}
+    for kind in np.unique(frame["budget_type"].to_numpy()):
+        of_kind = (frame["budget_type"] == kind).to_numpy()
+        national_weekly[str(kind)] = (weekly[of_kind].sum(axis=0), weekly_payments[of_kind].sum(axis=0))
+    return _Model(rates, result, numbers.copy(), pd.Series(day_weights[today + 1:], dtype=float),
+                  view_inputs, shared_variance[exposed], national_weekly)
+
+
+def _log_spread(values: np.ndarray) -> float:
+    """Median absolute deviation of the log of positive values."""
+    logs = np.log(np.maximum(values, 1e-9))
+    return float(np.median(np.abs(logs - np.median(logs))))
+
+
+def _paths(hazard: np.ndarray, g_now: np.ndarray, g_rush: np.ndarray, g_end: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Log survival from now to 30 Sep at the hazards' pace, split into the steps inside the plan and
+    those after its end; the part in the year's last month (from g_rush) counts YEAR_END_RUSH times."""
+    inside = (timing.path_log_survival(hazard, g_now, g_rush, 1.0, 0.0)
+              + YEAR_END_RUSH * timing.path_log_survival(hazard, g_rush, g_end, 1.0, 0.0))
+    after = (timing.path_log_survival(hazard, g_now, g_rush, 0.0, 1.0)
+             + YEAR_END_RUSH * timing.path_log_survival(hazard, g_rush, g_end, 0.0, 1.0))
+    return inside, after
+
+
+def _step_weights(drift: timing.Drift, g_now: np.ndarray, g_rush: np.ndarray, g_end: np.ndarray) -> np.ndarray:
+    """(n, STEPS): how much each step's hazard counts on each project's path to 30 Sep (its overlap,
+    times the drift factor of its regime and YEAR_END_RUSH in the last month)."""
+    regime = np.where(np.arange(timing.STEPS) < timing.PLAN_STEPS, drift.plan_factor, drift.post_factor)
+    overlap = timing.step_overlap(g_now, g_rush) + YEAR_END_RUSH * timing.step_overlap(g_rush, g_end)
+    return overlap * regime[None, :]
 
 
 def _reasons(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series]:

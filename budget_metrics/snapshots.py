@@ -25,10 +25,13 @@ from budget_metrics.filters import Filters
 from budget_metrics.projects import resolve_as_of
 from budget_metrics.targets import (
     LINES,
+    TYPE_LINES,
     TargetLine,
     add_line_columns,
     headline_line,
-    target_line,
+    judged_line,
+    selection_lines,
+    shown_lines,
 )
 
 
@@ -92,13 +95,16 @@ class SnapshotInfo:
     projects: int
 
 
-def list_snapshots(fiscal_year: int | None = None, include_replaced: bool = False) -> pd.DataFrame:
+def list_snapshots(fiscal_year: int | None = None, include_replaced: bool = False,
+                   filters: Filters | None = None) -> pd.DataFrame:
     """Stored snapshots, newest as-of first: snapshot_id, fiscal_year, as_of, taken_at,
     source_load_ids, status ('current' / 'replaced'), replaces_snapshot_id (the snapshot a
     --replace superseded), replaced_at, projects, current_allocation, disbursed (baht),
     pct_disbursed (all budget types: the overall line's rate), investment_allocation,
     investment_disbursed (baht), investment_pct (the investment line's rate). Empty when none
-    were taken; replaced ones only with include_replaced."""
+    were taken; replaced ones only with include_replaced. The figures are the whole country's,
+    or with `filters` those of its area, plan and budget type (its fiscal year and date are
+    ignored): a snapshot whose frozen rows hold none of them shows 0 projects."""
     with read_only() as con:
         if not _table_exists(con, "snapshots"):
             return pd.DataFrame(columns=["snapshot_id", "fiscal_year", "as_of", "taken_at",
@@ -112,6 +118,7 @@ def list_snapshots(fiscal_year: int | None = None, include_replaced: bool = Fals
             params.append(fiscal_year)
         if not include_replaced:
             clauses.append("s.status = 'current'")
+        area, area_params = _snapshot_where(filters or Filters())
         frame = con.execute(
             f"""SELECT s.snapshot_id, s.fiscal_year, s.as_of, s.taken_at, s.source_load_ids,
                        s.status, s.replaces_snapshot_id, s.replaced_at,
@@ -122,11 +129,11 @@ def list_snapshots(fiscal_year: int | None = None, include_replaced: bool = Fals
                            AS investment_allocation,
                        coalesce(sum(p.disbursed) FILTER (WHERE p.budget_type = 'investment'), 0)::DOUBLE
                            AS investment_disbursed
-                FROM snapshots s LEFT JOIN snapshot_projects p USING (snapshot_id)
+                FROM snapshots s LEFT JOIN snapshot_projects p ON p.snapshot_id = s.snapshot_id AND {area}
                 WHERE {' AND '.join(clauses)}
                 GROUP BY ALL
                 ORDER BY s.as_of DESC, s.snapshot_id DESC""",
-            params,
+            [*area_params, *params],
         ).df()
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     frame["pct_disbursed"] = (100 * frame["disbursed"] / frame["current_allocation"]).where(
@@ -230,10 +237,11 @@ def snapshot_projects(snapshot_id: int, filters: Filters | None = None) -> pd.Da
 
 @dataclass(frozen=True)
 class SnapshotKpis:
-    """Totals of a frozen snapshot (baht Decimal; percent 0-100), with both target lines as
+    """Totals of a frozen snapshot (baht Decimal; percent 0-100), with the target lines as
     `progress.Kpis` has them: `overall` (all budget types) and `investment` (investment
     budget only), each against its own target for the snapshot's as-of date; `headline`
-    names the line that drives status colours."""
+    names the line that drives status colours. A selection of one budget type is reported by
+    that type's line only, as in `progress.Kpis` (`budget_type`, `own`, `lines`)."""
 
     snapshot_id: int
     as_of: date
@@ -247,14 +255,19 @@ class SnapshotKpis:
     overall: TargetLine
     investment: TargetLine
     headline: str = "overall"
+    budget_type: str | None = None
+    own: TargetLine | None = None
 
     def line(self, scope: str) -> TargetLine:
-        """The 'overall' or 'investment' line."""
-        return self.overall if scope == "overall" else self.investment
+        """The 'overall' or 'investment' line, or the chosen type's own line."""
+        from budget_metrics.progress import line_of
+
+        return line_of(self, scope)
 
     @property
-    def lines(self) -> tuple[TargetLine, TargetLine]:
-        return self.overall, self.investment
+    def lines(self) -> tuple[TargetLine, ...]:
+        """The lines the selection is reported by (progress.Kpis.lines)."""
+        return tuple(self.line(scope) for scope in shown_lines(self.budget_type))
 
     @property
     def status(self) -> str:
@@ -279,13 +292,14 @@ def snapshot_kpis(snapshot_id: int, filters: Filters | None = None) -> SnapshotK
             [snapshot_id, *params],
         ).fetchone()
     count, current, committed, disbursed, remaining, flagged, investment_allocation, investment_disbursed = row
-    limits = reference.thresholds()
-    overall = target_line("overall", info.fiscal_year, info.as_of, current, disbursed, limits)
-    investment = target_line("investment", info.fiscal_year, info.as_of, investment_allocation,
-                             investment_disbursed, limits)
+    budget_type = filters.budget_type
+    lines = selection_lines(info.fiscal_year, info.as_of, budget_type, current, disbursed,
+                            investment_allocation, investment_disbursed, reference.thresholds())
+    pct = float(Decimal(disbursed) / Decimal(current) * 100) if current and current > 0 else None
     return SnapshotKpis(snapshot_id, info.as_of, int(count), Decimal(current), Decimal(committed),
-                        Decimal(disbursed), Decimal(remaining), overall.pct, int(flagged), overall, investment,
-                        headline_line())
+                        Decimal(disbursed), Decimal(remaining), pct, int(flagged), lines["overall"],
+                        lines["investment"], judged_line(budget_type, headline_line()), budget_type,
+                        lines.get(budget_type) if budget_type in TYPE_LINES else None)
 
 
 def snapshot_areas(snapshot_id: int, level: str = "province",
@@ -315,7 +329,67 @@ def snapshot_areas(snapshot_id: int, level: str = "province",
         ).df()
     frame["pct_disbursed"] = (100 * frame["disbursed"] / frame["current_allocation"]).where(
         frame["current_allocation"] > 0)
-    return add_line_columns(frame, info.fiscal_year, info.as_of, reference.thresholds(), headline_line())
+    return add_line_columns(frame, info.fiscal_year, info.as_of, reference.thresholds(), headline_line(),
+                            (filters or Filters()).budget_type)
+
+
+def frozen_area_progress(snapshot_id: int, level: str = "province", filters: Filters | None = None) -> pd.DataFrame:
+    """`progress.area_progress` from a snapshot's frozen rows: one row per province / cluster /
+    region of the reference data (every one; an area without frozen projects has zeros), with
+    the same columns (code, name_th, name_en, region, cluster_code for provinces, projects,
+    money in float baht, pct_disbursed and the lines' columns) as of the snapshot's date."""
+    ref_key = {"province": "province_code", "cluster": "cluster_code", "region": "region"}[level]
+    names = {"province": reference.provinces, "cluster": reference.clusters, "region": reference.regions}[level]()
+    base = pd.DataFrame({"code": names[ref_key], "name_th": names["name_th"], "name_en": names["name_en"],
+                         "region": names["region"]})
+    if level == "province":
+        base["cluster_code"] = names["cluster_code"]
+    if level != "region":  # as area_progress orders them
+        base = base.sort_values("name_th", kind="stable")
+    money = ["current_allocation", "committed", "disbursed", "remaining", "investment_allocation",
+             "investment_disbursed"]
+    frozen = snapshot_areas(snapshot_id, level, filters)[["code", "projects", *money]]
+    frame = base.merge(frozen, on="code", how="left").reset_index(drop=True)
+    frame[["projects", *money]] = frame[["projects", *money]].fillna(0)
+    frame["projects"] = frame["projects"].astype(int)
+    frame["pct_disbursed"] = (100 * frame["disbursed"] / frame["current_allocation"]).where(
+        frame["current_allocation"] > 0)
+    info = snapshot_info(snapshot_id)
+    return add_line_columns(frame, info.fiscal_year, info.as_of, reference.thresholds(), headline_line(),
+                            (filters or Filters()).budget_type)
+
+
+def frozen_curve(snapshot_id: int, filters: Filters | None = None) -> pd.DataFrame:
+    """`progress.weekly_curve` from frozen figures: every Friday of the snapshot's fiscal year (and
+    its own date) with each line's target, and the figures of the current snapshot taken on that
+    date up to this snapshot's date (None where no snapshot was taken). Same columns as
+    weekly_curve; the selection's lines as `targets.shown_lines`."""
+    from budget_metrics.calendar import fiscal_year_bounds, fridays
+    from budget_metrics.targets import LINE_TARGET, target_pct
+
+    filters = filters or Filters()
+    info = snapshot_info(snapshot_id)
+    start, end = fiscal_year_bounds(info.fiscal_year)
+    frozen = list_snapshots(info.fiscal_year, filters=filters)
+    frozen = frozen[frozen["as_of"] <= info.as_of].drop_duplicates("as_of")
+    days = sorted(set(fridays(start, end)) | {info.as_of})
+    frame = pd.DataFrame({"week_end": days}).merge(
+        frozen[["as_of", "disbursed", "current_allocation", "investment_disbursed", "investment_allocation"]]
+        .rename(columns={"as_of": "week_end"}), on="week_end", how="left")
+    shown = shown_lines(filters.budget_type)
+    money = {"overall": ("current_allocation", "disbursed"),
+             "investment": ("investment_allocation", "investment_disbursed")}
+    for line in shown:
+        if line in TYPE_LINES:
+            frame[f"{line}_allocation"], frame[f"{line}_disbursed"] = frame["current_allocation"], frame["disbursed"]
+            money[line] = (f"{line}_allocation", f"{line}_disbursed")
+    for line, (allocation, disbursed) in money.items():
+        with_alloc = (frame[allocation] > 0) & (line in shown)
+        frame[f"{line}_pct"] = (100 * frame[disbursed] / frame[allocation].where(with_alloc)).where(with_alloc)
+        frame[f"{line}_target_pct"] = [target_pct(info.fiscal_year, LINE_TARGET[line], day) if line in shown
+                                       else None for day in frame["week_end"]]
+    frame["lines"] = ",".join(shown)
+    return frame
 
 
 # --------------------------------------------------------------------------------------
@@ -325,13 +399,16 @@ def snapshot_areas(snapshot_id: int, level: str = "province",
 
 @dataclass(frozen=True)
 class Comparison:
-    """Two snapshots compared: `current` against `previous` (the earlier week).
+    """Two weeks compared: `current` against `previous` (the earlier week).
 
-    deltas: metric -> change (baht Decimal for money, points for percentages, count for
-    flagged); per line L ('overall', 'investment'): L_pct, L_target_pct, L_gap_points and
-    L_gap_baht. province_movers / project_movers: DataFrames sorted by the absolute
-    change in % disbursed (pct_before, pct_after, change_points, disbursed_change baht).
-    newly_flagged / cleared: projects flagged now but not before, and the reverse.
+    current / previous: `SnapshotKpis` of two snapshots (`compare_snapshots`), or `progress.Kpis`
+    of the live data as of two dates (`compare_live`). deltas: metric -> change (baht Decimal
+    for money, points for percentages, count for flagged); per line L ('overall',
+    'investment', or the chosen budget type's): L_pct, L_target_pct, L_gap_points and
+    L_gap_baht. flagged: (flagged projects now, before). province_movers / project_movers:
+    DataFrames sorted by the absolute change in % disbursed (pct_before, pct_after,
+    change_points, disbursed_change baht). newly_flagged / cleared: projects flagged now but
+    not before, and the reverse.
     """
 
     current: SnapshotKpis
@@ -341,6 +418,7 @@ class Comparison:
     project_movers: pd.DataFrame
     newly_flagged: pd.DataFrame
     cleared: pd.DataFrame
+    flagged: tuple[int, int] = (0, 0)
 
 
 def _delta(after, before):
@@ -350,31 +428,56 @@ def _delta(after, before):
 def compare_snapshots(current_id: int, previous_id: int, filters: Filters | None = None,
                       movers: int = 10) -> Comparison:
     """KPI deltas, the provinces and projects whose % disbursed moved most, and the
-    projects newly flagged as lagging or cleared between two snapshots."""
+    projects newly flagged as lagging or cleared between two snapshots (frozen figures)."""
     filters = filters or Filters()
     now, before = snapshot_kpis(current_id, filters), snapshot_kpis(previous_id, filters)
+    names = reference.provinces()[["province_code", "name_th", "name_en"]].rename(
+        columns={"province_code": "code"})
+    areas = [snapshot_areas(snapshot_id, "province", filters).merge(names, on="code", how="left")
+             for snapshot_id in (current_id, previous_id)]
+    rows_now, rows_before = snapshot_projects(current_id, filters), snapshot_projects(previous_id, filters)
+    return _compare(now, before, filters, areas[0], areas[1], rows_now, rows_before, movers)
+
+
+def compare_live(filters: Filters, earlier: date, movers: int = 10) -> Comparison:
+    """`compare_snapshots` from today's data: the filters' as-of date (resolved) against `earlier`,
+    both computed live (progress.Kpis, lagging flags as of each date)."""
+    from budget_metrics.lagging import project_flags
+    from budget_metrics.progress import area_progress, kpis
+
+    filters = filters.with_as_of(resolve_as_of(filters))
+    before_filters = filters.with_as_of(earlier)
+    rows = []
+    for chosen in (filters, before_filters):
+        table = project_flags(chosen)
+        rows.append(table.assign(flag_codes=[",".join(codes) for codes in table["flags"]]))
+    return _compare(kpis(filters), kpis(before_filters), filters, area_progress(filters, "province"),
+                    area_progress(before_filters, "province"), rows[0], rows[1], movers)
+
+
+def _compare(now, before, filters: Filters, areas_now: pd.DataFrame, areas_before: pd.DataFrame,
+             rows_now: pd.DataFrame, rows_before: pd.DataFrame, movers: int) -> Comparison:
+    """The comparison of two states of a selection (KPIs, province rows with names, project rows
+    with flags), frozen or live alike."""
+    flagged = (sum(bool(flags) for flags in rows_now["flags"]), sum(bool(flags) for flags in rows_before["flags"]))
     deltas = {
         "current_allocation": now.current_allocation - before.current_allocation,
         "committed": now.committed - before.committed,
         "disbursed": now.disbursed - before.disbursed,
         "remaining": now.remaining - before.remaining,
         "pct_disbursed": _delta(now.pct_disbursed, before.pct_disbursed),
-        "flagged": now.flagged - before.flagged,
+        "flagged": flagged[0] - flagged[1],
         "projects": now.projects - before.projects,
     }
-    for line in LINES:
+    for line in dict.fromkeys([*LINES, *shown_lines(filters.budget_type)]):
         for field in ("pct", "target_pct", "gap_points", "gap_baht"):
             deltas[f"{line}_{field}"] = _delta(getattr(now.line(line), field), getattr(before.line(line), field))
 
-    areas_now = snapshot_areas(current_id, "province", filters)
-    areas_before = snapshot_areas(previous_id, "province", filters)
-    names = reference.provinces()[["province_code", "name_th", "name_en"]].rename(
-        columns={"province_code": "code"})
-    province_movers = _movers(areas_now, areas_before, "code").merge(names, on="code", how="left")
-    province_movers = province_movers.head(movers)
+    with_projects = [areas[areas["projects"] > 0] for areas in (areas_now, areas_before)]
+    province_movers = _movers(*with_projects, "code")
+    names = pd.concat([frame[["code", "name_th", "name_en"]] for frame in with_projects]).drop_duplicates("code")
+    province_movers = province_movers.merge(names, on="code", how="left").head(movers)
 
-    rows_now = snapshot_projects(current_id, filters)
-    rows_before = snapshot_projects(previous_id, filters)
     keep = ["project_code", "project_name", "owner_name_th", "owner_name_en"]
     project_movers = _movers(rows_now, rows_before, "project_code")
     project_movers = project_movers.merge(rows_now[keep], on="project_code", how="left").head(movers)
@@ -389,7 +492,7 @@ def compare_snapshots(current_id: int, previous_id: int, filters: Filters | None
     if not cleared_rows.empty:  # show the project's figures now, reasons from before
         pct_now = dict(zip(rows_now["project_code"], rows_now["pct_disbursed"], strict=True))
         cleared_rows["pct_disbursed_now"] = [pct_now.get(code) for code in cleared_rows["project_code"]]
-    return Comparison(now, before, deltas, province_movers, project_movers, newly_flagged, cleared_rows)
+    return Comparison(now, before, deltas, province_movers, project_movers, newly_flagged, cleared_rows, flagged)
 
 
 def _movers(after: pd.DataFrame, before: pd.DataFrame, key: str) -> pd.DataFrame:

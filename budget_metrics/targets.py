@@ -15,6 +15,17 @@ A province, cluster, region or the nation is judged by both (`TargetLine`); whic
 the two drives status colours and rankings is reference data (`headline_line()`, from
 data/reference/reporting.toml). A single project is judged against the target of its
 own budget type (budget_metrics.lagging).
+
+When a selection is narrowed to one budget type (the sidebar's budget filter), its money is
+no longer "all budget types", so the overall line is not computed for it (never the type's
+money against the overall target under the overall line's name). The selection is reported
+by its own type's line instead (`shown_lines`, `judged_line`): investment against the
+investment target (the investment line itself), operating and other against the overall
+target — the cabinet sets no target of their own, and a single project of those types is
+judged against the overall target too — each labelled as such (vocabulary.LINE_DESCRIPTIONS).
+
+Status words (`gap_status`): on target only at or above the target; near target within
+`watch_gap_points` below it; watch down to `behind_gap_points`; behind below that.
 """
 
 from __future__ import annotations
@@ -29,12 +40,79 @@ import pandas as pd
 
 from budget_metrics.calendar import fiscal_year_bounds
 from budget_metrics.connection import data_version, read_only
-from vocabulary import LINE_DESCRIPTIONS, LINE_LABELS  # noqa: F401 - re-exported for pages and exports
+from vocabulary import LINE_DESCRIPTIONS, LINE_LABELS, STATUS_BANDS, STATUSES, pick  # noqa: F401 - LINE_* re-exported
 
 CENT = Decimal("0.01")
 # The two reported lines, in the order they are shown; their names (Thai, English) and what
 # each covers are in vocabulary.py, shared by the dashboard and the exports.
 LINES = ("overall", "investment")
+# The lines of a selection narrowed to a budget type without a cabinet target of its own.
+TYPE_LINES = ("operating", "other")
+# The cabinet target (targets.csv scope) each line is measured against.
+LINE_TARGET = {"overall": "overall", "investment": "investment", "operating": "overall", "other": "overall"}
+STATUS_ORDER = ("on_track", "near_target", "watch", "behind", "no_data")  # legends, counts
+
+
+def shown_lines(budget_type: str | None) -> tuple[str, ...]:
+    """The lines a selection is reported by: both cabinet lines ('overall', 'investment') when no
+    budget type is chosen; only the chosen type's own line ('investment', 'operating' or 'other')
+    when one is."""
+    return (budget_type,) if budget_type else LINES
+
+
+def whole_line(budget_type: str | None) -> str:
+    """The shown line that covers every selected project ('overall', or the chosen type's own line):
+    the one whose projected carry-over and lapse are the selection's."""
+    return budget_type or "overall"
+
+
+def judged_line(budget_type: str | None, headline: str | None = None) -> str:
+    """The line that gives a selection its status, map colour and ranking: the headline line
+    (reporting.toml) without a budget type, else the chosen type's own line."""
+    return budget_type or headline or headline_line()
+
+
+def frame_lines(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The lines an area table (`add_line_columns`) or weekly curve shows, in order."""
+    if "lines" in frame and len(frame) and isinstance(frame["lines"].iloc[0], str):
+        return tuple(frame["lines"].iloc[0].split(","))
+    return LINES
+
+
+def other_line(frame: pd.DataFrame) -> str | None:
+    """The shown line that is not the headline (the map's corner, the ranking's diamond); None
+    when the table shows one line only (a budget type chosen)."""
+    headline = str(frame["headline"].dropna().iloc[0]) if "headline" in frame and frame["headline"].notna().any() \
+        else "overall"
+    others = [line for line in frame_lines(frame) if line != headline]
+    return others[0] if others else None
+
+
+def line_name(line: str, lang: str) -> str:
+    """A line's name, with the target it is measured against when that is not its own:
+    'ภาพรวม', 'งบลงทุน', 'งบดำเนินงาน (เทียบเป้าหมายภาพรวม)' / 'Operating (against the overall target)'."""
+    name = pick(LINE_LABELS[line], lang)
+    if LINE_TARGET.get(line, line) == line:
+        return name
+    target = pick(LINE_LABELS[LINE_TARGET[line]], lang)
+    return f"{name} (เทียบเป้าหมาย{target})" if lang == "th" else f"{name} (against the {target.lower()} target)"
+
+
+def status_band(code: str, lang: str, thresholds: dict[str, float] | None = None) -> str:
+    """What a status means in points below the line's target, thresholds filled in
+    ('ต่ำกว่าไม่เกิน 5 จุด' / 'within 5 points below target')."""
+    from budget_metrics import reference
+
+    limits = thresholds or reference.thresholds()
+    pair = STATUS_BANDS.get(code, STATUS_BANDS["no_data"])
+    return pick(pair, lang).format(watch=f"{limits['watch_gap_points']:g}", behind=f"{limits['behind_gap_points']:g}")
+
+
+def status_text(code: str, lang: str, thresholds: dict[str, float] | None = None) -> str:
+    """A status with its band: 'ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน 5 จุด)' / 'Near target (within 5 points below
+    target)'; the bare word for no data."""
+    name = pick(STATUSES.get(code, STATUSES["no_data"]), lang)
+    return name if code == "no_data" else f"{name} ({status_band(code, lang, thresholds)})"
 # Used only for a database written before reporting.toml existed (schema v1, not yet upgraded).
 DEFAULT_HEADLINE = "overall"
 
@@ -93,15 +171,18 @@ def target_pct(fiscal_year: int, scope: str, day: date) -> float | None:
 
 
 def gap_status(gap_points: float | None, thresholds: dict[str, float]) -> str:
-    """'on_track', 'watch', 'behind' (or 'no_data') from the reference thresholds.
+    """'on_track', 'near_target', 'watch', 'behind' (or 'no_data') from the reference thresholds.
 
-    On track when the gap is at least -watch_gap_points, watch down to -behind_gap_points,
-    behind below that (gap in points, negative = behind).
+    On target only when the gap is zero or above (a line below its target is never called on
+    target); near target when it is below by at most watch_gap_points; watch down to
+    -behind_gap_points; behind below that (gap in points, negative = below the target).
     """
     if gap_points is None or pd.isna(gap_points):
         return "no_data"
-    if gap_points >= -thresholds["watch_gap_points"]:
+    if gap_points >= 0:
         return "on_track"
+    if gap_points >= -thresholds["watch_gap_points"]:
+        return "near_target"
     if gap_points >= -thresholds["behind_gap_points"]:
         return "watch"
     return "behind"
@@ -111,12 +192,14 @@ def gap_status(gap_points: float | None, thresholds: dict[str, float]) -> str:
 class TargetLine:
     """One reported line of a selection as of a date.
 
-    scope: 'overall' (all budget types) or 'investment' (investment budget only);
-    allocation and disbursed: the baht the line covers (current allocation, current-year
-    payments); pct: disbursed / allocation (0-100, None without allocation); target_pct:
-    the line's own cabinet target on the date; gap_points = pct - target_pct; gap_baht =
-    disbursed - target_pct% of allocation, in baht to the satang (negative = behind);
-    status: gap_status of gap_points.
+    scope: 'overall' (all budget types), 'investment' (investment budget only), or for a
+    selection narrowed to one budget type without a target of its own, 'operating' / 'other'
+    (that type's money against the overall target, LINE_TARGET); allocation and disbursed: the
+    baht the line covers (current allocation, current-year payments); pct: disbursed /
+    allocation (0-100, None without allocation); target_pct: the cabinet target the line is
+    measured against on the date; gap_points = pct - target_pct; gap_baht = disbursed -
+    target_pct% of allocation, in baht to the satang (negative = behind); status: gap_status of
+    gap_points. A line a selection is not reported by (`shown_lines`) has no figures.
     """
 
     scope: str
@@ -128,6 +211,35 @@ class TargetLine:
     gap_baht: Decimal | None
     status: str
 
+    @property
+    def target_scope(self) -> str:
+        """The cabinet target this line is measured against ('overall' or 'investment')."""
+        return LINE_TARGET.get(self.scope, "overall")
+
+
+def blank_line(scope: str) -> TargetLine:
+    """A line the selection is not reported by (e.g. the overall line of investment projects
+    only): no money, no figures, status 'no_data'. Never drawn: pages draw `shown_lines`."""
+    return TargetLine(scope, Decimal(0), Decimal(0), None, None, None, None, "no_data")
+
+
+def selection_lines(fiscal_year: int, day: date, budget_type: str | None, allocation, disbursed,
+                    investment_allocation, investment_disbursed,
+                    thresholds: dict[str, float]) -> dict[str, TargetLine]:
+    """Every line of a selection by name: 'overall' and 'investment' always (blank when the
+    chosen budget type leaves them out), plus the chosen type's own line for 'operating' and
+    'other'. allocation / disbursed: all the selection's money (baht); investment_*: its
+    investment projects' only."""
+    lines = {"overall": blank_line("overall"), "investment": blank_line("investment")}
+    if budget_type in (None, "investment"):
+        lines["investment"] = target_line("investment", fiscal_year, day, investment_allocation,
+                                          investment_disbursed, thresholds)
+    if budget_type is None:
+        lines["overall"] = target_line("overall", fiscal_year, day, allocation, disbursed, thresholds)
+    elif budget_type != "investment":
+        lines[budget_type] = target_line(budget_type, fiscal_year, day, allocation, disbursed, thresholds)
+    return lines
+
 
 def target_line(scope: str, fiscal_year: int, day: date, allocation, disbursed,
                 thresholds: dict[str, float]) -> TargetLine:
@@ -135,7 +247,7 @@ def target_line(scope: str, fiscal_year: int, day: date, allocation, disbursed,
     allocation, disbursed = Decimal(allocation), Decimal(disbursed)
     has_money = allocation > 0
     pct = float(disbursed / allocation * 100) if has_money else None
-    target = target_pct(fiscal_year, scope, day)
+    target = target_pct(fiscal_year, LINE_TARGET.get(scope, "overall"), day)
     gap_points = pct - target if pct is not None and target is not None else None
     gap_baht = None
     if has_money and target is not None:
@@ -145,32 +257,44 @@ def target_line(scope: str, fiscal_year: int, day: date, allocation, disbursed,
 
 
 def add_line_columns(frame: pd.DataFrame, fiscal_year: int, day: date, thresholds: dict[str, float],
-                     headline: str) -> pd.DataFrame:
-    """Add both lines' columns to a per-area frame, in place, and return it.
+                     headline: str, budget_type: str | None = None) -> pd.DataFrame:
+    """Add the lines' columns to a per-area frame, in place, and return it.
 
-    Needs current_allocation and disbursed (all budget types, float baht) and
-    investment_allocation / investment_disbursed (investment budget only). Adds, for each
-    line L in ('overall', 'investment'): L_pct, L_target_pct, L_gap_points (0-100 and
-    points), L_gap_baht (float baht), L_status; overall_allocation / overall_disbursed
-    (= the all-types columns); then headline (the line's name) and status (= the headline
-    line's status, which colours maps and orders rankings).
+    Needs current_allocation and disbursed (the selection's money, float baht) and
+    investment_allocation / investment_disbursed (its investment projects only). Adds, for each
+    line L in ('overall', 'investment'): L_allocation, L_disbursed, L_pct, L_target_pct,
+    L_gap_points (0-100 and points), L_gap_baht (float baht), L_status; with `budget_type`
+    'operating' or 'other' the same columns for that line (the selection's money against the
+    overall target). A line the selection is not reported by (`shown_lines(budget_type)`) has
+    NaN figures and status 'no_data'. Then lines (the shown lines, comma-joined; see
+    `frame_lines`), headline (the judged line: `headline` without a budget type, else the
+    type's line) and status (= that line's status, which colours maps and orders rankings).
     """
+    shown = shown_lines(budget_type)
     frame["overall_allocation"] = frame["current_allocation"]
     frame["overall_disbursed"] = frame["disbursed"]
-    for line in LINES:
+    if budget_type in TYPE_LINES:
+        frame[f"{budget_type}_allocation"] = frame["current_allocation"]
+        frame[f"{budget_type}_disbursed"] = frame["disbursed"]
+    for line in (*LINES, *(line for line in shown if line not in LINES)):
         allocation = frame[f"{line}_allocation"].astype(float)
         disbursed = frame[f"{line}_disbursed"].astype(float)
-        with_money = allocation > 0
+        with_money = (allocation > 0) & (line in shown)
         pct = (100 * disbursed / allocation.where(with_money)).where(with_money)
-        target = target_pct(fiscal_year, line, day)
+        target = target_pct(fiscal_year, LINE_TARGET[line], day)
+        if line not in shown:  # e.g. the overall line of investment projects only: not this selection's line
+            frame[f"{line}_allocation"] = float("nan")
+            frame[f"{line}_disbursed"] = float("nan")
         frame[f"{line}_pct"] = pct
-        frame[f"{line}_target_pct"] = target
+        frame[f"{line}_target_pct"] = target if line in shown else float("nan")
         frame[f"{line}_gap_points"] = pct - target if target is not None else float("nan")
         frame[f"{line}_gap_baht"] = ((disbursed - allocation * target / 100).where(with_money)
                                      if target is not None else float("nan"))
         frame[f"{line}_status"] = [gap_status(gap, thresholds) for gap in frame[f"{line}_gap_points"]]
-    frame["headline"] = headline
-    frame["status"] = frame[f"{headline}_status"]
+    judged = judged_line(budget_type, headline)
+    frame["lines"] = ",".join(shown)
+    frame["headline"] = judged
+    frame["status"] = frame[f"{judged}_status"]
     return frame
 
 

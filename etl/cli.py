@@ -1,7 +1,7 @@
 """Command line: python -m etl [--db PATH] load|demo|status|rejects|snapshot|export ...
 
 Exit codes of `load` and `demo`: 0 loaded, 1 loaded with rejects, 2 refused (a file that
-cannot be read or loaded, a bad option, the writer lock held too long), 3 failed (the
+cannot be read or loaded, nothing to load, a bad option, the writer lock held too long), 3 failed (the
 database could not be written, or an internal error: nothing was published).
 Errors are shown as one message, in Thai and English, without a traceback; the traceback
 of an unexpected error goes to the error log next to the database (BUDGET_DEBUG=1 also
@@ -23,9 +23,11 @@ from rich.table import Table
 from rich.text import Text
 
 import settings
+from display_text import name_text
 from etl import users_commands, weekly_commands  # noqa: F401  (register their commands on the same app)
 from etl.cli_app import _db, _fail, app, console, err_console, safe
 from etl.kinds import KINDS
+from etl.units import SCALES as UNIT_SCALES
 from vocabulary import LOAD_STATUSES
 
 EXIT_OK, EXIT_REJECTS, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
@@ -34,6 +36,9 @@ EXIT_OK, EXIT_REJECTS, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
 STATUS_TH = {status: thai for status, (thai, _) in LOAD_STATUSES.items()}
 DATA_TABLES = ("projects", "disbursements", "carryovers", "reallocations", "asset_transfers")
 REFERENCE_TABLES = ("provinces", "clusters", "regions", "targets", "thresholds", "report_settings")
+# `etl rejects` shows a rejected cell cut to this many characters with '…' (the rejects table,
+# the data-quality page and its download hold it whole).
+REJECT_VALUE_LIMIT = 300
 
 
 def _first_line(error: BaseException) -> str:
@@ -53,8 +58,9 @@ def internal_error(error: BaseException, db: Path | None = None) -> typer.Exit:
     log = error_log_path(db)
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} {' '.join(sys.argv)}\n{detail}\n")
+        # errors=: a file name with undecodable bytes on the command line must not stop the log
+        with open(log, "a", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} {' '.join(map(name_text, sys.argv))}\n{detail}\n")
         where = f"details in {log}"
     except OSError:
         where = "set BUDGET_DEBUG=1 to see the details"
@@ -86,8 +92,8 @@ def print_summary(results) -> None:
                   "แถวรวมที่ข้าม totals · " + " · ".join(f"{en} = {th}" for en, th in STATUS_TH.items()),
                   highlight=False)
     for r in results:
-        if r.status == "refused" or r.rows_rejected:
-            colour = "red" if r.status == "refused" else "yellow"
+        if r.status == "refused" or r.rows_rejected or r.message:  # refusals, rejects, notes (hidden sheets, units converted)
+            colour = "red" if r.status == "refused" else "yellow" if r.rows_rejected else "cyan"
             name = Path(r.file).name + (f" / {r.sheet}" if r.sheet else "")
             console.print(safe(f"{name}:", colour) + " " + safe(r.message), highlight=False)
 
@@ -96,13 +102,13 @@ def _say(message: str) -> None:
     err_console.print(safe(message), highlight=False)
 
 
-def _run_load(paths: list[Path], db: Path, kind: str | None) -> int:
+def _run_load(paths: list[Path], db: Path, kind: str | None, unit: str | None = None) -> int:
     from etl.load import AccountingError, exit_code, load_files
     from etl.readers import ReadError
     from etl.store import LockTimeout, StoreError
 
     try:
-        results = load_files(paths, db_path=db, kind=kind, show_progress=True, on_wait=_say)
+        results = load_files(paths, db_path=db, kind=kind, show_progress=True, on_wait=_say, unit=unit)
     except (FileNotFoundError, LockTimeout, ReadError) as error:
         raise _fail(str(error)) from None
     except AccountingError as error:
@@ -128,11 +134,17 @@ def load(
     kind: Annotated[str | None, typer.Option(
         "--kind", help=f"ชนิดข้อมูล ถ้าไม่ระบุจะดูจากหัวตาราง — record kind ({', '.join(KINDS)}); "
                        "detected from the headers when omitted")] = None,
+    unit: Annotated[str | None, typer.Option(
+        "--unit", help="หน่วยของจำนวนเงินในไฟล์ (million = ล้านบาท, thousand = พันบาท) แปลงเป็นบาทแบบแม่นยำ — the unit "
+                       "of the files' amounts (million or thousand baht), converted exactly to baht; without it "
+                       "a file stating another unit than baht is refused")] = None,
 ) -> None:
     """โหลดไฟล์เข้าฐานข้อมูล — load files; exit 0 loaded, 1 with rejects, 2 refused, 3 failed."""
     if kind is not None and kind not in KINDS:
         raise _fail(f"ไม่รู้จักชนิด {kind} — unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
-    raise typer.Exit(_run_load(paths, _db(ctx), kind))
+    if unit is not None and unit not in UNIT_SCALES:
+        raise _fail(f"ไม่รู้จักหน่วย {unit} — unknown unit {unit!r}; use one of: {', '.join(UNIT_SCALES)}")
+    raise typer.Exit(_run_load(paths, _db(ctx), kind, unit))
 
 
 @app.command()
@@ -261,8 +273,9 @@ def rejects(
         # The key as stored (normalised); a held row that a later load accepted says so.
         later = (f"; รับเข้าแล้วในการโหลด {resolved} — no longer holds since load {resolved}"
                  if resolved is not None else "")
-        table.add_row(str(load_no), safe(file_name), safe(sheet or ""), str(row or ""), safe(key or ""),
-                      safe(column or ""), safe(value if value is not None else ""),
+        table.add_row(str(load_no), safe(file_name), safe(sheet or ""), str(row or ""),
+                      safe(key or "", limit=REJECT_VALUE_LIMIT), safe(column or ""),
+                      safe(value if value is not None else "", limit=REJECT_VALUE_LIMIT),
                       safe(f"{thai} — {english} ({code}){later}"))
     console.print(table)
 

@@ -4,12 +4,12 @@ etl/cli.py registers load, demo, status and rejects; etl/weekly_commands.py regi
 snapshot and export; `python -m etl` runs `etl.cli.main`, which has them all. Shared
 here: the Typer app, the consoles, the --db option's value, and `safe()` for printing
 text that came from files (names, headers, values) so it can neither break Rich markup
-nor send control sequences to the terminal.
+nor send control sequences, bidi overrides or undecodable bytes to the terminal
+(display_text.terminal_text), and very long text is cut with a visible '…'.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.text import Text
 
 import settings
+from display_text import shown
 
 app = typer.Typer(
     help="โหลดข้อมูลงบประมาณเข้าสู่ฐานข้อมูล — load budget-execution data into the DuckDB store.",
@@ -30,13 +31,15 @@ app = typer.Typer(
 console = Console() if sys.stdout.isatty() else Console(width=160)
 err_console = Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=160)
 
-# C0 and C1 control characters (ESC starts terminal sequences), shown as a visible mark.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Longest file-sourced text printed in one piece (a message, a cell of a table), in characters.
+SAFE_LIMIT = 2000
 
 
-def safe(text: object, style: str = "") -> Text:
-    """File-sourced text as a Rich Text: never parsed as markup, control characters made visible."""
-    return Text(_CONTROL.sub("\ufffd", "" if text is None else str(text)), style=style)
+def safe(text: object, style: str = "", limit: int = SAFE_LIMIT) -> Text:
+    """File-sourced text as a Rich Text: never parsed as markup; control characters, bidi
+    controls, invisible format characters and undecodable file-name bytes shown as visible
+    escapes (\\x1b, ⟨U+202E⟩, \\xe2); cut to `limit` characters with '…'."""
+    return Text(shown(text, limit), style=style)
 
 
 def _db(ctx: typer.Context) -> Path:
@@ -56,5 +59,5 @@ def main(
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
     """Print one error line (file-sourced text escaped) and return the Exit to raise (default 2)."""
-    err_console.print(Text("ผิดพลาด — error: ", style="bold red") + safe(message), highlight=False)
+    err_console.print(Text("ผิดพลาด — error: ", style="bold red") + safe(message), highlight=False, soft_wrap=True)
     return typer.Exit(code)

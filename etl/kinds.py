@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from etl.units import strip_unit
 from vocabulary import RECORD_KINDS
 
 # Column value types understood by etl.normalise.
@@ -192,15 +194,19 @@ KINDS: dict[str, Kind] = {
 # reallocations for the free-balance check).
 LOAD_ORDER = ("projects", "carryovers", "disbursements", "reallocations", "asset_transfers")
 
-_UNIT_SUFFIX = re.compile(r"\((บาท|baht|thb|พ\.ศ\.|be)\)$")  # never (ล้านบาท): amounts are not rescaled
+_YEAR_SUFFIX = re.compile(r"\((พ\.ศ\.|be)\)$")
 _SPACES = re.compile(r"[\s_\-]+")
 
 
 def header_key(text: object) -> str:
-    """The form a header is matched in: lower case, without spaces, '_', '-' or unit suffix."""
-    key = _SPACES.sub("", str(text or "")).lower()
-    key = key.replace("\ufeff", "")
-    return _UNIT_SUFFIX.sub("", key)
+    """The form a header is matched in: lower case, without spaces, '_', '-' or a unit suffix.
+
+    Any amount unit is taken off (`(บาท)`, `(ล้านบาท)`, `(THB million)`, `ล้านบาท`): the
+    column is recognised, and etl.units decides what its unit means for the file (baht is
+    loaded, another unit refuses the file unless `--unit` converts it).
+    """
+    key = _SPACES.sub("", strip_unit(str(text or "").replace("\ufeff", "")))
+    return _YEAR_SUFFIX.sub("", key)
 
 
 def enum_key(text: str) -> str:
@@ -208,6 +214,7 @@ def enum_key(text: str) -> str:
     return header_key(text)
 
 
+@cache
 def alias_index(kind: Kind) -> dict[str, str]:
     """header_key(alias) -> canonical column name, for one kind."""
     index: dict[str, str] = {}
@@ -223,7 +230,8 @@ ALL_ALIASES: frozenset[str] = frozenset(
 
 
 def match_headers(kind: Kind, headers: list[str]) -> dict[int, str]:
-    """Column position -> canonical name, for the headers this kind recognises (first wins)."""
+    """Column position -> canonical name, for the headers this kind recognises (the first of
+    two headers naming one column; `ambiguous_headers` finds such pairs, which refuse a file)."""
     index = alias_index(kind)
     found: dict[int, str] = {}
     used: set[str] = set()
@@ -233,6 +241,17 @@ def match_headers(kind: Kind, headers: list[str]) -> dict[int, str]:
             found[position] = name
             used.add(name)
     return found
+
+
+def ambiguous_headers(kind: Kind, headers: list[str]) -> dict[str, list[int]]:
+    """Canonical column -> positions, for every column that more than one header names."""
+    index = alias_index(kind)
+    positions: dict[str, list[int]] = {}
+    for position, header in enumerate(headers):
+        name = index.get(header_key(header))
+        if name:
+            positions.setdefault(name, []).append(position)
+    return {name: found for name, found in positions.items() if len(found) > 1}
 
 
 def detect_kind(headers: list[str]) -> Kind | None:

@@ -20,8 +20,10 @@ a later load makes it fit; rows of earlier loads that a load moves are counted i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -30,7 +32,9 @@ from pathlib import Path
 
 import duckdb
 
+from display_text import name_is_utf8, name_text, shown, thai_reading
 from etl import normalise, state, store, validate
+from etl import units as amount_units
 from etl.kinds import (
     BOOL,
     CODE,
@@ -43,8 +47,10 @@ from etl.kinds import (
     TEXT,
     YEAR,
     Kind,
+    ambiguous_headers,
 )
 from etl.readers import (
+    QUOTE_SPANS_ROWS,
     SUPPORTED_SUFFIXES,
     UNCLOSED_QUOTE,
     ReadError,
@@ -111,19 +117,81 @@ def exit_code(results: Iterable[LoadResult]) -> int:
 # --------------------------------------------------------------------------- inputs
 
 
-def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
-    """Files named, plus every supported file inside folders named (sorted by name)."""
+class NothingToLoad(ValueError):
+    """The paths given hold no file the loader reads; the message says what was found instead."""
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether a path given is a folder; a path the system cannot look at (a name too long,
+    a folder without permission) is a NothingToLoad naming it, not a fault of the store."""
+    try:
+        if path.is_dir():
+            return True
+        if path.exists() or path.is_symlink():
+            return False
+    except OSError as error:
+        raise NothingToLoad(f"ดูไฟล์ไม่ได้ — cannot look at {path}: {error.strerror or error}") from None
+    raise FileNotFoundError(f"ไม่พบไฟล์ {path} — no such file or folder: {path}")
+
+
+def _listing_note(folder: Path, subfolders: list[str], others: list[str]) -> str:
+    """'2 sub-folders not read (a, b) ...' for a folder's entries the loader does not read."""
+    parts = []
+    if subfolders:
+        parts.append(f"ไม่อ่านโฟลเดอร์ย่อย {len(subfolders)} โฟลเดอร์ — {len(subfolders)} sub-folder(s) not read "
+                     f"({', '.join(subfolders[:5])}{', …' if len(subfolders) > 5 else ''}); "
+                     f"name them to load them, e.g. python -m etl load {folder / subfolders[0]}")
+    if others:
+        parts.append(f"ข้ามไฟล์ชนิดอื่น {len(others)} ไฟล์ — {len(others)} file(s) of other types skipped "
+                     f"({', '.join(others[:5])}{', …' if len(others) > 5 else ''}); "
+                     f"the loader reads {' '.join(SUPPORTED_SUFFIXES)}")
+    return "; ".join(parts)
+
+
+def expand_paths(paths: Iterable[Path | str], say: Callable[[str], None] | None = None) -> list[Path]:
+    """Files named, plus every entry of a supported type inside folders named (sorted by name).
+
+    Folders are not searched below their first level. An entry of a supported type that is
+    not a regular file (a named pipe, a device, a broken link) is kept, so that the load
+    refuses it by name (`_open_all`) instead of skipping it in silence. `say` is told what
+    a folder held that is not read (sub-folders, files of other types). Raises
+    FileNotFoundError for a path that does not exist, and NothingToLoad when the paths hold
+    nothing to read (the message says whether sub-folders were skipped).
+    """
     files: list[Path] = []
+    notes: list[str] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir()
-                                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                                and not p.name.startswith(("~$", "."))))
-        elif path.exists():
-            files.append(path)
+        if _is_folder(path):
+            try:
+                entries = sorted(path.iterdir())
+            except OSError as error:
+                raise NothingToLoad(f"เปิดโฟลเดอร์ไม่ได้ — cannot list the folder {path}: "
+                                    f"{error.strerror or error}") from None
+            subfolders, others, found = [], [], []
+            for entry in entries:
+                if entry.name.startswith(("~$", ".")):  # Excel's lock files, hidden files
+                    continue
+                if entry.is_dir():
+                    subfolders.append(entry.name)
+                elif entry.suffix.lower() in SUPPORTED_SUFFIXES:
+                    found.append(entry)
+                else:
+                    others.append(entry.name)
+            files.extend(found)
+            note = _listing_note(path, subfolders, others)
+            if not found:
+                notes.append(f"ไม่พบไฟล์ที่โหลดได้ใน {path} — no loadable file in {path}"
+                             + (f"; {note}" if note else ""))
+            elif note and say is not None:
+                say(f"{path}: {note}")
         else:
-            raise FileNotFoundError(f"ไม่พบไฟล์ {path} — no such file or folder: {path}")
+            files.append(path)
+    if not files:
+        raise NothingToLoad("ไม่มีไฟล์ให้โหลด — nothing to load: " + ("; ".join(notes) or "no paths given"))
+    if say is not None:
+        for note in notes:
+            say(note)
     return files
 
 
@@ -235,24 +303,57 @@ def _record_load(con, result: LoadResult, source_path: Path, sha: str, started: 
                finished_at, status, rows_read, rows_inserted, rows_updated, rows_unchanged,
                rows_rejected, total_rows_skipped, data_date, message, rows_released, rows_withdrawn)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [result.load_id, source_path.name, str(source_path.resolve()), sha, result.kind,
+        [result.load_id, name_text(source_path.name), name_text(os.path.realpath(source_path)), sha, result.kind,
          result.sheet, started, datetime.now(), result.status, result.rows_read,
          result.rows_inserted, result.rows_updated, result.rows_unchanged, result.rows_rejected,
-         result.total_rows_skipped, data_date, result.message or None, result.rows_released,
-         result.rows_withdrawn],
+         result.total_rows_skipped, data_date, _with_name_note(result, source_path) or None,
+         result.rows_released, result.rows_withdrawn],
     )
+
+
+def _with_name_note(result: LoadResult, path: Path) -> str:
+    """The load's message, saying first how a file name that is not UTF-8 was stored."""
+    if name_is_utf8(path.name):
+        return result.message
+    thai = thai_reading(path.name)
+    note = (f"ชื่อไฟล์ไม่ใช่ UTF-8 — the file name is not UTF-8: stored as '{name_text(path.name)}' "
+            "(bytes that are not UTF-8 as \\xNN)" + (f"; as TIS-620 it reads '{thai}', rename the file so" if thai
+                                                     else "; rename the file"))
+    result.message = f"{note}; {result.message}" if result.message else note
+    return result.message
 
 
 # A header whose unit is not baht (the loader never rescales amounts).
 _SCALED_UNIT = re.compile(r"ล้านบาท|พันบาท|million|thousand", re.IGNORECASE)
 
 
-def _check_columns(source: TableSource, kind: Kind | None) -> None:
+def _column_label(position: int) -> str:
+    """'D (4)': a column as a spreadsheet names it and as a count (CSV users count)."""
+    letters, number = "", position + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters} ({position + 1})"
+
+
+def _check_columns(source: TableSource, kind: Kind | None, unit: str | None = None) -> None:
+    """Refuse a table whose headers cannot be read with certainty (RefusedError); decide its
+    amount unit (`source.conversion`, etl.units)."""
     if kind is None:
         raise RefusedError(
             "ไม่ทราบชนิดข้อมูลจากหัวตาราง — cannot tell the record kind from the headers "
             f"{[h for h in source.header.names if h]}; give it with --kind"
         )
+    ambiguous = ambiguous_headers(kind, source.header.names)
+    if ambiguous:
+        pairs = "; ".join(
+            " / ".join(f"\"{source.header.names[p]}\" {_column_label(p)}" for p in positions) + f" -> {name}"
+            for name, positions in ambiguous.items())
+        raise RefusedError(
+            f"หัวตารางกำกวม (ambiguous_header): หลายคอลัมน์ตรงกับข้อมูลเดียวกัน {pairs} "
+            "ให้ลบหรือเปลี่ยนชื่อคอลัมน์ที่ไม่ใช้ — "
+            f"ambiguous header (ambiguous_header): more than one column names the same field: {pairs}; "
+            "delete or rename the column that is not meant")
     present = set(source.columns.values())
     missing = [c.name for c in kind.columns if c.required and c.name not in present]
     unknown = [h for i, h in enumerate(source.header.names) if h and i not in source.columns]
@@ -266,6 +367,42 @@ def _check_columns(source: TableSource, kind: Kind | None) -> None:
             f"ขาดคอลัมน์ที่ต้องมี — missing required columns for {kind.name}: {missing_text}; "
             f"คอลัมน์ที่ไม่รู้จัก — unknown columns: {', '.join(unknown) or '-'}{hint}"
         )
+    money = {p: name for p, name in source.columns.items() if kind.column(name).type == MONEY}
+    try:
+        source.conversion = amount_units.decide(source.header.units, money, source.header.names, unit)
+    except amount_units.UnitError as error:
+        raise RefusedError(str(error)) from None
+
+
+def _check_unit_notes(con: duckdb.DuckDBPyConnection, source: TableSource, unit: str | None) -> None:
+    """A unit stated in a note row under the table (rejected as a row) is decided like a title
+    line: RefusedError (the transaction is rolled back) when it changes what was decided."""
+    notes = amount_units.statements_in_rows(con, source.width)
+    if not notes:
+        return
+    applied = source.conversion
+    source.header.units.general.extend(notes)
+    _check_columns(source, source.kind, unit)
+    if (applied and applied.unit) != (source.conversion and source.conversion.unit):
+        raise RefusedError(f"หน่วยในหมายเหตุใต้ตารางขัดกับหัวตาราง — a note under the table states the unit "
+                           f"({notes[0].where()}) differently from the header area")
+
+
+def _cell_defects(con: duckdb.DuckDBPyConnection, source: TableSource, blank: str, total: str) -> int:
+    """Rows with a cell that cannot be read in a column the kind uses (etl_cell_defects: a
+    workbook's error cell or formula without a value, an amount not whole satang after a
+    unit conversion): their rejects go to temp table etl_cell_rej; returns how many rows."""
+    if not con.execute("SELECT count(*) FROM etl_cell_defects").fetchone()[0]:
+        return 0
+    mapped = ", ".join(f"({position}, '{name}')" for position, name in source.columns.items())
+    whole_row = " AND s.etl_defect IS NULL" if source.has_defects else ""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE etl_cell_rej AS
+        SELECT DISTINCT d.row_no, m.name AS column_name, d.reason AS reason_code
+        FROM etl_cell_defects d JOIN (VALUES {mapped}) m(position, name) ON m.position = d.position
+        JOIN etl_stage s ON s.row_no = d.row_no
+        WHERE NOT {blank} AND NOT {total}{whole_row}""")
+    return con.execute("SELECT count(DISTINCT row_no) FROM etl_cell_rej").fetchone()[0]
 
 
 def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: int,
@@ -287,13 +424,16 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     # Rows the reader could not trust (ragged, broken quotes) are rejected whole; a ragged
     # blank or total row is still just a blank or total row. Only the row-by-row reader
     # marks rows, so files DuckDB read whole skip these terms.
-    hard = f"s.etl_defect = '{UNCLOSED_QUOTE}'" if source.has_defects else "false"
+    hard = f"s.etl_defect IN ('{UNCLOSED_QUOTE}', '{QUOTE_SPANS_ROWS}')" if source.has_defects else "false"
     defect = (f"({hard} OR (s.etl_defect IS NOT NULL AND NOT {blank} AND NOT {total}))"
               if source.has_defects else "false")
 
     step(STEPS[1])
     selects, joins = _typed_select(kind, source)
     clean = " AND s.etl_defect IS NULL" if source.has_defects else ""
+    cell_rows = _cell_defects(con, source, blank, total) if source.columns else 0
+    if cell_rows:  # judged by their unreadable cells alone, not by checks on the rest
+        clean += " AND s.row_no NOT IN (SELECT row_no FROM etl_cell_rej)"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE etl_typed AS SELECT {', '.join(selects)} "
         f"FROM etl_stage s {' '.join(joins)} WHERE {data_row}{clean}"
@@ -329,6 +469,8 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     if defect_rows:
         con.execute(f"INSERT INTO etl_rej SELECT s.row_no, '{validate.WHOLE_ROW}', s.etl_defect "
                     f"FROM etl_stage s WHERE {defect}")
+    if cell_rows:
+        con.execute("INSERT INTO etl_rej SELECT row_no, column_name, reason_code FROM etl_cell_rej")
     _write_rejects(con, source, kind, load_id)
     result.rows_rejected = con.execute(
         "SELECT count(DISTINCT row_no) FROM etl_rej").fetchone()[0]
@@ -375,6 +517,9 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
                      f"{source.control_chars_removed} control characters (NUL etc.) removed")
     if not result.rows_read:
         parts.append("ไม่มีแถวข้อมูล — no data rows below the header")
+    if source.conversion is not None:
+        parts.append(source.conversion.note(source.header.names))
+    parts.extend(source.notes)
     result.message = "; ".join(parts)
     return result, data_date
 
@@ -418,7 +563,7 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Ki
         f"WHEN '{name}' THEN s.c{pos}" for pos, name in source.columns.items())
     cell_cases += f" WHEN '{validate.WHOLE_ROW}' THEN s.etl_defect_text"
     reasons_sql, reason_params = validate.reasons_table_sql()
-    params = [load_id, source.path.name, source.sheet, *headers, kind.name, *reason_params]
+    params = [load_id, name_text(source.path.name), source.sheet, *headers, kind.name, *reason_params]
     # record_key: the row's key as it would be stored (normalised), so a user finds it.
     con.execute(
         f"""INSERT INTO rejects (load_id, file_name, sheet, row_number, column_name, bad_value,
@@ -474,7 +619,8 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: Lo
 
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     state.drop_temp(con)
-    for name in ("etl_existing", "etl_touched", "etl_rej", "etl_typed", "etl_stage_raw"):
+    for name in ("etl_existing", "etl_touched", "etl_rej", "etl_typed", "etl_stage_raw", "etl_cell_defects",
+                 "etl_cell_rej", "etl_stage_units"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute("DROP VIEW IF EXISTS etl_stage")
 
@@ -482,12 +628,40 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
 # --------------------------------------------------------------------------- many files
 
 
+def _not_a_regular_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a file ('a named pipe (FIFO)', ...), or None for a
+    regular file. Looked at before opening: opening a named pipe waits for a writer for ever
+    (while this run holds the writer lock), a device or a /proc file may never end."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "ไม่มีไฟล์ (ลิงก์เสีย) — no such file (a broken link?)"
+    except OSError as error:
+        return f"เปิดไม่ได้ — cannot open it: {error.strerror or error}"
+    if stat.S_ISREG(mode):
+        try:  # /proc and /sys hold "regular" files that never end or block (/proc/kmsg); they have no blocks
+            pseudo = os.statvfs(path).f_blocks == 0
+        except OSError:
+            pseudo = False
+        return ("ไม่ใช่ไฟล์ข้อมูล — it is a file of a kernel pseudo file system (/proc, /sys), not a data file"
+                if pseudo else None)
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode)
+            else "a folder" if stat.S_ISDIR(mode) else "not a regular file")
+    return f"ไม่ใช่ไฟล์ปกติ — it is {what}, not a regular file: only regular files are read"
+
+
 def _open_all(files: list[Path], kind: str | None,
               workdir: Path) -> list[tuple[Path, list[TableSource] | Exception]]:
     """Each file copied once into `workdir` and opened; a file that cannot be read becomes
-    its ReadError (refused later with that reason), never an exception for the whole run."""
+    its ReadError (refused later with that reason), never an exception for the whole run.
+    Only regular files are opened: a pipe, device or socket is refused at once."""
     opened: list[tuple[Path, list[TableSource] | Exception]] = []
     for index, path in enumerate(files):
+        special = _not_a_regular_file(path)
+        if special is not None:
+            opened.append((path, ReadError(special)))
+            continue
         try:
             sources = open_sources(path, kind, workdir, f"{index:04d}{path.suffix.lower()}")
         except ReadError as error:
@@ -520,22 +694,26 @@ def _order(opened) -> list[tuple[Path, TableSource | Exception]]:
 def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: str | None = None,
                show_progress: bool = False, on_wait: Callable[[str], None] | None = None,
                area: validate.AreaRule | None = None,
-               on_step: Callable[[Path, str], None] | None = None) -> list[LoadResult]:
+               on_step: Callable[[Path, str], None] | None = None, unit: str | None = None) -> list[LoadResult]:
     """Load files and folders into the store; one LoadResult per table (sheet) loaded.
 
     All files share one write session (published atomically at the end); each table is
     its own transaction. A file that cannot be read, and a refused or failing table, are
     rolled back and recorded in `loads` with status 'refused'; the others still load.
     Raises AccountingError (nothing published) when the loader's counts do not add up,
-    and store.LockTimeout when another writer holds the store too long. `on_wait` gets the
+    store.LockTimeout when another writer holds the store too long, and NothingToLoad when
+    the paths hold no file to read (before the store is touched). `on_wait` gets the
     messages printed while waiting for another writer. `area` (the dashboard's upload page)
     rejects rows for owners outside it with the reason `not_your_area`; None (`etl load`)
     loads every area. `on_step(path, label)` is told each step of each table (a page's
-    progress display).
+    progress display). `unit` ('million' or 'thousand', `etl load --unit`) converts amounts stated
+    in that unit, or not stated at all, to baht exactly (etl.units); None refuses any unit but baht.
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"ไม่รู้จักชนิด {kind} — unknown kind {kind!r}; one of {', '.join(KINDS)}")
-    files = expand_paths(paths)
+    if unit is not None and unit not in amount_units.SCALES:
+        raise ValueError(f"ไม่รู้จักหน่วย {unit} — unknown unit {unit!r}; one of {', '.join(amount_units.SCALES)}")
+    files = expand_paths(paths, on_wait)
     db = store.resolve_path(db_path)
     results: list[LoadResult] = []
     opened: list[tuple[Path, list[TableSource] | Exception]] = []
@@ -559,7 +737,7 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
             if on_step is not None:
                 step = on_step
             for path, item in units:
-                results.append(_load_one(con, path, item, step, area))
+                results.append(_load_one(con, path, item, step, area, unit))
     finally:
         if progress is not None:
             progress.stop()
@@ -570,9 +748,17 @@ def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: s
     return results
 
 
+# Longest file name the progress bar shows (in characters, escapes counted), cut with '…'.
+PROGRESS_NAME_CHARS = 60
+
+
 def _progress(files: list[Path], units: list, show: bool):
     """A step callback (and the Rich progress bar it drives, for large inputs)."""
-    total_bytes = sum(p.stat().st_size for p in files if p.exists())
+    total_bytes = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            info = os.stat(path)
+            total_bytes += info.st_size if stat.S_ISREG(info.st_mode) else 0
     if not show or total_bytes < PROGRESS_MIN_BYTES:
         return (lambda path, label: None), None
     from rich.markup import escape
@@ -585,15 +771,17 @@ def _progress(files: list[Path], units: list, show: bool):
     progress.start()
 
     def step(path: Path, label: str) -> None:
-        # File names are text from outside: escaped, so "[bold]" in a name stays text.
-        progress.update(task, description=f"{escape(path.name)}: {label}")
+        # File names are text from outside: escape sequences and bidi controls shown as
+        # visible escapes, long names cut, and markup escaped, so "[bold]" stays text.
+        progress.update(task, description=f"{escape(shown(path.name, PROGRESS_NAME_CHARS))}: {label}")
         progress.advance(task)
 
     return step, progress
 
 
 def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Exception,
-              step: Callable[[Path, str], None], area: validate.AreaRule | None = None) -> LoadResult:
+              step: Callable[[Path, str], None], area: validate.AreaRule | None = None,
+              unit: str | None = None) -> LoadResult:
     started = datetime.now()
     load_id = _next_load_id(con)
     sheet = None if isinstance(item, Exception) else item.sheet
@@ -603,18 +791,22 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Ex
     try:
         if isinstance(item, Exception):
             raise RefusedError(str(item))
-        _check_columns(item, item.kind)
+        _check_columns(item, item.kind, unit)
         # Staged outside the transaction: the temp table is private to this connection,
         # and committed temp rows keep their file order in rowid (the row number).
         step(path, STEPS[0])
         item.stage(con, "etl_stage")
         if item.reopened:  # the encoding changed: the header was read again
             kind_name = item.kind.name if item.kind else None
-            _check_columns(item, item.kind)
+            _check_columns(item, item.kind, unit)
+        if item.conversion is not None:  # amounts in million/thousand baht: exact baht text
+            amount_units.convert(con, item.conversion, [f"c{i}" for i in range(item.staged_width)])
         sha = item.sha256
         con.execute("BEGIN TRANSACTION")
         in_transaction = True
         result, data_date = _load_table(con, item, load_id, lambda label: step(path, label), area)
+        if result.rows_rejected:  # a note under the table is a rejected row
+            _check_unit_notes(con, item, unit)
         _record_load(con, result, path, sha, started, data_date)
         if before_commit_hook is not None:
             before_commit_hook(con, item)

@@ -5,26 +5,36 @@ on the way (`take_copy`): the bytes hashed are the bytes loaded, and a file rewr
 while it is being read is refused. Everything after that reads the copy only.
 
 CSV: the encoding is decided for the whole file (UTF-8, UTF-8 with BOM, UTF-16 with BOM,
-TIS-620/Windows-874); C0 control characters other than tab and line breaks are removed.
-Rows are staged by DuckDB's `read_csv` in strict mode (every column VARCHAR) when the
-file is a clean rectangle without empty lines between its rows; any file DuckDB cannot
-read that way (ragged rows, broken quotes, blank lines between rows, a bad byte) is read
-again row by row with Python's
-`csv` module, which keeps each row's true number and marks the rows it cannot trust
-(`ROW_DEFECTS`) so the loader rejects them with a reason instead of guessing.
-Excel (.xlsx, .xls) is read with python-calamine into strings: date cells become ISO
-text and numbers their shortest form, so both formats reach the same SQL normaliser.
+TIS-620/Windows-874), by the first line holding Thai: a line of the other encoding refuses
+the file naming both lines (never mojibake); C0 control characters other than tab and
+line breaks are removed. Rows are staged by DuckDB's `read_csv` in strict mode (every
+column VARCHAR) when the file is a clean rectangle without empty lines between its rows
+and no quoted cell runs across lines where text cannot; any other file (ragged rows,
+broken quotes, blank lines between rows, a bad byte, a quote that swallows a row) is read
+again row by row with Python's `csv` module, which keeps each row's true number and marks
+the rows it cannot trust (`ROW_DEFECTS`) so the loader rejects them with a reason instead
+of guessing.
+
+Excel (.xlsx, .xlsm, .xls) is read in a bounded child process (etl.workbooks,
+etl.workbook_child) into text: date cells become ISO text and numbers decimal text, so
+both formats reach the same SQL normaliser; cells that cannot be read (error values,
+formulas without a value) are listed for the loader to reject (`etl_cell_defects`).
+
+Headers (`find_header`) are found under title lines, over one or two rows, with the amount
+units stated around them (etl.units); a header that cannot be read with certainty is a
+ReadError.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import hashlib
 import io
 import os
 import re
+import shutil
+import stat
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,7 +44,24 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from etl.kinds import ALL_ALIASES, KINDS, Kind, detect_kind, header_key, match_headers
+from etl.kinds import (
+    ALL_ALIASES,
+    KINDS,
+    TEXT,
+    Kind,
+    detect_kind,
+    header_key,
+    match_headers,
+)
+from etl.units import (
+    Conversion,
+    HeaderUnits,
+    Statement,
+    is_unit_row,
+    scan_header_area,
+    stated_unit,
+)
+from etl.workbooks import SheetCells, WorkbookError, read_workbook
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm")
 HEADER_SCAN_ROWS = 30  # title lines a header may sit below
@@ -57,7 +84,8 @@ EXCERPT_CHARS = 120
 
 # Why the row-by-row reader could not trust a row (reason codes in etl.validate.REASONS).
 EXTRA_CELLS, MISSING_CELLS, UNCLOSED_QUOTE = "extra_cells", "missing_cells", "unclosed_quote"
-ROW_DEFECTS = (EXTRA_CELLS, MISSING_CELLS, UNCLOSED_QUOTE)
+QUOTE_SPANS_ROWS = "quote_spans_rows"
+ROW_DEFECTS = (EXTRA_CELLS, MISSING_CELLS, UNCLOSED_QUOTE, QUOTE_SPANS_ROWS)
 
 
 class ReadError(ValueError):
@@ -225,8 +253,13 @@ def take_copy(path: Path, folder: Path, name: str, text: bool) -> FileCopy:
     characters, and any file where descriptors cannot be reopened, get a private copy in
     `folder`. A file that changes while it is hashed is refused.
     """
-    fd = os.open(path, os.O_RDONLY)
+    # O_NONBLOCK: a named pipe put in the file's place after the loader looked must not
+    # block the open (etl/load.py refuses anything but a regular file before opening).
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ReadError("ไม่ใช่ไฟล์ปกติ — not a regular file: only regular files are read")
+        os.set_blocking(fd, True)
         return _take(path, fd, folder / name, text)
     except BaseException:
         os.close(fd)
@@ -302,6 +335,7 @@ class Header:
     rows: int  # 1 or 2 (two-row header with merged cells)
     names: list[str]  # header text per column as written (two rows joined by a space)
     cells: int = 0  # cells in the header row(s) as written, trailing empty ones included
+    units: HeaderUnits = field(default_factory=HeaderUnits)  # amount units stated around it
 
 
 @dataclass
@@ -318,8 +352,11 @@ class TableSource:
     delimiter: str = ","
     encoding: str = "utf-8"
     head_lines: int = 0  # physical lines of csv_path above the first data row
-    excel_rows: list[list[str]] | None = field(default=None, repr=False)
+    excel: SheetCells | None = None  # a workbook sheet, as the Excel reader's process wrote it
     temp_files: list[Path] = field(default_factory=list)
+    temp_dirs: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said in the load's message (e.g. hidden sheets)
+    conversion: Conversion | None = None  # amounts in another unit, converted (etl.units)
     kind_option: str | None = None
     has_defects: bool = False  # the row-by-row reader marked rows it could not trust
     reader: str = ""  # which reader staged the rows: duckdb | python | excel
@@ -352,6 +389,8 @@ class TableSource:
     def cleanup(self) -> None:
         for temp in self.temp_files:
             temp.unlink(missing_ok=True)
+        for folder in self.temp_dirs:
+            shutil.rmtree(folder, ignore_errors=True)
         if self.copy is not None:
             self.copy.remove()
 
@@ -362,7 +401,11 @@ class TableSource:
 
         `row_no` is the row number a user sees in a spreadsheet (blank rows count);
         etl_defect is NULL, or one of ROW_DEFECTS with a short excerpt in etl_defect_text.
+        Also (re)creates `etl_cell_defects` (row_no, position, reason, shown): cells that
+        cannot be read (a workbook's error cells and formulas without a value).
         """
+        con.execute("CREATE OR REPLACE TEMP TABLE etl_cell_defects "
+                    "(row_no BIGINT, position INTEGER, reason VARCHAR, shown VARCHAR)")
         if self.csv_path is None:
             self._stage_excel(con, table)
             return
@@ -408,14 +451,14 @@ class TableSource:
         # Rows and lines below the header must match, or the row numbers would not be the
         # file's: lines = rows + line breaks inside quoted cells + empty lines (which DuckDB
         # skips). Only a file with empty lines between its rows goes the row-by-row way.
-        rows = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]
+        rows = plain_rows = con.execute(f"SELECT count(*) FROM {table}_raw").fetchone()[0]
         scan = self.copy.scan  # waits for the background hash pass, which ran beside DuckDB
         lines = scan.lines_through_content() - self.head_lines if scan is not None else -1
         if rows < lines:
             mark = "chr(10)" if scan.line_feeds else "chr(13)"
             inside = " + ".join(f"coalesce(length({n}) - length(replace({n}, {mark}, '')), 0)" for n in names)
             rows += con.execute(f"SELECT coalesce(sum({inside}), 0) FROM {table}_raw").fetchone()[0]
-        if rows != lines:
+        if rows != lines or (rows > plain_rows and self._any_spanning_problem(con, f"{table}_raw", names)):
             con.execute(f"DROP TABLE {table}_raw")
             return False
         con.execute(
@@ -426,22 +469,47 @@ class TableSource:
         self.reader = "duckdb"
         return True
 
+    def _any_spanning_problem(self, con: duckdb.DuckDBPyConnection, raw: str, names: list[str]) -> bool:
+        """Whether a record DuckDB read across lines must be rejected (see `spanning_problem`)."""
+        broken = " OR ".join(f"contains({n}, chr(10)) OR contains({n}, chr(13))" for n in names)
+        for cells in con.execute(f"SELECT {', '.join(names)} FROM {raw} WHERE {broken}").fetchall():
+            if self.spanning_problem(["" if c is None else c for c in cells]):
+                return True
+        return False
+
+    def spanning_problem(self, cells: list[str]) -> str | None:
+        """Why a record whose quoted cells span lines cannot be trusted, or None.
+
+        A line break is text: it may stand in a text column (names, notes) or a column the
+        kind does not use. In a number, date or code it cannot; and a cell holding at least
+        max(2, width - 2) delimiters with its line break holds what reads as a row of its own
+        (a quote opened in one row and closed in the next).
+        """
+        enough = max(2, self.width - 2)
+        for position, cell in enumerate(cells):
+            if "\n" not in cell and "\r" not in cell:
+                continue
+            name = self.columns.get(position)
+            header = self.header.names[position] if position < len(self.header.names) else f"c{position}"
+            if name and self.kind is not None and self.kind.column(name).type != TEXT:
+                return f"ขึ้นบรรทัดใหม่ในช่อง {header} — a line break in {header}"
+            if cell.count(self.delimiter) >= enough:
+                return (f"ช่อง {header} มีตัวคั่น {cell.count(self.delimiter)} ตัวข้ามบรรทัด — {header} holds "
+                        f"{cell.count(self.delimiter)} delimiters across a line break: a row of its own")
+        return None
+
     def _switch_encoding_if_needed(self) -> bool:
         """After a failed fast read of a UTF-8-looking file: check every byte.
 
         Returns True when the file turned out to be TIS-620 and was transcoded (and its
-        header read again); raises ReadError for a UTF-8 file with a corrupt byte.
+        header read again); raises ReadError for a UTF-8 file with a byte that is not: a
+        whole line of Thai in UTF-8 before it (or a byte-order mark) decided the file.
         """
-        problem = first_invalid_utf8(self.csv_path)
-        if problem is None:
+        if first_invalid_utf8(self.csv_path) is None:
             return False
-        offset, byte, thai_letters = problem
-        if thai_letters >= THAI_LETTERS_FOR_UTF8:
-            line = _line_of(self.csv_path, offset)
-            raise ReadError(
-                f"ไฟล์เป็น UTF-8 แต่ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} (บรรทัด {line:,}) ไม่ใช่ UTF-8 "
-                f"— the file is UTF-8 but byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not "
-                "valid UTF-8; save the file again as UTF-8")
+        refusal = _utf8_break(self.csv_path, self.encoding)
+        if refusal is not None:
+            raise refusal
         self._reopen("cp874")
         return True
 
@@ -520,6 +588,20 @@ class TableSource:
                         row_no += max(len(swallowed), 1)
                         continue
                     count = len(cells)
+                    if reader.line_num - start > 1 and cells:  # quoted line breaks: one record, many lines
+                        problem = self.spanning_problem(cells) or (
+                            f"{count} ช่อง หัวตารางมี {staged} — {count} cells, the header has {staged}"
+                            if count != staged and any(c.strip() for c in cells) else None)
+                        if problem:
+                            swallowed = lines.between(start, reader.line_num)
+                            where = (f"บรรทัด {start + 1:,}–{reader.line_num:,} lines {start + 1:,}–"
+                                     f"{reader.line_num:,}: {problem}")
+                            for offset, line in enumerate(swallowed):
+                                if line.strip() or offset == 0:
+                                    yield (row_no + offset, *missing_row, QUOTE_SPANS_ROWS,
+                                           _excerpt(f"{where}; {line}", 3 * EXCERPT_CHARS))
+                            row_no += max(len(swallowed), 1)
+                            continue
                     if count == staged:  # the usual row
                         cells.insert(0, row_no)
                         cells += _NO_DEFECT
@@ -548,18 +630,37 @@ class TableSource:
             raise ReadError(f"อ่านข้อความไม่ได้ — cannot decode the file: {error}") from error
 
     def _stage_excel(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
-        rows = self.excel_rows or []
-        start = self.header.row_index + self.header.rows
-        data = rows[start:]
+        """The sheet's cells as the Excel reader's process wrote them (CSV, read by pyarrow)."""
+        import pyarrow.csv as arrow_csv
+
+        sheet = self.excel
+        assert sheet is not None
         names = self._names()
-        arrays = [pa.array(range(start + 1, start + 1 + len(data)), type=pa.int64())]
-        for i in range(len(names)):
-            arrays.append(pa.array([r[i] if i < len(r) else None for r in data], type=pa.string()))
-        arrays += [pa.nulls(len(data), pa.string()), pa.nulls(len(data), pa.string())]
-        arrow_table = pa.Table.from_arrays(  # noqa: F841  (read by DuckDB by name)
-            arrays, names=["row_no", *names, "etl_defect", "etl_defect_text"])
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM arrow_table")
+        given = ["row_no", *[f"x{i}" for i in range(sheet.columns)]]
+        wanted = given[: 1 + min(sheet.columns, len(names))]
+        cells = arrow_csv.read_csv(  # noqa: F841  (read by DuckDB by name)
+            sheet.cells_csv, read_options=arrow_csv.ReadOptions(column_names=given, block_size=1 << 24),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types={n: pa.int64() if n == "row_no" else pa.string() for n in given},
+                include_columns=wanted, strings_can_be_null=True, null_values=[""]))
+        columns = [f"x{i} AS {n}" if i < sheet.columns else f"CAST(NULL AS VARCHAR) AS {n}"
+                   for i, n in enumerate(names)]
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT row_no, {', '.join(columns)}, "
+            "CAST(NULL AS VARCHAR) AS etl_defect, CAST(NULL AS VARCHAR) AS etl_defect_text FROM cells "
+            f"WHERE row_no >= {self.first_data_row}")  # the reader writes rows in order
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_raw")
+        if sheet.defects_csv is not None:
+            defect_names = ["row_no", "position", "reason", "shown"]
+            defects = arrow_csv.read_csv(  # noqa: F841  (read by DuckDB by name)
+                sheet.defects_csv,
+                read_options=arrow_csv.ReadOptions(column_names=defect_names),
+                parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
+                convert_options=arrow_csv.ConvertOptions(column_types={
+                    "row_no": pa.int64(), "position": pa.int32(), "reason": pa.string(), "shown": pa.string()}))
+            con.execute(f"INSERT INTO etl_cell_defects SELECT * FROM defects WHERE row_no >= {self.first_data_row} "
+                        f"AND position < {len(names)}")
         self.reader = "excel"
 
 
@@ -586,9 +687,9 @@ class _PhysicalLines:
             self._handle.close()
 
 
-def _excerpt(text: str) -> str:
+def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- encoding
@@ -614,6 +715,102 @@ def first_invalid_utf8(path: Path) -> tuple[int, int, int] | None:
         except UnicodeDecodeError:
             return offset - 1, 0, thai  # the file ends inside a multi-byte character
     return None
+
+
+# Text that is UTF-8 beyond doubt: a Thai letter, digit or sign (U+0E00..U+0E7F: E0 B8 xx,
+# E0 B9 xx) on a line that is valid UTF-8 as a whole (TIS-620 Thai forms such a run only by
+# rare chance, and then the rest of its line is not valid UTF-8); or general punctuation
+# (U+2000..U+203F: dashes, quotes, ellipsis: E2 80 xx), which TIS-620 text never holds
+# (it would read "โ€…").
+
+
+def _utf8_runs(data: bytes) -> np.ndarray:
+    """Offsets of E0 B8|B9 xx and E2 80 xx runs (xx a continuation byte), vectorised: TIS-620
+    text is full of E0 ("เ"), which a regex would stop at one by one."""
+    array = np.frombuffer(data, np.uint8)
+    if len(array) < 3:
+        return np.empty(0, np.int64)
+    lead = np.flatnonzero((array[:-2] & 0xFD) == 0xE0)  # E0 or E2: one pass over the bytes
+    first, second, third = array[lead], array[lead + 1], array[lead + 2]
+    thai = (first == 0xE0) & ((second | 1) == 0xB9)
+    punctuation = (first == 0xE2) & (second == 0x80)
+    return lead[(thai | punctuation) & ((third & 0xC0) == 0x80)]
+
+
+def first_utf8_thai_line(path: Path, before: int | None = None) -> int | None:
+    """1-based number of the first line that is wholly valid UTF-8 and holds Thai or punctuation in UTF-8,
+    among the whole lines before byte offset `before` (None: the whole file).
+
+    A TIS-620 line is almost never valid UTF-8 as a whole (its Thai letters are lone
+    continuation bytes), so such a line is evidence that the file holds UTF-8 text.
+    """
+    limit = path.stat().st_size if before is None else before
+    with open(path, "rb") as handle:
+        first = handle.read(min(COPY_CHUNK, limit))
+        mark = b"\n" if b"\n" in first or b"\r" not in first else b"\r"
+        handle.seek(0)
+        carry, line_base, offset = b"", 1, 0
+        while offset < limit:
+            chunk = handle.read(min(COPY_CHUNK, limit - offset))
+            if not chunk:
+                break
+            offset += len(chunk)
+            buffer = carry + chunk
+            # Whole lines only: the last line is whole at the end of the file, but not when
+            # it is cut at `before` (the bad byte's own line).
+            cut = len(buffer) if offset >= limit and before is None else buffer.rfind(mark) + 1
+            body, carry = buffer[:cut], buffer[cut:]
+            checked = 0
+            for at in _utf8_runs(body):
+                if at < checked:
+                    continue  # on a line already found not to be UTF-8
+                start = body.rfind(mark, 0, at) + 1
+                stop = body.find(mark, at)
+                stop = len(body) if stop < 0 else stop
+                if body[at] == 0xE0:  # Thai: only a whole line of valid UTF-8 counts
+                    try:
+                        body[start:stop].decode("utf-8")
+                    except UnicodeDecodeError:
+                        checked = stop
+                        continue
+                return line_base + body.count(mark, 0, start)
+            line_base += body.count(mark)
+    return None
+
+
+def _utf8_break(path: Path, encoding: str) -> ReadError | None:
+    """For a file read as UTF-8 that holds a byte that is not: the refusal when UTF-8 was
+    decided before that byte (a whole line of Thai in UTF-8, or a byte-order mark), or None
+    when nothing before it was UTF-8 text (then the file is TIS-620)."""
+    problem = first_invalid_utf8(path)
+    if problem is None:
+        return None
+    offset, byte, _ = problem
+    utf8_line = first_utf8_thai_line(path, before=offset)
+    if utf8_line is None and encoding != "utf-8-sig":
+        return None
+    line = _line_of(path, offset)
+    if utf8_line is not None:
+        why_th, why_en = f"บรรทัด {utf8_line:,} เป็นข้อความ UTF-8", f"line {utf8_line:,} is UTF-8 text"
+    else:
+        why_th, why_en = "ขึ้นต้นด้วย BOM ของ UTF-8", "it starts with a UTF-8 byte-order mark"
+    return ReadError(
+        f"ไฟล์เป็น UTF-8 ({why_th}) แต่ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} (บรรทัด {line:,}) ไม่ใช่ UTF-8 — "
+        f"the file is UTF-8 ({why_en}) but byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not "
+        f"valid UTF-8 (TIS-620?); fix line {line:,} or save the whole file in one encoding, UTF-8")
+
+
+def _mixed_encodings(path: Path, utf8_line: int) -> ReadError:
+    """A file decided as TIS-620 whose line `utf8_line` is UTF-8 (or the other way round)."""
+    problem = first_invalid_utf8(path)
+    tis_line = _line_of(path, problem[0]) if problem else 0
+    first, second = sorted((utf8_line, tis_line))
+    names = {utf8_line: ("UTF-8", "UTF-8"), tis_line: ("TIS-620", "TIS-620 (not UTF-8)")}
+    return ReadError(
+        f"ไฟล์ใช้รหัสอักขระปนกัน: บรรทัด {first:,} เป็น {names[first][0]} "
+        f"แต่บรรทัด {second:,} เป็น {names[second][0]} — "
+        f"the file mixes encodings: line {first:,} is {names[first][1]} but line {second:,} is {names[second][1]}; "
+        f"fix line {second:,} or save the whole file in one encoding, UTF-8")
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -666,6 +863,10 @@ def _looks_like(magic: bytes) -> str:
 def _transcode(copy: FileCopy, encoding: str, temp_files: list[Path]) -> tuple[Path, TextScan]:
     """The copy re-encoded as UTF-8 (strictly: a byte that does not decode refuses the file)."""
     copy.finish()
+    if encoding == "cp874":  # a line in UTF-8 as well would become mojibake (เธ—เธฒเธช)
+        utf8_line = first_utf8_thai_line(copy.path)
+        if utf8_line is not None:
+            raise _mixed_encodings(copy.path, utf8_line)
     target = copy.private.with_name(copy.private.name + ".utf8.csv")
     temp_files.append(target)
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -714,8 +915,14 @@ def _score(headers: list[str]) -> int:
     return len({header_key(h) for h in headers if h and header_key(h) in ALL_ALIASES})
 
 
-def _two_row_headers(top: list[str], bottom: list[str]) -> list[str]:
-    """Headers of a two-row header: a merged top cell spans the blanks to its right."""
+def _two_row_headers(top: list[str], bottom: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Names of a two-row header, and its rows as read (a merged top cell carried rightwards
+    over the blanks that have a sub-header below, so its words, e.g. a unit, reach them).
+
+    A column's name is its two cells joined, or its lower cell alone; its upper cell alone
+    only when nothing is below it: a sub-header that is not understood ("จำนวนเงิน" over
+    "คงเหลือ") names an unknown column, never the amount.
+    """
     width = max(len(top), len(bottom))
     top = [*top, *[""] * (width - len(top))]
     bottom = [*bottom, *[""] * (width - len(bottom))]
@@ -727,34 +934,96 @@ def _two_row_headers(top: list[str], bottom: list[str]) -> list[str]:
         filled.append(text or (last if bottom[i] else ""))
     names = []
     for upper, lower in zip(filled, bottom, strict=True):
-        candidates = [f"{upper} {lower}".strip(), lower, upper]
+        candidates = [f"{upper} {lower}".strip(), lower] if lower else [upper]
         match = next((c for c in candidates if c and header_key(c) in ALL_ALIASES), None)
         names.append(match or f"{upper} {lower}".strip())
-    return names
+    return names, filled, bottom
 
 
-def find_header(rows: list[list[str]]) -> Header:
-    """The header within the first rows: the row (or row pair) naming the most known columns."""
+_NUMBER_LIKE = re.compile(r"^[\s\-+(]*[0-9๐-๙][0-9๐-๙\s.,/:\-()฿%]*$")
+
+
+def _sub_header_row(header: Header, cells: list[str], kind: str | None) -> bool:
+    """Whether the row under a header continues it: sub-headers under known columns, no key,
+    no number or date anywhere (a data row of every kind holds amounts or dates)."""
+    chosen = KINDS[kind] if kind else detect_kind(header.names)
+    if chosen is None or not any(cells):
+        return False
+    matched = match_headers(chosen, header.names)
+    key = next((p for p, name in matched.items() if name == chosen.key), None)
+    if key is not None and key < len(cells) and cells[key]:
+        return False
+    texts = [c for c in cells if c]
+    return any(p < len(cells) and cells[p] for p in matched) and not any(_NUMBER_LIKE.match(c) for c in texts)
+
+
+def _canonical(names: list[str], kind: str | None) -> set[str]:
+    chosen = KINDS[kind] if kind else detect_kind(names)
+    return set(match_headers(chosen, names).values()) if chosen else set()
+
+
+def find_header(rows: list[list[str]], kind: str | None = None) -> Header:
+    """The header within the first rows: the row (or row pair) naming the most known columns.
+
+    A unit row right under it (cells such as "(ล้านบาท)" only) belongs to the header; the
+    units stated above, in and under the header are in `Header.units` (etl.units). A row of
+    sub-headers under a one-row header makes it a two-row header when the pair names every
+    column the row named (a sub-header may say which amount is meant: "จำนวนเงิน" over
+    "ขอเบิก" / "เบิกจ่าย"); otherwise, and for any row of sub-headers under a two-row header,
+    the header is not understood: ReadError, never a half-read header.
+    """
     best: Header | None = None
     best_score = 0
+    best_cells: list[list[str]] = []
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         single = [_cell_text(c) for c in row]
         score = _score(single)
-        candidate = Header(index, 1, single, len(row))
+        candidate, cells = Header(index, 1, single, len(row)), [single]
         if index + 1 < len(rows):
             below = [_cell_text(c) for c in rows[index + 1]]
-            pair = _two_row_headers(single, below)
+            pair, filled, lower = _two_row_headers(single, below)
             pair_score = _score(pair)
             # Two rows only when together they name more columns than either row alone.
             if pair_score > max(score, _score(below)):
-                score, candidate = pair_score, Header(index, 2, pair, max(len(row), len(below)))
+                score = pair_score
+                candidate, cells = Header(index, 2, pair, max(len(row), len(below))), [filled, lower]
         if score > best_score:
-            best, best_score = candidate, score
+            best, best_score, best_cells = candidate, score, cells
     if best is None or best_score < 2:
         raise ReadError(
             "ไม่พบแถวหัวตารางที่รู้จัก — no recognisable header row in the first "
             f"{HEADER_SCAN_ROWS} rows (see docs/data-dictionary.md for accepted headers)"
         )
+    texts = [[_cell_text(c) for c in row] for row in rows]
+    below = best.row_index + best.rows
+    if below < len(texts) and not is_unit_row(texts[below]) and _sub_header_row(best, texts[below], kind):
+        pair, filled, lower = _two_row_headers(texts[best.row_index], texts[below])
+        if best.rows == 1 and _canonical(pair, kind) >= _canonical(best.names, kind):
+            best = Header(best.row_index, 2, pair, max(len(texts[best.row_index]), len(texts[below])))
+            best_cells = [filled, lower]
+        else:
+            shown = ", ".join(c for c in texts[below] if c)
+            raise ReadError(
+                f"หัวตารางต่อเนื่องถึงแถว {below + 1} ({shown}) ซึ่งอ่านไม่ได้ "
+                "ให้ทำหัวตารางหนึ่งหรือสองแถวที่ชื่อคอลัมน์ชัดเจน — "
+                f"the header goes on in row {below + 1} ({shown}) and cannot be read with certainty: headers of "
+                "more than two rows, or sub-headers that do not name a known column, are not understood; make "
+                "the header one or two rows with one known name per column")
+    best.units = scan_header_area(texts, best.row_index, best.rows, best_cells)
+    below = best.row_index + best.rows
+    if below < len(texts) and is_unit_row(texts[below]):
+        for column, cell in enumerate(texts[below]):
+            unit = stated_unit(cell)
+            if unit:
+                best.units.by_column.setdefault(column, []).append(Statement(unit, below + 1, column, cell))
+        best.rows += 1
+        below += 1
+    if below < len(texts) and _sub_header_row(best, texts[below], kind):
+        shown = ", ".join(c for c in texts[below] if c)
+        raise ReadError(
+            f"หัวตารางต่อเนื่องถึงแถว {below + 1} ({shown}) ซึ่งอ่านไม่ได้ ให้ทำหัวตารางหนึ่งหรือสองแถว — the header "
+            f"goes on in row {below + 1} ({shown}): headers of more than two rows are not understood; make the "
+            "header one or two rows")
     # Drop empty trailing header cells (a wider data area is padded by the reader).
     names = list(best.names)
     while names and not names[-1]:
@@ -802,9 +1071,12 @@ def _open_csv_copy(copy: FileCopy, kind: str | None, temp_files: list[Path],
         with open(csv_path, encoding=text_encoding, newline="") as handle:
             for line in handle:
                 head.append(line)
-                if len(head) >= HEADER_SCAN_ROWS + 2:
+                if len(head) >= HEADER_SCAN_ROWS + 4:  # header (2 rows), unit row, next row
                     break
     except UnicodeDecodeError:
+        refusal = _utf8_break(csv_path, encoding) if encoding in ("utf-8", "utf-8-sig") else None
+        if refusal is not None:
+            raise refusal from None
         if force_encoding is None and encoding == "utf-8":  # a long first line hid a TIS-620 byte
             return _open_csv_copy(copy, kind, temp_files, force_encoding="cp874")
         raise
@@ -814,7 +1086,7 @@ def _open_csv_copy(copy: FileCopy, kind: str | None, temp_files: list[Path],
         rows = list(csv.reader(head, delimiter=delimiter))
     except csv.Error as error:
         raise ReadError(f"อ่านแถวหัวตารางไม่ได้ — cannot read the first rows as CSV: {error}") from error
-    header = find_header(rows)
+    header = find_header(rows, kind)
     chosen, columns = _resolve_kind(header, kind)
     head_lines = _physical_lines(head, delimiter, header.row_index + header.rows)
     return TableSource(copy.original, None, header, chosen, columns, copy=copy, csv_path=csv_path,
@@ -837,65 +1109,36 @@ def open_csv(copy: FileCopy, kind: str | None = None) -> TableSource:
     return _open_csv_copy(copy, kind, [])
 
 
-def excel_cell_text(value: object) -> str | None:
-    """A workbook cell as text: dates ISO, whole numbers without '.0', others shortest.
-
-    A float that is a whole number of satang up to binary noise (0.1 + 0.2) is written with
-    at most two decimals, as Excel shows it; control characters are removed from text.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        cents = round(value * 100)
-        if abs(value * 100 - cents) < 1e-6 * max(1.0, abs(value)):
-            return repr(cents / 100)
-        return repr(value)
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return str(value).translate(_CONTROL_CHARS)
-
-
 def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
-    """Every sheet of a workbook (its private copy) that holds a recognisable table."""
-    from python_calamine import CalamineWorkbook
+    """Every visible sheet of a workbook (its private copy) that holds a recognisable table.
 
+    The workbook is read in a bounded child process (etl.workbooks); hidden sheets are not
+    loaded, and every table of the workbook says so in its notes.
+    """
+    folder = copy.private.with_name(copy.private.name + ".sheets") if copy.private else Path(
+        str(copy.path) + ".sheets")
     try:
-        workbook = CalamineWorkbook.from_path(str(copy.path))
-        sheets = [(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                  for name in workbook.sheet_names]
-    except BaseException as error:  # calamine raises its own types per format (even panics)
-        if isinstance(error, (KeyboardInterrupt, SystemExit)):
-            raise
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ReadError(f"อ่านไฟล์ Excel ไม่ได้ — cannot read workbook: {first}") from None
+        book = read_workbook(copy.path, folder)
+    except WorkbookError as error:
+        raise ReadError(str(error)) from None
+    note = book.skipped_note()
     sources, errors = [], []
-    for sheet_name, raw in sheets:
-        # skip_empty_area=False keeps row indexes equal to the sheet's row numbers.
-        rows = [[excel_cell_text(v) for v in row] for row in raw]
-        while rows and not any(rows[-1]):
-            rows.pop()
-        if not rows:
+    for sheet in book.sheets:
+        if not sheet.rows:
             continue
         try:
-            header = find_header([[c or "" for c in r] for r in rows])
+            header = find_header(sheet.head, kind)
         except ReadError as error:
-            errors.append(f"{sheet_name}: {error}")
+            errors.append(f"{sheet.name}: {error}")
             continue
         header.cells = len(header.names)  # cells beyond the header are notes, not data
         chosen, columns = _resolve_kind(header, kind)
-        sources.append(TableSource(copy.original, sheet_name, header, chosen, columns, copy=copy,
-                                   excel_rows=rows, kind_option=kind))
+        sources.append(TableSource(copy.original, sheet.name, header, chosen, columns, copy=copy, excel=sheet,
+                                   kind_option=kind, temp_dirs=[folder], notes=[note] if note else []))
     if not sources:
+        shutil.rmtree(folder, ignore_errors=True)
         detail = "; ".join(errors) or "ไม่มีข้อมูล — workbook is empty"
-        raise ReadError(detail)
+        raise ReadError(f"{detail}; {note}" if note else detail)
     return sources
 
 

@@ -210,13 +210,15 @@ def _select_list() -> str:
 
 
 def take_snapshot(fiscal_year: int = 2562, as_of: date | None = None, replace: bool = False,
-                  db_path: Path | None = None, now: datetime | None = None) -> SnapshotResult:
+                  db_path: Path | None = None, now: datetime | None = None,
+                  wait_seconds: float | None = None) -> SnapshotResult:
     """Freeze the per-project state of a fiscal year as of a date (default: latest Friday with data).
 
     Raises SnapshotExists when a current snapshot for that date exists and replace is
-    False, SnapshotError when the year has no data or the date lies outside it.
+    False, SnapshotError when the year has no data or the date lies outside it, LockTimeout
+    when another writer holds the lock longer than `wait_seconds` (default BUDGET_LOCK_TIMEOUT).
     """
-    with _database(db_path) as path, write_session(path) as con:
+    with _database(db_path) as path, write_session(path, wait_seconds=wait_seconds) as con:
         if as_of is None:
             as_of = default_as_of(fiscal_year)
             if as_of is None:
@@ -278,6 +280,22 @@ def _insert_rows(con, parts: list[pd.DataFrame]) -> None:
                     "FROM snapshot_frame")
     finally:
         con.unregister("snapshot_frame")
+
+
+# The dashboard waits this long for another writer before it says the week cannot be frozen now.
+DASHBOARD_LOCK_WAIT = 2.0
+
+
+def freeze_week(principal, fiscal_year: int, as_of: date | None = None, replace: bool = False,
+                db_path: Path | None = None) -> SnapshotResult:
+    """The dashboard's "freeze this week": `take_snapshot` (the same code path and writer lock as
+    `python -m etl snapshot`) for an administrator only, checked here on the server
+    (appstore.AccessDenied otherwise), waiting at most DASHBOARD_LOCK_WAIT seconds for another
+    writer (LockTimeout then: nothing was written)."""
+    from appstore.access import current, require_admin
+
+    require_admin(current(principal), "บันทึกภาพนิ่งรายสัปดาห์", "freeze a weekly snapshot")
+    return take_snapshot(fiscal_year, as_of, replace=replace, db_path=db_path, wait_seconds=DASHBOARD_LOCK_WAIT)
 
 
 def take_weekly(fiscal_year: int = 2562, replace: bool = False, db_path: Path | None = None,

@@ -146,9 +146,10 @@ def lock_holder(path: Path) -> str:
         return "ไม่ทราบ — unknown process"
 
 
-def _acquire(lock: FileLock, path: Path, say: Callable[[str], None]) -> None:
-    """Take the writer lock; after 2 s say who holds it; give up after the configured wait."""
-    wait = settings.lock_timeout_seconds()
+def _acquire(lock: FileLock, path: Path, say: Callable[[str], None], wait: float | None = None) -> None:
+    """Take the writer lock; after 2 s say who holds it; give up after `wait` seconds (default:
+    the configured BUDGET_LOCK_TIMEOUT)."""
+    wait = settings.lock_timeout_seconds() if wait is None else wait
     try:
         lock.acquire(timeout=min(LOCK_NOTICE_AFTER, wait))
         return
@@ -228,20 +229,21 @@ def _size(entry: Path) -> int:
 
 
 @contextmanager
-def write_session(db_path: Path | None = None,
-                  on_wait: Callable[[str], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_session(db_path: Path | None = None, on_wait: Callable[[str], None] | None = None,
+                  wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a private copy of the store; published atomically on success.
 
     The schema and reference data are brought up to date first, so every command that
     writes leaves a database with current provinces, clusters, targets and thresholds.
     `on_wait` receives the messages about a held lock and removed leftovers (default:
-    standard error). Raises LockTimeout when another writer holds the lock too long.
+    standard error). Raises LockTimeout when another writer holds the lock longer than
+    `wait_seconds` (default BUDGET_LOCK_TIMEOUT; the dashboard waits only briefly).
     """
     path = resolve_path(db_path)
     say = on_wait or _say
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = writer_lock(path)
-    _acquire(lock, path, say)
+    _acquire(lock, path, say, wait_seconds)
     try:
         _write_owner(path)
         remove_leftovers(path, say)

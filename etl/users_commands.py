@@ -52,6 +52,10 @@ def _open_store() -> None:
 
 
 def _store_failed(error: Exception) -> typer.Exit:
+    from appstore import StoreUnavailable
+
+    if isinstance(error, StoreUnavailable) and error.__cause__ is not None:
+        error = error.__cause__  # the operator at the shell gets the driver's own words
     return _fail(f"ติดต่อหรือบันทึกฐานข้อมูลแอปไม่ได้ ({_store_label()}) — cannot reach or write the "
                  f"application store ({_store_label()}): {error}", EXIT_FAILED)
 
@@ -70,15 +74,15 @@ def add(
                           "for --role cluster")] = None,
 ) -> None:
     """เพิ่มหรือแก้ไขผู้ใช้ — add a user, or replace an existing user's role and areas."""
-    from appstore import AppStoreError, cli_principal, set_user
+    from appstore import AppStoreError, StoreUnavailable, cli_principal, set_user
 
     _open_store()
     try:
         user, created = set_user(cli_principal(), email, role, province or [], cluster or [])
+    except (SQLAlchemyError, StoreUnavailable) as error:
+        raise _store_failed(error) from None
     except AppStoreError as error:
         raise _fail(str(error), EXIT_REFUSED) from None
-    except SQLAlchemyError as error:
-        raise _store_failed(error) from None
     areas = ", ".join(user.provinces + user.clusters) or "-"
     verb = "เพิ่ม — added" if created else "แก้ไข — updated"
     console.print(f"{verb}: {user.email} role {user.role}, areas {areas} ({_store_label()})", highlight=False)
@@ -87,12 +91,12 @@ def add(
 @users_app.command("list")
 def list_command() -> None:
     """รายชื่อผู้ใช้ — list users with their roles and areas."""
-    from appstore import list_users
+    from appstore import StoreUnavailable, list_users
 
     _open_store()
     try:
         frame = list_users()
-    except SQLAlchemyError as error:
+    except (SQLAlchemyError, StoreUnavailable) as error:
         raise _store_failed(error) from None
     table = Table(title=f"ผู้ใช้ — users ({len(frame)}) in {_store_label()}")
     for header in ("อีเมล email", "บทบาท role", "จังหวัด provinces", "กลุ่มจังหวัด clusters",
@@ -109,15 +113,15 @@ def remove(
     email: Annotated[str, typer.Argument(help="อีเมลของผู้ใช้ — the user's e-mail", show_default=False)],
 ) -> None:
     """ลบผู้ใช้ — remove a user (they can still sign in, as a viewer); exit 1 if not found."""
-    from appstore import AppStoreError, cli_principal, remove_user
+    from appstore import AppStoreError, StoreUnavailable, cli_principal, remove_user
 
     _open_store()
     try:
         removed = remove_user(cli_principal(), email)
+    except (SQLAlchemyError, StoreUnavailable) as error:
+        raise _store_failed(error) from None
     except AppStoreError as error:
         raise _fail(str(error), EXIT_REFUSED) from None
-    except SQLAlchemyError as error:
-        raise _store_failed(error) from None
     if not removed:
         raise _fail(f"ไม่พบผู้ใช้ {email} — no user {email} in {_store_label()}", EXIT_NOT_FOUND)
     console.print(f"ลบแล้ว — removed: {email.strip().lower()}", highlight=False)

@@ -8,12 +8,15 @@ Exit codes (safe to run from cron; docs/weekly-routine.md):
     1  nothing to work on: no database, or no data for the fiscal year
     2  refused: bad input (date, area, format), or the snapshot exists and --replace was not given
     3  failed while writing (disk full, permissions, a bug); nothing half-written is left behind
+  143  export stopped by SIGTERM; its temporary files removed
 Every step prints one log line "YYYY-MM-DD HH:MM:SS <command>: <step>" on stdout.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +26,7 @@ import duckdb
 import typer
 from rich.text import Text
 
+from display_text import terminal_text
 from etl import normalise
 from etl.cli_app import _db, app, console, err_console, safe
 from etl.kinds import DATE
@@ -30,6 +34,7 @@ from etl.reference import load_reference
 from etl.store import ensure_schema
 
 EXIT_OK, EXIT_NO_DATA, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process ended by it
 
 
 class InputError(ValueError):
@@ -37,8 +42,52 @@ class InputError(ValueError):
 
 
 def log(command: str, message: str) -> None:
-    """One log line per step, timestamped, flushed (cron mails or files stdout)."""
-    print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {command}: {message}", flush=True)
+    """One log line per step, timestamped, flushed (cron mails or files stdout); names in it
+    (folders, files) are shown safely (display_text.terminal_text)."""
+    print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {command}: {terminal_text(message)}", flush=True)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so an export removes its temporary files."""
+
+
+def _terminate(signum, frame) -> None:  # the signal handler signature
+    raise Terminated()
+
+
+def _catch_sigterm():
+    """Make SIGTERM raise Terminated; returns the handler to restore (None off the main thread,
+    where Python allows no handler)."""
+    try:
+        return signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:
+        return None
+
+
+# errno -> what to do, for the faults of writing export files (one line, no traceback)
+_WRITE_FAULTS = {
+    errno.ENOSPC: "ดิสก์เต็ม — no space left on the device: free some space and run the export again",
+    errno.EDQUOT: "เกินโควตาดิสก์ — disk quota exceeded: free some space and run the export again",
+    errno.EFBIG: "ไฟล์ใหญ่เกินที่อนุญาต — file larger than allowed (file-size limit): raise the limit "
+                 "(ulimit -f) or export less (--province / --cluster)",
+    errno.EROFS: "ระบบไฟล์อ่านได้อย่างเดียว — read-only file system: choose another --out folder",
+    errno.EACCES: "ไม่มีสิทธิ์เขียน — permission denied: choose another --out folder or fix its permissions",
+    errno.EPERM: "ไม่มีสิทธิ์เขียน — operation not permitted: choose another --out folder",
+    errno.ENOTDIR: "ไม่ใช่โฟลเดอร์ — a part of the --out path is a file, not a folder: choose another --out",
+    errno.EISDIR: "มีโฟลเดอร์ชื่อเดียวกับไฟล์ส่งออก — a folder has the name of an export file: rename it or "
+                  "choose another --out",
+}
+
+
+def _write_fault(error: BaseException, out: Path) -> str | None:
+    """One line for an OS error while writing the export files, or None when it is not one."""
+    while error is not None and not isinstance(error, OSError):  # xlsxwriter wraps OSError
+        error = error.__cause__ or error.__context__
+    if error is None or error.errno not in _WRITE_FAULTS:
+        return None
+    return (f"เขียนไฟล์ส่งออกไม่ได้ — cannot write the export files to {out}: "
+            f"{_WRITE_FAULTS[error.errno]} (errno {errno.errorcode.get(error.errno, error.errno)}); "
+            "nothing half-written was left")
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +142,7 @@ def _use_database(ctx: typer.Context) -> Path:
 
 
 def _stop(command: str, code: int, message: str) -> typer.Exit:
-    err_console.print(Text(f"{command}: ", style="bold red") + safe(message), highlight=False)
+    err_console.print(Text(f"{command}: ", style="bold red") + safe(message), highlight=False, soft_wrap=True)
     log(command, f"stopped, exit {code}")
     return typer.Exit(code)
 
@@ -217,6 +266,9 @@ def export(
     from exports.export import FORMATS, build_bundle, write_bundle
 
     db = _use_database(ctx)
+    # kill / timeout / systemd stop: unwind so the temporary files are removed (kill -9 cannot
+    # be caught: the next export removes what it leaves, and says so)
+    previous = _catch_sigterm()
     try:
         formats = list(FORMATS) if "all" in fmt else list(dict.fromkeys(fmt))
         unknown = [f for f in formats if f not in FORMATS]
@@ -227,6 +279,9 @@ def export(
             raise InputError("เลือก --province หรือ --cluster อย่างใดอย่างหนึ่ง — use --province or --cluster, "
                              "not both")
         day = parse_as_of(as_of) if as_of else None
+        if out.exists() and not out.is_dir():
+            raise InputError(f"{out} ไม่ใช่โฟลเดอร์ — --out {out} is a file, not a folder; give a folder "
+                             "(it is created when missing)")
         if not db.exists():
             raise NoDataError(f"ยังไม่มีฐานข้อมูล {db} — no database at {db}; run: python -m etl demo")
         province_code = resolve_province(province) if province else None
@@ -242,13 +297,20 @@ def export(
         bundle = build_bundle(filters)
         for one in formats:
             log("export", f"writing {one} to {out}")
-            for path in write_bundle(bundle, one, out):
+            for path in write_bundle(bundle, one, out, say=lambda line: log("export", line)):
                 log("export", f"wrote {path}")
     except InputError as error:
         raise _stop("export", EXIT_REFUSED, str(error)) from None
     except NoDataError as error:
         raise _stop("export", EXIT_NO_DATA, str(error)) from None
+    except Terminated:
+        raise _stop("export", EXIT_TERMINATED, "หยุดโดยสัญญาณ SIGTERM — stopped by SIGTERM; "
+                    "nothing half-written was left") from None
     except Exception as error:  # noqa: BLE001  (cron needs a code, not a trace)
-        raise _stop("export", EXIT_FAILED, f"{type(error).__name__}: {error}") from None
+        fault = _write_fault(error, out)
+        raise _stop("export", EXIT_FAILED, fault or f"{type(error).__name__}: {error}") from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     log("export", "done")
 

@@ -4,7 +4,8 @@ Thai shaping (stacked vowels and tone marks) and Thai line breaking come from Pa
 with a Thai font the project installs as a dependency: Noto Sans Thai from the PyPI
 package `fontpkg-noto-sans-thai`, falling back to Debian's `fonts-thai-tlwg` (Garuda,
 Loma). Nothing is downloaded at run time. The cumulative curve is an SVG drawn here
-(no browser needed, deterministic and fast).
+(no browser needed, deterministic and fast). Each Thai line carries its exact text for
+copying and searching (exports/pdf_text.py: the glyph map alone loses SARA AM, ำ).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from budget_metrics.formatting import (
     signed,
 )
 from budget_metrics.targets import LINES
+from display_text import document_text, shorten
 from exports.tables import ExportBundle
 from ui.palette import LINE_COLOURS
 from vocabulary import FLAGS, LINE_LABELS, STATUSES
@@ -33,7 +35,11 @@ RISK_ROWS = 6
 INTERVENTION_AREAS = 5  # provinces in the needs-intervention list
 INTERVENTION_DRIVERS = 3  # driver projects shown under each
 DRIVER_NAME_CHARS = 30  # a driver project's name is cut to this many characters
-THAI_MARKS = "".join(chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)))  # above/below
+# Text from the data (project names, owners) is cut to this many characters with '…', and a
+# project code to PDF_CODE_CHARS, so one very long value cannot turn the brief into dozens of
+# pages (the workbook and the CSV files carry it whole; docs/data-dictionary.md).
+PDF_TEXT_CHARS = 300
+PDF_CODE_CHARS = 40
 
 
 def thai_font_file() -> Path | None:
@@ -59,6 +65,12 @@ def _font_face() -> str:
 
 def _e(text) -> str:
     return html.escape("" if text is None else str(text))
+
+
+def _d(text, limit: int = PDF_TEXT_CHARS) -> str:
+    """Text from the data as the brief shows it: bidi and control characters as visible
+    escapes, cut to `limit` characters with '…' (never off a letter's marks), HTML-escaped."""
+    return _e(shorten(document_text(text), limit))
 
 
 def _line_sentence(line, name: str) -> str:
@@ -119,6 +131,36 @@ def projection_sentence(bundle: ExportBundle) -> str:
         text += (f" ต้องเบิกจ่ายสัปดาห์ละ {million_baht(overall['required_weekly'])} ล้านบาทจึงจะถึงเป้าหมายสิ้นปี "
                  f"(ร้อยละ {overall['target_year_end_pct']:g}) ขณะที่ 4 สัปดาห์ล่าสุดเบิกจ่ายเฉลี่ยสัปดาห์ละ "
                  f"{million_baht(overall['recent_weekly'])} ล้านบาท")
+    return text + pace_break_note(overall)
+
+
+def pace_break_note(area: dict | pd.Series) -> str:
+    """' — อัตราการเบิกจ่ายลดลงตั้งแต่ 14 มิ.ย. 2562' when the area's pace-break warning is up
+    (area_projection's words), else ''."""
+    words = area.get("pace_break_th") if hasattr(area, "get") else None
+    return f" — {words}" if isinstance(words, str) and words else ""
+
+
+def comparison_sentence(bundle: ExportBundle) -> str:
+    """'เทียบกับ 30 ส.ค. 2562: เบิกจ่ายเพิ่ม 512.34 ล้านบาท ภาพรวม +1.79 จุด (เป้าหมาย +1.53 จุด) งบลงทุน ...
+    โครงการล่าช้า 840 (+12) เริ่มล่าช้า 30 พ้นสถานะล่าช้า 18': the week against the earlier one
+    ('' without a comparison)."""
+    comparison = bundle.comparison
+    if comparison is None:
+        return ""
+    now, before = comparison.current, comparison.previous
+    text = (f"เทียบกับ {format_date(before.as_of)}: เบิกจ่ายเพิ่ม "
+            f"{million_baht(now.disbursed - before.disbursed)} ล้านบาท")
+    for figures in now.lines:
+        old = before.line(figures.scope)
+        if figures.pct is None or old.pct is None:
+            continue
+        text += f" {LINE_LABELS[figures.scope][0]} {signed(figures.pct - old.pct)} จุด"
+        if figures.target_pct is not None and old.target_pct is not None:
+            text += f" (เป้าหมาย {signed(figures.target_pct - old.target_pct)} จุด)"
+    flagged, earlier = comparison.flagged
+    text += (f" โครงการล่าช้า {flagged:,} ({flagged - earlier:+,}) เริ่มล่าช้า {len(comparison.newly_flagged):,} "
+             f"พ้นสถานะล่าช้า {len(comparison.cleared):,}")
     return text
 
 
@@ -297,7 +339,7 @@ td.n, th.n { text-align: right; white-space: nowrap; }
 .chart .key { margin-right: 5mm; }
 .chart .swatch { display: inline-block; width: 7mm; height: 0; margin-right: 1.5mm; vertical-align: middle; }
 .status-behind { color: #b3261e; font-weight: bold; } .status-watch { color: #a86b00; }
-.status-on_track { color: #1b7f3b; }
+.status-on_track { color: #1b7f3b; } .status-near_target { color: #827717; }
 th.group { text-align: center; border-bottom: 1px solid #c9d6e6; }
 .sep { border-left: 1px solid #c9d6e6; }
 td[class^="status-"] { white-space: nowrap; }
@@ -324,7 +366,7 @@ def _area_rows(frame: pd.DataFrame) -> str:
     rows = []
     for row in frame.to_dict("records"):
         name = str(row["name_th"]).removeprefix("กลุ่มจังหวัด")  # the header says what the rows are
-        cells = [f"<td>{_e(name)}</td><td class='n'>{million_baht(row['current_allocation'])}</td>",
+        cells = [f"<td>{_d(name)}</td><td class='n'>{million_baht(row['current_allocation'])}</td>",
                  f"<td class='n'>{million_baht(row['disbursed'])}</td>"]
         for line in LINES:
             status = row[f"{line}_status"]
@@ -367,22 +409,27 @@ def brief_html(bundle: ExportBundle) -> str:
     k = bundle.kpis
     fy = bundle.filters.fiscal_year
     headline = LINE_LABELS[k.headline][0]
+    source = "ข้อมูลโหลดล่าสุด" if bundle.snapshot_id is None else f"ภาพนิ่งหมายเลข {bundle.snapshot_id} บันทึกเมื่อ"
+    frozen = ("" if bundle.snapshot_id is None else
+              f" · ภาพนิ่งรายสัปดาห์หมายเลข {bundle.snapshot_id} (ตัวเลขที่บันทึกไว้ คาดการณ์และความเสี่ยงจากข้อมูลปัจจุบัน)")
+    compared = comparison_sentence(bundle)
+    compared = f"<p class='projection'><b>สัปดาห์นี้:</b> {_e(compared)}</p>" if compared else ""
     cards = "".join([
         _card("งบประมาณ (ล้านบาท)", million_baht(k.current_allocation),
               f"{k.projects:,} โครงการ · งบลงทุน {million_baht(k.investment.allocation)}"),
         _card("ก่อหนี้ผูกพัน (ล้านบาท)", million_baht(k.committed),
               f"ร้อยละ {percent(float(k.committed / k.current_allocation * 100))}" if k.current_allocation else ""),
         _card("เบิกจ่ายแล้ว (ล้านบาท)", million_baht(k.disbursed), f"คงเหลือ {million_baht(k.remaining)} ลบ."),
-        *(_line_card(bundle, line) for line in LINES),
+        *(_line_card(bundle, figures.scope) for figures in k.lines),
     ])
     parts = [
         "<!doctype html><html lang='th'><head><meta charset='utf-8'>",
         f"<style>{_font_face()}{CSS}</style></head><body>",
         (f"<div class='footer'>ที่มา: ระบบติดตามผลการเบิกจ่าย · {_e(bundle.area_name_th)} · ข้อมูล ณ วันที่ "
-         f"{format_date(bundle.as_of)} · ข้อมูลโหลดล่าสุด {_e(format_datetime(bundle.generated_at))}</div>"),
+         f"{format_date(bundle.as_of)} · {_e(source)} {_e(format_datetime(bundle.generated_at))}</div>"),
         f"<h1>สรุปผลการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัดและกลุ่มจังหวัด ปีงบประมาณ พ.ศ. {fy}</h1>",
-        f"<p class='sub'>ข้อมูล ณ วันที่ {format_date(bundle.as_of, long=True)} · {_e(bundle.area_name_th)}</p>",
-        f"<div class='narrative'>{_e(narrative(bundle))}{_projection_paragraph(bundle)}</div>",
+        f"<p class='sub'>ข้อมูล ณ วันที่ {format_date(bundle.as_of, long=True)} · {_e(bundle.area_name_th)}{frozen}</p>",
+        f"<div class='narrative'>{_e(narrative(bundle))}{compared}{_projection_paragraph(bundle)}</div>",
         f"<div class='cards'>{cards}</div>",
         "<h2>การเบิกจ่ายสะสมเทียบเป้าหมาย ภาพรวมและงบลงทุน (ร้อยละของงบประมาณของแต่ละเส้น)</h2>",
         curve_svg(bundle),
@@ -418,32 +465,25 @@ def _lagging_html(bundle: ExportBundle) -> str:
     """A province brief's own list: its lagging projects with the most money unpaid."""
     lagging = bundle.table("lagging").frame.head(TOP_BEHIND)
     if lagging.empty:
-        return "<h2>โครงการล่าช้า</h2><p>ไม่มีโครงการล่าช้าตามเกณฑ์</p>"
+        return "<h2>โครงการล่าช้า</h2><p>ไม่มีโครงการล่าช้าที่ยังต้องเบิกจ่ายตามเกณฑ์</p>"
     rows = "".join(
-        f"<tr><td class='code'>{_e(r.project_code)}</td><td>{_e(r.project_name)}</td>"
+        f"<tr><td class='code'>{_d(r.project_code, PDF_CODE_CHARS)}</td><td>{_d(r.project_name)}</td>"
         f"<td class='n'>{million_baht(r.current_allocation)}</td>"
         f"<td class='n'>{percent(r.pct_disbursed)}</td><td class='n'>{million_baht(r.money_at_risk)}</td>"
         f"<td>{_e(r.flag_labels_th)}</td></tr>" for r in lagging.itertuples())
-    return (f"<h2>{len(lagging)} โครงการล่าช้าที่มีเงินคงเหลือมากที่สุด</h2>"
+    return (f"<h2>{len(lagging)} โครงการล่าช้าที่ยังต้องเบิกจ่ายมากที่สุด</h2>"
+            "<p class='small'>เฉพาะโครงการที่ยังมีเงินต้องเบิกจ่าย: โครงการที่เบิกจ่ายครบแล้ว (ส่วนที่เหลือเป็นเงินเหลือจ่าย) "
+            "ไม่อยู่ในรายการ แม้จะลงนามสัญญาหลังกำหนด</p>"
             "<table class='lagging'><thead><tr><th>รหัสโครงการ</th><th>โครงการ</th>"
             "<th class='n'>งบประมาณ (ลบ.)</th><th class='n'>ร้อยละ</th>"
-            f"<th class='n'>คงเหลือ (ลบ.)</th><th>ประเด็น</th></tr></thead><tbody>{rows}</tbody></table>")
+            f"<th class='n'>ยังไม่เบิกจ่าย (ลบ.)</th><th>ประเด็น</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def _short(text: str, limit: int = DRIVER_NAME_CHARS) -> str:
     """A long project name cut to about `limit` characters with '…' (the workbook has it whole):
     at the last space when there is one in the second half (Thai writes no spaces between
     words, but between phrases), so no word and no vowel mark is cut off its letter."""
-    text = str(text or "")
-    if len(text) <= limit:
-        return text
-    end = limit - 1
-    space = text.rfind(" ", 0, end)
-    if space > limit // 2:
-        end = space
-    while end > 0 and text[end] in THAI_MARKS:  # never cut a letter's marks off it
-        end -= 1
-    return text[:end].rstrip() + "…"
+    return shorten(str(text or ""), limit)
 
 
 def _interventions_html(bundle: ExportBundle) -> str:
@@ -460,10 +500,11 @@ def _interventions_html(bundle: ExportBundle) -> str:
     rows = []
     for area in areas.head(INTERVENTION_AREAS).to_dict("records"):
         drivers = "<br>".join(
-            f"{_e(d['project_code'])} {_e(_short(d['project_name']))} ({million_baht(d['shortfall'])})"
+            f"{_d(d['project_code'], PDF_CODE_CHARS)} {_d(_short(d['project_name']))} ({million_baht(d['shortfall'])})"
             for d in area["drivers"][:INTERVENTION_DRIVERS])
         rows.append(
-            f"<tr><td>{_e(area['name_th'])}</td><td class='n'>{about_pct(area['projected_pct'])} "
+            f"<tr><td>{_d(area['name_th'])}{_e(pace_break_note(area))}</td>"
+            f"<td class='n'>{about_pct(area['projected_pct'])} "
             f"({about_pct(area['projected_low_pct'])}–{about_pct(area['projected_high_pct'])})</td>"
             f"<td class='n'>{million_baht(area['baht_at_risk'])}</td>"
             f"<td class='n'>{million_baht(area['projected_carryover'])}</td>"
@@ -472,7 +513,8 @@ def _interventions_html(bundle: ExportBundle) -> str:
     return (f"<h2>จังหวัดที่ต้องเร่งรัด ({shown} อันดับแรกจาก {len(areas):,} จังหวัด ตามเงินที่เสี่ยง)</h2>"
             f"<p class='small'>คาดการณ์ว่าจะเบิกจ่าย{name}ได้ต่ำกว่าเป้าหมายสิ้นปี (ร้อยละ {target:g}) เกิน {limit:g} จุด; "
             "เสี่ยง = เป้าหมายสิ้นปี × งบประมาณ − ที่คาดว่าจะเบิกจ่ายได้ ณ 30 ก.ย.; "
-            "ในวงเล็บหลังโครงการ = ส่วนที่คาดว่าจะต่ำกว่าเป้าหมาย (ลบ.)</p>"
+            "ในวงเล็บหลังโครงการ = ส่วนที่คาดว่าจะต่ำกว่าเป้าหมาย (ลบ.); "
+            "จังหวัดที่อัตราการเบิกจ่ายลดลงผิดปกติ (ระบุหลังชื่อ) อยู่ลำดับแรก</p>"
             "<table class='areas drivers'><thead><tr><th>จังหวัด</th><th class='n'>คาดการณ์ร้อยละ (ช่วง 80%)</th>"
             "<th class='n'>เสี่ยง (ลบ.)</th><th class='n'>กันเหลื่อมปี (ลบ.)</th><th class='n'>ไม่ได้ใช้ (ลบ.)</th>"
             f"<th>โครงการที่เป็นสาเหตุหลัก</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
@@ -489,7 +531,7 @@ def _risks_html(bundle: ExportBundle) -> str:
                    f"<b>เสี่ยง {len(risky):,} รายการ</b></p>")
         if len(risky):
             rows = "".join(
-                f"<tr><td>{_e(r.owner_name_th)}</td><td>{_e(r.project_name)}</td>"
+                f"<tr><td>{_d(r.owner_name_th)}</td><td>{_d(r.project_name)}</td>"
                 f"<td class='n'>{million_baht(r.remaining)}</td><td class='n'>{format_date(r.deadline)}</td></tr>"
                 for r in risky.sort_values(["days_to_deadline", "project_code"]).head(RISK_ROWS).itertuples())
             out.append("<table><thead><tr><th>พื้นที่</th><th>โครงการ</th><th class='n'>ค้างเบิก (ลบ.)</th>"
@@ -510,7 +552,7 @@ def _risks_html(bundle: ExportBundle) -> str:
                        .agg(count=("asset_id", "count"), value=("value", "sum"))
                        .sort_values(["count", "value", "owner_name_th"], ascending=[False, False, True])
                        .head(RISK_ROWS))
-            rows = "".join(f"<tr><td>{_e(r.owner_name_th)}</td><td class='n'>{r.count:,}</td>"
+            rows = "".join(f"<tr><td>{_d(r.owner_name_th)}</td><td class='n'>{r.count:,}</td>"
                            f"<td class='n'>{million_baht(r.value)}</td></tr>" for r in by_area.itertuples())
             out.append("<table><thead><tr><th>พื้นที่</th><th class='n'>ค้างโอน (รายการ)</th>"
                        f"<th class='n'>มูลค่า (ลบ.)</th></tr></thead><tbody>{rows}</tbody></table>")
@@ -526,9 +568,20 @@ def _risks_html(bundle: ExportBundle) -> str:
     return "".join(out)
 
 
-def write_brief(bundle: ExportBundle, path: Path) -> Path:
-    """Render the brief to a PDF file at `path` (the caller makes it atomic)."""
+def render_pdf(document: str, path: Path) -> Path:
+    """Render an HTML document (the brief's) to a PDF file at `path`, each Thai line with its exact
+    text for copying and searching (exports/pdf_text.py: the glyph map alone loses SARA AM, ำ)."""
     from weasyprint import HTML  # imported here: heavy, and only the PDF needs it
 
-    HTML(string=brief_html(bundle), base_url=str(Path.cwd())).write_pdf(str(path))
+    from exports import pdf_text
+
+    pdf_text.install()
+    pdf = HTML(string=document, base_url=str(Path.cwd())).write_pdf()
+    with open(path, "wb") as handle:  # one plain write: a full disk is one OSError, nothing left open
+        handle.write(pdf)
     return path
+
+
+def write_brief(bundle: ExportBundle, path: Path) -> Path:
+    """Render the brief to a PDF file at `path` (the caller makes it atomic)."""
+    return render_pdf(brief_html(bundle), path)

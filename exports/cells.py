@@ -9,18 +9,33 @@ starting with one of those characters gets a leading apostrophe, which spreadshe
 show as plain text. Numbers are never touched: writers pass real numbers as numbers,
 and only `str` values go through here. A lone "-" (the tables' "none") stays as it is:
 one character cannot be a formula.
+
+Workbook cells (`sheet_text`) also show bidi overrides and control characters as visible
+escapes and are cut to Excel's cell limit with a visible '…' instead of silently.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from display_text import document_text, shorten
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Excel holds at most this many characters (UTF-16 units) in one cell; xlsxwriter would cut
+# longer text there without a mark.
+EXCEL_CELL_LIMIT = 32_767
 
 
 def safe_text(value: str) -> str:
     """`value` with a leading apostrophe when it starts with a formula trigger."""
     return "'" + value if value.startswith(FORMULA_TRIGGERS) and value != "-" else value
+
+
+def sheet_text(value: object) -> str:
+    """Text as a workbook cell holds it: bidi and control characters shown as visible escapes
+    (display_text.document_text), never a formula (`safe_text`), and cut to Excel's 32,767
+    characters with a visible '…' (the CSV files carry it whole)."""
+    return shorten(safe_text(document_text(value)), EXCEL_CELL_LIMIT, utf16=True)
 
 
 def safe_cell(value: object) -> object:

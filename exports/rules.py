@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from budget_metrics import reference
 from budget_metrics.formatting import percent
-from budget_metrics.targets import LINE_LABELS
+from budget_metrics.targets import LINE_LABELS, status_text
 
 
 def _t(lang: str, thai: str, english: str) -> str:
@@ -18,39 +18,59 @@ def _t(lang: str, thai: str, english: str) -> str:
 
 
 def lagging_rules(lang: str) -> str:
-    """The four lagging-project flags with their thresholds."""
+    """The five lagging-project flags with their thresholds, and which projects carry none."""
     limits = reference.thresholds()
     cutoff = f"{int(limits['no_contract_cutoff_day'])}/{int(limits['no_contract_cutoff_month'])}"
     points, weeks = limits["behind_target_points"], limits["idle_weeks"]
+    paid = limits.get("fully_paid_pct", 100.0)
     return _t(
         lang,
-        f"เกณฑ์โครงการล่าช้า: เบิกจ่ายต่ำกว่าเป้าหมายของประเภทงบ (งบลงทุนเทียบเป้าหมายงบลงทุน งบอื่นเทียบเป้าหมาย"
-        f"ภาพรวม) เกิน {points:g} จุด · งบลงทุนที่ยังมีงบประมาณแต่ยังไม่ลงนามสัญญาภายใน {cutoff} ของปีงบประมาณ · "
-        f"ไม่มีการเบิกจ่าย {weeks:g} สัปดาห์ขึ้นไป ({weeks * 7:g} วัน) ทั้งที่ยังเบิกไม่ครบ · "
-        "เกินกำหนดสิ้นสุดโครงการแต่ยังเบิกจ่ายไม่ครบ · เงินที่เสี่ยง = งบประมาณปัจจุบันที่ยังไม่เบิกจ่าย",
-        f"Lagging rules: more than {points:g} points behind the target of its budget type (investment against "
-        f"the investment target, others against the overall target) · investment project with allocation "
-        f"left and no contract by {cutoff} of the fiscal year · no payment for {weeks:g} weeks or more "
-        f"({weeks * 7:g} days) while not fully paid · past its planned end and not fully paid · money at "
-        "risk = current allocation not yet paid")
+        f"เกณฑ์โครงการล่าช้า (เฉพาะโครงการที่ยังมีเงินต้องเบิกจ่าย: โครงการที่เบิกจ่ายแล้วอย่างน้อยร้อยละ {paid:g} ของวงเงิน"
+        "สัญญา หรือของงบประมาณหากไม่มีสัญญา ถือว่าเบิกจ่ายครบ ส่วนที่เหลือเป็นเงินเหลือจ่าย ไม่ติดเกณฑ์ใด): "
+        f"เบิกจ่ายต่ำกว่าเป้าหมายของประเภทงบ (งบลงทุนเทียบเป้าหมายงบลงทุน งบอื่นเทียบเป้าหมายภาพรวม) เกิน {points:g} จุด · "
+        f"งบลงทุนที่เลยกำหนดลงนามสัญญา {cutoff} ของปีงบประมาณแล้ว แยกเป็น ยังไม่ลงนามสัญญา และ ลงนามสัญญาหลังกำหนด · "
+        f"ไม่มีการเบิกจ่าย {weeks:g} สัปดาห์ขึ้นไป ({weeks * 7:g} วัน) · เกินกำหนดสิ้นสุดโครงการ · "
+        "เงินที่เสี่ยง = งบประมาณปัจจุบันที่ยังไม่เบิกจ่าย",
+        f"Lagging rules (projects with money still to pay only: a project that has paid at least {paid:g}% of its "
+        "contract, or of its allocation without a contract, is fully paid, the rest is savings, and it carries "
+        f"no flag): more than {points:g} points behind the target of its budget type (investment against the "
+        f"investment target, others against the overall target) · investment project past the {cutoff} "
+        "contract cut-off of the fiscal year, counted apart: still no contract, or contract signed after the "
+        f"cut-off · no payment for {weeks:g} weeks or more ({weeks * 7:g} days) · past its planned end · money "
+        "at risk = current allocation not yet paid")
 
 
 def status_rules(lang: str, overall_target: float | None, investment_target: float | None,
                  headline: str) -> str:
     """How an area's status follows from each line's gap to its own target on the date."""
-    limits = reference.thresholds()
-    watch, behind = limits["watch_gap_points"], limits["behind_gap_points"]
     thai_line, english_line = LINE_LABELS[headline]
     return _t(
         lang,
         f"สองเส้นตามแบบกรมบัญชีกลาง แต่ละเส้นเทียบเป้าหมายของตนเอง: เป้าหมายภาพรวม ณ วันที่ "
         f"ร้อยละ {percent(overall_target)} · เป้าหมายงบลงทุน ร้อยละ {percent(investment_target)} · สถานะ: "
-        f"ตามเป้าหมาย เมื่อต่ำกว่าเป้าหมายไม่เกิน {watch:g} จุด เฝ้าระวัง ไม่เกิน {behind:g} จุด ล่าช้า เมื่อต่ำกว่านั้น · "
-        f"สถานะรวมของพื้นที่ใช้เส้น{thai_line}",
+        f"{status_words(lang)} · สถานะรวมของพื้นที่ใช้เส้น{thai_line}",
         f"Two lines as the Comptroller General reports them, each against its own target: overall target "
         f"on the date {percent(overall_target)}% · investment target {percent(investment_target)}% · status: "
-        f"on track within {watch:g} points below the target, watch within {behind:g}, behind below that · "
-        f"an area's status follows the {english_line.lower()} line")
+        f"{status_words(lang)} · an area's status follows the {english_line.lower()} line")
+
+
+def status_words(lang: str) -> str:
+    """Every status with its band, thresholds filled in: 'ถึงเป้าหมาย (ไม่ต่ำกว่าเป้าหมาย), ใกล้เป้าหมาย
+    (ต่ำกว่าไม่เกิน 5 จุด), เฝ้าระวัง (ต่ำกว่า 5–10 จุด), ต่ำกว่าเป้าหมาย (ต่ำกว่าเกิน 10 จุด)'."""
+    return ", ".join(status_text(code, lang) for code in ("on_track", "near_target", "watch", "behind"))
+
+
+def budget_type_rules(lang: str) -> str:
+    """How the summary's budget-type rows are judged: each by its own type's line."""
+    return _t(
+        lang,
+        "แถวรายงบรายจ่าย: แต่ละแถวเทียบเป้าหมายของประเภทงบของตนเองเท่านั้น (งบลงทุนเทียบเป้าหมายงบลงทุน; "
+        "งบดำเนินงานและงบรายจ่ายอื่นไม่มีเป้าหมายเฉพาะจาก ครม. จึงเทียบเป้าหมายภาพรวม) ในคอลัมน์ \"เส้นที่ใช้ประเมิน\" · "
+        "คอลัมน์เส้นภาพรวมของแถวเหล่านี้ว่างไว้ เพราะเส้นภาพรวมนับทุกประเภทงบ (ดูแถวรวม)",
+        "Budget-type rows: each judged only against its own type's target (investment against the investment "
+        "target; operating and other budget have no cabinet target of their own and are measured against the "
+        "overall target) in the 'judged line' columns · their overall-line columns are blank: the overall line "
+        "counts every budget type (see the total row)")
 
 
 def carryover_rules(lang: str) -> str:

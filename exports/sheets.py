@@ -23,8 +23,10 @@ Column widths follow the content (Thai vowel and tone marks above and below a le
 width); long text wraps at a cap instead of making one column a page wide. Printing: A4
 landscape, one page wide and as many tall as needed, the header row repeated on every page,
 and a footer with the title, scope, date and page number, so a loose page is still
-identifiable. Text goes through exports/cells.py (a cell never runs as a formula), and
-workbooks are opened with WORKBOOK_OPTIONS (no string becomes a formula, link or number).
+identifiable. Text goes through exports/cells.py (a cell never runs as a formula, bidi and
+control characters show as visible escapes, text beyond Excel's 32,767 characters is cut with
+'…'; a row is at most Excel's 409 points tall), and workbooks are opened with WORKBOOK_OPTIONS
+(no string becomes a formula, link or number).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from budget_metrics.formatting import format_date
-from exports.cells import safe_text
+from exports.cells import sheet_text
 from exports.tables import BOOL, DATE, INT, MONEY, PCT, POINTS, TEXT, as_date
 
 WORKBOOK_OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
@@ -46,8 +48,10 @@ DATE_FORMATS = {"th": "[$-107041E]d mmm yyyy", "en": "[$-409]d mmm yyyy"}
 NUMBER_FORMATS = {MONEY: "#,##0.00", PCT: "0.00%", POINTS: "+0.00;-0.00;0.00", INT: "#,##0"}
 A4 = 9  # xlsxwriter's paper code
 MIN_WIDTH, MAX_WIDTH = 7, 40  # characters
+WIDTH_SAMPLE = 400  # characters of a text cell measured for its column's width (far beyond MAX_WIDTH)
 HEADER_WRAP = 12  # a header wider than its content wraps onto more lines beyond this width
 LINE_HEIGHT = 15  # points per line of 10 pt Thai text (room for marks above and below)
+MAX_ROW_HEIGHT = 409  # points: Excel's largest row height (a taller row is an error in the file)
 FOOTER_TEXT_LIMIT = 150  # Excel allows 255 characters for a whole footer, codes included
 
 
@@ -150,7 +154,7 @@ def _shown_text(kind: str, value) -> str:
         return f"{int(value):,}"
     if kind == DATE:
         return "30 ก.ย. 2562"  # every date shows as wide as this one
-    return str(value)
+    return str(value)[:WIDTH_SAMPLE]
 
 
 def column_widths(columns: Sequence[SheetColumn], rows: Sequence[Sequence]) -> list[tuple[float, bool]]:
@@ -199,19 +203,19 @@ def write_cell(sheet, styles: SheetStyles, row: int, col: int, kind: str, value,
     elif kind == BOOL:
         sheet.write_boolean(row, col, bool(value), fmt)
     else:
-        sheet.write_string(row, col, safe_text(str(value)), fmt)
+        sheet.write_string(row, col, sheet_text(value), fmt)
 
 
 def write_title(sheet, styles: SheetStyles, title: SheetTitle, last_col: int, total_width: float) -> int:
     """The title rows; each line after the first spans the table's width and wraps, so a
     long rule is printed in full. Returns the header row (0-based)."""
     for index, line in enumerate(title.lines()):
-        text = safe_text(line)
+        text = sheet_text(line)
         if index == 0 or last_col == 0:
             sheet.write_string(index, 0, text, styles.title if index == 0 else styles.note)
             continue
         sheet.merge_range(index, 0, index, last_col, text, styles.note)
-        sheet.set_row(index, LINE_HEIGHT * _lines(line, total_width))
+        sheet.set_row(index, min(LINE_HEIGHT * _lines(text, total_width), MAX_ROW_HEIGHT))
     sheet.set_row(0, 22)
     return title.header_row
 
@@ -240,10 +244,10 @@ def write_table(sheet, styles: SheetStyles, title: SheetTitle | None, columns: S
     header_row = write_title(sheet, styles, title, last_col, sum(width for width, _ in widths)) if title else 0
     header_lines = 1
     for index, (column, (width, _)) in enumerate(zip(columns, widths, strict=True)):
-        sheet.write_string(header_row, index, safe_text(column.header), styles.header)
+        sheet.write_string(header_row, index, sheet_text(column.header), styles.header)
         sheet.set_column(index, index, width)
-        header_lines = max(header_lines, _lines(column.header, width))
-    sheet.set_row(header_row, LINE_HEIGHT * header_lines + 3)
+        header_lines = max(header_lines, _lines(sheet_text(column.header), width))
+    sheet.set_row(header_row, min(LINE_HEIGHT * header_lines + 3, MAX_ROW_HEIGHT))
     wrapping = [index for index, (_, wraps) in enumerate(widths) if wraps]
     for offset, row in enumerate(rows):
         bold = first_row_bold and offset == 0
@@ -251,10 +255,10 @@ def write_table(sheet, styles: SheetStyles, title: SheetTitle | None, columns: S
         for index, (column, value) in enumerate(zip(columns, row, strict=True)):
             write_cell(sheet, styles, row_index, index, column.kind, value, bold, widths[index][1])
         # Excel and LibreOffice keep a written row at one line; wrapped text needs its height set.
-        lines = max((_lines(str(row[index]), widths[index][0]) for index in wrapping if row[index] is not None),
-                    default=1)
+        lines = max((_lines(sheet_text(row[index]), widths[index][0]) for index in wrapping
+                     if row[index] is not None), default=1)
         if lines > 1:
-            sheet.set_row(row_index, LINE_HEIGHT * lines + 2)
+            sheet.set_row(row_index, min(LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT))
     sheet.freeze_panes(header_row + 1, 0)
     sheet.autofilter(header_row, 0, header_row + max(len(rows), 1), last_col)
     print_setup(sheet, styles, header_row, title)

@@ -7,6 +7,13 @@ application store, or as frozen with the date's weekly snapshot when there is on
 carry-overs, reallocations, asset transfers and the "about" facts. The
 workbook, the CSV files and the PDF brief all render this one object, and it holds
 only figures from `budget_metrics` — no SQL here — so they match the dashboard.
+
+The dashboard's weekly page builds the same bundle for the week it shows: from a weekly
+snapshot's frozen rows (`snapshot_id`: the summary, areas, projects, lagging list, follow-up and
+curve are the figures frozen that week; the projection, carry-overs, reallocations and assets
+stay today's data for that date, as on the dashboard in snapshot mode), and compared with an
+earlier week (`compared_with`: four more tables, week_changes, newly_flagged, cleared and
+province_movers, and a paragraph of the PDF brief).
 """
 
 from __future__ import annotations
@@ -36,11 +43,25 @@ from budget_metrics.projection import (
 )
 from budget_metrics.projects import resolve_as_of
 from budget_metrics.reallocations import ledger
-from budget_metrics.snapshots import data_published_at, source_loads
+from budget_metrics.snapshots import (
+    Comparison,
+    compare_live,
+    compare_snapshots,
+    data_published_at,
+    frozen_area_progress,
+    frozen_curve,
+    snapshot_for,
+    snapshot_info,
+    snapshot_kpis,
+    snapshot_projects,
+    source_loads,
+)
 from budget_metrics.targets import (
     LINE_DESCRIPTIONS,
     LINE_LABELS,
+    LINE_TARGET,
     LINES,
+    line_name,
     quarter_targets,
 )
 from vocabulary import (
@@ -124,6 +145,15 @@ class ExportBundle:
     interventions: pd.DataFrame = field(default_factory=pd.DataFrame)
     response_rate: Any = None  # appstore.ResponseRate of the area's flagged projects
     responses_frozen: bool = False  # True: the responses frozen with the as-of date's weekly snapshot
+    snapshot_id: int | None = None  # built from this weekly snapshot's frozen rows (None: live data)
+    comparison: Comparison | None = None  # compared with an earlier week (compared_with)
+
+    @property
+    def name_suffix(self) -> str:
+        """What the file names add after the area: '-vs-2019-08-30' for a comparison, '-snapshot'
+        for frozen figures ('' for the command line's export)."""
+        return file_suffix(self.snapshot_id is not None,
+                           self.comparison.previous.as_of if self.comparison is not None else None)
 
     def response_rate_text(self) -> str:
         """'ชี้แจงแล้ว 12 จาก 40 โครงการล่าช้า (30.00%)' (the PDF brief and the about sheet)."""
@@ -155,17 +185,19 @@ def _projection_col(key: str) -> Col:
         return Col(key, f"{line_th}: {thai} (ร้อยละ)", f"{line_en.lower()}: {english} (%)", PCT)
     if key == "required_weekly":
         return Col(key, f"{line_th}: {thai} บาท/สัปดาห์", f"{line_en.lower()}: {english} (baht per week)", MONEY)
+    if key == "pace_break_since":  # the pace-break warning (budget_metrics.pace_break); blank when not raised
+        return Col(key, f"{line_th}: {thai}", f"{line_en.lower()}: {english}", DATE)
     return Col(key, f"{thai} ณ 30 ก.ย. บาท", f"{english} on 30 Sep (baht)", MONEY)
 
 
-# The six columns the provinces and clusters tables (and so their CSV files) gain, keys as the read side names them.
+# The columns the provinces and clusters tables (and so their CSV files) gain, keys as the read side names them.
 PROJECTION_COLUMNS = [_projection_col(key) for key in EXPORT_COLUMNS]
 
 
-def line_columns(headline: str) -> list[Col]:
+def line_columns(headline: str, status: bool = True) -> list[Col]:
     """Both reported lines side by side, each against its own target (keys as in
-    `progress.area_progress`), then the status of the headline line (it colours the
-    dashboard's map and orders its rankings)."""
+    `progress.area_progress`), then (with `status`) the status of the headline line (it colours
+    the dashboard's map and orders its rankings)."""
     cols = []
     for line in LINES:
         thai, english = LINE_LABELS[line]
@@ -181,9 +213,33 @@ def line_columns(headline: str) -> list[Col]:
             Col(f"{line}_gap_baht", f"{thai}: ห่างจากเป้าหมาย บาท", f"{english}: gap (baht)", MONEY),
             Col(f"{line}_status_th", f"{thai}: สถานะ", f"{english}: status", TEXT, 12),
         ]
-    cols.append(Col("status_th", f"สถานะ (ตามเส้น{LINE_LABELS[headline][0]})",
-                    f"status (by the {headline} line)", TEXT, 14))
+    if status:
+        cols.append(Col("status_th", f"สถานะ (ตามเส้น{LINE_LABELS[headline][0]})",
+                        f"status (by the {headline} line)", TEXT, 14))
     return cols
+
+
+# The summary's last columns: the line each row is judged by (the headline line for the total and the
+# regions; a budget-type row's own type's line), with its figures and status.
+JUDGED_COLUMNS = [
+    Col("judged_line_th", "เส้นที่ใช้ประเมินแถวนี้", "judged line", TEXT, 24),
+    Col("judged_pct", "เส้นที่ใช้ประเมิน: ร้อยละการเบิกจ่าย", "judged line: % disbursed", PCT),
+    Col("judged_target_pct", "เส้นที่ใช้ประเมิน: เป้าหมาย ณ วันที่ (ร้อยละ)", "judged line: target % on the date", PCT),
+    Col("judged_gap_points", "เส้นที่ใช้ประเมิน: ห่างจากเป้าหมาย (จุด)", "judged line: gap (points)", POINTS),
+    Col("judged_gap_baht", "เส้นที่ใช้ประเมิน: ห่างจากเป้าหมาย บาท", "judged line: gap (baht)", MONEY),
+    Col("status_th", "สถานะ (ตามเส้นที่ใช้ประเมิน)", "status (by the judged line)", TEXT, 16),
+]
+
+
+def with_judged_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A summary part with JUDGED_COLUMNS filled from each row's judged line (`headline`)."""
+    frame = frame.copy()
+    lines = list(frame["headline"])
+    frame["judged_line_th"] = [line_name(line, "th") for line in lines]
+    for figure in ("pct", "target_pct", "gap_points", "gap_baht"):
+        frame[f"judged_{figure}"] = [frame.at[index, f"{line}_{figure}"] for index, line in zip(frame.index, lines,
+                                                                                               strict=True)]
+    return frame
 
 
 # Thai words of the codes, from vocabulary.py (the dashboard shows the same words).
@@ -206,15 +262,22 @@ def area_scope(filters: Filters) -> tuple[str | None, str | None, str, str]:
 
 
 def _national_row(k: Kpis, name_th: str, name_en: str) -> dict:
-    """A summary row from KPIs, with both lines' columns as `area_progress` names them."""
+    """A summary row from KPIs, with its lines' columns as `area_progress` names them (a line the
+    selection is not reported by is blank: a budget-type row has no overall line) and its judged
+    line's figures (JUDGED_COLUMNS)."""
     row = {
         "code": "", "name_th": name_th, "name_en": name_en, "projects": k.projects,
         "current_allocation": float(k.current_allocation), "committed": float(k.committed),
         "disbursed": float(k.disbursed), "remaining": float(k.remaining), "pct_disbursed": k.pct_disbursed,
         "headline": k.headline, "status": k.status,
     }
-    for line in LINES:
+    for line in dict.fromkeys([*LINES, k.headline]):
         figures = k.line(line)
+        if line not in {shown.scope for shown in k.lines}:  # blank, never another type's money
+            row.update({f"{line}_{name}": None for name in ("allocation", "disbursed", "pct", "target_pct",
+                                                              "gap_points", "gap_baht")})
+            row[f"{line}_status"] = None
+            continue
         row.update({
             f"{line}_allocation": float(figures.allocation), f"{line}_disbursed": float(figures.disbursed),
             f"{line}_pct": figures.pct, f"{line}_target_pct": figures.target_pct,
@@ -222,7 +285,7 @@ def _national_row(k: Kpis, name_th: str, name_en: str) -> dict:
             f"{line}_gap_baht": float(figures.gap_baht) if figures.gap_baht is not None else None,
             f"{line}_status": figures.status,
         })
-    return _with_status_th(pd.DataFrame([row])).iloc[0].to_dict()
+    return with_judged_columns(_with_status_th(pd.DataFrame([row]))).iloc[0].to_dict()
 
 
 def _with_status_th(frame: pd.DataFrame) -> pd.DataFrame:
@@ -232,20 +295,64 @@ def _with_status_th(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def build_export(filters: Filters) -> ExportBundle:
+def file_suffix(frozen: bool, compared_with: date | None) -> str:
+    """The part of an export's file names after the area: '-vs-<date>' when compared with an earlier
+    week, then '-snapshot' when built from a snapshot's frozen figures."""
+    return (f"-vs-{compared_with.isoformat()}" if compared_with else "") + ("-snapshot" if frozen else "")
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a bundle's headline figures come from: live reads, or one snapshot's frozen rows."""
+
+    snapshot_id: int | None
+
+    def kpis(self, filters: Filters):
+        return snapshot_kpis(self.snapshot_id, filters) if self.snapshot_id else kpis(filters)
+
+    def areas(self, filters: Filters, level: str) -> pd.DataFrame:
+        if self.snapshot_id:
+            return frozen_area_progress(self.snapshot_id, level, filters)
+        return area_progress(filters, level)
+
+    def projects(self, filters: Filters) -> pd.DataFrame:
+        """Every selected project with its flags (project_flags, or the frozen rows with the
+        project attributes a snapshot does not store)."""
+        if not self.snapshot_id:
+            return project_flags(filters)
+        from budget_metrics.projects import project_state
+
+        frozen = snapshot_projects(self.snapshot_id, filters).assign(fiscal_year=filters.fiscal_year)
+        attributes = project_state(filters)[["project_code", "emenscr_code", "planned_start"]]
+        return frozen.merge(attributes, on="project_code", how="left")
+
+    def curve(self, filters: Filters) -> pd.DataFrame:
+        return frozen_curve(self.snapshot_id, filters) if self.snapshot_id else weekly_curve(filters)
+
+
+def build_export(filters: Filters, snapshot_id: int | None = None, compared_with: date | None = None) -> ExportBundle:
     """Every table of the weekly export for the filter's as-of date and area.
 
     The filter's as_of is resolved first (None = latest data date) so every read uses
     the same date. Area tables keep every area for a national export and only the
-    areas with projects for a province or cluster export.
+    areas with projects for a province or cluster export. With `snapshot_id` the date is the
+    snapshot's and the headline figures are its frozen ones (module docstring); with
+    `compared_with` (an earlier date) the bundle also compares the week with that one: frozen
+    against the current snapshot of that date when built from a snapshot, else live.
     """
-    as_of = resolve_as_of(filters)
+    source = _Source(snapshot_id)
+    if snapshot_id:
+        info = snapshot_info(snapshot_id)
+        filters = replace(filters, fiscal_year=info.fiscal_year)
+        as_of = info.as_of
+    else:
+        as_of = resolve_as_of(filters)
     filters = filters.with_as_of(as_of)
     area_kind, area_code, name_th, name_en = area_scope(filters)
-    national = kpis(filters)
-    regions = _with_status_th(area_progress(filters, "region"))
-    provinces = _with_status_th(area_progress(filters, "province"))
-    clusters = _with_status_th(area_progress(filters, "cluster"))
+    national = source.kpis(filters)
+    regions = _with_status_th(source.areas(filters, "region"))
+    provinces = _with_status_th(source.areas(filters, "province"))
+    clusters = _with_status_th(source.areas(filters, "cluster"))
     if area_kind:
         regions = regions[regions["projects"] > 0]
         provinces = provinces[provinces["projects"] > 0]
@@ -255,16 +362,17 @@ def build_export(filters: Filters) -> ExportBundle:
     area_cols = [*AREA_MONEY, *line_columns(national.headline)]
     parts = [pd.DataFrame([_national_row(national, total_label, name_en)]).assign(level_th="รวม")]
     if not area_kind:  # an area export lies inside one region: its region row would repeat the total
-        parts.append(regions.assign(level_th="ภาค"))
-    for budget_type, label in BUDGET_TH.items():
-        figures = kpis(replace(filters, budget_type=budget_type))
-        if figures.projects:
-            row = _national_row(figures, label, budget_type)
-            parts.append(pd.DataFrame([row]).assign(level_th="งบรายจ่าย"))
+        parts.append(with_judged_columns(regions).assign(level_th="ภาค"))
+    if not filters.budget_type:  # one row per budget type, each judged by its own type's line only
+        for budget_type, label in BUDGET_TH.items():
+            figures = source.kpis(replace(filters, budget_type=budget_type))
+            if figures.projects:
+                row = _national_row(figures, label, budget_type)
+                parts.append(pd.DataFrame([row]).assign(level_th="งบรายจ่าย"))
     summary = pd.concat(parts, ignore_index=True)
     summary_cols = [Col("level_th", "ระดับ", "level", TEXT, 11), Col("name_th", "พื้นที่ / งบรายจ่าย", "area", TEXT, 30),
                     Col("projects", "จำนวนโครงการ", "projects", INT),
-                    *area_cols]
+                    *AREA_MONEY, *line_columns(national.headline, status=False), *JUDGED_COLUMNS]
 
     region_names = reference.regions().set_index("region")["name_th"].to_dict()
     cluster_names = reference.clusters().set_index("cluster_code")["name_th"].to_dict()
@@ -274,15 +382,31 @@ def build_export(filters: Filters) -> ExportBundle:
     clusters = clusters.merge(export_columns(filters, "cluster"), on="code", how="left")
     clusters["region_th"] = clusters["region"].map(region_names)
 
-    projects = project_flags(filters)
-    projects = _with_project_projection(_project_labels(projects), filters)
-    flagged = lagging_projects(filters)
+    every_project = source.projects(filters)
+    projects = _with_project_projection(_project_labels(every_project), filters)
+    if snapshot_id:  # lagging_projects' rule on the frozen flags: flagged, largest money at risk first
+        flagged = every_project[[bool(flags) for flags in every_project["flags"]]]
+        flagged = flagged.sort_values("money_at_risk", ascending=False).reset_index(drop=True)
+    else:
+        flagged = lagging_projects(filters)
     lagging = _project_labels(flagged)
     followup, rates, rate, frozen = _followup(filters, flagged)
     carry = carryover_projects(filters)
     assets = asset_list(filters)
     moves = ledger(filters).sort_values(["approved_date", "ref_no"]).reset_index(drop=True)
     loads = source_loads()
+    if snapshot_id:  # the loads the snapshot was taken from
+        taken_from = {int(value) for value in str(info.source_load_ids or "").split(",") if value.strip()}
+        loads = loads[loads["load_id"].isin(taken_from)].reset_index(drop=True)
+    comparison = None
+    if compared_with is not None:
+        if snapshot_id:
+            earlier = snapshot_for(filters.fiscal_year, compared_with)
+            if earlier is None:
+                raise ValueError(f"no snapshot of {compared_with} to compare with")
+            comparison = compare_snapshots(snapshot_id, earlier, filters)
+        else:
+            comparison = compare_live(filters, compared_with)
 
     tables = [
         ExportTable("summary", "สรุป", "สรุปผลการเบิกจ่าย รวม รายภาค และรายงบรายจ่าย", summary_cols, summary, True),
@@ -354,18 +478,91 @@ def build_export(filters: Filters) -> ExportBundle:
             Col("days_since_completion", "แล้วเสร็จมาแล้ว (วัน)", "days since completed", INT),
             Col("overdue_th", "ค้างโอนเกินกำหนด", "overdue", TEXT, 12)], _asset_labels(assets)),
     ]
+    if comparison is not None:
+        tables += comparison_tables(comparison)
     targets = {scope: quarter_targets(filters.fiscal_year, scope) for scope in ("overall", "investment")}
     bundle = ExportBundle(
         filters=filters, as_of=as_of, area_kind=area_kind, area_code=area_code, area_name_th=name_th,
-        area_name_en=name_en, kpis=national, generated_at=data_published_at(), tables=tables,
-        curve=weekly_curve(filters), provinces=provinces, clusters=clusters, carryovers=carry,
+        area_name_en=name_en, kpis=national, generated_at=info.taken_at if snapshot_id else data_published_at(),
+        tables=tables, curve=source.curve(filters), provinces=provinces, clusters=clusters, carryovers=carry,
         assets=assets, loads=loads, targets=targets, response_rate=rate, responses_frozen=frozen,
         projection=_own_projection(filters, area_kind, area_code),
-        interventions=needs_intervention(filters, "province", national.headline) if area_kind != "province"
-        else pd.DataFrame(),
+        interventions=needs_intervention(filters, "province", LINE_TARGET[national.headline])
+        if area_kind != "province" else pd.DataFrame(),
+        snapshot_id=snapshot_id, comparison=comparison,
     )
     bundle.tables.append(_about_table(bundle))
     return bundle
+
+
+def comparison_tables(comparison: Comparison) -> list[ExportTable]:
+    """The week compared with an earlier one: each line's figures then and now (week_changes),
+    the projects newly flagged and cleared, and the provinces whose % moved most."""
+    now, before = comparison.current, comparison.previous
+    rows = []
+    for figures in now.lines:
+        line, old = figures.scope, before.line(figures.scope)
+        rows.append({
+            "line_th": line_name(line, "th"), "line_en": line_name(line, "en"),
+            "allocation": float(figures.allocation), "disbursed": float(figures.disbursed),
+            "disbursed_before": float(old.disbursed), "paid_in_between": float(figures.disbursed - old.disbursed),
+            "pct": figures.pct, "pct_before": old.pct,
+            "change_points": None if figures.pct is None or old.pct is None else figures.pct - old.pct,
+            "target_pct": figures.target_pct, "target_pct_before": old.target_pct,
+            "gap_points": figures.gap_points, "gap_points_before": old.gap_points,
+            "status_th": STATUS_TH.get(figures.status), "status_before_th": STATUS_TH.get(old.status),
+            "flagged": comparison.flagged[0], "flagged_before": comparison.flagged[1],
+            "newly_flagged": len(comparison.newly_flagged), "cleared": len(comparison.cleared),
+        })
+    day, earlier = format_date(now.as_of), format_date(before.as_of)
+    changes = ExportTable("week_changes", "เทียบสัปดาห์", f"ข้อมูล ณ {day} เทียบกับ {earlier}", [
+        Col("line_th", "เส้น", "line", TEXT, 30), Col("line_en", "Line", "line (English)", TEXT, 24),
+        Col("allocation", f"งบประมาณ ณ {day} บาท", "allocation (baht)", MONEY),
+        Col("disbursed", f"เบิกจ่าย ณ {day} บาท", "disbursed (baht)", MONEY),
+        Col("disbursed_before", f"เบิกจ่าย ณ {earlier} บาท", "disbursed before (baht)", MONEY),
+        Col("paid_in_between", "เบิกจ่ายเพิ่ม บาท", "paid in between (baht)", MONEY),
+        Col("pct", f"ร้อยละเบิกจ่าย ณ {day}", "% disbursed", PCT),
+        Col("pct_before", f"ร้อยละเบิกจ่าย ณ {earlier}", "% disbursed before", PCT),
+        Col("change_points", "เปลี่ยน (จุด)", "change (points)", POINTS),
+        Col("target_pct", f"เป้าหมาย ณ {day} (ร้อยละ)", "target %", PCT),
+        Col("target_pct_before", f"เป้าหมาย ณ {earlier} (ร้อยละ)", "target % before", PCT),
+        Col("gap_points", f"ห่างเป้า ณ {day} (จุด)", "gap (points)", POINTS),
+        Col("gap_points_before", f"ห่างเป้า ณ {earlier} (จุด)", "gap before (points)", POINTS),
+        Col("status_th", f"สถานะ ณ {day}", "status", TEXT, 16),
+        Col("status_before_th", f"สถานะ ณ {earlier}", "status before", TEXT, 16),
+        Col("flagged", f"โครงการล่าช้า ณ {day}", "flagged projects", INT),
+        Col("flagged_before", f"โครงการล่าช้า ณ {earlier}", "flagged before", INT),
+        Col("newly_flagged", "เริ่มล่าช้า", "newly flagged", INT),
+        Col("cleared", "พ้นสถานะล่าช้า", "cleared", INT)], pd.DataFrame(rows))
+    project_cols = [
+        Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
+        Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
+        Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 24),
+        Col("flag_labels_th", "ประเด็น", "flags", TEXT, 36), Col("reasons_th", "เหตุผล", "reasons", TEXT, 60),
+        Col("pct_disbursed", "ร้อยละการเบิกจ่าย", "% disbursed", PCT),
+        Col("money_at_risk", "เงินที่ยังไม่เบิกจ่าย บาท", "money at risk (baht)", MONEY)]
+
+    def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+        codes = [[code for code in str(text or "").split(",") if code] for text in frame["flag_codes"]]
+        return frame.assign(flag_labels_th=["; ".join(FLAGS[code][0] for code in found if code in FLAGS)
+                                            for found in codes])
+
+    movers = comparison.province_movers
+    return [
+        changes,
+        ExportTable("newly_flagged", "เริ่มล่าช้า", f"โครงการที่เริ่มล่าช้า ณ {day} (ไม่ล่าช้าเมื่อ {earlier})", project_cols,
+                    labelled(comparison.newly_flagged)),
+        ExportTable("cleared", "พ้นสถานะล่าช้า", f"โครงการที่พ้นสถานะล่าช้า ณ {day} (ล่าช้าเมื่อ {earlier}: เหตุผลขณะนั้น)",
+                    project_cols, labelled(comparison.cleared)),
+        ExportTable("province_movers", "จังหวัดที่เปลี่ยนมากที่สุด",
+                    f"จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด {earlier} ถึง {day}", [
+                        Col("code", "รหัสจังหวัด", "province code", TEXT, 10),
+                        Col("name_th", "จังหวัด", "province", TEXT, 18),
+                        Col("pct_before", f"ร้อยละ ณ {earlier}", "% before", PCT),
+                        Col("pct_after", f"ร้อยละ ณ {day}", "% after", PCT),
+                        Col("change_points", "เปลี่ยน (จุด)", "change (points)", POINTS),
+                        Col("disbursed_change", "เบิกจ่ายเพิ่ม บาท", "paid in between (baht)", MONEY)], movers),
+    ]
 
 
 # The backtest's figures the about sheet quotes (docs/benchmarks.md, "Year-end projection", demo seed
@@ -373,9 +570,9 @@ def build_export(filters: Filters) -> ExportBundle:
 # median, and how often the actual 30 Sep rate fell inside the 80% band). A test reads them back from
 # benchmarks.md, so a rerun of bench/backtest_projection.py that changes them fails until this follows.
 PROJECTION_BACKTEST = {
-    "31 Jan": {"median": 5.4, "baseline_median": 23.4, "coverage": 88},
-    "31 May": {"median": 2.8, "baseline_median": 10.3, "coverage": 88},
-    "31 Aug": {"median": 1.5, "baseline_median": 6.2, "coverage": 79},
+    "31 Jan": {"median": 7.9, "baseline_median": 23.4, "coverage": 70},
+    "31 May": {"median": 3.6, "baseline_median": 10.3, "coverage": 75},
+    "31 Aug": {"median": 1.2, "baseline_median": 6.2, "coverage": 80},
 }
 _MONTHS_TH = {"Jan": "ม.ค.", "May": "พ.ค.", "Aug": "ส.ค."}
 
@@ -408,10 +605,11 @@ PROJECTION_ABOUT = [
       "paid) ÷ weeks to 30 Sep (docs/projection.md)")),
     ("ช่วงคาดการณ์ / projection band",
      ("ต่ำ–สูง คือช่วง 80% (เปอร์เซ็นไทล์ที่ 10–90) จากความไม่แน่นอนในข้อมูลของปีนี้เอง: "
-      "แต่ละโครงการอาจเบิกหรือไม่เบิกยอดคงค้าง และอัตราของแต่ละพื้นที่ประมาณจากสัญญาที่ครบกำหนดไม่กี่สัญญา "
-      "ไม่ครอบคลุมความคลาดเคลื่อนที่เกิดกับทุกพื้นที่พร้อมกัน / the low-high band is the central 80% "
-      "(10th-90th percentile) from this year's own data: each project pays its balance or not, and each area's "
-      "rate is estimated from few ended contracts; an error shared by every area is not in it")),
+      "แต่ละโครงการอาจเบิกหรือไม่เบิกยอดคงค้าง อัตราการเบิกจ่ายของแต่ละพื้นที่และของทั้งประเทศเป็นค่าประมาณ "
+      "ช่วงจะกว้างขึ้นเมื่อข้อมูลยังน้อยหรือเหลือเวลามาก และเมื่ออัตราการเบิกจ่ายของพื้นที่ลดลงผิดปกติ / "
+      "the low-high band is the central 80% (10th-90th percentile) from this year's own data: each project "
+      "pays its balance or not, and each area's and the nation's pace are estimates; it is wider where the data "
+      "is thin or much of the year is left, and when an area's pace has broken (docs/projection.md)")),
     ("ความคลาดเคลื่อนจากการทดสอบย้อนหลัง / backtested error",
      (f"ข้อมูลสาธิต คาดการณ์จากสิ้นเดือน ม.ค.–ส.ค. เทียบผลจริง 30 ก.ย. รายจังหวัด เส้นภาพรวม ค่ามัธยฐานของความคลาดเคลื่อน: "
       f"{_backtest_text('th')} / demo data, projections from each month end January-August against the actual "
@@ -572,9 +770,23 @@ def _about_table(bundle: ExportBundle) -> ExportTable:
         ("ข้อมูล ณ วันที่ / as of", f"{format_date(bundle.as_of)} ({bundle.as_of.isoformat()})"),
         ("ปีงบประมาณ / fiscal year", f"พ.ศ. {fy}"),
         ("ขอบเขต / scope", f"{bundle.area_name_th} / {bundle.area_name_en}"),
-        ("สร้างจากข้อมูลที่โหลดเมื่อ / generated from data published at", published),
+        ("สร้างจากข้อมูลที่โหลดเมื่อ / generated from data published at" if bundle.snapshot_id is None else
+         "บันทึกภาพนิ่งเมื่อ / snapshot taken at", published),
         ("จำนวนโครงการ / projects", str(bundle.kpis.projects)),
     ]
+    if bundle.snapshot_id is not None:
+        rows.append(("ภาพนิ่งรายสัปดาห์ / weekly snapshot",
+                     (f"หมายเลข {bundle.snapshot_id}: ตัวเลขสรุป รายภาค รายจังหวัด รายกลุ่มจังหวัด รายโครงการ โครงการล่าช้า "
+                      "คำชี้แจง และกราฟ เป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง; คาดการณ์ เงินกันเหลื่อมปี การโอนเปลี่ยนแปลง "
+                      f"และสินทรัพย์ คำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน / snapshot {bundle.snapshot_id}: the summary, "
+                      "regions, provinces, clusters, projects, lagging projects, follow-up and curve are the frozen "
+                      "figures; the projection, carry-overs, reallocations and assets are today's data for the same "
+                      "date")))
+    if bundle.comparison is not None:
+        earlier = bundle.comparison.previous.as_of
+        how = ("ภาพนิ่งของวันนั้น / that date's snapshot" if bundle.snapshot_id is not None else
+               "ข้อมูลปัจจุบัน ณ วันนั้น / today's data as of that date")
+        rows.append(("เทียบกับ / compared with", f"{format_date(earlier)} ({earlier.isoformat()}) — {how}"))
     for scope, label in (("overall", "ภาพรวม / overall"), ("investment", "งบลงทุน / investment")):
         found = bundle.targets.get(scope) or []
         text = ", ".join(f"Q{n} {value:g}%" for n, value in enumerate(found, start=1)) or "-"
@@ -598,15 +810,15 @@ def _about_table(bundle: ExportBundle) -> ExportTable:
                  ("แต่ละเส้น: ร้อยละการเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด) "
                   "และ เบิกจ่าย − เป้าหมาย × งบประมาณของเส้นนั้น (บาท); ติดลบ = ต่ำกว่าเป้าหมาย / per line: % disbursed minus the line's target (points) and "
                   "disbursed minus target × the line's allocation (baht); negative = behind")))
-    limits = reference.thresholds()
+    from exports.rules import budget_type_rules, status_words
+
     headline_th, headline_en = LINE_LABELS[k.headline]
     rows.append(("สถานะ / status",
-                 (f"ตามเป้าหมาย เมื่อห่างไม่เกิน {limits['watch_gap_points']:g} จุด, เฝ้าระวัง ไม่เกิน "
-                  f"{limits['behind_gap_points']:g} จุด, ล่าช้า เมื่อต่ำกว่านั้น (thresholds.toml); คอลัมน์ "
+                 (f"{status_words('th')} (thresholds.toml); คอลัมน์ "
                   f"\"สถานะ\" และสีแผนที่/อันดับในแดชบอร์ดใช้เส้น{headline_th} (reporting.toml: headline_line = "
-                  f"{k.headline}) / on track within {limits['watch_gap_points']:g} points, watch within "
-                  f"{limits['behind_gap_points']:g}, behind below; the 'status' column and the dashboard's map "
+                  f"{k.headline}) / {status_words('en')}; the 'status' column and the dashboard's map "
                   f"colours and rankings follow the {headline_en.lower()} line")))
+    rows.append(("แถวรายงบรายจ่าย / budget-type rows", f"{budget_type_rules('th')} / {budget_type_rules('en')}"))
     rows.append(("เป้าหมายรายโครงการ / a project's target",
                  ("โครงการเทียบเป้าหมายของประเภทงบของตนเอง: งบลงทุนเทียบเป้าหมายงบลงทุน งบอื่นเทียบเป้าหมายภาพรวม / "
                   "a project is judged against the target of its own budget type")))

@@ -13,6 +13,7 @@ publication time, so the same database and as-of produce the same file.
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from pathlib import Path
 
@@ -36,8 +37,14 @@ LANG = "th"  # the workbook is for Thai officials; the CSV files carry the Engli
 
 
 def write_workbook(bundle: ExportBundle, path: Path) -> Path:
-    """Write the bundle's tables as an .xlsx file at `path` (the caller makes it atomic)."""
-    workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    """Write the bundle's tables as an .xlsx file at `path` (the caller makes it atomic).
+
+    The workbook is built in memory and written with one plain file write: xlsxwriter writing
+    to disk itself leaves an open zip behind on a full disk, whose clean-up prints a second
+    error with a traceback after the first; no temporary files go to the system's /tmp either.
+    """
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {**WORKBOOK_OPTIONS, "in_memory": True})
     created = bundle.generated_at or datetime(2000, 1, 1)
     workbook.set_properties({
         "title": f"รายงานผลการเบิกจ่ายงบประมาณ ณ วันที่ {format_date(bundle.as_of)}",
@@ -49,13 +56,18 @@ def write_workbook(bundle: ExportBundle, path: Path) -> Path:
     for table in bundle.tables:
         _write_sheet(workbook, styles, bundle, table)
     workbook.close()
+    with open(path, "wb") as handle:
+        handle.write(buffer.getbuffer())
     return path
 
 
 def sheet_notes(bundle: ExportBundle, table_name: str) -> tuple[str, ...]:
     """The rules in force for one sheet, printed under its title."""
     k = bundle.kpis
-    if table_name in ("summary", "provinces", "clusters"):
+    if table_name == "summary":
+        return (rules.status_rules(LANG, k.overall.target_pct, k.investment.target_pct, k.headline),
+                rules.budget_type_rules(LANG))
+    if table_name in ("provinces", "clusters"):
         return (rules.status_rules(LANG, k.overall.target_pct, k.investment.target_pct, k.headline),)
     if table_name == "projects":
         return ("ร้อยละการเบิกจ่ายของแต่ละโครงการเทียบเป้าหมายของประเภทงบของตนเอง", rules.lagging_rules(LANG))

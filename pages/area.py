@@ -27,9 +27,13 @@ from budget_metrics.calendar import fiscal_year_bounds
 from budget_metrics.formatting import percent, signed
 from budget_metrics.targets import (
     LINE_LABELS,
-    LINES,
+    LINE_TARGET,
+    frame_lines,
     gap_status,
+    shown_lines,
+    status_text,
     target_pct,
+    whole_line,
 )
 from ui import light
 from ui.charts import (
@@ -41,7 +45,7 @@ from ui.charts import (
 )
 from ui.context import PageContext, page_context
 from ui.controls import page_text, request_area
-from ui.headline import line_cards, money_html, since_words
+from ui.headline import budget_scope_note, line_cards, money_html, overall_not_shown_card, since_words
 from ui.widgets import (
     PROJECT_DOWNLOAD_COLUMNS,
     GridColumn,
@@ -60,6 +64,7 @@ from ui.widgets import (
 )
 from vocabulary import (
     BUDGET_TYPES,
+    CHOOSE_PLACEHOLDER,
     FLAGS,
     PROJECTION,
     PROJECTION_BAND,
@@ -128,7 +133,8 @@ def choose_area(context: PageContext) -> tuple[str, str]:
     with right:
         st.selectbox(context.t("เลือกจังหวัด" if kind == "province" else "เลือกกลุ่มจังหวัด",
                                "Province" if kind == "province" else "Cluster"),
-                     options, key=code_key, format_func=names[kind].get, on_change=area_changed)
+                     options, key=code_key, format_func=names[kind].get, on_change=area_changed,
+                     placeholder=pick(CHOOSE_PLACEHOLDER, context.lang))
     return kind, code
 
 
@@ -148,11 +154,11 @@ def page_href(page: str, kind: str, code: str, **params: str) -> str:
 
 # ---------------------------------------------------------------- the first screen
 def area_projections(filters: Filters, kind: str, code: str) -> dict[str, pd.Series]:
-    """Each line's projected year end for the area (a row of projection.area_projection); a line
-    without projects in the area is left out."""
+    """Each shown line's projected year end for the area (a row of projection.area_projection,
+    against the target the line is measured by); a line without projects in the area is left out."""
     rows = {}
-    for line in LINES:
-        frame = cached(projection.area_projection, filters, kind, line)
+    for line in shown_lines(filters.budget_type):
+        frame = cached(projection.area_projection, filters, kind, LINE_TARGET[line])
         found = frame[(frame["code"] == code) & (frame["projects"] > 0)]
         if len(found):
             rows[line] = found.iloc[0]
@@ -168,7 +174,7 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     _, year_end = fiscal_year_bounds(filters.fiscal_year)
     over = projection.projection_as_of(filters) >= year_end
     name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
-    figure = (f'<b style="color:{light.status_colour(status)}"><span data-figure="projected_pct">'
+    figure = (f'<b style="color:{light.status_text_colour(status)}"><span data-figure="projected_pct">'
               f'{percent(row["projected_pct"])}</span>%</b>')
     band = "" if over else (
         f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
@@ -179,6 +185,8 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     text = f"{light.text(name)}: {figure}{band}{target}"
     text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
                         None if over else (row["projected_low_pct"], row["projected_high_pct"]))
+    if row.get("pace_break"):
+        text += f"<div>{light.pace_break(row, context.lang)}</div>"
     if over or pd.isna(row["required_weekly"]):
         return text
     if row["required_weekly"] <= 0:
@@ -244,14 +252,17 @@ def first_screen(context: PageContext, filters: Filters, kind: str, code: str):
     projections = area_projections(filters, kind, code)
     since = "" if before is None else since_words(context, before, context.snapshot_mode)
     more = []
-    if "overall" in projections:
-        unit, overall = context.million_baht, projections["overall"]
+    whole = whole_line(filters.budget_type)
+    if whole in projections:  # carry-over and lapse of all the selection's projects
+        unit, overall = context.million_baht, projections[whole]
         more = [light.Figure("projected_carryover", f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
                              context.money(overall["projected_carryover"])),
                 light.Figure("projected_lapse", f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
                              context.money(overall["projected_lapse"]))]
     cards = line_cards(context, now, before, since,
                        {line: projection_html(context, filters, row) for line, row in projections.items()})
+    if filters.budget_type:
+        cards.insert(0, overall_not_shown_card(context, "area"))
     st.html(light.style_tag() + light.row(*cards, flags_card(context, filters, kind, code, now, before, since))
             + money_html(context, now, before, since, more))
     if context.snapshot_mode:
@@ -279,7 +290,7 @@ def comparison_html(context: PageContext, rows: list[tuple[str, str, object]]) -
         (context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
          cells("disbursed", lambda k: context.money(k.disbursed))),
     ]
-    for line in LINES:
+    for line in (figures.scope for figures in rows[0][2].lines):
         name = context.t(*LINE_LABELS[line]) + ("★" if rows[0][2].headline == line else "")
         body += [
             (f"{name}: " + context.t("ร้อยละเบิกจ่าย", "% disbursed"),
@@ -292,7 +303,8 @@ def comparison_html(context: PageContext, rows: list[tuple[str, str, object]]) -
              cells(f"{line}.gap_baht", lambda k, line=line: "-" if k.line(line).gap_baht is None
                    else signed(float(k.line(line).gap_baht) / 1e6))),
             (f"{name}: " + context.t("สถานะ", "status"),
-             [light.badge(kpis.line(line).status, context.lang) for _, _, kpis in rows]),
+             [light.badge(kpis.line(line).status, context.lang, status_text(kpis.line(line).status, context.lang))
+              for _, _, kpis in rows]),
         ]
     table = light.figure_table([context.t("รายการ", "Figure"), *(name for _, name, _ in rows)], body)
     return f'<section data-card="comparison">{table}</section>'
@@ -357,17 +369,19 @@ def curve_to_year_end(curve: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
     _, year_end = fiscal_year_bounds(fiscal_year)
     if len(curve) and pd.Timestamp(curve["week_end"].iloc[-1]).date() >= year_end:
         return curve
-    last = {"week_end": year_end, **{f"{line}_target_pct": target_pct(fiscal_year, line, year_end) for line in LINES}}
+    last = {"week_end": year_end, **{f"{line}_target_pct": target_pct(fiscal_year, LINE_TARGET[line], year_end)
+                                     for line in frame_lines(curve)}, "lines": ",".join(frame_lines(curve))}
     return pd.concat([curve, pd.DataFrame([last])], ignore_index=True)
 
 
 def projection_paths(filters: Filters) -> dict[str, pd.DataFrame]:
-    """Each reported line's path to 30 Sep for the area: the overall line from all its selected
-    projects, the investment line from its investment projects (none when the sidebar's budget
-    type leaves no investment projects)."""
-    paths = {"overall": cached(projection.projection_path, filters)}
-    if filters.budget_type in (None, "investment"):
-        paths["investment"] = cached(projection.projection_path, replace(filters, budget_type="investment"))
+    """Each shown line's path to 30 Sep for the area: the overall line from all its selected
+    projects, the investment line from its investment projects; with a budget type chosen, that
+    type's own line from the selected projects (all of that type)."""
+    paths = {}
+    for line in shown_lines(filters.budget_type):
+        chosen = replace(filters, budget_type="investment") if line == "investment" else filters
+        paths[line] = cached(projection.projection_path, chosen)
     return {line: path for line, path in paths.items() if path["projected_pct"].notna().any()}
 
 
@@ -439,12 +453,13 @@ def projection_section(context: PageContext, filters: Filters, kind: str, code: 
     """Where the area will likely stand on 30 Sep: projected % of each line with its band, the
     money likely carried over and likely to lapse, and the weekly pace needed (budget_metrics.projection)."""
     rows = area_projections(filters, kind, code)
-    if "overall" not in rows:
+    judged = whole_line(filters.budget_type)  # the line of all the selection's projects
+    if judged not in rows:
         return
     _, year_end = fiscal_year_bounds(filters.fiscal_year)
     made_on = projection.projection_as_of(filters)
     unit = context.million_baht
-    overall = rows["overall"]
+    overall = rows[judged]  # the selection's projects: carry-over and lapse of every one
     st.markdown("#### " + context.t(f"คาดการณ์ ณ สิ้นปีงบประมาณ ({context.date(year_end)})",
                                     f"Projected year end ({context.date(year_end)})"))
     cards = [_projected_pct_card(context, line, row) for line, row in rows.items()]
@@ -462,11 +477,12 @@ def projection_section(context: PageContext, filters: Filters, kind: str, code: 
     ]
     kpi_cards(cards)
     if made_on >= year_end:
+        line_th, line_en = LINE_LABELS[judged]
         st.markdown(context.t(
-            f"ปีงบประมาณสิ้นสุดแล้ว: เบิกจ่ายภาพรวมได้ร้อยละ {overall['projected_pct']:.1f} "
+            f"ปีงบประมาณสิ้นสุดแล้ว: เบิกจ่าย{line_th}ได้ร้อยละ {overall['projected_pct']:.1f} "
             f"ก่อหนี้ผูกพันแล้วแต่ยังไม่เบิกจ่าย {context.money(overall['projected_carryover'])} {unit} "
             f"(กันเงินไว้เบิกเหลื่อมปีได้) และไม่ได้ก่อหนี้ผูกพัน {context.money(overall['projected_lapse'])} {unit}",
-            f"The fiscal year is over: {overall['projected_pct']:.1f}% paid overall; "
+            f"The fiscal year is over: {overall['projected_pct']:.1f}% paid ({line_en.lower()} line); "
             f"{context.money(overall['projected_carryover'])} {unit} committed but unpaid (can be carried over) "
             f"and {context.money(overall['projected_lapse'])} {unit} not committed"))
         return
@@ -534,16 +550,16 @@ def members_view(context: PageContext, filters: Filters, code: str) -> None:
         ("area_name", "จังหวัด", "Province", "text"),
         ("current_allocation", "งบประมาณ", "Allocation", "money"),
     ], width="stretch")
-    if own.projects:
+    if own.projects:  # each of the selection's lines (a budget type chosen: its own line only)
+        thai = ", ".join(f"{LINE_LABELS[line.scope][0]} {percent(line.pct)} (เป้าหมาย {percent(line.target_pct)})"
+                         for line in own.lines)
+        english = ", ".join(f"{LINE_LABELS[line.scope][1].lower()} {percent(line.pct)}% disbursed "
+                            f"(target {percent(line.target_pct)}%)" for line in own.lines)
         st.caption(context.t(
             f"โครงการตามแผนพัฒนากลุ่มจังหวัดเอง: {own.projects:,} โครงการ, งบประมาณ "
-            f"{context.money(own.current_allocation)} ล้านบาท, เบิกจ่ายร้อยละ ภาพรวม "
-            f"{percent(own.overall.pct)} (เป้าหมาย {percent(own.overall.target_pct)}), งบลงทุน "
-            f"{percent(own.investment.pct)} (เป้าหมาย {percent(own.investment.target_pct)})",
+            f"{context.money(own.current_allocation)} ล้านบาท, เบิกจ่ายร้อยละ {thai}",
             f"The cluster plan's own projects: {own.projects:,}, allocation "
-            f"{context.money(own.current_allocation)} million baht, overall {percent(own.overall.pct)}% "
-            f"disbursed (target {percent(own.overall.target_pct)}%), investment {percent(own.investment.pct)}% "
-            f"(target {percent(own.investment.target_pct)}%)"))
+            f"{context.money(own.current_allocation)} million baht, {english}"))
 
 
 def changes_view(context: PageContext, filters: Filters, kind: str, code: str) -> None:
@@ -605,6 +621,7 @@ def render() -> None:
         shown_on = context.date(context.as_of_shown)
         st.caption(context.t(f"รวมโครงการของกลุ่มจังหวัดและจังหวัดสมาชิก · ข้อมูล ณ วันที่ {shown_on}",
                              f"Cluster plan and member provinces' projects · as of {shown_on}"))
+    budget_scope_note(context, filters.budget_type)
 
     with st.spinner(context.t("กำลังคำนวณ…", "Calculating…")):
         now = first_screen(context, filters, kind, code)

@@ -19,9 +19,10 @@ import streamlit as st
 from budget_metrics import assets, reference
 from budget_metrics.projects import resolve_as_of
 from ui import light, palette
-from ui.charts import FONT, add_bar_totals, plain
+from ui.charts import FONT, PLOTLY_CONFIG, add_bar_totals, plain
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
+from ui.headline import budget_scope_note
 from ui.widgets import (
     cached,
     data_table,
@@ -152,7 +153,7 @@ def _overdue_card(overdue: pd.DataFrame, overdue_days: int, ctx: PageContext) ->
         light.ListColumn(ctx.t("สถานะ", "Status"),
                          lambda row: light.text(row["status_th"] if ctx.lang == "th" else row["status_en"])),
         light.ListColumn(ctx.t("รอมาแล้ว (วัน)", "Waiting (days)"),
-                         lambda row: f'<b style="color:{light.status_colour("behind")}">'
+                         lambda row: f'<b style="color:{light.status_text_colour("behind")}">'
                                      f'{int(row["days_since_completion"]):,}</b>'),
     ]
     body = light.wide_list(light.ranked_list(shown.to_dict("records"), columns, ctx.t("สินทรัพย์", "Asset"), name))
@@ -194,7 +195,7 @@ def _area_list_view(ctx: PageContext, summary, overdue_days: int) -> None:
                for status, (thai, english) in assets.STATUSES.items()]
     columns.append(light.ListColumn(
         ctx.t("ค้างโอนเกินกำหนด", "Overdue"),
-        lambda row: (f'<b style="color:{light.status_colour("behind")}">{int(row["overdue"]):,}</b>'
+        lambda row: (f'<b style="color:{light.status_text_colour("behind")}">{int(row["overdue"]):,}</b>'
                      if row["overdue"] else "0")))
     unit = _unit(level)
     st.html(light.style_tag() + light.ranked_list(shown.to_dict("records"), columns,
@@ -215,7 +216,7 @@ def _ageing_view(ctx: PageContext, summary, overdue_days: int) -> None:
         if ageing["assets"].sum() == 0:
             no_data(ctx.t("ไม่มีสินทรัพย์ที่ตรวจรับแล้วรอโอน", "no completed asset waiting for transfer"))
         else:
-            st.plotly_chart(_ageing_chart(ageing, overdue_days, ctx), key="ageing_chart")
+            st.plotly_chart(_ageing_chart(ageing, overdue_days, ctx), key="ageing_chart", config=PLOTLY_CONFIG)
     with right:
         st.markdown("**" + ctx.t("จำนวนและมูลค่าตามสถานะ", "Count and value by status") + "**")
         shown = summary.copy()
@@ -229,7 +230,8 @@ def _area_chart_view(ctx: PageContext, summary, overdue_days: int) -> None:
     if areas.empty:
         no_data(ctx.t("ไม่มีสินทรัพย์ของแผนจังหวัดในตัวกรองนี้", "no province-plan assets in this selection"))
         return
-    st.plotly_chart(_area_chart(first_rows(areas, ctx, "asset_area_all", _unit(level)), ctx), key="asset_area_chart")
+    st.plotly_chart(_area_chart(first_rows(areas, ctx, "asset_area_all", _unit(level)), ctx), key="asset_area_chart",
+                    config=PLOTLY_CONFIG)
     data_table(areas, AREA_COLUMNS, ctx, f"assets_by_{level}", key=f"assets_by_{level}_grid")
 
 
@@ -262,6 +264,7 @@ def _views(ctx: PageContext, summary, overdue_days: int) -> None:
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("โอนสินทรัพย์", "Asset transfers"))
+    budget_scope_note(ctx, lines=False)  # the sidebar's budget type, stated (issue 15)
     with st.spinner(ctx.t("กำลังคำนวณ…", "Computing…")):
         summary = cached(assets.status_summary, ctx.filters)
         overdue = cached(assets.overdue_assets, ctx.filters)

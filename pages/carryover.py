@@ -18,9 +18,10 @@ import streamlit as st
 
 from budget_metrics import carryover
 from ui import light, palette
-from ui.charts import FONT, add_bar_totals, date_axis, mark_date, plain
+from ui.charts import FONT, PLOTLY_CONFIG, add_bar_totals, date_axis, mark_date, plain
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
+from ui.headline import budget_scope_note
 from ui.widgets import (
     cached,
     data_table,
@@ -191,8 +192,8 @@ def _area_list_view(ctx: PageContext, totals, projects) -> None:
                          lambda row: "-" if pd.isna(row["pct_paid"]) else f"{row['pct_paid']:,.2f}%"),
         light.ListColumn(ctx.t("คงเหลือ (ลบ.)", "Remaining (m฿)"), lambda row: ctx.money(row["remaining"])),
         light.ListColumn(ctx.t("เสี่ยง", "At risk"),
-                         lambda row: (f'<b style="color:{light.status_colour("behind")}">{int(row["at_risk"]):,}</b>'
-                                      if row["at_risk"] else "0")),
+                         lambda row: (f'<b style="color:{light.status_text_colour("behind")}">'
+                                      f'{int(row["at_risk"]):,}</b>' if row["at_risk"] else "0")),
     ]
     unit = _area_unit(level)
     st.html(light.style_tag() + light.ranked_list(
@@ -211,7 +212,7 @@ def _timeline_view(ctx: PageContext, totals, projects) -> None:
         no_data()
         return
     st.markdown("**" + ctx.t("เงินกันและการเบิกจ่ายรายสัปดาห์ในช่วงเงินกัน", "Carry-over and payments by week") + "**")
-    st.plotly_chart(_timeline_chart(curve, totals.as_of, ctx), key="carry_timeline_chart")
+    st.plotly_chart(_timeline_chart(curve, totals.as_of, ctx), key="carry_timeline_chart", config=PLOTLY_CONFIG)
 
 
 def _area_chart_view(ctx: PageContext, totals, projects) -> None:
@@ -221,7 +222,7 @@ def _area_chart_view(ctx: PageContext, totals, projects) -> None:
         no_data(ctx.t("ไม่มีเงินกันของแผนจังหวัดในตัวกรองนี้", "no province-plan carry-over in this selection"))
         return
     st.plotly_chart(_area_chart(first_rows(areas, ctx, "carry_area_all", _area_unit(level)), ctx),
-                    key="carry_area_chart")
+                    key="carry_area_chart", config=PLOTLY_CONFIG)
 
 
 def _at_risk_view(ctx: PageContext, totals, projects) -> None:
@@ -253,6 +254,7 @@ def _views(ctx: PageContext, totals, projects) -> None:
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("กันเงินเหลื่อมปี", "Carry-over"))
+    budget_scope_note(ctx, lines=False)  # the sidebar's budget type, stated (issue 15)
     with st.spinner(ctx.t("กำลังคำนวณ…", "Computing…")):
         totals = cached(carryover.carryover_totals, ctx.filters)
         projects = cached(carryover.carryover_projects, ctx.filters)

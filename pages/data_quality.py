@@ -19,6 +19,7 @@ from budget_metrics.projects import resolve_as_of
 from ui import light
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
+from ui.headline import budget_scope_note
 from ui.widgets import (
     FRESHNESS_DOWNLOAD_COLUMNS,
     cached,
@@ -227,6 +228,7 @@ def views(ctx: PageContext) -> None:
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("คุณภาพข้อมูล", "Data quality"))
+    budget_scope_note(ctx, lines=False)  # the sidebar's budget type, stated (issue 15)
     with st.spinner(ctx.t("กำลังตรวจสอบ…", "Checking…")):
         as_of = ctx.as_of_shown or cached(resolve_as_of, ctx.filters)
         log = cached(quality.load_log)

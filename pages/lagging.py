@@ -14,10 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from appstore import writable_mask
-from budget_metrics import reference
 from budget_metrics.formatting import percent
 from budget_metrics.lagging import lagging_projects
 from budget_metrics.projection import BASES, project_projection
+from exports import rules
 from ui import light
 from ui.auth import principal
 from ui.context import PageContext, page_context
@@ -30,6 +30,7 @@ from ui.followup import (
     source_for,
     with_followup,
 )
+from ui.headline import budget_scope_note
 from ui.widgets import (
     LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS,
     GridColumn,
@@ -44,15 +45,16 @@ from ui.widgets import (
 from vocabulary import BUDGET_TYPES, FLAGS, PROJECTION_FIGURES, word
 
 # What a provincial office came for first, sized to fit 1400 px without sideways scrolling (the
-# code pinned); the rest of each project's fields follow, and all of them are in the
-# detail panel of a selected row.
+# code pinned), the follow-up column (ui/followup.grid_columns, after the reasons) included; the
+# rest of each project's fields follow, and all of them are in the detail panel of a selected
+# row. The two figures come right after the code, so a phone (390 px) shows them beside it.
 GRID_COLUMNS = [
     GridColumn("project_code", "รหัสโครงการ", "Code", width=96, pinned=True),
-    GridColumn("project_name", "ชื่อโครงการ", "Project", width=190),
-    GridColumn("owner_name", "จังหวัด / กลุ่ม", "Province / cluster", width=118),
     GridColumn("pct_disbursed", "% เบิกจ่าย", "% paid", "pct", width=74),
     GridColumn("money_at_risk", "เงินที่เสี่ยง (ลบ.)", "At risk (m฿)", "money", width=100),
-    GridColumn("reasons", "เหตุผล", "Why", width=300),
+    GridColumn("project_name", "ชื่อโครงการ", "Project", width=160),
+    GridColumn("owner_name", "จังหวัด / กลุ่ม", "Province / cluster", width=104),
+    GridColumn("reasons", "เหตุผล", "Why", width=150),
     # projected unspent on 30 Sep, first after the reason (which must stay in view at 1400 px);
     # the detail under the grid says it is a projection and why
     GridColumn("projected_shortfall", "คาดเบิกไม่ทัน (ลบ.)", "Likely unspent (m฿)", "money", width=128),
@@ -72,21 +74,9 @@ def flag_names(table: pd.DataFrame, context: PageContext) -> list[str]:
 
 
 def rules_text(context: PageContext) -> str:
-    """The flag rules with the current thresholds, in words."""
-    limits = reference.thresholds()
-    cutoff = f"{int(limits['no_contract_cutoff_day'])}/{int(limits['no_contract_cutoff_month'])}"
-    return context.t(
-        f"เกณฑ์: เบิกจ่ายต่ำกว่าเป้าหมายของประเภทงบ (งบลงทุนเทียบเป้าหมายงบลงทุน งบอื่นเทียบเป้าหมายภาพรวม) เกิน "
-        f"{limits['behind_target_points']:g} จุด · งบลงทุนที่ยังมีงบประมาณแต่ยังไม่ลงนามสัญญา"
-        f"ภายใน {cutoff} ของปีงบประมาณ · ไม่มีการเบิกจ่าย {limits['idle_weeks']:g} สัปดาห์ขึ้นไป "
-        f"({limits['idle_weeks'] * 7:g} วันนับรวมวันครบกำหนด) ทั้งที่ยังเบิกไม่ครบ · "
-        "เกินกำหนดสิ้นสุดโครงการแต่ยังเบิกจ่ายไม่ครบ (ผู้ดูแลระบบปรับเกณฑ์ได้)",
-        f"Rules: more than {limits['behind_target_points']:g} points behind the target of its budget type "
-        "(investment against the investment target, others against the overall target) · investment project "
-        f"with allocation left and no contract by {cutoff} of the fiscal year · no payment for "
-        f"{limits['idle_weeks']:g} weeks or more ({limits['idle_weeks'] * 7:g} days, that day included) "
-        "while not fully paid · past planned end and not fully paid "
-        "(the system administrator can change the thresholds)")
+    """The flag rules with the current thresholds, in words (the same sentence as the exports')."""
+    return rules.lagging_rules(context.lang) + context.t(" (ผู้ดูแลระบบปรับเกณฑ์ได้)",
+                                                         " (the system administrator can change the thresholds)")
 
 
 PROJECTION_DETAIL = ["projected_disbursed", "projected_pct", "projected_shortfall", "projected_carryover",
@@ -222,6 +212,32 @@ def top_view(table: pd.DataFrame, context: PageContext) -> None:
     st.html(light.risk_list(top_items(shown, context)))
 
 
+K_VIEW = "lagging_view"  # the open tab ('top', 'all', 'followup'), whatever the language
+K_SELECTED = "lagging_selected_project"  # the selected project's code, whatever the language
+K_GRID_CODES = "lagging_grid_codes"  # the grid's project codes as last drawn, in order
+GRID_KEY = "lagging_grid"
+
+
+def keep_view(tab_key: str, labels: dict[str, str]) -> None:
+    """Tab callback: keep the tab the user opened (its view, whatever the language)."""
+    opened = st.session_state.get(tab_key)
+    st.session_state[K_VIEW] = next((view for view, label in labels.items() if label == opened), None)
+
+
+def keep_selection(grid: pd.DataFrame) -> None:
+    """Keep the selected project selected, by its code: Streamlit keeps a row number, which names
+    another project once the rows change (another filter, a role read again) and is forgotten while
+    the grid is not drawn (another tab). A half-typed follow-up thus stays open across a language
+    switch, a tab and a filter that keeps the project; a click of the user's own always wins."""
+    codes = [str(code) for code in grid["project_code"]]
+    drawn, st.session_state[K_GRID_CODES] = st.session_state.get(K_GRID_CODES), codes
+    kept = st.session_state.get(K_SELECTED)
+    if kept is None or (GRID_KEY in st.session_state and drawn == codes):
+        return
+    rows = [codes.index(kept)] if kept in codes else []
+    st.session_state[GRID_KEY] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+
+
 def all_view(table: pd.DataFrame, context: PageContext, who, source) -> None:
     """Every flagged project in a grid; a selected row opens its detail, projection and follow-up."""
     owner_name = table["owner_name_th" if context.lang == "th" else "owner_name_en"]
@@ -231,7 +247,9 @@ def all_view(table: pd.DataFrame, context: PageContext, who, source) -> None:
         owner_name=[str(name).replace("กลุ่มจังหวัด", "กลุ่ม", 1) for name in owner_name],
         flag_names=flag_names(table, context), budget_type_name=budget_names,
         reasons=table["reasons_th" if context.lang == "th" else "reasons_en"])
-    selected = project_grid(grid, grid_columns(GRID_COLUMNS), context, key="lagging_grid", height=560)
+    keep_selection(grid)
+    selected = project_grid(grid, grid_columns(GRID_COLUMNS), context, key=GRID_KEY, height=560)
+    st.session_state[K_SELECTED] = None if selected is None else str(selected["project_code"])
     if selected is not None:
         project_detail(selected, context)
         projection_detail(selected, context)
@@ -250,9 +268,12 @@ def render() -> None:
     st.title(context.t("โครงการล่าช้า", "Lagging projects"))
     cards = st.container()  # the headline counts first (also on a phone), filled once filtered
     st.caption(context.t(f"{context.area_text()} · ข้อมูล ณ วันที่ {context.date(context.as_of_shown)} · "
+                         "โครงการที่ยังมีเงินต้องเบิกจ่าย (โครงการที่เบิกจ่ายครบแล้วไม่อยู่ในรายการ) "
                          "เรียงตามเงินที่เสี่ยง (งบคงเหลือที่ยังไม่เบิกจ่าย)",
                          f"{context.area_text()} · as of {context.date(context.as_of_shown)} · "
+                         "projects with money still to pay (fully paid projects are not listed), "
                          "sorted by money at risk (allocation not yet paid)"))
+    budget_scope_note(context)
 
     with st.spinner(context.t("กำลังตรวจสอบโครงการ…", "Checking projects…")):
         table = cached(lagging_projects, context.filters)
@@ -299,11 +320,17 @@ def render() -> None:
     table = with_projection(table, context)
     labels = view_labels(context)
     views = ["top", "all", *(["followup"] if ministry_view(who) else [])]
-    # only the open tab runs; one key per language (a tab's value is its label)
-    tabs = st.tabs([labels[view] for view in views], key=f"lagging_view.{context.lang}", on_change="rerun")
+    # only the open tab runs; one key per language (a tab's value is its label), opened on the tab
+    # kept under K_VIEW (a click keeps it, in a callback, before this run), so switching language,
+    # or a role read again that adds or removes a tab, keeps the grid and the selected project open
+    tab_key, kept_view = f"lagging_view.{context.lang}", st.session_state.get(K_VIEW)
+    if kept_view in views:  # set on every run: a changed set of tabs is a new widget to Streamlit
+        st.session_state[tab_key] = labels[kept_view]
+    tabs = st.tabs([labels[view] for view in views], key=tab_key, on_change=keep_view, args=(tab_key, labels))
     for tab, view in zip(tabs, views, strict=True):
         if not tab.open:
             continue
+        st.session_state[K_VIEW] = view
         with tab:
             if view == "top":
                 top_view(table, context)

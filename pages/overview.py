@@ -26,9 +26,15 @@ from budget_metrics.formatting import percent, signed
 from budget_metrics.targets import (
     LINE_DESCRIPTIONS,
     LINE_LABELS,
-    LINES,
+    LINE_TARGET,
+    STATUS_ORDER,
+    frame_lines,
     gap_status,
-    headline_line,
+    judged_line,
+    other_line,
+    shown_lines,
+    status_text,
+    whole_line,
 )
 from budget_metrics.tilemap import tiles_with_progress
 from ui import light
@@ -41,6 +47,7 @@ from ui.charts import (
 )
 from ui.context import PageContext, page_context
 from ui.controls import request_area
+from ui.headline import budget_scope_note, overall_not_shown_card
 from ui.widgets import (
     area_lines_table,
     cached,
@@ -52,6 +59,7 @@ from ui.widgets import (
 )
 from vocabulary import (
     BUDGET_TYPES,
+    CHOOSE_PLACEHOLDER,
     PLAN_TYPES,
     PROJECTION,
     SINCE,
@@ -114,23 +122,25 @@ def headline_name(context: PageContext, table: pd.DataFrame) -> str:
 
 
 def status_counts_text(context: PageContext, table: pd.DataFrame, unit: tuple[str, str]) -> str:
-    """'ภาพรวม: ล่าช้า 63 · เฝ้าระวัง 11 · ตามเป้าหมาย 2 จังหวัด | งบลงทุน: ...' for areas with projects."""
+    """'ภาพรวม: ต่ำกว่าเป้าหมาย 36 · เฝ้าระวัง 34 · ใกล้เป้าหมาย 6 · ถึงเป้าหมาย 0 จังหวัด | งบลงทุน: ...' for
+    areas with projects, for each line the table shows (only the chosen budget type's own line when one is)."""
     with_projects = table[table["projects"] > 0]
     parts = []
-    for line in LINES:
+    for line in frame_lines(table):
         counts = with_projects[f"{line}_status"].value_counts()
         figures = " · ".join(f"{word(STATUSES, status, context.lang)} {int(counts.get(status, 0)):,}"
-                             for status in ("behind", "watch", "on_track", "no_data")
+                             for status in ("behind", "watch", "near_target", "on_track", "no_data")
                              if status != "no_data" or counts.get(status, 0))
         parts.append(f"{context.t(*LINE_LABELS[line])}: {figures} {context.t(*unit)}")
     return " | ".join(parts)
 
 
 def colour_words(lang: str) -> str:
-    """'เขียว = ตามเป้าหมาย, เหลือง = เฝ้าระวัง, ...': what each status colour means, in the vocabulary's words."""
-    colours = {"on_track": ("เขียว", "green"), "watch": ("เหลือง", "amber"), "behind": ("แดง", "red"),
-               "no_data": ("เทา", "grey")}
-    return ", ".join(f"{pick(colours[code], lang)} = {word(STATUSES, code, lang)}" for code in colours)
+    """'เขียว = ถึงเป้าหมาย (ไม่ต่ำกว่าเป้าหมาย), เขียวมะกอก = ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน 5 จุด), ...': what each
+    status colour means, in the vocabulary's words with the thresholds' bands."""
+    colours = {"on_track": ("เขียว", "green"), "near_target": ("เขียวมะกอก", "olive"), "watch": ("เหลือง", "amber"),
+               "behind": ("แดง", "red"), "no_data": ("เทา", "grey")}
+    return ", ".join(f"{pick(colours[code], lang)} = {status_text(code, lang)}" for code in colours)
 
 
 def open_area(kind: str, code: str) -> None:
@@ -222,7 +232,7 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
         return None
     limits = reference.thresholds()
     status = gap_status(row["projected_gap_points"], limits)
-    colour = light.status_colour(status)
+    colour = light.status_text_colour(status)
     _, year_end = fiscal_year_bounds(context.filters.fiscal_year)
     over = proj.projection_as_of(context.filters) >= year_end
     name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
@@ -249,10 +259,11 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
 
 
 def line_cards(context: PageContext, now, before, projections: dict[str, dict | None]) -> list[str]:
-    """Both target lines as cards (overall, then investment), each against its own target."""
-    cards = []
-    for line in LINES:
-        figures = now.line(line)
+    """The target lines as cards (overall, then investment), each against its own target; with a
+    budget type chosen, that type's own line and a card saying why the overall line is not shown."""
+    cards = [] if not context.filters.budget_type else [overall_not_shown_card(context, "overview")]
+    for figures in now.lines:
+        line = figures.scope
         star = " ★" if line == now.headline else ""
         gap = (light.text(context.t("ห่างเป้า", "gap")) + f' <span data-figure="gap_points">{signed(figures.gap_points)}'
                f"</span> {light.text(context.t('จุด', 'pts'))}")
@@ -266,7 +277,8 @@ def line_cards(context: PageContext, now, before, projections: dict[str, dict | 
             pct_text=percent(figures.pct), pct=figures.pct,
             target_text=context.t("เป้าหมาย", "target"), target_pct_text=percent(figures.target_pct),
             target_pct=figures.target_pct, gap_html=gap, week_text=week_text(context, line, now, before),
-            projection_text=projection_text(context, projections.get(line))), context.lang))
+            projection_text=projection_text(context, projections.get(line)),
+            status_text=status_text(figures.status, context.lang)), context.lang))
     return cards
 
 
@@ -294,7 +306,7 @@ def laggards_card(context: PageContext, current: pd.DataFrame, previous: pd.Data
                 + light.meter(row[f"{headline}_pct"], row[f"{headline}_target_pct"], row[f"{headline}_status"]))
 
     def gap(row: dict) -> str:
-        return (f'<b style="color:{light.status_colour(row[f"{headline}_status"])}">'
+        return (f'<b style="color:{light.status_text_colour(row[f"{headline}_status"])}">'
                 f"{signed(row[f'{headline}_gap_points'])}</b>")
 
     def change(row: dict) -> str:
@@ -342,8 +354,9 @@ def money_figures(context: PageContext, now, before, overall: dict | None) -> st
 
 
 def nation_projection(context: PageContext, line: str) -> dict | None:
-    """The selection's projected year end for one line (area_projection at the nation level)."""
-    table = cached(proj.area_projection, context.filters, "nation", line)
+    """The selection's projected year end for one of its lines (area_projection at the nation
+    level, against the target the line is measured by: an operating selection's against the overall)."""
+    table = cached(proj.area_projection, context.filters, "nation", LINE_TARGET[line])
     return None if table.empty or table["projects"].iloc[0] == 0 else table.iloc[0].to_dict()
 
 
@@ -358,11 +371,12 @@ def first_screen(context: PageContext) -> bool:
         return False
     level = laggard_level(context)
     current, previous = week_areas(context, now, before, level)
-    projections = {line: nation_projection(context, line) for line in LINES}
+    projections = {line: nation_projection(context, line) for line in shown_lines(context.filters.budget_type)}
     scope = f'<div class="bm-sub" style="margin:-4px 0 8px 0">{light.text(scope_text(context))}</div>'
+    budget_scope_note(context)
     st.html(light.style_tag() + scope
             + light.row(*line_cards(context, now, before, projections), laggards_card(context, current, previous, level))
-            + money_figures(context, now, before, projections["overall"]))
+            + money_figures(context, now, before, projections[whole_line(context.filters.budget_type)]))
     if context.snapshot_mode:
         st.caption(context.t("ตัวเลขสรุปและการเปลี่ยนแปลงด้านบนเป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง "
                              "คาดการณ์สิ้นปี กราฟ และตารางด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
@@ -417,7 +431,7 @@ def risk_items(context: PageContext, areas: pd.DataFrame, level: str, start: int
                        f"เป้าหมาย {percent(row['target_year_end_pct'])}%",
                        f"projected {percent(row['projected_pct'])}% {band}"
                        f"against {percent(row['target_year_end_pct'])}%"))
-                   + pace)
+                   + pace + (f" · {light.pace_break(row, context.lang)}" if row.get("pace_break") else ""))
         body = (drivers_table(context, row["drivers"]) if row["drivers"] else
                 light.text(context.t("ไม่มีโครงการที่ขาดจากเป้าหมาย", "no project short of the target")))
         body += "<div>" + light.link(area_href(level, str(row["code"])),
@@ -439,14 +453,17 @@ def intervention_section(context: PageContext) -> None:
         "คลิกเพื่อดูโครงการที่ทำให้ขาด",
         f"Projected for 30 Sep from the data to {context.date(context.as_of_shown)}, more than {limit:g} points "
         "below the line's year-end target, ranked by baht at risk (year-end target × allocation − projected) · "
-        "click one to see the projects behind it"))
-    headline = headline_line()
-    ordered = sorted(LINES, key=lambda line: line != headline)  # the headline line first
+        "click one to see the projects behind it")
+        + context.t(" · พื้นที่ที่อัตราการเบิกจ่ายลดลงผิดปกติ (⚠) แสดงก่อน แม้คาดการณ์ยังไม่ต่ำกว่าเกณฑ์",
+                    " · areas whose pace has broken (⚠) come first, even when not yet projected short"))
+    headline = judged_line(context.filters.budget_type)
+    # the headline line first; with a budget type chosen only its own line
+    ordered = sorted(shown_lines(context.filters.budget_type), key=lambda line: line != headline)
     tabs = st.tabs([context.t(f"เส้น{context.t(*LINE_LABELS[line])}", f"{context.t(*LINE_LABELS[line])} line")
                     for line in ordered])
     for tab, line in zip(tabs, ordered, strict=True):
         with tab:
-            areas = cached(proj.needs_intervention, context.filters, level, line)
+            areas = cached(proj.needs_intervention, context.filters, level, LINE_TARGET[line])
             if areas.empty:
                 st.caption(context.t("ไม่มีพื้นที่ที่คาดว่าจะต่ำกว่าเป้าหมายเกินเกณฑ์", "No area is projected to miss "
                                      "the target by more than the threshold"))
@@ -463,9 +480,10 @@ def intervention_section(context: PageContext) -> None:
 
 # ---------------------------------------------------------------- below: map, rankings, curve, tables
 def tile_hover(context: PageContext, tile: dict) -> str:
-    """A tile's tooltip: the province and both lines (plain text)."""
+    """A tile's tooltip: the province and its lines (plain text)."""
     lines = [str(context.name(tile.get("name_th"), tile.get("name_en")))]
-    for line in LINES:
+    shown = tile["lines"].split(",") if isinstance(tile.get("lines"), str) else ["overall", "investment"]
+    for line in shown:
         status = tile.get(f"{line}_status") if isinstance(tile.get(f"{line}_status"), str) else "no_data"
         figures = word(STATUSES, status, context.lang)
         if not pd.isna(tile.get(f"{line}_pct")):
@@ -483,15 +501,21 @@ def map_view(context: PageContext) -> None:
     provinces = cached(progress.area_progress, context.filters, "province")
     headline_code = str(provinces["headline"].iloc[0]) if len(provinces) else "overall"
     headline = context.t(*LINE_LABELS[headline_code])
-    other = context.t(*LINE_LABELS["investment" if headline_code == "overall" else "overall"])
+    other_code = other_line(provinces)
     st.caption(context.t("จังหวัดที่มีโครงการตามแผนพัฒนาจังหวัด — ", "Provinces with province-plan projects — ")
                + status_counts_text(context, provinces, ("จังหวัด", "provinces")))
-    note = context.t(f"สี่เหลี่ยม = สถานะเส้น{headline} · มุมขวาบน = สถานะเส้น{other} · คลิกจังหวัดเพื่อดูรายละเอียด",
-                     f"square = {headline.lower()} line status · corner = {other.lower()} line status · "
-                     "click a province to open it")
+    if other_code:
+        other = context.t(*LINE_LABELS[other_code])
+        note = context.t(f"สี่เหลี่ยม = สถานะเส้น{headline} · มุมขวาบน = สถานะเส้น{other} · คลิกจังหวัดเพื่อดูรายละเอียด",
+                         f"square = {headline.lower()} line status · corner = {other.lower()} line status · "
+                         "click a province to open it")
+    else:  # a budget type chosen: its own line only
+        note = context.t(f"สี่เหลี่ยม = สถานะเส้น{headline} · คลิกจังหวัดเพื่อดูรายละเอียด",
+                         f"square = {headline.lower()} line status · click a province to open it")
+    bands = {code: status_text(code, context.lang) for code in STATUS_ORDER}
     map_column, side = st.columns([3, 2])
     with map_column:
-        st.html(light.status_legend(context.lang)
+        st.html(light.status_legend(context.lang, bands)
                 + light.tile_map(tiles_with_progress(provinces), context.lang,
                                  lambda code: area_href("province", code), lambda tile: tile_hover(context, tile))
                 + f'<div class="bm-sub">{light.text(note)}</div>')
@@ -501,7 +525,8 @@ def map_view(context: PageContext) -> None:
         # one widget per language: a select box answers with its displayed name
         chosen = st.selectbox(context.t("หรือเลือกจังหวัด", "Or choose a province"),
                               ["", *sorted(names, key=names.get)], key=f"overview_pick_province.{context.lang}",
-                              format_func=lambda code: names.get(code, "—"))
+                              format_func=lambda code: names.get(code, "—"),
+                              placeholder=pick(CHOOSE_PLACEHOLDER, context.lang))
         if chosen:
             open_area("province", chosen)
 
@@ -554,7 +579,8 @@ def cluster_view(context: PageContext) -> None:
         chosen_cluster = st.selectbox(context.t("ดูรายละเอียดกลุ่มจังหวัด", "Open a cluster"),
                                       ["", *sorted(cluster_names, key=cluster_names.get)],
                                       key=f"overview_pick_cluster.{context.lang}",
-                                      format_func=lambda code: cluster_names.get(code, "—"))
+                                      format_func=lambda code: cluster_names.get(code, "—"),
+                                      placeholder=pick(CHOOSE_PLACEHOLDER, context.lang))
         if chosen_cluster:
             open_area("cluster", chosen_cluster)
     area_table(context, clusters, context.t("กลุ่มจังหวัด", "Cluster"))

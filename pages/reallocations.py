@@ -18,9 +18,10 @@ import streamlit as st
 
 from budget_metrics import reallocations
 from ui import light, palette
-from ui.charts import FONT, plain
+from ui.charts import FONT, PLOTLY_CONFIG, plain
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
+from ui.headline import budget_scope_note
 from ui.widgets import (
     cached,
     data_table,
@@ -95,7 +96,7 @@ def _sankey(flow: pd.DataFrame, ctx: PageContext) -> go.Figure:
         if key == reallocations.RETURNED:
             colours[len(sources) + index] = palette.RETURNED
     fig = go.Figure(go.Sankey(
-        arrangement="snap", textfont={"size": 12, "color": "#212121", "family": FONT},
+        arrangement="snap", textfont={"size": 12, "family": FONT},
         node={"label": labels, "color": colours, "pad": 12, "thickness": 14,
               "hovertemplate": ctx.t("%{label}<br>%{value:,.2f} ล้านบาท<extra></extra>",
                                      "%{label}<br>%{value:,.2f} million baht<extra></extra>")},
@@ -136,7 +137,7 @@ def _net_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
         y=names, x=table["net"] / 1e6, orientation="h",
         marker_color=[palette.MOVED_IN if value >= 0 else palette.MOVED_OUT for value in table["net"]],
         text=[f"{value / 1e6:+,.2f}" for value in table["net"]], textposition="outside", cliponaxis=False,
-        textfont={"size": 11, "color": palette.MARKER},
+        textfont={"size": 11},
         customdata=list(zip(table["moved_in"] / 1e6, table["moved_out"] / 1e6, strict=True)),
         hovertemplate=ctx.t(
             "<b>%{y}</b><br>สุทธิ %{x:+,.2f} ล้านบาท<br>โอนเข้า %{customdata[0]:,.2f}"
@@ -243,7 +244,7 @@ def _net_list(table: pd.DataFrame, level: str, ctx: PageContext) -> str:
     """Areas with money moved in and out and the net (million baht; gains in teal, losses in brown)."""
     def net(row: dict) -> str:
         colour = palette.MOVED_IN if row["net"] >= 0 else palette.MOVED_OUT
-        return f'<b style="color:{colour}">{row["net"] / 1e6:+,.2f}</b>'
+        return f'<b style="color:{light.text_colour(colour)}">{row["net"] / 1e6:+,.2f}</b>'
 
     columns = [
         light.ListColumn(ctx.t("เข้า (ลบ.)", "In (m฿)"), lambda row: ctx.money(row["moved_in"])),
@@ -281,7 +282,7 @@ def _net_list_view(ctx: PageContext, summary, ledger, recon) -> None:
 
 def _savings_view(ctx: PageContext, summary, ledger, recon) -> None:
     st.markdown("**" + ctx.t("เงินเหลือจ่าย: เกิดขึ้น / โอน / ส่งคืน", "Savings: generated / moved / returned") + "**")
-    st.plotly_chart(_savings_chart(summary, ctx), key="savings_chart")
+    st.plotly_chart(_savings_chart(summary, ctx), key="savings_chart", config=PLOTLY_CONFIG)
 
 
 def _sankey_view(ctx: PageContext, summary, ledger, recon) -> None:
@@ -295,7 +296,7 @@ def _sankey_view(ctx: PageContext, summary, ledger, recon) -> None:
     top = st.slider(ctx.t("จำนวนเส้นทางที่แสดง (มากที่สุดก่อน)", "Flows shown (largest first)"),
                     min_value=5, max_value=max(5, min(100, len(flow))),
                     value=min(20, max(5, len(flow))), key="sankey_top") if len(flow) > 5 else len(flow)
-    st.plotly_chart(_sankey(flow.head(top), ctx), key="sankey_chart")
+    st.plotly_chart(_sankey(flow.head(top), ctx), key="sankey_chart", config=PLOTLY_CONFIG)
     st.caption(ctx.t(f"แสดง {min(top, len(flow)):,} จาก {len(flow):,} เส้นทาง (ต้นทาง → ปลายทาง)",
                      f"showing {min(top, len(flow)):,} of {len(flow):,} flows (source → destination)"))
 
@@ -313,7 +314,7 @@ def _net_chart_view(ctx: PageContext, summary, ledger, recon) -> None:
         largest = first_rows(net.reindex(net["net"].abs().sort_values(ascending=False).index), ctx,
                              "net_area_all", _unit(level))
         st.plotly_chart(_net_chart(largest.sort_values(["net", "code"], ascending=[False, True]), ctx),
-                        key="net_chart")
+                        key="net_chart", config=PLOTLY_CONFIG)
     with table:
         data_table(net, NET_COLUMNS, ctx, f"reallocations_net_{level}", key=f"reallocations_net_{level}_grid")
 
@@ -382,6 +383,7 @@ def _views(ctx: PageContext, summary, ledger, recon) -> None:
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("โอนเปลี่ยนแปลง / เงินเหลือจ่าย", "Reallocations and savings"))
+    budget_scope_note(ctx, lines=False)  # the sidebar's budget type, stated (issue 15)
     with st.spinner(ctx.t("กำลังคำนวณ…", "Computing…")):
         summary = cached(reallocations.savings_summary, ctx.filters)
         ledger = cached(reallocations.ledger, ctx.filters)

@@ -1,15 +1,24 @@
-"""Weekly snapshots (รายงานประจำสัปดาห์): the weekly export files, the frozen weeks, two weeks
-compared (KPI deltas, movers, newly flagged / cleared projects) and live-vs-frozen differences.
+"""Weekly snapshots (รายงานประจำสัปดาห์): the frozen weeks, two weeks compared (KPI deltas, movers,
+newly flagged / cleared projects), the export files of the chosen week, live-vs-frozen
+differences, and for an administrator the button that freezes this week.
 Layout only: the numbers come from budget_metrics.snapshots and exports (the read side).
 
 What a user reads first is light HTML (ui/light.py, ui/headline.py: no data grid, so it draws
-as fast as text): the latest snapshots, and the two weeks compared — both target lines against
+as fast as text): the latest snapshots, and the two weeks compared — the target lines against
 their own targets with the change, the flagged projects, the money, the top movers and the
 projects newly flagged or cleared. Every full table is one click away in an expander that runs
 only when opened, with its CSV / Excel download.
+
+Every list says whose figures it holds: the sidebar's area (and plan and budget type), or the
+whole country. The Excel / PDF / CSV files are the week chosen on the page, compared with the
+week chosen beside it: in snapshot mode built from the frozen snapshot (the figures on screen),
+in live mode from today's data as of that week's date (exports.tables.build_export).
 """
 
 from __future__ import annotations
+
+import logging
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -17,11 +26,13 @@ import streamlit as st
 from budget_metrics import Filters
 from budget_metrics import snapshots as snaps
 from budget_metrics.formatting import format_datetime, percent, signed
+from budget_metrics.targets import LINE_LABELS, shown_lines
 from exports.export import download_for, download_name
 from ui import light
+from ui.auth import principal
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
-from ui.headline import line_cards, money_html, since_words
+from ui.headline import budget_scope_note, line_cards, money_html, overall_not_shown_card, since_words
 from ui.widgets import (
     cached,
     data_table,
@@ -30,43 +41,156 @@ from ui.widgets import (
     snapshot_changes,
     snapshot_differences_table,
 )
-from vocabulary import FLAGS, word
+from vocabulary import BUDGET_TYPE_SCOPE, FLAGS, PLAN_TYPES, word
+
+log = logging.getLogger(__name__)
+K_FREEZE_RESULT = "weekly_freeze_result"  # (kind, message) of the last freeze, shown after the rerun
 
 SNAPSHOTS_SHOWN = 5  # the latest snapshots listed in HTML; all of them one click away
 MOVERS_SHOWN = 5  # rows of each movers / flagged list in HTML; the full tables one click away
 
 
-def _export_filters(ctx: PageContext) -> Filters:
-    """The CLI's export scope for the sidebar's choice: fiscal year, as-of date and one area."""
-    return Filters(fiscal_year=ctx.filters.fiscal_year, as_of=ctx.as_of_shown or ctx.filters.as_of,
+def _export_filters(ctx: PageContext, as_of: date | None) -> Filters:
+    """The CLI's export scope for the sidebar's choice: fiscal year, the week's date and one area
+    (a province, else a cluster; the region, plan and budget-type filters do not apply)."""
+    return Filters(fiscal_year=ctx.filters.fiscal_year, as_of=as_of,
                    province=ctx.filters.province,
                    cluster=None if ctx.filters.province else ctx.filters.cluster)
 
 
-def _downloads(ctx: PageContext) -> None:
-    st.subheader(ctx.t("ไฟล์รายงานประจำสัปดาห์", "Weekly export files"))
-    filters = _export_filters(ctx)
+def _scope_words(ctx: PageContext) -> str:
+    """Whose figures the page's lists hold: the sidebar's area, plan and budget type, or the whole
+    country ('จังหวัดกาฬสินธุ์ · เฉพาะงบลงทุน' / 'whole country')."""
+    parts = [ctx.area_text()]
+    if ctx.filters.plan_type != "all":
+        parts.append(word(PLAN_TYPES, ctx.filters.plan_type, ctx.lang))
+    if ctx.filters.budget_type:
+        parts.append(ctx.t(*BUDGET_TYPE_SCOPE[ctx.filters.budget_type]))
+    return " · ".join(parts)
+
+
+def _file_scope_words(ctx: PageContext, filters: Filters) -> str:
+    return ctx.area_text() if filters.province or filters.cluster else ctx.t("ทั้งประเทศ", "whole country")
+
+
+def _downloads(ctx: PageContext, week: date | None, snapshot_id: int | None, earlier: date | None) -> None:
+    """The Excel / PDF / CSV files of the chosen week (and its comparison with `earlier`): from the
+    frozen snapshot in snapshot mode, else today's data as of the week's date."""
+    st.subheader(ctx.t("ไฟล์รายงานของสัปดาห์ที่เลือก", "Export files of the chosen week"))
+    filters = _export_filters(ctx, week or ctx.as_of_shown or ctx.filters.as_of)
     if filters.as_of is None:
         no_data(ctx.t("ยังไม่ทราบวันที่ข้อมูล", "no as-of date yet"))
         return
-    area = ctx.area_text() if filters.province or filters.cluster else ctx.t("ทั้งประเทศ", "national")
-    st.caption(ctx.t(
-        f"ข้อมูล ณ วันที่ {ctx.date(filters.as_of)} · {area} · ไฟล์เดียวกับรายงานที่ส่งออกประจำสัปดาห์ "
-        "(ตัวกรองภาค แผน และงบรายจ่ายไม่มีผลกับไฟล์ส่งออก)",
-        f"As of {ctx.date(filters.as_of)} · {area} · the same files as the weekly export "
-        "(region, plan and budget-type filters do not apply to exports)"))
+    frozen = ctx.snapshot_mode and snapshot_id is not None
+    day = ctx.date(filters.as_of)
+    versus = "" if earlier is None else ctx.t(f" เทียบกับ {ctx.date(earlier)}", f" compared with {ctx.date(earlier)}")
+    source = (ctx.t(f"ตัวเลขที่บันทึกไว้ในภาพนิ่งหมายเลข {snapshot_id} (ตรงกับหน้าจอ) · คาดการณ์ เงินกัน การโอน "
+                    "และสินทรัพย์ในไฟล์คำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
+                    f"the figures frozen in snapshot {snapshot_id} (as on screen) · the projection, carry-overs, "
+                    "reallocations and assets in the files are today's data for the same date") if frozen else
+              ctx.t("คำนวณจากข้อมูลปัจจุบัน ณ วันที่นั้น (โหมดข้อมูลล่าสุด; เลือกโหมดภาพนิ่งที่แถบด้านข้างเพื่อได้ไฟล์จาก"
+                    "ตัวเลขที่บันทึกไว้)",
+                    "computed from today's data as of that date (live mode; choose snapshot mode in the sidebar "
+                    "for files of the frozen figures)"))
+    with st.container(key="weekly_files_scope"):
+        st.caption(ctx.t(
+            f"ข้อมูล ณ วันที่ {day}{versus} · {_file_scope_words(ctx, filters)} · {source} "
+            "(ตัวกรองภาค แผน และประเภทงบไม่มีผลกับไฟล์ส่งออก)",
+            f"As of {day}{versus} · {_file_scope_words(ctx, filters)} · {source} "
+            "(region, plan and budget-type filters do not apply to exports)"))
     columns = st.columns(3)
     labels = {"xlsx": ("Excel สำหรับเจ้าหน้าที่", "Excel workbook"),
               "pdf": ("PDF สรุปผู้บริหาร", "PDF executive brief"),
               "csv": ("CSV ทุกตาราง (zip)", "CSV tables (zip)")}
     mimes = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "pdf": "application/pdf", "csv": "application/zip"}
+    chosen = snapshot_id if frozen else None
     for column, fmt in zip(columns, ("xlsx", "pdf", "csv"), strict=True):
         with column:
             st.download_button(
-                ctx.t(*labels[fmt]), data=lambda fmt=fmt: download_for(filters, fmt),
-                file_name=download_name(filters, fmt), mime=mimes[fmt], key=f"weekly_{fmt}",
+                ctx.t(*labels[fmt]),
+                data=lambda fmt=fmt: download_for(filters, fmt, chosen, earlier),
+                file_name=download_name(filters, fmt, frozen, earlier), mime=mimes[fmt], key=f"weekly_{fmt}",
                 icon=":material/download:", on_click="ignore", width="stretch")
+
+
+def _freeze(ctx: PageContext) -> None:
+    """For an administrator: freeze this week's snapshot (the latest Friday with data), through the
+    same code path and writer lock as `python -m etl snapshot`; a refusal when another writer holds
+    the lock. Others see nothing here (the save itself checks the role again)."""
+    who = principal()
+    result = st.session_state.pop(K_FREEZE_RESULT, None)
+    if not who.is_admin:
+        return
+    from etl.snapshot import default_as_of
+
+    fiscal_year = ctx.filters.fiscal_year
+    day = cached(default_as_of, fiscal_year)
+    # a closed disclosure, so the weeks compared stay on the first screen; the last result shows open
+    with st.container(key="weekly_freeze"):
+        if result is not None:
+            kind, message = result
+            {"success": st.success, "warning": st.warning, "error": st.error}[kind](
+                message, icon={"success": ":material/check_circle:", "warning": ":material/block:",
+                               "error": ":material/error:"}[kind])
+        box = st.expander(ctx.t("บันทึกภาพนิ่งสัปดาห์นี้ (ผู้ดูแลระบบ)", "Freeze this week (administrators)"),
+                          expanded=result is not None and result[0] != "success", icon=":material/photo_camera:")
+    with box:
+        if day is None:
+            st.caption(ctx.t("ยังไม่มีข้อมูลของปีงบประมาณนี้", "No data for this fiscal year yet"))
+            return
+        existing = cached(snaps.snapshot_for, fiscal_year, day)
+        st.caption(ctx.t(
+            f"ภาพนิ่ง ณ วันศุกร์ล่าสุดที่มีข้อมูล: {ctx.date(day)} — เหมือนภาพนิ่งประจำสัปดาห์ที่ระบบบันทึก "
+            "(ตัวเลขทั้งประเทศของทุกโครงการ และคำชี้แจงขณะนี้)",
+            f"A snapshot as of the latest Friday with data: {ctx.date(day)} — the same as the weekly routine "
+            "takes (every project of the country, and the follow-up answers as they are now)"))
+        replace = False
+        if existing is not None:
+            st.info(ctx.t(f"มีภาพนิ่งของวันที่ {ctx.date(day)} แล้ว (หมายเลข {existing})",
+                          f"A snapshot of {ctx.date(day)} exists (id {existing})"), icon=":material/info:")
+            replace = st.checkbox(ctx.t("บันทึกใหม่แทนภาพนิ่งเดิม (ภาพนิ่งเดิมเก็บไว้เป็น \"ถูกแทนที่\")",
+                                        "Take it again, replacing the existing one (kept as 'replaced')"),
+                                  key=f"weekly_freeze_replace.{ctx.lang}")
+        if st.button(ctx.t(f"บันทึกภาพนิ่ง {ctx.date(day)}", f"Freeze {ctx.date(day)}"), key="weekly_freeze_button",
+                     icon=":material/photo_camera:", disabled=existing is not None and not replace):
+            with st.spinner(ctx.t("กำลังบันทึกภาพนิ่ง…", "Freezing the week…")):
+                st.session_state[K_FREEZE_RESULT] = _freeze_now(ctx, who, fiscal_year, day, replace)
+            st.rerun()
+
+
+def _freeze_now(ctx: PageContext, who, fiscal_year: int, day: date, replace: bool) -> tuple[str, str]:
+    """Take the snapshot; ('success' | 'warning' | 'error', message in the page's language)."""
+    from appstore.errors import AccessDenied
+    from etl.snapshot import SnapshotError, SnapshotExists, freeze_week
+    from etl.store import LockTimeout
+
+    try:
+        result = freeze_week(who, fiscal_year, day, replace=replace)
+    except LockTimeout:
+        return "warning", ctx.t(
+            "ยังบันทึกภาพนิ่งไม่ได้: ขณะนี้มีการเขียนฐานข้อมูลอยู่ (การโหลดข้อมูลหรือการบันทึกภาพนิ่งอื่น) "
+            "ไม่มีอะไรเปลี่ยนแปลง โปรดลองใหม่เมื่อเสร็จแล้ว",
+            "The week was not frozen: another writer (a load or another snapshot) is using the database. "
+            "Nothing changed; try again when it has finished.")
+    except AccessDenied as error:
+        return "warning", ctx.t(error.message_th, error.message_en)
+    except SnapshotExists:
+        return "warning", ctx.t(f"มีภาพนิ่งของวันที่ {ctx.date(day)} แล้ว เลือกบันทึกใหม่แทนเพื่อบันทึกอีกครั้ง",
+                                f"A snapshot of {ctx.date(day)} exists; choose to replace it to take it again")
+    except SnapshotError:
+        return "warning", ctx.t("ไม่มีข้อมูลของปีงบประมาณนี้ให้บันทึก", "There is no data of this fiscal year to freeze")
+    except Exception:  # noqa: BLE001 - say it plainly; the details go to the log, not the screen
+        log.exception("freezing the week failed")
+        return "error", ctx.t("บันทึกภาพนิ่งไม่สำเร็จ ฐานข้อมูลยังเหมือนเดิม โปรดลองใหม่หรือแจ้งผู้ดูแลระบบ",
+                              "The week could not be frozen; the database is as it was. Try again or tell the "
+                              "system administrator.")
+    replaced = ctx.t(f" แทนภาพนิ่งหมายเลข {result.replaced_snapshot_id}",
+                     f", replacing snapshot {result.replaced_snapshot_id}") if result.replaced_snapshot_id else ""
+    return "success", ctx.t(
+        f"บันทึกภาพนิ่ง ณ วันที่ {ctx.date(result.as_of)} แล้ว: หมายเลข {result.snapshot_id}, "
+        f"{result.projects:,} โครงการ{replaced}",
+        f"Frozen as of {ctx.date(result.as_of)}: snapshot {result.snapshot_id}, {result.projects:,} projects{replaced}")
 
 
 def _snapshot_label(row, ctx: PageContext) -> str:
@@ -74,34 +198,37 @@ def _snapshot_label(row, ctx: PageContext) -> str:
                  f"{ctx.date(row.as_of)} (id {row.snapshot_id})")
 
 
-SNAPSHOT_COLUMNS = [
-    ("snapshot_id", "หมายเลข", "ID", "int"),
-    ("as_of", "ข้อมูล ณ วันที่", "As of", "date"),
-    ("taken_at_text", "บันทึกเมื่อ", "Taken at", "text"),
-    ("projects", "โครงการ", "Projects", "int"),
-    ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
-    ("pct_disbursed", "ภาพรวม: เบิกจ่าย", "Overall: disbursed", "pct"),
-    ("investment_pct", "งบลงทุน: เบิกจ่าย", "Investment: disbursed", "pct"),
-    ("source_load_ids", "ไฟล์ข้อมูล (load)", "Source loads", "text"),
-]
+# The list's % column of each line (list_snapshots): a chosen budget type's own line is its rate.
+LIST_PCT = {"overall": "pct_disbursed", "investment": "investment_pct", "operating": "pct_disbursed",
+            "other": "pct_disbursed"}
+
+
+def snapshot_columns(budget_type: str | None) -> list[tuple[str, str, str, str]]:
+    """The all-snapshots table's columns: the shown lines' % (targets.shown_lines) among them."""
+    lines = [(LIST_PCT[line], f"{LINE_LABELS[line][0]}: เบิกจ่าย", f"{LINE_LABELS[line][1]}: disbursed", "pct")
+             for line in shown_lines(budget_type)]
+    return [("snapshot_id", "หมายเลข", "ID", "int"), ("as_of", "ข้อมูล ณ วันที่", "As of", "date"),
+            ("taken_at_text", "บันทึกเมื่อ", "Taken at", "text"), ("projects", "โครงการ", "Projects", "int"),
+            ("disbursed", "เบิกจ่าย", "Disbursed", "money"), *lines,
+            ("source_load_ids", "ไฟล์ข้อมูล (load)", "Source loads", "text")]
 
 
 def _list(frame: pd.DataFrame, ctx: PageContext) -> None:
-    """The latest snapshots as a light table; all of them (grid and download) one click away."""
+    """The latest snapshots as a light table, their figures the sidebar's area's (or the country's);
+    all of them (grid and download) one click away."""
     frame = frame.assign(taken_at_text=[format_datetime(t, ctx.lang) for t in frame["taken_at"]])  # BE in Thai
     latest = frame.head(SNAPSHOTS_SHOWN)
-    rows = [(ctx.date(row.as_of), [
-        f'<span data-figure="{row.snapshot_id}.id">{row.snapshot_id}</span>',
-        light.text(row.taken_at_text),
-        f'<span data-figure="{row.snapshot_id}.projects">{row.projects:,}</span>',
-        f'<span data-figure="{row.snapshot_id}.disbursed">{ctx.money(row.disbursed)}</span>',
-        f'<span data-figure="{row.snapshot_id}.overall">{percent(row.pct_disbursed)}</span>',
-        f'<span data-figure="{row.snapshot_id}.investment">{percent(row.investment_pct)}</span>',
-    ]) for row in latest.itertuples(index=False)]
+    lines = shown_lines(ctx.filters.budget_type)
+    rows = [(ctx.date(row["as_of"]), [
+        f'<span data-figure="{row["snapshot_id"]}.id">{row["snapshot_id"]}</span>',
+        light.text(row["taken_at_text"]),
+        f'<span data-figure="{row["snapshot_id"]}.projects">{row["projects"]:,}</span>',
+        f'<span data-figure="{row["snapshot_id"]}.disbursed">{ctx.money(row["disbursed"])}</span>',
+        *(f'<span data-figure="{row["snapshot_id"]}.{line}">{percent(row[LIST_PCT[line]])}</span>' for line in lines),
+    ]) for row in latest.to_dict("records")]
     headers = [ctx.t("ข้อมูล ณ วันที่", "As of"), ctx.t("หมายเลข", "ID"), ctx.t("บันทึกเมื่อ", "Taken at"),
                ctx.t("โครงการ", "Projects"), ctx.t(f"เบิกจ่าย ({ctx.million_baht})", f"Disbursed ({ctx.million_baht})"),
-               ctx.t("ภาพรวม: เบิกจ่าย %", "Overall: % disbursed"),
-               ctx.t("งบลงทุน: เบิกจ่าย %", "Investment: % disbursed")]
+               *(ctx.t(f"{LINE_LABELS[line][0]}: เบิกจ่าย %", f"{LINE_LABELS[line][1]}: % disbursed") for line in lines)]
     table = light.figure_table(headers, rows, "snapshots")
     st.html(light.style_tag() + f'<section data-card="snapshots">{table}</section>')
     everything = st.expander(ctx.t(f"ภาพนิ่งทั้งหมดของปี ({len(frame):,}) — ตารางและดาวน์โหลด",
@@ -109,7 +236,8 @@ def _list(frame: pd.DataFrame, ctx: PageContext) -> None:
                              key=f"weekly_all_snapshots.{ctx.lang}", on_change="rerun")
     if everything.open:
         with everything:
-            data_table(frame, SNAPSHOT_COLUMNS, ctx, f"snapshots_{ctx.filters.fiscal_year}")
+            data_table(frame, snapshot_columns(ctx.filters.budget_type), ctx,
+                       f"snapshots_{ctx.filters.fiscal_year}")
 
 
 def _flags_card(comparison: snaps.Comparison, ctx: PageContext, since: str) -> str:
@@ -197,7 +325,10 @@ def _comparison(comparison: snaps.Comparison, ctx: PageContext) -> None:
     every table with its download one click away."""
     now, before = comparison.current, comparison.previous
     since = since_words(ctx, before, frozen=True)
-    st.html(light.style_tag() + light.row(*line_cards(ctx, now, before, since), _flags_card(comparison, ctx, since))
+    cards = line_cards(ctx, now, before, since)
+    if ctx.filters.budget_type:
+        cards.insert(0, overall_not_shown_card(ctx, "weekly"))
+    st.html(light.style_tag() + light.row(*cards, _flags_card(comparison, ctx, since))
             + money_html(ctx, now, before, since) + _movers_cards(comparison, ctx) + _flagged_cards(comparison, ctx))
     tables = st.expander(ctx.t("ตารางทั้งหมดและดาวน์โหลด (จังหวัด โครงการ ที่เริ่มล่าช้า และที่พ้นสถานะล่าช้า)",
                                "All tables and downloads (provinces, projects, newly flagged and cleared)"),
@@ -209,8 +340,9 @@ def _comparison(comparison: snaps.Comparison, ctx: PageContext) -> None:
 
 def _differences(snapshot_id: int, filters: Filters, ctx: PageContext) -> None:
     differences = cached(snaps.live_vs_snapshot, snapshot_id, filters)
-    shown = st.expander(ctx.t(f"ข้อมูลปัจจุบันต่างจากภาพนิ่ง ({len(differences):,} รายการ)",
-                              f"Live data differs from the snapshot ({len(differences):,} rows)"),
+    scope = _scope_words(ctx)
+    shown = st.expander(ctx.t(f"ข้อมูลปัจจุบันต่างจากภาพนิ่ง ({len(differences):,} รายการ) — {scope}",
+                              f"Live data differs from the snapshot ({len(differences):,} rows) — {scope}"),
                         key=f"weekly_differences.{ctx.lang}", on_change="rerun")
     if not shown.open:
         return
@@ -225,24 +357,37 @@ def _differences(snapshot_id: int, filters: Filters, ctx: PageContext) -> None:
             snapshot_differences_table(differences, f"live_vs_snapshot_{snapshot_id}")
 
 
+def _scope_caption(ctx: PageContext, what: tuple[str, str]) -> None:
+    """Under a section's heading: whose figures it holds (the sidebar's area or the country)."""
+    scope = _scope_words(ctx)
+    st.caption(ctx.t(f"{what[0]} — {scope} (ตามตัวกรองด้านข้าง)", f"{what[1]} — {scope} (the sidebar's filters)"))
+
+
 def render() -> None:
     ctx = page_context()
     st.title(ctx.t("รายงานประจำสัปดาห์", "Weekly snapshots"))
-    _downloads(ctx)
+    budget_scope_note(ctx)
+    _freeze(ctx)
 
     st.subheader(ctx.t("ภาพนิ่งที่บันทึกไว้", "Stored snapshots"))
-    frame = cached(snaps.list_snapshots, ctx.filters.fiscal_year)
+    frame = cached(snaps.list_snapshots, ctx.filters.fiscal_year, False, ctx.filters)
     if frame.empty:
         no_data(ctx.t("ยังไม่มีภาพนิ่ง ผู้ดูแลระบบบันทึกภาพนิ่งทุกวันศุกร์",
                       "no snapshot yet; the system administrator takes one every Friday"))
+        _downloads(ctx, None, None, None)
         return
+    with st.container(key="weekly_list_scope"):
+        _scope_caption(ctx, ("ตัวเลขในรายการ (ที่บันทึกไว้)", "The list's figures (frozen)"))
     _list(frame, ctx)
 
     st.subheader(ctx.t("เปรียบเทียบสองสัปดาห์", "Compare two weeks"))
+    with st.container(key="weekly_compare_scope"):
+        _scope_caption(ctx, ("การเปรียบเทียบด้านล่าง (ตัวเลขที่บันทึกไว้)", "The comparison below (frozen figures)"))
     rows = {int(row.snapshot_id): row for row in frame.itertuples(index=False)}
     options = list(rows)
     if len(options) < 2:
         no_data(ctx.t("ต้องมีภาพนิ่งอย่างน้อยสองสัปดาห์", "at least two snapshots are needed"))
+        _downloads(ctx, rows[options[0]].as_of, options[0], None)
         _differences(options[0], ctx.filters, ctx)
         return
     left, right = st.columns(2)
@@ -253,6 +398,7 @@ def render() -> None:
     with right:
         previous = rows[page_choice(st.selectbox, "vs", ctx.t("เทียบกับ", "Compared with"), earlier,
                                     format_func=lambda snapshot_id: _snapshot_label(rows[snapshot_id], ctx))]
+    _downloads(ctx, current.as_of, int(current.snapshot_id), previous.as_of)
     comparison = cached(snaps.compare_snapshots, int(current.snapshot_id), int(previous.snapshot_id),
                         ctx.filters)
     _comparison(comparison, ctx)

@@ -59,6 +59,19 @@ class PostgresServer:
                          check=False)
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def halt(self) -> None:
+        """Stop the server, as an administrator stopping PostgreSQL does (its data is kept; a fast
+        shutdown, since with synchronous_commit off an immediate one would drop the last commits),
+        for outage tests; `resume()` starts it again on the same port."""
+        _run_as_postgres([self.bin_dir / "pg_ctl", "-D", self.folder / "data", "-m", "fast", "-w", "stop"])
+
+    def resume(self) -> None:
+        """Start a halted server again on the same port, with the same data."""
+        started = _run_as_postgres([self.bin_dir / "pg_ctl", "-D", self.folder / "data", "-l", self.folder / "log",
+                                    "-w", "-t", "60", "-o", _options(self.port, self.folder), "start"], check=False)
+        if started.returncode != 0:
+            raise PostgresUnavailable(f"pg_ctl start failed: {started.stderr.strip() or started.stdout.strip()}")
+
 
 def _bin_dir() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
@@ -77,6 +90,11 @@ def _as_postgres() -> list[str]:
 def _run_as_postgres(command: list, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run([*_as_postgres(), *map(str, command)], check=check, capture_output=True, text=True,
                           cwd="/", timeout=120)
+
+
+def _options(port: int, folder: Path) -> str:
+    return (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off")
 
 
 def _free_port() -> int:
@@ -104,10 +122,8 @@ def start_postgres() -> PostgresServer:
         last_error = ""
         for _ in range(5):  # another process may take the free port between probe and start
             port = _free_port()
-            options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                       "-c synchronous_commit=off -c full_page_writes=off")
             start = _run_as_postgres([bin_dir / "pg_ctl", "-D", folder / "data", "-l", folder / "log", "-w",
-                                      "-t", "60", "-o", options, "start"], check=False)
+                                      "-t", "60", "-o", _options(port, folder), "start"], check=False)
             if start.returncode == 0:
                 return PostgresServer(folder, bin_dir, port, time.perf_counter() - started)
             log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""

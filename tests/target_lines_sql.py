@@ -25,10 +25,13 @@ def _limits() -> tuple[float, float]:
 
 
 def _status(gap: float | None) -> str:
+    """On target only at or above it; near target within `watch` points below; watch; behind."""
     watch, behind = _limits()
     if gap is None:
         return "no_data"
-    return "on_track" if gap >= -watch else "watch" if gap >= -behind else "behind"
+    if gap >= 0:
+        return "on_track"
+    return "near_target" if gap >= -watch else "watch" if gap >= -behind else "behind"
 
 
 def sql_province_lines(db, as_of: date) -> dict[str, dict[str, float | None]]:
@@ -63,7 +66,7 @@ def sql_province_lines(db, as_of: date) -> dict[str, dict[str, float | None]]:
 
 
 def sql_status_counts(db, as_of: date, line: str, target: float) -> dict[str, int]:
-    counts = {"behind": 0, "watch": 0, "on_track": 0, "no_data": 0}
+    counts = {"behind": 0, "watch": 0, "near_target": 0, "on_track": 0, "no_data": 0}
     for figures in sql_province_lines(db, as_of).values():
         pct = figures[f"{line}_pct"]
         counts[_status(None if pct is None else pct - target)] += 1

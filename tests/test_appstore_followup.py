@@ -197,7 +197,10 @@ def test_amounts_are_exact(demo_db, app_db_url, given, stored):
 
 @pytest.mark.parametrize(("field", "values"), [
     ("expected_amount", [Decimal("1e13"), "-1", "0.001", "12,3a", float("nan"), True]),
-    ("expected_payment_date", ["30/09/2019", "2019-02-30"]),
+    # no such day; a 2-digit year is BE (2519 = 1976) and a CE-typed BE year (2562 CE) are outside
+    # the project's fiscal year 2562 and the two after it; not a date at all
+    ("expected_payment_date", ["31/02/2562", "2019-02-30", "30/09/19", date(2562, 10, 15), "30/09/2565",
+                               "next week"]),
     ("cause_code", ["late", "", None]),
 ])
 def test_bad_values_are_refused_before_anything_is_written(demo_db, app_db_url, field, values):
@@ -209,6 +212,20 @@ def test_bad_values_are_refused_before_anything_is_written(demo_db, app_db_url, 
         assert refused.value.field == field
         assert refused.value.message_th and refused.value.message_en
     assert latest_responses(url=app_db_url).empty
+
+
+def test_dates_typed_in_thai_are_stored_as_the_day_they_name(demo_db, app_db_url):
+    """The ways a Thai official types 15 Oct 2019 (BE, Thai digits, month names, CE) all store
+    2019-10-15; the first and last day of the accepted window (1 Oct 2561 .. 30 Sep 2564) too."""
+    code = project_of(demo_db, KALASIN)
+    typed = ["15/10/2562", "๑๕/๑๐/๒๕๖๒", "15 ต.ค. 62", "15 ตุลาคม 2562", "15/10/2019", "2019-10-15"]
+    for text in typed:
+        save_response(local_principal(), code, cause_code="other", expected_payment_date=text, url=app_db_url)
+    for text in ("1/10/2561", "30/9/2564"):
+        save_response(local_principal(), code, cause_code="other", expected_payment_date=text, url=app_db_url)
+    stored = store_rows(app_db_url, "SELECT version, expected_payment_date FROM followup_response_history "
+                                    "WHERE project_code = :c ORDER BY version", {"c": code})
+    assert [str(day)[:10] for _, day in stored] == ["2019-10-15"] * len(typed) + ["2018-10-01", "2021-09-30"]
 
 
 def test_unknown_project_is_refused(demo_db, app_db_url):

@@ -110,9 +110,13 @@ def _sql_flag_counts(db, as_of: date, province: str) -> dict[str, int]:
                                              AND (contract_date IS NULL OR contract_date <= $d)
                                         THEN least(contract_amount, cur) ELSE cur END) - 0.005""",
             {"d": as_of, "o": province}).fetchone()[0]
+        # issue 15: still unsigned on the date (signed late is its own flag), with money still to pay
         no_contract = con.execute(
             f"""WITH s AS ({per_project}) SELECT count(*) FROM s WHERE budget_type = 'investment'
-                AND (contract_date IS NULL OR contract_date > $cutoff) AND cur > 0""",
+                AND (contract_date IS NULL OR contract_date > $d) AND cur > 0 AND $d > $cutoff
+                AND paid < 0.95 * (CASE WHEN contract_amount IS NOT NULL
+                                             AND (contract_date IS NULL OR contract_date <= $d)
+                                        THEN least(contract_amount, cur) ELSE cur END) - 0.005""",
             {"d": as_of, "o": province, "cutoff": CUTOFF}).fetchone()[0]
     finally:
         con.close()

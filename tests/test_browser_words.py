@@ -237,5 +237,5 @@ def test_area_project_table_shows_money_status_and_flags_at_1400(app_url, page, 
     assert max(visible.values()) > visible["Flags"]
     rows = grid.locator("tbody tr")
     statuses = {rows.nth(i).locator('[aria-colindex="6"]').inner_text() for i in range(rows.count())}
-    assert statuses <= {"On track", "Watch", "Behind", "No data"} and statuses
+    assert statuses <= {"On target", "Near target", "Watch", "Behind", "No data"} and statuses
     page.screenshot(path=str(screenshots_dir / "words_area_projects_en.png"))

@@ -48,19 +48,23 @@ def _flagged(table, flag):
     return set(table.loc[table[f"flag_{flag}"], "project_code"])
 
 
-def test_no_contract_flag_matches_sql(demo_db):
-    # investment, money still allocated, no contract signed by 31 Mar
-    expected = _codes(demo_db, "budget_type = 'investment' AND cur > 0 "
-                               "AND (contract_date IS NULL OR contract_date > DATE '2019-03-31')")
-    table = project_flags(Filters(as_of=AS_OF))
-    assert _flagged(table, "no_contract") == expected
-    assert expected  # the demo has some
-
-
 # Not fully paid: less than 95% (reference default) of the signed contract (if signed by
 # the date), or else of the allocation, is paid.
 UNPAID = ("paid < 0.95 * (CASE WHEN contract_amount IS NOT NULL AND (contract_date IS NULL OR contract_date <= $d) "
           "THEN least(contract_amount, cur) ELSE cur END) - 0.005")
+
+
+def test_no_contract_flag_matches_sql(demo_db):
+    # investment, money still allocated and still to pay, still no contract on the date, past the
+    # 31 Mar cut-off (issue 15: a contract signed after the cut-off is the late_contract flag instead)
+    expected = _codes(demo_db, "budget_type = 'investment' AND cur > 0 "
+                               f"AND (contract_date IS NULL OR contract_date > $d) AND {UNPAID}")
+    late = _codes(demo_db, "budget_type = 'investment' AND cur > 0 "
+                           f"AND contract_date > DATE '2019-03-31' AND contract_date <= $d AND {UNPAID}")
+    table = project_flags(Filters(as_of=AS_OF))
+    assert _flagged(table, "no_contract") == expected
+    assert _flagged(table, "late_contract") == late
+    assert expected and late  # the demo has both
 
 
 def test_past_end_flag_matches_sql(demo_db):
@@ -82,7 +86,8 @@ def test_behind_target_flag_matches_sql(demo_db):
     investment = 45 + 2 * 20 / 3 + (20 / 3) * 28 / 30
     expected = _codes(
         demo_db,
-        f"cur > 0 AND 100.0 * paid / cur < (CASE WHEN budget_type = 'investment' THEN {investment} ELSE {overall} END) - 25",
+        f"cur > 0 AND 100.0 * paid / cur < (CASE WHEN budget_type = 'investment' THEN {investment} ELSE {overall} END) - 25"
+        f" AND {UNPAID}",  # issue 15: a fully paid project (the rest is savings) carries no flag
     )
     assert _flagged(project_flags(Filters(as_of=AS_OF)), "behind_target") == expected
 

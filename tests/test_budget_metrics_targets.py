@@ -59,8 +59,9 @@ def test_status_thresholds_include_their_boundaries():
     from budget_metrics.targets import gap_status
 
     limits = {"watch_gap_points": 5, "behind_gap_points": 10}
-    assert [gap_status(gap, limits) for gap in (0.0, -5.0, -5.01, -10.0, -10.01, None)] == [
-        "on_track", "on_track", "watch", "watch", "behind", "no_data"]
+    # issue 15: only a line at or above its target is on target; just below it is near target
+    assert [gap_status(gap, limits) for gap in (0.5, 0.0, -0.01, -4.98, -5.0, -5.01, -10.0, -10.01, None)] == [
+        "on_track", "on_track", "near_target", "near_target", "near_target", "watch", "watch", "behind", "no_data"]
 
 
 def test_target_line_money_is_exact(demo_db):
@@ -71,6 +72,6 @@ def test_target_line_money_is_exact(demo_db):
     limits = {"watch_gap_points": 5, "behind_gap_points": 10}
     line = target_line("investment", 2562, date(2019, 3, 31), Decimal("1000000.00"), Decimal("400000.00"), limits)
     assert (line.pct, line.target_pct, line.gap_points) == (40.0, 45.0, -5.0)
-    assert line.gap_baht == Decimal("-50000.00") and line.status == "on_track"
+    assert line.gap_baht == Decimal("-50000.00") and line.status == "near_target"
     empty = target_line("investment", 2562, date(2019, 3, 31), 0, 0, limits)
     assert (empty.pct, empty.gap_points, empty.gap_baht, empty.status) == (None, None, None, "no_data")

@@ -84,9 +84,10 @@ def _sql_kpis(db: Path, as_of: date, where: str = "TRUE", params: tuple = ()) ->
             "investment_paid": Decimal(investment_paid)}
 
 
-def _assert_kpi_cards(app: AppTest, expected: dict[str, Decimal]) -> None:
+def _assert_kpi_cards(app: AppTest, expected: dict[str, Decimal], budget: str | None = None) -> None:
     """The KPI cards against plain SQL: the area page's metrics, or the overview's first screen
-    (HTML figures, tests/overview_figures.py)."""
+    (HTML figures, tests/overview_figures.py). With a budget type (`budget`) only that type's own
+    line has a card (issue 15: never its money against the overall target)."""
     if app.metric:
         _assert_metric_cards(app, expected)
         return
@@ -96,6 +97,10 @@ def _assert_kpi_cards(app: AppTest, expected: dict[str, Decimal]) -> None:
     assert shown["disbursed"] == _million(expected["disbursed"])
     assert shown["remaining"] == _million(expected["remaining"])
     pct = float(expected["disbursed"] / expected["allocation"] * 100)
+    if budget:
+        assert "overall.pct" not in shown
+        assert shown[f"{budget}.pct"] == f"{pct:,.2f}"
+        return
     assert shown["overall.pct"] == f"{pct:,.2f}"
     if expected["investment"] > 0:
         pct = float(expected["investment_paid"] / expected["investment"] * 100)
@@ -157,7 +162,7 @@ def test_overview_kpis_equal_plain_sql(demo_db):
     for line, target, name in (("overall", OVERALL_31_MAY, "ภาพรวม"), ("investment", INVESTMENT_31_MAY, "งบลงทุน")):
         counts = sql_status_counts(demo_db, AS_OF, line, target)
         assert (f"{name}: ต่ำกว่าเป้าหมาย {counts['behind']} · เฝ้าระวัง {counts['watch']} · "
-                f"ตามเป้าหมาย {counts['on_track']} จังหวัด") in captions, line
+                f"ใกล้เป้าหมาย {counts['near_target']} · ถึงเป้าหมาย {counts['on_track']} จังหวัด") in captions, line
     # the URL keeps the view
     assert app.query_params["as_of"] == [AS_OF.isoformat()] or app.query_params["as_of"] == AS_OF.isoformat()
 
@@ -179,7 +184,7 @@ def test_overview_under_filters(demo_db, params, where, where_params):
     _no_exceptions(app)
     expected = _sql_kpis(demo_db, AS_OF, where, where_params)
     assert expected["projects"] > 0
-    _assert_kpi_cards(app, expected)
+    _assert_kpi_cards(app, expected, params.get("budget"))
 
 
 def test_sidebar_widgets_drive_the_filters(demo_db):
@@ -259,7 +264,7 @@ def test_province_page_kpis_and_comparison(demo_db):
     earlier = lagging_projects(Filters(as_of=AS_OF - timedelta(days=7), province="40"))
     assert comparison["flags.flagged"] == f"{len(lagging):,}" and len(lagging) > 0
     assert comparison["flags.flagged_change"] == f"{len(lagging) - len(earlier):+,}"
-    for flag in ("behind_target", "no_contract", "idle", "past_end"):
+    for flag in ("behind_target", "no_contract", "late_contract", "idle", "past_end"):
         assert comparison[f"flags.flag_{flag}"] == f"{int(lagging[f'flag_{flag}'].sum()):,}", flag
     # the project grid and its downloads, one tab away
     _open_area_tab(app, "รายการโครงการ")
@@ -401,19 +406,32 @@ def test_lagging_page_counts_equal_plain_sql(demo_db):
                                               AND (contract_date IS NULL OR contract_date <= $d)
                                          THEN least(contract_amount, cur) ELSE cur END) - 0.005""",
             {"d": AS_OF}).fetchone()[0]
-        # investment, money still allocated on the date, no contract signed by the cut-off
-        no_contract = con.execute(
-            """SELECT count(*) FROM projects p WHERE fiscal_year = 2562 AND budget_type = 'investment'
-               AND (contract_date IS NULL OR contract_date > $cutoff)
-               AND p.allocated_amount
-                   + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
-                               AND r.approved_date <= $d), 0)
-                   - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
-                               AND r.approved_date <= $d), 0) > 0""", {"cutoff": CUTOFF, "d": AS_OF}).fetchone()[0]
+        # investment, money still allocated and still to pay on the date, past the cut-off: still no
+        # contract, or (issue 15, counted apart) one signed after the cut-off
+        counts = con.execute(
+            """WITH s AS (
+                 SELECT p.contract_date, p.contract_amount,
+                        p.allocated_amount
+                        + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
+                                    AND r.approved_date <= $d), 0)
+                        - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
+                                    AND r.approved_date <= $d), 0) AS cur,
+                        coalesce((SELECT sum(amount) FROM disbursements d WHERE d.project_code = p.project_code
+                                  AND d.source = 'current' AND d.posting_date <= $d), 0) AS paid
+                 FROM projects p WHERE fiscal_year = 2562 AND budget_type = 'investment'),
+               due AS (SELECT * FROM s WHERE cur > 0 AND $d > $cutoff
+                         AND paid < 0.95 * (CASE WHEN contract_amount IS NOT NULL
+                                                      AND (contract_date IS NULL OR contract_date <= $d)
+                                                 THEN least(contract_amount, cur) ELSE cur END) - 0.005)
+               SELECT count(*) FILTER (WHERE contract_date IS NULL OR contract_date > $d),
+                      count(*) FILTER (WHERE contract_date > $cutoff AND contract_date <= $d) FROM due""",
+            {"cutoff": CUTOFF, "d": AS_OF}).fetchone()
+        no_contract, late_contract = counts
     finally:
         con.close()
     assert shown["flag_past_end"] == f"{past_end:,}"
     assert shown["flag_no_contract"] == f"{no_contract:,}"
+    assert shown["flag_late_contract"] == f"{late_contract:,}"
     table = app.dataframe[0].value
     assert int(shown["flagged"].replace(",", "")) == len(table)
     risk = table["เงินที่เสี่ยง (ลบ.)"]
@@ -431,7 +449,7 @@ def test_lagging_filters_by_flag_and_province(demo_db):
     table = app.dataframe[0].value
     assert len(table) > 0
     assert set(table["จังหวัด / กลุ่ม"]) == {"เชียงใหม่"}
-    assert all("งบลงทุนยังไม่ก่อหนี้ผูกพันตามกำหนด" in flags for flags in table["ข้อสังเกต"])
+    assert all("งบลงทุนยังไม่ลงนามสัญญา (เลยกำหนด)" in flags for flags in table["ข้อสังเกต"])
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/area.py", "pages/lagging.py"])
@@ -553,7 +571,7 @@ def test_tile_map_figure_has_a_square_per_province(demo_db):
     for shapes, line, target in ((big, "overall", OVERALL_31_MAY), (corner, "investment", INVESTMENT_31_MAY)):
         counts = sql_status_counts(demo_db, AS_OF, line, target)
         colours = [shape.fillcolor for shape in shapes]
-        for status in ("behind", "watch", "on_track"):
+        for status in ("behind", "watch", "near_target", "on_track"):
             assert colours.count(STATUS_COLORS[status]) == counts[status], (line, status)
 
 

@@ -130,13 +130,13 @@ def disbursements(generated, projects):
 # ----------------------------------------------------------------- tests
 
 
-def test_same_seed_same_bytes_and_fast(generated, tmp_path):
-    out_dir, totals, seconds = generated
+def test_same_seed_same_bytes(generated, tmp_path):
+    out_dir, totals, _seconds = generated
     again = demo_data.write_demo_files(tmp_path / "again", seed=2562)
     assert again == totals
     for name in totals["files"]:
         assert (out_dir / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
-    assert seconds < 30
+    # (how long generating takes is measured in bench/bench_demo.py, not asserted: machines are shared)
     other = demo_data.write_demo_files(tmp_path / "other", seed=7)
     assert other["allocated_total"] != totals["allocated_total"]
 

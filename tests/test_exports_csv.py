@@ -151,8 +151,9 @@ def test_projection_columns_add_up_and_meet_the_pace_by_hand(demo_db, bundle, tm
     weeks = Decimal((date(2019, 9, 30) - AS_OF).days) / 7
     for level in ("provinces", "clusters"):
         areas = _rows(tmp_path / f"budget-2562-asof-2019-09-13-{level}.csv")
-        assert list(areas[0])[-6:] == ["projected_pct", "projected_low_pct", "projected_high_pct",
-                                       "projected_carryover", "projected_lapse", "required_weekly"]
+        assert list(areas[0])[-7:] == ["projected_pct", "projected_low_pct", "projected_high_pct",
+                                       "projected_carryover", "projected_lapse", "required_weekly",
+                                       "pace_break_since"]
         for area in areas:
             codes = area_projects(money, level.rstrip("s"), area["code"])
             allocation = sum((money[c]["allocation"] for c in codes), Decimal(0))

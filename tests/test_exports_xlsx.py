@@ -93,7 +93,8 @@ def test_sheets_in_order_with_thai_headers(national_book):
                    "ภาพรวม: ห่างจากเป้าหมาย (จุด)", "ภาพรวม: ห่างจากเป้าหมาย บาท", "ภาพรวม: สถานะ",
                    "งบลงทุน: งบประมาณปัจจุบัน บาท", "งบลงทุน: เบิกจ่ายแล้ว บาท", "งบลงทุน: ร้อยละการเบิกจ่าย",
                    "งบลงทุน: เป้าหมาย ณ วันที่ (ร้อยละ)", "งบลงทุน: ห่างจากเป้าหมาย (จุด)",
-                   "งบลงทุน: ห่างจากเป้าหมาย บาท", "งบลงทุน: สถานะ", "สถานะ (ตามเส้นภาพรวม)"):
+                   "งบลงทุน: ห่างจากเป้าหมาย บาท", "งบลงทุน: สถานะ", "เส้นที่ใช้ประเมินแถวนี้",
+                   "สถานะ (ตามเส้นที่ใช้ประเมิน)"):
         assert wanted in headers
     # no target without its line: every target column names the line it belongs to
     assert "เป้าหมาย ณ วันที่ (ร้อยละ)" not in headers and "ห่างจากเป้าหมาย (จุด)" not in headers
@@ -101,7 +102,8 @@ def test_sheets_in_order_with_thai_headers(national_book):
     assert summary["A1"].value == "สรุปผลการเบิกจ่าย รวม รายภาค และรายงบรายจ่าย"
     assert summary["A2"].value == "ทั้งประเทศ · ปีงบประมาณ พ.ศ. 2562"
     assert summary["A3"].value == "ข้อมูล ณ วันที่ 13 ก.ย. 2562"
-    assert "ไม่เกิน 5 จุด" in summary["A4"].value and "ไม่เกิน 10 จุด" in summary["A4"].value
+    # issue 15: each status names its band ("near target" is below it by at most 5 points)
+    assert "ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน 5 จุด)" in summary["A4"].value and "เกิน 10 จุด" in summary["A4"].value
     lagging = book["โครงการล่าช้า"]
     assert "25 จุด" in lagging["A4"].value and "12 สัปดาห์" in lagging["A4"].value  # thresholds.toml
 
@@ -263,7 +265,7 @@ def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
     [book_path] = export_files(Filters(as_of=may), "xlsx", tmp_path)
     sheet = openpyxl.load_workbook(book_path)["จังหวัด"]
     with_projects = [count > 0 for count in _values(sheet, "จำนวนโครงการ")]
-    names = {"behind": "ต่ำกว่าเป้าหมาย", "watch": "เฝ้าระวัง", "on_track": "ตามเป้าหมาย"}
+    names = {"behind": "ต่ำกว่าเป้าหมาย", "watch": "เฝ้าระวัง", "near_target": "ใกล้เป้าหมาย", "on_track": "ถึงเป้าหมาย"}
     for line, thai, target in (("overall", "ภาพรวม", OVERALL_31_MAY), ("investment", "งบลงทุน", INVESTMENT_31_MAY)):
         expected = sql_status_counts(demo_db, may, line, target)
         shown = [status for status, keep in zip(_values(sheet, f"{thai}: สถานะ"), with_projects, strict=True)
@@ -278,7 +280,8 @@ def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
     rows = list(csv.DictReader(io.StringIO(provinces.read_bytes().decode("utf-8-sig"))))
     expected = sql_status_counts(demo_db, may, "overall", OVERALL_31_MAY)
     shown = [row["overall_status_th"] for row in rows if int(row["projects"]) > 0]
-    assert [shown.count(names[code]) for code in names] == [expected[code] for code in names] == [63, 11, 2]
+    assert [shown.count(names[code]) for code in names] == [expected[code] for code in names]
+    assert (expected["behind"], expected["watch"], expected["near_target"] + expected["on_track"]) == (63, 11, 2)
     assert {"overall_pct", "overall_target_pct", "overall_gap_points", "overall_gap_baht", "investment_pct",
             "investment_target_pct", "investment_gap_points", "investment_gap_baht"} <= set(rows[0])
     assert "target_pct" not in rows[0]

@@ -4,8 +4,9 @@
 - `[auth]` configured: nobody signed in sees only the sign-in page; a signed-in e-mail that is
   not in the store is a viewer; a province user's role and area show in the sidebar.
 - The follow-up panel of a lagging project (ui/followup.py) as a Kalasin user: saving the form
-  writes the answer (read back from the store with plain SQL), a second save keeps the first
-  in the history with what changed; a Chiang Mai user gets no form for it.
+  writes the answer (read back from the store with plain SQL; the date typed in the Buddhist era),
+  a second save keeps the first in the history with what changed; a Chiang Mai user gets no form
+  for it. The form's drafts, refusals and outages: tests/test_followup_drafts.py.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def on_store(store, monkeypatch) -> str:
 
 def _texts(app: AppTest) -> str:
     parts = [*(item.value for item in app.caption), *(item.value for item in app.markdown),
+             *(item.value for item in app.text),  # the sidebar's identity (plain text, ui/auth.py)
              *(item.value for item in app.info), *(item.value for item in app.title)]
     return "\n".join(str(part) for part in parts)
 
@@ -139,12 +141,12 @@ def test_form_saves_the_answer_and_a_second_save_keeps_history(demo_db, on_store
     code = _lagging_code(KALASIN)
     app = _panel(code, KALASIN, KALASIN_USER)
     assert not app.exception
-    app.selectbox(key=f"followup_cause_{code}").set_value("land_permit")
+    app.selectbox(key=f"followup_cause_{code}.th").set_value("land_permit")
     app.text_area(key=f"followup_action_{code}").input("ขอใช้พื้นที่ป่าสงวน")
-    app.date_input(key=f"followup_date_{code}").set_value(date(2019, 11, 29))
+    app.text_input(key=f"followup_date_{code}").input("29/11/2562")  # typed in the Buddhist era
     app.number_input(key=f"followup_amount_{code}").set_value(420000.25)
     app.text_area(key=f"followup_note_{code}").input("รอกรมป่าไม้อนุมัติ")
-    app.button[0].click().run()  # the form's submit button
+    app.button(key=f"followup_save_{code}").click().run()
     assert not app.exception and not app.error
     assert any("บันทึกคำชี้แจงแล้ว (ครั้งที่ 1)" in item.value for item in app.success)
     [row] = store_rows(on_store, "SELECT cause_code, action_taken, expected_payment_date, expected_amount, note, "
@@ -154,7 +156,7 @@ def test_form_saves_the_answer_and_a_second_save_keeps_history(demo_db, on_store
     assert row[4:] == ("รอกรมป่าไม้อนุมัติ", 1, KALASIN_USER)
 
     app.text_area(key=f"followup_note_{code}").input("อนุมัติแล้ว รอลงนามสัญญา")
-    app.button[0].click().run()
+    app.button(key=f"followup_save_{code}").click().run()
     assert any("ครั้งที่ 2" in item.value for item in app.success)
     history = store_rows(on_store, "SELECT version, saved_by, note FROM followup_response_history "
                                    "WHERE project_code = :c ORDER BY version", {"c": code})

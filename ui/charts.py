@@ -21,18 +21,20 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from budget_metrics.formatting import format_date, month_ticks
-from budget_metrics.targets import LINES
+from budget_metrics.targets import frame_lines, other_line
 from ui import palette
 from ui.palette import LINE_COLOURS, STATUS_COLORS
 from vocabulary import LINE_LABELS, MILLION_BAHT, PROJECTION_BAND, STATUSES, pick, word
 
 FONT = "Sarabun, 'Noto Sans Thai', Loma, Garuda, sans-serif"
 
-# st.plotly_chart(..., config=PLOTLY_CONFIG): the chart toolbar (modebar) only while the
-# pointer is over the chart, without the Plotly logo and the box/lasso tools; it sits in
-# the band above the title (see _layout), so on a phone it never covers the title.
-PLOTLY_CONFIG = {"displayModeBar": "hover", "displaylogo": False,
-                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+# st.plotly_chart(..., config=PLOTLY_CONFIG), on every chart: no chart toolbar (modebar) and no
+# tips. Plotly ships no Thai locale, so its toolbar's tooltips ("Zoom in", "Download plot as a
+# png", ...) and its tips ("Double-click to zoom back out") would be English in the Thai UI;
+# zooming by dragging and a double-click to reset still work, and Streamlit's own fullscreen
+# button stays. Numbers use the same separators in both languages (layout.separators, _layout).
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "showTips": False}
+SEPARATORS = ".,"  # decimal point, thousands separator: 1,234.56 in Thai and in English
 MODEBAR_BAND = 36  # px above a chart's title kept free for the modebar (25 px tall, 2 px from the top)
 
 
@@ -59,7 +61,7 @@ def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
     settings = {"margin": {"l": 10, "r": 10, "t": 80 + MODEBAR_BAND if titled else 40, "b": 10},
                 "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, **extra}
     fig.update_layout(height=height, font={"family": FONT}, hoverlabel={"font": {"family": FONT}},
-                      **settings)
+                      separators=SEPARATORS, **settings)
     return fig
 
 
@@ -97,17 +99,26 @@ def date_position(days: Sequence[date], day: date) -> float:
 
 
 def mark_date(fig: go.Figure, days: Sequence[date], day: date, text: str, colour: str = palette.MARKER) -> None:
-    """A dashed vertical line at `day` on a date axis with its label at the top of the plot."""
+    """A dashed vertical line at `day` on a date axis with its label at the top of the plot (the label
+    in the theme's text colour when the line is the default marker grey, so it reads in dark mode)."""
     x = date_position(days, day)
     fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line={"color": colour, "dash": "dash",
                                                                              "width": 1.5})
     right_half = x > (len(days) - 1) * 0.75  # keep the label inside the plot near the right edge
     fig.add_annotation(x=x, y=1, yref="paper", text=text, showarrow=False, xanchor="right" if right_half else "left",
-                       yanchor="top", xshift=-4 if right_half else 4, font={"color": colour})
+                       yanchor="top", xshift=-4 if right_half else 4,
+                       font={} if colour == palette.MARKER else {"color": colour})
 
 
-def _other(line: str) -> str:
-    return "investment" if line == "overall" else "overall"
+def _colours(line: str) -> tuple[str, str]:
+    """A line's (actual, target) hues; a budget type's own line ('operating', 'other') is measured
+    against the overall target and takes the overall line's hues."""
+    return LINE_COLOURS.get(line, LINE_COLOURS["overall"])
+
+
+def _paid_column(line: str) -> str:
+    """The curve's disbursed column of a line (weekly_curve)."""
+    return "disbursed" if line == "overall" else f"{line}_disbursed"
 
 
 def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | None = None,
@@ -125,15 +136,15 @@ def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | Non
     days = [pd.Timestamp(day).date() for day in curve["week_end"]]
     weeks = date_axis(fig, days, lang)
     unit = pick(MILLION_BAHT, lang)
-    for line in LINES:
+    for line in frame_lines(curve):
         name = t(*LINE_LABELS[line])
-        actual, target = LINE_COLOURS[line]
+        actual, target = _colours(line)
         fig.add_trace(go.Scatter(
             x=weeks, y=curve[f"{line}_target_pct"], name=t(f"เป้าหมาย{name}", f"{name} target"),
             mode="lines", line={"color": target, "dash": "dot", "width": 2},
             hovertemplate=t(f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>",
                             f"{name} target %{{y:.2f}}%<extra></extra>")))
-        money = curve[f"{line}_disbursed" if line == "investment" else "disbursed"] / 1_000_000
+        money = curve[_paid_column(line)] / 1_000_000
         fig.add_trace(go.Scatter(
             x=weeks, y=curve[f"{line}_pct"], name=t(f"เบิกจ่ายสะสม {name}", f"{name} disbursed"),
             mode="lines+markers", line={"color": actual, "width": 3}, marker={"size": 4},
@@ -180,9 +191,9 @@ def projection_fan(curve: pd.DataFrame, paths: Mapping[str, pd.DataFrame], as_of
     curve_x = [labels[day] for day in curve_days]
     band_name = pick(PROJECTION_BAND, lang)
     ends = {line: path["projected_pct"].iloc[-1] for line, path in paths.items() if len(path)}
-    for line in LINES:
+    for line in frame_lines(curve):
         name = t(*LINE_LABELS[line])
-        actual, target = LINE_COLOURS[line]
+        actual, target = _colours(line)
         fig.add_trace(go.Scatter(
             x=curve_x, y=curve[f"{line}_target_pct"], name=t(f"เป้าหมาย{name}", f"{name} target"),
             mode="lines", line={"color": target, "dash": "dot", "width": 2},
@@ -220,7 +231,7 @@ def projection_fan(curve: pd.DataFrame, paths: Mapping[str, pd.DataFrame], as_of
         if line in ends and not pd.isna(ends[line]):
             # the year-end figure just right of the fan's end; two close figures pushed apart
             higher = all(ends[line] >= other for other in ends.values() if not pd.isna(other))
-            close = len(ends) == 2 and abs(ends["overall"] - ends["investment"]) < 6
+            close = len(ends) == 2 and abs(float(max(ends.values())) - float(min(ends.values()))) < 6
             fig.add_annotation(x=x[-1], y=ends[line], text=f"<b>{ends[line]:.1f}%</b>", showarrow=False,
                                xanchor="left", xshift=4, yshift=(8 if higher else -8) if close else 0,
                                font={"color": actual, "size": 13})
@@ -237,12 +248,12 @@ def projection_fan(curve: pd.DataFrame, paths: Mapping[str, pd.DataFrame], as_of
                    legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0})
 
 
-def _line_hover(lang: str, first: int) -> str:
-    """Hover lines for both reported lines; customdata[first..first+9] = for each line (overall,
-    investment): status label, pct, target, gap points, gap million baht. Three short lines
-    per line, so the box fits beside the map at 1400 px."""
+def _line_hover(lang: str, first: int, lines: Sequence[str]) -> str:
+    """Hover lines for the shown lines; customdata[first..first+5n-1] = for each line (overall,
+    investment; or a budget type's own line): status label, pct, target, gap points, gap million
+    baht. Three short lines per line, so the box fits beside the map at 1400 px."""
     parts = []
-    for offset, line in enumerate(LINES):
+    for offset, line in enumerate(lines):
         base = first + 5 * offset
         name = LINE_LABELS[line][0 if lang == "th" else 1]
         if lang == "th":
@@ -261,7 +272,7 @@ def _line_custom(frame: pd.DataFrame, lang: str) -> list[list]:
     """Per row: status label, pct, target, gap points, gap million baht, for each line (see _line_hover).
     Missing figures show as NaN, which Plotly prints as 'NaN'; areas without data are grey anyway."""
     columns = []
-    for line in LINES:
+    for line in frame_lines(frame):
         columns.append([word(STATUSES, status, lang) for status in frame[f"{line}_status"].fillna("no_data")])
         columns.append(list(frame[f"{line}_pct"]))
         columns.append(list(frame[f"{line}_target_pct"]))
@@ -299,7 +310,9 @@ def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
         return thai if lang == "th" else english
 
     headline = str(table["headline"].iloc[0]) if len(table) else "overall"
-    other = _other(headline)
+    other = other_line(table)  # None: a budget type chosen, its own line only (no diamond)
+    lines = frame_lines(table)
+    extra = 5 * len(lines)  # customdata after the lines' figures
     name_col = "name_th" if lang == "th" else "name_en"
     frame = table.copy()
     frame["gap_plot"] = frame[f"{headline}_gap_points"].fillna(0.0)
@@ -310,37 +323,41 @@ def gap_ranking(table: pd.DataFrame, lang: str, height: int | None = None,
     custom = [[*row, projects, allocation / 1e6, disbursed / 1e6, code] for row, projects, allocation, disbursed, code
               in zip(_line_custom(frame, lang), frame["projects"], frame["current_allocation"],
                      frame["disbursed"], frame["code"], strict=True)]
-    hover = (f"<b>%{{y}}</b>{_line_hover(lang, 0)}"
-             + t("<br>เบิกจ่าย %{customdata[12]:,.2f} จาก %{customdata[11]:,.2f} ล้านบาท"
-                 "<br>โครงการ %{customdata[10]:,d}<extra></extra>",
-                 "<br>%{customdata[12]:,.2f} of %{customdata[11]:,.2f} million baht"
-                 "<br>%{customdata[10]:,d} projects<extra></extra>"))
-    head_name, other_name = t(*LINE_LABELS[headline]), t(*LINE_LABELS[other])
+    hover = (f"<b>%{{y}}</b>{_line_hover(lang, 0, lines)}"
+             + t(f"<br>เบิกจ่าย %{{customdata[{extra + 2}]:,.2f}} จาก %{{customdata[{extra + 1}]:,.2f}} ล้านบาท"
+                 f"<br>โครงการ %{{customdata[{extra}]:,d}}<extra></extra>",
+                 f"<br>%{{customdata[{extra + 2}]:,.2f}} of %{{customdata[{extra + 1}]:,.2f}} million baht"
+                 f"<br>%{{customdata[{extra}]:,d}} projects<extra></extra>"))
+    head_name = t(*LINE_LABELS[headline])
+    other_name = t(*LINE_LABELS[other]) if other else None
     fig = go.Figure(go.Bar(
         x=frame["gap_plot"], y=names, orientation="h",
         name=t(f"ห่างจากเป้าหมาย {head_name} (สีตามสถานะ)", f"{head_name} gap (bar, status colour)"),
         marker={"color": [STATUS_COLORS.get(status, palette.NO_DATA) for status in frame["status"]]},
         text=[f"{value:+.1f}" for value in frame["gap_plot"]], textposition="outside", cliponaxis=False,
-        textfont={"size": 11, "color": palette.MARKER},
+        textfont={"size": 11},  # the theme's text colour (light or dark)
         customdata=custom, hovertemplate=hover))
-    fig.add_trace(go.Scatter(
-        x=frame[f"{other}_gap_points"], y=names, mode="markers",
-        name=t(f"ห่างจากเป้าหมาย {other_name}", f"{other_name} gap"),
-        marker={"symbol": "diamond", "size": 8, "color": palette.MARKER, "line": {"color": "white", "width": 1}},
-        customdata=custom, hovertemplate=hover))
+    if other:
+        fig.add_trace(go.Scatter(
+            x=frame[f"{other}_gap_points"], y=names, mode="markers",
+            name=t(f"ห่างจากเป้าหมาย {other_name}", f"{other_name} gap"),
+            marker={"symbol": "diamond", "size": 8, "color": palette.MARKER, "line": {"color": "white", "width": 1}},
+            customdata=custom, hovertemplate=hover))
     if skipped and len(frame) % 2 == 0:
         middle = len(frame) / 2 - 0.5  # between the best half (drawn first, at the bottom) and the worst
         fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=middle, y1=middle,
                       line={"color": palette.MARKER, "dash": "dot", "width": 1})
         fig.add_annotation(xref="paper", x=1, y=middle, xanchor="right", yanchor="bottom", showarrow=False,
-                           font={"size": 11, "color": palette.MARKER},
+                           font={"size": 11},
                            text=t(f"อีก {skipped:,} {unit[0]}", f"{skipped:,} more {unit[1]}"))
     # room beyond the longest bar for its value
-    values = [0.0, *frame["gap_plot"], *frame[f"{other}_gap_points"].dropna()]
+    values = [0.0, *frame["gap_plot"], *(frame[f"{other}_gap_points"].dropna() if other else [])]
     low, high = min(values), max(values)
     span = (high - low) or 1.0
-    fig.update_xaxes(title=t(f"ห่างเป้า (จุด) · แท่ง = {head_name}, ◆ = {other_name}",
-                             f"Gap (points) · bar = {head_name}, ◆ = {other_name}"),
+    axis = t(f"ห่างเป้า (จุด) · แท่ง = {head_name}", f"Gap (points) · bar = {head_name}")
+    if other:
+        axis += f", ◆ = {other_name}"
+    fig.update_xaxes(title=axis,
                      range=[low - 0.14 * span, high + 0.1 * span], zeroline=True, zerolinecolor=palette.MARKER)
     fig.update_yaxes(title=None, tickfont={"size": 12}, automargin=True)
     if title:
@@ -364,9 +381,12 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
 
     frame = tiles.copy()
     headline = str(frame["headline"].dropna().iloc[0]) if frame["headline"].notna().any() else "overall"
-    other = _other(headline)
+    other = other_line(frame)
+    lines = frame_lines(frame)
+    extra = 2 + 5 * len(lines)  # customdata after the code, the name and the lines' figures
     frame["status"] = frame["status"].fillna("no_data")
-    frame[f"{other}_status"] = frame[f"{other}_status"].fillna("no_data")
+    if other:
+        frame[f"{other}_status"] = frame[f"{other}_status"].fillna("no_data")
     rows, cols = int(frame["row"].max()) + 1, int(frame["col"].max()) + 1
     name_col = "name_th" if lang == "th" else "name_en"
     fig = go.Figure()
@@ -378,16 +398,17 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
                        "y0": tile["row"] - half, "y1": tile["row"] + half, "layer": "below",
                        "fillcolor": STATUS_COLORS.get(tile["status"], palette.NO_DATA),
                        "line": {"width": 2 if tile["province_code"] == selected else 0, "color": "#212121"}})
-        shapes.append({"type": "rect", "x0": tile["col"] + half - 2 * inset, "x1": tile["col"] + half,
-                       "y0": tile["row"] + half - 2 * inset, "y1": tile["row"] + half, "layer": "below",
-                       "fillcolor": STATUS_COLORS.get(tile[f"{other}_status"], palette.NO_DATA),
-                       "line": {"width": 1.5, "color": "white"}})
+        if other:
+            shapes.append({"type": "rect", "x0": tile["col"] + half - 2 * inset, "x1": tile["col"] + half,
+                           "y0": tile["row"] + half - 2 * inset, "y1": tile["row"] + half, "layer": "below",
+                           "fillcolor": STATUS_COLORS.get(tile[f"{other}_status"], palette.NO_DATA),
+                           "line": {"width": 1.5, "color": "white"}})
     fig.update_layout(shapes=shapes)
-    hover = t("<b>%{customdata[1]}</b>", "<b>%{customdata[1]}</b>") + _line_hover(lang, 2) + t(
-        "<br>เบิกจ่าย %{customdata[13]:,.2f} จาก %{customdata[12]:,.2f} ล้านบาท"
-        "<br>โครงการ %{customdata[14]:,d}<br><i>คลิกเพื่อดูรายละเอียด</i><extra></extra>",
-        "<br>%{customdata[13]:,.2f} of %{customdata[12]:,.2f} million baht"
-        "<br>%{customdata[14]:,d} projects<br><i>click to drill down</i><extra></extra>")
+    hover = t("<b>%{customdata[1]}</b>", "<b>%{customdata[1]}</b>") + _line_hover(lang, 2, lines) + t(
+        f"<br>เบิกจ่าย %{{customdata[{extra + 1}]:,.2f}} จาก %{{customdata[{extra}]:,.2f}} ล้านบาท"
+        f"<br>โครงการ %{{customdata[{extra + 2}]:,d}}<br><i>คลิกเพื่อดูรายละเอียด</i><extra></extra>",
+        f"<br>%{{customdata[{extra + 1}]:,.2f}} of %{{customdata[{extra}]:,.2f}} million baht"
+        f"<br>%{{customdata[{extra + 2}]:,d}} projects<br><i>click to drill down</i><extra></extra>")
     for status in STATUS_COLORS:
         part = frame[frame["status"] == status]
         if part.empty:
@@ -401,7 +422,7 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
             x=part["col"], y=part["row"], mode="markers+text", name=word(STATUSES, status, lang),
             showlegend=False,
             text=part["abbr_th" if lang == "th" else "abbr_en"],
-            textfont={"color": "white" if status != "no_data" else palette.MARKER, "size": 12},
+            textfont={"color": palette.ink_on(STATUS_COLORS[status]), "size": 12},
             marker={"symbol": "square", "size": 30, "color": STATUS_COLORS[status], "opacity": 0.01},
             customdata=custom,
             selected={"marker": {"opacity": 0.01}}, unselected={"marker": {"opacity": 0.01}},
@@ -412,18 +433,20 @@ def tile_map(tiles: pd.DataFrame, lang: str, height: int = 760, selected: str | 
                      scaleanchor="x", scaleratio=1)
     fig.update_layout(dragmode=False, plot_bgcolor="rgba(0,0,0,0)", hoverdistance=30,
                       clickmode="event+select")
-    shown = set(frame["status"]) | set(frame[f"{other}_status"])
+    shown = set(frame["status"]) | (set(frame[f"{other}_status"]) if other else set())
     for status in STATUS_COLORS:  # legend entries (the clickable markers are invisible)
         if status in shown:
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip",
                                      name=word(STATUSES, status, lang),
                                      marker={"symbol": "square", "size": 12, "color": STATUS_COLORS[status]}))
-    head_name, other_name = t(*LINE_LABELS[headline]), t(*LINE_LABELS[other])
+    head_name = t(*LINE_LABELS[headline])
+    key = t(f"สี่เหลี่ยมใหญ่ = สถานะ{head_name}", f"big square = {head_name} status")
+    if other:
+        other_name = t(*LINE_LABELS[other])
+        key += t(f"<br>มุมล่างขวา = สถานะ{other_name}", f"<br>corner = {other_name} status")
     fig.add_annotation(
         x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="bottom", showarrow=False, align="left",
-        font={"size": 11, "color": palette.MARKER},
-        text=t(f"สี่เหลี่ยมใหญ่ = สถานะ{head_name}<br>มุมล่างขวา = สถานะ{other_name}",
-               f"big square = {head_name} status<br>corner = {other_name} status"))
+        font={"size": 11}, text=key)  # the theme's text colour (light or dark)
     return _layout(fig, height, legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
                                         "font": {"size": 11}, "itemsizing": "constant"})
 
@@ -432,7 +455,7 @@ def add_bar_totals(fig: go.Figure, names: Sequence[str], totals: Sequence[float]
     """Write each stacked bar's total (million baht, thousand separators) just past its end."""
     fig.add_trace(go.Scatter(x=list(totals), y=list(names), mode="text",
                              text=[f"{value:,.{decimals}f}" for value in totals], textposition="middle right",
-                             textfont={"size": 11, "color": palette.MARKER}, showlegend=False,
+                             textfont={"size": 11}, showlegend=False,
                              hoverinfo="skip", cliponaxis=False))
 
 

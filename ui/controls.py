@@ -15,14 +15,27 @@ became "all provinces" on the next page change. So every choice is kept once,
 language-neutral (the code: '46', 'province'), in `st.session_state[KEPT]`, and each
 language draws its own widget (key 'g_province.en') seeded from it. A new browser
 session starts from the URL; after that the kept choices are the truth and the URL is
-rewritten on every run to match them. A click elsewhere (a map tile, a ranking bar)
+rewritten on every run to match them (defaults are left out), except when the browser's
+Back or Forward button brought an earlier URL: then the choices are taken from that URL
+again, so Back undoes exactly one step. A click elsewhere (a map tile, a ranking bar)
 changes the sidebar's area through `request_area`, applied before the widgets are drawn.
+
+A value a link asks for that is not among the choices (?province=999, a date outside the
+data, ?lang=fr, an unknown page filter) is not silently replaced: `link_notices` says what
+was ignored and what is shown instead, in the user's language (words in vocabulary.py).
+
+History entries: Streamlit's browser code adds one entry when the query string changes
+(history.pushState) and one when the page changes; its sidebar navigation drops query
+parameters it does not know on a page switch, so the next run writing them back added a
+second entry per page. The sidebar's page links (`page_link_params`) therefore carry the
+target page's parameters, and a page switch leaves one entry, a filter change one entry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import streamlit as st
@@ -35,6 +48,8 @@ from budget_metrics.projects import latest_data_date, latest_progress_date
 from budget_metrics.snapshots import list_snapshots
 from ui.context import PageContext
 from ui.labels import ALL_LABEL, BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, label, pick
+from vocabulary import CHOOSE_PLACEHOLDER, LINK_DATE, LINK_FIELDS, LINK_UNKNOWN
+from vocabulary import pick as pick_word
 
 PARAMS = ("lang", "fy", "mode", "as_of", "plan", "region", "cluster", "province", "budget")
 LANGS = ("th", "en")
@@ -48,8 +63,15 @@ KEPT = "_kept_choices"  # name -> language-neutral value of every sidebar and pa
 KEPT_LANG = "_kept_lang"  # name -> the language its widget was last drawn in
 FORCED = "_forced_choices"  # names whose widget must show the kept value on the next draw
 PAGE_PARAMS = "_page_params"  # URL parameter -> the page (url path) it belongs to
+PAGE_URL = "_page_url_values"  # page -> {URL parameter: its value in the URL (None: left out)}
+GLOBAL_URL = "_global_url_values"  # the sidebar's URL parameters as last written (defaults left out)
 SEEDED = "_controls_seeded"
+URL_GIVEN = "_url_given"  # URL parameter -> the text this run took a choice from (cleared every run)
+NOTICES = "_link_notices"  # (view, [notice]) of the last run that read the URL
+PENDING = "_link_notices_pending"  # notices found during this run
 AREA_LEVELS = ("province", "cluster")
+# Kept choices whose widget shows another URL parameter than their own name.
+URL_PARAM_OF = {"snapshot_as_of": "as_of", "as_of_date": "as_of"}
 
 
 def widget_key(name: str, lang: str) -> str:
@@ -74,10 +96,22 @@ def _parse_date(text: str | None) -> date | None:
         return None
 
 
+def history_navigation() -> bool:
+    """True when this run comes from the browser's Back or Forward button (the URL is an earlier one)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    return bool(context is not None and getattr(context, "is_history_navigation", False))
+
+
 def current_lang() -> str:
-    """'th' or 'en': the language widget's value, first taken from ?lang= (default Thai)."""
-    if K_LANG not in st.session_state:
-        st.session_state[K_LANG] = "en" if _param("lang") == "en" else "th"
+    """'th' or 'en': the language widget's value, first taken from ?lang= (default Thai), and again
+    from the URL after Back / Forward."""
+    if K_LANG not in st.session_state or history_navigation():
+        given = _param("lang")
+        st.session_state[K_LANG] = "en" if given == "en" else "th"
+        if given not in (None, "th", "en"):
+            st.session_state[URL_GIVEN + ".lang"] = given  # said once the controls are drawn
     return st.session_state[K_LANG]
 
 
@@ -111,6 +145,12 @@ def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: 
     value = kept.get(name, default)
     if not valid(value):
         value = default if valid(default) or not options else options[0]
+        param = URL_PARAM_OF.get(name, name)
+        given = _url_given().get(param)
+        if given is not None:  # the link asked for something not offered: say so
+            field = pick(LINK_FIELDS.get(param, (label_text, label_text)), lang)
+            _notice(LINK_UNKNOWN, lang, field=field, given=given, shown=kwargs.get("format_func", str)(value))
+            _force(name, value)
     key = widget_key(name, lang)
     for other in LANGS:
         if other != lang:
@@ -124,36 +164,83 @@ def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: 
         st.session_state[key] = value
     forced.discard(name)
     drawn_in[name] = lang
+    if draw in (st.selectbox, st.multiselect):  # not Streamlit's English "Choose an option"
+        kwargs.setdefault("placeholder", pick_word(CHOOSE_PLACEHOLDER, lang))
     chosen = draw(label_text, options, key=key, **kwargs) if options is not None \
         else draw(label_text, key=key, **kwargs)
     kept[name] = chosen
     return chosen
 
 
-def _seed_once() -> None:
-    """Take the kept choices from the URL the first time this browser session runs."""
-    if st.session_state.get(SEEDED):
-        return
-    st.session_state[SEEDED] = True
+def _url_given() -> dict[str, str]:
+    """URL parameter -> the text this run's choices were taken from (empty on most runs)."""
+    return st.session_state.setdefault(URL_GIVEN, {})
+
+
+def _notice(words: tuple[str, str], lang: str, **values: str) -> None:
+    """Remember one 'the link asked for X; showing Y instead' notice for this view."""
+    text = pick(words, lang).format(**values)
+    pending = st.session_state.setdefault(PENDING, [])
+    if text not in pending:
+        pending.append(text)
+
+
+def _seed_from_url() -> None:
+    """Take every sidebar choice from the URL (a new browser session, or Back / Forward).
+
+    Values are kept as the URL gives them; the widgets check them against their options
+    and say when one is not offered (`_kept_widget`). A missing parameter means its default.
+    """
+    given = _url_given()
+
+    def raw(name: str) -> str | None:
+        value = _param(name)
+        if value is not None:
+            given[name] = value
+        return value
+
     kept = _kept()
+    fy = raw("fy")
     try:
-        kept["fy"] = int(_param("fy") or 0) or None
+        kept["fy"] = int(fy) if fy else None
     except ValueError:
-        kept["fy"] = None
-    as_of = _parse_date(_param("as_of"))
-    kept["mode"] = SNAPSHOT if _param("mode") == SNAPSHOT else LIVE
-    if as_of is None:
+        kept["fy"] = fy  # not a year: the widget says so and shows the newest year
+    mode = raw("mode")
+    kept["mode"] = LIVE if mode is None else mode
+    as_of_text = raw("as_of")
+    as_of = _parse_date(as_of_text)
+    kept["snapshot_as_of"] = as_of.isoformat() if as_of else as_of_text  # checked against the snapshots' dates
+    if as_of_text is None:
         kept["as_of"] = LATEST
+    elif as_of is None:
+        kept["as_of"] = as_of_text  # not a date: said, and the latest data shown
     else:
-        kept["snapshot_as_of"] = as_of.isoformat()  # checked against the stored snapshots' dates
         kept["as_of"] = as_of.isoformat() if as_of.weekday() == 4 else CUSTOM
         kept["as_of_date"] = as_of
-    plan = _param("plan")
-    kept["plan"] = plan if plan in PLAN_TYPES else "all"
-    for name in ("region", "cluster", "province"):
-        kept[name] = _param(name) or ALL  # checked against the options when drawn
-    budget = _param("budget")
-    kept["budget"] = budget if budget in BUDGET_TYPES else ALL
+    kept["plan"] = raw("plan") or "all"
+    for name in ("region", "cluster", "province", "budget"):
+        kept[name] = raw(name) or ALL  # checked against the options when drawn
+    for name in ("fy", "mode", "as_of", "snapshot_as_of", "as_of_date", "plan", "region", "cluster", "province",
+                 "budget"):
+        _force(name, kept.get(name))
+    lang = st.session_state.pop(URL_GIVEN + ".lang", None)
+    if lang is not None:  # current_lang() already fell back to Thai
+        _notice(LINK_UNKNOWN, current_lang(), field=pick(LINK_FIELDS["lang"], current_lang()), given=lang,
+                shown="ไทย")
+
+
+def _seed_once() -> None:
+    """Take the kept choices from the URL the first time this browser session runs, and again when
+    Back / Forward brought an earlier URL."""
+    st.session_state[URL_GIVEN] = {}  # only this run's reading of the URL can cause a notice
+    st.session_state[PENDING] = []
+    if st.session_state.get(SEEDED) and not history_navigation():
+        return
+    first = not st.session_state.get(SEEDED)
+    st.session_state[SEEDED] = True
+    _seed_from_url()
+    if not first:
+        return
     # ?area=province:50 / cluster:C01: bookmarks of the province page from before it
     # followed the sidebar
     kind, _, code = (_param("area") or "").partition(":")
@@ -200,6 +287,35 @@ def _sync_url(values: dict[str, str | None]) -> None:
     """Write the chosen values to the query string; defaults are left out."""
     for name in PARAMS:
         _set_url_param(name, values.get(name))
+    st.session_state[GLOBAL_URL] = {name: value for name, value in values.items() if value is not None}
+
+
+def page_link_params(page: str) -> list[tuple[str, str]]:
+    """The query parameters of a link to `page` (its url path): the sidebar's choices and that
+    page's own filters as they were last shown, so that opening it writes nothing new to the URL
+    (one history entry per page switch)."""
+    params = list(st.session_state.get(GLOBAL_URL, {}).items())
+    for name, value in st.session_state.get(PAGE_URL, {}).get(page, {}).items():
+        if isinstance(value, list):
+            params += [(name, item) for item in value]
+        elif value is not None:
+            params.append((name, value))
+    return params
+
+
+def link_notices(page: str) -> list[str]:
+    """What the link of this view asked for that is not shown (unknown province, date outside the
+    data, ...), each a sentence in the user's language; empty for a well-formed link. The notices
+    stay while the view is the one the link opened, and go at the first change."""
+    view = (page, tuple(sorted(st.session_state.get(GLOBAL_URL, {}).items())))
+    pending = st.session_state.pop(PENDING, [])
+    if pending:
+        st.session_state[NOTICES] = (view, pending)
+    found = st.session_state.get(NOTICES)
+    if found is None or found[0] != view:
+        st.session_state.pop(NOTICES, None)
+        return []
+    return list(found[1])
 
 
 def _set_url_param(name: str, wanted: str | list[str] | None) -> None:
@@ -248,6 +364,7 @@ def global_controls(page: str = "") -> PageContext:
         start, end = fiscal_year_bounds(fy)
         snapshot_dates = _snapshot_mode_control(fy, lang, t)
         latest = latest_data_date(fy)
+        _check_linked_date(start, latest, snapshot_dates, lang)
         # "Latest" means the latest data within the year: progress against target ends on
         # 30 Sep, while carry-over payments (and the caption below) go on after it.
         latest_in_year = latest_progress_date(fy)
@@ -296,30 +413,19 @@ def global_controls(page: str = "") -> PageContext:
         plan = _kept_widget(st.selectbox, "plan", t("ประเภทแผน", "Plan type"), list(PLAN_TYPES), lang,
                             default="all", format_func=lambda code: label(PLAN_TYPE_LABELS, code, lang))
 
-        name_column = "name_th" if lang == "th" else "name_en"
-        regions = reference.regions()
-        region_names = dict(zip(regions["region"], regions[name_column], strict=True))
-        region = _kept_widget(st.selectbox, "region", t("ภาค", "Region"), [ALL, *regions["region"]], lang,
+        region_names = _area_names("region", version, lang)
+        region = _kept_widget(st.selectbox, "region", t("ภาค", "Region"), [ALL, *region_names], lang,
                               default=ALL,
                               format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else region_names[code])
 
-        clusters = reference.clusters()
-        if region != ALL:
-            clusters = clusters[clusters["region"] == region]
-        cluster_names = dict(zip(clusters["cluster_code"], clusters[name_column], strict=True))
+        cluster_names = _area_names("cluster", version, lang, region)
         cluster = _kept_widget(st.selectbox, "cluster", t("กลุ่มจังหวัด", "Cluster"),
-                               [ALL, *clusters["cluster_code"]], lang, default=ALL,
+                               [ALL, *cluster_names], lang, default=ALL,
                                format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else cluster_names[code])
 
-        provinces = reference.provinces()
-        if region:
-            provinces = provinces[provinces["region"] == region]
-        if cluster:
-            provinces = provinces[provinces["cluster_code"] == cluster]
-        provinces = provinces.sort_values(name_column)
-        province_names = dict(zip(provinces["province_code"], provinces[name_column], strict=True))
+        province_names = _area_names("province", version, lang, region, cluster)
         province = _kept_widget(st.selectbox, "province", t("จังหวัด", "Province"),
-                                [ALL, *provinces["province_code"]], lang, default=ALL,
+                                [ALL, *province_names], lang, default=ALL,
                                 format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL
                                 else province_names[code])
 
@@ -332,7 +438,7 @@ def global_controls(page: str = "") -> PageContext:
 
     _sync_url({
         "lang": "en" if lang == "en" else None,
-        "fy": str(fy),
+        "fy": str(fy) if fy != fiscal_years[0] else None,  # the newest year is the default
         "mode": SNAPSHOT if snapshot_dates else None,
         "as_of": as_of.isoformat() if as_of else None,
         "plan": plan if plan != "all" else None,
@@ -345,10 +451,51 @@ def global_controls(page: str = "") -> PageContext:
                        snapshot_mode=bool(snapshot_dates), page=page)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+def _check_linked_date(start: date, latest: date | None, snapshot_dates: list[str], lang: str) -> None:
+    """A live-mode date the link asked for outside the year's data (before the year starts or after
+    the latest data) is said and replaced by the latest data (the widgets would otherwise fall back
+    silently, to a date whose figures all read +0.00)."""
+    given = _parse_date(_url_given().get("as_of"))
+    if given is None or snapshot_dates or latest is None or start <= given <= latest:
+        return
+    _notice(LINK_DATE, lang, given=format_date(given, lang), first=format_date(start, lang),
+            last=format_date(latest, lang))
+    _force("as_of", LATEST)
+    _url_given().pop("as_of", None)  # said once; the widgets need not say it again
+
+
+def _area_names(level: str, version: str, lang: str, region: str = ALL, cluster: str = ALL) -> dict[str, str]:
+    """code -> name of the regions, the clusters (of `region`) or the provinces (of `region` and
+    `cluster`, by name), in the order the sidebar offers them: a copy of a list built once per
+    published file, language and choice (every run draws the sidebar; the reference frames need
+    not be copied, filtered and sorted each time)."""
+    return dict(_area_names_once(level, version, lang, region, cluster))
+
+
+@lru_cache(maxsize=256)
+def _area_names_once(level: str, version: str, lang: str, region: str, cluster: str) -> tuple[tuple[str, str], ...]:
+    name = "name_th" if lang == "th" else "name_en"
+    if level == "region":
+        table, code = reference.regions(), "region"
+    elif level == "cluster":
+        table, code = reference.clusters(), "cluster_code"
+        table = table[table["region"] == region] if region != ALL else table
+    else:
+        table, code = reference.provinces(), "province_code"
+        table = table[table["region"] == region] if region != ALL else table
+        table = table[table["cluster_code"] == cluster] if cluster != ALL else table
+        table = table.sort_values(name)
+    return tuple(zip(table[code], table[name], strict=True))
+
+
 def _snapshot_dates(fiscal_year: int, version: str) -> list[str]:
     """The year's stored snapshots' as-of dates (ISO, newest first), once per published file."""
-    return list(dict.fromkeys(day.isoformat() for day in list_snapshots(fiscal_year)["as_of"]))
+    return list(_snapshot_dates_once(fiscal_year, version))
+
+
+@lru_cache(maxsize=64)
+def _snapshot_dates_once(fiscal_year: int, version: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(day.isoformat() for day in list_snapshots(fiscal_year)["as_of"]))
 
 
 def _snapshot_mode_control(fiscal_year: int, lang: str, t) -> list[str]:
@@ -395,27 +542,42 @@ def page_choice(draw: Callable[..., Any], param: str, label_text: str, options: 
     by_text = {str(option): option for option in options}
     name = f"{context.page}:{param}"  # widget key: page_key(page, param, lang)
     kept = _kept()
+    from_url = name not in kept or history_navigation()  # first use in this session, or Back / Forward
     if multi:
         default = list(default or [])
-        if name not in kept:  # first use in this browser session: from the URL
-            kept[name] = [by_text[text] for text in st.query_params.get_all(param) if text in by_text]
+        if from_url:
+            given = st.query_params.get_all(param)
+            kept[name] = [by_text[text] for text in given if text in by_text]
+            unknown = [text for text in given if text not in by_text]
+            if unknown:
+                _notice(LINK_UNKNOWN, context.lang, field=label_text, given=", ".join(unknown),
+                        shown=", ".join(str(kwargs.get("format_func", str)(item)) for item in kept[name])
+                        or pick(ALL_LABEL, context.lang))
+            _force(name, kept[name])
 
         def valid(value: Any) -> bool:
             return isinstance(value, list) and all(item in options for item in value)
     else:
         if default is None and options:
             default = options[0]
-        if name not in kept:
-            kept[name] = by_text.get(_param(param) or "", default)
+        if from_url:
+            given = _param(param)
+            kept[name] = by_text.get(given or "", default)
+            if given and given not in by_text:
+                _notice(LINK_UNKNOWN, context.lang, field=label_text, given=given,
+                        shown=str(kwargs.get("format_func", str)(default)))
+            _force(name, kept[name])
 
         def valid(value: Any) -> bool:
             return value in options
     st.session_state.setdefault(PAGE_PARAMS, {})[param] = context.page
     chosen = _kept_widget(draw, name, label_text, options, context.lang, default=default, valid=valid, **kwargs)
     if multi:
-        _set_url_param(param, [str(item) for item in chosen] if chosen != default else None)
+        wanted = [str(item) for item in chosen] if chosen != default else None
     else:
-        _set_url_param(param, None if chosen == default or chosen is None else str(chosen))
+        wanted = None if chosen == default or chosen is None else str(chosen)
+    _set_url_param(param, wanted)
+    st.session_state.setdefault(PAGE_URL, {}).setdefault(context.page, {})[param] = wanted
     return chosen
 
 
@@ -426,10 +588,12 @@ def page_text(param: str, label_text: str, **kwargs: Any) -> str:
     context = page_context()
     name = f"{context.page}:{param}"
     kept = _kept()
-    if name not in kept:
+    if name not in kept or history_navigation():
         kept[name] = _param(param) or ""
+        _force(name, kept[name])
     st.session_state.setdefault(PAGE_PARAMS, {})[param] = context.page
     text = _kept_widget(st.text_input, name, label_text, None, context.lang, default="",
                         valid=lambda value: isinstance(value, str), **kwargs)
     _set_url_param(param, text.strip() or None)
+    st.session_state.setdefault(PAGE_URL, {}).setdefault(context.page, {})[param] = text.strip() or None
     return text

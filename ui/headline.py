@@ -1,22 +1,74 @@
-"""A selection's headline in light HTML: both target lines as cards, and the money, each with the
+"""A selection's headline in light HTML: its target lines as cards, and the money, each with the
 change since an earlier state (the week before, or an earlier snapshot).
 
 Used by the first screens of the province / cluster page and the weekly page (the overview
 draws the same pieces with its own copy, pages/overview.py). `now` / `before` are
 `progress.Kpis` (live) or `snapshots.SnapshotKpis` (frozen): anything with projects,
-current_allocation, committed, disbursed, remaining (baht), headline, and `line(name)` giving
-a `targets.TargetLine`. Every figure a test reads sits in a `data-figure` span (ui/light.py).
+current_allocation, committed, disbursed, remaining (baht), headline, `lines` (the lines the
+selection is reported by) and `line(name)` giving a `targets.TargetLine`. Every figure a test
+reads sits in a `data-figure` span (ui/light.py).
+
+A budget type chosen in the sidebar narrows every figure to that type: `budget_scope_note` says
+so at the top of each page it affects, the cards show the type's own line only, and
+`overall_not_shown_card` says why the overall line is missing (budget_metrics.targets).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
+
+import streamlit as st
 
 from budget_metrics.formatting import percent, signed
-from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, LINES
+from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, status_text
 from ui import light
 from ui.context import PageContext
-from vocabulary import SINCE, pick
+from vocabulary import BUDGET_TYPE_SCOPE, OVERALL_NOT_SHOWN, SINCE, pick
+
+
+def budget_scope_text(context: PageContext, budget_type: str | None = None, lines: bool = True) -> str | None:
+    """'เฉพาะงบลงทุน — ตัวเลข สถานะ ... นับเฉพาะโครงการประเภทนี้ ... · เส้นที่ใช้: ...' for the sidebar's budget
+    type (or `budget_type`), None when none is chosen; `lines` False for a page without target lines."""
+    chosen = budget_type or context.filters.budget_type
+    if not chosen:
+        return None
+    scope = pick(BUDGET_TYPE_SCOPE[chosen], context.lang)
+    if not lines:
+        return context.t(f"{scope} — ตัวเลขและรายการในหน้านี้นับเฉพาะโครงการประเภทนี้ (ตัวกรองประเภทงบ)",
+                         f"{scope.capitalize()} — every figure and list on this page counts only projects of "
+                         "this type (the budget-type filter)")
+    line = context.t(*LINE_DESCRIPTIONS[chosen])
+    return context.t(f"{scope} — ตัวเลข สถานะ สีแผนที่ อันดับ และรายการในหน้านี้นับเฉพาะโครงการประเภทนี้ "
+                     f"(ตัวกรองประเภทงบ) · เส้นที่ใช้: {line}",
+                     f"{scope.capitalize()} — every figure, status, map colour, ranking and list on this page "
+                     f"counts only projects of this type (the budget-type filter) · line shown: {line}")
+
+
+def budget_scope_note(context: PageContext, budget_type: str | None = None, lines: bool = True) -> None:
+    """The budget-type filter stated where a reader sees it first (nothing without one)."""
+    text = budget_scope_text(context, budget_type, lines)
+    if text:
+        with st.container(key="budget_scope"):
+            st.info(text, icon=":material/filter_alt:")
+
+
+def without_budget_href(page: str) -> str:
+    """A link to `page` with every sidebar choice of this view kept except the budget type."""
+    kept = [(name, value) for name in st.query_params if name != "budget"
+            for value in st.query_params.get_all(name)]
+    return f"{page}?{urlencode(kept)}" if kept else page
+
+
+def overall_not_shown_card(context: PageContext, page: str) -> str:
+    """A card in place of the overall line when a budget type is chosen: why it is not shown,
+    and a link to the same view with every budget type (HTML)."""
+    body = (light.text(context.t(*OVERALL_NOT_SHOWN)) + '<div style="margin-top:6px">'
+            + light.link(without_budget_href(page), light.text(context.t("ดูทุกประเภทงบ (เส้นภาพรวมและงบลงทุน) →",
+                                                                        "Show every budget type (both lines) →")))
+            + "</div>")
+    return light.card(context.t("เส้นภาพรวม: ไม่แสดง", "Overall line: not shown"), body, None,
+                      context.t(*LINE_DESCRIPTIONS["overall"]), key="overall_not_shown")
 
 
 def since_words(context: PageContext, before, frozen: bool) -> str:
@@ -46,12 +98,13 @@ def week_html(context: PageContext, line: str, now, before, since: str) -> str |
 
 def line_cards(context: PageContext, now, before, since: str,
                projections: dict[str, str | None] | None = None) -> list[str]:
-    """Both target lines as cards (overall, then investment), each against its own target and
-    coloured by its status: % disbursed on a meter, the gap in points and million baht, the change
+    """The selection's target lines as cards (overall, then investment; or the chosen budget
+    type's own line), each against its own target and coloured by its status (the badge says
+    the status band): % disbursed on a meter, the gap in points and million baht, the change
     since `before`, and `projections[line]` (HTML) when given."""
     cards = []
-    for line in LINES:
-        figures = now.line(line)
+    for figures in now.lines:
+        line = figures.scope
         star = " ★" if line == now.headline else ""
         gap = (light.text(context.t("ห่างเป้า", "gap"))
                + f' <span data-figure="gap_points">{signed(figures.gap_points)}</span> '
@@ -66,7 +119,8 @@ def line_cards(context: PageContext, now, before, since: str,
             pct_text=percent(figures.pct), pct=figures.pct,
             target_text=context.t("เป้าหมาย", "target"), target_pct_text=percent(figures.target_pct),
             target_pct=figures.target_pct, gap_html=gap, week_text=week_html(context, line, now, before, since),
-            projection_text=(projections or {}).get(line)), context.lang))
+            projection_text=(projections or {}).get(line), status_text=status_text(figures.status, context.lang)),
+            context.lang))
     return cards
 
 

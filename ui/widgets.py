@@ -45,7 +45,7 @@ from budget_metrics.connection import NoDataError
 from budget_metrics.filters import Filters
 from budget_metrics.formatting import baht, percent, signed
 from budget_metrics.projects import resolve_carryover_as_of
-from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, LINES
+from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, LINES, frame_lines
 from exports import rules
 from exports.table_file import CSV_MIME, EXCEL_MIME, TableFile, table_csv, table_xlsx
 from ui.context import PageContext, page_context
@@ -646,8 +646,9 @@ def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[Colum
     carry the same columns with the targets.
     """
     headline = str(frame["headline"].iloc[0]) if "headline" in frame and len(frame) else None
+    shown_lines = frame_lines(frame)  # a budget type chosen: its own line only (budget_metrics.targets)
     targets = []
-    for line in LINES:
+    for line in shown_lines:
         found = frame[f"{line}_target_pct"].dropna()
         value = f"{float(found.iloc[0]):.2f}%" if len(found) and found.nunique() == 1 else "-"
         targets.append(f"{ctx.t(*LINE_LABELS[line])}{'★' if line == headline else ''} {value}")
@@ -663,7 +664,7 @@ def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[Colum
     colours = {word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
                if status != "no_data"}
     status_columns = []
-    for line in LINES:
+    for line in shown_lines:
         headers = _line_headers(ctx, line, headline)
         shown[headers["pct"]] = pd.to_numeric(frame[f"{line}_pct"], errors="coerce").astype(float)
         shown[headers["gap_points"]] = pd.to_numeric(frame[f"{line}_gap_points"], errors="coerce").astype(float)

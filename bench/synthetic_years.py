@@ -1,0 +1,500 @@
+"""Out-of-sample fiscal years for the projection's backtest: a generator apart from the demo's.
+
+    .venv/bin/python bench/synthetic_years.py --list                  # the named mixes
+    .venv/bin/python bench/synthetic_years.py late_procurement        # write + load one year
+    .venv/bin/python bench/synthetic_years.py base --seed 5 --out /tmp/y
+
+Why a second generator: the demo (`etl/demo_data.py`) is the year the projection was first
+developed on, so its dynamics are the model's comfort zone. This one is written from
+docs/data-dictionary.md's input formats alone (Thai headers, Buddhist-Era dates, amounts
+with thousand separators, UTF-8 with BOM), never from the projection's code, and each of
+its years is a *mix* of dynamics the demo does not have: a late budget act, a slow first
+quarter, a procurement wave (early or late), investment contracts paid in 2-5 large
+instalments with advances, delays that pile up and a delayed final acceptance (final
+payments after 30 Sep), a September rush, month-end bunching, contract price savings moved
+to reserve projects or returned, cancellations and a mass cancellation, early-finishing
+provinces, and provinces hit by a disaster in June whose payments stop (a pace break).
+
+`write_year(mix, seed, folder)` writes the input files and `build_year(...)` loads them
+through the real ETL (`etl.load.load_files`) into a DuckDB file; `truth.json` beside them
+records what the backtest needs to know and the model must not: which provinces were hit
+and when (the pace break), which provinces finish early. Everything is drawn from one
+`random.Random(seed)` (same seed and mix, same files).
+
+Money rules the ETL enforces hold by construction: a contract is at most its allocation,
+payments at most the contract (or the allocation without one), savings moved out at most
+allocation - contract, carry-overs at most the unpaid commitment, carry-over payments at
+most the carried amount and dated 1 Oct 2019 - 31 Mar 2020.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import random
+import sys
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FISCAL_YEAR_BE = 2562
+FY_START, FY_END = date(2018, 10, 1), date(2019, 9, 30)
+CARRY_DEADLINE = date(2020, 3, 31)
+HOLIDAYS = {date(2018, 10, 15), date(2018, 10, 23), date(2018, 12, 5), date(2018, 12, 10), date(2018, 12, 31),
+            date(2019, 1, 1), date(2019, 2, 19), date(2019, 4, 8), date(2019, 4, 15), date(2019, 4, 16),
+            date(2019, 5, 1), date(2019, 5, 20), date(2019, 6, 3), date(2019, 7, 16), date(2019, 7, 29),
+            date(2019, 8, 12), date(2019, 10, 14), date(2019, 10, 23), date(2019, 12, 5), date(2019, 12, 10),
+            date(2019, 12, 31), date(2020, 1, 1), date(2020, 2, 10)}
+AGENCIES = ("สำนักงานโยธาธิการและผังเมืองจังหวัด", "องค์การบริหารส่วนจังหวัด", "สำนักงานเกษตรจังหวัด",
+            "สำนักงานพัฒนาชุมชนจังหวัด", "สำนักงานการท่องเที่ยวและกีฬาจังหวัด", "แขวงทางหลวงชนบท",
+            "สำนักงานพาณิชย์จังหวัด", "สำนักงานทรัพยากรธรรมชาติและสิ่งแวดล้อมจังหวัด")
+WORKS = ("ก่อสร้างถนนคอนกรีตเสริมเหล็ก", "ขุดลอกแหล่งน้ำ", "ก่อสร้างฝายชะลอน้ำ", "ปรับปรุงแหล่งท่องเที่ยว",
+         "จัดซื้อเครื่องจักรกลการเกษตร", "ก่อสร้างอาคารศูนย์เรียนรู้", "ติดตั้งไฟฟ้าพลังงานแสงอาทิตย์")
+EVENTS = ("ฝึกอบรมเกษตรกร", "ส่งเสริมการตลาดสินค้าชุมชน", "จัดงานเทศกาลท่องเที่ยว", "พัฒนาศักยภาพผู้ประกอบการ",
+          "ประชาสัมพันธ์การท่องเที่ยว")
+
+
+@dataclass(frozen=True)
+class Mix:
+    """The dynamics of one generated year (dates inside FY2562; shares 0-1; days)."""
+
+    name: str
+    budget_act: date = FY_START  # nothing is signed, and little paid, before the budget act
+    q1_pace: float = 1.0  # share of Oct-Dec operating payments that happen then (the rest slip to Jan-Feb)
+    wave: tuple[date, date] = (date(2018, 10, 20), date(2019, 1, 31))  # the procurement wave
+    wave_share: float = 0.75  # investment projects signed in the wave; the rest trickle in later
+    trickle_end: date = date(2019, 7, 31)
+    unsigned_share: float = 0.04  # never signed this year
+    cancel_share: float = 0.4  # of those, cancelled (money returned) during the year
+    mass_cancel: tuple[date, float] | None = None  # on the date, this share of still-unsigned projects cancelled
+    savings: tuple[float, float] = (0.02, 0.12)  # contract price below the allocation by this share
+    savings_moved: float = 0.5  # share of projects whose savings are moved (reserve project or returned)
+    instalments: tuple[int, int] = (2, 5)
+    advance_share: float = 0.3  # contracts paying a 15% advance soon after signing
+    duration: tuple[int, int] = (60, 180)  # contract days
+    delay_mean: float = 10.0  # contractor delay added per instalment (exponential mean, days; piles up)
+    final_delay_mean: float = 14.0  # extra wait for the final acceptance (exponential mean, days)
+    area_pace_sd: float = 0.35  # spread (lognormal sigma) of provinces' delay factors
+    month_end_bunching: float = 0.35  # share of payments posted in their month's last working days
+    september_rush: float = 0.3  # share of payments due 1 Sep - 15 Nov pulled into September
+    disaster_provinces: int = 0  # provinces hit in June: their payments stop
+    disaster_clusters: int = 0  # whole clusters hit (every member province and the cluster's own projects)
+    disaster_date: date = date(2019, 6, 10)
+    disaster_severity: float = 0.85  # share of a hit province's projects whose later payments wait
+    disaster_delay: tuple[int, int] = (35, 100)  # days they wait
+    early_finishers: float = 0.0  # share of provinces whose contracts run 40% shorter
+    split_payments: float = 0.4  # share of payments posted as two documents a few working days apart
+    notes: str = ""
+
+
+# The named mixes. CALIBRATION mixes are the only ones the model's settings were ever tuned on;
+# the HOLD_OUT mixes (other seeds and other dynamics) were first run after the settings were frozen.
+MIXES: dict[str, Mix] = {
+    "base": Mix("base", disaster_provinces=3, disaster_clusters=1, early_finishers=0.1,
+                notes="a procurement wave Oct-Jan, instalments with some delay, a September rush, 3 provinces "
+                      "and a whole cluster hit by a disaster from 10 Jun, a few early finishers"),
+    "late_procurement": Mix("late_procurement", wave=(date(2019, 1, 15), date(2019, 4, 30)), wave_share=0.65,
+                            trickle_end=date(2019, 8, 15), unsigned_share=0.07, delay_mean=14.0, disaster_clusters=1,
+                            final_delay_mean=35.0, q1_pace=0.6, september_rush=0.4, disaster_provinces=3,
+                            notes="contracts signed Feb-May and later, slow Q1, final acceptance often after "
+                                  "30 Sep, 3 disaster provinces and a cluster"),
+    "fast_start": Mix("fast_start", wave=(date(2018, 10, 15), date(2018, 12, 31)), wave_share=0.85,
+                      duration=(60, 180), delay_mean=8.0, final_delay_mean=10.0, september_rush=0.15,
+                      early_finishers=0.25, disaster_provinces=4, disaster_date=date(2019, 6, 20),
+                      notes="signed by December, short contracts, many early finishers, 4 disaster provinces"),
+    "late_act": Mix("late_act", budget_act=date(2019, 1, 15), wave=(date(2019, 2, 1), date(2019, 4, 15)),
+                    q1_pace=0.3, duration=(80, 200), final_delay_mean=35.0, september_rush=0.5,
+                    month_end_bunching=0.5, disaster_provinces=4, disaster_date=date(2019, 6, 5),
+                    disaster_clusters=1,
+                    notes="budget act on 15 Jan: nothing signed before it, a compressed year, strong "
+                          "September rush and month-end bunching, 4 disaster provinces and a cluster"),
+    "cancellations": Mix("cancellations", unsigned_share=0.12, cancel_share=0.6,
+                         mass_cancel=(date(2019, 7, 1), 0.5), savings=(0.05, 0.2), savings_moved=0.8,
+                         instalments=(3, 5), advance_share=0.5, disaster_provinces=5,
+                         disaster_date=date(2019, 6, 15),
+                         notes="many projects never signed, a mass cancellation on 1 Jul, large savings "
+                               "mostly moved, advances, 5 disaster provinces"),
+    "slow_acceptance": Mix("slow_acceptance", wave=(date(2018, 12, 1), date(2019, 3, 31)), delay_mean=16.0,
+                           final_delay_mean=45.0, area_pace_sd=0.5, september_rush=0.2, month_end_bunching=0.5,
+                           instalments=(2, 3), disaster_provinces=4, disaster_clusters=1,
+                           disaster_date=date(2019, 6, 1),
+                           notes="long delays between instalments, final acceptance typically two months late, "
+                                 "wide differences between provinces, 4 disaster provinces and a cluster"),
+}
+CALIBRATION = ("base", "late_procurement", "fast_start")
+HOLD_OUT = ("late_act", "cancellations", "slow_acceptance")
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in HOLIDAYS
+
+
+def next_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def month_last_working_days(day: date, count: int = 4) -> list[date]:
+    """The last `count` working days of the day's month."""
+    last = (date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1))
+    days = []
+    while len(days) < count:
+        if is_working_day(last):
+            days.append(last)
+        last -= timedelta(days=1)
+    return days
+
+
+def be_date(day: date | None) -> str:
+    """'13/09/2562' (Buddhist Era), '' for none."""
+    return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
+
+
+def money(satang: int) -> str:
+    """'1,234,567.50' from satang."""
+    return f"{satang // 100:,}.{satang % 100:02d}"
+
+
+# --------------------------------------------------------------------------- the year
+
+
+@dataclass
+class Project:
+    code: str
+    owner: str
+    owner_type: str
+    province: str | None
+    name: str
+    budget_type: str
+    agency: str
+    allocation: int  # satang
+    contract: int | None = None
+    signed: date | None = None
+    start: date | None = None
+    end: date | None = None
+    payments: list[tuple[date, int]] = field(default_factory=list)  # posting date, satang (any year)
+    moved_out: list[tuple[date, int, str | None, str]] = field(default_factory=list)  # date, satang, to, kind
+
+
+@dataclass
+class Year:
+    mix: Mix
+    seed: int
+    projects: list[Project]
+    hit_provinces: dict[str, date]  # province (or cluster plan) -> the day its pace broke
+    early_provinces: list[str]
+
+
+def _reference() -> tuple[list[dict], list[dict]]:
+    def rows(name: str) -> list[dict]:
+        with open(ROOT / "data" / "reference" / name, encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    return rows("provinces.csv"), rows("clusters.csv")
+
+
+def generate(mix: Mix, seed: int) -> Year:
+    """One fiscal year of projects and payments with the mix's dynamics (deterministic per seed)."""
+    rng = random.Random(f"{mix.name}:{seed}")
+    provinces, clusters = _reference()
+    province_codes = [p["province_code"] for p in provinces]
+    hit = rng.sample(province_codes, mix.disaster_provinces)  # (a province may also be in a hit cluster)
+    # A whole cluster hit is one of the smaller ones (at most four provinces), so a year's disasters stay
+    # a minority of provinces.
+    small = [c["cluster_code"] for c in clusters
+             if sum(p["cluster_code"] == c["cluster_code"] for p in provinces) <= 4]
+    hit_clusters = rng.sample(small, mix.disaster_clusters)
+    hit += [c for c in hit_clusters] + [p["province_code"] for p in provinces
+                                        if p["cluster_code"] in hit_clusters and p["province_code"] not in hit]
+    # A disaster hits each province on a day of its own within a week of the mix's date (a cluster's
+    # members together, on the cluster's day).
+    hit_days = {code: next_working_day(mix.disaster_date + timedelta(days=rng.randint(0, 6))) for code in hit}
+    for p in provinces:
+        if p["cluster_code"] in hit_clusters:
+            hit_days[p["province_code"]] = hit_days[p["cluster_code"]]
+    early = [code for code in province_codes if code not in hit_days and rng.random() < mix.early_finishers]
+    # How slow each area and each agency in it is (multiplies the delays and the signing lag).
+    pace = {code: math.exp(rng.gauss(0, mix.area_pace_sd)) for code in province_codes}
+    pace.update({c["cluster_code"]: math.exp(rng.gauss(0, mix.area_pace_sd * 0.6)) for c in clusters})
+    projects: list[Project] = []
+    counter = 0
+
+    def new_code() -> str:
+        nonlocal counter
+        counter += 1
+        return f"SY{counter:05d}"
+
+    owners = [(p["province_code"], "province", p["province_code"], rng.uniform(100, 450)) for p in provinces]
+    owners += [(c["cluster_code"], "cluster", None, rng.uniform(200, 600)) for c in clusters]
+    for owner, owner_type, province, budget_million in owners:
+        agency_pace = {a: math.exp(rng.gauss(0, 0.25)) for a in AGENCIES}
+        area_projects: list[Project] = []
+        remaining = int(budget_million * 1e8)  # satang
+        while remaining > 30_000_000:
+            kind = rng.choices(("investment", "operating", "other"), weights=(0.55, 0.38, 0.07))[0]
+            median, sigma, low, high = {"investment": (7e6, 0.8, 5e5, 6e7), "operating": (1.2e6, 0.7, 1e5, 8e6),
+                                        "other": (2e6, 0.6, 2e5, 1e7)}[kind]
+            amount = min(max(rng.lognormvariate(math.log(median), sigma), low), high)
+            satang = min(int(round(amount, -3)) * 100, remaining)
+            remaining -= satang
+            agency = rng.choice(AGENCIES)
+            name = (rng.choice(WORKS) if kind == "investment" else rng.choice(EVENTS)) + f" {owner}-{counter + 1}"
+            project = Project(new_code(), owner, owner_type, province, name, kind, agency, satang)
+            factor = pace[owner] * agency_pace[agency]
+            if kind == "investment":
+                _investment(rng, mix, project, factor, owner in early)
+            else:
+                _operating(rng, mix, project, factor)
+            area_projects.append(project)
+        _savings_and_cancellations(rng, mix, area_projects, new_code, pace[owner])
+        projects.extend(area_projects)
+    for project in projects:
+        _finish_payments(rng, mix, project)
+        if project.owner in hit_days:  # after the posting habits: nothing is posted the usual way then
+            _disaster(rng, mix, project, hit_days[project.owner])
+    return Year(mix, seed, projects, hit_days, early)
+
+
+def _investment(rng: random.Random, mix: Mix, project: Project, factor: float, early: bool) -> None:
+    """Signing, contract, plan and instalments of an investment project (dates may run past 30 Sep)."""
+    act = max(mix.budget_act, FY_START)
+    if rng.random() < mix.unsigned_share * min(factor, 2.0):
+        project.start, project.end = date(2019, 3, 1), date(2019, 9, 30)  # the original plan, never signed
+        return
+    if rng.random() < mix.wave_share:
+        first, last = mix.wave
+        signed = first + timedelta(days=rng.uniform(0, (last - first).days))
+        signed += timedelta(days=rng.expovariate(1 / 12) * factor)
+    else:
+        first, last = mix.wave[1], mix.trickle_end
+        signed = first + timedelta(days=rng.uniform(0, max((last - first).days, 1)))
+    signed = next_working_day(max(signed, act + timedelta(days=rng.randint(20, 45))))
+    if signed > date(2019, 9, 20):
+        project.start, project.end = date(2019, 3, 1), date(2019, 9, 30)
+        return
+    project.signed = signed
+    saving = rng.uniform(*mix.savings)
+    project.contract = int(round(project.allocation * (1 - saving) / 100, -3)) * 100
+    scale = 0.6 if early else 1.0
+    size = min(max(math.log(project.allocation / 1e8 / 3) * 25, -40), 60)  # bigger contracts run longer
+    days = int(max(rng.uniform(*mix.duration) + size, 45) * scale)
+    project.start = signed + timedelta(days=7)
+    project.end = signed + timedelta(days=days)
+    low, high = mix.instalments
+    parts = min(high, low + int(project.allocation > 5e8) + int(project.allocation > 2e9) + rng.randint(0, 1))
+    advance = int(project.contract * 0.15) if rng.random() < mix.advance_share else 0
+    weights = [rng.uniform(0.8, 1.2) for _ in range(parts)]
+    weights[-1] *= 1.3  # the final instalment holds the retention
+    rest = project.contract - advance
+    amounts = [int(rest * w / sum(weights)) for w in weights]
+    amounts[-1] = rest - sum(amounts[:-1])
+    if advance:
+        project.payments.append((signed + timedelta(days=rng.randint(7, 30)), advance))
+    shift = 0.0
+    for k, amount in enumerate(amounts, start=1):
+        shift += rng.expovariate(1 / mix.delay_mean) * factor if mix.delay_mean > 0 else 0
+        due = signed + timedelta(days=days * k / parts + rng.uniform(5, 20) + shift)
+        if k == parts:
+            due += timedelta(days=rng.expovariate(1 / mix.final_delay_mean) * factor if mix.final_delay_mean else 0)
+        project.payments.append((due, amount))
+
+
+def _operating(rng: random.Random, mix: Mix, project: Project, factor: float) -> None:
+    """Plan and payments of an operating or other-budget project (no contract)."""
+    act = mix.budget_act
+    start = FY_START + timedelta(days=rng.uniform(0, 160))
+    if start < act:
+        start = act + timedelta(days=rng.uniform(0, 40)) if rng.random() > 0.3 else start
+    length = rng.uniform(45, 200) if project.budget_type == "operating" else rng.uniform(30, 150)
+    end = min(start + timedelta(days=length), date(2019, 9, 20))
+    project.start, project.end = start, end
+    total = int(project.allocation * rng.uniform(0.86, 1.0))
+    parts = rng.randint(2, 7) if project.budget_type == "operating" else rng.randint(1, 3)
+    amounts = [rng.uniform(0.5, 1.5) for _ in range(parts)]
+    shares = [int(total * a / sum(amounts)) for a in amounts]
+    shares[-1] = total - sum(shares[:-1])
+    for k, amount in enumerate(shares, start=1):
+        due = start + (end - start) * (k / parts) + timedelta(days=rng.expovariate(1 / 12) * factor)
+        if due < date(2019, 1, 1) and rng.random() > mix.q1_pace:
+            due = date(2019, 1, 2) + timedelta(days=rng.uniform(0, 55))  # slow first quarter: it slips
+        if due < act and rng.random() > 0.2:
+            due = act + timedelta(days=rng.uniform(5, 50))
+        project.payments.append((due, amount))
+
+
+def _savings_and_cancellations(rng: random.Random, mix: Mix, projects: list[Project], new_code, factor: float) -> None:
+    """Savings moved to a reserve project or returned; unsigned projects cancelled (money returned)."""
+    owner = projects[0]
+    signed = [p for p in projects if p.contract is not None and p.signed and p.signed < date(2019, 4, 15)]
+    moving = [p for p in signed if rng.random() < mix.savings_moved and p.allocation - p.contract > 1_000_000]
+    reserve_money = 0
+    reserve = None
+    if moving and rng.random() < 0.7:
+        reserve = Project(new_code(), owner.owner, owner.owner_type, owner.province,
+                          f"โครงการสำรองจากเงินเหลือจ่าย {owner.owner}", "investment", AGENCIES[0], 10_000_000)
+    for project in moving:
+        day = next_working_day(project.signed + timedelta(days=rng.uniform(15, 60)))
+        amount = project.allocation - project.contract
+        if reserve is not None and day < date(2019, 5, 10):
+            project.moved_out.append((day, amount, reserve.code, "savings"))
+            reserve_money += amount
+        else:
+            project.moved_out.append((day, amount, None, "return"))
+    if reserve is not None and reserve_money:
+        reserve.signed = next_working_day(date(2019, 5, 15) + timedelta(days=rng.uniform(0, 40) * factor))
+        reserve.contract = int((reserve.allocation + reserve_money) * 0.97 / 100) * 100
+        reserve.start, reserve.end = reserve.signed + timedelta(days=7), reserve.signed + timedelta(days=100)
+        half = reserve.contract // 2
+        reserve.payments = [(reserve.signed + timedelta(days=55 + rng.expovariate(1 / 15) * factor), half),
+                            (reserve.end + timedelta(days=15 + rng.expovariate(1 / mix.final_delay_mean) * factor),
+                             reserve.contract - half)]
+        projects.append(reserve)
+    for project in projects:
+        if project.budget_type != "investment" or project.moved_out:
+            continue
+        if project.contract is None and rng.random() < mix.cancel_share:
+            day = next_working_day(date(2019, 3, 15) + timedelta(days=rng.uniform(0, 150)))
+            project.moved_out.append((day, project.allocation, None, "return"))
+        elif mix.mass_cancel and (project.signed is None or project.signed > mix.mass_cancel[0]):
+            day, share = mix.mass_cancel
+            if rng.random() < share:  # a policy order cancels projects not signed by then
+                project.contract = project.signed = None
+                project.payments = []
+                project.start, project.end = date(2019, 3, 1), date(2019, 9, 30)
+                project.moved_out.append((next_working_day(day), project.allocation, None, "return"))
+
+
+def _disaster(rng: random.Random, mix: Mix, project: Project, day: date) -> None:
+    """A hit province: most projects' payments from the disaster on wait weeks to months."""
+    if rng.random() >= mix.disaster_severity:
+        return
+    wait = timedelta(days=rng.uniform(*mix.disaster_delay))
+    project.payments = sorted((next_working_day(due + wait) if due >= day else due, amount)
+                              for due, amount in project.payments)
+
+
+def _finish_payments(rng: random.Random, mix: Mix, project: Project) -> None:
+    """The September rush, month-end bunching, working days; payments after 30 Sep become carry-over."""
+    out = []
+    for due, amount in project.payments:
+        if date(2019, 9, 1) <= due <= date(2019, 11, 15) and rng.random() < mix.september_rush:
+            due = date(2019, 9, 10) + timedelta(days=rng.uniform(0, 18))
+        due = next_working_day(due)
+        if rng.random() < mix.month_end_bunching:
+            candidates = [d for d in month_last_working_days(due) if d >= due]
+            if candidates:
+                due = rng.choice(candidates)
+        if amount > 200_000 and rng.random() < mix.split_payments:  # e.g. the work paid, then the retention
+            first = int(amount * rng.uniform(0.6, 0.9))
+            out += [(due, first), (next_working_day(due + timedelta(days=rng.randint(1, 4))), amount - first)]
+        else:
+            out.append((due, amount))
+    project.payments = sorted(out)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def write_year(year: Year, folder: Path) -> dict:
+    """Write the year's input files (Thai headers, BE dates, UTF-8 with BOM) and truth.json; returns the truth."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.csv"):
+        old.unlink()
+    projects = [["รหัสโครงการ", "ปีงบประมาณ", "จังหวัด/กลุ่มจังหวัด", "ชื่อโครงการ", "ประเภทงบรายจ่าย",
+                 "หน่วยดำเนินการ", "งบประมาณที่ได้รับจัดสรร", "วงเงินตามสัญญา", "วันที่ลงนามสัญญา",
+                 "วันเริ่มต้นโครงการ", "วันสิ้นสุดโครงการ"]]
+    budget_th = {"investment": "งบลงทุน", "operating": "งบดำเนินงาน", "other": "งบรายจ่ายอื่น"}
+    payments = [["เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", "จำนวนเงิน", "แหล่งเงิน"]]
+    moves = [["เลขที่อนุมัติ", "วันที่อนุมัติ", "โอนจากโครงการ", "โอนไปโครงการ", "จำนวนเงิน", "ประเภทการโอน", "เหตุผล"]]
+    carries = [["รหัสโครงการ", "จำนวนเงินกันเหลื่อมปี", "มีหนี้ผูกพัน", "วันที่อนุมัติ", "ขยายเวลาเบิกจ่ายถึง"]]
+    kind_th = {"savings": "เงินเหลือจ่าย", "return": "ส่งคืน", "change": "โอนเปลี่ยนแปลง"}
+    doc = ref = 0
+    rng = random.Random(f"files:{year.mix.name}:{year.seed}")
+    for p in year.projects:
+        projects.append([p.code, str(FISCAL_YEAR_BE), p.owner, p.name, budget_th[p.budget_type], p.agency,
+                         money(p.allocation), "" if p.contract is None else money(p.contract), be_date(p.signed),
+                         be_date(p.start), be_date(p.end)])
+        for day, amount, to, kind in p.moved_out:
+            ref += 1
+            moves.append([f"RA{ref:05d}", be_date(day), p.code, to or "", money(amount), kind_th[kind],
+                          "โอนตามมติคณะกรรมการ"])
+        current = [(d, a) for d, a in p.payments if d <= FY_END]
+        later = [(d, a) for d, a in p.payments if FY_END < d <= CARRY_DEADLINE]
+        for day, amount in current:
+            doc += 1
+            payments.append([f"PV{doc:07d}", p.code, be_date(day), money(amount), "งบประมาณปีปัจจุบัน"])
+        unpaid = (p.contract or 0) - sum(a for _, a in current)
+        if later and p.contract is not None and unpaid > 0:
+            carried = min(unpaid, sum(a for _, a in later))
+            approved = next_working_day(date(2019, 10, 1) + timedelta(days=rng.randint(0, 25)))
+            carries.append([p.code, money(unpaid), "มี", be_date(approved), be_date(CARRY_DEADLINE)])
+            left = carried
+            for day, amount in later:
+                amount = min(amount, left)
+                if amount <= 0:
+                    break
+                left -= amount
+                doc += 1
+                payments.append([f"PV{doc:07d}", p.code, be_date(max(day, approved)), money(amount),
+                                 "เงินกันเหลื่อมปี"])
+    for name, rows in (("projects.csv", projects), ("disbursements.csv", payments), ("reallocations.csv", moves),
+                       ("carryovers.csv", carries)):
+        with open(folder / name, "w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    truth = {"mix": {k: (str(v) if isinstance(v, date) else v) for k, v in asdict(year.mix).items()},
+             "seed": year.seed,
+             "hit_provinces": {code: str(day) for code, day in sorted(year.hit_provinces.items())
+                               if not code.startswith("C")},
+             "hit_clusters": {code: str(day) for code, day in sorted(year.hit_provinces.items())
+                              if code.startswith("C")},
+             "early_provinces": sorted(year.early_provinces)}
+    truth["mix"] = json.loads(json.dumps(truth["mix"], default=str))
+    (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    return truth
+
+
+def build_year(mix_name: str, seed: int, out: Path) -> tuple[Path, dict]:
+    """The year loaded through the real ETL into out/<mix>_<seed>.duckdb (built once); (db, truth)."""
+    from etl.load import load_files
+
+    db = out / f"{mix_name}_{seed}.duckdb"
+    files = out / f"files_{mix_name}_{seed}"
+    if not db.exists() or not (files / "truth.json").exists():
+        if db.exists():
+            db.unlink()
+        year = generate(MIXES[mix_name], seed)
+        write_year(year, files)
+        results = load_files([files], db_path=db)
+        refused = [r for r in results if r.status not in ("loaded", "unchanged")]
+        if refused:
+            raise RuntimeError(f"the ETL did not load {mix_name} seed {seed} cleanly: {refused}")
+    return db, json.loads((files / "truth.json").read_text(encoding="utf-8"))
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mix", nargs="?", default="base")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "synthetic")
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args()
+    if args.list:
+        for name, mix in MIXES.items():
+            role = "calibration" if name in CALIBRATION else "hold-out"
+            print(f"{name:18} {role:12} {mix.notes}")
+        return
+    args.out.mkdir(parents=True, exist_ok=True)
+    db, truth = build_year(args.mix, args.seed, args.out)
+    print(db, json.dumps(truth["hit_provinces"]))
+
+
+if __name__ == "__main__":
+    main()

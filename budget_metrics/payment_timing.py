@@ -1,0 +1,317 @@
+"""How fast this year's plans are paid, by where a project stands in its own plan (the projection's engine).
+
+Why it is built this way (docs/projection.md, "Payment timing"):
+- A contract is paid in instalments after its milestones, and the last one after the final
+  acceptance, often weeks after the planned end. Whether a balance is paid by 30 Sep
+  therefore depends on where the project will stand in its plan on 30 Sep — how much of the
+  plan's time will have passed, or how many days after its end it will be. The projection
+  used to measure one completion rate on plans that had ended in the last quarter; contracts
+  ending in August and September were then treated like those that had ended (and caught up)
+  months ago, which made late years too optimistic.
+- So each project's plan is a *development* axis g: g = 0..10 is the tenth of the plan's time
+  elapsed (contract signing, or the planned start, to the planned end), and g = 10..10+POST_STEPS
+  counts POST_STEP_DAYS-day steps after the planned end. For every step k the *hazard* h_k is
+  the share of what was unpaid at the step's start that was paid during it, pooled over this
+  year's projects that have passed the step by the as-of date (value weighted, from their
+  payment history). A project's unpaid balance survives from where it stands now to where it
+  will stand on 30 Sep with probability prod (1 - h_k) — the chain-ladder of insurance reserving,
+  on each project's own plan. Nothing comes from another year or from a generator.
+- Steps no project has passed yet (e.g. months after the planned end, early in a late year) fall
+  back on a prior: the plan itself (paid evenly up to its end) and PRIOR_POST_HAZARD after it,
+  worth HAZARD_PRIOR_BAHT of evidence, and the band widens there (the hazard's variance).
+- Areas pay at their own pace: each owner's factor theta multiplies its hazards (on the log
+  survival); it is actual over expected payments of its passed steps, shrunk towards the nation
+  by empirical Bayes (the spread between areas, tau^2, is measured from the same data).
+
+All money here is float baht; days are day numbers counted from the fiscal year's first day.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+PLAN_STEPS = 10  # tenths of the plan's time
+POST_STEP_DAYS = 15  # a step after the planned end
+POST_STEPS = 12  # steps observed after the end (180 days); later days use the last step's hazard
+STEPS = PLAN_STEPS + POST_STEPS
+PRIOR_POST_HAZARD = 0.25  # share of an overdue balance paid per 15 days when nothing has been seen yet
+HAZARD_PRIOR_BAHT = 20_000_000.0  # the prior hazard weighs as much as this much exposure (baht) per step
+TAU2_FLOOR = 0.01  # the spread of areas' log pace factors is never taken as below this (sd 0.1)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Every payment up to the as-of date, sorted by project position and day, for paid-by-date lookups."""
+
+    keys: np.ndarray  # position * KEY_SPAN + day (int64, sorted)
+    running: np.ndarray  # running total of amounts, with a leading 0 (float baht)
+    counted: np.ndarray  # running count of positive payments, with a leading 0
+    starts: np.ndarray  # per position: index of its first payment in keys
+
+    KEY_SPAN = 1 << 20
+
+    @classmethod
+    def build(cls, position: np.ndarray, day: np.ndarray, amount: np.ndarray, projects: int) -> Ledger:
+        keys = position.astype(np.int64) * cls.KEY_SPAN + (day.astype(np.int64) + cls.KEY_SPAN // 2)
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        running = np.concatenate([[0.0], np.cumsum(amount.astype(float)[order])])
+        counted = np.concatenate([[0], np.cumsum(amount[order] > 0)])
+        starts = np.searchsorted(keys, np.arange(projects, dtype=np.int64) * cls.KEY_SPAN)
+        return cls(keys, running, counted, starts)
+
+    def _upto(self, position: np.ndarray, day: np.ndarray) -> np.ndarray:
+        day = np.floor(day).astype(np.int64)
+        key = position.astype(np.int64) * self.KEY_SPAN + np.clip(day + self.KEY_SPAN // 2, 0, self.KEY_SPAN - 1)
+        return np.searchsorted(self.keys, key, side="right")
+
+    def paid_by(self, position: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Paid (baht) by each project (position) up to and including each day (same shape)."""
+        return self.running[self._upto(position, day)] - self.running[self.starts[position]]
+
+    def count_by(self, position: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Positive payments made by each project (position) up to and including each day (same shape)."""
+        return self.counted[self._upto(position, day)] - self.counted[self.starts[position]]
+
+
+def development(day: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Where a project stands on `day` in development units g (broadcasts): 0..10 within its plan,
+    10 + days after the end / POST_STEP_DAYS after it (never below 0)."""
+    length = np.maximum(end - start, 1.0)
+    within = PLAN_STEPS * (day - start) / length
+    after = PLAN_STEPS + (day - end) / POST_STEP_DAYS
+    return np.where(day <= end, np.clip(within, 0, PLAN_STEPS), after)
+
+
+def step_day(step: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The day a project reaches development g = step (inverse of `development`)."""
+    length = np.maximum(end - start, 1.0)
+    return np.where(step <= PLAN_STEPS, start + length * step / PLAN_STEPS, end + (step - PLAN_STEPS) * POST_STEP_DAYS)
+
+
+def prior_hazards() -> np.ndarray:
+    """The plan as a prior: paid evenly over its time (1 / steps left), then PRIOR_POST_HAZARD."""
+    within = 1.0 / (PLAN_STEPS - np.arange(PLAN_STEPS))
+    return np.concatenate([np.minimum(within, 0.95), np.full(POST_STEPS, PRIOR_POST_HAZARD)])
+
+
+@dataclass(frozen=True)
+class Hazards:
+    """A class's step hazards (shares 0-1 per step), their variances, and what each owner paid
+    against what the hazards expected (for the owners' pace factors)."""
+
+    hazard: np.ndarray  # (STEPS,)
+    variance: np.ndarray  # (STEPS,) sampling variance of each hazard
+    evidence: np.ndarray  # (STEPS,) baht of exposure observed per step
+    actual: np.ndarray  # per project: paid during its passed steps (baht)
+    expected: np.ndarray  # per project: what the hazards expected of it over the same steps
+    residual2: np.ndarray  # per project: sum of squared (paid - expected) per step (baht^2)
+
+
+RECENT_STEP_DAYS = 61  # steps that ended this recently count in full ...
+OLDER_STEP_WEIGHT = 0.1  # ... older ones at this weight (this year's pace drifts; recent steps say more)
+
+
+def paid_at_steps(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndarray,
+                  ceiling: np.ndarray, today: float) -> np.ndarray:
+    """(n, STEPS + 1): what each project had paid (0..ceiling baht) when it reached each step edge, for
+    the edges reached by `today` (the others hold what it has paid by today). The same figures hold for
+    any earlier date's edges, so one lookup serves every fit of the same projects."""
+    edges = np.arange(STEPS + 1, dtype=float)
+    days = np.minimum(step_day(edges[None, :], start[:, None], end[:, None]), today)  # (n, STEPS + 1)
+    paid = ledger.paid_by(np.repeat(positions, STEPS + 1).reshape(days.shape), days)
+    return np.minimum(np.maximum(paid, 0.0), ceiling[:, None])
+
+
+def fit_hazards(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndarray, ceiling: np.ndarray,
+                today: float, paid: np.ndarray | None = None) -> Hazards:
+    """Hazards per development step from the projects given (positions into the ledger; their plan
+    start and end days, ceiling in baht), each step counted only for projects past it by `today`;
+    `paid` from paid_at_steps (on `today` or later) saves the lookups."""
+    now = development(np.full(len(positions), float(today)), start, end)
+    edges = np.arange(STEPS + 1, dtype=float)
+    days = step_day(edges[None, :], start[:, None], end[:, None])  # (n, STEPS + 1)
+    reached = now[:, None] >= edges[None, :]
+    days = np.where(reached, np.minimum(days, today), today)
+    if paid is None:
+        paid = paid_at_steps(ledger, positions, start, end, ceiling, today)
+    exposure = np.maximum(ceiling[:, None] - paid[:, :-1], 0.0)
+    increment = np.clip(paid[:, 1:] - paid[:, :-1], 0.0, exposure)
+    passed = reached[:, 1:]
+    weight = np.where(days[:, 1:] > today - RECENT_STEP_DAYS, 1.0, OLDER_STEP_WEIGHT) * passed
+    # The weights tilt each step towards its recent evidence without shrinking the evidence itself (the
+    # prior weighs against all of it): scaled so they keep the step's total exposure.
+    total = (exposure * passed).sum(axis=0)
+    tilted = (exposure * weight).sum(axis=0)
+    weight = weight * np.divide(total, tilted, out=np.ones_like(total), where=tilted > 0)[None, :]
+    exposure = exposure * weight
+    increment = increment * weight
+    prior = prior_hazards()
+    evidence = exposure.sum(axis=0)
+    pooled = evidence + HAZARD_PRIOR_BAHT
+    hazard = np.divide(increment.sum(axis=0) + HAZARD_PRIOR_BAHT * prior, pooled, out=prior.copy(),
+                       where=pooled > 0)
+    hazard = np.clip(hazard, 1e-4, 0.98)
+    residual = increment - hazard[None, :] * exposure
+    # Sandwich variance of a ratio estimate (lumpy payments included), plus the prior's own share; at least
+    # binomial on the effective number of projects behind the step (a few large contracts are few).
+    spread = hazard * (1 - hazard)
+    safe = np.where(pooled > 0, pooled, 1.0)
+    variance = ((residual**2).sum(axis=0) + HAZARD_PRIOR_BAHT**2 * spread / 4) / safe**2
+    squares = (exposure**2).sum(axis=0) + HAZARD_PRIOR_BAHT**2
+    effective = np.divide(pooled**2, squares, out=np.zeros_like(pooled), where=squares > 0)
+    variance = np.where(effective > 0, np.maximum(variance, spread / np.where(effective > 0, effective, 1.0)),
+                        spread)  # nothing seen and no prior: as unsure as a hazard can be
+    return Hazards(hazard, variance, evidence, increment.sum(axis=1), (hazard[None, :] * exposure).sum(axis=1),
+                   (residual**2).sum(axis=1))
+
+
+def log_survival(hazard: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Cumulative log survival of an unpaid balance from g = 0 to g (piecewise linear in g; beyond the
+    last step the last step's hazard continues)."""
+    steps = np.log1p(-hazard)
+    cumulative = np.concatenate([[0.0], np.cumsum(steps)])
+    inside = np.interp(np.minimum(g, STEPS), np.arange(STEPS + 1), cumulative)
+    return inside + np.maximum(g - STEPS, 0.0) * steps[-1]
+
+
+def step_overlap(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """(n, STEPS): how much of each step lies between development low and high (0-1; the tail beyond the
+    last step counts towards the last step)."""
+    edges = np.arange(STEPS, dtype=float)
+    overlap = np.clip(np.minimum(high[:, None], edges + 1) - np.maximum(low[:, None], edges), 0.0, 1.0)
+    overlap[:, -1] += np.maximum(high - np.maximum(low, STEPS), 0.0)
+    return overlap
+
+
+@dataclass(frozen=True)
+class PaceFactors:
+    """Each group's pace factor on the log scale (0 = the class's pace) and its posterior variance."""
+
+    log_factor: np.ndarray
+    variance: np.ndarray
+    tau2: float
+
+
+def pace_factors(groups: np.ndarray, count: int, actual: np.ndarray, expected: np.ndarray,
+                 residual2: np.ndarray) -> PaceFactors:
+    """Empirical-Bayes pace factors per group (0..count-1) from its projects' actual and expected
+    payments over their passed steps: the raw log ratio, its sandwich variance, the spread between
+    groups (method of moments, at least TAU2_FLOOR), and each group shrunk towards 0 by it."""
+    paid = np.bincount(groups, weights=actual, minlength=count)
+    due = np.bincount(groups, weights=expected, minlength=count)
+    noise = np.bincount(groups, weights=residual2, minlength=count)
+    has = due > 0
+    typical = float(np.median(due[has])) if has.any() else 1.0
+    # Half a typical step of evidence keeps an area that paid nothing at a finite (very slow) pace.
+    cushion = 0.02 * typical
+    raw = np.log((paid + cushion) / (due + cushion))
+    sampling = (noise + cushion**2) / (due + cushion) ** 2
+    weights = due[has]
+    if has.sum() >= 3:
+        mean = np.average(raw[has], weights=weights)
+        spread = np.average((raw[has] - mean) ** 2, weights=weights)
+        tau2 = max(spread - np.average(sampling[has], weights=weights), TAU2_FLOOR)
+    else:
+        tau2 = TAU2_FLOOR
+    shrink = tau2 / (tau2 + sampling)
+    log_factor = np.where(has, shrink * raw, 0.0)
+    variance = np.where(has, shrink * sampling, tau2)
+    return PaceFactors(log_factor, variance, float(tau2))
+
+
+def path_log_survival(hazard: np.ndarray, low: np.ndarray, high: np.ndarray, plan_factor: float = 1.0,
+                      post_factor: float = 1.0) -> np.ndarray:
+    """Log survival of an unpaid balance from development `low` to `high`, the steps inside the plan
+    at `plan_factor` times their hazard (on the log scale) and the steps after its end at `post_factor`."""
+    ten = float(PLAN_STEPS)
+    inside = log_survival(hazard, np.minimum(high, ten)) - log_survival(hazard, np.minimum(low, ten))
+    after = log_survival(hazard, np.maximum(high, ten)) - log_survival(hazard, np.maximum(low, ten))
+    return plan_factor * inside + post_factor * after
+
+
+@dataclass(frozen=True)
+class Drift:
+    """How this year's hazards, fitted VALIDATION_DAYS before the as-of date, did since: a factor on the
+    steps inside the plan and one after it (log survival multipliers, 1 = as fitted), with variances of
+    their logs. The hazards fitted on the as-of date are carried forward by the same factors."""
+
+    plan_factor: float
+    post_factor: float
+    plan_log_variance: float
+    post_log_variance: float
+
+
+VALIDATION_DAYS = 91  # the hazards fitted this many days ago are checked against what was paid since
+DRIFT_PRIOR_VARIANCE = 0.05  # drift factors start at 1; their logs vary by about sqrt(0.05) = 0.22 a year
+
+
+def _solve_factor(predicted_at, actual: float, low: float = 0.2, high: float = 5.0) -> float:
+    """The factor f in [low, high] at which predicted_at(f) (increasing in f) equals actual (bisection)."""
+    if predicted_at(low) >= actual:
+        return low
+    if predicted_at(high) <= actual:
+        return high
+    for _ in range(40):
+        middle = math.sqrt(low * high)
+        if predicted_at(middle) < actual:
+            low = middle
+        else:
+            high = middle
+    return math.sqrt(low * high)
+
+
+def drift(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndarray, ceiling: np.ndarray,
+          today: int, fully_paid_share: float, paid: np.ndarray | None = None) -> Drift:
+    """Check the hazards fitted VALIDATION_DAYS ago (from the payments known then) against the payments
+    made since by the projects known then: inside the plan, the projects that reached their planned end
+    since (how fully plans are paid as they end is what a projection hinges on); after it, every
+    balance past its end. Each factor is the one that would have predicted those payments exactly,
+    shrunk towards 1 by empirical Bayes: its variance counts both the payments' scatter and the error
+    of the hazards fitted then (few projects then, little trust now)."""
+    then = today - VALIDATION_DAYS
+    known = start <= then
+    if then < 30 or known.sum() < 20:
+        return Drift(1.0, 1.0, 0.0, 0.0)
+    positions, start, end, ceiling = positions[known], start[known], end[known], ceiling[known]
+    hazards = fit_hazards(ledger, positions, start, end, ceiling, then, None if paid is None else paid[known])
+    count = len(positions)
+    paid_then = np.minimum(np.maximum(ledger.paid_by(positions, np.full(count, then)), 0.0), ceiling)
+    open_then = (paid_then < fully_paid_share * ceiling) & (ceiling > 0)
+    g_then = development(np.full(count, float(then)), start, end)
+    g_now = development(np.full(count, float(today)), start, end)
+    inside = open_then & (g_then < PLAN_STEPS) & (end <= today)
+    low_in, high_in = g_then[inside], np.full(inside.sum(), float(PLAN_STEPS))
+    owed_in = (ceiling - paid_then)[inside]
+    paid_in = np.clip(np.minimum(ledger.paid_by(positions[inside], end[inside]), ceiling[inside])
+                      - paid_then[inside], 0.0, owed_in)
+    after = open_then & (g_now > PLAN_STEPS)
+    from_day = np.maximum(end, then)[after]
+    paid_from = np.minimum(np.maximum(ledger.paid_by(positions[after], from_day), 0.0), ceiling[after])
+    owed_after = np.maximum(ceiling[after] - paid_from, 0.0)
+    low_after, high_after = np.maximum(g_then[after], PLAN_STEPS), g_now[after]
+    paid_after = np.clip(np.minimum(ledger.paid_by(positions[after], np.full(after.sum(), today)), ceiling[after])
+                         - paid_from, 0.0, owed_after)
+
+    def factor(owed: np.ndarray, low: np.ndarray, high: np.ndarray, paid: np.ndarray) -> tuple[float, float]:
+        path = path_log_survival(hazards.hazard, low, high)
+        if owed.sum() <= 0 or not (path < 0).any():
+            return 1.0, 0.0
+        raw = _solve_factor(lambda f: float((owed * (1 - np.exp(f * path))).sum()), float(paid.sum()))
+        left = np.exp(raw * path)
+        slope = float((owed * left * raw * -path).sum())  # predicted baht per unit of log factor
+        if slope <= 0:
+            return 1.0, 0.0
+        scatter = float(((paid - owed * (1 - left)) ** 2).sum())
+        by_hazard = ((owed * left * raw)[:, None] * step_overlap(low, high)).sum(axis=0) / (1 - hazards.hazard)
+        fitted_error = float((by_hazard**2 * hazards.variance).sum())
+        variance = (scatter + fitted_error) / slope**2
+        shrink = DRIFT_PRIOR_VARIANCE / (DRIFT_PRIOR_VARIANCE + variance)
+        return math.exp(shrink * math.log(raw)), shrink * variance
+
+    plan_factor, plan_variance = factor(owed_in, low_in, high_in, paid_in)
+    post_factor, post_variance = factor(owed_after, low_after, high_after, paid_after)
+    return Drift(plan_factor, post_factor, plan_variance, post_variance)

@@ -1,0 +1,1 @@
+"""Serving the dashboard in production: nginx in front of several Streamlit workers (serve.py)."""

@@ -1,0 +1,716 @@
+"""The Excel reader's own process: check a workbook, read it with python-calamine, write its cells.
+
+Why a process of its own: python-calamine is native code. A workbook that claims or
+spreads over a huge area makes it allocate the whole rectangle and abort the process
+(SIGABRT, a Rust backtrace on the terminal); zip bombs and very wide sheets take gigabytes
+and minutes. Here it runs under a memory limit (RLIMIT_AS) and a CPU limit, started by
+`etl.workbooks.read_workbook` with a wall-clock timeout, so such a file is refused alone and
+the load of the other files goes on. This module imports only the standard library and
+python-calamine (xlrd for .xls), so it starts in a few hundredths of a second.
+
+Before calamine sees an .xlsx/.xlsm, the zip is checked (`check_zip`): number of parts,
+compression method, each part's uncompressed size and compression ratio (counted while
+decompressing, not taken from the headers), and every worksheet's XML is streamed once
+(`scan_worksheet`): declared dimension, rows, columns of cells holding a value, formulas
+without a cached value and error cells (#DIV/0!, #N/A, ...), which calamine reads as empty
+text. A .xls is bounded by its size and, after calamine has read a sheet, its cell count;
+its error cells are found with xlrd.
+
+Output, in the folder given: `sheetN.csv` (row number, then the sheet's cells as text:
+dates ISO, numbers as `cell_text` writes them; empty rows left out), `sheetN.defects.csv`
+(row number, 0-based column, reason, text shown) and `result.json` describing the sheets.
+A refusal is `{"ok": false, "reason": ...}` in result.json with exit code 0; any other end
+(a crash, the memory or time limit) is judged by the parent from the exit status.
+
+Run: python -m etl.workbook_child WORKBOOK OUT_DIR LIMITS_JSON
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import json
+import math
+import os
+import posixpath
+import re
+import struct
+import sys
+import zipfile
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a workbook may hold (documented in docs/data-dictionary.md, "Workbook limits")."""
+
+    columns: int = 200  # columns up to the last one holding a value (A..GR)
+    cells: int = 5_000_000  # rows x columns of a sheet's used area, counted from A1
+    parts: int = 10_000  # files inside an .xlsx zip
+    part_bytes: int = 512 << 20  # uncompressed size of one part
+    total_bytes: int = 1 << 30  # uncompressed size of all parts
+    ratio: int = 100  # uncompressed / compressed, for parts above RATIO_MIN_BYTES
+    xls_bytes: int = 100 << 20  # size of an old .xls file
+    memory_mb: int = 1024  # address space of this process
+    seconds: int = 120  # CPU seconds of this process (the parent also waits at most this long)
+
+
+RATIO_MIN_BYTES = 1 << 20  # small parts may compress well (styles, empty sheets)
+CHUNK = 1 << 22
+SMALL_PART_BYTES = 16 << 20  # workbook.xml and its relationships
+MAX_ROW_BYTES = 64 << 20  # one <row> element; Excel's own limits keep real rows far smaller
+HEAD_ROWS = 40  # rows sent back for the header search (header within 30 rows, 2 rows, unit row)
+# Formula results and errors, as the reasons in vocabulary.REJECT_REASONS name them.
+FORMULA_WITHOUT_VALUE, ERROR_CELL = "formula_without_value", "error_cell"
+
+_CONTROL_CHARS = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
+
+
+class Refusal(Exception):
+    """The workbook is refused; the message says why (Thai — English)."""
+
+
+# --------------------------------------------------------------------------- cell text
+
+# A workbook number is binary: 0.1 + 0.2 is 0.30000000000000004. It is read as the
+# shortest decimal within NOISE_ULPS units in the last place of the binary value (0.3),
+# which is the decimal that was typed or that Excel shows; a real third decimal is far
+# outside that noise below SATANG_CERTAIN and is kept (the loader rejects more than two
+# decimals as ambiguous_amount). From SATANG_CERTAIN baht on, neighbouring binary numbers
+# are a thousandth of a baht apart: a non-whole number there is written with at least
+# three decimals, so the loader rejects it rather than round it.
+NOISE_ULPS = 4
+SATANG_CERTAIN = 2.0 ** 39  # about 550 billion baht: 4 ulps stay below 0.0005
+
+
+def number_text(value: float) -> str:
+    """A workbook float as plain decimal text (see NOISE_ULPS); whole numbers without '.0'."""
+    if not math.isfinite(value):
+        return repr(value)
+    if value.is_integer():
+        return str(int(value))
+    if abs(value) >= SATANG_CERTAIN:
+        text = _plain(Fraction(value))
+        return text + "0" * max(0, 3 - len(text.split(".")[1]))
+    shown = repr(value)  # the shortest decimal that reads back as this binary number
+    if "e" not in shown and len(shown) - shown.index(".") <= 3:
+        return shown  # the usual case: at most two decimals, exactly as typed
+    noise = NOISE_ULPS * math.ulp(value)
+    digits = len(shown.split("e")[0].replace("-", "").replace(".", "").lstrip("0"))
+    for precision in range(1, digits):
+        shorter = f"{value:.{precision}g}"
+        if abs(float(shorter) - value) <= noise:
+            return _plain(Fraction(shorter))
+    return _plain(Fraction(shown))
+
+
+def _plain(number: Fraction) -> str:
+    """A finite decimal fraction in plain notation (no exponent), without trailing zeros."""
+    sign = "-" if number < 0 else ""
+    number = abs(number)
+    places = 0
+    while (number * 10 ** places).denominator != 1:
+        places += 1
+    digits = str((number * 10 ** places).numerator).rjust(places + 1, "0")
+    whole, fraction = digits[: len(digits) - places], digits[len(digits) - places:]
+    return sign + whole + ("." + fraction if fraction else "")
+
+
+def cell_text(value: object) -> str:
+    """A calamine cell as text ('' when empty): dates ISO, numbers as `number_text`, text
+    without control characters."""
+    kind = type(value)
+    if kind is str:
+        return value if value.isprintable() else value.translate(_CONTROL_CHARS)
+    if kind is float:
+        return number_text(value)
+    if kind is int:
+        return str(value)
+    if value is None:
+        return ""
+    if kind is dt.datetime:
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if kind is dt.date:
+        return value.isoformat()
+    if kind is bool:
+        return "yes" if value else "no"
+    if kind is dt.timedelta or kind is dt.time:
+        return str(value)
+    return str(value).translate(_CONTROL_CHARS)
+
+
+# --------------------------------------------------------------------------- zip checks
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MB"
+
+
+def check_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
+    """The workbook's zip, opened after its directory and every part passed the limits.
+
+    Each part is decompressed once here, counting its real size (a part whose header
+    understates its size fails its CRC check); raises Refusal naming the part and limit.
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        handle.seek(max(0, size - 65_557))
+        tail = handle.read()
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) < end + 22:
+        raise Refusal("อ่านไฟล์ Excel ไม่ได้ ไฟล์ไม่ครบหรือไม่ใช่ .xlsx — cannot read workbook: not a complete zip "
+                      "file (no zip directory found: truncated, or not an .xlsx)")
+    entries, directory_bytes = struct.unpack_from("<HI", tail, end + 10)
+    if entries != 0xFFFF and entries > limits.parts or directory_bytes > 64 * limits.parts + (1 << 20):
+        raise Refusal(f"ไฟล์มีส่วนประกอบมากเกิน {limits.parts:,} ส่วน — the workbook holds more than "
+                      f"{limits.parts:,} parts (limit)")
+    try:
+        book = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise Refusal(f"อ่านไฟล์ Excel ไม่ได้ ไฟล์ zip เสีย — cannot read workbook: damaged zip: {error}") from None
+    infos = book.infolist()
+    if len(infos) > limits.parts:
+        raise Refusal(f"ไฟล์มีส่วนประกอบ {len(infos):,} ส่วน เกิน {limits.parts:,} — the workbook holds "
+                      f"{len(infos):,} parts (limit {limits.parts:,})")
+    total = 0
+    for info in infos:
+        name = info.filename
+        if info.flag_bits & 0x1:
+            raise Refusal("ไฟล์ถูกเข้ารหัส — the workbook is encrypted (password protected)")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Refusal(f"ส่วน {name} ใช้การบีบอัดที่ไม่รองรับ — part {name} uses an unusual compression "
+                          f"method ({info.compress_type})")
+        _check_part_size(name, info.file_size, info.compress_size, limits)
+        total += info.file_size
+        if total > limits.total_bytes:
+            raise Refusal(f"ขนาดรวมเมื่อขยายเกิน {_mb(limits.total_bytes)} — the workbook's parts expand to "
+                          f"more than {_mb(limits.total_bytes)} (limit): likely a zip bomb")
+    return book
+
+
+def _check_part_size(name: str, expanded: int, compressed: int, limits: Limits) -> None:
+    if expanded > limits.part_bytes:
+        raise Refusal(f"ส่วน {name} ขยายได้ {_mb(expanded)} เกิน {_mb(limits.part_bytes)} — part {name} "
+                      f"expands to {_mb(expanded)} (limit {_mb(limits.part_bytes)})")
+    if expanded > RATIO_MIN_BYTES and expanded > limits.ratio * max(compressed, 1):
+        raise Refusal(f"ส่วน {name} ถูกบีบอัด {expanded / max(compressed, 1):,.0f} เท่า เกิน {limits.ratio} เท่า "
+                      f"(zip bomb) — part {name} is compressed {expanded / max(compressed, 1):,.0f} to 1 "
+                      f"(limit {limits.ratio} to 1): likely a zip bomb")
+
+
+def _stream(book: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """The part's bytes in chunks; a part that is not what its header says is refused."""
+    try:
+        with book.open(info) as part:
+            while chunk := part.read(CHUNK):
+                yield chunk
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:  # bad CRC, truncated, ...
+        raise Refusal(f"ส่วน {info.filename} เสีย — part {info.filename} is damaged: {error}") from None
+
+
+# --------------------------------------------------------------------------- sheet scan
+
+
+def column_number(letters: str) -> int:
+    """1-based column number of 'A', 'Z', 'AA', 'XFD'."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def column_letters(number: int) -> str:
+    """'A' for 1, 'GR' for 200, 'XFD' for 16,384."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def beyond_column(number: int) -> bytes:
+    """Regex for the letters of any column after `number` (0: every column), followed by a digit."""
+    if number <= 0:
+        return rb"[A-Z]{1,3}[0-9]"
+    letters = column_letters(number)
+    parts = [b"[A-Z]{%d,3}" % (len(letters) + 1)] if len(letters) < 3 else []
+    for i, letter in enumerate(letters):
+        if letter < "Z":
+            tail = b"[A-Z]{%d}" % (len(letters) - i - 1) if i < len(letters) - 1 else b""
+            parts.append(letters[:i].encode() + b"[" + chr(ord(letter) + 1).encode() + b"-Z]" + tail)
+    if not parts:
+        return rb"(?!)"
+    return b"(?:" + b"|".join(parts) + b")[0-9]"
+
+
+@dataclass
+class SheetScan:
+    """What the XML of one worksheet holds (rows and columns 1-based)."""
+
+    rows: int = 0  # last row with a cell holding a value (fast scan: the last row element)
+    columns: int = 0  # last column with a cell holding a value
+    defects: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # (row0, col0) -> why
+
+
+class _Patterns:
+    """The regexes for one worksheet, with its namespace prefix (b'' or b'x:')."""
+
+    def __init__(self, prefix: bytes) -> None:
+        p = re.escape(prefix)
+        self.row_end = b"</" + prefix + b"row>"
+        self.cell_end = b"</" + prefix + b"c>"
+        self.cell_start = b"<" + prefix + b'c r="'
+        self.row_ref = re.compile(rb"<" + p + rb'row r="(\d+)"')
+        self.row_unreferenced = re.compile(rb"<" + p + rb'row(?! r=")[\s>/]')
+        self.cell_unreferenced = re.compile(rb"<" + p + rb'c(?! r=")[\s>/]')
+        self.formula_or_error = re.compile(rb"<" + p + rb'f[\s>/]| t="e"')
+        self.dimension = re.compile(rb"<" + p + rb'dimension\s+ref="([^"]*)"')
+        self.sheet_data = b"<" + prefix + b"sheetData"
+        self.value = re.compile(rb"<" + p + rb"v>(.*?)</" + p + rb"v>|<" + p + rb"v\s*/>", re.DOTALL)
+        self.formula = re.compile(rb"<" + p + rb"f(?:\s[^>]*)?(?:/>|>(.*?)</" + p + rb"f>)", re.DOTALL)
+        self.inline = re.compile(rb"<" + p + rb"is[\s>]")
+        self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(/>|>(.*?)</" + p + rb"row>)", re.DOTALL)
+        self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(/>|>(.*?)</" + p + rb"c>)", re.DOTALL)
+        self._beyond: dict[int, re.Pattern] = {}
+
+    def beyond(self, columns: int) -> re.Pattern:
+        """A cell reference whose column is after `columns` (the widest seen so far)."""
+        if columns not in self._beyond:
+            self._beyond[columns] = re.compile(rb"<" + re.escape(self.cell_start[1:-4]) + rb' r="'
+                                               + beyond_column(columns))
+        return self._beyond[columns]
+
+
+_ATTRIBUTE = re.compile(rb'\b([a-zA-Z:]+)="([^"]*)"')
+_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
+_RANGE = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})\$?(\d+))?$")
+
+
+def _attributes(tag: bytes) -> dict[bytes, bytes]:
+    return dict(_ATTRIBUTE.findall(tag))
+
+
+def _cell_defect(attributes: dict[bytes, bytes], content: bytes, patterns: _Patterns) -> tuple[str, str] | None:
+    """(reason, text shown) for an error cell or a formula without a cached value, else None.
+
+    A formula whose cached result is an empty string (t="str" with an empty <v>) has a value.
+    """
+    kind = attributes.get(b"t", b"n")
+    value = patterns.value.search(content)
+    value_text = html.unescape((value.group(1) or b"").decode("utf-8", "replace")) if value else ""
+    if kind == b"e":
+        return ERROR_CELL, value_text or "#ERROR"
+    formula = patterns.formula.search(content)
+    if formula is None:
+        return None
+    if value is None or (value_text == "" and kind not in (b"str", b"inlineStr")):
+        text = html.unescape((formula.group(1) or b"").decode("utf-8", "replace")).strip()
+        return FORMULA_WITHOUT_VALUE, "=" + (text or "(สูตร formula)")
+    return None
+
+
+def _has_value(content: bytes | None, patterns: _Patterns) -> bool:
+    """Whether a cell's content holds anything calamine may place in the sheet's area."""
+    if not content:
+        return False
+    value = patterns.value.search(content)
+    return bool(value and value.group(1)) or bool(patterns.inline.search(content)) or bool(
+        patterns.formula.search(content))
+
+
+def _position(reference: bytes) -> tuple[int, int] | None:
+    match = _REF.match(reference.decode("ascii", "replace"))
+    return (int(match.group(2)), column_number(match.group(1))) if match else None
+
+
+def scan_worksheet(chunks, limits: Limits, name: str) -> SheetScan:
+    """Stream a worksheet's XML once; raise Refusal when it is beyond the limits.
+
+    Most sheets give every row and cell its reference (r="B7"): then rows come from the
+    row elements and the width from a regex search for a cell beyond the widest seen so
+    far (C speed, a handful of searches per sheet). Sheets with rows or cells without a
+    reference are read cell by cell, numbering them as calamine does.
+    """
+    scan = SheetScan()
+    buffer = b""
+    patterns: _Patterns | None = None
+    precise = False
+    row_number = 0  # precise scan: the row being read (rows without r count on)
+    for chunk in chunks:
+        buffer += chunk
+        if patterns is None:
+            root = re.search(rb"<(\w+:)?worksheet\b", buffer)
+            patterns = _Patterns(root.group(1) or b"" if root else b"")
+            _check_dimension(buffer, patterns, limits, name)
+        cut = buffer.rfind(patterns.row_end)
+        if cut < 0:
+            if len(buffer) > MAX_ROW_BYTES:
+                raise Refusal(f"ชีต {name}: แถวใหญ่เกิน {_mb(MAX_ROW_BYTES)} — sheet {name}: a row larger than "
+                              f"{_mb(MAX_ROW_BYTES)}")
+            continue
+        cut += len(patterns.row_end)
+        piece, buffer = buffer[:cut], buffer[cut:]
+        precise = precise or bool(patterns.row_unreferenced.search(piece)
+                                  or patterns.cell_unreferenced.search(piece))
+        row_number = _scan_piece(piece, patterns, scan, precise, row_number, limits)
+        _check_extent(scan, limits, name)
+    if patterns is not None and buffer:
+        precise = precise or bool(patterns.row_unreferenced.search(buffer)
+                                  or patterns.cell_unreferenced.search(buffer))
+        _scan_piece(buffer, patterns, scan, precise, row_number, limits)
+        _check_extent(scan, limits, name)
+    return scan
+
+
+def _scan_piece(piece: bytes, patterns: _Patterns, scan: SheetScan, precise: bool, row_number: int,
+                limits: Limits) -> int:
+    if precise:
+        return _scan_precise(piece, patterns, scan, row_number)
+    _scan_fast(piece, patterns, scan, limits)
+    return row_number
+
+
+def _check_dimension(head: bytes, patterns: _Patterns, limits: Limits, name: str) -> None:
+    start = head.find(patterns.sheet_data)
+    found = patterns.dimension.search(head, 0, start if start >= 0 else len(head))
+    if not found:
+        return
+    text = found.group(1).decode("ascii", "replace").upper()
+    match = _RANGE.match(text)
+    if not match:
+        return
+    column = column_number(match.group(3) or match.group(1) or "A")
+    row = int(match.group(4) or match.group(2) or 1)
+    if column > limits.columns or row * column > limits.cells:
+        raise Refusal(
+            f"ชีต {name} ระบุขนาด {text} ({column:,} คอลัมน์ × {row:,} แถว) เกินขีดจำกัด — sheet {name} declares "
+            f"its area as {text} ({column:,} columns × {row:,} rows); the limits are {limits.columns} columns "
+            f"and {limits.cells:,} cells: save a copy holding only the table")
+
+
+def _check_extent(scan: SheetScan, limits: Limits, name: str) -> None:
+    if scan.columns > limits.columns:
+        raise Refusal(
+            f"ชีต {name} มีข้อมูลถึงคอลัมน์ {column_letters(scan.columns)} ({scan.columns:,} คอลัมน์) เกิน "
+            f"{limits.columns} — sheet {name} has values up to column {column_letters(scan.columns)} "
+            f"({scan.columns:,} columns; limit {limits.columns}): delete the columns that are not the table")
+    if scan.rows * max(scan.columns, 1) > limits.cells:
+        raise Refusal(
+            f"ชีต {name} มี {scan.rows:,} แถว × {scan.columns:,} คอลัมน์ เกิน {limits.cells:,} ช่อง — sheet "
+            f"{name} spans {scan.rows:,} rows × {scan.columns:,} columns, more than {limits.cells:,} cells "
+            "(limit): split it or save it as CSV")
+
+
+def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan, limits: Limits) -> None:
+    """Rows from the row elements; the width by searching for a cell beyond the widest so far."""
+    rows = patterns.row_ref.findall(piece)
+    if rows:
+        scan.rows = max(scan.rows, int(max(rows, key=lambda text: (len(text), text))))
+    position = 0
+    while found := patterns.beyond(scan.columns).search(piece, position):
+        position = found.end()
+        cell = _cell_at(piece, found.start(), patterns)
+        if cell is None:
+            continue
+        attributes, content = cell
+        where = _position(attributes.get(b"r", b""))
+        if where and _has_value(content, patterns):
+            scan.columns = max(scan.columns, where[1])
+            scan.rows = max(scan.rows, where[0])
+            if scan.columns > limits.columns:  # refused: measure the width once for the message
+                scan.columns = max(scan.columns, *(column_number(letters.decode()) for letters in re.findall(
+                    rb'<' + re.escape(patterns.cell_start[1:-4]) + rb' r="([A-Z]{1,3})[0-9]', piece)))
+                return
+    position = 0
+    while found := patterns.formula_or_error.search(piece, position):
+        position = found.end()
+        cell = _cell_at(piece, found.start(), patterns)
+        if cell is None:
+            continue
+        attributes, content = cell
+        where = _position(attributes.get(b"r", b""))
+        defect = _cell_defect(attributes, content or b"", patterns)
+        if where and defect:
+            scan.defects[(where[0] - 1, where[1] - 1)] = defect
+            scan.rows = max(scan.rows, where[0])
+            scan.columns = max(scan.columns, where[1])
+
+
+def _cell_at(piece: bytes, at: int, patterns: _Patterns) -> tuple[dict, bytes | None] | None:
+    """(attributes, content or None when self-closing) of the <c r="..."> element holding `at`."""
+    begin = piece.rfind(patterns.cell_start, 0, at + len(patterns.cell_start))
+    if begin < 0:
+        return None
+    tag_end = piece.find(b">", begin)
+    if tag_end < 0:
+        return None
+    tag = piece[begin:tag_end]
+    if tag.endswith(b"/"):
+        return (_attributes(tag), None) if at <= tag_end else None
+    end = piece.find(patterns.cell_end, tag_end)
+    if end < 0:
+        end = len(piece)
+    if at > end:
+        return None  # `at` lies after that cell: not inside one
+    return _attributes(tag), piece[tag_end + 1: end]
+
+
+def _scan_precise(piece: bytes, patterns: _Patterns, scan: SheetScan, row_number: int) -> int:
+    """Every row and cell, numbering those without a reference as calamine does."""
+    for row in patterns.row.finditer(piece):
+        reference = _attributes(row.group(1)).get(b"r")
+        row_number = int(reference) if reference and reference.isdigit() else row_number + 1
+        column = 0
+        for cell in patterns.cell.finditer(row.group(3) or b""):
+            attributes = _attributes(cell.group(1))
+            where = _position(attributes.get(b"r", b""))
+            column = where[1] if where else column + 1
+            cell_row = where[0] if where else row_number
+            content = cell.group(3)
+            defect = _cell_defect(attributes, content or b"", patterns)
+            if defect:
+                scan.defects[(cell_row - 1, column - 1)] = defect
+            if defect or _has_value(content, patterns):
+                scan.rows = max(scan.rows, cell_row)
+                scan.columns = max(scan.columns, column)
+    return row_number
+
+
+# --------------------------------------------------------------------------- workbook layout
+
+
+def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part's name inside the zip (from workbook.xml and its relationships)."""
+    def small(name: str) -> bytes:
+        try:
+            info = book.getinfo(name)
+        except KeyError:
+            return b""
+        if info.file_size > SMALL_PART_BYTES:
+            raise Refusal(f"ส่วน {name} ใหญ่ผิดปกติ — part {name} is unusually large ({_mb(info.file_size)})")
+        return b"".join(_stream(book, info))
+
+    workbook = small("xl/workbook.xml")
+    relations = small("xl/_rels/workbook.xml.rels")
+    targets = {}
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", relations):
+        attributes = _attributes(tag)
+        if b"Id" in attributes and b"Target" in attributes:
+            target = html.unescape(attributes[b"Target"].decode("utf-8", "replace"))
+            targets[attributes[b"Id"].decode("utf-8", "replace")] = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target))
+    parts = {}
+    for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", workbook):
+        attributes = _attributes(tag)
+        name = html.unescape(attributes.get(b"name", b"").decode("utf-8", "replace"))
+        relation = next((value for key, value in attributes.items() if key.endswith(b":id")), b"")
+        target = targets.get(relation.decode("utf-8", "replace"))
+        if target:
+            parts[name] = target
+    return parts
+
+
+def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
+    """Check the zip and scan every part; sheet name -> SheetScan. Raises Refusal."""
+    book = check_zip(path, limits)
+    with book:
+        parts = _sheet_parts(book)
+        names_by_part: dict[str, list[str]] = {}
+        for name, part in parts.items():
+            names_by_part.setdefault(part, []).append(name)
+        scans: dict[str, SheetScan] = {}
+        for info in book.infolist():
+            names = names_by_part.get(info.filename)
+            if not names:
+                for _ in _stream(book, info):  # counted and CRC-checked: calamine may read it
+                    pass
+                continue
+            scan = scan_worksheet(_stream(book, info), limits, names[0])
+            for name in names:  # a name in the zip twice: keep the larger reading of both
+                if name in scans:
+                    scan.rows = max(scan.rows, scans[name].rows)
+                    scan.columns = max(scan.columns, scans[name].columns)
+                    scan.defects = {**scans[name].defects, **scan.defects}
+                scans[name] = scan
+    return scans
+
+
+def xls_errors(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
+    """Error cells (#DIV/0!, #N/A, ...) of an old .xls per sheet: calamine reads them as ''."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=False)
+    found: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}
+    try:
+        for name in names:
+            sheet = book.sheet_by_name(name)
+            cells = {}
+            for row in range(sheet.nrows):
+                for column, kind in enumerate(sheet.row_types(row)):
+                    if kind == xlrd.XL_CELL_ERROR:
+                        code = sheet.cell_value(row, column)
+                        cells[(row, column)] = (ERROR_CELL, xlrd.error_text_from_code.get(code, "#ERROR"))
+            found[name] = cells
+            book.unload_sheet(name)
+    finally:
+        book.release_resources()
+    return found
+
+
+# --------------------------------------------------------------------------- the read
+
+
+def read_workbook(path: Path, out: Path, limits: Limits) -> dict:
+    """Check and read the workbook; write its sheets to `out`; the result.json content.
+
+    Hidden and very hidden sheets, and sheets that are not worksheets (charts, macros),
+    are not read: they are listed under "skipped" so the load can name them.
+    """
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    suffix = path.suffix.lower()
+    scans: dict[str, SheetScan] = {}
+    if suffix == ".xls":
+        if path.stat().st_size > limits.xls_bytes:
+            raise Refusal(f"ไฟล์ .xls ใหญ่เกิน {_mb(limits.xls_bytes)} — the .xls file is larger than "
+                          f"{_mb(limits.xls_bytes)} (limit): save it as .xlsx or CSV")
+    else:
+        scans = scan_xlsx(path, limits)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        metadata = workbook.sheets_metadata
+    except Exception as error:  # noqa: BLE001  (calamine raises its own types per format)
+        raise Refusal(f"อ่านไฟล์ Excel ไม่ได้ — cannot read workbook: {_first_line(error)}") from None
+    readable, skipped = [], []
+    for meta in metadata:
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            skipped.append({"name": meta.name, "why": "not_a_worksheet"})
+        elif meta.visible == SheetVisibleEnum.Hidden:
+            skipped.append({"name": meta.name, "why": "hidden"})
+        elif meta.visible == SheetVisibleEnum.VeryHidden:
+            skipped.append({"name": meta.name, "why": "very_hidden"})
+        else:
+            readable.append(meta.name)
+    if suffix != ".xls":
+        unmatched = [name for name in readable if name not in scans]
+        if unmatched:
+            raise Refusal(f"หาส่วนของชีต {unmatched[0]} ไม่พบ — cannot find the part of sheet {unmatched[0]} "
+                          "in the workbook (damaged workbook)")
+    errors: dict[str, dict] = {}
+    if suffix == ".xls" and readable:
+        try:
+            errors = xls_errors(path, readable)
+        except Exception as error:  # noqa: BLE001  (xlrd raises its own types)
+            raise Refusal(f"อ่านไฟล์ .xls ไม่ได้ — cannot read the .xls file: {_first_line(error)}") from None
+    sheets = []
+    for index, name in enumerate(readable):
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except Exception as error:  # noqa: BLE001
+            raise Refusal(f"อ่านชีต {name} ไม่ได้ — cannot read sheet {name}: {_first_line(error)}") from None
+        defects = scans[name].defects if name in scans else errors.get(name, {})
+        sheets.append(_write_sheet(sheet, name, out, index, defects, limits))
+        del sheet
+    return {"ok": True, "sheets": sheets, "skipped": skipped}
+
+
+def _write_sheet(sheet, name: str, out: Path, index: int, defects: dict[tuple[int, int], tuple[str, str]],
+                 limits: Limits) -> dict:
+    """Write one sheet's non-empty rows (and its cell defects) as CSV; describe it.
+
+    calamine's iter_rows gives rows from the first row of the sheet but columns from the
+    first used column: cells are shifted back into place. Cells calamine reads as empty
+    text (error cells, formulas without a value) show their error or formula instead, so
+    the row is not taken for a blank one.
+    """
+    start, end = sheet.start, sheet.end
+    first_column = start[1] if start else 0
+    columns = max(end[1] + 1 if end else 0, max((column + 1 for _, column in defects), default=0))
+    last_row = max(end[0] if end else -1, max((row for row, _ in defects), default=-1))
+    _check_extent(SheetScan(rows=last_row + 1, columns=columns), limits, name)
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (row, column), (_, text) in defects.items():
+        by_row.setdefault(row, []).append((column, text))
+    cells_path = out / f"sheet{index}.csv"
+    head: dict[int, list[str]] = {}
+    written = 0
+    with open(cells_path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+
+        def emit(row: int, texts: list[str]) -> None:
+            nonlocal written
+            texts += [""] * (columns - len(texts))  # every row as wide as the sheet (one CSV shape)
+            for column, text in by_row.get(row, ()):
+                texts[column] = text
+            if row < HEAD_ROWS:
+                head[row] = texts
+            if any(texts):
+                writer.writerow([row + 1, *texts])
+                written += 1
+
+        seen = -1
+        if end is not None:
+            padding = [""] * first_column
+            for seen, raw in enumerate(sheet.iter_rows()):
+                emit(seen, [*padding, *map(cell_text, raw)])
+        for row in sorted(row for row in by_row if row > seen):
+            emit(row, [])
+    defects_path = None
+    if defects:
+        defects_path = out / f"sheet{index}.defects.csv"
+        with open(defects_path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            for (row, column), (reason, text) in sorted(defects.items()):
+                writer.writerow([row + 1, column, reason, text])
+    top = max(head, default=-1) + 1
+    return {"name": name, "rows": written, "columns": columns,
+            "head": [head.get(row, []) for row in range(top)],
+            "cells_csv": str(cells_path), "defects_csv": str(defects_path) if defects_path else None,
+            "defects": len(defects)}
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__
+
+
+def _limit_self(limits: Limits) -> None:
+    """Memory and CPU limits on this process; die with the parent (Linux)."""
+    import resource
+
+    memory = limits.memory_mb << 20
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.seconds, limits.seconds + 5))
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def main(argv: list[str]) -> int:
+    path, out = Path(argv[0]), Path(argv[1])
+    limits = Limits(**json.loads(argv[2])) if len(argv) > 2 else Limits()
+    _limit_self(limits)
+    try:
+        result = read_workbook(path, out, limits)
+    except Refusal as refusal:
+        result = {"ok": False, "reason": str(refusal)}
+    except MemoryError:
+        result = {"ok": False, "memory": True, "reason": "MemoryError"}
+    temporary = out / "result.json.partial"
+    temporary.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, out / "result.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
+
+
+__all__ = ["ERROR_CELL", "FORMULA_WITHOUT_VALUE", "Limits", "Refusal", "asdict", "cell_text", "number_text"]

@@ -1,0 +1,228 @@
+"""Links and navigation in a real browser (issue 15, items 6 and 7).
+
+A bad link is not silently replaced: an unknown province, date outside the data, language, page
+filter or page says in a notice (Thai, or English with lang=en) what was ignored and what is
+shown instead, and the page shown is ours, in the user's language (no Streamlit English "Page not
+found"). Navigation adds one browser-history entry per page or filter change, so Back undoes
+exactly one step (the page, the province, the language).
+
+One `streamlit run` server on the session's demo database, one Chromium. Expected figures come
+from plain SQL on the same database.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import duckdb
+import pytest
+
+from tests.browser_support import assert_no_exception, chromium_browser, require_chromium, settle, streamlit_server
+
+IN_YEAR_END = date(2019, 9, 30)  # the latest in-year date of the demo data (the sidebar's "latest")
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_db, tmp_path_factory):
+    require_chromium()
+    with streamlit_server(demo_db, tmp_path_factory.mktemp("links") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(app_url):
+    with chromium_browser() as browser:
+        yield browser
+
+
+def _disbursed_million(db, as_of: date, province: str | None = None) -> str:
+    """Current-year disbursement of FY2562 province and cluster projects up to a date (million baht,
+    as the overview's money figures print it), nationally or for one province's own plan."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        sql = """SELECT coalesce(sum(d.amount), 0) FROM disbursements d JOIN projects p USING (project_code)
+                 WHERE p.fiscal_year = 2562 AND d.source = 'current' AND d.posting_date <= ?"""
+        params: list = [as_of]
+        if province:
+            sql += " AND p.owner_type = 'province' AND p.owner = ?"
+            params.append(province)
+        value = con.execute(sql, params).fetchone()[0]
+    finally:
+        con.close()
+    return f"{float(value) / 1e6:,.2f}"
+
+
+def _open(browser, url: str, lang: str = "th"):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="th-TH" if lang == "th" else "en-US")
+    page = context.new_page()
+    page.goto(url)
+    settle(page)
+    assert_no_exception(page)
+    return context, page
+
+
+def _notices(page) -> list[str]:
+    return [text.replace("link_off", "").strip() for text in page.locator('[data-testid="stAlert"]').all_inner_texts()]
+
+
+def _sidebar_value(page, name: str) -> str:
+    return page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=name, exact=True).input_value()
+
+
+def _figure(page, name: str) -> str:
+    return page.locator(f'[data-figure="{name}"]').first.inner_text().strip()
+
+
+def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, demo_db, screenshots_dir):
+    national = _disbursed_million(demo_db, IN_YEAR_END)
+    assert national != _disbursed_million(demo_db, IN_YEAR_END, "46")  # the two views differ
+
+    # ---- an unknown province: said, and the whole country shown (Thai)
+    context, page = _open(browser, f"{app_url}/overview?province=999")
+    notices = _notices(page)
+    assert notices == ["ลิงก์นี้ระบุจังหวัด “999” ซึ่งไม่มีในตัวเลือก จึงแสดง “ทั้งหมด” แทน"], notices
+    assert _sidebar_value(page, "จังหวัด") == "ทั้งหมด"
+    assert "ทั้งประเทศ" in page.locator('[data-testid="stMain"]').inner_text()
+    assert _figure(page, "disbursed") == national
+    page.screenshot(path=str(screenshots_dir / "links_unknown_province_th.png"))
+    # the notice belongs to the view the link opened: the next choice clears it
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    settle(page)
+    assert _notices(page) == []
+    context.close()
+
+    # ---- a date outside the data: said, and the latest data shown (not 31 Mar 2020 with every change +0.00)
+    context, page = _open(browser, f"{app_url}/?as_of=2030-01-01")
+    assert _notices(page) == [("ไม่มีข้อมูล ณ วันที่ 1 ม.ค. 2573 (ข้อมูลปีงบประมาณนี้มีตั้งแต่ 1 ต.ค. 2561 ถึง "
+                               "31 มี.ค. 2563) จึงแสดงข้อมูลล่าสุดแทน")]
+    assert _sidebar_value(page, "ข้อมูล ณ วันที่") == "ล่าสุด (30 ก.ย. 2562)"
+    assert _figure(page, "disbursed") == national
+    assert _figure(page, "week_points") != "+0.00"
+    context.close()
+
+    # ---- an unknown page: our page in Thai with a notice, not Streamlit's English "Page not found"
+    context, page = _open(browser, f"{app_url}/nosuchpage")
+    assert _notices(page) == ["ไม่มีหน้า “/nosuchpage” ในระบบ จึงแสดงหน้าภาพรวมแทน"]
+    assert page.locator("h1").first.inner_text().strip() == "ภาพรวมการเบิกจ่ายงบประมาณ"
+    assert page.get_by_text("Page not found").count() == 0 and page.get_by_role("dialog").count() == 0
+    assert _figure(page, "disbursed") == national
+    page.screenshot(path=str(screenshots_dir / "links_unknown_page_th.png"))
+    context.close()
+
+    # ---- an unknown language and an unknown page filter: both said, in Thai
+    context, page = _open(browser, f"{app_url}/lagging?lang=fr&flag=bogus")
+    assert _notices(page) == ["ลิงก์นี้ระบุภาษา “fr” ซึ่งไม่มีในตัวเลือก จึงแสดง “ไทย” แทน",
+                              "ลิงก์นี้ระบุข้อสังเกต “bogus” ซึ่งไม่มีในตัวเลือก จึงแสดง “ทั้งหมด” แทน"]
+    assert page.locator("h1").first.inner_text().strip() == "โครงการล่าช้า"
+    context.close()
+
+    # ---- the same in English
+    context, page = _open(browser, f"{app_url}/nosuchpage?lang=en&province=999&budget=x", lang="en")
+    assert _notices(page) == [
+        "There is no page “/nosuchpage”; showing the overview instead.",
+        "The link asks for province “999”, which is not one of the choices; showing “All” instead.",
+        "The link asks for budget type “x”, which is not one of the choices; showing “All” instead."]
+    assert page.locator("h1").first.inner_text().strip() == "Budget execution overview"
+    assert _sidebar_value(page, "Province") == "All"
+    assert _figure(page, "disbursed") == national
+    page.screenshot(path=str(screenshots_dir / "links_unknown_page_en.png"))
+    page.goto(f"{app_url}/?lang=en&as_of=2030-01-01&fy=2570")
+    settle(page)
+    assert _notices(page) == [
+        "The link asks for fiscal year “2570”, which is not one of the choices; showing “FY2562 (2018-19)” instead.",
+        ("There is no data for 1 Jan 2030 (this fiscal year's data runs from 1 Oct 2018 to 31 Mar 2020); "
+         "showing the latest data instead.")]
+    # a well-formed link says nothing
+    page.goto(f"{app_url}/area?lang=en&province=46")
+    settle(page)
+    assert _notices(page) == [] and _sidebar_value(page, "Province") == "Kalasin"
+    context.close()
+
+
+def _history(page) -> int:
+    return page.evaluate("history.length")
+
+
+def _go(page, title: str) -> None:
+    page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a', has_text=title).first.click()
+    settle(page)
+    assert_no_exception(page)
+
+
+def _back(page) -> None:
+    page.go_back()
+    settle(page)
+    assert_no_exception(page)
+
+
+def _path(page) -> str:
+    """The page's path and query, the parameters in alphabetical order ('/lagging?lang=en&province=46')."""
+    path, _, query = re.sub(r"^https?://[^/]+", "", page.url).partition("?")
+    return path + ("?" + "&".join(sorted(query.split("&"))) if query else "")
+
+
+def test_one_history_entry_per_step_and_back_undoes_it(app_url, browser):
+    context, page = _open(browser, f"{app_url}/overview")
+    start = _history(page)
+    assert _path(page) == "/overview"  # nothing to add to a plain link: no entry of its own
+    for title, path in (("จังหวัด / กลุ่มจังหวัด", "/area"), ("โครงการล่าช้า", "/lagging"),
+                        ("กันเงินเหลื่อมปี", "/carryover")):
+        _go(page, title)
+        assert _path(page) == path
+    assert _history(page) == start + 3  # four pages visited: one entry each
+
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("combobox", name="จังหวัด", exact=True).click()
+    page.keyboard.type("กาฬสินธุ์")
+    page.get_by_role("option", name="กาฬสินธุ์", exact=True).click()
+    settle(page)
+    assert _path(page) == "/carryover?province=46" and _history(page) == start + 4
+    _go(page, "โครงการล่าช้า")  # the province goes along, in one entry
+    assert _path(page) == "/lagging?province=46" and _history(page) == start + 5
+    sidebar.get_by_text("English", exact=True).click()
+    settle(page)
+    assert _path(page) == "/lagging?lang=en&province=46" and _history(page) == start + 6
+
+    # Back: one step each time — the language, the page, the province, then the pages
+    _back(page)
+    assert _path(page) == "/lagging?province=46"
+    assert _sidebar_value(page, "จังหวัด") == "กาฬสินธุ์"
+    _back(page)
+    assert _path(page) == "/carryover?province=46"
+    assert page.locator("h1").first.inner_text().strip() == "กันเงินเหลื่อมปี"
+    _back(page)
+    assert _path(page) == "/carryover" and _sidebar_value(page, "จังหวัด") == "ทั้งหมด"
+    _back(page)
+    assert _path(page) == "/lagging" and page.locator("h1").first.inner_text().strip() == "โครงการล่าช้า"
+    # Forward redoes it
+    page.go_forward()
+    settle(page)
+    assert _path(page) == "/carryover" and _sidebar_value(page, "จังหวัด") == "ทั้งหมด"
+    page.go_forward()
+    settle(page)
+    assert _path(page) == "/carryover?province=46" and _sidebar_value(page, "จังหวัด") == "กาฬสินธุ์"
+    assert _history(page) == start + 6  # Back and Forward added nothing
+    context.close()
+
+    # in English: a page's own filter goes with its page link and comes back with Back
+    context, page = _open(browser, f"{app_url}/lagging?lang=en")
+    start = _history(page)
+    flags = page.locator(".st-key-g_lagging-flag-en")
+    flags.get_by_role("combobox").click()
+    page.get_by_role("option", name="No recent payment", exact=True).click()
+    page.keyboard.press("Escape")
+    settle(page)
+    assert _path(page) == "/lagging?flag=idle&lang=en" and _history(page) == start + 1
+    _go(page, "Carry-over")
+    assert _path(page) == "/carryover?lang=en" and _history(page) == start + 2
+    _go(page, "Lagging projects")
+    assert _path(page) == "/lagging?flag=idle&lang=en" and _history(page) == start + 3
+    _back(page)
+    _back(page)
+    assert _path(page) == "/lagging?flag=idle&lang=en"
+    _back(page)
+    assert _path(page) == "/lagging?lang=en"
+    assert page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Province", exact=True).count() == 1
+    assert "No recent payment" not in page.locator(".st-key-g_lagging-flag-en").inner_text()
+    context.close()

@@ -1,0 +1,219 @@
+"""The pace-break warning (budget_metrics.pace_break, through budget_metrics.projection): the rule by
+hand arithmetic, on a small year loaded through the real ETL (a province whose payments stop in June),
+and on the demo against the rule recomputed from plain SQL (tests/pace_break_sql.py)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from budget_metrics import Filters
+from budget_metrics.pace_break import PaceLimits, pace_breaks, poisson_tail, week_starts
+from budget_metrics.projection import BAND_SCALE, BAND_Z, area_projection, needs_intervention, project_projection
+from etl.load import load_files
+from tests.etl_fixtures import query, write_csv
+from tests.pace_break_sql import flags_by_hand, weekly_by_sql
+
+LIMITS = PaceLimits(recent_weeks=2, longest_weeks=3, earlier_weeks=4, ratio_pct=50, min_payments=8, chance_pct=1,
+                    min_remaining_points=5)
+
+
+def test_poisson_tail_by_hand():
+    # P(X <= 0 | 6) = e^-6; P(X <= 2 | 3) = e^-3 (1 + 3 + 4.5)
+    got = poisson_tail(np.array([0, 2, 5]), np.array([6.0, 3.0, 0.0]))
+    assert got[0] == pytest.approx(math.exp(-6))
+    assert got[1] == pytest.approx(math.exp(-3) * 8.5)
+    assert got[2] == pytest.approx(1.0)
+
+
+def test_rule_by_hand():
+    """Three areas, weeks most recent first. Area 0 paid 10 a week with 4 paying projects, then nothing for
+    two weeks: flagged. Area 1 the same baht but only 1 paying project a week: too few to judge (4 in the
+    earlier four weeks, fewer than 8). Area 2 stopped too, but its projection needs nothing more: not a
+    break, it has done its work."""
+    weekly = np.array([[0, 0, 10, 10, 10, 10, 10],
+                       [0, 0, 10, 10, 10, 10, 10],
+                       [0, 0, 10, 10, 10, 10, 10]], dtype=float)
+    paying = np.array([[0, 0, 4, 4, 4, 4, 4],
+                       [0, 0, 1, 1, 1, 1, 1],
+                       [0, 0, 4, 4, 4, 4, 4]], dtype=float)
+    national = np.full(7, 100.0)  # the nation's pace did not change: expected = the area's earlier pace
+    national_paying = np.full(7, 40.0)
+    needed = np.array([12.0, 12.0, 0.0])
+    remaining = np.array([30.0, 30.0, 30.0])
+    as_of = date(2019, 7, 5)
+    result = pace_breaks(weekly, paying, national, national_paying, needed, remaining, as_of, LIMITS)
+    assert list(result.flag) == [True, False, False]
+    # recent = (0 + 0) / 2; expected = (10 x 4) / 4 x (100 / 100); 0 paying projects against 4 x 4 / 4 x 2 = 8
+    assert result.recent_weekly[0] == 0 and result.expected_weekly[0] == 10
+    assert result.recent_payments[0] == 0 and result.expected_payments[0] == 8
+    assert result.chance[0] == pytest.approx(math.exp(-8))
+    # the run of low weeks is the two latest: since the first day of the second week back (22 Jun)
+    assert result.since[0] == as_of - timedelta(days=13) == date(2019, 6, 22)
+    assert week_starts(as_of, 2) == [date(2019, 6, 29), date(2019, 6, 22)]
+    assert result.since[1] is None and result.since[2] is None
+
+
+def test_the_nation_slowing_is_not_a_break():
+    """When the whole country paid a fifth as much in the recent weeks (a holiday, say), an area that did
+    the same keeps its expected pace low and is not flagged."""
+    weekly = np.array([[2, 2, 10, 10, 10, 10, 10]], dtype=float)
+    paying = np.array([[1, 1, 5, 5, 5, 5, 5]], dtype=float)
+    national = np.array([20, 20, 100, 100, 100, 100, 100], dtype=float)
+    national_paying = np.array([10, 10, 50, 50, 50, 50, 50], dtype=float)
+    result = pace_breaks(weekly, paying, national, national_paying, np.array([10.0]), np.array([30.0]),
+                         date(2019, 7, 5), LIMITS)
+    assert result.expected_weekly[0] == pytest.approx(10 * 20 / 100)
+    assert not result.flag[0]
+
+
+def test_a_lull_the_area_has_had_before_is_not_a_break():
+    """Two weeks with one paying project are low against the earlier mean, but the area had a two-week
+    stretch as low (weeks 4-5 back) in its own earlier record: its rhythm, not a break."""
+    weekly = np.array([[1, 0, 12, 0, 12, 20, 20]], dtype=float)
+    paying = np.array([[1, 0, 6, 1, 0, 8, 8]], dtype=float)
+    national = np.full(7, 100.0)
+    national_paying = np.full(7, 40.0)
+    result = pace_breaks(weekly, paying, national, national_paying, np.array([20.0]), np.array([30.0]),
+                         date(2019, 7, 5), LIMITS)
+    assert not result.flag[0]
+
+
+# ---------------------------------------------------------------- a small year through the ETL
+
+PROJECT_HEADERS = ["project_code", "fiscal_year", "owner", "project_name", "budget_type", "implementing_agency",
+                   "allocated_amount", "contract_amount", "contract_date", "planned_start", "planned_end"]
+DISB_HEADERS = ["doc_no", "project_code", "posting_date", "amount", "source"]
+BREAK = date(2019, 6, 14)  # a Friday: province 50 pays nothing after it
+AS_OF = date(2019, 7, 5)  # three weeks later
+
+
+def _be(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
+
+
+@pytest.fixture(scope="module")
+def broken_year(tmp_path_factory) -> Path:
+    """Provinces 50 (Chiang Mai) and 51 (Lamphun), ten 5-million-baht contracts each, signed 1 Dec 2018,
+    planned to end 30 Sep 2019; every contract is paid 100,000 baht every Friday from 4 Jan 2019. In
+    province 50 the payments stop after 14 Jun; province 51 keeps paying."""
+    folder = tmp_path_factory.mktemp("pace")
+    db = folder / "pace.duckdb"
+    projects, payments = [], []
+    doc = 0
+    for province in ("50", "51"):
+        for number in range(10):
+            code = f"P{province}-{number}"
+            projects.append([code, "2562", province, f"road {code}", "investment", "PAO", "5,000,000.00",
+                             "5,000,000.00", _be(date(2018, 12, 1)), "", _be(date(2019, 9, 30))])
+            day = date(2019, 1, 4)
+            while day <= AS_OF + timedelta(days=60):
+                if not (province == "50" and day > BREAK):
+                    doc += 1
+                    payments.append([f"D{doc:05d}", code, _be(day), "100,000.00", "current"])
+                day += timedelta(days=7)
+    load_files([write_csv(folder / "projects.csv", [PROJECT_HEADERS, *projects])], db_path=db)
+    load_files([write_csv(folder / "paid.csv", [DISB_HEADERS, *payments])], db_path=db)
+    assert query(db, "SELECT count(*) FROM projects")[0][0] == 20
+    return db
+
+
+def test_a_stopped_province_is_flagged_since_its_last_week(broken_year, monkeypatch):
+    monkeypatch.setenv("BUDGET_DB", str(broken_year))
+    areas = area_projection(Filters(as_of=AS_OF), "province").set_index("code")
+    assert areas.loc["50", "pace_break"] and not areas.loc["51", "pace_break"]
+    # nothing paid in the three weeks 15 Jun - 5 Jul; the weeks counted back from 5 Jul start on
+    # 29 Jun, 22 Jun, 15 Jun, 8 Jun (which holds the last payment, 14 Jun)
+    assert areas.loc["50", "pace_break_since"] == date(2019, 6, 15)
+    assert areas.loc["50", "pace_break_th"] == "อัตราการเบิกจ่ายลดลงตั้งแต่ 15 มิ.ย. 2562"
+    assert areas.loc["50", "pace_break_en"] == "pace has fallen since 15 Jun 2019"
+    assert pd_isna(areas.loc["51", "pace_break_since"]) and pd_isna(areas.loc["51", "pace_break_th"])
+    # the paces behind it, by hand: 10 contracts x 100,000 a week before; nothing in the last two weeks
+    assert areas.loc["50", "pace_recent_weekly"] == 0
+    amounts, _, _, _ = weekly_by_sql(broken_year, AS_OF, "province")
+    earlier = sum(amounts["50"][2:12]) / 10  # the ten weeks before the two latest: 0, then 9 x 1,000,000
+    assert earlier == 900_000
+    assert areas.loc["50", "pace_expected_weekly"] == pytest.approx(earlier * _national_change(broken_year))
+    # the band of the flagged province reaches down to where its recent pace (nothing) would leave it:
+    # what it has paid on 5 Jul, 10 contracts x 24 Fridays (4 Jan - 14 Jun) x 100,000 of 50 million
+    paid = 10 * 24 * 100_000
+    assert areas.loc["50", "disbursed"] == paid
+    assert areas.loc["50", "projected_low_pct"] == pytest.approx(100 * paid / 50_000_000)
+    assert areas.loc["51", "projected_low_pct"] > areas.loc["51", "pct_disbursed"]
+    # it is listed as needing intervention, first, with its warning
+    listed = needs_intervention(Filters(as_of=AS_OF), "province")
+    assert listed["code"].iloc[0] == "50" and listed["pace_break"].iloc[0]
+    # a cluster holding the stopped province is judged on its own sums (C01 holds both)
+    cluster = area_projection(Filters(as_of=AS_OF), "cluster").set_index("code").loc["C01"]
+    clusters, _, _, _ = weekly_by_sql(broken_year, AS_OF, "cluster")
+    assert sum(clusters["C01"][2:12]) / 10 == 1_900_000  # 1,000,000 in the week after the break, then 2,000,000
+    assert cluster["pace_expected_weekly"] == pytest.approx(1_900_000 * _national_change(broken_year))
+    assert cluster["pace_recent_weekly"] == pytest.approx(1_000_000)  # only province 51 pays
+    assert not cluster["pace_break"]
+
+
+def _national_change(db: Path) -> float:
+    """The nation's recent / earlier weekly pace for the two-week window (here: province 51's steady pay
+    against both provinces before), by plain SQL."""
+    amounts, _, national, _ = weekly_by_sql(db, AS_OF, "province")
+    return (sum(national[:2]) / 2) / (sum(national[2:12]) / 10)
+
+
+def pd_isna(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def test_before_the_break_nothing_is_flagged(broken_year, monkeypatch):
+    monkeypatch.setenv("BUDGET_DB", str(broken_year))
+    areas = area_projection(Filters(as_of=BREAK), "province")
+    assert not areas["pace_break"].any()
+
+
+def test_band_is_at_least_the_projects_own_uncertainty(broken_year, monkeypatch):
+    """Each outstanding balance is paid or not: the province band is at least BAND_Z x BAND_SCALE x the
+    square root of the sum of outstanding^2 x p x (1 - p) over its projects (computed here from the
+    project rows), as the band adds the areas' and the nation's rates' uncertainty on top."""
+    monkeypatch.setenv("BUDGET_DB", str(broken_year))
+    filters = Filters(as_of=BREAK)
+    projects = project_projection(filters)
+    areas = area_projection(filters, "province").set_index("code")
+    for code in ("50", "51"):
+        mine = projects[projects["province_code"] == code]
+        outstanding = (mine["ceiling"] - mine["disbursed"]).clip(lower=0)
+        p = mine["chance_paid"]
+        sd = math.sqrt(float((outstanding**2 * p * (1 - p)).sum()))
+        allocation = float(mine["current_allocation"].sum())
+        low = max(100 * (mine["projected_disbursed"].sum() - BAND_Z * BAND_SCALE * sd) / allocation,
+                  100 * float(mine["disbursed"].sum()) / allocation)
+        assert sd > 0
+        assert areas.loc[code, "projected_low_pct"] <= low + 1e-9
+
+
+# ---------------------------------------------------------------- the demo against plain SQL
+
+
+def test_demo_flags_equal_the_rule_recomputed_from_plain_sql(demo_db):
+    """Every province and cluster on three dates: flagged (and since when) exactly when the rule, applied by
+    hand to weekly sums taken straight from the disbursements table, says so; the needed pace and what is
+    still to be paid are the projection's (tested on their own)."""
+    limits = dict(query(demo_db, "SELECT name, value FROM thresholds WHERE name LIKE 'pace_break_%'"))
+    assert len(limits) == 7
+    flagged = 0
+    for as_of, level in ((date(2019, 5, 31), "cluster"), (date(2019, 8, 30), "province"),
+                         (date(2019, 8, 30), "cluster")):
+        amounts, paying, national, national_paying = weekly_by_sql(demo_db, as_of, level)
+        areas = area_projection(Filters(as_of=as_of), level)
+        for row in areas.itertuples(index=False):
+            if row.code not in amounts:
+                assert not row.pace_break
+                continue
+            since = flags_by_hand(amounts[row.code], paying[row.code], national, national_paying,
+                                  row.pace_needed_weekly, row.projected_pct - row.pct_disbursed, as_of, limits)
+            assert bool(row.pace_break) == (since is not None), (as_of, row.code)
+            assert (row.pace_break_since if row.pace_break else None) == since, (as_of, row.code)
+            flagged += since is not None
+    assert flagged >= 1  # so the comparison is not only of areas nobody flags

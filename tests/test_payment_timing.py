@@ -1,0 +1,77 @@
+"""budget_metrics.payment_timing by hand arithmetic: paid-by-date lookups, step hazards, survival along a
+plan, and the owners' pace factors."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from budget_metrics import payment_timing as timing
+
+
+def test_ledger_paid_and_counted_by_day():
+    # project 0: 100 on day 5, 50 on day 10, a reversal of 20 on day 12; project 1: 20 on day 3
+    ledger = timing.Ledger.build(np.array([0, 1, 0, 0]), np.array([10, 3, 5, 12]), np.array([50.0, 20, 100, -20]), 3)
+    positions = np.array([0, 0, 0, 0, 1, 1, 2])
+    days = np.array([4, 5, 10, 12, 2, 3, 100])
+    assert ledger.paid_by(positions, days).tolist() == [0, 100, 150, 130, 0, 20, 0]
+    assert ledger.count_by(positions, days).tolist() == [0, 1, 2, 2, 0, 1, 0]  # the reversal is no payment
+
+
+def test_development_and_its_inverse():
+    start, end = np.array([0.0]), np.array([100.0])
+    assert timing.development(np.array([50.0]), start, end)[0] == 5
+    assert timing.development(np.array([130.0]), start, end)[0] == 10 + 30 / 15
+    assert timing.step_day(np.array([12.0]), start, end)[0] == 130
+    assert timing.step_day(np.array([3.0]), start, end)[0] == 30
+
+
+def test_hazards_by_hand(monkeypatch):
+    """One contract of 100, planned from day 0 to day 100: 40 paid on day 25, 60 on day 130. Without the
+    prior, each passed step's hazard is paid / unpaid at its start: 40/100 in step 2 (days 20-30), nothing
+    in steps 3-10, 60/60 in step 11 (days 115-130, capped at 0.98)."""
+    monkeypatch.setattr(timing, "HAZARD_PRIOR_BAHT", 0.0)
+    ledger = timing.Ledger.build(np.array([0, 0]), np.array([25, 130]), np.array([40.0, 60.0]), 1)
+    hazards = timing.fit_hazards(ledger, np.array([0]), np.array([0.0]), np.array([100.0]), np.array([100.0]), 400)
+    assert hazards.hazard[2] == pytest.approx(0.4)
+    assert hazards.hazard[[0, 1]].tolist() == pytest.approx([1e-4, 1e-4])  # nothing paid: the floor
+    assert hazards.hazard[3:11].tolist() == pytest.approx([1e-4] * 8)
+    assert hazards.hazard[11] == pytest.approx(0.98)
+    assert hazards.evidence[2] == pytest.approx(100) and hazards.evidence[5] == pytest.approx(60)
+    assert hazards.actual[0] == pytest.approx(100)
+    # a step not yet passed by "today" (day 120 is inside step 11) is not counted
+    early = timing.fit_hazards(ledger, np.array([0]), np.array([0.0]), np.array([100.0]), np.array([100.0]), 120)
+    assert early.evidence[11] == 0 and early.evidence[10] == pytest.approx(60)
+
+
+def test_survival_along_a_plan_by_hand():
+    hazard = np.full(timing.STEPS, 0.5)
+    # from g = 8 to g = 10.5: 2.5 steps at 0.5 -> 0.5 ** 2.5 (piecewise linear in g on the log scale)
+    change = timing.log_survival(hazard, np.array([10.5])) - timing.log_survival(hazard, np.array([8.0]))
+    assert math.exp(change[0]) == pytest.approx(0.5**2.5)
+    inside = timing.path_log_survival(hazard, np.array([8.0]), np.array([10.5]), plan_factor=2.0, post_factor=0.0)
+    assert math.exp(inside[0]) == pytest.approx(0.5 ** (2 * 2))  # only the two steps inside the plan, doubled
+    # beyond the last step the last step's hazard continues
+    tail = timing.log_survival(hazard, np.array([timing.STEPS + 2.0])) - timing.log_survival(
+        hazard, np.array([float(timing.STEPS)]))
+    assert math.exp(tail[0]) == pytest.approx(0.25)
+
+
+def test_pace_factors_shrink_by_empirical_bayes():
+    """Owner 0 paid 150 where 100 was expected (log 1.5), owner 1 paid 50 of 100, owner 2 as expected;
+    their sampling variances are residual^2 / expected^2 (here 0.01 each); the spread between them
+    (weighted by expected) less the mean sampling variance is tau^2, and each raw log ratio is shrunk
+    by tau^2 / (tau^2 + its sampling variance)."""
+    groups = np.array([0, 1, 2])
+    actual, expected = np.array([150.0, 50.0, 100.0]), np.array([100.0, 100.0, 100.0])
+    residual2 = np.array([100.0, 100.0, 100.0])
+    factors = timing.pace_factors(groups, 3, actual, expected, residual2)
+    cushion = 0.02 * 100
+    raw = np.log((actual + cushion) / (expected + cushion))
+    sampling = (residual2 + cushion**2) / (expected + cushion) ** 2
+    tau2 = max(np.average((raw - raw.mean()) ** 2) - sampling.mean(), timing.TAU2_FLOOR)
+    assert factors.tau2 == pytest.approx(tau2)
+    assert factors.log_factor == pytest.approx(tau2 / (tau2 + sampling) * raw)
+    assert factors.variance == pytest.approx(tau2 / (tau2 + sampling) * sampling)
