@@ -256,8 +256,9 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
     return selects, joins
 
 
-def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str, str]:
-    """SQL predicates (blank row, total row, data row = neither) over the staged columns.
+def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str, str, str | None]:
+    """SQL predicates (blank row, total row, data row = neither, and the cheap first-character
+    test every blank or total row passes, None without a key column) over the staged columns.
 
     A total row's first non-empty cell starts with รวม / ยอดรวม / Total; it counts only
     when its key cell is empty or is that label, so a project named "รวมพลัง..." loads.
@@ -271,7 +272,7 @@ def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str, str]:
              f"OR lower({first}) LIKE 'total%' OR lower({first}) LIKE 'grand total%')")
     key = _raw(source, kind.key)
     if key is None:
-        return f"({first} IS NULL)", label, f"NOT ({first} IS NULL) AND NOT {label}"
+        return f"({first} IS NULL)", label, f"NOT ({first} IS NULL) AND NOT {label}", None
     key_text = f"etl_text({key})"
     # Cheap pre-filter on the first character: real keys start with a printable ASCII
     # character other than T/G; labels (รวม, ยอดรวม, Total, Grand total) and blanks don't.
@@ -282,7 +283,7 @@ def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str, str]:
     blank = f"(CASE WHEN {suspect} THEN {is_blank} ELSE false END)"
     total = f"(CASE WHEN {suspect} THEN {is_total} ELSE false END)"
     data = f"(CASE WHEN {suspect} THEN NOT ({is_blank} OR ({is_total})) ELSE true END)"
-    return blank, total, data
+    return blank, total, data, suspect
 
 
 def _table_columns(kind: Kind) -> list[str]:
@@ -420,7 +421,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     if os.environ.get("BUDGET_ETL_FAIL_AFTER_STAGING"):
         raise RuntimeError("injected failure after staging (BUDGET_ETL_FAIL_AFTER_STAGING)")
 
-    blank, total, data_row = _row_filters(kind, source)
+    blank, total, data_row, suspect = _row_filters(kind, source)
     # Rows the reader could not trust (ragged, broken quotes) are rejected whole; a ragged
     # blank or total row is still just a blank or total row. Only the row-by-row reader
     # marks rows, so files DuckDB read whole skip these terms.
@@ -443,6 +444,12 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     if staged == typed and not source.has_defects:
         # Every staged row is a data row (no blank, total or defective one): no second pass.
         result.rows_read, result.total_rows_skipped, defect_rows = staged, 0, 0
+    elif not source.has_defects and suspect is not None:
+        # Blank and total rows are among the few whose key cell looks like a label or blank.
+        blank_rows, result.total_rows_skipped = con.execute(
+            f"SELECT count(*) FILTER (WHERE {blank}), count(*) FILTER (WHERE {total}) "
+            f"FROM etl_stage s WHERE {suspect}").fetchone()
+        result.rows_read, defect_rows = staged - blank_rows, 0
     else:
         result.rows_read, result.total_rows_skipped, defect_rows = con.execute(
             f"SELECT count(*) FILTER (WHERE NOT {blank} OR {hard}), "

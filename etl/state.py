@@ -230,18 +230,25 @@ def _running_total(con: duckdb.DuckDBPyConnection, kind: Kind, groups: str, orde
     column = _AMOUNT_COLUMN[kind.name]
     ok = _passed()
     if lower_bound:
-        # Reversals are rare: their first day per group first, then one pass over the rows
-        # for the payments up to that day and the positives in all.
+        # One pass per group: sums and the dates of the last payment and the first reversal.
+        # A group whose reversals all come after its payments cannot go below zero if its
+        # total does not; only the others get a second pass (payments up to the first
+        # reversal), then a walk if even those do not cover all its reversals.
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE etl_groups AS
-            WITH low AS (SELECT {groups}, min(posting_date) AS first_low, sum({column}) AS low
-                         FROM {ok} c WHERE {column} < 0 GROUP BY ALL),
-            g AS (SELECT {groups},
-                         sum({column}) FILTER (WHERE {column} > 0) AS high,
-                         sum({column}) FILTER (WHERE {column} > 0 AND posting_date <= first_low) AS early
-                  FROM {ok} c LEFT JOIN low USING ({groups}) GROUP BY {groups})
-            SELECT {groups} FROM g LEFT JOIN low USING ({groups})
-            WHERE g.high > {MAX_PLAUSIBLE_SQL} OR coalesce(g.early, 0) + low.low < 0""")
+            WITH g AS (SELECT {groups},
+                              sum({column}) FILTER (WHERE {column} > 0) AS high,
+                              sum({column}) FILTER (WHERE {column} < 0) AS low,
+                              max(posting_date) FILTER (WHERE {column} > 0) AS last_high,
+                              min(posting_date) FILTER (WHERE {column} < 0) AS first_low
+                       FROM {ok} c GROUP BY {groups}),
+            unsure AS (SELECT * FROM g WHERE low IS NOT NULL AND NOT (
+                           coalesce(last_high <= first_low, true) AND coalesce(high, 0) + low >= 0)),
+            early AS (SELECT {groups}, sum(c.{column}) AS early FROM {ok} c JOIN unsure u USING ({groups})
+                      WHERE c.{column} > 0 AND c.posting_date <= u.first_low GROUP BY {groups})
+            SELECT {groups} FROM g WHERE high > {MAX_PLAUSIBLE_SQL}
+            UNION
+            SELECT {groups} FROM unsure LEFT JOIN early USING ({groups}) WHERE coalesce(early, 0) + low < 0""")
     else:
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE etl_groups AS SELECT {groups} FROM {ok} c GROUP BY ALL
