@@ -11,7 +11,7 @@ on screen, in the workbook, in the PDF and in the CSV at once.
 Each mapping is code -> (thai, english); `word(mapping, code, lang)` picks one side. Names
 of areas (regions, clusters, provinces) are reference data (data/reference/*.csv, read
 through `budget_metrics.reference`), not words of the product, so they are not here.
-Colours are in `ui/palette.py`.
+Colours are in `colours.py`.
 """
 
 from __future__ import annotations
