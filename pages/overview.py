@@ -203,7 +203,8 @@ def furthest_behind(areas: pd.DataFrame, count: int = LAGGARDS) -> pd.DataFrame:
 def since_words(context: PageContext, before) -> str:
     """'จากสัปดาห์ก่อน' / 'จากภาพนิ่ง 6 ก.ย. 2562' — what the changes are measured from."""
     if context.snapshot_mode:
-        return context.t(f"จากภาพนิ่ง {context.date(before.as_of)}", f"since the snapshot of {context.date(before.as_of)}")
+        return context.t(f"จากภาพนิ่ง {context.date(before.as_of)}",
+                         f"since the snapshot of {context.date(before.as_of)}")
     return pick(SINCE["week"], context.lang)
 
 
@@ -375,7 +376,8 @@ def first_screen(context: PageContext) -> bool:
     scope = f'<div class="bm-sub" style="margin:-4px 0 8px 0">{light.text(scope_text(context))}</div>'
     budget_scope_note(context)
     st.html(light.style_tag() + scope
-            + light.row(*line_cards(context, now, before, projections), laggards_card(context, current, previous, level))
+            + light.row(*line_cards(context, now, before, projections),
+                        laggards_card(context, current, previous, level))
             + money_figures(context, now, before, projections[whole_line(context.filters.budget_type)]))
     if context.snapshot_mode:
         st.caption(context.t("ตัวเลขสรุปและการเปลี่ยนแปลงด้านบนเป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง "
