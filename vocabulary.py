@@ -3,15 +3,15 @@
 Why a top-level module: the dashboard (`ui/`, `pages/`), the exports (`exports/`), the
 read side (`budget_metrics/`, which writes words next to codes, e.g. `risk_th`) and the
 write side (`etl/`, whose reject reasons end up on the data-quality page) all show these
-words. Inside any one of those packages, the others would have to import it, and `ui` and
-`exports` must not depend on each other. This module imports nothing of the project, so
+words. Inside any one of those packages, the others would have to import it, and `exports`
+must not depend on `ui` (tests/test_house.py). This module imports nothing of the project, so
 any layer may use it without a dependency between layers, and a word changed here changes
 on screen, in the workbook, in the PDF and in the CSV at once.
 
 Each mapping is code -> (thai, english); `word(mapping, code, lang)` picks one side. Names
 of areas (regions, clusters, provinces) are reference data (data/reference/*.csv, read
 through `budget_metrics.reference`), not words of the product, so they are not here.
-Colours are in `ui/palette.py`.
+Colours are in `colours.py`.
 """
 
 from __future__ import annotations

@@ -40,9 +40,8 @@ import numpy as np
 import pandas as pd
 
 import settings
-from budget_metrics import pace_break
+from budget_metrics import pace_break, reference
 from budget_metrics import payment_timing as timing
-from budget_metrics import reference
 from budget_metrics.calendar import fiscal_year_bounds, fridays
 from budget_metrics.connection import data_version, read_only
 from budget_metrics.filters import Filters

@@ -92,7 +92,8 @@ def print_summary(results) -> None:
                   "แถวรวมที่ข้าม totals · " + " · ".join(f"{en} = {th}" for en, th in STATUS_TH.items()),
                   highlight=False)
     for r in results:
-        if r.status == "refused" or r.rows_rejected or r.message:  # refusals, rejects, notes (hidden sheets, units converted)
+        # refusals, rejects, notes (hidden sheets, units converted)
+        if r.status == "refused" or r.rows_rejected or r.message:
             colour = "red" if r.status == "refused" else "yellow" if r.rows_rejected else "cyan"
             name = Path(r.file).name + (f" / {r.sheet}" if r.sheet else "")
             console.print(safe(f"{name}:", colour) + " " + safe(r.message), highlight=False)

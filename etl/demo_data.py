@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import reference_data
 import settings
 
 FISCAL_YEAR_BE = 2562
@@ -319,8 +320,8 @@ def _baht(satang: int) -> Decimal:
 class _Generator:
     def __init__(self, seed: int, reference_dir: Path):
         self.rng = random.Random(seed)
-        self.provinces = _read_csv_rows(reference_dir / "provinces.csv")
-        self.clusters = _read_csv_rows(reference_dir / "clusters.csv")
+        self.provinces = reference_data.read_table("provinces", reference_dir).to_dict("records")
+        self.clusters = reference_data.read_table("clusters", reference_dir).to_dict("records")
         self.province_by_code = {row["province_code"]: row for row in self.provinces}
         self.members: dict[str, list[str]] = {}
         for row in self.provinces:
@@ -885,11 +886,6 @@ def _places() -> dict[str, list[tuple[str, str]]]:
                 pairs.append((sub.name_th, district.name_th))
         result[province.code] = pairs
     return result
-
-
-def _read_csv_rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 # --------------------------------------------------------------------------- writers

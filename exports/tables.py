@@ -847,7 +847,8 @@ def _about_table(bundle: ExportBundle) -> ExportTable:
                      f"เป้าหมาย ณ {format_date(bundle.as_of)} / target on {bundle.as_of.isoformat()}: {target}")))
     rows.append(("ห่างจากเป้าหมาย / gap",
                  ("แต่ละเส้น: ร้อยละการเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด) "
-                  "และ เบิกจ่าย − เป้าหมาย × งบประมาณของเส้นนั้น (บาท); ติดลบ = ต่ำกว่าเป้าหมาย / per line: % disbursed minus the line's target (points) and "
+                  "และ เบิกจ่าย − เป้าหมาย × งบประมาณของเส้นนั้น (บาท); ติดลบ = ต่ำกว่าเป้าหมาย / "
+                  "per line: % disbursed minus the line's target (points) and "
                   "disbursed minus target × the line's allocation (baht); negative = behind")))
     from exports.rules import budget_type_rules, status_words
 

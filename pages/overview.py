@@ -205,7 +205,8 @@ def furthest_behind(areas: pd.DataFrame, count: int = LAGGARDS) -> pd.DataFrame:
 def since_words(context: PageContext, before) -> str:
     """'จากสัปดาห์ก่อน' / 'จากภาพนิ่ง 6 ก.ย. 2562' — what the changes are measured from."""
     if context.snapshot_mode:
-        return context.t(f"จากภาพนิ่ง {context.date(before.as_of)}", f"since the snapshot of {context.date(before.as_of)}")
+        return context.t(f"จากภาพนิ่ง {context.date(before.as_of)}",
+                         f"since the snapshot of {context.date(before.as_of)}")
     return pick(SINCE["week"], context.lang)
 
 
