@@ -3,7 +3,8 @@
     python3 tasks.py dashboard   # venv + packages, demo data if the database is empty, start Streamlit
     python3 tasks.py serve       # the same set-up + nginx, then nginx in front of one Streamlit worker per core
                                  # (--workers N, --port P; Ctrl-C stops all of it; deploy/serve.py)
-    python3 tasks.py test        # venv + packages + system packages (Chromium, Thai fonts, nginx), run all tests
+    python3 tasks.py test        # venv + packages + system packages (Chromium, Thai fonts, nginx), `ruff check`,
+                                 # then all tests
 
 Both steps are idempotent: a second run skips what is already there.
 """
@@ -115,6 +116,8 @@ def test(extra: list[str]) -> None:
     # Two workers, one per core (the suite is built for it: every server takes a free port and
     # every database is private); `python3 tasks.py test -n 0 tests/x.py` runs one file alone.
     workers = [] if any(arg == "-n" or arg.startswith("-n") for arg in extra) else ["-n", "2"]
+    # The style first (settings in pyproject.toml; about a second): a lint error fails the command.
+    run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "pytest", *workers, *extra)
 
 

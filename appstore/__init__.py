@@ -8,15 +8,16 @@ PostgreSQL for a central deployment. The loaded records and every figure stay in
 table onto budget_metrics frames in pandas. Operator's guide: docs/appstore.md.
 
 Modules, each named for what it holds:
-    db          engines, transactions (SQLite WAL + BEGIN IMMEDIATE; PostgreSQL)
-    migrate     Alembic migrations, `upgrade()` on start
+    engines     one engine per URL (SQLite WAL + BEGIN IMMEDIATE; PostgreSQL)
+    migrate     Alembic migrations, `upgrade()` on start (uses engines)
+    db          sessions on a migrated store: transactions, reads, outages (uses migrate)
     models      the tables
-    access      roles, principals, the server-side write checks
-    users       user management, `principal_for_email`
+    access      roles, principals, the server-side write checks (rules only: reads nothing)
+    users       user management, `principal_for_email`, `current` (a principal's role as stored now)
     followup    save a response; latest, history, response rates, overdue
     uploads     upload records
     audit       the audit log
-    reference   causes, area codes, the freshness threshold (data/reference/)
+    reference   causes, area codes, the freshness threshold (data/reference/, read by reference_data)
     validation  input checks (lengths, codes, amounts, dates, e-mails)
     projects    a project's owner from the loaded records
     errors      AccessDenied, ValidationError, UnknownProject, StoreUnavailable (Thai — English messages)

@@ -15,10 +15,13 @@ Two principals exist without a row in the store: the local single-user mode of a
 deployment with no sign-in configured, and the command line run by an operator on the
 server. Both may do everything.
 
+The rules here read nothing: reading a user's role from the store is `appstore.users`' work, which
+imports this module (never the other way round).
+
 When the store cannot be read (an outage), a signed-in user's role is unknown: the app then
 acts for them as `unverified(email)`, a viewer (the least that still lets them read, and no
 more whatever their stored role), marked so the pages can say why. Every write re-reads the
-role from the store (`current`), so such a principal can never write with rights it was not
+role from the store (`appstore.users.current`), so such a principal can never write with rights it was not
 shown to have: while the store is down the write fails as unavailable, once it is back it
 runs with the role the store holds.
 """
@@ -81,20 +84,6 @@ def viewer(email: str | None) -> Principal:
 def unverified(email: str | None) -> Principal:
     """A signed-in user whose role cannot be read now (the store is unavailable): a viewer."""
     return Principal(actor=email or "anonymous", role="viewer", email=email, unverified=True)
-
-
-def current(principal: Principal, url: str | None = None) -> Principal:
-    """The principal with its role and areas as the store holds them now.
-
-    Write functions call this first, so a page that kept a principal in its session state
-    cannot write with rights an administrator has since taken away. The local mode and
-    the command line have no row in the store and stay as they are.
-    """
-    if principal.local:
-        return principal
-    from appstore.users import principal_for_email
-
-    return principal_for_email(principal.email, url)
 
 
 def may_write_owner(principal: Principal, owner_type: str, owner: str, cluster_code: str | None) -> bool:

@@ -36,9 +36,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from appstore import audit, models, reference, validation
-from appstore.access import Principal, current, require_project_write
+from appstore.access import Principal, require_project_write
 from appstore.db import reading, transaction
 from appstore.projects import ProjectOwner, project_owner
+from appstore.users import current
 from budget_metrics import reference as read_reference
 from budget_metrics.filters import Filters
 from budget_metrics.lagging import lagging_projects

@@ -3,7 +3,7 @@
 `upgrade()` brings the store named by BUDGET_APP_DB to the newest revision, so a fresh
 clone needs no set-up: the first start creates data/app.sqlite with every table. It is
 idempotent (at head it does nothing) and safe when several processes start at once:
-- SQLite: the whole run is one BEGIN IMMEDIATE transaction (appstore.db), so a second
+- SQLite: the whole run is one BEGIN IMMEDIATE transaction (appstore.engines), so a second
   process waits for the first, then finds the schema at head;
 - PostgreSQL: the run holds an advisory lock; DDL is transactional there as well.
 Within one process a URL is checked once.
@@ -26,7 +26,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from appstore.db import dialect_name, engine, resolve_url
+from appstore.engines import dialect_name, engine, resolve_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed 64-bit number, the same in every process of the deployment ("budgetap").

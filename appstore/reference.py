@@ -1,8 +1,8 @@
 """Reference data the store validates against, read from data/reference/ (BUDGET_REFERENCE).
 
 - follow-up causes: followup_causes.csv (code, Thai and English label, display order);
-- province and cluster codes for user areas: provinces.csv / clusters.csv through the ETL's
-  reference loader, so `users add` works before any data is loaded;
+- province and cluster codes for user areas: provinces.csv / clusters.csv, checked as the ETL
+  checks them (`reference_data`, the one reader), so `users add` works before any data is loaded;
 - `followup_fresh_days` from thresholds.toml, as loaded into DuckDB with the other
   thresholds, or from the file while the published database predates the entry.
 Files are re-read when they change (cached per modification time).
@@ -10,15 +10,15 @@ Files are re-read when they change (cached per modification time).
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+import reference_data
 import settings
+from reference_data import CAUSES_FILE, THRESHOLDS_FILE
 
-CAUSES_FILE = "followup_causes.csv"
 FRESH_DAYS = "followup_fresh_days"
 
 
@@ -28,9 +28,7 @@ def _stamp(path: Path) -> tuple[str, int]:
 
 @lru_cache(maxsize=4)
 def _causes(stamp: tuple[str, int]) -> pd.DataFrame:
-    frame = pd.read_csv(stamp[0], dtype=str, keep_default_na=False)
-    frame["sort_order"] = frame["sort_order"].astype(int)
-    return frame.sort_values("sort_order").reset_index(drop=True)
+    return reference_data.read_causes(Path(stamp[0]).parent)
 
 
 def causes() -> pd.DataFrame:
@@ -40,9 +38,7 @@ def causes() -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _areas(stamps: tuple[tuple[str, int], ...]) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
-    from etl.reference import read_reference
-
-    tables = read_reference(Path(stamps[0][0]).parent)
+    tables = reference_data.read_reference(Path(stamps[0][0]).parent)
     provinces = tables["provinces"]
     return (frozenset(provinces["province_code"]), frozenset(tables["clusters"]["cluster_code"]),
             dict(zip(provinces["province_code"], provinces["cluster_code"], strict=True)))
@@ -51,7 +47,7 @@ def _areas(stamps: tuple[tuple[str, int], ...]) -> tuple[frozenset[str], frozens
 def _area_tables() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
     folder = settings.reference_dir()
     return _areas(tuple(_stamp(folder / name) for name in ("provinces.csv", "clusters.csv", "regions.csv",
-                                                            "targets.csv", "thresholds.toml")))
+                                                            "targets.csv", THRESHOLDS_FILE)))
 
 
 def province_codes() -> frozenset[str]:
@@ -71,8 +67,7 @@ def cluster_of_province() -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def _file_threshold(stamp: tuple[str, int], name: str) -> float:
-    with open(stamp[0], "rb") as handle:
-        return float(tomllib.load(handle)[name]["value"])
+    return float(reference_data.read_thresholds(Path(stamp[0]).parent)[name]["value"])
 
 
 def followup_fresh_days() -> int:
@@ -86,4 +81,4 @@ def followup_fresh_days() -> int:
         loaded = {}
     if FRESH_DAYS in loaded:
         return int(loaded[FRESH_DAYS])
-    return int(_file_threshold(_stamp(settings.reference_dir() / "thresholds.toml"), FRESH_DAYS))
+    return int(_file_threshold(_stamp(settings.reference_dir() / THRESHOLDS_FILE), FRESH_DAYS))

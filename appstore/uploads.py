@@ -13,9 +13,10 @@ import pandas as pd
 from sqlalchemy import select
 
 from appstore import audit, models, validation
-from appstore.access import Principal, current, require_upload
+from appstore.access import Principal, require_upload
 from appstore.db import reading, transaction
 from appstore.errors import ValidationError
+from appstore.users import current
 
 # Outcomes: the ETL's per-table statuses, plus 'failed' (the load raised) and 'refused'
 # also for a file refused before loading (too large, not allowed).

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from appstore import audit, models, validation
-from appstore.access import Principal, current, require_admin, viewer
+from appstore.access import Principal, require_admin, viewer
 from appstore.db import reading, transaction
 
 
@@ -117,6 +117,18 @@ def list_users(url: str | None = None) -> pd.DataFrame:
                  "updated_at": u.updated_at, "updated_by": u.updated_by}
                 for u in users for r in [_record(u)]]
     return pd.DataFrame(rows, columns=["email", "role", "provinces", "clusters", "updated_at", "updated_by"])
+
+
+def current(principal: Principal, url: str | None = None) -> Principal:
+    """The principal with its role and areas as the store holds them now.
+
+    Write functions call this first, so a page that kept a principal in its session state
+    cannot write with rights an administrator has since taken away. The local mode and
+    the command line have no row in the store and stay as they are.
+    """
+    if principal.local:
+        return principal
+    return principal_for_email(principal.email, url)
 
 
 def principal_for_email(email: str | None, url: str | None = None) -> Principal:

@@ -156,7 +156,8 @@ class Attacks:
         write_xlsx(folder / f"book{RLO}.xlsx", {f"{RLO}แผ่น\u200f": [PROJECT_HEADERS, ["X01", "2562", "จ.ลำพูน", "ฝาย",
                                                                                     "งบลงทุน", "อบต.", "5", ""]]})
         db = self.work / "values.duckdb"
-        self.etl("LS/NEL/ZWJ, a 1 MB code, isolates in values; RLO in sheet and file name", ["load", str(folder)], db=db)
+        self.etl("LS/NEL/ZWJ, a 1 MB code, isolates in values; RLO in sheet and file name", ["load", str(folder)],
+                 db=db)
         self.etl("  then etl rejects", ["rejects"], db=db)
 
     # --------------------------------------------------------------- the exports

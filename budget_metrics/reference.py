@@ -95,10 +95,11 @@ def target_years() -> list[int]:
 def has_targets(fiscal_year: int, scope: str = "overall") -> bool:
     """True when the fiscal year has cabinet targets for the line `scope` ('overall' or
     'investment'; the investment line falls back to the overall targets, as `targets.target_pct`
-    does). False: no target line for that year; the pages say "no cabinet targets for FY25xx"."""
-    from budget_metrics.targets import quarter_targets
-
-    return bool(quarter_targets(fiscal_year, scope))
+    does). False: no target line for that year; the pages say "no cabinet targets for FY25xx".
+    (Read here from the targets table, not through budget_metrics.targets, which imports this module.)"""
+    frame = _table("SELECT fiscal_year, scope, count(*) AS quarters FROM targets GROUP BY 1, 2", data_version())
+    complete = {(int(year), str(line)) for year, line, quarters in frame.itertuples(index=False) if quarters == 4}
+    return (fiscal_year, scope) in complete or (scope != "overall" and (fiscal_year, "overall") in complete)
 
 
 def years_summary() -> pd.DataFrame:

@@ -3,7 +3,8 @@
 `data/reference/tile_grid.csv` places each of the 76 provinces on a grid (row 0 at the
 top = north, the southern peninsula in the bottom rows) with short labels for the
 tiles: the Thai vehicle-plate abbreviation (abbr_th) and a three-letter English one.
-The layout is a reference fact like the cluster list, so it lives in a file, not code.
+The layout is a reference fact like the cluster list, so it lives in a file, not code
+(read by `reference_data`, the one reader of data/reference/).
 """
 
 from __future__ import annotations
@@ -13,19 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 
-import settings
-
-TILE_GRID_FILE = "tile_grid.csv"
+import reference_data
+from reference_data import TILE_GRID_FILE
 
 
 @lru_cache(maxsize=4)
 def _read(path: Path, mtime_ns: int) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"province_code": str, "abbr_th": str, "abbr_en": str})
+    return reference_data.read_tile_grid(path.parent)
 
 
 def tile_grid(folder: Path | None = None) -> pd.DataFrame:
     """Columns province_code (DOPA '50'), row, col (ints, row 0 = north), abbr_th, abbr_en."""
-    path = Path(folder or settings.reference_dir()) / TILE_GRID_FILE
+    path = reference_data.folder_or_default(folder) / TILE_GRID_FILE
     return _read(path, path.stat().st_mtime_ns).copy()
 
 

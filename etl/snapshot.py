@@ -359,7 +359,8 @@ def freeze_week(principal, fiscal_year: int, as_of: date | None = None, replace:
     `python -m etl snapshot`) for an administrator only, checked here on the server
     (appstore.AccessDenied otherwise), waiting at most DASHBOARD_LOCK_WAIT seconds for another
     writer (LockTimeout then: nothing was written)."""
-    from appstore.access import current, require_admin
+    from appstore.access import require_admin
+    from appstore.users import current
 
     require_admin(current(principal), "บันทึกภาพนิ่งรายสัปดาห์", "freeze a weekly snapshot")
     return take_snapshot(fiscal_year, as_of, replace=replace, db_path=db_path, wait_seconds=DASHBOARD_LOCK_WAIT)

@@ -25,9 +25,9 @@ from budget_metrics.formatting import (
     signed,
 )
 from budget_metrics.targets import LINES
+from colours import LINE_COLOURS
 from display_text import document_text, shorten
 from exports.tables import ExportBundle
-from ui.palette import LINE_COLOURS
 from vocabulary import FLAGS, LINE_LABELS, STATUSES
 
 TOP_BEHIND = 10
@@ -210,7 +210,7 @@ def _furthest_behind(bundle: ExportBundle, count: int) -> pd.DataFrame:
 
 
 # --- the curve ---------------------------------------------------------------------
-# Each line is drawn in its dashboard hue (ui/palette.LINE_COLOURS): one meaning per colour.
+# Each line is drawn in its dashboard hue (colours.LINE_COLOURS): one meaning per colour.
 
 
 def curve_svg(bundle: ExportBundle, width: int = 680, height: int = 230) -> str:

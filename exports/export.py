@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from budget_metrics.connection import pinned_read

@@ -31,8 +31,8 @@ import streamlit as st
 
 import appstore
 import settings
-from appstore.access import current
 from appstore.uploads import sha256_of
+from appstore.users import current
 from budget_metrics.formatting import format_datetime
 from budget_metrics.quality import rejected_rows
 from etl.readers import SUPPORTED_SUFFIXES

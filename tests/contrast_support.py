@@ -21,7 +21,8 @@ _HELPERS = r"""
   const over = (top, bottom) => { const a = top[3] + bottom[3] * (1 - top[3]);
     if (a === 0) return [0, 0, 0, 0];
     return [0, 1, 2].map(i => (top[i] * top[3] + bottom[i] * bottom[3] * (1 - top[3])) / a).concat([a]); };
-  const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const lum = (c) => { const f = (v) => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
     return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
   const background = (el) => { const layers = [];
     for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
@@ -32,11 +33,13 @@ _HELPERS = r"""
     return result; };
   const opacityOf = (el) => { let o = 1; for (let n = el; n && n.nodeType === 1; n = n.parentElement)
     o *= parseFloat(getComputedStyle(n).opacity); return o; };
-  const shown = (el) => el.checkVisibility({opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true});
+  const shown = (el) => el.checkVisibility({opacityProperty: true, visibilityProperty: true,
+                                            contentVisibilityAuto: true});
 """
 
 CONTRAST_JS = "() => {" + _HELPERS + r"""
-  const skipped = (el) => el.closest('svg, style, script, noscript, [aria-hidden="true"], [disabled], [aria-disabled="true"]');
+  const skipped = (el) => el.closest(
+    'svg, style, script, noscript, [aria-hidden="true"], [disabled], [aria-disabled="true"]');
   const measure = (el, colour, text, pseudo) => {
     const bg = background(el); let fg = rgba(colour);
     fg = over([fg[0], fg[1], fg[2], fg[3] * opacityOf(el)], bg);

@@ -8,9 +8,9 @@ of its own (a Kalasin province user), one Debian Chromium.
 - A visitor whose e-mail, as the provider returns it, is Markdown — bold, a link and an image on
   this test's own server — sees it in the sidebar exactly as typed: no bold, no link, no image,
   and the browser fetches nothing from the image's address (in Thai at 1400 px, English at 390).
-- The Kalasin user (in Thai on every page; the chart and the form in English too): no app menu (its "Record screen", "Print", theme
-  names and "Made with Streamlit" are English only) on any page; every drop-down's placeholder
-  in the page's language ("Choose an option" nowhere); a chart drawn with no chart toolbar (its
+- The Kalasin user (in Thai on every page; the chart and the form in English too): no app menu (its
+  "Record screen", "Print", theme names and "Made with Streamlit" are English only) on any page; every
+  drop-down's placeholder in the page's language ("Choose an option" nowhere); a chart drawn with no chart toolbar (its
   tooltips are English) and no tips; typing in a text box and in the follow-up form shows no
   "Press Enter to apply" / "Press Ctrl+Enter to submit form".
 

@@ -120,7 +120,8 @@ def _assets_expected(db) -> dict[str, str]:
     rows = _rows(db, """SELECT a.asset_id, a.value, a.completed_date, a.transferred_date, a.status
                         FROM asset_transfers a JOIN projects p USING (project_code) WHERE p.fiscal_year = 2562""")
     rows = [row for row in rows if row[2] is None or row[2] <= IN_YEAR]
-    done = [row for row in rows if (row[3] is not None and row[3] <= IN_YEAR) or (row[4] == "transferred" and row[3] is None)]
+    done = [row for row in rows
+            if (row[3] is not None and row[3] <= IN_YEAR) or (row[4] == "transferred" and row[3] is None)]
     overdue = [row for row in rows if row not in done and row[2] is not None
                and row[2] < IN_YEAR - timedelta(days=limit)]
     return {"transferred_assets": f"{len(done):,}", "overdue_assets": f"{len(overdue):,}",
@@ -128,7 +129,8 @@ def _assets_expected(db) -> dict[str, str]:
             "first": min((row[2], row[0]) for row in overdue)[1] if overdue else ""}
 
 
-EXPECTED = {"carryover": (_carryover_expected, "at_risk"), "reallocations": (_reallocations_expected, "largest_transfers"),
+EXPECTED = {"carryover": (_carryover_expected, "at_risk"),
+            "reallocations": (_reallocations_expected, "largest_transfers"),
             "assets": (_assets_expected, "overdue")}
 
 

@@ -60,7 +60,8 @@ OUTSIDE_JS = """(width) => [...document.querySelectorAll('[data-testid="stHtml"]
   .filter(cell => { const head = cell.closest('thead'); return !head || head.getBoundingClientRect().width >= 2; })
   .map(cell => [cell, cell.getBoundingClientRect()])
   .filter(([cell, box]) => box.width >= 2 && box.height >= 2 && (box.left < -0.5 || box.right > width + 0.5))
-  .map(([cell, box]) => `${cell.textContent.trim().slice(0, 40)} [${Math.round(box.left)}, ${Math.round(box.right)}]`)"""
+  .map(([cell, box]) =>
+    `${cell.textContent.trim().slice(0, 40)} [${Math.round(box.left)}, ${Math.round(box.right)}]`)"""
 
 # The boxes of every body row's cell under the header `header` of `table` (the position of the
 # header among the header row's cells is the position of the cell among the row's cells).

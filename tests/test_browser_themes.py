@@ -167,7 +167,8 @@ def test_every_page_reads_in_the_system_theme(app, screenshots_dir, tmp_path, sc
         _open(page, f"{url}/upload")
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sample))
         page.wait_for_function(
-            "() => { const b = document.querySelector('[data-testid^=\"stBaseButton-primary\"]'); return b && !b.disabled; }",
+            "() => { const b = document.querySelector('[data-testid^=\"stBaseButton-primary\"]');"
+            " return b && !b.disabled; }",
             timeout=30000)
         settle(page)
         found = _readable(page, f"upload {scheme}")

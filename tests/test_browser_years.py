@@ -121,7 +121,7 @@ def test_overview_same_day_last_year_and_the_ranking_by_change(served, screensho
         shown = []
         for row in rows.all():
             href = row.locator("a").first.get_attribute("href")
-            code = parse_qs(urlparse(href).query)["area"][0].split(":")[1]
+            code = parse_qs(urlparse(href).query)["province"][0]  # the link chooses the province
             assert _number(_figure(row, "pct")) == pytest.approx(now[code]["overall"], abs=0.005)
             assert _number(_figure(row, "last_year_pct")) == pytest.approx(then[code]["overall"], abs=0.005)
             assert _figure(row, "year_points") == f"{expected[code]:+,.2f}"

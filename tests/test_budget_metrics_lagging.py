@@ -24,8 +24,10 @@ STATE = """
 WITH alloc AS (
   SELECT p.project_code, p.budget_type, p.contract_date, p.planned_start, p.planned_end, p.contract_amount,
          p.allocated_amount
-         + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code AND r.approved_date <= $d), 0)
-         - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code AND r.approved_date <= $d), 0)
+         + coalesce((SELECT sum(amount) FROM reallocations r
+                     WHERE r.to_project_code = p.project_code AND r.approved_date <= $d), 0)
+         - coalesce((SELECT sum(amount) FROM reallocations r
+                     WHERE r.from_project_code = p.project_code AND r.approved_date <= $d), 0)
            AS cur,
          coalesce((SELECT sum(amount) FROM disbursements x WHERE x.project_code = p.project_code
                    AND x.source = 'current' AND x.posting_date <= $d), 0) AS paid,
@@ -75,7 +77,8 @@ def test_past_end_flag_matches_sql(demo_db):
 def test_idle_flag_matches_sql(demo_db):
     # default threshold: 12 weeks = 84 days or more without a payment; never paid counts from
     # the contract date, else the planned start, else 1 Oct 2018
-    since = "coalesce(last_paid, CASE WHEN contract_date <= $d THEN contract_date END, planned_start, DATE '2018-10-01')"
+    since = ("coalesce(last_paid, CASE WHEN contract_date <= $d THEN contract_date END, planned_start, "
+             "DATE '2018-10-01')")
     expected = _codes(demo_db, f"{UNPAID} AND $d - {since} >= 84")
     assert _flagged(project_flags(Filters(as_of=AS_OF)), "idle") == expected
 
@@ -86,7 +89,8 @@ def test_behind_target_flag_matches_sql(demo_db):
     investment = 45 + 2 * 20 / 3 + (20 / 3) * 28 / 30
     expected = _codes(
         demo_db,
-        f"cur > 0 AND 100.0 * paid / cur < (CASE WHEN budget_type = 'investment' THEN {investment} ELSE {overall} END) - 25"
+        f"cur > 0 AND 100.0 * paid / cur"
+        f" < (CASE WHEN budget_type = 'investment' THEN {investment} ELSE {overall} END) - 25"
         f" AND {UNPAID}",  # issue 15: a fully paid project (the rest is savings) carries no flag
     )
     assert _flagged(project_flags(Filters(as_of=AS_OF)), "behind_target") == expected

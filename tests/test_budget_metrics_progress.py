@@ -29,11 +29,19 @@ def _sql_totals(db, as_of, owner_clause="TRUE", params=()):
     con = duckdb.connect(str(db), read_only=True)
     try:
         codes = f"SELECT project_code FROM projects WHERE fiscal_year = 2562 AND {owner_clause}"
-        allocated = con.execute(f"SELECT coalesce(sum(allocated_amount),0) FROM projects WHERE fiscal_year = 2562 AND {owner_clause}", params).fetchone()[0]
-        moved_in = con.execute(f"SELECT coalesce(sum(amount),0) FROM reallocations WHERE approved_date <= ? AND to_project_code IN ({codes})", [as_of, *params]).fetchone()[0]
-        moved_out = con.execute(f"SELECT coalesce(sum(amount),0) FROM reallocations WHERE approved_date <= ? AND from_project_code IN ({codes})", [as_of, *params]).fetchone()[0]
-        paid = con.execute(f"SELECT coalesce(sum(amount),0) FROM disbursements WHERE source = 'current' AND posting_date <= ? AND project_code IN ({codes})", [as_of, *params]).fetchone()[0]
-        count = con.execute(f"SELECT count(*) FROM projects WHERE fiscal_year = 2562 AND {owner_clause}", params).fetchone()[0]
+        allocated = con.execute(f"SELECT coalesce(sum(allocated_amount),0) FROM projects "
+                                f"WHERE fiscal_year = 2562 AND {owner_clause}", params).fetchone()[0]
+        moved_in = con.execute(f"SELECT coalesce(sum(amount),0) FROM reallocations "
+                               f"WHERE approved_date <= ? AND to_project_code IN ({codes})",
+                               [as_of, *params]).fetchone()[0]
+        moved_out = con.execute(f"SELECT coalesce(sum(amount),0) FROM reallocations "
+                                f"WHERE approved_date <= ? AND from_project_code IN ({codes})",
+                                [as_of, *params]).fetchone()[0]
+        paid = con.execute(f"SELECT coalesce(sum(amount),0) FROM disbursements "
+                           f"WHERE source = 'current' AND posting_date <= ? AND project_code IN ({codes})",
+                           [as_of, *params]).fetchone()[0]
+        count = con.execute(f"SELECT count(*) FROM projects WHERE fiscal_year = 2562 AND {owner_clause}",
+                            params).fetchone()[0]
     finally:
         con.close()
     return Decimal(allocated) + Decimal(moved_in) - Decimal(moved_out), Decimal(paid), count

@@ -218,6 +218,12 @@ def test_choosing_a_province_opens_its_page(demo_db):
     app = _app({"as_of": AS_OF.isoformat()}).run()
     app.selectbox(key="overview_pick_province.th").set_value("50").run()
     _no_exceptions(app)
+    # the overview hands the browser the province page's address with the province chosen (ui.navigate: one
+    # history step, tests/test_links.py); AppTest runs no JavaScript, so open that page as the browser does
+    scripts = [element.proto.body for element in app.get("html") if "__bmNavigate(" in element.proto.body]
+    assert scripts and f'"area?as_of={AS_OF.isoformat()}&province=50"' in scripts[-1]
+    app.switch_page("pages/area.py").run()
+    _no_exceptions(app)
     # the choice is the sidebar's: it stays on every page
     assert app.selectbox(key=widget_key("province", "th")).value == "50"
     assert app.query_params["province"] in ("50", ["50"])
@@ -360,7 +366,8 @@ def test_province_without_projects_says_no_data(demo_db, tmp_path, monkeypatch):
     copy = tmp_path / "budget.duckdb"
     shutil.copyfile(demo_db, copy)
     con = duckdb.connect(str(copy))
-    con.execute("DELETE FROM disbursements WHERE project_code IN (SELECT project_code FROM projects WHERE owner = '96')")
+    con.execute("DELETE FROM disbursements "
+                "WHERE project_code IN (SELECT project_code FROM projects WHERE owner = '96')")
     con.execute("DELETE FROM projects WHERE owner = '96'")
     con.close()
     monkeypatch.setenv("BUDGET_DB", str(copy))
@@ -453,7 +460,8 @@ def test_lagging_filters_by_flag_and_province(demo_db):
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/area.py", "pages/lagging.py"])
-@pytest.mark.parametrize("params", [{}, {"budget": "operating", "lang": "en"}, {"plan": "cluster", "as_of": "2019-01-04"}])
+@pytest.mark.parametrize("params", [{}, {"budget": "operating", "lang": "en"},
+                                    {"plan": "cluster", "as_of": "2019-01-04"}])
 def test_pages_render_under_filter_combinations(demo_db, page, params):
     app = _app(params)
     app.switch_page(page).run()
@@ -539,7 +547,8 @@ def test_tile_grid_covers_every_province_once_north_on_top():
         provinces = {row["province_code"]: row["region"] for row in csv.DictReader(handle)}
     assert set(tiles) == set(provinces) and len(tiles) == 76
     assert len(set(tiles.values())) == 76  # one square each, no overlap
-    rows = {region: [tiles[code][0] for code, r in provinces.items() if r == region] for region in set(provinces.values())}
+    rows = {region: [tiles[code][0] for code, r in provinces.items() if r == region]
+            for region in set(provinces.values())}
     assert tiles["57"][0] == 0  # Chiang Rai, the northern tip, on the top row
     assert max(rows["north"]) < min(rows["south"]) and max(rows["central"]) < min(rows["south"])
     assert max(rows["south"] + rows["south_border"]) == max(tiles[code][0] for code in tiles)

@@ -60,7 +60,8 @@ WITH alloc AS (
                    AND x.amount > 0 AND x.posting_date <= $d) AS last_paid
   FROM projects p WHERE p.fiscal_year = 2562 AND {where}),
 due AS (
-  SELECT *, paid < $fully_paid * (CASE WHEN contract_amount IS NOT NULL AND (contract_date IS NULL OR contract_date <= $d)
+  SELECT *, paid < $fully_paid * (CASE WHEN contract_amount IS NOT NULL
+                                            AND (contract_date IS NULL OR contract_date <= $d)
                                   THEN least(contract_amount, cur) ELSE cur END) - 0.005 AS unpaid
   FROM alloc)
 SELECT project_code, cur, paid, last_paid FROM due
@@ -370,7 +371,8 @@ def test_every_visible_table_download_is_named_and_titled(demo_db, app_url, tmp_
                 assert lines[2] == f"ข้อมูล ณ วันที่ {_be(date.fromisoformat(match[2]))}", (name, lines)
                 seen.append(name)
         context.close()
-    assert "lagging-2562-asof-2019-09-30-province-46.csv" in seen and "projects-2562-asof-2019-09-30-province-46.xlsx" in seen
+    assert "lagging-2562-asof-2019-09-30-province-46.csv" in seen
+    assert "projects-2562-asof-2019-09-30-province-46.xlsx" in seen
     assert len(seen) >= 12, seen
 
 

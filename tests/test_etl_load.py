@@ -222,8 +222,9 @@ def test_unrecognisable_file_is_refused_and_others_load(db, tmp_path):
 
 
 def test_exit_codes():
-    make = lambda status, rejected=0: load_module.LoadResult("f", None, "projects", 1, status,
-                                                             rows_rejected=rejected)
+    def make(status, rejected=0):
+        return load_module.LoadResult("f", None, "projects", 1, status, rows_rejected=rejected)
+
     assert exit_code([make("loaded"), make("unchanged")]) == 0
     assert exit_code([make("loaded"), make("loaded_with_rejects", 2)]) == 1
     assert exit_code([make("loaded_with_rejects", 1), make("refused")]) == 2

@@ -72,7 +72,8 @@ def test_cluster_export_contains_only_that_cluster(demo_db, bundle, tmp_path):
     projects = _rows(tmp_path / "budget-2562-asof-2019-09-13-cluster-C01-projects.csv")
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
-        members = {r[0] for r in con.execute("SELECT province_code FROM provinces WHERE cluster_code = 'C01'").fetchall()}
+        members = {r[0] for r in
+                   con.execute("SELECT province_code FROM provinces WHERE cluster_code = 'C01'").fetchall()}
         count = con.execute(
             """SELECT count(*) FROM projects WHERE fiscal_year = 2562 AND
                ((owner_type = 'cluster' AND owner = 'C01') OR (owner_type = 'province' AND owner IN

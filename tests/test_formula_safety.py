@@ -107,7 +107,8 @@ def test_cli_exports_have_no_formulas(payload_db, tmp_path):
     for path in csv_files:
         _assert_clean_csv(path.read_text(encoding="utf-8-sig"))
     rows = list(csv.DictReader(io.StringIO(projects_csv.read_text(encoding="utf-8-sig"))))
-    injected = {row["project_code"]: row for row in rows if "INJ" in row["project_code"] or "2+2" in row["project_code"]}
+    injected = {row["project_code"]: row for row in rows
+                if "INJ" in row["project_code"] or "2+2" in row["project_code"]}
     assert injected["'=2+2"]["project_name"] == "ถนน @ตำบล"
     assert injected["INJ-0"]["project_name"] == "'" + PAYLOADS[0]
     assert float(injected["INJ-0"]["allocated_amount"]) == 1_000_000.00

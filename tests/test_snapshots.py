@@ -41,7 +41,8 @@ def sql_project_figures(db, as_of) -> dict[str, tuple[Decimal, Decimal]]:
     """project_code -> (current allocation, disbursed) as of a date, from raw tables."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        alloc = dict(con.execute("SELECT project_code, allocated_amount FROM projects WHERE fiscal_year = 2562").fetchall())
+        alloc = dict(con.execute(
+            "SELECT project_code, allocated_amount FROM projects WHERE fiscal_year = 2562").fetchall())
         for code, amount in con.execute(
                 "SELECT to_project_code, sum(amount) FROM reallocations WHERE approved_date <= ? "
                 "AND to_project_code IS NOT NULL GROUP BY 1", [as_of]).fetchall():
@@ -206,7 +207,8 @@ def test_frozen_rows_filter_by_area(snapped):
     rows = snapshot_projects(result.snapshot_id, Filters(province="50"))
     con = duckdb.connect(str(db), read_only=True)
     try:
-        count = con.execute("SELECT count(*) FROM projects WHERE owner_type = 'province' AND owner = '50'").fetchone()[0]
+        count = con.execute(
+            "SELECT count(*) FROM projects WHERE owner_type = 'province' AND owner = '50'").fetchone()[0]
     finally:
         con.close()
     assert len(rows) == count and set(rows["province_code"]) == {"50"}
@@ -274,7 +276,8 @@ def test_dashboard_helpers_find_the_snapshot_of_the_date(snapped):
         current.snapshot_id, previous.snapshot_id)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        count = con.execute("SELECT count(*) FROM projects WHERE owner_type = 'province' AND owner = '50'").fetchone()[0]
+        count = con.execute(
+            "SELECT count(*) FROM projects WHERE owner_type = 'province' AND owner = '50'").fetchone()[0]
     finally:
         con.close()
     assert comparison.current.projects == count

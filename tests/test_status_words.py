@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -25,8 +26,6 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pypdf
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 

@@ -428,7 +428,7 @@ def plain_table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeri
             f'</thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-# ---------------------------------------------------------------- lists with long names (carry-over, reallocations, assets)
+# ------------------------------------------------------- lists with long names (carry-over, reallocations, assets)
 WIDE_LIST_STYLE = (".bm-wide-list{overflow-x:auto}"
                    ".bm-wide-list .bm-list td.bm-name{max-width:28rem;min-width:9rem}")
 

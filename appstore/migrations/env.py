@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from appstore.db import engine
+from appstore.engines import engine
 from appstore.models import Base, UTCDateTime
 
 config = context.config
@@ -23,7 +23,7 @@ def _run(connection) -> None:
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things: copy-and-move tables
-        transactional_ddl=True,  # on SQLite too: appstore.db makes its DDL transactional
+        transactional_ddl=True,  # on SQLite too: appstore.engines makes its DDL transactional
         compare_type=True,
         render_item=_render_item,
     )
