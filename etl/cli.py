@@ -25,7 +25,7 @@ from rich.text import Text
 import settings
 from display_text import name_text
 from etl import users_commands, weekly_commands  # noqa: F401  (register their commands on the same app)
-from etl.cli_app import _db, _fail, app, console, err_console, safe
+from etl.cli_app import _db, _fail, app, console, err_console, error_log_path, safe  # noqa: F401  (error_log_path: named here by callers)
 from etl.kinds import KINDS
 from etl.units import SCALES as UNIT_SCALES
 from vocabulary import LOAD_STATUSES
@@ -44,12 +44,6 @@ REJECT_VALUE_LIMIT = 300
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def error_log_path(db: Path | None = None) -> Path:
-    """Where tracebacks of unexpected errors are appended: next to the database."""
-    path = Path(db) if db else settings.database_path()
-    return path.with_name("etl-errors.log")
 
 
 def internal_error(error: BaseException, db: Path | None = None) -> typer.Exit:

@@ -42,6 +42,12 @@ def safe(text: object, style: str = "", limit: int = SAFE_LIMIT) -> Text:
     return Text(shown(text, limit), style=style)
 
 
+def error_log_path(db: Path | None = None) -> Path:
+    """Where tracebacks of unexpected errors are appended: next to the database."""
+    path = Path(db) if db else settings.database_path()
+    return path.with_name("etl-errors.log")
+
+
 def _db(ctx: typer.Context) -> Path:
     return (ctx.obj or {}).get("db") or settings.database_path()
 
