@@ -217,15 +217,26 @@ REJECT_REASONS: Words = {
     "unknown_project": ("ไม่พบรหัสโครงการในฐานข้อมูลหรือในไฟล์", "unknown project code"),
     "duplicate_key": ("รหัสซ้ำกับแถวก่อนหน้าในไฟล์เดียวกัน", "duplicate key (an earlier row of the file has it)"),
     "date_outside_window": ("วันที่อยู่นอกช่วงปีงบประมาณที่เกี่ยวข้อง", "date outside the fiscal window it belongs to"),
-    "reversal_below_zero": ("รายการกลับรายการทำให้ยอดเบิกจ่ายสะสมของโครงการติดลบ",
-                            "reversal takes the project's cumulative disbursement below zero"),
-    "exceeds_free_balance": ("โอนเงินเกินยอดคงเหลือที่โอนได้ของโครงการต้นทาง",
-                             "reallocation exceeds the source project's free balance"),
+    "reversal_below_zero": ("รายการกลับรายการทำให้ยอดเบิกจ่ายสะสมของโครงการติดลบ (รอจนกว่าจะมีรายการเบิกจ่ายที่รองรับ)",
+                            "reversal takes the project's cumulative disbursement below zero "
+                            "(held until the payments it reverses are loaded)"),
+    "exceeds_free_balance": ("โอนเงินเกินยอดคงเหลือที่โอนได้ของโครงการต้นทาง ณ วันที่อนุมัติ",
+                             "reallocation exceeds the source project's free balance on its approval date"),
     "amount_not_positive": ("จำนวนเงินต้องมากกว่าศูนย์", "amount must be greater than zero"),
     "bad_enum": ("ค่าไม่อยู่ในรายการที่กำหนด", "value not in the allowed list"),
     "ambiguous_amount": ("จำนวนเงินอ่านได้มากกว่าหนึ่งแบบหรือไม่ใช่รูปแบบไทย/อังกฤษ (เขียนแบบ 1,234,567.50)",
                          ("amount could be read two ways or is not in Thai/English form "
                          "(write 1,234,567.50)")),
+    # keys, amounts and state rules (issue 14: keys, amounts and state rules, docs/reliability.md)
+    "bad_key": ("รหัสมีอักขระควบคุมหรืออักขระที่กลับทิศทางข้อความ (มองไม่เห็นบนจอ) ให้พิมพ์รหัสใหม่",
+                "the key holds a control character or one that reverses the text on screen "
+                "(invisible); type the key again"),
+    "implausible_amount": ("จำนวนเงินสูงเกินกว่าที่เป็นไปได้ (เกินเพดานใน thresholds.toml: max_plausible_amount)",
+                           "amount above the plausibility bound (thresholds.toml: max_plausible_amount)"),
+    "implausible_total": ("ยอดสะสมของโครงการจะสูงเกินกว่าที่เป็นไปได้ (เกินเพดาน max_plausible_amount)",
+                          "the project's running total would exceed the plausibility bound "
+                          "(max_plausible_amount)"),
+    "same_project": ("โอนจากโครงการไปยังโครงการเดียวกัน", "reallocation from a project to itself"),
     # the upload page (etl.load with an area rule): a province/cluster user's row for another area
     "not_your_area": ("แถวนี้เป็นของจังหวัดหรือกลุ่มจังหวัดนอกพื้นที่ของผู้อัปโหลด",
                       "the row belongs to a province or cluster outside the uploader's area"),
@@ -322,6 +333,11 @@ STORE_OUTAGE: Words = {
                  "ลองอีกครั้งภายหลัง"),
                 ("A new answer cannot be recorded now, because the saved one cannot be read (the application "
                  "store is not answering); try again later.")),
+    "files": (("อ่านคำชี้แจงไม่ได้ในขณะนี้ (ระบบจัดเก็บคำชี้แจงไม่ตอบสนอง): ในไฟล์ที่ดาวน์โหลด สถานะการชี้แจงจะเป็น "
+               "“ไม่ทราบในขณะนี้” และไม่มีอัตราการชี้แจง ตัวเลขอื่นครบถ้วน ดาวน์โหลดใหม่เมื่อระบบกลับมา"),
+              ("The follow-up answers cannot be read now (the application store is not answering): in the files, "
+               "every follow-up status says “unknown now” and there are no response rates; every other figure is "
+               "complete. Download again once the store is back.")),
     "upload": (("อัปโหลดไฟล์ไม่ได้ในขณะนี้: ระบบจัดเก็บข้อมูลผู้ใช้และบันทึกการอัปโหลดไม่ตอบสนอง ไม่มีข้อมูลใดถูกโหลด "
                 "ไฟล์ที่เลือกไว้ยังอยู่ กดโหลดข้อมูลอีกครั้งเมื่อระบบกลับมา"),
                ("Files cannot be uploaded now: the application store (users and upload records) is not answering. "

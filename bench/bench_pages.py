@@ -66,16 +66,17 @@ def build_tenfold(demo: Path, folder: Path) -> Path:
                             contract_date, planned_start, planned_end, emenscr_code, load_id
                             FROM projects WHERE project_code NOT LIKE 'X%'""")
             con.execute(f"""INSERT INTO disbursements SELECT '{prefix}' || doc_no, '{prefix}' || project_code,
-                            posting_date, amount, source, load_id FROM disbursements WHERE doc_no NOT LIKE 'X%'""")
+                            posting_date, amount, source, load_id, source_row FROM disbursements
+                            WHERE doc_no NOT LIKE 'X%'""")
             con.execute(f"""INSERT INTO reallocations SELECT '{prefix}' || ref_no, approved_date,
                             CASE WHEN from_project_code IS NOT NULL THEN '{prefix}' || from_project_code END,
                             CASE WHEN to_project_code IS NOT NULL THEN '{prefix}' || to_project_code END,
-                            amount, kind, reason, load_id FROM reallocations WHERE ref_no NOT LIKE 'X%'""")
+                            amount, kind, reason, load_id, source_row FROM reallocations WHERE ref_no NOT LIKE 'X%'""")
             con.execute(f"""INSERT INTO carryovers SELECT '{prefix}' || project_code, amount, with_commitment,
-                            approved_date, deadline, reason, load_id FROM carryovers
+                            approved_date, deadline, reason, load_id, source_row FROM carryovers
                             WHERE project_code NOT LIKE 'X%'""")
             con.execute(f"""INSERT INTO asset_transfers SELECT '{prefix}' || asset_id, '{prefix}' || project_code,
-                            description, value, recipient, completed_date, transferred_date, status, load_id
+                            description, value, recipient, completed_date, transferred_date, status, load_id, source_row
                             FROM asset_transfers WHERE asset_id NOT LIKE 'X%'""")
     return db
 

@@ -87,6 +87,13 @@ class Mix:
     disaster_delay: tuple[int, int] = (35, 100)  # days they wait
     early_finishers: float = 0.0  # share of provinces whose contracts run 40% shorter
     split_payments: float = 0.4  # share of payments posted as two documents a few working days apart
+    # Round 2 of issue 17 (hold-out dynamics, written before any projection was scored on them):
+    freeze: tuple[date, date] | None = None  # no contract signed in this window (e.g. an election), ...
+    freeze_catch_up: int = 60  # ... those due in it signed within this many days after it, and ...
+    freeze_operating: float = 0.5  # ... this share of operating payments due in it postponed after it
+    reallocation: tuple[date, float] | None = None  # on the day, this share of the investment projects still
+    # unsigned (and of the savings of signed ones) moved to a few new fast projects of the same owner
+    investment_size: float = 1.0  # investment projects this many times larger (fewer, lumpier projects)
     notes: str = ""
 
 
@@ -123,9 +130,29 @@ MIXES: dict[str, Mix] = {
                            disaster_date=date(2019, 6, 1),
                            notes="long delays between instalments, final acceptance typically two months late, "
                                  "wide differences between provinces, 4 disaster provinces and a cluster"),
+    # Round 2 (issue 17): new hold-out mixes, written before the round-2 model was scored on any of them.
+    "election_freeze": Mix("election_freeze", wave=(date(2018, 11, 15), date(2019, 4, 30)), wave_share=0.7,
+                           freeze=(date(2019, 2, 1), date(2019, 5, 15)), freeze_catch_up=70, freeze_operating=0.6,
+                           trickle_end=date(2019, 8, 15), final_delay_mean=25.0, september_rush=0.45,
+                           disaster_provinces=4, disaster_clusters=1, disaster_date=date(2019, 6, 20),
+                           notes="an election: no contract signed 1 Feb - 15 May and operating payments held "
+                                 "back, then a catch-up wave of signing into July, a strong September rush, "
+                                 "4 disaster provinces and a cluster from 20 Jun"),
+    "reallocation": Mix("reallocation", wave=(date(2018, 11, 1), date(2019, 3, 15)), wave_share=0.6,
+                        unsigned_share=0.1, cancel_share=0.2, reallocation=(date(2019, 4, 17), 0.7),
+                        final_delay_mean=20.0, disaster_provinces=3, disaster_date=date(2019, 6, 12),
+                        notes="a large reallocation on 17 Apr: most projects still unsigned then, and savings, "
+                              "moved to a few new short projects signed in May-June; 3 disaster provinces"),
+    "no_rush_lumpy": Mix("no_rush_lumpy", investment_size=3.0, september_rush=0.0, month_end_bunching=0.1,
+                         area_pace_sd=0.5, final_delay_mean=25.0, delay_mean=12.0, split_payments=0.1,
+                         disaster_provinces=3, disaster_clusters=1, disaster_date=date(2019, 6, 10),
+                         notes="no September rush, few large investment projects per province (lumpy), wide "
+                               "differences between provinces, 3 disaster provinces and a cluster"),
 }
 CALIBRATION = ("base", "late_procurement", "fast_start")
 HOLD_OUT = ("late_act", "cancellations", "slow_acceptance")
+# Written for round 2 of issue 17 and scored only once the round-2 settings were frozen.
+HOLD_OUT_ROUND_2 = ("election_freeze", "reallocation", "no_rush_lumpy")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -241,6 +268,8 @@ def generate(mix: Mix, seed: int) -> Year:
             kind = rng.choices(("investment", "operating", "other"), weights=(0.55, 0.38, 0.07))[0]
             median, sigma, low, high = {"investment": (7e6, 0.8, 5e5, 6e7), "operating": (1.2e6, 0.7, 1e5, 8e6),
                                         "other": (2e6, 0.6, 2e5, 1e7)}[kind]
+            if kind == "investment" and mix.investment_size != 1.0:
+                median, low, high = (value * mix.investment_size for value in (median, low, high))
             amount = min(max(rng.lognormvariate(math.log(median), sigma), low), high)
             satang = min(int(round(amount, -3)) * 100, remaining)
             remaining -= satang
@@ -254,6 +283,8 @@ def generate(mix: Mix, seed: int) -> Year:
                 _operating(rng, mix, project, factor)
             area_projects.append(project)
         _savings_and_cancellations(rng, mix, area_projects, new_code, pace[owner])
+        if mix.reallocation:
+            _reallocation(rng, mix, area_projects, new_code, pace[owner])
         projects.extend(area_projects)
     for project in projects:
         _finish_payments(rng, mix, project)
@@ -276,6 +307,8 @@ def _investment(rng: random.Random, mix: Mix, project: Project, factor: float, e
         first, last = mix.wave[1], mix.trickle_end
         signed = first + timedelta(days=rng.uniform(0, max((last - first).days, 1)))
     signed = next_working_day(max(signed, act + timedelta(days=rng.randint(20, 45))))
+    if mix.freeze and mix.freeze[0] <= signed < mix.freeze[1]:  # nothing signed while frozen: after it
+        signed = next_working_day(mix.freeze[1] + timedelta(days=rng.uniform(0, mix.freeze_catch_up) * min(factor, 2)))
     if signed > date(2019, 9, 20):
         project.start, project.end = date(2019, 3, 1), date(2019, 9, 30)
         return
@@ -326,6 +359,8 @@ def _operating(rng: random.Random, mix: Mix, project: Project, factor: float) ->
             due = date(2019, 1, 2) + timedelta(days=rng.uniform(0, 55))  # slow first quarter: it slips
         if due < act and rng.random() > 0.2:
             due = act + timedelta(days=rng.uniform(5, 50))
+        if mix.freeze and mix.freeze[0] <= due < mix.freeze[1] and rng.random() < mix.freeze_operating:
+            due = mix.freeze[1] + timedelta(days=rng.uniform(0, 40))
         project.payments.append((due, amount))
 
 
@@ -369,6 +404,54 @@ def _savings_and_cancellations(rng: random.Random, mix: Mix, projects: list[Proj
                 project.payments = []
                 project.start, project.end = date(2019, 3, 1), date(2019, 9, 30)
                 project.moved_out.append((next_working_day(day), project.allocation, None, "return"))
+
+
+def _reallocation(rng: random.Random, mix: Mix, projects: list[Project], new_code, factor: float) -> None:
+    """A large mid-year reallocation (โอนเปลี่ยนแปลง): on the day, a share of the owner's investment projects
+    not signed by then give all their money, and a share of the signed ones their savings, to one to three
+    new projects of the owner, signed two to six weeks later, short, paid in two or three instalments."""
+    day, share = mix.reallocation
+    day = next_working_day(day)
+    owner = projects[0]
+    givers: list[tuple[Project, int]] = []
+    for project in projects:
+        if project.budget_type != "investment" or project.moved_out:
+            continue
+        if (project.signed is None or project.signed > day) and rng.random() < share:
+            project.contract = project.signed = None
+            project.payments = []
+            project.start, project.end = date(2019, 3, 1), date(2019, 9, 30)
+            givers.append((project, project.allocation))
+        elif project.signed is not None and project.signed <= day and project.contract is not None \
+                and project.allocation - project.contract > 1_000_000 and rng.random() < share:
+            givers.append((project, project.allocation - project.contract))
+    if not givers:
+        return
+    new = [Project(new_code(), owner.owner, owner.owner_type, owner.province,
+                   f"{rng.choice(WORKS)} (โอนเปลี่ยนแปลง) {owner.owner}-{k + 1}", "investment", rng.choice(AGENCIES),
+                   10_000_000) for k in range(rng.randint(1, 3))]
+    received = {p.code: 0 for p in new}
+    for giver, amount in givers:
+        to = rng.choice(new)
+        giver.moved_out.append((day, amount, to.code, "change"))
+        received[to.code] += amount
+    for project in new:
+        total = project.allocation + received[project.code]
+        project.signed = next_working_day(day + timedelta(days=rng.uniform(14, 42) * min(factor, 2)))
+        project.contract = int(total * rng.uniform(0.9, 0.98) / 100) * 100
+        days = rng.randint(60, 120)
+        project.start, project.end = project.signed + timedelta(days=7), project.signed + timedelta(days=days)
+        parts = rng.randint(2, 3)
+        amounts = [project.contract // parts] * (parts - 1)
+        amounts.append(project.contract - sum(amounts))
+        shift = 0.0
+        for k, amount in enumerate(amounts, start=1):
+            shift += rng.expovariate(1 / mix.delay_mean) * factor if mix.delay_mean > 0 else 0
+            due = project.signed + timedelta(days=days * k / parts + rng.uniform(5, 15) + shift)
+            if k == parts and mix.final_delay_mean:
+                due += timedelta(days=rng.expovariate(1 / mix.final_delay_mean) * factor)
+            project.payments.append((due, amount))
+        projects.append(project)
 
 
 def _disaster(rng: random.Random, mix: Mix, project: Project, day: date) -> None:
@@ -488,7 +571,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.list:
         for name, mix in MIXES.items():
-            role = "calibration" if name in CALIBRATION else "hold-out"
+            role = ("calibration" if name in CALIBRATION else
+                    "hold-out (round 2)" if name in HOLD_OUT_ROUND_2 else "hold-out")
             print(f"{name:18} {role:12} {mix.notes}")
         return
     args.out.mkdir(parents=True, exist_ok=True)

@@ -670,12 +670,15 @@ def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, dict[str, np.
 
 
 def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: int, as_of: date,
-             fully_paid_share: float) -> _Model:
-    """The per-project projection (module docstring, budget_metrics.payment_timing, docs/projection.md)."""
+             fully_paid_share: float, horizon_date: date | None = None) -> _Model:
+    """The per-project projection (module docstring, budget_metrics.payment_timing, docs/projection.md): what
+    each project is expected to have paid by the horizon (the fiscal year's last day unless given: an earlier
+    horizon is the in-year check of the band, _in_year_check)."""
     fy_start, fy_end = fiscal_year_bounds(fiscal_year)
     today = (as_of - fy_start).days
     year_end = (fy_end - fy_start).days
-    days_left = year_end - today
+    horizon = year_end if horizon_date is None else min(max((horizon_date - fy_start).days, today), year_end)
+    days_left = horizon - today
     n = len(frame)
     ledger = timing.Ledger.build(payments["position"], payments["day"], payments["amount"], n)
 
@@ -720,7 +723,7 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     shared = np.zeros((n, SHARED_TERMS))  # baht per unit of each national hazard (and per sd of signing)
     shared_variance = np.zeros(SHARED_TERMS)
     g_now = timing.development(np.full(n, float(today)), plan_start, plan_end)
-    g_end = timing.development(np.full(n, float(year_end)), plan_start, plan_end)
+    g_end = timing.development(np.full(n, float(horizon)), plan_start, plan_end)
     # Where each project will stand when the year's last month starts (its hazards weigh YEAR_END_RUSH there).
     last_month = float((date(fy_end.year, fy_end.month, 1) - fy_start).days)
     g_rush = np.clip(timing.development(np.full(n, last_month), plan_start, plan_end), g_now, g_end)
@@ -784,33 +787,36 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     contract_hazard = contract_hazard.hazard
     expected_contract = allocation * contract_ratio
 
-    def _payable(log_factor: float, daily_rate: float) -> tuple[float, np.ndarray, float, float]:
-        """An unsigned project: the expected share of its contract paid by 30 Sep (signing at a constant
-        daily rate, then paid along the contract hazards at the owner's pace and this year's drift), its
-        slope by each hazard, and by the log of each drift factor."""
+    def _payable(log_factors: np.ndarray, daily_rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                        np.ndarray]:
+        """Unsigned projects of owners at these pace factors (logs): the expected share of a contract paid by
+        the horizon (signing at a constant daily rate, then paid along the contract hazards at the owner's
+        pace and this year's drift), its slope by each hazard (owners, STEPS), and by the log of each drift
+        factor — one row per owner (the paths are the same for every owner; only the pace differs)."""
+        owners_given = len(log_factors)
         if days_left <= 0 or daily_rate <= 0:
-            return 0.0, np.zeros(timing.STEPS), 0.0, 0.0
+            return (np.zeros(owners_given), np.zeros((owners_given, timing.STEPS)), np.zeros(owners_given),
+                    np.zeros(owners_given))
         offsets = np.arange(0, days_left, 7, dtype=float) + today  # signing in the week starting here
-        edges = np.append(offsets[1:], float(year_end))
+        edges = np.append(offsets[1:], float(horizon))
         density = np.exp(-daily_rate * (offsets - today)) - np.exp(-daily_rate * (edges - today))
         signed = (offsets + edges) / 2
         ends = signed + (np.maximum(length_share * (year_end - signed), 1.0) if contract_days is None
                          else contract_days)
-        ones = np.full(len(signed), float(year_end))
         g_start = np.zeros(len(signed))
-        g_final = timing.development(ones, signed, ends)
+        g_final = timing.development(np.full(len(signed), float(horizon)), signed, ends)
         g_month = np.clip(timing.development(np.full(len(signed), last_month), signed, ends), 0, g_final)
         inside, after = _paths(contract_hazard, g_start, g_month, g_final)
-        theta = math.exp(log_factor)
+        theta = np.exp(np.asarray(log_factors, dtype=float))[:, None]  # (owners, 1)
         change = contract_drift.plan_factor * inside + contract_drift.post_factor * after
-        left = np.exp(theta * change)
-        weight = _step_weights(contract_drift, g_start, g_month, g_final)
-        slope = ((density * left * theta)[:, None] * weight).sum(axis=0) / (1 - contract_hazard)
-        plan_slope = float(-(density * left * theta * contract_drift.plan_factor * inside).sum())
-        post_slope = float(-(density * left * theta * contract_drift.post_factor * after).sum())
-        return float((density * (1 - left)).sum()), slope, plan_slope, post_slope
+        left = np.exp(theta * change[None, :])  # (owners, weeks)
+        weight = _step_weights(contract_drift, g_start, g_month, g_final)  # (weeks, STEPS)
+        slope = ((density[None, :] * left * theta) @ weight) / (1 - contract_hazard)[None, :]
+        plan_slope = -(density[None, :] * left * theta * (contract_drift.plan_factor * inside)[None, :]).sum(axis=1)
+        post_slope = -(density[None, :] * left * theta * (contract_drift.post_factor * after)[None, :]).sum(axis=1)
+        return (density[None, :] * (1 - left)).sum(axis=1), slope, plan_slope, post_slope
 
-    signing_payable_total = _payable(0.0, signing_daily)[0]
+    signing_payable_total = float(_payable(np.zeros(1), signing_daily)[0][0])
     if unsigned.any():
         outstanding[unsigned] = np.maximum(expected_contract - disbursed, 0.0)[unsigned]
         ceiling[unsigned] = np.maximum(expected_contract, disbursed)[unsigned]
@@ -818,22 +824,23 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
         # The signing rate's sampling error (binomial on the projects unsigned then), as a daily rate.
         signing_sd = (math.sqrt(signing_share * (1 - signing_share) / count_then) / max(1 - signing_share, 0.01)
                       / SIGNING_WINDOW_DAYS) if count_then else 0.0
-        for owner in np.unique(owners[unsigned]):
-            rows = np.flatnonzero(unsigned & (owners == owner))
-            log_factor = float(contract_factors.log_factor[owner])
-            share, slope, plan_slope, post_slope = _payable(log_factor, signing_daily)
-            faster = _payable(log_factor + 0.1, signing_daily)[0]
-            up = _payable(log_factor, signing_daily + signing_sd)[0]
-            down = _payable(log_factor, max(signing_daily - signing_sd, 0.0))[0]
-            chance[rows] = share
-            completion[rows] = 1 - np.exp(np.exp(log_factor) * contract_drift.plan_factor
-                                          * timing.log_survival(contract_hazard, np.array(10.0)))
-            factor_exposure[rows] = outstanding[rows] * (faster - share) / 0.1
-            factor_variance[rows] = contract_factors.variance[owner]
-            shared[rows, : timing.STEPS] = outstanding[rows, None] * slope[None, :]
-            shared[rows, 2 * timing.STEPS] = outstanding[rows] * (up - down) / 2  # per sd of the signing rate
-            shared[rows, 2 * timing.STEPS + 1] = outstanding[rows] * plan_slope
-            shared[rows, 2 * timing.STEPS + 2] = outstanding[rows] * post_slope
+        rows = np.flatnonzero(unsigned)
+        log_factor = contract_factors.log_factor[owners[rows]]
+        owner_set, position = np.unique(owners[rows], return_inverse=True)
+        factors_of = contract_factors.log_factor[owner_set]
+        share, slope, plan_slope, post_slope = (part[position] for part in _payable(factors_of, signing_daily))
+        faster = _payable(factors_of + 0.1, signing_daily)[0][position]
+        up = _payable(factors_of, signing_daily + signing_sd)[0][position]
+        down = _payable(factors_of, max(signing_daily - signing_sd, 0.0))[0][position]
+        chance[rows] = share
+        completion[rows] = 1 - np.exp(np.exp(log_factor) * contract_drift.plan_factor
+                                      * timing.log_survival(contract_hazard, np.array(10.0)))
+        factor_exposure[rows] = outstanding[rows] * (faster - share) / 0.1
+        factor_variance[rows] = contract_factors.variance[owners[rows]]
+        shared[rows, : timing.STEPS] = outstanding[rows, None] * slope
+        shared[rows, 2 * timing.STEPS] = outstanding[rows] * (up - down) / 2  # per sd of the signing rate
+        shared[rows, 2 * timing.STEPS + 1] = outstanding[rows] * plan_slope
+        shared[rows, 2 * timing.STEPS + 2] = outstanding[rows] * post_slope
         shared_variance[2 * timing.STEPS] = 1.0
 
     # Fully paid: fully_paid_pct of the contract (or of the allocation without one); the rest is savings.
@@ -924,6 +931,78 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
         national_weekly[str(kind)] = (weekly[of_kind].sum(axis=0), weekly_payments[of_kind].sum(axis=0))
     return _Model(rates, result, numbers.copy(), pd.Series(day_weights[today + 1:], dtype=float),
                   view_inputs, shared_variance[exposed], national_weekly)
+
+
+# --------------------------------------------------------------------------- the in-year check
+
+
+IN_YEAR_MIN_DAYS = 60  # the check's earlier projection is made at least this many days into the year
+IN_YEAR_LONGEST_DAYS = 366  # and at most this many days before the as-of date
+
+
+@dataclass(frozen=True)
+class InYearCheck:
+    """The projection made earlier this year checked against what has been paid since (`_in_year_check`).
+
+    checked_from: the earlier as-of date; codes: the provinces checked; projected, paid, spread: per province
+    the projection made on checked_from for the as-of date, what was actually paid by the as-of date, and
+    the model's standard deviation of that projection (baht, before BAND_SCALE); allocation: the
+    provinces' allocation (baht)."""
+
+    checked_from: date | None
+    codes: np.ndarray
+    projected: np.ndarray
+    paid: np.ndarray
+    spread: np.ndarray
+    allocation: np.ndarray
+
+
+def _state_on(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: int, day: date
+              ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The projects' state and payments on an earlier `day`, from the as-of date's (no query): payments up to
+    the day, contracts dated after it unsigned. Allocations stay the as-of date's (reallocations between the
+    two dates are few; the check compares money paid)."""
+    start, _ = fiscal_year_bounds(fiscal_year)
+    upto = payments["day"] <= (day - start).days
+    earlier = {name: values[upto] for name, values in payments.items()}
+    paid = np.bincount(earlier["position"], weights=earlier["amount"], minlength=len(frame))
+    later = np.array([value is not None and not pd.isna(value) and value > day for value in frame["contract_date"]],
+                     dtype=bool)
+    state = frame.copy()
+    state["disbursed"] = paid
+    state["_disbursed_satang"] = np.rint(paid * 100).astype("int64")
+    state.loc[later, "contract_date"] = None
+    state.loc[later, "contract_signed"] = False
+    state.loc[later, "contract_amount"] = np.nan
+    committed = np.where(state["contract_signed"].to_numpy(bool), state["contract_amount"].fillna(0).to_numpy(float),
+                         0.0)
+    state["committed"] = np.maximum(committed, paid)
+    state["_committed_satang"] = np.rint(state["committed"].to_numpy(float) * 100).astype("int64")
+    return state, earlier
+
+
+def _in_year_check(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: int, as_of: date,
+                   fully_paid_share: float, longest_days: int | None = None) -> InYearCheck:
+    """The projection the model would have made earlier this year for the as-of date, per province, beside
+    what was paid by then: the year's own record of how far the model has been off, over a horizon as long
+    as the one still ahead (at most the days since IN_YEAR_MIN_DAYS into the year)."""
+    fy_start, fy_end = fiscal_year_bounds(fiscal_year)
+    today = (as_of - fy_start).days
+    horizon = min((fy_end - as_of).days, today - IN_YEAR_MIN_DAYS, longest_days or IN_YEAR_LONGEST_DAYS)
+    empty = np.zeros(0)
+    if horizon < 14 or frame.empty:
+        return InYearCheck(None, np.zeros(0, dtype=object), empty, empty, empty, empty)
+    earlier_day = as_of - timedelta(days=horizon)
+    state, earlier = _state_on(frame, payments, fiscal_year, earlier_day)
+    model = _project(state, earlier, fiscal_year, earlier_day, fully_paid_share, horizon_date=as_of)
+    numbers = model.numbers
+    key = _level_key(numbers, "province")
+    sums = _sums(numbers, key, model, weekly=False)
+    paid_now = pd.Series(frame["_disbursed_satang"].to_numpy("int64"), index=numbers.index).groupby(
+        key).sum().reindex(sums.index).fillna(0).to_numpy(float)
+    spread = np.sqrt(sums["_outcome_variance"] + sums["_rate_term"] + sums["_shared_term"]).to_numpy(float)
+    return InYearCheck(earlier_day, sums.index.to_numpy(), sums["_projected_disbursed_satang"].to_numpy(float) / 100,
+                       paid_now / 100, spread / 100, sums["_allocation_satang"].to_numpy(float) / 100)
 
 
 def _log_spread(values: np.ndarray) -> float:

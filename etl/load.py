@@ -10,6 +10,12 @@ Every table's rows are accounted for: data rows read = rows loaded (inserted + u
 header with at least one non-blank cell (blank rows are not data and are not counted).
 The loader checks this, and that the table holds exactly the rows it says it wrote,
 before each commit; a mismatch is a bug, and nothing is published (`AccountingError`).
+
+Rules that involve other rows or tables (unknown projects, fiscal windows, reversals, free
+balance, running totals) are judged by etl/state.py on the state the load would publish:
+a row that breaks one is rejected and held (`held_<table>`), and moves into the table when
+a later load makes it fit; rows of earlier loads that a load moves are counted in its
+`rows_released` / `rows_withdrawn`.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from pathlib import Path
 import duckdb
 
 from display_text import name_is_utf8, name_text, shown, thai_reading
-from etl import normalise, store, validate
+from etl import normalise, state, store, validate
 from etl import units as amount_units
 from etl.kinds import (
     BOOL,
@@ -91,6 +97,8 @@ class LoadResult:
     rows_rejected: int = 0
     total_rows_skipped: int = 0
     message: str = ""
+    rows_released: int = 0  # held rows of earlier loads this load accepted
+    rows_withdrawn: int = 0  # stored rows of earlier loads this load held back
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -215,7 +223,10 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
         if column.type == TEXT:
             selects.append(f"etl_text_fast({raw}) AS {name}")
         elif column.type == CODE:
-            selects.append(f"etl_clean_fast({raw}) AS {name}")
+            # Keys in their normal form (etl/normalise.py); GFMIS document numbers zero-padded.
+            macro = "etl_doc_no" if name == "doc_no" else "etl_code"
+            selects.append(f"{macro}({raw}) AS {name}")
+            selects.append(f"CASE WHEN {name} IS NULL THEN etl_code_refused({raw}) ELSE false END AS {name}__bad")
         elif column.type == MONEY:
             selects.append(f"etl_money_fast({raw}) AS {name}")
             selects.append(f"CASE WHEN {name} IS NULL THEN etl_clean({raw}) IS NOT NULL "
@@ -245,13 +256,15 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
     return selects, joins
 
 
-def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str]:
-    """SQL predicates (blank row, total row) over the staged columns.
+def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str, str, str | None]:
+    """SQL predicates (blank row, total row, data row = neither, and the cheap first-character
+    test every blank or total row passes, None without a key column) over the staged columns.
 
     A total row's first non-empty cell starts with รวม / ยอดรวม / Total; it counts only
     when its key cell is empty or is that label, so a project named "รวมพลัง..." loads.
     Real rows have a key, so the costly first-non-empty-cell test only runs on rows
-    whose key cell is empty or looks like a label.
+    whose key cell is empty or looks like a label (and the data-row test makes that
+    first-character test once per row).
     """
     cells = [f"etl_text(s.c{i})" for i in range(source.width)]
     first = f"coalesce({', '.join(cells)})" if len(cells) > 1 else cells[0]
@@ -259,23 +272,22 @@ def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str]:
              f"OR lower({first}) LIKE 'total%' OR lower({first}) LIKE 'grand total%')")
     key = _raw(source, kind.key)
     if key is None:
-        return f"({first} IS NULL)", label
+        return f"({first} IS NULL)", label, f"NOT ({first} IS NULL) AND NOT {label}", None
     key_text = f"etl_text({key})"
     # Cheap pre-filter on the first character: real keys start with a printable ASCII
     # character other than T/G; labels (รวม, ยอดรวม, Total, Grand total) and blanks don't.
     suspect = (f"({key} IS NULL OR NOT (ascii({key}) BETWEEN 33 AND 126) "
                f"OR ascii({key}) IN (71, 84, 103, 116))")
-    blank = f"(CASE WHEN {suspect} THEN {first} IS NULL ELSE false END)"
-    total = (f"(CASE WHEN {suspect} THEN {label} AND ({key_text} IS NULL OR {key_text} = {first}) "
-             "ELSE false END)")
-    return blank, total
+    is_blank = f"{first} IS NULL"
+    is_total = f"{label} AND ({key_text} IS NULL OR {key_text} = {first})"
+    blank = f"(CASE WHEN {suspect} THEN {is_blank} ELSE false END)"
+    total = f"(CASE WHEN {suspect} THEN {is_total} ELSE false END)"
+    data = f"(CASE WHEN {suspect} THEN NOT ({is_blank} OR ({is_total})) ELSE true END)"
+    return blank, total, data, suspect
 
 
 def _table_columns(kind: Kind) -> list[str]:
-    names = [c.name for c in kind.columns]
-    if kind.name == "projects":
-        names.insert(names.index("owner") + 1, "owner_type")
-    return names
+    return state.data_columns(kind)
 
 
 # --------------------------------------------------------------------------- one table
@@ -290,12 +302,13 @@ def _record_load(con, result: LoadResult, source_path: Path, sha: str, started: 
     con.execute(
         """INSERT INTO loads (load_id, file_name, file_path, sha256, kind, sheet, started_at,
                finished_at, status, rows_read, rows_inserted, rows_updated, rows_unchanged,
-               rows_rejected, total_rows_skipped, data_date, message)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               rows_rejected, total_rows_skipped, data_date, message, rows_released, rows_withdrawn)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [result.load_id, name_text(source_path.name), name_text(os.path.realpath(source_path)), sha, result.kind,
          result.sheet, started, datetime.now(), result.status, result.rows_read,
          result.rows_inserted, result.rows_updated, result.rows_unchanged, result.rows_rejected,
-         result.total_rows_skipped, data_date, _with_name_note(result, source_path) or None],
+         result.total_rows_skipped, data_date, _with_name_note(result, source_path) or None,
+         result.rows_released, result.rows_withdrawn],
     )
 
 
@@ -408,17 +421,13 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     if os.environ.get("BUDGET_ETL_FAIL_AFTER_STAGING"):
         raise RuntimeError("injected failure after staging (BUDGET_ETL_FAIL_AFTER_STAGING)")
 
-    blank, total = _row_filters(kind, source)
+    blank, total, data_row, suspect = _row_filters(kind, source)
     # Rows the reader could not trust (ragged, broken quotes) are rejected whole; a ragged
     # blank or total row is still just a blank or total row. Only the row-by-row reader
     # marks rows, so files DuckDB read whole skip these terms.
     hard = f"s.etl_defect IN ('{UNCLOSED_QUOTE}', '{QUOTE_SPANS_ROWS}')" if source.has_defects else "false"
     defect = (f"({hard} OR (s.etl_defect IS NOT NULL AND NOT {blank} AND NOT {total}))"
               if source.has_defects else "false")
-    result.rows_read, result.total_rows_skipped, defect_rows = con.execute(
-        f"SELECT count(*) FILTER (WHERE NOT {blank} OR {hard}), "
-        f"count(*) FILTER (WHERE {total} AND NOT {hard}), count(*) FILTER (WHERE {defect}) "
-        "FROM etl_stage s").fetchone()
 
     step(STEPS[1])
     selects, joins = _typed_select(kind, source)
@@ -428,13 +437,42 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
         clean += " AND s.row_no NOT IN (SELECT row_no FROM etl_cell_rej)"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE etl_typed AS SELECT {', '.join(selects)} "
-        f"FROM etl_stage s {' '.join(joins)} WHERE NOT {blank} AND NOT {total}{clean}"
+        f"FROM etl_stage s {' '.join(joins)} WHERE {data_row}{clean}"
     )
+    staged = con.execute("SELECT count(*) FROM etl_stage").fetchone()[0]
+    typed = con.execute("SELECT count(*) FROM etl_typed").fetchone()[0]
+    if staged == typed and not source.has_defects:
+        # Every staged row is a data row (no blank, total or defective one): no second pass.
+        result.rows_read, result.total_rows_skipped, defect_rows = staged, 0, 0
+    elif not source.has_defects and suspect is not None:
+        # Blank and total rows are among the few whose key cell looks like a label or blank.
+        blank_rows, result.total_rows_skipped = con.execute(
+            f"SELECT count(*) FILTER (WHERE {blank}), count(*) FILTER (WHERE {total}) "
+            f"FROM etl_stage s WHERE {suspect}").fetchone()
+        result.rows_read, defect_rows = staged - blank_rows, 0
+    else:
+        result.rows_read, result.total_rows_skipped, defect_rows = con.execute(
+            f"SELECT count(*) FILTER (WHERE NOT {blank} OR {hard}), "
+            f"count(*) FILTER (WHERE {total} AND NOT {hard}), count(*) FILTER (WHERE {defect}) "
+            "FROM etl_stage s").fetchone()
     present = set(source.columns.values())
     step(STEPS[2])
     validate.run_checks(con, kind, present)
     if area is not None:  # the upload page: rows for other provinces/clusters are rejected
         validate.area_checks(con, kind, present, area)
+    # The rows that passed their own checks are the candidates the state rules judge.
+    # (Fixed now: the state rules' own rejects, added next, do not take rows out of it.)
+    state.drop(con, "etl_valid")
+    if con.execute("SELECT EXISTS (SELECT 1 FROM etl_rej)").fetchone()[0]:
+        con.execute("""CREATE OR REPLACE TEMP TABLE etl_valid AS SELECT * FROM etl_typed t
+            WHERE NOT EXISTS (SELECT 1 FROM etl_rej r WHERE r.row_no = t.row_no)""")
+    else:  # the common case: every row passed, nothing to copy
+        con.execute("CREATE OR REPLACE TEMP VIEW etl_valid AS SELECT * FROM etl_typed")
+    held_kind = kind.name in state.HELD_KINDS
+    stored = False
+    if held_kind:
+        stored = state.judge(con, kind, from_file=True, recheck=False)
+        state.file_rejects(con)
     if defect_rows:
         con.execute(f"INSERT INTO etl_rej SELECT s.row_no, '{validate.WHOLE_ROW}', s.etl_defect "
                     f"FROM etl_stage s WHERE {defect}")
@@ -445,6 +483,13 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
         "SELECT count(DISTINCT row_no) FROM etl_rej").fetchone()[0]
     step(STEPS[3])
     _upsert(con, kind, load_id, result)
+    moves = state.Moves()
+    if held_kind:
+        moves = state.apply(con, kind, load_id, from_file=True, stored=stored)
+    changed = bool(result.rows_inserted or result.rows_updated or moves.changed)
+    downstream = state.settle_downstream(con, kind, load_id, changed)
+    result.rows_released = moves.released + downstream.released
+    result.rows_withdrawn = moves.withdrawn + downstream.withdrawn
 
     # The data date is the latest event recorded (not future deadlines or plans).
     date_columns = [c.name for c in kind.columns
@@ -468,6 +513,12 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
                      f"(python -m etl rejects --load-id {load_id})")
     if result.total_rows_skipped:
         parts.append(f"ข้ามแถวรวม {result.total_rows_skipped} — total rows skipped")
+    if result.rows_released:
+        parts.append(f"รับแถวที่รอไว้จากการโหลดก่อน {result.rows_released} แถว — {result.rows_released} held rows "
+                     "of earlier loads now fit and were accepted")
+    if result.rows_withdrawn:
+        parts.append(f"แถวจากการโหลดก่อน {result.rows_withdrawn} แถวไม่ผ่านกฎแล้ว ถูกพักไว้ — {result.rows_withdrawn} "
+                     f"rows of earlier loads no longer fit and are held (python -m etl rejects --load-id {load_id})")
     if source.control_chars_removed:
         parts.append(f"ลบอักขระควบคุม {source.control_chars_removed} ตัว — "
                      f"{source.control_chars_removed} control characters (NUL etc.) removed")
@@ -488,6 +539,11 @@ def _check_accounting(con: duckdb.DuckDBPyConnection, source: TableSource, resul
     stored = con.execute(f"SELECT count(*) FROM {kind.table} WHERE load_id = ?",
                          [result.load_id]).fetchone()[0]
     accounted = loaded + result.rows_rejected + result.total_rows_skipped
+    both = state.check_disjoint(con)
+    if both is not None:
+        raise AccountingError(
+            f"แถวอยู่ทั้งในตารางและในรายการที่พักไว้ ไม่เผยแพร่ข้อมูล — a key is both stored and held ({both}) "
+            f"after {source.path.name}. Nothing was published (this is a bug: please report it with the file).")
     if result.rows_read != accounted or stored != result.rows_inserted + result.rows_updated:
         raise AccountingError(
             f"จำนวนแถวไม่ตรงกัน ไม่เผยแพร่ข้อมูล — row counts do not add up in {source.path.name}"
@@ -514,15 +570,17 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Ki
         f"WHEN '{name}' THEN s.c{pos}" for pos, name in source.columns.items())
     cell_cases += f" WHEN '{validate.WHOLE_ROW}' THEN s.etl_defect_text"
     reasons_sql, reason_params = validate.reasons_table_sql()
-    params = [load_id, name_text(source.path.name), source.sheet, *headers, *reason_params]
+    params = [load_id, name_text(source.path.name), source.sheet, *headers, kind.name, *reason_params]
+    # record_key: the row's key as it would be stored (normalised), so a user finds it.
     con.execute(
         f"""INSERT INTO rejects (load_id, file_name, sheet, row_number, column_name, bad_value,
-                                 reason_code, reason_th, reason_en)
+                                 reason_code, reason_th, reason_en, kind, record_key)
         SELECT ?, ?, ?, r.row_no, {header_case},
                trim(CASE r.column_name {cell_cases} ELSE NULL END),
-               r.reason_code, x.reason_th, x.reason_en
+               r.reason_code, x.reason_th, x.reason_en, ?, t.{kind.key}
         FROM (SELECT DISTINCT * FROM etl_rej) r
         JOIN etl_stage s ON s.row_no = r.row_no
+        LEFT JOIN etl_typed t ON t.row_no = r.row_no
         JOIN ({reasons_sql}) x ON x.reason_code = r.reason_code
         ORDER BY r.row_no, r.column_name""",
         params,
@@ -539,7 +597,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: Lo
     # the large first load skips straight to the insert).
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE etl_existing AS
-        SELECT {', '.join('t.' + c for c in columns)},
+        SELECT t.row_no, {', '.join('t.' + c for c in columns)},
                ({' OR '.join(f't.{c} IS DISTINCT FROM d.{c}' for c in data_cols)}) AS changed
         FROM etl_typed t JOIN {table} d ON d.{key} = t.{key}
         WHERE {not_rejected}"""
@@ -547,15 +605,18 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: Lo
     updated, unchanged = con.execute(
         "SELECT count(*) FILTER (WHERE changed), count(*) FILTER (WHERE NOT changed) "
         "FROM etl_existing").fetchone()
+    # Where each row came from (file row), for the tables whose rows a later load may hold.
+    row_column = ", source_row" if kind.name in state.HELD_KINDS else ""
     if updated:
         con.execute(
-            f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c in data_cols)}, load_id = ? "
+            f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c in data_cols)}, load_id = ?"
+            f"{', source_row = v.row_no' if row_column else ''} "
             f"FROM etl_existing v WHERE v.changed AND {table}.{key} = v.{key}",
             [load_id],
         )
     inserted = con.execute(
-        f"""INSERT INTO {table} ({', '.join(columns)}, load_id)
-        SELECT {', '.join('t.' + c for c in columns)}, ? FROM etl_typed t
+        f"""INSERT INTO {table} ({', '.join(columns)}, load_id{row_column})
+        SELECT {', '.join('t.' + c for c in columns)}, ?{', t.row_no' if row_column else ''} FROM etl_typed t
         WHERE {not_rejected}
           AND NOT EXISTS (SELECT 1 FROM etl_existing e WHERE e.{key} = t.{key})""",
         [load_id],
@@ -564,6 +625,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: Lo
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    state.drop_temp(con)
     for name in ("etl_existing", "etl_touched", "etl_rej", "etl_typed", "etl_stage_raw", "etl_cell_defects",
                  "etl_cell_rej", "etl_stage_units"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

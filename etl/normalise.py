@@ -21,6 +21,16 @@ Accepted forms (documented in docs/data-dictionary.md):
 - owners: province by 2-digit DOPA code, Thai or English name, with or without the
   prefix "จังหวัด", "จ." or "จ "; cluster by code (C01..C18), Thai name with or without
   "กลุ่มจังหวัด", or English name; case- and space-insensitive.
+- keys and other identifiers (document numbers, project codes, approval numbers, asset ids;
+  owners and enum values are matched the same way): Thai digits made Arabic; invisible
+  characters (Unicode format characters such as ZERO WIDTH SPACE, WORD JOINER, U+FEFF, soft
+  hyphen, ZWNJ/ZWJ, and the other default-ignorable code points) and every kind of space
+  (NBSP included) removed; Unicode NFC; Thai NIKHAHIT + SARA AA (also with a tone mark
+  typed between them) composed to SARA AM, and a tone mark typed after SARA AM put before
+  it. A key holding a character that reorders the text on screen (bidi embedding,
+  override or isolate) or a control character is refused (`bad_key`): removing it would
+  change what the user saw. A document number of 1-9 digits is zero-padded to GFMIS's
+  10 digits (`77380001` = `0077380001`: Excel drops leading zeros).
 """
 
 from __future__ import annotations
@@ -40,6 +50,24 @@ MONEY_FAST_FORM = rf"-?{_MONEY_NUMBER}"  # the common case, tested on raw text f
 MONEY_CURRENCY = r"^(฿)\s*|\s*(฿|บาท|THB)$"
 # Digits, separators, signs, exponents: text that looks like a number but breaks the rule.
 MONEY_LOOKALIKE = r"[0-9\s.,'_+\-()eE\x{00a0}\x{202f}]+"
+
+# Keys (see the module docstring). Characters that reorder text on screen (bidi embeddings,
+# overrides, isolates) or control it (C0/C1 controls other than white space): a key holding
+# one is refused, because dropping it would change what the user saw.
+KEY_REFUSED = r"[\x{202a}-\x{202e}\x{2066}-\x{2069}\x{00}-\x{08}\x{0e}-\x{1f}\x{7f}-\x{84}\x{86}-\x{9f}]"
+# Invisible characters, removed from keys: format characters (Cf: ZWSP, ZWNJ, ZWJ, word
+# joiner, U+FEFF, soft hyphen, LRM/RLM, ...) and the other default-ignorable code points
+# (combining grapheme joiner, Hangul fillers, variation selectors, Mongolian selectors).
+KEY_INVISIBLE = (r"\p{Cf}\x{034f}\x{115f}\x{1160}\x{17b4}\x{17b5}\x{180b}-\x{180f}\x{3164}"
+                 r"\x{fe00}-\x{fe0f}\x{ffa0}")
+# White space of every kind: ASCII, NBSP and the other Unicode spaces, line separators.
+KEY_SPACE = r"\s\p{Z}\x{0b}\x{85}"
+# Thai: NIKHAHIT (+ a tone mark) + SARA AA -> (tone mark +) SARA AM; SARA AM + tone -> tone + SARA AM.
+THAI_AM_SPLIT = r"\x{0e4d}([\x{0e48}-\x{0e4b}]?)\x{0e32}"
+THAI_AM_TONE_AFTER = r"\x{0e33}([\x{0e48}-\x{0e4b}])"
+SARA_AM = "\u0e33"
+# GFMIS prints document numbers with 10 digits; Excel drops the leading zeros.
+DOC_NO_DIGITS = 10
 
 THAI_MONTHS: dict[int, tuple[str, ...]] = {
     1: ("มกราคม", "ม.ค.", "jan", "january"),
@@ -104,7 +132,30 @@ def macros() -> list[str]:
             WHEN etl_is_clean_ascii(x) THEN x ELSE etl_clean(x) END""",
         """CREATE OR REPLACE TEMP MACRO etl_text_fast(x) AS CASE
             WHEN etl_is_clean_ascii(x) THEN x ELSE etl_text(x) END""",
-        "CREATE OR REPLACE TEMP MACRO etl_key(x) AS lower(regexp_replace(x, '[\\s_\\-]+', '', 'g'))",
+        # --- keys (module docstring): refused, normal form, and the fast path for plain ASCII.
+        f"CREATE OR REPLACE TEMP MACRO etl_key_refused(x) AS regexp_matches(x, {_lit(KEY_REFUSED)})",
+        # Text as a key is matched in, spaces kept as one ' ' (owner prefixes need them).
+        f"""CREATE OR REPLACE TEMP MACRO etl_key_spaced(x) AS regexp_replace(regexp_replace(
+            nfc_normalize(trim(regexp_replace(regexp_replace(
+                translate(x, {_lit(THAI_DIGITS)}, '0123456789'), {_lit('[' + KEY_INVISIBLE + ']')}, '', 'g'),
+                {_lit('[' + KEY_SPACE + ']+')}, ' ', 'g'))),
+            {_lit(THAI_AM_SPLIT)}, {_lit(chr(92) + '1' + SARA_AM)}, 'g'),
+            {_lit(THAI_AM_TONE_AFTER)}, {_lit(chr(92) + '1' + SARA_AM)}, 'g')""",
+        # The stored form of a key (NULL when blank or refused).
+        """CREATE OR REPLACE TEMP MACRO etl_key_slow(x) AS CASE WHEN NOT etl_key_refused(x) THEN
+            NULLIF(replace(etl_key_spaced(x), ' ', ''), '') END""",
+        # Printable ASCII without spaces is already in normal form: one GLOB, no regex.
+        "CREATE OR REPLACE TEMP MACRO etl_is_plain_key(x) AS strlen(x) > 0 AND x NOT GLOB '*[!!-~]*'",
+        "CREATE OR REPLACE TEMP MACRO etl_code(x) AS CASE WHEN etl_is_plain_key(x) THEN x ELSE etl_key_slow(x) END",
+        ("CREATE OR REPLACE TEMP MACRO etl_code_refused(x) AS CASE WHEN etl_is_plain_key(x) THEN false "
+        "ELSE coalesce(etl_key_refused(x), false) END"),
+        f"""CREATE OR REPLACE TEMP MACRO etl_pad_doc_no(k) AS CASE WHEN strlen(k) >= {DOC_NO_DIGITS} THEN k
+            WHEN regexp_full_match(k, '[0-9]+') THEN lpad(k, {DOC_NO_DIGITS}, '0') ELSE k END""",
+        # (Macros are expanded in place: the plain test runs once per row, not once per use.)
+        """CREATE OR REPLACE TEMP MACRO etl_doc_no(x) AS CASE WHEN etl_is_plain_key(x) THEN etl_pad_doc_no(x)
+            ELSE etl_pad_doc_no(etl_key_slow(x)) END""",
+        # Enum and yes/no values: the key form, lower case, without '_' and '-'.
+        "CREATE OR REPLACE TEMP MACRO etl_key(x) AS lower(regexp_replace(etl_key_slow(x), '[_\\-]+', '', 'g'))",
         # Amount text (already cleaned) without the currency sign or word around it.
         f"""CREATE OR REPLACE TEMP MACRO etl_money_bare(x) AS
             trim(regexp_replace(x, {_lit(MONEY_CURRENCY)}, '', 'g'), {_lit(TRIM_CHARS)})""",
@@ -141,7 +192,8 @@ def macros() -> list[str]:
         # Date text (already cleaned) -> DATE or NULL when unparseable.
         r"""CREATE OR REPLACE TEMP MACRO etl_date(x) AS CASE
             WHEN x IS NULL THEN NULL
-            WHEN regexp_full_match(x, '\d{4}-\d{1,2}-\d{1,2}([ T].*)?') THEN etl_make_date(
+            WHEN regexp_full_match(x, '\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?')
+            THEN etl_make_date(
                 regexp_extract(x, '^(\d{4})', 1), regexp_extract(x, '^\d{4}-(\d{1,2})', 1),
                 regexp_extract(x, '^\d{4}-\d{1,2}-(\d{1,2})', 1))
             WHEN regexp_full_match(x, '\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(\d{2}|\d{4})') THEN
@@ -156,9 +208,10 @@ def macros() -> list[str]:
                     AS VARCHAR),
                 regexp_extract(x, '^(\d+)', 1))
             END""",
-        # Owner text -> matching key: no prefix จังหวัด/จ./จ /กลุ่มจังหวัด, no spaces, lower.
-        r"""CREATE OR REPLACE TEMP MACRO etl_owner_key(x) AS lower(regexp_replace(
-            regexp_replace(x, '^(กลุ่มจังหวัด|จังหวัด|จ\.|จ\s)\s*', ''), '\s+', '', 'g'))""",
+        # Owner text -> matching key: the key form (invisible characters, SARA AM, spaces),
+        # no prefix จังหวัด/จ./จ /กลุ่มจังหวัด, lower case; NULL when refused.
+        r"""CREATE OR REPLACE TEMP MACRO etl_owner_key(x) AS CASE WHEN NOT etl_key_refused(x) THEN lower(replace(
+            regexp_replace(etl_key_spaced(x), '^(กลุ่มจังหวัด|จังหวัด|จ\.|จ )\s*', ''), ' ', '')) END""",
         # Fiscal year text -> BE year (a CE year 1900-2200 is converted).
         r"""CREATE OR REPLACE TEMP MACRO etl_fiscal_year(x) AS CASE
             WHEN regexp_full_match(regexp_replace(x, '^(พ\.\s*ศ\.|ปี)\s*', ''), '\d{4}') THEN
@@ -211,7 +264,7 @@ def owner_of(con: duckdb.DuckDBPyConnection, text: str | None) -> tuple[str, str
 
 def normalise_value(con: duckdb.DuckDBPyConnection, type_: str, text: str | None, column: str = ""):
     """One value through the same SQL the loader uses (for tests and small lookups)."""
-    from etl.kinds import BOOL, DATE, ENUM, MONEY, OWNER, YEAR
+    from etl.kinds import BOOL, CODE, DATE, ENUM, MONEY, OWNER, YEAR
 
     if type_ == DATE:
         return con.execute("SELECT etl_date(etl_clean(?))", [text]).fetchone()[0]
@@ -226,4 +279,7 @@ def normalise_value(con: duckdb.DuckDBPyConnection, type_: str, text: str | None
     if type_ == OWNER:
         found = owner_of(con, text)
         return found[0] if found else None
+    if type_ == CODE:
+        macro = "etl_doc_no" if column == "doc_no" else "etl_code"
+        return con.execute(f"SELECT {macro}(?)", [text]).fetchone()[0]
     return con.execute("SELECT etl_clean(?)", [text]).fetchone()[0]

@@ -63,7 +63,18 @@ def _reporting_settings(path: Path) -> pd.DataFrame:
          for name, entry in entries.items()])
 
 
+# The largest plausibility bound that keeps every sum the read side makes inside its type:
+# per-project figures stay within 2 x this (DECIMAL(18,2) and satang in BIGINT; etl/state.py).
+MAX_PLAUSIBLE_CEILING = 1e12
+
+
 def _check(tables: dict[str, pd.DataFrame], folder: Path) -> None:
+    bound = dict(zip(tables["thresholds"]["name"], tables["thresholds"]["value"])).get("max_plausible_amount")
+    if bound is None or not 0 < bound <= MAX_PLAUSIBLE_CEILING:
+        raise ReferenceError(
+            f"{folder / 'thresholds.toml'}: max_plausible_amount ต้องมากกว่า 0 และไม่เกิน 1,000,000,000,000 บาท "
+            f"(พบ {bound}) — max_plausible_amount must be above 0 and at most 1,000,000,000,000 baht, "
+            f"found {bound}")
     provinces, clusters = tables["provinces"], tables["clusters"]
     unknown = set(provinces["cluster_code"]) - set(clusters["cluster_code"])
     if unknown:

@@ -1,6 +1,9 @@
 """The database schema, defined once. Every table is documented in docs/data-dictionary.md.
 
 Money is DECIMAL(18,2) baht. Dates are DATE in the Common Era (BE input is converted).
+Rows that pass their file's checks but break a rule on the stored state (etl/state.py) wait
+in `held_<table>`, a copy of the table's columns with the reason, until a later load makes
+them fit; the read side reads only the tables themselves.
 `SCHEMA_VERSION` goes up by one whenever a statement below changes; `MIGRATIONS`
 holds the statements that bring a file of the previous version up to date, so a newer
 code version can open an older file.
@@ -8,7 +11,7 @@ code version can open an older file.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MONEY = "DECIMAL(18,2)"
 
@@ -92,7 +95,8 @@ TABLES: dict[str, str] = {
             posting_date  DATE NOT NULL,
             amount        {MONEY} NOT NULL,  -- negative = reversal
             source        VARCHAR NOT NULL,  -- 'current' or 'carryover'
-            load_id       INTEGER NOT NULL
+            load_id       INTEGER NOT NULL,
+            source_row    INTEGER            -- row of the file (load_id) the values came from
         )""",
     "carryovers": f"""
         CREATE TABLE IF NOT EXISTS carryovers (
@@ -102,7 +106,8 @@ TABLES: dict[str, str] = {
             approved_date    DATE NOT NULL,
             deadline         DATE NOT NULL,
             reason           VARCHAR,
-            load_id          INTEGER NOT NULL
+            load_id          INTEGER NOT NULL,
+            source_row       INTEGER
         )""",
     "reallocations": f"""
         CREATE TABLE IF NOT EXISTS reallocations (
@@ -113,7 +118,8 @@ TABLES: dict[str, str] = {
             amount             {MONEY} NOT NULL, -- > 0
             kind               VARCHAR NOT NULL, -- savings / change / return
             reason             VARCHAR,
-            load_id            INTEGER NOT NULL
+            load_id            INTEGER NOT NULL,
+            source_row         INTEGER
         )""",
     "asset_transfers": f"""
         CREATE TABLE IF NOT EXISTS asset_transfers (
@@ -125,7 +131,33 @@ TABLES: dict[str, str] = {
             completed_date    DATE,
             transferred_date  DATE,             -- NULL = not yet
             status            VARCHAR NOT NULL, -- pending / in_progress / transferred
-            load_id           INTEGER NOT NULL
+            load_id           INTEGER NOT NULL,
+            source_row        INTEGER
+        )""",
+    # --- rows held back by a state rule (etl/state.py): the table's columns, the reason and
+    #     the column it concerns; they move back when a later load makes them fit ---
+    "held_disbursements": f"""
+        CREATE TABLE IF NOT EXISTS held_disbursements (
+            doc_no VARCHAR, project_code VARCHAR, posting_date DATE, amount {MONEY}, source VARCHAR,
+            load_id INTEGER, source_row INTEGER, reason_code VARCHAR, column_name VARCHAR
+        )""",
+    "held_carryovers": f"""
+        CREATE TABLE IF NOT EXISTS held_carryovers (
+            project_code VARCHAR, amount {MONEY}, with_commitment BOOLEAN, approved_date DATE,
+            deadline DATE, reason VARCHAR,
+            load_id INTEGER, source_row INTEGER, reason_code VARCHAR, column_name VARCHAR
+        )""",
+    "held_reallocations": f"""
+        CREATE TABLE IF NOT EXISTS held_reallocations (
+            ref_no VARCHAR, approved_date DATE, from_project_code VARCHAR, to_project_code VARCHAR,
+            amount {MONEY}, kind VARCHAR, reason VARCHAR,
+            load_id INTEGER, source_row INTEGER, reason_code VARCHAR, column_name VARCHAR
+        )""",
+    "held_asset_transfers": f"""
+        CREATE TABLE IF NOT EXISTS held_asset_transfers (
+            asset_id VARCHAR, project_code VARCHAR, description VARCHAR, value {MONEY},
+            recipient VARCHAR, completed_date DATE, transferred_date DATE, status VARCHAR,
+            load_id INTEGER, source_row INTEGER, reason_code VARCHAR, column_name VARCHAR
         )""",
     # --- load bookkeeping ---
     "loads": """
@@ -146,7 +178,9 @@ TABLES: dict[str, str] = {
             rows_rejected   INTEGER NOT NULL DEFAULT 0,
             total_rows_skipped INTEGER NOT NULL DEFAULT 0,
             data_date       DATE,              -- latest date found in the file's records
-            message         VARCHAR
+            message         VARCHAR,
+            rows_released   INTEGER NOT NULL DEFAULT 0,  -- held rows of earlier loads accepted now
+            rows_withdrawn  INTEGER NOT NULL DEFAULT 0   -- stored rows of earlier loads held now
         )""",
     "rejects": """
         CREATE TABLE IF NOT EXISTS rejects (
@@ -158,7 +192,10 @@ TABLES: dict[str, str] = {
             bad_value    VARCHAR,
             reason_code  VARCHAR NOT NULL,
             reason_th    VARCHAR NOT NULL,
-            reason_en    VARCHAR NOT NULL
+            reason_en    VARCHAR NOT NULL,
+            kind         VARCHAR,          -- record kind of the row
+            record_key   VARCHAR,          -- the row's key as stored (normalised); NULL if unreadable
+            resolved_by_load_id INTEGER    -- a state-rule reject no longer holds since this load
         )""",
     # --- weekly snapshots: per-project state frozen as of a date (etl/snapshot.py) ---
     "snapshots": """
@@ -250,6 +287,19 @@ MIGRATIONS: dict[int, list[str]] = {
     2: [TABLES["report_settings"]],
     # v3: follow-up responses frozen with each weekly snapshot
     3: [TABLES["snapshot_responses"]],
+    # v4: state rules on the stored state (etl/state.py): held rows, where each row came from,
+    #     what a load moved between a table and its held rows, and rejects that no longer hold
+    4: [
+        *(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS source_row INTEGER"
+          for table in ("disbursements", "carryovers", "reallocations", "asset_transfers")),
+        "ALTER TABLE loads ADD COLUMN IF NOT EXISTS rows_released INTEGER DEFAULT 0",
+        "ALTER TABLE loads ADD COLUMN IF NOT EXISTS rows_withdrawn INTEGER DEFAULT 0",
+        "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS kind VARCHAR",
+        "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS record_key VARCHAR",
+        "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS resolved_by_load_id INTEGER",
+        *(TABLES[f"held_{table}"] for table in ("disbursements", "carryovers", "reallocations",
+                                                 "asset_transfers")),
+    ],
 }
 
 RECORD_KINDS = ("projects", "disbursements", "carryovers", "reallocations", "asset_transfers")

@@ -8,6 +8,8 @@ Exit codes (safe to run from cron; docs/weekly-routine.md):
     1  nothing to work on: no database, or no data for the fiscal year
     2  refused: bad input (date, area, format), or the snapshot exists and --replace was not given
     3  failed while writing (disk full, permissions, a bug); nothing half-written is left behind
+    4  export only: the files were written, but the follow-up answers could not be read (the
+       application store did not answer): they say "unknown now"; export again once it answers
   143  export stopped by SIGTERM; its temporary files removed
 Every step prints one log line "YYYY-MM-DD HH:MM:SS <command>: <step>" on stdout.
 """
@@ -17,6 +19,9 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -33,8 +38,11 @@ from etl.kinds import DATE
 from etl.reference import load_reference
 from etl.store import ensure_schema
 
-EXIT_OK, EXIT_NO_DATA, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3
+EXIT_OK, EXIT_NO_DATA, EXIT_REFUSED, EXIT_FAILED, EXIT_ANSWERS_UNKNOWN = 0, 1, 2, 3, 4
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process ended by it
+# export's one line when the application store did not answer (exit 4; fits the 160 columns of a log)
+ANSWERS_UNKNOWN = ("เขียนไฟล์แล้ว แต่อ่านคำชี้แจงไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) การชี้แจงในไฟล์เป็น \"ไม่ทราบในขณะนี้\" — "
+                   "files written; follow-up answers unknown (store not answering)")
 
 
 class InputError(ValueError):
@@ -145,6 +153,25 @@ def _stop(command: str, code: int, message: str) -> typer.Exit:
     err_console.print(Text(f"{command}: ", style="bold red") + safe(message), highlight=False, soft_wrap=True)
     log(command, f"stopped, exit {code}")
     return typer.Exit(code)
+
+
+@contextmanager
+def _warnings_to_error_log(db: Path) -> Iterator[None]:
+    """Warnings the export logs (exports.*: the application store's driver error when it does not answer)
+    go to etl-errors.log next to the database, as an internal error's traceback does, not to stderr."""
+    import logging
+
+    from etl.cli import error_log_path
+
+    handler = logging.FileHandler(error_log_path(db), encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter(f"--- %(asctime)s {' '.join(sys.argv)}\n%(name)s: %(message)s\n"))
+    logger = logging.getLogger("exports")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
 
 
 FiscalYear = Annotated[int, typer.Option("--fiscal-year", "--fy", help="ปีงบประมาณ พ.ศ. — fiscal year (BE)")]
@@ -258,7 +285,8 @@ def export(
     """ส่งออกรายงาน Excel / PDF / CSV ณ วันที่ — export the workbook, the PDF brief or CSV tables.
 
     Files: budget-<FY>-asof-<YYYY-MM-DD>[-province-<code>|-cluster-<code>].<ext>
-    (CSV: ...-<table>.csv). Exit 0 written, 1 no data, 2 bad input, 3 failed (no partial file left).
+    (CSV: ...-<table>.csv). Exit 0 written, 1 no data, 2 bad input, 3 failed (no partial file left),
+    4 written but the follow-up answers unknown (the application store did not answer).
     """
     from budget_metrics.connection import NoDataError
     from budget_metrics.filters import Filters
@@ -294,7 +322,8 @@ def export(
         scope = f"province {province_code}" if province_code else f"cluster {cluster_code}" if cluster_code \
             else "national"
         log("export", f"building tables FY{fiscal_year} as of {day} ({scope}) from {db}")
-        bundle = build_bundle(filters)
+        with _warnings_to_error_log(db):  # e.g. the store's driver error: for the log, not the one line
+            bundle = build_bundle(filters)
         for one in formats:
             log("export", f"writing {one} to {out}")
             for path in write_bundle(bundle, one, out, say=lambda line: log("export", line)):
@@ -312,5 +341,7 @@ def export(
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+    if bundle.responses_unknown:  # the files are complete but for the answers: say so, and a code cron can see
+        raise _stop("export", EXIT_ANSWERS_UNKNOWN, ANSWERS_UNKNOWN)
     log("export", "done")
 

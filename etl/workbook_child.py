@@ -99,6 +99,8 @@ def number_text(value: float) -> str:
     if "e" not in shown and len(shown) - shown.index(".") <= 3:
         return shown  # the usual case: at most two decimals, exactly as typed
     noise = NOISE_ULPS * math.ulp(value)
+    if abs(value) <= noise:
+        return "0"  # a few ulps of zero (subnormals such as 5e-324) are zero, not 326 decimals
     digits = len(shown.split("e")[0].replace("-", "").replace(".", "").lstrip("0"))
     for precision in range(1, digits):
         shorter = f"{value:.{precision}g}"

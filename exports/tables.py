@@ -18,6 +18,7 @@ province_movers, and a paragraph of the PDF brief).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -71,9 +72,12 @@ from vocabulary import (
     FLAGS,
     PLAN_TYPES,
     PROJECTION_FIGURES,
+    RESPONSE_STATUSES,
     STATUSES,
     words_in,
 )
+
+log = logging.getLogger(__name__)
 
 # Column kinds: how a value is written (workbook number format, CSV text).
 TEXT, INT, MONEY, PCT, POINTS, DATE, BOOL = "text", "int", "money", "pct", "points", "date", "bool"
@@ -143,8 +147,11 @@ class ExportBundle:
     # needs_intervention's provinces on the headline line (national and cluster exports; empty
     # for a province), ranked by baht at risk, each with its driver projects.
     interventions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    response_rate: Any = None  # appstore.ResponseRate of the area's flagged projects
+    response_rate: Any = None  # appstore.ResponseRate of the area's flagged projects (None: answers unknown)
     responses_frozen: bool = False  # True: the responses frozen with the as-of date's weekly snapshot
+    # True: the application store could not be read while the bundle was built (appstore.StoreUnavailable):
+    # the follow-up columns say "unknown now" and the response rates are left blank
+    responses_unknown: bool = False
     snapshot_id: int | None = None  # built from this weekly snapshot's frozen rows (None: live data)
     comparison: Comparison | None = None  # compared with an earlier week (compared_with)
 
@@ -157,6 +164,8 @@ class ExportBundle:
 
     def response_rate_text(self) -> str:
         """'ชี้แจงแล้ว 12 จาก 40 โครงการล่าช้า (30.00%)' (the PDF brief and the about sheet)."""
+        if self.responses_unknown:
+            return FOLLOWUP_UNKNOWN_NOTE
         rate = self.response_rate
         if rate is None or not rate.flagged:
             return "ไม่มีโครงการล่าช้า"
@@ -390,7 +399,7 @@ def build_export(filters: Filters, snapshot_id: int | None = None, compared_with
     else:
         flagged = lagging_projects(filters)
     lagging = _project_labels(flagged)
-    followup, rates, rate, frozen = _followup(filters, flagged)
+    followup, rates, rate, frozen, unknown = _followup(filters, flagged)
     carry = carryover_projects(filters)
     assets = asset_list(filters)
     moves = ledger(filters).sort_values(["approved_date", "ref_no"]).reset_index(drop=True)
@@ -486,6 +495,7 @@ def build_export(filters: Filters, snapshot_id: int | None = None, compared_with
         area_name_en=name_en, kpis=national, generated_at=info.taken_at if snapshot_id else data_published_at(),
         tables=tables, curve=source.curve(filters), provinces=provinces, clusters=clusters, carryovers=carry,
         assets=assets, loads=loads, targets=targets, response_rate=rate, responses_frozen=frozen,
+        responses_unknown=unknown,
         projection=_own_projection(filters, area_kind, area_code),
         interventions=needs_intervention(filters, "province", LINE_TARGET[national.headline])
         if area_kind != "province" else pd.DataFrame(),
@@ -709,21 +719,46 @@ FOLLOWUP_RATE_COLUMNS = [
     Col("overdue", "เลยกำหนดเบิกจ่ายที่แจ้ง", "past expected payment", INT),
 ]
 BANGKOK = ZoneInfo("Asia/Bangkok")
+# The follow-up status of every flagged project when the application store could not be read (an
+# outage): the lagging page's "unknown now" (vocabulary.RESPONSE_STATUSES), in both languages.
+FOLLOWUP_UNKNOWN = f"{RESPONSE_STATUSES['unknown'][0]} — {RESPONSE_STATUSES['unknown'][1].lower()}"
+FOLLOWUP_UNKNOWN_NOTE = (
+    "ไม่ทราบในขณะนี้: ระบบจัดเก็บคำชี้แจงไม่ตอบสนองขณะสร้างไฟล์นี้ จึงไม่มีคำชี้แจงและอัตราการชี้แจงในไฟล์ "
+    "(สร้างไฟล์ใหม่เมื่อระบบกลับมา) / unknown now: the application store could not be read when this file "
+    "was built, so it holds no follow-up answers or response rates (build it again once the store answers)")
 
 
-def _followup(filters: Filters, flagged: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Any, bool]:
+def _followup(filters: Filters, flagged: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Any, bool, bool]:
     """The flagged projects with their latest follow-up answer, the response rate per province and
-    cluster (areas with flagged projects), the total rate, and whether the answers are the ones
-    frozen with the as-of date's weekly snapshot (else the application store's current ones)."""
-    from appstore.followup import response_rate_total, response_rates, response_source
-    from vocabulary import RESPONSE_STATUSES
+    cluster (areas with flagged projects), the total rate, whether the answers are the ones frozen
+    with the as-of date's weekly snapshot (else the application store's current ones), and whether
+    they are unknown: the store could not be read (appstore.StoreUnavailable). Then every project's
+    status says "unknown now", its answer columns are blank, and the rates' answered, rate and
+    overdue columns are blank (unread answers are not "no answer": a rate would read 0%)."""
+    import appstore
+    from appstore.followup import (
+        RESPONSE_COLUMNS,
+        response_rate_total,
+        response_rates,
+        response_source,
+        with_responses,
+    )
 
-    source = response_source(filters, frozen=True)
-    joined = source.join(flagged, filters.as_of)
-    statuses = ["none" if version is None else "overdue" if overdue else "fresh" if fresh else "stale"
+    unknown = False
+    try:
+        source = response_source(filters, frozen=True)
+        joined = source.join(flagged, filters.as_of)
+        frozen = source.frozen
+    except appstore.StoreUnavailable as error:  # the files are still built; the answers say "unknown now"
+        log.warning("export built without follow-up answers, store unavailable: %s", error.__cause__ or error)
+        joined = with_responses(flagged, filters.as_of, responses=pd.DataFrame(columns=RESPONSE_COLUMNS, dtype=object))
+        unknown, frozen = True, False
+    statuses = ["unknown" if unknown else "none" if version is None else "overdue" if overdue
+                else "fresh" if fresh else "stale"
                 for version, overdue, fresh in zip(joined["response_version"], joined["response_overdue"],
                                                    joined["response_fresh"], strict=True)]
-    joined["response_status_th"] = [RESPONSE_STATUSES[code][0] for code in statuses]
+    joined["response_status_th"] = [FOLLOWUP_UNKNOWN if code == "unknown" else RESPONSE_STATUSES[code][0]
+                                    for code in statuses]
     # the day (an Excel date, shown in BE) and the time of the save, both in Bangkok time
     saved = [None if moment is None else moment.astimezone(BANGKOK) for moment in joined["response_updated_at"]]
     joined["response_saved_on"] = [None if moment is None else moment.date() for moment in saved]
@@ -737,7 +772,11 @@ def _followup(filters: Filters, flagged: pd.DataFrame) -> tuple[pd.DataFrame, pd
         rates = response_rates(filters, level, flagged=joined)
         parts.append(rates[rates["flagged"] > 0].assign(level_th=label))
     rates = pd.concat(parts, ignore_index=True)
-    return joined, rates, response_rate_total(filters, flagged=joined), source.frozen
+    if unknown:
+        rates = rates.astype({name: object for name in ("responded", "rate_pct", "overdue")})
+        rates[["responded", "rate_pct", "overdue"]] = None
+        return joined, rates, None, frozen, True
+    return joined, rates, response_rate_total(filters, flagged=joined), frozen, False
 
 
 def _project_labels(frame: pd.DataFrame) -> pd.DataFrame:

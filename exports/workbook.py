@@ -74,6 +74,8 @@ def sheet_notes(bundle: ExportBundle, table_name: str) -> tuple[str, ...]:
     if table_name == "lagging":
         return (rules.lagging_rules(LANG),)
     if table_name in ("followup", "followup_rates"):
+        if bundle.responses_unknown:  # the store was down: say so above the blank answers
+            return (bundle.response_rate_text(), rules.followup_rules(LANG, bundle.responses_frozen))
         return (rules.followup_rules(LANG, bundle.responses_frozen),)
     if table_name == "carryover":
         return (rules.carryover_rules(LANG),)

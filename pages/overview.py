@@ -46,8 +46,9 @@ from ui.charts import (
     ranking_extremes,
 )
 from ui.context import PageContext, page_context
-from ui.controls import request_area
+from ui.controls import area_link_params, page_link_params, request_area
 from ui.headline import budget_scope_note, overall_not_shown_card
+from ui.navigate import navigable, navigate
 from ui.widgets import (
     area_lines_table,
     cached,
@@ -56,6 +57,7 @@ from ui.widgets import (
     no_data,
     render_safely,
     snapshot_changes,
+    view_html,
 )
 from vocabulary import (
     BUDGET_TYPES,
@@ -68,7 +70,6 @@ from vocabulary import (
     word,
 )
 
-AREA_PAGE = "pages/area.py"
 LAGGARDS = 5  # the areas furthest behind shown on the first screen
 RISK_SHOWN = 10  # needs-intervention areas listed before "show all"
 
@@ -144,9 +145,11 @@ def colour_words(lang: str) -> str:
 
 
 def open_area(kind: str, code: str) -> None:
-    """Select the area in the sidebar (it stays selected on every page) and open its page."""
+    """Select the area in the sidebar (it stays selected on every page) and open its page with the
+    query string that page shows, as one browser-history step (ui.navigate: `st.switch_page` with a
+    new query string made two)."""
     request_area(kind, code)
-    st.switch_page(AREA_PAGE)
+    navigate("area?" + urlencode(page_link_params("area", (kind, code))))
 
 
 def open_clicked_area(event, kind: str, position: int) -> None:
@@ -157,11 +160,10 @@ def open_clicked_area(event, kind: str, position: int) -> None:
 
 
 def area_href(kind: str, code: str) -> str:
-    """A link to the area page with this province or cluster chosen (`?area=province:46`) and
-    every other sidebar choice of this view kept (the URL holds them all)."""
-    kept = [(name, value) for name in st.query_params if name not in ("area", "province", "cluster")
-            for value in st.query_params.get_all(name)]
-    return "area?" + urlencode([*kept, ("area", f"{kind}:{code}")])
+    """A link to the area page with this province or cluster chosen and every other sidebar choice
+    of this view kept: the query string that page shows (`area_link_params`), so opening it is one
+    browser-history entry."""
+    return "area?" + urlencode(area_link_params(kind, code))
 
 
 # ---------------------------------------------------------------- the week-over-week comparison
@@ -360,23 +362,32 @@ def nation_projection(context: PageContext, line: str) -> dict | None:
     return None if table.empty or table["projects"].iloc[0] == 0 else table.iloc[0].to_dict()
 
 
-def first_screen(context: PageContext) -> bool:
-    """The headline: both lines, the areas furthest behind, the money. False when there is nothing to show."""
+def first_screen_html(context: PageContext) -> tuple[str | None, tuple[str, str] | None]:
+    """(the headline's HTML: both lines, the areas furthest behind, the money; or None and the
+    (Thai, English) words of why there is nothing to show). Built once per view (view_html)."""
     now, before, _ = headline_kpis(context.filters)
     if now is None:  # the sidebar offers only snapshot dates; a replace may have raced it
-        no_data(context.t("ไม่มีภาพนิ่งของวันที่นี้", "no snapshot of this date"))
-        return False
+        return None, ("ไม่มีภาพนิ่งของวันที่นี้", "no snapshot of this date")
     if now.projects == 0:
-        no_data(context.t("ไม่มีโครงการตามตัวกรองที่เลือก", "no projects match the filters"))
-        return False
+        return None, ("ไม่มีโครงการตามตัวกรองที่เลือก", "no projects match the filters")
     level = laggard_level(context)
     current, previous = week_areas(context, now, before, level)
     projections = {line: nation_projection(context, line) for line in shown_lines(context.filters.budget_type)}
     scope = f'<div class="bm-sub" style="margin:-4px 0 8px 0">{light.text(scope_text(context))}</div>'
+    return navigable(light.style_tag() + scope
+                     + light.row(*line_cards(context, now, before, projections),
+                                 laggards_card(context, current, previous, level))
+                     + money_figures(context, now, before, projections[whole_line(context.filters.budget_type)])), None
+
+
+def first_screen(context: PageContext) -> bool:
+    """The headline: both lines, the areas furthest behind, the money. False when there is nothing to show."""
+    html, missing = view_html(first_screen_html, context)
+    if html is None:
+        no_data(context.t(*missing))
+        return False
     budget_scope_note(context)
-    st.html(light.style_tag() + scope
-            + light.row(*line_cards(context, now, before, projections), laggards_card(context, current, previous, level))
-            + money_figures(context, now, before, projections[whole_line(context.filters.budget_type)]))
+    st.html(html, unsafe_allow_javascript=True)
     if context.snapshot_mode:
         st.caption(context.t("ตัวเลขสรุปและการเปลี่ยนแปลงด้านบนเป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง "
                              "คาดการณ์สิ้นปี กราฟ และตารางด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
@@ -463,19 +474,31 @@ def intervention_section(context: PageContext) -> None:
                     for line in ordered])
     for tab, line in zip(tabs, ordered, strict=True):
         with tab:
-            areas = cached(proj.needs_intervention, context.filters, level, LINE_TARGET[line])
-            if areas.empty:
+            shown, rest = view_html(risk_list_html, context, level, line, 0, RISK_SHOWN)
+            if shown is None:
                 st.caption(context.t("ไม่มีพื้นที่ที่คาดว่าจะต่ำกว่าเป้าหมายเกินเกณฑ์", "No area is projected to miss "
                                      "the target by more than the threshold"))
                 continue
-            st.html(light.risk_list(risk_items(context, areas.head(RISK_SHOWN), level)))
-            rest = areas.iloc[RISK_SHOWN:]
-            if len(rest):
-                more = st.expander(context.t(f"แสดงอีก {len(rest):,} {unit}", f"Show {len(rest):,} more {unit}"),
+            st.html(shown, unsafe_allow_javascript=True)
+            if rest:
+                more = st.expander(context.t(f"แสดงอีก {rest:,} {unit}", f"Show {rest:,} more {unit}"),
                                    key=f"overview_risk_more_{line}", on_change="rerun")
                 if more.open:
                     with more:
-                        st.html(light.risk_list(risk_items(context, rest, level, start=RISK_SHOWN)))
+                        st.html(view_html(risk_list_html, context, level, line, RISK_SHOWN, None)[0],
+                                unsafe_allow_javascript=True)
+
+
+def risk_list_html(context: PageContext, level: str, line: str, start: int, stop: int | None
+                   ) -> tuple[str | None, int]:
+    """(the HTML list of the areas needing intervention on `line` from position `start` to `stop`
+    (None: the end), None when no area needs it; how many come after `stop`). Built once per view."""
+    areas = cached(proj.needs_intervention, context.filters, level, LINE_TARGET[line])
+    if areas.empty:
+        return None, 0
+    part = areas.iloc[start:stop]
+    after = 0 if stop is None else max(len(areas) - stop, 0)
+    return navigable(light.risk_list(risk_items(context, part, level, start=start))), after
 
 
 # ---------------------------------------------------------------- below: map, rankings, curve, tables
@@ -497,12 +520,14 @@ def tile_hover(context: PageContext, tile: dict) -> str:
     return "\n".join(lines)
 
 
-def map_view(context: PageContext) -> None:
+def map_html(context: PageContext) -> tuple[str, str, dict[str, str]]:
+    """(the map's caption, the legend + tile map + note as HTML, province code -> name in the
+    language: the choices beside it). Built once per view (view_html)."""
     provinces = cached(progress.area_progress, context.filters, "province")
     headline_code = str(provinces["headline"].iloc[0]) if len(provinces) else "overall"
     headline = context.t(*LINE_LABELS[headline_code])
     other_code = other_line(provinces)
-    st.caption(context.t("จังหวัดที่มีโครงการตามแผนพัฒนาจังหวัด — ", "Provinces with province-plan projects — ")
+    caption = (context.t("จังหวัดที่มีโครงการตามแผนพัฒนาจังหวัด — ", "Provinces with province-plan projects — ")
                + status_counts_text(context, provinces, ("จังหวัด", "provinces")))
     if other_code:
         other = context.t(*LINE_LABELS[other_code])
@@ -513,15 +538,22 @@ def map_view(context: PageContext) -> None:
         note = context.t(f"สี่เหลี่ยม = สถานะเส้น{headline} · คลิกจังหวัดเพื่อดูรายละเอียด",
                          f"square = {headline.lower()} line status · click a province to open it")
     bands = {code: status_text(code, context.lang) for code in STATUS_ORDER}
+    html = navigable(light.status_legend(context.lang, bands)
+                     + light.tile_map(tiles_with_progress(provinces), context.lang,
+                                      lambda code: area_href("province", code),
+                                      lambda tile: tile_hover(context, tile))
+                     + f'<div class="bm-sub">{light.text(note)}</div>')
+    name_col = "name_th" if context.lang == "th" else "name_en"
+    return caption, html, dict(zip(provinces["code"], provinces[name_col], strict=True))
+
+
+def map_view(context: PageContext) -> None:
+    caption, html, names = view_html(map_html, context)
+    st.caption(caption)
     map_column, side = st.columns([3, 2])
     with map_column:
-        st.html(light.status_legend(context.lang, bands)
-                + light.tile_map(tiles_with_progress(provinces), context.lang,
-                                 lambda code: area_href("province", code), lambda tile: tile_hover(context, tile))
-                + f'<div class="bm-sub">{light.text(note)}</div>')
+        st.html(html, unsafe_allow_javascript=True)
     with side:
-        name_col = "name_th" if context.lang == "th" else "name_en"
-        names = dict(zip(provinces["code"], provinces[name_col], strict=True))
         # one widget per language: a select box answers with its displayed name
         chosen = st.selectbox(context.t("หรือเลือกจังหวัด", "Or choose a province"),
                               ["", *sorted(names, key=names.get)], key=f"overview_pick_province.{context.lang}",

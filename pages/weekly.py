@@ -29,7 +29,7 @@ from budget_metrics.formatting import format_datetime, percent, signed
 from budget_metrics.targets import LINE_LABELS, shown_lines
 from exports.export import download_for, download_name
 from ui import light
-from ui.auth import principal
+from ui.auth import principal, store_available
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
 from ui.headline import budget_scope_note, line_cards, money_html, overall_not_shown_card, since_words
@@ -41,7 +41,7 @@ from ui.widgets import (
     snapshot_changes,
     snapshot_differences_table,
 )
-from vocabulary import BUDGET_TYPE_SCOPE, FLAGS, PLAN_TYPES, word
+from vocabulary import BUDGET_TYPE_SCOPE, FLAGS, PLAN_TYPES, STORE_OUTAGE, word
 
 log = logging.getLogger(__name__)
 K_FREEZE_RESULT = "weekly_freeze_result"  # (kind, message) of the last freeze, shown after the rerun
@@ -98,6 +98,11 @@ def _downloads(ctx: PageContext, week: date | None, snapshot_id: int | None, ear
             "(ตัวกรองภาค แผน และประเภทงบไม่มีผลกับไฟล์ส่งออก)",
             f"As of {day}{versus} · {_file_scope_words(ctx, filters)} · {source} "
             "(region, plan and budget-type filters do not apply to exports)"))
+    if not store_available() and snaps.snapshot_for(filters.fiscal_year, filters.as_of) is None:
+        # the files read the store's answers (none frozen with a snapshot of that date): they are built
+        # all the same, with the answers marked unknown (exports.tables._followup)
+        with st.container(key="weekly_files_outage"):
+            st.warning(word(STORE_OUTAGE, "files", ctx.lang), icon=":material/cloud_off:")
     columns = st.columns(3)
     labels = {"xlsx": ("Excel สำหรับเจ้าหน้าที่", "Excel workbook"),
               "pdf": ("PDF สรุปผู้บริหาร", "PDF executive brief"),

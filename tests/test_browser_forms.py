@@ -13,12 +13,15 @@ own that a test stops and starts, the demo DuckDB file, Debian's Chromium. Thai 
   the same count as a plain-SQL recount, with its answers "unknown now"; the sidebar says the
   role cannot be checked and shows a viewer; the upload page says uploads wait; Save says the
   answer cannot be saved now and keeps it; no host, port or driver word anywhere on screen (they
-  are in the server's log). The store started again: the same Save stores the answer.
+  are in the server's log); the weekly page's Excel file still arrives, its follow-up column "unknown
+  now", and the page says so before the click. The store started again: the same Save stores the answer.
 """
 
 from __future__ import annotations
 
+import io
 import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -311,6 +314,20 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
                 .filter(has_text="Province"), "Kalasin")
         assert _figure(page, "flagged") == f"{expected_flagged:,}"  # DuckDB only: a plain-SQL recount
         assert _grid_has_text(page, "Unknown now")  # the grid's follow-up column
+        # ---- the weekly page's files: built all the same, the answers "unknown now"; the page says so first
+        page.locator('[data-testid="stPageLink"] a', has_text="Weekly snapshots").first.click()
+        settle(page)
+        main = page.locator('[data-testid="stMain"]')
+        assert "The follow-up answers cannot be read now (the application store is not answering)" in main.inner_text()
+        with page.expect_download(timeout=180_000) as download:
+            main.get_by_role("button", name="Excel workbook").click()
+        assert download.value.suggested_filename == "budget-2562-asof-2019-09-30-province-46.xlsx"
+        workbook = download.value.path()
+        rows = _workbook_rows(workbook, "การชี้แจง")
+        assert len(rows) == expected_flagged and {row["สถานะการชี้แจง"] for row in rows} == {
+            "ไม่ทราบในขณะนี้ — unknown now"}
+        assert "ไม่ทราบในขณะนี้: ระบบจัดเก็บคำชี้แจงไม่ตอบสนองขณะสร้างไฟล์นี้" in str(_workbook_rows(workbook, "เกี่ยวกับ"))
+        _no_driver_words(page, port)
         # the details went to the server's log instead: what failed, and where
         log = forms.log.read_text(encoding="utf-8", errors="replace")
         assert "application store unavailable:" in log and f"port {port}" in log
@@ -319,6 +336,8 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
         forms.postgres.resume()
 
     # ---- the store back: the same Save stores what was typed, the role is read again
+    page.locator('[data-testid="stPageLink"] a', has_text="Lagging projects").first.click()  # from the weekly page
+    settle(page)
     panel = page.locator(f".st-key-followup_panel_{code}")
     panel.wait_for(timeout=60_000)
     _save(page, panel, "Save the follow-up")
@@ -327,6 +346,15 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
     assert "province user (46)" in page.locator(".st-key-account_box").inner_text()
     assert "cannot be checked now" not in page.locator('[data-testid="stSidebar"]').inner_text()
     context.close()
+
+
+def _workbook_rows(path, sheet_name: str) -> list[dict]:
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(path).read_bytes()))[sheet_name]  # a download has no suffix
+    header = int(sheet.print_title_rows.replace("$", "").split(":")[0])
+    names = [cell.value for cell in sheet[header]]
+    return [dict(zip(names, row, strict=True)) for row in sheet.iter_rows(min_row=header + 1, values_only=True)]
 
 
 def _grid_has_text(page, text: str) -> bool:

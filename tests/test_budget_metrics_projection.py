@@ -439,3 +439,51 @@ def test_final_payments_after_the_planned_end_are_not_projected_by_30_september(
     province = area_projection(Filters(as_of=AS_OF), "province").set_index("code").loc["50"]
     assert 80 < province["projected_pct"] < 95
     assert province["projected_low_pct"] < province["projected_pct"] < province["projected_high_pct"]
+
+
+# ---------------------------------------------------------------- the in-year check (issue 17, round 2)
+
+
+def test_state_on_an_earlier_day_by_hand(small_year):
+    from budget_metrics.projection import _history, _state_on
+
+    frame, payments = _history(2562, AS_OF)
+    # 12 Jan 2019: nothing paid yet; A5 (signed 15 Jan) is not signed then, B1 (10 Jan) and A1 (10 Dec) are.
+    state, earlier = _state_on(frame, payments, 2562, date(2019, 1, 12))
+    state = state.set_index("project_code")
+    assert len(earlier["amount"]) == 0
+    assert (state["disbursed"] == 0).all()
+    assert not state.loc["A5", "contract_signed"] and pd.isna(state.loc["A5", "contract_amount"])
+    assert state.loc["B1", "contract_signed"] and state.loc["B1", "contract_amount"] == 1_400_000
+    assert state.loc["A1", "committed"] == 900_000 and state.loc["A5", "committed"] == 0
+    # 20 Mar 2019: D01 (A1 300,000 on 15 Feb), D05 (A5 200,000 on 1 Mar), D03 (A3 500,000 on 20 Mar) paid.
+    state, earlier = _state_on(frame, payments, 2562, date(2019, 3, 20))
+    state = state.set_index("project_code")
+    assert sorted(earlier["amount"].tolist()) == [200_000, 300_000, 500_000]
+    assert state.loc["A1", "disbursed"] == 300_000 and state.loc["A5", "disbursed"] == 200_000
+    assert state.loc["A3", "disbursed"] == 500_000 and state.loc["B1", "disbursed"] == 0
+    assert satang(state.loc["A1", "_disbursed_satang"] / 100) == 30_000_000
+    assert state.loc["A5", "contract_signed"] and state.loc["A5", "contract_amount"] == 700_000
+
+
+def test_in_year_check_by_hand(small_year):
+    from budget_metrics.projection import _history, _in_year_check
+
+    frame, payments = _history(2562, AS_OF)
+    # 31 May is day 242 of the year, 122 days before 30 Sep: the check starts min(122, 242 - 60) days earlier.
+    check = _in_year_check(frame, payments, 2562, AS_OF, 0.95)
+    assert check.checked_from == AS_OF - timedelta(days=122) == date(2019, 1, 29)
+    by_code = {code: position for position, code in enumerate(check.codes)}
+    assert set(by_code) == {"50", "51"}  # C01 is a cluster's project
+    # Paid by 31 May: province 50 = A1 500,000 + A3 500,000 + A4 100,000 + A5 200,000; province 51 = B1 700,000.
+    assert check.paid[by_code["50"]] == pytest.approx(1_300_000)
+    assert check.paid[by_code["51"]] == pytest.approx(700_000)
+    assert check.allocation[by_code["50"]] == pytest.approx(4_630_000)
+    assert check.allocation[by_code["51"]] == pytest.approx(1_500_000)
+    # Nothing was paid by 29 Jan, so the earlier projection is between nothing and the allocation, with a spread.
+    assert (check.projected >= 0).all() and (check.projected <= check.allocation).all()
+    assert (check.spread > 0).all()
+    # A shorter look back, and none at all on the year's last day.
+    assert _in_year_check(frame, payments, 2562, AS_OF, 0.95, longest_days=30).checked_from == date(2019, 5, 1)
+    frame_end, payments_end = _history(2562, YEAR_END)
+    assert _in_year_check(frame_end, payments_end, 2562, YEAR_END, 0.95).checked_from is None

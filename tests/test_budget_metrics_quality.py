@@ -92,11 +92,14 @@ def test_broken_copy_raises_each_warning(demo_db_copy):
             "SELECT project_code, amount FROM carryovers ORDER BY project_code LIMIT 1").fetchone()
         other, allocated = con.execute(
             "SELECT project_code, allocated_amount FROM projects ORDER BY project_code LIMIT 1").fetchone()
-        con.execute("INSERT INTO disbursements VALUES ('BROKEN-C', ?, DATE '2020-01-15', ?, 'carryover', 0)",
+        con.execute("INSERT INTO disbursements (doc_no, project_code, posting_date, amount, source, load_id) "
+                    "VALUES ('BROKEN-C', ?, DATE '2020-01-15', ?, 'carryover', 0)",
                     [code, carried])  # on top of what was already paid: over the carried amount
-        con.execute("INSERT INTO disbursements VALUES ('BROKEN-D', ?, DATE '2019-06-02', ?, 'current', 0)",
+        con.execute("INSERT INTO disbursements (doc_no, project_code, posting_date, amount, source, load_id) "
+                    "VALUES ('BROKEN-D', ?, DATE '2019-06-02', ?, 'current', 0)",
                     [other, allocated * 2])
-        con.execute("INSERT INTO reallocations VALUES ('BROKEN-R', DATE '2019-06-01', NULL, 'NO-SUCH', "
+        con.execute("INSERT INTO reallocations (ref_no, approved_date, from_project_code, to_project_code, "
+                    "amount, kind, reason, load_id) VALUES ('BROKEN-R', DATE '2019-06-01', NULL, 'NO-SUCH', "
                     "500.00, 'change', 'test', 0)")
         (paid,) = con.execute("SELECT sum(amount) FROM disbursements WHERE project_code = ? "
                               "AND source = 'carryover' AND posting_date <= DATE '2020-02-01'", [code]).fetchone()

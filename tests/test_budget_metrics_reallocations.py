@@ -152,11 +152,13 @@ def test_broken_copy_shows_mismatch_and_overspending(demo_db_copy):
                             "ORDER BY project_code LIMIT 1").fetchone()
         province, = con.execute("SELECT owner FROM projects WHERE project_code = ?", [code]).fetchone()
         # money moved to a project code that exists nowhere: the ledger no longer balances
-        con.execute("INSERT INTO reallocations VALUES ('BROKEN-1', DATE '2019-06-01', ?, 'NO-SUCH-PROJECT', "
+        con.execute("INSERT INTO reallocations (ref_no, approved_date, from_project_code, to_project_code, "
+                    "amount, kind, reason, load_id) VALUES ('BROKEN-1', DATE '2019-06-01', ?, 'NO-SUCH-PROJECT', "
                     "1000.00, 'change', 'test', 0)", [code])
         # a payment larger than the whole allocation
         current, = con.execute("SELECT allocated_amount FROM projects WHERE project_code = ?", [code]).fetchone()
-        con.execute("INSERT INTO disbursements VALUES ('BROKEN-D', ?, DATE '2019-06-02', ?, 'current', 0)",
+        con.execute("INSERT INTO disbursements (doc_no, project_code, posting_date, amount, source, load_id) "
+                    "VALUES ('BROKEN-D', ?, DATE '2019-06-02', ?, 'current', 0)",
                     [code, current * 3])
         moved_in, moved_out, paid = con.execute(
             """SELECT (SELECT coalesce(sum(amount), 0) FROM reallocations

@@ -218,6 +218,12 @@ def test_choosing_a_province_opens_its_page(demo_db):
     app = _app({"as_of": AS_OF.isoformat()}).run()
     app.selectbox(key="overview_pick_province.th").set_value("50").run()
     _no_exceptions(app)
+    # the overview hands the browser the province page's address with the province chosen (ui.navigate: one
+    # history step, tests/test_links.py); AppTest runs no JavaScript, so open that page as the browser does
+    scripts = [element.proto.body for element in app.get("html") if "__bmNavigate(" in element.proto.body]
+    assert scripts and f'"area?as_of={AS_OF.isoformat()}&province=50"' in scripts[-1]
+    app.switch_page("pages/area.py").run()
+    _no_exceptions(app)
     # the choice is the sidebar's: it stays on every page
     assert app.selectbox(key=widget_key("province", "th")).value == "50"
     assert app.query_params["province"] in ("50", ["50"])

@@ -224,3 +224,163 @@ def test_one_history_entry_per_step_and_back_undoes_it(app_url, browser):
     assert page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Province", exact=True).count() == 1
     assert "No recent payment" not in page.locator(".st-key-g_lagging-flag-en").inner_text()
     context.close()
+
+
+def _ranking_bar(page) -> tuple[str, dict]:
+    """The top bar of the overview's province ranking (opened in its tab): (province name, its box)."""
+    chart = page.locator(".st-key-overview_province_ranking")
+    chart.locator("g.trace.bars").wait_for(timeout=30000)
+    chart.scroll_into_view_if_needed()
+    box = chart.locator("g.trace.bars g.point path").last.bounding_box()  # plotly draws bottom-up: the top bar
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=10000)
+    hover = page.locator(".hoverlayer .hovertext").first.text_content()
+    return re.split(r"ภาพรวม|Overall", hover)[0].strip(), box
+
+
+def _province_code(db, name: str) -> str:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT province_code FROM provinces WHERE name_th = ? OR name_en = ?",
+                           [name, name]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def _overview_path(query: str) -> str:
+    return "/overview?" + "&".join(sorted(query.split("&")))
+
+
+def _area_path(code: str, *params: str) -> str:
+    return "/area?" + "&".join(sorted([f"province={code}", *params]))
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_map_tile_or_ranking_bar_click_is_one_history_entry(app_url, browser, demo_db, lang):
+    """Clicking a province on the overview's tile map, or a bar of its ranking, opens the province page
+    with the province chosen as one browser-history entry, in the same session (no new document);
+    Back returns to the overview as it was."""
+    en = lang == "en"
+    query = "lang=en&region=northeast" if en else "region=northeast"  # a region that holds Kalasin: kept
+    extra = ["region=northeast", *(["lang=en"] if en else [])]
+    province_label, all_label = ("Province", "All") if en else ("จังหวัด", "ทั้งหมด")
+    title = "Budget execution overview" if en else "ภาพรวมการเบิกจ่ายงบประมาณ"
+
+    # ---- a tile of the map (a link in the first tab)
+    context, page = _open(browser, f"{app_url}/overview?{query}", lang)
+    start = _history(page)
+    page.evaluate("window.__sameDocument = true")  # gone if the click loaded a new document
+    tile = page.locator('nav.bm-tiles a[data-province="46"]')
+    tile.scroll_into_view_if_needed()
+    tile.click()
+    page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
+    settle(page)
+    assert_no_exception(page)
+    assert _sidebar_value(page, province_label) == ("Kalasin" if en else "กาฬสินธุ์")
+    page.wait_for_timeout(1500)  # a late rewrite of the URL would add its entry now
+    assert _path(page) == _area_path("46", *extra) and _history(page) == start + 1
+    assert page.evaluate("window.__sameDocument === true")
+    _back(page)
+    assert _path(page) == _overview_path(query) and _history(page) == start + 1
+    assert _sidebar_value(page, province_label) == all_label
+    assert page.locator("h1").first.inner_text().strip() == title
+    page.go_forward()  # and Forward redoes it
+    settle(page)
+    assert _path(page) == _area_path("46", *extra) and _history(page) == start + 1
+    assert _sidebar_value(page, province_label) == ("Kalasin" if en else "กาฬสินธุ์")
+    context.close()
+
+    # ---- a bar of the province ranking (a tab of the overview, a Plotly click the script receives)
+    context, page = _open(browser, f"{app_url}/overview?{query}", lang)
+    start = _history(page)
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("tab", name="Province ranking" if en else "อันดับจังหวัด", exact=True).click()
+    settle(page)
+    assert _history(page) == start  # opening a tab is no step of its own
+    name, box = _ranking_bar(page)
+    code = _province_code(demo_db, name)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
+    settle(page)
+    assert_no_exception(page)
+    assert _sidebar_value(page, province_label) == name
+    page.wait_for_timeout(1500)
+    assert _path(page) == _area_path(code, *extra) and _history(page) == start + 1
+    assert page.evaluate("window.__sameDocument === true")
+    _back(page)
+    assert _path(page) == _overview_path(query) and _history(page) == start + 1
+    assert _sidebar_value(page, province_label) == all_label
+    assert page.locator("h1").first.inner_text().strip() == title
+    context.close()
+
+
+def _province_region(db, code: str) -> str:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT region FROM provinces WHERE province_code = ?", [code]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def _date_box(page, lang: str):
+    return page.locator(f".st-key-g_as_of_date-{lang} input")
+
+
+def _type_date(page, lang: str, text: str) -> None:
+    box = _date_box(page, lang)
+    box.fill(text)
+    box.press("Enter")
+    settle(page)
+    assert_no_exception(page)
+
+
+def test_a_date_typed_in_the_buddhist_era_picks_the_as_of_date(app_url, browser, demo_db):
+    """The sidebar's "Pick a date…" takes a date typed as Thai officials write it (BE or CE, Thai digits,
+    Thai month names), says what it read, and puts it in the URL; a text it cannot take is refused in
+    the user's language and the previous date stays (issue 15 item 4's rule for every date field)."""
+    tuesday, friday, august = date(2019, 9, 10), date(2019, 9, 13), date(2019, 8, 20)
+    figures = {day: _disbursed_million(demo_db, day) for day in (tuesday, friday, august)}
+    assert len(set(figures.values())) == 3  # the three dates show different money
+
+    context, page = _open(browser, f"{app_url}/overview?as_of={tuesday.isoformat()}")  # not a Friday: typed
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert _sidebar_value(page, "ข้อมูล ณ วันที่") == "เลือกวันที่เอง…"
+    assert _date_box(page, "th").input_value() == "10/9/2562"
+    assert _figure(page, "disbursed") == figures[tuesday]
+    _type_date(page, "th", "13/09/2562")
+    assert "as_of=2019-09-13" in page.url
+    assert "วันศุกร์ที่ 13 กันยายน พ.ศ. 2562 (ค.ศ. 2019)" in sidebar.inner_text()
+    assert _figure(page, "disbursed") == figures[friday]
+    assert page.get_by_text("outside allowed range").count() == 0
+    # a day that does not exist: refused in Thai, the date before stays (figures and URL)
+    _type_date(page, "th", "31/02/2562")
+    text = sidebar.inner_text()
+    assert "ไม่มีวันที่ '31/02/2562' ในปฏิทิน" in text and "แสดงข้อมูล ณ วันที่ 13 ก.ย. 2562 (วันที่เดิม)" in text
+    assert "as_of=2019-09-13" in page.url and _figure(page, "disbursed") == figures[friday]
+    # Thai digits and a Thai month name
+    _type_date(page, "th", "๒๐ ส.ค. ๒๕๖๒")
+    assert "as_of=2019-08-20" in page.url and _figure(page, "disbursed") == figures[august]
+    # outside the year (and its carry-over): refused, with the range
+    _type_date(page, "th", "1/1/2570")
+    assert "อยู่นอกช่วงที่รับได้" in sidebar.inner_text()
+    assert "as_of=2019-08-20" in page.url and _figure(page, "disbursed") == figures[august]
+    context.close()
+
+    # ---- English: the same field, the same rules, English words
+    context, page = _open(browser, f"{app_url}/overview?lang=en&as_of={tuesday.isoformat()}", lang="en")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert _sidebar_value(page, "As of") == "Pick a date…"
+    assert _date_box(page, "en").input_value() == "2019-09-10"
+    _type_date(page, "en", "13/9/2562")  # a Buddhist-era year in the English UI too
+    assert "as_of=2019-09-13" in page.url
+    assert "Friday 13 September 2019 (BE 2562)" in sidebar.inner_text()
+    assert _figure(page, "disbursed") == figures[friday]
+    _type_date(page, "en", "the 13th")
+    text = sidebar.inner_text()
+    assert "cannot read the date 'the 13th'" in text and "Showing 13 Sep 2019 (the date before)" in text
+    assert "as_of=2019-09-13" in page.url and _figure(page, "disbursed") == figures[friday]
+    # the language switch keeps the date and shows it in the Thai form
+    sidebar.get_by_text("ไทย", exact=True).click()
+    settle(page)
+    assert _date_box(page, "th").input_value() == "13/9/2562" and "as_of=2019-09-13" in page.url
+    context.close()

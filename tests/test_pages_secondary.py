@@ -203,7 +203,9 @@ def test_data_quality_lists_warnings_as_html_and_every_one_a_click_away(demo_db_
     con = duckdb.connect(str(demo_db_copy))
     try:
         for number in range(25):
-            con.execute("INSERT INTO reallocations VALUES (?, DATE '2019-06-01', NULL, ?, 500.00, 'change', 'test', 0)",
+            con.execute("INSERT INTO reallocations (ref_no, approved_date, from_project_code, to_project_code, "
+                        "amount, kind, reason, load_id) "
+                        "VALUES (?, DATE '2019-06-01', NULL, ?, 500.00, 'change', 'test', 0)",
                         [f"BROKEN-{number}", f"NO-SUCH-{number:02d}"])
         (unknown,) = con.execute(
             "SELECT count(*) FROM reallocations r WHERE r.approved_date <= DATE '2019-09-13' AND r.to_project_code IS NOT NULL "

@@ -79,7 +79,7 @@ def test_headline_line_setting_is_loaded_from_reporting_toml(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone()[0] == wanted
-        assert con.execute("SELECT max(version) FROM schema_info").fetchone()[0] == 3  # v3: snapshot_responses
+        assert con.execute("SELECT max(version) FROM schema_info").fetchone()[0] == 4  # v4: held rows (etl/state.py)
     finally:
         con.close()
 
@@ -104,7 +104,7 @@ def test_a_version_1_file_upgrades_and_reads_overall_until_then(tmp_path, monkey
         pass
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert con.execute("SELECT max(version) FROM schema_info").fetchone()[0] == SCHEMA_VERSION == 3
+        assert con.execute("SELECT max(version) FROM schema_info").fetchone()[0] == SCHEMA_VERSION == 4
         assert con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone() == (
             "overall",)
     finally:

@@ -54,7 +54,7 @@ def test_a_version_2_file_upgrades_and_its_snapshots_freeze_the_answers(demo_db_
     appstore.save_response(local, second, cause_code="other", expected_payment_date=date(2019, 10, 4))
     result = take_snapshot(2562, AS_OF, db_path=demo_db_copy)
 
-    assert query(demo_db_copy, "SELECT max(version) FROM schema_info")[0][0] == SCHEMA_VERSION == 3
+    assert query(demo_db_copy, "SELECT max(version) FROM schema_info")[0][0] == SCHEMA_VERSION == 4
     frozen = query(demo_db_copy, "SELECT project_code, cause_code, expected_amount, expected_payment_date, note, "
                                  "version, updated_at, updated_by FROM snapshot_responses WHERE snapshot_id = ? "
                                  "ORDER BY project_code", [result.snapshot_id])

@@ -14,7 +14,9 @@ The same in a real browser, through the real server: tests/test_browser_forms.py
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
+from decimal import Decimal
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -204,3 +206,147 @@ def test_a_typed_answer_survives_a_failed_save_and_saves_when_the_store_is_back(
     assert [(cause, str(day)[:10], note) for cause, day, note in store_rows(
         pg_store, "SELECT cause_code, expected_payment_date, note FROM followup_responses WHERE project_code = :c",
         {"c": code})] == [("procurement_delayed", "2019-12-20", "typed while the store was up")]
+
+
+# ---------------------------------------------------------------- the weekly files (issue 15 follow-up)
+UNKNOWN_IN_FILES = "ไม่ทราบในขณะนี้ — unknown now"
+
+
+def _rows(sheet) -> list[dict]:
+    header = int(sheet.print_title_rows.replace("$", "").split(":")[0])
+    names = [cell.value for cell in sheet[header]]
+    return [dict(zip(names, row, strict=True)) for row in sheet.iter_rows(min_row=header + 1, values_only=True)]
+
+
+def _followup_sheets(path) -> tuple[dict[str, dict], list[dict], str]:
+    """The workbook's follow-up rows by project code, its response-rate rows, and its about sheet's text."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    followup = {row["รหัสโครงการ"]: row for row in _rows(book["การชี้แจง"])}
+    about = "\n".join(f"{row['รายการ']}: {row['ค่า']}" for row in _rows(book["เกี่ยวกับ"]))
+    notes = "\n".join(str(cell.value) for cell in book["การชี้แจง"]["A"][:6] if cell.value)
+    return followup, _rows(book["อัตราการชี้แจง"]), about + "\n" + notes
+
+
+def _assert_figures_match_sql(workbook, db, as_of) -> None:
+    """Kalasin's summary (paid) and project sheet (count, current allocation) against a plain-SQL recount."""
+    import openpyxl
+
+    from tests.test_exports_xlsx import sql_totals
+
+    current, _, paid, count = sql_totals(db, as_of, "owner_type = 'province' AND owner = ?", (KALASIN,))
+    book = openpyxl.load_workbook(workbook)
+    projects = _rows(book["โครงการ"])
+    assert len(projects) == count and {row["รหัสจังหวัด"] for row in projects} == {KALASIN}
+    assert sum(Decimal(str(row["งบประมาณปัจจุบัน บาท"])) for row in projects) == current
+    assert Decimal(str(_rows(book["สรุป"])[0]["เบิกจ่ายแล้ว บาท"])) == paid
+
+
+def test_weekly_files_are_built_with_the_answers_unknown_while_the_store_is_down(
+        demo_db, own_postgres, pg_store, monkeypatch, tmp_path):
+    """The weekly page's Excel/PDF/CSV and `python -m etl export`, for a date with no weekly snapshot
+    (so the answers are the store's), while PostgreSQL is stopped: every file is built, each flagged
+    project's follow-up says "unknown now" (not "no answer"), the response rates are blank, the about
+    sheet and the PDF say why; the command exits 4 with one line saying so. The page says it before
+    the click. Expected projects: plain SQL (tests/test_downloads.sql_lagging, Kalasin on 30 Sep 2019)."""
+    import csv
+    import io
+    import subprocess
+    import sys
+    import zipfile
+    from datetime import date
+    from pathlib import Path
+
+    import appstore
+    from budget_metrics import Filters
+    from exports.export import build_bundle, download_for, write_bundle
+    from tests.test_downloads import sql_lagging
+
+    monkeypatch.setenv("BUDGET_APP_DB", pg_store)
+    expected = sql_lagging(demo_db, KALASIN)
+    answered = min(expected)
+    who = appstore.principal_for_email(USER, url=pg_store)
+    appstore.save_response(who, answered, cause_code="procurement_delayed", note="ตอบไว้ก่อนระบบล่ม", url=pg_store)
+    filters = Filters(province=KALASIN, as_of=date(2019, 9, 30))
+    up = build_bundle(filters)  # the store up: the answer is in the files
+    assert not up.responses_unknown
+    followup = up.table("followup").frame.set_index("project_code")
+    assert followup.at[answered, "response_status_th"] == "ชี้แจงแล้ว"
+    assert followup.at[answered, "response_note"] == "ตอบไว้ก่อนระบบล่ม"
+
+    with store_down(own_postgres):
+        bundle = build_bundle(filters)
+        assert bundle.responses_unknown
+        files = {fmt: write_bundle(bundle, fmt, tmp_path / fmt) for fmt in ("xlsx", "pdf", "csv")}
+        rows, rates, about = _followup_sheets(files["xlsx"][0])
+        assert set(rows) == set(expected)
+        for code, row in rows.items():  # unknown, never "no answer"; nothing of an answer
+            assert row["สถานะการชี้แจง"] == UNKNOWN_IN_FILES, code
+            assert row["สาเหตุ"] is None and row["หมายเหตุ"] is None and row["ชี้แจงโดย"] is None, code
+            # the money is there all the same, to the satang of a plain-SQL recount
+            assert Decimal(str(row["เงินที่ยังไม่เบิกจ่าย บาท"])) == expected[code][2], code
+        _assert_figures_match_sql(files["xlsx"][0], demo_db, filters.as_of)
+        [kalasin] = [row for row in rates if row["รหัส"] == KALASIN]
+        assert kalasin["โครงการล่าช้า"] == len(expected)
+        assert kalasin["ชี้แจงแล้ว (ยังไม่เก่า)"] is None and kalasin["อัตราการชี้แจง (ร้อยละ)"] is None
+        assert "ไม่ทราบในขณะนี้: ระบบจัดเก็บคำชี้แจงไม่ตอบสนองขณะสร้างไฟล์นี้" in about
+        assert "unknown now: the application store could not be read when this file was built" in about
+        followup_csv = next(path for path in files["csv"] if path.name.endswith("-followup.csv"))
+        statuses = {row["response_status_th"] for row in
+                    csv.DictReader(io.StringIO(followup_csv.read_bytes().decode("utf-8-sig")))}
+        assert statuses == {UNKNOWN_IN_FILES}
+        pdf_text = "".join(subprocess.run(["pdftotext", str(files["pdf"][0]), "-"], capture_output=True, text=True,
+                                          check=True).stdout.split())  # the text layer, as copied (no spaces)
+        assert "การชี้แจงของจังหวัด:ไม่ทราบในขณะนี้:ระบบจัดเก็บคำชี้แจงไม่ตอบสนองขณะสร้างไฟล์นี้" in pdf_text
+        assert "ชี้แจงแล้ว1จาก" not in pdf_text
+
+        # ---- what the weekly page's buttons call (download_for), the week compared with an earlier one
+        compared = download_for(filters, "xlsx", None, date(2019, 8, 30))
+        rows = _followup_sheets(io.BytesIO(compared))[0]
+        assert set(rows) == set(expected) and {row["สถานะการชี้แจง"] for row in rows.values()} == {UNKNOWN_IN_FILES}
+        _assert_figures_match_sql(io.BytesIO(compared), demo_db, filters.as_of)
+        with zipfile.ZipFile(io.BytesIO(download_for(filters, "csv", None, date(2019, 8, 30)))) as archive:
+            names = archive.namelist()
+            assert "budget-2562-asof-2019-09-30-province-46-vs-2019-08-30-week_changes.csv" in names
+            [followup_name] = [name for name in names if name.endswith("-followup.csv")]
+            followup_rows = list(csv.DictReader(io.StringIO(archive.read(followup_name).decode("utf-8-sig"))))
+        assert {row["project_code"] for row in followup_rows} == set(expected)
+        assert {row["response_status_th"] for row in followup_rows} == {UNKNOWN_IN_FILES}
+        assert download_for(filters, "pdf", None, date(2019, 8, 30)).startswith(b"%PDF-")
+
+        # ---- the command line: the same files, exit 4 and one line that says so
+        out = tmp_path / "cli"
+        done = subprocess.run([sys.executable, "-m", "etl", "export", "--as-of", "2019-09-30", "--province", KALASIN,
+                               "--format", "all", "--out", str(out)], cwd=Path(__file__).resolve().parents[1],
+                              env={**os.environ, "BUDGET_DB": str(demo_db), "BUDGET_APP_DB": pg_store},
+                              capture_output=True, text=True, timeout=600, check=False)
+        assert done.returncode == 4, done.stderr
+        assert done.stderr.strip().splitlines() == [(
+            'export: เขียนไฟล์แล้ว แต่อ่านคำชี้แจงไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) การชี้แจงในไฟล์เป็น "ไม่ทราบในขณะนี้" — '
+            "files written; follow-up answers unknown (store not answering)")]
+        _no_driver_words(done.stderr + done.stdout, own_postgres.port)
+        details = (demo_db.parent / "etl-errors.log").read_text(encoding="utf-8")  # the driver's words: in the log
+        assert "export built without follow-up answers, store unavailable" in details
+        assert f"port {own_postgres.port}" in details
+        [workbook] = out.glob("*.xlsx")
+        assert workbook.name == "budget-2562-asof-2019-09-30-province-46.xlsx" and len(list(out.glob("*.pdf"))) == 1
+        assert {row["สถานะการชี้แจง"] for row in _followup_sheets(workbook)[0].values()} == {UNKNOWN_IN_FILES}
+
+        # ---- the weekly page says it before the click, in the user's language
+        for lang, words in (("th", "อ่านคำชี้แจงไม่ได้ในขณะนี้ (ระบบจัดเก็บคำชี้แจงไม่ตอบสนอง)"),
+                            ("en", ("The follow-up answers cannot be read now (the application store is not "
+                                    "answering)"))):
+            app = AppTest.from_file(DASHBOARD, default_timeout=180)
+            app.query_params["province"] = KALASIN
+            if lang == "en":
+                app.query_params["lang"] = "en"
+            app.switch_page("pages/weekly.py").run()
+            assert not app.exception and not app.error, [item.value for item in app.error]
+            assert any(words in item.value for item in app.warning), [item.value for item in app.warning]
+            _no_driver_words(_texts(app), own_postgres.port)
+    # the store back: the answer is in the files again, the page says nothing
+    assert build_bundle(filters).table("followup").frame.set_index("project_code").at[
+        answered, "response_status_th"] == "ชี้แจงแล้ว"
+    app.run()
+    assert not any("cannot be read now" in item.value for item in app.warning)

@@ -46,7 +46,9 @@ from budget_metrics.filters import BUDGET_TYPES, PLAN_TYPES
 from budget_metrics.formatting import format_date
 from budget_metrics.projects import latest_data_date, latest_progress_date
 from budget_metrics.snapshots import list_snapshots
+from thai_date_input import DateTextError, parse_date_text, typed_form
 from ui.context import PageContext
+from ui.date_field import date_text_input
 from ui.labels import ALL_LABEL, BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, label, pick
 from vocabulary import CHOOSE_PLACEHOLDER, LINK_DATE, LINK_FIELDS, LINK_UNKNOWN
 from vocabulary import pick as pick_word
@@ -172,6 +174,41 @@ def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: 
     return chosen
 
 
+def _kept_date_field(name: str, label_text: str, lang: str, default: date, earliest: date, latest: date) -> date:
+    """A date typed the way Thai officials write it (ui.date_field: BE or CE, Thai digits, Thai month
+    names), kept like `_kept_widget`: the kept value is the date, the box is seeded with it (d/m/BE in
+    Thai, ISO in English) when new, told a new value or drawn in the other language. Returns the date shown: the one
+    typed when it is read and within earliest..latest, else the previous one (the box says why, in the
+    user's language, and the caption under it which date is still shown).
+
+    Why not st.date_input: its typed field refuses a Buddhist-era year (2562 is "outside allowed range").
+    """
+    kept = _kept()
+    previous = kept.get(name, default)
+    if not (isinstance(previous, date) and earliest <= previous <= latest):
+        previous = default
+    key = widget_key(name, lang)
+    for other in LANGS:
+        if other != lang:
+            st.session_state.pop(widget_key(name, other), None)
+    forced = st.session_state.setdefault(FORCED, set())
+    drawn_in = st.session_state.setdefault(KEPT_LANG, {})
+    if name in forced or drawn_in.get(name) != lang or not isinstance(st.session_state.get(key), str):
+        st.session_state[key] = typed_form(previous) if lang == "th" else previous.isoformat()  # 10/9/2562
+    forced.discard(name)
+    drawn_in[name] = lang
+    text = date_text_input(label_text, key, lang, earliest, latest)  # says what it read, or why not
+    try:
+        typed = parse_date_text(text, earliest, latest)
+    except DateTextError:
+        typed = None
+    if typed is None:
+        shown = format_date(previous, lang)
+        st.caption(f"แสดงข้อมูล ณ วันที่ {shown} (วันที่เดิม)" if lang == "th" else f"Showing {shown} (the date before)")
+    kept[name] = typed or previous
+    return kept[name]
+
+
 def _url_given() -> dict[str, str]:
     """URL parameter -> the text this run's choices were taken from (empty on most runs)."""
     return st.session_state.setdefault(URL_GIVEN, {})
@@ -250,28 +287,45 @@ def _seed_once() -> None:
         del st.query_params["area"]
 
 
-def _set_area(kind: str, code: str) -> None:
-    """Make the sidebar select one province or cluster; a region or cluster that does not
-    contain it is cleared (so the province stays among the offered options)."""
+def _area_chosen(kind: str, code: str, region: str, cluster: str, province: str) -> dict[str, str] | None:
+    """The sidebar's region, cluster and province (ALL for none) once one province or cluster is
+    chosen: a region or cluster that does not contain it is cleared (so it stays among the offered
+    options), a cluster choice clears the province. None for an unknown kind or code."""
+    provinces, clusters = _area_parents(data_version())
     if kind == "province":
-        row = reference.provinces().set_index("province_code")
-        if code not in row.index:
-            return
-        region, cluster = row.at[code, "region"], row.at[code, "cluster_code"]
-        _force("province", code)
-        if kept_choice("cluster", ALL) not in (ALL, cluster):
-            _force("cluster", ALL)
+        if code not in provinces:
+            return None
+        own_region, own_cluster = provinces[code]
+        province = code
+        cluster = cluster if cluster in (ALL, own_cluster) else ALL
     elif kind == "cluster":
-        row = reference.clusters().set_index("cluster_code")
-        if code not in row.index:
-            return
-        region = row.at[code, "region"]
-        _force("cluster", code)
-        _force("province", ALL)
+        if code not in clusters:
+            return None
+        own_region = clusters[code]
+        cluster, province = code, ALL
     else:
-        return
-    if kept_choice("region", ALL) not in (ALL, region):
-        _force("region", ALL)
+        return None
+    return {"region": region if region in (ALL, own_region) else ALL, "cluster": cluster, "province": province}
+
+
+@lru_cache(maxsize=8)
+def _area_parents(version: str) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """({province: (region, cluster)}, {cluster: region}) of the reference data, once per published file
+    (the overview's tile map asks it for each of its 76 links)."""
+    provinces = reference.provinces()
+    clusters = reference.clusters()
+    return ({code: (region, cluster) for code, region, cluster in
+             zip(provinces["province_code"], provinces["region"], provinces["cluster_code"], strict=True)},
+            dict(zip(clusters["cluster_code"], clusters["region"], strict=True)))
+
+
+def _set_area(kind: str, code: str) -> None:
+    """Make the sidebar select one province or cluster (`_area_chosen`'s rule)."""
+    before = {name: kept_choice(name, ALL) for name in ("region", "cluster", "province")}
+    after = _area_chosen(kind, code, **before)
+    for name, value in (after or {}).items():
+        if value != before[name] or (name == kind):
+            _force(name, value)
 
 
 def request_area(kind: str, code: str) -> None:
@@ -290,11 +344,27 @@ def _sync_url(values: dict[str, str | None]) -> None:
     st.session_state[GLOBAL_URL] = {name: value for name, value in values.items() if value is not None}
 
 
-def page_link_params(page: str) -> list[tuple[str, str]]:
-    """The query parameters of a link to `page` (its url path): the sidebar's choices and that
-    page's own filters as they were last shown, so that opening it writes nothing new to the URL
-    (one history entry per page switch)."""
-    params = list(st.session_state.get(GLOBAL_URL, {}).items())
+def area_link_params(kind: str, code: str) -> list[tuple[str, str]]:
+    """The sidebar's query parameters as they will be once the province or cluster `code` (kind
+    'province' / 'cluster') is chosen (`request_area`): what a link or page switch that chooses it
+    carries, so that the page it opens writes nothing new to the URL (one history entry).
+
+    Depends only on this view's sidebar choices (filters, language, mode), never on a page's own
+    filters: a first screen's links may be drawn once for every session with the same view."""
+    values = dict(st.session_state.get(GLOBAL_URL, {}))
+    chosen = _area_chosen(kind, code, values.get("region") or ALL, values.get("cluster") or ALL,
+                          values.get("province") or ALL)
+    if chosen is not None:
+        values.update({name: value or None for name, value in chosen.items()})
+    return [(name, values[name]) for name in PARAMS if values.get(name) is not None]
+
+
+def page_link_params(page: str, area: tuple[str, str] | None = None) -> list[tuple[str, str]]:
+    """The query parameters of a link to `page` (its url path): the sidebar's choices (with the
+    province or cluster `area` = (kind, code) chosen, see `area_link_params`) and that page's own
+    filters as they were last shown, so that opening it writes nothing new to the URL (one history
+    entry per page switch)."""
+    params = (area_link_params(*area) if area is not None else list(st.session_state.get(GLOBAL_URL, {}).items()))
     for name, value in st.session_state.get(PAGE_URL, {}).get(page, {}).items():
         if isinstance(value, list):
             params += [(name, item) for item in value]
@@ -402,11 +472,7 @@ def global_controls(page: str = "") -> PageContext:
                 as_of = None
             elif choice == CUSTOM:
                 lowest, highest = start, end + timedelta(days=366)  # carry-over runs past FY end
-                as_of = _kept_widget(
-                    st.date_input, "as_of_date", t("วันที่", "Date"), None, lang, default=latest or start,
-                    valid=lambda day: isinstance(day, date) and lowest <= day <= highest,
-                    min_value=lowest, max_value=highest, format="DD/MM/YYYY")
-                st.caption(format_date(as_of, lang))
+                as_of = _kept_date_field("as_of_date", t("วันที่", "Date"), lang, latest or start, lowest, highest)
             else:
                 as_of = date.fromisoformat(choice)
 

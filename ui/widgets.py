@@ -5,6 +5,8 @@ Every page uses these so the dashboard looks and behaves the same everywhere:
 - `cached(fn, *args)` calls a read-side function through `st.cache_data`, keyed on the
   data version and the arguments (filters included), so a page opens from memory
   after its first load and a new ETL load invalidates everything at once.
+- `view_html(build, ctx, *args)` keeps what a first screen's HTML builder returns, once per
+  published file and sidebar view, for every session of the process (no copy, no rebuild).
 - `kpi_cards([KpiCard(...), ...])` draws a row of bordered metric cards.
 - `download_buttons(frame, "lagging", ctx, columns)` offers a table as CSV (UTF-8 with BOM,
   so Excel shows Thai correctly) and as an Excel workbook, named for its scope and date
@@ -32,7 +34,9 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+import threading
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -80,6 +84,39 @@ def cached(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """
     version = page_context().data_version
     return _cached_call(fn.__module__, fn.__qualname__, version, args, tuple(sorted(kwargs.items())))
+
+
+# Built first-screen HTML (view_html): a few hundred KB at most (the overview's longest list is ~30 KB)
+_VIEW_HTML: OrderedDict[tuple, Any] = OrderedDict()
+_VIEW_HTML_LOCK = threading.Lock()
+VIEW_HTML_ENTRIES = 512
+
+
+def view_html(build: Callable[..., T], ctx: PageContext, *args: Any) -> T:
+    """`build(ctx, *args)`, built once per published file and view and then shared by every session
+    of this process: the HTML (or other immutable result) a first screen draws.
+
+    The key is the published file (ctx.data_version), the whole page context (filters, language,
+    mode, the date shown, the page), the sidebar's URL parameters (what the links in the HTML carry:
+    ui.controls.area_link_params) and args. So `build` must depend on nothing else: no st calls, no
+    session state, no page-only filters; its result must not be changed by the caller (it is not
+    copied: that is the saving over `cached`). The least recently used of VIEW_HTML_ENTRIES go first;
+    a new published file makes every earlier entry unreachable.
+    """
+    from ui.controls import GLOBAL_URL
+
+    url = tuple(sorted((name, repr(value)) for name, value in st.session_state.get(GLOBAL_URL, {}).items()))
+    key = (build.__module__, build.__qualname__, ctx, url, args)
+    with _VIEW_HTML_LOCK:
+        if key in _VIEW_HTML:
+            _VIEW_HTML.move_to_end(key)
+            return _VIEW_HTML[key]
+    value = build(ctx, *args)  # outside the lock: two sessions may build the same view once each
+    with _VIEW_HTML_LOCK:
+        _VIEW_HTML[key] = value
+        while len(_VIEW_HTML) > VIEW_HTML_ENTRIES:
+            _VIEW_HTML.popitem(last=False)
+    return value
 
 
 # ---------------------------------------------------------------- KPI cards
