@@ -25,7 +25,7 @@ from rich.text import Text
 import settings
 from display_text import name_text
 from etl import users_commands, weekly_commands  # noqa: F401  (register their commands on the same app)
-from etl.cli_app import _db, _fail, app, console, err_console, error_log_path, safe  # noqa: F401 (error_log_path re-exported)
+from etl.cli_app import _db, _fail, app, console, err_console, error_log_path, safe  # noqa: F401  (error_log_path: named here by callers)
 from etl.kinds import KINDS
 from etl.units import SCALES as UNIT_SCALES
 from vocabulary import LOAD_STATUSES

@@ -42,6 +42,12 @@ def safe(text: object, style: str = "", limit: int = SAFE_LIMIT) -> Text:
     return Text(shown(text, limit), style=style)
 
 
+def error_log_path(db: Path | None = None) -> Path:
+    """Where tracebacks of unexpected errors are appended: next to the database."""
+    path = Path(db) if db else settings.database_path()
+    return path.with_name("etl-errors.log")
+
+
 def _db(ctx: typer.Context) -> Path:
     return (ctx.obj or {}).get("db") or settings.database_path()
 
@@ -61,10 +67,3 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     """Print one error line (file-sourced text escaped) and return the Exit to raise (default 2)."""
     err_console.print(Text("ผิดพลาด — error: ", style="bold red") + safe(message), highlight=False, soft_wrap=True)
     return typer.Exit(code)
-
-
-def error_log_path(db: Path | None = None) -> Path:
-    """Where tracebacks of unexpected errors are appended: next to the database (here, not in etl.cli,
-    so that the command modules can use it without importing the CLI that imports them)."""
-    path = Path(db) if db else settings.database_path()
-    return path.with_name("etl-errors.log")

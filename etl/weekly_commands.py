@@ -33,7 +33,7 @@ from rich.text import Text
 
 from display_text import terminal_text
 from etl import normalise
-from etl.cli_app import _db, app, console, err_console, safe
+from etl.cli_app import _db, app, console, err_console, error_log_path, safe
 from etl.kinds import DATE
 from etl.reference import load_reference
 from etl.store import ensure_schema
@@ -160,8 +160,6 @@ def _warnings_to_error_log(db: Path) -> Iterator[None]:
     """Warnings the export logs (exports.*: the application store's driver error when it does not answer)
     go to etl-errors.log next to the database, as an internal error's traceback does, not to stderr."""
     import logging
-
-    from etl.cli_app import error_log_path
 
     handler = logging.FileHandler(error_log_path(db), encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter(f"--- %(asctime)s {' '.join(sys.argv)}\n%(name)s: %(message)s\n"))

@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
+# The weekly snapshots of the shared `demo_snapshots_db` / `snapshots_server` (tests/conftest.py)
+SNAPSHOT_DATES = (date(2019, 9, 6), date(2019, 9, 13))
 
 
 def require_chromium() -> None:
@@ -87,40 +90,100 @@ def streamlit_server(db_path: Path, log_path: Path, env: dict[str, str] | None =
                 process.kill()
 
 
+# In-page bookkeeping for settle(), added to every page of a browser from chromium_browser():
+# when the page last sent or received a message on Streamlit's websocket, last changed its DOM
+# and last saw a user's input (Playwright's clicks and keys are real DOM events). Times are
+# performance.now() milliseconds.
+SETTLE_INIT_JS = """(() => {
+  if (window.__bmSettle) return;
+  const s = window.__bmSettle = {send: 0, recv: 0, dom: 0, input: 0, lazy: false};
+  const Native = window.WebSocket;
+  const send = Native.prototype.send;
+  Native.prototype.send = function (...args) { s.send = performance.now(); return send.apply(this, args); };
+  window.WebSocket = class extends Native {
+    constructor(...args) { super(...args); this.addEventListener('message', () => { s.recv = performance.now(); }); }
+  };
+  for (const type of ['pointerdown', 'keydown', 'input', 'change'])
+    window.addEventListener(type, () => { s.input = performance.now(); }, true);
+  new MutationObserver(() => { s.dom = performance.now(); })
+    .observe(document, {childList: true, subtree: true, characterData: true});
+})()"""
+
+# True once the app has finished its runs: the script is not running, no element waits for its code
+# (a skeleton), for `quiet` ms nothing went over the websocket and nothing changed in the DOM, and
+# the user's last input was answered by a message to the server (a widget sends its value at once)
+# or lies `grace` ms back (an input that starts no run, e.g. opening a disclosure). A page whose
+# bookkeeping was not there from its start (a context made elsewhere) gets it now and waits the
+# longer of the two.
+SETTLED_JS = """([quiet, grace]) => {
+  if (!window.__bmSettle) {
+    const now = performance.now();
+    const s = window.__bmSettle = {send: now, recv: now, dom: now, input: 0, lazy: true};
+    new MutationObserver(() => { s.dom = performance.now(); })
+      .observe(document, {childList: true, subtree: true, characterData: true});
+  }
+  const s = window.__bmSettle;
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = (app && app.getAttribute('data-test-script-state')) || 'initial';
+  if (state === 'initial' || state === 'running' || state === 'rerunRequested') return false;
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  // an element whose code is still loading shows a skeleton in its place
+  if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')) return false;
+  const now = performance.now();
+  if (now - Math.max(s.send, s.recv, s.dom) < (s.lazy ? Math.max(quiet, grace) : quiet)) return false;
+  return !(s.input > s.send && now - s.input < grace);
+}"""
+
+
+def instrument(browser):
+    """Give every page of `browser` the bookkeeping settle() waits on (SETTLE_INIT_JS); returns it."""
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def instrumented_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.add_init_script(SETTLE_INIT_JS)
+        return context
+
+    def instrumented_page(*args, **kwargs):
+        page = new_page(*args, **kwargs)
+        page.context.add_init_script(SETTLE_INIT_JS)
+        return page
+
+    browser.new_context, browser.new_page = instrumented_context, instrumented_page
+    return browser
+
+
 @contextmanager
 def chromium_browser() -> Iterator:
-    """A headless Debian Chromium driven by Playwright."""
+    """A headless Debian Chromium driven by Playwright (its pages carry settle()'s bookkeeping)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            yield browser
+            yield instrument(browser)
         finally:
             browser.close()
 
 
-RUNNING_STATES = {"initial", "running", "rerunRequested"}  # Streamlit's ScriptRunState values
+# The DOM has not changed for 300 ms since `since` (performance.now() ms; settle()'s bookkeeping).
+LAID_OUT_JS = """(since) => { const s = window.__bmSettle;
+  return performance.now() - Math.max(since, s ? s.dom : 0) >= 300; }"""
 
 
-def settle(page, timeout_s: float = 90, quiet_s: float = 1.5) -> None:
-    """Wait until the Streamlit page has a title and the app has stopped running for a moment."""
+def settle(page, timeout_s: float = 90, quiet_s: float = 0.5, input_grace_s: float = 1.5) -> None:
+    """Wait until the Streamlit page has a title and the app has finished its runs: not running,
+    no websocket message and no DOM change for `quiet_s`, and the last click or key either sent
+    to the server (whose run was then awaited) or lies `input_grace_s` back (SETTLED_JS).
+    Event-driven: Playwright polls the condition inside the page."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.wait_for_selector("h1", timeout=timeout_s * 1000)
-    deadline = time.monotonic() + timeout_s
-    quiet_since = None
-    while time.monotonic() < deadline:
-        # The app root names the script's state; "initial" means the first run has not even
-        # started (a busy machine can leave a gap there that the status widget does not show).
-        state = page.locator('[data-testid="stApp"]').first.get_attribute("data-test-script-state") or "initial"
-        running = state in RUNNING_STATES or page.locator('[data-testid="stStatusWidget"]').count() > 0
-        if running:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > quiet_s:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"page {page.url} still running after {timeout_s} s")
+    try:
+        page.wait_for_function(SETTLED_JS, arg=[quiet_s * 1000, input_grace_s * 1000], polling=100,
+                               timeout=timeout_s * 1000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"page {page.url} still running after {timeout_s} s") from None
 
 
 def assert_no_exception(page) -> None:
@@ -135,7 +198,10 @@ def full_page_screenshot(page, path: Path) -> None:
     height = page.evaluate(
         "() => { const main = document.querySelector('[data-testid=\"stMain\"]');"
         " return Math.max(main ? main.scrollHeight : 0, document.body.scrollHeight); }")
+    resized = page.evaluate("() => performance.now()")
     page.set_viewport_size({"width": width, "height": max(900, int(height) + 40)})
-    page.wait_for_timeout(1500)  # charts re-layout to the new size
+    # charts and grids re-layout to the new size: two frames drawn, then the DOM quiet for 300 ms
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page.wait_for_function(LAID_OUT_JS, arg=resized, polling=100, timeout=30_000)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": width, "height": 900})

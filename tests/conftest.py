@@ -83,6 +83,136 @@ def screenshots_dir() -> Path:
 
 
 # --------------------------------------------------------------------------------------
+# Shared browser fixtures (docs/benchmarks.md "Test suite time"): a Streamlit server per configuration and
+# one Chromium per worker, instead of one of each per module. Pages, not servers, are per test.
+# --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def demo_snapshots_db(demo_db, tmp_path_factory) -> Path:
+    """A copy of the demo database holding the weekly snapshots of 6 and 13 Sep 2019
+    (browser_support.SNAPSHOT_DATES), built once per worker. Shared: tests only read it."""
+    from tests.browser_support import SNAPSHOT_DATES, snapshotted_copy
+
+    return snapshotted_copy(demo_db, tmp_path_factory.mktemp("demo_snapshots"), SNAPSHOT_DATES)
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_db, tmp_path_factory) -> str:
+    """Base URL of one `streamlit run` server per worker on the demo database (the session's
+    application store, local mode). For tests that open pages and change nothing on the server."""
+    from tests.browser_support import require_chromium, streamlit_server
+
+    require_chromium()
+    with streamlit_server(demo_db, tmp_path_factory.mktemp("demo_server") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def snapshots_server(demo_snapshots_db, tmp_path_factory) -> str:
+    """Base URL of one `streamlit run` server per worker on `demo_snapshots_db`; read only, like
+    `demo_server`."""
+    from tests.browser_support import require_chromium, streamlit_server
+
+    require_chromium()
+    with streamlit_server(demo_snapshots_db, tmp_path_factory.mktemp("snapshots_server") / "streamlit.log") as url:
+        yield url
+
+
+class SharedChromium:
+    """The worker's Chromium, launched on first use. Between sync calls Playwright leaves an
+    asyncio loop marked as running in the thread, which other tests' asyncio code (AppTest)
+    must not meet: `pytest_runtest_teardown` below closes it when the next test does not use
+    it, and the next use launches it again. Other attributes are the live Browser's
+    (`new_context`: a context of the test's own, e.g. to sign in or add an init script)."""
+
+    def __init__(self) -> None:
+        self._stack = None
+        self._browser = None
+        self._contexts: dict[str, object] = {}
+
+    def __getattr__(self, name: str):
+        from playwright.sync_api import Browser
+
+        if name.startswith("_") or not hasattr(Browser, name):  # e.g. pytest looking for its marks
+            raise AttributeError(name)
+        return getattr(self.launched(), name)
+
+    def launched(self):
+        """The running Browser (launched now if it is not running)."""
+        from contextlib import ExitStack
+
+        from tests.browser_support import chromium_browser
+
+        if self._browser is None or not self._browser.is_connected():
+            self.close()
+            self._stack = ExitStack()
+            self._browser = self._stack.enter_context(chromium_browser())
+        return self._browser
+
+    def shared_context(self, **options) -> "SharedContext":
+        """Pages in the worker's context for these Playwright context `options` (viewport,
+        is_mobile, color_scheme...), used like a context of the test's own: `new_page()`, `pages`,
+        `close()` (which closes the pages it opened, not the context). Each page is a new
+        Streamlit session, but the context keeps the browser's cache of Streamlit's scripts: a
+        page loads in about half the CPU it takes in a new context. Cookies and storage are
+        shared too; the dashboard keeps nothing there, but a test that signs in or changes the
+        context (add_init_script, route) makes its own with `new_context`."""
+        import json
+
+        key = json.dumps(options, sort_keys=True)
+        if key not in self._contexts:
+            self._contexts[key] = self.launched().new_context(**options)
+        return SharedContext(self._contexts[key])
+
+    def close(self) -> None:
+        stack, self._stack, self._browser, self._contexts = self._stack, None, None, {}
+        if stack is not None:
+            stack.close()
+
+
+class SharedContext:
+    """A test's share of a shared browser context (SharedChromium.shared_context)."""
+
+    def __init__(self, context) -> None:
+        self._context = context
+        self.pages: list = []
+
+    def new_page(self):
+        """A new page in the shared context."""
+        page = self._context.new_page()
+        self.pages.append(page)
+        return page
+
+    def close(self) -> None:
+        """Close the pages this test opened; the context stays for the next test."""
+        for page in self.pages:
+            if not page.is_closed():
+                page.close()
+
+
+_SHARED_CHROMIUM = SharedChromium()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> SharedChromium:
+    """The worker's headless Debian Chromium (SharedChromium): `chromium.shared_context(viewport=...)`
+    for pages that only look at the dashboard, `chromium.new_context(...)` for a context of the
+    test's own; close what you open."""
+    from tests.browser_support import require_chromium
+
+    require_chromium()
+    yield _SHARED_CHROMIUM
+    _SHARED_CHROMIUM.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the test's fixtures are finalized first: contexts close before their browser
+    if nextitem is None or "chromium" not in nextitem.fixturenames:
+        _SHARED_CHROMIUM.close()
+
+
+# --------------------------------------------------------------------------------------
 # Application store (appstore/): tests run on SQLite and on a PostgreSQL the session starts
 # --------------------------------------------------------------------------------------
 
@@ -130,6 +260,7 @@ def app_db_url(request, tmp_path, monkeypatch) -> str:
 # --------------------------------------------------------------------------------------
 
 _BROWSER_WORDS = ("chromium_browser", "streamlit_server", "serve_cluster")
+_BROWSER_FIXTURES = {"chromium", "demo_server", "snapshots_server"}  # the shared ones above
 
 
 def _uses_browser(item) -> bool:
@@ -137,6 +268,8 @@ def _uses_browser(item) -> bool:
     import inspect
 
     if item.module.__name__.rsplit(".", 1)[-1].startswith("test_browser"):
+        return True
+    if _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
         return True
     functions = [getattr(item, "function", None)]
     manager = item.session._fixturemanager
@@ -153,7 +286,30 @@ def _uses_browser(item) -> bool:
     return False
 
 
+def _module_scoped(item) -> bool:
+    """The test uses a module- or class-scoped fixture (set up once for the tests sharing it)."""
+    definitions = getattr(item, "_fixtureinfo", None)
+    return any(definition.scope in ("module", "class")
+               for chain in (definitions.name2fixturedefs.values() if definitions else ())
+               for definition in chain)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the xdist_group marks
 def pytest_collection_modifyitems(config, items) -> None:
+    """Mark the browser tests; keep the tests of a module that share a module-scoped fixture
+    (a server, a database copy) on one xdist worker (`--dist loadgroup`, pytest.ini), and send
+    the browser modules out first, so each worker opens its shared servers and its Chromium
+    once and the light tests fill in at the end (docs/benchmarks.md "Test suite time")."""
+    browser = set()
     for item in items:
         if _uses_browser(item):
             item.add_marker(pytest.mark.browser)
+            browser.add(item.nodeid)
+        if item.nodeid in browser or _module_scoped(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__.rsplit(".", 1)[-1]))
+    # the browser modules first, the biggest first; collection order otherwise (stable sort)
+    sizes: dict[str, int] = {}
+    for item in items:
+        if item.nodeid in browser:
+            sizes[item.module.__name__] = sizes.get(item.module.__name__, 0) + 1
+    items.sort(key=lambda item: -sizes.get(item.module.__name__, 0) if item.nodeid in browser else 0)

@@ -11,18 +11,14 @@ weekly page compares two weeks and the overview can be shown in snapshot mode
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 
 from tests.browser_support import (
     ROOT,
     assert_no_exception,
-    chromium_browser,
     full_page_screenshot,
-    require_chromium,
     settle,
-    snapshotted_copy,
     streamlit_server,
 )
 
@@ -41,28 +37,22 @@ PAGES = {
     "data_quality": ("/data_quality", None, False),
     "weekly": (f"/weekly?{IN_YEAR}", "รายงานประจำสัปดาห์", False),
 }
-SNAPSHOT_DATES = (date(2019, 9, 6), date(2019, 9, 13))
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db, tmp_path_factory):
-    require_chromium()
-    folder = tmp_path_factory.mktemp("streamlit")
-    database = snapshotted_copy(demo_db, folder, SNAPSHOT_DATES)
-    with streamlit_server(database, folder / "streamlit.log") as url:
-        yield url
+def app_url(snapshots_server):
+    return snapshots_server  # the worker's server on the demo copy with SNAPSHOT_DATES (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def browser(app_url):
-    with chromium_browser() as browser:
-        yield browser
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="th-TH")
+    context = browser.shared_context(viewport={"width": 1400, "height": 900}, locale="th-TH")
     page = context.new_page()
     yield page
     context.close()
@@ -143,7 +133,7 @@ def test_fresh_server_opens_a_bookmarked_page_with_its_controls(demo_db, browser
     """Streamlit starts in its legacy pages/ mode until st.navigation first runs; a bookmark
     opened as the very first request must still get dashboard.py's sidebar and filters."""
     with streamlit_server(demo_db, tmp_path / "fresh.log") as url:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context = browser.shared_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         page.goto(f"{url}/area?area=province:50&{IN_YEAR}")
         settle(page)

@@ -24,12 +24,9 @@ import duckdb
 import pytest
 
 from tests.browser_support import (
+    SNAPSHOT_DATES,
     assert_no_exception,
-    chromium_browser,
-    require_chromium,
     settle,
-    snapshotted_copy,
-    streamlit_server,
 )
 from tests.projection_sql import area_projects, project_money
 from tests.target_lines_sql import INVESTMENT_31_MAY, OVERALL_31_MAY, _status
@@ -37,7 +34,6 @@ from ui.palette import STATUS_COLORS
 
 AS_OF, WEEK_BEFORE = date(2019, 5, 31), date(2019, 5, 24)
 KALASIN = "46"
-SNAPSHOT_DATES = (date(2019, 9, 6), date(2019, 9, 13))
 TARGETS = {"overall": OVERALL_31_MAY, "investment": INVESTMENT_31_MAY}
 CUTOFF = date(2019, 3, 31)  # thresholds.toml: investment contracts by 31 Mar of the FY
 # tab labels of the area page (th, en)
@@ -46,17 +42,14 @@ PROJECTS_TAB = {"th": "รายการโครงการ", "en": "Projects
 
 
 @pytest.fixture(scope="module")
-def served(demo_db, tmp_path_factory):
-    """(base URL, browser, database): the server runs on a copy with two weekly snapshots."""
-    require_chromium()
-    folder = tmp_path_factory.mktemp("area_weekly_server")
-    database = snapshotted_copy(demo_db, folder, SNAPSHOT_DATES)
-    with streamlit_server(database, folder / "streamlit.log") as url, chromium_browser() as browser:
-        yield url, browser, database
+def served(snapshots_server, chromium, demo_snapshots_db):
+    """(base URL, browser, database): the worker's server on the demo copy with the two weekly
+    snapshots of SNAPSHOT_DATES (tests/conftest.py)."""
+    return snapshots_server, chromium, demo_snapshots_db
 
 
 def _open(browser, url: str, width: int = 1400, height: int = 900):
-    context = browser.new_context(viewport={"width": width, "height": height})
+    context = browser.shared_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(url)
     settle(page)

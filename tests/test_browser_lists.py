@@ -17,11 +17,8 @@ import pytest
 
 from tests.browser_support import (
     assert_no_exception,
-    chromium_browser,
     full_page_screenshot,
-    require_chromium,
     settle,
-    streamlit_server,
 )
 from tests.test_downloads import AS_OF, sql_lagging
 
@@ -33,21 +30,18 @@ GRID_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stDataFram
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db, tmp_path_factory):
-    require_chromium()
-    with streamlit_server(demo_db, tmp_path_factory.mktemp("streamlit_lists") / "streamlit.log") as url:
-        yield url
+def app_url(demo_server):
+    return demo_server  # the worker's server on the demo database (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def browser(app_url):
-    with chromium_browser() as browser:
-        yield browser
+def browser(chromium):
+    return chromium
 
 
 def _page(browser, view: str):
     phone = view == "phone"
-    context = browser.new_context(viewport=VIEWPORTS[view], is_mobile=phone, has_touch=phone)
+    context = browser.shared_context(viewport=VIEWPORTS[view], is_mobile=phone, has_touch=phone)
     return context, context.new_page()
 
 

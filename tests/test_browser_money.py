@@ -22,11 +22,8 @@ import pytest
 
 from tests.browser_support import (
     assert_no_exception,
-    chromium_browser,
     full_page_screenshot,
-    require_chromium,
     settle,
-    streamlit_server,
 )
 
 IN_YEAR = date(2019, 9, 13)
@@ -42,11 +39,8 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def browser_app(demo_db, tmp_path_factory):
-    require_chromium()
-    folder = tmp_path_factory.mktemp("money_server")
-    with streamlit_server(demo_db, folder / "streamlit.log") as url, chromium_browser() as browser:
-        yield url, browser
+def browser_app(demo_server, chromium):
+    return demo_server, chromium  # the worker's server on the demo database (tests/conftest.py)
 
 
 # ---------------------------------------------------------------- independent figures
@@ -143,10 +137,13 @@ def _open(page, url: str) -> None:
 # ---------------------------------------------------------------- the tests
 @pytest.mark.parametrize("lang", ["th", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_first_screen_is_light_and_its_figures_equal_plain_sql(browser_app, demo_db, screenshots_dir, name, lang):
+def test_first_screen_is_light_and_its_figures_equal_plain_sql_then_tabs_bring_chart_and_grid(
+        browser_app, demo_db, screenshots_dir, name, lang):
+    """One page load per page and language: the light first screen's figures (checked before any
+    tab is opened), then the chart and the grid that appear only when their tab is opened."""
     url, browser = browser_app
-    query, _ = PAGES[name]
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    query, tabs = PAGES[name]
+    context = browser.shared_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     try:
         _open(page, f"{url}/{name}?{query}{'&' if query else ''}lang={lang}")
@@ -169,42 +166,31 @@ def test_first_screen_is_light_and_its_figures_equal_plain_sql(browser_app, demo
         # the short list starts with what needs chasing first
         assert first in page.locator(f'[data-card="{card}"] tbody tr').first.inner_text()
         page.screenshot(path=str(screenshots_dir / f"money_{name}_{lang}.png"))
-    finally:
-        context.close()
 
-
-@pytest.mark.parametrize("name", list(PAGES))
-def test_chart_and_grid_appear_when_their_tab_is_opened(browser_app, screenshots_dir, name):
-    url, browser = browser_app
-    query, tabs = PAGES[name]
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    try:
-        for lang in ("th", "en"):
-            chart_tab, chart_key, table_tab = tabs[lang]
-            _open(page, f"{url}/{name}?{query}{'&' if query else ''}lang={lang}")
-            page.get_by_role("tab", name=chart_tab, exact=True).click()
-            settle(page)
-            page.locator(f".st-key-{chart_key} .main-svg").first.wait_for(timeout=30000)
-            assert_no_exception(page)
-            if lang == "th":
-                full_page_screenshot(page, screenshots_dir / f"money_{name}_chart.png")
-            page.get_by_role("tab", name=table_tab, exact=True).click()
-            settle(page)
-            grid = page.locator('[data-testid="stDataFrame"]').first
-            grid.scroll_into_view_if_needed()
-            grid.locator("canvas").first.wait_for(state="attached", timeout=30000)
-            assert page.locator(f".st-key-{chart_key}").count() == 0  # the closed tab's chart is gone
-            assert_no_exception(page)
-            if lang == "th":
-                full_page_screenshot(page, screenshots_dir / f"money_{name}_table.png")
+        # the chart and the grid appear when their tab is opened
+        chart_tab, chart_key, table_tab = tabs[lang]
+        page.get_by_role("tab", name=chart_tab, exact=True).click()
+        settle(page)
+        page.locator(f".st-key-{chart_key} .main-svg").first.wait_for(timeout=30000)
+        assert_no_exception(page)
+        if lang == "th":
+            full_page_screenshot(page, screenshots_dir / f"money_{name}_chart.png")
+        page.get_by_role("tab", name=table_tab, exact=True).click()
+        settle(page)
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        grid.locator("canvas").first.wait_for(state="attached", timeout=30000)
+        assert page.locator(f".st-key-{chart_key}").count() == 0  # the closed tab's chart is gone
+        assert_no_exception(page)
+        if lang == "th":
+            full_page_screenshot(page, screenshots_dir / f"money_{name}_table.png")
     finally:
         context.close()
 
 
 def test_phone_shows_the_figures_first(browser_app, screenshots_dir):
     url, browser = browser_app
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.shared_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     try:
         for name, (query, _) in PAGES.items():

@@ -24,12 +24,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser_support import (
-    chromium_browser,
-    require_chromium,
-    settle,
-    streamlit_server,
-)
+from tests.browser_support import settle
 from tests.projection_sql import project_money
 from tests.target_lines_sql import (
     INVESTMENT_31_MAY,
@@ -47,11 +42,8 @@ THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 @pytest.fixture(scope="module")
-def browser_app(demo_db, tmp_path_factory):
-    require_chromium()
-    folder = tmp_path_factory.mktemp("overview_server")
-    with streamlit_server(demo_db, folder / "streamlit.log") as url, chromium_browser() as browser:
-        yield url, browser
+def browser_app(demo_server, chromium):
+    return demo_server, chromium  # the worker's server on the demo database (tests/conftest.py)
 
 
 # ---------------------------------------------------------------- independent figures
@@ -92,7 +84,7 @@ def _number(text: str) -> float:
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_first_screen_tells_the_story_at_1400x900(browser_app, demo_db, screenshots_dir, lang):
     url, browser = browser_app
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.shared_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     try:
         page.goto(f"{url}/overview?as_of={AS_OF.isoformat()}&lang={lang}")
@@ -177,7 +169,7 @@ def test_first_screen_tells_the_story_at_1400x900(browser_app, demo_db, screensh
 
 def test_phone_puts_the_target_card_first_and_every_page_is_captured(browser_app, screenshots_dir):
     url, browser = browser_app
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.shared_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     try:
         for lang in ("th", "en"):

@@ -17,18 +17,12 @@ Screenshots: artifacts/screenshots/phone_tables_<page>_<lang>.png, phone_tables_
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from tests.browser_support import (
     assert_no_exception,
-    chromium_browser,
     full_page_screenshot,
-    require_chromium,
     settle,
-    snapshotted_copy,
-    streamlit_server,
 )
 
 AS_OF = "as_of=2019-09-13"
@@ -38,7 +32,6 @@ def _query(name: str) -> str:
     """The page's date: in the year, but the carry-over page on its own default (the carry-over
     period's last payment; on 13 Sep nothing is carried over yet)."""
     return "" if name == "carryover" else AS_OF
-SNAPSHOTS = [date(2019, 9, 6), date(2019, 9, 13)]
 PAGES = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly"]
 PHONE = {"width": 390, "height": 844}
 # page -> (the table, its key figure columns by header in Thai and in English)
@@ -76,12 +69,8 @@ COLUMN_JS = """(table, header) => {
 
 
 @pytest.fixture(scope="module")
-def app(demo_db, tmp_path_factory):
-    require_chromium()
-    folder = tmp_path_factory.mktemp("phone_tables_server")
-    database = snapshotted_copy(demo_db, folder, SNAPSHOTS)
-    with streamlit_server(database, folder / "streamlit.log") as url, chromium_browser() as browser:
-        yield url, browser
+def app(snapshots_server, chromium):
+    return snapshots_server, chromium  # the worker's server on the demo copy with SNAPSHOT_DATES (conftest)
 
 
 def _open(page, url: str) -> None:
@@ -126,7 +115,7 @@ def _wholly_in_view(listed: dict[str, int], header: str) -> bool:
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_phone_tables_keep_their_figures_in_view(app, screenshots_dir, lang):
     url, browser = app
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context = browser.shared_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     try:
         # in Thai every page (first screen, first tab open); in English the pages the issue names
@@ -146,7 +135,7 @@ def test_phone_tables_keep_their_figures_in_view(app, screenshots_dir, lang):
 def test_lagging_grid_figures_on_a_phone_and_follow_up_at_1400(app, screenshots_dir, lang):
     url, browser = app
     for viewport, mobile in ((PHONE, True), ({"width": 1400, "height": 900}, False)):
-        context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
+        context = browser.shared_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
         page = context.new_page()
         try:
             page.goto(f"{url}/lagging?{AS_OF}&lang={lang}")

@@ -1,6 +1,6 @@
 """The dashboard shell in a real browser: language, one set of filters, no developer furniture, phone.
 
-One `streamlit run` server (module scope) on the session's demo database, driven by
+One `streamlit run` server (the worker's, shared: tests/conftest.py) on the session's demo database, driven by
 Debian's Chromium. Expected counts come from the read side's own lagging function
 (`budget_metrics.lagging.lagging_projects`) on the same database, never from the screen.
 Screenshots of what is checked go to artifacts/screenshots/shell_*.png.
@@ -17,10 +17,7 @@ from budget_metrics import Filters
 from budget_metrics.lagging import lagging_projects
 from tests.browser_support import (
     assert_no_exception,
-    chromium_browser,
-    require_chromium,
     settle,
-    streamlit_server,
 )
 
 KALASIN = "46"  # DOPA code; tile "กส"
@@ -33,22 +30,18 @@ PAGE_PATHS = ["overview", "area", "lagging", "carryover", "reallocations", "asse
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db, tmp_path_factory):
-    require_chromium()
-    folder = tmp_path_factory.mktemp("shell_server")
-    with streamlit_server(demo_db, folder / "streamlit.log") as url:
-        yield url
+def app_url(demo_server):
+    return demo_server  # the worker's server on the demo database (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def browser(app_url):
-    with chromium_browser() as browser:
-        yield browser
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="th-TH")
+    context = browser.shared_context(viewport={"width": 1400, "height": 900}, locale="th-TH")
     page = context.new_page()
     yield page
     context.close()
@@ -211,7 +204,7 @@ def test_no_developer_furniture_on_any_page(app_url, page, screenshots_dir, lang
 
 
 def test_phone_shows_the_headline_cards_first_and_keeps_chart_titles_clear(browser, app_url, screenshots_dir):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.shared_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     try:
         page.goto(f"{app_url}/?as_of={IN_YEAR.isoformat()}&cluster=C07")

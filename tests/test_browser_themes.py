@@ -20,24 +20,18 @@ from __future__ import annotations
 
 import colorsys
 import tomllib
-from datetime import date
 
 import pytest
 
 from tests.browser_support import (
     ROOT,
     assert_no_exception,
-    chromium_browser,
-    require_chromium,
     settle,
-    snapshotted_copy,
-    streamlit_server,
 )
 from tests.contrast_support import WCAG_AA, background_of, text_contrast
 from ui.palette import BEHIND, ON_TRACK, WATCH
 
 AS_OF = "as_of=2019-09-13"
-SNAPSHOTS = [date(2019, 9, 6), date(2019, 9, 13)]  # the weekly page compares two frozen weeks
 PAGES = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly"]
 # what each page's first screen must show in HTML cards (checked for the theme's own background)
 CARDS = {"overview": '[data-line="overall"]', "area": "[data-line]", "weekly": "[data-line]",
@@ -47,12 +41,8 @@ JUDGEMENT_HUES = {"behind": BEHIND, "watch": WATCH, "on_track": ON_TRACK}
 
 
 @pytest.fixture(scope="module")
-def app(demo_db, tmp_path_factory):
-    require_chromium()
-    folder = tmp_path_factory.mktemp("themes_server")
-    database = snapshotted_copy(demo_db, folder, SNAPSHOTS)
-    with streamlit_server(database, folder / "streamlit.log") as url, chromium_browser() as browser:
-        yield url, browser
+def app(snapshots_server, chromium):
+    return snapshots_server, chromium  # the worker's server on the demo copy with SNAPSHOT_DATES (conftest)
 
 
 def _rgb(css: str) -> tuple[int, int, int]:
@@ -139,7 +129,7 @@ def test_every_page_reads_in_the_system_theme(app, screenshots_dir, tmp_path, sc
     try:
         for name, _, lang, width in runs:
             if width not in contexts:
-                contexts[width] = browser.new_context(
+                contexts[width] = browser.shared_context(
                     viewport={"width": width, "height": 900 if width > 500 else 844}, color_scheme=scheme,
                     is_mobile=width < 500, has_touch=width < 500)
                 contexts[width].new_page()

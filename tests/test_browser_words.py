@@ -8,7 +8,7 @@
   sideways scrolling at 1400 px, and a selected row opens the project's detail panel.
 - Screenshots of every page in both languages: artifacts/screenshots/words_<page>_<lang>.png.
 
-One server for the module (the demo database, no snapshots needed).
+The worker's shared server on the demo database (tests/conftest.py; no snapshots needed).
 """
 
 from __future__ import annotations
@@ -20,11 +20,8 @@ import duckdb
 import pytest
 
 from tests.browser_support import (
-    chromium_browser,
     full_page_screenshot,
-    require_chromium,
     settle,
-    streamlit_server,
 )
 
 IN_YEAR = "as_of=2019-09-13"
@@ -64,22 +61,18 @@ CUT_LABELS_JS = """() => [...document.querySelectorAll('[data-testid="stMetricLa
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db, tmp_path_factory):
-    require_chromium()
-    folder = tmp_path_factory.mktemp("streamlit_words")
-    with streamlit_server(demo_db, folder / "streamlit.log") as url:
-        yield url
+def app_url(demo_server):
+    return demo_server  # the worker's server on the demo database (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def browser(app_url):
-    with chromium_browser() as browser:
-        yield browser
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.shared_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     yield page
     context.close()

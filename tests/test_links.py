@@ -6,8 +6,8 @@ shown instead, and the page shown is ours, in the user's language (no Streamlit 
 found"). Navigation adds one browser-history entry per page or filter change, so Back undoes
 exactly one step (the page, the province, the language).
 
-One `streamlit run` server on the session's demo database, one Chromium. Expected figures come
-from plain SQL on the same database.
+The worker's shared `streamlit run` server on the session's demo database and its Chromium
+(tests/conftest.py). Expected figures come from plain SQL on the same database.
 """
 
 from __future__ import annotations
@@ -18,22 +18,19 @@ from datetime import date
 import duckdb
 import pytest
 
-from tests.browser_support import assert_no_exception, chromium_browser, require_chromium, settle, streamlit_server
+from tests.browser_support import assert_no_exception, settle
 
 IN_YEAR_END = date(2019, 9, 30)  # the latest in-year date of the demo data (the sidebar's "latest")
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db, tmp_path_factory):
-    require_chromium()
-    with streamlit_server(demo_db, tmp_path_factory.mktemp("links") / "streamlit.log") as url:
-        yield url
+def app_url(demo_server):
+    return demo_server  # the worker's server on the demo database (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def browser(app_url):
-    with chromium_browser() as browser:
-        yield browser
+def browser(chromium):
+    return chromium
 
 
 def _disbursed_million(db, as_of: date, province: str | None = None) -> str:
@@ -54,7 +51,8 @@ def _disbursed_million(db, as_of: date, province: str | None = None) -> str:
 
 
 def _open(browser, url: str, lang: str = "th"):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="th-TH" if lang == "th" else "en-US")
+    context = browser.shared_context(viewport={"width": 1400, "height": 900},
+                                     locale="th-TH" if lang == "th" else "en-US")
     page = context.new_page()
     page.goto(url)
     settle(page)

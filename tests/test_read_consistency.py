@@ -175,9 +175,13 @@ def _overview_metrics() -> dict[str, str]:
 def test_a_page_render_reads_one_state(demo_db_copy, tmp_path, hook):
     import streamlit as st
 
+    from ui.widgets import forget_views
+
     st.cache_data.clear()
+    forget_views()
     first = _overview_metrics()
     st.cache_data.clear()  # so the render below really reads the database again
+    forget_views()  # (the first screen's HTML is shared by every session of a process, per file)
     publisher = hook(PublishOnRead(demo_db_copy, _extra_payment_file(demo_db_copy, tmp_path, "X-5"), 3))
     during = _overview_metrics()
     assert publisher.published and publisher.reads > 3

@@ -119,6 +119,13 @@ def view_html(build: Callable[..., T], ctx: PageContext, *args: Any) -> T:
     return value
 
 
+def forget_views() -> None:
+    """Forget every view view_html built (as st.cache_data.clear() forgets cached reads): the next
+    render builds from the database again."""
+    with _VIEW_HTML_LOCK:
+        _VIEW_HTML.clear()
+
+
 # ---------------------------------------------------------------- KPI cards
 @dataclass(frozen=True)
 class KpiCard:
