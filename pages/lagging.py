@@ -20,8 +20,10 @@ from budget_metrics.projection import BASES, project_projection
 from exports import rules
 from ui import light
 from ui.auth import principal
+from ui.cache import cached
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
+from ui.downloads import LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS, download_buttons
 from ui.followup import (
     followup_panel,
     grid_columns,
@@ -31,17 +33,9 @@ from ui.followup import (
     with_followup,
 )
 from ui.headline import budget_scope_note
-from ui.widgets import (
-    LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS,
-    GridColumn,
-    cached,
-    download_buttons,
-    markdown_text,
-    no_data,
-    project_detail,
-    project_grid,
-    render_safely,
-)
+from ui.page_shell import markdown_text, no_data, render_safely
+from ui.project_detail import project_detail
+from ui.tables import GridColumn, project_grid
 from vocabulary import BUDGET_TYPES, FLAGS, PROJECTION_FIGURES, word
 
 # What a provincial office came for first, sized to fit 1400 px without sideways scrolling (the

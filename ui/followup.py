@@ -45,9 +45,10 @@ from appstore.followup import (
 )
 from budget_metrics.formatting import baht, format_datetime, percent
 from thai_date_input import DateTextError, parse_date_text, typed_form
+from ui.cards import KpiCard, kpi_cards
 from ui.context import PageContext
 from ui.date_field import date_text_input
-from ui.widgets import GridColumn, KpiCard, data_table, kpi_cards
+from ui.tables import GridColumn, data_table
 from vocabulary import FOLLOWUP_FIELDS, RESPONSE_STATUSES, STORE_OUTAGE, word
 
 log = logging.getLogger(__name__)
