@@ -23,7 +23,7 @@ from ui.auth import (
 )
 from ui.context import PageContext, set_page_context
 from ui.controls import current_lang, drop_other_pages_params, global_controls, link_notices, page_link_params
-from ui.widgets import missing_database, render_safely
+from ui.page_shell import missing_database, render_safely
 from vocabulary import LINK_PAGE, pick
 
 ROOT = Path(__file__).resolve().parent

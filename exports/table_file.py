@@ -1,6 +1,6 @@
 """One dashboard table as a file to send: Excel or CSV, named and titled for its scope and date.
 
-The dashboard's download buttons (ui/widgets.py) describe a table with a `TableFile` (what it
+The dashboard's download buttons (ui/downloads.py) describe a table with a `TableFile` (what it
 is, for which area, as of when, under which rules, in which language) and give the kind of
 each column (exports.tables kinds: money in baht, pct 0-100, points, int, date, text); this
 module writes the bytes, with no Streamlit in sight, so tests open the very same files.

@@ -36,6 +36,8 @@ from budget_metrics.targets import (
     whole_line,
 )
 from ui import light
+from ui.cache import cached
+from ui.cards import KpiCard, headline_kpis, kpi_cards
 from ui.charts import (
     PLOTLY_CONFIG,
     clicked_code,
@@ -45,23 +47,13 @@ from ui.charts import (
 )
 from ui.context import PageContext, page_context
 from ui.controls import page_text, request_area
+from ui.downloads import PROJECT_DOWNLOAD_COLUMNS, download_buttons
 from ui.headline import budget_scope_note, line_cards, money_html, overall_not_shown_card, since_words
-from ui.widgets import (
-    PROJECT_DOWNLOAD_COLUMNS,
-    GridColumn,
-    KpiCard,
-    area_lines_table,
-    cached,
-    download_buttons,
-    headline_kpis,
-    kpi_cards,
-    lazy_tabs,
-    no_data,
-    project_detail,
-    project_grid,
-    render_safely,
-    snapshot_changes,
-)
+from ui.line_tables import area_lines_table
+from ui.page_shell import lazy_tabs, no_data, render_safely
+from ui.project_detail import project_detail
+from ui.snapshot_tables import snapshot_changes
+from ui.tables import GridColumn, project_grid
 from vocabulary import (
     BUDGET_TYPES,
     CHOOSE_PLACEHOLDER,

@@ -17,18 +17,14 @@ from budget_metrics import snapshots as snaps
 from budget_metrics.formatting import format_datetime
 from budget_metrics.projects import resolve_as_of
 from ui import light
+from ui.cache import cached
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
+from ui.downloads import FRESHNESS_DOWNLOAD_COLUMNS, download_buttons
 from ui.headline import budget_scope_note
-from ui.widgets import (
-    FRESHNESS_DOWNLOAD_COLUMNS,
-    cached,
-    data_table,
-    download_buttons,
-    no_data,
-    render_safely,
-    snapshot_differences_table,
-)
+from ui.page_shell import no_data, render_safely
+from ui.snapshot_tables import snapshot_differences_table
+from ui.tables import data_table
 from vocabulary import RECORD_KINDS, REJECT_REASONS, word, words_in
 
 STALE_COLOUR = "#ffcdd2"  # the background of a stale province's row

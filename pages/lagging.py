@@ -4,7 +4,7 @@ Projects flagged by the rules in `budget_metrics.lagging` (thresholds from refer
 data), each with its reasons in words, sorted by money at risk, for the sidebar's area
 (province, cluster, region, budget and plan type), filterable by flag and implementing
 agency (kept in the URL: ?flag=idle&agency=...), downloadable as CSV and Excel.
-Each project's follow-up (ui/followup.py): the latest answer in the grid, the form and the
+Each project's follow-up (ui/followup.py, ui/followup_form.py): the latest answer in the grid, the form and the
 history in the selected project's detail, and for the ministry the response rates.
 """
 
@@ -20,28 +20,22 @@ from budget_metrics.projection import BASES, project_projection
 from exports import rules
 from ui import light
 from ui.auth import principal
+from ui.cache import cached
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
+from ui.downloads import LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS, download_buttons
 from ui.followup import (
-    followup_panel,
     grid_columns,
     ministry_view,
     response_summary,
     source_for,
     with_followup,
 )
+from ui.followup_form import followup_panel
 from ui.headline import budget_scope_note
-from ui.widgets import (
-    LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS,
-    GridColumn,
-    cached,
-    download_buttons,
-    markdown_text,
-    no_data,
-    project_detail,
-    project_grid,
-    render_safely,
-)
+from ui.page_shell import markdown_text, no_data, render_safely
+from ui.project_detail import project_detail
+from ui.tables import GridColumn, project_grid
 from vocabulary import BUDGET_TYPES, FLAGS, PROJECTION_FIGURES, word
 
 # What a provincial office came for first, sized to fit 1400 px without sideways scrolling (the

@@ -38,6 +38,8 @@ from budget_metrics.targets import (
 )
 from budget_metrics.tilemap import tiles_with_progress
 from ui import light
+from ui.cache import cached, view_html
+from ui.cards import headline_kpis
 from ui.charts import (
     PLOTLY_CONFIG,
     clicked_code,
@@ -54,17 +56,10 @@ from ui.headline import (
     overall_not_shown_card,
     year_html,
 )
+from ui.line_tables import area_lines_table
 from ui.navigate import navigable, navigate
-from ui.widgets import (
-    area_lines_table,
-    cached,
-    headline_kpis,
-    lazy_tabs,
-    no_data,
-    render_safely,
-    snapshot_changes,
-    view_html,
-)
+from ui.page_shell import lazy_tabs, no_data, render_safely
+from ui.snapshot_tables import snapshot_changes
 from vocabulary import (
     BUDGET_TYPES,
     CHOOSE_PLACEHOLDER,

@@ -39,7 +39,7 @@ from etl.readers import SUPPORTED_SUFFIXES
 from ui import light
 from ui.auth import principal, role_text
 from ui.context import PageContext, page_context
-from ui.widgets import markdown_text, render_safely
+from ui.page_shell import markdown_text, render_safely
 from vocabulary import STORE_OUTAGE, word
 
 log = logging.getLogger(__name__)

@@ -30,17 +30,13 @@ from budget_metrics.targets import LINE_LABELS, shown_lines
 from exports.export import download_for, download_name
 from ui import light
 from ui.auth import principal, store_available
+from ui.cache import cached
 from ui.context import PageContext, page_context
 from ui.controls import page_choice
 from ui.headline import budget_scope_note, line_cards, money_html, overall_not_shown_card, since_words
-from ui.widgets import (
-    cached,
-    data_table,
-    no_data,
-    render_safely,
-    snapshot_changes,
-    snapshot_differences_table,
-)
+from ui.page_shell import no_data, render_safely
+from ui.snapshot_tables import snapshot_changes, snapshot_differences_table
+from ui.tables import data_table
 from vocabulary import BUDGET_TYPE_SCOPE, FLAGS, PLAN_TYPES, STORE_OUTAGE, word
 
 log = logging.getLogger(__name__)

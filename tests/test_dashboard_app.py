@@ -590,7 +590,7 @@ def test_downloads_are_excel_friendly():
     import openpyxl
     import pandas as pd
 
-    from ui.widgets import csv_bytes, excel_bytes
+    from ui.downloads import csv_bytes, excel_bytes
 
     frame = pd.DataFrame({"ชื่อโครงการ": ["โครงการ <b>ทดสอบ</b>", "ถนน"], "เบิกจ่าย (ล้านบาท)": [1.5, 2.25]})
     data = csv_bytes(frame)

@@ -108,12 +108,7 @@ def _last_payment(db: Path) -> date:
 def _files(province: str | None, lang: str):
     """The lagging download as the page builds it: (TableFile, xlsx bytes, csv bytes)."""
     from ui.context import PageContext
-    from ui.widgets import (
-        LAGGING_DOWNLOAD_COLUMNS,
-        csv_bytes,
-        excel_bytes,
-        prepared_download,
-    )
+    from ui.downloads import LAGGING_DOWNLOAD_COLUMNS, csv_bytes, excel_bytes, prepared_download
 
     filters = Filters(province=province)
     ctx = PageContext(filters, lang, data_version(), AS_OF)
@@ -253,7 +248,7 @@ def test_other_tables_are_titled_and_unscoped_ones_name_no_area(demo_db):
     """A data_table download takes its title from the table's name; a table the area filters
     do not narrow (the load log) says so and puts no area in its file name."""
     from ui.context import PageContext
-    from ui.widgets import table_file, titled_download
+    from ui.downloads import table_file, titled_download
 
     ctx = PageContext(Filters(province="46", budget_type="investment"), "th", data_version(), AS_OF)
     overdue = table_file(titled_download("assets_overdue", ctx), ctx)
@@ -380,7 +375,7 @@ def test_carryover_tables_are_dated_like_the_carryover_page(demo_db):
     """The carry-over page runs on past 30 Sep (payments from carry-overs continue): with no
     date picked, its downloads are as of the last payment of the year, carry-overs included."""
     from ui.context import PageContext
-    from ui.widgets import table_file, titled_download
+    from ui.downloads import table_file, titled_download
 
     last = _last_payment(demo_db)
     assert last > AS_OF

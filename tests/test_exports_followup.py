@@ -171,19 +171,14 @@ def test_pdf_brief_states_the_response_rate(demo_db, answered, exported):
 
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_lagging_page_downloads_carry_the_latest_answer(demo_db, answered, lang, monkeypatch):
-    """The lagging page's CSV and Excel (as ui/widgets builds them): cause, note, by whom and
+    """The lagging page's CSV and Excel (as ui/downloads builds them): cause, note, by whom and
     the day of the answer, in BE in Thai and CE in English."""
     from appstore.followup import ResponseSource
     from budget_metrics import data_version
     from budget_metrics.lagging import lagging_projects
     from ui.context import PageContext
+    from ui.downloads import LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS, csv_bytes, excel_bytes, prepared_download
     from ui.followup import with_followup
-    from ui.widgets import (
-        LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS,
-        csv_bytes,
-        excel_bytes,
-        prepared_download,
-    )
 
     url, stored, codes = answered
     monkeypatch.setenv("BUDGET_APP_DB", url)

@@ -1,4 +1,4 @@
-"""The follow-up form keeps what the user typed and says the truth about every save (ui/followup.py),
+"""The follow-up form keeps what the user typed and says the truth about every save (ui/followup_form.py),
 run by Streamlit's AppTest against a SQLite store of the test's own, read back with plain SQL.
 
 - A date typed in the Buddhist era, with Thai digits or a Thai month, is read and echoed in both
@@ -57,7 +57,8 @@ def _panel_script() -> None:
     from budget_metrics import Filters, data_version
     from budget_metrics.lagging import lagging_projects
     from ui.context import PageContext, set_page_context
-    from ui.followup import followup_panel, with_followup
+    from ui.followup import with_followup
+    from ui.followup_form import followup_panel
 
     filters = Filters(province="46").with_as_of(date(2019, 9, 13))
     context = PageContext(filters, st.session_state["lang"], data_version(), date(2019, 9, 13))

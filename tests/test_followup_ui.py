@@ -3,7 +3,7 @@
 - No `[auth]` in the secrets: local single-user mode, said so in the sidebar, everything allowed.
 - `[auth]` configured: nobody signed in sees only the sign-in page; a signed-in e-mail that is
   not in the store is a viewer; a province user's role and area show in the sidebar.
-- The follow-up panel of a lagging project (ui/followup.py) as a Kalasin user: saving the form
+- The follow-up panel of a lagging project (ui/followup_form.py) as a Kalasin user: saving the form
   writes the answer (read back from the store with plain SQL; the date typed in the Buddhist era),
   a second save keeps the first in the history with what changed; a Chiang Mai user gets no form
   for it. The form's drafts, refusals and outages: tests/test_followup_drafts.py.
@@ -111,7 +111,8 @@ def _panel_script() -> None:
     from budget_metrics import Filters, data_version
     from budget_metrics.lagging import lagging_projects
     from ui.context import PageContext, set_page_context
-    from ui.followup import followup_panel, with_followup
+    from ui.followup import with_followup
+    from ui.followup_form import followup_panel
 
     as_of = date(2019, 9, 13)
     filters = Filters(province=st.session_state["province"]).with_as_of(as_of)

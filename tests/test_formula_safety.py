@@ -119,7 +119,7 @@ def test_dashboard_downloads_have_no_formulas(payload_db):
     from budget_metrics.filters import Filters
     from budget_metrics.lagging import lagging_projects
     from exports.export import download_for
-    from ui.widgets import _plain_for_export, csv_bytes, excel_bytes
+    from ui.downloads import _plain_for_export, csv_bytes, excel_bytes
 
     lagging = _plain_for_export(lagging_projects(Filters(as_of=AS_OF)))
     assert lagging["project_code"].str.startswith("INJ").sum() == len(PAYLOADS)

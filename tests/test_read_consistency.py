@@ -175,7 +175,7 @@ def _overview_metrics() -> dict[str, str]:
 def test_a_page_render_reads_one_state(demo_db_copy, tmp_path, hook):
     import streamlit as st
 
-    from ui.widgets import forget_views
+    from ui.cache import forget_views
 
     st.cache_data.clear()
     forget_views()

@@ -163,7 +163,8 @@ def _panel_script() -> None:
     from budget_metrics import Filters, data_version
     from budget_metrics.lagging import lagging_projects
     from ui.context import PageContext, set_page_context
-    from ui.followup import followup_panel, with_followup
+    from ui.followup import with_followup
+    from ui.followup_form import followup_panel
 
     filters = Filters(province="46").with_as_of(date(2019, 9, 13))
     context = PageContext(filters, st.session_state["lang"], data_version(), date(2019, 9, 13))

@@ -1,4 +1,4 @@
-"""The overview's first screen built once per published file and view (ui.widgets.view_html, issue 16's
+"""The overview's first screen built once per published file and view (ui.cache.view_html, issue 16's
 server time per visit), by AppTest on the demo database: a second viewer of the same view gets the same
 HTML without it being built again; a view with another province, another language or links carrying
 other sidebar choices is built for itself; a new published file builds everything again; and the HTML a
@@ -59,9 +59,9 @@ def _million(amount: Decimal) -> str:
 
 def test_the_overview_first_screen_is_built_once_per_view(demo_db_copy, builds):
     from tests.test_exports_xlsx import sql_totals
-    from ui import widgets
+    from ui import cache
 
-    widgets._VIEW_HTML.clear()
+    cache._VIEW_HTML.clear()
     national = {"as_of": AS_OF.isoformat()}
     first = _overview(national)
     once = dict(builds)
@@ -82,7 +82,7 @@ def test_the_overview_first_screen_is_built_once_per_view(demo_db_copy, builds):
     assert "lang=en" in english and 'href="area?' in first and "lang=en" not in first  # the links' own view
 
     # from memory = built afresh, byte for byte
-    widgets._VIEW_HTML.clear()
+    cache._VIEW_HTML.clear()
     assert _overview(national) == first
     assert builds["row"] == 4
 

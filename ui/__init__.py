@@ -3,10 +3,14 @@
 - `ui.context`:  `page_context()` -> PageContext(filters, lang, data_version, as_of_shown) with
   `t(thai, english)`, `money(baht)` ('1,234.57' million baht), `date(d)` (BE in Thai),
   `name(th, en)`, `million_baht` (unit label). Set by dashboard.py before each page runs.
-- `ui.widgets`:  `cached(fn, *args)` (st.cache_data keyed on data_version + arguments),
-  `KpiCard` / `kpi_cards`, `download_buttons(frame, stem)` (CSV UTF-8 BOM + Excel),
-  `money_column` / `percent_column` / `money_frame` for tables, `no_data()`,
-  `missing_database()`, `render_safely(render)` (no tracebacks for viewers).
+- `ui.cache`:   `cached(fn, *args)` (st.cache_data keyed on data_version + arguments), `view_html`.
+- `ui.cards`:   `KpiCard` / `kpi_cards`, `execution_kpi_cards` (the headline cards).
+- `ui.columns`: `ColumnSpec`, `money_column` / `percent_column` / `money_frame` for tables.
+- `ui.downloads`: `download_buttons(frame, stem)` (CSV UTF-8 BOM + Excel), the files' names and titles.
+- `ui.tables`:  `data_table` (localised table + downloads), `project_grid`, `first_rows`;
+  `ui.project_detail`, `ui.line_tables` (both target lines), `ui.snapshot_tables` (weekly changes).
+- `ui.page_shell`: `no_data()`, `missing_database()`, `render_safely(render)` (no tracebacks for
+  viewers), `lazy_tabs`, `markdown_text`.
 - `ui.charts`:   Plotly figures: `progress_curve`, `gap_ranking`, `tile_map`, `split_bars`,
   and `plain(text)` to show input-file text in Plotly as text, never markup.
 - `ui.labels`:   (thai, english) labels and colours for statuses, budget and plan types.
