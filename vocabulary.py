@@ -91,6 +91,24 @@ SINCE: Words = {
     "snapshot": ("จากภาพนิ่งครั้งก่อน", "since the previous snapshot"),
 }
 
+# ---------------------------------------------------------------- several fiscal years (issue 18)
+# A year with no rows in data/reference/targets.csv has no target line: said instead of drawn
+# ({year}: BE, e.g. 2561).
+NO_TARGETS = ("ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ {year}", "No cabinet targets for FY{year}")
+NO_TARGETS_SHORT = ("ไม่มีเป้าหมาย", "No target")
+# Same day last year (budget_metrics.year_on_year): {day} is that year's date, {year} its BE year.
+LAST_YEAR: Words = {
+    "same_day": ("ปีก่อน ณ วันเดียวกัน ({day})", "Same day last year ({day})"),
+    "target": ("เป้าหมาย", "target"),
+    "change": ("เทียบปีก่อน", "vs last year"),
+    "pct": ("ปีก่อน", "last year"),
+    "target_then": ("เป้าหมายปีก่อน", "target then"),
+    "points": ("เทียบปีก่อน (จุด)", "vs last year (pts)"),
+    "sort_gap": ("ระยะห่างจากเป้าหมาย", "Gap to target"),
+    "sort_change": ("เปลี่ยนแปลงจากปีก่อน ณ วันเดียวกัน", "Change against last year, same day"),
+    "sort_by": ("เรียงตาม", "Rank by"),
+}
+
 # ---------------------------------------------------------------- year-end projection
 # The overview's projection words. How a project's projection was reached (its `basis`) has
 # its words next to the model, in budget_metrics.projection.BASES.

@@ -34,31 +34,33 @@ AGEING_BUCKETS = [
     ("91-180", 91, 180),
     (">180", 181, None),
 ]
-def _assets_sql(filters: Filters) -> tuple[str, list, date]:
-    """CTE `assets`: one row per asset of a selected project, with its status as of the date."""
+def _assets_sql(filters: Filters, dates: list[date] | None = None) -> tuple[str, list, date]:
+    """CTE `assets`: one row per asset of a selected project, with its status as of the date
+    (with `dates`: per asset and date, the date in column `as_of`; else the filter's date)."""
     as_of = resolve_as_of(filters)
     overdue_days = reference.thresholds()["asset_overdue_days"]
     where, params = filters.where("p")
     sql = f"""
     WITH p AS ({PROJECT_BASE}),
     chosen AS (SELECT * FROM p WHERE {where}),
+    days AS (SELECT unnest(?::DATE[]) AS as_of),
     assets0 AS (
-        SELECT a.asset_id, a.project_code, c.project_name, c.owner, c.owner_type,
+        SELECT d.as_of, a.asset_id, a.project_code, c.project_name, c.owner, c.owner_type,
                c.owner_name_th, c.owner_name_en, c.province_code, c.cluster_code, c.region,
                c.budget_type, c.implementing_agency, a.description, a.value, a.recipient,
                a.completed_date, a.transferred_date, a.status AS recorded_status,
-               CASE WHEN a.transferred_date <= ?::DATE THEN 'transferred'
+               CASE WHEN a.transferred_date <= d.as_of THEN 'transferred'
                     WHEN a.status = 'transferred' AND a.transferred_date IS NULL THEN 'transferred'
                     WHEN a.status = 'transferred' THEN 'in_progress'
                     ELSE a.status END AS status,
-               date_diff('day', a.completed_date, ?::DATE) AS days_since_completion
-        FROM asset_transfers a JOIN chosen c USING (project_code)
-        WHERE a.completed_date IS NULL OR a.completed_date <= ?),
+               date_diff('day', a.completed_date, d.as_of) AS days_since_completion
+        FROM asset_transfers a JOIN chosen c USING (project_code) CROSS JOIN days d
+        WHERE a.completed_date IS NULL OR a.completed_date <= d.as_of),
     assets AS (
         SELECT *, (status <> 'transferred' AND days_since_completion > ?) AS overdue
         FROM assets0)
     """
-    return sql, [*params, as_of, as_of, as_of, overdue_days], as_of
+    return sql, [*params, dates if dates is not None else [as_of], overdue_days], as_of
 
 
 def _with_status_labels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -79,13 +81,39 @@ def asset_list(filters: Filters) -> pd.DataFrame:
     sql, params, _ = _assets_sql(filters)
     with read_only() as con:
         frame = con.execute(
-            f"""{sql} SELECT * REPLACE (value::DOUBLE AS value) FROM assets
+            f"""{sql} SELECT * EXCLUDE (as_of) REPLACE (value::DOUBLE AS value) FROM assets
             ORDER BY completed_date NULLS LAST, asset_id""",
             params,
         ).df()
     as_dates(frame, ["completed_date", "transferred_date"])
     frame["overdue"] = frame["overdue"].fillna(False).astype(bool)
     return _with_status_labels(frame)
+
+
+def asset_counts_on_dates(filters: Filters, dates: list[date]) -> pd.DataFrame:
+    """Per project and as-of date (the weekly snapshots): the assets existing then by status.
+
+    Columns: as_of (date), project_code, assets_total, assets_transferred, assets_pending,
+    assets_overdue (counts as `asset_list` would give them on that date), assets_value_pending
+    (float baht not yet transferred). Only projects with an asset on the date.
+    """
+    columns = ["as_of", "project_code", "assets_total", "assets_transferred", "assets_pending",
+               "assets_overdue", "assets_value_pending"]
+    if not dates:
+        return pd.DataFrame(columns=columns)
+    sql, params, _ = _assets_sql(filters, list(dates))
+    with read_only() as con:
+        frame = con.execute(
+            f"""{sql} SELECT as_of, project_code, count(asset_id) AS assets_total,
+                       count(*) FILTER (WHERE status = 'transferred') AS assets_transferred,
+                       count(*) FILTER (WHERE status <> 'transferred') AS assets_pending,
+                       count(*) FILTER (WHERE coalesce(overdue, false)) AS assets_overdue,
+                       coalesce(sum(value::DOUBLE) FILTER (WHERE status <> 'transferred'), 0.0)
+                           AS assets_value_pending
+            FROM assets GROUP BY 1, 2 ORDER BY 1, 2""",
+            params,
+        ).df()
+    return as_dates(frame, ["as_of"])[columns]
 
 
 def overdue_assets(filters: Filters) -> pd.DataFrame:

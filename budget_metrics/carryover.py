@@ -29,29 +29,30 @@ from budget_metrics.projects import (
     PROJECT_BASE,
     as_dates,
     resolve_carryover_as_of,
-    state_cte,
+    states_cte,
 )
 from vocabulary import CARRYOVER_RISKS
 
 RISKS = CARRYOVER_RISKS  # code -> (Thai, English); words live in vocabulary.py
 
-def _carryover_sql(filters: Filters) -> tuple[str, list, date]:
-    """CTE `carry`: one row per selected project with a carry-over approved by the as-of date."""
+def _carryover_sql(filters: Filters, dates: list[date] | None = None) -> tuple[str, list, date]:
+    """CTE `carry`: one row per selected project with a carry-over approved by the as-of date
+    (with `dates`: per project and date, the date in column `as_of`; else the filter's date)."""
     as_of = resolve_carryover_as_of(filters)
     limits = reference.thresholds()
-    cte, params = state_cte(filters, as_of)
+    cte, params = states_cte(filters, dates if dates is not None else [as_of])
     sql = f"""{cte},
     carry0 AS (
-        SELECT s.project_code, s.project_name, s.owner, s.owner_type, s.owner_name_th,
+        SELECT s.as_of, s.project_code, s.project_name, s.owner, s.owner_type, s.owner_name_th,
                s.owner_name_en, s.province_code, s.cluster_code, s.region, s.budget_type,
                s.implementing_agency, c.amount AS carried, c.with_commitment, c.approved_date,
                c.deadline, c.reason, s.disbursed_carryover AS paid,
                (c.amount - s.disbursed_carryover)::DECIMAL(18,2) AS remaining,
                CASE WHEN c.amount > 0
                     THEN 100.0 * s.disbursed_carryover::DOUBLE / c.amount::DOUBLE END AS pct_paid,
-               date_diff('day', ?::DATE, c.deadline) AS days_to_deadline
-        FROM state3 s JOIN carryovers c USING (project_code)
-        WHERE c.approved_date <= ?),
+               date_diff('day', s.as_of, c.deadline) AS days_to_deadline
+        FROM states s JOIN carryovers c USING (project_code)
+        WHERE c.approved_date <= s.as_of),
     carry AS (
         SELECT *,
                CASE WHEN days_to_deadline < 0 AND remaining > 0 THEN 'past_deadline'
@@ -60,8 +61,16 @@ def _carryover_sql(filters: Filters) -> tuple[str, list, date]:
                     THEN 'deadline_near' END AS risk
         FROM carry0)
     """
-    extra = [as_of, as_of, limits["carryover_risk_days"], limits["carryover_risk_paid_pct"]]
+    extra = [limits["carryover_risk_days"], limits["carryover_risk_paid_pct"]]
     return sql, [*params, *extra], as_of
+
+
+def _with_risk_words(frame: pd.DataFrame) -> pd.DataFrame:
+    as_dates(frame, ["approved_date", "deadline"])
+    frame["at_risk"] = frame["risk"].notna()
+    frame["risk_th"] = [RISKS[r][0] if isinstance(r, str) else "" for r in frame["risk"]]
+    frame["risk_en"] = [RISKS[r][1] if isinstance(r, str) else "" for r in frame["risk"]]
+    return frame
 
 
 def carryover_projects(filters: Filters) -> pd.DataFrame:
@@ -78,16 +87,37 @@ def carryover_projects(filters: Filters) -> pd.DataFrame:
     with read_only() as con:
         frame = con.execute(
             f"""{sql}
-            SELECT * REPLACE (carried::DOUBLE AS carried, paid::DOUBLE AS paid,
-                              remaining::DOUBLE AS remaining)
+            SELECT * EXCLUDE (as_of) REPLACE (carried::DOUBLE AS carried, paid::DOUBLE AS paid,
+                                              remaining::DOUBLE AS remaining)
             FROM carry ORDER BY days_to_deadline, remaining DESC, project_code""",
             params,
         ).df()
-    as_dates(frame, ["approved_date", "deadline"])
-    frame["at_risk"] = frame["risk"].notna()
-    frame["risk_th"] = [RISKS[r][0] if isinstance(r, str) else "" for r in frame["risk"]]
-    frame["risk_en"] = [RISKS[r][1] if isinstance(r, str) else "" for r in frame["risk"]]
-    return frame
+    return _with_risk_words(frame)
+
+
+def carryover_on_dates(filters: Filters, dates: list[date]) -> pd.DataFrame:
+    """`carryover_projects` on many as-of dates at once (the weekly snapshots): one row per
+    project with a carry-over approved by each date, with that date in column `as_of`; the
+    descriptive columns (names, areas, agency, reason) are left out: join them by project_code.
+
+    Columns: as_of, project_code, carried / paid / remaining (float baht), with_commitment,
+    approved_date, deadline, pct_paid, days_to_deadline, risk, at_risk, risk_th / risk_en.
+    """
+    if not dates:
+        return pd.DataFrame(columns=["as_of", "project_code", "carried", "paid", "remaining", "deadline",
+                                     "at_risk"])
+    sql, params, _ = _carryover_sql(filters, list(dates))
+    with read_only() as con:
+        frame = con.execute(
+            f"""{sql}
+            SELECT as_of, project_code, carried::DOUBLE AS carried, paid::DOUBLE AS paid,
+                   remaining::DOUBLE AS remaining, with_commitment, approved_date, deadline, pct_paid,
+                   days_to_deadline, risk
+            FROM carry ORDER BY as_of, days_to_deadline, remaining DESC, project_code""",
+            params,
+        ).df()
+    as_dates(frame, ["as_of"])
+    return _with_risk_words(frame)
 
 
 def at_risk_carryovers(filters: Filters) -> pd.DataFrame:
@@ -138,6 +168,22 @@ def carryover_totals(filters: Filters) -> CarryoverTotals:
     return CarryoverTotals(as_of, int(count), carried, Decimal(with_c), Decimal(without_c),
                            Decimal(paid), Decimal(remaining), pct, int(risky), Decimal(risky_rem),
                            Decimal(past_rem))
+
+
+def earlier_year_carryover(filters: Filters) -> tuple[int, CarryoverTotals] | None:
+    """The previous fiscal year's carry-overs of the same selection, as of this view's date
+    (the filter's, by default this year's latest data): (that year BE, its `CarryoverTotals`:
+    carried, paid from it, remaining, lapsed = unpaid past the deadline). They are that year's
+    obligations, paid in this year's months but never part of this year's execution rate (every
+    record belongs to its budget's year). None when the previous year is not loaded or carried
+    nothing over by that date."""
+    from dataclasses import replace
+
+    previous = reference.previous_fiscal_year(filters.fiscal_year)
+    if previous is None:
+        return None
+    totals = carryover_totals(replace(filters, fiscal_year=previous, as_of=resolve_carryover_as_of(filters)))
+    return (previous, totals) if totals.projects else None
 
 
 def carryover_period(filters: Filters) -> tuple[date | None, date | None]:

@@ -53,55 +53,61 @@ def as_dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def state_cte(filters: Filters, as_of: date) -> tuple[str, list]:
-    """SQL `WITH ... state AS (...)` giving one row per selected project as of a date."""
+def states_cte(filters: Filters, dates: list[date]) -> tuple[str, list]:
+    """SQL `WITH ... states AS (...)`: one row per selected project and as-of date (column `as_of`).
+
+    The one definition of a project's state on a date (see the module doc); `state_cte` is this
+    for a single date. Many dates at once serve the weekly snapshots (etl/snapshot.py), which
+    would otherwise run it once per Friday.
+    """
     where, where_params = filters.where("p")
     sql = f"""
     WITH p AS ({PROJECT_BASE}),
     chosen AS (SELECT * FROM p WHERE {where}),
+    days AS (SELECT unnest(?::DATE[]) AS as_of),
     moved_in AS (
-        SELECT to_project_code AS project_code, sum(amount) AS amount
-        FROM reallocations
-        WHERE approved_date <= ? AND to_project_code IN (SELECT project_code FROM chosen)
-        GROUP BY 1),
+        SELECT d.as_of, r.to_project_code AS project_code, sum(r.amount) AS amount
+        FROM reallocations r JOIN days d ON r.approved_date <= d.as_of
+        WHERE r.to_project_code IN (SELECT project_code FROM chosen)
+        GROUP BY 1, 2),
     moved_out AS (
-        SELECT from_project_code AS project_code, sum(amount) AS amount
-        FROM reallocations
-        WHERE approved_date <= ? AND from_project_code IN (SELECT project_code FROM chosen)
-        GROUP BY 1),
+        SELECT d.as_of, r.from_project_code AS project_code, sum(r.amount) AS amount
+        FROM reallocations r JOIN days d ON r.approved_date <= d.as_of
+        WHERE r.from_project_code IN (SELECT project_code FROM chosen)
+        GROUP BY 1, 2),
     paid AS (
-        SELECT project_code,
-               coalesce(sum(amount) FILTER (WHERE source = 'current'), 0) AS current_paid,
-               coalesce(sum(amount) FILTER (WHERE source = 'carryover'), 0) AS carryover_paid,
-               max(posting_date) FILTER (WHERE amount > 0) AS last_payment_date
-        FROM disbursements
-        WHERE posting_date <= ? AND project_code IN (SELECT project_code FROM chosen)
-        GROUP BY 1),
+        SELECT d.as_of, x.project_code,
+               coalesce(sum(x.amount) FILTER (WHERE x.source = 'current'), 0) AS current_paid,
+               coalesce(sum(x.amount) FILTER (WHERE x.source = 'carryover'), 0) AS carryover_paid,
+               max(x.posting_date) FILTER (WHERE x.amount > 0) AS last_payment_date
+        FROM disbursements x JOIN days d ON x.posting_date <= d.as_of
+        WHERE x.project_code IN (SELECT project_code FROM chosen)
+        GROUP BY 1, 2),
     state AS (
-        SELECT c.project_code, c.project_name, c.fiscal_year, c.owner, c.owner_type,
+        SELECT d.as_of, c.project_code, c.project_name, c.fiscal_year, c.owner, c.owner_type,
                c.owner_name_th, c.owner_name_en, c.province_code, c.cluster_code, c.region,
                c.budget_type, c.implementing_agency, c.emenscr_code,
                c.planned_start, c.planned_end, c.contract_date,
-               CASE WHEN c.contract_date IS NULL OR c.contract_date <= ?
+               CASE WHEN c.contract_date IS NULL OR c.contract_date <= d.as_of
                     THEN c.contract_amount END AS contract_amount,
                c.allocated_amount,
                coalesce(i.amount, 0)::DECIMAL(18,2) AS reallocated_in,
                coalesce(o.amount, 0)::DECIMAL(18,2) AS reallocated_out,
                (c.allocated_amount + coalesce(i.amount, 0) - coalesce(o.amount, 0))
                    ::DECIMAL(18,2) AS current_allocation,
-               coalesce(d.current_paid, 0)::DECIMAL(18,2) AS disbursed,
-               coalesce(d.carryover_paid, 0)::DECIMAL(18,2) AS disbursed_carryover,
-               d.last_payment_date
-        FROM chosen c
-        LEFT JOIN moved_in i USING (project_code)
-        LEFT JOIN moved_out o USING (project_code)
-        LEFT JOIN paid d USING (project_code)),
+               coalesce(x.current_paid, 0)::DECIMAL(18,2) AS disbursed,
+               coalesce(x.carryover_paid, 0)::DECIMAL(18,2) AS disbursed_carryover,
+               x.last_payment_date
+        FROM chosen c CROSS JOIN days d
+        LEFT JOIN moved_in i ON i.project_code = c.project_code AND i.as_of = d.as_of
+        LEFT JOIN moved_out o ON o.project_code = c.project_code AND o.as_of = d.as_of
+        LEFT JOIN paid x ON x.project_code = c.project_code AND x.as_of = d.as_of),
     state2 AS (
         SELECT *,
                greatest(coalesce(contract_amount, 0), disbursed)::DECIMAL(18,2) AS committed,
                (current_allocation - disbursed)::DECIMAL(18,2) AS remaining
         FROM state),
-    state3 AS (
+    states AS (
         SELECT *,
                (current_allocation - committed)::DECIMAL(18,2) AS uncommitted,
                CASE WHEN current_allocation > 0
@@ -109,7 +115,14 @@ def state_cte(filters: Filters, as_of: date) -> tuple[str, list]:
                    AS pct_disbursed
         FROM state2)
     """
-    return sql, [*where_params, as_of, as_of, as_of, as_of]
+    return sql, [*where_params, [day for day in dates]]
+
+
+def state_cte(filters: Filters, as_of: date) -> tuple[str, list]:
+    """SQL `WITH ... state3 AS (...)` giving one row per selected project as of a date
+    (`states_cte` for that one date, without its `as_of` column)."""
+    sql, params = states_cte(filters, [as_of])
+    return sql.rstrip() + ",\n    state3 AS (SELECT * EXCLUDE (as_of) FROM states)\n    ", params
 
 
 def latest_data_date(fiscal_year: int) -> date | None:

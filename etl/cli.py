@@ -150,22 +150,22 @@ def demo(
         help="โฟลเดอร์ที่เขียนไฟล์ตัวอย่าง — folder for the demo files (default: env BUDGET_DEMO_DIR "
              "or data/demo)", show_default=False)] = None,
 ) -> None:
-    """สร้างและโหลดข้อมูลตัวอย่างปีงบประมาณ 2562 — generate and load the FY2562 demo data."""
-    from etl.demo_data import write_demo_files
+    """สร้างและโหลดข้อมูลตัวอย่างปีงบประมาณ 2561-2563 — generate and load the FY2561-FY2563 demo data."""
+    from etl.demo import DEMO_YEARS, write_demo_years, year_folder
 
     out_dir = out or settings.demo_dir()
     console.print(safe(f"สร้างข้อมูลตัวอย่าง — writing demo files to {out_dir} (seed {seed})"))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        write_demo_files(out_dir, seed)
+        write_demo_years(out_dir, seed)
     except (OSError, ValueError) as error:
         raise _fail(f"สร้างข้อมูลตัวอย่างไม่ได้ — cannot write the demo files: {error}") from None
-    code = _run_load([out_dir], _db(ctx), None)
-    if code < 2:  # loaded: freeze the year's Fridays, so snapshot mode and movers work at once
+    code = _run_load([year_folder(out_dir, year.fiscal_year) for year in DEMO_YEARS], _db(ctx), None)
+    if code < 2:  # loaded: freeze every year's Fridays, so snapshot mode and movers work at once
         from etl.snapshot import SnapshotError, take_demo_snapshots
         from etl.store import StoreError
 
-        console.print("บันทึกภาพนิ่งรายสัปดาห์ — taking the weekly snapshots of the demo year")
+        console.print("บันทึกภาพนิ่งรายสัปดาห์ — taking the weekly snapshots of the demo years")
         try:
             take_demo_snapshots(_db(ctx), log=lambda line: None)
         except (SnapshotError, StoreError, duckdb.Error, OSError) as error:

@@ -27,15 +27,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 import settings
-from budget_metrics.assets import asset_list
+from budget_metrics.assets import asset_counts_on_dates, asset_list
 from budget_metrics.calendar import fiscal_year_bounds, fridays, previous_friday
-from budget_metrics.carryover import carryover_projects
-from budget_metrics.connection import pinned_read
+from budget_metrics.carryover import carryover_on_dates, carryover_projects
+from budget_metrics.connection import pinned_read, read_only
 from budget_metrics.filters import Filters
-from budget_metrics.lagging import project_flags
-from budget_metrics.projects import latest_data_date
+from budget_metrics.lagging import DESCRIPTIVE, flags_on_dates, project_flags
+from budget_metrics.projects import PROJECT_BASE, latest_data_date
 from budget_metrics.snapshots import snapshot_for, source_loads
 from etl.store import write_session
 
@@ -128,6 +129,30 @@ def project_rows(filters: Filters) -> pd.DataFrame:
         per_project = pd.DataFrame(columns=["project_code", "assets_total", "assets_transferred",
                                             "assets_pending", "assets_overdue", "assets_value_pending"])
     rows = state.merge(carry, on="project_code", how="left").merge(per_project, on="project_code", how="left")
+    for column in ("assets_total", "assets_transferred", "assets_pending", "assets_overdue"):
+        rows[column] = rows[column].fillna(0).astype(int)
+    rows["assets_value_pending"] = rows["assets_value_pending"].fillna(0.0).astype(float)
+    return rows
+
+
+def project_rows_on_dates(filters: Filters, dates: list[date]) -> pd.DataFrame:
+    """`project_rows` for many as-of dates at once (every Friday of a year in one pass).
+
+    One row per project and date, the date in column `as_of` (datetime64): the stored columns
+    that change by date (every STORED column except DESCRIPTIVE, which `_insert_rows_on_dates`
+    joins once per project). Equal, date by date, to `project_rows` (tests/test_snapshot_years.py).
+    """
+    state = flags_on_dates(filters, dates)
+    state["gap_points"] = state["pct_disbursed"] - state["target_pct"]
+    state["flag_codes"] = [",".join(codes) for codes in state["flags"]]
+    carry = carryover_on_dates(filters, dates)[["as_of", "project_code", "carried", "paid", "deadline", "at_risk"]]
+    carry = carry.rename(columns={"carried": "carryover_amount", "paid": "carryover_paid",
+                                  "deadline": "carryover_deadline", "at_risk": "carryover_at_risk"})
+    assets = asset_counts_on_dates(filters, dates)
+    for frame in (carry, assets):
+        frame["as_of"] = pd.to_datetime(frame["as_of"]).astype(state["as_of"].dtype)
+    rows = state.merge(carry, on=["as_of", "project_code"], how="left").merge(
+        assets, on=["as_of", "project_code"], how="left")
     for column in ("assets_total", "assets_transferred", "assets_pending", "assets_overdue"):
         rows[column] = rows[column].fillna(0).astype(int)
     rows["assets_value_pending"] = rows["assets_value_pending"].fillna(0.0).astype(float)
@@ -251,6 +276,18 @@ def _insert_header(con, fiscal_year: int, as_of: date, existing: int | None, tak
     """Insert the `snapshots` row (marking the `existing` one replaced) and the project rows;
     with `pending` the rows are appended to it for one later `_insert_rows` instead."""
     load_ids = ",".join(str(int(value)) for value in source_loads()["load_id"])
+    result = _new_snapshot(con, fiscal_year, as_of, existing, taken_at, len(rows), load_ids, responses)
+    part = rows[STORED].assign(snapshot_id=result.snapshot_id)
+    if pending is None:
+        _insert_rows(con, [part])
+    else:
+        pending.append(part)
+    return result
+
+
+def _new_snapshot(con, fiscal_year: int, as_of: date, existing: int | None, taken_at: datetime, projects: int,
+                  load_ids: str, responses: pd.DataFrame | None) -> SnapshotResult:
+    """The `snapshots` row (marking the `existing` one replaced) and its frozen responses."""
     snapshot_id = con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots").fetchone()[0]
     if existing is not None:
         con.execute("UPDATE snapshots SET status = 'replaced', replaced_at = ? WHERE snapshot_id = ?",
@@ -262,12 +299,7 @@ def _insert_header(con, fiscal_year: int, as_of: date, existing: int | None, tak
         [snapshot_id, fiscal_year, as_of, taken_at, load_ids, existing],
     )
     _insert_responses(con, snapshot_id, responses)
-    part = rows[STORED].assign(snapshot_id=snapshot_id)
-    if pending is None:
-        _insert_rows(con, [part])
-    else:
-        pending.append(part)
-    return SnapshotResult(snapshot_id, fiscal_year, as_of, len(rows), existing, load_ids)
+    return SnapshotResult(snapshot_id, fiscal_year, as_of, projects, existing, load_ids)
 
 
 def _insert_rows(con, parts: list[pd.DataFrame]) -> None:
@@ -280,6 +312,41 @@ def _insert_rows(con, parts: list[pd.DataFrame]) -> None:
                     "FROM snapshot_frame")
     finally:
         con.unregister("snapshot_frame")
+
+
+def _insert_rows_on_dates(con, rows: pd.DataFrame, filters: Filters) -> None:
+    """Insert the rows of `project_rows_on_dates` (plus column snapshot_id), the descriptive columns
+    joined from the read side's project list once per project rather than carried per date."""
+    if rows.empty:
+        return
+    with read_only() as read:
+        where, params = filters.where("p")
+        descriptive = read.execute(
+            f"SELECT project_code, {', '.join(DESCRIPTIVE)} FROM ({PROJECT_BASE}) p WHERE {where}", params).df()
+    selects = []
+    for column in STORED:
+        source = "d" if column in DESCRIPTIVE else "f"
+        if column in MONEY:
+            selects.append(f"round({source}.{column}::DOUBLE, 2)::DECIMAL(18,2)")
+        elif column in DATES:
+            selects.append(f"{source}.{column}::DATE")
+        else:
+            selects.append(f"{source}.{column}")
+    # Only the stored columns, as Arrow: DuckDB scans Arrow columns natively, where a pandas
+    # frame's text columns would be converted value by value.
+    dynamic = rows[["snapshot_id", *(column for column in STORED if column not in DESCRIPTIVE)]]
+    con.register("snapshot_frame", pa.Table.from_pandas(dynamic, preserve_index=False))
+    con.register("snapshot_descriptive", descriptive)
+    try:
+        # Project by project, its weeks together: consecutive rows then repeat a project's names and
+        # most figures, which DuckDB compresses about 3x better than week by week (docs/benchmarks.md,
+        # "Ten years of weekly history"); a read of one snapshot still skips other years' row groups.
+        con.execute(f"""INSERT INTO snapshot_projects SELECT f.snapshot_id::INTEGER, {', '.join(selects)}
+                        FROM snapshot_frame f JOIN snapshot_descriptive d USING (project_code)
+                        ORDER BY f.project_code, f.snapshot_id""")
+    finally:
+        con.unregister("snapshot_frame")
+        con.unregister("snapshot_descriptive")
 
 
 # The dashboard waits this long for another writer before it says the week cannot be frozen now.
@@ -306,33 +373,58 @@ def take_weekly(fiscal_year: int = 2562, replace: bool = False, db_path: Path | 
     Fridays that already have a snapshot are skipped unless replace is True. All of
     them are written in one write session: published together, or not at all.
     """
-    # One pinned read connection for every Friday (opening the published file per read cost
-    # as much as computing a week's figures), and the rows of all Fridays in one INSERT
-    # (docs/benchmarks.md, "Demo data and weekly snapshots").
+    return take_weekly_years([fiscal_year], replace=replace, db_path=db_path, log=log)
+
+
+def take_weekly_years(fiscal_years: list[int], replace: bool = False, db_path: Path | None = None,
+                      log=print) -> list[SnapshotResult]:
+    """`take_weekly` of several fiscal years in one write session (published together or not at all).
+
+    Raises SnapshotError, and publishes nothing, when one of the years has no data.
+    """
+    # One pinned read connection for every Friday, the figures of all a year's Fridays computed
+    # in one pass of the read side (`project_rows_on_dates`), and one INSERT per year
+    # (docs/benchmarks.md, "Demo data and weekly snapshots" and "Three-year demo").
     with _database(db_path) as path, write_session(path) as con, pinned_read(path):
-        dates = weekly_dates(fiscal_year)
-        if not dates:
-            raise SnapshotError(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year} — no data for fiscal year {fiscal_year}")
-        done, pending = [], []
+        done = []
         taken_at = datetime.now()
-        responses = current_responses(fiscal_year)
-        for day in dates:
-            existing = snapshot_for(fiscal_year, day)
-            if existing is not None and not replace:
-                log(f"snapshot {day}: มีอยู่แล้ว ข้าม — exists, skipped")
+        load_ids = ",".join(str(int(value)) for value in source_loads()["load_id"])
+        for fiscal_year in fiscal_years:
+            dates = weekly_dates(fiscal_year)
+            if not dates:
+                raise SnapshotError(
+                    f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year} — no data for fiscal year {fiscal_year}")
+            responses = current_responses(fiscal_year)
+            todo = []
+            for day in dates:
+                existing = snapshot_for(fiscal_year, day)
+                if existing is not None and not replace:
+                    log(f"snapshot {day}: มีอยู่แล้ว ข้าม — exists, skipped")
+                    continue
+                todo.append((day, existing))
+            if not todo:
                 continue
-            rows = project_rows(Filters(fiscal_year=fiscal_year, as_of=day))
-            result = _insert_header(con, fiscal_year, day, existing, taken_at, rows, pending, responses)
-            log(f"snapshot {day}: id {result.snapshot_id}, {result.projects:,} projects")
-            done.append(result)
-        _insert_rows(con, pending)
+            filters = Filters(fiscal_year=fiscal_year)
+            rows = project_rows_on_dates(filters, [day for day, _ in todo])
+            counts = rows.groupby("as_of").size()
+            ids = {}
+            for day, existing in todo:
+                projects = int(counts.get(pd.Timestamp(day), 0))
+                result = _new_snapshot(con, fiscal_year, day, existing, taken_at, projects, load_ids, responses)
+                ids[pd.Timestamp(day)] = result.snapshot_id
+                log(f"snapshot {day}: id {result.snapshot_id}, {result.projects:,} projects")
+                done.append(result)
+            rows["snapshot_id"] = rows["as_of"].map(ids)
+            _insert_rows_on_dates(con, rows, filters)
         return done
 
 
-def take_demo_snapshots(db_path: Path | None = None, log=print) -> list[SnapshotResult]:
-    """`etl demo`'s last step: the weekly snapshots of the demo year (every Friday up to its
-    latest data date), so snapshot mode, movers and new / cleared flags work from the first
-    start. Fridays already frozen are kept."""
-    from etl.demo_data import FISCAL_YEAR_BE
+def take_demo_snapshots(db_path: Path | None = None, log=print,
+                        fiscal_years: list[int] | None = None) -> list[SnapshotResult]:
+    """`etl demo`'s last step: the weekly snapshots of every demo year (every Friday up to each
+    year's latest data date), so snapshot mode, movers and new / cleared flags work from the
+    first start. Fridays already frozen are kept."""
+    from etl.demo import DEMO_YEARS
 
-    return take_weekly(FISCAL_YEAR_BE, db_path=db_path, log=log)
+    years = fiscal_years or [year.fiscal_year for year in DEMO_YEARS]
+    return take_weekly_years(years, db_path=db_path, log=log)

@@ -172,7 +172,27 @@ def _warnings_to_error_log(db: Path) -> Iterator[None]:
         handler.close()
 
 
-FiscalYear = Annotated[int, typer.Option("--fiscal-year", "--fy", help="ปีงบประมาณ พ.ศ. — fiscal year (BE)")]
+FiscalYear = Annotated[int | None, typer.Option(
+    "--fiscal-year", "--fy", help="ปีงบประมาณ พ.ศ. (ค่าปริยาย: ปีที่มีการเบิกจ่ายล่าสุด) — fiscal year (BE; default: "
+                                  "the year in progress, the year of the latest payment)", show_default=False)]
+# The fiscal year of a store with no payment yet (nothing to snapshot or export: the command says so).
+EMPTY_STORE_YEAR = 2562
+
+
+def _year(fiscal_year: int | None, db: Path) -> int:
+    """The --fiscal-year given, else the store's year in progress (budget_metrics.reference.default_fiscal_year:
+    the year of the latest current-year payment), so the weekly cron line follows the years by itself."""
+    if fiscal_year is not None:
+        return fiscal_year
+    if not db.exists():
+        return EMPTY_STORE_YEAR
+    from budget_metrics.connection import NoDataError
+    from budget_metrics.reference import default_fiscal_year
+
+    try:
+        return default_fiscal_year() or EMPTY_STORE_YEAR
+    except (NoDataError, duckdb.Error):
+        return EMPTY_STORE_YEAR
 AsOf = Annotated[str | None, typer.Option(
     "--as-of", help="ข้อมูล ณ วันที่ 2019-09-13 หรือ 13/9/2562 (ค่าปริยาย: วันศุกร์ล่าสุดที่มีข้อมูล) — "
                     "as-of date, ISO or d/m/yyyy BE/CE (default: the latest Friday with data)",
@@ -183,7 +203,7 @@ AsOf = Annotated[str | None, typer.Option(
 def snapshot(
     ctx: typer.Context,
     as_of: AsOf = None,
-    fiscal_year: FiscalYear = 2562,
+    fiscal_year: FiscalYear = None,
     replace: Annotated[bool, typer.Option(
         "--replace", help="แทนที่สแนปช็อตเดิมของวันเดียวกัน (เก็บประวัติไว้) — replace an existing "
                           "snapshot of the same date (the old one is kept as 'replaced')")] = False,
@@ -207,6 +227,7 @@ def snapshot(
     from etl.store import LockTimeout, StoreError
 
     db = _use_database(ctx)
+    fiscal_year = _year(fiscal_year, db)
     if list_:
         raise typer.Exit(_list_snapshots(fiscal_year, db))
     try:
@@ -278,7 +299,7 @@ def export(
         "--province", help="เฉพาะจังหวัด: รหัสหรือชื่อ — only this province (code, Thai or English name)")] = None,
     cluster: Annotated[str | None, typer.Option(
         "--cluster", help="เฉพาะกลุ่มจังหวัด: รหัสหรือชื่อ — only this cluster (C01.., Thai or English name)")] = None,
-    fiscal_year: FiscalYear = 2562,
+    fiscal_year: FiscalYear = None,
 ) -> None:
     """ส่งออกรายงาน Excel / PDF / CSV ณ วันที่ — export the workbook, the PDF brief or CSV tables.
 
@@ -292,6 +313,7 @@ def export(
     from exports.export import FORMATS, build_bundle, write_bundle
 
     db = _use_database(ctx)
+    fiscal_year = _year(fiscal_year, db)
     # kill / timeout / systemd stop: unwind so the temporary files are removed (kill -9 cannot
     # be caught: the next export removes what it leaves, and says so)
     previous = _catch_sigterm()

@@ -400,8 +400,26 @@ def _line_card(bundle: ExportBundle, line: str) -> str:
     gap = (f"ห่าง {signed(figures.gap_points)} จุด / "
            f"{signed(None if figures.gap_baht is None else float(figures.gap_baht) / 1e6)} ลบ.")
     css = f"status-{figures.status}"
+    note = (f"เป้าหมาย{name} {percent(figures.target_pct)}% · {gap}" if figures.target_pct is not None
+            else f"ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ {bundle.filters.fiscal_year}")
     return _card(f"{name}{star}: ร้อยละการเบิกจ่าย", f"{percent(figures.pct)}%",
-                 f"เป้าหมาย{name} {percent(figures.target_pct)}% · {gap}", css)
+                 note + last_year_note(bundle, line), css)
+
+
+def last_year_note(bundle: ExportBundle, line: str) -> str:
+    """' · ปีก่อน ณ วันเดียวกัน (29 มี.ค. 2562) 55.12% (เป้าหมาย 54.00%) · เทียบปีก่อน +3.74 จุด' (a line card's
+    note, plain text);
+    '' when the previous fiscal year is not loaded (budget_metrics.year_on_year)."""
+    last = bundle.last_year
+    if last is None:
+        return ""
+    then = last.line(line)
+    target = (f"เป้าหมาย {percent(then.target_pct)}%" if then.target_pct is not None
+              else f"ไม่มีเป้าหมายของ ครม. ปี {last.fiscal_year}")
+    change = signed(None if then.pct is None or bundle.kpis.line(line).pct is None
+                    else bundle.kpis.line(line).pct - then.pct)
+    return (f" · ปีก่อน ณ วันเดียวกัน ({format_date(last.as_of, 'th')}) {percent(then.pct)}% ({target})"
+            f" · เทียบปีก่อน {change} จุด")
 
 
 def brief_html(bundle: ExportBundle) -> str:

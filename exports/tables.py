@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from budget_metrics import reference
+from budget_metrics import reference, year_on_year
 from budget_metrics.assets import asset_list
 from budget_metrics.carryover import carryover_projects
 from budget_metrics.filters import Filters
@@ -154,6 +154,8 @@ class ExportBundle:
     responses_unknown: bool = False
     snapshot_id: int | None = None  # built from this weekly snapshot's frozen rows (None: live data)
     comparison: Comparison | None = None  # compared with an earlier week (compared_with)
+    # the same selection on the same day of the previous fiscal year (None: that year not loaded)
+    last_year: year_on_year.LastYear | None = None
 
     @property
     def name_suffix(self) -> str:
@@ -487,6 +489,9 @@ def build_export(filters: Filters, snapshot_id: int | None = None, compared_with
             Col("days_since_completion", "แล้วเสร็จมาแล้ว (วัน)", "days since completed", INT),
             Col("overdue_th", "ค้างโอนเกินกำหนด", "overdue", TEXT, 12)], _asset_labels(assets)),
     ]
+    last_year = year_on_year.last_year(filters, as_of)
+    if last_year is not None:  # after the provinces and clusters: the same day of the previous fiscal year
+        tables.insert(3, year_on_year_table(filters, national, provinces, last_year, total_label))
     if comparison is not None:
         tables += comparison_tables(comparison)
     targets = {scope: quarter_targets(filters.fiscal_year, scope) for scope in ("overall", "investment")}
@@ -499,10 +504,49 @@ def build_export(filters: Filters, snapshot_id: int | None = None, compared_with
         projection=_own_projection(filters, area_kind, area_code),
         interventions=needs_intervention(filters, "province", LINE_TARGET[national.headline])
         if area_kind != "province" else pd.DataFrame(),
-        snapshot_id=snapshot_id, comparison=comparison,
+        snapshot_id=snapshot_id, comparison=comparison, last_year=last_year,
     )
     bundle.tables.append(_about_table(bundle))
     return bundle
+
+
+YEAR_ON_YEAR_COLUMNS = [
+    Col("level_th", "ระดับ", "level", TEXT, 9), Col("code", "รหัส", "code", TEXT, 8),
+    Col("name_th", "พื้นที่", "area", TEXT, 24), Col("line_th", "เส้น", "line", TEXT, 12),
+    Col("pct", "ร้อยละการเบิกจ่าย", "% disbursed", PCT), Col("target_pct", "เป้าหมาย (ร้อยละ)", "target %", PCT),
+    Col("last_year_as_of", "ปีก่อน ณ วันที่", "last year's date", DATE),
+    Col("last_year_pct", "ปีก่อน ณ วันเดียวกัน: ร้อยละการเบิกจ่าย", "same day last year: % disbursed", PCT),
+    Col("last_year_target_pct", "ปีก่อน ณ วันเดียวกัน: เป้าหมาย (ร้อยละ)", "same day last year: target %", PCT),
+    Col("year_change_points", "เทียบปีก่อน (จุด)", "change against last year (points)", POINTS),
+]
+
+
+def year_on_year_table(filters: Filters, national: Kpis, provinces: pd.DataFrame, last: year_on_year.LastYear,
+                       total_label: str) -> ExportTable:
+    """The selection's lines (the total, then each province with projects) beside the same day of
+    the previous fiscal year: rate and target now, rate and that year's target then (blank when that
+    year has no cabinet targets), and the change in points (budget_metrics.year_on_year)."""
+    earlier = year_on_year.last_year_filters(filters, national.as_of)
+    before = area_progress(earlier, "province").set_index("code")
+    rows = []
+    for line in (figures.scope for figures in national.lines):
+        now, then = national.line(line), last.line(line)
+        rows.append({"level_th": "รวม", "code": None, "name_th": total_label, "line_th": LINE_LABELS[line][0],
+                     "pct": now.pct, "target_pct": now.target_pct, "last_year_as_of": last.as_of,
+                     "last_year_pct": then.pct, "last_year_target_pct": then.target_pct,
+                     "year_change_points": year_on_year.change_points(now.pct, then.pct)})
+    for province in provinces[provinces["projects"] > 0].to_dict("records"):
+        code = province["code"]
+        for line in (figures.scope for figures in national.lines):
+            then = before[f"{line}_pct"].get(code)
+            rows.append({"level_th": "จังหวัด", "code": code, "name_th": province["name_th"],
+                         "line_th": LINE_LABELS[line][0], "pct": province[f"{line}_pct"],
+                         "target_pct": province[f"{line}_target_pct"], "last_year_as_of": last.as_of,
+                         "last_year_pct": then, "last_year_target_pct": before[f"{line}_target_pct"].get(code),
+                         "year_change_points": year_on_year.change_points(province[f"{line}_pct"], then)})
+    return ExportTable("last_year", "เทียบปีก่อน",
+                       f"เทียบปีงบประมาณ {last.fiscal_year} ณ วันเดียวกัน ({format_date(last.as_of, 'th')})",
+                       YEAR_ON_YEAR_COLUMNS, pd.DataFrame(rows))
 
 
 def comparison_tables(comparison: Comparison) -> list[ExportTable]:

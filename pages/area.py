@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from budget_metrics import Filters, progress, projection, reference
+from budget_metrics import Filters, progress, projection, reference, year_on_year
 from budget_metrics import snapshots as snaps
 from budget_metrics.breakdown import project_table, split_totals
 from budget_metrics.calendar import fiscal_year_bounds
@@ -252,7 +252,8 @@ def first_screen(context: PageContext, filters: Filters, kind: str, code: str):
                 light.Figure("projected_lapse", f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
                              context.money(overall["projected_lapse"]))]
     cards = line_cards(context, now, before, since,
-                       {line: projection_html(context, filters, row) for line, row in projections.items()})
+                       {line: projection_html(context, filters, row) for line, row in projections.items()},
+                       cached(year_on_year.last_year, filters, now.as_of))
     if filters.budget_type:
         cards.insert(0, overall_not_shown_card(context, "area"))
     st.html(light.style_tag() + light.row(*cards, flags_card(context, filters, kind, code, now, before, since))

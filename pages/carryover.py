@@ -10,7 +10,9 @@ charts and the full tables are tabs; only the open tab runs.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -160,6 +162,39 @@ def _at_risk_card(risky: pd.DataFrame, totals: carryover.CarryoverTotals, ctx: P
                             "the whole table is in the tabs below, and downloadable"), key="at_risk")
 
 
+def _earlier_year_card(ctx: PageContext, fiscal_year: int, totals: carryover.CarryoverTotals) -> str:
+    """The previous fiscal year's carry-overs as of this view's date: carried, paid, remaining, lapsed
+    (unpaid past the deadline) and the last deadline, said to be that year's obligations, outside this
+    year's execution rate; a link to that year's own carry-over view."""
+    unit = ctx.million_baht
+    _, last_deadline = cached(carryover.carryover_period, replace(ctx.filters, fiscal_year=fiscal_year))
+    body = light.figures([
+        light.Figure("earlier_carried",
+                     ctx.t(f"เงินกันของปี {fiscal_year} ({unit})", f"FY{fiscal_year} carried ({unit})"),
+                     ctx.money(totals.carried), ctx.t(f"{totals.projects:,} โครงการ", f"{totals.projects:,} projects")),
+        light.Figure("earlier_paid", ctx.t(f"เบิกจ่ายแล้ว ({unit})", f"Paid ({unit})"), ctx.money(totals.paid),
+                     "-" if totals.pct_paid is None else f"{totals.pct_paid:,.2f}%"),
+        light.Figure("earlier_remaining", ctx.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"),
+                     ctx.money(totals.remaining)),
+        light.Figure("earlier_lapsed", ctx.t(f"เลยกำหนด ยังไม่เบิก ({unit})", f"Lapsed: unpaid past deadline ({unit})"),
+                     ctx.money(totals.past_deadline_remaining)),
+        light.Figure("earlier_deadline", ctx.t("กำหนดเบิกจ่ายถึง", "Deadline"),
+                     ctx.date(last_deadline) if last_deadline else "-"),
+    ])
+    kept = [(name, value) for name in st.query_params if name != "fy" for value in st.query_params.get_all(name)]
+    link = light.link("carryover?" + urlencode([*kept, ("fy", str(fiscal_year))]),
+                      light.text(ctx.t(f"ดูเงินกันเหลื่อมปีของปี {fiscal_year} →",
+                                       f"Open FY{fiscal_year}'s carry-over →")))
+    return light.card(
+        ctx.t(f"เงินกันเหลื่อมปีจากปีงบประมาณ {fiscal_year}: ภาระผูกพันของปีก่อน",
+              f"Carried over from FY{fiscal_year}: the earlier year's obligations"),
+        body + f"<div>{link}</div>", None,
+        ctx.t(f"ณ วันที่ {ctx.date(totals.as_of)} · เบิกจ่ายในปี {ctx.filters.fiscal_year} จากเงินของปี {fiscal_year} "
+              f"จึงไม่นับในอัตราการเบิกจ่ายของปี {ctx.filters.fiscal_year}",
+              f"as of {ctx.date(totals.as_of)} · paid during FY{ctx.filters.fiscal_year} from FY{fiscal_year}'s money, "
+              f"so never part of FY{ctx.filters.fiscal_year}'s execution rate"), key="earlier_year")
+
+
 def _level(ctx: PageContext) -> str:
     """The level of the by-area views (kept in the URL as ?level=)."""
     return page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
@@ -257,6 +292,14 @@ def render() -> None:
                      " · เงินกันที่อนุมัติแล้ว ณ วันที่ข้อมูล; เบิกจ่ายจากเงินกัน = รายการเบิกจ่ายแหล่งเงินกันเหลื่อมปี",
                      f"As of {ctx.date(totals.as_of)} · FY{ctx.filters.fiscal_year} · carry-overs approved "
                      "by the as-of date; paid = disbursements from the carry-over"))
+    earlier = cached(carryover.earlier_year_carryover, ctx.filters)
+    if earlier is not None:
+        st.html(light.style_tag() + light.row(_earlier_year_card(ctx, *earlier)))
+    if totals.projects == 0 and earlier is not None:  # this year's own: none yet (the earlier year's above)
+        fy = ctx.filters.fiscal_year
+        no_data(ctx.t(f"เงินกันเหลื่อมปีของปี {fy} เอง: ยังไม่มีที่อนุมัติ ณ วันที่ {ctx.date(totals.as_of)}",
+                      f"FY{fy}'s own carry-over: none approved by {ctx.date(totals.as_of)}"))
+        return
     if totals.projects == 0:
         no_data(ctx.t(f"ไม่มีเงินกันเหลื่อมปีที่อนุมัติ ณ วันที่ {ctx.date(totals.as_of)} ตามตัวกรองที่เลือก",
                       f"no carry-over approved by {ctx.date(totals.as_of)} for this selection"))

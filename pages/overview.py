@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from budget_metrics import progress, reference
+from budget_metrics import progress, reference, year_on_year
 from budget_metrics import projection as proj
 from budget_metrics import snapshots as snaps
 from budget_metrics.calendar import fiscal_year_bounds
@@ -49,7 +49,13 @@ from ui.charts import (
 )
 from ui.context import PageContext, page_context
 from ui.controls import area_link_params, page_link_params, request_area
-from ui.headline import budget_scope_note, overall_not_shown_card
+from ui.headline import (
+    budget_scope_note,
+    card_status_text,
+    no_target_text,
+    overall_not_shown_card,
+    year_html,
+)
 from ui.line_tables import area_lines_table
 from ui.navigate import navigable, navigate
 from ui.page_shell import lazy_tabs, no_data, render_safely
@@ -57,6 +63,9 @@ from ui.snapshot_tables import snapshot_changes
 from vocabulary import (
     BUDGET_TYPES,
     CHOOSE_PLACEHOLDER,
+    LAST_YEAR,
+    NO_TARGETS,
+    NO_TARGETS_SHORT,
     PLAN_TYPES,
     PROJECTION,
     SINCE,
@@ -239,8 +248,9 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
         f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
         f'{percent(row["projected_low_pct"])}</span>–<span data-figure="projected_high">'
         f'{percent(row["projected_high_pct"])}</span>)')
-    target = (f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
-              f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%')
+    target = "" if pd.isna(row["target_year_end_pct"]) else (  # a year without cabinet targets has none
+        f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
+        f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%')
     text = f"{light.text(name)}: {figure}{band}{target}"
     # the projection on its own 0-100 bar: the band in grey, the year-end target marked
     text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
@@ -256,8 +266,9 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
     return text
 
 
-def line_cards(context: PageContext, now, before, projections: dict[str, dict | None]) -> list[str]:
-    """The target lines as cards (overall, then investment), each against its own target; with a
+def line_cards(context: PageContext, now, before, projections: dict[str, dict | None], last_year) -> list[str]:
+    """The target lines as cards (overall, then investment), each against its own target, with the
+    same day last year (`last_year`: year_on_year.LastYear, None without an earlier year); with a
     budget type chosen, that type's own line and a card saying why the overall line is not shown."""
     cards = [] if not context.filters.budget_type else [overall_not_shown_card(context, "overview")]
     for figures in now.lines:
@@ -276,7 +287,8 @@ def line_cards(context: PageContext, now, before, projections: dict[str, dict | 
             target_text=context.t("เป้าหมาย", "target"), target_pct_text=percent(figures.target_pct),
             target_pct=figures.target_pct, gap_html=gap, week_text=week_text(context, line, now, before),
             projection_text=projection_text(context, projections.get(line)),
-            status_text=status_text(figures.status, context.lang)), context.lang))
+            status_text=card_status_text(context, figures), year_text=year_html(context, line, now, last_year),
+            no_target_text=no_target_text(context, context.filters.fiscal_year, figures)), context.lang))
     return cards
 
 
@@ -292,7 +304,13 @@ def laggards_card(context: PageContext, current: pd.DataFrame, previous: pd.Data
     subtitle = context.t(f"เส้น{line_name} ★ เทียบเป้าหมาย{target} · ห่างเป้าและสัปดาห์นี้เป็นจุด",
                          f"{line_name} line ★ against its target{target} · gap and week in points")
     if shown.empty:
-        return light.card(title, light.text(pick(STATUSES["no_data"], context.lang)), subtitle=subtitle, key="laggards")
+        # a year without cabinet targets has no gap to rank by: say so rather than "no data"
+        if not reference.has_targets(context.filters.fiscal_year, LINE_TARGET[headline]):
+            title = context.t(f"{unit}ที่ห่างเป้าหมายมากที่สุด", f"The {unit} furthest behind")
+            empty = pick(NO_TARGETS, context.lang).format(year=context.filters.fiscal_year)
+        else:
+            empty = pick(STATUSES["no_data"], context.lang)
+        return light.card(title, light.text(empty), subtitle=subtitle, key="laggards")
     before = {} if previous is None else dict(zip(previous["code"], previous[f"{headline}_pct"], strict=True))
 
     def name(row: dict) -> str:
@@ -371,7 +389,8 @@ def first_screen_html(context: PageContext) -> tuple[str | None, tuple[str, str]
     projections = {line: nation_projection(context, line) for line in shown_lines(context.filters.budget_type)}
     scope = f'<div class="bm-sub" style="margin:-4px 0 8px 0">{light.text(scope_text(context))}</div>'
     return navigable(light.style_tag() + scope
-                     + light.row(*line_cards(context, now, before, projections),
+                     + light.row(*line_cards(context, now, before, projections,
+                                             cached(year_on_year.last_year, context.filters, now.as_of)),
                                  laggards_card(context, current, previous, level))
                      + money_figures(context, now, before, projections[whole_line(context.filters.budget_type)])), None
 
@@ -559,6 +578,51 @@ def map_view(context: PageContext) -> None:
             open_area("province", chosen)
 
 
+def year_change_ranking(context: PageContext) -> None:
+    """Every province with projects, ranked by the headline line's change against the same day of the
+    previous fiscal year (largest fall first): this year's rate and target, last year's rate and
+    target then, and the change in points (HTML, each figure in a data-figure span)."""
+    areas = cached(year_on_year.area_year_on_year, context.filters, "province")
+    line = str(areas["headline"].iloc[0]) if len(areas) else "overall"
+    ranked = areas[areas["projects"] > 0].sort_values([f"{line}_year_change_points", "code"], na_position="last")
+    if ranked.empty:
+        no_data()
+        return
+    last_day = ranked["last_year_as_of"].iloc[0]
+    st.caption(context.t(
+        f"เส้น{headline_name(context, areas)}: ร้อยละการเบิกจ่าย ณ {context.date(context.as_of_shown)} เทียบปีงบประมาณ "
+        f"{int(ranked['last_year'].iloc[0])} ณ วันเดียวกัน ({context.date(last_day)}) · ลดลงมากที่สุดอยู่บนสุด",
+        f"{headline_name(context, areas)} line: % paid on {context.date(context.as_of_shown)} against "
+        f"FY{int(ranked['last_year'].iloc[0])} on the same day ({context.date(last_day)}) · largest fall first"))
+
+    def figure(name: str, value, signed_value: bool = False) -> str:
+        shown = signed(value) if signed_value else percent(value)
+        return f'<span data-figure="{name}">{shown}</span>'
+
+    def target(value) -> str:
+        return figure("target", value) if not pd.isna(value) else light.text(pick(NO_TARGETS_SHORT, context.lang))
+
+    columns = [
+        light.ListColumn(context.t("ร้อยละ", "% paid"), lambda row: figure("pct", row[f"{line}_pct"])),
+        light.ListColumn(pick(LAST_YEAR["target"], context.lang), lambda row: target(row[f"{line}_target_pct"])),
+        light.ListColumn(pick(LAST_YEAR["pct"], context.lang),
+                         lambda row: figure("last_year_pct", row[f"{line}_last_year_pct"])),
+        light.ListColumn(pick(LAST_YEAR["target_then"], context.lang),
+                         lambda row: target(row[f"{line}_last_year_target_pct"]).replace(
+                             'data-figure="target"', 'data-figure="last_year_target"')),
+        light.ListColumn(pick(LAST_YEAR["points"], context.lang),
+                         lambda row: "<b>" + figure("year_points", row[f"{line}_year_change_points"], True) + "</b>"),
+    ]
+
+    def name(row: dict) -> str:
+        return light.link(area_href("province", str(row["code"])),
+                          light.text(str(context.name(row["name_th"], row["name_en"]))))
+
+    st.html(navigable(light.style_tag() + '<div data-testid="year-change-ranking">'
+                      + light.ranked_list(ranked.to_dict("records"), columns, context.t("จังหวัด", "Province"), name)
+                      + "</div>"), unsafe_allow_javascript=True)
+
+
 def province_ranking_view(context: PageContext) -> None:
     provinces = cached(progress.area_progress, context.filters, "province")
     headline = headline_name(context, provinces)
@@ -566,6 +630,14 @@ def province_ranking_view(context: PageContext) -> None:
     if with_projects.empty:
         no_data()
         return
+    if reference.previous_fiscal_year(context.filters.fiscal_year) is not None:
+        # one widget per language: a radio answers with its displayed label
+        order = st.radio(pick(LAST_YEAR["sort_by"], context.lang), ["gap", "change"], horizontal=True,
+                         key=f"overview_ranking_order.{context.lang}",
+                         format_func=lambda code: pick(LAST_YEAR[f"sort_{code}"], context.lang))
+        if order == "change":
+            year_change_ranking(context)
+            return
     show_all = st.toggle(context.t(f"แสดงทุกจังหวัด ({len(with_projects):,})",
                                    f"Show all provinces ({len(with_projects):,})"), key="overview_ranking_all")
     ranked = with_projects if show_all else ranking_extremes(with_projects)

@@ -42,6 +42,30 @@ def demo_db(tmp_path_factory) -> Path:
     return db_path
 
 
+@pytest.fixture(scope="session")
+def demo_years_db(tmp_path_factory) -> Path:
+    """A DuckDB file holding the three-year demo (FY2561-FY2563) as `python -m etl demo` makes it:
+    `etl.demo.write_demo_years(seed=2562)` loaded by the ETL, then the weekly snapshot of every
+    Friday with data of every year (built once per test process).
+
+    Does NOT set BUDGET_DB (the session's `demo_db` does): a test using it points the read side at
+    it itself (`monkeypatch.setenv("BUDGET_DB", str(demo_years_db))`) and copies it before changing
+    it. Next to it: `totals.repr`, the generator's totals per year ({fiscal year: totals}), and the
+    input files under `files/<fiscal year>/`.
+    """
+    from etl.demo import DEMO_YEARS, write_demo_years, year_folder
+    from etl.load import load_files
+    from etl.snapshot import take_demo_snapshots
+
+    folder = tmp_path_factory.mktemp("demo_years")
+    db_path = folder / "budget.duckdb"
+    totals = write_demo_years(folder / "files", seed=2562)
+    load_files([year_folder(folder / "files", year.fiscal_year) for year in DEMO_YEARS], db_path=db_path)
+    take_demo_snapshots(db_path, log=lambda line: None)
+    (folder / "totals.repr").write_text(repr(totals))
+    return db_path
+
+
 @pytest.fixture()
 def demo_db_copy(demo_db, tmp_path, monkeypatch) -> Path:
     """A private copy of the demo database for a test that loads more data into it."""

@@ -1,11 +1,12 @@
 """A fresh `python -m etl demo` gives the week-over-week story from the first start.
 
 The demo runs as an administrator would run it (a subprocess, BUDGET_DB and
-BUDGET_DEMO_DIR pointing at a temporary folder). It must also freeze the weekly
-snapshots of its year: every Friday up to the latest data date, counted here by date
-arithmetic and plain SQL. The dashboard (AppTest) then offers snapshot mode and shows
-the movers and the newly flagged / cleared projects, compared here with plain SQL over
-the stored snapshot rows.
+BUDGET_DEMO_DIR pointing at a temporary folder). It loads three fiscal years (FY2561-FY2563)
+and must also freeze the weekly snapshots of every year: every Friday up to the year's latest
+data date, counted here by date arithmetic and plain SQL. The dashboard (AppTest) then opens
+on the year in progress (FY2563), offers snapshot mode and shows the movers and the newly
+flagged / cleared projects, compared here with plain SQL over the stored snapshot rows; the
+same for FY2562 chosen in the URL.
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ from streamlit.testing.v1 import AppTest
 from ui.controls import widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
-FY_START, FY_END = date(2018, 10, 1), date(2019, 9, 30)  # FY2562 (DOMAIN.md)
+YEARS = (2561, 2562, 2563)
+
+
+def _bounds(fiscal_year: int) -> tuple[date, date]:
+    """1 Oct (BE year - 544) to 30 Sep (BE year - 543): FY2562 = 1 Oct 2018 - 30 Sep 2019 (DOMAIN.md)."""
+    return date(fiscal_year - 544, 10, 1), date(fiscal_year - 543, 9, 30)
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +53,13 @@ def _sql(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
-def _fridays_with_data(database: Path) -> list[date]:
-    """Every Friday of FY2562 up to the latest payment date of the year's projects (capped at 30 Sep)."""
+def _fridays_with_data(database: Path, fiscal_year: int) -> list[date]:
+    """Every Friday of the year up to the latest payment date of the year's projects (capped at 30 Sep)."""
+    start, end = _bounds(fiscal_year)
     latest = _sql(database, """SELECT max(d.posting_date) FROM disbursements d JOIN projects p USING (project_code)
-                               WHERE p.fiscal_year = 2562""")[0][0]
-    last = min(latest, FY_END)
-    day = FY_START + timedelta(days=(4 - FY_START.weekday()) % 7)  # the first Friday
+                               WHERE p.fiscal_year = ?""", [fiscal_year])[0][0]
+    last = min(latest, end)
+    day = start + timedelta(days=(4 - start.weekday()) % 7)  # the first Friday
     found = []
     while day <= last:
         found.append(day)
@@ -60,59 +67,81 @@ def _fridays_with_data(database: Path) -> list[date]:
     return found
 
 
-def test_demo_freezes_every_friday_of_its_year(fresh_demo):
-    fridays = _fridays_with_data(fresh_demo)
-    assert len(fridays) > 40  # the demo data run to the end of September
-    stored = _sql(fresh_demo, "SELECT as_of, status FROM snapshots WHERE fiscal_year = 2562 ORDER BY as_of")
+@pytest.mark.parametrize("fiscal_year", YEARS)
+def test_demo_freezes_every_friday_of_every_year(fresh_demo, fiscal_year):
+    fridays = _fridays_with_data(fresh_demo, fiscal_year)
+    # FY2561 and FY2562 run to the end of September; FY2563 is in progress (data to 31 Mar 2020)
+    assert len(fridays) > 40 if fiscal_year < 2563 else fridays[-1] == date(2020, 3, 27)
+    stored = _sql(fresh_demo, "SELECT as_of, status FROM snapshots WHERE fiscal_year = ? ORDER BY as_of",
+                  [fiscal_year])
     assert [row[0] for row in stored] == fridays
     assert {row[1] for row in stored} == {"current"}
-    projects = _sql(fresh_demo, "SELECT count(*) FROM projects WHERE fiscal_year = 2562")[0][0]
-    per_snapshot = _sql(fresh_demo, "SELECT count(*) FROM snapshot_projects GROUP BY snapshot_id")
+    projects = _sql(fresh_demo, "SELECT count(*) FROM projects WHERE fiscal_year = ?", [fiscal_year])[0][0]
+    per_snapshot = _sql(fresh_demo, """SELECT count(*) FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
+                                       WHERE n.fiscal_year = ? GROUP BY snapshot_id""", [fiscal_year])
     assert len(per_snapshot) == len(fridays) and {row[0] for row in per_snapshot} == {projects}
-    # each frozen week's disbursed total is the sum of the payments posted by that Friday
+    # only the year's own projects are frozen in its snapshots
+    assert _sql(fresh_demo, """SELECT count(*) FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
+                               JOIN projects p USING (project_code) WHERE n.fiscal_year = ?
+                               AND p.fiscal_year <> n.fiscal_year""", [fiscal_year])[0][0] == 0
+    # each frozen week's disbursed total is the sum of the year's payments posted by that Friday
     for day in (fridays[0], fridays[len(fridays) // 2], fridays[-1]):
         frozen = _sql(fresh_demo, """SELECT sum(s.disbursed) FROM snapshot_projects s
                                      JOIN snapshots n USING (snapshot_id) WHERE n.as_of = ?""", [day])[0][0]
         paid = _sql(fresh_demo, """SELECT coalesce(sum(d.amount), 0) FROM disbursements d
-                                   JOIN projects p USING (project_code) WHERE p.fiscal_year = 2562
-                                   AND d.source = 'current' AND d.posting_date <= ?""", [day])[0][0]
+                                   JOIN projects p USING (project_code) WHERE p.fiscal_year = ?
+                                   AND d.source = 'current' AND d.posting_date <= ?""", [fiscal_year, day])[0][0]
         assert frozen == paid, day
 
 
 def test_weekly_rows_equal_a_snapshot_taken_alone(fresh_demo, tmp_path):
-    """The demo writes all its Fridays' rows in one INSERT; one Friday frozen alone
-    (`take_snapshot` into a copy holding no snapshot of that date) stores the same rows."""
+    """The demo computes all of a year's Fridays in one pass and writes them in one INSERT
+    (etl.snapshot.project_rows_on_dates); one Friday frozen alone (`take_snapshot`, the per-date
+    read side, into a copy holding no snapshot of that date) stores the same rows, in every year."""
     import shutil
 
     from etl.snapshot import take_snapshot
 
-    day = _fridays_with_data(fresh_demo)[-5]
+    days = {year: _fridays_with_data(fresh_demo, year)[-5] for year in YEARS}
     copy = tmp_path / "copy.duckdb"
     shutil.copyfile(fresh_demo, copy)
     con = duckdb.connect(str(copy))
-    con.execute("DELETE FROM snapshot_projects WHERE snapshot_id IN (SELECT snapshot_id FROM snapshots "
-                "WHERE as_of = ?)", [day])
-    con.execute("DELETE FROM snapshots WHERE as_of = ?", [day])
+    for day in days.values():
+        con.execute("DELETE FROM snapshot_projects WHERE snapshot_id IN (SELECT snapshot_id FROM snapshots "
+                    "WHERE as_of = ?)", [day])
+        con.execute("DELETE FROM snapshots WHERE as_of = ?", [day])
     con.close()
-    alone = take_snapshot(2562, day, db_path=copy)
     query = """SELECT s.* EXCLUDE (snapshot_id) FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
                WHERE n.as_of = ? AND n.snapshot_id = coalesce(?, n.snapshot_id) ORDER BY project_code"""
-    con = duckdb.connect(str(fresh_demo), read_only=True)
-    from_demo = con.execute(query, [day, None]).df()
-    con.close()
-    con = duckdb.connect(str(copy), read_only=True)
-    single = con.execute(query, [day, alone.snapshot_id]).df()
-    con.close()
-    pd.testing.assert_frame_equal(from_demo, single)
+    for year, day in days.items():
+        alone = take_snapshot(year, day, db_path=copy)
+        con = duckdb.connect(str(fresh_demo), read_only=True)
+        from_demo = con.execute(query, [day, None]).df()
+        con.close()
+        con = duckdb.connect(str(copy), read_only=True)
+        single = con.execute(query, [day, alone.snapshot_id]).df()
+        con.close()
+        assert len(single) > 3000, year
+        pd.testing.assert_frame_equal(from_demo, single)
 
 
-def test_snapshot_mode_and_movers_work_on_the_fresh_demo(fresh_demo, monkeypatch):
+@pytest.mark.parametrize("fiscal_year", [None, 2562])
+def test_snapshot_mode_and_movers_work_on_the_fresh_demo(fresh_demo, monkeypatch, fiscal_year):
+    """Without ?fy= the dashboard opens on the year in progress (FY2563, the year of the latest
+    payment); ?fy=2562 shows that year's weeks."""
     monkeypatch.setenv("BUDGET_DB", str(fresh_demo))
-    fridays = _fridays_with_data(fresh_demo)
+    year = fiscal_year or _sql(fresh_demo, """SELECT p.fiscal_year FROM disbursements d JOIN projects p
+                                              USING (project_code) WHERE d.source = 'current'
+                                              ORDER BY d.posting_date DESC LIMIT 1""")[0][0]
+    assert year == (fiscal_year or 2563)
+    fridays = _fridays_with_data(fresh_demo, year)
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     app.query_params["mode"] = "snapshot"
+    if fiscal_year:
+        app.query_params["fy"] = str(fiscal_year)
     app.run()
     assert not app.exception and not app.error
+    assert app.selectbox(key=widget_key("fy", "th")).value == year
     assert app.radio(key=widget_key("mode", "th")).value == "snapshot"
     assert not app.radio(key=widget_key("mode", "th")).disabled
     chosen = app.selectbox(key=widget_key("snapshot_as_of", "th"))
@@ -128,7 +157,7 @@ def test_snapshot_mode_and_movers_work_on_the_fresh_demo(fresh_demo, monkeypatch
                       - coalesce(b.disbursed / nullif(b.current_allocation, 0), 0)) * 100 AS move
            FROM snapshot_projects a JOIN snapshot_projects b USING (project_code)
            WHERE a.snapshot_id = ? AND b.snapshot_id = ? ORDER BY move DESC LIMIT 10""", [now_id, before_id])]
-    assert moves[0] > 0  # the last week of September moved
+    assert moves[0] > 0  # the last week moved
     movers = next(frame.value for frame in app.dataframe if "รหัสโครงการ" in frame.value.columns
                   and "เปลี่ยน (จุด)" in frame.value.columns)
     assert [abs(value) for value in movers["เปลี่ยน (จุด)"]] == pytest.approx(moves, abs=1e-6)

@@ -122,10 +122,14 @@ def test_demo_generates_and_loads(tmp_path):
     assert result.exit_code in (0, 1), result.output  # the demo has deliberate rejects
     from etl.demo_data import write_demo_files
 
-    totals = write_demo_files(tmp_path / "again", 7)  # same seed -> same files and totals
-    assert scalar(db, "SELECT count(*) FROM projects") == totals["projects"]
-    assert scalar(db, "SELECT sum(allocated_amount) FROM projects") == totals["allocated_total"]
-    disbursed = dict(query(db, "SELECT source, sum(amount) FROM disbursements GROUP BY source"))
+    totals = write_demo_files(tmp_path / "again", 7)  # same seed -> same FY2562 files and totals
+    # the demo holds FY2561-FY2563; its FY2562 is write_demo_files of the same seed
+    assert [row[0] for row in query(db, "SELECT DISTINCT fiscal_year FROM projects ORDER BY 1")] == [2561, 2562, 2563]
+    assert scalar(db, "SELECT count(*) FROM projects WHERE fiscal_year = 2562") == totals["projects"]
+    allocated = scalar(db, "SELECT sum(allocated_amount) FROM projects WHERE fiscal_year = 2562")
+    assert allocated == totals["allocated_total"]
+    disbursed = dict(query(db, "SELECT source, sum(amount) FROM disbursements JOIN projects USING (project_code) "
+                               "WHERE fiscal_year = 2562 GROUP BY source"))
     assert disbursed["current"] == totals["disbursed_current_total"]
     assert disbursed.get("carryover", Decimal(0)) == totals["disbursed_carryover_total"]
     assert scalar(db, "SELECT count(*) FROM loads WHERE status = 'refused'") == 0

@@ -139,11 +139,12 @@ def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | Non
     for line in frame_lines(curve):
         name = t(*LINE_LABELS[line])
         actual, target = _colours(line)
-        fig.add_trace(go.Scatter(
-            x=weeks, y=curve[f"{line}_target_pct"], name=t(f"เป้าหมาย{name}", f"{name} target"),
-            mode="lines", line={"color": target, "dash": "dot", "width": 2},
-            hovertemplate=t(f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>",
-                            f"{name} target %{{y:.2f}}%<extra></extra>")))
+        if curve[f"{line}_target_pct"].notna().any():  # a year without cabinet targets has no target line
+            fig.add_trace(go.Scatter(
+                x=weeks, y=curve[f"{line}_target_pct"], name=t(f"เป้าหมาย{name}", f"{name} target"),
+                mode="lines", line={"color": target, "dash": "dot", "width": 2},
+                hovertemplate=t(f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>",
+                                f"{name} target %{{y:.2f}}%<extra></extra>")))
         money = curve[_paid_column(line)] / 1_000_000
         fig.add_trace(go.Scatter(
             x=weeks, y=curve[f"{line}_pct"], name=t(f"เบิกจ่ายสะสม {name}", f"{name} disbursed"),

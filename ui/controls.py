@@ -50,7 +50,7 @@ from thai_date_input import DateTextError, parse_date_text, typed_form
 from ui.context import PageContext
 from ui.date_field import date_text_input
 from ui.labels import ALL_LABEL, BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, label, pick
-from vocabulary import CHOOSE_PLACEHOLDER, LINK_DATE, LINK_FIELDS, LINK_UNKNOWN
+from vocabulary import CHOOSE_PLACEHOLDER, LINK_DATE, LINK_FIELDS, LINK_UNKNOWN, NO_TARGETS
 from vocabulary import pick as pick_word
 
 PARAMS = ("lang", "fy", "mode", "as_of", "plan", "region", "cluster", "province", "budget")
@@ -427,9 +427,15 @@ def global_controls(page: str = "") -> PageContext:
             raise NoDataError("no projects loaded")
         _seed_once()
 
+        # the loaded years, newest first; the year in progress (latest payment) by default, so a
+        # budget loaded for next year before its first payment does not take over the dashboard
+        default_year = reference.default_fiscal_year() or fiscal_years[0]
         fy = _kept_widget(st.selectbox, "fy", t("ปีงบประมาณ", "Fiscal year"), fiscal_years, lang,
-                          default=fiscal_years[0],
+                          default=default_year,
                           format_func=lambda year: t(f"พ.ศ. {year}", f"FY{year} ({year - 544}-{str(year - 543)[-2:]})"))
+        if not reference.has_targets(fy):
+            with st.container(key="no_targets"):
+                st.caption(pick_word(NO_TARGETS, lang).format(year=fy))
 
         start, end = fiscal_year_bounds(fy)
         snapshot_dates = _snapshot_mode_control(fy, lang, t)
@@ -504,7 +510,9 @@ def global_controls(page: str = "") -> PageContext:
 
     _sync_url({
         "lang": "en" if lang == "en" else None,
-        "fy": str(fy) if fy != fiscal_years[0] else None,  # the newest year is the default
+        # with several years loaded the link names its year, so it still shows it after the default
+        # moves on (1 October); a store of one year needs no year in its links
+        "fy": str(fy) if fy != default_year or len(fiscal_years) > 1 else None,
         "mode": SNAPSHOT if snapshot_dates else None,
         "as_of": as_of.isoformat() if as_of else None,
         "plan": plan if plan != "all" else None,

@@ -24,7 +24,15 @@ from budget_metrics.formatting import percent, signed
 from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, status_text
 from ui import light
 from ui.context import PageContext
-from vocabulary import BUDGET_TYPE_SCOPE, OVERALL_NOT_SHOWN, SINCE, pick
+from vocabulary import (
+    BUDGET_TYPE_SCOPE,
+    LAST_YEAR,
+    NO_TARGETS,
+    NO_TARGETS_SHORT,
+    OVERALL_NOT_SHOWN,
+    SINCE,
+    pick,
+)
 
 
 def budget_scope_text(context: PageContext, budget_type: str | None = None, lines: bool = True) -> str | None:
@@ -96,13 +104,47 @@ def week_html(context: PageContext, line: str, now, before, since: str) -> str |
     return change + context.t(f" · เบิกจ่ายเพิ่ม {paid} ล้านบาท", f" · {paid} million baht paid")
 
 
+def no_target_text(context: PageContext, fiscal_year: int, figures) -> str | None:
+    """'ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ 2561' when the line has no cabinet target in its year
+    (no rows in targets.csv), None when it has one."""
+    if figures.target_pct is not None:
+        return None
+    return pick(NO_TARGETS, context.lang).format(year=fiscal_year)
+
+
+def year_html(context: PageContext, line: str, now, last) -> str | None:
+    """'ปีก่อน ณ วันเดียวกัน (29 มี.ค. 2562): 58.86% (เป้าหมาย 54.00%) · <b>+1.23 จุด</b> เทียบปีก่อน' (HTML):
+    the line's rate on the same day of the previous fiscal year, that year's target then and this
+    year's rate minus last year's in points; `last` is `year_on_year.LastYear`. None (no line) when
+    no earlier year is loaded: a store of one year shows its cards as before. Each figure in a
+    data-figure span (last_year_pct, last_year_target, year_points)."""
+    from budget_metrics.year_on_year import change_points
+
+    if last is None:
+        return None
+    old = last.line(line)
+    head = light.text(pick(LAST_YEAR["same_day"], context.lang).format(day=context.date(last.as_of)))
+    figure = f'{head}: <span data-figure="last_year_pct">{percent(old.pct)}</span>%'
+    if old.target_pct is None:
+        figure += " (" + light.text(pick(NO_TARGETS, context.lang).format(year=last.fiscal_year)) + ")"
+    else:
+        figure += (f" ({light.text(pick(LAST_YEAR['target'], context.lang))} "
+                   f'<span data-figure="last_year_target">{percent(old.target_pct)}</span>%)')
+    change = change_points(now.line(line).pct, old.pct)
+    return (figure + f' · <b><span data-figure="year_points">{signed(change)}</span> '
+            f"{light.text(context.t('จุด', 'pts'))}</b> {light.text(pick(LAST_YEAR['change'], context.lang))}")
+
+
 def line_cards(context: PageContext, now, before, since: str,
-               projections: dict[str, str | None] | None = None) -> list[str]:
+               projections: dict[str, str | None] | None = None, last_year=False) -> list[str]:
     """The selection's target lines as cards (overall, then investment; or the chosen budget
     type's own line), each against its own target and coloured by its status (the badge says
     the status band): % disbursed on a meter, the gap in points and million baht, the change
-    since `before`, and `projections[line]` (HTML) when given."""
+    since `before`, the same day last year (`last_year`: a `year_on_year.LastYear`, None when no
+    earlier year is loaded, False to leave it out) and `projections[line]` (HTML) when given. A
+    year without cabinet targets says so in place of the target and the gap."""
     cards = []
+    fiscal_year = context.filters.fiscal_year
     for figures in now.lines:
         line = figures.scope
         star = " ★" if line == now.headline else ""
@@ -119,9 +161,18 @@ def line_cards(context: PageContext, now, before, since: str,
             pct_text=percent(figures.pct), pct=figures.pct,
             target_text=context.t("เป้าหมาย", "target"), target_pct_text=percent(figures.target_pct),
             target_pct=figures.target_pct, gap_html=gap, week_text=week_html(context, line, now, before, since),
-            projection_text=(projections or {}).get(line), status_text=status_text(figures.status, context.lang)),
-            context.lang))
+            projection_text=(projections or {}).get(line), status_text=card_status_text(context, figures),
+            year_text=None if last_year is False else year_html(context, line, now, last_year),
+            no_target_text=no_target_text(context, fiscal_year, figures)), context.lang))
     return cards
+
+
+def card_status_text(context: PageContext, figures) -> str:
+    """The badge's words: the status with its band, or 'ไม่มีเป้าหมาย' / 'No target' for a line with
+    money but no cabinet target (its status is then 'no_data', which would read as no data)."""
+    if figures.target_pct is None and figures.pct is not None:
+        return pick(NO_TARGETS_SHORT, context.lang)
+    return status_text(figures.status, context.lang)
 
 
 def money_html(context: PageContext, now, before, since: str, more: Sequence[light.Figure] = ()) -> str:

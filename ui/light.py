@@ -194,7 +194,9 @@ class LineCard:
     `target_pct_text`; gap_html: the gap in points and baht (HTML, each figure in its own
     `data-figure` span, e.g. 'ห่างเป้า <span data-figure="gap_points">-16.00</span> จุด');
     week_text: what changed since the earlier state (None when there is none);
-    projection_text: the projected year end with its band (HTML, None when there is none).
+    projection_text: the projected year end with its band (HTML, None when there is none);
+    year_text: the same day of the previous fiscal year (HTML, None when not compared);
+    no_target_text: set when the year has no cabinet target: said in place of the target and gap.
     """
 
     key: str
@@ -210,6 +212,8 @@ class LineCard:
     week_text: str | None = None
     projection_text: str | None = None
     status_text: str | None = None  # the badge's words with the status band (targets.status_text)
+    year_text: str | None = None
+    no_target_text: str | None = None
 
 
 def line_card(card: LineCard, lang: str) -> str:
@@ -222,13 +226,18 @@ def line_card(card: LineCard, lang: str) -> str:
          f"{badge(card.status, lang, card.status_text)}</div>"),
         f'<div class="bm-sub">{text(card.subtitle)}</div>',
         (f'<div class="bm-big"><span data-figure="pct">{text(card.pct_text)}</span><small>%</small>'
-         f'<span class="bm-target">{text(card.target_text)} <span data-figure="target">'
-         f'{text(card.target_pct_text)}</span>%</span></div>'),
+         + (f'<span class="bm-target" data-figure="no_target">{text(card.no_target_text)}</span></div>'
+            if card.no_target_text else
+            f'<span class="bm-target">{text(card.target_text)} <span data-figure="target">'
+            f'{text(card.target_pct_text)}</span>%</span></div>')),
         meter(card.pct, card.target_pct, card.status),
-        f'<div class="bm-gap" style="color:{status_text_colour(card.status)}">{card.gap_html}</div>',
     ]
+    if not card.no_target_text:  # without a target there is no gap to show
+        parts.append(f'<div class="bm-gap" style="color:{status_text_colour(card.status)}">{card.gap_html}</div>')
     if card.week_text:
         parts.append(f'<div class="bm-week" data-figure="week">{card.week_text}</div>')
+    if card.year_text:
+        parts.append(f'<div class="bm-week" data-figure="last_year">{card.year_text}</div>')
     if card.projection_text:
         parts.append(f'<div class="bm-proj" data-figure="projection">{card.projection_text}</div>')
     parts.append("</section>")

@@ -1,0 +1,101 @@
+"""Same day last year in the weekly files (issue 18): the workbook's "เทียบปีก่อน" sheet and the PDF
+brief's line cards, opened back and checked against plain SQL over the three-year demo store
+with targets by hand (tests/year_on_year_sql.py); a store of one year has no such sheet."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+import pytest
+
+from budget_metrics import Filters
+from exports.export import export_files
+from tests.test_exports_pdf import pdf_text, plain
+from tests.year_on_year_sql import hand_target, sql_rates
+
+AS_OF, LAST_YEAR_DAY = date(2020, 3, 27), date(2019, 3, 27)
+LINE_TH = {"overall": "ภาพรวม", "investment": "งบลงทุน"}
+
+
+@pytest.fixture(scope="module")
+def files(demo_years_db, tmp_path_factory):
+    """The national workbook and brief of FY2563 as of 27 Mar 2020 from the three-year store."""
+    import os
+
+    before = os.environ.get("BUDGET_DB")
+    os.environ["BUDGET_DB"] = str(demo_years_db)
+    try:
+        out = tmp_path_factory.mktemp("years_export")
+        [book] = export_files(Filters(fiscal_year=2563, as_of=AS_OF), "xlsx", out)
+        [brief] = export_files(Filters(fiscal_year=2563, as_of=AS_OF), "pdf", out)
+    finally:
+        if before is None:
+            os.environ.pop("BUDGET_DB", None)
+        else:
+            os.environ["BUDGET_DB"] = before
+    return book, brief, demo_years_db
+
+
+# The workbook writes a percent as a fraction to 4 places (0.00% format) and points to 2 places.
+HALF_HUNDREDTH = 0.005 + 1e-9
+
+
+def _pct(cell) -> float:
+    return cell * 100
+
+
+def _sheet_rows(path) -> list[dict]:
+    sheet = openpyxl.load_workbook(path, read_only=True)["เทียบปีก่อน"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = next(i for i, row in enumerate(rows) if row and row[0] == "ระดับ")
+    names = rows[header]
+    return [dict(zip(names, row, strict=False)) for row in rows[header + 1:] if row and row[0]]
+
+
+def test_the_workbook_sheet_against_plain_sql(files):
+    book, _, db = files
+    rows = _sheet_rows(book)
+    now_nation = sql_rates(db, 2563, AS_OF)[None]
+    then_nation = sql_rates(db, 2562, LAST_YEAR_DAY)[None]
+    now = sql_rates(db, 2563, AS_OF, "province")
+    then = sql_rates(db, 2562, LAST_YEAR_DAY, "province")
+    totals = [row for row in rows if row["ระดับ"] == "รวม"]
+    assert [row["เส้น"] for row in totals] == ["ภาพรวม", "งบลงทุน"]
+    for row, line in zip(totals, ("overall", "investment"), strict=True):
+        assert _pct(row["ร้อยละการเบิกจ่าย"]) == pytest.approx(now_nation[line], abs=HALF_HUNDREDTH)
+        assert _pct(row["ปีก่อน ณ วันเดียวกัน: ร้อยละการเบิกจ่าย"]) == pytest.approx(then_nation[line],
+                                                                                 abs=HALF_HUNDREDTH)
+        assert _pct(row["ปีก่อน ณ วันเดียวกัน: เป้าหมาย (ร้อยละ)"]) == pytest.approx(
+            hand_target(2562, line, LAST_YEAR_DAY), abs=HALF_HUNDREDTH)
+        assert row["เทียบปีก่อน (จุด)"] == pytest.approx(now_nation[line] - then_nation[line], abs=HALF_HUNDREDTH)
+        assert row["ปีก่อน ณ วันที่"].date() == LAST_YEAR_DAY
+    provinces = [row for row in rows if row["ระดับ"] == "จังหวัด"]
+    assert len(provinces) == 2 * len(now)  # both lines of every province with projects
+    for row in provinces:
+        line = "overall" if row["เส้น"] == LINE_TH["overall"] else "investment"
+        code = row["รหัส"]
+        if now[code][line] is None or then[code][line] is None:  # no investment project in one of the years
+            assert row["เทียบปีก่อน (จุด)"] is None
+            continue
+        assert _pct(row["ร้อยละการเบิกจ่าย"]) == pytest.approx(now[code][line], abs=HALF_HUNDREDTH)
+        assert _pct(row["ปีก่อน ณ วันเดียวกัน: ร้อยละการเบิกจ่าย"]) == pytest.approx(then[code][line],
+                                                                                 abs=HALF_HUNDREDTH)
+        assert row["เทียบปีก่อน (จุด)"] == pytest.approx(now[code][line] - then[code][line], abs=HALF_HUNDREDTH)
+
+
+def test_the_brief_shows_the_same_day_last_year(files):
+    _, brief, db = files
+    text = pdf_text(brief)
+    now = sql_rates(db, 2563, AS_OF)[None]
+    then = sql_rates(db, 2562, LAST_YEAR_DAY)[None]
+    for line in ("overall", "investment"):
+        expected = (f"ปีก่อน ณ วันเดียวกัน (27 มี.ค. 2562) {then[line]:,.2f}% "
+                    f"(เป้าหมาย {hand_target(2562, line, LAST_YEAR_DAY):,.2f}%) · "
+                    f"เทียบปีก่อน {now[line] - then[line]:+,.2f} จุด")
+        assert plain(expected) in text
+
+
+def test_a_store_of_one_year_has_no_last_year_sheet(demo_db, tmp_path):
+    [book] = export_files(Filters(as_of=date(2019, 9, 13)), "xlsx", tmp_path)
+    assert "เทียบปีก่อน" not in openpyxl.load_workbook(book, read_only=True).sheetnames
