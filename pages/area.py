@@ -38,18 +38,13 @@ from budget_metrics.targets import (
 from ui import light
 from ui.cache import cached
 from ui.cards import KpiCard, headline_kpis, kpi_cards
-from ui.charts import (
-    PLOTLY_CONFIG,
-    clicked_code,
-    gap_ranking,
-    projection_fan,
-    split_bars,
-)
+from ui.charts import PLOTLY_CONFIG, clicked_code, projection_fan
 from ui.context import PageContext, page_context
 from ui.controls import page_text, request_area
 from ui.downloads import PROJECT_DOWNLOAD_COLUMNS, download_buttons
 from ui.headline import budget_scope_note, line_cards, money_html, overall_not_shown_card, since_words
 from ui.line_tables import area_lines_table
+from ui.map_bar_charts import gap_ranking, split_bars
 from ui.page_shell import lazy_tabs, no_data, render_safely
 from ui.project_detail import project_detail
 from ui.snapshot_tables import snapshot_changes

@@ -118,7 +118,7 @@ def test_map_and_ranking_follow_the_selected_line(demo_db, money, budget_type):
     from budget_metrics.progress import area_progress
     from budget_metrics.tilemap import tiles_with_progress
     from ui import light
-    from ui.charts import gap_ranking
+    from ui.map_bar_charts import gap_ranking
 
     expected = _province_statuses(money, budget_type)
     table = area_progress(Filters(as_of=AS_OF, budget_type=budget_type), "province")

@@ -563,8 +563,8 @@ def test_tile_map_figure_has_a_square_per_province(demo_db):
         OVERALL_31_MAY,
         sql_status_counts,
     )
-    from ui.charts import tile_map
     from ui.labels import STATUS_COLORS
+    from ui.map_bar_charts import tile_map
 
     figure = tile_map(tiles_with_progress(progress.area_progress(Filters(as_of=AS_OF), "province")), "th")
     big, corner = figure.layout.shapes[0::2], figure.layout.shapes[1::2]

@@ -11,8 +11,9 @@
   `ui.project_detail`, `ui.line_tables` (both target lines), `ui.snapshot_tables` (weekly changes).
 - `ui.page_shell`: `no_data()`, `missing_database()`, `render_safely(render)` (no tracebacks for
   viewers), `lazy_tabs`, `markdown_text`.
-- `ui.charts`:   Plotly figures: `progress_curve`, `gap_ranking`, `tile_map`, `split_bars`,
-  and `plain(text)` to show input-file text in Plotly as text, never markup.
+- `ui.charts`:   Plotly curves over time: `progress_curve`, `projection_fan`, the shared layout and
+  date axis, and `plain(text)` to show input-file text in Plotly as text, never markup.
+- `ui.map_bar_charts`: Plotly bars and map: `gap_ranking`, `tile_map`, `split_bars`, `add_bar_totals`.
 - `ui.labels`:   (thai, english) labels and colours for statuses, budget and plan types.
 - `ui.controls`: the global sidebar controls and their URL sync (used by dashboard.py), kept
   language-neutral so a language or page switch keeps them; `request_area(kind, code)` to
