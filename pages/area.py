@@ -35,7 +35,7 @@ from budget_metrics.targets import (
     target_pct,
     whole_line,
 )
-from ui import light
+from ui import light, light_status
 from ui.cache import cached
 from ui.cards import KpiCard, headline_kpis, kpi_cards
 from ui.charts import PLOTLY_CONFIG, clicked_code, projection_fan
@@ -173,7 +173,7 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
                         None if over else (row["projected_low_pct"], row["projected_high_pct"]))
     if row.get("pace_break"):
-        text += f"<div>{light.pace_break(row, context.lang)}</div>"
+        text += f"<div>{light_status.pace_break(row, context.lang)}</div>"
     if over or pd.isna(row["required_weekly"]):
         return text
     if row["required_weekly"] <= 0:

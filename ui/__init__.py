@@ -14,6 +14,8 @@
 - `ui.charts`:   Plotly curves over time: `progress_curve`, `projection_fan`, the shared layout and
   date axis, and `plain(text)` to show input-file text in Plotly as text, never markup.
 - `ui.map_bar_charts`: Plotly bars and map: `gap_ranking`, `tile_map`, `split_bars`, `add_bar_totals`.
+- `ui.light`:    light HTML for first screens (`STYLE`, cards, lists, figures, tables);
+  `ui.light_status`: a target line's card, the province tile map, the pace-break warning.
 - `ui.labels`:   (thai, english) labels and colours for statuses, budget and plan types.
 - `ui.controls`: the global sidebar controls and their URL sync (used by dashboard.py), kept
   language-neutral so a language or page switch keeps them; `request_area(kind, code)` to
