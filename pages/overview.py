@@ -38,11 +38,11 @@ from budget_metrics.targets import (
 )
 from budget_metrics.tilemap import tiles_with_progress
 from ui import light, light_status
+from ui.area_links import area_link_params, page_link_params, request_area
 from ui.cache import cached, view_html
 from ui.cards import headline_kpis
 from ui.charts import PLOTLY_CONFIG, clicked_code, progress_curve
 from ui.context import PageContext, page_context
-from ui.controls import area_link_params, page_link_params, request_area
 from ui.headline import budget_scope_note, overall_not_shown_card
 from ui.line_tables import area_lines_table
 from ui.map_bar_charts import gap_ranking, ranking_extremes

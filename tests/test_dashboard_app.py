@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.overview_figures import app_figures
-from ui.controls import page_key, widget_key
+from ui.kept_choices import page_key, widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.controls import widget_key
+from ui.kept_choices import widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
 FY_START, FY_END = date(2018, 10, 1), date(2019, 9, 30)  # FY2562 (DOMAIN.md)

@@ -18,7 +18,9 @@
   `ui.light_status`: a target line's card, the province tile map, the pace-break warning.
 - `ui.labels`:   (thai, english) labels and colours for statuses, budget and plan types.
 - `ui.controls`: the global sidebar controls and their URL sync (used by dashboard.py), kept
-  language-neutral so a language or page switch keeps them; `request_area(kind, code)` to
-  select a province / cluster in the sidebar (a map or ranking click); `page_choice(...)` /
-  `page_text(...)` for a page's own filters, kept in the URL while the page shows.
+  language-neutral so a language or page switch keeps them (the kept choices, their widgets' keys
+  and the link notices: `ui.kept_choices`); `ui.area_links`: `request_area(kind, code)` to
+  select a province / cluster in the sidebar (a map or ranking click) and the links that carry it;
+  `ui.page_filters`: `page_choice(...)` / `page_text(...)` for a page's own filters, kept in the URL
+  while the page shows.
 """
