@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from budget_metrics import Filters, NoDataError, data_version, has_data, pinned_read
+from ui.area_links import page_link_params
 from ui.auth import (
     ensure_store,
     resolve_principal,
@@ -22,7 +23,8 @@ from ui.auth import (
     store_notice,
 )
 from ui.context import PageContext, set_page_context
-from ui.controls import current_lang, drop_other_pages_params, global_controls, link_notices, page_link_params
+from ui.controls import global_controls
+from ui.kept_choices import current_lang, drop_other_pages_params, link_notices
 from ui.page_shell import missing_database, render_safely
 from vocabulary import LINK_PAGE, pick
 
@@ -127,7 +129,7 @@ def draw_page_links() -> None:
 
 
 def draw_link_notices(box, page: str) -> None:
-    """What the link asked for that is not shown, at the top of the page (ui.controls.link_notices)."""
+    """What the link asked for that is not shown, at the top of the page (ui.kept_choices.link_notices)."""
     notices = link_notices(page)
     if unknown_page is not None:
         notices.insert(0, pick(LINK_PAGE, lang).format(given=unknown_page))

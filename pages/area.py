@@ -35,21 +35,17 @@ from budget_metrics.targets import (
     target_pct,
     whole_line,
 )
-from ui import light
+from ui import light, light_status
+from ui.area_links import request_area
 from ui.cache import cached
 from ui.cards import KpiCard, headline_kpis, kpi_cards
-from ui.charts import (
-    PLOTLY_CONFIG,
-    clicked_code,
-    gap_ranking,
-    projection_fan,
-    split_bars,
-)
+from ui.charts import PLOTLY_CONFIG, clicked_code, projection_fan
 from ui.context import PageContext, page_context
-from ui.controls import page_text, request_area
 from ui.downloads import PROJECT_DOWNLOAD_COLUMNS, download_buttons
 from ui.headline import budget_scope_note, line_cards, money_html, overall_not_shown_card, since_words
 from ui.line_tables import area_lines_table
+from ui.map_bar_charts import gap_ranking, split_bars
+from ui.page_filters import page_text
 from ui.page_shell import lazy_tabs, no_data, render_safely
 from ui.project_detail import project_detail
 from ui.snapshot_tables import snapshot_changes
@@ -85,7 +81,7 @@ def _shown_area(context: PageContext, provinces: pd.DataFrame) -> tuple[str, str
 def choose_area(context: PageContext) -> tuple[str, str]:
     """Draw the level radio and the area picker; return (kind, code).
 
-    They show the sidebar's area and change it (ui.controls.request_area), so the area
+    They show the sidebar's area and change it (ui.area_links.request_area), so the area
     chosen here stays chosen on every page: one set of filters.
     """
     provinces = reference.provinces()
@@ -178,7 +174,7 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
                         None if over else (row["projected_low_pct"], row["projected_high_pct"]))
     if row.get("pace_break"):
-        text += f"<div>{light.pace_break(row, context.lang)}</div>"
+        text += f"<div>{light_status.pace_break(row, context.lang)}</div>"
     if over or pd.isna(row["required_weekly"]):
         return text
     if row["required_weekly"] <= 0:

@@ -19,9 +19,9 @@ from budget_metrics.projects import resolve_as_of
 from ui import light
 from ui.cache import cached
 from ui.context import PageContext, page_context
-from ui.controls import page_choice
 from ui.downloads import FRESHNESS_DOWNLOAD_COLUMNS, download_buttons
 from ui.headline import budget_scope_note
+from ui.page_filters import page_choice
 from ui.page_shell import no_data, render_safely
 from ui.snapshot_tables import snapshot_differences_table
 from ui.tables import data_table

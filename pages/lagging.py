@@ -22,7 +22,6 @@ from ui import light
 from ui.auth import principal
 from ui.cache import cached
 from ui.context import PageContext, page_context
-from ui.controls import page_choice
 from ui.downloads import LAGGING_FOLLOWUP_DOWNLOAD_COLUMNS, download_buttons
 from ui.followup import (
     grid_columns,
@@ -33,6 +32,7 @@ from ui.followup import (
 )
 from ui.followup_form import followup_panel
 from ui.headline import budget_scope_note
+from ui.page_filters import page_choice
 from ui.page_shell import markdown_text, no_data, render_safely
 from ui.project_detail import project_detail
 from ui.tables import GridColumn, project_grid

@@ -37,18 +37,12 @@ from budget_metrics.targets import (
     whole_line,
 )
 from budget_metrics.tilemap import tiles_with_progress
-from ui import light
+from ui import light, light_status
+from ui.area_links import area_link_params, page_link_params, request_area
 from ui.cache import cached, view_html
 from ui.cards import headline_kpis
-from ui.charts import (
-    PLOTLY_CONFIG,
-    clicked_code,
-    gap_ranking,
-    progress_curve,
-    ranking_extremes,
-)
+from ui.charts import PLOTLY_CONFIG, clicked_code, progress_curve
 from ui.context import PageContext, page_context
-from ui.controls import area_link_params, page_link_params, request_area
 from ui.headline import (
     budget_scope_note,
     card_status_text,
@@ -57,6 +51,7 @@ from ui.headline import (
     year_html,
 )
 from ui.line_tables import area_lines_table
+from ui.map_bar_charts import gap_ranking, ranking_extremes
 from ui.navigate import navigable, navigate
 from ui.page_shell import lazy_tabs, no_data, render_safely
 from ui.snapshot_tables import snapshot_changes
@@ -279,7 +274,7 @@ def line_cards(context: PageContext, now, before, projections: dict[str, dict | 
         if figures.gap_baht is not None:
             gap += (f' · <span data-figure="gap_baht">{signed(float(figures.gap_baht) / 1e6)}</span> '
                     f"{light.text(context.million_baht)}")
-        cards.append(light.line_card(light.LineCard(
+        cards.append(light_status.line_card(light_status.LineCard(
             key=line, title=context.t(f"เส้น{context.t(*LINE_LABELS[line])}{star}",
                                       f"{context.t(*LINE_LABELS[line])} line{star}"),
             subtitle=context.t(*LINE_DESCRIPTIONS[line]), status=figures.status,
@@ -457,7 +452,7 @@ def risk_items(context: PageContext, areas: pd.DataFrame, level: str, start: int
                        f"เป้าหมาย {percent(row['target_year_end_pct'])}%",
                        f"projected {percent(row['projected_pct'])}% {band}"
                        f"against {percent(row['target_year_end_pct'])}%"))
-                   + pace + (f" · {light.pace_break(row, context.lang)}" if row.get("pace_break") else ""))
+                   + pace + (f" · {light_status.pace_break(row, context.lang)}" if row.get("pace_break") else ""))
         body = (drivers_table(context, row["drivers"]) if row["drivers"] else
                 light.text(context.t("ไม่มีโครงการที่ขาดจากเป้าหมาย", "no project short of the target")))
         body += "<div>" + light.link(area_href(level, str(row["code"])),
@@ -553,8 +548,8 @@ def map_html(context: PageContext) -> tuple[str, str, dict[str, str]]:
         note = context.t(f"สี่เหลี่ยม = สถานะเส้น{headline} · คลิกจังหวัดเพื่อดูรายละเอียด",
                          f"square = {headline.lower()} line status · click a province to open it")
     bands = {code: status_text(code, context.lang) for code in STATUS_ORDER}
-    html = navigable(light.status_legend(context.lang, bands)
-                     + light.tile_map(tiles_with_progress(provinces), context.lang,
+    html = navigable(light_status.status_legend(context.lang, bands)
+                     + light_status.tile_map(tiles_with_progress(provinces), context.lang,
                                       lambda code: area_href("province", code),
                                       lambda tile: tile_hover(context, tile))
                      + f'<div class="bm-sub">{light.text(note)}</div>')

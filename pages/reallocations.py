@@ -21,9 +21,9 @@ from ui import light, palette
 from ui.cache import cached
 from ui.charts import FONT, PLOTLY_CONFIG, plain
 from ui.context import PageContext, page_context
-from ui.controls import page_choice
 from ui.downloads import download_buttons
 from ui.headline import budget_scope_note
+from ui.page_filters import page_choice
 from ui.page_shell import lazy_tabs, no_data, render_safely
 from ui.tables import data_table, first_rows
 from vocabulary import RECONCILIATION, word

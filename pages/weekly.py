@@ -32,8 +32,8 @@ from ui import light
 from ui.auth import principal, store_available
 from ui.cache import cached
 from ui.context import PageContext, page_context
-from ui.controls import page_choice
 from ui.headline import budget_scope_note, line_cards, money_html, overall_not_shown_card, since_words
+from ui.page_filters import page_choice
 from ui.page_shell import no_data, render_safely
 from ui.snapshot_tables import snapshot_changes, snapshot_differences_table
 from ui.tables import data_table

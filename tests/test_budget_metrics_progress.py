@@ -207,8 +207,8 @@ def _with_headline(db: Path, folder: Path, monkeypatch, line: str) -> None:
 
 def test_headline_setting_switches_statuses_and_rankings_to_investment(demo_db_copy, tmp_path, monkeypatch):
     from budget_metrics.tilemap import tiles_with_progress
-    from ui.charts import gap_ranking, tile_map
     from ui.labels import STATUS_COLORS
+    from ui.map_bar_charts import gap_ranking, tile_map
 
     before = area_progress(Filters(as_of=AS_OF), "province")
     _with_headline(demo_db_copy, tmp_path, monkeypatch, "investment")

@@ -117,8 +117,8 @@ def test_kpis_report_a_budget_type_by_its_own_line_only(demo_db, money, budget_t
 def test_map_and_ranking_follow_the_selected_line(demo_db, money, budget_type):
     from budget_metrics.progress import area_progress
     from budget_metrics.tilemap import tiles_with_progress
-    from ui import light
-    from ui.charts import gap_ranking
+    from ui import light_status
+    from ui.map_bar_charts import gap_ranking
 
     expected = _province_statuses(money, budget_type)
     table = area_progress(Filters(as_of=AS_OF, budget_type=budget_type), "province")
@@ -129,7 +129,7 @@ def test_map_and_ranking_follow_the_selected_line(demo_db, money, budget_type):
         assert counts.get("behind", 0) < 44
     # the light map (the overview's first tab): one square per province coloured by the judged line,
     # and a corner square only when there is a second line
-    html = light.tile_map(tiles_with_progress(table), "th", lambda code: None, lambda tile: "")
+    html = light_status.tile_map(tiles_with_progress(table), "th", lambda code: None, lambda tile: "")
     squares = re.findall(r'data-status="(\w+)">[^<]*(<i [^>]*></i>)?</a>', html)
     assert len(squares) == 76
     tiles = {status: sum(1 for found, _ in squares if found == status) for status in {s for s, _ in squares}}

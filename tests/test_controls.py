@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from budget_metrics import Filters
 from budget_metrics.lagging import lagging_projects
 from tests.overview_figures import app_figures
-from ui.controls import page_key, widget_key
+from ui.kept_choices import page_key, widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2019, 9, 13)

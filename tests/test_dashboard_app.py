@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.overview_figures import app_figures
-from ui.controls import page_key, widget_key
+from ui.kept_choices import page_key, widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -563,8 +563,8 @@ def test_tile_map_figure_has_a_square_per_province(demo_db):
         OVERALL_31_MAY,
         sql_status_counts,
     )
-    from ui.charts import tile_map
     from ui.labels import STATUS_COLORS
+    from ui.map_bar_charts import tile_map
 
     figure = tile_map(tiles_with_progress(progress.area_progress(Filters(as_of=AS_OF), "province")), "th")
     big, corner = figure.layout.shapes[0::2], figure.layout.shapes[1::2]

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.controls import widget_key
+from ui.kept_choices import widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = (2561, 2562, 2563)

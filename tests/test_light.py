@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tests.overview_figures import figures
-from ui import light
+from ui import light, light_status
 from ui.palette import STATUS_COLORS
 
 HOSTILE = '<img src=x onerror="alert(1)">กาฬสินธุ์ & "Kalasin"'
@@ -19,7 +19,7 @@ def test_names_from_data_are_escaped_everywhere():
     card = light.card(HOSTILE, "", subtitle=HOSTILE, key=HOSTILE)
     tiles = pd.DataFrame([{"province_code": '46"><b>', "row": 0, "col": 0, "status": "behind", "headline": "overall",
                            "investment_status": "watch", "abbr_th": HOSTILE, "abbr_en": HOSTILE}])
-    tile_map = light.tile_map(tiles, "th", lambda code: f"area?area=province:{code}", lambda tile: HOSTILE)
+    tile_map = light_status.tile_map(tiles, "th", lambda code: f"area?area=province:{code}", lambda tile: HOSTILE)
     for html in (table, boxes, card, tile_map):
         assert "<img" not in html and "<b>" not in html, html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;กาฬสินธุ์ &amp; &quot;Kalasin&quot;" in boxes

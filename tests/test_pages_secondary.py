@@ -19,7 +19,7 @@ from budget_metrics import Filters, data_version
 from tests.etl_fixtures import query
 from tests.overview_figures import app_figures
 from ui.context import PageContext
-from ui.controls import page_key
+from ui.kept_choices import page_key
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["pages/carryover.py", "pages/reallocations.py", "pages/assets.py", "pages/data_quality.py"]

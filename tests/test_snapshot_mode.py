@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from etl.load import load_files
 from etl.snapshot import take_snapshot
 from tests.overview_figures import app_figures
-from ui.controls import widget_key
+from ui.kept_choices import widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")

@@ -24,18 +24,19 @@ AS_OF = date(2019, 9, 30)
 @pytest.fixture()
 def builds(monkeypatch):
     """How many times each HTML builder of the overview ran (a counting wrapper around ui.light's
-    row, risk_list and tile_map, which the overview's builders call once each per build)."""
-    from ui import light
+    row and risk_list and ui.light_status's tile_map, which the overview's builders call once each per build)."""
+    from ui import light, light_status
 
     counts = {"row": 0, "risk_list": 0, "tile_map": 0}
+    module_of = {"row": light, "risk_list": light, "tile_map": light_status}
     for name in counts:
-        original = getattr(light, name)
+        original = getattr(module_of[name], name)
 
         def counted(*args, _name=name, _original=original, **kwargs):
             counts[_name] += 1
             return _original(*args, **kwargs)
 
-        monkeypatch.setattr(light, name, counted)
+        monkeypatch.setattr(module_of[name], name, counted)
     return counts
 
 

@@ -11,11 +11,16 @@
   `ui.project_detail`, `ui.line_tables` (both target lines), `ui.snapshot_tables` (weekly changes).
 - `ui.page_shell`: `no_data()`, `missing_database()`, `render_safely(render)` (no tracebacks for
   viewers), `lazy_tabs`, `markdown_text`.
-- `ui.charts`:   Plotly figures: `progress_curve`, `gap_ranking`, `tile_map`, `split_bars`,
-  and `plain(text)` to show input-file text in Plotly as text, never markup.
+- `ui.charts`:   Plotly curves over time: `progress_curve`, `projection_fan`, the shared layout and
+  date axis, and `plain(text)` to show input-file text in Plotly as text, never markup.
+- `ui.map_bar_charts`: Plotly bars and map: `gap_ranking`, `tile_map`, `split_bars`, `add_bar_totals`.
+- `ui.light`:    light HTML for first screens (`STYLE`, cards, lists, figures, tables);
+  `ui.light_status`: a target line's card, the province tile map, the pace-break warning.
 - `ui.labels`:   (thai, english) labels and colours for statuses, budget and plan types.
 - `ui.controls`: the global sidebar controls and their URL sync (used by dashboard.py), kept
-  language-neutral so a language or page switch keeps them; `request_area(kind, code)` to
-  select a province / cluster in the sidebar (a map or ranking click); `page_choice(...)` /
-  `page_text(...)` for a page's own filters, kept in the URL while the page shows.
+  language-neutral so a language or page switch keeps them (the kept choices, their widgets' keys
+  and the link notices: `ui.kept_choices`); `ui.area_links`: `request_area(kind, code)` to
+  select a province / cluster in the sidebar (a map or ranking click) and the links that carry it;
+  `ui.page_filters`: `page_choice(...)` / `page_text(...)` for a page's own filters, kept in the URL
+  while the page shows.
 """

@@ -53,12 +53,12 @@ def view_html(build: Callable[..., T], ctx: PageContext, *args: Any) -> T:
 
     The key is the published file (ctx.data_version), the whole page context (filters, language,
     mode, the date shown, the page), the sidebar's URL parameters (what the links in the HTML carry:
-    ui.controls.area_link_params) and args. So `build` must depend on nothing else: no st calls, no
+    ui.area_links.area_link_params) and args. So `build` must depend on nothing else: no st calls, no
     session state, no page-only filters; its result must not be changed by the caller (it is not
     copied: that is the saving over `cached`). The least recently used of VIEW_HTML_ENTRIES go first;
     a new published file makes every earlier entry unreachable.
     """
-    from ui.controls import GLOBAL_URL
+    from ui.kept_choices import GLOBAL_URL
 
     url = tuple(sorted((name, repr(value)) for name, value in st.session_state.get(GLOBAL_URL, {}).items()))
     key = (build.__module__, build.__qualname__, ctx, url, args)

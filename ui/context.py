@@ -29,7 +29,7 @@ class PageContext:
     mode is 'snapshot', so filters.as_of is the date of a stored (current) snapshot and
     the overview and province pages show its frozen figures against the previous one;
     page: the url path of the page being shown ('overview', 'lagging', ...), which owns
-    its page-only filters (ui.controls.page_choice).
+    its page-only filters (ui.page_filters.page_choice).
     """
 
     filters: Filters

@@ -33,10 +33,8 @@ target page's parameters, and a page switch leaves one entry, a filter change on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
 
 import streamlit as st
 
@@ -46,180 +44,38 @@ from budget_metrics.filters import BUDGET_TYPES, PLAN_TYPES
 from budget_metrics.formatting import format_date
 from budget_metrics.projects import latest_data_date, latest_progress_date
 from budget_metrics.snapshots import list_snapshots
-from thai_date_input import DateTextError, parse_date_text, typed_form
+from ui.area_links import _set_area
 from ui.context import PageContext
-from ui.date_field import date_text_input
+from ui.kept_choices import (
+    ALL,
+    AREA_LEVELS,
+    CUSTOM,
+    GLOBAL_URL,
+    K_LANG,
+    LANGS,
+    LATEST,
+    LIVE,
+    PARAMS,
+    PENDING,
+    SEEDED,
+    SNAPSHOT,
+    URL_GIVEN,
+    _force,
+    _kept,
+    _kept_date_field,
+    _kept_widget,
+    _notice,
+    _param,
+    _parse_date,
+    _set_url_param,
+    _url_given,
+    current_lang,
+    history_navigation,
+    kept_choice,
+)
 from ui.labels import ALL_LABEL, BUDGET_TYPE_LABELS, PLAN_TYPE_LABELS, label, pick
-from vocabulary import CHOOSE_PLACEHOLDER, LINK_DATE, LINK_FIELDS, LINK_UNKNOWN, NO_TARGETS
+from vocabulary import LINK_DATE, LINK_FIELDS, LINK_UNKNOWN, NO_TARGETS
 from vocabulary import pick as pick_word
-
-PARAMS = ("lang", "fy", "mode", "as_of", "plan", "region", "cluster", "province", "budget")
-LANGS = ("th", "en")
-LATEST = "latest"
-CUSTOM = "custom"
-ALL = ""  # the "all" option of a select box (None would show as an empty box)
-LIVE, SNAPSHOT = "live", "snapshot"  # the data modes
-
-K_LANG = "g_lang"  # the language radio (its labels do not change with the language)
-KEPT = "_kept_choices"  # name -> language-neutral value of every sidebar and page choice
-KEPT_LANG = "_kept_lang"  # name -> the language its widget was last drawn in
-FORCED = "_forced_choices"  # names whose widget must show the kept value on the next draw
-PAGE_PARAMS = "_page_params"  # URL parameter -> the page (url path) it belongs to
-PAGE_URL = "_page_url_values"  # page -> {URL parameter: its value in the URL (None: left out)}
-GLOBAL_URL = "_global_url_values"  # the sidebar's URL parameters as last written (defaults left out)
-SEEDED = "_controls_seeded"
-URL_GIVEN = "_url_given"  # URL parameter -> the text this run took a choice from (cleared every run)
-NOTICES = "_link_notices"  # (view, [notice]) of the last run that read the URL
-PENDING = "_link_notices_pending"  # notices found during this run
-AREA_LEVELS = ("province", "cluster")
-# Kept choices whose widget shows another URL parameter than their own name.
-URL_PARAM_OF = {"snapshot_as_of": "as_of", "as_of_date": "as_of"}
-
-
-def widget_key(name: str, lang: str) -> str:
-    """The session-state key of the widget showing choice `name` in one language ('g_province.th')."""
-    return f"g_{name}.{lang}"
-
-
-def page_key(page: str, param: str, lang: str) -> str:
-    """The session-state key of a page-only filter's widget (`page_choice`), e.g. ('lagging', 'flag', 'th')."""
-    return widget_key(f"{page}:{param}", lang)
-
-
-def _param(name: str) -> str | None:
-    value = st.query_params.get(name)
-    return value.strip() if value else None
-
-
-def _parse_date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def history_navigation() -> bool:
-    """True when this run comes from the browser's Back or Forward button (the URL is an earlier one)."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    context = get_script_run_ctx()
-    return bool(context is not None and getattr(context, "is_history_navigation", False))
-
-
-def current_lang() -> str:
-    """'th' or 'en': the language widget's value, first taken from ?lang= (default Thai), and again
-    from the URL after Back / Forward."""
-    if K_LANG not in st.session_state or history_navigation():
-        given = _param("lang")
-        st.session_state[K_LANG] = "en" if given == "en" else "th"
-        if given not in (None, "th", "en"):
-            st.session_state[URL_GIVEN + ".lang"] = given  # said once the controls are drawn
-    return st.session_state[K_LANG]
-
-
-def _kept() -> dict[str, Any]:
-    return st.session_state.setdefault(KEPT, {})
-
-
-def kept_choice(name: str, default: Any = None) -> Any:
-    """The kept (language-neutral) value of a choice, e.g. kept_choice('province') -> '46' or ''."""
-    return _kept().get(name, default)
-
-
-def _force(name: str, value: Any) -> None:
-    """Set a choice from outside its widget; its widget shows it on its next draw."""
-    _kept()[name] = value
-    st.session_state.setdefault(FORCED, set()).add(name)
-
-
-def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: Sequence | None, lang: str,
-                 default: Any, valid: Callable[[Any], bool] | None = None, **kwargs: Any) -> Any:
-    """Draw `draw(label, options, key=..., **kwargs)` showing the kept value of `name`; keep its answer.
-
-    `options` None draws `draw(label, key=..., **kwargs)` (a date or text input). `valid(value)`
-    says whether a value can be shown (default: it is one of the options); an invalid kept
-    value falls back to `default`, else the first option.
-    """
-    if valid is None:
-        def valid(value: Any) -> bool:
-            return value in options
-    kept = _kept()
-    value = kept.get(name, default)
-    if not valid(value):
-        value = default if valid(default) or not options else options[0]
-        param = URL_PARAM_OF.get(name, name)
-        given = _url_given().get(param)
-        if given is not None:  # the link asked for something not offered: say so
-            field = pick(LINK_FIELDS.get(param, (label_text, label_text)), lang)
-            _notice(LINK_UNKNOWN, lang, field=field, given=given, shown=kwargs.get("format_func", str)(value))
-            _force(name, value)
-    key = widget_key(name, lang)
-    for other in LANGS:
-        if other != lang:
-            st.session_state.pop(widget_key(name, other), None)
-    forced = st.session_state.setdefault(FORCED, set())
-    drawn_in = st.session_state.setdefault(KEPT_LANG, {})
-    # Seed the widget when it is new, was told a new value, was last drawn in the other
-    # language (the browser may still hold its old answer), or holds a value no longer offered.
-    if (name in forced or drawn_in.get(name) != lang or key not in st.session_state
-            or not valid(st.session_state[key])):
-        st.session_state[key] = value
-    forced.discard(name)
-    drawn_in[name] = lang
-    if draw in (st.selectbox, st.multiselect):  # not Streamlit's English "Choose an option"
-        kwargs.setdefault("placeholder", pick_word(CHOOSE_PLACEHOLDER, lang))
-    chosen = draw(label_text, options, key=key, **kwargs) if options is not None \
-        else draw(label_text, key=key, **kwargs)
-    kept[name] = chosen
-    return chosen
-
-
-def _kept_date_field(name: str, label_text: str, lang: str, default: date, earliest: date, latest: date) -> date:
-    """A date typed the way Thai officials write it (ui.date_field: BE or CE, Thai digits, Thai month
-    names), kept like `_kept_widget`: the kept value is the date, the box is seeded with it (d/m/BE in
-    Thai, ISO in English) when new, told a new value or drawn in the other language. Returns the date shown: the one
-    typed when it is read and within earliest..latest, else the previous one (the box says why, in the
-    user's language, and the caption under it which date is still shown).
-
-    Why not st.date_input: its typed field refuses a Buddhist-era year (2562 is "outside allowed range").
-    """
-    kept = _kept()
-    previous = kept.get(name, default)
-    if not (isinstance(previous, date) and earliest <= previous <= latest):
-        previous = default
-    key = widget_key(name, lang)
-    for other in LANGS:
-        if other != lang:
-            st.session_state.pop(widget_key(name, other), None)
-    forced = st.session_state.setdefault(FORCED, set())
-    drawn_in = st.session_state.setdefault(KEPT_LANG, {})
-    if name in forced or drawn_in.get(name) != lang or not isinstance(st.session_state.get(key), str):
-        st.session_state[key] = typed_form(previous) if lang == "th" else previous.isoformat()  # 10/9/2562
-    forced.discard(name)
-    drawn_in[name] = lang
-    text = date_text_input(label_text, key, lang, earliest, latest)  # says what it read, or why not
-    try:
-        typed = parse_date_text(text, earliest, latest)
-    except DateTextError:
-        typed = None
-    if typed is None:
-        shown = format_date(previous, lang)
-        st.caption(f"แสดงข้อมูล ณ วันที่ {shown} (วันที่เดิม)" if lang == "th" else f"Showing {shown} (the date before)")
-    kept[name] = typed or previous
-    return kept[name]
-
-
-def _url_given() -> dict[str, str]:
-    """URL parameter -> the text this run's choices were taken from (empty on most runs)."""
-    return st.session_state.setdefault(URL_GIVEN, {})
-
-
-def _notice(words: tuple[str, str], lang: str, **values: str) -> None:
-    """Remember one 'the link asked for X; showing Y instead' notice for this view."""
-    text = pick(words, lang).format(**values)
-    pending = st.session_state.setdefault(PENDING, [])
-    if text not in pending:
-        pending.append(text)
 
 
 def _seed_from_url() -> None:
@@ -287,124 +143,11 @@ def _seed_once() -> None:
         del st.query_params["area"]
 
 
-def _area_chosen(kind: str, code: str, region: str, cluster: str, province: str) -> dict[str, str] | None:
-    """The sidebar's region, cluster and province (ALL for none) once one province or cluster is
-    chosen: a region or cluster that does not contain it is cleared (so it stays among the offered
-    options), a cluster choice clears the province. None for an unknown kind or code."""
-    provinces, clusters = _area_parents(data_version())
-    if kind == "province":
-        if code not in provinces:
-            return None
-        own_region, own_cluster = provinces[code]
-        province = code
-        cluster = cluster if cluster in (ALL, own_cluster) else ALL
-    elif kind == "cluster":
-        if code not in clusters:
-            return None
-        own_region = clusters[code]
-        cluster, province = code, ALL
-    else:
-        return None
-    return {"region": region if region in (ALL, own_region) else ALL, "cluster": cluster, "province": province}
-
-
-@lru_cache(maxsize=8)
-def _area_parents(version: str) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """({province: (region, cluster)}, {cluster: region}) of the reference data, once per published file
-    (the overview's tile map asks it for each of its 76 links)."""
-    provinces = reference.provinces()
-    clusters = reference.clusters()
-    return ({code: (region, cluster) for code, region, cluster in
-             zip(provinces["province_code"], provinces["region"], provinces["cluster_code"], strict=True)},
-            dict(zip(clusters["cluster_code"], clusters["region"], strict=True)))
-
-
-def _set_area(kind: str, code: str) -> None:
-    """Make the sidebar select one province or cluster (`_area_chosen`'s rule)."""
-    before = {name: kept_choice(name, ALL) for name in ("region", "cluster", "province")}
-    after = _area_chosen(kind, code, **before)
-    for name, value in (after or {}).items():
-        if value != before[name] or (name == kind):
-            _force(name, value)
-
-
-def request_area(kind: str, code: str) -> None:
-    """Select a province or cluster (kind 'province' / 'cluster') in the sidebar.
-
-    Safe anywhere: in a widget callback (before this run draws the sidebar) or in a page
-    body followed by `st.switch_page` / `st.rerun` (the next run draws it).
-    """
-    _set_area(kind, code)
-
-
 def _sync_url(values: dict[str, str | None]) -> None:
     """Write the chosen values to the query string; defaults are left out."""
     for name in PARAMS:
         _set_url_param(name, values.get(name))
     st.session_state[GLOBAL_URL] = {name: value for name, value in values.items() if value is not None}
-
-
-def area_link_params(kind: str, code: str) -> list[tuple[str, str]]:
-    """The sidebar's query parameters as they will be once the province or cluster `code` (kind
-    'province' / 'cluster') is chosen (`request_area`): what a link or page switch that chooses it
-    carries, so that the page it opens writes nothing new to the URL (one history entry).
-
-    Depends only on this view's sidebar choices (filters, language, mode), never on a page's own
-    filters: a first screen's links may be drawn once for every session with the same view."""
-    values = dict(st.session_state.get(GLOBAL_URL, {}))
-    chosen = _area_chosen(kind, code, values.get("region") or ALL, values.get("cluster") or ALL,
-                          values.get("province") or ALL)
-    if chosen is not None:
-        values.update({name: value or None for name, value in chosen.items()})
-    return [(name, values[name]) for name in PARAMS if values.get(name) is not None]
-
-
-def page_link_params(page: str, area: tuple[str, str] | None = None) -> list[tuple[str, str]]:
-    """The query parameters of a link to `page` (its url path): the sidebar's choices (with the
-    province or cluster `area` = (kind, code) chosen, see `area_link_params`) and that page's own
-    filters as they were last shown, so that opening it writes nothing new to the URL (one history
-    entry per page switch)."""
-    params = (area_link_params(*area) if area is not None else list(st.session_state.get(GLOBAL_URL, {}).items()))
-    for name, value in st.session_state.get(PAGE_URL, {}).get(page, {}).items():
-        if isinstance(value, list):
-            params += [(name, item) for item in value]
-        elif value is not None:
-            params.append((name, value))
-    return params
-
-
-def link_notices(page: str) -> list[str]:
-    """What the link of this view asked for that is not shown (unknown province, date outside the
-    data, ...), each a sentence in the user's language; empty for a well-formed link. The notices
-    stay while the view is the one the link opened, and go at the first change."""
-    view = (page, tuple(sorted(st.session_state.get(GLOBAL_URL, {}).items())))
-    pending = st.session_state.pop(PENDING, [])
-    if pending:
-        st.session_state[NOTICES] = (view, pending)
-    found = st.session_state.get(NOTICES)
-    if found is None or found[0] != view:
-        st.session_state.pop(NOTICES, None)
-        return []
-    return list(found[1])
-
-
-def _set_url_param(name: str, wanted: str | list[str] | None) -> None:
-    if wanted is None or wanted == []:
-        if name in st.query_params:
-            del st.query_params[name]
-    elif isinstance(wanted, list):
-        if st.query_params.get_all(name) != wanted:
-            st.query_params[name] = wanted
-    elif st.query_params.get(name) != wanted:
-        st.query_params[name] = wanted
-
-
-def drop_other_pages_params(page: str) -> None:
-    """Remove from the URL the page-only filters of pages other than `page` (their values
-    stay kept, and come back to the URL when their page is shown again)."""
-    for name, owner in st.session_state.get(PAGE_PARAMS, {}).items():
-        if owner != page and name in st.query_params:
-            del st.query_params[name]
 
 
 def global_controls(page: str = "") -> PageContext:
@@ -597,77 +340,3 @@ def _snapshot_mode_control(fiscal_year: int, lang: str, t) -> list[str]:
             st.caption(note)
         return []
     return dates if mode == SNAPSHOT else []
-
-
-# ---------------------------------------------------------------- page-only filters
-def page_choice(draw: Callable[..., Any], param: str, label_text: str, options: Sequence, *,
-                default: Any = None, multi: bool = False, **kwargs: Any) -> Any:
-    """A page's own filter (st.selectbox, st.radio, st.multiselect, st.segmented_control ...),
-    kept across language and page switches and in the URL as ?param=... while its page shows.
-
-    Values are written to the URL as text (`str(option)`); a multi-choice widget
-    (`multi=True`, e.g. st.multiselect) repeats the parameter. `default` (None = the first
-    option, or nothing chosen for multi) is left out of the URL. Call it from a page.
-    """
-    from ui.context import page_context
-
-    context = page_context()
-    options = list(options)
-    by_text = {str(option): option for option in options}
-    name = f"{context.page}:{param}"  # widget key: page_key(page, param, lang)
-    kept = _kept()
-    from_url = name not in kept or history_navigation()  # first use in this session, or Back / Forward
-    if multi:
-        default = list(default or [])
-        if from_url:
-            given = st.query_params.get_all(param)
-            kept[name] = [by_text[text] for text in given if text in by_text]
-            unknown = [text for text in given if text not in by_text]
-            if unknown:
-                _notice(LINK_UNKNOWN, context.lang, field=label_text, given=", ".join(unknown),
-                        shown=", ".join(str(kwargs.get("format_func", str)(item)) for item in kept[name])
-                        or pick(ALL_LABEL, context.lang))
-            _force(name, kept[name])
-
-        def valid(value: Any) -> bool:
-            return isinstance(value, list) and all(item in options for item in value)
-    else:
-        if default is None and options:
-            default = options[0]
-        if from_url:
-            given = _param(param)
-            kept[name] = by_text.get(given or "", default)
-            if given and given not in by_text:
-                _notice(LINK_UNKNOWN, context.lang, field=label_text, given=given,
-                        shown=str(kwargs.get("format_func", str)(default)))
-            _force(name, kept[name])
-
-        def valid(value: Any) -> bool:
-            return value in options
-    st.session_state.setdefault(PAGE_PARAMS, {})[param] = context.page
-    chosen = _kept_widget(draw, name, label_text, options, context.lang, default=default, valid=valid, **kwargs)
-    if multi:
-        wanted = [str(item) for item in chosen] if chosen != default else None
-    else:
-        wanted = None if chosen == default or chosen is None else str(chosen)
-    _set_url_param(param, wanted)
-    st.session_state.setdefault(PAGE_URL, {}).setdefault(context.page, {})[param] = wanted
-    return chosen
-
-
-def page_text(param: str, label_text: str, **kwargs: Any) -> str:
-    """A page's own text box (e.g. a search), kept like `page_choice` (?param=text)."""
-    from ui.context import page_context
-
-    context = page_context()
-    name = f"{context.page}:{param}"
-    kept = _kept()
-    if name not in kept or history_navigation():
-        kept[name] = _param(param) or ""
-        _force(name, kept[name])
-    st.session_state.setdefault(PAGE_PARAMS, {})[param] = context.page
-    text = _kept_widget(st.text_input, name, label_text, None, context.lang, default="",
-                        valid=lambda value: isinstance(value, str), **kwargs)
-    _set_url_param(param, text.strip() or None)
-    st.session_state.setdefault(PAGE_URL, {}).setdefault(context.page, {})[param] = text.strip() or None
-    return text

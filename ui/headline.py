@@ -22,7 +22,7 @@ import streamlit as st
 
 from budget_metrics.formatting import percent, signed
 from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, status_text
-from ui import light
+from ui import light, light_status
 from ui.context import PageContext
 from vocabulary import (
     BUDGET_TYPE_SCOPE,
@@ -154,7 +154,7 @@ def line_cards(context: PageContext, now, before, since: str,
         if figures.gap_baht is not None:
             gap += (f' · <span data-figure="gap_baht">{signed(float(figures.gap_baht) / 1e6)}</span> '
                     f"{light.text(context.million_baht)}")
-        cards.append(light.line_card(light.LineCard(
+        cards.append(light_status.line_card(light_status.LineCard(
             key=line, title=context.t(f"เส้น{context.t(*LINE_LABELS[line])}{star}",
                                       f"{context.t(*LINE_LABELS[line])} line{star}"),
             subtitle=context.t(*LINE_DESCRIPTIONS[line]), status=figures.status,
