@@ -246,14 +246,16 @@ def update_docs(section: str) -> None:
 
 
 def build_demo_with_snapshots(folder: Path) -> Path:
-    """The database `python -m etl demo` makes: the demo load plus every Friday's snapshot."""
+    """FY2562's demo load plus every Friday's snapshot (the one-year demo the earlier figures were
+    measured on; `python -m etl demo` now loads three years)."""
+    from etl.demo_data import FISCAL_YEAR_BE
     from etl.snapshot import take_demo_snapshots
 
     db = folder / "demo_weekly.duckdb"
     if not db.exists():
         work = folder / "demo_weekly.tmp.duckdb"
         shutil.copyfile(build_demo(folder), work)
-        take_demo_snapshots(db_path=work, log=lambda _: None)
+        take_demo_snapshots(db_path=work, log=lambda _: None, fiscal_years=[FISCAL_YEAR_BE])
         os.replace(work, db)
     return db
 
