@@ -23,16 +23,15 @@ from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.projects import AREA_LEVELS, resolve_as_of, state_cte
 from budget_metrics.targets import (
-    LINE_TARGET,
     TYPE_LINES,
     TargetLine,
+    add_curve_lines,
     add_line_columns,
     gap_status,
     headline_line,
     judged_line,
     selection_lines,
     shown_lines,
-    target_pct,
 )
 
 __all__ = ["Kpis", "area_progress", "gap_status", "kpis", "kpis_with_previous_week", "weekly_curve"]
@@ -227,17 +226,7 @@ def weekly_curve(filters: Filters) -> pd.DataFrame:
     frame["week_end"] = pd.to_datetime(frame["week_end"]).dt.date
     after = frame["week_end"] > as_of
     shown = shown_lines(filters.budget_type)
-    money = {"overall": ("current_allocation", "disbursed"),
-             "investment": ("investment_allocation", "investment_disbursed")}
-    for line in shown:
-        if line in TYPE_LINES:
-            frame[f"{line}_allocation"], frame[f"{line}_disbursed"] = frame["current_allocation"], frame["disbursed"]
-            money[line] = (f"{line}_allocation", f"{line}_disbursed")
-    for line, (allocation, disbursed) in money.items():
-        with_alloc = (frame[allocation] > 0) & (line in shown)
-        frame[f"{line}_pct"] = (100 * frame[disbursed] / frame[allocation].where(with_alloc)).where(with_alloc)
-        frame[f"{line}_target_pct"] = [target_pct(filters.fiscal_year, LINE_TARGET[line], day) if line in shown
-                                       else None for day in frame["week_end"]]
+    money = add_curve_lines(frame, filters.fiscal_year, filters.budget_type)
     paid = ["disbursed", *(disbursed for _, disbursed in money.values() if disbursed != "disbursed")]
     frame.loc[after, [*dict.fromkeys(paid), *(f"{line}_pct" for line in money)]] = None
     frame["lines"] = ",".join(shown)

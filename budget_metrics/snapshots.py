@@ -27,6 +27,7 @@ from budget_metrics.targets import (
     LINES,
     TYPE_LINES,
     TargetLine,
+    add_curve_lines,
     add_line_columns,
     headline_line,
     judged_line,
@@ -365,7 +366,6 @@ def frozen_curve(snapshot_id: int, filters: Filters | None = None) -> pd.DataFra
     date up to this snapshot's date (None where no snapshot was taken). Same columns as
     weekly_curve; the selection's lines as `targets.shown_lines`."""
     from budget_metrics.calendar import fiscal_year_bounds, fridays
-    from budget_metrics.targets import LINE_TARGET, target_pct
 
     filters = filters or Filters()
     info = snapshot_info(snapshot_id)
@@ -377,17 +377,7 @@ def frozen_curve(snapshot_id: int, filters: Filters | None = None) -> pd.DataFra
         frozen[["as_of", "disbursed", "current_allocation", "investment_disbursed", "investment_allocation"]]
         .rename(columns={"as_of": "week_end"}), on="week_end", how="left")
     shown = shown_lines(filters.budget_type)
-    money = {"overall": ("current_allocation", "disbursed"),
-             "investment": ("investment_allocation", "investment_disbursed")}
-    for line in shown:
-        if line in TYPE_LINES:
-            frame[f"{line}_allocation"], frame[f"{line}_disbursed"] = frame["current_allocation"], frame["disbursed"]
-            money[line] = (f"{line}_allocation", f"{line}_disbursed")
-    for line, (allocation, disbursed) in money.items():
-        with_alloc = (frame[allocation] > 0) & (line in shown)
-        frame[f"{line}_pct"] = (100 * frame[disbursed] / frame[allocation].where(with_alloc)).where(with_alloc)
-        frame[f"{line}_target_pct"] = [target_pct(info.fiscal_year, LINE_TARGET[line], day) if line in shown
-                                       else None for day in frame["week_end"]]
+    add_curve_lines(frame, info.fiscal_year, filters.budget_type)
     frame["lines"] = ",".join(shown)
     return frame
 

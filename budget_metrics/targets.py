@@ -256,6 +256,26 @@ def target_line(scope: str, fiscal_year: int, day: date, allocation, disbursed,
                       gap_status(gap_points, thresholds))
 
 
+def add_curve_lines(frame: pd.DataFrame, fiscal_year: int, budget_type: str | None) -> dict[str, tuple[str, str]]:
+    """Add each line's `{line}_pct` and `{line}_target_pct` to a weekly frame (a `week_end` column and
+    current_allocation, disbursed, investment_allocation, investment_disbursed), in place: the lines the
+    selection does not show get None. A budget type's own line (operating, other) is the selection's
+    money. Returns line -> (allocation column, disbursed column)."""
+    shown = shown_lines(budget_type)
+    money = {"overall": ("current_allocation", "disbursed"),
+             "investment": ("investment_allocation", "investment_disbursed")}
+    for line in shown:
+        if line in TYPE_LINES:
+            frame[f"{line}_allocation"], frame[f"{line}_disbursed"] = frame["current_allocation"], frame["disbursed"]
+            money[line] = (f"{line}_allocation", f"{line}_disbursed")
+    for line, (allocation, disbursed) in money.items():
+        with_alloc = (frame[allocation] > 0) & (line in shown)
+        frame[f"{line}_pct"] = (100 * frame[disbursed] / frame[allocation].where(with_alloc)).where(with_alloc)
+        frame[f"{line}_target_pct"] = [target_pct(fiscal_year, LINE_TARGET[line], day) if line in shown
+                                       else None for day in frame["week_end"]]
+    return money
+
+
 def add_line_columns(frame: pd.DataFrame, fiscal_year: int, day: date, thresholds: dict[str, float],
                      headline: str, budget_type: str | None = None) -> pd.DataFrame:
     """Add the lines' columns to a per-area frame, in place, and return it.
