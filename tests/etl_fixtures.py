@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import duckdb
@@ -89,3 +90,27 @@ def query(db: Path, sql: str, params=None) -> list[tuple]:
 
 def scalar(db: Path, sql: str, params: list | None = None):
     return query(db, sql, params)[0][0]
+
+
+def fixture_projects_db(folder: Path) -> Path:
+    """A store in `folder` holding the three fixture projects (P01, P02, P03), loaded by the ETL."""
+    from etl.load import load_files
+
+    path = folder / "budget.duckdb"
+    [result] = load_files([write_projects(folder)], db_path=path)
+    assert result.status == "loaded", result.message
+    return path
+
+
+def csv_bytes(rows: list[list[str]], delimiter: str = ",", eol: str = "\n", encoding: str = "utf-8") -> bytes:
+    """Rows as the bytes of a CSV file written with that delimiter, line end and encoding."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=eol).writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def put(folder: Path, name: str, data: bytes) -> Path:
+    """`data` written as folder/name; the path."""
+    path = folder / name
+    path.write_bytes(data)
+    return path

@@ -8,7 +8,6 @@ the stored values with plain SQL. The list of attacks and outcomes is docs/relia
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import os
@@ -25,9 +24,11 @@ from etl.load import AccountingError, load_files
 from tests.etl_fixtures import (
     DISB_HEADERS,
     PROJECT_HEADERS,
+    csv_bytes,
+    fixture_projects_db,
+    put,
     query,
     scalar,
-    write_projects,
     write_xlsx,
 )
 
@@ -38,22 +39,7 @@ CUR = "งบประมาณปีปัจจุบัน"
 @pytest.fixture()
 def db(tmp_path) -> Path:
     """A store holding the three fixture projects (P01, P02, P03)."""
-    path = tmp_path / "budget.duckdb"
-    [result] = load_files([write_projects(tmp_path)], db_path=path)
-    assert result.status == "loaded", result.message
-    return path
-
-
-def csv_bytes(rows: list[list[str]], delimiter: str = ",", eol: str = "\n", encoding: str = "utf-8") -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator=eol).writerows(rows)
-    return buffer.getvalue().encode(encoding)
-
-
-def put(folder: Path, name: str, data: bytes) -> Path:
-    path = folder / name
-    path.write_bytes(data)
-    return path
+    return fixture_projects_db(tmp_path)
 
 
 def rejects(db: Path, load_id: int) -> list[tuple]:

@@ -32,6 +32,7 @@ from etl.workbook_child import SATANG_CERTAIN, number_text
 from tests.etl_fixtures import (
     DISB_HEADERS,
     PROJECT_HEADERS,
+    fixture_projects_db,
     query,
     scalar,
     write_projects,
@@ -45,10 +46,8 @@ CUR = "งบประมาณปีปัจจุบัน"
 
 @pytest.fixture()
 def db(tmp_path) -> Path:
-    path = tmp_path / "budget.duckdb"
-    [result] = load_files([write_projects(tmp_path)], db_path=path)
-    assert result.status == "loaded", result.message
-    return path
+    """A store holding the three fixture projects (P01, P02, P03)."""
+    return fixture_projects_db(tmp_path)
 
 
 def amounts(db: Path) -> dict[str, Decimal]:
