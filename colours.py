@@ -22,11 +22,21 @@ ON_TRACK = "#2e7d32"  # green: on target (at or above it), transferred, done
 NEAR_TARGET = "#827717"  # olive: below target by at most the watch threshold (white text on it: 4.6:1)
 NO_DATA = "#bdbdbd"  # grey: no data
 
-STATUS_COLORS: dict[str, str] = {"on_track": ON_TRACK, "near_target": NEAR_TARGET, "watch": WATCH, "behind": BEHIND,
-                                 "no_data": NO_DATA}
+STATUS_COLORS: dict[str, str] = {
+    "on_track": ON_TRACK,
+    "near_target": NEAR_TARGET,
+    "watch": WATCH,
+    "behind": BEHIND,
+    "no_data": NO_DATA,
+}
 # Streamlit's markdown badge colours (":red-badge[...]") matching STATUS_COLORS.
-STATUS_BADGES: dict[str, str] = {"on_track": "green", "near_target": "yellow", "watch": "orange", "behind": "red",
-                                 "no_data": "gray"}
+STATUS_BADGES: dict[str, str] = {
+    "on_track": "green",
+    "near_target": "yellow",
+    "watch": "orange",
+    "behind": "red",
+    "no_data": "gray",
+}
 
 # ---------------------------------------------------------------- figures without judgement
 ALLOCATION = "#90caf9"  # light blue: the budget
@@ -74,6 +84,7 @@ def _hex(rgb: tuple[float, float, float]) -> str:
 
 def luminance(colour: str) -> float:
     """WCAG relative luminance of a '#rrggbb' colour, 0 (black) to 1 (white)."""
+
     def linear(part: int) -> float:
         value = part / 255
         return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4

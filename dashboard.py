@@ -37,8 +37,7 @@ PAGES = [
     ("pages/area.py", "จังหวัด / กลุ่มจังหวัด", "Province / cluster", ":material/location_city:", "area"),
     ("pages/lagging.py", "โครงการล่าช้า", "Lagging projects", ":material/warning:", "lagging"),
     ("pages/carryover.py", "กันเงินเหลื่อมปี", "Carry-over", ":material/event_upcoming:", "carryover"),
-    ("pages/reallocations.py", "โอนเปลี่ยนแปลง / เงินเหลือจ่าย", "Reallocations", ":material/swap_horiz:",
-     "reallocations"),
+    ("pages/reallocations.py", "โอนเปลี่ยนแปลง / เงินเหลือจ่าย", "Reallocations", ":material/swap_horiz:", "reallocations"),
     ("pages/assets.py", "โอนสินทรัพย์", "Asset transfers", ":material/handshake:", "assets"),
     ("pages/data_quality.py", "คุณภาพข้อมูล", "Data quality", ":material/fact_check:", "data_quality"),
     ("pages/weekly.py", "รายงานประจำสัปดาห์", "Weekly snapshots", ":material/date_range:", "weekly"),
@@ -65,9 +64,11 @@ def asked_page_name() -> str:
         return ""
     return manager.intended_page_name or ""
 
+
 lang = current_lang()
-st.set_page_config(page_title="ติดตามการเบิกจ่ายงบประมาณ" if lang == "th" else "Budget execution monitor",
-                   page_icon="📊", layout="wide")
+st.set_page_config(
+    page_title="ติดตามการเบิกจ่ายงบประมาณ" if lang == "th" else "Budget execution monitor", page_icon="📊", layout="wide"
+)
 
 # The application store (users, follow-up responses, uploads) is created or migrated once per
 # process and checked on every run; then who is using the app: the signed-in user, or the local
@@ -88,8 +89,13 @@ for path, thai, english, icon, url in PAGES:
     if not (ROOT / path).exists():
         continue
     title = thai if lang == "th" else english
-    shown = st.Page(str(ROOT / path), title=title, icon=icon, url_path=DEFAULT_PAGE_PATH if url == DEFAULT else url,
-                    default=url == DEFAULT)
+    shown = st.Page(
+        str(ROOT / path),
+        title=title,
+        icon=icon,
+        url_path=DEFAULT_PAGE_PATH if url == DEFAULT else url,
+        default=url == DEFAULT,
+    )
     pages.append(shown)
     linked.append(shown)
     page_names[id(shown)] = url
@@ -98,11 +104,18 @@ for path, thai, english, icon, url in PAGES:
         pages.append(alias)
         page_names[id(alias)] = url
 asked = asked_page_name()
-unknown_page = (asked if asked and UNKNOWN_PAGE.fullmatch(asked) and asked != DEFAULT_PAGE_PATH
-                and asked not in set(page_names.values()) else None)
+unknown_page = (
+    asked
+    if asked and UNKNOWN_PAGE.fullmatch(asked) and asked != DEFAULT_PAGE_PATH and asked not in set(page_names.values())
+    else None
+)
 if unknown_page is not None:
-    missing = st.Page(str(ROOT / PAGES[0][0]), title=PAGES[0][1] if lang == "th" else PAGES[0][2],
-                      url_path=unknown_page, visibility="hidden")
+    missing = st.Page(
+        str(ROOT / PAGES[0][0]),
+        title=PAGES[0][1] if lang == "th" else PAGES[0][2],
+        url_path=unknown_page,
+        visibility="hidden",
+    )
     pages.append(missing)
     page_names[id(missing)] = DEFAULT
 # Streamlit's own sidebar navigation drops our query parameters on a page switch, and writing them
@@ -110,8 +123,11 @@ if unknown_page is not None:
 navigation = st.navigation(pages, position="hidden")
 
 with st.sidebar:
-    st.markdown("**ติดตามการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัด/กลุ่มจังหวัด**" if lang == "th"
-                else "**Provincial and cluster plan budget execution**")
+    st.markdown(
+        "**ติดตามการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัด/กลุ่มจังหวัด**"
+        if lang == "th"
+        else "**Provincial and cluster plan budget execution**"
+    )
     page_links = st.container(key="page_links")
 sidebar_identity(principal, lang)
 store_notice(principal, lang)
@@ -124,8 +140,7 @@ def draw_page_links() -> None:
     with page_links:
         for shown in linked:
             name = page_names[id(shown)]
-            st.page_link(navigation if name == current else shown, query_params=page_link_params(name),
-                         width="stretch")
+            st.page_link(navigation if name == current else shown, query_params=page_link_params(name), width="stretch")
 
 
 def draw_link_notices(box, page: str) -> None:
@@ -151,8 +166,11 @@ def render(navigation) -> None:
     except Exception as error:  # noqa: BLE001 - e.g. an unreadable database file: say so, no traceback
         set_page_context(PageContext(Filters(), lang, data_version(), page=page))
         draw_page_links()
-        st.error(("ไม่สามารถอ่านฐานข้อมูลได้: " if lang == "th" else "The database cannot be read: ")
-                 + f"{type(error).__name__}: {error}", icon=":material/error:")
+        st.error(
+            ("ไม่สามารถอ่านฐานข้อมูลได้: " if lang == "th" else "The database cannot be read: ")
+            + f"{type(error).__name__}: {error}",
+            icon=":material/error:",
+        )
         st.stop()
 
     draw_page_links()

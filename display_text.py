@@ -39,10 +39,12 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 _LINE_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Fast path: text with none of these needs no character-by-character look.
-_MAYBE_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
-                           r"\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ud800-\udfff"
-                           r"\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-                           r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001-\U000e007f]")
+_MAYBE_UNSAFE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    r"\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ud800-\udfff"
+    r"\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001-\U000e007f]"
+)
 
 
 def _escape(char: str) -> str:
@@ -64,8 +66,7 @@ def _unsafe_for_terminal(char: str) -> bool:
 @lru_cache(maxsize=4096)
 def _unsafe_for_document(char: str) -> bool:
     category = unicodedata.category(char)
-    return (category in ("Cs", "Zl", "Zp") or (category == "Cc" and char not in "\n\t")
-            or char in BIDI_CONTROLS)
+    return category in ("Cs", "Zl", "Zp") or (category == "Cc" and char not in "\n\t") or char in BIDI_CONTROLS
 
 
 def terminal_text(text: object) -> str:

@@ -58,8 +58,7 @@ def read_reference(folder: Path | str | None = None) -> dict[str, pd.DataFrame]:
     tables = {name: read_table(name, folder) for name in CSV_TABLES}
     tables["thresholds"] = pd.DataFrame(
         [
-            {"name": name, "value": float(entry["value"]), "unit": entry["unit"],
-             "description": entry["description"]}
+            {"name": name, "value": float(entry["value"]), "unit": entry["unit"], "description": entry["description"]}
             for name, entry in read_thresholds(folder).items()
         ]
     )
@@ -76,10 +75,14 @@ def _reporting_settings(path: Path) -> pd.DataFrame:
     if headline not in TARGET_LINES:
         raise ReferenceError(
             f"{path}: headline_line ต้องเป็น {' หรือ '.join(TARGET_LINES)} (พบ {headline!r}) — "
-            f"headline_line must be one of {', '.join(TARGET_LINES)}, found {headline!r}")
+            f"headline_line must be one of {', '.join(TARGET_LINES)}, found {headline!r}"
+        )
     return pd.DataFrame(
-        [{"name": name, "value": str(entry["value"]), "description": entry.get("description", "")}
-         for name, entry in entries.items()])
+        [
+            {"name": name, "value": str(entry["value"]), "description": entry.get("description", "")}
+            for name, entry in entries.items()
+        ]
+    )
 
 
 # The largest plausibility bound that keeps every sum the read side makes inside its type:
@@ -93,7 +96,8 @@ def _check(tables: dict[str, pd.DataFrame], folder: Path) -> None:
         raise ReferenceError(
             f"{folder / 'thresholds.toml'}: max_plausible_amount ต้องมากกว่า 0 และไม่เกิน 1,000,000,000,000 บาท "
             f"(พบ {bound}) — max_plausible_amount must be above 0 and at most 1,000,000,000,000 baht, "
-            f"found {bound}")
+            f"found {bound}"
+        )
     provinces, clusters = tables["provinces"], tables["clusters"]
     unknown = set(provinces["cluster_code"]) - set(clusters["cluster_code"])
     if unknown:
@@ -117,5 +121,6 @@ def read_causes(folder: Path | str | None = None) -> pd.DataFrame:
 
 def read_tile_grid(folder: Path | str | None = None) -> pd.DataFrame:
     """The tile map's layout: province_code (DOPA '50'), row, col (ints, row 0 = north), abbr_th, abbr_en."""
-    return pd.read_csv(folder_or_default(folder) / TILE_GRID_FILE,
-                       dtype={"province_code": str, "abbr_th": str, "abbr_en": str})
+    return pd.read_csv(
+        folder_or_default(folder) / TILE_GRID_FILE, dtype={"province_code": str, "abbr_th": str, "abbr_en": str}
+    )

@@ -27,9 +27,13 @@ STAMP = VENV / ".requirements.sha256"
 # (the tests start their own PostgreSQL server from the package, see tests/pg_support.py;
 # pg_ctlcluster comes with the server packages, unlike /usr/lib/postgresql, which a client alone creates),
 # and the reverse proxy of `tasks.py serve` (nginx, run with its own config: no system site is used).
-APT_PACKAGES = {"chromium": "/usr/bin/chromium", "fonts-thai-tlwg": "/usr/share/fonts/truetype/tlwg",
-                "poppler-utils": "/usr/bin/pdftoppm", "postgresql": "/usr/bin/pg_ctlcluster",
-                "nginx": "/usr/sbin/nginx"}
+APT_PACKAGES = {
+    "chromium": "/usr/bin/chromium",
+    "fonts-thai-tlwg": "/usr/share/fonts/truetype/tlwg",
+    "poppler-utils": "/usr/bin/pdftoppm",
+    "postgresql": "/usr/bin/pg_ctlcluster",
+    "nginx": "/usr/sbin/nginx",
+}
 # Installing postgresql starts its default cluster unless a policy forbids starting services;
 # without systemd that start can fail (or hold port 5432) and fail the install with it.
 POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
@@ -54,14 +58,17 @@ def ensure_venv() -> None:
 def ensure_system_packages(only: tuple[str, ...] | None = None) -> None:
     """Install Chromium, Thai fonts, poppler, PostgreSQL and nginx (or only the named ones) through apt
     when missing (needs root)."""
-    missing = [name for name, marker in APT_PACKAGES.items()
-               if (only is None or name in only) and not Path(marker).exists()]
+    missing = [
+        name for name, marker in APT_PACKAGES.items() if (only is None or name in only) and not Path(marker).exists()
+    ]
     if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
-        print(f"! cannot install {missing}: apt-get or root missing; browser/PDF tests will skip "
-              "and PostgreSQL tests fail",
-              flush=True)
+        print(
+            f"! cannot install {missing}: apt-get or root missing; browser/PDF tests will skip "
+            "and PostgreSQL tests fail",
+            flush=True,
+        )
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run("apt-get", "update", "-q", env=env)
@@ -100,7 +107,7 @@ def serve(extra: list[str]) -> None:
     from deploy.serve import main as serve_main
     from deploy.serve import parser as serve_parser
 
-    serve_parser().parse_args(extra[:extra.index("--")] if "--" in extra else extra)  # --help, a bad option:
+    serve_parser().parse_args(extra[: extra.index("--")] if "--" in extra else extra)  # --help, a bad option:
     # answered now, before installing anything
     ensure_venv()
     ensure_system_packages(only=("nginx",))
@@ -118,6 +125,7 @@ def test(extra: list[str]) -> None:
     workers = [] if any(arg == "-n" or arg.startswith("-n") for arg in extra) else ["-n", "2"]
     # The style first (settings in pyproject.toml; about a second): a lint error fails the command.
     run(PYTHON, "-m", "ruff", "check", ".")
+    run(PYTHON, "-m", "ruff", "format", "--check", ".")  # the layout `ruff format .` writes
     run(PYTHON, "-m", "pytest", *workers, *extra)
 
 

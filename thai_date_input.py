@@ -43,8 +43,20 @@ MONTH_NAMES: dict[int, tuple[str, ...]] = {
     11: ("พฤศจิกายน", "พ.ย.", "nov", "november"),
     12: ("ธันวาคม", "ธ.ค.", "dec", "december"),
 }
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December")
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 THAI_WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
 EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The examples every refusal shows: what a Thai official is most likely to type, then CE.
@@ -117,8 +129,9 @@ def parse_date_text(text: str | None, earliest: date | None = None, latest: date
     typed = clean(str(text))
     fields = _fields(typed)
     if fields is None or (isinstance(fields, tuple) and fields[1] is None):
-        raise DateTextError(f"อ่านวันที่ '{typed}' ไม่ได้ พิมพ์แบบ {EXAMPLES_TH}",
-                            f"cannot read the date '{typed}'; type it as {EXAMPLES_EN}")
+        raise DateTextError(
+            f"อ่านวันที่ '{typed}' ไม่ได้ พิมพ์แบบ {EXAMPLES_TH}", f"cannot read the date '{typed}'; type it as {EXAMPLES_EN}"
+        )
     if isinstance(fields, int):
         day = EXCEL_EPOCH + timedelta(days=fields)
     else:
@@ -128,15 +141,16 @@ def parse_date_text(text: str | None, earliest: date | None = None, latest: date
         except ValueError:
             raise DateTextError(
                 f"ไม่มีวันที่ '{typed}' ในปฏิทิน (วัน เดือน หรือปีไม่ถูกต้อง) พิมพ์แบบ {EXAMPLES_TH}",
-                f"there is no such day as '{typed}' (day, month or year out of range); "
-                f"type it as {EXAMPLES_EN}") from None
+                f"there is no such day as '{typed}' (day, month or year out of range); type it as {EXAMPLES_EN}",
+            ) from None
     if (earliest is not None and day < earliest) or (latest is not None and day > latest):
         low_th, low_en = (format_day(earliest, "th"), format_day(earliest, "en")) if earliest else ("-", "-")
         high_th, high_en = (format_day(latest, "th"), format_day(latest, "en")) if latest else ("-", "-")
         raise DateTextError(
             f"'{typed}' อ่านได้เป็น {format_day(day, 'th')} ซึ่งอยู่นอกช่วงที่รับได้ ({low_th} ถึง {high_th})",
             f"'{typed}' reads as {format_day(day, 'en')}, outside the accepted range ({low_en} to {high_en})",
-            day)
+            day,
+        )
     return day
 
 
@@ -151,8 +165,10 @@ def describe(day: date, lang: str) -> str:
     """A date spelled out in both calendars, to echo what was read: 'วันอังคารที่ 15 ตุลาคม พ.ศ. 2562
     (ค.ศ. 2019)' / 'Tuesday 15 October 2019 (BE 2562)'."""
     if lang == "th":
-        return (f"วัน{THAI_WEEKDAYS[day.weekday()]}ที่ {day.day} {MONTH_NAMES[day.month][0]} "
-                f"พ.ศ. {day.year + BE_OFFSET} (ค.ศ. {day.year})")
+        return (
+            f"วัน{THAI_WEEKDAYS[day.weekday()]}ที่ {day.day} {MONTH_NAMES[day.month][0]} "
+            f"พ.ศ. {day.year + BE_OFFSET} (ค.ศ. {day.year})"
+        )
     return f"{EN_WEEKDAYS[day.weekday()]} {day.day} {EN_MONTHS[day.month - 1]} {day.year} (BE {day.year + BE_OFFSET})"
 
 

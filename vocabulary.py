@@ -45,22 +45,35 @@ STATUS_BANDS: Words = {
 # sidebar chooses one budget type, that type's own line (budget_metrics.targets.shown_lines):
 # operating and other budget have no cabinet target of their own and are measured against the
 # overall target, as a single project of those types is.
-LINE_LABELS: Words = {"overall": ("ภาพรวม", "Overall"), "investment": ("งบลงทุน", "Investment"),
-                      "operating": ("งบดำเนินงาน", "Operating"),
-                      "other": ("งบรายจ่ายอื่น / เงินอุดหนุน", "Other budget")}
+LINE_LABELS: Words = {
+    "overall": ("ภาพรวม", "Overall"),
+    "investment": ("งบลงทุน", "Investment"),
+    "operating": ("งบดำเนินงาน", "Operating"),
+    "other": ("งบรายจ่ายอื่น / เงินอุดหนุน", "Other budget"),
+}
 LINE_DESCRIPTIONS: Words = {
-    "overall": ("เบิกจ่ายทุกประเภทงบรายจ่าย ÷ งบประมาณปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม",
-                "all budget types: disbursed ÷ current allocation, against the overall target"),
-    "investment": ("เฉพาะงบลงทุน: เบิกจ่ายงบลงทุน ÷ งบลงทุนปัจจุบัน เทียบเป้าหมายงบลงทุน",
-                   ("investment budget only: investment disbursed ÷ investment allocation, "
-                    "against the investment target")),
-    "operating": ("เฉพาะงบดำเนินงาน: เบิกจ่าย ÷ งบประมาณ เทียบเป้าหมายภาพรวม (ครม. ไม่กำหนดเป้าหมายเฉพาะงบดำเนินงาน)",
-                  ("operating budget only: disbursed ÷ allocation, against the overall target (the cabinet "
-                   "sets no operating target)")),
-    "other": ("เฉพาะงบรายจ่ายอื่น/เงินอุดหนุน: เบิกจ่าย ÷ งบประมาณ เทียบเป้าหมายภาพรวม "
-              "(ครม. ไม่กำหนดเป้าหมายเฉพาะงบประเภทนี้)",
-              ("other budget only: disbursed ÷ allocation, against the overall target (the cabinet sets no "
-               "target for this type)")),
+    "overall": (
+        "เบิกจ่ายทุกประเภทงบรายจ่าย ÷ งบประมาณปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม",
+        "all budget types: disbursed ÷ current allocation, against the overall target",
+    ),
+    "investment": (
+        "เฉพาะงบลงทุน: เบิกจ่ายงบลงทุน ÷ งบลงทุนปัจจุบัน เทียบเป้าหมายงบลงทุน",
+        ("investment budget only: investment disbursed ÷ investment allocation, against the investment target"),
+    ),
+    "operating": (
+        "เฉพาะงบดำเนินงาน: เบิกจ่าย ÷ งบประมาณ เทียบเป้าหมายภาพรวม (ครม. ไม่กำหนดเป้าหมายเฉพาะงบดำเนินงาน)",
+        (
+            "operating budget only: disbursed ÷ allocation, against the overall target (the cabinet "
+            "sets no operating target)"
+        ),
+    ),
+    "other": (
+        "เฉพาะงบรายจ่ายอื่น/เงินอุดหนุน: เบิกจ่าย ÷ งบประมาณ เทียบเป้าหมายภาพรวม (ครม. ไม่กำหนดเป้าหมายเฉพาะงบประเภทนี้)",
+        (
+            "other budget only: disbursed ÷ allocation, against the overall target (the cabinet sets no "
+            "target for this type)"
+        ),
+    ),
 }
 # What a page says when the sidebar chooses one budget type (one per type; budget_metrics.targets
 # decides which lines are shown): the filter, the line shown, and why the overall line is not.
@@ -69,10 +82,11 @@ BUDGET_TYPE_SCOPE: Words = {
     "investment": ("เฉพาะงบลงทุน", "investment budget only"),
     "other": ("เฉพาะงบรายจ่ายอื่น / เงินอุดหนุน", "other budget only"),
 }
-OVERALL_NOT_SHOWN = ("เส้นภาพรวม (ทุกประเภทงบเทียบเป้าหมายภาพรวม) ไม่แสดงเมื่อเลือกประเภทงบเดียว "
-                     "เพราะงบประเภทเดียวไม่ใช่ภาพรวม",
-                     "The overall line (all budget types against the overall target) is not shown for one "
-                     "budget type: one type's money is not the overall figure")
+OVERALL_NOT_SHOWN = (
+    "เส้นภาพรวม (ทุกประเภทงบเทียบเป้าหมายภาพรวม) ไม่แสดงเมื่อเลือกประเภทงบเดียว เพราะงบประเภทเดียวไม่ใช่ภาพรวม",
+    "The overall line (all budget types against the overall target) is not shown for one "
+    "budget type: one type's money is not the overall figure",
+)
 
 # Lagging-project flags (rules in budget_metrics/lagging.py).
 # A project with nothing left to pay (fully paid: the rest is savings) carries no flag.
@@ -128,8 +142,10 @@ PROJECTION: Words = {
 # own earlier pace and what its projection needs. "{date}" is the day the pace fell.
 PACE_BREAK: Words = {
     "since": ("อัตราการเบิกจ่ายลดลงตั้งแต่ {date}", "pace has fallen since {date}"),
-    "detail": ("{weeks} สัปดาห์ล่าสุดเบิกจ่ายสัปดาห์ละ {recent} ล้านบาท เทียบกับ {expected} ตามอัตราก่อนหน้า",
-               "last {weeks} weeks {recent} million baht a week against {expected} at its earlier pace"),
+    "detail": (
+        "{weeks} สัปดาห์ล่าสุดเบิกจ่ายสัปดาห์ละ {recent} ล้านบาท เทียบกับ {expected} ตามอัตราก่อนหน้า",
+        "last {weeks} weeks {recent} million baht a week against {expected} at its earlier pace",
+    ),
 }
 
 # ---------------------------------------------------------------- projects
@@ -215,14 +231,13 @@ FRESHNESS: Words = {
 }
 # Figures that should agree and do not (budget_metrics/quality.py).
 CHECKS: Words = {
-    "reallocation_mismatch": ("งบประมาณเดิม + โอนเข้า − โอนออก ไม่เท่ากับงบประมาณปัจจุบัน",
-                              "Original + in - out differs from the current allocation"),
-    "unknown_project": ("รายการโอนอ้างถึงโครงการที่ไม่มีในฐานข้อมูล",
-                        "Reallocation names a project not in the database"),
-    "disbursed_over_allocation": ("เบิกจ่ายเกินงบประมาณปัจจุบัน",
-                                  "Disbursed more than the current allocation"),
-    "carryover_overpaid": ("เบิกจ่ายจากเงินกันเกินจำนวนที่กันไว้",
-                           "Paid from carry-over more than was carried"),
+    "reallocation_mismatch": (
+        "งบประมาณเดิม + โอนเข้า − โอนออก ไม่เท่ากับงบประมาณปัจจุบัน",
+        "Original + in - out differs from the current allocation",
+    ),
+    "unknown_project": ("รายการโอนอ้างถึงโครงการที่ไม่มีในฐานข้อมูล", "Reallocation names a project not in the database"),
+    "disbursed_over_allocation": ("เบิกจ่ายเกินงบประมาณปัจจุบัน", "Disbursed more than the current allocation"),
+    "carryover_overpaid": ("เบิกจ่ายจากเงินกันเกินจำนวนที่กันไว้", "Paid from carry-over more than was carried"),
 }
 # Why the ETL rejected an input row. The ETL (etl/validate.py REASONS) stores the words with
 # each rejected row; the data-quality page shows these, looked up by code.
@@ -235,48 +250,71 @@ REJECT_REASONS: Words = {
     "unknown_project": ("ไม่พบรหัสโครงการในฐานข้อมูลหรือในไฟล์", "unknown project code"),
     "duplicate_key": ("รหัสซ้ำกับแถวก่อนหน้าในไฟล์เดียวกัน", "duplicate key (an earlier row of the file has it)"),
     "date_outside_window": ("วันที่อยู่นอกช่วงปีงบประมาณที่เกี่ยวข้อง", "date outside the fiscal window it belongs to"),
-    "reversal_below_zero": ("รายการกลับรายการทำให้ยอดเบิกจ่ายสะสมของโครงการติดลบ (รอจนกว่าจะมีรายการเบิกจ่ายที่รองรับ)",
-                            "reversal takes the project's cumulative disbursement below zero "
-                            "(held until the payments it reverses are loaded)"),
-    "exceeds_free_balance": ("โอนเงินเกินยอดคงเหลือที่โอนได้ของโครงการต้นทาง ณ วันที่อนุมัติ",
-                             "reallocation exceeds the source project's free balance on its approval date"),
+    "reversal_below_zero": (
+        "รายการกลับรายการทำให้ยอดเบิกจ่ายสะสมของโครงการติดลบ (รอจนกว่าจะมีรายการเบิกจ่ายที่รองรับ)",
+        "reversal takes the project's cumulative disbursement below zero "
+        "(held until the payments it reverses are loaded)",
+    ),
+    "exceeds_free_balance": (
+        "โอนเงินเกินยอดคงเหลือที่โอนได้ของโครงการต้นทาง ณ วันที่อนุมัติ",
+        "reallocation exceeds the source project's free balance on its approval date",
+    ),
     "amount_not_positive": ("จำนวนเงินต้องมากกว่าศูนย์", "amount must be greater than zero"),
     "bad_enum": ("ค่าไม่อยู่ในรายการที่กำหนด", "value not in the allowed list"),
-    "ambiguous_amount": ("จำนวนเงินอ่านได้มากกว่าหนึ่งแบบหรือไม่ใช่รูปแบบไทย/อังกฤษ (เขียนแบบ 1,234,567.50)",
-                         ("amount could be read two ways or is not in Thai/English form "
-                         "(write 1,234,567.50)")),
+    "ambiguous_amount": (
+        "จำนวนเงินอ่านได้มากกว่าหนึ่งแบบหรือไม่ใช่รูปแบบไทย/อังกฤษ (เขียนแบบ 1,234,567.50)",
+        ("amount could be read two ways or is not in Thai/English form (write 1,234,567.50)"),
+    ),
     # keys, amounts and state rules (issue 14: keys, amounts and state rules, docs/reliability.md)
-    "bad_key": ("รหัสมีอักขระควบคุมหรืออักขระที่กลับทิศทางข้อความ (มองไม่เห็นบนจอ) ให้พิมพ์รหัสใหม่",
-                "the key holds a control character or one that reverses the text on screen "
-                "(invisible); type the key again"),
-    "implausible_amount": ("จำนวนเงินสูงเกินกว่าที่เป็นไปได้ (เกินเพดานใน thresholds.toml: max_plausible_amount)",
-                           "amount above the plausibility bound (thresholds.toml: max_plausible_amount)"),
-    "implausible_total": ("ยอดสะสมของโครงการจะสูงเกินกว่าที่เป็นไปได้ (เกินเพดาน max_plausible_amount)",
-                          "the project's running total would exceed the plausibility bound "
-                          "(max_plausible_amount)"),
+    "bad_key": (
+        "รหัสมีอักขระควบคุมหรืออักขระที่กลับทิศทางข้อความ (มองไม่เห็นบนจอ) ให้พิมพ์รหัสใหม่",
+        "the key holds a control character or one that reverses the text on screen (invisible); type the key again",
+    ),
+    "implausible_amount": (
+        "จำนวนเงินสูงเกินกว่าที่เป็นไปได้ (เกินเพดานใน thresholds.toml: max_plausible_amount)",
+        "amount above the plausibility bound (thresholds.toml: max_plausible_amount)",
+    ),
+    "implausible_total": (
+        "ยอดสะสมของโครงการจะสูงเกินกว่าที่เป็นไปได้ (เกินเพดาน max_plausible_amount)",
+        "the project's running total would exceed the plausibility bound (max_plausible_amount)",
+    ),
     "same_project": ("โอนจากโครงการไปยังโครงการเดียวกัน", "reallocation from a project to itself"),
     # the upload page (etl.load with an area rule): a province/cluster user's row for another area
-    "not_your_area": ("แถวนี้เป็นของจังหวัดหรือกลุ่มจังหวัดนอกพื้นที่ของผู้อัปโหลด",
-                      "the row belongs to a province or cluster outside the uploader's area"),
+    "not_your_area": (
+        "แถวนี้เป็นของจังหวัดหรือกลุ่มจังหวัดนอกพื้นที่ของผู้อัปโหลด",
+        "the row belongs to a province or cluster outside the uploader's area",
+    ),
     # whole-row reasons from the CSV reader
-    "extra_cells": ("แถวมีช่องมากกว่าหัวตาราง (เช่น ตัวเลขมีจุลภาคแต่ไม่อยู่ในเครื่องหมายคำพูด)",
-                    "row has more cells than the header (e.g. an unquoted number with commas)"),
+    "extra_cells": (
+        "แถวมีช่องมากกว่าหัวตาราง (เช่น ตัวเลขมีจุลภาคแต่ไม่อยู่ในเครื่องหมายคำพูด)",
+        "row has more cells than the header (e.g. an unquoted number with commas)",
+    ),
     "missing_cells": ("แถวมีช่องน้อยกว่าหัวตาราง", "row has fewer cells than the header"),
-    "unclosed_quote": ("เครื่องหมายคำพูด (\") ไม่ปิด แถวนี้และบรรทัดที่ถูกรวมเข้าไปถูกปฏิเสธ",
-                       ("a quote (\") is not closed properly; this row and the lines it swallowed "
-                       "are rejected")),
-    "quote_spans_rows": (("ช่องในเครื่องหมายคำพูด (\") ข้ามบรรทัดและกลืนอีกแถวหนึ่ง "
-                          "(หรือมีการขึ้นบรรทัดใหม่ในช่องตัวเลข วันที่ หรือรหัส) ทุกบรรทัดของมันถูกปฏิเสธ"),
-                         ("a quoted cell runs across lines and swallows what reads as another row (or a number, "
-                          "date or code holds a line break); each of its lines is rejected")),
+    "unclosed_quote": (
+        'เครื่องหมายคำพูด (") ไม่ปิด แถวนี้และบรรทัดที่ถูกรวมเข้าไปถูกปฏิเสธ',
+        ('a quote (") is not closed properly; this row and the lines it swallowed are rejected'),
+    ),
+    "quote_spans_rows": (
+        ('ช่องในเครื่องหมายคำพูด (") ข้ามบรรทัดและกลืนอีกแถวหนึ่ง (หรือมีการขึ้นบรรทัดใหม่ในช่องตัวเลข วันที่ หรือรหัส) ทุกบรรทัดของมันถูกปฏิเสธ'),
+        (
+            "a quoted cell runs across lines and swallows what reads as another row (or a number, "
+            "date or code holds a line break); each of its lines is rejected"
+        ),
+    ),
     # workbook cells (etl.workbook_child): calamine reads both as empty text, which is not "no value"
-    "formula_without_value": ("ช่องเป็นสูตรที่ยังไม่มีค่าที่คำนวณไว้ (เปิดไฟล์ใน Excel แล้วบันทึกใหม่)",
-                              "formula without a calculated value (open the file in Excel and save it again)"),
-    "error_cell": ("ช่องมีค่าผิดพลาดของ Excel (#DIV/0!, #N/A, #REF!, ...)",
-                   "Excel error value in the cell (#DIV/0!, #N/A, #REF!, ...)"),
+    "formula_without_value": (
+        "ช่องเป็นสูตรที่ยังไม่มีค่าที่คำนวณไว้ (เปิดไฟล์ใน Excel แล้วบันทึกใหม่)",
+        "formula without a calculated value (open the file in Excel and save it again)",
+    ),
+    "error_cell": (
+        "ช่องมีค่าผิดพลาดของ Excel (#DIV/0!, #N/A, #REF!, ...)",
+        "Excel error value in the cell (#DIV/0!, #N/A, #REF!, ...)",
+    ),
     # `etl load --unit million|thousand` (etl.units)
-    "unit_not_whole_satang": ("แปลงหน่วยเป็นบาทแล้วไม่เป็นจำนวนสตางค์เต็ม (ทศนิยมมากเกินไป)",
-                              "converted to baht the amount is not a whole number of satang (too many decimals)"),
+    "unit_not_whole_satang": (
+        "แปลงหน่วยเป็นบาทแล้วไม่เป็นจำนวนสตางค์เต็ม (ทศนิยมมากเกินไป)",
+        "converted to baht the amount is not a whole number of satang (too many decimals)",
+    ),
 }
 
 # ---------------------------------------------------------------- year-end projection
@@ -292,8 +330,10 @@ PROJECTION_FIGURES: Words = {
     "projected_lapse": ("คาดว่าจะไม่ได้ใช้ / ส่งคืน", "projected lapse / return"),
     "projected_shortfall": ("คาดว่าจะเบิกไม่ทัน 30 ก.ย.", "projected unspent on 30 Sep"),
     "required_weekly": ("ต้องเบิกจ่ายต่อสัปดาห์ให้ถึงเป้าหมายสิ้นปี", "needed per week for the year-end target"),
-    "required_weekly_next_quarter": ("ต้องเบิกจ่ายต่อสัปดาห์ให้ถึงเป้าหมายสิ้นไตรมาส",
-                                     "needed per week for the quarter-end target"),
+    "required_weekly_next_quarter": (
+        "ต้องเบิกจ่ายต่อสัปดาห์ให้ถึงเป้าหมายสิ้นไตรมาส",
+        "needed per week for the quarter-end target",
+    ),
     "recent_weekly": ("เบิกจ่ายเฉลี่ยต่อสัปดาห์ 4 สัปดาห์ล่าสุด", "paid per week, last 4 weeks"),
     "basis": ("หลักการคาดการณ์", "projection basis"),
     "pace_break_since": ("อัตราการเบิกจ่ายลดลงตั้งแต่ (วันที่)", "pace fallen since (date)"),
@@ -320,54 +360,97 @@ RESPONSE_STATUSES: Words = {
 # A date field people type into (ui/date_field.py; the forms thai_date_input.py reads).
 DATE_INPUT: Words = {
     "placeholder": ("เช่น 15/10/2562 หรือ 15 ต.ค. 62", "e.g. 15/10/2562 or 15 Oct 2019"),
-    "help": (("พิมพ์ปี พ.ศ. หรือ ค.ศ. ก็ได้ เลขไทยหรือเลขอารบิก เช่น 15/10/2562, ๑๕/๑๐/๒๕๖๒, 15 ต.ค. 62, "
-              "15 ตุลาคม 2562, 2019-10-15 (ปี 2 หลักเป็น พ.ศ.)"),
-             ("Buddhist-era or Common-era year, Thai or Arabic digits: 15/10/2562, 15/10/2019, 15 Oct 2019, "
-              "2019-10-15 (a 2-digit year is Buddhist era)")),
+    "help": (
+        (
+            "พิมพ์ปี พ.ศ. หรือ ค.ศ. ก็ได้ เลขไทยหรือเลขอารบิก เช่น 15/10/2562, ๑๕/๑๐/๒๕๖๒, 15 ต.ค. 62, "
+            "15 ตุลาคม 2562, 2019-10-15 (ปี 2 หลักเป็น พ.ศ.)"
+        ),
+        (
+            "Buddhist-era or Common-era year, Thai or Arabic digits: 15/10/2562, 15/10/2019, 15 Oct 2019, "
+            "2019-10-15 (a 2-digit year is Buddhist era)"
+        ),
+    ),
     "read_as": ("✓ อ่านได้เป็น", "✓ Read as"),
 }
 # When the application store (users, follow-up answers, upload records) cannot be reached: what
 # the sidebar, the follow-up parts and the upload page say. Never the driver's words.
 STORE_OUTAGE: Words = {
-    "sidebar": (("ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ ดูข้อมูลได้ตามปกติ แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้ "
-                 "จนกว่าระบบจะกลับมา"),
-                ("The application store is not answering now. Every figure can be read as usual, but follow-up "
-                 "answers and uploads cannot be saved until it is back.")),
-    "sidebar_unverified": (("ตรวจสอบสิทธิ์ของบัญชีไม่ได้ในขณะนี้ (ระบบจัดเก็บข้อมูลผู้ใช้ไม่ตอบสนอง) "
-                            "ท่านดูข้อมูลได้ตามปกติในฐานะผู้ดู "
-                            "แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้จนกว่าระบบจะกลับมา"),
-                           ("Your sign-in details (role and areas) cannot be checked now: the application store is "
-                            "not answering. You can read everything as a viewer; follow-up answers and uploads "
-                            "cannot be saved until it is back.")),
-    "followup": (("ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ จึงแสดงและบันทึกคำชี้แจงไม่ได้ "
-                  "ข้อมูลโครงการด้านบนยังเป็นปัจจุบัน"),
-                 ("The follow-up answers cannot be shown or saved now: the application store is not answering. "
-                  "The project figures above are up to date.")),
-    "save_failed": (("ยังไม่ได้บันทึก: ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ ข้อความที่พิมพ์ไว้ยังอยู่ในแบบฟอร์ม "
-                     "กดบันทึกอีกครั้งเมื่อระบบกลับมา"),
-                    ("Not saved: the application store is not answering now. What you typed is still in the form; "
-                     "press Save again when it is back.")),
-    "no_form": (("บันทึกคำชี้แจงใหม่ไม่ได้ในขณะนี้ เพราะอ่านคำชี้แจงเดิมไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) "
-                 "ลองอีกครั้งภายหลัง"),
-                ("A new answer cannot be recorded now, because the saved one cannot be read (the application "
-                 "store is not answering); try again later.")),
-    "files": (("อ่านคำชี้แจงไม่ได้ในขณะนี้ (ระบบจัดเก็บคำชี้แจงไม่ตอบสนอง): ในไฟล์ที่ดาวน์โหลด สถานะการชี้แจงจะเป็น "
-               "“ไม่ทราบในขณะนี้” และไม่มีอัตราการชี้แจง ตัวเลขอื่นครบถ้วน ดาวน์โหลดใหม่เมื่อระบบกลับมา"),
-              ("The follow-up answers cannot be read now (the application store is not answering): in the files, "
-               "every follow-up status says “unknown now” and there are no response rates; every other figure is "
-               "complete. Download again once the store is back.")),
-    "upload": (("อัปโหลดไฟล์ไม่ได้ในขณะนี้: ระบบจัดเก็บข้อมูลผู้ใช้และบันทึกการอัปโหลดไม่ตอบสนอง ไม่มีข้อมูลใดถูกโหลด "
-                "ไฟล์ที่เลือกไว้ยังอยู่ กดโหลดข้อมูลอีกครั้งเมื่อระบบกลับมา"),
-               ("Files cannot be uploaded now: the application store (users and upload records) is not answering. "
-                "Nothing was loaded; the chosen files are still here; press Load again when it is back.")),
-    "upload_rights": (("ตรวจสอบสิทธิ์อัปโหลดของบัญชีไม่ได้ในขณะนี้ (ระบบจัดเก็บข้อมูลผู้ใช้ไม่ตอบสนอง) "
-                       "อัปโหลดได้อีกครั้งเมื่อระบบกลับมา"),
-                      ("Your right to upload cannot be checked now (the application store is not answering); "
-                       "uploading works again when it is back.")),
-    "recent_uploads": ("อ่านรายการอัปโหลดล่าสุดไม่ได้ในขณะนี้ (ระบบจัดเก็บไม่ตอบสนอง)",
-                       "The list of recent uploads cannot be read now (the application store is not answering)."),
-    "history": ("อ่านประวัติการชี้แจงไม่ได้ในขณะนี้ (ระบบจัดเก็บไม่ตอบสนอง)",
-                "The follow-up history cannot be read now (the application store is not answering)."),
+    "sidebar": (
+        ("ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ ดูข้อมูลได้ตามปกติ แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้ จนกว่าระบบจะกลับมา"),
+        (
+            "The application store is not answering now. Every figure can be read as usual, but follow-up "
+            "answers and uploads cannot be saved until it is back."
+        ),
+    ),
+    "sidebar_unverified": (
+        (
+            "ตรวจสอบสิทธิ์ของบัญชีไม่ได้ในขณะนี้ (ระบบจัดเก็บข้อมูลผู้ใช้ไม่ตอบสนอง) "
+            "ท่านดูข้อมูลได้ตามปกติในฐานะผู้ดู "
+            "แต่ยังบันทึกคำชี้แจงหรืออัปโหลดไฟล์ไม่ได้จนกว่าระบบจะกลับมา"
+        ),
+        (
+            "Your sign-in details (role and areas) cannot be checked now: the application store is "
+            "not answering. You can read everything as a viewer; follow-up answers and uploads "
+            "cannot be saved until it is back."
+        ),
+    ),
+    "followup": (
+        ("ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ จึงแสดงและบันทึกคำชี้แจงไม่ได้ ข้อมูลโครงการด้านบนยังเป็นปัจจุบัน"),
+        (
+            "The follow-up answers cannot be shown or saved now: the application store is not answering. "
+            "The project figures above are up to date."
+        ),
+    ),
+    "save_failed": (
+        ("ยังไม่ได้บันทึก: ระบบจัดเก็บคำชี้แจงไม่ตอบสนองในขณะนี้ ข้อความที่พิมพ์ไว้ยังอยู่ในแบบฟอร์ม กดบันทึกอีกครั้งเมื่อระบบกลับมา"),
+        (
+            "Not saved: the application store is not answering now. What you typed is still in the form; "
+            "press Save again when it is back."
+        ),
+    ),
+    "no_form": (
+        ("บันทึกคำชี้แจงใหม่ไม่ได้ในขณะนี้ เพราะอ่านคำชี้แจงเดิมไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) ลองอีกครั้งภายหลัง"),
+        (
+            "A new answer cannot be recorded now, because the saved one cannot be read (the application "
+            "store is not answering); try again later."
+        ),
+    ),
+    "files": (
+        (
+            "อ่านคำชี้แจงไม่ได้ในขณะนี้ (ระบบจัดเก็บคำชี้แจงไม่ตอบสนอง): ในไฟล์ที่ดาวน์โหลด สถานะการชี้แจงจะเป็น "
+            "“ไม่ทราบในขณะนี้” และไม่มีอัตราการชี้แจง ตัวเลขอื่นครบถ้วน ดาวน์โหลดใหม่เมื่อระบบกลับมา"
+        ),
+        (
+            "The follow-up answers cannot be read now (the application store is not answering): in the files, "
+            "every follow-up status says “unknown now” and there are no response rates; every other figure is "
+            "complete. Download again once the store is back."
+        ),
+    ),
+    "upload": (
+        (
+            "อัปโหลดไฟล์ไม่ได้ในขณะนี้: ระบบจัดเก็บข้อมูลผู้ใช้และบันทึกการอัปโหลดไม่ตอบสนอง ไม่มีข้อมูลใดถูกโหลด "
+            "ไฟล์ที่เลือกไว้ยังอยู่ กดโหลดข้อมูลอีกครั้งเมื่อระบบกลับมา"
+        ),
+        (
+            "Files cannot be uploaded now: the application store (users and upload records) is not answering. "
+            "Nothing was loaded; the chosen files are still here; press Load again when it is back."
+        ),
+    ),
+    "upload_rights": (
+        ("ตรวจสอบสิทธิ์อัปโหลดของบัญชีไม่ได้ในขณะนี้ (ระบบจัดเก็บข้อมูลผู้ใช้ไม่ตอบสนอง) อัปโหลดได้อีกครั้งเมื่อระบบกลับมา"),
+        (
+            "Your right to upload cannot be checked now (the application store is not answering); "
+            "uploading works again when it is back."
+        ),
+    ),
+    "recent_uploads": (
+        "อ่านรายการอัปโหลดล่าสุดไม่ได้ในขณะนี้ (ระบบจัดเก็บไม่ตอบสนอง)",
+        "The list of recent uploads cannot be read now (the application store is not answering).",
+    ),
+    "history": (
+        "อ่านประวัติการชี้แจงไม่ได้ในขณะนี้ (ระบบจัดเก็บไม่ตอบสนอง)",
+        "The follow-up history cannot be read now (the application store is not answering).",
+    ),
 }
 
 # ---------------------------------------------------------------- links (the URL's query parameters)
@@ -384,13 +467,19 @@ LINK_FIELDS: Words = {
     "budget": ("ประเภทงบรายจ่าย", "budget type"),
 }
 # {field}: a LINK_FIELDS word (or a page filter's label); {given}: the link's text; {shown}: what is shown.
-LINK_UNKNOWN = ("ลิงก์นี้ระบุ{field} “{given}” ซึ่งไม่มีในตัวเลือก จึงแสดง “{shown}” แทน",
-                "The link asks for {field} “{given}”, which is not one of the choices; showing “{shown}” instead.")
-LINK_DATE = ("ไม่มีข้อมูล ณ วันที่ {given} (ข้อมูลปีงบประมาณนี้มีตั้งแต่ {first} ถึง {last}) จึงแสดงข้อมูลล่าสุดแทน",
-             "There is no data for {given} (this fiscal year's data runs from {first} to {last}); "
-             "showing the latest data instead.")
-LINK_PAGE = ("ไม่มีหน้า “/{given}” ในระบบ จึงแสดงหน้าภาพรวมแทน",
-             "There is no page “/{given}”; showing the overview instead.")
+LINK_UNKNOWN = (
+    "ลิงก์นี้ระบุ{field} “{given}” ซึ่งไม่มีในตัวเลือก จึงแสดง “{shown}” แทน",
+    "The link asks for {field} “{given}”, which is not one of the choices; showing “{shown}” instead.",
+)
+LINK_DATE = (
+    "ไม่มีข้อมูล ณ วันที่ {given} (ข้อมูลปีงบประมาณนี้มีตั้งแต่ {first} ถึง {last}) จึงแสดงข้อมูลล่าสุดแทน",
+    "There is no data for {given} (this fiscal year's data runs from {first} to {last}); "
+    "showing the latest data instead.",
+)
+LINK_PAGE = (
+    "ไม่มีหน้า “/{given}” ในระบบ จึงแสดงหน้าภาพรวมแทน",
+    "There is no page “/{given}”; showing the overview instead.",
+)
 
 # ---------------------------------------------------------------- common words
 ALL = ("ทั้งหมด", "All")

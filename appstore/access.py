@@ -107,9 +107,14 @@ def writable_mask(principal: Principal, projects: pd.DataFrame) -> pd.Series:
     """Per row of a read-side project frame (owner_type, owner, cluster_code columns, as
     lagging_projects returns), whether the principal may write for it. For pages only:
     the save itself checks again."""
-    return pd.Series([may_write_owner(principal, t, o, c) for t, o, c in
-                      zip(projects["owner_type"], projects["owner"], projects["cluster_code"], strict=True)],
-                     index=projects.index, dtype=bool)
+    return pd.Series(
+        [
+            may_write_owner(principal, t, o, c)
+            for t, o, c in zip(projects["owner_type"], projects["owner"], projects["cluster_code"], strict=True)
+        ],
+        index=projects.index,
+        dtype=bool,
+    )
 
 
 def _who(principal: Principal) -> tuple[str, str]:
@@ -130,8 +135,10 @@ def require_project_write(principal: Principal, project: ProjectOwner) -> None:
         mine = ", ".join(sorted(principal.provinces | principal.clusters)) or "-"
         reason_th = f"โครงการนี้เป็นของ {owner_th} ไม่อยู่ในพื้นที่ของท่าน ({mine})"
         reason_en = f"the project belongs to {owner_en}, outside your area ({mine})"
-    raise AccessDenied(f"{who_th} ไม่มีสิทธิ์บันทึกคำชี้แจงโครงการ {project.project_code}: {reason_th}",
-                       f"{who_en} may not save a response for project {project.project_code}: {reason_en}")
+    raise AccessDenied(
+        f"{who_th} ไม่มีสิทธิ์บันทึกคำชี้แจงโครงการ {project.project_code}: {reason_th}",
+        f"{who_en} may not save a response for project {project.project_code}: {reason_en}",
+    )
 
 
 def require_admin(principal: Principal, what_th: str, what_en: str) -> None:
@@ -139,8 +146,7 @@ def require_admin(principal: Principal, what_th: str, what_en: str) -> None:
     if principal.is_admin:
         return
     who_th, who_en = _who(principal)
-    raise AccessDenied(f"{who_th} ไม่มีสิทธิ์{what_th}: เฉพาะผู้ดูแลระบบ",
-                       f"{who_en} may not {what_en}: administrators only")
+    raise AccessDenied(f"{who_th} ไม่มีสิทธิ์{what_th}: เฉพาะผู้ดูแลระบบ", f"{who_en} may not {what_en}: administrators only")
 
 
 def require_upload(principal: Principal) -> None:
@@ -148,5 +154,7 @@ def require_upload(principal: Principal) -> None:
     if principal.can_write:
         return
     who_th, who_en = _who(principal)
-    raise AccessDenied(f"{who_th} ไม่มีสิทธิ์อัปโหลดไฟล์: เฉพาะผู้ใช้ระดับจังหวัด กลุ่มจังหวัด และผู้ดูแลระบบ",
-                       f"{who_en} may not upload files: province, cluster and admin users only")
+    raise AccessDenied(
+        f"{who_th} ไม่มีสิทธิ์อัปโหลดไฟล์: เฉพาะผู้ใช้ระดับจังหวัด กลุ่มจังหวัด และผู้ดูแลระบบ",
+        f"{who_en} may not upload files: province, cluster and admin users only",
+    )

@@ -18,11 +18,19 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def record(session: Session, principal: Principal, action: str, target: str, details: dict,
-           at: datetime | None = None) -> None:
+def record(
+    session: Session, principal: Principal, action: str, target: str, details: dict, at: datetime | None = None
+) -> None:
     """Add an audit row to the session's transaction (details must be JSON-serialisable)."""
-    session.add(models.AuditEntry(at=at or now(), actor=principal.actor[:models.ACTOR_MAX],
-                                  action=action, target=target[:models.AUDIT_TARGET_MAX], details=details))
+    session.add(
+        models.AuditEntry(
+            at=at or now(),
+            actor=principal.actor[: models.ACTOR_MAX],
+            action=action,
+            target=target[: models.AUDIT_TARGET_MAX],
+            details=details,
+        )
+    )
 
 
 def audit_log(limit: int = 500, action: str | None = None, url: str | None = None) -> pd.DataFrame:
@@ -32,6 +40,10 @@ def audit_log(limit: int = 500, action: str | None = None, url: str | None = Non
         query = query.where(models.AuditEntry.action == action)
     with reading(url) as session:
         rows = session.scalars(query).all()
-    return pd.DataFrame([{"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "target": r.target,
-                          "details": r.details} for r in rows],
-                        columns=["id", "at", "actor", "action", "target", "details"])
+    return pd.DataFrame(
+        [
+            {"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "target": r.target, "details": r.details}
+            for r in rows
+        ],
+        columns=["id", "at", "actor", "action", "target", "details"],
+    )

@@ -38,8 +38,17 @@ from appstore.engines import dialect_name, dispose, engine, resolve_url
 from appstore.errors import StoreUnavailable
 from appstore.migrate import upgrade
 
-__all__ = ["dialect_name", "dispose", "engine", "ensure_available", "is_outage", "outages_as_unavailable",
-           "reading", "resolve_url", "transaction"]
+__all__ = [
+    "dialect_name",
+    "dispose",
+    "engine",
+    "ensure_available",
+    "is_outage",
+    "outages_as_unavailable",
+    "reading",
+    "resolve_url",
+    "transaction",
+]
 
 
 def is_outage(error: BaseException) -> bool:

@@ -43,4 +43,5 @@ class StoreUnavailable(AppStoreError, ConnectionError):
         super().__init__(
             "ระบบจัดเก็บคำชี้แจงและข้อมูลผู้ใช้ไม่ตอบสนองในขณะนี้ จึงยังอ่านหรือบันทึกคำชี้แจงไม่ได้",
             "the application store (users, follow-up answers) cannot be reached now, so answers cannot be "
-            "read or saved")
+            "read or saved",
+        )

@@ -48,17 +48,54 @@ from budget_metrics.projects import project_state, resolve_as_of
 FIELDS = ("cause_code", "action_taken", "expected_payment_date", "expected_amount", "note")
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
-RESPONSE_COLUMNS = ["fiscal_year", "project_code", "cause_code", "cause_th", "cause_en", "action_taken",
-                    "expected_payment_date", "expected_amount", "note", "version", "updated_at", "updated_by",
-                    "created_at", "created_by"]
-HISTORY_COLUMNS = ["fiscal_year", "project_code", "version", "saved_at", "saved_by", "cause_code", "cause_th",
-                   "cause_en", "action_taken", "expected_payment_date", "expected_amount", "note", "changes",
-                   "changed_fields"]
+RESPONSE_COLUMNS = [
+    "fiscal_year",
+    "project_code",
+    "cause_code",
+    "cause_th",
+    "cause_en",
+    "action_taken",
+    "expected_payment_date",
+    "expected_amount",
+    "note",
+    "version",
+    "updated_at",
+    "updated_by",
+    "created_at",
+    "created_by",
+]
+HISTORY_COLUMNS = [
+    "fiscal_year",
+    "project_code",
+    "version",
+    "saved_at",
+    "saved_by",
+    "cause_code",
+    "cause_th",
+    "cause_en",
+    "action_taken",
+    "expected_payment_date",
+    "expected_amount",
+    "note",
+    "changes",
+    "changed_fields",
+]
 # Columns `with_responses` adds to a project frame.
-JOINED_COLUMNS = ["response_cause_code", "response_cause_th", "response_cause_en", "response_action_taken",
-                  "response_expected_payment_date", "response_expected_amount", "response_note",
-                  "response_version", "response_updated_at", "response_updated_by", "response_age_days",
-                  "response_fresh", "response_overdue"]
+JOINED_COLUMNS = [
+    "response_cause_code",
+    "response_cause_th",
+    "response_cause_en",
+    "response_action_taken",
+    "response_expected_payment_date",
+    "response_expected_amount",
+    "response_note",
+    "response_version",
+    "response_updated_at",
+    "response_updated_by",
+    "response_age_days",
+    "response_fresh",
+    "response_overdue",
+]
 
 
 @dataclass(frozen=True)
@@ -104,14 +141,20 @@ def _clean(cause_code, action_taken, expected_payment_date, expected_amount, not
 
 
 def _insert(session: Session):
-    return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(
-        models.FollowupResponse)
+    return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(models.FollowupResponse)
 
 
-def save_response(principal: Principal, project_code: str, *, cause_code: str, action_taken: str | None = None,
-                  expected_payment_date: date | str | None = None,
-                  expected_amount: Decimal | float | str | None = None, note: str | None = None,
-                  url: str | None = None) -> SavedResponse:
+def save_response(
+    principal: Principal,
+    project_code: str,
+    *,
+    cause_code: str,
+    action_taken: str | None = None,
+    expected_payment_date: date | str | None = None,
+    expected_amount: Decimal | float | str | None = None,
+    note: str | None = None,
+    url: str | None = None,
+) -> SavedResponse:
     """Save the follow-up response of a loaded project, as `principal`.
 
     Checks, in order: the values (ValidationError: unknown cause, text too long, amount
@@ -130,27 +173,42 @@ def save_response(principal: Principal, project_code: str, *, cause_code: str, a
     values = _clean(cause_code, action_taken, expected_payment_date, expected_amount, note)
     code = validation.text("project_code", project_code, models.PROJECT_CODE_MAX, required=True)
     project = project_owner(code)
-    values["expected_payment_date"] = validation.day("expected_payment_date", values["expected_payment_date"],
-                                                     *validation.expected_payment_window(project.fiscal_year))
+    values["expected_payment_date"] = validation.day(
+        "expected_payment_date",
+        values["expected_payment_date"],
+        *validation.expected_payment_window(project.fiscal_year),
+    )
     principal = current(principal, url)
     require_project_write(principal, project)
     return _store(principal, project, values, url)
 
 
 def _store(principal: Principal, project: ProjectOwner, values: dict, url: str | None) -> SavedResponse:
-    key = (models.FollowupResponse.fiscal_year == project.fiscal_year,
-           models.FollowupResponse.project_code == project.project_code)
+    key = (
+        models.FollowupResponse.fiscal_year == project.fiscal_year,
+        models.FollowupResponse.project_code == project.project_code,
+    )
     with transaction(url) as session:
         # Make sure the project's row exists (version 0 until this save fills it), then lock
         # it: the first saves of a project race on the insert, and the unique key lets one win.
         placeholder = audit.now()
-        session.execute(_insert(session).values(
-            fiscal_year=project.fiscal_year, project_code=project.project_code, version=0,
-            created_at=placeholder, created_by=principal.actor, updated_at=placeholder,
-            updated_by=principal.actor, **values,
-        ).on_conflict_do_nothing(index_elements=["fiscal_year", "project_code"]))
-        row = session.scalars(select(models.FollowupResponse).where(*key).with_for_update()
-                              .execution_options(populate_existing=True)).one()
+        session.execute(
+            _insert(session)
+            .values(
+                fiscal_year=project.fiscal_year,
+                project_code=project.project_code,
+                version=0,
+                created_at=placeholder,
+                created_by=principal.actor,
+                updated_at=placeholder,
+                updated_by=principal.actor,
+                **values,
+            )
+            .on_conflict_do_nothing(index_elements=["fiscal_year", "project_code"])
+        )
+        row = session.scalars(
+            select(models.FollowupResponse).where(*key).with_for_update().execution_options(populate_existing=True)
+        ).one()
         at = audit.now()  # after the lock: versions and times run in the same order
         first = row.version == 0
         changes = {
@@ -164,17 +222,32 @@ def _store(principal: Principal, project: ProjectOwner, values: dict, url: str |
         row.updated_at, row.updated_by = at, principal.actor
         if first:
             row.created_at, row.created_by = at, principal.actor
-        session.add(models.FollowupResponseHistory(
-            response_id=row.id, fiscal_year=project.fiscal_year, project_code=project.project_code,
-            version=row.version, saved_at=at, saved_by=principal.actor, changes=changes, **values))
-        audit.record(session, principal, "followup.save", f"{project.fiscal_year}/{project.project_code}", {
-            "version": row.version, "owner_type": project.owner_type, "owner": project.owner,
-            "changes": changes}, at=at)
+        session.add(
+            models.FollowupResponseHistory(
+                response_id=row.id,
+                fiscal_year=project.fiscal_year,
+                project_code=project.project_code,
+                version=row.version,
+                saved_at=at,
+                saved_by=principal.actor,
+                changes=changes,
+                **values,
+            )
+        )
+        audit.record(
+            session,
+            principal,
+            "followup.save",
+            f"{project.fiscal_year}/{project.project_code}",
+            {"version": row.version, "owner_type": project.owner_type, "owner": project.owner, "changes": changes},
+            at=at,
+        )
         version = row.version
     return SavedResponse(project.project_code, project.fiscal_year, version, at, principal.actor, changes)
 
 
 # ------------------------------------------------------------------------------- reads
+
 
 def _cause_labels(frame: pd.DataFrame) -> pd.DataFrame:
     labels = reference.causes().set_index("cause_code")
@@ -183,15 +256,17 @@ def _cause_labels(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def latest_responses(fiscal_year: int | None = None, project_codes: Iterable[str] | None = None,
-                     url: str | None = None) -> pd.DataFrame:
+def latest_responses(
+    fiscal_year: int | None = None, project_codes: Iterable[str] | None = None, url: str | None = None
+) -> pd.DataFrame:
     """The latest response of each project: RESPONSE_COLUMNS, by project code.
 
     expected_amount is Decimal baht (object column), dates are Python dates, updated_at
     and created_at UTC timestamps. cause_th / cause_en are the reference labels.
     """
-    query = select(models.FollowupResponse).order_by(models.FollowupResponse.fiscal_year,
-                                                     models.FollowupResponse.project_code)
+    query = select(models.FollowupResponse).order_by(
+        models.FollowupResponse.fiscal_year, models.FollowupResponse.project_code
+    )
     if fiscal_year is not None:
         query = query.where(models.FollowupResponse.fiscal_year == fiscal_year)
     if project_codes is not None:
@@ -210,8 +285,7 @@ def response_history(project_code: str, fiscal_year: int | None = None, url: str
     fields' names joined by ', ' (empty for a save that only re-confirmed).
     """
     history = models.FollowupResponseHistory
-    query = select(history).where(history.project_code == project_code).order_by(history.fiscal_year,
-                                                                                 history.version)
+    query = select(history).where(history.project_code == project_code).order_by(history.fiscal_year, history.version)
     if fiscal_year is not None:
         query = query.where(history.fiscal_year == fiscal_year)
     with reading(url) as session:
@@ -227,8 +301,9 @@ def saved_day(saved_at: datetime) -> date:
     return saved_at.astimezone(BANGKOK).date()
 
 
-def is_overdue(expected_payment_date: date | None, saved_at: datetime | None, last_payment_date: date | None,
-               as_of: date) -> bool:
+def is_overdue(
+    expected_payment_date: date | None, saved_at: datetime | None, last_payment_date: date | None, as_of: date
+) -> bool:
     """The module docstring's rule: the expected date is before the data's as-of date and
     no payment has been posted since the day the response was saved."""
     if expected_payment_date is None or saved_at is None or not expected_payment_date < as_of:
@@ -245,9 +320,15 @@ def _day_or_none(value) -> date | None:
     return value
 
 
-def with_responses(projects: pd.DataFrame, as_of: date, *, now: datetime | None = None,
-                   fresh_days: int | None = None, url: str | None = None,
-                   responses: pd.DataFrame | None = None) -> pd.DataFrame:
+def with_responses(
+    projects: pd.DataFrame,
+    as_of: date,
+    *,
+    now: datetime | None = None,
+    fresh_days: int | None = None,
+    url: str | None = None,
+    responses: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """A copy of a read-side project frame (fiscal_year, project_code and last_payment_date
     columns, e.g. from lagging_projects or project_state) with each project's latest
     response beside it: the JOINED_COLUMNS, None where a project has no response.
@@ -265,7 +346,8 @@ def with_responses(projects: pd.DataFrame, as_of: date, *, now: datetime | None 
         found = [latest_responses(year, url=url) for year in years]
         responses = pd.concat(found, ignore_index=True) if found else latest_responses(url=url).iloc[0:0]
     responses = responses.drop(columns=["created_at", "created_by"]).rename(
-        columns=lambda c: c if c in ("fiscal_year", "project_code") else f"response_{c}")
+        columns=lambda c: c if c in ("fiscal_year", "project_code") else f"response_{c}"
+    )
     responses["fiscal_year"] = responses["fiscal_year"].astype("int64")
     left = projects.copy()
     left["fiscal_year"] = left["fiscal_year"].astype("int64")
@@ -276,12 +358,14 @@ def with_responses(projects: pd.DataFrame, as_of: date, *, now: datetime | None 
     cutoff = now - timedelta(days=fresh_days)
     saved = joined["response_updated_at"]
     last_paid = joined["last_payment_date"] if "last_payment_date" in joined else [None] * len(joined)
-    joined["response_age_days"] = [None if when is None else int((now - when).total_seconds() // 86400)
-                                   for when in saved]
+    joined["response_age_days"] = [
+        None if when is None else int((now - when).total_seconds() // 86400) for when in saved
+    ]
     joined["response_fresh"] = [when is not None and when > cutoff for when in saved]
     joined["response_overdue"] = [
         is_overdue(_day_or_none(expected), when, _day_or_none(paid), as_of)
-        for expected, when, paid in zip(joined["response_expected_payment_date"], saved, last_paid, strict=True)]
+        for expected, when, paid in zip(joined["response_expected_payment_date"], saved, last_paid, strict=True)
+    ]
     joined["response_fresh"] = joined["response_fresh"].astype(bool)
     joined["response_overdue"] = joined["response_overdue"].astype(bool)
     return joined
@@ -303,8 +387,11 @@ def _areas(filters: Filters, level: str) -> pd.DataFrame:
     if level == "province":
         areas = read_reference.provinces()
         keep = pd.Series(True, index=areas.index)
-        for column, wanted in (("region", filters.region), ("cluster_code", filters.cluster),
-                               ("province_code", filters.province)):
+        for column, wanted in (
+            ("region", filters.region),
+            ("cluster_code", filters.cluster),
+            ("province_code", filters.province),
+        ):
             if wanted:
                 keep &= areas[column] == wanted
         return areas[keep].rename(columns={"province_code": "area_code"})[["area_code", "name_th", "name_en"]]
@@ -322,19 +409,30 @@ def _areas(filters: Filters, level: str) -> pd.DataFrame:
     raise ValueError(f"level must be 'province' or 'cluster', not {level!r}")
 
 
-def _flagged_with_responses(filters: Filters, flagged: pd.DataFrame | None, now: datetime | None,
-                            fresh_days: int | None, url: str | None,
-                            responses: pd.DataFrame | None = None) -> pd.DataFrame:
+def _flagged_with_responses(
+    filters: Filters,
+    flagged: pd.DataFrame | None,
+    now: datetime | None,
+    fresh_days: int | None,
+    url: str | None,
+    responses: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     flagged = lagging_projects(filters) if flagged is None else flagged
     if "response_fresh" in flagged:  # already joined (with_responses): count it as it is
         return flagged
-    return with_responses(flagged, resolve_as_of(filters), now=now, fresh_days=fresh_days, url=url,
-                          responses=responses)
+    return with_responses(flagged, resolve_as_of(filters), now=now, fresh_days=fresh_days, url=url, responses=responses)
 
 
-def response_rates(filters: Filters, level: str = "province", *, flagged: pd.DataFrame | None = None,
-                   now: datetime | None = None, fresh_days: int | None = None,
-                   url: str | None = None, responses: pd.DataFrame | None = None) -> pd.DataFrame:
+def response_rates(
+    filters: Filters,
+    level: str = "province",
+    *,
+    flagged: pd.DataFrame | None = None,
+    now: datetime | None = None,
+    fresh_days: int | None = None,
+    url: str | None = None,
+    responses: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Response rate per province or cluster, in the reference order of the areas.
 
     Columns: area_code, name_th, name_en, flagged (projects flagged now), responded (of
@@ -347,20 +445,31 @@ def response_rates(filters: Filters, level: str = "province", *, flagged: pd.Dat
     joined = _flagged_with_responses(filters, flagged, now, fresh_days, url, responses)
     column = {"province": "province_code", "cluster": "cluster_code"}.get(level)
     areas = _areas(filters, level)
-    counts = joined[joined[column].notna()].groupby(column).agg(
-        flagged=("project_code", "size"), responded=("response_fresh", "sum"), overdue=("response_overdue", "sum"))
+    counts = (
+        joined[joined[column].notna()]
+        .groupby(column)
+        .agg(flagged=("project_code", "size"), responded=("response_fresh", "sum"), overdue=("response_overdue", "sum"))
+    )
     table = areas.merge(counts, left_on="area_code", right_index=True, how="left")
     for name in ("flagged", "responded", "overdue"):
         table[name] = table[name].fillna(0).astype(int)
-    table["rate_pct"] = [100.0 * r / f if f else None for r, f in zip(table["responded"], table["flagged"],
-                                                                      strict=True)]
+    table["rate_pct"] = [
+        100.0 * r / f if f else None for r, f in zip(table["responded"], table["flagged"], strict=True)
+    ]
     return table[["area_code", "name_th", "name_en", "flagged", "responded", "rate_pct", "overdue"]].reset_index(
-        drop=True)
+        drop=True
+    )
 
 
-def response_rate_total(filters: Filters, *, flagged: pd.DataFrame | None = None, now: datetime | None = None,
-                        fresh_days: int | None = None, url: str | None = None,
-                        responses: pd.DataFrame | None = None) -> ResponseRate:
+def response_rate_total(
+    filters: Filters,
+    *,
+    flagged: pd.DataFrame | None = None,
+    now: datetime | None = None,
+    fresh_days: int | None = None,
+    url: str | None = None,
+    responses: pd.DataFrame | None = None,
+) -> ResponseRate:
     """The response rate over the whole selection (e.g. national for the PDF brief)."""
     joined = _flagged_with_responses(filters, flagged, now, fresh_days, url, responses)
     count, responded = len(joined), int(joined["response_fresh"].sum())
@@ -368,6 +477,7 @@ def response_rate_total(filters: Filters, *, flagged: pd.DataFrame | None = None
 
 
 # ------------------------------------------------------------------ frozen with a weekly snapshot
+
 
 @dataclass(frozen=True)
 class ResponseSource:
@@ -403,11 +513,14 @@ def frozen_responses(snapshot_id: int) -> tuple[pd.DataFrame, datetime | None]:
     out = pd.DataFrame({c: frame.get(c) for c in wanted}, dtype=object)
     out["fiscal_year"] = [int(year) for year in out["fiscal_year"]]
     out["expected_payment_date"] = [_day_or_none(day) for day in out["expected_payment_date"]]
-    out["expected_amount"] = [None if value is None or pd.isna(value) else Decimal(str(value))
-                              for value in out["expected_amount"]]
+    out["expected_amount"] = [
+        None if value is None or pd.isna(value) else Decimal(str(value)) for value in out["expected_amount"]
+    ]
     for column in ("updated_at", "created_at"):
-        out[column] = [None if value is None or pd.isna(value)
-                       else pd.Timestamp(value).to_pydatetime().replace(tzinfo=UTC) for value in out[column]]
+        out[column] = [
+            None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime().replace(tzinfo=UTC)
+            for value in out[column]
+        ]
     return _cause_labels(out.reset_index(drop=True)), frozen_at
 
 

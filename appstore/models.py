@@ -91,7 +91,8 @@ class User(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_by: Mapped[str] = mapped_column(String(ACTOR_MAX))
     areas: Mapped[list[UserArea]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", order_by="UserArea.area_code")
+        back_populates="user", cascade="all, delete-orphan", order_by="UserArea.area_code"
+    )
 
 
 class UserArea(Base):
@@ -132,8 +133,10 @@ class FollowupResponseHistory(Base):
 
     __tablename__ = "followup_response_history"
     # One row per version: two saves can never both claim the same version.
-    __table_args__ = (UniqueConstraint("response_id", "version"),
-                      Index("ix_followup_history_project", "fiscal_year", "project_code"))
+    __table_args__ = (
+        UniqueConstraint("response_id", "version"),
+        Index("ix_followup_history_project", "fiscal_year", "project_code"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("followup_responses.id", ondelete="CASCADE"))

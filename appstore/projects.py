@@ -35,8 +35,11 @@ def project_owner(project_code: str) -> ProjectOwner:
     """The loaded project's owner; UnknownProject when the code is not loaded."""
     found = _owners(data_version()).get(project_code)
     if found is None:
-        raise UnknownProject("project_code", f"ไม่พบโครงการรหัส '{project_code}' ในข้อมูลที่โหลด",
-                             f"no loaded project has the code '{project_code}'")
+        raise UnknownProject(
+            "project_code",
+            f"ไม่พบโครงการรหัส '{project_code}' ในข้อมูลที่โหลด",
+            f"no loaded project has the code '{project_code}'",
+        )
     return found
 
 

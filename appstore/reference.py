@@ -40,14 +40,21 @@ def causes() -> pd.DataFrame:
 def _areas(stamps: tuple[tuple[str, int], ...]) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
     tables = reference_data.read_reference(Path(stamps[0][0]).parent)
     provinces = tables["provinces"]
-    return (frozenset(provinces["province_code"]), frozenset(tables["clusters"]["cluster_code"]),
-            dict(zip(provinces["province_code"], provinces["cluster_code"], strict=True)))
+    return (
+        frozenset(provinces["province_code"]),
+        frozenset(tables["clusters"]["cluster_code"]),
+        dict(zip(provinces["province_code"], provinces["cluster_code"], strict=True)),
+    )
 
 
 def _area_tables() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
     folder = settings.reference_dir()
-    return _areas(tuple(_stamp(folder / name) for name in ("provinces.csv", "clusters.csv", "regions.csv",
-                                                            "targets.csv", THRESHOLDS_FILE)))
+    return _areas(
+        tuple(
+            _stamp(folder / name)
+            for name in ("provinces.csv", "clusters.csv", "regions.csv", "targets.csv", THRESHOLDS_FILE)
+        )
+    )
 
 
 def province_codes() -> frozenset[str]:

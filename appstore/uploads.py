@@ -23,8 +23,19 @@ from appstore.users import current
 STATUSES = ("loaded", "loaded_with_rejects", "unchanged", "refused", "failed")
 # Worst first: the status of an upload whose tables ended differently.
 _SEVERITY = {"failed": 0, "refused": 1, "loaded_with_rejects": 2, "loaded": 3, "unchanged": 4}
-UPLOAD_COLUMNS = ["id", "uploaded_at", "uploaded_by", "file_name", "sha256", "size_bytes", "load_ids", "status",
-                  "rows_loaded", "rows_rejected", "message"]
+UPLOAD_COLUMNS = [
+    "id",
+    "uploaded_at",
+    "uploaded_by",
+    "file_name",
+    "sha256",
+    "size_bytes",
+    "load_ids",
+    "status",
+    "rows_loaded",
+    "rows_rejected",
+    "message",
+]
 
 
 @dataclass(frozen=True)
@@ -49,10 +60,14 @@ def upload_area(principal: Principal) -> frozenset[tuple[str, str]] | None:
     if principal.is_admin:
         return None
     clusters = reference.cluster_of_province()
-    owners = {("province", code) for code, cluster in clusters.items()
-              if may_write_owner(principal, "province", code, cluster)}
-    owners |= {("cluster", code) for code in reference.cluster_codes()
-               if may_write_owner(principal, "cluster", code, code)}
+    owners = {
+        ("province", code)
+        for code, cluster in clusters.items()
+        if may_write_owner(principal, "province", code, cluster)
+    }
+    owners |= {
+        ("cluster", code) for code in reference.cluster_codes() if may_write_owner(principal, "cluster", code, code)
+    }
     return frozenset(owners)
 
 
@@ -77,9 +92,19 @@ def outcome_of(results: Iterable) -> UploadOutcome:
     )
 
 
-def record_upload(principal: Principal, *, file_name: str, sha256: str, size_bytes: int, load_ids: list[int],
-                  status: str, rows_loaded: int = 0, rows_rejected: int = 0, message: str | None = None,
-                  url: str | None = None) -> int:
+def record_upload(
+    principal: Principal,
+    *,
+    file_name: str,
+    sha256: str,
+    size_bytes: int,
+    load_ids: list[int],
+    status: str,
+    rows_loaded: int = 0,
+    rows_rejected: int = 0,
+    message: str | None = None,
+    url: str | None = None,
+) -> int:
     """Record one uploaded file (province, cluster and admin users) and audit it; returns
     the upload's id. Long messages are cut to the column's length; everything else that
     does not fit is refused (ValidationError)."""
@@ -93,25 +118,57 @@ def record_upload(principal: Principal, *, file_name: str, sha256: str, size_byt
     message = (message or "").strip()[: models.MESSAGE_MAX] or None
     with transaction(url) as session:
         at = audit.now()
-        upload = models.Upload(uploaded_at=at, uploaded_by=principal.actor, file_name=name, sha256=sha256,
-                               size_bytes=int(size_bytes), load_ids=[int(i) for i in load_ids], status=status,
-                               rows_loaded=int(rows_loaded), rows_rejected=int(rows_rejected), message=message)
+        upload = models.Upload(
+            uploaded_at=at,
+            uploaded_by=principal.actor,
+            file_name=name,
+            sha256=sha256,
+            size_bytes=int(size_bytes),
+            load_ids=[int(i) for i in load_ids],
+            status=status,
+            rows_loaded=int(rows_loaded),
+            rows_rejected=int(rows_rejected),
+            message=message,
+        )
         session.add(upload)
         session.flush()
-        audit.record(session, principal, "upload.record", name, {
-            "upload_id": upload.id, "sha256": sha256, "size_bytes": int(size_bytes), "load_ids": upload.load_ids,
-            "status": status, "rows_loaded": int(rows_loaded), "rows_rejected": int(rows_rejected)}, at=at)
+        audit.record(
+            session,
+            principal,
+            "upload.record",
+            name,
+            {
+                "upload_id": upload.id,
+                "sha256": sha256,
+                "size_bytes": int(size_bytes),
+                "load_ids": upload.load_ids,
+                "status": status,
+                "rows_loaded": int(rows_loaded),
+                "rows_rejected": int(rows_rejected),
+            },
+            at=at,
+        )
         return upload.id
 
 
-def record_upload_results(principal: Principal, *, file_name: str, content: bytes, results: Iterable,
-                          url: str | None = None) -> int:
+def record_upload_results(
+    principal: Principal, *, file_name: str, content: bytes, results: Iterable, url: str | None = None
+) -> int:
     """`record_upload` for a file the ETL loaded: hash, size and outcome from the bytes
     and the LoadResults of etl.load.load_files."""
     outcome = outcome_of(results)
-    return record_upload(principal, file_name=file_name, sha256=sha256_of(content), size_bytes=len(content),
-                         load_ids=outcome.load_ids, status=outcome.status, rows_loaded=outcome.rows_loaded,
-                         rows_rejected=outcome.rows_rejected, message=outcome.message, url=url)
+    return record_upload(
+        principal,
+        file_name=file_name,
+        sha256=sha256_of(content),
+        size_bytes=len(content),
+        load_ids=outcome.load_ids,
+        status=outcome.status,
+        rows_loaded=outcome.rows_loaded,
+        rows_rejected=outcome.rows_rejected,
+        message=outcome.message,
+        url=url,
+    )
 
 
 def list_uploads(limit: int = 200, url: str | None = None) -> pd.DataFrame:

@@ -30,13 +30,21 @@ class UserRecord:
 
 def _record(user: models.User) -> UserRecord:
     return UserRecord(
-        user.email, user.role,
+        user.email,
+        user.role,
         tuple(a.area_code for a in user.areas if a.area_type == "province"),
-        tuple(a.area_code for a in user.areas if a.area_type == "cluster"))
+        tuple(a.area_code for a in user.areas if a.area_type == "cluster"),
+    )
 
 
-def set_user(principal: Principal, email: str, role: str, provinces: list[str] | tuple[str, ...] = (),
-             clusters: list[str] | tuple[str, ...] = (), url: str | None = None) -> tuple[UserRecord, bool]:
+def set_user(
+    principal: Principal,
+    email: str,
+    role: str,
+    provinces: list[str] | tuple[str, ...] = (),
+    clusters: list[str] | tuple[str, ...] = (),
+    url: str | None = None,
+) -> tuple[UserRecord, bool]:
     """Create the user, or replace an existing user's role and areas (administrators only).
 
     Returns (the user as stored, True when created). Raises ValidationError for a bad
@@ -54,11 +62,16 @@ def set_user(principal: Principal, email: str, role: str, provinces: list[str] |
         return _set_user(principal, email, role, provinces, clusters, url)
 
 
-def _set_user(principal: Principal, email: str, role: str, provinces: list[str], clusters: list[str],
-              url: str | None) -> tuple[UserRecord, bool]:
+def _set_user(
+    principal: Principal, email: str, role: str, provinces: list[str], clusters: list[str], url: str | None
+) -> tuple[UserRecord, bool]:
     with transaction(url) as session:
-        user = session.scalars(select(models.User).where(models.User.email == email)
-                               .options(selectinload(models.User.areas)).with_for_update()).one_or_none()
+        user = session.scalars(
+            select(models.User)
+            .where(models.User.email == email)
+            .options(selectinload(models.User.areas))
+            .with_for_update()
+        ).one_or_none()
         at = audit.now()
         created = user is None
         before = None if created else _record(user)
@@ -66,15 +79,25 @@ def _set_user(principal: Principal, email: str, role: str, provinces: list[str],
             user = models.User(email=email, created_at=at, created_by=principal.actor)
             session.add(user)
         user.role, user.updated_at, user.updated_by = role, at, principal.actor
-        user.areas = ([models.UserArea(area_type="province", area_code=code) for code in provinces]
-                      + [models.UserArea(area_type="cluster", area_code=code) for code in clusters])
+        user.areas = [models.UserArea(area_type="province", area_code=code) for code in provinces] + [
+            models.UserArea(area_type="cluster", area_code=code) for code in clusters
+        ]
         session.flush()
         after = _record(user)
-        audit.record(session, principal, "user.set", email, {
-            "created": created,
-            "old": None if before is None else {"role": before.role, "provinces": list(before.provinces),
-                                                "clusters": list(before.clusters)},
-            "new": {"role": role, "provinces": provinces, "clusters": clusters}}, at=at)
+        audit.record(
+            session,
+            principal,
+            "user.set",
+            email,
+            {
+                "created": created,
+                "old": None
+                if before is None
+                else {"role": before.role, "provinces": list(before.provinces), "clusters": list(before.clusters)},
+                "new": {"role": role, "provinces": provinces, "clusters": clusters},
+            },
+            at=at,
+        )
     return after, created
 
 
@@ -83,14 +106,20 @@ def remove_user(principal: Principal, email: str, url: str | None = None) -> boo
     require_admin(current(principal, url), "จัดการผู้ใช้", "manage users")
     email = validation.email(email)
     with transaction(url) as session:
-        user = session.scalars(select(models.User).where(models.User.email == email)
-                               .options(selectinload(models.User.areas))).one_or_none()
+        user = session.scalars(
+            select(models.User).where(models.User.email == email).options(selectinload(models.User.areas))
+        ).one_or_none()
         if user is None:
             return False
         before = _record(user)
         session.delete(user)
-        audit.record(session, principal, "user.remove", email, {
-            "old": {"role": before.role, "provinces": list(before.provinces), "clusters": list(before.clusters)}})
+        audit.record(
+            session,
+            principal,
+            "user.remove",
+            email,
+            {"old": {"role": before.role, "provinces": list(before.provinces), "clusters": list(before.clusters)}},
+        )
     return True
 
 
@@ -101,8 +130,9 @@ def get_user(email: str, url: str | None = None) -> UserRecord | None:
     except validation.ValidationError:
         return None
     with reading(url) as session:
-        user = session.scalars(select(models.User).where(models.User.email == email)
-                               .options(selectinload(models.User.areas))).one_or_none()
+        user = session.scalars(
+            select(models.User).where(models.User.email == email).options(selectinload(models.User.areas))
+        ).one_or_none()
         return None if user is None else _record(user)
 
 
@@ -110,12 +140,20 @@ def list_users(url: str | None = None) -> pd.DataFrame:
     """All users by e-mail: email, role, provinces, clusters (codes joined by ', '),
     updated_at (UTC), updated_by."""
     with reading(url) as session:
-        users = session.scalars(select(models.User).options(selectinload(models.User.areas))
-                                .order_by(models.User.email)).all()
-        rows = [{"email": u.email, "role": u.role, **{k: ", ".join(v) for k, v in
-                 (("provinces", r.provinces), ("clusters", r.clusters))},
-                 "updated_at": u.updated_at, "updated_by": u.updated_by}
-                for u in users for r in [_record(u)]]
+        users = session.scalars(
+            select(models.User).options(selectinload(models.User.areas)).order_by(models.User.email)
+        ).all()
+        rows = [
+            {
+                "email": u.email,
+                "role": u.role,
+                **{k: ", ".join(v) for k, v in (("provinces", r.provinces), ("clusters", r.clusters))},
+                "updated_at": u.updated_at,
+                "updated_by": u.updated_by,
+            }
+            for u in users
+            for r in [_record(u)]
+        ]
     return pd.DataFrame(rows, columns=["email", "role", "provinces", "clusters", "updated_at", "updated_by"])
 
 
@@ -137,5 +175,10 @@ def principal_for_email(email: str | None, url: str | None = None) -> Principal:
     found = get_user(email, url) if email else None
     if found is None:
         return viewer(email.strip().lower() if email else None)
-    return Principal(actor=found.email, role=found.role, provinces=frozenset(found.provinces),
-                     clusters=frozenset(found.clusters), email=found.email)
+    return Principal(
+        actor=found.email,
+        role=found.role,
+        provinces=frozenset(found.provinces),
+        clusters=frozenset(found.clusters),
+        email=found.email,
+    )

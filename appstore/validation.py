@@ -37,8 +37,10 @@ def text(field: str, value: str | None, limit: int, required: bool = False) -> s
         return None
     if len(cleaned) > limit:
         raise ValidationError(
-            field, f"{field} ยาว {len(cleaned):,} ตัวอักษร เกินกำหนด {limit:,} ตัวอักษร",
-            f"{field} is {len(cleaned):,} characters long; at most {limit:,} are allowed")
+            field,
+            f"{field} ยาว {len(cleaned):,} ตัวอักษร เกินกำหนด {limit:,} ตัวอักษร",
+            f"{field} is {len(cleaned):,} characters long; at most {limit:,} are allowed",
+        )
     return cleaned
 
 
@@ -48,21 +50,26 @@ def email(value: str | None) -> str:
     try:
         checked = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as error:
-        raise ValidationError("email", f"อีเมล '{raw}' ไม่ถูกต้อง",
-                              f"'{raw}' is not a valid e-mail address: {error}") from None
+        raise ValidationError(
+            "email", f"อีเมล '{raw}' ไม่ถูกต้อง", f"'{raw}' is not a valid e-mail address: {error}"
+        ) from None
     return checked.normalized.lower()
 
 
 def role(value: str) -> str:
     """One of viewer, province, cluster, admin."""
     if value not in ROLES:
-        raise ValidationError("role", f"ไม่รู้จักบทบาท '{value}' ใช้ได้: {', '.join(ROLES)}",
-                              f"unknown role '{value}'; use one of: {', '.join(ROLES)}")
+        raise ValidationError(
+            "role",
+            f"ไม่รู้จักบทบาท '{value}' ใช้ได้: {', '.join(ROLES)}",
+            f"unknown role '{value}'; use one of: {', '.join(ROLES)}",
+        )
     return value
 
 
-def areas(role_name: str, provinces: list[str] | tuple[str, ...] = (),
-          clusters: list[str] | tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
+def areas(
+    role_name: str, provinces: list[str] | tuple[str, ...] = (), clusters: list[str] | tuple[str, ...] = ()
+) -> tuple[list[str], list[str]]:
     """The province and cluster codes a user of this role writes for, checked against the
     reference data: province users need provinces only, cluster users clusters only,
     viewers and admins neither. Returns (provinces, clusters), sorted and de-duplicated."""
@@ -70,24 +77,36 @@ def areas(role_name: str, provinces: list[str] | tuple[str, ...] = (),
     clusters = sorted({str(code).strip().upper() for code in clusters})
     unknown = [code for code in provinces if code not in reference.province_codes()]
     if unknown:
-        raise ValidationError("province",
-                              f"ไม่รู้จักรหัสจังหวัด {', '.join(unknown)} (ใช้รหัส 2 หลักของกรมการปกครอง เช่น 46)",
-                              f"unknown province code {', '.join(unknown)} (use the 2-digit DOPA code, e.g. 46)")
+        raise ValidationError(
+            "province",
+            f"ไม่รู้จักรหัสจังหวัด {', '.join(unknown)} (ใช้รหัส 2 หลักของกรมการปกครอง เช่น 46)",
+            f"unknown province code {', '.join(unknown)} (use the 2-digit DOPA code, e.g. 46)",
+        )
     unknown = [code for code in clusters if code not in reference.cluster_codes()]
     if unknown:
-        raise ValidationError("cluster", f"ไม่รู้จักรหัสกลุ่มจังหวัด {', '.join(unknown)} (C01 ถึง C18)",
-                              f"unknown cluster code {', '.join(unknown)} (C01 to C18)")
+        raise ValidationError(
+            "cluster",
+            f"ไม่รู้จักรหัสกลุ่มจังหวัด {', '.join(unknown)} (C01 ถึง C18)",
+            f"unknown cluster code {', '.join(unknown)} (C01 to C18)",
+        )
     if role_name == "province" and (not provinces or clusters):
-        raise ValidationError("province",
-                              "ผู้ใช้ระดับจังหวัดต้องระบุจังหวัดอย่างน้อยหนึ่งจังหวัด และไม่ระบุกลุ่มจังหวัด",
-                              "a province user needs at least one --province and no --cluster")
+        raise ValidationError(
+            "province",
+            "ผู้ใช้ระดับจังหวัดต้องระบุจังหวัดอย่างน้อยหนึ่งจังหวัด และไม่ระบุกลุ่มจังหวัด",
+            "a province user needs at least one --province and no --cluster",
+        )
     if role_name == "cluster" and (not clusters or provinces):
-        raise ValidationError("cluster",
-                              "ผู้ใช้ระดับกลุ่มจังหวัดต้องระบุกลุ่มจังหวัดอย่างน้อยหนึ่งกลุ่ม และไม่ระบุจังหวัด",
-                              "a cluster user needs at least one --cluster and no --province")
+        raise ValidationError(
+            "cluster",
+            "ผู้ใช้ระดับกลุ่มจังหวัดต้องระบุกลุ่มจังหวัดอย่างน้อยหนึ่งกลุ่ม และไม่ระบุจังหวัด",
+            "a cluster user needs at least one --cluster and no --province",
+        )
     if role_name in ("viewer", "admin") and (provinces or clusters):
-        raise ValidationError("role", f"บทบาท {role_name} ไม่มีพื้นที่ ไม่ต้องระบุจังหวัดหรือกลุ่มจังหวัด",
-                              f"the {role_name} role has no area; give no --province or --cluster")
+        raise ValidationError(
+            "role",
+            f"บทบาท {role_name} ไม่มีพื้นที่ ไม่ต้องระบุจังหวัดหรือกลุ่มจังหวัด",
+            f"the {role_name} role has no area; give no --province or --cluster",
+        )
     return provinces, clusters
 
 
@@ -96,8 +115,11 @@ def cause_code(value: str | None) -> str:
     code = text("cause_code", value, models.CAUSE_CODE_MAX, required=True)
     known = reference.causes()["cause_code"].tolist()
     if code not in known:
-        raise ValidationError("cause_code", f"ไม่รู้จักสาเหตุ '{code}' ใช้ได้: {', '.join(known)}",
-                              f"unknown cause '{code}'; use one of: {', '.join(known)}")
+        raise ValidationError(
+            "cause_code",
+            f"ไม่รู้จักสาเหตุ '{code}' ใช้ได้: {', '.join(known)}",
+            f"unknown cause '{code}'; use one of: {', '.join(known)}",
+        )
     return code
 
 
@@ -116,16 +138,21 @@ def amount(field: str, value: Decimal | float | str | None) -> Decimal | None:
     except InvalidOperation:
         raise ValidationError(field, f"อ่านจำนวนเงิน '{value}' ไม่ได้", f"cannot read the amount '{value}'") from None
     if not number.is_finite() or number < 0 or number >= AMOUNT_LIMIT:
-        raise ValidationError(field, f"จำนวนเงิน {value} ต้องไม่ติดลบและน้อยกว่า 10 ล้านล้านบาท",
-                              f"the amount {value} must be at least 0 and below 10,000,000,000,000 baht")
+        raise ValidationError(
+            field,
+            f"จำนวนเงิน {value} ต้องไม่ติดลบและน้อยกว่า 10 ล้านล้านบาท",
+            f"the amount {value} must be at least 0 and below 10,000,000,000,000 baht",
+        )
     if number != number.quantize(CENT):
-        raise ValidationError(field, f"จำนวนเงิน {value} มีทศนิยมเกิน 2 ตำแหน่ง (สตางค์)",
-                              f"the amount {value} has more than 2 decimals (satang)")
+        raise ValidationError(
+            field,
+            f"จำนวนเงิน {value} มีทศนิยมเกิน 2 ตำแหน่ง (สตางค์)",
+            f"the amount {value} has more than 2 decimals (satang)",
+        )
     return number.quantize(CENT)
 
 
-def day(field: str, value: date | str | None, earliest: date | None = None,
-        latest: date | None = None) -> date | None:
+def day(field: str, value: date | str | None, earliest: date | None = None, latest: date | None = None) -> date | None:
     """A date, None allowed. Text is read in any form a Thai official types (thai_date_input:
     BE or CE, d/m/yyyy, Thai digits, Thai month names, ISO). With `earliest` / `latest`, a date
     outside them (both included) is refused, saying what the text was read as."""
@@ -137,10 +164,11 @@ def day(field: str, value: date | str | None, earliest: date | None = None,
         if (earliest is not None and value < earliest) or (latest is not None and value > latest):
             low, high = earliest or value, latest or value
             raise ValidationError(
-                field, f"วันที่ {format_day(value, 'th')} อยู่นอกช่วงที่รับได้ ({format_day(low, 'th')} ถึง "
-                       f"{format_day(high, 'th')})",
+                field,
+                f"วันที่ {format_day(value, 'th')} อยู่นอกช่วงที่รับได้ ({format_day(low, 'th')} ถึง {format_day(high, 'th')})",
                 f"{format_day(value, 'en')} is outside the accepted range ({format_day(low, 'en')} to "
-                f"{format_day(high, 'en')})")
+                f"{format_day(high, 'en')})",
+            )
         return value
     if not isinstance(value, str):
         raise ValidationError(field, f"{field} ต้องเป็นวันที่", f"{field} must be a date")

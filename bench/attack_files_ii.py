@@ -75,84 +75,270 @@ def row(doc, amount, date="13/09/2562", source=CUR):
 # --------------------------------------------------------------------------- the attacks
 # name -> (write(folder) -> file, extra CLI args, expected exit, expected {doc_no: Decimal})
 
+
 def attacks() -> dict:
     a = {}
-    a["unit_title_no_brackets"] = (lambda d: _put(d, "a.csv", csv_bytes([["หน่วย: พันบาท"], H, row("D1", "1.5")])),
-                                   [], REFUSED, {})
-    a["unit_merged_title_xlsx"] = (lambda d: xlsx(d / "a.xlsx", {"s": [
-        ["ตารางที่ 1 ผลการเบิกจ่าย (หน่วย : ล้านบาท)"], H, row("D1", 1.25), row("D2", 0.000125)]},
-        {"s": ["A1:E1"]}), [], REFUSED, {})
-    a["unit_merged_title_xlsx_converted"] = (lambda d: xlsx(d / "a.xlsx", {"s": [
-        ["ตารางที่ 1 ผลการเบิกจ่าย (หน่วย : ล้านบาท)"], H, row("D1", 1.25), row("D2", 0.000125),
-        row("D3", 0.1 + 0.2), row("D4", 7.123456789)]}, {"s": ["A1:E1"]}), ["--unit", "million"], REJECTS,
-        {"D1": Decimal("1250000.00"), "D2": Decimal("125.00"), "D3": Decimal("300000.00")})
-    a["unit_english_thousands"] = (lambda d: _put(d, "a.csv", csv_bytes([
-        ["Doc No", "Project Code", "Posting Date", "Amount (THB '000)", "Fund Source"], row("D1", "2.5")])),
-        [], REFUSED, {})
-    a["unit_row_mixed_baht_and_million"] = (lambda d: _put(d, "a.csv", csv_bytes([
-        H, ["", "", "", "(ล้านบาท)", ""], row("D1", "1.5")])), [], REFUSED, {})
-    a["unit_footnote"] = (lambda d: _put(d, "a.csv", csv_bytes([H, row("D1", "1.5"), ["* หน่วย : ล้านบาท"]])),
-                          [], REFUSED, {})
-    a["unit_option_contradicted"] = (lambda d: _put(d, "a.csv", csv_bytes([["(หน่วย : ล้านบาท)"], H,
-                                                                           row("D1", "1.5")])),
-                                     ["--unit", "thousand"], REFUSED, {})
-    a["unit_header_lb"] = (lambda d: xlsx(d / "a.xlsx", {"s": [[*H[:3], "เบิกจ่าย (ลบ.)", H[4]], row("D1", 3)]}),
-                           [], REFUSED, {})
-    a["header_thai_and_english_amount"] = (lambda d: _put(d, "a.csv", csv_bytes([
-        [*H, "Amount"], [*row("D1", "100.00"), "60.00"]])), [], REFUSED, {})
-    a["header_merged_three_subheaders"] = (lambda d: xlsx(d / "a.xlsx", {"s": [
-        [*H[:3], "จำนวนเงิน", "", "", "แหล่งเงิน"], ["", "", "", "ขอเบิก", "เบิกจ่าย", "คงเหลือ", ""],
-        ["D1", "P01", "13/09/2562", 900, 600, 300, CUR]]},
-        {"s": ["D1:F1", "A1:A2", "B1:B2", "C1:C2", "G1:G2"]}), [], LOADED, {"D1": Decimal("600.00")})
-    a["header_three_rows"] = (lambda d: xlsx(d / "a.xlsx", {"s": [
-        ["เลขที่เอกสาร", "รหัสโครงการ", "วันที่", "จำนวนเงิน", "แหล่งเงิน"], ["", "", "ผ่านรายการ", "", ""],
-        ["", "", "", "เบิกจ่าย", "แหล่งของเงิน"], row("D1", 5)]}), [], REFUSED, {})
-    a["header_key_twice"] = (lambda d: _put(d, "a.csv", csv_bytes([[*H, "เลขที่เอกสาร"], [*row("D1", "5"), "D9"]])),
-                             [], REFUSED, {})
-    a["numbers_every_magnitude"] = (lambda d: xlsx(d / "a.xlsx", {"s": [
-        H, row("D1", 1234567.891), row("D2", 600000.004), row("D3", 0.1 + 0.2), row("D4", 12345.678),
-        row("D5", 99999.995), row("D6", 1e-9), row("D7", -(0.1 + 0.2)), row("D8", 2.0 ** 40 + 0.5),
-        row("D9", 55555555.55), row("D10", 1234567.1 + 0.1)]}), [], REJECTS,
-        {"D3": Decimal("0.30"), "D7": Decimal("-0.30"), "D9": Decimal("55555555.55"),
-         "D10": Decimal("1234567.20")})
+    a["unit_title_no_brackets"] = (
+        lambda d: _put(d, "a.csv", csv_bytes([["หน่วย: พันบาท"], H, row("D1", "1.5")])),
+        [],
+        REFUSED,
+        {},
+    )
+    a["unit_merged_title_xlsx"] = (
+        lambda d: xlsx(
+            d / "a.xlsx",
+            {"s": [["ตารางที่ 1 ผลการเบิกจ่าย (หน่วย : ล้านบาท)"], H, row("D1", 1.25), row("D2", 0.000125)]},
+            {"s": ["A1:E1"]},
+        ),
+        [],
+        REFUSED,
+        {},
+    )
+    a["unit_merged_title_xlsx_converted"] = (
+        lambda d: xlsx(
+            d / "a.xlsx",
+            {
+                "s": [
+                    ["ตารางที่ 1 ผลการเบิกจ่าย (หน่วย : ล้านบาท)"],
+                    H,
+                    row("D1", 1.25),
+                    row("D2", 0.000125),
+                    row("D3", 0.1 + 0.2),
+                    row("D4", 7.123456789),
+                ]
+            },
+            {"s": ["A1:E1"]},
+        ),
+        ["--unit", "million"],
+        REJECTS,
+        {"D1": Decimal("1250000.00"), "D2": Decimal("125.00"), "D3": Decimal("300000.00")},
+    )
+    a["unit_english_thousands"] = (
+        lambda d: _put(
+            d,
+            "a.csv",
+            csv_bytes(
+                [["Doc No", "Project Code", "Posting Date", "Amount (THB '000)", "Fund Source"], row("D1", "2.5")]
+            ),
+        ),
+        [],
+        REFUSED,
+        {},
+    )
+    a["unit_row_mixed_baht_and_million"] = (
+        lambda d: _put(d, "a.csv", csv_bytes([H, ["", "", "", "(ล้านบาท)", ""], row("D1", "1.5")])),
+        [],
+        REFUSED,
+        {},
+    )
+    a["unit_footnote"] = (
+        lambda d: _put(d, "a.csv", csv_bytes([H, row("D1", "1.5"), ["* หน่วย : ล้านบาท"]])),
+        [],
+        REFUSED,
+        {},
+    )
+    a["unit_option_contradicted"] = (
+        lambda d: _put(d, "a.csv", csv_bytes([["(หน่วย : ล้านบาท)"], H, row("D1", "1.5")])),
+        ["--unit", "thousand"],
+        REFUSED,
+        {},
+    )
+    a["unit_header_lb"] = (
+        lambda d: xlsx(d / "a.xlsx", {"s": [[*H[:3], "เบิกจ่าย (ลบ.)", H[4]], row("D1", 3)]}),
+        [],
+        REFUSED,
+        {},
+    )
+    a["header_thai_and_english_amount"] = (
+        lambda d: _put(d, "a.csv", csv_bytes([[*H, "Amount"], [*row("D1", "100.00"), "60.00"]])),
+        [],
+        REFUSED,
+        {},
+    )
+    a["header_merged_three_subheaders"] = (
+        lambda d: xlsx(
+            d / "a.xlsx",
+            {
+                "s": [
+                    [*H[:3], "จำนวนเงิน", "", "", "แหล่งเงิน"],
+                    ["", "", "", "ขอเบิก", "เบิกจ่าย", "คงเหลือ", ""],
+                    ["D1", "P01", "13/09/2562", 900, 600, 300, CUR],
+                ]
+            },
+            {"s": ["D1:F1", "A1:A2", "B1:B2", "C1:C2", "G1:G2"]},
+        ),
+        [],
+        LOADED,
+        {"D1": Decimal("600.00")},
+    )
+    a["header_three_rows"] = (
+        lambda d: xlsx(
+            d / "a.xlsx",
+            {
+                "s": [
+                    ["เลขที่เอกสาร", "รหัสโครงการ", "วันที่", "จำนวนเงิน", "แหล่งเงิน"],
+                    ["", "", "ผ่านรายการ", "", ""],
+                    ["", "", "", "เบิกจ่าย", "แหล่งของเงิน"],
+                    row("D1", 5),
+                ]
+            },
+        ),
+        [],
+        REFUSED,
+        {},
+    )
+    a["header_key_twice"] = (
+        lambda d: _put(d, "a.csv", csv_bytes([[*H, "เลขที่เอกสาร"], [*row("D1", "5"), "D9"]])),
+        [],
+        REFUSED,
+        {},
+    )
+    a["numbers_every_magnitude"] = (
+        lambda d: xlsx(
+            d / "a.xlsx",
+            {
+                "s": [
+                    H,
+                    row("D1", 1234567.891),
+                    row("D2", 600000.004),
+                    row("D3", 0.1 + 0.2),
+                    row("D4", 12345.678),
+                    row("D5", 99999.995),
+                    row("D6", 1e-9),
+                    row("D7", -(0.1 + 0.2)),
+                    row("D8", 2.0**40 + 0.5),
+                    row("D9", 55555555.55),
+                    row("D10", 1234567.1 + 0.1),
+                ]
+            },
+        ),
+        [],
+        REJECTS,
+        {"D3": Decimal("0.30"), "D7": Decimal("-0.30"), "D9": Decimal("55555555.55"), "D10": Decimal("1234567.20")},
+    )
     a["formulas_with_cached_values"] = (_cached_formulas, [], LOADED, {"D1": Decimal("10.00"), "D2": Decimal("20.50")})
-    a["encoding_tis620_row_in_utf8"] = (lambda d: _put(d, "a.csv", csv_bytes([H, row("D1", "1.00")])
-                                                    + csv_bytes([row("D2", "2.00")], encoding="cp874")
-                                                    + csv_bytes([row("D3", "3.00")])), [], REFUSED, {})
-    a["encoding_utf8_row_at_the_end"] = (lambda d: _put(d, "a.csv", csv_bytes([H, row("D1", "1.00"),
-                                                                                 row("D2", "2.00")], "cp874")
-                                                     + csv_bytes([row("D3", "3.00")])), [], REFUSED, {})
-    a["encoding_mixed_cr_only"] = (lambda d: _put(d, "a.csv", csv_bytes([H, row("D1", "1.00")], eol="\r")
-                                               + csv_bytes([row("D2", "2.00")], "cp874", eol="\r")),
-                                   [], REFUSED, {})
-    a["encoding_bom_then_tis620"] = (lambda d: _put(d, "a.csv", b"\xef\xbb\xbf" + csv_bytes(
-        [H, row("D1", "1.00")]) + csv_bytes([row("D2", "2.00")], "cp874")), [], REFUSED, {})
-    a["quote_across_doc_numbers"] = (lambda d: _put(d, "a.csv", (
-        ",".join(H) + f'\n"D1,P01,13/09/2562,1.00,{CUR}\nD2",P01,13/09/2562,2.00,{CUR}\n'
-        f"D3,P01,13/09/2562,3.00,{CUR}\n").encode()), [], REJECTS, {"D3": Decimal("3.00")})
-    a["quote_over_three_lines"] = (lambda d: _put(d, "a.csv", (
-        ",".join(H) + f'\nD1,P01,13/09/2562,1.00,"{CUR}\nD2,P01,13/09/2562,2.00,{CUR}\nD3,P01,13/09/2562,3.00,'
-        f'{CUR}"\nD4,P01,13/09/2562,4.00,{CUR}\n').encode()), [], REJECTS, {"D4": Decimal("4.00")})
-    a["workbook_dimension_lie"] = (lambda d: rewrite(xlsx(d / "a.xlsx", {"s": [H, row("D1", 5)]}), lambda n, b: re.sub(
-        rb'<dimension ref="[^"]*"', b'<dimension ref="A1:ZZ9999999"', b)), [], REFUSED, {})
-    a["workbook_value_in_xfd1"] = (lambda d: rewrite(xlsx(d / "a.xlsx", {"s": [H, row("D1", 5)]}),
-                                                     lambda n, b: b.replace(
-        b"</row>", b'<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', 1) if "worksheets" in n else b),
-        [], REFUSED, {})
-    a["workbook_sparse_last_row"] = (lambda d: rewrite(xlsx(d / "a.xlsx", {"s": [H, row("D1", 5)]}),
-                                                       lambda n, b: b.replace(
-        b"</sheetData>", b'<row r="1048576"><c r="E1048576"><v>1</v></c></row></sheetData>')
-        if "worksheets" in n else b), [], REFUSED, {})
+    a["encoding_tis620_row_in_utf8"] = (
+        lambda d: _put(
+            d,
+            "a.csv",
+            csv_bytes([H, row("D1", "1.00")])
+            + csv_bytes([row("D2", "2.00")], encoding="cp874")
+            + csv_bytes([row("D3", "3.00")]),
+        ),
+        [],
+        REFUSED,
+        {},
+    )
+    a["encoding_utf8_row_at_the_end"] = (
+        lambda d: _put(
+            d, "a.csv", csv_bytes([H, row("D1", "1.00"), row("D2", "2.00")], "cp874") + csv_bytes([row("D3", "3.00")])
+        ),
+        [],
+        REFUSED,
+        {},
+    )
+    a["encoding_mixed_cr_only"] = (
+        lambda d: _put(
+            d, "a.csv", csv_bytes([H, row("D1", "1.00")], eol="\r") + csv_bytes([row("D2", "2.00")], "cp874", eol="\r")
+        ),
+        [],
+        REFUSED,
+        {},
+    )
+    a["encoding_bom_then_tis620"] = (
+        lambda d: _put(
+            d, "a.csv", b"\xef\xbb\xbf" + csv_bytes([H, row("D1", "1.00")]) + csv_bytes([row("D2", "2.00")], "cp874")
+        ),
+        [],
+        REFUSED,
+        {},
+    )
+    a["quote_across_doc_numbers"] = (
+        lambda d: _put(
+            d,
+            "a.csv",
+            (
+                ",".join(H) + f'\n"D1,P01,13/09/2562,1.00,{CUR}\nD2",P01,13/09/2562,2.00,{CUR}\n'
+                f"D3,P01,13/09/2562,3.00,{CUR}\n"
+            ).encode(),
+        ),
+        [],
+        REJECTS,
+        {"D3": Decimal("3.00")},
+    )
+    a["quote_over_three_lines"] = (
+        lambda d: _put(
+            d,
+            "a.csv",
+            (
+                ",".join(H) + f'\nD1,P01,13/09/2562,1.00,"{CUR}\nD2,P01,13/09/2562,2.00,{CUR}\nD3,P01,13/09/2562,3.00,'
+                f'{CUR}"\nD4,P01,13/09/2562,4.00,{CUR}\n'
+            ).encode(),
+        ),
+        [],
+        REJECTS,
+        {"D4": Decimal("4.00")},
+    )
+    a["workbook_dimension_lie"] = (
+        lambda d: rewrite(
+            xlsx(d / "a.xlsx", {"s": [H, row("D1", 5)]}),
+            lambda n, b: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:ZZ9999999"', b),
+        ),
+        [],
+        REFUSED,
+        {},
+    )
+    a["workbook_value_in_xfd1"] = (
+        lambda d: rewrite(
+            xlsx(d / "a.xlsx", {"s": [H, row("D1", 5)]}),
+            lambda n, b: (
+                b.replace(b"</row>", b'<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', 1)
+                if "worksheets" in n
+                else b
+            ),
+        ),
+        [],
+        REFUSED,
+        {},
+    )
+    a["workbook_sparse_last_row"] = (
+        lambda d: rewrite(
+            xlsx(d / "a.xlsx", {"s": [H, row("D1", 5)]}),
+            lambda n, b: (
+                b.replace(b"</sheetData>", b'<row r="1048576"><c r="E1048576"><v>1</v></c></row></sheetData>')
+                if "worksheets" in n
+                else b
+            ),
+        ),
+        [],
+        REFUSED,
+        {},
+    )
     a["workbook_shared_string_bomb"] = (_string_bomb, [], REFUSED, {})
-    a["workbook_hidden_sheets"] = (lambda d: xlsx(d / "a.xlsx", {
-        "q1": [H, row("D1", 1)], "q2": [H, row("D2", 2)], "old": [H, row("D3", 3)], "x": [H, row("D4", 4)]},
-        states={"old": "hidden", "x": "veryHidden"}), [], LOADED, {"D1": Decimal("1.00"), "D2": Decimal("2.00")})
-    a["workbook_formula_and_error_cells"] = (lambda d: xlsx(d / "a.xlsx", {"s": [
-        H, row("D1", "=2*3"), row("D2", 5, date="#VALUE!"), row("D3", 7)]}), [], REJECTS, {"D3": Decimal("7.00")})
+    a["workbook_hidden_sheets"] = (
+        lambda d: xlsx(
+            d / "a.xlsx",
+            {"q1": [H, row("D1", 1)], "q2": [H, row("D2", 2)], "old": [H, row("D3", 3)], "x": [H, row("D4", 4)]},
+            states={"old": "hidden", "x": "veryHidden"},
+        ),
+        [],
+        LOADED,
+        {"D1": Decimal("1.00"), "D2": Decimal("2.00")},
+    )
+    a["workbook_formula_and_error_cells"] = (
+        lambda d: xlsx(d / "a.xlsx", {"s": [H, row("D1", "=2*3"), row("D2", 5, date="#VALUE!"), row("D3", 7)]}),
+        [],
+        REJECTS,
+        {"D3": Decimal("7.00")},
+    )
     a["xls_error_in_amount"] = (_xls_error, [], REJECTS, {"D1": Decimal("5.00")})
     a["workbook_styled_empty_columns"] = (_styled_far, [], LOADED, {"D1": Decimal("5.00")})
-    a["workbook_truncated"] = (lambda d: _put(d, "a.xlsx", (xlsx(d / "b.xlsx", {"s": [H, row("D1", 5)]}).read_bytes()
-                                                          )[:1500]), [], REFUSED, {})
+    a["workbook_truncated"] = (
+        lambda d: _put(d, "a.xlsx", (xlsx(d / "b.xlsx", {"s": [H, row("D1", 5)]}).read_bytes())[:1500]),
+        [],
+        REFUSED,
+        {},
+    )
     return a
 
 
@@ -183,8 +369,11 @@ def _string_bomb(folder: Path) -> Path:
     """A shared-strings part of one 150 MB string (openpyxl writes inline strings: add it)."""
     path = xlsx(folder / "a.xlsx", {"s": [H, row("D1", 5)]})
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as book:
-        book.writestr("xl/sharedStrings.xml", b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
-                      b'spreadsheetml/2006/main"><si><t>' + b"ab" * (75 << 20) + b"</t></si></sst>")
+        book.writestr(
+            "xl/sharedStrings.xml",
+            b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><si><t>' + b"ab" * (75 << 20) + b"</t></si></sst>",
+        )
     return path
 
 
@@ -206,8 +395,12 @@ def _xls_error(folder: Path) -> Path:
 def _styled_far(folder: Path) -> Path:
     path = xlsx(folder / "a.xlsx", {"s": [H, row("D1", 5)]})
     empties = b"".join(b'<c r="%s2" s="0"/>' % col.encode() for col in ("GZ", "ZZ", "ABC", "XFD"))
-    return rewrite(path, lambda name, data: data.replace(b"</row></sheetData>", empties + b"</row></sheetData>")
-                   if "worksheets" in name else data)
+    return rewrite(
+        path,
+        lambda name, data: (
+            data.replace(b"</row></sheetData>", empties + b"</row></sheetData>") if "worksheets" in name else data
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- the run
@@ -221,15 +414,37 @@ def run(name: str, spec, folder: Path) -> tuple[bool, str]:
     store.mkdir()
     db = store / "budget.duckdb"
     projects = case / "projects.csv"
-    projects.write_text("รหัสโครงการ,ปีงบประมาณ,จังหวัด/กลุ่มจังหวัด,ชื่อโครงการ,ประเภทงบรายจ่าย,หน่วยดำเนินการ,"
-                        "งบประมาณที่ได้รับจัดสรร\nP01,2562,ลำพูน,ถนน,งบลงทุน,อบต.,9999999999.00\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "load", str(projects)], cwd=ROOT,
-                   capture_output=True, check=True)
+    projects.write_text(
+        "รหัสโครงการ,ปีงบประมาณ,จังหวัด/กลุ่มจังหวัด,ชื่อโครงการ,ประเภทงบรายจ่าย,หน่วยดำเนินการ,"
+        "งบประมาณที่ได้รับจัดสรร\nP01,2562,ลำพูน,ถนน,งบลงทุน,อบต.,9999999999.00\n",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(db), "load", str(projects)], cwd=ROOT, capture_output=True, check=True
+    )
     path = write(case)
     try:
-        done = subprocess.run(["/usr/bin/time", "-f", "@@ %e s %M KB", sys.executable, "-m", "etl", "--db", str(db),
-                               "load", *args, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                              check=False, env={**os.environ, "COLUMNS": "250"})
+        done = subprocess.run(
+            [
+                "/usr/bin/time",
+                "-f",
+                "@@ %e s %M KB",
+                sys.executable,
+                "-m",
+                "etl",
+                "--db",
+                str(db),
+                "load",
+                *args,
+                str(path),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            env={**os.environ, "COLUMNS": "250"},
+        )
     except subprocess.TimeoutExpired:
         return False, "hung (300 s)"
     output = done.stdout + done.stderr
@@ -239,8 +454,10 @@ def run(name: str, spec, folder: Path) -> tuple[bool, str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         stored = dict(con.execute("SELECT doc_no, amount FROM disbursements").fetchall())
-        counts = con.execute("SELECT bool_and(rows_read = rows_inserted + rows_updated + rows_unchanged "
-                             "+ rows_rejected + total_rows_skipped) FROM loads").fetchone()[0]
+        counts = con.execute(
+            "SELECT bool_and(rows_read = rows_inserted + rows_updated + rows_unchanged "
+            "+ rows_rejected + total_rows_skipped) FROM loads"
+        ).fetchone()[0]
     finally:
         con.close()
     leftovers = [p.name for p in store.iterdir() if ".writing-" in p.name or p.name.endswith(".inputs")]
@@ -257,8 +474,10 @@ def run(name: str, spec, folder: Path) -> tuple[bool, str]:
         problems.append(f"leftovers {leftovers}")
     if int(peak_kb) > 1536 * 1024:
         problems.append(f"peak {int(peak_kb) // 1024} MB")
-    summary = (f"exit {done.returncode}, {len(stored)} stored, {float(seconds):.1f} s, {int(peak_kb) // 1024} MB; "
-               + " ".join(output.split())[-150:])
+    summary = (
+        f"exit {done.returncode}, {len(stored)} stored, {float(seconds):.1f} s, {int(peak_kb) // 1024} MB; "
+        + " ".join(output.split())[-150:]
+    )
     return not problems, "; ".join(problems) or summary
 
 

@@ -60,8 +60,16 @@ OUT = ROOT / "bench" / "out"
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Year-end projection"
 FISCAL_YEAR = 2562
-MONTH_ENDS = [date(2019, 1, 31), date(2019, 2, 28), date(2019, 3, 31), date(2019, 4, 30),
-              date(2019, 5, 31), date(2019, 6, 30), date(2019, 7, 31), date(2019, 8, 31)]
+MONTH_ENDS = [
+    date(2019, 1, 31),
+    date(2019, 2, 28),
+    date(2019, 3, 31),
+    date(2019, 4, 30),
+    date(2019, 5, 31),
+    date(2019, 6, 30),
+    date(2019, 7, 31),
+    date(2019, 8, 31),
+]
 GOAL_FROM = date(2019, 5, 31)
 GOALS = {"median": 5.0, "p90": 12.0, "bias": 2.0, "coverage": (0.75, 0.85)}
 LEVELS = ("province", "cluster")
@@ -70,8 +78,14 @@ FRIDAYS = [date(2019, 5, 3) + timedelta(weeks=week) for week in range(22)]  # 3 
 DETECT_DAYS = 21
 DEMO_SEEDS = (2562, 7, 11)
 CALIBRATION = (("base", 1), ("late_procurement", 1), ("fast_start", 1))
-HOLD_OUT = (("base", 101), ("late_procurement", 101), ("fast_start", 101), ("late_act", 1),
-            ("cancellations", 1), ("slow_acceptance", 1))
+HOLD_OUT = (
+    ("base", 101),
+    ("late_procurement", 101),
+    ("fast_start", 101),
+    ("late_act", 1),
+    ("cancellations", 1),
+    ("slow_acceptance", 1),
+)
 # Written for round 2 (bench/synthetic_years.py HOLD_OUT_ROUND_2) before the round-2 model was scored on them;
 # the round-1 hold-out years above were looked at in round 2, so they count as seen from then on.
 HOLD_OUT_ROUND_2 = (("election_freeze", 1), ("reallocation", 1), ("no_rush_lumpy", 1))
@@ -158,15 +172,22 @@ def backtest(db: Path, line: str, disaster: dict[str, set[str]] | None = None) -
                 baseline_errors.append(abs(baseline[row.code] - truth))
                 inside.append(row.projected_low_pct - 1e-9 <= truth <= row.projected_high_pct + 1e-9)
                 widths.append(row.projected_high_pct - row.projected_low_pct)
-            rows.append({
-                "as_of": as_of, "level": level, "areas": len(model_errors),
-                "median": statistics.median(model_errors), "p90": _quantile(model_errors, 0.9),
-                "bias": statistics.fmean(signed),
-                "baseline_median": statistics.median(baseline_errors),
-                "baseline_p90": _quantile(baseline_errors, 0.9),
-                "coverage": sum(inside) / len(inside), "width": statistics.median(widths),
-                "p90_calm": _quantile(calm_errors, 0.9), "coverage_calm": sum(calm_inside) / len(calm_inside),
-            })
+            rows.append(
+                {
+                    "as_of": as_of,
+                    "level": level,
+                    "areas": len(model_errors),
+                    "median": statistics.median(model_errors),
+                    "p90": _quantile(model_errors, 0.9),
+                    "bias": statistics.fmean(signed),
+                    "baseline_median": statistics.median(baseline_errors),
+                    "baseline_p90": _quantile(baseline_errors, 0.9),
+                    "coverage": sum(inside) / len(inside),
+                    "width": statistics.median(widths),
+                    "p90_calm": _quantile(calm_errors, 0.9),
+                    "coverage_calm": sum(calm_inside) / len(calm_inside),
+                }
+            )
     return rows
 
 
@@ -180,8 +201,11 @@ def basis_bias(db: Path) -> list[dict]:
     _use(db)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        final = dict(((code, (float(allocation), float(paid))) for code, allocation, paid in con.execute(
-            """SELECT p.project_code,
+        final = dict(
+            (
+                (code, (float(allocation), float(paid)))
+                for code, allocation, paid in con.execute(
+                    """SELECT p.project_code,
                       p.allocated_amount
                       + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
                                   AND r.approved_date <= DATE '2019-09-30'), 0)
@@ -189,7 +213,10 @@ def basis_bias(db: Path) -> list[dict]:
                                   AND r.approved_date <= DATE '2019-09-30'), 0),
                       coalesce((SELECT sum(amount) FROM disbursements d WHERE d.project_code = p.project_code
                                 AND d.source = 'current' AND d.posting_date <= DATE '2019-09-30'), 0)
-               FROM projects p WHERE p.owner_type = 'province'""").fetchall()))
+               FROM projects p WHERE p.owner_type = 'province'"""
+                ).fetchall()
+            )
+        )
     finally:
         con.close()
     rows = []
@@ -198,8 +225,10 @@ def basis_bias(db: Path) -> list[dict]:
         projects = projects[projects["owner_type"] == "province"]
         by_area: dict[str, dict[str, float]] = {}
         for row in projects.itertuples(index=False):
-            area = by_area.setdefault(row.province_code, {"allocation": 0.0, "final_allocation": 0.0,
-                                                           "paid_30_sep": 0.0, **{basis: 0.0 for basis in BASES}})
+            area = by_area.setdefault(
+                row.province_code,
+                {"allocation": 0.0, "final_allocation": 0.0, "paid_30_sep": 0.0, **{basis: 0.0 for basis in BASES}},
+            )
             allocation, paid = final[row.project_code]
             area["allocation"] += row.current_allocation
             area["final_allocation"] += allocation
@@ -212,8 +241,9 @@ def basis_bias(db: Path) -> list[dict]:
                 continue
             for basis in BASES:
                 shares[basis].append(100 * area[basis] / area["allocation"])
-            shares["allocation"].append(100 * area["paid_30_sep"] / area["allocation"]
-                                        - 100 * area["paid_30_sep"] / area["final_allocation"])
+            shares["allocation"].append(
+                100 * area["paid_30_sep"] / area["allocation"] - 100 * area["paid_30_sep"] / area["final_allocation"]
+            )
         rows.append({"as_of": as_of, **{name: statistics.fmean(values) for name, values in shares.items()}})
     return rows
 
@@ -250,13 +280,17 @@ def in_year_study(db: Path) -> list[dict]:
         usable = check.spread > 0
         in_year = np.abs(check.projected - check.paid)[usable] / check.spread[usable]
         in_scale = float(np.quantile(in_year, 0.8)) / model_module.BAND_Z
-        rows.append({"as_of": as_of, "checked_from": check.checked_from,
-                     "in_year_bias": float(np.mean(100 * (check.projected - check.paid)[usable]
-                                                   / check.allocation[usable])),
-                     "in_year_scale": in_scale,
-                     "needed_scale": float(np.quantile(ratio, 0.8)) / model_module.BAND_Z,
-                     "coverage_fixed": float(np.mean(ratio <= model_module.BAND_SCALE * model_module.BAND_Z)),
-                     "coverage_in_year": float(np.mean(ratio <= in_scale * model_module.BAND_Z))})
+        rows.append(
+            {
+                "as_of": as_of,
+                "checked_from": check.checked_from,
+                "in_year_bias": float(np.mean(100 * (check.projected - check.paid)[usable] / check.allocation[usable])),
+                "in_year_scale": in_scale,
+                "needed_scale": float(np.quantile(ratio, 0.8)) / model_module.BAND_Z,
+                "coverage_fixed": float(np.mean(ratio <= model_module.BAND_SCALE * model_module.BAND_Z)),
+                "coverage_in_year": float(np.mean(ratio <= in_scale * model_module.BAND_Z)),
+            }
+        )
     return rows
 
 
@@ -308,8 +342,7 @@ def pace_backtest(db: Path, truth: dict) -> dict[str, dict]:
     for level in LEVELS:
         codes = set().union(*flags[level].values()) | set(breaks[level])
         every = members.keys() if level == "province" else set(members.values())
-        clean = [code for code in every
-                 if code not in breaks[level] and (level == "province" or code not in touched)]
+        clean = [code for code in every if code not in breaks[level] and (level == "province" or code not in touched)]
         lags, early = [], 0
         for code, day in breaks[level].items():
             risen = [f for f in FRIDAYS if day < f <= day + timedelta(days=DETECT_DAYS) and code in flags[level][f]]
@@ -317,14 +350,17 @@ def pace_backtest(db: Path, truth: dict) -> dict[str, dict]:
                 lags.append((min(risen) - day).days)
             early += any(code in flags[level][f] for f in FRIDAYS if f <= day)
         result[level] = {
-            "broken": len(breaks[level]), "detected": len(lags),
+            "broken": len(breaks[level]),
+            "detected": len(lags),
             "lag_median": statistics.median(lags) if lags else float("nan"),
-            "lag_max": max(lags) if lags else float("nan"), "before_break": early,
+            "lag_max": max(lags) if lags else float("nan"),
+            "before_break": early,
             "clean": len(clean),
             "false_window": sum(any(code in flags[level][f] for f in window) for code in clean),
             "false_season": sum(any(code in flags[level][f] for f in FRIDAYS) for code in clean),
-            "false_checks": (sum(code in flags[level][f] for f in FRIDAYS for code in clean)
-                             / max(len(clean) * len(FRIDAYS), 1)),
+            "false_checks": (
+                sum(code in flags[level][f] for f in FRIDAYS for code in clean) / max(len(clean) * len(FRIDAYS), 1)
+            ),
         }
         del codes
     return result
@@ -338,8 +374,15 @@ def _module_at(revision: str):
     folder = OUT / "before"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"projection_{revision}.py"
-    path.write_text(subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:budget_metrics/projection.py"],
-                                   check=True, capture_output=True, text=True).stdout, encoding="utf-8")
+    path.write_text(
+        subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{revision}:budget_metrics/projection.py"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout,
+        encoding="utf-8",
+    )
     spec = importlib.util.spec_from_file_location(f"projection_{revision}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while it loads
@@ -378,9 +421,13 @@ def timing(db: Path, repeats: int, modules: dict) -> dict[str, dict[str, float]]
             runs[name].append(_one_run(module, filters))
     out = {}
     for name, values in runs.items():
-        out[name] = {"first": min(v[0] for v in values), "first_cpu": min(v[1] for v in values),
-                     "wall": min(v[2] for v in values), "median_wall": statistics.median(v[2] for v in values),
-                     "cpu": min(v[3] for v in values)}
+        out[name] = {
+            "first": min(v[0] for v in values),
+            "first_cpu": min(v[1] for v in values),
+            "wall": min(v[2] for v in values),
+            "median_wall": statistics.median(v[2] for v in values),
+            "cpu": min(v[3] for v in values),
+        }
     return out
 
 
@@ -399,40 +446,61 @@ def project_count(db: Path) -> int:
 
 def _table(rows: list[dict]) -> list[str]:
     lines = [
-        ("| as of | prov. median | prov. p90 | prov. bias | baseline median | baseline p90 | coverage "
-         "| clus. median | clus. p90 | clus. bias | baseline median | baseline p90 | coverage |"),
+        (
+            "| as of | prov. median | prov. p90 | prov. bias | baseline median | baseline p90 | coverage "
+            "| clus. median | clus. p90 | clus. bias | baseline median | baseline p90 | coverage |"
+        ),
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for as_of in MONTH_ENDS:
         cells = [f"{as_of:%d %b}"]
         for level in LEVELS:
             row = next(r for r in rows if r["as_of"] == as_of and r["level"] == level)
-            cells += [f"{row['median']:.1f}", f"{row['p90']:.1f}", f"{row['bias']:+.1f}",
-                      f"{row['baseline_median']:.1f}", f"{row['baseline_p90']:.1f}", f"{100 * row['coverage']:.0f}%"]
+            cells += [
+                f"{row['median']:.1f}",
+                f"{row['p90']:.1f}",
+                f"{row['bias']:+.1f}",
+                f"{row['baseline_median']:.1f}",
+                f"{row['baseline_p90']:.1f}",
+                f"{100 * row['coverage']:.0f}%",
+            ]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 
 def _basis_table(rows: list[dict]) -> list[str]:
-    lines = ["| as of | paid | on plan | overdue | no contract | allocation changes | province bias |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| as of | paid | on plan | overdue | no contract | allocation changes | province bias |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for row in rows:
         total = sum(row[name] for name in (*BASES, "allocation"))
-        lines.append(f"| {row['as_of']:%d %b} | " + " | ".join(f"{row[name]:+.2f}" for name in (*BASES, "allocation"))
-                     + f" | {total:+.2f} |")
+        lines.append(
+            f"| {row['as_of']:%d %b} | "
+            + " | ".join(f"{row[name]:+.2f}" for name in (*BASES, "allocation"))
+            + f" | {total:+.2f} |"
+        )
     return lines
 
 
 def meets(row: dict) -> bool:
     low, high = GOALS["coverage"]
-    return (row["median"] <= GOALS["median"] and row["p90"] <= GOALS["p90"] and abs(row["bias"]) <= GOALS["bias"]
-            and low <= row["coverage"] <= high)
+    return (
+        row["median"] <= GOALS["median"]
+        and row["p90"] <= GOALS["p90"]
+        and abs(row["bias"]) <= GOALS["bias"]
+        and low <= row["coverage"] <= high
+    )
 
 
 def _goal_cells(row: dict) -> list[str]:
     low, high = GOALS["coverage"]
-    marks = [row["median"] <= GOALS["median"], row["p90"] <= GOALS["p90"], abs(row["bias"]) <= GOALS["bias"],
-             low <= row["coverage"] <= high]
+    marks = [
+        row["median"] <= GOALS["median"],
+        row["p90"] <= GOALS["p90"],
+        abs(row["bias"]) <= GOALS["bias"],
+        low <= row["coverage"] <= high,
+    ]
     values = [f"{row['median']:.1f}", f"{row['p90']:.1f}", f"{row['bias']:+.1f}", f"{100 * row['coverage']:.0f}%"]
     return [value if ok else f"**{value}** ✗" for value, ok in zip(values, marks, strict=True)]
 
@@ -440,54 +508,73 @@ def _goal_cells(row: dict) -> list[str]:
 def summary_table(years: list[tuple[str, str, dict]]) -> list[str]:
     """The acceptance figures per year at 31 May (provinces, overall line), clusters' coverage, and how many
     month ends from 31 May meet every goal."""
-    lines = ["| year | role | true 30 Sep median | median abs err | p90 | bias | coverage | clusters coverage "
-             "| straight-line median | month ends from 31 May meeting all four | p90 / coverage without the "
-             "June-disaster provinces |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| year | role | true 30 Sep median | median abs err | p90 | bias | coverage | clusters coverage "
+        "| straight-line median | month ends from 31 May meeting all four | p90 / coverage without the "
+        "June-disaster provinces |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for name, role, result in years:
         rows = result["overall"]
         may = next(r for r in rows if r["as_of"] == GOAL_FROM and r["level"] == "province")
         cluster = next(r for r in rows if r["as_of"] == GOAL_FROM and r["level"] == "cluster")
         late = [r for r in rows if r["level"] == "province" and r["as_of"] >= GOAL_FROM]
-        lines.append(f"| {name} | {role} | {result['true_median']:.1f}% | " + " | ".join(_goal_cells(may))
-                     + f" | {100 * cluster['coverage']:.0f}% | {may['baseline_median']:.1f} | "
-                       f"{sum(meets(r) for r in late)} of {len(late)} | "
-                     + (f"{may['p90_calm']:.1f} / {100 * may['coverage_calm']:.0f}%" if "p90_calm" in may
-                        and name.find("demo") < 0 else "-") + " |")
+        lines.append(
+            f"| {name} | {role} | {result['true_median']:.1f}% | "
+            + " | ".join(_goal_cells(may))
+            + f" | {100 * cluster['coverage']:.0f}% | {may['baseline_median']:.1f} | "
+            f"{sum(meets(r) for r in late)} of {len(late)} | "
+            + (
+                f"{may['p90_calm']:.1f} / {100 * may['coverage_calm']:.0f}%"
+                if "p90_calm" in may and name.find("demo") < 0
+                else "-"
+            )
+            + " |"
+        )
     return lines
 
 
 def pace_table(years: list[tuple[str, str, dict]]) -> list[str]:
-    lines = ["| year | level | broken | flag within 21 days | median / longest days to flag | flagged before "
-             "its break | untouched | false alarms (break weeks) | false alarms (whole season) "
-             "| flagged share of untouched checks |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    totals = {level: {"broken": 0, "detected": 0, "clean": 0, "false_window": 0, "false_season": 0}
-              for level in LEVELS}
+    lines = [
+        "| year | level | broken | flag within 21 days | median / longest days to flag | flagged before "
+        "its break | untouched | false alarms (break weeks) | false alarms (whole season) "
+        "| flagged share of untouched checks |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    totals = {level: {"broken": 0, "detected": 0, "clean": 0, "false_window": 0, "false_season": 0} for level in LEVELS}
     for name, _, result in years:
         for level in LEVELS:
             row = result["pace"][level]
             for key in totals[level]:
                 totals[level][key] += row[key]
-            lag = ("-" if not row["detected"] else f"{row['lag_median']:.0f} / {row['lag_max']:.0f}")
-            lines.append(f"| {name} | {level} | {row['broken']} | {row['detected']} | {lag} | {row['before_break']} "
-                         f"| {row['clean']} | {row['false_window']} | {row['false_season']} "
-                         f"| {100 * row['false_checks']:.1f}% |")
+            lag = "-" if not row["detected"] else f"{row['lag_median']:.0f} / {row['lag_max']:.0f}"
+            lines.append(
+                f"| {name} | {level} | {row['broken']} | {row['detected']} | {lag} | {row['before_break']} "
+                f"| {row['clean']} | {row['false_window']} | {row['false_season']} "
+                f"| {100 * row['false_checks']:.1f}% |"
+            )
     for level in LEVELS:
         total = totals[level]
         detected = total["detected"] / total["broken"] if total["broken"] else float("nan")
-        lines.append(f"| **all** | {level} | {total['broken']} | {total['detected']} ({100 * detected:.0f}%) | | "
-                     f"| {total['clean']} | {total['false_window']} "
-                     f"({100 * total['false_window'] / max(total['clean'], 1):.1f}%) | {total['false_season']} "
-                     f"({100 * total['false_season'] / max(total['clean'], 1):.1f}%) | |")
+        lines.append(
+            f"| **all** | {level} | {total['broken']} | {total['detected']} ({100 * detected:.0f}%) | | "
+            f"| {total['clean']} | {total['false_window']} "
+            f"({100 * total['false_window'] / max(total['clean'], 1):.1f}%) | {total['false_season']} "
+            f"({100 * total['false_season'] / max(total['clean'], 1):.1f}%) | |"
+        )
     return lines
 
 
 def in_year_table(years: list[tuple[str, str, dict]]) -> list[str]:
     """The in-year conformal check per year on 31 May, and over every month end how often each scale meets
     the coverage goal."""
-    lines = [("| year | checked from | in-year bias | in-year scale | scale the year end needed | coverage, "
-              "BAND_SCALE | coverage, in-year scale |"), "|---|---|---|---|---|---|---|"]
+    lines = [
+        (
+            "| year | checked from | in-year bias | in-year scale | scale the year end needed | coverage, "
+            "BAND_SCALE | coverage, in-year scale |"
+        ),
+        "|---|---|---|---|---|---|---|",
+    ]
     low, high = GOALS["coverage"]
     pairs, fixed_ok, in_year_ok, count = [], 0, 0, 0
     for name, _, result in years:
@@ -499,17 +586,24 @@ def in_year_table(years: list[tuple[str, str, dict]]) -> list[str]:
                 fixed_ok += low <= row["coverage_fixed"] <= high
                 in_year_ok += low <= row["coverage_in_year"] <= high
             if row["as_of"] == GOAL_FROM:
-                lines.append(f"| {name} | {row['checked_from']:%d %b} | {row['in_year_bias']:+.1f} "
-                             f"| {row['in_year_scale']:.2f} | {row['needed_scale']:.2f} "
-                             f"| {100 * row['coverage_fixed']:.0f}% | {100 * row['coverage_in_year']:.0f}% |")
+                lines.append(
+                    f"| {name} | {row['checked_from']:%d %b} | {row['in_year_bias']:+.1f} "
+                    f"| {row['in_year_scale']:.2f} | {row['needed_scale']:.2f} "
+                    f"| {100 * row['coverage_fixed']:.0f}% | {100 * row['coverage_in_year']:.0f}% |"
+                )
     if len(pairs) > 2:
         logs = np.log(np.maximum(np.array(pairs), 1e-6))
         correlation = float(np.corrcoef(logs[:, 0], logs[:, 1])[0, 1])
-        lines += ["", (f"Over every year and month end from 31 Mar to 31 Aug ({len(pairs)} checks) the log of the "
-                       f"in-year scale and the log of the scale the year end needed correlate at "
-                       f"r = {correlation:+.2f}. From 31 May to 31 Aug the coverage (normal approximation, before "
-                       f"the band's clipping and the pace-break widening) is within 75-85% at {fixed_ok} of {count} "
-                       f"month ends with BAND_SCALE and at {in_year_ok} of {count} with the in-year scale.")]
+        lines += [
+            "",
+            (
+                f"Over every year and month end from 31 Mar to 31 Aug ({len(pairs)} checks) the log of the "
+                f"in-year scale and the log of the scale the year end needed correlate at "
+                f"r = {correlation:+.2f}. From 31 May to 31 Aug the coverage (normal approximation, before "
+                f"the band's clipping and the pace-break widening) is within 75-85% at {fixed_ok} of {count} "
+                f"month ends with BAND_SCALE and at {in_year_ok} of {count} with the in-year scale."
+            ),
+        ]
     return lines
 
 
@@ -522,15 +616,18 @@ def true_median(db: Path) -> float:
     return float(frame["pct_disbursed"].median())
 
 
-def markdown(demo: dict, generated: list[tuple[str, str, dict]], timings: dict, sizes: dict,
-             compared: str | None) -> str:
+def markdown(
+    demo: dict, generated: list[tuple[str, str, dict]], timings: dict, sizes: dict, compared: str | None
+) -> str:
     from budget_metrics import projection
     from synthetic_years import MIXES
 
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         "Reproduce (about 45 minutes on 2 busy cores; the years are built once into bench/out/backtest/):",
-        "", "```bash",
+        "",
+        "```bash",
         ".venv/bin/python bench/backtest_projection.py --update-docs   # rewrites this section",
         ".venv/bin/python bench/backtest_projection.py --years calibration --skip-timing   # the tuning years",
         ".venv/bin/python bench/backtest_projection.py --timing-only   # only the speed, before and after",
@@ -542,7 +639,8 @@ def markdown(demo: dict, generated: list[tuple[str, str, dict]], timings: dict, 
         "#   --skip-timing --run-name d --years hold-out-2",
         ".venv/bin/python bench/backtest_projection.py --from-last-run a b c d --update-docs",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
-        "```", "",
+        "```",
+        "",
         "What it measures (method in [projection.md](projection.md)): from every month end January-August 2019",
         "`budget_metrics.projection` projects 30 Sep from what is known on that date only; the projection is",
         "compared per province (76, province-plan projects) and per cluster (18, own and member provinces'",
@@ -550,7 +648,8 @@ def markdown(demo: dict, generated: list[tuple[str, str, dict]], timings: dict, 
         "of the current allocation; *bias* is the mean signed error (projection minus actual); *coverage* is",
         "the share of areas whose actual rate lies inside the band `projected_low_pct`..`projected_high_pct`",
         "(nominal 80%). *Baseline*: the straight-line pace, the rate on the as-of date divided by the elapsed",
-        "share of the year (uncapped).", "",
+        "share of the year (uncapped).",
+        "",
         "**Out of sample, and what was tuned on what.** The demo years come from the unchanged",
         "`etl.demo_data.write_demo_files(seed=...)`. The generated years come from `bench/synthetic_years.py`,",
         "a second generator written from docs/data-dictionary.md's file formats (Thai headers, BE dates, amounts",
@@ -559,29 +658,38 @@ def markdown(demo: dict, generated: list[tuple[str, str, dict]], timings: dict, 
         "step grid, the recency weights, the pace-break thresholds) were chosen while looking at the *calibration*",
         "years and the demo seed 2562 only; they were then frozen, and the *hold-out* years — other seeds of",
         "the calibration mixes and three mixes never looked at while tuning — were scored for the first time",
-        "with the frozen settings (no change followed). **Round 2** (docs/projection.md, \"Round 2 of issue 17\")",
+        'with the frozen settings (no change followed). **Round 2** (docs/projection.md, "Round 2 of issue 17")',
         "studied an in-year conformal band, a bias correction from the year's own data and other pace-break",
         "thresholds on the twelve round-1 years (so the round-1 hold-out years count as seen from then on); none",
         "met the goals better, so **no setting changed**. The three *hold-out (round 2)* mixes were written",
         "(commit d793404) before any round-2 model was scored on them, and scored once, with these unchanged",
-        "settings. The acceptance check will also run on years the project has never seen.", "",
-        "| mix | role | dynamics |", "|---|---|---|",
+        "settings. The acceptance check will also run on years the project has never seen.",
+        "",
+        "| mix | role | dynamics |",
+        "|---|---|---|",
     ]
     roles = {mix: "calibration" for mix, _ in CALIBRATION} | {mix: "hold-out (round 2)" for mix, _ in HOLD_OUT_ROUND_2}
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
-    everything = [(f"demo seed {seed}", "calibration" if seed == 2562 else "hold-out (demo)", result)
-                  for seed, result in demo.items()] + generated
+    everything = [
+        (f"demo seed {seed}", "calibration" if seed == 2562 else "hold-out (demo)", result)
+        for seed, result in demo.items()
+    ] + generated
     lines += [
-        "", "### Acceptance figures from 31 May (provinces, overall line)", "",
+        "",
+        "### Acceptance figures from 31 May (provinces, overall line)",
+        "",
         "Goals: median absolute error at most 5 points, 90th percentile at most 12, bias within ±2, band",
         "coverage 75-85% — in every year (a figure outside its goal is bold with ✗). The last column counts",
-        "the month ends from 31 May to 31 Aug at which all four goals are met.", "",
-        *summary_table(everything), "",
+        "the month ends from 31 May to 31 Aug at which all four goals are met.",
+        "",
+        *summary_table(everything),
+        "",
         "Band coverage per year and month end is in the tables below; with 76 provinces one year's coverage",
         "moves by about ±5 points from sampling alone, and all provinces of a year share that year's",
         "surprises (a stronger September rush than the year showed, a mass cancellation), so a single",
-        "year's coverage can leave 75-85% even when the band is calibrated.", "",
+        "year's coverage can leave 75-85% even when the band is calibrated.",
+        "",
         "**Against the goals.** Round 2 changed no setting, so the round-1 years' figures are round 1's (the",
         "same to the decimal). Of the round-2 hold-out mixes, scored once: *reallocation* meets the error goals",
         "(median 3.1, p90 9.9, bias +0.7) but its band covers 92%; *no_rush_lumpy* is projected 4.2 points too",
@@ -603,48 +711,71 @@ def markdown(demo: dict, generated: list[tuple[str, str, dict]], timings: dict, 
         "disaster provinces miss (calm provinces alone: 81-96%), 55% with the mass cancellation, 63% on demo",
         "seed 11. Before issue 17, on 31 May, the projection's bias on the generated calibration years was",
         "+4.6 (base), +16.7 (late procurement) and +3.1 (fast start) points (the same script's bias per",
-        "basis with the old module): the late-year optimism the issue describes.", "",
-        "### In-year conformal calibration of the band (studied, not adopted)", "",
+        "basis with the old module): the late-year optimism the issue describes.",
+        "",
+        "### In-year conformal calibration of the band (studied, not adopted)",
+        "",
         "`projection._in_year_check` makes the projection the model would have made earlier this year (as many",
         "days before the as-of date as remain to 30 Sep, but not before 60 days into the year) for the as-of",
         "date, from the state and payments known then, and compares it per province with what was actually",
         "paid by the as-of date. The 80th percentile of |error| / the model's standard deviation, over",
         "BAND_Z, is the scale the band would have needed in-year; conformal calibration would use it for",
-        "the band from the as-of date. *Scale the year end needed*: the same with the 30 Sep outcome.", "",
-        *in_year_table(everything), "",
-        "### Pace-break warning (generated years)", "",
+        "the band from the as-of date. *Scale the year end needed*: the same with the 30 Sep outcome.",
+        "",
+        *in_year_table(everything),
+        "",
+        "### Pace-break warning (generated years)",
+        "",
         "Flags computed every Friday from 3 May to 27 Sep (`area_projection(...)['pace_break']`, thresholds",
         "`pace_break_*` in data/reference/thresholds.toml). *Broken*: provinces (and whole clusters) the",
         "generator's June disaster hit; *untouched*: areas it did not touch (clusters with only some provinces",
         "hit are left out of both). *Break weeks*: the Fridays from the first break to 21 days after the last.",
-        "", *pace_table([y for y in generated]), "",
+        "",
+        *pace_table([y for y in generated]),
+        "",
     ]
     for name, role, result in everything:
         title = name.replace("demo seed", "Seed") if name.startswith("demo") else name
-        lines += [f"### {title}, overall line (all budget types)", "", f"Role: {role}.", "",
-                  *_table(result["overall"]), "",
-                  f"#### {title}: bias per basis", "",
-                  "Provinces, points of allocation on the as-of date; the rows add up to the province bias.", "",
-                  *_basis_table(result["basis"]), ""]
+        lines += [
+            f"### {title}, overall line (all budget types)",
+            "",
+            f"Role: {role}.",
+            "",
+            *_table(result["overall"]),
+            "",
+            f"#### {title}: bias per basis",
+            "",
+            "Provinces, points of allocation on the as-of date; the rows add up to the province bias.",
+            "",
+            *_basis_table(result["basis"]),
+            "",
+        ]
         if "investment" in result:
-            lines += [f"### {title}, investment line (investment projects only)", "",
-                      *_table(result["investment"]), ""]
+            lines += [f"### {title}, investment line (investment projects only)", "", *_table(result["investment"]), ""]
     lines += [
-        "### Speed of the whole national projection", "",
+        "### Speed of the whole national projection",
+        "",
         "Cold: the projection's caches cleared, reference lists and targets already cached as in a running",
         "dashboard. *First level* is the first `area_projection(..., 'province')` call, which computes every",
         "project's projection (two SQL queries and the model); *all* adds every level (province, cluster,",
         "region, budget type, nation) for both target lines and the needs-intervention lists for provinces",
-        "and clusters. Best of the runs, and CPU time. " + (
+        "and clusters. Best of the runs, and CPU time. "
+        + (
             f"Code: the projection module of commit {BEFORE} (before issue 17) and of {ROUND_1} (round 1 of issue 17), "
-            "timed in the same run alternating with the current one (*now*)." if compared else ""), "",
+            "timed in the same run alternating with the current one (*now*)."
+            if compared
+            else ""
+        ),
+        "",
         *_timing_table(timings, sizes),
     ]
     lines += [
         "",
-        (f"Measured {date.today():%d %b %Y} on {platform.machine()} / Python {platform.python_version()}, "
-         f"{os.cpu_count()} cores shared with other work (load average {os.getloadavg()[0]:.1f} when it finished, "
-         "so wall times include waiting for a CPU; CPU time is the steadier figure)."),
+        (
+            f"Measured {date.today():%d %b %Y} on {platform.machine()} / Python {platform.python_version()}, "
+            f"{os.cpu_count()} cores shared with other work (load average {os.getloadavg()[0]:.1f} when it finished, "
+            "so wall times include waiting for a CPU; CPU time is the steadier figure)."
+        ),
         f"Model settings at the time: YEAR_END_RUSH {projection.YEAR_END_RUSH}, BAND_SCALE {projection.BAND_SCALE}.",
         "",
     ]
@@ -652,14 +783,18 @@ def markdown(demo: dict, generated: list[tuple[str, str, dict]], timings: dict, 
 
 
 def _timing_table(timings: dict, sizes: dict) -> list[str]:
-    lines = ["| database | projects | code | first level (wall) | first level (CPU) | all (wall, best) "
-             "| all (wall, median) | all (CPU) |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| database | projects | code | first level (wall) | first level (CPU) | all (wall, best) "
+        "| all (wall, median) | all (CPU) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for database, per_module in timings.items():
         for name, figures in per_module.items():
-            lines.append(f"| {database} | {sizes[database]:,} | {name} | {figures['first']:.2f} s "
-                         f"| {figures['first_cpu']:.2f} s | {figures['wall']:.2f} s | {figures['median_wall']:.2f} s "
-                         f"| {figures['cpu']:.2f} s |")
+            lines.append(
+                f"| {database} | {sizes[database]:,} | {name} | {figures['first']:.2f} s "
+                f"| {figures['first_cpu']:.2f} s | {figures['wall']:.2f} s | {figures['median_wall']:.2f} s "
+                f"| {figures['cpu']:.2f} s |"
+            )
     return lines
 
 
@@ -688,12 +823,16 @@ def _last_run(names: list[str] | None = None) -> tuple[dict, list]:
         saved["generated"] += part["generated"]
 
     def dated(rows: list[dict]) -> list[dict]:
-        return [{**row, **{key: date.fromisoformat(row[key]) for key in ("as_of", "checked_from") if key in row}}
-                for row in rows]
+        return [
+            {**row, **{key: date.fromisoformat(row[key]) for key in ("as_of", "checked_from") if key in row}}
+            for row in rows
+        ]
 
     def result(value: dict) -> dict:
-        return {key: (dated(rows) if key in ("overall", "investment", "basis", "in_year") else rows)
-                for key, rows in value.items()}
+        return {
+            key: (dated(rows) if key in ("overall", "investment", "basis", "in_year") else rows)
+            for key, rows in value.items()
+        }
 
     demo = {int(seed): result(value) for seed, value in saved["demo"].items()}
     generated = [(name, role, result(value)) for name, role, value in saved["generated"]]
@@ -717,26 +856,44 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             seeds.append(int(value.split(":")[1]))
         else:
             mix, seed = value.split(":")
-            role = ("calibration" if (mix, int(seed)) in CALIBRATION else
-                    "hold-out (round 2)" if (mix, int(seed)) in HOLD_OUT_ROUND_2 else "hold-out")
+            role = (
+                "calibration"
+                if (mix, int(seed)) in CALIBRATION
+                else "hold-out (round 2)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_2
+                else "hold-out"
+            )
             generated.append((mix, int(seed), role))
     return list(dict.fromkeys(seeds)), list(dict.fromkeys(generated))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--years", nargs="+", default=["demo", "calibration", "hold-out", "hold-out-2"],
-                        help="demo, calibration, hold-out, hold-out-2, demo:SEED or MIX:SEED (default: all groups)")
+    parser.add_argument(
+        "--years",
+        nargs="+",
+        default=["demo", "calibration", "hold-out", "hold-out-2"],
+        help="demo, calibration, hold-out, hold-out-2, demo:SEED or MIX:SEED (default: all groups)",
+    )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")
     parser.add_argument("--timing-only", action="store_true", help="only the speed (prints its table)")
-    parser.add_argument("--from-last-run", nargs="*", default=None, metavar="RUN",
-                        help="reuse the backtest figures of the last run (bench/out/backtest/last_run.json), or of "
-                             "the runs saved with --run-name, merged in the order given")
+    parser.add_argument(
+        "--from-last-run",
+        nargs="*",
+        default=None,
+        metavar="RUN",
+        help="reuse the backtest figures of the last run (bench/out/backtest/last_run.json), or of "
+        "the runs saved with --run-name, merged in the order given",
+    )
     parser.add_argument("--run-name", help="save this run's figures as last_run_NAME.json (runs in parallel)")
     parser.add_argument("--skip-pace", action="store_true", help="no pace-break backtest (faster while tuning)")
-    parser.add_argument("--compare-with", nargs="*", default=[BEFORE, ROUND_1],
-                        help=f"git revisions timed alongside (default {BEFORE} {ROUND_1})")
+    parser.add_argument(
+        "--compare-with",
+        nargs="*",
+        default=[BEFORE, ROUND_1],
+        help=f"git revisions timed alongside (default {BEFORE} {ROUND_1})",
+    )
     parser.add_argument("--update-docs", action="store_true", help="rewrite the section in docs/benchmarks.md")
     args = parser.parse_args()
     seeds, generated_years = _parse_years(args.years)
@@ -746,22 +903,32 @@ def main() -> None:
     demo = {}
     for seed in seeds:
         db = build_seed(seed)
-        demo[seed] = {"overall": backtest(db, "overall"), "investment": backtest(db, "investment"),
-                      "basis": basis_bias(db), "true_median": true_median(db), "in_year": in_year_study(db)}
+        demo[seed] = {
+            "overall": backtest(db, "overall"),
+            "investment": backtest(db, "investment"),
+            "basis": basis_bias(db),
+            "true_median": true_median(db),
+            "in_year": in_year_study(db),
+        }
         print(f"demo {seed} done", file=sys.stderr)
     generated = []
     for mix, seed, role in generated_years:
         db, truth = build_generated(mix, seed)
-        result = {"overall": backtest(db, "overall", _touched(db, truth)), "basis": basis_bias(db),
-                  "true_median": true_median(db), "in_year": in_year_study(db)}
+        result = {
+            "overall": backtest(db, "overall", _touched(db, truth)),
+            "basis": basis_bias(db),
+            "true_median": true_median(db),
+            "in_year": in_year_study(db),
+        }
         if not args.skip_pace:
             result["pace"] = pace_backtest(db, truth)
         generated.append((f"{mix} (seed {seed})", role, result))
         print(f"{mix}:{seed} done", file=sys.stderr)
     if not (args.timing_only or reuse):  # saved before the timing, which takes a while
         (OUT / "backtest").mkdir(parents=True, exist_ok=True)
-        _run_file(args.run_name).write_text(json.dumps(
-            {"demo": demo, "generated": generated}, default=str, indent=1), encoding="utf-8")
+        _run_file(args.run_name).write_text(
+            json.dumps({"demo": demo, "generated": generated}, default=str, indent=1), encoding="utf-8"
+        )
     timings, sizes = {}, {}
     if not args.skip_timing:
         from bench_pages import build_demo, build_tenfold
@@ -775,13 +942,34 @@ def main() -> None:
             sizes[name] = project_count(db)
             timings[name] = timing(db, args.repeats, modules)
     if args.skip_pace:
-        generated = [(n, r, {**res, "pace": {level: {"broken": 0, "detected": 0, "lag_median": float("nan"),
-                                                      "lag_max": float("nan"), "before_break": 0, "clean": 0,
-                                                      "false_window": 0, "false_season": 0, "false_checks": 0.0}
-                                              for level in LEVELS}}) for n, r, res in generated]
+        generated = [
+            (
+                n,
+                r,
+                {
+                    **res,
+                    "pace": {
+                        level: {
+                            "broken": 0,
+                            "detected": 0,
+                            "lag_median": float("nan"),
+                            "lag_max": float("nan"),
+                            "before_break": 0,
+                            "clean": 0,
+                            "false_window": 0,
+                            "false_season": 0,
+                            "false_checks": 0.0,
+                        }
+                        for level in LEVELS
+                    },
+                },
+            )
+            for n, r, res in generated
+        ]
     if timings:
-        (OUT / "backtest" / "last_timing.json").write_text(json.dumps({"timings": timings, "sizes": sizes}),
-                                                           encoding="utf-8")
+        (OUT / "backtest" / "last_timing.json").write_text(
+            json.dumps({"timings": timings, "sizes": sizes}), encoding="utf-8"
+        )
     if args.timing_only:
         print("\n".join(_timing_table(timings, sizes)))
         return

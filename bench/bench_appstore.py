@@ -76,8 +76,9 @@ def measure(url: str, saves: int, threads: int) -> dict:
     for n in range(saves):
         code = kalasin[n % len(kalasin)]
         started = time.perf_counter()
-        save_response(user, code, cause_code="procurement_delayed", action_taken=f"save {n}",
-                      expected_amount="125000.50", url=url)
+        save_response(
+            user, code, cause_code="procurement_delayed", action_taken=f"save {n}", expected_amount="125000.50", url=url
+        )
         timings.append(time.perf_counter() - started)
     result["save, median / p95 (ms)"] = _ms(timings)
     owner_timings = []
@@ -133,8 +134,10 @@ def main() -> None:
         os.environ["BUDGET_DB"] = str(db)
         server = start_postgres()
         try:
-            results = {"sqlite": measure(f"sqlite:///{folder}/app.sqlite", args.saves, args.threads),
-                       "postgresql": measure(server.create_database(), args.saves, args.threads)}
+            results = {
+                "sqlite": measure(f"sqlite:///{folder}/app.sqlite", args.saves, args.threads),
+                "postgresql": measure(server.create_database(), args.saves, args.threads),
+            }
         finally:
             server.stop()
     print(f"PostgreSQL server start (initdb + pg_ctl start): {server.start_seconds:.2f} s")

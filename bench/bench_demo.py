@@ -46,8 +46,7 @@ def _timed(label: str, action) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), _cpu()
     action()
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu
-    print(f"{label:<52} {wall:6.1f} s wall {cpu:6.1f} s cpu   (load average {os.getloadavg()[0]:.1f})",
-          flush=True)
+    print(f"{label:<52} {wall:6.1f} s wall {cpu:6.1f} s cpu   (load average {os.getloadavg()[0]:.1f})", flush=True)
     return wall, cpu
 
 
@@ -58,10 +57,15 @@ def _uptime() -> str:
 def _demo_command(code: Path, folder: Path) -> None:
     """`python -m etl demo` of the code in `code` on an empty store in `folder` (exit 1 = the demo's
     deliberate rejects; anything else stops the benchmark)."""
-    env = {**os.environ, "BUDGET_DB": str(folder / "budget.duckdb"), "BUDGET_DEMO_DIR": str(folder / "files"),
-           "BUDGET_APP_DB": f"sqlite:///{folder / 'app.sqlite'}"}
-    done = subprocess.run([sys.executable, "-m", "etl", "demo"], cwd=code, env=env, capture_output=True,
-                          text=True, check=False)
+    env = {
+        **os.environ,
+        "BUDGET_DB": str(folder / "budget.duckdb"),
+        "BUDGET_DEMO_DIR": str(folder / "files"),
+        "BUDGET_APP_DB": f"sqlite:///{folder / 'app.sqlite'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "demo"], cwd=code, env=env, capture_output=True, text=True, check=False
+    )
     if done.returncode not in (0, 1):
         raise SystemExit(f"etl demo in {code} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
 
@@ -88,25 +92,40 @@ def one_round(folder: Path, baseline: Path | None, results: dict[str, list[tuple
         results["baseline"].append(_timed("(0) baseline: python -m etl demo", lambda: _demo_command(baseline, before)))
         print(f"    {_store_summary(before / 'budget.duckdb')}")
     end_to_end = folder / "cli"
-    results["demo"].append(_timed("(a) python -m etl demo (three years, load + snapshots)",
-                                  lambda: _demo_command(ROOT, end_to_end)))
+    results["demo"].append(
+        _timed("(a) python -m etl demo (three years, load + snapshots)", lambda: _demo_command(ROOT, end_to_end))
+    )
     print(f"    {_store_summary(end_to_end / 'budget.duckdb')}")
 
     loaded = folder / "loaded.duckdb"
-    results["load"].append(_timed("(b) demo load only", lambda: (
-        write_demo_years(folder / "files", 2562),
-        load_files([year_folder(folder / "files", year.fiscal_year) for year in DEMO_YEARS], db_path=loaded))))
+    results["load"].append(
+        _timed(
+            "(b) demo load only",
+            lambda: (
+                write_demo_years(folder / "files", 2562),
+                load_files([year_folder(folder / "files", year.fiscal_year) for year in DEMO_YEARS], db_path=loaded),
+            ),
+        )
+    )
     copy = folder / "weekly.duckdb"
     shutil.copyfile(loaded, copy)
-    results["snapshots"].append(_timed("(c) weekly snapshots of every Friday of every year",
-                                       lambda: take_demo_snapshots(copy, log=lambda line: None)))
+    results["snapshots"].append(
+        _timed(
+            "(c) weekly snapshots of every Friday of every year",
+            lambda: take_demo_snapshots(copy, log=lambda line: None),
+        )
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--baseline", type=Path, default=None,
-                        help="a checkout of the code to compare `etl demo` with (run alternately)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="a checkout of the code to compare `etl demo` with (run alternately)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("BUDGET_APP_DB", f"sqlite:///{tempfile.gettempdir()}/bench_demo_app.sqlite")
     print(f"{os.cpu_count()} CPUs; {_uptime()}")
@@ -117,12 +136,15 @@ def main() -> None:
     print("medians (wall / CPU s):")
     for name, values in results.items():
         if values:
-            print(f"  {name:<10} {statistics.median(v[0] for v in values):6.1f} / "
-                  f"{statistics.median(v[1] for v in values):6.1f}")
+            print(
+                f"  {name:<10} {statistics.median(v[0] for v in values):6.1f} / "
+                f"{statistics.median(v[1] for v in values):6.1f}"
+            )
     if results["baseline"]:
         for which, label in ((0, "wall"), (1, "CPU")):
-            ratio = (statistics.median(v[which] for v in results["demo"])
-                     / statistics.median(v[which] for v in results["baseline"]))
+            ratio = statistics.median(v[which] for v in results["demo"]) / statistics.median(
+                v[which] for v in results["baseline"]
+            )
             print(f"  three-year demo / baseline ({label}): {ratio:.2f}")
     print(_uptime())
 

@@ -103,8 +103,7 @@ def time_duckdb_read_csv(csv_path: Path, folder: Path, skip: int = 1) -> tuple[f
     db.unlink(missing_ok=True)
     start, cpu = time.perf_counter(), time.process_time()
     con = duckdb.connect(str(db))
-    con.execute("CREATE TABLE raw AS SELECT * FROM read_csv(?, skip=?, header=true)",
-                [str(csv_path), skip])
+    con.execute("CREATE TABLE raw AS SELECT * FROM read_csv(?, skip=?, header=true)", [str(csv_path), skip])
     con.close()
     return time.perf_counter() - start, time.process_time() - cpu
 
@@ -124,13 +123,13 @@ print(json.dumps({{"seconds": seconds, "cpu": cpu, "result": results[0].as_dict(
 """
 
 
-def time_etl(projects: Path, csv_path: Path, folder: Path,
-             no_index: bool = False) -> tuple[float, dict, float, float, float]:
+def time_etl(
+    projects: Path, csv_path: Path, folder: Path, no_index: bool = False
+) -> tuple[float, dict, float, float, float]:
     """(seconds inside load_files, its LoadResult, child wall seconds, peak RSS in MB, CPU s)."""
     db = folder / "etl.duckdb"
     db.unlink(missing_ok=True)
-    code = CHILD.format(root=str(ROOT), projects=str(projects), csv=str(csv_path), db=str(db),
-                        no_index=no_index)
+    code = CHILD.format(root=str(ROOT), projects=str(projects), csv=str(csv_path), db=str(db), no_index=no_index)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     wall = time.perf_counter() - start
@@ -162,23 +161,30 @@ def report(run: dict, rows: int, repeat: int) -> None:
     etl_cpu = min(r[4] for r in etls)
     peak_mb = max(r[3] for r in etls)
     print(f"--- style {run['style']}: rows {rows:,}   file {run['size_mb']:.0f} MB   best of {repeat}")
-    print(f"all runs, wall s  (a): {', '.join(f'{x[0]:.2f}' for x in raws)}   "
-          f"(b): {', '.join(f'{x[0]:.2f}' for x in etls)}")
+    print(
+        f"all runs, wall s  (a): {', '.join(f'{x[0]:.2f}' for x in raws)}   "
+        f"(b): {', '.join(f'{x[0]:.2f}' for x in etls)}"
+    )
     print(f"(a) DuckDB read_csv into a table:  {raw:6.2f} s")
-    print(f"(b) ETL load_files (full):          {etl_seconds:6.2f} s   "
-          f"(child process wall incl. start-up and projects load: {wall:.2f} s)")
+    print(
+        f"(b) ETL load_files (full):          {etl_seconds:6.2f} s   "
+        f"(child process wall incl. start-up and projects load: {wall:.2f} s)"
+    )
     print(f"ratio (b)/(a), best runs:           {etl_seconds / raw:6.2f}")
     # The best-of ratio hangs on one lucky (a) run on a shared machine; medians are steadier.
     median_raw = statistics.median(r[0] for r in raws)
     median_etl = statistics.median(r[0] for r in etls)
-    print(f"medians (a) / (b), wall:            {median_raw:6.2f} / {median_etl:.2f} s   "
-          f"ratio {median_etl / median_raw:.2f}")
-    print(f"CPU seconds, all threads (a) / (b): {raw_cpu:6.2f} / {etl_cpu:.2f}   "
-          f"ratio {etl_cpu / raw_cpu:.2f}")
+    print(
+        f"medians (a) / (b), wall:            {median_raw:6.2f} / {median_etl:.2f} s   "
+        f"ratio {median_etl / median_raw:.2f}"
+    )
+    print(f"CPU seconds, all threads (a) / (b): {raw_cpu:6.2f} / {etl_cpu:.2f}   ratio {etl_cpu / raw_cpu:.2f}")
     print(f"peak RSS of the ETL process:        {peak_mb:6.0f} MB")
-    print(f"result: {result['status']}, read {result['rows_read']:,}, inserted "
-          f"{result['rows_inserted']:,}, rejected {result['rows_rejected']:,}, "
-          f"total rows skipped {result['total_rows_skipped']}")
+    print(
+        f"result: {result['status']}, read {result['rows_read']:,}, inserted "
+        f"{result['rows_inserted']:,}, rejected {result['rows_rejected']:,}, "
+        f"total rows skipped {result['total_rows_skipped']}"
+    )
 
 
 def main() -> None:
@@ -186,16 +192,25 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--keep", type=Path, help="write inputs here and keep them")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side (best is kept)")
-    parser.add_argument("--style", choices=(*STYLES, "both"), default="both",
-                        help="file style: canonical, thai, or both (default; measured alternately)")
-    parser.add_argument("--without-secondary-indexes", action="store_true",
-                        help="drop etl.schema.INDEXES in the ETL run, to show what they cost")
+    parser.add_argument(
+        "--style",
+        choices=(*STYLES, "both"),
+        default="both",
+        help="file style: canonical, thai, or both (default; measured alternately)",
+    )
+    parser.add_argument(
+        "--without-secondary-indexes",
+        action="store_true",
+        help="drop etl.schema.INDEXES in the ETL run, to show what they cost",
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-etl-"))
     folder.mkdir(parents=True, exist_ok=True)
     styles = STYLES if args.style == "both" else (args.style,)
-    print(f"load average (uptime): {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-          + ("   (without secondary indexes)" if args.without_secondary_indexes else ""))
+    print(
+        f"load average (uptime): {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        + ("   (without secondary indexes)" if args.without_secondary_indexes else "")
+    )
     # Styles alternate round by round, so both meet the same machine noise.
     runs = {style: {"style": style, "raws": [], "etls": []} for style in styles}
     for _ in range(args.repeat):

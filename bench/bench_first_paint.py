@@ -61,8 +61,13 @@ from hello_world_app import PATHS
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## First paint in a browser"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 VIEWPORT = {"width": 1400, "height": 900}
 STABLE_S = 0.7
 DRAWN = """() => {
@@ -95,11 +100,28 @@ def server(script: Path, env: dict[str, str], log: Path):
     port = free_port()
     with open(log, "w") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
             cwd=script.parent if script.parent != ROOT / "bench" else ROOT / "bench",
-            env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT)
+            env={**os.environ, **env},
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -160,9 +182,11 @@ def measure(db: Path, rounds: int, log_dir: Path, paths: list[str]) -> Results:
     from playwright.sync_api import sync_playwright
 
     results: Results = {}
-    with server(ROOT / "dashboard.py", {"BUDGET_DB": str(db)}, log_dir / "dashboard.log") as app_url, \
-            server(ROOT / "bench" / "hello_world_app.py", {}, log_dir / "hello.log") as hello_url, \
-            sync_playwright() as playwright:
+    with (
+        server(ROOT / "dashboard.py", {"BUDGET_DB": str(db)}, log_dir / "dashboard.log") as app_url,
+        server(ROOT / "bench" / "hello_world_app.py", {}, log_dir / "hello.log") as hello_url,
+        sync_playwright() as playwright,
+    ):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         app_context, hello_context = browser.new_context(viewport=VIEWPORT), browser.new_context(viewport=VIEWPORT)
         try:
@@ -178,11 +202,16 @@ def measure(db: Path, rounds: int, log_dir: Path, paths: list[str]) -> Results:
                     times["app_warm"].append(new_tab_paint(app_context, app))
                     times["hello_warm"].append(new_tab_paint(hello_context, hello))
                 median = {name: statistics.median(values) for name, values in times.items()}
-                results[path] = {"cold": (median["app_cold"], median["hello_cold"]),
-                                 "warm": (median["app_warm"], median["hello_warm"])}
-                print(f"{db.name} {path}: cold {median['app_cold']:.2f} / {median['hello_cold']:.2f} s = "
-                      f"{median['app_cold'] / median['hello_cold']:.2f}; warm {median['app_warm']:.2f} / "
-                      f"{median['hello_warm']:.2f} s = {median['app_warm'] / median['hello_warm']:.2f}", flush=True)
+                results[path] = {
+                    "cold": (median["app_cold"], median["hello_cold"]),
+                    "warm": (median["app_warm"], median["hello_warm"]),
+                }
+                print(
+                    f"{db.name} {path}: cold {median['app_cold']:.2f} / {median['hello_cold']:.2f} s = "
+                    f"{median['app_cold'] / median['hello_cold']:.2f}; warm {median['app_warm']:.2f} / "
+                    f"{median['hello_warm']:.2f} s = {median['app_warm'] / median['hello_warm']:.2f}",
+                    flush=True,
+                )
         finally:
             browser.close()
     return results
@@ -192,18 +221,23 @@ def _cells(result: dict[str, tuple[float, float]] | None) -> str:
     if not result:
         return " - | - | - | - |"
     (app, hello), (app_warm, hello_warm) = result["cold"], result["warm"]
-    return (f" {app:.2f} / {hello:.2f} s | **{app / hello:.2f}** |"
-            f" {app_warm:.2f} / {hello_warm:.2f} s | **{app_warm / hello_warm:.2f}** |")
+    return (
+        f" {app:.2f} / {hello:.2f} s | **{app / hello:.2f}** |"
+        f" {app_warm:.2f} / {hello_warm:.2f} s | **{app_warm / hello_warm:.2f}** |"
+    )
 
 
 def markdown(runs: dict[str, Results], rounds: int) -> str:
     lines = [
-        SECTION, "",
-        "Reproduce (starts its own servers and Debian's Chromium):", "",
+        SECTION,
+        "",
+        "Reproduce (starts its own servers and Debian's Chromium):",
+        "",
         "```bash",
         ".venv/bin/python bench/bench_first_paint.py                 # prints the table",
         ".venv/bin/python bench/bench_first_paint.py --update-docs   # and rewrites this section",
-        "```", "",
+        "```",
+        "",
         "Each page opened at 1400x900 on a warm server, in a new Streamlit session: *cold* in a new",
         "browser context (nothing in the browser cache), *warm* in a new tab of a browser context that",
         "has opened the app before (Streamlit's JavaScript chunks cached, as for a returning user).",
@@ -212,7 +246,8 @@ def markdown(runs: dict[str, Results], rounds: int) -> str:
         f"stable for {STABLE_S} s (counted from navigation start to the start of that stretch).",
         f"Median of {rounds} visits each way, dashboard and hello world alternating in one",
         "run; cells are dashboard / hello world and the ratio. Goal: at most 1.5x hello world on the",
-        "demo data, 2x at 10x.", "",
+        "demo data, 2x at 10x.",
+        "",
         "| page | demo cold | ratio | demo warm | ratio | 10x cold | ratio | 10x warm | ratio |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
@@ -221,8 +256,7 @@ def markdown(runs: dict[str, Results], rounds: int) -> str:
         lines.append(f"| {path} |{_cells(demo[path])}{_cells(big.get(path))}")
 
     def worst(results: Results, kind: str) -> float:
-        return max((app / hello for result in results.values() for app, hello in [result[kind]]),
-                   default=float("nan"))
+        return max((app / hello for result in results.values() for app, hello in [result[kind]]), default=float("nan"))
 
     verdicts = []
     for name, results, goal in (("demo", demo, 1.5), ("10x", big, 2.0)):
@@ -230,18 +264,26 @@ def markdown(runs: dict[str, Results], rounds: int) -> str:
             value = worst(results, kind)
             if not math.isnan(value):
                 verdicts.append(f"{name} {kind} {value:.2f} ({'met' if value <= goal else 'not met'})")
-    lines += ["", (f"Measured {date.today():%d %b %Y} on {platform.machine()} / Python "
-                   f"{platform.python_version()}, {os.cpu_count()} cores shared with other work "
-                   f"(load average {os.getloadavg()[0]:.1f} at the end). Worst ratio: " + ", ".join(verdicts) + "."),
-              ""]
+    lines += [
+        "",
+        (
+            f"Measured {date.today():%d %b %Y} on {platform.machine()} / Python "
+            f"{platform.python_version()}, {os.cpu_count()} cores shared with other work "
+            f"(load average {os.getloadavg()[0]:.1f} at the end). Worst ratio: " + ", ".join(verdicts) + "."
+        ),
+        "",
+    ]
     return "\n".join(lines)
 
 
 def update_docs(section: str) -> None:
     text = DOCS.read_text(encoding="utf-8")
     pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else \
-        text.rstrip("\n") + "\n\n" + section + "\n"
+    text = (
+        pattern.sub(lambda _: section + "\n", text)
+        if pattern.search(text)
+        else text.rstrip("\n") + "\n\n" + section + "\n"
+    )
     DOCS.write_text(text, encoding="utf-8")
 
 

@@ -86,8 +86,10 @@ def counts(db: Path) -> dict[str, int]:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("projects", "disbursements", "reallocations")}
+        return {
+            table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("projects", "disbursements", "reallocations")
+        }
     finally:
         con.close()
 
@@ -117,12 +119,15 @@ def measure(db: Path, repeats: int) -> dict[str, tuple[float, float, bool]]:
 
 def markdown(runs: dict[str, dict], sizes: dict[str, dict], repeats: int) -> str:
     lines = [
-        SECTION, "",
-        "Reproduce:", "",
+        SECTION,
+        "",
+        "Reproduce:",
+        "",
         "```bash",
         ".venv/bin/python bench/bench_pages.py                  # prints the table",
         ".venv/bin/python bench/bench_pages.py --update-docs    # and rewrites this section",
-        "```", "",
+        "```",
+        "",
         "Each page is rendered in Streamlit's `AppTest` through `dashboard.py` (sidebar controls",
         "included) with the default filters (FY2562, latest data date). *First* is the first",
         "render after start-up for that database (nothing cached: every read-side query runs);",
@@ -133,14 +138,18 @@ def markdown(runs: dict[str, dict], sizes: dict[str, dict], repeats: int) -> str
         "demo database nine more times under prefixed keys (`X1-62-50-0001`, ...), so every",
         "province and cluster has ten times the projects, payments and transfers. Times include",
         "AppTest's own start-up per session (about 0.2 s, mostly scanning installed packages for",
-        "components), which a browser session does not pay.", "",
+        "components), which a browser session does not pay.",
+        "",
         "| database | projects | disbursement docs | reallocations |",
         "|---|---|---|---|",
     ]
     for name, size in sizes.items():
         lines.append(f"| {name} | {size['projects']:,} | {size['disbursements']:,} | {size['reallocations']:,} |")
-    lines += ["", "| page | demo: first | demo: warm (median) | 10x: first | 10x: warm (median) |",
-              "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| page | demo: first | demo: warm (median) | 10x: first | 10x: warm (median) |",
+        "|---|---|---|---|---|",
+    ]
     for page in runs["demo"]:
         demo, big = runs["demo"][page], runs["10x"].get(page)
         flag = " (exception!)" if demo[2] or (big and big[2]) else ""
@@ -150,11 +159,15 @@ def markdown(runs: dict[str, dict], sizes: dict[str, dict], repeats: int) -> str
     worst_big = max(result[1] for result in runs["10x"].values())
     lines += [
         "",
-        (f"Measured {date.today():%d %b %Y} on {platform.machine()} / Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores shared with other work."),
-        (f"Target (after the first load): under 1 s per page on the demo data — "
-        f"{'**met**' if worst_demo < 1 else '**not met**'} (slowest warm page {worst_demo:.2f} s); "
-        f"under 2 s at 10x — {'**met**' if worst_big < 2 else '**not met**'} (slowest {worst_big:.2f} s)."),
+        (
+            f"Measured {date.today():%d %b %Y} on {platform.machine()} / Python {platform.python_version()}, "
+            f"{os.cpu_count()} cores shared with other work."
+        ),
+        (
+            f"Target (after the first load): under 1 s per page on the demo data — "
+            f"{'**met**' if worst_demo < 1 else '**not met**'} (slowest warm page {worst_demo:.2f} s); "
+            f"under 2 s at 10x — {'**met**' if worst_big < 2 else '**not met**'} (slowest {worst_big:.2f} s)."
+        ),
         "",
     ]
     return "\n".join(lines)

@@ -81,8 +81,13 @@ def _manifest() -> dict:
     """What the cached files and stores were made by: generator settings and its source's hash."""
     sources = sorted((ROOT / "etl" / "demo").glob("*.py"))
     digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:16]
-    return {"first": FIRST, "last": LAST, "documents_per_payment": DOCUMENTS_PER_PAYMENT, "seed": SEED,
-            "generator": digest}
+    return {
+        "first": FIRST,
+        "last": LAST,
+        "documents_per_payment": DOCUMENTS_PER_PAYMENT,
+        "seed": SEED,
+        "generator": digest,
+    }
 
 
 def build(rebuild: bool = False) -> tuple[Path, Path]:
@@ -130,9 +135,18 @@ def counts(db: Path) -> dict[str, int]:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("projects", "disbursements", "reallocations", "carryovers", "asset_transfers",
-                              "snapshots", "snapshot_projects")}
+        return {
+            table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in (
+                "projects",
+                "disbursements",
+                "reallocations",
+                "carryovers",
+                "asset_transfers",
+                "snapshots",
+                "snapshot_projects",
+            )
+        }
     finally:
         con.close()
 
@@ -162,8 +176,7 @@ def measure_writes(history: Path, ten: Path, rounds: int) -> dict[str, list[tupl
     run = OUT / "run"
     shutil.rmtree(run, ignore_errors=True)
     run.mkdir()
-    results: dict[str, list[tuple[float, float]]] = {"empty": [], "ten_years": [], "ten_years_cold": [],
-                                                     "snapshot": []}
+    results: dict[str, list[tuple[float, float]]] = {"empty": [], "ten_years": [], "ten_years_cold": [], "snapshot": []}
     empty, target, snap = run / "empty.duckdb", run / "ten.duckdb", run / "snap.duckdb"
     _say("warm-up load (imports, caches)")
     load_files([files], db_path=empty)
@@ -183,8 +196,11 @@ def measure_writes(history: Path, ten: Path, rounds: int) -> dict[str, list[tupl
         with write_session(snap):
             pass
         results["snapshot"].append(_timed(lambda: take_snapshot(LAST, LAST_FRIDAY, replace=True, db_path=snap)))
-        line = ", ".join(f"{name} {wall:.2f} s wall / {cpu:.2f} s cpu" for name, values in results.items()
-                         for wall, cpu in values[-1:])
+        line = ", ".join(
+            f"{name} {wall:.2f} s wall / {cpu:.2f} s cpu"
+            for name, values in results.items()
+            for wall, cpu in values[-1:]
+        )
         _say(f"round {number}: {line} (load average {os.getloadavg()[0]:.1f})")
     shutil.rmtree(run, ignore_errors=True)
     return results
@@ -194,21 +210,35 @@ def _median(values: list[tuple[float, float]], which: int) -> float:
     return statistics.median(value[which] for value in values)
 
 
-def markdown(history: Path, ten: Path, writes: dict | None, paint: dict | None, rounds: int,
-             paint_rounds: int, load_before: str, load_after: str) -> str:
+def markdown(
+    history: Path,
+    ten: Path,
+    writes: dict | None,
+    paint: dict | None,
+    rounds: int,
+    paint_rounds: int,
+    load_before: str,
+    load_after: str,
+) -> str:
     sizes = counts(ten)
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         "Reproduce (builds the store once under bench/out/ten_years/, about 10-20 minutes on 2 busy cores,",
-        "then reuses it; the lead's quiet-machine run uses the same command):", "",
+        "then reuses it; the lead's quiet-machine run uses the same command):",
+        "",
         "```bash",
         ".venv/bin/python bench/bench_ten_years.py                  # prints the tables",
         ".venv/bin/python bench/bench_ten_years.py --update-docs    # and rewrites this section",
-        "```", "",
+        "```",
+        "",
         f"The store: FY{FIRST}-FY{LAST} from `etl.demo.history_years` (each year its own character; FY2561-",
-        ("FY2563 the demo's, FY2563 in progress to 31 Mar 2020), every payment split into "
-        f"{DOCUMENTS_PER_PAYMENT} documents, loaded"),
-        "through the ETL, with the weekly snapshot of every Friday of every year.", "",
+        (
+            "FY2563 the demo's, FY2563 in progress to 31 Mar 2020), every payment split into "
+            f"{DOCUMENTS_PER_PAYMENT} documents, loaded"
+        ),
+        "through the ETL, with the weekly snapshot of every Friday of every year.",
+        "",
         "| measure | value |",
         "|---|---|",
         f"| database size (ten_years.duckdb) | {ten.stat().st_size / 1e6:,.0f} MB |",
@@ -218,45 +248,64 @@ def markdown(history: Path, ten: Path, writes: dict | None, paint: dict | None, 
     if writes:
         empty_wall, empty_cpu = _median(writes["empty"], 0), _median(writes["empty"], 1)
         lines += [
-            "", f"Writes, median of {rounds} rounds (wall / CPU seconds of the loading process):", "",
+            "",
+            f"Writes, median of {rounds} rounds (wall / CPU seconds of the loading process):",
+            "",
             "| step | wall | CPU | ratio to (a), wall | ratio, CPU |",
             "|---|---|---|---|---|",
             f"| (a) load FY{LAST}'s files into an empty store | {empty_wall:.2f} s | {empty_cpu:.2f} s | 1 | 1 |",
         ]
-        for key, label in (("ten_years", ("(b) the same files into the nine-year history (then ten years), "
-                                         "store written before")),
-                           ("ten_years_cold", "(b, cold) the same, first write after copying the store")):
+        for key, label in (
+            ("ten_years", ("(b) the same files into the nine-year history (then ten years), store written before")),
+            ("ten_years_cold", "(b, cold) the same, first write after copying the store"),
+        ):
             wall, cpu = _median(writes[key], 0), _median(writes[key], 1)
-            lines.append(f"| {label} | {wall:.2f} s | {cpu:.2f} s | **{wall / empty_wall:.2f}** | "
-                         f"{cpu / empty_cpu:.2f} |")
-        lines.append(f"| (c) one weekly snapshot on the ten-year store (FY{LAST}, {LAST_FRIDAY}) | "
-                     f"{_median(writes['snapshot'], 0):.2f} s | {_median(writes['snapshot'], 1):.2f} s | | |")
+            lines.append(
+                f"| {label} | {wall:.2f} s | {cpu:.2f} s | **{wall / empty_wall:.2f}** | {cpu / empty_cpu:.2f} |"
+            )
+        lines.append(
+            f"| (c) one weekly snapshot on the ten-year store (FY{LAST}, {LAST_FRIDAY}) | "
+            f"{_median(writes['snapshot'], 0):.2f} s | {_median(writes['snapshot'], 1):.2f} s | | |"
+        )
     if paint:
         lines += [
-            "", f"Pages on the ten-year store (default year FY{LAST}, latest data), first paint in Chromium against a",
+            "",
+            f"Pages on the ten-year store (default year FY{LAST}, latest data), first paint in Chromium against a",
             f"hello-world page, median of {paint_rounds} visits each way (bench/bench_first_paint.py's method:",
-            "*cold* = new browser context, *warm* = new tab of a context that opened the app before):", "",
+            "*cold* = new browser context, *warm* = new tab of a context that opened the app before):",
+            "",
             "| page | cold | ratio | warm | ratio |",
             "|---|---|---|---|---|",
         ]
         for path, result in paint.items():
             (app, hello), (app_warm, hello_warm) = result["cold"], result["warm"]
-            lines.append(f"| {path} | {app:.2f} / {hello:.2f} s | **{app / hello:.2f}** | "
-                         f"{app_warm:.2f} / {hello_warm:.2f} s | **{app_warm / hello_warm:.2f}** |")
+            lines.append(
+                f"| {path} | {app:.2f} / {hello:.2f} s | **{app / hello:.2f}** | "
+                f"{app_warm:.2f} / {hello_warm:.2f} s | **{app_warm / hello_warm:.2f}** |"
+            )
         worst_cold = max(r["cold"][0] / r["cold"][1] for r in paint.values())
         worst_warm = max(r["warm"][0] / r["warm"][1] for r in paint.values())
         lines += ["", f"Worst ratio: cold {worst_cold:.2f}, warm {worst_warm:.2f} (limit 2)."]
-    lines += ["", (f"Measured {date.today():%d %b %Y} on {platform.machine()} / Python {platform.python_version()}, "
-                  f"{os.cpu_count()} cores shared with other work. Load at the start: `{load_before}`; "
-                  f"at the end: `{load_after}`."), ""]
+    lines += [
+        "",
+        (
+            f"Measured {date.today():%d %b %Y} on {platform.machine()} / Python {platform.python_version()}, "
+            f"{os.cpu_count()} cores shared with other work. Load at the start: `{load_before}`; "
+            f"at the end: `{load_after}`."
+        ),
+        "",
+    ]
     return "\n".join(lines)
 
 
 def update_docs(section: str) -> None:
     text = DOCS.read_text(encoding="utf-8")
     pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else \
-        text.rstrip("\n") + "\n\n" + section + "\n"
+    text = (
+        pattern.sub(lambda _: section + "\n", text)
+        if pattern.search(text)
+        else text.rstrip("\n") + "\n\n" + section + "\n"
+    )
     DOCS.write_text(text, encoding="utf-8")
 
 

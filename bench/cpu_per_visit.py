@@ -62,7 +62,11 @@ def server(checkout: Path, db: Path, log: Path) -> Iterator[tuple[str, int]]:
     with open(log, "w") as handle:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(checkout / "dashboard.py"), *serving.worker_options(port)],
-            cwd=checkout, env={**os.environ, "BUDGET_DB": str(db)}, stdout=handle, stderr=subprocess.STDOUT)
+            cwd=checkout,
+            env={**os.environ, "BUDGET_DB": str(db)},
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     try:
         serving.wait_for_health(f"http://127.0.0.1:{port}", process, log)
         yield f"http://127.0.0.1:{port}", process.pid
@@ -91,8 +95,9 @@ def plan(count: int, seed: int, only: list[str] | None = None) -> list[tuple[str
     return [(rng.choice(pages), rng.random() < load_test.CHANGE_SHARE, rng.randrange(10**9)) for _ in range(count)]
 
 
-async def measure(url: str, pid: int, visits: list[tuple[str, bool, int]], requests, cached_static: bool,
-                  profile: Path | None = None) -> list[tuple[str, bool, float, float]]:
+async def measure(
+    url: str, pid: int, visits: list[tuple[str, bool, int]], requests, cached_static: bool, profile: Path | None = None
+) -> list[tuple[str, bool, float, float]]:
     """(page, changed, CPU-s, wall s) of each planned visit, one after the other, after one warm-up
     visit per page; with `profile`, py-spy's raw stacks of the measured visits are written there."""
     for page in load_test.PAGE_MIX:
@@ -101,8 +106,23 @@ async def measure(url: str, pid: int, visits: list[tuple[str, bool, int]], reque
             raise RuntimeError(f"warm-up visit of {page}: {problem}")
     spy = None
     if profile is not None:
-        spy = subprocess.Popen([str(PY_SPY), "record", "-p", str(pid), "-r", "100", "--gil", "-f", "raw",  # noqa: ASYNC220
-                                "-o", str(profile)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        spy = subprocess.Popen(
+            [
+                str(PY_SPY),
+                "record",
+                "-p",
+                str(pid),
+                "-r",
+                "100",
+                "--gil",
+                "-f",
+                "raw",  # noqa: ASYNC220
+                "-o",
+                str(profile),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         await asyncio.sleep(1.0)  # py-spy attached
     out = []
     for page, change, seed in visits:
@@ -121,8 +141,12 @@ async def measure(url: str, pid: int, visits: list[tuple[str, bool, int]], reque
 def report(name: str, rows: list[tuple[str, bool, float, float]]) -> list[str]:
     """The lines printed for one checkout: CPU-s per visit overall, by province change and by page."""
     cpu = [row[2] for row in rows]
-    lines = [(f"{name}: {len(rows)} visits, CPU-s per visit mean {statistics.mean(cpu):.3f}, "
-              f"median {statistics.median(cpu):.3f}, wall median {statistics.median(row[3] for row in rows):.2f} s")]
+    lines = [
+        (
+            f"{name}: {len(rows)} visits, CPU-s per visit mean {statistics.mean(cpu):.3f}, "
+            f"median {statistics.median(cpu):.3f}, wall median {statistics.median(row[3] for row in rows):.2f} s"
+        )
+    ]
     for label, keep in (("no province change", False), ("with a province change", True)):
         part = [row[2] for row in rows if row[1] == keep]
         if part:
@@ -130,8 +154,7 @@ def report(name: str, rows: list[tuple[str, bool, float, float]]) -> list[str]:
     for page in load_test.PAGE_MIX:
         part = [row[2] for row in rows if row[0] == page]
         if part:
-            lines.append(f"  {page:14} {len(part):3} visits, mean {statistics.mean(part):.3f}, "
-                         f"max {max(part):.3f}")
+            lines.append(f"  {page:14} {len(part):3} visits, mean {statistics.mean(part):.3f}, max {max(part):.3f}")
     return lines
 
 
@@ -171,15 +194,19 @@ def main() -> None:
                 profiles[name].append(profile)
             load.append(os.getloadavg()[0])
             print(f"round {number + 1} {name} done (load average {load[-1]:.1f})", flush=True)
-    print(f"\n{platform.machine()} / Python {platform.python_version()}, {os.cpu_count()} cores, "
-          f"{'static files cached' if args.cached_static else 'static files fetched'}, "
-          f"load average {min(load):.1f}-{max(load):.1f}")
+    print(
+        f"\n{platform.machine()} / Python {platform.python_version()}, {os.cpu_count()} cores, "
+        f"{'static files cached' if args.cached_static else 'static files fetched'}, "
+        f"load average {min(load):.1f}-{max(load):.1f}"
+    )
     for name, checkout in checkouts.items():
         print("\n".join(report(f"{name} ({checkout})", results[name])))
         mean = statistics.mean(row[2] for row in results[name])
-        print(f"  against the base before issue 16 ({BASELINE_CPU_S} CPU-s, docs/benchmarks.md): "
-              f"{mean / BASELINE_CPU_S:.0%} of it (issue 16: a third, {BASELINE_CPU_S / 3:.3f}; "
-              f"done when at most {GOAL_CPU_S})")
+        print(
+            f"  against the base before issue 16 ({BASELINE_CPU_S} CPU-s, docs/benchmarks.md): "
+            f"{mean / BASELINE_CPU_S:.0%} of it (issue 16: a third, {BASELINE_CPU_S / 3:.3f}; "
+            f"done when at most {GOAL_CPU_S})"
+        )
     for name, files in profiles.items():
         for number, path in enumerate(files, 1):
             print(f"\nprofile of {name}, round {number} ({path}):\n{summarise(path, args.top)}")

@@ -20,5 +20,4 @@ def page(path: str):
 
 if __name__ == "__main__":  # `streamlit run` runs it as __main__; the bench only imports PATHS
     st.set_page_config(page_title="hello", layout="wide")
-    st.navigation([st.Page(page(path), title=path, url_path=path, default=path == "overview")
-                   for path in PATHS]).run()
+    st.navigation([st.Page(page(path), title=path, url_path=path, default=path == "overview") for path in PATHS]).run()

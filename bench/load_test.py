@@ -73,11 +73,24 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Load test: many viewers at once"
 HELLO = ROOT / "bench" / "hello_world_app.py"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 # Which page a new viewer opens: the overview most, then the province and lagging pages.
-PAGE_MIX = {"overview": 4, "area": 2, "lagging": 2, "weekly": 1, "carryover": 1, "reallocations": 1,
-            "assets": 1, "data_quality": 1}
+PAGE_MIX = {
+    "overview": 4,
+    "area": 2,
+    "lagging": 2,
+    "weekly": 1,
+    "carryover": 1,
+    "reallocations": 1,
+    "assets": 1,
+    "data_quality": 1,
+}
 THINK_S = 2.0
 CHANGE_SHARE = 0.3
 VISIT_TIMEOUT_S = 60.0
@@ -109,8 +122,11 @@ def _recorded_requests(base: str, paths: list[str]) -> dict[str, list[tuple[str,
                 def answered(response, seen=seen) -> None:
                     request = response.request
                     parts = urlsplit(response.url)
-                    if (request.method == "GET" and response.url.startswith(base)
-                            and not parts.path.startswith(("/media/", "/_stcore/stream"))):
+                    if (
+                        request.method == "GET"
+                        and response.url.startswith(base)
+                        and not parts.path.startswith(("/media/", "/_stcore/stream"))
+                    ):
                         seen.append((parts.path + (f"?{parts.query}" if parts.query else ""), response.status))
 
                 page.on("response", answered)
@@ -130,8 +146,10 @@ def chromium_requests(app: str, script: Path, db: Path, record: bool = False) ->
     what it draws)."""
     cache = OUT / f"requests_{app}_{streamlit.__version__}.json"
     if cache.exists() and not record:
-        return {page: [tuple(entry) for entry in entries]
-                for page, entries in json.loads(cache.read_text(encoding="utf-8")).items()}
+        return {
+            page: [tuple(entry) for entry in entries]
+            for page, entries in json.loads(cache.read_text(encoding="utf-8")).items()
+        }
     with single_process(script, db, OUT / f"record_{app}.log") as (base, _):
         recorded = _recorded_requests(base, list(PAGE_MIX))
     cache.write_text(json.dumps(recorded, indent=1), encoding="utf-8")
@@ -199,8 +217,11 @@ class ScriptRun:
             elif shown in ("selectbox", "radio"):
                 widget = getattr(element, shown)
                 options = list(widget.options)
-                chosen = widget.raw_value if widget.HasField("raw_value") else (
-                    options[widget.default] if 0 <= widget.default < len(options) else "")
+                chosen = (
+                    widget.raw_value
+                    if widget.HasField("raw_value")
+                    else (options[widget.default] if 0 <= widget.default < len(options) else "")
+                )
                 self.widgets[widget.id] = (widget.label, options, chosen)
         elif kind == "page_info_changed":
             self.query = message.page_info_changed.query_string
@@ -227,16 +248,31 @@ async def _run_to_end(socket, run: ScriptRun) -> None:
     raise ConnectionError("websocket closed before the script finished")
 
 
-async def one_visit(base: str, page: str, requests: list[tuple[str, int]], change: bool, cached_static: bool,
-                    rng: random.Random, cookies: dict[str, str] | None = None, seen: Visit | None = None) -> str | None:
+async def one_visit(
+    base: str,
+    page: str,
+    requests: list[tuple[str, int]],
+    change: bool,
+    cached_static: bool,
+    rng: random.Random,
+    cookies: dict[str, str] | None = None,
+    seen: Visit | None = None,
+) -> str | None:
     """One new viewer's visit; None when it went well, else what went wrong. `cookies`: what the
     browser already holds (e.g. a sign-in cookie), sent with every request; `seen` gets the page's title."""
     connector = aiohttp.TCPConnector(limit=BROWSER_CONNECTIONS)
     timeout = aiohttp.ClientTimeout(total=VISIT_TIMEOUT_S)
     # unsafe: keep cookies of an IP-address host (the proxy's worker cookie on 127.0.0.1)
-    async with aiohttp.ClientSession(base_url=base, connector=connector, timeout=timeout, auto_decompress=False,
-                                     cookie_jar=aiohttp.CookieJar(unsafe=True), cookies=cookies,
-                                     headers={"Accept-Encoding": "gzip, deflate, br, zstd"}) as session:
+    async with aiohttp.ClientSession(
+        base_url=base,
+        connector=connector,
+        timeout=timeout,
+        auto_decompress=False,
+        cookie_jar=aiohttp.CookieJar(unsafe=True),
+        cookies=cookies,
+        headers={"Accept-Encoding": "gzip, deflate, br, zstd"},
+    ) as session:
+
         async def fetch(path: str) -> int:
             async with session.get(path) as response:
                 await response.read()
@@ -255,8 +291,13 @@ async def one_visit(base: str, page: str, requests: list[tuple[str, int]], chang
         # As the browser: the XSRF cookie's token rides along in the subprotocol list (Streamlit reads
         # a sign-in cookie only then).
         xsrf = next((cookie.value for cookie in session.cookie_jar if cookie.key == "_streamlit_xsrf"), None)
-        async with session.ws_connect("/_stcore/stream", protocols=("streamlit", xsrf) if xsrf else ("streamlit",),
-                                      headers={"Origin": base}, max_msg_size=0, autoping=True) as socket:
+        async with session.ws_connect(
+            "/_stcore/stream",
+            protocols=("streamlit", xsrf) if xsrf else ("streamlit",),
+            headers={"Origin": base},
+            max_msg_size=0,
+            autoping=True,
+        ) as socket:
             run = ScriptRun()
             await socket.send_bytes(_rerun(page, "", page_url))
             await _run_to_end(socket, run)
@@ -266,8 +307,9 @@ async def one_visit(base: str, page: str, requests: list[tuple[str, int]], chang
                 return "; ".join(run.problems)
             if change:
                 widgets = {widget_id: chosen for widget_id, (_, _, chosen) in run.widgets.items()}
-                province = next((widget_id for widget_id, (label, _, _) in run.widgets.items()
-                                 if label == PROVINCE_LABEL), None)
+                province = next(
+                    (widget_id for widget_id, (label, _, _) in run.widgets.items() if label == PROVINCE_LABEL), None
+                )
                 if province is not None:  # hello world has no sidebar: the same rerun without a change
                     widgets[province] = rng.choice(run.widgets[province][1][1:])
                 again = ScriptRun()
@@ -278,8 +320,15 @@ async def one_visit(base: str, page: str, requests: list[tuple[str, int]], chang
     return None
 
 
-async def viewer(number: int, base: str, requests: dict[str, list[tuple[str, int]]], run: Run, cached_static: bool,
-                 seed: int, cookies: dict[str, str] | None = None) -> None:
+async def viewer(
+    number: int,
+    base: str,
+    requests: dict[str, list[tuple[str, int]]],
+    run: Run,
+    cached_static: bool,
+    seed: int,
+    cookies: dict[str, str] | None = None,
+) -> None:
     """A closed loop of new viewers: visit, think, visit again, until the run stops."""
     rng = random.Random(seed * 1000 + number)
     pages = [page for page, weight in PAGE_MIX.items() for _ in range(weight)]
@@ -289,7 +338,8 @@ async def viewer(number: int, base: str, requests: dict[str, list[tuple[str, int
         visit = Visit(page, time.monotonic(), 0.0, None, change)
         try:
             visit.error = await asyncio.wait_for(
-                one_visit(base, page, requests[page], change, cached_static, rng, cookies, visit), VISIT_TIMEOUT_S)
+                one_visit(base, page, requests[page], change, cached_static, rng, cookies, visit), VISIT_TIMEOUT_S
+            )
         except Exception as problem:  # noqa: BLE001 - a broken visit is a result, not a crash
             visit.error = f"{type(problem).__name__}: {problem}"[:200]
         visit.seconds = time.monotonic() - visit.started
@@ -305,7 +355,11 @@ def single_process(script: Path, db: Path, log: Path) -> Iterator[tuple[str, lis
     with open(log, "w") as handle:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), *serving.worker_options(port)],
-            cwd=ROOT, env={**os.environ, "BUDGET_DB": str(db)}, stdout=handle, stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env={**os.environ, "BUDGET_DB": str(db)},
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     try:
         serving.wait_for_health(f"http://127.0.0.1:{port}", process, log)
         yield f"http://127.0.0.1:{port}", [process.pid]
@@ -323,9 +377,15 @@ def target_servers(target: str, db: Path, folder: Path) -> Iterator[tuple[str, l
             yield url, pids, []
         return
     workers = int(target.removeprefix("hello-").removeprefix("serve").removesuffix("+loads"))
-    with serving.Cluster(workers=workers, port=serving.free_port(), python=Path(sys.executable), script=script,
-                         runtime_dir=folder / f"serve-{target}", env={"BUDGET_DB": str(db)},
-                         log=lambda _: None) as cluster:
+    with serving.Cluster(
+        workers=workers,
+        port=serving.free_port(),
+        python=Path(sys.executable),
+        script=script,
+        runtime_dir=folder / f"serve-{target}",
+        env={"BUDGET_DB": str(db)},
+        log=lambda _: None,
+    ) as cluster:
         yield cluster.url, cluster.worker_pids(), cluster.proxy_pids()
 
 
@@ -373,11 +433,18 @@ class Publisher(threading.Thread):
         while not self.done.wait(self.every) and (self.count is None or number < self.count):
             number += 1
             path = self.folder / f"disbursements_during_load_{os.getpid()}_{number:03d}.csv"
-            path.write_text("เลขที่เอกสาร,รหัสโครงการ,วันที่ผ่านรายการ,จำนวนเงิน,แหล่งเงิน\n"
-                            f"LOADTEST-{os.getpid()}-{number:04d},{project},13/09/2562,\"1,000.00\","
-                            "งบประมาณปีปัจจุบัน\n", encoding="utf-8")
-            done = subprocess.run([sys.executable, "-m", "etl", "--db", str(self.db), "load", str(path)], cwd=ROOT,
-                                  capture_output=True, check=False)
+            path.write_text(
+                "เลขที่เอกสาร,รหัสโครงการ,วันที่ผ่านรายการ,จำนวนเงิน,แหล่งเงิน\n"
+                f'LOADTEST-{os.getpid()}-{number:04d},{project},13/09/2562,"1,000.00",'
+                "งบประมาณปีปัจจุบัน\n",
+                encoding="utf-8",
+            )
+            done = subprocess.run(
+                [sys.executable, "-m", "etl", "--db", str(self.db), "load", str(path)],
+                cwd=ROOT,
+                capture_output=True,
+                check=False,
+            )
             self.results.append(done.returncode)
 
 
@@ -411,17 +478,31 @@ def _quantile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(target: str, viewers: int, requests, db: Path, folder: Path, duration: float, warmup: float,
-            cached_static: bool, publish_every: float | None, visits_wanted: int | None, seed: int) -> Result:
+def measure(
+    target: str,
+    viewers: int,
+    requests,
+    db: Path,
+    folder: Path,
+    duration: float,
+    warmup: float,
+    cached_static: bool,
+    publish_every: float | None,
+    visits_wanted: int | None,
+    seed: int,
+) -> Result:
     """Start the target, warm it (one visit of every page), run `viewers` for warmup + duration (or until
     `visits_wanted` visits were measured) and return the measured window's figures."""
     with target_servers(target, db, folder) as (url, workers, proxies):
+
         async def drive() -> Result:
             for page in PAGE_MIX:  # the shared caches warm, as after any earlier visitor
                 await one_visit(url, page, requests[page], False, cached_static, random.Random(0))
             run = Run()
-            tasks = [asyncio.create_task(viewer(number, url, requests, run, cached_static, seed))
-                     for number in range(viewers)]
+            tasks = [
+                asyncio.create_task(viewer(number, url, requests, run, cached_static, seed))
+                for number in range(viewers)
+            ]
             await asyncio.sleep(warmup)
             publisher = Publisher(db, folder, publish_every) if publish_every else None
             if publisher:
@@ -435,8 +516,11 @@ def measure(target: str, viewers: int, requests, db: Path, folder: Path, duratio
                 peaks = [max(peak, _rss_mb(pid)) for peak, pid in zip(peaks, workers, strict=True)]
                 elapsed = time.monotonic() - start
                 measured = len(run.visits) - first
-                if (visits_wanted and measured >= visits_wanted) or (not visits_wanted and elapsed >= duration) \
-                        or elapsed > 3600:
+                if (
+                    (visits_wanted and measured >= visits_wanted)
+                    or (not visits_wanted and elapsed >= duration)
+                    or elapsed > 3600
+                ):
                     break
             cpu = _cpu_seconds(workers + proxies) - cpu_start
             client_cpu = time.process_time() - client_start
@@ -446,28 +530,48 @@ def measure(target: str, viewers: int, requests, db: Path, folder: Path, duratio
                 publisher.done.set()
                 publisher.join(timeout=120)
             await asyncio.gather(*tasks, return_exceptions=True)
-            return Result(target, viewers, window, elapsed, cpu, [_rss_mb(pid) for pid in workers], peaks,
-                          client_cpu, publisher.results if publisher else [], os.getloadavg()[0])
+            return Result(
+                target,
+                viewers,
+                window,
+                elapsed,
+                cpu,
+                [_rss_mb(pid) for pid in workers],
+                peaks,
+                client_cpu,
+                publisher.results if publisher else [],
+                os.getloadavg()[0],
+            )
 
         return asyncio.run(drive())
 
 
 # ---------------------------------------------------------------- report
 def summary_table(results: list[Result]) -> list[str]:
-    lines = [("| target | viewers | visits | visits/s | p50 / p95 | errors | server CPU | CPU-s per visit |"
-              " RSS per worker, end (peak) | loads published |"),
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        (
+            "| target | viewers | visits | visits/s | p50 / p95 | errors | server CPU | CPU-s per visit |"
+            " RSS per worker, end (peak) | loads published |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for result in results:
         times = [visit.seconds for visit in result.ok]
-        rss = ", ".join(f"{end:.0f} ({peak:.0f})" for end, peak in zip(result.rss_end_mb, result.rss_peak_mb,
-                                                                      strict=True))
+        rss = ", ".join(
+            f"{end:.0f} ({peak:.0f})" for end, peak in zip(result.rss_end_mb, result.rss_peak_mb, strict=True)
+        )
         visits = len(result.visits)
         per_visit = result.cpu_s / visits if visits else float("nan")
-        loads = (f"{len(result.loads)} (exit {', '.join(sorted({str(code) for code in result.loads}))})"
-                 if result.loads else "-")
-        lines.append(f"| {result.target} | {result.viewers} | {visits} | {visits / result.seconds:.2f} | "
-                     f"{_quantile(times, 0.5):.2f} / {_quantile(times, 0.95):.2f} s | {result.errors} | "
-                     f"{100 * result.cpu_s / result.seconds:.0f}% | {per_visit:.3f} | {rss} MB | {loads} |")
+        loads = (
+            f"{len(result.loads)} (exit {', '.join(sorted({str(code) for code in result.loads}))})"
+            if result.loads
+            else "-"
+        )
+        lines.append(
+            f"| {result.target} | {result.viewers} | {visits} | {visits / result.seconds:.2f} | "
+            f"{_quantile(times, 0.5):.2f} / {_quantile(times, 0.95):.2f} s | {result.errors} | "
+            f"{100 * result.cpu_s / result.seconds:.0f}% | {per_visit:.3f} | {rss} MB | {loads} |"
+        )
     return lines
 
 
@@ -483,35 +587,54 @@ def pages_table(results: list[Result]) -> list[str]:
 
 
 def markdown(results: list[Result], args: argparse.Namespace, started_load: float) -> str:
-    command = ".venv/bin/python bench/load_test.py " + " ".join(arg for arg in sys.argv[1:]
-                                                                if arg not in ("--update-docs", "--record"))
+    command = ".venv/bin/python bench/load_test.py " + " ".join(
+        arg for arg in sys.argv[1:] if arg not in ("--update-docs", "--record")
+    )
     errors = sorted({visit.error for result in results for visit in result.visits if visit.error})[:5]
     lines = [
-        SECTION, "",
-        ("Reproduce (starts and stops its own servers on a copy of the demo database; about "
-         "two minutes per target):"), "",
-        "```bash", ".venv/bin/python bench/load_test.py                # prints the tables",
-        ".venv/bin/python bench/load_test.py --update-docs  # and rewrites this section", "```", "",
+        SECTION,
+        "",
+        ("Reproduce (starts and stops its own servers on a copy of the demo database; about two minutes per target):"),
+        "",
+        "```bash",
+        ".venv/bin/python bench/load_test.py                # prints the tables",
+        ".venv/bin/python bench/load_test.py --update-docs  # and rewrites this section",
+        "```",
+        "",
         "What a viewer does and how it is measured: the docstring of bench/load_test.py. In short: GET the",
         "page and every request Chromium made for it, a new websocket session running the page to",
-        (f"`script_finished`, in {CHANGE_SHARE:.0%} of the visits a sidebar province change (a rerun), then "
-         f"{THINK_S:.0f} s think time and a new viewer; pages drawn with weights "
-         + ", ".join(f"{page} {weight}" for page, weight in PAGE_MIX.items()) + "."),
+        (
+            f"`script_finished`, in {CHANGE_SHARE:.0%} of the visits a sidebar province change (a rerun), then "
+            f"{THINK_S:.0f} s think time and a new viewer; pages drawn with weights "
+            + ", ".join(f"{page} {weight}" for page, weight in PAGE_MIX.items())
+            + "."
+        ),
         f"{'Static files cached by the browser (not fetched again).' if args.cached_static else ''}"
         f"Warm-up {args.warmup:.0f} s, then a measured window of "
         + (f"{args.visits} visits." if args.visits else f"{args.duration:.0f} s.")
-        + (f" In the `+loads` run `python -m etl load` published a one-payment file every "
-           f"{args.publish_every:.0f} s (each publish starts every cache of the new file cold)."
-           if any(target.endswith("+loads") for target in args.targets) else ""), "",
-        f"Command: `{command.strip()}`", "",
-        *summary_table(results), "",
-        "Visit time per page, p50 / p95 in seconds:", "",
-        *pages_table(results), "",
-        (f"Measured {date.today():%d %b %Y} on {platform.machine()} / Python {platform.python_version()}, "
-         f"{os.cpu_count()} cores, the load-test client on the same machine (its own CPU: "
-         + ", ".join(f"{result.target} {result.client_cpu_s / result.seconds:.0%}" for result in results)
-         + f" of a core). Load average {started_load:.1f} at the start, "
-         + ", ".join(f"{result.load_average:.1f}" for result in results) + " after each run."),
+        + (
+            f" In the `+loads` run `python -m etl load` published a one-payment file every "
+            f"{args.publish_every:.0f} s (each publish starts every cache of the new file cold)."
+            if any(target.endswith("+loads") for target in args.targets)
+            else ""
+        ),
+        "",
+        f"Command: `{command.strip()}`",
+        "",
+        *summary_table(results),
+        "",
+        "Visit time per page, p50 / p95 in seconds:",
+        "",
+        *pages_table(results),
+        "",
+        (
+            f"Measured {date.today():%d %b %Y} on {platform.machine()} / Python {platform.python_version()}, "
+            f"{os.cpu_count()} cores, the load-test client on the same machine (its own CPU: "
+            + ", ".join(f"{result.target} {result.client_cpu_s / result.seconds:.0%}" for result in results)
+            + f" of a core). Load average {started_load:.1f} at the start, "
+            + ", ".join(f"{result.load_average:.1f}" for result in results)
+            + " after each run."
+        ),
     ]
     if errors:
         lines += ["", "Errors seen: " + "; ".join(errors)]
@@ -521,8 +644,7 @@ def markdown(results: list[Result], args: argparse.Namespace, started_load: floa
 def update_docs(section: str) -> None:
     text = DOCS.read_text(encoding="utf-8")
     pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else \
-        text.rstrip("\n") + "\n\n" + section
+    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     DOCS.write_text(text, encoding="utf-8")
 
 
@@ -533,13 +655,19 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=90, help="measured seconds per run (default 90)")
     parser.add_argument("--visits", type=int, default=None, help="measure until this many visits instead")
     parser.add_argument("--warmup", type=float, default=15, help="seconds before measuring (default 15)")
-    parser.add_argument("--publish-every", type=float, default=20,
-                        help="seconds between loads published during the +loads runs (default 20)")
-    parser.add_argument("--cached-static", action="store_true",
-                        help="static files come from the browser cache (returning viewers)")
+    parser.add_argument(
+        "--publish-every",
+        type=float,
+        default=20,
+        help="seconds between loads published during the +loads runs (default 20)",
+    )
+    parser.add_argument(
+        "--cached-static", action="store_true", help="static files come from the browser cache (returning viewers)"
+    )
     parser.add_argument("--seed", type=int, default=16)
-    parser.add_argument("--record", action="store_true",
-                        help="record again the requests Chromium makes per page (kept in bench/out/)")
+    parser.add_argument(
+        "--record", action="store_true", help="record again the requests Chromium makes per page (kept in bench/out/)"
+    )
     parser.add_argument("--update-docs", action="store_true", help=f'rewrite "{SECTION}" in docs/benchmarks.md')
     args = parser.parse_args()
 
@@ -548,8 +676,10 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     demo = build_demo_with_snapshots(OUT)
     started_load = os.getloadavg()[0]
-    requests = {"dashboard": chromium_requests("dashboard", ROOT / "dashboard.py", demo, args.record),
-                "hello": chromium_requests("hello", HELLO, demo, args.record)}
+    requests = {
+        "dashboard": chromium_requests("dashboard", ROOT / "dashboard.py", demo, args.record),
+        "hello": chromium_requests("hello", HELLO, demo, args.record),
+    }
     results = []
     for target in args.targets:
         for viewers in args.viewers:
@@ -559,9 +689,19 @@ def main() -> None:
             db = folder / "budget.duckdb"
             shutil.copyfile(demo, db)
             publish = args.publish_every if target.endswith("+loads") else None
-            result = measure(target, viewers, requests["hello" if target.startswith("hello") else "dashboard"],
-                             db, folder, args.duration, args.warmup, args.cached_static, publish, args.visits,
-                             args.seed)
+            result = measure(
+                target,
+                viewers,
+                requests["hello" if target.startswith("hello") else "dashboard"],
+                db,
+                folder,
+                args.duration,
+                args.warmup,
+                args.cached_static,
+                publish,
+                args.visits,
+                args.seed,
+            )
             results.append(result)
             print("\n".join(summary_table([result])[2:]), flush=True)
             for error in sorted({visit.error for visit in result.visits if visit.error})[:3]:

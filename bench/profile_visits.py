@@ -71,8 +71,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--keep", type=Path, default=None, help="also write the collapsed stacks here")
-    parser.add_argument("--cached-static", action="store_true",
-                        help="the viewers do not fetch static files (as behind `serve`, where nginx serves them)")
+    parser.add_argument(
+        "--cached-static",
+        action="store_true",
+        help="the viewers do not fetch static files (as behind `serve`, where nginx serves them)",
+    )
     args = parser.parse_args()
     out = load_test.OUT
     out.mkdir(parents=True, exist_ok=True)
@@ -80,25 +83,43 @@ def main() -> None:
     requests = load_test.chromium_requests("dashboard", ROOT / "dashboard.py", demo)
     collapsed = args.keep or out / "profile_visits.txt"
     with load_test.single_process(ROOT / "dashboard.py", demo, out / "profile_server.log") as (url, pids):
+
         async def drive() -> list[load_test.Visit]:
             for page in load_test.PAGE_MIX:
                 await load_test.one_visit(url, page, requests[page], False, args.cached_static, random.Random(0))
             run = load_test.Run()
-            command = [str(PY_SPY), "record", "-p", str(pids[0]), "-r", "100", "--gil", "-f", "raw",
-                       "-o", str(collapsed), "-d", str(int(args.seconds))]
+            command = [
+                str(PY_SPY),
+                "record",
+                "-p",
+                str(pids[0]),
+                "-r",
+                "100",
+                "--gil",
+                "-f",
+                "raw",
+                "-o",
+                str(collapsed),
+                "-d",
+                str(int(args.seconds)),
+            ]
             spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: ASYNC220
             cpu_start = sum(psutil.Process(pids[0]).cpu_times()[:2])
             started = time.monotonic()
-            tasks = [asyncio.create_task(load_test.viewer(number, url, requests, run, args.cached_static, 7))
-                     for number in range(args.viewers)]
+            tasks = [
+                asyncio.create_task(load_test.viewer(number, url, requests, run, args.cached_static, 7))
+                for number in range(args.viewers)
+            ]
             await asyncio.sleep(args.seconds)
             cpu = sum(psutil.Process(pids[0]).cpu_times()[:2]) - cpu_start
             run.stop = True
             await asyncio.gather(*tasks, return_exceptions=True)
             spy.wait(timeout=60)
             visits = [visit for visit in run.visits if visit.started - started < args.seconds]
-            print(f"{len(visits)} visits ({sum(visit.error is not None for visit in visits)} errors), "
-                  f"server CPU {cpu:.1f} s = {cpu / max(1, len(visits)):.3f} CPU-s per visit")
+            print(
+                f"{len(visits)} visits ({sum(visit.error is not None for visit in visits)} errors), "
+                f"server CPU {cpu:.1f} s = {cpu / max(1, len(visits)):.3f} CPU-s per visit"
+            )
             return visits
 
         asyncio.run(drive())

@@ -43,18 +43,57 @@ ROOT = Path(__file__).resolve().parents[1]
 FISCAL_YEAR_BE = 2562
 FY_START, FY_END = date(2018, 10, 1), date(2019, 9, 30)
 CARRY_DEADLINE = date(2020, 3, 31)
-HOLIDAYS = {date(2018, 10, 15), date(2018, 10, 23), date(2018, 12, 5), date(2018, 12, 10), date(2018, 12, 31),
-            date(2019, 1, 1), date(2019, 2, 19), date(2019, 4, 8), date(2019, 4, 15), date(2019, 4, 16),
-            date(2019, 5, 1), date(2019, 5, 20), date(2019, 6, 3), date(2019, 7, 16), date(2019, 7, 29),
-            date(2019, 8, 12), date(2019, 10, 14), date(2019, 10, 23), date(2019, 12, 5), date(2019, 12, 10),
-            date(2019, 12, 31), date(2020, 1, 1), date(2020, 2, 10)}
-AGENCIES = ("สำนักงานโยธาธิการและผังเมืองจังหวัด", "องค์การบริหารส่วนจังหวัด", "สำนักงานเกษตรจังหวัด",
-            "สำนักงานพัฒนาชุมชนจังหวัด", "สำนักงานการท่องเที่ยวและกีฬาจังหวัด", "แขวงทางหลวงชนบท",
-            "สำนักงานพาณิชย์จังหวัด", "สำนักงานทรัพยากรธรรมชาติและสิ่งแวดล้อมจังหวัด")
-WORKS = ("ก่อสร้างถนนคอนกรีตเสริมเหล็ก", "ขุดลอกแหล่งน้ำ", "ก่อสร้างฝายชะลอน้ำ", "ปรับปรุงแหล่งท่องเที่ยว",
-         "จัดซื้อเครื่องจักรกลการเกษตร", "ก่อสร้างอาคารศูนย์เรียนรู้", "ติดตั้งไฟฟ้าพลังงานแสงอาทิตย์")
-EVENTS = ("ฝึกอบรมเกษตรกร", "ส่งเสริมการตลาดสินค้าชุมชน", "จัดงานเทศกาลท่องเที่ยว", "พัฒนาศักยภาพผู้ประกอบการ",
-          "ประชาสัมพันธ์การท่องเที่ยว")
+HOLIDAYS = {
+    date(2018, 10, 15),
+    date(2018, 10, 23),
+    date(2018, 12, 5),
+    date(2018, 12, 10),
+    date(2018, 12, 31),
+    date(2019, 1, 1),
+    date(2019, 2, 19),
+    date(2019, 4, 8),
+    date(2019, 4, 15),
+    date(2019, 4, 16),
+    date(2019, 5, 1),
+    date(2019, 5, 20),
+    date(2019, 6, 3),
+    date(2019, 7, 16),
+    date(2019, 7, 29),
+    date(2019, 8, 12),
+    date(2019, 10, 14),
+    date(2019, 10, 23),
+    date(2019, 12, 5),
+    date(2019, 12, 10),
+    date(2019, 12, 31),
+    date(2020, 1, 1),
+    date(2020, 2, 10),
+}
+AGENCIES = (
+    "สำนักงานโยธาธิการและผังเมืองจังหวัด",
+    "องค์การบริหารส่วนจังหวัด",
+    "สำนักงานเกษตรจังหวัด",
+    "สำนักงานพัฒนาชุมชนจังหวัด",
+    "สำนักงานการท่องเที่ยวและกีฬาจังหวัด",
+    "แขวงทางหลวงชนบท",
+    "สำนักงานพาณิชย์จังหวัด",
+    "สำนักงานทรัพยากรธรรมชาติและสิ่งแวดล้อมจังหวัด",
+)
+WORKS = (
+    "ก่อสร้างถนนคอนกรีตเสริมเหล็ก",
+    "ขุดลอกแหล่งน้ำ",
+    "ก่อสร้างฝายชะลอน้ำ",
+    "ปรับปรุงแหล่งท่องเที่ยว",
+    "จัดซื้อเครื่องจักรกลการเกษตร",
+    "ก่อสร้างอาคารศูนย์เรียนรู้",
+    "ติดตั้งไฟฟ้าพลังงานแสงอาทิตย์",
+)
+EVENTS = (
+    "ฝึกอบรมเกษตรกร",
+    "ส่งเสริมการตลาดสินค้าชุมชน",
+    "จัดงานเทศกาลท่องเที่ยว",
+    "พัฒนาศักยภาพผู้ประกอบการ",
+    "ประชาสัมพันธ์การท่องเที่ยว",
+)
 
 
 @dataclass(frozen=True)
@@ -100,54 +139,132 @@ class Mix:
 # The named mixes. CALIBRATION mixes are the only ones the model's settings were ever tuned on;
 # the HOLD_OUT mixes (other seeds and other dynamics) were first run after the settings were frozen.
 MIXES: dict[str, Mix] = {
-    "base": Mix("base", disaster_provinces=3, disaster_clusters=1, early_finishers=0.1,
-                notes="a procurement wave Oct-Jan, instalments with some delay, a September rush, 3 provinces "
-                      "and a whole cluster hit by a disaster from 10 Jun, a few early finishers"),
-    "late_procurement": Mix("late_procurement", wave=(date(2019, 1, 15), date(2019, 4, 30)), wave_share=0.65,
-                            trickle_end=date(2019, 8, 15), unsigned_share=0.07, delay_mean=14.0, disaster_clusters=1,
-                            final_delay_mean=35.0, q1_pace=0.6, september_rush=0.4, disaster_provinces=3,
-                            notes="contracts signed Feb-May and later, slow Q1, final acceptance often after "
-                                  "30 Sep, 3 disaster provinces and a cluster"),
-    "fast_start": Mix("fast_start", wave=(date(2018, 10, 15), date(2018, 12, 31)), wave_share=0.85,
-                      duration=(60, 180), delay_mean=8.0, final_delay_mean=10.0, september_rush=0.15,
-                      early_finishers=0.25, disaster_provinces=4, disaster_date=date(2019, 6, 20),
-                      notes="signed by December, short contracts, many early finishers, 4 disaster provinces"),
-    "late_act": Mix("late_act", budget_act=date(2019, 1, 15), wave=(date(2019, 2, 1), date(2019, 4, 15)),
-                    q1_pace=0.3, duration=(80, 200), final_delay_mean=35.0, september_rush=0.5,
-                    month_end_bunching=0.5, disaster_provinces=4, disaster_date=date(2019, 6, 5),
-                    disaster_clusters=1,
-                    notes="budget act on 15 Jan: nothing signed before it, a compressed year, strong "
-                          "September rush and month-end bunching, 4 disaster provinces and a cluster"),
-    "cancellations": Mix("cancellations", unsigned_share=0.12, cancel_share=0.6,
-                         mass_cancel=(date(2019, 7, 1), 0.5), savings=(0.05, 0.2), savings_moved=0.8,
-                         instalments=(3, 5), advance_share=0.5, disaster_provinces=5,
-                         disaster_date=date(2019, 6, 15),
-                         notes="many projects never signed, a mass cancellation on 1 Jul, large savings "
-                               "mostly moved, advances, 5 disaster provinces"),
-    "slow_acceptance": Mix("slow_acceptance", wave=(date(2018, 12, 1), date(2019, 3, 31)), delay_mean=16.0,
-                           final_delay_mean=45.0, area_pace_sd=0.5, september_rush=0.2, month_end_bunching=0.5,
-                           instalments=(2, 3), disaster_provinces=4, disaster_clusters=1,
-                           disaster_date=date(2019, 6, 1),
-                           notes="long delays between instalments, final acceptance typically two months late, "
-                                 "wide differences between provinces, 4 disaster provinces and a cluster"),
+    "base": Mix(
+        "base",
+        disaster_provinces=3,
+        disaster_clusters=1,
+        early_finishers=0.1,
+        notes="a procurement wave Oct-Jan, instalments with some delay, a September rush, 3 provinces "
+        "and a whole cluster hit by a disaster from 10 Jun, a few early finishers",
+    ),
+    "late_procurement": Mix(
+        "late_procurement",
+        wave=(date(2019, 1, 15), date(2019, 4, 30)),
+        wave_share=0.65,
+        trickle_end=date(2019, 8, 15),
+        unsigned_share=0.07,
+        delay_mean=14.0,
+        disaster_clusters=1,
+        final_delay_mean=35.0,
+        q1_pace=0.6,
+        september_rush=0.4,
+        disaster_provinces=3,
+        notes="contracts signed Feb-May and later, slow Q1, final acceptance often after "
+        "30 Sep, 3 disaster provinces and a cluster",
+    ),
+    "fast_start": Mix(
+        "fast_start",
+        wave=(date(2018, 10, 15), date(2018, 12, 31)),
+        wave_share=0.85,
+        duration=(60, 180),
+        delay_mean=8.0,
+        final_delay_mean=10.0,
+        september_rush=0.15,
+        early_finishers=0.25,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 20),
+        notes="signed by December, short contracts, many early finishers, 4 disaster provinces",
+    ),
+    "late_act": Mix(
+        "late_act",
+        budget_act=date(2019, 1, 15),
+        wave=(date(2019, 2, 1), date(2019, 4, 15)),
+        q1_pace=0.3,
+        duration=(80, 200),
+        final_delay_mean=35.0,
+        september_rush=0.5,
+        month_end_bunching=0.5,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 5),
+        disaster_clusters=1,
+        notes="budget act on 15 Jan: nothing signed before it, a compressed year, strong "
+        "September rush and month-end bunching, 4 disaster provinces and a cluster",
+    ),
+    "cancellations": Mix(
+        "cancellations",
+        unsigned_share=0.12,
+        cancel_share=0.6,
+        mass_cancel=(date(2019, 7, 1), 0.5),
+        savings=(0.05, 0.2),
+        savings_moved=0.8,
+        instalments=(3, 5),
+        advance_share=0.5,
+        disaster_provinces=5,
+        disaster_date=date(2019, 6, 15),
+        notes="many projects never signed, a mass cancellation on 1 Jul, large savings "
+        "mostly moved, advances, 5 disaster provinces",
+    ),
+    "slow_acceptance": Mix(
+        "slow_acceptance",
+        wave=(date(2018, 12, 1), date(2019, 3, 31)),
+        delay_mean=16.0,
+        final_delay_mean=45.0,
+        area_pace_sd=0.5,
+        september_rush=0.2,
+        month_end_bunching=0.5,
+        instalments=(2, 3),
+        disaster_provinces=4,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 1),
+        notes="long delays between instalments, final acceptance typically two months late, "
+        "wide differences between provinces, 4 disaster provinces and a cluster",
+    ),
     # Round 2 (issue 17): new hold-out mixes, written before the round-2 model was scored on any of them.
-    "election_freeze": Mix("election_freeze", wave=(date(2018, 11, 15), date(2019, 4, 30)), wave_share=0.7,
-                           freeze=(date(2019, 2, 1), date(2019, 5, 15)), freeze_catch_up=70, freeze_operating=0.6,
-                           trickle_end=date(2019, 8, 15), final_delay_mean=25.0, september_rush=0.45,
-                           disaster_provinces=4, disaster_clusters=1, disaster_date=date(2019, 6, 20),
-                           notes="an election: no contract signed 1 Feb - 15 May and operating payments held "
-                                 "back, then a catch-up wave of signing into July, a strong September rush, "
-                                 "4 disaster provinces and a cluster from 20 Jun"),
-    "reallocation": Mix("reallocation", wave=(date(2018, 11, 1), date(2019, 3, 15)), wave_share=0.6,
-                        unsigned_share=0.1, cancel_share=0.2, reallocation=(date(2019, 4, 17), 0.7),
-                        final_delay_mean=20.0, disaster_provinces=3, disaster_date=date(2019, 6, 12),
-                        notes="a large reallocation on 17 Apr: most projects still unsigned then, and savings, "
-                              "moved to a few new short projects signed in May-June; 3 disaster provinces"),
-    "no_rush_lumpy": Mix("no_rush_lumpy", investment_size=3.0, september_rush=0.0, month_end_bunching=0.1,
-                         area_pace_sd=0.5, final_delay_mean=25.0, delay_mean=12.0, split_payments=0.1,
-                         disaster_provinces=3, disaster_clusters=1, disaster_date=date(2019, 6, 10),
-                         notes="no September rush, few large investment projects per province (lumpy), wide "
-                               "differences between provinces, 3 disaster provinces and a cluster"),
+    "election_freeze": Mix(
+        "election_freeze",
+        wave=(date(2018, 11, 15), date(2019, 4, 30)),
+        wave_share=0.7,
+        freeze=(date(2019, 2, 1), date(2019, 5, 15)),
+        freeze_catch_up=70,
+        freeze_operating=0.6,
+        trickle_end=date(2019, 8, 15),
+        final_delay_mean=25.0,
+        september_rush=0.45,
+        disaster_provinces=4,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 20),
+        notes="an election: no contract signed 1 Feb - 15 May and operating payments held "
+        "back, then a catch-up wave of signing into July, a strong September rush, "
+        "4 disaster provinces and a cluster from 20 Jun",
+    ),
+    "reallocation": Mix(
+        "reallocation",
+        wave=(date(2018, 11, 1), date(2019, 3, 15)),
+        wave_share=0.6,
+        unsigned_share=0.1,
+        cancel_share=0.2,
+        reallocation=(date(2019, 4, 17), 0.7),
+        final_delay_mean=20.0,
+        disaster_provinces=3,
+        disaster_date=date(2019, 6, 12),
+        notes="a large reallocation on 17 Apr: most projects still unsigned then, and savings, "
+        "moved to a few new short projects signed in May-June; 3 disaster provinces",
+    ),
+    "no_rush_lumpy": Mix(
+        "no_rush_lumpy",
+        investment_size=3.0,
+        september_rush=0.0,
+        month_end_bunching=0.1,
+        area_pace_sd=0.5,
+        final_delay_mean=25.0,
+        delay_mean=12.0,
+        split_payments=0.1,
+        disaster_provinces=3,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 10),
+        notes="no September rush, few large investment projects per province (lumpy), wide "
+        "differences between provinces, 3 disaster provinces and a cluster",
+    ),
 }
 CALIBRATION = ("base", "late_procurement", "fast_start")
 HOLD_OUT = ("late_act", "cancellations", "slow_acceptance")
@@ -170,7 +287,7 @@ def next_working_day(day: date) -> date:
 
 def month_last_working_days(day: date, count: int = 4) -> list[date]:
     """The last `count` working days of the day's month."""
-    last = (date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1))
+    last = date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
     days = []
     while len(days) < count:
         if is_working_day(last):
@@ -235,11 +352,11 @@ def generate(mix: Mix, seed: int) -> Year:
     hit = rng.sample(province_codes, mix.disaster_provinces)  # (a province may also be in a hit cluster)
     # A whole cluster hit is one of the smaller ones (at most four provinces), so a year's disasters stay
     # a minority of provinces.
-    small = [c["cluster_code"] for c in clusters
-             if sum(p["cluster_code"] == c["cluster_code"] for p in provinces) <= 4]
+    small = [c["cluster_code"] for c in clusters if sum(p["cluster_code"] == c["cluster_code"] for p in provinces) <= 4]
     hit_clusters = rng.sample(small, mix.disaster_clusters)
-    hit += [c for c in hit_clusters] + [p["province_code"] for p in provinces
-                                        if p["cluster_code"] in hit_clusters and p["province_code"] not in hit]
+    hit += [c for c in hit_clusters] + [
+        p["province_code"] for p in provinces if p["cluster_code"] in hit_clusters and p["province_code"] not in hit
+    ]
     # A disaster hits each province on a day of its own within a week of the mix's date (a cluster's
     # members together, on the cluster's day).
     hit_days = {code: next_working_day(mix.disaster_date + timedelta(days=rng.randint(0, 6))) for code in hit}
@@ -266,8 +383,11 @@ def generate(mix: Mix, seed: int) -> Year:
         remaining = int(budget_million * 1e8)  # satang
         while remaining > 30_000_000:
             kind = rng.choices(("investment", "operating", "other"), weights=(0.55, 0.38, 0.07))[0]
-            median, sigma, low, high = {"investment": (7e6, 0.8, 5e5, 6e7), "operating": (1.2e6, 0.7, 1e5, 8e6),
-                                        "other": (2e6, 0.6, 2e5, 1e7)}[kind]
+            median, sigma, low, high = {
+                "investment": (7e6, 0.8, 5e5, 6e7),
+                "operating": (1.2e6, 0.7, 1e5, 8e6),
+                "other": (2e6, 0.6, 2e5, 1e7),
+            }[kind]
             if kind == "investment" and mix.investment_size != 1.0:
                 median, low, high = (value * mix.investment_size for value in (median, low, high))
             amount = min(max(rng.lognormvariate(math.log(median), sigma), low), high)
@@ -372,8 +492,16 @@ def _savings_and_cancellations(rng: random.Random, mix: Mix, projects: list[Proj
     reserve_money = 0
     reserve = None
     if moving and rng.random() < 0.7:
-        reserve = Project(new_code(), owner.owner, owner.owner_type, owner.province,
-                          f"โครงการสำรองจากเงินเหลือจ่าย {owner.owner}", "investment", AGENCIES[0], 10_000_000)
+        reserve = Project(
+            new_code(),
+            owner.owner,
+            owner.owner_type,
+            owner.province,
+            f"โครงการสำรองจากเงินเหลือจ่าย {owner.owner}",
+            "investment",
+            AGENCIES[0],
+            10_000_000,
+        )
     for project in moving:
         day = next_working_day(project.signed + timedelta(days=rng.uniform(15, 60)))
         amount = project.allocation - project.contract
@@ -387,9 +515,13 @@ def _savings_and_cancellations(rng: random.Random, mix: Mix, projects: list[Proj
         reserve.contract = int((reserve.allocation + reserve_money) * 0.97 / 100) * 100
         reserve.start, reserve.end = reserve.signed + timedelta(days=7), reserve.signed + timedelta(days=100)
         half = reserve.contract // 2
-        reserve.payments = [(reserve.signed + timedelta(days=55 + rng.expovariate(1 / 15) * factor), half),
-                            (reserve.end + timedelta(days=15 + rng.expovariate(1 / mix.final_delay_mean) * factor),
-                             reserve.contract - half)]
+        reserve.payments = [
+            (reserve.signed + timedelta(days=55 + rng.expovariate(1 / 15) * factor), half),
+            (
+                reserve.end + timedelta(days=15 + rng.expovariate(1 / mix.final_delay_mean) * factor),
+                reserve.contract - half,
+            ),
+        ]
         projects.append(reserve)
     for project in projects:
         if project.budget_type != "investment" or project.moved_out:
@@ -422,14 +554,29 @@ def _reallocation(rng: random.Random, mix: Mix, projects: list[Project], new_cod
             project.payments = []
             project.start, project.end = date(2019, 3, 1), date(2019, 9, 30)
             givers.append((project, project.allocation))
-        elif project.signed is not None and project.signed <= day and project.contract is not None \
-                and project.allocation - project.contract > 1_000_000 and rng.random() < share:
+        elif (
+            project.signed is not None
+            and project.signed <= day
+            and project.contract is not None
+            and project.allocation - project.contract > 1_000_000
+            and rng.random() < share
+        ):
             givers.append((project, project.allocation - project.contract))
     if not givers:
         return
-    new = [Project(new_code(), owner.owner, owner.owner_type, owner.province,
-                   f"{rng.choice(WORKS)} (โอนเปลี่ยนแปลง) {owner.owner}-{k + 1}", "investment", rng.choice(AGENCIES),
-                   10_000_000) for k in range(rng.randint(1, 3))]
+    new = [
+        Project(
+            new_code(),
+            owner.owner,
+            owner.owner_type,
+            owner.province,
+            f"{rng.choice(WORKS)} (โอนเปลี่ยนแปลง) {owner.owner}-{k + 1}",
+            "investment",
+            rng.choice(AGENCIES),
+            10_000_000,
+        )
+        for k in range(rng.randint(1, 3))
+    ]
     received = {p.code: 0 for p in new}
     for giver, amount in givers:
         to = rng.choice(new)
@@ -459,8 +606,9 @@ def _disaster(rng: random.Random, mix: Mix, project: Project, day: date) -> None
     if rng.random() >= mix.disaster_severity:
         return
     wait = timedelta(days=rng.uniform(*mix.disaster_delay))
-    project.payments = sorted((next_working_day(due + wait) if due >= day else due, amount)
-                              for due, amount in project.payments)
+    project.payments = sorted(
+        (next_working_day(due + wait) if due >= day else due, amount) for due, amount in project.payments
+    )
 
 
 def _finish_payments(rng: random.Random, mix: Mix, project: Project) -> None:
@@ -490,9 +638,21 @@ def write_year(year: Year, folder: Path) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.csv"):
         old.unlink()
-    projects = [["รหัสโครงการ", "ปีงบประมาณ", "จังหวัด/กลุ่มจังหวัด", "ชื่อโครงการ", "ประเภทงบรายจ่าย",
-                 "หน่วยดำเนินการ", "งบประมาณที่ได้รับจัดสรร", "วงเงินตามสัญญา", "วันที่ลงนามสัญญา",
-                 "วันเริ่มต้นโครงการ", "วันสิ้นสุดโครงการ"]]
+    projects = [
+        [
+            "รหัสโครงการ",
+            "ปีงบประมาณ",
+            "จังหวัด/กลุ่มจังหวัด",
+            "ชื่อโครงการ",
+            "ประเภทงบรายจ่าย",
+            "หน่วยดำเนินการ",
+            "งบประมาณที่ได้รับจัดสรร",
+            "วงเงินตามสัญญา",
+            "วันที่ลงนามสัญญา",
+            "วันเริ่มต้นโครงการ",
+            "วันสิ้นสุดโครงการ",
+        ]
+    ]
     budget_th = {"investment": "งบลงทุน", "operating": "งบดำเนินงาน", "other": "งบรายจ่ายอื่น"}
     payments = [["เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", "จำนวนเงิน", "แหล่งเงิน"]]
     moves = [["เลขที่อนุมัติ", "วันที่อนุมัติ", "โอนจากโครงการ", "โอนไปโครงการ", "จำนวนเงิน", "ประเภทการโอน", "เหตุผล"]]
@@ -501,13 +661,26 @@ def write_year(year: Year, folder: Path) -> dict:
     doc = ref = 0
     rng = random.Random(f"files:{year.mix.name}:{year.seed}")
     for p in year.projects:
-        projects.append([p.code, str(FISCAL_YEAR_BE), p.owner, p.name, budget_th[p.budget_type], p.agency,
-                         money(p.allocation), "" if p.contract is None else money(p.contract), be_date(p.signed),
-                         be_date(p.start), be_date(p.end)])
+        projects.append(
+            [
+                p.code,
+                str(FISCAL_YEAR_BE),
+                p.owner,
+                p.name,
+                budget_th[p.budget_type],
+                p.agency,
+                money(p.allocation),
+                "" if p.contract is None else money(p.contract),
+                be_date(p.signed),
+                be_date(p.start),
+                be_date(p.end),
+            ]
+        )
         for day, amount, to, kind in p.moved_out:
             ref += 1
-            moves.append([f"RA{ref:05d}", be_date(day), p.code, to or "", money(amount), kind_th[kind],
-                          "โอนตามมติคณะกรรมการ"])
+            moves.append(
+                [f"RA{ref:05d}", be_date(day), p.code, to or "", money(amount), kind_th[kind], "โอนตามมติคณะกรรมการ"]
+            )
         current = [(d, a) for d, a in p.payments if d <= FY_END]
         later = [(d, a) for d, a in p.payments if FY_END < d <= CARRY_DEADLINE]
         for day, amount in current:
@@ -525,19 +698,24 @@ def write_year(year: Year, folder: Path) -> dict:
                     break
                 left -= amount
                 doc += 1
-                payments.append([f"PV{doc:07d}", p.code, be_date(max(day, approved)), money(amount),
-                                 "เงินกันเหลื่อมปี"])
-    for name, rows in (("projects.csv", projects), ("disbursements.csv", payments), ("reallocations.csv", moves),
-                       ("carryovers.csv", carries)):
+                payments.append([f"PV{doc:07d}", p.code, be_date(max(day, approved)), money(amount), "เงินกันเหลื่อมปี"])
+    for name, rows in (
+        ("projects.csv", projects),
+        ("disbursements.csv", payments),
+        ("reallocations.csv", moves),
+        ("carryovers.csv", carries),
+    ):
         with open(folder / name, "w", encoding="utf-8-sig", newline="") as handle:
             csv.writer(handle).writerows(rows)
-    truth = {"mix": {k: (str(v) if isinstance(v, date) else v) for k, v in asdict(year.mix).items()},
-             "seed": year.seed,
-             "hit_provinces": {code: str(day) for code, day in sorted(year.hit_provinces.items())
-                               if not code.startswith("C")},
-             "hit_clusters": {code: str(day) for code, day in sorted(year.hit_provinces.items())
-                              if code.startswith("C")},
-             "early_provinces": sorted(year.early_provinces)}
+    truth = {
+        "mix": {k: (str(v) if isinstance(v, date) else v) for k, v in asdict(year.mix).items()},
+        "seed": year.seed,
+        "hit_provinces": {
+            code: str(day) for code, day in sorted(year.hit_provinces.items()) if not code.startswith("C")
+        },
+        "hit_clusters": {code: str(day) for code, day in sorted(year.hit_provinces.items()) if code.startswith("C")},
+        "early_provinces": sorted(year.early_provinces),
+    }
     truth["mix"] = json.loads(json.dumps(truth["mix"], default=str))
     (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth
@@ -571,8 +749,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.list:
         for name, mix in MIXES.items():
-            role = ("calibration" if name in CALIBRATION else
-                    "hold-out (round 2)" if name in HOLD_OUT_ROUND_2 else "hold-out")
+            role = (
+                "calibration"
+                if name in CALIBRATION
+                else "hold-out (round 2)"
+                if name in HOLD_OUT_ROUND_2
+                else "hold-out"
+            )
             print(f"{name:18} {role:12} {mix.notes}")
         return
     args.out.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,8 @@ AGEING_BUCKETS = [
     ("91-180", 91, 180),
     (">180", 181, None),
 ]
+
+
 def _assets_sql(filters: Filters, dates: list[date] | None = None) -> tuple[str, list, date]:
     """CTE `assets`: one row per asset of a selected project, with its status as of the date
     (with `dates`: per asset and date, the date in column `as_of`; else the filter's date)."""
@@ -97,8 +99,15 @@ def asset_counts_on_dates(filters: Filters, dates: list[date]) -> pd.DataFrame:
     assets_overdue (counts as `asset_list` would give them on that date), assets_value_pending
     (float baht not yet transferred). Only projects with an asset on the date.
     """
-    columns = ["as_of", "project_code", "assets_total", "assets_transferred", "assets_pending",
-               "assets_overdue", "assets_value_pending"]
+    columns = [
+        "as_of",
+        "project_code",
+        "assets_total",
+        "assets_transferred",
+        "assets_pending",
+        "assets_overdue",
+        "assets_value_pending",
+    ]
     if not dates:
         return pd.DataFrame(columns=columns)
     sql, params, _ = _assets_sql(filters, list(dates))
@@ -120,8 +129,7 @@ def overdue_assets(filters: Filters) -> pd.DataFrame:
     """Assets overdue for transfer as of the date (see module doc), longest waiting first."""
     frame = asset_list(filters)
     overdue = frame[frame["overdue"]]
-    return overdue.sort_values(["days_since_completion", "asset_id"],
-                               ascending=[False, True]).reset_index(drop=True)
+    return overdue.sort_values(["days_since_completion", "asset_id"], ascending=[False, True]).reset_index(drop=True)
 
 
 def status_summary(filters: Filters) -> pd.DataFrame:
@@ -141,8 +149,7 @@ def status_summary(filters: Filters) -> pd.DataFrame:
     frame = pd.DataFrame({"status": list(STATUSES)}).merge(found, on="status", how="left")
     frame[["assets", "overdue"]] = frame[["assets", "overdue"]].fillna(0).astype(int)
     frame["value"] = frame["value"].fillna(0.0)
-    return _with_status_labels(frame)[["status", "status_th", "status_en", "assets", "value",
-                                       "overdue"]]
+    return _with_status_labels(frame)[["status", "status_th", "status_en", "assets", "value", "overdue"]]
 
 
 def assets_by_area(filters: Filters, level: str = "province") -> pd.DataFrame:

@@ -35,6 +35,7 @@ from vocabulary import CARRYOVER_RISKS
 
 RISKS = CARRYOVER_RISKS  # code -> (Thai, English); words live in vocabulary.py
 
+
 def _carryover_sql(filters: Filters, dates: list[date] | None = None) -> tuple[str, list, date]:
     """CTE `carry`: one row per selected project with a carry-over approved by the as-of date
     (with `dates`: per project and date, the date in column `as_of`; else the filter's date)."""
@@ -104,8 +105,7 @@ def carryover_on_dates(filters: Filters, dates: list[date]) -> pd.DataFrame:
     approved_date, deadline, pct_paid, days_to_deadline, risk, at_risk, risk_th / risk_en.
     """
     if not dates:
-        return pd.DataFrame(columns=["as_of", "project_code", "carried", "paid", "remaining", "deadline",
-                                     "at_risk"])
+        return pd.DataFrame(columns=["as_of", "project_code", "carried", "paid", "remaining", "deadline", "at_risk"])
     sql, params, _ = _carryover_sql(filters, list(dates))
     with read_only() as con:
         frame = con.execute(
@@ -165,9 +165,19 @@ def carryover_totals(filters: Filters) -> CarryoverTotals:
     count, carried, with_c, without_c, paid, remaining, risky, risky_rem, past_rem = row
     carried = Decimal(carried)
     pct = float(Decimal(paid) / carried * 100) if carried > 0 else None
-    return CarryoverTotals(as_of, int(count), carried, Decimal(with_c), Decimal(without_c),
-                           Decimal(paid), Decimal(remaining), pct, int(risky), Decimal(risky_rem),
-                           Decimal(past_rem))
+    return CarryoverTotals(
+        as_of,
+        int(count),
+        carried,
+        Decimal(with_c),
+        Decimal(without_c),
+        Decimal(paid),
+        Decimal(remaining),
+        pct,
+        int(risky),
+        Decimal(risky_rem),
+        Decimal(past_rem),
+    )
 
 
 def earlier_year_carryover(filters: Filters) -> tuple[int, CarryoverTotals] | None:

@@ -95,8 +95,7 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
 
 def _missing(path: Path) -> NoDataError:
     return NoDataError(
-        f"ยังไม่มีฐานข้อมูล ({path}) — โหลดข้อมูลด้วยคำสั่ง: {LOAD_HINT} / "
-        f"no database yet; load data with: {LOAD_HINT}"
+        f"ยังไม่มีฐานข้อมูล ({path}) — โหลดข้อมูลด้วยคำสั่ง: {LOAD_HINT} / no database yet; load data with: {LOAD_HINT}"
     )
 
 

@@ -32,9 +32,14 @@ class Filters:
     def where(self, alias: str = "p") -> tuple[str, list]:
         """SQL predicate over the project base (see projects.PROJECT_BASE) and its parameters."""
         plan_type = self.plan_type if self.plan_type in ("province", "cluster") else None
-        wanted = [("fiscal_year", self.fiscal_year), ("owner_type", plan_type), ("region", self.region),
-                  ("cluster_code", self.cluster), ("province_code", self.province),
-                  ("budget_type", self.budget_type)]
+        wanted = [
+            ("fiscal_year", self.fiscal_year),
+            ("owner_type", plan_type),
+            ("region", self.region),
+            ("cluster_code", self.cluster),
+            ("province_code", self.province),
+            ("budget_type", self.budget_type),
+        ]
         chosen = [(column, value) for column, value in wanted if value]
         clauses = [f"{alias}.{column} = ?" for column, _ in chosen]
         params: list = [value for _, value in chosen]

@@ -19,12 +19,22 @@ def _missing(value) -> bool:
     return value is None or bool(pd.isna(value))
 
 
-THAI_MONTHS_SHORT = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-                     "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
-THAI_MONTHS_LONG = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-                    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
-EN_MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+THAI_MONTHS_SHORT = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
+THAI_MONTHS_LONG = [
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+]
+EN_MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def format_date(day: date | None, lang: str = "th", long: bool = False) -> str:
@@ -63,8 +73,9 @@ def month_ticks(days, lang: str = "th") -> list[tuple[int, str]]:
             continue
         with_year = seen is None or day.month == 1
         seen = month
-        ticks.append((position, format_month(day, lang, ("short" if lang == "th" else "long")
-                                             if with_year else "none")))
+        ticks.append(
+            (position, format_month(day, lang, ("short" if lang == "th" else "long") if with_year else "none"))
+        )
     return ticks
 
 
@@ -76,7 +87,6 @@ def format_datetime(moment: datetime | date | str | None, lang: str = "th") -> s
         return "-"
     stamp = pd.Timestamp(moment)
     return f"{format_date(stamp.date(), lang)} {stamp:%H:%M}"
-
 
 
 def million_baht(amount: Decimal | float | None, decimals: int = 2) -> str:

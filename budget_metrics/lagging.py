@@ -75,8 +75,18 @@ def project_flags(filters: Filters) -> pd.DataFrame:
 
 # Columns of a project's state that describe it rather than change by date: `flags_on_dates`
 # leaves them out (the weekly snapshots join them once per project).
-DESCRIPTIVE = ("project_name", "owner", "owner_type", "owner_name_th", "owner_name_en", "province_code",
-               "cluster_code", "region", "implementing_agency", "emenscr_code")
+DESCRIPTIVE = (
+    "project_name",
+    "owner",
+    "owner_type",
+    "owner_name_th",
+    "owner_name_en",
+    "province_code",
+    "cluster_code",
+    "region",
+    "implementing_agency",
+    "emenscr_code",
+)
 
 
 def flags_on_dates(filters: Filters, dates: list[date]) -> pd.DataFrame:
@@ -89,8 +99,8 @@ def flags_on_dates(filters: Filters, dates: list[date]) -> pd.DataFrame:
     cte, params = states_cte(filters, list(dates))
     with read_only() as con:
         states = con.execute(
-            f"{cte} SELECT * EXCLUDE ({', '.join(DESCRIPTIVE)}) FROM states ORDER BY as_of, project_code",
-            params).df()
+            f"{cte} SELECT * EXCLUDE ({', '.join(DESCRIPTIVE)}) FROM states ORDER BY as_of, project_code", params
+        ).df()
     return flags_of(states, filters.fiscal_year, states["as_of"])
 
 
@@ -110,8 +120,10 @@ def flags_of(state: pd.DataFrame, fiscal_year: int, as_of: date | pd.Series) -> 
     else:
         row_day = pd.Series(pd.Timestamp(as_of), index=state.index)
     # the target of each row's date: computed once per distinct date
-    day_targets = {day: (target_pct(fiscal_year, "overall", day.date()),
-                         target_pct(fiscal_year, "investment", day.date())) for day in row_day.unique()}
+    day_targets = {
+        day: (target_pct(fiscal_year, "overall", day.date()), target_pct(fiscal_year, "investment", day.date()))
+        for day in row_day.unique()
+    }
     overall = row_day.map({day: nan_if_none(values[0]) for day, values in day_targets.items()}).astype(float)
     investment = row_day.map({day: nan_if_none(values[1]) for day, values in day_targets.items()}).astype(float)
 
@@ -146,8 +158,13 @@ def flags_of(state: pd.DataFrame, fiscal_year: int, as_of: date | pd.Series) -> 
     # past planned end while not fully paid
     past_end = unpaid & (planned_end < row_day)
 
-    flags = {"behind_target": behind, "no_contract": no_contract, "late_contract": late_contract, "idle": idle,
-             "past_end": past_end}
+    flags = {
+        "behind_target": behind,
+        "no_contract": no_contract,
+        "late_contract": late_contract,
+        "idle": idle,
+        "past_end": past_end,
+    }
     state["target_pct"] = target.where(target.notna(), None)
     state["fully_paid"] = (~unpaid).to_numpy()
     for name in FLAGS:
@@ -159,8 +176,12 @@ def flags_of(state: pd.DataFrame, fiscal_year: int, as_of: date | pd.Series) -> 
     flagged = flag_matrix.any(axis=1)
     index = state.index[flagged]
     pct, target, gap, days_idle = pct[flagged], target[flagged], gap[flagged], days_idle[flagged]
-    signed_on, last_paid, since, planned_end = (signed_on[flagged], last_paid[flagged], since[flagged],
-                                                planned_end[flagged])
+    signed_on, last_paid, since, planned_end = (
+        signed_on[flagged],
+        last_paid[flagged],
+        since[flagged],
+        planned_end[flagged],
+    )
     weeks = (days_idle // 7).astype(str)
     texts = {
         "behind_target": (
@@ -169,19 +190,21 @@ def flags_of(state: pd.DataFrame, fiscal_year: int, as_of: date | pd.Series) -> 
         ),
         "no_contract": (
             pd.Series(f"งบลงทุนยังไม่ลงนามสัญญา (กำหนด {format_date(cutoff)})", index=index),
-            pd.Series(f"investment project still without a contract (cut-off {format_date(cutoff, 'en')})",
-                      index=index),
+            pd.Series(
+                f"investment project still without a contract (cut-off {format_date(cutoff, 'en')})", index=index
+            ),
         ),
         "late_contract": (
             "ลงนามสัญญาล่าช้า " + _fmt_dates(signed_on, "th") + f" (กำหนด {format_date(cutoff)})",
             "contract signed late on " + _fmt_dates(signed_on, "en") + f" (cut-off {format_date(cutoff, 'en')})",
         ),
         "idle": (
-            ("ไม่มีการเบิกจ่าย " + weeks + " สัปดาห์ (ครั้งล่าสุด " + _fmt_dates(last_paid, "th") + ")")
-            .where(last_paid.notna(), "ยังไม่มีการเบิกจ่ายเลย (" + weeks + " สัปดาห์นับจาก "
-                   + _fmt_dates(since, "th") + ")"),
-            ("no payment for " + weeks + " weeks (last " + _fmt_dates(last_paid, "en") + ")")
-            .where(last_paid.notna(), "nothing paid yet (" + weeks + " weeks since " + _fmt_dates(since, "en") + ")"),
+            ("ไม่มีการเบิกจ่าย " + weeks + " สัปดาห์ (ครั้งล่าสุด " + _fmt_dates(last_paid, "th") + ")").where(
+                last_paid.notna(), "ยังไม่มีการเบิกจ่ายเลย (" + weeks + " สัปดาห์นับจาก " + _fmt_dates(since, "th") + ")"
+            ),
+            ("no payment for " + weeks + " weeks (last " + _fmt_dates(last_paid, "en") + ")").where(
+                last_paid.notna(), "nothing paid yet (" + weeks + " weeks since " + _fmt_dates(since, "en") + ")"
+            ),
         ),
         "past_end": (
             "เกินกำหนดสิ้นสุดโครงการ " + _fmt_dates(planned_end, "th") + " แต่ยังเบิกจ่ายไม่ครบ",
@@ -194,8 +217,13 @@ def flags_of(state: pd.DataFrame, fiscal_year: int, as_of: date | pd.Series) -> 
         codes[position] = [name for name, is_set in zip(names, row, strict=True) if is_set]
     state["flags"] = codes
     for position, column in ((0, "reasons_th"), (1, "reasons_en")):
-        parts = pd.DataFrame({name: texts[name][position].where(pd.Series(chosen[:, k], index=index), "")
-                              for k, name in enumerate(names)}, index=index)
+        parts = pd.DataFrame(
+            {
+                name: texts[name][position].where(pd.Series(chosen[:, k], index=index), "")
+                for k, name in enumerate(names)
+            },
+            index=index,
+        )
         sentences = ["; ".join(text for text in row if text) for row in parts.to_numpy()]
         reasons = [""] * len(state)
         for position_in_state, sentence in zip(flagged.nonzero()[0], sentences, strict=True):

@@ -62,9 +62,15 @@ class PaceLimits:
         recent = int(min(max(value["pace_break_recent_weeks"], 1), WEEKS_KEPT - 1))
         earlier = int(min(max(value["pace_break_earlier_weeks"], 1), WEEKS_KEPT - recent))
         longest = int(min(max(value["pace_break_longest_weeks"], recent), WEEKS_KEPT - earlier))
-        return cls(recent, longest, earlier, float(value["pace_break_ratio_pct"]),
-                   int(value["pace_break_min_payments"]), float(value["pace_break_chance_pct"]),
-                   float(value["pace_break_min_remaining_points"]))
+        return cls(
+            recent,
+            longest,
+            earlier,
+            float(value["pace_break_ratio_pct"]),
+            int(value["pace_break_min_payments"]),
+            float(value["pace_break_chance_pct"]),
+            float(value["pace_break_min_remaining_points"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -102,9 +108,16 @@ def poisson_tail(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
     return np.minimum(total, 1.0)
 
 
-def pace_breaks(weekly: np.ndarray, payments: np.ndarray, national: np.ndarray, national_payments: np.ndarray,
-                needed_weekly: np.ndarray, remaining_points: np.ndarray, as_of: date,
-                limits: PaceLimits) -> PaceBreaks:
+def pace_breaks(
+    weekly: np.ndarray,
+    payments: np.ndarray,
+    national: np.ndarray,
+    national_payments: np.ndarray,
+    needed_weekly: np.ndarray,
+    remaining_points: np.ndarray,
+    as_of: date,
+    limits: PaceLimits,
+) -> PaceBreaks:
     """Flag the areas whose pace broke. weekly, payments: (areas, weeks) baht paid and number of positive
     payments in each seven-day week ending on the as-of date (column 0 the most recent); national,
     national_payments: (weeks,) the same for the whole country; needed_weekly: (areas,) the pace the
@@ -129,27 +142,34 @@ def pace_breaks(weekly: np.ndarray, payments: np.ndarray, national: np.ndarray, 
     longest = np.full(areas, limits.recent_weeks)
     figures: dict[int, tuple] = {}
     for recent in range(limits.recent_weeks, limits.longest_weeks + 1):
+
         def change(values: np.ndarray, recent: int = recent) -> float:
-            before = values[recent:recent + earlier].sum() / earlier
+            before = values[recent : recent + earlier].sum() / earlier
             return float(values[:recent].sum() / recent / before) if before > 0 else 1.0
 
         recent_weekly = weekly[:, :recent].sum(axis=1) / recent
-        expected = np.maximum(weekly[:, recent:recent + earlier].sum(axis=1) / earlier, 0.0) * change(national)
-        earlier_count = payments[:, recent:recent + earlier].sum(axis=1)
+        expected = np.maximum(weekly[:, recent : recent + earlier].sum(axis=1) / earlier, 0.0) * change(national)
+        earlier_count = payments[:, recent : recent + earlier].sum(axis=1)
         recent_count = payments[:, :recent].sum(axis=1)
         expected_count = earlier_count / earlier * recent * change(national_payments)
         chance = poisson_tail(recent_count, expected_count)
         bar = np.minimum(expected, np.maximum(needed_weekly, 0.0))
-        judged = ((earlier_count >= limits.min_payments) & (bar > 0)
-                  & (remaining_points >= limits.min_remaining_points))
+        judged = (earlier_count >= limits.min_payments) & (bar > 0) & (remaining_points >= limits.min_remaining_points)
         ratio = np.where(judged, recent_weekly / np.where(bar > 0, bar, 1.0), np.nan)
         # ... and lower than in any stretch of the same length in the earlier window (a lull the area has
         # been through lately is its ordinary rhythm, not a break).
-        stretches = np.stack([payments[:, start:start + recent].sum(axis=1)
-                              for start in range(recent, recent + earlier - recent + 1)], axis=1)
+        stretches = np.stack(
+            [payments[:, start : start + recent].sum(axis=1) for start in range(recent, recent + earlier - recent + 1)],
+            axis=1,
+        )
         lowest = stretches.min(axis=1)
-        broken = (judged & (recent_weekly < share * expected) & (recent_weekly < share * needed_weekly)
-                  & (chance < limits.chance_pct / 100) & (recent_count < lowest))
+        broken = (
+            judged
+            & (recent_weekly < share * expected)
+            & (recent_weekly < share * needed_weekly)
+            & (chance < limits.chance_pct / 100)
+            & (recent_count < lowest)
+        )
         chosen = np.where(broken & ~flag, recent, chosen)
         longest = np.where(broken, recent, longest)
         flag |= broken

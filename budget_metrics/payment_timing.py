@@ -115,8 +115,9 @@ RECENT_STEP_DAYS = 61  # steps that ended this recently count in full ...
 OLDER_STEP_WEIGHT = 0.1  # ... older ones at this weight (this year's pace drifts; recent steps say more)
 
 
-def paid_at_steps(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndarray,
-                  ceiling: np.ndarray, today: float) -> np.ndarray:
+def paid_at_steps(
+    ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndarray, ceiling: np.ndarray, today: float
+) -> np.ndarray:
     """(n, STEPS + 1): what each project had paid (0..ceiling baht) when it reached each step edge, for
     the edges reached by `today` (the others hold what it has paid by today). The same figures hold for
     any earlier date's edges, so one lookup serves every fit of the same projects."""
@@ -126,8 +127,15 @@ def paid_at_steps(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end:
     return np.minimum(np.maximum(paid, 0.0), ceiling[:, None])
 
 
-def fit_hazards(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndarray, ceiling: np.ndarray,
-                today: float, paid: np.ndarray | None = None) -> Hazards:
+def fit_hazards(
+    ledger: Ledger,
+    positions: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    ceiling: np.ndarray,
+    today: float,
+    paid: np.ndarray | None = None,
+) -> Hazards:
     """Hazards per development step from the projects given (positions into the ledger; their plan
     start and end days, ceiling in baht), each step counted only for projects past it by `today`;
     `paid` from paid_at_steps (on `today` or later) saves the lookups."""
@@ -152,8 +160,7 @@ def fit_hazards(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: n
     prior = prior_hazards()
     evidence = exposure.sum(axis=0)
     pooled = evidence + HAZARD_PRIOR_BAHT
-    hazard = np.divide(increment.sum(axis=0) + HAZARD_PRIOR_BAHT * prior, pooled, out=prior.copy(),
-                       where=pooled > 0)
+    hazard = np.divide(increment.sum(axis=0) + HAZARD_PRIOR_BAHT * prior, pooled, out=prior.copy(), where=pooled > 0)
     hazard = np.clip(hazard, 1e-4, 0.98)
     residual = increment - hazard[None, :] * exposure
     # Sandwich variance of a ratio estimate (lumpy payments included), plus the prior's own share; at least
@@ -163,10 +170,17 @@ def fit_hazards(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: n
     variance = ((residual**2).sum(axis=0) + HAZARD_PRIOR_BAHT**2 * spread / 4) / safe**2
     squares = (exposure**2).sum(axis=0) + HAZARD_PRIOR_BAHT**2
     effective = np.divide(pooled**2, squares, out=np.zeros_like(pooled), where=squares > 0)
-    variance = np.where(effective > 0, np.maximum(variance, spread / np.where(effective > 0, effective, 1.0)),
-                        spread)  # nothing seen and no prior: as unsure as a hazard can be
-    return Hazards(hazard, variance, evidence, increment.sum(axis=1), (hazard[None, :] * exposure).sum(axis=1),
-                   (residual**2).sum(axis=1))
+    variance = np.where(
+        effective > 0, np.maximum(variance, spread / np.where(effective > 0, effective, 1.0)), spread
+    )  # nothing seen and no prior: as unsure as a hazard can be
+    return Hazards(
+        hazard,
+        variance,
+        evidence,
+        increment.sum(axis=1),
+        (hazard[None, :] * exposure).sum(axis=1),
+        (residual**2).sum(axis=1),
+    )
 
 
 def log_survival(hazard: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -196,8 +210,9 @@ class PaceFactors:
     tau2: float
 
 
-def pace_factors(groups: np.ndarray, count: int, actual: np.ndarray, expected: np.ndarray,
-                 residual2: np.ndarray) -> PaceFactors:
+def pace_factors(
+    groups: np.ndarray, count: int, actual: np.ndarray, expected: np.ndarray, residual2: np.ndarray
+) -> PaceFactors:
     """Empirical-Bayes pace factors per group (0..count-1) from its projects' actual and expected
     payments over their passed steps: the raw log ratio, its sandwich variance, the spread between
     groups (method of moments, at least TAU2_FLOOR), and each group shrunk towards 0 by it."""
@@ -223,8 +238,9 @@ def pace_factors(groups: np.ndarray, count: int, actual: np.ndarray, expected: n
     return PaceFactors(log_factor, variance, float(tau2))
 
 
-def path_log_survival(hazard: np.ndarray, low: np.ndarray, high: np.ndarray, plan_factor: float = 1.0,
-                      post_factor: float = 1.0) -> np.ndarray:
+def path_log_survival(
+    hazard: np.ndarray, low: np.ndarray, high: np.ndarray, plan_factor: float = 1.0, post_factor: float = 1.0
+) -> np.ndarray:
     """Log survival of an unpaid balance from development `low` to `high`, the steps inside the plan
     at `plan_factor` times their hazard (on the log scale) and the steps after its end at `post_factor`."""
     ten = float(PLAN_STEPS)
@@ -264,8 +280,16 @@ def _solve_factor(predicted_at, actual: float, low: float = 0.2, high: float = 5
     return math.sqrt(low * high)
 
 
-def drift(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndarray, ceiling: np.ndarray,
-          today: int, fully_paid_share: float, paid: np.ndarray | None = None) -> Drift:
+def drift(
+    ledger: Ledger,
+    positions: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    ceiling: np.ndarray,
+    today: int,
+    fully_paid_share: float,
+    paid: np.ndarray | None = None,
+) -> Drift:
     """Check the hazards fitted VALIDATION_DAYS ago (from the payments known then) against the payments
     made since by the projects known then: inside the plan, the projects that reached their planned end
     since (how fully plans are paid as they end is what a projection hinges on); after it, every
@@ -286,15 +310,19 @@ def drift(ledger: Ledger, positions: np.ndarray, start: np.ndarray, end: np.ndar
     inside = open_then & (g_then < PLAN_STEPS) & (end <= today)
     low_in, high_in = g_then[inside], np.full(inside.sum(), float(PLAN_STEPS))
     owed_in = (ceiling - paid_then)[inside]
-    paid_in = np.clip(np.minimum(ledger.paid_by(positions[inside], end[inside]), ceiling[inside])
-                      - paid_then[inside], 0.0, owed_in)
+    paid_in = np.clip(
+        np.minimum(ledger.paid_by(positions[inside], end[inside]), ceiling[inside]) - paid_then[inside], 0.0, owed_in
+    )
     after = open_then & (g_now > PLAN_STEPS)
     from_day = np.maximum(end, then)[after]
     paid_from = np.minimum(np.maximum(ledger.paid_by(positions[after], from_day), 0.0), ceiling[after])
     owed_after = np.maximum(ceiling[after] - paid_from, 0.0)
     low_after, high_after = np.maximum(g_then[after], PLAN_STEPS), g_now[after]
-    paid_after = np.clip(np.minimum(ledger.paid_by(positions[after], np.full(after.sum(), today)), ceiling[after])
-                         - paid_from, 0.0, owed_after)
+    paid_after = np.clip(
+        np.minimum(ledger.paid_by(positions[after], np.full(after.sum(), today)), ceiling[after]) - paid_from,
+        0.0,
+        owed_after,
+    )
 
     def factor(owed: np.ndarray, low: np.ndarray, high: np.ndarray, paid: np.ndarray) -> tuple[float, float]:
         path = path_log_survival(hazards.hazard, low, high)

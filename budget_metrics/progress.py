@@ -112,15 +112,44 @@ def kpis(filters: Filters) -> Kpis:
             FROM state3""",
             params,
         ).fetchone()
-    (count, allocated, current, committed, disbursed, remaining, uncommitted,
-     investment_allocation, investment_disbursed) = row
-    lines = selection_lines(filters.fiscal_year, as_of, filters.budget_type, current, disbursed,
-                            investment_allocation, investment_disbursed, reference.thresholds())
+    (
+        count,
+        allocated,
+        current,
+        committed,
+        disbursed,
+        remaining,
+        uncommitted,
+        investment_allocation,
+        investment_disbursed,
+    ) = row
+    lines = selection_lines(
+        filters.fiscal_year,
+        as_of,
+        filters.budget_type,
+        current,
+        disbursed,
+        investment_allocation,
+        investment_disbursed,
+        reference.thresholds(),
+    )
     pct = float(Decimal(disbursed) / Decimal(current) * 100) if current and current > 0 else None
-    return Kpis(as_of, int(count), Decimal(allocated), Decimal(current), Decimal(committed),
-                Decimal(disbursed), Decimal(remaining), Decimal(uncommitted), pct,
-                lines["overall"], lines["investment"], judged_line(filters.budget_type, headline_line()),
-                filters.budget_type, lines.get(filters.budget_type) if filters.budget_type in TYPE_LINES else None)
+    return Kpis(
+        as_of,
+        int(count),
+        Decimal(allocated),
+        Decimal(current),
+        Decimal(committed),
+        Decimal(disbursed),
+        Decimal(remaining),
+        Decimal(uncommitted),
+        pct,
+        lines["overall"],
+        lines["investment"],
+        judged_line(filters.budget_type, headline_line()),
+        filters.budget_type,
+        lines.get(filters.budget_type) if filters.budget_type in TYPE_LINES else None,
+    )
 
 
 def kpis_with_previous_week(filters: Filters) -> tuple[Kpis, Kpis]:
@@ -172,8 +201,9 @@ def area_progress(filters: Filters, level: str = "province") -> pd.DataFrame:
             ORDER BY {order}""",
             params,
         ).df()
-    return add_line_columns(frame, filters.fiscal_year, as_of, reference.thresholds(), headline_line(),
-                            filters.budget_type)
+    return add_line_columns(
+        frame, filters.fiscal_year, as_of, reference.thresholds(), headline_line(), filters.budget_type
+    )
 
 
 def weekly_curve(filters: Filters) -> pd.DataFrame:

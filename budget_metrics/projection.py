@@ -79,8 +79,15 @@ PACE_LEVELS = ("province", "cluster", "region")
 SHARED_TERMS = 2 * timing.STEPS + 5  # + the two drift factors of each class
 
 # The columns the provinces and clusters CSV exports gain (see export_columns).
-EXPORT_COLUMNS = ["projected_pct", "projected_low_pct", "projected_high_pct", "projected_carryover",
-                  "projected_lapse", "required_weekly", "pace_break_since"]
+EXPORT_COLUMNS = [
+    "projected_pct",
+    "projected_low_pct",
+    "projected_high_pct",
+    "projected_carryover",
+    "projected_lapse",
+    "required_weekly",
+    "pace_break_since",
+]
 
 
 @dataclass(frozen=True)
@@ -170,8 +177,15 @@ def project_projection(filters: Filters) -> pd.DataFrame:
     names = _names(filters.fiscal_year, str(settings.database_path()), data_version())
     out = frame.drop(columns=[c for c in frame.columns if c.startswith("_")] + ["agency_id"])
     out = out.join(names, on="project_code")
-    first = ["project_code", "project_name", "implementing_agency", "owner", "owner_type", "owner_name_th",
-             "owner_name_en"]
+    first = [
+        "project_code",
+        "project_name",
+        "implementing_agency",
+        "owner",
+        "owner_type",
+        "owner_name_th",
+        "owner_name_en",
+    ]
     out = out[first + [column for column in out.columns if column not in first]]
     for column in ("planned_end", "contract_date"):  # Python dates, None when there is none
         out[column] = [None if pd.isna(day) else day for day in out[column]]
@@ -180,7 +194,8 @@ def project_projection(filters: Filters) -> pd.DataFrame:
         out[column] = frame[f"_{column}_satang"] / 100.0
     out["projected_shortfall"] = out["current_allocation"] - out["projected_disbursed"]
     out["projected_pct"] = (100.0 * out["projected_disbursed"] / out["current_allocation"]).where(
-        out["current_allocation"] > 0)
+        out["current_allocation"] > 0
+    )
     return out.reset_index(drop=True)
 
 
@@ -235,12 +250,19 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
     kind = "investment" if line == "investment" else filters.budget_type
     empty = (np.zeros(pace_break.WEEKS_KEPT), np.zeros(pace_break.WEEKS_KEPT))
     national = model.national_weekly.get(kind, empty)
-    return _finish(result, model.rates, level, line, national if judged else None,
-                   _weekly_rows(sums, result["code"]) if judged else None)
+    return _finish(
+        result,
+        model.rates,
+        level,
+        line,
+        national if judged else None,
+        _weekly_rows(sums, result["code"]) if judged else None,
+    )
 
 
-def needs_intervention(filters: Filters, level: str = "province", line: str = "overall",
-                       drivers: int = 5) -> pd.DataFrame:
+def needs_intervention(
+    filters: Filters, level: str = "province", line: str = "overall", drivers: int = 5
+) -> pd.DataFrame:
     """Areas whose projection falls short of the year-end target by more than the threshold, and
     areas whose pace has broken (`pace_break`, budget_metrics.pace_break) even if not short.
 
@@ -255,8 +277,9 @@ def needs_intervention(filters: Filters, level: str = "province", line: str = "o
     limit = reference.thresholds().get("projection_shortfall_points", 10.0)
     areas = area_projection(filters, level, line)
     behind = areas[(areas["projected_gap_points"] < -limit) | areas["pace_break"]].copy()
-    behind = behind.sort_values(["pace_break", "baht_at_risk", "code"],
-                                ascending=[False, False, True]).reset_index(drop=True)
+    behind = behind.sort_values(["pace_break", "baht_at_risk", "code"], ascending=[False, False, True]).reset_index(
+        drop=True
+    )
     if behind.empty:
         behind["drivers"] = pd.Series(dtype=object)
         return behind
@@ -271,21 +294,34 @@ def needs_intervention(filters: Filters, level: str = "province", line: str = "o
         target = np.full(len(numbers), year_end[line], dtype=float)
     # A project's shortfall: the line's year-end target share of its allocation not projected to be paid.
     shortfall_satang = np.rint(numbers["_allocation_satang"] * target / 100) - numbers["_projected_disbursed_satang"]
-    work = pd.DataFrame({"key": _level_key(numbers, level).values, "shortfall": shortfall_satang.values,
-                         "project_code": numbers["project_code"].values}, index=numbers.index)
+    work = pd.DataFrame(
+        {
+            "key": _level_key(numbers, level).values,
+            "shortfall": shortfall_satang.values,
+            "project_code": numbers["project_code"].values,
+        },
+        index=numbers.index,
+    )
     work = work[work["key"].isin(set(behind["code"])) & (work["shortfall"] > 0)]
     work = work.sort_values(["key", "shortfall", "project_code"], ascending=[True, False, True])
     top = work.groupby("key", sort=False).head(drivers)
     rows = model.projects.loc[top.index]
     reason_th, reason_en = _reasons(rows, model.rates.as_of)
     names = _names(filters.fiscal_year, str(settings.database_path()), data_version())
-    table = pd.DataFrame({
-        "project_code": rows["project_code"], "project_name": rows["project_code"].map(names["project_name"]),
-        "budget_type": rows["budget_type"], "basis": rows["basis"],
-        "current_allocation": rows["current_allocation"], "disbursed": rows["disbursed"],
-        "projected_disbursed": rows["_projected_disbursed_satang"] / 100,
-        "shortfall": top["shortfall"] / 100, "reason_th": reason_th, "reason_en": reason_en,
-    })
+    table = pd.DataFrame(
+        {
+            "project_code": rows["project_code"],
+            "project_name": rows["project_code"].map(names["project_name"]),
+            "budget_type": rows["budget_type"],
+            "basis": rows["basis"],
+            "current_allocation": rows["current_allocation"],
+            "disbursed": rows["disbursed"],
+            "projected_disbursed": rows["_projected_disbursed_satang"] / 100,
+            "shortfall": top["shortfall"] / 100,
+            "reason_th": reason_th,
+            "reason_en": reason_en,
+        }
+    )
     by_area: dict[str, list[dict]] = {}
     for key, record in zip(top["key"], table.to_dict("records"), strict=True):
         by_area.setdefault(key, []).append(record)
@@ -343,8 +379,7 @@ def projection_path(filters: Filters) -> pd.DataFrame:
     total_expected = remaining.sum()
     for day in days:
         upto = np.minimum(offset[day], ends)
-        share = np.divide(cumulative[upto], cumulative[ends], out=np.ones(len(ends)),
-                          where=cumulative[ends] > 0)
+        share = np.divide(cumulative[upto], cumulative[ends], out=np.ones(len(ends)), where=cumulative[ends] > 0)
         expected = float((remaining * share).sum())
         amount = (paid + expected) / 100
         pct = low = high = None
@@ -354,8 +389,15 @@ def projection_path(filters: Filters) -> pd.DataFrame:
             base_pct = 100 * paid / allocation
             low = base_pct + (low_total - base_pct) * progress
             high = base_pct + (high_total - base_pct) * progress
-        rows.append({"week_end": day, "projected_disbursed": amount, "projected_pct": pct,
-                     "projected_low_pct": low, "projected_high_pct": high})
+        rows.append(
+            {
+                "week_end": day,
+                "projected_disbursed": amount,
+                "projected_pct": pct,
+                "projected_low_pct": low,
+                "projected_high_pct": high,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -372,8 +414,7 @@ def projected_total(filters: Filters) -> Decimal:
 def _select(projects: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The national per-project frame narrowed to the filter's projects (Filters.where decides)."""
     where, params = filters.where("p")
-    codes = _selected_codes(filters.fiscal_year, where, tuple(params), str(settings.database_path()),
-                            data_version())
+    codes = _selected_codes(filters.fiscal_year, where, tuple(params), str(settings.database_path()), data_version())
     if codes is None:
         return projects
     return projects[projects["project_code"].isin(codes)]
@@ -407,8 +448,14 @@ def _area_names(level: str) -> pd.DataFrame | None:
     return None
 
 
-SATANG_SUMS = ["_allocation_satang", "_disbursed_satang", "_projected_disbursed_satang",
-               "_projected_carryover_satang", "_projected_lapse_satang", "_paid_four_weeks_ago_satang"]
+SATANG_SUMS = [
+    "_allocation_satang",
+    "_disbursed_satang",
+    "_projected_disbursed_satang",
+    "_projected_carryover_satang",
+    "_projected_lapse_satang",
+    "_paid_four_weeks_ago_satang",
+]
 
 
 def _group_rows(matrix: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
@@ -436,8 +483,9 @@ def _sums(frame: pd.DataFrame, key: pd.Series, model: _Model, weekly: bool = Tru
     for position, column in enumerate(SATANG_SUMS):
         sums[column] = satang[:, position]
     sums["projects"] = np.bincount(codes, minlength=size)
-    sums["_outcome_variance"] = np.bincount(codes, weights=frame["_outcome_variance"].to_numpy(float)[keep],
-                                            minlength=size)
+    sums["_outcome_variance"] = np.bincount(
+        codes, weights=frame["_outcome_variance"].to_numpy(float)[keep], minlength=size
+    )
     # One pace factor per owner and class is shared by its projects: its error moves them together.
     groups = frame["_rate_group"].to_numpy(dtype="int64")[keep]
     pair = codes * (int(groups.max()) + 1 if len(groups) else 1) + groups
@@ -445,8 +493,9 @@ def _sums(frame: pd.DataFrame, key: pd.Series, model: _Model, weekly: bool = Tru
     exposure = np.bincount(pair_codes, weights=frame["_rate_exposure"].to_numpy(float)[keep])
     variance = np.zeros(len(pairs))
     np.maximum.at(variance, pair_codes, frame["_rate_variance"].to_numpy(float)[keep])
-    sums["_rate_term"] = np.bincount(pairs // (int(groups.max()) + 1 if len(groups) else 1),
-                                     weights=exposure**2 * variance, minlength=size)
+    sums["_rate_term"] = np.bincount(
+        pairs // (int(groups.max()) + 1 if len(groups) else 1), weights=exposure**2 * variance, minlength=size
+    )
     # The national rates are shared by every project: their errors add up within an area.
     rows = frame.index.to_numpy()[keep]
     rates = len(model.shared_variance)
@@ -471,9 +520,14 @@ def _weekly_rows(sums: pd.DataFrame, codes: pd.Series) -> np.ndarray:
     return rows
 
 
-def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str,
-            national: tuple[np.ndarray, np.ndarray] | None = None,
-            weekly_rows: np.ndarray | None = None) -> pd.DataFrame:
+def _finish(
+    result: pd.DataFrame,
+    rates: ModelRates,
+    level: str,
+    line: str,
+    national: tuple[np.ndarray, np.ndarray] | None = None,
+    weekly_rows: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Percentages, band, targets, required pace and the pace-break warning from the sums (numpy: this
     runs per view). national: the country's weekly baht and payments for the warning, weekly_rows the
     areas' (same rows as result); without them (the path's single row) no area is flagged."""
@@ -502,16 +556,29 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str,
     needed = (projected - disbursed) / weeks_left if weeks_left > 0 else np.full(len(result), np.nan)
     if national is not None and weekly_rows is not None and weeks_left > 0:
         weekly, payments = np.hsplit(weekly_rows, 2)
-        breaks = pace_break.pace_breaks(weekly, payments, *national, needed, pct(projected - disbursed), as_of,
-                                        pace_break.PaceLimits.from_thresholds(reference.thresholds()))
-        flag, since, recent_pace, expected_pace = breaks.flag & has, breaks.since, breaks.recent_weekly, \
-            breaks.expected_weekly
-        low = np.where(flag, np.minimum(low, np.maximum(pct(disbursed + recent_pace * weeks_left), pct_disbursed)),
-                       low)
+        breaks = pace_break.pace_breaks(
+            weekly,
+            payments,
+            *national,
+            needed,
+            pct(projected - disbursed),
+            as_of,
+            pace_break.PaceLimits.from_thresholds(reference.thresholds()),
+        )
+        flag, since, recent_pace, expected_pace = (
+            breaks.flag & has,
+            breaks.since,
+            breaks.recent_weekly,
+            breaks.expected_weekly,
+        )
+        low = np.where(flag, np.minimum(low, np.maximum(pct(disbursed + recent_pace * weeks_left), pct_disbursed)), low)
     else:
         flag = np.zeros(len(result), dtype=bool)
-        since, recent_pace, expected_pace = [None] * len(result), np.full(len(result), np.nan), \
-            np.full(len(result), np.nan)
+        since, recent_pace, expected_pace = (
+            [None] * len(result),
+            np.full(len(result), np.nan),
+            np.full(len(result), np.nan),
+        )
 
     # Targets: the line's scope, or each budget type's own scope at the budget-type level.
     codes = result["code"].to_numpy()
@@ -529,38 +596,41 @@ def _finish(result: pd.DataFrame, rates: ModelRates, level: str, line: str,
     target_next = by_scope({s: target_pct(fy, s, next_end) if next_end else None for s in LINES})
     recent = (column("_disbursed_satang") - column("_paid_four_weeks_ago_satang")) / 100
     flagged_since = [day if flagged else None for day, flagged in zip(since, flag, strict=True)]
-    out = pd.DataFrame({
-        "code": codes,
-        "name_th": result["name_th"].to_numpy(),
-        "name_en": result["name_en"].to_numpy(),
-        "projects": column("projects").astype(int),
-        "current_allocation": allocation,
-        "disbursed": disbursed,
-        "projected_disbursed": projected,
-        "projected_carryover": column("_projected_carryover_satang") / 100,
-        "projected_lapse": column("_projected_lapse_satang") / 100,
-        "pct_disbursed": pct_disbursed,
-        "projected_pct": projected_pct,
-        "projected_low_pct": np.where(has, low, np.nan),
-        "projected_high_pct": np.where(has, high, np.nan),
-        "target_pct": target_now,
-        "target_year_end_pct": target_year_end,
-        "projected_gap_points": projected_pct - target_year_end,
-        "baht_at_risk": np.round(np.maximum(allocation * target_year_end / 100 - projected, 0), 2),
-        "next_quarter_end": [next_end] * len(codes),
-        "target_next_quarter_pct": target_next,
-        "required_weekly_next_quarter": _required_weekly(allocation, disbursed, target_next, as_of, next_end),
-        "required_weekly": _required_weekly(allocation, disbursed, target_year_end, as_of,
-                                            fy_end if fy_end > as_of else None),
-        "recent_weekly": recent / (RECENT_PACE_DAYS / 7),
-        "pace_break": flag,
-        "pace_break_since": flagged_since,
-        "pace_break_th": [_pace_words(day, "th") for day in flagged_since],
-        "pace_break_en": [_pace_words(day, "en") for day in flagged_since],
-        "pace_recent_weekly": recent_pace,
-        "pace_expected_weekly": expected_pace,
-        "pace_needed_weekly": needed,
-    })
+    out = pd.DataFrame(
+        {
+            "code": codes,
+            "name_th": result["name_th"].to_numpy(),
+            "name_en": result["name_en"].to_numpy(),
+            "projects": column("projects").astype(int),
+            "current_allocation": allocation,
+            "disbursed": disbursed,
+            "projected_disbursed": projected,
+            "projected_carryover": column("_projected_carryover_satang") / 100,
+            "projected_lapse": column("_projected_lapse_satang") / 100,
+            "pct_disbursed": pct_disbursed,
+            "projected_pct": projected_pct,
+            "projected_low_pct": np.where(has, low, np.nan),
+            "projected_high_pct": np.where(has, high, np.nan),
+            "target_pct": target_now,
+            "target_year_end_pct": target_year_end,
+            "projected_gap_points": projected_pct - target_year_end,
+            "baht_at_risk": np.round(np.maximum(allocation * target_year_end / 100 - projected, 0), 2),
+            "next_quarter_end": [next_end] * len(codes),
+            "target_next_quarter_pct": target_next,
+            "required_weekly_next_quarter": _required_weekly(allocation, disbursed, target_next, as_of, next_end),
+            "required_weekly": _required_weekly(
+                allocation, disbursed, target_year_end, as_of, fy_end if fy_end > as_of else None
+            ),
+            "recent_weekly": recent / (RECENT_PACE_DAYS / 7),
+            "pace_break": flag,
+            "pace_break_since": flagged_since,
+            "pace_break_th": [_pace_words(day, "th") for day in flagged_since],
+            "pace_break_en": [_pace_words(day, "en") for day in flagged_since],
+            "pace_recent_weekly": recent_pace,
+            "pace_expected_weekly": expected_pace,
+            "pace_needed_weekly": needed,
+        }
+    )
     if level == "budget_type" and line == "investment":
         out = out[out["code"] == "investment"].reset_index(drop=True)
     return out
@@ -571,8 +641,9 @@ def _pace_words(day: date | None, lang: str) -> str | None:
     return None if day is None else word(PACE_BREAK, "since", lang).format(date=format_date(day, lang))
 
 
-def _required_weekly(allocation: np.ndarray, disbursed: np.ndarray, target: np.ndarray, as_of: date,
-                     until: date | None) -> np.ndarray:
+def _required_weekly(
+    allocation: np.ndarray, disbursed: np.ndarray, target: np.ndarray, as_of: date, until: date | None
+) -> np.ndarray:
     """Baht per week from as_of to `until` to bring disbursed up to target % of the allocation (NaN: no date)."""
     if until is None or until <= as_of:
         return np.full(len(allocation), np.nan)
@@ -668,8 +739,14 @@ def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, dict[str, np.
     return frame, {name: np.asarray(values) for name, values in payments.items()}
 
 
-def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: int, as_of: date,
-             fully_paid_share: float, horizon_date: date | None = None) -> _Model:
+def _project(
+    frame: pd.DataFrame,
+    payments: dict[str, np.ndarray],
+    fiscal_year: int,
+    as_of: date,
+    fully_paid_share: float,
+    horizon_date: date | None = None,
+) -> _Model:
     """The per-project projection (module docstring, budget_metrics.payment_timing, docs/projection.md): what
     each project is expected to have paid by the horizon (the fiscal year's last day unless given: an earlier
     horizon is the in-year check of the band, _in_year_check)."""
@@ -686,7 +763,9 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     seen = np.flatnonzero(daily[: today + 1])
     month_end_factor, quarter_end_factor = _rhythm(
         pd.DataFrame({"day": [fy_start + timedelta(days=int(d)) for d in seen], "amount": daily[seen]}),
-        fiscal_year, as_of)
+        fiscal_year,
+        as_of,
+    )
     day_weights = _year_weights(fiscal_year, month_end_factor, quarter_end_factor)
 
     allocation = frame["current_allocation"].to_numpy(float)
@@ -730,20 +809,20 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     for column, (name, members) in enumerate((("contract", with_contract), ("operating", operating))):
         index = np.flatnonzero(members)
         at_steps = timing.paid_at_steps(ledger, index, plan_start[index], plan_end[index], ceiling[index], today)
-        hazards = timing.fit_hazards(ledger, index, plan_start[index], plan_end[index], ceiling[index], today,
-                                     at_steps)
-        factors = timing.pace_factors(owners[index], owner_count, hazards.actual, hazards.expected,
-                                      hazards.residual2)
-        drift = timing.drift(ledger, index, plan_start[index], plan_end[index], ceiling[index], today,
-                             fully_paid_share, at_steps)
+        hazards = timing.fit_hazards(ledger, index, plan_start[index], plan_end[index], ceiling[index], today, at_steps)
+        factors = timing.pace_factors(owners[index], owner_count, hazards.actual, hazards.expected, hazards.residual2)
+        drift = timing.drift(
+            ledger, index, plan_start[index], plan_end[index], ceiling[index], today, fully_paid_share, at_steps
+        )
         fitted[name] = (hazards, factors, drift)
         theta = np.exp(factors.log_factor[owners[index]])
         inside, after = _paths(hazards.hazard, g_now[index], g_rush[index], g_end[index])
         change = drift.plan_factor * inside + drift.post_factor * after  # log survival to 30 Sep, class pace
         left = np.exp(theta * change)
         chance[index] = 1 - left
-        completion[index] = 1 - np.exp(theta * drift.plan_factor
-                                       * timing.log_survival(hazards.hazard, np.full(len(index), 10.0)))
+        completion[index] = 1 - np.exp(
+            theta * drift.plan_factor * timing.log_survival(hazards.hazard, np.full(len(index), 10.0))
+        )
         factor_exposure[index] = -outstanding[index] * left * theta * change
         factor_variance[index] = factors.variance[owners[index]]
         block = slice(column * timing.STEPS, (column + 1) * timing.STEPS)
@@ -754,7 +833,7 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
         drift_column = 2 * timing.STEPS + 1 + 2 * column
         shared[index, drift_column] = -outstanding[index] * left * theta * drift.plan_factor * inside
         shared[index, drift_column + 1] = -outstanding[index] * left * theta * drift.post_factor * after
-        shared_variance[drift_column: drift_column + 2] = (drift.plan_log_variance, drift.post_log_variance)
+        shared_variance[drift_column : drift_column + 2] = (drift.plan_log_variance, drift.post_log_variance)
 
     # Signing: of the investment projects unsigned SIGNING_WINDOW_DAYS ago, the share signed since.
     signed_then = with_contract & (np.isnan(signed_day) | (signed_day <= today - SIGNING_WINDOW_DAYS))
@@ -764,8 +843,9 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     signing_share = float(signed_since.sum() / count_then) if count_then else 0.0
     signing_daily = -np.log(1 - min(signing_share, 0.99)) / SIGNING_WINDOW_DAYS
     allocated = frame["allocated_amount"].to_numpy(float)
-    contract_ratio = (float(contract[with_contract].sum() / allocated[with_contract].sum())
-                      if with_contract.any() else 1.0)
+    contract_ratio = (
+        float(contract[with_contract].sum() / allocated[with_contract].sum()) if with_contract.any() else 1.0
+    )
     # How long a contract signed later will run. Either plans are fitted to the year (a contract runs a
     # share of what is left of the year when it is signed) or they have a length of their own: whichever
     # describes this year's signed contracts more tightly (median absolute deviation of the log), and
@@ -786,22 +866,26 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     contract_hazard = contract_hazard.hazard
     expected_contract = allocation * contract_ratio
 
-    def _payable(log_factors: np.ndarray, daily_rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                                        np.ndarray]:
+    def _payable(log_factors: np.ndarray, daily_rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Unsigned projects of owners at these pace factors (logs): the expected share of a contract paid by
         the horizon (signing at a constant daily rate, then paid along the contract hazards at the owner's
         pace and this year's drift), its slope by each hazard (owners, STEPS), and by the log of each drift
         factor — one row per owner (the paths are the same for every owner; only the pace differs)."""
         owners_given = len(log_factors)
         if days_left <= 0 or daily_rate <= 0:
-            return (np.zeros(owners_given), np.zeros((owners_given, timing.STEPS)), np.zeros(owners_given),
-                    np.zeros(owners_given))
+            return (
+                np.zeros(owners_given),
+                np.zeros((owners_given, timing.STEPS)),
+                np.zeros(owners_given),
+                np.zeros(owners_given),
+            )
         offsets = np.arange(0, days_left, 7, dtype=float) + today  # signing in the week starting here
         edges = np.append(offsets[1:], float(horizon))
         density = np.exp(-daily_rate * (offsets - today)) - np.exp(-daily_rate * (edges - today))
         signed = (offsets + edges) / 2
-        ends = signed + (np.maximum(length_share * (year_end - signed), 1.0) if contract_days is None
-                         else contract_days)
+        ends = signed + (
+            np.maximum(length_share * (year_end - signed), 1.0) if contract_days is None else contract_days
+        )
         g_start = np.zeros(len(signed))
         g_final = timing.development(np.full(len(signed), float(horizon)), signed, ends)
         g_month = np.clip(timing.development(np.full(len(signed), last_month), signed, ends), 0, g_final)
@@ -821,8 +905,15 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
         ceiling[unsigned] = np.maximum(expected_contract, disbursed)[unsigned]
         contract_factors = fitted["contract"][1]
         # The signing rate's sampling error (binomial on the projects unsigned then), as a daily rate.
-        signing_sd = (math.sqrt(signing_share * (1 - signing_share) / count_then) / max(1 - signing_share, 0.01)
-                      / SIGNING_WINDOW_DAYS) if count_then else 0.0
+        signing_sd = (
+            (
+                math.sqrt(signing_share * (1 - signing_share) / count_then)
+                / max(1 - signing_share, 0.01)
+                / SIGNING_WINDOW_DAYS
+            )
+            if count_then
+            else 0.0
+        )
         rows = np.flatnonzero(unsigned)
         log_factor = contract_factors.log_factor[owners[rows]]
         owner_set, position = np.unique(owners[rows], return_inverse=True)
@@ -832,8 +923,9 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
         up = _payable(factors_of, signing_daily + signing_sd)[0][position]
         down = _payable(factors_of, max(signing_daily - signing_sd, 0.0))[0][position]
         chance[rows] = share
-        completion[rows] = 1 - np.exp(np.exp(log_factor) * contract_drift.plan_factor
-                                      * timing.log_survival(contract_hazard, np.array(10.0)))
+        completion[rows] = 1 - np.exp(
+            np.exp(log_factor) * contract_drift.plan_factor * timing.log_survival(contract_hazard, np.array(10.0))
+        )
         factor_exposure[rows] = outstanding[rows] * (faster - share) / 0.1
         factor_variance[rows] = contract_factors.variance[owners[rows]]
         shared[rows, : timing.STEPS] = outstanding[rows, None] * slope
@@ -862,8 +954,9 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     # Carry-over: committed on 30 Sep but not paid; lapse: the rest of the allocation.
     committed = frame["_committed_satang"].to_numpy(float)
     committed[unsigned] = np.maximum(committed, np.rint(expected_contract * signing_chance * 100))[unsigned]
-    committed = np.minimum(np.maximum(committed, projected_satang),
-                           np.maximum(allocation_satang, disbursed_satang)).astype("int64")
+    committed = np.minimum(
+        np.maximum(committed, projected_satang), np.maximum(allocation_satang, disbursed_satang)
+    ).astype("int64")
     carryover_satang = np.maximum(committed - projected_satang, 0)
     lapse_satang = np.maximum(allocation_satang - projected_satang - carryover_satang, 0)
     recent_satang = np.rint(100 * (disbursed - ledger.paid_by(np.arange(n), np.full(n, today - RECENT_PACE_DAYS))))
@@ -887,8 +980,9 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     result["_rate_variance"] = factor_variance
     result["_rate_group"] = pd.factorize(frame["owner"] + np.where(operating, "|operating", "|contract"))[0]
     # Where the path spreads the expected payments: up to the planned end, else to 30 Sep.
-    result["_spread_days"] = np.where(basis == "on_plan", np.clip(plan_end - today, 1, days_left),
-                                      days_left).astype(int)
+    result["_spread_days"] = np.where(basis == "on_plan", np.clip(plan_end - today, 1, days_left), days_left).astype(
+        int
+    )
 
     contract_hazards, operating_hazards = fitted["contract"][0].hazard, fitted["operating"][0].hazard
 
@@ -897,19 +991,28 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
 
     def first_month(hazard: np.ndarray) -> float:
         ten = float(timing.PLAN_STEPS)
-        return float(1 - np.exp(timing.log_survival(hazard, np.array(ten + 30 / timing.POST_STEP_DAYS))
-                                - timing.log_survival(hazard, np.array(ten))))
+        return float(
+            1
+            - np.exp(
+                timing.log_survival(hazard, np.array(ten + 30 / timing.POST_STEP_DAYS))
+                - timing.log_survival(hazard, np.array(ten))
+            )
+        )
 
     rates = ModelRates(
-        fiscal_year=fiscal_year, as_of=as_of,
-        completion_contract=by_end(contract_hazards), completion_operating=by_end(operating_hazards),
+        fiscal_year=fiscal_year,
+        as_of=as_of,
+        completion_contract=by_end(contract_hazards),
+        completion_operating=by_end(operating_hazards),
         catch_up_contract_monthly=first_month(contract_hazards),
         catch_up_operating_monthly=first_month(operating_hazards),
         signing_chance=signing_chance,
         signing_payable=signing_payable_total / signing_chance if signing_chance > 0 else 0.0,
         contract_ratio=contract_ratio,
         contract_days=contract_days if contract_days is not None else max(length_share * days_left, 1.0),
-        month_end_factor=month_end_factor, quarter_end_factor=quarter_end_factor)
+        month_end_factor=month_end_factor,
+        quarter_end_factor=quarter_end_factor,
+    )
     numbers = result[[*NUMBER_KEYS, *[c for c in result.columns if c.startswith("_")]]]
     # Each project's payments in the weeks ending on the as-of date (for the pace-break warning): week 0
     # holds the 7 days to the as-of date.
@@ -928,8 +1031,15 @@ def _project(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: 
     for kind in np.unique(frame["budget_type"].to_numpy()):
         of_kind = (frame["budget_type"] == kind).to_numpy()
         national_weekly[str(kind)] = (weekly[of_kind].sum(axis=0), weekly_payments[of_kind].sum(axis=0))
-    return _Model(rates, result, numbers.copy(), pd.Series(day_weights[today + 1:], dtype=float),
-                  view_inputs, shared_variance[exposed], national_weekly)
+    return _Model(
+        rates,
+        result,
+        numbers.copy(),
+        pd.Series(day_weights[today + 1 :], dtype=float),
+        view_inputs,
+        shared_variance[exposed],
+        national_weekly,
+    )
 
 
 # --------------------------------------------------------------------------- the in-year check
@@ -956,8 +1066,9 @@ class InYearCheck:
     allocation: np.ndarray
 
 
-def _state_on(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: int, day: date
-              ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def _state_on(
+    frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: int, day: date
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """The projects' state and payments on an earlier `day`, from the as-of date's (no query): payments up to
     the day, contracts dated after it unsigned. Allocations stay the as-of date's (reallocations between the
     two dates are few; the check compares money paid)."""
@@ -965,23 +1076,31 @@ def _state_on(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year:
     upto = payments["day"] <= (day - start).days
     earlier = {name: values[upto] for name, values in payments.items()}
     paid = np.bincount(earlier["position"], weights=earlier["amount"], minlength=len(frame))
-    later = np.array([value is not None and not pd.isna(value) and value > day for value in frame["contract_date"]],
-                     dtype=bool)
+    later = np.array(
+        [value is not None and not pd.isna(value) and value > day for value in frame["contract_date"]], dtype=bool
+    )
     state = frame.copy()
     state["disbursed"] = paid
     state["_disbursed_satang"] = np.rint(paid * 100).astype("int64")
     state.loc[later, "contract_date"] = None
     state.loc[later, "contract_signed"] = False
     state.loc[later, "contract_amount"] = np.nan
-    committed = np.where(state["contract_signed"].to_numpy(bool), state["contract_amount"].fillna(0).to_numpy(float),
-                         0.0)
+    committed = np.where(
+        state["contract_signed"].to_numpy(bool), state["contract_amount"].fillna(0).to_numpy(float), 0.0
+    )
     state["committed"] = np.maximum(committed, paid)
     state["_committed_satang"] = np.rint(state["committed"].to_numpy(float) * 100).astype("int64")
     return state, earlier
 
 
-def _in_year_check(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_year: int, as_of: date,
-                   fully_paid_share: float, longest_days: int | None = None) -> InYearCheck:
+def _in_year_check(
+    frame: pd.DataFrame,
+    payments: dict[str, np.ndarray],
+    fiscal_year: int,
+    as_of: date,
+    fully_paid_share: float,
+    longest_days: int | None = None,
+) -> InYearCheck:
     """The projection the model would have made earlier this year for the as-of date, per province, beside
     what was paid by then: the year's own record of how far the model has been off, over a horizon as long
     as the one still ahead (at most the days since IN_YEAR_MIN_DAYS into the year)."""
@@ -997,11 +1116,23 @@ def _in_year_check(frame: pd.DataFrame, payments: dict[str, np.ndarray], fiscal_
     numbers = model.numbers
     key = _level_key(numbers, "province")
     sums = _sums(numbers, key, model, weekly=False)
-    paid_now = pd.Series(frame["_disbursed_satang"].to_numpy("int64"), index=numbers.index).groupby(
-        key).sum().reindex(sums.index).fillna(0).to_numpy(float)
+    paid_now = (
+        pd.Series(frame["_disbursed_satang"].to_numpy("int64"), index=numbers.index)
+        .groupby(key)
+        .sum()
+        .reindex(sums.index)
+        .fillna(0)
+        .to_numpy(float)
+    )
     spread = np.sqrt(sums["_outcome_variance"] + sums["_rate_term"] + sums["_shared_term"]).to_numpy(float)
-    return InYearCheck(earlier_day, sums.index.to_numpy(), sums["_projected_disbursed_satang"].to_numpy(float) / 100,
-                       paid_now / 100, spread / 100, sums["_allocation_satang"].to_numpy(float) / 100)
+    return InYearCheck(
+        earlier_day,
+        sums.index.to_numpy(),
+        sums["_projected_disbursed_satang"].to_numpy(float) / 100,
+        paid_now / 100,
+        spread / 100,
+        sums["_allocation_satang"].to_numpy(float) / 100,
+    )
 
 
 def _log_spread(values: np.ndarray) -> float:
@@ -1010,14 +1141,17 @@ def _log_spread(values: np.ndarray) -> float:
     return float(np.median(np.abs(logs - np.median(logs))))
 
 
-def _paths(hazard: np.ndarray, g_now: np.ndarray, g_rush: np.ndarray, g_end: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray]:
+def _paths(
+    hazard: np.ndarray, g_now: np.ndarray, g_rush: np.ndarray, g_end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Log survival from now to 30 Sep at the hazards' pace, split into the steps inside the plan and
     those after its end; the part in the year's last month (from g_rush) counts YEAR_END_RUSH times."""
-    inside = (timing.path_log_survival(hazard, g_now, g_rush, 1.0, 0.0)
-              + YEAR_END_RUSH * timing.path_log_survival(hazard, g_rush, g_end, 1.0, 0.0))
-    after = (timing.path_log_survival(hazard, g_now, g_rush, 0.0, 1.0)
-             + YEAR_END_RUSH * timing.path_log_survival(hazard, g_rush, g_end, 0.0, 1.0))
+    inside = timing.path_log_survival(hazard, g_now, g_rush, 1.0, 0.0) + YEAR_END_RUSH * timing.path_log_survival(
+        hazard, g_rush, g_end, 1.0, 0.0
+    )
+    after = timing.path_log_survival(hazard, g_now, g_rush, 0.0, 1.0) + YEAR_END_RUSH * timing.path_log_survival(
+        hazard, g_rush, g_end, 0.0, 1.0
+    )
     return inside, after
 
 
@@ -1039,20 +1173,60 @@ def _reasons(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series]:
     signing = (100 * frame["signing_chance"].fillna(0)).round().astype(int).astype(str)
     basis = frame["basis"]
     on_plan = (
-        "คงค้าง " + money + " ล้านบาท กำหนดแล้วเสร็จ " + end_th + "; คาดว่าจะเบิกได้ร้อยละ " + chance
-        + " ภายในสิ้นปีงบประมาณ (หน่วยงาน/พื้นที่เบิกจ่ายได้ร้อยละ " + rate + " ของแผนเมื่อถึงกำหนด)",
-        money + " million baht outstanding, planned end " + end_en + "; " + chance
-        + "% expected paid by year end (agency/area paid " + rate + "% of plans by their end)")
+        "คงค้าง "
+        + money
+        + " ล้านบาท กำหนดแล้วเสร็จ "
+        + end_th
+        + "; คาดว่าจะเบิกได้ร้อยละ "
+        + chance
+        + " ภายในสิ้นปีงบประมาณ (หน่วยงาน/พื้นที่เบิกจ่ายได้ร้อยละ "
+        + rate
+        + " ของแผนเมื่อถึงกำหนด)",
+        money
+        + " million baht outstanding, planned end "
+        + end_en
+        + "; "
+        + chance
+        + "% expected paid by year end (agency/area paid "
+        + rate
+        + "% of plans by their end)",
+    )
     overdue = (
-        "เกินกำหนดแล้วเสร็จ " + end_th + " คงค้าง " + money + " ล้านบาท; คาดว่าจะเบิกได้ร้อยละ " + chance
+        "เกินกำหนดแล้วเสร็จ "
+        + end_th
+        + " คงค้าง "
+        + money
+        + " ล้านบาท; คาดว่าจะเบิกได้ร้อยละ "
+        + chance
         + " ภายในสิ้นปีงบประมาณ ตามอัตราการเบิกจ่ายส่วนที่เกินกำหนดในปีนี้",
-        "past its planned end " + end_en + " with " + money + " million baht outstanding; " + chance
-        + "% expected paid by year end at this year's catch-up rate")
+        "past its planned end "
+        + end_en
+        + " with "
+        + money
+        + " million baht outstanding; "
+        + chance
+        + "% expected paid by year end at this year's catch-up rate",
+    )
     no_contract = (
-        "ยังไม่ลงนามสัญญา ณ " + format_date(as_of, "th") + "; โอกาสลงนามทันร้อยละ " + signing
-        + " คาดว่าจะเบิกได้ร้อยละ " + chance + " ของวงเงินสัญญาที่คาด (" + money + " ล้านบาท)",
-        "no contract on " + format_date(as_of, "en") + "; " + signing + "% chance of signing in time, "
-        + chance + "% of the expected contract (" + money + " million baht) expected paid")
+        "ยังไม่ลงนามสัญญา ณ "
+        + format_date(as_of, "th")
+        + "; โอกาสลงนามทันร้อยละ "
+        + signing
+        + " คาดว่าจะเบิกได้ร้อยละ "
+        + chance
+        + " ของวงเงินสัญญาที่คาด ("
+        + money
+        + " ล้านบาท)",
+        "no contract on "
+        + format_date(as_of, "en")
+        + "; "
+        + signing
+        + "% chance of signing in time, "
+        + chance
+        + "% of the expected contract ("
+        + money
+        + " million baht) expected paid",
+    )
     texts = []
     for position in (0, 1):
         text = pd.Series(BASES["paid"][position], index=frame.index)

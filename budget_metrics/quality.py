@@ -37,8 +37,9 @@ def load_log() -> pd.DataFrame:
     return frame
 
 
-def rejected_rows(load_id: int | None = None, file_name: str | None = None,
-                  reason_code: str | None = None) -> pd.DataFrame:
+def rejected_rows(
+    load_id: int | None = None, file_name: str | None = None, reason_code: str | None = None
+) -> pd.DataFrame:
     """Rejected input rows with their reasons, optionally for one load / file / reason.
 
     Columns: load_id, file_name, sheet, row_number, column_name, bad_value, reason_code,
@@ -74,13 +75,14 @@ def reject_options() -> dict[str, pd.DataFrame]:
                 """SELECT r.load_id, any_value(r.file_name) AS file_name,
                           any_value(l.started_at) AS started_at, count(*) AS rows
                    FROM rejects r LEFT JOIN loads l USING (load_id)
-                   GROUP BY r.load_id ORDER BY r.load_id DESC""").df(),
-            "files": con.execute(
-                "SELECT file_name, count(*) AS rows FROM rejects GROUP BY 1 ORDER BY 1").df(),
+                   GROUP BY r.load_id ORDER BY r.load_id DESC"""
+            ).df(),
+            "files": con.execute("SELECT file_name, count(*) AS rows FROM rejects GROUP BY 1 ORDER BY 1").df(),
             "reasons": con.execute(
                 """SELECT reason_code, any_value(reason_th) AS reason_th,
                           any_value(reason_en) AS reason_en, count(*) AS rows
-                   FROM rejects GROUP BY 1 ORDER BY rows DESC, 1""").df(),
+                   FROM rejects GROUP BY 1 ORDER BY rows DESC, 1"""
+            ).df(),
         }
 
 
@@ -110,8 +112,7 @@ def data_freshness(filters: Filters, level: str = "province") -> pd.DataFrame:
         if level == "province":
             area_clauses.append("r.province_code = ?")
         else:
-            area_clauses.append("r.cluster_code = (SELECT cluster_code FROM provinces "
-                                "WHERE province_code = ?)")
+            area_clauses.append("r.cluster_code = (SELECT cluster_code FROM provinces WHERE province_code = ?)")
         area_params.append(filters.province)
     with read_only() as con:
         frame = con.execute(
@@ -165,8 +166,7 @@ def data_freshness(filters: Filters, level: str = "province") -> pd.DataFrame:
     frame["days_behind"] = frame["days_behind"].astype("Int64")
     order = {"no_payments": 0, "stale": 1, "ok": 2, "closed": 3, "no_projects": 4}
     frame["_order"] = frame["status"].map(order)
-    frame = frame.sort_values(["_order", "days_behind", "name_th"], ascending=[True, False, True],
-                              na_position="first")
+    frame = frame.sort_values(["_order", "days_behind", "name_th"], ascending=[True, False, True], na_position="first")
     return frame.drop(columns="_order").reset_index(drop=True)
 
 
@@ -181,20 +181,44 @@ def reconciliation_warnings(filters: Filters) -> pd.DataFrame:
     rows = []
     for row in reconciliation_mismatches(filters).itertuples(index=False):
         if row.known:
-            rows.append(("reallocation_mismatch", row.project_code, row.project_name,
-                         row.owner_name_th, row.owner_name_en, row.difference))
+            rows.append(
+                (
+                    "reallocation_mismatch",
+                    row.project_code,
+                    row.project_name,
+                    row.owner_name_th,
+                    row.owner_name_en,
+                    row.difference,
+                )
+            )
         else:
-            rows.append(("unknown_project", row.project_code, None, None, None,
-                         row.ledger_allocation))
+            rows.append(("unknown_project", row.project_code, None, None, None, row.ledger_allocation))
     for row in overspent_projects(filters).itertuples(index=False):
-        rows.append(("disbursed_over_allocation", row.project_code, row.project_name,
-                     row.owner_name_th, row.owner_name_en, row.excess))
+        rows.append(
+            (
+                "disbursed_over_allocation",
+                row.project_code,
+                row.project_name,
+                row.owner_name_th,
+                row.owner_name_en,
+                row.excess,
+            )
+        )
     carry = carryover_projects(filters)
     for row in carry[carry["remaining"] < 0].itertuples(index=False):
-        rows.append(("carryover_overpaid", row.project_code, row.project_name,
-                     row.owner_name_th, row.owner_name_en, -row.remaining))
-    frame = pd.DataFrame(rows, columns=["check", "project_code", "project_name", "owner_name_th",
-                                        "owner_name_en", "amount"])
+        rows.append(
+            (
+                "carryover_overpaid",
+                row.project_code,
+                row.project_name,
+                row.owner_name_th,
+                row.owner_name_en,
+                -row.remaining,
+            )
+        )
+    frame = pd.DataFrame(
+        rows, columns=["check", "project_code", "project_name", "owner_name_th", "owner_name_en", "amount"]
+    )
     frame.insert(1, "check_th", [CHECKS[c][0] for c in frame["check"]])
     frame.insert(2, "check_en", [CHECKS[c][1] for c in frame["check"]])
     frame["amount"] = frame["amount"].astype(float)

@@ -165,8 +165,9 @@ def savings_summary(filters: Filters) -> SavingsSummary:
         ).fetchone()
     reallocated, returned, new_money, moved_in, moved_out = (Decimal(v) for v in row)
     generated = Decimal(generated)
-    return SavingsSummary(as_of, generated, reallocated, returned,
-                          generated - reallocated - returned, new_money, moved_in, moved_out)
+    return SavingsSummary(
+        as_of, generated, reallocated, returned, generated - reallocated - returned, new_money, moved_in, moved_out
+    )
 
 
 def flows(filters: Filters, include_internal: bool = True) -> pd.DataFrame:
@@ -180,8 +181,9 @@ def flows(filters: Filters, include_internal: bool = True) -> pd.DataFrame:
     """
     rows = ledger(filters)
     if rows.empty:
-        return pd.DataFrame(columns=["source", "target", "source_th", "source_en",
-                                     "target_th", "target_en", "amount", "transfers"])
+        return pd.DataFrame(
+            columns=["source", "target", "source_th", "source_en", "target_th", "target_en", "amount", "transfers"]
+        )
 
     def end(code, owner, name_th, name_en, missing: str) -> tuple[str, str, str]:
         if code is None or pd.isna(code):
@@ -192,26 +194,29 @@ def flows(filters: Filters, include_internal: bool = True) -> pd.DataFrame:
 
     records = []
     for row in rows.itertuples(index=False):
-        source = end(row.from_project_code, row.from_owner, row.from_owner_name_th,
-                     row.from_owner_name_en, NEW_MONEY)
-        target = end(row.to_project_code, row.to_owner, row.to_owner_name_th,
-                     row.to_owner_name_en, RETURNED)
+        source = end(row.from_project_code, row.from_owner, row.from_owner_name_th, row.from_owner_name_en, NEW_MONEY)
+        target = end(row.to_project_code, row.to_owner, row.to_owner_name_th, row.to_owner_name_en, RETURNED)
         records.append((*source, *target, row.amount))
-    frame = pd.DataFrame(records, columns=["source", "source_th", "source_en",
-                                           "target", "target_th", "target_en", "amount"])
-    grouped = (frame.groupby(["source", "source_th", "source_en", "target", "target_th", "target_en"],
-                             as_index=False)
-               .agg(amount=("amount", "sum"), transfers=("amount", "size")))
+    frame = pd.DataFrame(
+        records, columns=["source", "source_th", "source_en", "target", "target_th", "target_en", "amount"]
+    )
+    grouped = frame.groupby(
+        ["source", "source_th", "source_en", "target", "target_th", "target_en"], as_index=False
+    ).agg(amount=("amount", "sum"), transfers=("amount", "size"))
     if not include_internal:
         grouped = grouped[grouped["source"] != grouped["target"]]
     grouped = grouped.sort_values("amount", ascending=False).reset_index(drop=True)
-    return grouped[["source", "target", "source_th", "source_en", "target_th", "target_en",
-                    "amount", "transfers"]]
+    return grouped[["source", "target", "source_th", "source_en", "target_th", "target_en", "amount", "transfers"]]
 
 
 def _area_restricted(filters: Filters) -> bool:
-    return bool(filters.region or filters.cluster or filters.province or filters.budget_type
-                or filters.plan_type in ("province", "cluster"))
+    return bool(
+        filters.region
+        or filters.cluster
+        or filters.province
+        or filters.budget_type
+        or filters.plan_type in ("province", "cluster")
+    )
 
 
 def reconciliation(filters: Filters) -> pd.DataFrame:
@@ -238,8 +243,7 @@ def reconciliation(filters: Filters) -> pd.DataFrame:
             params,
         ).fetchall()
         moves = con.execute(
-            "SELECT from_project_code, to_project_code, amount FROM reallocations "
-            "WHERE approved_date <= ?",
+            "SELECT from_project_code, to_project_code, amount FROM reallocations WHERE approved_date <= ?",
             [as_of],
         ).fetchall()
         known = {code for (code,) in con.execute("SELECT project_code FROM projects").fetchall()}
@@ -263,19 +267,67 @@ def reconciliation(filters: Filters) -> pd.DataFrame:
     records = []
     for code, name, name_th, name_en, allocated, current, disbursed in state:
         ledger_allocation = allocated + moved_in[code] - moved_out[code]
-        records.append((code, name, name_th, name_en, True, allocated, moved_in[code],
-                        moved_out[code], ledger_allocation, current, current - ledger_allocation,
-                        disbursed, current == ledger_allocation))
+        records.append(
+            (
+                code,
+                name,
+                name_th,
+                name_en,
+                True,
+                allocated,
+                moved_in[code],
+                moved_out[code],
+                ledger_allocation,
+                current,
+                current - ledger_allocation,
+                disbursed,
+                current == ledger_allocation,
+            )
+        )
     for code in sorted(orphans):
         ledger_allocation = moved_in[code] - moved_out[code]
-        records.append((code, None, None, None, False, Decimal(0), moved_in[code],
-                        moved_out[code], ledger_allocation, None, None, None, False))
-    columns = ["project_code", "project_name", "owner_name_th", "owner_name_en", "known",
-               "allocated_amount", "moved_in", "moved_out", "ledger_allocation",
-               "current_allocation", "difference", "disbursed", "matches"]
+        records.append(
+            (
+                code,
+                None,
+                None,
+                None,
+                False,
+                Decimal(0),
+                moved_in[code],
+                moved_out[code],
+                ledger_allocation,
+                None,
+                None,
+                None,
+                False,
+            )
+        )
+    columns = [
+        "project_code",
+        "project_name",
+        "owner_name_th",
+        "owner_name_en",
+        "known",
+        "allocated_amount",
+        "moved_in",
+        "moved_out",
+        "ledger_allocation",
+        "current_allocation",
+        "difference",
+        "disbursed",
+        "matches",
+    ]
     frame = pd.DataFrame(records, columns=columns)
-    for column in ["allocated_amount", "moved_in", "moved_out", "ledger_allocation",
-                   "current_allocation", "difference", "disbursed"]:
+    for column in [
+        "allocated_amount",
+        "moved_in",
+        "moved_out",
+        "ledger_allocation",
+        "current_allocation",
+        "difference",
+        "disbursed",
+    ]:
         frame[column] = pd.to_numeric(frame[column].map(lambda v: None if v is None else float(v)))
     frame["matches"] = frame["matches"].astype(bool)
     frame["known"] = frame["known"].astype(bool)

@@ -72,7 +72,8 @@ def _default_fiscal_year(version: str) -> int | None:
     with read_only() as con:
         row = con.execute(
             """SELECT p.fiscal_year FROM disbursements d JOIN projects p USING (project_code)
-               WHERE d.source = 'current' ORDER BY d.posting_date DESC, p.fiscal_year DESC LIMIT 1""").fetchone()
+               WHERE d.source = 'current' ORDER BY d.posting_date DESC, p.fiscal_year DESC LIMIT 1"""
+        ).fetchone()
     if row is not None:
         return int(row[0])
     years = fiscal_years()
@@ -87,8 +88,11 @@ def previous_fiscal_year(fiscal_year: int) -> int | None:
 def target_years() -> list[int]:
     """Fiscal years (BE) with cabinet targets in the reference data (data/reference/targets.csv),
     newest first: a year counts when its overall line has all four quarter-end targets."""
-    frame = _table("""SELECT fiscal_year FROM targets WHERE scope = 'overall'
-                      GROUP BY 1 HAVING count(DISTINCT quarter) = 4 ORDER BY 1 DESC""", data_version())
+    frame = _table(
+        """SELECT fiscal_year FROM targets WHERE scope = 'overall'
+                      GROUP BY 1 HAVING count(DISTINCT quarter) = 4 ORDER BY 1 DESC""",
+        data_version(),
+    )
     return [int(year) for year in frame["fiscal_year"]]
 
 
@@ -120,10 +124,20 @@ def years_summary() -> pd.DataFrame:
            SELECT y.fiscal_year, y.projects, y.allocated, p.first_payment, p.last_payment,
                   p.last_carryover_payment, coalesce(f.snapshots, 0) AS snapshots
            FROM years y LEFT JOIN paid p USING (fiscal_year) LEFT JOIN frozen f USING (fiscal_year)
-           ORDER BY y.fiscal_year DESC""", data_version()).copy()
+           ORDER BY y.fiscal_year DESC""",
+        data_version(),
+    ).copy()
     for column in ("first_payment", "last_payment", "last_carryover_payment"):
         frame[column] = [None if pd.isna(value) else pd.Timestamp(value).date() for value in frame[column]]
     frame["has_targets"] = [has_targets(int(year)) for year in frame["fiscal_year"]]
-    columns = ["fiscal_year", "projects", "allocated", "first_payment", "last_payment", "last_carryover_payment",
-               "has_targets", "snapshots"]
+    columns = [
+        "fiscal_year",
+        "projects",
+        "allocated",
+        "first_payment",
+        "last_payment",
+        "last_carryover_payment",
+        "has_targets",
+        "snapshots",
+    ]
     return frame[columns]

@@ -37,9 +37,9 @@ from budget_metrics.targets import (
 
 
 def _table_exists(con, name: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()[0])
+    return bool(
+        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -66,9 +66,7 @@ def data_published_at() -> datetime | None:
     always produces the same file contents.
     """
     with read_only() as con:
-        return con.execute(
-            "SELECT max(finished_at) FROM loads WHERE status <> 'refused'"
-        ).fetchone()[0]
+        return con.execute("SELECT max(finished_at) FROM loads WHERE status <> 'refused'").fetchone()[0]
 
 
 # --------------------------------------------------------------------------------------
@@ -76,10 +74,22 @@ def data_published_at() -> datetime | None:
 # --------------------------------------------------------------------------------------
 
 # Per-project money columns stored in snapshot_projects (DECIMAL baht).
-MONEY_COLUMNS = ("allocated_amount", "reallocated_in", "reallocated_out", "current_allocation",
-                 "committed", "disbursed", "remaining", "uncommitted", "contract_amount",
-                 "disbursed_carryover", "money_at_risk", "carryover_amount", "carryover_paid",
-                 "assets_value_pending")
+MONEY_COLUMNS = (
+    "allocated_amount",
+    "reallocated_in",
+    "reallocated_out",
+    "current_allocation",
+    "committed",
+    "disbursed",
+    "remaining",
+    "uncommitted",
+    "contract_amount",
+    "disbursed_carryover",
+    "money_at_risk",
+    "carryover_amount",
+    "carryover_paid",
+    "assets_value_pending",
+)
 
 
 @dataclass(frozen=True)
@@ -96,8 +106,9 @@ class SnapshotInfo:
     projects: int
 
 
-def list_snapshots(fiscal_year: int | None = None, include_replaced: bool = False,
-                   filters: Filters | None = None) -> pd.DataFrame:
+def list_snapshots(
+    fiscal_year: int | None = None, include_replaced: bool = False, filters: Filters | None = None
+) -> pd.DataFrame:
     """Stored snapshots, newest as-of first: snapshot_id, fiscal_year, as_of, taken_at,
     source_load_ids, status ('current' / 'replaced'), replaces_snapshot_id (the snapshot a
     --replace superseded), replaced_at, projects, current_allocation, disbursed (baht),
@@ -108,11 +119,25 @@ def list_snapshots(fiscal_year: int | None = None, include_replaced: bool = Fals
     ignored): a snapshot whose frozen rows hold none of them shows 0 projects."""
     with read_only() as con:
         if not _table_exists(con, "snapshots"):
-            return pd.DataFrame(columns=["snapshot_id", "fiscal_year", "as_of", "taken_at",
-                                         "source_load_ids", "status", "replaces_snapshot_id",
-                                         "replaced_at", "projects",
-                                         "current_allocation", "disbursed", "pct_disbursed",
-                                         "investment_allocation", "investment_disbursed", "investment_pct"])
+            return pd.DataFrame(
+                columns=[
+                    "snapshot_id",
+                    "fiscal_year",
+                    "as_of",
+                    "taken_at",
+                    "source_load_ids",
+                    "status",
+                    "replaces_snapshot_id",
+                    "replaced_at",
+                    "projects",
+                    "current_allocation",
+                    "disbursed",
+                    "pct_disbursed",
+                    "investment_allocation",
+                    "investment_disbursed",
+                    "investment_pct",
+                ]
+            )
         clauses, params = ["1 = 1"], []
         if fiscal_year is not None:
             clauses.append("s.fiscal_year = ?")
@@ -131,16 +156,18 @@ def list_snapshots(fiscal_year: int | None = None, include_replaced: bool = Fals
                        coalesce(sum(p.disbursed) FILTER (WHERE p.budget_type = 'investment'), 0)::DOUBLE
                            AS investment_disbursed
                 FROM snapshots s LEFT JOIN snapshot_projects p ON p.snapshot_id = s.snapshot_id AND {area}
-                WHERE {' AND '.join(clauses)}
+                WHERE {" AND ".join(clauses)}
                 GROUP BY ALL
                 ORDER BY s.as_of DESC, s.snapshot_id DESC""",
             [*area_params, *params],
         ).df()
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     frame["pct_disbursed"] = (100 * frame["disbursed"] / frame["current_allocation"]).where(
-        frame["current_allocation"] > 0)
+        frame["current_allocation"] > 0
+    )
     frame["investment_pct"] = (100 * frame["investment_disbursed"] / frame["investment_allocation"]).where(
-        frame["investment_allocation"] > 0)
+        frame["investment_allocation"] > 0
+    )
     return frame
 
 
@@ -159,9 +186,21 @@ def snapshot_for(fiscal_year: int, as_of: date) -> int | None:
 
 # The follow-up responses a snapshot froze (etl/snapshot.py; columns as appstore's
 # latest_responses without the cause labels, plus frozen_at).
-SNAPSHOT_RESPONSE_COLUMNS = ["fiscal_year", "project_code", "cause_code", "action_taken", "expected_payment_date",
-                             "expected_amount", "note", "version", "updated_at", "updated_by", "created_at",
-                             "created_by", "frozen_at"]
+SNAPSHOT_RESPONSE_COLUMNS = [
+    "fiscal_year",
+    "project_code",
+    "cause_code",
+    "action_taken",
+    "expected_payment_date",
+    "expected_amount",
+    "note",
+    "version",
+    "updated_at",
+    "updated_by",
+    "created_at",
+    "created_by",
+    "frozen_at",
+]
 
 
 def snapshot_responses(snapshot_id: int) -> pd.DataFrame:
@@ -172,8 +211,10 @@ def snapshot_responses(snapshot_id: int) -> pd.DataFrame:
         if not _table_exists(con, "snapshot_responses"):
             return pd.DataFrame(columns=SNAPSHOT_RESPONSE_COLUMNS)
         rows = con.execute(
-            f"""SELECT {', '.join(SNAPSHOT_RESPONSE_COLUMNS)} FROM snapshot_responses
-                WHERE snapshot_id = ? ORDER BY project_code""", [snapshot_id]).fetchall()
+            f"""SELECT {", ".join(SNAPSHOT_RESPONSE_COLUMNS)} FROM snapshot_responses
+                WHERE snapshot_id = ? ORDER BY project_code""",
+            [snapshot_id],
+        ).fetchall()
     return pd.DataFrame(rows, columns=SNAPSHOT_RESPONSE_COLUMNS, dtype=object)
 
 
@@ -210,8 +251,12 @@ def _snapshot_where(filters: Filters, alias: str = "p") -> tuple[str, list]:
     if filters.plan_type in ("province", "cluster"):
         clauses.append(f"{alias}.owner_type = ?")
         params.append(filters.plan_type)
-    for column, value in (("region", filters.region), ("cluster_code", filters.cluster),
-                          ("province_code", filters.province), ("budget_type", filters.budget_type)):
+    for column, value in (
+        ("region", filters.region),
+        ("cluster_code", filters.cluster),
+        ("province_code", filters.province),
+        ("budget_type", filters.budget_type),
+    ):
         if value:
             clauses.append(f"{alias}.{column} = ?")
             params.append(value)
@@ -294,17 +339,36 @@ def snapshot_kpis(snapshot_id: int, filters: Filters | None = None) -> SnapshotK
         ).fetchone()
     count, current, committed, disbursed, remaining, flagged, investment_allocation, investment_disbursed = row
     budget_type = filters.budget_type
-    lines = selection_lines(info.fiscal_year, info.as_of, budget_type, current, disbursed,
-                            investment_allocation, investment_disbursed, reference.thresholds())
+    lines = selection_lines(
+        info.fiscal_year,
+        info.as_of,
+        budget_type,
+        current,
+        disbursed,
+        investment_allocation,
+        investment_disbursed,
+        reference.thresholds(),
+    )
     pct = float(Decimal(disbursed) / Decimal(current) * 100) if current and current > 0 else None
-    return SnapshotKpis(snapshot_id, info.as_of, int(count), Decimal(current), Decimal(committed),
-                        Decimal(disbursed), Decimal(remaining), pct, int(flagged), lines["overall"],
-                        lines["investment"], judged_line(budget_type, headline_line()), budget_type,
-                        lines.get(budget_type) if budget_type in TYPE_LINES else None)
+    return SnapshotKpis(
+        snapshot_id,
+        info.as_of,
+        int(count),
+        Decimal(current),
+        Decimal(committed),
+        Decimal(disbursed),
+        Decimal(remaining),
+        pct,
+        int(flagged),
+        lines["overall"],
+        lines["investment"],
+        judged_line(budget_type, headline_line()),
+        budget_type,
+        lines.get(budget_type) if budget_type in TYPE_LINES else None,
+    )
 
 
-def snapshot_areas(snapshot_id: int, level: str = "province",
-                   filters: Filters | None = None) -> pd.DataFrame:
+def snapshot_areas(snapshot_id: int, level: str = "province", filters: Filters | None = None) -> pd.DataFrame:
     """Frozen sums per province / cluster / region: code, projects, current_allocation,
     committed, disbursed, remaining, investment_allocation, investment_disbursed (float
     baht), pct_disbursed, then both lines' columns as `progress.area_progress` has them
@@ -329,9 +393,11 @@ def snapshot_areas(snapshot_id: int, level: str = "province",
             [snapshot_id, *params],
         ).df()
     frame["pct_disbursed"] = (100 * frame["disbursed"] / frame["current_allocation"]).where(
-        frame["current_allocation"] > 0)
-    return add_line_columns(frame, info.fiscal_year, info.as_of, reference.thresholds(), headline_line(),
-                            (filters or Filters()).budget_type)
+        frame["current_allocation"] > 0
+    )
+    return add_line_columns(
+        frame, info.fiscal_year, info.as_of, reference.thresholds(), headline_line(), (filters or Filters()).budget_type
+    )
 
 
 def frozen_area_progress(snapshot_id: int, level: str = "province", filters: Filters | None = None) -> pd.DataFrame:
@@ -341,23 +407,32 @@ def frozen_area_progress(snapshot_id: int, level: str = "province", filters: Fil
     money in float baht, pct_disbursed and the lines' columns) as of the snapshot's date."""
     ref_key = {"province": "province_code", "cluster": "cluster_code", "region": "region"}[level]
     names = {"province": reference.provinces, "cluster": reference.clusters, "region": reference.regions}[level]()
-    base = pd.DataFrame({"code": names[ref_key], "name_th": names["name_th"], "name_en": names["name_en"],
-                         "region": names["region"]})
+    base = pd.DataFrame(
+        {"code": names[ref_key], "name_th": names["name_th"], "name_en": names["name_en"], "region": names["region"]}
+    )
     if level == "province":
         base["cluster_code"] = names["cluster_code"]
     if level != "region":  # as area_progress orders them
         base = base.sort_values("name_th", kind="stable")
-    money = ["current_allocation", "committed", "disbursed", "remaining", "investment_allocation",
-             "investment_disbursed"]
+    money = [
+        "current_allocation",
+        "committed",
+        "disbursed",
+        "remaining",
+        "investment_allocation",
+        "investment_disbursed",
+    ]
     frozen = snapshot_areas(snapshot_id, level, filters)[["code", "projects", *money]]
     frame = base.merge(frozen, on="code", how="left").reset_index(drop=True)
     frame[["projects", *money]] = frame[["projects", *money]].fillna(0)
     frame["projects"] = frame["projects"].astype(int)
     frame["pct_disbursed"] = (100 * frame["disbursed"] / frame["current_allocation"]).where(
-        frame["current_allocation"] > 0)
+        frame["current_allocation"] > 0
+    )
     info = snapshot_info(snapshot_id)
-    return add_line_columns(frame, info.fiscal_year, info.as_of, reference.thresholds(), headline_line(),
-                            (filters or Filters()).budget_type)
+    return add_line_columns(
+        frame, info.fiscal_year, info.as_of, reference.thresholds(), headline_line(), (filters or Filters()).budget_type
+    )
 
 
 def frozen_curve(snapshot_id: int, filters: Filters | None = None) -> pd.DataFrame:
@@ -374,8 +449,12 @@ def frozen_curve(snapshot_id: int, filters: Filters | None = None) -> pd.DataFra
     frozen = frozen[frozen["as_of"] <= info.as_of].drop_duplicates("as_of")
     days = sorted(set(fridays(start, end)) | {info.as_of})
     frame = pd.DataFrame({"week_end": days}).merge(
-        frozen[["as_of", "disbursed", "current_allocation", "investment_disbursed", "investment_allocation"]]
-        .rename(columns={"as_of": "week_end"}), on="week_end", how="left")
+        frozen[["as_of", "disbursed", "current_allocation", "investment_disbursed", "investment_allocation"]].rename(
+            columns={"as_of": "week_end"}
+        ),
+        on="week_end",
+        how="left",
+    )
     shown = shown_lines(filters.budget_type)
     add_curve_lines(frame, info.fiscal_year, filters.budget_type)
     frame["lines"] = ",".join(shown)
@@ -415,16 +494,18 @@ def _delta(after, before):
     return None if after is None or before is None else after - before
 
 
-def compare_snapshots(current_id: int, previous_id: int, filters: Filters | None = None,
-                      movers: int = 10) -> Comparison:
+def compare_snapshots(
+    current_id: int, previous_id: int, filters: Filters | None = None, movers: int = 10
+) -> Comparison:
     """KPI deltas, the provinces and projects whose % disbursed moved most, and the
     projects newly flagged as lagging or cleared between two snapshots (frozen figures)."""
     filters = filters or Filters()
     now, before = snapshot_kpis(current_id, filters), snapshot_kpis(previous_id, filters)
-    names = reference.provinces()[["province_code", "name_th", "name_en"]].rename(
-        columns={"province_code": "code"})
-    areas = [snapshot_areas(snapshot_id, "province", filters).merge(names, on="code", how="left")
-             for snapshot_id in (current_id, previous_id)]
+    names = reference.provinces()[["province_code", "name_th", "name_en"]].rename(columns={"province_code": "code"})
+    areas = [
+        snapshot_areas(snapshot_id, "province", filters).merge(names, on="code", how="left")
+        for snapshot_id in (current_id, previous_id)
+    ]
     rows_now, rows_before = snapshot_projects(current_id, filters), snapshot_projects(previous_id, filters)
     return _compare(now, before, filters, areas[0], areas[1], rows_now, rows_before, movers)
 
@@ -441,12 +522,28 @@ def compare_live(filters: Filters, earlier: date, movers: int = 10) -> Compariso
     for chosen in (filters, before_filters):
         table = project_flags(chosen)
         rows.append(table.assign(flag_codes=[",".join(codes) for codes in table["flags"]]))
-    return _compare(kpis(filters), kpis(before_filters), filters, area_progress(filters, "province"),
-                    area_progress(before_filters, "province"), rows[0], rows[1], movers)
+    return _compare(
+        kpis(filters),
+        kpis(before_filters),
+        filters,
+        area_progress(filters, "province"),
+        area_progress(before_filters, "province"),
+        rows[0],
+        rows[1],
+        movers,
+    )
 
 
-def _compare(now, before, filters: Filters, areas_now: pd.DataFrame, areas_before: pd.DataFrame,
-             rows_now: pd.DataFrame, rows_before: pd.DataFrame, movers: int) -> Comparison:
+def _compare(
+    now,
+    before,
+    filters: Filters,
+    areas_now: pd.DataFrame,
+    areas_before: pd.DataFrame,
+    rows_now: pd.DataFrame,
+    rows_before: pd.DataFrame,
+    movers: int,
+) -> Comparison:
     """The comparison of two states of a selection (KPIs, province rows with names, project rows
     with flags), frozen or live alike."""
     flagged = (sum(bool(flags) for flags in rows_now["flags"]), sum(bool(flags) for flags in rows_before["flags"]))
@@ -488,9 +585,11 @@ def _compare(now, before, filters: Filters, areas_now: pd.DataFrame, areas_befor
 def _movers(after: pd.DataFrame, before: pd.DataFrame, key: str) -> pd.DataFrame:
     """Rows present in either frame with pct_before/after, change_points and disbursed_change."""
     left = after[[key, "pct_disbursed", "disbursed"]].rename(
-        columns={"pct_disbursed": "pct_after", "disbursed": "disbursed_after"})
+        columns={"pct_disbursed": "pct_after", "disbursed": "disbursed_after"}
+    )
     right = before[[key, "pct_disbursed", "disbursed"]].rename(
-        columns={"pct_disbursed": "pct_before", "disbursed": "disbursed_before"})
+        columns={"pct_disbursed": "pct_before", "disbursed": "disbursed_before"}
+    )
     both = left.merge(right, on=key, how="outer")
     both["change_points"] = both["pct_after"].fillna(0) - both["pct_before"].fillna(0)
     both["disbursed_change"] = both["disbursed_after"].fillna(0) - both["disbursed_before"].fillna(0)
@@ -512,9 +611,15 @@ def live_vs_snapshot(snapshot_id: int, filters: Filters | None = None) -> pd.Dat
     """
     info = snapshot_info(snapshot_id)
     base = filters or Filters()
-    live_filters = Filters(fiscal_year=info.fiscal_year, as_of=info.as_of, plan_type=base.plan_type,
-                           region=base.region, cluster=base.cluster, province=base.province,
-                           budget_type=base.budget_type)
+    live_filters = Filters(
+        fiscal_year=info.fiscal_year,
+        as_of=info.as_of,
+        plan_type=base.plan_type,
+        region=base.region,
+        cluster=base.cluster,
+        province=base.province,
+        budget_type=base.budget_type,
+    )
     from budget_metrics.projects import project_state
 
     live = project_state(live_filters)
@@ -524,20 +629,41 @@ def live_vs_snapshot(snapshot_id: int, filters: Filters | None = None) -> pd.Dat
     rows = []
     for row in both.itertuples(index=False):
         record = row._asdict()
-        name = record["project_name_snap"] if isinstance(record["project_name_snap"], str) \
-            else record["project_name_live"]
-        owner = record["owner_name_th_snap"] if isinstance(record["owner_name_th_snap"], str) \
+        name = (
+            record["project_name_snap"] if isinstance(record["project_name_snap"], str) else record["project_name_live"]
+        )
+        owner = (
+            record["owner_name_th_snap"]
+            if isinstance(record["owner_name_th_snap"], str)
             else record["owner_name_th_live"]
+        )
         for column in COMPARED:
             snap, live_value = record[f"{column}_snap"], record[f"{column}_live"]
             missing = pd.isna(snap) or pd.isna(live_value)
             if missing or round(float(live_value) - float(snap), 2) != 0:
-                rows.append({"project_code": record["project_code"], "project_name": name,
-                             "owner_name_th": owner, "column": column,
-                             "snapshot_value": snap, "live_value": live_value,
-                             "difference": None if missing else round(float(live_value) - float(snap), 2)})
-    return pd.DataFrame(rows, columns=["project_code", "project_name", "owner_name_th", "column",
-                                       "snapshot_value", "live_value", "difference"])
+                rows.append(
+                    {
+                        "project_code": record["project_code"],
+                        "project_name": name,
+                        "owner_name_th": owner,
+                        "column": column,
+                        "snapshot_value": snap,
+                        "live_value": live_value,
+                        "difference": None if missing else round(float(live_value) - float(snap), 2),
+                    }
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "project_code",
+            "project_name",
+            "owner_name_th",
+            "column",
+            "snapshot_value",
+            "live_value",
+            "difference",
+        ],
+    )
 
 
 def week_over_week(filters: Filters, movers: int = 10) -> Comparison | None:
@@ -556,8 +682,17 @@ def live_differences(filters: Filters) -> tuple[int | None, pd.DataFrame]:
     the filter's as-of date (resolved); (None, empty frame) when that date has no snapshot."""
     snapshot_id = snapshot_for(filters.fiscal_year, resolve_as_of(filters))
     if snapshot_id is None:
-        return None, pd.DataFrame(columns=["project_code", "project_name", "owner_name_th", "column",
-                                           "snapshot_value", "live_value", "difference"])
+        return None, pd.DataFrame(
+            columns=[
+                "project_code",
+                "project_name",
+                "owner_name_th",
+                "column",
+                "snapshot_value",
+                "live_value",
+                "difference",
+            ]
+        )
     return snapshot_id, live_vs_snapshot(snapshot_id, filters)
 
 
@@ -569,5 +704,4 @@ def snapshot_kpis_with_previous(filters: Filters) -> tuple[SnapshotKpis, Snapsho
     if current is None:
         return None
     previous = previous_snapshot(current)
-    return (snapshot_kpis(current, filters),
-            None if previous is None else snapshot_kpis(previous, filters))
+    return (snapshot_kpis(current, filters), None if previous is None else snapshot_kpis(previous, filters))

@@ -82,8 +82,11 @@ def frame_lines(frame: pd.DataFrame) -> tuple[str, ...]:
 def other_line(frame: pd.DataFrame) -> str | None:
     """The shown line that is not the headline (the map's corner, the ranking's diamond); None
     when the table shows one line only (a budget type chosen)."""
-    headline = str(frame["headline"].dropna().iloc[0]) if "headline" in frame and frame["headline"].notna().any() \
+    headline = (
+        str(frame["headline"].dropna().iloc[0])
+        if "headline" in frame and frame["headline"].notna().any()
         else "overall"
+    )
     others = [line for line in frame_lines(frame) if line != headline]
     return others[0] if others else None
 
@@ -113,6 +116,8 @@ def status_text(code: str, lang: str, thresholds: dict[str, float] | None = None
     target)'; the bare word for no data."""
     name = pick(STATUSES.get(code, STATUSES["no_data"]), lang)
     return name if code == "no_data" else f"{name} ({status_band(code, lang, thresholds)})"
+
+
 # Used only for a database written before reporting.toml existed (schema v1, not yet upgraded).
 DEFAULT_HEADLINE = "overall"
 
@@ -223,17 +228,25 @@ def blank_line(scope: str) -> TargetLine:
     return TargetLine(scope, Decimal(0), Decimal(0), None, None, None, None, "no_data")
 
 
-def selection_lines(fiscal_year: int, day: date, budget_type: str | None, allocation, disbursed,
-                    investment_allocation, investment_disbursed,
-                    thresholds: dict[str, float]) -> dict[str, TargetLine]:
+def selection_lines(
+    fiscal_year: int,
+    day: date,
+    budget_type: str | None,
+    allocation,
+    disbursed,
+    investment_allocation,
+    investment_disbursed,
+    thresholds: dict[str, float],
+) -> dict[str, TargetLine]:
     """Every line of a selection by name: 'overall' and 'investment' always (blank when the
     chosen budget type leaves them out), plus the chosen type's own line for 'operating' and
     'other'. allocation / disbursed: all the selection's money (baht); investment_*: its
     investment projects' only."""
     lines = {"overall": blank_line("overall"), "investment": blank_line("investment")}
     if budget_type in (None, "investment"):
-        lines["investment"] = target_line("investment", fiscal_year, day, investment_allocation,
-                                          investment_disbursed, thresholds)
+        lines["investment"] = target_line(
+            "investment", fiscal_year, day, investment_allocation, investment_disbursed, thresholds
+        )
     if budget_type is None:
         lines["overall"] = target_line("overall", fiscal_year, day, allocation, disbursed, thresholds)
     elif budget_type != "investment":
@@ -241,8 +254,9 @@ def selection_lines(fiscal_year: int, day: date, budget_type: str | None, alloca
     return lines
 
 
-def target_line(scope: str, fiscal_year: int, day: date, allocation, disbursed,
-                thresholds: dict[str, float]) -> TargetLine:
+def target_line(
+    scope: str, fiscal_year: int, day: date, allocation, disbursed, thresholds: dict[str, float]
+) -> TargetLine:
     """The line `scope` for a selection whose line covers `allocation` and `disbursed` baht."""
     allocation, disbursed = Decimal(allocation), Decimal(disbursed)
     has_money = allocation > 0
@@ -252,8 +266,9 @@ def target_line(scope: str, fiscal_year: int, day: date, allocation, disbursed,
     gap_baht = None
     if has_money and target is not None:
         gap_baht = (disbursed - allocation * Decimal(repr(target)) / 100).quantize(CENT)
-    return TargetLine(scope, allocation, disbursed, pct, target, gap_points, gap_baht,
-                      gap_status(gap_points, thresholds))
+    return TargetLine(
+        scope, allocation, disbursed, pct, target, gap_points, gap_baht, gap_status(gap_points, thresholds)
+    )
 
 
 def add_curve_lines(frame: pd.DataFrame, fiscal_year: int, budget_type: str | None) -> dict[str, tuple[str, str]]:
@@ -262,8 +277,10 @@ def add_curve_lines(frame: pd.DataFrame, fiscal_year: int, budget_type: str | No
     selection does not show get None. A budget type's own line (operating, other) is the selection's
     money. Returns line -> (allocation column, disbursed column)."""
     shown = shown_lines(budget_type)
-    money = {"overall": ("current_allocation", "disbursed"),
-             "investment": ("investment_allocation", "investment_disbursed")}
+    money = {
+        "overall": ("current_allocation", "disbursed"),
+        "investment": ("investment_allocation", "investment_disbursed"),
+    }
     for line in shown:
         if line in TYPE_LINES:
             frame[f"{line}_allocation"], frame[f"{line}_disbursed"] = frame["current_allocation"], frame["disbursed"]
@@ -271,13 +288,20 @@ def add_curve_lines(frame: pd.DataFrame, fiscal_year: int, budget_type: str | No
     for line, (allocation, disbursed) in money.items():
         with_alloc = (frame[allocation] > 0) & (line in shown)
         frame[f"{line}_pct"] = (100 * frame[disbursed] / frame[allocation].where(with_alloc)).where(with_alloc)
-        frame[f"{line}_target_pct"] = [target_pct(fiscal_year, LINE_TARGET[line], day) if line in shown
-                                       else None for day in frame["week_end"]]
+        frame[f"{line}_target_pct"] = [
+            target_pct(fiscal_year, LINE_TARGET[line], day) if line in shown else None for day in frame["week_end"]
+        ]
     return money
 
 
-def add_line_columns(frame: pd.DataFrame, fiscal_year: int, day: date, thresholds: dict[str, float],
-                     headline: str, budget_type: str | None = None) -> pd.DataFrame:
+def add_line_columns(
+    frame: pd.DataFrame,
+    fiscal_year: int,
+    day: date,
+    thresholds: dict[str, float],
+    headline: str,
+    budget_type: str | None = None,
+) -> pd.DataFrame:
     """Add the lines' columns to a per-area frame, in place, and return it.
 
     Needs current_allocation and disbursed (the selection's money, float baht) and
@@ -308,8 +332,9 @@ def add_line_columns(frame: pd.DataFrame, fiscal_year: int, day: date, threshold
         frame[f"{line}_pct"] = pct
         frame[f"{line}_target_pct"] = target if line in shown else float("nan")
         frame[f"{line}_gap_points"] = pct - target if target is not None else float("nan")
-        frame[f"{line}_gap_baht"] = ((disbursed - allocation * target / 100).where(with_money)
-                                     if target is not None else float("nan"))
+        frame[f"{line}_gap_baht"] = (
+            (disbursed - allocation * target / 100).where(with_money) if target is not None else float("nan")
+        )
         frame[f"{line}_status"] = [gap_status(gap, thresholds) for gap in frame[f"{line}_gap_points"]]
     judged = judged_line(budget_type, headline)
     frame["lines"] = ",".join(shown)
@@ -324,8 +349,9 @@ def _headline(version: str) -> str:
         exists = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'report_settings'"
         ).fetchone()[0]
-        row = con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone() \
-            if exists else None
+        row = (
+            con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone() if exists else None
+        )
     return row[0] if row and row[0] in LINES else DEFAULT_HEADLINE
 
 

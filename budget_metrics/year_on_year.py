@@ -61,8 +61,9 @@ def last_year(filters: Filters, as_of: date | None = None) -> LastYear | None:
     earlier = last_year_filters(filters, as_of)
     if earlier is None:
         return None
-    return LastYear(earlier.fiscal_year, earlier.as_of, reference.has_targets(earlier.fiscal_year),
-                    progress.kpis(earlier))
+    return LastYear(
+        earlier.fiscal_year, earlier.as_of, reference.has_targets(earlier.fiscal_year), progress.kpis(earlier)
+    )
 
 
 def change_points(now_pct: float | None, last_year_pct: float | None) -> float | None:

@@ -64,8 +64,18 @@ def free_port() -> int:
 
 def worker_options(port: int, address: str = "127.0.0.1") -> list[str]:
     """`streamlit run` options of one worker (also what the benchmarks give a single process)."""
-    return ["--server.port", str(port), "--server.address", address, "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    return [
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
 
 
 def wait_for_health(url: str, process: subprocess.Popen, log: Path, timeout_s: float = START_TIMEOUT_S) -> None:
@@ -86,8 +96,12 @@ def wait_for_health(url: str, process: subprocess.Popen, log: Path, timeout_s: f
 
 def streamlit_static_dir(python: Path) -> Path:
     """The `static` folder of the streamlit package `python` imports (index.html, static/js, ...)."""
-    found = subprocess.run([str(python), "-c", "import os, streamlit; print(os.path.dirname(streamlit.__file__))"],
-                           capture_output=True, text=True, check=True)
+    found = subprocess.run(
+        [str(python), "-c", "import os, streamlit; print(os.path.dirname(streamlit.__file__))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return Path(found.stdout.strip()) / "static"
 
 
@@ -132,8 +146,12 @@ def _user_line() -> str:
 def nginx_config(listen: str, upstreams: list[str], static: Path, runtime: Path, nginx_workers: int = 1) -> str:
     """The nginx.conf text from deploy/nginx.conf.template."""
     values = {
-        "user": _user_line(), "nginx_workers": str(nginx_workers), "runtime": str(runtime), "listen": listen,
-        "max_body": MAX_BODY, "static": str(static),
+        "user": _user_line(),
+        "nginx_workers": str(nginx_workers),
+        "runtime": str(runtime),
+        "listen": listen,
+        "max_body": MAX_BODY,
+        "static": str(static),
         "servers": "\n".join(f"        server {address} max_fails=0;" for address in upstreams),
     }
     text = TEMPLATE.read_text(encoding="utf-8")
@@ -149,10 +167,18 @@ class Cluster:
     proxy's address; `upstreams` the workers' addresses in order.
     """
 
-    def __init__(self, workers: int, port: int, python: Path = Path(sys.executable),
-                 script: Path = ROOT / "dashboard.py", runtime_dir: Path = ROOT / ".serve",
-                 env: dict[str, str] | None = None, host: str = "127.0.0.1",
-                 log: Callable[[str], None] = print, worker_args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        workers: int,
+        port: int,
+        python: Path = Path(sys.executable),
+        script: Path = ROOT / "dashboard.py",
+        runtime_dir: Path = ROOT / ".serve",
+        env: dict[str, str] | None = None,
+        host: str = "127.0.0.1",
+        log: Callable[[str], None] = print,
+        worker_args: tuple[str, ...] = (),
+    ) -> None:
         if workers < 1:
             raise ValueError("at least one worker")
         self.workers, self.port, self.python, self.script = workers, port, python, script
@@ -170,9 +196,22 @@ class Cluster:
         log_path = self.runtime / "logs" / f"worker-{number + 1}.log"
         with open(log_path, "a") as log:
             process = subprocess.Popen(
-                [str(self.python), "-m", "streamlit", "run", str(self.script), *worker_options(self.ports[number]),
-                 "--server.disconnectedSessionTTL", str(SESSION_TTL_S), *self.worker_args],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    str(self.python),
+                    "-m",
+                    "streamlit",
+                    "run",
+                    str(self.script),
+                    *worker_options(self.ports[number]),
+                    "--server.disconnectedSessionTTL",
+                    str(SESSION_TTL_S),
+                    *self.worker_args,
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self.processes[number] = process
         return process
 
@@ -189,8 +228,9 @@ class Cluster:
             return
         except PermissionError:
             pass
-        raise RuntimeError(f"nginx of an earlier `serve` is still running (pid {pid}, {pid_file}); "
-                           f"stop it first (kill {pid})")
+        raise RuntimeError(
+            f"nginx of an earlier `serve` is still running (pid {pid}, {pid_file}); stop it first (kill {pid})"
+        )
 
     def start(self) -> Cluster:
         """Start the workers, wait until each answers, then nginx; returns self."""
@@ -204,18 +244,25 @@ class Cluster:
                 self._start_worker(number)
             static = compressed_static(streamlit_static_dir(self.python), ROOT / ".serve" / "static")
             config = self.runtime / "nginx.conf"
-            config.write_text(nginx_config(f"{self.host}:{self.port}", self.upstreams, static, self.runtime),
-                              encoding="utf-8")
+            config.write_text(
+                nginx_config(f"{self.host}:{self.port}", self.upstreams, static, self.runtime), encoding="utf-8"
+            )
             for number, process in enumerate(self.processes):
-                wait_for_health(f"http://{self.upstreams[number]}", process,
-                                self.runtime / "logs" / f"worker-{number + 1}.log")
-            check = subprocess.run([NGINX, "-t", "-q", "-c", str(config), "-p", str(self.runtime)],
-                                   capture_output=True, text=True, check=False)
+                wait_for_health(
+                    f"http://{self.upstreams[number]}", process, self.runtime / "logs" / f"worker-{number + 1}.log"
+                )
+            check = subprocess.run(
+                [NGINX, "-t", "-q", "-c", str(config), "-p", str(self.runtime)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if check.returncode != 0:
                 raise RuntimeError(f"nginx refused {config}:\n{check.stderr}")
             with open(self.runtime / "logs" / "nginx.log", "a") as log:
-                self.nginx = subprocess.Popen([NGINX, "-c", str(config), "-p", str(self.runtime)],
-                                              stdout=log, stderr=subprocess.STDOUT)
+                self.nginx = subprocess.Popen(
+                    [NGINX, "-c", str(config), "-p", str(self.runtime)], stdout=log, stderr=subprocess.STDOUT
+                )
             wait_for_health(self.url, self.nginx, self.runtime / "logs" / "error.log")
         except BaseException:
             self.stop()
@@ -235,8 +282,10 @@ class Cluster:
         while self.nginx is not None and self.nginx.poll() is None:
             for number, process in enumerate(self.processes):
                 if process is not None and process.poll() is not None:
-                    self.log(f"! worker {number + 1} (port {self.ports[number]}) stopped with exit code "
-                             f"{process.returncode}; starting it again")
+                    self.log(
+                        f"! worker {number + 1} (port {self.ports[number]}) stopped with exit code "
+                        f"{process.returncode}; starting it again"
+                    )
                     self._start_worker(number)
             time.sleep(poll_s)
         code = self.nginx.returncode if self.nginx is not None else None
@@ -274,15 +323,26 @@ def _stop_on_sigterm(signum, frame) -> None:
 def parser() -> argparse.ArgumentParser:
     """The options of `tasks.py serve` / `python -m deploy.serve`."""
     parser = argparse.ArgumentParser(
-        prog="tasks.py serve", description="nginx in front of N Streamlit workers of dashboard.py (production mode); "
-        "Ctrl-C stops them all. Run through `python3 tasks.py serve`, which sets up the venv, nginx and the demo data.")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="Streamlit worker processes (default: one per core, here %(default)s)")
+        prog="tasks.py serve",
+        description="nginx in front of N Streamlit workers of dashboard.py (production mode); "
+        "Ctrl-C stops them all. Run through `python3 tasks.py serve`, which sets up the venv, nginx and the demo data.",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="Streamlit worker processes (default: one per core, here %(default)s)",
+    )
     parser.add_argument("--port", type=int, default=8501, help="the proxy's port (default %(default)s)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="the proxy's address (default %(default)s; 0.0.0.0 for every interface)")
-    parser.add_argument("--runtime-dir", type=Path, default=ROOT / ".serve",
-                        help="generated config, logs and pid file (default .serve/ in the checkout)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="the proxy's address (default %(default)s; 0.0.0.0 for every interface)"
+    )
+    parser.add_argument(
+        "--runtime-dir",
+        type=Path,
+        default=ROOT / ".serve",
+        help="generated config, logs and pid file (default .serve/ in the checkout)",
+    )
     return parser
 
 
@@ -290,17 +350,26 @@ def main(argv: list[str] | None = None, python: Path = Path(sys.executable)) -> 
     """Serve until Ctrl-C or SIGTERM; 0 after a clean stop, 1 when something could not start.
     Arguments after `--` go to every worker's `streamlit run` (e.g. --secrets.files PATH)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    streamlit_args = argv[argv.index("--") + 1:] if "--" in argv else []
-    args = parser().parse_args(argv[:argv.index("--")] if "--" in argv else argv)
+    streamlit_args = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = parser().parse_args(argv[: argv.index("--")] if "--" in argv else argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     # Ctrl-C stops everything even when this was started with SIGINT ignored (a shell's `... &`)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    cluster = Cluster(args.workers, args.port, python=python, runtime_dir=args.runtime_dir, host=args.host,
-                      worker_args=tuple(streamlit_args))
+    cluster = Cluster(
+        args.workers,
+        args.port,
+        python=python,
+        runtime_dir=args.runtime_dir,
+        host=args.host,
+        worker_args=tuple(streamlit_args),
+    )
     try:
         cluster.start()
-        print(f"Serving {cluster.url} (nginx, config {cluster.runtime / 'nginx.conf'}) in front of "
-              f"{args.workers} worker(s):", flush=True)
+        print(
+            f"Serving {cluster.url} (nginx, config {cluster.runtime / 'nginx.conf'}) in front of "
+            f"{args.workers} worker(s):",
+            flush=True,
+        )
         for number, (address, pid) in enumerate(zip(cluster.upstreams, cluster.worker_pids(), strict=True)):
             print(f"  worker {number + 1}: http://{address} (pid {pid})", flush=True)
         print(f"Logs in {cluster.runtime / 'logs'}. Ctrl-C stops everything.", flush=True)

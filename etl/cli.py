@@ -60,8 +60,11 @@ def internal_error(error: BaseException, db: Path | None = None) -> typer.Exit:
         where = "set BUDGET_DEBUG=1 to see the details"
     if os.environ.get("BUDGET_DEBUG"):
         print(detail, file=sys.stderr)
-    return _fail(f"ข้อผิดพลาดภายใน ไม่ได้เผยแพร่ข้อมูลใด ๆ — internal error, nothing was published: "
-                 f"{type(error).__name__}: {_first_line(error)} ({where})", EXIT_FAILED)
+    return _fail(
+        f"ข้อผิดพลาดภายใน ไม่ได้เผยแพร่ข้อมูลใด ๆ — internal error, nothing was published: "
+        f"{type(error).__name__}: {_first_line(error)} ({where})",
+        EXIT_FAILED,
+    )
 
 
 def print_summary(results) -> None:
@@ -74,17 +77,27 @@ def print_summary(results) -> None:
     table.add_column("status", overflow="fold")
     for header in ("read", "new", "updated", "same", "rejected", "totals"):
         table.add_column(header, justify="right")
-    colours = {"loaded": "green", "loaded_with_rejects": "yellow", "refused": "red",
-               "unchanged": "cyan"}
+    colours = {"loaded": "green", "loaded_with_rejects": "yellow", "refused": "red", "unchanged": "cyan"}
     for r in results:
-        table.add_row(safe(Path(r.file).name), safe(r.sheet or ""), safe(r.kind or "?"), str(r.load_id),
-                      Text(r.status, style=colours.get(r.status, "white")),
-                      f"{r.rows_read:,}", f"{r.rows_inserted:,}", f"{r.rows_updated:,}",
-                      f"{r.rows_unchanged:,}", f"{r.rows_rejected:,}", f"{r.total_rows_skipped:,}")
+        table.add_row(
+            safe(Path(r.file).name),
+            safe(r.sheet or ""),
+            safe(r.kind or "?"),
+            str(r.load_id),
+            Text(r.status, style=colours.get(r.status, "white")),
+            f"{r.rows_read:,}",
+            f"{r.rows_inserted:,}",
+            f"{r.rows_updated:,}",
+            f"{r.rows_unchanged:,}",
+            f"{r.rows_rejected:,}",
+            f"{r.total_rows_skipped:,}",
+        )
     console.print(table)
-    console.print("อ่าน read = เพิ่ม new + แก้ไข updated + เท่าเดิม same + ปฏิเสธ rejected + "
-                  "แถวรวมที่ข้าม totals · " + " · ".join(f"{en} = {th}" for en, th in STATUS_TH.items()),
-                  highlight=False)
+    console.print(
+        "อ่าน read = เพิ่ม new + แก้ไข updated + เท่าเดิม same + ปฏิเสธ rejected + "
+        "แถวรวมที่ข้าม totals · " + " · ".join(f"{en} = {th}" for en, th in STATUS_TH.items()),
+        highlight=False,
+    )
     for r in results:
         # refusals, rejects, notes (hidden sheets, units converted)
         if r.status == "refused" or r.rows_rejected or r.message:
@@ -113,8 +126,11 @@ def _run_load(paths: list[Path], db: Path, kind: str | None, unit: str | None = 
     except ValueError as error:
         raise _fail(str(error)) from None
     except (duckdb.Error, OSError) as error:
-        raise _fail(f"เขียนฐานข้อมูลไม่ได้ ไม่ได้เผยแพร่ข้อมูลใด ๆ — cannot write the database {db}, "
-                    f"nothing was published: {_first_line(error)}", EXIT_FAILED) from None
+        raise _fail(
+            f"เขียนฐานข้อมูลไม่ได้ ไม่ได้เผยแพร่ข้อมูลใด ๆ — cannot write the database {db}, "
+            f"nothing was published: {_first_line(error)}",
+            EXIT_FAILED,
+        ) from None
     except Exception as error:  # noqa: BLE001  (cron needs a code and one line, not a trace)
         raise internal_error(error, db) from None
     print_summary(results)
@@ -124,15 +140,27 @@ def _run_load(paths: list[Path], db: Path, kind: str | None, unit: str | None = 
 @app.command()
 def load(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(
-        help="ไฟล์หรือโฟลเดอร์ (.csv .xlsx .xls) — files or folders to load", show_default=False)],
-    kind: Annotated[str | None, typer.Option(
-        "--kind", help=f"ชนิดข้อมูล ถ้าไม่ระบุจะดูจากหัวตาราง — record kind ({', '.join(KINDS)}); "
-                       "detected from the headers when omitted")] = None,
-    unit: Annotated[str | None, typer.Option(
-        "--unit", help="หน่วยของจำนวนเงินในไฟล์ (million = ล้านบาท, thousand = พันบาท) แปลงเป็นบาทแบบแม่นยำ — the unit "
-                       "of the files' amounts (million or thousand baht), converted exactly to baht; without it "
-                       "a file stating another unit than baht is refused")] = None,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="ไฟล์หรือโฟลเดอร์ (.csv .xlsx .xls) — files or folders to load", show_default=False),
+    ],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help=f"ชนิดข้อมูล ถ้าไม่ระบุจะดูจากหัวตาราง — record kind ({', '.join(KINDS)}); "
+            "detected from the headers when omitted",
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help="หน่วยของจำนวนเงินในไฟล์ (million = ล้านบาท, thousand = พันบาท) แปลงเป็นบาทแบบแม่นยำ — the unit "
+            "of the files' amounts (million or thousand baht), converted exactly to baht; without it "
+            "a file stating another unit than baht is refused",
+        ),
+    ] = None,
 ) -> None:
     """โหลดไฟล์เข้าฐานข้อมูล — load files; exit 0 loaded, 1 with rejects, 2 refused, 3 failed."""
     if kind is not None and kind not in KINDS:
@@ -146,9 +174,13 @@ def load(
 def demo(
     ctx: typer.Context,
     seed: Annotated[int, typer.Option(help="เลขสุ่มตั้งต้น — random seed (same seed, same data)")] = 2562,
-    out: Annotated[Path | None, typer.Option(
-        help="โฟลเดอร์ที่เขียนไฟล์ตัวอย่าง — folder for the demo files (default: env BUDGET_DEMO_DIR "
-             "or data/demo)", show_default=False)] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="โฟลเดอร์ที่เขียนไฟล์ตัวอย่าง — folder for the demo files (default: env BUDGET_DEMO_DIR or data/demo)",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """สร้างและโหลดข้อมูลตัวอย่างปีงบประมาณ 2561-2563 — generate and load the FY2561-FY2563 demo data."""
     from etl.demo import DEMO_YEARS, write_demo_years, year_folder
@@ -176,9 +208,14 @@ def demo(
 @app.command()
 def status(
     ctx: typer.Context,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="ไม่แสดงผล: exit 0 ถ้ามีโครงการ — print nothing; exit 0 when projects "
-                              "are loaded, 1 otherwise")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="ไม่แสดงผล: exit 0 ถ้ามีโครงการ — print nothing; exit 0 when projects are loaded, 1 otherwise",
+        ),
+    ] = False,
 ) -> None:
     """สถานะข้อมูลในฐานข้อมูล — what is loaded, as of when, and how many rejects."""
     from etl.store import StoreError, read_connection
@@ -206,14 +243,16 @@ def status(
             count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
             table.add_row(name, f"{count:,}")
         loads, last_load, data_date = con.execute(
-            "SELECT count(*), max(finished_at), max(data_date) FROM loads").fetchone()
-        by_status = con.execute(
-            "SELECT status, count(*) FROM loads GROUP BY status ORDER BY status").fetchall()
+            "SELECT count(*), max(finished_at), max(data_date) FROM loads"
+        ).fetchone()
+        by_status = con.execute("SELECT status, count(*) FROM loads GROUP BY status ORDER BY status").fetchall()
         rejects = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
         existing = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        held = [(name, con.execute(f"SELECT count(*) FROM held_{name}").fetchone()[0])
-                for name in ("carryovers", "disbursements", "reallocations", "asset_transfers")
-                if f"held_{name}" in existing]  # (a store not yet upgraded to schema v4 has none)
+        held = [
+            (name, con.execute(f"SELECT count(*) FROM held_{name}").fetchone()[0])
+            for name in ("carryovers", "disbursements", "reallocations", "asset_transfers")
+            if f"held_{name}" in existing
+        ]  # (a store not yet upgraded to schema v4 has none)
         latest_posting = con.execute("SELECT max(posting_date) FROM disbursements").fetchone()[0]
     except duckdb.Error as error:
         raise _fail(f"อ่านฐานข้อมูลไม่ได้ — cannot read the database {db}: {error}", 1) from None
@@ -232,8 +271,9 @@ def status(
 @app.command()
 def rejects(
     ctx: typer.Context,
-    load_id: Annotated[int | None, typer.Option(
-        "--load-id", help="เฉพาะการโหลดนี้ — only this load (see `status` / `load` output)")] = None,
+    load_id: Annotated[
+        int | None, typer.Option("--load-id", help="เฉพาะการโหลดนี้ — only this load (see `status` / `load` output)")
+    ] = None,
     limit: Annotated[int, typer.Option(help="จำนวนแถวสูงสุด — show at most this many rows")] = 50,
 ) -> None:
     """รายการแถวที่ถูกปฏิเสธ — list rejected rows with file, row, column, value and reason."""
@@ -246,12 +286,14 @@ def rejects(
     try:
         where, params = ("WHERE load_id = ?", [load_id]) if load_id is not None else ("", [])
         total = con.execute(f"SELECT count(*) FROM rejects {where}", params).fetchone()[0]
-        upgraded = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'rejects' "
-                               "AND column_name = 'record_key'").fetchone()[0]
+        upgraded = con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'rejects' "
+            "AND column_name = 'record_key'"
+        ).fetchone()[0]
         newer = "record_key, " if upgraded else "NULL, "  # (a store not yet upgraded to schema v4)
         rows = con.execute(
             f"""SELECT load_id, file_name, sheet, row_number, {newer}column_name, bad_value, reason_code,
-                       reason_th, reason_en, {'resolved_by_load_id' if upgraded else 'NULL'}
+                       reason_th, reason_en, {"resolved_by_load_id" if upgraded else "NULL"}
                 FROM rejects {where} ORDER BY load_id, file_name, row_number, column_name
                 LIMIT ?""",
             [*params, limit],
@@ -261,17 +303,23 @@ def rejects(
     finally:
         con.close()
     table = Table(title=f"แถวที่ถูกปฏิเสธ — rejects ({len(rows)} of {total:,})")
-    for header in ("load", "ไฟล์ file", "ชีต sheet", "แถว row", "รหัส key", "คอลัมน์ column", "ค่า value",
-                   "เหตุผล reason"):
+    for header in ("load", "ไฟล์ file", "ชีต sheet", "แถว row", "รหัส key", "คอลัมน์ column", "ค่า value", "เหตุผล reason"):
         table.add_column(header, overflow="fold")
     for load_no, file_name, sheet, row, key, column, value, code, thai, english, resolved in rows:
         # The key as stored (normalised); a held row that a later load accepted says so.
-        later = (f"; รับเข้าแล้วในการโหลด {resolved} — no longer holds since load {resolved}"
-                 if resolved is not None else "")
-        table.add_row(str(load_no), safe(file_name), safe(sheet or ""), str(row or ""),
-                      safe(key or "", limit=REJECT_VALUE_LIMIT), safe(column or ""),
-                      safe(value if value is not None else "", limit=REJECT_VALUE_LIMIT),
-                      safe(f"{thai} — {english} ({code}){later}"))
+        later = (
+            f"; รับเข้าแล้วในการโหลด {resolved} — no longer holds since load {resolved}" if resolved is not None else ""
+        )
+        table.add_row(
+            str(load_no),
+            safe(file_name),
+            safe(sheet or ""),
+            str(row or ""),
+            safe(key or "", limit=REJECT_VALUE_LIMIT),
+            safe(column or ""),
+            safe(value if value is not None else "", limit=REJECT_VALUE_LIMIT),
+            safe(f"{thai} — {english} ({code}){later}"),
+        )
     console.print(table)
 
 

@@ -55,9 +55,14 @@ def _db(ctx: typer.Context) -> Path:
 @app.callback()
 def main(
     ctx: typer.Context,
-    db: Annotated[Path | None, typer.Option(
-        "--db", help="ไฟล์ฐานข้อมูล DuckDB — database file (default: env BUDGET_DB or data/budget.duckdb)",
-        show_default=False)] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="ไฟล์ฐานข้อมูล DuckDB — database file (default: env BUDGET_DB or data/budget.duckdb)",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """โหลดและตรวจสอบข้อมูลการเบิกจ่าย — load and inspect budget-execution data."""
     ctx.obj = {"db": db.expanduser().resolve() if db else None}

@@ -43,8 +43,18 @@ F_DISB_CORR = _NAMES["disb_corrections"]
 F_CARRYOVERS = _NAMES["carryovers"]
 F_REALLOCATIONS = _NAMES["reallocations"]
 F_ASSETS = _NAMES["assets"]
-DEMO_FILES = (F_PROJECTS, F_DISB_Q1, F_DISB_Q2, F_DISB_Q3, F_DISB_Q4, F_DISB_CARRY,
-              F_DISB_CORR, F_CARRYOVERS, F_REALLOCATIONS, F_ASSETS)
+DEMO_FILES = (
+    F_PROJECTS,
+    F_DISB_Q1,
+    F_DISB_Q2,
+    F_DISB_Q3,
+    F_DISB_Q4,
+    F_DISB_CARRY,
+    F_DISB_CORR,
+    F_CARRYOVERS,
+    F_REALLOCATIONS,
+    F_ASSETS,
+)
 
 
 def generate(seed: int = 2562, reference_dir: Path | None = None) -> DemoData:

@@ -69,14 +69,11 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     "budget_type": {
         "operating": ("operating", "operation", "งบดำเนินงาน", "ดำเนินงาน"),
         "investment": ("investment", "capital", "งบลงทุน", "ลงทุน"),
-        "other": ("other", "others", "งบรายจ่ายอื่น", "รายจ่ายอื่น", "งบเงินอุดหนุน", "เงินอุดหนุน",
-                  "อื่นๆ", "อื่น"),
+        "other": ("other", "others", "งบรายจ่ายอื่น", "รายจ่ายอื่น", "งบเงินอุดหนุน", "เงินอุดหนุน", "อื่นๆ", "อื่น"),
     },
     "source": {
-        "current": ("current", "current year", "งบประมาณปีปัจจุบัน", "งบปีปัจจุบัน", "ปีปัจจุบัน",
-                    "งบประมาณปีปัจจุบัน"),
-        "carryover": ("carryover", "carry-over", "carry over", "เงินกันเหลื่อมปี", "กันเหลื่อมปี",
-                      "เงินกันไว้เบิกเหลื่อมปี", "เหลื่อมปี"),
+        "current": ("current", "current year", "งบประมาณปีปัจจุบัน", "งบปีปัจจุบัน", "ปีปัจจุบัน", "งบประมาณปีปัจจุบัน"),
+        "carryover": ("carryover", "carry-over", "carry over", "เงินกันเหลื่อมปี", "กันเหลื่อมปี", "เงินกันไว้เบิกเหลื่อมปี", "เหลื่อมปี"),
     },
     "kind": {
         "savings": ("savings", "saving", "เงินเหลือจ่าย", "เหลือจ่าย"),
@@ -114,14 +111,32 @@ KINDS: dict[str, Kind] = {
         columns=(
             PROJECT_CODE,
             _c("fiscal_year", YEAR, True, "ปีงบประมาณ", "ปีงบประมาณ พ.ศ.", "fy", "fiscal year"),
-            _c("owner", OWNER, True, "จังหวัด/กลุ่มจังหวัด", "จังหวัด / กลุ่มจังหวัด", "จังหวัดหรือกลุ่มจังหวัด",
-               "จังหวัด", "กลุ่มจังหวัด", "province/cluster", "province"),
+            _c(
+                "owner",
+                OWNER,
+                True,
+                "จังหวัด/กลุ่มจังหวัด",
+                "จังหวัด / กลุ่มจังหวัด",
+                "จังหวัดหรือกลุ่มจังหวัด",
+                "จังหวัด",
+                "กลุ่มจังหวัด",
+                "province/cluster",
+                "province",
+            ),
             _c("project_name", TEXT, True, "ชื่อโครงการ", "โครงการ", "name", "project"),
             _c("budget_type", ENUM, True, "ประเภทงบรายจ่าย", "งบรายจ่าย", "ประเภทงบ", "budget type"),
-            _c("implementing_agency", TEXT, True, "หน่วยดำเนินการ", "หน่วยงานดำเนินการ",
-               "หน่วยงานรับผิดชอบ", "agency"),
-            _c("allocated_amount", MONEY, True, "งบประมาณที่ได้รับจัดสรร", "งบประมาณ",
-               "งบประมาณที่ได้รับ", "วงเงินงบประมาณ", "allocation", "allocated"),
+            _c("implementing_agency", TEXT, True, "หน่วยดำเนินการ", "หน่วยงานดำเนินการ", "หน่วยงานรับผิดชอบ", "agency"),
+            _c(
+                "allocated_amount",
+                MONEY,
+                True,
+                "งบประมาณที่ได้รับจัดสรร",
+                "งบประมาณ",
+                "งบประมาณที่ได้รับ",
+                "วงเงินงบประมาณ",
+                "allocation",
+                "allocated",
+            ),
             _c("contract_amount", MONEY, False, "วงเงินตามสัญญา", "วงเงินสัญญา", "contract value"),
             _c("contract_date", DATE, False, "วันที่ลงนามสัญญา", "วันที่ลงนามในสัญญา", "วันที่ทำสัญญา"),
             _c("planned_start", DATE, False, "วันเริ่มต้นโครงการ", "วันเริ่มโครงการ", "start date"),
@@ -224,9 +239,7 @@ def alias_index(kind: Kind) -> dict[str, str]:
     return index
 
 
-ALL_ALIASES: frozenset[str] = frozenset(
-    key for kind in KINDS.values() for key in alias_index(kind)
-)
+ALL_ALIASES: frozenset[str] = frozenset(key for kind in KINDS.values() for key in alias_index(kind))
 
 
 def match_headers(kind: Kind, headers: list[str]) -> dict[int, str]:
@@ -268,8 +281,7 @@ def detect_kind(headers: list[str]) -> Kind | None:
         matched = set(match_headers(kind, headers).values())
         if not matched:
             continue
-        has_key = int(kind.key in matched and (kind.key != "project_code" or bool(
-            set(kind.markers) & matched)))
+        has_key = int(kind.key in matched and (kind.key != "project_code" or bool(set(kind.markers) & matched)))
         markers = len(set(kind.markers) & matched)
         score = (has_key, markers, len(matched))
         if best is None or score > best:

@@ -138,13 +138,17 @@ def _listing_note(folder: Path, subfolders: list[str], others: list[str]) -> str
     """'2 sub-folders not read (a, b) ...' for a folder's entries the loader does not read."""
     parts = []
     if subfolders:
-        parts.append(f"ไม่อ่านโฟลเดอร์ย่อย {len(subfolders)} โฟลเดอร์ — {len(subfolders)} sub-folder(s) not read "
-                     f"({', '.join(subfolders[:5])}{', …' if len(subfolders) > 5 else ''}); "
-                     f"name them to load them, e.g. python -m etl load {folder / subfolders[0]}")
+        parts.append(
+            f"ไม่อ่านโฟลเดอร์ย่อย {len(subfolders)} โฟลเดอร์ — {len(subfolders)} sub-folder(s) not read "
+            f"({', '.join(subfolders[:5])}{', …' if len(subfolders) > 5 else ''}); "
+            f"name them to load them, e.g. python -m etl load {folder / subfolders[0]}"
+        )
     if others:
-        parts.append(f"ข้ามไฟล์ชนิดอื่น {len(others)} ไฟล์ — {len(others)} file(s) of other types skipped "
-                     f"({', '.join(others[:5])}{', …' if len(others) > 5 else ''}); "
-                     f"the loader reads {' '.join(SUPPORTED_SUFFIXES)}")
+        parts.append(
+            f"ข้ามไฟล์ชนิดอื่น {len(others)} ไฟล์ — {len(others)} file(s) of other types skipped "
+            f"({', '.join(others[:5])}{', …' if len(others) > 5 else ''}); "
+            f"the loader reads {' '.join(SUPPORTED_SUFFIXES)}"
+        )
     return "; ".join(parts)
 
 
@@ -166,8 +170,9 @@ def expand_paths(paths: Iterable[Path | str], say: Callable[[str], None] | None 
             try:
                 entries = sorted(path.iterdir())
             except OSError as error:
-                raise NothingToLoad(f"เปิดโฟลเดอร์ไม่ได้ — cannot list the folder {path}: "
-                                    f"{error.strerror or error}") from None
+                raise NothingToLoad(
+                    f"เปิดโฟลเดอร์ไม่ได้ — cannot list the folder {path}: {error.strerror or error}"
+                ) from None
             subfolders, others, found = [], [], []
             for entry in entries:
                 if entry.name.startswith(("~$", ".")):  # Excel's lock files, hidden files
@@ -181,8 +186,7 @@ def expand_paths(paths: Iterable[Path | str], say: Callable[[str], None] | None 
             files.extend(found)
             note = _listing_note(path, subfolders, others)
             if not found:
-                notes.append(f"ไม่พบไฟล์ที่โหลดได้ใน {path} — no loadable file in {path}"
-                             + (f"; {note}" if note else ""))
+                notes.append(f"ไม่พบไฟล์ที่โหลดได้ใน {path} — no loadable file in {path}" + (f"; {note}" if note else ""))
             elif note and say is not None:
                 say(f"{path}: {note}")
         else:
@@ -211,7 +215,8 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
         name = column.name
         if raw is None:
             sql_type = {MONEY: "DECIMAL(18,2)", DATE: "DATE", YEAR: "INTEGER", BOOL: "BOOLEAN"}.get(
-                column.type, "VARCHAR")
+                column.type, "VARCHAR"
+            )
             selects.append(f"CAST(NULL AS {sql_type}) AS {name}")
             if column.type in validate.PARSED_TYPES:
                 selects.append(f"false AS {name}__bad")
@@ -229,10 +234,11 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
             selects.append(f"CASE WHEN {name} IS NULL THEN etl_code_refused({raw}) ELSE false END AS {name}__bad")
         elif column.type == MONEY:
             selects.append(f"etl_money_fast({raw}) AS {name}")
-            selects.append(f"CASE WHEN {name} IS NULL THEN etl_clean({raw}) IS NOT NULL "
-                           f"ELSE false END AS {name}__bad")
-            selects.append(f"CASE WHEN {name} IS NULL AND etl_clean({raw}) IS NOT NULL "
-                           f"THEN etl_money_ambiguous(etl_clean({raw})) ELSE false END AS {name}__ambiguous")
+            selects.append(f"CASE WHEN {name} IS NULL THEN etl_clean({raw}) IS NOT NULL ELSE false END AS {name}__bad")
+            selects.append(
+                f"CASE WHEN {name} IS NULL AND etl_clean({raw}) IS NOT NULL "
+                f"THEN etl_money_ambiguous(etl_clean({raw})) ELSE false END AS {name}__ambiguous"
+            )
         else:
             # Few distinct values: normalise each distinct raw text once, join back.
             expr = {
@@ -243,8 +249,11 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
                 OWNER: "(SELECT owner FROM etl_owner_keys k WHERE k.key = etl_owner_key(v))",
             }[column.type]
             alias = f"m_{name}"
-            extra = (", (SELECT owner_type FROM etl_owner_keys k WHERE k.key = etl_owner_key(v))"
-                     " AS owner_type" if column.type == OWNER else "")
+            extra = (
+                ", (SELECT owner_type FROM etl_owner_keys k WHERE k.key = etl_owner_key(v)) AS owner_type"
+                if column.type == OWNER
+                else ""
+            )
             joins.append(
                 f"LEFT JOIN (SELECT raw, v, {expr} AS val{extra} FROM (SELECT raw, etl_clean(raw) AS v "
                 f"FROM (SELECT DISTINCT {raw} AS raw FROM etl_stage s))) {alias} ON {alias}.raw = {raw}"
@@ -268,16 +277,17 @@ def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str, str, str | 
     """
     cells = [f"etl_text(s.c{i})" for i in range(source.width)]
     first = f"coalesce({', '.join(cells)})" if len(cells) > 1 else cells[0]
-    label = (f"(starts_with({first}, 'รวม') OR starts_with({first}, 'ยอดรวม') "
-             f"OR lower({first}) LIKE 'total%' OR lower({first}) LIKE 'grand total%')")
+    label = (
+        f"(starts_with({first}, 'รวม') OR starts_with({first}, 'ยอดรวม') "
+        f"OR lower({first}) LIKE 'total%' OR lower({first}) LIKE 'grand total%')"
+    )
     key = _raw(source, kind.key)
     if key is None:
         return f"({first} IS NULL)", label, f"NOT ({first} IS NULL) AND NOT {label}", None
     key_text = f"etl_text({key})"
     # Cheap pre-filter on the first character: real keys start with a printable ASCII
     # character other than T/G; labels (รวม, ยอดรวม, Total, Grand total) and blanks don't.
-    suspect = (f"({key} IS NULL OR NOT (ascii({key}) BETWEEN 33 AND 126) "
-               f"OR ascii({key}) IN (71, 84, 103, 116))")
+    suspect = f"({key} IS NULL OR NOT (ascii({key}) BETWEEN 33 AND 126) OR ascii({key}) IN (71, 84, 103, 116))"
     is_blank = f"{first} IS NULL"
     is_total = f"{label} AND ({key_text} IS NULL OR {key_text} = {first})"
     blank = f"(CASE WHEN {suspect} THEN {is_blank} ELSE false END)"
@@ -297,18 +307,33 @@ def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
 
 
-def _record_load(con, result: LoadResult, source_path: Path, sha: str, started: datetime,
-                 data_date=None) -> None:
+def _record_load(con, result: LoadResult, source_path: Path, sha: str, started: datetime, data_date=None) -> None:
     con.execute(
         """INSERT INTO loads (load_id, file_name, file_path, sha256, kind, sheet, started_at,
                finished_at, status, rows_read, rows_inserted, rows_updated, rows_unchanged,
                rows_rejected, total_rows_skipped, data_date, message, rows_released, rows_withdrawn)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [result.load_id, name_text(source_path.name), name_text(os.path.realpath(source_path)), sha, result.kind,
-         result.sheet, started, datetime.now(), result.status, result.rows_read,
-         result.rows_inserted, result.rows_updated, result.rows_unchanged, result.rows_rejected,
-         result.total_rows_skipped, data_date, _with_name_note(result, source_path) or None,
-         result.rows_released, result.rows_withdrawn],
+        [
+            result.load_id,
+            name_text(source_path.name),
+            name_text(os.path.realpath(source_path)),
+            sha,
+            result.kind,
+            result.sheet,
+            started,
+            datetime.now(),
+            result.status,
+            result.rows_read,
+            result.rows_inserted,
+            result.rows_updated,
+            result.rows_unchanged,
+            result.rows_rejected,
+            result.total_rows_skipped,
+            data_date,
+            _with_name_note(result, source_path) or None,
+            result.rows_released,
+            result.rows_withdrawn,
+        ],
     )
 
 
@@ -317,9 +342,11 @@ def _with_name_note(result: LoadResult, path: Path) -> str:
     if name_is_utf8(path.name):
         return result.message
     thai = thai_reading(path.name)
-    note = (f"ชื่อไฟล์ไม่ใช่ UTF-8 — the file name is not UTF-8: stored as '{name_text(path.name)}' "
-            "(bytes that are not UTF-8 as \\xNN)" + (f"; as TIS-620 it reads '{thai}', rename the file so" if thai
-                                                     else "; rename the file"))
+    note = (
+        f"ชื่อไฟล์ไม่ใช่ UTF-8 — the file name is not UTF-8: stored as '{name_text(path.name)}' "
+        "(bytes that are not UTF-8 as \\xNN)"
+        + (f"; as TIS-620 it reads '{thai}', rename the file so" if thai else "; rename the file")
+    )
     result.message = f"{note}; {result.message}" if result.message else note
     return result.message
 
@@ -348,22 +375,27 @@ def _check_columns(source: TableSource, kind: Kind | None, unit: str | None = No
     ambiguous = ambiguous_headers(kind, source.header.names)
     if ambiguous:
         pairs = "; ".join(
-            " / ".join(f"\"{source.header.names[p]}\" {_column_label(p)}" for p in positions) + f" -> {name}"
-            for name, positions in ambiguous.items())
+            " / ".join(f'"{source.header.names[p]}" {_column_label(p)}' for p in positions) + f" -> {name}"
+            for name, positions in ambiguous.items()
+        )
         raise RefusedError(
             f"หัวตารางกำกวม (ambiguous_header): หลายคอลัมน์ตรงกับข้อมูลเดียวกัน {pairs} "
             "ให้ลบหรือเปลี่ยนชื่อคอลัมน์ที่ไม่ใช้ — "
             f"ambiguous header (ambiguous_header): more than one column names the same field: {pairs}; "
-            "delete or rename the column that is not meant")
+            "delete or rename the column that is not meant"
+        )
     present = set(source.columns.values())
     missing = [c.name for c in kind.columns if c.required and c.name not in present]
     unknown = [h for i, h in enumerate(source.header.names) if h and i not in source.columns]
     if missing:
-        missing_text = ", ".join(
-            f"{name} ({kind.column(name).label_th})" for name in missing)
+        missing_text = ", ".join(f"{name} ({kind.column(name).label_th})" for name in missing)
         scaled = [h for h in unknown if _SCALED_UNIT.search(h)]
-        hint = (f"; คอลัมน์ {', '.join(scaled)} เป็นหน่วยล้านบาท ให้ใส่จำนวนเป็นบาท — "
-                f"{', '.join(scaled)} is in million baht: give amounts in baht" if scaled else "")
+        hint = (
+            f"; คอลัมน์ {', '.join(scaled)} เป็นหน่วยล้านบาท ให้ใส่จำนวนเป็นบาท — "
+            f"{', '.join(scaled)} is in million baht: give amounts in baht"
+            if scaled
+            else ""
+        )
         raise RefusedError(
             f"ขาดคอลัมน์ที่ต้องมี — missing required columns for {kind.name}: {missing_text}; "
             f"คอลัมน์ที่ไม่รู้จัก — unknown columns: {', '.join(unknown) or '-'}{hint}"
@@ -385,8 +417,10 @@ def _check_unit_notes(con: duckdb.DuckDBPyConnection, source: TableSource, unit:
     source.header.units.general.extend(notes)
     _check_columns(source, source.kind, unit)
     if (applied and applied.unit) != (source.conversion and source.conversion.unit):
-        raise RefusedError(f"หน่วยในหมายเหตุใต้ตารางขัดกับหัวตาราง — a note under the table states the unit "
-                           f"({notes[0].where()}) differently from the header area")
+        raise RefusedError(
+            f"หน่วยในหมายเหตุใต้ตารางขัดกับหัวตาราง — a note under the table states the unit "
+            f"({notes[0].where()}) differently from the header area"
+        )
 
 
 def _cell_defects(con: duckdb.DuckDBPyConnection, source: TableSource, blank: str, total: str) -> int:
@@ -402,13 +436,18 @@ def _cell_defects(con: duckdb.DuckDBPyConnection, source: TableSource, blank: st
         SELECT DISTINCT d.row_no, m.name AS column_name, d.reason AS reason_code
         FROM etl_cell_defects d JOIN (VALUES {mapped}) m(position, name) ON m.position = d.position
         JOIN etl_stage s ON s.row_no = d.row_no
-        WHERE NOT {blank} AND NOT {total}{whole_row}""")
+        WHERE NOT {blank} AND NOT {total}{whole_row}"""
+    )
     return con.execute("SELECT count(DISTINCT row_no) FROM etl_cell_rej").fetchone()[0]
 
 
-def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: int,
-                step: Callable[[str], None] = lambda label: None,
-                area: validate.AreaRule | None = None) -> tuple[LoadResult, object]:
+def _load_table(
+    con: duckdb.DuckDBPyConnection,
+    source: TableSource,
+    load_id: int,
+    step: Callable[[str], None] = lambda label: None,
+    area: validate.AreaRule | None = None,
+) -> tuple[LoadResult, object]:
     """Normalise, check and upsert one staged table. Runs inside the caller's transaction."""
     kind = source.kind
     assert kind is not None
@@ -426,8 +465,9 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     # blank or total row is still just a blank or total row. Only the row-by-row reader
     # marks rows, so files DuckDB read whole skip these terms.
     hard = f"s.etl_defect IN ('{UNCLOSED_QUOTE}', '{QUOTE_SPANS_ROWS}')" if source.has_defects else "false"
-    defect = (f"({hard} OR (s.etl_defect IS NOT NULL AND NOT {blank} AND NOT {total}))"
-              if source.has_defects else "false")
+    defect = (
+        f"({hard} OR (s.etl_defect IS NOT NULL AND NOT {blank} AND NOT {total}))" if source.has_defects else "false"
+    )
 
     step(STEPS[1])
     selects, joins = _typed_select(kind, source)
@@ -447,14 +487,15 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     elif not source.has_defects and suspect is not None:
         # Blank and total rows are among the few whose key cell looks like a label or blank.
         blank_rows, result.total_rows_skipped = con.execute(
-            f"SELECT count(*) FILTER (WHERE {blank}), count(*) FILTER (WHERE {total}) "
-            f"FROM etl_stage s WHERE {suspect}").fetchone()
+            f"SELECT count(*) FILTER (WHERE {blank}), count(*) FILTER (WHERE {total}) FROM etl_stage s WHERE {suspect}"
+        ).fetchone()
         result.rows_read, defect_rows = staged - blank_rows, 0
     else:
         result.rows_read, result.total_rows_skipped, defect_rows = con.execute(
             f"SELECT count(*) FILTER (WHERE NOT {blank} OR {hard}), "
             f"count(*) FILTER (WHERE {total} AND NOT {hard}), count(*) FILTER (WHERE {defect}) "
-            "FROM etl_stage s").fetchone()
+            "FROM etl_stage s"
+        ).fetchone()
     present = set(source.columns.values())
     step(STEPS[2])
     validate.run_checks(con, kind, present)
@@ -474,13 +515,13 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
         stored = state.judge(con, kind, from_file=True, recheck=False)
         state.file_rejects(con)
     if defect_rows:
-        con.execute(f"INSERT INTO etl_rej SELECT s.row_no, '{validate.WHOLE_ROW}', s.etl_defect "
-                    f"FROM etl_stage s WHERE {defect}")
+        con.execute(
+            f"INSERT INTO etl_rej SELECT s.row_no, '{validate.WHOLE_ROW}', s.etl_defect FROM etl_stage s WHERE {defect}"
+        )
     if cell_rows:
         con.execute("INSERT INTO etl_rej SELECT row_no, column_name, reason_code FROM etl_cell_rej")
     _write_rejects(con, source, kind, load_id)
-    result.rows_rejected = con.execute(
-        "SELECT count(DISTINCT row_no) FROM etl_rej").fetchone()[0]
+    result.rows_rejected = con.execute("SELECT count(DISTINCT row_no) FROM etl_rej").fetchone()[0]
     step(STEPS[3])
     _upsert(con, kind, load_id, result)
     moves = state.Moves()
@@ -492,36 +533,46 @@ def _load_table(con: duckdb.DuckDBPyConnection, source: TableSource, load_id: in
     result.rows_withdrawn = moves.withdrawn + downstream.withdrawn
 
     # The data date is the latest event recorded (not future deadlines or plans).
-    date_columns = [c.name for c in kind.columns
-                    if c.type == DATE and c.name not in ("deadline", "planned_start", "planned_end")]
+    date_columns = [
+        c.name for c in kind.columns if c.type == DATE and c.name not in ("deadline", "planned_start", "planned_end")
+    ]
     data_date = None
     if date_columns:
-        data_date = con.execute(
-            f"SELECT max(greatest({', '.join(date_columns)})) FROM etl_typed t "
-            f"WHERE NOT EXISTS (SELECT 1 FROM etl_rej r WHERE r.row_no = t.row_no)"
-        ).fetchone()[0] if len(date_columns) > 1 else con.execute(
-            f"SELECT max({date_columns[0]}) FROM etl_typed t "
-            f"WHERE NOT EXISTS (SELECT 1 FROM etl_rej r WHERE r.row_no = t.row_no)"
-        ).fetchone()[0]
+        data_date = (
+            con.execute(
+                f"SELECT max(greatest({', '.join(date_columns)})) FROM etl_typed t "
+                f"WHERE NOT EXISTS (SELECT 1 FROM etl_rej r WHERE r.row_no = t.row_no)"
+            ).fetchone()[0]
+            if len(date_columns) > 1
+            else con.execute(
+                f"SELECT max({date_columns[0]}) FROM etl_typed t "
+                f"WHERE NOT EXISTS (SELECT 1 FROM etl_rej r WHERE r.row_no = t.row_no)"
+            ).fetchone()[0]
+        )
     if result.rows_inserted == 0 and result.rows_updated == 0:
         result.status = "unchanged"
     elif result.rows_rejected:
         result.status = "loaded_with_rejects"
     parts = []
     if result.rows_rejected:
-        parts.append(f"{result.rows_rejected} แถวถูกปฏิเสธ — rows rejected "
-                     f"(python -m etl rejects --load-id {load_id})")
+        parts.append(f"{result.rows_rejected} แถวถูกปฏิเสธ — rows rejected (python -m etl rejects --load-id {load_id})")
     if result.total_rows_skipped:
         parts.append(f"ข้ามแถวรวม {result.total_rows_skipped} — total rows skipped")
     if result.rows_released:
-        parts.append(f"รับแถวที่รอไว้จากการโหลดก่อน {result.rows_released} แถว — {result.rows_released} held rows "
-                     "of earlier loads now fit and were accepted")
+        parts.append(
+            f"รับแถวที่รอไว้จากการโหลดก่อน {result.rows_released} แถว — {result.rows_released} held rows "
+            "of earlier loads now fit and were accepted"
+        )
     if result.rows_withdrawn:
-        parts.append(f"แถวจากการโหลดก่อน {result.rows_withdrawn} แถวไม่ผ่านกฎแล้ว ถูกพักไว้ — {result.rows_withdrawn} "
-                     f"rows of earlier loads no longer fit and are held (python -m etl rejects --load-id {load_id})")
+        parts.append(
+            f"แถวจากการโหลดก่อน {result.rows_withdrawn} แถวไม่ผ่านกฎแล้ว ถูกพักไว้ — {result.rows_withdrawn} "
+            f"rows of earlier loads no longer fit and are held (python -m etl rejects --load-id {load_id})"
+        )
     if source.control_chars_removed:
-        parts.append(f"ลบอักขระควบคุม {source.control_chars_removed} ตัว — "
-                     f"{source.control_chars_removed} control characters (NUL etc.) removed")
+        parts.append(
+            f"ลบอักขระควบคุม {source.control_chars_removed} ตัว — "
+            f"{source.control_chars_removed} control characters (NUL etc.) removed"
+        )
     if not result.rows_read:
         parts.append("ไม่มีแถวข้อมูล — no data rows below the header")
     if source.conversion is not None:
@@ -536,14 +587,14 @@ def _check_accounting(con: duckdb.DuckDBPyConnection, source: TableSource, resul
     kind = source.kind
     assert kind is not None
     loaded = result.rows_inserted + result.rows_updated + result.rows_unchanged
-    stored = con.execute(f"SELECT count(*) FROM {kind.table} WHERE load_id = ?",
-                         [result.load_id]).fetchone()[0]
+    stored = con.execute(f"SELECT count(*) FROM {kind.table} WHERE load_id = ?", [result.load_id]).fetchone()[0]
     accounted = loaded + result.rows_rejected + result.total_rows_skipped
     both = state.check_disjoint(con)
     if both is not None:
         raise AccountingError(
             f"แถวอยู่ทั้งในตารางและในรายการที่พักไว้ ไม่เผยแพร่ข้อมูล — a key is both stored and held ({both}) "
-            f"after {source.path.name}. Nothing was published (this is a bug: please report it with the file).")
+            f"after {source.path.name}. Nothing was published (this is a bug: please report it with the file)."
+        )
     if result.rows_read != accounted or stored != result.rows_inserted + result.rows_updated:
         raise AccountingError(
             f"จำนวนแถวไม่ตรงกัน ไม่เผยแพร่ข้อมูล — row counts do not add up in {source.path.name}"
@@ -551,23 +602,23 @@ def _check_accounting(con: duckdb.DuckDBPyConnection, source: TableSource, resul
             f"{loaded:,} + rejected {result.rows_rejected:,} + totals {result.total_rows_skipped:,} "
             f"= {accounted:,}; the table holds {stored:,} rows of this load for "
             f"{result.rows_inserted + result.rows_updated:,} written. Nothing was published "
-            "(this is a bug: please report it with the file).")
+            "(this is a bug: please report it with the file)."
+        )
 
 
 WHOLE_ROW_LABEL = "(ทั้งแถว whole row)"
 
 
-def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Kind,
-                   load_id: int) -> None:
+def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Kind, load_id: int) -> None:
     """Copy etl_rej into rejects, with the header as written and the cell as written."""
     positions = {name: position for position, name in source.columns.items()}
-    headers = [source.header.names[positions[c.name]] if c.name in positions else c.name
-               for c in kind.columns]
-    header_case = ("CASE r.column_name "
-                   + " ".join(f"WHEN '{c.name}' THEN ?" for c in kind.columns)
-                   + f" WHEN '{validate.WHOLE_ROW}' THEN '{WHOLE_ROW_LABEL}' ELSE r.column_name END")
-    cell_cases = " ".join(
-        f"WHEN '{name}' THEN s.c{pos}" for pos, name in source.columns.items())
+    headers = [source.header.names[positions[c.name]] if c.name in positions else c.name for c in kind.columns]
+    header_case = (
+        "CASE r.column_name "
+        + " ".join(f"WHEN '{c.name}' THEN ?" for c in kind.columns)
+        + f" WHEN '{validate.WHOLE_ROW}' THEN '{WHOLE_ROW_LABEL}' ELSE r.column_name END"
+    )
+    cell_cases = " ".join(f"WHEN '{name}' THEN s.c{pos}" for pos, name in source.columns.items())
     cell_cases += f" WHEN '{validate.WHOLE_ROW}' THEN s.etl_defect_text"
     reasons_sql, reason_params = validate.reasons_table_sql()
     params = [load_id, name_text(source.path.name), source.sheet, *headers, kind.name, *reason_params]
@@ -597,14 +648,14 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: Lo
     # the large first load skips straight to the insert).
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE etl_existing AS
-        SELECT t.row_no, {', '.join('t.' + c for c in columns)},
-               ({' OR '.join(f't.{c} IS DISTINCT FROM d.{c}' for c in data_cols)}) AS changed
+        SELECT t.row_no, {", ".join("t." + c for c in columns)},
+               ({" OR ".join(f"t.{c} IS DISTINCT FROM d.{c}" for c in data_cols)}) AS changed
         FROM etl_typed t JOIN {table} d ON d.{key} = t.{key}
         WHERE {not_rejected}"""
     )
     updated, unchanged = con.execute(
-        "SELECT count(*) FILTER (WHERE changed), count(*) FILTER (WHERE NOT changed) "
-        "FROM etl_existing").fetchone()
+        "SELECT count(*) FILTER (WHERE changed), count(*) FILTER (WHERE NOT changed) FROM etl_existing"
+    ).fetchone()
     # Where each row came from (file row), for the tables whose rows a later load may hold.
     row_column = ", source_row" if kind.name in state.HELD_KINDS else ""
     if updated:
@@ -615,8 +666,8 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: Lo
             [load_id],
         )
     inserted = con.execute(
-        f"""INSERT INTO {table} ({', '.join(columns)}, load_id{row_column})
-        SELECT {', '.join('t.' + c for c in columns)}, ?{', t.row_no' if row_column else ''} FROM etl_typed t
+        f"""INSERT INTO {table} ({", ".join(columns)}, load_id{row_column})
+        SELECT {", ".join("t." + c for c in columns)}, ?{", t.row_no" if row_column else ""} FROM etl_typed t
         WHERE {not_rejected}
           AND NOT EXISTS (SELECT 1 FROM etl_existing e WHERE e.{key} = t.{key})""",
         [load_id],
@@ -626,8 +677,16 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, result: Lo
 
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     state.drop_temp(con)
-    for name in ("etl_existing", "etl_touched", "etl_rej", "etl_typed", "etl_stage_raw", "etl_cell_defects",
-                 "etl_cell_rej", "etl_stage_units"):
+    for name in (
+        "etl_existing",
+        "etl_touched",
+        "etl_rej",
+        "etl_typed",
+        "etl_stage_raw",
+        "etl_cell_defects",
+        "etl_cell_rej",
+        "etl_stage_units",
+    ):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute("DROP VIEW IF EXISTS etl_stage")
 
@@ -650,16 +709,28 @@ def _not_a_regular_file(path: Path) -> str | None:
             pseudo = os.statvfs(path).f_blocks == 0
         except OSError:
             pseudo = False
-        return ("ไม่ใช่ไฟล์ข้อมูล — it is a file of a kernel pseudo file system (/proc, /sys), not a data file"
-                if pseudo else None)
-    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-            else "a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode)
-            else "a folder" if stat.S_ISDIR(mode) else "not a regular file")
+        return (
+            "ไม่ใช่ไฟล์ข้อมูล — it is a file of a kernel pseudo file system (/proc, /sys), not a data file"
+            if pseudo
+            else None
+        )
+    what = (
+        "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a character device"
+        if stat.S_ISCHR(mode)
+        else "a block device"
+        if stat.S_ISBLK(mode)
+        else "a folder"
+        if stat.S_ISDIR(mode)
+        else "not a regular file"
+    )
     return f"ไม่ใช่ไฟล์ปกติ — it is {what}, not a regular file: only regular files are read"
 
 
-def _open_all(files: list[Path], kind: str | None,
-              workdir: Path) -> list[tuple[Path, list[TableSource] | Exception]]:
+def _open_all(files: list[Path], kind: str | None, workdir: Path) -> list[tuple[Path, list[TableSource] | Exception]]:
     """Each file copied once into `workdir` and opened; a file that cannot be read becomes
     its ReadError (refused later with that reason), never an exception for the whole run.
     Only regular files are opened: a pipe, device or socket is refused at once."""
@@ -676,8 +747,7 @@ def _open_all(files: list[Path], kind: str | None,
             continue
         except Exception as error:  # noqa: BLE001  (any failure to read refuses this file only)
             detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            opened.append((path, ReadError(
-                f"อ่านไฟล์ไม่ได้ — cannot read the file: {type(error).__name__}: {detail}")))
+            opened.append((path, ReadError(f"อ่านไฟล์ไม่ได้ — cannot read the file: {type(error).__name__}: {detail}")))
             continue
         opened.append((path, sources))
         pause("copied")
@@ -698,10 +768,16 @@ def _order(opened) -> list[tuple[Path, TableSource | Exception]]:
     return [(path, item) for _, path, item in units]
 
 
-def load_files(paths: Iterable[Path | str], db_path: Path | None = None, kind: str | None = None,
-               show_progress: bool = False, on_wait: Callable[[str], None] | None = None,
-               area: validate.AreaRule | None = None,
-               on_step: Callable[[Path, str], None] | None = None, unit: str | None = None) -> list[LoadResult]:
+def load_files(
+    paths: Iterable[Path | str],
+    db_path: Path | None = None,
+    kind: str | None = None,
+    show_progress: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+    area: validate.AreaRule | None = None,
+    on_step: Callable[[Path, str], None] | None = None,
+    unit: str | None = None,
+) -> list[LoadResult]:
     """Load files and folders into the store; one LoadResult per table (sheet) loaded.
 
     All files share one write session (published atomically at the end); each table is
@@ -771,9 +847,13 @@ def _progress(files: list[Path], units: list, show: bool):
     from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                        transient=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        transient=True,
+    )
     task = progress.add_task("loading", total=len(units) * len(STEPS))
     progress.start()
 
@@ -786,9 +866,14 @@ def _progress(files: list[Path], units: list, show: bool):
     return step, progress
 
 
-def _load_one(con: duckdb.DuckDBPyConnection, path: Path, item: TableSource | Exception,
-              step: Callable[[Path, str], None], area: validate.AreaRule | None = None,
-              unit: str | None = None) -> LoadResult:
+def _load_one(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    item: TableSource | Exception,
+    step: Callable[[Path, str], None],
+    area: validate.AreaRule | None = None,
+    unit: str | None = None,
+) -> LoadResult:
     started = datetime.now()
     load_id = _next_load_id(con)
     sheet = None if isinstance(item, Exception) else item.sheet

@@ -58,8 +58,10 @@ KEY_REFUSED = r"[\x{202a}-\x{202e}\x{2066}-\x{2069}\x{00}-\x{08}\x{0e}-\x{1f}\x{
 # Invisible characters, removed from keys: format characters (Cf: ZWSP, ZWNJ, ZWJ, word
 # joiner, U+FEFF, soft hyphen, LRM/RLM, ...) and the other default-ignorable code points
 # (combining grapheme joiner, Hangul fillers, variation selectors, Mongolian selectors).
-KEY_INVISIBLE = (r"\p{Cf}\x{034f}\x{115f}\x{1160}\x{17b4}\x{17b5}\x{180b}-\x{180f}\x{3164}"
-                 r"\x{fe00}-\x{fe0f}\x{ffa0}")
+KEY_INVISIBLE = (
+    r"\p{Cf}\x{034f}\x{115f}\x{1160}\x{17b4}\x{17b5}\x{180b}-\x{180f}\x{3164}"
+    r"\x{fe00}-\x{fe0f}\x{ffa0}"
+)
 # White space of every kind: ASCII, NBSP and the other Unicode spaces, line separators.
 KEY_SPACE = r"\s\p{Z}\x{0b}\x{85}"
 # Thai: NIKHAHIT (+ a tone mark) + SARA AA -> (tone mark +) SARA AM; SARA AM + tone -> tone + SARA AM.
@@ -96,9 +98,7 @@ def _month_key(text: str) -> str:
 
 def _month_case(expr: str) -> str:
     whens = " ".join(
-        f"WHEN {_lit(_month_key(name))} THEN {month}"
-        for month, names in THAI_MONTHS.items()
-        for name in names
+        f"WHEN {_lit(_month_key(name))} THEN {month}" for month, names in THAI_MONTHS.items() for name in names
     )
     return f"CASE {expr} {whens} END"
 
@@ -137,18 +137,20 @@ def macros() -> list[str]:
         # Text as a key is matched in, spaces kept as one ' ' (owner prefixes need them).
         f"""CREATE OR REPLACE TEMP MACRO etl_key_spaced(x) AS regexp_replace(regexp_replace(
             nfc_normalize(trim(regexp_replace(regexp_replace(
-                translate(x, {_lit(THAI_DIGITS)}, '0123456789'), {_lit('[' + KEY_INVISIBLE + ']')}, '', 'g'),
-                {_lit('[' + KEY_SPACE + ']+')}, ' ', 'g'))),
-            {_lit(THAI_AM_SPLIT)}, {_lit(chr(92) + '1' + SARA_AM)}, 'g'),
-            {_lit(THAI_AM_TONE_AFTER)}, {_lit(chr(92) + '1' + SARA_AM)}, 'g')""",
+                translate(x, {_lit(THAI_DIGITS)}, '0123456789'), {_lit("[" + KEY_INVISIBLE + "]")}, '', 'g'),
+                {_lit("[" + KEY_SPACE + "]+")}, ' ', 'g'))),
+            {_lit(THAI_AM_SPLIT)}, {_lit(chr(92) + "1" + SARA_AM)}, 'g'),
+            {_lit(THAI_AM_TONE_AFTER)}, {_lit(chr(92) + "1" + SARA_AM)}, 'g')""",
         # The stored form of a key (NULL when blank or refused).
         """CREATE OR REPLACE TEMP MACRO etl_key_slow(x) AS CASE WHEN NOT etl_key_refused(x) THEN
             NULLIF(replace(etl_key_spaced(x), ' ', ''), '') END""",
         # Printable ASCII without spaces is already in normal form: one GLOB, no regex.
         "CREATE OR REPLACE TEMP MACRO etl_is_plain_key(x) AS strlen(x) > 0 AND x NOT GLOB '*[!!-~]*'",
         "CREATE OR REPLACE TEMP MACRO etl_code(x) AS CASE WHEN etl_is_plain_key(x) THEN x ELSE etl_key_slow(x) END",
-        ("CREATE OR REPLACE TEMP MACRO etl_code_refused(x) AS CASE WHEN etl_is_plain_key(x) THEN false "
-        "ELSE coalesce(etl_key_refused(x), false) END"),
+        (
+            "CREATE OR REPLACE TEMP MACRO etl_code_refused(x) AS CASE WHEN etl_is_plain_key(x) THEN false "
+            "ELSE coalesce(etl_key_refused(x), false) END"
+        ),
         f"""CREATE OR REPLACE TEMP MACRO etl_pad_doc_no(k) AS CASE WHEN strlen(k) >= {DOC_NO_DIGITS} THEN k
             WHEN regexp_full_match(k, '[0-9]+') THEN lpad(k, {DOC_NO_DIGITS}, '0') ELSE k END""",
         # (Macros are expanded in place: the plain test runs once per row, not once per use.)
@@ -223,9 +225,7 @@ def macros() -> list[str]:
         f"CREATE OR REPLACE TEMP MACRO etl_bool(x) AS CAST({_enum_case('etl_key(x)', bool_values)} AS BOOLEAN)",
     ]
     for column, values in ENUMS.items():
-        statements.append(
-            f"CREATE OR REPLACE TEMP MACRO etl_enum_{column}(x) AS {_enum_case('etl_key(x)', values)}"
-        )
+        statements.append(f"CREATE OR REPLACE TEMP MACRO etl_enum_{column}(x) AS {_enum_case('etl_key(x)', values)}")
     return statements
 
 

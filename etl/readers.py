@@ -95,8 +95,10 @@ class ReadError(ValueError):
 # --------------------------------------------------------------------------- the read
 
 
-CHANGED = ("ไฟล์ถูกเขียนทับระหว่างอ่าน ลองโหลดใหม่เมื่อเขียนเสร็จ — the file changed while it was being read; "
-           "load it again once it is completely written")
+CHANGED = (
+    "ไฟล์ถูกเขียนทับระหว่างอ่าน ลองโหลดใหม่เมื่อเขียนเสร็จ — the file changed while it was being read; "
+    "load it again once it is completely written"
+)
 # Reading a file again through its open descriptor reaches the same inode even if the
 # name is replaced meanwhile (Linux); elsewhere every text file is copied.
 _PROC_FD = Path("/proc/self/fd")
@@ -232,7 +234,7 @@ class TextScan:
         stripped = chunk.rstrip(b"\r\n")
         if stripped:
             self.has_content = True
-            self._tail = chunk[len(stripped):]
+            self._tail = chunk[len(stripped) :]
         else:
             self._tail += chunk
         return chunk
@@ -273,8 +275,7 @@ def _take(path: Path, fd: int, target: Path, text: bool) -> FileCopy:
         # Read in place: hash and scan in the background, beside the reading that follows.
         magic = os.pread(fd, 8, 0)
         utf16 = magic.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-        copy = FileCopy(path, _PROC_FD / str(fd), "", first[1], magic=magic, fd=fd, fingerprint=first,
-                        private=target)
+        copy = FileCopy(path, _PROC_FD / str(fd), "", first[1], magic=magic, fd=fd, fingerprint=first, private=target)
         copy.pending = _background().submit(_hash_pass, fd, first, not utf16)
         return copy
     digest = hashlib.sha256()
@@ -294,8 +295,18 @@ def _take(path: Path, fd: int, target: Path, text: bool) -> FileCopy:
     if _fingerprint(os.fstat(fd)) != first or size != first[1]:
         raise ReadError(CHANGED)
     os.close(fd)
-    return FileCopy(path, target, digest.hexdigest(), size, scan.control_chars_removed if scan else 0,
-                    scan, magic, None, first, target)
+    return FileCopy(
+        path,
+        target,
+        digest.hexdigest(),
+        size,
+        scan.control_chars_removed if scan else 0,
+        scan,
+        magic,
+        None,
+        first,
+        target,
+    )
 
 
 _BACKGROUND: ThreadPoolExecutor | None = None
@@ -404,8 +415,10 @@ class TableSource:
         Also (re)creates `etl_cell_defects` (row_no, position, reason, shown): cells that
         cannot be read (a workbook's error cells and formulas without a value).
         """
-        con.execute("CREATE OR REPLACE TEMP TABLE etl_cell_defects "
-                    "(row_no BIGINT, position INTEGER, reason VARCHAR, shown VARCHAR)")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE etl_cell_defects "
+            "(row_no BIGINT, position INTEGER, reason VARCHAR, shown VARCHAR)"
+        )
         if self.csv_path is None:
             self._stage_excel(con, table)
             return
@@ -494,8 +507,10 @@ class TableSource:
             if name and self.kind is not None and self.kind.column(name).type != TEXT:
                 return f"ขึ้นบรรทัดใหม่ในช่อง {header} — a line break in {header}"
             if cell.count(self.delimiter) >= enough:
-                return (f"ช่อง {header} มีตัวคั่น {cell.count(self.delimiter)} ตัวข้ามบรรทัด — {header} holds "
-                        f"{cell.count(self.delimiter)} delimiters across a line break: a row of its own")
+                return (
+                    f"ช่อง {header} มีตัวคั่น {cell.count(self.delimiter)} ตัวข้ามบรรทัด — {header} holds "
+                    f"{cell.count(self.delimiter)} delimiters across a line break: a row of its own"
+                )
         return None
 
     def _switch_encoding_if_needed(self) -> bool:
@@ -528,7 +543,7 @@ class TableSource:
         DuckDB reads back: much faster than building Python columns for Arrow.
         """
         names = self._names()
-        rows_path = (self.copy.private if self.copy and self.copy.private else self.csv_path)
+        rows_path = self.copy.private if self.copy and self.copy.private else self.csv_path
         rows_path = rows_path.with_name(rows_path.name + ".rows.csv")
         self.temp_files.append(rows_path)
         with open(rows_path, "w", encoding="utf-8", newline="") as out:
@@ -544,11 +559,15 @@ class TableSource:
             parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
             convert_options=arrow_csv.ConvertOptions(
                 column_types={n: pa.int64() if n == "row_no" else pa.string() for n in columns},
-                strings_can_be_null=True, null_values=[""]))
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM arrow_rows")
         rows_path.unlink(missing_ok=True)
-        self.has_defects = bool(con.execute(
-            f"SELECT count(*) FROM {table}_raw WHERE etl_defect IS NOT NULL").fetchone()[0])
+        self.has_defects = bool(
+            con.execute(f"SELECT count(*) FROM {table}_raw WHERE etl_defect IS NOT NULL").fetchone()[0]
+        )
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_raw")
         self.reader = "python"
 
@@ -571,8 +590,7 @@ class TableSource:
                     for _ in range(self.first_data_row - 1):  # title and header rows
                         next(reader, None)
                 except csv.Error as error:
-                    raise ReadError(f"อ่านแถวหัวตารางไม่ได้ — cannot read the rows above the data: "
-                                    f"{error}") from error
+                    raise ReadError(f"อ่านแถวหัวตารางไม่ได้ — cannot read the rows above the data: {error}") from error
                 row_no = self.first_data_row
                 while True:
                     start = reader.line_num
@@ -591,15 +609,23 @@ class TableSource:
                     if reader.line_num - start > 1 and cells:  # quoted line breaks: one record, many lines
                         problem = self.spanning_problem(cells) or (
                             f"{count} ช่อง หัวตารางมี {staged} — {count} cells, the header has {staged}"
-                            if count != staged and any(c.strip() for c in cells) else None)
+                            if count != staged and any(c.strip() for c in cells)
+                            else None
+                        )
                         if problem:
                             swallowed = lines.between(start, reader.line_num)
-                            where = (f"บรรทัด {start + 1:,}–{reader.line_num:,} lines {start + 1:,}–"
-                                     f"{reader.line_num:,}: {problem}")
+                            where = (
+                                f"บรรทัด {start + 1:,}–{reader.line_num:,} lines {start + 1:,}–"
+                                f"{reader.line_num:,}: {problem}"
+                            )
                             for offset, line in enumerate(swallowed):
                                 if line.strip() or offset == 0:
-                                    yield (row_no + offset, *missing_row, QUOTE_SPANS_ROWS,
-                                           _excerpt(f"{where}; {line}", 3 * EXCERPT_CHARS))
+                                    yield (
+                                        row_no + offset,
+                                        *missing_row,
+                                        QUOTE_SPANS_ROWS,
+                                        _excerpt(f"{where}; {line}", 3 * EXCERPT_CHARS),
+                                    )
                             row_no += max(len(swallowed), 1)
                             continue
                     if count == staged:  # the usual row
@@ -616,13 +642,15 @@ class TableSource:
                         defect = EXTRA_CELLS
                         excerpt = _excerpt(
                             f"{count} ช่อง หัวตารางมี {staged} — {count} cells, the header has "
-                            f"{staged}: {self.delimiter.join(cells)}")
+                            f"{staged}: {self.delimiter.join(cells)}"
+                        )
                     elif count < width:
                         defect = MISSING_CELLS
                         missing = ", ".join(self.header.names[count:width])
                         excerpt = _excerpt(
                             f"{count} ช่อง หัวตารางมี {width} — {count} cells, the header has "
-                            f"{width}; ขาด missing: {missing}")
+                            f"{width}; ขาด missing: {missing}"
+                        )
                     padded = cells[:staged] + [""] * (staged - min(count, staged))
                     yield (row_no, *padded, defect or "", excerpt or "")
                     row_no += 1
@@ -639,17 +667,24 @@ class TableSource:
         given = ["row_no", *[f"x{i}" for i in range(sheet.columns)]]
         wanted = given[: 1 + min(sheet.columns, len(names))]
         cells = arrow_csv.read_csv(  # noqa: F841  (read by DuckDB by name)
-            sheet.cells_csv, read_options=arrow_csv.ReadOptions(column_names=given, block_size=1 << 24),
+            sheet.cells_csv,
+            read_options=arrow_csv.ReadOptions(column_names=given, block_size=1 << 24),
             parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
             convert_options=arrow_csv.ConvertOptions(
                 column_types={n: pa.int64() if n == "row_no" else pa.string() for n in given},
-                include_columns=wanted, strings_can_be_null=True, null_values=[""]))
-        columns = [f"x{i} AS {n}" if i < sheet.columns else f"CAST(NULL AS VARCHAR) AS {n}"
-                   for i, n in enumerate(names)]
+                include_columns=wanted,
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+        columns = [
+            f"x{i} AS {n}" if i < sheet.columns else f"CAST(NULL AS VARCHAR) AS {n}" for i, n in enumerate(names)
+        ]
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT row_no, {', '.join(columns)}, "
             "CAST(NULL AS VARCHAR) AS etl_defect, CAST(NULL AS VARCHAR) AS etl_defect_text FROM cells "
-            f"WHERE row_no >= {self.first_data_row}")  # the reader writes rows in order
+            f"WHERE row_no >= {self.first_data_row}"
+        )  # the reader writes rows in order
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_raw")
         if sheet.defects_csv is not None:
             defect_names = ["row_no", "position", "reason", "shown"]
@@ -657,10 +692,19 @@ class TableSource:
                 sheet.defects_csv,
                 read_options=arrow_csv.ReadOptions(column_names=defect_names),
                 parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
-                convert_options=arrow_csv.ConvertOptions(column_types={
-                    "row_no": pa.int64(), "position": pa.int32(), "reason": pa.string(), "shown": pa.string()}))
-            con.execute(f"INSERT INTO etl_cell_defects SELECT * FROM defects WHERE row_no >= {self.first_data_row} "
-                        f"AND position < {len(names)}")
+                convert_options=arrow_csv.ConvertOptions(
+                    column_types={
+                        "row_no": pa.int64(),
+                        "position": pa.int32(),
+                        "reason": pa.string(),
+                        "shown": pa.string(),
+                    }
+                ),
+            )
+            con.execute(
+                f"INSERT INTO etl_cell_defects SELECT * FROM defects WHERE row_no >= {self.first_data_row} "
+                f"AND position < {len(names)}"
+            )
         self.reader = "excel"
 
 
@@ -797,7 +841,8 @@ def _utf8_break(path: Path, encoding: str) -> ReadError | None:
     return ReadError(
         f"ไฟล์เป็น UTF-8 ({why_th}) แต่ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} (บรรทัด {line:,}) ไม่ใช่ UTF-8 — "
         f"the file is UTF-8 ({why_en}) but byte 0x{byte:02X} at offset {offset:,} (line {line:,}) is not "
-        f"valid UTF-8 (TIS-620?); fix line {line:,} or save the whole file in one encoding, UTF-8")
+        f"valid UTF-8 (TIS-620?); fix line {line:,} or save the whole file in one encoding, UTF-8"
+    )
 
 
 def _mixed_encodings(path: Path, utf8_line: int) -> ReadError:
@@ -810,7 +855,8 @@ def _mixed_encodings(path: Path, utf8_line: int) -> ReadError:
         f"ไฟล์ใช้รหัสอักขระปนกัน: บรรทัด {first:,} เป็น {names[first][0]} "
         f"แต่บรรทัด {second:,} เป็น {names[second][0]} — "
         f"the file mixes encodings: line {first:,} is {names[first][1]} but line {second:,} is {names[second][1]}; "
-        f"fix line {second:,} or save the whole file in one encoding, UTF-8")
+        f"fix line {second:,} or save the whole file in one encoding, UTF-8"
+    )
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -847,7 +893,8 @@ def _not_text(copy: FileCopy, offset: int, byte: int) -> ReadError:
     line = _line_of(copy.path, offset)
     return ReadError(
         f"ไฟล์ไม่ใช่ข้อความ UTF-8 หรือ TIS-620: ไบต์ 0x{byte:02X} ในบรรทัด {line:,} — not a text file in UTF-8 "
-        f"or TIS-620: byte 0x{byte:02X} in line {line:,} fits neither{_looks_like(copy.magic)}")
+        f"or TIS-620: byte 0x{byte:02X} in line {line:,} fits neither{_looks_like(copy.magic)}"
+    )
 
 
 def _looks_like(magic: bytes) -> str:
@@ -1008,7 +1055,8 @@ def find_header(rows: list[list[str]], kind: str | None = None) -> Header:
                 "ให้ทำหัวตารางหนึ่งหรือสองแถวที่ชื่อคอลัมน์ชัดเจน — "
                 f"the header goes on in row {below + 1} ({shown}) and cannot be read with certainty: headers of "
                 "more than two rows, or sub-headers that do not name a known column, are not understood; make "
-                "the header one or two rows with one known name per column")
+                "the header one or two rows with one known name per column"
+            )
     best.units = scan_header_area(texts, best.row_index, best.rows, best_cells)
     below = best.row_index + best.rows
     if below < len(texts) and is_unit_row(texts[below]):
@@ -1023,7 +1071,8 @@ def find_header(rows: list[list[str]], kind: str | None = None) -> Header:
         raise ReadError(
             f"หัวตารางต่อเนื่องถึงแถว {below + 1} ({shown}) ซึ่งอ่านไม่ได้ ให้ทำหัวตารางหนึ่งหรือสองแถว — the header "
             f"goes on in row {below + 1} ({shown}): headers of more than two rows are not understood; make the "
-            "header one or two rows")
+            "header one or two rows"
+        )
     # Drop empty trailing header cells (a wider data area is padded by the reader).
     names = list(best.names)
     while names and not names[-1]:
@@ -1042,8 +1091,9 @@ def _resolve_kind(header: Header, kind: str | None) -> tuple[Kind | None, dict[i
 # --------------------------------------------------------------------------- formats
 
 
-def _open_csv_copy(copy: FileCopy, kind: str | None, temp_files: list[Path],
-                   force_encoding: str | None = None) -> TableSource:
+def _open_csv_copy(
+    copy: FileCopy, kind: str | None, temp_files: list[Path], force_encoding: str | None = None
+) -> TableSource:
     """A CSV copy as a TableSource: encoding chosen, header found (rows are staged later)."""
     if copy.size == 0:
         raise ReadError("ไฟล์ว่าง — the file is empty")
@@ -1089,9 +1139,20 @@ def _open_csv_copy(copy: FileCopy, kind: str | None, temp_files: list[Path],
     header = find_header(rows, kind)
     chosen, columns = _resolve_kind(header, kind)
     head_lines = _physical_lines(head, delimiter, header.row_index + header.rows)
-    return TableSource(copy.original, None, header, chosen, columns, copy=copy, csv_path=csv_path,
-                       delimiter=delimiter, encoding=encoding, head_lines=head_lines,
-                       temp_files=temp_files, kind_option=kind)
+    return TableSource(
+        copy.original,
+        None,
+        header,
+        chosen,
+        columns,
+        copy=copy,
+        csv_path=csv_path,
+        delimiter=delimiter,
+        encoding=encoding,
+        head_lines=head_lines,
+        temp_files=temp_files,
+        kind_option=kind,
+    )
 
 
 def _physical_lines(head: list[str], delimiter: str, records: int) -> int:
@@ -1115,8 +1176,7 @@ def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
     The workbook is read in a bounded child process (etl.workbooks); hidden sheets are not
     loaded, and every table of the workbook says so in its notes.
     """
-    folder = copy.private.with_name(copy.private.name + ".sheets") if copy.private else Path(
-        str(copy.path) + ".sheets")
+    folder = copy.private.with_name(copy.private.name + ".sheets") if copy.private else Path(str(copy.path) + ".sheets")
     try:
         book = read_workbook(copy.path, folder)
     except WorkbookError as error:
@@ -1133,8 +1193,20 @@ def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
             continue
         header.cells = len(header.names)  # cells beyond the header are notes, not data
         chosen, columns = _resolve_kind(header, kind)
-        sources.append(TableSource(copy.original, sheet.name, header, chosen, columns, copy=copy, excel=sheet,
-                                   kind_option=kind, temp_dirs=[folder], notes=[note] if note else []))
+        sources.append(
+            TableSource(
+                copy.original,
+                sheet.name,
+                header,
+                chosen,
+                columns,
+                copy=copy,
+                excel=sheet,
+                kind_option=kind,
+                temp_dirs=[folder],
+                notes=[note] if note else [],
+            )
+        )
     if not sources:
         shutil.rmtree(folder, ignore_errors=True)
         detail = "; ".join(errors) or "ไม่มีข้อมูล — workbook is empty"
@@ -1142,8 +1214,9 @@ def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
     return sources
 
 
-def open_sources(path: Path, kind: str | None = None, workdir: Path | None = None,
-                 copy_name: str | None = None) -> list[TableSource]:
+def open_sources(
+    path: Path, kind: str | None = None, workdir: Path | None = None, copy_name: str | None = None
+) -> list[TableSource]:
     """The tables in one input file (one for CSV, one per usable sheet for workbooks).
 
     The file is copied once into `workdir` (a fresh temporary folder when omitted); the
@@ -1152,8 +1225,9 @@ def open_sources(path: Path, kind: str | None = None, workdir: Path | None = Non
     """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise ReadError(f"ไม่รองรับไฟล์ชนิด {suffix or '(no extension)'} — unsupported file type "
-                        f"{suffix or '(no extension)'}")
+        raise ReadError(
+            f"ไม่รองรับไฟล์ชนิด {suffix or '(no extension)'} — unsupported file type {suffix or '(no extension)'}"
+        )
     if workdir is None:
         import tempfile
 

@@ -290,15 +290,16 @@ MIGRATIONS: dict[int, list[str]] = {
     # v4: state rules on the stored state (etl/state.py): held rows, where each row came from,
     #     what a load moved between a table and its held rows, and rejects that no longer hold
     4: [
-        *(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS source_row INTEGER"
-          for table in ("disbursements", "carryovers", "reallocations", "asset_transfers")),
+        *(
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS source_row INTEGER"
+            for table in ("disbursements", "carryovers", "reallocations", "asset_transfers")
+        ),
         "ALTER TABLE loads ADD COLUMN IF NOT EXISTS rows_released INTEGER DEFAULT 0",
         "ALTER TABLE loads ADD COLUMN IF NOT EXISTS rows_withdrawn INTEGER DEFAULT 0",
         "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS kind VARCHAR",
         "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS record_key VARCHAR",
         "ALTER TABLE rejects ADD COLUMN IF NOT EXISTS resolved_by_load_id INTEGER",
-        *(TABLES[f"held_{table}"] for table in ("disbursements", "carryovers", "reallocations",
-                                                 "asset_transfers")),
+        *(TABLES[f"held_{table}"] for table in ("disbursements", "carryovers", "reallocations", "asset_transfers")),
     ],
 }
 

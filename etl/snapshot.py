@@ -112,8 +112,13 @@ def project_rows(filters: Filters) -> pd.DataFrame:
     state["gap_points"] = state["pct_disbursed"] - state["target_pct"]
     state["flag_codes"] = [",".join(codes) for codes in state["flags"]]
     carry = carryover_projects(filters)[["project_code", "carried", "paid", "deadline", "at_risk"]].rename(
-        columns={"carried": "carryover_amount", "paid": "carryover_paid", "deadline": "carryover_deadline",
-                 "at_risk": "carryover_at_risk"})
+        columns={
+            "carried": "carryover_amount",
+            "paid": "carryover_paid",
+            "deadline": "carryover_deadline",
+            "at_risk": "carryover_at_risk",
+        }
+    )
     assets = asset_list(filters)
     if len(assets):
         assets = assets.assign(
@@ -122,12 +127,23 @@ def project_rows(filters: Filters) -> pd.DataFrame:
             pending_value=assets["value"].where(assets["status"] != "transferred", 0.0),
         )
         per_project = assets.groupby("project_code", as_index=False).agg(
-            assets_total=("asset_id", "count"), assets_transferred=("transferred", "sum"),
-            assets_pending=("pending", "sum"), assets_overdue=("overdue", "sum"),
-            assets_value_pending=("pending_value", "sum"))
+            assets_total=("asset_id", "count"),
+            assets_transferred=("transferred", "sum"),
+            assets_pending=("pending", "sum"),
+            assets_overdue=("overdue", "sum"),
+            assets_value_pending=("pending_value", "sum"),
+        )
     else:
-        per_project = pd.DataFrame(columns=["project_code", "assets_total", "assets_transferred",
-                                            "assets_pending", "assets_overdue", "assets_value_pending"])
+        per_project = pd.DataFrame(
+            columns=[
+                "project_code",
+                "assets_total",
+                "assets_transferred",
+                "assets_pending",
+                "assets_overdue",
+                "assets_value_pending",
+            ]
+        )
     rows = state.merge(carry, on="project_code", how="left").merge(per_project, on="project_code", how="left")
     for column in ("assets_total", "assets_transferred", "assets_pending", "assets_overdue"):
         rows[column] = rows[column].fillna(0).astype(int)
@@ -146,13 +162,20 @@ def project_rows_on_dates(filters: Filters, dates: list[date]) -> pd.DataFrame:
     state["gap_points"] = state["pct_disbursed"] - state["target_pct"]
     state["flag_codes"] = [",".join(codes) for codes in state["flags"]]
     carry = carryover_on_dates(filters, dates)[["as_of", "project_code", "carried", "paid", "deadline", "at_risk"]]
-    carry = carry.rename(columns={"carried": "carryover_amount", "paid": "carryover_paid",
-                                  "deadline": "carryover_deadline", "at_risk": "carryover_at_risk"})
+    carry = carry.rename(
+        columns={
+            "carried": "carryover_amount",
+            "paid": "carryover_paid",
+            "deadline": "carryover_deadline",
+            "at_risk": "carryover_at_risk",
+        }
+    )
     assets = asset_counts_on_dates(filters, dates)
     for frame in (carry, assets):
         frame["as_of"] = pd.to_datetime(frame["as_of"]).astype(state["as_of"].dtype)
     rows = state.merge(carry, on=["as_of", "project_code"], how="left").merge(
-        assets, on=["as_of", "project_code"], how="left")
+        assets, on=["as_of", "project_code"], how="left"
+    )
     for column in ("assets_total", "assets_transferred", "assets_pending", "assets_overdue"):
         rows[column] = rows[column].fillna(0).astype(int)
     rows["assets_value_pending"] = rows["assets_value_pending"].fillna(0.0).astype(float)
@@ -161,23 +184,80 @@ def project_rows_on_dates(filters: Filters, dates: list[date]) -> pd.DataFrame:
 
 # Stored columns, in table order (after snapshot_id); money columns are rounded to satang.
 STORED = [
-    "project_code", "project_name", "owner", "owner_type", "owner_name_th", "owner_name_en",
-    "province_code", "cluster_code", "region", "budget_type", "implementing_agency", "planned_end",
-    "contract_date", "contract_amount", "allocated_amount", "reallocated_in", "reallocated_out",
-    "current_allocation", "committed", "disbursed", "remaining", "uncommitted", "disbursed_carryover",
-    "last_payment_date", "pct_disbursed", "target_pct", "gap_points", "flag_codes", "reasons_th",
-    "reasons_en", "money_at_risk", "carryover_amount", "carryover_paid", "carryover_deadline",
-    "carryover_at_risk", "assets_total", "assets_transferred", "assets_pending", "assets_overdue",
+    "project_code",
+    "project_name",
+    "owner",
+    "owner_type",
+    "owner_name_th",
+    "owner_name_en",
+    "province_code",
+    "cluster_code",
+    "region",
+    "budget_type",
+    "implementing_agency",
+    "planned_end",
+    "contract_date",
+    "contract_amount",
+    "allocated_amount",
+    "reallocated_in",
+    "reallocated_out",
+    "current_allocation",
+    "committed",
+    "disbursed",
+    "remaining",
+    "uncommitted",
+    "disbursed_carryover",
+    "last_payment_date",
+    "pct_disbursed",
+    "target_pct",
+    "gap_points",
+    "flag_codes",
+    "reasons_th",
+    "reasons_en",
+    "money_at_risk",
+    "carryover_amount",
+    "carryover_paid",
+    "carryover_deadline",
+    "carryover_at_risk",
+    "assets_total",
+    "assets_transferred",
+    "assets_pending",
+    "assets_overdue",
     "assets_value_pending",
 ]
-MONEY = {"contract_amount", "allocated_amount", "reallocated_in", "reallocated_out", "current_allocation",
-         "committed", "disbursed", "remaining", "uncommitted", "disbursed_carryover", "money_at_risk",
-         "carryover_amount", "carryover_paid", "assets_value_pending"}
+MONEY = {
+    "contract_amount",
+    "allocated_amount",
+    "reallocated_in",
+    "reallocated_out",
+    "current_allocation",
+    "committed",
+    "disbursed",
+    "remaining",
+    "uncommitted",
+    "disbursed_carryover",
+    "money_at_risk",
+    "carryover_amount",
+    "carryover_paid",
+    "assets_value_pending",
+}
 DATES = {"planned_end", "contract_date", "last_payment_date", "carryover_deadline"}
 
 
-RESPONSE_COLUMNS = ["fiscal_year", "project_code", "cause_code", "action_taken", "expected_payment_date",
-                    "expected_amount", "note", "version", "updated_at", "updated_by", "created_at", "created_by"]
+RESPONSE_COLUMNS = [
+    "fiscal_year",
+    "project_code",
+    "cause_code",
+    "action_taken",
+    "expected_payment_date",
+    "expected_amount",
+    "note",
+    "version",
+    "updated_at",
+    "updated_by",
+    "created_at",
+    "created_by",
+]
 
 
 def current_responses(fiscal_year: int) -> pd.DataFrame:
@@ -192,7 +272,8 @@ def current_responses(fiscal_year: int) -> pd.DataFrame:
         raise RuntimeError(
             f"อ่านคำชี้แจงจากฐานข้อมูลแอป (BUDGET_APP_DB) ไม่ได้ ไม่ได้บันทึกสแนปช็อต — cannot read the follow-up "
             f"responses from the application store (BUDGET_APP_DB); no snapshot was taken: "
-            f"{type(error).__name__}: {error}") from error
+            f"{type(error).__name__}: {error}"
+        ) from error
     frozen_at = datetime.now(UTC).replace(tzinfo=None)
     out = frame[RESPONSE_COLUMNS].copy()
     for column in ("updated_at", "created_at"):
@@ -217,8 +298,11 @@ def _insert_responses(con, snapshot_id: int, responses: pd.DataFrame) -> None:
                expected_payment_date, expected_amount, note, version, updated_at, updated_by, created_at,
                created_by, frozen_at)
            VALUES (?, ?, ?, ?, ?, ?, CAST(? AS DECIMAL(18,2)), ?, ?, ?, ?, ?, ?, ?)""",
-        [[row["snapshot_id"], *[None if _missing(row[c]) else row[c] for c in RESPONSE_COLUMNS], row["frozen_at"]]
-         for row in frame.to_dict("records")])
+        [
+            [row["snapshot_id"], *[None if _missing(row[c]) else row[c] for c in RESPONSE_COLUMNS], row["frozen_at"]]
+            for row in frame.to_dict("records")
+        ],
+    )
 
 
 def _select_list() -> str:
@@ -234,9 +318,14 @@ def _select_list() -> str:
     return ", ".join(parts)
 
 
-def take_snapshot(fiscal_year: int = 2562, as_of: date | None = None, replace: bool = False,
-                  db_path: Path | None = None, now: datetime | None = None,
-                  wait_seconds: float | None = None) -> SnapshotResult:
+def take_snapshot(
+    fiscal_year: int = 2562,
+    as_of: date | None = None,
+    replace: bool = False,
+    db_path: Path | None = None,
+    now: datetime | None = None,
+    wait_seconds: float | None = None,
+) -> SnapshotResult:
     """Freeze the per-project state of a fiscal year as of a date (default: latest Friday with data).
 
     Raises SnapshotExists when a current snapshot for that date exists and replace is
@@ -249,12 +338,14 @@ def take_snapshot(fiscal_year: int = 2562, as_of: date | None = None, replace: b
             if as_of is None:
                 raise SnapshotError(
                     f"ไม่มีข้อมูลการเบิกจ่ายของปีงบประมาณ {fiscal_year} — no data for fiscal year "
-                    f"{fiscal_year}; load files first (python -m etl load FILES)")
+                    f"{fiscal_year}; load files first (python -m etl load FILES)"
+                )
         start, end = fiscal_year_bounds(fiscal_year)
         if not start <= as_of <= end:
             raise SnapshotDateError(
                 f"วันที่ {as_of} ไม่อยู่ในปีงบประมาณ {fiscal_year} ({start} ถึง {end}) — "
-                f"{as_of} is outside fiscal year {fiscal_year} ({start} to {end})")
+                f"{as_of} is outside fiscal year {fiscal_year} ({start} to {end})"
+            )
         return _insert_snapshot(con, fiscal_year, as_of, replace, now or datetime.now())
 
 
@@ -264,15 +355,22 @@ def _insert_snapshot(con, fiscal_year: int, as_of: date, replace: bool, taken_at
     if existing is not None and not replace:
         raise SnapshotExists(
             f"มีสแนปช็อต ณ วันที่ {as_of} แล้ว (หมายเลข {existing}) ใช้ --replace เพื่อแทนที่ — "
-            f"a snapshot as of {as_of} exists (id {existing}); use --replace to replace it")
+            f"a snapshot as of {as_of} exists (id {existing}); use --replace to replace it"
+        )
     rows = project_rows(Filters(fiscal_year=fiscal_year, as_of=as_of))
-    return _insert_header(con, fiscal_year, as_of, existing, taken_at, rows,
-                          responses=current_responses(fiscal_year))
+    return _insert_header(con, fiscal_year, as_of, existing, taken_at, rows, responses=current_responses(fiscal_year))
 
 
-def _insert_header(con, fiscal_year: int, as_of: date, existing: int | None, taken_at: datetime,
-                   rows: pd.DataFrame, pending: list | None = None,
-                   responses: pd.DataFrame | None = None) -> SnapshotResult:
+def _insert_header(
+    con,
+    fiscal_year: int,
+    as_of: date,
+    existing: int | None,
+    taken_at: datetime,
+    rows: pd.DataFrame,
+    pending: list | None = None,
+    responses: pd.DataFrame | None = None,
+) -> SnapshotResult:
     """Insert the `snapshots` row (marking the `existing` one replaced) and the project rows;
     with `pending` the rows are appended to it for one later `_insert_rows` instead."""
     load_ids = ",".join(str(int(value)) for value in source_loads()["load_id"])
@@ -285,13 +383,22 @@ def _insert_header(con, fiscal_year: int, as_of: date, existing: int | None, tak
     return result
 
 
-def _new_snapshot(con, fiscal_year: int, as_of: date, existing: int | None, taken_at: datetime, projects: int,
-                  load_ids: str, responses: pd.DataFrame | None) -> SnapshotResult:
+def _new_snapshot(
+    con,
+    fiscal_year: int,
+    as_of: date,
+    existing: int | None,
+    taken_at: datetime,
+    projects: int,
+    load_ids: str,
+    responses: pd.DataFrame | None,
+) -> SnapshotResult:
     """The `snapshots` row (marking the `existing` one replaced) and its frozen responses."""
     snapshot_id = con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots").fetchone()[0]
     if existing is not None:
-        con.execute("UPDATE snapshots SET status = 'replaced', replaced_at = ? WHERE snapshot_id = ?",
-                    [taken_at, existing])
+        con.execute(
+            "UPDATE snapshots SET status = 'replaced', replaced_at = ? WHERE snapshot_id = ?", [taken_at, existing]
+        )
     con.execute(
         """INSERT INTO snapshots (snapshot_id, fiscal_year, as_of, taken_at, source_load_ids, status,
                                   replaces_snapshot_id, replaced_at)
@@ -308,8 +415,7 @@ def _insert_rows(con, parts: list[pd.DataFrame]) -> None:
         return
     con.register("snapshot_frame", pd.concat(parts, ignore_index=True))
     try:
-        con.execute(f"INSERT INTO snapshot_projects SELECT snapshot_id::INTEGER, {_select_list()} "
-                    "FROM snapshot_frame")
+        con.execute(f"INSERT INTO snapshot_projects SELECT snapshot_id::INTEGER, {_select_list()} FROM snapshot_frame")
     finally:
         con.unregister("snapshot_frame")
 
@@ -322,7 +428,8 @@ def _insert_rows_on_dates(con, rows: pd.DataFrame, filters: Filters) -> None:
     with read_only() as read:
         where, params = filters.where("p")
         descriptive = read.execute(
-            f"SELECT project_code, {', '.join(DESCRIPTIVE)} FROM ({PROJECT_BASE}) p WHERE {where}", params).df()
+            f"SELECT project_code, {', '.join(DESCRIPTIVE)} FROM ({PROJECT_BASE}) p WHERE {where}", params
+        ).df()
     selects = []
     for column in STORED:
         source = "d" if column in DESCRIPTIVE else "f"
@@ -341,7 +448,7 @@ def _insert_rows_on_dates(con, rows: pd.DataFrame, filters: Filters) -> None:
         # Project by project, its weeks together: consecutive rows then repeat a project's names and
         # most figures, which DuckDB compresses about 3x better than week by week (docs/benchmarks.md,
         # "Ten years of weekly history"); a read of one snapshot still skips other years' row groups.
-        con.execute(f"""INSERT INTO snapshot_projects SELECT f.snapshot_id::INTEGER, {', '.join(selects)}
+        con.execute(f"""INSERT INTO snapshot_projects SELECT f.snapshot_id::INTEGER, {", ".join(selects)}
                         FROM snapshot_frame f JOIN snapshot_descriptive d USING (project_code)
                         ORDER BY f.project_code, f.snapshot_id""")
     finally:
@@ -353,8 +460,9 @@ def _insert_rows_on_dates(con, rows: pd.DataFrame, filters: Filters) -> None:
 DASHBOARD_LOCK_WAIT = 2.0
 
 
-def freeze_week(principal, fiscal_year: int, as_of: date | None = None, replace: bool = False,
-                db_path: Path | None = None) -> SnapshotResult:
+def freeze_week(
+    principal, fiscal_year: int, as_of: date | None = None, replace: bool = False, db_path: Path | None = None
+) -> SnapshotResult:
     """The dashboard's "freeze this week": `take_snapshot` (the same code path and writer lock as
     `python -m etl snapshot`) for an administrator only, checked here on the server
     (appstore.AccessDenied otherwise), waiting at most DASHBOARD_LOCK_WAIT seconds for another
@@ -366,8 +474,9 @@ def freeze_week(principal, fiscal_year: int, as_of: date | None = None, replace:
     return take_snapshot(fiscal_year, as_of, replace=replace, db_path=db_path, wait_seconds=DASHBOARD_LOCK_WAIT)
 
 
-def take_weekly(fiscal_year: int = 2562, replace: bool = False, db_path: Path | None = None,
-                log=print) -> list[SnapshotResult]:
+def take_weekly(
+    fiscal_year: int = 2562, replace: bool = False, db_path: Path | None = None, log=print
+) -> list[SnapshotResult]:
     """A snapshot for every Friday of the fiscal year up to its latest data date.
 
     Fridays that already have a snapshot are skipped unless replace is True. All of
@@ -376,8 +485,9 @@ def take_weekly(fiscal_year: int = 2562, replace: bool = False, db_path: Path | 
     return take_weekly_years([fiscal_year], replace=replace, db_path=db_path, log=log)
 
 
-def take_weekly_years(fiscal_years: list[int], replace: bool = False, db_path: Path | None = None,
-                      log=print) -> list[SnapshotResult]:
+def take_weekly_years(
+    fiscal_years: list[int], replace: bool = False, db_path: Path | None = None, log=print
+) -> list[SnapshotResult]:
     """`take_weekly` of several fiscal years in one write session (published together or not at all).
 
     Raises SnapshotError, and publishes nothing, when one of the years has no data.
@@ -392,8 +502,7 @@ def take_weekly_years(fiscal_years: list[int], replace: bool = False, db_path: P
         for fiscal_year in fiscal_years:
             dates = weekly_dates(fiscal_year)
             if not dates:
-                raise SnapshotError(
-                    f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year} — no data for fiscal year {fiscal_year}")
+                raise SnapshotError(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year} — no data for fiscal year {fiscal_year}")
             responses = current_responses(fiscal_year)
             todo = []
             for day in dates:
@@ -419,8 +528,9 @@ def take_weekly_years(fiscal_years: list[int], replace: bool = False, db_path: P
         return done
 
 
-def take_demo_snapshots(db_path: Path | None = None, log=print,
-                        fiscal_years: list[int] | None = None) -> list[SnapshotResult]:
+def take_demo_snapshots(
+    db_path: Path | None = None, log=print, fiscal_years: list[int] | None = None
+) -> list[SnapshotResult]:
     """`etl demo`'s last step: the weekly snapshots of every demo year (every Friday up to each
     year's latest data date), so snapshot mode, movers and new / cleared flags work from the
     first start. Fridays already frozen are kept."""

@@ -51,8 +51,13 @@ import duckdb
 
 from etl.kinds import KINDS, Kind
 
-STATE_REASONS = ("unknown_project", "date_outside_window", "reversal_below_zero",
-                 "exceeds_free_balance", "implausible_total")
+STATE_REASONS = (
+    "unknown_project",
+    "date_outside_window",
+    "reversal_below_zero",
+    "exceeds_free_balance",
+    "implausible_total",
+)
 STAGE1_REASONS = ("unknown_project", "date_outside_window")
 
 # A carry-over may be approved up to this many months after the fiscal year ends
@@ -63,8 +68,7 @@ CARRYOVER_APPROVAL_GRACE_MONTHS = 1
 WINDOW_START = "make_date(p.fiscal_year - 544, 10, 1)"
 WINDOW_END = "make_date(p.fiscal_year - 543, 9, 30)"
 
-MAX_PLAUSIBLE_SQL = ("(SELECT CAST(value AS DECIMAL(18,2)) FROM thresholds "
-                     "WHERE name = 'max_plausible_amount')")
+MAX_PLAUSIBLE_SQL = "(SELECT CAST(value AS DECIMAL(18,2)) FROM thresholds WHERE name = 'max_plausible_amount')"
 
 # Kinds whose rows can be held, and the kinds judged again when a load changes another:
 # projects feed every rule; carry-over deadlines feed the carry-over payments' window;
@@ -107,8 +111,10 @@ class Moves:
 
 def _stage1(kind: Kind, rel: str) -> list[str]:
     """SELECTs of (cand_id, column_name, reason_code) for the rows of `rel` that break a stage-1 rule."""
-    unknown = ("SELECT t.cand_id, '{0}', 'unknown_project' FROM {1} t WHERE t.{0} IS NOT NULL "
-               "AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.project_code = t.{0})")
+    unknown = (
+        "SELECT t.cand_id, '{0}', 'unknown_project' FROM {1} t WHERE t.{0} IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.project_code = t.{0})"
+    )
     if kind.name == "disbursements":
         # current-year money inside the project's fiscal year; carry-over money after the
         # year ends and no later than the carry-over deadline (its own, or the default).
@@ -118,21 +124,27 @@ def _stage1(kind: Kind, rel: str) -> list[str]:
                               SELECT value FROM thresholds WHERE name = 'carryover_default_deadline_months')
                               AS INTEGER)) AS DATE))) AS carry_end
                        FROM projects p LEFT JOIN carryovers c ON c.project_code = p.project_code)"""
-        return [f"""
+        return [
+            f"""
             SELECT t.cand_id, CASE WHEN w.project_code IS NULL THEN 'project_code' ELSE 'posting_date' END,
                    CASE WHEN w.project_code IS NULL THEN 'unknown_project' ELSE 'date_outside_window' END
             FROM {rel} t LEFT JOIN {windows} w ON w.project_code = t.project_code
             WHERE w.project_code IS NULL OR CASE
                 WHEN t.source = 'current' THEN t.posting_date NOT BETWEEN w.year_start AND w.year_end
-                ELSE t.posting_date <= w.year_end OR t.posting_date > w.carry_end END"""]
+                ELSE t.posting_date <= w.year_end OR t.posting_date > w.carry_end END"""
+        ]
     if kind.name == "carryovers":
-        return [unknown.format("project_code", rel), f"""
+        return [
+            unknown.format("project_code", rel),
+            f"""
             SELECT t.cand_id, 'approved_date', 'date_outside_window' FROM {rel} t
             JOIN projects p ON p.project_code = t.project_code
             WHERE t.approved_date < {WINDOW_START} OR t.approved_date > last_day(CAST({WINDOW_END}
-                  + to_months({CARRYOVER_APPROVAL_GRACE_MONTHS}) AS DATE))""", f"""
+                  + to_months({CARRYOVER_APPROVAL_GRACE_MONTHS}) AS DATE))""",
+            f"""
             SELECT t.cand_id, 'deadline', 'date_outside_window' FROM {rel} t
-            JOIN projects p ON p.project_code = t.project_code WHERE t.deadline <= {WINDOW_END}"""]
+            JOIN projects p ON p.project_code = t.project_code WHERE t.deadline <= {WINDOW_END}""",
+        ]
     if kind.name == "reallocations":
         checks = []
         for column in ("from_project_code", "to_project_code"):
@@ -160,8 +172,7 @@ def _affected_filter(kind: Kind, alias: str) -> str:
 def drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop the temp table or view `name`, whichever it is (DuckDB refuses the wrong kind)."""
     # Looked up, not tried: a failed statement would abort the file's transaction.
-    is_view = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary",
-                          [name]).fetchone()[0]
+    is_view = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [name]).fetchone()[0]
     con.execute(f"DROP {'VIEW' if is_view else 'TABLE'} IF EXISTS {name}")
 
 
@@ -176,29 +187,34 @@ def _build_candidates(con: duckdb.DuckDBPyConnection, kind: Kind, from_file: boo
     drop(con, "etl_cand")
     parts = []
     if from_file:
-        parts.append(f"SELECT row_no AS cand_id, 'file' AS origin, CAST(NULL AS INTEGER) AS load_id, "
-                     f"CAST(row_no AS INTEGER) AS source_row, CAST(NULL AS VARCHAR) AS prev_reason, "
-                     f"CAST(NULL AS VARCHAR) AS prev_column, {cols} FROM etl_valid")
+        parts.append(
+            f"SELECT row_no AS cand_id, 'file' AS origin, CAST(NULL AS INTEGER) AS load_id, "
+            f"CAST(row_no AS INTEGER) AS source_row, CAST(NULL AS VARCHAR) AS prev_reason, "
+            f"CAST(NULL AS VARCHAR) AS prev_column, {cols} FROM etl_valid"
+        )
     stored = con.execute(
         f"SELECT EXISTS (SELECT 1 FROM {table} m WHERE {_affected_filter(kind, 'm')}) "
-        f"OR EXISTS (SELECT 1 FROM {held} h WHERE {_affected_filter(kind, 'h')})").fetchone()[0]
+        f"OR EXISTS (SELECT 1 FROM {held} h WHERE {_affected_filter(kind, 'h')})"
+    ).fetchone()[0]
     if not stored:
         if not parts:
-            parts.append(f"SELECT 0::BIGINT AS cand_id, 'none' AS origin, NULL::INTEGER AS load_id, "
-                         f"NULL::INTEGER AS source_row, NULL::VARCHAR AS prev_reason, NULL::VARCHAR AS prev_column, "
-                         f"{cols} FROM {table} WHERE false")
+            parts.append(
+                f"SELECT 0::BIGINT AS cand_id, 'none' AS origin, NULL::INTEGER AS load_id, "
+                f"NULL::INTEGER AS source_row, NULL::VARCHAR AS prev_reason, NULL::VARCHAR AS prev_column, "
+                f"{cols} FROM {table} WHERE false"
+            )
         con.execute(f"CREATE TEMP VIEW etl_cand AS {parts[0]}")
         return False
-    replaced = ("AND NOT EXISTS (SELECT 1 FROM etl_valid v WHERE v.{key} = {alias}.{key})"
-                if from_file else "")
+    replaced = "AND NOT EXISTS (SELECT 1 FROM etl_valid v WHERE v.{key} = {alias}.{key})" if from_file else ""
     parts.append(
         f"""SELECT -row_number() OVER () AS cand_id, origin, load_id, source_row, prev_reason,
                prev_column, {cols} FROM (
             SELECT 'main' AS origin, load_id, source_row, NULL AS prev_reason, NULL AS prev_column, {cols}
-            FROM {table} m WHERE {_affected_filter(kind, 'm')} {replaced.format(key=key, alias='m')}
+            FROM {table} m WHERE {_affected_filter(kind, "m")} {replaced.format(key=key, alias="m")}
             UNION ALL
             SELECT 'held', load_id, source_row, reason_code, column_name, {cols}
-            FROM {held} h WHERE {_affected_filter(kind, 'h')} {replaced.format(key=key, alias='h')})""")
+            FROM {held} h WHERE {_affected_filter(kind, "h")} {replaced.format(key=key, alias="h")})"""
+    )
     con.execute(f"CREATE TEMP TABLE etl_cand AS {' UNION ALL '.join(parts)}")
     return True
 
@@ -214,14 +230,14 @@ def _affected_projects(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
         f"""CREATE OR REPLACE TEMP TABLE etl_affected AS
         SELECT DISTINCT project_code FROM etl_valid
         UNION SELECT m.project_code FROM {kind.table} m JOIN etl_valid v USING ({key})
-        UNION SELECT h.project_code FROM {held_table(kind)} h JOIN etl_valid v USING ({key})""")
+        UNION SELECT h.project_code FROM {held_table(kind)} h JOIN etl_valid v USING ({key})"""
+    )
 
 
 # --------------------------------------------------------------------------- stage 2
 
 
-def _running_total(con: duckdb.DuckDBPyConnection, kind: Kind, groups: str, order: str,
-                   lower_bound: bool) -> None:
+def _running_total(con: duckdb.DuckDBPyConnection, kind: Kind, groups: str, order: str, lower_bound: bool) -> None:
     """Walk each group of etl_cand rows that passed stage 1 in `order`; hold the first row
     whose running total leaves [0, bound] (or (-inf, bound] without `lower_bound`), then walk
     again without it, until every group is sound. Only groups that could break a bound are
@@ -248,15 +264,18 @@ def _running_total(con: duckdb.DuckDBPyConnection, kind: Kind, groups: str, orde
                       WHERE c.{column} > 0 AND c.posting_date <= u.first_low GROUP BY {groups})
             SELECT {groups} FROM g WHERE high > {MAX_PLAUSIBLE_SQL}
             UNION
-            SELECT {groups} FROM unsure LEFT JOIN early USING ({groups}) WHERE coalesce(early, 0) + low < 0""")
+            SELECT {groups} FROM unsure LEFT JOIN early USING ({groups}) WHERE coalesce(early, 0) + low < 0"""
+        )
     else:
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE etl_groups AS SELECT {groups} FROM {ok} c GROUP BY ALL
-            HAVING sum({column}) FILTER (WHERE {column} > 0) > {MAX_PLAUSIBLE_SQL}""")
+            HAVING sum({column}) FILTER (WHERE {column} > 0) > {MAX_PLAUSIBLE_SQL}"""
+        )
     if not con.execute("SELECT count(*) FROM etl_groups").fetchone()[0]:
         return
-    con.execute(f"CREATE OR REPLACE TEMP TABLE etl_walk AS SELECT c.* FROM {_passed()} c "
-                f"JOIN etl_groups USING ({groups})")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE etl_walk AS SELECT c.* FROM {_passed()} c JOIN etl_groups USING ({groups})"
+    )
     below = f"({column} < 0 AND total < 0)" if lower_bound else "false"
     violators = f"""
         SELECT cand_id, CASE WHEN {column} < 0 THEN 'reversal_below_zero' ELSE 'implausible_total' END AS reason,
@@ -266,8 +285,8 @@ def _running_total(con: duckdb.DuckDBPyConnection, kind: Kind, groups: str, orde
               FROM etl_walk w WHERE NOT EXISTS (SELECT 1 FROM etl_fail f WHERE f.cand_id = w.cand_id))
         WHERE {below} OR ({column} > 0 AND total > {MAX_PLAUSIBLE_SQL})"""
     while con.execute(
-            f"INSERT INTO etl_fail SELECT cand_id, ?, reason FROM ({violators}) WHERE n = 1",
-            [column]).fetchone()[0]:
+        f"INSERT INTO etl_fail SELECT cand_id, ?, reason FROM ({violators}) WHERE n = 1", [column]
+    ).fetchone()[0]:
         pass
     con.execute("DROP TABLE IF EXISTS etl_walk")
 
@@ -291,7 +310,8 @@ def _transfers(con: duckdb.DuckDBPyConnection) -> None:
         FROM ok o
         LEFT JOIN projects p ON p.project_code = o.from_project_code
         ASOF LEFT JOIN daily d ON d.project_code = o.from_project_code AND o.approved_date >= d.posting_date
-        ORDER BY o.approved_date, o.ref_no""").fetchall()
+        ORDER BY o.approved_date, o.ref_no"""
+    ).fetchall()
     if not rows:
         return
     bound = con.execute(f"SELECT {MAX_PLAUSIBLE_SQL}").fetchone()[0]
@@ -341,15 +361,15 @@ def judge(con: duckdb.DuckDBPyConnection, kind: Kind, from_file: bool, recheck: 
     depend on changed); otherwise a stored row keeps its stage-1 outcome. Returns whether
     stored or held rows were candidates (else only the file's rows were)."""
     if from_file:
-        empty = not con.execute(f"SELECT EXISTS (SELECT 1 FROM {kind.table}) "
-                                f"OR EXISTS (SELECT 1 FROM {held_table(kind)})").fetchone()[0]
+        empty = not con.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {kind.table}) OR EXISTS (SELECT 1 FROM {held_table(kind)})"
+        ).fetchone()[0]
         if empty and kind.name != "carryovers":  # (carry-overs pass their projects downstream)
             con.execute("CREATE OR REPLACE TEMP TABLE etl_affected (project_code VARCHAR)")
         else:
             _affected_projects(con, kind)
     stored = _build_candidates(con, kind, from_file)
-    con.execute("CREATE OR REPLACE TEMP TABLE etl_fail (cand_id BIGINT, column_name VARCHAR, "
-                "reason_code VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE etl_fail (cand_id BIGINT, column_name VARCHAR, reason_code VARCHAR)")
     if not (stored or from_file):
         return False
     rel = "etl_cand" if recheck else "(SELECT * FROM etl_cand WHERE origin = 'file')"
@@ -366,8 +386,10 @@ def file_rejects(con: duckdb.DuckDBPyConnection) -> None:
     """The file's rows that break a state rule join the file's rejects (etl_rej), one reason
     per row as their held row records it, so a row held by its own load and a row held later
     leave the same reject."""
-    con.execute(f"INSERT INTO etl_rej SELECT f.cand_id, f.column_name, f.reason_code FROM {_first_fail()} f "
-                "JOIN etl_cand c USING (cand_id) WHERE c.origin = 'file'")
+    con.execute(
+        f"INSERT INTO etl_rej SELECT f.cand_id, f.column_name, f.reason_code FROM {_first_fail()} f "
+        "JOIN etl_cand c USING (cand_id) WHERE c.origin = 'file'"
+    )
 
 
 def _first_fail() -> str:
@@ -377,8 +399,7 @@ def _first_fail() -> str:
                FROM etl_fail GROUP BY cand_id)"""
 
 
-def apply(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, from_file: bool,
-          stored: bool) -> Moves:
+def apply(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, from_file: bool, stored: bool) -> Moves:
     """Move rows between the table and its held rows after `judge`; write the rejects of rows
     of earlier loads that are now held, and resolve the rejects that no longer hold.
 
@@ -389,7 +410,7 @@ def apply(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, from_file: b
     cols = ", ".join(columns)
     moves = Moves()
     reasons = "(" + ", ".join(f"'{r}'" for r in STATE_REASONS) + ")"
-    unresolved = (f"resolved_by_load_id IS NULL AND kind = '{kind.name}' AND reason_code IN {reasons}")
+    unresolved = f"resolved_by_load_id IS NULL AND kind = '{kind.name}' AND reason_code IN {reasons}"
     has_rejects = con.execute(f"SELECT EXISTS (SELECT 1 FROM rejects WHERE {unresolved})").fetchone()[0]
     if from_file:
         if con.execute(f"SELECT EXISTS (SELECT 1 FROM {held})").fetchone()[0]:
@@ -399,47 +420,58 @@ def apply(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, from_file: b
                 con.execute(
                     f"""UPDATE rejects SET resolved_by_load_id = ? WHERE {unresolved} AND load_id < ?
                         AND record_key IN (SELECT v.{key} FROM etl_valid v JOIN {held} h USING ({key})
-                        WHERE {' OR '.join(f'v.{c} IS DISTINCT FROM h.{c}' for c in columns)})""",
-                    [load_id, load_id])
+                        WHERE {" OR ".join(f"v.{c} IS DISTINCT FROM h.{c}" for c in columns)})""",
+                    [load_id, load_id],
+                )
             con.execute(f"DELETE FROM {held} WHERE {key} IN (SELECT {key} FROM etl_valid)")
         if con.execute("SELECT EXISTS (SELECT 1 FROM etl_fail)").fetchone()[0]:
-            failing = ("SELECT c.* FROM etl_cand c JOIN "
-                       f"{_first_fail()} f USING (cand_id) WHERE c.origin = 'file'")
-            moves.changed = con.execute(
-                f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM ({failing}))").fetchone()[0] > 0
+            failing = f"SELECT c.* FROM etl_cand c JOIN {_first_fail()} f USING (cand_id) WHERE c.origin = 'file'"
+            moves.changed = (
+                con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM ({failing}))").fetchone()[0] > 0
+            )
             con.execute(
                 f"""INSERT INTO {held} ({cols}, load_id, source_row, reason_code, column_name)
-                SELECT {', '.join('c.' + c for c in columns)}, ?, c.source_row, f.reason_code, f.column_name
+                SELECT {", ".join("c." + c for c in columns)}, ?, c.source_row, f.reason_code, f.column_name
                 FROM etl_cand c JOIN {_first_fail()} f USING (cand_id) WHERE c.origin = 'file'""",
-                [load_id])
+                [load_id],
+            )
     if stored:
         # Stored rows that now fail, and held rows whose reason changed: a reject under this
         # load naming the row's own file and row.
-        _write_state_rejects(con, kind, load_id, """
+        _write_state_rejects(
+            con,
+            kind,
+            load_id,
+            """
             (c.origin = 'main' OR (c.origin = 'held' AND (c.prev_reason IS DISTINCT FROM f.reason_code
-                                                          OR c.prev_column IS DISTINCT FROM f.column_name)))""")
+                                                          OR c.prev_column IS DISTINCT FROM f.column_name)))""",
+        )
         con.execute(
             f"""UPDATE rejects SET resolved_by_load_id = ? WHERE {unresolved} AND load_id < ?
                 AND record_key IN (SELECT c.{key} FROM etl_cand c JOIN {_first_fail()} f USING (cand_id)
                                    WHERE c.origin = 'held' AND (c.prev_reason IS DISTINCT FROM f.reason_code
                                                                 OR c.prev_column IS DISTINCT FROM f.column_name))""",
-            [load_id, load_id])
+            [load_id, load_id],
+        )
         con.execute(
             f"""UPDATE {held} SET reason_code = f.reason_code, column_name = f.column_name
             FROM etl_cand c JOIN {_first_fail()} f USING (cand_id)
-            WHERE c.origin = 'held' AND {held}.{key} = c.{key}""")
+            WHERE c.origin = 'held' AND {held}.{key} = c.{key}"""
+        )
         moves.withdrawn = con.execute(
             f"""INSERT INTO {held} ({cols}, load_id, source_row, reason_code, column_name)
-            SELECT {', '.join('c.' + c for c in columns)}, c.load_id, c.source_row, f.reason_code, f.column_name
-            FROM etl_cand c JOIN {_first_fail()} f USING (cand_id) WHERE c.origin = 'main'""").fetchone()[0]
+            SELECT {", ".join("c." + c for c in columns)}, c.load_id, c.source_row, f.reason_code, f.column_name
+            FROM etl_cand c JOIN {_first_fail()} f USING (cand_id) WHERE c.origin = 'main'"""
+        ).fetchone()[0]
         if moves.withdrawn:
             con.execute(f"""DELETE FROM {table} WHERE {key} IN (
                 SELECT c.{key} FROM etl_cand c JOIN etl_fail f USING (cand_id) WHERE c.origin = 'main')""")
         moves.released = con.execute(
             f"""INSERT INTO {table} ({cols}, load_id, source_row)
-            SELECT {', '.join('c.' + c for c in columns)}, c.load_id, c.source_row FROM etl_cand c
+            SELECT {", ".join("c." + c for c in columns)}, c.load_id, c.source_row FROM etl_cand c
             WHERE c.origin = 'held' AND NOT EXISTS (SELECT 1 FROM etl_fail f WHERE f.cand_id = c.cand_id)
-            """).fetchone()[0]
+            """
+        ).fetchone()[0]
         if moves.released:
             con.execute(f"""DELETE FROM {held} WHERE {key} IN (
                 SELECT c.{key} FROM etl_cand c WHERE c.origin = 'held'
@@ -450,7 +482,8 @@ def apply(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, from_file: b
         con.execute(
             f"""UPDATE rejects SET resolved_by_load_id = ? WHERE {unresolved}
                 AND record_key IN (SELECT c.{key} FROM etl_cand c JOIN {table} m USING ({key}))""",
-            [load_id])
+            [load_id],
+        )
     return moves
 
 
@@ -472,7 +505,8 @@ def _write_state_rejects(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: in
         JOIN ({reasons_sql}) x ON x.reason_code = f.reason_code
         WHERE {which}
         ORDER BY c.{kind.key}, f.column_name""",
-        [load_id, kind.name, *params])
+        [load_id, kind.name, *params],
+    )
 
 
 def settle_downstream(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, changed: bool) -> Moves:
@@ -482,8 +516,10 @@ def settle_downstream(con: duckdb.DuckDBPyConnection, kind: Kind, load_id: int, 
     if not changed:
         return total
     if kind.name == "projects":
-        con.execute("CREATE OR REPLACE TEMP TABLE etl_affected AS "
-                    "SELECT project_code FROM projects WHERE load_id = ?", [load_id])
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE etl_affected AS SELECT project_code FROM projects WHERE load_id = ?",
+            [load_id],
+        )
         if not con.execute("SELECT count(*) FROM etl_affected").fetchone()[0]:
             return total
     for name in DOWNSTREAM[kind.name]:
@@ -508,8 +544,9 @@ def check_disjoint(con: duckdb.DuckDBPyConnection) -> str | None:
         kind = KINDS[name]
         if not con.execute(f"SELECT EXISTS (SELECT 1 FROM {held_table(kind)})").fetchone()[0]:
             continue
-        found = con.execute(f"SELECT h.{kind.key} FROM {held_table(kind)} h JOIN {kind.table} m "
-                            f"USING ({kind.key}) LIMIT 1").fetchone()
+        found = con.execute(
+            f"SELECT h.{kind.key} FROM {held_table(kind)} h JOIN {kind.table} m USING ({kind.key}) LIMIT 1"
+        ).fetchone()
         if found:
             return f"{kind.table}.{kind.key} = {found[0]}"
     return None

@@ -74,9 +74,9 @@ def _say(message: str) -> None:
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The schema version recorded in the file, or None for an empty file."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_info'"
-    ).fetchone()[0]
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_info'").fetchone()[
+        0
+    ]
     if not exists:
         return None
     row = con.execute("SELECT max(version) FROM schema_info").fetchone()
@@ -140,8 +140,7 @@ def lock_holder(path: Path) -> str:
     """Who holds the writer lock, as written by the holder ("pid 123 on host since ...")."""
     try:
         owner = json.loads(_owner_file(path).read_text(encoding="utf-8"))
-        return (f"pid {owner['pid']} on {owner['host']} since {owner['since']} "
-                f"({owner['command']})")
+        return f"pid {owner['pid']} on {owner['host']} since {owner['since']} ({owner['command']})"
     except (OSError, ValueError, KeyError, TypeError):
         return "ไม่ทราบ — unknown process"
 
@@ -156,8 +155,10 @@ def _acquire(lock: FileLock, path: Path, say: Callable[[str], None], wait: float
     except Timeout:
         if wait <= LOCK_NOTICE_AFTER:
             raise LockTimeout(_lock_message(path, wait)) from None
-    say(f"รอผู้เขียนอื่น — waiting for another writer of {path.name}: {lock_holder(path)}; "
-        f"waiting up to {wait:g} s (BUDGET_LOCK_TIMEOUT)")
+    say(
+        f"รอผู้เขียนอื่น — waiting for another writer of {path.name}: {lock_holder(path)}; "
+        f"waiting up to {wait:g} s (BUDGET_LOCK_TIMEOUT)"
+    )
     try:
         lock.acquire(timeout=wait - LOCK_NOTICE_AFTER)
     except Timeout:
@@ -165,15 +166,20 @@ def _acquire(lock: FileLock, path: Path, say: Callable[[str], None], wait: float
 
 
 def _lock_message(path: Path, wait: float) -> str:
-    return (f"ฐานข้อมูลถูกล็อกโดยผู้เขียนอื่นนานเกิน {wait:g} วินาที — {path.name} is locked by another "
-            f"writer ({lock_holder(path)}) for more than {wait:g} s; try again when it has finished, "
-            "or raise BUDGET_LOCK_TIMEOUT")
+    return (
+        f"ฐานข้อมูลถูกล็อกโดยผู้เขียนอื่นนานเกิน {wait:g} วินาที — {path.name} is locked by another "
+        f"writer ({lock_holder(path)}) for more than {wait:g} s; try again when it has finished, "
+        "or raise BUDGET_LOCK_TIMEOUT"
+    )
 
 
 def _write_owner(path: Path) -> None:
-    owner = {"pid": os.getpid(), "host": socket.gethostname(),
-             "since": datetime.now().isoformat(sep=" ", timespec="seconds"),
-             "command": " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv))[:200]}
+    owner = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "since": datetime.now().isoformat(sep=" ", timespec="seconds"),
+        "command": " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv))[:200],
+    }
     temp = Path(f"{_owner_file(path)}.{os.getpid()}")
     temp.write_text(json.dumps(owner), encoding="utf-8")
     os.replace(temp, _owner_file(path))
@@ -214,8 +220,7 @@ def remove_leftovers(path: Path, say: Callable[[str], None] = _say) -> list[Path
             why = f"pid {pid} is running but does not hold the writer lock"
         else:
             why = f"pid {pid} is no longer running"
-        say(f"ลบไฟล์ค้างจากการเขียนที่หยุดกลางคัน — removed leftover {entry.name} "
-            f"({size / 1e6:,.1f} MB; {why})")
+        say(f"ลบไฟล์ค้างจากการเขียนที่หยุดกลางคัน — removed leftover {entry.name} ({size / 1e6:,.1f} MB; {why})")
     return removed
 
 
@@ -229,8 +234,9 @@ def _size(entry: Path) -> int:
 
 
 @contextmanager
-def write_session(db_path: Path | None = None, on_wait: Callable[[str], None] | None = None,
-                  wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_session(
+    db_path: Path | None = None, on_wait: Callable[[str], None] | None = None, wait_seconds: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a private copy of the store; published atomically on success.
 
     The schema and reference data are brought up to date first, so every command that

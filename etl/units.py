@@ -38,10 +38,20 @@ _WORDS = (
     ("billion", r"พันล้านบาท|พันล้าน|billions?(?: (?:of )?baht)?|(?:baht|thb) ?(?:billions?|bn)|bn"),
     ("hundred_thousand", r"แสนบาท"),
     ("ten_thousand", r"หมื่นบาท"),
-    ("million", (r"ล้านบาท|ล้าน|ลบ\.?|ล\.บ\.|millions?(?: (?:of )?baht)?|(?:baht|thb) ?(?:millions?|mn|mln|m)"
-                 r"|mn|mln|mil\.?(?: baht)?")),
-    ("thousand", (r"พันบาท|พัน|thousands?(?: (?:of )?baht)?|(?:baht|thb) ?(?:thousands?|'?000|k)"
-                  r"|'000(?: baht)?|000 baht|k baht")),
+    (
+        "million",
+        (
+            r"ล้านบาท|ล้าน|ลบ\.?|ล\.บ\.|millions?(?: (?:of )?baht)?|(?:baht|thb) ?(?:millions?|mn|mln|m)"
+            r"|mn|mln|mil\.?(?: baht)?"
+        ),
+    ),
+    (
+        "thousand",
+        (
+            r"พันบาท|พัน|thousands?(?: (?:of )?baht)?|(?:baht|thb) ?(?:thousands?|'?000|k)"
+            r"|'000(?: baht)?|000 baht|k baht"
+        ),
+    ),
     ("baht", r"บาท|baht|thb|฿"),
 )
 _UNIT = "(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _WORDS) + ")"
@@ -55,9 +65,11 @@ _LABELLED = re.compile(rf"(?:หน่วย\s*(?:เป็น|:|：)?|\bunits?\
 # A unit after a colon at the end of a cell ("จำนวนเงิน : ล้านบาท").
 _AFTER_COLON = re.compile(rf"[:：]\s*{_UNIT}\s*$")
 # A header cell whose last word is a Thai unit ("จำนวนเงินล้านบาท", "งบประมาณ บาท").
-_TRAILING = re.compile(r"(?P<name>.*?)\s*(?:พันล้านบาท(?P<billion>)|แสนบาท(?P<hundred_thousand>)"
-                       r"|หมื่นบาท(?P<ten_thousand>)|ล้านบาท(?P<million>)|ลบ\.(?P<million2>)|พันบาท(?P<thousand>)"
-                       r"|บาท(?P<baht>))$")
+_TRAILING = re.compile(
+    r"(?P<name>.*?)\s*(?:พันล้านบาท(?P<billion>)|แสนบาท(?P<hundred_thousand>)"
+    r"|หมื่นบาท(?P<ten_thousand>)|ล้านบาท(?P<million>)|ลบ\.(?P<million2>)|พันบาท(?P<thousand>)"
+    r"|บาท(?P<baht>))$"
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +84,7 @@ class Statement:
     def where(self) -> str:
         """'row 1 "(หน่วย : ล้านบาท)"' for messages."""
         text = " ".join(self.text.split())
-        return f"แถว row {self.row}: \"{text[:80]}\""
+        return f'แถว row {self.row}: "{text[:80]}"'
 
 
 @dataclass
@@ -99,9 +111,11 @@ class Conversion:
         """The words recorded in the load's message."""
         names = ", ".join(headers[p] for p in self.positions)
         thai, english = UNIT_WORDS[self.unit]
-        return (f"จำนวนเงินแปลงจาก{thai}เป็นบาท (×{self.factor:,}) ตาม --unit {self.unit} คอลัมน์ {names} — amounts "
-                f"converted from {english} to baht (×{self.factor:,}) as --unit {self.unit} says ({self.stated}): "
-                f"columns {names}")
+        return (
+            f"จำนวนเงินแปลงจาก{thai}เป็นบาท (×{self.factor:,}) ตาม --unit {self.unit} คอลัมน์ {names} — amounts "
+            f"converted from {english} to baht (×{self.factor:,}) as --unit {self.unit} says ({self.stated}): "
+            f"columns {names}"
+        )
 
 
 def _normal(text: object) -> str:
@@ -131,8 +145,11 @@ def header_unit(text: object) -> str | None:
         return unit
     found = _TRAILING.fullmatch(_normal(text))
     if found and found.group("name"):
-        return "million" if found.group("million2") is not None else next(
-            name for name in UNIT_WORDS if name in found.groupdict() and found.group(name) is not None)
+        return (
+            "million"
+            if found.group("million2") is not None
+            else next(name for name in UNIT_WORDS if name in found.groupdict() and found.group(name) is not None)
+        )
     return None
 
 
@@ -154,8 +171,9 @@ def is_unit_row(cells: list[str]) -> bool:
     return bool(texts) and all(stated_unit(c) for c in texts)
 
 
-def scan_header_area(rows: list[list[str]], header_row: int, header_rows: int,
-                     header_cells: list[list[str]]) -> HeaderUnits:
+def scan_header_area(
+    rows: list[list[str]], header_row: int, header_rows: int, header_cells: list[list[str]]
+) -> HeaderUnits:
     """Units stated above the header (general) and in its cells (per column).
 
     `header_cells` are the header's rows as read, a top cell carried over the columns of
@@ -186,7 +204,7 @@ def is_note(text: object) -> bool:
     for pattern in (_WHOLE, _BRACKETED, _LABELLED, _AFTER_COLON):
         found = pattern.search(normal)
         if found:
-            rest = re.sub(r"หมายเหตุ|\bnotes?\b|หน่วย|\bunits?\b", "", normal[: found.start()] + normal[found.end():])
+            rest = re.sub(r"หมายเหตุ|\bnotes?\b|หน่วย|\bunits?\b", "", normal[: found.start()] + normal[found.end() :])
             return not rest.strip(" :：-–()[]*.")
     return False
 
@@ -198,7 +216,8 @@ def statements_in_rows(con, width: int) -> list[Statement]:
     cells = [f"c{i}" for i in range(width)]
     rows = con.execute(
         f"SELECT row_no, {', '.join(cells)} FROM etl_stage WHERE row_no IN (SELECT row_no FROM etl_rej) "
-        "ORDER BY row_no LIMIT 1000").fetchall()
+        "ORDER BY row_no LIMIT 1000"
+    ).fetchall()
     found = []
     for row_no, *texts in rows:
         for column, text in enumerate(texts):
@@ -231,7 +250,8 @@ def decide(units: HeaderUnits, money: dict[int, str], headers: list[str], option
             f"หน่วยของจำนวนเงินไม่ตรงกัน: {UNIT_WORDS[first.unit][0]} ({first.where()}) และ "
             f"{UNIT_WORDS[other.unit][0]} ({other.where()}) — the amounts' units disagree: "
             f"{UNIT_WORDS[first.unit][1]} ({first.where()}) and {UNIT_WORDS[other.unit][1]} ({other.where()}); "
-            "give every amount in baht")
+            "give every amount in baht"
+        )
     unit = found.pop() if found else None
     if unit is None:
         if option is None:
@@ -242,26 +262,35 @@ def decide(units: HeaderUnits, money: dict[int, str], headers: list[str], option
     if unit == "baht":
         if option is None:
             return None
-        raise UnitError(f"ไฟล์ระบุว่าจำนวนเงินเป็นบาท ({where}) แต่สั่ง --unit {option} — the file says the "
-                        f"amounts are in baht ({where}) but --unit {option} was given: load it without --unit")
+        raise UnitError(
+            f"ไฟล์ระบุว่าจำนวนเงินเป็นบาท ({where}) แต่สั่ง --unit {option} — the file says the "
+            f"amounts are in baht ({where}) but --unit {option} was given: load it without --unit"
+        )
     unstated = [headers[p] for p in money if not own[p]] if not units.general else []
     if unstated:
         raise UnitError(
             f"คอลัมน์ {', '.join(unstated)} ไม่ระบุหน่วย ขณะที่คอลัมน์อื่นเป็น{thai} ({where}) — the unit of "
             f"{', '.join(unstated)} is not stated while another amount column is in {english} ({where}); "
-            "state one unit for every amount column")
+            "state one unit for every amount column"
+        )
     if unit not in SCALES:
-        raise UnitError(f"จำนวนเงินเป็น{thai} ({where}) ซึ่งแปลงให้ไม่ได้ ให้ใส่เป็นบาท — amounts are in "
-                        f"{english} ({where}), which the loader does not convert: give them in baht")
+        raise UnitError(
+            f"จำนวนเงินเป็น{thai} ({where}) ซึ่งแปลงให้ไม่ได้ ให้ใส่เป็นบาท — amounts are in "
+            f"{english} ({where}), which the loader does not convert: give them in baht"
+        )
     if option == unit:
         return Conversion(unit, tuple(sorted(money)), f"ไฟล์ระบุ the file says: {where}")
     if option is None:
-        raise UnitError(f"จำนวนเงินเป็น{thai} ({where}) ให้ใส่จำนวนเงินเป็นบาท "
-                        f"หรือโหลดด้วย --unit {unit} เพื่อแปลงเป็นบาท "
-                        f"— amounts are in {english} ({where}): give amounts in baht, or load with --unit {unit} "
-                        "to convert them exactly")
-    raise UnitError(f"จำนวนเงินเป็น{thai} ({where}) แต่สั่ง --unit {option} — amounts are in {english} ({where}) "
-                    f"but --unit {option} was given")
+        raise UnitError(
+            f"จำนวนเงินเป็น{thai} ({where}) ให้ใส่จำนวนเงินเป็นบาท "
+            f"หรือโหลดด้วย --unit {unit} เพื่อแปลงเป็นบาท "
+            f"— amounts are in {english} ({where}): give amounts in baht, or load with --unit {unit} "
+            "to convert them exactly"
+        )
+    raise UnitError(
+        f"จำนวนเงินเป็น{thai} ({where}) แต่สั่ง --unit {option} — amounts are in {english} ({where}) "
+        f"but --unit {option} was given"
+    )
 
 
 # --------------------------------------------------------------------------- exact conversion
@@ -304,18 +333,23 @@ def convert(con, conversion: Conversion, names: list[str]) -> int:
     for position, name in enumerate(names):
         if position in conversion.positions:
             bare = f"etl_unit_bare({name})"
-            selects.append(f"CASE WHEN etl_unit_exact({bare}, {places}) THEN etl_unit_text({bare}, {places}) "
-                           f"ELSE {name} END AS {name}")
+            selects.append(
+                f"CASE WHEN etl_unit_exact({bare}, {places}) THEN etl_unit_text({bare}, {places}) "
+                f"ELSE {name} END AS {name}"
+            )
         else:
             selects.append(name)
     inexact = [
         f"SELECT row_no, {p} AS position, '{UNIT_REASON}' AS reason, c{p} AS shown FROM etl_stage "
         f"WHERE etl_unit_form(etl_unit_bare(c{p})) AND NOT etl_unit_exact(etl_unit_bare(c{p}), {places})"
-        for p in conversion.positions]
+        for p in conversion.positions
+    ]
     marked = con.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(inexact)})").fetchone()[0]
     if marked:
         con.execute(f"INSERT INTO etl_cell_defects {' UNION ALL '.join(inexact)}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE etl_stage_units AS SELECT row_no, {', '.join(selects)}, "
-                "etl_defect, etl_defect_text FROM etl_stage")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE etl_stage_units AS SELECT row_no, {', '.join(selects)}, "
+        "etl_defect, etl_defect_text FROM etl_stage"
+    )
     con.execute("CREATE OR REPLACE TEMP VIEW etl_stage AS SELECT * FROM etl_stage_units")
     return marked

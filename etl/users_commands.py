@@ -56,22 +56,31 @@ def _store_failed(error: Exception) -> typer.Exit:
 
     if isinstance(error, StoreUnavailable) and error.__cause__ is not None:
         error = error.__cause__  # the operator at the shell gets the driver's own words
-    return _fail(f"ติดต่อหรือบันทึกฐานข้อมูลแอปไม่ได้ ({_store_label()}) — cannot reach or write the "
-                 f"application store ({_store_label()}): {error}", EXIT_FAILED)
+    return _fail(
+        f"ติดต่อหรือบันทึกฐานข้อมูลแอปไม่ได้ ({_store_label()}) — cannot reach or write the "
+        f"application store ({_store_label()}): {error}",
+        EXIT_FAILED,
+    )
 
 
 @users_app.command("add")
 def add(
-    email: Annotated[str, typer.Argument(help="อีเมลที่ใช้เข้าสู่ระบบ — the e-mail the user signs in with",
-                                         show_default=False)],
-    role: Annotated[str, typer.Option(
-        "--role", help="บทบาท — role: viewer | province | cluster | admin", show_default=False)],
-    province: Annotated[list[str] | None, typer.Option(
-        "--province", help="รหัสจังหวัด (ซ้ำได้) — DOPA province code, repeatable (e.g. 46 Kalasin); "
-                           "for --role province")] = None,
-    cluster: Annotated[list[str] | None, typer.Option(
-        "--cluster", help="รหัสกลุ่มจังหวัด (ซ้ำได้) — cluster code C01..C18, repeatable; "
-                          "for --role cluster")] = None,
+    email: Annotated[
+        str, typer.Argument(help="อีเมลที่ใช้เข้าสู่ระบบ — the e-mail the user signs in with", show_default=False)
+    ],
+    role: Annotated[
+        str, typer.Option("--role", help="บทบาท — role: viewer | province | cluster | admin", show_default=False)
+    ],
+    province: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--province", help="รหัสจังหวัด (ซ้ำได้) — DOPA province code, repeatable (e.g. 46 Kalasin); for --role province"
+        ),
+    ] = None,
+    cluster: Annotated[
+        list[str] | None,
+        typer.Option("--cluster", help="รหัสกลุ่มจังหวัด (ซ้ำได้) — cluster code C01..C18, repeatable; for --role cluster"),
+    ] = None,
 ) -> None:
     """เพิ่มหรือแก้ไขผู้ใช้ — add a user, or replace an existing user's role and areas."""
     from appstore import AppStoreError, StoreUnavailable, cli_principal, set_user
@@ -99,12 +108,24 @@ def list_command() -> None:
     except (SQLAlchemyError, StoreUnavailable) as error:
         raise _store_failed(error) from None
     table = Table(title=f"ผู้ใช้ — users ({len(frame)}) in {_store_label()}")
-    for header in ("อีเมล email", "บทบาท role", "จังหวัด provinces", "กลุ่มจังหวัด clusters",
-                   "แก้ไขล่าสุด updated (UTC)", "โดย by"):
+    for header in (
+        "อีเมล email",
+        "บทบาท role",
+        "จังหวัด provinces",
+        "กลุ่มจังหวัด clusters",
+        "แก้ไขล่าสุด updated (UTC)",
+        "โดย by",
+    ):
         table.add_column(header, overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(row.email, row.role, row.provinces or "-", row.clusters or "-",
-                      f"{row.updated_at:%Y-%m-%d %H:%M}", row.updated_by)
+        table.add_row(
+            row.email,
+            row.role,
+            row.provinces or "-",
+            row.clusters or "-",
+            f"{row.updated_at:%Y-%m-%d %H:%M}",
+            row.updated_by,
+        )
     console.print(table)
 
 

@@ -26,21 +26,25 @@ REASONS: dict[str, tuple[str, str]] = REJECT_REASONS
 # The column name a whole-row reject is recorded under.
 WHOLE_ROW = "*"
 
-BAD_REASON = {DATE: "bad_date", MONEY: "bad_amount", YEAR: "bad_year", OWNER: "unknown_owner",
-              ENUM: "bad_enum", BOOL: "bad_enum", CODE: "bad_key"}
+BAD_REASON = {
+    DATE: "bad_date",
+    MONEY: "bad_amount",
+    YEAR: "bad_year",
+    OWNER: "unknown_owner",
+    ENUM: "bad_enum",
+    BOOL: "bad_enum",
+    CODE: "bad_key",
+}
 PARSED_TYPES = tuple(BAD_REASON)
 
 # The plausibility bound (baht) as SQL: thresholds.toml max_plausible_amount, loaded with the
 # reference data by every write session.
-MAX_PLAUSIBLE_SQL = ("(SELECT CAST(value AS DECIMAL(18,2)) FROM thresholds "
-                     "WHERE name = 'max_plausible_amount')")
+MAX_PLAUSIBLE_SQL = "(SELECT CAST(value AS DECIMAL(18,2)) FROM thresholds WHERE name = 'max_plausible_amount')"
 
 
 def _add(con: duckdb.DuckDBPyConnection, column: str, reason: str, select_rows: str) -> None:
     """Append a reject for every row_no returned by `select_rows` (built from constants)."""
-    con.execute(
-        f"INSERT INTO etl_rej SELECT row_no, ?, ? FROM ({select_rows})", [column, reason]
-    )
+    con.execute(f"INSERT INTO etl_rej SELECT row_no, ?, ? FROM ({select_rows})", [column, reason])
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, kind: Kind, present: set[str]) -> None:
@@ -48,9 +52,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, kind: Kind, present: set[str]) ->
 
     The row checks are predicates over one row: the rows failing any of them are found in
     one pass, and each check then looks only at those few rows."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE etl_rej (row_no BIGINT, column_name VARCHAR, reason_code VARCHAR)"
-    )
+    con.execute("CREATE OR REPLACE TEMP TABLE etl_rej (row_no BIGINT, column_name VARCHAR, reason_code VARCHAR)")
     checks: list[tuple[str, str, str]] = []  # (column, reason, SQL predicate over one row)
     # --- row-level: missing and unparseable values ---------------------------------
     for column in kind.columns:
@@ -69,9 +71,13 @@ def run_checks(con: duckdb.DuckDBPyConnection, kind: Kind, present: set[str]) ->
     checks += _KIND_CHECKS[kind.name](present)
     any_fails = " OR ".join(f"coalesce({predicate}, false)" for _, _, predicate in checks)
     con.execute(f"CREATE OR REPLACE TEMP TABLE etl_flagged AS SELECT * FROM etl_typed WHERE {any_fails}")
-    con.execute("INSERT INTO etl_rej " + " UNION ALL ".join(
-        f"SELECT row_no, '{column}', '{reason}' FROM etl_flagged WHERE {predicate}"
-        for column, reason, predicate in checks))
+    con.execute(
+        "INSERT INTO etl_rej "
+        + " UNION ALL ".join(
+            f"SELECT row_no, '{column}', '{reason}' FROM etl_flagged WHERE {predicate}"
+            for column, reason, predicate in checks
+        )
+    )
     con.execute("DROP TABLE etl_flagged")
     # --- duplicates of the key within the file (later rows rejected) ----------------
     key = kind.key
@@ -93,15 +99,18 @@ def _positive(column: str, allow_zero: bool = False) -> tuple[str, str, str]:
 
 # Each kind's own row checks beyond values and required columns: (column, reason, predicate).
 _KIND_CHECKS = {
-    "projects": lambda present: [_positive("allocated_amount", allow_zero=True)] + (
-        [_positive("contract_amount", allow_zero=True)] if "contract_amount" in present else []),
+    "projects": lambda present: (
+        [_positive("allocated_amount", allow_zero=True)]
+        + ([_positive("contract_amount", allow_zero=True)] if "contract_amount" in present else [])
+    ),
     "disbursements": lambda present: [],
     "carryovers": lambda present: [_positive("amount")],
     "reallocations": lambda present: [
         _positive("amount"),
         ("from_project_code", "missing_required", "from_project_code IS NULL AND to_project_code IS NULL"),
         # A transfer from a project to itself moves nothing: never stored.
-        ("to_project_code", "same_project", "from_project_code = to_project_code")],
+        ("to_project_code", "same_project", "from_project_code = to_project_code"),
+    ],
     "asset_transfers": lambda present: [_positive("value", allow_zero=True)],
 }
 
@@ -120,9 +129,12 @@ class AreaRule:
 
 
 # The project columns each kind names (a reallocation names two); projects check their owner.
-_PROJECT_COLUMNS = {"disbursements": ("project_code",), "carryovers": ("project_code",),
-                    "asset_transfers": ("project_code",),
-                    "reallocations": ("from_project_code", "to_project_code")}
+_PROJECT_COLUMNS = {
+    "disbursements": ("project_code",),
+    "carryovers": ("project_code",),
+    "asset_transfers": ("project_code",),
+    "reallocations": ("from_project_code", "to_project_code"),
+}
 
 
 def area_checks(con: duckdb.DuckDBPyConnection, kind: Kind, present: set[str], area: AreaRule) -> None:
@@ -135,16 +147,28 @@ def area_checks(con: duckdb.DuckDBPyConnection, kind: Kind, present: set[str], a
         con.executemany("INSERT INTO etl_area VALUES (?, ?)", [list(pair) for pair in sorted(area.owners)])
     outside = "NOT EXISTS (SELECT 1 FROM etl_area a WHERE a.owner_type = {0}.owner_type AND a.owner = {0}.owner)"
     if kind.name == "projects":
-        _add(con, "owner", "not_your_area",
-             f"SELECT row_no FROM etl_typed t WHERE t.owner IS NOT NULL AND {outside.format('t')}")
-        _add(con, "project_code", "not_your_area",
-             f"""SELECT t.row_no FROM etl_typed t JOIN projects p ON p.project_code = t.project_code
-                 WHERE {outside.format('p')}""")
+        _add(
+            con,
+            "owner",
+            "not_your_area",
+            f"SELECT row_no FROM etl_typed t WHERE t.owner IS NOT NULL AND {outside.format('t')}",
+        )
+        _add(
+            con,
+            "project_code",
+            "not_your_area",
+            f"""SELECT t.row_no FROM etl_typed t JOIN projects p ON p.project_code = t.project_code
+                 WHERE {outside.format("p")}""",
+        )
     for column in _PROJECT_COLUMNS.get(kind.name, ()):
         if column in present:
-            _add(con, column, "not_your_area",
-                 f"""SELECT t.row_no FROM etl_typed t JOIN projects p ON p.project_code = t.{column}
-                     WHERE {outside.format('p')}""")
+            _add(
+                con,
+                column,
+                "not_your_area",
+                f"""SELECT t.row_no FROM etl_typed t JOIN projects p ON p.project_code = t.{column}
+                     WHERE {outside.format("p")}""",
+            )
     con.execute("DROP TABLE IF EXISTS etl_area")
 
 

@@ -41,8 +41,10 @@ from etl.store import ensure_schema
 EXIT_OK, EXIT_NO_DATA, EXIT_REFUSED, EXIT_FAILED, EXIT_ANSWERS_UNKNOWN = 0, 1, 2, 3, 4
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process ended by it
 # export's one line when the application store did not answer (exit 4; fits the 160 columns of a log)
-ANSWERS_UNKNOWN = ("เขียนไฟล์แล้ว แต่อ่านคำชี้แจงไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) การชี้แจงในไฟล์เป็น \"ไม่ทราบในขณะนี้\" — "
-                   "files written; follow-up answers unknown (store not answering)")
+ANSWERS_UNKNOWN = (
+    'เขียนไฟล์แล้ว แต่อ่านคำชี้แจงไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) การชี้แจงในไฟล์เป็น "ไม่ทราบในขณะนี้" — '
+    "files written; follow-up answers unknown (store not answering)"
+)
 
 
 class InputError(ValueError):
@@ -77,13 +79,13 @@ _WRITE_FAULTS = {
     errno.ENOSPC: "ดิสก์เต็ม — no space left on the device: free some space and run the export again",
     errno.EDQUOT: "เกินโควตาดิสก์ — disk quota exceeded: free some space and run the export again",
     errno.EFBIG: "ไฟล์ใหญ่เกินที่อนุญาต — file larger than allowed (file-size limit): raise the limit "
-                 "(ulimit -f) or export less (--province / --cluster)",
+    "(ulimit -f) or export less (--province / --cluster)",
     errno.EROFS: "ระบบไฟล์อ่านได้อย่างเดียว — read-only file system: choose another --out folder",
     errno.EACCES: "ไม่มีสิทธิ์เขียน — permission denied: choose another --out folder or fix its permissions",
     errno.EPERM: "ไม่มีสิทธิ์เขียน — operation not permitted: choose another --out folder",
     errno.ENOTDIR: "ไม่ใช่โฟลเดอร์ — a part of the --out path is a file, not a folder: choose another --out",
     errno.EISDIR: "มีโฟลเดอร์ชื่อเดียวกับไฟล์ส่งออก — a folder has the name of an export file: rename it or "
-                  "choose another --out",
+    "choose another --out",
 }
 
 
@@ -93,9 +95,11 @@ def _write_fault(error: BaseException, out: Path) -> str | None:
         error = error.__cause__ or error.__context__
     if error is None or error.errno not in _WRITE_FAULTS:
         return None
-    return (f"เขียนไฟล์ส่งออกไม่ได้ — cannot write the export files to {out}: "
-            f"{_WRITE_FAULTS[error.errno]} (errno {errno.errorcode.get(error.errno, error.errno)}); "
-            "nothing half-written was left")
+    return (
+        f"เขียนไฟล์ส่งออกไม่ได้ — cannot write the export files to {out}: "
+        f"{_WRITE_FAULTS[error.errno]} (errno {errno.errorcode.get(error.errno, error.errno)}); "
+        "nothing half-written was left"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +119,8 @@ def parse_as_of(text: str) -> date:
     if day is None:
         raise InputError(
             f"อ่านวันที่ '{text}' ไม่ได้ ใช้รูปแบบ 2019-09-13 หรือ 13/9/2562 — cannot read the date "
-            f"'{text}'; use ISO 2019-09-13 or d/m/yyyy (BE or CE), e.g. 13/9/2562")
+            f"'{text}'; use ISO 2019-09-13 or d/m/yyyy (BE or CE), e.g. 13/9/2562"
+        )
     return day
 
 
@@ -128,8 +133,10 @@ def resolve_province(text: str) -> str:
     """A province's DOPA code from its code, Thai name (with or without 'จังหวัด'/'จ.') or English name."""
     code = _owner(text, "province")
     if code is None:
-        raise InputError(f"ไม่รู้จักจังหวัด '{text}' — unknown province '{text}'; use a DOPA code (50) "
-                         "or a Thai/English name (เชียงใหม่, Chiang Mai)")
+        raise InputError(
+            f"ไม่รู้จักจังหวัด '{text}' — unknown province '{text}'; use a DOPA code (50) "
+            "or a Thai/English name (เชียงใหม่, Chiang Mai)"
+        )
     return code
 
 
@@ -137,8 +144,10 @@ def resolve_cluster(text: str) -> str:
     """A cluster code (C01..C18) from its code or its Thai/English name."""
     code = _owner(text, "cluster")
     if code is None:
-        raise InputError(f"ไม่รู้จักกลุ่มจังหวัด '{text}' — unknown cluster '{text}'; use a code (C01) "
-                         "or a Thai/English name (ภาคเหนือตอนบน 1, Upper North 1)")
+        raise InputError(
+            f"ไม่รู้จักกลุ่มจังหวัด '{text}' — unknown cluster '{text}'; use a code (C01) "
+            "or a Thai/English name (ภาคเหนือตอนบน 1, Upper North 1)"
+        )
     return code
 
 
@@ -172,9 +181,16 @@ def _warnings_to_error_log(db: Path) -> Iterator[None]:
         handler.close()
 
 
-FiscalYear = Annotated[int | None, typer.Option(
-    "--fiscal-year", "--fy", help="ปีงบประมาณ พ.ศ. (ค่าปริยาย: ปีที่มีการเบิกจ่ายล่าสุด) — fiscal year (BE; default: "
-                                  "the year in progress, the year of the latest payment)", show_default=False)]
+FiscalYear = Annotated[
+    int | None,
+    typer.Option(
+        "--fiscal-year",
+        "--fy",
+        help="ปีงบประมาณ พ.ศ. (ค่าปริยาย: ปีที่มีการเบิกจ่ายล่าสุด) — fiscal year (BE; default: "
+        "the year in progress, the year of the latest payment)",
+        show_default=False,
+    ),
+]
 # The fiscal year of a store with no payment yet (nothing to snapshot or export: the command says so).
 EMPTY_STORE_YEAR = 2562
 
@@ -193,10 +209,17 @@ def _year(fiscal_year: int | None, db: Path) -> int:
         return default_fiscal_year() or EMPTY_STORE_YEAR
     except (NoDataError, duckdb.Error):
         return EMPTY_STORE_YEAR
-AsOf = Annotated[str | None, typer.Option(
-    "--as-of", help="ข้อมูล ณ วันที่ 2019-09-13 หรือ 13/9/2562 (ค่าปริยาย: วันศุกร์ล่าสุดที่มีข้อมูล) — "
-                    "as-of date, ISO or d/m/yyyy BE/CE (default: the latest Friday with data)",
-    show_default=False)]
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="ข้อมูล ณ วันที่ 2019-09-13 หรือ 13/9/2562 (ค่าปริยาย: วันศุกร์ล่าสุดที่มีข้อมูล) — "
+        "as-of date, ISO or d/m/yyyy BE/CE (default: the latest Friday with data)",
+        show_default=False,
+    ),
+]
 
 
 @app.command()
@@ -204,13 +227,23 @@ def snapshot(
     ctx: typer.Context,
     as_of: AsOf = None,
     fiscal_year: FiscalYear = None,
-    replace: Annotated[bool, typer.Option(
-        "--replace", help="แทนที่สแนปช็อตเดิมของวันเดียวกัน (เก็บประวัติไว้) — replace an existing "
-                          "snapshot of the same date (the old one is kept as 'replaced')")] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="แทนที่สแนปช็อตเดิมของวันเดียวกัน (เก็บประวัติไว้) — replace an existing "
+            "snapshot of the same date (the old one is kept as 'replaced')",
+        ),
+    ] = False,
     list_: Annotated[bool, typer.Option("--list", help="แสดงรายการสแนปช็อต — list snapshots")] = False,
-    weekly: Annotated[bool, typer.Option(
-        "--weekly", help="ทำสแนปช็อตทุกวันศุกร์ของปีงบประมาณที่มีข้อมูล — one snapshot per Friday of the "
-                         "fiscal year up to the latest data date")] = False,
+    weekly: Annotated[
+        bool,
+        typer.Option(
+            "--weekly",
+            help="ทำสแนปช็อตทุกวันศุกร์ของปีงบประมาณที่มีข้อมูล — one snapshot per Friday of the "
+            "fiscal year up to the latest data date",
+        ),
+    ] = False,
 ) -> None:
     """บันทึกสถานะรายโครงการ ณ วันที่ (สแนปช็อตรายสัปดาห์) — freeze the per-project state as of a date.
 
@@ -235,8 +268,9 @@ def snapshot(
         if weekly and day:
             raise InputError("ใช้ --weekly หรือ --as-of อย่างใดอย่างหนึ่ง — use --weekly or --as-of, not both")
         if not db.exists():
-            raise NoDataError(f"ยังไม่มีฐานข้อมูล {db} — no database at {db}; run: python -m etl demo "
-                              "(or python -m etl load FILES)")
+            raise NoDataError(
+                f"ยังไม่มีฐานข้อมูล {db} — no database at {db}; run: python -m etl demo (or python -m etl load FILES)"
+            )
         if weekly:
             log("snapshot", f"weekly snapshots of FY{fiscal_year} into {db}")
             done = take_weekly(fiscal_year, replace=replace, db_path=db, log=lambda m: log("snapshot", m))
@@ -255,8 +289,11 @@ def snapshot(
         log("snapshot", f"done: {len(done)} snapshot(s) taken")
         return
     replaced = f", replaced snapshot {result.replaced_snapshot_id}" if result.replaced_snapshot_id else ""
-    log("snapshot", f"done: snapshot {result.snapshot_id} as of {result.as_of}, {result.projects:,} projects, "
-                    f"loads {result.source_load_ids}{replaced}")
+    log(
+        "snapshot",
+        f"done: snapshot {result.snapshot_id} as of {result.as_of}, {result.projects:,} projects, "
+        f"loads {result.source_load_ids}{replaced}",
+    )
 
 
 def _list_snapshots(fiscal_year: int, db: Path) -> int:
@@ -271,16 +308,35 @@ def _list_snapshots(fiscal_year: int, db: Path) -> int:
         err_console.print(str(error), highlight=False)
         return EXIT_NO_DATA
     table = Table(title=f"สแนปช็อต — snapshots FY{fiscal_year} ({db})")
-    for header in ("id", "ณ วันที่ as of", "บันทึกเมื่อ taken at", "สถานะ status", "แทนที่ replaces",
-                   "โครงการ projects", "เบิกจ่าย disbursed (baht)", "ร้อยละ %", "loads"):
+    for header in (
+        "id",
+        "ณ วันที่ as of",
+        "บันทึกเมื่อ taken at",
+        "สถานะ status",
+        "แทนที่ replaces",
+        "โครงการ projects",
+        "เบิกจ่าย disbursed (baht)",
+        "ร้อยละ %",
+        "loads",
+    ):
         table.add_column(header, justify="right" if header in ("id", "โครงการ projects") else "left")
     for row in frame.itertuples():
-        replaces = "" if row.replaces_snapshot_id is None or str(row.replaces_snapshot_id) in ("nan", "<NA>") \
+        replaces = (
+            ""
+            if row.replaces_snapshot_id is None or str(row.replaces_snapshot_id) in ("nan", "<NA>")
             else str(int(row.replaces_snapshot_id))
-        table.add_row(str(row.snapshot_id), str(row.as_of), f"{row.taken_at:%Y-%m-%d %H:%M}", row.status,
-                      replaces, f"{row.projects:,}", f"{row.disbursed:,.2f}",
-                      f"{row.pct_disbursed:.2f}" if row.pct_disbursed == row.pct_disbursed else "-",
-                      row.source_load_ids)
+        )
+        table.add_row(
+            str(row.snapshot_id),
+            str(row.as_of),
+            f"{row.taken_at:%Y-%m-%d %H:%M}",
+            row.status,
+            replaces,
+            f"{row.projects:,}",
+            f"{row.disbursed:,.2f}",
+            f"{row.pct_disbursed:.2f}" if row.pct_disbursed == row.pct_disbursed else "-",
+            row.source_load_ids,
+        )
     console.print(table)
     if frame.empty:
         console.print("ยังไม่มีสแนปช็อต — no snapshots yet: python -m etl snapshot")
@@ -292,13 +348,22 @@ def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="โฟลเดอร์ปลายทาง — output folder (created if missing)")],
     as_of: AsOf = None,
-    fmt: Annotated[list[str], typer.Option(
-        "--format", "-f", help="xlsx (Excel), pdf (สรุปผู้บริหาร brief), csv (ทุกตาราง every table) หรือ all; "
-                               "ซ้ำได้ — repeatable")] = ["xlsx"],  # noqa: B006
-    province: Annotated[str | None, typer.Option(
-        "--province", help="เฉพาะจังหวัด: รหัสหรือชื่อ — only this province (code, Thai or English name)")] = None,
-    cluster: Annotated[str | None, typer.Option(
-        "--cluster", help="เฉพาะกลุ่มจังหวัด: รหัสหรือชื่อ — only this cluster (C01.., Thai or English name)")] = None,
+    fmt: Annotated[
+        list[str],
+        typer.Option(
+            "--format",
+            "-f",
+            help="xlsx (Excel), pdf (สรุปผู้บริหาร brief), csv (ทุกตาราง every table) หรือ all; ซ้ำได้ — repeatable",
+        ),
+    ] = ["xlsx"],  # noqa: B006
+    province: Annotated[
+        str | None,
+        typer.Option("--province", help="เฉพาะจังหวัด: รหัสหรือชื่อ — only this province (code, Thai or English name)"),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option("--cluster", help="เฉพาะกลุ่มจังหวัด: รหัสหรือชื่อ — only this cluster (C01.., Thai or English name)"),
+    ] = None,
     fiscal_year: FiscalYear = None,
 ) -> None:
     """ส่งออกรายงาน Excel / PDF / CSV ณ วันที่ — export the workbook, the PDF brief or CSV tables.
@@ -321,15 +386,16 @@ def export(
         formats = list(FORMATS) if "all" in fmt else list(dict.fromkeys(fmt))
         unknown = [f for f in formats if f not in FORMATS]
         if unknown:
-            raise InputError(f"ไม่รู้จักรูปแบบ {', '.join(unknown)} — unknown format {', '.join(unknown)}; "
-                             "use xlsx, pdf, csv or all")
+            raise InputError(
+                f"ไม่รู้จักรูปแบบ {', '.join(unknown)} — unknown format {', '.join(unknown)}; use xlsx, pdf, csv or all"
+            )
         if province and cluster:
-            raise InputError("เลือก --province หรือ --cluster อย่างใดอย่างหนึ่ง — use --province or --cluster, "
-                             "not both")
+            raise InputError("เลือก --province หรือ --cluster อย่างใดอย่างหนึ่ง — use --province or --cluster, not both")
         day = parse_as_of(as_of) if as_of else None
         if out.exists() and not out.is_dir():
-            raise InputError(f"{out} ไม่ใช่โฟลเดอร์ — --out {out} is a file, not a folder; give a folder "
-                             "(it is created when missing)")
+            raise InputError(
+                f"{out} ไม่ใช่โฟลเดอร์ — --out {out} is a file, not a folder; give a folder (it is created when missing)"
+            )
         if not db.exists():
             raise NoDataError(f"ยังไม่มีฐานข้อมูล {db} — no database at {db}; run: python -m etl demo")
         province_code = resolve_province(province) if province else None
@@ -339,8 +405,9 @@ def export(
             if day is None:
                 raise NoDataError(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year} — no data for fiscal year {fiscal_year}")
         filters = Filters(fiscal_year=fiscal_year, as_of=day, province=province_code, cluster=cluster_code)
-        scope = f"province {province_code}" if province_code else f"cluster {cluster_code}" if cluster_code \
-            else "national"
+        scope = (
+            f"province {province_code}" if province_code else f"cluster {cluster_code}" if cluster_code else "national"
+        )
         log("export", f"building tables FY{fiscal_year} as of {day} ({scope}) from {db}")
         with _warnings_to_error_log(db):  # e.g. the store's driver error: for the log, not the one line
             bundle = build_bundle(filters)
@@ -353,8 +420,9 @@ def export(
     except NoDataError as error:
         raise _stop("export", EXIT_NO_DATA, str(error)) from None
     except Terminated:
-        raise _stop("export", EXIT_TERMINATED, "หยุดโดยสัญญาณ SIGTERM — stopped by SIGTERM; "
-                    "nothing half-written was left") from None
+        raise _stop(
+            "export", EXIT_TERMINATED, "หยุดโดยสัญญาณ SIGTERM — stopped by SIGTERM; nothing half-written was left"
+        ) from None
     except Exception as error:  # noqa: BLE001  (cron needs a code, not a trace)
         fault = _write_fault(error, out)
         raise _stop("export", EXIT_FAILED, fault or f"{type(error).__name__}: {error}") from None
@@ -364,4 +432,3 @@ def export(
     if bundle.responses_unknown:  # the files are complete but for the answers: say so, and a code cron can see
         raise _stop("export", EXIT_ANSWERS_UNKNOWN, ANSWERS_UNKNOWN)
     log("export", "done")
-

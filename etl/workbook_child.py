@@ -83,7 +83,7 @@ class Refusal(Exception):
 # are a thousandth of a baht apart: a non-whole number there is written with at least
 # three decimals, so the loader rejects it rather than round it.
 NOISE_ULPS = 4
-SATANG_CERTAIN = 2.0 ** 39  # about 550 billion baht: 4 ulps stay below 0.0005
+SATANG_CERTAIN = 2.0**39  # about 550 billion baht: 4 ulps stay below 0.0005
 
 
 def number_text(value: float) -> str:
@@ -114,10 +114,10 @@ def _plain(number: Fraction) -> str:
     sign = "-" if number < 0 else ""
     number = abs(number)
     places = 0
-    while (number * 10 ** places).denominator != 1:
+    while (number * 10**places).denominator != 1:
         places += 1
-    digits = str((number * 10 ** places).numerator).rjust(places + 1, "0")
-    whole, fraction = digits[: len(digits) - places], digits[len(digits) - places:]
+    digits = str((number * 10**places).numerator).rjust(places + 1, "0")
+    whole, fraction = digits[: len(digits) - places], digits[len(digits) - places :]
     return sign + whole + ("." + fraction if fraction else "")
 
 
@@ -163,44 +163,56 @@ def check_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
         tail = handle.read()
     end = tail.rfind(b"PK\x05\x06")
     if end < 0 or len(tail) < end + 22:
-        raise Refusal("อ่านไฟล์ Excel ไม่ได้ ไฟล์ไม่ครบหรือไม่ใช่ .xlsx — cannot read workbook: not a complete zip "
-                      "file (no zip directory found: truncated, or not an .xlsx)")
+        raise Refusal(
+            "อ่านไฟล์ Excel ไม่ได้ ไฟล์ไม่ครบหรือไม่ใช่ .xlsx — cannot read workbook: not a complete zip "
+            "file (no zip directory found: truncated, or not an .xlsx)"
+        )
     entries, directory_bytes = struct.unpack_from("<HI", tail, end + 10)
     if entries != 0xFFFF and entries > limits.parts or directory_bytes > 64 * limits.parts + (1 << 20):
-        raise Refusal(f"ไฟล์มีส่วนประกอบมากเกิน {limits.parts:,} ส่วน — the workbook holds more than "
-                      f"{limits.parts:,} parts (limit)")
+        raise Refusal(
+            f"ไฟล์มีส่วนประกอบมากเกิน {limits.parts:,} ส่วน — the workbook holds more than {limits.parts:,} parts (limit)"
+        )
     try:
         book = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise Refusal(f"อ่านไฟล์ Excel ไม่ได้ ไฟล์ zip เสีย — cannot read workbook: damaged zip: {error}") from None
     infos = book.infolist()
     if len(infos) > limits.parts:
-        raise Refusal(f"ไฟล์มีส่วนประกอบ {len(infos):,} ส่วน เกิน {limits.parts:,} — the workbook holds "
-                      f"{len(infos):,} parts (limit {limits.parts:,})")
+        raise Refusal(
+            f"ไฟล์มีส่วนประกอบ {len(infos):,} ส่วน เกิน {limits.parts:,} — the workbook holds "
+            f"{len(infos):,} parts (limit {limits.parts:,})"
+        )
     total = 0
     for info in infos:
         name = info.filename
         if info.flag_bits & 0x1:
             raise Refusal("ไฟล์ถูกเข้ารหัส — the workbook is encrypted (password protected)")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise Refusal(f"ส่วน {name} ใช้การบีบอัดที่ไม่รองรับ — part {name} uses an unusual compression "
-                          f"method ({info.compress_type})")
+            raise Refusal(
+                f"ส่วน {name} ใช้การบีบอัดที่ไม่รองรับ — part {name} uses an unusual compression method ({info.compress_type})"
+            )
         _check_part_size(name, info.file_size, info.compress_size, limits)
         total += info.file_size
         if total > limits.total_bytes:
-            raise Refusal(f"ขนาดรวมเมื่อขยายเกิน {_mb(limits.total_bytes)} — the workbook's parts expand to "
-                          f"more than {_mb(limits.total_bytes)} (limit): likely a zip bomb")
+            raise Refusal(
+                f"ขนาดรวมเมื่อขยายเกิน {_mb(limits.total_bytes)} — the workbook's parts expand to "
+                f"more than {_mb(limits.total_bytes)} (limit): likely a zip bomb"
+            )
     return book
 
 
 def _check_part_size(name: str, expanded: int, compressed: int, limits: Limits) -> None:
     if expanded > limits.part_bytes:
-        raise Refusal(f"ส่วน {name} ขยายได้ {_mb(expanded)} เกิน {_mb(limits.part_bytes)} — part {name} "
-                      f"expands to {_mb(expanded)} (limit {_mb(limits.part_bytes)})")
+        raise Refusal(
+            f"ส่วน {name} ขยายได้ {_mb(expanded)} เกิน {_mb(limits.part_bytes)} — part {name} "
+            f"expands to {_mb(expanded)} (limit {_mb(limits.part_bytes)})"
+        )
     if expanded > RATIO_MIN_BYTES and expanded > limits.ratio * max(compressed, 1):
-        raise Refusal(f"ส่วน {name} ถูกบีบอัด {expanded / max(compressed, 1):,.0f} เท่า เกิน {limits.ratio} เท่า "
-                      f"(zip bomb) — part {name} is compressed {expanded / max(compressed, 1):,.0f} to 1 "
-                      f"(limit {limits.ratio} to 1): likely a zip bomb")
+        raise Refusal(
+            f"ส่วน {name} ถูกบีบอัด {expanded / max(compressed, 1):,.0f} เท่า เกิน {limits.ratio} เท่า "
+            f"(zip bomb) — part {name} is compressed {expanded / max(compressed, 1):,.0f} to 1 "
+            f"(limit {limits.ratio} to 1): likely a zip bomb"
+        )
 
 
 def _stream(book: zipfile.ZipFile, info: zipfile.ZipInfo):
@@ -281,8 +293,9 @@ class _Patterns:
     def beyond(self, columns: int) -> re.Pattern:
         """A cell reference whose column is after `columns` (the widest seen so far)."""
         if columns not in self._beyond:
-            self._beyond[columns] = re.compile(rb"<" + re.escape(self.cell_start[1:-4]) + rb' r="'
-                                               + beyond_column(columns))
+            self._beyond[columns] = re.compile(
+                rb"<" + re.escape(self.cell_start[1:-4]) + rb' r="' + beyond_column(columns)
+            )
         return self._beyond[columns]
 
 
@@ -319,8 +332,11 @@ def _has_value(content: bytes | None, patterns: _Patterns) -> bool:
     if not content:
         return False
     value = patterns.value.search(content)
-    return bool(value and value.group(1)) or bool(patterns.inline.search(content)) or bool(
-        patterns.formula.search(content))
+    return (
+        bool(value and value.group(1))
+        or bool(patterns.inline.search(content))
+        or bool(patterns.formula.search(content))
+    )
 
 
 def _position(reference: bytes) -> tuple[int, int] | None:
@@ -350,25 +366,25 @@ def scan_worksheet(chunks, limits: Limits, name: str) -> SheetScan:
         cut = buffer.rfind(patterns.row_end)
         if cut < 0:
             if len(buffer) > MAX_ROW_BYTES:
-                raise Refusal(f"ชีต {name}: แถวใหญ่เกิน {_mb(MAX_ROW_BYTES)} — sheet {name}: a row larger than "
-                              f"{_mb(MAX_ROW_BYTES)}")
+                raise Refusal(
+                    f"ชีต {name}: แถวใหญ่เกิน {_mb(MAX_ROW_BYTES)} — sheet {name}: a row larger than {_mb(MAX_ROW_BYTES)}"
+                )
             continue
         cut += len(patterns.row_end)
         piece, buffer = buffer[:cut], buffer[cut:]
-        precise = precise or bool(patterns.row_unreferenced.search(piece)
-                                  or patterns.cell_unreferenced.search(piece))
+        precise = precise or bool(patterns.row_unreferenced.search(piece) or patterns.cell_unreferenced.search(piece))
         row_number = _scan_piece(piece, patterns, scan, precise, row_number, limits)
         _check_extent(scan, limits, name)
     if patterns is not None and buffer:
-        precise = precise or bool(patterns.row_unreferenced.search(buffer)
-                                  or patterns.cell_unreferenced.search(buffer))
+        precise = precise or bool(patterns.row_unreferenced.search(buffer) or patterns.cell_unreferenced.search(buffer))
         _scan_piece(buffer, patterns, scan, precise, row_number, limits)
         _check_extent(scan, limits, name)
     return scan
 
 
-def _scan_piece(piece: bytes, patterns: _Patterns, scan: SheetScan, precise: bool, row_number: int,
-                limits: Limits) -> int:
+def _scan_piece(
+    piece: bytes, patterns: _Patterns, scan: SheetScan, precise: bool, row_number: int, limits: Limits
+) -> int:
     if precise:
         return _scan_precise(piece, patterns, scan, row_number)
     _scan_fast(piece, patterns, scan, limits)
@@ -390,7 +406,8 @@ def _check_dimension(head: bytes, patterns: _Patterns, limits: Limits, name: str
         raise Refusal(
             f"ชีต {name} ระบุขนาด {text} ({column:,} คอลัมน์ × {row:,} แถว) เกินขีดจำกัด — sheet {name} declares "
             f"its area as {text} ({column:,} columns × {row:,} rows); the limits are {limits.columns} columns "
-            f"and {limits.cells:,} cells: save a copy holding only the table")
+            f"and {limits.cells:,} cells: save a copy holding only the table"
+        )
 
 
 def _check_extent(scan: SheetScan, limits: Limits, name: str) -> None:
@@ -398,12 +415,14 @@ def _check_extent(scan: SheetScan, limits: Limits, name: str) -> None:
         raise Refusal(
             f"ชีต {name} มีข้อมูลถึงคอลัมน์ {column_letters(scan.columns)} ({scan.columns:,} คอลัมน์) เกิน "
             f"{limits.columns} — sheet {name} has values up to column {column_letters(scan.columns)} "
-            f"({scan.columns:,} columns; limit {limits.columns}): delete the columns that are not the table")
+            f"({scan.columns:,} columns; limit {limits.columns}): delete the columns that are not the table"
+        )
     if scan.rows * max(scan.columns, 1) > limits.cells:
         raise Refusal(
             f"ชีต {name} มี {scan.rows:,} แถว × {scan.columns:,} คอลัมน์ เกิน {limits.cells:,} ช่อง — sheet "
             f"{name} spans {scan.rows:,} rows × {scan.columns:,} columns, more than {limits.cells:,} cells "
-            "(limit): split it or save it as CSV")
+            "(limit): split it or save it as CSV"
+        )
 
 
 def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan, limits: Limits) -> None:
@@ -423,8 +442,15 @@ def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan, limits: Limit
             scan.columns = max(scan.columns, where[1])
             scan.rows = max(scan.rows, where[0])
             if scan.columns > limits.columns:  # refused: measure the width once for the message
-                scan.columns = max(scan.columns, *(column_number(letters.decode()) for letters in re.findall(
-                    rb'<' + re.escape(patterns.cell_start[1:-4]) + rb' r="([A-Z]{1,3})[0-9]', piece)))
+                scan.columns = max(
+                    scan.columns,
+                    *(
+                        column_number(letters.decode())
+                        for letters in re.findall(
+                            rb"<" + re.escape(patterns.cell_start[1:-4]) + rb' r="([A-Z]{1,3})[0-9]', piece
+                        )
+                    ),
+                )
                 return
     position = 0
     while found := patterns.formula_or_error.search(piece, position):
@@ -457,7 +483,7 @@ def _cell_at(piece: bytes, at: int, patterns: _Patterns) -> tuple[dict, bytes | 
         end = len(piece)
     if at > end:
         return None  # `at` lies after that cell: not inside one
-    return _attributes(tag), piece[tag_end + 1: end]
+    return _attributes(tag), piece[tag_end + 1 : end]
 
 
 def _scan_precise(piece: bytes, patterns: _Patterns, scan: SheetScan, row_number: int) -> int:
@@ -486,6 +512,7 @@ def _scan_precise(piece: bytes, patterns: _Patterns, scan: SheetScan, row_number
 
 def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its part's name inside the zip (from workbook.xml and its relationships)."""
+
     def small(name: str) -> bytes:
         try:
             info = book.getinfo(name)
@@ -503,7 +530,8 @@ def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
         if b"Id" in attributes and b"Target" in attributes:
             target = html.unescape(attributes[b"Target"].decode("utf-8", "replace"))
             targets[attributes[b"Id"].decode("utf-8", "replace")] = (
-                target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target))
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            )
     parts = {}
     for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", workbook):
         attributes = _attributes(tag)
@@ -577,8 +605,10 @@ def read_workbook(path: Path, out: Path, limits: Limits) -> dict:
     scans: dict[str, SheetScan] = {}
     if suffix == ".xls":
         if path.stat().st_size > limits.xls_bytes:
-            raise Refusal(f"ไฟล์ .xls ใหญ่เกิน {_mb(limits.xls_bytes)} — the .xls file is larger than "
-                          f"{_mb(limits.xls_bytes)} (limit): save it as .xlsx or CSV")
+            raise Refusal(
+                f"ไฟล์ .xls ใหญ่เกิน {_mb(limits.xls_bytes)} — the .xls file is larger than "
+                f"{_mb(limits.xls_bytes)} (limit): save it as .xlsx or CSV"
+            )
     else:
         scans = scan_xlsx(path, limits)
     try:
@@ -599,8 +629,10 @@ def read_workbook(path: Path, out: Path, limits: Limits) -> dict:
     if suffix != ".xls":
         unmatched = [name for name in readable if name not in scans]
         if unmatched:
-            raise Refusal(f"หาส่วนของชีต {unmatched[0]} ไม่พบ — cannot find the part of sheet {unmatched[0]} "
-                          "in the workbook (damaged workbook)")
+            raise Refusal(
+                f"หาส่วนของชีต {unmatched[0]} ไม่พบ — cannot find the part of sheet {unmatched[0]} "
+                "in the workbook (damaged workbook)"
+            )
     errors: dict[str, dict] = {}
     if suffix == ".xls" and readable:
         try:
@@ -619,8 +651,9 @@ def read_workbook(path: Path, out: Path, limits: Limits) -> dict:
     return {"ok": True, "sheets": sheets, "skipped": skipped}
 
 
-def _write_sheet(sheet, name: str, out: Path, index: int, defects: dict[tuple[int, int], tuple[str, str]],
-                 limits: Limits) -> dict:
+def _write_sheet(
+    sheet, name: str, out: Path, index: int, defects: dict[tuple[int, int], tuple[str, str]], limits: Limits
+) -> dict:
     """Write one sheet's non-empty rows (and its cell defects) as CSV; describe it.
 
     calamine's iter_rows gives rows from the first row of the sheet but columns from the
@@ -668,10 +701,15 @@ def _write_sheet(sheet, name: str, out: Path, index: int, defects: dict[tuple[in
             for (row, column), (reason, text) in sorted(defects.items()):
                 writer.writerow([row + 1, column, reason, text])
     top = max(head, default=-1) + 1
-    return {"name": name, "rows": written, "columns": columns,
-            "head": [head.get(row, []) for row in range(top)],
-            "cells_csv": str(cells_path), "defects_csv": str(defects_path) if defects_path else None,
-            "defects": len(defects)}
+    return {
+        "name": name,
+        "rows": written,
+        "columns": columns,
+        "head": [head.get(row, []) for row in range(top)],
+        "cells_csv": str(cells_path),
+        "defects_csv": str(defects_path) if defects_path else None,
+        "defects": len(defects),
+    }
 
 
 def _first_line(error: BaseException) -> str:

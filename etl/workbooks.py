@@ -60,10 +60,12 @@ class WorkbookCells:
         """'ไม่ได้โหลด ... — not loaded: hidden sheet "x"; ...' or '' when every sheet was read."""
         if not self.skipped:
             return ""
-        thai = "; ".join(f"{SKIPPED_WORDS[why][0]} \"{name}\"" for name, why in self.skipped)
-        english = "; ".join(f"{SKIPPED_WORDS[why][1]} \"{name}\"" for name, why in self.skipped)
-        return (f"ไม่ได้โหลด {thai} (ชีตที่ซ่อนไม่ถูกโหลด ให้เลิกซ่อนใน Excel หากต้องการ) — not loaded: {english} "
-                "(hidden sheets are never loaded: unhide them in Excel to load them)")
+        thai = "; ".join(f'{SKIPPED_WORDS[why][0]} "{name}"' for name, why in self.skipped)
+        english = "; ".join(f'{SKIPPED_WORDS[why][1]} "{name}"' for name, why in self.skipped)
+        return (
+            f"ไม่ได้โหลด {thai} (ชีตที่ซ่อนไม่ถูกโหลด ให้เลิกซ่อนใน Excel หากต้องการ) — not loaded: {english} "
+            "(hidden sheets are never loaded: unhide them in Excel to load them)"
+        )
 
 
 def read_workbook(path: Path, folder: Path, limits: Limits | None = None) -> WorkbookCells:
@@ -82,13 +84,21 @@ def read_workbook(path: Path, folder: Path, limits: Limits | None = None) -> Wor
 
 
 def _run_child(path: Path, folder: Path, limits: Limits) -> WorkbookCells:
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])), "RUST_BACKTRACE": "0",
-                   "PYTHONDONTWRITEBYTECODE": "1"}
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+        "RUST_BACKTRACE": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     child = subprocess.Popen(
         [sys.executable, "-m", "etl.workbook_child", str(path), str(folder), json.dumps(asdict(limits))],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=PROJECT_ROOT,
-        env=environment, start_new_session=True)  # Ctrl-C reaches the loader, which ends the child
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        start_new_session=True,
+    )  # Ctrl-C reaches the loader, which ends the child
     try:
         _, errors = child.communicate(timeout=limits.seconds + 5)
     except subprocess.TimeoutExpired:
@@ -96,7 +106,8 @@ def _run_child(path: Path, folder: Path, limits: Limits) -> WorkbookCells:
         child.communicate()
         raise WorkbookError(
             f"อ่านไฟล์ Excel นานเกิน {limits.seconds} วินาที — reading the workbook took longer than "
-            f"{limits.seconds} s (limit); save it again in Excel or as CSV") from None
+            f"{limits.seconds} s (limit); save it again in Excel or as CSV"
+        ) from None
     finally:
         if child.poll() is None:
             child.kill()
@@ -109,17 +120,27 @@ def _run_child(path: Path, folder: Path, limits: Limits) -> WorkbookCells:
         if result.get("memory"):
             raise WorkbookError(_memory_message(limits))
         raise WorkbookError(result["reason"])
-    sheets = [SheetCells(s["name"], s["head"], Path(s["cells_csv"]),
-                         Path(s["defects_csv"]) if s.get("defects_csv") else None, s["columns"], s["rows"])
-              for s in result["sheets"]]
+    sheets = [
+        SheetCells(
+            s["name"],
+            s["head"],
+            Path(s["cells_csv"]),
+            Path(s["defects_csv"]) if s.get("defects_csv") else None,
+            s["columns"],
+            s["rows"],
+        )
+        for s in result["sheets"]
+    ]
     skipped = [(s["name"], s["why"]) for s in result["skipped"]]
     return WorkbookCells(sheets, skipped, folder)
 
 
 def _memory_message(limits: Limits) -> str:
-    return (f"ไฟล์ Excel ต้องใช้หน่วยความจำเกิน {limits.memory_mb:,} MB — reading the workbook needs more than "
-            f"{limits.memory_mb:,} MB of memory (limit): it holds more cells or text than its size suggests; "
-            "save the table alone in a new workbook or as CSV")
+    return (
+        f"ไฟล์ Excel ต้องใช้หน่วยความจำเกิน {limits.memory_mb:,} MB — reading the workbook needs more than "
+        f"{limits.memory_mb:,} MB of memory (limit): it holds more cells or text than its size suggests; "
+        "save the table alone in a new workbook or as CSV"
+    )
 
 
 def _crash_message(code: int, errors: bytes, limits: Limits) -> str:
@@ -128,10 +149,14 @@ def _crash_message(code: int, errors: bytes, limits: Limits) -> str:
     if "memory allocation" in text or "MemoryError" in text or "capacity overflow" in text:
         return _memory_message(limits)
     if code in (-signal.SIGXCPU, -signal.SIGKILL):
-        return (f"อ่านไฟล์ Excel นานเกิน {limits.seconds} วินาที — reading the workbook took longer than "
-                f"{limits.seconds} s of processor time (limit)")
+        return (
+            f"อ่านไฟล์ Excel นานเกิน {limits.seconds} วินาที — reading the workbook took longer than "
+            f"{limits.seconds} s of processor time (limit)"
+        )
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith((" ", "\t"))]
     detail = next((line for line in lines if not line.startswith(("stack backtrace", "note:", "Traceback"))), "")
     how = f"signal {-code}" if code < 0 else f"exit {code}"
-    return (f"ตัวอ่าน Excel หยุดทำงานกับไฟล์นี้ — the Excel reader stopped on this file ({how})"
-            f"{': ' + detail[:200] if detail else ''}; the file may be damaged: save it again in Excel or as CSV")
+    return (
+        f"ตัวอ่าน Excel หยุดทำงานกับไฟล์นี้ — the Excel reader stopped on this file ({how})"
+        f"{': ' + detail[:200] if detail else ''}; the file may be damaged: save it again in Excel or as CSV"
+    )

@@ -57,10 +57,7 @@ def _font_face() -> str:
     font = thai_font_file()
     if font is None:
         return ""
-    return (
-        "@font-face { font-family: 'Brief Thai'; font-weight: 100 900; "
-        f"src: url('{font.as_uri()}'); }}"
-    )
+    return f"@font-face {{ font-family: 'Brief Thai'; font-weight: 100 900; src: url('{font.as_uri()}'); }}"
 
 
 def _e(text) -> str:
@@ -116,21 +113,29 @@ def projection_sentence(bundle: ExportBundle) -> str:
     _, year_end = fiscal_year_bounds(bundle.filters.fiscal_year)
     carry, lapse = about_million(overall["projected_carryover"]), about_million(overall["projected_lapse"])
     if bundle.as_of >= year_end:
-        return (f"เมื่อสิ้นปีงบประมาณ {bundle.area_name_th}เบิกจ่ายได้ร้อยละ {about_pct(overall['projected_pct'])} "
-                f"ก่อหนี้ผูกพันแล้วแต่ยังไม่เบิกจ่าย (กันเงินเหลื่อมปีได้) ประมาณ {carry} ล้านบาท "
-                f"ไม่ได้ก่อหนี้ผูกพันประมาณ {lapse} ล้านบาท")
-    text = (f"ตามอัตราปัจจุบัน {bundle.area_name_th}จะเบิกจ่ายได้ร้อยละ {about_pct(overall['projected_pct'])} "
-            f"ภายใน {format_date(year_end)} (ช่วงคาดการณ์ร้อยละ {about_pct(overall['projected_low_pct'])}–"
-            f"{about_pct(overall['projected_high_pct'])})")
+        return (
+            f"เมื่อสิ้นปีงบประมาณ {bundle.area_name_th}เบิกจ่ายได้ร้อยละ {about_pct(overall['projected_pct'])} "
+            f"ก่อหนี้ผูกพันแล้วแต่ยังไม่เบิกจ่าย (กันเงินเหลื่อมปีได้) ประมาณ {carry} ล้านบาท "
+            f"ไม่ได้ก่อหนี้ผูกพันประมาณ {lapse} ล้านบาท"
+        )
+    text = (
+        f"ตามอัตราปัจจุบัน {bundle.area_name_th}จะเบิกจ่ายได้ร้อยละ {about_pct(overall['projected_pct'])} "
+        f"ภายใน {format_date(year_end)} (ช่วงคาดการณ์ร้อยละ {about_pct(overall['projected_low_pct'])}–"
+        f"{about_pct(overall['projected_high_pct'])})"
+    )
     if "investment" in projection.index:
         investment = projection.loc["investment"]
-        text += (f" งบลงทุนร้อยละ {about_pct(investment['projected_pct'])} "
-                 f"({about_pct(investment['projected_low_pct'])}–{about_pct(investment['projected_high_pct'])})")
+        text += (
+            f" งบลงทุนร้อยละ {about_pct(investment['projected_pct'])} "
+            f"({about_pct(investment['projected_low_pct'])}–{about_pct(investment['projected_high_pct'])})"
+        )
     text += f" คาดว่าจะกันเงินเหลื่อมปีประมาณ {carry} ล้านบาท และอาจไม่ได้ใช้หรือต้องส่งคืนประมาณ {lapse} ล้านบาท"
     if overall["required_weekly"] > 0:
-        text += (f" ต้องเบิกจ่ายสัปดาห์ละ {million_baht(overall['required_weekly'])} ล้านบาทจึงจะถึงเป้าหมายสิ้นปี "
-                 f"(ร้อยละ {overall['target_year_end_pct']:g}) ขณะที่ 4 สัปดาห์ล่าสุดเบิกจ่ายเฉลี่ยสัปดาห์ละ "
-                 f"{million_baht(overall['recent_weekly'])} ล้านบาท")
+        text += (
+            f" ต้องเบิกจ่ายสัปดาห์ละ {million_baht(overall['required_weekly'])} ล้านบาทจึงจะถึงเป้าหมายสิ้นปี "
+            f"(ร้อยละ {overall['target_year_end_pct']:g}) ขณะที่ 4 สัปดาห์ล่าสุดเบิกจ่ายเฉลี่ยสัปดาห์ละ "
+            f"{million_baht(overall['recent_weekly'])} ล้านบาท"
+        )
     return text + pace_break_note(overall)
 
 
@@ -149,8 +154,7 @@ def comparison_sentence(bundle: ExportBundle) -> str:
     if comparison is None:
         return ""
     now, before = comparison.current, comparison.previous
-    text = (f"เทียบกับ {format_date(before.as_of)}: เบิกจ่ายเพิ่ม "
-            f"{million_baht(now.disbursed - before.disbursed)} ล้านบาท")
+    text = f"เทียบกับ {format_date(before.as_of)}: เบิกจ่ายเพิ่ม {million_baht(now.disbursed - before.disbursed)} ล้านบาท"
     for figures in now.lines:
         old = before.line(figures.scope)
         if figures.pct is None or old.pct is None:
@@ -159,8 +163,10 @@ def comparison_sentence(bundle: ExportBundle) -> str:
         if figures.target_pct is not None and old.target_pct is not None:
             text += f" (เป้าหมาย {signed(figures.target_pct - old.target_pct)} จุด)"
     flagged, earlier = comparison.flagged
-    text += (f" โครงการล่าช้า {flagged:,} ({flagged - earlier:+,}) เริ่มล่าช้า {len(comparison.newly_flagged):,} "
-             f"พ้นสถานะล่าช้า {len(comparison.cleared):,}")
+    text += (
+        f" โครงการล่าช้า {flagged:,} ({flagged - earlier:+,}) เริ่มล่าช้า {len(comparison.newly_flagged):,} "
+        f"พ้นสถานะล่าช้า {len(comparison.cleared):,}"
+    )
     return text
 
 
@@ -169,35 +175,42 @@ def narrative(bundle: ExportBundle) -> str:
     furthest behind on the headline line, and the risks."""
     k = bundle.kpis
     parts = [
-        (f"ณ วันที่ {format_date(bundle.as_of)} {bundle.area_name_th} เบิกจ่ายแล้ว "
-        f"{million_baht(k.disbursed)} ล้านบาท จากงบประมาณที่ได้รับจัดสรร "
-        f"{million_baht(k.current_allocation)} ล้านบาท")
+        (
+            f"ณ วันที่ {format_date(bundle.as_of)} {bundle.area_name_th} เบิกจ่ายแล้ว "
+            f"{million_baht(k.disbursed)} ล้านบาท จากงบประมาณที่ได้รับจัดสรร "
+            f"{million_baht(k.current_allocation)} ล้านบาท"
+        )
     ]
     overall = _line_sentence(k.overall, LINE_LABELS["overall"][0])
     if overall:
         parts[0] += f" คิดเป็น{overall}"
     investment = _line_sentence(k.investment, LINE_LABELS["investment"][0])
     if investment:
-        parts.append(f"งบลงทุน {million_baht(k.investment.allocation)} ล้านบาท เบิกจ่ายแล้ว"
-                     f"{investment}")
+        parts.append(f"งบลงทุน {million_baht(k.investment.allocation)} ล้านบาท เบิกจ่ายแล้ว{investment}")
     behind = _furthest_behind(bundle, 3)
     if len(behind) and bundle.area_kind != "province":
         line = k.headline
-        names = ", ".join(f"{row['name_th']} (ร้อยละ {percent(row[f'{line}_pct'])})"
-                          for row in behind.to_dict("records"))
+        names = ", ".join(
+            f"{row['name_th']} (ร้อยละ {percent(row[f'{line}_pct'])})" for row in behind.to_dict("records")
+        )
         parts.append(f"จังหวัดที่ห่างจากเป้าหมาย{LINE_LABELS[line][0]}มากที่สุด ได้แก่ {names}")
     lagging = bundle.table("lagging").frame
     if len(lagging):
-        parts.append(f"มีโครงการที่ล่าช้า {len(lagging):,} โครงการ เงินที่ยังไม่เบิกจ่าย "
-                     f"{million_baht(lagging['money_at_risk'].sum())} ล้านบาท")
+        parts.append(
+            f"มีโครงการที่ล่าช้า {len(lagging):,} โครงการ เงินที่ยังไม่เบิกจ่าย "
+            f"{million_baht(lagging['money_at_risk'].sum())} ล้านบาท"
+        )
     risky = bundle.carryovers[bundle.carryovers["at_risk"]] if len(bundle.carryovers) else bundle.carryovers
     if len(risky):
-        parts.append(f"เงินกันเหลื่อมปีที่เสี่ยงเบิกจ่ายไม่ทัน {len(risky):,} รายการ "
-                     f"ยังไม่เบิกจ่าย {million_baht(risky['remaining'].sum())} ล้านบาท")
+        parts.append(
+            f"เงินกันเหลื่อมปีที่เสี่ยงเบิกจ่ายไม่ทัน {len(risky):,} รายการ "
+            f"ยังไม่เบิกจ่าย {million_baht(risky['remaining'].sum())} ล้านบาท"
+        )
     overdue = bundle.assets[bundle.assets["overdue"]] if len(bundle.assets) else bundle.assets
     if len(overdue):
-        parts.append(f"สินทรัพย์ที่แล้วเสร็จแต่ค้างโอนเกินกำหนด {len(overdue):,} รายการ "
-                     f"มูลค่า {million_baht(overdue['value'].sum())} ล้านบาท")
+        parts.append(
+            f"สินทรัพย์ที่แล้วเสร็จแต่ค้างโอนเกินกำหนด {len(overdue):,} รายการ มูลค่า {million_baht(overdue['value'].sum())} ล้านบาท"
+        )
     return " ".join(parts)
 
 
@@ -230,11 +243,17 @@ def curve_svg(bundle: ExportBundle, width: int = 680, height: int = 230) -> str:
     def y(pct: float) -> float:
         return top + plot_h * (1 - min(max(pct, 0), 110) / 110)
 
-    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif" font-size="9">')]
+    out = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif" font-size="9">'
+        )
+    ]
     for tick in (0, 25, 50, 75, 100):
-        out.append(f'<line x1="{left}" y1="{y(tick):.1f}" x2="{width - right}" y2="{y(tick):.1f}" '
-                   'stroke="#e3e3e3" stroke-width="1"/>')
+        out.append(
+            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{width - right}" y2="{y(tick):.1f}" '
+            'stroke="#e3e3e3" stroke-width="1"/>'
+        )
         out.append(f'<text x="{left - 6}" y="{y(tick) + 3:.1f}" text-anchor="end" fill="#555">{tick}%</text>')
     # Thai labels go in HTML around the SVG: weasyprint's SVG text does not shape Thai
     # (vowels and tone marks would float), HTML text does.
@@ -248,8 +267,11 @@ def curve_svg(bundle: ExportBundle, width: int = 680, height: int = 230) -> str:
         labels.append((x(day), format_date(day).split(" ")[1]))
 
     def path(column: str, color: str, dash: str = "", stroke: float = 2.0) -> None:
-        points = [(x(day), y(value)) for day, value in zip(curve["week_end"], curve[column], strict=True)
-                  if value is not None and not pd.isna(value)]
+        points = [
+            (x(day), y(value))
+            for day, value in zip(curve["week_end"], curve[column], strict=True)
+            if value is not None and not pd.isna(value)
+        ]
         if len(points) < 2:
             return
         d = " ".join(f"{'M' if i == 0 else 'L'}{px:.1f},{py:.1f}" for i, (px, py) in enumerate(points))
@@ -273,8 +295,10 @@ def curve_svg(bundle: ExportBundle, width: int = 680, height: int = 230) -> str:
         last_row = known.iloc[-1]
         px, py = x(min(bundle.as_of, last)), y(pct_now)
         if bundle.as_of > last_row["week_end"]:
-            out.append(f'<line x1="{x(last_row["week_end"]):.1f}" y1="{y(last_row[column]):.1f}" '
-                       f'x2="{px:.1f}" y2="{py:.1f}" stroke="{colour}" stroke-width="2.4"/>')
+            out.append(
+                f'<line x1="{x(last_row["week_end"]):.1f}" y1="{y(last_row[column]):.1f}" '
+                f'x2="{px:.1f}" y2="{py:.1f}" stroke="{colour}" stroke-width="2.4"/>'
+            )
         other = bundle.kpis.line("investment" if line == "overall" else "overall").pct
         below = other is not None and pct_now < other  # the lower figure's label goes under its point
         # right of the point, where no actual curve runs yet; left of it near the year's end,
@@ -285,23 +309,31 @@ def curve_svg(bundle: ExportBundle, width: int = 680, height: int = 230) -> str:
         tx = px + 6 if right_side else px - 6 - text_width
         ty = py + 14 if below else py - 6
         out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>')
-        out.append(f'<rect x="{tx - 2:.1f}" y="{ty - 9:.1f}" width="{text_width + 4:.1f}" height="12" '
-                   'fill="white" fill-opacity="0.9"/>')
+        out.append(
+            f'<rect x="{tx - 2:.1f}" y="{ty - 9:.1f}" width="{text_width + 4:.1f}" height="12" '
+            'fill="white" fill-opacity="0.9"/>'
+        )
         out.append(f'<text x="{tx:.1f}" y="{ty:.1f}" fill="{colour}" font-weight="bold">{text}</text>')
     out.append("</svg>")
     month_spans = "".join(
         f'<span class="month" style="left:{px - 20:.1f}px; top:{height - bottom + 5}px">{_e(label)}</span>'
-        for px, label in labels)
+        for px, label in labels
+    )
     legend = []
     for line in LINES:
         name = LINE_LABELS[line][0]
-        legend += [(LINE_COLOURS[line][0], "solid", f"เบิกจ่ายสะสม{name}"),
-                   (LINE_COLOURS[line][1], "dashed", f"เป้าหมาย{name}")]
+        legend += [
+            (LINE_COLOURS[line][0], "solid", f"เบิกจ่ายสะสม{name}"),
+            (LINE_COLOURS[line][1], "dashed", f"เป้าหมาย{name}"),
+        ]
     legend_html = "".join(
         f'<span class="key"><span class="swatch" style="border-top: 2px {style} {color}"></span>{_e(label)}</span>'
-        for color, style, label in legend)
-    return (f'<div class="chart" style="width:{width}px; height:{height}px">{"".join(out)}{month_spans}'
-            f'<div class="legend" style="left:{left + 10}px">{legend_html}</div></div>')
+        for color, style, label in legend
+    )
+    return (
+        f'<div class="chart" style="width:{width}px; height:{height}px">{"".join(out)}{month_spans}'
+        f'<div class="legend" style="left:{left + 10}px">{legend_html}</div></div>'
+    )
 
 
 # --- HTML ----------------------------------------------------------------------------
@@ -356,8 +388,10 @@ STATUS_TH = {code: thai for code, (thai, _) in STATUSES.items()}  # the dashboar
 
 
 def _card(label: str, value: str, note: str = "", css: str = "") -> str:
-    return (f'<div class="card"><div class="label">{_e(label)}</div>'
-            f'<div class="value {css}">{_e(value)}</div><div class="note">{_e(note)}</div></div>')
+    return (
+        f'<div class="card"><div class="label">{_e(label)}</div>'
+        f'<div class="value {css}">{_e(value)}</div><div class="note">{_e(note)}</div></div>'
+    )
 
 
 def _area_rows(frame: pd.DataFrame) -> str:
@@ -366,8 +400,10 @@ def _area_rows(frame: pd.DataFrame) -> str:
     rows = []
     for row in frame.to_dict("records"):
         name = str(row["name_th"]).removeprefix("กลุ่มจังหวัด")  # the header says what the rows are
-        cells = [f"<td>{_d(name)}</td><td class='n'>{million_baht(row['current_allocation'])}</td>",
-                 f"<td class='n'>{million_baht(row['disbursed'])}</td>"]
+        cells = [
+            f"<td>{_d(name)}</td><td class='n'>{million_baht(row['current_allocation'])}</td>",
+            f"<td class='n'>{million_baht(row['disbursed'])}</td>",
+        ]
         for line in LINES:
             status = row[f"{line}_status"]
             gap_baht = row[f"{line}_gap_baht"]
@@ -375,7 +411,8 @@ def _area_rows(frame: pd.DataFrame) -> str:
                 f"<td class='n sep'>{percent(row[f'{line}_pct'])}</td>"
                 f"<td class='n'>{signed(row[f'{line}_gap_points'])}</td>"
                 f"<td class='n'>{signed(None if pd.isna(gap_baht) else gap_baht / 1e6)}</td>"
-                f"<td class='status-{status}'>{_e(STATUS_TH.get(status, ''))}</td>")
+                f"<td class='status-{status}'>{_e(STATUS_TH.get(status, ''))}</td>"
+            )
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return "".join(rows)
 
@@ -385,11 +422,17 @@ def _area_head(name: str, bundle: ExportBundle) -> str:
     k = bundle.kpis
     groups = "".join(
         f"<th colspan='4' class='group sep'>{LINE_LABELS[line][0]}{'★' if line == k.headline else ''} "
-        f"(เป้าหมาย {percent(k.line(line).target_pct)}%)</th>" for line in LINES)
-    columns = "".join("<th class='n sep'>ร้อยละ</th><th class='n'>ห่าง (จุด)</th><th class='n'>ห่าง (ลบ.)</th>"
-                      "<th>สถานะ</th>" for _ in LINES)
-    return (f"<thead><tr><th rowspan='2'>{_e(name)}</th><th rowspan='2' class='n'>งบประมาณ (ลบ.)</th>"
-            f"<th rowspan='2' class='n'>เบิกจ่าย (ลบ.)</th>{groups}</tr><tr>{columns}</tr></thead>")
+        f"(เป้าหมาย {percent(k.line(line).target_pct)}%)</th>"
+        for line in LINES
+    )
+    columns = "".join(
+        "<th class='n sep'>ร้อยละ</th><th class='n'>ห่าง (จุด)</th><th class='n'>ห่าง (ลบ.)</th><th>สถานะ</th>"
+        for _ in LINES
+    )
+    return (
+        f"<thead><tr><th rowspan='2'>{_e(name)}</th><th rowspan='2' class='n'>งบประมาณ (ลบ.)</th>"
+        f"<th rowspan='2' class='n'>เบิกจ่าย (ลบ.)</th>{groups}</tr><tr>{columns}</tr></thead>"
+    )
 
 
 def _line_card(bundle: ExportBundle, line: str) -> str:
@@ -397,13 +440,17 @@ def _line_card(bundle: ExportBundle, line: str) -> str:
     figures = bundle.kpis.line(line)
     name = LINE_LABELS[line][0]
     star = "★" if line == bundle.kpis.headline else ""
-    gap = (f"ห่าง {signed(figures.gap_points)} จุด / "
-           f"{signed(None if figures.gap_baht is None else float(figures.gap_baht) / 1e6)} ลบ.")
+    gap = (
+        f"ห่าง {signed(figures.gap_points)} จุด / "
+        f"{signed(None if figures.gap_baht is None else float(figures.gap_baht) / 1e6)} ลบ."
+    )
     css = f"status-{figures.status}"
-    note = (f"เป้าหมาย{name} {percent(figures.target_pct)}% · {gap}" if figures.target_pct is not None
-            else f"ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ {bundle.filters.fiscal_year}")
-    return _card(f"{name}{star}: ร้อยละการเบิกจ่าย", f"{percent(figures.pct)}%",
-                 note + last_year_note(bundle, line), css)
+    note = (
+        f"เป้าหมาย{name} {percent(figures.target_pct)}% · {gap}"
+        if figures.target_pct is not None
+        else f"ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ {bundle.filters.fiscal_year}"
+    )
+    return _card(f"{name}{star}: ร้อยละการเบิกจ่าย", f"{percent(figures.pct)}%", note + last_year_note(bundle, line), css)
 
 
 def last_year_note(bundle: ExportBundle, line: str) -> str:
@@ -414,12 +461,17 @@ def last_year_note(bundle: ExportBundle, line: str) -> str:
     if last is None:
         return ""
     then = last.line(line)
-    target = (f"เป้าหมาย {percent(then.target_pct)}%" if then.target_pct is not None
-              else f"ไม่มีเป้าหมายของ ครม. ปี {last.fiscal_year}")
-    change = signed(None if then.pct is None or bundle.kpis.line(line).pct is None
-                    else bundle.kpis.line(line).pct - then.pct)
-    return (f" · ปีก่อน ณ วันเดียวกัน ({format_date(last.as_of, 'th')}) {percent(then.pct)}% ({target})"
-            f" · เทียบปีก่อน {change} จุด")
+    target = (
+        f"เป้าหมาย {percent(then.target_pct)}%"
+        if then.target_pct is not None
+        else f"ไม่มีเป้าหมายของ ครม. ปี {last.fiscal_year}"
+    )
+    change = signed(
+        None if then.pct is None or bundle.kpis.line(line).pct is None else bundle.kpis.line(line).pct - then.pct
+    )
+    return (
+        f" · ปีก่อน ณ วันเดียวกัน ({format_date(last.as_of, 'th')}) {percent(then.pct)}% ({target}) · เทียบปีก่อน {change} จุด"
+    )
 
 
 def brief_html(bundle: ExportBundle) -> str:
@@ -428,23 +480,36 @@ def brief_html(bundle: ExportBundle) -> str:
     fy = bundle.filters.fiscal_year
     headline = LINE_LABELS[k.headline][0]
     source = "ข้อมูลโหลดล่าสุด" if bundle.snapshot_id is None else f"ภาพนิ่งหมายเลข {bundle.snapshot_id} บันทึกเมื่อ"
-    frozen = ("" if bundle.snapshot_id is None else
-              f" · ภาพนิ่งรายสัปดาห์หมายเลข {bundle.snapshot_id} (ตัวเลขที่บันทึกไว้ คาดการณ์และความเสี่ยงจากข้อมูลปัจจุบัน)")
+    frozen = (
+        ""
+        if bundle.snapshot_id is None
+        else f" · ภาพนิ่งรายสัปดาห์หมายเลข {bundle.snapshot_id} (ตัวเลขที่บันทึกไว้ คาดการณ์และความเสี่ยงจากข้อมูลปัจจุบัน)"
+    )
     compared = comparison_sentence(bundle)
     compared = f"<p class='projection'><b>สัปดาห์นี้:</b> {_e(compared)}</p>" if compared else ""
-    cards = "".join([
-        _card("งบประมาณ (ล้านบาท)", million_baht(k.current_allocation),
-              f"{k.projects:,} โครงการ · งบลงทุน {million_baht(k.investment.allocation)}"),
-        _card("ก่อหนี้ผูกพัน (ล้านบาท)", million_baht(k.committed),
-              f"ร้อยละ {percent(float(k.committed / k.current_allocation * 100))}" if k.current_allocation else ""),
-        _card("เบิกจ่ายแล้ว (ล้านบาท)", million_baht(k.disbursed), f"คงเหลือ {million_baht(k.remaining)} ลบ."),
-        *(_line_card(bundle, figures.scope) for figures in k.lines),
-    ])
+    cards = "".join(
+        [
+            _card(
+                "งบประมาณ (ล้านบาท)",
+                million_baht(k.current_allocation),
+                f"{k.projects:,} โครงการ · งบลงทุน {million_baht(k.investment.allocation)}",
+            ),
+            _card(
+                "ก่อหนี้ผูกพัน (ล้านบาท)",
+                million_baht(k.committed),
+                f"ร้อยละ {percent(float(k.committed / k.current_allocation * 100))}" if k.current_allocation else "",
+            ),
+            _card("เบิกจ่ายแล้ว (ล้านบาท)", million_baht(k.disbursed), f"คงเหลือ {million_baht(k.remaining)} ลบ."),
+            *(_line_card(bundle, figures.scope) for figures in k.lines),
+        ]
+    )
     parts = [
         "<!doctype html><html lang='th'><head><meta charset='utf-8'>",
         f"<style>{_font_face()}{CSS}</style></head><body>",
-        (f"<div class='footer'>ที่มา: ระบบติดตามผลการเบิกจ่าย · {_e(bundle.area_name_th)} · ข้อมูล ณ วันที่ "
-         f"{format_date(bundle.as_of)} · {_e(source)} {_e(format_datetime(bundle.generated_at))}</div>"),
+        (
+            f"<div class='footer'>ที่มา: ระบบติดตามผลการเบิกจ่าย · {_e(bundle.area_name_th)} · ข้อมูล ณ วันที่ "
+            f"{format_date(bundle.as_of)} · {_e(source)} {_e(format_datetime(bundle.generated_at))}</div>"
+        ),
         f"<h1>สรุปผลการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัดและกลุ่มจังหวัด ปีงบประมาณ พ.ศ. {fy}</h1>",
         f"<p class='sub'>ข้อมูล ณ วันที่ {format_date(bundle.as_of, long=True)} · {_e(bundle.area_name_th)}{frozen}</p>",
         f"<div class='narrative'>{_e(narrative(bundle))}{compared}{_projection_paragraph(bundle)}</div>",
@@ -455,8 +520,7 @@ def brief_html(bundle: ExportBundle) -> str:
     behind = _furthest_behind(bundle, TOP_BEHIND)
     if bundle.area_kind != "province" and len(behind):
         parts.append(f"<h2>{len(behind)} จังหวัดที่ห่างจากเป้าหมาย{headline}มากที่สุด</h2>")
-        parts.append(f"<table class='areas'>{_area_head('จังหวัด', bundle)}"
-                     f"<tbody>{_area_rows(behind)}</tbody></table>")
+        parts.append(f"<table class='areas'>{_area_head('จังหวัด', bundle)}<tbody>{_area_rows(behind)}</tbody></table>")
     if bundle.area_kind == "province":
         parts.append(_lagging_html(bundle))
     else:
@@ -464,17 +528,20 @@ def brief_html(bundle: ExportBundle) -> str:
     clusters = bundle.clusters[bundle.clusters["projects"] > 0]
     if len(clusters) and bundle.area_kind != "province":  # a province's own rows are no cluster figure
         parts.append("<h2>ผลการเบิกจ่ายรายกลุ่มจังหวัด</h2>")
-        parts.append(f"<table class='areas'>{_area_head('กลุ่มจังหวัด', bundle)}"
-                     f"<tbody>{_area_rows(clusters)}</tbody></table>")
+        parts.append(
+            f"<table class='areas'>{_area_head('กลุ่มจังหวัด', bundle)}<tbody>{_area_rows(clusters)}</tbody></table>"
+        )
     parts.append(_risks_html(bundle))
-    parts.append("<p class='small'>รายงานสองเส้นตามแบบกรมบัญชีกลาง แต่ละเส้นเทียบเป้าหมายของตนเอง: "
-                 "ภาพรวม = เบิกจ่ายทุกประเภทงบรายจ่าย ÷ งบประมาณปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม; "
-                 "งบลงทุน = เบิกจ่ายงบลงทุน ÷ งบลงทุนปัจจุบัน เทียบเป้าหมายงบลงทุน · "
-                 f"★ เส้น{headline}ใช้จัดอันดับและกำหนดสถานะ · "
-                 "เป้าหมาย ณ วันที่ คำนวณจากเป้าหมายสะสมรายไตรมาสตามมติคณะรัฐมนตรี "
-                 "(เพิ่มเท่ากันทุกสิ้นเดือน และเป็นเส้นตรงตามวันภายในเดือน) · ลบ. = ล้านบาท · "
-                 "ห่าง = ร้อยละการเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด) และ เบิกจ่าย − เป้าหมาย × งบประมาณของเส้นนั้น "
-                 "(ลบ.)</p>")
+    parts.append(
+        "<p class='small'>รายงานสองเส้นตามแบบกรมบัญชีกลาง แต่ละเส้นเทียบเป้าหมายของตนเอง: "
+        "ภาพรวม = เบิกจ่ายทุกประเภทงบรายจ่าย ÷ งบประมาณปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม; "
+        "งบลงทุน = เบิกจ่ายงบลงทุน ÷ งบลงทุนปัจจุบัน เทียบเป้าหมายงบลงทุน · "
+        f"★ เส้น{headline}ใช้จัดอันดับและกำหนดสถานะ · "
+        "เป้าหมาย ณ วันที่ คำนวณจากเป้าหมายสะสมรายไตรมาสตามมติคณะรัฐมนตรี "
+        "(เพิ่มเท่ากันทุกสิ้นเดือน และเป็นเส้นตรงตามวันภายในเดือน) · ลบ. = ล้านบาท · "
+        "ห่าง = ร้อยละการเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด) และ เบิกจ่าย − เป้าหมาย × งบประมาณของเส้นนั้น "
+        "(ลบ.)</p>"
+    )
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -488,13 +555,17 @@ def _lagging_html(bundle: ExportBundle) -> str:
         f"<tr><td class='code'>{_d(r.project_code, PDF_CODE_CHARS)}</td><td>{_d(r.project_name)}</td>"
         f"<td class='n'>{million_baht(r.current_allocation)}</td>"
         f"<td class='n'>{percent(r.pct_disbursed)}</td><td class='n'>{million_baht(r.money_at_risk)}</td>"
-        f"<td>{_e(r.flag_labels_th)}</td></tr>" for r in lagging.itertuples())
-    return (f"<h2>{len(lagging)} โครงการล่าช้าที่ยังต้องเบิกจ่ายมากที่สุด</h2>"
-            "<p class='small'>เฉพาะโครงการที่ยังมีเงินต้องเบิกจ่าย: โครงการที่เบิกจ่ายครบแล้ว (ส่วนที่เหลือเป็นเงินเหลือจ่าย) "
-            "ไม่อยู่ในรายการ แม้จะลงนามสัญญาหลังกำหนด</p>"
-            "<table class='lagging'><thead><tr><th>รหัสโครงการ</th><th>โครงการ</th>"
-            "<th class='n'>งบประมาณ (ลบ.)</th><th class='n'>ร้อยละ</th>"
-            f"<th class='n'>ยังไม่เบิกจ่าย (ลบ.)</th><th>ประเด็น</th></tr></thead><tbody>{rows}</tbody></table>")
+        f"<td>{_e(r.flag_labels_th)}</td></tr>"
+        for r in lagging.itertuples()
+    )
+    return (
+        f"<h2>{len(lagging)} โครงการล่าช้าที่ยังต้องเบิกจ่ายมากที่สุด</h2>"
+        "<p class='small'>เฉพาะโครงการที่ยังมีเงินต้องเบิกจ่าย: โครงการที่เบิกจ่ายครบแล้ว (ส่วนที่เหลือเป็นเงินเหลือจ่าย) "
+        "ไม่อยู่ในรายการ แม้จะลงนามสัญญาหลังกำหนด</p>"
+        "<table class='lagging'><thead><tr><th>รหัสโครงการ</th><th>โครงการ</th>"
+        "<th class='n'>งบประมาณ (ลบ.)</th><th class='n'>ร้อยละ</th>"
+        f"<th class='n'>ยังไม่เบิกจ่าย (ลบ.)</th><th>ประเด็น</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _short(text: str, limit: int = DRIVER_NAME_CHARS) -> str:
@@ -519,23 +590,27 @@ def _interventions_html(bundle: ExportBundle) -> str:
     for area in areas.head(INTERVENTION_AREAS).to_dict("records"):
         drivers = "<br>".join(
             f"{_d(d['project_code'], PDF_CODE_CHARS)} {_d(_short(d['project_name']))} ({million_baht(d['shortfall'])})"
-            for d in area["drivers"][:INTERVENTION_DRIVERS])
+            for d in area["drivers"][:INTERVENTION_DRIVERS]
+        )
         rows.append(
             f"<tr><td>{_d(area['name_th'])}{_e(pace_break_note(area))}</td>"
             f"<td class='n'>{about_pct(area['projected_pct'])} "
             f"({about_pct(area['projected_low_pct'])}–{about_pct(area['projected_high_pct'])})</td>"
             f"<td class='n'>{million_baht(area['baht_at_risk'])}</td>"
             f"<td class='n'>{million_baht(area['projected_carryover'])}</td>"
-            f"<td class='n'>{million_baht(area['projected_lapse'])}</td><td class='drivers'>{drivers}</td></tr>")
+            f"<td class='n'>{million_baht(area['projected_lapse'])}</td><td class='drivers'>{drivers}</td></tr>"
+        )
     shown = min(len(areas), INTERVENTION_AREAS)
-    return (f"<h2>จังหวัดที่ต้องเร่งรัด ({shown} อันดับแรกจาก {len(areas):,} จังหวัด ตามเงินที่เสี่ยง)</h2>"
-            f"<p class='small'>คาดการณ์ว่าจะเบิกจ่าย{name}ได้ต่ำกว่าเป้าหมายสิ้นปี (ร้อยละ {target:g}) เกิน {limit:g} จุด; "
-            "เสี่ยง = เป้าหมายสิ้นปี × งบประมาณ − ที่คาดว่าจะเบิกจ่ายได้ ณ 30 ก.ย.; "
-            "ในวงเล็บหลังโครงการ = ส่วนที่คาดว่าจะต่ำกว่าเป้าหมาย (ลบ.); "
-            "จังหวัดที่อัตราการเบิกจ่ายลดลงผิดปกติ (ระบุหลังชื่อ) อยู่ลำดับแรก</p>"
-            "<table class='areas drivers'><thead><tr><th>จังหวัด</th><th class='n'>คาดการณ์ร้อยละ (ช่วง 80%)</th>"
-            "<th class='n'>เสี่ยง (ลบ.)</th><th class='n'>กันเหลื่อมปี (ลบ.)</th><th class='n'>ไม่ได้ใช้ (ลบ.)</th>"
-            f"<th>โครงการที่เป็นสาเหตุหลัก</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f"<h2>จังหวัดที่ต้องเร่งรัด ({shown} อันดับแรกจาก {len(areas):,} จังหวัด ตามเงินที่เสี่ยง)</h2>"
+        f"<p class='small'>คาดการณ์ว่าจะเบิกจ่าย{name}ได้ต่ำกว่าเป้าหมายสิ้นปี (ร้อยละ {target:g}) เกิน {limit:g} จุด; "
+        "เสี่ยง = เป้าหมายสิ้นปี × งบประมาณ − ที่คาดว่าจะเบิกจ่ายได้ ณ 30 ก.ย.; "
+        "ในวงเล็บหลังโครงการ = ส่วนที่คาดว่าจะต่ำกว่าเป้าหมาย (ลบ.); "
+        "จังหวัดที่อัตราการเบิกจ่ายลดลงผิดปกติ (ระบุหลังชื่อ) อยู่ลำดับแรก</p>"
+        "<table class='areas drivers'><thead><tr><th>จังหวัด</th><th class='n'>คาดการณ์ร้อยละ (ช่วง 80%)</th>"
+        "<th class='n'>เสี่ยง (ลบ.)</th><th class='n'>กันเหลื่อมปี (ลบ.)</th><th class='n'>ไม่ได้ใช้ (ลบ.)</th>"
+        f"<th>โครงการที่เป็นสาเหตุหลัก</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _risks_html(bundle: ExportBundle) -> str:
@@ -544,16 +619,21 @@ def _risks_html(bundle: ExportBundle) -> str:
     risky = carry[carry["at_risk"]] if len(carry) else carry
     out.append("<div>")
     if len(carry):
-        out.append(f"<p>เงินกันเหลื่อมปี {len(carry):,} รายการ {million_baht(carry['carried'].sum())} ล้านบาท "
-                   f"เบิกจ่ายแล้ว {million_baht(carry['paid'].sum())} ล้านบาท · "
-                   f"<b>เสี่ยง {len(risky):,} รายการ</b></p>")
+        out.append(
+            f"<p>เงินกันเหลื่อมปี {len(carry):,} รายการ {million_baht(carry['carried'].sum())} ล้านบาท "
+            f"เบิกจ่ายแล้ว {million_baht(carry['paid'].sum())} ล้านบาท · "
+            f"<b>เสี่ยง {len(risky):,} รายการ</b></p>"
+        )
         if len(risky):
             rows = "".join(
                 f"<tr><td>{_d(r.owner_name_th)}</td><td>{_d(r.project_name)}</td>"
                 f"<td class='n'>{million_baht(r.remaining)}</td><td class='n'>{format_date(r.deadline)}</td></tr>"
-                for r in risky.sort_values(["days_to_deadline", "project_code"]).head(RISK_ROWS).itertuples())
-            out.append("<table><thead><tr><th>พื้นที่</th><th>โครงการ</th><th class='n'>ค้างเบิก (ลบ.)</th>"
-                       f"<th class='n'>กำหนด</th></tr></thead><tbody>{rows}</tbody></table>")
+                for r in risky.sort_values(["days_to_deadline", "project_code"]).head(RISK_ROWS).itertuples()
+            )
+            out.append(
+                "<table><thead><tr><th>พื้นที่</th><th>โครงการ</th><th class='n'>ค้างเบิก (ลบ.)</th>"
+                f"<th class='n'>กำหนด</th></tr></thead><tbody>{rows}</tbody></table>"
+            )
     else:
         out.append("<p>ยังไม่มีเงินกันเหลื่อมปี ณ วันที่นี้</p>")
     out.append("</div><div>")
@@ -562,18 +642,27 @@ def _risks_html(bundle: ExportBundle) -> str:
         pending = assets[assets["status"] != "transferred"]
         overdue = assets[assets["overdue"]]
         done = assets[assets["status"] == "transferred"]
-        out.append(f"<p>สินทรัพย์ {len(assets):,} รายการ โอนแล้ว {len(done):,} · รอโอน {len(pending):,} "
-                   f"({million_baht(pending['value'].sum())} ล้านบาท) · "
-                   f"<b>ค้างโอนเกินกำหนด {len(overdue):,} รายการ</b></p>")
+        out.append(
+            f"<p>สินทรัพย์ {len(assets):,} รายการ โอนแล้ว {len(done):,} · รอโอน {len(pending):,} "
+            f"({million_baht(pending['value'].sum())} ล้านบาท) · "
+            f"<b>ค้างโอนเกินกำหนด {len(overdue):,} รายการ</b></p>"
+        )
         if len(overdue):
-            by_area = (overdue.groupby("owner_name_th", as_index=False)
-                       .agg(count=("asset_id", "count"), value=("value", "sum"))
-                       .sort_values(["count", "value", "owner_name_th"], ascending=[False, False, True])
-                       .head(RISK_ROWS))
-            rows = "".join(f"<tr><td>{_d(r.owner_name_th)}</td><td class='n'>{r.count:,}</td>"
-                           f"<td class='n'>{million_baht(r.value)}</td></tr>" for r in by_area.itertuples())
-            out.append("<table><thead><tr><th>พื้นที่</th><th class='n'>ค้างโอน (รายการ)</th>"
-                       f"<th class='n'>มูลค่า (ลบ.)</th></tr></thead><tbody>{rows}</tbody></table>")
+            by_area = (
+                overdue.groupby("owner_name_th", as_index=False)
+                .agg(count=("asset_id", "count"), value=("value", "sum"))
+                .sort_values(["count", "value", "owner_name_th"], ascending=[False, False, True])
+                .head(RISK_ROWS)
+            )
+            rows = "".join(
+                f"<tr><td>{_d(r.owner_name_th)}</td><td class='n'>{r.count:,}</td>"
+                f"<td class='n'>{million_baht(r.value)}</td></tr>"
+                for r in by_area.itertuples()
+            )
+            out.append(
+                "<table><thead><tr><th>พื้นที่</th><th class='n'>ค้างโอน (รายการ)</th>"
+                f"<th class='n'>มูลค่า (ลบ.)</th></tr></thead><tbody>{rows}</tbody></table>"
+            )
     else:
         out.append("<p>ไม่มีรายการสินทรัพย์ที่ต้องโอน</p>")
     out.append("</div></div>")
@@ -581,8 +670,10 @@ def _risks_html(bundle: ExportBundle) -> str:
     if len(lagging):
         counts = {code: int(sum(code in flags for flags in lagging["flags"])) for code in FLAGS}
         text = " · ".join(f"{FLAGS[code][0]} {count:,}" for code, count in counts.items() if count)
-        out.append(f"<p class='small'>โครงการล่าช้า {len(lagging):,} โครงการ: {_e(text)} · "
-                   f"การชี้แจงของจังหวัด: {_e(bundle.response_rate_text())}</p>")
+        out.append(
+            f"<p class='small'>โครงการล่าช้า {len(lagging):,} โครงการ: {_e(text)} · "
+            f"การชี้แจงของจังหวัด: {_e(bundle.response_rate_text())}</p>"
+        )
     return "".join(out)
 
 

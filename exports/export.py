@@ -23,8 +23,7 @@ from exports.tables import ExportBundle, build_export, file_suffix
 FORMATS = ("xlsx", "pdf", "csv")
 
 
-def write_bundle(bundle: ExportBundle, fmt: str, out_dir: Path,
-                 say: Callable[[str], None] | None = None) -> list[Path]:
+def write_bundle(bundle: ExportBundle, fmt: str, out_dir: Path, say: Callable[[str], None] | None = None) -> list[Path]:
     """Write one format of an already-built bundle into out_dir; returns the final paths.
 
     All files of the format appear together or none does (temporary names, then rename).
@@ -48,8 +47,7 @@ def write_bundle(bundle: ExportBundle, fmt: str, out_dir: Path,
             from exports.csv_tables import write_csv
 
             for table in bundle.tables:
-                name = export_file_name(fy, bundle.as_of, "csv", bundle.area_kind, bundle.area_code,
-                                        table.name, suffix)
+                name = export_file_name(fy, bundle.as_of, "csv", bundle.area_kind, bundle.area_code, table.name, suffix)
                 write_csv(table, batch.path_for(name))
     return list(batch.final_paths)
 
@@ -76,8 +74,11 @@ def download(bundle: ExportBundle, fmt: str) -> tuple[str, bytes, str]:
     with tempfile.TemporaryDirectory() as folder:
         paths = write_bundle(bundle, fmt, Path(folder))
         if fmt == "xlsx":
-            return paths[0].name, paths[0].read_bytes(), \
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            return (
+                paths[0].name,
+                paths[0].read_bytes(),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
         if fmt == "pdf":
             return paths[0].name, paths[0].read_bytes(), "application/pdf"
         buffer = io.BytesIO()
@@ -87,8 +88,9 @@ def download(bundle: ExportBundle, fmt: str) -> tuple[str, bytes, str]:
                 info = zipfile.ZipInfo(path.name, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, path.read_bytes())
-        stem = export_stem(bundle.filters.fiscal_year, bundle.as_of, bundle.area_kind, bundle.area_code,
-                           bundle.name_suffix)
+        stem = export_stem(
+            bundle.filters.fiscal_year, bundle.as_of, bundle.area_kind, bundle.area_code, bundle.name_suffix
+        )
         return f"{stem}-csv.zip", buffer.getvalue(), "application/zip"
 
 
@@ -97,16 +99,22 @@ def download_name(filters: Filters, fmt: str, frozen: bool = False, compared_wit
     '-vs-<date>' / '-snapshot' for a weekly-page download of a compared or frozen week.
 
     filters.as_of must be set (the date the dashboard shows, or the snapshot's)."""
-    kind, code = ("province", filters.province) if filters.province else \
-        ("cluster", filters.cluster) if filters.cluster else (None, None)
+    kind, code = (
+        ("province", filters.province)
+        if filters.province
+        else ("cluster", filters.cluster)
+        if filters.cluster
+        else (None, None)
+    )
     suffix = file_suffix(frozen, compared_with)
     if fmt == "csv":
         return f"{export_stem(filters.fiscal_year, filters.as_of, kind, code, suffix)}-csv.zip"
     return export_file_name(filters.fiscal_year, filters.as_of, fmt, kind, code, suffix=suffix)
 
 
-def download_for(filters: Filters, fmt: str, snapshot_id: int | None = None,
-                 compared_with: date | None = None) -> bytes:
+def download_for(
+    filters: Filters, fmt: str, snapshot_id: int | None = None, compared_with: date | None = None
+) -> bytes:
     """The bytes of the export file for a dashboard download button (see `download`): the live
     export for the filters, or the weekly page's week (`snapshot_id`, `compared_with`)."""
     return download(build_bundle(filters, snapshot_id, compared_with), fmt)[1]

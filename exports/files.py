@@ -42,8 +42,9 @@ _TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-.+", re.DOTALL)
 _PID_MAX = 2**22  # Linux's largest pid (/proc/sys/kernel/pid_max is at most this)
 
 
-def export_stem(fiscal_year: int, as_of: date, area_kind: str | None = None,
-                area_code: str | None = None, suffix: str = "") -> str:
+def export_stem(
+    fiscal_year: int, as_of: date, area_kind: str | None = None, area_code: str | None = None, suffix: str = ""
+) -> str:
     """'budget-2562-asof-2019-09-13' plus '-province-50' / '-cluster-C01' for an area export, then
     `suffix` (exports.tables.file_suffix: '-vs-2019-08-30-snapshot')."""
     stem = f"budget-{fiscal_year}-asof-{as_of.isoformat()}"
@@ -52,8 +53,9 @@ def export_stem(fiscal_year: int, as_of: date, area_kind: str | None = None,
     return stem + suffix
 
 
-def table_file_name(table: str, fiscal_year: int, as_of: date | None, extension: str,
-                    scope_parts: tuple[str, ...] = ()) -> str:
+def table_file_name(
+    table: str, fiscal_year: int, as_of: date | None, extension: str, scope_parts: tuple[str, ...] = ()
+) -> str:
     """A dashboard table's download: 'lagging-2562-asof-2019-09-30-province-46.xlsx'.
 
     `table` names the table (underscores become hyphens); `scope_parts` name the area and any
@@ -66,8 +68,15 @@ def table_file_name(table: str, fiscal_year: int, as_of: date | None, extension:
     return f"{'-'.join(parts)}.{extension}"
 
 
-def export_file_name(fiscal_year: int, as_of: date, extension: str, area_kind: str | None = None,
-                     area_code: str | None = None, table: str | None = None, suffix: str = "") -> str:
+def export_file_name(
+    fiscal_year: int,
+    as_of: date,
+    extension: str,
+    area_kind: str | None = None,
+    area_code: str | None = None,
+    table: str | None = None,
+    suffix: str = "",
+) -> str:
     """The file name for one export file; CSV files add the table name before the extension."""
     stem = export_stem(fiscal_year, as_of, area_kind, area_code, suffix)
     if table:

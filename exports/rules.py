@@ -37,11 +37,11 @@ def lagging_rules(lang: str) -> str:
         f"investment target, others against the overall target) · investment project past the {cutoff} "
         "contract cut-off of the fiscal year, counted apart: still no contract, or contract signed after the "
         f"cut-off · no payment for {weeks:g} weeks or more ({weeks * 7:g} days) · past its planned end · money "
-        "at risk = current allocation not yet paid")
+        "at risk = current allocation not yet paid",
+    )
 
 
-def status_rules(lang: str, overall_target: float | None, investment_target: float | None,
-                 headline: str) -> str:
+def status_rules(lang: str, overall_target: float | None, investment_target: float | None, headline: str) -> str:
     """How an area's status follows from each line's gap to its own target on the date."""
     thai_line, english_line = LINE_LABELS[headline]
     return _t(
@@ -51,7 +51,8 @@ def status_rules(lang: str, overall_target: float | None, investment_target: flo
         f"{status_words(lang)} · สถานะรวมของพื้นที่ใช้เส้น{thai_line}",
         f"Two lines as the Comptroller General reports them, each against its own target: overall target "
         f"on the date {percent(overall_target)}% · investment target {percent(investment_target)}% · status: "
-        f"{status_words(lang)} · an area's status follows the {english_line.lower()} line")
+        f"{status_words(lang)} · an area's status follows the {english_line.lower()} line",
+    )
 
 
 def status_words(lang: str) -> str:
@@ -65,12 +66,13 @@ def budget_type_rules(lang: str) -> str:
     return _t(
         lang,
         "แถวรายงบรายจ่าย: แต่ละแถวเทียบเป้าหมายของประเภทงบของตนเองเท่านั้น (งบลงทุนเทียบเป้าหมายงบลงทุน; "
-        "งบดำเนินงานและงบรายจ่ายอื่นไม่มีเป้าหมายเฉพาะจาก ครม. จึงเทียบเป้าหมายภาพรวม) ในคอลัมน์ \"เส้นที่ใช้ประเมิน\" · "
+        'งบดำเนินงานและงบรายจ่ายอื่นไม่มีเป้าหมายเฉพาะจาก ครม. จึงเทียบเป้าหมายภาพรวม) ในคอลัมน์ "เส้นที่ใช้ประเมิน" · '
         "คอลัมน์เส้นภาพรวมของแถวเหล่านี้ว่างไว้ เพราะเส้นภาพรวมนับทุกประเภทงบ (ดูแถวรวม)",
         "Budget-type rows: each judged only against its own type's target (investment against the investment "
         "target; operating and other budget have no cabinet target of their own and are measured against the "
         "overall target) in the 'judged line' columns · their overall-line columns are blank: the overall line "
-        "counts every budget type (see the total row)")
+        "counts every budget type (see the total row)",
+    )
 
 
 def carryover_rules(lang: str) -> str:
@@ -79,26 +81,31 @@ def carryover_rules(lang: str) -> str:
     days, paid = limits["carryover_risk_days"], limits["carryover_risk_paid_pct"]
     return _t(
         lang,
-        f"เสี่ยง: เหลือเวลาถึงกำหนดเบิกจ่ายไม่เกิน {days:g} วันและเบิกจ่ายได้น้อยกว่าร้อยละ {paid:g} "
-        "หรือเลยกำหนดแล้วแต่ยังเบิกจ่ายไม่ครบ",
+        f"เสี่ยง: เหลือเวลาถึงกำหนดเบิกจ่ายไม่เกิน {days:g} วันและเบิกจ่ายได้น้อยกว่าร้อยละ {paid:g} หรือเลยกำหนดแล้วแต่ยังเบิกจ่ายไม่ครบ",
         f"At risk: the deadline is {days:g} days away or less and less than {paid:g}% is paid, "
-        "or the deadline has passed with money unpaid")
+        "or the deadline has passed with money unpaid",
+    )
 
 
 def asset_rules(lang: str) -> str:
     """When an untransferred asset counts as overdue."""
     days = reference.thresholds()["asset_overdue_days"]
-    return _t(lang, f"ค้างโอนเกินกำหนด: แล้วเสร็จมาเกิน {days:g} วันแล้วยังไม่โอนสินทรัพย์",
-              f"Overdue: completed more than {days:g} days ago and not yet transferred")
+    return _t(
+        lang,
+        f"ค้างโอนเกินกำหนด: แล้วเสร็จมาเกิน {days:g} วันแล้วยังไม่โอนสินทรัพย์",
+        f"Overdue: completed more than {days:g} days ago and not yet transferred",
+    )
 
 
 def freshness_rules(lang: str) -> str:
     """When a province's data counts as stale."""
     days = reference.thresholds()["stale_data_days"]
-    return _t(lang, f"ไม่เป็นปัจจุบัน: วันที่ข้อมูลเก่ากว่าวันที่ข้อมูลล่าสุดของทั้งประเทศเกิน {days:g} วัน "
-                    "หรือยังไม่มีข้อมูลการเบิกจ่าย",
-              f"Stale: the data date is more than {days:g} days older than the latest nationally, "
-              "or there is no payment data at all")
+    return _t(
+        lang,
+        f"ไม่เป็นปัจจุบัน: วันที่ข้อมูลเก่ากว่าวันที่ข้อมูลล่าสุดของทั้งประเทศเกิน {days:g} วัน หรือยังไม่มีข้อมูลการเบิกจ่าย",
+        f"Stale: the data date is more than {days:g} days older than the latest nationally, "
+        "or there is no payment data at all",
+    )
 
 
 def followup_rules(lang: str, frozen: bool = False) -> str:
@@ -106,12 +113,20 @@ def followup_rules(lang: str, frozen: bool = False) -> str:
     from appstore import followup_fresh_days
 
     days = followup_fresh_days()
-    source = _t(lang, " · คำชี้แจงตามที่บันทึกไว้กับภาพนิ่งรายสัปดาห์ของวันที่นี้",
-                " · the answers as frozen with this date's weekly snapshot") if frozen else ""
+    source = (
+        _t(
+            lang,
+            " · คำชี้แจงตามที่บันทึกไว้กับภาพนิ่งรายสัปดาห์ของวันที่นี้",
+            " · the answers as frozen with this date's weekly snapshot",
+        )
+        if frozen
+        else ""
+    )
     return _t(
         lang,
         f"อัตราการชี้แจง = โครงการล่าช้าที่มีคำชี้แจงบันทึกภายใน {days:g} วัน ÷ โครงการล่าช้าทั้งหมด · "
         "เลยกำหนด = วันที่คาดว่าจะเบิกจ่ายได้อยู่ก่อนวันที่ข้อมูล และยังไม่มีการเบิกจ่ายตั้งแต่วันที่ชี้แจง" + source,
         f"Response rate = flagged projects with an answer saved within {days:g} days ÷ flagged projects · past "
         "expected payment = the expected payment date is before the data date and nothing was paid since the "
-        "answer" + source)
+        "answer" + source,
+    )

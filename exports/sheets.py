@@ -85,7 +85,7 @@ class SheetTitle:
     def footer(self) -> str:
         """'title · scope · as-of' for a printed page's footer (shortened to fit Excel's limit)."""
         text = f"{self.title} · {self.scope} · {self.as_of}"
-        return text if len(text) <= FOOTER_TEXT_LIMIT else text[:FOOTER_TEXT_LIMIT - 1] + "…"
+        return text if len(text) <= FOOTER_TEXT_LIMIT else text[: FOOTER_TEXT_LIMIT - 1] + "…"
 
 
 class SheetStyles:
@@ -122,8 +122,10 @@ class SheetStyles:
 
     @property
     def header(self):
-        return self._make(("header",), {"bold": True, "text_wrap": True, "bg_color": "#DCE6F1",
-                                        "border": 1, "border_color": "#9DB3CF"})
+        return self._make(
+            ("header",),
+            {"bold": True, "text_wrap": True, "bg_color": "#DCE6F1", "border": 1, "border_color": "#9DB3CF"},
+        )
 
 
 THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # Thai vowels and tone marks above/below
@@ -178,8 +180,9 @@ def _lines(text: str, width: float) -> int:
     return max(1, math.ceil(display_width(text) * 1.15 / max(width - 2, 1)))  # words do not fill a line
 
 
-def write_cell(sheet, styles: SheetStyles, row: int, col: int, kind: str, value,
-               bold: bool = False, wrap: bool = False) -> None:
+def write_cell(
+    sheet, styles: SheetStyles, row: int, col: int, kind: str, value, bold: bool = False, wrap: bool = False
+) -> None:
     """One value as its kind: money and points rounded to 2 decimals, a percentage (0-100)
     as a fraction rounded to 4 decimals (2 decimals of a percent), a date as an Excel date,
     text made safe (never a formula)."""
@@ -233,8 +236,14 @@ def print_setup(sheet, styles: SheetStyles, header_row: int, title: SheetTitle |
     sheet.set_footer(f"&L&8{footer}&R&8{page} &P / &N")
 
 
-def write_table(sheet, styles: SheetStyles, title: SheetTitle | None, columns: Sequence[SheetColumn],
-                rows: Iterable[Sequence], first_row_bold: bool = False) -> int:
+def write_table(
+    sheet,
+    styles: SheetStyles,
+    title: SheetTitle | None,
+    columns: Sequence[SheetColumn],
+    rows: Iterable[Sequence],
+    first_row_bold: bool = False,
+) -> int:
     """Title rows, header and data on `sheet`, sized, frozen, filterable and set up for
     printing (see the module docstring); without a title the header is the first row.
     Returns the header row (0-based)."""
@@ -255,8 +264,10 @@ def write_table(sheet, styles: SheetStyles, title: SheetTitle | None, columns: S
         for index, (column, value) in enumerate(zip(columns, row, strict=True)):
             write_cell(sheet, styles, row_index, index, column.kind, value, bold, widths[index][1])
         # Excel and LibreOffice keep a written row at one line; wrapped text needs its height set.
-        lines = max((_lines(sheet_text(row[index]), widths[index][0]) for index in wrapping
-                     if row[index] is not None), default=1)
+        lines = max(
+            (_lines(sheet_text(row[index]), widths[index][0]) for index in wrapping if row[index] is not None),
+            default=1,
+        )
         if lines > 1:
             sheet.set_row(row_index, min(LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT))
     sheet.freeze_panes(header_row + 1, 0)

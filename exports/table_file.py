@@ -68,8 +68,12 @@ class TableFile:
         return table_file_name(self.table, self.fiscal_year, self.as_of, extension, self.scope_parts)
 
     def sheet_title(self) -> SheetTitle:
-        return SheetTitle(self.title, f"{self.scope} · {fiscal_year_text(self.fiscal_year, self.lang)}",
-                          as_of_line(self.as_of, self.lang), self.notes)
+        return SheetTitle(
+            self.title,
+            f"{self.scope} · {fiscal_year_text(self.fiscal_year, self.lang)}",
+            as_of_line(self.as_of, self.lang),
+            self.notes,
+        )
 
     @property
     def sheet_name(self) -> str:
@@ -103,13 +107,15 @@ def _cells(frame: pd.DataFrame) -> list[list]:
     """Cell values by row; missing values (NaN, NaT, None) become None."""
     rows = []
     for record in frame.itertuples(index=False, name=None):
-        rows.append([None if not isinstance(value, (list, tuple, str)) and pd.isna(value) else value
-                     for value in record])
+        rows.append(
+            [None if not isinstance(value, (list, tuple, str)) and pd.isna(value) else value for value in record]
+        )
     return rows
 
 
-def table_xlsx(frame: pd.DataFrame, about: TableFile | None, kinds: Mapping[str, str] | None = None,
-               sheet_name: str = "data") -> bytes:
+def table_xlsx(
+    frame: pd.DataFrame, about: TableFile | None, kinds: Mapping[str, str] | None = None, sheet_name: str = "data"
+) -> bytes:
     """The table as an .xlsx file (one sheet), per exports/sheets.py's convention; without
     `about` a plain table (header in the first row) on a sheet named `sheet_name`."""
     buffer = io.BytesIO()
@@ -117,8 +123,9 @@ def table_xlsx(frame: pd.DataFrame, about: TableFile | None, kinds: Mapping[str,
     if about:
         workbook.set_properties({"title": about.title, "subject": about.scope, "author": "budget monitor"})
     sheet = workbook.add_worksheet(about.sheet_name if about else sheet_name[:31])
-    columns = [SheetColumn(str(name), kind) for name, kind in zip(frame.columns, column_kinds(frame, kinds),
-                                                                   strict=True)]
+    columns = [
+        SheetColumn(str(name), kind) for name, kind in zip(frame.columns, column_kinds(frame, kinds), strict=True)
+    ]
     styles = SheetStyles(workbook, about.lang if about else "th")
     write_table(sheet, styles, about.sheet_title() if about else None, columns, _cells(frame))
     workbook.close()
@@ -153,6 +160,7 @@ def table_csv(frame: pd.DataFrame, about: TableFile | None, kinds: Mapping[str, 
     writer.writerow([safe_text(str(name)) for name in frame.columns])
     column_kind = column_kinds(frame, kinds)
     for row in _cells(frame):
-        writer.writerow([csv_text(kind, value, about.lang if about else "th")
-                         for kind, value in zip(column_kind, row, strict=True)])
+        writer.writerow(
+            [csv_text(kind, value, about.lang if about else "th") for kind, value in zip(column_kind, row, strict=True)]
+        )
     return buffer.getvalue().encode("utf-8-sig")

@@ -161,8 +161,9 @@ class ExportBundle:
     def name_suffix(self) -> str:
         """What the file names add after the area: '-vs-2019-08-30' for a comparison, '-snapshot'
         for frozen figures ('' for the command line's export)."""
-        return file_suffix(self.snapshot_id is not None,
-                           self.comparison.previous.as_of if self.comparison is not None else None)
+        return file_suffix(
+            self.snapshot_id is not None, self.comparison.previous.as_of if self.comparison is not None else None
+        )
 
     def response_rate_text(self) -> str:
         """'ชี้แจงแล้ว 12 จาก 40 โครงการล่าช้า (30.00%)' (the PDF brief and the about sheet)."""
@@ -214,9 +215,12 @@ def line_columns(headline: str, status: bool = True) -> list[Col]:
         thai, english = LINE_LABELS[line]
         english = english.lower()
         if line == "investment":
-            cols += [Col("investment_allocation", "งบลงทุน: งบประมาณปัจจุบัน บาท",
-                         "investment: current allocation (baht)", MONEY),
-                     Col("investment_disbursed", "งบลงทุน: เบิกจ่ายแล้ว บาท", "investment: disbursed (baht)", MONEY)]
+            cols += [
+                Col(
+                    "investment_allocation", "งบลงทุน: งบประมาณปัจจุบัน บาท", "investment: current allocation (baht)", MONEY
+                ),
+                Col("investment_disbursed", "งบลงทุน: เบิกจ่ายแล้ว บาท", "investment: disbursed (baht)", MONEY),
+            ]
         cols += [
             Col(f"{line}_pct", f"{thai}: ร้อยละการเบิกจ่าย", f"{english}: % disbursed", PCT),
             Col(f"{line}_target_pct", f"{thai}: เป้าหมาย ณ วันที่ (ร้อยละ)", f"{english}: target % on the date", PCT),
@@ -225,8 +229,9 @@ def line_columns(headline: str, status: bool = True) -> list[Col]:
             Col(f"{line}_status_th", f"{thai}: สถานะ", f"{english}: status", TEXT, 12),
         ]
     if status:
-        cols.append(Col("status_th", f"สถานะ (ตามเส้น{LINE_LABELS[headline][0]})",
-                        f"status (by the {headline} line)", TEXT, 14))
+        cols.append(
+            Col("status_th", f"สถานะ (ตามเส้น{LINE_LABELS[headline][0]})", f"status (by the {headline} line)", TEXT, 14)
+        )
     return cols
 
 
@@ -248,8 +253,9 @@ def with_judged_columns(frame: pd.DataFrame) -> pd.DataFrame:
     lines = list(frame["headline"])
     frame["judged_line_th"] = [line_name(line, "th") for line in lines]
     for figure in ("pct", "target_pct", "gap_points", "gap_baht"):
-        frame[f"judged_{figure}"] = [frame.at[index, f"{line}_{figure}"] for index, line in zip(frame.index, lines,
-                                                                                               strict=True)]
+        frame[f"judged_{figure}"] = [
+            frame.at[index, f"{line}_{figure}"] for index, line in zip(frame.index, lines, strict=True)
+        ]
     return frame
 
 
@@ -277,25 +283,40 @@ def _national_row(k: Kpis, name_th: str, name_en: str) -> dict:
     selection is not reported by is blank: a budget-type row has no overall line) and its judged
     line's figures (JUDGED_COLUMNS)."""
     row = {
-        "code": "", "name_th": name_th, "name_en": name_en, "projects": k.projects,
-        "current_allocation": float(k.current_allocation), "committed": float(k.committed),
-        "disbursed": float(k.disbursed), "remaining": float(k.remaining), "pct_disbursed": k.pct_disbursed,
-        "headline": k.headline, "status": k.status,
+        "code": "",
+        "name_th": name_th,
+        "name_en": name_en,
+        "projects": k.projects,
+        "current_allocation": float(k.current_allocation),
+        "committed": float(k.committed),
+        "disbursed": float(k.disbursed),
+        "remaining": float(k.remaining),
+        "pct_disbursed": k.pct_disbursed,
+        "headline": k.headline,
+        "status": k.status,
     }
     for line in dict.fromkeys([*LINES, k.headline]):
         figures = k.line(line)
         if line not in {shown.scope for shown in k.lines}:  # blank, never another type's money
-            row.update({f"{line}_{name}": None for name in ("allocation", "disbursed", "pct", "target_pct",
-                                                              "gap_points", "gap_baht")})
+            row.update(
+                {
+                    f"{line}_{name}": None
+                    for name in ("allocation", "disbursed", "pct", "target_pct", "gap_points", "gap_baht")
+                }
+            )
             row[f"{line}_status"] = None
             continue
-        row.update({
-            f"{line}_allocation": float(figures.allocation), f"{line}_disbursed": float(figures.disbursed),
-            f"{line}_pct": figures.pct, f"{line}_target_pct": figures.target_pct,
-            f"{line}_gap_points": figures.gap_points,
-            f"{line}_gap_baht": float(figures.gap_baht) if figures.gap_baht is not None else None,
-            f"{line}_status": figures.status,
-        })
+        row.update(
+            {
+                f"{line}_allocation": float(figures.allocation),
+                f"{line}_disbursed": float(figures.disbursed),
+                f"{line}_pct": figures.pct,
+                f"{line}_target_pct": figures.target_pct,
+                f"{line}_gap_points": figures.gap_points,
+                f"{line}_gap_baht": float(figures.gap_baht) if figures.gap_baht is not None else None,
+                f"{line}_status": figures.status,
+            }
+        )
     return with_judged_columns(_with_status_th(pd.DataFrame([row]))).iloc[0].to_dict()
 
 
@@ -381,9 +402,14 @@ def build_export(filters: Filters, snapshot_id: int | None = None, compared_with
                 row = _national_row(figures, label, budget_type)
                 parts.append(pd.DataFrame([row]).assign(level_th="งบรายจ่าย"))
     summary = pd.concat(parts, ignore_index=True)
-    summary_cols = [Col("level_th", "ระดับ", "level", TEXT, 11), Col("name_th", "พื้นที่ / งบรายจ่าย", "area", TEXT, 30),
-                    Col("projects", "จำนวนโครงการ", "projects", INT),
-                    *AREA_MONEY, *line_columns(national.headline, status=False), *JUDGED_COLUMNS]
+    summary_cols = [
+        Col("level_th", "ระดับ", "level", TEXT, 11),
+        Col("name_th", "พื้นที่ / งบรายจ่าย", "area", TEXT, 30),
+        Col("projects", "จำนวนโครงการ", "projects", INT),
+        *AREA_MONEY,
+        *line_columns(national.headline, status=False),
+        *JUDGED_COLUMNS,
+    ]
 
     region_names = reference.regions().set_index("region")["name_th"].to_dict()
     cluster_names = reference.clusters().set_index("cluster_code")["name_th"].to_dict()
@@ -421,73 +447,128 @@ def build_export(filters: Filters, snapshot_id: int | None = None, compared_with
 
     tables = [
         ExportTable("summary", "สรุป", "สรุปผลการเบิกจ่าย รวม รายภาค และรายงบรายจ่าย", summary_cols, summary, True),
-        ExportTable("provinces", "จังหวัด", "ผลการเบิกจ่ายรายจังหวัด (แผนพัฒนาจังหวัด)", [
-            Col("code", "รหัสจังหวัด", "province code", TEXT, 10), Col("name_th", "จังหวัด", "province", TEXT, 18),
-            Col("name_en", "Province", "province (English)", TEXT, 18),
-            Col("cluster_th", "กลุ่มจังหวัด", "cluster", TEXT, 32), Col("region_th", "ภาค", "region", TEXT, 22),
-            Col("projects", "จำนวนโครงการ", "projects", INT), *area_cols, *PROJECTION_COLUMNS], provinces),
-        ExportTable("clusters", "กลุ่มจังหวัด", "ผลการเบิกจ่ายรายกลุ่มจังหวัด (รวมโครงการจังหวัดในกลุ่ม)", [
-            Col("code", "รหัสกลุ่มจังหวัด", "cluster code", TEXT, 10),
-            Col("name_th", "กลุ่มจังหวัด", "cluster", TEXT, 34), Col("name_en", "Cluster", "cluster (English)", TEXT, 20),
-            Col("region_th", "ภาค", "region", TEXT, 22), Col("projects", "จำนวนโครงการ", "projects", INT),
-            *area_cols, *PROJECTION_COLUMNS], clusters),
+        ExportTable(
+            "provinces",
+            "จังหวัด",
+            "ผลการเบิกจ่ายรายจังหวัด (แผนพัฒนาจังหวัด)",
+            [
+                Col("code", "รหัสจังหวัด", "province code", TEXT, 10),
+                Col("name_th", "จังหวัด", "province", TEXT, 18),
+                Col("name_en", "Province", "province (English)", TEXT, 18),
+                Col("cluster_th", "กลุ่มจังหวัด", "cluster", TEXT, 32),
+                Col("region_th", "ภาค", "region", TEXT, 22),
+                Col("projects", "จำนวนโครงการ", "projects", INT),
+                *area_cols,
+                *PROJECTION_COLUMNS,
+            ],
+            provinces,
+        ),
+        ExportTable(
+            "clusters",
+            "กลุ่มจังหวัด",
+            "ผลการเบิกจ่ายรายกลุ่มจังหวัด (รวมโครงการจังหวัดในกลุ่ม)",
+            [
+                Col("code", "รหัสกลุ่มจังหวัด", "cluster code", TEXT, 10),
+                Col("name_th", "กลุ่มจังหวัด", "cluster", TEXT, 34),
+                Col("name_en", "Cluster", "cluster (English)", TEXT, 20),
+                Col("region_th", "ภาค", "region", TEXT, 22),
+                Col("projects", "จำนวนโครงการ", "projects", INT),
+                *area_cols,
+                *PROJECTION_COLUMNS,
+            ],
+            clusters,
+        ),
         ExportTable("projects", "โครงการ", "รายโครงการ", [*PROJECT_COLUMNS, *PROJECT_PROJECTION_COLUMNS], projects),
-        ExportTable("lagging", "โครงการล่าช้า", "โครงการที่ล่าช้า เรียงตามเงินที่ยังไม่เบิกจ่าย", [
-            Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
-            Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
-            Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 24),
-            Col("budget_type_th", "งบรายจ่าย", "budget type", TEXT, 14),
-            Col("current_allocation", "งบประมาณปัจจุบัน บาท", "current allocation (baht)", MONEY),
-            Col("disbursed", "เบิกจ่ายแล้ว บาท", "disbursed (baht)", MONEY),
-            Col("pct_disbursed", "ร้อยละการเบิกจ่าย", "% disbursed", PCT),
-            Col("target_pct", "เป้าหมายของประเภทงบ (ร้อยละ)", "target % for its budget type", PCT),
-            Col("money_at_risk", "เงินที่ยังไม่เบิกจ่าย บาท", "money at risk (baht)", MONEY),
-            Col("flag_labels_th", "ประเด็น", "flags", TEXT, 36),
-            Col("reasons_th", "เหตุผล", "reasons", TEXT, 70),
-            Col("reasons_en", "Reasons", "reasons (English)", TEXT, 70)], lagging),
-        ExportTable("followup", "การชี้แจง", "คำชี้แจงของโครงการล่าช้า (จังหวัดและกลุ่มจังหวัดบันทึกในแดชบอร์ด)",
-                    FOLLOWUP_COLUMNS, followup),
-        ExportTable("followup_rates", "อัตราการชี้แจง", "อัตราการชี้แจงโครงการล่าช้า รายจังหวัดและรายกลุ่มจังหวัด",
-                    FOLLOWUP_RATE_COLUMNS, rates),
-        ExportTable("carryover", "เงินกันเหลื่อมปี", "เงินกันไว้เบิกเหลื่อมปี", [
-            Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
-            Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
-            Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 24),
-            Col("carried", "เงินกัน บาท", "carry-over (baht)", MONEY),
-            Col("with_commitment_th", "หนี้ผูกพัน", "commitment", TEXT, 14),
-            Col("approved_date", "วันที่อนุมัติ", "approved", DATE),
-            Col("deadline", "กำหนดเบิกจ่าย", "deadline", DATE),
-            Col("paid", "เบิกจ่ายแล้ว บาท", "paid (baht)", MONEY),
-            Col("remaining", "คงเหลือ บาท", "unpaid (baht)", MONEY),
-            Col("pct_paid", "ร้อยละที่เบิกจ่าย", "% paid", PCT),
-            Col("days_to_deadline", "เหลือเวลา (วัน)", "days to deadline", INT),
-            Col("risk_th", "ความเสี่ยง", "risk", TEXT, 30),
-            Col("reason", "เหตุผลการกันเงิน", "reason", TEXT, 30)], _carry_labels(carry)),
-        ExportTable("reallocations", "โอนเปลี่ยนแปลง", "การโอนเปลี่ยนแปลงงบประมาณ", [
-            Col("ref_no", "เลขที่อ้างอิง", "reference", TEXT, 14),
-            Col("approved_date", "วันที่อนุมัติ", "approved", DATE),
-            Col("kind_th", "ประเภท", "kind", TEXT, 18),
-            Col("from_project_code", "จากโครงการ", "from project", TEXT, 14),
-            Col("from_project_name", "ชื่อโครงการต้นทาง", "from project name", TEXT, 34),
-            Col("from_owner_name_th", "จังหวัด/กลุ่มต้นทาง", "from owner", TEXT, 20),
-            Col("to_project_code", "ไปโครงการ", "to project", TEXT, 14),
-            Col("to_project_name", "ชื่อโครงการปลายทาง", "to project name", TEXT, 34),
-            Col("to_owner_name_th", "จังหวัด/กลุ่มปลายทาง", "to owner", TEXT, 20),
-            Col("amount", "จำนวนเงิน บาท", "amount (baht)", MONEY),
-            Col("reason", "เหตุผล", "reason", TEXT, 30)], moves),
-        ExportTable("assets", "โอนสินทรัพย์", "การโอนสินทรัพย์ของโครงการที่แล้วเสร็จ", [
-            Col("asset_id", "รหัสสินทรัพย์", "asset id", TEXT, 14),
-            Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
-            Col("project_name", "ชื่อโครงการ", "project", TEXT, 36),
-            Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 22),
-            Col("description", "รายการ", "description", TEXT, 30),
-            Col("value", "มูลค่า บาท", "value (baht)", MONEY),
-            Col("recipient", "หน่วยรับโอน", "recipient", TEXT, 22),
-            Col("completed_date", "วันที่แล้วเสร็จ", "completed", DATE),
-            Col("transferred_date", "วันที่โอน", "transferred", DATE),
-            Col("status_th", "สถานะ ณ วันที่", "status on the date", TEXT, 16),
-            Col("days_since_completion", "แล้วเสร็จมาแล้ว (วัน)", "days since completed", INT),
-            Col("overdue_th", "ค้างโอนเกินกำหนด", "overdue", TEXT, 12)], _asset_labels(assets)),
+        ExportTable(
+            "lagging",
+            "โครงการล่าช้า",
+            "โครงการที่ล่าช้า เรียงตามเงินที่ยังไม่เบิกจ่าย",
+            [
+                Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
+                Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
+                Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 24),
+                Col("budget_type_th", "งบรายจ่าย", "budget type", TEXT, 14),
+                Col("current_allocation", "งบประมาณปัจจุบัน บาท", "current allocation (baht)", MONEY),
+                Col("disbursed", "เบิกจ่ายแล้ว บาท", "disbursed (baht)", MONEY),
+                Col("pct_disbursed", "ร้อยละการเบิกจ่าย", "% disbursed", PCT),
+                Col("target_pct", "เป้าหมายของประเภทงบ (ร้อยละ)", "target % for its budget type", PCT),
+                Col("money_at_risk", "เงินที่ยังไม่เบิกจ่าย บาท", "money at risk (baht)", MONEY),
+                Col("flag_labels_th", "ประเด็น", "flags", TEXT, 36),
+                Col("reasons_th", "เหตุผล", "reasons", TEXT, 70),
+                Col("reasons_en", "Reasons", "reasons (English)", TEXT, 70),
+            ],
+            lagging,
+        ),
+        ExportTable(
+            "followup", "การชี้แจง", "คำชี้แจงของโครงการล่าช้า (จังหวัดและกลุ่มจังหวัดบันทึกในแดชบอร์ด)", FOLLOWUP_COLUMNS, followup
+        ),
+        ExportTable(
+            "followup_rates",
+            "อัตราการชี้แจง",
+            "อัตราการชี้แจงโครงการล่าช้า รายจังหวัดและรายกลุ่มจังหวัด",
+            FOLLOWUP_RATE_COLUMNS,
+            rates,
+        ),
+        ExportTable(
+            "carryover",
+            "เงินกันเหลื่อมปี",
+            "เงินกันไว้เบิกเหลื่อมปี",
+            [
+                Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
+                Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
+                Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 24),
+                Col("carried", "เงินกัน บาท", "carry-over (baht)", MONEY),
+                Col("with_commitment_th", "หนี้ผูกพัน", "commitment", TEXT, 14),
+                Col("approved_date", "วันที่อนุมัติ", "approved", DATE),
+                Col("deadline", "กำหนดเบิกจ่าย", "deadline", DATE),
+                Col("paid", "เบิกจ่ายแล้ว บาท", "paid (baht)", MONEY),
+                Col("remaining", "คงเหลือ บาท", "unpaid (baht)", MONEY),
+                Col("pct_paid", "ร้อยละที่เบิกจ่าย", "% paid", PCT),
+                Col("days_to_deadline", "เหลือเวลา (วัน)", "days to deadline", INT),
+                Col("risk_th", "ความเสี่ยง", "risk", TEXT, 30),
+                Col("reason", "เหตุผลการกันเงิน", "reason", TEXT, 30),
+            ],
+            _carry_labels(carry),
+        ),
+        ExportTable(
+            "reallocations",
+            "โอนเปลี่ยนแปลง",
+            "การโอนเปลี่ยนแปลงงบประมาณ",
+            [
+                Col("ref_no", "เลขที่อ้างอิง", "reference", TEXT, 14),
+                Col("approved_date", "วันที่อนุมัติ", "approved", DATE),
+                Col("kind_th", "ประเภท", "kind", TEXT, 18),
+                Col("from_project_code", "จากโครงการ", "from project", TEXT, 14),
+                Col("from_project_name", "ชื่อโครงการต้นทาง", "from project name", TEXT, 34),
+                Col("from_owner_name_th", "จังหวัด/กลุ่มต้นทาง", "from owner", TEXT, 20),
+                Col("to_project_code", "ไปโครงการ", "to project", TEXT, 14),
+                Col("to_project_name", "ชื่อโครงการปลายทาง", "to project name", TEXT, 34),
+                Col("to_owner_name_th", "จังหวัด/กลุ่มปลายทาง", "to owner", TEXT, 20),
+                Col("amount", "จำนวนเงิน บาท", "amount (baht)", MONEY),
+                Col("reason", "เหตุผล", "reason", TEXT, 30),
+            ],
+            moves,
+        ),
+        ExportTable(
+            "assets",
+            "โอนสินทรัพย์",
+            "การโอนสินทรัพย์ของโครงการที่แล้วเสร็จ",
+            [
+                Col("asset_id", "รหัสสินทรัพย์", "asset id", TEXT, 14),
+                Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
+                Col("project_name", "ชื่อโครงการ", "project", TEXT, 36),
+                Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 22),
+                Col("description", "รายการ", "description", TEXT, 30),
+                Col("value", "มูลค่า บาท", "value (baht)", MONEY),
+                Col("recipient", "หน่วยรับโอน", "recipient", TEXT, 22),
+                Col("completed_date", "วันที่แล้วเสร็จ", "completed", DATE),
+                Col("transferred_date", "วันที่โอน", "transferred", DATE),
+                Col("status_th", "สถานะ ณ วันที่", "status on the date", TEXT, 16),
+                Col("days_since_completion", "แล้วเสร็จมาแล้ว (วัน)", "days since completed", INT),
+                Col("overdue_th", "ค้างโอนเกินกำหนด", "overdue", TEXT, 12),
+            ],
+            _asset_labels(assets),
+        ),
     ]
     last_year = year_on_year.last_year(filters, as_of)
     if last_year is not None:  # after the provinces and clusters: the same day of the previous fiscal year
@@ -496,24 +577,44 @@ def build_export(filters: Filters, snapshot_id: int | None = None, compared_with
         tables += comparison_tables(comparison)
     targets = {scope: quarter_targets(filters.fiscal_year, scope) for scope in ("overall", "investment")}
     bundle = ExportBundle(
-        filters=filters, as_of=as_of, area_kind=area_kind, area_code=area_code, area_name_th=name_th,
-        area_name_en=name_en, kpis=national, generated_at=info.taken_at if snapshot_id else data_published_at(),
-        tables=tables, curve=source.curve(filters), provinces=provinces, clusters=clusters, carryovers=carry,
-        assets=assets, loads=loads, targets=targets, response_rate=rate, responses_frozen=frozen,
+        filters=filters,
+        as_of=as_of,
+        area_kind=area_kind,
+        area_code=area_code,
+        area_name_th=name_th,
+        area_name_en=name_en,
+        kpis=national,
+        generated_at=info.taken_at if snapshot_id else data_published_at(),
+        tables=tables,
+        curve=source.curve(filters),
+        provinces=provinces,
+        clusters=clusters,
+        carryovers=carry,
+        assets=assets,
+        loads=loads,
+        targets=targets,
+        response_rate=rate,
+        responses_frozen=frozen,
         responses_unknown=unknown,
         projection=_own_projection(filters, area_kind, area_code),
         interventions=needs_intervention(filters, "province", LINE_TARGET[national.headline])
-        if area_kind != "province" else pd.DataFrame(),
-        snapshot_id=snapshot_id, comparison=comparison, last_year=last_year,
+        if area_kind != "province"
+        else pd.DataFrame(),
+        snapshot_id=snapshot_id,
+        comparison=comparison,
+        last_year=last_year,
     )
     bundle.tables.append(_about_table(bundle))
     return bundle
 
 
 YEAR_ON_YEAR_COLUMNS = [
-    Col("level_th", "ระดับ", "level", TEXT, 9), Col("code", "รหัส", "code", TEXT, 8),
-    Col("name_th", "พื้นที่", "area", TEXT, 24), Col("line_th", "เส้น", "line", TEXT, 12),
-    Col("pct", "ร้อยละการเบิกจ่าย", "% disbursed", PCT), Col("target_pct", "เป้าหมาย (ร้อยละ)", "target %", PCT),
+    Col("level_th", "ระดับ", "level", TEXT, 9),
+    Col("code", "รหัส", "code", TEXT, 8),
+    Col("name_th", "พื้นที่", "area", TEXT, 24),
+    Col("line_th", "เส้น", "line", TEXT, 12),
+    Col("pct", "ร้อยละการเบิกจ่าย", "% disbursed", PCT),
+    Col("target_pct", "เป้าหมาย (ร้อยละ)", "target %", PCT),
     Col("last_year_as_of", "ปีก่อน ณ วันที่", "last year's date", DATE),
     Col("last_year_pct", "ปีก่อน ณ วันเดียวกัน: ร้อยละการเบิกจ่าย", "same day last year: % disbursed", PCT),
     Col("last_year_target_pct", "ปีก่อน ณ วันเดียวกัน: เป้าหมาย (ร้อยละ)", "same day last year: target %", PCT),
@@ -521,8 +622,9 @@ YEAR_ON_YEAR_COLUMNS = [
 ]
 
 
-def year_on_year_table(filters: Filters, national: Kpis, provinces: pd.DataFrame, last: year_on_year.LastYear,
-                       total_label: str) -> ExportTable:
+def year_on_year_table(
+    filters: Filters, national: Kpis, provinces: pd.DataFrame, last: year_on_year.LastYear, total_label: str
+) -> ExportTable:
     """The selection's lines (the total, then each province with projects) beside the same day of
     the previous fiscal year: rate and target now, rate and that year's target then (blank when that
     year has no cabinet targets), and the change in points (budget_metrics.year_on_year)."""
@@ -531,22 +633,45 @@ def year_on_year_table(filters: Filters, national: Kpis, provinces: pd.DataFrame
     rows = []
     for line in (figures.scope for figures in national.lines):
         now, then = national.line(line), last.line(line)
-        rows.append({"level_th": "รวม", "code": None, "name_th": total_label, "line_th": LINE_LABELS[line][0],
-                     "pct": now.pct, "target_pct": now.target_pct, "last_year_as_of": last.as_of,
-                     "last_year_pct": then.pct, "last_year_target_pct": then.target_pct,
-                     "year_change_points": year_on_year.change_points(now.pct, then.pct)})
+        rows.append(
+            {
+                "level_th": "รวม",
+                "code": None,
+                "name_th": total_label,
+                "line_th": LINE_LABELS[line][0],
+                "pct": now.pct,
+                "target_pct": now.target_pct,
+                "last_year_as_of": last.as_of,
+                "last_year_pct": then.pct,
+                "last_year_target_pct": then.target_pct,
+                "year_change_points": year_on_year.change_points(now.pct, then.pct),
+            }
+        )
     for province in provinces[provinces["projects"] > 0].to_dict("records"):
         code = province["code"]
         for line in (figures.scope for figures in national.lines):
             then = before[f"{line}_pct"].get(code)
-            rows.append({"level_th": "จังหวัด", "code": code, "name_th": province["name_th"],
-                         "line_th": LINE_LABELS[line][0], "pct": province[f"{line}_pct"],
-                         "target_pct": province[f"{line}_target_pct"], "last_year_as_of": last.as_of,
-                         "last_year_pct": then, "last_year_target_pct": before[f"{line}_target_pct"].get(code),
-                         "year_change_points": year_on_year.change_points(province[f"{line}_pct"], then)})
-    return ExportTable("last_year", "เทียบปีก่อน",
-                       f"เทียบปีงบประมาณ {last.fiscal_year} ณ วันเดียวกัน ({format_date(last.as_of, 'th')})",
-                       YEAR_ON_YEAR_COLUMNS, pd.DataFrame(rows))
+            rows.append(
+                {
+                    "level_th": "จังหวัด",
+                    "code": code,
+                    "name_th": province["name_th"],
+                    "line_th": LINE_LABELS[line][0],
+                    "pct": province[f"{line}_pct"],
+                    "target_pct": province[f"{line}_target_pct"],
+                    "last_year_as_of": last.as_of,
+                    "last_year_pct": then,
+                    "last_year_target_pct": before[f"{line}_target_pct"].get(code),
+                    "year_change_points": year_on_year.change_points(province[f"{line}_pct"], then),
+                }
+            )
+    return ExportTable(
+        "last_year",
+        "เทียบปีก่อน",
+        f"เทียบปีงบประมาณ {last.fiscal_year} ณ วันเดียวกัน ({format_date(last.as_of, 'th')})",
+        YEAR_ON_YEAR_COLUMNS,
+        pd.DataFrame(rows),
+    )
 
 
 def comparison_tables(comparison: Comparison) -> list[ExportTable]:
@@ -556,66 +681,104 @@ def comparison_tables(comparison: Comparison) -> list[ExportTable]:
     rows = []
     for figures in now.lines:
         line, old = figures.scope, before.line(figures.scope)
-        rows.append({
-            "line_th": line_name(line, "th"), "line_en": line_name(line, "en"),
-            "allocation": float(figures.allocation), "disbursed": float(figures.disbursed),
-            "disbursed_before": float(old.disbursed), "paid_in_between": float(figures.disbursed - old.disbursed),
-            "pct": figures.pct, "pct_before": old.pct,
-            "change_points": None if figures.pct is None or old.pct is None else figures.pct - old.pct,
-            "target_pct": figures.target_pct, "target_pct_before": old.target_pct,
-            "gap_points": figures.gap_points, "gap_points_before": old.gap_points,
-            "status_th": STATUS_TH.get(figures.status), "status_before_th": STATUS_TH.get(old.status),
-            "flagged": comparison.flagged[0], "flagged_before": comparison.flagged[1],
-            "newly_flagged": len(comparison.newly_flagged), "cleared": len(comparison.cleared),
-        })
+        rows.append(
+            {
+                "line_th": line_name(line, "th"),
+                "line_en": line_name(line, "en"),
+                "allocation": float(figures.allocation),
+                "disbursed": float(figures.disbursed),
+                "disbursed_before": float(old.disbursed),
+                "paid_in_between": float(figures.disbursed - old.disbursed),
+                "pct": figures.pct,
+                "pct_before": old.pct,
+                "change_points": None if figures.pct is None or old.pct is None else figures.pct - old.pct,
+                "target_pct": figures.target_pct,
+                "target_pct_before": old.target_pct,
+                "gap_points": figures.gap_points,
+                "gap_points_before": old.gap_points,
+                "status_th": STATUS_TH.get(figures.status),
+                "status_before_th": STATUS_TH.get(old.status),
+                "flagged": comparison.flagged[0],
+                "flagged_before": comparison.flagged[1],
+                "newly_flagged": len(comparison.newly_flagged),
+                "cleared": len(comparison.cleared),
+            }
+        )
     day, earlier = format_date(now.as_of), format_date(before.as_of)
-    changes = ExportTable("week_changes", "เทียบสัปดาห์", f"ข้อมูล ณ {day} เทียบกับ {earlier}", [
-        Col("line_th", "เส้น", "line", TEXT, 30), Col("line_en", "Line", "line (English)", TEXT, 24),
-        Col("allocation", f"งบประมาณ ณ {day} บาท", "allocation (baht)", MONEY),
-        Col("disbursed", f"เบิกจ่าย ณ {day} บาท", "disbursed (baht)", MONEY),
-        Col("disbursed_before", f"เบิกจ่าย ณ {earlier} บาท", "disbursed before (baht)", MONEY),
-        Col("paid_in_between", "เบิกจ่ายเพิ่ม บาท", "paid in between (baht)", MONEY),
-        Col("pct", f"ร้อยละเบิกจ่าย ณ {day}", "% disbursed", PCT),
-        Col("pct_before", f"ร้อยละเบิกจ่าย ณ {earlier}", "% disbursed before", PCT),
-        Col("change_points", "เปลี่ยน (จุด)", "change (points)", POINTS),
-        Col("target_pct", f"เป้าหมาย ณ {day} (ร้อยละ)", "target %", PCT),
-        Col("target_pct_before", f"เป้าหมาย ณ {earlier} (ร้อยละ)", "target % before", PCT),
-        Col("gap_points", f"ห่างเป้า ณ {day} (จุด)", "gap (points)", POINTS),
-        Col("gap_points_before", f"ห่างเป้า ณ {earlier} (จุด)", "gap before (points)", POINTS),
-        Col("status_th", f"สถานะ ณ {day}", "status", TEXT, 16),
-        Col("status_before_th", f"สถานะ ณ {earlier}", "status before", TEXT, 16),
-        Col("flagged", f"โครงการล่าช้า ณ {day}", "flagged projects", INT),
-        Col("flagged_before", f"โครงการล่าช้า ณ {earlier}", "flagged before", INT),
-        Col("newly_flagged", "เริ่มล่าช้า", "newly flagged", INT),
-        Col("cleared", "พ้นสถานะล่าช้า", "cleared", INT)], pd.DataFrame(rows))
+    changes = ExportTable(
+        "week_changes",
+        "เทียบสัปดาห์",
+        f"ข้อมูล ณ {day} เทียบกับ {earlier}",
+        [
+            Col("line_th", "เส้น", "line", TEXT, 30),
+            Col("line_en", "Line", "line (English)", TEXT, 24),
+            Col("allocation", f"งบประมาณ ณ {day} บาท", "allocation (baht)", MONEY),
+            Col("disbursed", f"เบิกจ่าย ณ {day} บาท", "disbursed (baht)", MONEY),
+            Col("disbursed_before", f"เบิกจ่าย ณ {earlier} บาท", "disbursed before (baht)", MONEY),
+            Col("paid_in_between", "เบิกจ่ายเพิ่ม บาท", "paid in between (baht)", MONEY),
+            Col("pct", f"ร้อยละเบิกจ่าย ณ {day}", "% disbursed", PCT),
+            Col("pct_before", f"ร้อยละเบิกจ่าย ณ {earlier}", "% disbursed before", PCT),
+            Col("change_points", "เปลี่ยน (จุด)", "change (points)", POINTS),
+            Col("target_pct", f"เป้าหมาย ณ {day} (ร้อยละ)", "target %", PCT),
+            Col("target_pct_before", f"เป้าหมาย ณ {earlier} (ร้อยละ)", "target % before", PCT),
+            Col("gap_points", f"ห่างเป้า ณ {day} (จุด)", "gap (points)", POINTS),
+            Col("gap_points_before", f"ห่างเป้า ณ {earlier} (จุด)", "gap before (points)", POINTS),
+            Col("status_th", f"สถานะ ณ {day}", "status", TEXT, 16),
+            Col("status_before_th", f"สถานะ ณ {earlier}", "status before", TEXT, 16),
+            Col("flagged", f"โครงการล่าช้า ณ {day}", "flagged projects", INT),
+            Col("flagged_before", f"โครงการล่าช้า ณ {earlier}", "flagged before", INT),
+            Col("newly_flagged", "เริ่มล่าช้า", "newly flagged", INT),
+            Col("cleared", "พ้นสถานะล่าช้า", "cleared", INT),
+        ],
+        pd.DataFrame(rows),
+    )
     project_cols = [
         Col("project_code", "รหัสโครงการ", "project code", TEXT, 14),
         Col("project_name", "ชื่อโครงการ", "project", TEXT, 40),
         Col("owner_name_th", "จังหวัด/กลุ่มจังหวัด", "owner", TEXT, 24),
-        Col("flag_labels_th", "ประเด็น", "flags", TEXT, 36), Col("reasons_th", "เหตุผล", "reasons", TEXT, 60),
+        Col("flag_labels_th", "ประเด็น", "flags", TEXT, 36),
+        Col("reasons_th", "เหตุผล", "reasons", TEXT, 60),
         Col("pct_disbursed", "ร้อยละการเบิกจ่าย", "% disbursed", PCT),
-        Col("money_at_risk", "เงินที่ยังไม่เบิกจ่าย บาท", "money at risk (baht)", MONEY)]
+        Col("money_at_risk", "เงินที่ยังไม่เบิกจ่าย บาท", "money at risk (baht)", MONEY),
+    ]
 
     def labelled(frame: pd.DataFrame) -> pd.DataFrame:
         codes = [[code for code in str(text or "").split(",") if code] for text in frame["flag_codes"]]
-        return frame.assign(flag_labels_th=["; ".join(FLAGS[code][0] for code in found if code in FLAGS)
-                                            for found in codes])
+        return frame.assign(
+            flag_labels_th=["; ".join(FLAGS[code][0] for code in found if code in FLAGS) for found in codes]
+        )
 
     movers = comparison.province_movers
     return [
         changes,
-        ExportTable("newly_flagged", "เริ่มล่าช้า", f"โครงการที่เริ่มล่าช้า ณ {day} (ไม่ล่าช้าเมื่อ {earlier})", project_cols,
-                    labelled(comparison.newly_flagged)),
-        ExportTable("cleared", "พ้นสถานะล่าช้า", f"โครงการที่พ้นสถานะล่าช้า ณ {day} (ล่าช้าเมื่อ {earlier}: เหตุผลขณะนั้น)",
-                    project_cols, labelled(comparison.cleared)),
-        ExportTable("province_movers", "จังหวัดที่เปลี่ยนมากที่สุด",
-                    f"จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด {earlier} ถึง {day}", [
-                        Col("code", "รหัสจังหวัด", "province code", TEXT, 10),
-                        Col("name_th", "จังหวัด", "province", TEXT, 18),
-                        Col("pct_before", f"ร้อยละ ณ {earlier}", "% before", PCT),
-                        Col("pct_after", f"ร้อยละ ณ {day}", "% after", PCT),
-                        Col("change_points", "เปลี่ยน (จุด)", "change (points)", POINTS),
-                        Col("disbursed_change", "เบิกจ่ายเพิ่ม บาท", "paid in between (baht)", MONEY)], movers),
+        ExportTable(
+            "newly_flagged",
+            "เริ่มล่าช้า",
+            f"โครงการที่เริ่มล่าช้า ณ {day} (ไม่ล่าช้าเมื่อ {earlier})",
+            project_cols,
+            labelled(comparison.newly_flagged),
+        ),
+        ExportTable(
+            "cleared",
+            "พ้นสถานะล่าช้า",
+            f"โครงการที่พ้นสถานะล่าช้า ณ {day} (ล่าช้าเมื่อ {earlier}: เหตุผลขณะนั้น)",
+            project_cols,
+            labelled(comparison.cleared),
+        ),
+        ExportTable(
+            "province_movers",
+            "จังหวัดที่เปลี่ยนมากที่สุด",
+            f"จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด {earlier} ถึง {day}",
+            [
+                Col("code", "รหัสจังหวัด", "province code", TEXT, 10),
+                Col("name_th", "จังหวัด", "province", TEXT, 18),
+                Col("pct_before", f"ร้อยละ ณ {earlier}", "% before", PCT),
+                Col("pct_after", f"ร้อยละ ณ {day}", "% after", PCT),
+                Col("change_points", "เปลี่ยน (จุด)", "change (points)", POINTS),
+                Col("disbursed_change", "เบิกจ่ายเพิ่ม บาท", "paid in between (baht)", MONEY),
+            ],
+            movers,
+        ),
     ]
 
 
@@ -638,50 +801,82 @@ def _backtest_text(lang: str) -> str:
     for day, figures in PROJECTION_BACKTEST.items():
         number, month = day.split()
         if lang == "th":
-            parts.append(f"จาก {number} {_MONTHS_TH[month]} คลาดเคลื่อน {figures['median']:g} จุด (เส้นตรงตามอัตราปัจจุบัน "
-                         f"{figures['baseline_median']:g} จุด; ค่าจริงอยู่ในช่วง {figures['coverage']}% ของจังหวัด)")
+            parts.append(
+                f"จาก {number} {_MONTHS_TH[month]} คลาดเคลื่อน {figures['median']:g} จุด (เส้นตรงตามอัตราปัจจุบัน "
+                f"{figures['baseline_median']:g} จุด; ค่าจริงอยู่ในช่วง {figures['coverage']}% ของจังหวัด)"
+            )
         else:
-            parts.append(f"from {day} {figures['median']:g} points (straight-line pace {figures['baseline_median']:g}; "
-                         f"actual inside the band for {figures['coverage']}% of provinces)")
+            parts.append(
+                f"from {day} {figures['median']:g} points (straight-line pace {figures['baseline_median']:g}; "
+                f"actual inside the band for {figures['coverage']}% of provinces)"
+            )
     return ", ".join(parts)
 
 
 # How the projection columns are made and how far to trust them: three lines of the about sheet.
 PROJECTION_ABOUT = [
-    ("คาดการณ์ ณ 30 ก.ย. / year-end projection",
-     ("แต่ละโครงการ: เบิกจ่ายแล้ว + ยอดคงค้าง × โอกาสเบิกได้ภายใน 30 ก.ย. ตามอัตราที่สังเกตได้ในปีนี้จนถึงวันที่ข้อมูล "
-      "(สัญญา กำหนดแล้วเสร็จ การลงนามสัญญา และจังหวะการเบิกจ่าย) รวมเป็นจังหวัด/กลุ่มจังหวัด; "
-      "กันเงินเหลื่อมปี = ก่อหนี้ผูกพันแล้วแต่คาดว่าเบิกไม่ทัน, ไม่ได้ใช้/ส่งคืน = ส่วนที่เหลือ; "
-      "ต้องเบิกจ่ายต่อสัปดาห์ = (เป้าหมายสิ้นปี × งบประมาณ − เบิกจ่ายแล้ว) ÷ จำนวนสัปดาห์ถึง 30 ก.ย. / "
-      "per project: paid + outstanding × the chance of paying it by 30 Sep at the rates seen this year up to "
-      "the as-of date (contracts, planned ends, signing, payment rhythm), summed per area; carry-over = "
-      "committed but not expected paid, lapse = the rest; needed per week = (year-end target × allocation − "
-      "paid) ÷ weeks to 30 Sep (docs/projection.md)")),
-    ("ช่วงคาดการณ์ / projection band",
-     ("ต่ำ–สูง คือช่วง 80% (เปอร์เซ็นไทล์ที่ 10–90) จากความไม่แน่นอนในข้อมูลของปีนี้เอง: "
-      "แต่ละโครงการอาจเบิกหรือไม่เบิกยอดคงค้าง อัตราการเบิกจ่ายของแต่ละพื้นที่และของทั้งประเทศเป็นค่าประมาณ "
-      "ช่วงจะกว้างขึ้นเมื่อข้อมูลยังน้อยหรือเหลือเวลามาก และเมื่ออัตราการเบิกจ่ายของพื้นที่ลดลงผิดปกติ / "
-      "the low-high band is the central 80% (10th-90th percentile) from this year's own data: each project "
-      "pays its balance or not, and each area's and the nation's pace are estimates; it is wider where the data "
-      "is thin or much of the year is left, and when an area's pace has broken (docs/projection.md)")),
-    ("ความคลาดเคลื่อนจากการทดสอบย้อนหลัง / backtested error",
-     (f"ข้อมูลสาธิต คาดการณ์จากสิ้นเดือน ม.ค.–ส.ค. เทียบผลจริง 30 ก.ย. รายจังหวัด เส้นภาพรวม ค่ามัธยฐานของความคลาดเคลื่อน: "
-      f"{_backtest_text('th')} / demo data, projections from each month end January-August against the actual "
-      f"30 Sep, per province, overall line, median absolute error: {_backtest_text('en')} "
-      "(docs/benchmarks.md, 'Year-end projection', bench/backtest_projection.py)")),
+    (
+        "คาดการณ์ ณ 30 ก.ย. / year-end projection",
+        (
+            "แต่ละโครงการ: เบิกจ่ายแล้ว + ยอดคงค้าง × โอกาสเบิกได้ภายใน 30 ก.ย. ตามอัตราที่สังเกตได้ในปีนี้จนถึงวันที่ข้อมูล "
+            "(สัญญา กำหนดแล้วเสร็จ การลงนามสัญญา และจังหวะการเบิกจ่าย) รวมเป็นจังหวัด/กลุ่มจังหวัด; "
+            "กันเงินเหลื่อมปี = ก่อหนี้ผูกพันแล้วแต่คาดว่าเบิกไม่ทัน, ไม่ได้ใช้/ส่งคืน = ส่วนที่เหลือ; "
+            "ต้องเบิกจ่ายต่อสัปดาห์ = (เป้าหมายสิ้นปี × งบประมาณ − เบิกจ่ายแล้ว) ÷ จำนวนสัปดาห์ถึง 30 ก.ย. / "
+            "per project: paid + outstanding × the chance of paying it by 30 Sep at the rates seen this year up to "
+            "the as-of date (contracts, planned ends, signing, payment rhythm), summed per area; carry-over = "
+            "committed but not expected paid, lapse = the rest; needed per week = (year-end target × allocation − "
+            "paid) ÷ weeks to 30 Sep (docs/projection.md)"
+        ),
+    ),
+    (
+        "ช่วงคาดการณ์ / projection band",
+        (
+            "ต่ำ–สูง คือช่วง 80% (เปอร์เซ็นไทล์ที่ 10–90) จากความไม่แน่นอนในข้อมูลของปีนี้เอง: "
+            "แต่ละโครงการอาจเบิกหรือไม่เบิกยอดคงค้าง อัตราการเบิกจ่ายของแต่ละพื้นที่และของทั้งประเทศเป็นค่าประมาณ "
+            "ช่วงจะกว้างขึ้นเมื่อข้อมูลยังน้อยหรือเหลือเวลามาก และเมื่ออัตราการเบิกจ่ายของพื้นที่ลดลงผิดปกติ / "
+            "the low-high band is the central 80% (10th-90th percentile) from this year's own data: each project "
+            "pays its balance or not, and each area's and the nation's pace are estimates; it is wider where the data "
+            "is thin or much of the year is left, and when an area's pace has broken (docs/projection.md)"
+        ),
+    ),
+    (
+        "ความคลาดเคลื่อนจากการทดสอบย้อนหลัง / backtested error",
+        (
+            f"ข้อมูลสาธิต คาดการณ์จากสิ้นเดือน ม.ค.–ส.ค. เทียบผลจริง 30 ก.ย. รายจังหวัด เส้นภาพรวม ค่ามัธยฐานของความคลาดเคลื่อน: "
+            f"{_backtest_text('th')} / demo data, projections from each month end January-August against the actual "
+            f"30 Sep, per province, overall line, median absolute error: {_backtest_text('en')} "
+            "(docs/benchmarks.md, 'Year-end projection', bench/backtest_projection.py)"
+        ),
+    ),
 ]
 
 
 # The projects table's projection columns (project_projection), after its own columns.
 PROJECT_PROJECTION_COLUMNS = [
-    Col("projected_disbursed", f"{PROJECTION_FIGURES['projected_disbursed'][0]} บาท",
-        f"{PROJECTION_FIGURES['projected_disbursed'][1]} (baht)", MONEY),
-    Col("projected_pct", f"{PROJECTION_FIGURES['projected_pct'][0]} (ร้อยละ)",
-        f"{PROJECTION_FIGURES['projected_pct'][1]} (%)", PCT),
-    Col("projected_carryover", f"{PROJECTION_FIGURES['projected_carryover'][0]} ณ 30 ก.ย. บาท",
-        f"{PROJECTION_FIGURES['projected_carryover'][1]} on 30 Sep (baht)", MONEY),
-    Col("projected_lapse", f"{PROJECTION_FIGURES['projected_lapse'][0]} ณ 30 ก.ย. บาท",
-        f"{PROJECTION_FIGURES['projected_lapse'][1]} on 30 Sep (baht)", MONEY),
+    Col(
+        "projected_disbursed",
+        f"{PROJECTION_FIGURES['projected_disbursed'][0]} บาท",
+        f"{PROJECTION_FIGURES['projected_disbursed'][1]} (baht)",
+        MONEY,
+    ),
+    Col(
+        "projected_pct",
+        f"{PROJECTION_FIGURES['projected_pct'][0]} (ร้อยละ)",
+        f"{PROJECTION_FIGURES['projected_pct'][1]} (%)",
+        PCT,
+    ),
+    Col(
+        "projected_carryover",
+        f"{PROJECTION_FIGURES['projected_carryover'][0]} ณ 30 ก.ย. บาท",
+        f"{PROJECTION_FIGURES['projected_carryover'][1]} on 30 Sep (baht)",
+        MONEY,
+    ),
+    Col(
+        "projected_lapse",
+        f"{PROJECTION_FIGURES['projected_lapse'][0]} ณ 30 ก.ย. บาท",
+        f"{PROJECTION_FIGURES['projected_lapse'][1]} on 30 Sep (baht)",
+        MONEY,
+    ),
     Col("basis_th", PROJECTION_FIGURES["basis"][0], PROJECTION_FIGURES["basis"][1], TEXT, 24),
     Col("projection_reason_th", "เหตุผลของคาดการณ์", "projection reason", TEXT, 60),
 ]
@@ -689,10 +884,20 @@ PROJECT_PROJECTION_COLUMNS = [
 
 def _with_project_projection(projects: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The projects table with each project's projected year end (project_projection), by code."""
-    projected = project_projection(filters)[["project_code", "projected_disbursed", "projected_pct",
-                                             "projected_carryover", "projected_lapse", "basis", "reason_th"]]
+    projected = project_projection(filters)[
+        [
+            "project_code",
+            "projected_disbursed",
+            "projected_pct",
+            "projected_carryover",
+            "projected_lapse",
+            "basis",
+            "reason_th",
+        ]
+    ]
     projected = projected.assign(basis_th=words_in(BASES, projected["basis"], "th")).rename(
-        columns={"reason_th": "projection_reason_th"})
+        columns={"reason_th": "projection_reason_th"}
+    )
     return projects.merge(projected.drop(columns="basis"), on="project_code", how="left")
 
 
@@ -769,7 +974,8 @@ FOLLOWUP_UNKNOWN = f"{RESPONSE_STATUSES['unknown'][0]} — {RESPONSE_STATUSES['u
 FOLLOWUP_UNKNOWN_NOTE = (
     "ไม่ทราบในขณะนี้: ระบบจัดเก็บคำชี้แจงไม่ตอบสนองขณะสร้างไฟล์นี้ จึงไม่มีคำชี้แจงและอัตราการชี้แจงในไฟล์ "
     "(สร้างไฟล์ใหม่เมื่อระบบกลับมา) / unknown now: the application store could not be read when this file "
-    "was built, so it holds no follow-up answers or response rates (build it again once the store answers)")
+    "was built, so it holds no follow-up answers or response rates (build it again once the store answers)"
+)
 
 
 def _followup(filters: Filters, flagged: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Any, bool, bool]:
@@ -797,18 +1003,22 @@ def _followup(filters: Filters, flagged: pd.DataFrame) -> tuple[pd.DataFrame, pd
         log.warning("export built without follow-up answers, store unavailable: %s", error.__cause__ or error)
         joined = with_responses(flagged, filters.as_of, responses=pd.DataFrame(columns=RESPONSE_COLUMNS, dtype=object))
         unknown, frozen = True, False
-    statuses = ["unknown" if unknown else "none" if version is None else "overdue" if overdue
-                else "fresh" if fresh else "stale"
-                for version, overdue, fresh in zip(joined["response_version"], joined["response_overdue"],
-                                                   joined["response_fresh"], strict=True)]
-    joined["response_status_th"] = [FOLLOWUP_UNKNOWN if code == "unknown" else RESPONSE_STATUSES[code][0]
-                                    for code in statuses]
+    statuses = [
+        "unknown" if unknown else "none" if version is None else "overdue" if overdue else "fresh" if fresh else "stale"
+        for version, overdue, fresh in zip(
+            joined["response_version"], joined["response_overdue"], joined["response_fresh"], strict=True
+        )
+    ]
+    joined["response_status_th"] = [
+        FOLLOWUP_UNKNOWN if code == "unknown" else RESPONSE_STATUSES[code][0] for code in statuses
+    ]
     # the day (an Excel date, shown in BE) and the time of the save, both in Bangkok time
     saved = [None if moment is None else moment.astimezone(BANGKOK) for moment in joined["response_updated_at"]]
     joined["response_saved_on"] = [None if moment is None else moment.date() for moment in saved]
     joined["response_saved_time"] = [None if moment is None else f"{moment:%H:%M}" for moment in saved]
-    joined["response_expected_amount"] = [None if amount is None else float(amount)
-                                          for amount in joined["response_expected_amount"]]
+    joined["response_expected_amount"] = [
+        None if amount is None else float(amount) for amount in joined["response_expected_amount"]
+    ]
     parts = []
     # a province export counts the province's projects only: a cluster row would not be the cluster's rate
     levels = (("province", "จังหวัด"),) if filters.province else (("province", "จังหวัด"), ("cluster", "กลุ่มจังหวัด"))
@@ -853,70 +1063,130 @@ def _about_table(bundle: ExportBundle) -> ExportTable:
         ("ข้อมูล ณ วันที่ / as of", f"{format_date(bundle.as_of)} ({bundle.as_of.isoformat()})"),
         ("ปีงบประมาณ / fiscal year", f"พ.ศ. {fy}"),
         ("ขอบเขต / scope", f"{bundle.area_name_th} / {bundle.area_name_en}"),
-        ("สร้างจากข้อมูลที่โหลดเมื่อ / generated from data published at" if bundle.snapshot_id is None else
-         "บันทึกภาพนิ่งเมื่อ / snapshot taken at", published),
+        (
+            "สร้างจากข้อมูลที่โหลดเมื่อ / generated from data published at"
+            if bundle.snapshot_id is None
+            else "บันทึกภาพนิ่งเมื่อ / snapshot taken at",
+            published,
+        ),
         ("จำนวนโครงการ / projects", str(bundle.kpis.projects)),
     ]
     if bundle.snapshot_id is not None:
-        rows.append(("ภาพนิ่งรายสัปดาห์ / weekly snapshot",
-                     (f"หมายเลข {bundle.snapshot_id}: ตัวเลขสรุป รายภาค รายจังหวัด รายกลุ่มจังหวัด รายโครงการ โครงการล่าช้า "
-                      "คำชี้แจง และกราฟ เป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง; คาดการณ์ เงินกันเหลื่อมปี การโอนเปลี่ยนแปลง "
-                      f"และสินทรัพย์ คำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน / snapshot {bundle.snapshot_id}: the summary, "
-                      "regions, provinces, clusters, projects, lagging projects, follow-up and curve are the frozen "
-                      "figures; the projection, carry-overs, reallocations and assets are today's data for the same "
-                      "date")))
+        rows.append(
+            (
+                "ภาพนิ่งรายสัปดาห์ / weekly snapshot",
+                (
+                    f"หมายเลข {bundle.snapshot_id}: ตัวเลขสรุป รายภาค รายจังหวัด รายกลุ่มจังหวัด รายโครงการ โครงการล่าช้า "
+                    "คำชี้แจง และกราฟ เป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง; คาดการณ์ เงินกันเหลื่อมปี การโอนเปลี่ยนแปลง "
+                    f"และสินทรัพย์ คำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน / snapshot {bundle.snapshot_id}: the summary, "
+                    "regions, provinces, clusters, projects, lagging projects, follow-up and curve are the frozen "
+                    "figures; the projection, carry-overs, reallocations and assets are today's data for the same "
+                    "date"
+                ),
+            )
+        )
     if bundle.comparison is not None:
         earlier = bundle.comparison.previous.as_of
-        how = ("ภาพนิ่งของวันนั้น / that date's snapshot" if bundle.snapshot_id is not None else
-               "ข้อมูลปัจจุบัน ณ วันนั้น / today's data as of that date")
+        how = (
+            "ภาพนิ่งของวันนั้น / that date's snapshot"
+            if bundle.snapshot_id is not None
+            else "ข้อมูลปัจจุบัน ณ วันนั้น / today's data as of that date"
+        )
         rows.append(("เทียบกับ / compared with", f"{format_date(earlier)} ({earlier.isoformat()}) — {how}"))
     for scope, label in (("overall", "ภาพรวม / overall"), ("investment", "งบลงทุน / investment")):
         found = bundle.targets.get(scope) or []
         text = ", ".join(f"Q{n} {value:g}%" for n, value in enumerate(found, start=1)) or "-"
         rows.append((f"เป้าหมายการเบิกจ่ายสะสม {label}", text))
-    rows.append(("วิธีคิดเป้าหมาย ณ วันที่ / target on a date",
-                 ("เป้าหมายสะสม ณ สิ้นไตรมาสตามมติคณะรัฐมนตรี เพิ่มเท่ากันทุกสิ้นเดือนภายในไตรมาส "
-                 "และเป็นเส้นตรงตามวันภายในเดือน / cabinet quarter-end targets, equal monthly steps "
-                 "within a quarter, linear by day within a month")))
+    rows.append(
+        (
+            "วิธีคิดเป้าหมาย ณ วันที่ / target on a date",
+            (
+                "เป้าหมายสะสม ณ สิ้นไตรมาสตามมติคณะรัฐมนตรี เพิ่มเท่ากันทุกสิ้นเดือนภายในไตรมาส "
+                "และเป็นเส้นตรงตามวันภายในเดือน / cabinet quarter-end targets, equal monthly steps "
+                "within a quarter, linear by day within a month"
+            ),
+        )
+    )
     k = bundle.kpis
-    rows.append(("การรายงานเทียบเป้าหมาย / reporting against targets",
-                 ("รายงานสองเส้นตามแบบกรมบัญชีกลาง แต่ละเส้นเทียบเป้าหมายของตนเอง ไม่นำมาเฉลี่ยรวมกัน / "
-                  "two lines as the Comptroller General reports them, each against its own target, never a mix")))
+    rows.append(
+        (
+            "การรายงานเทียบเป้าหมาย / reporting against targets",
+            (
+                "รายงานสองเส้นตามแบบกรมบัญชีกลาง แต่ละเส้นเทียบเป้าหมายของตนเอง ไม่นำมาเฉลี่ยรวมกัน / "
+                "two lines as the Comptroller General reports them, each against its own target, never a mix"
+            ),
+        )
+    )
     for line in LINES:
         thai, english = LINE_LABELS[line]
         figures = k.line(line)
         target = "-" if figures.target_pct is None else f"{figures.target_pct:.2f}%"
-        rows.append((f"เส้น{thai} / {english.lower()} line",
-                     (f"{LINE_DESCRIPTIONS[line][0]} / {LINE_DESCRIPTIONS[line][1]}; "
-                     f"เป้าหมาย ณ {format_date(bundle.as_of)} / target on {bundle.as_of.isoformat()}: {target}")))
-    rows.append(("ห่างจากเป้าหมาย / gap",
-                 ("แต่ละเส้น: ร้อยละการเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด) "
-                  "และ เบิกจ่าย − เป้าหมาย × งบประมาณของเส้นนั้น (บาท); ติดลบ = ต่ำกว่าเป้าหมาย / "
-                  "per line: % disbursed minus the line's target (points) and "
-                  "disbursed minus target × the line's allocation (baht); negative = behind")))
+        rows.append(
+            (
+                f"เส้น{thai} / {english.lower()} line",
+                (
+                    f"{LINE_DESCRIPTIONS[line][0]} / {LINE_DESCRIPTIONS[line][1]}; "
+                    f"เป้าหมาย ณ {format_date(bundle.as_of)} / target on {bundle.as_of.isoformat()}: {target}"
+                ),
+            )
+        )
+    rows.append(
+        (
+            "ห่างจากเป้าหมาย / gap",
+            (
+                "แต่ละเส้น: ร้อยละการเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด) "
+                "และ เบิกจ่าย − เป้าหมาย × งบประมาณของเส้นนั้น (บาท); ติดลบ = ต่ำกว่าเป้าหมาย / "
+                "per line: % disbursed minus the line's target (points) and "
+                "disbursed minus target × the line's allocation (baht); negative = behind"
+            ),
+        )
+    )
     from exports.rules import budget_type_rules, status_words
 
     headline_th, headline_en = LINE_LABELS[k.headline]
-    rows.append(("สถานะ / status",
-                 (f"{status_words('th')} (thresholds.toml); คอลัมน์ "
-                  f"\"สถานะ\" และสีแผนที่/อันดับในแดชบอร์ดใช้เส้น{headline_th} (reporting.toml: headline_line = "
-                  f"{k.headline}) / {status_words('en')}; the 'status' column and the dashboard's map "
-                  f"colours and rankings follow the {headline_en.lower()} line")))
+    rows.append(
+        (
+            "สถานะ / status",
+            (
+                f"{status_words('th')} (thresholds.toml); คอลัมน์ "
+                f'"สถานะ" และสีแผนที่/อันดับในแดชบอร์ดใช้เส้น{headline_th} (reporting.toml: headline_line = '
+                f"{k.headline}) / {status_words('en')}; the 'status' column and the dashboard's map "
+                f"colours and rankings follow the {headline_en.lower()} line"
+            ),
+        )
+    )
     rows.append(("แถวรายงบรายจ่าย / budget-type rows", f"{budget_type_rules('th')} / {budget_type_rules('en')}"))
-    rows.append(("เป้าหมายรายโครงการ / a project's target",
-                 ("โครงการเทียบเป้าหมายของประเภทงบของตนเอง: งบลงทุนเทียบเป้าหมายงบลงทุน งบอื่นเทียบเป้าหมายภาพรวม / "
-                  "a project is judged against the target of its own budget type")))
+    rows.append(
+        (
+            "เป้าหมายรายโครงการ / a project's target",
+            (
+                "โครงการเทียบเป้าหมายของประเภทงบของตนเอง: งบลงทุนเทียบเป้าหมายงบลงทุน งบอื่นเทียบเป้าหมายภาพรวม / "
+                "a project is judged against the target of its own budget type"
+            ),
+        )
+    )
     rows += PROJECTION_ABOUT
     rows.append(("การชี้แจงโครงการล่าช้า / follow-up of lagging projects", bundle.response_rate_text()))
     for _, load in bundle.loads.iterrows():
         finished = load["finished_at"]
         finished_text = pd.Timestamp(finished).strftime("%Y-%m-%d %H:%M:%S") if not pd.isna(finished) else "-"
-        rows.append((f"ไฟล์ข้อมูล / source load {int(load['load_id'])}",
-                     (f"{load['file_name']} | {load['kind'] or '-'} | {load['status']} | "
-                     f"{finished_text} | sha256 {load['sha256']}")))
+        rows.append(
+            (
+                f"ไฟล์ข้อมูล / source load {int(load['load_id'])}",
+                (
+                    f"{load['file_name']} | {load['kind'] or '-'} | {load['status']} | "
+                    f"{finished_text} | sha256 {load['sha256']}"
+                ),
+            )
+        )
     frame = pd.DataFrame(rows, columns=["item", "value"])
-    return ExportTable("about", "เกี่ยวกับ", "เกี่ยวกับรายงานนี้ / about this export", [
-        Col("item", "รายการ", "item", TEXT, 46), Col("value", "ค่า", "value", TEXT, 110)], frame)
+    return ExportTable(
+        "about",
+        "เกี่ยวกับ",
+        "เกี่ยวกับรายงานนี้ / about this export",
+        [Col("item", "รายการ", "item", TEXT, 46), Col("value", "ค่า", "value", TEXT, 110)],
+        frame,
+    )
 
 
 def money(value) -> Decimal | None:

@@ -46,12 +46,14 @@ def write_workbook(bundle: ExportBundle, path: Path) -> Path:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {**WORKBOOK_OPTIONS, "in_memory": True})
     created = bundle.generated_at or datetime(2000, 1, 1)
-    workbook.set_properties({
-        "title": f"รายงานผลการเบิกจ่ายงบประมาณ ณ วันที่ {format_date(bundle.as_of)}",
-        "subject": f"{bundle.area_name_th} / {bundle.area_name_en}",
-        "author": "budget monitor",
-        "created": created,
-    })
+    workbook.set_properties(
+        {
+            "title": f"รายงานผลการเบิกจ่ายงบประมาณ ณ วันที่ {format_date(bundle.as_of)}",
+            "subject": f"{bundle.area_name_th} / {bundle.area_name_en}",
+            "author": "budget monitor",
+            "created": created,
+        }
+    )
     styles = SheetStyles(workbook, LANG)
     for table in bundle.tables:
         _write_sheet(workbook, styles, bundle, table)
@@ -65,8 +67,10 @@ def sheet_notes(bundle: ExportBundle, table_name: str) -> tuple[str, ...]:
     """The rules in force for one sheet, printed under its title."""
     k = bundle.kpis
     if table_name == "summary":
-        return (rules.status_rules(LANG, k.overall.target_pct, k.investment.target_pct, k.headline),
-                rules.budget_type_rules(LANG))
+        return (
+            rules.status_rules(LANG, k.overall.target_pct, k.investment.target_pct, k.headline),
+            rules.budget_type_rules(LANG),
+        )
     if table_name in ("provinces", "clusters"):
         return (rules.status_rules(LANG, k.overall.target_pct, k.investment.target_pct, k.headline),)
     if table_name == "projects":
@@ -88,12 +92,20 @@ def projection_notes(table_name: str) -> tuple[str, ...]:
     """What the projection columns at the right of the area and project sheets are (the about
     sheet has the method, the band and the backtested error)."""
     if table_name in ("provinces", "clusters"):
-        return (("คอลัมน์คาดการณ์ (ท้ายตาราง): ร้อยละที่คาดว่าจะเบิกจ่ายได้ ณ 30 ก.ย. ตามเส้นภาพรวม พร้อมช่วงคาดการณ์ 80% "
-                 "เงินที่คาดว่าจะกันเหลื่อมปีและไม่ได้ใช้/ส่งคืน (ทุกประเภทงบ) และเงินที่ต้องเบิกจ่ายต่อสัปดาห์ให้ถึง"
-                 "เป้าหมายสิ้นปี คาดการณ์จากข้อมูล ณ วันที่รายงานเท่านั้น; วิธีคิดและความคลาดเคลื่อนดูที่แผ่น \"เกี่ยวกับ\""),)
+        return (
+            (
+                "คอลัมน์คาดการณ์ (ท้ายตาราง): ร้อยละที่คาดว่าจะเบิกจ่ายได้ ณ 30 ก.ย. ตามเส้นภาพรวม พร้อมช่วงคาดการณ์ 80% "
+                "เงินที่คาดว่าจะกันเหลื่อมปีและไม่ได้ใช้/ส่งคืน (ทุกประเภทงบ) และเงินที่ต้องเบิกจ่ายต่อสัปดาห์ให้ถึง"
+                'เป้าหมายสิ้นปี คาดการณ์จากข้อมูล ณ วันที่รายงานเท่านั้น; วิธีคิดและความคลาดเคลื่อนดูที่แผ่น "เกี่ยวกับ"'
+            ),
+        )
     if table_name == "projects":
-        return (("คอลัมน์คาดการณ์ (ท้ายตาราง): เงินที่คาดว่าโครงการจะเบิกจ่ายได้ ณ 30 ก.ย. กันเหลื่อมปี และไม่ได้ใช้/ส่งคืน "
-                 "(รวมกันเท่ากับงบประมาณปัจจุบัน) พร้อมหลักการและเหตุผลของคาดการณ์; ดูแผ่น \"เกี่ยวกับ\""),)
+        return (
+            (
+                "คอลัมน์คาดการณ์ (ท้ายตาราง): เงินที่คาดว่าโครงการจะเบิกจ่ายได้ ณ 30 ก.ย. กันเหลื่อมปี และไม่ได้ใช้/ส่งคืน "
+                '(รวมกันเท่ากับงบประมาณปัจจุบัน) พร้อมหลักการและเหตุผลของคาดการณ์; ดูแผ่น "เกี่ยวกับ"'
+            ),
+        )
     return ()
 
 
@@ -116,6 +128,7 @@ def _write_sheet(workbook, styles: SheetStyles, bundle: ExportBundle, table: Exp
         table.title_th,
         f"{bundle.area_name_th} · {fiscal_year_text(bundle.filters.fiscal_year, LANG)}",
         as_of_line(bundle.as_of, LANG),
-        sheet_notes(bundle, table.name) + projection_notes(table.name))
+        sheet_notes(bundle, table.name) + projection_notes(table.name),
+    )
     columns = [SheetColumn(col.th, col.kind, col.width) for col in table.columns]
     write_table(sheet, styles, title, columns, _shown_values(table), first_row_bold=table.total_row)

@@ -113,16 +113,28 @@ def choose_area(context: PageContext) -> tuple[str, str]:
 
     left, right = st.columns([1, 3])
     with left:
-        st.radio(context.t("ดูระดับ", "Level"), ["province", "cluster"], key=kind_key, horizontal=True,
-                 on_change=level_changed,
-                 format_func=lambda value: context.t("จังหวัด", "Province") if value == "province"
-                 else context.t("กลุ่มจังหวัด", "Cluster"))
+        st.radio(
+            context.t("ดูระดับ", "Level"),
+            ["province", "cluster"],
+            key=kind_key,
+            horizontal=True,
+            on_change=level_changed,
+            format_func=lambda value: (
+                context.t("จังหวัด", "Province") if value == "province" else context.t("กลุ่มจังหวัด", "Cluster")
+            ),
+        )
     options = sorted(names[kind], key=names[kind].get)
     with right:
-        st.selectbox(context.t("เลือกจังหวัด" if kind == "province" else "เลือกกลุ่มจังหวัด",
-                               "Province" if kind == "province" else "Cluster"),
-                     options, key=code_key, format_func=names[kind].get, on_change=area_changed,
-                     placeholder=pick(CHOOSE_PLACEHOLDER, context.lang))
+        st.selectbox(
+            context.t(
+                "เลือกจังหวัด" if kind == "province" else "เลือกกลุ่มจังหวัด", "Province" if kind == "province" else "Cluster"
+            ),
+            options,
+            key=code_key,
+            format_func=names[kind].get,
+            on_change=area_changed,
+            placeholder=pick(CHOOSE_PLACEHOLDER, context.lang),
+        )
     return kind, code
 
 
@@ -135,8 +147,7 @@ def page_href(page: str, kind: str, code: str, **params: str) -> str:
     """A link to another page (e.g. 'lagging') on this area (`?area=province:46`, which the sidebar
     takes on any page), every other sidebar choice of this view kept, plus `params` (e.g. flag=idle)."""
     dropped = ("area", "province", "cluster", "search", *params)
-    kept = [(name, value) for name in st.query_params if name not in dropped
-            for value in st.query_params.get_all(name)]
+    kept = [(name, value) for name in st.query_params if name not in dropped for value in st.query_params.get_all(name)]
     return f"{page}?" + urlencode([*kept, ("area", f"{kind}:{code}"), *params.items()])
 
 
@@ -162,17 +173,30 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     _, year_end = fiscal_year_bounds(filters.fiscal_year)
     over = projection.projection_as_of(filters) >= year_end
     name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
-    figure = (f'<b style="color:{light.status_text_colour(status)}"><span data-figure="projected_pct">'
-              f'{percent(row["projected_pct"])}</span>%</b>')
-    band = "" if over else (
-        f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
-        f'{percent(row["projected_low_pct"])}</span>–<span data-figure="projected_high">'
-        f'{percent(row["projected_high_pct"])}</span>)')
-    target = (f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
-              f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%')
+    figure = (
+        f'<b style="color:{light.status_text_colour(status)}"><span data-figure="projected_pct">'
+        f"{percent(row['projected_pct'])}</span>%</b>"
+    )
+    band = (
+        ""
+        if over
+        else (
+            f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
+            f'{percent(row["projected_low_pct"])}</span>–<span data-figure="projected_high">'
+            f"{percent(row['projected_high_pct'])}</span>)"
+        )
+    )
+    target = (
+        f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
+        f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%'
+    )
     text = f"{light.text(name)}: {figure}{band}{target}"
-    text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
-                        None if over else (row["projected_low_pct"], row["projected_high_pct"]))
+    text += light.meter(
+        row["projected_pct"],
+        row["target_year_end_pct"],
+        status,
+        None if over else (row["projected_low_pct"], row["projected_high_pct"]),
+    )
     if row.get("pace_break"):
         text += f"<div>{light_status.pace_break(row, context.lang)}</div>"
     if over or pd.isna(row["required_weekly"]):
@@ -181,8 +205,10 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
         return text + light.text(context.t("ถึงเป้าหมายสิ้นปีแล้ว", "year-end target already reached"))
     needed = f'<span data-figure="required_weekly">{context.money(row["required_weekly"])}</span>'
     recent = f'<span data-figure="recent_weekly">{context.money(row["recent_weekly"])}</span>'
-    return text + context.t(f"ต้องเบิกจ่ายสัปดาห์ละ {needed} ล้านบาท (4 สัปดาห์ล่าสุด {recent})",
-                            f"needs {needed} million baht a week (last 4 weeks {recent})")
+    return text + context.t(
+        f"ต้องเบิกจ่ายสัปดาห์ละ {needed} ล้านบาท (4 สัปดาห์ล่าสุด {recent})",
+        f"needs {needed} million baht a week (last 4 weeks {recent})",
+    )
 
 
 def flagged_projects(context: PageContext, filters: Filters, now) -> pd.DataFrame:
@@ -200,30 +226,50 @@ def flags_card(context: PageContext, filters: Filters, kind: str, code: str, now
     table = flagged_projects(context, filters, now)
     flagged = table[[bool(flags) for flags in table["flags"]]]
     title = context.t("โครงการที่มีข้อสังเกต", "Flagged projects")
-    subtitle = context.t(f"จาก {now.projects:,} โครงการ · เงินที่เสี่ยง (งบคงเหลือ) "
-                         f"{context.money(flagged['money_at_risk'].sum())} ล้านบาท",
-                         f"of {now.projects:,} projects · money at risk (unpaid allocation) "
-                         f"{context.money(flagged['money_at_risk'].sum())} million baht")
+    subtitle = context.t(
+        f"จาก {now.projects:,} โครงการ · เงินที่เสี่ยง (งบคงเหลือ) {context.money(flagged['money_at_risk'].sum())} ล้านบาท",
+        f"of {now.projects:,} projects · money at risk (unpaid allocation) "
+        f"{context.money(flagged['money_at_risk'].sum())} million baht",
+    )
     body = f'<div class="bm-big"><span data-figure="flagged">{len(flagged):,}</span></div>'
     if before is not None:
-        earlier = (before.flagged if context.snapshot_mode else
-                   sum(bool(flags) for flags in cached(project_table, filters.with_as_of(before.as_of))["flags"]))
-        body += (f'<div class="bm-week"><b><span data-figure="flagged_change">{len(flagged) - earlier:+,}</span></b> '
-                 f"{light.text(context.t('โครงการ', 'projects'))} {light.text(since)}</div>")
+        earlier = (
+            before.flagged
+            if context.snapshot_mode
+            else sum(bool(flags) for flags in cached(project_table, filters.with_as_of(before.as_of))["flags"])
+        )
+        body += (
+            f'<div class="bm-week"><b><span data-figure="flagged_change">{len(flagged) - earlier:+,}</span></b> '
+            f"{light.text(context.t('โครงการ', 'projects'))} {light.text(since)}</div>"
+        )
     counts = [{"code": flag, "count": sum(flag in flags for flags in flagged["flags"])} for flag in FLAGS]
 
     def name(row: dict) -> str:
-        return light.link(page_href("lagging", kind, code, flag=row["code"]),
-                          light.text(word(FLAGS, row["code"], context.lang)))
+        return light.link(
+            page_href("lagging", kind, code, flag=row["code"]), light.text(word(FLAGS, row["code"], context.lang))
+        )
 
-    body += light.ranked_list(counts, [light.ListColumn(
-        context.t("โครงการ", "projects"),
-        lambda row: f'<span data-figure="flag_{row["code"]}">{row["count"]:,}</span>')],
-        context.t("ข้อสังเกต", "Flag"), name, numbered=False)
-    body += '<div style="margin-top:6px">' + light.link(page_href("lagging", kind, code), light.text(
-        context.t("เปิดรายการโครงการล่าช้าของพื้นที่นี้ →", "Open this area's lagging projects →"))) + "</div>"
-    return light.card(title, body, light.status_colour("behind" if len(flagged) else "on_track"), subtitle,
-                      key="flags")
+    body += light.ranked_list(
+        counts,
+        [
+            light.ListColumn(
+                context.t("โครงการ", "projects"),
+                lambda row: f'<span data-figure="flag_{row["code"]}">{row["count"]:,}</span>',
+            )
+        ],
+        context.t("ข้อสังเกต", "Flag"),
+        name,
+        numbered=False,
+    )
+    body += (
+        '<div style="margin-top:6px">'
+        + light.link(
+            page_href("lagging", kind, code),
+            light.text(context.t("เปิดรายการโครงการล่าช้าของพื้นที่นี้ →", "Open this area's lagging projects →")),
+        )
+        + "</div>"
+    )
+    return light.card(title, body, light.status_colour("behind" if len(flagged) else "on_track"), subtitle, key="flags")
 
 
 def first_screen(context: PageContext, filters: Filters, kind: str, code: str):
@@ -234,8 +280,7 @@ def first_screen(context: PageContext, filters: Filters, kind: str, code: str):
         no_data(context.t("ไม่มีภาพนิ่งของวันที่นี้", "no snapshot of this date"))
         return None
     if now.projects == 0:
-        no_data(context.t("ไม่มีโครงการในพื้นที่นี้ตามตัวกรองที่เลือก",
-                          "no projects in this area for the chosen filters"))
+        no_data(context.t("ไม่มีโครงการในพื้นที่นี้ตามตัวกรองที่เลือก", "no projects in this area for the chosen filters"))
         return None
     projections = area_projections(filters, kind, code)
     since = "" if before is None else since_words(context, before, context.snapshot_mode)
@@ -243,22 +288,42 @@ def first_screen(context: PageContext, filters: Filters, kind: str, code: str):
     whole = whole_line(filters.budget_type)
     if whole in projections:  # carry-over and lapse of all the selection's projects
         unit, overall = context.million_baht, projections[whole]
-        more = [light.Figure("projected_carryover", f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
-                             context.money(overall["projected_carryover"])),
-                light.Figure("projected_lapse", f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
-                             context.money(overall["projected_lapse"]))]
-    cards = line_cards(context, now, before, since,
-                       {line: projection_html(context, filters, row) for line, row in projections.items()},
-                       cached(year_on_year.last_year, filters, now.as_of))
+        more = [
+            light.Figure(
+                "projected_carryover",
+                f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
+                context.money(overall["projected_carryover"]),
+            ),
+            light.Figure(
+                "projected_lapse",
+                f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
+                context.money(overall["projected_lapse"]),
+            ),
+        ]
+    cards = line_cards(
+        context,
+        now,
+        before,
+        since,
+        {line: projection_html(context, filters, row) for line, row in projections.items()},
+        cached(year_on_year.last_year, filters, now.as_of),
+    )
     if filters.budget_type:
         cards.insert(0, overall_not_shown_card(context, "area"))
-    st.html(light.style_tag() + light.row(*cards, flags_card(context, filters, kind, code, now, before, since))
-            + money_html(context, now, before, since, more))
+    st.html(
+        light.style_tag()
+        + light.row(*cards, flags_card(context, filters, kind, code, now, before, since))
+        + money_html(context, now, before, since, more)
+    )
     if context.snapshot_mode:
-        st.caption(context.t("ตัวเลขสรุปและการเปลี่ยนแปลงด้านบนเป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง "
-                             "คาดการณ์สิ้นปี กราฟ และรายการโครงการในแท็บด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
-                             "The headline figures and changes above are the frozen ones; the projection, charts "
-                             "and project list in the tabs below are today's data for the same date"))
+        st.caption(
+            context.t(
+                "ตัวเลขสรุปและการเปลี่ยนแปลงด้านบนเป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง "
+                "คาดการณ์สิ้นปี กราฟ และรายการโครงการในแท็บด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
+                "The headline figures and changes above are the frozen ones; the projection, charts "
+                "and project list in the tabs below are today's data for the same date",
+            )
+        )
     return now
 
 
@@ -274,26 +339,46 @@ def comparison_html(context: PageContext, rows: list[tuple[str, str, object]]) -
 
     body: list[tuple[str, list[str]]] = [
         (context.t("โครงการ", "Projects"), cells("projects", lambda k: f"{k.projects:,}")),
-        (context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
-         cells("allocation", lambda k: context.money(k.current_allocation))),
-        (context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
-         cells("disbursed", lambda k: context.money(k.disbursed))),
+        (
+            context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
+            cells("allocation", lambda k: context.money(k.current_allocation)),
+        ),
+        (
+            context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
+            cells("disbursed", lambda k: context.money(k.disbursed)),
+        ),
     ]
     for line in (figures.scope for figures in rows[0][2].lines):
         name = context.t(*LINE_LABELS[line]) + ("★" if rows[0][2].headline == line else "")
         body += [
-            (f"{name}: " + context.t("ร้อยละเบิกจ่าย", "% disbursed"),
-             cells(f"{line}.pct", lambda k, line=line: percent(k.line(line).pct))),
-            (f"{name}: " + context.t("เป้าหมาย (%)", "target (%)"),
-             cells(f"{line}.target", lambda k, line=line: percent(k.line(line).target_pct))),
-            (f"{name}: " + context.t("ห่างเป้า (จุด)", "gap (points)"),
-             cells(f"{line}.gap_points", lambda k, line=line: signed(k.line(line).gap_points))),
-            (f"{name}: " + context.t(f"ห่างเป้า ({unit})", f"gap ({unit})"),
-             cells(f"{line}.gap_baht", lambda k, line=line: "-" if k.line(line).gap_baht is None
-                   else signed(float(k.line(line).gap_baht) / 1e6))),
-            (f"{name}: " + context.t("สถานะ", "status"),
-             [light.badge(kpis.line(line).status, context.lang, status_text(kpis.line(line).status, context.lang))
-              for _, _, kpis in rows]),
+            (
+                f"{name}: " + context.t("ร้อยละเบิกจ่าย", "% disbursed"),
+                cells(f"{line}.pct", lambda k, line=line: percent(k.line(line).pct)),
+            ),
+            (
+                f"{name}: " + context.t("เป้าหมาย (%)", "target (%)"),
+                cells(f"{line}.target", lambda k, line=line: percent(k.line(line).target_pct)),
+            ),
+            (
+                f"{name}: " + context.t("ห่างเป้า (จุด)", "gap (points)"),
+                cells(f"{line}.gap_points", lambda k, line=line: signed(k.line(line).gap_points)),
+            ),
+            (
+                f"{name}: " + context.t(f"ห่างเป้า ({unit})", f"gap ({unit})"),
+                cells(
+                    f"{line}.gap_baht",
+                    lambda k, line=line: (
+                        "-" if k.line(line).gap_baht is None else signed(float(k.line(line).gap_baht) / 1e6)
+                    ),
+                ),
+            ),
+            (
+                f"{name}: " + context.t("สถานะ", "status"),
+                [
+                    light.badge(kpis.line(line).status, context.lang, status_text(kpis.line(line).status, context.lang))
+                    for _, _, kpis in rows
+                ],
+            ),
         ]
     table = light.figure_table([context.t("รายการ", "Figure"), *(name for _, name, _ in rows)], body)
     return f'<section data-card="comparison">{table}</section>'
@@ -301,10 +386,14 @@ def comparison_html(context: PageContext, rows: list[tuple[str, str, object]]) -
 
 def comparison_view(context: PageContext, rows: list[tuple[str, str, object]]) -> None:
     st.html(light.style_tag() + comparison_html(context, rows))
-    st.caption(context.t("แต่ละเส้นเทียบเป้าหมายของตนเอง: ภาพรวม = เบิกจ่ายทุกประเภทงบ ÷ งบประมาณทั้งหมด; "
-                         "งบลงทุน = เฉพาะงบลงทุน · ★ เส้นหลักใช้กำหนดสีและอันดับ",
-                         "Each line against its own target: overall = all budget types, disbursed ÷ allocation; "
-                         "investment = investment budget only · ★ the headline line drives colours and rankings"))
+    st.caption(
+        context.t(
+            "แต่ละเส้นเทียบเป้าหมายของตนเอง: ภาพรวม = เบิกจ่ายทุกประเภทงบ ÷ งบประมาณทั้งหมด; "
+            "งบลงทุน = เฉพาะงบลงทุน · ★ เส้นหลักใช้กำหนดสีและอันดับ",
+            "Each line against its own target: overall = all budget types, disbursed ÷ allocation; "
+            "investment = investment budget only · ★ the headline line drives colours and rankings",
+        )
+    )
 
 
 # The money, % disbursed, status and flags in view at 1400 px (the code pinned); the
@@ -334,17 +423,27 @@ def project_section(context: PageContext, filters: Filters, file_stem: str) -> N
     query = page_text("search", context.t("ค้นหา (ชื่อ รหัส หรือหน่วยดำเนินการ)", "Search (name, code or agency)"))
     if query:
         needle = query.strip().casefold()
-        haystack = (table["project_code"].astype(str) + " " + table["project_name"].astype(str) + " "
-                    + table["implementing_agency"].fillna("").astype(str)).str.casefold()
+        haystack = (
+            table["project_code"].astype(str)
+            + " "
+            + table["project_name"].astype(str)
+            + " "
+            + table["implementing_agency"].fillna("").astype(str)
+        ).str.casefold()
         table = table[haystack.str.contains(needle, regex=False)]
     owner_name = table["owner_name_th" if context.lang == "th" else "owner_name_en"]
-    st.caption(context.t(f"{len(table):,} โครงการ — คลิกหัวคอลัมน์เพื่อเรียงลำดับ",
-                         f"{len(table):,} projects — click a column header to sort"))
+    st.caption(
+        context.t(
+            f"{len(table):,} โครงการ — คลิกหัวคอลัมน์เพื่อเรียงลำดับ",
+            f"{len(table):,} projects — click a column header to sort",
+        )
+    )
     grid = table.assign(
         flag_names=[", ".join(word(FLAGS, f, context.lang) for f in flags) for flags in table["flags"]],
         owner_name=list(owner_name),
         budget_type_name=[word(BUDGET_TYPES, v, context.lang) for v in table["budget_type"]],
-        reasons=table["reasons_th" if context.lang == "th" else "reasons_en"])
+        reasons=table["reasons_th" if context.lang == "th" else "reasons_en"],
+    )
     selected = project_grid(grid, PROJECT_GRID, context, key="area_project_grid")
     if selected is not None:
         project_detail(selected, context)
@@ -358,8 +457,11 @@ def curve_to_year_end(curve: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
     _, year_end = fiscal_year_bounds(fiscal_year)
     if len(curve) and pd.Timestamp(curve["week_end"].iloc[-1]).date() >= year_end:
         return curve
-    last = {"week_end": year_end, **{f"{line}_target_pct": target_pct(fiscal_year, LINE_TARGET[line], year_end)
-                                     for line in frame_lines(curve)}, "lines": ",".join(frame_lines(curve))}
+    last = {
+        "week_end": year_end,
+        **{f"{line}_target_pct": target_pct(fiscal_year, LINE_TARGET[line], year_end) for line in frame_lines(curve)},
+        "lines": ",".join(frame_lines(curve)),
+    }
     return pd.concat([curve, pd.DataFrame([last])], ignore_index=True)
 
 
@@ -382,24 +484,43 @@ def _pace_lines(context: PageContext, row: pd.Series, year_end: date) -> list[st
     quarter_end = row["next_quarter_end"]
     targets = [(row["target_year_end_pct"], row["required_weekly"], year_end, "สิ้นปี", "year-end")]
     if quarter_end is not None and not pd.isna(quarter_end) and quarter_end < year_end:
-        targets.insert(0, (row["target_next_quarter_pct"], row["required_weekly_next_quarter"], quarter_end,
-                           "สิ้นไตรมาส", "quarter-end"))
+        targets.insert(
+            0,
+            (
+                row["target_next_quarter_pct"],
+                row["required_weekly_next_quarter"],
+                quarter_end,
+                "สิ้นไตรมาส",
+                "quarter-end",
+            ),
+        )
     for target, needed, day, thai, english in targets:
         if needed > 0:
-            lines.append(context.t(
-                f"ให้ถึงเป้าหมาย{thai} (ร้อยละ {target:.2f} ณ {context.date(day)}): ต้องเบิกจ่ายสัปดาห์ละ "
-                f"**{context.money(needed)}** {unit}",
-                f"To reach the {english} target ({target:.2f}% on {context.date(day)}): "
-                f"**{context.money(needed)}** {unit} a week"))
+            lines.append(
+                context.t(
+                    f"ให้ถึงเป้าหมาย{thai} (ร้อยละ {target:.2f} ณ {context.date(day)}): ต้องเบิกจ่ายสัปดาห์ละ "
+                    f"**{context.money(needed)}** {unit}",
+                    f"To reach the {english} target ({target:.2f}% on {context.date(day)}): "
+                    f"**{context.money(needed)}** {unit} a week",
+                )
+            )
         else:
-            lines.append(context.t(f"ถึงเป้าหมาย{thai} (ร้อยละ {target:.2f}) แล้ว",
-                                   f"The {english} target ({target:.2f}%) is already reached"))
+            lines.append(
+                context.t(
+                    f"ถึงเป้าหมาย{thai} (ร้อยละ {target:.2f}) แล้ว",
+                    f"The {english} target ({target:.2f}%) is already reached",
+                )
+            )
     needed, recent = row["required_weekly"], row["recent_weekly"]
-    pace = context.t(f"4 สัปดาห์ล่าสุดเบิกจ่ายเฉลี่ยสัปดาห์ละ **{context.money(recent)}** {unit}",
-                     f"The last four weeks paid **{context.money(recent)}** {unit} a week on average")
+    pace = context.t(
+        f"4 สัปดาห์ล่าสุดเบิกจ่ายเฉลี่ยสัปดาห์ละ **{context.money(recent)}** {unit}",
+        f"The last four weeks paid **{context.money(recent)}** {unit} a week on average",
+    )
     if needed > 0 and recent > 0 and needed > recent:
-        pace += context.t(f" — ต้องเร่งเป็น {needed / recent:.1f} เท่าของอัตรานี้จึงจะถึงเป้าหมายสิ้นปี",
-                          f" — {needed / recent:.1f} times that pace is needed for the year-end target")
+        pace += context.t(
+            f" — ต้องเร่งเป็น {needed / recent:.1f} เท่าของอัตรานี้จึงจะถึงเป้าหมายสิ้นปี",
+            f" — {needed / recent:.1f} times that pace is needed for the year-end target",
+        )
     elif needed > 0:
         pace += context.t(" — อัตรานี้เพียงพอสำหรับเป้าหมายสิ้นปี", " — enough for the year-end target")
     return [*lines, pace]
@@ -417,12 +538,14 @@ def projection_words(context: PageContext, line: str, row: pd.Series, year_end: 
         f"**{name}**: ตามอัตราการเบิกจ่ายปัจจุบัน คาดว่าจะเบิกจ่ายได้ประมาณร้อยละ **{pct:.1f}** ภายใน "
         f"{context.date(year_end)} ({band}: ร้อยละ {low:.1f}–{high:.1f})",
         f"**{name}**: at the current pace it will likely reach **{pct:.1f}%** by {context.date(year_end)} "
-        f"({band}: {low:.1f}–{high:.1f}%)")
+        f"({band}: {low:.1f}–{high:.1f}%)",
+    )
     if gap < 0:
-        text += context.t(f" ต่ำกว่าเป้าหมายสิ้นปี (ร้อยละ {target:g}) {-gap:.1f} จุด หรือประมาณ "
-                          f"{context.money(row['baht_at_risk'])} {unit}",
-                          f", {-gap:.1f} points ({context.money(row['baht_at_risk'])} {unit}) below the "
-                          f"year-end target of {target:g}%")
+        text += context.t(
+            f" ต่ำกว่าเป้าหมายสิ้นปี (ร้อยละ {target:g}) {-gap:.1f} จุด หรือประมาณ {context.money(row['baht_at_risk'])} {unit}",
+            f", {-gap:.1f} points ({context.money(row['baht_at_risk'])} {unit}) below the "
+            f"year-end target of {target:g}%",
+        )
     else:
         text += context.t(f" ถึงเป้าหมายสิ้นปี (ร้อยละ {target:g})", f", reaching the year-end target of {target:g}%")
     return text + "\n" + "".join(f"\n- {part}" for part in _pace_lines(context, row, year_end))
@@ -433,9 +556,14 @@ def _projected_pct_card(context: PageContext, line: str, row: pd.Series) -> KpiC
     year-end target in the help."""
     name, band = context.t(*LINE_LABELS[line]), context.t(*PROJECTION_BAND)
     low, high, target = row["projected_low_pct"], row["projected_high_pct"], row["target_year_end_pct"]
-    return KpiCard(context.t(f"{name}: ณ 30 ก.ย.", f"{name}: by 30 Sep"), f"{row['projected_pct']:.1f}%",
-                   help=context.t(f"{band}: ร้อยละ {low:.1f}–{high:.1f}; เป้าหมายสิ้นปี ร้อยละ {target:g}",
-                                  f"{band}: {low:.1f}–{high:.1f}%; year-end target {target:g}%"))
+    return KpiCard(
+        context.t(f"{name}: ณ 30 ก.ย.", f"{name}: by 30 Sep"),
+        f"{row['projected_pct']:.1f}%",
+        help=context.t(
+            f"{band}: ร้อยละ {low:.1f}–{high:.1f}; เป้าหมายสิ้นปี ร้อยละ {target:g}",
+            f"{band}: {low:.1f}–{high:.1f}%; year-end target {target:g}%",
+        ),
+    )
 
 
 def projection_section(context: PageContext, filters: Filters, kind: str, code: str) -> None:
@@ -449,54 +577,79 @@ def projection_section(context: PageContext, filters: Filters, kind: str, code: 
     made_on = projection.projection_as_of(filters)
     unit = context.million_baht
     overall = rows[judged]  # the selection's projects: carry-over and lapse of every one
-    st.markdown("#### " + context.t(f"คาดการณ์ ณ สิ้นปีงบประมาณ ({context.date(year_end)})",
-                                    f"Projected year end ({context.date(year_end)})"))
+    st.markdown(
+        "#### "
+        + context.t(
+            f"คาดการณ์ ณ สิ้นปีงบประมาณ ({context.date(year_end)})", f"Projected year end ({context.date(year_end)})"
+        )
+    )
     cards = [_projected_pct_card(context, line, row) for line, row in rows.items()]
     cards += [
-        KpiCard(context.t(f"คาดกันเหลื่อมปี ({unit})", "Projected carry-over (m฿)"),
-                context.money(overall["projected_carryover"]),
-                help=context.t("ก่อหนี้ผูกพันแล้ว แต่คาดว่าจะเบิกจ่ายไม่ทัน 30 ก.ย. จึงต้องกันเงินไว้เบิกเหลื่อมปี",
-                               "committed but not expected to be paid by 30 Sep: to be carried over")),
-        KpiCard(context.t(f"คาดไม่ได้ใช้ ({unit})", "Projected lapse (m฿)"),
-                context.money(overall["projected_lapse"]),
-                help=context.t("ไม่ได้ก่อหนี้ผูกพันและคาดว่าจะไม่ได้เบิกจ่าย (รวมเงินเหลือจ่ายจากราคาสัญญา) "
-                               "ตกพับหรือส่งคืนเมื่อสิ้นปีหากไม่กันเงินไว้",
-                               "neither committed nor expected to be spent (savings below contract prices "
-                               "included): lapses or is returned at year end unless carried over")),
+        KpiCard(
+            context.t(f"คาดกันเหลื่อมปี ({unit})", "Projected carry-over (m฿)"),
+            context.money(overall["projected_carryover"]),
+            help=context.t(
+                "ก่อหนี้ผูกพันแล้ว แต่คาดว่าจะเบิกจ่ายไม่ทัน 30 ก.ย. จึงต้องกันเงินไว้เบิกเหลื่อมปี",
+                "committed but not expected to be paid by 30 Sep: to be carried over",
+            ),
+        ),
+        KpiCard(
+            context.t(f"คาดไม่ได้ใช้ ({unit})", "Projected lapse (m฿)"),
+            context.money(overall["projected_lapse"]),
+            help=context.t(
+                "ไม่ได้ก่อหนี้ผูกพันและคาดว่าจะไม่ได้เบิกจ่าย (รวมเงินเหลือจ่ายจากราคาสัญญา) ตกพับหรือส่งคืนเมื่อสิ้นปีหากไม่กันเงินไว้",
+                "neither committed nor expected to be spent (savings below contract prices "
+                "included): lapses or is returned at year end unless carried over",
+            ),
+        ),
     ]
     kpi_cards(cards)
     if made_on >= year_end:
         line_th, line_en = LINE_LABELS[judged]
-        st.markdown(context.t(
-            f"ปีงบประมาณสิ้นสุดแล้ว: เบิกจ่าย{line_th}ได้ร้อยละ {overall['projected_pct']:.1f} "
-            f"ก่อหนี้ผูกพันแล้วแต่ยังไม่เบิกจ่าย {context.money(overall['projected_carryover'])} {unit} "
-            f"(กันเงินไว้เบิกเหลื่อมปีได้) และไม่ได้ก่อหนี้ผูกพัน {context.money(overall['projected_lapse'])} {unit}",
-            f"The fiscal year is over: {overall['projected_pct']:.1f}% paid ({line_en.lower()} line); "
-            f"{context.money(overall['projected_carryover'])} {unit} committed but unpaid (can be carried over) "
-            f"and {context.money(overall['projected_lapse'])} {unit} not committed"))
+        st.markdown(
+            context.t(
+                f"ปีงบประมาณสิ้นสุดแล้ว: เบิกจ่าย{line_th}ได้ร้อยละ {overall['projected_pct']:.1f} "
+                f"ก่อหนี้ผูกพันแล้วแต่ยังไม่เบิกจ่าย {context.money(overall['projected_carryover'])} {unit} "
+                f"(กันเงินไว้เบิกเหลื่อมปีได้) และไม่ได้ก่อหนี้ผูกพัน {context.money(overall['projected_lapse'])} {unit}",
+                f"The fiscal year is over: {overall['projected_pct']:.1f}% paid ({line_en.lower()} line); "
+                f"{context.money(overall['projected_carryover'])} {unit} committed but unpaid (can be carried over) "
+                f"and {context.money(overall['projected_lapse'])} {unit} not committed",
+            )
+        )
         return
     for line, row in rows.items():
         st.markdown(projection_words(context, line, row, year_end))
-    st.caption(context.t(
-        f"คาดการณ์จากข้อมูล ณ {context.date(made_on)} เท่านั้น: แต่ละโครงการ = เบิกจ่ายแล้ว + ยอดคงค้าง × "
-        "โอกาสเบิกได้ภายใน 30 ก.ย. ตามอัตราที่เห็นในปีนี้ (ตามสัญญา กำหนดแล้วเสร็จ และการลงนามสัญญา) "
-        "แล้วรวมเป็นพื้นที่ · ดูคาดการณ์รายโครงการได้ที่หน้าโครงการล่าช้า",
-        f"Projected from what was known on {context.date(made_on)} only: each project = paid + outstanding × "
-        "the chance of paying it by 30 Sep at the rates seen this year (contracts, planned ends, signing), "
-        "summed over the area · per-project projections are on the lagging page"))
+    st.caption(
+        context.t(
+            f"คาดการณ์จากข้อมูล ณ {context.date(made_on)} เท่านั้น: แต่ละโครงการ = เบิกจ่ายแล้ว + ยอดคงค้าง × "
+            "โอกาสเบิกได้ภายใน 30 ก.ย. ตามอัตราที่เห็นในปีนี้ (ตามสัญญา กำหนดแล้วเสร็จ และการลงนามสัญญา) "
+            "แล้วรวมเป็นพื้นที่ · ดูคาดการณ์รายโครงการได้ที่หน้าโครงการล่าช้า",
+            f"Projected from what was known on {context.date(made_on)} only: each project = paid + outstanding × "
+            "the chance of paying it by 30 Sep at the rates seen this year (contracts, planned ends, signing), "
+            "summed over the area · per-project projections are on the lagging page",
+        )
+    )
 
 
 # ---------------------------------------------------------------- the tabs below the first screen
 def projection_view(context: PageContext, filters: Filters, kind: str, code: str) -> None:
     """The curve with each line's fan to 30 Sep, then the projected cards and the pace in words."""
     curve = cached(progress.weekly_curve, filters)
-    st.plotly_chart(projection_fan(curve_to_year_end(curve, filters.fiscal_year), projection_paths(filters),
-                                   context.as_of_shown, context.lang,
-                                   title=context.t("การเบิกจ่ายสะสมและคาดการณ์ถึง 30 ก.ย. "
-                                                   "เทียบเป้าหมายของแต่ละเส้น",
-                                                   "Cumulative disbursement and projection to 30 Sep, "
-                                                   "each line against its target")),
-                    width="stretch", key="area_curve", config=PLOTLY_CONFIG)
+    st.plotly_chart(
+        projection_fan(
+            curve_to_year_end(curve, filters.fiscal_year),
+            projection_paths(filters),
+            context.as_of_shown,
+            context.lang,
+            title=context.t(
+                "การเบิกจ่ายสะสมและคาดการณ์ถึง 30 ก.ย. เทียบเป้าหมายของแต่ละเส้น",
+                "Cumulative disbursement and projection to 30 Sep, each line against its target",
+            ),
+        ),
+        width="stretch",
+        key="area_curve",
+        config=PLOTLY_CONFIG,
+    )
     projection_section(context, filters, kind, code)
 
 
@@ -507,14 +660,26 @@ def splits_view(context: PageContext, filters: Filters) -> None:
     left, right = st.columns([2, 3])
     with left:
         by_type["category"] = [word(BUDGET_TYPES, v, context.lang) for v in by_type["category"]]
-        st.plotly_chart(split_bars(by_type, "category", context.lang,
-                                   title=context.t("แยกตามประเภทงบรายจ่าย", "By budget type")),
-                        width="stretch", key="area_by_type", config=PLOTLY_CONFIG)
+        st.plotly_chart(
+            split_bars(by_type, "category", context.lang, title=context.t("แยกตามประเภทงบรายจ่าย", "By budget type")),
+            width="stretch",
+            key="area_by_type",
+            config=PLOTLY_CONFIG,
+        )
     with right:
-        st.plotly_chart(split_bars(by_agency.head(15), "category", context.lang,
-                                   title=context.t("แยกตามหน่วยดำเนินการ (15 อันดับแรกตามงบประมาณ)",
-                                                   "By implementing agency (top 15 by allocation)")),
-                        width="stretch", key="area_by_agency", config=PLOTLY_CONFIG)
+        st.plotly_chart(
+            split_bars(
+                by_agency.head(15),
+                "category",
+                context.lang,
+                title=context.t(
+                    "แยกตามหน่วยดำเนินการ (15 อันดับแรกตามงบประมาณ)", "By implementing agency (top 15 by allocation)"
+                ),
+            ),
+            width="stretch",
+            key="area_by_agency",
+            config=PLOTLY_CONFIG,
+        )
 
 
 def members_view(context: PageContext, filters: Filters, code: str) -> None:
@@ -525,30 +690,49 @@ def members_view(context: PageContext, filters: Filters, code: str) -> None:
     own = cached(progress.kpis, replace(filters, plan_type="cluster"))
     line = str(members["headline"].iloc[0]) if len(members) else "overall"
     headline = context.t(*LINE_LABELS[line])
-    event = st.plotly_chart(gap_ranking(members, context.lang,
-                                        title=context.t(f"ระยะห่างจากเป้าหมายรายจังหวัด เส้น{headline}",
-                                                        f"{headline} gap to target by province")),
-                            width="stretch", key="area_members", config=PLOTLY_CONFIG,
-                            on_select="rerun", selection_mode="points")
+    event = st.plotly_chart(
+        gap_ranking(
+            members,
+            context.lang,
+            title=context.t(f"ระยะห่างจากเป้าหมายรายจังหวัด เส้น{headline}", f"{headline} gap to target by province"),
+        ),
+        width="stretch",
+        key="area_members",
+        config=PLOTLY_CONFIG,
+        on_select="rerun",
+        selection_mode="points",
+    )
     clicked = clicked_code(event, -1)
     if clicked:  # a member province's bar: show that province (and select it in the sidebar)
         request_area("province", clicked)
         st.rerun()
     shown = members.assign(area_name=context.names(members["name_th"], members["name_en"]))
-    area_lines_table(shown, context, [
-        ("area_name", "จังหวัด", "Province", "text"),
-        ("current_allocation", "งบประมาณ", "Allocation", "money"),
-    ], width="stretch")
+    area_lines_table(
+        shown,
+        context,
+        [
+            ("area_name", "จังหวัด", "Province", "text"),
+            ("current_allocation", "งบประมาณ", "Allocation", "money"),
+        ],
+        width="stretch",
+    )
     if own.projects:  # each of the selection's lines (a budget type chosen: its own line only)
-        thai = ", ".join(f"{LINE_LABELS[line.scope][0]} {percent(line.pct)} (เป้าหมาย {percent(line.target_pct)})"
-                         for line in own.lines)
-        english = ", ".join(f"{LINE_LABELS[line.scope][1].lower()} {percent(line.pct)}% disbursed "
-                            f"(target {percent(line.target_pct)}%)" for line in own.lines)
-        st.caption(context.t(
-            f"โครงการตามแผนพัฒนากลุ่มจังหวัดเอง: {own.projects:,} โครงการ, งบประมาณ "
-            f"{context.money(own.current_allocation)} ล้านบาท, เบิกจ่ายร้อยละ {thai}",
-            f"The cluster plan's own projects: {own.projects:,}, allocation "
-            f"{context.money(own.current_allocation)} million baht, {english}"))
+        thai = ", ".join(
+            f"{LINE_LABELS[line.scope][0]} {percent(line.pct)} (เป้าหมาย {percent(line.target_pct)})"
+            for line in own.lines
+        )
+        english = ", ".join(
+            f"{LINE_LABELS[line.scope][1].lower()} {percent(line.pct)}% disbursed (target {percent(line.target_pct)}%)"
+            for line in own.lines
+        )
+        st.caption(
+            context.t(
+                f"โครงการตามแผนพัฒนากลุ่มจังหวัดเอง: {own.projects:,} โครงการ, งบประมาณ "
+                f"{context.money(own.current_allocation)} ล้านบาท, เบิกจ่ายร้อยละ {thai}",
+                f"The cluster plan's own projects: {own.projects:,}, allocation "
+                f"{context.money(own.current_allocation)} million baht, {english}",
+            )
+        )
 
 
 def changes_view(context: PageContext, filters: Filters, kind: str, code: str) -> None:
@@ -560,12 +744,14 @@ def changes_view(context: PageContext, filters: Filters, kind: str, code: str) -
 def views(context: PageContext, filters: Filters, kind: str, code: str, comparison: list) -> None:
     """Everything below the first screen as tabs; only the open tab runs (and loads its chart or grid).
     The first tab (the comparison, or in snapshot mode the frozen changes) is light."""
-    against = (context.t("เทียบกลุ่มจังหวัดและทั้งประเทศ", "Against cluster and nation") if kind == "province"
-               else context.t("เทียบทั้งประเทศ", "Against the nation"))
+    against = (
+        context.t("เทียบกลุ่มจังหวัดและทั้งประเทศ", "Against cluster and nation")
+        if kind == "province"
+        else context.t("เทียบทั้งประเทศ", "Against the nation")
+    )
     tabs = [
         (against, lambda: comparison_view(context, comparison)),
-        (context.t("คาดการณ์ถึง 30 ก.ย.", "Projection to 30 Sep"),
-         lambda: projection_view(context, filters, kind, code)),
+        (context.t("คาดการณ์ถึง 30 ก.ย.", "Projection to 30 Sep"), lambda: projection_view(context, filters, kind, code)),
         (context.t("แยกตามประเภทงบและหน่วยงาน", "By budget type and agency"), lambda: splits_view(context, filters)),
     ]
     if kind == "cluster":
@@ -573,8 +759,9 @@ def views(context: PageContext, filters: Filters, kind: str, code: str, comparis
     # the file name adds the area and date
     tabs.append((context.t("รายการโครงการ", "Projects"), lambda: project_section(context, filters, "projects")))
     if context.snapshot_mode:  # the frozen week-over-week detail first
-        tabs.insert(0, (context.t("การเปลี่ยนแปลงรายสัปดาห์", "Week over week"),
-                        lambda: changes_view(context, filters, kind, code)))
+        tabs.insert(
+            0, (context.t("การเปลี่ยนแปลงรายสัปดาห์", "Week over week"), lambda: changes_view(context, filters, kind, code))
+        )
     # one key per language, level and mode: the labels (the tab's value) change with them
     lazy_tabs(tabs, view_key(context.lang, kind, context.snapshot_mode))
 
@@ -600,16 +787,24 @@ def render() -> None:
         area_name = row[name_col]
         st.subheader(area_name)
         shown_on = context.date(context.as_of_shown)
-        st.caption(context.t(f"{clusters.at[cluster_code, 'name_th']} · ข้อมูล ณ วันที่ {shown_on}",
-                             f"{clusters.at[cluster_code, 'name_en']} · as of {shown_on}"))
+        st.caption(
+            context.t(
+                f"{clusters.at[cluster_code, 'name_th']} · ข้อมูล ณ วันที่ {shown_on}",
+                f"{clusters.at[cluster_code, 'name_en']} · as of {shown_on}",
+            )
+        )
     else:
         filters = replace(base, cluster=code)
         cluster_code = code
         area_name = clusters.at[code, name_col]
         st.subheader(area_name)
         shown_on = context.date(context.as_of_shown)
-        st.caption(context.t(f"รวมโครงการของกลุ่มจังหวัดและจังหวัดสมาชิก · ข้อมูล ณ วันที่ {shown_on}",
-                             f"Cluster plan and member provinces' projects · as of {shown_on}"))
+        st.caption(
+            context.t(
+                f"รวมโครงการของกลุ่มจังหวัดและจังหวัดสมาชิก · ข้อมูล ณ วันที่ {shown_on}",
+                f"Cluster plan and member provinces' projects · as of {shown_on}",
+            )
+        )
     budget_scope_note(context, filters.budget_type)
 
     with st.spinner(context.t("กำลังคำนวณ…", "Calculating…")):
@@ -619,8 +814,13 @@ def render() -> None:
         # the area, its cluster and the nation: the comparison tab (light, open first)
         comparison = [("area", str(area_name).removeprefix("กลุ่มจังหวัด"), now)]
         if kind == "province":
-            comparison.append(("cluster", str(clusters.at[cluster_code, name_col]).removeprefix("กลุ่มจังหวัด"),
-                               other_kpis(context, replace(base, cluster=cluster_code))))
+            comparison.append(
+                (
+                    "cluster",
+                    str(clusters.at[cluster_code, name_col]).removeprefix("กลุ่มจังหวัด"),
+                    other_kpis(context, replace(base, cluster=cluster_code)),
+                )
+            )
         comparison.append(("nation", context.t("ทั้งประเทศ", "Nation"), other_kpis(context, base)))
     views(context, filters, kind, code, comparison)
 

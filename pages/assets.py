@@ -68,19 +68,40 @@ def _ageing_chart(table: pd.DataFrame, overdue_days: int, ctx: PageContext) -> g
     labels = [ctx.t(f"{bucket} วัน", f"{bucket} days") for bucket in table["bucket"]]
     waiting = table["assets"] - table["overdue"]
     custom = list(zip(table["value"] / 1e6, table["assets"], strict=True))
-    hover = ctx.t("%{x}<br>%{fullData.name} %{y:,d} รายการ<br>ทั้งช่วง %{customdata[1]:,d} รายการ "
-                  "มูลค่า %{customdata[0]:,.2f} ล้านบาท<extra></extra>",
-                  "%{x}<br>%{fullData.name} %{y:,d}<br>bucket total %{customdata[1]:,d} assets, "
-                  "%{customdata[0]:,.2f} million baht<extra></extra>")
+    hover = ctx.t(
+        "%{x}<br>%{fullData.name} %{y:,d} รายการ<br>ทั้งช่วง %{customdata[1]:,d} รายการ "
+        "มูลค่า %{customdata[0]:,.2f} ล้านบาท<extra></extra>",
+        "%{x}<br>%{fullData.name} %{y:,d}<br>bucket total %{customdata[1]:,d} assets, "
+        "%{customdata[0]:,.2f} million baht<extra></extra>",
+    )
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=labels, y=waiting, name=ctx.t("ยังไม่เกินกำหนด", "Not yet overdue"),
-                         marker_color=palette.WATCH, customdata=custom, hovertemplate=hover))
-    fig.add_trace(go.Bar(x=labels, y=table["overdue"],
-                         name=ctx.t(f"ค้างโอนเกิน {overdue_days} วัน", f"Overdue (> {overdue_days} days)"),
-                         marker_color=palette.BEHIND, customdata=custom, hovertemplate=hover))
-    fig.update_layout(barmode="stack", height=340, font={"family": FONT},
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=waiting,
+            name=ctx.t("ยังไม่เกินกำหนด", "Not yet overdue"),
+            marker_color=palette.WATCH,
+            customdata=custom,
+            hovertemplate=hover,
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=table["overdue"],
+            name=ctx.t(f"ค้างโอนเกิน {overdue_days} วัน", f"Overdue (> {overdue_days} days)"),
+            marker_color=palette.BEHIND,
+            customdata=custom,
+            hovertemplate=hover,
+        )
+    )
+    fig.update_layout(
+        barmode="stack",
+        height=340,
+        font={"family": FONT},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    )
     fig.update_xaxes(title=ctx.t("จำนวนวันนับจากตรวจรับ (ยังไม่โอน)", "Days since completion (not transferred)"))
     fig.update_yaxes(title=ctx.t("จำนวนรายการ", "Assets"), tickformat=",d")
     return fig
@@ -91,17 +112,28 @@ def _area_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
     names = [plain(name) for name in table["area_name"]]
     fig = go.Figure()
     for status, (thai, english) in assets.STATUSES.items():
-        fig.add_trace(go.Bar(
-            y=names, x=table[f"{status}_value"] / 1e6, orientation="h", name=ctx.t(thai, english),
-            marker_color=palette.ASSET_STATUS_COLORS[status], customdata=table[f"{status}_assets"],
-            hovertemplate=ctx.t(f"<b>%{{y}}</b><br>{thai} %{{customdata:,d}} รายการ "
-                                "%{x:,.2f} ล้านบาท<extra></extra>",
-                                f"<b>%{{y}}</b><br>{english} %{{customdata:,d}} assets, "
-                                "%{x:,.2f} million baht<extra></extra>")))
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=table[f"{status}_value"] / 1e6,
+                orientation="h",
+                name=ctx.t(thai, english),
+                marker_color=palette.ASSET_STATUS_COLORS[status],
+                customdata=table[f"{status}_assets"],
+                hovertemplate=ctx.t(
+                    f"<b>%{{y}}</b><br>{thai} %{{customdata:,d}} รายการ %{{x:,.2f}} ล้านบาท<extra></extra>",
+                    f"<b>%{{y}}</b><br>{english} %{{customdata:,d}} assets, %{{x:,.2f}} million baht<extra></extra>",
+                ),
+            )
+        )
     add_bar_totals(fig, names, sum(table[f"{status}_value"] for status in assets.STATUSES) / 1e6)
-    fig.update_layout(barmode="stack", height=max(260, 24 * len(table) + 110), font={"family": FONT},
-                      margin={"l": 10, "r": 50, "t": 40, "b": 10},
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+    fig.update_layout(
+        barmode="stack",
+        height=max(260, 24 * len(table) + 110),
+        font={"family": FONT},
+        margin={"l": 10, "r": 50, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    )
     fig.update_xaxes(title=ctx.million_baht, tickformat=",.0f")
     fig.update_yaxes(title=None, autorange="reversed", automargin=True)
     return fig
@@ -117,52 +149,91 @@ def _figures(summary: pd.DataFrame, overdue: pd.DataFrame, ctx: PageContext) -> 
     by_status = summary.set_index("status")
     items = []
     for status, (thai, english) in assets.STATUSES.items():
-        items.append(light.Figure(f"{status}_assets", ctx.t(f"{thai} (รายการ)", f"{english} (assets)"),
-                                  f"{int(by_status.loc[status, 'assets']):,}"))
-    items.append(light.Figure("overdue_assets", ctx.t("ค้างโอนเกินกำหนด (รายการ)", "Overdue (assets)"),
-                              f"{len(overdue):,}"))
+        items.append(
+            light.Figure(
+                f"{status}_assets",
+                ctx.t(f"{thai} (รายการ)", f"{english} (assets)"),
+                f"{int(by_status.loc[status, 'assets']):,}",
+            )
+        )
+    items.append(
+        light.Figure("overdue_assets", ctx.t("ค้างโอนเกินกำหนด (รายการ)", "Overdue (assets)"), f"{len(overdue):,}")
+    )
     for status, (thai, english) in assets.STATUSES.items():
-        items.append(light.Figure(f"{status}_value", ctx.t(f"{thai} ({unit})", f"{english} ({unit})"),
-                                  ctx.money(by_status.loc[status, "value"])))
-    items.append(light.Figure("overdue_value", ctx.t(f"ค้างโอนเกินกำหนด ({unit})", f"Overdue ({unit})"),
-                              ctx.money(overdue["value"].sum() if not overdue.empty else 0)))
+        items.append(
+            light.Figure(
+                f"{status}_value",
+                ctx.t(f"{thai} ({unit})", f"{english} ({unit})"),
+                ctx.money(by_status.loc[status, "value"]),
+            )
+        )
+    items.append(
+        light.Figure(
+            "overdue_value",
+            ctx.t(f"ค้างโอนเกินกำหนด ({unit})", f"Overdue ({unit})"),
+            ctx.money(overdue["value"].sum() if not overdue.empty else 0),
+        )
+    )
     return light.figures(items)
 
 
 def _overdue_card(overdue: pd.DataFrame, overdue_days: int, ctx: PageContext) -> str:
     """The overdue assets waiting longest (red), or a green 'none overdue' card."""
     if overdue.empty:
-        return light.card(ctx.t("ไม่มีสินทรัพย์ค้างโอนเกินกำหนด", "No asset is overdue for transfer"), "",
-                          light.status_colour("on_track"), key="overdue")
+        return light.card(
+            ctx.t("ไม่มีสินทรัพย์ค้างโอนเกินกำหนด", "No asset is overdue for transfer"),
+            "",
+            light.status_colour("on_track"),
+            key="overdue",
+        )
     shown = overdue.head(TOP_SHOWN)
-    title = ctx.t(f"ค้างโอนเกิน {overdue_days} วัน {len(overdue):,} รายการ: {len(shown)} รายการที่รอนานที่สุด",
-                  f"{len(overdue):,} assets overdue (> {overdue_days} days): the {len(shown)} waiting longest")
+    title = ctx.t(
+        f"ค้างโอนเกิน {overdue_days} วัน {len(overdue):,} รายการ: {len(shown)} รายการที่รอนานที่สุด",
+        f"{len(overdue):,} assets overdue (> {overdue_days} days): the {len(shown)} waiting longest",
+    )
 
     def name(row: dict) -> str:
-        return (f'{light.text(row["description"])}<br><span class="bm-muted">{light.text(row["asset_id"])} · '
-                f'{light.text(row["project_name"])}</span>')
+        return (
+            f'{light.text(row["description"])}<br><span class="bm-muted">{light.text(row["asset_id"])} · '
+            f"{light.text(row['project_name'])}</span>"
+        )
 
     columns = [
-        light.ListColumn(ctx.t("จังหวัด / กลุ่ม", "Province / cluster"),
-                         lambda row: light.text(ctx.name(row["owner_name_th"], row["owner_name_en"]))),
+        light.ListColumn(
+            ctx.t("จังหวัด / กลุ่ม", "Province / cluster"),
+            lambda row: light.text(ctx.name(row["owner_name_th"], row["owner_name_en"])),
+        ),
         light.ListColumn(ctx.t("มูลค่า (ลบ.)", "Value (m฿)"), lambda row: ctx.money(row["value"])),
-        light.ListColumn(ctx.t("สถานะ", "Status"),
-                         lambda row: light.text(row["status_th"] if ctx.lang == "th" else row["status_en"])),
-        light.ListColumn(ctx.t("รอมาแล้ว (วัน)", "Waiting (days)"),
-                         lambda row: f'<b style="color:{light.status_text_colour("behind")}">'
-                                     f'{int(row["days_since_completion"]):,}</b>'),
+        light.ListColumn(
+            ctx.t("สถานะ", "Status"), lambda row: light.text(row["status_th"] if ctx.lang == "th" else row["status_en"])
+        ),
+        light.ListColumn(
+            ctx.t("รอมาแล้ว (วัน)", "Waiting (days)"),
+            lambda row: (
+                f'<b style="color:{light.status_text_colour("behind")}">{int(row["days_since_completion"]):,}</b>'
+            ),
+        ),
     ]
     body = light.wide_list(light.ranked_list(shown.to_dict("records"), columns, ctx.t("สินทรัพย์", "Asset"), name))
-    return light.card(title, body, light.status_colour("behind"),
-                      ctx.t("ตารางทั้งหมดอยู่ในแท็บด้านล่าง และดาวน์โหลดได้",
-                            "the whole table is in the tabs below, and downloadable"), key="overdue")
+    return light.card(
+        title,
+        body,
+        light.status_colour("behind"),
+        ctx.t("ตารางทั้งหมดอยู่ในแท็บด้านล่าง และดาวน์โหลดได้", "the whole table is in the tabs below, and downloadable"),
+        key="overdue",
+    )
 
 
 def _level(ctx: PageContext) -> str:
     """The level of the by-area views (kept in the URL as ?level=)."""
-    return page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
-                       format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
-                       else ctx.t("กลุ่มจังหวัด", "Cluster"))
+    return page_choice(
+        st.radio,
+        "level",
+        ctx.t("ระดับ", "Level"),
+        ["province", "cluster"],
+        horizontal=True,
+        format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province" else ctx.t("กลุ่มจังหวัด", "Cluster"),
+    )
 
 
 def _unit(level: str) -> tuple[str, str]:
@@ -187,21 +258,38 @@ def _area_list_view(ctx: PageContext, summary, overdue_days: int) -> None:
     def count_value(status: str):
         return lambda row: f"{int(row[f'{status}_assets']):,} · {ctx.money(row[f'{status}_value'])}"
 
-    columns = [light.ListColumn(ctx.t(f"{thai} (รายการ · ลบ.)", f"{english} (assets · m฿)"), count_value(status))
-               for status, (thai, english) in assets.STATUSES.items()]
-    columns.append(light.ListColumn(
-        ctx.t("ค้างโอนเกินกำหนด", "Overdue"),
-        lambda row: (f'<b style="color:{light.status_text_colour("behind")}">{int(row["overdue"]):,}</b>'
-                     if row["overdue"] else "0")))
+    columns = [
+        light.ListColumn(ctx.t(f"{thai} (รายการ · ลบ.)", f"{english} (assets · m฿)"), count_value(status))
+        for status, (thai, english) in assets.STATUSES.items()
+    ]
+    columns.append(
+        light.ListColumn(
+            ctx.t("ค้างโอนเกินกำหนด", "Overdue"),
+            lambda row: (
+                f'<b style="color:{light.status_text_colour("behind")}">{int(row["overdue"]):,}</b>'
+                if row["overdue"]
+                else "0"
+            ),
+        )
+    )
     unit = _unit(level)
-    st.html(light.style_tag() + light.ranked_list(shown.to_dict("records"), columns,
-                                                  ctx.t(unit[0], unit[1].capitalize()),
-                                                  lambda row: light.text(row["area_name"])))
+    st.html(
+        light.style_tag()
+        + light.ranked_list(
+            shown.to_dict("records"),
+            columns,
+            ctx.t(unit[0], unit[1].capitalize()),
+            lambda row: light.text(row["area_name"]),
+        )
+    )
     if len(areas) > len(shown):
-        st.caption(ctx.t(f"แสดง {len(shown):,} จาก {len(areas):,} {unit[0]} ที่มีมูลค่ายังไม่โอนมากที่สุด "
-                         "— ทุกพื้นที่อยู่ในแท็บกราฟรายพื้นที่",
-                         f"The {len(shown):,} of {len(areas):,} {unit[1]} with most value not yet transferred "
-                         "— every area is in the area chart tab"))
+        st.caption(
+            ctx.t(
+                f"แสดง {len(shown):,} จาก {len(areas):,} {unit[0]} ที่มีมูลค่ายังไม่โอนมากที่สุด — ทุกพื้นที่อยู่ในแท็บกราฟรายพื้นที่",
+                f"The {len(shown):,} of {len(areas):,} {unit[1]} with most value not yet transferred "
+                "— every area is in the area chart tab",
+            )
+        )
 
 
 def _ageing_view(ctx: PageContext, summary, overdue_days: int) -> None:
@@ -217,8 +305,16 @@ def _ageing_view(ctx: PageContext, summary, overdue_days: int) -> None:
         st.markdown("**" + ctx.t("จำนวนและมูลค่าตามสถานะ", "Count and value by status") + "**")
         shown = summary.copy()
         shown["status_label"] = shown["status_th"] if ctx.lang == "th" else shown["status_en"]
-        data_table(shown, [("status_label", "สถานะ", "Status", "text"), ("assets", "จำนวนรายการ", "Assets", "int"),
-                           ("value", "มูลค่า", "Value", "money")], ctx, "assets_by_status")
+        data_table(
+            shown,
+            [
+                ("status_label", "สถานะ", "Status", "text"),
+                ("assets", "จำนวนรายการ", "Assets", "int"),
+                ("value", "มูลค่า", "Value", "money"),
+            ],
+            ctx,
+            "assets_by_status",
+        )
 
 
 def _area_chart_view(ctx: PageContext, summary, overdue_days: int) -> None:
@@ -226,8 +322,11 @@ def _area_chart_view(ctx: PageContext, summary, overdue_days: int) -> None:
     if areas.empty:
         no_data(ctx.t("ไม่มีสินทรัพย์ของแผนจังหวัดในตัวกรองนี้", "no province-plan assets in this selection"))
         return
-    st.plotly_chart(_area_chart(first_rows(areas, ctx, "asset_area_all", _unit(level)), ctx), key="asset_area_chart",
-                    config=PLOTLY_CONFIG)
+    st.plotly_chart(
+        _area_chart(first_rows(areas, ctx, "asset_area_all", _unit(level)), ctx),
+        key="asset_area_chart",
+        config=PLOTLY_CONFIG,
+    )
     data_table(areas, AREA_COLUMNS, ctx, f"assets_by_{level}", key=f"assets_by_{level}_grid")
 
 
@@ -240,8 +339,9 @@ def _overdue_view(ctx: PageContext, summary, overdue_days: int) -> None:
 
 
 def _all_view(ctx: PageContext, summary, overdue_days: int) -> None:
-    data_table(_labelled(cached(assets.asset_list, ctx.filters), ctx), ASSET_COLUMNS, ctx, "assets_all",
-               key="assets_all_grid")
+    data_table(
+        _labelled(cached(assets.asset_list, ctx.filters), ctx), ASSET_COLUMNS, ctx, "assets_all", key="assets_all_grid"
+    )
 
 
 def _views(ctx: PageContext, summary, overdue_days: int) -> None:
@@ -267,9 +367,12 @@ def render() -> None:
         limits = reference.thresholds()
     overdue_days = int(limits["asset_overdue_days"])
     as_of = ctx.as_of_shown or cached(resolve_as_of, ctx.filters)
-    st.caption(ctx.t(f"ข้อมูล ณ วันที่ {ctx.date(as_of)} · ค้างโอน = ตรวจรับเกิน {overdue_days} วันแล้วยังไม่โอน",
-                     f"As of {ctx.date(as_of)} · overdue = completed more than {overdue_days} days ago, "
-                     "not transferred"))
+    st.caption(
+        ctx.t(
+            f"ข้อมูล ณ วันที่ {ctx.date(as_of)} · ค้างโอน = ตรวจรับเกิน {overdue_days} วันแล้วยังไม่โอน",
+            f"As of {ctx.date(as_of)} · overdue = completed more than {overdue_days} days ago, not transferred",
+        )
+    )
     if summary["assets"].sum() == 0:
         no_data(ctx.t("ไม่มีรายการสินทรัพย์ตามตัวกรองที่เลือก", "no assets in this selection"))
         return
@@ -279,8 +382,12 @@ def render() -> None:
     overdue_files, all_files = st.columns(2)
     if not overdue.empty:
         with overdue_files:
-            st.caption(ctx.t(f"ดาวน์โหลดสินทรัพย์ค้างโอนเกิน {overdue_days} วันทั้งหมด",
-                             f"Download every asset overdue for more than {overdue_days} days"))
+            st.caption(
+                ctx.t(
+                    f"ดาวน์โหลดสินทรัพย์ค้างโอนเกิน {overdue_days} วันทั้งหมด",
+                    f"Download every asset overdue for more than {overdue_days} days",
+                )
+            )
             download_buttons(_labelled(overdue, ctx), "assets_overdue", ctx, ASSET_COLUMNS)
     with all_files:
         st.caption(ctx.t("ดาวน์โหลดสินทรัพย์ทั้งหมด", "Download every asset"))

@@ -69,20 +69,31 @@ def flag_names(table: pd.DataFrame, context: PageContext) -> list[str]:
 
 def rules_text(context: PageContext) -> str:
     """The flag rules with the current thresholds, in words (the same sentence as the exports')."""
-    return rules.lagging_rules(context.lang) + context.t(" (ผู้ดูแลระบบปรับเกณฑ์ได้)",
-                                                         " (the system administrator can change the thresholds)")
+    return rules.lagging_rules(context.lang) + context.t(
+        " (ผู้ดูแลระบบปรับเกณฑ์ได้)", " (the system administrator can change the thresholds)"
+    )
 
 
-PROJECTION_DETAIL = ["projected_disbursed", "projected_pct", "projected_shortfall", "projected_carryover",
-                     "projected_lapse", "basis", "reason_th", "reason_en"]
+PROJECTION_DETAIL = [
+    "projected_disbursed",
+    "projected_pct",
+    "projected_shortfall",
+    "projected_carryover",
+    "projected_lapse",
+    "basis",
+    "reason_th",
+    "reason_en",
+]
 
 
 def with_projection(table: pd.DataFrame, context: PageContext) -> pd.DataFrame:
     """The lagging projects with their projected year end (budget_metrics.projection), by project code."""
     projected = cached(project_projection, context.filters)[["project_code", *PROJECTION_DETAIL]]
-    return table.merge(projected.rename(columns={"reason_th": "projection_reason_th",
-                                                 "reason_en": "projection_reason_en"}),
-                       on="project_code", how="left")
+    return table.merge(
+        projected.rename(columns={"reason_th": "projection_reason_th", "reason_en": "projection_reason_en"}),
+        on="project_code",
+        how="left",
+    )
 
 
 def projection_detail(row: pd.Series, context: PageContext) -> None:
@@ -96,17 +107,21 @@ def projection_detail(row: pd.Series, context: PageContext) -> None:
         return context.t(*PROJECTION_FIGURES[key])
 
     fields = [
-        (name("projected_disbursed"), f"{row['projected_disbursed']:,.2f} {baht} "
-                                      + context.t(f"(ร้อยละ {row['projected_pct']:.1f})",
-                                                  f"({row['projected_pct']:.1f}%)")),
+        (
+            name("projected_disbursed"),
+            f"{row['projected_disbursed']:,.2f} {baht} "
+            + context.t(f"(ร้อยละ {row['projected_pct']:.1f})", f"({row['projected_pct']:.1f}%)"),
+        ),
         (name("projected_shortfall"), f"{row['projected_shortfall']:,.2f} {baht}"),
         (name("projected_carryover"), f"{row['projected_carryover']:,.2f} {baht}"),
         (name("projected_lapse"), f"{row['projected_lapse']:,.2f} {baht}"),
         (name("basis"), word(BASES, row["basis"], context.lang)),
     ]
     with st.container(border=True, key=f"projection_detail_{row['project_code']}"):
-        st.markdown(f"**{context.t('คาดการณ์ ณ สิ้นปีงบประมาณ (30 ก.ย.)', 'Projected year end (30 Sep)')}**  \n"
-                    + "  \n".join(f"{label}: **{markdown_text(value)}**" for label, value in fields))
+        st.markdown(
+            f"**{context.t('คาดการณ์ ณ สิ้นปีงบประมาณ (30 ก.ย.)', 'Projected year end (30 Sep)')}**  \n"
+            + "  \n".join(f"{label}: **{markdown_text(value)}**" for label, value in fields)
+        )
         reason = row.get("projection_reason_th" if context.lang == "th" else "projection_reason_en")
         st.markdown(f"{context.t('เหตุผล', 'Why')}: {markdown_text(reason)}")
 
@@ -122,15 +137,26 @@ def first_figures(table: pd.DataFrame, context: PageContext) -> str:
     short = context.t("ลบ.", "m฿")
     items = [
         light.Figure("flagged", context.t("โครงการที่มีข้อสังเกต", "Flagged projects"), f"{len(table):,}"),
-        light.Figure("money_at_risk", context.t(f"เงินที่เสี่ยง ({unit})", f"Money at risk ({unit})"),
-                     context.money(table["money_at_risk"].sum()),
-                     context.t("งบประมาณจัดสรรปัจจุบันที่ยังไม่ได้เบิกจ่าย", "current allocation not yet paid")),
+        light.Figure(
+            "money_at_risk",
+            context.t(f"เงินที่เสี่ยง ({unit})", f"Money at risk ({unit})"),
+            context.money(table["money_at_risk"].sum()),
+            context.t("งบประมาณจัดสรรปัจจุบันที่ยังไม่ได้เบิกจ่าย", "current allocation not yet paid"),
+        ),
     ]
     for code in FLAGS:
         flagged = table[table[f"flag_{code}"]]
-        items.append(light.Figure(f"flag_{code}", word(FLAGS, code, context.lang), f"{len(flagged):,}",
-                                  context.t(f"เสี่ยง {context.money(flagged['money_at_risk'].sum())} {short}",
-                                            f"{context.money(flagged['money_at_risk'].sum())} {short} at risk")))
+        items.append(
+            light.Figure(
+                f"flag_{code}",
+                word(FLAGS, code, context.lang),
+                f"{len(flagged):,}",
+                context.t(
+                    f"เสี่ยง {context.money(flagged['money_at_risk'].sum())} {short}",
+                    f"{context.money(flagged['money_at_risk'].sum())} {short} at risk",
+                ),
+            )
+        )
     return light.figures(items)
 
 
@@ -144,18 +170,23 @@ def projection_html(row: dict, context: PageContext) -> str:
         return light.text(context.t(*PROJECTION_FIGURES[key]))
 
     fields = [
-        (name("projected_disbursed"), f"{row['projected_disbursed']:,.2f} {baht} "
-         + context.t(f"(ร้อยละ {row['projected_pct']:.1f})", f"({row['projected_pct']:.1f}%)")),
+        (
+            name("projected_disbursed"),
+            f"{row['projected_disbursed']:,.2f} {baht} "
+            + context.t(f"(ร้อยละ {row['projected_pct']:.1f})", f"({row['projected_pct']:.1f}%)"),
+        ),
         (name("projected_shortfall"), f"{row['projected_shortfall']:,.2f} {baht}"),
         (name("projected_carryover"), f"{row['projected_carryover']:,.2f} {baht}"),
         (name("projected_lapse"), f"{row['projected_lapse']:,.2f} {baht}"),
         (name("basis"), word(BASES, row["basis"], context.lang)),
     ]
     reason = row.get("projection_reason_th" if context.lang == "th" else "projection_reason_en")
-    return (f'<div class="bm-proj" data-figure="projection"><b>'
-            f'{light.text(context.t("คาดการณ์ ณ สิ้นปีงบประมาณ (30 ก.ย.)", "Projected year end (30 Sep)"))}</b><br>'
-            + "<br>".join(f"{label}: <b>{light.text(value)}</b>" for label, value in fields)
-            + f"<br>{light.text(context.t('เหตุผล', 'Why'))}: {light.text(reason)}</div>")
+    return (
+        f'<div class="bm-proj" data-figure="projection"><b>'
+        f"{light.text(context.t('คาดการณ์ ณ สิ้นปีงบประมาณ (30 ก.ย.)', 'Projected year end (30 Sep)'))}</b><br>"
+        + "<br>".join(f"{label}: <b>{light.text(value)}</b>" for label, value in fields)
+        + f"<br>{light.text(context.t('เหตุผล', 'Why'))}: {light.text(reason)}</div>"
+    )
 
 
 def top_items(table: pd.DataFrame, context: PageContext) -> list[str]:
@@ -167,30 +198,37 @@ def top_items(table: pd.DataFrame, context: PageContext) -> list[str]:
     for position, row in enumerate(table.to_dict("records"), start=1):
         owner = str(context.name(row["owner_name_th"], row["owner_name_en"])).replace("กลุ่มจังหวัด", "กลุ่ม", 1)
         flags = ", ".join(word(FLAGS, code, context.lang) for code in row["flags"])
-        summary = (f'{position}. <b data-figure="code">{light.text(row["project_code"])}</b> '
-                   f"{light.text(row['project_name'])} · {light.text(owner)} · "
-                   f'{light.text(context.t("เบิกจ่าย", "paid"))} <span data-figure="pct">'
-                   f"{percent(row['pct_disbursed'])}</span>% "
-                   f"({light.text(context.t('เป้าหมาย', 'target'))} {percent(row['target_pct'])}%) · "
-                   f'<span class="bm-at-risk">{light.text(context.t("เสี่ยง", "at risk"))} '
-                   f'<span data-figure="money_at_risk">{context.money(row["money_at_risk"])}</span> {short}</span>'
-                   f'<br><span class="bm-muted">{light.text(flags)}</span>')
+        summary = (
+            f'{position}. <b data-figure="code">{light.text(row["project_code"])}</b> '
+            f"{light.text(row['project_name'])} · {light.text(owner)} · "
+            f'{light.text(context.t("เบิกจ่าย", "paid"))} <span data-figure="pct">'
+            f"{percent(row['pct_disbursed'])}</span>% "
+            f"({light.text(context.t('เป้าหมาย', 'target'))} {percent(row['target_pct'])}%) · "
+            f'<span class="bm-at-risk">{light.text(context.t("เสี่ยง", "at risk"))} '
+            f'<span data-figure="money_at_risk">{context.money(row["money_at_risk"])}</span> {short}</span>'
+            f'<br><span class="bm-muted">{light.text(flags)}</span>'
+        )
         reasons = str(row["reasons_th" if context.lang == "th" else "reasons_en"] or "")
         last_paid = row.get("last_payment_date")
         facts = [
             (context.t("งบประมาณปัจจุบัน", "Current allocation"), f"{context.money(row['current_allocation'])} {short}"),
             (context.t("เบิกจ่ายแล้ว", "Disbursed"), f"{context.money(row['disbursed'])} {short}"),
-            (context.t("เบิกจ่ายครั้งล่าสุด", "Last payment"),
-             context.date(None if pd.isna(last_paid) else pd.Timestamp(last_paid).date())),
+            (
+                context.t("เบิกจ่ายครั้งล่าสุด", "Last payment"),
+                context.date(None if pd.isna(last_paid) else pd.Timestamp(last_paid).date()),
+            ),
             (context.t("หน่วยดำเนินการ", "Implementing agency"), row.get("implementing_agency") or "-"),
             (context.t("การชี้แจง", "Follow-up"), row.get("followup") or "-"),
         ]
-        body = (light.meter(row["pct_disbursed"], row["target_pct"], "behind")
-                + f'<div data-figure="reasons"><b>{light.text(context.t("เหตุผล", "Why"))}</b><ul>'
-                + "".join(f"<li>{light.text(part)}</li>" for part in reasons.split("; ") if part)
-                + "</ul></div><div>"
-                + " · ".join(f"{light.text(name)}: <b>{light.text(value)}</b>" for name, value in facts)
-                + "</div>" + projection_html(row, context))
+        body = (
+            light.meter(row["pct_disbursed"], row["target_pct"], "behind")
+            + f'<div data-figure="reasons"><b>{light.text(context.t("เหตุผล", "Why"))}</b><ul>'
+            + "".join(f"<li>{light.text(part)}</li>" for part in reasons.split("; ") if part)
+            + "</ul></div><div>"
+            + " · ".join(f"{light.text(name)}: <b>{light.text(value)}</b>" for name, value in facts)
+            + "</div>"
+            + projection_html(row, context)
+        )
         items.append(light.details(summary, body, light.status_colour("behind"), key=str(row["project_code"])))
     return items
 
@@ -198,11 +236,16 @@ def top_items(table: pd.DataFrame, context: PageContext) -> list[str]:
 def top_view(table: pd.DataFrame, context: PageContext) -> None:
     """The projects with the most money at risk as a light list (no grid)."""
     shown = table.head(TOP_SHOWN)
-    st.caption(context.t(
-        f"{len(shown):,} โครงการที่มีเงินที่เสี่ยงมากที่สุดจาก {len(table):,} โครงการ · คลิกเพื่อดูเหตุผลและคาดการณ์สิ้นปี · "
-        "ทุกโครงการ รายละเอียดทุกช่อง และการบันทึกคำชี้แจง อยู่ในแท็บ \"ทุกโครงการ\"",
-        f"The {len(shown):,} projects with the most money at risk of {len(table):,} · click one for its reasons and "
-        "projected year end · every project, every field and the follow-up form are in the \"All projects\" tab"))
+    st.caption(
+        context.t(
+            f"{len(shown):,} โครงการที่มีเงินที่เสี่ยงมากที่สุดจาก {len(table):,} โครงการ · "
+            "คลิกเพื่อดูเหตุผลและคาดการณ์สิ้นปี · "
+            'ทุกโครงการ รายละเอียดทุกช่อง และการบันทึกคำชี้แจง อยู่ในแท็บ "ทุกโครงการ"',
+            f"The {len(shown):,} projects with the most money at risk of {len(table):,} · "
+            "click one for its reasons and "
+            'projected year end · every project, every field and the follow-up form are in the "All projects" tab',
+        )
+    )
     st.html(light.risk_list(top_items(shown, context)))
 
 
@@ -239,8 +282,10 @@ def all_view(table: pd.DataFrame, context: PageContext, who, source) -> None:
     grid = table.assign(
         # 'กลุ่ม…' instead of 'กลุ่มจังหวัด…', so a cluster's name fits its narrow column
         owner_name=[str(name).replace("กลุ่มจังหวัด", "กลุ่ม", 1) for name in owner_name],
-        flag_names=flag_names(table, context), budget_type_name=budget_names,
-        reasons=table["reasons_th" if context.lang == "th" else "reasons_en"])
+        flag_names=flag_names(table, context),
+        budget_type_name=budget_names,
+        reasons=table["reasons_th" if context.lang == "th" else "reasons_en"],
+    )
     keep_selection(grid)
     selected = project_grid(grid, grid_columns(GRID_COLUMNS), context, key=GRID_KEY, height=560)
     st.session_state[K_SELECTED] = None if selected is None else str(selected["project_code"])
@@ -252,21 +297,27 @@ def all_view(table: pd.DataFrame, context: PageContext, who, source) -> None:
 
 def view_labels(context: PageContext) -> dict[str, str]:
     """The tabs' labels by view: the light top list first (open on arrival), then the grid."""
-    return {"top": context.t(f"{TOP_SHOWN} อันดับเงินที่เสี่ยงสูงสุด", f"Top {TOP_SHOWN} by money at risk"),
-            "all": context.t("ทุกโครงการ", "All projects"),
-            "followup": context.t("การชี้แจงของจังหวัด", "Follow-up by the provinces")}
+    return {
+        "top": context.t(f"{TOP_SHOWN} อันดับเงินที่เสี่ยงสูงสุด", f"Top {TOP_SHOWN} by money at risk"),
+        "all": context.t("ทุกโครงการ", "All projects"),
+        "followup": context.t("การชี้แจงของจังหวัด", "Follow-up by the provinces"),
+    }
 
 
 def render() -> None:
     context = page_context()
     st.title(context.t("โครงการล่าช้า", "Lagging projects"))
     cards = st.container()  # the headline counts first (also on a phone), filled once filtered
-    st.caption(context.t(f"{context.area_text()} · ข้อมูล ณ วันที่ {context.date(context.as_of_shown)} · "
-                         "โครงการที่ยังมีเงินต้องเบิกจ่าย (โครงการที่เบิกจ่ายครบแล้วไม่อยู่ในรายการ) "
-                         "เรียงตามเงินที่เสี่ยง (งบคงเหลือที่ยังไม่เบิกจ่าย)",
-                         f"{context.area_text()} · as of {context.date(context.as_of_shown)} · "
-                         "projects with money still to pay (fully paid projects are not listed), "
-                         "sorted by money at risk (allocation not yet paid)"))
+    st.caption(
+        context.t(
+            f"{context.area_text()} · ข้อมูล ณ วันที่ {context.date(context.as_of_shown)} · "
+            "โครงการที่ยังมีเงินต้องเบิกจ่าย (โครงการที่เบิกจ่ายครบแล้วไม่อยู่ในรายการ) "
+            "เรียงตามเงินที่เสี่ยง (งบคงเหลือที่ยังไม่เบิกจ่าย)",
+            f"{context.area_text()} · as of {context.date(context.as_of_shown)} · "
+            "projects with money still to pay (fully paid projects are not listed), "
+            "sorted by money at risk (allocation not yet paid)",
+        )
+    )
     budget_scope_note(context)
 
     with st.spinner(context.t("กำลังตรวจสอบโครงการ…", "Checking projects…")):
@@ -280,14 +331,25 @@ def render() -> None:
     # this page's own, kept in the URL.
     columns = st.columns(2)
     with columns[0]:
-        chosen_flags = page_choice(st.multiselect, "flag", context.t("ข้อสังเกต", "Flag"), list(FLAGS), multi=True,
-                                   format_func=lambda code: word(FLAGS, code, context.lang),
-                                   placeholder=context.t("ทุกข้อ", "All flags"))
+        chosen_flags = page_choice(
+            st.multiselect,
+            "flag",
+            context.t("ข้อสังเกต", "Flag"),
+            list(FLAGS),
+            multi=True,
+            format_func=lambda code: word(FLAGS, code, context.lang),
+            placeholder=context.t("ทุกข้อ", "All flags"),
+        )
     with columns[1]:
         agency_options = sorted({str(agency) for agency in table["implementing_agency"].dropna()})
-        chosen_agencies = page_choice(st.multiselect, "agency", context.t("หน่วยดำเนินการ", "Implementing agency"),
-                                      agency_options, multi=True,
-                                      placeholder=context.t("ทุกหน่วยงาน", "All agencies"))
+        chosen_agencies = page_choice(
+            st.multiselect,
+            "agency",
+            context.t("หน่วยดำเนินการ", "Implementing agency"),
+            agency_options,
+            multi=True,
+            placeholder=context.t("ทุกหน่วยงาน", "All agencies"),
+        )
     st.caption(rules_text(context))
 
     who = principal()
@@ -295,8 +357,11 @@ def render() -> None:
     table = with_followup(table, context, source)  # each project's latest follow-up answer
     flagged_in_area = table
     mask = pd.Series(True, index=table.index)
-    if who.role in ("province", "cluster") and not who.local and st.toggle(
-            context.t("เฉพาะโครงการในพื้นที่ของฉัน", "Only my area's projects"), value=True, key="followup_mine"):
+    if (
+        who.role in ("province", "cluster")
+        and not who.local
+        and st.toggle(context.t("เฉพาะโครงการในพื้นที่ของฉัน", "Only my area's projects"), value=True, key="followup_mine")
+    ):
         mask &= writable_mask(who, table)
     if chosen_flags:
         mask &= table[[f"flag_{code}" for code in chosen_flags]].any(axis=1)

@@ -76,10 +76,11 @@ RISK_SHOWN = 10  # needs-intervention areas listed before "show all"
 def scope_text(context: PageContext) -> str:
     """A one-line description of what the filters select, for page headers."""
     filters = context.filters
-    parts = [context.t(f"ปีงบประมาณ พ.ศ. {filters.fiscal_year}", f"FY{filters.fiscal_year}"),
-             context.t(f"ข้อมูล ณ วันที่ {context.date(context.as_of_shown)}",
-                       f"as of {context.date(context.as_of_shown)}"),
-             selection_text(context)]
+    parts = [
+        context.t(f"ปีงบประมาณ พ.ศ. {filters.fiscal_year}", f"FY{filters.fiscal_year}"),
+        context.t(f"ข้อมูล ณ วันที่ {context.date(context.as_of_shown)}", f"as of {context.date(context.as_of_shown)}"),
+        selection_text(context),
+    ]
     if context.snapshot_mode:
         parts.append(context.t("ภาพนิ่งรายสัปดาห์", "weekly snapshot"))
     return " · ".join(parts)
@@ -89,9 +90,11 @@ def selection_text(context: PageContext) -> str:
     """Which area, plan type and budget type the sidebar selects ('ทั้งประเทศ' when none)."""
     filters = context.filters
     parts = []
-    for code, table, key in ((filters.province, reference.provinces(), "province_code"),
-                             (filters.cluster, reference.clusters(), "cluster_code"),
-                             (filters.region, reference.regions(), "region")):
+    for code, table, key in (
+        (filters.province, reference.provinces(), "province_code"),
+        (filters.cluster, reference.clusters(), "cluster_code"),
+        (filters.region, reference.regions(), "region"),
+    ):
         match = table[table[key] == code] if code else table.iloc[0:0]
         if not match.empty:
             parts.append(context.name(match.iloc[0]["name_th"], match.iloc[0]["name_en"]))
@@ -109,10 +112,15 @@ def area_table(context: PageContext, table: pd.DataFrame, name_title: str) -> No
     gap in points and million baht, status) side by side; the targets in its caption."""
     # a cluster's name without its common prefix: the column header says what the rows are
     names = [name.removeprefix("กลุ่มจังหวัด") for name in context.names(table["name_th"], table["name_en"])]
-    area_lines_table(table.assign(area_name=names), context, [
-        ("area_name", name_title, name_title, "text"),
-        ("current_allocation", "งบประมาณ", "Allocation", "money"),
-    ], width="stretch")
+    area_lines_table(
+        table.assign(area_name=names),
+        context,
+        [
+            ("area_name", name_title, name_title, "text"),
+            ("current_allocation", "งบประมาณ", "Allocation", "money"),
+        ],
+        width="stretch",
+    )
 
 
 def headline_name(context: PageContext, table: pd.DataFrame) -> str:
@@ -128,9 +136,11 @@ def status_counts_text(context: PageContext, table: pd.DataFrame, unit: tuple[st
     parts = []
     for line in frame_lines(table):
         counts = with_projects[f"{line}_status"].value_counts()
-        figures = " · ".join(f"{word(STATUSES, status, context.lang)} {int(counts.get(status, 0)):,}"
-                             for status in ("behind", "watch", "near_target", "on_track", "no_data")
-                             if status != "no_data" or counts.get(status, 0))
+        figures = " · ".join(
+            f"{word(STATUSES, status, context.lang)} {int(counts.get(status, 0)):,}"
+            for status in ("behind", "watch", "near_target", "on_track", "no_data")
+            if status != "no_data" or counts.get(status, 0)
+        )
         parts.append(f"{context.t(*LINE_LABELS[line])}: {figures} {context.t(*unit)}")
     return " | ".join(parts)
 
@@ -138,8 +148,13 @@ def status_counts_text(context: PageContext, table: pd.DataFrame, unit: tuple[st
 def colour_words(lang: str) -> str:
     """'เขียว = ถึงเป้าหมาย (ไม่ต่ำกว่าเป้าหมาย), เขียวมะกอก = ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน 5 จุด), ...': what each
     status colour means, in the vocabulary's words with the thresholds' bands."""
-    colours = {"on_track": ("เขียว", "green"), "near_target": ("เขียวมะกอก", "olive"), "watch": ("เหลือง", "amber"),
-               "behind": ("แดง", "red"), "no_data": ("เทา", "grey")}
+    colours = {
+        "on_track": ("เขียว", "green"),
+        "near_target": ("เขียวมะกอก", "olive"),
+        "watch": ("เหลือง", "amber"),
+        "behind": ("แดง", "red"),
+        "no_data": ("เทา", "grey"),
+    }
     return ", ".join(f"{pick(colours[code], lang)} = {status_text(code, lang)}" for code in colours)
 
 
@@ -173,8 +188,11 @@ def laggard_level(context: PageContext) -> str:
 
 def with_names(table: pd.DataFrame, level: str) -> pd.DataFrame:
     """A frozen area table (snapshots.snapshot_areas has codes only) with the areas' names."""
-    names = (reference.provinces().rename(columns={"province_code": "code"}) if level == "province"
-             else reference.clusters().rename(columns={"cluster_code": "code"}))
+    names = (
+        reference.provinces().rename(columns={"province_code": "code"})
+        if level == "province"
+        else reference.clusters().rename(columns={"cluster_code": "code"})
+    )
     return table.merge(names[["code", "name_th", "name_en"]], on="code", how="left")
 
 
@@ -204,8 +222,9 @@ def furthest_behind(areas: pd.DataFrame, count: int = LAGGARDS) -> pd.DataFrame:
 def since_words(context: PageContext, before) -> str:
     """'จากสัปดาห์ก่อน' / 'จากภาพนิ่ง 6 ก.ย. 2562' — what the changes are measured from."""
     if context.snapshot_mode:
-        return context.t(f"จากภาพนิ่ง {context.date(before.as_of)}",
-                         f"since the snapshot of {context.date(before.as_of)}")
+        return context.t(
+            f"จากภาพนิ่ง {context.date(before.as_of)}", f"since the snapshot of {context.date(before.as_of)}"
+        )
     return pick(SINCE["week"], context.lang)
 
 
@@ -217,11 +236,17 @@ def week_text(context: PageContext, line: str, now, before) -> str | None:
     if new.pct is None or old.pct is None:
         return None
     points = context.t("จุด", "pts")
-    change = (f'<b><span data-figure="week_points">{signed(new.pct - old.pct)}</span> {points}</b> '
-              f"{light.text(since_words(context, before))}")
+    change = (
+        f'<b><span data-figure="week_points">{signed(new.pct - old.pct)}</span> {points}</b> '
+        f"{light.text(since_words(context, before))}"
+    )
     if new.target_pct is not None and old.target_pct is not None:
-        change += light.text(context.t(f" (เป้าหมาย {signed(new.target_pct - old.target_pct)} จุด)",
-                                       f" (target {signed(new.target_pct - old.target_pct)} pts)"))
+        change += light.text(
+            context.t(
+                f" (เป้าหมาย {signed(new.target_pct - old.target_pct)} จุด)",
+                f" (target {signed(new.target_pct - old.target_pct)} pts)",
+            )
+        )
     paid = f'<span data-figure="week_paid">{float(new.disbursed - old.disbursed) / 1e6:,.2f}</span>'
     change += context.t(f" · เบิกจ่ายเพิ่ม {paid} ล้านบาท", f" · {paid} million baht paid")
     return change
@@ -239,25 +264,43 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
     over = proj.projection_as_of(context.filters) >= year_end
     name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
     figure = f'<b style="color:{colour}"><span data-figure="projected_pct">{percent(row["projected_pct"])}</span>%</b>'
-    band = "" if over else (
-        f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
-        f'{percent(row["projected_low_pct"])}</span>–<span data-figure="projected_high">'
-        f'{percent(row["projected_high_pct"])}</span>)')
-    target = "" if pd.isna(row["target_year_end_pct"]) else (  # a year without cabinet targets has none
-        f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
-        f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%')
+    band = (
+        ""
+        if over
+        else (
+            f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
+            f'{percent(row["projected_low_pct"])}</span>–<span data-figure="projected_high">'
+            f"{percent(row['projected_high_pct'])}</span>)"
+        )
+    )
+    target = (
+        ""
+        if pd.isna(row["target_year_end_pct"])
+        # a year without cabinet targets has none
+        else (
+            f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
+            f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%'
+        )
+    )
     text = f"{light.text(name)}: {figure}{band}{target}"
     # the projection on its own 0-100 bar: the band in grey, the year-end target marked
-    text += light.meter(row["projected_pct"], row["target_year_end_pct"], status,
-                        None if over else (row["projected_low_pct"], row["projected_high_pct"]))
+    text += light.meter(
+        row["projected_pct"],
+        row["target_year_end_pct"],
+        status,
+        None if over else (row["projected_low_pct"], row["projected_high_pct"]),
+    )
     if not over and not pd.isna(row["required_weekly"]) and row["required_weekly"] <= 0:
         text += light.text(context.t("ถึงเป้าหมายสิ้นปีแล้ว", "year-end target already reached"))
     elif not over and not pd.isna(row["required_weekly"]):
-        text += light.text(context.t(
-            f"ต้องเบิกจ่ายสัปดาห์ละ {row['required_weekly'] / 1e6:,.2f} ล้านบาท "
-            f"(4 สัปดาห์ล่าสุด {row['recent_weekly'] / 1e6:,.2f})",
-            f"needs {row['required_weekly'] / 1e6:,.2f} million baht a week "
-            f"(last 4 weeks {row['recent_weekly'] / 1e6:,.2f})"))
+        text += light.text(
+            context.t(
+                f"ต้องเบิกจ่ายสัปดาห์ละ {row['required_weekly'] / 1e6:,.2f} ล้านบาท "
+                f"(4 สัปดาห์ล่าสุด {row['recent_weekly'] / 1e6:,.2f})",
+                f"needs {row['required_weekly'] / 1e6:,.2f} million baht a week "
+                f"(last 4 weeks {row['recent_weekly'] / 1e6:,.2f})",
+            )
+        )
     return text
 
 
@@ -269,21 +312,39 @@ def line_cards(context: PageContext, now, before, projections: dict[str, dict | 
     for figures in now.lines:
         line = figures.scope
         star = " ★" if line == now.headline else ""
-        gap = (light.text(context.t("ห่างเป้า", "gap")) + f' <span data-figure="gap_points">{signed(figures.gap_points)}'
-               f"</span> {light.text(context.t('จุด', 'pts'))}")
+        gap = (
+            light.text(context.t("ห่างเป้า", "gap")) + f' <span data-figure="gap_points">{signed(figures.gap_points)}'
+            f"</span> {light.text(context.t('จุด', 'pts'))}"
+        )
         if figures.gap_baht is not None:
-            gap += (f' · <span data-figure="gap_baht">{signed(float(figures.gap_baht) / 1e6)}</span> '
-                    f"{light.text(context.million_baht)}")
-        cards.append(light_status.line_card(light_status.LineCard(
-            key=line, title=context.t(f"เส้น{context.t(*LINE_LABELS[line])}{star}",
-                                      f"{context.t(*LINE_LABELS[line])} line{star}"),
-            subtitle=context.t(*LINE_DESCRIPTIONS[line]), status=figures.status,
-            pct_text=percent(figures.pct), pct=figures.pct,
-            target_text=context.t("เป้าหมาย", "target"), target_pct_text=percent(figures.target_pct),
-            target_pct=figures.target_pct, gap_html=gap, week_text=week_text(context, line, now, before),
-            projection_text=projection_text(context, projections.get(line)),
-            status_text=card_status_text(context, figures), year_text=year_html(context, line, now, last_year),
-            no_target_text=no_target_text(context, context.filters.fiscal_year, figures)), context.lang))
+            gap += (
+                f' · <span data-figure="gap_baht">{signed(float(figures.gap_baht) / 1e6)}</span> '
+                f"{light.text(context.million_baht)}"
+            )
+        cards.append(
+            light_status.line_card(
+                light_status.LineCard(
+                    key=line,
+                    title=context.t(
+                        f"เส้น{context.t(*LINE_LABELS[line])}{star}", f"{context.t(*LINE_LABELS[line])} line{star}"
+                    ),
+                    subtitle=context.t(*LINE_DESCRIPTIONS[line]),
+                    status=figures.status,
+                    pct_text=percent(figures.pct),
+                    pct=figures.pct,
+                    target_text=context.t("เป้าหมาย", "target"),
+                    target_pct_text=percent(figures.target_pct),
+                    target_pct=figures.target_pct,
+                    gap_html=gap,
+                    week_text=week_text(context, line, now, before),
+                    projection_text=projection_text(context, projections.get(line)),
+                    status_text=card_status_text(context, figures),
+                    year_text=year_html(context, line, now, last_year),
+                    no_target_text=no_target_text(context, context.filters.fiscal_year, figures),
+                ),
+                context.lang,
+            )
+        )
     return cards
 
 
@@ -296,8 +357,10 @@ def laggards_card(context: PageContext, current: pd.DataFrame, previous: pd.Data
     title = context.t(f"{len(shown)} {unit}ที่ห่างเป้าหมายมากที่สุด", f"The {len(shown)} {unit} furthest behind")
     targets = shown[f"{headline}_target_pct"].dropna()
     target = f" {percent(float(targets.iloc[0]))}%" if len(targets) else ""
-    subtitle = context.t(f"เส้น{line_name} ★ เทียบเป้าหมาย{target} · ห่างเป้าและสัปดาห์นี้เป็นจุด",
-                         f"{line_name} line ★ against its target{target} · gap and week in points")
+    subtitle = context.t(
+        f"เส้น{line_name} ★ เทียบเป้าหมาย{target} · ห่างเป้าและสัปดาห์นี้เป็นจุด",
+        f"{line_name} line ★ against its target{target} · gap and week in points",
+    )
     if shown.empty:
         # a year without cabinet targets has no gap to rank by: say so rather than "no data"
         if not reference.has_targets(context.filters.fiscal_year, LINE_TARGET[headline]):
@@ -313,23 +376,31 @@ def laggards_card(context: PageContext, current: pd.DataFrame, previous: pd.Data
         return light.link(area_href(level, str(row["code"])), label)
 
     def pct(row: dict) -> str:
-        return (f"{percent(row[f'{headline}_pct'])}%"
-                + light.meter(row[f"{headline}_pct"], row[f"{headline}_target_pct"], row[f"{headline}_status"]))
+        return f"{percent(row[f'{headline}_pct'])}%" + light.meter(
+            row[f"{headline}_pct"], row[f"{headline}_target_pct"], row[f"{headline}_status"]
+        )
 
     def gap(row: dict) -> str:
-        return (f'<b style="color:{light.status_text_colour(row[f"{headline}_status"])}">'
-                f"{signed(row[f'{headline}_gap_points'])}</b>")
+        return (
+            f'<b style="color:{light.status_text_colour(row[f"{headline}_status"])}">'
+            f"{signed(row[f'{headline}_gap_points'])}</b>"
+        )
 
     def change(row: dict) -> str:
         old = before.get(row["code"])
         return "-" if old is None or pd.isna(old) else signed(row[f"{headline}_pct"] - old)
 
-    columns = [light.ListColumn(context.t("ร้อยละ", "% paid"), pct, "bm-pct"),
-               light.ListColumn(context.t("ห่างเป้า", "gap"), gap),
-               light.ListColumn(context.t("สัปดาห์นี้", "week"), change)]
-    body = light.ranked_list(shown.to_dict("records"), columns,
-                             context.t("จังหวัด", "Province") if level == "province"
-                             else context.t("กลุ่มจังหวัด", "Cluster"), name)
+    columns = [
+        light.ListColumn(context.t("ร้อยละ", "% paid"), pct, "bm-pct"),
+        light.ListColumn(context.t("ห่างเป้า", "gap"), gap),
+        light.ListColumn(context.t("สัปดาห์นี้", "week"), change),
+    ]
+    body = light.ranked_list(
+        shown.to_dict("records"),
+        columns,
+        context.t("จังหวัด", "Province") if level == "province" else context.t("กลุ่มจังหวัด", "Cluster"),
+        name,
+    )
     return light.card(title, body, light.status_colour("behind"), subtitle, key="laggards")
 
 
@@ -345,21 +416,43 @@ def money_figures(context: PageContext, now, before, overall: dict | None) -> st
         return f"{signed(float(getattr(now, attribute) - getattr(before, attribute)) / 1e6)}{since}"
 
     items = [
-        light.Figure("allocation", context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
-                     context.money(now.current_allocation), change("current_allocation")),
-        light.Figure("committed", context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"),
-                     context.money(now.committed), change("committed")),
-        light.Figure("disbursed", context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
-                     context.money(now.disbursed), change("disbursed")),
-        light.Figure("remaining", context.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"),
-                     context.money(now.remaining), change("remaining")),
+        light.Figure(
+            "allocation",
+            context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
+            context.money(now.current_allocation),
+            change("current_allocation"),
+        ),
+        light.Figure(
+            "committed",
+            context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"),
+            context.money(now.committed),
+            change("committed"),
+        ),
+        light.Figure(
+            "disbursed",
+            context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
+            context.money(now.disbursed),
+            change("disbursed"),
+        ),
+        light.Figure(
+            "remaining",
+            context.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"),
+            context.money(now.remaining),
+            change("remaining"),
+        ),
     ]
     if overall is not None:
         items += [
-            light.Figure("projected_carryover", f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
-                         context.money(overall["projected_carryover"])),
-            light.Figure("projected_lapse", f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
-                         context.money(overall["projected_lapse"])),
+            light.Figure(
+                "projected_carryover",
+                f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
+                context.money(overall["projected_carryover"]),
+            ),
+            light.Figure(
+                "projected_lapse",
+                f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
+                context.money(overall["projected_lapse"]),
+            ),
         ]
     return light.figures(items)
 
@@ -383,11 +476,15 @@ def first_screen_html(context: PageContext) -> tuple[str | None, tuple[str, str]
     current, previous = week_areas(context, now, before, level)
     projections = {line: nation_projection(context, line) for line in shown_lines(context.filters.budget_type)}
     scope = f'<div class="bm-sub" style="margin:-4px 0 8px 0">{light.text(scope_text(context))}</div>'
-    return navigable(light.style_tag() + scope
-                     + light.row(*line_cards(context, now, before, projections,
-                                             cached(year_on_year.last_year, context.filters, now.as_of)),
-                                 laggards_card(context, current, previous, level))
-                     + money_figures(context, now, before, projections[whole_line(context.filters.budget_type)])), None
+    return navigable(
+        light.style_tag()
+        + scope
+        + light.row(
+            *line_cards(context, now, before, projections, cached(year_on_year.last_year, context.filters, now.as_of)),
+            laggards_card(context, current, previous, level),
+        )
+        + money_figures(context, now, before, projections[whole_line(context.filters.budget_type)])
+    ), None
 
 
 def first_screen(context: PageContext) -> bool:
@@ -399,29 +496,42 @@ def first_screen(context: PageContext) -> bool:
     budget_scope_note(context)
     st.html(html, unsafe_allow_javascript=True)
     if context.snapshot_mode:
-        st.caption(context.t("ตัวเลขสรุปและการเปลี่ยนแปลงด้านบนเป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง "
-                             "คาดการณ์สิ้นปี กราฟ และตารางด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
-                             "The headline figures and changes above are the frozen ones; the projection, "
-                             "charts and tables below are today's data for the same date"))
+        st.caption(
+            context.t(
+                "ตัวเลขสรุปและการเปลี่ยนแปลงด้านบนเป็นตัวเลขที่บันทึกไว้ในภาพนิ่ง "
+                "คาดการณ์สิ้นปี กราฟ และตารางด้านล่างคำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
+                "The headline figures and changes above are the frozen ones; the projection, "
+                "charts and tables below are today's data for the same date",
+            )
+        )
     return True
 
 
 # ---------------------------------------------------------------- needs intervention (issue 9)
 def drivers_table(context: PageContext, drivers: list[dict]) -> str:
     """The projects that drive an area's shortfall, largest first (HTML table)."""
+
     def money(value: float) -> str:
         return context.money(value)
 
     columns = [
-        light.ListColumn(context.t("ประเภทงบ", "Budget type"),
-                         lambda d: light.text(word(BUDGET_TYPES, d["budget_type"], context.lang))),
+        light.ListColumn(
+            context.t("ประเภทงบ", "Budget type"),
+            lambda d: light.text(word(BUDGET_TYPES, d["budget_type"], context.lang)),
+        ),
         light.ListColumn(context.t("งบประมาณ (ลบ.)", "Allocation (m฿)"), lambda d: money(d["current_allocation"])),
         light.ListColumn(context.t("เบิกแล้ว (ลบ.)", "Paid (m฿)"), lambda d: money(d["disbursed"])),
         light.ListColumn(context.t("คาดเบิกได้ (ลบ.)", "Projected (m฿)"), lambda d: money(d["projected_disbursed"])),
         light.ListColumn(context.t("ขาด (ลบ.)", "Short (m฿)"), lambda d: f"<b>{money(d['shortfall'])}</b>"),
-        light.ListColumn(context.t("เหตุผล", "Why"),
-                         lambda d: light.text(word(proj.BASES, d["basis"], context.lang)) + "<br>"
-                         + light.text(d["reason_th" if context.lang == "th" else "reason_en"]), "bm-why"),
+        light.ListColumn(
+            context.t("เหตุผล", "Why"),
+            lambda d: (
+                light.text(word(proj.BASES, d["basis"], context.lang))
+                + "<br>"
+                + light.text(d["reason_th" if context.lang == "th" else "reason_en"])
+            ),
+            "bm-why",
+        ),
     ]
 
     def name(d: dict) -> str:
@@ -439,24 +549,46 @@ def risk_items(context: PageContext, areas: pd.DataFrame, level: str, start: int
         name = light.text(str(context.name(row["name_th"], row["name_en"])).removeprefix("กลุ่มจังหวัด"))
         status = gap_status(row["projected_gap_points"], reference.thresholds())
         # no band once the year is over (low = high = the actual figure)
-        band = ("" if row["projected_low_pct"] == row["projected_high_pct"] else
-                f"({percent(row['projected_low_pct'])}–{percent(row['projected_high_pct'])}) ")
-        pace = "" if pd.isna(row["required_weekly"]) or not band else light.text(context.t(
-            f" · ต้องเบิกสัปดาห์ละ {row['required_weekly'] / 1e6:,.2f} (4 สัปดาห์ล่าสุด {row['recent_weekly'] / 1e6:,.2f})",
-            f" · needs {row['required_weekly'] / 1e6:,.2f} a week (last 4 weeks {row['recent_weekly'] / 1e6:,.2f})"))
-        summary = (f"{position}. <b>{name}</b> · "
-                   f'<span class="bm-at-risk" data-figure="baht_at_risk">'
-                   f"{light.text(context.t('เสี่ยง', 'at risk'))} {context.money(row['baht_at_risk'])} {unit}</span> · "
-                   + light.text(context.t(
-                       f"คาดสิ้นปี {percent(row['projected_pct'])}% {band}"
-                       f"เป้าหมาย {percent(row['target_year_end_pct'])}%",
-                       f"projected {percent(row['projected_pct'])}% {band}"
-                       f"against {percent(row['target_year_end_pct'])}%"))
-                   + pace + (f" · {light_status.pace_break(row, context.lang)}" if row.get("pace_break") else ""))
-        body = (drivers_table(context, row["drivers"]) if row["drivers"] else
-                light.text(context.t("ไม่มีโครงการที่ขาดจากเป้าหมาย", "no project short of the target")))
-        body += "<div>" + light.link(area_href(level, str(row["code"])),
-                                     light.text(context.t("เปิดหน้าพื้นที่นี้ →", "Open this area →"))) + "</div>"
+        band = (
+            ""
+            if row["projected_low_pct"] == row["projected_high_pct"]
+            else f"({percent(row['projected_low_pct'])}–{percent(row['projected_high_pct'])}) "
+        )
+        pace = (
+            ""
+            if pd.isna(row["required_weekly"]) or not band
+            else light.text(
+                context.t(
+                    f" · ต้องเบิกสัปดาห์ละ {row['required_weekly'] / 1e6:,.2f}"
+                    f" (4 สัปดาห์ล่าสุด {row['recent_weekly'] / 1e6:,.2f})",
+                    f" · needs {row['required_weekly'] / 1e6:,.2f} a week"
+                    f" (last 4 weeks {row['recent_weekly'] / 1e6:,.2f})",
+                )
+            )
+        )
+        summary = (
+            f"{position}. <b>{name}</b> · "
+            f'<span class="bm-at-risk" data-figure="baht_at_risk">'
+            f"{light.text(context.t('เสี่ยง', 'at risk'))} {context.money(row['baht_at_risk'])} {unit}</span> · "
+            + light.text(
+                context.t(
+                    f"คาดสิ้นปี {percent(row['projected_pct'])}% {band}เป้าหมาย {percent(row['target_year_end_pct'])}%",
+                    f"projected {percent(row['projected_pct'])}% {band}against {percent(row['target_year_end_pct'])}%",
+                )
+            )
+            + pace
+            + (f" · {light_status.pace_break(row, context.lang)}" if row.get("pace_break") else "")
+        )
+        body = (
+            drivers_table(context, row["drivers"])
+            if row["drivers"]
+            else light.text(context.t("ไม่มีโครงการที่ขาดจากเป้าหมาย", "no project short of the target"))
+        )
+        body += (
+            "<div>"
+            + light.link(area_href(level, str(row["code"])), light.text(context.t("เปิดหน้าพื้นที่นี้ →", "Open this area →")))
+            + "</div>"
+        )
         items.append(light.details(summary, body, light.status_colour(status), key=str(row["code"])))
     return items
 
@@ -466,41 +598,59 @@ def intervention_section(context: PageContext) -> None:
     level = laggard_level(context)
     limit = reference.thresholds().get("projection_shortfall_points", 10.0)
     unit = context.t("จังหวัด", "provinces") if level == "province" else context.t("กลุ่มจังหวัด", "clusters")
-    st.subheader(context.t(f"{unit}ที่ต้องเร่งรัด: คาดว่าจะต่ำกว่าเป้าหมายสิ้นปี",
-                           f"{unit.capitalize()} that need intervention: projected to miss the year-end target"))
-    st.caption(context.t(
-        f"คาดการณ์ ณ 30 ก.ย. จากข้อมูลถึงวันที่ {context.date(context.as_of_shown)} ต่ำกว่าเป้าหมายสิ้นปีของเส้นนั้น"
-        f"เกิน {limit:g} จุด เรียงตามเงินที่เสี่ยง (เป้าหมายสิ้นปี × งบประมาณ − ที่คาดว่าจะเบิกได้) · "
-        "คลิกเพื่อดูโครงการที่ทำให้ขาด",
-        f"Projected for 30 Sep from the data to {context.date(context.as_of_shown)}, more than {limit:g} points "
-        "below the line's year-end target, ranked by baht at risk (year-end target × allocation − projected) · "
-        "click one to see the projects behind it")
-        + context.t(" · พื้นที่ที่อัตราการเบิกจ่ายลดลงผิดปกติ (⚠) แสดงก่อน แม้คาดการณ์ยังไม่ต่ำกว่าเกณฑ์",
-                    " · areas whose pace has broken (⚠) come first, even when not yet projected short"))
+    st.subheader(
+        context.t(
+            f"{unit}ที่ต้องเร่งรัด: คาดว่าจะต่ำกว่าเป้าหมายสิ้นปี",
+            f"{unit.capitalize()} that need intervention: projected to miss the year-end target",
+        )
+    )
+    st.caption(
+        context.t(
+            f"คาดการณ์ ณ 30 ก.ย. จากข้อมูลถึงวันที่ {context.date(context.as_of_shown)} ต่ำกว่าเป้าหมายสิ้นปีของเส้นนั้น"
+            f"เกิน {limit:g} จุด เรียงตามเงินที่เสี่ยง (เป้าหมายสิ้นปี × งบประมาณ − ที่คาดว่าจะเบิกได้) · "
+            "คลิกเพื่อดูโครงการที่ทำให้ขาด",
+            f"Projected for 30 Sep from the data to {context.date(context.as_of_shown)}, more than {limit:g} points "
+            "below the line's year-end target, ranked by baht at risk (year-end target × allocation − projected) · "
+            "click one to see the projects behind it",
+        )
+        + context.t(
+            " · พื้นที่ที่อัตราการเบิกจ่ายลดลงผิดปกติ (⚠) แสดงก่อน แม้คาดการณ์ยังไม่ต่ำกว่าเกณฑ์",
+            " · areas whose pace has broken (⚠) come first, even when not yet projected short",
+        )
+    )
     headline = judged_line(context.filters.budget_type)
     # the headline line first; with a budget type chosen only its own line
     ordered = sorted(shown_lines(context.filters.budget_type), key=lambda line: line != headline)
-    tabs = st.tabs([context.t(f"เส้น{context.t(*LINE_LABELS[line])}", f"{context.t(*LINE_LABELS[line])} line")
-                    for line in ordered])
+    tabs = st.tabs(
+        [context.t(f"เส้น{context.t(*LINE_LABELS[line])}", f"{context.t(*LINE_LABELS[line])} line") for line in ordered]
+    )
     for tab, line in zip(tabs, ordered, strict=True):
         with tab:
             shown, rest = view_html(risk_list_html, context, level, line, 0, RISK_SHOWN)
             if shown is None:
-                st.caption(context.t("ไม่มีพื้นที่ที่คาดว่าจะต่ำกว่าเป้าหมายเกินเกณฑ์", "No area is projected to miss "
-                                     "the target by more than the threshold"))
+                st.caption(
+                    context.t(
+                        "ไม่มีพื้นที่ที่คาดว่าจะต่ำกว่าเป้าหมายเกินเกณฑ์",
+                        "No area is projected to miss the target by more than the threshold",
+                    )
+                )
                 continue
             st.html(shown, unsafe_allow_javascript=True)
             if rest:
-                more = st.expander(context.t(f"แสดงอีก {rest:,} {unit}", f"Show {rest:,} more {unit}"),
-                                   key=f"overview_risk_more_{line}", on_change="rerun")
+                more = st.expander(
+                    context.t(f"แสดงอีก {rest:,} {unit}", f"Show {rest:,} more {unit}"),
+                    key=f"overview_risk_more_{line}",
+                    on_change="rerun",
+                )
                 if more.open:
                     with more:
-                        st.html(view_html(risk_list_html, context, level, line, RISK_SHOWN, None)[0],
-                                unsafe_allow_javascript=True)
+                        st.html(
+                            view_html(risk_list_html, context, level, line, RISK_SHOWN, None)[0],
+                            unsafe_allow_javascript=True,
+                        )
 
 
-def risk_list_html(context: PageContext, level: str, line: str, start: int, stop: int | None
-                   ) -> tuple[str | None, int]:
+def risk_list_html(context: PageContext, level: str, line: str, start: int, stop: int | None) -> tuple[str | None, int]:
     """(the HTML list of the areas needing intervention on `line` from position `start` to `stop`
     (None: the end), None when no area needs it; how many come after `stop`). Built once per view."""
     areas = cached(proj.needs_intervention, context.filters, level, LINE_TARGET[line])
@@ -524,7 +674,8 @@ def tile_hover(context: PageContext, tile: dict) -> str:
                 f" {percent(tile[f'{line}_pct'])}% (เป้าหมาย {percent(tile[f'{line}_target_pct'])}%, "
                 f"ห่าง {signed(tile[f'{line}_gap_points'])} จุด)",
                 f" {percent(tile[f'{line}_pct'])}% (target {percent(tile[f'{line}_target_pct'])}%, "
-                f"gap {signed(tile[f'{line}_gap_points'])} pts)")
+                f"gap {signed(tile[f'{line}_gap_points'])} pts)",
+            )
         lines.append(f"{context.t(*LINE_LABELS[line])}: {figures}")
     lines.append(context.t("คลิกเพื่อดูรายละเอียด", "click to open"))
     return "\n".join(lines)
@@ -537,22 +688,32 @@ def map_html(context: PageContext) -> tuple[str, str, dict[str, str]]:
     headline_code = str(provinces["headline"].iloc[0]) if len(provinces) else "overall"
     headline = context.t(*LINE_LABELS[headline_code])
     other_code = other_line(provinces)
-    caption = (context.t("จังหวัดที่มีโครงการตามแผนพัฒนาจังหวัด — ", "Provinces with province-plan projects — ")
-               + status_counts_text(context, provinces, ("จังหวัด", "provinces")))
+    caption = context.t(
+        "จังหวัดที่มีโครงการตามแผนพัฒนาจังหวัด — ", "Provinces with province-plan projects — "
+    ) + status_counts_text(context, provinces, ("จังหวัด", "provinces"))
     if other_code:
         other = context.t(*LINE_LABELS[other_code])
-        note = context.t(f"สี่เหลี่ยม = สถานะเส้น{headline} · มุมขวาบน = สถานะเส้น{other} · คลิกจังหวัดเพื่อดูรายละเอียด",
-                         f"square = {headline.lower()} line status · corner = {other.lower()} line status · "
-                         "click a province to open it")
+        note = context.t(
+            f"สี่เหลี่ยม = สถานะเส้น{headline} · มุมขวาบน = สถานะเส้น{other} · คลิกจังหวัดเพื่อดูรายละเอียด",
+            f"square = {headline.lower()} line status · corner = {other.lower()} line status · "
+            "click a province to open it",
+        )
     else:  # a budget type chosen: its own line only
-        note = context.t(f"สี่เหลี่ยม = สถานะเส้น{headline} · คลิกจังหวัดเพื่อดูรายละเอียด",
-                         f"square = {headline.lower()} line status · click a province to open it")
+        note = context.t(
+            f"สี่เหลี่ยม = สถานะเส้น{headline} · คลิกจังหวัดเพื่อดูรายละเอียด",
+            f"square = {headline.lower()} line status · click a province to open it",
+        )
     bands = {code: status_text(code, context.lang) for code in STATUS_ORDER}
-    html = navigable(light_status.status_legend(context.lang, bands)
-                     + light_status.tile_map(tiles_with_progress(provinces), context.lang,
-                                      lambda code: area_href("province", code),
-                                      lambda tile: tile_hover(context, tile))
-                     + f'<div class="bm-sub">{light.text(note)}</div>')
+    html = navigable(
+        light_status.status_legend(context.lang, bands)
+        + light_status.tile_map(
+            tiles_with_progress(provinces),
+            context.lang,
+            lambda code: area_href("province", code),
+            lambda tile: tile_hover(context, tile),
+        )
+        + f'<div class="bm-sub">{light.text(note)}</div>'
+    )
     name_col = "name_th" if context.lang == "th" else "name_en"
     return caption, html, dict(zip(provinces["code"], provinces[name_col], strict=True))
 
@@ -565,10 +726,13 @@ def map_view(context: PageContext) -> None:
         st.html(html, unsafe_allow_javascript=True)
     with side:
         # one widget per language: a select box answers with its displayed name
-        chosen = st.selectbox(context.t("หรือเลือกจังหวัด", "Or choose a province"),
-                              ["", *sorted(names, key=names.get)], key=f"overview_pick_province.{context.lang}",
-                              format_func=lambda code: names.get(code, "—"),
-                              placeholder=pick(CHOOSE_PLACEHOLDER, context.lang))
+        chosen = st.selectbox(
+            context.t("หรือเลือกจังหวัด", "Or choose a province"),
+            ["", *sorted(names, key=names.get)],
+            key=f"overview_pick_province.{context.lang}",
+            format_func=lambda code: names.get(code, "—"),
+            placeholder=pick(CHOOSE_PLACEHOLDER, context.lang),
+        )
         if chosen:
             open_area("province", chosen)
 
@@ -584,11 +748,14 @@ def year_change_ranking(context: PageContext) -> None:
         no_data()
         return
     last_day = ranked["last_year_as_of"].iloc[0]
-    st.caption(context.t(
-        f"เส้น{headline_name(context, areas)}: ร้อยละการเบิกจ่าย ณ {context.date(context.as_of_shown)} เทียบปีงบประมาณ "
-        f"{int(ranked['last_year'].iloc[0])} ณ วันเดียวกัน ({context.date(last_day)}) · ลดลงมากที่สุดอยู่บนสุด",
-        f"{headline_name(context, areas)} line: % paid on {context.date(context.as_of_shown)} against "
-        f"FY{int(ranked['last_year'].iloc[0])} on the same day ({context.date(last_day)}) · largest fall first"))
+    st.caption(
+        context.t(
+            f"เส้น{headline_name(context, areas)}: ร้อยละการเบิกจ่าย ณ {context.date(context.as_of_shown)} เทียบปีงบประมาณ "
+            f"{int(ranked['last_year'].iloc[0])} ณ วันเดียวกัน ({context.date(last_day)}) · ลดลงมากที่สุดอยู่บนสุด",
+            f"{headline_name(context, areas)} line: % paid on {context.date(context.as_of_shown)} against "
+            f"FY{int(ranked['last_year'].iloc[0])} on the same day ({context.date(last_day)}) · largest fall first",
+        )
+    )
 
     def figure(name: str, value, signed_value: bool = False) -> str:
         shown = signed(value) if signed_value else percent(value)
@@ -600,22 +767,35 @@ def year_change_ranking(context: PageContext) -> None:
     columns = [
         light.ListColumn(context.t("ร้อยละ", "% paid"), lambda row: figure("pct", row[f"{line}_pct"])),
         light.ListColumn(pick(LAST_YEAR["target"], context.lang), lambda row: target(row[f"{line}_target_pct"])),
-        light.ListColumn(pick(LAST_YEAR["pct"], context.lang),
-                         lambda row: figure("last_year_pct", row[f"{line}_last_year_pct"])),
-        light.ListColumn(pick(LAST_YEAR["target_then"], context.lang),
-                         lambda row: target(row[f"{line}_last_year_target_pct"]).replace(
-                             'data-figure="target"', 'data-figure="last_year_target"')),
-        light.ListColumn(pick(LAST_YEAR["points"], context.lang),
-                         lambda row: "<b>" + figure("year_points", row[f"{line}_year_change_points"], True) + "</b>"),
+        light.ListColumn(
+            pick(LAST_YEAR["pct"], context.lang), lambda row: figure("last_year_pct", row[f"{line}_last_year_pct"])
+        ),
+        light.ListColumn(
+            pick(LAST_YEAR["target_then"], context.lang),
+            lambda row: target(row[f"{line}_last_year_target_pct"]).replace(
+                'data-figure="target"', 'data-figure="last_year_target"'
+            ),
+        ),
+        light.ListColumn(
+            pick(LAST_YEAR["points"], context.lang),
+            lambda row: "<b>" + figure("year_points", row[f"{line}_year_change_points"], True) + "</b>",
+        ),
     ]
 
     def name(row: dict) -> str:
-        return light.link(area_href("province", str(row["code"])),
-                          light.text(str(context.name(row["name_th"], row["name_en"]))))
+        return light.link(
+            area_href("province", str(row["code"])), light.text(str(context.name(row["name_th"], row["name_en"])))
+        )
 
-    st.html(navigable(light.style_tag() + '<div data-testid="year-change-ranking">'
-                      + light.ranked_list(ranked.to_dict("records"), columns, context.t("จังหวัด", "Province"), name)
-                      + "</div>"), unsafe_allow_javascript=True)
+    st.html(
+        navigable(
+            light.style_tag()
+            + '<div data-testid="year-change-ranking">'
+            + light.ranked_list(ranked.to_dict("records"), columns, context.t("จังหวัด", "Province"), name)
+            + "</div>"
+        ),
+        unsafe_allow_javascript=True,
+    )
 
 
 def province_ranking_view(context: PageContext) -> None:
@@ -627,24 +807,40 @@ def province_ranking_view(context: PageContext) -> None:
         return
     if reference.previous_fiscal_year(context.filters.fiscal_year) is not None:
         # one widget per language: a radio answers with its displayed label
-        order = st.radio(pick(LAST_YEAR["sort_by"], context.lang), ["gap", "change"], horizontal=True,
-                         key=f"overview_ranking_order.{context.lang}",
-                         format_func=lambda code: pick(LAST_YEAR[f"sort_{code}"], context.lang))
+        order = st.radio(
+            pick(LAST_YEAR["sort_by"], context.lang),
+            ["gap", "change"],
+            horizontal=True,
+            key=f"overview_ranking_order.{context.lang}",
+            format_func=lambda code: pick(LAST_YEAR[f"sort_{code}"], context.lang),
+        )
         if order == "change":
             year_change_ranking(context)
             return
-    show_all = st.toggle(context.t(f"แสดงทุกจังหวัด ({len(with_projects):,})",
-                                   f"Show all provinces ({len(with_projects):,})"), key="overview_ranking_all")
+    show_all = st.toggle(
+        context.t(f"แสดงทุกจังหวัด ({len(with_projects):,})", f"Show all provinces ({len(with_projects):,})"),
+        key="overview_ranking_all",
+    )
     ranked = with_projects if show_all else ranking_extremes(with_projects)
     skipped = len(with_projects) - len(ranked)
-    title = (context.t(f"อันดับจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}",
-                       f"Provinces ranked by {headline.lower()} gap to target") if not skipped else
-             context.t(f"ห่างจากเป้าหมายเส้น{headline}: {len(ranked) // 2} จังหวัดที่ต่ำที่สุดและสูงที่สุด",
-                       f"{headline} gap: the {len(ranked) // 2} provinces furthest behind and ahead"))
-    event = st.plotly_chart(gap_ranking(ranked, context.lang, title=title, skipped=skipped,
-                                        unit=("จังหวัด", "provinces")),
-                            width="stretch", key="overview_province_ranking", on_select="rerun",
-                            selection_mode="points", config=PLOTLY_CONFIG)
+    title = (
+        context.t(
+            f"อันดับจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}", f"Provinces ranked by {headline.lower()} gap to target"
+        )
+        if not skipped
+        else context.t(
+            f"ห่างจากเป้าหมายเส้น{headline}: {len(ranked) // 2} จังหวัดที่ต่ำที่สุดและสูงที่สุด",
+            f"{headline} gap: the {len(ranked) // 2} provinces furthest behind and ahead",
+        )
+    )
+    event = st.plotly_chart(
+        gap_ranking(ranked, context.lang, title=title, skipped=skipped, unit=("จังหวัด", "provinces")),
+        width="stretch",
+        key="overview_province_ranking",
+        on_select="rerun",
+        selection_mode="points",
+        config=PLOTLY_CONFIG,
+    )
     open_clicked_area(event, "province", -1)
     missing = len(provinces) - len(with_projects)
     if missing:
@@ -662,20 +858,31 @@ def cluster_view(context: PageContext) -> None:
             no_data()
         else:
             event = st.plotly_chart(
-                gap_ranking(with_projects, context.lang,
-                            title=context.t(f"อันดับกลุ่มจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}",
-                                            f"Clusters ranked by {headline.lower()} gap to target")),
-                width="stretch", key="overview_cluster_ranking", on_select="rerun", selection_mode="points",
-                config=PLOTLY_CONFIG)
+                gap_ranking(
+                    with_projects,
+                    context.lang,
+                    title=context.t(
+                        f"อันดับกลุ่มจังหวัดตามระยะห่างจากเป้าหมาย เส้น{headline}",
+                        f"Clusters ranked by {headline.lower()} gap to target",
+                    ),
+                ),
+                width="stretch",
+                key="overview_cluster_ranking",
+                on_select="rerun",
+                selection_mode="points",
+                config=PLOTLY_CONFIG,
+            )
             open_clicked_area(event, "cluster", -1)
     with cluster_right:
         name_col = "name_th" if context.lang == "th" else "name_en"
         cluster_names = dict(zip(clusters["code"], clusters[name_col], strict=True))
-        chosen_cluster = st.selectbox(context.t("ดูรายละเอียดกลุ่มจังหวัด", "Open a cluster"),
-                                      ["", *sorted(cluster_names, key=cluster_names.get)],
-                                      key=f"overview_pick_cluster.{context.lang}",
-                                      format_func=lambda code: cluster_names.get(code, "—"),
-                                      placeholder=pick(CHOOSE_PLACEHOLDER, context.lang))
+        chosen_cluster = st.selectbox(
+            context.t("ดูรายละเอียดกลุ่มจังหวัด", "Open a cluster"),
+            ["", *sorted(cluster_names, key=cluster_names.get)],
+            key=f"overview_pick_cluster.{context.lang}",
+            format_func=lambda code: cluster_names.get(code, "—"),
+            placeholder=pick(CHOOSE_PLACEHOLDER, context.lang),
+        )
         if chosen_cluster:
             open_area("cluster", chosen_cluster)
     area_table(context, clusters, context.t("กลุ่มจังหวัด", "Cluster"))
@@ -683,10 +890,20 @@ def cluster_view(context: PageContext) -> None:
 
 def curve_view(context: PageContext) -> None:
     curve = cached(progress.weekly_curve, context.filters)
-    st.plotly_chart(progress_curve(curve, context.as_of_shown, context.lang,
-                                   title=context.t("การเบิกจ่ายสะสมรายสัปดาห์ ภาพรวมและงบลงทุน เทียบเป้าหมายของแต่ละเส้น",
-                                                   "Cumulative disbursement by week: each line against its target")),
-                    width="stretch", key="overview_curve", config=PLOTLY_CONFIG)
+    st.plotly_chart(
+        progress_curve(
+            curve,
+            context.as_of_shown,
+            context.lang,
+            title=context.t(
+                "การเบิกจ่ายสะสมรายสัปดาห์ ภาพรวมและงบลงทุน เทียบเป้าหมายของแต่ละเส้น",
+                "Cumulative disbursement by week: each line against its target",
+            ),
+        ),
+        width="stretch",
+        key="overview_curve",
+        config=PLOTLY_CONFIG,
+    )
 
 
 def region_view(context: PageContext) -> None:
@@ -710,8 +927,10 @@ def views(context: PageContext) -> None:
     if context.snapshot_mode:  # the frozen week-over-week detail first
         tabs.insert(0, (context.t("การเปลี่ยนแปลงรายสัปดาห์", "Week over week"), changes_view))
     # one key per language and mode: the labels (the tab's value) change with them
-    lazy_tabs([(label, partial(draw, context)) for label, draw in tabs],
-              f"overview_view.{context.lang}.{context.snapshot_mode}")
+    lazy_tabs(
+        [(label, partial(draw, context)) for label, draw in tabs],
+        f"overview_view.{context.lang}.{context.snapshot_mode}",
+    )
 
 
 def render() -> None:
@@ -725,17 +944,20 @@ def render() -> None:
     intervention_section(context)
     st.subheader(context.t("แผนที่ อันดับ และแนวโน้ม", "Map, rankings and trend"))
     views(context)
-    st.caption(context.t(
-        "สองเส้นตามที่กรมบัญชีกลางรายงาน แต่ละเส้นเทียบเป้าหมายของตนเอง: ภาพรวม = เบิกจ่ายทุกประเภทงบ ÷ งบประมาณ"
-        "ปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม; งบลงทุน = เฉพาะงบลงทุน เทียบเป้าหมายงบลงทุน · "
-        "★ เส้นหลักใช้กำหนดสีและอันดับ · "
-        f"สถานะ: {colour_words('th')} · คาดการณ์สิ้นปี: ช่วงคาดการณ์ 80% จากข้อมูลของปีนี้ "
-        "(เส้นหลักและเกณฑ์สถานะเป็นค่าที่ผู้ดูแลระบบกำหนด)",
-        "Two lines, as the Comptroller General reports them, each against its own target: overall = all budget "
-        "types, disbursed ÷ current allocation, against the overall target; investment = investment budget only, "
-        "against the investment target · ★ the headline line drives colours and rankings · "
-        f"Status: {colour_words('en')} · Year-end projection: an 80% band from this year's own data "
-        "(the leading line and the status thresholds are set by the system administrator)"))
+    st.caption(
+        context.t(
+            "สองเส้นตามที่กรมบัญชีกลางรายงาน แต่ละเส้นเทียบเป้าหมายของตนเอง: ภาพรวม = เบิกจ่ายทุกประเภทงบ ÷ งบประมาณ"
+            "ปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม; งบลงทุน = เฉพาะงบลงทุน เทียบเป้าหมายงบลงทุน · "
+            "★ เส้นหลักใช้กำหนดสีและอันดับ · "
+            f"สถานะ: {colour_words('th')} · คาดการณ์สิ้นปี: ช่วงคาดการณ์ 80% จากข้อมูลของปีนี้ "
+            "(เส้นหลักและเกณฑ์สถานะเป็นค่าที่ผู้ดูแลระบบกำหนด)",
+            "Two lines, as the Comptroller General reports them, each against its own target: overall = all budget "
+            "types, disbursed ÷ current allocation, against the overall target; investment = investment budget only, "
+            "against the investment target · ★ the headline line drives colours and rankings · "
+            f"Status: {colour_words('en')} · Year-end projection: an 80% band from this year's own data "
+            "(the leading line and the status thresholds are set by the system administrator)",
+        )
+    )
 
 
 render_safely(render)

@@ -90,22 +90,40 @@ def _sankey(flow: pd.DataFrame, ctx: PageContext) -> go.Figure:
     for index, key in enumerate(targets):
         if key == reallocations.RETURNED:
             colours[len(sources) + index] = palette.RETURNED
-    fig = go.Figure(go.Sankey(
-        arrangement="snap", textfont={"size": 12, "family": FONT},
-        node={"label": labels, "color": colours, "pad": 12, "thickness": 14,
-              "hovertemplate": ctx.t("%{label}<br>%{value:,.2f} ล้านบาท<extra></extra>",
-                                     "%{label}<br>%{value:,.2f} million baht<extra></extra>")},
-        link={"source": [sources.index(key) for key in flow["source"]],
-              "target": [len(sources) + targets.index(key) for key in flow["target"]],
-              "value": flow["amount"] / 1e6, "customdata": flow["transfers"],
-              "color": palette.LINK,
-              "hovertemplate": ctx.t(
-                  "%{source.label} → %{target.label}<br>%{value:,.2f} ล้านบาท "
-                  "(%{customdata:,d} รายการ)<extra></extra>",
-                  "%{source.label} → %{target.label}<br>%{value:,.2f} million baht "
-                  "(%{customdata:,d} transfers)<extra></extra>")}))
-    fig.update_layout(height=max(360, 22 * max(len(sources), len(targets)) + 80), font={"family": FONT},
-                      margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            textfont={"size": 12, "family": FONT},
+            node={
+                "label": labels,
+                "color": colours,
+                "pad": 12,
+                "thickness": 14,
+                "hovertemplate": ctx.t(
+                    "%{label}<br>%{value:,.2f} ล้านบาท<extra></extra>",
+                    "%{label}<br>%{value:,.2f} million baht<extra></extra>",
+                ),
+            },
+            link={
+                "source": [sources.index(key) for key in flow["source"]],
+                "target": [len(sources) + targets.index(key) for key in flow["target"]],
+                "value": flow["amount"] / 1e6,
+                "customdata": flow["transfers"],
+                "color": palette.LINK,
+                "hovertemplate": ctx.t(
+                    "%{source.label} → %{target.label}<br>%{value:,.2f} ล้านบาท "
+                    "(%{customdata:,d} รายการ)<extra></extra>",
+                    "%{source.label} → %{target.label}<br>%{value:,.2f} million baht "
+                    "(%{customdata:,d} transfers)<extra></extra>",
+                ),
+            },
+        )
+    )
+    fig.update_layout(
+        height=max(360, 22 * max(len(sources), len(targets)) + 80),
+        font={"family": FONT},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    )
     return fig
 
 
@@ -116,11 +134,16 @@ def _savings_chart(summary, ctx: PageContext) -> go.Figure:
         (ctx.t("ส่งคืน", "Returned"), summary.returned, palette.RETURNED),
         (ctx.t("ยังไม่ได้ใช้", "Not yet used"), summary.unused, palette.WATCH),  # savings idle: watch them
     ]
-    fig = go.Figure(go.Bar(
-        x=[name for name, _, _ in bars], y=[float(value) / 1e6 for _, value, _ in bars],
-        marker_color=[colour for _, _, colour in bars],
-        hovertemplate=ctx.t("%{x}<br>%{y:,.2f} ล้านบาท<extra></extra>",
-                            "%{x}<br>%{y:,.2f} million baht<extra></extra>")))
+    fig = go.Figure(
+        go.Bar(
+            x=[name for name, _, _ in bars],
+            y=[float(value) / 1e6 for _, value, _ in bars],
+            marker_color=[colour for _, _, colour in bars],
+            hovertemplate=ctx.t(
+                "%{x}<br>%{y:,.2f} ล้านบาท<extra></extra>", "%{x}<br>%{y:,.2f} million baht<extra></extra>"
+            ),
+        )
+    )
     fig.update_yaxes(title=ctx.million_baht, tickformat=",.0f")
     fig.update_layout(height=320, font={"family": FONT}, margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return fig
@@ -128,25 +151,38 @@ def _savings_chart(summary, ctx: PageContext) -> go.Figure:
 
 def _net_chart(table: pd.DataFrame, ctx: PageContext) -> go.Figure:
     names = [plain(name) for name in table["area_name"]]
-    fig = go.Figure(go.Bar(
-        y=names, x=table["net"] / 1e6, orientation="h",
-        marker_color=[palette.MOVED_IN if value >= 0 else palette.MOVED_OUT for value in table["net"]],
-        text=[f"{value / 1e6:+,.2f}" for value in table["net"]], textposition="outside", cliponaxis=False,
-        textfont={"size": 11},
-        customdata=list(zip(table["moved_in"] / 1e6, table["moved_out"] / 1e6, strict=True)),
-        hovertemplate=ctx.t(
-            "<b>%{y}</b><br>สุทธิ %{x:+,.2f} ล้านบาท<br>โอนเข้า %{customdata[0]:,.2f}"
-            "<br>โอนออก %{customdata[1]:,.2f}<extra></extra>",
-            "<b>%{y}</b><br>net %{x:+,.2f} million baht<br>in %{customdata[0]:,.2f}"
-            "<br>out %{customdata[1]:,.2f}<extra></extra>")))
+    fig = go.Figure(
+        go.Bar(
+            y=names,
+            x=table["net"] / 1e6,
+            orientation="h",
+            marker_color=[palette.MOVED_IN if value >= 0 else palette.MOVED_OUT for value in table["net"]],
+            text=[f"{value / 1e6:+,.2f}" for value in table["net"]],
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"size": 11},
+            customdata=list(zip(table["moved_in"] / 1e6, table["moved_out"] / 1e6, strict=True)),
+            hovertemplate=ctx.t(
+                "<b>%{y}</b><br>สุทธิ %{x:+,.2f} ล้านบาท<br>โอนเข้า %{customdata[0]:,.2f}"
+                "<br>โอนออก %{customdata[1]:,.2f}<extra></extra>",
+                "<b>%{y}</b><br>net %{x:+,.2f} million baht<br>in %{customdata[0]:,.2f}"
+                "<br>out %{customdata[1]:,.2f}<extra></extra>",
+            ),
+        )
+    )
     low, high = min(0.0, table["net"].min() / 1e6), max(0.0, table["net"].max() / 1e6)
     span = (high - low) or 1.0
-    fig.update_xaxes(title=ctx.t("สุทธิ (ล้านบาท)", "Net (million baht)"), tickformat=",.1f",
-                     range=[low - 0.2 * span, high + 0.2 * span],  # room for the values beside the bars
-                     zeroline=True, zerolinecolor=palette.MARKER)
+    fig.update_xaxes(
+        title=ctx.t("สุทธิ (ล้านบาท)", "Net (million baht)"),
+        tickformat=",.1f",
+        range=[low - 0.2 * span, high + 0.2 * span],  # room for the values beside the bars
+        zeroline=True,
+        zerolinecolor=palette.MARKER,
+    )
     fig.update_yaxes(title=None, autorange="reversed", automargin=True)
-    fig.update_layout(height=max(260, 22 * len(table) + 90), font={"family": FONT},
-                      margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    fig.update_layout(
+        height=max(260, 22 * len(table) + 90), font={"family": FONT}, margin={"l": 10, "r": 10, "t": 30, "b": 10}
+    )
     return fig
 
 
@@ -166,28 +202,45 @@ def _unit(level: str) -> tuple[str, str]:
 def _figures(summary, transfers: int, ctx: PageContext) -> str:
     """Savings and moves (million baht) and the number of transfers as light figure boxes."""
     unit = ctx.million_baht
-    return light.figures([
-        light.Figure("generated", ctx.t(f"เงินเหลือจ่าย ({unit})", f"Savings ({unit})"), ctx.money(summary.generated),
-                     ctx.t("งบประมาณเดิม − วงเงินตามสัญญา ของสัญญาที่ลงนามแล้ว",
-                           "original allocation − contract amount, signed contracts")),
-        light.Figure("reallocated", ctx.t(f"โอนไปใช้ต่อ ({unit})", f"Reallocated ({unit})"),
-                     ctx.money(summary.reallocated),
-                     ctx.t("โอนออกจากโครงการที่เลือกไปยังโครงการอื่น", "moved out of the selection into other projects")),
-        light.Figure("returned", ctx.t(f"ส่งคืน ({unit})", f"Returned ({unit})"), ctx.money(summary.returned)),
-        light.Figure("unused", ctx.t(f"ยังไม่ได้ใช้ ({unit})", f"Not yet used ({unit})"), ctx.money(summary.unused),
-                     ctx.t("ยังไม่ได้โอนไปใช้หรือส่งคืน", "neither reallocated nor returned")),
-        light.Figure("moved_in", ctx.t(f"โอนเข้า ({unit})", f"Moved in ({unit})"), ctx.money(summary.moved_in)),
-        light.Figure("moved_out", ctx.t(f"โอนออก ({unit})", f"Moved out ({unit})"), ctx.money(summary.moved_out)),
-        light.Figure("new_money", ctx.t(f"เงินจัดสรรเพิ่ม ({unit})", f"New money in ({unit})"),
-                     ctx.money(summary.new_money)),
-        light.Figure("transfers", ctx.t("จำนวนรายการโอน", "Transfers"), f"{transfers:,}"),
-    ])
+    return light.figures(
+        [
+            light.Figure(
+                "generated",
+                ctx.t(f"เงินเหลือจ่าย ({unit})", f"Savings ({unit})"),
+                ctx.money(summary.generated),
+                ctx.t(
+                    "งบประมาณเดิม − วงเงินตามสัญญา ของสัญญาที่ลงนามแล้ว",
+                    "original allocation − contract amount, signed contracts",
+                ),
+            ),
+            light.Figure(
+                "reallocated",
+                ctx.t(f"โอนไปใช้ต่อ ({unit})", f"Reallocated ({unit})"),
+                ctx.money(summary.reallocated),
+                ctx.t("โอนออกจากโครงการที่เลือกไปยังโครงการอื่น", "moved out of the selection into other projects"),
+            ),
+            light.Figure("returned", ctx.t(f"ส่งคืน ({unit})", f"Returned ({unit})"), ctx.money(summary.returned)),
+            light.Figure(
+                "unused",
+                ctx.t(f"ยังไม่ได้ใช้ ({unit})", f"Not yet used ({unit})"),
+                ctx.money(summary.unused),
+                ctx.t("ยังไม่ได้โอนไปใช้หรือส่งคืน", "neither reallocated nor returned"),
+            ),
+            light.Figure("moved_in", ctx.t(f"โอนเข้า ({unit})", f"Moved in ({unit})"), ctx.money(summary.moved_in)),
+            light.Figure("moved_out", ctx.t(f"โอนออก ({unit})", f"Moved out ({unit})"), ctx.money(summary.moved_out)),
+            light.Figure(
+                "new_money", ctx.t(f"เงินจัดสรรเพิ่ม ({unit})", f"New money in ({unit})"), ctx.money(summary.new_money)
+            ),
+            light.Figure("transfers", ctx.t("จำนวนรายการโอน", "Transfers"), f"{transfers:,}"),
+        ]
+    )
 
 
 def _largest_transfers_card(ledger: pd.DataFrame, ctx: PageContext) -> str:
     """The largest transfers of the ledger: from where to where, how much (million baht)."""
-    title = ctx.t(f"{min(TOP_SHOWN, len(ledger))} รายการโอนที่มีมูลค่าสูงสุด",
-                  f"The {min(TOP_SHOWN, len(ledger))} largest transfers")
+    title = ctx.t(
+        f"{min(TOP_SHOWN, len(ledger))} รายการโอนที่มีมูลค่าสูงสุด", f"The {min(TOP_SHOWN, len(ledger))} largest transfers"
+    )
     if ledger.empty:
         return light.card(title, light.text(ctx.t("ไม่มีรายการโอน", "no transfers")), key="largest_transfers")
     shown = ledger.sort_values(["amount", "ref_no"], ascending=[False, True]).head(TOP_SHOWN)
@@ -198,7 +251,7 @@ def _largest_transfers_card(ledger: pd.DataFrame, ctx: PageContext) -> str:
         if not isinstance(code, str):
             return light.text(nowhere[side])
         owner = ctx.names([row[f"{side}_owner_name_th"]], [row[f"{side}_owner_name_en"]], missing="")[0]
-        return f"{light.text(owner)} <span class=\"bm-muted\">{light.text(code)}</span>"
+        return f'{light.text(owner)} <span class="bm-muted">{light.text(code)}</span>'
 
     columns = [
         light.ListColumn(ctx.t("จาก", "From"), lambda row: end(row, "from"), "bm-name"),
@@ -207,15 +260,19 @@ def _largest_transfers_card(ledger: pd.DataFrame, ctx: PageContext) -> str:
     ]
 
     def name(row: dict) -> str:
-        return (f"{light.text(row['ref_no'])}<br><span class=\"bm-muted\">"
-                f"{light.text(row['kind_th' if ctx.lang == 'th' else 'kind_en'])} · "
-                f"{light.text(ctx.date(row['approved_date']))}</span>")
+        return (
+            f'{light.text(row["ref_no"])}<br><span class="bm-muted">'
+            f"{light.text(row['kind_th' if ctx.lang == 'th' else 'kind_en'])} · "
+            f"{light.text(ctx.date(row['approved_date']))}</span>"
+        )
 
-    return light.card(title, _scrolling(light.ranked_list(shown.to_dict("records"), columns,
-                                                          ctx.t("เลขที่", "Reference"), name)),
-                      palette.MOVED_IN, ctx.t("ทะเบียนทั้งหมดอยู่ในแท็บด้านล่าง และดาวน์โหลดได้",
-                                              "the whole ledger is in the tabs below, and downloadable"),
-                      key="largest_transfers")
+    return light.card(
+        title,
+        _scrolling(light.ranked_list(shown.to_dict("records"), columns, ctx.t("เลขที่", "Reference"), name)),
+        palette.MOVED_IN,
+        ctx.t("ทะเบียนทั้งหมดอยู่ในแท็บด้านล่าง และดาวน์โหลดได้", "the whole ledger is in the tabs below, and downloadable"),
+        key="largest_transfers",
+    )
 
 
 def _scrolling(body: str) -> str:
@@ -231,12 +288,14 @@ def _net_card(net: pd.DataFrame, level: str, ctx: PageContext) -> str:
         return light.card(title, light.text(ctx.t("ไม่มีการโอน", "no transfers")), key="largest_net")
     shown = net.reindex(net["net"].abs().sort_values(ascending=False, kind="stable").index).head(TOP_SHOWN)
     body = _scrolling(_net_list(shown, level, ctx))
-    return light.card(title, body, palette.MOVED_OUT, ctx.t("สุทธิ = โอนเข้า − โอนออก", "net = in − out"),
-                      key="largest_net")
+    return light.card(
+        title, body, palette.MOVED_OUT, ctx.t("สุทธิ = โอนเข้า − โอนออก", "net = in − out"), key="largest_net"
+    )
 
 
 def _net_list(table: pd.DataFrame, level: str, ctx: PageContext) -> str:
     """Areas with money moved in and out and the net (million baht; gains in teal, losses in brown)."""
+
     def net(row: dict) -> str:
         colour = palette.MOVED_IN if row["net"] >= 0 else palette.MOVED_OUT
         return f'<b style="color:{light.text_colour(colour)}">{row["net"] / 1e6:+,.2f}</b>'
@@ -248,15 +307,24 @@ def _net_list(table: pd.DataFrame, level: str, ctx: PageContext) -> str:
         light.ListColumn(ctx.t("รายการ", "Transfers"), lambda row: f"{int(row['transfers']):,}"),
     ]
     unit = _unit(level)
-    return light.ranked_list(table.to_dict("records"), columns, ctx.t(unit[0], unit[1].capitalize()),
-                             lambda row: light.text(ctx.name(row["name_th"], row["name_en"])))
+    return light.ranked_list(
+        table.to_dict("records"),
+        columns,
+        ctx.t(unit[0], unit[1].capitalize()),
+        lambda row: light.text(ctx.name(row["name_th"], row["name_en"])),
+    )
 
 
 def _level(ctx: PageContext) -> str:
     """The level of the by-area views (kept in the URL as ?level=)."""
-    return page_choice(st.radio, "level", ctx.t("ระดับ", "Level"), ["province", "cluster"], horizontal=True,
-                       format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province"
-                       else ctx.t("กลุ่มจังหวัด", "Cluster"))
+    return page_choice(
+        st.radio,
+        "level",
+        ctx.t("ระดับ", "Level"),
+        ["province", "cluster"],
+        horizontal=True,
+        format_func=lambda code: ctx.t("จังหวัด", "Province") if code == "province" else ctx.t("กลุ่มจังหวัด", "Cluster"),
+    )
 
 
 def _net_list_view(ctx: PageContext, summary, ledger, recon) -> None:
@@ -269,10 +337,13 @@ def _net_list_view(ctx: PageContext, summary, ledger, recon) -> None:
     st.html(light.style_tag() + _net_list(shown, level, ctx))
     unit = _unit(level)
     if len(net) > len(shown):
-        st.caption(ctx.t(f"แสดง {len(shown):,} จาก {len(net):,} {unit[0]} ที่โอนสุทธิมากที่สุด (เข้าหรือออก) "
-                         "— ทุกพื้นที่อยู่ในแท็บกราฟสุทธิรายพื้นที่",
-                         f"The {len(shown):,} of {len(net):,} {unit[1]} with the largest net moves (in or out) "
-                         "— every area is in the net chart tab"))
+        st.caption(
+            ctx.t(
+                f"แสดง {len(shown):,} จาก {len(net):,} {unit[0]} ที่โอนสุทธิมากที่สุด (เข้าหรือออก) — ทุกพื้นที่อยู่ในแท็บกราฟสุทธิรายพื้นที่",
+                f"The {len(shown):,} of {len(net):,} {unit[1]} with the largest net moves (in or out) "
+                "— every area is in the net chart tab",
+            )
+        )
 
 
 def _savings_view(ctx: PageContext, summary, ledger, recon) -> None:
@@ -281,19 +352,33 @@ def _savings_view(ctx: PageContext, summary, ledger, recon) -> None:
 
 
 def _sankey_view(ctx: PageContext, summary, ledger, recon) -> None:
-    internal = st.toggle(ctx.t("รวมการโอนระหว่างโครงการในจังหวัด/กลุ่มจังหวัดเดียวกัน",
-                               "Include moves within one province / cluster"), value=False,
-                         key="sankey_internal")
+    internal = st.toggle(
+        ctx.t("รวมการโอนระหว่างโครงการในจังหวัด/กลุ่มจังหวัดเดียวกัน", "Include moves within one province / cluster"),
+        value=False,
+        key="sankey_internal",
+    )
     flow = cached(reallocations.flows, ctx.filters, internal)
     if flow.empty:
         no_data(ctx.t("ไม่มีรายการโอน", "no transfers"))
         return
-    top = st.slider(ctx.t("จำนวนเส้นทางที่แสดง (มากที่สุดก่อน)", "Flows shown (largest first)"),
-                    min_value=5, max_value=max(5, min(100, len(flow))),
-                    value=min(20, max(5, len(flow))), key="sankey_top") if len(flow) > 5 else len(flow)
+    top = (
+        st.slider(
+            ctx.t("จำนวนเส้นทางที่แสดง (มากที่สุดก่อน)", "Flows shown (largest first)"),
+            min_value=5,
+            max_value=max(5, min(100, len(flow))),
+            value=min(20, max(5, len(flow))),
+            key="sankey_top",
+        )
+        if len(flow) > 5
+        else len(flow)
+    )
     st.plotly_chart(_sankey(flow.head(top), ctx), key="sankey_chart", config=PLOTLY_CONFIG)
-    st.caption(ctx.t(f"แสดง {min(top, len(flow)):,} จาก {len(flow):,} เส้นทาง (ต้นทาง → ปลายทาง)",
-                     f"showing {min(top, len(flow)):,} of {len(flow):,} flows (source → destination)"))
+    st.caption(
+        ctx.t(
+            f"แสดง {min(top, len(flow)):,} จาก {len(flow):,} เส้นทาง (ต้นทาง → ปลายทาง)",
+            f"showing {min(top, len(flow)):,} of {len(flow):,} flows (source → destination)",
+        )
+    )
 
 
 def _net_chart_view(ctx: PageContext, summary, ledger, recon) -> None:
@@ -306,10 +391,14 @@ def _net_chart_view(ctx: PageContext, summary, ledger, recon) -> None:
     chart, table = st.columns([3, 2])
     with chart:
         # the largest moves either way; the table beside keeps every area
-        largest = first_rows(net.reindex(net["net"].abs().sort_values(ascending=False).index), ctx,
-                             "net_area_all", _unit(level))
-        st.plotly_chart(_net_chart(largest.sort_values(["net", "code"], ascending=[False, True]), ctx),
-                        key="net_chart", config=PLOTLY_CONFIG)
+        largest = first_rows(
+            net.reindex(net["net"].abs().sort_values(ascending=False).index), ctx, "net_area_all", _unit(level)
+        )
+        st.plotly_chart(
+            _net_chart(largest.sort_values(["net", "code"], ascending=[False, True]), ctx),
+            key="net_chart",
+            config=PLOTLY_CONFIG,
+        )
     with table:
         data_table(net, NET_COLUMNS, ctx, f"reallocations_net_{level}", key=f"reallocations_net_{level}_grid")
 
@@ -318,27 +407,36 @@ def _ledger_view(ctx: PageContext, summary, ledger, recon) -> None:
     if ledger.empty:
         no_data(ctx.t("ไม่มีรายการโอน", "no transfers"))
         return
-    data_table(_labelled_ledger(ledger, ctx), LEDGER_COLUMNS, ctx, "reallocations_ledger",
-               key="reallocations_ledger_grid")
+    data_table(
+        _labelled_ledger(ledger, ctx), LEDGER_COLUMNS, ctx, "reallocations_ledger", key="reallocations_ledger_grid"
+    )
 
 
 def _reconciliation_view(ctx: PageContext, summary, ledger, recon) -> None:
-    st.markdown("**" + ctx.t("กระทบยอด: งบประมาณเดิม + โอนเข้า − โอนออก = งบประมาณปัจจุบัน",
-                             "Reconciliation: original + in − out = current allocation") + "**")
+    st.markdown(
+        "**"
+        + ctx.t(
+            "กระทบยอด: งบประมาณเดิม + โอนเข้า − โอนออก = งบประมาณปัจจุบัน",
+            "Reconciliation: original + in − out = current allocation",
+        )
+        + "**"
+    )
     recon = _labelled_recon(recon, ctx)
     bad = recon[~recon["matches"]]
     if not bad.empty:
         st.markdown(ctx.t("รายการที่ยอดไม่ตรงกัน", "Mismatches"))
         data_table(bad, RECONCILIATION_COLUMNS, ctx, "reconciliation_mismatches")
-    every = st.expander(ctx.t("ผลกระทบยอดทุกโครงการ", "Reconciliation of every project"),
-                        key="reconciliation_every", on_change="rerun")
+    every = st.expander(
+        ctx.t("ผลกระทบยอดทุกโครงการ", "Reconciliation of every project"), key="reconciliation_every", on_change="rerun"
+    )
     if every.open:
         with every:
             data_table(recon, RECONCILIATION_COLUMNS, ctx, "reconciliation")
     overspent = cached(reallocations.overspent_projects, ctx.filters)
     if not overspent.empty:
-        st.markdown(ctx.t("โครงการที่เบิกจ่ายเกินงบประมาณปัจจุบัน", "Projects that disbursed more than their "
-                          "current allocation"))
+        st.markdown(
+            ctx.t("โครงการที่เบิกจ่ายเกินงบประมาณปัจจุบัน", "Projects that disbursed more than their current allocation")
+        )
         overspent["owner_name"] = _owner(overspent, "owner", ctx)
         data_table(overspent, OVERSPENT_COLUMNS, ctx, "overspent_projects")
 
@@ -356,7 +454,8 @@ def _labelled_recon(recon: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
     recon["owner_name"] = _owner(recon, "owner", ctx)
     recon["status_text"] = [
         word(RECONCILIATION, "balances" if ok else "mismatch" if known else "unknown", ctx.lang)
-        for ok, known in zip(recon["matches"], recon["known"], strict=True)]
+        for ok, known in zip(recon["matches"], recon["known"], strict=True)
+    ]
     return recon
 
 
@@ -371,8 +470,9 @@ def _views(ctx: PageContext, summary, ledger, recon) -> None:
         (ctx.t("กระทบยอด", "Reconciliation"), _reconciliation_view),
     ]
     # one key per language: the labels (the tab's value) change with it
-    lazy_tabs([(label, partial(draw, ctx, summary, ledger, recon)) for label, draw in tabs],
-              f"reallocations_view.{ctx.lang}")
+    lazy_tabs(
+        [(label, partial(draw, ctx, summary, ledger, recon)) for label, draw in tabs], f"reallocations_view.{ctx.lang}"
+    )
 
 
 def render() -> None:
@@ -384,10 +484,13 @@ def render() -> None:
         ledger = cached(reallocations.ledger, ctx.filters)
         recon = cached(reallocations.reconciliation, ctx.filters)
         overspent = cached(reallocations.overspent_projects, ctx.filters)
-    st.caption(ctx.t(f"ข้อมูล ณ วันที่ {ctx.date(summary.as_of)} · ปีงบประมาณ พ.ศ. {ctx.filters.fiscal_year}"
-                     " · รายการโอนที่อนุมัติแล้ว ณ วันที่ข้อมูล",
-                     f"As of {ctx.date(summary.as_of)} · FY{ctx.filters.fiscal_year} · transfers approved "
-                     "by the as-of date"))
+    st.caption(
+        ctx.t(
+            f"ข้อมูล ณ วันที่ {ctx.date(summary.as_of)} · ปีงบประมาณ พ.ศ. {ctx.filters.fiscal_year}"
+            " · รายการโอนที่อนุมัติแล้ว ณ วันที่ข้อมูล",
+            f"As of {ctx.date(summary.as_of)} · FY{ctx.filters.fiscal_year} · transfers approved by the as-of date",
+        )
+    )
 
     if recon.empty:
         no_data(ctx.t("ไม่มีโครงการตามตัวกรองที่เลือก", "no projects in this selection"))
@@ -396,24 +499,39 @@ def render() -> None:
     # the first screen: light HTML and notices only (no chart, no grid), so it draws as fast as text
     level = _first_level(ctx)
     net = cached(reallocations.net_by_area, ctx.filters, level)
-    st.html(light.style_tag() + _figures(summary, len(ledger), ctx)
-            + light.row(_largest_transfers_card(ledger, ctx), _net_card(net, level, ctx)))
+    st.html(
+        light.style_tag()
+        + _figures(summary, len(ledger), ctx)
+        + light.row(_largest_transfers_card(ledger, ctx), _net_card(net, level, ctx))
+    )
     bad = recon[~recon["matches"]]
     if bad.empty:
-        st.success(ctx.t(f"กระทบยอดแล้ว {len(recon):,} โครงการ — ยอดตรงกันทุกโครงการ "
-                         "(งบประมาณเดิม + โอนเข้า − โอนออก = งบประมาณปัจจุบัน)",
-                         f"Reconciled {len(recon):,} projects — every one balances "
-                         "(original + in − out = current allocation)"))
+        st.success(
+            ctx.t(
+                f"กระทบยอดแล้ว {len(recon):,} โครงการ — ยอดตรงกันทุกโครงการ "
+                "(งบประมาณเดิม + โอนเข้า − โอนออก = งบประมาณปัจจุบัน)",
+                f"Reconciled {len(recon):,} projects — every one balances (original + in − out = current allocation)",
+            )
+        )
     else:
-        st.warning(ctx.t(f"พบ {len(bad):,} รายการที่ยอดไม่ตรงกัน (จากที่ตรวจ {len(recon):,}) — ดูแท็บกระทบยอด",
-                         f"{len(bad):,} mismatches found (of {len(recon):,} checked) — see the reconciliation tab"))
+        st.warning(
+            ctx.t(
+                f"พบ {len(bad):,} รายการที่ยอดไม่ตรงกัน (จากที่ตรวจ {len(recon):,}) — ดูแท็บกระทบยอด",
+                f"{len(bad):,} mismatches found (of {len(recon):,} checked) — see the reconciliation tab",
+            )
+        )
     if overspent.empty:
-        st.success(ctx.t("ไม่มีโครงการที่เบิกจ่ายเกินงบประมาณปัจจุบัน",
-                         "No project has disbursed more than its current allocation"))
+        st.success(
+            ctx.t("ไม่มีโครงการที่เบิกจ่ายเกินงบประมาณปัจจุบัน", "No project has disbursed more than its current allocation")
+        )
     else:
-        st.warning(ctx.t(f"{len(overspent):,} โครงการเบิกจ่ายเกินงบประมาณปัจจุบัน — ดูแท็บกระทบยอด",
-                         f"{len(overspent):,} projects disbursed more than their current allocation "
-                         "— see the reconciliation tab"))
+        st.warning(
+            ctx.t(
+                f"{len(overspent):,} โครงการเบิกจ่ายเกินงบประมาณปัจจุบัน — ดูแท็บกระทบยอด",
+                f"{len(overspent):,} projects disbursed more than their current allocation "
+                "— see the reconciliation tab",
+            )
+        )
     ledger_files, net_files = st.columns(2)
     if not ledger.empty:
         with ledger_files:
@@ -421,8 +539,9 @@ def render() -> None:
             download_buttons(_labelled_ledger(ledger, ctx), "reallocations_ledger", ctx, LEDGER_COLUMNS)
     if not net.empty:
         with net_files:
-            st.caption(ctx.t(f"ดาวน์โหลดโอนเข้า-ออกสุทธิทุก{_unit(level)[0]}",
-                             f"Download the net moves of all {_unit(level)[1]}"))
+            st.caption(
+                ctx.t(f"ดาวน์โหลดโอนเข้า-ออกสุทธิทุก{_unit(level)[0]}", f"Download the net moves of all {_unit(level)[1]}")
+            )
             net["area_name"] = ctx.names(net["name_th"], net["name_en"])
             download_buttons(net, f"reallocations_net_{level}", ctx, NET_COLUMNS)
 

@@ -47,21 +47,32 @@ log = logging.getLogger(__name__)
 K_OUTCOME = "upload_outcome"  # what the last upload became, shown after the rerun that reads the new file
 
 RESULT_COLUMNS = [
-    ("file", "ไฟล์", "File"), ("sheet", "ชีต", "Sheet"), ("kind", "ชนิดข้อมูล", "Record kind"),
-    ("load_id", "หมายเลขการโหลด", "Load id"), ("status_text", "ผล", "Outcome"), ("rows_read", "แถวที่อ่าน", "Rows read"),
+    ("file", "ไฟล์", "File"),
+    ("sheet", "ชีต", "Sheet"),
+    ("kind", "ชนิดข้อมูล", "Record kind"),
+    ("load_id", "หมายเลขการโหลด", "Load id"),
+    ("status_text", "ผล", "Outcome"),
+    ("rows_read", "แถวที่อ่าน", "Rows read"),
     ("rows_loaded", "โหลดแล้ว (ใหม่ + แก้ไข)", "Loaded (new + updated)"),
-    ("rows_unchanged", "เท่าเดิม", "Unchanged"), ("rows_rejected", "ถูกปฏิเสธ", "Rejected"),
+    ("rows_unchanged", "เท่าเดิม", "Unchanged"),
+    ("rows_rejected", "ถูกปฏิเสธ", "Rejected"),
     ("message", "หมายเหตุ", "Notes"),
 ]
 STATUS_WORDS = {
-    "loaded": ("โหลดแล้ว", "loaded"), "loaded_with_rejects": ("โหลดแล้ว มีแถวถูกปฏิเสธ", "loaded with rejects"),
-    "unchanged": ("ไม่มีอะไรเปลี่ยน", "unchanged"), "refused": ("ปฏิเสธทั้งไฟล์", "refused"),
+    "loaded": ("โหลดแล้ว", "loaded"),
+    "loaded_with_rejects": ("โหลดแล้ว มีแถวถูกปฏิเสธ", "loaded with rejects"),
+    "unchanged": ("ไม่มีอะไรเปลี่ยน", "unchanged"),
+    "refused": ("ปฏิเสธทั้งไฟล์", "refused"),
     "failed": ("ไม่สำเร็จ", "failed"),
 }
 NOT_LOADED = ("refused", "failed")  # a file (or sheet) of which nothing was loaded
 REJECT_COLUMNS = [
-    ("file_name", "ไฟล์", "File"), ("sheet", "ชีต", "Sheet"), ("row_number", "แถว", "Row"),
-    ("column_name", "คอลัมน์", "Column"), ("bad_value", "ค่า", "Value"), ("reason", "เหตุผล", "Reason"),
+    ("file_name", "ไฟล์", "File"),
+    ("sheet", "ชีต", "Sheet"),
+    ("row_number", "แถว", "Row"),
+    ("column_name", "คอลัมน์", "Column"),
+    ("bad_value", "ค่า", "Value"),
+    ("reason", "เหตุผล", "Reason"),
 ]
 
 
@@ -80,13 +91,18 @@ def area_words(who, ctx: PageContext) -> str:
 
     provinces = reference.provinces().set_index("province_code")
     clusters = reference.clusters().set_index("cluster_code")
-    names = [ctx.name(provinces.loc[c, "name_th"], provinces.loc[c, "name_en"]) for c in sorted(who.provinces)
-             if c in provinces.index]
-    names += [ctx.name(clusters.loc[c, "name_th"], clusters.loc[c, "name_en"]) for c in sorted(who.clusters)
-              if c in clusters.index]
+    names = [
+        ctx.name(provinces.loc[c, "name_th"], provinces.loc[c, "name_en"])
+        for c in sorted(who.provinces)
+        if c in provinces.index
+    ]
+    names += [
+        ctx.name(clusters.loc[c, "name_th"], clusters.loc[c, "name_en"])
+        for c in sorted(who.clusters)
+        if c in clusters.index
+    ]
     if who.role == "cluster":
-        names = [ctx.t(f"{name} (รวมโครงการของจังหวัดในกลุ่ม)", f"{name} (and its provinces' projects)")
-                 for name in names]
+        names = [ctx.t(f"{name} (รวมโครงการของจังหวัดในกลุ่ม)", f"{name} (and its provinces' projects)") for name in names]
     return ", ".join(names) or "-"
 
 
@@ -96,8 +112,9 @@ def _record(record, **arguments) -> int | None:
     try:
         return record(**arguments)
     except appstore.StoreUnavailable as error:
-        log.warning("upload of %s not recorded, store unavailable: %s", arguments.get("file_name"),
-                    error.__cause__ or error)
+        log.warning(
+            "upload of %s not recorded, store unavailable: %s", arguments.get("file_name"), error.__cause__ or error
+        )
         return None
 
 
@@ -111,10 +128,20 @@ def _load(files, who, ctx: PageContext) -> None:
         name = safe_name(upload.name)
         if len(content) > limit:
             size, most = f"{len(content) / 1e6:,.2f}", f"{limit / 1e6:g}"
-            message = (f"ไฟล์ {name} มีขนาด {size} MB เกินกำหนด {most} MB — "
-                       f"{name} is {size} MB; files up to {most} MB are accepted")
-            _record(appstore.record_upload, principal=who, file_name=name, sha256=sha256_of(content),
-                    size_bytes=len(content), load_ids=[], status="refused", message=message)
+            message = (
+                f"ไฟล์ {name} มีขนาด {size} MB เกินกำหนด {most} MB — "
+                f"{name} is {size} MB; files up to {most} MB are accepted"
+            )
+            _record(
+                appstore.record_upload,
+                principal=who,
+                file_name=name,
+                sha256=sha256_of(content),
+                size_bytes=len(content),
+                load_ids=[],
+                status="refused",
+                message=message,
+            )
             outcome.append({"file": name, "error": message})
         else:
             accepted.append((name, content))
@@ -130,8 +157,10 @@ def _run_etl(accepted: list[tuple[str, bytes]], who, ctx: PageContext) -> list[d
     owners = appstore.upload_area(who)
     area = None if owners is None else AreaRule.of(owners)
     outcome = []
-    with tempfile.TemporaryDirectory(prefix="budget-upload-") as folder, \
-            st.status(ctx.t("กำลังโหลดข้อมูล…", "Loading…"), expanded=True) as status:
+    with (
+        tempfile.TemporaryDirectory(prefix="budget-upload-") as folder,
+        st.status(ctx.t("กำลังโหลดข้อมูล…", "Loading…"), expanded=True) as status,
+    ):
         paths = []
         for index, (name, content) in enumerate(accepted):
             path = Path(folder) / str(index) / name  # one folder each: two files may share a name
@@ -139,22 +168,40 @@ def _run_etl(accepted: list[tuple[str, bytes]], who, ctx: PageContext) -> list[d
             path.write_bytes(content)
             paths.append(path)
         try:
-            results = load_files(paths, area=area, on_wait=lambda message: status.write(message),
-                                 on_step=lambda path, label: status.update(label=f"{path.name}: {label}"))
+            results = load_files(
+                paths,
+                area=area,
+                on_wait=lambda message: status.write(message),
+                on_step=lambda path, label: status.update(label=f"{path.name}: {label}"),
+            )
         except Exception as error:  # noqa: BLE001 - a lock timeout or a failed publish: say it, record it
             status.update(label=ctx.t("โหลดไม่สำเร็จ", "The load failed"), state="error")
             message = f"{type(error).__name__}: {error}"
             for name, content in accepted:
-                _record(appstore.record_upload, principal=who, file_name=name, sha256=sha256_of(content),
-                        size_bytes=len(content), load_ids=[], status="failed", message=message)
+                _record(
+                    appstore.record_upload,
+                    principal=who,
+                    file_name=name,
+                    sha256=sha256_of(content),
+                    size_bytes=len(content),
+                    load_ids=[],
+                    status="failed",
+                    message=message,
+                )
                 outcome.append({"file": name, "error": message})
             return outcome
         for path, (name, content) in zip(paths, accepted, strict=True):
             mine = [result for result in results if Path(result.file) == path]
-            upload_id = _record(appstore.record_upload_results, principal=who, file_name=name, content=content,
-                                results=mine)
-            outcome.append({"file": name, "upload_id": upload_id,
-                            "results": [{**result.as_dict(), "file": name} for result in mine]})
+            upload_id = _record(
+                appstore.record_upload_results, principal=who, file_name=name, content=content, results=mine
+            )
+            outcome.append(
+                {
+                    "file": name,
+                    "upload_id": upload_id,
+                    "results": [{**result.as_dict(), "file": name} for result in mine],
+                }
+            )
         status.update(label=ctx.t("โหลดเสร็จแล้ว", "Loaded"), state="complete", expanded=False)
     return outcome
 
@@ -172,37 +219,65 @@ def _show_outcome(outcome: list[dict], ctx: PageContext) -> None:
     rows, load_ids = [], []
     for item in outcome:
         if "upload_id" in item and item["upload_id"] is None:  # loaded, but the store stopped answering
-            st.warning(ctx.t(f"โหลด {item['file']} แล้ว แต่บันทึกประวัติการอัปโหลดไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง)",
-                             f"{item['file']} was loaded, but the upload could not be recorded (the application "
-                             "store is not answering)"), icon=":material/cloud_off:")
+            st.warning(
+                ctx.t(
+                    f"โหลด {item['file']} แล้ว แต่บันทึกประวัติการอัปโหลดไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง)",
+                    f"{item['file']} was loaded, but the upload could not be recorded (the application "
+                    "store is not answering)",
+                ),
+                icon=":material/cloud_off:",
+            )
         if "error" in item:
             st.error(markdown_text(item["error"]), icon=":material/block:")
             continue
         for result in item["results"]:
             if result["status"] in NOT_LOADED:
-                st.error(_refusal(item["file"], result.get("sheet"), result.get("message") or "", ctx),
-                         icon=":material/block:")
+                st.error(
+                    _refusal(item["file"], result.get("sheet"), result.get("message") or "", ctx),
+                    icon=":material/block:",
+                )
                 continue
             status = STATUS_WORDS.get(result["status"], (result["status"], result["status"]))
-            rows.append({**result, "status_text": ctx.t(*status),
-                         "rows_loaded": result["rows_inserted"] + result["rows_updated"]})
+            rows.append(
+                {
+                    **result,
+                    "status_text": ctx.t(*status),
+                    "rows_loaded": result["rows_inserted"] + result["rows_updated"],
+                }
+            )
             load_ids.append(int(result["load_id"]))
     if rows:
         frame = pd.DataFrame(rows).fillna({"sheet": "", "kind": "", "message": ""})  # a CSV file has no sheet
-        st.dataframe(pd.DataFrame({ctx.t(th, en): frame[key] for key, th, en in RESULT_COLUMNS}), hide_index=True,
-                     width="stretch", key="upload_results")
+        st.dataframe(
+            pd.DataFrame({ctx.t(th, en): frame[key] for key, th, en in RESULT_COLUMNS}),
+            hide_index=True,
+            width="stretch",
+            key="upload_results",
+        )
         loaded = int(frame["rows_loaded"].sum())
         rejected = int(frame["rows_rejected"].sum())
-        st.markdown(ctx.t(f"โหลดแล้ว **{loaded:,}** แถว · ถูกปฏิเสธ **{rejected:,}** แถว",
-                          f"**{loaded:,}** rows loaded · **{rejected:,}** rows rejected"))
-    rejects = pd.concat([rejected_rows(load_id) for load_id in sorted(set(load_ids))], ignore_index=True) \
-        if load_ids else pd.DataFrame()
+        st.markdown(
+            ctx.t(
+                f"โหลดแล้ว **{loaded:,}** แถว · ถูกปฏิเสธ **{rejected:,}** แถว",
+                f"**{loaded:,}** rows loaded · **{rejected:,}** rows rejected",
+            )
+        )
+    rejects = (
+        pd.concat([rejected_rows(load_id) for load_id in sorted(set(load_ids))], ignore_index=True)
+        if load_ids
+        else pd.DataFrame()
+    )
     if len(rejects):
         st.markdown(ctx.t("**แถวที่ถูกปฏิเสธ**", "**Rejected rows**"))
-        rejects = rejects.assign(reason=rejects["reason_th" if ctx.lang == "th" else "reason_en"],
-                                 sheet=rejects["sheet"].fillna(""))
-        st.dataframe(pd.DataFrame({ctx.t(th, en): rejects[key] for key, th, en in REJECT_COLUMNS}),
-                     hide_index=True, width="stretch", key="upload_rejects")
+        rejects = rejects.assign(
+            reason=rejects["reason_th" if ctx.lang == "th" else "reason_en"], sheet=rejects["sheet"].fillna("")
+        )
+        st.dataframe(
+            pd.DataFrame({ctx.t(th, en): rejects[key] for key, th, en in REJECT_COLUMNS}),
+            hide_index=True,
+            width="stretch",
+            key="upload_rejects",
+        )
 
 
 def _recent(who, ctx: PageContext) -> None:
@@ -218,14 +293,21 @@ def _recent(who, ctx: PageContext) -> None:
         if uploads.empty:
             st.caption(ctx.t("ยังไม่มีการอัปโหลด", "No uploads yet"))
             return
-        shown = pd.DataFrame({
-            ctx.t("เมื่อ", "When"): [format_datetime(pd.Timestamp(t).tz_convert("Asia/Bangkok").tz_localize(None),
-                                                     ctx.lang) for t in uploads["uploaded_at"]],
-            ctx.t("โดย", "By"): uploads["uploaded_by"], ctx.t("ไฟล์", "File"): uploads["file_name"],
-            ctx.t("ผล", "Outcome"): [ctx.t(*STATUS_WORDS.get(s, (s, s))) for s in uploads["status"]],
-            ctx.t("โหลดแล้ว", "Loaded"): uploads["rows_loaded"], ctx.t("ถูกปฏิเสธ", "Rejected"): uploads["rows_rejected"],
-            ctx.t("หมายเลขการโหลด", "Load ids"): [", ".join(map(str, ids or [])) for ids in uploads["load_ids"]],
-            "SHA-256": uploads["sha256"]})
+        shown = pd.DataFrame(
+            {
+                ctx.t("เมื่อ", "When"): [
+                    format_datetime(pd.Timestamp(t).tz_convert("Asia/Bangkok").tz_localize(None), ctx.lang)
+                    for t in uploads["uploaded_at"]
+                ],
+                ctx.t("โดย", "By"): uploads["uploaded_by"],
+                ctx.t("ไฟล์", "File"): uploads["file_name"],
+                ctx.t("ผล", "Outcome"): [ctx.t(*STATUS_WORDS.get(s, (s, s))) for s in uploads["status"]],
+                ctx.t("โหลดแล้ว", "Loaded"): uploads["rows_loaded"],
+                ctx.t("ถูกปฏิเสธ", "Rejected"): uploads["rows_rejected"],
+                ctx.t("หมายเลขการโหลด", "Load ids"): [", ".join(map(str, ids or [])) for ids in uploads["load_ids"]],
+                "SHA-256": uploads["sha256"],
+            }
+        )
         st.dataframe(shown, hide_index=True, width="stretch")
 
 
@@ -233,18 +315,22 @@ def picker_style(limit_mb: float, ctx: PageContext) -> str:
     """CSS for the file picker (key `upload_files`): its button says "เลือกไฟล์" / "Choose files" instead
     of Streamlit's "Upload", and the line beside it gives our own size limit and file types instead of
     Streamlit's English "200MB per file" (neither text can be set through Streamlit's API)."""
+
     def css_text(value: str) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     zone = '.st-key-upload_files [data-testid="stFileUploaderDropzone"]'
     button = ctx.t("เลือกไฟล์", "Choose files")
     hint = ctx.t(f"ไม่เกิน {limit_mb:g} MB ต่อไฟล์ · ", f"up to {limit_mb:g} MB per file · ") + ", ".join(
-        suffix.lstrip(".").upper() for suffix in SUPPORTED_SUFFIXES)
-    return (f"<style>{zone} button [data-testid=\"stMarkdownContainer\"]{{display:none}}"
-            f"{zone} button [data-has-shortcut]::after{{content:{css_text(button)}}}"
-            f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span{{display:none}}'
-            f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] div::after{{content:{css_text(hint)};'
-            "font-size:.875rem}</style>")
+        suffix.lstrip(".").upper() for suffix in SUPPORTED_SUFFIXES
+    )
+    return (
+        f'<style>{zone} button [data-testid="stMarkdownContainer"]{{display:none}}'
+        f"{zone} button [data-has-shortcut]::after{{content:{css_text(button)}}}"
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span{{display:none}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] div::after{{content:{css_text(hint)};'
+        "font-size:.875rem}</style>"
+    )
 
 
 def render() -> None:
@@ -255,31 +341,47 @@ def render() -> None:
         st.warning(word(STORE_OUTAGE, "upload_rights", ctx.lang), icon=":material/cloud_off:")
         return
     if not who.can_write:
-        st.info(ctx.t(
-            "ผู้ใช้ระดับจังหวัด ผู้ใช้ระดับกลุ่มจังหวัด และผู้ดูแลระบบเท่านั้นที่อัปโหลดข้อมูลได้ "
-            f"(บัญชีของท่าน: {role_text(who, 'th')}) หากท่านต้องอัปโหลดข้อมูลของจังหวัด โปรดแจ้งผู้ดูแลระบบให้กำหนดสิทธิ์",
-            "Only province users, cluster users and administrators may upload data "
-            f"(your account: {role_text(who, 'en')}). If you need to upload your province's files, ask the "
-            "system administrator to give you the right."), icon=":material/lock:")
+        st.info(
+            ctx.t(
+                "ผู้ใช้ระดับจังหวัด ผู้ใช้ระดับกลุ่มจังหวัด และผู้ดูแลระบบเท่านั้นที่อัปโหลดข้อมูลได้ "
+                f"(บัญชีของท่าน: {role_text(who, 'th')}) หากท่านต้องอัปโหลดข้อมูลของจังหวัด โปรดแจ้งผู้ดูแลระบบให้กำหนดสิทธิ์",
+                "Only province users, cluster users and administrators may upload data "
+                f"(your account: {role_text(who, 'en')}). If you need to upload your province's files, ask the "
+                "system administrator to give you the right.",
+            ),
+            icon=":material/lock:",
+        )
         return
     limit_mb = settings.upload_max_bytes() / 1e6
     suffixes = ", ".join(SUPPORTED_SUFFIXES)
     st.html(light.style_tag() + picker_style(limit_mb, ctx))
-    st.caption(ctx.t(
-        f"ไฟล์แบบเดียวกับที่ผู้ดูแลระบบโหลด ({suffixes}; CSV แบบ UTF-8 หรือ TIS-620) ขนาดไม่เกิน {limit_mb:g} MB ต่อไฟล์ · "
-        f"ท่านบันทึกข้อมูลได้เฉพาะ: {area_words(who, ctx)} แถวของพื้นที่อื่นจะถูกปฏิเสธพร้อมเหตุผล · "
-        "ข้อมูลที่โหลดแล้วแสดงในทุกหน้าทันทีที่ผู้ใช้คลิกครั้งถัดไป",
-        f"The same files the administrator loads ({suffixes}; CSV in UTF-8 or TIS-620), up to {limit_mb:g} MB "
-        f"each · you may write rows for: {area_words(who, ctx)}; rows of other areas are rejected with the reason · "
-        "what is loaded shows on every page at the next click"))
+    st.caption(
+        ctx.t(
+            f"ไฟล์แบบเดียวกับที่ผู้ดูแลระบบโหลด ({suffixes}; CSV แบบ UTF-8 หรือ TIS-620) ขนาดไม่เกิน {limit_mb:g} MB ต่อไฟล์ · "
+            f"ท่านบันทึกข้อมูลได้เฉพาะ: {area_words(who, ctx)} แถวของพื้นที่อื่นจะถูกปฏิเสธพร้อมเหตุผล · "
+            "ข้อมูลที่โหลดแล้วแสดงในทุกหน้าทันทีที่ผู้ใช้คลิกครั้งถัดไป",
+            f"The same files the administrator loads ({suffixes}; CSV in UTF-8 or TIS-620), up to {limit_mb:g} MB "
+            f"each · you may write rows for: {area_words(who, ctx)}; "
+            "rows of other areas are rejected with the reason · "
+            "what is loaded shows on every page at the next click",
+        )
+    )
     # No max_upload_size here on purpose: with it, the picker itself refuses a larger file with
     # Streamlit's English "File must be 50.0MB or smaller"; _load refuses it with our words instead.
     # Streamlit's server.maxUploadSize (200 MB) stays the hard cap above BUDGET_UPLOAD_MAX_MB.
-    files = st.file_uploader(ctx.t("ไฟล์ข้อมูลที่จะโหลด", "Files to load"),
-                             type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], accept_multiple_files=True,
-                             key="upload_files")
-    if st.button(ctx.t("โหลดข้อมูล", "Load the files"), type="primary", icon=":material/upload:",
-                 disabled=not files, key="upload_go"):
+    files = st.file_uploader(
+        ctx.t("ไฟล์ข้อมูลที่จะโหลด", "Files to load"),
+        type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
+        accept_multiple_files=True,
+        key="upload_files",
+    )
+    if st.button(
+        ctx.t("โหลดข้อมูล", "Load the files"),
+        type="primary",
+        icon=":material/upload:",
+        disabled=not files,
+        key="upload_go",
+    ):
         try:  # the role as the store holds it now, before anything is loaded
             appstore.require_upload(current(who))
             appstore.ensure_available()

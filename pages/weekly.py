@@ -49,9 +49,12 @@ MOVERS_SHOWN = 5  # rows of each movers / flagged list in HTML; the full tables 
 def _export_filters(ctx: PageContext, as_of: date | None) -> Filters:
     """The CLI's export scope for the sidebar's choice: fiscal year, the week's date and one area
     (a province, else a cluster; the region, plan and budget-type filters do not apply)."""
-    return Filters(fiscal_year=ctx.filters.fiscal_year, as_of=as_of,
-                   province=ctx.filters.province,
-                   cluster=None if ctx.filters.province else ctx.filters.cluster)
+    return Filters(
+        fiscal_year=ctx.filters.fiscal_year,
+        as_of=as_of,
+        province=ctx.filters.province,
+        cluster=None if ctx.filters.province else ctx.filters.cluster,
+    )
 
 
 def _scope_words(ctx: PageContext) -> str:
@@ -80,39 +83,58 @@ def _downloads(ctx: PageContext, week: date | None, snapshot_id: int | None, ear
     frozen = ctx.snapshot_mode and snapshot_id is not None
     day = ctx.date(filters.as_of)
     versus = "" if earlier is None else ctx.t(f" เทียบกับ {ctx.date(earlier)}", f" compared with {ctx.date(earlier)}")
-    source = (ctx.t(f"ตัวเลขที่บันทึกไว้ในภาพนิ่งหมายเลข {snapshot_id} (ตรงกับหน้าจอ) · คาดการณ์ เงินกัน การโอน "
-                    "และสินทรัพย์ในไฟล์คำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
-                    f"the figures frozen in snapshot {snapshot_id} (as on screen) · the projection, carry-overs, "
-                    "reallocations and assets in the files are today's data for the same date") if frozen else
-              ctx.t("คำนวณจากข้อมูลปัจจุบัน ณ วันที่นั้น (โหมดข้อมูลล่าสุด; เลือกโหมดภาพนิ่งที่แถบด้านข้างเพื่อได้ไฟล์จาก"
-                    "ตัวเลขที่บันทึกไว้)",
-                    "computed from today's data as of that date (live mode; choose snapshot mode in the sidebar "
-                    "for files of the frozen figures)"))
+    source = (
+        ctx.t(
+            f"ตัวเลขที่บันทึกไว้ในภาพนิ่งหมายเลข {snapshot_id} (ตรงกับหน้าจอ) · คาดการณ์ เงินกัน การโอน "
+            "และสินทรัพย์ในไฟล์คำนวณจากข้อมูลปัจจุบัน ณ วันเดียวกัน",
+            f"the figures frozen in snapshot {snapshot_id} (as on screen) · the projection, carry-overs, "
+            "reallocations and assets in the files are today's data for the same date",
+        )
+        if frozen
+        else ctx.t(
+            "คำนวณจากข้อมูลปัจจุบัน ณ วันที่นั้น (โหมดข้อมูลล่าสุด; เลือกโหมดภาพนิ่งที่แถบด้านข้างเพื่อได้ไฟล์จากตัวเลขที่บันทึกไว้)",
+            "computed from today's data as of that date (live mode; choose snapshot mode in the sidebar "
+            "for files of the frozen figures)",
+        )
+    )
     with st.container(key="weekly_files_scope"):
-        st.caption(ctx.t(
-            f"ข้อมูล ณ วันที่ {day}{versus} · {_file_scope_words(ctx, filters)} · {source} "
-            "(ตัวกรองภาค แผน และประเภทงบไม่มีผลกับไฟล์ส่งออก)",
-            f"As of {day}{versus} · {_file_scope_words(ctx, filters)} · {source} "
-            "(region, plan and budget-type filters do not apply to exports)"))
+        st.caption(
+            ctx.t(
+                f"ข้อมูล ณ วันที่ {day}{versus} · {_file_scope_words(ctx, filters)} · {source} "
+                "(ตัวกรองภาค แผน และประเภทงบไม่มีผลกับไฟล์ส่งออก)",
+                f"As of {day}{versus} · {_file_scope_words(ctx, filters)} · {source} "
+                "(region, plan and budget-type filters do not apply to exports)",
+            )
+        )
     if not store_available() and snaps.snapshot_for(filters.fiscal_year, filters.as_of) is None:
         # the files read the store's answers (none frozen with a snapshot of that date): they are built
         # all the same, with the answers marked unknown (exports.tables._followup)
         with st.container(key="weekly_files_outage"):
             st.warning(word(STORE_OUTAGE, "files", ctx.lang), icon=":material/cloud_off:")
     columns = st.columns(3)
-    labels = {"xlsx": ("Excel สำหรับเจ้าหน้าที่", "Excel workbook"),
-              "pdf": ("PDF สรุปผู้บริหาร", "PDF executive brief"),
-              "csv": ("CSV ทุกตาราง (zip)", "CSV tables (zip)")}
-    mimes = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "pdf": "application/pdf", "csv": "application/zip"}
+    labels = {
+        "xlsx": ("Excel สำหรับเจ้าหน้าที่", "Excel workbook"),
+        "pdf": ("PDF สรุปผู้บริหาร", "PDF executive brief"),
+        "csv": ("CSV ทุกตาราง (zip)", "CSV tables (zip)"),
+    }
+    mimes = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf": "application/pdf",
+        "csv": "application/zip",
+    }
     chosen = snapshot_id if frozen else None
     for column, fmt in zip(columns, ("xlsx", "pdf", "csv"), strict=True):
         with column:
             st.download_button(
                 ctx.t(*labels[fmt]),
                 data=lambda fmt=fmt: download_for(filters, fmt, chosen, earlier),
-                file_name=download_name(filters, fmt, frozen, earlier), mime=mimes[fmt], key=f"weekly_{fmt}",
-                icon=":material/download:", on_click="ignore", width="stretch")
+                file_name=download_name(filters, fmt, frozen, earlier),
+                mime=mimes[fmt],
+                key=f"weekly_{fmt}",
+                icon=":material/download:",
+                on_click="ignore",
+                width="stretch",
+            )
 
 
 def _freeze(ctx: PageContext) -> None:
@@ -132,29 +154,51 @@ def _freeze(ctx: PageContext) -> None:
         if result is not None:
             kind, message = result
             {"success": st.success, "warning": st.warning, "error": st.error}[kind](
-                message, icon={"success": ":material/check_circle:", "warning": ":material/block:",
-                               "error": ":material/error:"}[kind])
-        box = st.expander(ctx.t("บันทึกภาพนิ่งสัปดาห์นี้ (ผู้ดูแลระบบ)", "Freeze this week (administrators)"),
-                          expanded=result is not None and result[0] != "success", icon=":material/photo_camera:")
+                message,
+                icon={"success": ":material/check_circle:", "warning": ":material/block:", "error": ":material/error:"}[
+                    kind
+                ],
+            )
+        box = st.expander(
+            ctx.t("บันทึกภาพนิ่งสัปดาห์นี้ (ผู้ดูแลระบบ)", "Freeze this week (administrators)"),
+            expanded=result is not None and result[0] != "success",
+            icon=":material/photo_camera:",
+        )
     with box:
         if day is None:
             st.caption(ctx.t("ยังไม่มีข้อมูลของปีงบประมาณนี้", "No data for this fiscal year yet"))
             return
         existing = cached(snaps.snapshot_for, fiscal_year, day)
-        st.caption(ctx.t(
-            f"ภาพนิ่ง ณ วันศุกร์ล่าสุดที่มีข้อมูล: {ctx.date(day)} — เหมือนภาพนิ่งประจำสัปดาห์ที่ระบบบันทึก "
-            "(ตัวเลขทั้งประเทศของทุกโครงการ และคำชี้แจงขณะนี้)",
-            f"A snapshot as of the latest Friday with data: {ctx.date(day)} — the same as the weekly routine "
-            "takes (every project of the country, and the follow-up answers as they are now)"))
+        st.caption(
+            ctx.t(
+                f"ภาพนิ่ง ณ วันศุกร์ล่าสุดที่มีข้อมูล: {ctx.date(day)} — เหมือนภาพนิ่งประจำสัปดาห์ที่ระบบบันทึก "
+                "(ตัวเลขทั้งประเทศของทุกโครงการ และคำชี้แจงขณะนี้)",
+                f"A snapshot as of the latest Friday with data: {ctx.date(day)} — the same as the weekly routine "
+                "takes (every project of the country, and the follow-up answers as they are now)",
+            )
+        )
         replace = False
         if existing is not None:
-            st.info(ctx.t(f"มีภาพนิ่งของวันที่ {ctx.date(day)} แล้ว (หมายเลข {existing})",
-                          f"A snapshot of {ctx.date(day)} exists (id {existing})"), icon=":material/info:")
-            replace = st.checkbox(ctx.t("บันทึกใหม่แทนภาพนิ่งเดิม (ภาพนิ่งเดิมเก็บไว้เป็น \"ถูกแทนที่\")",
-                                        "Take it again, replacing the existing one (kept as 'replaced')"),
-                                  key=f"weekly_freeze_replace.{ctx.lang}")
-        if st.button(ctx.t(f"บันทึกภาพนิ่ง {ctx.date(day)}", f"Freeze {ctx.date(day)}"), key="weekly_freeze_button",
-                     icon=":material/photo_camera:", disabled=existing is not None and not replace):
+            st.info(
+                ctx.t(
+                    f"มีภาพนิ่งของวันที่ {ctx.date(day)} แล้ว (หมายเลข {existing})",
+                    f"A snapshot of {ctx.date(day)} exists (id {existing})",
+                ),
+                icon=":material/info:",
+            )
+            replace = st.checkbox(
+                ctx.t(
+                    'บันทึกใหม่แทนภาพนิ่งเดิม (ภาพนิ่งเดิมเก็บไว้เป็น "ถูกแทนที่")',
+                    "Take it again, replacing the existing one (kept as 'replaced')",
+                ),
+                key=f"weekly_freeze_replace.{ctx.lang}",
+            )
+        if st.button(
+            ctx.t(f"บันทึกภาพนิ่ง {ctx.date(day)}", f"Freeze {ctx.date(day)}"),
+            key="weekly_freeze_button",
+            icon=":material/photo_camera:",
+            disabled=existing is not None and not replace,
+        ):
             with st.spinner(ctx.t("กำลังบันทึกภาพนิ่ง…", "Freezing the week…")):
                 st.session_state[K_FREEZE_RESULT] = _freeze_now(ctx, who, fiscal_year, day, replace)
             st.rerun()
@@ -173,45 +217,63 @@ def _freeze_now(ctx: PageContext, who, fiscal_year: int, day: date, replace: boo
             "ยังบันทึกภาพนิ่งไม่ได้: ขณะนี้มีการเขียนฐานข้อมูลอยู่ (การโหลดข้อมูลหรือการบันทึกภาพนิ่งอื่น) "
             "ไม่มีอะไรเปลี่ยนแปลง โปรดลองใหม่เมื่อเสร็จแล้ว",
             "The week was not frozen: another writer (a load or another snapshot) is using the database. "
-            "Nothing changed; try again when it has finished.")
+            "Nothing changed; try again when it has finished.",
+        )
     except AccessDenied as error:
         return "warning", ctx.t(error.message_th, error.message_en)
     except SnapshotExists:
-        return "warning", ctx.t(f"มีภาพนิ่งของวันที่ {ctx.date(day)} แล้ว เลือกบันทึกใหม่แทนเพื่อบันทึกอีกครั้ง",
-                                f"A snapshot of {ctx.date(day)} exists; choose to replace it to take it again")
+        return "warning", ctx.t(
+            f"มีภาพนิ่งของวันที่ {ctx.date(day)} แล้ว เลือกบันทึกใหม่แทนเพื่อบันทึกอีกครั้ง",
+            f"A snapshot of {ctx.date(day)} exists; choose to replace it to take it again",
+        )
     except SnapshotError:
         return "warning", ctx.t("ไม่มีข้อมูลของปีงบประมาณนี้ให้บันทึก", "There is no data of this fiscal year to freeze")
     except Exception:  # noqa: BLE001 - say it plainly; the details go to the log, not the screen
         log.exception("freezing the week failed")
-        return "error", ctx.t("บันทึกภาพนิ่งไม่สำเร็จ ฐานข้อมูลยังเหมือนเดิม โปรดลองใหม่หรือแจ้งผู้ดูแลระบบ",
-                              "The week could not be frozen; the database is as it was. Try again or tell the "
-                              "system administrator.")
-    replaced = ctx.t(f" แทนภาพนิ่งหมายเลข {result.replaced_snapshot_id}",
-                     f", replacing snapshot {result.replaced_snapshot_id}") if result.replaced_snapshot_id else ""
+        return "error", ctx.t(
+            "บันทึกภาพนิ่งไม่สำเร็จ ฐานข้อมูลยังเหมือนเดิม โปรดลองใหม่หรือแจ้งผู้ดูแลระบบ",
+            "The week could not be frozen; the database is as it was. Try again or tell the system administrator.",
+        )
+    replaced = (
+        ctx.t(f" แทนภาพนิ่งหมายเลข {result.replaced_snapshot_id}", f", replacing snapshot {result.replaced_snapshot_id}")
+        if result.replaced_snapshot_id
+        else ""
+    )
     return "success", ctx.t(
         f"บันทึกภาพนิ่ง ณ วันที่ {ctx.date(result.as_of)} แล้ว: หมายเลข {result.snapshot_id}, "
         f"{result.projects:,} โครงการ{replaced}",
-        f"Frozen as of {ctx.date(result.as_of)}: snapshot {result.snapshot_id}, {result.projects:,} projects{replaced}")
+        f"Frozen as of {ctx.date(result.as_of)}: snapshot {result.snapshot_id}, {result.projects:,} projects{replaced}",
+    )
 
 
 def _snapshot_label(row, ctx: PageContext) -> str:
-    return ctx.t(f"{ctx.date(row.as_of)} (หมายเลข {row.snapshot_id})",
-                 f"{ctx.date(row.as_of)} (id {row.snapshot_id})")
+    return ctx.t(f"{ctx.date(row.as_of)} (หมายเลข {row.snapshot_id})", f"{ctx.date(row.as_of)} (id {row.snapshot_id})")
 
 
 # The list's % column of each line (list_snapshots): a chosen budget type's own line is its rate.
-LIST_PCT = {"overall": "pct_disbursed", "investment": "investment_pct", "operating": "pct_disbursed",
-            "other": "pct_disbursed"}
+LIST_PCT = {
+    "overall": "pct_disbursed",
+    "investment": "investment_pct",
+    "operating": "pct_disbursed",
+    "other": "pct_disbursed",
+}
 
 
 def snapshot_columns(budget_type: str | None) -> list[tuple[str, str, str, str]]:
     """The all-snapshots table's columns: the shown lines' % (targets.shown_lines) among them."""
-    lines = [(LIST_PCT[line], f"{LINE_LABELS[line][0]}: เบิกจ่าย", f"{LINE_LABELS[line][1]}: disbursed", "pct")
-             for line in shown_lines(budget_type)]
-    return [("snapshot_id", "หมายเลข", "ID", "int"), ("as_of", "ข้อมูล ณ วันที่", "As of", "date"),
-            ("taken_at_text", "บันทึกเมื่อ", "Taken at", "text"), ("projects", "โครงการ", "Projects", "int"),
-            ("disbursed", "เบิกจ่าย", "Disbursed", "money"), *lines,
-            ("source_load_ids", "ไฟล์ข้อมูล (load)", "Source loads", "text")]
+    lines = [
+        (LIST_PCT[line], f"{LINE_LABELS[line][0]}: เบิกจ่าย", f"{LINE_LABELS[line][1]}: disbursed", "pct")
+        for line in shown_lines(budget_type)
+    ]
+    return [
+        ("snapshot_id", "หมายเลข", "ID", "int"),
+        ("as_of", "ข้อมูล ณ วันที่", "As of", "date"),
+        ("taken_at_text", "บันทึกเมื่อ", "Taken at", "text"),
+        ("projects", "โครงการ", "Projects", "int"),
+        ("disbursed", "เบิกจ่าย", "Disbursed", "money"),
+        *lines,
+        ("source_load_ids", "ไฟล์ข้อมูล (load)", "Source loads", "text"),
+    ]
 
 
 def _list(frame: pd.DataFrame, ctx: PageContext) -> None:
@@ -220,40 +282,66 @@ def _list(frame: pd.DataFrame, ctx: PageContext) -> None:
     frame = frame.assign(taken_at_text=[format_datetime(t, ctx.lang) for t in frame["taken_at"]])  # BE in Thai
     latest = frame.head(SNAPSHOTS_SHOWN)
     lines = shown_lines(ctx.filters.budget_type)
-    rows = [(ctx.date(row["as_of"]), [
-        f'<span data-figure="{row["snapshot_id"]}.id">{row["snapshot_id"]}</span>',
-        light.text(row["taken_at_text"]),
-        f'<span data-figure="{row["snapshot_id"]}.projects">{row["projects"]:,}</span>',
-        f'<span data-figure="{row["snapshot_id"]}.disbursed">{ctx.money(row["disbursed"])}</span>',
-        *(f'<span data-figure="{row["snapshot_id"]}.{line}">{percent(row[LIST_PCT[line]])}</span>' for line in lines),
-    ]) for row in latest.to_dict("records")]
-    headers = [ctx.t("ข้อมูล ณ วันที่", "As of"), ctx.t("หมายเลข", "ID"), ctx.t("บันทึกเมื่อ", "Taken at"),
-               ctx.t("โครงการ", "Projects"), ctx.t(f"เบิกจ่าย ({ctx.million_baht})", f"Disbursed ({ctx.million_baht})"),
-               *(ctx.t(f"{LINE_LABELS[line][0]}: เบิกจ่าย %", f"{LINE_LABELS[line][1]}: % disbursed") for line in lines)]
+    rows = [
+        (
+            ctx.date(row["as_of"]),
+            [
+                f'<span data-figure="{row["snapshot_id"]}.id">{row["snapshot_id"]}</span>',
+                light.text(row["taken_at_text"]),
+                f'<span data-figure="{row["snapshot_id"]}.projects">{row["projects"]:,}</span>',
+                f'<span data-figure="{row["snapshot_id"]}.disbursed">{ctx.money(row["disbursed"])}</span>',
+                *(
+                    f'<span data-figure="{row["snapshot_id"]}.{line}">{percent(row[LIST_PCT[line]])}</span>'
+                    for line in lines
+                ),
+            ],
+        )
+        for row in latest.to_dict("records")
+    ]
+    headers = [
+        ctx.t("ข้อมูล ณ วันที่", "As of"),
+        ctx.t("หมายเลข", "ID"),
+        ctx.t("บันทึกเมื่อ", "Taken at"),
+        ctx.t("โครงการ", "Projects"),
+        ctx.t(f"เบิกจ่าย ({ctx.million_baht})", f"Disbursed ({ctx.million_baht})"),
+        *(ctx.t(f"{LINE_LABELS[line][0]}: เบิกจ่าย %", f"{LINE_LABELS[line][1]}: % disbursed") for line in lines),
+    ]
     table = light.figure_table(headers, rows, "snapshots")
     st.html(light.style_tag() + f'<section data-card="snapshots">{table}</section>')
-    everything = st.expander(ctx.t(f"ภาพนิ่งทั้งหมดของปี ({len(frame):,}) — ตารางและดาวน์โหลด",
-                                   f"All snapshots of the year ({len(frame):,}) — table and downloads"),
-                             key=f"weekly_all_snapshots.{ctx.lang}", on_change="rerun")
+    everything = st.expander(
+        ctx.t(
+            f"ภาพนิ่งทั้งหมดของปี ({len(frame):,}) — ตารางและดาวน์โหลด",
+            f"All snapshots of the year ({len(frame):,}) — table and downloads",
+        ),
+        key=f"weekly_all_snapshots.{ctx.lang}",
+        on_change="rerun",
+    )
     if everything.open:
         with everything:
-            data_table(frame, snapshot_columns(ctx.filters.budget_type), ctx,
-                       f"snapshots_{ctx.filters.fiscal_year}")
+            data_table(frame, snapshot_columns(ctx.filters.budget_type), ctx, f"snapshots_{ctx.filters.fiscal_year}")
 
 
 def _flags_card(comparison: snaps.Comparison, ctx: PageContext, since: str) -> str:
     """The flagged projects now, the change, and how many were newly flagged or cleared."""
     now, change = comparison.current, comparison.deltas["flagged"]
-    body = (f'<div class="bm-big"><span data-figure="flagged">{now.flagged:,}</span></div>'
-            f'<div class="bm-week"><b><span data-figure="flagged_change">{change:+,}</span></b> '
-            f"{light.text(ctx.t('โครงการ', 'projects'))} {light.text(since)}</div>"
-            + light.figures([
-                light.Figure("newly_flagged", ctx.t("เริ่มล่าช้า", "Newly flagged"),
-                             f"{len(comparison.newly_flagged):,}"),
-                light.Figure("cleared", ctx.t("พ้นสถานะล่าช้า", "Cleared"), f"{len(comparison.cleared):,}")]))
-    return light.card(ctx.t("โครงการที่มีข้อสังเกต", "Flagged projects"), body,
-                      light.status_colour("behind" if now.flagged else "on_track"),
-                      ctx.t(f"จาก {now.projects:,} โครงการ", f"of {now.projects:,} projects"), key="flags")
+    body = (
+        f'<div class="bm-big"><span data-figure="flagged">{now.flagged:,}</span></div>'
+        f'<div class="bm-week"><b><span data-figure="flagged_change">{change:+,}</span></b> '
+        f"{light.text(ctx.t('โครงการ', 'projects'))} {light.text(since)}</div>"
+        + light.figures(
+            [
+                light.Figure("newly_flagged", ctx.t("เริ่มล่าช้า", "Newly flagged"), f"{len(comparison.newly_flagged):,}"),
+                light.Figure("cleared", ctx.t("พ้นสถานะล่าช้า", "Cleared"), f"{len(comparison.cleared):,}"),
+            ]
+        )
+    )
+    return light.card(
+        ctx.t("โครงการที่มีข้อสังเกต", "Flagged projects"),
+        body,
+        light.status_colour("behind" if now.flagged else "on_track"),
+        ctx.t(f"จาก {now.projects:,} โครงการ", f"of {now.projects:,} projects"),
+        key="flags",
+    )
 
 
 def _change(value: float | None) -> str:
@@ -266,57 +354,92 @@ def _pct(value: float | None) -> str:
 
 def _movers_cards(comparison: snaps.Comparison, ctx: PageContext) -> str:
     """The provinces and projects whose % disbursed moved most, the first few of each (HTML)."""
-    columns = [light.ListColumn(ctx.t("ก่อน", "Before"), lambda row: _pct(row["pct_before"])),
-               light.ListColumn(ctx.t("หลัง", "After"), lambda row: _pct(row["pct_after"])),
-               light.ListColumn(ctx.t("เปลี่ยน (จุด)", "Change (pts)"),
-                                lambda row: f"<b>{_change(row['change_points'])}</b>"),
-               light.ListColumn(ctx.t("เบิกเพิ่ม (ลบ.)", "Paid (m฿)"), lambda row: ctx.money(row["disbursed_change"]))]
+    columns = [
+        light.ListColumn(ctx.t("ก่อน", "Before"), lambda row: _pct(row["pct_before"])),
+        light.ListColumn(ctx.t("หลัง", "After"), lambda row: _pct(row["pct_after"])),
+        light.ListColumn(ctx.t("เปลี่ยน (จุด)", "Change (pts)"), lambda row: f"<b>{_change(row['change_points'])}</b>"),
+        light.ListColumn(ctx.t("เบิกเพิ่ม (ลบ.)", "Paid (m฿)"), lambda row: ctx.money(row["disbursed_change"])),
+    ]
 
     def province(row: dict) -> str:
         return light.text(ctx.name(row.get("name_th"), row.get("name_en")))
 
     def project(row: dict) -> str:
         area = ctx.name(row.get("owner_name_th"), row.get("owner_name_en"))
-        return (f'<span class="bm-code">{light.text(row["project_code"])}</span> {light.text(row["project_name"])}'
-                f'<div class="bm-sub">{light.text(area)}</div>')
+        return (
+            f'<span class="bm-code">{light.text(row["project_code"])}</span> {light.text(row["project_name"])}'
+            f'<div class="bm-sub">{light.text(area)}</div>'
+        )
 
     cards = []
     for frame, title, header, name, key in (
-            (comparison.province_movers, ("จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Provinces whose % moved most"),
-             ("จังหวัด", "Province"), province, "province_movers"),
-            (comparison.project_movers, ("โครงการที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Projects whose % moved most"),
-             ("โครงการ", "Project"), project, "project_movers")):
-        body = (light.ranked_list(frame.head(MOVERS_SHOWN).to_dict("records"), columns, ctx.t(*header), name)
-                if len(frame) else light.text(ctx.t("ไม่มีข้อมูล", "No data")))
+        (
+            comparison.province_movers,
+            ("จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Provinces whose % moved most"),
+            ("จังหวัด", "Province"),
+            province,
+            "province_movers",
+        ),
+        (
+            comparison.project_movers,
+            ("โครงการที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Projects whose % moved most"),
+            ("โครงการ", "Project"),
+            project,
+            "project_movers",
+        ),
+    ):
+        body = (
+            light.ranked_list(frame.head(MOVERS_SHOWN).to_dict("records"), columns, ctx.t(*header), name)
+            if len(frame)
+            else light.text(ctx.t("ไม่มีข้อมูล", "No data"))
+        )
         cards.append(light.card(ctx.t(*title), body, key=key))
     return light.wide(*cards)
 
 
 def _flagged_cards(comparison: snaps.Comparison, ctx: PageContext) -> str:
     """The projects newly flagged as lagging and those cleared, largest money at risk first (HTML)."""
+
     def project(row: dict) -> str:
         area = ctx.name(row.get("owner_name_th"), row.get("owner_name_en"))
-        flags = ", ".join(word(FLAGS, code, ctx.lang) for code in str(row.get("flag_codes") or "").split(",")
-                          if code in FLAGS)
-        return (f'<span class="bm-code">{light.text(row["project_code"])}</span> {light.text(row["project_name"])}'
-                f'<div class="bm-sub">{light.text(area)} · {light.text(flags)}</div>')
+        flags = ", ".join(
+            word(FLAGS, code, ctx.lang) for code in str(row.get("flag_codes") or "").split(",") if code in FLAGS
+        )
+        return (
+            f'<span class="bm-code">{light.text(row["project_code"])}</span> {light.text(row["project_name"])}'
+            f'<div class="bm-sub">{light.text(area)} · {light.text(flags)}</div>'
+        )
 
-    columns = [light.ListColumn(ctx.t("% เบิกจ่าย", "% paid"), lambda row: _pct(row["pct_disbursed"])),
-               light.ListColumn(ctx.t("เงินที่เสี่ยง (ลบ.)", "At risk (m฿)"),
-                                lambda row: ctx.money(row["money_at_risk"]))]
+    columns = [
+        light.ListColumn(ctx.t("% เบิกจ่าย", "% paid"), lambda row: _pct(row["pct_disbursed"])),
+        light.ListColumn(ctx.t("เงินที่เสี่ยง (ลบ.)", "At risk (m฿)"), lambda row: ctx.money(row["money_at_risk"])),
+    ]
     cards = []
     for frame, title, empty, key, colour in (
-            (comparison.newly_flagged, ("โครงการที่เริ่มล่าช้า", "Newly flagged projects"),
-             ("ไม่มีโครงการที่เริ่มล่าช้า", "No newly flagged project"), "newly_flagged", "behind"),
-            (comparison.cleared, ("โครงการที่พ้นสถานะล่าช้า", "Projects cleared"),
-             ("ไม่มีโครงการที่พ้นสถานะล่าช้า", "No project cleared"), "cleared", "on_track")):
+        (
+            comparison.newly_flagged,
+            ("โครงการที่เริ่มล่าช้า", "Newly flagged projects"),
+            ("ไม่มีโครงการที่เริ่มล่าช้า", "No newly flagged project"),
+            "newly_flagged",
+            "behind",
+        ),
+        (
+            comparison.cleared,
+            ("โครงการที่พ้นสถานะล่าช้า", "Projects cleared"),
+            ("ไม่มีโครงการที่พ้นสถานะล่าช้า", "No project cleared"),
+            "cleared",
+            "on_track",
+        ),
+    ):
         shown = frame.sort_values(["money_at_risk", "project_code"], ascending=[False, True]).head(MOVERS_SHOWN)
-        body = (light.ranked_list(shown.to_dict("records"), columns, ctx.t("โครงการ", "Project"), project)
-                if len(frame) else light.text(ctx.t(*empty)))
+        body = (
+            light.ranked_list(shown.to_dict("records"), columns, ctx.t("โครงการ", "Project"), project)
+            if len(frame)
+            else light.text(ctx.t(*empty))
+        )
         if len(frame) > len(shown):
             more = len(frame) - len(shown)
-            body += (f'<div class="bm-sub">'
-                     f'{light.text(ctx.t(f"และอีก {more:,} โครงการ", f"and {more:,} more"))}</div>')
+            body += f'<div class="bm-sub">{light.text(ctx.t(f"และอีก {more:,} โครงการ", f"and {more:,} more"))}</div>'
         cards.append(light.card(f"{ctx.t(*title)} ({len(frame):,})", body, light.status_colour(colour), key=key))
     return light.wide(*cards)
 
@@ -329,11 +452,21 @@ def _comparison(comparison: snaps.Comparison, ctx: PageContext) -> None:
     cards = line_cards(ctx, now, before, since)
     if ctx.filters.budget_type:
         cards.insert(0, overall_not_shown_card(ctx, "weekly"))
-    st.html(light.style_tag() + light.row(*cards, _flags_card(comparison, ctx, since))
-            + money_html(ctx, now, before, since) + _movers_cards(comparison, ctx) + _flagged_cards(comparison, ctx))
-    tables = st.expander(ctx.t("ตารางทั้งหมดและดาวน์โหลด (จังหวัด โครงการ ที่เริ่มล่าช้า และที่พ้นสถานะล่าช้า)",
-                               "All tables and downloads (provinces, projects, newly flagged and cleared)"),
-                         key=f"weekly_tables.{ctx.lang}", on_change="rerun")
+    st.html(
+        light.style_tag()
+        + light.row(*cards, _flags_card(comparison, ctx, since))
+        + money_html(ctx, now, before, since)
+        + _movers_cards(comparison, ctx)
+        + _flagged_cards(comparison, ctx)
+    )
+    tables = st.expander(
+        ctx.t(
+            "ตารางทั้งหมดและดาวน์โหลด (จังหวัด โครงการ ที่เริ่มล่าช้า และที่พ้นสถานะล่าช้า)",
+            "All tables and downloads (provinces, projects, newly flagged and cleared)",
+        ),
+        key=f"weekly_tables.{ctx.lang}",
+        on_change="rerun",
+    )
     if tables.open:
         with tables:
             snapshot_changes(comparison, f"weekly_{now.as_of:%Y%m%d}_{before.as_of:%Y%m%d}")
@@ -342,16 +475,23 @@ def _comparison(comparison: snaps.Comparison, ctx: PageContext) -> None:
 def _differences(snapshot_id: int, filters: Filters, ctx: PageContext) -> None:
     differences = cached(snaps.live_vs_snapshot, snapshot_id, filters)
     scope = _scope_words(ctx)
-    shown = st.expander(ctx.t(f"ข้อมูลปัจจุบันต่างจากภาพนิ่ง ({len(differences):,} รายการ) — {scope}",
-                              f"Live data differs from the snapshot ({len(differences):,} rows) — {scope}"),
-                        key=f"weekly_differences.{ctx.lang}", on_change="rerun")
+    shown = st.expander(
+        ctx.t(
+            f"ข้อมูลปัจจุบันต่างจากภาพนิ่ง ({len(differences):,} รายการ) — {scope}",
+            f"Live data differs from the snapshot ({len(differences):,} rows) — {scope}",
+        ),
+        key=f"weekly_differences.{ctx.lang}",
+        on_change="rerun",
+    )
     if not shown.open:
         return
     with shown:
-        st.caption(ctx.t("ตัวเลข ณ วันเดียวกันที่คำนวณจากข้อมูลปัจจุบัน เทียบกับที่บันทึกไว้ "
-                         "(ไฟล์ที่โหลดภายหลังแก้ไขย้อนหลัง)",
-                         "The same date's figures from today's data against the frozen ones "
-                         "(later files corrected history)"))
+        st.caption(
+            ctx.t(
+                "ตัวเลข ณ วันเดียวกันที่คำนวณจากข้อมูลปัจจุบัน เทียบกับที่บันทึกไว้ (ไฟล์ที่โหลดภายหลังแก้ไขย้อนหลัง)",
+                "The same date's figures from today's data against the frozen ones (later files corrected history)",
+            )
+        )
         if differences.empty:
             st.success(ctx.t("ตรงกันทั้งหมด", "All figures agree"))
         else:
@@ -373,8 +513,12 @@ def render() -> None:
     st.subheader(ctx.t("ภาพนิ่งที่บันทึกไว้", "Stored snapshots"))
     frame = cached(snaps.list_snapshots, ctx.filters.fiscal_year, False, ctx.filters)
     if frame.empty:
-        no_data(ctx.t("ยังไม่มีภาพนิ่ง ผู้ดูแลระบบบันทึกภาพนิ่งทุกวันศุกร์",
-                      "no snapshot yet; the system administrator takes one every Friday"))
+        no_data(
+            ctx.t(
+                "ยังไม่มีภาพนิ่ง ผู้ดูแลระบบบันทึกภาพนิ่งทุกวันศุกร์",
+                "no snapshot yet; the system administrator takes one every Friday",
+            )
+        )
         _downloads(ctx, None, None, None)
         return
     with st.container(key="weekly_list_scope"):
@@ -393,15 +537,28 @@ def render() -> None:
         return
     left, right = st.columns(2)
     with left:  # snapshot ids, kept in the URL (?week=52&vs=51)
-        current = rows[page_choice(st.selectbox, "week", ctx.t("สัปดาห์นี้", "This week"), options,
-                                   format_func=lambda snapshot_id: _snapshot_label(rows[snapshot_id], ctx))]
+        current = rows[
+            page_choice(
+                st.selectbox,
+                "week",
+                ctx.t("สัปดาห์นี้", "This week"),
+                options,
+                format_func=lambda snapshot_id: _snapshot_label(rows[snapshot_id], ctx),
+            )
+        ]
     earlier = [key for key in options if rows[key].as_of < current.as_of] or options[1:]
     with right:
-        previous = rows[page_choice(st.selectbox, "vs", ctx.t("เทียบกับ", "Compared with"), earlier,
-                                    format_func=lambda snapshot_id: _snapshot_label(rows[snapshot_id], ctx))]
+        previous = rows[
+            page_choice(
+                st.selectbox,
+                "vs",
+                ctx.t("เทียบกับ", "Compared with"),
+                earlier,
+                format_func=lambda snapshot_id: _snapshot_label(rows[snapshot_id], ctx),
+            )
+        ]
     _downloads(ctx, current.as_of, int(current.snapshot_id), previous.as_of)
-    comparison = cached(snaps.compare_snapshots, int(current.snapshot_id), int(previous.snapshot_id),
-                        ctx.filters)
+    comparison = cached(snaps.compare_snapshots, int(current.snapshot_id), int(previous.snapshot_id), ctx.filters)
     _comparison(comparison, ctx)
     _differences(int(current.snapshot_id), ctx.filters, ctx)
 

@@ -36,7 +36,10 @@ def store_execute(url: str, sql: str, params: dict | None = None) -> None:
 
 def project_of(db: Path, owner: str, owner_type: str = "province", offset: int = 0) -> str:
     """A demo project code of the owner (province code or cluster code)."""
-    rows = query(db, "SELECT project_code FROM projects WHERE owner = ? AND owner_type = ? "
-                     "ORDER BY project_code LIMIT 1 OFFSET ?", [owner, owner_type, offset])
+    rows = query(
+        db,
+        "SELECT project_code FROM projects WHERE owner = ? AND owner_type = ? ORDER BY project_code LIMIT 1 OFFSET ?",
+        [owner, owner_type, offset],
+    )
     assert rows, f"the demo data has no {owner_type} project of {owner}"
     return rows[0][0]

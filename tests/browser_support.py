@@ -22,8 +22,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 # The weekly snapshots of the shared `demo_snapshots_db` / `snapshots_server` (tests/conftest.py)
 SNAPSHOT_DATES = (date(2019, 9, 6), date(2019, 9, 13))
 
@@ -31,8 +36,10 @@ SNAPSHOT_DATES = (date(2019, 9, 6), date(2019, 9, 13))
 def require_chromium() -> None:
     """Skip the calling test, saying why, when Debian's Chromium is not installed."""
     if not CHROMIUM.exists():
-        pytest.skip("needs /usr/bin/chromium (Debian package 'chromium'; `python3 tasks.py test` "
-                    "installs it with apt when run as root)")
+        pytest.skip(
+            "needs /usr/bin/chromium (Debian package 'chromium'; `python3 tasks.py test` "
+            "installs it with apt when run as root)"
+        )
 
 
 def snapshotted_copy(db_path: Path, folder: Path, as_of_dates) -> Path:
@@ -56,18 +63,42 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db_path: Path, log_path: Path, env: dict[str, str] | None = None,
-                     args: tuple[str, ...] = (), port: int | None = None) -> Iterator[str]:
+def streamlit_server(
+    db_path: Path,
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    port: int | None = None,
+) -> Iterator[str]:
     """`streamlit run dashboard.py` on a free port (or `port`) against `db_path`; yields the base
     URL. `env` adds environment variables, `args` more `streamlit run` options."""
     port = port or free_port()
     env = {**os.environ, "BUDGET_DB": str(db_path), **(env or {})}
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "dashboard.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+                *args,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60
@@ -180,8 +211,9 @@ def settle(page, timeout_s: float = 90, quiet_s: float = 0.5, input_grace_s: flo
 
     page.wait_for_selector("h1", timeout=timeout_s * 1000)
     try:
-        page.wait_for_function(SETTLED_JS, arg=[quiet_s * 1000, input_grace_s * 1000], polling=100,
-                               timeout=timeout_s * 1000)
+        page.wait_for_function(
+            SETTLED_JS, arg=[quiet_s * 1000, input_grace_s * 1000], polling=100, timeout=timeout_s * 1000
+        )
     except PlaywrightTimeout:
         raise AssertionError(f"page {page.url} still running after {timeout_s} s") from None
 
@@ -197,7 +229,8 @@ def full_page_screenshot(page, path: Path) -> None:
     width = page.viewport_size["width"]
     height = page.evaluate(
         "() => { const main = document.querySelector('[data-testid=\"stMain\"]');"
-        " return Math.max(main ? main.scrollHeight : 0, document.body.scrollHeight); }")
+        " return Math.max(main ? main.scrollHeight : 0, document.body.scrollHeight); }"
+    )
     resized = page.evaluate("() => performance.now()")
     page.set_viewport_size({"width": width, "height": max(900, int(height) + 40)})
     # charts and grids re-layout to the new size: two frames drawn, then the DOM quiet for 300 ms

@@ -87,6 +87,7 @@ def screenshots_dir() -> Path:
 # one Chromium per worker, instead of one of each per module. Pages, not servers, are per test.
 # --------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def demo_snapshots_db(demo_db, tmp_path_factory) -> Path:
     """A copy of the demo database holding the weekly snapshots of 6 and 13 Sep 2019
@@ -216,6 +217,7 @@ def pytest_runtest_teardown(item, nextitem):
 # Application store (appstore/): tests run on SQLite and on a PostgreSQL the session starts
 # --------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """A private PostgreSQL server for this test process (tests/pg_support.py).
@@ -229,8 +231,10 @@ def postgres_server():
     except PostgresUnavailable as error:
         server, problem = None, str(error)
     if problem is not None:
-        pytest.fail(f"PostgreSQL did not start, so the PostgreSQL half of the application-store tests "
-                    f"cannot run: {problem}", pytrace=False)
+        pytest.fail(
+            f"PostgreSQL did not start, so the PostgreSQL half of the application-store tests cannot run: {problem}",
+            pytrace=False,
+        )
     yield server
     server.stop()
 
@@ -289,9 +293,11 @@ def _uses_browser(item) -> bool:
 def _module_scoped(item) -> bool:
     """The test uses a module- or class-scoped fixture (set up once for the tests sharing it)."""
     definitions = getattr(item, "_fixtureinfo", None)
-    return any(definition.scope in ("module", "class")
-               for chain in (definitions.name2fixturedefs.values() if definitions else ())
-               for definition in chain)
+    return any(
+        definition.scope in ("module", "class")
+        for chain in (definitions.name2fixturedefs.values() if definitions else ())
+        for definition in chain
+    )
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the xdist_group marks

@@ -37,7 +37,10 @@ _HELPERS = r"""
                                             contentVisibilityAuto: true});
 """
 
-CONTRAST_JS = "() => {" + _HELPERS + r"""
+CONTRAST_JS = (
+    "() => {"
+    + _HELPERS
+    + r"""
   const skipped = (el) => el.closest(
     'svg, style, script, noscript, [aria-hidden="true"], [disabled], [aria-disabled="true"]');
   const measure = (el, colour, text, pseudo) => {
@@ -74,6 +77,7 @@ CONTRAST_JS = "() => {" + _HELPERS + r"""
   return out;
 }
 """
+)
 
 # The composite background an element is drawn on, as [r, g, b] (0-255).
 BACKGROUND_JS = "(el) => {" + _HELPERS + "return background(el).slice(0, 3).map(Math.round); }"

@@ -8,15 +8,20 @@ from pathlib import Path
 
 import duckdb
 
-PROJECT_HEADERS = ["รหัสโครงการ", "ปีงบประมาณ", "จังหวัด/กลุ่มจังหวัด", "ชื่อโครงการ",
-                   "ประเภทงบรายจ่าย", "หน่วยดำเนินการ", "งบประมาณที่ได้รับจัดสรร", "วงเงินตามสัญญา"]
+PROJECT_HEADERS = [
+    "รหัสโครงการ",
+    "ปีงบประมาณ",
+    "จังหวัด/กลุ่มจังหวัด",
+    "ชื่อโครงการ",
+    "ประเภทงบรายจ่าย",
+    "หน่วยดำเนินการ",
+    "งบประมาณที่ได้รับจัดสรร",
+    "วงเงินตามสัญญา",
+]
 DISB_HEADERS = ["เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", "จำนวนเงิน", "แหล่งเงิน"]
-CARRY_HEADERS = ["รหัสโครงการ", "จำนวนเงินกันเหลื่อมปี", "มีหนี้ผูกพัน", "วันที่อนุมัติ",
-                 "ขยายเวลาเบิกจ่ายถึง", "เหตุผล"]
-REALLOC_HEADERS = ["เลขที่อนุมัติ", "วันที่อนุมัติ", "โอนจากโครงการ", "โอนไปโครงการ", "จำนวนเงิน",
-                   "ประเภทการโอน", "เหตุผล"]
-ASSET_HEADERS = ["รหัสสินทรัพย์", "รหัสโครงการ", "รายการสินทรัพย์", "มูลค่า", "หน่วยงานผู้รับโอน",
-                 "วันที่ตรวจรับ", "วันที่โอน", "สถานะ"]
+CARRY_HEADERS = ["รหัสโครงการ", "จำนวนเงินกันเหลื่อมปี", "มีหนี้ผูกพัน", "วันที่อนุมัติ", "ขยายเวลาเบิกจ่ายถึง", "เหตุผล"]
+REALLOC_HEADERS = ["เลขที่อนุมัติ", "วันที่อนุมัติ", "โอนจากโครงการ", "โอนไปโครงการ", "จำนวนเงิน", "ประเภทการโอน", "เหตุผล"]
+ASSET_HEADERS = ["รหัสสินทรัพย์", "รหัสโครงการ", "รายการสินทรัพย์", "มูลค่า", "หน่วยงานผู้รับโอน", "วันที่ตรวจรับ", "วันที่โอน", "สถานะ"]
 
 # Three FY2562 projects: a province one (by Thai name with prefix), a cluster one, another.
 PROJECT_ROWS = [
@@ -26,8 +31,7 @@ PROJECT_ROWS = [
 ]
 
 
-def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8",
-              title: list[str] | None = None) -> Path:
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", title: list[str] | None = None) -> Path:
     """A CSV file with optional title lines above the rows (header first in rows)."""
     with open(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)
@@ -37,14 +41,13 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8",
     return path
 
 
-def write_projects(folder: Path, rows: list[list[str]] | None = None, name: str = "projects.csv",
-                   encoding: str = "utf-8") -> Path:
-    return write_csv(folder / name, [PROJECT_HEADERS, *(rows if rows is not None else PROJECT_ROWS)],
-                     encoding=encoding)
+def write_projects(
+    folder: Path, rows: list[list[str]] | None = None, name: str = "projects.csv", encoding: str = "utf-8"
+) -> Path:
+    return write_csv(folder / name, [PROJECT_HEADERS, *(rows if rows is not None else PROJECT_ROWS)], encoding=encoding)
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list[object]]],
-               merges: dict[str, list[str]] | None = None) -> Path:
+def write_xlsx(path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> Path:
     """An .xlsx workbook (openpyxl) with the given sheets; merges: sheet -> ["A1:C1", ...]."""
     from openpyxl import Workbook
 

@@ -15,14 +15,18 @@ import duckdb
 WEEKS = 18
 
 
-def weekly_by_sql(db, as_of: date, level: str) -> tuple[dict[str, list[float]], dict[str, list[int]],
-                                                         list[float], list[int]]:
+def weekly_by_sql(
+    db, as_of: date, level: str
+) -> tuple[dict[str, list[float]], dict[str, list[int]], list[float], list[int]]:
     """Per area code: baht paid in each week ending on as_of (index 0 = the 7 days to as_of), the number of
     projects with a positive payment document in each week; and the same two for the whole country.
     Current-year payments of FY2562 projects only; a province counts its own plan's projects, a cluster
     its own and its member provinces'."""
-    area = ("CASE WHEN p.owner_type = 'province' THEN p.owner END" if level == "province" else
-            "CASE WHEN p.owner_type = 'cluster' THEN p.owner ELSE pv.cluster_code END")
+    area = (
+        "CASE WHEN p.owner_type = 'province' THEN p.owner END"
+        if level == "province"
+        else "CASE WHEN p.owner_type = 'cluster' THEN p.owner ELSE pv.cluster_code END"
+    )
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute(
@@ -32,7 +36,9 @@ def weekly_by_sql(db, as_of: date, level: str) -> tuple[dict[str, list[float]], 
                 LEFT JOIN provinces pv ON p.owner_type = 'province' AND pv.province_code = p.owner
                 WHERE p.fiscal_year = 2562 AND d.source = 'current' AND d.posting_date <= ?
                   AND d.posting_date > ?::DATE - INTERVAL {7 * WEEKS} DAY
-                GROUP BY ALL""", [as_of, as_of, as_of]).fetchall()
+                GROUP BY ALL""",
+            [as_of, as_of, as_of],
+        ).fetchall()
     finally:
         con.close()
     amounts: dict[str, list[float]] = {}
@@ -53,8 +59,16 @@ def poisson_cdf(observed: int, expected: float) -> float:
     return sum(math.exp(-expected) * expected**k / math.factorial(k) for k in range(int(observed) + 1))
 
 
-def flags_by_hand(amounts: list[float], paying: list[int], national: list[float], national_paying: list[int],
-                  needed: float, remaining_points: float, as_of: date, limits: dict[str, float]) -> date | None:
+def flags_by_hand(
+    amounts: list[float],
+    paying: list[int],
+    national: list[float],
+    national_paying: list[int],
+    needed: float,
+    remaining_points: float,
+    as_of: date,
+    limits: dict[str, float],
+) -> date | None:
     """The day an area's pace fell when the rule flags it, else None (thresholds as in thresholds.toml).
 
     For each recent window of n weeks, n from pace_break_recent_weeks to pace_break_longest_weeks, with the
@@ -82,13 +96,17 @@ def flags_by_hand(amounts: list[float], paying: list[int], national: list[float]
         earlier_count = sum(paying[before])
         recent_count = sum(paying[:n])
         expected_count = earlier_count / earlier * n * change(national_paying)
-        stretches = [sum(paying[start:start + n]) for start in range(n, n + earlier - n + 1)]
+        stretches = [sum(paying[start : start + n]) for start in range(n, n + earlier - n + 1)]
         bar = min(expected, max(needed, 0.0))
-        if (remaining_points >= limits["pace_break_min_remaining_points"]
-                and earlier_count >= limits["pace_break_min_payments"] and bar > 0
-                and recent < share * expected and recent < share * needed
-                and poisson_cdf(recent_count, expected_count) < limits["pace_break_chance_pct"] / 100
-                and recent_count < min(stretches)):
+        if (
+            remaining_points >= limits["pace_break_min_remaining_points"]
+            and earlier_count >= limits["pace_break_min_payments"]
+            and bar > 0
+            and recent < share * expected
+            and recent < share * needed
+            and poisson_cdf(recent_count, expected_count) < limits["pace_break_chance_pct"] / 100
+            and recent_count < min(stretches)
+        ):
             flagged_windows.append(n)
     if not flagged_windows:
         return None

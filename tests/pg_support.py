@@ -39,8 +39,7 @@ class PostgresServer:
     def _admin(self):
         import psycopg
 
-        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
-                               autocommit=True)
+        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True)
 
     def create_database(self) -> str:
         """A new empty database; returns its SQLAlchemy URL."""
@@ -55,8 +54,7 @@ class PostgresServer:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
-        _run_as_postgres([self.bin_dir / "pg_ctl", "-D", self.folder / "data", "-m", "immediate", "stop"],
-                         check=False)
+        _run_as_postgres([self.bin_dir / "pg_ctl", "-D", self.folder / "data", "-m", "immediate", "stop"], check=False)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def halt(self) -> None:
@@ -67,8 +65,22 @@ class PostgresServer:
 
     def resume(self) -> None:
         """Start a halted server again on the same port, with the same data."""
-        started = _run_as_postgres([self.bin_dir / "pg_ctl", "-D", self.folder / "data", "-l", self.folder / "log",
-                                    "-w", "-t", "60", "-o", _options(self.port, self.folder), "start"], check=False)
+        started = _run_as_postgres(
+            [
+                self.bin_dir / "pg_ctl",
+                "-D",
+                self.folder / "data",
+                "-l",
+                self.folder / "log",
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                _options(self.port, self.folder),
+                "start",
+            ],
+            check=False,
+        )
         if started.returncode != 0:
             raise PostgresUnavailable(f"pg_ctl start failed: {started.stderr.strip() or started.stdout.strip()}")
 
@@ -78,7 +90,8 @@ def _bin_dir() -> Path:
     if not found:
         raise PostgresUnavailable(
             "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin): install Debian's package with "
-            "`apt-get install postgresql` or run `python3 tasks.py test`, which does it")
+            "`apt-get install postgresql` or run `python3 tasks.py test`, which does it"
+        )
     return Path(found[-1])
 
 
@@ -88,13 +101,16 @@ def _as_postgres() -> list[str]:
 
 
 def _run_as_postgres(command: list, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([*_as_postgres(), *map(str, command)], check=check, capture_output=True, text=True,
-                          cwd="/", timeout=120)
+    return subprocess.run(
+        [*_as_postgres(), *map(str, command)], check=check, capture_output=True, text=True, cwd="/", timeout=120
+    )
 
 
 def _options(port: int, folder: Path) -> str:
-    return (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off")
+    return (
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
 
 
 def _free_port() -> int:
@@ -115,15 +131,44 @@ def start_postgres() -> PostgresServer:
             except KeyError:
                 raise PostgresUnavailable("no 'postgres' user: reinstall Debian's postgresql package") from None
             os.chown(folder, postgres.pw_uid, postgres.pw_gid)
-        init = _run_as_postgres([bin_dir / "initdb", "-D", folder / "data", "-U", "postgres", "-A", "trust",
-                                 "--no-sync", "-E", "UTF8", "--locale", "C.UTF-8"], check=False)
+        init = _run_as_postgres(
+            [
+                bin_dir / "initdb",
+                "-D",
+                folder / "data",
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale",
+                "C.UTF-8",
+            ],
+            check=False,
+        )
         if init.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
         last_error = ""
         for _ in range(5):  # another process may take the free port between probe and start
             port = _free_port()
-            start = _run_as_postgres([bin_dir / "pg_ctl", "-D", folder / "data", "-l", folder / "log", "-w",
-                                      "-t", "60", "-o", _options(port, folder), "start"], check=False)
+            start = _run_as_postgres(
+                [
+                    bin_dir / "pg_ctl",
+                    "-D",
+                    folder / "data",
+                    "-l",
+                    folder / "log",
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    _options(port, folder),
+                    "start",
+                ],
+                check=False,
+            )
             if start.returncode == 0:
                 return PostgresServer(folder, bin_dir, port, time.perf_counter() - started)
             log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""

@@ -28,12 +28,22 @@ def project_money(db, as_of: date) -> dict[str, dict]:
                       coalesce((SELECT sum(amount) FROM disbursements d WHERE d.project_code = p.project_code
                                 AND d.source = 'current' AND d.posting_date <= ?), 0)
                FROM projects p LEFT JOIN provinces pv ON p.owner_type = 'province' AND pv.province_code = p.owner
-               WHERE p.fiscal_year = 2562""", [as_of, as_of, as_of]).fetchall()
+               WHERE p.fiscal_year = 2562""",
+            [as_of, as_of, as_of],
+        ).fetchall()
     finally:
         con.close()
-    return {code: {"owner_type": kind, "owner": owner, "cluster": cluster, "budget_type": budget_type,
-                   "allocation": Decimal(allocation), "paid": Decimal(paid)}
-            for code, kind, owner, cluster, budget_type, allocation, paid in rows}
+    return {
+        code: {
+            "owner_type": kind,
+            "owner": owner,
+            "cluster": cluster,
+            "budget_type": budget_type,
+            "allocation": Decimal(allocation),
+            "paid": Decimal(paid),
+        }
+        for code, kind, owner, cluster, budget_type, allocation, paid in rows
+    }
 
 
 def area_projects(money: dict[str, dict], level: str, code: str) -> list[str]:
@@ -41,6 +51,9 @@ def area_projects(money: dict[str, dict], level: str, code: str) -> list[str]:
     its member provinces' (as the dashboard's area pages do)."""
     if level == "province":
         return [p for p, row in money.items() if row["owner_type"] == "province" and row["owner"] == code]
-    return [p for p, row in money.items()
-            if (row["owner_type"] == "cluster" and row["owner"] == code)
-            or (row["owner_type"] == "province" and row["cluster"] == code)]
+    return [
+        p
+        for p, row in money.items()
+        if (row["owner_type"] == "cluster" and row["owner"] == code)
+        or (row["owner_type"] == "province" and row["cluster"] == code)
+    ]

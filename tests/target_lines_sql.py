@@ -60,8 +60,10 @@ def sql_province_lines(db, as_of: date) -> dict[str, dict[str, float | None]]:
         con.close()
     out = {}
     for owner, cur, paid, inv_cur, inv_paid in rows:
-        out[owner] = {"overall_pct": float(paid / cur * 100) if cur and cur > 0 else None,
-                      "investment_pct": float(inv_paid / inv_cur * 100) if inv_cur and inv_cur > 0 else None}
+        out[owner] = {
+            "overall_pct": float(paid / cur * 100) if cur and cur > 0 else None,
+            "investment_pct": float(inv_paid / inv_cur * 100) if inv_cur and inv_cur > 0 else None,
+        }
     return out
 
 

@@ -31,13 +31,14 @@ ADMIN = cli_principal()
 
 
 def _counts(url: str) -> tuple[int, int, int]:
-    return tuple(store_rows(url, f"SELECT count(*) FROM {table}")[0][0]
-                 for table in ("followup_responses", "followup_response_history", "audit_log"))
+    return tuple(
+        store_rows(url, f"SELECT count(*) FROM {table}")[0][0]
+        for table in ("followup_responses", "followup_response_history", "audit_log")
+    )
 
 
 def _save(principal, code, url):
-    return save_response(principal, code, cause_code="procurement_delayed", action_taken="เร่งรัดผู้รับจ้าง",
-                         url=url)
+    return save_response(principal, code, cause_code="procurement_delayed", action_taken="เร่งรัดผู้รับจ้าง", url=url)
 
 
 def _refused(principal, code, url) -> AccessDenied:
@@ -62,8 +63,9 @@ def test_province_user_writes_for_its_province_only(demo_db, app_db_url):
     assert "เชียงใหม่" in error.message_th and "Chiang Mai" in error.message_en
     assert "kalasin@example.org" in str(error)
     # A principal made up in code, claiming Chiang Mai for the Kalasin user: the store decides.
-    claimed = Principal(actor="kalasin@example.org", role="province", provinces=frozenset({CHIANG_MAI}),
-                        email="kalasin@example.org")
+    claimed = Principal(
+        actor="kalasin@example.org", role="province", provinces=frozenset({CHIANG_MAI}), email="kalasin@example.org"
+    )
     _refused(claimed, project_of(demo_db, CHIANG_MAI), app_db_url)
     # Nor for its own cluster's plan or a neighbouring province of the same cluster.
     _refused(kalasin, project_of(demo_db, CENTRAL_NE, "cluster"), app_db_url)
@@ -82,8 +84,11 @@ def test_cluster_user_writes_for_its_cluster_and_member_provinces(demo_db, app_d
     set_user(ADMIN, "c07@example.org", "cluster", clusters=["c07"], url=app_db_url)
     cluster = principal_for_email("c07@example.org", url=app_db_url)
     assert cluster.clusters == frozenset({CENTRAL_NE})
-    for code in (project_of(demo_db, KALASIN), project_of(demo_db, KHON_KAEN),
-                 project_of(demo_db, CENTRAL_NE, "cluster")):
+    for code in (
+        project_of(demo_db, KALASIN),
+        project_of(demo_db, KHON_KAEN),
+        project_of(demo_db, CENTRAL_NE, "cluster"),
+    ):
         assert _save(cluster, code, app_db_url).version == 1
     _refused(cluster, project_of(demo_db, CHIANG_MAI), app_db_url)
     _refused(cluster, project_of(demo_db, UPPER_NORTH_1, "cluster"), app_db_url)
@@ -98,8 +103,15 @@ def test_viewer_and_unknown_users_cannot_write(demo_db, app_db_url):
         error = _refused(principal, code, app_db_url)
         assert "ผู้ดูบันทึกข้อมูลไม่ได้" in error.message_th and "viewers cannot write" in error.message_en
         with pytest.raises(AccessDenied):
-            record_upload(principal, file_name="x.csv", sha256="0" * 64, size_bytes=1, load_ids=[],
-                          status="refused", url=app_db_url)
+            record_upload(
+                principal,
+                file_name="x.csv",
+                sha256="0" * 64,
+                size_bytes=1,
+                load_ids=[],
+                status="refused",
+                url=app_db_url,
+            )
         with pytest.raises(AccessDenied):
             set_user(principal, "someone@example.org", "admin", url=app_db_url)
 
@@ -144,5 +156,6 @@ def test_rights_taken_away_apply_to_a_principal_kept_from_before(demo_db, app_db
     remove_user(ADMIN, "kalasin@example.org", url=app_db_url)
     _refused(kept, code, app_db_url)
     with pytest.raises(AccessDenied):
-        record_upload(kept, file_name="x.csv", sha256="0" * 64, size_bytes=1, load_ids=[], status="refused",
-                      url=app_db_url)
+        record_upload(
+            kept, file_name="x.csv", sha256="0" * 64, size_bytes=1, load_ids=[], status="refused", url=app_db_url
+        )

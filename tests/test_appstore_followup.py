@@ -42,20 +42,44 @@ def test_every_save_is_kept_with_who_when_old_and_new(demo_db, app_db_url):
     cluster = principal_for_email("c07@example.org", url=app_db_url)
     code = project_of(demo_db, KALASIN)
 
-    first = save_response(kalasin, code, cause_code="procurement_delayed", action_taken="ประกาศประกวดราคาใหม่",
-                          expected_payment_date=date(2019, 8, 30), expected_amount="1,250,000.50", url=app_db_url)
-    second = save_response(cluster, code, cause_code="contractor_performance", action_taken="ประกาศประกวดราคาใหม่",
-                           expected_payment_date="2019-09-20", expected_amount=Decimal("1250000.50"),
-                           note="ผู้รับจ้างขอขยายเวลา", url=app_db_url)
-    third = save_response(kalasin, code, cause_code="contractor_performance", action_taken="ประกาศประกวดราคาใหม่",
-                          expected_payment_date="2019-09-20", expected_amount=1250000.5,
-                          note="ผู้รับจ้างขอขยายเวลา", url=app_db_url)  # the same answer, re-confirmed
+    first = save_response(
+        kalasin,
+        code,
+        cause_code="procurement_delayed",
+        action_taken="ประกาศประกวดราคาใหม่",
+        expected_payment_date=date(2019, 8, 30),
+        expected_amount="1,250,000.50",
+        url=app_db_url,
+    )
+    second = save_response(
+        cluster,
+        code,
+        cause_code="contractor_performance",
+        action_taken="ประกาศประกวดราคาใหม่",
+        expected_payment_date="2019-09-20",
+        expected_amount=Decimal("1250000.50"),
+        note="ผู้รับจ้างขอขยายเวลา",
+        url=app_db_url,
+    )
+    third = save_response(
+        kalasin,
+        code,
+        cause_code="contractor_performance",
+        action_taken="ประกาศประกวดราคาใหม่",
+        expected_payment_date="2019-09-20",
+        expected_amount=1250000.5,
+        note="ผู้รับจ้างขอขยายเวลา",
+        url=app_db_url,
+    )  # the same answer, re-confirmed
     assert (first.version, second.version, third.version) == (1, 2, 3)
     assert first.saved_at < second.saved_at < third.saved_at
 
-    rows = store_rows(app_db_url, "SELECT version, saved_by, cause_code, note, expected_amount, changes "
-                                  "FROM followup_response_history WHERE project_code = :c ORDER BY version",
-                      {"c": code})
+    rows = store_rows(
+        app_db_url,
+        "SELECT version, saved_by, cause_code, note, expected_amount, changes "
+        "FROM followup_response_history WHERE project_code = :c ORDER BY version",
+        {"c": code},
+    )
     assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
         (1, "kalasin@example.org", "procurement_delayed", None),
         (2, "c07@example.org", "contractor_performance", "ผู้รับจ้างขอขยายเวลา"),
@@ -78,8 +102,11 @@ def test_every_save_is_kept_with_who_when_old_and_new(demo_db, app_db_url):
     history = response_history(code, url=app_db_url)
     assert history["version"].tolist() == [1, 2, 3]
     assert history["saved_by"].tolist() == ["kalasin@example.org", "c07@example.org", "kalasin@example.org"]
-    assert history["changed_fields"].tolist() == ["cause_code, action_taken, expected_payment_date, expected_amount",
-                                                  "cause_code, expected_payment_date, note", ""]
+    assert history["changed_fields"].tolist() == [
+        "cause_code, action_taken, expected_payment_date, expected_amount",
+        "cause_code, expected_payment_date, note",
+        "",
+    ]
     assert history["cause_en"].tolist() == ["Procurement delayed", "Contractor performance", "Contractor performance"]
     assert history["saved_at"].is_monotonic_increasing
 
@@ -87,7 +114,11 @@ def test_every_save_is_kept_with_who_when_old_and_new(demo_db, app_db_url):
     assert len(latest) == 1
     row = latest.iloc[0]
     assert (row["project_code"], row["version"], row["updated_by"], row["created_by"]) == (
-        code, 3, "kalasin@example.org", "kalasin@example.org")
+        code,
+        3,
+        "kalasin@example.org",
+        "kalasin@example.org",
+    )
     assert row["expected_amount"] == Decimal("1250000.50") and isinstance(row["expected_amount"], Decimal)
     assert row["expected_payment_date"] == date(2019, 9, 20)
     assert row["updated_at"] == third.saved_at and row["created_at"] == first.saved_at
@@ -101,8 +132,17 @@ def test_audit_log_has_a_row_per_write(demo_db, app_db_url):
     code = project_of(demo_db, KALASIN)
     save_response(kalasin, code, cause_code="other", url=app_db_url)
     save_response(local_principal(), code, cause_code="design_change", url=app_db_url)
-    record_upload(kalasin, file_name="kalasin.xlsx", sha256="a" * 64, size_bytes=1024, load_ids=[7, 8],
-                  status="loaded_with_rejects", rows_loaded=10, rows_rejected=1, url=app_db_url)
+    record_upload(
+        kalasin,
+        file_name="kalasin.xlsx",
+        sha256="a" * 64,
+        size_bytes=1024,
+        load_ids=[7, 8],
+        status="loaded_with_rejects",
+        rows_loaded=10,
+        rows_rejected=1,
+        url=app_db_url,
+    )
     remove_user(ADMIN, "kalasin@example.org", url=app_db_url)
 
     rows = store_rows(app_db_url, "SELECT actor, action, target FROM audit_log ORDER BY id")
@@ -131,18 +171,24 @@ def test_audit_log_has_a_row_per_write(demo_db, app_db_url):
 # that both backends count characters alike (PostgreSQL varchar(n) counts characters).
 def _save_text(field):
     def write(value, demo_db, url):
-        return save_response(local_principal(), project_of(demo_db, KALASIN), cause_code="other",
-                             **{field: value}, url=url)
+        return save_response(
+            local_principal(), project_of(demo_db, KALASIN), cause_code="other", **{field: value}, url=url
+        )
+
     return write
 
 
 def _upload_name(value, demo_db, url):
-    return record_upload(local_principal(), file_name=value, sha256="b" * 64, size_bytes=1, load_ids=[],
-                         status="refused", url=url)
+    return record_upload(
+        local_principal(), file_name=value, sha256="b" * 64, size_bytes=1, load_ids=[], status="refused", url=url
+    )
 
 
-TEXT_LIMITS = {"action_taken": (1000, _save_text("action_taken")), "note": (2000, _save_text("note")),
-               "file_name": (255, _upload_name)}
+TEXT_LIMITS = {
+    "action_taken": (1000, _save_text("action_taken")),
+    "note": (2000, _save_text("note")),
+    "file_name": (255, _upload_name),
+}
 
 
 @pytest.mark.parametrize("field", list(TEXT_LIMITS))
@@ -151,9 +197,14 @@ def test_text_limits_are_the_same_on_both_backends(demo_db, app_db_url, field):
     at_limit = ("ก่อสร้างถนน" * limit)[:limit]
     assert len(at_limit) == limit
     write(at_limit, demo_db, app_db_url)
-    stored = store_rows(app_db_url, {"action_taken": "SELECT action_taken FROM followup_responses",
-                                     "note": "SELECT note FROM followup_responses",
-                                     "file_name": "SELECT file_name FROM uploads"}[field])
+    stored = store_rows(
+        app_db_url,
+        {
+            "action_taken": "SELECT action_taken FROM followup_responses",
+            "note": "SELECT note FROM followup_responses",
+            "file_name": "SELECT file_name FROM uploads",
+        }[field],
+    )
     assert stored == [(at_limit,)]
     before = store_rows(app_db_url, "SELECT count(*) FROM audit_log")
     with pytest.raises(ValidationError) as refused:
@@ -180,13 +231,16 @@ def test_email_and_project_code_limits(demo_db, app_db_url):
         save_response(local_principal(), "X" * 64, cause_code="other", url=app_db_url)
 
 
-@pytest.mark.parametrize(("given", "stored"), [
-    (Decimal("9999999999999.99"), Decimal("9999999999999.99")),  # the largest accepted amount
-    (1234.5, Decimal("1234.50")),  # a float from a number input
-    ("1,234,567.05", Decimal("1234567.05")),
-    (0, Decimal("0.00")),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        (Decimal("9999999999999.99"), Decimal("9999999999999.99")),  # the largest accepted amount
+        (1234.5, Decimal("1234.50")),  # a float from a number input
+        ("1,234,567.05", Decimal("1234567.05")),
+        (0, Decimal("0.00")),
+        (None, None),
+    ],
+)
 def test_amounts_are_exact(demo_db, app_db_url, given, stored):
     code = project_of(demo_db, KALASIN)
     save_response(local_principal(), code, cause_code="other", expected_amount=given, url=app_db_url)
@@ -195,14 +249,19 @@ def test_amounts_are_exact(demo_db, app_db_url, given, stored):
     assert (None if raw is None else Decimal(str(raw)).quantize(Decimal("0.01"))) == stored
 
 
-@pytest.mark.parametrize(("field", "values"), [
-    ("expected_amount", [Decimal("1e13"), "-1", "0.001", "12,3a", float("nan"), True]),
-    # no such day; a 2-digit year is BE (2519 = 1976) and a CE-typed BE year (2562 CE) are outside
-    # the project's fiscal year 2562 and the two after it; not a date at all
-    ("expected_payment_date", ["31/02/2562", "2019-02-30", "30/09/19", date(2562, 10, 15), "30/09/2565",
-                               "next week"]),
-    ("cause_code", ["late", "", None]),
-])
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("expected_amount", [Decimal("1e13"), "-1", "0.001", "12,3a", float("nan"), True]),
+        # no such day; a 2-digit year is BE (2519 = 1976) and a CE-typed BE year (2562 CE) are outside
+        # the project's fiscal year 2562 and the two after it; not a date at all
+        (
+            "expected_payment_date",
+            ["31/02/2562", "2019-02-30", "30/09/19", date(2562, 10, 15), "30/09/2565", "next week"],
+        ),
+        ("cause_code", ["late", "", None]),
+    ],
+)
 def test_bad_values_are_refused_before_anything_is_written(demo_db, app_db_url, field, values):
     code = project_of(demo_db, KALASIN)
     for value in values:
@@ -223,8 +282,11 @@ def test_dates_typed_in_thai_are_stored_as_the_day_they_name(demo_db, app_db_url
         save_response(local_principal(), code, cause_code="other", expected_payment_date=text, url=app_db_url)
     for text in ("1/10/2561", "30/9/2564"):
         save_response(local_principal(), code, cause_code="other", expected_payment_date=text, url=app_db_url)
-    stored = store_rows(app_db_url, "SELECT version, expected_payment_date FROM followup_response_history "
-                                    "WHERE project_code = :c ORDER BY version", {"c": code})
+    stored = store_rows(
+        app_db_url,
+        "SELECT version, expected_payment_date FROM followup_response_history WHERE project_code = :c ORDER BY version",
+        {"c": code},
+    )
     assert [str(day)[:10] for _, day in stored] == ["2019-10-15"] * len(typed) + ["2018-10-01", "2021-09-30"]
 
 
@@ -237,14 +299,18 @@ def test_unknown_project_is_refused(demo_db, app_db_url):
 def _check_no_save_lost(url: str, code: str, saves: int, actions: set[str]) -> None:
     """Versions 1..saves, every saved text in the history, and each save's "old" value is
     exactly what the save before it stored: no save overwrote another unseen."""
-    rows = store_rows(url, "SELECT version, action_taken, changes FROM followup_response_history "
-                           "WHERE project_code = :c ORDER BY version", {"c": code})
+    rows = store_rows(
+        url,
+        "SELECT version, action_taken, changes FROM followup_response_history WHERE project_code = :c ORDER BY version",
+        {"c": code},
+    )
     assert [r[0] for r in rows] == list(range(1, saves + 1))
     assert {r[1] for r in rows} == actions
     for previous, this in itertools.pairwise(rows):
         assert _changes(this[2])["action_taken"] == {"old": previous[1], "new": this[1]}
-    assert store_rows(url, "SELECT version, action_taken FROM followup_responses WHERE project_code = :c",
-                      {"c": code}) == [(saves, rows[-1][1])]
+    assert store_rows(
+        url, "SELECT version, action_taken FROM followup_responses WHERE project_code = :c", {"c": code}
+    ) == [(saves, rows[-1][1])]
     assert store_rows(url, "SELECT count(*) FROM audit_log WHERE action = 'followup.save'") == [(saves,)]
 
 
@@ -270,8 +336,12 @@ def test_concurrent_saves_from_threads_lose_nothing(demo_db, app_db_url):
     for thread in running:
         thread.join(timeout=300)
     assert errors == []
-    _check_no_save_lost(app_db_url, code, threads * per_thread,
-                        {f"thread {n} save {k}" for n in range(threads) for k in range(per_thread)})
+    _check_no_save_lost(
+        app_db_url,
+        code,
+        threads * per_thread,
+        {f"thread {n} save {k}" for n in range(threads) for k in range(per_thread)},
+    )
 
 
 SAVE_TOGETHER = """
@@ -291,13 +361,17 @@ for k in range(count):
 def test_concurrent_saves_from_processes_lose_nothing(demo_db, app_db_url, tmp_path):
     code = project_of(demo_db, KALASIN, offset=2)
     processes, per_process = 2, 8
-    results = start_together(SAVE_TOGETHER, [[app_db_url, str(tmp_path), str(n), code, str(per_process)]
-                                             for n in range(processes)], tmp_path)
+    results = start_together(
+        SAVE_TOGETHER, [[app_db_url, str(tmp_path), str(n), code, str(per_process)] for n in range(processes)], tmp_path
+    )
     for returncode, _out, err in results:
         assert returncode == 0, err
-    _check_no_save_lost(app_db_url, code, processes * per_process,
-                        {f"process {n} save {k}" for n in range(processes) for k in range(per_process)})
-
+    _check_no_save_lost(
+        app_db_url,
+        code,
+        processes * per_process,
+        {f"process {n} save {k}" for n in range(processes) for k in range(per_process)},
+    )
 
 
 def test_a_project_loaded_after_a_save_can_be_answered(demo_db_copy, app_db_url, tmp_path):
@@ -310,6 +384,7 @@ def test_a_project_loaded_after_a_save_can_be_answered(demo_db_copy, app_db_url,
         save_response(local_principal(), "P01", cause_code="other", url=app_db_url)
     load_files([write_projects(tmp_path)], db_path=demo_db_copy)  # P01: a Chiang Mai project
     set_user(ADMIN, "cm@example.org", "province", ["50"], url=app_db_url)
-    saved = save_response(principal_for_email("cm@example.org", url=app_db_url), "P01", cause_code="other",
-                          url=app_db_url)
+    saved = save_response(
+        principal_for_email("cm@example.org", url=app_db_url), "P01", cause_code="other", url=app_db_url
+    )
     assert (saved.project_code, saved.fiscal_year, saved.version) == ("P01", 2562, 1)

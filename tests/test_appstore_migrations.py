@@ -22,14 +22,49 @@ VERSIONS = ROOT / "appstore" / "migrations" / "versions"
 EXPECTED_TABLES = {
     "users": {"id", "email", "role", "created_at", "created_by", "updated_at", "updated_by"},
     "user_areas": {"user_id", "area_type", "area_code"},
-    "followup_responses": {"id", "fiscal_year", "project_code", "cause_code", "action_taken",
-                           "expected_payment_date", "expected_amount", "note", "version", "created_at",
-                           "created_by", "updated_at", "updated_by"},
-    "followup_response_history": {"id", "response_id", "fiscal_year", "project_code", "version", "saved_at",
-                                  "saved_by", "cause_code", "action_taken", "expected_payment_date",
-                                  "expected_amount", "note", "changes"},
-    "uploads": {"id", "uploaded_at", "uploaded_by", "file_name", "sha256", "size_bytes", "load_ids", "status",
-                "rows_loaded", "rows_rejected", "message"},
+    "followup_responses": {
+        "id",
+        "fiscal_year",
+        "project_code",
+        "cause_code",
+        "action_taken",
+        "expected_payment_date",
+        "expected_amount",
+        "note",
+        "version",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    },
+    "followup_response_history": {
+        "id",
+        "response_id",
+        "fiscal_year",
+        "project_code",
+        "version",
+        "saved_at",
+        "saved_by",
+        "cause_code",
+        "action_taken",
+        "expected_payment_date",
+        "expected_amount",
+        "note",
+        "changes",
+    },
+    "uploads": {
+        "id",
+        "uploaded_at",
+        "uploaded_by",
+        "file_name",
+        "sha256",
+        "size_bytes",
+        "load_ids",
+        "status",
+        "rows_loaded",
+        "rows_rejected",
+        "message",
+    },
     "audit_log": {"id", "at", "actor", "action", "target", "details"},
 }
 
@@ -142,8 +177,16 @@ print(migrate.current_revision(url))
 def start_together(script: str, args: list[list[str]], folder: Path) -> list[tuple[int, str, str]]:
     """Run `python -c script` once per argument list, release them at the same moment once
     all have started up, and return (exit code, stdout, stderr) of each."""
-    running = [subprocess.Popen([sys.executable, "-c", script, *arguments], cwd=ROOT, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True) for arguments in args]
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, *arguments],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for arguments in args
+    ]
     deadline = time.monotonic() + 120
     while len(list(folder.glob("ready-*"))) < len(running) and time.monotonic() < deadline:
         if any(process.poll() is not None for process in running):

@@ -56,8 +56,7 @@ def _as_utc(value) -> datetime:
 def _backdate(url: str, code: str, when: datetime) -> None:
     """Set a response's save time by plain SQL (as if it had been saved then)."""
     value = when.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ") if url.startswith("sqlite") else when
-    store_execute(url, "UPDATE followup_responses SET updated_at = :t WHERE project_code = :c",
-                  {"t": value, "c": code})
+    store_execute(url, "UPDATE followup_responses SET updated_at = :t WHERE project_code = :c", {"t": value, "c": code})
 
 
 def _answer(code: str, url: str, **values) -> None:
@@ -73,8 +72,7 @@ def test_response_rates_match_a_recount(demo_db, app_db_url):
     assert len(kalasin) >= 6
     cluster_plan = flagged[(flagged["owner_type"] == "cluster")]["project_code"].tolist()[:2]
     chiang_mai = flagged[flagged["owner"] == CHIANG_MAI]["project_code"].tolist()[:1]
-    all_kalasin = [row[0] for row in query(demo_db, "SELECT project_code FROM projects WHERE owner = ?",
-                                           [KALASIN])]
+    all_kalasin = [row[0] for row in query(demo_db, "SELECT project_code FROM projects WHERE owner = ?", [KALASIN])]
     not_flagged = min(set(all_kalasin) - set(kalasin))
     for code in [*kalasin[:6], *cluster_plan, *chiang_mai, not_flagged]:
         _answer(code, app_db_url)
@@ -83,9 +81,13 @@ def test_response_rates_match_a_recount(demo_db, app_db_url):
     _backdate(app_db_url, kalasin[5], now - timedelta(days=fresh_days) - timedelta(minutes=1))  # just stale
 
     # The recount: plain SQL on both stores, plain Python over the flagged projects.
-    fresh = {(int(year), code) for year, code, saved in
-             store_rows(app_db_url, "SELECT fiscal_year, project_code, updated_at FROM followup_responses")
-             if now - _as_utc(saved) < timedelta(days=fresh_days)}
+    fresh = {
+        (int(year), code)
+        for year, code, saved in store_rows(
+            app_db_url, "SELECT fiscal_year, project_code, updated_at FROM followup_responses"
+        )
+        if now - _as_utc(saved) < timedelta(days=fresh_days)
+    }
     cluster_of = dict(query(demo_db, "SELECT province_code, cluster_code FROM provinces"))
     by_province, by_cluster = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
     for row in flagged.itertuples():
@@ -117,8 +119,9 @@ def test_response_rates_match_a_recount(demo_db, app_db_url):
         count, answered = by_cluster.get(row.area_code, [0, 0])
         assert (row.flagged, row.responded) == (count, answered), row.area_code
     total = response_rate_total(filters, flagged=flagged, now=now, url=app_db_url)
-    answered_flagged = sum((int(y), c) in fresh for y, c in zip(flagged["fiscal_year"], flagged["project_code"],
-                                                                strict=True))
+    answered_flagged = sum(
+        (int(y), c) in fresh for y, c in zip(flagged["fiscal_year"], flagged["project_code"], strict=True)
+    )
     assert (total.flagged, total.responded) == (len(flagged), answered_flagged)
     assert total.responded == sum(v[1] for v in by_cluster.values())  # every flagged project has a cluster
     assert total.rate_pct == pytest.approx(100 * answered_flagged / len(flagged))
@@ -130,10 +133,16 @@ def test_response_rates_match_a_recount(demo_db, app_db_url):
 
 def test_overdue_responses(demo_db, app_db_url):
     as_of = date(2019, 9, 13)
-    last_paid = dict(query(demo_db, """
+    last_paid = dict(
+        query(
+            demo_db,
+            """
         SELECT p.project_code, max(d.posting_date) FILTER (WHERE d.amount > 0 AND d.posting_date <= ?)
         FROM projects p LEFT JOIN disbursements d USING (project_code)
-        WHERE p.owner = ? GROUP BY 1 ORDER BY 1""", [as_of, KALASIN]))
+        WHERE p.owner = ? GROUP BY 1 ORDER BY 1""",
+            [as_of, KALASIN],
+        )
+    )
     paid = sorted((day, code) for code, day in last_paid.items() if day is not None and day < as_of - timedelta(5))
     never_paid = sorted(code for code, day in last_paid.items() if day is None)
     assert len(paid) >= 5 and never_paid
@@ -153,8 +162,12 @@ def test_overdue_responses(demo_db, app_db_url):
     _backdate(app_db_url, g, datetime(l_g.year, l_g.month, l_g.day, 20, tzinfo=UTC))
 
     overdue = overdue_responses(Filters(as_of=as_of, province=KALASIN), url=app_db_url)
-    expected = {a: (as_of - date(2019, 8, 1)).days, d: (as_of - (l_d + timedelta(2))).days,
-                f: (as_of - date(2019, 9, 1)).days, g: (as_of - (l_g + timedelta(2))).days}
+    expected = {
+        a: (as_of - date(2019, 8, 1)).days,
+        d: (as_of - (l_d + timedelta(2))).days,
+        f: (as_of - date(2019, 9, 1)).days,
+        g: (as_of - (l_g + timedelta(2))).days,
+    }
     assert dict(zip(overdue["project_code"], overdue["days_overdue"], strict=True)) == expected
     assert overdue["days_overdue"].is_monotonic_decreasing
     assert set(overdue["response_overdue"]) == {True}
@@ -169,7 +182,10 @@ def test_with_responses_puts_the_latest_answer_beside_each_project(demo_db, app_
     assert len(joined) == len(flagged) and joined["project_code"].tolist() == flagged["project_code"].tolist()
     row = joined[joined["project_code"] == code].iloc[0]
     assert (row["response_cause_en"], row["response_note"], row["response_version"]) == (
-        "Land or permit", "รอใบอนุญาต", 1)
+        "Land or permit",
+        "รอใบอนุญาต",
+        1,
+    )
     assert str(row["response_expected_amount"]) == "10.10"
     assert (row["response_age_days"], bool(row["response_fresh"]), bool(row["response_overdue"])) == (0, True, False)
     others = joined[joined["project_code"] != code]
@@ -177,14 +193,18 @@ def test_with_responses_puts_the_latest_answer_beside_each_project(demo_db, app_
 
 
 def test_fresh_days_come_from_the_loaded_thresholds_or_the_file(demo_db_copy, tmp_path, monkeypatch):
-    assert followup_fresh_days() == _toml_fresh_days() == int(
-        query(demo_db_copy, "SELECT value FROM thresholds WHERE name = 'followup_fresh_days'")[0][0])
+    assert (
+        followup_fresh_days()
+        == _toml_fresh_days()
+        == int(query(demo_db_copy, "SELECT value FROM thresholds WHERE name = 'followup_fresh_days'")[0][0])
+    )
     # An edited file counts once loaded; a database loaded before the entry existed falls back to the file.
     folder = tmp_path / "reference"
     shutil.copytree(REFERENCE, folder)
     text = (folder / "thresholds.toml").read_text()
-    (folder / "thresholds.toml").write_text(text.replace(
-        f"[followup_fresh_days]\nvalue = {_toml_fresh_days()}", "[followup_fresh_days]\nvalue = 45"))
+    (folder / "thresholds.toml").write_text(
+        text.replace(f"[followup_fresh_days]\nvalue = {_toml_fresh_days()}", "[followup_fresh_days]\nvalue = 45")
+    )
     monkeypatch.setenv("BUDGET_REFERENCE", str(folder))
     assert followup_fresh_days() == _toml_fresh_days()  # the loaded value still rules
     with duckdb.connect(str(demo_db_copy)) as con:
@@ -194,8 +214,15 @@ def test_fresh_days_come_from_the_loaded_thresholds_or_the_file(demo_db_copy, tm
 
 def test_causes_are_the_seven_categories():
     frame = causes()
-    assert frame["label_en"].tolist() == ["Procurement delayed", "Contractor performance", "Weather or disaster",
-                                          "Land or permit", "Design change", "Reallocation pending", "Other"]
+    assert frame["label_en"].tolist() == [
+        "Procurement delayed",
+        "Contractor performance",
+        "Weather or disaster",
+        "Land or permit",
+        "Design change",
+        "Reallocation pending",
+        "Other",
+    ]
     assert frame["label_th"].str.len().min() > 0 and frame["cause_code"].is_unique
 
 
@@ -206,13 +233,22 @@ def test_upload_record_of_a_real_load(demo_db_copy, app_db_url, tmp_path):
     results = load_files([source], db_path=demo_db_copy)
     content = source.read_bytes()
     upload_id = record_upload_results(LOCAL, file_name=source.name, content=content, results=results, url=app_db_url)
-    (load_id, rows, status), = query(demo_db_copy, "SELECT load_id, rows_inserted, status FROM loads "
-                                                   "WHERE load_id = (SELECT max(load_id) FROM loads)")
+    ((load_id, rows, status),) = query(
+        demo_db_copy,
+        "SELECT load_id, rows_inserted, status FROM loads WHERE load_id = (SELECT max(load_id) FROM loads)",
+    )
     recorded = list_uploads(url=app_db_url).iloc[0]
     assert recorded["id"] == upload_id
     assert recorded["sha256"] == hashlib.sha256(content).hexdigest()
     assert (recorded["file_name"], recorded["size_bytes"], recorded["uploaded_by"]) == (
-        "projects.csv", len(content), "local")
+        "projects.csv",
+        len(content),
+        "local",
+    )
     assert (list(recorded["load_ids"]), recorded["status"], recorded["rows_loaded"], recorded["rows_rejected"]) == (
-        [load_id], status, rows, 0)
+        [load_id],
+        status,
+        rows,
+        0,
+    )
     assert rows == 3

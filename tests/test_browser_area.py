@@ -78,8 +78,10 @@ def _lines(db, as_of: date, province: str) -> dict[str, tuple[Decimal, Decimal]]
     money = project_money(db, as_of)
     mine = [money[code] for code in area_projects(money, "province", province)]
     investment = [project for project in mine if project["budget_type"] == "investment"]
-    return {line: (sum((p["allocation"] for p in chosen), Decimal(0)), sum((p["paid"] for p in chosen), Decimal(0)))
-            for line, chosen in (("overall", mine), ("investment", investment))}
+    return {
+        line: (sum((p["allocation"] for p in chosen), Decimal(0)), sum((p["paid"] for p in chosen), Decimal(0)))
+        for line, chosen in (("overall", mine), ("investment", investment))
+    }
 
 
 def _sql_flag_counts(db, as_of: date, province: str) -> dict[str, int]:
@@ -102,7 +104,8 @@ def _sql_flag_counts(db, as_of: date, province: str) -> dict[str, int]:
                 AND paid < 0.95 * (CASE WHEN contract_amount IS NOT NULL
                                              AND (contract_date IS NULL OR contract_date <= $d)
                                         THEN least(contract_amount, cur) ELSE cur END) - 0.005""",
-            {"d": as_of, "o": province}).fetchone()[0]
+            {"d": as_of, "o": province},
+        ).fetchone()[0]
         # issue 15: still unsigned on the date (signed late is its own flag), with money still to pay
         no_contract = con.execute(
             f"""WITH s AS ({per_project}) SELECT count(*) FROM s WHERE budget_type = 'investment'
@@ -110,7 +113,8 @@ def _sql_flag_counts(db, as_of: date, province: str) -> dict[str, int]:
                 AND paid < 0.95 * (CASE WHEN contract_amount IS NOT NULL
                                              AND (contract_date IS NULL OR contract_date <= $d)
                                         THEN least(contract_amount, cur) ELSE cur END) - 0.005""",
-            {"d": as_of, "o": province, "cutoff": CUTOFF}).fetchone()[0]
+            {"d": as_of, "o": province, "cutoff": CUTOFF},
+        ).fetchone()[0]
     finally:
         con.close()
     return {"past_end": past_end, "no_contract": no_contract}
@@ -145,8 +149,9 @@ def test_area_first_screen_answers_a_provincial_office(served, screenshots_dir, 
             assert _figure(card, "week_points") == f"{pct - float(old_paid / old_allocation * 100):+.2f}", line
             assert _figure(card, "week_paid") == _million(paid - old_paid), line
             # the projection to 30 Sep with its band, against the year-end target (100 / 88 by hand)
-            low, projected, high = (float(_figure(card, name)) for name in
-                                    ("projected_low", "projected_pct", "projected_high"))
+            low, projected, high = (
+                float(_figure(card, name)) for name in ("projected_low", "projected_pct", "projected_high")
+            )
             assert low <= projected <= high and pct <= projected <= 100, line
             assert _figure(card, "year_end_target") == {"overall": "100.00", "investment": "88.00"}[line]
             for name in ("pct", "target", "gap_points", "gap_baht", "projected_pct", "projected_high"):
@@ -213,12 +218,22 @@ def _frozen(db) -> dict[date, dict]:
                       sum(s.disbursed) FILTER (WHERE s.budget_type = 'investment'),
                       list(s.project_code) FILTER (WHERE s.flag_codes <> '')
                FROM snapshot_projects s JOIN snapshots h USING (snapshot_id)
-               WHERE h.status = 'current' GROUP BY ALL""").fetchall()
+               WHERE h.status = 'current' GROUP BY ALL"""
+        ).fetchall()
     finally:
         con.close()
-    return {as_of: {"id": snapshot_id, "projects": projects, "allocation": Decimal(allocation), "paid": Decimal(paid),
-                    "inv_allocation": Decimal(inv_allocation), "inv_paid": Decimal(inv_paid), "flagged": set(flagged)}
-            for as_of, snapshot_id, projects, allocation, paid, inv_allocation, inv_paid, flagged in rows}
+    return {
+        as_of: {
+            "id": snapshot_id,
+            "projects": projects,
+            "allocation": Decimal(allocation),
+            "paid": Decimal(paid),
+            "inv_allocation": Decimal(inv_allocation),
+            "inv_paid": Decimal(inv_paid),
+            "flagged": set(flagged),
+        }
+        for as_of, snapshot_id, projects, allocation, paid, inv_allocation, inv_paid, flagged in rows
+    }
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])

@@ -38,8 +38,17 @@ from tests.test_browser_central import _provider, _secrets
 AS_OF = "as_of=2019-09-13"
 PAGES = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly", "upload"]
 KALASIN_USER = "somsri@kalasin.go.th"
-ENGLISH_DEFAULTS = ("Choose an option", "Choose options", "Record screen", "Made with Streamlit", "Deploy",
-                    "Press Enter to", "Press Ctrl+Enter", "Press ⌘+Enter", "200MB per file")
+ENGLISH_DEFAULTS = (
+    "Choose an option",
+    "Choose options",
+    "Record screen",
+    "Made with Streamlit",
+    "Deploy",
+    "Press Enter to",
+    "Press Ctrl+Enter",
+    "Press ⌘+Enter",
+    "200MB per file",
+)
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 
@@ -58,9 +67,16 @@ def signed_in_app(demo_db, tmp_path_factory):
     provider_port, port = free_port(), free_port()
     provider = _provider(provider_port, folder / "provider.log")
     try:
-        with streamlit_server(database, folder / "streamlit.log", env={"BUDGET_APP_DB": url}, port=port,
-                              args=("--secrets.files", str(_secrets(folder, port, provider_port)))) as base, \
-                chromium_browser() as browser:
+        with (
+            streamlit_server(
+                database,
+                folder / "streamlit.log",
+                env={"BUDGET_APP_DB": url},
+                port=port,
+                args=("--secrets.files", str(_secrets(folder, port, provider_port))),
+            ) as base,
+            chromium_browser() as browser,
+        ):
             yield base, browser, port
     finally:
         provider.terminate()
@@ -101,8 +117,9 @@ def test_identity_from_the_provider_is_plain_text(signed_in_app, screenshots_dir
     try:
         _open(page, f"{base}/overview?{AS_OF}&lang={lang}")  # the sign-in came back to the Thai start page
         if width < 500:  # on a phone the sidebar opens on demand
-            page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
-                         ).first.click()
+            page.locator(
+                '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+            ).first.click()
         box = page.locator(".st-key-account_box")
         box.wait_for(timeout=30_000)
         text = box.inner_text()
@@ -121,9 +138,11 @@ def _english_defaults(page) -> list[str]:
     text = page.locator("body").inner_text()
     found = [english for english in ENGLISH_DEFAULTS if english in text]
     placeholders = page.locator("input[placeholder], textarea[placeholder]").evaluate_all(
-        "els => els.map(el => el.getAttribute('placeholder'))")
-    found += [f"placeholder {value!r}" for value in placeholders
-              if any(english in value for english in ENGLISH_DEFAULTS)]
+        "els => els.map(el => el.getAttribute('placeholder'))"
+    )
+    found += [
+        f"placeholder {value!r}" for value in placeholders if any(english in value for english in ENGLISH_DEFAULTS)
+    ]
     if page.locator('[data-testid="stMainMenu"]').count():
         found.append("the app menu")
     return found
@@ -139,7 +158,8 @@ def test_no_english_defaults_where_we_set_the_words(signed_in_app, screenshots_d
             _open(page, f"{base}/{name}?{AS_OF}")
             assert _english_defaults(page) == [], name
             placeholders = page.locator("input[placeholder]").evaluate_all(
-                "els => els.map(el => el.getAttribute('placeholder'))")
+                "els => els.map(el => el.getAttribute('placeholder'))"
+            )
             # every drop-down in the sidebar and on the page says it in Thai
             assert placeholders and all(THAI.search(value) for value in placeholders), (name, placeholders)
 

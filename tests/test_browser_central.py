@@ -61,13 +61,16 @@ def _provider(port: int, log_path: Path) -> subprocess.Popen:
 
 def _secrets(folder: Path, app_port: int, provider_port: int) -> Path:
     path = folder / f"secrets-{app_port}.toml"
-    path.write_text(f"""[auth]
+    path.write_text(
+        f"""[auth]
 redirect_uri = "http://127.0.0.1:{app_port}/oauth2callback"
 cookie_secret = "one-secret-shared-by-every-app-server-of-the-test"
 client_id = "budget-monitor"
 client_secret = "not-checked-by-the-mock"
 server_metadata_url = "http://127.0.0.1:{provider_port}/.well-known/openid-configuration"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -92,9 +95,18 @@ def central(request, demo_db, tmp_path_factory):
     provider = _provider(provider_port, folder / "provider.log")
     try:
         with ExitStack() as stack:
-            servers = [stack.enter_context(streamlit_server(
-                database, folder / f"streamlit-{port}.log", env=env, port=port,
-                args=("--secrets.files", str(_secrets(folder, port, provider_port))))) for port in (port_a, port_b)]
+            servers = [
+                stack.enter_context(
+                    streamlit_server(
+                        database,
+                        folder / f"streamlit-{port}.log",
+                        env=env,
+                        port=port,
+                        args=("--secrets.files", str(_secrets(folder, port, provider_port))),
+                    )
+                )
+                for port in (port_a, port_b)
+            ]
             yield servers[0], servers[1], database, url
     finally:
         provider.terminate()
@@ -184,17 +196,21 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, scre
         settle(page)
         page.locator(f".st-key-followup_panel_{code}").scroll_into_view_if_needed()
         page.screenshot(path=str(screenshots_dir / "central_followup_saved_th.png"))
-        assert store_rows(url, "SELECT cause_code, action_taken, note, updated_by, version FROM followup_responses "
-                               "WHERE project_code = :c", {"c": code}) == [
-            ("land_permit", "ประสานกรมป่าไม้", "บันทึกผ่านเซิร์ฟเวอร์ A", KALASIN_USER, 1)]
+        assert store_rows(
+            url,
+            "SELECT cause_code, action_taken, note, updated_by, version FROM followup_responses "
+            "WHERE project_code = :c",
+            {"c": code},
+        ) == [("land_permit", "ประสานกรมป่าไม้", "บันทึกผ่านเซิร์ฟเวอร์ A", KALASIN_USER, 1)]
 
         # ---- a forged save for a Chiang Mai project is refused on the server
         chiang_mai_project = project_of(database, CHIANG_MAI)
         who = appstore.principal_for_email(KALASIN_USER, url=url)
         with pytest.raises(appstore.AccessDenied):
             appstore.save_response(who, chiang_mai_project, cause_code="other", note="forged", url=url)
-        assert store_rows(url, "SELECT count(*) FROM followup_responses WHERE project_code = :c",
-                          {"c": chiang_mai_project}) == [(0,)]
+        assert store_rows(
+            url, "SELECT count(*) FROM followup_responses WHERE project_code = :c", {"c": chiang_mai_project}
+        ) == [(0,)]
 
         # ---- the ministry on server B sees the answer in Kalasin's response rate
         ministry, page_b = _sign_in(browser, server_b, VIEWER)
@@ -217,8 +233,9 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, scre
         # ---- uploads on server A: size limit, area check, nothing doubled
         header = "เลขที่เอกสาร,รหัสโครงการ,วันที่ผ่านรายการ,จำนวนเงิน,แหล่งเงิน\n"
         big = tmp_path / "big.csv"
-        big.write_text(header + "".join(f"99{i:08d},{code},30/09/2562,1.00,งบประมาณปีปัจจุบัน\n"
-                                        for i in range(700)), encoding="utf-8")
+        big.write_text(
+            header + "".join(f"99{i:08d},{code},30/09/2562,1.00,งบประมาณปีปัจจุบัน\n" for i in range(700)), encoding="utf-8"
+        )
         assert big.stat().st_size > UPLOAD_LIMIT_MB * 1e6
         loads_before = query(database, "SELECT count(*) FROM loads")[0][0]
         text = _upload(page, server_a, big)
@@ -226,25 +243,31 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, scre
         assert query(database, "SELECT count(*) FROM loads")[0][0] == loads_before  # nothing loaded
 
         two = tmp_path / "two_rows.csv"
-        two.write_text(header + f"9100000001,{code},30/09/2562,\"12,345.67\",งบประมาณปีปัจจุบัน\n"
-                                f"9100000002,{chiang_mai_project},30/09/2562,500.00,งบประมาณปีปัจจุบัน\n",
-                       encoding="utf-8")
+        two.write_text(
+            header + f'9100000001,{code},30/09/2562,"12,345.67",งบประมาณปีปัจจุบัน\n'
+            f"9100000002,{chiang_mai_project},30/09/2562,500.00,งบประมาณปีปัจจุบัน\n",
+            encoding="utf-8",
+        )
         text = _upload(page, server_a, two)
         assert "โหลดแล้ว 1 แถว · ถูกปฏิเสธ 1 แถว" in text
         grid = page.locator('[data-testid="stDataFrame"]').filter(
-            has=page.locator('[role="columnheader"]', has_text="เหตุผล"))
+            has=page.locator('[role="columnheader"]', has_text="เหตุผล")
+        )
         rejects = grid.locator("tbody tr")  # the grid's accessibility table
         rejects.first.wait_for(state="attached", timeout=15_000)
         assert rejects.count() == 1
         assert rejects.first.locator('[aria-colindex="6"]').inner_text() == (
-            "แถวนี้เป็นของจังหวัดหรือกลุ่มจังหวัดนอกพื้นที่ของผู้อัปโหลด")
+            "แถวนี้เป็นของจังหวัดหรือกลุ่มจังหวัดนอกพื้นที่ของผู้อัปโหลด"
+        )
         page.screenshot(path=str(screenshots_dir / "central_upload_th.png"))
         assert query(database, "SELECT project_code, amount FROM disbursements WHERE doc_no = '9100000001'") == [
-            (code, Decimal("12345.67"))]
+            (code, Decimal("12345.67"))
+        ]
         assert _payments(database, "9100000002") == 0
         [(load_id,)] = query(database, "SELECT max(load_id) FROM loads")
         assert query(database, "SELECT reason_code, column_name FROM rejects WHERE load_id = ?", [load_id]) == [
-            ("not_your_area", "รหัสโครงการ")]  # the header as written in the file
+            ("not_your_area", "รหัสโครงการ")
+        ]  # the header as written in the file
         uploads = store_rows(url, "SELECT file_name, status, uploaded_by FROM uploads ORDER BY id")
         assert [row[:2] for row in uploads] == [("big.csv", "refused"), (two.name, "loaded_with_rejects")]
         assert {row[2] for row in uploads} == {KALASIN_USER}

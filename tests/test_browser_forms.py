@@ -39,8 +39,15 @@ from tests.test_browser_central import _figure, _open_tab, _provider, _secrets, 
 from tests.test_downloads import sql_lagging
 
 KALASIN_USER, LEAVING_USER = "somchai@kalasin.go.th", "somying@kalasin.go.th"
-DRIVER_WORDS = ("127.0.0.1", "psycopg", "OperationalError", "postgresql", "Traceback", "connection to server",
-                "sqlalche")
+DRIVER_WORDS = (
+    "127.0.0.1",
+    "psycopg",
+    "OperationalError",
+    "postgresql",
+    "Traceback",
+    "connection to server",
+    "sqlalche",
+)
 NOTE_MAX = 2000
 
 
@@ -62,10 +69,16 @@ def forms(demo_db, tmp_path_factory):
     provider_port, port = free_port(), free_port()
     provider = _provider(provider_port, folder / "provider.log")
     try:
-        with streamlit_server(database, folder / "streamlit.log", env={"BUDGET_APP_DB": url}, port=port,
-                              args=("--secrets.files", str(_secrets(folder, port, provider_port)))) as base:
-            yield SimpleNamespace(base=base, url=url, postgres=postgres, database=database,
-                                  log=folder / "streamlit.log")
+        with streamlit_server(
+            database,
+            folder / "streamlit.log",
+            env={"BUDGET_APP_DB": url},
+            port=port,
+            args=("--secrets.files", str(_secrets(folder, port, provider_port))),
+        ) as base:
+            yield SimpleNamespace(
+                base=base, url=url, postgres=postgres, database=database, log=folder / "streamlit.log"
+            )
     finally:
         provider.terminate()
         provider.wait(timeout=10)
@@ -150,9 +163,15 @@ def _save(page, panel, label: str) -> None:
 
 
 def _history(url: str, code: str) -> list[tuple]:
-    return [(version, cause, None if day is None else str(day)[:10], note) for version, cause, day, note in store_rows(
-        url, "SELECT version, cause_code, expected_payment_date, note FROM followup_response_history "
-             "WHERE project_code = :c ORDER BY version", {"c": code})]
+    return [
+        (version, cause, None if day is None else str(day)[:10], note)
+        for version, cause, day, note in store_rows(
+            url,
+            "SELECT version, cause_code, expected_payment_date, note FROM followup_response_history "
+            "WHERE project_code = :c ORDER BY version",
+            {"c": code},
+        )
+    ]
 
 
 def _no_driver_words(page, port: int) -> None:
@@ -181,8 +200,7 @@ def test_dates_notes_language_and_honest_saves(forms, browser, screenshots_dir):
     assert length > NOTE_MAX
     note = panel.get_by_role("textbox", name="หมายเหตุ")
     note.fill(long_note)  # still in the box: only the page's script has seen it
-    assert _count(panel, code) == (f"{length:,} / 2,000 ตัวอักษร — เกิน {length - NOTE_MAX:,} ตัวอักษร "
-                                   "ต้องตัดให้สั้นลงก่อนบันทึก")
+    assert _count(panel, code) == (f"{length:,} / 2,000 ตัวอักษร — เกิน {length - NOTE_MAX:,} ตัวอักษร ต้องตัดให้สั้นลงก่อนบันทึก")
     _save(page, panel, "บันทึกคำชี้แจง")
     text = panel.inner_text()
     assert "ยังไม่ได้บันทึก:" in text and "ยังไม่ได้เลือกสาเหตุ" in text
@@ -201,8 +219,10 @@ def test_dates_notes_language_and_honest_saves(forms, browser, screenshots_dir):
     assert panel.get_by_role("textbox", name="Note").input_value() == long_note
     assert _date_box(panel, "Expected payment date").input_value() == "15/10/2562"
     assert "✓ Read as Tuesday 15 October 2019 (BE 2562)" in panel.inner_text()
-    assert _count(panel, code) == f"{length:,} / 2,000 characters — {length - NOTE_MAX:,} too many; shorten it " \
-                                  "before saving"
+    assert (
+        _count(panel, code) == f"{length:,} / 2,000 characters — {length - NOTE_MAX:,} too many; shorten it "
+        "before saving"
+    )
 
     # ---- English: fixed, saved exactly as typed; the same again is "nothing changed"
     _choose(page, panel.locator('[data-testid="stSelectbox"]').first, "Land or permit")
@@ -293,8 +313,10 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
         _no_driver_words(page, port)
         _language(page, "English")
         assert "Your right to upload cannot be checked now" in page.locator('[data-testid="stMain"]').inner_text()
-        assert "Your sign-in details (role and areas) cannot be checked now" in \
-            page.locator('[data-testid="stSidebar"]').inner_text()
+        assert (
+            "Your sign-in details (role and areas) cannot be checked now"
+            in page.locator('[data-testid="stSidebar"]').inner_text()
+        )
         _no_driver_words(page, port)
 
         # ---- the lagging page: the same list, answers unknown; the form keeps the draft
@@ -310,8 +332,11 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
         _no_driver_words(page, port)
         panel.scroll_into_view_if_needed()
         page.screenshot(path=str(screenshots_dir / "outage_followup_en.png"))
-        _choose(page, page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
-                .filter(has_text="Province"), "Kalasin")
+        _choose(
+            page,
+            page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Province"),
+            "Kalasin",
+        )
         assert _figure(page, "flagged") == f"{expected_flagged:,}"  # DuckDB only: a plain-SQL recount
         assert _grid_has_text(page, "Unknown now")  # the grid's follow-up column
         # ---- the weekly page's files: built all the same, the answers "unknown now"; the page says so first
@@ -324,8 +349,7 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
         assert download.value.suggested_filename == "budget-2562-asof-2019-09-30-province-46.xlsx"
         workbook = download.value.path()
         rows = _workbook_rows(workbook, "การชี้แจง")
-        assert len(rows) == expected_flagged and {row["สถานะการชี้แจง"] for row in rows} == {
-            "ไม่ทราบในขณะนี้ — unknown now"}
+        assert len(rows) == expected_flagged and {row["สถานะการชี้แจง"] for row in rows} == {"ไม่ทราบในขณะนี้ — unknown now"}
         assert "ไม่ทราบในขณะนี้: ระบบจัดเก็บคำชี้แจงไม่ตอบสนองขณะสร้างไฟล์นี้" in str(_workbook_rows(workbook, "เกี่ยวกับ"))
         _no_driver_words(page, port)
         # the details went to the server's log instead: what failed, and where

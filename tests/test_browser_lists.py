@@ -23,8 +23,11 @@ from tests.browser_support import (
 from tests.test_downloads import AS_OF, sql_lagging
 
 THAI_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
-VIEWPORTS = {"th": {"width": 1400, "height": 900}, "en": {"width": 1400, "height": 900},
-             "phone": {"width": 390, "height": 844}}
+VIEWPORTS = {
+    "th": {"width": 1400, "height": 900},
+    "en": {"width": 1400, "height": 900},
+    "phone": {"width": 390, "height": 844},
+}
 GRID_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
     .some(grid => grid.querySelector('canvas'))"""
 
@@ -58,8 +61,9 @@ def _be(day) -> str:
 
 
 @pytest.mark.parametrize("view", ["th", "en", "phone"])
-def test_lagging_first_screen_counts_and_top_list_then_grid_in_its_tab(browser, app_url, demo_db, screenshots_dir,
-                                                                        view):
+def test_lagging_first_screen_counts_and_top_list_then_grid_in_its_tab(
+    browser, app_url, demo_db, screenshots_dir, view
+):
     expected = sql_lagging(demo_db, None)  # code -> (allocation, paid, at risk, last payment), 30 Sep 2019
     context, page = _page(browser, view)
     try:
@@ -103,8 +107,9 @@ def test_lagging_first_screen_counts_and_top_list_then_grid_in_its_tab(browser, 
 
 
 @pytest.mark.parametrize("view", ["th", "en", "phone"])
-def test_data_quality_first_screen_counts_and_freshness_then_rejects_in_its_tab(browser, app_url, demo_db,
-                                                                                 screenshots_dir, view):
+def test_data_quality_first_screen_counts_and_freshness_then_rejects_in_its_tab(
+    browser, app_url, demo_db, screenshots_dir, view
+):
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
         loads, rejected = con.execute("SELECT count(*), sum(rows_rejected) FROM loads").fetchone()
@@ -113,7 +118,9 @@ def test_data_quality_first_screen_counts_and_freshness_then_rejects_in_its_tab(
         projects, latest = con.execute(
             """SELECT count(DISTINCT p.project_code), max(d.posting_date) FROM projects p
                LEFT JOIN disbursements d ON d.project_code = p.project_code AND d.posting_date <= ?
-               WHERE p.fiscal_year = 2562 AND p.owner_type = 'province' AND p.owner = '46'""", [AS_OF]).fetchone()
+               WHERE p.fiscal_year = 2562 AND p.owner_type = 'province' AND p.owner = '46'""",
+            [AS_OF],
+        ).fetchone()
         (provinces,) = con.execute(
             "SELECT count(DISTINCT owner) FROM projects WHERE fiscal_year = 2562 AND owner_type = 'province'"
         ).fetchone()
@@ -129,7 +136,8 @@ def test_data_quality_first_screen_counts_and_freshness_then_rejects_in_its_tab(
         assert _figure(page, "rejected") == f"{int(rejected):,}"
         assert _figure(page, "warnings") == "0"
         freshness = page.locator('[data-table="data_freshness"] tbody tr').evaluate_all(
-            "rows => rows.map(row => [...row.cells].map(cell => cell.innerText.trim()))")
+            "rows => rows.map(row => [...row.cells].map(cell => cell.innerText.trim()))"
+        )
         assert len(freshness) == provinces
         kalasin = next(row for row in freshness if row[0] == "46")
         assert kalasin[2] == f"{projects:,}"

@@ -29,12 +29,27 @@ from tests.browser_support import (
 IN_YEAR = date(2019, 9, 13)
 # page -> (query, {lang: (chart tab, chart key, table tab)})
 PAGES = {
-    "carryover": ("", {"th": ("กราฟรายสัปดาห์", "carry_timeline_chart", "ตารางทุกโครงการ"),
-                       "en": ("Weekly chart", "carry_timeline_chart", "All carry-overs")}),
-    "reallocations": (f"as_of={IN_YEAR}", {"th": ("เส้นทางการโอน", "sankey_chart", "ทะเบียนการโอน"),
-                                           "en": ("Where the money went", "sankey_chart", "Transfer ledger")}),
-    "assets": (f"as_of={IN_YEAR}", {"th": ("อายุสินทรัพย์และสถานะ", "ageing_chart", "สินทรัพย์ทั้งหมด"),
-                                    "en": ("Ageing and status", "ageing_chart", "All assets")}),
+    "carryover": (
+        "",
+        {
+            "th": ("กราฟรายสัปดาห์", "carry_timeline_chart", "ตารางทุกโครงการ"),
+            "en": ("Weekly chart", "carry_timeline_chart", "All carry-overs"),
+        },
+    ),
+    "reallocations": (
+        f"as_of={IN_YEAR}",
+        {
+            "th": ("เส้นทางการโอน", "sankey_chart", "ทะเบียนการโอน"),
+            "en": ("Where the money went", "sankey_chart", "Transfer ledger"),
+        },
+    ),
+    "assets": (
+        f"as_of={IN_YEAR}",
+        {
+            "th": ("อายุสินทรัพย์และสถานะ", "ageing_chart", "สินทรัพย์ทั้งหมด"),
+            "en": ("Ageing and status", "ageing_chart", "All assets"),
+        },
+    ),
 }
 
 
@@ -62,13 +77,24 @@ def _million(amount) -> str:
 
 def _carryover_expected(db) -> dict[str, str]:
     """The carry-over page's figures on its default date (the year's last payment), by hand."""
-    (day,) = _rows(db, "SELECT max(posting_date) FROM disbursements d JOIN projects p USING (project_code) "
-                       "WHERE p.fiscal_year = 2562")[0]
-    carried = _rows(db, """SELECT c.project_code, c.amount, c.with_commitment, c.deadline FROM carryovers c
+    (day,) = _rows(
+        db,
+        "SELECT max(posting_date) FROM disbursements d JOIN projects p USING (project_code) WHERE p.fiscal_year = 2562",
+    )[0]
+    carried = _rows(
+        db,
+        """SELECT c.project_code, c.amount, c.with_commitment, c.deadline FROM carryovers c
                            JOIN projects p USING (project_code) WHERE p.fiscal_year = 2562 AND c.approved_date <= ?""",
-                    [day])
-    paid = dict(_rows(db, """SELECT project_code, sum(amount) FROM disbursements
-                             WHERE source = 'carryover' AND posting_date <= ? GROUP BY 1""", [day]))
+        [day],
+    )
+    paid = dict(
+        _rows(
+            db,
+            """SELECT project_code, sum(amount) FROM disbursements
+                             WHERE source = 'carryover' AND posting_date <= ? GROUP BY 1""",
+            [day],
+        )
+    )
     risk_days, risk_pct = _threshold(db, "carryover_risk_days"), _threshold(db, "carryover_risk_paid_pct")
     at_risk = []
     for code, amount, _, deadline in carried:
@@ -80,9 +106,11 @@ def _carryover_expected(db) -> dict[str, str]:
     total = sum((row[1] for row in carried), Decimal(0))
     total_paid = sum((paid.get(row[0], Decimal(0)) for row in carried), Decimal(0))
     return {
-        "carried": _million(total), "carried_change": f"{len(carried):,}",
+        "carried": _million(total),
+        "carried_change": f"{len(carried):,}",
         "with_commitment": _million(sum((row[1] for row in carried if row[2]), Decimal(0))),
-        "paid": _million(total_paid), "remaining": _million(total - total_paid),
+        "paid": _million(total_paid),
+        "remaining": _million(total - total_paid),
         "pct_paid": f"{total_paid / total * 100:,.2f}%",
         "at_risk_projects": f"{len(at_risk):,}",
         "at_risk_remaining": _million(-sum((unpaid for unpaid, _ in at_risk), Decimal(0))),
@@ -93,39 +121,65 @@ def _carryover_expected(db) -> dict[str, str]:
 def _reallocations_expected(db) -> dict[str, str]:
     """Savings and transfers on 13 Sep 2019 over every FY2562 project, by hand."""
     chosen = "(SELECT project_code FROM projects WHERE fiscal_year = 2562)"
-    (count,) = _rows(db, f"""SELECT count(*) FROM reallocations WHERE approved_date <= ?
-                             AND (from_project_code IN {chosen} OR to_project_code IN {chosen})""", [IN_YEAR])[0]
-    (returned,) = _rows(db, f"""SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ?
+    (count,) = _rows(
+        db,
+        f"""SELECT count(*) FROM reallocations WHERE approved_date <= ?
+                             AND (from_project_code IN {chosen} OR to_project_code IN {chosen})""",
+        [IN_YEAR],
+    )[0]
+    (returned,) = _rows(
+        db,
+        f"""SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ?
                                 AND from_project_code IN {chosen} AND (kind = 'return' OR to_project_code IS NULL)""",
-                        [IN_YEAR])[0]
-    (generated,) = _rows(db, """SELECT sum(allocated_amount - contract_amount) FROM projects WHERE fiscal_year = 2562
-                                AND contract_date <= ? AND contract_amount < allocated_amount""", [IN_YEAR])[0]
-    (first,) = _rows(db, f"""SELECT ref_no FROM reallocations WHERE approved_date <= ?
+        [IN_YEAR],
+    )[0]
+    (generated,) = _rows(
+        db,
+        """SELECT sum(allocated_amount - contract_amount) FROM projects WHERE fiscal_year = 2562
+                                AND contract_date <= ? AND contract_amount < allocated_amount""",
+        [IN_YEAR],
+    )[0]
+    (first,) = _rows(
+        db,
+        f"""SELECT ref_no FROM reallocations WHERE approved_date <= ?
                              AND (from_project_code IN {chosen} OR to_project_code IN {chosen})
-                             ORDER BY amount DESC, ref_no LIMIT 1""", [IN_YEAR])[0]
-    return {"transfers": f"{count:,}", "returned": _million(returned), "generated": _million(generated),
-            "first": first}
+                             ORDER BY amount DESC, ref_no LIMIT 1""",
+        [IN_YEAR],
+    )[0]
+    return {"transfers": f"{count:,}", "returned": _million(returned), "generated": _million(generated), "first": first}
 
 
 def _assets_expected(db) -> dict[str, str]:
     """Asset counts on 13 Sep 2019: transferred by then, and overdue (completed more than the
     threshold's days before, not transferred by then), by hand."""
     limit = int(_threshold(db, "asset_overdue_days"))
-    rows = _rows(db, """SELECT a.asset_id, a.value, a.completed_date, a.transferred_date, a.status
-                        FROM asset_transfers a JOIN projects p USING (project_code) WHERE p.fiscal_year = 2562""")
+    rows = _rows(
+        db,
+        """SELECT a.asset_id, a.value, a.completed_date, a.transferred_date, a.status
+                        FROM asset_transfers a JOIN projects p USING (project_code) WHERE p.fiscal_year = 2562""",
+    )
     rows = [row for row in rows if row[2] is None or row[2] <= IN_YEAR]
-    done = [row for row in rows
-            if (row[3] is not None and row[3] <= IN_YEAR) or (row[4] == "transferred" and row[3] is None)]
-    overdue = [row for row in rows if row not in done and row[2] is not None
-               and row[2] < IN_YEAR - timedelta(days=limit)]
-    return {"transferred_assets": f"{len(done):,}", "overdue_assets": f"{len(overdue):,}",
-            "overdue_value": _million(sum((row[1] for row in overdue), Decimal(0))),
-            "first": min((row[2], row[0]) for row in overdue)[1] if overdue else ""}
+    done = [
+        row
+        for row in rows
+        if (row[3] is not None and row[3] <= IN_YEAR) or (row[4] == "transferred" and row[3] is None)
+    ]
+    overdue = [
+        row for row in rows if row not in done and row[2] is not None and row[2] < IN_YEAR - timedelta(days=limit)
+    ]
+    return {
+        "transferred_assets": f"{len(done):,}",
+        "overdue_assets": f"{len(overdue):,}",
+        "overdue_value": _million(sum((row[1] for row in overdue), Decimal(0))),
+        "first": min((row[2], row[0]) for row in overdue)[1] if overdue else "",
+    }
 
 
-EXPECTED = {"carryover": (_carryover_expected, "at_risk"),
-            "reallocations": (_reallocations_expected, "largest_transfers"),
-            "assets": (_assets_expected, "overdue")}
+EXPECTED = {
+    "carryover": (_carryover_expected, "at_risk"),
+    "reallocations": (_reallocations_expected, "largest_transfers"),
+    "assets": (_assets_expected, "overdue"),
+}
 
 
 def _open(page, url: str) -> None:
@@ -138,7 +192,8 @@ def _open(page, url: str) -> None:
 @pytest.mark.parametrize("lang", ["th", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_first_screen_is_light_and_its_figures_equal_plain_sql_then_tabs_bring_chart_and_grid(
-        browser_app, demo_db, screenshots_dir, name, lang):
+    browser_app, demo_db, screenshots_dir, name, lang
+):
     """One page load per page and language: the light first screen's figures (checked before any
     tab is opened), then the chart and the grid that appear only when their tab is opened."""
     url, browser = browser_app

@@ -44,8 +44,10 @@ from tests.browser_support import (
 from tests.target_lines_sql import _status
 
 ROOT = Path(__file__).resolve().parents[1]
-LIMITS = {name: entry["value"] for name, entry in
-          tomllib.loads((ROOT / "data/reference/thresholds.toml").read_text(encoding="utf-8")).items()}
+LIMITS = {
+    name: entry["value"]
+    for name, entry in tomllib.loads((ROOT / "data/reference/thresholds.toml").read_text(encoding="utf-8")).items()
+}
 AUG_30, SEP_06, SEP_13, SEP_30 = date(2019, 8, 30), date(2019, 9, 6), date(2019, 9, 13), date(2019, 9, 30)
 LATEST_FRIDAY = date(2019, 9, 27)  # the demo's data end on Monday 30 Sep 2019
 KALASIN = "46"
@@ -53,8 +55,10 @@ CORRECTION = Decimal("5000000.00")
 CUTOFF = date(2019, 3, 31)
 # FY2562 cumulative targets by hand (DOMAIN.md): 30 Sep is the year end; 13 Sep the Q3 end, two
 # monthly steps of Q4 and 13/30 of the third
-TARGETS = {SEP_30: {"overall": 100.0, "investment": 88.0},
-           SEP_13: {"overall": 77 + 2 * 23 / 3 + 23 / 3 * 13 / 30, "investment": 65 + 2 * 23 / 3 + 23 / 3 * 13 / 30}}
+TARGETS = {
+    SEP_30: {"overall": 100.0, "investment": 88.0},
+    SEP_13: {"overall": 77 + 2 * 23 / 3 + 23 / 3 * 13 / 30, "investment": 65 + 2 * 23 / 3 + 23 / 3 * 13 / 30},
+}
 OLIVE = "rgb(130, 119, 23)"  # ui/palette.NEAR_TARGET #827717
 NOTE = '.st-key-budget_scope [data-testid="stMarkdownContainer"]'  # the budget-type filter stated
 
@@ -71,13 +75,18 @@ def served(demo_db, tmp_path_factory):
     shutil.copyfile(demo_db, database)
     for day in (AUG_30, SEP_06, SEP_13):
         take_snapshot(2562, day, db_path=database)
-    code = _sql(database, """SELECT min(p.project_code) FROM projects p WHERE p.owner_type = 'province'
+    code = _sql(
+        database,
+        """SELECT min(p.project_code) FROM projects p WHERE p.owner_type = 'province'
                               AND p.owner = ? AND p.allocated_amount > ? + coalesce((SELECT sum(amount)
                               FROM disbursements d WHERE d.project_code = p.project_code), 0)""",
-                [KALASIN, CORRECTION])[0][0]
+        [KALASIN, CORRECTION],
+    )[0][0]
     correction = folder / "disbursements_correction.csv"
-    correction.write_text("doc_no,project_code,posting_date,amount,source\n"
-                          f"CORR-15B,{code},2019-08-20,{CORRECTION},current\n", encoding="utf-8")
+    correction.write_text(
+        f"doc_no,project_code,posting_date,amount,source\nCORR-15B,{code},2019-08-20,{CORRECTION},current\n",
+        encoding="utf-8",
+    )
     [loaded] = load_files([correction], db_path=database)
     assert loaded.status == "loaded", loaded.message
     with streamlit_server(database, folder / "streamlit.log") as url, chromium_browser() as browser:
@@ -94,7 +103,9 @@ def _sql(db, sql: str, params=None) -> list[tuple]:
 
 def _money(db, day: date, where: str = "TRUE", params: dict | None = None) -> dict:
     """Allocation and current-year payments as of a date, all and investment only (baht, plain SQL)."""
-    [(allocation, paid, inv_allocation, inv_paid)] = _sql(db, f"""
+    [(allocation, paid, inv_allocation, inv_paid)] = _sql(
+        db,
+        f"""
         WITH p AS (
           SELECT p.*, p.allocated_amount
                  + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
@@ -105,18 +116,27 @@ def _money(db, day: date, where: str = "TRUE", params: dict | None = None) -> di
                            AND x.source = 'current' AND x.posting_date <= $d), 0) AS paid
           FROM projects p WHERE p.fiscal_year = 2562 AND {where})
         SELECT sum(cur), sum(paid), coalesce(sum(cur) FILTER (WHERE budget_type = 'investment'), 0),
-               coalesce(sum(paid) FILTER (WHERE budget_type = 'investment'), 0) FROM p""", {"d": day, **(params or {})})
-    return {"allocation": Decimal(allocation), "paid": Decimal(paid), "inv_allocation": Decimal(inv_allocation),
-            "inv_paid": Decimal(inv_paid)}
+               coalesce(sum(paid) FILTER (WHERE budget_type = 'investment'), 0) FROM p""",
+        {"d": day, **(params or {})},
+    )
+    return {
+        "allocation": Decimal(allocation),
+        "paid": Decimal(paid),
+        "inv_allocation": Decimal(inv_allocation),
+        "inv_paid": Decimal(inv_paid),
+    }
 
 
 def _frozen(db, day: date, province: str | None = None) -> dict:
     area = "AND s.province_code = $p" if province else ""
-    [(snapshot_id, projects, allocation, paid)] = _sql(db, f"""
+    [(snapshot_id, projects, allocation, paid)] = _sql(
+        db,
+        f"""
         SELECT h.snapshot_id, count(*), sum(s.current_allocation), sum(s.disbursed)
         FROM snapshots h JOIN snapshot_projects s USING (snapshot_id)
         WHERE h.as_of = $d AND h.status = 'current' {area} GROUP BY 1""",
-        {"d": day, **({"p": province} if province else {})})
+        {"d": day, **({"p": province} if province else {})},
+    )
     return {"id": snapshot_id, "projects": projects, "allocation": Decimal(allocation), "paid": Decimal(paid)}
 
 
@@ -144,7 +164,9 @@ def _figure(scope, name: str) -> str:
 def _province_gaps(db, day: date, budget_type: str) -> dict[str, float]:
     """province -> gap (points) of a budget type's own line: its money against its target (plain SQL)."""
     target = TARGETS[day]["investment" if budget_type == "investment" else "overall"]
-    rows = _sql(db, """
+    rows = _sql(
+        db,
+        """
         WITH p AS (
           SELECT p.owner, p.allocated_amount
                  + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
@@ -154,7 +176,9 @@ def _province_gaps(db, day: date, budget_type: str) -> dict[str, float]:
                  coalesce((SELECT sum(amount) FROM disbursements x WHERE x.project_code = p.project_code
                            AND x.source = 'current' AND x.posting_date <= $d), 0) AS paid
           FROM projects p WHERE p.fiscal_year = 2562 AND p.owner_type = 'province' AND p.budget_type = $t)
-        SELECT owner, sum(cur), sum(paid) FROM p GROUP BY owner""", {"d": day, "t": budget_type})
+        SELECT owner, sum(cur), sum(paid) FROM p GROUP BY owner""",
+        {"d": day, "t": budget_type},
+    )
     return {owner: float(paid / cur * 100) - target for owner, cur, paid in rows if cur and cur > 0}
 
 
@@ -182,7 +206,8 @@ def test_a_budget_type_filter_keeps_the_lines_honest(served, screenshots_dir):
         worst = sorted(gaps, key=lambda code: (gaps[code], code))[:5]
         rows = page.locator('[data-card="laggards"] tbody tr')
         assert [rows.nth(i).locator("td").nth(3).inner_text().strip() for i in range(5)] == [
-            f"{gaps[code]:+.2f}" for code in worst]
+            f"{gaps[code]:+.2f}" for code in worst
+        ]
         # the map (the first tab below) counts and colours provinces by the investment line, no corner square
         tiles = page.locator(".bm-tiles a")
         tiles.first.wait_for(timeout=60_000)
@@ -202,8 +227,9 @@ def test_a_budget_type_filter_keeps_the_lines_honest(served, screenshots_dir):
         assert _figure(page.locator('[data-line="investment"]'), "pct") == f"{inv_pct:,.2f}"
         page.screenshot(path=str(screenshots_dir / "numbers_budget_investment_en.png"))
         # the province page says the filter too, and shows the operating line against the overall target
-        operating = _money(db, SEP_30, "owner_type = 'province' AND owner = $o AND budget_type = 'operating'",
-                           {"o": KALASIN})
+        operating = _money(
+            db, SEP_30, "owner_type = 'province' AND owner = $o AND budget_type = 'operating'", {"o": KALASIN}
+        )
         op_pct = _pct(operating["paid"], operating["allocation"])
         for lang, words in (("th", "เฉพาะงบดำเนินงาน — "), ("en", "Operating budget only — ")):
             _go(page, f"{url}/area?area=province:{KALASIN}&as_of={SEP_30.isoformat()}&budget=operating&lang={lang}")
@@ -228,8 +254,10 @@ def test_status_words_and_lagging_lists_read_right(served, screenshots_dir):
     watch = f"{LIMITS['watch_gap_points']:g}"
     context, page = _open(browser, f"{url}/overview?as_of={SEP_13.isoformat()}")
     try:
-        for lang, words in (("th", f"ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน {watch} จุด)"),
-                            ("en", f"Near target (within {watch} points below target)")):
+        for lang, words in (
+            ("th", f"ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน {watch} จุด)"),
+            ("en", f"Near target (within {watch} points below target)"),
+        ):
             if lang == "en":
                 _go(page, f"{url}/overview?as_of={SEP_13.isoformat()}&lang=en")
             card = page.locator('[data-line="investment"]')
@@ -241,7 +269,9 @@ def test_status_words_and_lagging_lists_read_right(served, screenshots_dir):
             page.screenshot(path=str(screenshots_dir / f"numbers_near_target_{lang}.png"))
         # the lagging page: still unsigned and signed late, counted apart (plain SQL, 13 Sep)
         share = LIMITS["fully_paid_pct"] / 100
-        [(unsigned, late)] = _sql(db, """
+        [(unsigned, late)] = _sql(
+            db,
+            """
             WITH p AS (
               SELECT p.contract_date, p.contract_amount, p.allocated_amount
                      + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
@@ -256,7 +286,8 @@ def test_status_words_and_lagging_lists_read_right(served, screenshots_dir):
                       ELSE cur END) - 0.005)
             SELECT count(*) FILTER (WHERE contract_date IS NULL OR contract_date > $d),
                    count(*) FILTER (WHERE contract_date > $cutoff AND contract_date <= $d) FROM due""",
-                                  {"d": SEP_13, "cutoff": CUTOFF, "share": share})
+            {"d": SEP_13, "cutoff": CUTOFF, "share": share},
+        )
         for lang in ("th", "en"):
             _go(page, f"{url}/lagging?as_of={SEP_13.isoformat()}&lang={lang}")
             page.locator('[data-figure="flag_late_contract"]').wait_for(timeout=60_000)
@@ -265,7 +296,11 @@ def test_status_words_and_lagging_lists_read_right(served, screenshots_dir):
             label = page.locator('[data-box="flag_late_contract"] .bm-label').inner_text()
             assert label == {"th": "งบลงทุนลงนามสัญญาหลังกำหนด", "en": "Contract signed after the cut-off"}[lang]
         # Kalasin's list on 30 Sep: no project with nothing left to pay
-        fully_paid = {code for (code,) in _sql(db, """
+        fully_paid = {
+            code
+            for (code,) in _sql(
+                db,
+                """
             WITH p AS (
               SELECT p.project_code, p.contract_date, p.contract_amount, p.allocated_amount
                      + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
@@ -278,7 +313,9 @@ def test_status_words_and_lagging_lists_read_right(served, screenshots_dir):
                 AND p.budget_type = 'investment' AND p.contract_date > $cutoff)
             SELECT project_code FROM p WHERE paid >= $share * (CASE WHEN contract_amount IS NOT NULL
                    THEN least(contract_amount, cur) ELSE cur END) - 0.005""",
-                                              {"d": SEP_30, "o": KALASIN, "cutoff": CUTOFF, "share": share})}
+                {"d": SEP_30, "o": KALASIN, "cutoff": CUTOFF, "share": share},
+            )
+        }
         assert len(fully_paid) >= 2
         _go(page, f"{url}/lagging?province={KALASIN}")
         page.locator('.bm-risk details [data-figure="code"]').first.wait_for(timeout=60_000)
@@ -304,8 +341,10 @@ def _summary_total(path: Path) -> dict:
     sheet = openpyxl.load_workbook(path)["สรุป"]
     header = int(sheet.print_title_rows.replace("$", "").split(":")[0])
     names = [cell.value for cell in sheet[header]]
-    return {"as_of": sheet["A3"].value, **dict(zip(names, next(sheet.iter_rows(min_row=header + 1, values_only=True)),
-                                                  strict=True))}
+    return {
+        "as_of": sheet["A3"].value,
+        **dict(zip(names, next(sheet.iter_rows(min_row=header + 1, values_only=True)), strict=True)),
+    }
 
 
 def test_weekly_files_are_the_week_on_screen_and_the_week_can_be_frozen(served, screenshots_dir, tmp_path):
@@ -361,8 +400,7 @@ def test_weekly_files_are_the_week_on_screen_and_the_week_can_be_frozen(served, 
         _go(page, f"{url}/weekly?{query}")
         page.locator(".st-key-weekly_freeze summary").click()
         page.locator(".st-key-weekly_freeze_button button").click()
-        page.locator(".st-key-weekly_freeze").get_by_text("บันทึกภาพนิ่ง ณ วันที่ 27 ก.ย. 2562 แล้ว").wait_for(
-            timeout=180_000)
+        page.locator(".st-key-weekly_freeze").get_by_text("บันทึกภาพนิ่ง ณ วันที่ 27 ก.ย. 2562 แล้ว").wait_for(timeout=180_000)
         settle(page)
         frozen = _frozen(db, LATEST_FRIDAY)
         message = page.locator(".st-key-weekly_freeze").inner_text()

@@ -52,8 +52,10 @@ def _national_lines(db, as_of: date) -> dict[str, tuple[Decimal, Decimal]]:
     the plain-SQL per-project figures of tests/projection_sql.py."""
     money = project_money(db, as_of).values()
     investment = [project for project in money if project["budget_type"] == "investment"]
-    return {line: (sum((p["allocation"] for p in projects), Decimal(0)), sum((p["paid"] for p in projects), Decimal(0)))
-            for line, projects in (("overall", list(money)), ("investment", investment))}
+    return {
+        line: (sum((p["allocation"] for p in projects), Decimal(0)), sum((p["paid"] for p in projects), Decimal(0)))
+        for line, projects in (("overall", list(money)), ("investment", investment))
+    }
 
 
 def _pct(allocation: Decimal, paid: Decimal) -> float:
@@ -62,8 +64,11 @@ def _pct(allocation: Decimal, paid: Decimal) -> float:
 
 def _year_end_targets() -> dict[str, float]:
     with open(REFERENCE / "targets.csv", encoding="utf-8") as handle:
-        return {row["scope"]: float(row["target_pct"]) for row in csv.DictReader(handle)
-                if row["fiscal_year"] == "2562" and row["quarter"] == "4"}
+        return {
+            row["scope"]: float(row["target_pct"])
+            for row in csv.DictReader(handle)
+            if row["fiscal_year"] == "2562" and row["quarter"] == "4"
+        }
 
 
 def _threshold(name: str) -> float:
@@ -121,8 +126,9 @@ def test_first_screen_tells_the_story_at_1400x900(browser_app, demo_db, screensh
             assert figure("week_points") == f"{week:+.2f}", line
             assert figure("week_paid") == f"{float(paid - before[line][1]) / 1e6:,.2f}", line
             # the projected year end with its band, against the year-end target
-            low, projected, high = (_number(figure(name)) for name in
-                                    ("projected_low", "projected_pct", "projected_high"))
+            low, projected, high = (
+                _number(figure(name)) for name in ("projected_low", "projected_pct", "projected_high")
+            )
             assert low <= projected <= high and pct <= projected <= 100, line
             assert _number(figure("year_end_target")) == year_end[line]
             for name in ("pct", "gap_points", "gap_baht", "week_points", "projected_pct"):
@@ -130,16 +136,24 @@ def test_first_screen_tells_the_story_at_1400x900(browser_app, demo_db, screensh
 
         # the five provinces furthest behind on the headline line (overall), week change by SQL
         lines_now, lines_before = sql_province_lines(demo_db, AS_OF), sql_province_lines(demo_db, WEEK_BEFORE)
-        gaps = sorted((figures["overall_pct"] - OVERALL_31_MAY, code) for code, figures in lines_now.items()
-                      if figures["overall_pct"] is not None)
+        gaps = sorted(
+            (figures["overall_pct"] - OVERALL_31_MAY, code)
+            for code, figures in lines_now.items()
+            if figures["overall_pct"] is not None
+        )
         names = _province_names(lang)
         rows = page.locator('[data-card="laggards"] tbody tr')
         assert rows.count() == 5
         for position, (gap, code) in enumerate(gaps[:5]):
             cells = [text.strip() for text in rows.nth(position).locator("td").all_inner_texts()]
             change = lines_now[code]["overall_pct"] - lines_before[code]["overall_pct"]
-            assert cells == [str(position + 1), names[code], f"{lines_now[code]['overall_pct']:,.2f}%",
-                             f"{gap:+.2f}", f"{change:+.2f}"], (position, cells)
+            assert cells == [
+                str(position + 1),
+                names[code],
+                f"{lines_now[code]['overall_pct']:,.2f}%",
+                f"{gap:+.2f}",
+                f"{change:+.2f}",
+            ], (position, cells)
             assert in_first_screen(rows.nth(position))
 
         # the money below the cards: disbursed and the week's change

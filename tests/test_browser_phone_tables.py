@@ -32,15 +32,23 @@ def _query(name: str) -> str:
     """The page's date: in the year, but the carry-over page on its own default (the carry-over
     period's last payment; on 13 Sep nothing is carried over yet)."""
     return "" if name == "carryover" else AS_OF
+
+
 PAGES = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly"]
 PHONE = {"width": 390, "height": 844}
 # page -> (the table, its key figure columns by header in Thai and in English)
 KEY_FIGURES = {
-    "carryover": ('[data-card="at_risk"] table', {"th": ["คงเหลือ (ลบ.)", "เบิกแล้ว", "กำหนดเบิกจ่ายถึง"],
-                                                  "en": ["Unpaid (m฿)", "Paid", "Deadline"]}),
-    "weekly": ('[data-table="snapshots"]', {"th": ["เบิกจ่าย (ล้านบาท)", "ภาพรวม: เบิกจ่าย %", "งบลงทุน: เบิกจ่าย %"],
-                                            "en": ["Disbursed (million baht)", "Overall: % disbursed",
-                                                   "Investment: % disbursed"]}),
+    "carryover": (
+        '[data-card="at_risk"] table',
+        {"th": ["คงเหลือ (ลบ.)", "เบิกแล้ว", "กำหนดเบิกจ่ายถึง"], "en": ["Unpaid (m฿)", "Paid", "Deadline"]},
+    ),
+    "weekly": (
+        '[data-table="snapshots"]',
+        {
+            "th": ["เบิกจ่าย (ล้านบาท)", "ภาพรวม: เบิกจ่าย %", "งบลงทุน: เบิกจ่าย %"],
+            "en": ["Disbursed (million baht)", "Overall: % disbursed", "Investment: % disbursed"],
+        },
+    ),
 }
 GRID_FIGURES = {"th": ["% เบิกจ่าย", "เงินที่เสี่ยง (ลบ.)"], "en": ["% paid", "At risk (m฿)"]}
 FOLLOW_UP = {"th": "การชี้แจง", "en": "Follow-up"}
@@ -89,8 +97,12 @@ def _key_figures_in_view(page, name: str, lang: str) -> None:
         assert len(found["cells"]) >= 2, (name, header)  # every row (two snapshots, five carry-overs)
         for cell in found["cells"]:
             assert cell["text"], (name, header, cell)
-            assert cell["width"] >= 2 and cell["left"] >= -0.5 and cell["right"] <= PHONE["width"] + 0.5, \
-                (name, lang, header, cell)
+            assert cell["width"] >= 2 and cell["left"] >= -0.5 and cell["right"] <= PHONE["width"] + 0.5, (
+                name,
+                lang,
+                header,
+                cell,
+            )
 
 
 def _grid_columns(page, lang: str) -> tuple[dict[str, int], dict]:
@@ -102,8 +114,10 @@ def _grid_columns(page, lang: str) -> tuple[dict[str, int], dict]:
     grid.scroll_into_view_if_needed()
     headers = grid.locator('[role="columnheader"]')
     headers.first.wait_for(state="attached", timeout=30000)
-    listed = {headers.nth(i).inner_text().strip(): int(headers.nth(i).get_attribute("aria-colindex"))
-              for i in range(headers.count())}
+    listed = {
+        headers.nth(i).inner_text().strip(): int(headers.nth(i).get_attribute("aria-colindex"))
+        for i in range(headers.count())
+    }
     return listed, grid.bounding_box()
 
 

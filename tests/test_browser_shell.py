@@ -24,8 +24,10 @@ KALASIN = "46"  # DOPA code; tile "กส"
 IN_YEAR = date(2019, 9, 13)
 THAI = re.compile("[\u0e00-\u0e7f]")
 # Developer furniture that must not reach a page: shell commands, project file paths, config files.
-FURNITURE = re.compile(r"python3? -m|\betl (load|demo|snapshot|export|status)\b|tasks\.py|\.toml\b|\.duckdb\b|"
-                       r"data/reference|\.streamlit|/work/|\bpages/\w+\.py\b")
+FURNITURE = re.compile(
+    r"python3? -m|\betl (load|demo|snapshot|export|status)\b|tasks\.py|\.toml\b|\.duckdb\b|"
+    r"data/reference|\.streamlit|/work/|\bpages/\w+\.py\b"
+)
 PAGE_PATHS = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly"]
 
 
@@ -197,7 +199,7 @@ def test_no_developer_furniture_on_any_page(app_url, page, screenshots_dir, lang
         # expanders and the sidebar hold text too: read the whole app, not only what is visible
         text = page.locator('[data-testid="stApp"]').text_content()
         found = FURNITURE.search(text)
-        assert found is None, (path, lang, text[max(0, found.start() - 80):found.end() + 80])
+        assert found is None, (path, lang, text[max(0, found.start() - 80) : found.end() + 80])
         page.screenshot(path=str(screenshots_dir / f"shell_{path}_{lang}.png"))
     # no app menu at all (toolbarMode "minimal": its items were English only), so no developer items
     assert page.get_by_test_id("stMainMenu").count() == 0

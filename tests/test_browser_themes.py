@@ -34,9 +34,16 @@ from ui.palette import BEHIND, ON_TRACK, WATCH
 AS_OF = "as_of=2019-09-13"
 PAGES = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly"]
 # what each page's first screen must show in HTML cards (checked for the theme's own background)
-CARDS = {"overview": '[data-line="overall"]', "area": "[data-line]", "weekly": "[data-line]",
-         "lagging": "[data-box]", "carryover": "[data-box]", "reallocations": "[data-box]",
-         "assets": "[data-box]", "data_quality": "[data-box]"}
+CARDS = {
+    "overview": '[data-line="overall"]',
+    "area": "[data-line]",
+    "weekly": "[data-line]",
+    "lagging": "[data-box]",
+    "carryover": "[data-box]",
+    "reallocations": "[data-box]",
+    "assets": "[data-box]",
+    "data_quality": "[data-box]",
+}
 JUDGEMENT_HUES = {"behind": BEHIND, "watch": WATCH, "on_track": ON_TRACK}
 
 
@@ -47,12 +54,12 @@ def app(snapshots_server, chromium):
 
 def _rgb(css: str) -> tuple[int, int, int]:
     """'rgb(31, 95, 168)' -> (31, 95, 168)."""
-    inside = css[css.index("(") + 1:css.index(")")].replace("/", " ").replace(",", " ").split()
+    inside = css[css.index("(") + 1 : css.index(")")].replace("/", " ").replace(",", " ").split()
     return tuple(round(float(part)) for part in inside[:3])
 
 
 def _hex_rgb(colour: str) -> tuple[int, int, int]:
-    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def _hue(rgb: tuple[int, int, int]) -> float:
@@ -73,7 +80,8 @@ def _theme_of(page) -> str:
     """'light' or 'dark': the scheme Streamlit drew the app in, and its background agrees."""
     scheme, background = page.evaluate(
         "() => { const app = document.querySelector('[data-testid=\"stApp\"]'); const s = getComputedStyle(app);"
-        " return [s.colorScheme, s.backgroundColor]; }")
+        " return [s.colorScheme, s.backgroundColor]; }"
+    )
     dark = _luminance(_rgb(background)) < 0.2
     assert scheme == ("dark" if dark else "light"), (scheme, background)
     return scheme
@@ -130,8 +138,11 @@ def test_every_page_reads_in_the_system_theme(app, screenshots_dir, tmp_path, sc
         for name, _, lang, width in runs:
             if width not in contexts:
                 contexts[width] = browser.shared_context(
-                    viewport={"width": width, "height": 900 if width > 500 else 844}, color_scheme=scheme,
-                    is_mobile=width < 500, has_touch=width < 500)
+                    viewport={"width": width, "height": 900 if width > 500 else 844},
+                    color_scheme=scheme,
+                    is_mobile=width < 500,
+                    has_touch=width < 500,
+                )
                 contexts[width].new_page()
             page = contexts[width].pages[0]
             _open(page, f"{url}/{name}?{AS_OF}&lang={lang}")
@@ -159,7 +170,8 @@ def test_every_page_reads_in_the_system_theme(app, screenshots_dir, tmp_path, sc
         page.wait_for_function(
             "() => { const b = document.querySelector('[data-testid^=\"stBaseButton-primary\"]');"
             " return b && !b.disabled; }",
-            timeout=30000)
+            timeout=30000,
+        )
         settle(page)
         found = _readable(page, f"upload {scheme}")
         labels = [item for item in found if item["text"] == "โหลดข้อมูล"]

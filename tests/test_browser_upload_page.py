@@ -63,11 +63,12 @@ def files(app, tmp_path_factory):
         sheet.write_row(row, 0, values)
     book.close()
     big = folder / "too_big.csv"
-    big.write_text(HEADER + "".join(f"93{i:08d},{project},30/09/2562,1.00,งบประมาณปีปัจจุบัน\n" for i in range(1500)),
-                   encoding="utf-8")
+    big.write_text(
+        HEADER + "".join(f"93{i:08d},{project},30/09/2562,1.00,งบประมาณปีปัจจุบัน\n" for i in range(1500)), encoding="utf-8"
+    )
     assert big.stat().st_size > LIMIT_MB * 1e6
     good = folder / "one_payment.csv"
-    good.write_text(HEADER + f"9400000001,{project},30/09/2562,\"1,234.50\",งบประมาณปีปัจจุบัน\n", encoding="utf-8")
+    good.write_text(HEADER + f'9400000001,{project},30/09/2562,"1,234.50",งบประมาณปีปัจจุบัน\n', encoding="utf-8")
     return excel, big, good, project
 
 
@@ -121,7 +122,8 @@ def test_thai_picker_and_each_refusal_in_full(app, files, screenshots_dir):
         main = page.locator('[data-testid="stMain"]').inner_text()
         assert "โหลดแล้ว 1 แถว · ถูกปฏิเสธ 0 แถว" in main  # the good file's row only
         grid = page.locator('[data-testid="stDataFrame"]').filter(
-            has=page.locator('[role="columnheader"]', has_text="แถวที่อ่าน"))  # the outcome table
+            has=page.locator('[role="columnheader"]', has_text="แถวที่อ่าน")
+        )  # the outcome table
         results = grid.locator('[role="gridcell"]')
         results.first.wait_for(state="attached", timeout=30000)
         cells = {results.nth(i).inner_text() for i in range(results.count())}
@@ -130,7 +132,8 @@ def test_thai_picker_and_each_refusal_in_full(app, files, screenshots_dir):
     finally:
         context.close()
     assert query(database, "SELECT project_code, amount FROM disbursements WHERE doc_no = '9400000001'") == [
-        (project, Decimal("1234.50"))]
+        (project, Decimal("1234.50"))
+    ]
     assert query(database, "SELECT count(*) FROM disbursements WHERE doc_no IN ('9200000001', '9300000000')") == [(0,)]
     assert set(query(database, "SELECT status FROM loads WHERE file_name = ?", [excel.name])) == {("refused",)}
 

@@ -94,8 +94,11 @@ def _month_labels(first: date, last: date, lang: str) -> list[str]:
             with_year = not seen or day.month == 1
             seen.add((day.year, day.month))
             if lang == "th":
-                labels.append(f"{THAI_MONTHS[day.month - 1]} {(day.year + 543) % 100:02d}" if with_year
-                              else THAI_MONTHS[day.month - 1])
+                labels.append(
+                    f"{THAI_MONTHS[day.month - 1]} {(day.year + 543) % 100:02d}"
+                    if with_year
+                    else THAI_MONTHS[day.month - 1]
+                )
             else:
                 labels.append(f"{EN_MONTHS[day.month - 1]} {day.year}" if with_year else EN_MONTHS[day.month - 1])
         day += timedelta(days=1)
@@ -145,8 +148,12 @@ def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, na
                 tick_text = " ".join(chart["xticks"] + chart["yticks"])
                 assert not BE_YEAR.search(tick_text) and not THAI_MONTH.search(tick_text), chart["key"]
         if has_dates:
-            date_ticks = [text for chart in charts for text in chart["xticks"]
-                          if (THAI_MONTH if lang == "th" else ENGLISH_MONTH).search(text)]
+            date_ticks = [
+                text
+                for chart in charts
+                for text in chart["xticks"]
+                if (THAI_MONTH if lang == "th" else ENGLISH_MONTH).search(text)
+            ]
             assert date_ticks, "no month tick on a page that draws a date axis"
         by_key = {chart["key"]: chart for chart in charts}
         if name == "overview":  # the fiscal year FY2562 exactly: Oct 2018 ... Sep 2019
@@ -181,18 +188,19 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     assert box["x"] >= 0 and box["x"] + box["width"] <= 1400  # the grid itself is not clipped
     headers = grid.locator('[role="columnheader"]')
     headers.first.wait_for(state="attached", timeout=15000)  # the grid fills its table once drawn
-    visible = {headers.nth(i).inner_text(): int(headers.nth(i).get_attribute("aria-colindex"))
-               for i in range(headers.count())}
+    visible = {
+        headers.nth(i).inner_text(): int(headers.nth(i).get_attribute("aria-colindex")) for i in range(headers.count())
+    }
     for header in ("รหัสโครงการ", "ชื่อโครงการ", "จังหวัด / กลุ่ม", "% เบิกจ่าย", "เงินที่เสี่ยง (ลบ.)", "เหตุผล"):
         assert header in visible, (header, visible)
     assert max(visible.values()) > visible["เหตุผล"], "the reason column runs past the grid's right edge"
     assert int(grid.locator("table").get_attribute("aria-colcount")) > len(visible)  # more columns to the right
     page.screenshot(path=str(screenshots_dir / "words_lagging_1400x900.png"))
 
-    first_code = grid.locator('tbody tr').first.locator('[aria-colindex="1"]').inner_text()
+    first_code = grid.locator("tbody tr").first.locator('[aria-colindex="1"]').inner_text()
     page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # the first row's selection box
     settle(page)
-    detail = page.locator(f'.st-key-project_detail_{first_code}')
+    detail = page.locator(f".st-key-project_detail_{first_code}")
     detail.wait_for(timeout=15000)
     text = detail.inner_text()
     table = lagging_projects(Filters(as_of=date(2019, 9, 13)))
@@ -205,7 +213,7 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     from budget_metrics.projection import project_projection
 
     projected = project_projection(Filters(as_of=date(2019, 9, 13))).set_index("project_code").loc[first_code]
-    text = page.locator(f'.st-key-projection_detail_{first_code}').inner_text()
+    text = page.locator(f".st-key-projection_detail_{first_code}").inner_text()
     assert f"{projected['projected_disbursed']:,.2f} บาท" in text
     assert f"{projected['current_allocation'] - projected['projected_disbursed']:,.2f} บาท" in text
     assert projected["reason_th"] in text
@@ -223,8 +231,9 @@ def test_area_project_table_shows_money_status_and_flags_at_1400(app_url, page, 
     grid.scroll_into_view_if_needed()
     headers = grid.locator('[role="columnheader"]')
     headers.first.wait_for(state="attached", timeout=15000)
-    visible = {headers.nth(i).inner_text(): int(headers.nth(i).get_attribute("aria-colindex"))
-               for i in range(headers.count())}
+    visible = {
+        headers.nth(i).inner_text(): int(headers.nth(i).get_attribute("aria-colindex")) for i in range(headers.count())
+    }
     for header in ("Code", "Project", "Allocation (m฿)", "Disbursed (m฿)", "% paid", "Status", "Flags"):
         assert header in visible, (header, visible)
     assert max(visible.values()) > visible["Flags"]

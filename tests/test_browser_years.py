@@ -65,8 +65,9 @@ def _number(text: str) -> float:
     return float(text.replace(",", "").replace("+", ""))
 
 
-def _check_cards(page, db, fiscal_year: int, as_of: date, last_day: date, group: str | None = None,
-                 code: str | None = None) -> None:
+def _check_cards(
+    page, db, fiscal_year: int, as_of: date, last_day: date, group: str | None = None, code: str | None = None
+) -> None:
     """Both line cards: this year's rate and target, last year's rate and target then and the change,
     each against plain SQL and hand targets (2-decimal display: within half a hundredth)."""
     now = sql_rates(db, fiscal_year, as_of, group)[code]
@@ -77,7 +78,8 @@ def _check_cards(page, db, fiscal_year: int, as_of: date, last_day: date, group:
         assert _number(_figure(card, "target")) == pytest.approx(hand_target(fiscal_year, line, as_of), abs=0.005)
         assert _number(_figure(card, "last_year_pct")) == pytest.approx(then[line], abs=0.005)
         assert _number(_figure(card, "last_year_target")) == pytest.approx(
-            hand_target(fiscal_year - 1, line, last_day), abs=0.005)
+            hand_target(fiscal_year - 1, line, last_day), abs=0.005
+        )
         # the change is this year's rate minus last year's, rounded once
         assert _figure(card, "year_points") == f"{now[line] - then[line]:+,.2f}"
 
@@ -115,8 +117,11 @@ def test_overview_same_day_last_year_and_the_ranking_by_change(served, screensho
         rows = table.locator("tbody tr")
         now = sql_rates(db, 2563, AS_OF, "province")
         then = sql_rates(db, 2562, LAST_YEAR_DAY, "province")
-        expected = {code: now[code]["overall"] - then[code]["overall"] for code in now
-                    if code in then and now[code]["overall"] is not None and then[code]["overall"] is not None}
+        expected = {
+            code: now[code]["overall"] - then[code]["overall"]
+            for code in now
+            if code in then and now[code]["overall"] is not None and then[code]["overall"] is not None
+        }
         assert rows.count() == len(now)  # every province with projects this year
         shown = []
         for row in rows.all():
@@ -126,7 +131,8 @@ def test_overview_same_day_last_year_and_the_ranking_by_change(served, screensho
             assert _number(_figure(row, "last_year_pct")) == pytest.approx(then[code]["overall"], abs=0.005)
             assert _figure(row, "year_points") == f"{expected[code]:+,.2f}"
             assert _number(_figure(row, "last_year_target")) == pytest.approx(
-                hand_target(2562, "overall", LAST_YEAR_DAY), abs=0.005)
+                hand_target(2562, "overall", LAST_YEAR_DAY), abs=0.005
+            )
             shown.append(code)
         assert shown == sorted(expected, key=lambda code: (expected[code], code))
         table.scroll_into_view_if_needed()
@@ -180,7 +186,8 @@ def test_the_year_switch_and_a_year_without_targets(served, screenshots_dir):
             assert "ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ 2561" in _figure(card, "last_year")
             assert _figure(card, "year_points") == f"{now[line] - then[line]:+,.2f}"
             assert _number(_figure(card, "target")) == pytest.approx(
-                hand_target(2562, line, date(2019, 6, 28)), abs=0.005)
+                hand_target(2562, line, date(2019, 6, 28)), abs=0.005
+            )
     finally:
         context.close()
 
@@ -219,7 +226,9 @@ def _sql_earlier_carryover(db, as_of: date) -> tuple[float, float, float, int]:
                    WHERE p.fiscal_year = 2562 AND c.approved_date <= $d)
                SELECT sum(amount), sum(paid),
                       coalesce(sum(amount - paid) FILTER (WHERE deadline < $d AND amount > paid), 0), count(*)
-               FROM c""", {"d": as_of}).fetchone()
+               FROM c""",
+            {"d": as_of},
+        ).fetchone()
     finally:
         con.close()
     return float(carried), float(paid), float(lapsed), int(projects)
@@ -232,9 +241,9 @@ def test_the_earlier_years_carry_over_in_the_next_years_view(served, screenshots
     context, page = _open(browser, f"{url}/carryover?fy=2563")
     try:
         for lang, title, note in (
-                ("th", "เงินกันเหลื่อมปีจากปีงบประมาณ 2562: ภาระผูกพันของปีก่อน", "ไม่นับในอัตราการเบิกจ่ายของปี 2563"),
-                ("en", "Carried over from FY2562: the earlier year's obligations",
-                 "never part of FY2563's execution rate")):
+            ("th", "เงินกันเหลื่อมปีจากปีงบประมาณ 2562: ภาระผูกพันของปีก่อน", "ไม่นับในอัตราการเบิกจ่ายของปี 2563"),
+            ("en", "Carried over from FY2562: the earlier year's obligations", "never part of FY2563's execution rate"),
+        ):
             if lang == "en":
                 _sidebar(page).get_by_text("English", exact=True).click()
                 settle(page)
@@ -246,8 +255,10 @@ def test_the_earlier_years_carry_over_in_the_next_years_view(served, screenshots
             assert _number(_figure(card, "earlier_remaining")) == pytest.approx((carried - paid) / 1e6, abs=0.005)
             assert _number(_figure(card, "earlier_lapsed")) == pytest.approx(lapsed / 1e6, abs=0.005)
             assert f"{projects:,}" in _figure(card, "earlier_carried_change")
-            own = {"th": "เงินกันเหลื่อมปีของปี 2563 เอง: ยังไม่มีที่อนุมัติ ณ วันที่ 31 มี.ค. 2563",
-                   "en": "FY2563's own carry-over: none approved by 31 Mar 2020"}[lang]
+            own = {
+                "th": "เงินกันเหลื่อมปีของปี 2563 เอง: ยังไม่มีที่อนุมัติ ณ วันที่ 31 มี.ค. 2563",
+                "en": "FY2563's own carry-over: none approved by 31 Mar 2020",
+            }[lang]
             assert page.get_by_text(own).first.is_visible()  # FY2563 carried nothing over of its own yet
             page.screenshot(path=str(screenshots_dir / f"years_carryover_{lang}.png"))
         # the link opens FY2562's own carry-over view, the same figures as that year's totals
@@ -261,8 +272,9 @@ def test_the_earlier_years_carry_over_in_the_next_years_view(served, screenshots
         with duckdb.connect(str(db), read_only=True) as con:
             latest = con.execute("""SELECT max(posting_date) FROM disbursements JOIN projects USING (project_code)
                                     WHERE fiscal_year = 2562""").fetchone()[0]
-        assert _number(_figure(page, "carried")) == pytest.approx(_sql_earlier_carryover(db, latest)[0] / 1e6,
-                                                                  abs=0.005)
+        assert _number(_figure(page, "carried")) == pytest.approx(
+            _sql_earlier_carryover(db, latest)[0] / 1e6, abs=0.005
+        )
         assert "FY2561" in page.locator('[data-card="earlier_year"]').inner_text()  # and FY2561's before it
     finally:
         context.close()

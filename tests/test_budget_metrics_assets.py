@@ -18,7 +18,7 @@ from tests.etl_fixtures import query
 
 AS_OF = date(2019, 9, 13)
 # Transferred as of a date, written plainly: dated on or before it, or marked without a date.
-TRANSFERRED = ("coalesce(a.transferred_date <= ?, a.status = 'transferred')")
+TRANSFERRED = "coalesce(a.transferred_date <= ?, a.status = 'transferred')"
 
 
 def _overdue_days(db):
@@ -108,8 +108,10 @@ def test_by_province_adds_up_and_equals_sql_for_one_province(demo_db):
 
 
 def test_cluster_filter_and_empty_province(demo_db):
-    clause = ("(p.owner_type = 'cluster' AND p.owner = 'C01') OR (p.owner_type = 'province' AND p.owner IN "
-              "(SELECT province_code FROM provinces WHERE cluster_code = 'C01'))")
+    clause = (
+        "(p.owner_type = 'cluster' AND p.owner = 'C01') OR (p.owner_type = 'province' AND p.owner IN "
+        "(SELECT province_code FROM provinces WHERE cluster_code = 'C01'))"
+    )
     (count,) = query(
         demo_db,
         f"""SELECT count(*) FROM asset_transfers a JOIN projects p USING (project_code)

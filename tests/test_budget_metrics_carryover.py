@@ -85,7 +85,8 @@ def test_province_filter_equals_plain_sql(demo_db):
     frame = carryover_projects(Filters(as_of=AS_OF, province=province))
     assert sorted(frame["project_code"]) == sorted(r[0] for r in rows)
     assert carryover_totals(Filters(as_of=AS_OF, province=province)).carried == sum(
-        (Decimal(r[1]) for r in rows), Decimal(0))
+        (Decimal(r[1]) for r in rows), Decimal(0)
+    )
 
 
 @pytest.mark.parametrize("day", [date(2020, 2, 15), date(2020, 4, 15), AS_OF])
@@ -97,8 +98,9 @@ def test_at_risk_list_follows_the_rules(demo_db, day):
         pct = float(paid) / float(amount) * 100 if amount else 0.0
         remaining = amount - paid
         past_deadline = days < 0 and remaining > 0
-        near_and_slow = (0 <= days <= limits["carryover_risk_days"]
-                         and pct < limits["carryover_risk_paid_pct"] and remaining > 0)
+        near_and_slow = (
+            0 <= days <= limits["carryover_risk_days"] and pct < limits["carryover_risk_paid_pct"] and remaining > 0
+        )
         if past_deadline or near_and_slow:
             expected.add(code)
     risky = at_risk_carryovers(Filters(as_of=day))

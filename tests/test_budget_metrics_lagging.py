@@ -52,17 +52,24 @@ def _flagged(table, flag):
 
 # Not fully paid: less than 95% (reference default) of the signed contract (if signed by
 # the date), or else of the allocation, is paid.
-UNPAID = ("paid < 0.95 * (CASE WHEN contract_amount IS NOT NULL AND (contract_date IS NULL OR contract_date <= $d) "
-          "THEN least(contract_amount, cur) ELSE cur END) - 0.005")
+UNPAID = (
+    "paid < 0.95 * (CASE WHEN contract_amount IS NOT NULL AND (contract_date IS NULL OR contract_date <= $d) "
+    "THEN least(contract_amount, cur) ELSE cur END) - 0.005"
+)
 
 
 def test_no_contract_flag_matches_sql(demo_db):
     # investment, money still allocated and still to pay, still no contract on the date, past the
     # 31 Mar cut-off (issue 15: a contract signed after the cut-off is the late_contract flag instead)
-    expected = _codes(demo_db, "budget_type = 'investment' AND cur > 0 "
-                               f"AND (contract_date IS NULL OR contract_date > $d) AND {UNPAID}")
-    late = _codes(demo_db, "budget_type = 'investment' AND cur > 0 "
-                           f"AND contract_date > DATE '2019-03-31' AND contract_date <= $d AND {UNPAID}")
+    expected = _codes(
+        demo_db,
+        f"budget_type = 'investment' AND cur > 0 AND (contract_date IS NULL OR contract_date > $d) AND {UNPAID}",
+    )
+    late = _codes(
+        demo_db,
+        "budget_type = 'investment' AND cur > 0 "
+        f"AND contract_date > DATE '2019-03-31' AND contract_date <= $d AND {UNPAID}",
+    )
     table = project_flags(Filters(as_of=AS_OF))
     assert _flagged(table, "no_contract") == expected
     assert _flagged(table, "late_contract") == late
@@ -77,8 +84,9 @@ def test_past_end_flag_matches_sql(demo_db):
 def test_idle_flag_matches_sql(demo_db):
     # default threshold: 12 weeks = 84 days or more without a payment; never paid counts from
     # the contract date, else the planned start, else 1 Oct 2018
-    since = ("coalesce(last_paid, CASE WHEN contract_date <= $d THEN contract_date END, planned_start, "
-             "DATE '2018-10-01')")
+    since = (
+        "coalesce(last_paid, CASE WHEN contract_date <= $d THEN contract_date END, planned_start, DATE '2018-10-01')"
+    )
     expected = _codes(demo_db, f"{UNPAID} AND $d - {since} >= 84")
     assert _flagged(project_flags(Filters(as_of=AS_OF)), "idle") == expected
 
@@ -118,16 +126,22 @@ def boundary_db(tmp_path, monkeypatch):
     N01 allocated 500,000 with no contract (the control for the no-contract rule)."""
     folder = tmp_path / "files"
     folder.mkdir()
-    write_csv(folder / "projects.csv", [
-        CONTRACT_HEADERS,
-        ["I01", "2562", "เชียงใหม่", "ถนน", "งบลงทุน", "อบจ.", "1,000,000.00", "900,000.00", "01/11/2561"],
-        ["Z01", "2562", "เชียงใหม่", "ฝาย", "งบลงทุน", "อบต.", "500,000.00", "", ""],
-        ["N01", "2562", "เชียงใหม่", "อาคาร", "งบลงทุน", "อบต.", "500,000.00", "", ""],
-    ])
-    write_csv(folder / "disbursements.csv", [
-        DISB_HEADERS, ["D1", "I01", LAST_PAID.isoformat(), "100,000.00", "งบประมาณปีปัจจุบัน"]])
-    write_csv(folder / "reallocations.csv", [
-        REALLOC_HEADERS, ["R1", "2019-02-01", "Z01", "", "500,000.00", "ส่งคืน", "ไม่ใช้งบ"]])
+    write_csv(
+        folder / "projects.csv",
+        [
+            CONTRACT_HEADERS,
+            ["I01", "2562", "เชียงใหม่", "ถนน", "งบลงทุน", "อบจ.", "1,000,000.00", "900,000.00", "01/11/2561"],
+            ["Z01", "2562", "เชียงใหม่", "ฝาย", "งบลงทุน", "อบต.", "500,000.00", "", ""],
+            ["N01", "2562", "เชียงใหม่", "อาคาร", "งบลงทุน", "อบต.", "500,000.00", "", ""],
+        ],
+    )
+    write_csv(
+        folder / "disbursements.csv",
+        [DISB_HEADERS, ["D1", "I01", LAST_PAID.isoformat(), "100,000.00", "งบประมาณปีปัจจุบัน"]],
+    )
+    write_csv(
+        folder / "reallocations.csv", [REALLOC_HEADERS, ["R1", "2019-02-01", "Z01", "", "500,000.00", "ส่งคืน", "ไม่ใช้งบ"]]
+    )
     db = tmp_path / "budget.duckdb"
     results = load_files([folder], db_path=db)
     assert [r.status for r in results] == ["loaded"] * 3, [r.message for r in results]
@@ -151,7 +165,13 @@ def test_idle_boundary_is_84_days_inclusive(boundary_db, days, flagged):
 def test_project_with_all_allocation_transferred_out_is_not_flagged_for_no_contract(boundary_db):
     as_of = date(2019, 6, 28)  # past the 31 Mar cut-off
     # plain SQL: Z01's current allocation is 0 by then, N01's is untouched
-    assert scalar(boundary_db, "SELECT allocated_amount - (SELECT sum(amount) FROM reallocations "
-                               "WHERE from_project_code = 'Z01') FROM projects WHERE project_code = 'Z01'") == 0
+    assert (
+        scalar(
+            boundary_db,
+            "SELECT allocated_amount - (SELECT sum(amount) FROM reallocations "
+            "WHERE from_project_code = 'Z01') FROM projects WHERE project_code = 'Z01'",
+        )
+        == 0
+    )
     assert "no_contract" in _flags_of("N01", as_of)
     assert _flags_of("Z01", as_of) == []  # nothing left to contract, pay or chase

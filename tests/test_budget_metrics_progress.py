@@ -29,19 +29,28 @@ def _sql_totals(db, as_of, owner_clause="TRUE", params=()):
     con = duckdb.connect(str(db), read_only=True)
     try:
         codes = f"SELECT project_code FROM projects WHERE fiscal_year = 2562 AND {owner_clause}"
-        allocated = con.execute(f"SELECT coalesce(sum(allocated_amount),0) FROM projects "
-                                f"WHERE fiscal_year = 2562 AND {owner_clause}", params).fetchone()[0]
-        moved_in = con.execute(f"SELECT coalesce(sum(amount),0) FROM reallocations "
-                               f"WHERE approved_date <= ? AND to_project_code IN ({codes})",
-                               [as_of, *params]).fetchone()[0]
-        moved_out = con.execute(f"SELECT coalesce(sum(amount),0) FROM reallocations "
-                                f"WHERE approved_date <= ? AND from_project_code IN ({codes})",
-                                [as_of, *params]).fetchone()[0]
-        paid = con.execute(f"SELECT coalesce(sum(amount),0) FROM disbursements "
-                           f"WHERE source = 'current' AND posting_date <= ? AND project_code IN ({codes})",
-                           [as_of, *params]).fetchone()[0]
-        count = con.execute(f"SELECT count(*) FROM projects WHERE fiscal_year = 2562 AND {owner_clause}",
-                            params).fetchone()[0]
+        allocated = con.execute(
+            f"SELECT coalesce(sum(allocated_amount),0) FROM projects WHERE fiscal_year = 2562 AND {owner_clause}",
+            params,
+        ).fetchone()[0]
+        moved_in = con.execute(
+            f"SELECT coalesce(sum(amount),0) FROM reallocations "
+            f"WHERE approved_date <= ? AND to_project_code IN ({codes})",
+            [as_of, *params],
+        ).fetchone()[0]
+        moved_out = con.execute(
+            f"SELECT coalesce(sum(amount),0) FROM reallocations "
+            f"WHERE approved_date <= ? AND from_project_code IN ({codes})",
+            [as_of, *params],
+        ).fetchone()[0]
+        paid = con.execute(
+            f"SELECT coalesce(sum(amount),0) FROM disbursements "
+            f"WHERE source = 'current' AND posting_date <= ? AND project_code IN ({codes})",
+            [as_of, *params],
+        ).fetchone()[0]
+        count = con.execute(
+            f"SELECT count(*) FROM projects WHERE fiscal_year = 2562 AND {owner_clause}", params
+        ).fetchone()[0]
     finally:
         con.close()
     return Decimal(allocated) + Decimal(moved_in) - Decimal(moved_out), Decimal(paid), count
@@ -78,8 +87,9 @@ def test_national_kpis_equal_plain_sql(demo_db):
     # statuses from thresholds.toml (watch 5, behind 10 points) and the headline default
     for line in (overall, investment):
         gap = line.gap_points
-        assert line.status == ("on_track" if gap >= 0 else "near_target" if gap >= -5 else "watch" if gap >= -10
-                               else "behind")
+        assert line.status == (
+            "on_track" if gap >= 0 else "near_target" if gap >= -5 else "watch" if gap >= -10 else "behind"
+        )
     assert result.headline == "overall" and result.status == overall.status
 
 
@@ -91,8 +101,10 @@ def test_province_kpis_equal_plain_sql(demo_db):
 
 
 def test_cluster_covers_own_and_member_province_projects(demo_db):
-    clause = ("(owner_type = 'cluster' AND owner = ?) OR "
-              "(owner_type = 'province' AND owner IN (SELECT province_code FROM provinces WHERE cluster_code = ?))")
+    clause = (
+        "(owner_type = 'cluster' AND owner = ?) OR "
+        "(owner_type = 'province' AND owner IN (SELECT province_code FROM provinces WHERE cluster_code = ?))"
+    )
     current, paid, count = _sql_totals(demo_db, AS_OF, f"({clause})", ("C01", "C01"))
     result = kpis(Filters(as_of=AS_OF, cluster="C01"))
     assert (result.projects, result.current_allocation, result.disbursed) == (count, current, paid)
@@ -198,8 +210,9 @@ def _with_headline(db: Path, folder: Path, monkeypatch, line: str) -> None:
     reference_copy = folder / "reference"
     shutil.copytree(REFERENCE, reference_copy)
     settings = reference_copy / "reporting.toml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace('value = "overall"', f'value = "{line}"'),
-                        encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('value = "overall"', f'value = "{line}"'), encoding="utf-8"
+    )
     monkeypatch.setenv("BUDGET_REFERENCE", str(reference_copy))
     with write_session(db):
         pass
@@ -241,7 +254,6 @@ def test_a_wrong_headline_setting_is_refused_naming_the_file(tmp_path, monkeypat
 
     folder = tmp_path / "reference"
     shutil.copytree(REFERENCE, folder)
-    (folder / "reporting.toml").write_text('[headline_line]\nvalue = "blended"\ndescription = "x"\n',
-                                           encoding="utf-8")
+    (folder / "reporting.toml").write_text('[headline_line]\nvalue = "blended"\ndescription = "x"\n', encoding="utf-8")
     with pytest.raises(ReferenceError, match="reporting.toml.*headline_line"):
         read_reference(folder)

@@ -39,7 +39,8 @@ def sql_state(db: Path, as_of: date) -> pd.DataFrame:
     """Per project from the raw tables: current allocation, disbursed, signed contract (baht)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = con.execute("""
+        rows = con.execute(
+            """
         SELECT p.project_code, p.owner_type, p.owner, p.budget_type,
                p.allocated_amount
                + coalesce((SELECT sum(amount) FROM reallocations r
@@ -51,31 +52,40 @@ def sql_state(db: Path, as_of: date) -> pd.DataFrame:
                coalesce((SELECT sum(amount) FROM reallocations r
                          WHERE r.to_project_code = p.project_code AND r.approved_date <= $d), 0) AS moved_in,
                CASE WHEN p.contract_date IS NULL OR p.contract_date <= $d THEN p.contract_amount END AS contract
-        FROM projects p WHERE p.fiscal_year = 2562""", {"d": as_of}).fetchall()
+        FROM projects p WHERE p.fiscal_year = 2562""",
+            {"d": as_of},
+        ).fetchall()
     finally:
         con.close()
-    frame = pd.DataFrame(rows, columns=["project_code", "owner_type", "owner", "budget_type", "allocation",
-                                        "paid", "moved_in", "contract"])
+    frame = pd.DataFrame(
+        rows,
+        columns=["project_code", "owner_type", "owner", "budget_type", "allocation", "paid", "moved_in", "contract"],
+    )
     return frame.set_index("project_code")
 
 
 # ---------------------------------------------------------------- on the demo database
 
 
-@pytest.mark.parametrize("level, key", [("province", "province_code"), ("cluster", "cluster_code"),
-                                        ("region", "region")])
+@pytest.mark.parametrize(
+    "level, key", [("province", "province_code"), ("cluster", "cluster_code"), ("region", "region")]
+)
 def test_area_projection_is_the_sum_of_its_projects(demo_db, level, key):
     filters = Filters(as_of=AS_OF)
     projects = project_projection(filters)
     if level == "province":
         projects = projects[projects["owner_type"] == "province"]
     areas = area_projection(filters, level).set_index("code")
-    recount = projects.assign(
-        projected=projects["projected_disbursed"].map(satang),
-        carryover=projects["projected_carryover"].map(satang),
-        lapse=projects["projected_lapse"].map(satang),
-        allocation=projects["current_allocation"].map(satang),
-    ).groupby(key)[["projected", "carryover", "lapse", "allocation"]].sum()
+    recount = (
+        projects.assign(
+            projected=projects["projected_disbursed"].map(satang),
+            carryover=projects["projected_carryover"].map(satang),
+            lapse=projects["projected_lapse"].map(satang),
+            allocation=projects["current_allocation"].map(satang),
+        )
+        .groupby(key)[["projected", "carryover", "lapse", "allocation"]]
+        .sum()
+    )
     assert len(recount) > 0
     for code, row in recount.iterrows():
         area = areas.loc[code]
@@ -136,8 +146,12 @@ def test_fully_paid_projects_project_to_their_paid_amount(demo_db):
     # (capped at the allocation), or the whole allocation without a contract.
     signed = state["contract"].notna()
     due = state["allocation"].copy()
-    due[signed] = [min(c + m, a) for c, m, a in zip(state["contract"][signed], state["moved_in"][signed],
-                                                      state["allocation"][signed], strict=True)]
+    due[signed] = [
+        min(c + m, a)
+        for c, m, a in zip(
+            state["contract"][signed], state["moved_in"][signed], state["allocation"][signed], strict=True
+        )
+    ]
     full = state[(state["paid"] >= due) & (state["paid"] > 0)]
     assert len(full) > 20
     projects = project_projection(Filters(as_of=AS_OF)).set_index("project_code")
@@ -196,8 +210,9 @@ def test_needs_intervention_lists_areas_beyond_the_threshold_by_baht_at_risk(dem
         projects = project_projection(Filters(as_of=AS_OF))
         for row in listed.itertuples(index=False):
             # baht at risk = the year-end target's share of the allocation not projected to be paid
-            assert row.baht_at_risk == pytest.approx(row.current_allocation * target / 100 - row.projected_disbursed,
-                                                     abs=0.01)
+            assert row.baht_at_risk == pytest.approx(
+                row.current_allocation * target / 100 - row.projected_disbursed, abs=0.01
+            )
             drivers = row.drivers
             assert 0 < len(drivers) <= 5
             shortfalls = [d["shortfall"] for d in drivers]
@@ -209,17 +224,26 @@ def test_needs_intervention_lists_areas_beyond_the_threshold_by_baht_at_risk(dem
             for driver in drivers:
                 project = own.loc[driver["project_code"]]
                 assert driver["shortfall"] == pytest.approx(
-                    project["current_allocation"] * target / 100 - project["projected_disbursed"], abs=0.01)
+                    project["current_allocation"] * target / 100 - project["projected_disbursed"], abs=0.01
+                )
             assert max(shortfalls) == pytest.approx(
-                (own["current_allocation"] * target / 100 - own["projected_disbursed"]).max(), abs=0.01)
+                (own["current_allocation"] * target / 100 - own["projected_disbursed"]).max(), abs=0.01
+            )
 
 
 def test_export_columns_one_row_per_area(demo_db):
     provinces = export_columns(Filters(as_of=AS_OF), "province")
     clusters = export_columns(Filters(as_of=AS_OF), "cluster")
     assert list(provinces.columns) == ["code", *EXPORT_COLUMNS]
-    assert EXPORT_COLUMNS == ["projected_pct", "projected_low_pct", "projected_high_pct", "projected_carryover",
-                              "projected_lapse", "required_weekly", "pace_break_since"]
+    assert EXPORT_COLUMNS == [
+        "projected_pct",
+        "projected_low_pct",
+        "projected_high_pct",
+        "projected_carryover",
+        "projected_lapse",
+        "required_weekly",
+        "pace_break_since",
+    ]
     assert len(provinces) == 76 and provinces["code"].is_unique
     assert len(clusters) == 18 and clusters["code"].is_unique
     assert provinces["projected_pct"].notna().all()
@@ -240,8 +264,19 @@ def test_path_runs_from_the_as_of_rate_to_the_projection(demo_db):
 
 # ---------------------------------------------------------------- a small year through the ETL
 
-PROJECT_HEADERS = ["project_code", "fiscal_year", "owner", "project_name", "budget_type", "implementing_agency",
-                   "allocated_amount", "contract_amount", "contract_date", "planned_start", "planned_end"]
+PROJECT_HEADERS = [
+    "project_code",
+    "fiscal_year",
+    "owner",
+    "project_name",
+    "budget_type",
+    "implementing_agency",
+    "allocated_amount",
+    "contract_amount",
+    "contract_date",
+    "planned_start",
+    "planned_end",
+]
 DISB_HEADERS = ["doc_no", "project_code", "posting_date", "amount", "source"]
 REALLOC_HEADERS = ["ref_no", "approved_date", "from_project_code", "to_project_code", "amount", "kind", "reason"]
 
@@ -252,14 +287,28 @@ PROJECTS_KNOWN = [
     ["A3", "2562", "50", "lights", "investment", "PAO", "500,000.00", "500,000.00", "01/11/2561", "", "31/03/2562"],
     ["A4", "2562", "50", "training", "operating", "Agri", "300,000.00", "", "", "01/11/2561", "30/06/2562"],
     ["A5", "2562", "50", "market", "investment", "Works", "800,000.00", "700,000.00", "15/01/2562", "", "30/04/2562"],
-    ["B1", "2562", "51", "road", "investment", "Works", "1,500,000.00", "1,400,000.00", "10/01/2562", "",
-     "15/09/2562"],
+    ["B1", "2562", "51", "road", "investment", "Works", "1,500,000.00", "1,400,000.00", "10/01/2562", "", "15/09/2562"],
     ["C1", "2562", "C01", "study", "other", "Office", "400,000.00", "", "", "01/12/2561", "31/07/2562"],
 ]
 # Later the same year: A2 signs on 1 Jul (and gets a planned end), payments and a transfer after 31 May.
-PROJECTS_LATER = [row if row[0] != "A2" else
-                  ["A2", "2562", "50", "weir", "investment", "PAO", "2,000,000.00", "1,800,000.00", "01/07/2562",
-                   "", "30/09/2562"] for row in PROJECTS_KNOWN]
+PROJECTS_LATER = [
+    row
+    if row[0] != "A2"
+    else [
+        "A2",
+        "2562",
+        "50",
+        "weir",
+        "investment",
+        "PAO",
+        "2,000,000.00",
+        "1,800,000.00",
+        "01/07/2562",
+        "",
+        "30/09/2562",
+    ]
+    for row in PROJECTS_KNOWN
+]
 PAID_KNOWN = [
     ["D01", "A1", "15/02/2562", "300,000.00", "current"],
     ["D02", "A1", "20/05/2562", "200,000.00", "current"],
@@ -373,10 +422,15 @@ def test_required_pace_on_the_demo_by_hand(demo_db):
     state = sql_state(demo_db, as_of)
     investment = state[(state["budget_type"] == "investment") & (state["owner_type"] == "province")]
     sums = investment.groupby("owner")[["allocation", "paid"]].sum()
-    four_weeks = dict(query(demo_db, """
+    four_weeks = dict(
+        query(
+            demo_db,
+            """
         SELECT p.owner, sum(d.amount) FROM disbursements d JOIN projects p USING (project_code)
         WHERE p.owner_type = 'province' AND p.budget_type = 'investment' AND d.source = 'current'
-          AND d.posting_date > DATE '2019-05-31' AND d.posting_date <= DATE '2019-06-28' GROUP BY 1"""))
+          AND d.posting_date > DATE '2019-05-31' AND d.posting_date <= DATE '2019-06-28' GROUP BY 1""",
+        )
+    )
     areas = area_projection(Filters(as_of=as_of), "province", "investment").set_index("code")
     ahead = 0
     for code, row in sums.iterrows():
@@ -384,8 +438,9 @@ def test_required_pace_on_the_demo_by_hand(demo_db):
         quarter = max(0.65 * allocation - paid, 0) / (2 / 7)
         ahead += quarter == 0
         assert areas.loc[code, "required_weekly_next_quarter"] == pytest.approx(quarter, abs=0.01), code
-        assert areas.loc[code, "required_weekly"] == pytest.approx(max(0.88 * allocation - paid, 0) / (94 / 7),
-                                                                   abs=0.01), code
+        assert areas.loc[code, "required_weekly"] == pytest.approx(
+            max(0.88 * allocation - paid, 0) / (94 / 7), abs=0.01
+        ), code
         assert areas.loc[code, "recent_weekly"] == pytest.approx(float(four_weeks.get(code, 0)) / 4), code
     assert 0 < ahead < len(sums)  # some provinces are already past the Q3 target: they need nothing more
 
@@ -406,12 +461,27 @@ def lagging_year(tmp_path, monkeypatch) -> Path:
         early = number < 10
         signed, end = (date(2018, 10, 1), date(2019, 1, 31)) if early else (date(2018, 12, 1), date(2019, 9, 30))
         code = f"L{number:02d}"
-        projects.append([code, "2562", "50", f"bridge {code}", "investment", "Works", "100,000,000.00",
-                         "100,000,000.00", f"{signed:%d/%m}/{signed.year + 543}", "",
-                         f"{end:%d/%m}/{end.year + 543}"])
+        projects.append(
+            [
+                code,
+                "2562",
+                "50",
+                f"bridge {code}",
+                "investment",
+                "Works",
+                "100,000,000.00",
+                "100,000,000.00",
+                f"{signed:%d/%m}/{signed.year + 543}",
+                "",
+                f"{end:%d/%m}/{end.year + 543}",
+            ]
+        )
         middle = signed + (end - signed) / 2
-        for day, amount in ((middle, "40,000,000.00"), (end, "30,000,000.00"),
-                            (end + timedelta(days=45), "30,000,000.00")):
+        for day, amount in (
+            (middle, "40,000,000.00"),
+            (end, "30,000,000.00"),
+            (end + timedelta(days=45), "30,000,000.00"),
+        ):
             if day <= YEAR_END:
                 doc += 1
                 payments.append([f"Q{doc:04d}", code, f"{day:%d/%m}/{day.year + 543}", amount, "current"])

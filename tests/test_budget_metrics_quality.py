@@ -25,8 +25,10 @@ def test_load_log_lists_every_load(demo_db):
     log = load_log()
     assert len(log) == count and count > 0
     assert log["status_th"].notna().all()
-    assert log["load_id"].iloc[0] == query(demo_db, "SELECT load_id FROM loads ORDER BY started_at DESC, "
-                                                      "load_id DESC LIMIT 1")[0][0]
+    assert (
+        log["load_id"].iloc[0]
+        == query(demo_db, "SELECT load_id FROM loads ORDER BY started_at DESC, load_id DESC LIMIT 1")[0][0]
+    )
 
 
 def test_rejected_rows_filter_by_load_file_and_reason(demo_db):
@@ -34,7 +36,8 @@ def test_rejected_rows_filter_by_load_file_and_reason(demo_db):
     assert total > 0, "the demo data should include rejected rows"
     assert len(rejected_rows()) == total
     load_id, file_name, reason = query(
-        demo_db, "SELECT load_id, file_name, reason_code FROM rejects ORDER BY load_id, row_number LIMIT 1")[0]
+        demo_db, "SELECT load_id, file_name, reason_code FROM rejects ORDER BY load_id, row_number LIMIT 1"
+    )[0]
     (by_load,) = query(demo_db, "SELECT count(*) FROM rejects WHERE load_id = ?", [load_id])[0]
     (by_file,) = query(demo_db, "SELECT count(*) FROM rejects WHERE file_name = ?", [file_name])[0]
     (by_reason,) = query(demo_db, "SELECT count(*) FROM rejects WHERE reason_code = ?", [reason])[0]
@@ -89,20 +92,31 @@ def test_broken_copy_raises_each_warning(demo_db_copy):
     con = duckdb.connect(str(demo_db_copy))
     try:
         code, carried = con.execute(
-            "SELECT project_code, amount FROM carryovers ORDER BY project_code LIMIT 1").fetchone()
+            "SELECT project_code, amount FROM carryovers ORDER BY project_code LIMIT 1"
+        ).fetchone()
         other, allocated = con.execute(
-            "SELECT project_code, allocated_amount FROM projects ORDER BY project_code LIMIT 1").fetchone()
-        con.execute("INSERT INTO disbursements (doc_no, project_code, posting_date, amount, source, load_id) "
-                    "VALUES ('BROKEN-C', ?, DATE '2020-01-15', ?, 'carryover', 0)",
-                    [code, carried])  # on top of what was already paid: over the carried amount
-        con.execute("INSERT INTO disbursements (doc_no, project_code, posting_date, amount, source, load_id) "
-                    "VALUES ('BROKEN-D', ?, DATE '2019-06-02', ?, 'current', 0)",
-                    [other, allocated * 2])
-        con.execute("INSERT INTO reallocations (ref_no, approved_date, from_project_code, to_project_code, "
-                    "amount, kind, reason, load_id) VALUES ('BROKEN-R', DATE '2019-06-01', NULL, 'NO-SUCH', "
-                    "500.00, 'change', 'test', 0)")
-        (paid,) = con.execute("SELECT sum(amount) FROM disbursements WHERE project_code = ? "
-                              "AND source = 'carryover' AND posting_date <= DATE '2020-02-01'", [code]).fetchone()
+            "SELECT project_code, allocated_amount FROM projects ORDER BY project_code LIMIT 1"
+        ).fetchone()
+        con.execute(
+            "INSERT INTO disbursements (doc_no, project_code, posting_date, amount, source, load_id) "
+            "VALUES ('BROKEN-C', ?, DATE '2020-01-15', ?, 'carryover', 0)",
+            [code, carried],
+        )  # on top of what was already paid: over the carried amount
+        con.execute(
+            "INSERT INTO disbursements (doc_no, project_code, posting_date, amount, source, load_id) "
+            "VALUES ('BROKEN-D', ?, DATE '2019-06-02', ?, 'current', 0)",
+            [other, allocated * 2],
+        )
+        con.execute(
+            "INSERT INTO reallocations (ref_no, approved_date, from_project_code, to_project_code, "
+            "amount, kind, reason, load_id) VALUES ('BROKEN-R', DATE '2019-06-01', NULL, 'NO-SUCH', "
+            "500.00, 'change', 'test', 0)"
+        )
+        (paid,) = con.execute(
+            "SELECT sum(amount) FROM disbursements WHERE project_code = ? "
+            "AND source = 'carryover' AND posting_date <= DATE '2020-02-01'",
+            [code],
+        ).fetchone()
     finally:
         con.close()
     warnings = reconciliation_warnings(Filters(as_of=date(2020, 2, 1)))

@@ -57,12 +57,18 @@ def test_national_ledger_holds_every_row_approved_by_the_date(demo_db):
 
 def test_net_per_province_equals_plain_sql(demo_db):
     province = _busiest_province(demo_db)
-    (moved_in,) = query(demo_db, f"SELECT coalesce(sum(amount), 0) FROM reallocations "
-                                  f"WHERE approved_date <= ? AND to_project_code IN ({PROVINCE_CODES})",
-                         [AS_OF, province])[0]
-    (moved_out,) = query(demo_db, f"SELECT coalesce(sum(amount), 0) FROM reallocations "
-                                   f"WHERE approved_date <= ? AND from_project_code IN ({PROVINCE_CODES})",
-                          [AS_OF, province])[0]
+    (moved_in,) = query(
+        demo_db,
+        f"SELECT coalesce(sum(amount), 0) FROM reallocations "
+        f"WHERE approved_date <= ? AND to_project_code IN ({PROVINCE_CODES})",
+        [AS_OF, province],
+    )[0]
+    (moved_out,) = query(
+        demo_db,
+        f"SELECT coalesce(sum(amount), 0) FROM reallocations "
+        f"WHERE approved_date <= ? AND from_project_code IN ({PROVINCE_CODES})",
+        [AS_OF, province],
+    )[0]
     table = net_by_area(Filters(as_of=AS_OF), "province").set_index("code")
     assert table.loc[province, "moved_in"] == pytest.approx(float(moved_in), abs=0.005)
     assert table.loc[province, "moved_out"] == pytest.approx(float(moved_out), abs=0.005)
@@ -70,10 +76,16 @@ def test_net_per_province_equals_plain_sql(demo_db):
 
 
 def test_net_per_cluster_adds_up_to_national_in_and_out(demo_db):
-    (moved_in,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
-                                  "WHERE approved_date <= ? AND to_project_code IS NOT NULL", [AS_OF])[0]
-    (moved_out,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
-                                   "WHERE approved_date <= ? AND from_project_code IS NOT NULL", [AS_OF])[0]
+    (moved_in,) = query(
+        demo_db,
+        "SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ? AND to_project_code IS NOT NULL",
+        [AS_OF],
+    )[0]
+    (moved_out,) = query(
+        demo_db,
+        "SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ? AND from_project_code IS NOT NULL",
+        [AS_OF],
+    )[0]
     table = net_by_area(Filters(as_of=AS_OF), "cluster")
     assert table["moved_in"].sum() == pytest.approx(float(moved_in), abs=0.5)
     assert table["moved_out"].sum() == pytest.approx(float(moved_out), abs=0.5)
@@ -99,8 +111,11 @@ def test_savings_generated_reallocated_returned_equal_plain_sql(demo_db):
            AND from_project_code IS NOT NULL AND (kind = 'return' OR to_project_code IS NULL)""",
         [AS_OF],
     )[0]
-    (new_money,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
-                                   "WHERE approved_date <= ? AND from_project_code IS NULL", [AS_OF])[0]
+    (new_money,) = query(
+        demo_db,
+        "SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ? AND from_project_code IS NULL",
+        [AS_OF],
+    )[0]
     summary = savings_summary(Filters(as_of=AS_OF))
     assert summary.generated == Decimal(generated) and generated > 0
     assert summary.reallocated == Decimal(reallocated) and reallocated > 0
@@ -113,11 +128,17 @@ def test_flows_carry_every_ledger_baht_with_special_nodes(demo_db):
     (total,) = query(demo_db, "SELECT sum(amount) FROM reallocations WHERE approved_date <= ?", [AS_OF])[0]
     frame = flows(Filters(as_of=AS_OF))
     assert frame["amount"].sum() == pytest.approx(float(total), abs=0.5)
-    (returned,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
-                                  "WHERE approved_date <= ? AND to_project_code IS NULL", [AS_OF])[0]
+    (returned,) = query(
+        demo_db,
+        "SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ? AND to_project_code IS NULL",
+        [AS_OF],
+    )[0]
     assert frame.loc[frame["target"] == RETURNED, "amount"].sum() == pytest.approx(float(returned), abs=0.5)
-    (new_money,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
-                                   "WHERE approved_date <= ? AND from_project_code IS NULL", [AS_OF])[0]
+    (new_money,) = query(
+        demo_db,
+        "SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ? AND from_project_code IS NULL",
+        [AS_OF],
+    )[0]
     assert frame.loc[frame["source"] == NEW_MONEY, "amount"].sum() == pytest.approx(float(new_money), abs=0.5)
     assert frame["source_th"].notna().all() and frame["target_th"].notna().all()
 
@@ -136,10 +157,16 @@ def test_reconciliation_balances_on_demo_data(demo_db):
            ORDER BY 1 LIMIT 1""",
         [AS_OF],
     )[0]
-    (moved_in,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
-                                  "WHERE approved_date <= ? AND to_project_code = ?", [AS_OF, code])[0]
-    (moved_out,) = query(demo_db, "SELECT coalesce(sum(amount), 0) FROM reallocations "
-                                   "WHERE approved_date <= ? AND from_project_code = ?", [AS_OF, code])[0]
+    (moved_in,) = query(
+        demo_db,
+        "SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ? AND to_project_code = ?",
+        [AS_OF, code],
+    )[0]
+    (moved_out,) = query(
+        demo_db,
+        "SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ? AND from_project_code = ?",
+        [AS_OF, code],
+    )[0]
     row = frame.set_index("project_code").loc[code]
     assert row["ledger_allocation"] == pytest.approx(float(allocated + moved_in - moved_out), abs=0.005)
     assert row["current_allocation"] == pytest.approx(float(allocated + moved_in - moved_out), abs=0.005)
@@ -148,18 +175,24 @@ def test_reconciliation_balances_on_demo_data(demo_db):
 def test_broken_copy_shows_mismatch_and_overspending(demo_db_copy):
     con = duckdb.connect(str(demo_db_copy))
     try:
-        code, = con.execute("SELECT project_code FROM projects WHERE owner_type = 'province' "
-                            "ORDER BY project_code LIMIT 1").fetchone()
-        province, = con.execute("SELECT owner FROM projects WHERE project_code = ?", [code]).fetchone()
+        (code,) = con.execute(
+            "SELECT project_code FROM projects WHERE owner_type = 'province' ORDER BY project_code LIMIT 1"
+        ).fetchone()
+        (province,) = con.execute("SELECT owner FROM projects WHERE project_code = ?", [code]).fetchone()
         # money moved to a project code that exists nowhere: the ledger no longer balances
-        con.execute("INSERT INTO reallocations (ref_no, approved_date, from_project_code, to_project_code, "
-                    "amount, kind, reason, load_id) VALUES ('BROKEN-1', DATE '2019-06-01', ?, 'NO-SUCH-PROJECT', "
-                    "1000.00, 'change', 'test', 0)", [code])
+        con.execute(
+            "INSERT INTO reallocations (ref_no, approved_date, from_project_code, to_project_code, "
+            "amount, kind, reason, load_id) VALUES ('BROKEN-1', DATE '2019-06-01', ?, 'NO-SUCH-PROJECT', "
+            "1000.00, 'change', 'test', 0)",
+            [code],
+        )
         # a payment larger than the whole allocation
-        current, = con.execute("SELECT allocated_amount FROM projects WHERE project_code = ?", [code]).fetchone()
-        con.execute("INSERT INTO disbursements (doc_no, project_code, posting_date, amount, source, load_id) "
-                    "VALUES ('BROKEN-D', ?, DATE '2019-06-02', ?, 'current', 0)",
-                    [code, current * 3])
+        (current,) = con.execute("SELECT allocated_amount FROM projects WHERE project_code = ?", [code]).fetchone()
+        con.execute(
+            "INSERT INTO disbursements (doc_no, project_code, posting_date, amount, source, load_id) "
+            "VALUES ('BROKEN-D', ?, DATE '2019-06-02', ?, 'current', 0)",
+            [code, current * 3],
+        )
         moved_in, moved_out, paid = con.execute(
             """SELECT (SELECT coalesce(sum(amount), 0) FROM reallocations
                        WHERE to_project_code = ? AND approved_date <= DATE '2019-09-13'),
@@ -167,7 +200,8 @@ def test_broken_copy_shows_mismatch_and_overspending(demo_db_copy):
                        WHERE from_project_code = ? AND approved_date <= DATE '2019-09-13'),
                       (SELECT coalesce(sum(amount), 0) FROM disbursements
                        WHERE project_code = ? AND source = 'current' AND posting_date <= DATE '2019-09-13')""",
-            [code, code, code]).fetchone()
+            [code, code, code],
+        ).fetchone()
     finally:
         con.close()
 

@@ -61,7 +61,16 @@ def test_status_thresholds_include_their_boundaries():
     limits = {"watch_gap_points": 5, "behind_gap_points": 10}
     # issue 15: only a line at or above its target is on target; just below it is near target
     assert [gap_status(gap, limits) for gap in (0.5, 0.0, -0.01, -4.98, -5.0, -5.01, -10.0, -10.01, None)] == [
-        "on_track", "on_track", "near_target", "near_target", "near_target", "watch", "watch", "behind", "no_data"]
+        "on_track",
+        "on_track",
+        "near_target",
+        "near_target",
+        "near_target",
+        "watch",
+        "watch",
+        "behind",
+        "no_data",
+    ]
 
 
 def test_target_line_money_is_exact(demo_db):

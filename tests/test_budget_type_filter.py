@@ -43,9 +43,11 @@ TYPES = [None, "operating", "investment", "other"]
 # the line a selection of each budget type is judged by, and the cabinet target it is measured against
 OWN_LINE = {None: "overall", "operating": "operating", "investment": "investment", "other": "other"}
 TARGET_OF = {"overall": "overall", "investment": "investment", "operating": "overall", "other": "overall"}
-SCOPE_WORDS = {"operating": ("เฉพาะงบดำเนินงาน", "Operating budget only"),
-               "investment": ("เฉพาะงบลงทุน", "Investment budget only"),
-               "other": ("เฉพาะงบรายจ่ายอื่น / เงินอุดหนุน", "Other budget only")}
+SCOPE_WORDS = {
+    "operating": ("เฉพาะงบดำเนินงาน", "Operating budget only"),
+    "investment": ("เฉพาะงบลงทุน", "Investment budget only"),
+    "other": ("เฉพาะงบรายจ่ายอื่น / เงินอุดหนุน", "Other budget only"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +84,11 @@ def _province_gaps(money: dict, budget_type: str | None) -> dict[str, float]:
     line without a budget type, else the type's own line), for provinces with such projects."""
     out = {}
     for code in sorted({p["owner"] for p in money.values() if p["owner_type"] == "province"}):
-        codes = [c for c in area_projects(money, "province", code)
-                 if budget_type is None or money[c]["budget_type"] == budget_type]
+        codes = [
+            c
+            for c in area_projects(money, "province", code)
+            if budget_type is None or money[c]["budget_type"] == budget_type
+        ]
         if codes:
             out[code] = _expected_lines(money, codes, budget_type)[OWN_LINE[budget_type]][2]
     return out
@@ -208,8 +213,11 @@ def test_overview_states_the_filter_in_english(demo_db, money):
 
 @pytest.mark.parametrize("budget_type", TYPES)
 def test_province_page_states_the_filter_and_shows_the_types_line(demo_db, money, budget_type):
-    params = {"as_of": AS_OF.isoformat(), "area": f"province:{KALASIN}",
-              **({"budget": budget_type} if budget_type else {})}
+    params = {
+        "as_of": AS_OF.isoformat(),
+        "area": f"province:{KALASIN}",
+        **({"budget": budget_type} if budget_type else {}),
+    }
     app = _app(params, "pages/area.py")
     expected = _expected_lines(money, area_projects(money, "province", KALASIN), budget_type)
     shown = app_figures(app)
@@ -225,8 +233,10 @@ def test_province_page_states_the_filter_and_shows_the_types_line(demo_db, money
 
 
 def test_province_page_states_the_filter_in_english(demo_db):
-    app = _app({"as_of": AS_OF.isoformat(), "area": f"province:{KALASIN}", "budget": "operating", "lang": "en"},
-               "pages/area.py")
+    app = _app(
+        {"as_of": AS_OF.isoformat(), "area": f"province:{KALASIN}", "budget": "operating", "lang": "en"},
+        "pages/area.py",
+    )
     note = _budget_note(app)
     assert note.startswith("Operating budget only — ") and "against the overall target" in note, note
 
@@ -245,14 +255,16 @@ def test_summary_export_judges_each_budget_type_by_its_own_line(demo_db, money, 
     sheet = openpyxl.load_workbook(book_path)["สรุป"]
     header = _header_row(sheet)
     headers = [cell.value for cell in sheet[header]]
-    rows = {row[1]: dict(zip(headers, row, strict=True))
-            for row in sheet.iter_rows(min_row=header + 1, values_only=True) if row[0] in ("รวม", "งบรายจ่าย")}
+    rows = {
+        row[1]: dict(zip(headers, row, strict=True))
+        for row in sheet.iter_rows(min_row=header + 1, values_only=True)
+        if row[0] in ("รวม", "งบรายจ่าย")
+    }
     names = {"operating": "งบดำเนินงาน", "investment": "งบลงทุน", "other": "งบรายจ่ายอื่น / เงินอุดหนุน"}
-    thai_status = {"on_track": "ถึงเป้าหมาย", "near_target": "ใกล้เป้าหมาย", "watch": "เฝ้าระวัง",
-                   "behind": "ต่ำกว่าเป้าหมาย"}
+    thai_status = {"on_track": "ถึงเป้าหมาย", "near_target": "ใกล้เป้าหมาย", "watch": "เฝ้าระวัง", "behind": "ต่ำกว่าเป้าหมาย"}
     for budget_type, name in names.items():
         row = rows[name]
-        (pct, target, gap), = _expected_lines(money, list(money), budget_type).values()
+        ((pct, target, gap),) = _expected_lines(money, list(money), budget_type).values()
         # its overall-line columns are blank: the overall line counts every budget type
         for column in ("ภาพรวม: ร้อยละการเบิกจ่าย", "ภาพรวม: เป้าหมาย ณ วันที่ (ร้อยละ)", "ภาพรวม: สถานะ"):
             assert row[column] is None, (name, column)
@@ -275,7 +287,7 @@ def test_summary_export_judges_each_budget_type_by_its_own_line(demo_db, money, 
     summary = next(path for path in csv_paths if path.name.endswith("-summary.csv"))
     records = list(csv.DictReader(io.StringIO(summary.read_bytes().decode("utf-8-sig"))))
     investment = next(record for record in records if record["name_th"] == "งบลงทุน")
-    (pct, target, gap), = _expected_lines(money, list(money), "investment").values()
+    ((pct, target, gap),) = _expected_lines(money, list(money), "investment").values()
     assert investment["overall_pct"] == "" and investment["overall_target_pct"] == ""
     assert float(investment["judged_pct"]) == pytest.approx(pct, abs=1e-4)
     assert float(investment["judged_target_pct"]) == pytest.approx(88.0)

@@ -59,8 +59,10 @@ def test_language_switch_then_page_change_keeps_the_province(demo_db):
     # the English widgets are new ones, showing the kept choices in English
     province = app.selectbox(key=widget_key("province", "en"))
     assert province.value == "46"
-    assert province.format_func("46") == _reference(demo_db, "SELECT name_en FROM provinces WHERE province_code = ?",
-                                                    ["46"])[0]
+    assert (
+        province.format_func("46")
+        == _reference(demo_db, "SELECT name_en FROM provinces WHERE province_code = ?", ["46"])[0]
+    )
     assert app.selectbox(key=widget_key("fy", "en")).format_func(2562) == "FY2562 (2018-19)"
     assert widget_key("province", "th") not in app.session_state
     app.switch_page("pages/lagging.py").run()
@@ -114,8 +116,7 @@ def test_the_province_page_level_radio_moves_the_sidebar_to_the_cluster(demo_db)
     app.switch_page("pages/area.py").run()
     app.radio(key="area_level.th").set_value("cluster").run()
     _ok(app)
-    cluster, region = _reference(demo_db, "SELECT cluster_code, region FROM provinces WHERE province_code = ?",
-                                 ["46"])
+    cluster, region = _reference(demo_db, "SELECT cluster_code, region FROM provinces WHERE province_code = ?", ["46"])
     assert app.selectbox(key=widget_key("cluster", "th")).value == cluster
     assert app.selectbox(key=widget_key("province", "th")).value == ""  # all provinces of the cluster
     assert app.selectbox(key=widget_key("region", "th")).value == region  # still contains it: kept
@@ -124,8 +125,10 @@ def test_the_province_page_level_radio_moves_the_sidebar_to_the_cluster(demo_db)
     app.selectbox(key="area_code.th").set_value("C05").run()
     _ok(app)
     assert app.selectbox(key=widget_key("cluster", "th")).value == "C05"
-    assert app.selectbox(key=widget_key("region", "th")).value == _reference(
-        demo_db, "SELECT region FROM clusters WHERE cluster_code = ?", ["C05"])[0]
+    assert (
+        app.selectbox(key=widget_key("region", "th")).value
+        == _reference(demo_db, "SELECT region FROM clusters WHERE cluster_code = ?", ["C05"])[0]
+    )
     app.switch_page("pages/lagging.py").run()
     _ok(app)
     assert _param(app, "cluster") == ["C05"]

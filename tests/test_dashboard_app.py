@@ -79,9 +79,15 @@ def _sql_kpis(db: Path, as_of: date, where: str = "TRUE", params: tuple = ()) ->
     finally:
         con.close()
     count, allocation, committed, paid, remaining, investment, investment_paid = row
-    return {"projects": count, "allocation": Decimal(allocation), "committed": Decimal(committed),
-            "disbursed": Decimal(paid), "remaining": Decimal(remaining), "investment": Decimal(investment),
-            "investment_paid": Decimal(investment_paid)}
+    return {
+        "projects": count,
+        "allocation": Decimal(allocation),
+        "committed": Decimal(committed),
+        "disbursed": Decimal(paid),
+        "remaining": Decimal(remaining),
+        "investment": Decimal(investment),
+        "investment_paid": Decimal(investment_paid),
+    }
 
 
 def _assert_kpi_cards(app: AppTest, expected: dict[str, Decimal], budget: str | None = None) -> None:
@@ -125,8 +131,10 @@ def _assert_metric_cards(app: AppTest, expected: dict[str, Decimal]) -> None:
 
 
 PROVINCE_WHERE = "pr.owner_type = 'province' AND pr.owner = ?"
-CLUSTER_WHERE = ("((pr.owner_type = 'cluster' AND pr.owner = ?) OR (pr.owner_type = 'province' AND pr.owner IN "
-                 "(SELECT province_code FROM provinces WHERE cluster_code = ?)))")
+CLUSTER_WHERE = (
+    "((pr.owner_type = 'cluster' AND pr.owner = ?) OR (pr.owner_type = 'province' AND pr.owner IN "
+    "(SELECT province_code FROM provinces WHERE cluster_code = ?)))"
+)
 
 
 # ---------------------------------------------------------------- overview
@@ -161,8 +169,10 @@ def test_overview_kpis_equal_plain_sql(demo_db):
     captions = " ".join(item.value for item in app.caption)
     for line, target, name in (("overall", OVERALL_31_MAY, "ภาพรวม"), ("investment", INVESTMENT_31_MAY, "งบลงทุน")):
         counts = sql_status_counts(demo_db, AS_OF, line, target)
-        assert (f"{name}: ต่ำกว่าเป้าหมาย {counts['behind']} · เฝ้าระวัง {counts['watch']} · "
-                f"ใกล้เป้าหมาย {counts['near_target']} · ถึงเป้าหมาย {counts['on_track']} จังหวัด") in captions, line
+        assert (
+            f"{name}: ต่ำกว่าเป้าหมาย {counts['behind']} · เฝ้าระวัง {counts['watch']} · "
+            f"ใกล้เป้าหมาย {counts['near_target']} · ถึงเป้าหมาย {counts['on_track']} จังหวัด"
+        ) in captions, line
     # the URL keeps the view
     assert app.query_params["as_of"] == [AS_OF.isoformat()] or app.query_params["as_of"] == AS_OF.isoformat()
 
@@ -172,11 +182,17 @@ def test_overview_kpis_equal_plain_sql(demo_db):
     [
         ({"province": "50"}, PROVINCE_WHERE, ("50",)),
         ({"cluster": "C01"}, CLUSTER_WHERE, ("C01", "C01")),
-        ({"budget": "investment", "plan": "province"},
-         "pr.budget_type = 'investment' AND pr.owner_type = 'province'", ()),
-        ({"region": "south_border", "plan": "cluster"},
-         "pr.owner_type = 'cluster' AND pr.owner IN (SELECT cluster_code FROM clusters WHERE region = 'south_border')",
-         ()),
+        (
+            {"budget": "investment", "plan": "province"},
+            "pr.budget_type = 'investment' AND pr.owner_type = 'province'",
+            (),
+        ),
+        (
+            {"region": "south_border", "plan": "cluster"},
+            "pr.owner_type = 'cluster' AND pr.owner IN "
+            "(SELECT cluster_code FROM clusters WHERE region = 'south_border')",
+            (),
+        ),
     ],
 )
 def test_overview_under_filters(demo_db, params, where, where_params):
@@ -206,8 +222,9 @@ def test_overview_in_english(demo_db):
 
 def test_latest_date_is_the_default(demo_db):
     con = duckdb.connect(str(demo_db), read_only=True)
-    latest = con.execute("SELECT max(posting_date) FROM disbursements d JOIN projects p USING (project_code) "
-                         "WHERE p.fiscal_year = 2562").fetchone()[0]
+    latest = con.execute(
+        "SELECT max(posting_date) FROM disbursements d JOIN projects p USING (project_code) WHERE p.fiscal_year = 2562"
+    ).fetchone()[0]
     con.close()
     app = _app().run()
     _no_exceptions(app)
@@ -254,7 +271,10 @@ def test_province_page_kpis_and_comparison(demo_db):
     nation = _sql_kpis(demo_db, AS_OF)
     cluster = _sql_kpis(demo_db, AS_OF, CLUSTER_WHERE, ("C07", "C07"))
     assert [comparison[f"comparison.{key}.projects"] for key in ("area", "cluster", "nation")] == [
-        f"{expected['projects']:,}", f"{cluster['projects']:,}", f"{nation['projects']:,}"]
+        f"{expected['projects']:,}",
+        f"{cluster['projects']:,}",
+        f"{nation['projects']:,}",
+    ]
     # each line against its own target, for the province and the nation alike
     for key in ("area", "cluster", "nation"):
         assert comparison[f"comparison.{key}.overall.target"] == "69.33"
@@ -317,10 +337,14 @@ def test_province_page_projects_the_year_end(demo_db):
         return sum((Decimal(repr(float(projected.loc[c, column]))) for c in codes), Decimal(0))
 
     investment = [c for c in mine if money[c]["budget_type"] == "investment"]
-    allocation = {line: sum((money[c]["allocation"] for c in codes), Decimal(0))
-                  for line, codes in (("overall", mine), ("investment", investment))}
-    pct = {"overall": total(mine, "projected_disbursed") / allocation["overall"] * 100,
-           "investment": total(investment, "projected_disbursed") / allocation["investment"] * 100}
+    allocation = {
+        line: sum((money[c]["allocation"] for c in codes), Decimal(0))
+        for line, codes in (("overall", mine), ("investment", investment))
+    }
+    pct = {
+        "overall": total(mine, "projected_disbursed") / allocation["overall"] * 100,
+        "investment": total(investment, "projected_disbursed") / allocation["investment"] * 100,
+    }
     shown = _metrics(app)
     assert shown["ภาพรวม: ณ 30 ก.ย."] == f"{pct['overall']:.1f}%"
     assert shown["งบลงทุน: ณ 30 ก.ย."] == f"{pct['investment']:.1f}%"
@@ -332,6 +356,7 @@ def test_province_page_projects_the_year_end(demo_db):
         assert first[f"{line}.projected_pct"] == f"{float(pct[line]):.2f}", line
         assert float(first[f"{line}.projected_low"]) <= float(pct[line]) <= float(first[f"{line}.projected_high"])
     assert first["projected_carryover"] == _million(total(mine, "projected_carryover"))
+
     # the fan: from the rate paid on 31 May to the projected year end, on both lines
     def values(series):  # plotly writes numbers as base64 ('bdata') in its JSON
         if isinstance(series, dict):
@@ -366,8 +391,9 @@ def test_province_without_projects_says_no_data(demo_db, tmp_path, monkeypatch):
     copy = tmp_path / "budget.duckdb"
     shutil.copyfile(demo_db, copy)
     con = duckdb.connect(str(copy))
-    con.execute("DELETE FROM disbursements "
-                "WHERE project_code IN (SELECT project_code FROM projects WHERE owner = '96')")
+    con.execute(
+        "DELETE FROM disbursements WHERE project_code IN (SELECT project_code FROM projects WHERE owner = '96')"
+    )
     con.execute("DELETE FROM projects WHERE owner = '96'")
     con.close()
     monkeypatch.setenv("BUDGET_DB", str(copy))
@@ -412,7 +438,8 @@ def test_lagging_page_counts_equal_plain_sql(demo_db):
                  AND paid < 0.95 * (CASE WHEN contract_amount IS NOT NULL
                                               AND (contract_date IS NULL OR contract_date <= $d)
                                          THEN least(contract_amount, cur) ELSE cur END) - 0.005""",
-            {"d": AS_OF}).fetchone()[0]
+            {"d": AS_OF},
+        ).fetchone()[0]
         # investment, money still allocated and still to pay on the date, past the cut-off: still no
         # contract, or (issue 15, counted apart) one signed after the cut-off
         counts = con.execute(
@@ -432,7 +459,8 @@ def test_lagging_page_counts_equal_plain_sql(demo_db):
                                                  THEN least(contract_amount, cur) ELSE cur END) - 0.005)
                SELECT count(*) FILTER (WHERE contract_date IS NULL OR contract_date > $d),
                       count(*) FILTER (WHERE contract_date > $cutoff AND contract_date <= $d) FROM due""",
-            {"cutoff": CUTOFF, "d": AS_OF}).fetchone()
+            {"cutoff": CUTOFF, "d": AS_OF},
+        ).fetchone()
         no_contract, late_contract = counts
     finally:
         con.close()
@@ -460,8 +488,9 @@ def test_lagging_filters_by_flag_and_province(demo_db):
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/area.py", "pages/lagging.py"])
-@pytest.mark.parametrize("params", [{}, {"budget": "operating", "lang": "en"},
-                                    {"plan": "cluster", "as_of": "2019-01-04"}])
+@pytest.mark.parametrize(
+    "params", [{}, {"budget": "operating", "lang": "en"}, {"plan": "cluster", "as_of": "2019-01-04"}]
+)
 def test_pages_render_under_filter_combinations(demo_db, page, params):
     app = _app(params)
     app.switch_page(page).run()
@@ -498,8 +527,11 @@ def test_empty_database_says_who_can_load_it(tmp_path, monkeypatch):
 
 
 def test_no_page_renders_data_as_html():
-    for path in [ROOT / "dashboard.py", *(ROOT / "ui").glob("*.py"),
-                 *(ROOT / "pages" / name for name in ("overview.py", "area.py", "lagging.py"))]:
+    for path in [
+        ROOT / "dashboard.py",
+        *(ROOT / "ui").glob("*.py"),
+        *(ROOT / "pages" / name for name in ("overview.py", "area.py", "lagging.py")),
+    ]:
         assert "unsafe_allow_html" not in path.read_text(encoding="utf-8"), path
 
 
@@ -527,8 +559,11 @@ def test_a_new_load_shows_on_the_next_run(demo_db_copy, tmp_path):
     project = con.execute("SELECT min(project_code) FROM projects").fetchone()[0]
     con.close()
     extra = tmp_path / "more.csv"
-    extra.write_text("เลขที่เอกสาร,รหัสโครงการ,วันที่ผ่านรายการ,จำนวนเงิน,แหล่งเงิน\n"
-                     f"APPTEST-1,{project},31/05/2562,\"2,500,000.00\",งบประมาณปีปัจจุบัน\n", encoding="utf-8-sig")
+    extra.write_text(
+        "เลขที่เอกสาร,รหัสโครงการ,วันที่ผ่านรายการ,จำนวนเงิน,แหล่งเงิน\n"
+        f'APPTEST-1,{project},31/05/2562,"2,500,000.00",งบประมาณปีปัจจุบัน\n',
+        encoding="utf-8-sig",
+    )
     load_files([extra], db_path=demo_db_copy)
     after = _sql_kpis(demo_db_copy, AS_OF)
     assert after["disbursed"] == before["disbursed"] + Decimal("2500000.00")
@@ -547,8 +582,9 @@ def test_tile_grid_covers_every_province_once_north_on_top():
         provinces = {row["province_code"]: row["region"] for row in csv.DictReader(handle)}
     assert set(tiles) == set(provinces) and len(tiles) == 76
     assert len(set(tiles.values())) == 76  # one square each, no overlap
-    rows = {region: [tiles[code][0] for code, r in provinces.items() if r == region]
-            for region in set(provinces.values())}
+    rows = {
+        region: [tiles[code][0] for code, r in provinces.items() if r == region] for region in set(provinces.values())
+    }
     assert tiles["57"][0] == 0  # Chiang Rai, the northern tip, on the top row
     assert max(rows["north"]) < min(rows["south"]) and max(rows["central"]) < min(rows["south"])
     assert max(rows["south"] + rows["south_border"]) == max(tiles[code][0] for code in tiles)

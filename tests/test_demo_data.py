@@ -20,12 +20,34 @@ import pytest
 from etl import demo_data
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
-THAI_MONTHS = {abbr: i for i, abbr in enumerate(
-    ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."),
-    start=1)}
-THAI_MONTHS.update({full: i for i, full in enumerate(
-    ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
-     "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"), start=1)})
+THAI_MONTHS = {
+    abbr: i
+    for i, abbr in enumerate(
+        ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."), start=1
+    )
+}
+THAI_MONTHS.update(
+    {
+        full: i
+        for i, full in enumerate(
+            (
+                "มกราคม",
+                "กุมภาพันธ์",
+                "มีนาคม",
+                "เมษายน",
+                "พฤษภาคม",
+                "มิถุนายน",
+                "กรกฎาคม",
+                "สิงหาคม",
+                "กันยายน",
+                "ตุลาคม",
+                "พฤศจิกายน",
+                "ธันวาคม",
+            ),
+            start=1,
+        )
+    }
+)
 NATIONAL = (6.6, 11.3, 19.4, 27.2, 34.8, 45.3, 52.0, 60.5, 69.3, 77.0, 85.5, 100.0)
 
 
@@ -71,7 +93,7 @@ def read_xlsx(path: Path, header_first_cell: str) -> tuple[list[str], list[tuple
     sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
     rows = [row for row in sheet.iter_rows(values_only=True)]
     start = next(i for i, row in enumerate(rows) if row and row[0] == header_first_cell)
-    return list(rows[start]), [row for row in rows[start + 1:] if any(v is not None for v in row)]
+    return list(rows[start]), [row for row in rows[start + 1 :] if any(v is not None for v in row)]
 
 
 def reference_rows(name: str) -> list[dict[str, str]]:
@@ -103,8 +125,14 @@ def disbursements(generated, projects):
     out_dir, _, _ = generated
     known_projects = {row["รหัสโครงการ"] for row in projects}
     documents, total_rows = [], []
-    for name in (demo_data.F_DISB_Q1, demo_data.F_DISB_Q2, demo_data.F_DISB_Q3, demo_data.F_DISB_Q4,
-                 demo_data.F_DISB_CARRY, demo_data.F_DISB_CORR):
+    for name in (
+        demo_data.F_DISB_Q1,
+        demo_data.F_DISB_Q2,
+        demo_data.F_DISB_Q3,
+        demo_data.F_DISB_Q4,
+        demo_data.F_DISB_CARRY,
+        demo_data.F_DISB_CORR,
+    ):
         path = out_dir / name
         if name.endswith(".xlsx"):
             header, rows = read_xlsx(path, "เลขที่เอกสาร")
@@ -118,12 +146,24 @@ def disbursements(generated, projects):
                 total_rows.append((name, record, len(documents)))
                 continue
             day, amount = parse_date(record["วันที่ผ่านรายการ"]), parse_money(record["จำนวนเงิน"])
-            bad = (day is None or amount is None or record["รหัสโครงการ"] not in known_projects
-                   or record["เลขที่เอกสาร"] in seen_in_file)
+            bad = (
+                day is None
+                or amount is None
+                or record["รหัสโครงการ"] not in known_projects
+                or record["เลขที่เอกสาร"] in seen_in_file
+            )
             seen_in_file.add(record["เลขที่เอกสาร"])
-            documents.append({"file": name, "doc_no": record["เลขที่เอกสาร"],
-                              "project": record["รหัสโครงการ"], "day": day, "amount": amount,
-                              "source": record["แหล่งเงิน"], "bad": bad})
+            documents.append(
+                {
+                    "file": name,
+                    "doc_no": record["เลขที่เอกสาร"],
+                    "project": record["รหัสโครงการ"],
+                    "day": day,
+                    "amount": amount,
+                    "source": record["แหล่งเงิน"],
+                    "bad": bad,
+                }
+            )
     return documents, total_rows
 
 
@@ -357,8 +397,9 @@ def test_asset_transfers_every_status(generated, disbursements):
         assert parse_date(r["วันที่ตรวจรับ"]) is not None
     for code, value in value_by_project.items():
         assert value <= paid[code], code
-    overdue = [r for r in records if r["สถานะ"] != "โอนแล้ว"
-               and (date(2020, 3, 31) - parse_date(r["วันที่ตรวจรับ"])).days > 180]
+    overdue = [
+        r for r in records if r["สถานะ"] != "โอนแล้ว" and (date(2020, 3, 31) - parse_date(r["วันที่ตรวจรับ"])).days > 180
+    ]
     assert overdue
 
 
@@ -393,21 +434,27 @@ def test_demo_loads_through_the_etl_with_only_the_deliberate_rejects(generated, 
     load.load_files([out_dir], db_path=db_path)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        count, allocated = con.execute(
-            "SELECT count(*), sum(allocated_amount) FROM projects").fetchone()
+        count, allocated = con.execute("SELECT count(*), sum(allocated_amount) FROM projects").fetchone()
         assert count == totals["projects"]
         assert allocated == totals["allocated_total"]
-        by_source = dict(con.execute(
-            "SELECT source, sum(amount) FROM disbursements GROUP BY source").fetchall())
-        assert by_source == {"current": totals["disbursed_current_total"],
-                             "carryover": totals["disbursed_carryover_total"]}
+        by_source = dict(con.execute("SELECT source, sum(amount) FROM disbursements GROUP BY source").fetchall())
+        assert by_source == {
+            "current": totals["disbursed_current_total"],
+            "carryover": totals["disbursed_carryover_total"],
+        }
         assert con.execute("SELECT count(*) FROM disbursements").fetchone()[0] == totals["disbursement_docs"]
         assert con.execute("SELECT count(*), sum(amount) FROM carryovers").fetchone() == (
-            totals["carryovers"], totals["carryover_total"])
+            totals["carryovers"],
+            totals["carryover_total"],
+        )
         assert con.execute("SELECT count(*), sum(amount) FROM reallocations").fetchone() == (
-            totals["reallocations"], totals["reallocation_total"])
+            totals["reallocations"],
+            totals["reallocation_total"],
+        )
         assert con.execute("SELECT count(*), sum(value) FROM asset_transfers").fetchone() == (
-            totals["assets"], totals["asset_value_total"])
+            totals["assets"],
+            totals["asset_value_total"],
+        )
         rejects = con.execute("SELECT file_name, reason_code FROM rejects").fetchall()
         assert len(rejects) == totals["deliberate_rejects"], rejects
         assert {name for name, _ in rejects} == {demo_data.F_DISB_CORR}

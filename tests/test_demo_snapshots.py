@@ -38,8 +38,15 @@ def fresh_demo(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("fresh_demo")
     database = folder / "budget.duckdb"
     env = {**os.environ, "BUDGET_DB": str(database), "BUDGET_DEMO_DIR": str(folder / "files")}
-    done = subprocess.run([sys.executable, "-m", "etl", "demo"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, check=False, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert done.returncode in (0, 1), done.stdout + done.stderr  # 1: the demo's deliberate rejects
     assert (folder / "files").is_dir() and database.exists()
     return database
@@ -56,8 +63,12 @@ def _sql(database: Path, sql: str, params: list | None = None) -> list[tuple]:
 def _fridays_with_data(database: Path, fiscal_year: int) -> list[date]:
     """Every Friday of the year up to the latest payment date of the year's projects (capped at 30 Sep)."""
     start, end = _bounds(fiscal_year)
-    latest = _sql(database, """SELECT max(d.posting_date) FROM disbursements d JOIN projects p USING (project_code)
-                               WHERE p.fiscal_year = ?""", [fiscal_year])[0][0]
+    latest = _sql(
+        database,
+        """SELECT max(d.posting_date) FROM disbursements d JOIN projects p USING (project_code)
+                               WHERE p.fiscal_year = ?""",
+        [fiscal_year],
+    )[0][0]
     last = min(latest, end)
     day = start + timedelta(days=(4 - start.weekday()) % 7)  # the first Friday
     found = []
@@ -72,25 +83,43 @@ def test_demo_freezes_every_friday_of_every_year(fresh_demo, fiscal_year):
     fridays = _fridays_with_data(fresh_demo, fiscal_year)
     # FY2561 and FY2562 run to the end of September; FY2563 is in progress (data to 31 Mar 2020)
     assert len(fridays) > 40 if fiscal_year < 2563 else fridays[-1] == date(2020, 3, 27)
-    stored = _sql(fresh_demo, "SELECT as_of, status FROM snapshots WHERE fiscal_year = ? ORDER BY as_of",
-                  [fiscal_year])
+    stored = _sql(fresh_demo, "SELECT as_of, status FROM snapshots WHERE fiscal_year = ? ORDER BY as_of", [fiscal_year])
     assert [row[0] for row in stored] == fridays
     assert {row[1] for row in stored} == {"current"}
     projects = _sql(fresh_demo, "SELECT count(*) FROM projects WHERE fiscal_year = ?", [fiscal_year])[0][0]
-    per_snapshot = _sql(fresh_demo, """SELECT count(*) FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
-                                       WHERE n.fiscal_year = ? GROUP BY snapshot_id""", [fiscal_year])
+    per_snapshot = _sql(
+        fresh_demo,
+        """SELECT count(*) FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
+                                       WHERE n.fiscal_year = ? GROUP BY snapshot_id""",
+        [fiscal_year],
+    )
     assert len(per_snapshot) == len(fridays) and {row[0] for row in per_snapshot} == {projects}
     # only the year's own projects are frozen in its snapshots
-    assert _sql(fresh_demo, """SELECT count(*) FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
+    assert (
+        _sql(
+            fresh_demo,
+            """SELECT count(*) FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
                                JOIN projects p USING (project_code) WHERE n.fiscal_year = ?
-                               AND p.fiscal_year <> n.fiscal_year""", [fiscal_year])[0][0] == 0
+                               AND p.fiscal_year <> n.fiscal_year""",
+            [fiscal_year],
+        )[0][0]
+        == 0
+    )
     # each frozen week's disbursed total is the sum of the year's payments posted by that Friday
     for day in (fridays[0], fridays[len(fridays) // 2], fridays[-1]):
-        frozen = _sql(fresh_demo, """SELECT sum(s.disbursed) FROM snapshot_projects s
-                                     JOIN snapshots n USING (snapshot_id) WHERE n.as_of = ?""", [day])[0][0]
-        paid = _sql(fresh_demo, """SELECT coalesce(sum(d.amount), 0) FROM disbursements d
+        frozen = _sql(
+            fresh_demo,
+            """SELECT sum(s.disbursed) FROM snapshot_projects s
+                                     JOIN snapshots n USING (snapshot_id) WHERE n.as_of = ?""",
+            [day],
+        )[0][0]
+        paid = _sql(
+            fresh_demo,
+            """SELECT coalesce(sum(d.amount), 0) FROM disbursements d
                                    JOIN projects p USING (project_code) WHERE p.fiscal_year = ?
-                                   AND d.source = 'current' AND d.posting_date <= ?""", [fiscal_year, day])[0][0]
+                                   AND d.source = 'current' AND d.posting_date <= ?""",
+            [fiscal_year, day],
+        )[0][0]
         assert frozen == paid, day
 
 
@@ -107,8 +136,10 @@ def test_weekly_rows_equal_a_snapshot_taken_alone(fresh_demo, tmp_path):
     shutil.copyfile(fresh_demo, copy)
     con = duckdb.connect(str(copy))
     for day in days.values():
-        con.execute("DELETE FROM snapshot_projects WHERE snapshot_id IN (SELECT snapshot_id FROM snapshots "
-                    "WHERE as_of = ?)", [day])
+        con.execute(
+            "DELETE FROM snapshot_projects WHERE snapshot_id IN (SELECT snapshot_id FROM snapshots WHERE as_of = ?)",
+            [day],
+        )
         con.execute("DELETE FROM snapshots WHERE as_of = ?", [day])
     con.close()
     query = """SELECT s.* EXCLUDE (snapshot_id) FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
@@ -130,9 +161,15 @@ def test_snapshot_mode_and_movers_work_on_the_fresh_demo(fresh_demo, monkeypatch
     """Without ?fy= the dashboard opens on the year in progress (FY2563, the year of the latest
     payment); ?fy=2562 shows that year's weeks."""
     monkeypatch.setenv("BUDGET_DB", str(fresh_demo))
-    year = fiscal_year or _sql(fresh_demo, """SELECT p.fiscal_year FROM disbursements d JOIN projects p
+    year = (
+        fiscal_year
+        or _sql(
+            fresh_demo,
+            """SELECT p.fiscal_year FROM disbursements d JOIN projects p
                                               USING (project_code) WHERE d.source = 'current'
-                                              ORDER BY d.posting_date DESC LIMIT 1""")[0][0]
+                                              ORDER BY d.posting_date DESC LIMIT 1""",
+        )[0][0]
+    )
     assert year == (fiscal_year or 2563)
     fridays = _fridays_with_data(fresh_demo, year)
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
@@ -149,24 +186,40 @@ def test_snapshot_mode_and_movers_work_on_the_fresh_demo(fresh_demo, monkeypatch
     headers = [item.value for item in app.subheader] + [item.value.strip("*") for item in app.markdown]
     assert "การเปลี่ยนแปลงจากภาพนิ่งครั้งก่อน" in headers
 
-    now_id, before_id = (_sql(fresh_demo, "SELECT snapshot_id FROM snapshots WHERE as_of = ?", [day])[0][0]
-                         for day in (fridays[-1], fridays[-2]))
-    moves = [float(row[0]) for row in _sql(
-        fresh_demo,
-        """SELECT abs(coalesce(a.disbursed / nullif(a.current_allocation, 0), 0)
+    now_id, before_id = (
+        _sql(fresh_demo, "SELECT snapshot_id FROM snapshots WHERE as_of = ?", [day])[0][0]
+        for day in (fridays[-1], fridays[-2])
+    )
+    moves = [
+        float(row[0])
+        for row in _sql(
+            fresh_demo,
+            """SELECT abs(coalesce(a.disbursed / nullif(a.current_allocation, 0), 0)
                       - coalesce(b.disbursed / nullif(b.current_allocation, 0), 0)) * 100 AS move
            FROM snapshot_projects a JOIN snapshot_projects b USING (project_code)
-           WHERE a.snapshot_id = ? AND b.snapshot_id = ? ORDER BY move DESC LIMIT 10""", [now_id, before_id])]
+           WHERE a.snapshot_id = ? AND b.snapshot_id = ? ORDER BY move DESC LIMIT 10""",
+            [now_id, before_id],
+        )
+    ]
     assert moves[0] > 0  # the last week moved
-    movers = next(frame.value for frame in app.dataframe if "รหัสโครงการ" in frame.value.columns
-                  and "เปลี่ยน (จุด)" in frame.value.columns)
+    movers = next(
+        frame.value
+        for frame in app.dataframe
+        if "รหัสโครงการ" in frame.value.columns and "เปลี่ยน (จุด)" in frame.value.columns
+    )
     assert [abs(value) for value in movers["เปลี่ยน (จุด)"]] == pytest.approx(moves, abs=1e-6)
-    newly, cleared = (_sql(
-        fresh_demo,
-        f"""SELECT count(*) FROM snapshot_projects a JOIN snapshot_projects b USING (project_code)
-            WHERE a.snapshot_id = ? AND b.snapshot_id = ? AND {condition}""", [now_id, before_id])[0][0]
-        for condition in ("coalesce(a.flag_codes, '') <> '' AND coalesce(b.flag_codes, '') = ''",
-                          "coalesce(a.flag_codes, '') = '' AND coalesce(b.flag_codes, '') <> ''"))
+    newly, cleared = (
+        _sql(
+            fresh_demo,
+            f"""SELECT count(*) FROM snapshot_projects a JOIN snapshot_projects b USING (project_code)
+            WHERE a.snapshot_id = ? AND b.snapshot_id = ? AND {condition}""",
+            [now_id, before_id],
+        )[0][0]
+        for condition in (
+            "coalesce(a.flag_codes, '') <> '' AND coalesce(b.flag_codes, '') = ''",
+            "coalesce(a.flag_codes, '') = '' AND coalesce(b.flag_codes, '') <> ''",
+        )
+    )
     markdown = " ".join(item.value for item in app.markdown)
     assert f"**โครงการที่เริ่มล่าช้า** ({newly:,})" in markdown
     assert f"**โครงการที่พ้นสถานะล่าช้า** ({cleared:,})" in markdown

@@ -60,8 +60,15 @@ def read_year(folder: Path, fiscal_year: int) -> dict:
                 day, amount = parse_date(record["วันที่ผ่านรายการ"]), parse_money(record["จำนวนเงิน"])
                 if str(record["เลขที่เอกสาร"]).startswith("รวม") or day is None or amount is None:
                     continue
-                payments.append({"project": record["รหัสโครงการ"], "day": day, "amount": amount,
-                                 "source": record["แหล่งเงิน"], "file": path.name})
+                payments.append(
+                    {
+                        "project": record["รหัสโครงการ"],
+                        "day": day,
+                        "amount": amount,
+                        "source": record["แหล่งเงิน"],
+                        "file": path.name,
+                    }
+                )
         elif path.name.startswith("carryovers"):
             table = read_csv(path)
             carryovers = [dict(zip(table[0], row)) for row in table[1:]]
@@ -73,8 +80,13 @@ def read_year(folder: Path, fiscal_year: int) -> dict:
             assets = [dict(zip(table[0], row)) for row in table[1:]]
     known = {row["รหัสโครงการ"] for row in projects}
     payments = [p for p in payments if p["project"] in known]  # the corrections file's unknown project
-    return {"projects": projects, "payments": payments, "carryovers": carryovers,
-            "reallocations": reallocations, "assets": assets}
+    return {
+        "projects": projects,
+        "payments": payments,
+        "carryovers": carryovers,
+        "reallocations": reallocations,
+        "assets": assets,
+    }
 
 
 def current_allocation(year: dict, on: date | None = None) -> Decimal:
@@ -107,8 +119,9 @@ def test_same_seed_same_bytes_and_fy2562_is_the_single_year_demo(years_files, tm
         names = sorted(path.name for path in (folder / str(fiscal_year)).iterdir())
         assert names == sorted(totals[fiscal_year]["files"])
         for name in names:
-            assert (folder / str(fiscal_year) / name).read_bytes() == \
-                (tmp_path / "again" / str(fiscal_year) / name).read_bytes(), name
+            assert (folder / str(fiscal_year) / name).read_bytes() == (
+                tmp_path / "again" / str(fiscal_year) / name
+            ).read_bytes(), name
     single = write_demo_files(tmp_path / "single", seed=2562)
     assert single == totals[2562]
     for name in single["files"]:
@@ -174,8 +187,7 @@ def test_carry_over_money_is_paid_in_the_next_years_months(parsed):
         carry = [p for p in parsed[fiscal_year]["payments"] if p["source"] == CARRYOVER]
         next_start, next_end = bounds(fiscal_year + 1)
         assert carry and all(next_start <= p["day"] <= min(next_end, TODAY) for p in carry), fiscal_year
-        carried = {row["รหัสโครงการ"]: parse_money(row["จำนวนเงินกันเหลื่อมปี"])
-                   for row in parsed[fiscal_year]["carryovers"]}
+        carried = {row["รหัสโครงการ"]: parse_money(row["จำนวนเงินกันเหลื่อมปี"]) for row in parsed[fiscal_year]["carryovers"]}
         paid: dict[str, Decimal] = defaultdict(Decimal)
         for payment in carry:
             paid[payment["project"]] += payment["amount"]
@@ -198,24 +210,43 @@ def test_each_year_loaded_equals_its_generator_totals_in_plain_sql(demo_years_db
     totals = ast.literal_eval((demo_years_db.parent / "totals.repr").read_text().replace("Decimal(", "("))
     for fiscal_year in YEARS:
         expected = totals[fiscal_year]
-        count, allocated = _sql(demo_years_db, """SELECT count(*), sum(allocated_amount) FROM projects
-                                                  WHERE fiscal_year = ?""", [fiscal_year])[0]
+        count, allocated = _sql(
+            demo_years_db,
+            """SELECT count(*), sum(allocated_amount) FROM projects
+                                                  WHERE fiscal_year = ?""",
+            [fiscal_year],
+        )[0]
         assert count == expected["projects"] and allocated == Decimal(expected["allocated_total"])
-        by_source = dict(_sql(demo_years_db, """SELECT d.source, sum(d.amount) FROM disbursements d
+        by_source = dict(
+            _sql(
+                demo_years_db,
+                """SELECT d.source, sum(d.amount) FROM disbursements d
                                                 JOIN projects p USING (project_code) WHERE p.fiscal_year = ?
-                                                GROUP BY 1""", [fiscal_year]))
+                                                GROUP BY 1""",
+                [fiscal_year],
+            )
+        )
         assert by_source["current"] == Decimal(expected["disbursed_current_total"])
         assert by_source.get("carryover", Decimal(0)) == Decimal(expected["disbursed_carryover_total"])
-        for table, column, key_count, key_total in (("carryovers", "amount", "carryovers", "carryover_total"),
-                                                    ("asset_transfers", "value", "assets", "asset_value_total")):
-            found = _sql(demo_years_db, f"""SELECT count(*), coalesce(sum(t.{column}), 0) FROM {table} t
+        for table, column, key_count, key_total in (
+            ("carryovers", "amount", "carryovers", "carryover_total"),
+            ("asset_transfers", "value", "assets", "asset_value_total"),
+        ):
+            found = _sql(
+                demo_years_db,
+                f"""SELECT count(*), coalesce(sum(t.{column}), 0) FROM {table} t
                                             JOIN projects p USING (project_code) WHERE p.fiscal_year = ?""",
-                         [fiscal_year])[0]
+                [fiscal_year],
+            )[0]
             assert found == (expected[key_count], Decimal(expected[key_total])), (fiscal_year, table)
-        moved = _sql(demo_years_db, """SELECT count(*), sum(r.amount) FROM reallocations r
+        moved = _sql(
+            demo_years_db,
+            """SELECT count(*), sum(r.amount) FROM reallocations r
                                        JOIN projects p ON p.project_code = coalesce(r.from_project_code,
                                                                                      r.to_project_code)
-                                       WHERE p.fiscal_year = ?""", [fiscal_year])[0]
+                                       WHERE p.fiscal_year = ?""",
+            [fiscal_year],
+        )[0]
         assert moved == (expected["reallocations"], Decimal(expected["reallocation_total"]))
     # nothing refused; the only rejected rows are FY2562's six deliberate ones
     assert _sql(demo_years_db, "SELECT count(*) FROM loads WHERE status = 'refused'")[0][0] == 0
@@ -228,11 +259,18 @@ def test_fy2562_in_the_three_year_store_is_the_single_year_demo(demo_db, demo_ye
     con = duckdb.connect(str(demo_years_db), read_only=True)
     try:
         con.execute(f"ATTACH '{demo_db}' AS single (READ_ONLY)")
-        for table, key in (("projects", "project_code"), ("disbursements", "doc_no"), ("carryovers", "project_code"),
-                           ("asset_transfers", "asset_id")):
-            mine = f"""SELECT t.* EXCLUDE (load_id) FROM {table} t JOIN projects p USING (project_code)
-                       WHERE p.fiscal_year = 2562""" if table != "projects" else \
-                "SELECT * EXCLUDE (load_id) FROM projects WHERE fiscal_year = 2562"
+        for table, key in (
+            ("projects", "project_code"),
+            ("disbursements", "doc_no"),
+            ("carryovers", "project_code"),
+            ("asset_transfers", "asset_id"),
+        ):
+            mine = (
+                f"""SELECT t.* EXCLUDE (load_id) FROM {table} t JOIN projects p USING (project_code)
+                       WHERE p.fiscal_year = 2562"""
+                if table != "projects"
+                else "SELECT * EXCLUDE (load_id) FROM projects WHERE fiscal_year = 2562"
+            )
             theirs = f"SELECT * EXCLUDE (load_id) FROM single.{table}"
             assert con.execute(f"SELECT count(*) FROM ({theirs})").fetchone()[0] > 0
             for left, right in ((mine, theirs), (theirs, mine)):
@@ -252,8 +290,11 @@ def test_the_years_the_store_holds(demo_years_db, monkeypatch):
 
     monkeypatch.setenv("BUDGET_DB", str(demo_years_db))
     assert reference.fiscal_years() == [2563, 2562, 2561]
-    latest_year = _sql(demo_years_db, """SELECT p.fiscal_year FROM disbursements d JOIN projects p USING (project_code)
-                                         WHERE d.source = 'current' ORDER BY d.posting_date DESC LIMIT 1""")[0][0]
+    latest_year = _sql(
+        demo_years_db,
+        """SELECT p.fiscal_year FROM disbursements d JOIN projects p USING (project_code)
+                                         WHERE d.source = 'current' ORDER BY d.posting_date DESC LIMIT 1""",
+    )[0][0]
     assert reference.default_fiscal_year() == latest_year == 2563
     assert reference.previous_fiscal_year(2563) == 2562 and reference.previous_fiscal_year(2561) is None
     with open(REFERENCE / "targets.csv", encoding="utf-8") as handle:
@@ -264,15 +305,22 @@ def test_the_years_the_store_holds(demo_years_db, monkeypatch):
         assert reference.has_targets(fiscal_year) == (fiscal_year in with_targets)
     summary = reference.years_summary().set_index("fiscal_year")
     for fiscal_year in YEARS:
-        projects, first, last = _sql(demo_years_db, """SELECT count(DISTINCT p.project_code), min(d.posting_date),
+        projects, first, last = _sql(
+            demo_years_db,
+            """SELECT count(DISTINCT p.project_code), min(d.posting_date),
                                                              max(d.posting_date)
                                                       FROM projects p JOIN disbursements d USING (project_code)
                                                       WHERE p.fiscal_year = ? AND d.source = 'current'""",
-                                     [fiscal_year])[0]
-        snapshots = _sql(demo_years_db, "SELECT count(*) FROM snapshots WHERE fiscal_year = ? AND status = 'current'",
-                         [fiscal_year])[0][0]
+            [fiscal_year],
+        )[0]
+        snapshots = _sql(
+            demo_years_db, "SELECT count(*) FROM snapshots WHERE fiscal_year = ? AND status = 'current'", [fiscal_year]
+        )[0][0]
         row = summary.loc[fiscal_year]
         assert (row["first_payment"], row["last_payment"], row["snapshots"]) == (first, last, snapshots)
-        assert row["projects"] == _sql(demo_years_db, "SELECT count(*) FROM projects WHERE fiscal_year = ?",
-                                       [fiscal_year])[0][0] >= projects
+        assert (
+            row["projects"]
+            == _sql(demo_years_db, "SELECT count(*) FROM projects WHERE fiscal_year = ?", [fiscal_year])[0][0]
+            >= projects
+        )
         assert bool(row["has_targets"]) == (fiscal_year in with_targets)

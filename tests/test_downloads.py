@@ -29,18 +29,61 @@ ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2019, 9, 30)  # the demo's latest data date: what the lagging page shows when opened
 THRESHOLDS = tomllib.loads((ROOT / "data/reference/thresholds.toml").read_text(encoding="utf-8"))
 LIMIT = {name: entry["value"] for name, entry in THRESHOLDS.items()}
-THAI_HEADERS = ["รหัสโครงการ", "ชื่อโครงการ", "เจ้าของแผน", "หน่วยดำเนินการ", "ประเภทงบ", "งบประมาณ (บาท)",
-                "เบิกจ่าย (บาท)", "ร้อยละเบิกจ่าย (%)", "เป้าหมายของประเภทงบ (%)", "เงินที่เสี่ยง (บาท)",
-                "ข้อสังเกต", "เหตุผล", "การเบิกจ่ายครั้งล่าสุด"]
-ENGLISH_HEADERS = ["Project code", "Project", "Plan owner", "Implementing agency", "Budget type",
-                   "Allocation (baht)", "Disbursed (baht)", "% disbursed (%)", "Target for its budget type (%)",
-                   "Money at risk (baht)", "Flags", "Why", "Last payment"]
+THAI_HEADERS = [
+    "รหัสโครงการ",
+    "ชื่อโครงการ",
+    "เจ้าของแผน",
+    "หน่วยดำเนินการ",
+    "ประเภทงบ",
+    "งบประมาณ (บาท)",
+    "เบิกจ่าย (บาท)",
+    "ร้อยละเบิกจ่าย (%)",
+    "เป้าหมายของประเภทงบ (%)",
+    "เงินที่เสี่ยง (บาท)",
+    "ข้อสังเกต",
+    "เหตุผล",
+    "การเบิกจ่ายครั้งล่าสุด",
+]
+ENGLISH_HEADERS = [
+    "Project code",
+    "Project",
+    "Plan owner",
+    "Implementing agency",
+    "Budget type",
+    "Allocation (baht)",
+    "Disbursed (baht)",
+    "% disbursed (%)",
+    "Target for its budget type (%)",
+    "Money at risk (baht)",
+    "Flags",
+    "Why",
+    "Last payment",
+]
 # the lagging page adds each project's latest follow-up answer after these (ui/followup.py)
-FOLLOWUP_HEADERS = {"th": ["สถานะการชี้แจง", "สาเหตุที่ชี้แจง", "การดำเนินการ", "คาดว่าจะเบิกจ่ายได้วันที่",
-                           "คาดว่าจะเบิกจ่ายได้ (บาท)", "หมายเหตุการชี้แจง", "ชี้แจงวันที่", "เวลา (ไทย)", "ชี้แจงโดย"],
-                    "en": ["Follow-up status", "Cause given", "Action taken", "Expected payment date",
-                           "Expected payment (baht)", "Follow-up note", "Answered on", "Time (Bangkok)",
-                           "Answered by"]}
+FOLLOWUP_HEADERS = {
+    "th": [
+        "สถานะการชี้แจง",
+        "สาเหตุที่ชี้แจง",
+        "การดำเนินการ",
+        "คาดว่าจะเบิกจ่ายได้วันที่",
+        "คาดว่าจะเบิกจ่ายได้ (บาท)",
+        "หมายเหตุการชี้แจง",
+        "ชี้แจงวันที่",
+        "เวลา (ไทย)",
+        "ชี้แจงโดย",
+    ],
+    "en": [
+        "Follow-up status",
+        "Cause given",
+        "Action taken",
+        "Expected payment date",
+        "Expected payment (baht)",
+        "Follow-up note",
+        "Answered on",
+        "Time (Bangkok)",
+        "Answered by",
+    ],
+}
 MONEY_COLUMNS = (5, 6, 9)  # 0-based positions of allocation, disbursed, money at risk
 PCT_COLUMNS = (7, 8)
 
@@ -79,13 +122,22 @@ def sql_lagging(db: Path, province: str | None) -> dict[str, tuple[Decimal, Deci
     where, params = ("p.owner_type = 'province' AND p.owner = $o", {"o": province}) if province else ("TRUE", {})
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = con.execute(LAGGING_SQL.format(where=where), {
-            "d": AS_OF, "behind": LIMIT["behind_target_points"], "fully_paid": LIMIT["fully_paid_pct"] / 100,
-            "idle_days": int(LIMIT["idle_weeks"] * 7), **params}).fetchall()
+        rows = con.execute(
+            LAGGING_SQL.format(where=where),
+            {
+                "d": AS_OF,
+                "behind": LIMIT["behind_target_points"],
+                "fully_paid": LIMIT["fully_paid_pct"] / 100,
+                "idle_days": int(LIMIT["idle_weeks"] * 7),
+                **params,
+            },
+        ).fetchall()
     finally:
         con.close()
-    return {code: (Decimal(cur), Decimal(paid), max(Decimal(cur) - Decimal(paid), Decimal(0)), last)
-            for code, cur, paid, last in rows}
+    return {
+        code: (Decimal(cur), Decimal(paid), max(Decimal(cur) - Decimal(paid), Decimal(0)), last)
+        for code, cur, paid, last in rows
+    }
 
 
 MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
@@ -99,8 +151,10 @@ def _last_payment(db: Path) -> date:
     """The year's last payment, carry-overs included: the carry-over page's default date."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT max(posting_date) FROM disbursements d JOIN projects p USING (project_code) "
-                           "WHERE p.fiscal_year = 2562").fetchone()[0]
+        return con.execute(
+            "SELECT max(posting_date) FROM disbursements d JOIN projects p USING (project_code) "
+            "WHERE p.fiscal_year = 2562"
+        ).fetchone()[0]
     finally:
         con.close()
 
@@ -154,10 +208,13 @@ def _assert_recount(rows: list[list], expected: dict) -> None:
     assert risks == sorted(risks, reverse=True)  # most money at risk first
 
 
-@pytest.mark.parametrize(("province", "name", "scope"), [
-    ("46", "lagging-2562-asof-2019-09-30-province-46.xlsx", "จังหวัดกาฬสินธุ์ · ปีงบประมาณ พ.ศ. 2562"),
-    (None, "lagging-2562-asof-2019-09-30.xlsx", "ทั้งประเทศ · ปีงบประมาณ พ.ศ. 2562"),
-])
+@pytest.mark.parametrize(
+    ("province", "name", "scope"),
+    [
+        ("46", "lagging-2562-asof-2019-09-30-province-46.xlsx", "จังหวัดกาฬสินธุ์ · ปีงบประมาณ พ.ศ. 2562"),
+        (None, "lagging-2562-asof-2019-09-30.xlsx", "ทั้งประเทศ · ปีงบประมาณ พ.ศ. 2562"),
+    ],
+)
 def test_lagging_excel_is_named_titled_rounded_sized_and_set_up_for_printing(demo_db, province, name, scope):
     about, data, _ = _files(province, "th")
     assert about.file_name("xlsx") == name
@@ -189,8 +246,9 @@ def test_lagging_excel_is_named_titled_rounded_sized_and_set_up_for_printing(dem
     for position in PCT_COLUMNS:
         assert sheet.cell(row=first, column=position + 1).number_format == "0.00%"
         assert all(round(row[position], 4) == row[position] for row in rows if row[position] is not None)
-    dates = [sheet.cell(row=r, column=13) for r in range(first, first + len(rows))
-             if sheet.cell(row=r, column=13).value]
+    dates = [
+        sheet.cell(row=r, column=13) for r in range(first, first + len(rows)) if sheet.cell(row=r, column=13).value
+    ]
     assert dates and all(isinstance(cell.value, datetime) for cell in dates)
     assert {cell.number_format for cell in dates} == {"[$-107041E]d mmm yyyy"}  # shows '27 มิ.ย. 2562'
     # widths: every column set, long text wider than codes, nothing a page wide
@@ -218,8 +276,11 @@ def test_lagging_excel_in_english_has_english_headers_and_ce_dates(demo_db):
     rows = _rows(sheet)
     _assert_recount(rows, sql_lagging(demo_db, "46"))
     first = _header_row(sheet) + 1
-    formats = {sheet.cell(row=r, column=13).number_format for r in range(first, first + len(rows))
-               if sheet.cell(row=r, column=13).value}
+    formats = {
+        sheet.cell(row=r, column=13).number_format
+        for r in range(first, first + len(rows))
+        if sheet.cell(row=r, column=13).value
+    }
     assert formats == {"[$-409]d mmm yyyy"}
 
 
@@ -278,8 +339,9 @@ def app_url(demo_db, tmp_path_factory):
         yield url
 
 
-@pytest.mark.parametrize(("lang", "button", "title"), [("th", "ดาวน์โหลด Excel", "โครงการล่าช้า"),
-                                                       ("en", "Download Excel", "Lagging projects")])
+@pytest.mark.parametrize(
+    ("lang", "button", "title"), [("th", "ดาวน์โหลด Excel", "โครงการล่าช้า"), ("en", "Download Excel", "Lagging projects")]
+)
 def test_lagging_page_excel_download_in_chromium(demo_db, app_url, tmp_path, screenshots_dir, lang, button, title):
     """Kalasin's lagging page (province=46 in the URL): the Excel button saves a file named for
     the province and the date, whose title rows say so."""
@@ -312,10 +374,18 @@ def test_lagging_page_excel_download_in_chromium(demo_db, app_url, tmp_path, scr
     _assert_recount(_rows(sheet), sql_lagging(demo_db, "46"))
 
 
-DOWNLOAD_PAGES = ["lagging?province=46", "area?area=province:46&province=46", "carryover?province=46",
-                  "reallocations?province=46", "assets?province=46", "data_quality?province=46"]
+DOWNLOAD_PAGES = [
+    "lagging?province=46",
+    "area?area=province:46&province=46",
+    "carryover?province=46",
+    "reallocations?province=46",
+    "assets?province=46",
+    "data_quality?province=46",
+]
 # pages whose tables sit in a tab that runs only when opened: path -> the tab's label
 DOWNLOAD_TABS = {"area?area=province:46&province=46": "รายการโครงการ"}
+
+
 def test_every_visible_table_download_is_named_and_titled(demo_db, app_url, tmp_path):
     """Every CSV/Excel button shown on the table pages for Kalasin gives a file named for
     the table, the fiscal year, the as-of date (and the province, unless the table is not

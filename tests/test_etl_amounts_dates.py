@@ -50,9 +50,15 @@ def db(tmp_path) -> Path:
 def _export_csv(db: Path, out: Path) -> tuple[subprocess.CompletedProcess, dict[str, list[dict]]]:
     """`python -m etl export -f csv -f xlsx` on the store; the CSV tables read back."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "export", "--out", str(out),
-                           "-f", "csv", "-f", "xlsx"], capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(db), "export", "--out", str(out), "-f", "csv", "-f", "xlsx"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     tables = {}
     for path in out.glob("*.csv") if out.exists() else []:
         table = path.stem.rsplit("-", 1)[-1]
@@ -63,13 +69,18 @@ def _export_csv(db: Path, out: Path) -> tuple[subprocess.CompletedProcess, dict[
 def test_an_amount_above_the_plausibility_bound_is_rejected_and_exports_still_run(db, tmp_path):
     # Before: 100,000,000,000,000.00 was stored, and every national export then stopped with
     # exit 3 (DECIMAL overflow in the read side's satang arithmetic).
-    rows = [DISB_HEADERS, ["D1", "P01", "15/03/2562", "100,000,000,000,000.00", CUR],
-            ["D2", "P01", "15/03/2562", "250,000.00", CUR],
-            ["D3", "P02", "15/03/2562", "-50,000,000,001.00", CUR]]
+    rows = [
+        DISB_HEADERS,
+        ["D1", "P01", "15/03/2562", "100,000,000,000,000.00", CUR],
+        ["D2", "P01", "15/03/2562", "250,000.00", CUR],
+        ["D3", "P02", "15/03/2562", "-50,000,000,001.00", CUR],
+    ]
     load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
     assert query(db, "SELECT doc_no, amount FROM disbursements") == [("D2", Decimal("250000.00"))]
     assert query(db, "SELECT row_number, column_name, reason_code FROM rejects ORDER BY 1") == [
-        (2, "จำนวนเงิน", "implausible_amount"), (4, "จำนวนเงิน", "implausible_amount")]
+        (2, "จำนวนเงิน", "implausible_amount"),
+        (4, "จำนวนเงิน", "implausible_amount"),
+    ]
     done, tables = _export_csv(db, tmp_path / "out")
     assert done.returncode == 0, done.stderr
     [national] = [row for row in tables["summary"] if row["level_th"] == "รวม"]
@@ -78,12 +89,16 @@ def test_an_amount_above_the_plausibility_bound_is_rejected_and_exports_still_ru
 
 def test_allocations_and_contracts_above_the_bound_are_rejected(tmp_path):
     db = tmp_path / "b.duckdb"
-    rows = [["P01", "2562", "ลำพูน", "ก", "งบลงทุน", "a", f"{BOUND + 1:,.2f}", ""],
-            ["P02", "2562", "ลำพูน", "ข", "งบลงทุน", "a", "1,000", f"{BOUND * 10:,.2f}"],
-            ["P03", "2562", "ลำพูน", "ค", "งบลงทุน", "a", f"{BOUND:,.2f}", ""]]
+    rows = [
+        ["P01", "2562", "ลำพูน", "ก", "งบลงทุน", "a", f"{BOUND + 1:,.2f}", ""],
+        ["P02", "2562", "ลำพูน", "ข", "งบลงทุน", "a", "1,000", f"{BOUND * 10:,.2f}"],
+        ["P03", "2562", "ลำพูน", "ค", "งบลงทุน", "a", f"{BOUND:,.2f}", ""],
+    ]
     load_files([write_projects(tmp_path, rows)], db_path=db)
     assert query(db, "SELECT row_number, reason_code FROM rejects ORDER BY 1") == [
-        (2, "implausible_amount"), (3, "implausible_amount")]
+        (2, "implausible_amount"),
+        (3, "implausible_amount"),
+    ]
     assert query(db, "SELECT project_code, allocated_amount FROM projects") == [("P03", BOUND)]
 
 
@@ -120,16 +135,24 @@ def test_stores_at_the_bound_still_export(tmp_path):
     assert sorted(Decimal(row["disbursed"]) for row in tables["projects"]) == [BOUND] * 3
 
 
-@pytest.mark.parametrize(("text", "stored"), [
-    ("2019-03-15 ยกเลิก", None), ("2019-03-15 to 2019-09-30", None), ("2019-03-15x", None),
-    ("2019-03-15T10:30:00+07:00", None),  # a time zone could move the day: not one reading
-    ("2019-03-15 00:00:00", dt.date(2019, 3, 15)), ("2019-03-15T10:30", dt.date(2019, 3, 15)),
-    ("2019-03-15 10:30:00.250", dt.date(2019, 3, 15)), ("2562-03-15", dt.date(2019, 3, 15)),
-])
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("2019-03-15 ยกเลิก", None),
+        ("2019-03-15 to 2019-09-30", None),
+        ("2019-03-15x", None),
+        ("2019-03-15T10:30:00+07:00", None),  # a time zone could move the day: not one reading
+        ("2019-03-15 00:00:00", dt.date(2019, 3, 15)),
+        ("2019-03-15T10:30", dt.date(2019, 3, 15)),
+        ("2019-03-15 10:30:00.250", dt.date(2019, 3, 15)),
+        ("2562-03-15", dt.date(2019, 3, 15)),
+    ],
+)
 def test_a_date_followed_by_text_is_rejected_not_cut(db, tmp_path, text, stored):
     # Before: "2019-03-15 ยกเลิก" (cancelled) and "2019-03-15 to 2019-09-30" were stored as 15 March.
     load_files([write_csv(tmp_path / "d.csv", [DISB_HEADERS, ["D1", "P01", text, "5", CUR]])], db_path=db)
     assert query(db, "SELECT posting_date FROM disbursements") == ([(stored,)] if stored else [])
     if stored is None:
         assert query(db, "SELECT column_name, bad_value, reason_code FROM rejects") == [
-            ("วันที่ผ่านรายการ", text, "bad_date")]
+            ("วันที่ผ่านรายการ", text, "bad_date")
+        ]

@@ -43,8 +43,10 @@ def test_load_exit_codes_and_summary(tmp_path, files):
     result = run("--db", str(db), "load", str(files))
     assert result.exit_code == 0, result.output
     assert "projects.csv" in result.output and "load summary" in result.output
-    bad = write_csv(tmp_path / "d.csv", [DISB_HEADERS, ["D1", "P01", "13/09/2562", "5", "current"],
-                                         ["D2", "P01", "xx", "5", "current"]])
+    bad = write_csv(
+        tmp_path / "d.csv",
+        [DISB_HEADERS, ["D1", "P01", "13/09/2562", "5", "current"], ["D2", "P01", "xx", "5", "current"]],
+    )
     result = run("--db", str(db), "load", str(bad))
     assert result.exit_code == 1, result.output
     refused = write_csv(tmp_path / "r.csv", [["เลขที่เอกสาร", "รหัสโครงการ"], ["D9", "P01"]])
@@ -90,8 +92,10 @@ def test_status_quiet_on_empty_projects(tmp_path):
 def test_rejects_listing_and_filter(tmp_path, files):
     db = tmp_path / "b.duckdb"
     run("--db", str(db), "load", str(files))
-    bad = write_csv(tmp_path / "d.csv", [DISB_HEADERS, ["D1", "P01", "xx", "5", "current"],
-                                         ["D2", "P77", "13/09/2562", "5", "current"]])
+    bad = write_csv(
+        tmp_path / "d.csv",
+        [DISB_HEADERS, ["D1", "P01", "xx", "5", "current"], ["D2", "P77", "13/09/2562", "5", "current"]],
+    )
     run("--db", str(db), "load", str(bad))
     load_id = scalar(db, "SELECT max(load_id) FROM loads")
     result = run("--db", str(db), "rejects", "--load-id", str(load_id))
@@ -107,8 +111,14 @@ def test_rejects_listing_and_filter(tmp_path, files):
 def test_python_dash_m_etl_with_env_database(tmp_path, files):
     db = tmp_path / "env.duckdb"
     env = {**os.environ, "BUDGET_DB": str(db)}
-    done = subprocess.run([sys.executable, "-m", "etl", "load", str(files)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(files)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert scalar(db, "SELECT count(*) FROM projects") == 3
     quiet = subprocess.run([sys.executable, "-m", "etl", "status", "--quiet"], cwd=ROOT, env=env, check=False)
@@ -128,8 +138,13 @@ def test_demo_generates_and_loads(tmp_path):
     assert scalar(db, "SELECT count(*) FROM projects WHERE fiscal_year = 2562") == totals["projects"]
     allocated = scalar(db, "SELECT sum(allocated_amount) FROM projects WHERE fiscal_year = 2562")
     assert allocated == totals["allocated_total"]
-    disbursed = dict(query(db, "SELECT source, sum(amount) FROM disbursements JOIN projects USING (project_code) "
-                               "WHERE fiscal_year = 2562 GROUP BY source"))
+    disbursed = dict(
+        query(
+            db,
+            "SELECT source, sum(amount) FROM disbursements JOIN projects USING (project_code) "
+            "WHERE fiscal_year = 2562 GROUP BY source",
+        )
+    )
     assert disbursed["current"] == totals["disbursed_current_total"]
     assert disbursed.get("carryover", Decimal(0)) == totals["disbursed_carryover_total"]
     assert scalar(db, "SELECT count(*) FROM loads WHERE status = 'refused'") == 0

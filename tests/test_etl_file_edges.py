@@ -34,14 +34,19 @@ ESC_CLEAR = "\x1b[2J\x1b[3J\x1b[H"  # clears the screen and the scroll-back
 
 def etl(*args, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
     """`python -m etl ARGS` in a child process (str or bytes arguments), killed after `timeout` s."""
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=ROOT, capture_output=True,
-                          timeout=timeout, check=False, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def no_leftovers(db: Path) -> list[str]:
     """Files a writer of `db` must not leave: working copies, input copies, the lock's owner note."""
-    return sorted(p.name for p in db.parent.iterdir()
-                  if ".writing-" in p.name or p.name.endswith(".lock.owner"))
+    return sorted(p.name for p in db.parent.iterdir() if ".writing-" in p.name or p.name.endswith(".lock.owner"))
 
 
 # ------------------------------------------------------------------ only regular files are read
@@ -105,9 +110,11 @@ def test_a_tis620_file_name_loads_its_file_and_is_stored_as_valid_utf8(tmp_path)
     folder.mkdir()
     write_projects(folder)  # the good file beside it
     thai = "โครงการ".encode("tis-620") + b".csv"  # a Thai Windows zip unpacked on Linux
-    rows = [PROJECT_HEADERS,
-            ["P11", "2562", "จังหวัดเชียงใหม่", "ถนน", "งบลงทุน", "อบจ.", "100.00", ""],
-            ["P12", "2562", "ไม่มีจังหวัดนี้", "ฝาย", "งบลงทุน", "อบต.", "200.00", ""]]  # unknown owner
+    rows = [
+        PROJECT_HEADERS,
+        ["P11", "2562", "จังหวัดเชียงใหม่", "ถนน", "งบลงทุน", "อบจ.", "100.00", ""],
+        ["P12", "2562", "ไม่มีจังหวัดนี้", "ฝาย", "งบลงทุน", "อบต.", "200.00", ""],
+    ]  # unknown owner
     write_csv(Path(os.fsdecode(os.path.join(os.fsencode(str(folder)), thai))), rows)
     garbage = b"\xff\xfe-\x80.csv"  # bytes valid in no encoding, holding bytes that are no CSV
     with open(os.path.join(os.fsencode(str(folder)), garbage), "wb") as handle:
@@ -122,14 +129,12 @@ def test_a_tis620_file_name_loads_its_file_and_is_stored_as_valid_utf8(tmp_path)
     thai_stored = "\\xe2\\xa4\u00e7\\xa1\\xd2\\xc3.csv"  # c3 a7 happens to be UTF-8 for 'ç'
     assert thai.decode("utf-8", errors="backslashreplace") == thai_stored
     names = dict(query(db, "SELECT file_name, status FROM loads"))
-    assert names == {"projects.csv": "loaded", thai_stored: "loaded_with_rejects",
-                     "\\xff\\xfe-\\x80.csv": "refused"}
+    assert names == {"projects.csv": "loaded", thai_stored: "loaded_with_rejects", "\\xff\\xfe-\\x80.csv": "refused"}
     path_stored = scalar(db, "SELECT file_path FROM loads WHERE file_name = ?", [thai_stored])
     assert path_stored == f"{folder.resolve()}/{thai_stored}"
     message = scalar(db, "SELECT message FROM loads WHERE file_name = ?", [thai_stored])
     assert "not UTF-8" in message and "'โครงการ.csv'" in message  # says how it was stored and reads
-    assert query(db, "SELECT file_name, row_number, reason_code FROM rejects") == \
-        [(thai_stored, 3, "unknown_owner")]
+    assert query(db, "SELECT file_name, row_number, reason_code FROM rejects") == [(thai_stored, 3, "unknown_owner")]
     assert thai_stored in out and "\\xff\\xfe-\\x80.csv" in out  # the summary names both, printably
 
     listed = etl("--db", str(db), "rejects")
@@ -190,8 +195,15 @@ def _run_in_terminal(args: list[str], timeout: float = 120) -> tuple[int, bytes]
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200"}
     env.pop("NO_COLOR", None)
-    process = subprocess.Popen([sys.executable, "-m", "etl", *args], cwd=ROOT, stdin=follower, stdout=follower,
-                               stderr=follower, env=env, close_fds=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "etl", *args],
+        cwd=ROOT,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        close_fds=True,
+    )
     os.close(follower)
     chunks, deadline = [], time.monotonic() + timeout
     try:
@@ -221,8 +233,7 @@ def test_escape_sequences_in_a_file_name_do_not_reach_the_terminal_through_the_p
     name = f"{ESC_TITLE}{ESC_CLEAR}{RLO}projects.csv"
     # larger than etl.load.PROGRESS_MIN_BYTES (5 MB), so the progress bar is drawn
     long_name = "ถนนลาดยางสายหมู่บ้าน" * 60
-    rows = [[f"P{i:05d}", "2562", "จังหวัดเชียงใหม่", long_name, "งบลงทุน", "อบจ.", "1,000.00", ""]
-            for i in range(1800)]
+    rows = [[f"P{i:05d}", "2562", "จังหวัดเชียงใหม่", long_name, "งบลงทุน", "อบจ.", "1,000.00", ""] for i in range(1800)]
     path = write_projects(folder, rows, name=name)
     assert path.stat().st_size > 5_000_000
     code, output = _run_in_terminal(["--db", str(tmp_path / "b.duckdb"), "load", str(folder)])
@@ -240,16 +251,25 @@ def test_bidi_overrides_and_escapes_from_names_headers_sheets_and_values_are_sho
     folder.mkdir()
     write_projects(folder)
     # a workbook whose sheet name and file name carry a right-to-left override
-    write_xlsx(folder / f"evil{RLO}xslx.xlsx",
-               {f"แผ่น{RLO}1": [PROJECT_HEADERS, ["P21", "2562", "จังหวัดลำพูน", "ฝาย", "งบลงทุน", "อบต.", "5.00", ""]]})
+    write_xlsx(
+        folder / f"evil{RLO}xslx.xlsx",
+        {f"แผ่น{RLO}1": [PROJECT_HEADERS, ["P21", "2562", "จังหวัดลำพูน", "ฝาย", "งบลงทุน", "อบต.", "5.00", ""]]},
+    )
     # a CSV whose rejected cell holds an override and a C1 control (CSI, U+009B), and a 5,000-character code
-    write_csv(folder / f"pay{RLO}vsc.csv",
-              [DISB_HEADERS, ["D1", f"P01{RLO}9", "13/09/2562", "5", "current"],
-               ["D2", "P02\u009b2J", "13/09/2562", "5", "current"],
-               ["D3", "X" * 5000, "13/09/2562", "5", "current"]])
+    write_csv(
+        folder / f"pay{RLO}vsc.csv",
+        [
+            DISB_HEADERS,
+            ["D1", f"P01{RLO}9", "13/09/2562", "5", "current"],
+            ["D2", "P02\u009b2J", "13/09/2562", "5", "current"],
+            ["D3", "X" * 5000, "13/09/2562", "5", "current"],
+        ],
+    )
     # a refused file: its unknown header holds an override and an invisible character
-    write_csv(folder / "refused.csv", [["เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", f"จำนวน{RLO}เงิน\u200b"],
-                                       ["D9", "P01", "13/09/2562", "1"]])
+    write_csv(
+        folder / "refused.csv",
+        [["เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", f"จำนวน{RLO}เงิน\u200b"], ["D9", "P01", "13/09/2562", "1"]],
+    )
     result = runner.invoke(app, ["--db", str(db), "load", str(folder)])
     assert result.exit_code == 2, result.output
     shown_load = result.output

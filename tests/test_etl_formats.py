@@ -37,8 +37,10 @@ DISB_EXPECTED = {
 
 
 def _disbursements(db):
-    return {row[0]: row[1:] for row in query(
-        db, "SELECT doc_no, project_code, posting_date, amount, source FROM disbursements")}
+    return {
+        row[0]: row[1:]
+        for row in query(db, "SELECT doc_no, project_code, posting_date, amount, source FROM disbursements")
+    }
 
 
 @pytest.fixture()
@@ -52,9 +54,14 @@ def with_projects(tmp_path):
 
 
 def _projects(db):
-    return {row[0]: row[1:] for row in query(
-        db, "SELECT project_code, fiscal_year, owner, owner_type, budget_type, allocated_amount, "
-            "contract_amount FROM projects")}
+    return {
+        row[0]: row[1:]
+        for row in query(
+            db,
+            "SELECT project_code, fiscal_year, owner, owner_type, budget_type, allocated_amount, "
+            "contract_amount FROM projects",
+        )
+    }
 
 
 def test_projects_csv_values(with_projects):
@@ -71,8 +78,12 @@ def test_projects_csv_values(with_projects):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp874"])
 def test_csv_encodings(with_projects, encoding):
     db, files = with_projects
-    path = write_csv(files / f"d_{encoding}.csv", [DISB_HEADERS, *DISB_ROWS], encoding=encoding,
-                     title=["รายงานผลการเบิกจ่าย ข้อมูล ณ วันที่ 13 ก.ย. 2562"])
+    path = write_csv(
+        files / f"d_{encoding}.csv",
+        [DISB_HEADERS, *DISB_ROWS],
+        encoding=encoding,
+        title=["รายงานผลการเบิกจ่าย ข้อมูล ณ วันที่ 13 ก.ย. 2562"],
+    )
     expected = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "cp874": "cp874"}[encoding]
     assert detect_encoding(path) == expected
     [result] = load_files([path], db_path=db)
@@ -93,14 +104,18 @@ def test_csv_semicolon_delimiter_and_blank_lines(with_projects):
 
 def test_trailing_total_rows_are_skipped_and_counted(with_projects):
     db, files = with_projects
-    rows = [DISB_HEADERS, *DISB_ROWS, ["รวม", "", "", "1,246,963.25", ""],
-            ["", "รวมทั้งสิ้น", "", "1,246,963.25", ""], ["Total", "", "", "1", ""]]
+    rows = [
+        DISB_HEADERS,
+        *DISB_ROWS,
+        ["รวม", "", "", "1,246,963.25", ""],
+        ["", "รวมทั้งสิ้น", "", "1,246,963.25", ""],
+        ["Total", "", "", "1", ""],
+    ]
     [result] = load_files([write_csv(files / "d.csv", rows)], db_path=db)
     assert result.status == "loaded", result.message
     assert (result.rows_read, result.rows_inserted, result.total_rows_skipped) == (7, 4, 3)  # totals are read rows
     assert _disbursements(db) == DISB_EXPECTED
-    assert query(db, "SELECT total_rows_skipped FROM loads WHERE load_id = ?",
-                 [result.load_id]) == [(3,)]
+    assert query(db, "SELECT total_rows_skipped FROM loads WHERE load_id = ?", [result.load_id]) == [(3,)]
 
 
 def test_project_named_like_a_total_still_loads(tmp_path):
@@ -112,8 +127,7 @@ def test_project_named_like_a_total_still_loads(tmp_path):
 
 def test_blank_optional_cells(with_projects):
     db, _ = with_projects
-    assert query(db, "SELECT contract_amount, contract_date FROM projects WHERE project_code = 'P02'") \
-        == [(None, None)]
+    assert query(db, "SELECT contract_amount, contract_date FROM projects WHERE project_code = 'P02'") == [(None, None)]
 
 
 def test_xlsx_with_title_rows_and_two_row_merged_header(with_projects):
@@ -148,18 +162,23 @@ def test_xlsx_two_sheets_load_projects_first(tmp_path):
     }
     results = load_files([write_xlsx(tmp_path / "book.xlsx", sheets)], db_path=db)
     assert [(r.sheet, r.kind, r.status) for r in results] == [
-        ("โครงการ", "projects", "loaded"), ("เบิกจ่าย", "disbursements", "loaded")]
+        ("โครงการ", "projects", "loaded"),
+        ("เบิกจ่าย", "disbursements", "loaded"),
+    ]
     assert _disbursements(db) == DISB_EXPECTED
 
 
 def test_xls_old_format(with_projects):
     db, files = with_projects
-    rows = [["รายงานการเบิกจ่าย"], DISB_HEADERS,
-            ["D1", "P01", dt.date(2019, 9, 13), 1234567.5, "งบประมาณปีปัจจุบัน"],
-            ["D2", "P01", "1 ต.ค. 61", "๑๒,๓๔๕.๕๐", "งบประมาณปีปัจจุบัน"],
-            ["D3", "P02", "15/01/2019", "100", "current"],
-            ["D4", "P03", "31/03/62", 50.25, "งบประมาณปีปัจจุบัน"],
-            ["รวม", None, None, 1246963.25, None]]
+    rows = [
+        ["รายงานการเบิกจ่าย"],
+        DISB_HEADERS,
+        ["D1", "P01", dt.date(2019, 9, 13), 1234567.5, "งบประมาณปีปัจจุบัน"],
+        ["D2", "P01", "1 ต.ค. 61", "๑๒,๓๔๕.๕๐", "งบประมาณปีปัจจุบัน"],
+        ["D3", "P02", "15/01/2019", "100", "current"],
+        ["D4", "P03", "31/03/62", 50.25, "งบประมาณปีปัจจุบัน"],
+        ["รวม", None, None, 1246963.25, None],
+    ]
     [result] = load_files([write_xls(files / "d.xls", rows)], db_path=db)
     assert result.status == "loaded", result.message
     assert (result.rows_read, result.total_rows_skipped) == (5, 1)
@@ -180,14 +199,17 @@ def test_header_detection_below_titles():
     assert (header.row_index, header.rows, header.names) == (3, 1, DISB_HEADERS)
 
 
-@pytest.mark.parametrize("headers,kind", [
-    (PROJECT_HEADERS, "projects"), (DISB_HEADERS, "disbursements"),
-    (["รหัสโครงการ", "จำนวนเงินกันเหลื่อมปี", "มีหนี้ผูกพัน", "วันที่อนุมัติ", "ขยายเวลาเบิกจ่ายถึง"], "carryovers"),
-    (["รหัสโครงการ", "จำนวนเงิน", "มีหนี้ผูกพัน", "วันที่อนุมัติ", "ขยายเวลาเบิกจ่ายถึง"], "carryovers"),
-    (["เลขที่อนุมัติ", "วันที่อนุมัติ", "โอนจากโครงการ", "โอนไปโครงการ", "จำนวนเงิน", "ประเภทการโอน"],
-     "reallocations"),
-    (["รหัสสินทรัพย์", "รหัสโครงการ", "รายการสินทรัพย์", "มูลค่า", "สถานะ"], "asset_transfers"),
-])
+@pytest.mark.parametrize(
+    "headers,kind",
+    [
+        (PROJECT_HEADERS, "projects"),
+        (DISB_HEADERS, "disbursements"),
+        (["รหัสโครงการ", "จำนวนเงินกันเหลื่อมปี", "มีหนี้ผูกพัน", "วันที่อนุมัติ", "ขยายเวลาเบิกจ่ายถึง"], "carryovers"),
+        (["รหัสโครงการ", "จำนวนเงิน", "มีหนี้ผูกพัน", "วันที่อนุมัติ", "ขยายเวลาเบิกจ่ายถึง"], "carryovers"),
+        (["เลขที่อนุมัติ", "วันที่อนุมัติ", "โอนจากโครงการ", "โอนไปโครงการ", "จำนวนเงิน", "ประเภทการโอน"], "reallocations"),
+        (["รหัสสินทรัพย์", "รหัสโครงการ", "รายการสินทรัพย์", "มูลค่า", "สถานะ"], "asset_transfers"),
+    ],
+)
 def test_kind_detection(headers, kind):
     assert detect_kind(headers) is KINDS[kind]
 

@@ -56,10 +56,19 @@ def test_a_document_number_re_sent_with_invisible_characters_is_the_same_documen
     first = write_csv(tmp_path / "d.csv", [DISB_HEADERS, ["0077380001", "P01", "13/03/2562", "292,226.90", CUR]])
     [loaded] = load_files([first], db_path=db)
     assert (loaded.rows_inserted, loaded.rows_rejected) == (1, 0)
-    variants = [f"0077{ZWSP}380001", f"00773{WORD_JOINER}80001", f"{BOM}0077380001",
-                f"007738{SOFT_HYPHEN}0001", f"0077380{ZWNJ}001", f"0077{NBSP}380001", f" 0077380001{ZWSP} "]
-    files = [write_csv(tmp_path / f"again{i}.csv", [DISB_HEADERS, [doc, "P01", "13/03/2562", "292,226.90", CUR]])
-             for i, doc in enumerate(variants)]
+    variants = [
+        f"0077{ZWSP}380001",
+        f"00773{WORD_JOINER}80001",
+        f"{BOM}0077380001",
+        f"007738{SOFT_HYPHEN}0001",
+        f"0077380{ZWNJ}001",
+        f"0077{NBSP}380001",
+        f" 0077380001{ZWSP} ",
+    ]
+    files = [
+        write_csv(tmp_path / f"again{i}.csv", [DISB_HEADERS, [doc, "P01", "13/03/2562", "292,226.90", CUR]])
+        for i, doc in enumerate(variants)
+    ]
     results = load_files(files, db_path=db)
     assert [(r.status, r.rows_inserted, r.rows_unchanged) for r in results] == [("unchanged", 0, 1)] * len(variants)
     assert query(db, "SELECT doc_no, amount FROM disbursements") == [("0077380001", Decimal("292226.90"))]
@@ -67,13 +76,18 @@ def test_a_document_number_re_sent_with_invisible_characters_is_the_same_documen
 
 
 def test_variants_in_one_file_are_duplicates_of_the_first(db, tmp_path):
-    rows = [DISB_HEADERS, ["D100", "P01", "13/03/2562", "10.00", CUR],
-            [f"D{ZWSP}100", "P01", "14/03/2562", "20.00", CUR],
-            [f"D1{SOFT_HYPHEN}00", "P02", "14/03/2562", "30.00", CUR]]
+    rows = [
+        DISB_HEADERS,
+        ["D100", "P01", "13/03/2562", "10.00", CUR],
+        [f"D{ZWSP}100", "P01", "14/03/2562", "20.00", CUR],
+        [f"D1{SOFT_HYPHEN}00", "P02", "14/03/2562", "30.00", CUR],
+    ]
     load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
     assert query(db, "SELECT doc_no, amount FROM disbursements") == [("D100", Decimal("10.00"))]
     assert query(db, "SELECT row_number, bad_value, record_key, reason_code FROM rejects ORDER BY row_number") == [
-        (3, f"D{ZWSP}100", "D100", "duplicate_key"), (4, f"D1{SOFT_HYPHEN}00", "D100", "duplicate_key")]
+        (3, f"D{ZWSP}100", "D100", "duplicate_key"),
+        (4, f"D1{SOFT_HYPHEN}00", "D100", "duplicate_key"),
+    ]
 
 
 def test_excel_document_number_without_its_leading_zeros_is_the_csv_document(db, tmp_path):
@@ -88,11 +102,14 @@ def test_excel_document_number_without_its_leading_zeros_is_the_csv_document(db,
 
 
 def test_longer_and_non_numeric_document_numbers_are_not_padded(db, tmp_path):
-    rows = [DISB_HEADERS, ["12345678901", "P01", "13/03/2562", "1", CUR], ["D77", "P01", "13/03/2562", "1", CUR],
-            ["๗๗", "P01", "13/03/2562", "1", CUR]]
+    rows = [
+        DISB_HEADERS,
+        ["12345678901", "P01", "13/03/2562", "1", CUR],
+        ["D77", "P01", "13/03/2562", "1", CUR],
+        ["๗๗", "P01", "13/03/2562", "1", CUR],
+    ]
     load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
-    assert sorted(r[0] for r in query(db, "SELECT doc_no FROM disbursements")) == [
-        "0000000077", "12345678901", "D77"]
+    assert sorted(r[0] for r in query(db, "SELECT doc_no FROM disbursements")) == ["0000000077", "12345678901", "D77"]
 
 
 def test_owner_typed_with_a_decomposed_sara_am_is_known(tmp_path):
@@ -101,30 +118,49 @@ def test_owner_typed_with_a_decomposed_sara_am_is_known(tmp_path):
     db = tmp_path / "b.duckdb"
     lamphun = f"ล{NIKHAHIT}{SARA_AA}พูน"
     assert lamphun != "ลำพูน" and unicodedata.normalize("NFC", lamphun) != "ลำพูน"  # NFC alone does not help
-    rows = [["P01", "2562", f"จ.{lamphun}", "ก", "งบลงทุน", "a", "1,000", ""],
-            ["P02", "2562", f"จังหวัด{ZWSP}ลำปาง", "ข", f"งบด{NIKHAHIT}{SARA_AA}เนินงาน", "a", "1,000", ""]]
+    rows = [
+        ["P01", "2562", f"จ.{lamphun}", "ก", "งบลงทุน", "a", "1,000", ""],
+        ["P02", "2562", f"จังหวัด{ZWSP}ลำปาง", "ข", f"งบด{NIKHAHIT}{SARA_AA}เนินงาน", "a", "1,000", ""],
+    ]
     [result] = load_files([write_projects(tmp_path, rows)], db_path=db)
     assert (result.rows_inserted, result.rows_rejected) == (2, 0), query(db, "SELECT * FROM rejects")
     assert query(db, "SELECT project_code, owner, budget_type FROM projects ORDER BY 1") == [
-        ("P01", "51", "investment"), ("P02", "52", "operating")]
+        ("P01", "51", "investment"),
+        ("P02", "52", "operating"),
+    ]
 
 
 def test_project_codes_match_however_they_were_typed(db, tmp_path):
-    rows = [DISB_HEADERS, ["D1", f"P{ZWSP}01", "13/03/2562", "5", CUR], ["D2", f" P0{NBSP}2 ", "13/03/2562", "6", CUR],
-            ["D3", "P๐๓", "13/03/2562", "7", CUR]]
+    rows = [
+        DISB_HEADERS,
+        ["D1", f"P{ZWSP}01", "13/03/2562", "5", CUR],
+        ["D2", f" P0{NBSP}2 ", "13/03/2562", "6", CUR],
+        ["D3", "P๐๓", "13/03/2562", "7", CUR],
+    ]
     [result] = load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
     assert (result.rows_inserted, result.rows_rejected) == (3, 0)
     assert query(db, "SELECT doc_no, project_code FROM disbursements ORDER BY 1") == [
-        ("D1", "P01"), ("D2", "P02"), ("D3", "P03")]
+        ("D1", "P01"),
+        ("D2", "P02"),
+        ("D3", "P03"),
+    ]
 
 
 def test_a_key_that_reorders_the_text_or_holds_a_control_character_is_rejected(db, tmp_path):
     # U+202E shows "D1\u202e23" on screen as D132: removing it would store a key the user never saw.
-    rows = [DISB_HEADERS, ["D1\u202e23", "P01", "13/03/2562", "5", CUR], ["D9", "P0\u202d1", "13/03/2562", "5", CUR],
-            ["D4\x9b2J", "P01", "13/03/2562", "5", CUR], ["D5", "P01", "13/03/2562", "5", CUR]]
+    rows = [
+        DISB_HEADERS,
+        ["D1\u202e23", "P01", "13/03/2562", "5", CUR],
+        ["D9", "P0\u202d1", "13/03/2562", "5", CUR],
+        ["D4\x9b2J", "P01", "13/03/2562", "5", CUR],
+        ["D5", "P01", "13/03/2562", "5", CUR],
+    ]
     load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
     assert query(db, "SELECT row_number, column_name, reason_code FROM rejects ORDER BY 1") == [
-        (2, "เลขที่เอกสาร", "bad_key"), (3, "รหัสโครงการ", "bad_key"), (4, "เลขที่เอกสาร", "bad_key")]
+        (2, "เลขที่เอกสาร", "bad_key"),
+        (3, "รหัสโครงการ", "bad_key"),
+        (4, "เลขที่เอกสาร", "bad_key"),
+    ]
     assert query(db, "SELECT doc_no FROM disbursements") == [("D5",)]
 
 
@@ -132,19 +168,43 @@ def test_rejects_show_the_key_as_stored(db, tmp_path):
     rows = [DISB_HEADERS, [f"77{ZWSP}380001", "P99", "13/03/2562", "5", CUR]]
     load_files([write_csv(tmp_path / "d.csv", rows)], db_path=db)
     assert query(db, "SELECT bad_value, record_key, reason_code FROM rejects") == [
-        ("P99", "0077380001", "unknown_project")]
+        ("P99", "0077380001", "unknown_project")
+    ]
     env = {**os.environ, "COLUMNS": "250"}
-    done = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "rejects"], capture_output=True,
-                          text=True, cwd=Path(__file__).resolve().parents[1], env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(db), "rejects"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        check=False,
+    )
     assert done.returncode == 0 and "0077380001" in done.stdout, done.stdout + done.stderr
 
 
 # --------------------------------------------------------------------------- properties
 
-INVISIBLE = [ZWSP, WORD_JOINER, BOM, SOFT_HYPHEN, ZWNJ, "\u200d", "\u200e", "\u200f", NBSP, "\u202f", "\u2007",
-             "\u3000", "\u034f", "\ufe0f", " ", "\t"]
-BOUNDED = settings(max_examples=200, deadline=None, database=None,
-                   suppress_health_check=[HealthCheck.function_scoped_fixture])
+INVISIBLE = [
+    ZWSP,
+    WORD_JOINER,
+    BOM,
+    SOFT_HYPHEN,
+    ZWNJ,
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    NBSP,
+    "\u202f",
+    "\u2007",
+    "\u3000",
+    "\u034f",
+    "\ufe0f",
+    " ",
+    "\t",
+]
+BOUNDED = settings(
+    max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.fixture(scope="module")
@@ -159,9 +219,12 @@ def con():
 # Keys as they occur: ASCII codes and digits, Thai consonants, alone or with SARA AM (and a
 # tone mark before it, where it belongs).
 CONSONANTS = ["ก", "ข", "ม", "ท", "ด", "น", "ล"]
-units = st.one_of(st.sampled_from(list("ABCDPQRXZabc0123456789-/._")), st.sampled_from(CONSONANTS),
-                  st.sampled_from(CONSONANTS).map(lambda c: c + SARA_AM),
-                  st.sampled_from(CONSONANTS).map(lambda c: c + MAI_EK + SARA_AM))
+units = st.one_of(
+    st.sampled_from(list("ABCDPQRXZabc0123456789-/._")),
+    st.sampled_from(CONSONANTS),
+    st.sampled_from(CONSONANTS).map(lambda c: c + SARA_AM),
+    st.sampled_from(CONSONANTS).map(lambda c: c + MAI_EK + SARA_AM),
+)
 clean_keys = st.lists(units, min_size=1, max_size=10)
 
 
@@ -173,8 +236,16 @@ def disguised(draw):
     out = []
     for part in parts:
         if part.endswith(MAI_EK + SARA_AM) and draw(st.booleans()):
-            part = part[0] + draw(st.sampled_from([NIKHAHIT + MAI_EK + SARA_AA, MAI_EK + NIKHAHIT + SARA_AA,
-                                                   SARA_AM + MAI_EK, MAI_EK + NIKHAHIT + ZWSP + SARA_AA]))
+            part = part[0] + draw(
+                st.sampled_from(
+                    [
+                        NIKHAHIT + MAI_EK + SARA_AA,
+                        MAI_EK + NIKHAHIT + SARA_AA,
+                        SARA_AM + MAI_EK,
+                        MAI_EK + NIKHAHIT + ZWSP + SARA_AA,
+                    ]
+                )
+            )
         elif len(part) == 2 and part.endswith(SARA_AM) and draw(st.booleans()):
             part = part[0] + NIKHAHIT + draw(st.sampled_from(["", ZWSP, SOFT_HYPHEN])) + SARA_AA
         out.append(part)
@@ -204,8 +275,7 @@ def test_key_normal_form_is_a_fixed_point_and_the_fast_path_agrees(con, text):
         assert not any(unicodedata.category(c) in ("Cf", "Zs", "Cc") for c in stored), ascii(stored)
 
 
-@settings(max_examples=12, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(disguised(), min_size=1, max_size=4))
 def test_a_document_sent_again_in_any_disguise_loads_as_one_document(tmp_path_factory, cases):
     folder = tmp_path_factory.mktemp("keys")

@@ -28,21 +28,53 @@ SEP_13_2019 = dt.date(2019, 9, 13)
 EXCEL_SERIAL = (SEP_13_2019 - dt.date(1899, 12, 30)).days
 
 
-@pytest.mark.parametrize("text", [
-    "2019-09-13", "2562-09-13", "2019-09-13 00:00:00", "13/09/2562", "13/9/2562", "13/09/2019",
-    "13-09-2562", "13.09.2562", "13/09/62", "13 ก.ย. 62", "13 ก.ย. 2562", "13 ก.ย.62",
-    "13 กันยายน 2562", "13 กันยายน 62", "13 ก.ย. พ.ศ. 2562", "๑๓/๐๙/๒๕๖๒", "๑๓ ก.ย. ๖๒",
-    "13 Sep 2019", " 13/09/2562 ", str(EXCEL_SERIAL), f"{EXCEL_SERIAL}.25",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019-09-13",
+        "2562-09-13",
+        "2019-09-13 00:00:00",
+        "13/09/2562",
+        "13/9/2562",
+        "13/09/2019",
+        "13-09-2562",
+        "13.09.2562",
+        "13/09/62",
+        "13 ก.ย. 62",
+        "13 ก.ย. 2562",
+        "13 ก.ย.62",
+        "13 กันยายน 2562",
+        "13 กันยายน 62",
+        "13 ก.ย. พ.ศ. 2562",
+        "๑๓/๐๙/๒๕๖๒",
+        "๑๓ ก.ย. ๖๒",
+        "13 Sep 2019",
+        " 13/09/2562 ",
+        str(EXCEL_SERIAL),
+        f"{EXCEL_SERIAL}.25",
+    ],
+)
 def test_dates_in_every_form(con, text):
     assert normalise.normalise_value(con, DATE, text) == SEP_13_2019
 
 
-@pytest.mark.parametrize("month,abbr,full", [
-    (1, "ม.ค.", "มกราคม"), (2, "ก.พ.", "กุมภาพันธ์"), (3, "มี.ค.", "มีนาคม"), (4, "เม.ย.", "เมษายน"),
-    (5, "พ.ค.", "พฤษภาคม"), (6, "มิ.ย.", "มิถุนายน"), (7, "ก.ค.", "กรกฎาคม"), (8, "ส.ค.", "สิงหาคม"),
-    (9, "ก.ย.", "กันยายน"), (10, "ต.ค.", "ตุลาคม"), (11, "พ.ย.", "พฤศจิกายน"), (12, "ธ.ค.", "ธันวาคม"),
-])
+@pytest.mark.parametrize(
+    "month,abbr,full",
+    [
+        (1, "ม.ค.", "มกราคม"),
+        (2, "ก.พ.", "กุมภาพันธ์"),
+        (3, "มี.ค.", "มีนาคม"),
+        (4, "เม.ย.", "เมษายน"),
+        (5, "พ.ค.", "พฤษภาคม"),
+        (6, "มิ.ย.", "มิถุนายน"),
+        (7, "ก.ค.", "กรกฎาคม"),
+        (8, "ส.ค.", "สิงหาคม"),
+        (9, "ก.ย.", "กันยายน"),
+        (10, "ต.ค.", "ตุลาคม"),
+        (11, "พ.ย.", "พฤศจิกายน"),
+        (12, "ธ.ค.", "ธันวาคม"),
+    ],
+)
 def test_every_thai_month(con, month, abbr, full):
     expected = dt.date(2019, month, 1)
     assert normalise.normalise_value(con, DATE, f"1 {abbr} 62") == expected
@@ -58,10 +90,18 @@ def test_blank_date_is_none(con):
     assert normalise.normalise_value(con, DATE, "  ") is None
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("1,234,567.50", "1234567.50"), ("1234567.5", "1234567.50"), ("๑,๒๓๔.๕๐", "1234.50"),
-    ("-500", "-500.00"), ("(500.00)", "-500.00"), ("-", "0.00"), (" 42 ", "42.00"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("1,234,567.50", "1234567.50"),
+        ("1234567.5", "1234567.50"),
+        ("๑,๒๓๔.๕๐", "1234.50"),
+        ("-500", "-500.00"),
+        ("(500.00)", "-500.00"),
+        ("-", "0.00"),
+        (" 42 ", "42.00"),
+    ],
+)
 def test_amounts(con, text, expected):
     assert normalise.normalise_value(con, MONEY, text) == Decimal(expected)
 
@@ -75,20 +115,21 @@ def _reference(con, sql):
     return con.execute(sql).fetchone()
 
 
-@pytest.mark.parametrize("form", ["{th}", "จังหวัด{th}", "จังหวัด {th}", "จ.{th}", "จ. {th}", "จ {th}",
-                                  "{code}", "{en}", "{en_upper}", "{en_lower}"])
+@pytest.mark.parametrize(
+    "form",
+    ["{th}", "จังหวัด{th}", "จังหวัด {th}", "จ.{th}", "จ. {th}", "จ {th}", "{code}", "{en}", "{en_upper}", "{en_lower}"],
+)
 def test_province_owner_forms(con, form):
-    code, th, en = _reference(con, "SELECT province_code, name_th, name_en FROM provinces "
-                                   "WHERE name_en = 'Chanthaburi'")
+    code, th, en = _reference(
+        con, "SELECT province_code, name_th, name_en FROM provinces WHERE name_en = 'Chanthaburi'"
+    )
     text = form.format(th=th, code=code, en=en, en_upper=en.upper(), en_lower=en.lower())
     assert normalise.normalise_value(con, OWNER, text) == code
 
 
-@pytest.mark.parametrize("form", ["{th}", "{th_bare}", "กลุ่มจังหวัด {th_bare}", "{code}", "{code_lower}",
-                                  "{en}"])
+@pytest.mark.parametrize("form", ["{th}", "{th_bare}", "กลุ่มจังหวัด {th_bare}", "{code}", "{code_lower}", "{en}"])
 def test_cluster_owner_forms(con, form):
-    code, th, en = _reference(con, "SELECT cluster_code, name_th, name_en FROM clusters "
-                                   "WHERE cluster_code = 'C05'")
+    code, th, en = _reference(con, "SELECT cluster_code, name_th, name_en FROM clusters WHERE cluster_code = 'C05'")
     th_bare = th.removeprefix("กลุ่มจังหวัด")
     text = form.format(th=th, th_bare=th_bare, code=code, code_lower=code.lower(), en=en)
     assert normalise.normalise_value(con, OWNER, text) == code
@@ -109,27 +150,48 @@ def test_unknown_owner(con):
     assert normalise.normalise_value(con, OWNER, "กรุงเทพมหานคร") is None
 
 
-@pytest.mark.parametrize("text,expected", [("2562", 2562), ("๒๕๖๒", 2562), ("พ.ศ. 2562", 2562),
-                                           ("2019", 2562), ("62", None), ("x", None)])
+@pytest.mark.parametrize(
+    "text,expected", [("2562", 2562), ("๒๕๖๒", 2562), ("พ.ศ. 2562", 2562), ("2019", 2562), ("62", None), ("x", None)]
+)
 def test_fiscal_year(con, text, expected):
     assert normalise.normalise_value(con, YEAR, text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [("มี", True), ("ไม่มี", False), ("Yes", True), ("no", False),
-                                           ("มีหนี้ผูกพัน", True), ("ไม่มีหนี้ผูกพัน", False), ("บางที", None)])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("มี", True),
+        ("ไม่มี", False),
+        ("Yes", True),
+        ("no", False),
+        ("มีหนี้ผูกพัน", True),
+        ("ไม่มีหนี้ผูกพัน", False),
+        ("บางที", None),
+    ],
+)
 def test_yes_no(con, text, expected):
     assert normalise.normalise_value(con, BOOL, text) == expected
 
 
-@pytest.mark.parametrize("column,text,expected", [
-    ("budget_type", "งบลงทุน", "investment"), ("budget_type", "งบดำเนินงาน", "operating"),
-    ("budget_type", "งบรายจ่ายอื่น", "other"), ("budget_type", "Investment", "investment"),
-    ("source", "งบประมาณปีปัจจุบัน", "current"), ("source", "เงินกันเหลื่อมปี", "carryover"),
-    ("source", "Carry-over", "carryover"),
-    ("kind", "เงินเหลือจ่าย", "savings"), ("kind", "โอนเปลี่ยนแปลง", "change"), ("kind", "ส่งคืน", "return"),
-    ("status", "รอโอน", "pending"), ("status", "ระหว่างดำเนินการ", "in_progress"),
-    ("status", "โอนแล้ว", "transferred"), ("status", "in progress", "in_progress"),
-    ("budget_type", "งบกลาง", None),
-])
+@pytest.mark.parametrize(
+    "column,text,expected",
+    [
+        ("budget_type", "งบลงทุน", "investment"),
+        ("budget_type", "งบดำเนินงาน", "operating"),
+        ("budget_type", "งบรายจ่ายอื่น", "other"),
+        ("budget_type", "Investment", "investment"),
+        ("source", "งบประมาณปีปัจจุบัน", "current"),
+        ("source", "เงินกันเหลื่อมปี", "carryover"),
+        ("source", "Carry-over", "carryover"),
+        ("kind", "เงินเหลือจ่าย", "savings"),
+        ("kind", "โอนเปลี่ยนแปลง", "change"),
+        ("kind", "ส่งคืน", "return"),
+        ("status", "รอโอน", "pending"),
+        ("status", "ระหว่างดำเนินการ", "in_progress"),
+        ("status", "โอนแล้ว", "transferred"),
+        ("status", "in progress", "in_progress"),
+        ("budget_type", "งบกลาง", None),
+    ],
+)
 def test_enums(con, column, text, expected):
     assert normalise.normalise_value(con, ENUM, text, column) == expected

@@ -23,14 +23,39 @@ from etl import normalise
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Bounded: the whole suite must stay fast (about a second per property).
-BOUNDED = settings(max_examples=150, deadline=None, database=None,
-                   suppress_health_check=[HealthCheck.function_scoped_fixture])
+BOUNDED = settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
-THAI_MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
-               "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
+THAI_MONTHS = [
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+]
 THAI_ABBR = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
-EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December"]
+EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +81,16 @@ def amount_texts(draw) -> tuple[Decimal, str]:
     """A value and one way a Thai or English spreadsheet writes it."""
     value = draw(amounts)
     magnitude = abs(value)
-    body = draw(st.sampled_from([
-        f"{magnitude:,.2f}",                       # 1,234,567.50
-        f"{magnitude:.2f}",                        # 1234567.50
-        f"{magnitude:,.2f}".rstrip("0").rstrip("."),  # 1,234,567.5 / 1,234,567
-        format(magnitude.normalize(), "f"),        # 1234567.5
-    ]))
+    body = draw(
+        st.sampled_from(
+            [
+                f"{magnitude:,.2f}",  # 1,234,567.50
+                f"{magnitude:.2f}",  # 1234567.50
+                f"{magnitude:,.2f}".rstrip("0").rstrip("."),  # 1,234,567.5 / 1,234,567
+                format(magnitude.normalize(), "f"),  # 1234567.5
+            ]
+        )
+    )
     if value < 0:
         body = draw(st.sampled_from([f"-{body}", f"({body})", f"- {body}", f"( {body} )"]))
     elif draw(st.booleans()):
@@ -88,8 +117,7 @@ def _reference_amount(text: str) -> Decimal | None:
         return Decimal(0)
     bare = re.sub(r"^฿\s*|\s*(฿|บาท|THB)$", "", cleaned).strip(normalise.TRIM_CHARS)
     number = r"(?:\d+|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d{1,2})?"
-    match = re.fullmatch(rf"\(\s*(?P<paren>{number})\s*\)|(?P<sign>[+-]?)\s*(?P<plain>{number})", bare,
-                         flags=re.ASCII)
+    match = re.fullmatch(rf"\(\s*(?P<paren>{number})\s*\)|(?P<sign>[+-]?)\s*(?P<plain>{number})", bare, flags=re.ASCII)
     if not match:
         return None
     if match["paren"]:
@@ -116,9 +144,26 @@ def test_accepted_amounts_are_the_obvious_number_and_the_rest_rejected(con, text
         assert ambiguous in (True, False)
 
 
-@pytest.mark.parametrize("text", ["1.234,50", "1 234,50", "12,34", "500,00", "1e5", "1_000", "1.239",
-                                  "1,234.567", "1,23,456.00", ".5", "1.", "1'234.50", "1\u00a0234,50",
-                                  "0,500", "012,345"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1.234,50",
+        "1 234,50",
+        "12,34",
+        "500,00",
+        "1e5",
+        "1_000",
+        "1.239",
+        "1,234.567",
+        "1,23,456.00",
+        ".5",
+        "1.",
+        "1'234.50",
+        "1\u00a0234,50",
+        "0,500",
+        "012,345",
+    ],
+)
 def test_ambiguous_amounts_are_rejected_with_their_reason(con, text):
     assert one(con, "SELECT etl_money_fast(?)", text) is None
     assert one(con, "SELECT etl_money_ambiguous(etl_clean(?))", text) is True
@@ -142,19 +187,23 @@ def date_texts(draw) -> tuple[dt.date, str]:
     be = day.year + 543
     d, m = draw(st.sampled_from([(f"{day.day}", f"{day.month}"), (f"{day.day:02d}", f"{day.month:02d}")]))
     sep = draw(st.sampled_from(["/", "-", "."]))
-    text = draw(st.sampled_from([
-        day.isoformat(),
-        f"{be}-{day.month:02d}-{day.day:02d}",
-        f"{d}{sep}{m}{sep}{be}",
-        f"{d}{sep}{m}{sep}{day.year}",
-        f"{d}{sep}{m}{sep}{be % 100:02d}",
-        f"{day.day} {THAI_MONTHS[day.month - 1]} {be}",
-        f"{day.day} {THAI_ABBR[day.month - 1]} {be % 100:02d}",
-        f"{day.day} {THAI_ABBR[day.month - 1]} พ.ศ. {be}",
-        f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}",
-        f"{day.day} {EN_MONTHS[day.month - 1][:3]} {day.year}",
-        str((day - dt.date(1899, 12, 30)).days),  # Excel serial
-    ]))
+    text = draw(
+        st.sampled_from(
+            [
+                day.isoformat(),
+                f"{be}-{day.month:02d}-{day.day:02d}",
+                f"{d}{sep}{m}{sep}{be}",
+                f"{d}{sep}{m}{sep}{day.year}",
+                f"{d}{sep}{m}{sep}{be % 100:02d}",
+                f"{day.day} {THAI_MONTHS[day.month - 1]} {be}",
+                f"{day.day} {THAI_ABBR[day.month - 1]} {be % 100:02d}",
+                f"{day.day} {THAI_ABBR[day.month - 1]} พ.ศ. {be}",
+                f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}",
+                f"{day.day} {EN_MONTHS[day.month - 1][:3]} {day.year}",
+                str((day - dt.date(1899, 12, 30)).days),  # Excel serial
+            ]
+        )
+    )
     if draw(st.booleans()):
         text = text.translate(THAI)
     return day, draw(st.sampled_from(["{}", " {} ", "{}\u00a0"])).format(text)
@@ -188,8 +237,12 @@ def test_junk_amounts_give_a_value_or_null_never_an_error(con, text):
 
 
 @BOUNDED
-@given(st.integers(min_value=2450, max_value=2650), st.sampled_from(["{}", "พ.ศ. {}", "พ.ศ.{}", "ปี {}"]),
-       st.booleans(), st.booleans())
+@given(
+    st.integers(min_value=2450, max_value=2650),
+    st.sampled_from(["{}", "พ.ศ. {}", "พ.ศ.{}", "ปี {}"]),
+    st.booleans(),
+    st.booleans(),
+)
 def test_fiscal_years_in_thai_digits_and_ce_parse_back(con, year, form, thai_digits, as_ce):
     text = form.format(year - 543 if as_ce else year)
     if thai_digits:

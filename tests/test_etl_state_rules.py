@@ -60,17 +60,23 @@ def _disbursed(db: Path, project: str) -> Decimal:
 def test_a_correction_below_an_earlier_reversal_holds_the_reversal(db, tmp_path):
     # The case: +1,000 and -1,000 in one file, then the +1,000 corrected to +100.
     # Before: P03 stood at -900.00 disbursed, exit 0.
-    first = _one(db, tmp_path, "a.csv", [DISB_HEADERS, ["D1", "P03", "13/03/2562", "1,000.00", CUR],
-                                         ["R1", "P03", "14/03/2562", "-1,000.00", CUR]])
+    first = _one(
+        db,
+        tmp_path,
+        "a.csv",
+        [DISB_HEADERS, ["D1", "P03", "13/03/2562", "1,000.00", CUR], ["R1", "P03", "14/03/2562", "-1,000.00", CUR]],
+    )
     assert (first.rows_inserted, first.rows_rejected) == (2, 0)
     fix = _one(db, tmp_path, "b.csv", [DISB_HEADERS, ["D1", "P03", "13/03/2562", "100.00", CUR]])
     assert _disbursed(db, "P03") == Decimal("100.00")  # 100 paid; the -1,000 reversal waits
     assert (fix.rows_updated, fix.rows_rejected, fix.rows_withdrawn) == (1, 0, 1)
     assert query(db, "SELECT doc_no, amount, reason_code FROM held_disbursements") == [
-        ("R1", Decimal("-1000.00"), "reversal_below_zero")]
+        ("R1", Decimal("-1000.00"), "reversal_below_zero")
+    ]
     # The reject is recorded under the correcting load and names the reversal's own file and row.
     assert query(db, "SELECT load_id, file_name, row_number, record_key, reason_code FROM rejects") == [
-        (fix.load_id, "a.csv", 3, "R1", "reversal_below_zero")]
+        (fix.load_id, "a.csv", 3, "R1", "reversal_below_zero")
+    ]
     # A payment that covers it again brings the reversal back.
     more = _one(db, tmp_path, "c.csv", [DISB_HEADERS, ["D2", "P03", "13/03/2562", "900.00", CUR]])
     assert (more.rows_inserted, more.rows_released) == (1, 1)
@@ -86,8 +92,7 @@ def test_a_reversal_loaded_before_its_payment_waits_for_it(db, tmp_path):
     late = _one(db, tmp_path, "payment.csv", [DISB_HEADERS, ["D1", "P02", "10/03/2562", "1,000.00", CUR]])
     assert _disbursed(db, "P02") == Decimal("600.00")
     assert (late.rows_inserted, late.rows_released) == (1, 1)
-    assert query(db, "SELECT reason_code, resolved_by_load_id FROM rejects") == [
-        ("reversal_below_zero", late.load_id)]
+    assert query(db, "SELECT reason_code, resolved_by_load_id FROM rejects") == [("reversal_below_zero", late.load_id)]
     assert query(db, "SELECT rows_released FROM loads WHERE load_id = ?", [late.load_id]) == [(1,)]
 
 
@@ -105,12 +110,16 @@ P02_MAY = [DISB_HEADERS, ["M1", "P02", "15/05/2562", "100,000.00", CUR]]
 P02_AUG = [DISB_HEADERS, ["A1", "P02", "15/08/2562", "300,000.00", CUR]]
 # P02: allocation 500,000, no contract. On 1 Jun 2019 100,000 is paid: free 400,000, so T1
 # (350,000) fits; T2 (60,000) on 2 Jun does not (free 50,000 after T1).
-TRANSFERS = [REALLOC_HEADERS, ["T1", "01/06/2562", "P02", "P03", "350,000", "โอนเปลี่ยนแปลง", ""],
-             ["T2", "02/06/2562", "P02", "P03", "60,000", "โอนเปลี่ยนแปลง", ""]]
+TRANSFERS = [
+    REALLOC_HEADERS,
+    ["T1", "01/06/2562", "P02", "P03", "350,000", "โอนเปลี่ยนแปลง", ""],
+    ["T2", "02/06/2562", "P02", "P03", "60,000", "โอนเปลี่ยนแปลง", ""],
+]
 
 
-@pytest.mark.parametrize("order", [("may", "transfers", "aug"), ("may", "aug", "transfers"),
-                                   ("transfers", "aug", "may")])
+@pytest.mark.parametrize(
+    "order", [("may", "transfers", "aug"), ("may", "aug", "transfers"), ("transfers", "aug", "may")]
+)
 def test_a_transfer_is_judged_on_its_own_date_whatever_the_load_order(tmp_path, order):
     # Before: loaded with the May file T1 was accepted; loaded after the August payment
     # (whole-year disbursed 400,000, free 100,000) it was rejected.
@@ -121,8 +130,9 @@ def test_a_transfer_is_judged_on_its_own_date_whatever_the_load_order(tmp_path, 
         _one(db, tmp_path, *files[step])
     assert query(db, "SELECT ref_no, amount FROM reallocations") == [("T1", Decimal("350000.00"))]
     assert query(db, "SELECT ref_no, reason_code FROM held_reallocations") == [("T2", "exceeds_free_balance")]
-    assert query(db, "SELECT DISTINCT file_name, row_number, reason_code FROM rejects "
-                     "WHERE resolved_by_load_id IS NULL") == [("t.csv", 3, "exceeds_free_balance")]
+    assert query(
+        db, "SELECT DISTINCT file_name, row_number, reason_code FROM rejects WHERE resolved_by_load_id IS NULL"
+    ) == [("t.csv", 3, "exceeds_free_balance")]
 
 
 def test_payments_dated_before_a_transfer_can_hold_it_back_later(db, tmp_path):
@@ -134,16 +144,25 @@ def test_payments_dated_before_a_transfer_can_hold_it_back_later(db, tmp_path):
     assert scalar(db, "SELECT count(*) FROM reallocations") == 0
     assert (paid.rows_inserted, paid.rows_withdrawn) == (1, 1)
     assert query(db, "SELECT load_id, file_name, row_number, record_key, reason_code FROM rejects") == [
-        (paid.load_id, "t.csv", 2, "T1", "exceeds_free_balance")]
+        (paid.load_id, "t.csv", 2, "T1", "exceeds_free_balance")
+    ]
 
 
 def test_a_transfer_from_a_project_to_itself_is_rejected(db, tmp_path):
     # Before: stored (moving nothing, but counted as 50,000 in and out of P02).
-    result = _one(db, tmp_path, "t.csv", [REALLOC_HEADERS,
-                                          ["S1", "01/06/2562", "P02", "P02", "50,000", "เงินเหลือจ่าย", ""],
-                                          ["S2", "01/06/2562", "P02", "P03", "50,000", "เงินเหลือจ่าย", ""]])
+    result = _one(
+        db,
+        tmp_path,
+        "t.csv",
+        [
+            REALLOC_HEADERS,
+            ["S1", "01/06/2562", "P02", "P02", "50,000", "เงินเหลือจ่าย", ""],
+            ["S2", "01/06/2562", "P02", "P03", "50,000", "เงินเหลือจ่าย", ""],
+        ],
+    )
     assert query(db, "SELECT row_number, column_name, reason_code FROM rejects") == [
-        (2, "โอนไปโครงการ", "same_project")]
+        (2, "โอนไปโครงการ", "same_project")
+    ]
     assert query(db, "SELECT ref_no FROM reallocations") == [("S2",)]
     assert result.rows_rejected == 1
 
@@ -159,8 +178,7 @@ def test_rows_for_a_project_loaded_later_wait_for_it(tmp_path):
     [projects] = load_files([write_projects(tmp_path)], db_path=db)
     assert query(db, "SELECT doc_no, amount FROM disbursements") == [("D1", Decimal("5000.00"))]
     assert projects.rows_released == 1
-    assert query(db, "SELECT reason_code, resolved_by_load_id FROM rejects") == [
-        ("unknown_project", projects.load_id)]
+    assert query(db, "SELECT reason_code, resolved_by_load_id FROM rejects") == [("unknown_project", projects.load_id)]
 
 
 def test_a_carry_over_payment_waits_for_its_carry_over_deadline(db, tmp_path):
@@ -183,13 +201,18 @@ def _signature(db: Path) -> dict:
     existing = {name for (name,) in query(db, "SELECT table_name FROM information_schema.tables")}
     for table in (*DATA_TABLES, *HELD_TABLES):
         if table in existing:  # (held tables are new: so this test also runs on the code before them)
-            out[table] = query(db, f"SELECT x.* EXCLUDE (load_id), l.file_name FROM {table} x "
-                                   "LEFT JOIN loads l ON l.load_id = x.load_id ORDER BY ALL")
-    columns = {name for (name,) in query(db, "SELECT column_name FROM information_schema.columns "
-                                             "WHERE table_name = 'rejects'")}
+            out[table] = query(
+                db,
+                f"SELECT x.* EXCLUDE (load_id), l.file_name FROM {table} x "
+                "LEFT JOIN loads l ON l.load_id = x.load_id ORDER BY ALL",
+            )
+    columns = {
+        name for (name,) in query(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'rejects'")
+    }
     still = "WHERE resolved_by_load_id IS NULL" if "resolved_by_load_id" in columns else ""
-    out["rejects"] = sorted(set(query(
-        db, f"SELECT file_name, row_number, column_name, reason_code FROM rejects {still}")))
+    out["rejects"] = sorted(
+        set(query(db, f"SELECT file_name, row_number, column_name, reason_code FROM rejects {still}"))
+    )
     return out
 
 
@@ -205,10 +228,18 @@ def _load_in_runs(folder: Path, runs: list[list[Path]]) -> dict:
 # decide their free balance, one reversal that never fits and one transfer that never fits.
 FILE_SET = {
     "projects.csv": [PROJECT_HEADERS, *PROJECT_ROWS],
-    "d_q2.csv": [DISB_HEADERS, ["D1", "P02", "15/01/2562", "100,000.00", CUR],
-                 ["R1", "P03", "20/02/2562", "-5,000.00", CUR], ["R9", "P03", "01/01/2562", "-1.00", CUR]],
-    "d_q3.csv": [DISB_HEADERS, ["D2", "P03", "10/02/2562", "20,000.00", CUR],
-                 ["D3", "P02", "15/08/2562", "300,000.00", CUR], ["C1", "P01", "30/06/2563", "7,000.00", CARRY]],
+    "d_q2.csv": [
+        DISB_HEADERS,
+        ["D1", "P02", "15/01/2562", "100,000.00", CUR],
+        ["R1", "P03", "20/02/2562", "-5,000.00", CUR],
+        ["R9", "P03", "01/01/2562", "-1.00", CUR],
+    ],
+    "d_q3.csv": [
+        DISB_HEADERS,
+        ["D2", "P03", "10/02/2562", "20,000.00", CUR],
+        ["D3", "P02", "15/08/2562", "300,000.00", CUR],
+        ["C1", "P01", "30/06/2563", "7,000.00", CARRY],
+    ],
     "carry.csv": [CARRY_HEADERS, ["P01", "200,000", "มี", "25/09/2562", "30/06/2563", ""]],
     "t.csv": TRANSFERS,
 }
@@ -237,12 +268,14 @@ def test_every_order_and_grouping_of_one_file_set_gives_the_same_store(tmp_path)
     assert [(r[0], r[8]) for r in reference["held_reallocations"]] == [("T2", "exceeds_free_balance")]
     assert reference["rejects"] == [
         ("d_q2.csv", 4, "จำนวนเงิน", "reversal_below_zero"),
-        ("t.csv", 3, "จำนวนเงิน", "exceeds_free_balance")]
+        ("t.csv", 3, "จำนวนเงิน", "exceeds_free_balance"),
+    ]
 
 
 PROJECTS = ["P01", "P02", "P03"]
 days = st.integers(min_value=0, max_value=364).map(
-    lambda n: f"{(n % 28) + 1:02d}/{(n // 28) % 12 + 1:02d}/{2561 + ((n // 28) % 12 + 1 < 10)}")
+    lambda n: f"{(n % 28) + 1:02d}/{(n // 28) % 12 + 1:02d}/{2561 + ((n // 28) % 12 + 1 < 10)}"
+)
 
 
 @st.composite
@@ -259,10 +292,10 @@ def file_sets(draw):
         payments.append([f"D{i}", project, day, f"{amount:,}.00", CARRY if carry else CUR])
     transfers = []
     for i in range(draw(st.integers(0, 5))):
-        source, target = draw(st.sampled_from([(a, b) for a in [*PROJECTS, ""] for b in [*PROJECTS, ""]
-                                               if a != b]))
-        transfers.append([f"T{i}", draw(days), source, target, f"{draw(st.integers(1, 400_000)):,}",
-                          "โอนเปลี่ยนแปลง", ""])
+        source, target = draw(st.sampled_from([(a, b) for a in [*PROJECTS, ""] for b in [*PROJECTS, ""] if a != b]))
+        transfers.append(
+            [f"T{i}", draw(days), source, target, f"{draw(st.integers(1, 400_000)):,}", "โอนเปลี่ยนแปลง", ""]
+        )
     carry_rows = [["P01", "200,000", "มี", "25/09/2562", draw(st.sampled_from(["31/05/2563", "30/06/2563"])), ""]]
     cut = sorted(draw(st.lists(st.integers(0, len(payments)), min_size=0, max_size=2)))
     pieces = [payments[a:b] for a, b in zip([0, *cut], [*cut, len(payments)], strict=True)]
@@ -277,8 +310,12 @@ def file_sets(draw):
     return files, draw(st.randoms(use_true_random=False))
 
 
-@settings(max_examples=5, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=5,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(file_sets())
 def test_random_orders_and_groupings_of_a_file_set_give_the_same_store(tmp_path_factory, case):
     contents, rng = case
@@ -304,8 +341,17 @@ def test_a_version_3_store_upgrades_and_keeps_its_rows(tmp_path):
 
     db = tmp_path / "old.duckdb"
     load_files([write_projects(tmp_path)], db_path=db)
-    _one(db, tmp_path, "a.csv", [DISB_HEADERS, ["D1", "P03", "13/03/2562", "1,000.00", CUR],
-                                 ["R1", "P03", "14/03/2562", "-1,000.00", CUR], ["X", "P99", "14/03/2562", "1", CUR]])
+    _one(
+        db,
+        tmp_path,
+        "a.csv",
+        [
+            DISB_HEADERS,
+            ["D1", "P03", "13/03/2562", "1,000.00", CUR],
+            ["R1", "P03", "14/03/2562", "-1,000.00", CUR],
+            ["X", "P99", "14/03/2562", "1", CUR],
+        ],
+    )
     con = duckdb.connect(str(db))
     for table in HELD_TABLES:
         con.execute(f"DROP TABLE {table}")
@@ -320,12 +366,18 @@ def test_a_version_3_store_upgrades_and_keeps_its_rows(tmp_path):
     con.close()
     root = Path(__file__).resolve().parents[1]
     for command in ("status", "rejects"):
-        done = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), command], capture_output=True,
-                              text=True, cwd=root, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "etl", "--db", str(db), command],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            check=False,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
     fix = _one(db, tmp_path, "b.csv", [DISB_HEADERS, ["D1", "P03", "13/03/2562", "100.00", CUR]])
     assert query(db, "SELECT max(version) FROM schema_info") == [(4,)]
     assert _disbursed(db, "P03") == Decimal("100.00")
     assert fix.rows_withdrawn == 1
     assert query(db, "SELECT doc_no, source_row, reason_code FROM held_disbursements") == [
-        ("R1", None, "reversal_below_zero")]
+        ("R1", None, "reversal_below_zero")
+    ]

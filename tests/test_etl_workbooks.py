@@ -55,8 +55,12 @@ def amounts(db: Path) -> dict[str, Decimal]:
 
 
 def rejects(db: Path, load_id: int) -> list[tuple]:
-    return query(db, "SELECT row_number, column_name, bad_value, reason_code FROM rejects WHERE load_id = ? "
-                     "ORDER BY row_number, column_name", [load_id])
+    return query(
+        db,
+        "SELECT row_number, column_name, bad_value, reason_code FROM rejects WHERE load_id = ? "
+        "ORDER BY row_number, column_name",
+        [load_id],
+    )
 
 
 def no_leftovers(db: Path) -> bool:
@@ -70,25 +74,35 @@ def good_book(folder: Path) -> Path:
 
 # --------------------------------------------------------------------------- xlsx by hand
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-                 b'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxml'
-                 b'formats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-                 b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-                 b'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml"'
-                 b' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                 b'</Types>')
-ROOT_RELS = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-             b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-             b'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-WORKBOOK = (b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
-            b'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-            b'relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>')
-WORKBOOK_RELS = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.'
-                 b'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats'
-                 b'.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-                 b'</Relationships>')
-SHEET_OPEN = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/' \
-             b'spreadsheetml/2006/main">'
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    b'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxml'
+    b'formats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+    b'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml"'
+    b' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    b"</Types>"
+)
+ROOT_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+    b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+WORKBOOK = (
+    b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.'
+    b'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats'
+    b'.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    b"</Relationships>"
+)
+SHEET_OPEN = (
+    b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main">'
+)
 
 
 def inline(ref: str, text: str) -> bytes:
@@ -97,13 +111,19 @@ def inline(ref: str, text: str) -> bytes:
 
 def header_and_row(doc: str = "D1", amount: str = "5") -> bytes:
     cells = [inline(f"{col}1", text) for col, text in zip("ABCDE", DISB_HEADERS, strict=True)]
-    row = [inline("A2", doc), inline("B2", "P01"), inline("C2", "13/09/2562"),
-           f'<c r="D2"><v>{amount}</v></c>'.encode(), inline("E2", CUR)]
+    row = [
+        inline("A2", doc),
+        inline("B2", "P01"),
+        inline("C2", "13/09/2562"),
+        f'<c r="D2"><v>{amount}</v></c>'.encode(),
+        inline("E2", CUR),
+    ]
     return b'<row r="1">' + b"".join(cells) + b'</row><row r="2">' + b"".join(row) + b"</row>"
 
 
-def raw_xlsx(path: Path, sheet_parts, *, dimension: str | None = None, extra: dict[str, bytes] | None = None,
-             prefix: str = "") -> Path:
+def raw_xlsx(
+    path: Path, sheet_parts, *, dimension: str | None = None, extra: dict[str, bytes] | None = None, prefix: str = ""
+) -> Path:
     """A minimal workbook whose sheet XML is written from `sheet_parts` (bytes chunks, streamed)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
         book.writestr("[Content_Types].xml", CONTENT_TYPES)
@@ -131,30 +151,35 @@ def raw_xlsx(path: Path, sheet_parts, *, dimension: str | None = None, extra: di
 
 
 def test_workbook_third_decimals_are_ambiguous_at_every_magnitude(db, tmp_path):
-    rows = [DISB_HEADERS,
-            ["D1", "P01", "13/09/2562", 1234567.891, CUR],      # was stored as 1,234,567.89
-            ["D2", "P01", "13/09/2562", 600000.004, CUR],       # was stored as 600,000.00
-            ["D3", "P01", "13/09/2562", 0.1 + 0.2, CUR],        # binary noise: 0.30
-            ["D4", "P01", "13/09/2562", 1234567.1 + 0.1, CUR],  # noise at 1.2 million: 1,234,567.20
-            ["D5", "P01", "13/09/2562", 99999999.99, CUR],
-            ["D6", "P01", "13/09/2562", 2.0 ** 40 + 0.5, CUR]]  # beyond satang certainty, not whole
+    rows = [
+        DISB_HEADERS,
+        ["D1", "P01", "13/09/2562", 1234567.891, CUR],  # was stored as 1,234,567.89
+        ["D2", "P01", "13/09/2562", 600000.004, CUR],  # was stored as 600,000.00
+        ["D3", "P01", "13/09/2562", 0.1 + 0.2, CUR],  # binary noise: 0.30
+        ["D4", "P01", "13/09/2562", 1234567.1 + 0.1, CUR],  # noise at 1.2 million: 1,234,567.20
+        ["D5", "P01", "13/09/2562", 99999999.99, CUR],
+        ["D6", "P01", "13/09/2562", 2.0**40 + 0.5, CUR],
+    ]  # beyond satang certainty, not whole
     assert 1234567.1 + 0.1 != 1234567.2  # the sum really carries noise
     [result] = load_files([write_xlsx(tmp_path / "d.xlsx", {"s": rows})], db_path=db)
     assert amounts(db) == {"D3": Decimal("0.30"), "D4": Decimal("1234567.20"), "D5": Decimal("99999999.99")}
     assert [(r, reason) for r, _, _, reason in rejects(db, result.load_id)] == [
-        (2, "ambiguous_amount"), (3, "ambiguous_amount"), (7, "ambiguous_amount")]
+        (2, "ambiguous_amount"),
+        (3, "ambiguous_amount"),
+        (7, "ambiguous_amount"),
+    ]
     assert [value for _, _, value, _ in rejects(db, result.load_id)][:2] == ["1234567.891", "600000.004"]
 
 
 @settings(max_examples=300, deadline=None)
-@given(satang=st.integers(-(10 ** 13), 10 ** 13))
+@given(satang=st.integers(-(10**13), 10**13))
 def test_every_whole_satang_float_reads_back_exactly(satang):
     value = satang / 100
     assert Decimal(number_text(value)) == Decimal(satang) / 100
 
 
 @settings(max_examples=300, deadline=None)
-@given(satang=st.integers(-(10 ** 13), 10 ** 13), third=st.integers(1, 9))
+@given(satang=st.integers(-(10**13), 10**13), third=st.integers(1, 9))
 def test_a_real_third_decimal_is_never_read_as_two(satang, third):
     value = float(Decimal(satang) / 100 + Decimal(third if satang >= 0 else -third) / 1000)
     text = number_text(value)
@@ -162,7 +187,7 @@ def test_a_real_third_decimal_is_never_read_as_two(satang, third):
 
 
 @settings(max_examples=300, deadline=None)
-@given(satang=st.integers(-(10 ** 13), 10 ** 13), ulps=st.integers(-4, 4))
+@given(satang=st.integers(-(10**13), 10**13), ulps=st.integers(-4, 4))
 @example(satang=0, ulps=1)  # 5e-324: a few ulps of zero, once written as 326 decimals
 @example(satang=0, ulps=-3)
 def test_binary_noise_of_a_few_ulps_reads_as_the_satang(satang, ulps):
@@ -175,12 +200,12 @@ def test_binary_noise_of_a_few_ulps_reads_as_the_satang(satang, ulps):
 
 
 def test_non_whole_numbers_beyond_satang_certainty_are_never_read_with_two_decimals():
-    assert SATANG_CERTAIN == 2.0 ** 39
+    assert SATANG_CERTAIN == 2.0**39
     # Exact in binary, but 2^41 + 0.2502 has the same binary form: three decimals (rejected).
-    assert float(Decimal("2199023255552.2502")) == 2.0 ** 41 + 0.25
-    assert number_text(2.0 ** 41 + 0.25) == "2199023255552.250"
-    assert number_text(2.0 ** 41 + 0.5) == "2199023255552.500"
-    assert number_text(float(2 ** 45)) == str(2 ** 45)  # whole numbers are exact
+    assert float(Decimal("2199023255552.2502")) == 2.0**41 + 0.25
+    assert number_text(2.0**41 + 0.25) == "2199023255552.250"
+    assert number_text(2.0**41 + 0.5) == "2199023255552.500"
+    assert number_text(float(2**45)) == str(2**45)  # whole numbers are exact
     assert number_text(1.2345670000000001) == "1.234567"  # a million-baht figure with noise
 
 
@@ -192,19 +217,29 @@ def test_a_lying_dimension_and_a_far_corner_cell_refuse_those_files_only_cli(db,
     lie = raw_xlsx(tmp_path / "a_dimension.xlsx", [header_and_row()], dimension="A1:XFD1048576")
     # 2: a value in the last cell of the sheet (no dimension tag): calamine alone allocates
     # 17 billion cells and aborts the process with a Rust backtrace (exit 134).
-    corner = raw_xlsx(tmp_path / "b_corner.xlsx", [header_and_row("D2"),
-                                                   b'<row r="1048576">' + inline("XFD1048576", "x") + b"</row>"])
+    corner = raw_xlsx(
+        tmp_path / "b_corner.xlsx", [header_and_row("D2"), b'<row r="1048576">' + inline("XFD1048576", "x") + b"</row>"]
+    )
     good = good_book(tmp_path)
     assert lie.stat().st_size < 2_000
-    done = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "load", str(lie), str(corner), str(good)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
-                          env={**os.environ, "COLUMNS": "200"})
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(db), "load", str(lie), str(corner), str(good)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 2, output
     assert not re.search(r"Traceback|backtrace|panicked|memory allocation", output), output
     assert "A1:XFD1048576" in output and "XFD" in output
     assert query(db, "SELECT file_name, status FROM loads WHERE load_id > 1 ORDER BY file_name") == [
-        ("a_dimension.xlsx", "refused"), ("b_corner.xlsx", "refused"), ("good.xlsx", "loaded")]
+        ("a_dimension.xlsx", "refused"),
+        ("b_corner.xlsx", "refused"),
+        ("good.xlsx", "loaded"),
+    ]
     assert amounts(db) == {"G1": Decimal("7.00")}
     assert no_leftovers(db)
 
@@ -212,8 +247,9 @@ def test_a_lying_dimension_and_a_far_corner_cell_refuse_those_files_only_cli(db,
 def test_a_native_crash_of_the_reader_refuses_that_file_only(db, tmp_path, monkeypatch):
     # Limits raised so the file reaches calamine: the crash itself must stay in the child.
     monkeypatch.setattr(workbooks, "LIMITS", replace(workbooks.LIMITS, columns=16_384, cells=1 << 40))
-    corner = raw_xlsx(tmp_path / "corner.xlsx", [header_and_row("D2"),
-                                                 b'<row r="1048576">' + inline("XFD1048576", "x") + b"</row>"])
+    corner = raw_xlsx(
+        tmp_path / "corner.xlsx", [header_and_row("D2"), b'<row r="1048576">' + inline("XFD1048576", "x") + b"</row>"]
+    )
     results = {Path(r.file).name: r for r in load_files([corner, good_book(tmp_path)], db_path=db)}
     assert results["corner.xlsx"].status == "refused"
     assert "memory" in results["corner.xlsx"].message and "backtrace" not in results["corner.xlsx"].message
@@ -234,13 +270,16 @@ def test_zip_bombs_are_refused_before_they_are_parsed(db, tmp_path):
     # its real size.
     cells = b"<c><v>1</v></c>" * 100
     sheet_bomb = raw_xlsx(tmp_path / "sheet_bomb.xlsx", [header_and_row(), *_repeated_rows(200_000, cells)])
-    strings = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-               b"<si><t>" + b"A" * (64 << 20) + b"</t></si></sst>")
+    strings = (
+        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<si><t>" + b"A" * (64 << 20) + b"</t></si></sst>"
+    )
     string_bomb = raw_xlsx(tmp_path / "string_bomb.xlsx", [header_and_row()], extra={"xl/sharedStrings.xml": strings})
     lying = _lying_sizes(raw_xlsx(tmp_path / "lying.xlsx", [header_and_row(), *_repeated_rows(20_000, cells)]))
     assert sheet_bomb.stat().st_size < 1_000_000 and string_bomb.stat().st_size < 200_000
-    results = {Path(r.file).name: r for r in load_files([sheet_bomb, string_bomb, lying, good_book(tmp_path)],
-                                                         db_path=db)}
+    results = {
+        Path(r.file).name: r for r in load_files([sheet_bomb, string_bomb, lying, good_book(tmp_path)], db_path=db)
+    }
     assert results["sheet_bomb.xlsx"].status == "refused" and "zip bomb" in results["sheet_bomb.xlsx"].message
     assert "sheet1.xml" in results["sheet_bomb.xlsx"].message
     assert results["string_bomb.xlsx"].status == "refused" and "sharedStrings" in results["string_bomb.xlsx"].message
@@ -257,8 +296,8 @@ def _lying_sizes(path: Path) -> Path:
         start = 0
         while (found := data.find(signature, start)) >= 0:
             name_at = found + (30 if signature == b"PK\x03\x04" else 46)
-            if data[name_at: name_at + len(name)] == name:
-                data[found + size_at: found + size_at + 4] = (1000).to_bytes(4, "little")
+            if data[name_at : name_at + len(name)] == name:
+                data[found + size_at : found + size_at + 4] = (1000).to_bytes(4, "little")
             start = found + 4
     path.write_bytes(bytes(data))
     return path
@@ -267,16 +306,24 @@ def _lying_sizes(path: Path) -> Path:
 def test_very_wide_sheets_are_refused_whatever_way_the_cells_are_written(db, tmp_path):
     wide_cells = b"".join(f'<c r="{_letters(i)}3"><v>{i}</v></c>'.encode() for i in range(1, 10_001))
     wide = raw_xlsx(tmp_path / "wide.xlsx", [header_and_row(), b'<row r="3">' + wide_cells + b"</row>"])
-    unreferenced = raw_xlsx(tmp_path / "unreferenced.xlsx",
-                            [header_and_row(), b'<row r="3">' + b"<c><v>1</v></c>" * 300 + b"</row>"])
-    prefixed = raw_xlsx(tmp_path / "prefixed.xlsx", [re.sub(rb"<(/?)(row|c|is|t|v)\b", rb"<\1x:\2", header_and_row()),
-                                                     b'<x:row r="3"><x:c r="ZZ3"><x:v>1</x:v></x:c></x:row>'],
-                        prefix="x")
+    unreferenced = raw_xlsx(
+        tmp_path / "unreferenced.xlsx", [header_and_row(), b'<row r="3">' + b"<c><v>1</v></c>" * 300 + b"</row>"]
+    )
+    prefixed = raw_xlsx(
+        tmp_path / "prefixed.xlsx",
+        [
+            re.sub(rb"<(/?)(row|c|is|t|v)\b", rb"<\1x:\2", header_and_row()),
+            b'<x:row r="3"><x:c r="ZZ3"><x:v>1</x:v></x:c></x:row>',
+        ],
+        prefix="x",
+    )
     assert wide.stat().st_size < 200_000
-    results = {Path(r.file).name: r for r in load_files([wide, unreferenced, prefixed, good_book(tmp_path)],
-                                                         db_path=db)}
-    assert results["wide.xlsx"].status == "refused" and "NTP" in results["wide.xlsx"].message, \
-        results["wide.xlsx"].message  # column 10,000 is NTP
+    results = {
+        Path(r.file).name: r for r in load_files([wide, unreferenced, prefixed, good_book(tmp_path)], db_path=db)
+    }
+    assert results["wide.xlsx"].status == "refused" and "NTP" in results["wide.xlsx"].message, results[
+        "wide.xlsx"
+    ].message  # column 10,000 is NTP
     assert "10,000 columns" in results["wide.xlsx"].message and "limit 200" in results["wide.xlsx"].message
     assert results["unreferenced.xlsx"].status == "refused" and "300 columns" in results["unreferenced.xlsx"].message
     assert results["prefixed.xlsx"].status == "refused" and "ZZ" in results["prefixed.xlsx"].message
@@ -295,8 +342,9 @@ def test_too_many_cells_and_too_many_parts_are_refused(db, tmp_path, monkeypatch
     monkeypatch.setattr(workbooks, "LIMITS", replace(workbooks.LIMITS, cells=10_000, parts=20))
     rows = [DISB_HEADERS] + [[f"D{i}", "P01", "13/09/2562", 1, CUR] for i in range(2_500)]  # 12,505 cells
     many_cells = write_xlsx(tmp_path / "cells.xlsx", {"s": rows})
-    many_parts = raw_xlsx(tmp_path / "parts.xlsx", [header_and_row()],
-                          extra={f"xl/media/image{i}.png": b"x" for i in range(30)})
+    many_parts = raw_xlsx(
+        tmp_path / "parts.xlsx", [header_and_row()], extra={f"xl/media/image{i}.png": b"x" for i in range(30)}
+    )
     results = {Path(r.file).name: r for r in load_files([many_cells, many_parts], db_path=db)}
     assert results["cells.xlsx"].status == "refused" and "10,000 cells" in results["cells.xlsx"].message
     assert results["parts.xlsx"].status == "refused" and "parts" in results["parts.xlsx"].message
@@ -306,9 +354,12 @@ def test_too_many_cells_and_too_many_parts_are_refused(db, tmp_path, monkeypatch
 def _number_rows(first: int, last: int):
     """Rows first..last of five numbers each, in blocks of 10,000 rows."""
     for start in range(first, last + 1, 10_000):
-        yield b"".join(b'<row r="%d">' % n + b"".join(b'<c r="%s%d"><v>%d.25</v></c>' % (c, n, n) for c in
-                                                     (b"A", b"B", b"C", b"D", b"E")) + b"</row>"
-                       for n in range(start, min(start + 10_000, last + 1)))
+        yield b"".join(
+            b'<row r="%d">' % n
+            + b"".join(b'<c r="%s%d"><v>%d.25</v></c>' % (c, n, n) for c in (b"A", b"B", b"C", b"D", b"E"))
+            + b"</row>"
+            for n in range(start, min(start + 10_000, last + 1))
+        )
 
 
 def test_the_reader_s_processor_time_is_bounded(db, tmp_path, monkeypatch):
@@ -340,21 +391,32 @@ def test_a_bounded_load_of_attack_workbooks_stays_under_1_5_gb(tmp_path):
     build = tmp_path / "build"
     build.mkdir()
     cells = b"<c><v>1</v></c>" * 100
-    files = [raw_xlsx(build / "dimension.xlsx", [header_and_row()], dimension="A1:XFD1048576"),
-             raw_xlsx(build / "bomb.xlsx", [header_and_row(), *_repeated_rows(200_000, cells)]),
-             raw_xlsx(build / "wide.xlsx", [header_and_row(), b'<row r="3">' + b"".join(
-                 f'<c r="{_letters(i)}3"><v>{i}</v></c>'.encode() for i in range(1, 10_001)) + b"</row>"]),
-             write_projects(build), good_book(build)]
+    files = [
+        raw_xlsx(build / "dimension.xlsx", [header_and_row()], dimension="A1:XFD1048576"),
+        raw_xlsx(build / "bomb.xlsx", [header_and_row(), *_repeated_rows(200_000, cells)]),
+        raw_xlsx(
+            build / "wide.xlsx",
+            [
+                header_and_row(),
+                b'<row r="3">'
+                + b"".join(f'<c r="{_letters(i)}3"><v>{i}</v></c>'.encode() for i in range(1, 10_001))
+                + b"</row>",
+            ],
+        ),
+        write_projects(build),
+        good_book(build),
+    ]
     script = textwrap.dedent(f"""
         import resource, sys
         from etl.load import load_files
-        results = load_files({[str(f) for f in files]!r}, db_path={str(tmp_path / 'm.duckdb')!r})
+        results = load_files({[str(f) for f in files]!r}, db_path={str(tmp_path / "m.duckdb")!r})
         print([r.status for r in results])
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False
+    )
     assert done.returncode == 0, done.stderr
     statuses, peaks = done.stdout.strip().splitlines()[-2:]
     assert statuses == str(["refused", "refused", "refused", "loaded", "loaded"])
@@ -372,32 +434,40 @@ def test_formulas_without_a_value_and_error_cells_are_rejected_never_null(db, tm
     sheet = workbook.active
     sheet.title = "โครงการ"
     sheet.append(PROJECT_HEADERS)
-    sheet.append(["P11", "2562", "ลำพูน", "ถนน", "งบลงทุน", "อบต.", 100, "=G2*0.9"])   # formula, no cached value
-    sheet.append(["P12", "2562", "ลำพูน", "ฝาย", "งบลงทุน", "อบต.", 200, "#DIV/0!"])   # error cell
-    sheet.append(["P13", "2562", "ลำพูน", "บ่อ", "งบลงทุน", "อบต.", "#N/A", None])    # error in a required amount
-    sheet.append(["P14", "2562", "ลำพูน", "ท่อ", "งบลงทุน", "อบต.", 400, None])       # no contract: loaded, NULL
-    sheet.append(["P15", "2562", "ลำพูน", "=D2", "งบลงทุน", "อบต.", 500, 450])        # formula in a text column
-    sheet.append(["รวม", None, None, None, None, None, "=SUM(G2:G6)", None])           # a total row: skipped
+    sheet.append(["P11", "2562", "ลำพูน", "ถนน", "งบลงทุน", "อบต.", 100, "=G2*0.9"])  # formula, no cached value
+    sheet.append(["P12", "2562", "ลำพูน", "ฝาย", "งบลงทุน", "อบต.", 200, "#DIV/0!"])  # error cell
+    sheet.append(["P13", "2562", "ลำพูน", "บ่อ", "งบลงทุน", "อบต.", "#N/A", None])  # error in a required amount
+    sheet.append(["P14", "2562", "ลำพูน", "ท่อ", "งบลงทุน", "อบต.", 400, None])  # no contract: loaded, NULL
+    sheet.append(["P15", "2562", "ลำพูน", "=D2", "งบลงทุน", "อบต.", 500, 450])  # formula in a text column
+    sheet.append(["รวม", None, None, None, None, None, "=SUM(G2:G6)", None])  # a total row: skipped
     sheet["J2"] = "#REF!"  # an error in a column the kind does not use: no reason to reject
     path = tmp_path / "p.xlsx"
     workbook.save(path)
     [result] = load_files([path], db_path=db)
-    assert query(db, "SELECT project_code, allocated_amount, contract_amount FROM projects "
-                     "WHERE project_code > 'P10' ORDER BY 1") == [("P14", Decimal("400.00"), None)]
+    assert query(
+        db, "SELECT project_code, allocated_amount, contract_amount FROM projects WHERE project_code > 'P10' ORDER BY 1"
+    ) == [("P14", Decimal("400.00"), None)]
     assert rejects(db, result.load_id) == [
         (2, "วงเงินตามสัญญา", "=G2*0.9", "formula_without_value"),
         (3, "วงเงินตามสัญญา", "#DIV/0!", "error_cell"),
         (4, "งบประมาณที่ได้รับจัดสรร", "#N/A", "error_cell"),
-        (6, "ชื่อโครงการ", "=D2", "formula_without_value")]
+        (6, "ชื่อโครงการ", "=D2", "formula_without_value"),
+    ]
     assert (result.rows_read, result.rows_rejected, result.total_rows_skipped) == (6, 4, 1)
 
 
 def test_formula_cells_with_cached_values_load_and_a_cached_empty_text_is_blank(db, tmp_path):
     # Excel saves a formula with its result: <f>..</f><v>..</v>; an empty text result is t="str".
     cells = header_and_row("D1") + (
-        b'<row r="3">' + inline("A3", "D2") + inline("B3", "P01") + inline("C3", "13/09/2562")
-        + b'<c r="D3"><f>D2*2</f><v>10</v></c>' + inline("E3", CUR) + b'<c r="F3" t="str"><f>""</f><v></v></c>'
-        + b"</row>")
+        b'<row r="3">'
+        + inline("A3", "D2")
+        + inline("B3", "P01")
+        + inline("C3", "13/09/2562")
+        + b'<c r="D3"><f>D2*2</f><v>10</v></c>'
+        + inline("E3", CUR)
+        + b'<c r="F3" t="str"><f>""</f><v></v></c>'
+        + b"</row>"
+    )
     [result] = load_files([raw_xlsx(tmp_path / "f.xlsx", [cells])], db_path=db)
     assert result.status == "loaded", result.message
     assert amounts(db) == {"D1": Decimal("5.00"), "D2": Decimal("10.00")}
@@ -439,8 +509,15 @@ def test_hidden_and_very_hidden_sheets_are_not_loaded_and_the_summary_names_them
             sheet.append(row)
     path = tmp_path / "book.xlsx"
     workbook.save(path)
-    done = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "load", str(path)], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300, check=False, env={**os.environ, "COLUMNS": "250"})
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(db), "load", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+        env={**os.environ, "COLUMNS": "250"},
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert amounts(db) == {"D1": Decimal("5.00")}
     message = scalar(db, "SELECT message FROM loads ORDER BY load_id DESC LIMIT 1")

@@ -17,8 +17,19 @@ from exports.export import export_files, write_bundle
 from exports.tables import build_export
 
 AS_OF = date(2019, 9, 13)
-TABLES = ["summary", "provinces", "clusters", "projects", "lagging", "followup", "followup_rates", "carryover",
-          "reallocations", "assets", "about"]
+TABLES = [
+    "summary",
+    "provinces",
+    "clusters",
+    "projects",
+    "lagging",
+    "followup",
+    "followup_rates",
+    "carryover",
+    "reallocations",
+    "assets",
+    "about",
+]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +58,8 @@ def test_project_rows_and_totals_equal_sql(demo_db, bundle, tmp_path):
         paid = con.execute(
             """SELECT sum(amount) FROM disbursements WHERE source = 'current' AND posting_date <= ?
                AND project_code IN (SELECT project_code FROM projects WHERE fiscal_year = 2562)""",
-            [AS_OF]).fetchone()[0]
+            [AS_OF],
+        ).fetchone()[0]
         name_50 = con.execute("SELECT name_th FROM provinces WHERE province_code = '50'").fetchone()[0]
     finally:
         con.close()
@@ -72,12 +84,14 @@ def test_cluster_export_contains_only_that_cluster(demo_db, bundle, tmp_path):
     projects = _rows(tmp_path / "budget-2562-asof-2019-09-13-cluster-C01-projects.csv")
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
-        members = {r[0] for r in
-                   con.execute("SELECT province_code FROM provinces WHERE cluster_code = 'C01'").fetchall()}
+        members = {
+            r[0] for r in con.execute("SELECT province_code FROM provinces WHERE cluster_code = 'C01'").fetchall()
+        }
         count = con.execute(
             """SELECT count(*) FROM projects WHERE fiscal_year = 2562 AND
                ((owner_type = 'cluster' AND owner = 'C01') OR (owner_type = 'province' AND owner IN
-                (SELECT province_code FROM provinces WHERE cluster_code = 'C01')))""").fetchone()[0]
+                (SELECT province_code FROM provinces WHERE cluster_code = 'C01')))"""
+        ).fetchone()[0]
     finally:
         con.close()
     assert len(projects) == count
@@ -146,15 +160,23 @@ def test_projection_columns_add_up_and_meet_the_pace_by_hand(demo_db, bundle, tm
     money = project_money(demo_db, AS_OF)
     for code, row in projects.items():  # every project: paid + carry-over + lapse = its allocation, to the satang
         projected = Decimal(row["projected_disbursed"])
-        assert projected + Decimal(row["projected_carryover"]) + Decimal(row["projected_lapse"]) \
-            == money[code]["allocation"], code
+        assert (
+            projected + Decimal(row["projected_carryover"]) + Decimal(row["projected_lapse"])
+            == money[code]["allocation"]
+        ), code
         assert money[code]["paid"] <= projected <= money[code]["allocation"], code
     weeks = Decimal((date(2019, 9, 30) - AS_OF).days) / 7
     for level in ("provinces", "clusters"):
         areas = _rows(tmp_path / f"budget-2562-asof-2019-09-13-{level}.csv")
-        assert list(areas[0])[-7:] == ["projected_pct", "projected_low_pct", "projected_high_pct",
-                                       "projected_carryover", "projected_lapse", "required_weekly",
-                                       "pace_break_since"]
+        assert list(areas[0])[-7:] == [
+            "projected_pct",
+            "projected_low_pct",
+            "projected_high_pct",
+            "projected_carryover",
+            "projected_lapse",
+            "required_weekly",
+            "pace_break_since",
+        ]
         for area in areas:
             codes = area_projects(money, level.rstrip("s"), area["code"])
             allocation = sum((money[c]["allocation"] for c in codes), Decimal(0))

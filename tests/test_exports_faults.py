@@ -36,14 +36,38 @@ LONG_NAME = LONG_NAME[:200_000]
 
 def export_cli(db: Path, out: Path, fmt: str, *extra: str) -> list[str]:
     """The argument list of `python -m etl export` for Kalasin (46) on AS_OF."""
-    return [sys.executable, "-m", "etl", "--db", str(db), "export", "--as-of", AS_OF.isoformat(),
-            "--province", "46", "-f", fmt, "--out", str(out), *extra]
+    return [
+        sys.executable,
+        "-m",
+        "etl",
+        "--db",
+        str(db),
+        "export",
+        "--as-of",
+        AS_OF.isoformat(),
+        "--province",
+        "46",
+        "-f",
+        fmt,
+        "--out",
+        str(out),
+        *extra,
+    ]
 
 
-def run_export(db: Path, out: Path, fmt: str, env: dict | None = None, timeout: float = 180,
-               preexec_fn=None) -> subprocess.CompletedProcess:
-    return subprocess.run(export_cli(db, out, fmt), cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                          check=False, env={**os.environ, **(env or {})}, preexec_fn=preexec_fn)
+def run_export(
+    db: Path, out: Path, fmt: str, env: dict | None = None, timeout: float = 180, preexec_fn=None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        export_cli(db, out, fmt),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **(env or {})},
+        preexec_fn=preexec_fn,
+    )
 
 
 @contextlib.contextmanager
@@ -52,8 +76,12 @@ def small_disk(folder: Path, size: str = "8k"):
     Yields None when mounting is not permitted here; the caller then limits the size of the
     files the export may write instead (RLIMIT_FSIZE: the write fails with EFBIG)."""
     folder.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                             capture_output=True, check=False).returncode == 0
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
     try:
         yield folder if mounted else None
     finally:
@@ -117,9 +145,14 @@ def _wait_for_pause(process: subprocess.Popen, timeout: float = 120) -> None:
 
 def test_an_export_killed_mid_write_leaves_files_the_next_export_removes_but_never_a_running_ones(demo_db, tmp_path):
     out = tmp_path / "out"
-    paused = subprocess.Popen(export_cli(demo_db, out, "csv"), cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, "BUDGET_EXPORT_PAUSE": "before_rename:120"})
+    paused = subprocess.Popen(
+        export_cli(demo_db, out, "csv"),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "BUDGET_EXPORT_PAUSE": "before_rename:120"},
+    )
     try:
         _wait_for_pause(paused)
         partials = sorted(p.name for p in out.iterdir())
@@ -137,15 +170,22 @@ def test_an_export_killed_mid_write_leaves_files_the_next_export_removes_but_nev
     assert after.returncode == 0, after.stderr
     for name in partials:
         assert f"removed leftover {name} (" in after.stdout and f"pid {paused.pid} is no longer running" in after.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["budget-2562-asof-2019-09-13-province-46.pdf",
-                                                     "budget-2562-asof-2019-09-13-province-46.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "budget-2562-asof-2019-09-13-province-46.pdf",
+        "budget-2562-asof-2019-09-13-province-46.xlsx",
+    ]
 
 
 def test_an_export_stopped_by_sigterm_removes_its_own_temporary_files(demo_db, tmp_path):
     out = tmp_path / "out"
-    paused = subprocess.Popen(export_cli(demo_db, out, "csv"), cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, "BUDGET_EXPORT_PAUSE": "before_rename:120"})
+    paused = subprocess.Popen(
+        export_cli(demo_db, out, "csv"),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "BUDGET_EXPORT_PAUSE": "before_rename:120"},
+    )
     try:
         _wait_for_pause(paused)
         assert len(list(out.iterdir())) == 11
@@ -188,13 +228,18 @@ def test_leftovers_are_judged_by_their_writer_being_gone_even_when_its_pid_is_re
     finally:
         sleeper.kill()
         sleeper.wait()
-    assert sorted(removed) == sorted([f".partial-{gone.pid}-a.csv", f".partial-{sleeper.pid}-c.csv",
-                                      f".partial-{os.getpid()}-d.csv", ".partial-99999999999999999999-f.csv",
-                                      ".partial-0-g.csv"])
+    assert sorted(removed) == sorted(
+        [
+            f".partial-{gone.pid}-a.csv",
+            f".partial-{sleeper.pid}-c.csv",
+            f".partial-{os.getpid()}-d.csv",
+            ".partial-99999999999999999999-f.csv",
+            ".partial-0-g.csv",
+        ]
+    )
     assert "no longer running" in removed[f".partial-{gone.pid}-a.csv"]
     assert "started after the file was written" in removed[f".partial-{sleeper.pid}-c.csv"]
-    assert left == sorted([f".partial-{sleeper.pid}-b.csv", f".partial-{os.getpid()}-e.csv",
-                           "report.partial-1-x.csv"])
+    assert left == sorted([f".partial-{sleeper.pid}-b.csv", f".partial-{os.getpid()}-e.csv", "report.partial-1-x.csv"])
 
 
 # ------------------------------------------------------------------ long and hostile text
@@ -212,11 +257,14 @@ def hostile_db(demo_db, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     db = folder / "budget.duckdb"
     shutil.copyfile(demo_db, db)
-    write_csv(folder / "projects.csv", [
-        PROJECT_HEADERS,
-        ["62-46-LONG", "2562", "จังหวัดกาฬสินธุ์", LONG_NAME, "งบลงทุน", "อบจ.กาฬสินธุ์", "900,000,000.00", ""],
-        ["62-46-BIDI", "2562", "จังหวัดกาฬสินธุ์", f"ถนน{RLO}ลาดยาง\u009b2J", "งบลงทุน", "อบต.", "800,000,000.00", ""],
-    ])
+    write_csv(
+        folder / "projects.csv",
+        [
+            PROJECT_HEADERS,
+            ["62-46-LONG", "2562", "จังหวัดกาฬสินธุ์", LONG_NAME, "งบลงทุน", "อบจ.กาฬสินธุ์", "900,000,000.00", ""],
+            ["62-46-BIDI", "2562", "จังหวัดกาฬสินธุ์", f"ถนน{RLO}ลาดยาง\u009b2J", "งบลงทุน", "อบต.", "800,000,000.00", ""],
+        ],
+    )
     [result] = load_files([folder / "projects.csv"], db_path=db)
     assert (result.status, result.rows_inserted) == ("loaded", 2), result
     return db
@@ -285,15 +333,20 @@ def test_bidi_overrides_and_controls_in_names_are_visible_escapes_in_the_workboo
 
 def test_dashboard_table_downloads_survive_long_text_and_control_characters(tmp_path):
     about = TableFile("lagging", "โครงการล่าช้า", "th", 2562, AS_OF, "จังหวัดกาฬสินธุ์", ("province", "46"))
-    hostile = ["\x1b]0;PWNED\x07 ชื่อ", f"ก{RLO}ข", "=HYPERLINK(\"x\")", "😀" * 20_000, LONG_NAME]
-    frame = pd.DataFrame({"project_code": [f"P{i}" for i in range(len(hostile))], "project_name": hostile,
-                          "disbursed": [1.5] * len(hostile)})
+    hostile = ["\x1b]0;PWNED\x07 ชื่อ", f"ก{RLO}ข", '=HYPERLINK("x")', "😀" * 20_000, LONG_NAME]
+    frame = pd.DataFrame(
+        {
+            "project_code": [f"P{i}" for i in range(len(hostile))],
+            "project_name": hostile,
+            "disbursed": [1.5] * len(hostile),
+        }
+    )
     path = tmp_path / about.file_name("xlsx")
     path.write_bytes(table_xlsx(frame, about, {"disbursed": "money"}))
     sheet = openpyxl.load_workbook(path).active
     names = [row[1] for row in sheet.iter_rows(values_only=True) if row[0] and str(row[0]).startswith("P")]
     assert names[0] == "\\x1b]0;PWNED\\x07 ชื่อ" and names[1] == "ก⟨U+202E⟩ข"
-    assert names[2] == "'=HYPERLINK(\"x\")"  # never a formula
+    assert names[2] == '\'=HYPERLINK("x")'  # never a formula
     emoji = names[3]  # 40,000 UTF-16 units: cut to Excel's limit counting as Excel counts
     assert emoji.endswith("…") and len(emoji.encode("utf-16-le")) // 2 <= EXCEL_LIMIT
     assert names[4].endswith("…") and LONG_NAME.startswith(names[4][:-1])

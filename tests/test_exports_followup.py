@@ -61,13 +61,25 @@ def answered(demo_db, tmp_path_factory):
         codes = sorted(own["project_code"])[:3]
         assert len(codes) == 3, "the demo data needs three lagging Kalasin projects on 13 Sep 2019"
         for code, (cause, action, day, amount, note) in zip(codes, ANSWERS, strict=True):
-            appstore.save_response(who, code, cause_code=cause, action_taken=action, expected_payment_date=day,
-                                   expected_amount=amount, note=note)
+            appstore.save_response(
+                who,
+                code,
+                cause_code=cause,
+                action_taken=action,
+                expected_payment_date=day,
+                expected_amount=amount,
+                note=note,
+            )
         # the second answer: saved 40 days ago (stale: followup_fresh_days is 30)
-        store_execute(url, "UPDATE followup_responses SET updated_at = :when WHERE project_code = :code",
-                      {"when": datetime.now(UTC).replace(tzinfo=None) - timedelta(days=40), "code": codes[1]})
-        rows = store_rows(url, "SELECT project_code, cause_code, note, updated_by, updated_at, expected_amount "
-                               "FROM followup_responses")
+        store_execute(
+            url,
+            "UPDATE followup_responses SET updated_at = :when WHERE project_code = :code",
+            {"when": datetime.now(UTC).replace(tzinfo=None) - timedelta(days=40), "code": codes[1]},
+        )
+        rows = store_rows(
+            url,
+            "SELECT project_code, cause_code, note, updated_by, updated_at, expected_amount FROM followup_responses",
+        )
         stored = {row[0]: row for row in rows}
         yield url, stored, codes
         appstore.db.dispose(url)
@@ -84,14 +96,19 @@ def _saved_day(value) -> date:
 def _sheet_rows(sheet) -> list[dict]:
     header_row = int(sheet.print_title_rows.replace("$", "").split(":")[0])
     headers = [cell.value for cell in sheet[header_row]]
-    return [dict(zip(headers, (cell.value for cell in row), strict=True))
-            for row in sheet.iter_rows(min_row=header_row + 1)]
+    return [
+        dict(zip(headers, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=header_row + 1)
+    ]
 
 
 def _kalasin_flagged(db, workbook) -> int:
     """Kalasin's own-plan projects among the workbook's lagging sheet (owner by plain SQL)."""
-    owned = {code for (code,) in query(db, "SELECT project_code FROM projects WHERE owner_type = 'province' "
-                                           "AND owner = ?", [KALASIN])}
+    owned = {
+        code
+        for (code,) in query(
+            db, "SELECT project_code FROM projects WHERE owner_type = 'province' AND owner = ?", [KALASIN]
+        )
+    }
     return sum(row["รหัสโครงการ"] in owned for row in _sheet_rows(workbook["โครงการล่าช้า"]))
 
 
@@ -123,7 +140,8 @@ def test_workbook_followup_sheet_carries_each_answer(demo_db, answered, exported
         assert row["ชี้แจงโดย"] == by == USER
         assert row["ชี้แจงวันที่"] == datetime.combine(_saved_day(when), datetime.min.time())  # a real date
         assert (None if amount is None else Decimal(str(amount))) == (
-            None if row["คาดว่าจะเบิกจ่ายได้ บาท"] is None else Decimal(str(row["คาดว่าจะเบิกจ่ายได้ บาท"])))
+            None if row["คาดว่าจะเบิกจ่ายได้ บาท"] is None else Decimal(str(row["คาดว่าจะเบิกจ่ายได้ บาท"]))
+        )
     # typed text stays text (never a formula), the day shows in BE
     assert rows[codes[0]]["หมายเหตุ"].startswith("รอผลอุทธรณ์")
     header_row = int(sheet.print_title_rows.replace("$", "").split(":")[0])
@@ -131,8 +149,7 @@ def test_workbook_followup_sheet_carries_each_answer(demo_db, answered, exported
     day_cell = sheet.cell(row=header_row + 1 + list(rows).index(codes[0]), column=headers.index("ชี้แจงวันที่") + 1)
     assert "107041E" in day_cell.number_format  # Thai Buddhist calendar
     unanswered = [row for code, row in rows.items() if code not in codes]
-    assert unanswered and all(row["สถานะการชี้แจง"] == "ยังไม่ชี้แจง" and row["ชี้แจงโดย"] is None
-                              for row in unanswered)
+    assert unanswered and all(row["สถานะการชี้แจง"] == "ยังไม่ชี้แจง" and row["ชี้แจงโดย"] is None for row in unanswered)
 
 
 def test_workbook_rate_sheet_counts_fresh_and_overdue_answers(demo_db, answered, exported):
@@ -192,8 +209,10 @@ def test_lagging_page_downloads_carry_the_latest_answer(demo_db, answered, lang,
     _, cause, note, by, when, _ = stored[code]
     row = rows[code]
     cause_header, note_header, by_header, day_header = (
-        ("สาเหตุที่ชี้แจง", "หมายเหตุการชี้แจง", "ชี้แจงโดย", "ชี้แจงวันที่") if lang == "th"
-        else ("Cause given", "Follow-up note", "Answered by", "Answered on"))
+        ("สาเหตุที่ชี้แจง", "หมายเหตุการชี้แจง", "ชี้แจงโดย", "ชี้แจงวันที่")
+        if lang == "th"
+        else ("Cause given", "Follow-up note", "Answered by", "Answered on")
+    )
     causes = {"th": CAUSE_TH[cause], "en": "Procurement delayed"}
     assert (row[cause_header], row[note_header], row[by_header]) == (causes[lang], note, by)
     assert row[day_header] == datetime.combine(_saved_day(when), datetime.min.time())

@@ -35,8 +35,16 @@ def expected_flags(db, level: str) -> dict[str, date]:
     flagged = {}
     for row in area_projection(Filters(as_of=AS_OF), level).itertuples(index=False):
         if row.code in amounts:
-            since = flags_by_hand(amounts[row.code], paying[row.code], national, national_paying,
-                                  row.pace_needed_weekly, row.projected_pct - row.pct_disbursed, AS_OF, limits)
+            since = flags_by_hand(
+                amounts[row.code],
+                paying[row.code],
+                national,
+                national_paying,
+                row.pace_needed_weekly,
+                row.projected_pct - row.pct_disbursed,
+                AS_OF,
+                limits,
+            )
             if since is not None:
                 flagged[row.code] = since
     return flagged
@@ -55,15 +63,14 @@ def _sheet_column(sheet, key_header: str, header: str) -> dict[str, object]:
     rows = list(sheet.iter_rows(values_only=True))
     at = next(i for i, row in enumerate(rows) if key_header in row)
     key, column = rows[at].index(key_header), rows[at].index(header)
-    return {row[key]: row[column] for row in rows[at + 1:] if row[key]}
+    return {row[key]: row[column] for row in rows[at + 1 :] if row[key]}
 
 
 def test_area_sheets_and_csv_carry_the_day_the_pace_fell(demo_db, files):
     provinces, clusters = expected_flags(demo_db, "province"), expected_flags(demo_db, "cluster")
     assert provinces  # the demo has a province to show on this date
     book = openpyxl.load_workbook(files["xlsx"][0])
-    for sheet, key_header, expected in (("จังหวัด", "รหัสจังหวัด", provinces),
-                                        ("กลุ่มจังหวัด", "รหัสกลุ่มจังหวัด", clusters)):
+    for sheet, key_header, expected in (("จังหวัด", "รหัสจังหวัด", provinces), ("กลุ่มจังหวัด", "รหัสกลุ่มจังหวัด", clusters)):
         column = _sheet_column(book[sheet], key_header, HEADER)
         assert len(column) == (76 if sheet == "จังหวัด" else 18)
         shown = {code: value.date() for code, value in column.items() if isinstance(value, datetime)}
@@ -73,7 +80,8 @@ def test_area_sheets_and_csv_carry_the_day_the_pace_fell(demo_db, files):
     with open(provinces_csv, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert {row["code"]: row["pace_break_since"] for row in rows if row["pace_break_since"]} == {
-        code: day.isoformat() for code, day in provinces.items()}
+        code: day.isoformat() for code, day in provinces.items()
+    }
 
 
 def test_brief_lists_the_broken_province_first_with_its_warning(demo_db, files):

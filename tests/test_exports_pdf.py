@@ -87,7 +87,8 @@ def test_brief_has_headline_figures_and_narrative(demo_db, brief):
         paid = con.execute(
             """SELECT sum(amount) FROM disbursements WHERE source = 'current' AND posting_date <= ?
                AND project_code IN (SELECT project_code FROM projects WHERE fiscal_year = 2562)""",
-            [AS_OF]).fetchone()[0]
+            [AS_OF],
+        ).fetchone()[0]
     finally:
         con.close()
     text = pdf_text(brief)
@@ -138,8 +139,9 @@ def test_province_brief_is_about_that_province(demo_db, tmp_path):
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed")
 def test_page_one_rendered_for_review(brief, screenshots_dir):
     target = screenshots_dir / "brief-page1"
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(brief),
-                    str(target)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(brief), str(target)], check=True
+    )
     png = target.with_suffix(".png")
     assert png.exists() and png.stat().st_size > 20_000
 
@@ -159,7 +161,8 @@ def _lagging_rows_by_sql(db, as_of, province: str) -> dict[str, tuple[str, Decim
                       coalesce((SELECT sum(amount) FROM disbursements x WHERE x.project_code = p.project_code
                                 AND x.source = 'current' AND x.posting_date <= $d), 0) AS paid
                FROM projects p WHERE p.fiscal_year = 2562 AND p.owner_type = 'province' AND p.owner = $o""",
-            {"d": as_of, "o": province}).fetchall()
+            {"d": as_of, "o": province},
+        ).fetchall()
     finally:
         con.close()
     return {code: (name, Decimal(cur), Decimal(cur) - Decimal(paid)) for code, name, cur, paid in rows}
@@ -170,8 +173,9 @@ def _million(amount: Decimal) -> str:
 
 
 @pytest.mark.parametrize(("province", "rows", "name_repeats"), [("46", 10, 1), ("53", 22, 2)])
-def test_lagging_table_keeps_rows_whole_and_repeats_its_header(demo_db, tmp_path, monkeypatch, province, rows,
-                                                               name_repeats):
+def test_lagging_table_keeps_rows_whole_and_repeats_its_header(
+    demo_db, tmp_path, monkeypatch, province, rows, name_repeats
+):
     """A province brief lists its lagging projects with their codes. The table runs onto the
     next page: every page it is on carries its header, and each row sits whole on one page
     (its code, its full name and its amounts together).
@@ -190,8 +194,9 @@ def test_lagging_table_keeps_rows_whole_and_repeats_its_header(demo_db, tmp_path
     monkeypatch.setattr(exports.brief_pdf, "TOP_BEHIND", rows)
     bundle = build_bundle(Filters(as_of=AS_OF, province=province))
     lagging = copy.copy(bundle.table("lagging"))
-    lagging.frame = lagging.frame.assign(project_name=[" / ".join([name] * name_repeats)
-                                                       for name in lagging.frame["project_name"]])
+    lagging.frame = lagging.frame.assign(
+        project_name=[" / ".join([name] * name_repeats) for name in lagging.frame["project_name"]]
+    )
     bundle.tables = [lagging if table.name == "lagging" else table for table in bundle.tables]
     path = exports.brief_pdf.write_brief(bundle, tmp_path / "brief.pdf")
 
@@ -251,14 +256,18 @@ def test_brief_projects_the_year_end_and_lists_provinces_needing_help(demo_db, b
     from tests.projection_sql import area_projects, project_money
 
     money = project_money(demo_db, AS_OF)
-    projected = {row.project_code: (Decimal(repr(row.projected_disbursed)), Decimal(repr(row.projected_carryover)))
-                 for row in project_projection(Filters(as_of=AS_OF)).itertuples()}
+    projected = {
+        row.project_code: (Decimal(repr(row.projected_disbursed)), Decimal(repr(row.projected_carryover)))
+        for row in project_projection(Filters(as_of=AS_OF)).itertuples()
+    }
     allocation = sum((row["allocation"] for row in money.values()), Decimal(0))
     paid_by_30_sep = sum((p for p, _ in projected.values()), Decimal(0))
     carryover = sum((c for _, c in projected.values()), Decimal(0))
     text = pdf_text(brief)
-    assert plain(f"ตามอัตราปัจจุบัน ทั้งประเทศจะเบิกจ่ายได้ร้อยละ {paid_by_30_sep / allocation * 100:.0f} "
-                 "ภายใน 30 ก.ย. 2562") in text
+    assert (
+        plain(f"ตามอัตราปัจจุบัน ทั้งประเทศจะเบิกจ่ายได้ร้อยละ {paid_by_30_sep / allocation * 100:.0f} ภายใน 30 ก.ย. 2562")
+        in text
+    )
     assert plain(f"คาดว่าจะกันเงินเหลื่อมปีประมาณ {carryover / 1_000_000:,.1f} ล้านบาท") in text
 
     con = duckdb.connect(str(demo_db), read_only=True)
@@ -291,12 +300,14 @@ def test_curve_lines_in_the_dashboards_colours(brief, tmp_path):
 
     from ui.palette import LINE_COLOURS, WATCH
 
-    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(brief),
-                    str(tmp_path / "page1")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(brief), str(tmp_path / "page1")],
+        check=True,
+    )
     pixels = numpy.asarray(Image.open(tmp_path / "page1.png").convert("RGB"), dtype=int).reshape(-1, 3)
 
     def count(hex_colour: str, tolerance: int = 18) -> int:
-        wanted = numpy.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
+        wanted = numpy.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
         return int((numpy.abs(pixels - wanted) <= tolerance).all(axis=1).sum())
 
     assert count(LINE_COLOURS["overall"][0]) > 200  # the overall line, solid

@@ -25,14 +25,16 @@ THAI_RUN = re.compile("[\u0e00-\u0e7f]+")
 # the words the issue names, and the provinces they come from (data/reference/provinces.csv)
 NONG_BUA_LAM_PHU, AMNAT_CHAROEN = "39", "37"
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                reason="needs pdftotext (Debian package poppler-utils)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="needs pdftotext (Debian package poppler-utils)"
+)
 
 
 def pdftotext(path: Path) -> str:
     """The PDF's text as poppler extracts it (reading order, UTF-8)."""
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def squeeze(text: str) -> str:
@@ -50,9 +52,11 @@ def _brief(filters: Filters, folder: Path) -> tuple[Path, str]:
 def briefs(demo_db, tmp_path_factory) -> dict[str, tuple[str, str]]:
     """code -> (pdftotext of the brief, its HTML) for the nation and the two provinces."""
     out = {}
-    for code, filters in (("national", Filters(as_of=AS_OF)),
-                          (NONG_BUA_LAM_PHU, Filters(as_of=AS_OF, province=NONG_BUA_LAM_PHU)),
-                          (AMNAT_CHAROEN, Filters(as_of=AS_OF, province=AMNAT_CHAROEN))):
+    for code, filters in (
+        ("national", Filters(as_of=AS_OF)),
+        (NONG_BUA_LAM_PHU, Filters(as_of=AS_OF, province=NONG_BUA_LAM_PHU)),
+        (AMNAT_CHAROEN, Filters(as_of=AS_OF, province=AMNAT_CHAROEN)),
+    ):
         path, html = _brief(filters, tmp_path_factory.mktemp(f"brief_{code}"))
         out[code] = (pdftotext(path), html)
     return out
@@ -98,6 +102,9 @@ def test_either_order_of_first_use_extracts_right(tmp_path):
     for name, order in (("plain_first", words), ("am_first", list(reversed(words)))):
         path = tmp_path / f"{name}.pdf"
         body = "".join(f"<p>{word}</p>" for word in order)
-        brief_pdf.render_pdf(f"<html lang='th'><head><meta charset='utf-8'><style>{brief_pdf._font_face()}"
-                             f"{brief_pdf.CSS}</style></head><body>{body}</body></html>", path)
-        assert pdftotext(path).split()[:len(order)] == order, name  # then the page footer
+        brief_pdf.render_pdf(
+            f"<html lang='th'><head><meta charset='utf-8'><style>{brief_pdf._font_face()}"
+            f"{brief_pdf.CSS}</style></head><body>{body}</body></html>",
+            path,
+        )
+        assert pdftotext(path).split()[: len(order)] == order, name  # then the page footer

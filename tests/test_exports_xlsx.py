@@ -15,12 +15,32 @@ from exports.export import export_files
 from tests.target_lines_sql import INVESTMENT_31_MAY, OVERALL_31_MAY, sql_status_counts
 
 AS_OF = date(2019, 9, 13)
-SHEETS = ["สรุป", "จังหวัด", "กลุ่มจังหวัด", "โครงการ", "โครงการล่าช้า", "การชี้แจง", "อัตราการชี้แจง",
-          "เงินกันเหลื่อมปี", "โอนเปลี่ยนแปลง", "โอนสินทรัพย์", "เกี่ยวกับ"]
-FIRST_HEADERS = {"สรุป": "ระดับ", "จังหวัด": "รหัสจังหวัด", "กลุ่มจังหวัด": "รหัสกลุ่มจังหวัด", "โครงการ": "รหัสโครงการ",
-                 "โครงการล่าช้า": "รหัสโครงการ", "การชี้แจง": "รหัสโครงการ", "อัตราการชี้แจง": "ระดับ",
-                 "เงินกันเหลื่อมปี": "รหัสโครงการ", "โอนเปลี่ยนแปลง": "เลขที่อ้างอิง",
-                 "โอนสินทรัพย์": "รหัสสินทรัพย์", "เกี่ยวกับ": "รายการ"}
+SHEETS = [
+    "สรุป",
+    "จังหวัด",
+    "กลุ่มจังหวัด",
+    "โครงการ",
+    "โครงการล่าช้า",
+    "การชี้แจง",
+    "อัตราการชี้แจง",
+    "เงินกันเหลื่อมปี",
+    "โอนเปลี่ยนแปลง",
+    "โอนสินทรัพย์",
+    "เกี่ยวกับ",
+]
+FIRST_HEADERS = {
+    "สรุป": "ระดับ",
+    "จังหวัด": "รหัสจังหวัด",
+    "กลุ่มจังหวัด": "รหัสกลุ่มจังหวัด",
+    "โครงการ": "รหัสโครงการ",
+    "โครงการล่าช้า": "รหัสโครงการ",
+    "การชี้แจง": "รหัสโครงการ",
+    "อัตราการชี้แจง": "ระดับ",
+    "เงินกันเหลื่อมปี": "รหัสโครงการ",
+    "โอนเปลี่ยนแปลง": "เลขที่อ้างอิง",
+    "โอนสินทรัพย์": "รหัสสินทรัพย์",
+    "เกี่ยวกับ": "รายการ",
+}
 PCT_ROUNDING = 5e-5  # percentages are stored as fractions rounded to 2 decimals of a percent
 
 
@@ -31,25 +51,37 @@ def sql_totals(db, as_of, owner_clause="TRUE", params=()):
         chosen = f"SELECT project_code FROM projects WHERE fiscal_year = 2562 AND {owner_clause}"
         allocated, count = con.execute(
             f"SELECT coalesce(sum(allocated_amount), 0), count(*) FROM projects "
-            f"WHERE fiscal_year = 2562 AND {owner_clause}", params).fetchone()
+            f"WHERE fiscal_year = 2562 AND {owner_clause}",
+            params,
+        ).fetchone()
         moved_in = con.execute(
             f"SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ? "
-            f"AND to_project_code IN ({chosen})", [as_of, *params]).fetchone()[0]
+            f"AND to_project_code IN ({chosen})",
+            [as_of, *params],
+        ).fetchone()[0]
         moved_out = con.execute(
             f"SELECT coalesce(sum(amount), 0) FROM reallocations WHERE approved_date <= ? "
-            f"AND from_project_code IN ({chosen})", [as_of, *params]).fetchone()[0]
-        paid_by_project = dict(con.execute(
-            f"SELECT project_code, sum(amount) FROM disbursements WHERE source = 'current' "
-            f"AND posting_date <= ? AND project_code IN ({chosen}) GROUP BY 1", [as_of, *params]).fetchall())
+            f"AND from_project_code IN ({chosen})",
+            [as_of, *params],
+        ).fetchone()[0]
+        paid_by_project = dict(
+            con.execute(
+                f"SELECT project_code, sum(amount) FROM disbursements WHERE source = 'current' "
+                f"AND posting_date <= ? AND project_code IN ({chosen}) GROUP BY 1",
+                [as_of, *params],
+            ).fetchall()
+        )
         contracts = con.execute(
             f"SELECT project_code, CASE WHEN contract_date IS NULL OR contract_date <= ? "
             f"THEN contract_amount END FROM projects WHERE fiscal_year = 2562 AND {owner_clause}",
-            [as_of, *params]).fetchall()
+            [as_of, *params],
+        ).fetchall()
     finally:
         con.close()
     # committed = the larger of the signed contract and what was paid (DOMAIN: money paid is committed)
-    committed = sum((max(Decimal(amount or 0), Decimal(paid_by_project.get(code, 0)))
-                     for code, amount in contracts), Decimal(0))
+    committed = sum(
+        (max(Decimal(amount or 0), Decimal(paid_by_project.get(code, 0))) for code, amount in contracts), Decimal(0)
+    )
     current = Decimal(allocated) + Decimal(moved_in) - Decimal(moved_out)
     return current, committed, sum(paid_by_project.values(), Decimal(0)), count
 
@@ -88,13 +120,26 @@ def test_sheets_in_order_with_thai_headers(national_book):
     summary = book["สรุป"]
     headers = [cell.value for cell in summary[_header_row(summary)]]
     assert headers[:3] == ["ระดับ", "พื้นที่ / งบรายจ่าย", "จำนวนโครงการ"]
-    for wanted in ("งบประมาณที่ได้รับจัดสรร (ปัจจุบัน) บาท", "ก่อหนี้ผูกพัน บาท", "เบิกจ่ายแล้ว บาท",
-                   "คงเหลือ บาท", "ภาพรวม: ร้อยละการเบิกจ่าย", "ภาพรวม: เป้าหมาย ณ วันที่ (ร้อยละ)",
-                   "ภาพรวม: ห่างจากเป้าหมาย (จุด)", "ภาพรวม: ห่างจากเป้าหมาย บาท", "ภาพรวม: สถานะ",
-                   "งบลงทุน: งบประมาณปัจจุบัน บาท", "งบลงทุน: เบิกจ่ายแล้ว บาท", "งบลงทุน: ร้อยละการเบิกจ่าย",
-                   "งบลงทุน: เป้าหมาย ณ วันที่ (ร้อยละ)", "งบลงทุน: ห่างจากเป้าหมาย (จุด)",
-                   "งบลงทุน: ห่างจากเป้าหมาย บาท", "งบลงทุน: สถานะ", "เส้นที่ใช้ประเมินแถวนี้",
-                   "สถานะ (ตามเส้นที่ใช้ประเมิน)"):
+    for wanted in (
+        "งบประมาณที่ได้รับจัดสรร (ปัจจุบัน) บาท",
+        "ก่อหนี้ผูกพัน บาท",
+        "เบิกจ่ายแล้ว บาท",
+        "คงเหลือ บาท",
+        "ภาพรวม: ร้อยละการเบิกจ่าย",
+        "ภาพรวม: เป้าหมาย ณ วันที่ (ร้อยละ)",
+        "ภาพรวม: ห่างจากเป้าหมาย (จุด)",
+        "ภาพรวม: ห่างจากเป้าหมาย บาท",
+        "ภาพรวม: สถานะ",
+        "งบลงทุน: งบประมาณปัจจุบัน บาท",
+        "งบลงทุน: เบิกจ่ายแล้ว บาท",
+        "งบลงทุน: ร้อยละการเบิกจ่าย",
+        "งบลงทุน: เป้าหมาย ณ วันที่ (ร้อยละ)",
+        "งบลงทุน: ห่างจากเป้าหมาย (จุด)",
+        "งบลงทุน: ห่างจากเป้าหมาย บาท",
+        "งบลงทุน: สถานะ",
+        "เส้นที่ใช้ประเมินแถวนี้",
+        "สถานะ (ตามเส้นที่ใช้ประเมิน)",
+    ):
         assert wanted in headers
     # no target without its line: every target column names the line it belongs to
     assert "เป้าหมาย ณ วันที่ (ร้อยละ)" not in headers and "ห่างจากเป้าหมาย (จุด)" not in headers
@@ -154,14 +199,14 @@ def test_summary_totals_equal_sql_and_dashboard(demo_db, national_book):
     overall_target = 77 + 2 * 23 / 3 + 23 / 3 * 13 / 30
     investment_target = 65 + 2 * 23 / 3 + 23 / 3 * 13 / 30
     assert row["ภาพรวม: เป้าหมาย ณ วันที่ (ร้อยละ)"] * 100 == pytest.approx(overall_target, abs=PCT_ROUNDING * 100)
-    assert row["งบลงทุน: เป้าหมาย ณ วันที่ (ร้อยละ)"] * 100 == pytest.approx(investment_target,
-                                                                         abs=PCT_ROUNDING * 100)
+    assert row["งบลงทุน: เป้าหมาย ณ วันที่ (ร้อยละ)"] * 100 == pytest.approx(investment_target, abs=PCT_ROUNDING * 100)
     inv_current, _, inv_paid, _ = sql_totals(demo_db, AS_OF, "budget_type = 'investment'")
     assert Decimal(str(row["งบลงทุน: งบประมาณปัจจุบัน บาท"])) == inv_current
     assert Decimal(str(row["งบลงทุน: เบิกจ่ายแล้ว บาท"])) == inv_paid
     assert row["งบลงทุน: ร้อยละการเบิกจ่าย"] == pytest.approx(float(inv_paid / inv_current), abs=PCT_ROUNDING)
     assert row["งบลงทุน: ห่างจากเป้าหมาย บาท"] == pytest.approx(
-        float(inv_paid - inv_current * Decimal(repr(investment_target)) / 100), abs=0.01)
+        float(inv_paid - inv_current * Decimal(repr(investment_target)) / 100), abs=0.01
+    )
     # the region rows, and the budget-type rows, each add up to the national row
     levels = _values(summary, "ระดับ")
     amounts = _values(summary, "เบิกจ่ายแล้ว บาท")
@@ -193,11 +238,11 @@ def test_carryover_and_asset_sheets_match_sql(demo_db, national_book):
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
         carried, carry_count = con.execute(
-            "SELECT coalesce(sum(amount), 0), count(*) FROM carryovers WHERE approved_date <= ?",
-            [AS_OF]).fetchone()
+            "SELECT coalesce(sum(amount), 0), count(*) FROM carryovers WHERE approved_date <= ?", [AS_OF]
+        ).fetchone()
         assets = con.execute(
-            "SELECT count(*) FROM asset_transfers WHERE completed_date IS NULL OR completed_date <= ?",
-            [AS_OF]).fetchone()[0]
+            "SELECT count(*) FROM asset_transfers WHERE completed_date IS NULL OR completed_date <= ?", [AS_OF]
+        ).fetchone()[0]
         moves = con.execute("SELECT count(*) FROM reallocations WHERE approved_date <= ?", [AS_OF]).fetchone()[0]
     finally:
         con.close()
@@ -268,10 +313,10 @@ def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
     names = {"behind": "ต่ำกว่าเป้าหมาย", "watch": "เฝ้าระวัง", "near_target": "ใกล้เป้าหมาย", "on_track": "ถึงเป้าหมาย"}
     for line, thai, target in (("overall", "ภาพรวม", OVERALL_31_MAY), ("investment", "งบลงทุน", INVESTMENT_31_MAY)):
         expected = sql_status_counts(demo_db, may, line, target)
-        shown = [status for status, keep in zip(_values(sheet, f"{thai}: สถานะ"), with_projects, strict=True)
-                 if keep]
-        assert {code: shown.count(word) for code, word in names.items()} == {
-            code: expected[code] for code in names}, line
+        shown = [status for status, keep in zip(_values(sheet, f"{thai}: สถานะ"), with_projects, strict=True) if keep]
+        assert {code: shown.count(word) for code, word in names.items()} == {code: expected[code] for code in names}, (
+            line
+        )
         targets = _values(sheet, f"{thai}: เป้าหมาย ณ วันที่ (ร้อยละ)")
         assert targets == [pytest.approx(target / 100, abs=PCT_ROUNDING)] * len(targets)
     assert _values(sheet, "สถานะ (ตามเส้นภาพรวม)") == _values(sheet, "ภาพรวม: สถานะ")
@@ -282,8 +327,16 @@ def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
     shown = [row["overall_status_th"] for row in rows if int(row["projects"]) > 0]
     assert [shown.count(names[code]) for code in names] == [expected[code] for code in names]
     assert (expected["behind"], expected["watch"], expected["near_target"] + expected["on_track"]) == (63, 11, 2)
-    assert {"overall_pct", "overall_target_pct", "overall_gap_points", "overall_gap_baht", "investment_pct",
-            "investment_target_pct", "investment_gap_points", "investment_gap_baht"} <= set(rows[0])
+    assert {
+        "overall_pct",
+        "overall_target_pct",
+        "overall_gap_points",
+        "overall_gap_baht",
+        "investment_pct",
+        "investment_target_pct",
+        "investment_gap_points",
+        "investment_gap_baht",
+    } <= set(rows[0])
     assert "target_pct" not in rows[0]
 
 
@@ -308,8 +361,10 @@ def test_dates_are_real_dates_shown_in_be_and_regions_read_in_thai(demo_db, nati
     assert {cell.number_format for cell in cells} == {"[$-107041E]d mmm yyyy"}
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
-        deadlines = sorted(row[0] for row in con.execute(
-            "SELECT deadline FROM carryovers WHERE approved_date <= ?", [AS_OF]).fetchall())
+        deadlines = sorted(
+            row[0]
+            for row in con.execute("SELECT deadline FROM carryovers WHERE approved_date <= ?", [AS_OF]).fetchall()
+        )
         regions = dict(con.execute("SELECT region, name_th FROM regions").fetchall())
     finally:
         con.close()
@@ -333,16 +388,26 @@ def test_projection_columns_on_area_and_project_sheets(demo_db, national_book):
     projects = book["โครงการ"]
     codes = _values(projects, "รหัสโครงการ")
     sheet_money = {}
-    for code, projected, carry, lapse in zip(codes, _values(projects, "คาดว่าจะเบิกจ่ายได้ภายใน 30 ก.ย. บาท"),
-                                             _values(projects, CARRYOVER), _values(projects, LAPSE), strict=True):
+    for code, projected, carry, lapse in zip(
+        codes,
+        _values(projects, "คาดว่าจะเบิกจ่ายได้ภายใน 30 ก.ย. บาท"),
+        _values(projects, CARRYOVER),
+        _values(projects, LAPSE),
+        strict=True,
+    ):
         projected, carry, lapse = (Decimal(str(v)) for v in (projected, carry, lapse))
         assert projected + carry + lapse == money[code]["allocation"], code
         sheet_money[code] = (carry, lapse)
     provinces = book["จังหวัด"]
-    rows = zip(_values(provinces, "รหัสจังหวัด"), _values(provinces, CARRYOVER), _values(provinces, LAPSE),
-               _values(provinces, "ภาพรวม: ช่วงคาดการณ์ ต่ำ (ร้อยละ)"),
-               _values(provinces, "ภาพรวม: คาดการณ์ร้อยละเบิกจ่าย ณ 30 ก.ย. (ร้อยละ)"),
-               _values(provinces, "ภาพรวม: ช่วงคาดการณ์ สูง (ร้อยละ)"), strict=True)
+    rows = zip(
+        _values(provinces, "รหัสจังหวัด"),
+        _values(provinces, CARRYOVER),
+        _values(provinces, LAPSE),
+        _values(provinces, "ภาพรวม: ช่วงคาดการณ์ ต่ำ (ร้อยละ)"),
+        _values(provinces, "ภาพรวม: คาดการณ์ร้อยละเบิกจ่าย ณ 30 ก.ย. (ร้อยละ)"),
+        _values(provinces, "ภาพรวม: ช่วงคาดการณ์ สูง (ร้อยละ)"),
+        strict=True,
+    )
     for code, carry, lapse, low, pct, high in rows:
         mine = area_projects(money, "province", code)
         assert Decimal(str(carry)) == sum((sheet_money[c][0] for c in mine), Decimal(0)), code
@@ -363,14 +428,25 @@ def test_about_sheet_quotes_the_backtest_as_benchmarks_md_records_it(national_bo
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md").read_text(encoding="utf-8")
     section = doc.split("### Seed 2562, overall line", 1)[1].split("###", 1)[0]
-    table = {cells[0]: cells for cells in ([c.strip() for c in line.strip("|").split("|")]
-                                           for line in section.splitlines() if re.match(r"\| \d+ \w{3} \|", line))}
+    table = {
+        cells[0]: cells
+        for cells in (
+            [c.strip() for c in line.strip("|").split("|")]
+            for line in section.splitlines()
+            if re.match(r"\| \d+ \w{3} \|", line)
+        )
+    }
     about = openpyxl.load_workbook(national_book, read_only=True)["เกี่ยวกับ"]
     text = "\n".join(str(cell.value) for row in about.iter_rows() for cell in row if cell.value)
     assert "ช่วง 80%" in text and "central 80%" in text
     for day, figures in PROJECTION_BACKTEST.items():
         median, _, _, baseline, _, coverage = table[day][1:7]
         assert (figures["median"], figures["baseline_median"], figures["coverage"]) == (
-            float(median), float(baseline), int(coverage.rstrip("%"))), day
-        assert f"from {day} {median} points (straight-line pace {baseline}; actual inside the band for " \
-               f"{coverage} of provinces)" in text
+            float(median),
+            float(baseline),
+            int(coverage.rstrip("%")),
+        ), day
+        assert (
+            f"from {day} {median} points (straight-line pace {baseline}; actual inside the band for "
+            f"{coverage} of provinces)" in text
+        )

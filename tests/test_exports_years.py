@@ -50,7 +50,7 @@ def _sheet_rows(path) -> list[dict]:
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     header = next(i for i, row in enumerate(rows) if row and row[0] == "ระดับ")
     names = rows[header]
-    return [dict(zip(names, row, strict=False)) for row in rows[header + 1:] if row and row[0]]
+    return [dict(zip(names, row, strict=False)) for row in rows[header + 1 :] if row and row[0]]
 
 
 def test_the_workbook_sheet_against_plain_sql(files):
@@ -64,10 +64,10 @@ def test_the_workbook_sheet_against_plain_sql(files):
     assert [row["เส้น"] for row in totals] == ["ภาพรวม", "งบลงทุน"]
     for row, line in zip(totals, ("overall", "investment"), strict=True):
         assert _pct(row["ร้อยละการเบิกจ่าย"]) == pytest.approx(now_nation[line], abs=HALF_HUNDREDTH)
-        assert _pct(row["ปีก่อน ณ วันเดียวกัน: ร้อยละการเบิกจ่าย"]) == pytest.approx(then_nation[line],
-                                                                                 abs=HALF_HUNDREDTH)
+        assert _pct(row["ปีก่อน ณ วันเดียวกัน: ร้อยละการเบิกจ่าย"]) == pytest.approx(then_nation[line], abs=HALF_HUNDREDTH)
         assert _pct(row["ปีก่อน ณ วันเดียวกัน: เป้าหมาย (ร้อยละ)"]) == pytest.approx(
-            hand_target(2562, line, LAST_YEAR_DAY), abs=HALF_HUNDREDTH)
+            hand_target(2562, line, LAST_YEAR_DAY), abs=HALF_HUNDREDTH
+        )
         assert row["เทียบปีก่อน (จุด)"] == pytest.approx(now_nation[line] - then_nation[line], abs=HALF_HUNDREDTH)
         assert row["ปีก่อน ณ วันที่"].date() == LAST_YEAR_DAY
     provinces = [row for row in rows if row["ระดับ"] == "จังหวัด"]
@@ -79,8 +79,7 @@ def test_the_workbook_sheet_against_plain_sql(files):
             assert row["เทียบปีก่อน (จุด)"] is None
             continue
         assert _pct(row["ร้อยละการเบิกจ่าย"]) == pytest.approx(now[code][line], abs=HALF_HUNDREDTH)
-        assert _pct(row["ปีก่อน ณ วันเดียวกัน: ร้อยละการเบิกจ่าย"]) == pytest.approx(then[code][line],
-                                                                                 abs=HALF_HUNDREDTH)
+        assert _pct(row["ปีก่อน ณ วันเดียวกัน: ร้อยละการเบิกจ่าย"]) == pytest.approx(then[code][line], abs=HALF_HUNDREDTH)
         assert row["เทียบปีก่อน (จุด)"] == pytest.approx(now[code][line] - then[code][line], abs=HALF_HUNDREDTH)
 
 
@@ -90,9 +89,11 @@ def test_the_brief_shows_the_same_day_last_year(files):
     now = sql_rates(db, 2563, AS_OF)[None]
     then = sql_rates(db, 2562, LAST_YEAR_DAY)[None]
     for line in ("overall", "investment"):
-        expected = (f"ปีก่อน ณ วันเดียวกัน (27 มี.ค. 2562) {then[line]:,.2f}% "
-                    f"(เป้าหมาย {hand_target(2562, line, LAST_YEAR_DAY):,.2f}%) · "
-                    f"เทียบปีก่อน {now[line] - then[line]:+,.2f} จุด")
+        expected = (
+            f"ปีก่อน ณ วันเดียวกัน (27 มี.ค. 2562) {then[line]:,.2f}% "
+            f"(เป้าหมาย {hand_target(2562, line, LAST_YEAR_DAY):,.2f}%) · "
+            f"เทียบปีก่อน {now[line] - then[line]:+,.2f} จุด"
+        )
         assert plain(expected) in text
 
 

@@ -85,14 +85,24 @@ def _panel(code: str, lang: str = "th") -> AppTest:
 
 
 def _said(app: AppTest) -> str:
-    parts = [*(e.value for e in app.error), *(e.value for e in app.info), *(e.value for e in app.success),
-             *(e.value for e in app.warning), *(e.value for e in app.caption), *(e.value for e in app.code)]
+    parts = [
+        *(e.value for e in app.error),
+        *(e.value for e in app.info),
+        *(e.value for e in app.success),
+        *(e.value for e in app.warning),
+        *(e.value for e in app.caption),
+        *(e.value for e in app.code),
+    ]
     return "\n".join(str(part) for part in parts)
 
 
 def _rows(url: str, code: str) -> list[tuple]:
-    return store_rows(url, "SELECT version, cause_code, expected_payment_date, note FROM followup_response_history "
-                           "WHERE project_code = :c ORDER BY version", {"c": code})
+    return store_rows(
+        url,
+        "SELECT version, cause_code, expected_payment_date, note FROM followup_response_history "
+        "WHERE project_code = :c ORDER BY version",
+        {"c": code},
+    )
 
 
 def test_a_date_is_read_in_thai_or_refused_before_save_and_the_text_stays(demo_db, on_store):
@@ -152,8 +162,11 @@ def test_save_says_saved_only_when_something_changed(demo_db, on_store):
     said = _said(app)
     assert "ไม่มีอะไรเปลี่ยนแปลง: ยืนยันคำชี้แจงเดิมอีกครั้ง (ครั้งที่ 2)" in said
     assert "บันทึกคำชี้แจงแล้ว" not in said
-    history = store_rows(on_store, "SELECT version, changes FROM followup_response_history WHERE project_code = :c "
-                                   "ORDER BY version", {"c": code})
+    history = store_rows(
+        on_store,
+        "SELECT version, changes FROM followup_response_history WHERE project_code = :c ORDER BY version",
+        {"c": code},
+    )
     assert [version for version, _ in history] == [1, 2] and history[1][1] in ({}, "{}")
 
 

@@ -22,9 +22,13 @@ from tests.appstore_support import CHIANG_MAI, KALASIN, store_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")
-AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
-        "client_id": "budget", "client_secret": "secret",
-        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "budget",
+    "client_secret": "secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
 KALASIN_USER, CHIANG_MAI_USER = "somchai@kalasin.go.th", "somsri@chiangmai.go.th"
 
 
@@ -50,9 +54,13 @@ def on_store(store, monkeypatch) -> str:
 
 
 def _texts(app: AppTest) -> str:
-    parts = [*(item.value for item in app.caption), *(item.value for item in app.markdown),
-             *(item.value for item in app.text),  # the sidebar's identity (plain text, ui/auth.py)
-             *(item.value for item in app.info), *(item.value for item in app.title)]
+    parts = [
+        *(item.value for item in app.caption),
+        *(item.value for item in app.markdown),
+        *(item.value for item in app.text),  # the sidebar's identity (plain text, ui/auth.py)
+        *(item.value for item in app.info),
+        *(item.value for item in app.title),
+    ]
     return "\n".join(str(part) for part in parts)
 
 
@@ -99,6 +107,7 @@ def test_signed_in_province_user_sees_role_and_area(on_store):
 
 
 # ---------------------------------------------------------------- the follow-up panel
+
 
 def _panel_script() -> None:
     """One lagging project's follow-up panel, as the lagging page draws it for a selected row."""
@@ -150,8 +159,12 @@ def test_form_saves_the_answer_and_a_second_save_keeps_history(demo_db, on_store
     app.button(key=f"followup_save_{code}").click().run()
     assert not app.exception and not app.error
     assert any("บันทึกคำชี้แจงแล้ว (ครั้งที่ 1)" in item.value for item in app.success)
-    [row] = store_rows(on_store, "SELECT cause_code, action_taken, expected_payment_date, expected_amount, note, "
-                                 "version, updated_by FROM followup_responses WHERE project_code = :c", {"c": code})
+    [row] = store_rows(
+        on_store,
+        "SELECT cause_code, action_taken, expected_payment_date, expected_amount, note, "
+        "version, updated_by FROM followup_responses WHERE project_code = :c",
+        {"c": code},
+    )
     assert row[:2] == ("land_permit", "ขอใช้พื้นที่ป่าสงวน")
     assert str(row[2]) == "2019-11-29" and Decimal(str(row[3])) == Decimal("420000.25")
     assert row[4:] == ("รอกรมป่าไม้อนุมัติ", 1, KALASIN_USER)
@@ -159,8 +172,11 @@ def test_form_saves_the_answer_and_a_second_save_keeps_history(demo_db, on_store
     app.text_area(key=f"followup_note_{code}").input("อนุมัติแล้ว รอลงนามสัญญา")
     app.button(key=f"followup_save_{code}").click().run()
     assert any("ครั้งที่ 2" in item.value for item in app.success)
-    history = store_rows(on_store, "SELECT version, saved_by, note FROM followup_response_history "
-                                   "WHERE project_code = :c ORDER BY version", {"c": code})
+    history = store_rows(
+        on_store,
+        "SELECT version, saved_by, note FROM followup_response_history WHERE project_code = :c ORDER BY version",
+        {"c": code},
+    )
     assert history == [(1, KALASIN_USER, "รอกรมป่าไม้อนุมัติ"), (2, KALASIN_USER, "อนุมัติแล้ว รอลงนามสัญญา")]
     assert any(expander.label == "ประวัติการชี้แจง (2 ครั้ง)" for expander in app.expander)
     shown = app.dataframe[-1].value  # the history table, newest first, with what changed

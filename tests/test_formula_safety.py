@@ -38,16 +38,17 @@ NUMBER = re.compile(r"-?\d+(\.\d+)?")  # a CSV number such as "-4.6043" is data,
 
 
 def _unsafe(text: object) -> bool:
-    return (isinstance(text, str) and text != "-" and text.startswith(FORMULA_TRIGGERS)
-            and not NUMBER.fullmatch(text))
+    return isinstance(text, str) and text != "-" and text.startswith(FORMULA_TRIGGERS) and not NUMBER.fullmatch(text)
 
 
 @pytest.fixture()
 def payload_db(demo_db_copy, tmp_path) -> Path:
     """The demo data plus investment projects (no contract: flagged as lagging in Sep)
     whose code, name and agency carry formula payloads."""
-    rows = [[f"INJ-{n}", "2562", "จังหวัดกาฬสินธุ์", payload, "งบลงทุน", payload, "1,000,000.00", ""]
-            for n, payload in enumerate(PAYLOADS)]
+    rows = [
+        [f"INJ-{n}", "2562", "จังหวัดกาฬสินธุ์", payload, "งบลงทุน", payload, "1,000,000.00", ""]
+        for n, payload in enumerate(PAYLOADS)
+    ]
     rows.append(["=2+2", "2562", "กาฬสินธุ์", "ถนน @ตำบล", "งบลงทุน", "@agency", "500,000.00", ""])
     path = write_csv(tmp_path / "payload_projects.csv", [PROJECT_HEADERS, *rows])
     results = load_files([path], db_path=demo_db_copy)
@@ -92,13 +93,32 @@ def test_cli_exports_have_no_formulas(payload_db, tmp_path):
     from etl.cli import app
 
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["--db", str(payload_db), "export", "--as-of", AS_OF.isoformat(),
-                                      "--format", "xlsx", "--format", "csv", "--out", str(out)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            str(payload_db),
+            "export",
+            "--as-of",
+            AS_OF.isoformat(),
+            "--format",
+            "xlsx",
+            "--format",
+            "csv",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     workbook = next(out.glob("*.xlsx"))
     assert _assert_clean_workbook(workbook) > 1000  # money stayed numeric
-    texts = {cell for sheet in openpyxl.load_workbook(workbook).worksheets
-             for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)}
+    texts = {
+        cell
+        for sheet in openpyxl.load_workbook(workbook).worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if isinstance(cell, str)
+    }
     for payload in PAYLOADS:
         assert "'" + payload in texts  # the payload is there, shown as text
     csv_files = sorted(out.glob("*.csv"))
@@ -107,8 +127,9 @@ def test_cli_exports_have_no_formulas(payload_db, tmp_path):
     for path in csv_files:
         _assert_clean_csv(path.read_text(encoding="utf-8-sig"))
     rows = list(csv.DictReader(io.StringIO(projects_csv.read_text(encoding="utf-8-sig"))))
-    injected = {row["project_code"]: row for row in rows
-                if "INJ" in row["project_code"] or "2+2" in row["project_code"]}
+    injected = {
+        row["project_code"]: row for row in rows if "INJ" in row["project_code"] or "2+2" in row["project_code"]
+    }
     assert injected["'=2+2"]["project_name"] == "ถนน @ตำบล"
     assert injected["INJ-0"]["project_name"] == "'" + PAYLOADS[0]
     assert float(injected["INJ-0"]["allocated_amount"]) == 1_000_000.00

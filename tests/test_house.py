@@ -37,8 +37,7 @@ FLOORS: dict[int, tuple[str, ...]] = {
 FLOOR_OF = {room: floor for floor, rooms in FLOORS.items() for room in rooms}
 # etl's modules that run commands on top of the read side, the store and the exports; every other
 # etl module is the write side, which imports only the ground floors and the write side itself.
-ETL_COMMANDS = {"etl.__main__", "etl.cli", "etl.cli_app", "etl.snapshot", "etl.users_commands",
-                "etl.weekly_commands"}
+ETL_COMMANDS = {"etl.__main__", "etl.cli", "etl.cli_app", "etl.snapshot", "etl.users_commands", "etl.weekly_commands"}
 GROUND_FLOORS = (0, 1)
 
 
@@ -165,8 +164,10 @@ def test_no_circles_between_packages():
 def test_imports_go_down_the_floors():
     upward = sorted(
         f"{source} (floor {FLOOR_OF[_room(source)]}) imports {target} (floor {FLOOR_OF[_room(target)]})"
-        for source, targets in _import_graph().items() for target in targets
-        if _room(source) != _room(target) and FLOOR_OF[_room(target)] >= FLOOR_OF[_room(source)])
+        for source, targets in _import_graph().items()
+        for target in targets
+        if _room(source) != _room(target) and FLOOR_OF[_room(target)] >= FLOOR_OF[_room(source)]
+    )
     assert upward == [], "imports that reach up a floor or sideways:\n" + "\n".join(upward)
 
 
@@ -176,9 +177,9 @@ def test_etl_write_side_meets_the_read_side_only_in_duckdb():
         for source, targets in _import_graph().items()
         if _room(source) == "etl" and source not in ETL_COMMANDS
         for target in targets
-        if target in ETL_COMMANDS or (_room(target) != "etl" and FLOOR_OF[_room(target)] not in GROUND_FLOORS))
-    assert reaching == [], "etl's write side importing its commands or a room above the ground:\n" + "\n".join(
-        reaching)
+        if target in ETL_COMMANDS or (_room(target) != "etl" and FLOOR_OF[_room(target)] not in GROUND_FLOORS)
+    )
+    assert reaching == [], "etl's write side importing its commands or a room above the ground:\n" + "\n".join(reaching)
 
 
 def test_readme_shows_the_same_floors():
@@ -188,4 +189,14 @@ def test_readme_shows_the_same_floors():
     for match in re.finditer(r"^\| (\d+) \| ([^|]+)\|", readme, flags=re.MULTILINE):
         shown[int(match.group(1))] = tuple(re.findall(r"`([\w.]+)/?`", match.group(2)))
     assert {floor: set(rooms) for floor, rooms in shown.items()} == {
-        floor: set(rooms) for floor, rooms in FLOORS.items()}
+        floor: set(rooms) for floor, rooms in FLOORS.items()
+    }
+
+
+UI_MODULE_MOST_LINES = 450  # issue 19: a ui/ room holds one noun; past this it holds two
+
+
+def test_no_ui_module_is_over_the_limit():
+    sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in (ROOT / "ui").glob("*.py")}
+    assert sizes, "no ui/ modules found"
+    assert {name: lines for name, lines in sizes.items() if lines > UI_MODULE_MOST_LINES} == {}

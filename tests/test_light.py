@@ -13,12 +13,25 @@ HOSTILE = '<img src=x onerror="alert(1)">กาฬสินธุ์ & "Kalasin"
 
 def test_names_from_data_are_escaped_everywhere():
     rows = [{"name": HOSTILE, "value": HOSTILE}]
-    table = light.ranked_list(rows, [light.ListColumn("v", lambda row: light.text(row["value"]))], "n",
-                              lambda row: light.text(row["name"]))
+    table = light.ranked_list(
+        rows, [light.ListColumn("v", lambda row: light.text(row["value"]))], "n", lambda row: light.text(row["name"])
+    )
     boxes = light.figures([light.Figure("disbursed", HOSTILE, HOSTILE, HOSTILE)])
     card = light.card(HOSTILE, "", subtitle=HOSTILE, key=HOSTILE)
-    tiles = pd.DataFrame([{"province_code": '46"><b>', "row": 0, "col": 0, "status": "behind", "headline": "overall",
-                           "investment_status": "watch", "abbr_th": HOSTILE, "abbr_en": HOSTILE}])
+    tiles = pd.DataFrame(
+        [
+            {
+                "province_code": '46"><b>',
+                "row": 0,
+                "col": 0,
+                "status": "behind",
+                "headline": "overall",
+                "investment_status": "watch",
+                "abbr_th": HOSTILE,
+                "abbr_en": HOSTILE,
+            }
+        ]
+    )
     tile_map = light_status.tile_map(tiles, "th", lambda code: f"area?area=province:{code}", lambda tile: HOSTILE)
     for html in (table, boxes, card, tile_map):
         assert "<img" not in html and "<b>" not in html, html
@@ -37,7 +50,7 @@ def test_meter_clamps_to_the_bar_and_marks_the_target():
 
 def test_new_table_helpers_escape_names_from_data():
     """The speed pass's table helpers: headers, row labels and cells from input files stay text."""
-    hostile = '<img src=x onerror=alert(1)><b>กาฬสินธุ์</b>'
+    hostile = "<img src=x onerror=alert(1)><b>กาฬสินธุ์</b>"
     plain = light.plain_table([hostile, "บาท"], [[hostile, "1,234.50"]], numeric=[False, True], key=hostile)
     figures = light.figure_table([hostile, "กาฬสินธุ์"], [(hostile, ["<b>1.00</b>"])], key=hostile)
     for html in (plain, figures):
@@ -49,8 +62,9 @@ def test_new_table_helpers_escape_names_from_data():
 # ---------------------------------------------------------------- light and dark (issue 15, item 1)
 def _wcag(first: str, second: str) -> float:
     """WCAG 2 contrast of two '#rrggbb' colours, computed here (not ui.palette's)."""
+
     def lum(colour: str) -> float:
-        parts = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        parts = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         parts = [p / 12.92 if p <= 0.03928 else ((p + 0.055) / 1.055) ** 2.4 for p in parts]
         return 0.2126 * parts[0] + 0.7152 * parts[1] + 0.0722 * parts[2]
 
@@ -68,7 +82,7 @@ def test_status_colours_as_text_read_on_both_themes_and_keep_their_hue():
         assert _wcag(on_light, "#ffffff") >= 4.5, (status, on_light)
         assert _wcag(on_dark, "#0e1117") >= 4.5, (status, on_dark)
         for shade in (on_light, on_dark):
-            red, green, blue = (int(shade[i:i + 2], 16) for i in (1, 3, 5))
+            red, green, blue = (int(shade[i : i + 2], 16) for i in (1, 3, 5))
             if status == "behind":
                 assert red > green and red > blue, shade
             if status == "on_track":
@@ -90,8 +104,12 @@ def test_text_on_a_fill_reads_on_it():
 def test_wide_tables_carry_their_headers_for_phones():
     """Every figure cell names its column (data-label), so a phone can show it under its header."""
     rows = [{"name": "ก", "value": 1}]
-    table = light.ranked_list(rows, [light.ListColumn('คงเหลือ "ลบ."', lambda row: str(row["value"]))], "n",
-                              lambda row: light.text(row["name"]))
+    table = light.ranked_list(
+        rows,
+        [light.ListColumn('คงเหลือ "ลบ."', lambda row: str(row["value"]))],
+        "n",
+        lambda row: light.text(row["name"]),
+    )
     assert 'data-label="คงเหลือ &quot;ลบ.&quot;">1</td>' in table
     figures_html = light.figure_table(["รายการ", "กาฬสินธุ์"], [("โครงการ", ["12"])])
     assert '<td data-label="กาฬสินธุ์">12</td>' in figures_html

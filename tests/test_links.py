@@ -51,8 +51,9 @@ def _disbursed_million(db, as_of: date, province: str | None = None) -> str:
 
 
 def _open(browser, url: str, lang: str = "th"):
-    context = browser.shared_context(viewport={"width": 1400, "height": 900},
-                                     locale="th-TH" if lang == "th" else "en-US")
+    context = browser.shared_context(
+        viewport={"width": 1400, "height": 900}, locale="th-TH" if lang == "th" else "en-US"
+    )
     page = context.new_page()
     page.goto(url)
     settle(page)
@@ -92,8 +93,9 @@ def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, 
 
     # ---- a date outside the data: said, and the latest data shown (not 31 Mar 2020 with every change +0.00)
     context, page = _open(browser, f"{app_url}/?as_of=2030-01-01")
-    assert _notices(page) == [("ไม่มีข้อมูล ณ วันที่ 1 ม.ค. 2573 (ข้อมูลปีงบประมาณนี้มีตั้งแต่ 1 ต.ค. 2561 ถึง "
-                               "31 มี.ค. 2563) จึงแสดงข้อมูลล่าสุดแทน")]
+    assert _notices(page) == [
+        ("ไม่มีข้อมูล ณ วันที่ 1 ม.ค. 2573 (ข้อมูลปีงบประมาณนี้มีตั้งแต่ 1 ต.ค. 2561 ถึง 31 มี.ค. 2563) จึงแสดงข้อมูลล่าสุดแทน")
+    ]
     assert _sidebar_value(page, "ข้อมูล ณ วันที่") == "ล่าสุด (30 ก.ย. 2562)"
     assert _figure(page, "disbursed") == national
     assert _figure(page, "week_points") != "+0.00"
@@ -110,8 +112,10 @@ def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, 
 
     # ---- an unknown language and an unknown page filter: both said, in Thai
     context, page = _open(browser, f"{app_url}/lagging?lang=fr&flag=bogus")
-    assert _notices(page) == ["ลิงก์นี้ระบุภาษา “fr” ซึ่งไม่มีในตัวเลือก จึงแสดง “ไทย” แทน",
-                              "ลิงก์นี้ระบุข้อสังเกต “bogus” ซึ่งไม่มีในตัวเลือก จึงแสดง “ทั้งหมด” แทน"]
+    assert _notices(page) == [
+        "ลิงก์นี้ระบุภาษา “fr” ซึ่งไม่มีในตัวเลือก จึงแสดง “ไทย” แทน",
+        "ลิงก์นี้ระบุข้อสังเกต “bogus” ซึ่งไม่มีในตัวเลือก จึงแสดง “ทั้งหมด” แทน",
+    ]
     assert page.locator("h1").first.inner_text().strip() == "โครงการล่าช้า"
     context.close()
 
@@ -120,7 +124,8 @@ def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, 
     assert _notices(page) == [
         "There is no page “/nosuchpage”; showing the overview instead.",
         "The link asks for province “999”, which is not one of the choices; showing “All” instead.",
-        "The link asks for budget type “x”, which is not one of the choices; showing “All” instead."]
+        "The link asks for budget type “x”, which is not one of the choices; showing “All” instead.",
+    ]
     assert page.locator("h1").first.inner_text().strip() == "Budget execution overview"
     assert _sidebar_value(page, "Province") == "All"
     assert _figure(page, "disbursed") == national
@@ -129,8 +134,11 @@ def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, 
     settle(page)
     assert _notices(page) == [
         "The link asks for fiscal year “2570”, which is not one of the choices; showing “FY2562 (2018-19)” instead.",
-        ("There is no data for 1 Jan 2030 (this fiscal year's data runs from 1 Oct 2018 to 31 Mar 2020); "
-         "showing the latest data instead.")]
+        (
+            "There is no data for 1 Jan 2030 (this fiscal year's data runs from 1 Oct 2018 to 31 Mar 2020); "
+            "showing the latest data instead."
+        ),
+    ]
     # a well-formed link says nothing
     page.goto(f"{app_url}/area?lang=en&province=46")
     settle(page)
@@ -164,8 +172,7 @@ def test_one_history_entry_per_step_and_back_undoes_it(app_url, browser):
     context, page = _open(browser, f"{app_url}/overview")
     start = _history(page)
     assert _path(page) == "/overview"  # nothing to add to a plain link: no entry of its own
-    for title, path in (("จังหวัด / กลุ่มจังหวัด", "/area"), ("โครงการล่าช้า", "/lagging"),
-                        ("กันเงินเหลื่อมปี", "/carryover")):
+    for title, path in (("จังหวัด / กลุ่มจังหวัด", "/area"), ("โครงการล่าช้า", "/lagging"), ("กันเงินเหลื่อมปี", "/carryover")):
         _go(page, title)
         assert _path(page) == path
     assert _history(page) == start + 3  # four pages visited: one entry each
@@ -241,8 +248,9 @@ def _ranking_bar(page) -> tuple[str, dict]:
 def _province_code(db, name: str) -> str:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT province_code FROM provinces WHERE name_th = ? OR name_en = ?",
-                           [name, name]).fetchone()[0]
+        return con.execute(
+            "SELECT province_code FROM provinces WHERE name_th = ? OR name_en = ?", [name, name]
+        ).fetchone()[0]
     finally:
         con.close()
 

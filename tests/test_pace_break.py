@@ -18,8 +18,9 @@ from etl.load import load_files
 from tests.etl_fixtures import query, write_csv
 from tests.pace_break_sql import flags_by_hand, weekly_by_sql
 
-LIMITS = PaceLimits(recent_weeks=2, longest_weeks=3, earlier_weeks=4, ratio_pct=50, min_payments=8, chance_pct=1,
-                    min_remaining_points=5)
+LIMITS = PaceLimits(
+    recent_weeks=2, longest_weeks=3, earlier_weeks=4, ratio_pct=50, min_payments=8, chance_pct=1, min_remaining_points=5
+)
 
 
 def test_poisson_tail_by_hand():
@@ -35,12 +36,8 @@ def test_rule_by_hand():
     two weeks: flagged. Area 1 the same baht but only 1 paying project a week: too few to judge (4 in the
     earlier four weeks, fewer than 8). Area 2 stopped too, but its projection needs nothing more: not a
     break, it has done its work."""
-    weekly = np.array([[0, 0, 10, 10, 10, 10, 10],
-                       [0, 0, 10, 10, 10, 10, 10],
-                       [0, 0, 10, 10, 10, 10, 10]], dtype=float)
-    paying = np.array([[0, 0, 4, 4, 4, 4, 4],
-                       [0, 0, 1, 1, 1, 1, 1],
-                       [0, 0, 4, 4, 4, 4, 4]], dtype=float)
+    weekly = np.array([[0, 0, 10, 10, 10, 10, 10], [0, 0, 10, 10, 10, 10, 10], [0, 0, 10, 10, 10, 10, 10]], dtype=float)
+    paying = np.array([[0, 0, 4, 4, 4, 4, 4], [0, 0, 1, 1, 1, 1, 1], [0, 0, 4, 4, 4, 4, 4]], dtype=float)
     national = np.full(7, 100.0)  # the nation's pace did not change: expected = the area's earlier pace
     national_paying = np.full(7, 40.0)
     needed = np.array([12.0, 12.0, 0.0])
@@ -65,8 +62,9 @@ def test_the_nation_slowing_is_not_a_break():
     paying = np.array([[1, 1, 5, 5, 5, 5, 5]], dtype=float)
     national = np.array([20, 20, 100, 100, 100, 100, 100], dtype=float)
     national_paying = np.array([10, 10, 50, 50, 50, 50, 50], dtype=float)
-    result = pace_breaks(weekly, paying, national, national_paying, np.array([10.0]), np.array([30.0]),
-                         date(2019, 7, 5), LIMITS)
+    result = pace_breaks(
+        weekly, paying, national, national_paying, np.array([10.0]), np.array([30.0]), date(2019, 7, 5), LIMITS
+    )
     assert result.expected_weekly[0] == pytest.approx(10 * 20 / 100)
     assert not result.flag[0]
 
@@ -78,15 +76,27 @@ def test_a_lull_the_area_has_had_before_is_not_a_break():
     paying = np.array([[1, 0, 6, 1, 0, 8, 8]], dtype=float)
     national = np.full(7, 100.0)
     national_paying = np.full(7, 40.0)
-    result = pace_breaks(weekly, paying, national, national_paying, np.array([20.0]), np.array([30.0]),
-                         date(2019, 7, 5), LIMITS)
+    result = pace_breaks(
+        weekly, paying, national, national_paying, np.array([20.0]), np.array([30.0]), date(2019, 7, 5), LIMITS
+    )
     assert not result.flag[0]
 
 
 # ---------------------------------------------------------------- a small year through the ETL
 
-PROJECT_HEADERS = ["project_code", "fiscal_year", "owner", "project_name", "budget_type", "implementing_agency",
-                   "allocated_amount", "contract_amount", "contract_date", "planned_start", "planned_end"]
+PROJECT_HEADERS = [
+    "project_code",
+    "fiscal_year",
+    "owner",
+    "project_name",
+    "budget_type",
+    "implementing_agency",
+    "allocated_amount",
+    "contract_amount",
+    "contract_date",
+    "planned_start",
+    "planned_end",
+]
 DISB_HEADERS = ["doc_no", "project_code", "posting_date", "amount", "source"]
 BREAK = date(2019, 6, 14)  # a Friday: province 50 pays nothing after it
 AS_OF = date(2019, 7, 5)  # three weeks later
@@ -108,8 +118,21 @@ def broken_year(tmp_path_factory) -> Path:
     for province in ("50", "51"):
         for number in range(10):
             code = f"P{province}-{number}"
-            projects.append([code, "2562", province, f"road {code}", "investment", "PAO", "5,000,000.00",
-                             "5,000,000.00", _be(date(2018, 12, 1)), "", _be(date(2019, 9, 30))])
+            projects.append(
+                [
+                    code,
+                    "2562",
+                    province,
+                    f"road {code}",
+                    "investment",
+                    "PAO",
+                    "5,000,000.00",
+                    "5,000,000.00",
+                    _be(date(2018, 12, 1)),
+                    "",
+                    _be(date(2019, 9, 30)),
+                ]
+            )
             day = date(2019, 1, 4)
             while day <= AS_OF + timedelta(days=60):
                 if not (province == "50" and day > BREAK):
@@ -187,8 +210,10 @@ def test_band_is_at_least_the_projects_own_uncertainty(broken_year, monkeypatch)
         p = mine["chance_paid"]
         sd = math.sqrt(float((outstanding**2 * p * (1 - p)).sum()))
         allocation = float(mine["current_allocation"].sum())
-        low = max(100 * (mine["projected_disbursed"].sum() - BAND_Z * BAND_SCALE * sd) / allocation,
-                  100 * float(mine["disbursed"].sum()) / allocation)
+        low = max(
+            100 * (mine["projected_disbursed"].sum() - BAND_Z * BAND_SCALE * sd) / allocation,
+            100 * float(mine["disbursed"].sum()) / allocation,
+        )
         assert sd > 0
         assert areas.loc[code, "projected_low_pct"] <= low + 1e-9
 
@@ -203,16 +228,27 @@ def test_demo_flags_equal_the_rule_recomputed_from_plain_sql(demo_db):
     limits = dict(query(demo_db, "SELECT name, value FROM thresholds WHERE name LIKE 'pace_break_%'"))
     assert len(limits) == 7
     flagged = 0
-    for as_of, level in ((date(2019, 5, 31), "cluster"), (date(2019, 8, 30), "province"),
-                         (date(2019, 8, 30), "cluster")):
+    for as_of, level in (
+        (date(2019, 5, 31), "cluster"),
+        (date(2019, 8, 30), "province"),
+        (date(2019, 8, 30), "cluster"),
+    ):
         amounts, paying, national, national_paying = weekly_by_sql(demo_db, as_of, level)
         areas = area_projection(Filters(as_of=as_of), level)
         for row in areas.itertuples(index=False):
             if row.code not in amounts:
                 assert not row.pace_break
                 continue
-            since = flags_by_hand(amounts[row.code], paying[row.code], national, national_paying,
-                                  row.pace_needed_weekly, row.projected_pct - row.pct_disbursed, as_of, limits)
+            since = flags_by_hand(
+                amounts[row.code],
+                paying[row.code],
+                national,
+                national_paying,
+                row.pace_needed_weekly,
+                row.projected_pct - row.pct_disbursed,
+                as_of,
+                limits,
+            )
             assert bool(row.pace_break) == (since is not None), (as_of, row.code)
             assert (row.pace_break_since if row.pace_break else None) == since, (as_of, row.code)
             flagged += since is not None

@@ -42,8 +42,7 @@ def test_overview_list_and_area_page_show_the_warning(demo_db):
     for lang in ("th", "en"):
         params = {"as_of": AS_OF.isoformat(), **({"lang": "en"} if lang == "en" else {})}
         overview = _html(_run(params))
-        warning = ("อัตราการเบิกจ่ายลดลงตั้งแต่ " if lang == "th" else "pace has fallen since ") \
-            + format_date(since, lang)
+        warning = ("อัตราการเบิกจ่ายลดลงตั้งแต่ " if lang == "th" else "pace has fallen since ") + format_date(since, lang)
         assert warning in overview, lang
         # first in the list: the first risk item is this province's, and carries the warning
         items = overview.split("<details")[1:]
@@ -53,5 +52,6 @@ def test_overview_list_and_area_page_show_the_warning(demo_db):
         assert warning in area and 'data-figure="pace_break"' in area, lang
     # a province the rule does not flag shows no warning on its page
     calm = next(c for c in names if c not in flagged)
-    assert "อัตราการเบิกจ่ายลดลงตั้งแต่" not in _html(_run({"as_of": AS_OF.isoformat(), "area": f"province:{calm}"},
-                                                            "pages/area.py"))
+    assert "อัตราการเบิกจ่ายลดลงตั้งแต่" not in _html(
+        _run({"as_of": AS_OF.isoformat(), "area": f"province:{calm}"}, "pages/area.py")
+    )

@@ -38,17 +38,22 @@ COMBINATIONS = {
 
 # page -> (the key of its tabs in Thai, the tab labels in Thai): charts and tables run only in the open tab
 TABS = {
-    "pages/carryover.py": ("carryover_view.th", ["รายพื้นที่", "กราฟรายสัปดาห์", "กราฟรายพื้นที่",
-                                                 "ตารางโครงการเสี่ยง", "ตารางทุกโครงการ"]),
-    "pages/reallocations.py": ("reallocations_view.th", ["สุทธิรายพื้นที่", "กราฟเงินเหลือจ่าย", "เส้นทางการโอน",
-                                                         "กราฟสุทธิรายพื้นที่", "ทะเบียนการโอน", "กระทบยอด"]),
-    "pages/assets.py": ("assets_view.th", ["รายพื้นที่", "อายุสินทรัพย์และสถานะ", "กราฟและตารางรายพื้นที่",
-                                           "ค้างโอนเกิน 60 วัน", "สินทรัพย์ทั้งหมด"]),
+    "pages/carryover.py": (
+        "carryover_view.th",
+        ["รายพื้นที่", "กราฟรายสัปดาห์", "กราฟรายพื้นที่", "ตารางโครงการเสี่ยง", "ตารางทุกโครงการ"],
+    ),
+    "pages/reallocations.py": (
+        "reallocations_view.th",
+        ["สุทธิรายพื้นที่", "กราฟเงินเหลือจ่าย", "เส้นทางการโอน", "กราฟสุทธิรายพื้นที่", "ทะเบียนการโอน", "กระทบยอด"],
+    ),
+    "pages/assets.py": (
+        "assets_view.th",
+        ["รายพื้นที่", "อายุสินทรัพย์และสถานะ", "กราฟและตารางรายพื้นที่", "ค้างโอนเกิน 60 วัน", "สินทรัพย์ทั้งหมด"],
+    ),
 }
 
 
-def _run(page: str, filters: Filters, lang: str = "th", tab: str | None = None,
-         state: dict | None = None) -> AppTest:
+def _run(page: str, filters: Filters, lang: str = "th", tab: str | None = None, state: dict | None = None) -> AppTest:
     """The page run once; `tab` (a Thai label of TABS) opens that tab first, `state` sets other
     session keys first (e.g. another page's tab opened)."""
     app = AppTest.from_file(str(ROOT / page), default_timeout=60)
@@ -203,15 +208,18 @@ def test_data_quality_lists_warnings_as_html_and_every_one_a_click_away(demo_db_
     con = duckdb.connect(str(demo_db_copy))
     try:
         for number in range(25):
-            con.execute("INSERT INTO reallocations (ref_no, approved_date, from_project_code, to_project_code, "
-                        "amount, kind, reason, load_id) "
-                        "VALUES (?, DATE '2019-06-01', NULL, ?, 500.00, 'change', 'test', 0)",
-                        [f"BROKEN-{number}", f"NO-SUCH-{number:02d}"])
+            con.execute(
+                "INSERT INTO reallocations (ref_no, approved_date, from_project_code, to_project_code, "
+                "amount, kind, reason, load_id) "
+                "VALUES (?, DATE '2019-06-01', NULL, ?, 500.00, 'change', 'test', 0)",
+                [f"BROKEN-{number}", f"NO-SUCH-{number:02d}"],
+            )
         (unknown,) = con.execute(
             "SELECT count(*) FROM reallocations r "
             "WHERE r.approved_date <= DATE '2019-09-13' AND r.to_project_code IS NOT NULL "
             "AND NOT EXISTS "
-            "(SELECT 1 FROM projects p WHERE p.project_code = r.to_project_code)").fetchone()
+            "(SELECT 1 FROM projects p WHERE p.project_code = r.to_project_code)"
+        ).fetchone()
     finally:
         con.close()
     assert unknown == 25
@@ -220,8 +228,9 @@ def test_data_quality_lists_warnings_as_html_and_every_one_a_click_away(demo_db_
     assert not app.exception, [error.value for error in app.exception]
     assert app_figures(app)["warnings"] == f"{unknown:,}"
     assert not app.dataframe  # the warnings and the freshness table are HTML
-    listed = next(element.proto.body for element in app.html
-                  if 'data-table="reconciliation_warnings"' in element.proto.body)
+    listed = next(
+        element.proto.body for element in app.html if 'data-table="reconciliation_warnings"' in element.proto.body
+    )
     assert listed.count("<tr") == 1 + 20  # the header and the first 20
     assert "NO-SUCH-00" in listed and "0.00" in listed  # 500 baht in million baht
     app = _run("pages/data_quality.py", filters, state={"quality_warnings_all": True})

@@ -55,7 +55,8 @@ def test_survival_along_a_plan_by_hand():
     assert math.exp(inside[0]) == pytest.approx(0.5 ** (2 * 2))  # only the two steps inside the plan, doubled
     # beyond the last step the last step's hazard continues
     tail = timing.log_survival(hazard, np.array([timing.STEPS + 2.0])) - timing.log_survival(
-        hazard, np.array([float(timing.STEPS)]))
+        hazard, np.array([float(timing.STEPS)])
+    )
     assert math.exp(tail[0]) == pytest.approx(0.25)
 
 

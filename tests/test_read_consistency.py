@@ -35,17 +35,24 @@ def _baht(value) -> Decimal:
 
 def _sql_disbursed(db: Path, as_of: date) -> Decimal:
     """Current-year payments of FY2562 projects posted by the date (plain SQL)."""
-    return Decimal(scalar(db, """SELECT sum(d.amount) FROM disbursements d
+    return Decimal(
+        scalar(
+            db,
+            """SELECT sum(d.amount) FROM disbursements d
                                  JOIN projects p USING (project_code)
                                  WHERE p.fiscal_year = 2562 AND d.source = 'current'
-                                   AND d.posting_date <= ?""", [as_of]))
+                                   AND d.posting_date <= ?""",
+            [as_of],
+        )
+    )
 
 
 def _extra_payment_file(db: Path, folder: Path, doc_no: str) -> Path:
     """A disbursement file adding EXTRA_BAHT to a demo project before AS_OF."""
     code = scalar(db, "SELECT min(project_code) FROM projects WHERE fiscal_year = 2562")
-    return write_csv(folder / f"{doc_no}.csv", [DISB_HEADERS, [doc_no, code, "02/09/2562",
-                                                               f"{EXTRA_BAHT:,.2f}", "งบประมาณปีปัจจุบัน"]])
+    return write_csv(
+        folder / f"{doc_no}.csv", [DISB_HEADERS, [doc_no, code, "02/09/2562", f"{EXTRA_BAHT:,.2f}", "งบประมาณปีปัจจุบัน"]]
+    )
 
 
 class PublishOnRead:
@@ -115,8 +122,9 @@ def test_cli_export_reads_one_state(demo_db_copy, tmp_path, hook):
     before = _sql_disbursed(demo_db_copy, AS_OF)
     publisher = hook(PublishOnRead(demo_db_copy, _extra_payment_file(demo_db_copy, tmp_path, "X-3"), 6))
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["--db", str(demo_db_copy), "export", "--as-of", "2019-09-13",
-                                      "--format", "xlsx", "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["--db", str(demo_db_copy), "export", "--as-of", "2019-09-13", "--format", "xlsx", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert publisher.published
     workbook = openpyxl.load_workbook(next(out.glob("*.xlsx")), read_only=True)
@@ -126,12 +134,15 @@ def test_cli_export_reads_one_state(demo_db_copy, tmp_path, hook):
     summary_head = next(n for n, row in enumerate(summary) if row[0] == "ระดับ")
     projects_head = next(n for n, row in enumerate(projects) if row[0] == "รหัสโครงการ")
     disbursed_col = summary[summary_head].index(
-        next(h for h in summary[summary_head] if h and h.startswith("เบิกจ่ายแล้ว")))
+        next(h for h in summary[summary_head] if h and h.startswith("เบิกจ่ายแล้ว"))
+    )
     project_col = projects[projects_head].index(
-        next(h for h in projects[projects_head] if h and h.startswith("เบิกจ่ายแล้ว")))
+        next(h for h in projects[projects_head] if h and h.startswith("เบิกจ่ายแล้ว"))
+    )
     summary_total = _baht(summary[summary_head + 1][disbursed_col])
-    rows_total = sum((_baht(row[project_col]) for row in projects[projects_head + 1:] if row[project_col] is not None),
-                     Decimal(0))
+    rows_total = sum(
+        (_baht(row[project_col]) for row in projects[projects_head + 1 :] if row[project_col] is not None), Decimal(0)
+    )
     assert summary_total == rows_total == before
 
 

@@ -13,12 +13,24 @@ REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
 
 # DOMAIN.md's cluster table, as cluster name -> member count (independent of the CSVs).
 CLUSTER_SIZES = {
-    "ภาคเหนือตอนบน 1": 4, "ภาคเหนือตอนบน 2": 4, "ภาคเหนือตอนล่าง 1": 5, "ภาคเหนือตอนล่าง 2": 4,
-    "ภาคตะวันออกเฉียงเหนือตอนบน 1": 5, "ภาคตะวันออกเฉียงเหนือตอนบน 2": 3,
-    "ภาคตะวันออกเฉียงเหนือตอนกลาง": 4, "ภาคตะวันออกเฉียงเหนือตอนล่าง 1": 4,
-    "ภาคตะวันออกเฉียงเหนือตอนล่าง 2": 4, "ภาคกลางตอนบน": 4, "ภาคกลางปริมณฑล": 4,
-    "ภาคกลางตอนล่าง 1": 4, "ภาคกลางตอนล่าง 2": 4, "ภาคตะวันออก 1": 4, "ภาคตะวันออก 2": 5,
-    "ภาคใต้ฝั่งอ่าวไทย": 5, "ภาคใต้ฝั่งอันดามัน": 6, "ภาคใต้ชายแดน": 3,
+    "ภาคเหนือตอนบน 1": 4,
+    "ภาคเหนือตอนบน 2": 4,
+    "ภาคเหนือตอนล่าง 1": 5,
+    "ภาคเหนือตอนล่าง 2": 4,
+    "ภาคตะวันออกเฉียงเหนือตอนบน 1": 5,
+    "ภาคตะวันออกเฉียงเหนือตอนบน 2": 3,
+    "ภาคตะวันออกเฉียงเหนือตอนกลาง": 4,
+    "ภาคตะวันออกเฉียงเหนือตอนล่าง 1": 4,
+    "ภาคตะวันออกเฉียงเหนือตอนล่าง 2": 4,
+    "ภาคกลางตอนบน": 4,
+    "ภาคกลางปริมณฑล": 4,
+    "ภาคกลางตอนล่าง 1": 4,
+    "ภาคกลางตอนล่าง 2": 4,
+    "ภาคตะวันออก 1": 4,
+    "ภาคตะวันออก 2": 5,
+    "ภาคใต้ฝั่งอ่าวไทย": 5,
+    "ภาคใต้ฝั่งอันดามัน": 6,
+    "ภาคใต้ชายแดน": 3,
 }
 
 
@@ -47,8 +59,7 @@ def test_every_write_session_loads_reference_tables(tmp_path):
     assert con.execute("SELECT count(*) FROM clusters").fetchone()[0] == 18
     # each province in exactly one cluster that exists
     orphans = con.execute(
-        "SELECT count(*) FROM provinces p LEFT JOIN clusters c USING (cluster_code) "
-        "WHERE c.cluster_code IS NULL"
+        "SELECT count(*) FROM provinces p LEFT JOIN clusters c USING (cluster_code) WHERE c.cluster_code IS NULL"
     ).fetchone()[0]
     assert orphans == 0
     assert con.execute("SELECT count(*) FROM targets WHERE fiscal_year = 2562").fetchone()[0] == 8
@@ -105,7 +116,6 @@ def test_a_version_1_file_upgrades_and_reads_overall_until_then(tmp_path, monkey
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT max(version) FROM schema_info").fetchone()[0] == SCHEMA_VERSION == 4
-        assert con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone() == (
-            "overall",)
+        assert con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone() == ("overall",)
     finally:
         con.close()

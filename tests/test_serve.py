@@ -64,8 +64,12 @@ def test_tasks_installs_nginx_and_the_config_is_valid_and_keeps_browsers_by_cook
         (tmp_path / folder).mkdir()
     config = serve.nginx_config("127.0.0.1:18080", ["127.0.0.1:18081", "127.0.0.1:18082"], static, tmp_path)
     (tmp_path / "nginx.conf").write_text(config, encoding="utf-8")
-    checked = subprocess.run([str(NGINX), "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
-                             capture_output=True, text=True, check=False)
+    checked = subprocess.run(
+        [str(NGINX), "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert checked.returncode == 0, checked.stderr
     directives = [line.split("#")[0].strip() for line in config.splitlines()]
     assert "hash $budget_worker_key consistent;" in directives
@@ -134,21 +138,41 @@ def serve_cluster(demo_db, tmp_path_factory):
     appstore.set_user(appstore.cli_principal(), VIEWER, "viewer", url=store)
     port, provider_port = free_port(), free_port()
     secrets = folder / "secrets.toml"
-    secrets.write_text(f"""[auth]
+    secrets.write_text(
+        f"""[auth]
 redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
 cookie_secret = "one-secret-for-every-worker"
 client_id = "budget-monitor"
 client_secret = "not-checked-by-the-mock"
 server_metadata_url = "http://127.0.0.1:{provider_port}/.well-known/openid-configuration"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     provider = _provider(provider_port, folder / "provider.log")
     runtime = folder / "runtime"
     log = open(folder / "serve.log", "w")  # noqa: SIM115 - closed below
     # its own process group, so the test can send Ctrl-C's SIGINT to the group as a terminal does
-    process = subprocess.Popen([sys.executable, "-m", "deploy.serve", "--workers", "2", "--port", str(port),
-                                "--runtime-dir", str(runtime), "--", "--secrets.files", str(secrets)],
-                               cwd=ROOT, env={**os.environ, "BUDGET_DB": str(database), "BUDGET_APP_DB": store},
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "deploy.serve",
+            "--workers",
+            "2",
+            "--port",
+            str(port),
+            "--runtime-dir",
+            str(runtime),
+            "--",
+            "--secrets.files",
+            str(secrets),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "BUDGET_DB": str(database), "BUDGET_APP_DB": store},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
@@ -180,8 +204,10 @@ def _access_log(runtime: Path) -> list[dict[str, str]]:
     """nginx's access log lines as {request, status, upstream, key} (written within a second)."""
     time.sleep(1.5)  # the log is flushed every second
     lines = []
-    pattern = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d+) \d+ upstream=(?P<upstream>\S+) '
-                         r'worker_key=(?P<key>\S+)')
+    pattern = re.compile(
+        r'"(?P<request>[^"]*)" (?P<status>\d+) \d+ upstream=(?P<upstream>\S+) '
+        r"worker_key=(?P<key>\S+)"
+    )
     for line in (runtime / "logs" / "access.log").read_text().splitlines():
         found = pattern.search(line)
         if found:
@@ -238,8 +264,10 @@ def test_two_workers_behind_nginx(serve_cluster, tmp_path, screenshots_dir):
     import load_test
 
     url, process, runtime, database = serve_cluster
-    workers = [f"127.0.0.1:{port}" for port in re.findall(r"worker \d+: http://127\.0\.0\.1:(\d+)",
-                                                          (runtime.parent / "serve.log").read_text())]
+    workers = [
+        f"127.0.0.1:{port}"
+        for port in re.findall(r"worker \d+: http://127\.0\.0\.1:(\d+)", (runtime.parent / "serve.log").read_text())
+    ]
     assert len(workers) == 2
 
     # ---- nginx serves the browser code: compressed, cached for a year, the package's own bytes
@@ -274,11 +302,17 @@ def test_two_workers_behind_nginx(serve_cluster, tmp_path, screenshots_dir):
         sheet = _excel_download(other, url, "en", "Download Excel", tmp_path)
         assert sheet["A1"].value == "Lagging projects" and sorted(_data_rows(sheet)) == expected
 
-        project = query(database, "SELECT min(project_code) FROM projects WHERE owner = ? AND owner_type = "
-                                  "'province' AND fiscal_year = 2562", [KALASIN])[0][0]
+        project = query(
+            database,
+            "SELECT min(project_code) FROM projects WHERE owner = ? AND owner_type = 'province' AND fiscal_year = 2562",
+            [KALASIN],
+        )[0][0]
         upload = tmp_path / "one_payment.csv"
-        upload.write_text("เลขที่เอกสาร,รหัสโครงการ,วันที่ผ่านรายการ,จำนวนเงิน,แหล่งเงิน\n"
-                          f"SERVE-0001,{project},30/09/2562,\"4,321.00\",งบประมาณปีปัจจุบัน\n", encoding="utf-8")
+        upload.write_text(
+            "เลขที่เอกสาร,รหัสโครงการ,วันที่ผ่านรายการ,จำนวนเงิน,แหล่งเงิน\n"
+            f'SERVE-0001,{project},30/09/2562,"4,321.00",งบประมาณปีปัจจุบัน\n',
+            encoding="utf-8",
+        )
         page.goto(f"{url}/upload")
         settle(page)
         page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(upload))
@@ -289,9 +323,13 @@ def test_two_workers_behind_nginx(serve_cluster, tmp_path, screenshots_dir):
         assert_no_exception(page)
         page.screenshot(path=str(screenshots_dir / "serve_upload_th.png"))
         assert query(database, "SELECT project_code, amount FROM disbursements WHERE doc_no = 'SERVE-0001'") == [
-            (project, Decimal("4321.00"))]
-        viewer_cookies = {cookie["name"]: cookie["value"] for cookie in second.cookies()
-                          if cookie["name"].startswith("_streamlit_user")}
+            (project, Decimal("4321.00"))
+        ]
+        viewer_cookies = {
+            cookie["name"]: cookie["value"]
+            for cookie in second.cookies()
+            if cookie["name"].startswith("_streamlit_user")
+        }
         first.close()
         second.close()
 
@@ -302,24 +340,31 @@ def test_two_workers_behind_nginx(serve_cluster, tmp_path, screenshots_dir):
         mine = [line for line in lines if line["key"] == cookies[worker]]
         # ("-": what nginx answered itself, the page document and the probes below a page's path)
         assert {line["upstream"] for line in mine} - {"-"} == {worker}, mine
-        requests = " ".join(f'{line["request"]} {line["status"]}' for line in mine)
+        requests = " ".join(f"{line['request']} {line['status']}" for line in mine)
         assert "GET /_stcore/stream HTTP/1.1 101" in requests
         assert re.search(r"GET /media/\S+ HTTP/1.1 200", requests)
     admin_requests = [line["request"] for line in lines if line["key"] == cookies[workers[0]]]
     assert any(re.match(r"PUT /_stcore/upload_file/", request) for request in admin_requests)
 
     # ---- a load test while two loads are published: no viewer error
-    static = sorted({re.sub(r"^https?://[^/]+", "", seen) for seen in recorded
-                     if seen.startswith(f"{url}/static/")})
-    requests = {page_name: [(f"/{page_name}", 200), *[(path, 200) for path in static],
-                            ("/_stcore/health", 200), ("/_stcore/host-config", 200)]
-                for page_name in load_test.PAGE_MIX}
+    static = sorted({re.sub(r"^https?://[^/]+", "", seen) for seen in recorded if seen.startswith(f"{url}/static/")})
+    requests = {
+        page_name: [
+            (f"/{page_name}", 200),
+            *[(path, 200) for path in static],
+            ("/_stcore/health", 200),
+            ("/_stcore/host-config", 200),
+        ]
+        for page_name in load_test.PAGE_MIX
+    }
     publisher = load_test.Publisher(database, tmp_path, every=4, count=2)
 
     async def load() -> list:
         run = load_test.Run()
-        viewers = [asyncio.create_task(load_test.viewer(number, url, requests, run, False, 3, viewer_cookies))
-                   for number in range(4)]
+        viewers = [
+            asyncio.create_task(load_test.viewer(number, url, requests, run, False, 3, viewer_cookies))
+            for number in range(4)
+        ]
         publisher.start()
         await asyncio.gather(asyncio.sleep(12), asyncio.to_thread(publisher.join, 180))
         await asyncio.sleep(4)  # and a few visits after the last publish

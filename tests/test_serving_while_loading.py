@@ -41,7 +41,8 @@ def _disbursed(db, as_of: date) -> Decimal:
         value = con.execute(
             """SELECT coalesce(sum(d.amount), 0) FROM disbursements d JOIN projects p USING (project_code)
                WHERE p.fiscal_year = 2562 AND d.source = 'current' AND d.posting_date <= ?""",
-            [as_of]).fetchone()[0]
+            [as_of],
+        ).fetchone()[0]
     finally:
         con.close()
     return Decimal(value)
@@ -63,7 +64,8 @@ def _shown_disbursed(page) -> str:
 
 def _assert_clean(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
-        '[data-testid="stException"]').first.inner_text()
+        '[data-testid="stException"]'
+    ).first.inner_text()
     errors = page.locator('[data-testid="stAlertContentError"]')
     assert errors.count() == 0, errors.first.inner_text()
 
@@ -77,8 +79,9 @@ def test_load_while_the_dashboard_is_busy(demo_db_copy, tmp_path):
         path = tmp_path / f"disbursements_extra_{number}.csv"
         path.write_text(
             "เลขที่เอกสาร,รหัสโครงการ,วันที่ผ่านรายการ,จำนวนเงิน,แหล่งเงิน\n"
-            f"SWL-{number:04d},{project},13/09/2562,\"{AMOUNT:,.2f}\",งบประมาณปีปัจจุบัน\n",
-            encoding="utf-8-sig")
+            f'SWL-{number:04d},{project},13/09/2562,"{AMOUNT:,.2f}",งบประมาณปีปัจจุบัน\n',
+            encoding="utf-8-sig",
+        )
         files.append(path)
 
     results: list[subprocess.CompletedProcess] = []
@@ -86,9 +89,17 @@ def test_load_while_the_dashboard_is_busy(demo_db_copy, tmp_path):
     def run_loads() -> None:
         env = {**os.environ, "BUDGET_DB": str(demo_db_copy)}
         for path in files:
-            results.append(subprocess.run([sys.executable, "-m", "etl", "load", str(path)], check=False,
-                                          cwd=ROOT, env=env,
-                                          capture_output=True, text=True, timeout=300))
+            results.append(
+                subprocess.run(
+                    [sys.executable, "-m", "etl", "load", str(path)],
+                    check=False,
+                    cwd=ROOT,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                )
+            )
             time.sleep(1.5)  # let the viewers run between loads too
 
     url = f"/?as_of={AS_OF.isoformat()}"

@@ -60,12 +60,15 @@ def corrected_db(snapped_db, tmp_path, monkeypatch) -> tuple[Path, str]:
         code = con.execute(
             """SELECT min(p.project_code) FROM projects p JOIN disbursements d USING (project_code)
                WHERE p.owner_type = 'province' AND p.owner = '50' AND d.posting_date <= ?""",
-            [date(2019, 9, 2)]).fetchone()[0]
+            [date(2019, 9, 2)],
+        ).fetchone()[0]
     finally:
         con.close()
     correction = tmp_path / "disbursements_late_correction.csv"
-    correction.write_text("doc_no,project_code,posting_date,amount,source\n"
-                          f"CORR-0001,{code},2019-09-02,{CORRECTION},current\n", encoding="utf-8")
+    correction.write_text(
+        f"doc_no,project_code,posting_date,amount,source\nCORR-0001,{code},2019-09-02,{CORRECTION},current\n",
+        encoding="utf-8",
+    )
     [loaded] = load_files([correction], db_path=copy)
     assert loaded.status == "loaded"
     return copy, code
@@ -75,8 +78,9 @@ def corrected_db(snapped_db, tmp_path, monkeypatch) -> tuple[Path, str]:
 def _snapshot_id(db: Path, as_of: date) -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT snapshot_id FROM snapshots WHERE as_of = ? AND status = 'current'",
-                           [as_of]).fetchone()[0]
+        return con.execute(
+            "SELECT snapshot_id FROM snapshots WHERE as_of = ? AND status = 'current'", [as_of]
+        ).fetchone()[0]
     finally:
         con.close()
 
@@ -93,22 +97,32 @@ def _frozen_sums(db: Path, as_of: date, where: str = "TRUE", params: tuple = ())
                 FROM snapshot_projects s JOIN snapshots h USING (snapshot_id)
                 WHERE h.as_of = ? AND h.status = 'current'
                   AND s.project_code IN (SELECT pr.project_code FROM projects pr WHERE {where})""",
-            [as_of, *params]).fetchone()
+            [as_of, *params],
+        ).fetchone()
     finally:
         con.close()
     count, allocation, committed, disbursed, remaining, investment, investment_paid = row
-    return {"projects": count, "allocation": Decimal(allocation), "committed": Decimal(committed),
-            "disbursed": Decimal(disbursed), "remaining": Decimal(remaining),
-            "investment": Decimal(investment or 0), "investment_paid": Decimal(investment_paid or 0)}
+    return {
+        "projects": count,
+        "allocation": Decimal(allocation),
+        "committed": Decimal(committed),
+        "disbursed": Decimal(disbursed),
+        "remaining": Decimal(remaining),
+        "investment": Decimal(investment or 0),
+        "investment_paid": Decimal(investment_paid or 0),
+    }
 
 
 def _live_disbursed(db: Path, as_of: date) -> Decimal:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return Decimal(con.execute(
-            """SELECT sum(d.amount) FROM disbursements d JOIN projects p USING (project_code)
+        return Decimal(
+            con.execute(
+                """SELECT sum(d.amount) FROM disbursements d JOIN projects p USING (project_code)
                WHERE p.fiscal_year = 2562 AND d.source = 'current' AND d.posting_date <= ?""",
-            [as_of]).fetchone()[0])
+                [as_of],
+            ).fetchone()[0]
+        )
     finally:
         con.close()
 
@@ -154,8 +168,12 @@ def _cards(app: AppTest) -> dict[str, tuple[str, str | None]]:
     if cards:
         return cards
     shown = app_figures(app)  # the overview: tests/overview_figures.py
-    for label, key in (("งบประมาณ", "allocation"), ("ก่อหนี้ผูกพัน", "committed"),
-                       ("เบิกจ่าย", "disbursed"), ("คงเหลือ", "remaining")):
+    for label, key in (
+        ("งบประมาณ", "allocation"),
+        ("ก่อหนี้ผูกพัน", "committed"),
+        ("เบิกจ่าย", "disbursed"),
+        ("คงเหลือ", "remaining"),
+    ):
         change = shown.get(f"{key}_change")  # '+391.22 จากภาพนิ่ง 6 ก.ย. 2562'
         cards[f"{label} ({UNIT})"] = (shown[key], f"{change.split()[0]} {UNIT}" if change else None)
     for line, name in (("overall", "ภาพรวม"), ("investment", "งบลงทุน")):
@@ -167,8 +185,12 @@ def _cards(app: AppTest) -> dict[str, tuple[str, str | None]]:
 
 def _assert_frozen_cards(app: AppTest, now: dict[str, Decimal], before: dict[str, Decimal]) -> None:
     cards = _cards(app)
-    for label, key in (("งบประมาณ", "allocation"), ("ก่อหนี้ผูกพัน", "committed"),
-                       ("เบิกจ่าย", "disbursed"), ("คงเหลือ", "remaining")):
+    for label, key in (
+        ("งบประมาณ", "allocation"),
+        ("ก่อหนี้ผูกพัน", "committed"),
+        ("เบิกจ่าย", "disbursed"),
+        ("คงเหลือ", "remaining"),
+    ):
         value, delta = cards[f"{label} ({UNIT})"]
         assert value == _million(now[key]), label
         assert delta == f"{float(now[key] - before[key]) / 1_000_000:+,.2f} {UNIT}", label
@@ -198,18 +220,26 @@ def test_overview_in_snapshot_mode_shows_frozen_kpis_and_change(snapshots_db):
     now_id, before_id = _snapshot_id(snapshots_db, AS_OF), _snapshot_id(snapshots_db, WEEK_BEFORE)
     con = duckdb.connect(str(snapshots_db), read_only=True)
     try:
-        moves = [row[0] for row in con.execute(
-            """SELECT abs(coalesce(a.disbursed / nullif(a.current_allocation, 0), 0)
+        moves = [
+            row[0]
+            for row in con.execute(
+                """SELECT abs(coalesce(a.disbursed / nullif(a.current_allocation, 0), 0)
                           - coalesce(b.disbursed / nullif(b.current_allocation, 0), 0)) * 100 AS move
                FROM snapshot_projects a JOIN snapshot_projects b USING (project_code)
                WHERE a.snapshot_id = ? AND b.snapshot_id = ? ORDER BY move DESC LIMIT 10""",
-            [now_id, before_id]).fetchall()]
+                [now_id, before_id],
+            ).fetchall()
+        ]
     finally:
         con.close()
-    project_movers = next(frame.value for frame in app.dataframe if "รหัสโครงการ" in frame.value.columns
-                          and "เปลี่ยน (จุด)" in frame.value.columns)
+    project_movers = next(
+        frame.value
+        for frame in app.dataframe
+        if "รหัสโครงการ" in frame.value.columns and "เปลี่ยน (จุด)" in frame.value.columns
+    )
     assert [abs(value) for value in project_movers["เปลี่ยน (จุด)"]] == pytest.approx(
-        [float(move) for move in moves], abs=1e-6)
+        [float(move) for move in moves], abs=1e-6
+    )
     assert app.query_params["mode"] in ("snapshot", ["snapshot"])
 
 
@@ -281,7 +311,8 @@ def test_correction_after_snapshot_frozen_pages_stay_and_data_quality_lists_it(c
     try:
         stored = con.execute(
             "SELECT disbursed FROM snapshot_projects WHERE snapshot_id = ? AND project_code = ?",
-            [_snapshot_id(db, AS_OF), code]).fetchone()[0]
+            [_snapshot_id(db, AS_OF), code],
+        ).fetchone()[0]
     finally:
         con.close()
     assert disbursed["ในภาพนิ่ง (ล้านบาท)"].iloc[0] == pytest.approx(float(stored) / 1e6)
@@ -300,7 +331,9 @@ def test_pages_render_in_snapshot_mode_in_english_for_a_cluster(snapshots_db, pa
     app = _page(page, {"mode": "snapshot", "as_of": AS_OF.isoformat(), "cluster": "C01", "lang": "en"})
     assert app.radio(key=widget_key("mode", "en")).value == "snapshot"
     if page in ("overview", "area"):
-        where = ("(pr.owner_type = 'cluster' AND pr.owner = ?) OR (pr.owner_type = 'province' AND pr.owner IN "
-                 "(SELECT province_code FROM provinces WHERE cluster_code = ?))")
+        where = (
+            "(pr.owner_type = 'cluster' AND pr.owner = ?) OR (pr.owner_type = 'province' AND pr.owner IN "
+            "(SELECT province_code FROM provinces WHERE cluster_code = ?))"
+        )
         now = _frozen_sums(snapshots_db, AS_OF, where, ("C01", "C01"))
         assert app_figures(app)["disbursed"] == _million(now["disbursed"])  # the HTML first screen

@@ -55,17 +55,28 @@ def test_a_version_2_file_upgrades_and_its_snapshots_freeze_the_answers(demo_db_
     result = take_snapshot(2562, AS_OF, db_path=demo_db_copy)
 
     assert query(demo_db_copy, "SELECT max(version) FROM schema_info")[0][0] == SCHEMA_VERSION == 4
-    frozen = query(demo_db_copy, "SELECT project_code, cause_code, expected_amount, expected_payment_date, note, "
-                                 "version, updated_at, updated_by FROM snapshot_responses WHERE snapshot_id = ? "
-                                 "ORDER BY project_code", [result.snapshot_id])
-    stored = store_rows(url, "SELECT project_code, cause_code, expected_amount, expected_payment_date, note, "
-                             "version, updated_at, updated_by FROM followup_responses ORDER BY project_code")
+    frozen = query(
+        demo_db_copy,
+        "SELECT project_code, cause_code, expected_amount, expected_payment_date, note, "
+        "version, updated_at, updated_by FROM snapshot_responses WHERE snapshot_id = ? "
+        "ORDER BY project_code",
+        [result.snapshot_id],
+    )
+    stored = store_rows(
+        url,
+        "SELECT project_code, cause_code, expected_amount, expected_payment_date, note, "
+        "version, updated_at, updated_by FROM followup_responses ORDER BY project_code",
+    )
     assert len(frozen) == len(stored) == 2
     for got, want in zip(frozen, stored, strict=True):
         assert got[:2] == want[:2]
         assert got[2] == (None if want[2] is None else Decimal(str(want[2])))  # DECIMAL, exact
         assert (got[3], got[4], got[5], got[7]) == (
-            None if want[3] is None else date.fromisoformat(str(want[3])), want[4], want[5], want[7])
+            None if want[3] is None else date.fromisoformat(str(want[3])),
+            want[4],
+            want[5],
+            want[7],
+        )
         assert got[6] == _utc(want[6])
 
     # a save after the snapshot: the live view moves on, the frozen week does not

@@ -41,21 +41,30 @@ def sql_project_figures(db, as_of) -> dict[str, tuple[Decimal, Decimal]]:
     """project_code -> (current allocation, disbursed) as of a date, from raw tables."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        alloc = dict(con.execute(
-            "SELECT project_code, allocated_amount FROM projects WHERE fiscal_year = 2562").fetchall())
+        alloc = dict(
+            con.execute("SELECT project_code, allocated_amount FROM projects WHERE fiscal_year = 2562").fetchall()
+        )
         for code, amount in con.execute(
-                "SELECT to_project_code, sum(amount) FROM reallocations WHERE approved_date <= ? "
-                "AND to_project_code IS NOT NULL GROUP BY 1", [as_of]).fetchall():
+            "SELECT to_project_code, sum(amount) FROM reallocations WHERE approved_date <= ? "
+            "AND to_project_code IS NOT NULL GROUP BY 1",
+            [as_of],
+        ).fetchall():
             if code in alloc:
                 alloc[code] += amount
         for code, amount in con.execute(
-                "SELECT from_project_code, sum(amount) FROM reallocations WHERE approved_date <= ? "
-                "AND from_project_code IS NOT NULL GROUP BY 1", [as_of]).fetchall():
+            "SELECT from_project_code, sum(amount) FROM reallocations WHERE approved_date <= ? "
+            "AND from_project_code IS NOT NULL GROUP BY 1",
+            [as_of],
+        ).fetchall():
             if code in alloc:
                 alloc[code] -= amount
-        paid = dict(con.execute(
-            "SELECT project_code, sum(amount) FROM disbursements WHERE source = 'current' "
-            "AND posting_date <= ? GROUP BY 1", [as_of]).fetchall())
+        paid = dict(
+            con.execute(
+                "SELECT project_code, sum(amount) FROM disbursements WHERE source = 'current' "
+                "AND posting_date <= ? GROUP BY 1",
+                [as_of],
+            ).fetchall()
+        )
     finally:
         con.close()
     return {code: (Decimal(a), Decimal(paid.get(code, 0))) for code, a in alloc.items()}
@@ -65,9 +74,14 @@ def stored_rows(db, snapshot_id) -> dict[str, tuple]:
     """project_code -> (current_allocation, disbursed, flag_codes) straight from the table."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {code: (alloc, paid, flags) for code, alloc, paid, flags in con.execute(
-            "SELECT project_code, current_allocation, disbursed, flag_codes FROM snapshot_projects "
-            "WHERE snapshot_id = ?", [snapshot_id]).fetchall()}
+        return {
+            code: (alloc, paid, flags)
+            for code, alloc, paid, flags in con.execute(
+                "SELECT project_code, current_allocation, disbursed, flag_codes FROM snapshot_projects "
+                "WHERE snapshot_id = ?",
+                [snapshot_id],
+            ).fetchall()
+        }
     finally:
         con.close()
 
@@ -89,13 +103,15 @@ def test_snapshot_stores_every_project_as_sql_says(snapped):
     con = duckdb.connect(str(db), read_only=True)
     try:
         header = con.execute("SELECT fiscal_year, as_of, status, source_load_ids FROM snapshots").fetchone()
-        load_ids = ",".join(str(r[0]) for r in con.execute(
-            "SELECT load_id FROM loads WHERE status <> 'refused' ORDER BY load_id").fetchall())
+        load_ids = ",".join(
+            str(r[0])
+            for r in con.execute("SELECT load_id FROM loads WHERE status <> 'refused' ORDER BY load_id").fetchall()
+        )
         carried = con.execute("SELECT sum(amount) FROM carryovers WHERE approved_date <= ?", [AS_OF]).fetchone()[0]
         stored_carried = con.execute("SELECT sum(carryover_amount) FROM snapshot_projects").fetchone()[0]
         assets = con.execute(
-            "SELECT count(*) FROM asset_transfers WHERE completed_date IS NULL OR completed_date <= ?",
-            [AS_OF]).fetchone()[0]
+            "SELECT count(*) FROM asset_transfers WHERE completed_date IS NULL OR completed_date <= ?", [AS_OF]
+        ).fetchone()[0]
         stored_assets = con.execute("SELECT sum(assets_total) FROM snapshot_projects").fetchone()[0]
     finally:
         con.close()
@@ -108,7 +124,10 @@ def test_snapshot_totals_equal_the_dashboard(snapped):
     db, result = snapped
     frozen, live = snapshot_kpis(result.snapshot_id), kpis(Filters(as_of=AS_OF))
     assert (frozen.current_allocation, frozen.disbursed, frozen.committed) == (
-        live.current_allocation, live.disbursed, live.committed)
+        live.current_allocation,
+        live.disbursed,
+        live.committed,
+    )
     for line in ("overall", "investment"):
         assert frozen.line(line).allocation == live.line(line).allocation, line
         assert frozen.line(line).disbursed == live.line(line).disbursed, line
@@ -120,7 +139,9 @@ def test_snapshot_totals_equal_the_dashboard(snapped):
     try:
         inv_current, inv_paid = con.execute(
             "SELECT sum(current_allocation), sum(disbursed) FROM snapshot_projects "
-            "WHERE snapshot_id = ? AND budget_type = 'investment'", [result.snapshot_id]).fetchone()
+            "WHERE snapshot_id = ? AND budget_type = 'investment'",
+            [result.snapshot_id],
+        ).fetchone()
     finally:
         con.close()
     assert (frozen.investment.allocation, frozen.investment.disbursed) == (inv_current, inv_paid)
@@ -130,8 +151,10 @@ def test_snapshot_totals_equal_the_dashboard(snapped):
         assert list(areas[column]) == pytest.approx(list(live_areas[column])), column
     assert list(areas["status"]) == list(live_areas["status"])
     provinces = snapshot_areas(result.snapshot_id, "province")
-    assert Decimal(str(round(provinces["disbursed"].sum(), 2))) == kpis(
-        Filters(as_of=AS_OF, plan_type="province")).disbursed
+    assert (
+        Decimal(str(round(provinces["disbursed"].sum(), 2)))
+        == kpis(Filters(as_of=AS_OF, plan_type="province")).disbursed
+    )
 
 
 def test_same_date_again_refuses_and_replace_keeps_the_old_one(snapped):
@@ -154,8 +177,9 @@ def test_correcting_file_changes_live_figures_not_the_snapshot(snapped, tmp_path
     code = min(before)
     correction = tmp_path / "disbursements_late_correction.csv"
     correction.write_text(
-        "doc_no,project_code,posting_date,amount,source\n"
-        f"CORR-0001,{code},2019-09-02,-1234.56,current\n", encoding="utf-8")
+        f"doc_no,project_code,posting_date,amount,source\nCORR-0001,{code},2019-09-02,-1234.56,current\n",
+        encoding="utf-8",
+    )
     [loaded] = load_files([correction], db_path=db)
     assert loaded.status == "loaded"
 
@@ -207,8 +231,9 @@ def test_frozen_rows_filter_by_area(snapped):
     rows = snapshot_projects(result.snapshot_id, Filters(province="50"))
     con = duckdb.connect(str(db), read_only=True)
     try:
-        count = con.execute(
-            "SELECT count(*) FROM projects WHERE owner_type = 'province' AND owner = '50'").fetchone()[0]
+        count = con.execute("SELECT count(*) FROM projects WHERE owner_type = 'province' AND owner = '50'").fetchone()[
+            0
+        ]
     finally:
         con.close()
     assert len(rows) == count and set(rows["province_code"]) == {"50"}
@@ -224,8 +249,9 @@ def test_weekly_fills_every_friday_with_data(demo_db_copy):
     finally:
         con.close()
     end = min(latest, date(2019, 9, 30))
-    fridays = [d for d in (date(2018, 10, 5) + (date(2018, 10, 12) - date(2018, 10, 5)) * n for n in range(60))
-               if d <= end]
+    fridays = [
+        d for d in (date(2018, 10, 5) + (date(2018, 10, 12) - date(2018, 10, 5)) * n for n in range(60)) if d <= end
+    ]
     assert weekly_dates(2562) == fridays
     assert default_as_of(2562) == fridays[-1]
     done = take_weekly(2562, db_path=demo_db_copy, log=lambda message: None)
@@ -273,11 +299,14 @@ def test_dashboard_helpers_find_the_snapshot_of_the_date(snapped):
     previous = take_snapshot(2562, WEEK_BEFORE, db_path=db)
     comparison = week_over_week(Filters(as_of=AS_OF, province="50"))
     assert (comparison.current.snapshot_id, comparison.previous.snapshot_id) == (
-        current.snapshot_id, previous.snapshot_id)
+        current.snapshot_id,
+        previous.snapshot_id,
+    )
     con = duckdb.connect(str(db), read_only=True)
     try:
-        count = con.execute(
-            "SELECT count(*) FROM projects WHERE owner_type = 'province' AND owner = '50'").fetchone()[0]
+        count = con.execute("SELECT count(*) FROM projects WHERE owner_type = 'province' AND owner = '50'").fetchone()[
+            0
+        ]
     finally:
         con.close()
     assert comparison.current.projects == count
@@ -299,10 +328,13 @@ def test_stored_committed_is_what_the_data_dictionary_says(snapped):
                                                   THEN coalesce(p.contract_amount, 0) ELSE 0 END,
                                              s.disbursed)
                   OR s.money_at_risk <> greatest(s.current_allocation - s.disbursed, 0))""",
-            [result.snapshot_id, AS_OF]).fetchone()[0]
+            [result.snapshot_id, AS_OF],
+        ).fetchone()[0]
         paid_without_contract = con.execute(
             """SELECT count(*) FROM snapshot_projects WHERE snapshot_id = ? AND contract_amount IS NULL
-               AND disbursed > 0 AND committed = disbursed""", [result.snapshot_id]).fetchone()[0]
+               AND disbursed > 0 AND committed = disbursed""",
+            [result.snapshot_id],
+        ).fetchone()[0]
     finally:
         con.close()
     assert wrong == 0

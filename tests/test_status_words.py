@@ -33,8 +33,10 @@ from budget_metrics import Filters
 from tests.overview_figures import app_figures
 
 ROOT = Path(__file__).resolve().parents[1]
-LIMITS = {name: entry["value"] for name, entry in
-          tomllib.loads((ROOT / "data/reference/thresholds.toml").read_text(encoding="utf-8")).items()}
+LIMITS = {
+    name: entry["value"]
+    for name, entry in tomllib.loads((ROOT / "data/reference/thresholds.toml").read_text(encoding="utf-8")).items()
+}
 SEP_13, SEP_30 = date(2019, 9, 13), date(2019, 9, 30)
 CUTOFF = date(2019, 3, 31)  # thresholds.toml: 31 Mar of the fiscal year
 KALASIN = "46"
@@ -88,10 +90,18 @@ def _query(db, day: date, select: str) -> list[tuple]:
     targets = _targets(day)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(PROJECT_SQL + select, {
-            "d": day, "cutoff": CUTOFF, "share": LIMITS["fully_paid_pct"] / 100, "all": targets["overall"],
-            "inv": targets["investment"], "behind": LIMITS["behind_target_points"],
-            "idle": int(LIMITS["idle_weeks"] * 7)}).fetchall()
+        return con.execute(
+            PROJECT_SQL + select,
+            {
+                "d": day,
+                "cutoff": CUTOFF,
+                "share": LIMITS["fully_paid_pct"] / 100,
+                "all": targets["overall"],
+                "inv": targets["investment"],
+                "behind": LIMITS["behind_target_points"],
+                "idle": int(LIMITS["idle_weeks"] * 7),
+            },
+        ).fetchall()
     finally:
         con.close()
 
@@ -130,8 +140,10 @@ def test_a_line_below_its_target_is_never_called_on_target():
     for gap in (-0.01, -4.98, -watch, -watch - 0.01, -behind, -behind - 0.01, -40.0):
         code = gap_status(gap, limits)
         assert code != "on_track", gap
-        assert not {status_text(code, "th", limits).split(" (")[0], status_text(code, "en", limits).split(" (")[0]} \
-            & on_target, gap
+        assert (
+            not {status_text(code, "th", limits).split(" (")[0], status_text(code, "en", limits).split(" (")[0]}
+            & on_target
+        ), gap
     assert gap_status(0.0, limits) == gap_status(3.2, limits) == "on_track"
     assert gap_status(-4.98, limits) == "near_target"
     # the band is named with the threshold of thresholds.toml, in both languages
@@ -153,7 +165,8 @@ def _national_investment(db, day: date) -> tuple[Decimal, Decimal]:
                       sum(coalesce((SELECT sum(amount) FROM disbursements x WHERE x.project_code = p.project_code
                                      AND x.source = 'current' AND x.posting_date <= $d), 0))
                FROM projects p WHERE p.fiscal_year = 2562 AND p.budget_type = 'investment'""",
-            {"d": day}).fetchone()
+            {"d": day},
+        ).fetchone()
     finally:
         con.close()
 
@@ -172,8 +185,10 @@ def test_the_investment_line_4_98_points_below_is_near_target_on_the_overview(de
     assert shown["investment.gap_points"] == "-4.98" and shown["investment.gap_baht"] == "-1,158.72"
     card = next(body for body in (element.proto.body for element in app.html) if 'data-line="investment"' in body)
     card = card.split('data-line="investment"')[1].split("</section>")[0]
-    words = {"th": f"ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน {LIMITS['watch_gap_points']:g} จุด)",
-             "en": f"Near target (within {LIMITS['watch_gap_points']:g} points below target)"}[lang]
+    words = {
+        "th": f"ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน {LIMITS['watch_gap_points']:g} จุด)",
+        "en": f"Near target (within {LIMITS['watch_gap_points']:g} points below target)",
+    }[lang]
     # the badge's fill is the near-target colour; its ink is chosen for contrast on that fill (ui.palette.on_fill)
     badge = re.search(r'data-status="near_target" style="([^"]*)">([^<]*)</span>', card)
     assert badge is not None and badge.group(2) == words
@@ -186,11 +201,15 @@ def test_the_investment_line_4_98_points_below_is_near_target_on_the_overview(de
 def test_unsigned_and_signed_late_are_counted_apart(demo_db):
     from budget_metrics.lagging import lagging_projects, project_flags
 
-    [(unsigned, late, old_count, old_signed)] = _query(demo_db, SEP_13, """
+    [(unsigned, late, old_count, old_signed)] = _query(
+        demo_db,
+        SEP_13,
+        """
         SELECT count(*) FILTER (WHERE unsigned), count(*) FILTER (WHERE signed_late),
                count(*) FILTER (WHERE contract_due AND (contract_date IS NULL OR contract_date > $cutoff)),
                count(*) FILTER (WHERE contract_due AND contract_date > $cutoff AND contract_date <= $d)
-        FROM f""")
+        FROM f""",
+    )
     assert (old_count, old_signed) == (282, 222)  # the single count the issue read as "282 unsigned"
     flags = project_flags(Filters(as_of=SEP_13))
     assert (int(flags["flag_no_contract"].sum()), int(flags["flag_late_contract"].sum())) == (unsigned, late)
@@ -199,16 +218,19 @@ def test_unsigned_and_signed_late_are_counted_apart(demo_db):
     assert int(table["flag_no_contract"].sum()) == unsigned and int(table["flag_late_contract"].sum()) == late
     # the reasons say which: no contract yet, or the date it was signed
     assert all("ลงนามสัญญาล่าช้า" in text for text in table.loc[table["flag_late_contract"], "reasons_th"])
-    assert not any("ลงนามสัญญาล่าช้า" in text for text in table.loc[table["flag_no_contract"]
-                                                                   & ~table["flag_late_contract"], "reasons_th"])
+    assert not any(
+        "ลงนามสัญญาล่าช้า" in text
+        for text in table.loc[table["flag_no_contract"] & ~table["flag_late_contract"], "reasons_th"]
+    )
 
 
 def test_lagging_page_and_files_count_unsigned_and_late_apart(demo_db, tmp_path):
     from exports.export import export_files
     from vocabulary import FLAGS
 
-    [(unsigned, late)] = _query(demo_db, SEP_13, "SELECT count(*) FILTER (WHERE unsigned), "
-                                                 "count(*) FILTER (WHERE signed_late) FROM f")
+    [(unsigned, late)] = _query(
+        demo_db, SEP_13, "SELECT count(*) FILTER (WHERE unsigned), count(*) FILTER (WHERE signed_late) FROM f"
+    )
     app = _app({"as_of": SEP_13.isoformat()}, "pages/lagging.py")
     shown = app_figures(app)
     assert shown["flag_no_contract"] == f"{unsigned:,}" and shown["flag_late_contract"] == f"{late:,}"
@@ -240,11 +262,25 @@ def test_the_governors_list_leaves_out_projects_with_nothing_left_to_pay(demo_db
     from exports.export import export_files
 
     where = "owner_type = 'province' AND owner = '46'"
-    done_late = {code for (code,) in _query(demo_db, SEP_30, f"""
-        SELECT project_code FROM f WHERE {where} AND fully_paid AND contract_due AND contract_date > $cutoff""")}
-    expected = {code for (code,) in _query(demo_db, SEP_30, f"""
+    done_late = {
+        code
+        for (code,) in _query(
+            demo_db,
+            SEP_30,
+            f"""
+        SELECT project_code FROM f WHERE {where} AND fully_paid AND contract_due AND contract_date > $cutoff""",
+        )
+    }
+    expected = {
+        code
+        for (code,) in _query(
+            demo_db,
+            SEP_30,
+            f"""
         SELECT project_code FROM f WHERE {where}
-          AND (behind OR unsigned OR signed_late OR idle OR past_end)""")}
+          AND (behind OR unsigned OR signed_late OR idle OR past_end)""",
+        )
+    }
     assert len(done_late) >= 2  # Kalasin's fully paid projects that signed late (100% and 97% paid)
     assert not done_late & expected
     listed = lagging_projects(Filters(as_of=SEP_30, province=KALASIN))

@@ -88,8 +88,11 @@ def test_an_outage_is_one_clear_error_and_the_store_recovers_by_itself(demo_db, 
             assert str(own_postgres.port) in str(failed.value.__cause__), name
     appstore.ensure_available(pg_store)  # the same engine, no restart: pooled connections are re-checked
     appstore.save_response(who, code, cause_code="other", note="after the outage", url=pg_store)
-    assert store_rows(pg_store, "SELECT version, note FROM followup_response_history WHERE project_code = :c "
-                                "ORDER BY version", {"c": code}) == [(1, "before the outage"), (2, "after the outage")]
+    assert store_rows(
+        pg_store,
+        "SELECT version, note FROM followup_response_history WHERE project_code = :c ORDER BY version",
+        {"c": code},
+    ) == [(1, "before the outage"), (2, "after the outage")]
 
 
 def test_a_user_whose_role_cannot_be_read_has_no_more_rights_than_a_viewer(demo_db, pg_store):
@@ -109,9 +112,22 @@ def test_a_user_whose_role_cannot_be_read_has_no_more_rights_than_a_viewer(demo_
 
 # ---------------------------------------------------------------- the dashboard (AppTest)
 
+
 def _texts(app: AppTest) -> str:
-    kinds = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success",
-             "exception", "code", "text")
+    kinds = (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "exception",
+        "code",
+        "text",
+    )
     return "\n".join(str(getattr(element, "value", element)) for kind in kinds for element in getattr(app, kind))
 
 
@@ -174,8 +190,9 @@ def _panel_script() -> None:
     followup_panel(row, appstore.local_principal(), context, ResponseSource())
 
 
-def test_a_typed_answer_survives_a_failed_save_and_saves_when_the_store_is_back(demo_db, own_postgres, pg_store,
-                                                                                  monkeypatch):
+def test_a_typed_answer_survives_a_failed_save_and_saves_when_the_store_is_back(
+    demo_db, own_postgres, pg_store, monkeypatch
+):
     from datetime import date
 
     from budget_metrics import Filters
@@ -204,9 +221,14 @@ def test_a_typed_answer_survives_a_failed_save_and_saves_when_the_store_is_back(
         assert app.text_area(key=f"followup_note_{code}").value == "typed while the store was up"
     app.button(key=f"followup_save_{code}").click().run()  # the same Save, the store back
     assert "บันทึกคำชี้แจงแล้ว (ครั้งที่ 1)" in _texts(app)
-    assert [(cause, str(day)[:10], note) for cause, day, note in store_rows(
-        pg_store, "SELECT cause_code, expected_payment_date, note FROM followup_responses WHERE project_code = :c",
-        {"c": code})] == [("procurement_delayed", "2019-12-20", "typed while the store was up")]
+    assert [
+        (cause, str(day)[:10], note)
+        for cause, day, note in store_rows(
+            pg_store,
+            "SELECT cause_code, expected_payment_date, note FROM followup_responses WHERE project_code = :c",
+            {"c": code},
+        )
+    ] == [("procurement_delayed", "2019-12-20", "typed while the store was up")]
 
 
 # ---------------------------------------------------------------- the weekly files (issue 15 follow-up)
@@ -245,7 +267,8 @@ def _assert_figures_match_sql(workbook, db, as_of) -> None:
 
 
 def test_weekly_files_are_built_with_the_answers_unknown_while_the_store_is_down(
-        demo_db, own_postgres, pg_store, monkeypatch, tmp_path):
+    demo_db, own_postgres, pg_store, monkeypatch, tmp_path
+):
     """The weekly page's Excel/PDF/CSV and `python -m etl export`, for a date with no weekly snapshot
     (so the answers are the store's), while PostgreSQL is stopped: every file is built, each flagged
     project's follow-up says "unknown now" (not "no answer"), the response rates are blank, the about
@@ -294,11 +317,16 @@ def test_weekly_files_are_built_with_the_answers_unknown_while_the_store_is_down
         assert "ไม่ทราบในขณะนี้: ระบบจัดเก็บคำชี้แจงไม่ตอบสนองขณะสร้างไฟล์นี้" in about
         assert "unknown now: the application store could not be read when this file was built" in about
         followup_csv = next(path for path in files["csv"] if path.name.endswith("-followup.csv"))
-        statuses = {row["response_status_th"] for row in
-                    csv.DictReader(io.StringIO(followup_csv.read_bytes().decode("utf-8-sig")))}
+        statuses = {
+            row["response_status_th"]
+            for row in csv.DictReader(io.StringIO(followup_csv.read_bytes().decode("utf-8-sig")))
+        }
         assert statuses == {UNKNOWN_IN_FILES}
-        pdf_text = "".join(subprocess.run(["pdftotext", str(files["pdf"][0]), "-"], capture_output=True, text=True,
-                                          check=True).stdout.split())  # the text layer, as copied (no spaces)
+        pdf_text = "".join(
+            subprocess.run(
+                ["pdftotext", str(files["pdf"][0]), "-"], capture_output=True, text=True, check=True
+            ).stdout.split()
+        )  # the text layer, as copied (no spaces)
         assert "การชี้แจงของจังหวัด:ไม่ทราบในขณะนี้:ระบบจัดเก็บคำชี้แจงไม่ตอบสนองขณะสร้างไฟล์นี้" in pdf_text
         assert "ชี้แจงแล้ว1จาก" not in pdf_text
 
@@ -318,14 +346,35 @@ def test_weekly_files_are_built_with_the_answers_unknown_while_the_store_is_down
 
         # ---- the command line: the same files, exit 4 and one line that says so
         out = tmp_path / "cli"
-        done = subprocess.run([sys.executable, "-m", "etl", "export", "--as-of", "2019-09-30", "--province", KALASIN,
-                               "--format", "all", "--out", str(out)], cwd=Path(__file__).resolve().parents[1],
-                              env={**os.environ, "BUDGET_DB": str(demo_db), "BUDGET_APP_DB": pg_store},
-                              capture_output=True, text=True, timeout=600, check=False)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "etl",
+                "export",
+                "--as-of",
+                "2019-09-30",
+                "--province",
+                KALASIN,
+                "--format",
+                "all",
+                "--out",
+                str(out),
+            ],
+            cwd=Path(__file__).resolve().parents[1],
+            env={**os.environ, "BUDGET_DB": str(demo_db), "BUDGET_APP_DB": pg_store},
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         assert done.returncode == 4, done.stderr
-        assert done.stderr.strip().splitlines() == [(
-            'export: เขียนไฟล์แล้ว แต่อ่านคำชี้แจงไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) การชี้แจงในไฟล์เป็น "ไม่ทราบในขณะนี้" — '
-            "files written; follow-up answers unknown (store not answering)")]
+        assert done.stderr.strip().splitlines() == [
+            (
+                'export: เขียนไฟล์แล้ว แต่อ่านคำชี้แจงไม่ได้ (ระบบจัดเก็บไม่ตอบสนอง) การชี้แจงในไฟล์เป็น "ไม่ทราบในขณะนี้" — '
+                "files written; follow-up answers unknown (store not answering)"
+            )
+        ]
         _no_driver_words(done.stderr + done.stdout, own_postgres.port)
         details = (demo_db.parent / "etl-errors.log").read_text(encoding="utf-8")  # the driver's words: in the log
         assert "export built without follow-up answers, store unavailable" in details
@@ -335,9 +384,10 @@ def test_weekly_files_are_built_with_the_answers_unknown_while_the_store_is_down
         assert {row["สถานะการชี้แจง"] for row in _followup_sheets(workbook)[0].values()} == {UNKNOWN_IN_FILES}
 
         # ---- the weekly page says it before the click, in the user's language
-        for lang, words in (("th", "อ่านคำชี้แจงไม่ได้ในขณะนี้ (ระบบจัดเก็บคำชี้แจงไม่ตอบสนอง)"),
-                            ("en", ("The follow-up answers cannot be read now (the application store is not "
-                                    "answering)"))):
+        for lang, words in (
+            ("th", "อ่านคำชี้แจงไม่ได้ในขณะนี้ (ระบบจัดเก็บคำชี้แจงไม่ตอบสนอง)"),
+            ("en", ("The follow-up answers cannot be read now (the application store is not answering)")),
+        ):
             app = AppTest.from_file(DASHBOARD, default_timeout=180)
             app.query_params["province"] = KALASIN
             if lang == "en":
@@ -347,7 +397,9 @@ def test_weekly_files_are_built_with_the_answers_unknown_while_the_store_is_down
             assert any(words in item.value for item in app.warning), [item.value for item in app.warning]
             _no_driver_words(_texts(app), own_postgres.port)
     # the store back: the answer is in the files again, the page says nothing
-    assert build_bundle(filters).table("followup").frame.set_index("project_code").at[
-        answered, "response_status_th"] == "ชี้แจงแล้ว"
+    assert (
+        build_bundle(filters).table("followup").frame.set_index("project_code").at[answered, "response_status_th"]
+        == "ชี้แจงแล้ว"
+    )
     app.run()
     assert not any("cannot be read now" in item.value for item in app.warning)

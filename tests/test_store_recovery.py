@@ -33,9 +33,14 @@ def db(tmp_path) -> Path:
 
 
 def start_load(db: Path, path: Path, **env: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "etl", "--db", str(db), "load", str(path)], cwd=ROOT,
-                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, **env})
+    return subprocess.Popen(
+        [sys.executable, "-m", "etl", "--db", str(db), "load", str(path)],
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+    )
 
 
 def wait_for_line(stream, needle: str, timeout: float = 60) -> str:
@@ -67,8 +72,14 @@ def test_kill_at_each_stage_leaves_the_store_as_it_was_and_the_next_writer_clean
     if point != "before_publish":
         assert f"{db.name}.writing-{child.pid}.inputs" in left  # the private copy of d.csv
 
-    done = subprocess.run([sys.executable, "-m", "etl", "--db", str(db), "load", str(path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(db), "load", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"removed leftover {db.name}.writing-{child.pid}" in done.stderr
     assert f"pid {child.pid} is no longer running" in done.stderr

@@ -18,8 +18,13 @@ def _calls(name: str):
     """(file, call) for every call of st.<name>(...) in the dashboard's sources."""
     for path in SOURCES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "st"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == name
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "st"
+            ):
                 yield path.relative_to(ROOT), node
 
 

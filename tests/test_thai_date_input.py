@@ -26,13 +26,38 @@ from thai_date_input import (
 )
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-BOUNDED = settings(max_examples=200, deadline=None, database=None,
-                   suppress_health_check=[HealthCheck.function_scoped_fixture])
-THAI_MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
-               "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
+BOUNDED = settings(
+    max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+THAI_MONTHS = [
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+]
 THAI_ABBR = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
-EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December"]
+EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 # 2-digit years are BE 25xx, so a form with one is drawn only for 1957-2056 (BE 2500-2599).
 days = st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2199, 12, 31))
@@ -47,24 +72,26 @@ def typed_dates(draw) -> tuple[dt.date, str]:
     m = draw(st.sampled_from([str(day.month), f"{day.month:02d}"]))
     sep = draw(st.sampled_from(["/", "-", ".", " / "]))
     forms = [
-        f"{d}{sep}{m}{sep}{be}",                                  # 15/10/2562
-        f"{d}{sep}{m}{sep}{ce}",                                  # 15/10/2019
-        f"{ce:04d}-{m}-{d}",                                      # 2019-10-15
-        f"{be}-{m}-{d}",                                          # 2562-10-15
-        f"{d} {THAI_MONTHS[day.month - 1]} {be}",                 # 15 ตุลาคม 2562
-        f"{d} {THAI_ABBR[day.month - 1]} {be}",                   # 15 ต.ค. 2562
-        f"{d} {THAI_ABBR[day.month - 1]} พ.ศ. {be}",              # 15 ต.ค. พ.ศ. 2562
-        f"{d}{THAI_ABBR[day.month - 1]}{be}",                     # 15ต.ค.2562
-        f"{d} {EN_MONTHS[day.month - 1]} {ce}",                   # 15 October 2019
-        f"{d} {EN_MONTHS[day.month - 1][:3]} {ce}",               # 15 Oct 2019
+        f"{d}{sep}{m}{sep}{be}",  # 15/10/2562
+        f"{d}{sep}{m}{sep}{ce}",  # 15/10/2019
+        f"{ce:04d}-{m}-{d}",  # 2019-10-15
+        f"{be}-{m}-{d}",  # 2562-10-15
+        f"{d} {THAI_MONTHS[day.month - 1]} {be}",  # 15 ตุลาคม 2562
+        f"{d} {THAI_ABBR[day.month - 1]} {be}",  # 15 ต.ค. 2562
+        f"{d} {THAI_ABBR[day.month - 1]} พ.ศ. {be}",  # 15 ต.ค. พ.ศ. 2562
+        f"{d}{THAI_ABBR[day.month - 1]}{be}",  # 15ต.ค.2562
+        f"{d} {EN_MONTHS[day.month - 1]} {ce}",  # 15 October 2019
+        f"{d} {EN_MONTHS[day.month - 1][:3]} {ce}",  # 15 Oct 2019
     ]
     serial = (day - dt.date(1899, 12, 30)).days
     if 10000 <= serial <= 99999:  # an Excel serial number has 5 digits (1927-2173)
-        forms.append(str(serial))                                 # 43753
+        forms.append(str(serial))  # 43753
     if 2500 <= be <= 2599:
-        forms += [f"{d}{sep}{m}{sep}{be % 100:02d}",              # 15/10/62
-                  f"{d} {THAI_ABBR[day.month - 1]} {be % 100:02d}",  # 15 ต.ค. 62
-                  f"{d} {THAI_MONTHS[day.month - 1]} {be % 100:02d}"]
+        forms += [
+            f"{d}{sep}{m}{sep}{be % 100:02d}",  # 15/10/62
+            f"{d} {THAI_ABBR[day.month - 1]} {be % 100:02d}",  # 15 ต.ค. 62
+            f"{d} {THAI_MONTHS[day.month - 1]} {be % 100:02d}",
+        ]
     text = draw(st.sampled_from(forms))
     if draw(st.booleans()):
         text = text.translate(THAI)
@@ -110,8 +137,20 @@ def test_any_text_is_a_date_or_a_clear_refusal(etl_sql, text):
 
 def test_the_issue_example_and_its_neighbours():
     october_15 = dt.date(2019, 10, 15)
-    for text in ("15/10/2562", "๑๕/๑๐/๒๕๖๒", "15/10/2019", "15-10-62", "15 ต.ค. 62", "15 ตุลาคม 2562",
-                 "15 ต.ค. พ.ศ. 2562", "2019-10-15", "2562-10-15", "15 Oct 2019", " 15/10/2562 ", "43753"):
+    for text in (
+        "15/10/2562",
+        "๑๕/๑๐/๒๕๖๒",
+        "15/10/2019",
+        "15-10-62",
+        "15 ต.ค. 62",
+        "15 ตุลาคม 2562",
+        "15 ต.ค. พ.ศ. 2562",
+        "2019-10-15",
+        "2562-10-15",
+        "15 Oct 2019",
+        " 15/10/2562 ",
+        "43753",
+    ):
         assert parse_date_text(text) == october_15, text
     assert parse_date_text("") is None and parse_date_text("   ") is None and parse_date_text(None) is None
 

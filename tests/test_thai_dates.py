@@ -103,7 +103,7 @@ def test_progress_curve_axis_stays_in_the_fiscal_year(demo_db, lang, as_of):
     # every trace is plotted on the axis's own categories
     assert all(list(trace.x) == categories for trace in fig.data)
     [marker] = [shape for shape in fig.layout.shapes if shape.type == "line"]
-    expected = (fridays.index(as_of) if as_of in fridays else len(fridays) - 1)
+    expected = fridays.index(as_of) if as_of in fridays else len(fridays) - 1
     assert marker.x0 == pytest.approx(expected)
 
 
@@ -127,7 +127,8 @@ def test_carryover_curve_against_plain_sql(demo_db):
     try:
         first, last = con.execute(
             """SELECT min(c.approved_date), max(c.deadline) FROM carryovers c JOIN projects p USING (project_code)
-               WHERE p.fiscal_year = 2562 AND p.owner = '50'""").fetchone()
+               WHERE p.fiscal_year = 2562 AND p.owner = '50'"""
+        ).fetchone()
         weeks = _fridays(min(first, date(2019, 9, 30)), max(last, date(2019, 9, 30)))
         assert list(curve["week_end"]) == weeks
         for row in curve.itertuples():
@@ -139,7 +140,9 @@ def test_carryover_curve_against_plain_sql(demo_db):
                            WHERE p.fiscal_year = 2562 AND p.owner = '50' AND c.approved_date <= $d),
                           (SELECT coalesce(sum(d.amount), 0) FROM disbursements d JOIN projects p USING (project_code)
                            WHERE p.fiscal_year = 2562 AND p.owner = '50' AND d.source = 'carryover'
-                             AND d.posting_date <= $d)""", {"d": row.week_end}).fetchone()
+                             AND d.posting_date <= $d)""",
+                {"d": row.week_end},
+            ).fetchone()
             assert row.carried == pytest.approx(float(carried))
             assert row.paid == pytest.approx(float(paid))
             assert row.remaining == pytest.approx(float(carried - paid))

@@ -17,13 +17,23 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def etl(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """`python -m etl ...` in a subprocess; BUDGET_APP_DB comes from the test's environment."""
-    return subprocess.run([sys.executable, "-m", "etl", *args], check=False, cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "COLUMNS": "200", **(env or {})}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=300,
+    )
 
 
 def _users(url: str) -> dict[str, tuple[str, list[str]]]:
-    rows = store_rows(url, "SELECT u.email, u.role, a.area_code FROM users u "
-                           "LEFT JOIN user_areas a ON a.user_id = u.id ORDER BY u.email, a.area_code")
+    rows = store_rows(
+        url,
+        "SELECT u.email, u.role, a.area_code FROM users u "
+        "LEFT JOIN user_areas a ON a.user_id = u.id ORDER BY u.email, a.area_code",
+    )
     found: dict[str, tuple[str, list[str]]] = {}
     for email, role, area in rows:
         found.setdefault(email, (role, []))[1].extend([area] if area else [])
@@ -31,8 +41,9 @@ def _users(url: str) -> dict[str, tuple[str, list[str]]]:
 
 
 def test_add_list_remove(app_db_url):
-    added = etl("users", "add", "Kalasin.Office@Example.go.th", "--role", "province", "--province", "46",
-                "--province", "40")
+    added = etl(
+        "users", "add", "Kalasin.Office@Example.go.th", "--role", "province", "--province", "46", "--province", "40"
+    )
     assert added.returncode == 0, added.stderr
     assert "kalasin.office@example.go.th" in added.stdout and "46" in added.stdout
     assert etl("users", "add", "c07@example.go.th", "--role", "cluster", "--cluster", "c07").returncode == 0
@@ -62,8 +73,10 @@ def test_add_list_remove(app_db_url):
     assert set(_users(app_db_url)) == {"kalasin.office@example.go.th", "ministry@example.go.th"}
 
     audit = store_rows(app_db_url, "SELECT actor, action FROM audit_log ORDER BY id")
-    assert audit == [(f"cli:{getpass.getuser()}", action) for action in
-                     ["user.set", "user.set", "user.set", "user.set", "user.remove"]]
+    assert audit == [
+        (f"cli:{getpass.getuser()}", action)
+        for action in ["user.set", "user.set", "user.set", "user.set", "user.remove"]
+    ]
 
 
 def test_bad_input_is_refused_with_exit_2(tmp_path, monkeypatch):
@@ -72,10 +85,12 @@ def test_bad_input_is_refused_with_exit_2(tmp_path, monkeypatch):
     monkeypatch.setenv("BUDGET_APP_DB", app_db_url)
     cases = [
         (["not-an-email", "--role", "viewer"], "อีเมล", "not a valid e-mail address"),
-        (["a@example.go.th", "--role", "province", "--province", "99"], "ไม่รู้จักรหัสจังหวัด 99",
-         "unknown province code 99"),
-        (["a@example.go.th", "--role", "cluster", "--cluster", "C19"], "ไม่รู้จักรหัสกลุ่มจังหวัด C19",
-         "unknown cluster code C19"),
+        (["a@example.go.th", "--role", "province", "--province", "99"], "ไม่รู้จักรหัสจังหวัด 99", "unknown province code 99"),
+        (
+            ["a@example.go.th", "--role", "cluster", "--cluster", "C19"],
+            "ไม่รู้จักรหัสกลุ่มจังหวัด C19",
+            "unknown cluster code C19",
+        ),
         (["a@example.go.th", "--role", "boss"], "ไม่รู้จักบทบาท", "unknown role 'boss'"),
         (["a@example.go.th", "--role", "province"], "ต้องระบุจังหวัด", "needs at least one --province"),
         (["a@example.go.th", "--role", "viewer", "--province", "46"], "ไม่มีพื้นที่", "has no area"),

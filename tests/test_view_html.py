@@ -77,7 +77,8 @@ def test_the_overview_first_screen_is_built_once_per_view(demo_db_copy, builds):
     kalasin = _overview({**national, "province": "46"})
     assert builds["row"] == 2
     assert _paid_million(kalasin) == _million(
-        sql_totals(demo_db_copy, AS_OF, "owner_type = 'province' AND owner = ?", ("46",))[2])
+        sql_totals(demo_db_copy, AS_OF, "owner_type = 'province' AND owner = ?", ("46",))[2]
+    )
     english = _overview({**national, "lang": "en"})
     assert builds["row"] == 3
     assert "lang=en" in english and 'href="area?' in first and "lang=en" not in first  # the links' own view

@@ -66,8 +66,9 @@ def test_project_codes_have_words(demo_db):
         budget_types = {row[0] for row in con.execute("SELECT DISTINCT budget_type FROM projects").fetchall()}
         owner_types = {row[0] for row in con.execute("SELECT DISTINCT owner_type FROM projects").fetchall()}
         regions_used = {row[0] for row in con.execute("SELECT DISTINCT region FROM provinces").fetchall()}
-        load_kinds = {row[0] for row in con.execute("SELECT DISTINCT kind FROM loads WHERE kind IS NOT NULL")
-                      .fetchall()}
+        load_kinds = {
+            row[0] for row in con.execute("SELECT DISTINCT kind FROM loads WHERE kind IS NOT NULL").fetchall()
+        }
         load_statuses = {row[0] for row in con.execute("SELECT DISTINCT status FROM loads").fetchall()}
         region_names = con.execute("SELECT region, name_th, name_en FROM regions").fetchall()
     finally:
@@ -110,8 +111,9 @@ def test_carryover_asset_reallocation_and_quality_codes_have_words(demo_db):
     assert vocabulary.ASSET_OVERDUE[True][0] and vocabulary.ASSET_OVERDUE[True][1]
 
     _has_words(vocabulary.REALLOCATION_KINDS, set(ENUMS["kind"]), "reallocation kind")
-    _has_words(vocabulary.FLOW_NODES, {reallocations.NEW_MONEY, reallocations.RETURNED, reallocations.UNKNOWN},
-               "flow node")
+    _has_words(
+        vocabulary.FLOW_NODES, {reallocations.NEW_MONEY, reallocations.RETURNED, reallocations.UNKNOWN}, "flow node"
+    )
     _has_words(vocabulary.RECONCILIATION, {"balances", "mismatch", "unknown"}, "reconciliation check")
 
     freshness = _literals(r'statuses\.append\("(\w+)"\)', inspect.getsource(quality.data_freshness))
@@ -129,18 +131,23 @@ def test_read_side_words_come_from_the_vocabulary(demo_db):
     from budget_metrics import assets, carryover, quality, reallocations
 
     frame = assets.asset_list(Filters(as_of=AS_OF))
-    assert all(vocabulary.ASSET_STATUSES[code] == (th, en)
-               for code, th, en in zip(frame["status"], frame["status_th"], frame["status_en"], strict=True))
+    assert all(
+        vocabulary.ASSET_STATUSES[code] == (th, en)
+        for code, th, en in zip(frame["status"], frame["status_th"], frame["status_en"], strict=True)
+    )
     carry = carryover.carryover_projects(Filters(as_of=date(2020, 3, 31)))
     risky = carry[carry["at_risk"]]
-    assert len(risky) and all(vocabulary.CARRYOVER_RISKS[code][0] == th
-                              for code, th in zip(risky["risk"], risky["risk_th"], strict=True))
+    assert len(risky) and all(
+        vocabulary.CARRYOVER_RISKS[code][0] == th for code, th in zip(risky["risk"], risky["risk_th"], strict=True)
+    )
     moves = reallocations.ledger(Filters(as_of=AS_OF))
     assert set(zip(moves["kind"], moves["kind_th"], strict=True)) <= {
-        (code, th) for code, (th, _) in vocabulary.REALLOCATION_KINDS.items()}
+        (code, th) for code, (th, _) in vocabulary.REALLOCATION_KINDS.items()
+    }
     log = quality.load_log()
-    assert all(vocabulary.LOAD_STATUSES[code][1] == en for code, en in zip(log["status"], log["status_en"],
-                                                                            strict=True))
+    assert all(
+        vocabulary.LOAD_STATUSES[code][1] == en for code, en in zip(log["status"], log["status_en"], strict=True)
+    )
 
 
 def test_word_helpers():
@@ -149,7 +156,11 @@ def test_word_helpers():
     assert vocabulary.word(vocabulary.STATUSES, "new_code", "th") == "new_code"
     assert vocabulary.word(vocabulary.STATUSES, "new_code", "th", missing="-") == "-"
     assert vocabulary.words_in(vocabulary.COMMITMENT, [True, None, False, float("nan")], "en") == [
-        "With commitment", "", "Without commitment", ""]
+        "With commitment",
+        "",
+        "Without commitment",
+        "",
+    ]
 
 
 def _sheet_column(sheet, header: str) -> list:
@@ -172,16 +183,19 @@ def test_dashboard_and_workbook_show_the_same_status_words(demo_db, tmp_path):
     [book_path] = export_files(Filters(as_of=AS_OF), "xlsx", tmp_path)
     sheet = openpyxl.load_workbook(book_path)["กลุ่มจังหวัด"]
     names = _sheet_column(sheet, "กลุ่มจังหวัด")
-    workbook = {line: dict(zip(names, _sheet_column(sheet, f"{thai}: สถานะ"), strict=True))
-                for line, thai in (("overall", "ภาพรวม"), ("investment", "งบลงทุน"))}
+    workbook = {
+        line: dict(zip(names, _sheet_column(sheet, f"{thai}: สถานะ"), strict=True))
+        for line, thai in (("overall", "ภาพรวม"), ("investment", "งบลงทุน"))
+    }
 
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     app.query_params["as_of"] = AS_OF.isoformat()
     app.session_state["overview_view.th.False"] = "กลุ่มจังหวัด"  # the overview's cluster tab open
     app.run()
     assert not app.exception
-    table = next(frame.value for frame in app.dataframe
-                 if hasattr(frame.value, "columns") and "กลุ่มจังหวัด" in frame.value.columns)
+    table = next(
+        frame.value for frame in app.dataframe if hasattr(frame.value, "columns") and "กลุ่มจังหวัด" in frame.value.columns
+    )
     table = getattr(table, "data", table)  # a pandas Styler shows its frame
     status_columns = [column for column in table.columns if column.startswith("สถานะ")]
     assert len(status_columns) == 2  # the overall line's, then the investment line's
@@ -211,8 +225,11 @@ def test_pages_use_the_vocabulary_words_for_budget_types(demo_db, lang):
     app.switch_page("pages/area.py").run()  # the project grid's tab open
     assert not app.exception
     words = {pair[0 if lang == "th" else 1] for pair in vocabulary.BUDGET_TYPES.values()}
-    grid = next(frame.value for frame in app.dataframe if "สถานะ" in str(frame.value.columns)
-                or "Status" in str(frame.value.columns))
+    grid = next(
+        frame.value
+        for frame in app.dataframe
+        if "สถานะ" in str(frame.value.columns) or "Status" in str(frame.value.columns)
+    )
     grid = getattr(grid, "data", grid)
     budget_header = "ประเภทงบ" if lang == "th" else "Budget type"
     assert set(grid[budget_header]) <= words and len(set(grid[budget_header])) >= 2

@@ -59,8 +59,10 @@ def test_snapshot_exit_codes_and_list(db):
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert con.execute("SELECT snapshot_id, status, replaces_snapshot_id FROM snapshots ORDER BY 1").fetchall() \
-            == [(1, "replaced", None), (2, "current", 1)]
+        assert con.execute("SELECT snapshot_id, status, replaces_snapshot_id FROM snapshots ORDER BY 1").fetchall() == [
+            (1, "replaced", None),
+            (2, "current", 1),
+        ]
     finally:
         con.close()
 
@@ -71,7 +73,8 @@ def test_snapshot_default_date_is_the_latest_friday_with_data(db):
     con = duckdb.connect(str(db), read_only=True)
     try:
         latest = con.execute(
-            "SELECT max(posting_date) FROM disbursements WHERE posting_date <= DATE '2019-09-30'").fetchone()[0]
+            "SELECT max(posting_date) FROM disbursements WHERE posting_date <= DATE '2019-09-30'"
+        ).fetchone()[0]
         as_of = con.execute("SELECT as_of FROM snapshots").fetchone()[0]
     finally:
         con.close()
@@ -87,8 +90,20 @@ def test_snapshot_bad_input_and_missing_database(db, tmp_path):
 
 def test_export_writes_named_files_with_one_log_line_per_step(db, tmp_path):
     out = tmp_path / "out"
-    result = run(db, "export", "--as-of", "13/9/2562", "--format", "xlsx", "--format", "csv",
-                 "--province", "เชียงใหม่", "--out", str(out))
+    result = run(
+        db,
+        "export",
+        "--as-of",
+        "13/9/2562",
+        "--format",
+        "xlsx",
+        "--format",
+        "csv",
+        "--province",
+        "เชียงใหม่",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert "budget-2562-asof-2019-09-13-province-50.xlsx" in names

@@ -56,12 +56,15 @@ def weekly_db(demo_db, tmp_path_factory):
             """SELECT min(p.project_code) FROM projects p WHERE p.owner_type = 'province' AND p.owner = ?
                AND p.allocated_amount > ? + coalesce((SELECT sum(amount) FROM disbursements d
                    WHERE d.project_code = p.project_code AND d.posting_date <= ?), 0)""",
-            [KALASIN, CORRECTION, AUG_30]).fetchone()[0]
+            [KALASIN, CORRECTION, AUG_30],
+        ).fetchone()[0]
     finally:
         con.close()
     correction = folder / "disbursements_correction.csv"
-    correction.write_text("doc_no,project_code,posting_date,amount,source\n"
-                          f"CORR-15,{code},2019-08-20,{CORRECTION},current\n", encoding="utf-8")
+    correction.write_text(
+        f"doc_no,project_code,posting_date,amount,source\nCORR-15,{code},2019-08-20,{CORRECTION},current\n",
+        encoding="utf-8",
+    )
     [loaded] = load_files([correction], db_path=copy)
     assert loaded.status == "loaded", loaded.message
     before = os.environ.get("BUDGET_DB")
@@ -85,21 +88,33 @@ def _frozen(db, day: date, province: str | None = None) -> dict:
     """The current snapshot of a date, from its stored rows: id, projects, allocation, paid,
     investment allocation and paid (baht), flagged project codes."""
     area = "AND s.province_code = $p" if province else ""
-    [(snapshot_id, projects, allocation, paid, inv_allocation, inv_paid, flagged)] = _sql(db, f"""
+    [(snapshot_id, projects, allocation, paid, inv_allocation, inv_paid, flagged)] = _sql(
+        db,
+        f"""
         SELECT h.snapshot_id, count(*), sum(s.current_allocation), sum(s.disbursed),
                sum(s.current_allocation) FILTER (WHERE s.budget_type = 'investment'),
                sum(s.disbursed) FILTER (WHERE s.budget_type = 'investment'),
                list(s.project_code) FILTER (WHERE s.flag_codes <> '')
         FROM snapshots h JOIN snapshot_projects s USING (snapshot_id)
-        WHERE h.as_of = $d AND h.status = 'current' {area} GROUP BY 1""", {"d": day, **({"p": province}
-                                                                                          if province else {})})
-    return {"id": snapshot_id, "projects": projects, "allocation": Decimal(allocation), "paid": Decimal(paid),
-            "inv_allocation": Decimal(inv_allocation), "inv_paid": Decimal(inv_paid), "flagged": set(flagged or [])}
+        WHERE h.as_of = $d AND h.status = 'current' {area} GROUP BY 1""",
+        {"d": day, **({"p": province} if province else {})},
+    )
+    return {
+        "id": snapshot_id,
+        "projects": projects,
+        "allocation": Decimal(allocation),
+        "paid": Decimal(paid),
+        "inv_allocation": Decimal(inv_allocation),
+        "inv_paid": Decimal(inv_paid),
+        "flagged": set(flagged or []),
+    }
 
 
 def _live(db, day: date) -> dict:
     """Every FY2562 project's allocation and current-year payments as of a date, summed (baht)."""
-    [(allocation, paid, inv_allocation, inv_paid)] = _sql(db, """
+    [(allocation, paid, inv_allocation, inv_paid)] = _sql(
+        db,
+        """
         WITH p AS (
           SELECT p.budget_type,
                  p.allocated_amount
@@ -111,9 +126,15 @@ def _live(db, day: date) -> dict:
                            AND x.source = 'current' AND x.posting_date <= $d), 0) AS paid
           FROM projects p WHERE p.fiscal_year = 2562)
         SELECT sum(cur), sum(paid), sum(cur) FILTER (WHERE budget_type = 'investment'),
-               sum(paid) FILTER (WHERE budget_type = 'investment') FROM p""", {"d": day})
-    return {"allocation": Decimal(allocation), "paid": Decimal(paid), "inv_allocation": Decimal(inv_allocation),
-            "inv_paid": Decimal(inv_paid)}
+               sum(paid) FILTER (WHERE budget_type = 'investment') FROM p""",
+        {"d": day},
+    )
+    return {
+        "allocation": Decimal(allocation),
+        "paid": Decimal(paid),
+        "inv_allocation": Decimal(inv_allocation),
+        "inv_paid": Decimal(inv_paid),
+    }
 
 
 def _pct(paid: Decimal, allocation: Decimal) -> float:
@@ -166,9 +187,13 @@ def test_files_of_a_frozen_week_are_its_frozen_figures_compared_with_the_chosen_
         assert row["เปลี่ยน (จุด)"] == pytest.approx(round(pct_now - pct_before, 2))
         assert Decimal(str(row["เบิกจ่ายเพิ่ม บาท"])) == now[paid] - before[paid]
         assert (row["โครงการล่าช้า ณ 13 ก.ย. 2562"], row["โครงการล่าช้า ณ 30 ส.ค. 2562"]) == (
-            len(now["flagged"]), len(before["flagged"]))
-        assert (row["เริ่มล่าช้า"], row["พ้นสถานะล่าช้า"]) == (len(now["flagged"] - before["flagged"]),
-                                                               len(before["flagged"] - now["flagged"]))
+            len(now["flagged"]),
+            len(before["flagged"]),
+        )
+        assert (row["เริ่มล่าช้า"], row["พ้นสถานะล่าช้า"]) == (
+            len(now["flagged"] - before["flagged"]),
+            len(before["flagged"] - now["flagged"]),
+        )
     assert {row["รหัสโครงการ"] for row in _sheet_rows(book["เริ่มล่าช้า"])} == now["flagged"] - before["flagged"]
     assert {row["รหัสโครงการ"] for row in _sheet_rows(book["พ้นสถานะล่าช้า"])} == before["flagged"] - now["flagged"]
     about = "\n".join(str(row["ค่า"]) for row in _sheet_rows(book["เกี่ยวกับ"]))
@@ -179,8 +204,10 @@ def test_files_of_a_frozen_week_are_its_frozen_figures_compared_with_the_chosen_
     assert float(rows[0]["pct"]) == pytest.approx(_pct(now["paid"], now["allocation"]), abs=1e-4)
     assert float(rows[0]["pct_before"]) == pytest.approx(_pct(before["paid"], before["allocation"]), abs=1e-4)
     summary_csv = next(path for path in files["csv"] if path.name.endswith("-summary.csv"))
-    assert Decimal(next(csv.DictReader(io.StringIO(summary_csv.read_bytes().decode("utf-8-sig"))))["disbursed"]) \
+    assert (
+        Decimal(next(csv.DictReader(io.StringIO(summary_csv.read_bytes().decode("utf-8-sig"))))["disbursed"])
         == now["paid"]
+    )
     # the PDF brief: the frozen rate, the week compared, the snapshot named
     text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf_path).pages).replace("\n", "")
     assert f"{_pct(now['paid'], now['allocation']):.2f}%" in text
@@ -199,7 +226,8 @@ def test_live_files_of_the_chosen_week_are_todays_data_as_of_its_date(weekly_db,
     assert Decimal(str(_sheet_rows(book["สรุป"])[0]["เบิกจ่ายแล้ว บาท"])) == live_now["paid"]
     overall = _sheet_rows(book["เทียบสัปดาห์"])[0]
     assert overall["ร้อยละเบิกจ่าย ณ 30 ส.ค. 2562"] == pytest.approx(
-        round(_pct(live_before["paid"], live_before["allocation"]) / 100, 4))
+        round(_pct(live_before["paid"], live_before["allocation"]) / 100, 4)
+    )
     assert Decimal(str(overall["เบิกจ่ายเพิ่ม บาท"])) == live_now["paid"] - live_before["paid"]
 
 
@@ -207,8 +235,7 @@ def test_an_area_file_of_a_frozen_week(weekly_db, tmp_path):
     from exports.export import build_bundle
 
     now = _frozen(weekly_db, SEP_13, KALASIN)
-    bundle = build_bundle(Filters(province=KALASIN), snapshot_id=_frozen(weekly_db, SEP_13)["id"],
-                          compared_with=SEP_06)
+    bundle = build_bundle(Filters(province=KALASIN), snapshot_id=_frozen(weekly_db, SEP_13)["id"], compared_with=SEP_06)
     [book_path] = _write(bundle, tmp_path)["xlsx"]
     assert book_path.name == "budget-2562-asof-2019-09-13-province-46-vs-2019-09-06-snapshot.xlsx"
     total = _sheet_rows(openpyxl.load_workbook(book_path)["สรุป"])[0]
@@ -235,8 +262,13 @@ def test_the_weekly_page_says_whose_figures_each_list_holds(weekly_db):
     root = Path(__file__).resolve().parents[1]
     app = AppTest.from_file(str(root / "dashboard.py"), default_timeout=180)
     ids = {day: _frozen(weekly_db, day)["id"] for day in (AUG_30, SEP_13)}
-    for name, value in {"as_of": SEP_13.isoformat(), "mode": "snapshot", "province": KALASIN,
-                        "week": str(ids[SEP_13]), "vs": str(ids[AUG_30])}.items():
+    for name, value in {
+        "as_of": SEP_13.isoformat(),
+        "mode": "snapshot",
+        "province": KALASIN,
+        "week": str(ids[SEP_13]),
+        "vs": str(ids[AUG_30]),
+    }.items():
         app.query_params[name] = value
     app.run()
     app.switch_page("pages/weekly.py").run()
@@ -279,7 +311,8 @@ def test_an_administrator_freezes_this_week_as_etl_snapshot_does(private_db):
     again = freeze_week(local_principal(), 2562, replace=True)
     assert again.replaced_snapshot_id == result.snapshot_id
     assert _sql(private_db, "SELECT status FROM snapshots WHERE snapshot_id = ?", [result.snapshot_id]) == [
-        ("replaced",)]
+        ("replaced",)
+    ]
 
 
 def test_freezing_is_refused_while_another_writer_holds_the_lock(private_db):

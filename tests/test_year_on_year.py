@@ -124,13 +124,16 @@ def test_the_earlier_years_carry_over_in_the_next_years_view_never_in_its_rate(y
                    WHERE p.fiscal_year = 2562 AND c.approved_date <= $d)
                SELECT sum(amount), count(*), sum(paid),
                       coalesce(sum(amount - paid) FILTER (WHERE deadline < $d AND amount > paid), 0) FROM c""",
-            {"d": day}).fetchone()
+            {"d": day},
+        ).fetchone()
         paid_in_2563_months, current_2563 = con.execute(
             """SELECT sum(d.amount) FILTER (WHERE p.fiscal_year = 2562 AND d.source = 'carryover'
                                               AND d.posting_date BETWEEN DATE '2019-10-01' AND $d),
                       sum(d.amount) FILTER (WHERE p.fiscal_year = 2563 AND d.source = 'current'
                                               AND d.posting_date <= $d)
-               FROM disbursements d JOIN projects p USING (project_code)""", {"d": day}).fetchone()
+               FROM disbursements d JOIN projects p USING (project_code)""",
+            {"d": day},
+        ).fetchone()
     finally:
         con.close()
     assert (totals.carried, totals.projects, totals.paid) == (carried, projects, paid)

@@ -25,16 +25,23 @@ from etl.load import load_files
 from tests.etl_fixtures import CARRY_HEADERS, DISB_HEADERS, REALLOC_HEADERS, query, scalar, write_csv
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
-HEADERS = ["รหัสโครงการ", "ปีงบประมาณ", "จังหวัด/กลุ่มจังหวัด", "ชื่อโครงการ", "ประเภทงบรายจ่าย",
-           "หน่วยดำเนินการ", "งบประมาณที่ได้รับจัดสรร", "วงเงินตามสัญญา", "วันที่ลงนามสัญญา"]
+HEADERS = [
+    "รหัสโครงการ",
+    "ปีงบประมาณ",
+    "จังหวัด/กลุ่มจังหวัด",
+    "ชื่อโครงการ",
+    "ประเภทงบรายจ่าย",
+    "หน่วยดำเนินการ",
+    "งบประมาณที่ได้รับจัดสรร",
+    "วงเงินตามสัญญา",
+    "วันที่ลงนามสัญญา",
+]
 FY2562_PROJECTS = [
-    ["A62", "2562", "จังหวัดเชียงใหม่", "ถนนลาดยาง", "งบลงทุน", "อบจ.เชียงใหม่", "1,000,000.00", "900,000.00",
-     "15/01/2562"],
+    ["A62", "2562", "จังหวัดเชียงใหม่", "ถนนลาดยาง", "งบลงทุน", "อบจ.เชียงใหม่", "1,000,000.00", "900,000.00", "15/01/2562"],
     ["B62", "2562", "จังหวัดลำพูน", "อบรมเกษตรกร", "งบดำเนินงาน", "สนง.เกษตร", "500,000.00", "", ""],
 ]
 FY2563_PROJECTS = [
-    ["A63", "2563", "จังหวัดเชียงใหม่", "ฝายชะลอน้ำ", "งบลงทุน", "อบจ.เชียงใหม่", "2,000,000.00", "1,800,000.00",
-     "01/11/2562"],
+    ["A63", "2563", "จังหวัดเชียงใหม่", "ฝายชะลอน้ำ", "งบลงทุน", "อบจ.เชียงใหม่", "2,000,000.00", "1,800,000.00", "01/11/2562"],
     ["B63", "2563", "จังหวัดลำพูน", "ส่งเสริมการท่องเที่ยว", "งบดำเนินงาน", "สนง.ท่องเที่ยว", "400,000.00", "", ""],
 ]
 CARRYOVERS = [["A62", "300,000.00", "มี", "20/09/2562", "31/03/2563", "ผู้รับจ้างส่งมอบงานไม่ทัน"]]
@@ -56,10 +63,12 @@ REALLOCATIONS = [
 
 def write_files(folder: Path, projects: list[list[str]], name: str = "projects.csv") -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    return [write_csv(folder / name, [HEADERS, *projects]),
-            write_csv(folder / "carryovers.csv", [CARRY_HEADERS, *CARRYOVERS]),
-            write_csv(folder / "disbursements.csv", [DISB_HEADERS, *PAYMENTS]),
-            write_csv(folder / "reallocations.csv", [REALLOC_HEADERS, *REALLOCATIONS])]
+    return [
+        write_csv(folder / name, [HEADERS, *projects]),
+        write_csv(folder / "carryovers.csv", [CARRY_HEADERS, *CARRYOVERS]),
+        write_csv(folder / "disbursements.csv", [DISB_HEADERS, *PAYMENTS]),
+        write_csv(folder / "reallocations.csv", [REALLOC_HEADERS, *REALLOCATIONS]),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +82,21 @@ def two_years(tmp_path_factory) -> Path:
 
 def test_a_projects_file_of_two_years_loads_each_into_its_own_year(two_years):
     assert query(two_years, "SELECT project_code, fiscal_year FROM projects ORDER BY 1") == [
-        ("A62", 2562), ("A63", 2563), ("B62", 2562), ("B63", 2563)]
+        ("A62", 2562),
+        ("A63", 2563),
+        ("B62", 2562),
+        ("B63", 2563),
+    ]
     # every payment stays with its project's year; money outside that year's window is refused
-    assert query(two_years, """SELECT p.fiscal_year, d.source, sum(d.amount) FROM disbursements d
-                               JOIN projects p USING (project_code) GROUP BY 1, 2 ORDER BY 1, 2""") == [
-        (2562, "carryover", Decimal("150000.00")), (2562, "current", Decimal("1050000.00")),
-        (2563, "current", Decimal("700000.00"))]
+    assert query(
+        two_years,
+        """SELECT p.fiscal_year, d.source, sum(d.amount) FROM disbursements d
+                               JOIN projects p USING (project_code) GROUP BY 1, 2 ORDER BY 1, 2""",
+    ) == [
+        (2562, "carryover", Decimal("150000.00")),
+        (2562, "current", Decimal("1050000.00")),
+        (2563, "current", Decimal("700000.00")),
+    ]
     refused = query(two_years, "SELECT bad_value, reason_code FROM rejects ORDER BY file_name, row_number")
     assert ("05/11/2562", "date_outside_window") in refused and ("20/09/2562", "date_outside_window") in refused
     assert query(two_years, "SELECT ref_no FROM reallocations") == [("R2",)]
@@ -104,14 +122,19 @@ def test_separate_files_loaded_apart_give_the_same_store(two_years, tmp_path):
     assert query(store, "SELECT * EXCLUDE (load_id) FROM projects WHERE fiscal_year = 2562 ORDER BY 1") == before
     assert query(store, "SELECT doc_no, amount FROM disbursements ORDER BY 1") == paid_before
     load_files([tmp_path / "fy2562" / "disbursements.csv", tmp_path / "fy2562" / "reallocations.csv"], db_path=store)
-    for table, key in (("projects", "project_code"), ("disbursements", "doc_no"), ("carryovers", "project_code"),
-                       ("reallocations", "ref_no")):
+    for table, key in (
+        ("projects", "project_code"),
+        ("disbursements", "doc_no"),
+        ("carryovers", "project_code"),
+        ("reallocations", "ref_no"),
+    ):
         sql = f"SELECT * EXCLUDE (load_id) FROM {table} ORDER BY {key}"
         assert query(store, sql) == query(two_years, sql), table
 
 
 def test_a_carry_over_paid_in_the_next_year_is_that_years_carry_over_never_the_next_years_execution(
-        two_years, monkeypatch):
+    two_years, monkeypatch
+):
     from budget_metrics.carryover import carryover_totals
     from budget_metrics.filters import Filters
     from budget_metrics.progress import kpis
@@ -128,7 +151,11 @@ def test_a_carry_over_paid_in_the_next_year_is_that_years_carry_over_never_the_n
     for as_of, paid in ((date(2019, 10, 31), "0"), (date(2019, 12, 31), "150000.00")):
         carry = carryover_totals(Filters(fiscal_year=2562, as_of=as_of))
         assert (carry.projects, carry.carried, carry.paid, carry.remaining) == (
-            1, Decimal("300000.00"), Decimal(paid), Decimal("300000.00") - Decimal(paid)), as_of
+            1,
+            Decimal("300000.00"),
+            Decimal(paid),
+            Decimal("300000.00") - Decimal(paid),
+        ), as_of
     # FY2562's own execution ends on 30 Sep 2019 and never counts the carry-over payment
     fy2562 = kpis(Filters(fiscal_year=2562, as_of=date(2019, 12, 31)))
     assert fy2562.disbursed == Decimal("1050000.00") and fy2562.current_allocation == Decimal("1500000.00")
@@ -143,9 +170,9 @@ def test_targets_per_year_and_a_year_without_targets(tmp_path, monkeypatch):
     only_2562 = tmp_path / "reference"
     shutil.copytree(REFERENCE, only_2562)
     lines = (REFERENCE / "targets.csv").read_text(encoding="utf-8").splitlines()
-    (only_2562 / "targets.csv").write_text("\n".join([lines[0], *(line for line in lines[1:]
-                                                                  if line.startswith("2562,"))]) + "\n",
-                                           encoding="utf-8")
+    (only_2562 / "targets.csv").write_text(
+        "\n".join([lines[0], *(line for line in lines[1:] if line.startswith("2562,"))]) + "\n", encoding="utf-8"
+    )
     monkeypatch.setenv("BUDGET_REFERENCE", str(only_2562))
     store = tmp_path / "budget.duckdb"
     load_files(write_files(tmp_path / "in", FY2562_PROJECTS + FY2563_PROJECTS), db_path=store)
@@ -176,19 +203,25 @@ def test_weekly_snapshots_per_year_from_the_command_line(two_years, tmp_path, mo
     fridays_2563 = [date(2019, 10, 4) + timedelta(weeks=week) for week in range(12)]
     assert fridays_2563[-1] == date(2019, 12, 20)
     assert query(store, "SELECT fiscal_year, as_of FROM snapshots ORDER BY as_of") == [
-        (2563, day) for day in fridays_2563]
+        (2563, day) for day in fridays_2563
+    ]
     assert query(store, "SELECT DISTINCT project_code FROM snapshot_projects ORDER BY 1") == [("A63",), ("B63",)]
-    assert query(store, """SELECT sum(s.disbursed) FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
-                           WHERE n.as_of = DATE '2019-11-15'""") == [(Decimal("600000.00"),)]
+    assert query(
+        store,
+        """SELECT sum(s.disbursed) FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
+                           WHERE n.as_of = DATE '2019-11-15'""",
+    ) == [(Decimal("600000.00"),)]
     # FY2562: every Friday of its year (its data run past 30 Sep: the carry-over payment)
     done = runner.invoke(app, ["--db", str(store), "snapshot", "--weekly", "--fiscal-year", "2562"])
     assert done.exit_code == 0, done.output
     fy2562 = query(store, "SELECT min(as_of), max(as_of), count(*) FROM snapshots WHERE fiscal_year = 2562")
     assert fy2562 == [(date(2018, 10, 5), date(2019, 9, 27), 52)]
-    assert query(store, """SELECT sum(s.disbursed), sum(s.disbursed_carryover), sum(s.carryover_amount)
+    assert query(
+        store,
+        """SELECT sum(s.disbursed), sum(s.disbursed_carryover), sum(s.carryover_amount)
                            FROM snapshot_projects s JOIN snapshots n USING (snapshot_id)
-                           WHERE n.as_of = DATE '2019-09-27'""") == [
-        (Decimal("1050000.00"), Decimal("0.00"), Decimal("300000.00"))]
+                           WHERE n.as_of = DATE '2019-09-27'""",
+    ) == [(Decimal("1050000.00"), Decimal("0.00"), Decimal("300000.00"))]
     # a date outside the year is refused, the list shows one year
     outside = runner.invoke(app, ["--db", str(store), "snapshot", "--fy", "2562", "--as-of", "2019-11-15"])
     assert outside.exit_code == 2
@@ -204,8 +237,10 @@ def test_the_default_year_is_the_year_in_progress(two_years, tmp_path, monkeypat
     shutil.copyfile(two_years, store)
     monkeypatch.setenv("BUDGET_DB", str(store))
     assert reference.default_fiscal_year() == 2563
-    write_csv(tmp_path / "projects_2564.csv", [HEADERS, ["A64", "2564", "จังหวัดเชียงใหม่", "แผนปีหน้า", "งบลงทุน",
-                                                         "อบจ.", "3,000,000.00", "", ""]])
+    write_csv(
+        tmp_path / "projects_2564.csv",
+        [HEADERS, ["A64", "2564", "จังหวัดเชียงใหม่", "แผนปีหน้า", "งบลงทุน", "อบจ.", "3,000,000.00", "", ""]],
+    )
     load_files([tmp_path / "projects_2564.csv"], db_path=store)
     assert reference.fiscal_years() == [2564, 2563, 2562]
     assert reference.default_fiscal_year() == 2563
@@ -218,8 +253,9 @@ def test_same_day_of_the_previous_fiscal_year():
     assert same_day_previous_year(date(2020, 3, 31)) == date(2019, 3, 31)
     assert same_day_previous_year(date(2019, 10, 1)) == date(2018, 10, 1)
     assert same_day_previous_year(date(2020, 2, 29)) == date(2019, 2, 28)
-    assert [fiscal_year_of(day) for day in (date(2018, 9, 30), date(2018, 10, 1), date(2019, 9, 30),
-                                            date(2019, 10, 1))] == [2561, 2562, 2562, 2563]
+    assert [
+        fiscal_year_of(day) for day in (date(2018, 9, 30), date(2018, 10, 1), date(2019, 9, 30), date(2019, 10, 1))
+    ] == [2561, 2562, 2562, 2563]
 
 
 def test_the_weekly_commands_default_to_the_year_in_progress(two_years, tmp_path, monkeypatch):

@@ -43,8 +43,9 @@ def hand_target(fiscal_year: int, scope: str, day: date) -> float | None:
     return before + (after - before) * day.day / calendar.monthrange(day.year, day.month)[1]
 
 
-def sql_rates(db, fiscal_year: int, as_of: date, group: str | None = None,
-              budget_type: str | None = None) -> dict[str | None, dict[str, float | None]]:
+def sql_rates(
+    db, fiscal_year: int, as_of: date, group: str | None = None, budget_type: str | None = None
+) -> dict[str | None, dict[str, float | None]]:
     """{area code (None for the whole selection): {'overall': %, 'investment': %}} of the year's
     projects as of a date: current allocation = allocated + reallocations in - out approved by the
     date; disbursed = 'current' payments posted by the date. group: None (every project),
@@ -74,9 +75,13 @@ def sql_rates(db, fiscal_year: int, as_of: date, group: str | None = None,
         ).fetchall()
     finally:
         con.close()
-    return {area: {"overall": float(paid / cur * 100) if cur and cur > 0 else None,
-                   "investment": float(inv_paid / inv_cur * 100) if inv_cur and inv_cur > 0 else None}
-            for area, cur, paid, inv_cur, inv_paid in rows}
+    return {
+        area: {
+            "overall": float(paid / cur * 100) if cur and cur > 0 else None,
+            "investment": float(inv_paid / inv_cur * 100) if inv_cur and inv_cur > 0 else None,
+        }
+        for area, cur, paid, inv_cur, inv_paid in rows
+    }
 
 
 def sql_latest_current_payment(db, fiscal_year: int) -> date:
@@ -85,6 +90,8 @@ def sql_latest_current_payment(db, fiscal_year: int) -> date:
     try:
         return con.execute(
             """SELECT max(d.posting_date) FROM disbursements d JOIN projects p USING (project_code)
-               WHERE p.fiscal_year = ? AND d.source = 'current'""", [fiscal_year]).fetchone()[0]
+               WHERE p.fiscal_year = ? AND d.source = 'current'""",
+            [fiscal_year],
+        ).fetchone()[0]
     finally:
         con.close()

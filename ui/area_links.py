@@ -45,9 +45,15 @@ def _area_parents(version: str) -> tuple[dict[str, tuple[str, str]], dict[str, s
     (the overview's tile map asks it for each of its 76 links)."""
     provinces = reference.provinces()
     clusters = reference.clusters()
-    return ({code: (region, cluster) for code, region, cluster in
-             zip(provinces["province_code"], provinces["region"], provinces["cluster_code"], strict=True)},
-            dict(zip(clusters["cluster_code"], clusters["region"], strict=True)))
+    return (
+        {
+            code: (region, cluster)
+            for code, region, cluster in zip(
+                provinces["province_code"], provinces["region"], provinces["cluster_code"], strict=True
+            )
+        },
+        dict(zip(clusters["cluster_code"], clusters["region"], strict=True)),
+    )
 
 
 def _set_area(kind: str, code: str) -> None:
@@ -76,8 +82,9 @@ def area_link_params(kind: str, code: str) -> list[tuple[str, str]]:
     Depends only on this view's sidebar choices (filters, language, mode), never on a page's own
     filters: a first screen's links may be drawn once for every session with the same view."""
     values = dict(st.session_state.get(GLOBAL_URL, {}))
-    chosen = _area_chosen(kind, code, values.get("region") or ALL, values.get("cluster") or ALL,
-                          values.get("province") or ALL)
+    chosen = _area_chosen(
+        kind, code, values.get("region") or ALL, values.get("cluster") or ALL, values.get("province") or ALL
+    )
     if chosen is not None:
         values.update({name: value or None for name, value in chosen.items()})
     return [(name, values[name]) for name in PARAMS if values.get(name) is not None]
@@ -88,7 +95,7 @@ def page_link_params(page: str, area: tuple[str, str] | None = None) -> list[tup
     province or cluster `area` = (kind, code) chosen, see `area_link_params`) and that page's own
     filters as they were last shown, so that opening it writes nothing new to the URL (one history
     entry per page switch)."""
-    params = (area_link_params(*area) if area is not None else list(st.session_state.get(GLOBAL_URL, {}).items()))
+    params = area_link_params(*area) if area is not None else list(st.session_state.get(GLOBAL_URL, {}).items())
     for name, value in st.session_state.get(PAGE_URL, {}).get(page, {}).items():
         if isinstance(value, list):
             params += [(name, item) for item in value]

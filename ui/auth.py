@@ -100,8 +100,11 @@ def resolve_principal(store_ok: bool = True) -> Principal | None:
             try:
                 found = appstore.principal_for_email(email)
             except Exception as error:  # noqa: BLE001 - the role cannot be read: least privilege, say so
-                log.warning("cannot read the role of %s from the application store: %s", email,
-                            getattr(error, "__cause__", None) or error)
+                log.warning(
+                    "cannot read the role of %s from the application store: %s",
+                    email,
+                    getattr(error, "__cause__", None) or error,
+                )
                 st.session_state[K_STORE_OK] = False
                 found = appstore.unverified(email)
     st.session_state[K_PRINCIPAL] = found
@@ -124,18 +127,22 @@ def role_text(who: Principal, lang: str) -> str:
 
 def sidebar_identity(who: Principal | None, lang: str) -> None:
     """The sidebar's account box: local mode, or the signed-in e-mail (as plain text), role and sign-out."""
+
     def t(thai: str, english: str) -> str:
         return thai if lang == "th" else english
 
     with st.sidebar.container(border=True, key="account_box"):
         if who is None:
             st.caption(t("ยังไม่ได้เข้าสู่ระบบ", "Not signed in"))
-            if st.button(t("เข้าสู่ระบบ", "Sign in"), key="sign_in_sidebar", icon=":material/login:",
-                         width="stretch"):
+            if st.button(t("เข้าสู่ระบบ", "Sign in"), key="sign_in_sidebar", icon=":material/login:", width="stretch"):
                 st.login()
         elif who.local:
-            st.caption(t("โหมดผู้ใช้คนเดียวบนเครื่องนี้ (ไม่ได้ตั้งค่าการเข้าสู่ระบบ) ทำได้ทุกอย่าง",
-                         "Local single-user mode (no sign-in configured): everything allowed"))
+            st.caption(
+                t(
+                    "โหมดผู้ใช้คนเดียวบนเครื่องนี้ (ไม่ได้ตั้งค่าการเข้าสู่ระบบ) ทำได้ทุกอย่าง",
+                    "Local single-user mode (no sign-in configured): everything allowed",
+                )
+            )
         else:
             # Plain text, never markup: the e-mail comes from the identity provider, and as Markdown
             # "**x**", "[x](url)" or "![x](url)" in it became bold, a link, an image the browser fetched.
@@ -157,11 +164,17 @@ def store_notice(who: Principal | None, lang: str) -> None:
 
 def sign_in_page(lang: str) -> None:
     """What a visitor sees before signing in (sign-in configured)."""
+
     def t(thai: str, english: str) -> str:
         return thai if lang == "th" else english
 
     st.title(t("ติดตามการเบิกจ่ายงบประมาณ", "Budget execution monitor"))
-    st.info(t("โปรดเข้าสู่ระบบด้วยบัญชีของหน่วยงานเพื่อดูข้อมูล",
-              "Please sign in with your organisation's account to see the figures."), icon=":material/lock:")
+    st.info(
+        t(
+            "โปรดเข้าสู่ระบบด้วยบัญชีของหน่วยงานเพื่อดูข้อมูล",
+            "Please sign in with your organisation's account to see the figures.",
+        ),
+        icon=":material/lock:",
+    )
     if st.button(t("เข้าสู่ระบบ", "Sign in"), key="sign_in_main", type="primary", icon=":material/login:"):
         st.login()

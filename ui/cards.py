@@ -40,10 +40,9 @@ def kpi_cards(cards: Sequence[KpiCard], per_row: int = 4) -> None:
     """Draw cards in rows of `per_row` bordered st.metric boxes."""
     for start in range(0, len(cards), per_row):
         columns = st.columns(per_row)
-        for column, card in zip(columns, cards[start:start + per_row], strict=False):
+        for column, card in zip(columns, cards[start : start + per_row], strict=False):
             with column:
-                st.metric(card.label, card.value, card.delta, delta_color=card.delta_color,
-                          help=card.help, border=True)
+                st.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True)
 
 
 def headline_kpis(filters: Filters) -> tuple[Any, Any, str]:
@@ -67,8 +66,11 @@ def headline_kpis(filters: Filters) -> tuple[Any, Any, str]:
     now, before = frozen
     if before is None:
         return now, None, ctx.t("ภาพนิ่งแรกของปี", "first snapshot of the year")
-    return now, before, ctx.t(f"เทียบภาพนิ่งครั้งก่อน ({ctx.date(before.as_of)})",
-                              f"vs previous snapshot ({ctx.date(before.as_of)})")
+    return (
+        now,
+        before,
+        ctx.t(f"เทียบภาพนิ่งครั้งก่อน ({ctx.date(before.as_of)})", f"vs previous snapshot ({ctx.date(before.as_of)})"),
+    )
 
 
 def line_caption(ctx: PageContext, line: str, status: str, headline: str) -> str:
@@ -109,44 +111,90 @@ def execution_kpi_cards(now: Any, before: Any | None, compared: str) -> None:
             return f"{signed(float(new - old) / 1e6)} {unit}"
         return f"{signed(new - old)} " + ctx.t("จุด", "pts")
 
-    kpi_cards([
-        KpiCard(ctx.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
-                ctx.money(now.current_allocation), change("current_allocation"), "off",
-                ctx.t(f"งบประมาณจัดสรรปัจจุบัน (เดิม + โอนเข้า − โอนออก), {now.projects:,} โครงการ; {compared}",
-                      f"Current allocation (original + in − out), {now.projects:,} projects; {compared}")),
-        KpiCard(ctx.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"), ctx.money(now.committed),
-                change("committed"), "normal", compared),
-        KpiCard(ctx.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"), ctx.money(now.disbursed),
-                change("disbursed"), "normal", compared),
-        KpiCard(ctx.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"), ctx.money(now.remaining),
-                change("remaining"), "inverse", compared),
-    ])
+    kpi_cards(
+        [
+            KpiCard(
+                ctx.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
+                ctx.money(now.current_allocation),
+                change("current_allocation"),
+                "off",
+                ctx.t(
+                    f"งบประมาณจัดสรรปัจจุบัน (เดิม + โอนเข้า − โอนออก), {now.projects:,} โครงการ; {compared}",
+                    f"Current allocation (original + in − out), {now.projects:,} projects; {compared}",
+                ),
+            ),
+            KpiCard(
+                ctx.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"),
+                ctx.money(now.committed),
+                change("committed"),
+                "normal",
+                compared,
+            ),
+            KpiCard(
+                ctx.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
+                ctx.money(now.disbursed),
+                change("disbursed"),
+                "normal",
+                compared,
+            ),
+            KpiCard(
+                ctx.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"),
+                ctx.money(now.remaining),
+                change("remaining"),
+                "inverse",
+                compared,
+            ),
+        ]
+    )
     for line in LINES:
         figures = now.line(line)
         name = ctx.t(*LINE_LABELS[line])
         covers = ctx.t(*LINE_DESCRIPTIONS[line])
         st.markdown(line_caption(ctx, line, figures.status, now.headline))
-        kpi_cards([
-            KpiCard(ctx.t(f"{name}: ร้อยละเบิกจ่าย", f"{name}: % disbursed"), percent(figures.pct),
-                    line_change(line, "pct"), "normal",
-                    ctx.t(f"{covers}; งบประมาณ {ctx.money(figures.allocation)} ล้านบาท เบิกจ่าย "
-                          f"{ctx.money(figures.disbursed)} ล้านบาท; {compared}",
-                          f"{covers}; allocation {ctx.money(figures.allocation)}, disbursed "
-                          f"{ctx.money(figures.disbursed)} million baht; {compared}")),
-            KpiCard(ctx.t(f"{name}: เป้าหมาย (ร้อยละ)", f"{name}: target (%)"), percent(figures.target_pct),
-                    line_change(line, "target_pct"), "off",
-                    ctx.t(f"เป้าหมายการเบิกจ่ายสะสม{name}ตามมติคณะรัฐมนตรี ณ {ctx.date(now.as_of)}; {compared}",
-                          f"Cabinet's cumulative {name.lower()} target on {ctx.date(now.as_of)}; {compared}")),
-            KpiCard(ctx.t(f"{name}: ห่างเป้า (จุด)", f"{name}: gap (points)"),
-                    signed(figures.gap_points), line_change(line, "gap_points"), "normal",
-                    ctx.t("ร้อยละเบิกจ่าย − เป้าหมาย; ติดลบ = ต่ำกว่าเป้าหมาย",
-                          "% disbursed − target; negative = behind target")),
-            # 'm฿' in English: "Investment: gap (million baht)" does not fit a card at 1400 px
-            KpiCard(ctx.t(f"{name}: ห่างเป้า ({unit})", f"{name}: gap (m฿)"),
+        kpi_cards(
+            [
+                KpiCard(
+                    ctx.t(f"{name}: ร้อยละเบิกจ่าย", f"{name}: % disbursed"),
+                    percent(figures.pct),
+                    line_change(line, "pct"),
+                    "normal",
+                    ctx.t(
+                        f"{covers}; งบประมาณ {ctx.money(figures.allocation)} ล้านบาท เบิกจ่าย "
+                        f"{ctx.money(figures.disbursed)} ล้านบาท; {compared}",
+                        f"{covers}; allocation {ctx.money(figures.allocation)}, disbursed "
+                        f"{ctx.money(figures.disbursed)} million baht; {compared}",
+                    ),
+                ),
+                KpiCard(
+                    ctx.t(f"{name}: เป้าหมาย (ร้อยละ)", f"{name}: target (%)"),
+                    percent(figures.target_pct),
+                    line_change(line, "target_pct"),
+                    "off",
+                    ctx.t(
+                        f"เป้าหมายการเบิกจ่ายสะสม{name}ตามมติคณะรัฐมนตรี ณ {ctx.date(now.as_of)}; {compared}",
+                        f"Cabinet's cumulative {name.lower()} target on {ctx.date(now.as_of)}; {compared}",
+                    ),
+                ),
+                KpiCard(
+                    ctx.t(f"{name}: ห่างเป้า (จุด)", f"{name}: gap (points)"),
+                    signed(figures.gap_points),
+                    line_change(line, "gap_points"),
+                    "normal",
+                    ctx.t(
+                        "ร้อยละเบิกจ่าย − เป้าหมาย; ติดลบ = ต่ำกว่าเป้าหมาย", "% disbursed − target; negative = behind target"
+                    ),
+                ),
+                # 'm฿' in English: "Investment: gap (million baht)" does not fit a card at 1400 px
+                KpiCard(
+                    ctx.t(f"{name}: ห่างเป้า ({unit})", f"{name}: gap (m฿)"),
                     signed(float(figures.gap_baht) / 1e6) if figures.gap_baht is not None else "-",
-                    line_change(line, "gap_baht", money=True), "normal",
-                    ctx.t(f"เบิกจ่ายจริง − เป้าหมาย{name} × งบประมาณของเส้นนี้; "
-                          "ติดลบ = ต้องเบิกจ่ายเพิ่มเท่านี้จึงถึงเป้า",
-                          f"disbursed − {name.lower()} target × this line's allocation; negative = still to pay "
-                          "to reach the target")),
-        ])
+                    line_change(line, "gap_baht", money=True),
+                    "normal",
+                    ctx.t(
+                        f"เบิกจ่ายจริง − เป้าหมาย{name} × งบประมาณของเส้นนี้; ติดลบ = ต้องเบิกจ่ายเพิ่มเท่านี้จึงถึงเป้า",
+                        f"disbursed − {name.lower()} target × this line's allocation; negative = still to pay "
+                        "to reach the target",
+                    ),
+                ),
+            ]
+        )

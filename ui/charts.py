@@ -59,10 +59,14 @@ def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
     titled = bool(fig.layout.title.text)
     if titled:  # modebar band, then the title, then the legend in its own band, then the plot
         fig.update_layout(title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": MODEBAR_BAND}})
-    settings = {"margin": {"l": 10, "r": 10, "t": 80 + MODEBAR_BAND if titled else 40, "b": 10},
-                "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, **extra}
-    fig.update_layout(height=height, font={"family": FONT}, hoverlabel={"font": {"family": FONT}},
-                      separators=SEPARATORS, **settings)
+    settings = {
+        "margin": {"l": 10, "r": 10, "t": 80 + MODEBAR_BAND if titled else 40, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        **extra,
+    }
+    fig.update_layout(
+        height=height, font={"family": FONT}, hoverlabel={"font": {"family": FONT}}, separators=SEPARATORS, **settings
+    )
     return fig
 
 
@@ -77,10 +81,17 @@ def date_axis(fig: go.Figure, days: Sequence[date], lang: str) -> list[str]:
     """
     labels = [format_date(day, lang) for day in days]
     ticks = month_ticks(days, lang)
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels,
-                     range=[-0.5, len(labels) - 0.5], tickmode="array", tickangle=0,
-                     tickvals=[labels[position] for position, _ in ticks],
-                     ticktext=[text for _, text in ticks], title=None)
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=labels,
+        range=[-0.5, len(labels) - 0.5],
+        tickmode="array",
+        tickangle=0,
+        tickvals=[labels[position] for position, _ in ticks],
+        ticktext=[text for _, text in ticks],
+        title=None,
+    )
     return labels
 
 
@@ -103,12 +114,21 @@ def mark_date(fig: go.Figure, days: Sequence[date], day: date, text: str, colour
     """A dashed vertical line at `day` on a date axis with its label at the top of the plot (the label
     in the theme's text colour when the line is the default marker grey, so it reads in dark mode)."""
     x = date_position(days, day)
-    fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line={"color": colour, "dash": "dash",
-                                                                             "width": 1.5})
+    fig.add_shape(
+        type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line={"color": colour, "dash": "dash", "width": 1.5}
+    )
     right_half = x > (len(days) - 1) * 0.75  # keep the label inside the plot near the right edge
-    fig.add_annotation(x=x, y=1, yref="paper", text=text, showarrow=False, xanchor="right" if right_half else "left",
-                       yanchor="top", xshift=-4 if right_half else 4,
-                       font={} if colour == palette.MARKER else {"color": colour})
+    fig.add_annotation(
+        x=x,
+        y=1,
+        yref="paper",
+        text=text,
+        showarrow=False,
+        xanchor="right" if right_half else "left",
+        yanchor="top",
+        xshift=-4 if right_half else 4,
+        font={} if colour == palette.MARKER else {"color": colour},
+    )
 
 
 def _colours(line: str) -> tuple[str, str]:
@@ -122,14 +142,16 @@ def _paid_column(line: str) -> str:
     return "disbursed" if line == "overall" else f"{line}_disbursed"
 
 
-def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | None = None,
-                   height: int = 400) -> go.Figure:
+def progress_curve(
+    curve: pd.DataFrame, as_of: date, lang: str, title: str | None = None, height: int = 400
+) -> go.Figure:
     """Cumulative % disbursed by week for both reported lines, each against its own target.
 
     `curve` is `progress.weekly_curve(...)`: the overall line (all budget types, against the
     overall target) and the investment line (investment projects only, against the
     investment target). The as-of date is marked by a dashed line.
     """
+
     def t(thai: str, english: str) -> str:
         return thai if lang == "th" else english
 
@@ -141,18 +163,34 @@ def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | Non
         name = t(*LINE_LABELS[line])
         actual, target = _colours(line)
         if curve[f"{line}_target_pct"].notna().any():  # a year without cabinet targets has no target line
-            fig.add_trace(go.Scatter(
-                x=weeks, y=curve[f"{line}_target_pct"], name=t(f"เป้าหมาย{name}", f"{name} target"),
-                mode="lines", line={"color": target, "dash": "dot", "width": 2},
-                hovertemplate=t(f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>",
-                                f"{name} target %{{y:.2f}}%<extra></extra>")))
+            fig.add_trace(
+                go.Scatter(
+                    x=weeks,
+                    y=curve[f"{line}_target_pct"],
+                    name=t(f"เป้าหมาย{name}", f"{name} target"),
+                    mode="lines",
+                    line={"color": target, "dash": "dot", "width": 2},
+                    hovertemplate=t(
+                        f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>", f"{name} target %{{y:.2f}}%<extra></extra>"
+                    ),
+                )
+            )
         money = curve[_paid_column(line)] / 1_000_000
-        fig.add_trace(go.Scatter(
-            x=weeks, y=curve[f"{line}_pct"], name=t(f"เบิกจ่ายสะสม {name}", f"{name} disbursed"),
-            mode="lines+markers", line={"color": actual, "width": 3}, marker={"size": 4},
-            customdata=money,
-            hovertemplate=t(f"เบิกจ่ายสะสม {name} %{{y:.2f}}%<br>%{{customdata:,.2f}} {unit}<extra></extra>",
-                            f"{name} disbursed %{{y:.2f}}%<br>%{{customdata:,.2f}} {unit}<extra></extra>")))
+        fig.add_trace(
+            go.Scatter(
+                x=weeks,
+                y=curve[f"{line}_pct"],
+                name=t(f"เบิกจ่ายสะสม {name}", f"{name} disbursed"),
+                mode="lines+markers",
+                line={"color": actual, "width": 3},
+                marker={"size": 4},
+                customdata=money,
+                hovertemplate=t(
+                    f"เบิกจ่ายสะสม {name} %{{y:.2f}}%<br>%{{customdata:,.2f}} {unit}<extra></extra>",
+                    f"{name} disbursed %{{y:.2f}}%<br>%{{customdata:,.2f}} {unit}<extra></extra>",
+                ),
+            )
+        )
     if days:
         mark_date(fig, days, as_of, t(f"ณ {format_date(as_of, 'th')}", f"as of {format_date(as_of, 'en')}"))
     fig.update_yaxes(title=t("ร้อยละของงบประมาณ", "% of allocation"), range=[0, 105], ticksuffix="%")
@@ -164,12 +202,18 @@ def progress_curve(curve: pd.DataFrame, as_of: date, lang: str, title: str | Non
 
 def _translucent(colour: str, alpha: float) -> str:
     """'#1565c0' -> 'rgba(21,101,192,alpha)' (a band in a line's own hue)."""
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def projection_fan(curve: pd.DataFrame, paths: Mapping[str, pd.DataFrame], as_of: date, lang: str,
-                   title: str | None = None, height: int = 420) -> go.Figure:
+def projection_fan(
+    curve: pd.DataFrame,
+    paths: Mapping[str, pd.DataFrame],
+    as_of: date,
+    lang: str,
+    title: str | None = None,
+    height: int = 420,
+) -> go.Figure:
     """The cumulative curve of both reported lines continued to 30 Sep as a projection fan.
 
     `curve` is `progress.weekly_curve(...)` (rows may run on to the year's last day with
@@ -179,6 +223,7 @@ def projection_fan(curve: pd.DataFrame, paths: Mapping[str, pd.DataFrame], as_of
     dashed from the as-of date with its 80% band shaded in the line's hue, and the
     projected year-end % written at the fan's end. Percent 0-100 of each line's allocation.
     """
+
     def t(thai: str, english: str) -> str:
         return thai if lang == "th" else english
 
@@ -196,47 +241,102 @@ def projection_fan(curve: pd.DataFrame, paths: Mapping[str, pd.DataFrame], as_of
     for line in frame_lines(curve):
         name = t(*LINE_LABELS[line])
         actual, target = _colours(line)
-        fig.add_trace(go.Scatter(
-            x=curve_x, y=curve[f"{line}_target_pct"], name=t(f"เป้าหมาย{name}", f"{name} target"),
-            mode="lines", line={"color": target, "dash": "dot", "width": 2},
-            hovertemplate=t(f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>",
-                            f"{name} target %{{y:.2f}}%<extra></extra>")))
-        fig.add_trace(go.Scatter(
-            x=curve_x, y=curve[f"{line}_pct"], name=t(f"เบิกจ่ายสะสม {name}", f"{name} disbursed"),
-            mode="lines+markers", line={"color": actual, "width": 3}, marker={"size": 4},
-            hovertemplate=t(f"เบิกจ่ายสะสม {name} %{{y:.2f}}%<extra></extra>",
-                            f"{name} disbursed %{{y:.2f}}%<extra></extra>")))
+        fig.add_trace(
+            go.Scatter(
+                x=curve_x,
+                y=curve[f"{line}_target_pct"],
+                name=t(f"เป้าหมาย{name}", f"{name} target"),
+                mode="lines",
+                line={"color": target, "dash": "dot", "width": 2},
+                hovertemplate=t(
+                    f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>", f"{name} target %{{y:.2f}}%<extra></extra>"
+                ),
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=curve_x,
+                y=curve[f"{line}_pct"],
+                name=t(f"เบิกจ่ายสะสม {name}", f"{name} disbursed"),
+                mode="lines+markers",
+                line={"color": actual, "width": 3},
+                marker={"size": 4},
+                hovertemplate=t(
+                    f"เบิกจ่ายสะสม {name} %{{y:.2f}}%<extra></extra>", f"{name} disbursed %{{y:.2f}}%<extra></extra>"
+                ),
+            )
+        )
         path = paths.get(line)
         if path is None or not len(path):
             continue
         x = [labels[day] for day in as_day[line]]
         group = f"projection_{line}"
         # the band: its low edge (no line, no hover), then the high edge filled down to it
-        fig.add_trace(go.Scatter(
-            x=x, y=path["projected_low_pct"], mode="lines", line={"width": 0, "color": actual},
-            legendgroup=group, showlegend=False, hoverinfo="skip", name=f"{name} {band_name}"))
-        fig.add_trace(go.Scatter(
-            x=x, y=path["projected_high_pct"], mode="lines", line={"width": 0, "color": actual},
-            fill="tonexty", fillcolor=_translucent(actual, 0.18), legendgroup=group, showlegend=False,
-            hoverinfo="skip", name=f"{name} {band_name}"))
-        custom = list(zip(path["projected_low_pct"], path["projected_high_pct"],
-                          path["projected_disbursed"] / 1_000_000, strict=True))
-        fig.add_trace(go.Scatter(
-            x=x, y=path["projected_pct"], mode="lines", line={"color": actual, "dash": "dash", "width": 2.5},
-            legendgroup=group, customdata=custom,
-            name=t(f"คาดการณ์{name} (แถบ: {band_name})", f"{name} projected ({band_name})"),
-            hovertemplate=t(
-                f"คาดการณ์{name} %{{y:.1f}}% (ช่วง %{{customdata[0]:.1f}}–%{{customdata[1]:.1f}}%)"
-                f"<br>%{{customdata[2]:,.2f}} {unit}<extra></extra>",
-                f"{name} projected %{{y:.1f}}% (band %{{customdata[0]:.1f}}–%{{customdata[1]:.1f}}%)"
-                f"<br>%{{customdata[2]:,.2f}} {unit}<extra></extra>")))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=path["projected_low_pct"],
+                mode="lines",
+                line={"width": 0, "color": actual},
+                legendgroup=group,
+                showlegend=False,
+                hoverinfo="skip",
+                name=f"{name} {band_name}",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=path["projected_high_pct"],
+                mode="lines",
+                line={"width": 0, "color": actual},
+                fill="tonexty",
+                fillcolor=_translucent(actual, 0.18),
+                legendgroup=group,
+                showlegend=False,
+                hoverinfo="skip",
+                name=f"{name} {band_name}",
+            )
+        )
+        custom = list(
+            zip(
+                path["projected_low_pct"],
+                path["projected_high_pct"],
+                path["projected_disbursed"] / 1_000_000,
+                strict=True,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=path["projected_pct"],
+                mode="lines",
+                line={"color": actual, "dash": "dash", "width": 2.5},
+                legendgroup=group,
+                customdata=custom,
+                name=t(f"คาดการณ์{name} (แถบ: {band_name})", f"{name} projected ({band_name})"),
+                hovertemplate=t(
+                    f"คาดการณ์{name} %{{y:.1f}}% (ช่วง %{{customdata[0]:.1f}}–%{{customdata[1]:.1f}}%)"
+                    f"<br>%{{customdata[2]:,.2f}} {unit}<extra></extra>",
+                    f"{name} projected %{{y:.1f}}% (band %{{customdata[0]:.1f}}–%{{customdata[1]:.1f}}%)"
+                    f"<br>%{{customdata[2]:,.2f}} {unit}<extra></extra>",
+                ),
+            )
+        )
         if line in ends and not pd.isna(ends[line]):
             # the year-end figure just right of the fan's end; two close figures pushed apart
             higher = all(ends[line] >= other for other in ends.values() if not pd.isna(other))
             close = len(ends) == 2 and abs(float(max(ends.values())) - float(min(ends.values()))) < 6
-            fig.add_annotation(x=x[-1], y=ends[line], text=f"<b>{ends[line]:.1f}%</b>", showarrow=False,
-                               xanchor="left", xshift=4, yshift=(8 if higher else -8) if close else 0,
-                               font={"color": actual, "size": 13})
+            fig.add_annotation(
+                x=x[-1],
+                y=ends[line],
+                text=f"<b>{ends[line]:.1f}%</b>",
+                showarrow=False,
+                xanchor="left",
+                xshift=4,
+                yshift=(8 if higher else -8) if close else 0,
+                font={"color": actual, "size": 13},
+            )
     if days:
         mark_date(fig, days, as_of, t(f"ณ {format_date(as_of, 'th')}", f"as of {format_date(as_of, 'en')}"))
         if ends:  # room right of 30 Sep for the year-end figures
@@ -246,8 +346,12 @@ def projection_fan(curve: pd.DataFrame, paths: Mapping[str, pd.DataFrame], as_of
     if title:
         fig.update_layout(title={"text": plain(title), "x": 0, "font": {"size": 15}})
     # six legend entries: below the plot, where they may take two rows without covering the title
-    return _layout(fig, height, margin={"l": 10, "r": 10, "t": (60 if title else 20) + MODEBAR_BAND, "b": 10},
-                   legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0})
+    return _layout(
+        fig,
+        height,
+        margin={"l": 10, "r": 10, "t": (60 if title else 20) + MODEBAR_BAND, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+    )
 
 
 def _line_hover(lang: str, first: int, lines: Sequence[str]) -> str:
@@ -259,14 +363,18 @@ def _line_hover(lang: str, first: int, lines: Sequence[str]) -> str:
         base = first + 5 * offset
         name = LINE_LABELS[line][0 if lang == "th" else 1]
         if lang == "th":
-            parts.append(f"<br><b>{name}</b> · %{{customdata[{base}]}}"
-                         f"<br>เบิกจ่าย %{{customdata[{base + 1}]:.2f}}% · เป้าหมาย %{{customdata[{base + 2}]:.2f}}%"
-                         f"<br>ห่าง %{{customdata[{base + 3}]:+.2f}} จุด · %{{customdata[{base + 4}]:+,.2f}} ล้านบาท")
+            parts.append(
+                f"<br><b>{name}</b> · %{{customdata[{base}]}}"
+                f"<br>เบิกจ่าย %{{customdata[{base + 1}]:.2f}}% · เป้าหมาย %{{customdata[{base + 2}]:.2f}}%"
+                f"<br>ห่าง %{{customdata[{base + 3}]:+.2f}} จุด · %{{customdata[{base + 4}]:+,.2f}} ล้านบาท"
+            )
         else:
-            parts.append(f"<br><b>{name}</b> · %{{customdata[{base}]}}"
-                         f"<br>disbursed %{{customdata[{base + 1}]:.2f}}% · target %{{customdata[{base + 2}]:.2f}}%"
-                         f"<br>gap %{{customdata[{base + 3}]:+.2f}} pts · %{{customdata[{base + 4}]:+,.2f}} "
-                         "million baht")
+            parts.append(
+                f"<br><b>{name}</b> · %{{customdata[{base}]}}"
+                f"<br>disbursed %{{customdata[{base + 1}]:.2f}}% · target %{{customdata[{base + 2}]:.2f}}%"
+                f"<br>gap %{{customdata[{base + 3}]:+.2f}} pts · %{{customdata[{base + 4}]:+,.2f}} "
+                "million baht"
+            )
     return "".join(parts)
 
 

@@ -51,12 +51,15 @@ def with_names(frame: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
     if "name_th" in out and "name_en" in out:
         out["province_name"] = ctx.names(out["name_th"], out["name_en"])
     if "flag_codes" in out:
-        out["flag_names"] = [", ".join(ctx.t(*FLAGS[code]) for code in str(codes).split(",") if code in FLAGS)
-                             for codes in out["flag_codes"]]
+        out["flag_names"] = [
+            ", ".join(ctx.t(*FLAGS[code]) for code in str(codes).split(",") if code in FLAGS)
+            for codes in out["flag_codes"]
+        ]
         out["reasons"] = out["reasons_th" if ctx.lang == "th" else "reasons_en"]
     elif "flags" in out:
-        out["flag_names"] = [", ".join(ctx.t(*FLAGS[code]) for code in codes if code in FLAGS)
-                             for codes in out["flags"]]
+        out["flag_names"] = [
+            ", ".join(ctx.t(*FLAGS[code]) for code in codes if code in FLAGS) for codes in out["flags"]
+        ]
         out["reasons"] = out["reasons_th" if ctx.lang == "th" else "reasons_en"]
     if "budget_type" in out:
         out["budget_type_name"] = [label(BUDGET_TYPE_LABELS, code, ctx.lang) for code in out["budget_type"]]

@@ -59,20 +59,25 @@ class PageContext:
     def names(self, thai: Iterable, english: Iterable, missing: str = "-") -> list[str]:
         """`name` for each pair of a Thai and an English column (NaN counts as absent);
         `missing` where both are absent."""
+
         def text(value) -> str | None:
             return value if isinstance(value, str) and value else None
 
-        return [self.name(text(th), text(en)) if text(th) or text(en) else missing
-                for th, en in zip(thai, english, strict=True)]
+        return [
+            self.name(text(th), text(en)) if text(th) or text(en) else missing
+            for th, en in zip(thai, english, strict=True)
+        ]
 
     def area_text(self) -> str:
         """The sidebar's area in words: the province, else the cluster, else the region, else
         'ทั้งประเทศ' / 'whole country'."""
         from budget_metrics import reference
 
-        for code, table, key in ((self.filters.province, reference.provinces, "province_code"),
-                                 (self.filters.cluster, reference.clusters, "cluster_code"),
-                                 (self.filters.region, reference.regions, "region")):
+        for code, table, key in (
+            (self.filters.province, reference.provinces, "province_code"),
+            (self.filters.cluster, reference.clusters, "cluster_code"),
+            (self.filters.region, reference.regions, "region"),
+        ):
             if code:
                 found = table()
                 found = found[found[key] == code]

@@ -113,13 +113,22 @@ def _seed_from_url() -> None:
     kept["plan"] = raw("plan") or "all"
     for name in ("region", "cluster", "province", "budget"):
         kept[name] = raw(name) or ALL  # checked against the options when drawn
-    for name in ("fy", "mode", "as_of", "snapshot_as_of", "as_of_date", "plan", "region", "cluster", "province",
-                 "budget"):
+    for name in (
+        "fy",
+        "mode",
+        "as_of",
+        "snapshot_as_of",
+        "as_of_date",
+        "plan",
+        "region",
+        "cluster",
+        "province",
+        "budget",
+    ):
         _force(name, kept.get(name))
     lang = st.session_state.pop(URL_GIVEN + ".lang", None)
     if lang is not None:  # current_lang() already fell back to Thai
-        _notice(LINK_UNKNOWN, current_lang(), field=pick(LINK_FIELDS["lang"], current_lang()), given=lang,
-                shown="ไทย")
+        _notice(LINK_UNKNOWN, current_lang(), field=pick(LINK_FIELDS["lang"], current_lang()), given=lang, shown="ไทย")
 
 
 def _seed_once() -> None:
@@ -163,8 +172,14 @@ def global_controls(page: str = "") -> PageContext:
         return thai if lang == "th" else english
 
     with st.sidebar:
-        st.radio("ภาษา / Language", list(LANGS), key=K_LANG, persist_state="session", horizontal=True,
-                 format_func={"th": "ไทย", "en": "English"}.get)
+        st.radio(
+            "ภาษา / Language",
+            list(LANGS),
+            key=K_LANG,
+            persist_state="session",
+            horizontal=True,
+            format_func={"th": "ไทย", "en": "English"}.get,
+        )
         fiscal_years = reference.fiscal_years()
         if not fiscal_years:
             raise NoDataError("no projects loaded")
@@ -173,9 +188,15 @@ def global_controls(page: str = "") -> PageContext:
         # the loaded years, newest first; the year in progress (latest payment) by default, so a
         # budget loaded for next year before its first payment does not take over the dashboard
         default_year = reference.default_fiscal_year() or fiscal_years[0]
-        fy = _kept_widget(st.selectbox, "fy", t("ปีงบประมาณ", "Fiscal year"), fiscal_years, lang,
-                          default=default_year,
-                          format_func=lambda year: t(f"พ.ศ. {year}", f"FY{year} ({year - 544}-{str(year - 543)[-2:]})"))
+        fy = _kept_widget(
+            st.selectbox,
+            "fy",
+            t("ปีงบประมาณ", "Fiscal year"),
+            fiscal_years,
+            lang,
+            default=default_year,
+            format_func=lambda year: t(f"พ.ศ. {year}", f"FY{year} ({year - 544}-{str(year - 543)[-2:]})"),
+        )
         if not reference.has_targets(fy):
             with st.container(key="no_targets"):
                 st.caption(pick_word(NO_TARGETS, lang).format(year=fy))
@@ -193,8 +214,7 @@ def global_controls(page: str = "") -> PageContext:
 
         def as_of_label(option: str) -> str:
             if option == LATEST:
-                return t(f"ล่าสุด ({format_date(latest_in_year, 'th')})",
-                         f"Latest ({format_date(latest_in_year, 'en')})")
+                return t(f"ล่าสุด ({format_date(latest_in_year, 'th')})", f"Latest ({format_date(latest_in_year, 'en')})")
             if option == CUSTOM:
                 return t("เลือกวันที่เอง…", "Pick a date…")
             return t("ศุกร์ ", "Fri ") + format_date(date.fromisoformat(option), lang)
@@ -205,18 +225,32 @@ def global_controls(page: str = "") -> PageContext:
             # from live keeps the live Friday when it has a snapshot.
             if kept_choice("snapshot_as_of") not in snapshot_dates and kept_choice("as_of") in snapshot_dates:
                 _force("snapshot_as_of", kept_choice("as_of"))
-            as_of = date.fromisoformat(_kept_widget(
-                st.selectbox, "snapshot_as_of", t("ข้อมูล ณ วันที่ (ภาพนิ่ง)", "As of (snapshot)"), snapshot_dates,
-                lang, default=snapshot_dates[0],
-                format_func=lambda option: format_date(date.fromisoformat(option), lang),
-                help=t("วันที่ของภาพนิ่งรายสัปดาห์ที่บันทึกไว้ หน้าภาพรวมและหน้าจังหวัดแสดงตัวเลขที่บันทึกไว้",
-                       "Dates of the stored weekly snapshots; the overview and province pages show the "
-                       "frozen figures")))
+            as_of = date.fromisoformat(
+                _kept_widget(
+                    st.selectbox,
+                    "snapshot_as_of",
+                    t("ข้อมูล ณ วันที่ (ภาพนิ่ง)", "As of (snapshot)"),
+                    snapshot_dates,
+                    lang,
+                    default=snapshot_dates[0],
+                    format_func=lambda option: format_date(date.fromisoformat(option), lang),
+                    help=t(
+                        "วันที่ของภาพนิ่งรายสัปดาห์ที่บันทึกไว้ หน้าภาพรวมและหน้าจังหวัดแสดงตัวเลขที่บันทึกไว้",
+                        "Dates of the stored weekly snapshots; the overview and province pages show the frozen figures",
+                    ),
+                )
+            )
         else:
-            choice = _kept_widget(st.selectbox, "as_of", t("ข้อมูล ณ วันที่", "As of"), as_of_options, lang,
-                                  default=LATEST, format_func=as_of_label,
-                                  help=t("รายงานรายสัปดาห์ใช้วันศุกร์; เลือกวันอื่นได้",
-                                         "Weekly reports use Fridays; any date can be picked"))
+            choice = _kept_widget(
+                st.selectbox,
+                "as_of",
+                t("ข้อมูล ณ วันที่", "As of"),
+                as_of_options,
+                lang,
+                default=LATEST,
+                format_func=as_of_label,
+                help=t("รายงานรายสัปดาห์ใช้วันศุกร์; เลือกวันอื่นได้", "Weekly reports use Fridays; any date can be picked"),
+            )
             if choice == LATEST:
                 as_of = None
             elif choice == CUSTOM:
@@ -225,47 +259,96 @@ def global_controls(page: str = "") -> PageContext:
             else:
                 as_of = date.fromisoformat(choice)
 
-        plan = _kept_widget(st.selectbox, "plan", t("ประเภทแผน", "Plan type"), list(PLAN_TYPES), lang,
-                            default="all", format_func=lambda code: label(PLAN_TYPE_LABELS, code, lang))
+        plan = _kept_widget(
+            st.selectbox,
+            "plan",
+            t("ประเภทแผน", "Plan type"),
+            list(PLAN_TYPES),
+            lang,
+            default="all",
+            format_func=lambda code: label(PLAN_TYPE_LABELS, code, lang),
+        )
 
         region_names = _area_names("region", version, lang)
-        region = _kept_widget(st.selectbox, "region", t("ภาค", "Region"), [ALL, *region_names], lang,
-                              default=ALL,
-                              format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else region_names[code])
+        region = _kept_widget(
+            st.selectbox,
+            "region",
+            t("ภาค", "Region"),
+            [ALL, *region_names],
+            lang,
+            default=ALL,
+            format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else region_names[code],
+        )
 
         cluster_names = _area_names("cluster", version, lang, region)
-        cluster = _kept_widget(st.selectbox, "cluster", t("กลุ่มจังหวัด", "Cluster"),
-                               [ALL, *cluster_names], lang, default=ALL,
-                               format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else cluster_names[code])
+        cluster = _kept_widget(
+            st.selectbox,
+            "cluster",
+            t("กลุ่มจังหวัด", "Cluster"),
+            [ALL, *cluster_names],
+            lang,
+            default=ALL,
+            format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else cluster_names[code],
+        )
 
         province_names = _area_names("province", version, lang, region, cluster)
-        province = _kept_widget(st.selectbox, "province", t("จังหวัด", "Province"),
-                                [ALL, *province_names], lang, default=ALL,
-                                format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL
-                                else province_names[code])
+        province = _kept_widget(
+            st.selectbox,
+            "province",
+            t("จังหวัด", "Province"),
+            [ALL, *province_names],
+            lang,
+            default=ALL,
+            format_func=lambda code: pick(ALL_LABEL, lang) if code == ALL else province_names[code],
+        )
 
-        budget = _kept_widget(st.selectbox, "budget", t("ประเภทงบรายจ่าย", "Budget type"), [ALL, *BUDGET_TYPES],
-                              lang, default=ALL, format_func=lambda code: label(BUDGET_TYPE_LABELS, code or None, lang))
+        budget = _kept_widget(
+            st.selectbox,
+            "budget",
+            t("ประเภทงบรายจ่าย", "Budget type"),
+            [ALL, *BUDGET_TYPES],
+            lang,
+            default=ALL,
+            format_func=lambda code: label(BUDGET_TYPE_LABELS, code or None, lang),
+        )
 
         shown = as_of or latest_in_year
-        st.caption(t(f"ข้อมูลล่าสุดในระบบ: {format_date(latest, 'th')}",
-                     f"Latest data in the system: {format_date(latest, 'en')}"))
+        st.caption(
+            t(f"ข้อมูลล่าสุดในระบบ: {format_date(latest, 'th')}", f"Latest data in the system: {format_date(latest, 'en')}")
+        )
 
-    _sync_url({
-        "lang": "en" if lang == "en" else None,
-        # with several years loaded the link names its year, so it still shows it after the default
-        # moves on (1 October); a store of one year needs no year in its links
-        "fy": str(fy) if fy != default_year or len(fiscal_years) > 1 else None,
-        "mode": SNAPSHOT if snapshot_dates else None,
-        "as_of": as_of.isoformat() if as_of else None,
-        "plan": plan if plan != "all" else None,
-        "region": region or None, "cluster": cluster or None, "province": province or None,
-        "budget": budget or None,
-    })
-    filters = Filters(fiscal_year=fy, as_of=as_of, plan_type=plan, region=region or None,
-                      cluster=cluster or None, province=province or None, budget_type=budget or None)
-    return PageContext(filters=filters, lang=lang, data_version=version, as_of_shown=shown,
-                       snapshot_mode=bool(snapshot_dates), page=page)
+    _sync_url(
+        {
+            "lang": "en" if lang == "en" else None,
+            # with several years loaded the link names its year, so it still shows it after the default
+            # moves on (1 October); a store of one year needs no year in its links
+            "fy": str(fy) if fy != default_year or len(fiscal_years) > 1 else None,
+            "mode": SNAPSHOT if snapshot_dates else None,
+            "as_of": as_of.isoformat() if as_of else None,
+            "plan": plan if plan != "all" else None,
+            "region": region or None,
+            "cluster": cluster or None,
+            "province": province or None,
+            "budget": budget or None,
+        }
+    )
+    filters = Filters(
+        fiscal_year=fy,
+        as_of=as_of,
+        plan_type=plan,
+        region=region or None,
+        cluster=cluster or None,
+        province=province or None,
+        budget_type=budget or None,
+    )
+    return PageContext(
+        filters=filters,
+        lang=lang,
+        data_version=version,
+        as_of_shown=shown,
+        snapshot_mode=bool(snapshot_dates),
+        page=page,
+    )
 
 
 def _check_linked_date(start: date, latest: date | None, snapshot_dates: list[str], lang: str) -> None:
@@ -275,8 +358,9 @@ def _check_linked_date(start: date, latest: date | None, snapshot_dates: list[st
     given = _parse_date(_url_given().get("as_of"))
     if given is None or snapshot_dates or latest is None or start <= given <= latest:
         return
-    _notice(LINK_DATE, lang, given=format_date(given, lang), first=format_date(start, lang),
-            last=format_date(latest, lang))
+    _notice(
+        LINK_DATE, lang, given=format_date(given, lang), first=format_date(start, lang), last=format_date(latest, lang)
+    )
     _force("as_of", LATEST)
     _url_given().pop("as_of", None)  # said once; the widgets need not say it again
 
@@ -325,15 +409,26 @@ def _snapshot_mode_control(fiscal_year: int, lang: str, t) -> list[str]:
     asked = kept_choice("mode") == SNAPSHOT
     if not dates and asked:
         _force("mode", LIVE)  # before the widget is drawn, so it shows live
-    mode = _kept_widget(st.radio, "mode", t("โหมดข้อมูล", "Data mode"), [LIVE, SNAPSHOT], lang, default=LIVE,
-                        horizontal=True, disabled=not dates,
-                        format_func={LIVE: t("ข้อมูลปัจจุบัน", "Live"),
-                                     SNAPSHOT: t("ภาพนิ่งรายสัปดาห์", "Snapshot")}.get,
-                        help=t("ภาพนิ่ง: ตัวเลขที่บันทึกไว้ ณ วันศุกร์ เทียบกับภาพนิ่งครั้งก่อน",
-                               "Snapshot: the figures frozen for a Friday, compared with the previous snapshot"))
+    mode = _kept_widget(
+        st.radio,
+        "mode",
+        t("โหมดข้อมูล", "Data mode"),
+        [LIVE, SNAPSHOT],
+        lang,
+        default=LIVE,
+        horizontal=True,
+        disabled=not dates,
+        format_func={LIVE: t("ข้อมูลปัจจุบัน", "Live"), SNAPSHOT: t("ภาพนิ่งรายสัปดาห์", "Snapshot")}.get,
+        help=t(
+            "ภาพนิ่ง: ตัวเลขที่บันทึกไว้ ณ วันศุกร์ เทียบกับภาพนิ่งครั้งก่อน",
+            "Snapshot: the figures frozen for a Friday, compared with the previous snapshot",
+        ),
+    )
     if not dates:
-        note = t("ยังไม่มีภาพนิ่งรายสัปดาห์ของปีนี้ ผู้ดูแลระบบบันทึกภาพนิ่งได้ทุกวันศุกร์",
-                 "No weekly snapshot of this year yet; the system administrator takes one every Friday.")
+        note = t(
+            "ยังไม่มีภาพนิ่งรายสัปดาห์ของปีนี้ ผู้ดูแลระบบบันทึกภาพนิ่งได้ทุกวันศุกร์",
+            "No weekly snapshot of this year yet; the system administrator takes one every Friday.",
+        )
         if asked:
             st.info(note, icon=":material/info:")
         else:

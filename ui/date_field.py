@@ -17,12 +17,12 @@ from thai_date_input import DateTextError, describe, parse_date_text
 from vocabulary import DATE_INPUT, word
 
 
-def date_text_input(label: str, key: str, lang: str, earliest: date | None = None,
-                    latest: date | None = None) -> str:
+def date_text_input(label: str, key: str, lang: str, earliest: date | None = None, latest: date | None = None) -> str:
     """Draw the field (its value kept in st.session_state[key], seed it there) and the echo under it;
     returns the text as typed (read it again with thai_date_input.parse_date_text when saving)."""
-    text = st.text_input(label, key=key, placeholder=word(DATE_INPUT, "placeholder", lang),
-                         help=word(DATE_INPUT, "help", lang))
+    text = st.text_input(
+        label, key=key, placeholder=word(DATE_INPUT, "placeholder", lang), help=word(DATE_INPUT, "help", lang)
+    )
     try:
         day = parse_date_text(text, earliest, latest)
     except DateTextError as error:

@@ -35,8 +35,12 @@ def csv_bytes(frame: pd.DataFrame, about: TableFile | None = None, kinds: Mappin
     return table_csv(frame, about, kinds)
 
 
-def excel_bytes(frame: pd.DataFrame, sheet_name: str = "data", about: TableFile | None = None,
-                kinds: Mapping[str, str] | None = None) -> bytes:
+def excel_bytes(
+    frame: pd.DataFrame,
+    sheet_name: str = "data",
+    about: TableFile | None = None,
+    kinds: Mapping[str, str] | None = None,
+) -> bytes:
     """An .xlsx workbook with the frame on one sheet: title rows from `about` (none without it),
     a frozen header repeated on every printed page, widths from the content, A4 landscape
     (exports/sheets.py).
@@ -52,7 +56,8 @@ def _plain_for_export(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].map(lambda value: isinstance(value, list | tuple)).any():
             out[column] = out[column].map(
-                lambda value: "; ".join(map(str, value)) if isinstance(value, list | tuple) else value)
+                lambda value: "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
+            )
     return out
 
 
@@ -93,34 +98,32 @@ DOWNLOAD_TITLES: list[TableTitle] = [
     TableTitle(r"lagging", ("โครงการล่าช้า", "Lagging projects"), rules.lagging_rules),
     TableTitle(r".*_newly_flagged", ("โครงการที่เริ่มล่าช้า", "Newly flagged lagging projects"), rules.lagging_rules),
     TableTitle(r".*_cleared", ("โครงการที่พ้นสถานะล่าช้า", "Projects cleared of lagging flags"), rules.lagging_rules),
-    TableTitle(r".*_province_movers",
-               ("จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Provinces whose % disbursed moved most")),
-    TableTitle(r".*_project_movers",
-               ("โครงการที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Projects whose % disbursed moved most")),
+    TableTitle(r".*_province_movers", ("จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Provinces whose % disbursed moved most")),
+    TableTitle(r".*_project_movers", ("โครงการที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด", "Projects whose % disbursed moved most")),
     TableTitle(r"projects(_.*)?", ("รายการโครงการ", "Projects")),
-    TableTitle(r"assets_by_status", ("สินทรัพย์: จำนวนและมูลค่าตามสถานะ", "Assets: count and value by status"),
-               rules.asset_rules),
+    TableTitle(
+        r"assets_by_status", ("สินทรัพย์: จำนวนและมูลค่าตามสถานะ", "Assets: count and value by status"), rules.asset_rules
+    ),
     TableTitle(r"assets_by_.*", ("สินทรัพย์รายพื้นที่", "Assets by area"), rules.asset_rules),
     TableTitle(r"assets_overdue", ("สินทรัพย์ค้างโอนเกินกำหนด", "Overdue asset transfers"), rules.asset_rules),
     TableTitle(r"assets_all", ("สินทรัพย์ทั้งหมด", "All assets"), rules.asset_rules),
-    TableTitle(r"carryover_at_risk", ("เงินกันเหลื่อมปีที่เสี่ยง", "At-risk carry-overs"), rules.carryover_rules,
-               carryover=True),
-    TableTitle(r"carryover.*", ("เงินกันเหลื่อมปีทุกโครงการ", "All carry-overs"), rules.carryover_rules,
-               carryover=True),
+    TableTitle(
+        r"carryover_at_risk", ("เงินกันเหลื่อมปีที่เสี่ยง", "At-risk carry-overs"), rules.carryover_rules, carryover=True
+    ),
+    TableTitle(r"carryover.*", ("เงินกันเหลื่อมปีทุกโครงการ", "All carry-overs"), rules.carryover_rules, carryover=True),
     TableTitle(r"reallocations_net_.*", ("โอนเข้า-ออกสุทธิรายพื้นที่", "Net reallocations by area")),
     TableTitle(r"reallocations_ledger", ("ทะเบียนการโอนเปลี่ยนแปลงงบประมาณ", "Reallocation ledger")),
-    TableTitle(r"reconciliation_mismatches",
-               ("โครงการที่ยอดงบประมาณไม่กระทบกัน", "Projects whose figures do not reconcile")),
+    TableTitle(
+        r"reconciliation_mismatches", ("โครงการที่ยอดงบประมาณไม่กระทบกัน", "Projects whose figures do not reconcile")
+    ),
     TableTitle(r"reconciliation_warnings", ("คำเตือนการกระทบยอด", "Reconciliation warnings")),
     TableTitle(r"reconciliation", ("กระทบยอดงบประมาณรายโครงการ", "Reconciliation of every project")),
     TableTitle(r"overspent_projects", ("โครงการที่เบิกจ่ายเกินงบประมาณ", "Overspent projects")),
-    TableTitle(r"data_freshness", ("วันที่ข้อมูลล่าสุดรายจังหวัด", "Latest data date per province"),
-               rules.freshness_rules),
+    TableTitle(r"data_freshness", ("วันที่ข้อมูลล่าสุดรายจังหวัด", "Latest data date per province"), rules.freshness_rules),
     TableTitle(r"load_log", ("บันทึกการโหลดข้อมูล", "Load log"), scoped=False),
     TableTitle(r"rejected_rows", ("แถวที่ถูกปฏิเสธ", "Rejected rows"), scoped=False),
     TableTitle(r"snapshots_.*", ("ภาพนิ่งรายสัปดาห์ที่บันทึกไว้", "Stored weekly snapshots"), scoped=False),
-    TableTitle(r"live_vs_snapshot.*",
-               ("ข้อมูลปัจจุบันที่ต่างจากภาพนิ่ง", "Live figures that differ from the snapshot")),
+    TableTitle(r"live_vs_snapshot.*", ("ข้อมูลปัจจุบันที่ต่างจากภาพนิ่ง", "Live figures that differ from the snapshot")),
 ]
 
 
@@ -129,8 +132,9 @@ def titled_download(table: str, ctx: PageContext) -> Download:
     none matches), with its rules in the page's language."""
     for entry in DOWNLOAD_TITLES:
         if re.fullmatch(entry.pattern, table):
-            return Download(table, entry.title, (entry.rules(ctx.lang),) if entry.rules else (), entry.scoped,
-                            entry.carryover)
+            return Download(
+                table, entry.title, (entry.rules(ctx.lang),) if entry.rules else (), entry.scoped, entry.carryover
+            )
     words = table.replace("_", " ")
     return Download(table, (words, words))
 
@@ -178,13 +182,18 @@ def table_file(download: Download, ctx: PageContext, filters: Filters | None = N
         as_of = resolve_carryover_as_of(filters)
     else:
         as_of = ctx.as_of_shown
-    return TableFile(download.table, ctx.t(*download.title), ctx.lang, filters.fiscal_year, as_of, scope,
-                     parts, download.rules)
+    return TableFile(
+        download.table, ctx.t(*download.title), ctx.lang, filters.fiscal_year, as_of, scope, parts, download.rules
+    )
 
 
-def prepared_download(frame: pd.DataFrame, download: Download | str, ctx: PageContext,
-                      columns: Sequence[ColumnSpec] | None = None, filters: Filters | None = None
-                      ) -> tuple[TableFile, pd.DataFrame, dict[str, str] | None]:
+def prepared_download(
+    frame: pd.DataFrame,
+    download: Download | str,
+    ctx: PageContext,
+    columns: Sequence[ColumnSpec] | None = None,
+    filters: Filters | None = None,
+) -> tuple[TableFile, pd.DataFrame, dict[str, str] | None]:
     """What `download_buttons` offers, before any bytes: (how the files are named and titled,
     the table as written, each column's kind). See `download_buttons` for the arguments."""
     if isinstance(download, str):
@@ -201,9 +210,14 @@ def prepared_download(frame: pd.DataFrame, download: Download | str, ctx: PageCo
     return table_file(download, ctx, filters), _plain_for_export(export), kinds
 
 
-def download_buttons(frame: pd.DataFrame, download: Download | str, ctx: PageContext | None = None,
-                     columns: Sequence[ColumnSpec] | None = None, key: str | None = None,
-                     filters: Filters | None = None) -> None:
+def download_buttons(
+    frame: pd.DataFrame,
+    download: Download | str,
+    ctx: PageContext | None = None,
+    columns: Sequence[ColumnSpec] | None = None,
+    key: str | None = None,
+    filters: Filters | None = None,
+) -> None:
     """Two buttons: the table as CSV (UTF-8 BOM) and as Excel, named and titled for its scope
     and date ('lagging-2562-asof-2019-09-30-province-46.xlsx').
 
@@ -229,13 +243,25 @@ def download_buttons(frame: pd.DataFrame, download: Download | str, ctx: PageCon
 
     left, right = st.columns(2)
     with left:
-        st.download_button(ctx.t("ดาวน์โหลด CSV", "Download CSV"), data=csv_file,
-                           file_name=about.file_name("csv"), mime=CSV_MIME, key=f"{key}_csv",
-                           icon=":material/download:", on_click="ignore")
+        st.download_button(
+            ctx.t("ดาวน์โหลด CSV", "Download CSV"),
+            data=csv_file,
+            file_name=about.file_name("csv"),
+            mime=CSV_MIME,
+            key=f"{key}_csv",
+            icon=":material/download:",
+            on_click="ignore",
+        )
     with right:
-        st.download_button(ctx.t("ดาวน์โหลด Excel", "Download Excel"), data=excel_file,
-                           file_name=about.file_name("xlsx"), mime=EXCEL_MIME, key=f"{key}_xlsx",
-                           icon=":material/download:", on_click="ignore")
+        st.download_button(
+            ctx.t("ดาวน์โหลด Excel", "Download Excel"),
+            data=excel_file,
+            file_name=about.file_name("xlsx"),
+            mime=EXCEL_MIME,
+            key=f"{key}_xlsx",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 # What the pages' own tables download (read-side columns; money in baht, dates as dates).
@@ -291,8 +317,9 @@ FRESHNESS_DOWNLOAD_COLUMNS: list[ColumnSpec] = [
 ]
 
 
-def _export_frame(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
-                  ) -> tuple[pd.DataFrame, dict[str, str]]:
+def _export_frame(
+    frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """The download of a read-side frame per `spec`, and each header's kind: headers in the
     page's language, money in baht (the unit in the header), percentages 0-100, dates as
     dates (the files show them in BE in Thai)."""

@@ -100,13 +100,18 @@ def with_followup(table: pd.DataFrame, context: PageContext, source: ResponseSou
         mark = {"overdue": "⚠ ", "stale": "◌ "}.get(status, "✓ ")
         texts.append(f"{mark}{cause} · {ago}")
     return joined.assign(
-        followup=texts, response_cause=[cause or None for cause in causes],
+        followup=texts,
+        response_cause=[cause or None for cause in causes],
         response_status=[word(RESPONSE_STATUSES, status, context.lang) for status in statuses],
         # the download's "when": the Bangkok day (a date, BE in Thai files) and the time
-        response_saved_on=[None if moment is None else moment.astimezone(BANGKOK).date()
-                           for moment in joined["response_updated_at"]],
-        response_saved_time=[None if moment is None else f"{moment.astimezone(BANGKOK):%H:%M}"
-                             for moment in joined["response_updated_at"]])
+        response_saved_on=[
+            None if moment is None else moment.astimezone(BANGKOK).date() for moment in joined["response_updated_at"]
+        ],
+        response_saved_time=[
+            None if moment is None else f"{moment.astimezone(BANGKOK):%H:%M}"
+            for moment in joined["response_updated_at"]
+        ],
+    )
 
 
 def grid_columns(columns: list[GridColumn]) -> list[GridColumn]:
@@ -132,23 +137,36 @@ def response_summary(joined: pd.DataFrame, context: PageContext, source: Respons
     overdue = joined[joined["response_overdue"]]
     fresh_days = appstore.followup_fresh_days()
     st.subheader(context.t("การชี้แจงของจังหวัด", "Follow-up by the provinces"))
-    frozen = context.t(" · คำชี้แจงตามที่บันทึกไว้กับภาพนิ่ง", " · answers as frozen with the snapshot") \
-        if source.frozen else ""
-    st.caption(context.t(
-        f"อัตราการชี้แจง = โครงการล่าช้าที่มีคำชี้แจงภายใน {fresh_days} วัน ÷ โครงการล่าช้าทั้งหมด · "
-        "เลยกำหนด = วันที่คาดว่าจะเบิกจ่ายผ่านไปแล้ว (ก่อนวันที่ข้อมูล) และยังไม่มีการเบิกจ่ายหลังวันที่ชี้แจง",
-        f"Response rate = flagged projects answered within {fresh_days} days ÷ flagged projects · past expected "
-        "payment = the expected date is before the data date and nothing was paid since the answer") + frozen)
-    kpi_cards([
-        KpiCard(context.t("อัตราการชี้แจง", "Response rate"), f"{percent(total.rate_pct)}%"
-                if total.rate_pct is not None else "-"),
-        KpiCard(context.t("ชี้แจงแล้ว / โครงการล่าช้า", "Answered / flagged"),
-                f"{total.responded:,} / {total.flagged:,}"),
-        KpiCard(context.t("เลยกำหนดเบิกจ่ายที่แจ้ง", "Past expected payment"), f"{len(overdue):,}"),
-    ], per_row=3)
-    by_province, by_cluster, late = st.tabs([context.t("รายจังหวัด", "By province"),
-                                             context.t("รายกลุ่มจังหวัด", "By cluster"),
-                                             context.t(f"เลยกำหนด ({len(overdue):,})", f"Overdue ({len(overdue):,})")])
+    frozen = context.t(" · คำชี้แจงตามที่บันทึกไว้กับภาพนิ่ง", " · answers as frozen with the snapshot") if source.frozen else ""
+    st.caption(
+        context.t(
+            f"อัตราการชี้แจง = โครงการล่าช้าที่มีคำชี้แจงภายใน {fresh_days} วัน ÷ โครงการล่าช้าทั้งหมด · "
+            "เลยกำหนด = วันที่คาดว่าจะเบิกจ่ายผ่านไปแล้ว (ก่อนวันที่ข้อมูล) และยังไม่มีการเบิกจ่ายหลังวันที่ชี้แจง",
+            f"Response rate = flagged projects answered within {fresh_days} days ÷ flagged projects · past expected "
+            "payment = the expected date is before the data date and nothing was paid since the answer",
+        )
+        + frozen
+    )
+    kpi_cards(
+        [
+            KpiCard(
+                context.t("อัตราการชี้แจง", "Response rate"),
+                f"{percent(total.rate_pct)}%" if total.rate_pct is not None else "-",
+            ),
+            KpiCard(
+                context.t("ชี้แจงแล้ว / โครงการล่าช้า", "Answered / flagged"), f"{total.responded:,} / {total.flagged:,}"
+            ),
+            KpiCard(context.t("เลยกำหนดเบิกจ่ายที่แจ้ง", "Past expected payment"), f"{len(overdue):,}"),
+        ],
+        per_row=3,
+    )
+    by_province, by_cluster, late = st.tabs(
+        [
+            context.t("รายจังหวัด", "By province"),
+            context.t("รายกลุ่มจังหวัด", "By cluster"),
+            context.t(f"เลยกำหนด ({len(overdue):,})", f"Overdue ({len(overdue):,})"),
+        ]
+    )
     for tab, level in ((by_province, "province"), (by_cluster, "cluster")):
         with tab:
             rates = appstore.response_rates(context.filters, level, flagged=joined)
@@ -157,9 +175,14 @@ def response_summary(joined: pd.DataFrame, context: PageContext, source: Respons
             # no download buttons: the weekly workbook has these rates (sheet "การชี้แจง")
             st.dataframe(
                 pd.DataFrame({context.t(th, en): rates[key] for key, th, en, _ in RATE_COLUMNS}),
-                hide_index=True, height=300, column_config={
+                hide_index=True,
+                height=300,
+                column_config={
                     context.t(th, en): st.column_config.NumberColumn(format="%.2f" if kind == "pct" else "%,d")
-                    for _, th, en, kind in RATE_COLUMNS if kind != "text"})
+                    for _, th, en, kind in RATE_COLUMNS
+                    if kind != "text"
+                },
+            )
     with late:
         if overdue.empty:
             st.caption(context.t("ไม่มีคำชี้แจงที่เลยกำหนด", "No answer is past its expected payment date"))

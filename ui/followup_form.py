@@ -1,7 +1,8 @@
 """The follow-up form of the lagging page: `followup_panel(row, who, context, source)` shows the selected
 project's latest answer, the form a province records it with, and every save with what changed. Saving
 goes through appstore.save_response, which checks the user's role and area on the server whatever the
-page shows. The list side (the grid's follow-up column, the response rates) is ui/followup.py.
+page shows. The list side (the grid's follow-up column, the response rates) is ui/followup.py; the saved
+answer and its history, read-only, are ui/followup_answers.py.
 
 The form keeps what the user typed (docs/appstore.md, "The follow-up form"):
 - a draft per project, in st.session_state under the project's code, never under the language
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pandas as pd
@@ -32,12 +32,13 @@ import streamlit as st
 import appstore
 from appstore import Principal, models, validation
 from appstore.followup import ResponseSource
-from budget_metrics.formatting import baht, format_datetime
+from budget_metrics.formatting import baht
 from thai_date_input import DateTextError, parse_date_text, typed_form
 from ui.context import PageContext
 from ui.date_field import date_text_input
-from ui.followup import BANGKOK, UNKNOWN, status_code
-from vocabulary import FOLLOWUP_FIELDS, RESPONSE_STATUSES, STORE_OUTAGE, word
+from ui.followup import UNKNOWN
+from ui.followup_answers import answer_history, latest_answer, plain
+from vocabulary import FOLLOWUP_FIELDS, STORE_OUTAGE, word
 
 log = logging.getLogger(__name__)
 
@@ -45,57 +46,14 @@ K_SAVED = "followup_saved"  # project code -> (version, something changed) to co
 K_DRAFTS = "followup_drafts"  # project code -> {field: what the form holds}, while it differs from the saved answer
 K_REFUSED = "followup_refused"  # project code -> (Thai, English, the draft it was refused for)
 # The form's fields, each drawn under a key of its own that names the project, never the language.
-FORM_KEYS = {"cause_code": "cause", "action_taken": "action", "expected_payment_date": "date",
-             "expected_amount": "amount", "note": "note"}
+FORM_KEYS = {
+    "cause_code": "cause",
+    "action_taken": "action",
+    "expected_payment_date": "date",
+    "expected_amount": "amount",
+    "note": "note",
+}
 TEXT_LIMITS = {"action_taken": models.ACTION_TAKEN_MAX, "note": models.NOTE_MAX}
-
-
-def _field_value(field: str, value, context: PageContext) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
-        return "-"
-    if field == "cause_code":
-        found = appstore.causes().set_index("cause_code")
-        if value in found.index:
-            return context.name(found.loc[value, "label_th"], found.loc[value, "label_en"])
-        return str(value)
-    if field == "expected_payment_date":
-        return context.date(value if isinstance(value, date) else date.fromisoformat(str(value)))
-    if field == "expected_amount":
-        return baht(value)
-    return str(value)
-
-
-def _when(moment: datetime | None, context: PageContext) -> str:
-    if moment is None or pd.isna(moment):
-        return "-"
-    if isinstance(moment, datetime) and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return format_datetime(pd.Timestamp(moment).tz_convert(BANGKOK).tz_localize(None), context.lang)
-
-
-def _latest(row: pd.Series, context: PageContext) -> None:
-    if status_code(row) == "unknown":
-        st.warning(word(STORE_OUTAGE, "followup", context.lang), icon=":material/cloud_off:")
-        return
-    if status_code(row) == "none":
-        st.caption(word(RESPONSE_STATUSES, "none", context.lang))
-        return
-    values = {"cause_code": row.get("response_cause_code"), "action_taken": row.get("response_action_taken"),
-              "expected_payment_date": row.get("response_expected_payment_date"),
-              "expected_amount": row.get("response_expected_amount"), "note": row.get("response_note")}
-    lines = [f"{word(FOLLOWUP_FIELDS, field, context.lang)}: **{_plain(_field_value(field, value, context))}**"
-             for field, value in values.items()]
-    lines.append(context.t("สถานะ", "Status") + f": **{word(RESPONSE_STATUSES, status_code(row), context.lang)}**")
-    lines.append(context.t(f"บันทึกโดย {row.get('response_updated_by')} เมื่อ "
-                           f"{_when(row.get('response_updated_at'), context)} (ครั้งที่ {row.get('response_version')})",
-                           f"saved by {row.get('response_updated_by')} at "
-                           f"{_when(row.get('response_updated_at'), context)} (version {row.get('response_version')})"))
-    st.markdown("  \n".join(lines))
-
-
-def _plain(text: str) -> str:
-    """Typed text, safe inside st.markdown (markdown characters escaped)."""
-    return "".join(f"\\{char}" if char in "\\`*_{}[]()#+-.!|<>~$:" else char for char in str(text))
 
 
 def _given(value):
@@ -108,15 +66,22 @@ def saved_values(row: pd.Series) -> dict:
     none), the date as a person types it (d/m/yyyy BE, '' when none), the amount (float baht or None)."""
     day = _given(row.get("response_expected_payment_date"))
     amount = _given(row.get("response_expected_amount"))
-    return {"cause_code": _given(row.get("response_cause_code")),
-            "action_taken": _given(row.get("response_action_taken")) or "",
-            "expected_payment_date": typed_form(pd.Timestamp(day).date()) if day is not None else "",
-            "expected_amount": None if amount is None else float(amount),
-            "note": _given(row.get("response_note")) or ""}
+    return {
+        "cause_code": _given(row.get("response_cause_code")),
+        "action_taken": _given(row.get("response_action_taken")) or "",
+        "expected_payment_date": typed_form(pd.Timestamp(day).date()) if day is not None else "",
+        "expected_amount": None if amount is None else float(amount),
+        "note": _given(row.get("response_note")) or "",
+    }
 
 
-EMPTY_ANSWER = {"cause_code": None, "action_taken": "", "expected_payment_date": "", "expected_amount": None,
-                "note": ""}
+EMPTY_ANSWER = {
+    "cause_code": None,
+    "action_taken": "",
+    "expected_payment_date": "",
+    "expected_amount": None,
+    "note": "",
+}
 
 
 def _drafts() -> dict:
@@ -157,10 +122,12 @@ def form_problems(values: dict, fiscal_year: int) -> list[tuple[str, str]]:
         length = len((values[field] or "").strip())
         if length > limit:
             thai, english = FOLLOWUP_FIELDS[field]
-            too_long_en = (f"{english} is {length:,} characters long; at most {limit:,} are allowed "
-                           f"({length - limit:,} too many)")
-            problems.append((f"{thai} ยาว {length:,} ตัวอักษร เกินกำหนด {limit:,} ตัวอักษร (เกิน {length - limit:,})",
-                             too_long_en))
+            too_long_en = (
+                f"{english} is {length:,} characters long; at most {limit:,} are allowed ({length - limit:,} too many)"
+            )
+            problems.append(
+                (f"{thai} ยาว {length:,} ตัวอักษร เกินกำหนด {limit:,} ตัวอักษร (เกิน {length - limit:,})", too_long_en)
+            )
     return problems
 
 
@@ -196,15 +163,19 @@ def _count(field: str, key: str, value: str, context: PageContext) -> None:
     limit = TEXT_LIMITS[field]
     length = len((value or "").strip())
     ok = context.t(f"{{n}} / {limit:,} ตัวอักษร", f"{{n}} / {limit:,} characters")
-    over = context.t(f"{{n}} / {limit:,} ตัวอักษร — เกิน {{over}} ตัวอักษร ต้องตัดให้สั้นลงก่อนบันทึก",
-                     f"{{n}} / {limit:,} characters — {{over}} too many; shorten it before saving")
+    over = context.t(
+        f"{{n}} / {limit:,} ตัวอักษร — เกิน {{over}} ตัวอักษร ต้องตัดให้สั้นลงก่อนบันทึก",
+        f"{{n}} / {limit:,} characters — {{over}} too many; shorten it before saving",
+    )
     shown = (over if length > limit else ok).replace("{n}", f"{length:,}").replace("{over}", f"{length - limit:,}")
-    st.html(f'<style>.bm-count{{font-size:.8rem;opacity:.8}}.bm-count[data-state="over"]'
-            f'{{color:#c62828;opacity:1;font-weight:600}}</style>'
-            f'<div class="bm-count" data-count-for="{html.escape(key)}" data-limit="{limit}" '
-            f'data-ok="{html.escape(ok)}" data-over="{html.escape(over)}" '
-            f'data-state="{"over" if length > limit else "ok"}">{html.escape(shown)}</div>{COUNT_SCRIPT}',
-            unsafe_allow_javascript=True)
+    st.html(
+        f'<style>.bm-count{{font-size:.8rem;opacity:.8}}.bm-count[data-state="over"]'
+        f"{{color:#c62828;opacity:1;font-weight:600}}</style>"
+        f'<div class="bm-count" data-count-for="{html.escape(key)}" data-limit="{limit}" '
+        f'data-ok="{html.escape(ok)}" data-over="{html.escape(over)}" '
+        f'data-state="{"over" if length > limit else "ok"}">{html.escape(shown)}</div>{COUNT_SCRIPT}',
+        unsafe_allow_javascript=True,
+    )
 
 
 def _refuse(code: str, values: dict, message_th: str, message_en: str) -> None:
@@ -221,6 +192,7 @@ def _form(row: pd.Series, who: Principal, context: PageContext, known: bool) -> 
     labels = dict(zip(codes, context.names(causes["label_th"], causes["label_en"]), strict=True))
     saved = saved_values(row) if known else None
     start = draft_of(code) or saved or EMPTY_ANSWER
+
     def key(field: str) -> str:
         return _key(field, code, context.lang)
 
@@ -229,22 +201,35 @@ def _form(row: pd.Series, who: Principal, context: PageContext, known: bool) -> 
             st.session_state[key(field)] = start[field]
 
     st.markdown(context.t("**บันทึกคำชี้แจง**", "**Record the follow-up**"))
-    values = {"cause_code": st.selectbox(
-        word(FOLLOWUP_FIELDS, "cause_code", context.lang), codes, index=None,
-        format_func=lambda value: labels.get(value, value), key=key("cause_code"),
-        placeholder=context.t("เลือกสาเหตุ", "Choose a cause"))}
-    values["action_taken"] = st.text_area(word(FOLLOWUP_FIELDS, "action_taken", context.lang),
-                                          key=key("action_taken"))
+    values = {
+        "cause_code": st.selectbox(
+            word(FOLLOWUP_FIELDS, "cause_code", context.lang),
+            codes,
+            index=None,
+            format_func=lambda value: labels.get(value, value),
+            key=key("cause_code"),
+            placeholder=context.t("เลือกสาเหตุ", "Choose a cause"),
+        )
+    }
+    values["action_taken"] = st.text_area(word(FOLLOWUP_FIELDS, "action_taken", context.lang), key=key("action_taken"))
     _count("action_taken", key("action_taken"), values["action_taken"], context)
     left, right = st.columns(2)
     with left:
         values["expected_payment_date"] = date_text_input(
-            word(FOLLOWUP_FIELDS, "expected_payment_date", context.lang), key("expected_payment_date"),
-            context.lang, *validation.expected_payment_window(fiscal_year))
+            word(FOLLOWUP_FIELDS, "expected_payment_date", context.lang),
+            key("expected_payment_date"),
+            context.lang,
+            *validation.expected_payment_window(fiscal_year),
+        )
     with right:
         values["expected_amount"] = st.number_input(
-            word(FOLLOWUP_FIELDS, "expected_amount", context.lang), min_value=0.0, step=1000.0, format="%.2f",
-            value=None, key=key("expected_amount"))
+            word(FOLLOWUP_FIELDS, "expected_amount", context.lang),
+            min_value=0.0,
+            step=1000.0,
+            format="%.2f",
+            value=None,
+            key=key("expected_amount"),
+        )
     values["note"] = st.text_area(word(FOLLOWUP_FIELDS, "note", context.lang), key=key("note"))
     _count("note", key("note"), values["note"], context)
 
@@ -254,8 +239,12 @@ def _form(row: pd.Series, who: Principal, context: PageContext, known: bool) -> 
     else:
         drafts[code] = dict(values)
         st.caption(context.t("✎ มีข้อความที่ยังไม่ได้บันทึก", "✎ Unsaved changes"))
-    if st.button(context.t("บันทึกคำชี้แจง", "Save the follow-up"), type="primary", icon=":material/save:",
-                 key=f"followup_save_{code}"):
+    if st.button(
+        context.t("บันทึกคำชี้แจง", "Save the follow-up"),
+        type="primary",
+        icon=":material/save:",
+        key=f"followup_save_{code}",
+    ):
         _save(code, fiscal_year, values, who)
     refused = st.session_state.get(K_REFUSED, {}).get(code)
     if refused and refused[2] == values:  # said until the user changes what was refused
@@ -266,23 +255,35 @@ def _save(code: str, fiscal_year: int, values: dict, who: Principal) -> None:
     """Save the form, or keep it as it is with the reason why not (K_REFUSED)."""
     problems = form_problems(values, fiscal_year)
     if problems:
-        _refuse(code, values, "ยังไม่ได้บันทึก: " + " · ".join(th for th, _ in problems),
-                "Not saved: " + " · ".join(en for _, en in problems))
+        _refuse(
+            code,
+            values,
+            "ยังไม่ได้บันทึก: " + " · ".join(th for th, _ in problems),
+            "Not saved: " + " · ".join(en for _, en in problems),
+        )
         return
     amount = values["expected_amount"]
     try:
-        saved = appstore.save_response(who, code, cause_code=values["cause_code"],
-                                       action_taken=values["action_taken"],
-                                       expected_payment_date=values["expected_payment_date"],
-                                       expected_amount=None if amount is None else f"{Decimal(str(amount)):.2f}",
-                                       note=values["note"])
+        saved = appstore.save_response(
+            who,
+            code,
+            cause_code=values["cause_code"],
+            action_taken=values["action_taken"],
+            expected_payment_date=values["expected_payment_date"],
+            expected_amount=None if amount is None else f"{Decimal(str(amount)):.2f}",
+            note=values["note"],
+        )
     except appstore.StoreUnavailable as error:
         log.warning("follow-up of %s not saved, store unavailable: %s", code, error.__cause__ or error)
         _refuse(code, values, *STORE_OUTAGE["save_failed"])
         return
     except appstore.AccessDenied as error:
-        _refuse(code, values, f"ยังไม่ได้บันทึก: {error.message_th} ข้อความที่พิมพ์ไว้ยังอยู่ คัดลอกเก็บไว้ได้",
-                f"Not saved: {error.message_en}. What you typed is kept here; you can copy it.")
+        _refuse(
+            code,
+            values,
+            f"ยังไม่ได้บันทึก: {error.message_th} ข้อความที่พิมพ์ไว้ยังอยู่ คัดลอกเก็บไว้ได้",
+            f"Not saved: {error.message_en}. What you typed is kept here; you can copy it.",
+        )
         return
     except appstore.AppStoreError as error:
         _refuse(code, values, f"ยังไม่ได้บันทึก: {error.message_th}", f"Not saved: {error.message_en}")
@@ -297,46 +298,25 @@ def _save(code: str, fiscal_year: int, values: dict, who: Principal) -> None:
 def _kept_draft(code: str, draft: dict, context: PageContext, reason_th: str, reason_en: str) -> None:
     """A draft the user can no longer save here (their right was taken away): shown read-only, to
     copy, with the reason, until they discard it."""
-    st.warning(context.t(f"{reason_th} ข้อความที่พิมพ์ไว้แต่ยังไม่ได้บันทึกอยู่ด้านล่าง คัดลอกเก็บไว้ได้",
-                         f"{reason_en} What you typed and did not save is below, to copy."),
-               icon=":material/edit_off:")
+    st.warning(
+        context.t(
+            f"{reason_th} ข้อความที่พิมพ์ไว้แต่ยังไม่ได้บันทึกอยู่ด้านล่าง คัดลอกเก็บไว้ได้",
+            f"{reason_en} What you typed and did not save is below, to copy.",
+        ),
+        icon=":material/edit_off:",
+    )
     for field in ("action_taken", "expected_payment_date", "note"):
         if draft.get(field):
             st.caption(word(FOLLOWUP_FIELDS, field, context.lang))
             st.code(draft[field], language=None, wrap_lines=True)
     if draft.get("expected_amount") is not None:
         st.caption(f"{word(FOLLOWUP_FIELDS, 'expected_amount', context.lang)}: {baht(draft['expected_amount'])}")
-    if st.button(context.t("ทิ้งข้อความที่พิมพ์ไว้", "Discard what I typed"), key=f"followup_discard_{code}",
-                 icon=":material/delete:"):
+    if st.button(
+        context.t("ทิ้งข้อความที่พิมพ์ไว้", "Discard what I typed"), key=f"followup_discard_{code}", icon=":material/delete:"
+    ):
         _drafts().pop(code, None)
         _forget_widgets(code)
         st.rerun()
-
-
-def _history(row: pd.Series, context: PageContext) -> None:
-    try:
-        history = appstore.response_history(str(row["project_code"]), int(row["fiscal_year"]))
-    except appstore.StoreUnavailable as error:
-        log.warning("follow-up history cannot be read: %s", error.__cause__ or error)
-        st.caption(word(STORE_OUTAGE, "history", context.lang))
-        return
-    with st.expander(context.t(f"ประวัติการชี้แจง ({len(history):,} ครั้ง)", f"Follow-up history ({len(history):,})"),
-                     expanded=False):
-        if history.empty:
-            st.caption(context.t("ยังไม่มีการบันทึก", "Nothing saved yet"))
-            return
-        rows = []
-        for record in history.sort_values("version", ascending=False).to_dict("records"):
-            changes = record["changes"] or {}
-            changed = "; ".join(
-                f"{word(FOLLOWUP_FIELDS, field, context.lang)}: {_field_value(field, change.get('old'), context)} → "
-                f"{_field_value(field, change.get('new'), context)}" for field, change in changes.items())
-            rows.append({context.t("ครั้งที่", "Version"): record["version"],
-                         context.t("เมื่อ", "When"): _when(record["saved_at"], context),
-                         context.t("โดย", "By"): record["saved_by"],
-                         context.t("สิ่งที่เปลี่ยน", "What changed"):
-                             changed or context.t("ยืนยันคำชี้แจงเดิม", "confirmed, unchanged")})
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _saved_message(code: str, context: PageContext) -> None:
@@ -346,14 +326,20 @@ def _saved_message(code: str, context: PageContext) -> None:
         return
     version, changed = found
     if changed:
-        st.success(context.t(f"บันทึกคำชี้แจงแล้ว (ครั้งที่ {version})", f"Follow-up saved (version {version})"),
-                   icon=":material/check_circle:")
+        st.success(
+            context.t(f"บันทึกคำชี้แจงแล้ว (ครั้งที่ {version})", f"Follow-up saved (version {version})"),
+            icon=":material/check_circle:",
+        )
     else:
         days = appstore.followup_fresh_days()
-        st.info(context.t(f"ไม่มีอะไรเปลี่ยนแปลง: ยืนยันคำชี้แจงเดิมอีกครั้ง (ครั้งที่ {version}) "
-                          f"คำชี้แจงนับเป็นปัจจุบันต่อไปอีก {days} วัน",
-                          f"Nothing changed: the same answer was confirmed again (version {version}) and counts "
-                          f"as up to date for another {days} days"), icon=":material/info:")
+        st.info(
+            context.t(
+                f"ไม่มีอะไรเปลี่ยนแปลง: ยืนยันคำชี้แจงเดิมอีกครั้ง (ครั้งที่ {version}) คำชี้แจงนับเป็นปัจจุบันต่อไปอีก {days} วัน",
+                f"Nothing changed: the same answer was confirmed again (version {version}) and counts "
+                f"as up to date for another {days} days",
+            ),
+            icon=":material/info:",
+        )
 
 
 def followup_panel(row: pd.Series, who: Principal, context: PageContext, source: ResponseSource) -> None:
@@ -363,15 +349,19 @@ def followup_panel(row: pd.Series, who: Principal, context: PageContext, source:
     (an unverified user, or the local mode) the form stays with it, and Save tries again."""
     code = str(row["project_code"])
     with st.container(border=True, key=f"followup_panel_{code}"):
-        st.markdown(context.t(f"**การชี้แจงโครงการ {_plain(code)}**", f"**Follow-up of {_plain(code)}**"))
+        st.markdown(context.t(f"**การชี้แจงโครงการ {plain(code)}**", f"**Follow-up of {plain(code)}**"))
         _saved_message(code, context)
-        _latest(row, context)
+        latest_answer(row, context)
         known = not bool(row.get(UNKNOWN))
         draft = draft_of(code)
         may_write = appstore.may_write_owner(who, row.get("owner_type"), row.get("owner"), row.get("cluster_code"))
         if source.frozen:
-            st.caption(context.t("คำชี้แจงตามที่บันทึกไว้กับภาพนิ่ง (แก้ไขได้ในโหมดข้อมูลปัจจุบัน)",
-                                 "The answer as frozen with the snapshot (answer in live mode)"))
+            st.caption(
+                context.t(
+                    "คำชี้แจงตามที่บันทึกไว้กับภาพนิ่ง (แก้ไขได้ในโหมดข้อมูลปัจจุบัน)",
+                    "The answer as frozen with the snapshot (answer in live mode)",
+                )
+            )
         elif draft is not None and (may_write or who.unverified):
             _form(row, who, context, known)  # an outage: the form keeps the draft, and Save retries
         elif may_write and known:
@@ -379,10 +369,18 @@ def followup_panel(row: pd.Series, who: Principal, context: PageContext, source:
         elif may_write:  # no saved answer to start from: a form now could blank it on save
             st.caption(word(STORE_OUTAGE, "no_form", context.lang))
         elif draft is not None:
-            _kept_draft(code, draft, context,
-                        "ยังไม่ได้บันทึก: บัญชีของท่านไม่มีสิทธิ์บันทึกคำชี้แจงของโครงการนี้แล้ว",
-                        "Not saved: your account may no longer record this project's follow-up.")
+            _kept_draft(
+                code,
+                draft,
+                context,
+                "ยังไม่ได้บันทึก: บัญชีของท่านไม่มีสิทธิ์บันทึกคำชี้แจงของโครงการนี้แล้ว",
+                "Not saved: your account may no longer record this project's follow-up.",
+            )
         else:
-            st.caption(context.t("ผู้ใช้ระดับจังหวัดหรือกลุ่มจังหวัดของโครงการนี้เป็นผู้บันทึกคำชี้แจง",
-                                 "The project's province or cluster users record its follow-up"))
-        _history(row, context)
+            st.caption(
+                context.t(
+                    "ผู้ใช้ระดับจังหวัดหรือกลุ่มจังหวัดของโครงการนี้เป็นผู้บันทึกคำชี้แจง",
+                    "The project's province or cluster users record its follow-up",
+                )
+            )
+        answer_history(row, context)

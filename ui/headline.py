@@ -43,14 +43,17 @@ def budget_scope_text(context: PageContext, budget_type: str | None = None, line
         return None
     scope = pick(BUDGET_TYPE_SCOPE[chosen], context.lang)
     if not lines:
-        return context.t(f"{scope} — ตัวเลขและรายการในหน้านี้นับเฉพาะโครงการประเภทนี้ (ตัวกรองประเภทงบ)",
-                         f"{scope.capitalize()} — every figure and list on this page counts only projects of "
-                         "this type (the budget-type filter)")
+        return context.t(
+            f"{scope} — ตัวเลขและรายการในหน้านี้นับเฉพาะโครงการประเภทนี้ (ตัวกรองประเภทงบ)",
+            f"{scope.capitalize()} — every figure and list on this page counts only projects of "
+            "this type (the budget-type filter)",
+        )
     line = context.t(*LINE_DESCRIPTIONS[chosen])
-    return context.t(f"{scope} — ตัวเลข สถานะ สีแผนที่ อันดับ และรายการในหน้านี้นับเฉพาะโครงการประเภทนี้ "
-                     f"(ตัวกรองประเภทงบ) · เส้นที่ใช้: {line}",
-                     f"{scope.capitalize()} — every figure, status, map colour, ranking and list on this page "
-                     f"counts only projects of this type (the budget-type filter) · line shown: {line}")
+    return context.t(
+        f"{scope} — ตัวเลข สถานะ สีแผนที่ อันดับ และรายการในหน้านี้นับเฉพาะโครงการประเภทนี้ (ตัวกรองประเภทงบ) · เส้นที่ใช้: {line}",
+        f"{scope.capitalize()} — every figure, status, map colour, ranking and list on this page "
+        f"counts only projects of this type (the budget-type filter) · line shown: {line}",
+    )
 
 
 def budget_scope_note(context: PageContext, budget_type: str | None = None, lines: bool = True) -> None:
@@ -63,20 +66,29 @@ def budget_scope_note(context: PageContext, budget_type: str | None = None, line
 
 def without_budget_href(page: str) -> str:
     """A link to `page` with every sidebar choice of this view kept except the budget type."""
-    kept = [(name, value) for name in st.query_params if name != "budget"
-            for value in st.query_params.get_all(name)]
+    kept = [(name, value) for name in st.query_params if name != "budget" for value in st.query_params.get_all(name)]
     return f"{page}?{urlencode(kept)}" if kept else page
 
 
 def overall_not_shown_card(context: PageContext, page: str) -> str:
     """A card in place of the overall line when a budget type is chosen: why it is not shown,
     and a link to the same view with every budget type (HTML)."""
-    body = (light.text(context.t(*OVERALL_NOT_SHOWN)) + '<div style="margin-top:6px">'
-            + light.link(without_budget_href(page), light.text(context.t("ดูทุกประเภทงบ (เส้นภาพรวมและงบลงทุน) →",
-                                                                        "Show every budget type (both lines) →")))
-            + "</div>")
-    return light.card(context.t("เส้นภาพรวม: ไม่แสดง", "Overall line: not shown"), body, None,
-                      context.t(*LINE_DESCRIPTIONS["overall"]), key="overall_not_shown")
+    body = (
+        light.text(context.t(*OVERALL_NOT_SHOWN))
+        + '<div style="margin-top:6px">'
+        + light.link(
+            without_budget_href(page),
+            light.text(context.t("ดูทุกประเภทงบ (เส้นภาพรวมและงบลงทุน) →", "Show every budget type (both lines) →")),
+        )
+        + "</div>"
+    )
+    return light.card(
+        context.t("เส้นภาพรวม: ไม่แสดง", "Overall line: not shown"),
+        body,
+        None,
+        context.t(*LINE_DESCRIPTIONS["overall"]),
+        key="overall_not_shown",
+    )
 
 
 def since_words(context: PageContext, before, frozen: bool) -> str:
@@ -95,11 +107,17 @@ def week_html(context: PageContext, line: str, now, before, since: str) -> str |
     new, old = now.line(line), before.line(line)
     if new.pct is None or old.pct is None:
         return None
-    change = (f'<b><span data-figure="week_points">{signed(new.pct - old.pct)}</span> '
-              f"{light.text(context.t('จุด', 'pts'))}</b> {light.text(since)}")
+    change = (
+        f'<b><span data-figure="week_points">{signed(new.pct - old.pct)}</span> '
+        f"{light.text(context.t('จุด', 'pts'))}</b> {light.text(since)}"
+    )
     if new.target_pct is not None and old.target_pct is not None:
-        change += light.text(context.t(f" (เป้าหมาย {signed(new.target_pct - old.target_pct)} จุด)",
-                                       f" (target {signed(new.target_pct - old.target_pct)} pts)"))
+        change += light.text(
+            context.t(
+                f" (เป้าหมาย {signed(new.target_pct - old.target_pct)} จุด)",
+                f" (target {signed(new.target_pct - old.target_pct)} pts)",
+            )
+        )
     paid = f'<span data-figure="week_paid">{context.money(new.disbursed - old.disbursed)}</span>'
     return change + context.t(f" · เบิกจ่ายเพิ่ม {paid} ล้านบาท", f" · {paid} million baht paid")
 
@@ -128,15 +146,20 @@ def year_html(context: PageContext, line: str, now, last) -> str | None:
     if old.target_pct is None:
         figure += " (" + light.text(pick(NO_TARGETS, context.lang).format(year=last.fiscal_year)) + ")"
     else:
-        figure += (f" ({light.text(pick(LAST_YEAR['target'], context.lang))} "
-                   f'<span data-figure="last_year_target">{percent(old.target_pct)}</span>%)')
+        figure += (
+            f" ({light.text(pick(LAST_YEAR['target'], context.lang))} "
+            f'<span data-figure="last_year_target">{percent(old.target_pct)}</span>%)'
+        )
     change = change_points(now.line(line).pct, old.pct)
-    return (figure + f' · <b><span data-figure="year_points">{signed(change)}</span> '
-            f"{light.text(context.t('จุด', 'pts'))}</b> {light.text(pick(LAST_YEAR['change'], context.lang))}")
+    return (
+        figure + f' · <b><span data-figure="year_points">{signed(change)}</span> '
+        f"{light.text(context.t('จุด', 'pts'))}</b> {light.text(pick(LAST_YEAR['change'], context.lang))}"
+    )
 
 
-def line_cards(context: PageContext, now, before, since: str,
-               projections: dict[str, str | None] | None = None, last_year=False) -> list[str]:
+def line_cards(
+    context: PageContext, now, before, since: str, projections: dict[str, str | None] | None = None, last_year=False
+) -> list[str]:
     """The selection's target lines as cards (overall, then investment; or the chosen budget
     type's own line), each against its own target and coloured by its status (the badge says
     the status band): % disbursed on a meter, the gap in points and million baht, the change
@@ -148,22 +171,40 @@ def line_cards(context: PageContext, now, before, since: str,
     for figures in now.lines:
         line = figures.scope
         star = " ★" if line == now.headline else ""
-        gap = (light.text(context.t("ห่างเป้า", "gap"))
-               + f' <span data-figure="gap_points">{signed(figures.gap_points)}</span> '
-               + light.text(context.t("จุด", "pts")))
+        gap = (
+            light.text(context.t("ห่างเป้า", "gap"))
+            + f' <span data-figure="gap_points">{signed(figures.gap_points)}</span> '
+            + light.text(context.t("จุด", "pts"))
+        )
         if figures.gap_baht is not None:
-            gap += (f' · <span data-figure="gap_baht">{signed(float(figures.gap_baht) / 1e6)}</span> '
-                    f"{light.text(context.million_baht)}")
-        cards.append(light_status.line_card(light_status.LineCard(
-            key=line, title=context.t(f"เส้น{context.t(*LINE_LABELS[line])}{star}",
-                                      f"{context.t(*LINE_LABELS[line])} line{star}"),
-            subtitle=context.t(*LINE_DESCRIPTIONS[line]), status=figures.status,
-            pct_text=percent(figures.pct), pct=figures.pct,
-            target_text=context.t("เป้าหมาย", "target"), target_pct_text=percent(figures.target_pct),
-            target_pct=figures.target_pct, gap_html=gap, week_text=week_html(context, line, now, before, since),
-            projection_text=(projections or {}).get(line), status_text=card_status_text(context, figures),
-            year_text=None if last_year is False else year_html(context, line, now, last_year),
-            no_target_text=no_target_text(context, fiscal_year, figures)), context.lang))
+            gap += (
+                f' · <span data-figure="gap_baht">{signed(float(figures.gap_baht) / 1e6)}</span> '
+                f"{light.text(context.million_baht)}"
+            )
+        cards.append(
+            light_status.line_card(
+                light_status.LineCard(
+                    key=line,
+                    title=context.t(
+                        f"เส้น{context.t(*LINE_LABELS[line])}{star}", f"{context.t(*LINE_LABELS[line])} line{star}"
+                    ),
+                    subtitle=context.t(*LINE_DESCRIPTIONS[line]),
+                    status=figures.status,
+                    pct_text=percent(figures.pct),
+                    pct=figures.pct,
+                    target_text=context.t("เป้าหมาย", "target"),
+                    target_pct_text=percent(figures.target_pct),
+                    target_pct=figures.target_pct,
+                    gap_html=gap,
+                    week_text=week_html(context, line, now, before, since),
+                    projection_text=(projections or {}).get(line),
+                    status_text=card_status_text(context, figures),
+                    year_text=None if last_year is False else year_html(context, line, now, last_year),
+                    no_target_text=no_target_text(context, fiscal_year, figures),
+                ),
+                context.lang,
+            )
+        )
     return cards
 
 
@@ -185,14 +226,32 @@ def money_html(context: PageContext, now, before, since: str, more: Sequence[lig
             return None
         return f"{signed(float(getattr(now, attribute) - getattr(before, attribute)) / 1e6)} {since}"
 
-    return light.figures([
-        light.Figure("allocation", context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
-                     context.money(now.current_allocation), change("current_allocation")),
-        light.Figure("committed", context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"),
-                     context.money(now.committed), change("committed")),
-        light.Figure("disbursed", context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
-                     context.money(now.disbursed), change("disbursed")),
-        light.Figure("remaining", context.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"),
-                     context.money(now.remaining), change("remaining")),
-        *more,
-    ])
+    return light.figures(
+        [
+            light.Figure(
+                "allocation",
+                context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
+                context.money(now.current_allocation),
+                change("current_allocation"),
+            ),
+            light.Figure(
+                "committed",
+                context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"),
+                context.money(now.committed),
+                change("committed"),
+            ),
+            light.Figure(
+                "disbursed",
+                context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
+                context.money(now.disbursed),
+                change("disbursed"),
+            ),
+            light.Figure(
+                "remaining",
+                context.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"),
+                context.money(now.remaining),
+                change("remaining"),
+            ),
+            *more,
+        ]
+    )

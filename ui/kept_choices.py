@@ -104,8 +104,16 @@ def _force(name: str, value: Any) -> None:
     st.session_state.setdefault(FORCED, set()).add(name)
 
 
-def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: Sequence | None, lang: str,
-                 default: Any, valid: Callable[[Any], bool] | None = None, **kwargs: Any) -> Any:
+def _kept_widget(
+    draw: Callable[..., Any],
+    name: str,
+    label_text: str,
+    options: Sequence | None,
+    lang: str,
+    default: Any,
+    valid: Callable[[Any], bool] | None = None,
+    **kwargs: Any,
+) -> Any:
     """Draw `draw(label, options, key=..., **kwargs)` showing the kept value of `name`; keep its answer.
 
     `options` None draws `draw(label, key=..., **kwargs)` (a date or text input). `valid(value)`
@@ -113,8 +121,10 @@ def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: 
     value falls back to `default`, else the first option.
     """
     if valid is None:
+
         def valid(value: Any) -> bool:
             return value in options
+
     kept = _kept()
     value = kept.get(name, default)
     if not valid(value):
@@ -133,15 +143,15 @@ def _kept_widget(draw: Callable[..., Any], name: str, label_text: str, options: 
     drawn_in = st.session_state.setdefault(KEPT_LANG, {})
     # Seed the widget when it is new, was told a new value, was last drawn in the other
     # language (the browser may still hold its old answer), or holds a value no longer offered.
-    if (name in forced or drawn_in.get(name) != lang or key not in st.session_state
-            or not valid(st.session_state[key])):
+    if name in forced or drawn_in.get(name) != lang or key not in st.session_state or not valid(st.session_state[key]):
         st.session_state[key] = value
     forced.discard(name)
     drawn_in[name] = lang
     if draw in (st.selectbox, st.multiselect):  # not Streamlit's English "Choose an option"
         kwargs.setdefault("placeholder", pick_word(CHOOSE_PLACEHOLDER, lang))
-    chosen = draw(label_text, options, key=key, **kwargs) if options is not None \
-        else draw(label_text, key=key, **kwargs)
+    chosen = (
+        draw(label_text, options, key=key, **kwargs) if options is not None else draw(label_text, key=key, **kwargs)
+    )
     kept[name] = chosen
     return chosen
 

@@ -28,8 +28,19 @@ OWNER_TYPE_LABELS = OWNER_TYPES
 ALL_LABEL = ALL
 NO_DATA_LABEL = NO_DATA
 
-__all__ = ["ALL_LABEL", "BUDGET_TYPE_LABELS", "MILLION_BAHT", "NO_DATA_LABEL", "OWNER_TYPE_LABELS",
-           "PLAN_TYPE_LABELS", "STATUS_BADGES", "STATUS_COLORS", "STATUS_LABELS", "label", "pick"]
+__all__ = [
+    "ALL_LABEL",
+    "BUDGET_TYPE_LABELS",
+    "MILLION_BAHT",
+    "NO_DATA_LABEL",
+    "OWNER_TYPE_LABELS",
+    "PLAN_TYPE_LABELS",
+    "STATUS_BADGES",
+    "STATUS_COLORS",
+    "STATUS_LABELS",
+    "label",
+    "pick",
+]
 
 
 def label(mapping: dict[str, tuple[str, str]], code: str | None, lang: str) -> str:

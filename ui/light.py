@@ -62,7 +62,9 @@ THEME = """
   .bm-card,.bm-money>div,.bm-risk details,.bm-plain-wrap,.bm-table{background:#fff;color:#262626}}
 """
 
-STYLE = THEME + """
+STYLE = (
+    THEME
+    + """
 .bm-row{display:grid;grid-template-columns:repeat(auto-fit,minmax(270px,1fr));gap:12px;margin:0 0 4px 0}
 .bm-card{border:1px solid var(--bm-line);border-left:6px solid var(--bm-c,#bdbdbd);border-radius:8px;
   padding:8px 12px 10px 12px;background:var(--bm-surface);line-height:1.35;min-width:0}
@@ -118,6 +120,7 @@ STYLE = THEME + """
 a.bm-link{color:inherit;text-decoration:none;border-bottom:1px dotted #9e9e9e}
 a.bm-link:hover{border-bottom-color:var(--bm-ink)}
 """
+)
 
 
 def style_tag() -> str:
@@ -158,20 +161,24 @@ def on_fill(colour: str) -> str:
 def badge(status: str, lang: str, words: str | None = None) -> str:
     """A status word on its colour ('ต่ำกว่าเป้าหมาย' on red); `words` instead of the bare word
     (e.g. with the status band: 'ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน 5 จุด)')."""
-    return (f'<span class="bm-badge" data-status="{text(status)}" style="{on_fill(status_colour(status))}">'
-            f"{text(words or word(STATUSES, status, lang))}</span>")
+    return (
+        f'<span class="bm-badge" data-status="{text(status)}" style="{on_fill(status_colour(status))}">'
+        f"{text(words or word(STATUSES, status, lang))}</span>"
+    )
 
 
 def meter(pct: float | None, target: float | None, status: str, band: tuple[float, float] | None = None) -> str:
     """A 0-100 bar: filled to `pct` (percent 0-100) in the status colour, a black mark at the
     target, and optionally a grey band (e.g. the projection's low..high)."""
+
     def clamp(value: float) -> float:
         return max(0.0, min(100.0, float(value)))
 
     parts = ['<div class="bm-meter">']
     if pct is not None and not pd.isna(pct):
-        parts.append(f'<span class="bm-fill" style="width:{clamp(pct):.2f}%;background:{status_colour(status)}">'
-                     "</span>")
+        parts.append(
+            f'<span class="bm-fill" style="width:{clamp(pct):.2f}%;background:{status_colour(status)}"></span>'
+        )
     if band is not None and not any(pd.isna(value) for value in band):
         low, high = clamp(min(band)), clamp(max(band))
         parts.append(f'<span class="bm-band" style="left:{low:.2f}%;width:{max(high - low, 0.6):.2f}%"></span>')
@@ -196,19 +203,32 @@ class ListColumn:
     css: str = ""
 
 
-def ranked_list(rows: Sequence[dict], columns: Sequence[ListColumn], name_header: str,
-                name: Callable[[dict], str], numbered: bool = True) -> str:
+def ranked_list(
+    rows: Sequence[dict],
+    columns: Sequence[ListColumn],
+    name_header: str,
+    name: Callable[[dict], str],
+    numbered: bool = True,
+) -> str:
     """A compact table: rank, name (HTML from `name`), then `columns`."""
     head = "".join(f"<th>{text(column.header)}</th>" for column in columns)
-    parts = [(f'<table class="bm-list"><thead><tr><th>{"#" if numbered else ""}</th><th>{text(name_header)}</th>'
-             f"{head}</tr></thead><tbody>")]
+    parts = [
+        (
+            f'<table class="bm-list"><thead><tr><th>{"#" if numbered else ""}</th><th>{text(name_header)}</th>'
+            f"{head}</tr></thead><tbody>"
+        )
+    ]
     # each figure cell carries its header: a phone shows the rows stacked, each figure under its name
     labels = [html.escape(column.header, quote=True) for column in columns]
     for position, row in enumerate(rows, start=1):
-        cells = "".join(f'<td class="{column.css}" data-label="{label}">{column.cell(row)}</td>'
-                        for column, label in zip(columns, labels, strict=True))
-        parts.append(f'<tr><td class="bm-rank">{position if numbered else ""}</td>'
-                     f'<td class="bm-name">{name(row)}</td>{cells}</tr>')
+        cells = "".join(
+            f'<td class="{column.css}" data-label="{label}">{column.cell(row)}</td>'
+            for column, label in zip(columns, labels, strict=True)
+        )
+        parts.append(
+            f'<tr><td class="bm-rank">{position if numbered else ""}</td>'
+            f'<td class="bm-name">{name(row)}</td>{cells}</tr>'
+        )
     parts.append("</tbody></table>")
     return "".join(parts)
 
@@ -216,8 +236,10 @@ def ranked_list(rows: Sequence[dict], columns: Sequence[ListColumn], name_header
 def card(title: str, body: str, colour: str | None = None, subtitle: str | None = None, key: str = "") -> str:
     """A bordered card with a title (text) and a body (HTML)."""
     sub = f'<div class="bm-sub">{text(subtitle)}</div>' if subtitle else ""
-    return (f'<section class="bm-card" data-card="{text(key)}" style="--bm-c:{colour or palette.MARKER}">'
-            f'<div class="bm-head"><span class="bm-title">{text(title)}</span></div>{sub}{body}</section>')
+    return (
+        f'<section class="bm-card" data-card="{text(key)}" style="--bm-c:{colour or palette.MARKER}">'
+        f'<div class="bm-head"><span class="bm-title">{text(title)}</span></div>{sub}{body}</section>'
+    )
 
 
 def row(*cards: str) -> str:
@@ -240,18 +262,25 @@ def figures(items: Iterable[Figure]) -> str:
     """Small figure boxes in a row (two by two on a phone)."""
     boxes = []
     for item in items:
-        change = (f'<div class="bm-change" data-figure="{text(item.key)}_change">{text(item.change)}</div>'
-                  if item.change else "")
-        boxes.append(f'<div data-box="{text(item.key)}"><div class="bm-label">{text(item.label)}</div>'
-                     f'<div class="bm-value" data-figure="{text(item.key)}">{text(item.value)}</div>{change}</div>')
+        change = (
+            f'<div class="bm-change" data-figure="{text(item.key)}_change">{text(item.change)}</div>'
+            if item.change
+            else ""
+        )
+        boxes.append(
+            f'<div data-box="{text(item.key)}"><div class="bm-label">{text(item.label)}</div>'
+            f'<div class="bm-value" data-figure="{text(item.key)}">{text(item.value)}</div>{change}</div>'
+        )
     return f'<div class="bm-money">{"".join(boxes)}</div>'
 
 
 # ---------------------------------------------------------------- expandable list
 def details(summary: str, body: str, colour: str | None = None, key: str = "") -> str:
     """A native HTML disclosure (no rerun, no Streamlit element): summary and body are HTML."""
-    return (f'<details data-key="{text(key)}" style="--bm-c:{colour or palette.MARKER}"><summary>{summary}'
-            f'</summary><div class="bm-drivers">{body}</div></details>')
+    return (
+        f'<details data-key="{text(key)}" style="--bm-c:{colour or palette.MARKER}"><summary>{summary}'
+        f'</summary><div class="bm-drivers">{body}</div></details>'
+    )
 
 
 def risk_list(items: Iterable[str]) -> str:
@@ -294,8 +323,10 @@ def figure_table(headers: Sequence[str], rows: Iterable[tuple[str, Sequence[str]
         return "".join(f'<td data-label="{label}">{cell}</td>' for label, cell in zip(labels, cells, strict=False))
 
     body = "".join(f'<tr><th scope="row">{text(label)}</th>{cells_of(cells)}</tr>' for label, cells in rows)
-    return (f'<div class="bm-scroll"><table class="bm-table" data-table="{text(key)}"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    return (
+        f'<div class="bm-scroll"><table class="bm-table" data-table="{text(key)}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 # ---------------------------------------------------------------- a plain table (data quality)
@@ -309,27 +340,40 @@ STYLE += """
 """
 
 
-def plain_table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[bool] | None = None,
-                row_colours: Sequence[str | None] | None = None, key: str = "") -> str:
+def plain_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    numeric: Sequence[bool] | None = None,
+    row_colours: Sequence[str | None] | None = None,
+    key: str = "",
+) -> str:
     """A scrollable table of text cells (escaped), headers kept in view; `numeric` right-aligns
     a column, `row_colours` gives a row a background ('#rrggbb', None = none) and the ink that reads on it."""
     numeric = list(numeric or [False] * len(headers))
-    head = "".join(f'<th class="{"bm-plain-num" if right else ""}">{text(header)}</th>'
-                   for header, right in zip(headers, numeric, strict=True))
+    head = "".join(
+        f'<th class="{"bm-plain-num" if right else ""}">{text(header)}</th>'
+        for header, right in zip(headers, numeric, strict=True)
+    )
     body = []
     for position, cells in enumerate(rows):
         colour = row_colours[position] if row_colours is not None else None
         style = f' style="{html.escape(on_fill(colour), quote=True)}"' if colour else ""  # its ink on it
-        body.append(f"<tr{style}>" + "".join(
-            f'<td class="{"bm-plain-num" if right else ""}" data-label="{text(header)}">{text(cell)}</td>'
-            for cell, right, header in zip(cells, numeric, headers, strict=True)) + "</tr>")
-    return (f'<div class="bm-plain-wrap" data-table="{text(key)}"><table class="bm-plain"><thead><tr>{head}</tr>'
-            f'</thead><tbody>{"".join(body)}</tbody></table></div>')
+        body.append(
+            f"<tr{style}>"
+            + "".join(
+                f'<td class="{"bm-plain-num" if right else ""}" data-label="{text(header)}">{text(cell)}</td>'
+                for cell, right, header in zip(cells, numeric, headers, strict=True)
+            )
+            + "</tr>"
+        )
+    return (
+        f'<div class="bm-plain-wrap" data-table="{text(key)}"><table class="bm-plain"><thead><tr>{head}</tr>'
+        f"</thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 # ------------------------------------------------------- lists with long names (carry-over, reallocations, assets)
-WIDE_LIST_STYLE = (".bm-wide-list{overflow-x:auto}"
-                   ".bm-wide-list .bm-list td.bm-name{max-width:28rem;min-width:9rem}")
+WIDE_LIST_STYLE = ".bm-wide-list{overflow-x:auto}.bm-wide-list .bm-list td.bm-name{max-width:28rem;min-width:9rem}"
 
 
 def wide_list(body: str) -> str:
@@ -345,30 +389,37 @@ def wide_list(body: str) -> str:
 # figure stays in view without scrolling sideways (a sideways scroll started at the names and hid
 # the figures). The header row stays in the page for screen readers. Short ranked lists (up to
 # three figures, e.g. the five provinces furthest behind) keep their table form: they fit.
-STACKED = (".bm-wide-list table.bm-list", ".bm-wide table.bm-list", "table.bm-list:has(>tbody>tr>td:nth-child(6))",
-           ".bm-scroll table.bm-table", "table.bm-plain")
+STACKED = (
+    ".bm-wide-list table.bm-list",
+    ".bm-wide table.bm-list",
+    "table.bm-list:has(>tbody>tr>td:nth-child(6))",
+    ".bm-scroll table.bm-table",
+    "table.bm-plain",
+)
 
 
 def _stacked_style() -> str:
     def each(suffix: str) -> str:
         return ",".join(f"{table}{suffix}" for table in STACKED)
 
-    return ("@media (max-width:640px){"
-            f"{each('')},{each(' tbody')},{each(' tr')},{each(' td')},{each(' tbody th')}{{display:block;width:auto}}"
-            f"{each(' thead')}{{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);"
-            "white-space:nowrap}"
-            f"{each(' tbody tr')}{{display:flex;flex-wrap:wrap;gap:2px 14px;padding:6px 0;"
-            "border-top:1px solid var(--bm-line-soft)}"
-            f"{each(' td')},{each(' tbody th')}{{border:none;padding:0;text-align:left;white-space:normal;"
-            "min-width:0;max-width:none}"
-            f"{each(' td.bm-rank')}{{flex:0 0 auto;width:auto}}{each(' td.bm-plain-num')}{{text-align:left}}"
-            f"{each(' td.bm-name')},{each(' tbody th')}{{flex:1 1 calc(100% - 2.5rem);min-width:0;max-width:none;"
-            "font-weight:600}"
-            f"{each(' td[data-label]')}{{flex:1 1 calc(50% - 14px)}}"
-            f"{each(' td[data-label]::before')}{{content:attr(data-label);display:block;font-size:.72rem;"
-            "font-weight:400;color:var(--bm-muted)}"
-            f"{each(' td .bm-meter')}{{max-width:10rem}}"
-            ".bm-plain-wrap table.bm-plain tbody tr{padding:6px 8px}.bm-wide-list,.bm-scroll{overflow-x:visible}}")
+    return (
+        "@media (max-width:640px){"
+        f"{each('')},{each(' tbody')},{each(' tr')},{each(' td')},{each(' tbody th')}{{display:block;width:auto}}"
+        f"{each(' thead')}{{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);"
+        "white-space:nowrap}"
+        f"{each(' tbody tr')}{{display:flex;flex-wrap:wrap;gap:2px 14px;padding:6px 0;"
+        "border-top:1px solid var(--bm-line-soft)}"
+        f"{each(' td')},{each(' tbody th')}{{border:none;padding:0;text-align:left;white-space:normal;"
+        "min-width:0;max-width:none}"
+        f"{each(' td.bm-rank')}{{flex:0 0 auto;width:auto}}{each(' td.bm-plain-num')}{{text-align:left}}"
+        f"{each(' td.bm-name')},{each(' tbody th')}{{flex:1 1 calc(100% - 2.5rem);min-width:0;max-width:none;"
+        "font-weight:600}"
+        f"{each(' td[data-label]')}{{flex:1 1 calc(50% - 14px)}}"
+        f"{each(' td[data-label]::before')}{{content:attr(data-label);display:block;font-size:.72rem;"
+        "font-weight:400;color:var(--bm-muted)}"
+        f"{each(' td .bm-meter')}{{max-width:10rem}}"
+        ".bm-plain-wrap table.bm-plain tbody tr{padding:6px 8px}.bm-wide-list,.bm-scroll{overflow-x:visible}}"
+    )
 
 
 STYLE += _stacked_style()

@@ -57,14 +57,20 @@ def line_card(card: LineCard, lang: str) -> str:
     colour = status_colour(card.status)
     parts = [
         f'<section class="bm-card" data-line="{text(card.key)}" style="--bm-c:{colour}">',
-        (f'<div class="bm-head"><span class="bm-title">{text(card.title)}</span>'
-         f"{badge(card.status, lang, card.status_text)}</div>"),
+        (
+            f'<div class="bm-head"><span class="bm-title">{text(card.title)}</span>'
+            f"{badge(card.status, lang, card.status_text)}</div>"
+        ),
         f'<div class="bm-sub">{text(card.subtitle)}</div>',
-        (f'<div class="bm-big"><span data-figure="pct">{text(card.pct_text)}</span><small>%</small>'
-         + (f'<span class="bm-target" data-figure="no_target">{text(card.no_target_text)}</span></div>'
-            if card.no_target_text else
-            f'<span class="bm-target">{text(card.target_text)} <span data-figure="target">'
-            f'{text(card.target_pct_text)}</span>%</span></div>')),
+        (
+            f'<div class="bm-big"><span data-figure="pct">{text(card.pct_text)}</span><small>%</small>'
+            + (
+                f'<span class="bm-target" data-figure="no_target">{text(card.no_target_text)}</span></div>'
+                if card.no_target_text
+                else f'<span class="bm-target">{text(card.target_text)} <span data-figure="target">'
+                f"{text(card.target_pct_text)}</span>%</span></div>"
+            )
+        ),
         meter(card.pct, card.target_pct, card.status),
     ]
     if not card.no_target_text:  # without a target there is no gap to show
@@ -86,8 +92,7 @@ def legend(entries: Sequence[tuple[str, str]]) -> str:
     return f'<div class="bm-legend">{spans}</div>'
 
 
-def tile_map(tiles: pd.DataFrame, lang: str, href: Callable[[str], str | None],
-             hover: Callable[[dict], str]) -> str:
+def tile_map(tiles: pd.DataFrame, lang: str, href: Callable[[str], str | None], hover: Callable[[dict], str]) -> str:
     """Thailand as one equal square per province, each a link, coloured by the headline (judged)
     line's status (`data-status`) with the other line's status in its corner (none when one
     line is shown: a budget type chosen).
@@ -99,8 +104,12 @@ def tile_map(tiles: pd.DataFrame, lang: str, href: Callable[[str], str | None],
 
     other = other_line(tiles)  # None: one line shown (a budget type chosen), no corner square
     rows, cols = int(tiles["row"].max()) + 1, int(tiles["col"].max()) + 1
-    parts = [(f'<nav class="bm-tiles" style="grid-template-columns:repeat({cols},1fr);'
-             f'grid-template-rows:repeat({rows},auto)">')]
+    parts = [
+        (
+            f'<nav class="bm-tiles" style="grid-template-columns:repeat({cols},1fr);'
+            f'grid-template-rows:repeat({rows},auto)">'
+        )
+    ]
     label = "abbr_th" if lang == "th" else "abbr_en"
     for tile in tiles.to_dict("records"):
         status = tile.get("status") if isinstance(tile.get("status"), str) else "no_data"
@@ -111,15 +120,20 @@ def tile_map(tiles: pd.DataFrame, lang: str, href: Callable[[str], str | None],
             f'<a href="{html.escape(address, quote=True)}" target="_self" data-province="{text(tile["province_code"])}"'
             f' title="{html.escape(hover(tile), quote=True)}" style="grid-row:{int(tile["row"]) + 1};'
             f'grid-column:{int(tile["col"]) + 1};{on_fill(status_colour(status))}" data-status="{text(status)}">'
-            f'{text(tile[label])}{square}</a>')
+            f"{text(tile[label])}{square}</a>"
+        )
     parts.append("</nav>")
     return "".join(parts)
 
 
 def status_legend(lang: str, texts: dict[str, str] | None = None) -> str:
     """The status colours with their words (`texts`: code -> words, e.g. with their bands)."""
-    return legend([(STATUS_COLORS[code], (texts or {}).get(code) or word(STATUSES, code, lang))
-                   for code in ("on_track", "near_target", "watch", "behind", "no_data")])
+    return legend(
+        [
+            (STATUS_COLORS[code], (texts or {}).get(code) or word(STATUSES, code, lang))
+            for code in ("on_track", "near_target", "watch", "behind", "no_data")
+        ]
+    )
 
 
 def pace_break(row: dict | pd.Series, lang: str) -> str:
@@ -128,5 +142,7 @@ def pace_break(row: dict | pd.Series, lang: str) -> str:
     words = row.get("pace_break_th" if lang == "th" else "pace_break_en")
     if not isinstance(words, str) or not words:
         return ""
-    return (f'<span data-figure="pace_break" style="color:{status_text_colour("behind")};font-weight:600">'
-            f"&#9888; {text(words)}</span>")
+    return (
+        f'<span data-figure="pace_break" style="color:{status_text_colour("behind")};font-weight:600">'
+        f"&#9888; {text(words)}</span>"
+    )

@@ -31,14 +31,15 @@ _LINE_WIDTHS = {"pct": 80, "gap_points": 68, "gap_baht": 78, "status": 108}
 def _line_headers(ctx: PageContext, line: str, headline: str | None) -> dict[str, str]:
     star = "★" if line == headline else ""
     mark = _SECOND if line != LINES[0] else ""
-    return {"pct": f"{ctx.t(*LINE_LABELS[line])}{star} %",
-            "gap_points": ctx.t("ห่าง (จุด)", "gap (pts)") + mark,
-            "gap_baht": ctx.t("ห่าง (ลบ.)", "gap (m฿)") + mark,
-            "status": ctx.t("สถานะ", "status") + mark}
+    return {
+        "pct": f"{ctx.t(*LINE_LABELS[line])}{star} %",
+        "gap_points": ctx.t("ห่าง (จุด)", "gap (pts)") + mark,
+        "gap_baht": ctx.t("ห่าง (ลบ.)", "gap (m฿)") + mark,
+        "status": ctx.t("สถานะ", "status") + mark,
+    }
 
 
-def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[ColumnSpec],
-                     **dataframe_args: Any) -> None:
+def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[ColumnSpec], **dataframe_args: Any) -> None:
     """A table of areas with both target lines side by side.
 
     `lead` are the first columns (name, allocation...); then, per line (overall, investment):
@@ -54,35 +55,42 @@ def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[Colum
         found = frame[f"{line}_target_pct"].dropna()
         value = f"{float(found.iloc[0]):.2f}%" if len(found) and found.nunique() == 1 else "-"
         targets.append(f"{ctx.t(*LINE_LABELS[line])}{'★' if line == headline else ''} {value}")
-    st.caption(ctx.t("เป้าหมายของแต่ละเส้น: ", "Each line's target: ") + " · ".join(targets)
-               + ctx.t(" · ห่าง = ร้อยละเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด / ล้านบาท) · ลบ. = ล้านบาท · "
-                       "★ ใช้กำหนดสีและอันดับ",
-                       " · gap = % disbursed − the line's own target (points / million baht) · m฿ = million "
-                       "baht · ★ drives colours and rankings"))
+    st.caption(
+        ctx.t("เป้าหมายของแต่ละเส้น: ", "Each line's target: ")
+        + " · ".join(targets)
+        + ctx.t(
+            " · ห่าง = ร้อยละเบิกจ่าย − เป้าหมายของเส้นนั้น (จุด / ล้านบาท) · ลบ. = ล้านบาท · ★ ใช้กำหนดสีและอันดับ",
+            " · gap = % disbursed − the line's own target (points / million baht) · m฿ = million "
+            "baht · ★ drives colours and rankings",
+        )
+    )
     shown, config = localised(frame, lead, ctx, short_unit=True)
-    for column in (kind_column for (_, _, _, kind), kind_column in zip(lead, shown.columns, strict=True)
-                   if kind == "money"):
+    for column in (
+        kind_column for (_, _, _, kind), kind_column in zip(lead, shown.columns, strict=True) if kind == "money"
+    ):
         config[column] = st.column_config.NumberColumn(column, format="%,.2f", width=110)
-    colours = {word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
-               if status != "no_data"}
+    colours = {
+        word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items() if status != "no_data"
+    }
     status_columns = []
     for line in shown_lines:
         headers = _line_headers(ctx, line, headline)
         shown[headers["pct"]] = pd.to_numeric(frame[f"{line}_pct"], errors="coerce").astype(float)
         shown[headers["gap_points"]] = pd.to_numeric(frame[f"{line}_gap_points"], errors="coerce").astype(float)
         shown[headers["gap_baht"]] = pd.to_numeric(frame[f"{line}_gap_baht"], errors="coerce").astype(float) / 1e6
-        shown[headers["status"]] = [word(STATUSES, status, ctx.lang)
-                                    for status in frame[f"{line}_status"].fillna("no_data")]
+        shown[headers["status"]] = [
+            word(STATUSES, status, ctx.lang) for status in frame[f"{line}_status"].fillna("no_data")
+        ]
         for key in ("pct", "gap_points"):
-            config[headers[key]] = st.column_config.NumberColumn(headers[key], format="%.2f",
-                                                                 width=_LINE_WIDTHS[key])
-        config[headers["gap_baht"]] = st.column_config.NumberColumn(headers["gap_baht"], format="%,.2f",
-                                                                    width=_LINE_WIDTHS["gap_baht"])
+            config[headers[key]] = st.column_config.NumberColumn(headers[key], format="%.2f", width=_LINE_WIDTHS[key])
+        config[headers["gap_baht"]] = st.column_config.NumberColumn(
+            headers["gap_baht"], format="%,.2f", width=_LINE_WIDTHS["gap_baht"]
+        )
         config[headers["status"]] = st.column_config.TextColumn(headers["status"], width=_LINE_WIDTHS["status"])
         status_columns.append(headers["status"])
     styled = shown.style.map(
-        lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours else "",
-        subset=status_columns)
+        lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours else "", subset=status_columns
+    )
     dataframe_args.setdefault("height", 35 * (len(shown) + 1) + 3)  # every row, no inner scrolling
     st.dataframe(styled, column_config=config, hide_index=True, **dataframe_args)
 
@@ -107,17 +115,22 @@ def comparison_lines_table(rows: Sequence[tuple[str, Any]], ctx: PageContext) ->
             (f"{name}{star}: " + ctx.t("ร้อยละเบิกจ่าย", "% disbursed"), [percent(x.pct) for x in lines]),
             (f"{name}{star}: " + ctx.t("เป้าหมาย (%)", "target (%)"), [percent(x.target_pct) for x in lines]),
             (f"{name}{star}: " + ctx.t("ห่างเป้า (จุด)", "gap (points)"), [signed(x.gap_points) for x in lines]),
-            (f"{name}{star}: " + ctx.t(f"ห่างเป้า ({unit})", f"gap ({unit})"),
-             [signed(None if x.gap_baht is None else float(x.gap_baht) / 1e6) for x in lines]),
+            (
+                f"{name}{star}: " + ctx.t(f"ห่างเป้า ({unit})", f"gap ({unit})"),
+                [signed(None if x.gap_baht is None else float(x.gap_baht) / 1e6) for x in lines],
+            ),
             (f"{name}{star}: " + ctx.t("สถานะ", "status"), [word(STATUSES, x.status, ctx.lang) for x in lines]),
         ]
     first = ctx.t("รายการ", "Figure")
     table = pd.DataFrame({first: [text for text, _ in figures]})
     for position, (area, _) in enumerate(rows):
         table[area] = [values[position] for _, values in figures]
-    colours = {word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
-               if status != "no_data"}
-    styled = table.style.map(lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours
-                             else "", subset=list(table.columns[1:]))
+    colours = {
+        word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items() if status != "no_data"
+    }
+    styled = table.style.map(
+        lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours else "",
+        subset=list(table.columns[1:]),
+    )
     config = {area: st.column_config.TextColumn(area, width="medium") for area, _ in rows}
     st.dataframe(styled, hide_index=True, column_config=config, height=35 * (len(table) + 1) + 3)

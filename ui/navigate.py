@@ -52,7 +52,10 @@ def navigate(href: str) -> None:
     """Open `href` (relative to the current page, e.g. 'area?province=46') as one history step in this
     session, then end this run (what follows would be drawn only to be replaced)."""
     token = json.dumps(uuid.uuid4().hex)  # a redraw of the same element must not navigate twice
-    st.html(f"{_INSTALL}<script>(() => {{ const done = window.__bmNavigated = window.__bmNavigated || new Set();"
-            f" if (done.has({token})) return; done.add({token}); window.__bmNavigate({json.dumps(href)}); }})();"
-            "</script>", unsafe_allow_javascript=True)
+    st.html(
+        f"{_INSTALL}<script>(() => {{ const done = window.__bmNavigated = window.__bmNavigated || new Set();"
+        f" if (done.has({token})) return; done.add({token}); window.__bmNavigate({json.dumps(href)}); }})();"
+        "</script>",
+        unsafe_allow_javascript=True,
+    )
     st.stop()

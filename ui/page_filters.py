@@ -27,8 +27,16 @@ from vocabulary import LINK_UNKNOWN
 
 
 # ---------------------------------------------------------------- page-only filters
-def page_choice(draw: Callable[..., Any], param: str, label_text: str, options: Sequence, *,
-                default: Any = None, multi: bool = False, **kwargs: Any) -> Any:
+def page_choice(
+    draw: Callable[..., Any],
+    param: str,
+    label_text: str,
+    options: Sequence,
+    *,
+    default: Any = None,
+    multi: bool = False,
+    **kwargs: Any,
+) -> Any:
     """A page's own filter (st.selectbox, st.radio, st.multiselect, st.segmented_control ...),
     kept across language and page switches and in the URL as ?param=... while its page shows.
 
@@ -51,9 +59,14 @@ def page_choice(draw: Callable[..., Any], param: str, label_text: str, options: 
             kept[name] = [by_text[text] for text in given if text in by_text]
             unknown = [text for text in given if text not in by_text]
             if unknown:
-                _notice(LINK_UNKNOWN, context.lang, field=label_text, given=", ".join(unknown),
-                        shown=", ".join(str(kwargs.get("format_func", str)(item)) for item in kept[name])
-                        or pick(ALL_LABEL, context.lang))
+                _notice(
+                    LINK_UNKNOWN,
+                    context.lang,
+                    field=label_text,
+                    given=", ".join(unknown),
+                    shown=", ".join(str(kwargs.get("format_func", str)(item)) for item in kept[name])
+                    or pick(ALL_LABEL, context.lang),
+                )
             _force(name, kept[name])
 
         def valid(value: Any) -> bool:
@@ -65,12 +78,18 @@ def page_choice(draw: Callable[..., Any], param: str, label_text: str, options: 
             given = _param(param)
             kept[name] = by_text.get(given or "", default)
             if given and given not in by_text:
-                _notice(LINK_UNKNOWN, context.lang, field=label_text, given=given,
-                        shown=str(kwargs.get("format_func", str)(default)))
+                _notice(
+                    LINK_UNKNOWN,
+                    context.lang,
+                    field=label_text,
+                    given=given,
+                    shown=str(kwargs.get("format_func", str)(default)),
+                )
             _force(name, kept[name])
 
         def valid(value: Any) -> bool:
             return value in options
+
     st.session_state.setdefault(PAGE_PARAMS, {})[param] = context.page
     chosen = _kept_widget(draw, name, label_text, options, context.lang, default=default, valid=valid, **kwargs)
     if multi:
@@ -93,8 +112,16 @@ def page_text(param: str, label_text: str, **kwargs: Any) -> str:
         kept[name] = _param(param) or ""
         _force(name, kept[name])
     st.session_state.setdefault(PAGE_PARAMS, {})[param] = context.page
-    text = _kept_widget(st.text_input, name, label_text, None, context.lang, default="",
-                        valid=lambda value: isinstance(value, str), **kwargs)
+    text = _kept_widget(
+        st.text_input,
+        name,
+        label_text,
+        None,
+        context.lang,
+        default="",
+        valid=lambda value: isinstance(value, str),
+        **kwargs,
+    )
     _set_url_param(param, text.strip() or None)
     st.session_state.setdefault(PAGE_URL, {}).setdefault(context.page, {})[param] = text.strip() or None
     return text

@@ -40,12 +40,14 @@ def missing_database(error: Exception | None = None) -> None:
     (the commands are in the README and docs/weekly-routine.md, for administrators)."""
     context = page_context()
     st.title(context.t("ยังไม่มีข้อมูล", "No data loaded yet"))
-    st.info(context.t(
-        "ระบบยังไม่มีข้อมูลการเบิกจ่ายให้แสดง โปรดแจ้งผู้ดูแลระบบให้โหลดข้อมูล "
-        "(ไฟล์รายงานการเบิกจ่ายหรือข้อมูลตัวอย่าง) แล้วรีเฟรชหน้านี้",
-        "There is no budget-execution data to show yet. Please ask the system administrator to load "
-        "the data (the disbursement reports, or the demo data), then refresh this page."),
-        icon=":material/info:")
+    st.info(
+        context.t(
+            "ระบบยังไม่มีข้อมูลการเบิกจ่ายให้แสดง โปรดแจ้งผู้ดูแลระบบให้โหลดข้อมูล (ไฟล์รายงานการเบิกจ่ายหรือข้อมูลตัวอย่าง) แล้วรีเฟรชหน้านี้",
+            "There is no budget-execution data to show yet. Please ask the system administrator to load "
+            "the data (the disbursement reports, or the demo data), then refresh this page.",
+        ),
+        icon=":material/info:",
+    )
     if error is not None:
         log.info("no data to show: %s", error)
 
@@ -74,9 +76,11 @@ def render_safely(render: Callable[[], None]) -> None:
         missing_database(error)
     except Exception as error:  # noqa: BLE001 - a viewer must never see a traceback
         log.error("page failed:\n%s", traceback.format_exc())
-        st.error(context.t(
-            f"ไม่สามารถแสดงหน้านี้ได้: {type(error).__name__}: {error} — "
-            "ลองรีเฟรชหน้า หากยังพบปัญหาโปรดแจ้งผู้ดูแลระบบ",
-            f"This page could not be shown: {type(error).__name__}: {error} — "
-            "try refreshing; if it persists, tell the administrator."),
-            icon=":material/error:")
+        st.error(
+            context.t(
+                f"ไม่สามารถแสดงหน้านี้ได้: {type(error).__name__}: {error} — ลองรีเฟรชหน้า หากยังพบปัญหาโปรดแจ้งผู้ดูแลระบบ",
+                f"This page could not be shown: {type(error).__name__}: {error} — "
+                "try refreshing; if it persists, tell the administrator.",
+            ),
+            icon=":material/error:",
+        )

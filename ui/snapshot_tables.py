@@ -56,29 +56,43 @@ def snapshot_changes(comparison: Comparison | None, file_stem: str) -> None:
     if comparison is None:
         no_data(ctx.t("ยังไม่มีภาพนิ่งก่อนหน้าให้เปรียบเทียบ", "no earlier snapshot to compare with"))
         return
-    st.caption(ctx.t(f"เทียบภาพนิ่ง {ctx.date(comparison.current.as_of)} กับ {ctx.date(comparison.previous.as_of)}",
-                     f"Snapshot of {ctx.date(comparison.current.as_of)} compared with "
-                     f"{ctx.date(comparison.previous.as_of)}"))
+    st.caption(
+        ctx.t(
+            f"เทียบภาพนิ่ง {ctx.date(comparison.current.as_of)} กับ {ctx.date(comparison.previous.as_of)}",
+            f"Snapshot of {ctx.date(comparison.current.as_of)} compared with {ctx.date(comparison.previous.as_of)}",
+        )
+    )
     left, right = st.columns(2)
     with left:
         st.markdown(ctx.t("**จังหวัดที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด**", "**Provinces whose % moved most**"))
         if comparison.province_movers.empty:
             no_data()
         else:
-            data_table(with_names(comparison.province_movers, ctx), PROVINCE_MOVER_COLUMNS, ctx,
-                       f"{file_stem}_province_movers")
+            data_table(
+                with_names(comparison.province_movers, ctx), PROVINCE_MOVER_COLUMNS, ctx, f"{file_stem}_province_movers"
+            )
     with right:
         st.markdown(ctx.t("**โครงการที่ร้อยละเบิกจ่ายเปลี่ยนมากที่สุด**", "**Projects whose % moved most**"))
         if comparison.project_movers.empty:
             no_data()
         else:
-            data_table(with_names(comparison.project_movers, ctx), PROJECT_MOVER_COLUMNS, ctx,
-                       f"{file_stem}_project_movers")
+            data_table(
+                with_names(comparison.project_movers, ctx), PROJECT_MOVER_COLUMNS, ctx, f"{file_stem}_project_movers"
+            )
     for frame, stem, title, empty in (
-            (comparison.newly_flagged, "newly_flagged", ("โครงการที่เริ่มล่าช้า", "Newly flagged projects"),
-             ("ไม่มีโครงการที่เริ่มล่าช้า", "No newly flagged project")),
-            (comparison.cleared, "cleared", ("โครงการที่พ้นสถานะล่าช้า", "Projects cleared"),
-             ("ไม่มีโครงการที่พ้นสถานะล่าช้า", "No project cleared"))):
+        (
+            comparison.newly_flagged,
+            "newly_flagged",
+            ("โครงการที่เริ่มล่าช้า", "Newly flagged projects"),
+            ("ไม่มีโครงการที่เริ่มล่าช้า", "No newly flagged project"),
+        ),
+        (
+            comparison.cleared,
+            "cleared",
+            ("โครงการที่พ้นสถานะล่าช้า", "Projects cleared"),
+            ("ไม่มีโครงการที่พ้นสถานะล่าช้า", "No project cleared"),
+        ),
+    ):
         st.markdown(f"**{ctx.t(*title)}** ({len(frame):,})")
         if frame.empty:
             st.caption(ctx.t(*empty))
@@ -108,6 +122,7 @@ def snapshot_differences_table(differences: pd.DataFrame, file_stem: str) -> Non
     """The rows of `snapshots.live_vs_snapshot` (live figures for a snapshot's date that now
     differ from the frozen ones), figure names in words, money in million baht."""
     ctx = page_context()
-    shown = differences.assign(figure=[ctx.t(*FIGURE_LABELS.get(column, (column, column)))
-                                       for column in differences["column"]])
+    shown = differences.assign(
+        figure=[ctx.t(*FIGURE_LABELS.get(column, (column, column))) for column in differences["column"]]
+    )
     data_table(shown, DIFFERENCE_COLUMNS, ctx, file_stem)

@@ -21,8 +21,9 @@ from ui.palette import STATUS_COLORS
 from vocabulary import STATUSES, word
 
 
-def localised(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext, short_unit: bool = False
-               ) -> tuple[pd.DataFrame, dict]:
+def localised(
+    frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext, short_unit: bool = False
+) -> tuple[pd.DataFrame, dict]:
     """(shown frame, column config) of a read-side frame per `spec` (see `data_table`);
     short_unit writes million baht as 'ลบ.' in the headers (narrow tables).
 
@@ -54,8 +55,14 @@ def localised(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext,
     return pd.DataFrame(shown, index=frame.index), config
 
 
-def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext | None, file_stem: str,
-               key: str | None = None, **dataframe_args: Any) -> None:
+def data_table(
+    frame: pd.DataFrame,
+    spec: Sequence[ColumnSpec],
+    ctx: PageContext | None,
+    file_stem: str,
+    key: str | None = None,
+    **dataframe_args: Any,
+) -> None:
     """Show a read-side frame with localised headers and offer it for download.
 
     On screen: the spec's columns in order, headers in the current language, money
@@ -73,8 +80,7 @@ def data_table(frame: pd.DataFrame, spec: Sequence[ColumnSpec], ctx: PageContext
 
 
 # ---------------------------------------------------------------- long rankings
-def first_rows(frame: pd.DataFrame, ctx: PageContext, key: str, unit: tuple[str, str],
-               limit: int = 20) -> pd.DataFrame:
+def first_rows(frame: pd.DataFrame, ctx: PageContext, key: str, unit: tuple[str, str], limit: int = 20) -> pd.DataFrame:
     """The first `limit` rows of a ranked frame (e.g. 76 provinces), with a "show all" toggle
     and a caption saying how many are shown, so a chart keeps readable labels; all rows when
     there are no more than `limit`."""
@@ -82,8 +88,12 @@ def first_rows(frame: pd.DataFrame, ctx: PageContext, key: str, unit: tuple[str,
         return frame
     if st.toggle(ctx.t(f"แสดงทั้งหมด ({len(frame):,} {unit[0]})", f"Show all ({len(frame):,} {unit[1]})"), key=key):
         return frame
-    st.caption(ctx.t(f"แสดง {limit:,} อันดับแรกจาก {len(frame):,} {unit[0]}",
-                     f"Showing the first {limit:,} of {len(frame):,} {unit[1]}"))
+    st.caption(
+        ctx.t(
+            f"แสดง {limit:,} อันดับแรกจาก {len(frame):,} {unit[0]}",
+            f"Showing the first {limit:,} of {len(frame):,} {unit[1]}",
+        )
+    )
     return frame.head(limit)
 
 
@@ -103,8 +113,9 @@ class GridColumn:
     pinned: bool = False
 
 
-def project_grid(table: pd.DataFrame, columns: Sequence[GridColumn], ctx: PageContext, key: str,
-                 height: int = 420) -> pd.Series | None:
+def project_grid(
+    table: pd.DataFrame, columns: Sequence[GridColumn], ctx: PageContext, key: str, height: int = 420
+) -> pd.Series | None:
     """A project table whose columns are sized so the ones a user came for fit at 1400 px,
     money with thousand separators; a click on a row selects it. Returns the selected row
     of `table` (None when none is selected), for `project_detail`.
@@ -134,15 +145,29 @@ def project_grid(table: pd.DataFrame, columns: Sequence[GridColumn], ctx: PageCo
         else:
             shown[header] = values.astype(object).where(values.notna(), "")
             config[header] = st.column_config.TextColumn(header, **options)
-    colours = {word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items()
-               if status != "no_data"}
-    styled = shown.style.map(lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours else "",
-                             subset=status_columns) if status_columns else shown
-    event = st.dataframe(styled, column_config=config, hide_index=True, width="stretch", height=height,
-                         on_select="rerun", selection_mode="single-row", key=key)
+    colours = {
+        word(STATUSES, status, ctx.lang): colour for status, colour in STATUS_COLORS.items() if status != "no_data"
+    }
+    styled = (
+        shown.style.map(
+            lambda value: f"color: {colours[value]}; font-weight: 600" if value in colours else "",
+            subset=status_columns,
+        )
+        if status_columns
+        else shown
+    )
+    event = st.dataframe(
+        styled,
+        column_config=config,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+    )
     rows = event.selection.rows if event is not None and event.selection else []
     if not rows or rows[0] >= len(values_of):
-        st.caption(ctx.t("คลิกที่แถวเพื่อดูรายละเอียดทุกช่องของโครงการ",
-                         "Click a row to see every field of the project"))
+        st.caption(ctx.t("คลิกที่แถวเพื่อดูรายละเอียดทุกช่องของโครงการ", "Click a row to see every field of the project"))
         return None
     return values_of.iloc[rows[0]]

@@ -35,8 +35,20 @@ from etl.demo.files import YearWriter, baht, file_names
 from etl.demo.generator import generate
 from etl.demo.years import DEMO_TODAY, DEMO_YEARS, FY2561, FY2562, FY2563, DemoYear, demo_year, year_seed
 
-__all__ = ["DEMO_TODAY", "DEMO_YEARS", "FY2561", "FY2562", "FY2563", "DemoYear", "demo_year", "generate",
-           "write_demo_years", "write_year_files", "year_folder", "year_seed"]
+__all__ = [
+    "DEMO_TODAY",
+    "DEMO_YEARS",
+    "FY2561",
+    "FY2562",
+    "FY2563",
+    "DemoYear",
+    "demo_year",
+    "generate",
+    "write_demo_years",
+    "write_year_files",
+    "year_folder",
+    "year_seed",
+]
 
 
 def _old_names(year: DemoYear) -> set[str]:
@@ -44,8 +56,9 @@ def _old_names(year: DemoYear) -> set[str]:
     return set(file_names(year).values()) | set(file_names(replace(year, xlsx=not year.xlsx)).values())
 
 
-def write_year_files(out_dir: Path, seed: int = 2562, year: DemoYear = FY2562,
-                     reference_dir: Path | None = None) -> dict:
+def write_year_files(
+    out_dir: Path, seed: int = 2562, year: DemoYear = FY2562, reference_dir: Path | None = None
+) -> dict:
     """Write one fiscal year's demo input files under out_dir and return the generator's own totals.
 
     Returns a dict: counts (`projects`, `disbursement_docs`, `reallocations`, `carryovers`,
@@ -97,13 +110,17 @@ def year_folder(out_dir: Path, fiscal_year: int) -> Path:
     return Path(out_dir) / str(fiscal_year)
 
 
-def write_demo_years(out_dir: Path, seed: int = 2562, years: tuple[DemoYear, ...] = DEMO_YEARS,
-                     reference_dir: Path | None = None) -> dict[int, dict]:
+def write_demo_years(
+    out_dir: Path, seed: int = 2562, years: tuple[DemoYear, ...] = DEMO_YEARS, reference_dir: Path | None = None
+) -> dict[int, dict]:
     """Write each year's files into out_dir/<fiscal year>/ (seed of a year: `year_seed`).
 
     Returns {fiscal year: the totals of `write_year_files`}. With the default seed 2562 the
     FY2562 folder holds exactly the files `etl.demo_data.write_demo_files(seed=2562)` writes.
     """
-    return {year.fiscal_year: write_year_files(year_folder(out_dir, year.fiscal_year),
-                                               year_seed(seed, year.fiscal_year), year, reference_dir)
-            for year in years}
+    return {
+        year.fiscal_year: write_year_files(
+            year_folder(out_dir, year.fiscal_year), year_seed(seed, year.fiscal_year), year, reference_dir
+        )
+        for year in years
+    }

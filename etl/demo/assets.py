@@ -55,7 +55,15 @@ class Assets:
                     if transferred > data_date:
                         status, transferred = "in_progress", None
                 description = asset_description(project, item_no)
-                self.data.assets.append(Asset(
-                    asset_id=f"AS{self.year.yy}-{project.owner_code}-{seq:05d}", project=project,
-                    description=description, value=value, recipient=self._recipient(project),
-                    completed=completed, transferred=transferred, status=status))
+                self.data.assets.append(
+                    Asset(
+                        asset_id=f"AS{self.year.yy}-{project.owner_code}-{seq:05d}",
+                        project=project,
+                        description=description,
+                        value=value,
+                        recipient=self._recipient(project),
+                        completed=completed,
+                        transferred=transferred,
+                        status=status,
+                    )
+                )

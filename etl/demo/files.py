@@ -30,20 +30,38 @@ from etl.demo.records import DemoData, Payment
 from etl.demo.years import DemoYear
 
 # Thai headers per record kind (issue 2, section 3).
-H_PROJECTS = ("รหัสโครงการ", "ปีงบประมาณ", "จังหวัด/กลุ่มจังหวัด", "ชื่อโครงการ", "ประเภทงบรายจ่าย",
-              "หน่วยดำเนินการ", "งบประมาณที่ได้รับจัดสรร", "วงเงินตามสัญญา", "วันที่ลงนามสัญญา",
-              "วันเริ่มต้นโครงการ", "วันสิ้นสุดโครงการ", "รหัส eMENSCR")
+H_PROJECTS = (
+    "รหัสโครงการ",
+    "ปีงบประมาณ",
+    "จังหวัด/กลุ่มจังหวัด",
+    "ชื่อโครงการ",
+    "ประเภทงบรายจ่าย",
+    "หน่วยดำเนินการ",
+    "งบประมาณที่ได้รับจัดสรร",
+    "วงเงินตามสัญญา",
+    "วันที่ลงนามสัญญา",
+    "วันเริ่มต้นโครงการ",
+    "วันสิ้นสุดโครงการ",
+    "รหัส eMENSCR",
+)
 H_DISBURSEMENTS = ("เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", "จำนวนเงิน", "แหล่งเงิน")
-H_CARRYOVERS = ("รหัสโครงการ", "จำนวนเงินกันเหลื่อมปี", "มีหนี้ผูกพัน", "วันที่อนุมัติ",
-                "ขยายเวลาเบิกจ่ายถึง", "เหตุผล")
-H_REALLOCATIONS = ("เลขที่อนุมัติ", "วันที่อนุมัติ", "โอนจากโครงการ", "โอนไปโครงการ", "จำนวนเงิน",
-                   "ประเภทการโอน", "เหตุผล")
-H_ASSETS = ("รหัสสินทรัพย์", "รหัสโครงการ", "รายการสินทรัพย์", "มูลค่า", "หน่วยงานผู้รับโอน",
-            "วันที่ตรวจรับ", "วันที่โอน", "สถานะ")
+H_CARRYOVERS = ("รหัสโครงการ", "จำนวนเงินกันเหลื่อมปี", "มีหนี้ผูกพัน", "วันที่อนุมัติ", "ขยายเวลาเบิกจ่ายถึง", "เหตุผล")
+H_REALLOCATIONS = ("เลขที่อนุมัติ", "วันที่อนุมัติ", "โอนจากโครงการ", "โอนไปโครงการ", "จำนวนเงิน", "ประเภทการโอน", "เหตุผล")
+H_ASSETS = ("รหัสสินทรัพย์", "รหัสโครงการ", "รายการสินทรัพย์", "มูลค่า", "หน่วยงานผู้รับโอน", "วันที่ตรวจรับ", "วันที่โอน", "สถานะ")
 
 # Files of one year, in the order they are written (a year writes the ones it has records for).
-FILE_ORDER = ("projects", "disb_q1", "disb_q2", "disb_q3", "disb_q4", "disb_carry", "disb_corrections",
-              "carryovers", "reallocations", "assets")
+FILE_ORDER = (
+    "projects",
+    "disb_q1",
+    "disb_q2",
+    "disb_q3",
+    "disb_q4",
+    "disb_carry",
+    "disb_corrections",
+    "carryovers",
+    "reallocations",
+    "assets",
+)
 
 
 def file_names(year: DemoYear) -> dict[str, str]:
@@ -107,12 +125,14 @@ def write_csv(path: Path, rows: list[list[object]], encoding: str) -> None:
     """CRLF CSV in the given encoding (None as an empty cell, dates as BE text)."""
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\r\n").writerows(
-        [[be_slash(value) if isinstance(value, date) else value for value in row] for row in rows])
+        [[be_slash(value) if isinstance(value, date) else value for value in row] for row in rows]
+    )
     path.write_bytes(buffer.getvalue().encode(encoding))
 
 
-def write_xlsx(path: Path, sheet_title: str, rows: list[list[object]], fixed: datetime,
-               date_format: str = "dd/mm/yyyy") -> None:
+def write_xlsx(
+    path: Path, sheet_title: str, rows: list[list[object]], fixed: datetime, date_format: str = "dd/mm/yyyy"
+) -> None:
     """Write rows to one sheet; then rewrite the zip with fixed timestamps (same bytes per seed)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -136,8 +156,9 @@ def write_xlsx(path: Path, sheet_title: str, rows: list[list[object]], fixed: da
     fix_zip_timestamps(path, fixed)
 
 
-def write_xlsx_fast(path: Path, sheet_title: str, rows: list[list[object]], fixed: datetime,
-                    date_format: str = "dd/mm/yyyy") -> None:
+def write_xlsx_fast(
+    path: Path, sheet_title: str, rows: list[list[object]], fixed: datetime, date_format: str = "dd/mm/yyyy"
+) -> None:
     """The same sheet written with XlsxWriter (same bytes per seed: its zip entries carry the
     document's creation time, set here)."""
     import xlsxwriter
@@ -171,8 +192,7 @@ def fix_zip_timestamps(path: Path, when: datetime) -> None:
                 end = text.find("</dcterms:modified>")
                 if start >= 0 and end >= 0:
                     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-                    text = (text[:start] + '<dcterms:modified xsi:type="dcterms:W3CDTF">'
-                            + stamp + text[end:])
+                    text = text[:start] + '<dcterms:modified xsi:type="dcterms:W3CDTF">' + stamp + text[end:]
                 content = text.encode("utf-8")
             info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -221,7 +241,6 @@ class YearWriter:
         self.assets()
         return sorted(self.written, key=lambda name: [self.names[k] for k in FILE_ORDER].index(name))
 
-
     def projects(self) -> None:
         rng = self.rng
         rows: list[list[object]] = [
@@ -233,12 +252,22 @@ class YearWriter:
         for p in self.data.projects:
             # Half the rows hold real Excel date cells, half BE text.
             day = _excel_day if rng.random() < 0.5 else _be_slash_or_none
-            rows.append([
-                p.code, self.year.fiscal_year, p.owner_text, p.name, BUDGET_TYPE_TH[p.budget_type],
-                p.agency, money_number(p.allocated),
-                money_number(p.contract) if p.contract else None,
-                day(p.contract_date), day(p.planned_start), day(p.planned_end), p.emenscr or None,
-            ])
+            rows.append(
+                [
+                    p.code,
+                    self.year.fiscal_year,
+                    p.owner_text,
+                    p.name,
+                    BUDGET_TYPE_TH[p.budget_type],
+                    p.agency,
+                    money_number(p.allocated),
+                    money_number(p.contract) if p.contract else None,
+                    day(p.contract_date),
+                    day(p.planned_start),
+                    day(p.planned_end),
+                    p.emenscr or None,
+                ]
+            )
         self._sheet("projects", "โครงการ", rows)
 
     def disbursements(self) -> None:
@@ -246,8 +275,7 @@ class YearWriter:
         carry = [p for p in self.data.payments if p.source == "carryover"]
         # Payments that later appear in the corrections file: plain ones, untouched by reversals.
         reversed_ids = {id(p.reversal_of) for p in current if p.reversal_of}
-        plain = [p for p in current if p.amount > 0 and id(p) not in reversed_ids
-                 and p.day.month == 9]
+        plain = [p for p in current if p.amount > 0 and id(p) not in reversed_ids and p.day.month == 9]
         if self.year.corrections:
             self.corrected = sorted(self.rng.sample(plain, 6), key=lambda p: p.doc_no)
         corrected_ids = {id(p) for p in self.corrected}
@@ -272,12 +300,12 @@ class YearWriter:
             self._csv("disb_q2", rows, "cp874")
         # Q3: xlsx with title lines, Excel date cells, numeric amounts.
         if quarters[3]:
-            title = ("รายงานผลการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัดและกลุ่มจังหวัด ประจำปีงบประมาณ "
-                     f"พ.ศ. {self.year.fiscal_year} ไตรมาสที่ 3")
-            xrows: list[list[object]] = [
-                [title], [f"ข้อมูล ณ วันที่ {be_abbr(self.year.on(6, 30))}"], list(H_DISBURSEMENTS)]
-            xrows += [[p.doc_no, p.project.code, p.day, money_number(p.amount), SOURCE_CURRENT]
-                      for p in quarters[3]]
+            title = (
+                "รายงานผลการเบิกจ่ายงบประมาณ แผนพัฒนาจังหวัดและกลุ่มจังหวัด ประจำปีงบประมาณ "
+                f"พ.ศ. {self.year.fiscal_year} ไตรมาสที่ 3"
+            )
+            xrows: list[list[object]] = [[title], [f"ข้อมูล ณ วันที่ {be_abbr(self.year.on(6, 30))}"], list(H_DISBURSEMENTS)]
+            xrows += [[p.doc_no, p.project.code, p.day, money_number(p.amount), SOURCE_CURRENT] for p in quarters[3]]
             self._sheet("disb_q3", "เบิกจ่าย", xrows)
         # Q4: UTF-8 with BOM, mixed date styles, trailing total row.
         if quarters[4]:
@@ -289,8 +317,7 @@ class YearWriter:
             self._csv("disb_q4", rows, "utf-8-sig")
         # Carry-over payments, from October of the next fiscal year to the deadline.
         rows = [list(H_DISBURSEMENTS)]
-        rows += [[p.doc_no, p.project.code, be_slash(p.day), money_text(p.amount), SOURCE_CARRYOVER]
-                 for p in carry]
+        rows += [[p.doc_no, p.project.code, be_slash(p.day), money_text(p.amount), SOURCE_CARRYOVER] for p in carry]
         if carry:
             self._csv("disb_carry", rows, "utf-8-sig")
         if self.year.corrections:
@@ -298,8 +325,9 @@ class YearWriter:
 
     def _corrections(self) -> None:
         """Late documents sent separately, mixed with rows a loader must refuse."""
-        good = [[p.doc_no, p.project.code, be_slash(p.day), money_text(p.amount), SOURCE_CURRENT]
-                for p in self.corrected]
+        good = [
+            [p.doc_no, p.project.code, be_slash(p.day), money_text(p.amount), SOURCE_CURRENT] for p in self.corrected
+        ]
         some = self.corrected[0]
         fy, yy = self.year.fiscal_year, self.year.yy
 
@@ -313,8 +341,7 @@ class YearWriter:
             [doc(4), some.project.code, f"17/09/{fy}", "หนึ่งหมื่นบาท", SOURCE_CURRENT],  # not a number
             [doc(5), some.project.code, f"18/09/{fy}", "12,3O0.00", SOURCE_CURRENT],  # letter O
             # The same document number twice in one file: the second occurrence is refused.
-            [self.corrected[1].doc_no, self.corrected[1].project.code, f"19/09/{fy}", "1,000.00",
-             SOURCE_CURRENT],
+            [self.corrected[1].doc_no, self.corrected[1].project.code, f"19/09/{fy}", "1,000.00", SOURCE_CURRENT],
         ]
         rows = [list(H_DISBURSEMENTS)] + good[:3] + bad[:3] + good[3:] + bad[3:]
         self.bad_rows = len(bad)
@@ -323,8 +350,16 @@ class YearWriter:
     def carryovers(self) -> None:
         rows = [list(H_CARRYOVERS)]
         for c in self.data.carryovers:
-            rows.append([c.project.code, money_text(c.amount), "มี" if c.committed else "ไม่มี",
-                         be_slash(c.approved), be_slash(c.deadline), c.reason])
+            rows.append(
+                [
+                    c.project.code,
+                    money_text(c.amount),
+                    "มี" if c.committed else "ไม่มี",
+                    be_slash(c.approved),
+                    be_slash(c.deadline),
+                    c.reason,
+                ]
+            )
         if self.data.carryovers:
             self._csv("carryovers", rows, "utf-8-sig")
 
@@ -334,16 +369,33 @@ class YearWriter:
             list(H_REALLOCATIONS),
         ]
         for r in self.data.reallocations:
-            rows.append([r.ref_no, be_full(r.approved), r.source.code if r.source else None,
-                         r.target.code if r.target else None, money_number(r.amount),
-                         REALLOCATION_KIND_TH[r.kind], r.reason])
+            rows.append(
+                [
+                    r.ref_no,
+                    be_full(r.approved),
+                    r.source.code if r.source else None,
+                    r.target.code if r.target else None,
+                    money_number(r.amount),
+                    REALLOCATION_KIND_TH[r.kind],
+                    r.reason,
+                ]
+            )
         self._sheet("reallocations", "โอนเปลี่ยนแปลง", rows)
 
     def assets(self) -> None:
         rows = [list(H_ASSETS)]
         for a in self.data.assets:
-            rows.append([a.asset_id, a.project.code, a.description, money_text(a.value), a.recipient,
-                         be_slash(a.completed), be_slash(a.transferred) if a.transferred else "",
-                         ASSET_STATUS_TH[a.status]])
+            rows.append(
+                [
+                    a.asset_id,
+                    a.project.code,
+                    a.description,
+                    money_text(a.value),
+                    a.recipient,
+                    be_slash(a.completed),
+                    be_slash(a.transferred) if a.transferred else "",
+                    ASSET_STATUS_TH[a.status],
+                ]
+            )
         if self.data.assets:
             self._csv("assets", rows, "utf-8")

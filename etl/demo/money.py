@@ -62,19 +62,25 @@ class Money:
                 if rng.random() < full_chance:
                     paid_count = len(parts)
                 else:
-                    paid_count = rng.randint(0, len(parts) - 1) if late else rng.randint(
-                        1 if len(parts) > 1 else 0, len(parts) - 1)
+                    paid_count = (
+                        rng.randint(0, len(parts) - 1)
+                        if late
+                        else rng.randint(1 if len(parts) > 1 else 0, len(parts) - 1)
+                    )
                 # An installment is often paid in more than one document (advance, retention).
-                plans[project.code] = [piece for part in parts[:paid_count]
-                                       for piece in split(rng, part, rng.choice((1, 1, 2, 3)))]
+                plans[project.code] = [
+                    piece for part in parts[:paid_count] for piece in split(rng, part, rng.choice((1, 1, 2, 3)))
+                ]
                 unpaid_contract[project.code] = sum(parts[paid_count:])
             else:
                 share = rng.uniform(0.96, 1.0) if rng.random() < 0.85 + 0.15 * pace else rng.uniform(0.75, 0.96)
                 paid = round(project.allocated * share / 100) * 100
                 plans[project.code] = split(rng, paid, rng.randint(2, 10))
         if year.documents_per_payment > 1:  # benchmarks: many more documents, same money
-            plans = {code: [piece for amount in amounts for piece in split(rng, amount, year.documents_per_payment)]
-                     for code, amounts in plans.items()}
+            plans = {
+                code: [piece for amount in amounts for piece in split(rng, amount, year.documents_per_payment)]
+                for code, amounts in plans.items()
+            }
         # 2. Reallocations in the fiscal year.
         self._reallocate(plans, unpaid_contract)
         # 3. Carry-overs at year end, and their payments from October to the deadline.
@@ -159,8 +165,9 @@ class Money:
                 moves.append((approved, project, target, amount, kind, reason))
         # New money from the central budget to a few projects (no source project).
         for _ in range(year.new_money_grants):
-            target = rng.choice([p for p in self.data.projects if p.role != "source"
-                                 and (p.budget_type != "investment" or p.contract)])
+            target = rng.choice(
+                [p for p in self.data.projects if p.role != "source" and (p.budget_type != "investment" or p.contract)]
+            )
             target.role = "receiver"
             amount = rng.randint(5, 60) * 100_000 * 100
             approved = working_day_between(rng, year.on(1, 7), year.on(6, 28))
@@ -178,9 +185,9 @@ class Money:
                 first = min(approved + timedelta(days=rng.randint(7, 30)), year.on(9, 25))
                 for part in split(rng, spent, rng.randint(1, 2)):
                     self._receiver_payments.append(
-                        (Payment(target, part, year.start, "current", extra=True), rng.random(), first))
-            self.data.reallocations.append(
-                Reallocation(ref_no, approved, source, target, amount, kind, reason))
+                        (Payment(target, part, year.start, "current", extra=True), rng.random(), first)
+                    )
+            self.data.reallocations.append(Reallocation(ref_no, approved, source, target, amount, kind, reason))
         for project in self.data.projects:  # the promise in the module docstring
             assert project.role != "source" or free(project) >= 0, project.code
 
@@ -242,8 +249,9 @@ class Money:
             for payment, u, first in pending:
                 payment.day = calendar.draw(u, first, self.speed[payment.project.owner_code])
                 produced[self.year.month_index(payment.day)] += payment.amount / total
-            weights = [w * min(3.0, max(0.33, want / max(got, 1e-9)))
-                       for w, want, got in zip(weights, wanted, produced)]
+            weights = [
+                w * min(3.0, max(0.33, want / max(got, 1e-9))) for w, want, got in zip(weights, wanted, produced)
+            ]
 
     def _fit_planned_ends(self, payments: list[Payment]) -> None:
         """Planned end dates that agree with when each project is actually paid.
@@ -283,8 +291,7 @@ class Money:
             repost_day = add_working_days(reversal_day, rng.randint(1, 8))
             if repost_day > self.year.end:
                 continue
-            reversal = Payment(original.project, -original.amount, reversal_day, "current",
-                               reversal_of=original)
+            reversal = Payment(original.project, -original.amount, reversal_day, "current", reversal_of=original)
             repost = Payment(original.project, original.amount, repost_day, "current")
             result += [reversal, repost]
         result.sort(key=lambda p: (p.day, p.project.code, p.amount < 0))
@@ -302,7 +309,6 @@ class Money:
             if payment.source == "carryover":
                 number += rng.randint(1, 4)
                 payment.doc_no = str(number)
-
 
     def cut_at_data_date(self) -> None:
         """A year in progress: keep only what had happened by the year's data date (`year.as_of`).

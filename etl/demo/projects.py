@@ -75,7 +75,8 @@ class ProjectPlans:
                 else:
                     month_start = rng.choices(
                         [year.on(10, 1), year.on(11, 1), year.on(12, 1), year.on(1, 2), year.on(2, 1), year.on(3, 1)],
-                        year.contract_month_weights)[0]
+                        year.contract_month_weights,
+                    )[0]
                     signed = working_day_between(rng, month_start, month_start + timedelta(days=27))
                 if signed:
                     savings = rng.triangular(0.03, 0.15, 0.05)
@@ -88,6 +89,7 @@ class ProjectPlans:
             else:
                 # Training and events mostly start early in the year.
                 project.planned_start = working_day_between(
-                    rng, year.start, rng.choice((year.on(11, 15), year.on(3, 15))))
+                    rng, year.start, rng.choice((year.on(11, 15), year.on(3, 15)))
+                )
                 duration = rng.randint(30, 150)
             project.planned_end = min(year.end, project.planned_start + timedelta(days=duration))

@@ -34,16 +34,51 @@ DEMO_TODAY = date(2020, 3, 31)
 HOLIDAYS = frozenset(
     date.fromisoformat(text)
     for text in (
-        "2018-10-15", "2018-10-23", "2018-12-05", "2018-12-10", "2018-12-31", "2019-01-01",
-        "2019-02-19", "2019-04-08", "2019-04-15", "2019-04-16", "2019-05-01", "2019-05-06",
-        "2019-05-20", "2019-06-03", "2019-07-16", "2019-07-29", "2019-08-12", "2019-10-14",
-        "2019-10-23", "2019-12-05", "2019-12-10", "2019-12-31", "2020-01-01", "2020-02-10",
+        "2018-10-15",
+        "2018-10-23",
+        "2018-12-05",
+        "2018-12-10",
+        "2018-12-31",
+        "2019-01-01",
+        "2019-02-19",
+        "2019-04-08",
+        "2019-04-15",
+        "2019-04-16",
+        "2019-05-01",
+        "2019-05-06",
+        "2019-05-20",
+        "2019-06-03",
+        "2019-07-16",
+        "2019-07-29",
+        "2019-08-12",
+        "2019-10-14",
+        "2019-10-23",
+        "2019-12-05",
+        "2019-12-10",
+        "2019-12-31",
+        "2020-01-01",
+        "2020-02-10",
     )
 )
 HOLIDAYS_FROM, HOLIDAYS_TO = date(2018, 10, 1), date(2020, 3, 31)
 # Outside that range: the fixed-date holidays (month, day) of any year (moving ones left out).
-FIXED_HOLIDAYS = frozenset({(1, 1), (4, 6), (4, 13), (4, 14), (4, 15), (5, 1), (7, 28), (8, 12),
-                            (10, 13), (10, 23), (12, 5), (12, 10), (12, 31)})
+FIXED_HOLIDAYS = frozenset(
+    {
+        (1, 1),
+        (4, 6),
+        (4, 13),
+        (4, 14),
+        (4, 15),
+        (5, 1),
+        (7, 28),
+        (8, 12),
+        (10, 13),
+        (10, 23),
+        (12, 5),
+        (12, 10),
+        (12, 31),
+    }
+)
 
 
 def is_working_day(day: date) -> bool:
@@ -188,8 +223,7 @@ FY2561 = DemoYear(
     new_money_grants=8,
     data_as_of=DEMO_TODAY,
 )
-FY2562 = DemoYear(fiscal_year=2562, cumulative_pct=NATIONAL_CUMULATIVE_PCT, corrections=True,
-                  xlsx_writer="openpyxl")
+FY2562 = DemoYear(fiscal_year=2562, cumulative_pct=NATIONAL_CUMULATIVE_PCT, corrections=True, xlsx_writer="openpyxl")
 FY2563 = DemoYear(
     fiscal_year=2563,
     # an earlier start: procurement pushed into the first quarter
@@ -260,8 +294,9 @@ def working_day_between(rng, start: date, end: date) -> date:
     return next_working_day(start + timedelta(days=rng.randint(0, (end - start).days)))
 
 
-def history_years(first: int = 2554, last: int = 2563, documents_per_payment: int = 1,
-                  xlsx: bool = True) -> tuple[DemoYear, ...]:
+def history_years(
+    first: int = 2554, last: int = 2563, documents_per_payment: int = 1, xlsx: bool = True
+) -> tuple[DemoYear, ...]:
     """A run of fiscal years first..last for benchmarks and backtests, each with its own character.
 
     FY2561-FY2563 keep the demo's characters (FY2563 in progress to DEMO_TODAY); every other year is
