@@ -21,10 +21,9 @@ from budget_metrics.projects import resolve_as_of
 from ui import light, palette
 from ui.cache import cached
 from ui.charts import FONT, PLOTLY_CONFIG, plain
-from ui.context import PageContext, page_context
-from ui.downloads import download_buttons
-from ui.headline import budget_scope_note
+from ui.context import PageContext
 from ui.map_bar_charts import add_bar_totals
+from ui.money_page import DownloadFile, area_section_heading, as_of_caption, download_pair, open_money_page
 from ui.page_filters import page_choice
 from ui.page_shell import lazy_tabs, no_data, render_safely
 from ui.tables import data_table, first_rows
@@ -358,20 +357,18 @@ def _views(ctx: PageContext, summary, overdue_days: int) -> None:
 
 
 def render() -> None:
-    ctx = page_context()
-    st.title(ctx.t("โอนสินทรัพย์", "Asset transfers"))
-    budget_scope_note(ctx, lines=False)  # the sidebar's budget type, stated (issue 15)
+    ctx = open_money_page("โอนสินทรัพย์", "Asset transfers")
     with st.spinner(ctx.t("กำลังคำนวณ…", "Computing…")):
         summary = cached(assets.status_summary, ctx.filters)
         overdue = cached(assets.overdue_assets, ctx.filters)
         limits = reference.thresholds()
     overdue_days = int(limits["asset_overdue_days"])
     as_of = ctx.as_of_shown or cached(resolve_as_of, ctx.filters)
-    st.caption(
-        ctx.t(
-            f"ข้อมูล ณ วันที่ {ctx.date(as_of)} · ค้างโอน = ตรวจรับเกิน {overdue_days} วันแล้วยังไม่โอน",
-            f"As of {ctx.date(as_of)} · overdue = completed more than {overdue_days} days ago, not transferred",
-        )
+    as_of_caption(
+        ctx,
+        as_of,
+        f"ค้างโอน = ตรวจรับเกิน {overdue_days} วันแล้วยังไม่โอน",
+        f"overdue = completed more than {overdue_days} days ago, not transferred",
     )
     if summary["assets"].sum() == 0:
         no_data(ctx.t("ไม่มีรายการสินทรัพย์ตามตัวกรองที่เลือก", "no assets in this selection"))
@@ -379,21 +376,25 @@ def render() -> None:
 
     # the first screen: light HTML only (no chart, no grid), so it draws as fast as text
     st.html(light.style_tag() + _figures(summary, overdue, ctx) + light.row(_overdue_card(overdue, overdue_days, ctx)))
-    overdue_files, all_files = st.columns(2)
-    if not overdue.empty:
-        with overdue_files:
-            st.caption(
-                ctx.t(
-                    f"ดาวน์โหลดสินทรัพย์ค้างโอนเกิน {overdue_days} วันทั้งหมด",
-                    f"Download every asset overdue for more than {overdue_days} days",
-                )
-            )
-            download_buttons(_labelled(overdue, ctx), "assets_overdue", ctx, ASSET_COLUMNS)
-    with all_files:
-        st.caption(ctx.t("ดาวน์โหลดสินทรัพย์ทั้งหมด", "Download every asset"))
-        download_buttons(_labelled(cached(assets.asset_list, ctx.filters), ctx), "assets_all", ctx, ASSET_COLUMNS)
+    download_pair(
+        ctx,
+        DownloadFile(
+            f"ดาวน์โหลดสินทรัพย์ค้างโอนเกิน {overdue_days} วันทั้งหมด",
+            f"Download every asset overdue for more than {overdue_days} days",
+            _labelled(overdue, ctx),
+            "assets_overdue",
+            ASSET_COLUMNS,
+        ),
+        DownloadFile(
+            "ดาวน์โหลดสินทรัพย์ทั้งหมด",
+            "Download every asset",
+            _labelled(cached(assets.asset_list, ctx.filters), ctx),
+            "assets_all",
+            ASSET_COLUMNS,
+        ),
+    )
 
-    st.subheader(ctx.t("รายพื้นที่ กราฟ และตาราง", "By area, charts and tables"))
+    area_section_heading(ctx)
     _views(ctx, summary, overdue_days)
 
 

@@ -22,10 +22,9 @@ from budget_metrics import carryover
 from ui import light, palette
 from ui.cache import cached
 from ui.charts import FONT, PLOTLY_CONFIG, date_axis, mark_date, plain
-from ui.context import PageContext, page_context
-from ui.downloads import download_buttons
-from ui.headline import budget_scope_note
+from ui.context import PageContext
 from ui.map_bar_charts import add_bar_totals
+from ui.money_page import DownloadFile, area_section_heading, as_of_caption, download_pair, open_money_page
 from ui.page_filters import page_choice
 from ui.page_shell import lazy_tabs, no_data, render_safely
 from ui.tables import data_table, first_rows
@@ -398,19 +397,15 @@ def _views(ctx: PageContext, totals, projects) -> None:
 
 
 def render() -> None:
-    ctx = page_context()
-    st.title(ctx.t("กันเงินเหลื่อมปี", "Carry-over"))
-    budget_scope_note(ctx, lines=False)  # the sidebar's budget type, stated (issue 15)
+    ctx = open_money_page("กันเงินเหลื่อมปี", "Carry-over")
     with st.spinner(ctx.t("กำลังคำนวณ…", "Computing…")):
         totals = cached(carryover.carryover_totals, ctx.filters)
         projects = cached(carryover.carryover_projects, ctx.filters)
-    st.caption(
-        ctx.t(
-            f"ข้อมูล ณ วันที่ {ctx.date(totals.as_of)} · ปีงบประมาณ พ.ศ. {ctx.filters.fiscal_year}"
-            " · เงินกันที่อนุมัติแล้ว ณ วันที่ข้อมูล; เบิกจ่ายจากเงินกัน = รายการเบิกจ่ายแหล่งเงินกันเหลื่อมปี",
-            f"As of {ctx.date(totals.as_of)} · FY{ctx.filters.fiscal_year} · carry-overs approved "
-            "by the as-of date; paid = disbursements from the carry-over",
-        )
+    as_of_caption(
+        ctx,
+        totals.as_of,
+        "เงินกันที่อนุมัติแล้ว ณ วันที่ข้อมูล; เบิกจ่ายจากเงินกัน = รายการเบิกจ่ายแหล่งเงินกันเหลื่อมปี",
+        "carry-overs approved by the as-of date; paid = disbursements from the carry-over",
     )
     earlier = cached(carryover.earlier_year_carryover, ctx.filters)
     if earlier is not None:
@@ -446,21 +441,25 @@ def render() -> None:
     # the first screen: light HTML only (no chart, no grid), so it draws as fast as text
     risky = cached(carryover.at_risk_carryovers, ctx.filters)
     st.html(light.style_tag() + _figures(totals, ctx) + light.row(_at_risk_card(risky, totals, ctx)))
-    at_risk_files, all_files = st.columns(2)
-    if not risky.empty:
-        with at_risk_files:
-            st.caption(ctx.t("ดาวน์โหลดโครงการเสี่ยงทั้งหมด", "Download every at-risk carry-over"))
-            download_buttons(_with_labels(risky, ctx), "carryover_at_risk", ctx, PROJECT_COLUMNS)
-    with all_files:
-        st.caption(
-            ctx.t(
-                "ดาวน์โหลดเงินกันเหลื่อมปีทุกโครงการ (เรียงตามกำหนดเบิกจ่ายที่ใกล้ที่สุด)",
-                "Download every carry-over (nearest deadline first)",
-            )
-        )
-        download_buttons(_with_labels(projects, ctx), "carryover", ctx, PROJECT_COLUMNS)
+    download_pair(
+        ctx,
+        DownloadFile(
+            "ดาวน์โหลดโครงการเสี่ยงทั้งหมด",
+            "Download every at-risk carry-over",
+            _with_labels(risky, ctx),
+            "carryover_at_risk",
+            PROJECT_COLUMNS,
+        ),
+        DownloadFile(
+            "ดาวน์โหลดเงินกันเหลื่อมปีทุกโครงการ (เรียงตามกำหนดเบิกจ่ายที่ใกล้ที่สุด)",
+            "Download every carry-over (nearest deadline first)",
+            _with_labels(projects, ctx),
+            "carryover",
+            PROJECT_COLUMNS,
+        ),
+    )
 
-    st.subheader(ctx.t("รายพื้นที่ กราฟ และตาราง", "By area, charts and tables"))
+    area_section_heading(ctx)
     _views(ctx, totals, projects)
 
 

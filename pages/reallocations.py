@@ -20,9 +20,8 @@ from budget_metrics import reallocations
 from ui import light, palette
 from ui.cache import cached
 from ui.charts import FONT, PLOTLY_CONFIG, plain
-from ui.context import PageContext, page_context
-from ui.downloads import download_buttons
-from ui.headline import budget_scope_note
+from ui.context import PageContext
+from ui.money_page import DownloadFile, area_section_heading, as_of_caption, download_pair, open_money_page
 from ui.page_filters import page_choice
 from ui.page_shell import lazy_tabs, no_data, render_safely
 from ui.tables import data_table, first_rows
@@ -476,21 +475,13 @@ def _views(ctx: PageContext, summary, ledger, recon) -> None:
 
 
 def render() -> None:
-    ctx = page_context()
-    st.title(ctx.t("โอนเปลี่ยนแปลง / เงินเหลือจ่าย", "Reallocations and savings"))
-    budget_scope_note(ctx, lines=False)  # the sidebar's budget type, stated (issue 15)
+    ctx = open_money_page("โอนเปลี่ยนแปลง / เงินเหลือจ่าย", "Reallocations and savings")
     with st.spinner(ctx.t("กำลังคำนวณ…", "Computing…")):
         summary = cached(reallocations.savings_summary, ctx.filters)
         ledger = cached(reallocations.ledger, ctx.filters)
         recon = cached(reallocations.reconciliation, ctx.filters)
         overspent = cached(reallocations.overspent_projects, ctx.filters)
-    st.caption(
-        ctx.t(
-            f"ข้อมูล ณ วันที่ {ctx.date(summary.as_of)} · ปีงบประมาณ พ.ศ. {ctx.filters.fiscal_year}"
-            " · รายการโอนที่อนุมัติแล้ว ณ วันที่ข้อมูล",
-            f"As of {ctx.date(summary.as_of)} · FY{ctx.filters.fiscal_year} · transfers approved by the as-of date",
-        )
-    )
+    as_of_caption(ctx, summary.as_of, "รายการโอนที่อนุมัติแล้ว ณ วันที่ข้อมูล", "transfers approved by the as-of date")
 
     if recon.empty:
         no_data(ctx.t("ไม่มีโครงการตามตัวกรองที่เลือก", "no projects in this selection"))
@@ -532,20 +523,26 @@ def render() -> None:
                 "— see the reconciliation tab",
             )
         )
-    ledger_files, net_files = st.columns(2)
-    if not ledger.empty:
-        with ledger_files:
-            st.caption(ctx.t("ดาวน์โหลดทะเบียนการโอนทั้งหมด", "Download the whole transfer ledger"))
-            download_buttons(_labelled_ledger(ledger, ctx), "reallocations_ledger", ctx, LEDGER_COLUMNS)
-    if not net.empty:
-        with net_files:
-            st.caption(
-                ctx.t(f"ดาวน์โหลดโอนเข้า-ออกสุทธิทุก{_unit(level)[0]}", f"Download the net moves of all {_unit(level)[1]}")
-            )
-            net["area_name"] = ctx.names(net["name_th"], net["name_en"])
-            download_buttons(net, f"reallocations_net_{level}", ctx, NET_COLUMNS)
+    net_named = net.assign(area_name=ctx.names(net["name_th"], net["name_en"])) if not net.empty else net
+    download_pair(
+        ctx,
+        DownloadFile(
+            "ดาวน์โหลดทะเบียนการโอนทั้งหมด",
+            "Download the whole transfer ledger",
+            _labelled_ledger(ledger, ctx) if not ledger.empty else ledger,
+            "reallocations_ledger",
+            LEDGER_COLUMNS,
+        ),
+        DownloadFile(
+            f"ดาวน์โหลดโอนเข้า-ออกสุทธิทุก{_unit(level)[0]}",
+            f"Download the net moves of all {_unit(level)[1]}",
+            net_named,
+            f"reallocations_net_{level}",
+            NET_COLUMNS,
+        ),
+    )
 
-    st.subheader(ctx.t("รายพื้นที่ กราฟ และตาราง", "By area, charts and tables"))
+    area_section_heading(ctx)
     _views(ctx, summary, ledger, recon)
 
 
