@@ -46,8 +46,11 @@ from ui.context import PageContext, page_context
 from ui.headline import (
     budget_scope_note,
     card_status_text,
+    money_html,
     no_target_text,
     overall_not_shown_card,
+    since_words,
+    week_html,
     year_html,
 )
 from ui.line_tables import area_lines_table
@@ -63,7 +66,6 @@ from vocabulary import (
     NO_TARGETS_SHORT,
     PLAN_TYPES,
     PROJECTION,
-    SINCE,
     STATUSES,
     pick,
     word,
@@ -219,39 +221,6 @@ def furthest_behind(areas: pd.DataFrame, count: int = LAGGARDS) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- the first screen
-def since_words(context: PageContext, before) -> str:
-    """'จากสัปดาห์ก่อน' / 'จากภาพนิ่ง 6 ก.ย. 2562' — what the changes are measured from."""
-    if context.snapshot_mode:
-        return context.t(
-            f"จากภาพนิ่ง {context.date(before.as_of)}", f"since the snapshot of {context.date(before.as_of)}"
-        )
-    return pick(SINCE["week"], context.lang)
-
-
-def week_text(context: PageContext, line: str, now, before) -> str | None:
-    """'<b>+1.79 จุด</b> จากสัปดาห์ก่อน (เป้าหมาย +1.53 จุด) · เบิกจ่ายเพิ่ม 512.34 ล้านบาท' (HTML)."""
-    if before is None:
-        return light.text(context.t("ไม่มีข้อมูลสัปดาห์ก่อนให้เทียบ", "nothing earlier to compare with"))
-    new, old = now.line(line), before.line(line)
-    if new.pct is None or old.pct is None:
-        return None
-    points = context.t("จุด", "pts")
-    change = (
-        f'<b><span data-figure="week_points">{signed(new.pct - old.pct)}</span> {points}</b> '
-        f"{light.text(since_words(context, before))}"
-    )
-    if new.target_pct is not None and old.target_pct is not None:
-        change += light.text(
-            context.t(
-                f" (เป้าหมาย {signed(new.target_pct - old.target_pct)} จุด)",
-                f" (target {signed(new.target_pct - old.target_pct)} pts)",
-            )
-        )
-    paid = f'<span data-figure="week_paid">{float(new.disbursed - old.disbursed) / 1e6:,.2f}</span>'
-    change += context.t(f" · เบิกจ่ายเพิ่ม {paid} ล้านบาท", f" · {paid} million baht paid")
-    return change
-
-
 def projection_text(context: PageContext, row: dict | None) -> str | None:
     """'คาดการณ์สิ้นปีงบประมาณ: <b>86.87%</b> (ช่วง 85.96–87.78) · เป้าหมายสิ้นปี 100.00% ·
     ต้องเบิกจ่ายต่อสัปดาห์ 707.18 ล้านบาท (4 สัปดาห์ล่าสุด 428.89)' (HTML), None without data."""
@@ -309,6 +278,7 @@ def line_cards(context: PageContext, now, before, projections: dict[str, dict | 
     same day last year (`last_year`: year_on_year.LastYear, None without an earlier year); with a
     budget type chosen, that type's own line and a card saying why the overall line is not shown."""
     cards = [] if not context.filters.budget_type else [overall_not_shown_card(context, "overview")]
+    since = "" if before is None else since_words(context, before, context.snapshot_mode)
     for figures in now.lines:
         line = figures.scope
         star = " ★" if line == now.headline else ""
@@ -336,7 +306,7 @@ def line_cards(context: PageContext, now, before, projections: dict[str, dict | 
                     target_pct_text=percent(figures.target_pct),
                     target_pct=figures.target_pct,
                     gap_html=gap,
-                    week_text=week_text(context, line, now, before),
+                    week_text=week_html(context, line, now, before, since),
                     projection_text=projection_text(context, projections.get(line)),
                     status_text=card_status_text(context, figures),
                     year_text=year_html(context, line, now, last_year),
@@ -405,44 +375,14 @@ def laggards_card(context: PageContext, current: pd.DataFrame, previous: pd.Data
 
 
 def money_figures(context: PageContext, now, before, overall: dict | None) -> str:
-    """Allocation, committed, disbursed, remaining (million baht) with the week's change, and the
-    projected carry-over and lapse of the overall line."""
+    """Allocation, committed, disbursed, remaining (million baht) with the week's change (the money
+    lines every headline shows, ui/headline.money_html), and the projected carry-over and lapse of
+    the overall line."""
     unit = context.million_baht
-    since = "" if before is None else f" {since_words(context, before)}"
-
-    def change(attribute: str) -> str | None:
-        if before is None:
-            return None
-        return f"{signed(float(getattr(now, attribute) - getattr(before, attribute)) / 1e6)}{since}"
-
-    items = [
-        light.Figure(
-            "allocation",
-            context.t(f"งบประมาณ ({unit})", f"Allocation ({unit})"),
-            context.money(now.current_allocation),
-            change("current_allocation"),
-        ),
-        light.Figure(
-            "committed",
-            context.t(f"ก่อหนี้ผูกพัน ({unit})", f"Committed ({unit})"),
-            context.money(now.committed),
-            change("committed"),
-        ),
-        light.Figure(
-            "disbursed",
-            context.t(f"เบิกจ่าย ({unit})", f"Disbursed ({unit})"),
-            context.money(now.disbursed),
-            change("disbursed"),
-        ),
-        light.Figure(
-            "remaining",
-            context.t(f"คงเหลือ ({unit})", f"Remaining ({unit})"),
-            context.money(now.remaining),
-            change("remaining"),
-        ),
-    ]
+    since = "" if before is None else since_words(context, before, context.snapshot_mode)
+    projected = []
     if overall is not None:
-        items += [
+        projected = [
             light.Figure(
                 "projected_carryover",
                 f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
@@ -454,7 +394,7 @@ def money_figures(context: PageContext, now, before, overall: dict | None) -> st
                 context.money(overall["projected_lapse"]),
             ),
         ]
-    return light.figures(items)
+    return money_html(context, now, before, since, projected)
 
 
 def nation_projection(context: PageContext, line: str) -> dict | None:
