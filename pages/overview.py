@@ -24,7 +24,6 @@ from budget_metrics import snapshots as snaps
 from budget_metrics.calendar import fiscal_year_bounds
 from budget_metrics.formatting import percent, signed
 from budget_metrics.targets import (
-    LINE_DESCRIPTIONS,
     LINE_LABELS,
     LINE_TARGET,
     STATUS_ORDER,
@@ -45,13 +44,12 @@ from ui.charts import PLOTLY_CONFIG, clicked_code, progress_curve
 from ui.context import PageContext, page_context
 from ui.headline import (
     budget_scope_note,
-    card_status_text,
     money_html,
-    no_target_text,
     overall_not_shown_card,
     since_words,
-    week_html,
-    year_html,
+)
+from ui.headline import (
+    line_cards as headline_line_cards,
 )
 from ui.line_tables import area_lines_table
 from ui.map_bar_charts import gap_ranking, ranking_extremes
@@ -274,48 +272,14 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
 
 
 def line_cards(context: PageContext, now, before, projections: dict[str, dict | None], last_year) -> list[str]:
-    """The target lines as cards (overall, then investment), each against its own target, with the
-    same day last year (`last_year`: year_on_year.LastYear, None without an earlier year); with a
-    budget type chosen, that type's own line and a card saying why the overall line is not shown."""
+    """The target lines as cards (overall, then investment), each against its own target, with its
+    projected year end and the same day last year (`last_year`: year_on_year.LastYear, None without
+    an earlier year): ui/headline.line_cards, the cards the area page shows too. With a budget type
+    chosen, that type's own line and a card saying why the overall line is not shown."""
     cards = [] if not context.filters.budget_type else [overall_not_shown_card(context, "overview")]
     since = "" if before is None else since_words(context, before, context.snapshot_mode)
-    for figures in now.lines:
-        line = figures.scope
-        star = " ★" if line == now.headline else ""
-        gap = (
-            light.text(context.t("ห่างเป้า", "gap")) + f' <span data-figure="gap_points">{signed(figures.gap_points)}'
-            f"</span> {light.text(context.t('จุด', 'pts'))}"
-        )
-        if figures.gap_baht is not None:
-            gap += (
-                f' · <span data-figure="gap_baht">{signed(float(figures.gap_baht) / 1e6)}</span> '
-                f"{light.text(context.million_baht)}"
-            )
-        cards.append(
-            light_status.line_card(
-                light_status.LineCard(
-                    key=line,
-                    title=context.t(
-                        f"เส้น{context.t(*LINE_LABELS[line])}{star}", f"{context.t(*LINE_LABELS[line])} line{star}"
-                    ),
-                    subtitle=context.t(*LINE_DESCRIPTIONS[line]),
-                    status=figures.status,
-                    pct_text=percent(figures.pct),
-                    pct=figures.pct,
-                    target_text=context.t("เป้าหมาย", "target"),
-                    target_pct_text=percent(figures.target_pct),
-                    target_pct=figures.target_pct,
-                    gap_html=gap,
-                    week_text=week_html(context, line, now, before, since),
-                    projection_text=projection_text(context, projections.get(line)),
-                    status_text=card_status_text(context, figures),
-                    year_text=year_html(context, line, now, last_year),
-                    no_target_text=no_target_text(context, context.filters.fiscal_year, figures),
-                ),
-                context.lang,
-            )
-        )
-    return cards
+    projected = {figures.scope: projection_text(context, projections.get(figures.scope)) for figures in now.lines}
+    return cards + headline_line_cards(context, now, before, since, projected, last_year)
 
 
 def laggards_card(context: PageContext, current: pd.DataFrame, previous: pd.DataFrame | None, level: str) -> str:
