@@ -3,7 +3,8 @@
     python3 tasks.py dashboard   # venv + packages, demo data if the database is empty, start Streamlit
     python3 tasks.py serve       # the same set-up + nginx, then nginx in front of one Streamlit worker per core
                                  # (--workers N, --port P; Ctrl-C stops all of it; deploy/serve.py)
-    python3 tasks.py test        # venv + packages + system packages (Chromium, Thai fonts, nginx), `ruff check`,
+    python3 tasks.py test        # venv + packages + system packages (Chromium, Thai fonts, nginx), `ruff check`
+                                 # and `ruff format --check`,
                                  # then all tests
 
 Both steps are idempotent: a second run skips what is already there.
