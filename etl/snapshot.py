@@ -37,7 +37,7 @@ from budget_metrics.connection import pinned_read, read_only
 from budget_metrics.filters import Filters
 from budget_metrics.lagging import DESCRIPTIVE, flags_on_dates, project_flags
 from budget_metrics.projects import PROJECT_BASE, latest_data_date
-from budget_metrics.snapshots import snapshot_for, source_loads
+from budget_metrics.snapshots import SNAPSHOT_RESPONSE_COLUMNS, snapshot_for, source_loads
 from etl.store import write_session
 
 
@@ -244,20 +244,8 @@ MONEY = {
 DATES = {"planned_end", "contract_date", "last_payment_date", "carryover_deadline"}
 
 
-RESPONSE_COLUMNS = [
-    "fiscal_year",
-    "project_code",
-    "cause_code",
-    "action_taken",
-    "expected_payment_date",
-    "expected_amount",
-    "note",
-    "version",
-    "updated_at",
-    "updated_by",
-    "created_at",
-    "created_by",
-]
+# The columns of a frozen follow-up answer, as the read side lists them (frozen_at is added on freezing).
+RESPONSE_COLUMNS = [column for column in SNAPSHOT_RESPONSE_COLUMNS if column != "frozen_at"]
 
 
 def current_responses(fiscal_year: int) -> pd.DataFrame:
