@@ -1,0 +1,235 @@
+"""Backtest of the year-end projection with and without last year's shape as a prior (issue 18).
+
+    nice -n 10 .venv/bin/python bench/backtest_prior.py                  # demo + generated pairs, prints
+    nice -n 10 .venv/bin/python bench/backtest_prior.py --update-docs    # and rewrites its section of
+                                                                         # docs/benchmarks.md
+    nice -n 10 .venv/bin/python bench/backtest_prior.py --weights 0 0.5 --pairs steady_base
+
+Stores (each built once through the real ETL into bench/out/backtest_prior/, then reused):
+- the demo's three years FY2561-FY2563 (etl.demo, seed 2562, every year complete to its carry-over
+  deadline so FY2563 has a 30 Sep to score against; CSV files for speed): FY2562 is scored with FY2561
+  as its prior, FY2563 with FY2562. The demo draws each year's owners' speeds afresh, so an area's shape
+  does not carry over from one demo year to the next — only the national character does;
+- pairs of generated years (bench/synthetic_years.py PAIRS): FY2561 from one mix, FY2562 from another
+  (or the same) in one store, the areas keeping their own pace with noise, or drawn afresh; FY2562 is
+  scored.
+
+From 31 Mar, 31 May and 31 Jul of the scored year the projection (budget_metrics.projection.area_projection,
+overall line) is made with the prior's weight set to each of --weights (history_prior.weight_set_to; the
+model is otherwise the store's), and compared per province and per cluster with the actual rate on 30 Sep
+(progress.area_progress): median and 90th-percentile absolute error (points), bias (mean projected − actual)
+and the band's coverage (share of areas whose actual rate lies in projected_low_pct..projected_high_pct,
+nominal 80%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+OUT = ROOT / "bench" / "out" / "backtest_prior"
+DOCS = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Projection with last year's shape (issue 18)"
+MONTHS = ((3, 31), (5, 31), (7, 31))
+LEVELS = ("province", "cluster")
+WEIGHTS = (0.0, 0.25, 0.5, 1.0)
+DEMO_SEED = 2562
+
+
+def demo_store(seed: int = DEMO_SEED) -> Path:
+    """The demo's FY2561-FY2563, every year complete, loaded through the ETL (built once)."""
+    from etl.demo import DEMO_YEARS, write_year_files, year_folder, year_seed
+    from etl.load import load_files
+
+    db = OUT / f"demo_{seed}.duckdb"
+    if not db.exists():
+        folder = OUT / f"files_demo_{seed}"
+        years = [replace(year, data_as_of=None, xlsx=False) for year in DEMO_YEARS]
+        for year in years:
+            write_year_files(year_folder(folder, year.fiscal_year), year_seed(seed, year.fiscal_year), year)
+        results = load_files([year_folder(folder, year.fiscal_year) for year in years], db_path=db)
+        refused = [r for r in results if r.status not in ("loaded", "unchanged")]
+        if refused:
+            print(f"note: the demo's deliberately bad rows were refused: {len(refused)} file results", file=sys.stderr)
+    return db
+
+
+def _quantile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    position = share * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def score(db: Path, fiscal_year: int, weights: tuple[float, ...]) -> list[dict]:
+    """One row per (as-of date, level, weight): median / p90 absolute error, bias, coverage, and how many
+    areas had a prior at all."""
+    os.environ["BUDGET_DB"] = str(db)
+    from budget_metrics import history_prior
+    from budget_metrics.calendar import fiscal_year_bounds
+    from budget_metrics.filters import Filters
+    from budget_metrics.progress import area_progress
+    from budget_metrics.projection import area_projection
+
+    _, end = fiscal_year_bounds(fiscal_year)
+    rows = []
+    for level in LEVELS:
+        actual_frame = area_progress(Filters(fiscal_year, as_of=end), level)
+        actual = dict(zip(actual_frame["code"], actual_frame["pct_disbursed"], strict=True))
+        for month, day in MONTHS:
+            as_of = date(end.year, month, day)
+            for weight in weights:
+                with history_prior.weight_set_to(weight):
+                    projected = area_projection(Filters(fiscal_year, as_of=as_of), level, "overall")
+                errors, signed, inside = [], [], []
+                for row in projected.itertuples(index=False):
+                    truth = actual.get(row.code)
+                    if truth is None or math.isnan(truth) or math.isnan(row.projected_pct):
+                        continue
+                    errors.append(abs(row.projected_pct - truth))
+                    signed.append(row.projected_pct - truth)
+                    inside.append(row.projected_low_pct - 1e-9 <= truth <= row.projected_high_pct + 1e-9)
+                rows.append(
+                    {
+                        "as_of": as_of.isoformat(),
+                        "level": level,
+                        "weight": weight,
+                        "areas": len(errors),
+                        "median": statistics.median(errors),
+                        "p90": _quantile(errors, 0.9),
+                        "bias": statistics.fmean(signed),
+                        "coverage": sum(inside) / len(inside),
+                    }
+                )
+    return rows
+
+
+def run(weights: tuple[float, ...], pairs: list[str], with_demo: bool) -> list[dict]:
+    """Every scored year: {name, note, fiscal_year, rows}."""
+    from synthetic_years import PAIRS, build_pair
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    years = []
+    if with_demo:
+        db = demo_store()
+        for fiscal_year in (2562, 2563):
+            years.append(
+                {
+                    "name": f"demo FY{fiscal_year}",
+                    "note": f"prior FY{fiscal_year - 1}; each demo year draws its areas' speeds afresh",
+                    "fiscal_year": fiscal_year,
+                    "rows": score(db, fiscal_year, weights),
+                }
+            )
+            print(f"scored demo FY{fiscal_year}", file=sys.stderr)
+    for name in pairs:
+        db, _ = build_pair(name, OUT)
+        years.append({"name": name, "note": PAIRS[name][3], "fiscal_year": 2562, "rows": score(db, 2562, weights)})
+        print(f"scored {name}", file=sys.stderr)
+    return years
+
+
+def _row(rows: list[dict], as_of: str, level: str, weight: float) -> dict:
+    return next(r for r in rows if r["as_of"] == as_of and r["level"] == level and r["weight"] == weight)
+
+
+def markdown(years: list[dict], weights: tuple[float, ...], command: str, seconds: float) -> str:
+    """The benchmarks.md section: per year and as-of date, without the prior (weight 0) against each weight."""
+    lines = [
+        SECTION,
+        "",
+        f"Command: `{command}` ({seconds:.0f} s; {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores shared). Written by bench/backtest_prior.py (its docstring says how each "
+        "store is built and scored); the projection's model is the one on this branch, only the prior's weight "
+        "(history_prior, `projection_prior_weight`) changes between columns.",
+        "",
+    ]
+    others = [w for w in weights if w != 0.0]
+    for level in LEVELS:
+        lines += [
+            f"**{level.capitalize()}s, overall line** — without the prior (w = 0) | with it at each weight: "
+            "median abs error / p90 / bias (points) / band coverage (nominal 80%).",
+            "",
+            "| year | as of | w = 0 | " + " | ".join(f"w = {w:g}" for w in others) + " |",
+            "|---|---|---|" + "---|" * len(others),
+        ]
+        for year in years:
+            for as_of in sorted({r["as_of"] for r in year["rows"]}):
+                cells = []
+                for weight in (0.0, *others):
+                    r = _row(year["rows"], as_of, level, weight)
+                    cells.append(f"{r['median']:.2f} / {r['p90']:.2f} / {r['bias']:+.2f} / {100 * r['coverage']:.0f}%")
+                lines.append(f"| {year['name']} | {as_of} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += [
+        "**Mean over the years above** (provinces): median abs error and |bias| per weight, per as-of date.",
+        "",
+        "| as of (month) | " + " | ".join(f"w = {w:g}" for w in weights) + " |",
+        "|---|" + "---|" * len(weights),
+    ]
+    for month, day in MONTHS:
+        cells = []
+        for weight in weights:
+            picked = [
+                r
+                for year in years
+                for r in year["rows"]
+                if r["level"] == "province" and r["weight"] == weight and r["as_of"].endswith(f"-{month:02d}-{day}")
+            ]
+            cells.append(
+                f"{statistics.fmean(r['median'] for r in picked):.2f} / "
+                f"{statistics.fmean(abs(r['bias']) for r in picked):.2f}"
+            )
+        lines.append(f"| {day} {('', '', '', 'Mar', '', 'May', '', 'Jul')[month]} | " + " | ".join(cells) + " |")
+    lines += ["", "Years: " + "; ".join(f"**{y['name']}**: {y['note']}" for y in years) + ".", ""]
+    return "\n".join(lines)
+
+
+def update_docs(section: str) -> None:
+    """Replace this script's section of docs/benchmarks.md (or append it), leaving the rest."""
+    text = DOCS.read_text(encoding="utf-8")
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    DOCS.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    from synthetic_years import PAIRS
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--weights", type=float, nargs="+", default=list(WEIGHTS), help="prior weights (0 first)")
+    parser.add_argument("--pairs", nargs="*", default=list(PAIRS), help=f"generated pairs (of {', '.join(PAIRS)})")
+    parser.add_argument("--no-demo", action="store_true", help="only the generated pairs")
+    parser.add_argument("--update-docs", action="store_true", help="rewrite the section in docs/benchmarks.md")
+    args = parser.parse_args()
+    weights = tuple(dict.fromkeys([0.0, *args.weights]))
+    started = time.perf_counter()
+    years = run(weights, args.pairs, not args.no_demo)
+    seconds = time.perf_counter() - started
+    (OUT / "last_run.json").write_text(json.dumps(years, indent=1), encoding="utf-8")
+    command = "nice -n 10 .venv/bin/python bench/backtest_prior.py " + " ".join(sys.argv[1:])
+    section = markdown(years, weights, command.strip(), seconds)
+    print(section)
+    if args.update_docs:
+        update_docs(section)
+
+
+if __name__ == "__main__":
+    main()

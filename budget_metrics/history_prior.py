@@ -1,0 +1,215 @@
+"""Last year's shape as a prior for the year-end projection (issue 18).
+
+Why: the projection (budget_metrics.projection) learns only from the current year's own data up
+to the as-of date, yet an area usually pays along a curve like the one it paid along last year.
+When the previous fiscal year is loaded in the same store, its curve per area and budget type is
+a prior for the months ahead; `projection` may blend it with its own projection of what is still
+to be paid. Whether that helps is a question for the backtest (bench/backtest_prior.py,
+docs/benchmarks.md "Projection with last year's shape (issue 18)"), which set the default weight.
+
+The shape. For each **owner** (a province's plan or a cluster's own plan, the unit every area is
+summed from: a province counts its plan, a cluster its plan and its provinces' plans) and budget
+type, in the previous fiscal year:
+- `final` = current-year payments posted by that year's 30 Sep (baht), `allocation` = its current
+  allocation on 30 Sep (baht);
+- `share_paid(d)` = payments posted by day d / `final` (0-1): the share of its final 30 Sep
+  disbursement paid by each day of the fiscal year (`cumulative_shares` gives every day);
+- on the as-of date, the **prior's remaining** for this year is last year's remaining points
+  after the same day of the year (calendar.same_day_previous_year) applied to this year's
+  allocation: `(final - paid by the same day) / allocation × this year's allocation` (baht) — the
+  Bornhuetter-Ferguson form of the chain-ladder, steady early in the year where the ratio
+  `paid now / share_paid` is not.
+
+The blend (`blend`): per owner and budget type, the model's remaining (projected − disbursed,
+summed over its projects) and the prior's are mixed as `(1 − w) × model + w × prior`, at most what
+is still unpaid of the allocation (allocation − disbursed), and spread back over the group's
+projects: a lower total scales each project's remaining down in proportion, a higher one adds the
+extra in proportion to each project's room left (allocation − projected). So every area stays the
+exact satang sum of its projects; carry-over and lapse follow (`projected + carry-over + lapse =
+allocation`: money no longer expected paid goes to carry-over as far as it is committed, the rest
+lapses). Each project's `chance_paid`, reasons and the band's spread stay the model's; the band
+moves with the projection.
+
+No prior, projection exactly today's: weight 0 (`projection_prior_weight` in
+data/reference/thresholds.toml; the default, see the docs for why), no previous fiscal year in the
+store, and an owner / budget type that is new (no projects last year, or nothing paid by last
+30 Sep) — their projects keep the model's figures to the satang.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from budget_metrics import reference
+from budget_metrics.calendar import fiscal_year_bounds, same_day_previous_year
+from budget_metrics.connection import data_version, read_only
+from budget_metrics.filters import Filters
+from budget_metrics.projects import state_cte
+
+WEIGHT_THRESHOLD = "projection_prior_weight"
+GROUP = ["owner", "budget_type"]
+_weight_override: list[float] = []  # set by `weight_set_to` (backtests, tests)
+
+
+def prior_weight() -> float:
+    """The blend's weight of last year's shape, 0-1 (`projection_prior_weight` in the reference
+    thresholds; 0 when absent), unless a backtest has set one with `weight_set_to`."""
+    if _weight_override:
+        return _weight_override[-1]
+    return min(max(float(reference.thresholds().get(WEIGHT_THRESHOLD, 0.0)), 0.0), 1.0)
+
+
+@contextmanager
+def weight_set_to(weight: float):
+    """Within the block, `prior_weight()` is `weight` (0-1): how the backtest scores the projection
+    with and without the prior on one store (the projection's cache is keyed by the weight)."""
+    _weight_override.append(float(weight))
+    try:
+        yield
+    finally:
+        _weight_override.pop()
+
+
+def shape_on(fiscal_year: int, as_of: date) -> pd.DataFrame | None:
+    """The previous fiscal year's shape per owner and budget type, read on the same day of the year
+    as `as_of` (a date of `fiscal_year`); None when the previous year is not loaded.
+
+    Columns: owner, budget_type, allocation (current allocation on the previous 30 Sep, baht), final
+    (current-year payments by then, baht), paid_then (payments by the same day, baht), share_paid
+    (paid_then / final, 0-1; NaN when final is 0) and remaining_points (100 × (final − paid_then) /
+    allocation: points of allocation still paid after that day; NaN without allocation or payments).
+    """
+    previous = reference.previous_fiscal_year(fiscal_year)
+    if previous is None:
+        return None
+    _, end = fiscal_year_bounds(previous)
+    return _shape(previous, min(same_day_previous_year(as_of), end), data_version()).copy()
+
+
+@lru_cache(maxsize=16)
+def _shape(previous: int, day: date, version: str) -> pd.DataFrame:
+    _, end = fiscal_year_bounds(previous)
+    with read_only() as con:
+        frames = []
+        for when in (end, day):
+            cte, params = state_cte(Filters(fiscal_year=previous), when)
+            frames.append(
+                con.execute(
+                    f"""{cte}
+                    SELECT owner, budget_type, sum(current_allocation)::DOUBLE AS allocation,
+                           sum(disbursed)::DOUBLE AS paid
+                    FROM state3 GROUP BY owner, budget_type""",
+                    params,
+                ).df()
+            )
+    final, then = frames
+    shape = final.rename(columns={"paid": "final"}).merge(
+        then[[*GROUP, "paid"]].rename(columns={"paid": "paid_then"}), on=GROUP, how="left"
+    )
+    shape["paid_then"] = shape["paid_then"].fillna(0.0)
+    usable = (shape["final"] > 0) & (shape["allocation"] > 0)
+    shape["share_paid"] = (shape["paid_then"] / shape["final"]).where(shape["final"] > 0)
+    shape["remaining_points"] = (100 * (shape["final"] - shape["paid_then"]) / shape["allocation"]).where(usable)
+    return shape.sort_values(GROUP).reset_index(drop=True)
+
+
+def cumulative_shares(fiscal_year: int) -> pd.DataFrame:
+    """Every day of `fiscal_year` (its shape, as a later year's prior sees it): one row per owner,
+    budget type and day from 1 Oct to 30 Sep with `share_paid` (0-1), the share of the owner's 30 Sep
+    current-year disbursement of that budget type posted by the end of the day. Owners and types
+    without payments by 30 Sep have no rows."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    with read_only() as con:
+        daily = con.execute(
+            """SELECT p.owner, p.budget_type, d.posting_date AS day, sum(d.amount)::DOUBLE AS amount
+               FROM disbursements d JOIN projects p USING (project_code)
+               WHERE p.fiscal_year = ? AND d.source = 'current' AND d.posting_date BETWEEN ? AND ?
+               GROUP BY ALL""",
+            [fiscal_year, start, end],
+        ).df()
+    days = pd.date_range(start, end, freq="D").date
+    rows = []
+    for (owner, kind), group in daily.groupby(GROUP, sort=True):
+        by_day = group.assign(day=pd.to_datetime(group["day"]).dt.date).groupby("day")["amount"].sum()
+        running = by_day.reindex(days, fill_value=0.0).cumsum()
+        final = running.iloc[-1]
+        if final <= 0:
+            continue
+        rows.append(pd.DataFrame({"owner": owner, "budget_type": kind, "day": days, "share_paid": running / final}))
+    if not rows:
+        return pd.DataFrame(columns=["owner", "budget_type", "day", "share_paid"])
+    return pd.concat(rows, ignore_index=True)
+
+
+def blend(model, fiscal_year: int, as_of: date, weight: float):
+    """The projection model (projection._Model) with each owner's and budget type's remaining
+    payments blended with last year's shape at `weight` (0-1; module docstring). Returns the model
+    itself when the weight is 0 or the previous year is not loaded; owners and types without a prior
+    keep their figures to the satang."""
+    if weight <= 0:
+        return model
+    shape = shape_on(fiscal_year, as_of)
+    if shape is None:
+        return model
+    numbers = model.numbers
+    groups = pd.MultiIndex.from_frame(numbers[GROUP])
+    points = shape.set_index(GROUP)["remaining_points"].reindex(groups).to_numpy(float)
+    allocation = numbers["_allocation_satang"].to_numpy("int64")
+    paid = numbers["_disbursed_satang"].to_numpy("int64")
+    projected = numbers["_projected_disbursed_satang"].to_numpy("int64")
+    new = _spread(groups, allocation, paid, projected, points, min(float(weight), 1.0))
+    if np.array_equal(new, projected):
+        return model
+    # Carry-over is what stays committed but unpaid; what is committed is at least what the model
+    # projected paid plus carried (its commitment), or the new projection where that is higher.
+    carry = numbers["_projected_carryover_satang"].to_numpy("int64")
+    cap = np.maximum(allocation, paid)
+    committed = np.minimum(np.maximum(projected + carry, new), cap)
+    columns = {
+        "_projected_disbursed_satang": new,
+        "_projected_carryover_satang": np.maximum(committed - new, 0),
+        "_projected_lapse_satang": np.maximum(allocation - new - np.maximum(committed - new, 0), 0),
+    }
+    projects, numbers = model.projects.copy(), numbers.copy()
+    for column, values in columns.items():
+        projects[column] = values
+        numbers[column] = values
+    return replace(model, projects=projects, numbers=numbers)
+
+
+def _spread(
+    groups: pd.MultiIndex,
+    allocation: np.ndarray,
+    paid: np.ndarray,
+    projected: np.ndarray,
+    points: np.ndarray,
+    weight: float,
+) -> np.ndarray:
+    """Each project's projected satang after its group's remaining is blended (NaN points: no prior)."""
+    codes = pd.factorize(groups)[0] if len(groups) else np.zeros(0, dtype=int)
+    size = int(codes.max()) + 1 if len(codes) else 0
+    remaining = (projected - paid).astype(float)
+    room = np.maximum(np.maximum(allocation, paid) - projected, 0).astype(float)
+    group_allocation = np.bincount(codes, weights=allocation.astype(float), minlength=size)
+    group_remaining = np.bincount(codes, weights=remaining, minlength=size)
+    group_room = np.bincount(codes, weights=room, minlength=size)
+    group_points = np.full(size, np.nan)
+    group_points[codes] = points
+    prior = np.maximum(group_points, 0.0) * group_allocation / 100
+    target = (1 - weight) * group_remaining + weight * prior
+    target = np.minimum(target, group_remaining + group_room)  # at most what is still unpaid
+    has_prior = ~np.isnan(group_points)
+    lower = has_prior & (target < group_remaining)
+    higher = has_prior & (target > group_remaining)
+    scale = np.ones(size)
+    np.divide(target, group_remaining, out=scale, where=lower & (group_remaining > 0))
+    extra = np.zeros(size)
+    np.divide(target - group_remaining, group_room, out=extra, where=higher & (group_room > 0))
+    moved = remaining * np.where(lower[codes], scale[codes], 1.0) + room * np.where(higher[codes], extra[codes], 0.0)
+    return np.maximum(paid + np.rint(moved).astype("int64"), paid)
