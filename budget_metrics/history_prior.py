@@ -26,9 +26,10 @@ is still unpaid of the allocation (allocation − disbursed), and spread back ov
 projects: a lower total scales each project's remaining down in proportion, a higher one adds the
 extra in proportion to each project's room left (allocation − projected). So every area stays the
 exact satang sum of its projects; carry-over and lapse follow (`projected + carry-over + lapse =
-allocation`: money no longer expected paid goes to carry-over as far as it is committed, the rest
-lapses). Each project's `chance_paid`, reasons and the band's spread stay the model's; the band
-moves with the projection.
+allocation`: money no longer expected paid goes to carry-over as far as it is committed — a signed
+contract, or an unsigned project's expected contract where the model carried one over —, the rest
+lapses; operating and other budget carry nothing over). Each project's `chance_paid`, reasons and
+the band's spread stay the model's; the band moves with the projection.
 
 No prior, projection exactly today's: weight 0 (`projection_prior_weight` in
 data/reference/thresholds.toml; the default, see the docs for why), no previous fiscal year in the
@@ -166,11 +167,13 @@ def blend(model, fiscal_year: int, as_of: date, weight: float):
     new = _spread(groups, allocation, paid, projected, points, min(float(weight), 1.0))
     if np.array_equal(new, projected):
         return model
-    # Carry-over is what stays committed but unpaid; what is committed is at least what the model
-    # projected paid plus carried (its commitment), or the new projection where that is higher.
+    # Carry-over is what stays committed but unpaid. The model's commitment is its projection plus its
+    # carry-over where it carries any (a contract, or an unsigned project's expected one), else the contract
+    # or what is paid; the new projection is committed too.
     carry = numbers["_projected_carryover_satang"].to_numpy("int64")
+    signed = numbers["_committed_satang"].to_numpy("int64") if "_committed_satang" in numbers else paid
     cap = np.maximum(allocation, paid)
-    committed = np.minimum(np.maximum(projected + carry, new), cap)
+    committed = np.minimum(np.maximum(np.where(carry > 0, projected + carry, signed), new), cap)
     columns = {
         "_projected_disbursed_satang": new,
         "_projected_carryover_satang": np.maximum(committed - new, 0),
