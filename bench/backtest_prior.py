@@ -75,9 +75,9 @@ def _quantile(values: list[float], share: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def score(db: Path, fiscal_year: int, weights: tuple[float, ...]) -> list[dict]:
-    """One row per (as-of date, level, weight): median / p90 absolute error, bias, coverage, and how many
-    areas had a prior at all."""
+def score(db: Path, fiscal_year: int, settings: tuple[tuple[float, float], ...]) -> list[dict]:
+    """One row per (as-of date, level, setting (weight, area share)): median / p90 absolute error (points),
+    bias (points) and band coverage (0-1)."""
     os.environ["BUDGET_DB"] = str(db)
     from budget_metrics import history_prior
     from budget_metrics.calendar import fiscal_year_bounds
@@ -92,8 +92,8 @@ def score(db: Path, fiscal_year: int, weights: tuple[float, ...]) -> list[dict]:
         actual = dict(zip(actual_frame["code"], actual_frame["pct_disbursed"], strict=True))
         for month, day in MONTHS:
             as_of = date(end.year, month, day)
-            for weight in weights:
-                with history_prior.weight_set_to(weight):
+            for weight, area_share in settings:
+                with history_prior.weight_set_to(weight, area_share):
                     projected = area_projection(Filters(fiscal_year, as_of=as_of), level, "overall")
                 errors, signed, inside = [], [], []
                 for row in projected.itertuples(index=False):
@@ -108,6 +108,7 @@ def score(db: Path, fiscal_year: int, weights: tuple[float, ...]) -> list[dict]:
                         "as_of": as_of.isoformat(),
                         "level": level,
                         "weight": weight,
+                        "area_share": area_share,
                         "areas": len(errors),
                         "median": statistics.median(errors),
                         "p90": _quantile(errors, 0.9),
@@ -118,7 +119,7 @@ def score(db: Path, fiscal_year: int, weights: tuple[float, ...]) -> list[dict]:
     return rows
 
 
-def run(weights: tuple[float, ...], pairs: list[str], with_demo: bool) -> list[dict]:
+def run(settings: tuple[tuple[float, float], ...], pairs: list[str], with_demo: bool) -> list[dict]:
     """Every scored year: {name, note, fiscal_year, rows}."""
     from synthetic_years import PAIRS, build_pair
 
@@ -132,71 +133,89 @@ def run(weights: tuple[float, ...], pairs: list[str], with_demo: bool) -> list[d
                     "name": f"demo FY{fiscal_year}",
                     "note": f"prior FY{fiscal_year - 1}; each demo year draws its areas' speeds afresh",
                     "fiscal_year": fiscal_year,
-                    "rows": score(db, fiscal_year, weights),
+                    "rows": score(db, fiscal_year, settings),
                 }
             )
             print(f"scored demo FY{fiscal_year}", file=sys.stderr)
     for name in pairs:
         db, _ = build_pair(name, OUT)
-        years.append({"name": name, "note": PAIRS[name][3], "fiscal_year": 2562, "rows": score(db, 2562, weights)})
+        years.append({"name": name, "note": PAIRS[name][3], "fiscal_year": 2562, "rows": score(db, 2562, settings)})
         print(f"scored {name}", file=sys.stderr)
     return years
 
 
-def _row(rows: list[dict], as_of: str, level: str, weight: float) -> dict:
-    return next(r for r in rows if r["as_of"] == as_of and r["level"] == level and r["weight"] == weight)
+def _row(rows: list[dict], as_of: str, level: str, setting: tuple[float, float]) -> dict:
+    return next(
+        r
+        for r in rows
+        if r["as_of"] == as_of and r["level"] == level and (r["weight"], r["area_share"]) == tuple(setting)
+    )
 
 
-def markdown(years: list[dict], weights: tuple[float, ...], command: str, seconds: float) -> str:
-    """The benchmarks.md section: per year and as-of date, without the prior (weight 0) against each weight."""
+def _label(setting: tuple[float, float]) -> str:
+    weight, area_share = setting
+    return "w = 0 (no prior)" if weight == 0 else f"w = {weight:g}, s = {area_share:g}"
+
+
+def _month(as_of: str) -> str:
+    day = date.fromisoformat(as_of)
+    return f"{day.day} {day.strftime('%b')}"
+
+
+def markdown(years: list[dict], settings: tuple, detail: tuple, command: str, seconds: float) -> str:
+    """The benchmarks.md section: a summary over every setting, then per year and as-of date the setting
+    without the prior against the `detail` settings."""
     lines = [
         SECTION,
         "",
         f"Command: `{command}` ({seconds:.0f} s; {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cores shared). Written by bench/backtest_prior.py (its docstring says how each "
-        "store is built and scored); the projection's model is the one on this branch, only the prior's weight "
-        "(history_prior, `projection_prior_weight`) changes between columns.",
+        "store is built and scored); the projection's model is the one on this branch, only the prior's "
+        "setting changes between columns: w = `projection_prior_weight` (share of the remaining months taken "
+        "from last year's shape), s = `projection_prior_area_share` (share of the area's own shape in the "
+        "prior, the rest the nation's).",
         "",
-    ]
-    others = [w for w in weights if w != 0.0]
-    for level in LEVELS:
-        lines += [
-            f"**{level.capitalize()}s, overall line** — without the prior (w = 0) | with it at each weight: "
-            "median abs error / p90 / bias (points) / band coverage (nominal 80%).",
-            "",
-            "| year | as of | w = 0 | " + " | ".join(f"w = {w:g}" for w in others) + " |",
-            "|---|---|---|" + "---|" * len(others),
-        ]
-        for year in years:
-            for as_of in sorted({r["as_of"] for r in year["rows"]}):
-                cells = []
-                for weight in (0.0, *others):
-                    r = _row(year["rows"], as_of, level, weight)
-                    cells.append(f"{r['median']:.2f} / {r['p90']:.2f} / {r['bias']:+.2f} / {100 * r['coverage']:.0f}%")
-                lines.append(f"| {year['name']} | {as_of} | " + " | ".join(cells) + " |")
-        lines.append("")
-    lines += [
-        "**Mean over the years above** (provinces): median abs error and |bias| per weight, per as-of date.",
+        f"**Summary over the {len(years)} scored years** (provinces, overall line): mean over the years of the "
+        "median abs error, of the p90, of |bias| (points) and of |coverage − 80%| (points), per as-of date.",
         "",
-        "| as of (month) | " + " | ".join(f"w = {w:g}" for w in weights) + " |",
-        "|---|" + "---|" * len(weights),
+        "| setting | " + " | ".join(f"{_month(a)}: median / p90 / abs bias / cov. gap" for a in _dates(years)) + " |",
+        "|---|" + "---|" * len(_dates(years)),
     ]
-    for month, day in MONTHS:
+    for setting in settings:
         cells = []
-        for weight in weights:
-            picked = [
-                r
-                for year in years
-                for r in year["rows"]
-                if r["level"] == "province" and r["weight"] == weight and r["as_of"].endswith(f"-{month:02d}-{day}")
-            ]
+        for index in range(len(MONTHS)):
+            picked = [_row(y["rows"], _dates([y])[index], "province", setting) for y in years]
             cells.append(
                 f"{statistics.fmean(r['median'] for r in picked):.2f} / "
-                f"{statistics.fmean(abs(r['bias']) for r in picked):.2f}"
+                f"{statistics.fmean(r['p90'] for r in picked):.2f} / "
+                f"{statistics.fmean(abs(r['bias']) for r in picked):.2f} / "
+                f"{statistics.fmean(abs(100 * r['coverage'] - 80) for r in picked):.1f}"
             )
-        lines.append(f"| {day} {('', '', '', 'Mar', '', 'May', '', 'Jul')[month]} | " + " | ".join(cells) + " |")
-    lines += ["", "Years: " + "; ".join(f"**{y['name']}**: {y['note']}" for y in years) + ".", ""]
+        lines.append(f"| {_label(setting)} | " + " | ".join(cells) + " |")
+    lines.append("")
+    shown = [(0.0, 1.0), *[tuple(d) for d in detail if d[0] != 0]]
+    for level in LEVELS:
+        lines += [
+            f"**{level.capitalize()}s, overall line**: median abs error / p90 / bias (points) / band coverage "
+            "(nominal 80%).",
+            "",
+            "| year | as of | " + " | ".join(_label(d) for d in shown) + " |",
+            "|---|---|" + "---|" * len(shown),
+        ]
+        for year in years:
+            for as_of in _dates([year]):
+                cells = []
+                for setting in shown:
+                    r = _row(year["rows"], as_of, level, setting)
+                    cells.append(f"{r['median']:.2f} / {r['p90']:.2f} / {r['bias']:+.2f} / {100 * r['coverage']:.0f}%")
+                lines.append(f"| {year['name']} | {_month(as_of)} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += ["Years: " + "; ".join(f"**{y['name']}**: {y['note']}" for y in years) + ".", ""]
     return "\n".join(lines)
+
+
+def _dates(years: list[dict]) -> list[str]:
+    return sorted({r["as_of"] for r in years[0]["rows"]})
 
 
 def update_docs(section: str) -> None:
@@ -214,18 +233,25 @@ def main() -> None:
     from synthetic_years import PAIRS
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--weights", type=float, nargs="+", default=list(WEIGHTS), help="prior weights (0 first)")
+    parser.add_argument("--weights", type=float, nargs="+", default=list(WEIGHTS), help="prior weights w")
+    parser.add_argument(
+        "--area-shares", type=float, nargs="+", default=[1.0], help="area shares s of the prior (1: own shape)"
+    )
+    parser.add_argument(
+        "--detail", nargs="*", default=None, help="settings W:S shown per year beside w = 0 (default: every one)"
+    )
     parser.add_argument("--pairs", nargs="*", default=list(PAIRS), help=f"generated pairs (of {', '.join(PAIRS)})")
     parser.add_argument("--no-demo", action="store_true", help="only the generated pairs")
     parser.add_argument("--update-docs", action="store_true", help="rewrite the section in docs/benchmarks.md")
     args = parser.parse_args()
-    weights = tuple(dict.fromkeys([0.0, *args.weights]))
+    settings = ((0.0, 1.0), *[(w, a) for w in args.weights if w > 0 for a in args.area_shares])
+    detail = settings if args.detail is None else tuple(tuple(map(float, d.split(":"))) for d in args.detail)
     started = time.perf_counter()
-    years = run(weights, args.pairs, not args.no_demo)
+    years = run(settings, args.pairs, not args.no_demo)
     seconds = time.perf_counter() - started
     (OUT / "last_run.json").write_text(json.dumps(years, indent=1), encoding="utf-8")
     command = "nice -n 10 .venv/bin/python bench/backtest_prior.py " + " ".join(sys.argv[1:])
-    section = markdown(years, weights, command.strip(), seconds)
+    section = markdown(years, settings, detail, command.strip(), seconds)
     print(section)
     if args.update_docs:
         update_docs(section)

@@ -20,6 +20,10 @@ type, in the previous fiscal year:
   Bornhuetter-Ferguson form of the chain-ladder, steady early in the year where the ratio
   `paid now / share_paid` is not.
 
+The prior's points can be shrunk towards the nation's (`projection_prior_area_share` s: the prior is
+s × the area's remaining points + (1 − s) × the nation's of the same budget type last year), for areas
+whose own year is too lumpy to be a shape (a few large projects).
+
 The blend (`blend`): per owner and budget type, the model's remaining (projected − disbursed,
 summed over its projects) and the prior's are mixed as `(1 − w) × model + w × prior`, at most what
 is still unpaid of the allocation (allocation − disbursed), and spread back over the group's
@@ -40,7 +44,7 @@ store, and an owner / budget type that is new (no projects last year, or nothing
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -54,27 +58,51 @@ from budget_metrics.filters import Filters
 from budget_metrics.projects import state_cte
 
 WEIGHT_THRESHOLD = "projection_prior_weight"
+AREA_SHARE_THRESHOLD = "projection_prior_area_share"
 GROUP = ["owner", "budget_type"]
-_weight_override: list[float] = []  # set by `weight_set_to` (backtests, tests)
+
+
+@dataclass(frozen=True)
+class PriorSetting:
+    """How much of last year's shape the projection takes: `weight` 0-1 of the prior in the remaining
+    months (0: none), and `area_share` 0-1 of each area's own remaining points in the prior, the rest
+    being the nation's of the same budget type last year (1: the area's own shape only)."""
+
+    weight: float = 0.0
+    area_share: float = 1.0
+
+
+_override: list[PriorSetting] = []  # set by `weight_set_to` (backtests, tests)
+
+
+def prior_setting() -> PriorSetting:
+    """The prior's setting from the reference thresholds (`projection_prior_weight`, default 0, and
+    `projection_prior_area_share`, default 1; each clipped to 0-1), unless a backtest has set one with
+    `weight_set_to`."""
+    if _override:
+        return _override[-1]
+    limits = reference.thresholds()
+
+    def share(name: str, default: float) -> float:
+        return min(max(float(limits.get(name, default)), 0.0), 1.0)
+
+    return PriorSetting(share(WEIGHT_THRESHOLD, 0.0), share(AREA_SHARE_THRESHOLD, 1.0))
 
 
 def prior_weight() -> float:
-    """The blend's weight of last year's shape, 0-1 (`projection_prior_weight` in the reference
-    thresholds; 0 when absent), unless a backtest has set one with `weight_set_to`."""
-    if _weight_override:
-        return _weight_override[-1]
-    return min(max(float(reference.thresholds().get(WEIGHT_THRESHOLD, 0.0)), 0.0), 1.0)
+    """The blend's weight of last year's shape, 0-1 (`prior_setting().weight`)."""
+    return prior_setting().weight
 
 
 @contextmanager
-def weight_set_to(weight: float):
-    """Within the block, `prior_weight()` is `weight` (0-1): how the backtest scores the projection
-    with and without the prior on one store (the projection's cache is keyed by the weight)."""
-    _weight_override.append(float(weight))
+def weight_set_to(weight: float, area_share: float = 1.0):
+    """Within the block, `prior_setting()` is this (0-1 each): how the backtest scores the projection
+    with and without the prior on one store (the projection's cache is keyed by the setting)."""
+    _override.append(PriorSetting(float(weight), float(area_share)))
     try:
         yield
     finally:
-        _weight_override.pop()
+        _override.pop()
 
 
 def shape_on(fiscal_year: int, as_of: date) -> pd.DataFrame | None:
@@ -84,7 +112,8 @@ def shape_on(fiscal_year: int, as_of: date) -> pd.DataFrame | None:
     Columns: owner, budget_type, allocation (current allocation on the previous 30 Sep, baht), final
     (current-year payments by then, baht), paid_then (payments by the same day, baht), share_paid
     (paid_then / final, 0-1; NaN when final is 0) and remaining_points (100 × (final − paid_then) /
-    allocation: points of allocation still paid after that day; NaN without allocation or payments).
+    allocation: points of allocation still paid after that day; NaN without allocation or payments), and
+    nation_points (the same over every owner of the budget type last year: the nation's remaining points).
     """
     previous = reference.previous_fiscal_year(fiscal_year)
     if previous is None:
@@ -117,6 +146,11 @@ def _shape(previous: int, day: date, version: str) -> pd.DataFrame:
     usable = (shape["final"] > 0) & (shape["allocation"] > 0)
     shape["share_paid"] = (shape["paid_then"] / shape["final"]).where(shape["final"] > 0)
     shape["remaining_points"] = (100 * (shape["final"] - shape["paid_then"]) / shape["allocation"]).where(usable)
+    nation = shape.groupby("budget_type")[["allocation", "final", "paid_then"]].sum()
+    nation_points = (100 * (nation["final"] - nation["paid_then"]) / nation["allocation"]).where(
+        nation["allocation"] > 0
+    )
+    shape["nation_points"] = shape["budget_type"].map(nation_points).astype(float)
     return shape.sort_values(GROUP).reset_index(drop=True)
 
 
@@ -148,11 +182,12 @@ def cumulative_shares(fiscal_year: int) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def blend(model, fiscal_year: int, as_of: date, weight: float):
+def blend(model, fiscal_year: int, as_of: date, setting: PriorSetting | None):
     """The projection model (projection._Model) with each owner's and budget type's remaining
-    payments blended with last year's shape at `weight` (0-1; module docstring). Returns the model
+    payments blended with last year's shape as `setting` says (module docstring). Returns the model
     itself when the weight is 0 or the previous year is not loaded; owners and types without a prior
     keep their figures to the satang."""
+    weight = setting.weight if setting is not None else 0.0
     if weight <= 0:
         return model
     shape = shape_on(fiscal_year, as_of)
@@ -160,7 +195,9 @@ def blend(model, fiscal_year: int, as_of: date, weight: float):
         return model
     numbers = model.numbers
     groups = pd.MultiIndex.from_frame(numbers[GROUP])
-    points = shape.set_index(GROUP)["remaining_points"].reindex(groups).to_numpy(float)
+    # An area's own remaining points, shrunk towards the nation's by (1 - area_share); NaN: no prior.
+    mixed = setting.area_share * shape["remaining_points"] + (1 - setting.area_share) * shape["nation_points"]
+    points = mixed.set_axis(pd.MultiIndex.from_frame(shape[GROUP])).reindex(groups).to_numpy(float)
     allocation = numbers["_allocation_satang"].to_numpy("int64")
     paid = numbers["_disbursed_satang"].to_numpy("int64")
     projected = numbers["_projected_disbursed_satang"].to_numpy("int64")

@@ -685,12 +685,14 @@ def _names(fiscal_year: int, db: str, version: str) -> pd.DataFrame:
 
 
 def _model(fiscal_year: int, as_of: date) -> _Model:
-    prior = history_prior.prior_weight()  # issue 18: last year's shape (0: none)
+    prior = history_prior.prior_setting()  # issue 18: last year's shape (weight 0: none)
     return _cached_model(fiscal_year, as_of, str(settings.database_path()), data_version(), prior)
 
 
 @lru_cache(maxsize=16)
-def _cached_model(fiscal_year: int, as_of: date, db: str, version: str, prior: float = 0.0) -> _Model:
+def _cached_model(
+    fiscal_year: int, as_of: date, db: str, version: str, prior: history_prior.PriorSetting | None = None
+) -> _Model:
     frame, payments = _history(fiscal_year, as_of)
     limits = reference.thresholds()
     model = _project(frame, payments, fiscal_year, as_of, limits.get("fully_paid_pct", 100.0) / 100)

@@ -4,7 +4,9 @@ two-year store loaded through the real ETL into a DuckDB file, against shapes co
 The store (amounts in baht; Chiang Mai = province 50, Lamphun = 51, both in one cluster):
 - FY2561, Chiang Mai: investment A61 (allocation 1,000,000) paid 200,000 on 15 Jan 2018, 300,000 on
   15 May 2018 and 300,000 on 15 Aug 2018 (final 800,000); operating B61 (400,000) paid 100,000 on
-  15 Nov 2017 and 100,000 on 15 Jun 2018 (final 200,000). Lamphun has nothing in FY2561.
+  15 Nov 2017 and 100,000 on 15 Jun 2018 (final 200,000). Lampang (52): investment L61 (1,000,000)
+  paid 100,000 on 15 Mar 2018 and 500,000 on 16 Jul 2018 (final 600,000), nothing in FY2562. Lamphun
+  has nothing in FY2561.
 - FY2562: Chiang Mai investment A62 (2,000,000, contract 1,800,000) paid 500,000 on 15 Feb 2019,
   operating B62 (600,000) paid 150,000 on 14 Dec 2018; Lamphun investment C62 (1,000,000, contract
   900,000) paid 300,000 on 15 Mar 2019 — a new area for the prior.
@@ -13,6 +15,8 @@ By hand, on 31 May (2019; the same day of FY2561 is 31 May 2018):
 - Chiang Mai investment: paid then 500,000 of a final 800,000 -> share 0.625; still paid after it
   300,000 of a 1,000,000 allocation -> 30 points; on this year's 2,000,000: 600,000 baht.
 - Chiang Mai operating: 100,000 of 200,000 -> 0.5; 100,000 of 400,000 -> 25 points; on 600,000: 150,000.
+- The nation's investment last year: (800,000 + 600,000) final, (500,000 + 100,000) paid by 31 May, of
+  2,000,000 -> 40 points; operating: Chiang Mai's alone, 25 points.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ PROJECTS = [
     + ["01/11/2560", "08/11/2560", "31/08/2561"],
     ["B61", "2561", "จังหวัดเชียงใหม่", "อบรม 61", "งบดำเนินงาน", "สนง.", "400,000.00", ""]
     + ["", "01/11/2560", "30/06/2561"],
+    ["L61", "2561", "จังหวัดลำปาง", "ฝาย 61", "งบลงทุน", "อบต.", "1,000,000.00", "1,000,000.00"]
+    + ["01/11/2560", "08/11/2560", "31/08/2561"],
     ["A62", "2562", "จังหวัดเชียงใหม่", "ถนน 62", "งบลงทุน", "อบจ.", "2,000,000.00", "1,800,000.00"]
     + ["01/11/2561", "08/11/2561", "31/08/2562"],
     ["B62", "2562", "จังหวัดเชียงใหม่", "อบรม 62", "งบดำเนินงาน", "สนง.", "600,000.00", ""]
@@ -59,6 +65,8 @@ PAYMENTS = [
     ["D3", "A61", "15/08/2561", "300,000.00"],
     ["D4", "B61", "15/11/2560", "100,000.00"],
     ["D5", "B61", "15/06/2561", "100,000.00"],
+    ["D9", "L61", "15/03/2561", "100,000.00"],
+    ["D10", "L61", "16/07/2561", "500,000.00"],
     ["D6", "A62", "15/02/2562", "500,000.00"],
     ["D7", "B62", "14/12/2561", "150,000.00"],
     ["D8", "C62", "15/03/2562", "300,000.00"],
@@ -90,15 +98,15 @@ def store(two_years, monkeypatch):
     return two_years
 
 
-def _area(level: str, weight: float, fiscal_year: int = 2562, as_of: date = AS_OF):
-    with history_prior.weight_set_to(weight):
+def _area(level: str, weight: float, fiscal_year: int = 2562, as_of: date = AS_OF, area_share: float = 1.0):
+    with history_prior.weight_set_to(weight, area_share):
         frame = projection.area_projection(Filters(fiscal_year, as_of=as_of), level)
     return frame.set_index("code")
 
 
 def test_the_previous_years_shape_per_owner_and_budget_type(store):
     shape = history_prior.shape_on(2562, AS_OF).set_index(["owner", "budget_type"])
-    assert set(shape.index) == {("50", "investment"), ("50", "operating")}  # Lamphun: nothing last year
+    assert set(shape.index) == {("50", "investment"), ("50", "operating"), ("52", "investment")}  # not Lamphun
     investment, operating = shape.loc[("50", "investment")], shape.loc[("50", "operating")]
     assert (investment["allocation"], investment["final"], investment["paid_then"]) == (1_000_000, 800_000, 500_000)
     assert investment["share_paid"] == pytest.approx(500_000 / 800_000)
@@ -106,6 +114,8 @@ def test_the_previous_years_shape_per_owner_and_budget_type(store):
     assert (operating["allocation"], operating["final"], operating["paid_then"]) == (400_000, 200_000, 100_000)
     assert operating["share_paid"] == pytest.approx(0.5)
     assert operating["remaining_points"] == pytest.approx(25.0)
+    assert shape.loc[("52", "investment"), "remaining_points"] == pytest.approx(50.0)
+    assert shape["nation_points"].tolist() == pytest.approx([40.0, 25.0, 40.0])
 
 
 def test_the_share_paid_by_each_day(store):
@@ -125,7 +135,7 @@ def test_the_share_paid_by_each_day(store):
         assert investment.loc[day, "share_paid"] == pytest.approx(share), day
     operating = curve[(curve["owner"] == "50") & (curve["budget_type"] == "operating")].set_index("day")
     assert operating.loc[date(2018, 5, 31), "share_paid"] == pytest.approx(0.5)
-    assert set(curve["owner"]) == {"50"}
+    assert set(curve["owner"]) == {"50", "52"}
 
 
 def test_full_weight_projects_last_years_remaining_points_by_hand(store):
@@ -158,6 +168,16 @@ def test_full_weight_projects_last_years_remaining_points_by_hand(store):
     assert cluster.loc[code, "projected_disbursed"] == pytest.approx(
         areas.loc["50", "projected_disbursed"] + without.loc["51", "projected_disbursed"], abs=0.02
     )
+
+
+def test_the_prior_shrunk_to_the_nations_shape_by_hand(store):
+    # area share 0: Chiang Mai's investment takes the nation's 40 points (800,000 on 2,000,000), its
+    # operating the nation's 25 (Chiang Mai's own); area share 0.5: (30 + 40) / 2 = 35 points, 700,000.
+    nation = _area("province", 1.0, area_share=0.0)
+    assert nation.loc["50", "projected_disbursed"] == pytest.approx(650_000 + 800_000 + 150_000, abs=0.02)
+    half = _area("province", 1.0, area_share=0.5)
+    assert half.loc["50", "projected_disbursed"] == pytest.approx(650_000 + 700_000 + 150_000, abs=0.02)
+    assert nation.loc["51", "projected_disbursed"] == _area("province", 0.0).loc["51", "projected_disbursed"]
 
 
 def test_half_weight_blends_the_models_remaining_with_the_priors(store):
