@@ -3,7 +3,8 @@
     nice -n 10 .venv/bin/python bench/backtest_prior.py                  # demo + generated pairs, prints
     nice -n 10 .venv/bin/python bench/backtest_prior.py --update-docs    # and rewrites its section of
                                                                          # docs/benchmarks.md
-    nice -n 10 .venv/bin/python bench/backtest_prior.py --weights 0 0.5 --pairs steady_base
+    nice -n 10 .venv/bin/python bench/backtest_prior.py --weights 0.25 --area-shares 0 --pairs steady_base \\
+        --seed 2 --demo-seeds 7                                          # other years
 
 Stores (each built once through the real ETL into bench/out/backtest_prior/, then reused):
 - the demo's three years FY2561-FY2563 (etl.demo, seed 2562, every year complete to its carry-over
@@ -30,6 +31,7 @@ import math
 import os
 import platform
 import re
+import shlex
 import statistics
 import sys
 import time
@@ -119,18 +121,20 @@ def score(db: Path, fiscal_year: int, settings: tuple[tuple[float, float], ...])
     return rows
 
 
-def run(settings: tuple[tuple[float, float], ...], pairs: list[str], with_demo: bool) -> list[dict]:
+def run(
+    settings: tuple[tuple[float, float], ...], pairs: list[str], demo_seeds: list[int], seed: int = 1
+) -> list[dict]:
     """Every scored year: {name, note, fiscal_year, rows}."""
     from synthetic_years import PAIRS, build_pair
 
     OUT.mkdir(parents=True, exist_ok=True)
     years = []
-    if with_demo:
-        db = demo_store()
+    for demo_seed in demo_seeds:
+        db = demo_store(demo_seed)
         for fiscal_year in (2562, 2563):
             years.append(
                 {
-                    "name": f"demo FY{fiscal_year}",
+                    "name": f"demo FY{fiscal_year}" + ("" if demo_seed == DEMO_SEED else f" (seed {demo_seed})"),
                     "note": f"prior FY{fiscal_year - 1}; each demo year draws its areas' speeds afresh",
                     "fiscal_year": fiscal_year,
                     "rows": score(db, fiscal_year, settings),
@@ -138,8 +142,9 @@ def run(settings: tuple[tuple[float, float], ...], pairs: list[str], with_demo: 
             )
             print(f"scored demo FY{fiscal_year}", file=sys.stderr)
     for name in pairs:
-        db, _ = build_pair(name, OUT)
-        years.append({"name": name, "note": PAIRS[name][3], "fiscal_year": 2562, "rows": score(db, 2562, settings)})
+        db, _ = build_pair(name, OUT, seed)
+        label = name if seed == 1 else f"{name} (seed {seed})"
+        years.append({"name": label, "note": PAIRS[name][3], "fiscal_year": 2562, "rows": score(db, 2562, settings)})
         print(f"scored {name}", file=sys.stderr)
     return years
 
@@ -162,11 +167,11 @@ def _month(as_of: str) -> str:
     return f"{day.day} {day.strftime('%b')}"
 
 
-def markdown(years: list[dict], settings: tuple, detail: tuple, command: str, seconds: float) -> str:
-    """The benchmarks.md section: a summary over every setting, then per year and as-of date the setting
-    without the prior against the `detail` settings."""
+def markdown(years: list[dict], settings: tuple, detail: tuple, command: str, seconds: float, part: str) -> str:
+    """The part `part` (a ### subsection) of the benchmarks.md section: a summary over every setting, then per
+    year and as-of date the setting without the prior against the `detail` settings."""
     lines = [
-        SECTION,
+        f"### {part}",
         "",
         f"Command: `{command}` ({seconds:.0f} s; {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cores shared). Written by bench/backtest_prior.py (its docstring says how each "
@@ -218,14 +223,23 @@ def _dates(years: list[dict]) -> list[str]:
     return sorted({r["as_of"] for r in years[0]["rows"]})
 
 
-def update_docs(section: str) -> None:
-    """Replace this script's section of docs/benchmarks.md (or append it), leaving the rest."""
+def update_docs(part_text: str, part: str) -> None:
+    """Replace the part's ### subsection in this script's section of docs/benchmarks.md (appending the part,
+    or the section, when missing), leaving the rest: the section's opening text is written by hand."""
     text = DOCS.read_text(encoding="utf-8")
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text)
+    section = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    found = section.search(text)
+    if found is None:
+        text = text.rstrip("\n") + "\n\n" + SECTION + "\n\n" + part_text + "\n"
     else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
+        body = found.group(0)
+        subsection = re.compile(rf"^### {re.escape(part)}\n.*?(?=^### |\Z)", re.DOTALL | re.MULTILINE)
+        if subsection.search(body):
+            body = subsection.sub(lambda _: part_text + "\n", body)
+        else:
+            body = body.rstrip("\n") + "\n\n" + part_text + "\n"
+        body = body.rstrip("\n") + "\n"
+        text = text[: found.start()] + body + ("\n" + text[found.end() :] if found.end() < len(text) else "")
     DOCS.write_text(text, encoding="utf-8")
 
 
@@ -240,21 +254,28 @@ def main() -> None:
     parser.add_argument(
         "--detail", nargs="*", default=None, help="settings W:S shown per year beside w = 0 (default: every one)"
     )
-    parser.add_argument("--pairs", nargs="*", default=list(PAIRS), help=f"generated pairs (of {', '.join(PAIRS)})")
-    parser.add_argument("--no-demo", action="store_true", help="only the generated pairs")
-    parser.add_argument("--update-docs", action="store_true", help="rewrite the section in docs/benchmarks.md")
+    parser.add_argument("--pairs", nargs="*", default=list(PAIRS)[:4], help=f"generated pairs (of {', '.join(PAIRS)})")
+    parser.add_argument("--seed", type=int, default=1, help="the pairs' seed (default 1)")
+    parser.add_argument(
+        "--demo-seeds", type=int, nargs="*", default=[DEMO_SEED], help="demo seeds (none: only the pairs)"
+    )
+    parser.add_argument("--part", default="Scores", help="the ### subsection of the docs this run writes")
+    parser.add_argument("--update-docs", action="store_true", help="rewrite the part in docs/benchmarks.md")
     args = parser.parse_args()
     settings = ((0.0, 1.0), *[(w, a) for w in args.weights if w > 0 for a in args.area_shares])
     detail = settings if args.detail is None else tuple(tuple(map(float, d.split(":"))) for d in args.detail)
     started = time.perf_counter()
-    years = run(settings, args.pairs, not args.no_demo)
+    years = run(settings, args.pairs, args.demo_seeds, args.seed)
     seconds = time.perf_counter() - started
     (OUT / "last_run.json").write_text(json.dumps(years, indent=1), encoding="utf-8")
-    command = "nice -n 10 .venv/bin/python bench/backtest_prior.py " + " ".join(sys.argv[1:])
-    section = markdown(years, settings, detail, command.strip(), seconds)
+    command = "nice -n 10 .venv/bin/python bench/backtest_prior.py " + shlex.join(sys.argv[1:])
+    (OUT / f"last_run_{re.sub(r'[^a-z0-9]+', '_', args.part.lower())}.json").write_text(
+        json.dumps(years, indent=1), encoding="utf-8"
+    )
+    section = markdown(years, settings, detail, command.strip(), seconds, args.part)
     print(section)
     if args.update_docs:
-        update_docs(section)
+        update_docs(section, args.part)
 
 
 if __name__ == "__main__":

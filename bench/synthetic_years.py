@@ -781,6 +781,14 @@ PAIRS: dict[str, tuple[str, str, bool, str]] = {
         "shape changes: a base year, then a late-procurement year (areas keep their paces)",
     ),
     "reshuffled": ("base", "base", False, "shape changes: the same mix, every area's pace drawn afresh"),
+    # Added after the prior's setting was chosen on the four above (hold-out pairs for that choice).
+    "steady_fast": ("fast_start", "fast_start", True, "a fast-start year twice, each area keeping its pace"),
+    "late_to_base": (
+        "late_procurement",
+        "base",
+        True,
+        "shape changes: a late-procurement year, then a base year (areas keep their paces)",
+    ),
 }
 PAIR_SEED = 18
 YEAR_DAYS = 365  # 1 Oct 2017 .. 30 Sep 2019 has no 29 February: a year back is 365 days back

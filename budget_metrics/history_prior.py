@@ -26,14 +26,16 @@ whose own year is too lumpy to be a shape (a few large projects).
 
 The blend (`blend`): per owner and budget type, the model's remaining (projected − disbursed,
 summed over its projects) and the prior's are mixed as `(1 − w) × model + w × prior`, at most what
-is still unpaid of the allocation (allocation − disbursed), and spread back over the group's
-projects: a lower total scales each project's remaining down in proportion, a higher one adds the
-extra in proportion to each project's room left (allocation − projected). So every area stays the
+its projects can still pay this year (each project's ceiling − disbursed: the signed contract, the
+allocation without one, the expected contract when unsigned; nothing for a project already paid),
+and spread back over the group's projects: a lower total scales each project's remaining down in
+proportion, a higher one adds the extra in proportion to each project's room left (ceiling −
+projected). Each project's `chance_paid` (and the reasons that quote it) follows. So every area stays the
 exact satang sum of its projects; carry-over and lapse follow (`projected + carry-over + lapse =
 allocation`: money no longer expected paid goes to carry-over as far as it is committed — a signed
 contract, or an unsigned project's expected contract where the model carried one over —, the rest
-lapses; operating and other budget carry nothing over). Each project's `chance_paid`, reasons and
-the band's spread stay the model's; the band moves with the projection.
+lapses; operating and other budget carry nothing over). The band's spread stays the model's; the
+band moves with the projection.
 
 No prior, projection exactly today's: weight 0 (`projection_prior_weight` in
 data/reference/thresholds.toml; the default, see the docs for why), no previous fiscal year in the
@@ -201,7 +203,11 @@ def blend(model, fiscal_year: int, as_of: date, setting: PriorSetting | None):
     allocation = numbers["_allocation_satang"].to_numpy("int64")
     paid = numbers["_disbursed_satang"].to_numpy("int64")
     projected = numbers["_projected_disbursed_satang"].to_numpy("int64")
-    new = _spread(groups, allocation, paid, projected, points, min(float(weight), 1.0))
+    # What each project can still pay this year on what is known (its ceiling; nothing once settled).
+    rows = model.projects.reindex(numbers.index)
+    open_ = ~rows["basis"].isin(["paid", "no_allocation"]).to_numpy()
+    ceiling = np.where(open_, np.rint(rows["ceiling"].to_numpy(float) * 100), 0).astype("int64")
+    new = _spread(groups, ceiling, allocation, paid, projected, points, min(float(weight), 1.0))
     if np.array_equal(new, projected):
         return model
     # Carry-over is what stays committed but unpaid. The model's commitment is its projection plus its
@@ -220,22 +226,28 @@ def blend(model, fiscal_year: int, as_of: date, setting: PriorSetting | None):
     for column, values in columns.items():
         projects[column] = values
         numbers[column] = values
+    # The expected share of the outstanding balance paid by 30 Sep (and the reasons that quote it) follows.
+    outstanding = projects["_outstanding"].to_numpy(float)
+    share = np.divide((new - paid) / 100, outstanding, out=np.zeros(len(new)), where=outstanding > 0)
+    projects["chance_paid"] = np.where(outstanding > 0, np.clip(share, 0.0, 1.0), projects["chance_paid"])
     return replace(model, projects=projects, numbers=numbers)
 
 
 def _spread(
     groups: pd.MultiIndex,
+    ceiling: np.ndarray,
     allocation: np.ndarray,
     paid: np.ndarray,
     projected: np.ndarray,
     points: np.ndarray,
     weight: float,
 ) -> np.ndarray:
-    """Each project's projected satang after its group's remaining is blended (NaN points: no prior)."""
+    """Each project's projected satang after its group's remaining is blended (NaN points: no prior); a
+    project gains at most up to its ceiling (satang)."""
     codes = pd.factorize(groups)[0] if len(groups) else np.zeros(0, dtype=int)
     size = int(codes.max()) + 1 if len(codes) else 0
     remaining = (projected - paid).astype(float)
-    room = np.maximum(np.maximum(allocation, paid) - projected, 0).astype(float)
+    room = np.maximum(np.minimum(ceiling, np.maximum(allocation, paid)) - projected, 0).astype(float)
     group_allocation = np.bincount(codes, weights=allocation.astype(float), minlength=size)
     group_remaining = np.bincount(codes, weights=remaining, minlength=size)
     group_room = np.bincount(codes, weights=room, minlength=size)
@@ -243,7 +255,7 @@ def _spread(
     group_points[codes] = points
     prior = np.maximum(group_points, 0.0) * group_allocation / 100
     target = (1 - weight) * group_remaining + weight * prior
-    target = np.minimum(target, group_remaining + group_room)  # at most what is still unpaid
+    target = np.minimum(target, group_remaining + group_room)  # at most what the projects can still pay
     has_prior = ~np.isnan(group_points)
     lower = has_prior & (target < group_remaining)
     higher = has_prior & (target > group_remaining)

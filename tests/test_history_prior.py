@@ -184,14 +184,17 @@ def test_half_weight_blends_the_models_remaining_with_the_priors(store):
     with history_prior.weight_set_to(0.0):
         model = projection.project_projection(Filters(2562, as_of=AS_OF)).set_index("project_code")
     remaining = model["projected_disbursed"] - model["disbursed"]
-    # per group: half the model's remaining, half the prior's (at most what is unpaid of the allocation)
-    investment = min(0.5 * remaining["A62"] + 0.5 * 600_000, 2_000_000 - 500_000)
+    # per group: half the model's remaining, half the prior's (at most what is unpaid of the contract)
+    investment = min(0.5 * remaining["A62"] + 0.5 * 600_000, 1_800_000 - 500_000)
     operating = min(0.5 * remaining["B62"] + 0.5 * 150_000, 600_000 - 150_000)
     areas = _area("province", 0.5)
     assert areas.loc["50", "projected_disbursed"] == pytest.approx(650_000 + investment + operating, abs=0.02)
     with history_prior.weight_set_to(0.5):
         blended = projection.project_projection(Filters(2562, as_of=AS_OF)).set_index("project_code")
     assert blended.loc["A62", "projected_disbursed"] == pytest.approx(500_000 + investment, abs=0.01)
+    # its expected share of the 1,300,000 outstanding on the contract follows, and so do its words
+    assert blended.loc["A62", "chance_paid"] == pytest.approx(investment / 1_300_000, abs=1e-8)
+    assert f"{round(100 * investment / 1_300_000)}%" in blended.loc["A62", "reason_en"]
     # every project still adds up: paid by 30 Sep + carried over + lapsed = allocation
     total = blended["projected_disbursed"] + blended["projected_carryover"] + blended["projected_lapse"]
     assert (total - blended["current_allocation"]).abs().max() < 0.011
