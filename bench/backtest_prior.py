@@ -35,6 +35,7 @@ import shlex
 import statistics
 import sys
 import time
+import tomllib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -149,6 +150,41 @@ def run(
     return years
 
 
+def default_setting() -> tuple[float, float]:
+    """(weight, area share) as data/reference/thresholds.toml sets them now (a store built earlier may hold
+    older values)."""
+    with open(ROOT / "data" / "reference" / "thresholds.toml", "rb") as handle:
+        limits = tomllib.load(handle)
+    return (
+        float(limits["projection_prior_weight"]["value"]),
+        float(limits.get("projection_prior_area_share", {"value": 1.0})["value"]),
+    )
+
+
+def timing(db: Path, fiscal_year: int, as_of: date, repeats: int = 5) -> dict[str, tuple[float, float]]:
+    """Best wall and CPU seconds of the whole national projection cold (every level, both lines, the
+    needs-intervention list), without the prior and with the default setting (thresholds.toml), alternating in
+    one process."""
+    os.environ["BUDGET_DB"] = str(db)
+    from budget_metrics import history_prior, projection
+    from budget_metrics.filters import Filters
+
+    best: dict[str, tuple[float, float]] = {}
+    for _ in range(repeats):
+        for name, setting in (("without", (0.0, 1.0)), ("with", default_setting())):
+            projection._cached_model.cache_clear()
+            history_prior._shape.cache_clear()
+            wall, cpu = time.perf_counter(), time.process_time()
+            with history_prior.weight_set_to(*setting):
+                for level in projection.LEVELS:
+                    for line in projection.LINES:
+                        projection.area_projection(Filters(fiscal_year, as_of=as_of), level, line)
+                projection.needs_intervention(Filters(fiscal_year, as_of=as_of), "province")
+            took = (time.perf_counter() - wall, time.process_time() - cpu)
+            best[name] = took if name not in best else (min(best[name][0], took[0]), min(best[name][1], took[1]))
+    return best
+
+
 def _row(rows: list[dict], as_of: str, level: str, setting: tuple[float, float]) -> dict:
     return next(
         r
@@ -197,7 +233,8 @@ def markdown(years: list[dict], settings: tuple, detail: tuple, command: str, se
                 f"{statistics.fmean(abs(100 * r['coverage'] - 80) for r in picked):.1f}"
             )
         lines.append(f"| {_label(setting)} | " + " | ".join(cells) + " |")
-    lines.append("")
+    lines += ["", "**Years in which the prior did better than none** (provinces, overall line):", ""]
+    lines += [*improved_counts(years), ""]
     shown = [(0.0, 1.0), *[tuple(d) for d in detail if d[0] != 0]]
     for level in LEVELS:
         lines += [
@@ -217,6 +254,31 @@ def markdown(years: list[dict], settings: tuple, detail: tuple, command: str, se
         lines.append("")
     lines += ["Years: " + "; ".join(f"**{y['name']}**: {y['note']}" for y in years) + ".", ""]
     return "\n".join(lines)
+
+
+def improved_counts(years: list[dict], level: str = "province") -> list[str]:
+    """Markdown rows: per setting with a prior and per as-of date, in how many years it beat no prior on the
+    median abs error, the p90, |bias| and |coverage − 80%| (ties count as not better; coverage ties as
+    better)."""
+    settings = list(dict.fromkeys((r["weight"], r["area_share"]) for r in years[0]["rows"] if r["weight"] > 0))
+    lines = [
+        "| setting | " + " | ".join(f"{_month(a)}: median / p90 / bias / coverage" for a in _dates(years)) + " |",
+        "|---|" + "---|" * len(_dates(years)),
+    ]
+    for setting in settings:
+        cells = []
+        for index in range(len(MONTHS)):
+            counts = [0, 0, 0, 0]
+            for year in years:
+                as_of = _dates([year])[index]
+                base, r = _row(year["rows"], as_of, level, (0.0, 1.0)), _row(year["rows"], as_of, level, setting)
+                counts[0] += r["median"] < base["median"]
+                counts[1] += r["p90"] < base["p90"]
+                counts[2] += abs(r["bias"]) < abs(base["bias"])
+                counts[3] += abs(r["coverage"] - 0.8) <= abs(base["coverage"] - 0.8)
+            cells.append(" / ".join(f"{c} of {len(years)}" for c in counts))
+        lines.append(f"| {_label(setting)} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _dates(years: list[dict]) -> list[str]:
@@ -261,7 +323,28 @@ def main() -> None:
     )
     parser.add_argument("--part", default="Scores", help="the ### subsection of the docs this run writes")
     parser.add_argument("--update-docs", action="store_true", help="rewrite the part in docs/benchmarks.md")
+    parser.add_argument(
+        "--timing", action="store_true", help="only time the national projection with and without the prior (demo)"
+    )
+    parser.add_argument("--counts", metavar="PART", help="only print improved_counts of a saved run's part")
     args = parser.parse_args()
+    if args.counts:
+        name = re.sub(r"[^a-z0-9]+", "_", args.counts.lower())
+        years = json.loads((OUT / f"last_run_{name}.json").read_text(encoding="utf-8"))
+        for level in LEVELS:
+            print(f"{level}s:", *improved_counts(years, level), sep="\n")
+        return
+    if args.timing:
+        db = demo_store(args.demo_seeds[0] if args.demo_seeds else DEMO_SEED)
+        for fiscal_year, as_of in ((2563, date(2020, 3, 31)), (2562, date(2019, 5, 31))):
+            found = timing(db, fiscal_year, as_of)
+            print(
+                f"FY{fiscal_year} as of {as_of}: "
+                + ", ".join(
+                    f"{name} the prior {wall:.3f} s wall, {cpu:.3f} s CPU" for name, (wall, cpu) in found.items()
+                )
+            )
+        return
     settings = ((0.0, 1.0), *[(w, a) for w in args.weights if w > 0 for a in args.area_shares])
     detail = settings if args.detail is None else tuple(tuple(map(float, d.split(":"))) for d in args.detail)
     started = time.perf_counter()

@@ -57,7 +57,7 @@ from budget_metrics import reference
 from budget_metrics.calendar import fiscal_year_bounds, same_day_previous_year
 from budget_metrics.connection import data_version, read_only
 from budget_metrics.filters import Filters
-from budget_metrics.projects import state_cte
+from budget_metrics.projects import states_cte
 
 WEIGHT_THRESHOLD = "projection_prior_weight"
 AREA_SHARE_THRESHOLD = "projection_prior_area_share"
@@ -127,20 +127,17 @@ def shape_on(fiscal_year: int, as_of: date) -> pd.DataFrame | None:
 @lru_cache(maxsize=16)
 def _shape(previous: int, day: date, version: str) -> pd.DataFrame:
     _, end = fiscal_year_bounds(previous)
+    cte, params = states_cte(Filters(fiscal_year=previous), sorted({end, day}))  # one query, both days
     with read_only() as con:
-        frames = []
-        for when in (end, day):
-            cte, params = state_cte(Filters(fiscal_year=previous), when)
-            frames.append(
-                con.execute(
-                    f"""{cte}
-                    SELECT owner, budget_type, sum(current_allocation)::DOUBLE AS allocation,
-                           sum(disbursed)::DOUBLE AS paid
-                    FROM state3 GROUP BY owner, budget_type""",
-                    params,
-                ).df()
-            )
-    final, then = frames
+        sums = con.execute(
+            f"""{cte}
+            SELECT as_of, owner, budget_type, sum(current_allocation)::DOUBLE AS allocation,
+                   sum(disbursed)::DOUBLE AS paid
+            FROM states GROUP BY as_of, owner, budget_type""",
+            params,
+        ).df()
+    on = pd.to_datetime(sums["as_of"]).dt.date
+    final, then = sums[on == end].drop(columns="as_of"), sums[on == day].drop(columns="as_of")
     shape = final.rename(columns={"paid": "final"}).merge(
         then[[*GROUP, "paid"]].rename(columns={"paid": "paid_then"}), on=GROUP, how="left"
     )

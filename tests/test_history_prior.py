@@ -213,10 +213,16 @@ def test_no_previous_year_leaves_the_projection_unchanged(store):
     assert _area("province", 1.0, 2561, day)["projected_pct"].equals(_area("province", 0.0, 2561, day)["projected_pct"])
 
 
-def test_the_default_weight_is_the_reference_thresholds(store):
+def test_the_default_setting_is_the_reference_thresholds(store):
     with open(Path(__file__).resolve().parents[1] / "data" / "reference" / "thresholds.toml", "rb") as handle:
-        expected = tomllib.load(handle)["projection_prior_weight"]["value"]
-    assert history_prior.prior_weight() == expected
-    # the store's default (no override) is exactly the projection at that weight
+        limits = tomllib.load(handle)
+    weight = limits["projection_prior_weight"]["value"]
+    area_share = limits["projection_prior_area_share"]["value"]
+    assert history_prior.prior_setting() == history_prior.PriorSetting(weight, area_share)
+    assert history_prior.prior_weight() == weight
+    # the store's default (no override) is exactly the projection at that setting
     default = projection.area_projection(Filters(2562, as_of=AS_OF), "province").set_index("code")
-    assert default["projected_disbursed"].equals(_area("province", expected)["projected_disbursed"])
+    chosen = _area("province", weight, area_share=area_share)
+    assert default["projected_disbursed"].equals(chosen["projected_disbursed"])
+    if weight > 0:  # and the default does use the prior where there is one
+        assert default.loc["50", "projected_disbursed"] != _area("province", 0.0).loc["50", "projected_disbursed"]
