@@ -37,9 +37,15 @@ contract, or an unsigned project's expected contract where the model carried one
 lapses; operating and other budget carry nothing over). The band's spread stays the model's; the
 band moves with the projection.
 
-No prior, projection exactly today's: weight 0 (`projection_prior_weight` in
-data/reference/thresholds.toml; the default, see the docs for why), no previous fiscal year in the
-store, and an owner / budget type that is new (no projects last year, or nothing paid by last
+Units: money in baht (satang integers inside the model), shares 0-1, points of allocation 0-100.
+
+Settings (data/reference/thresholds.toml): `projection_prior_weight` w (default 0.1) and
+`projection_prior_area_share` s (default 0: the nation's shape of the budget type, on each area's
+own allocation), chosen by the backtest: an area's own shape is too lumpy a prior; a small weight of
+the nation's helps from 31 Mar and 31 May and no longer from 31 Jul (docs/projection.md).
+
+No prior, projection exactly today's: weight 0, no previous fiscal year in the store (the first
+loaded year), and an owner / budget type that is new (no projects last year, or nothing paid by last
 30 Sep) — their projects keep the model's figures to the satang.
 """
 
