@@ -355,7 +355,9 @@ class AreaShapes:
 
 
 def area_shapes(pair_seed: int, mix: Mix, noise: float = 0.15) -> AreaShapes:
-    """Areas' paces and early finishers drawn once for a pair of years (deterministic per pair seed)."""
+    """Areas' paces and early finishers drawn once for a pair of years (deterministic per pair seed): the
+    mix's spread of paces, and early finishers at the mix's share but at least a tenth of provinces (so a
+    pair of mixes without early finishers still has some areas whose fast shape carries over)."""
     rng = random.Random(f"shapes:{pair_seed}")
     provinces, clusters = _reference()
     pace = {p["province_code"]: math.exp(rng.gauss(0, mix.area_pace_sd)) for p in provinces}
@@ -797,7 +799,8 @@ YEAR_DAYS = 365  # 1 Oct 2017 .. 30 Sep 2019 has no 29 February: a year back is 
 def move_year_back(folder: Path) -> None:
     """Rewrite a FY2562 year's files (write_year) as FY2561's: every BE date 365 days earlier, the fiscal
     year 2561, and project, document and approval codes given their own prefix (codes are unique across
-    the years of one store)."""
+    the years of one store). Only the carry-over dates cross a 29 February (2020): they land a day late
+    (deadline 1 Apr 2019), which the projection never reads."""
     prefixes = {"SY": "SP", "PV": "PP", "RA": "RP"}
     for path in sorted(folder.glob("*.csv")):
         with open(path, encoding="utf-8-sig", newline="") as handle:
