@@ -344,8 +344,31 @@ def _reference() -> tuple[list[dict], list[dict]]:
     return rows("provinces.csv"), rows("clusters.csv")
 
 
-def generate(mix: Mix, seed: int) -> Year:
-    """One fiscal year of projects and payments with the mix's dynamics (deterministic per seed)."""
+@dataclass(frozen=True)
+class AreaShapes:
+    """Each area's own character, kept by consecutive years (issue 18): its pace (the factor on its delays
+    and signing lag) and whether it finishes early; a year departs from the pace by its own noise."""
+
+    pace: dict[str, float]
+    early: frozenset[str]
+    noise: float  # lognormal sigma of a year's own departure from each area's pace
+
+
+def area_shapes(pair_seed: int, mix: Mix, noise: float = 0.15) -> AreaShapes:
+    """Areas' paces and early finishers drawn once for a pair of years (deterministic per pair seed): the
+    mix's spread of paces, and early finishers at the mix's share but at least a tenth of provinces (so a
+    pair of mixes without early finishers still has some areas whose fast shape carries over)."""
+    rng = random.Random(f"shapes:{pair_seed}")
+    provinces, clusters = _reference()
+    pace = {p["province_code"]: math.exp(rng.gauss(0, mix.area_pace_sd)) for p in provinces}
+    pace.update({c["cluster_code"]: math.exp(rng.gauss(0, mix.area_pace_sd * 0.6)) for c in clusters})
+    early = frozenset(p["province_code"] for p in provinces if rng.random() < max(mix.early_finishers, 0.1))
+    return AreaShapes(pace, early, noise)
+
+
+def generate(mix: Mix, seed: int, shapes: AreaShapes | None = None) -> Year:
+    """One fiscal year of projects and payments with the mix's dynamics (deterministic per seed); with
+    `shapes`, each area keeps the given pace (times this year's noise) and early finishing."""
     rng = random.Random(f"{mix.name}:{seed}")
     provinces, clusters = _reference()
     province_codes = [p["province_code"] for p in provinces]
@@ -367,6 +390,9 @@ def generate(mix: Mix, seed: int) -> Year:
     # How slow each area and each agency in it is (multiplies the delays and the signing lag).
     pace = {code: math.exp(rng.gauss(0, mix.area_pace_sd)) for code in province_codes}
     pace.update({c["cluster_code"]: math.exp(rng.gauss(0, mix.area_pace_sd * 0.6)) for c in clusters})
+    if shapes is not None:  # consecutive years: each area's own pace and early finishing, plus noise
+        early = [code for code in province_codes if code in shapes.early and code not in hit_days]
+        pace = {code: shapes.pace[code] * math.exp(rng.gauss(0, shapes.noise)) for code in pace}
     projects: list[Project] = []
     counter = 0
 
@@ -737,6 +763,85 @@ def build_year(mix_name: str, seed: int, out: Path) -> tuple[Path, dict]:
         if refused:
             raise RuntimeError(f"the ETL did not load {mix_name} seed {seed} cleanly: {refused}")
     return db, json.loads((files / "truth.json").read_text(encoding="utf-8"))
+
+
+# Pairs of consecutive years for the projection's prior from last year's shape (issue 18): (previous year's
+# mix, current year's mix, whether the areas keep their shapes, what the pair tests). The previous year is
+# generated as FY2562 and moved one year back (FY2561) into the same store.
+PAIRS: dict[str, tuple[str, str, bool, str]] = {
+    "steady_base": ("base", "base", True, "the same mix twice, each area keeping its pace (noise 0.15)"),
+    "steady_late": (
+        "late_procurement",
+        "late_procurement",
+        True,
+        "a late-procurement year twice, each area keeping its pace",
+    ),
+    "base_to_late": (
+        "base",
+        "late_procurement",
+        True,
+        "shape changes: a base year, then a late-procurement year (areas keep their paces)",
+    ),
+    "reshuffled": ("base", "base", False, "shape changes: the same mix, every area's pace drawn afresh"),
+    # Added after the prior's setting was chosen on the four above (hold-out pairs for that choice).
+    "steady_fast": ("fast_start", "fast_start", True, "a fast-start year twice, each area keeping its pace"),
+    "late_to_base": (
+        "late_procurement",
+        "base",
+        True,
+        "shape changes: a late-procurement year, then a base year (areas keep their paces)",
+    ),
+}
+PAIR_SEED = 18
+YEAR_DAYS = 365  # 1 Oct 2017 .. 30 Sep 2019 has no 29 February: a year back is 365 days back
+
+
+def move_year_back(folder: Path) -> None:
+    """Rewrite a FY2562 year's files (write_year) as FY2561's: every BE date 365 days earlier, the fiscal
+    year 2561, and project, document and approval codes given their own prefix (codes are unique across
+    the years of one store). Only the carry-over dates cross a 29 February (2020): they land a day late
+    (deadline 1 Apr 2019), which the projection never reads."""
+    prefixes = {"SY": "SP", "PV": "PP", "RA": "RP"}
+    for path in sorted(folder.glob("*.csv")):
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        header, body = rows[0], rows[1:]
+        year_column = header.index("ปีงบประมาณ") if "ปีงบประมาณ" in header else None
+        for row in body:
+            for position, cell in enumerate(row):
+                if position == year_column:
+                    row[position] = str(FISCAL_YEAR_BE - 1)
+                elif len(cell) == 10 and cell[2] == "/" and cell[5] == "/":
+                    day = date(int(cell[6:]) - 543, int(cell[3:5]), int(cell[:2])) - timedelta(days=YEAR_DAYS)
+                    row[position] = be_date(day)
+                elif cell[:2] in prefixes and cell[2:].isdigit():
+                    row[position] = prefixes[cell[:2]] + cell[2:]
+        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows([header, *body])
+
+
+def build_pair(name: str, out: Path, seed: int = 1) -> tuple[Path, dict]:
+    """The pair's two years (PAIRS) loaded through the real ETL into out/pair_<name>_<seed>.duckdb (built
+    once): FY2561 from the previous mix (seed + 1000), FY2562 from the current mix (seed), sharing the areas'
+    shapes (area_shapes of PAIR_SEED + seed) when the pair keeps them. Returns (db, the current year's truth)."""
+    from etl.load import load_files
+
+    previous_mix, current_mix, keep, _ = PAIRS[name]
+    db = out / f"pair_{name}_{seed}.duckdb"
+    before, now = out / f"files_pair_{name}_{seed}" / "2561", out / f"files_pair_{name}_{seed}" / "2562"
+    if not db.exists() or not (now / "truth.json").exists():
+        if db.exists():
+            db.unlink()
+        shapes = area_shapes(PAIR_SEED + seed, MIXES[current_mix])
+        write_year(generate(MIXES[previous_mix], seed + 1000, shapes), before)
+        move_year_back(before)
+        redrawn = area_shapes(PAIR_SEED + seed + 500, MIXES[current_mix])
+        write_year(generate(MIXES[current_mix], seed, shapes if keep else redrawn), now)
+        results = load_files([before, now], db_path=db)
+        refused = [r for r in results if r.status not in ("loaded", "unchanged")]
+        if refused:
+            raise RuntimeError(f"the ETL did not load pair {name} cleanly: {refused}")
+    return db, json.loads((now / "truth.json").read_text(encoding="utf-8"))
 
 
 def main() -> None:

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 import settings
-from budget_metrics import pace_break, reference
+from budget_metrics import history_prior, pace_break, reference
 from budget_metrics import payment_timing as timing
 from budget_metrics.calendar import fiscal_year_bounds, fridays
 from budget_metrics.connection import data_version, read_only
@@ -685,14 +685,18 @@ def _names(fiscal_year: int, db: str, version: str) -> pd.DataFrame:
 
 
 def _model(fiscal_year: int, as_of: date) -> _Model:
-    return _cached_model(fiscal_year, as_of, str(settings.database_path()), data_version())
+    prior = history_prior.prior_setting()  # issue 18: last year's shape (weight 0: none)
+    return _cached_model(fiscal_year, as_of, str(settings.database_path()), data_version(), prior)
 
 
 @lru_cache(maxsize=16)
-def _cached_model(fiscal_year: int, as_of: date, db: str, version: str) -> _Model:
+def _cached_model(
+    fiscal_year: int, as_of: date, db: str, version: str, prior: history_prior.PriorSetting | None = None
+) -> _Model:
     frame, payments = _history(fiscal_year, as_of)
     limits = reference.thresholds()
-    return _project(frame, payments, fiscal_year, as_of, limits.get("fully_paid_pct", 100.0) / 100)
+    model = _project(frame, payments, fiscal_year, as_of, limits.get("fully_paid_pct", 100.0) / 100)
+    return history_prior.blend(model, fiscal_year, as_of, prior)
 
 
 def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
