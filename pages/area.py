@@ -29,7 +29,7 @@ from budget_metrics.targets import (
     LINE_LABELS,
     LINE_TARGET,
     frame_lines,
-    gap_status,
+    line_status,
     shown_lines,
     status_text,
     target_pct,
@@ -54,6 +54,7 @@ from vocabulary import (
     BUDGET_TYPES,
     CHOOSE_PLACEHOLDER,
     FLAGS,
+    NO_TARGETS_SHORT,
     PROJECTION,
     PROJECTION_BAND,
     pick,
@@ -169,7 +170,7 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     (band in grey, the year-end target marked) and the weekly pace needed (HTML); None without data."""
     if row is None or pd.isna(row["projected_pct"]):
         return None
-    status = gap_status(row["projected_gap_points"], reference.thresholds())
+    status = line_status(row["projected_pct"], row["projected_gap_points"], reference.thresholds())
     _, year_end = fiscal_year_bounds(filters.fiscal_year)
     over = projection.projection_as_of(filters) >= year_end
     name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
@@ -189,6 +190,8 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     target = (
         f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
         f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%'
+        if not pd.isna(row["target_year_end_pct"])
+        else f" · {light.text(pick(NO_TARGETS_SHORT, context.lang))}"  # a year without cabinet targets
     )
     text = f"{light.text(name)}: {figure}{band}{target}"
     text += light.meter(
@@ -243,6 +246,12 @@ def flags_card(context: PageContext, filters: Filters, kind: str, code: str, now
             f"{light.text(context.t('โครงการ', 'projects'))} {light.text(since)}</div>"
         )
     counts = [{"code": flag, "count": sum(flag in flags for flags in flagged["flags"])} for flag in FLAGS]
+    judged = reference.has_targets(filters.fiscal_year)  # without targets no project can be behind one
+
+    def count(row: dict) -> str:
+        if row["code"] == "behind_target" and not judged:
+            return f'<span data-figure="flag_{row["code"]}">{light.text(pick(NO_TARGETS_SHORT, context.lang))}</span>'
+        return f'<span data-figure="flag_{row["code"]}">{row["count"]:,}</span>'
 
     def name(row: dict) -> str:
         return light.link(
@@ -251,12 +260,7 @@ def flags_card(context: PageContext, filters: Filters, kind: str, code: str, now
 
     body += light.ranked_list(
         counts,
-        [
-            light.ListColumn(
-                context.t("โครงการ", "projects"),
-                lambda row: f'<span data-figure="flag_{row["code"]}">{row["count"]:,}</span>',
-            )
-        ],
+        [light.ListColumn(context.t("โครงการ", "projects"), count)],
         context.t("ข้อสังเกต", "Flag"),
         name,
         numbered=False,
