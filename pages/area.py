@@ -55,6 +55,7 @@ from vocabulary import (
     CHOOSE_PLACEHOLDER,
     FLAGS,
     NO_TARGETS_SHORT,
+    NO_TARGETS_TO_JUDGE,
     PROJECTION,
     PROJECTION_BAND,
     pick,
@@ -694,18 +695,23 @@ def members_view(context: PageContext, filters: Filters, code: str) -> None:
     own = cached(progress.kpis, replace(filters, plan_type="cluster"))
     line = str(members["headline"].iloc[0]) if len(members) else "overall"
     headline = context.t(*LINE_LABELS[line])
-    event = st.plotly_chart(
-        gap_ranking(
-            members,
-            context.lang,
-            title=context.t(f"ระยะห่างจากเป้าหมายรายจังหวัด เส้น{headline}", f"{headline} gap to target by province"),
-        ),
-        width="stretch",
-        key="area_members",
-        config=PLOTLY_CONFIG,
-        on_select="rerun",
-        selection_mode="points",
-    )
+    if not reference.has_targets(filters.fiscal_year, LINE_TARGET[line]):  # no gap to rank by
+        with st.container(key="no_targets_members"):
+            st.caption(pick(NO_TARGETS_TO_JUDGE, context.lang).format(year=filters.fiscal_year))
+        event = None
+    else:
+        event = st.plotly_chart(
+            gap_ranking(
+                members,
+                context.lang,
+                title=context.t(f"ระยะห่างจากเป้าหมายรายจังหวัด เส้น{headline}", f"{headline} gap to target by province"),
+            ),
+            width="stretch",
+            key="area_members",
+            config=PLOTLY_CONFIG,
+            on_select="rerun",
+            selection_mode="points",
+        )
     clicked = clicked_code(event, -1)
     if clicked:  # a member province's bar: show that province (and select it in the sidebar)
         request_area("province", clicked)
@@ -722,11 +728,13 @@ def members_view(context: PageContext, filters: Filters, code: str) -> None:
     )
     if own.projects:  # each of the selection's lines (a budget type chosen: its own line only)
         thai = ", ".join(
-            f"{LINE_LABELS[line.scope][0]} {percent(line.pct)} (เป้าหมาย {percent(line.target_pct)})"
+            f"{LINE_LABELS[line.scope][0]} {percent(line.pct)} "
+            + (f"(เป้าหมาย {percent(line.target_pct)})" if line.target_pct is not None else f"({NO_TARGETS_SHORT[0]})")
             for line in own.lines
         )
         english = ", ".join(
-            f"{LINE_LABELS[line.scope][1].lower()} {percent(line.pct)}% disbursed (target {percent(line.target_pct)}%)"
+            f"{LINE_LABELS[line.scope][1].lower()} {percent(line.pct)}% disbursed "
+            + (f"(target {percent(line.target_pct)}%)" if line.target_pct is not None else f"({NO_TARGETS_SHORT[1]})")
             for line in own.lines
         )
         st.caption(

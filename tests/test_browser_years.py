@@ -385,5 +385,14 @@ def test_a_year_without_targets_judges_nothing(served, screenshots_dir):
             projection = card.locator('[data-figure="projection"]').inner_text()
             assert "-%" not in projection and "ไม่มีเป้าหมาย" in projection
         page.screenshot(path=str(screenshots_dir / "years_no_targets_area_th.png"), full_page=True)
+
+        # a cluster's member provinces: no gap ranking, the words instead
+        page.goto(f"{url}/area?fy=2561&area=cluster:C07&lang=en")
+        settle(page)
+        page.get_by_role("tab", name="Member provinces", exact=True).click()
+        settle(page)
+        assert_no_exception(page)
+        assert page.locator(".st-key-no_targets_members").inner_text().strip() == NOTHING_TO_JUDGE["en"]
+        assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
     finally:
         context.close()
