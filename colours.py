@@ -8,7 +8,8 @@ This module imports nothing of the project. `ui/palette.py` re-exports it for th
 Red, amber and green are judgements and mean the same on every page: red = behind target /
 overdue / past the deadline, amber = watch (not yet late, needs attention), olive = near target
 (below it by no more than the watch threshold: not on target, not yet watch), green = on
-target (at or above it) / done. Grey = no data, or money that left the picture (returned). Figures that carry no
+target (at or above it) / done. Grey = no data, or money that left the picture (returned); blue-grey = a
+rate in a year without cabinet targets (not judged). Figures that carry no
 judgement (allocation, committed, disbursed, the two target lines, transfers) use blues,
 teals, purples and browns, never red, amber or green.
 """
@@ -21,12 +22,14 @@ WATCH = "#f9a825"  # amber: watch, waiting but not yet overdue
 ON_TRACK = "#2e7d32"  # green: on target (at or above it), transferred, done
 NEAR_TARGET = "#827717"  # olive: below target by at most the watch threshold (white text on it: 4.6:1)
 NO_DATA = "#bdbdbd"  # grey: no data
+NO_TARGET = "#78909c"  # blue-grey: a rate with no cabinet target to judge it by (no judgement)
 
 STATUS_COLORS: dict[str, str] = {
     "on_track": ON_TRACK,
     "near_target": NEAR_TARGET,
     "watch": WATCH,
     "behind": BEHIND,
+    "no_target": NO_TARGET,
     "no_data": NO_DATA,
 }
 # Streamlit's markdown badge colours (":red-badge[...]") matching STATUS_COLORS.
@@ -35,6 +38,7 @@ STATUS_BADGES: dict[str, str] = {
     "near_target": "yellow",
     "watch": "orange",
     "behind": "red",
+    "no_target": "violet",
     "no_data": "gray",
 }
 

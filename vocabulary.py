@@ -29,6 +29,8 @@ STATUSES: Words = {
     "near_target": ("ใกล้เป้าหมาย", "Near target"),
     "watch": ("เฝ้าระวัง", "Watch"),
     "behind": ("ต่ำกว่าเป้าหมาย", "Behind"),
+    # money and a rate, but the year has no cabinet target (no rows in targets.csv): not judged
+    "no_target": ("ไม่มีเป้าหมาย", "No target"),
     "no_data": ("ไม่มีข้อมูล", "No data"),
 }
 # What each status's band is, with the thresholds of thresholds.toml filled in by
@@ -38,6 +40,7 @@ STATUS_BANDS: Words = {
     "near_target": ("ต่ำกว่าไม่เกิน {watch} จุด", "within {watch} points below target"),
     "watch": ("ต่ำกว่า {watch}–{behind} จุด", "{watch}-{behind} points below target"),
     "behind": ("ต่ำกว่าเกิน {behind} จุด", "more than {behind} points below target"),
+    "no_target": ("ครม. ไม่ได้กำหนดเป้าหมายของปีนี้ แสดงเฉพาะอัตราการเบิกจ่าย", "no cabinet target this year: rate only"),
     "no_data": ("ไม่มีงบประมาณในส่วนนี้", "no allocation here"),
 }
 
@@ -110,6 +113,12 @@ SINCE: Words = {
 # ({year}: BE, e.g. 2561).
 NO_TARGETS = ("ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ {year}", "No cabinet targets for FY{year}")
 NO_TARGETS_SHORT = ("ไม่มีเป้าหมาย", "No target")
+# Where a page would judge areas or projects against the target (needs intervention, rankings by gap,
+# the lagging flag "behind target"): said instead of an empty list or a count of none.
+NO_TARGETS_TO_JUDGE = (
+    "ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ {year} จึงไม่มีการประเมินพื้นที่หรือโครงการใดเทียบเป้าหมาย",
+    "No cabinet targets for FY{year}: there is no target to judge any area or project against",
+)
 # Same day last year (budget_metrics.year_on_year): {day} is that year's date, {year} its BE year.
 LAST_YEAR: Words = {
     "same_day": ("ปีก่อน ณ วันเดียวกัน ({day})", "Same day last year ({day})"),

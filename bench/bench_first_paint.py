@@ -87,6 +87,17 @@ DRAWN = """() => {
 }"""
 
 
+# base URL -> pid of each running `server`, for the server CPU a visit costs (`server_cpu`)
+SERVER_PIDS: dict[str, int] = {}
+
+
+def server_cpu(url: str) -> float:
+    """User + system CPU seconds so far of the server process behind `url` (started by `server`)."""
+    import psutil
+
+    return sum(psutil.Process(SERVER_PIDS[url]).cpu_times()[:2])
+
+
 def free_port() -> int:
     import socket
 
@@ -133,8 +144,10 @@ def server(script: Path, env: dict[str, str], log: Path):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{script} did not start; see {log}") from None
                 time.sleep(0.3)
+        SERVER_PIDS[url] = process.pid
         yield url
     finally:
+        SERVER_PIDS.pop(url, None)
         process.terminate()
         process.wait(timeout=15)
 
@@ -174,8 +187,18 @@ def new_tab_paint(context, url: str) -> float:
         page.close()
 
 
-# page -> {"cold": (dashboard median s, hello median s), "warm": (...)}
+# page -> {"cold": (dashboard median s, hello median s), "warm": (...), "cold_best": (dashboard
+# fastest s, hello fastest s), "warm_best": (...), "cpu": (dashboard server CPU-s per visit, hello's:
+# medians over every visit of the page, cold and warm)}
 Results = dict[str, dict[str, tuple[float, float]]]
+
+
+def _visit(base: str, action) -> tuple[float, float]:
+    """(seconds to fully drawn, CPU seconds the server behind `base` spent meanwhile) of one visit."""
+    before = server_cpu(base)
+    seconds = action()
+    time.sleep(0.3)  # what the server does right after the visit (the session closing) belongs to it
+    return seconds, server_cpu(base) - before
 
 
 def measure(db: Path, rounds: int, log_dir: Path, paths: list[str]) -> Results:
@@ -196,20 +219,33 @@ def measure(db: Path, rounds: int, log_dir: Path, paths: list[str]) -> Results:
                 new_tab_paint(app_context, app)
                 new_tab_paint(hello_context, hello)
                 times: dict[str, list[float]] = {"app_cold": [], "hello_cold": [], "app_warm": [], "hello_warm": []}
-                for _ in range(rounds):
-                    times["app_cold"].append(first_paint(browser, app))
-                    times["hello_cold"].append(first_paint(browser, hello))
-                    times["app_warm"].append(new_tab_paint(app_context, app))
-                    times["hello_warm"].append(new_tab_paint(hello_context, hello))
+                cpu: dict[str, list[float]] = {"app": [], "hello": []}
+                for _ in range(rounds):  # page and hello world alternate: both see the same machine load
+                    for name, base, visit in (
+                        ("app_cold", app_url, lambda: first_paint(browser, app)),
+                        ("hello_cold", hello_url, lambda: first_paint(browser, hello)),
+                        ("app_warm", app_url, lambda: new_tab_paint(app_context, app)),
+                        ("hello_warm", hello_url, lambda: new_tab_paint(hello_context, hello)),
+                    ):
+                        seconds, cpu_s = _visit(base, visit)
+                        times[name].append(seconds)
+                        cpu[name.split("_")[0]].append(cpu_s)
                 median = {name: statistics.median(values) for name, values in times.items()}
+                best = {name: min(values) for name, values in times.items()}
                 results[path] = {
                     "cold": (median["app_cold"], median["hello_cold"]),
                     "warm": (median["app_warm"], median["hello_warm"]),
+                    "cold_best": (best["app_cold"], best["hello_cold"]),
+                    "warm_best": (best["app_warm"], best["hello_warm"]),
+                    "cpu": (statistics.median(cpu["app"]), statistics.median(cpu["hello"])),
                 }
                 print(
                     f"{db.name} {path}: cold {median['app_cold']:.2f} / {median['hello_cold']:.2f} s = "
-                    f"{median['app_cold'] / median['hello_cold']:.2f}; warm {median['app_warm']:.2f} / "
-                    f"{median['hello_warm']:.2f} s = {median['app_warm'] / median['hello_warm']:.2f}",
+                    f"{median['app_cold'] / median['hello_cold']:.2f} (best {best['app_cold']:.2f} / "
+                    f"{best['hello_cold']:.2f}); warm {median['app_warm']:.2f} / {median['hello_warm']:.2f} s = "
+                    f"{median['app_warm'] / median['hello_warm']:.2f} (best {best['app_warm']:.2f} / "
+                    f"{best['hello_warm']:.2f}); server CPU-s per visit {results[path]['cpu'][0]:.3f} / "
+                    f"{results[path]['cpu'][1]:.3f} (load average {os.getloadavg()[0]:.1f})",
                     flush=True,
                 )
         finally:

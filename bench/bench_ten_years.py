@@ -3,7 +3,9 @@
     .venv/bin/python bench/bench_ten_years.py                     # build (or reuse) the store, measure all
     .venv/bin/python bench/bench_ten_years.py --skip-pages        # only size, loads and the snapshot
     .venv/bin/python bench/bench_ten_years.py --pages overview area --paint-rounds 3
-    .venv/bin/python bench/bench_ten_years.py --update-docs       # also rewrite "## Ten years of weekly
+    .venv/bin/python bench/bench_ten_years.py --skip-writes --skip-pages --cpu-visits 24   # CPU-s per visit,
+                                                                  # ten years against FY2563 alone
+    .venv/bin/python bench/bench_ten_years.py --update-docs       # also rewrite "### Ten years of weekly
                                                                   # history" in docs/benchmarks.md
     .venv/bin/python bench/bench_ten_years.py --rebuild           # regenerate files and stores
 
@@ -26,7 +28,13 @@ load (wall seconds and this process's CPU seconds; medians over --rounds):
 (c) one weekly snapshot on the ten-year store (`take_snapshot` of FY2563's last Friday, replacing it);
 (d) the database size and rows per table;
 (e) every page's first paint and warm visit in Chromium against a hello-world page
-    (bench/bench_first_paint.py's `measure`), on ten_years.duckdb. Limit: 2 x hello world.
+    (bench/bench_first_paint.py's `measure`: page and hello world alternating, --paint-rounds visits
+    each; median and best of each, and the server CPU seconds each visit cost), on ten_years.duckdb.
+    Limit: 2 x hello world;
+(f) with --cpu-visits N: server CPU seconds per new viewer's visit (bench/cpu_per_visit.py's visits)
+    on ten_years.duckdb against one_year.duckdb (FY2563's same files alone, with its snapshots: the
+    same default year and figures without the nine earlier years), N visits per round, alternating.
+    CPU time hardly depends on the machine's load, so this says whether pages do more work at ten years.
 
 Not a test: numbers depend on the machine and on what else runs on it (`uptime` is printed).
 """
@@ -54,7 +62,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 OUT = ROOT / "bench" / "out" / "ten_years"
 DOCS = ROOT / "docs" / "benchmarks.md"
-SECTION = "## Ten years of weekly history"
+SECTION = "### Ten years of weekly history"  # in "## Several fiscal years (issue 18)"
 FIRST, LAST = 2554, 2563
 DOCUMENTS_PER_PAYMENT = 16
 SEED = 2562
@@ -128,6 +136,77 @@ def build(rebuild: bool = False) -> tuple[Path, Path]:
         take_weekly_years([LAST], db_path=work, log=lambda line: None)
         os.replace(work, ten)
     return history, ten
+
+
+def one_year_store() -> Path:
+    """FY2563's files alone in a store of their own, with its weekly snapshots (built once): the same
+    year as the ten-year store's default one, so their pages differ only by the nine other years."""
+    from etl.demo import year_folder
+    from etl.load import load_files
+    from etl.snapshot import take_weekly_years
+
+    one = OUT / "one_year.duckdb"
+    if not one.exists():
+        work = OUT / "one_year.tmp.duckdb"
+        _remove_store(work)
+        _say(f"loading FY{LAST} alone and its weekly snapshots")
+        load_files([year_folder(OUT / "files", LAST)], db_path=work)
+        take_weekly_years([LAST], db_path=work, log=lambda line: None)
+        os.replace(work, one)
+    return one
+
+
+def measure_cpu(stores: dict[str, Path], visits: int, rounds: int, seed: int) -> dict[str, list]:
+    """Server CPU seconds per new viewer's visit on each store (bench/cpu_per_visit.py's visits: the
+    load test's page mix, 30 % with a province change), the same planned visits on every store, one
+    fresh `streamlit run` per store and round, the stores' order alternating. Returns store ->
+    [(page, changed, CPU-s, wall s)]."""
+    import asyncio
+
+    import cpu_per_visit
+    import load_test
+
+    requests = load_test.chromium_requests("dashboard", ROOT / "dashboard.py", next(iter(stores.values())))
+    results: dict[str, list] = {name: [] for name in stores}
+    for number in range(rounds):
+        planned = cpu_per_visit.plan(visits, seed + number)
+        order = list(stores.items())
+        if number % 2:
+            order.reverse()
+        for name, db in order:
+            with cpu_per_visit.server(ROOT, db, OUT / f"cpu_{name}.log") as (url, pid):
+                results[name] += asyncio.run(cpu_per_visit.measure(url, pid, planned, requests, False))
+            _say(f"CPU round {number + 1} {name} done (load average {os.getloadavg()[0]:.1f})")
+    return results
+
+
+def cpu_lines(cpu: dict[str, list], visits: int, rounds: int) -> list[str]:
+    """The markdown table of CPU-s per visit by page on each store, and the ratio ten / one year."""
+    import load_test
+
+    def mean(name: str, page: str | None = None) -> float:
+        return statistics.mean(row[2] for row in cpu[name] if page is None or row[0] == page)
+
+    lines = [
+        "",
+        (
+            f"Server CPU seconds per new viewer's visit (bench/cpu_per_visit.py's visits, {visits} per round, "
+            f"{rounds} rounds, the same planned visits on both stores, alternating): the ten-year store against "
+            f"FY{LAST}'s files alone in a store (`one_year.duckdb`: the same default year, page for page the same "
+            "figures, without the nine earlier years). CPU time hardly depends on the machine's load:"
+        ),
+        "",
+        "| page | visits | ten years, CPU-s | one year, CPU-s | ratio |",
+        "|---|---|---|---|---|",
+    ]
+    for page in load_test.PAGE_MIX:
+        count = sum(1 for row in cpu["ten_years"] if row[0] == page)
+        if count:
+            ten, one = mean("ten_years", page), mean("one_year", page)
+            lines.append(f"| {page} | {count} | {ten:.3f} | {one:.3f} | **{ten / one:.2f}** |")
+    ten, one = mean("ten_years"), mean("one_year")
+    lines.append(f"| all visits | {len(cpu['ten_years'])} | {ten:.3f} | {one:.3f} | **{ten / one:.2f}** |")
+    return lines
 
 
 def counts(db: Path) -> dict[str, int]:
@@ -219,6 +298,9 @@ def markdown(
     paint_rounds: int,
     load_before: str,
     load_after: str,
+    cpu: dict | None = None,
+    cpu_visits: int = 0,
+    cpu_rounds: int = 0,
 ) -> str:
     sizes = counts(ten)
     lines = [
@@ -271,21 +353,42 @@ def markdown(
         lines += [
             "",
             f"Pages on the ten-year store (default year FY{LAST}, latest data), first paint in Chromium against a",
-            f"hello-world page, median of {paint_rounds} visits each way (bench/bench_first_paint.py's method:",
-            "*cold* = new browser context, *warm* = new tab of a context that opened the app before):",
+            f"hello-world page, {paint_rounds} visits each way, page and hello world alternating (bench/",
+            "bench_first_paint.py's method: *cold* = new browser context, *warm* = new tab of a context that",
+            "opened the app before). Each cell: page / hello world seconds, median (best); the ratios of the",
+            "medians and of the bests; then the server's CPU seconds per visit (median over the cold and warm",
+            "visits), the page's server against hello world's:",
             "",
-            "| page | cold | ratio | warm | ratio |",
-            "|---|---|---|---|---|",
+            "| page | cold: median (best) | ratio (best) | warm: median (best) | ratio (best) | server CPU-s | ratio |",
+            "|---|---|---|---|---|---|---|",
         ]
-        for path, result in paint.items():
-            (app, hello), (app_warm, hello_warm) = result["cold"], result["warm"]
-            lines.append(
-                f"| {path} | {app:.2f} / {hello:.2f} s | **{app / hello:.2f}** | "
-                f"{app_warm:.2f} / {hello_warm:.2f} s | **{app_warm / hello_warm:.2f}** |"
+
+        def cell(result: dict, kind: str) -> str:
+            (app, hello), (app_best, hello_best) = result[kind], result[f"{kind}_best"]
+            return (
+                f"{app:.2f} / {hello:.2f} s ({app_best:.2f} / {hello_best:.2f}) | "
+                f"**{app / hello:.2f}** ({app_best / hello_best:.2f})"
             )
-        worst_cold = max(r["cold"][0] / r["cold"][1] for r in paint.values())
-        worst_warm = max(r["warm"][0] / r["warm"][1] for r in paint.values())
-        lines += ["", f"Worst ratio: cold {worst_cold:.2f}, warm {worst_warm:.2f} (limit 2)."]
+
+        for path, result in paint.items():
+            app_cpu, hello_cpu = result["cpu"]
+            lines.append(
+                f"| {path} | {cell(result, 'cold')} | {cell(result, 'warm')} | "
+                f"{app_cpu:.3f} / {hello_cpu:.3f} | {app_cpu / hello_cpu:.1f} |"
+            )
+        worst = {
+            kind: max(r[kind][0] / r[kind][1] for r in paint.values())
+            for kind in ("cold", "warm", "cold_best", "warm_best")
+        }
+        lines += [
+            "",
+            (
+                f"Worst ratio of medians: cold {worst['cold']:.2f}, warm {worst['warm']:.2f}; of bests: cold "
+                f"{worst['cold_best']:.2f}, warm {worst['warm_best']:.2f} (limit 2)."
+            ),
+        ]
+    if cpu:
+        lines += cpu_lines(cpu, cpu_visits, cpu_rounds)
     lines += [
         "",
         (
@@ -300,7 +403,7 @@ def markdown(
 
 def update_docs(section: str) -> None:
     text = DOCS.read_text(encoding="utf-8")
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^##+ |\Z)", re.DOTALL | re.MULTILINE)
     text = (
         pattern.sub(lambda _: section + "\n", text)
         if pattern.search(text)
@@ -316,6 +419,10 @@ def main() -> None:
     parser.add_argument("--pages", nargs="*", default=None, help="only these page paths")
     parser.add_argument("--skip-pages", action="store_true", help="no browser measures")
     parser.add_argument("--skip-writes", action="store_true", help="no load / snapshot measures")
+    parser.add_argument(
+        "--cpu-visits", type=int, default=0, help="CPU-s per visit, ten years against one: visits per round (0: skip)"
+    )
+    parser.add_argument("--cpu-rounds", type=int, default=2, help="rounds of the CPU-s per visit measure")
     parser.add_argument("--rebuild", action="store_true", help="regenerate the files and the stores")
     parser.add_argument("--update-docs", action="store_true", help="rewrite the section in docs/benchmarks.md")
     args = parser.parse_args()
@@ -332,7 +439,23 @@ def main() -> None:
 
         paths = [path for path in PATHS if not args.pages or path in args.pages]
         paint = measure(ten, args.paint_rounds, OUT, paths)
-    section = markdown(history, ten, writes, paint, args.rounds, args.paint_rounds, load_before, _uptime())
+    cpu = None
+    if args.cpu_visits:
+        stores = {"ten_years": ten, "one_year": one_year_store()}
+        cpu = measure_cpu(stores, args.cpu_visits, args.cpu_rounds, seed=18)
+    section = markdown(
+        history,
+        ten,
+        writes,
+        paint,
+        args.rounds,
+        args.paint_rounds,
+        load_before,
+        _uptime(),
+        cpu,
+        args.cpu_visits,
+        args.cpu_rounds,
+    )
     print(section)
     if args.update_docs:
         update_docs(section)

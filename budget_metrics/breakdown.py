@@ -14,7 +14,7 @@ from budget_metrics.connection import read_only
 from budget_metrics.filters import Filters
 from budget_metrics.lagging import project_flags
 from budget_metrics.projects import resolve_as_of, state_cte
-from budget_metrics.targets import gap_status
+from budget_metrics.targets import line_status
 
 # The columns a split may group by (never user text in SQL).
 SPLIT_COLUMNS = {
@@ -54,10 +54,13 @@ def project_table(filters: Filters) -> pd.DataFrame:
     """Every selected project with its flags (see `lagging.project_flags`) plus its own gap.
 
     Adds gap_points (pct_disbursed - target for the project's budget type; None without
-    allocation) and status ('on_track' / 'watch' / 'behind' / 'no_data', area thresholds).
+    allocation) and status ('on_track' / 'watch' / 'behind' / 'no_data', area thresholds; 'no_target'
+    in a year without cabinet targets).
     """
     table = project_flags(filters)
     limits = reference.thresholds()
     table["gap_points"] = table["pct_disbursed"] - table["target_pct"]
-    table["status"] = [gap_status(gap, limits) for gap in table["gap_points"]]
+    table["status"] = [
+        line_status(rate, gap, limits) for rate, gap in zip(table["pct_disbursed"], table["gap_points"], strict=True)
+    ]
     return table

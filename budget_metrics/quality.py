@@ -118,15 +118,18 @@ def data_freshness(filters: Filters, level: str = "province") -> pd.DataFrame:
         frame = con.execute(
             f"""WITH p AS ({PROJECT_BASE}),
             chosen AS (SELECT * FROM p WHERE {where}),
+            -- only the chosen projects' rows: a store of many years holds every other year's too
             paid AS (
                 SELECT project_code, max(posting_date) AS latest FROM disbursements
-                WHERE posting_date <= ? GROUP BY 1),
+                WHERE posting_date <= ? AND project_code IN (SELECT project_code FROM chosen) GROUP BY 1),
             carry_paid AS (
                 SELECT project_code, sum(amount) AS paid FROM disbursements
-                WHERE source = 'carryover' AND posting_date <= ? GROUP BY 1),
+                WHERE source = 'carryover' AND posting_date <= ?
+                  AND project_code IN (SELECT project_code FROM chosen) GROUP BY 1),
             open_carry AS (
                 SELECT co.project_code FROM carryovers co LEFT JOIN carry_paid cp USING (project_code)
-                WHERE co.approved_date <= ? AND co.amount - coalesce(cp.paid, 0) > 0),
+                WHERE co.approved_date <= ? AND co.amount - coalesce(cp.paid, 0) > 0
+                  AND co.project_code IN (SELECT project_code FROM chosen)),
             per_area AS (
                 SELECT c.{key} AS code, count(*) AS projects, max(d.latest) AS latest_data_date,
                        count(o.project_code) AS open_carryovers

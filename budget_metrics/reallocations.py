@@ -62,7 +62,16 @@ def ledger(filters: Filters) -> pd.DataFrame:
     chosen, params = _chosen_sql(filters)
     with read_only() as con:
         frame = con.execute(
-            f"""{chosen}
+            f"""{chosen},
+            rows AS (
+                SELECT * FROM reallocations r
+                WHERE r.approved_date <= ?
+                  AND (r.from_project_code IN (SELECT project_code FROM chosen)
+                       OR r.to_project_code IN (SELECT project_code FROM chosen))),
+            -- the projects at either end of those rows only (not every year's projects)
+            ends AS (
+                SELECT * FROM p WHERE project_code IN (SELECT from_project_code FROM rows)
+                                   OR project_code IN (SELECT to_project_code FROM rows))
             SELECT r.ref_no, r.approved_date, r.kind, r.amount::DOUBLE AS amount,
                    r.from_project_code, f.project_name AS from_project_name,
                    f.owner AS from_owner, f.owner_name_th AS from_owner_name_th,
@@ -71,12 +80,9 @@ def ledger(filters: Filters) -> pd.DataFrame:
                    t.owner AS to_owner, t.owner_name_th AS to_owner_name_th,
                    t.owner_name_en AS to_owner_name_en,
                    r.reason
-            FROM reallocations r
-            LEFT JOIN p f ON f.project_code = r.from_project_code
-            LEFT JOIN p t ON t.project_code = r.to_project_code
-            WHERE r.approved_date <= ?
-              AND (r.from_project_code IN (SELECT project_code FROM chosen)
-                   OR r.to_project_code IN (SELECT project_code FROM chosen))
+            FROM rows r
+            LEFT JOIN ends f ON f.project_code = r.from_project_code
+            LEFT JOIN ends t ON t.project_code = r.to_project_code
             ORDER BY r.approved_date DESC, r.ref_no""",
             [*params, as_of],
         ).df()
@@ -242,11 +248,22 @@ def reconciliation(filters: Filters) -> pd.DataFrame:
                        allocated_amount, current_allocation, disbursed FROM state3""",
             params,
         ).fetchall()
-        moves = con.execute(
-            "SELECT from_project_code, to_project_code, amount FROM reallocations WHERE approved_date <= ?",
-            [as_of],
+        # Only the rows that can matter, with whether each end is a loaded project: those touching a
+        # project of this fiscal year, and those with no loaded end at all (an unknown code listed on
+        # its own). A row between other years' projects changes nothing here; reading every year's
+        # ledger and project codes made this grow with every year the store holds.
+        rows = con.execute(
+            """SELECT r.from_project_code, r.to_project_code, r.amount,
+                      f.project_code IS NOT NULL AS from_known, t.project_code IS NOT NULL AS to_known
+               FROM reallocations r
+               LEFT JOIN projects f ON f.project_code = r.from_project_code
+               LEFT JOIN projects t ON t.project_code = r.to_project_code
+               WHERE r.approved_date <= ?
+                 AND (f.fiscal_year = ? OR t.fiscal_year = ? OR (f.project_code IS NULL AND t.project_code IS NULL))""",
+            [as_of, filters.fiscal_year, filters.fiscal_year],
         ).fetchall()
-        known = {code for (code,) in con.execute("SELECT project_code FROM projects").fetchall()}
+    moves = [(source, target, amount) for source, target, amount, _, _ in rows]
+    known = {code for row in rows for code, is_known in ((row[0], row[3]), (row[1], row[4])) if is_known}
 
     selected = {row[0] for row in state}
     moved_in: dict[str, Decimal] = defaultdict(Decimal)

@@ -17,7 +17,10 @@ import pandas as pd
 from budget_metrics.connection import data_version, read_only
 
 
-@lru_cache(maxsize=8)
+# Room for every query below (8 today) of a few published files at once (sessions on the old and the
+# new file after a load): with exactly 8 a ninth query would evict one on every page, e.g. the
+# years summary, which reads every year's payments.
+@lru_cache(maxsize=32)
 def _table(sql: str, version: str) -> pd.DataFrame:
     with read_only() as con:
         return con.execute(sql).df()

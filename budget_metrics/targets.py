@@ -50,7 +50,8 @@ LINES = ("overall", "investment")
 TYPE_LINES = ("operating", "other")
 # The cabinet target (targets.csv scope) each line is measured against.
 LINE_TARGET = {"overall": "overall", "investment": "investment", "operating": "overall", "other": "overall"}
-STATUS_ORDER = ("on_track", "near_target", "watch", "behind", "no_data")  # legends, counts
+STATUS_ORDER = ("on_track", "near_target", "watch", "behind", "no_target", "no_data")  # legends, counts
+JUDGED_STATUSES = ("on_track", "near_target", "watch", "behind")  # a line measured against a target
 
 
 def shown_lines(budget_type: str | None) -> tuple[str, ...]:
@@ -116,6 +117,15 @@ def status_text(code: str, lang: str, thresholds: dict[str, float] | None = None
     target)'; the bare word for no data."""
     name = pick(STATUSES.get(code, STATUSES["no_data"]), lang)
     return name if code == "no_data" else f"{name} ({status_band(code, lang, thresholds)})"
+
+
+def line_status(pct: float | None, gap_points: float | None, thresholds: dict[str, float]) -> str:
+    """A line's status: `gap_status` of its gap, but 'no_target' when it has a rate (money) and no
+    gap: its year has no cabinet target (targets.csv), so it is neither on target, behind, nor
+    without data."""
+    if (gap_points is None or pd.isna(gap_points)) and pct is not None and not pd.isna(pct):
+        return "no_target"
+    return gap_status(gap_points, thresholds)
 
 
 # Used only for a database written before reporting.toml existed (schema v1, not yet upgraded).
@@ -204,7 +214,8 @@ class TargetLine:
     allocation (0-100, None without allocation); target_pct: the cabinet target the line is
     measured against on the date; gap_points = pct - target_pct; gap_baht = disbursed -
     target_pct% of allocation, in baht to the satang (negative = behind); status: gap_status of
-    gap_points. A line a selection is not reported by (`shown_lines`) has no figures.
+    gap_points, 'no_target' with a rate but no target (`line_status`). A line a selection is not
+    reported by (`shown_lines`) has no figures.
     """
 
     scope: str
@@ -267,7 +278,7 @@ def target_line(
     if has_money and target is not None:
         gap_baht = (disbursed - allocation * Decimal(repr(target)) / 100).quantize(CENT)
     return TargetLine(
-        scope, allocation, disbursed, pct, target, gap_points, gap_baht, gap_status(gap_points, thresholds)
+        scope, allocation, disbursed, pct, target, gap_points, gap_baht, line_status(pct, gap_points, thresholds)
     )
 
 
@@ -310,7 +321,8 @@ def add_line_columns(
     L_gap_points (0-100 and points), L_gap_baht (float baht), L_status; with `budget_type`
     'operating' or 'other' the same columns for that line (the selection's money against the
     overall target). A line the selection is not reported by (`shown_lines(budget_type)`) has
-    NaN figures and status 'no_data'. Then lines (the shown lines, comma-joined; see
+    NaN figures and status 'no_data'; a line with money in a year without targets 'no_target'. Then
+    lines (the shown lines, comma-joined; see
     `frame_lines`), headline (the judged line: `headline` without a budget type, else the
     type's line) and status (= that line's status, which colours maps and orders rankings).
     """
@@ -335,7 +347,10 @@ def add_line_columns(
         frame[f"{line}_gap_baht"] = (
             (disbursed - allocation * target / 100).where(with_money) if target is not None else float("nan")
         )
-        frame[f"{line}_status"] = [gap_status(gap, thresholds) for gap in frame[f"{line}_gap_points"]]
+        frame[f"{line}_status"] = [
+            line_status(rate, gap, thresholds)
+            for rate, gap in zip(frame[f"{line}_pct"], frame[f"{line}_gap_points"], strict=True)
+        ]
     judged = judged_line(budget_type, headline)
     frame["lines"] = ",".join(shown)
     frame["headline"] = judged

@@ -28,7 +28,7 @@ from budget_metrics.targets import LINES
 from colours import LINE_COLOURS
 from display_text import document_text, shorten
 from exports.tables import ExportBundle
-from vocabulary import FLAGS, LINE_LABELS, STATUSES
+from vocabulary import FLAGS, LINE_LABELS, NO_TARGETS_TO_JUDGE, STATUSES
 
 TOP_BEHIND = 10
 RISK_ROWS = 6
@@ -188,7 +188,9 @@ def narrative(bundle: ExportBundle) -> str:
     if investment:
         parts.append(f"งบลงทุน {million_baht(k.investment.allocation)} ล้านบาท เบิกจ่ายแล้ว{investment}")
     behind = _furthest_behind(bundle, 3)
-    if len(behind) and bundle.area_kind != "province":
+    if k.line(k.headline).target_pct is None:  # a year without cabinet targets: nobody is behind one
+        parts.append(no_targets_sentence(bundle))
+    elif len(behind) and bundle.area_kind != "province":
         line = k.headline
         names = ", ".join(
             f"{row['name_th']} (ร้อยละ {percent(row[f'{line}_pct'])})" for row in behind.to_dict("records")
@@ -212,6 +214,12 @@ def narrative(bundle: ExportBundle) -> str:
             f"สินทรัพย์ที่แล้วเสร็จแต่ค้างโอนเกินกำหนด {len(overdue):,} รายการ มูลค่า {million_baht(overdue['value'].sum())} ล้านบาท"
         )
     return " ".join(parts)
+
+
+def no_targets_sentence(bundle: ExportBundle) -> str:
+    """'ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ 2561 จึงไม่มีการประเมิน...' (vocabulary), said in place of
+    the areas furthest behind and those needing intervention in a year without cabinet targets."""
+    return NO_TARGETS_TO_JUDGE[0].format(year=bundle.filters.fiscal_year)
 
 
 def _furthest_behind(bundle: ExportBundle, count: int) -> pd.DataFrame:
@@ -422,7 +430,11 @@ def _area_head(name: str, bundle: ExportBundle) -> str:
     k = bundle.kpis
     groups = "".join(
         f"<th colspan='4' class='group sep'>{LINE_LABELS[line][0]}{'★' if line == k.headline else ''} "
-        f"(เป้าหมาย {percent(k.line(line).target_pct)}%)</th>"
+        + (
+            f"(เป้าหมาย {percent(k.line(line).target_pct)}%)</th>"
+            if k.line(line).target_pct is not None
+            else f"({STATUSES['no_target'][0]})</th>"  # a year without cabinet targets
+        )
         for line in LINES
     )
     columns = "".join(
@@ -518,7 +530,9 @@ def brief_html(bundle: ExportBundle) -> str:
         curve_svg(bundle),
     ]
     behind = _furthest_behind(bundle, TOP_BEHIND)
-    if bundle.area_kind != "province" and len(behind):
+    if k.line(k.headline).target_pct is None:
+        parts.append(f"<p class='no-targets'>{_e(no_targets_sentence(bundle))}</p>")
+    elif bundle.area_kind != "province" and len(behind):
         parts.append(f"<h2>{len(behind)} จังหวัดที่ห่างจากเป้าหมาย{headline}มากที่สุด</h2>")
         parts.append(f"<table class='areas'>{_area_head('จังหวัด', bundle)}<tbody>{_area_rows(behind)}</tbody></table>")
     if bundle.area_kind == "province":

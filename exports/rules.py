@@ -11,6 +11,7 @@ from __future__ import annotations
 from budget_metrics import reference
 from budget_metrics.formatting import percent
 from budget_metrics.targets import LINE_LABELS, status_text
+from vocabulary import NO_TARGETS_TO_JUDGE
 
 
 def _t(lang: str, thai: str, english: str) -> str:
@@ -41,9 +42,18 @@ def lagging_rules(lang: str) -> str:
     )
 
 
-def status_rules(lang: str, overall_target: float | None, investment_target: float | None, headline: str) -> str:
-    """How an area's status follows from each line's gap to its own target on the date."""
+def status_rules(
+    lang: str, overall_target: float | None, investment_target: float | None, headline: str, fiscal_year: int
+) -> str:
+    """How an area's status follows from each line's gap to its own target on the date; in a year
+    without cabinet targets (both None), that nothing is judged and the status says 'ไม่มีเป้าหมาย'."""
     thai_line, english_line = LINE_LABELS[headline]
+    if overall_target is None and investment_target is None:
+        return _t(lang, NO_TARGETS_TO_JUDGE[0], NO_TARGETS_TO_JUDGE[1]).format(year=fiscal_year) + (
+            f" · สถานะ: {status_text('no_target', lang)}"
+            if lang == "th"
+            else f" · status: {status_text('no_target', lang)}"
+        )
     return _t(
         lang,
         f"สองเส้นตามแบบกรมบัญชีกลาง แต่ละเส้นเทียบเป้าหมายของตนเอง: เป้าหมายภาพรวม ณ วันที่ "

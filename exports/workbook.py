@@ -68,11 +68,17 @@ def sheet_notes(bundle: ExportBundle, table_name: str) -> tuple[str, ...]:
     k = bundle.kpis
     if table_name == "summary":
         return (
-            rules.status_rules(LANG, k.overall.target_pct, k.investment.target_pct, k.headline),
+            rules.status_rules(
+                LANG, k.overall.target_pct, k.investment.target_pct, k.headline, bundle.filters.fiscal_year
+            ),
             rules.budget_type_rules(LANG),
         )
     if table_name in ("provinces", "clusters"):
-        return (rules.status_rules(LANG, k.overall.target_pct, k.investment.target_pct, k.headline),)
+        return (
+            rules.status_rules(
+                LANG, k.overall.target_pct, k.investment.target_pct, k.headline, bundle.filters.fiscal_year
+            ),
+        )
     if table_name == "projects":
         return ("ร้อยละการเบิกจ่ายของแต่ละโครงการเทียบเป้าหมายของประเภทงบของตนเอง", rules.lagging_rules(LANG))
     if table_name == "lagging":

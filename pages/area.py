@@ -29,7 +29,7 @@ from budget_metrics.targets import (
     LINE_LABELS,
     LINE_TARGET,
     frame_lines,
-    gap_status,
+    line_status,
     shown_lines,
     status_text,
     target_pct,
@@ -54,6 +54,8 @@ from vocabulary import (
     BUDGET_TYPES,
     CHOOSE_PLACEHOLDER,
     FLAGS,
+    NO_TARGETS_SHORT,
+    NO_TARGETS_TO_JUDGE,
     PROJECTION,
     PROJECTION_BAND,
     pick,
@@ -169,7 +171,7 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     (band in grey, the year-end target marked) and the weekly pace needed (HTML); None without data."""
     if row is None or pd.isna(row["projected_pct"]):
         return None
-    status = gap_status(row["projected_gap_points"], reference.thresholds())
+    status = line_status(row["projected_pct"], row["projected_gap_points"], reference.thresholds())
     _, year_end = fiscal_year_bounds(filters.fiscal_year)
     over = projection.projection_as_of(filters) >= year_end
     name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
@@ -189,6 +191,8 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
     target = (
         f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
         f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%'
+        if not pd.isna(row["target_year_end_pct"])
+        else f" · {light.text(pick(NO_TARGETS_SHORT, context.lang))}"  # a year without cabinet targets
     )
     text = f"{light.text(name)}: {figure}{band}{target}"
     text += light.meter(
@@ -243,6 +247,12 @@ def flags_card(context: PageContext, filters: Filters, kind: str, code: str, now
             f"{light.text(context.t('โครงการ', 'projects'))} {light.text(since)}</div>"
         )
     counts = [{"code": flag, "count": sum(flag in flags for flags in flagged["flags"])} for flag in FLAGS]
+    judged = reference.has_targets(filters.fiscal_year)  # without targets no project can be behind one
+
+    def count(row: dict) -> str:
+        if row["code"] == "behind_target" and not judged:
+            return f'<span data-figure="flag_{row["code"]}">{light.text(pick(NO_TARGETS_SHORT, context.lang))}</span>'
+        return f'<span data-figure="flag_{row["code"]}">{row["count"]:,}</span>'
 
     def name(row: dict) -> str:
         return light.link(
@@ -251,12 +261,7 @@ def flags_card(context: PageContext, filters: Filters, kind: str, code: str, now
 
     body += light.ranked_list(
         counts,
-        [
-            light.ListColumn(
-                context.t("โครงการ", "projects"),
-                lambda row: f'<span data-figure="flag_{row["code"]}">{row["count"]:,}</span>',
-            )
-        ],
+        [light.ListColumn(context.t("โครงการ", "projects"), count)],
         context.t("ข้อสังเกต", "Flag"),
         name,
         numbered=False,
@@ -690,18 +695,23 @@ def members_view(context: PageContext, filters: Filters, code: str) -> None:
     own = cached(progress.kpis, replace(filters, plan_type="cluster"))
     line = str(members["headline"].iloc[0]) if len(members) else "overall"
     headline = context.t(*LINE_LABELS[line])
-    event = st.plotly_chart(
-        gap_ranking(
-            members,
-            context.lang,
-            title=context.t(f"ระยะห่างจากเป้าหมายรายจังหวัด เส้น{headline}", f"{headline} gap to target by province"),
-        ),
-        width="stretch",
-        key="area_members",
-        config=PLOTLY_CONFIG,
-        on_select="rerun",
-        selection_mode="points",
-    )
+    if not reference.has_targets(filters.fiscal_year, LINE_TARGET[line]):  # no gap to rank by
+        with st.container(key="no_targets_members"):
+            st.caption(pick(NO_TARGETS_TO_JUDGE, context.lang).format(year=filters.fiscal_year))
+        event = None
+    else:
+        event = st.plotly_chart(
+            gap_ranking(
+                members,
+                context.lang,
+                title=context.t(f"ระยะห่างจากเป้าหมายรายจังหวัด เส้น{headline}", f"{headline} gap to target by province"),
+            ),
+            width="stretch",
+            key="area_members",
+            config=PLOTLY_CONFIG,
+            on_select="rerun",
+            selection_mode="points",
+        )
     clicked = clicked_code(event, -1)
     if clicked:  # a member province's bar: show that province (and select it in the sidebar)
         request_area("province", clicked)
@@ -718,11 +728,13 @@ def members_view(context: PageContext, filters: Filters, code: str) -> None:
     )
     if own.projects:  # each of the selection's lines (a budget type chosen: its own line only)
         thai = ", ".join(
-            f"{LINE_LABELS[line.scope][0]} {percent(line.pct)} (เป้าหมาย {percent(line.target_pct)})"
+            f"{LINE_LABELS[line.scope][0]} {percent(line.pct)} "
+            + (f"(เป้าหมาย {percent(line.target_pct)})" if line.target_pct is not None else f"({NO_TARGETS_SHORT[0]})")
             for line in own.lines
         )
         english = ", ".join(
-            f"{LINE_LABELS[line.scope][1].lower()} {percent(line.pct)}% disbursed (target {percent(line.target_pct)}%)"
+            f"{LINE_LABELS[line.scope][1].lower()} {percent(line.pct)}% disbursed "
+            + (f"(target {percent(line.target_pct)}%)" if line.target_pct is not None else f"({NO_TARGETS_SHORT[1]})")
             for line in own.lines
         )
         st.caption(

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from appstore import writable_mask
+from budget_metrics import reference
 from budget_metrics.formatting import percent
 from budget_metrics.lagging import lagging_projects
 from budget_metrics.projection import BASES, project_projection
@@ -36,7 +37,7 @@ from ui.page_filters import page_choice
 from ui.page_shell import markdown_text, no_data, render_safely
 from ui.project_detail import project_detail
 from ui.tables import GridColumn, project_grid
-from vocabulary import BUDGET_TYPES, FLAGS, PROJECTION_FIGURES, word
+from vocabulary import BUDGET_TYPES, FLAGS, NO_TARGETS_SHORT, NO_TARGETS_TO_JUDGE, PROJECTION_FIGURES, pick, word
 
 # What a provincial office came for first, sized to fit 1400 px without sideways scrolling (the
 # code pinned), the follow-up column (ui/followup.grid_columns, after the reasons) included; the
@@ -144,8 +145,19 @@ def first_figures(table: pd.DataFrame, context: PageContext) -> str:
             context.t("งบประมาณจัดสรรปัจจุบันที่ยังไม่ได้เบิกจ่าย", "current allocation not yet paid"),
         ),
     ]
+    year = context.filters.fiscal_year
     for code in FLAGS:
         flagged = table[table[f"flag_{code}"]]
+        if code == "behind_target" and not reference.has_targets(year):  # no target to be behind: not "0"
+            items.append(
+                light.Figure(
+                    f"flag_{code}",
+                    word(FLAGS, code, context.lang),
+                    pick(NO_TARGETS_SHORT, context.lang),
+                    pick(NO_TARGETS_TO_JUDGE, context.lang).format(year=year),
+                )
+            )
+            continue
         items.append(
             light.Figure(
                 f"flag_{code}",
@@ -198,12 +210,17 @@ def top_items(table: pd.DataFrame, context: PageContext) -> list[str]:
     for position, row in enumerate(table.to_dict("records"), start=1):
         owner = str(context.name(row["owner_name_th"], row["owner_name_en"])).replace("กลุ่มจังหวัด", "กลุ่ม", 1)
         flags = ", ".join(word(FLAGS, code, context.lang) for code in row["flags"])
+        target = (
+            f"{context.t('เป้าหมาย', 'target')} {percent(row['target_pct'])}%"
+            if not pd.isna(row["target_pct"])
+            else pick(NO_TARGETS_SHORT, context.lang)  # a year without cabinet targets
+        )
         summary = (
             f'{position}. <b data-figure="code">{light.text(row["project_code"])}</b> '
             f"{light.text(row['project_name'])} · {light.text(owner)} · "
             f'{light.text(context.t("เบิกจ่าย", "paid"))} <span data-figure="pct">'
             f"{percent(row['pct_disbursed'])}</span>% "
-            f"({light.text(context.t('เป้าหมาย', 'target'))} {percent(row['target_pct'])}%) · "
+            f"({light.text(target)}) · "
             f'<span class="bm-at-risk">{light.text(context.t("เสี่ยง", "at risk"))} '
             f'<span data-figure="money_at_risk">{context.money(row["money_at_risk"])}</span> {short}</span>'
             f'<br><span class="bm-muted">{light.text(flags)}</span>'

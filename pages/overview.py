@@ -24,9 +24,9 @@ from budget_metrics import snapshots as snaps
 from budget_metrics.calendar import fiscal_year_bounds
 from budget_metrics.formatting import percent, signed
 from budget_metrics.targets import (
+    JUDGED_STATUSES,
     LINE_LABELS,
     LINE_TARGET,
-    STATUS_ORDER,
     frame_lines,
     gap_status,
     judged_line,
@@ -62,6 +62,7 @@ from vocabulary import (
     LAST_YEAR,
     NO_TARGETS,
     NO_TARGETS_SHORT,
+    NO_TARGETS_TO_JUDGE,
     PLAN_TYPES,
     PROJECTION,
     STATUSES,
@@ -129,33 +130,50 @@ def headline_name(context: PageContext, table: pd.DataFrame) -> str:
     return context.t(*LINE_LABELS[line])
 
 
+def has_targets(context: PageContext, line: str = "overall") -> bool:
+    """The chosen year has cabinet targets for `line`'s target (data/reference/targets.csv)."""
+    return reference.has_targets(context.filters.fiscal_year, LINE_TARGET[line])
+
+
+def shown_statuses(context: PageContext) -> tuple[str, ...]:
+    """The status codes a legend explains: the four judgements in a year with targets, 'no_target'
+    in a year without (nothing is on target or behind then), and 'no_data'."""
+    judged = JUDGED_STATUSES if has_targets(context) else ("no_target",)
+    return (*judged, "no_data")
+
+
 def status_counts_text(context: PageContext, table: pd.DataFrame, unit: tuple[str, str]) -> str:
     """'ภาพรวม: ต่ำกว่าเป้าหมาย 36 · เฝ้าระวัง 34 · ใกล้เป้าหมาย 6 · ถึงเป้าหมาย 0 จังหวัด | งบลงทุน: ...' for
-    areas with projects, for each line the table shows (only the chosen budget type's own line when one is)."""
+    areas with projects, for each line the table shows (only the chosen budget type's own line when one is).
+    A year without cabinet targets counts 'ไม่มีเป้าหมาย 76 จังหวัด' (never 'no data', never 'behind 0')."""
     with_projects = table[table["projects"] > 0]
     parts = []
     for line in frame_lines(table):
         counts = with_projects[f"{line}_status"].value_counts()
+        judged = has_targets(context, line)
         figures = " · ".join(
             f"{word(STATUSES, status, context.lang)} {int(counts.get(status, 0)):,}"
-            for status in ("behind", "watch", "near_target", "on_track", "no_data")
-            if status != "no_data" or counts.get(status, 0)
+            for status in ("behind", "watch", "near_target", "on_track", "no_target", "no_data")
+            if counts.get(status, 0) or (judged and status in JUDGED_STATUSES)
         )
         parts.append(f"{context.t(*LINE_LABELS[line])}: {figures} {context.t(*unit)}")
     return " | ".join(parts)
 
 
-def colour_words(lang: str) -> str:
+def colour_words(context: PageContext) -> str:
     """'เขียว = ถึงเป้าหมาย (ไม่ต่ำกว่าเป้าหมาย), เขียวมะกอก = ใกล้เป้าหมาย (ต่ำกว่าไม่เกิน 5 จุด), ...': what each
-    status colour means, in the vocabulary's words with the thresholds' bands."""
+    status colour of the year means, in the vocabulary's words with the thresholds' bands."""
     colours = {
         "on_track": ("เขียว", "green"),
         "near_target": ("เขียวมะกอก", "olive"),
         "watch": ("เหลือง", "amber"),
         "behind": ("แดง", "red"),
+        "no_target": ("เทาอมฟ้า", "blue-grey"),
         "no_data": ("เทา", "grey"),
     }
-    return ", ".join(f"{pick(colours[code], lang)} = {status_text(code, lang)}" for code in colours)
+    return ", ".join(
+        f"{pick(colours[code], context.lang)} = {status_text(code, context.lang)}" for code in shown_statuses(context)
+    )
 
 
 def open_area(kind: str, code: str) -> None:
@@ -530,6 +548,10 @@ def intervention_section(context: PageContext) -> None:
     )
     for tab, line in zip(tabs, ordered, strict=True):
         with tab:
+            if not has_targets(context, line):  # no year-end target: nothing to fall short of
+                with st.container(key=f"no_targets_risk_{line}"):
+                    st.caption(pick(NO_TARGETS_TO_JUDGE, context.lang).format(year=context.filters.fiscal_year))
+                continue
             shown, rest = view_html(risk_list_html, context, level, line, 0, RISK_SHOWN)
             if shown is None:
                 st.caption(
@@ -573,7 +595,9 @@ def tile_hover(context: PageContext, tile: dict) -> str:
     for line in shown:
         status = tile.get(f"{line}_status") if isinstance(tile.get(f"{line}_status"), str) else "no_data"
         figures = word(STATUSES, status, context.lang)
-        if not pd.isna(tile.get(f"{line}_pct")):
+        if status == "no_target":  # a rate without a target to measure a gap from
+            figures += f" {percent(tile[f'{line}_pct'])}%"
+        elif not pd.isna(tile.get(f"{line}_pct")):
             figures += context.t(
                 f" {percent(tile[f'{line}_pct'])}% (เป้าหมาย {percent(tile[f'{line}_target_pct'])}%, "
                 f"ห่าง {signed(tile[f'{line}_gap_points'])} จุด)",
@@ -595,6 +619,8 @@ def map_html(context: PageContext) -> tuple[str, str, dict[str, str]]:
     caption = context.t(
         "จังหวัดที่มีโครงการตามแผนพัฒนาจังหวัด — ", "Provinces with province-plan projects — "
     ) + status_counts_text(context, provinces, ("จังหวัด", "provinces"))
+    if not has_targets(context):
+        caption += " · " + pick(NO_TARGETS_TO_JUDGE, context.lang).format(year=context.filters.fiscal_year)
     if other_code:
         other = context.t(*LINE_LABELS[other_code])
         note = context.t(
@@ -607,9 +633,10 @@ def map_html(context: PageContext) -> tuple[str, str, dict[str, str]]:
             f"สี่เหลี่ยม = สถานะเส้น{headline} · คลิกจังหวัดเพื่อดูรายละเอียด",
             f"square = {headline.lower()} line status · click a province to open it",
         )
-    bands = {code: status_text(code, context.lang) for code in STATUS_ORDER}
+    codes = shown_statuses(context)
+    bands = {code: status_text(code, context.lang) for code in codes}
     html = navigable(
-        light_status.status_legend(context.lang, bands)
+        light_status.status_legend(context.lang, bands, codes)
         + light_status.tile_map(
             tiles_with_progress(provinces),
             context.lang,
@@ -709,6 +736,9 @@ def province_ranking_view(context: PageContext) -> None:
     if with_projects.empty:
         no_data()
         return
+    if not has_targets(context, str(provinces["headline"].iloc[0])):
+        rates_instead_of_gaps(context, provinces, context.t("จังหวัด", "Province"))
+        return
     if reference.previous_fiscal_year(context.filters.fiscal_year) is not None:
         # one widget per language: a radio answers with its displayed label
         order = st.radio(
@@ -751,6 +781,16 @@ def province_ranking_view(context: PageContext) -> None:
         st.caption(context.t(f"ไม่มีข้อมูล {missing} จังหวัด", f"{missing} provinces have no data"))
 
 
+def rates_instead_of_gaps(context: PageContext, areas: pd.DataFrame, name_title: str) -> None:
+    """A year without cabinet targets has no gap to rank by: says so, then the areas with projects by
+    % disbursed on the headline line, highest first (the rate only, no status)."""
+    with st.container(key="no_targets_ranking"):
+        st.caption(pick(NO_TARGETS_TO_JUDGE, context.lang).format(year=context.filters.fiscal_year))
+    line = str(areas["headline"].iloc[0]) if len(areas) else "overall"
+    ranked = areas[areas["projects"] > 0].sort_values([f"{line}_pct", "code"], ascending=[False, True])
+    area_table(context, ranked, name_title)
+
+
 def cluster_view(context: PageContext) -> None:
     clusters = cached(progress.area_progress, context.filters, "cluster")
     headline = headline_name(context, clusters)
@@ -758,7 +798,10 @@ def cluster_view(context: PageContext) -> None:
     cluster_left, cluster_right = st.columns([3, 2])
     with cluster_left:
         with_projects = clusters[clusters["projects"] > 0]
-        if with_projects.empty:
+        if not has_targets(context, str(clusters["headline"].iloc[0])):
+            with st.container(key="no_targets_clusters"):
+                st.caption(pick(NO_TARGETS_TO_JUDGE, context.lang).format(year=context.filters.fiscal_year))
+        elif with_projects.empty:
             no_data()
         else:
             event = st.plotly_chart(
@@ -853,12 +896,12 @@ def render() -> None:
             "สองเส้นตามที่กรมบัญชีกลางรายงาน แต่ละเส้นเทียบเป้าหมายของตนเอง: ภาพรวม = เบิกจ่ายทุกประเภทงบ ÷ งบประมาณ"
             "ปัจจุบันทั้งหมด เทียบเป้าหมายภาพรวม; งบลงทุน = เฉพาะงบลงทุน เทียบเป้าหมายงบลงทุน · "
             "★ เส้นหลักใช้กำหนดสีและอันดับ · "
-            f"สถานะ: {colour_words('th')} · คาดการณ์สิ้นปี: ช่วงคาดการณ์ 80% จากข้อมูลของปีนี้ "
+            f"สถานะ: {colour_words(context)} · คาดการณ์สิ้นปี: ช่วงคาดการณ์ 80% จากข้อมูลของปีนี้ "
             "(เส้นหลักและเกณฑ์สถานะเป็นค่าที่ผู้ดูแลระบบกำหนด)",
             "Two lines, as the Comptroller General reports them, each against its own target: overall = all budget "
             "types, disbursed ÷ current allocation, against the overall target; investment = investment budget only, "
             "against the investment target · ★ the headline line drives colours and rankings · "
-            f"Status: {colour_words('en')} · Year-end projection: an 80% band from this year's own data "
+            f"Status: {colour_words(context)} · Year-end projection: an 80% band from this year's own data "
             "(the leading line and the status thresholds are set by the system administrator)",
         )
     )

@@ -19,12 +19,12 @@ import pytest
 
 from tests.browser_support import (
     assert_no_exception,
-    chromium_browser,
     require_chromium,
     settle,
     streamlit_server,
 )
 from tests.year_on_year_sql import hand_target, sql_rates
+from vocabulary import STATUSES, pick
 
 AS_OF, LAST_YEAR_DAY = date(2020, 3, 27), date(2019, 3, 27)  # a Friday of FY2563, the same day of FY2562
 KALASIN = "46"
@@ -32,16 +32,17 @@ LINES = ("overall", "investment")
 
 
 @pytest.fixture(scope="module")
-def served(demo_years_db, tmp_path_factory):
-    """(base URL, browser, database): one server on the three-year demo store."""
+def served(demo_years_db, chromium, tmp_path_factory):
+    """(base URL, the worker's shared Chromium, database): one server on the three-year demo store."""
     require_chromium()
     folder = tmp_path_factory.mktemp("years_server")
-    with streamlit_server(demo_years_db, folder / "streamlit.log") as url, chromium_browser() as browser:
-        yield url, browser, demo_years_db
+    with streamlit_server(demo_years_db, folder / "streamlit.log") as url:
+        yield url, chromium, demo_years_db
 
 
 def _open(browser, url: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    """(the test's share of the worker's browser context, a new page on `url`, settled)."""
+    context = browser.shared_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.goto(url)
     settle(page)
@@ -276,5 +277,122 @@ def test_the_earlier_years_carry_over_in_the_next_years_view(served, screenshots
             _sql_earlier_carryover(db, latest)[0] / 1e6, abs=0.005
         )
         assert "FY2561" in page.locator('[data-card="earlier_year"]').inner_text()  # and FY2561's before it
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- a year without targets says so
+NO_TARGETS_DAY = date(2018, 9, 30)  # FY2561's last day: its latest data (no row in targets.csv)
+JUDGED_WORDS = {
+    "th": ("ถึงเป้าหมาย", "ใกล้เป้าหมาย", "เฝ้าระวัง", "ต่ำกว่าเป้าหมาย"),
+    "en": ("On target", "Near target", "Watch", "Behind"),
+}
+NO_TARGET_WORD = {"th": "ไม่มีเป้าหมาย", "en": "No target"}
+NOTHING_TO_JUDGE = {
+    "th": "ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ 2561 จึงไม่มีการประเมินพื้นที่หรือโครงการใดเทียบเป้าหมาย",
+    "en": "No cabinet targets for FY2561: there is no target to judge any area or project against",
+}
+
+
+def _provinces_with_money(db) -> dict[str, int]:
+    """Provinces with province-plan projects in FY2561 whose overall / investment line has money at
+    its last day (plain SQL), and how many have projects at all."""
+    rates = sql_rates(db, 2561, NO_TARGETS_DAY, "province")
+    return {
+        "projects": len(rates),
+        "overall": sum(1 for rate in rates.values() if rate["overall"] is not None),
+        "investment": sum(1 for rate in rates.values() if rate["investment"] is not None),
+    }
+
+
+def _check_overview_without_targets(page, lang: str, counts: dict[str, int]) -> None:
+    """The map, its caption and legend, the needs-intervention list, the cards and the status key of
+    FY2561's overview: 'no target' with the counts of plain SQL, never 'no data' for areas with money,
+    never a judgement (on target, behind, none below target)."""
+    no_target, unit = NO_TARGET_WORD[lang], {"th": "จังหวัด", "en": "provinces"}[lang]
+    caption = page.get_by_text({"th": "จังหวัดที่มีโครงการตามแผนพัฒนาจังหวัด —", "en": "Provinces with province-plan"}[lang])
+    words = caption.first.inner_text()
+    names = {"th": ("ภาพรวม", "งบลงทุน"), "en": ("Overall", "Investment")}[lang]
+    for line, name in zip(LINES, names, strict=True):
+        expected = f"{name}: {no_target} {counts[line]:,}"
+        without_money = counts["projects"] - counts[line]  # projects, but none of this line's money
+        if without_money:
+            expected += f" · {pick(STATUSES['no_data'], lang)} {without_money:,}"
+        assert f"{expected} {unit}" in words, words
+    assert NOTHING_TO_JUDGE[lang] in words
+    for judged in JUDGED_WORDS[lang]:
+        assert judged not in words
+    # the tiles: every province with money coloured as 'no target', none judged
+    tiles = page.locator("nav.bm-tiles a")
+    assert page.locator('nav.bm-tiles a[data-status="no_target"]').count() == counts["overall"]
+    statuses = {tile.get_attribute("data-status") for tile in tiles.all()}
+    assert statuses <= {"no_target", "no_data"}, statuses
+    legend = page.locator(".bm-legend").first.inner_text()
+    assert no_target in legend and not any(judged in legend for judged in JUDGED_WORDS[lang])
+    # needs intervention: no target to fall short of, said for each line instead of "none below target"
+    for line in LINES:
+        box = page.locator(f".st-key-no_targets_risk_{line}")
+        if box.count():  # the line's tab is open (the headline line's is)
+            assert box.inner_text().strip() == NOTHING_TO_JUDGE[lang]
+    assert page.locator(".st-key-no_targets_risk_overall").is_visible()
+    none_below = {"th": "ไม่มีพื้นที่ที่คาดว่าจะต่ำกว่าเป้าหมาย", "en": "No area is projected to miss"}[lang]
+    assert page.get_by_text(none_below).count() == 0
+    for line in LINES:
+        assert _card(page, line).locator(".bm-badge").inner_text().strip() == no_target
+    # the status key under the tabs explains the colour of 'no target', not the judgements
+    key = page.get_by_text({"th": "สถานะ: ", "en": "Status: "}[lang]).last.inner_text()
+    assert no_target in key and not any(judged in key for judged in JUDGED_WORDS[lang])
+
+
+def test_a_year_without_targets_judges_nothing(served, screenshots_dir):
+    url, browser, db = served
+    counts = _provinces_with_money(db)
+    assert counts["overall"] > 0
+    context, page = _open(browser, f"{url}/?fy=2561")
+    try:
+        _check_overview_without_targets(page, "th", counts)
+        page.screenshot(path=str(screenshots_dir / "years_no_targets_map_th.png"), full_page=True)
+        # the province ranking: no gap to rank by, said so
+        page.get_by_role("tab", name="อันดับจังหวัด", exact=True).click()
+        settle(page)
+        assert_no_exception(page)
+        assert page.locator(".st-key-no_targets_ranking").inner_text().strip() == NOTHING_TO_JUDGE["th"]
+
+        _sidebar(page).get_by_text("English", exact=True).click()
+        settle(page)
+        assert_no_exception(page)
+        _check_overview_without_targets(page, "en", counts)
+        page.screenshot(path=str(screenshots_dir / "years_no_targets_map_en.png"), full_page=True)
+
+        # the lagging page: "behind target" is not a count of none, the list names no target
+        page.goto(f"{url}/lagging?fy=2561&lang=en")
+        settle(page)
+        assert_no_exception(page)
+        assert _figure(page, "flag_behind_target") == "No target"
+        box = page.locator('[data-box="flag_behind_target"]').inner_text()
+        assert NOTHING_TO_JUDGE["en"] in box
+        first = page.locator(".bm-risk details summary").first.inner_text()
+        assert "(No target)" in first and "target -%" not in first
+
+        # the province page (Thai): its flags and its year-end projection
+        page.goto(f"{url}/area?fy=2561&area=province:{KALASIN}")
+        settle(page)
+        assert_no_exception(page)
+        assert _figure(page, "flag_behind_target") == "ไม่มีเป้าหมาย"
+        for line in LINES:
+            card = _card(page, line)
+            assert card.locator(".bm-badge").inner_text().strip() == "ไม่มีเป้าหมาย"
+            projection = card.locator('[data-figure="projection"]').inner_text()
+            assert "-%" not in projection and "ไม่มีเป้าหมาย" in projection
+        page.screenshot(path=str(screenshots_dir / "years_no_targets_area_th.png"), full_page=True)
+
+        # a cluster's member provinces: no gap ranking, the words instead
+        page.goto(f"{url}/area?fy=2561&area=cluster:C07&lang=en")
+        settle(page)
+        page.get_by_role("tab", name="Member provinces", exact=True).click()
+        settle(page)
+        assert_no_exception(page)
+        assert page.locator(".st-key-no_targets_members").inner_text().strip() == NOTHING_TO_JUDGE["en"]
+        assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
     finally:
         context.close()

@@ -100,3 +100,47 @@ def test_the_brief_shows_the_same_day_last_year(files):
 def test_a_store_of_one_year_has_no_last_year_sheet(demo_db, tmp_path):
     [book] = export_files(Filters(as_of=date(2019, 9, 13)), "xlsx", tmp_path)
     assert "เทียบปีก่อน" not in openpyxl.load_workbook(book, read_only=True).sheetnames
+
+
+def test_a_year_without_targets_says_so_in_every_file(demo_years_db, tmp_path, monkeypatch):
+    """FY2561 has no rows in targets.csv: the workbook's province sheet, the CSV tables and the PDF brief
+    call every province with money 'ไม่มีเป้าหมาย' (as many as plain SQL finds), never 'ไม่มีข้อมูล' nor a
+    judgement, and the brief says there is nothing to judge instead of listing the areas furthest behind."""
+    import csv
+
+    monkeypatch.setenv("BUDGET_DB", str(demo_years_db))
+    day = date(2018, 9, 28)  # FY2561's last Friday with data
+    filters = Filters(fiscal_year=2561, as_of=day)
+    [book] = export_files(filters, "xlsx", tmp_path)
+    [brief] = export_files(filters, "pdf", tmp_path)
+    tables = {path.stem.rsplit("-", 1)[-1]: path for path in export_files(filters, "csv", tmp_path)}
+    rates = sql_rates(demo_years_db, 2561, day, "province")
+    with_money = {line: {code for code, rate in rates.items() if rate[line] is not None} for line in LINE_TH}
+    assert with_money["overall"]
+    judged = ("ถึงเป้าหมาย", "ใกล้เป้าหมาย", "เฝ้าระวัง", "ต่ำกว่าเป้าหมาย", "ไม่มีข้อมูล")
+
+    rows = [list(row) for row in openpyxl.load_workbook(book, read_only=True)["จังหวัด"].iter_rows(values_only=True)]
+    header = next(i for i, row in enumerate(rows) if row and row[0] == "รหัสจังหวัด")
+    names = rows[header]
+    provinces = [dict(zip(names, row, strict=False)) for row in rows[header + 1 :] if row and row[0]]
+    notes = [str(row[0]) for row in rows[:header] if row and row[0]]
+    # the rules under the title: no target instead of "target -%" and the four judgements
+    [rules] = [note for note in notes if note.startswith("ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ 2561")]
+    assert "ไม่มีเป้าหมาย (" in rules and not any(word in rules for word in judged)
+    assert not any("ร้อยละ -" in note or note.startswith("สองเส้นตามแบบกรมบัญชีกลาง") for note in notes)
+    for line, thai in LINE_TH.items():
+        status = {row["รหัสจังหวัด"]: row[f"{thai}: สถานะ"] for row in provinces}
+        assert {code for code, word in status.items() if word == "ไม่มีเป้าหมาย"} == with_money[line]
+        assert not any(word in judged[:-1] for word in status.values())
+        assert {code for code, word in status.items() if word == "ไม่มีข้อมูล"} == set(rates) - with_money[line]
+
+    with open(tables["provinces"], encoding="utf-8-sig") as handle:
+        csv_rows = list(csv.DictReader(handle))
+    for line in LINE_TH:
+        assert {row["code"] for row in csv_rows if row[f"{line}_status_th"] == "ไม่มีเป้าหมาย"} == with_money[line]
+        assert not any(row[f"{line}_status_th"] in judged[:-1] for row in csv_rows)
+
+    text = pdf_text(brief)
+    assert plain("ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ 2561 จึงไม่มีการประเมินพื้นที่หรือโครงการใดเทียบเป้าหมาย") in text
+    assert plain("จังหวัดที่ห่างจากเป้าหมาย") not in text and plain("เป้าหมาย -%") not in text
+    assert not any(plain(word) in text for word in judged[:-2])  # no area on, near or watching a target

@@ -45,6 +45,8 @@ def test_statuses_and_flags_have_words(demo_db):
 
     emitted = _literals(r'return "(\w+)"', inspect.getsource(targets.gap_status))
     assert emitted == {"on_track", "near_target", "watch", "behind", "no_data"}
+    emitted |= _literals(r'return "(\w+)"', inspect.getsource(targets.line_status))  # a year without targets
+    assert "no_target" in emitted
     for day in DATES[:3]:
         table = progress.area_progress(Filters(as_of=day), "province")
         emitted |= set(table["status"].dropna()) | set(table["investment_status"].dropna())

@@ -47,7 +47,8 @@ def test_a_previous_year_without_targets_still_compares_rates(years_store):
     then = sql_rates(years_store, 2561, date(2018, 6, 28))[None]
     assert found.line("overall").pct == pytest.approx(then["overall"], **CLOSE)
     assert found.line("overall").target_pct is None and found.line("investment").target_pct is None
-    assert found.line("overall").status == "no_data"
+    # a rate with no target to judge it by: 'no target', not 'no data' (the line has data)
+    assert found.line("overall").status == "no_target"
 
 
 def test_the_first_loaded_year_has_nothing_to_compare(years_store):

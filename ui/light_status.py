@@ -126,14 +126,14 @@ def tile_map(tiles: pd.DataFrame, lang: str, href: Callable[[str], str | None], 
     return "".join(parts)
 
 
-def status_legend(lang: str, texts: dict[str, str] | None = None) -> str:
-    """The status colours with their words (`texts`: code -> words, e.g. with their bands)."""
-    return legend(
-        [
-            (STATUS_COLORS[code], (texts or {}).get(code) or word(STATUSES, code, lang))
-            for code in ("on_track", "near_target", "watch", "behind", "no_data")
-        ]
-    )
+def status_legend(
+    lang: str,
+    texts: dict[str, str] | None = None,
+    codes: Sequence[str] = ("on_track", "near_target", "watch", "behind", "no_data"),
+) -> str:
+    """The status colours with their words (`texts`: code -> words, e.g. with their bands), for the
+    status `codes` (a year without cabinet targets: 'no_target' and 'no_data')."""
+    return legend([(STATUS_COLORS[code], (texts or {}).get(code) or word(STATUSES, code, lang)) for code in codes])
 
 
 def pace_break(row: dict | pd.Series, lang: str) -> str:

@@ -76,16 +76,19 @@ def area_lines_table(frame: pd.DataFrame, ctx: PageContext, lead: Sequence[Colum
     for line in shown_lines:
         headers = _line_headers(ctx, line, headline)
         shown[headers["pct"]] = pd.to_numeric(frame[f"{line}_pct"], errors="coerce").astype(float)
-        shown[headers["gap_points"]] = pd.to_numeric(frame[f"{line}_gap_points"], errors="coerce").astype(float)
-        shown[headers["gap_baht"]] = pd.to_numeric(frame[f"{line}_gap_baht"], errors="coerce").astype(float) / 1e6
+        config[headers["pct"]] = st.column_config.NumberColumn(headers["pct"], format="%.2f", width=_LINE_WIDTHS["pct"])
+        if frame[f"{line}_target_pct"].notna().any():  # a year without cabinet targets has no gap to show
+            shown[headers["gap_points"]] = pd.to_numeric(frame[f"{line}_gap_points"], errors="coerce").astype(float)
+            shown[headers["gap_baht"]] = pd.to_numeric(frame[f"{line}_gap_baht"], errors="coerce").astype(float) / 1e6
+            config[headers["gap_points"]] = st.column_config.NumberColumn(
+                headers["gap_points"], format="%.2f", width=_LINE_WIDTHS["gap_points"]
+            )
+            config[headers["gap_baht"]] = st.column_config.NumberColumn(
+                headers["gap_baht"], format="%,.2f", width=_LINE_WIDTHS["gap_baht"]
+            )
         shown[headers["status"]] = [
             word(STATUSES, status, ctx.lang) for status in frame[f"{line}_status"].fillna("no_data")
         ]
-        for key in ("pct", "gap_points"):
-            config[headers[key]] = st.column_config.NumberColumn(headers[key], format="%.2f", width=_LINE_WIDTHS[key])
-        config[headers["gap_baht"]] = st.column_config.NumberColumn(
-            headers["gap_baht"], format="%,.2f", width=_LINE_WIDTHS["gap_baht"]
-        )
         config[headers["status"]] = st.column_config.TextColumn(headers["status"], width=_LINE_WIDTHS["status"])
         status_columns.append(headers["status"])
     styled = shown.style.map(
