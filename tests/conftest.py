@@ -368,3 +368,22 @@ def pytest_collection_modifyitems(config, items) -> None:
         return (2, 0) if group is not None else (3, 0)
 
     items.sort(key=rank)  # stable: collection order within each rank
+    _name_the_groups(config, items, group_of)
+
+
+def _name_the_groups(config, items, group_of: dict[str, str]) -> None:
+    """Give each grouped test the id `<node id>@<group>` that `--dist loadgroup` schedules by.
+
+    pytest-xdist 3.8 does this by setting `item._nodeid`, but pytest 9.2 takes a node's id from
+    `item._id` (a NodeId), so that rename is lost and loadgroup hands the grouped tests out one by
+    one like `--dist load`: a module's tests were split over both workers and interleaved with other
+    modules, so module-scoped servers and database copies were built again and again (the three-year
+    demo of test_demo_snapshots twice in one run). Only on an xdist worker with loadgroup."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        group = group_of.get(item.nodeid)
+        if group is not None and not item.nodeid.endswith(f"@{group}") and hasattr(item, "_id"):
+            item._id = NodeId.parse(f"{item.nodeid}@{group}")
