@@ -34,7 +34,10 @@ def _workers_by_test(tmp_path: Path, *files: str) -> dict[str, set[str]]:
     """{test node id without its group suffix: the workers that ran it} of `pytest -n 2` over files."""
     (tmp_path / "who_ran.py").write_text(PLUGIN, encoding="utf-8")
     record = tmp_path / "who_ran.txt"
-    env = {**os.environ, "PYTHONPATH": str(tmp_path), "WHO_RAN_FILE": str(record)}
+    # run from a worker of `pytest -n 2` itself, this test's own worker variables must not reach the
+    # inner run's controller (which would then report as that worker)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_XDIST")}
+    env.update(PYTHONPATH=str(tmp_path), WHO_RAN_FILE=str(record))
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "2", "--setup-plan", "-q", "-p", "who_ran", "-p", "no:cacheprovider"]
         + list(files),
