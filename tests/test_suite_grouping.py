@@ -17,6 +17,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = """
 import os
@@ -56,12 +58,21 @@ def _workers_by_test(tmp_path: Path, *files: str) -> dict[str, set[str]]:
     return found
 
 
-def test_a_modules_tests_and_the_three_year_store_tests_each_run_on_one_worker(tmp_path):
-    # test_exports_pace_break: two tests sharing the module fixture `files` (three exports);
-    # test_year_on_year and test_exports_years: tests of two modules on `demo_years_db`
-    found = _workers_by_test(
-        tmp_path, "tests/test_exports_pace_break.py", "tests/test_year_on_year.py", "tests/test_exports_years.py"
+@pytest.fixture(scope="module")
+def found(tmp_path_factory) -> dict[str, set[str]]:
+    """Who ran what in `pytest -n 2` over test_exports_pace_break (two tests sharing the module
+    fixture `files`, three exports), test_year_on_year and test_exports_years (tests of two modules
+    on `demo_years_db`). Module-scoped, so this module is handed out with the groups, before the
+    single tests at the end of a run (it takes a few tens of seconds)."""
+    return _workers_by_test(
+        tmp_path_factory.mktemp("who_ran"),
+        "tests/test_exports_pace_break.py",
+        "tests/test_year_on_year.py",
+        "tests/test_exports_years.py",
     )
+
+
+def test_a_modules_tests_and_the_three_year_store_tests_each_run_on_one_worker(found):
     pace_break = {nodeid: workers for nodeid, workers in found.items() if "test_exports_pace_break" in nodeid}
     assert len(pace_break) == 2, found
     assert len(set().union(*pace_break.values())) == 1, pace_break
