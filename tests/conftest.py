@@ -43,26 +43,51 @@ def demo_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_years_db(tmp_path_factory) -> Path:
-    """A DuckDB file holding the three-year demo (FY2561-FY2563) as `python -m etl demo` makes it:
-    `etl.demo.write_demo_years(seed=2562)` loaded by the ETL, then the weekly snapshot of every
-    Friday with data of every year (built once per test process).
+def demo_years_files(tmp_path_factory) -> tuple[Path, dict]:
+    """The three-year demo's input files as `etl.demo.write_demo_years(seed=2562)` writes them in this
+    process: (folder holding `<fiscal year>/`, {fiscal year: the generator's totals})."""
+    from etl.demo import write_demo_years
+
+    folder = tmp_path_factory.mktemp("demo_years_files")
+    return folder, write_demo_years(folder, seed=2562)
+
+
+@pytest.fixture(scope="session")
+def demo_years_db(demo_years_files, tmp_path_factory) -> Path:
+    """A DuckDB file holding the three-year demo (FY2561-FY2563) made by `python -m etl demo` run as
+    an administrator (and `tasks.py dashboard`) runs it: a subprocess, with BUDGET_DB and
+    BUDGET_DEMO_DIR pointing into a folder of its own. It writes the files (seed 2562), loads
+    them and freezes every Friday with data of every year. Built once per test run: every test
+    using it is in the xdist group "demo_years" (pytest_collection_modifyitems below).
 
     Does NOT set BUDGET_DB (the session's `demo_db` does): a test using it points the read side at
     it itself (`monkeypatch.setenv("BUDGET_DB", str(demo_years_db))`) and copies it before changing
-    it. Next to it: `totals.repr`, the generator's totals per year ({fiscal year: totals}), and the
-    input files under `files/<fiscal year>/`.
+    it. Next to it: `files/<fiscal year>/`, the files the command wrote; `etl_demo.json`, the
+    command's exit code and output; `totals.repr`, the generator's totals per year ({fiscal year:
+    totals}) from `demo_years_files` (the same seed, generated in this process).
     """
-    from etl.demo import DEMO_YEARS, write_demo_years, year_folder
-    from etl.load import load_files
-    from etl.snapshot import take_demo_snapshots
+    import json
+    import subprocess
+    import sys
 
     folder = tmp_path_factory.mktemp("demo_years")
     db_path = folder / "budget.duckdb"
-    totals = write_demo_years(folder / "files", seed=2562)
-    load_files([year_folder(folder / "files", year.fiscal_year) for year in DEMO_YEARS], db_path=db_path)
-    take_demo_snapshots(db_path, log=lambda line: None)
-    (folder / "totals.repr").write_text(repr(totals))
+    env = {**os.environ, "BUDGET_DB": str(db_path), "BUDGET_DEMO_DIR": str(folder / "files")}
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    (folder / "etl_demo.json").write_text(
+        json.dumps({"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}), encoding="utf-8"
+    )
+    # 1: loaded with the demo's deliberate rejects; anything else fails every test that needs the store
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    (folder / "totals.repr").write_text(repr(demo_years_files[1]))
     return db_path
 
 
@@ -300,22 +325,65 @@ def _module_scoped(item) -> bool:
     )
 
 
+# Tests on the three-year demo store share one xdist group, so `python -m etl demo` runs once per run.
+_DEMO_YEARS_FIXTURES = {"demo_years_db", "demo_years_files"}
+DEMO_YEARS_GROUP = "demo_years"
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the xdist_group marks
 def pytest_collection_modifyitems(config, items) -> None:
-    """Mark the browser tests; keep the tests of a module that share a module-scoped fixture
-    (a server, a database copy) on one xdist worker (`--dist loadgroup`, pytest.ini), and send
-    the browser modules out first, so each worker opens its shared servers and its Chromium
-    once and the light tests fill in at the end (docs/benchmarks.md "Test suite time")."""
+    """Mark the browser tests and group the tests for `-n 2` (`--dist loadgroup --no-loadscope-reorder`,
+    pytest.ini): the tests of a module that share a module-scoped fixture (a server, a database copy)
+    stay on one xdist worker, and every test on the three-year demo store (`demo_years_db`) is in one
+    group, so that store is built once. Order of the work handed out: the demo-years group (the
+    longest), the browser modules (biggest first), the other groups, then the single tests, which
+    fill in at the end so the two workers finish together (docs/benchmarks.md "Test suite time")."""
     browser = set()
+    group_of: dict[str, str] = {}
     for item in items:
         if _uses_browser(item):
             item.add_marker(pytest.mark.browser)
             browser.add(item.nodeid)
-        if item.nodeid in browser or _module_scoped(item):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__.rsplit(".", 1)[-1]))
-    # the browser modules first, the biggest first; collection order otherwise (stable sort)
+        if _DEMO_YEARS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            group_of[item.nodeid] = DEMO_YEARS_GROUP
+        elif item.nodeid in browser or _module_scoped(item):
+            group_of[item.nodeid] = item.module.__name__.rsplit(".", 1)[-1]
+        if item.nodeid in group_of:
+            item.add_marker(pytest.mark.xdist_group(group_of[item.nodeid]))
     sizes: dict[str, int] = {}
+    browser_groups = set()
     for item in items:
-        if item.nodeid in browser:
-            sizes[item.module.__name__] = sizes.get(item.module.__name__, 0) + 1
-    items.sort(key=lambda item: -sizes.get(item.module.__name__, 0) if item.nodeid in browser else 0)
+        group = group_of.get(item.nodeid)
+        if group is not None:
+            sizes[group] = sizes.get(group, 0) + 1
+            if item.nodeid in browser:
+                browser_groups.add(group)
+
+    def rank(item) -> tuple[int, int]:
+        group = group_of.get(item.nodeid)
+        if group == DEMO_YEARS_GROUP:
+            return (0, 0)
+        if group in browser_groups:
+            return (1, -sizes[group])
+        return (2, 0) if group is not None else (3, 0)
+
+    items.sort(key=rank)  # stable: collection order within each rank
+    _name_the_groups(config, items, group_of)
+
+
+def _name_the_groups(config, items, group_of: dict[str, str]) -> None:
+    """Give each grouped test the id `<node id>@<group>` that `--dist loadgroup` schedules by.
+
+    pytest-xdist 3.8 does this by setting `item._nodeid`, but pytest 9.2 takes a node's id from
+    `item._id` (a NodeId), so that rename is lost and loadgroup hands the grouped tests out one by
+    one like `--dist load`: a module's tests were split over both workers and interleaved with other
+    modules, so module-scoped servers and database copies were built again and again (the three-year
+    demo of test_demo_snapshots twice in one run). Only on an xdist worker with loadgroup."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        group = group_of.get(item.nodeid)
+        if group is not None and not item.nodeid.endswith(f"@{group}") and hasattr(item, "_id"):
+            item._id = NodeId.parse(f"{item.nodeid}@{group}")

@@ -1,19 +1,17 @@
 """A fresh `python -m etl demo` gives the week-over-week story from the first start.
 
 The demo runs as an administrator would run it (a subprocess, BUDGET_DB and
-BUDGET_DEMO_DIR pointing at a temporary folder). It loads three fiscal years (FY2561-FY2563)
-and must also freeze the weekly snapshots of every year: every Friday up to the year's latest
-data date, counted here by date arithmetic and plain SQL. The dashboard (AppTest) then opens
-on the year in progress (FY2563), offers snapshot mode and shows the movers and the newly
-flagged / cleared projects, compared here with plain SQL over the stored snapshot rows; the
-same for FY2562 chosen in the URL.
+BUDGET_DEMO_DIR pointing at a temporary folder): the session's `demo_years_db` (tests/conftest.py),
+run once per test run and shared with the other tests on the three-year store. It loads three
+fiscal years (FY2561-FY2563) and must also freeze the weekly snapshots of every year: every Friday
+up to the year's latest data date, counted here by date arithmetic and plain SQL. The dashboard
+(AppTest) then opens on the year in progress (FY2563), offers snapshot mode and shows the movers
+and the newly flagged / cleared projects, compared here with plain SQL over the stored snapshot
+rows; the same for FY2562 chosen in the URL.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,23 +31,28 @@ def _bounds(fiscal_year: int) -> tuple[date, date]:
     return date(fiscal_year - 544, 10, 1), date(fiscal_year - 543, 9, 30)
 
 
-@pytest.fixture(scope="module")
-def fresh_demo(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("fresh_demo")
-    database = folder / "budget.duckdb"
-    env = {**os.environ, "BUDGET_DB": str(database), "BUDGET_DEMO_DIR": str(folder / "files")}
-    done = subprocess.run(
-        [sys.executable, "-m", "etl", "demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode in (0, 1), done.stdout + done.stderr  # 1: the demo's deliberate rejects
-    assert (folder / "files").is_dir() and database.exists()
-    return database
+@pytest.fixture()
+def fresh_demo(demo_years_db) -> Path:
+    """The store `python -m etl demo` made (the session's `demo_years_db`); tests only read it."""
+    return demo_years_db
+
+
+def test_the_demo_command_wrote_the_generators_files_and_the_store(fresh_demo, demo_years_files):
+    """`python -m etl demo` exits 0 or 1 (1: the demo's deliberate rejects), writes its files into
+    BUDGET_DEMO_DIR and its store at BUDGET_DB; the files are byte for byte what the generator
+    (`write_demo_years`, the default seed 2562) writes in this process."""
+    import json
+
+    done = json.loads((fresh_demo.parent / "etl_demo.json").read_text(encoding="utf-8"))
+    assert done["returncode"] in (0, 1), done["stdout"] + done["stderr"]
+    assert (fresh_demo.parent / "files").is_dir() and fresh_demo.exists()
+    generated, totals = demo_years_files
+    for year in YEARS:
+        names = sorted(path.name for path in (fresh_demo.parent / "files" / str(year)).iterdir())
+        assert names == sorted(totals[year]["files"]), year
+        for name in names:
+            written = (fresh_demo.parent / "files" / str(year) / name).read_bytes()
+            assert written == (generated / str(year) / name).read_bytes(), (year, name)
 
 
 def _sql(database: Path, sql: str, params: list | None = None) -> list[tuple]:

@@ -2,7 +2,8 @@
 single-year demo unchanged, and every year's totals in the loaded store equal to plain SQL.
 
 The files are read back independently (csv / openpyxl, the parsers of tests/test_demo_data.py),
-never through the ETL; the loaded store is the session's `demo_years_db` (tests/conftest.py).
+never through the ETL; the loaded store is the session's `demo_years_db` (tests/conftest.py), which
+`python -m etl demo` made from the same seed.
 Expected characters (etl/demo/years.py): FY2561 slower, with a bigger September and more
 carry-over; FY2562 the original demo; FY2563 in progress, its records stopping on 31 Mar 2020,
 ahead of FY2562 at the same point; each year's carry-over paid in the next year's months.
@@ -35,9 +36,9 @@ def bounds(fiscal_year: int) -> tuple[date, date]:
 
 
 @pytest.fixture(scope="module")
-def years_files(tmp_path_factory) -> tuple[Path, dict]:
-    folder = tmp_path_factory.mktemp("demo_years_files")
-    return folder, write_demo_years(folder, seed=2562)
+def years_files(demo_years_files) -> tuple[Path, dict]:
+    """write_demo_years(seed=2562) into a folder of the session's (tests/conftest.py); tests only read it."""
+    return demo_years_files
 
 
 def read_year(folder: Path, fiscal_year: int) -> dict:

@@ -326,29 +326,24 @@ def test_other_tables_are_titled_and_unscoped_ones_name_no_area(demo_db):
 
 # ---------------------------------------------------------------- in the browser
 @pytest.fixture(scope="module")
-def app_url(demo_db, tmp_path_factory):
-    import shutil
-
-    from tests.browser_support import require_chromium, streamlit_server
-
-    require_chromium()
-    folder = tmp_path_factory.mktemp("downloads")
-    database = folder / "budget.duckdb"
-    shutil.copyfile(demo_db, database)
-    with streamlit_server(database, folder / "streamlit.log") as url:
-        yield url
+def app_url(demo_server):
+    """The worker's shared server on the session's demo database (tests/conftest.py `demo_server`):
+    a download reads and changes nothing, so the module needs no server or database copy of its own."""
+    return demo_server
 
 
 @pytest.mark.parametrize(
     ("lang", "button", "title"), [("th", "ดาวน์โหลด Excel", "โครงการล่าช้า"), ("en", "Download Excel", "Lagging projects")]
 )
-def test_lagging_page_excel_download_in_chromium(demo_db, app_url, tmp_path, screenshots_dir, lang, button, title):
+def test_lagging_page_excel_download_in_chromium(
+    demo_db, app_url, chromium, tmp_path, screenshots_dir, lang, button, title
+):
     """Kalasin's lagging page (province=46 in the URL): the Excel button saves a file named for
     the province and the date, whose title rows say so."""
-    from tests.browser_support import chromium_browser, settle
+    from tests.browser_support import settle
 
-    with chromium_browser() as browser:
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    context = chromium.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    try:
         page = context.new_page()
         page.goto(f"{app_url}/lagging?province=46&lang={lang}")
         settle(page)
@@ -361,6 +356,7 @@ def test_lagging_page_excel_download_in_chromium(demo_db, app_url, tmp_path, scr
         download.save_as(saved)
         if lang == "th":
             page.screenshot(path=str(screenshots_dir / "lagging_download_th.png"))
+    finally:
         context.close()
     sheet = openpyxl.load_workbook(saved).worksheets[0]
     assert sheet["A1"].value == title
@@ -386,20 +382,20 @@ DOWNLOAD_PAGES = [
 DOWNLOAD_TABS = {"area?area=province:46&province=46": "รายการโครงการ"}
 
 
-def test_every_visible_table_download_is_named_and_titled(demo_db, app_url, tmp_path):
+def test_every_visible_table_download_is_named_and_titled(demo_db, app_url, chromium, tmp_path):
     """Every CSV/Excel button shown on the table pages for Kalasin gives a file named for
     the table, the fiscal year, the as-of date (and the province, unless the table is not
     narrowed by area), whose first rows are its title, scope and as-of date in BE; the
     carry-over tables are as of the year's last carry-over payment, as their page is."""
     import re
 
-    from tests.browser_support import chromium_browser, settle
+    from tests.browser_support import settle
 
     carry_date = _last_payment(demo_db)
     table_file = re.compile(rf"([a-z0-9-]+)-2562-asof-({AS_OF}|{carry_date})(-province-46)?\.(xlsx|csv)")
     seen = []
-    with chromium_browser() as browser:
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    context = chromium.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    try:
         page = context.new_page()
         for path in DOWNLOAD_PAGES:
             page.goto(f"{app_url}/{path}")
@@ -435,6 +431,7 @@ def test_every_visible_table_download_is_named_and_titled(demo_db, app_url, tmp_
                 assert ("-province-46" in name) == lines[1].startswith("จังหวัดกาฬสินธุ์"), (name, lines)
                 assert lines[2] == f"ข้อมูล ณ วันที่ {_be(date.fromisoformat(match[2]))}", (name, lines)
                 seen.append(name)
+    finally:
         context.close()
     assert "lagging-2562-asof-2019-09-30-province-46.csv" in seen
     assert "projects-2562-asof-2019-09-30-province-46.xlsx" in seen

@@ -125,19 +125,27 @@ def test_python_dash_m_etl_with_env_database(tmp_path, files):
     assert quiet.returncode == 0
 
 
-def test_demo_generates_and_loads(tmp_path):
-    db = tmp_path / "demo.duckdb"
-    out = tmp_path / "demo"
-    result = run("--db", str(db), "demo", "--seed", "7", "--out", str(out))
-    assert result.exit_code in (0, 1), result.output  # the demo has deliberate rejects
-    from etl.demo_data import write_demo_files
+def _literal_totals(path: Path) -> dict:
+    """A totals.repr of tests/conftest.py (the generator's totals, Decimal as text) read back."""
+    import ast
 
-    totals = write_demo_files(tmp_path / "again", 7)  # same seed -> same FY2562 files and totals
-    # the demo holds FY2561-FY2563; its FY2562 is write_demo_files of the same seed
+    return ast.literal_eval(path.read_text().replace("Decimal(", "("))
+
+
+def test_demo_generates_and_loads(demo_years_db, demo_db):
+    """`python -m etl demo` (the session's `demo_years_db`, run as a subprocess with the default seed
+    2562) holds FY2561-FY2563, and its FY2562 is what write_demo_files of the same seed generates
+    (the session's `demo_db` kept those totals)."""
+    import json
+
+    db = demo_years_db
+    done = json.loads((db.parent / "etl_demo.json").read_text(encoding="utf-8"))
+    assert done["returncode"] in (0, 1), done["stdout"] + done["stderr"]  # the demo has deliberate rejects
+    totals = _literal_totals(demo_db.parent / "totals.repr")  # write_demo_files(seed=2562)
     assert [row[0] for row in query(db, "SELECT DISTINCT fiscal_year FROM projects ORDER BY 1")] == [2561, 2562, 2563]
     assert scalar(db, "SELECT count(*) FROM projects WHERE fiscal_year = 2562") == totals["projects"]
     allocated = scalar(db, "SELECT sum(allocated_amount) FROM projects WHERE fiscal_year = 2562")
-    assert allocated == totals["allocated_total"]
+    assert allocated == Decimal(totals["allocated_total"])
     disbursed = dict(
         query(
             db,
@@ -145,6 +153,31 @@ def test_demo_generates_and_loads(tmp_path):
             "WHERE fiscal_year = 2562 GROUP BY source",
         )
     )
-    assert disbursed["current"] == totals["disbursed_current_total"]
-    assert disbursed.get("carryover", Decimal(0)) == totals["disbursed_carryover_total"]
+    assert disbursed["current"] == Decimal(totals["disbursed_current_total"])
+    assert disbursed.get("carryover", Decimal(0)) == Decimal(totals["disbursed_carryover_total"])
     assert scalar(db, "SELECT count(*) FROM loads WHERE status = 'refused'") == 0
+
+
+def test_demo_options_choose_the_seed_the_folder_and_the_database(tmp_path, demo_db):
+    """`demo --seed 7 --out X` writes the three years of seed 7 into X (its FY2562 byte for byte
+    what write_demo_files(seed=7) writes, not the default seed's), then loads into the --db given:
+    here a directory, which cannot be written, so it stops with exit 3 and one line naming it (the
+    loading itself is checked on the session's demo above, so the three years are not loaded twice)."""
+    from etl.demo_data import write_demo_files
+
+    not_a_file = tmp_path / "a-directory.duckdb"
+    not_a_file.mkdir()
+    out = tmp_path / "demo"
+    result = run("--db", str(not_a_file), "demo", "--seed", "7", "--out", str(out))
+    assert result.exit_code == 3, result.output
+    assert "cannot write the database" in result.output and str(not_a_file) in result.output
+    assert "Traceback" not in result.output
+    assert sorted(path.name for path in out.iterdir()) == ["2561", "2562", "2563"]
+    totals = write_demo_files(tmp_path / "again", 7)  # same seed -> same FY2562 files and totals
+    assert sorted(path.name for path in (out / "2562").iterdir()) == sorted(totals["files"])
+    for name in totals["files"]:
+        assert (out / "2562" / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
+    default = _literal_totals(demo_db.parent / "totals.repr")  # write_demo_files(seed=2562)
+    assert Decimal(totals["allocated_total"]) != Decimal(default["allocated_total"])
+    # no store was written anywhere (the --db given is the only one the command used)
+    assert [path for path in tmp_path.rglob("*.duckdb") if path.is_file()] == []

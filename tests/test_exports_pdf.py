@@ -37,6 +37,12 @@ def brief(demo_db, tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def brief_text(brief) -> str:
+    """pdf_text(brief), extracted once for the tests that search the national brief's text."""
+    return pdf_text(brief)
+
+
 def _province_gaps(db) -> list[tuple[str, float, float | None]]:
     """(Thai name, overall gap, investment gap) in points per province with projects, from raw
     tables; each line against its own target; furthest behind on the overall line first."""
@@ -81,7 +87,7 @@ def test_brief_is_one_to_three_a4_pages(brief):
     assert brief.name == "budget-2562-asof-2019-09-13.pdf"
 
 
-def test_brief_has_headline_figures_and_narrative(demo_db, brief):
+def test_brief_has_headline_figures_and_narrative(demo_db, brief_text):
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
         paid = con.execute(
@@ -91,15 +97,15 @@ def test_brief_has_headline_figures_and_narrative(demo_db, brief):
         ).fetchone()[0]
     finally:
         con.close()
-    text = pdf_text(brief)
+    text = brief_text
     million = f"{Decimal(paid) / Decimal(1_000_000):,.2f}"
     assert plain(f"ณ วันที่ 13 ก.ย. 2562 ทั้งประเทศ เบิกจ่ายแล้ว {million} ล้านบาท") in text
     assert plain("คิดเป็นร้อยละ") in text
     assert plain("ต่ำกว่าเป้าหมาย") in text or plain("สูงกว่าเป้าหมาย") in text
 
 
-def test_brief_names_the_ten_provinces_furthest_behind(demo_db, brief):
-    text = pdf_text(brief)
+def test_brief_names_the_ten_provinces_furthest_behind(demo_db, brief_text):
+    text = brief_text
     assert plain("10 จังหวัดที่ห่างจากเป้าหมายภาพรวมมากที่สุด") in text  # ranked by the headline line
     behind = _province_gaps(demo_db)[:10]
     for name, overall, investment in behind:
@@ -109,8 +115,8 @@ def test_brief_names_the_ten_provinces_furthest_behind(demo_db, brief):
         assert plain(f"{investment:+,.2f}") in text, (name, investment)
 
 
-def test_brief_shows_each_line_against_its_own_target(demo_db, brief):
-    text = pdf_text(brief)
+def test_brief_shows_each_line_against_its_own_target(demo_db, brief_text):
+    text = brief_text
     assert plain(f"เป้าหมายภาพรวม {TARGET_OVERALL:.2f}%") in text
     assert plain(f"เป้าหมายงบลงทุน {TARGET_INVESTMENT:.2f}%") in text
     assert plain(f"ภาพรวม★ (เป้าหมาย {TARGET_OVERALL:.2f}%)") in text
@@ -118,13 +124,13 @@ def test_brief_shows_each_line_against_its_own_target(demo_db, brief):
     assert plain("ถ่วง") not in text  # no allocation-weighted blend anywhere
 
 
-def test_brief_lists_the_clusters(demo_db, brief):
+def test_brief_lists_the_clusters(demo_db, brief_text):
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
         names = [row[0] for row in con.execute("SELECT name_th FROM clusters").fetchall()]
     finally:
         con.close()
-    text = pdf_text(brief)
+    text = brief_text
     assert plain("ผลการเบิกจ่ายรายกลุ่มจังหวัด") in text
     for name in names:  # the table's header says กลุ่มจังหวัด, the rows drop that prefix
         assert plain(name.removeprefix("กลุ่มจังหวัด")) in text, name
@@ -248,7 +254,7 @@ def test_province_brief_pages_rendered_for_review(demo_db, tmp_path, screenshots
     assert len(pngs) >= pages >= 2 and all(png.stat().st_size > 20_000 for png in pngs)
 
 
-def test_brief_projects_the_year_end_and_lists_provinces_needing_help(demo_db, brief):
+def test_brief_projects_the_year_end_and_lists_provinces_needing_help(demo_db, brief_text):
     """The projection paragraph and the needs-intervention table, against sums made here: each
     project's projected 30 Sep payment (budget_metrics.projection, tested on its own) added up
     per area over plain-SQL allocations, ranked here by baht below the 100% year-end target."""
@@ -263,7 +269,7 @@ def test_brief_projects_the_year_end_and_lists_provinces_needing_help(demo_db, b
     allocation = sum((row["allocation"] for row in money.values()), Decimal(0))
     paid_by_30_sep = sum((p for p, _ in projected.values()), Decimal(0))
     carryover = sum((c for _, c in projected.values()), Decimal(0))
-    text = pdf_text(brief)
+    text = brief_text
     assert (
         plain(f"ตามอัตราปัจจุบัน ทั้งประเทศจะเบิกจ่ายได้ร้อยละ {paid_by_30_sep / allocation * 100:.0f} ภายใน 30 ก.ย. 2562")
         in text

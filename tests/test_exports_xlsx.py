@@ -93,6 +93,13 @@ def national_book(demo_db, tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def national_workbook(national_book):
+    """`national_book` opened once with openpyxl (a few CPU seconds a time) for the tests that only
+    read its cells; a test reads cells inside the sheets' bounds, so none changes what another reads."""
+    return openpyxl.load_workbook(national_book)
+
+
 def _header_row(sheet) -> int:
     """The header row (1-based): the row the sheet repeats on every printed page."""
     first, last = sheet.print_title_rows.replace("$", "").split(":")
@@ -114,8 +121,8 @@ def test_file_name_carries_fiscal_year_and_as_of(national_book):
     assert national_book.name == "budget-2562-asof-2019-09-13.xlsx"
 
 
-def test_sheets_in_order_with_thai_headers(national_book):
-    book = openpyxl.load_workbook(national_book)
+def test_sheets_in_order_with_thai_headers(national_workbook):
+    book = national_workbook
     assert book.sheetnames == SHEETS
     summary = book["สรุป"]
     headers = [cell.value for cell in summary[_header_row(summary)]]
@@ -153,8 +160,8 @@ def test_sheets_in_order_with_thai_headers(national_book):
     assert "25 จุด" in lagging["A4"].value and "12 สัปดาห์" in lagging["A4"].value  # thresholds.toml
 
 
-def test_frozen_header_autofilter_print_setup_and_number_formats(national_book):
-    book = openpyxl.load_workbook(national_book)
+def test_frozen_header_autofilter_print_setup_and_number_formats(national_workbook):
+    book = national_workbook
     for name in SHEETS:
         sheet = book[name]
         header = _header_row(sheet)
@@ -181,9 +188,9 @@ def test_frozen_header_autofilter_print_setup_and_number_formats(national_book):
     assert projects.column_dimensions["B"].width >= 30  # project names get room
 
 
-def test_summary_totals_equal_sql_and_dashboard(demo_db, national_book):
+def test_summary_totals_equal_sql_and_dashboard(demo_db, national_workbook):
     current, committed, paid, count = sql_totals(demo_db, AS_OF)
-    summary = openpyxl.load_workbook(national_book)["สรุป"]
+    summary = national_workbook["สรุป"]
     header = _header_row(summary)
     row = {cell.value: summary.cell(row=header + 1, column=cell.column).value for cell in summary[header]}
     assert row["พื้นที่ / งบรายจ่าย"] == "รวมทั้งประเทศ"
@@ -218,8 +225,8 @@ def test_summary_totals_equal_sql_and_dashboard(demo_db, national_book):
     assert Decimal(str(amounts[names.index("งบลงทุน")])) == investment
 
 
-def test_province_and_project_sheets_add_up_to_sql(demo_db, national_book):
-    book = openpyxl.load_workbook(national_book)
+def test_province_and_project_sheets_add_up_to_sql(demo_db, national_workbook):
+    book = national_workbook
     _, _, province_paid, province_count = sql_totals(demo_db, AS_OF, "owner_type = 'province'")
     provinces = book["จังหวัด"]
     assert len(_values(provinces, "รหัสจังหวัด")) == 76
@@ -234,7 +241,7 @@ def test_province_and_project_sheets_add_up_to_sql(demo_db, national_book):
     assert len(_values(clusters, "รหัสกลุ่มจังหวัด")) == 18
 
 
-def test_carryover_and_asset_sheets_match_sql(demo_db, national_book):
+def test_carryover_and_asset_sheets_match_sql(demo_db, national_workbook):
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
         carried, carry_count = con.execute(
@@ -246,7 +253,7 @@ def test_carryover_and_asset_sheets_match_sql(demo_db, national_book):
         moves = con.execute("SELECT count(*) FROM reallocations WHERE approved_date <= ?", [AS_OF]).fetchone()[0]
     finally:
         con.close()
-    book = openpyxl.load_workbook(national_book)
+    book = national_workbook
     carry = book["เงินกันเหลื่อมปี"]
     assert len(_values(carry, "รหัสโครงการ")) == carry_count
     assert sum((Decimal(str(v)) for v in _values(carry, "เงินกัน บาท")), Decimal(0)) == carried
@@ -254,13 +261,13 @@ def test_carryover_and_asset_sheets_match_sql(demo_db, national_book):
     assert len(_values(book["โอนเปลี่ยนแปลง"], "เลขที่อ้างอิง")) == moves
 
 
-def test_about_sheet_lists_loads_with_checksums(demo_db, national_book):
+def test_about_sheet_lists_loads_with_checksums(demo_db, national_workbook):
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
         hashes = [row[0] for row in con.execute("SELECT sha256 FROM loads WHERE status <> 'refused'").fetchall()]
     finally:
         con.close()
-    about = openpyxl.load_workbook(national_book)["เกี่ยวกับ"]
+    about = national_workbook["เกี่ยวกับ"]
     text = "\n".join(str(cell.value) for row in about.iter_rows() for cell in row if cell.value)
     assert "2019-09-13" in text and "Q4 100%" in text
     for digest in hashes:
@@ -282,9 +289,9 @@ def test_province_export_holds_only_that_province(demo_db, tmp_path):
     assert _values(book["จังหวัด"], "รหัสจังหวัด") == ["50"]
 
 
-def test_same_database_same_cell_values(demo_db, national_book, tmp_path):
+def test_same_database_same_cell_values(demo_db, national_workbook, tmp_path):
     [again] = export_files(Filters(as_of=AS_OF), "xlsx", tmp_path)
-    first, second = openpyxl.load_workbook(national_book), openpyxl.load_workbook(again)
+    first, second = national_workbook, openpyxl.load_workbook(again)
     for name in SHEETS:
         rows_a = [[c.value for c in row] for row in first[name].iter_rows()]
         rows_b = [[c.value for c in row] for row in second[name].iter_rows()]
@@ -340,20 +347,20 @@ def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
     assert "target_pct" not in rows[0]
 
 
-def test_about_sheet_describes_two_lines_not_a_blend(national_book):
-    about = openpyxl.load_workbook(national_book)["เกี่ยวกับ"]
+def test_about_sheet_describes_two_lines_not_a_blend(national_workbook):
+    about = national_workbook["เกี่ยวกับ"]
     text = "\n".join(str(cell.value) for row in about.iter_rows() for cell in row if cell.value)
     assert "เส้นภาพรวม" in text and "เส้นงบลงทุน" in text
     assert "never a mix" in text and "headline_line = overall" in text
     assert "weighted" not in text and "ถ่วง" not in text
 
 
-def test_dates_are_real_dates_shown_in_be_and_regions_read_in_thai(demo_db, national_book):
+def test_dates_are_real_dates_shown_in_be_and_regions_read_in_thai(demo_db, national_workbook):
     """A date stays an Excel date (it sorts) with the Thai Buddhist-calendar format, which
     Excel and LibreOffice show as '31 มี.ค. 2563'; a project's region reads in Thai."""
     from datetime import datetime
 
-    book = openpyxl.load_workbook(national_book)
+    book = national_workbook
     carry = book["เงินกันเหลื่อมปี"]
     column = _column(carry, "กำหนดเบิกจ่าย")
     cells = [carry.cell(row=r, column=column) for r in range(_header_row(carry) + 1, carry.max_row + 1)]
@@ -377,13 +384,13 @@ CARRYOVER = "คาดว่าจะกันเงินเหลื่อม�
 LAPSE = "คาดว่าจะไม่ได้ใช้ / ส่งคืน ณ 30 ก.ย. บาท"
 
 
-def test_projection_columns_on_area_and_project_sheets(demo_db, national_book):
+def test_projection_columns_on_area_and_project_sheets(demo_db, national_workbook):
     """Projects: projected paid + carry-over + lapse = the SQL allocation, to the satang; each
     province's carry-over and lapse are the sums of its projects' rows on the projects sheet;
     the band holds the projected %; the sheets say what the columns are."""
     from tests.projection_sql import area_projects, project_money
 
-    book = openpyxl.load_workbook(national_book)
+    book = national_workbook
     money = project_money(demo_db, AS_OF)
     projects = book["โครงการ"]
     codes = _values(projects, "รหัสโครงการ")

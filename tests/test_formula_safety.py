@@ -56,10 +56,13 @@ def payload_db(demo_db_copy, tmp_path) -> Path:
     return demo_db_copy
 
 
-def _assert_clean_workbook(data: bytes | Path) -> int:
+def _assert_clean_workbook(data: bytes | Path | openpyxl.Workbook) -> int:
     """No formula cell, no unsafe text; returns how many numeric cells there are."""
-    source = io.BytesIO(data) if isinstance(data, bytes) else data
-    workbook = openpyxl.load_workbook(source)  # not read-only: data_type 'f' marks formulas
+    if isinstance(data, openpyxl.Workbook):
+        workbook = data  # opened by the caller, not read-only
+    else:
+        source = io.BytesIO(data) if isinstance(data, bytes) else data
+        workbook = openpyxl.load_workbook(source)  # not read-only: data_type 'f' marks formulas
     numbers = 0
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
@@ -110,11 +113,11 @@ def test_cli_exports_have_no_formulas(payload_db, tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    workbook = next(out.glob("*.xlsx"))
+    workbook = openpyxl.load_workbook(next(out.glob("*.xlsx")))  # opened once for both checks
     assert _assert_clean_workbook(workbook) > 1000  # money stayed numeric
     texts = {
         cell
-        for sheet in openpyxl.load_workbook(workbook).worksheets
+        for sheet in workbook.worksheets
         for row in sheet.iter_rows(values_only=True)
         for cell in row
         if isinstance(cell, str)
