@@ -89,6 +89,9 @@ HOLD_OUT = (
 # Written for round 2 (bench/synthetic_years.py HOLD_OUT_ROUND_2) before the round-2 model was scored on them;
 # the round-1 hold-out years above were looked at in round 2, so they count as seen from then on.
 HOLD_OUT_ROUND_2 = (("election_freeze", 1), ("reallocation", 1), ("no_rush_lumpy", 1))
+# Written for round 3 after its settings were committed (cc6489e), new seeds, scored once with those settings;
+# the round-2 hold-out years were looked at in round 3 (calibration from then on).
+HOLD_OUT_ROUND_3 = (("late_act_savings", 31), ("short_freeze_lumpy", 32), ("mass_cancel_slow", 33))
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 
@@ -852,6 +855,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             generated += [(mix, seed, "hold-out") for mix, seed in HOLD_OUT]
         elif value == "hold-out-2":
             generated += [(mix, seed, "hold-out (round 2)") for mix, seed in HOLD_OUT_ROUND_2]
+        elif value == "hold-out-3":
+            generated += [(mix, seed, "hold-out (round 3)") for mix, seed in HOLD_OUT_ROUND_3]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
@@ -861,6 +866,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
                 if (mix, int(seed)) in CALIBRATION
                 else "hold-out (round 2)"
                 if (mix, int(seed)) in HOLD_OUT_ROUND_2
+                else "hold-out (round 3)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_3
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -872,8 +879,8 @@ def main() -> None:
     parser.add_argument(
         "--years",
         nargs="+",
-        default=["demo", "calibration", "hold-out", "hold-out-2"],
-        help="demo, calibration, hold-out, hold-out-2, demo:SEED or MIX:SEED (default: all groups)",
+        default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
+        help="demo, calibration, hold-out, hold-out-2, hold-out-3, demo:SEED or MIX:SEED (default: all groups)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")
