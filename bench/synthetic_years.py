@@ -265,8 +265,8 @@ MIXES: dict[str, Mix] = {
         notes="no September rush, few large investment projects per province (lumpy), wide "
         "differences between provinces, 3 disaster provinces and a cluster",
     ),
-    # Round 3 (issue 17): new hold-out mixes, written after the round-3 settings were committed (cc6489e) and
-    # scored once with them; each a mix not seen before.
+    # Round 3 (issue 17): new hold-out mixes, written after the round-3 signing setting was committed (cc6489e);
+    # first generated (seeds 41-43) and scored once with the settings of a77e688; each a mix not seen before.
     "late_act_savings": Mix(
         "late_act_savings",
         budget_act=date(2019, 1, 31),
