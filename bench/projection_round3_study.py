@@ -158,7 +158,26 @@ def pace() -> None:
         print(f"recorded {mix}:{seed}", file=sys.stderr, flush=True)
     PB.pace_breaks = original
 
-    def score(limits) -> str:
+    def once(args, limits) -> np.ndarray:
+        return original(*args, limits).flag
+
+    def twice(args, limits) -> np.ndarray:
+        """Flagged on this Friday and on the one before (the same weeks shifted by one; the longest window
+        shortened to fit the weeks kept)."""
+        weekly, payments, national, national_payments, needed, remaining, as_of = args
+        before = PB.PaceLimits(
+            limits.recent_weeks,
+            min(limits.longest_weeks, PB.WEEKS_KEPT - 1 - limits.earlier_weeks),
+            limits.earlier_weeks,
+            limits.ratio_pct,
+            limits.min_payments,
+            limits.chance_pct,
+            limits.min_remaining_points,
+        )
+        shifted = (weekly[:, 1:], payments[:, 1:], national[1:], national_payments[1:], needed, remaining, as_of)
+        return original(*args, limits).flag & original(*shifted, before).flag
+
+    def score(limits, rule=once) -> str:
         broken = detected = clean = window_alarms = season_alarms = 0
         for truth, members, inputs in years.values():
             hit = {code: date.fromisoformat(day) for code, day in truth["hit_provinces"].items()}
@@ -166,7 +185,7 @@ def pace() -> None:
             window = [f for f in B.FRIDAYS if min(days) < f <= max(days) + timedelta(days=B.DETECT_DAYS)]
             flagged = {}
             for friday, (args, codes) in inputs.items():
-                flags = original(*args, limits).flag
+                flags = rule(args, limits)
                 flagged[friday] = {code for code, flag in zip(codes, flags, strict=True) if flag}
             calm = [code for code in members if code not in hit]
             broken += len(hit)
@@ -196,6 +215,12 @@ def pace() -> None:
         )
         print(f"chance {chance}% payments {payments} ratio {ratio}% remaining {remaining} earlier {earlier}:", end=" ")
         print(score(limits), flush=True)
+    for chance, ratio, recent in itertools.product((2, 5, 10), (50, 60), (1, 2)):
+        limits = PB.PaceLimits.from_thresholds(
+            {"pace_break_chance_pct": chance, "pace_break_ratio_pct": ratio, "pace_break_recent_weeks": recent}
+        )
+        print(f"two Fridays running: chance {chance}% ratio {ratio}% recent {recent} weeks:", end=" ")
+        print(score(limits, twice), flush=True)
 
 
 def main() -> None:
