@@ -265,11 +265,63 @@ MIXES: dict[str, Mix] = {
         notes="no September rush, few large investment projects per province (lumpy), wide "
         "differences between provinces, 3 disaster provinces and a cluster",
     ),
+    # Round 3 (issue 17): new hold-out mixes, written after the round-3 signing setting was committed (cc6489e);
+    # first generated (seeds 41-43) and scored once with the settings of a77e688; each a mix not seen before.
+    "late_act_savings": Mix(
+        "late_act_savings",
+        budget_act=date(2019, 1, 31),
+        wave=(date(2019, 2, 10), date(2019, 5, 15)),
+        wave_share=0.7,
+        q1_pace=0.4,
+        savings=(0.08, 0.25),
+        savings_moved=0.7,
+        final_delay_mean=40.0,
+        september_rush=0.3,
+        disaster_provinces=3,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 15),
+        notes="budget act on 31 Jan, large contract price savings mostly moved or returned, final acceptance "
+        "typically 40 days late, 3 disaster provinces and a cluster from 15 Jun",
+    ),
+    "short_freeze_lumpy": Mix(
+        "short_freeze_lumpy",
+        wave=(date(2018, 11, 1), date(2019, 3, 31)),
+        wave_share=0.7,
+        freeze=(date(2019, 3, 1), date(2019, 4, 30)),
+        freeze_catch_up=45,
+        freeze_operating=0.3,
+        investment_size=2.0,
+        september_rush=0.1,
+        month_end_bunching=0.25,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 25),
+        notes="a signing freeze 1 Mar - 30 Apr with a 45-day catch-up, fairly lumpy investment, a weak "
+        "September rush, 4 disaster provinces from 25 Jun",
+    ),
+    "mass_cancel_slow": Mix(
+        "mass_cancel_slow",
+        unsigned_share=0.1,
+        cancel_share=0.5,
+        mass_cancel=(date(2019, 6, 15), 0.4),
+        delay_mean=15.0,
+        final_delay_mean=30.0,
+        advance_share=0.5,
+        instalments=(3, 5),
+        area_pace_sd=0.45,
+        september_rush=0.35,
+        disaster_provinces=5,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 5),
+        notes="a mass cancellation of unsigned projects on 15 Jun, slow instalments and acceptance, advances, "
+        "wide differences between provinces, 5 disaster provinces and a cluster from 5 Jun",
+    ),
 }
 CALIBRATION = ("base", "late_procurement", "fast_start")
 HOLD_OUT = ("late_act", "cancellations", "slow_acceptance")
 # Written for round 2 of issue 17 and scored only once the round-2 settings were frozen.
 HOLD_OUT_ROUND_2 = ("election_freeze", "reallocation", "no_rush_lumpy")
+# Written for round 3 after its settings were committed, scored once.
+HOLD_OUT_ROUND_3 = ("late_act_savings", "short_freeze_lumpy", "mass_cancel_slow")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -859,6 +911,8 @@ def main() -> None:
                 if name in CALIBRATION
                 else "hold-out (round 2)"
                 if name in HOLD_OUT_ROUND_2
+                else "hold-out (round 3)"
+                if name in HOLD_OUT_ROUND_3
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")

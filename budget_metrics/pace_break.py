@@ -37,7 +37,7 @@ DEFAULTS = {
     "pace_break_ratio_pct": 50.0,
     "pace_break_min_payments": 8.0,
     "pace_break_chance_pct": 1.0,
-    "pace_break_min_remaining_points": 5.0,
+    "pace_break_min_remaining_points": 10.0,
 }
 
 

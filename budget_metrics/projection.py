@@ -55,6 +55,9 @@ from vocabulary import PACE_BREAK, word
 # seed-2562 demo, frozen before the hold-out years were scored; see docs/projection.md and
 # bench/backtest_projection.py (more settings in budget_metrics/payment_timing.py).
 SIGNING_WINDOW_DAYS = 61  # investment projects unsigned this many days ago: share signed since gives the signing rate
+RECENT_SIGNING_DAYS = 21  # ... unless the last three weeks' share differs from it beyond chance (then theirs)
+SIGNING_CHANGE_CHANCE = 0.01  # "beyond chance": a binomial tail under 1 in 100 at the window's rate
+SIGNING_CHANGE_RATIO = 2.0  # "differs": the recent daily rate at least twice the window's, or at most half
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
 YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
 BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
@@ -839,13 +842,11 @@ def _project(
         shared[index, drift_column + 1] = -outstanding[index] * left * theta * drift.post_factor * after
         shared_variance[drift_column : drift_column + 2] = (drift.plan_log_variance, drift.post_log_variance)
 
-    # Signing: of the investment projects unsigned SIGNING_WINDOW_DAYS ago, the share signed since.
-    signed_then = with_contract & (np.isnan(signed_day) | (signed_day <= today - SIGNING_WINDOW_DAYS))
-    unsigned_then = investment & ~signed_then
-    signed_since = unsigned_then & with_contract
-    count_then = int(unsigned_then.sum())
-    signing_share = float(signed_since.sum() / count_then) if count_then else 0.0
-    signing_daily = -np.log(1 - min(signing_share, 0.99)) / SIGNING_WINDOW_DAYS
+    # Signing: of the investment projects unsigned SIGNING_WINDOW_DAYS ago, the share signed since, unless the
+    # last RECENT_SIGNING_DAYS clearly differ from it (a catch-up after a freeze): then theirs.
+    signing = _signing_rate(signed_day, with_contract, investment, today)
+    signing_daily = signing.daily
+    signed_since = signing.signed_since
     allocated = frame["allocated_amount"].to_numpy(float)
     contract_ratio = (
         float(contract[with_contract].sum() / allocated[with_contract].sum()) if with_contract.any() else 1.0
@@ -908,16 +909,7 @@ def _project(
         outstanding[unsigned] = np.maximum(expected_contract - disbursed, 0.0)[unsigned]
         ceiling[unsigned] = np.maximum(expected_contract, disbursed)[unsigned]
         contract_factors = fitted["contract"][1]
-        # The signing rate's sampling error (binomial on the projects unsigned then), as a daily rate.
-        signing_sd = (
-            (
-                math.sqrt(signing_share * (1 - signing_share) / count_then)
-                / max(1 - signing_share, 0.01)
-                / SIGNING_WINDOW_DAYS
-            )
-            if count_then
-            else 0.0
-        )
+        signing_sd = signing.daily_sd
         rows = np.flatnonzero(unsigned)
         log_factor = contract_factors.log_factor[owners[rows]]
         owner_set, position = np.unique(owners[rows], return_inverse=True)
@@ -1137,6 +1129,67 @@ def _in_year_check(
         spread / 100,
         sums["_allocation_satang"].to_numpy(float) / 100,
     )
+
+
+@dataclass(frozen=True)
+class SigningRate:
+    """The daily chance that an unsigned investment project signs (constant to 30 Sep), its standard error
+    (per day), the window it was read from (days) and which projects signed in that window (bool array)."""
+
+    daily: float
+    daily_sd: float
+    window_days: int
+    signed_since: np.ndarray
+
+
+def _signing_rate(signed_day: np.ndarray, with_contract: np.ndarray, investment: np.ndarray, today: int) -> SigningRate:
+    """Of the investment projects unsigned `window` days before `today` (day numbers from 1 Oct), the share
+    signed since, as a constant daily rate: the SIGNING_WINDOW_DAYS window, or the last RECENT_SIGNING_DAYS
+    when so many (or so few) signed in them that the window's rate would give them less than a
+    SIGNING_CHANGE_CHANCE chance (binomial tails): signing that resumes after a freeze, or stops."""
+
+    def window(days: int) -> tuple[float, int, int, np.ndarray]:
+        signed_then = with_contract & (np.isnan(signed_day) | (signed_day <= today - days))
+        unsigned_then = investment & ~signed_then
+        since = unsigned_then & with_contract
+        count, signed = int(unsigned_then.sum()), int(since.sum())
+        share = signed / count if count else 0.0
+        return -math.log(1 - min(share, 0.99)) / days, count, signed, since
+
+    def chosen(rate: float, count: int, signed: int, since: np.ndarray, days: int) -> SigningRate:
+        share = signed / count if count else 0.0
+        # The rate's sampling error (binomial on the projects unsigned then), as a daily rate.
+        sd = math.sqrt(share * (1 - share) / count) / max(1 - share, 0.01) / days if count else 0.0
+        return SigningRate(rate, sd, days, since)
+
+    rate, count, signed, since = window(SIGNING_WINDOW_DAYS)
+    if RECENT_SIGNING_DAYS <= 0 or today <= SIGNING_WINDOW_DAYS:
+        return chosen(rate, count, signed, since, SIGNING_WINDOW_DAYS)
+    recent_rate, recent_count, recent_signed, recent_since = window(RECENT_SIGNING_DAYS)
+    expected_share = 1 - math.exp(-rate * RECENT_SIGNING_DAYS)
+    changed = recent_rate >= SIGNING_CHANGE_RATIO * rate or recent_rate * SIGNING_CHANGE_RATIO <= rate
+    if (
+        recent_count
+        and changed
+        and _binomial_tails(recent_signed, recent_count, expected_share) < SIGNING_CHANGE_CHANCE
+    ):
+        recent = chosen(recent_rate, recent_count, recent_signed, recent_since, RECENT_SIGNING_DAYS)
+        # The band knows the rate changed: the gap between the two rates counts as the rate's uncertainty too.
+        return SigningRate(
+            recent.daily, math.hypot(recent.daily_sd, recent_rate - rate), RECENT_SIGNING_DAYS, recent_since
+        )
+    return chosen(rate, count, signed, since, SIGNING_WINDOW_DAYS)
+
+
+def _binomial_tails(observed: int, trials: int, share: float) -> float:
+    """The smaller tail chance of `observed` or more extreme successes in `trials` at `share` (0-1): the chance
+    of at least `observed` when it is above the mean, of at most `observed` when below (normal approximation
+    with continuity correction; exact enough for the hundreds of projects a signing window holds)."""
+    mean = trials * share
+    sd = math.sqrt(max(trials * share * (1 - share), 1e-12))
+    if observed >= mean:
+        return 0.5 * math.erfc((observed - 0.5 - mean) / sd / math.sqrt(2))
+    return 0.5 * math.erfc((mean - observed - 0.5) / sd / math.sqrt(2))
 
 
 def _log_spread(values: np.ndarray) -> float:

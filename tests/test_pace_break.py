@@ -253,3 +253,29 @@ def test_demo_flags_equal_the_rule_recomputed_from_plain_sql(demo_db):
             assert (row.pace_break_since if row.pace_break else None) == since, (as_of, row.code)
             flagged += since is not None
     assert flagged >= 1  # so the comparison is not only of areas nobody flags
+
+
+def test_an_area_with_little_left_to_pay_is_not_judged_by_default():
+    """Issue 17 round 3: the default minimum is 10 points of the allocation still expected (was 5): an area
+    whose payments stopped with 7 points still to come is not flagged, one with 12 is (the same stop as
+    area 0 of test_rule_by_hand: 0 paying projects where 8 were expected, chance e^-8)."""
+    import tomllib
+
+    limits = PaceLimits.from_thresholds({})
+    assert limits.min_remaining_points == 10
+    toml = tomllib.loads(Path("data/reference/thresholds.toml").read_text(encoding="utf-8"))
+    assert toml["pace_break_min_remaining_points"]["value"] == 10  # the team's value, loaded with the data
+    weekly = np.array([[0, 0, 10, 10, 10, 10, 10]] * 2, dtype=float)
+    paying = np.array([[0, 0, 4, 4, 4, 4, 4]] * 2, dtype=float)
+    small = PaceLimits(2, 3, 4, limits.ratio_pct, limits.min_payments, limits.chance_pct, limits.min_remaining_points)
+    result = pace_breaks(
+        weekly,
+        paying,
+        np.full(7, 100.0),
+        np.full(7, 40.0),
+        np.array([12.0, 12.0]),
+        np.array([7.0, 12.0]),
+        date(2019, 7, 5),
+        small,
+    )
+    assert list(result.flag) == [False, True]
