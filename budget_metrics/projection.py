@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -1148,37 +1148,31 @@ def _signing_rate(signed_day: np.ndarray, with_contract: np.ndarray, investment:
     when so many (or so few) signed in them that the window's rate would give them less than a
     SIGNING_CHANGE_CHANCE chance (binomial tails): signing that resumes after a freeze, or stops."""
 
-    def window(days: int) -> tuple[float, int, int, np.ndarray]:
+    def window(days: int) -> tuple[SigningRate, int, int]:
+        """The rate read from the last `days`, with the projects unsigned then and how many of them signed."""
         signed_then = with_contract & (np.isnan(signed_day) | (signed_day <= today - days))
         unsigned_then = investment & ~signed_then
         since = unsigned_then & with_contract
         count, signed = int(unsigned_then.sum()), int(since.sum())
         share = signed / count if count else 0.0
-        return -math.log(1 - min(share, 0.99)) / days, count, signed, since
-
-    def chosen(rate: float, count: int, signed: int, since: np.ndarray, days: int) -> SigningRate:
-        share = signed / count if count else 0.0
         # The rate's sampling error (binomial on the projects unsigned then), as a daily rate.
         sd = math.sqrt(share * (1 - share) / count) / max(1 - share, 0.01) / days if count else 0.0
-        return SigningRate(rate, sd, days, since)
+        return SigningRate(-math.log(1 - min(share, 0.99)) / days, sd, days, since), count, signed
 
-    rate, count, signed, since = window(SIGNING_WINDOW_DAYS)
+    usual, _, _ = window(SIGNING_WINDOW_DAYS)
     if RECENT_SIGNING_DAYS <= 0 or today <= SIGNING_WINDOW_DAYS:
-        return chosen(rate, count, signed, since, SIGNING_WINDOW_DAYS)
-    recent_rate, recent_count, recent_signed, recent_since = window(RECENT_SIGNING_DAYS)
-    expected_share = 1 - math.exp(-rate * RECENT_SIGNING_DAYS)
-    changed = recent_rate >= SIGNING_CHANGE_RATIO * rate or recent_rate * SIGNING_CHANGE_RATIO <= rate
+        return usual
+    recent, recent_count, recent_signed = window(RECENT_SIGNING_DAYS)
+    expected_share = 1 - math.exp(-usual.daily * RECENT_SIGNING_DAYS)
+    changed = recent.daily >= SIGNING_CHANGE_RATIO * usual.daily or recent.daily * SIGNING_CHANGE_RATIO <= usual.daily
     if (
         recent_count
         and changed
         and _binomial_tails(recent_signed, recent_count, expected_share) < SIGNING_CHANGE_CHANCE
     ):
-        recent = chosen(recent_rate, recent_count, recent_signed, recent_since, RECENT_SIGNING_DAYS)
         # The band knows the rate changed: the gap between the two rates counts as the rate's uncertainty too.
-        return SigningRate(
-            recent.daily, math.hypot(recent.daily_sd, recent_rate - rate), RECENT_SIGNING_DAYS, recent_since
-        )
-    return chosen(rate, count, signed, since, SIGNING_WINDOW_DAYS)
+        return replace(recent, daily_sd=math.hypot(recent.daily_sd, recent.daily - usual.daily))
+    return usual
 
 
 def _binomial_tails(observed: int, trials: int, share: float) -> float:
