@@ -42,7 +42,14 @@ from ui.cards import KpiCard, headline_kpis, kpi_cards
 from ui.charts import PLOTLY_CONFIG, clicked_code, projection_fan
 from ui.context import PageContext, page_context
 from ui.downloads import PROJECT_DOWNLOAD_COLUMNS, download_buttons
-from ui.headline import budget_scope_note, line_cards, money_html, overall_not_shown_card, since_words
+from ui.headline import (
+    budget_scope_note,
+    line_cards,
+    money_html,
+    overall_not_shown_card,
+    projected_money_figures,
+    since_words,
+)
 from ui.line_tables import area_lines_table
 from ui.map_bar_charts import gap_ranking, split_bars
 from ui.page_filters import page_text
@@ -288,23 +295,9 @@ def first_screen(context: PageContext, filters: Filters, kind: str, code: str):
         no_data(context.t("ไม่มีโครงการในพื้นที่นี้ตามตัวกรองที่เลือก", "no projects in this area for the chosen filters"))
         return None
     projections = area_projections(filters, kind, code)
-    since = "" if before is None else since_words(context, before, context.snapshot_mode)
-    more = []
-    whole = whole_line(filters.budget_type)
-    if whole in projections:  # carry-over and lapse of all the selection's projects
-        unit, overall = context.million_baht, projections[whole]
-        more = [
-            light.Figure(
-                "projected_carryover",
-                f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
-                context.money(overall["projected_carryover"]),
-            ),
-            light.Figure(
-                "projected_lapse",
-                f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
-                context.money(overall["projected_lapse"]),
-            ),
-        ]
+    since = since_words(context, before, context.snapshot_mode)
+    # carry-over and lapse of all the selection's projects
+    more = projected_money_figures(context, projections.get(whole_line(filters.budget_type)))
     cards = line_cards(
         context,
         now,

@@ -46,6 +46,7 @@ from ui.headline import (
     budget_scope_note,
     money_html,
     overall_not_shown_card,
+    projected_money_figures,
     since_words,
 )
 from ui.headline import (
@@ -289,13 +290,14 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
     return text
 
 
-def line_cards(context: PageContext, now, before, projections: dict[str, dict | None], last_year) -> list[str]:
+def line_cards(
+    context: PageContext, now, before, since: str, projections: dict[str, dict | None], last_year
+) -> list[str]:
     """The target lines as cards (overall, then investment), each against its own target, with its
     projected year end and the same day last year (`last_year`: year_on_year.LastYear, None without
     an earlier year): ui/headline.line_cards, the cards the area page shows too. With a budget type
     chosen, that type's own line and a card saying why the overall line is not shown."""
     cards = [] if not context.filters.budget_type else [overall_not_shown_card(context, "overview")]
-    since = "" if before is None else since_words(context, before, context.snapshot_mode)
     projected = {figures.scope: projection_text(context, projections.get(figures.scope)) for figures in now.lines}
     return cards + headline_line_cards(context, now, before, since, projected, last_year)
 
@@ -356,29 +358,6 @@ def laggards_card(context: PageContext, current: pd.DataFrame, previous: pd.Data
     return light.card(title, body, light.status_colour("behind"), subtitle, key="laggards")
 
 
-def money_figures(context: PageContext, now, before, overall: dict | None) -> str:
-    """Allocation, committed, disbursed, remaining (million baht) with the week's change (the money
-    lines every headline shows, ui/headline.money_html), and the projected carry-over and lapse of
-    the overall line."""
-    unit = context.million_baht
-    since = "" if before is None else since_words(context, before, context.snapshot_mode)
-    projected = []
-    if overall is not None:
-        projected = [
-            light.Figure(
-                "projected_carryover",
-                f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
-                context.money(overall["projected_carryover"]),
-            ),
-            light.Figure(
-                "projected_lapse",
-                f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
-                context.money(overall["projected_lapse"]),
-            ),
-        ]
-    return money_html(context, now, before, since, projected)
-
-
 def nation_projection(context: PageContext, line: str) -> dict | None:
     """The selection's projected year end for one of its lines (area_projection at the nation
     level, against the target the line is measured by: an operating selection's against the overall)."""
@@ -398,14 +377,18 @@ def first_screen_html(context: PageContext) -> tuple[str | None, tuple[str, str]
     current, previous = week_areas(context, now, before, level)
     projections = {line: nation_projection(context, line) for line in shown_lines(context.filters.budget_type)}
     scope = f'<div class="bm-sub" style="margin:-4px 0 8px 0">{light.text(scope_text(context))}</div>'
+    since = since_words(context, before, context.snapshot_mode)
+    last_year = cached(year_on_year.last_year, context.filters, now.as_of)
+    # the money lines, then the overall line's projected carry-over and lapse
+    projected = projected_money_figures(context, projections[whole_line(context.filters.budget_type)])
     return navigable(
         light.style_tag()
         + scope
         + light.row(
-            *line_cards(context, now, before, projections, cached(year_on_year.last_year, context.filters, now.as_of)),
+            *line_cards(context, now, before, since, projections, last_year),
             laggards_card(context, current, previous, level),
         )
-        + money_figures(context, now, before, projections[whole_line(context.filters.budget_type)])
+        + money_html(context, now, before, since, projected)
     ), None
 
 

@@ -30,6 +30,7 @@ from vocabulary import (
     NO_TARGETS,
     NO_TARGETS_SHORT,
     OVERALL_NOT_SHOWN,
+    PROJECTION,
     SINCE,
     pick,
 )
@@ -92,7 +93,10 @@ def overall_not_shown_card(context: PageContext, page: str) -> str:
 
 
 def since_words(context: PageContext, before, frozen: bool) -> str:
-    """What a change is measured from: 'จากสัปดาห์ก่อน', or 'จากภาพนิ่ง 6 ก.ย. 2562' when `frozen`."""
+    """What a change is measured from: 'จากสัปดาห์ก่อน', or 'จากภาพนิ่ง 6 ก.ย. 2562' when `frozen`;
+    '' when there is no earlier state (`before` None)."""
+    if before is None:
+        return ""
     if frozen:
         day = context.date(before.as_of)
         return context.t(f"จากภาพนิ่ง {day}", f"since the snapshot of {day}")
@@ -214,6 +218,26 @@ def card_status_text(context: PageContext, figures) -> str:
     if figures.target_pct is None and figures.pct is not None:
         return pick(NO_TARGETS_SHORT, context.lang)
     return status_text(figures.status, context.lang)
+
+
+def projected_money_figures(context: PageContext, projected: dict | None) -> list[light.Figure]:
+    """The projected carry-over and lapse (million baht) of a selection's whole line (`projected`: a row
+    of projection.area_projection), for money_html's `more`; none without a projection."""
+    if projected is None:
+        return []
+    unit = context.million_baht
+    return [
+        light.Figure(
+            "projected_carryover",
+            f"{pick(PROJECTION['carryover'], context.lang)} ({unit})",
+            context.money(projected["projected_carryover"]),
+        ),
+        light.Figure(
+            "projected_lapse",
+            f"{pick(PROJECTION['lapse'], context.lang)} ({unit})",
+            context.money(projected["projected_lapse"]),
+        ),
+    ]
 
 
 def money_html(context: PageContext, now, before, since: str, more: Sequence[light.Figure] = ()) -> str:
