@@ -149,3 +149,25 @@ def test_carryover_curve_against_plain_sql(demo_db):
     finally:
         con.close()
     assert curve["paid"].max() > 0  # payments from the carry-over had started by 13 Dec 2019
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_curve_without_targets_names_no_target_line(demo_db, lang):
+    """Both charts of the cumulative curve (the overview's curve and the area page's fan) draw a dotted
+    target line per reported line when the year has cabinet targets, and none when the curve carries no
+    target (a year without targets: the target columns are empty), so no legend names a target."""
+    from budget_metrics import progress, projection
+    from ui.charts import progress_curve, projection_fan
+
+    as_of = date(2019, 5, 31)
+    curve = progress.weekly_curve(Filters(as_of=as_of))
+    paths = {"overall": projection.projection_path(Filters(as_of=as_of))}
+    word = "เป้าหมาย" if lang == "th" else "target"
+    no_targets = curve.assign(**{column: float("nan") for column in curve.columns if column.endswith("_target_pct")})
+    for draw in (
+        lambda frame: progress_curve(frame, as_of, lang),
+        lambda frame: projection_fan(frame, paths, as_of, lang),
+    ):
+        with_targets = [trace.name for trace in draw(curve).data if trace.name and word in trace.name]
+        assert len(with_targets) == 2  # the overall and the investment line's targets
+        assert [trace.name for trace in draw(no_targets).data if trace.name and word in trace.name] == []

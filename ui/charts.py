@@ -142,6 +142,23 @@ def _paid_column(line: str) -> str:
     return "disbursed" if line == "overall" else f"{line}_disbursed"
 
 
+def _add_target_line(fig: go.Figure, x: Sequence, target_pct: pd.Series, name: str, colour: str, t) -> None:
+    """A line's cabinet target (percent) as a dotted trace; none in a year without cabinet targets (all
+    NaN), so the legend never names a target that does not exist. `t(thai, english)` picks the language."""
+    if not target_pct.notna().any():
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=target_pct,
+            name=t(f"เป้าหมาย{name}", f"{name} target"),
+            mode="lines",
+            line={"color": colour, "dash": "dot", "width": 2},
+            hovertemplate=t(f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>", f"{name} target %{{y:.2f}}%<extra></extra>"),
+        )
+    )
+
+
 def progress_curve(
     curve: pd.DataFrame, as_of: date, lang: str, title: str | None = None, height: int = 400
 ) -> go.Figure:
@@ -162,19 +179,7 @@ def progress_curve(
     for line in frame_lines(curve):
         name = t(*LINE_LABELS[line])
         actual, target = _colours(line)
-        if curve[f"{line}_target_pct"].notna().any():  # a year without cabinet targets has no target line
-            fig.add_trace(
-                go.Scatter(
-                    x=weeks,
-                    y=curve[f"{line}_target_pct"],
-                    name=t(f"เป้าหมาย{name}", f"{name} target"),
-                    mode="lines",
-                    line={"color": target, "dash": "dot", "width": 2},
-                    hovertemplate=t(
-                        f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>", f"{name} target %{{y:.2f}}%<extra></extra>"
-                    ),
-                )
-            )
+        _add_target_line(fig, weeks, curve[f"{line}_target_pct"], name, target, t)
         money = curve[_paid_column(line)] / 1_000_000
         fig.add_trace(
             go.Scatter(
@@ -241,18 +246,7 @@ def projection_fan(
     for line in frame_lines(curve):
         name = t(*LINE_LABELS[line])
         actual, target = _colours(line)
-        fig.add_trace(
-            go.Scatter(
-                x=curve_x,
-                y=curve[f"{line}_target_pct"],
-                name=t(f"เป้าหมาย{name}", f"{name} target"),
-                mode="lines",
-                line={"color": target, "dash": "dot", "width": 2},
-                hovertemplate=t(
-                    f"เป้าหมาย{name} %{{y:.2f}}%<extra></extra>", f"{name} target %{{y:.2f}}%<extra></extra>"
-                ),
-            )
-        )
+        _add_target_line(fig, curve_x, curve[f"{line}_target_pct"], name, target, t)
         fig.add_trace(
             go.Scatter(
                 x=curve_x,
