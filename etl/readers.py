@@ -1097,6 +1097,9 @@ def _open_csv_copy(
     """A CSV copy as a TableSource: encoding chosen, header found (rows are staged later)."""
     if copy.size == 0:
         raise ReadError("ไฟล์ว่าง — the file is empty")
+    binary = _looks_like(copy.magic)
+    if binary:  # a workbook or PDF named .csv: judged by its signature, whatever its other bytes decode as
+        raise ReadError(f"ไฟล์ไม่ใช่ไฟล์ข้อความ CSV — not a CSV text file{binary}")
     with open(copy.path, "rb") as handle:
         sample = handle.read(ENCODING_SAMPLE)
     if force_encoding:

@@ -325,6 +325,22 @@ def test_wrong_extensions_corrupt_workbooks_empty_and_header_only_files(db, tmp_
     assert amounts(db) == {"D3": Decimal("3.00")}
 
 
+@pytest.mark.parametrize(
+    "signature, words",
+    [(b"PK\x03\x04", "Excel workbook: name it .xlsx"), (b"\xd0\xcf\x11\xe0", "old Excel"), (b"%PDF", "PDF")],
+)
+def test_a_binary_file_named_csv_is_named_by_its_signature_whatever_its_bytes_decode_as(db, tmp_path, signature, words):
+    """A workbook's zip bytes vary with the time it was saved: some decode as TIS-620 with a line
+    that happens to be UTF-8, so the file was refused as 'mixed encodings' (or read on) instead of
+    'it looks like an Excel workbook'. Here the rest of the file is built to be exactly that: TIS-620
+    Thai, then a UTF-8 Thai line."""
+    body = signature + "ทดสอบ,1\n".encode("cp874") + "ทดสอบ,2\n".encode("utf-8")
+    [result] = load_files([put(tmp_path, "saved_from_excel.csv", body)], db_path=db)
+    assert result.status == "refused" and words in result.message
+    assert "not a CSV text file" in result.message
+    assert amounts(db) == {}
+
+
 def test_amount_column_in_million_baht_is_refused_not_rescaled(db, tmp_path):
     rows = [
         ["เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", "จำนวนเงิน (ล้านบาท)", "แหล่งเงิน"],
