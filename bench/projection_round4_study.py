@@ -1,0 +1,217 @@
+"""The study behind round 4 of issue 17 (docs/projection.md, "Round 4 of issue 17"): pace-break detectors
+scored offline on the warning's inputs recorded on every Friday of the seen generated years.
+
+    .venv/bin/python bench/projection_round4_study.py record   # builds the seen years (bench/out/backtest/)
+                                                               # and records every Friday's inputs
+    .venv/bin/python bench/projection_round4_study.py score    # scores candidate detectors on them
+
+A study script: it patches nothing permanently; nothing it prints is a setting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import backtest_projection as B  # noqa: E402
+
+# The round-3 hold-outs were scored in round 3 and count as seen from round 4 on.
+SEEN = B.CALIBRATION + B.HOLD_OUT + B.HOLD_OUT_ROUND_2 + B.HOLD_OUT_ROUND_3
+RECORDS = B.OUT / "round4_pace"
+
+
+def record() -> None:
+    """Per seen generated year: the pace-break inputs of every Friday, per level, into RECORDS/<mix>_<seed>.pkl."""
+    import duckdb
+
+    from budget_metrics import pace_break as PB
+    from budget_metrics import projection as P
+    from budget_metrics.filters import Filters
+
+    RECORDS.mkdir(parents=True, exist_ok=True)
+    original, store = PB.pace_breaks, []
+
+    def spy(*args):
+        store.append(args)
+        return original(*args)
+
+    PB.pace_breaks = spy
+    try:
+        for mix, seed in SEEN:
+            path = RECORDS / f"{mix}_{seed}.pkl"
+            if path.exists():
+                continue
+            db, truth = B.build_generated(mix, seed)
+            os.environ["BUDGET_DB"] = str(db)
+            P._cached_model.cache_clear()
+            P._selected_codes.cache_clear()
+            con = duckdb.connect(str(db), read_only=True)
+            members = dict(con.execute("SELECT province_code, cluster_code FROM provinces").fetchall())
+            con.close()
+            inputs = {level: {} for level in B.LEVELS}
+            for friday in B.FRIDAYS:
+                for level in B.LEVELS:
+                    store.clear()
+                    frame = P.area_projection(Filters(2562, as_of=friday), level)
+                    inputs[level][friday] = (store[0][:7], list(frame["code"]))
+            path.write_bytes(pickle.dumps((truth, members, inputs)))
+            print(f"recorded {mix}:{seed}", file=sys.stderr, flush=True)
+    finally:
+        PB.pace_breaks = original
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("study", choices=("record", "score"))
+    {"record": record, "score": score}[parser.parse_args().study]()
+
+
+def cusum(
+    args,
+    rho,
+    h,
+    monitor=6,
+    earlier=10,
+    min_payments=8,
+    ratio=0.5,
+    remaining_min=10.0,
+    dispersion=False,
+    lull=False,
+    min_run=1,
+):
+    """Flags of a Poisson CUSUM on paying projects per week (see the module docstring of pace_break)."""
+    weekly, payments, national, national_payments, needed, remaining, _ = args
+    lam = payments[:, monitor : monitor + earlier].sum(axis=1) / earlier
+    old = national_payments[monitor : monitor + earlier].mean()
+    factor = national_payments[:monitor] / old if old > 0 else np.ones(monitor)
+    mu = lam[:, None] * factor[None, :]
+    llr = payments[:, :monitor] * np.log(rho) + (1 - rho) * mu
+    if dispersion:
+        # quasi-Poisson: the earlier weeks' spread around the area's rate carried by the nation's rhythm
+        own = national_payments[monitor : monitor + earlier] / old if old > 0 else np.ones(earlier)
+        fitted = np.maximum(lam[:, None] * own[None, :], 1e-9)
+        phi = ((payments[:, monitor : monitor + earlier] - fitted) ** 2 / fitted).mean(axis=1)
+        llr = llr / np.clip(phi, 1.0, None)[:, None] ** dispersion
+    areas = weekly.shape[0]
+    s = np.zeros(areas)
+    run = np.zeros(areas, dtype=int)
+    for t in range(monitor - 1, -1, -1):
+        s = np.maximum(0.0, s + llr[:, t])
+        run = np.where(s > 0, run + 1, 0)
+    baht_old = np.maximum(weekly[:, monitor : monitor + earlier].sum(axis=1) / earlier, 0)
+    nat_old = national[monitor : monitor + earlier].mean()
+    weeks = np.maximum(run, 1)
+    idx = np.arange(monitor)[None, :] < weeks[:, None]
+    recent = (weekly[:, :monitor] * idx).sum(axis=1) / weeks
+    nat_recent = (national[None, :monitor] * idx).sum(axis=1) / weeks
+    expected = baht_old * np.where(nat_old > 0, nat_recent / nat_old, 1.0)
+    flag = (
+        (s >= h)
+        & (run >= min_run)
+        & (lam * earlier >= min_payments)
+        & (remaining >= remaining_min)
+        & (recent < ratio * expected)
+        & (recent < ratio * np.maximum(needed, 0))
+    )
+    if lull:
+        counts = (payments[:, :monitor] * idx).sum(axis=1)
+        lowest = np.full(areas, np.inf)
+        for n in range(1, monitor + 1):
+            st = np.stack([payments[:, a : a + n].sum(axis=1) for a in range(monitor, monitor + earlier - n + 1)], 1)
+            lowest = np.where(weeks == n, st.min(axis=1), lowest)
+        flag &= counts < lowest
+    return flag
+
+
+def _load():
+    years = {}
+    for mix, seed in SEEN:
+        path = RECORDS / f"{mix}_{seed}.pkl"
+        if path.exists():
+            years[(mix, seed)] = pickle.loads(path.read_bytes())
+    return years
+
+
+def _score(years, rule) -> dict:
+    out = {}
+    for level in B.LEVELS:
+        broken = detected = clean = window_alarms = season_alarms = 0
+        for truth, members, inputs in years.values():
+            hit_p = {code: date.fromisoformat(day) for code, day in truth["hit_provinces"].items()}
+            hit_c = {code: date.fromisoformat(day) for code, day in truth.get("hit_clusters", {}).items()}
+            if not hit_p and not hit_c:
+                continue
+            days = [*hit_p.values(), *hit_c.values()]
+            window = [f for f in B.FRIDAYS if min(days) < f <= max(days) + timedelta(days=B.DETECT_DAYS)]
+            touched = {members[code] for code in hit_p} | set(hit_c)
+            hit = hit_p if level == "province" else hit_c
+            every = members.keys() if level == "province" else set(members.values())
+            calm = [c for c in every if c not in hit and (level == "province" or c not in touched)]
+            flagged = {}
+            for friday, (args, codes) in inputs[level].items():
+                flags = rule(args)
+                flagged[friday] = {code for code, flag in zip(codes, flags, strict=True) if flag}
+            broken += len(hit)
+            detected += sum(
+                any(day < f <= day + timedelta(days=B.DETECT_DAYS) and code in flagged[f] for f in B.FRIDAYS)
+                for code, day in hit.items()
+            )
+            clean += len(calm)
+            window_alarms += sum(any(code in flagged[f] for f in window) for code in calm)
+            season_alarms += sum(any(code in flagged[f] for f in B.FRIDAYS) for code in calm)
+        out[level] = (detected, broken, window_alarms, season_alarms, clean)
+    return out
+
+
+def _line(name, result) -> str:
+    parts = [name]
+    for level, (d, b, w, s, c) in result.items():
+        parts.append(
+            f"{level} {d}/{b} ({d / max(b, 1):.0%}) window {w / max(c, 1):.1%} season {s}/{c} ({s / max(c, 1):.1%})"
+        )
+    return " | ".join(parts)
+
+
+def score() -> None:
+    """Candidate detectors on the recorded seen years: provinces and clusters detected within 21 days of their
+    break, untouched areas flagged in the break weeks and at some Friday of the season."""
+    import itertools
+
+    import pace_break_round3 as R3
+
+    from budget_metrics import pace_break as PB
+
+    years = _load()
+    print(f"{len(years)} years recorded", flush=True)
+    old = R3.PaceLimits.from_thresholds({})
+    print(_line("round 3 rule (window + Poisson tail)", _score(years, lambda a: R3.pace_breaks(*a, old).flag)))
+    new = PB.PaceLimits.from_thresholds({})
+    print(_line(f"budget_metrics.pace_break now {new}", _score(years, lambda a: PB.pace_breaks(*a, new).flag)))
+    rows = []
+    grid = itertools.product((0.1, 0.15, 0.2, 0.3), (2.5, 3, 3.5, 4), ((5, 10), (6, 10), (4, 12)), (1, 2), (0, 0.5))
+    for rho, h, (monitor, earlier), min_run, dispersion in grid:
+
+        def rule(a, rho=rho, h=h, m=monitor, e=earlier, r=min_run, d=dispersion):
+            return cusum(a, rho, h, monitor=m, earlier=e, min_run=r, dispersion=d)
+
+        name = f"cusum share {rho} evidence {h} weeks {monitor}+{earlier} min weeks {min_run} dispersion^{dispersion}"
+        result = _score(years, rule)
+        rows.append((result, name))
+        print(_line(name, result), flush=True)
+    print("\nfrontier (provinces flagged at some Friday <= 12%, by detection):")
+    near = [row for row in rows if row[0]["province"][3] <= 0.12 * row[0]["province"][4]]
+    for result, name in sorted(near, key=lambda r: (-r[0]["province"][0], r[0]["province"][3]))[:25]:
+        print(_line(name, result))
+
+
+if __name__ == "__main__":
+    main()
