@@ -94,6 +94,9 @@ HOLD_OUT_ROUND_2 = (("election_freeze", 1), ("reallocation", 1), ("no_rush_lumpy
 # scored, once, with the settings of a77e688;
 # the round-2 hold-out years were looked at in round 3 (calibration from then on).
 HOLD_OUT_ROUND_3 = (("late_act_savings", 41), ("short_freeze_lumpy", 42), ("mass_cancel_slow", 43))
+# Mixes written for round 4 after its pace-break detector was committed (ee9d2dc); seeds 51-53 chosen with them;
+# generated and scored once with the settings of ee9d2dc; every year above counts as seen from round 4 on.
+HOLD_OUT_ROUND_4 = (("act_freeze_partial", 51), ("lumpy_no_rush_partial", 52), ("slow_savings_early", 53))
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 ROUND_2 = "5978e1c"  # the main branch round 3 started from (round 2's model): timed alongside round 3
@@ -688,6 +691,7 @@ def markdown(
         {mix: "calibration" for mix, _ in CALIBRATION}
         | {mix: "hold-out (round 2)" for mix, _ in HOLD_OUT_ROUND_2}
         | {mix: "hold-out (round 3)" for mix, _ in HOLD_OUT_ROUND_3}
+        | {mix: "hold-out (round 4)" for mix, _ in HOLD_OUT_ROUND_4}
     )
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
@@ -885,6 +889,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             generated += [(mix, seed, "hold-out (round 2)") for mix, seed in HOLD_OUT_ROUND_2]
         elif value == "hold-out-3":
             generated += [(mix, seed, "hold-out (round 3)") for mix, seed in HOLD_OUT_ROUND_3]
+        elif value == "hold-out-4":
+            generated += [(mix, seed, "hold-out (round 4)") for mix, seed in HOLD_OUT_ROUND_4]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
@@ -896,6 +902,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
                 if (mix, int(seed)) in HOLD_OUT_ROUND_2
                 else "hold-out (round 3)"
                 if (mix, int(seed)) in HOLD_OUT_ROUND_3
+                else "hold-out (round 4)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_4
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -908,7 +916,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, hold-out-3, demo:SEED or MIX:SEED (default: all groups)",
+        help="demo, calibration, hold-out, hold-out-2, hold-out-3, hold-out-4, demo:SEED or MIX:SEED (default: all "
+        "groups but hold-out-4)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")
