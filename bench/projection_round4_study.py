@@ -4,6 +4,11 @@ scored offline on the warning's inputs recorded on every Friday of the seen gene
     .venv/bin/python bench/projection_round4_study.py record   # builds the seen years (bench/out/backtest/)
                                                                # and records every Friday's inputs
     .venv/bin/python bench/projection_round4_study.py score    # scores candidate detectors on them
+    .venv/bin/python bench/projection_round4_study.py speed    # CPU per call: round 3's rule and the detector
+    .venv/bin/python bench/projection_round4_study.py demo     # the demo seeds (no break): areas flagged
+    .venv/bin/python bench/projection_round4_study.py record --hold-out-4   # after the round-4 hold-outs were
+    .venv/bin/python bench/projection_round4_study.py score --hold-out-4    # scored: both rules on them (report
+                                                                            # only; nothing chosen on them)
 
 A study script: it patches nothing permanently; nothing it prints is a setting.
 """
@@ -11,6 +16,7 @@ A study script: it patches nothing permanently; nothing it prints is a setting.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import pickle
 import sys
@@ -29,7 +35,7 @@ SEEN = B.CALIBRATION + B.HOLD_OUT + B.HOLD_OUT_ROUND_2 + B.HOLD_OUT_ROUND_3
 RECORDS = B.OUT / "round4_pace"
 
 
-def record() -> None:
+def record(years: tuple = SEEN) -> None:
     """Per seen generated year: the pace-break inputs of every Friday, per level, into RECORDS/<mix>_<seed>.pkl."""
     import duckdb
 
@@ -46,7 +52,7 @@ def record() -> None:
 
     PB.pace_breaks = spy
     try:
-        for mix, seed in SEEN:
+        for mix, seed in years:
             path = RECORDS / f"{mix}_{seed}.pkl"
             if path.exists():
                 continue
@@ -71,8 +77,78 @@ def record() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("record", "score"))
-    {"record": record, "score": score}[parser.parse_args().study]()
+    parser.add_argument("study", choices=("record", "score", "speed", "demo"))
+    parser.add_argument("--hold-out-4", action="store_true", help="the round-4 hold-out years instead of the seen")
+    args = parser.parse_args()
+    if args.study in ("speed", "demo"):
+        {"speed": speed, "demo": demo}[args.study]()
+    else:
+        {"record": record, "score": score}[args.study](B.HOLD_OUT_ROUND_4 if args.hold_out_4 else SEEN)
+
+
+def demo() -> None:
+    """The demo seeds have no pace break: per seed and level, the areas round 3's rule and the detector flag at
+    some Friday 3 May - 27 Sep, and the area-Fridays flagged."""
+    import pace_break_round3 as R3
+
+    from budget_metrics import pace_break as PB
+    from budget_metrics import projection as P
+    from budget_metrics.filters import Filters
+
+    original, store = PB.pace_breaks, []
+
+    def spy(*args):
+        store.append(args)
+        return original(*args)
+
+    rules = {
+        "round 3 rule": (R3.pace_breaks, R3.PaceLimits.from_thresholds({})),
+        "round 4 detector": (original, PB.PaceLimits.from_thresholds({})),
+    }
+    PB.pace_breaks = spy
+    try:
+        for seed in B.DEMO_SEEDS:
+            os.environ["BUDGET_DB"] = str(B.build_seed(seed))
+            for level in B.LEVELS:
+                flagged = {name: {} for name in rules}
+                for friday in B.FRIDAYS:
+                    store.clear()
+                    codes = list(P.area_projection(Filters(2562, as_of=friday), level)["code"])
+                    for name, (rule, limits) in rules.items():
+                        flags = rule(*store[0][:7], limits).flag
+                        flagged[name][friday] = {code for code, flag in zip(codes, flags, strict=True) if flag}
+                for name, days in flagged.items():
+                    areas = set().union(*days.values())
+                    checks = sum(len(codes) for codes in days.values())
+                    print(
+                        f"demo {seed} {level} {name}: {len(areas)} areas flagged at some Friday, {checks} area-Fridays"
+                    )
+    finally:
+        PB.pace_breaks = original
+
+
+def speed() -> None:
+    """CPU seconds per pace_breaks call of round 3's rule and of the detector, on every recorded Friday and level
+    (76 provinces or 18 clusters per call), best of 3 passes."""
+    import time
+
+    import pace_break_round3 as R3
+
+    from budget_metrics import pace_break as PB
+
+    calls = [args for _, _, inputs in _load().values() for level in B.LEVELS for args, _ in inputs[level].values()]
+    rules = {
+        "round 3 rule": (R3.pace_breaks, R3.PaceLimits.from_thresholds({})),
+        "round 4 detector": (PB.pace_breaks, PB.PaceLimits.from_thresholds({})),
+    }
+    for name, (rule, limits) in rules.items():
+        best = math.inf
+        for _ in range(3):
+            start = time.process_time()
+            for args in calls:
+                rule(*args, limits)
+            best = min(best, time.process_time() - start)
+        print(f"{name}: {1000 * best / len(calls):.3f} ms CPU per call ({len(calls)} calls)")
 
 
 def cusum(
@@ -132,9 +208,9 @@ def cusum(
     return flag
 
 
-def _load():
+def _load(chosen: tuple = SEEN):
     years = {}
-    for mix, seed in SEEN:
+    for mix, seed in chosen:
         path = RECORDS / f"{mix}_{seed}.pkl"
         if path.exists():
             years[(mix, seed)] = pickle.loads(path.read_bytes())
@@ -181,21 +257,24 @@ def _line(name, result) -> str:
     return " | ".join(parts)
 
 
-def score() -> None:
+def score(chosen: tuple = SEEN) -> None:
     """Candidate detectors on the recorded seen years: provinces and clusters detected within 21 days of their
-    break, untouched areas flagged in the break weeks and at some Friday of the season."""
+    break, untouched areas flagged in the break weeks and at some Friday of the season. On other years (the
+    round-4 hold-outs, after they were scored) only round 3's rule and the detector."""
     import itertools
 
     import pace_break_round3 as R3
 
     from budget_metrics import pace_break as PB
 
-    years = _load()
+    years = _load(chosen)
     print(f"{len(years)} years recorded", flush=True)
     old = R3.PaceLimits.from_thresholds({})
     print(_line("round 3 rule (window + Poisson tail)", _score(years, lambda a: R3.pace_breaks(*a, old).flag)))
     new = PB.PaceLimits.from_thresholds({})
     print(_line(f"budget_metrics.pace_break now {new}", _score(years, lambda a: PB.pace_breaks(*a, new).flag)))
+    if chosen != SEEN:
+        return
     rows = []
     grid = itertools.product((0.1, 0.15, 0.2, 0.3), (2.5, 3, 3.5, 4), ((5, 10), (6, 10), (4, 12)), (1, 2), (0, 0.5))
     for rho, h, (monitor, earlier), min_run, dispersion in grid:
