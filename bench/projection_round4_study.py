@@ -6,6 +6,9 @@ scored offline on the warning's inputs recorded on every Friday of the seen gene
     .venv/bin/python bench/projection_round4_study.py score    # scores candidate detectors on them
     .venv/bin/python bench/projection_round4_study.py speed    # CPU per call: round 3's rule and the detector
     .venv/bin/python bench/projection_round4_study.py demo     # the demo seeds (no break): areas flagged
+    .venv/bin/python bench/projection_round4_study.py band     # 31 May, after the round-4 scoring (nothing
+                                                               # adopted): the band without the signing-gap
+                                                               # widening
     .venv/bin/python bench/projection_round4_study.py record --hold-out-4   # after the round-4 hold-outs were
     .venv/bin/python bench/projection_round4_study.py score --hold-out-4    # scored: both rules on them (report
                                                                             # only; nothing chosen on them)
@@ -77,11 +80,11 @@ def record(years: tuple = SEEN) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("record", "score", "speed", "demo"))
+    parser.add_argument("study", choices=("record", "score", "speed", "demo", "band"))
     parser.add_argument("--hold-out-4", action="store_true", help="the round-4 hold-out years instead of the seen")
     args = parser.parse_args()
-    if args.study in ("speed", "demo"):
-        {"speed": speed, "demo": demo}[args.study]()
+    if args.study in ("speed", "demo", "band"):
+        {"speed": speed, "demo": demo, "band": band}[args.study]()
     else:
         {"record": record, "score": score}[args.study](B.HOLD_OUT_ROUND_4 if args.hold_out_4 else SEEN)
 
@@ -125,6 +128,46 @@ def demo() -> None:
                     )
     finally:
         PB.pace_breaks = original
+
+
+def band() -> None:
+    """Per year on 31 May (provinces): median, p90, bias and coverage as the model stands, and with the band's
+    signing-gap widening taken out (the signing rate's own sampling error kept) — whether the widening added
+    after a change in signing (round 3) over-widens the band. A study for a later round: run after the
+    round-4 hold-outs were scored, nothing in it was adopted."""
+    from dataclasses import replace
+
+    from projection_round3_study import _province_metrics
+
+    from budget_metrics import projection as P
+
+    original = P._signing_rate
+
+    def without_gap(signed_day, with_contract, investment, today):
+        rate = original(signed_day, with_contract, investment, today)
+        if rate.window_days == P.RECENT_SIGNING_DAYS:  # switched: recompute the recent window's own error only
+            share = 1 - math.exp(-rate.daily * rate.window_days)
+            count = max(int(rate.signed_since.sum() / max(share, 1e-9)), 1)
+            sd = math.sqrt(share * (1 - share) / count) / max(1 - share, 0.01) / rate.window_days
+            return replace(rate, daily_sd=sd)
+        return rate
+
+    as_of = date(2019, 5, 31)
+    years = {f"demo{seed}": B.build_seed(seed) for seed in B.DEMO_SEEDS}
+    years.update({f"{mix}:{seed}": B.build_generated(mix, seed)[0] for mix, seed in SEEN + B.HOLD_OUT_ROUND_4})
+    for name, db in years.items():
+        os.environ["BUDGET_DB"] = str(db)
+        row = [name]
+        for variant in (original, without_gap):
+            P._signing_rate = variant
+            P._cached_model.cache_clear()
+            P._selected_codes.cache_clear()
+            try:
+                median, p90, bias, coverage = _province_metrics(as_of)
+            finally:
+                P._signing_rate = original
+            row.append(f"{median:.1f} / {p90:.1f} / {bias:+.1f} / {coverage:.0%}")
+        print(" | ".join(row), flush=True)
 
 
 def speed() -> None:
