@@ -4,8 +4,9 @@ built by bench/backtest_projection.py into bench/out/backtest/ (run it first):
     .venv/bin/python bench/projection_round3_study.py signing   # chance of signing by 30 Sep: rules vs truth
     .venv/bin/python bench/projection_round3_study.py rush      # 31 May bias with YEAR_END_RUSH 1.0 / 1.45,
                                                                 # and the payment rhythm seen by 31 May
-    .venv/bin/python bench/projection_round3_study.py pace      # pace-break thresholds re-scored offline
-                                                                # (records every Friday's inputs first)
+    .venv/bin/python bench/projection_round3_study.py pace      # round 3's pace-break thresholds re-scored
+                                                                # offline (records every Friday's inputs
+                                                                # first; its rule: bench/pace_break_round3.py)
 
 A study script: it patches model settings in memory to compare them; nothing it prints is a setting.
 """
@@ -157,6 +158,10 @@ def pace() -> None:
         years[(mix, seed)] = (truth, members, inputs)
         print(f"recorded {mix}:{seed}", file=sys.stderr, flush=True)
     PB.pace_breaks = original
+    # Round 3 scored its own rule; since round 4 it lives in bench/pace_break_round3.py.
+    import pace_break_round3 as PB
+
+    original = PB.pace_breaks
 
     def once(args, limits) -> np.ndarray:
         return original(*args, limits).flag

@@ -133,6 +133,9 @@ class Mix:
     reallocation: tuple[date, float] | None = None  # on the day, this share of the investment projects still
     # unsigned (and of the savings of signed ones) moved to a few new fast projects of the same owner
     investment_size: float = 1.0  # investment projects this many times larger (fewer, lumpier projects)
+    # Round 4 of issue 17: each hit area draws its own severity from this range (partial slowdowns) instead of
+    # disaster_severity (None: every hit area has disaster_severity; no draw, so earlier years are unchanged).
+    disaster_severity_range: tuple[float, float] | None = None
     notes: str = ""
 
 
@@ -298,6 +301,58 @@ MIXES: dict[str, Mix] = {
         notes="a signing freeze 1 Mar - 30 Apr with a 45-day catch-up, fairly lumpy investment, a weak "
         "September rush, 4 disaster provinces from 25 Jun",
     ),
+    # Round 4 (issue 17): new hold-out mixes, written after the round-4 pace-break detector was committed
+    # (ee9d2dc); generated (seeds 51-53) and scored once; each a mix not seen before, with disasters of varied
+    # severity (some only a partial slowdown).
+    "act_freeze_partial": Mix(
+        "act_freeze_partial",
+        budget_act=date(2019, 1, 15),
+        wave=(date(2019, 1, 25), date(2019, 3, 31)),
+        wave_share=0.65,
+        q1_pace=0.5,
+        freeze=(date(2019, 4, 10), date(2019, 5, 20)),
+        freeze_catch_up=40,
+        freeze_operating=0.4,
+        september_rush=0.25,
+        disaster_provinces=5,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 12),
+        disaster_severity_range=(0.5, 0.95),
+        notes="budget act on 15 Jan, signing frozen 10 Apr - 20 May (40-day catch-up), 5 disaster provinces and "
+        "a cluster from 12 Jun, each hit area delaying 50-95% of its projects",
+    ),
+    "lumpy_no_rush_partial": Mix(
+        "lumpy_no_rush_partial",
+        investment_size=2.5,
+        september_rush=0.0,
+        month_end_bunching=0.5,
+        area_pace_sd=0.5,
+        instalments=(2, 3),
+        split_payments=0.2,
+        disaster_provinces=5,
+        disaster_date=date(2019, 6, 20),
+        disaster_severity_range=(0.6, 0.9),
+        notes="few large investment projects per province (small provinces paying a few projects a week), no "
+        "September rush, strong month-end bunching, wide differences between provinces, 5 disaster provinces "
+        "from 20 Jun delaying 60-90% of their projects",
+    ),
+    "slow_savings_early": Mix(
+        "slow_savings_early",
+        q1_pace=0.6,
+        delay_mean=20.0,
+        final_delay_mean=25.0,
+        savings=(0.05, 0.2),
+        savings_moved=0.6,
+        early_finishers=0.3,
+        split_payments=0.6,
+        unsigned_share=0.07,
+        disaster_provinces=3,
+        disaster_clusters=1,
+        disaster_date=date(2019, 7, 1),
+        disaster_severity_range=(0.7, 1.0),
+        notes="slow instalments and acceptance, contract savings mostly moved, 30% of provinces finishing early, "
+        "many split documents, 3 disaster provinces and a cluster from 1 Jul delaying 70-100% of their projects",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -322,6 +377,8 @@ HOLD_OUT = ("late_act", "cancellations", "slow_acceptance")
 HOLD_OUT_ROUND_2 = ("election_freeze", "reallocation", "no_rush_lumpy")
 # Written for round 3 after its settings were committed, scored once.
 HOLD_OUT_ROUND_3 = ("late_act_savings", "short_freeze_lumpy", "mass_cancel_slow")
+# Written for round 4 after its detector was committed, scored once.
+HOLD_OUT_ROUND_4 = ("act_freeze_partial", "lumpy_no_rush_partial", "slow_savings_early")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -438,6 +495,9 @@ def generate(mix: Mix, seed: int, shapes: AreaShapes | None = None) -> Year:
     for p in provinces:
         if p["cluster_code"] in hit_clusters:
             hit_days[p["province_code"]] = hit_days[p["cluster_code"]]
+    severity = {code: mix.disaster_severity for code in hit_days}
+    if mix.disaster_severity_range is not None:  # drawn only then: earlier mixes' random streams are unchanged
+        severity = {code: rng.uniform(*mix.disaster_severity_range) for code in sorted(hit_days)}
     early = [code for code in province_codes if code not in hit_days and rng.random() < mix.early_finishers]
     # How slow each area and each agency in it is (multiplies the delays and the signing lag).
     pace = {code: math.exp(rng.gauss(0, mix.area_pace_sd)) for code in province_codes}
@@ -487,7 +547,7 @@ def generate(mix: Mix, seed: int, shapes: AreaShapes | None = None) -> Year:
     for project in projects:
         _finish_payments(rng, mix, project)
         if project.owner in hit_days:  # after the posting habits: nothing is posted the usual way then
-            _disaster(rng, mix, project, hit_days[project.owner])
+            _disaster(rng, mix, project, hit_days[project.owner], severity[project.owner])
     return Year(mix, seed, projects, hit_days, early)
 
 
@@ -679,9 +739,9 @@ def _reallocation(rng: random.Random, mix: Mix, projects: list[Project], new_cod
         projects.append(project)
 
 
-def _disaster(rng: random.Random, mix: Mix, project: Project, day: date) -> None:
-    """A hit province: most projects' payments from the disaster on wait weeks to months."""
-    if rng.random() >= mix.disaster_severity:
+def _disaster(rng: random.Random, mix: Mix, project: Project, day: date, severity: float) -> None:
+    """A hit province: most projects' (a `severity` share) payments from the disaster on wait weeks to months."""
+    if rng.random() >= severity:
         return
     wait = timedelta(days=rng.uniform(*mix.disaster_delay))
     project.payments = sorted(
@@ -913,6 +973,8 @@ def main() -> None:
                 if name in HOLD_OUT_ROUND_2
                 else "hold-out (round 3)"
                 if name in HOLD_OUT_ROUND_3
+                else "hold-out (round 4)"
+                if name in HOLD_OUT_ROUND_4
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")

@@ -6,106 +6,103 @@ Why it is built this way (docs/projection.md, "Pace-break warning"):
   June changes the pace from one week to the next, and the projection would only follow slowly. The
   warning compares the last few weeks with the area's own earlier weeks, so a break shows within weeks.
 - Payments are lumpy (a contract pays in a few instalments), and the whole country's pace moves with
-  the calendar (quarter ends, month ends, holidays, the September rush): the area's earlier pace is
-  carried forward by the nation's own change between the same weeks. Baht alone swing too much from
-  week to week, so the warning also counts payment documents: the recent count must be one that the
-  area's earlier rate (carried forward the same way) would give less often than 1 time in 100 (a Poisson
-  tail), and the earlier window must hold enough payments to judge at all. Ordinary lulls of a small
-  province do not raise it; the price is that an area paying once a week or less cannot be judged
-  within three weeks.
-- It also needs the recent pace to fall short of the pace the area's own projection assumes: an area
-  that has simply finished its work slows down without being in trouble.
+  the calendar (quarter ends, month ends, holidays, the September rush): the area's earlier rate is
+  carried into each recent week by the nation's own change in that week. Baht alone swing too much from
+  week to week, so the evidence is the number of paying projects per week.
+- Evidence is accumulated week by week (a Poisson CUSUM, the textbook detector of a fall in a rate): each
+  recent week adds the log likelihood ratio of its paying projects under a broken rate (a share of the
+  expected one) against the expected rate, the sum restarting from zero whenever it would go below it. A
+  province paying two projects a week gives little evidence in any one week, but three empty weeks in a
+  row add up; a week of ordinary payments wipes out a lull. Until round 4 (issue 17) a fixed window
+  with a Poisson tail was used: it could not judge such provinces within three weeks.
+- The evidence must have built up over at least two weeks (one empty week is the rhythm of many areas),
+  and the recent baht must also be below a share of both the earlier pace and the pace the area's own
+  projection needs: an area that has simply finished its work slows down without being in trouble (and
+  an area that has little left to pay is not judged at all).
 - Thresholds are team decisions, kept in data/reference/thresholds.toml (names below); the backtest in
   bench/backtest_projection.py measures how soon the flag rises after a break and how often without one.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 
-# Weeks of payments the projection keeps per project (the windows below must fit in them: the default
-# longest recent window and the earlier window take all 16).
+# Weeks of payments the projection keeps per project (the recent and the earlier windows must fit in them).
 WEEKS_KEPT = 16
 # Threshold names in data/reference/thresholds.toml, with the defaults used when a database predates them.
 DEFAULTS = {
-    "pace_break_recent_weeks": 2.0,
-    "pace_break_longest_weeks": 6.0,
+    "pace_break_evidence_weeks": 5.0,
     "pace_break_earlier_weeks": 10.0,
+    "pace_break_broken_share_pct": 10.0,
+    "pace_break_evidence": 3.0,
+    "pace_break_min_weeks": 2.0,
     "pace_break_ratio_pct": 50.0,
     "pace_break_min_payments": 8.0,
-    "pace_break_chance_pct": 1.0,
     "pace_break_min_remaining_points": 10.0,
 }
 
 
 @dataclass(frozen=True)
 class PaceLimits:
-    """The warning's thresholds: the recent window, shortest and longest (weeks), the earlier window
-    (weeks), the ratio (percent 0-100) the recent pace must fall below, the fewest payments the earlier
-    window needs for a judgement, and how unlikely (percent 0-100) the recent number of payments must be
-    at the earlier rate."""
+    """The warning's thresholds: the recent weeks the evidence is gathered over, the earlier weeks that
+    give the area's own rate; the broken rate as a percent (0-100) of the expected one; the evidence (log
+    likelihood ratio, natural log) that raises the flag and the fewest weeks it must have built up over;
+    the ratio (percent 0-100) the recent baht pace must fall below; the fewest paying project-weeks the
+    earlier weeks need for a judgement; the fewest points of the allocation still expected."""
 
     recent_weeks: int
-    longest_weeks: int
     earlier_weeks: int
+    broken_share_pct: float
+    evidence: float
+    min_weeks: int
     ratio_pct: float
     min_payments: int
-    chance_pct: float
     min_remaining_points: float = 0.0
 
     @classmethod
     def from_thresholds(cls, thresholds: dict[str, float]) -> PaceLimits:
         value = {name: thresholds.get(name, default) for name, default in DEFAULTS.items()}
-        recent = int(min(max(value["pace_break_recent_weeks"], 1), WEEKS_KEPT - 1))
+        recent = int(min(max(value["pace_break_evidence_weeks"], 1), WEEKS_KEPT - 1))
         earlier = int(min(max(value["pace_break_earlier_weeks"], 1), WEEKS_KEPT - recent))
-        longest = int(min(max(value["pace_break_longest_weeks"], recent), WEEKS_KEPT - earlier))
         return cls(
             recent,
-            longest,
             earlier,
+            float(min(max(value["pace_break_broken_share_pct"], 0.1), 99.9)),
+            float(value["pace_break_evidence"]),
+            int(min(max(value["pace_break_min_weeks"], 1), recent)),
             float(value["pace_break_ratio_pct"]),
             int(value["pace_break_min_payments"]),
-            float(value["pace_break_chance_pct"]),
             float(value["pace_break_min_remaining_points"]),
         )
 
 
 @dataclass(frozen=True)
 class PaceBreaks:
-    """Per area: flagged or not, since when (None when not flagged), the paces behind it (baht per
-    week): recent, expected from the earlier weeks (carried by the nation's change), needed by the
-    projection; ratio = recent / the smaller of expected and needed (NaN without a judgement); the
-    recent and the expected number of payments, and the chance 0-1 of so few at the expected rate."""
+    """Per area: flagged or not, since when (None when not flagged); the weeks the evidence has built up
+    over (0 when it stands at zero) and the evidence itself (log likelihood ratio); over those weeks (the
+    latest week when none): the paces (baht per week) recent, expected from the earlier weeks (carried by
+    the nation's change) and needed by the projection, ratio = recent / the smaller of expected and
+    needed (NaN without a judgement), and the recent and the expected number of paying projects."""
 
     flag: np.ndarray
     since: list[date | None]
+    weeks: np.ndarray
+    evidence: np.ndarray
     recent_weekly: np.ndarray
     expected_weekly: np.ndarray
     needed_weekly: np.ndarray
     ratio: np.ndarray
     recent_payments: np.ndarray
     expected_payments: np.ndarray
-    chance: np.ndarray
 
 
 def week_starts(as_of: date, weeks: int) -> list[date]:
     """The first day of each of the `weeks` seven-day weeks ending on the as-of date (most recent first)."""
     return [as_of - timedelta(days=7 * (week + 1) - 1) for week in range(weeks)]
-
-
-def poisson_tail(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
-    """P(X <= observed) for X ~ Poisson(expected), elementwise (observed whole numbers >= 0)."""
-    observed = np.asarray(observed, dtype=np.int64)
-    expected = np.asarray(expected, dtype=float)
-    term = np.exp(-expected)
-    total = np.zeros(expected.shape)
-    for count in range(int(observed.max(initial=0)) + 1):
-        total += np.where(count <= observed, term, 0.0)
-        term = term * expected / (count + 1)
-    return np.minimum(total, 1.0)
 
 
 def pace_breaks(
@@ -118,74 +115,67 @@ def pace_breaks(
     as_of: date,
     limits: PaceLimits,
 ) -> PaceBreaks:
-    """Flag the areas whose pace broke. weekly, payments: (areas, weeks) baht paid and number of positive
-    payments in each seven-day week ending on the as-of date (column 0 the most recent); national,
+    """Flag the areas whose pace broke. weekly, payments: (areas, weeks) baht paid and number of paying
+    projects in each seven-day week ending on the as-of date (column 0 the most recent); national,
     national_payments: (weeks,) the same for the whole country; needed_weekly: (areas,) the pace the
     area's projection assumes from the as-of date (baht per week); remaining_points: (areas,) what the
     projection still expects to be paid by 30 Sep, in points of the allocation.
 
-    For each recent window from `recent_weeks` to `longest_weeks` weeks (so a break stays flagged while
-    it lasts), compared with the `earlier_weeks` before it, an area is flagged when the earlier window
-    holds at least `min_payments` payments; the recent pace is below `ratio_pct` percent of both the
-    expected pace (earlier pace x the nation's recent / earlier pace) and the needed pace; and so few
-    recent payments would come less than `chance_pct` percent of the time at the earlier rate of payments
-    (x the nation's change in payments). The figures returned are the shortest flagged window's (the
-    shortest window's when none is). Since: the first day of the run of weeks, counted back from the
-    as-of date, whose payments stayed below `ratio_pct` of the pace expected from the weeks before the
-    longest flagged window (the pace before the break, as far back as the warning looks).
-    """
-    share = limits.ratio_pct / 100
-    earlier = limits.earlier_weeks
+    Expected paying projects in recent week t (t < recent_weeks): the area's mean over the earlier_weeks
+    before the recent ones, times the nation's paying projects in week t over the nation's earlier mean.
+    Each recent week, oldest first, adds x log(s) + (1 - s) expected (x the week's paying projects, s the
+    broken share) to the evidence, which restarts at zero when it would go below. An area is flagged when
+    the evidence reaches `evidence` after building up over at least `min_weeks` weeks; the earlier weeks
+    hold at least `min_payments` paying projects; the projection still expects `min_remaining_points`;
+    and over the weeks of the evidence its baht pace is below `ratio_pct` percent of both the expected
+    pace (earlier pace x the nation's change over those weeks) and the needed pace. Since: the first day
+    of the weeks the evidence has built up over."""
+    recent, earlier = limits.recent_weeks, limits.earlier_weeks
+    share = limits.broken_share_pct / 100
     areas = weekly.shape[0]
-    flag = np.zeros(areas, dtype=bool)
-    chosen = np.full(areas, limits.recent_weeks)
-    longest = np.full(areas, limits.recent_weeks)
-    figures: dict[int, tuple] = {}
-    for recent in range(limits.recent_weeks, limits.longest_weeks + 1):
 
-        def change(values: np.ndarray, recent: int = recent) -> float:
-            before = values[recent : recent + earlier].sum() / earlier
-            return float(values[:recent].sum() / recent / before) if before > 0 else 1.0
+    def carried(values: np.ndarray) -> np.ndarray:
+        """The nation's value in each recent week over its earlier mean (1 where it paid nothing before)."""
+        before = values[recent : recent + earlier].sum() / earlier
+        return values[:recent] / before if before > 0 else np.ones(recent)
 
-        recent_weekly = weekly[:, :recent].sum(axis=1) / recent
-        expected = np.maximum(weekly[:, recent : recent + earlier].sum(axis=1) / earlier, 0.0) * change(national)
-        earlier_count = payments[:, recent : recent + earlier].sum(axis=1)
-        recent_count = payments[:, :recent].sum(axis=1)
-        expected_count = earlier_count / earlier * recent * change(national_payments)
-        chance = poisson_tail(recent_count, expected_count)
-        bar = np.minimum(expected, np.maximum(needed_weekly, 0.0))
-        judged = (earlier_count >= limits.min_payments) & (bar > 0) & (remaining_points >= limits.min_remaining_points)
-        ratio = np.where(judged, recent_weekly / np.where(bar > 0, bar, 1.0), np.nan)
-        # ... and lower than in any stretch of the same length in the earlier window (a lull the area has
-        # been through lately is its ordinary rhythm, not a break).
-        stretches = np.stack(
-            [payments[:, start : start + recent].sum(axis=1) for start in range(recent, recent + earlier - recent + 1)],
-            axis=1,
-        )
-        lowest = stretches.min(axis=1)
-        broken = (
-            judged
-            & (recent_weekly < share * expected)
-            & (recent_weekly < share * needed_weekly)
-            & (chance < limits.chance_pct / 100)
-            & (recent_count < lowest)
-        )
-        chosen = np.where(broken & ~flag, recent, chosen)
-        longest = np.where(broken, recent, longest)
-        flag |= broken
-        figures[recent] = (recent_weekly, expected, ratio, recent_count, expected_count, chance)
+    earlier_count = payments[:, recent : recent + earlier].sum(axis=1)
+    expected_count = earlier_count[:, None] / earlier * carried(national_payments)[None, :]  # (areas, recent)
+    step = payments[:, :recent] * math.log(share) + (1 - share) * expected_count
+    evidence = np.zeros(areas)
+    weeks = np.zeros(areas, dtype=int)
+    for week in range(recent - 1, -1, -1):  # oldest first
+        evidence = np.maximum(evidence + step[:, week], 0.0)
+        weeks = np.where(evidence > 0, weeks + 1, 0)
 
-    def pick(position: int, windows: np.ndarray = chosen) -> np.ndarray:
-        return np.array([figures[weeks][position][row] for row, weeks in enumerate(windows)], dtype=float)
-
-    before_break = pick(1, longest)
-    starts = week_starts(as_of, weekly.shape[1])
-    since: list[date | None] = []
-    for row, flagged in enumerate(flag):
-        if not flagged:
-            since.append(None)
-            continue
-        low = weekly[row, : limits.longest_weeks] < share * before_break[row]
-        run = int(np.argmin(low)) if not low.all() else len(low)  # consecutive low weeks from the latest
-        since.append(starts[max(run, 1) - 1])
-    return PaceBreaks(flag, since, pick(0), pick(1), needed_weekly, pick(2), pick(3), pick(4), pick(5))
+    # Paces over the weeks of the evidence (the latest week when there is none).
+    span = np.maximum(weeks, 1)
+    inside = np.arange(recent)[None, :] < span[:, None]
+    recent_weekly = (weekly[:, :recent] * inside).sum(axis=1) / span
+    national_change = (carried(national)[None, :] * inside).sum(axis=1) / span
+    expected_weekly = np.maximum(weekly[:, recent : recent + earlier].sum(axis=1) / earlier, 0.0) * national_change
+    bar = np.minimum(expected_weekly, np.maximum(needed_weekly, 0.0))
+    judged = (earlier_count >= limits.min_payments) & (bar > 0) & (remaining_points >= limits.min_remaining_points)
+    ratio = np.where(judged, recent_weekly / np.where(bar > 0, bar, 1.0), np.nan)
+    below = limits.ratio_pct / 100
+    flag = (
+        judged
+        & (evidence >= limits.evidence)
+        & (weeks >= limits.min_weeks)
+        & (recent_weekly < below * expected_weekly)
+        & (recent_weekly < below * needed_weekly)
+    )
+    starts = week_starts(as_of, recent)
+    since = [starts[weeks[row] - 1] if flagged else None for row, flagged in enumerate(flag)]
+    return PaceBreaks(
+        flag,
+        since,
+        weeks,
+        evidence,
+        recent_weekly,
+        expected_weekly,
+        needed_weekly,
+        ratio,
+        (payments[:, :recent] * inside).sum(axis=1),
+        (expected_count * inside).sum(axis=1),
+    )

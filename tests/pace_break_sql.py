@@ -54,11 +54,6 @@ def weekly_by_sql(
     return amounts, paying, national, national_paying
 
 
-def poisson_cdf(observed: int, expected: float) -> float:
-    """P(X <= observed), X ~ Poisson(expected), by the series."""
-    return sum(math.exp(-expected) * expected**k / math.factorial(k) for k in range(int(observed) + 1))
-
-
 def flags_by_hand(
     amounts: list[float],
     paying: list[int],
@@ -71,50 +66,39 @@ def flags_by_hand(
 ) -> date | None:
     """The day an area's pace fell when the rule flags it, else None (thresholds as in thresholds.toml).
 
-    For each recent window of n weeks, n from pace_break_recent_weeks to pace_break_longest_weeks, with the
-    pace_break_earlier_weeks before it as the area's own record: the area needs at least
-    pace_break_min_remaining_points still projected, at least pace_break_min_payments paying project-weeks in
-    the earlier weeks; its recent weekly baht below pace_break_ratio_pct % of its earlier weekly baht times
-    the nation's (recent / earlier) and of the needed pace; fewer paying projects than in any n-week stretch
-    of its earlier weeks; and that few would come less than pace_break_chance_pct % of the time at its
-    earlier rate (times the nation's change in paying projects). Since: counted back from the latest week,
-    the weeks below ratio x the pace expected from the weeks before the longest flagged window."""
-    share = limits["pace_break_ratio_pct"] / 100
+    With n = pace_break_evidence_weeks recent weeks and the pace_break_earlier_weeks before them as the area's
+    own record: the expected paying projects of recent week t are the area's earlier mean times the nation's
+    paying projects in week t over the nation's earlier mean. Going from the oldest recent week to the latest,
+    the evidence S becomes max(0, S + x ln(s) + (1 - s) expected), s = pace_break_broken_share_pct / 100, and
+    the weeks it has built up over count up while S > 0 (back to 0 when S is 0). Flagged when S reaches
+    pace_break_evidence over at least pace_break_min_weeks weeks, the earlier weeks hold at least
+    pace_break_min_payments paying projects, at least pace_break_min_remaining_points are still projected, and
+    over the weeks of the evidence the area's mean weekly baht is below pace_break_ratio_pct % of both the
+    needed pace and its earlier weekly baht times the nation's mean weekly baht over those weeks / its
+    earlier mean. Since: the first day of the oldest of those weeks."""
+    n = int(limits["pace_break_evidence_weeks"])
     earlier = int(limits["pace_break_earlier_weeks"])
-    flagged_windows = []
-    expected_by_window = {}
-    for n in range(int(limits["pace_break_recent_weeks"]), int(limits["pace_break_longest_weeks"]) + 1):
-        before = slice(n, n + earlier)
-
-        def change(series: list[float], n: int = n, before: slice = before) -> float:
-            old = sum(series[before]) / earlier
-            return (sum(series[:n]) / n) / old if old > 0 else 1.0
-
-        recent = sum(amounts[:n]) / n
-        expected = max(sum(amounts[before]) / earlier, 0.0) * change(national)
-        expected_by_window[n] = expected
-        earlier_count = sum(paying[before])
-        recent_count = sum(paying[:n])
-        expected_count = earlier_count / earlier * n * change(national_paying)
-        stretches = [sum(paying[start : start + n]) for start in range(n, n + earlier - n + 1)]
-        bar = min(expected, max(needed, 0.0))
-        if (
-            remaining_points >= limits["pace_break_min_remaining_points"]
-            and earlier_count >= limits["pace_break_min_payments"]
-            and bar > 0
-            and recent < share * expected
-            and recent < share * needed
-            and poisson_cdf(recent_count, expected_count) < limits["pace_break_chance_pct"] / 100
-            and recent_count < min(stretches)
-        ):
-            flagged_windows.append(n)
-    if not flagged_windows:
+    share = limits["pace_break_broken_share_pct"] / 100
+    area_rate = sum(paying[n : n + earlier]) / earlier
+    nation_rate = sum(national_paying[n : n + earlier]) / earlier
+    evidence, weeks = 0.0, 0
+    for week in reversed(range(n)):
+        expected = area_rate * (national_paying[week] / nation_rate if nation_rate > 0 else 1.0)
+        evidence = max(0.0, evidence + paying[week] * math.log(share) + (1 - share) * expected)
+        weeks = weeks + 1 if evidence > 0 else 0
+    if weeks < limits["pace_break_min_weeks"] or evidence < limits["pace_break_evidence"]:
         return None
-    expected = expected_by_window[max(flagged_windows)]
-    low_weeks = 0
-    for week in range(int(limits["pace_break_longest_weeks"])):
-        if amounts[week] < share * expected:
-            low_weeks += 1
-        else:
-            break
-    return as_of - timedelta(days=7 * max(low_weeks, 1) - 1)
+    nation_before = sum(national[n : n + earlier]) / earlier
+    change = (sum(national[:weeks]) / weeks) / nation_before if nation_before > 0 else 1.0
+    expected_pace = max(sum(amounts[n : n + earlier]) / earlier, 0.0) * change
+    recent = sum(amounts[:weeks]) / weeks
+    ratio = limits["pace_break_ratio_pct"] / 100
+    if (
+        remaining_points >= limits["pace_break_min_remaining_points"]
+        and sum(paying[n : n + earlier]) >= limits["pace_break_min_payments"]
+        and min(expected_pace, max(needed, 0.0)) > 0
+        and recent < ratio * expected_pace
+        and recent < ratio * needed
+    ):
+        return as_of - timedelta(days=7 * weeks - 1)
+    return None

@@ -1,7 +1,7 @@
 """The pace-break warning in the exports (issue 17): the provinces and clusters sheets and CSV files carry
 the day each area's pace fell, and the PDF brief says it after the province's name in its list of
 provinces needing intervention. The areas expected are those the rule flags when recomputed here from
-plain SQL (tests/pace_break_sql.py), on the demo on Friday 23 Aug 2019."""
+plain SQL (tests/pace_break_sql.py), on the demo on Friday 16 Aug 2019."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from exports.export import export_files
 from tests.etl_fixtures import query
 from tests.pace_break_sql import flags_by_hand, weekly_by_sql
 
-AS_OF = date(2019, 8, 23)  # 30 Aug until round 3 of issue 17 (no demo province is judged then: under 10 points left)
+AS_OF = date(2019, 8, 16)  # 30 Aug until round 3, 23 Aug until round 4 (its detector flags no demo province then)
 HEADER = "ภาพรวม: อัตราการเบิกจ่ายลดลงตั้งแต่ (วันที่)"
 
 

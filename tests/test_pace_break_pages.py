@@ -1,4 +1,4 @@
-"""The pace-break warning on the dashboard (issue 17), by AppTest on the demo on Friday 23 Aug 2019: the
+"""The pace-break warning on the dashboard (issue 17), by AppTest on the demo on Friday 16 Aug 2019: the
 overview's needs-intervention list puts the broken province first with its warning, and the province's
 page says it on its line card; in Thai and in English. The province expected is the one the rule flags
 when recomputed from plain SQL (tests/pace_break_sql.py)."""
