@@ -29,7 +29,12 @@ from projection_round3_study import _province_metrics  # noqa: E402
 SEEN = B.CALIBRATION + B.HOLD_OUT + B.HOLD_OUT_ROUND_2 + B.HOLD_OUT_ROUND_3 + B.HOLD_OUT_ROUND_4
 
 
-def _years(only: list[str] | None = None) -> dict[str, Path]:
+def _years(only: list[str] | None = None, hold_out_5: bool = False) -> dict[str, Path]:
+    """The seen years (demo seeds and the generated years of rounds 1-4), or the round-5 hold-outs (report
+    only: they were scored once with the committed rule before this was run on them)."""
+    if hold_out_5:
+        years = {f"{mix}:{seed}": B.build_generated(mix, seed)[0] for mix, seed in B.HOLD_OUT_ROUND_5}
+        return {name: db for name, db in years.items() if not only or any(part in name for part in only)}
     years = {f"demo{seed}": B.build_seed(seed) for seed in B.DEMO_SEEDS}
     years.update({f"{mix}:{seed}": B.build_generated(mix, seed)[0] for mix, seed in SEEN})
     return {name: db for name, db in years.items() if not only or any(part in name for part in only)}
@@ -58,7 +63,7 @@ RULES = {
 }
 
 
-def signing(only: list[str] | None) -> None:
+def signing(only: list[str] | None, hold_out_5: bool = False) -> None:
     """Per seen year and month end: the share of the investment projects unsigned on the date that sign by
     30 Sep (truth) and the chance each rule gives them."""
     import duckdb
@@ -67,7 +72,7 @@ def signing(only: list[str] | None) -> None:
     from budget_metrics import projection as P
 
     start, end = date(2018, 10, 1), date(2019, 9, 30)
-    for name, db in _years(only).items():
+    for name, db in _years(only, hold_out_5).items():
         os.environ["BUDGET_DB"] = str(db)
         con = duckdb.connect(str(db), read_only=True)
         final = dict(
@@ -91,9 +96,9 @@ def signing(only: list[str] | None) -> None:
             print("  ".join(row), flush=True)
 
 
-def provinces(only: list[str] | None, dates: list[date]) -> None:
+def provinces(only: list[str] | None, dates: list[date], hold_out_5: bool = False) -> None:
     """Per seen year and month end: provinces' median abs error, p90, bias, coverage under each rule."""
-    for name, db in _years(only).items():
+    for name, db in _years(only, hold_out_5).items():
         os.environ["BUDGET_DB"] = str(db)
         for as_of in dates:
             row = [f"{name:26s} {as_of}"]
@@ -109,12 +114,13 @@ def main() -> None:
     parser.add_argument("study", choices=("signing", "provinces"))
     parser.add_argument("--only", nargs="*", help="years whose name contains one of these")
     parser.add_argument("--dates", nargs="*", help="month ends (YYYY-MM-DD), default all")
+    parser.add_argument("--hold-out-5", action="store_true", help="the round-5 hold-outs instead (report only)")
     args = parser.parse_args()
     dates = [date.fromisoformat(value) for value in args.dates] if args.dates else B.MONTH_ENDS
     if args.study == "signing":
-        signing(args.only)
+        signing(args.only, args.hold_out_5)
     else:
-        provinces(args.only, dates)
+        provinces(args.only, dates, args.hold_out_5)
 
 
 if __name__ == "__main__":
