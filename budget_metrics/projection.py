@@ -58,10 +58,8 @@ SIGNING_WINDOW_DAYS = 61  # investment projects unsigned this many days ago: sha
 RECENT_SIGNING_DAYS = 21  # ... unless the last three weeks' share differs from it beyond chance (then theirs)
 SIGNING_CHANGE_CHANCE = 0.01  # "beyond chance": a binomial tail under 1 in 100 at the window's rate
 SIGNING_CHANGE_RATIO = 2.0  # "differs": the recent daily rate at least twice the window's, or at most half
-FREEZE_GAP_DAYS = 14  # a run of this many days with no investment contract signed in the selection is a freeze ...
-FREEZE_UNSIGNED_SHARE = (
-    1 / 3
-)  # ... read as a pause (its days skipped) while this share of investment allocation is unsigned
+FREEZE_GAP_DAYS = 14  # this many days without an investment contract signed, after the first, are a freeze ...
+FREEZE_UNSIGNED_SHARE = 1 / 3  # ... read as a pause while this share of the investment allocation is unsigned
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
 YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
 BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
@@ -847,7 +845,8 @@ def _project(
         shared_variance[drift_column : drift_column + 2] = (drift.plan_log_variance, drift.post_log_variance)
 
     # Signing: of the investment projects unsigned SIGNING_WINDOW_DAYS ago, the share signed since, unless the
-    # last RECENT_SIGNING_DAYS clearly differ from it (a catch-up after a freeze): then theirs.
+    # last RECENT_SIGNING_DAYS clearly differ from it (a catch-up after a freeze): then theirs. While much is
+    # unsigned, a freeze's days are skipped and that reading is a floor (round 5).
     signing = _signing_rate(signed_day, with_contract, investment, today, allocation)
     signing_daily = signing.daily
     signed_since = signing.signed_since
@@ -1162,10 +1161,10 @@ def _signing_rate(
     FREEZE_UNSIGNED_SHARE of the investment allocation (`allocation`, baht; project counts when None) is
     unsigned, the same rule is read once more with the days of each freeze left out — a run of at least
     FREEZE_GAP_DAYS days, after the year's first contract, on which no investment contract was signed, the
-    current one included; each window then
-    reaches back over them to hold its number of days on which signing went on — and the higher of the two
-    rates is used (the rate before the stop is a floor). Once less is left, a stop counts as the end of the
-    year's signing, as before."""
+    current one included; each window then reaches back over them to hold its number of days on which signing
+    went on — and the higher of the two rates is used (the rate before the stop is a floor). Once less is
+    left, a stop counts as the end of the year's signing, as before. `window_days` stays the window's
+    nominal length (61 or 21) either way."""
     calendar = _signing_rate_over(signed_day, with_contract, investment, today, np.ones(max(today, 0) + 1, bool))
     weights = np.ones(len(investment)) if allocation is None else np.asarray(allocation, float)
     total = float(weights[investment].sum())
