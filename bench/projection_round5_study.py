@@ -10,6 +10,8 @@ by bench/backtest_projection.py into bench/out/backtest/ (run it first):
                                                                 # that paid nothing for 5 weeks (after the round-5
                                                                 # scoring; needs projection_round4_study.py record
                                                                 # and record --hold-out-4 first; nothing adopted)
+    .venv/bin/python bench/projection_round5_study.py band      # 31 May: the band's terms per province, coverage
+                                                                # with one scaled (after the scoring; nothing adopted)
 
 A study script: it patches model settings in memory to compare them; nothing it prints is a setting.
 """
@@ -116,7 +118,7 @@ def provinces(only: list[str] | None, dates: list[date], hold_out_5: bool = Fals
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("signing", "provinces", "due"))
+    parser.add_argument("study", choices=("signing", "provinces", "due", "band"))
     parser.add_argument("--only", nargs="*", help="years whose name contains one of these")
     parser.add_argument("--dates", nargs="*", help="month ends (YYYY-MM-DD), default all")
     parser.add_argument("--hold-out-5", action="store_true", help="the round-5 hold-outs instead (report only)")
@@ -124,6 +126,8 @@ def main() -> None:
     dates = [date.fromisoformat(value) for value in args.dates] if args.dates else B.MONTH_ENDS
     if args.study == "due":
         due()
+    elif args.study == "band":
+        band(args.only)
     elif args.study == "signing":
         signing(args.only, args.hold_out_5)
     else:
@@ -273,6 +277,60 @@ def due() -> None:
             f"detector or due (ended {grid[0][0]}-{grid[0][1]} days ago, n>={n}, silent>={share})",
             scored(rule_for_year),
         )
+
+
+# --------------------------------------------------------------------------- the band's terms (priority 3)
+# A study for a later round: run after the round-5 hold-outs were scored (nothing in it was adopted).
+
+BAND_TERMS = ("_outcome_variance", "_rate_term", "_shared_term")
+
+
+def band(only: list[str] | None) -> None:
+    """31 May, provinces, every seen year: each band term's median share of a province's variance, and the
+    coverage as the model stands and with one term scaled (outcome x0.5, the owners' pace factors x0, the
+    national rates x0) — which term over-covers in the lumpy years."""
+    from budget_metrics import projection as P
+
+    as_of = date(2019, 5, 31)
+    original = P._sums
+    scale: dict[str, float] = {}
+    shares: list[np.ndarray] = []
+
+    def scaled(*args, **kwargs):
+        table = original(*args, **kwargs)
+        total = sum(table[term].to_numpy(float) for term in BAND_TERMS)
+        shares.append(np.stack([table[term].to_numpy(float) / np.maximum(total, 1e-12) for term in BAND_TERMS]))
+        for term, factor in scale.items():
+            table[term] = table[term] * factor
+        return table
+
+    P._sums = scaled
+    try:
+        for name, db in _years(only).items():
+            os.environ["BUDGET_DB"] = str(db)
+            row = [f"{name:26s}"]
+            for label, patch in (
+                ("as is", {}),
+                ("outcome x0.5", {"_outcome_variance": 0.5}),
+                ("pace factors x0", {"_rate_term": 0.0}),
+                ("national x0", {"_shared_term": 0.0}),
+            ):
+                scale.clear()
+                scale.update(patch)
+                shares.clear()
+                P._cached_model.cache_clear()
+                median, p90, bias, coverage = _province_metrics(as_of)
+                if not patch:
+                    first = shares[-1]
+                    row.append(
+                        "shares outcome/pace/national "
+                        + "/".join(f"{np.median(first[i]):.2f}" for i in range(len(BAND_TERMS)))
+                    )
+                row.append(f"{label} {coverage:4.0%}")
+            print("  ".join(row), flush=True)
+    finally:
+        P._sums = original
+        P._cached_model.cache_clear()
 
 
 if __name__ == "__main__":
