@@ -97,6 +97,9 @@ HOLD_OUT_ROUND_3 = (("late_act_savings", 41), ("short_freeze_lumpy", 42), ("mass
 # Mixes written for round 4 after its pace-break detector was committed (ee9d2dc); seeds 51-53 chosen with them;
 # generated and scored once with the settings of ee9d2dc; every year above counts as seen from round 4 on.
 HOLD_OUT_ROUND_4 = (("act_freeze_partial", 51), ("lumpy_no_rush_partial", 52), ("slow_savings_early", 53))
+# Mixes written for round 5 after its signing rule was committed (34049d4); seeds 61-63 chosen with them;
+# generated and scored once with the settings of 34049d4; every year above counts as seen from round 5 on.
+HOLD_OUT_ROUND_5 = (("brief_freeze_severe", 61), ("long_freeze_cancel", 62), ("late_act_no_rush_lumpy", 63))
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 ROUND_2 = "5978e1c"  # the main branch round 3 started from (round 2's model): timed alongside round 3
@@ -711,6 +714,7 @@ def markdown(
         | {mix: "hold-out (round 2)" for mix, _ in HOLD_OUT_ROUND_2}
         | {mix: "hold-out (round 3)" for mix, _ in HOLD_OUT_ROUND_3}
         | {mix: "hold-out (round 4)" for mix, _ in HOLD_OUT_ROUND_4}
+        | {mix: "hold-out (round 5)" for mix, _ in HOLD_OUT_ROUND_5}
     )
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
@@ -918,6 +922,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             generated += [(mix, seed, "hold-out (round 3)") for mix, seed in HOLD_OUT_ROUND_3]
         elif value == "hold-out-4":
             generated += [(mix, seed, "hold-out (round 4)") for mix, seed in HOLD_OUT_ROUND_4]
+        elif value == "hold-out-5":
+            generated += [(mix, seed, "hold-out (round 5)") for mix, seed in HOLD_OUT_ROUND_5]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
@@ -931,6 +937,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
                 if (mix, int(seed)) in HOLD_OUT_ROUND_3
                 else "hold-out (round 4)"
                 if (mix, int(seed)) in HOLD_OUT_ROUND_4
+                else "hold-out (round 5)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_5
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -943,8 +951,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, hold-out-3, hold-out-4, demo:SEED or MIX:SEED (default: all "
-        "groups but hold-out-4)",
+        help="demo, calibration, hold-out, hold-out-2, hold-out-3, hold-out-4, hold-out-5, demo:SEED or MIX:SEED "
+        "(default: all groups but hold-out-4 and hold-out-5)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

@@ -353,6 +353,62 @@ MIXES: dict[str, Mix] = {
         notes="slow instalments and acceptance, contract savings mostly moved, 30% of provinces finishing early, "
         "many split documents, 3 disaster provinces and a cluster from 1 Jul delaying 70-100% of their projects",
     ),
+    # Round 5 (issue 17): new hold-out mixes, written after the round-5 signing rule was committed (34049d4);
+    # generated (seeds 61-63) and scored once; each a mix not seen before.
+    "brief_freeze_severe": Mix(
+        "brief_freeze_severe",
+        wave=(date(2018, 11, 15), date(2019, 2, 28)),
+        wave_share=0.7,
+        freeze=(date(2019, 1, 20), date(2019, 2, 25)),
+        freeze_catch_up=30,
+        freeze_operating=0.3,
+        investment_size=1.5,
+        september_rush=0.2,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 5),
+        disaster_severity_range=(0.85, 1.0),
+        notes="a signing freeze that ends early (20 Jan - 25 Feb, 30-day catch-up), somewhat lumpy investment, a "
+        "weak September rush, 4 disaster provinces from 5 Jun delaying 85-100% of their projects",
+    ),
+    "long_freeze_cancel": Mix(
+        "long_freeze_cancel",
+        wave=(date(2018, 12, 1), date(2019, 4, 15)),
+        wave_share=0.6,
+        freeze=(date(2019, 3, 25), date(2019, 6, 15)),
+        freeze_catch_up=50,
+        freeze_operating=0.5,
+        unsigned_share=0.08,
+        cancel_share=0.6,
+        delay_mean=12.0,
+        final_delay_mean=20.0,
+        september_rush=0.35,
+        disaster_provinces=4,
+        disaster_clusters=1,
+        disaster_date=date(2019, 7, 5),
+        disaster_severity_range=(0.4, 0.8),
+        notes="a long signing freeze that ends late (25 Mar - 15 Jun, 50-day catch-up), more projects never "
+        "signed and cancelled, 4 disaster provinces and a cluster from 5 Jul delaying 40-80% of their projects",
+    ),
+    "late_act_no_rush_lumpy": Mix(
+        "late_act_no_rush_lumpy",
+        budget_act=date(2019, 2, 20),
+        wave=(date(2019, 3, 1), date(2019, 5, 31)),
+        wave_share=0.7,
+        q1_pace=0.4,
+        investment_size=2.5,
+        instalments=(2, 4),
+        september_rush=0.0,
+        month_end_bunching=0.45,
+        area_pace_sd=0.45,
+        final_delay_mean=20.0,
+        disaster_provinces=5,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 18),
+        disaster_severity_range=(0.5, 0.9),
+        notes="budget act on 20 Feb, contracts signed Mar-May and later, few large investment projects per "
+        "province, no September rush, month-end bunching, 5 disaster provinces and a cluster from 18 Jun "
+        "delaying 50-90% of their projects",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -379,6 +435,8 @@ HOLD_OUT_ROUND_2 = ("election_freeze", "reallocation", "no_rush_lumpy")
 HOLD_OUT_ROUND_3 = ("late_act_savings", "short_freeze_lumpy", "mass_cancel_slow")
 # Written for round 4 after its detector was committed, scored once.
 HOLD_OUT_ROUND_4 = ("act_freeze_partial", "lumpy_no_rush_partial", "slow_savings_early")
+# Written for round 5 after its signing rule was committed, scored once.
+HOLD_OUT_ROUND_5 = ("brief_freeze_severe", "long_freeze_cancel", "late_act_no_rush_lumpy")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -975,6 +1033,8 @@ def main() -> None:
                 if name in HOLD_OUT_ROUND_3
                 else "hold-out (round 4)"
                 if name in HOLD_OUT_ROUND_4
+                else "hold-out (round 5)"
+                if name in HOLD_OUT_ROUND_5
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")

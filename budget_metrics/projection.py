@@ -58,6 +58,8 @@ SIGNING_WINDOW_DAYS = 61  # investment projects unsigned this many days ago: sha
 RECENT_SIGNING_DAYS = 21  # ... unless the last three weeks' share differs from it beyond chance (then theirs)
 SIGNING_CHANGE_CHANCE = 0.01  # "beyond chance": a binomial tail under 1 in 100 at the window's rate
 SIGNING_CHANGE_RATIO = 2.0  # "differs": the recent daily rate at least twice the window's, or at most half
+FREEZE_GAP_DAYS = 14  # this many days without an investment contract signed, after the first, are a freeze ...
+FREEZE_UNSIGNED_SHARE = 1 / 3  # ... read as a pause while this share of the investment allocation is unsigned
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
 YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
 BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
@@ -843,8 +845,9 @@ def _project(
         shared_variance[drift_column : drift_column + 2] = (drift.plan_log_variance, drift.post_log_variance)
 
     # Signing: of the investment projects unsigned SIGNING_WINDOW_DAYS ago, the share signed since, unless the
-    # last RECENT_SIGNING_DAYS clearly differ from it (a catch-up after a freeze): then theirs.
-    signing = _signing_rate(signed_day, with_contract, investment, today)
+    # last RECENT_SIGNING_DAYS clearly differ from it (a catch-up after a freeze): then theirs. While much is
+    # unsigned, a freeze's days are skipped and that reading is a floor (round 5).
+    signing = _signing_rate(signed_day, with_contract, investment, today, allocation)
     signing_daily = signing.daily
     signed_since = signing.signed_since
     allocated = frame["allocated_amount"].to_numpy(float)
@@ -1142,22 +1145,74 @@ class SigningRate:
     signed_since: np.ndarray
 
 
-def _signing_rate(signed_day: np.ndarray, with_contract: np.ndarray, investment: np.ndarray, today: int) -> SigningRate:
+def _signing_rate(
+    signed_day: np.ndarray,
+    with_contract: np.ndarray,
+    investment: np.ndarray,
+    today: int,
+    allocation: np.ndarray | None = None,
+) -> SigningRate:
     """Of the investment projects unsigned `window` days before `today` (day numbers from 1 Oct), the share
     signed since, as a constant daily rate: the SIGNING_WINDOW_DAYS window, or the last RECENT_SIGNING_DAYS
     when so many (or so few) signed in them that the window's rate would give them less than a
-    SIGNING_CHANGE_CHANCE chance (binomial tails): signing that resumes after a freeze, or stops."""
+    SIGNING_CHANGE_CHANCE chance (binomial tails): signing that resumes after a freeze, or stops.
+
+    A freeze is a pause, not an end, while much of the year's signing is still to come: while at least
+    FREEZE_UNSIGNED_SHARE of the investment allocation (`allocation`, baht; project counts when None) is
+    unsigned, the same rule is read once more with the days of each freeze left out — a run of at least
+    FREEZE_GAP_DAYS days, after the year's first contract, on which no investment contract was signed, the
+    current one included; each window then reaches back over them to hold its number of days on which signing
+    went on — and the higher of the two rates is used (the rate before the stop is a floor). Once less is
+    left, a stop counts as the end of the year's signing, as before. `window_days` stays the window's
+    nominal length (61 or 21) either way."""
+    calendar = _signing_rate_over(signed_day, with_contract, investment, today, np.ones(max(today, 0) + 1, bool))
+    weights = np.ones(len(investment)) if allocation is None else np.asarray(allocation, float)
+    total = float(weights[investment].sum())
+    unsigned_share = float(weights[investment & ~with_contract].sum()) / total if total > 0 else 0.0
+    if unsigned_share < FREEZE_UNSIGNED_SHARE or today <= 0:
+        return calendar
+    counted = np.ones(today + 1, bool)  # counted[d]: day d (1..today) is not inside a freeze; [0] unused
+    days = signed_day[with_contract & ~np.isnan(signed_day) & (signed_day >= 1) & (signed_day <= today)]
+    signed_on = np.bincount(days.astype(int), minlength=today + 1)[1 : today + 1] > 0
+    if not signed_on.any():
+        return calendar
+    run = 0
+    # Day position + 1; the run of days without a signing that ends on it. Only a stop after signing began is
+    # a freeze: the weeks before the year's first contract (a late budget act, a slow start) are not skipped.
+    for position in range(int(np.argmax(signed_on)), today):
+        run = 0 if signed_on[position] else run + 1
+        if run >= FREEZE_GAP_DAYS:
+            counted[position + 2 - run : position + 2] = False
+    if counted.all():
+        return calendar
+    skipped = _signing_rate_over(signed_day, with_contract, investment, today, counted)
+    return skipped if skipped.daily > calendar.daily else calendar
+
+
+def _signing_rate_over(
+    signed_day: np.ndarray, with_contract: np.ndarray, investment: np.ndarray, today: int, counted: np.ndarray
+) -> SigningRate:
+    """`_signing_rate`'s rule on the days marked in `counted` (index = day number, 1..today): each window
+    holds its number of counted days and its rate is per counted day."""
+    counted_from = np.cumsum(counted[::-1])[::-1]  # counted_from[d]: counted days in d..today
 
     def window(days: int) -> tuple[SigningRate, int, int]:
-        """The rate read from the last `days`, with the projects unsigned then and how many of them signed."""
-        signed_then = with_contract & (np.isnan(signed_day) | (signed_day <= today - days))
+        """The rate read from the last `days` counted days, with the projects unsigned then and how many of
+        them signed."""
+        if counted.all():
+            start, span = today - days, days
+        else:
+            reaches = np.flatnonzero(counted_from[1:] >= days)
+            start = int(reaches[-1]) if len(reaches) else 0
+            span = max(min(days, int(counted_from[start + 1])), 1)
+        signed_then = with_contract & (np.isnan(signed_day) | (signed_day <= start))
         unsigned_then = investment & ~signed_then
         since = unsigned_then & with_contract
         count, signed = int(unsigned_then.sum()), int(since.sum())
         share = signed / count if count else 0.0
         # The rate's sampling error (binomial on the projects unsigned then), as a daily rate.
-        sd = math.sqrt(share * (1 - share) / count) / max(1 - share, 0.01) / days if count else 0.0
-        return SigningRate(-math.log(1 - min(share, 0.99)) / days, sd, days, since), count, signed
+        sd = math.sqrt(share * (1 - share) / count) / max(1 - share, 0.01) / span if count else 0.0
+        return SigningRate(-math.log(1 - min(share, 0.99)) / span, sd, days, since), count, signed
 
     usual, _, _ = window(SIGNING_WINDOW_DAYS)
     if RECENT_SIGNING_DAYS <= 0 or today <= SIGNING_WINDOW_DAYS:

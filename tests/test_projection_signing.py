@@ -1,6 +1,8 @@
 """The signing rate of unsigned investment projects (issue 17 round 3): it follows the last three weeks when
-they clearly differ from the two-month window (signing that resumes after a freeze, or stops). Tiny years
-loaded through the real ETL; every expected value is hand arithmetic on the contract dates."""
+they clearly differ from the two-month window (signing that resumes after a freeze, or stops); and (round 5)
+while at least a third of the investment allocation is unsigned, a stop of 14 days or more after the year's first
+contract is a pause whose days the windows skip, the rate read so being a floor. Tiny years loaded through the
+real ETL; every expected value is hand arithmetic on the contract dates."""
 
 from __future__ import annotations
 
@@ -36,11 +38,13 @@ def _be(day: date) -> str:
     return f"{day:%d/%m}/{day.year + 543}"
 
 
-def _year(tmp_path: Path, monkeypatch, signing_days: list[date]) -> None:
-    """Province 50: 60 investment projects signed 1 Nov 2018 (before any window), and 100 more of which
-    those in `signing_days` signed on those days (the rest have no contract by 31 May)."""
+def _year(tmp_path: Path, monkeypatch, signing_days: list[date], early: int = 140) -> None:
+    """Province 50: `early` investment projects signed 1 Nov 2018 (before any window), and 100 more of which
+    those in `signing_days` signed on those days (the rest have no contract by 31 May). All are allocated
+    1,000,000 baht; with 140 early ones at most 66 of 240 (27.5%) are unsigned on 31 May, under the third that
+    makes a stop a pause (round 5), so the round-3 rule alone decides."""
     rows = []
-    for number in range(60):
+    for number in range(early):
         rows.append(
             [f"E{number:03d}", "2562", "50", "road", "investment", "Works", "1,000,000.00", "950,000.00"]
             + [_be(date(2018, 11, 1)), "", _be(date(2019, 3, 31))]
@@ -89,6 +93,38 @@ def test_steady_signing_keeps_the_window(tmp_path, monkeypatch):
     days += [date(2019, 5, 12) + timedelta(days=n) for n in range(14)]
     _year(tmp_path, monkeypatch, days)
     assert _unsigned_chance() == pytest.approx(1 - 0.66**2, abs=1e-9)
+
+
+def test_a_stop_while_much_is_unsigned_is_a_pause(tmp_path, monkeypatch):
+    """Round 5. No early projects: 59 of the 100 signed one a day 1 Feb - 31 Mar (days 123-181), none since.
+    On 31 May (day 242) 41 of 100 (41% of the allocation) are unsigned, at least a third, and days 182-242 are a
+    run of 61 days without a signing after the year's first contract: a freeze, skipped. The windows then end on
+    day 181: the 61 counted days 121-181 hold all 59 signings of the 100 unsigned on day 120, a daily rate
+    ln(100/41)/61; the last 21 counted days (161-181) 21 signings of the 62 unsigned on day 160, ln(62/41)/21 —
+    1.35 times, not a change. The calendar rule reads 0 of 41 in both windows (rate 0). The higher is kept:
+    chance of signing by 30 Sep 1 - 0.41^(122/61) = 1 - 0.1681 = 0.8319 (round 3: 0)."""
+    _year(tmp_path, monkeypatch, [date(2019, 2, 1) + timedelta(days=n) for n in range(59)], early=0)
+    assert _unsigned_chance() == pytest.approx(1 - 0.41**2, abs=1e-9)
+    assert _unsigned_chance() == pytest.approx(0.8319, abs=1e-9)
+
+
+def test_a_stop_when_little_is_unsigned_is_the_end(tmp_path, monkeypatch):
+    """The same signing with 140 projects signed 1 Nov besides: 41 of 240 unsigned (17%), under a third, so the
+    stop counts as the end of the year's signing, as in round 3: both calendar windows read 0 of 41."""
+    _year(tmp_path, monkeypatch, [date(2019, 2, 1) + timedelta(days=n) for n in range(59)], early=140)
+    assert _unsigned_chance() == 0.0
+
+
+def test_the_weeks_before_the_first_contract_are_not_a_freeze(tmp_path, monkeypatch):
+    """A late start, not a stop: nothing signed until 1 May (day 212), then one every other day 1-31 May (days
+    212, 214, ..., 242: 16 projects). 84 of 100 unsigned. Days 1-211 have no signing but come before the year's
+    first contract and there is no run of 14 days since, so nothing is skipped and the calendar rule stands: the
+    window (days 182-242) 16 of 100, ln(100/84)/61 = 0.002858 a day; the last 21 days (222-242) 11 of the 95
+    unsigned on day 221, ln(95/84)/21 = 0.00586, 2.05 times, but where the window's rate expects
+    95 x (1 - e^(-0.002858 x 21)) = 5.54 (sd 2.28) 11 has a tail of about 0.015, not under 1 in 100. So the
+    window's rate: 1 - 0.84^(122/61) = 0.2944. (Skipping days 1-211 would read 16 of 100 in 31 days: 0.496.)"""
+    _year(tmp_path, monkeypatch, [date(2019, 5, 1) + timedelta(days=2 * n) for n in range(16)], early=0)
+    assert _unsigned_chance() == pytest.approx(1 - 0.84**2, abs=1e-9)
 
 
 def test_binomial_tails_by_hand():
