@@ -2,8 +2,8 @@
 early in a late year. On the seen years built by bench/backtest_projection.py into bench/out/backtest/:
 
     .venv/bin/python bench/projection_round6_study.py provinces [--only NAME ...] [--variant NAME ...]
-        # provinces' median / p90 / bias / coverage on 31 Mar, 31 May and 31 Jul, round 5's prior vs the
-        # variants below (the round-6 settings are "round 6")
+        # provinces' median / p90 / bias / coverage on 31 Mar, 31 May and 31 Jul, the kept prior (round 5's)
+        # vs the variants below
     .venv/bin/python bench/projection_round6_study.py payable [--only NAME ...]
         # the chance a contract signed after the as-of date is paid by 30 Sep and the contract completion by
         # plan end, per variant
@@ -28,14 +28,14 @@ from projection_round3_study import _province_metrics  # noqa: E402
 SEEN = B.CALIBRATION + B.HOLD_OUT + B.HOLD_OUT_ROUND_2 + B.HOLD_OUT_ROUND_3 + B.HOLD_OUT_ROUND_4 + B.HOLD_OUT_ROUND_5
 DATES = (date(2019, 3, 31), date(2019, 5, 31), date(2019, 7, 31))
 
-# payment_timing settings per variant; round 5 is the prior plan paid in full by its end, shrunk by baht only.
+# payment_timing settings per variant. "kept" is the committed model (round 5's prior: the plan paid in full by its
+# end, shrunk by baht only); "shape C" pays a share C of the plan by its end; "shape 0.7 projects N" also shrinks
+# each step towards the prior by the effective number of projects behind it.
 VARIANTS = {
-    "round 5": {"PRIOR_PLAN_COMPLETION": 1.0, "PRIOR_PROJECTS": 0.0},
-    "shape only": {"PRIOR_PROJECTS": 0.0},
-    "projects only": {"PRIOR_PLAN_COMPLETION": 1.0},
-    "round 6": {},
-    **{f"shape {c}": {"PRIOR_PLAN_COMPLETION": c, "PRIOR_PROJECTS": 0.0} for c in (0.6, 0.8, 0.85, 0.9)},
-    **{f"shape 0.7 projects {n}": {"PRIOR_PROJECTS": n} for n in (3.0, 30.0)},
+    "kept": {},
+    "projects 10": {"PRIOR_PROJECTS": 10.0},
+    **{f"shape {c}": {"PRIOR_PLAN_COMPLETION": c} for c in (0.6, 0.7, 0.8, 0.9)},
+    **{f"shape 0.7 projects {n}": {"PRIOR_PLAN_COMPLETION": 0.7, "PRIOR_PROJECTS": n} for n in (3.0, 10.0, 30.0)},
 }
 
 
@@ -92,7 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("study", choices=("provinces", "payable"))
     parser.add_argument("--only", nargs="*")
-    parser.add_argument("--variant", nargs="*", default=["round 5", "round 6"])
+    parser.add_argument("--variant", nargs="*", default=["kept", "shape 0.7", "shape 0.9", "shape 0.7 projects 10"])
     args = parser.parse_args()
     {"provinces": provinces, "payable": payable}[args.study](args.only, args.variant)
 
