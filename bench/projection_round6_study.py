@@ -7,6 +7,7 @@ early in a late year. On the seen years built by bench/backtest_projection.py in
     .venv/bin/python bench/projection_round6_study.py payable [--only NAME ...]
         # the chance a contract signed after the as-of date is paid by 30 Sep and the contract completion by
         # plan end, per variant
+    --hold-out-6 (either study): the round-6 hold-outs instead, report only, after they were scored once
 
 A study script: it patches model settings in memory to compare them; nothing it prints is a setting.
 """
@@ -39,8 +40,12 @@ VARIANTS = {
 }
 
 
-def _years(only: list[str] | None = None) -> dict[str, Path]:
-    """The seen years: demo seeds and the generated years of rounds 1-5."""
+def _years(only: list[str] | None = None, hold_out_6: bool = False) -> dict[str, Path]:
+    """The seen years: demo seeds and the generated years of rounds 1-5; or the round-6 hold-outs (report only:
+    they were scored once with the committed settings before this was run on them)."""
+    if hold_out_6:
+        years = {f"{mix}:{seed}": B.build_generated(mix, seed)[0] for mix, seed in B.HOLD_OUT_ROUND_6}
+        return {name: db for name, db in years.items() if not only or any(part in name for part in only)}
     years = {f"demo{seed}": B.build_seed(seed) for seed in B.DEMO_SEEDS}
     years.update({f"{mix}:{seed}": B.build_generated(mix, seed)[0] for mix, seed in SEEN})
     return {name: db for name, db in years.items() if not only or any(part in name for part in only)}
@@ -62,9 +67,9 @@ def _with(patch: dict, call):
         P._cached_model.cache_clear()
 
 
-def provinces(only: list[str] | None, variants: list[str]) -> None:
+def provinces(only: list[str] | None, variants: list[str], hold_out_6: bool = False) -> None:
     """Per seen year and date: provinces' median abs error, p90, bias, coverage under each variant."""
-    for name, db in _years(only).items():
+    for name, db in _years(only, hold_out_6).items():
         os.environ["BUDGET_DB"] = str(db)
         for as_of in DATES:
             row = [f"{name:26s} {as_of}"]
@@ -74,11 +79,11 @@ def provinces(only: list[str] | None, variants: list[str]) -> None:
             print("  |  ".join(row), flush=True)
 
 
-def payable(only: list[str] | None, variants: list[str]) -> None:
+def payable(only: list[str] | None, variants: list[str], hold_out_6: bool = False) -> None:
     """Per seen year and date: signing_payable and the contract completion by plan end under each variant."""
     from budget_metrics import projection as P
 
-    for name, db in _years(only).items():
+    for name, db in _years(only, hold_out_6).items():
         os.environ["BUDGET_DB"] = str(db)
         for as_of in DATES:
             row = [f"{name:26s} {as_of}"]
@@ -93,8 +98,9 @@ def main() -> None:
     parser.add_argument("study", choices=("provinces", "payable"))
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--variant", nargs="*", default=["kept", "shape 0.7", "shape 0.9", "shape 0.7 projects 10"])
+    parser.add_argument("--hold-out-6", action="store_true", help="the round-6 hold-outs (after their scoring)")
     args = parser.parse_args()
-    {"provinces": provinces, "payable": payable}[args.study](args.only, args.variant)
+    {"provinces": provinces, "payable": payable}[args.study](args.only, args.variant, args.hold_out_6)
 
 
 if __name__ == "__main__":
