@@ -41,7 +41,7 @@ PRIOR_POST_HAZARD = 0.25  # share of an overdue balance paid per 15 days when no
 HAZARD_PRIOR_BAHT = 20_000_000.0  # the prior hazard weighs as much as this much exposure (baht) per step
 # Round 6 (docs/projection.md, "Round 6 of issue 17"): the share of a plan the prior pays by its planned end
 # (evenly over its time). 1.0, the plan paid in full, is kept: an honest 0.7 (every seen generated year pays
-# 45-56% of its plans by their end) fixes a late year's 31 May but unmasks its too low chance of signing on
+# 41-56% of its plans by their end) fixes a late year's 31 May but unmasks its too low chance of signing on
 # 31 Mar, which the optimistic prior was hiding; studied in bench/projection_round6_study.py, not adopted.
 PRIOR_PLAN_COMPLETION = 1.0
 # Round 6: a step's hazard shrunk towards the prior by the effective number of projects behind it,
