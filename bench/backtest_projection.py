@@ -100,6 +100,9 @@ HOLD_OUT_ROUND_4 = (("act_freeze_partial", 51), ("lumpy_no_rush_partial", 52), (
 # Mixes written for round 5 after its signing rule was committed (34049d4); seeds 61-63 chosen with them;
 # generated and scored once with the settings of 34049d4; every year above counts as seen from round 5 on.
 HOLD_OUT_ROUND_5 = (("brief_freeze_severe", 61), ("long_freeze_cancel", 62), ("late_act_no_rush_lumpy", 63))
+# Mixes written for round 6 after its settings were committed (007e0a5); seeds 71-73 chosen with them;
+# generated and scored once with the settings of 007e0a5; every year above counts as seen from round 6 on.
+HOLD_OUT_ROUND_6 = (("very_late_act_rush", 71), ("late_act_lumpy_cancel", 72), ("ordinary_few_large", 73))
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 ROUND_2 = "5978e1c"  # the main branch round 3 started from (round 2's model): timed alongside round 3
@@ -668,6 +671,22 @@ def markdown(
         "#   --timing-only --repeats 3 --compare-with 8f0e864",
         ".venv/bin/python bench/backtest_projection.py --from-last-run r4s r4h --skip-timing --update-docs",
         ".venv/bin/python bench/projection_round4_study.py record && ... score   # the round-4 detector study",
+        "# round 5's run (its part below, written by hand): the study on the seen years, then the rule committed",
+        "# (34049d4) and the hold-out mixes (b7e60c4), then the round-5 hold-outs scored once:",
+        ".venv/bin/python bench/projection_round5_study.py signing     # chance of signing by 30 Sep, rules vs truth",
+        "#   --skip-timing --run-name r5h --years hold-out-5",
+        "#   --timing-only --repeats 3 --compare-with 4a11bfc",
+        "# round 6's run (this section; its part below, written by hand): the study on the seen years, the settings",
+        "# committed (007e0a5), the seen years again, the hold-out mixes (e9121c8), the round-6 hold-outs scored",
+        "# once, the speed, then merged:",
+        ".venv/bin/python bench/projection_round6_study.py provinces --variant kept 'shape 0.7' 'shape 0.9' \\",
+        "    'shape 0.7 projects 10'   # the prior's completion by plan end, the shrink by projects",
+        "#   --skip-timing --run-name r6s --years demo calibration hold-out hold-out-2 hold-out-3 hold-out-4 \\",
+        "#       hold-out-5",
+        "#   --skip-timing --run-name r6h --years hold-out-6",
+        "#   --timing-only --repeats 3 --compare-with 2d60a5e",
+        ".venv/bin/python bench/backtest_projection.py --from-last-run r6s r6h --skip-timing --compare-with 2d60a5e \\",
+        "    --update-docs",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```",
         "",
@@ -703,8 +722,12 @@ def markdown(
         "on) and replaced the pace-break rule by a sequential detector (commit ee9d2dc; the projection itself",
         "unchanged: a flagged area's band still reaches down to its recent pace, so coverage moves only where",
         "the flags differ); then three *hold-out (round 4)* mixes with seeds 51-53 were written (d21409a),",
-        "generated and scored once; nothing was changed after. The acceptance check will also run on years",
-        "the project has never seen.",
+        "generated and scored once; nothing was changed after. **Round 5** added a signing rule for freezes",
+        "(34049d4), then three *hold-out (round 5)* mixes (b7e60c4), scored once. **Round 6** changed nothing in",
+        "the model (a prior studied, not adopted; settings committed at round 5's values, 007e0a5), then three",
+        "*hold-out (round 6)* mixes (e9121c8), scored once. The tables below are runs `r6s` (every year seen by",
+        "round 6) and `r6h` (the round-6 hold-outs). The acceptance check will also run on years the project has",
+        "never seen.",
         "",
         "| mix | role | dynamics |",
         "|---|---|---|",
@@ -715,6 +738,7 @@ def markdown(
         | {mix: "hold-out (round 3)" for mix, _ in HOLD_OUT_ROUND_3}
         | {mix: "hold-out (round 4)" for mix, _ in HOLD_OUT_ROUND_4}
         | {mix: "hold-out (round 5)" for mix, _ in HOLD_OUT_ROUND_5}
+        | {mix: "hold-out (round 6)" for mix, _ in HOLD_OUT_ROUND_6}
     )
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
@@ -924,6 +948,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             generated += [(mix, seed, "hold-out (round 4)") for mix, seed in HOLD_OUT_ROUND_4]
         elif value == "hold-out-5":
             generated += [(mix, seed, "hold-out (round 5)") for mix, seed in HOLD_OUT_ROUND_5]
+        elif value == "hold-out-6":
+            generated += [(mix, seed, "hold-out (round 6)") for mix, seed in HOLD_OUT_ROUND_6]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
@@ -939,6 +965,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
                 if (mix, int(seed)) in HOLD_OUT_ROUND_4
                 else "hold-out (round 5)"
                 if (mix, int(seed)) in HOLD_OUT_ROUND_5
+                else "hold-out (round 6)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_6
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -951,8 +979,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, hold-out-3, hold-out-4, hold-out-5, demo:SEED or MIX:SEED "
-        "(default: all groups but hold-out-4 and hold-out-5)",
+        help="demo, calibration, hold-out, hold-out-2, hold-out-3, hold-out-4, hold-out-5, hold-out-6, demo:SEED or "
+        "MIX:SEED (default: all groups but hold-out-4, hold-out-5 and hold-out-6)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

@@ -409,6 +409,56 @@ MIXES: dict[str, Mix] = {
         "province, no September rush, month-end bunching, 5 disaster provinces and a cluster from 18 Jun "
         "delaying 50-90% of their projects",
     ),
+    # Round 6 (issue 17): new hold-out mixes, written after the round-6 settings were committed (007e0a5);
+    # generated (seeds 71-73) and scored once; each a mix not seen before.
+    "very_late_act_rush": Mix(
+        "very_late_act_rush",
+        budget_act=date(2019, 3, 20),
+        wave=(date(2019, 3, 28), date(2019, 6, 15)),
+        wave_share=0.75,
+        q1_pace=0.35,
+        duration=(45, 140),
+        september_rush=0.5,
+        trickle_end=date(2019, 8, 15),
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 20),
+        disaster_severity_range=(0.5, 0.9),
+        notes="a very late budget act (20 Mar), contracts signed from late March to mid-June and shorter, a strong "
+        "September rush, 4 disaster provinces from 20 Jun delaying 50-90% of their projects",
+    ),
+    "late_act_lumpy_cancel": Mix(
+        "late_act_lumpy_cancel",
+        budget_act=date(2019, 1, 25),
+        wave=(date(2019, 2, 5), date(2019, 4, 30)),
+        wave_share=0.65,
+        q1_pace=0.5,
+        investment_size=2.0,
+        instalments=(2, 4),
+        unsigned_share=0.09,
+        cancel_share=0.6,
+        mass_cancel=(date(2019, 7, 1), 0.3),
+        september_rush=0.15,
+        final_delay_mean=18.0,
+        disaster_provinces=3,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 28),
+        disaster_severity_range=(0.6, 0.95),
+        notes="budget act on 25 Jan, lumpy investment, more projects never signed and cancelled (a third of the "
+        "unsigned cancelled on 1 Jul), a weak September rush, 3 disaster provinces and a cluster from 28 Jun",
+    ),
+    "ordinary_few_large": Mix(
+        "ordinary_few_large",
+        investment_size=3.0,
+        instalments=(2, 3),
+        area_pace_sd=0.4,
+        split_payments=0.3,
+        september_rush=0.3,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 15),
+        disaster_severity_range=(0.7, 1.0),
+        notes="an ordinary year with few large investment projects per province (three times larger), 4 disaster "
+        "provinces from 15 Jun delaying 70-100% of their projects",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -437,6 +487,8 @@ HOLD_OUT_ROUND_3 = ("late_act_savings", "short_freeze_lumpy", "mass_cancel_slow"
 HOLD_OUT_ROUND_4 = ("act_freeze_partial", "lumpy_no_rush_partial", "slow_savings_early")
 # Written for round 5 after its signing rule was committed, scored once.
 HOLD_OUT_ROUND_5 = ("brief_freeze_severe", "long_freeze_cancel", "late_act_no_rush_lumpy")
+# Written for round 6 after its settings were committed, scored once.
+HOLD_OUT_ROUND_6 = ("very_late_act_rush", "late_act_lumpy_cancel", "ordinary_few_large")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -1035,6 +1087,8 @@ def main() -> None:
                 if name in HOLD_OUT_ROUND_4
                 else "hold-out (round 5)"
                 if name in HOLD_OUT_ROUND_5
+                else "hold-out (round 6)"
+                if name in HOLD_OUT_ROUND_6
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")

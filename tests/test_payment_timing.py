@@ -76,3 +76,36 @@ def test_pace_factors_shrink_by_empirical_bayes():
     assert factors.tau2 == pytest.approx(tau2)
     assert factors.log_factor == pytest.approx(tau2 / (tau2 + sampling) * raw)
     assert factors.variance == pytest.approx(tau2 / (tau2 + sampling) * sampling)
+
+
+def test_prior_plan_paid_in_full_by_its_end_unless_told_otherwise(monkeypatch):
+    """The prior pays a share c of the plan evenly over its ten steps: the hazard at step k is c / (10 - c k),
+    so the share left at the plan's end telescopes to 1 - c. Kept (round 6): c = 1 with the last step capped
+    at 0.95, i.e. 1 - 0.1 * 0.05 = 99.5% paid by the end; the studied honest prior c = 0.7 leaves 30%."""
+    ten = np.array(float(timing.PLAN_STEPS))
+    kept = timing.prior_hazards()
+    assert kept[:9].tolist() == pytest.approx([1 / (10 - k) for k in range(9)])
+    assert 1 - math.exp(timing.log_survival(kept, ten)) == pytest.approx(1 - 0.1 * 0.05)
+    monkeypatch.setattr(timing, "PRIOR_PLAN_COMPLETION", 0.7)
+    honest = timing.prior_hazards()
+    assert honest[0] == pytest.approx(0.07) and honest[9] == pytest.approx(0.7 / (10 - 6.3))
+    assert 1 - math.exp(timing.log_survival(honest, ten)) == pytest.approx(0.7)
+    assert honest[timing.PLAN_STEPS :].tolist() == pytest.approx([timing.PRIOR_POST_HAZARD] * timing.POST_STEPS)
+
+
+def test_hazard_shrunk_by_the_projects_behind_a_step(monkeypatch):
+    """Two contracts of 100 and 300 baht, both planned from day 0 to day 100; the first pays 40 on day 25.
+    Step 2 (days 20-30) reads 40 / 400 = 0.1 from 1.6 effective projects ((100 + 300)^2 / (100^2 + 300^2)); with
+    PRIOR_PROJECTS = 2 it keeps 1.6 / 3.6 of that and takes the rest from the prior plan's 1 / 8."""
+    monkeypatch.setattr(timing, "HAZARD_PRIOR_BAHT", 0.0)
+    monkeypatch.setattr(timing, "PRIOR_PROJECTS", 2.0)
+    ledger = timing.Ledger.build(np.array([0]), np.array([25]), np.array([40.0]), 2)
+    plan = (np.array([0, 1]), np.array([0.0, 0.0]), np.array([100.0, 100.0]), np.array([100.0, 300.0]))
+    hazards = timing.fit_hazards(ledger, *plan, 35)
+    trust = 1.6 / 3.6
+    assert hazards.hazard[2] == pytest.approx(trust * 0.1 + (1 - trust) * 0.125)
+    assert hazards.hazard[0] == pytest.approx((1 - trust) * 0.1)  # nothing paid in step 0: the prior's share
+    assert hazards.hazard[5] == pytest.approx(1 / 5)  # a step nobody passed is the prior
+    # the band: at least binomial on the projects behind the step plus the prior's worth
+    spread = hazards.hazard[2] * (1 - hazards.hazard[2])
+    assert hazards.variance[2] >= spread / 3.6 - 1e-12
