@@ -459,6 +459,58 @@ MIXES: dict[str, Mix] = {
         notes="an ordinary year with few large investment projects per province (three times larger), 4 disaster "
         "provinces from 15 Jun delaying 70-100% of their projects",
     ),
+    # Round 7 (issue 17): new hold-out mixes, written after the round-7 settings were committed (8d4c83e);
+    # generated (seeds 81-83) and scored once; each a mix not seen before.
+    "late_act_slow_accept": Mix(
+        "late_act_slow_accept",
+        budget_act=date(2019, 2, 8),
+        wave=(date(2019, 2, 18), date(2019, 5, 20)),
+        wave_share=0.7,
+        q1_pace=0.45,
+        delay_mean=15.0,
+        final_delay_mean=32.0,
+        september_rush=0.3,
+        early_finishers=0.2,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 25),
+        disaster_severity_range=(0.5, 0.9),
+        notes="budget act on 8 Feb, contracts signed mid-Feb to May and later, slow instalments and a slow final "
+        "acceptance, 20% of provinces finishing early, 4 disaster provinces from 25 Jun delaying 50-90% of their "
+        "projects",
+    ),
+    "act_long_contracts_savings": Mix(
+        "act_long_contracts_savings",
+        budget_act=date(2019, 1, 5),
+        wave=(date(2019, 1, 10), date(2019, 4, 10)),
+        wave_share=0.7,
+        q1_pace=0.6,
+        duration=(100, 240),
+        savings=(0.05, 0.2),
+        savings_moved=0.6,
+        investment_size=1.5,
+        september_rush=0.15,
+        disaster_provinces=3,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 12),
+        disaster_severity_range=(0.6, 1.0),
+        notes="budget act on 5 Jan, long contracts (100-240 days), contract savings mostly moved, somewhat lumpy "
+        "investment, a weak September rush, 3 disaster provinces and a cluster from 12 Jun",
+    ),
+    "ordinary_slow_split": Mix(
+        "ordinary_slow_split",
+        q1_pace=0.7,
+        delay_mean=12.0,
+        split_payments=0.6,
+        month_end_bunching=0.5,
+        september_rush=0.4,
+        early_finishers=0.15,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 10),
+        disaster_severity_range=(0.6, 1.0),
+        notes="an ordinary year with a slower first quarter, many split documents, strong month-end bunching, a "
+        "strong September rush, 15% early finishers, 4 disaster provinces from 10 Jun delaying 60-100% of their "
+        "projects",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -489,6 +541,8 @@ HOLD_OUT_ROUND_4 = ("act_freeze_partial", "lumpy_no_rush_partial", "slow_savings
 HOLD_OUT_ROUND_5 = ("brief_freeze_severe", "long_freeze_cancel", "late_act_no_rush_lumpy")
 # Written for round 6 after its settings were committed, scored once.
 HOLD_OUT_ROUND_6 = ("very_late_act_rush", "late_act_lumpy_cancel", "ordinary_few_large")
+# Written for round 7 after its settings were committed, scored once.
+HOLD_OUT_ROUND_7 = ("late_act_slow_accept", "act_long_contracts_savings", "ordinary_slow_split")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -1089,6 +1143,8 @@ def main() -> None:
                 if name in HOLD_OUT_ROUND_5
                 else "hold-out (round 6)"
                 if name in HOLD_OUT_ROUND_6
+                else "hold-out (round 7)"
+                if name in HOLD_OUT_ROUND_7
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")

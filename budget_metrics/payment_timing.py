@@ -47,6 +47,12 @@ PRIOR_PLAN_COMPLETION = 1.0
 # Round 6: a step's hazard shrunk towards the prior by the effective number of projects behind it,
 # n / (n + PRIOR_PROJECTS) (0 = off, as kept: with the plan paid in full as prior it made late years worse).
 PRIOR_PROJECTS = 0.0
+# Round 7: the prior's completion share read from the year's own seen steps: when at least this many leading
+# steps of the plan are seen (each with at least HAZARD_PRIOR_BAHT of exposure) but not all, the prior pays
+# the plan at the pace they show (c = what they paid / the share of the plan's time they cover, at most
+# PRIOR_PLAN_COMPLETION) over the unseen steps. 0 = off (kept; studied in bench/projection_round7_study.py).
+PRIOR_SEEN_STEPS = 0
+PRIOR_SEEN_FLOOR = 0.05  # ... and at least this share
 TAU2_FLOOR = 0.01  # the spread of areas' log pace factors is never taken as below this (sd 0.1)
 
 
@@ -100,11 +106,13 @@ def step_day(step: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray
     return np.where(step <= PLAN_STEPS, start + length * step / PLAN_STEPS, end + (step - PLAN_STEPS) * POST_STEP_DAYS)
 
 
-def prior_hazards() -> np.ndarray:
-    """The plan as a prior: PRIOR_PLAN_COMPLETION of it paid evenly over its time (a hazard of
-    (c / 10) / (1 - c k / 10) at step k), then PRIOR_POST_HAZARD per step after its end."""
+def prior_hazards(completion: float | None = None) -> np.ndarray:
+    """The plan as a prior: a share c of it (PRIOR_PLAN_COMPLETION unless `completion` is given) paid evenly
+    over its time (a hazard of (c / 10) / (1 - c k / 10) at step k), then PRIOR_POST_HAZARD per step after
+    its end."""
+    completion = PRIOR_PLAN_COMPLETION if completion is None else completion
     steps = np.arange(PLAN_STEPS)
-    within = PRIOR_PLAN_COMPLETION / np.maximum(PLAN_STEPS - PRIOR_PLAN_COMPLETION * steps, 1e-9)
+    within = completion / np.maximum(PLAN_STEPS - completion * steps, 1e-9)
     return np.concatenate([np.minimum(within, 0.95), np.full(POST_STEPS, PRIOR_POST_HAZARD)])
 
 
@@ -167,8 +175,8 @@ def fit_hazards(
     weight = weight * np.divide(total, tilted, out=np.ones_like(total), where=tilted > 0)[None, :]
     exposure = exposure * weight
     increment = increment * weight
-    prior = prior_hazards()
     evidence = exposure.sum(axis=0)
+    prior = prior_hazards(_seen_completion(increment.sum(axis=0), evidence))
     pooled = evidence + HAZARD_PRIOR_BAHT
     hazard = np.divide(increment.sum(axis=0) + HAZARD_PRIOR_BAHT * prior, pooled, out=prior.copy(), where=pooled > 0)
     # A step behind few projects says little however much baht they carry: shrink it towards the prior by
@@ -198,6 +206,21 @@ def fit_hazards(
         (hazard[None, :] * exposure).sum(axis=1),
         (residual**2).sum(axis=1),
     )
+
+
+def _seen_completion(increment: np.ndarray, evidence: np.ndarray) -> float | None:
+    """Round 7's studied prior share (PRIOR_SEEN_STEPS > 0): with m leading plan steps seen on at least
+    HAZARD_PRIOR_BAHT of exposure each (PRIOR_SEEN_STEPS <= m < PLAN_STEPS), the share of a plan they paid,
+    1 - prod(1 - h_k), over m / PLAN_STEPS, at most PRIOR_PLAN_COMPLETION; None (the constant) otherwise."""
+    if PRIOR_SEEN_STEPS <= 0:
+        return None
+    seen = evidence[:PLAN_STEPS] >= HAZARD_PRIOR_BAHT
+    leading = PLAN_STEPS if seen.all() else int(np.argmin(seen))
+    if leading < PRIOR_SEEN_STEPS or leading >= PLAN_STEPS:
+        return None
+    hazard = increment[:leading] / evidence[:leading]
+    paid = 1.0 - float(np.prod(1.0 - np.clip(hazard, 0.0, 1.0)))
+    return float(min(max(paid * PLAN_STEPS / leading, PRIOR_SEEN_FLOOR), PRIOR_PLAN_COMPLETION))
 
 
 def log_survival(hazard: np.ndarray, g: np.ndarray) -> np.ndarray:

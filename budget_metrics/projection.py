@@ -60,6 +60,9 @@ SIGNING_CHANGE_CHANCE = 0.01  # "beyond chance": a binomial tail under 1 in 100 
 SIGNING_CHANGE_RATIO = 2.0  # "differs": the recent daily rate at least twice the window's, or at most half
 FREEZE_GAP_DAYS = 14  # this many days without an investment contract signed, after the first, are a freeze ...
 FREEZE_UNSIGNED_SHARE = 1 / 3  # ... read as a pause while this share of the investment allocation is unsigned
+# Round 7: the days before the year's first investment contract (a late budget act) are skipped as a freeze is;
+# studied with payment_timing.PRIOR_PLAN_COMPLETION 0.7; False keeps round 5's rule.
+SKIP_BEFORE_FIRST_SIGNING = False
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
 YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
 BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
@@ -1162,8 +1165,9 @@ def _signing_rate(
     unsigned, the same rule is read once more with the days of each freeze left out — a run of at least
     FREEZE_GAP_DAYS days, after the year's first contract, on which no investment contract was signed, the
     current one included; each window then reaches back over them to hold its number of days on which signing
-    went on — and the higher of the two rates is used (the rate before the stop is a floor). Once less is
-    left, a stop counts as the end of the year's signing, as before. `window_days` stays the window's
+    went on — and the higher of the two rates is used (the rate before the stop is a floor). With
+    SKIP_BEFORE_FIRST_SIGNING the days before the year's first contract are left out too (a late budget act).
+    Once less is left, a stop counts as the end of the year's signing, as before. `window_days` stays the window's
     nominal length (61 or 21) either way."""
     calendar = _signing_rate_over(signed_day, with_contract, investment, today, np.ones(max(today, 0) + 1, bool))
     weights = np.ones(len(investment)) if allocation is None else np.asarray(allocation, float)
@@ -1183,6 +1187,8 @@ def _signing_rate(
         run = 0 if signed_on[position] else run + 1
         if run >= FREEZE_GAP_DAYS:
             counted[position + 2 - run : position + 2] = False
+    if SKIP_BEFORE_FIRST_SIGNING:
+        counted[1 : int(np.argmax(signed_on)) + 1] = False  # days 1 .. first signing day − 1
     if counted.all():
         return calendar
     skipped = _signing_rate_over(signed_day, with_contract, investment, today, counted)

@@ -109,3 +109,26 @@ def test_hazard_shrunk_by_the_projects_behind_a_step(monkeypatch):
     # the band: at least binomial on the projects behind the step plus the prior's worth
     spread = hazards.hazard[2] * (1 - hazards.hazard[2])
     assert hazards.variance[2] >= spread / 3.6 - 1e-12
+
+
+def test_prior_share_read_from_the_seen_steps(monkeypatch):
+    """Round 7's studied prior (PRIOR_SEEN_STEPS, off in the model). Two contracts of 100 baht planned from day
+    0 to day 100, seen on day 60 (steps 0-5 passed, a step being 10 days); the first pays 40 on day 25 (step 2),
+    the second 20 on day 45 (step 4). With a prior worth 100 baht every passed step has at least 100 baht of
+    exposure (the least, step 5: 60 + 80 = 140), so 6 leading steps are seen: step 2 paid 40 / 200 = 0.2,
+    step 4 20 / 160 = 0.125, the others nothing, a share 1 - 0.8 x 0.875 = 0.3 of the plan in 6 tenths of its
+    time: c = 0.3 / 0.6 = 0.5. The unseen step 7 is then the prior's c / (10 - 7c) = 0.5 / 6.5; with 7 steps
+    required it stays the plan paid in full, 1 / 3; with a floor of 0.6 it is 0.6 / (10 - 4.2)."""
+    monkeypatch.setattr(timing, "HAZARD_PRIOR_BAHT", 100.0)
+    ledger = timing.Ledger.build(np.array([0, 1]), np.array([25, 45]), np.array([40.0, 20.0]), 2)
+    plan = (np.array([0, 1]), np.array([0.0, 0.0]), np.array([100.0, 100.0]), np.array([100.0, 100.0]))
+    assert timing.fit_hazards(ledger, *plan, 60).hazard[7] == pytest.approx(1 / 3)  # off: the kept prior
+    monkeypatch.setattr(timing, "PRIOR_SEEN_STEPS", 5)
+    hazards = timing.fit_hazards(ledger, *plan, 60)
+    assert hazards.hazard[7] == pytest.approx(0.5 / 6.5)
+    assert hazards.hazard[2] == pytest.approx((40 + 100 * 0.5 / 9) / 300)  # seen: data and the prior's worth
+    monkeypatch.setattr(timing, "PRIOR_SEEN_STEPS", 7)
+    assert timing.fit_hazards(ledger, *plan, 60).hazard[7] == pytest.approx(1 / 3)
+    monkeypatch.setattr(timing, "PRIOR_SEEN_STEPS", 5)
+    monkeypatch.setattr(timing, "PRIOR_SEEN_FLOOR", 0.6)
+    assert timing.fit_hazards(ledger, *plan, 60).hazard[7] == pytest.approx(0.6 / 5.8)
