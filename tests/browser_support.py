@@ -22,12 +22,41 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
+# The features Playwright itself disables in Chromium (its chromiumSwitches, playwright 1.65) that apply on Linux.
+PLAYWRIGHT_DISABLED_FEATURES = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+]
+TOP_CHROME_WEBUI_FEATURES = [
+    "WebUIReloadButton",
+    "WebUIOmniboxPopup",
+    "WebUIOmniboxFullPopup",
+    "WebUIOmniboxAimPopup",
+    "PrewarmWebUIContents",
+]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+    # Chromium 156's new headless mode still builds each window's toolbar reload button and omnibox popup as
+    # WebUI pages, one renderer per context: about a quarter of Chromium's CPU in the suite, for UI no test
+    # sees (docs/benchmarks.md "Test suite time, part 3"). Chromium keeps only the last --disable-features,
+    # so Playwright's own list comes first (tests/test_chromium_flags.py checks it is all here).
+    "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + TOP_CHROME_WEBUI_FEATURES),
 ]
 # The weekly snapshots of the shared `demo_snapshots_db` / `snapshots_server` (tests/conftest.py)
 SNAPSHOT_DATES = (date(2019, 9, 6), date(2019, 9, 13))
