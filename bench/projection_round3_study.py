@@ -27,15 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import backtest_projection as B  # noqa: E402
+from projection_study import study_years  # noqa: E402
 
 SEEN = B.CALIBRATION + B.HOLD_OUT + B.HOLD_OUT_ROUND_2
 DATES = (date(2019, 4, 30), date(2019, 5, 31), date(2019, 6, 30))
 
 
 def _years() -> dict[str, Path]:
-    years = {f"demo{seed}": B.build_seed(seed) for seed in B.DEMO_SEEDS}
-    years.update({f"{mix}:{seed}": B.build_generated(mix, seed)[0] for mix, seed in SEEN})
-    return years
+    return study_years(SEEN)
 
 
 def _province_metrics(as_of: date) -> tuple[float, float, float, float]:

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import backtest_projection as B  # noqa: E402
 from projection_round3_study import _province_metrics  # noqa: E402
+from projection_study import study_years, with_settings  # noqa: E402
 
 SEEN = B.CALIBRATION + B.HOLD_OUT + B.HOLD_OUT_ROUND_2 + B.HOLD_OUT_ROUND_3 + B.HOLD_OUT_ROUND_4 + B.HOLD_OUT_ROUND_5
 DATES = (date(2019, 3, 31), date(2019, 5, 31), date(2019, 7, 31))
@@ -43,28 +44,13 @@ VARIANTS = {
 def _years(only: list[str] | None = None, hold_out_6: bool = False) -> dict[str, Path]:
     """The seen years: demo seeds and the generated years of rounds 1-5; or the round-6 hold-outs (report only:
     they were scored once with the committed settings before this was run on them)."""
-    if hold_out_6:
-        years = {f"{mix}:{seed}": B.build_generated(mix, seed)[0] for mix, seed in B.HOLD_OUT_ROUND_6}
-        return {name: db for name, db in years.items() if not only or any(part in name for part in only)}
-    years = {f"demo{seed}": B.build_seed(seed) for seed in B.DEMO_SEEDS}
-    years.update({f"{mix}:{seed}": B.build_generated(mix, seed)[0] for mix, seed in SEEN})
-    return {name: db for name, db in years.items() if not only or any(part in name for part in only)}
+    return study_years(SEEN, B.HOLD_OUT_ROUND_6 if hold_out_6 else None, only)
 
 
 def _with(patch: dict, call):
     from budget_metrics import payment_timing as T
-    from budget_metrics import projection as P
 
-    saved = {key: getattr(T, key) for key in patch}
-    for key, value in patch.items():
-        setattr(T, key, value)
-    P._cached_model.cache_clear()
-    try:
-        return call()
-    finally:
-        for key, value in saved.items():
-            setattr(T, key, value)
-        P._cached_model.cache_clear()
+    return with_settings([(T, patch)], call)
 
 
 def provinces(only: list[str] | None, variants: list[str], hold_out_6: bool = False) -> None:

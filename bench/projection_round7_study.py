@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import backtest_projection as B  # noqa: E402
 from projection_round3_study import _province_metrics  # noqa: E402
+from projection_study import study_years, with_settings  # noqa: E402
 
 SEEN = (
     B.CALIBRATION
@@ -50,31 +51,14 @@ VARIANTS = {
 
 def _years(only: list[str] | None = None, hold_out_7: bool = False) -> dict[str, Path]:
     """The seen years (demo seeds, generated years of rounds 1-6) or the round-7 hold-outs (report only)."""
-    if hold_out_7:
-        years = {f"{mix}:{seed}": B.build_generated(mix, seed)[0] for mix, seed in B.HOLD_OUT_ROUND_7}
-    else:
-        years = {f"demo{seed}": B.build_seed(seed) for seed in B.DEMO_SEEDS}
-        years.update({f"{mix}:{seed}": B.build_generated(mix, seed)[0] for mix, seed in SEEN})
-    return {name: db for name, db in years.items() if not only or any(part in name for part in only)}
+    return study_years(SEEN, B.HOLD_OUT_ROUND_7 if hold_out_7 else None, only)
 
 
 def _with(variant: str, call):
     from budget_metrics import payment_timing as T
     from budget_metrics import projection as P
 
-    patches = [(T, VARIANTS[variant][0]), (P, VARIANTS[variant][1])]
-    saved = [(module, {key: getattr(module, key) for key in patch}) for module, patch in patches]
-    for module, patch in patches:
-        for key, value in patch.items():
-            setattr(module, key, value)
-    P._cached_model.cache_clear()
-    try:
-        return call()
-    finally:
-        for module, values in saved:
-            for key, value in values.items():
-                setattr(module, key, value)
-        P._cached_model.cache_clear()
+    return with_settings([(T, VARIANTS[variant][0]), (P, VARIANTS[variant][1])], call)
 
 
 def provinces(only: list[str] | None, variants: list[str], hold_out_7: bool = False) -> None:
