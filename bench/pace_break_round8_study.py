@@ -1,0 +1,224 @@
+"""The study behind round 8 of issue 17 (docs/projection.md, "Round 8 of issue 17: the pace-break warning"):
+pace-break detectors that read, besides an area's own earlier weeks, what the payment-timing model expected of
+its projects in each recent week, scored offline on every Friday of the seen years.
+
+    .venv/bin/python bench/pace_break_round8_study.py record   # per seen year (demo seeds and the 27 generated
+                                                               # years of rounds 1-7): every Friday's inputs
+    .venv/bin/python bench/pace_break_round8_study.py score    # candidate detectors on them
+    .venv/bin/python bench/pace_break_round8_study.py speed    # CPU per call of the detectors
+    .venv/bin/python bench/pace_break_round8_study.py record --hold-out-8   # after the round-8 choice was
+    .venv/bin/python bench/pace_break_round8_study.py score --hold-out-8    # committed: the hold-outs, once
+
+Records go to bench/out/round8_pace/<year>.pkl (new files; the backtest stores are opened read-only). A study
+script: it patches nothing permanently; nothing it prints is a setting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import pickle
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import backtest_projection as B  # noqa: E402
+from projection_study import pace_scores, score_line  # noqa: E402
+
+SEEN = (
+    B.CALIBRATION
+    + B.HOLD_OUT
+    + B.HOLD_OUT_ROUND_2
+    + B.HOLD_OUT_ROUND_3
+    + B.HOLD_OUT_ROUND_4
+    + B.HOLD_OUT_ROUND_5
+    + B.HOLD_OUT_ROUND_6
+    + B.HOLD_OUT_ROUND_7
+)
+HOLD_OUT_8 = getattr(B, "HOLD_OUT_ROUND_8P", ())
+RECORDS = B.OUT / "round8_pace"
+
+
+def _years(hold_out: bool) -> dict[str, tuple[Path, dict]]:
+    """Name -> (database, truth) of the seen years (demo seeds: no break) or of the round-8 hold-outs."""
+    if hold_out:
+        return {f"{mix}_{seed}": B.build_generated(mix, seed) for mix, seed in HOLD_OUT_8}
+    years = {f"demo_{seed}": (B.build_seed(seed), {"hit_provinces": {}, "hit_clusters": {}}) for seed in B.DEMO_SEEDS}
+    years.update({f"{mix}_{seed}": B.build_generated(mix, seed) for mix, seed in SEEN})
+    return years
+
+
+def record(hold_out: bool = False) -> None:
+    """Per year into RECORDS/<year>.pkl: (truth, members, inputs) with inputs[level][friday] = (the seven
+    arguments of pace_break.pace_breaks, the area codes, model-expected payers (areas, weeks), model-expected
+    baht (areas, weeks)), the model's expectations summed from its projects (pace_break.expected_payers with
+    the hazards the projection fitted that Friday)."""
+    import duckdb
+
+    from budget_metrics import pace_break as PB
+    from budget_metrics import payment_timing as T
+    from budget_metrics import projection as P
+    from budget_metrics.filters import Filters
+
+    RECORDS.mkdir(parents=True, exist_ok=True)
+    original_breaks, original_fit = PB.pace_breaks, T.fit_hazards
+    calls, fits = [], []
+
+    def spy_breaks(*args):
+        calls.append(args)
+        return original_breaks(*args)
+
+    def spy_fit(ledger, positions, start, end, ceiling, today, paid=None):
+        hazards = original_fit(ledger, positions, start, end, ceiling, today, paid)
+        fits.append((ledger, positions, start, end, ceiling, today, hazards.hazard))
+        return hazards
+
+    PB.pace_breaks, T.fit_hazards = spy_breaks, spy_fit
+    try:
+        for name, (db, truth) in _years(hold_out).items():
+            path = RECORDS / f"{name}.pkl"
+            if path.exists():
+                continue
+            os.environ["BUDGET_DB"] = str(db)
+            P._cached_model.cache_clear()
+            P._selected_codes.cache_clear()
+            con = duckdb.connect(str(db), read_only=True)
+            members = dict(con.execute("SELECT province_code, cluster_code FROM provinces").fetchall())
+            con.close()
+            inputs = {level: {} for level in B.LEVELS}
+            for friday in B.FRIDAYS:
+                fits.clear()
+                today = (friday - date(2018, 10, 1)).days
+                model = P._model(2562, friday)
+                mains = [fit for fit in fits if fit[5] == today][:2]  # contract, then operating (_project's order)
+                count = len(model.numbers)
+                chance, baht = np.zeros((count, PB.WEEKS_KEPT)), np.zeros((count, PB.WEEKS_KEPT))
+                for ledger, positions, start, end, ceiling, _, hazard in mains:
+                    c, b = PB.expected_payers(ledger.paid_by, positions, start, end, ceiling, hazard, today, 0.95)
+                    chance[positions], baht[positions] = c, b
+                for level in B.LEVELS:
+                    calls.clear()
+                    frame = P.area_projection(Filters(2562, as_of=friday), level)
+                    codes = list(frame["code"])
+                    key = P._level_key(model.numbers, level).to_numpy()
+                    where = {code: row for row, code in enumerate(codes)}
+                    rows = np.array([where.get(k, -1) for k in key])
+                    keep = rows >= 0
+                    grouped_c = np.zeros((len(codes), PB.WEEKS_KEPT))
+                    grouped_b = np.zeros((len(codes), PB.WEEKS_KEPT))
+                    np.add.at(grouped_c, rows[keep], chance[keep])
+                    np.add.at(grouped_b, rows[keep], baht[keep])
+                    inputs[level][friday] = (calls[0][:7], codes, grouped_c, grouped_b, chance.sum(0), baht.sum(0))
+            path.write_bytes(pickle.dumps((truth, members, inputs)))
+            print(f"recorded {name}", file=sys.stderr, flush=True)
+    finally:
+        PB.pace_breaks, T.fit_hazards = original_breaks, original_fit
+
+
+def _load(hold_out: bool = False) -> dict:
+    names = [f"{mix}_{seed}" for mix, seed in HOLD_OUT_8] if hold_out else list(_years(False))
+    return {
+        name: pickle.loads((RECORDS / f"{name}.pkl").read_bytes())
+        for name in names
+        if (RECORDS / f"{name}.pkl").exists()
+    }
+
+
+def _rules() -> dict:
+    """The round-4 detector (the area's own earlier mean carried by the nation's change) and the adopted one
+    (the model's expected payers carried by the nation's calendar, scaled by the area's own earlier pace),
+    each as a function of one recorded Friday."""
+    from budget_metrics import pace_break as PB
+
+    limits = PB.PaceLimits.from_thresholds({})
+    return {
+        "round 4 detector": lambda record: PB.pace_breaks(*record[0], limits).flag,
+        f"round 8 detector (model-expected payers, own prior {limits.own_prior_payments:g})": lambda record: (
+            PB.pace_breaks(*record[0], limits, record[2], record[4]).flag
+        ),
+    }
+
+
+def _variant(record, limits, prior: float | None = None, share: float | None = None, evidence: float | None = None):
+    """The model-expected detector with some thresholds changed (the study grid)."""
+    from dataclasses import replace
+
+    from budget_metrics import pace_break as PB
+
+    changed = replace(
+        limits,
+        own_prior_payments=limits.own_prior_payments if prior is None else prior,
+        broken_share_pct=limits.broken_share_pct if share is None else share,
+        evidence=limits.evidence if evidence is None else evidence,
+    )
+    return PB.pace_breaks(*record[0], changed, record[2], record[4]).flag
+
+
+def score(hold_out: bool = False) -> None:
+    """Provinces and clusters: broken areas flagged within 21 days of their break, untouched areas flagged in
+    the break weeks and at some Friday of the season (projection_study.pace_scores), for the round-4 and the
+    round-8 detectors; on the seen years also per half (demo seeds and rounds 1-3; rounds 4-7) and a grid of
+    the round-8 detector's thresholds. On the hold-outs, only the two detectors."""
+    import itertools
+
+    from budget_metrics import pace_break as PB
+
+    years = _load(hold_out)
+    print(f"{len(years)} years recorded", flush=True)
+    rules = _rules()
+    for name, rule in rules.items():
+        print(score_line(name, pace_scores(years, rule)), flush=True)
+    if hold_out:
+        for year in years:
+            for name, rule in rules.items():
+                print(score_line(f"  {year}: {name}", pace_scores({year: years[year]}, rule)), flush=True)
+        return
+    names = list(years)
+    for label, part in (("demo seeds and rounds 1-3", names[:18]), ("rounds 4-7", names[18:])):
+        for name, rule in rules.items():
+            print(score_line(f"{label}: {name}", pace_scores({n: years[n] for n in part}, rule)), flush=True)
+    limits = PB.PaceLimits.from_thresholds({})
+    for prior, share, evidence in itertools.product((1.0, 3.0, 8.0), (10.0, 20.0, 30.0), (2.5, 3.0, 3.5)):
+        result = pace_scores(years, lambda r, p=prior, s=share, e=evidence: _variant(r, limits, p, s, e))
+        print(
+            score_line(f"model-expected: own prior {prior:g}, broken share {share:g}%, evidence {evidence:g}", result)
+        )
+
+
+def speed() -> None:
+    """CPU seconds per pace_breaks call of the round-4 and the round-8 detector on every recorded Friday and
+    level of the seen years (76 provinces or 18 clusters per call), best of 3 passes."""
+    import time
+
+    calls = [record for _, _, inputs in _load().values() for level in B.LEVELS for record in inputs[level].values()]
+    for name, rule in _rules().items():
+        best = math.inf
+        for _ in range(3):
+            start = time.process_time()
+            for record in calls:
+                rule(record)
+            best = min(best, time.process_time() - start)
+        print(f"{name}: {1000 * best / len(calls):.3f} ms CPU per call ({len(calls)} calls)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("study", choices=("record", "score", "speed"))
+    parser.add_argument("--hold-out-8", action="store_true", help="the round-8 hold-out years instead of the seen")
+    args = parser.parse_args()
+    if args.study == "record":
+        record(args.hold_out_8)
+    elif args.study == "score":
+        score(args.hold_out_8)
+    else:
+        speed()
+
+
+if __name__ == "__main__":
+    main()
