@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import backtest_projection as B  # noqa: E402
 from projection_study import pace_scores, score_line  # noqa: E402
 
+import synthetic_years as SY  # noqa: E402
+
 SEEN = (
     B.CALIBRATION
     + B.HOLD_OUT
@@ -41,7 +43,7 @@ SEEN = (
     + B.HOLD_OUT_ROUND_6
     + B.HOLD_OUT_ROUND_7
 )
-HOLD_OUT_8 = getattr(B, "HOLD_OUT_ROUND_8P", ())
+HOLD_OUT_8 = SY.HOLD_OUT_ROUND_8P
 RECORDS = B.OUT / "round8_pace"
 
 
