@@ -20,10 +20,7 @@ import math
 import os
 import pickle
 import sys
-from datetime import date
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -58,30 +55,27 @@ def _years(hold_out: bool) -> dict[str, tuple[Path, dict]]:
 
 def record(hold_out: bool = False) -> None:
     """Per year into RECORDS/<year>.pkl: (truth, members, inputs) with inputs[level][friday] = (the seven
-    arguments of pace_break.pace_breaks, the area codes, model-expected payers (areas, weeks), model-expected
-    baht (areas, weeks)), the model's expectations summed from its projects (pace_break.expected_payers with
-    the hazards the projection fitted that Friday)."""
+    arguments of pace_break.pace_breaks, the area codes, the areas' model-expected payers (areas, weeks), None,
+    the nation's model-expected payers (weeks,), None), as the projection hands them to pace_breaks.
+    (The seen years were first recorded with a draft of this function that summed pace_break.expected_payers
+    itself, with what each project had paid by each week's start from the payment ledger, into the same places
+    (and the model-expected baht into the two None places, unused); checked equal to the projection's inputs
+    on base_1, 21 Jun, 5 Jul and 16 Aug, both levels: the same flags.)"""
     import duckdb
 
     from budget_metrics import pace_break as PB
-    from budget_metrics import payment_timing as T
     from budget_metrics import projection as P
     from budget_metrics.filters import Filters
 
     RECORDS.mkdir(parents=True, exist_ok=True)
-    original_breaks, original_fit = PB.pace_breaks, T.fit_hazards
-    calls, fits = [], []
+    original = PB.pace_breaks
+    calls = []
 
-    def spy_breaks(*args):
+    def spy(*args):
         calls.append(args)
-        return original_breaks(*args)
+        return original(*args)
 
-    def spy_fit(ledger, positions, start, end, ceiling, today, paid=None):
-        hazards = original_fit(ledger, positions, start, end, ceiling, today, paid)
-        fits.append((ledger, positions, start, end, ceiling, today, hazards.hazard))
-        return hazards
-
-    PB.pace_breaks, T.fit_hazards = spy_breaks, spy_fit
+    PB.pace_breaks = spy
     try:
         for name, (db, truth) in _years(hold_out).items():
             path = RECORDS / f"{name}.pkl"
@@ -95,32 +89,15 @@ def record(hold_out: bool = False) -> None:
             con.close()
             inputs = {level: {} for level in B.LEVELS}
             for friday in B.FRIDAYS:
-                fits.clear()
-                today = (friday - date(2018, 10, 1)).days
-                model = P._model(2562, friday)
-                mains = [fit for fit in fits if fit[5] == today][:2]  # contract, then operating (_project's order)
-                count = len(model.numbers)
-                chance, baht = np.zeros((count, PB.WEEKS_KEPT)), np.zeros((count, PB.WEEKS_KEPT))
-                for ledger, positions, start, end, ceiling, _, hazard in mains:
-                    c, b = PB.expected_payers(ledger.paid_by, positions, start, end, ceiling, hazard, today, 0.95)
-                    chance[positions], baht[positions] = c, b
                 for level in B.LEVELS:
                     calls.clear()
-                    frame = P.area_projection(Filters(2562, as_of=friday), level)
-                    codes = list(frame["code"])
-                    key = P._level_key(model.numbers, level).to_numpy()
-                    where = {code: row for row, code in enumerate(codes)}
-                    rows = np.array([where.get(k, -1) for k in key])
-                    keep = rows >= 0
-                    grouped_c = np.zeros((len(codes), PB.WEEKS_KEPT))
-                    grouped_b = np.zeros((len(codes), PB.WEEKS_KEPT))
-                    np.add.at(grouped_c, rows[keep], chance[keep])
-                    np.add.at(grouped_b, rows[keep], baht[keep])
-                    inputs[level][friday] = (calls[0][:7], codes, grouped_c, grouped_b, chance.sum(0), baht.sum(0))
+                    codes = list(P.area_projection(Filters(2562, as_of=friday), level)["code"])
+                    args = calls[0]
+                    inputs[level][friday] = (args[:7], codes, args[8], None, args[9], None)
             path.write_bytes(pickle.dumps((truth, members, inputs)))
             print(f"recorded {name}", file=sys.stderr, flush=True)
     finally:
-        PB.pace_breaks, T.fit_hazards = original_breaks, original_fit
+        PB.pace_breaks = original
 
 
 def _load(hold_out: bool = False) -> dict:
