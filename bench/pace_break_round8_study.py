@@ -5,7 +5,13 @@ its projects in each recent week, scored offline on every Friday of the seen yea
     .venv/bin/python bench/pace_break_round8_study.py record   # per seen year (demo seeds and the 27 generated
                                                                # years of rounds 1-7): every Friday's inputs
     .venv/bin/python bench/pace_break_round8_study.py score    # candidate detectors on them
+    .venv/bin/python bench/pace_break_round8_study.py baht     # seen years: the detector OR a fall of the
+                                                               # last 2-3 weeks' baht and paying projects (not
+                                                               # adopted)
     .venv/bin/python bench/pace_break_round8_study.py speed    # CPU per call of the detectors
+    .venv/bin/python bench/pace_break_round8_study.py cpu      # the whole national projection, cold, on the demo
+                                                               # and at 10x: round 7's projection.py (57fb166)
+                                                               # against this one, runs alternating
     .venv/bin/python bench/pace_break_round8_study.py record --hold-out-8   # after the round-8 choice was
     .venv/bin/python bench/pace_break_round8_study.py score --hold-out-8    # committed: the hold-outs, once
 
@@ -170,6 +176,67 @@ def score(hold_out: bool = False) -> None:
         )
 
 
+def baht() -> None:
+    """Seen years: the round-4 detector OR-ed with a fall seen over the last w (2, 3) weeks: their baht below r
+    of the smaller of the needed pace and the expected one (the area's earlier baht carried by the nation's
+    change, or the model-expected baht scaled by the area's earlier paid / expected), and their paying projects
+    below c of the expected ones (round 4's or the model's), at least 8 earlier paying project-weeks and 10
+    points still expected. For partial breaks, whose paying projects only halve (not adopted)."""
+    import itertools
+
+    import numpy as np
+
+    from budget_metrics import pace_break as PB
+
+    years = _load()
+    limits = PB.PaceLimits.from_thresholds({})
+    recent, earlier = limits.recent_weeks, limits.earlier_weeks
+    cache = {}
+
+    def features(record):
+        if id(record) in cache:
+            return cache[id(record)]
+        (weekly, payments, national, national_payments, needed, remaining, _), _, model, model_baht, nation_model = (
+            record[:5]
+        )
+        nation_baht = record[5]
+        base = PB.pace_breaks(*record[0], limits).flag
+        before = national_payments[recent : recent + earlier].sum() / earlier
+        carried = national_payments / before if before > 0 else np.ones_like(national_payments)
+        own_count = (payments[:, recent : recent + earlier].sum(1) / earlier)[:, None] * carried[None, :recent]
+        model_count = PB._model_expected(payments, model, national_payments, nation_model, limits)
+        before_baht = national[recent : recent + earlier].sum() / earlier
+        carried_baht = national / before_baht if before_baht > 0 else np.ones_like(national)
+        own_baht = np.maximum(weekly[:, recent : recent + earlier].sum(1) / earlier, 0)
+        calendar = np.divide(national, nation_baht, out=np.zeros_like(nation_baht), where=nation_baht > 0)
+        fitted = model_baht * calendar[None, :]
+        scale = (weekly[:, recent : recent + earlier].sum(1) + 1) / (fitted[:, recent : recent + earlier].sum(1) + 1)
+        out = {}
+        for w in (2, 3):
+            paid, count, need = weekly[:, :w].sum(1), payments[:, :w].sum(1), np.maximum(needed, 0) * w
+            expected_baht = (own_baht * carried_baht[:w].sum(), scale * fitted[:, :w].sum(1))
+            out[w] = (
+                [paid / np.maximum(np.minimum(e, need), 1) for e in expected_baht],
+                [count / np.maximum(e[:, :w].sum(1), 1e-9) for e in (own_count, model_count)],
+            )
+        judged = (payments[:, recent : recent + earlier].sum(1) >= 8) & (remaining >= 10)
+        cache[id(record)] = (base, out, judged)
+        return cache[id(record)]
+
+    print(score_line("round 4 detector", pace_scores(years, lambda r: features(r)[0])), flush=True)
+    for w, r, c, baht_kind, count_kind in itertools.product((2, 3), (0.1, 0.2, 0.3), (0.3, 0.5, 0.7), (0, 1), (0, 1)):
+
+        def rule(record, w=w, r=r, c=c, b=baht_kind, k=count_kind):
+            base, out, judged = features(record)
+            return base | (judged & (out[w][0][b] < r) & (out[w][1][k] < c))
+
+        name = (
+            f"OR last {w} weeks: baht < {r} ({('earlier', 'model')[baht_kind]}), paying < {c} "
+            f"({('earlier', 'model')[count_kind]})"
+        )
+        print(score_line(name, pace_scores(years, rule)), flush=True)
+
+
 def speed() -> None:
     """CPU seconds per pace_breaks call of the round-4 and the round-8 detector on every recorded Friday and
     level of the seen years (76 provinces or 18 clusters per call), best of 3 passes."""
@@ -186,17 +253,41 @@ def speed() -> None:
         print(f"{name}: {1000 * best / len(calls):.3f} ms CPU per call ({len(calls)} calls)")
 
 
+def cpu(repeats: int = 5) -> None:
+    """Best wall and CPU seconds of the whole national projection (backtest_projection.timing: every level and
+    line, the needs-intervention lists, cold) with projection.py as it was before round 8 (57fb166, no
+    model-expected payers) and as it is, alternating in one process so both share the machine's load."""
+    from bench_pages import build_tenfold
+
+    from budget_metrics import projection as P
+
+    modules = {"before round 8 (57fb166)": B._module_at("57fb166"), "round 8": P}
+    demo = B.build_seed(2562)
+    for name, db in (("demo", demo), ("10x", build_tenfold(demo, B.OUT))):
+        for module, result in B.timing(db, repeats, modules).items():
+            print(
+                f"{name} {module}: wall {result['wall']:.3f} s (median {result['median_wall']:.3f}), "
+                f"CPU {result['cpu']:.3f} s",
+                flush=True,
+            )
+        print(f"  load average {os.getloadavg()}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("record", "score", "speed"))
+    parser.add_argument("study", choices=("record", "score", "speed", "cpu", "baht"))
     parser.add_argument("--hold-out-8", action="store_true", help="the round-8 hold-out years instead of the seen")
     args = parser.parse_args()
     if args.study == "record":
         record(args.hold_out_8)
     elif args.study == "score":
         score(args.hold_out_8)
-    else:
+    elif args.study == "baht":
+        baht()
+    elif args.study == "speed":
         speed()
+    else:
+        cpu()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,12 @@ Why it is built this way (docs/projection.md, "Pace-break warning"):
   province paying two projects a week gives little evidence in any one week, but three empty weeks in a
   row add up; a week of ordinary payments wipes out a lull. Until round 4 (issue 17) a fixed window
   with a Poisson tail was used: it could not judge such provinces within three weeks.
+- A silent week means little when the area's contracts are paid in full or its projects have not started,
+  and much when its signed contracts had reached the steps where this year's contracts pay. Since round 8
+  the expected paying projects of a week are what the payment-timing model expected of the area's
+  projects that week (`expected_payers`, on the projection's class hazards), carried by the nation's
+  calendar and scaled by the area's own earlier pace against the model; until then the area's earlier
+  mean carried by the nation's change (still used when the model's expectations are not given).
 - The evidence must have built up over at least two weeks (one empty week is the rhythm of many areas),
   and the recent baht must also be below a share of both the earlier pace and the pace the area's own
   projection needs: an area that has simply finished its work slows down without being in trouble (and
