@@ -23,7 +23,7 @@ import math
 import os
 import pickle
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -261,34 +261,12 @@ def _load(chosen: tuple = SEEN):
 
 
 def _score(years, rule) -> dict:
-    out = {}
-    for level in B.LEVELS:
-        broken = detected = clean = window_alarms = season_alarms = 0
-        for truth, members, inputs in years.values():
-            hit_p = {code: date.fromisoformat(day) for code, day in truth["hit_provinces"].items()}
-            hit_c = {code: date.fromisoformat(day) for code, day in truth.get("hit_clusters", {}).items()}
-            if not hit_p and not hit_c:
-                continue
-            days = [*hit_p.values(), *hit_c.values()]
-            window = [f for f in B.FRIDAYS if min(days) < f <= max(days) + timedelta(days=B.DETECT_DAYS)]
-            touched = {members[code] for code in hit_p} | set(hit_c)
-            hit = hit_p if level == "province" else hit_c
-            every = members.keys() if level == "province" else set(members.values())
-            calm = [c for c in every if c not in hit and (level == "province" or c not in touched)]
-            flagged = {}
-            for friday, (args, codes) in inputs[level].items():
-                flags = rule(args)
-                flagged[friday] = {code for code, flag in zip(codes, flags, strict=True) if flag}
-            broken += len(hit)
-            detected += sum(
-                any(day < f <= day + timedelta(days=B.DETECT_DAYS) and code in flagged[f] for f in B.FRIDAYS)
-                for code, day in hit.items()
-            )
-            clean += len(calm)
-            window_alarms += sum(any(code in flagged[f] for f in window) for code in calm)
-            season_alarms += sum(any(code in flagged[f] for f in B.FRIDAYS) for code in calm)
-        out[level] = (detected, broken, window_alarms, season_alarms, clean)
-    return out
+    """Per level: (detected within 21 days, broken, untouched flagged in the break weeks, at some Friday,
+    untouched), by projection_study.pace_scores (the round-8 study's too); `rule` takes a Friday's seven
+    recorded arguments."""
+    from projection_study import pace_scores
+
+    return pace_scores(years, lambda record: rule(record[0]))
 
 
 def _line(name, result) -> str:

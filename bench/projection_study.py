@@ -44,3 +44,52 @@ def with_settings(patches: list[tuple[ModuleType, dict]], call: Callable[[], T])
             for key, value in values.items():
                 setattr(module, key, value)
         projection._cached_model.cache_clear()
+
+
+def pace_scores(years: dict, rule: Callable) -> dict[str, tuple[int, int, int, int, int]]:
+    """The pace-break warning's scores on recorded years: per level (province, cluster), (broken areas
+    flagged at some Friday within B.DETECT_DAYS after their break, broken areas, untouched areas flagged at
+    some Friday of the break weeks, untouched areas flagged at some Friday of the season B.FRIDAYS,
+    untouched areas). years: name -> (truth, members, inputs) with inputs[level][friday] = (arguments, codes,
+    ...) as the studies record them; rule(record) gives the flags (one per code) of one recorded Friday.
+    Untouched: a province not hit; a cluster neither hit whole nor holding a hit province. A year without
+    any break (the demo seeds) counts its areas as untouched over the whole season and adds no break weeks.
+    (The same counts as the round-4 and round-5 studies' own copies, which leave out years without a
+    break.)"""
+    from datetime import date, timedelta
+
+    out = {}
+    for level in B.LEVELS:
+        broken = detected = clean = window_alarms = season_alarms = 0
+        for truth, members, inputs in years.values():
+            hit_p = {code: date.fromisoformat(day) for code, day in truth["hit_provinces"].items()}
+            hit_c = {code: date.fromisoformat(day) for code, day in truth.get("hit_clusters", {}).items()}
+            days = [*hit_p.values(), *hit_c.values()]
+            late = timedelta(days=B.DETECT_DAYS)
+            window = [f for f in B.FRIDAYS if days and min(days) < f <= max(days) + late]
+            touched = {members[code] for code in hit_p} | set(hit_c)
+            hit = hit_p if level == "province" else hit_c
+            every = members.keys() if level == "province" else set(members.values())
+            calm = [c for c in every if c not in hit and (level == "province" or c not in touched)]
+            flagged = {}
+            for friday, record in inputs[level].items():
+                flags = rule(record)
+                flagged[friday] = {code for code, flag in zip(record[1], flags, strict=True) if flag}
+            broken += len(hit)
+            detected += sum(
+                any(day < f <= day + late and code in flagged[f] for f in B.FRIDAYS) for code, day in hit.items()
+            )
+            clean += len(calm)
+            window_alarms += sum(any(code in flagged[f] for f in window) for code in calm)
+            season_alarms += sum(any(code in flagged[f] for f in B.FRIDAYS) for code in calm)
+        out[level] = (detected, broken, window_alarms, season_alarms, clean)
+    return out
+
+
+def score_line(name: str, result: dict[str, tuple[int, int, int, int, int]]) -> str:
+    """One line of pace_scores: per level, detected / broken, untouched flagged in the break weeks and at some
+    Friday of the season."""
+    parts = [name]
+    for level, (d, b, w, s, c) in result.items():
+        parts.append(f"{level} {d}/{b} ({d / max(b, 1):.0%}) window {w}/{c} season {s}/{c} ({s / max(c, 1):.1%})")
+    return " | ".join(parts)

@@ -529,6 +529,49 @@ MIXES: dict[str, Mix] = {
         "wide differences between provinces, 5 disaster provinces and a cluster from 5 Jun",
     ),
 }
+# Round 8 of issue 17, the pace-break warning's own hold-outs (hold-out-8p; seeds 94-96), written after its rule
+# was committed (b81568e) and scored once: breaks of different severities in provinces of whatever size the draw
+# gives, a whole-cluster break, and a year with no break at all (every province untouched: false alarms only).
+MIXES_ROUND_8P: dict[str, Mix] = {
+    "pace_partial_breaks": Mix(
+        "pace_partial_breaks",
+        instalments=(2, 4),
+        month_end_bunching=0.45,
+        september_rush=0.3,
+        disaster_provinces=6,
+        disaster_date=date(2019, 6, 18),
+        disaster_severity_range=(0.4, 1.0),
+        notes="an ordinary year with strong month-end bunching, 6 disaster provinces from 18 Jun delaying 40-100% "
+        "of their projects",
+    ),
+    "pace_cluster_late_act": Mix(
+        "pace_cluster_late_act",
+        budget_act=date(2019, 1, 20),
+        wave=(date(2019, 1, 25), date(2019, 4, 30)),
+        wave_share=0.7,
+        q1_pace=0.6,
+        final_delay_mean=28.0,
+        september_rush=0.2,
+        disaster_provinces=2,
+        disaster_clusters=1,
+        disaster_date=date(2019, 7, 8),
+        disaster_severity_range=(0.7, 1.0),
+        notes="budget act on 20 Jan, slow final acceptance, a weak September rush, 2 disaster provinces and a "
+        "whole cluster from 8 Jul delaying 70-100% of their projects",
+    ),
+    "pace_no_break_lumpy": Mix(
+        "pace_no_break_lumpy",
+        investment_size=2.0,
+        instalments=(2, 3),
+        month_end_bunching=0.5,
+        split_payments=0.5,
+        early_finishers=0.2,
+        september_rush=0.35,
+        notes="no disaster at all: lumpy investment (twice larger, 2-3 instalments), strong month-end bunching, many "
+        "split documents, 20% early finishers",
+    ),
+}
+MIXES.update(MIXES_ROUND_8P)
 CALIBRATION = ("base", "late_procurement", "fast_start")
 HOLD_OUT = ("late_act", "cancellations", "slow_acceptance")
 # Written for round 2 of issue 17 and scored only once the round-2 settings were frozen.
@@ -543,6 +586,8 @@ HOLD_OUT_ROUND_5 = ("brief_freeze_severe", "long_freeze_cancel", "late_act_no_ru
 HOLD_OUT_ROUND_6 = ("very_late_act_rush", "late_act_lumpy_cancel", "ordinary_few_large")
 # Written for round 7 after its settings were committed, scored once.
 HOLD_OUT_ROUND_7 = ("late_act_slow_accept", "act_long_contracts_savings", "ordinary_slow_split")
+# Round 8 of issue 17, the pace-break warning's hold-outs (mix, seed), scored once (bench/pace_break_round8_study.py).
+HOLD_OUT_ROUND_8P = (("pace_partial_breaks", 94), ("pace_cluster_late_act", 95), ("pace_no_break_lumpy", 96))
 
 
 # --------------------------------------------------------------------------- calendar

@@ -15,6 +15,12 @@ Why it is built this way (docs/projection.md, "Pace-break warning"):
   province paying two projects a week gives little evidence in any one week, but three empty weeks in a
   row add up; a week of ordinary payments wipes out a lull. Until round 4 (issue 17) a fixed window
   with a Poisson tail was used: it could not judge such provinces within three weeks.
+- A silent week means little when the area's contracts are paid in full or its projects have not started,
+  and much when its signed contracts had reached the steps where this year's contracts pay. Since round 8
+  the expected paying projects of a week are what the payment-timing model expected of the area's
+  projects that week (`expected_payers`, on the projection's class hazards), carried by the nation's
+  calendar and scaled by the area's own earlier pace against the model; until then the area's earlier
+  mean carried by the nation's change (still used when the model's expectations are not given).
 - The evidence must have built up over at least two weeks (one empty week is the rhythm of many areas),
   and the recent baht must also be below a share of both the earlier pace and the pace the area's own
   projection needs: an area that has simply finished its work slows down without being in trouble (and
@@ -43,6 +49,7 @@ DEFAULTS = {
     "pace_break_ratio_pct": 50.0,
     "pace_break_min_payments": 8.0,
     "pace_break_min_remaining_points": 10.0,
+    "pace_break_own_prior_payments": 3.0,
 }
 
 
@@ -52,7 +59,9 @@ class PaceLimits:
     give the area's own rate; the broken rate as a percent (0-100) of the expected one; the evidence (log
     likelihood ratio, natural log) that raises the flag and the fewest weeks it must have built up over;
     the ratio (percent 0-100) the recent baht pace must fall below; the fewest paying project-weeks the
-    earlier weeks need for a judgement; the fewest points of the allocation still expected."""
+    earlier weeks need for a judgement; the fewest points of the allocation still expected; and the paying
+    project-weeks of prior that shrink the area's own pace (paid against what the payment-timing model
+    expected of its projects in the earlier weeks) towards the nation's."""
 
     recent_weeks: int
     earlier_weeks: int
@@ -62,6 +71,7 @@ class PaceLimits:
     ratio_pct: float
     min_payments: int
     min_remaining_points: float = 0.0
+    own_prior_payments: float = 3.0
 
     @classmethod
     def from_thresholds(cls, thresholds: dict[str, float]) -> PaceLimits:
@@ -77,6 +87,7 @@ class PaceLimits:
             float(value["pace_break_ratio_pct"]),
             int(value["pace_break_min_payments"]),
             float(value["pace_break_min_remaining_points"]),
+            float(max(value["pace_break_own_prior_payments"], 0.01)),
         )
 
 
@@ -114,6 +125,8 @@ def pace_breaks(
     remaining_points: np.ndarray,
     as_of: date,
     limits: PaceLimits,
+    model_payers: np.ndarray | None = None,
+    national_model_payers: np.ndarray | None = None,
 ) -> PaceBreaks:
     """Flag the areas whose pace broke. weekly, payments: (areas, weeks) baht paid and number of paying
     projects in each seven-day week ending on the as-of date (column 0 the most recent); national,
@@ -121,8 +134,17 @@ def pace_breaks(
     area's projection assumes from the as-of date (baht per week); remaining_points: (areas,) what the
     projection still expects to be paid by 30 Sep, in points of the allocation.
 
-    Expected paying projects in recent week t (t < recent_weeks): the area's mean over the earlier_weeks
-    before the recent ones, times the nation's paying projects in week t over the nation's earlier mean.
+    model_payers, national_model_payers: (areas, weeks) and (weeks,) the paying projects the payment-timing
+    model expected in each week (sums of `expected_payers` over the area's and the nation's projects).
+
+    Expected paying projects in recent week t (t < recent_weeks), with the model's expectations (round 8 of
+    issue 17): the model's expected payers of the area in week t, times the nation's paying projects over the
+    nation's model-expected ones that week (the calendar: month ends, holidays, the September rush; and how
+    many projects pay against the model's share of value), times the area's own pace: its paying projects in
+    the earlier_weeks over what the model so carried expected of them, both plus `own_prior_payments` (a few
+    project-weeks of the nation's pace, so that an area with little history keeps near it). Without them
+    (round 4): the area's mean over the earlier weeks times the nation's paying projects in week t over the
+    nation's earlier mean.
     Each recent week, oldest first, adds x log(s) + (1 - s) expected (x the week's paying projects, s the
     broken share) to the evidence, which restarts at zero when it would go below. An area is flagged when
     the evidence reaches `evidence` after building up over at least `min_weeks` weeks; the earlier weeks
@@ -140,7 +162,10 @@ def pace_breaks(
         return values[:recent] / before if before > 0 else np.ones(recent)
 
     earlier_count = payments[:, recent : recent + earlier].sum(axis=1)
-    expected_count = earlier_count[:, None] / earlier * carried(national_payments)[None, :]  # (areas, recent)
+    if model_payers is None or national_model_payers is None:
+        expected_count = earlier_count[:, None] / earlier * carried(national_payments)[None, :]  # (areas, recent)
+    else:
+        expected_count = _model_expected(payments, model_payers, national_payments, national_model_payers, limits)
     step = payments[:, :recent] * math.log(share) + (1 - share) * expected_count
     evidence = np.zeros(areas)
     weeks = np.zeros(areas, dtype=int)
@@ -179,3 +204,55 @@ def pace_breaks(
         (payments[:, :recent] * inside).sum(axis=1),
         (expected_count * inside).sum(axis=1),
     )
+
+
+def _model_expected(
+    payments: np.ndarray,
+    model_payers: np.ndarray,
+    national_payments: np.ndarray,
+    national_model_payers: np.ndarray,
+    limits: PaceLimits,
+) -> np.ndarray:
+    """(areas, recent weeks): the paying projects expected in each recent week from the model's expectations,
+    carried by the nation's calendar and scaled by the area's own earlier pace (pace_breaks' docstring)."""
+    recent, earlier = limits.recent_weeks, limits.earlier_weeks
+    span = recent + earlier
+    nation = np.asarray(national_model_payers[:span], dtype=float)
+    calendar = np.divide(national_payments[:span], nation, out=np.zeros(span), where=nation > 0)
+    carried = model_payers[:, :span] * calendar[None, :]
+    prior = limits.own_prior_payments
+    own = (payments[:, recent:span].sum(axis=1) + prior) / (carried[:, recent:span].sum(axis=1) + prior)
+    return own[:, None] * carried[:, :recent]
+
+
+def expected_payers(
+    paid_now: np.ndarray,
+    weekly: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    ceiling: np.ndarray,
+    hazard: np.ndarray,
+    today: int,
+    fully_paid_share: float,
+) -> np.ndarray:
+    """(projects, weeks): the chance the payment-timing model gives each project of paying in each seven-day
+    week ending on day `today` (column 0 the most recent, as many weeks as `weekly` has): the share of its
+    balance still unpaid at the week's start that its class's step hazards expect paid within the week, as it
+    moves along its plan that week — 0 before its plan starts, once it has paid `fully_paid_share` of its
+    ceiling, or without a ceiling. paid_now: baht paid by each project up to `today`; weekly: baht paid in
+    each week (what it had paid at a week's start follows); start, end: plan start and end (day numbers of
+    the fiscal year, as `today`); ceiling: baht; hazard: budget_metrics.payment_timing step hazards.
+
+    Why: a signed contract whose plan has reached the steps where this year's contracts pay, and that has
+    paid nothing, was due; an area whose projects have paid or have not reached such steps was not. The
+    area's own earlier weeks alone cannot tell the two apart."""
+    from budget_metrics import payment_timing as timing
+
+    weeks = weekly.shape[1]
+    edges = today - 7 * np.arange(weeks + 1, dtype=float)  # edge k ends week k; week k starts after edge k + 1
+    developed = timing.development(edges[None, :], start[:, None], end[:, None])  # (projects, weeks + 1)
+    survival = timing.log_survival(hazard, developed)
+    chance = -np.expm1(np.minimum(survival[:, :-1] - survival[:, 1:], 0.0))
+    paid_before = paid_now[:, None] - np.cumsum(weekly, axis=1)  # paid by each week's start
+    still_open = (paid_before < fully_paid_share * ceiling[:, None]) & (ceiling[:, None] > 0)
+    return np.where(still_open, chance, 0.0)

@@ -140,10 +140,12 @@ class _Model:
     # What areas add up beside the satang sums, one row per project (same rows as numbers), built once so a
     # view only groups it: satang per unit of each national rate that has an exposure (their variances in
     # shared_variance), then the baht paid in each week ending on the as-of date
-    # (pace_break.WEEKS_KEPT columns), then 1 where the project was paid in the week (as many).
+    # (pace_break.WEEKS_KEPT columns), then 1 where the project was paid in the week (as many), then the
+    # chance the payment-timing model gave it of paying in the week (as many; pace_break.expected_payers).
     view_inputs: np.ndarray
     shared_variance: np.ndarray
-    national_weekly: dict[str | None, tuple[np.ndarray, np.ndarray]]  # budget type (None: all) -> weekly sums
+    # budget type (None: all) -> weekly sums of the same three (baht, paying projects, model-expected payers)
+    national_weekly: dict[str | None, tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def projection_as_of(filters: Filters) -> date:
@@ -256,7 +258,7 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
     # The nation's weekly payments (of the line's and the filter's budget types, every area) carry an
     # area's earlier pace forward in the pace-break warning.
     kind = "investment" if line == "investment" else filters.budget_type
-    empty = (np.zeros(pace_break.WEEKS_KEPT), np.zeros(pace_break.WEEKS_KEPT))
+    empty = (np.zeros(pace_break.WEEKS_KEPT), np.zeros(pace_break.WEEKS_KEPT), np.zeros(pace_break.WEEKS_KEPT))
     national = model.national_weekly.get(kind, empty)
     return _finish(
         result,
@@ -518,7 +520,7 @@ def _sums(frame: pd.DataFrame, key: pd.Series, model: _Model, weekly: bool = Tru
 
 
 def _weekly_rows(sums: pd.DataFrame, codes: pd.Series) -> np.ndarray:
-    """The sums' weekly matrix (baht, then paying projects) in the order of `codes` (zeros for an area
+    """The sums' weekly matrix (baht, paying projects, model-expected payers) in the order of `codes` (zeros for an area
     without projects)."""
     matrix = sums.attrs["weekly"]
     where = sums.index.get_indexer(codes.to_numpy())
@@ -533,7 +535,7 @@ def _finish(
     rates: ModelRates,
     level: str,
     line: str,
-    national: tuple[np.ndarray, np.ndarray] | None = None,
+    national: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     weekly_rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Percentages, band, targets, required pace and the pace-break warning from the sums (numpy: this
@@ -563,15 +565,18 @@ def _finish(
     weeks_left = (fy_end - as_of).days / 7
     needed = (projected - disbursed) / weeks_left if weeks_left > 0 else np.full(len(result), np.nan)
     if national is not None and weekly_rows is not None and weeks_left > 0:
-        weekly, payments = np.hsplit(weekly_rows, 2)
+        weekly, payments, model_payers = np.hsplit(weekly_rows, 3)
         breaks = pace_break.pace_breaks(
             weekly,
             payments,
-            *national,
+            national[0],
+            national[1],
             needed,
             pct(projected - disbursed),
             as_of,
             pace_break.PaceLimits.from_thresholds(reference.thresholds()),
+            model_payers,
+            national[2],
         )
         flag, since, recent_pace, expected_pace = (
             breaks.flag & has,
@@ -1027,12 +1032,32 @@ def _project(
     # the count clump and the warning's Poisson test too eager.
     paying = cell[payments["amount"][recent] > 0]
     weekly_payments = (np.bincount(paying, minlength=n * weeks) > 0).reshape(n, weeks).astype(float)
+    # What the class's hazards expected each signed contract and operating project to pay in those weeks
+    # (the pace-break warning's evidence weighs a silent week by how due the area's projects were).
+    model_payers = np.zeros((n, weeks))
+    paid_now = ledger.paid_by(np.arange(n), np.full(n, today))
+    for name, members in (("contract", with_contract), ("operating", operating)):
+        index = np.flatnonzero(members)
+        model_payers[index] = pace_break.expected_payers(
+            paid_now[index],
+            weekly[index],
+            plan_start[index],
+            plan_end[index],
+            ceiling[index],
+            fitted[name][0].hazard,
+            today,
+            fully_paid_share,
+        )
     exposed = np.flatnonzero((shared_variance > 0) & (np.abs(shared).sum(axis=0) > 0))
-    view_inputs = np.hstack([shared[:, exposed] * 100, weekly, weekly_payments])
-    national_weekly = {None: (weekly.sum(axis=0), weekly_payments.sum(axis=0))}
+    view_inputs = np.hstack([shared[:, exposed] * 100, weekly, weekly_payments, model_payers])
+    national_weekly = {None: (weekly.sum(axis=0), weekly_payments.sum(axis=0), model_payers.sum(axis=0))}
     for kind in np.unique(frame["budget_type"].to_numpy()):
         of_kind = (frame["budget_type"] == kind).to_numpy()
-        national_weekly[str(kind)] = (weekly[of_kind].sum(axis=0), weekly_payments[of_kind].sum(axis=0))
+        national_weekly[str(kind)] = (
+            weekly[of_kind].sum(axis=0),
+            weekly_payments[of_kind].sum(axis=0),
+            model_payers[of_kind].sum(axis=0),
+        )
     return _Model(
         rates,
         result,

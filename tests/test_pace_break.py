@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 
 from budget_metrics import Filters
-from budget_metrics.pace_break import PaceLimits, pace_breaks, week_starts
+from budget_metrics.pace_break import DEFAULTS as DEFAULT_LIMITS
+from budget_metrics.pace_break import PaceLimits, expected_payers, pace_breaks, week_starts
 from budget_metrics.projection import BAND_SCALE, BAND_Z, area_projection, needs_intervention, project_projection
 from etl.load import load_files
 from tests.etl_fixtures import query, write_csv
-from tests.pace_break_sql import flags_by_hand, weekly_by_sql
+from tests.pace_break_sql import flags_by_hand, model_payers_by_hand, weekly_by_sql
 
 LIMITS = PaceLimits(
     recent_weeks=3,
@@ -272,26 +273,48 @@ def test_band_is_at_least_the_projects_own_uncertainty(broken_year, monkeypatch)
 # ---------------------------------------------------------------- the demo against plain SQL
 
 
-def test_demo_flags_equal_the_rule_recomputed_from_plain_sql(demo_db):
+def test_demo_flags_equal_the_rule_recomputed_from_plain_sql(demo_db, monkeypatch):
     """Every province and cluster on three dates: flagged (and since when) exactly when the rule, applied by
-    hand to weekly sums taken straight from the disbursements table, says so; the needed pace and what is
-    still to be paid are the projection's (tested on their own)."""
+    hand to weekly sums taken straight from the disbursements table and to the model-expected payers summed
+    by hand from each project's plan, says so; the needed pace, what is still to be paid, the projects' plans
+    and ceilings and the class hazards are the projection's and payment timing's (tested on their own)."""
+    from budget_metrics import payment_timing
+    from budget_metrics import projection as P
+
     limits = dict(query(demo_db, "SELECT name, value FROM thresholds WHERE name LIKE 'pace_break_%'"))
-    assert len(limits) == 8
-    flagged = 0
+    assert len(limits) == 9
+    fully_paid = query(demo_db, "SELECT value FROM thresholds WHERE name = 'fully_paid_pct'")[0][0] / 100
+    # the class hazards the projection fits on the as-of date (contract first, then operating)
+    fitted, original = [], payment_timing.fit_hazards
+
+    def keep(ledger, positions, start, end, ceiling, today, paid=None):
+        hazards = original(ledger, positions, start, end, ceiling, today, paid)
+        fitted.append((today, paid is not None, list(hazards.hazard)))
+        return hazards
+
+    monkeypatch.setattr(payment_timing, "fit_hazards", keep)
+    flagged = changed = 0
     for as_of, level in (
         (date(2019, 5, 31), "cluster"),
         (date(2019, 7, 26), "province"),
         (date(2019, 8, 16), "province"),
         (date(2019, 8, 16), "cluster"),
     ):
+        P._cached_model.cache_clear()
+        fitted.clear()
         amounts, paying, national, national_paying = weekly_by_sql(demo_db, as_of, level)
         areas = area_projection(Filters(as_of=as_of), level)
+        today = (as_of - date(2018, 10, 1)).days
+        contract, operating = [h for day, main, h in fitted if day == today and main][:2]
+        projects = project_projection(Filters(as_of=as_of))
+        model, national_model = model_payers_by_hand(
+            demo_db, as_of, level, projects, {"contract": contract, "operating": operating}, fully_paid
+        )
         for row in areas.itertuples(index=False):
             if row.code not in amounts:
                 assert not row.pace_break
                 continue
-            since = flags_by_hand(
+            args = (
                 amounts[row.code],
                 paying[row.code],
                 national,
@@ -301,10 +324,14 @@ def test_demo_flags_equal_the_rule_recomputed_from_plain_sql(demo_db):
                 as_of,
                 limits,
             )
+            since = flags_by_hand(*args, model.get(row.code, [0.0] * 16), national_model)
             assert bool(row.pace_break) == (since is not None), (as_of, row.code)
             assert (row.pace_break_since if row.pace_break else None) == since, (as_of, row.code)
             flagged += since is not None
+            changed += since != flags_by_hand(*args)  # the round-4 rule (the area's earlier mean)
+    P._cached_model.cache_clear()
     assert flagged >= 1  # so the comparison is not only of areas nobody flags
+    assert changed >= 1  # and it tells the round-8 rule from round 4's (province 40 on 26 Jul)
 
 
 def test_an_area_with_little_left_to_pay_is_not_judged_by_default():
@@ -317,10 +344,11 @@ def test_an_area_with_little_left_to_pay_is_not_judged_by_default():
     assert limits.min_remaining_points == 10
     toml = tomllib.loads(Path("data/reference/thresholds.toml").read_text(encoding="utf-8"))
     team = {name: entry["value"] for name, entry in toml.items() if name.startswith("pace_break_")}
-    assert PaceLimits.from_thresholds(team) == limits and len(team) == 8
+    assert PaceLimits.from_thresholds(team) == limits and len(team) == 9
     weekly = np.array([[0, 0, 10, 10, 10, 10, 10]] * 2, dtype=float)
     paying = np.array([[0, 0, 4, 4, 4, 4, 4]] * 2, dtype=float)
     small = PaceLimits(3, 4, 10, 3, 2, limits.ratio_pct, limits.min_payments, limits.min_remaining_points)
+    assert limits.own_prior_payments == 3
     result = pace_breaks(
         weekly,
         paying,
@@ -332,3 +360,140 @@ def test_an_area_with_little_left_to_pay_is_not_judged_by_default():
         small,
     )
     assert list(result.flag) == [False, True]
+
+
+# ---------------------------------------------------------------- round 8: what the model expected
+
+
+def test_expected_payers_by_hand():
+    """The chance the payment-timing model gives a project of paying in each week: with a hazard of 0.1 on
+    every step, a plan of 100 days (day 0 to 100) moves 0.7 steps in a week inside the plan (10 steps per 100
+    days), so the chance is 1 - 0.9^0.7; after its end (15 days a step) 7/15 of a step a week; before its
+    start nothing; a project that has paid 95% of its ceiling by a week's start, or has no ceiling, nothing."""
+    hazard = np.full(22, 0.1)
+    today = 105  # week 0: days 99-105 (edges 98 and 105): 2 days inside the plan (to day 100), 5 after it
+    weekly = np.zeros((4, 3))
+    weekly[2, 1] = 96.0  # project 2 paid 96 of its 100 in week 1: open in weeks 2 and 1 (0 paid by their start)
+    start = np.array([0.0, 95.0, 0.0, 0.0])
+    end = np.array([100.0, 195.0, 100.0, 100.0])
+    ceiling = np.array([100.0, 100.0, 100.0, 0.0])
+    paid_now = np.array([0.0, 0.0, 96.0, 0.0])
+    chance = expected_payers(paid_now, weekly, start, end, ceiling, hazard, today, 0.95)
+    inside = 1 - 0.9**0.7
+    # week 0 of project 0: 2 days at 0.1 step a day (0.2 steps), 5 days at 1/15 step a day
+    assert chance[0, 0] == pytest.approx(1 - 0.9 ** (0.2 + 5 / 15))
+    assert chance[0, 1] == pytest.approx(inside) and chance[0, 2] == pytest.approx(inside)
+    # project 1 starts on day 95: week 0 (edges 98 -> 105) is 7 days of a 100-day plan; week 1 (91 -> 98) 3 days
+    assert chance[1, 0] == pytest.approx(inside) and chance[1, 1] == pytest.approx(1 - 0.9**0.3)
+    assert chance[1, 2] == 0
+    # project 2: 96% paid by the start of week 0, so nothing expected then; open before
+    assert chance[2, 0] == 0 and chance[2, 1] == pytest.approx(inside) and chance[2, 2] == pytest.approx(inside)
+    assert not chance[3].any()
+
+
+def test_the_model_expectation_sets_the_expected_paying_projects():
+    """Round 8 of issue 17: expected paying projects in recent week t = the area's model-expected payers that
+    week x the nation's paying projects / the nation's model-expected ones that week x (the area's earlier
+    paying projects + 3) / (its earlier model-expected ones so carried + 3). Two areas paid 4 projects a week
+    in the earlier four weeks and nothing in the last two; the model expected area 0's projects to go on
+    paying (2 a week; the nation 20, paying 40: x 2), area 1's not at all (its contracts were paid in full):
+    area 0 is flagged, area 1 is not (the old rule flags both)."""
+    weekly = np.array([[0, 0, 10, 10, 10, 10, 10]] * 2, dtype=float)
+    paying = np.array([[0, 0, 4, 4, 4, 4, 4]] * 2, dtype=float)
+    model = np.array([[2, 2, 2, 2, 2, 2, 2], [0, 0, 0, 2, 2, 2, 2]], dtype=float)
+    national_model = np.full(7, 20.0)
+    args = (weekly, paying, np.full(7, 100.0), np.full(7, 40.0), np.array([12.0, 12.0]), np.array([30.0, 30.0]))
+    result = pace_breaks(*args, date(2019, 7, 5), LIMITS, model, national_model)
+    # carried: 2 x 40 / 20 = 4 a week; own pace (16 + 3) / (16 + 3) = 1: 4 expected a week in area 0
+    assert result.expected_payments[0] == pytest.approx(8) and result.evidence[0] == pytest.approx(2 * 0.9 * 4)
+    # area 1: the week before the two empty ones paid 4 where 4 were expected (-5.6: no evidence), then 0 expected
+    assert result.evidence[1] == 0 and result.weeks[1] == 0
+    assert list(result.flag) == [True, False]
+    assert list(pace_breaks(*args, date(2019, 7, 5), LIMITS).flag) == [True, True]
+    # the area's own pace: had area 0 paid 2 a week before (8 in four weeks against 16 expected), (8 + 3) / (16 + 3)
+    slower = paying.copy()
+    slower[0, 2:] = 2
+    result = pace_breaks(weekly, slower, *args[2:], date(2019, 7, 5), LIMITS, model, national_model)
+    assert result.expected_payments[0] == pytest.approx(2 * 4 * 11 / 19)
+
+
+@pytest.fixture(scope="module")
+def finished_year(tmp_path_factory) -> Path:
+    """Province 50 (Chiang Mai) stops as in `broken_year` (ten 5-million contracts paid 100,000 every Friday from
+    4 Jan, nothing after 14 Jun); province 51 (Lamphun) keeps paying the same way. Province 57 (Chiang Rai,
+    another cluster) has ten 1.3-million contracts signed 1 Mar and planned to end 14 Jun, each paid 100,000
+    every Friday 15 Mar - 7 Jun (13 payments: paid in full), and three operating projects of 10 million planned
+    for 1 Aug - 27 Sep: its work is done until August, as planned."""
+    folder = tmp_path_factory.mktemp("finished")
+    db = folder / "finished.duckdb"
+    projects, payments = [], []
+    doc = 0
+
+    def pay(code: str, first: date, last: date) -> None:
+        nonlocal doc
+        day = first
+        while day <= last:
+            doc += 1
+            payments.append([f"D{doc:05d}", code, _be(day), "100,000.00", "current"])
+            day += timedelta(days=7)
+
+    for province in ("50", "51"):
+        for number in range(10):
+            code = f"P{province}-{number}"
+            signed, end = _be(date(2018, 12, 1)), _be(date(2019, 9, 30))
+            projects.append([code, "2562", province, f"road {code}", "investment", "PAO", "5,000,000.00"])
+            projects[-1] += ["5,000,000.00", signed, "", end]
+            pay(code, date(2019, 1, 4), BREAK if province == "50" else AS_OF + timedelta(days=60))
+    for number in range(10):
+        code = f"P57-{number}"
+        projects.append([code, "2562", "57", f"bridge {code}", "investment", "PAO", "1,300,000.00"])
+        projects[-1] += ["1,300,000.00", _be(date(2019, 3, 1)), "", _be(date(2019, 6, 14))]
+        pay(code, date(2019, 3, 15), date(2019, 6, 7))
+    for number in range(3):
+        code = f"O57-{number}"
+        projects.append([code, "2562", "57", f"fair {code}", "operating", "PAO", "10,000,000.00", "", ""])
+        projects[-1] += [_be(date(2019, 8, 1)), _be(date(2019, 9, 27))]
+    load_files([write_csv(folder / "projects.csv", [PROJECT_HEADERS, *projects])], db_path=db)
+    load_files([write_csv(folder / "paid.csv", [DISB_HEADERS, *payments])], db_path=db)
+    assert query(db, "SELECT count(*) FROM projects")[0][0] == 33
+    return db
+
+
+def test_an_area_whose_due_work_is_paid_is_not_a_break(finished_year, monkeypatch):
+    """Round 8 of issue 17. On 5 Jul province 57 has paid nothing for four weeks after ten paying projects a
+    week, and its projection still expects its August fairs: the round-4 rule (its own earlier weeks carried by
+    the nation) flags it — computed here by hand from plain SQL sums. But every contract it signed was paid in
+    full by 7 Jun and its other projects start on 1 Aug: nothing was due, so the warning, which now weighs a
+    silent week by what the payment-timing model expected of the area's projects, does not flag it. Province
+    50, whose contracts were due and stopped, is flagged as before."""
+    monkeypatch.setenv("BUDGET_DB", str(finished_year))
+    areas = area_projection(Filters(as_of=AS_OF), "province").set_index("code")
+    assert areas.loc["50", "pace_break"] and areas.loc["50", "pace_break_since"] == date(2019, 6, 15)
+    assert not areas.loc["57", "pace_break"] and not areas.loc["51", "pace_break"]
+    # by plain SQL: each of 57's contracts had paid its whole contract by 7 Jun; its operating plans start 1 Aug
+    paid = query(
+        finished_year,
+        """SELECT p.project_code, p.contract_amount, sum(d.amount), max(d.posting_date)
+           FROM projects p JOIN disbursements d USING (project_code)
+           WHERE p.owner = '57' GROUP BY ALL""",
+    )
+    assert len(paid) == 10 and all(total == amount and last == date(2019, 6, 7) for _, amount, total, last in paid)
+    starts = query(finished_year, "SELECT DISTINCT planned_start FROM projects WHERE project_code LIKE 'O57-%'")
+    assert starts == [(date(2019, 8, 1),)]
+    # the round-4 rule by hand on the same SQL weekly sums flags it (since 8 Jun: four empty weeks)
+    amounts, paying, national, national_paying = weekly_by_sql(finished_year, AS_OF, "province")
+    assert paying["57"][:5] == [0, 0, 0, 0, 10] and sum(paying["57"][5:15]) == 100
+    limits = {name: value for name, value in DEFAULT_LIMITS.items()}
+    row = areas.loc["57"]
+    assert row["projected_pct"] - row["pct_disbursed"] >= 10  # the fairs: still to be paid
+    old = flags_by_hand(
+        amounts["57"],
+        paying["57"],
+        national,
+        national_paying,
+        row["pace_needed_weekly"],
+        row["projected_pct"] - row["pct_disbursed"],
+        AS_OF,
+        limits,
+    )
+    assert old == date(2019, 6, 8)
