@@ -7,6 +7,8 @@ bench/backtest_projection.py into bench/out/backtest/ (the 3 demo seeds and the 
         # provinces' median / p90 / bias / coverage on 31 Mar, 31 May and 31 Jul per variant
     .venv/bin/python bench/projection_round8_study.py signing [--only NAME ...] [--variant NAME ...]
         # the mean chance of signing by 30 Sep of the investment projects unsigned on the date, and the truth
+    .venv/bin/python bench/projection_round8_study.py basis [--only NAME ...] [--variant NAME ...]
+        # the provinces' bias per basis (paid / on plan / overdue / no contract / allocation changes) per variant
     .venv/bin/python bench/projection_round8_study.py shape [--only NAME ...]
         # the share of a plan's payments made by each tenth of its time, read on 31 Aug (contracts)
     --hold-out-8: the round-8 hold-outs instead, report only, after they were scored once
@@ -17,6 +19,7 @@ A study script: it patches model settings in memory to compare them; nothing it 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from datetime import date
@@ -47,9 +50,43 @@ THIRD = 1 / 3
 # (payment_timing settings, projection settings) per variant; "kept" is the committed model.
 VARIANTS = {
     "kept": ({}, {}),
+    # Round 7's model (no ceiling on the owners' pace spread): the "kept" column of every variant before round 8's
+    # choice; the variants below were run against it (each names every setting it changes from round 7).
+    "round 7": ({"TAU2_CEILING": math.inf}, {}),
     "queue": ({}, {"SIGNING_QUEUE_SHARE": THIRD}),
     "queue always": ({}, {"SIGNING_QUEUE_SHARE": 0.0}),
     **{f"shape {a}": ({"PRIOR_PLAN_SHAPE": a}, {}) for a in (1.5, 2.0, 3.0)},
+    # The owners' pace spread capped (payment_timing.TAU2_CEILING), alone, with the honest prior, with the queue.
+    **{f"tau {t}": ({"TAU2_CEILING": t}, {}) for t in (0.05, 0.1, 0.2)},
+    **{
+        f"tau {t} c {c}": ({"TAU2_CEILING": t, "PRIOR_PLAN_COMPLETION": c}, {}) for t in (0.05, 0.1) for c in (0.7, 0.8)
+    },
+    **{f"tau {t} queue": ({"TAU2_CEILING": t}, {"SIGNING_QUEUE_SHARE": THIRD}) for t in (0.1,)},
+    **{
+        f"tau {t} c {c} queue": ({"TAU2_CEILING": t, "PRIOR_PLAN_COMPLETION": c}, {"SIGNING_QUEUE_SHARE": THIRD})
+        for t in (0.1,)
+        for c in (0.7, 0.8)
+    },
+    **{
+        f"tau {t} seen 5 floor {f} shape {a}": (
+            {"TAU2_CEILING": t, "PRIOR_SEEN_STEPS": 5, "PRIOR_SEEN_FLOOR": f, "PRIOR_PLAN_SHAPE": a},
+            {},
+        )
+        for t in (0.1,)
+        for f in (0.05, 0.6)
+        for a in (1.5,)
+    },
+    **{
+        f"tau {t} seen {m} floor {f} shape {a}": (
+            {"TAU2_CEILING": t, "PRIOR_SEEN_STEPS": m, "PRIOR_SEEN_FLOOR": f, "PRIOR_PLAN_SHAPE": a},
+            {},
+        )
+        for t in (0.1,)
+        for m in (7,)
+        for f in (0.05, 0.6)
+        for a in (1.5,)
+    },
+    **{f"shape {a} queue": ({"PRIOR_PLAN_SHAPE": a}, {"SIGNING_QUEUE_SHARE": THIRD}) for a in (1.5,)},
     **{f"c {c}": ({"PRIOR_PLAN_COMPLETION": c}, {}) for c in (0.7, 0.8)},
     **{f"c {c} queue": ({"PRIOR_PLAN_COMPLETION": c}, {"SIGNING_QUEUE_SHARE": THIRD}) for c in (0.7, 0.8, 0.9)},
     **{
@@ -70,7 +107,22 @@ VARIANTS = {
         for f in (0.05, 0.6)
         for a in (1.0, 1.5, 2.0)
     },
+    **{
+        f"seen 5 floor {f} shape {a} c {c}": (
+            {"PRIOR_SEEN_STEPS": 5, "PRIOR_SEEN_FLOOR": f, "PRIOR_PLAN_SHAPE": a, "PRIOR_PLAN_COMPLETION": c},
+            {},
+        )
+        for f in (0.05,)
+        for a in (1.5,)
+        for c in (0.8, 0.9)
+    },
 }
+
+# Every variant but "kept" is read against round 7's model: the settings it does not name are round 7's (no ceiling
+# on the owners' pace spread; the "tau" variants name theirs).
+for _name, (_timing, _) in VARIANTS.items():
+    if _name != "kept":
+        _timing.setdefault("TAU2_CEILING", math.inf)
 
 
 def _years(only: list[str] | None = None, hold_out_8: bool = False) -> dict[str, Path]:
@@ -125,6 +177,21 @@ def signing(only: list[str] | None, variants: list[str], hold_out_8: bool = Fals
             print("  |  ".join(row), flush=True)
 
 
+def basis(only: list[str] | None, variants: list[str], hold_out_8: bool = False) -> None:
+    """Per year and date: the provinces' bias split by basis (paid / on plan / overdue / no contract / allocation
+    changes, points of allocation; backtest_projection.basis_bias) under each variant."""
+    saved = B.MONTH_ENDS
+    B.MONTH_ENDS = DATES
+    try:
+        for name, db in _years(only, hold_out_8).items():
+            for label in variants:
+                for row in _with(label, lambda db=db: B.basis_bias(db)):
+                    parts = " / ".join(f"{row[key]:+.1f}" for key in (*B.BASES, "allocation"))
+                    print(f"{name:28s} {row['as_of']}  {label}: {parts}", flush=True)
+    finally:
+        B.MONTH_ENDS = saved
+
+
 def shape(only: list[str] | None) -> None:
     """Per year: the share of the plan's own payments by its end made by each tenth of its time (contracts, read
     on 31 Aug from the fitted hazards of the kept model: the curve the prior's shape stands for), and the exponent
@@ -160,7 +227,7 @@ def shape(only: list[str] | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("provinces", "signing", "shape"))
+    parser.add_argument("study", choices=("provinces", "signing", "shape", "basis"))
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--variant", nargs="*", default=["kept", "queue"])
     parser.add_argument("--hold-out-8", action="store_true", help="the round-8 hold-outs (after their scoring)")
@@ -168,7 +235,9 @@ def main() -> None:
     if args.study == "shape":
         shape(args.only)
     else:
-        {"provinces": provinces, "signing": signing}[args.study](args.only, args.variant, args.hold_out_8)
+        {"provinces": provinces, "signing": signing, "basis": basis}[args.study](
+            args.only, args.variant, args.hold_out_8
+        )
 
 
 if __name__ == "__main__":

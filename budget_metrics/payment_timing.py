@@ -59,6 +59,12 @@ PRIOR_SEEN_FLOOR = 0.05  # ... and at least this share
 # back-loaded; 1.0 = evenly, kept). The seen-steps prior (PRIOR_SEEN_STEPS) reads c on the same shape.
 PRIOR_PLAN_SHAPE = 1.0
 TAU2_FLOOR = 0.01  # the spread of areas' log pace factors is never taken as below this (sd 0.1)
+# Round 8 (docs/projection.md, "Round 8 of issue 17"): ... nor above this (sd 0.32: provinces paying about a third
+# faster or slower than the nation, under the same procurement law and payment system). Early in a late year the
+# owners' ratios rest on the first tenths of a few plans each (an advance or a first instalment paid or not), and
+# the spread read then (0.9-3.1 on the late seen years: factors x0.2 to x5) is noise the sampling variance misses,
+# not pace; whenever the steps are well seen it is 0.01-0.11 (every seen year, the demo included).
+TAU2_CEILING = 0.1
 
 
 @dataclass(frozen=True)
@@ -274,7 +280,8 @@ def pace_factors(
 ) -> PaceFactors:
     """Empirical-Bayes pace factors per group (0..count-1) from its projects' actual and expected
     payments over their passed steps: the raw log ratio, its sandwich variance, the spread between
-    groups (method of moments, at least TAU2_FLOOR), and each group shrunk towards 0 by it."""
+    groups (method of moments, at least TAU2_FLOOR and at most TAU2_CEILING), and each group shrunk towards 0
+    by it."""
     paid = np.bincount(groups, weights=actual, minlength=count)
     due = np.bincount(groups, weights=expected, minlength=count)
     noise = np.bincount(groups, weights=residual2, minlength=count)
@@ -288,7 +295,7 @@ def pace_factors(
     if has.sum() >= 3:
         mean = np.average(raw[has], weights=weights)
         spread = np.average((raw[has] - mean) ** 2, weights=weights)
-        tau2 = max(spread - np.average(sampling[has], weights=weights), TAU2_FLOOR)
+        tau2 = min(max(spread - np.average(sampling[has], weights=weights), TAU2_FLOOR), TAU2_CEILING)
     else:
         tau2 = TAU2_FLOOR
     shrink = tau2 / (tau2 + sampling)
