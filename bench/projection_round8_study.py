@@ -127,7 +127,7 @@ for _name, (_timing, _) in VARIANTS.items():
 
 def _years(only: list[str] | None = None, hold_out_8: bool = False) -> dict[str, Path]:
     """The seen years (demo seeds, generated years of rounds 1-7) or the round-8 hold-outs (report only)."""
-    return study_years(SEEN, getattr(B, "HOLD_OUT_ROUND_8", ()) if hold_out_8 else None, only)
+    return study_years(SEEN, B.HOLD_OUT_ROUND_8 if hold_out_8 else None, only)
 
 
 def _with(variant: str, call):
