@@ -9,6 +9,10 @@ bench/backtest_projection.py into bench/out/backtest/ (the 3 demo seeds and the 
         # the mean chance of signing by 30 Sep of the investment projects unsigned on the date, and the truth
     .venv/bin/python bench/projection_round8_study.py basis [--only NAME ...] [--variant NAME ...]
         # the provinces' bias per basis (paid / on plan / overdue / no contract / allocation changes) per variant
+    .venv/bin/python bench/projection_round8_study.py spread [--only NAME ...] [--variant NAME]
+        # the owners' pace spread tau^2 (contracts) per date under the variant ("round 7": as measured)
+    .venv/bin/python bench/projection_round8_study.py speed --variant kept 'round 7'
+        # CPU and wall seconds of every level of both lines on demo seed 2562, 31 May, the variants alternating
     .venv/bin/python bench/projection_round8_study.py shape [--only NAME ...]
         # the share of a plan's payments made by each tenth of its time, read on 31 Aug (contracts)
     --hold-out-8: the round-8 hold-outs instead, report only, after they were scored once
@@ -192,6 +196,70 @@ def basis(only: list[str] | None, variants: list[str], hold_out_8: bool = False)
         B.MONTH_ENDS = saved
 
 
+def spread(only: list[str] | None, variants: list[str], hold_out_8: bool = False) -> None:
+    """Per year and date: the spread tau^2 of the owners' log pace factors on the contract hazards (as measured and
+    as used, under the first variant) and the standard deviation of the owners' factors that result."""
+    from budget_metrics import payment_timing as T
+    from budget_metrics.filters import Filters
+    from budget_metrics.projection import project_projection
+
+    label = variants[0]
+    for name, db in _years(only, hold_out_8).items():
+        os.environ["BUDGET_DB"] = str(db)
+        row = [f"{name:28s} {label}:"]
+        for as_of in DATES:
+            captured = []
+            original = T.pace_factors
+
+            def capture(*args, **kwargs):
+                factors = original(*args, **kwargs)
+                captured.append(factors)
+                return factors
+
+            T.pace_factors = capture
+            try:
+                _with(label, lambda as_of=as_of: project_projection(Filters(2562, as_of=as_of)))
+            finally:
+                T.pace_factors = original
+            factors = captured[0]  # the first fit of the date: contracts
+            moved = factors.log_factor[factors.log_factor != 0]
+            sd = float(np.std(moved)) if len(moved) else 0.0
+            row.append(f"{as_of:%d %b} tau2 {factors.tau2:.3f} sd(log factor) {sd:.2f}")
+        print("  |  ".join(row), flush=True)
+
+
+def speed(variants: list[str], repeats: int = 7) -> None:
+    """CPU (process time) and wall seconds of every level of both lines on demo seed 2562 as of 31 May, caches
+    cleared, the variants alternating in one process (best and median of `repeats` runs each)."""
+    import time
+
+    from budget_metrics.filters import Filters
+    from budget_metrics.projection import area_projection
+
+    os.environ["BUDGET_DB"] = str(B.build_seed(2562))
+    filters = Filters(2562, as_of=date(2019, 5, 31))
+
+    def run() -> tuple[float, float]:
+        cpu, wall = time.process_time(), time.perf_counter()
+        for line in ("overall", "investment"):
+            for level in ("province", "cluster", "region", "budget_type", "nation"):
+                area_projection(filters, level, line)
+        return time.process_time() - cpu, time.perf_counter() - wall
+
+    _with(variants[0], run)  # warm the reference caches
+    times: dict[str, list[tuple[float, float]]] = {label: [] for label in variants}
+    for _ in range(repeats):
+        for label in variants:
+            times[label].append(_with(label, run))
+    for label, runs in times.items():
+        cpu, wall = sorted(r[0] for r in runs), sorted(r[1] for r in runs)
+        middle = len(runs) // 2
+        print(
+            f"{label}: CPU best {cpu[0]:.3f} s, median {cpu[middle]:.3f} s; wall best {wall[0]:.3f} s, median "
+            f"{wall[middle]:.3f} s"
+        )
+
+
 def shape(only: list[str] | None) -> None:
     """Per year: the share of the plan's own payments by its end made by each tenth of its time (contracts, read
     on 31 Aug from the fitted hazards of the kept model: the curve the prior's shape stands for), and the exponent
@@ -227,15 +295,17 @@ def shape(only: list[str] | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("provinces", "signing", "shape", "basis"))
+    parser.add_argument("study", choices=("provinces", "signing", "shape", "basis", "spread", "speed"))
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--variant", nargs="*", default=["kept", "queue"])
     parser.add_argument("--hold-out-8", action="store_true", help="the round-8 hold-outs (after their scoring)")
     args = parser.parse_args()
     if args.study == "shape":
         shape(args.only)
+    elif args.study == "speed":
+        speed(args.variant)
     else:
-        {"provinces": provinces, "signing": signing, "basis": basis}[args.study](
+        {"provinces": provinces, "signing": signing, "basis": basis, "spread": spread}[args.study](
             args.only, args.variant, args.hold_out_8
         )
 
