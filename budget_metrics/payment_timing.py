@@ -62,8 +62,8 @@ TAU2_FLOOR = 0.01  # the spread of areas' log pace factors is never taken as bel
 # Round 8 (docs/projection.md, "Round 8 of issue 17"): ... nor above this (sd 0.32: provinces paying about a third
 # faster or slower than the nation, under the same procurement law and payment system). Early in a late year the
 # owners' ratios rest on the first tenths of a few plans each (an advance or a first instalment paid or not), and
-# the spread read then (0.9-3.1 on the late seen years: factors x0.2 to x5) is noise the sampling variance misses,
-# not pace; whenever the steps are well seen it is 0.01-0.11 (every seen year, the demo included).
+# the spread read then (0.3-4.2 early in the late seen years: factors x0.2 to x5) is noise the sampling variance
+# misses, not pace; at every other reading of the seen years it is 0.010-0.107 (the demo included).
 TAU2_CEILING = 0.1
 
 
