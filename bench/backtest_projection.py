@@ -106,6 +106,13 @@ HOLD_OUT_ROUND_6 = (("very_late_act_rush", 71), ("late_act_lumpy_cancel", 72), (
 # Mixes written for round 7 after its settings were committed (8d4c83e); seeds 81-83 chosen with them;
 # generated and scored once with the settings of 8d4c83e; every year above counts as seen from round 7 on.
 HOLD_OUT_ROUND_7 = (("late_act_slow_accept", 81), ("act_long_contracts_savings", 82), ("ordinary_slow_split", 83))
+# Mixes written for round 8 after its settings were committed (3795b70); seeds 91-93 chosen with them;
+# generated and scored once with the settings of 3795b70; every year above counts as seen from round 8 on.
+HOLD_OUT_ROUND_8 = (
+    ("act_long_contracts_lumpy", 91),
+    ("late_act_freeze_savings", 92),
+    ("ordinary_long_slow_cancel", 93),
+)
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 ROUND_2 = "5978e1c"  # the main branch round 3 started from (round 2's model): timed alongside round 3
@@ -751,6 +758,7 @@ def markdown(
         | {mix: "hold-out (round 5)" for mix, _ in HOLD_OUT_ROUND_5}
         | {mix: "hold-out (round 6)" for mix, _ in HOLD_OUT_ROUND_6}
         | {mix: "hold-out (round 7)" for mix, _ in HOLD_OUT_ROUND_7}
+        | {mix: "hold-out (round 8)" for mix, _ in HOLD_OUT_ROUND_8}
     )
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
@@ -964,6 +972,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             generated += [(mix, seed, "hold-out (round 6)") for mix, seed in HOLD_OUT_ROUND_6]
         elif value == "hold-out-7":
             generated += [(mix, seed, "hold-out (round 7)") for mix, seed in HOLD_OUT_ROUND_7]
+        elif value == "hold-out-8":
+            generated += [(mix, seed, "hold-out (round 8)") for mix, seed in HOLD_OUT_ROUND_8]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
@@ -983,6 +993,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
                 if (mix, int(seed)) in HOLD_OUT_ROUND_6
                 else "hold-out (round 7)"
                 if (mix, int(seed)) in HOLD_OUT_ROUND_7
+                else "hold-out (round 8)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_8
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -995,8 +1007,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, hold-out-3, hold-out-4, hold-out-5, hold-out-6, hold-out-7, "
-        "demo:SEED or MIX:SEED (default: all groups but hold-out-4, hold-out-5, hold-out-6 and hold-out-7)",
+        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-8, demo:SEED or MIX:SEED (default: all groups "
+        "but hold-out-4 to hold-out-8)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

@@ -511,6 +511,62 @@ MIXES: dict[str, Mix] = {
         "strong September rush, 15% early finishers, 4 disaster provinces from 10 Jun delaying 60-100% of their "
         "projects",
     ),
+    # Round 8 (issue 17): new hold-out mixes, written after the round-8 choice was committed (3795b70);
+    # generated (seeds 91-93) and scored once; each a mix not seen before.
+    "act_long_contracts_lumpy": Mix(
+        "act_long_contracts_lumpy",
+        budget_act=date(2019, 1, 20),
+        wave=(date(2019, 1, 28), date(2019, 4, 30)),
+        wave_share=0.7,
+        q1_pace=0.55,
+        duration=(120, 270),
+        instalments=(3, 6),
+        investment_size=1.8,
+        final_delay_mean=24.0,
+        september_rush=0.2,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 18),
+        disaster_severity_range=(0.5, 0.9),
+        notes="budget act on 20 Jan, long contracts (120-270 days) in 3-6 instalments, lumpy investment, a slow "
+        "final acceptance, a weak September rush, 4 disaster provinces from 18 Jun delaying 50-90% of their projects",
+    ),
+    "late_act_freeze_savings": Mix(
+        "late_act_freeze_savings",
+        budget_act=date(2018, 12, 25),
+        wave=(date(2019, 1, 5), date(2019, 4, 15)),
+        wave_share=0.75,
+        q1_pace=0.6,
+        freeze=(date(2019, 3, 20), date(2019, 4, 30)),
+        freeze_catch_up=45,
+        savings=(0.05, 0.18),
+        savings_moved=0.7,
+        early_finishers=0.15,
+        september_rush=0.4,
+        disaster_provinces=3,
+        disaster_clusters=1,
+        disaster_date=date(2019, 7, 1),
+        disaster_severity_range=(0.6, 1.0),
+        notes="budget act on 25 Dec, a signing freeze 20 Mar - 30 Apr caught up within 45 days, large contract "
+        "savings mostly moved, 15% early finishers, a strong September rush, 3 disaster provinces and a cluster "
+        "from 1 Jul",
+    ),
+    "ordinary_long_slow_cancel": Mix(
+        "ordinary_long_slow_cancel",
+        duration=(90, 220),
+        delay_mean=14.0,
+        unsigned_share=0.08,
+        cancel_share=0.5,
+        mass_cancel=(date(2019, 6, 20), 0.35),
+        month_end_bunching=0.5,
+        area_pace_sd=0.45,
+        september_rush=0.3,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 8),
+        disaster_severity_range=(0.6, 1.0),
+        notes="an ordinary year with longer contracts (90-220 days), slow instalments, more projects never signed "
+        "and a third of the unsigned cancelled on 20 Jun, strong month-end bunching, wide differences between "
+        "provinces, 4 disaster provinces from 8 Jun delaying 60-100% of their projects",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -588,6 +644,8 @@ HOLD_OUT_ROUND_6 = ("very_late_act_rush", "late_act_lumpy_cancel", "ordinary_few
 HOLD_OUT_ROUND_7 = ("late_act_slow_accept", "act_long_contracts_savings", "ordinary_slow_split")
 # Round 8 of issue 17, the pace-break warning's hold-outs (mix, seed), scored once (bench/pace_break_round8_study.py).
 HOLD_OUT_ROUND_8P = (("pace_partial_breaks", 94), ("pace_cluster_late_act", 95), ("pace_no_break_lumpy", 96))
+# Written for round 8 after its settings were committed, scored once.
+HOLD_OUT_ROUND_8 = ("act_long_contracts_lumpy", "late_act_freeze_savings", "ordinary_long_slow_cancel")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -1190,6 +1248,8 @@ def main() -> None:
                 if name in HOLD_OUT_ROUND_6
                 else "hold-out (round 7)"
                 if name in HOLD_OUT_ROUND_7
+                else "hold-out (round 8)"
+                if name in HOLD_OUT_ROUND_8
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")

@@ -53,7 +53,18 @@ PRIOR_PROJECTS = 0.0
 # PRIOR_PLAN_COMPLETION) over the unseen steps. 0 = off (kept; studied in bench/projection_round7_study.py).
 PRIOR_SEEN_STEPS = 0
 PRIOR_SEEN_FLOOR = 0.05  # ... and at least this share
+# Round 8 (docs/projection.md, "Round 8 of issue 17"): the shape of payments inside a plan for the prior. A contract
+# is paid in instalments after its milestones (each accepted, then paid), so the early tenths of a plan pay less
+# than their share of its time: the prior pays the share c(x)^a of the plan by the share x of its time (a > 1 is
+# back-loaded; 1.0 = evenly, kept). The seen-steps prior (PRIOR_SEEN_STEPS) reads c on the same shape.
+PRIOR_PLAN_SHAPE = 1.0
 TAU2_FLOOR = 0.01  # the spread of areas' log pace factors is never taken as below this (sd 0.1)
+# Round 8 (docs/projection.md, "Round 8 of issue 17"): ... nor above this (sd 0.32: provinces paying about a third
+# faster or slower than the nation, under the same procurement law and payment system). Early in a late year the
+# owners' ratios rest on the first tenths of a few plans each (an advance or a first instalment paid or not), and
+# the spread read then (0.3-4.2 early in the late seen years: factors x0.2 to x5) is noise the sampling variance
+# misses, not pace; at every other reading of the seen years it is 0.010-0.107 (the demo included).
+TAU2_CEILING = 0.1
 
 
 @dataclass(frozen=True)
@@ -106,13 +117,24 @@ def step_day(step: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray
     return np.where(step <= PLAN_STEPS, start + length * step / PLAN_STEPS, end + (step - PLAN_STEPS) * POST_STEP_DAYS)
 
 
+def prior_plan_share(x: np.ndarray | float) -> np.ndarray:
+    """The share of a plan's own payments (0-1) the prior has paid by the share `x` (0-1) of its time:
+    x ** PRIOR_PLAN_SHAPE (evenly when 1; back-loaded instalments when above 1)."""
+    return np.power(np.clip(np.asarray(x, dtype=float), 0.0, 1.0), PRIOR_PLAN_SHAPE)
+
+
 def prior_hazards(completion: float | None = None) -> np.ndarray:
-    """The plan as a prior: a share c of it (PRIOR_PLAN_COMPLETION unless `completion` is given) paid evenly
-    over its time (a hazard of (c / 10) / (1 - c k / 10) at step k), then PRIOR_POST_HAZARD per step after
-    its end."""
+    """The plan as a prior: a share c of it (PRIOR_PLAN_COMPLETION unless `completion` is given) paid along
+    the plan's shape (`prior_plan_share`; evenly when PRIOR_PLAN_SHAPE is 1: a hazard of (c / 10) / (1 - c k / 10)
+    at step k), then PRIOR_POST_HAZARD per step after its end."""
     completion = PRIOR_PLAN_COMPLETION if completion is None else completion
     steps = np.arange(PLAN_STEPS)
-    within = completion / np.maximum(PLAN_STEPS - completion * steps, 1e-9)
+    if PRIOR_PLAN_SHAPE == 1.0:
+        within = completion / np.maximum(PLAN_STEPS - completion * steps, 1e-9)
+    else:
+        paid_before = completion * prior_plan_share(steps / PLAN_STEPS)
+        paid_after = completion * prior_plan_share((steps + 1) / PLAN_STEPS)
+        within = (paid_after - paid_before) / np.maximum(1.0 - paid_before, 1e-9)
     return np.concatenate([np.minimum(within, 0.95), np.full(POST_STEPS, PRIOR_POST_HAZARD)])
 
 
@@ -211,7 +233,8 @@ def fit_hazards(
 def _seen_completion(increment: np.ndarray, evidence: np.ndarray) -> float | None:
     """Round 7's studied prior share (PRIOR_SEEN_STEPS > 0): with m leading plan steps seen on at least
     HAZARD_PRIOR_BAHT of exposure each (PRIOR_SEEN_STEPS <= m < PLAN_STEPS), the share of a plan they paid,
-    1 - prod(1 - h_k), over m / PLAN_STEPS, at most PRIOR_PLAN_COMPLETION; None (the constant) otherwise."""
+    1 - prod(1 - h_k), over the share the plan's shape pays by then (`prior_plan_share(m / PLAN_STEPS)`: m / 10
+    when even), at most PRIOR_PLAN_COMPLETION; None (the constant) otherwise."""
     if PRIOR_SEEN_STEPS <= 0:
         return None
     seen = evidence[:PLAN_STEPS] >= HAZARD_PRIOR_BAHT
@@ -220,7 +243,9 @@ def _seen_completion(increment: np.ndarray, evidence: np.ndarray) -> float | Non
         return None
     hazard = increment[:leading] / evidence[:leading]
     paid = 1.0 - float(np.prod(1.0 - np.clip(hazard, 0.0, 1.0)))
-    return float(min(max(paid * PLAN_STEPS / leading, PRIOR_SEEN_FLOOR), PRIOR_PLAN_COMPLETION))
+    return float(
+        min(max(paid / float(prior_plan_share(leading / PLAN_STEPS)), PRIOR_SEEN_FLOOR), PRIOR_PLAN_COMPLETION)
+    )
 
 
 def log_survival(hazard: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -255,7 +280,8 @@ def pace_factors(
 ) -> PaceFactors:
     """Empirical-Bayes pace factors per group (0..count-1) from its projects' actual and expected
     payments over their passed steps: the raw log ratio, its sandwich variance, the spread between
-    groups (method of moments, at least TAU2_FLOOR), and each group shrunk towards 0 by it."""
+    groups (method of moments, at least TAU2_FLOOR and at most TAU2_CEILING), and each group shrunk towards 0
+    by it."""
     paid = np.bincount(groups, weights=actual, minlength=count)
     due = np.bincount(groups, weights=expected, minlength=count)
     noise = np.bincount(groups, weights=residual2, minlength=count)
@@ -269,7 +295,7 @@ def pace_factors(
     if has.sum() >= 3:
         mean = np.average(raw[has], weights=weights)
         spread = np.average((raw[has] - mean) ** 2, weights=weights)
-        tau2 = max(spread - np.average(sampling[has], weights=weights), TAU2_FLOOR)
+        tau2 = min(max(spread - np.average(sampling[has], weights=weights), TAU2_FLOOR), TAU2_CEILING)
     else:
         tau2 = TAU2_FLOOR
     shrink = tau2 / (tau2 + sampling)

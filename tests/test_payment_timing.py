@@ -63,8 +63,8 @@ def test_survival_along_a_plan_by_hand():
 def test_pace_factors_shrink_by_empirical_bayes():
     """Owner 0 paid 150 where 100 was expected (log 1.5), owner 1 paid 50 of 100, owner 2 as expected;
     their sampling variances are residual^2 / expected^2 (here 0.01 each); the spread between them
-    (weighted by expected) less the mean sampling variance is tau^2, and each raw log ratio is shrunk
-    by tau^2 / (tau^2 + its sampling variance)."""
+    (weighted by expected) less the mean sampling variance is tau^2 (here 0.186, over the round-8 ceiling of 0.1,
+    so 0.1), and each raw log ratio is shrunk by tau^2 / (tau^2 + its sampling variance)."""
     groups = np.array([0, 1, 2])
     actual, expected = np.array([150.0, 50.0, 100.0]), np.array([100.0, 100.0, 100.0])
     residual2 = np.array([100.0, 100.0, 100.0])
@@ -72,7 +72,8 @@ def test_pace_factors_shrink_by_empirical_bayes():
     cushion = 0.02 * 100
     raw = np.log((actual + cushion) / (expected + cushion))
     sampling = (residual2 + cushion**2) / (expected + cushion) ** 2
-    tau2 = max(np.average((raw - raw.mean()) ** 2) - sampling.mean(), timing.TAU2_FLOOR)
+    tau2 = min(max(np.average((raw - raw.mean()) ** 2) - sampling.mean(), timing.TAU2_FLOOR), timing.TAU2_CEILING)
+    assert tau2 == pytest.approx(0.1)
     assert factors.tau2 == pytest.approx(tau2)
     assert factors.log_factor == pytest.approx(tau2 / (tau2 + sampling) * raw)
     assert factors.variance == pytest.approx(tau2 / (tau2 + sampling) * sampling)
