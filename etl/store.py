@@ -34,7 +34,6 @@ import duckdb
 from filelock import FileLock, Timeout
 
 import settings
-from etl import reference
 from etl.schema import INDEXES, MIGRATIONS, SCHEMA_VERSION, TABLES
 
 
@@ -262,6 +261,8 @@ def write_session(
                 shutil.copyfile(path, work)
             con = duckdb.connect(str(work))
             ensure_schema(con)
+            from etl import reference  # here, not at the top: read-only commands (status) need no pandas
+
             reference.load_reference(con)
             yield con
             con.execute("CHECKPOINT")
