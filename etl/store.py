@@ -50,7 +50,9 @@ LOCK_NOTICE_AFTER = 2.0
 
 
 def pause(point: str) -> None:
-    """Test seam: BUDGET_ETL_PAUSE="point:seconds[,point:seconds]" sleeps at a named point.
+    """Test seam: BUDGET_ETL_PAUSE="point:seconds[,point:seconds]" sleeps at a named point;
+    "point:stdin" waits instead for a line on stdin (or its end), so a test resumes the load as
+    soon as it has acted.
 
     Points: locked (lock taken), copied (an input file copied), staged (rows staged),
     before_commit (a table written, not committed), before_publish (store checkpointed,
@@ -64,7 +66,10 @@ def pause(point: str) -> None:
         name, _, seconds = item.partition(":")
         if name.strip() == point:
             print(f"paused at {point} (pid {os.getpid()})", file=sys.stderr, flush=True)
-            time.sleep(float(seconds or 0))
+            if seconds.strip() == "stdin":
+                sys.stdin.readline()
+            else:
+                time.sleep(float(seconds or 0))
 
 
 def _say(message: str) -> None:
