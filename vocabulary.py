@@ -16,8 +16,6 @@ Colours are in `colours.py`.
 
 from __future__ import annotations
 
-import pandas as pd
-
 Words = dict[str, tuple[str, str]]
 
 # ---------------------------------------------------------------- execution against targets
@@ -518,6 +516,8 @@ def word(words: dict, code, lang: str, missing: str | None = None) -> str:
 
 
 def _missing(code) -> bool:
+    import pandas as pd  # here, not at the top: the CLI's commands import the words without pandas
+
     return code is None or (not isinstance(code, str | bool) and bool(pd.isna(code)))
 
 

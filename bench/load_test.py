@@ -430,7 +430,8 @@ class Publisher(threading.Thread):
         finally:
             con.close()
         number = 0
-        while not self.done.wait(self.every) and (self.count is None or number < self.count):
+        # (the count first: no wait after the last load)
+        while (self.count is None or number < self.count) and not self.done.wait(self.every):
             number += 1
             path = self.folder / f"disbursements_during_load_{os.getpid()}_{number:03d}.csv"
             path.write_text(

@@ -10,6 +10,9 @@ prints it). Text that comes from files is printed with `safe()`, never as markup
 
 from __future__ import annotations
 
+# Each command imports duckdb, pandas and what it reads or writes itself: `--help`, a bad option,
+# `users` and `status` start without the ~0.5 s of imports they do not use (docs/benchmarks.md,
+# "Test suite time, part 5").
 import os
 import sys
 import traceback
@@ -17,7 +20,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
 from rich.table import Table
 from rich.text import Text
@@ -111,6 +113,8 @@ def _say(message: str) -> None:
 
 
 def _run_load(paths: list[Path], db: Path, kind: str | None, unit: str | None = None) -> int:
+    import duckdb
+
     from etl.load import AccountingError, exit_code, load_files
     from etl.readers import ReadError
     from etl.store import LockTimeout, StoreError
@@ -183,6 +187,8 @@ def demo(
     ] = None,
 ) -> None:
     """สร้างและโหลดข้อมูลตัวอย่างปีงบประมาณ 2561-2563 — generate and load the FY2561-FY2563 demo data."""
+    import duckdb
+
     from etl.demo import DEMO_YEARS, write_demo_years, year_folder
 
     out_dir = out or settings.demo_dir()
@@ -218,6 +224,8 @@ def status(
     ] = False,
 ) -> None:
     """สถานะข้อมูลในฐานข้อมูล — what is loaded, as of when, and how many rejects."""
+    import duckdb
+
     from etl.store import StoreError, read_connection
 
     db = _db(ctx)
@@ -277,6 +285,8 @@ def rejects(
     limit: Annotated[int, typer.Option(help="จำนวนแถวสูงสุด — show at most this many rows")] = 50,
 ) -> None:
     """รายการแถวที่ถูกปฏิเสธ — list rejected rows with file, row, column, value and reason."""
+    import duckdb
+
     from etl.store import StoreError, read_connection
 
     try:

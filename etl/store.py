@@ -34,7 +34,6 @@ import duckdb
 from filelock import FileLock, Timeout
 
 import settings
-from etl import reference
 from etl.schema import INDEXES, MIGRATIONS, SCHEMA_VERSION, TABLES
 
 
@@ -51,7 +50,9 @@ LOCK_NOTICE_AFTER = 2.0
 
 
 def pause(point: str) -> None:
-    """Test seam: BUDGET_ETL_PAUSE="point:seconds[,point:seconds]" sleeps at a named point.
+    """Test seam: BUDGET_ETL_PAUSE="point:seconds[,point:seconds]" sleeps at a named point;
+    "point:stdin" waits instead for a line on stdin (or its end), so a test resumes the load as
+    soon as it has acted.
 
     Points: locked (lock taken), copied (an input file copied), staged (rows staged),
     before_commit (a table written, not committed), before_publish (store checkpointed,
@@ -65,7 +66,10 @@ def pause(point: str) -> None:
         name, _, seconds = item.partition(":")
         if name.strip() == point:
             print(f"paused at {point} (pid {os.getpid()})", file=sys.stderr, flush=True)
-            time.sleep(float(seconds or 0))
+            if seconds.strip() == "stdin":
+                sys.stdin.readline()
+            else:
+                time.sleep(float(seconds or 0))
 
 
 def _say(message: str) -> None:
@@ -262,6 +266,8 @@ def write_session(
                 shutil.copyfile(path, work)
             con = duckdb.connect(str(work))
             ensure_schema(con)
+            from etl import reference  # here, not at the top: read-only commands (status) need no pandas
+
             reference.load_reference(con)
             yield con
             con.execute("CHECKPOINT")

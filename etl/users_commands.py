@@ -21,8 +21,6 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 import settings
 from etl.cli_app import _fail, app, console
@@ -38,11 +36,15 @@ app.add_typer(users_app, name="users")
 
 def _store_label() -> str:
     """The store's URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
     return make_url(settings.app_database_url()).render_as_string(hide_password=True)
 
 
 def _open_store() -> None:
     """Create or upgrade the store's schema first, as the app does on start."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from appstore.migrate import upgrade
 
     try:
@@ -83,6 +85,8 @@ def add(
     ] = None,
 ) -> None:
     """เพิ่มหรือแก้ไขผู้ใช้ — add a user, or replace an existing user's role and areas."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from appstore import AppStoreError, StoreUnavailable, cli_principal, set_user
 
     _open_store()
@@ -100,6 +104,8 @@ def add(
 @users_app.command("list")
 def list_command() -> None:
     """รายชื่อผู้ใช้ — list users with their roles and areas."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from appstore import StoreUnavailable, list_users
 
     _open_store()
@@ -134,6 +140,8 @@ def remove(
     email: Annotated[str, typer.Argument(help="อีเมลของผู้ใช้ — the user's e-mail", show_default=False)],
 ) -> None:
     """ลบผู้ใช้ — remove a user (they can still sign in, as a viewer); exit 1 if not found."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from appstore import AppStoreError, StoreUnavailable, cli_principal, remove_user
 
     _open_store()

@@ -25,18 +25,17 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
 from rich.text import Text
 
 from display_text import terminal_text
-from etl import normalise
 from etl.cli_app import _db, app, console, err_console, error_log_path, safe
 from etl.kinds import DATE
-from etl.reference import load_reference
-from etl.store import ensure_schema
+
+if TYPE_CHECKING:  # duckdb, pandas (etl.reference) and the loader's rules are imported where a command uses them
+    import duckdb
 
 EXIT_OK, EXIT_NO_DATA, EXIT_REFUSED, EXIT_FAILED, EXIT_ANSWERS_UNKNOWN = 0, 1, 2, 3, 4
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process ended by it
@@ -106,6 +105,12 @@ def _write_fault(error: BaseException, out: Path) -> str | None:
 def _lookups() -> duckdb.DuckDBPyConnection:
     """An in-memory connection with the reference tables and the loader's normalisation
     macros, so command-line dates and areas are read by the same rules as input files."""
+    import duckdb
+
+    from etl import normalise
+    from etl.reference import load_reference
+    from etl.store import ensure_schema
+
     con = duckdb.connect()
     ensure_schema(con)
     load_reference(con)
@@ -115,6 +120,8 @@ def _lookups() -> duckdb.DuckDBPyConnection:
 
 def parse_as_of(text: str) -> date:
     """A date as the loader reads one: ISO '2019-09-13', d/m/yyyy in BE or CE, Thai digits, ..."""
+    from etl import normalise
+
     day = normalise.normalise_value(_lookups(), DATE, text)
     if day is None:
         raise InputError(
@@ -125,6 +132,8 @@ def parse_as_of(text: str) -> date:
 
 
 def _owner(text: str, owner_type: str) -> str | None:
+    from etl import normalise
+
     found = normalise.owner_of(_lookups(), text)
     return found[0] if found and found[1] == owner_type else None
 
@@ -202,6 +211,8 @@ def _year(fiscal_year: int | None, db: Path) -> int:
         return fiscal_year
     if not db.exists():
         return EMPTY_STORE_YEAR
+    import duckdb
+
     from budget_metrics.connection import NoDataError
     from budget_metrics.reference import default_fiscal_year
 

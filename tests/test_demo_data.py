@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,6 +17,8 @@ import openpyxl
 import pytest
 
 from etl import demo_data
+from etl.demo.generator import generate
+from etl.demo.years import FY2562
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
 THAI_MONTHS = {
@@ -105,11 +106,13 @@ def reference_rows(name: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    out_dir = tmp_path_factory.mktemp("demo")
-    started = time.perf_counter()
-    totals = demo_data.write_demo_files(out_dir, seed=2562)
-    return out_dir, totals, time.perf_counter() - started
+def generated(demo_db):
+    """(folder, the generator's totals, None): the files `demo_data.write_demo_files(seed=2562)` wrote for
+    the session's `demo_db` (tests/conftest.py: `<its folder>/files`, the totals in `totals.repr`), which
+    that fixture loaded; tests only read them. (The third item was the seconds generating took; how
+    long that takes is measured in bench/bench_demo.py.)"""
+    totals = eval((demo_db.parent / "totals.repr").read_text(), {"__builtins__": {}, "Decimal": Decimal})  # noqa: S307
+    return demo_db.parent / "files", totals, None
 
 
 @pytest.fixture(scope="module")
@@ -177,8 +180,9 @@ def test_same_seed_same_bytes(generated, tmp_path):
     for name in totals["files"]:
         assert (out_dir / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
     # (how long generating takes is measured in bench/bench_demo.py, not asserted: machines are shared)
-    other = demo_data.write_demo_files(tmp_path / "other", seed=7)
-    assert other["allocated_total"] != totals["allocated_total"]
+    # another seed, other data: seed 7's records (allocations in satang) summed, no files needed for that
+    other = generate(7, None, FY2562).projects
+    assert Decimal(sum(project.allocated for project in other)) / 100 != totals["allocated_total"]
 
 
 def test_old_files_are_replaced(tmp_path):
@@ -426,13 +430,12 @@ def test_a_minority_of_provinces_lags(projects, disbursements):
 # ----------------------------------------------------------------- end to end (needs etl.load)
 
 
-def test_demo_loads_through_the_etl_with_only_the_deliberate_rejects(generated, tmp_path):
-    load = pytest.importorskip("etl.load")
+def test_demo_loads_through_the_etl_with_only_the_deliberate_rejects(generated, demo_db):
+    """The files loaded by `etl.load.load_files` into a new store: the session's `demo_db` is exactly that
+    (the fixture loads `generated`'s folder), so it is read here rather than loaded once more."""
     duckdb = pytest.importorskip("duckdb")
-    out_dir, totals, _ = generated
-    db_path = tmp_path / "t.duckdb"
-    load.load_files([out_dir], db_path=db_path)
-    con = duckdb.connect(str(db_path), read_only=True)
+    _, totals, _ = generated
+    con = duckdb.connect(str(demo_db), read_only=True)
     try:
         count, allocated = con.execute("SELECT count(*), sum(allocated_amount) FROM projects").fetchone()
         assert count == totals["projects"]

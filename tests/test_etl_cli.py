@@ -38,6 +38,42 @@ def test_help_on_every_command(command):
     assert any("\u0e00" <= ch <= "\u0e7f" for ch in result.output)  # Thai help text too
 
 
+# The heavy libraries a command could import; which of them a `python -m etl` run had loaded when it ended.
+_HEAVY = ("pandas", "sqlalchemy", "duckdb", "alembic", "pyarrow")
+_IMPORTED = (
+    "import sys, etl.__main__ as entry\n"
+    "try:\n    entry.main()\n"
+    "except SystemExit as done:\n"
+    f"    print('IMPORTED', sorted(m for m in {_HEAVY!r} if m in sys.modules), done.code, file=sys.stderr)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "imported"),
+    [
+        (["--help"], 0, []),
+        (["load", "--kind", "nope", "missing.csv"], 2, []),  # a bad option is refused before any import
+        (["users", "--help"], 0, []),
+        (["status"], 0, ["duckdb"]),  # reads the store with duckdb alone
+        (["rejects", "--limit", "1"], 0, ["duckdb"]),
+    ],
+)
+def test_commands_that_need_no_pandas_start_without_it(demo_db, args, code, imported):
+    """`python -m etl` imports what a command uses (docs/benchmarks.md, "Test suite time, part 5"): help,
+    option errors, status and rejects start without pandas and SQLAlchemy (about 0.6 CPU-s each)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTED, *args],
+        cwd=ROOT,
+        env={**os.environ, "BUDGET_DB": str(demo_db)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    [line] = [line for line in done.stderr.splitlines() if line.startswith("IMPORTED")]
+    assert line == f"IMPORTED {imported!r} {code}", done.stdout + done.stderr
+
+
 def test_load_exit_codes_and_summary(tmp_path, files):
     db = tmp_path / "b.duckdb"
     result = run("--db", str(db), "load", str(files))

@@ -376,13 +376,14 @@ def test_tis620_file_rewritten_during_a_load_keeps_hash_and_rows_of_the_bytes_re
         [sys.executable, "-m", "etl", "--db", str(db), "load", str(path)],
         cwd=ROOT,
         text=True,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, "BUDGET_ETL_PAUSE": "copied:3"},
+        env={**os.environ, "BUDGET_ETL_PAUSE": "copied:stdin"},  # resumes when told (was: after 3 s)
     )
     assert "paused at copied" in child.stderr.readline()
     path.write_bytes(second)  # rewritten while the load is under way
-    out, err = child.communicate(timeout=120)
+    out, err = child.communicate(input="go\n", timeout=120)
     assert child.returncode == 0, out + err
     assert amounts(db) == {"D1": Decimal("5.00")}
     assert scalar(db, "SELECT sha256 FROM loads ORDER BY load_id DESC LIMIT 1") == hashlib.sha256(first).hexdigest()
@@ -396,14 +397,15 @@ def test_utf8_file_rewritten_in_place_during_a_load_is_refused_not_mixed(db, tmp
         [sys.executable, "-m", "etl", "--db", str(db), "load", str(path)],
         cwd=ROOT,
         text=True,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, "BUDGET_ETL_PAUSE": "copied:3"},
+        env={**os.environ, "BUDGET_ETL_PAUSE": "copied:stdin"},  # resumes when told (was: after 3 s)
     )
     assert "paused at copied" in child.stderr.readline()
     with open(path, "r+b") as handle:  # same file, new bytes
         handle.write(first.replace(b"5.00", b"9.00"))
-    out, err = child.communicate(timeout=120)
+    out, err = child.communicate(input="go\n", timeout=120)
     assert child.returncode == 2, out + err
     assert "changed while it was being read" in out
     assert amounts(db) == {}

@@ -11,7 +11,7 @@ import pytest
 
 from budget_metrics import Filters
 from budget_metrics.progress import kpis
-from exports.export import export_files
+from exports.export import build_bundle, export_files, write_bundle
 from tests.target_lines_sql import INVESTMENT_31_MAY, OVERALL_31_MAY, sql_status_counts
 
 AS_OF = date(2019, 9, 13)
@@ -314,7 +314,8 @@ def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
     import io
 
     may = date(2019, 5, 31)
-    [book_path] = export_files(Filters(as_of=may), "xlsx", tmp_path)
+    bundle = build_bundle(Filters(as_of=may))  # built once for the workbook and the CSV (= export_files)
+    [book_path] = write_bundle(bundle, "xlsx", tmp_path)
     sheet = openpyxl.load_workbook(book_path)["จังหวัด"]
     with_projects = [count > 0 for count in _values(sheet, "จำนวนโครงการ")]
     names = {"behind": "ต่ำกว่าเป้าหมาย", "watch": "เฝ้าระวัง", "near_target": "ใกล้เป้าหมาย", "on_track": "ถึงเป้าหมาย"}
@@ -327,7 +328,7 @@ def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
         targets = _values(sheet, f"{thai}: เป้าหมาย ณ วันที่ (ร้อยละ)")
         assert targets == [pytest.approx(target / 100, abs=PCT_ROUNDING)] * len(targets)
     assert _values(sheet, "สถานะ (ตามเส้นภาพรวม)") == _values(sheet, "ภาพรวม: สถานะ")
-    csv_paths = export_files(Filters(as_of=may), "csv", tmp_path / "csv")
+    csv_paths = write_bundle(bundle, "csv", tmp_path / "csv")
     provinces = next(path for path in csv_paths if path.name.endswith("-provinces.csv"))
     rows = list(csv.DictReader(io.StringIO(provinces.read_bytes().decode("utf-8-sig"))))
     expected = sql_status_counts(demo_db, may, "overall", OVERALL_31_MAY)

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from budget_metrics import Filters
-from exports.export import export_files
+from exports.export import build_bundle, export_files, write_bundle
 from tests.test_exports_pdf import pdf_text, plain
 from tests.year_on_year_sql import hand_target, sql_rates
 
@@ -27,8 +27,9 @@ def files(demo_years_db, tmp_path_factory):
     os.environ["BUDGET_DB"] = str(demo_years_db)
     try:
         out = tmp_path_factory.mktemp("years_export")
-        [book] = export_files(Filters(fiscal_year=2563, as_of=AS_OF), "xlsx", out)
-        [brief] = export_files(Filters(fiscal_year=2563, as_of=AS_OF), "pdf", out)
+        bundle = build_bundle(Filters(fiscal_year=2563, as_of=AS_OF))  # once for both (what export_files does)
+        [book] = write_bundle(bundle, "xlsx", out)
+        [brief] = write_bundle(bundle, "pdf", out)
     finally:
         if before is None:
             os.environ.pop("BUDGET_DB", None)
@@ -111,9 +112,10 @@ def test_a_year_without_targets_says_so_in_every_file(demo_years_db, tmp_path, m
     monkeypatch.setenv("BUDGET_DB", str(demo_years_db))
     day = date(2018, 9, 28)  # FY2561's last Friday with data
     filters = Filters(fiscal_year=2561, as_of=day)
-    [book] = export_files(filters, "xlsx", tmp_path)
-    [brief] = export_files(filters, "pdf", tmp_path)
-    tables = {path.stem.rsplit("-", 1)[-1]: path for path in export_files(filters, "csv", tmp_path)}
+    bundle = build_bundle(filters)  # built once, written in each format (what export_files does per format)
+    [book] = write_bundle(bundle, "xlsx", tmp_path)
+    [brief] = write_bundle(bundle, "pdf", tmp_path)
+    tables = {path.stem.rsplit("-", 1)[-1]: path for path in write_bundle(bundle, "csv", tmp_path)}
     rates = sql_rates(demo_years_db, 2561, day, "province")
     with_money = {line: {code for code, rate in rates.items() if rate[line] is not None} for line in LINE_TH}
     assert with_money["overall"]

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -200,19 +201,24 @@ def _get(url: str, headers: dict[str, str] | None = None):
         return response.status, response.headers, response.read()
 
 
-def _access_log(runtime: Path) -> list[dict[str, str]]:
-    """nginx's access log lines as {request, status, upstream, key} (written within a second)."""
-    time.sleep(1.5)  # the log is flushed every second
-    lines = []
+def _access_log(runtime: Path, written: Callable[[list[dict[str, str]]], bool]) -> list[dict[str, str]]:
+    """nginx's access log lines as {request, status, upstream, key}, read again every 0.1 s until
+    `written(lines)` holds (nginx flushes its buffered log every second) or 15 s have passed; the
+    caller asserts on what was read."""
     pattern = re.compile(
         r'"(?P<request>[^"]*)" (?P<status>\d+) \d+ upstream=(?P<upstream>\S+) '
         r"worker_key=(?P<key>\S+)"
     )
-    for line in (runtime / "logs" / "access.log").read_text().splitlines():
-        found = pattern.search(line)
-        if found:
-            lines.append(found.groupdict())
-    return lines
+    deadline = time.monotonic() + 15
+    while True:
+        lines = []
+        for line in (runtime / "logs" / "access.log").read_text().splitlines():
+            found = pattern.search(line)
+            if found:
+                lines.append(found.groupdict())
+        if written(lines) or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.1)
 
 
 def _cookies_for_each_worker(url: str, runtime: Path, workers: list[str]) -> dict[str, str]:
@@ -220,7 +226,11 @@ def _cookies_for_each_worker(url: str, runtime: Path, workers: list[str]) -> dic
     for number in range(40):
         _get(f"{url}/_stcore/health", {"Cookie": f"budget_worker=probe{number}"})
     found: dict[str, str] = {}
-    for line in _access_log(runtime):
+
+    def probed(lines: list[dict[str, str]]) -> bool:
+        return sum(line["key"].startswith("probe") for line in lines) >= 40
+
+    for line in _access_log(runtime, probed):
         if line["key"].startswith("probe") and line["upstream"] in workers:
             found.setdefault(line["upstream"], line["key"])
     assert set(found) == set(workers), found  # 40 keys cover both workers
@@ -335,7 +345,17 @@ def test_two_workers_behind_nginx(serve_cluster, tmp_path, screenshots_dir):
 
     # every request of a browser reached its own worker: the websocket (upgraded: 101), the
     # download from the worker's memory, the upload
-    lines = _access_log(runtime)
+    # (a websocket's line is written when it closes: wait for both, and the admin's upload)
+    lines = _access_log(
+        runtime,
+        lambda lines: (
+            all(
+                any(line["key"] == cookies[worker] and "/_stcore/stream" in line["request"] for line in lines)
+                for worker in workers
+            )
+            and any("/_stcore/upload_file/" in line["request"] for line in lines)
+        ),
+    )
     for worker in workers:
         mine = [line for line in lines if line["key"] == cookies[worker]]
         # ("-": what nginx answered itself, the page document and the probes below a page's path)
@@ -366,8 +386,12 @@ def test_two_workers_behind_nginx(serve_cluster, tmp_path, screenshots_dir):
             for number in range(4)
         ]
         publisher.start()
-        await asyncio.gather(asyncio.sleep(12), asyncio.to_thread(publisher.join, 180))
-        await asyncio.sleep(4)  # and a few visits after the last publish
+        await asyncio.to_thread(publisher.join, 180)  # two loads, 4 s apart, with the viewers visiting
+        # and four visits begun after the last publish, done (was: 4 s more, however many visits that made)
+        published, deadline = time.monotonic(), time.monotonic() + 120
+        while sum(visit.started >= published for visit in run.visits) < 4:
+            assert time.monotonic() < deadline, "no visit after the last publish within 120 s"
+            await asyncio.sleep(0.1)
         run.stop = True
         await asyncio.gather(*viewers)
         return run.visits

@@ -225,7 +225,7 @@ def test_unsigned_and_signed_late_are_counted_apart(demo_db):
 
 
 def test_lagging_page_and_files_count_unsigned_and_late_apart(demo_db, tmp_path):
-    from exports.export import export_files
+    from exports.export import build_bundle, write_bundle
     from vocabulary import FLAGS
 
     [(unsigned, late)] = _query(
@@ -238,19 +238,20 @@ def test_lagging_page_and_files_count_unsigned_and_late_apart(demo_db, tmp_path)
     options = app.multiselect[0].options
     assert FLAGS["no_contract"][0] in options and FLAGS["late_contract"][0] in options
     # the workbook's lagging sheet and its CSV: the same words, the same counts
-    [book_path] = export_files(Filters(as_of=SEP_13), "xlsx", tmp_path)
+    bundle = build_bundle(Filters(as_of=SEP_13))  # built once, written in each format (= export_files)
+    [book_path] = write_bundle(bundle, "xlsx", tmp_path)
     sheet = openpyxl.load_workbook(book_path)["โครงการล่าช้า"]
     header = int(sheet.print_title_rows.replace("$", "").split(":")[0])
     column = [cell.value for cell in sheet[header]].index("ประเด็น")
     labels = [row[column] or "" for row in sheet.iter_rows(min_row=header + 1, values_only=True)]
     assert sum(FLAGS["late_contract"][0] in text for text in labels) == late
     assert sum(FLAGS["no_contract"][0] in text for text in labels) == unsigned
-    csv_paths = export_files(Filters(as_of=SEP_13), "csv", tmp_path / "csv")
+    csv_paths = write_bundle(bundle, "csv", tmp_path / "csv")
     lagging = next(path for path in csv_paths if path.name.endswith("-lagging.csv"))
     rows = list(csv.DictReader(io.StringIO(lagging.read_bytes().decode("utf-8-sig"))))
     assert sum(FLAGS["late_contract"][0] in row["flag_labels_th"] for row in rows) == late
     # the PDF brief's count of each flag
-    [pdf_path] = export_files(Filters(as_of=SEP_13), "pdf", tmp_path / "pdf")
+    [pdf_path] = write_bundle(bundle, "pdf", tmp_path / "pdf")
     text = _pdf_text(pdf_path)
     assert _same_am(f"{FLAGS['late_contract'][0]} {late:,}") in text
     assert _same_am(f"{FLAGS['no_contract'][0]} {unsigned:,}") in text
@@ -259,7 +260,7 @@ def test_lagging_page_and_files_count_unsigned_and_late_apart(demo_db, tmp_path)
 # ---------------------------------------------------------------- nothing left to pay: on no list
 def test_the_governors_list_leaves_out_projects_with_nothing_left_to_pay(demo_db, tmp_path):
     from budget_metrics.lagging import lagging_projects
-    from exports.export import export_files
+    from exports.export import build_bundle, write_bundle
 
     where = "owner_type = 'province' AND owner = '46'"
     done_late = {
@@ -286,7 +287,8 @@ def test_the_governors_list_leaves_out_projects_with_nothing_left_to_pay(demo_db
     listed = lagging_projects(Filters(as_of=SEP_30, province=KALASIN))
     assert set(listed["project_code"]) == expected
     # the province brief (the list for the governor), opened back: its list, none of the fully paid
-    [pdf_path] = export_files(Filters(as_of=SEP_30, province=KALASIN), "pdf", tmp_path)
+    bundle = build_bundle(Filters(as_of=SEP_30, province=KALASIN))  # once, for the brief and the workbook
+    [pdf_path] = write_bundle(bundle, "pdf", tmp_path)
     text = _pdf_text(pdf_path)
     for code in done_late:
         assert code not in text, code
@@ -295,7 +297,7 @@ def test_the_governors_list_leaves_out_projects_with_nothing_left_to_pay(demo_db
         assert code in text, code
     assert "ยังต้องเบิกจ่าย" in text.replace(" ", "")
     # the workbook's lagging sheet and the lagging page
-    [book_path] = export_files(Filters(as_of=SEP_30, province=KALASIN), "xlsx", tmp_path / "xlsx")
+    [book_path] = write_bundle(bundle, "xlsx", tmp_path / "xlsx")
     sheet = openpyxl.load_workbook(book_path)["โครงการล่าช้า"]
     header = int(sheet.print_title_rows.replace("$", "").split(":")[0])
     codes = {row[0] for row in sheet.iter_rows(min_row=header + 1, values_only=True) if row[0]}
