@@ -1,12 +1,20 @@
 """Words, dates, tables and charts as a user sees them: `streamlit run` + headless Debian Chromium.
 
+Every page is opened once per language at 1400x900 (one sweep, docs/benchmarks.md "Test suite time,
+part 4"), and everything these modules check on a page at that size is checked on that one load:
+
 - Chart axes: in Thai every tick reads Thai months with BE years (no CE year, no English
   month), in English the reverse; the curve's axis covers exactly the fiscal year and the
   carry-over chart's the carry-over period. Tick texts are read from each chart's SVG.
 - No KPI label is cut off (ellipsis) on any page, in either language, at 1400x900.
+- No developer furniture (moved here from tests/test_browser_shell.py): every page path opens
+  directly, no Deploy button, no app menu, no shell command or file path in any text of the app
+  (sidebar and expanders included, before and after the tabs are opened); the English pass has a
+  province in the query (Kalasin, at 13 Sep 2019) and the sidebar keeps it on every page.
 - The lagging page shows code, name, province, % paid, money at risk and the reason without
   sideways scrolling at 1400 px, and a selected row opens the project's detail panel.
-- Screenshots of every page in both languages: artifacts/screenshots/words_<page>_<lang>.png.
+- Screenshots of every page in both languages: artifacts/screenshots/words_<page>_<lang>.png (the
+  whole page) and shell_<page>_<lang>.png (the first screen, as the page opens).
 
 The worker's shared server on the demo database (tests/conftest.py; no snapshots needed).
 """
@@ -25,16 +33,25 @@ from tests.browser_support import (
 )
 
 IN_YEAR = "as_of=2019-09-13"
-# page -> (path and query, does it draw a date axis)
+KALASIN = "46"  # DOPA code
+# page -> (the Thai pass's query, does it draw a date axis). Every page path is opened directly.
 PAGES = {
-    "overview": (f"/?{IN_YEAR}", True),
-    "area": (f"/area?area=province:50&{IN_YEAR}", True),
-    "lagging": (f"/lagging?{IN_YEAR}", False),
-    "carryover": ("/carryover", True),
-    "reallocations": ("/reallocations", False),
-    "assets": ("/assets", False),
-    "data_quality": ("/data_quality", False),
+    "overview": (IN_YEAR, True),
+    "area": (f"area=province:50&{IN_YEAR}", True),
+    "lagging": (IN_YEAR, False),
+    "carryover": ("", True),
+    "reallocations": ("", False),
+    "assets": ("", False),
+    "data_quality": ("", False),
+    "weekly": (IN_YEAR, False),
 }
+# The English pass: every page on 13 Sep 2019 with a province chosen in the query (the sidebar must keep it)
+EN_QUERY = f"{IN_YEAR}&province={KALASIN}"
+# Developer furniture that must not reach a page: shell commands, project file paths, config files.
+FURNITURE = re.compile(
+    r"python3? -m|\betl (load|demo|snapshot|export|status)\b|tasks\.py|\.toml\b|\.duckdb\b|"
+    r"data/reference|\.streamlit|/work/|\bpages/\w+\.py\b"
+)
 THAI = re.compile("[\u0e00-\u0e7f]")
 THAI_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
 EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -129,11 +146,47 @@ def _charts_in_every_tab(page) -> list[dict]:
     return list(found.values())
 
 
+def _assert_no_developer_furniture(page, name: str, lang: str) -> None:
+    """No Deploy button, no app menu, no shell command or file path in any text of the app."""
+    assert page.get_by_text("Deploy", exact=True).count() == 0, name
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0, name
+    # no app menu at all (toolbarMode "minimal": its items were English only), so no developer items
+    assert page.get_by_test_id("stMainMenu").count() == 0, name
+    # expanders and the sidebar hold text too: read the whole app, not only what is visible
+    text = page.locator('[data-testid="stApp"]').text_content()
+    found = FURNITURE.search(text)
+    assert found is None, (name, lang, text[max(0, found.start() - 80) : found.end() + 80])
+
+
+def _expected_carryover_axis(demo_db, lang: str) -> list[str]:
+    """The carry-over chart's month ticks by hand: from the year's end (or the first approval) to the
+    last deadline of the carry-overs shown (the English pass: Kalasin's own plan's)."""
+    where = "" if lang == "th" else f"WHERE p.owner_type = 'province' AND p.owner = '{KALASIN}'"
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        first, last = con.execute(
+            "SELECT min(c.approved_date), max(c.deadline) FROM carryovers c"
+            f" JOIN projects p USING (project_code) {where}"
+        ).fetchone()
+    finally:
+        con.close()
+    assert first is not None, "no carry-over to draw"
+    return _month_labels(min(first, date(2019, 9, 30)), max(last, date(2019, 9, 30)), lang)
+
+
 @pytest.mark.parametrize("lang", ["th", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, name, lang):
-    path, has_dates = PAGES[name]
-    _open(page, f"{app_url}{path}{'&' if '?' in path else '?'}lang={lang}")
+    """One load of the page, every check of it at 1400x900 (module docstring)."""
+    query, has_dates = PAGES[name] if lang == "th" else (EN_QUERY, PAGES[name][1])
+    _open(page, f"{app_url}/{name}?{query}{'&' if query else ''}lang={lang}")
+    # the page path opened directly, with its query
+    assert page.get_by_text("Page not found").count() == 0, name
+    if lang == "en":
+        province = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Province", exact=True)
+        assert province.input_value() == "Kalasin", name
+    _assert_no_developer_furniture(page, name, lang)
+    page.screenshot(path=str(screenshots_dir / f"shell_{name}_{lang}.png"))
     assert page.evaluate(CUT_LABELS_JS) == [], "KPI labels cut off at 1400 px"
     charts = _charts_in_every_tab(page)
     if charts:
@@ -160,13 +213,10 @@ def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, na
             expected = _month_labels(date(2018, 10, 1), date(2019, 9, 30), lang)
             assert by_key["st-key-overview_curve"]["xticks"] == expected
         if name == "carryover":  # the carry-over period: from the year's end (or first approval) to the last deadline
-            con = duckdb.connect(str(demo_db), read_only=True)
-            try:
-                first, last = con.execute("SELECT min(approved_date), max(deadline) FROM carryovers").fetchone()
-            finally:
-                con.close()
-            expected = _month_labels(min(first, date(2019, 9, 30)), max(last, date(2019, 9, 30)), lang)
-            assert by_key["st-key-carry_timeline_chart"]["xticks"] == expected
+            assert by_key["st-key-carry_timeline_chart"]["xticks"] == _expected_carryover_axis(demo_db, lang)
+    elif has_dates:
+        raise AssertionError(f"no chart on {name}, which draws a date axis")
+    _assert_no_developer_furniture(page, name, lang)  # the tabs' text too, now that every tab ran
     full_page_screenshot(page, screenshots_dir / f"words_{name}_{lang}.png")
 
 
