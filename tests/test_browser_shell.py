@@ -209,11 +209,7 @@ def test_phone_shows_the_headline_cards_first_and_keeps_chart_titles_clear(brows
         title = chart.locator(".gtitle").bounding_box()
         assert title["y"] >= box["y"] and title["y"] + title["height"] <= box["y"] + box["height"], (title, box)
         page.screenshot(path=str(screenshots_dir / "shell_phone_chart_toolbar.png"))
-        page.goto(f"{app_url}/lagging?as_of={IN_YEAR.isoformat()}")
-        settle(page)
-        first_card = page.locator('[data-figure="flagged"]').first.bounding_box()
-        flag_box = page.locator(".st-key-g_lagging-flag-th").bounding_box()
-        assert first_card["y"] < flag_box["y"]  # the counts before the filters
-        page.screenshot(path=str(screenshots_dir / "shell_phone_lagging.png"))
+        # the lagging page's counts before its filters on a phone (shell_phone_lagging.png): checked on the
+        # phone load of tests/test_browser_lists.py
     finally:
         context.close()

@@ -27,6 +27,8 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
+from tests import test_browser_lists as lists
+from tests import test_browser_money as money
 from tests.browser_support import (
     full_page_screenshot,
     settle,
@@ -34,14 +36,16 @@ from tests.browser_support import (
 
 IN_YEAR = "as_of=2019-09-13"
 KALASIN = "46"  # DOPA code
-# page -> (the Thai pass's query, does it draw a date axis). Every page path is opened directly.
+# page -> (the Thai pass's query, does it draw a date axis). Every page path is opened directly. The
+# lagging, data-quality and money pages open at the URL of tests/test_browser_lists.py and
+# tests/test_browser_money.py, whose Thai checks at 1400x900 run on this sweep's load.
 PAGES = {
     "overview": (IN_YEAR, True),
     "area": (f"area=province:50&{IN_YEAR}", True),
-    "lagging": (IN_YEAR, False),
-    "carryover": ("", True),
-    "reallocations": ("", False),
-    "assets": ("", False),
+    "lagging": ("", False),
+    "carryover": (money.PAGES["carryover"][0], True),
+    "reallocations": (money.PAGES["reallocations"][0], False),
+    "assets": (money.PAGES["assets"][0], False),
     "data_quality": ("", False),
     "weekly": (IN_YEAR, False),
 }
@@ -187,6 +191,12 @@ def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, na
         assert province.input_value() == "Kalasin", name
     _assert_no_developer_furniture(page, name, lang)
     page.screenshot(path=str(screenshots_dir / f"shell_{name}_{lang}.png"))
+    if (name, lang) == ("lagging", "th"):  # tests/test_browser_lists.py's Thai view, before any tab opens
+        flagged = lists.lagging_first_screen(page, demo_db, screenshots_dir, "th")
+    if (name, lang) == ("data_quality", "th"):
+        rejects = lists.data_quality_first_screen(page, demo_db, screenshots_dir, "th")
+    if name in money.PAGES and lang == "th":  # tests/test_browser_money.py's Thai pass, before any tab opens
+        money.check_first_screen(page, demo_db, screenshots_dir, name, lang)
     assert page.evaluate(CUT_LABELS_JS) == [], "KPI labels cut off at 1400 px"
     charts = _charts_in_every_tab(page)
     if charts:
@@ -217,11 +227,22 @@ def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, na
     elif has_dates:
         raise AssertionError(f"no chart on {name}, which draws a date axis")
     _assert_no_developer_furniture(page, name, lang)  # the tabs' text too, now that every tab ran
+    # the other modules' checks that open a tab, on this same load
+    if (name, lang) == ("lagging", "th"):
+        lists.lagging_grid_in_its_tab(page, flagged, screenshots_dir, "th")
+        _lagging_reason_column_in_view_at_1400(page, screenshots_dir)
+    if (name, lang) == ("data_quality", "th"):
+        lists.rejects_in_their_tab(page, rejects, screenshots_dir, "th")
+    if name in money.PAGES and lang == "th":
+        money.check_chart_and_grid_tabs(page, screenshots_dir, name, lang)
+    if (name, lang) == ("area", "en"):
+        _area_project_table_shows_money_status_and_flags_at_1400(page, screenshots_dir)
     full_page_screenshot(page, screenshots_dir / f"words_{name}_{lang}.png")
 
 
-def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, demo_db):
-    """Code, name, province, % paid, money at risk and the reason are in the grid's visible
+def _lagging_reason_column_in_view_at_1400(page, screenshots_dir) -> None:
+    """On the lagging page (Thai, its default date) at 1400x900, moved here from a test of its own
+    that loaded the page again: code, name, province, % paid, money at risk and the reason are in the grid's visible
     box without sideways scrolling. The grid draws on a canvas; its accessibility table lists
     exactly the columns that intersect the visible box, so the column after the reason being
     listed too means the reason column ends inside the box. A click on a row opens the detail
@@ -229,7 +250,6 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     from budget_metrics import Filters
     from budget_metrics.lagging import lagging_projects
 
-    _open(page, f"{app_url}/lagging?{IN_YEAR}")
     page.get_by_role("tab", name="ทุกโครงการ").click()  # the grid runs only in its tab
     settle(page)
     grid = page.locator('[data-testid="stDataFrame"]').first
@@ -253,7 +273,7 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     detail = page.locator(f".st-key-project_detail_{first_code}")
     detail.wait_for(timeout=15000)
     text = detail.inner_text()
-    table = lagging_projects(Filters(as_of=date(2019, 9, 13)))
+    table = lagging_projects(Filters())  # the default date, as the page
     row = table[table["project_code"] == first_code].iloc[0]
     assert first_code in text and row["project_name"] in text
     for reason in row["reasons_th"].split("; "):
@@ -262,7 +282,7 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     # under it, the project's projected year end and why (budget_metrics.projection)
     from budget_metrics.projection import project_projection
 
-    projected = project_projection(Filters(as_of=date(2019, 9, 13))).set_index("project_code").loc[first_code]
+    projected = project_projection(Filters()).set_index("project_code").loc[first_code]
     text = page.locator(f".st-key-projection_detail_{first_code}").inner_text()
     assert f"{projected['projected_disbursed']:,.2f} บาท" in text
     assert f"{projected['current_allocation'] - projected['projected_disbursed']:,.2f} บาท" in text
@@ -271,10 +291,10 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     page.screenshot(path=str(screenshots_dir / "words_lagging_detail.png"))
 
 
-def test_area_project_table_shows_money_status_and_flags_at_1400(app_url, page, screenshots_dir):
-    """The province page's project table has allocation, disbursed, %, status and flags in
+def _area_project_table_shows_money_status_and_flags_at_1400(page, screenshots_dir) -> None:
+    """On the province page in English at 1400x900 (Kalasin; moved here from a test of its own that
+    loaded province 50's page again): its project table has allocation, disbursed, %, status and flags in
     view (the column after the flags listed too: the flags column ends inside the grid)."""
-    _open(page, f"{app_url}/area?area=province:50&{IN_YEAR}&lang=en")
     page.get_by_role("tab", name="Projects", exact=True).click()  # the grid runs when its tab opens
     settle(page)
     grid = page.locator('.st-key-area_project_grid [data-testid="stDataFrame"]')
