@@ -11,8 +11,14 @@ part 4"), and everything these modules check on a page at that size is checked o
   directly, no Deploy button, no app menu, no shell command or file path in any text of the app
   (sidebar and expanders included, before and after the tabs are opened); the English pass has a
   province in the query (Kalasin, at 13 Sep 2019) and the sidebar keeps it on every page.
-- The lagging page shows code, name, province, % paid, money at risk and the reason without
-  sideways scrolling at 1400 px, and a selected row opens the project's detail panel.
+- On the same loads, the Thai 1400x900 checks of tests/test_browser_lists.py (the lagging and
+  data-quality pages' first screens, then their grids) and tests/test_browser_money.py (the carry-over,
+  reallocation and asset pages' first screens, then their chart and grid tabs), with their screenshots:
+  the first screens are checked before this sweep opens any tab.
+- The lagging page (Thai) shows code, name, province, % paid, money at risk and the reason without
+  sideways scrolling at 1400 px, and a selected row opens the project's detail panel; the province
+  page's project table (English, Kalasin) has its money, status and flags columns in view. Both were
+  tests of their own that loaded the page again.
 - Screenshots of every page in both languages: artifacts/screenshots/words_<page>_<lang>.png (the
   whole page) and shell_<page>_<lang>.png (the first screen, as the page opens).
 
