@@ -41,7 +41,6 @@ from ui.palette import STATUS_COLORS
 
 AS_OF, WEEK_BEFORE = date(2019, 5, 31), date(2019, 5, 24)
 TARGETS = {"overall": OVERALL_31_MAY, "investment": INVESTMENT_31_MAY}
-PAGE_PATHS = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly"]
 # Pages this module opens on a phone besides the overview; the others' phone_<page>_th.png is taken on the
 # one phone load of each in tests/test_browser_lists.py (lagging, data_quality) and tests/test_browser_money.py
 PHONE_PAGES_HERE = ["area", "weekly"]
