@@ -11,7 +11,11 @@ The needs-intervention list is checked against its rule (projection at least the
 below the year-end target, ranked by baht at risk).
 
 Screenshots go to artifacts/screenshots/ (gitignored): overview_story_<lang>.png at 1400x900,
-phone_<page>_th.png of every page at 390x844 and phone_overview_en.png.
+phone_<page>_th.png of every page at 390x844 and phone_overview_en.png. The phone screenshots (and the
+checks: no exception, a Thai title) of the lagging and data-quality pages are taken on
+tests/test_browser_lists.py's phone load of each (their default date), those of the carry-over,
+reallocation and asset pages on tests/test_browser_money.py's (its dates): one load per page and
+viewport (docs/benchmarks.md "Test suite time, part 4").
 """
 
 from __future__ import annotations
@@ -37,7 +41,9 @@ from ui.palette import STATUS_COLORS
 
 AS_OF, WEEK_BEFORE = date(2019, 5, 31), date(2019, 5, 24)
 TARGETS = {"overall": OVERALL_31_MAY, "investment": INVESTMENT_31_MAY}
-PAGE_PATHS = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly"]
+# Pages this module opens on a phone besides the overview; the others' phone_<page>_th.png is taken on the
+# one phone load of each in tests/test_browser_lists.py (lagging, data_quality) and tests/test_browser_money.py
+PHONE_PAGES_HERE = ["area", "weekly"]
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 
@@ -195,7 +201,9 @@ def test_phone_puts_the_target_card_first_and_every_page_is_captured(browser_app
             target = first.locator('[data-figure="target"]').bounding_box()
             assert pct["y"] + pct["height"] <= 844 and target["y"] + target["height"] <= 844
             page.screenshot(path=str(screenshots_dir / f"phone_overview_{lang}.png"))
-        for path in PAGE_PATHS[1:]:
+        # the lagging, data-quality and money pages are captured (phone_<page>_th.png, Thai title, no
+        # exception) on the phone loads of tests/test_browser_lists.py and tests/test_browser_money.py
+        for path in PHONE_PAGES_HERE:
             page.goto(f"{url}/{path}?as_of={AS_OF.isoformat()}")
             settle(page)
             assert page.locator('[data-testid="stException"]').count() == 0, path

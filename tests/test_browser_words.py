@@ -1,12 +1,26 @@
 """Words, dates, tables and charts as a user sees them: `streamlit run` + headless Debian Chromium.
 
+Every page is opened once per language at 1400x900 (one sweep, docs/benchmarks.md "Test suite time,
+part 4"), and everything these modules check on a page at that size is checked on that one load:
+
 - Chart axes: in Thai every tick reads Thai months with BE years (no CE year, no English
   month), in English the reverse; the curve's axis covers exactly the fiscal year and the
   carry-over chart's the carry-over period. Tick texts are read from each chart's SVG.
 - No KPI label is cut off (ellipsis) on any page, in either language, at 1400x900.
-- The lagging page shows code, name, province, % paid, money at risk and the reason without
-  sideways scrolling at 1400 px, and a selected row opens the project's detail panel.
-- Screenshots of every page in both languages: artifacts/screenshots/words_<page>_<lang>.png.
+- No developer furniture (moved here from tests/test_browser_shell.py): every page path opens
+  directly, no Deploy button, no app menu, no shell command or file path in any text of the app
+  (sidebar and expanders included, before and after the tabs are opened); the English pass has a
+  province in the query (Kalasin, at 13 Sep 2019) and the sidebar keeps it on every page.
+- On the same loads, the Thai 1400x900 checks of tests/test_browser_lists.py (the lagging and
+  data-quality pages' first screens, then their grids) and tests/test_browser_money.py (the carry-over,
+  reallocation and asset pages' first screens, then their chart and grid tabs), with their screenshots:
+  the first screens are checked before this sweep opens any tab.
+- The lagging page (Thai) shows code, name, province, % paid, money at risk and the reason without
+  sideways scrolling at 1400 px, and a selected row opens the project's detail panel; the province
+  page's project table (English, Kalasin) has its money, status and flags columns in view. Both were
+  tests of their own that loaded the page again.
+- Screenshots of every page in both languages: artifacts/screenshots/words_<page>_<lang>.png (the
+  whole page) and shell_<page>_<lang>.png (the first screen, as the page opens).
 
 The worker's shared server on the demo database (tests/conftest.py; no snapshots needed).
 """
@@ -19,22 +33,35 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
+from tests import test_browser_lists as lists
+from tests import test_browser_money as money
 from tests.browser_support import (
     full_page_screenshot,
     settle,
 )
 
 IN_YEAR = "as_of=2019-09-13"
-# page -> (path and query, does it draw a date axis)
+KALASIN = "46"  # DOPA code
+# page -> (the Thai pass's query, does it draw a date axis). Every page path is opened directly. The
+# lagging, data-quality and money pages open at the URL of tests/test_browser_lists.py and
+# tests/test_browser_money.py, whose Thai checks at 1400x900 run on this sweep's load.
 PAGES = {
-    "overview": (f"/?{IN_YEAR}", True),
-    "area": (f"/area?area=province:50&{IN_YEAR}", True),
-    "lagging": (f"/lagging?{IN_YEAR}", False),
-    "carryover": ("/carryover", True),
-    "reallocations": ("/reallocations", False),
-    "assets": ("/assets", False),
-    "data_quality": ("/data_quality", False),
+    "overview": (IN_YEAR, True),
+    "area": (f"area=province:50&{IN_YEAR}", True),
+    "lagging": ("", False),
+    "carryover": (money.PAGES["carryover"][0], True),
+    "reallocations": (money.PAGES["reallocations"][0], False),
+    "assets": (money.PAGES["assets"][0], False),
+    "data_quality": ("", False),
+    "weekly": (IN_YEAR, False),
 }
+# The English pass: every page on 13 Sep 2019 with a province chosen in the query (the sidebar must keep it)
+EN_QUERY = f"{IN_YEAR}&province={KALASIN}"
+# Developer furniture that must not reach a page: shell commands, project file paths, config files.
+FURNITURE = re.compile(
+    r"python3? -m|\betl (load|demo|snapshot|export|status)\b|tasks\.py|\.toml\b|\.duckdb\b|"
+    r"data/reference|\.streamlit|/work/|\bpages/\w+\.py\b"
+)
 THAI = re.compile("[\u0e00-\u0e7f]")
 THAI_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
 EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -129,11 +156,53 @@ def _charts_in_every_tab(page) -> list[dict]:
     return list(found.values())
 
 
+def _assert_no_developer_furniture(page, name: str, lang: str) -> None:
+    """No Deploy button, no app menu, no shell command or file path in any text of the app."""
+    assert page.get_by_text("Deploy", exact=True).count() == 0, name
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0, name
+    # no app menu at all (toolbarMode "minimal": its items were English only), so no developer items
+    assert page.get_by_test_id("stMainMenu").count() == 0, name
+    # expanders and the sidebar hold text too: read the whole app, not only what is visible
+    text = page.locator('[data-testid="stApp"]').text_content()
+    found = FURNITURE.search(text)
+    assert found is None, (name, lang, text[max(0, found.start() - 80) : found.end() + 80])
+
+
+def _expected_carryover_axis(demo_db, lang: str) -> list[str]:
+    """The carry-over chart's month ticks by hand: from the year's end (or the first approval) to the
+    last deadline of the carry-overs shown (the English pass: Kalasin's own plan's)."""
+    where = "" if lang == "th" else f"WHERE p.owner_type = 'province' AND p.owner = '{KALASIN}'"
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        first, last = con.execute(
+            "SELECT min(c.approved_date), max(c.deadline) FROM carryovers c"
+            f" JOIN projects p USING (project_code) {where}"
+        ).fetchone()
+    finally:
+        con.close()
+    assert first is not None, "no carry-over to draw"
+    return _month_labels(min(first, date(2019, 9, 30)), max(last, date(2019, 9, 30)), lang)
+
+
 @pytest.mark.parametrize("lang", ["th", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, name, lang):
-    path, has_dates = PAGES[name]
-    _open(page, f"{app_url}{path}{'&' if '?' in path else '?'}lang={lang}")
+    """One load of the page, every check of it at 1400x900 (module docstring)."""
+    query, has_dates = PAGES[name] if lang == "th" else (EN_QUERY, PAGES[name][1])
+    _open(page, f"{app_url}/{name}?{query}{'&' if query else ''}lang={lang}")
+    # the page path opened directly, with its query
+    assert page.get_by_text("Page not found").count() == 0, name
+    if lang == "en":
+        province = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Province", exact=True)
+        assert province.input_value() == "Kalasin", name
+    _assert_no_developer_furniture(page, name, lang)
+    page.screenshot(path=str(screenshots_dir / f"shell_{name}_{lang}.png"))
+    if (name, lang) == ("lagging", "th"):  # tests/test_browser_lists.py's Thai view, before any tab opens
+        flagged = lists.lagging_first_screen(page, demo_db, screenshots_dir, "th")
+    if (name, lang) == ("data_quality", "th"):
+        rejects = lists.data_quality_first_screen(page, demo_db, screenshots_dir, "th")
+    if name in money.PAGES and lang == "th":  # tests/test_browser_money.py's Thai pass, before any tab opens
+        money.check_first_screen(page, demo_db, screenshots_dir, name, lang)
     assert page.evaluate(CUT_LABELS_JS) == [], "KPI labels cut off at 1400 px"
     charts = _charts_in_every_tab(page)
     if charts:
@@ -160,18 +229,26 @@ def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, na
             expected = _month_labels(date(2018, 10, 1), date(2019, 9, 30), lang)
             assert by_key["st-key-overview_curve"]["xticks"] == expected
         if name == "carryover":  # the carry-over period: from the year's end (or first approval) to the last deadline
-            con = duckdb.connect(str(demo_db), read_only=True)
-            try:
-                first, last = con.execute("SELECT min(approved_date), max(deadline) FROM carryovers").fetchone()
-            finally:
-                con.close()
-            expected = _month_labels(min(first, date(2019, 9, 30)), max(last, date(2019, 9, 30)), lang)
-            assert by_key["st-key-carry_timeline_chart"]["xticks"] == expected
+            assert by_key["st-key-carry_timeline_chart"]["xticks"] == _expected_carryover_axis(demo_db, lang)
+    elif has_dates:
+        raise AssertionError(f"no chart on {name}, which draws a date axis")
+    _assert_no_developer_furniture(page, name, lang)  # the tabs' text too, now that every tab ran
+    # the other modules' checks that open a tab, on this same load
+    if (name, lang) == ("lagging", "th"):
+        lists.lagging_grid_in_its_tab(page, flagged, screenshots_dir, "th")
+        _lagging_reason_column_in_view_at_1400(page, screenshots_dir)
+    if (name, lang) == ("data_quality", "th"):
+        lists.rejects_in_their_tab(page, rejects, screenshots_dir, "th")
+    if name in money.PAGES and lang == "th":
+        money.check_chart_and_grid_tabs(page, screenshots_dir, name, lang)
+    if (name, lang) == ("area", "en"):
+        _area_project_table_shows_money_status_and_flags_at_1400(page, screenshots_dir)
     full_page_screenshot(page, screenshots_dir / f"words_{name}_{lang}.png")
 
 
-def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, demo_db):
-    """Code, name, province, % paid, money at risk and the reason are in the grid's visible
+def _lagging_reason_column_in_view_at_1400(page, screenshots_dir) -> None:
+    """On the lagging page (Thai, its default date) at 1400x900, moved here from a test of its own
+    that loaded the page again: code, name, province, % paid, money at risk and the reason are in the grid's visible
     box without sideways scrolling. The grid draws on a canvas; its accessibility table lists
     exactly the columns that intersect the visible box, so the column after the reason being
     listed too means the reason column ends inside the box. A click on a row opens the detail
@@ -179,7 +256,6 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     from budget_metrics import Filters
     from budget_metrics.lagging import lagging_projects
 
-    _open(page, f"{app_url}/lagging?{IN_YEAR}")
     page.get_by_role("tab", name="ทุกโครงการ").click()  # the grid runs only in its tab
     settle(page)
     grid = page.locator('[data-testid="stDataFrame"]').first
@@ -203,7 +279,7 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     detail = page.locator(f".st-key-project_detail_{first_code}")
     detail.wait_for(timeout=15000)
     text = detail.inner_text()
-    table = lagging_projects(Filters(as_of=date(2019, 9, 13)))
+    table = lagging_projects(Filters())  # the default date, as the page
     row = table[table["project_code"] == first_code].iloc[0]
     assert first_code in text and row["project_name"] in text
     for reason in row["reasons_th"].split("; "):
@@ -212,7 +288,7 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     # under it, the project's projected year end and why (budget_metrics.projection)
     from budget_metrics.projection import project_projection
 
-    projected = project_projection(Filters(as_of=date(2019, 9, 13))).set_index("project_code").loc[first_code]
+    projected = project_projection(Filters()).set_index("project_code").loc[first_code]
     text = page.locator(f".st-key-projection_detail_{first_code}").inner_text()
     assert f"{projected['projected_disbursed']:,.2f} บาท" in text
     assert f"{projected['current_allocation'] - projected['projected_disbursed']:,.2f} บาท" in text
@@ -221,10 +297,10 @@ def test_lagging_reason_column_in_view_at_1400(app_url, page, screenshots_dir, d
     page.screenshot(path=str(screenshots_dir / "words_lagging_detail.png"))
 
 
-def test_area_project_table_shows_money_status_and_flags_at_1400(app_url, page, screenshots_dir):
-    """The province page's project table has allocation, disbursed, %, status and flags in
+def _area_project_table_shows_money_status_and_flags_at_1400(page, screenshots_dir) -> None:
+    """On the province page in English at 1400x900 (Kalasin; moved here from a test of its own that
+    loaded province 50's page again): its project table has allocation, disbursed, %, status and flags in
     view (the column after the flags listed too: the flags column ends inside the grid)."""
-    _open(page, f"{app_url}/area?area=province:50&{IN_YEAR}&lang=en")
     page.get_by_role("tab", name="Projects", exact=True).click()  # the grid runs when its tab opens
     settle(page)
     grid = page.locator('.st-key-area_project_grid [data-testid="stDataFrame"]')
