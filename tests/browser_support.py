@@ -57,6 +57,10 @@ CHROMIUM_ARGS = [
     # sees (docs/benchmarks.md "Test suite time, part 3"). Chromium keeps only the last --disable-features,
     # so Playwright's own list comes first (tests/test_chromium_flags.py checks it is all here).
     "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + TOP_CHROME_WEBUI_FEATURES),
+    # A context's pages on the test servers (all on 127.0.0.1, one site whatever the port) share one renderer
+    # process while one of them is open: the shared contexts keep a page parked (tests/conftest.py SharedContext)
+    # so a test's new page skips a renderer's start and Streamlit's script compile.
+    "--process-per-site",
 ]
 # The weekly snapshots of the shared `demo_snapshots_db` / `snapshots_server` (tests/conftest.py)
 SNAPSHOT_DATES = (date(2019, 9, 6), date(2019, 9, 13))

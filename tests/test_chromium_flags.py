@@ -29,6 +29,59 @@ def _playwright_disabled_features() -> set[str]:
     return set(re.findall(r'"([A-Za-z]+)"', code))
 
 
+def _our_chromium_commands(since: float) -> list[list[str]]:
+    """Command lines of this test's Chromium processes (descendants of this process: other Chromium on the
+    shared machine must not count) started after `since`."""
+    found = []
+    for process in psutil.Process().children(recursive=True):
+        try:
+            command = process.cmdline()
+            if command and "chromium" in command[0] and process.create_time() >= since:
+                found.append(command)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+def _renderer_cpu() -> dict[int, float]:
+    """CPU seconds so far of each of this test's Chromium renderer processes, by pid."""
+    cpu = {}
+    for process in psutil.Process().children(recursive=True):
+        try:
+            if "--type=renderer" in " ".join(process.cmdline()):
+                times = process.cpu_times()
+                cpu[process.pid] = times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return cpu
+
+
+def test_a_tests_new_page_on_a_server_reuses_the_kept_renderer(chromium, demo_server):
+    """After a test's pages are closed (SharedContext.close), the next test's page on a test server opens
+    in the renderer process the shared context kept, not in a new one: a renderer's start and Streamlit's
+    script compile are skipped per page (docs/benchmarks.md "Test suite time, part 4")."""
+    from tests.browser_support import settle
+
+    options = {"viewport": {"width": 1100, "height": 700}}  # a context of this test's size only
+    first = chromium.shared_context(**options)
+    page = first.new_page()
+    page.goto(f"{demo_server}/assets")
+    settle(page)
+    first.close()  # as the `page` fixtures do at the end of a test
+    before = _renderer_cpu()
+    second = chromium.shared_context(**options)
+    page = second.new_page()
+    page.goto(f"{demo_server}/data_quality")
+    settle(page)
+    assert page.locator("h1").first.inner_text().strip()
+    after = _renderer_cpu()
+    # the renderer that drew the second page (the one that worked most) had drawn the first: it was kept,
+    # not a new one nor a spare renderer Chromium starts ahead (those have done almost nothing)
+    busiest = max(after, key=lambda pid: after[pid] - before.get(pid, 0.0))
+    assert before.get(busiest, 0.0) > 0.3, (before, after)
+    second.close()
+
+
 def test_our_disable_features_switch_keeps_every_feature_playwright_disables():
     switches = [arg for arg in CHROMIUM_ARGS if arg.startswith("--disable-features=")]
     assert len(switches) == 1
@@ -48,11 +101,7 @@ def test_no_toolbar_webui_renderer_runs_for_a_page():
             page.goto("data:text/html;charset=utf-8,<h1>สวัสดี</h1>")
             assert page.inner_text("h1") == "สวัสดี"
             time.sleep(0.5)  # a window's toolbar WebUI starts right after the window
-            kinds = []
-            for process in psutil.process_iter(["cmdline", "create_time"]):
-                command = process.info["cmdline"] or []
-                if command and "chromium" in command[0] and process.info["create_time"] >= started:
-                    kinds.append(" ".join(command))
+            kinds = [" ".join(command) for command in _our_chromium_commands(started)]
             assert any("--type=renderer" in command for command in kinds), "the page's renderer was not seen"
             assert not [command for command in kinds if "--top-chrome-webui" in command]
             context.close()
