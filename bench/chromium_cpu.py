@@ -8,7 +8,8 @@ One `streamlit run` on the demo database (bench/out/demo.duckdb, built by bench/
 `python -m etl demo --database bench/out/demo.duckdb`) and one Chromium started as tests/browser_support.py
 starts it. The overview, lagging, carry-over, area and reallocations pages are each loaded twice in a new
 context, as the tests do. Every Chromium process started after the launch is sampled when its page has
-settled and again when its context closes (a process that has ended keeps its last sample). Its CPU is
+settled and again when its context closes (a process that has ended keeps its last sample); only this
+script's own Chromium (its descendants) is counted: before part 6 other browsers on the machine were too. Its CPU is
 summed by kind: browser, renderer, the toolbar's WebUI renderer (`--top-chrome-webui`), GPU, utility.
 Results are in docs/benchmarks.md, "Test suite time, part 3".
 """
@@ -61,17 +62,16 @@ def main() -> None:
     cpu: dict[tuple[int, float], tuple[str, float]] = {}
 
     def sample(since: float) -> None:
-        for process in psutil.process_iter(["cmdline", "create_time"]):
-            command = process.info["cmdline"] or []
-            if command and "chromium" in command[0] and process.info["create_time"] >= since:
-                try:
-                    times = process.cpu_times()
-                except psutil.NoSuchProcess:
+        # this script's own Chromium only (its descendants): the machine is shared with other test browsers
+        for process in psutil.Process().children(recursive=True):
+            try:
+                command, created = process.cmdline(), process.create_time()
+                if not (command and "chromium" in command[0] and created >= since):
                     continue
-                cpu[(process.pid, process.info["create_time"])] = (
-                    kind_of(" ".join(command)),
-                    times.user + times.system,
-                )
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            cpu[(process.pid, created)] = (kind_of(" ".join(command)), times.user + times.system)
 
     with streamlit_server(options.database, ROOT / "bench" / "out" / "chromium_cpu_streamlit.log") as base:
         with sync_playwright() as playwright:
