@@ -13,12 +13,16 @@ must take the theme's own background (the bug: white cards with near-white text,
 app's accent (the selected tab, the primary button) must not be a colour that means something on
 this dashboard (red behind, amber watch, green on track), and its button text must read on it.
 
+On each page's Thai load, tests/test_browser.py's page checks too (its own load of every page was folded
+in here: docs/benchmarks.md "Test suite time, part 6"): the path found, Thai text, the Thai title, the sidebar.
+
 Screenshots: artifacts/screenshots/themes_<page>_<scheme>_<lang>_<width>.png.
 """
 
 from __future__ import annotations
 
 import colorsys
+import re
 import tomllib
 
 import pytest
@@ -45,6 +49,14 @@ CARDS = {
     "data_quality": "[data-box]",
 }
 JUDGEMENT_HUES = {"behind": BEHIND, "watch": WATCH, "on_track": ON_TRACK}
+# the Thai titles the pages must show (moved here with the rest of tests/test_browser.py's page checks)
+TH_TITLES = {
+    "overview": "ภาพรวมการเบิกจ่ายงบประมาณ",
+    "area": "จังหวัด / กลุ่มจังหวัด",
+    "lagging": "โครงการล่าช้า",
+    "weekly": "รายงานประจำสัปดาห์",
+}
+THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +121,17 @@ def _open(page, url: str) -> None:
     assert_no_exception(page)
 
 
+def assert_page_ran_in_thai(page, name: str, title: str | None) -> None:
+    """The page's own checks from tests/test_browser.py: its path was found, its main area has Thai text,
+    its title (when given) and dashboard.py's sidebar controls are there (the page ran under dashboard.py)."""
+    assert page.locator("text=Page not found").count() == 0, name
+    assert THAI.search(page.locator('[data-testid="stMain"]').inner_text()), f"no Thai text on {name}"
+    if title:
+        assert page.locator("h1").first.inner_text().strip() == title, name
+    # attached, not visible: on a phone the sidebar starts collapsed
+    page.locator('[data-testid="stSidebar"]').get_by_text("ปีงบประมาณ").first.wait_for(state="attached", timeout=30_000)
+
+
 def _plan() -> list[tuple[str, str, str, int]]:
     """(page, scheme, language, width): each page in both schemes, the language and the width
     alternating so each scheme sees Thai and English at 1400 and at 390."""
@@ -147,6 +170,8 @@ def test_every_page_reads_in_the_system_theme(app, screenshots_dir, tmp_path, sc
             page = contexts[width].pages[0]
             _open(page, f"{url}/{name}?{AS_OF}&lang={lang}")
             assert _theme_of(page) == scheme, name
+            if lang == "th":  # each page has one Thai load in the two schemes (_plan)
+                assert_page_ran_in_thai(page, name, TH_TITLES.get(name))
             background = _card_background(page, CARDS[name])
             # the cards take the theme's background: light on light, dark on dark (not white on dark)
             assert (_luminance(background) > 0.5) == (scheme == "light"), (name, background)
