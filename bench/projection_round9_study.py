@@ -37,7 +37,7 @@ from projection_study import study_years, with_settings  # noqa: E402
 from synthetic_years import HOLD_OUT_ROUND_8P  # noqa: E402
 
 SEEN = R8.SEEN + B.HOLD_OUT_ROUND_8 + HOLD_OUT_ROUND_8P
-HOLD_OUT_ROUND_9 = getattr(B, "HOLD_OUT_ROUND_9", ())
+HOLD_OUT_ROUND_9 = B.HOLD_OUT_ROUND_9
 DATES = R8.DATES
 
 # Round 8's lead candidate: the seen-steps prior (5 tenths, floor 0.6) on the back-loaded shape 1.5, ungated.
