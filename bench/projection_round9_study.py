@@ -175,7 +175,7 @@ def evidence(only: list[str] | None, hold_out_9: bool = False) -> None:
 
             def seen(increment, evidence, milestone=None):
                 lead = T.evidence_leading(evidence)
-                captured[-1] += [lead, original_seen(increment, evidence, None)]
+                captured[-1] += [lead, original_seen(increment, evidence, 1.0)]  # ungated reading
                 return original_seen(increment, evidence, milestone)
 
             T.milestone_share, T._seen_completion = share, seen
