@@ -17,8 +17,9 @@ Why it is built this way (docs/projection.md, "Payment timing"):
   will stand on 30 Sep with probability prod (1 - h_k) — the chain-ladder of insurance reserving,
   on each project's own plan. Nothing comes from another year or from a generator.
 - Steps no project has passed yet (e.g. months after the planned end, early in a late year) fall
-  back on a prior: the plan itself (paid evenly up to its end) and PRIOR_POST_HAZARD after it,
-  worth HAZARD_PRIOR_BAHT of evidence, and the band widens there (the hazard's variance).
+  back on a prior: the plan itself (paid in full by its end along a back-loaded curve, x^PRIOR_PLAN_SHAPE;
+  for contracts whose milestones are being paid, at the pace their seen steps show) and PRIOR_POST_HAZARD
+  after it, worth HAZARD_PRIOR_BAHT of evidence, and the band widens there (the hazard's variance).
 - Areas pay at their own pace: each owner's factor theta multiplies its hazards (on the log
   survival); it is actual over expected payments of its passed steps, shrunk towards the nation
   by empirical Bayes (the spread between areas, tau^2, is measured from the same data).
