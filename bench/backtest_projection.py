@@ -113,6 +113,13 @@ HOLD_OUT_ROUND_8 = (
     ("late_act_freeze_savings", 92),
     ("ordinary_long_slow_cancel", 93),
 )
+# Mixes written for round 9 after its choice was committed (167f38e); seeds 111-113 chosen with them;
+# generated and scored once with the settings of 167f38e; every year above counts as seen from round 9 on.
+HOLD_OUT_ROUND_9 = (
+    ("late_act_long_advances", 111),
+    ("act_jan_short_rush_cancel", 112),
+    ("ordinary_long_lumpy_early", 113),
+)
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 ROUND_2 = "5978e1c"  # the main branch round 3 started from (round 2's model): timed alongside round 3
@@ -703,6 +710,11 @@ def markdown(
         ".venv/bin/python bench/projection_round7_study.py provinces --variant kept skip 'shape 0.7 skip' \\",
         "    'shape 0.8 skip' 'seen 5' 'seen 5 floor 0.5' 'seen 5 floor 0.6'   # signing skip, prior share",
         "#   --skip-timing --run-name r7h --years hold-out-7",
+        "# round 9's run (its part below, written by hand): the study, the choice committed (167f38e), the hold-out",
+        "# mixes (1030f64), then the round-9 hold-outs scored once:",
+        ".venv/bin/python bench/projection_round9_study.py provinces --variant 'round 8' \\",
+        "    'seen gate 0.7 contracts shape 1.3'   # the rule against round 8's model",
+        "#   --skip-timing --run-name r9h --years hold-out-9",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```",
         "",
@@ -759,6 +771,7 @@ def markdown(
         | {mix: "hold-out (round 6)" for mix, _ in HOLD_OUT_ROUND_6}
         | {mix: "hold-out (round 7)" for mix, _ in HOLD_OUT_ROUND_7}
         | {mix: "hold-out (round 8)" for mix, _ in HOLD_OUT_ROUND_8}
+        | {mix: "hold-out (round 9)" for mix, _ in HOLD_OUT_ROUND_9}
     )
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
@@ -974,6 +987,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             generated += [(mix, seed, "hold-out (round 7)") for mix, seed in HOLD_OUT_ROUND_7]
         elif value == "hold-out-8":
             generated += [(mix, seed, "hold-out (round 8)") for mix, seed in HOLD_OUT_ROUND_8]
+        elif value == "hold-out-9":
+            generated += [(mix, seed, "hold-out (round 9)") for mix, seed in HOLD_OUT_ROUND_9]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
@@ -995,6 +1010,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
                 if (mix, int(seed)) in HOLD_OUT_ROUND_7
                 else "hold-out (round 8)"
                 if (mix, int(seed)) in HOLD_OUT_ROUND_8
+                else "hold-out (round 9)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_9
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -1007,8 +1024,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-8, demo:SEED or MIX:SEED (default: all groups "
-        "but hold-out-4 to hold-out-8)",
+        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-9, demo:SEED or MIX:SEED (default: all groups "
+        "but hold-out-4 to hold-out-9)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

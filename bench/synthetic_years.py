@@ -567,6 +567,69 @@ MIXES: dict[str, Mix] = {
         "and a third of the unsigned cancelled on 20 Jun, strong month-end bunching, wide differences between "
         "provinces, 4 disaster provinces from 8 Jun delaying 60-100% of their projects",
     ),
+    # Round 9 (issue 17): new hold-out mixes, written after the round-9 choice was committed (167f38e);
+    # generated (seeds 111-113) and scored once; each a mix not seen before.
+    "late_act_long_advances": Mix(
+        "late_act_long_advances",
+        budget_act=date(2019, 2, 8),
+        wave=(date(2019, 2, 15), date(2019, 5, 15)),
+        wave_share=0.7,
+        q1_pace=0.45,
+        duration=(110, 250),
+        instalments=(3, 6),
+        advance_share=0.6,
+        delay_mean=13.0,
+        final_delay_mean=26.0,
+        savings=(0.04, 0.15),
+        savings_moved=0.6,
+        september_rush=0.25,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 14),
+        disaster_severity_range=(0.5, 0.9),
+        notes="budget act on 8 Feb, contracts signed mid-Feb to mid-May and later, long contracts (110-250 days) in "
+        "3-6 instalments, advances on most contracts, slow instalments and final acceptance, savings mostly "
+        "moved, a weak September rush, 4 disaster provinces from 14 Jun delaying 50-90% of their projects",
+    ),
+    "act_jan_short_rush_cancel": Mix(
+        "act_jan_short_rush_cancel",
+        budget_act=date(2019, 1, 7),
+        wave=(date(2019, 1, 14), date(2019, 4, 20)),
+        wave_share=0.7,
+        q1_pace=0.5,
+        duration=(40, 120),
+        instalments=(2, 3),
+        advance_share=0.15,
+        unsigned_share=0.07,
+        cancel_share=0.5,
+        mass_cancel=(date(2019, 6, 28), 0.3),
+        september_rush=0.5,
+        month_end_bunching=0.45,
+        disaster_provinces=3,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 24),
+        disaster_severity_range=(0.6, 1.0),
+        notes="budget act on 7 Jan, short contracts (40-120 days) in 2-3 instalments, few advances, more projects "
+        "never signed and 30% of the unsigned cancelled on 28 Jun, a strong September rush, month-end bunching, "
+        "3 disaster provinces and a cluster from 24 Jun delaying 60-100% of their projects",
+    ),
+    "ordinary_long_lumpy_early": Mix(
+        "ordinary_long_lumpy_early",
+        duration=(100, 240),
+        instalments=(2, 4),
+        investment_size=2.0,
+        delay_mean=12.0,
+        final_delay_mean=20.0,
+        september_rush=0.15,
+        month_end_bunching=0.5,
+        early_finishers=0.12,
+        area_pace_sd=0.4,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 12),
+        disaster_severity_range=(0.5, 1.0),
+        notes="an ordinary year with long contracts (100-240 days), lumpy investment (twice larger, 2-4 instalments), "
+        "a weak September rush, strong month-end bunching, 12% early finishers, wide differences between "
+        "provinces, 4 disaster provinces from 12 Jun delaying 50-100% of their projects",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -646,6 +709,8 @@ HOLD_OUT_ROUND_7 = ("late_act_slow_accept", "act_long_contracts_savings", "ordin
 HOLD_OUT_ROUND_8P = (("pace_partial_breaks", 94), ("pace_cluster_late_act", 95), ("pace_no_break_lumpy", 96))
 # Written for round 8 after its settings were committed, scored once.
 HOLD_OUT_ROUND_8 = ("act_long_contracts_lumpy", "late_act_freeze_savings", "ordinary_long_slow_cancel")
+# Written for round 9 after its choice was committed, scored once.
+HOLD_OUT_ROUND_9 = ("late_act_long_advances", "act_jan_short_rush_cancel", "ordinary_long_lumpy_early")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -1250,6 +1315,8 @@ def main() -> None:
                 if name in HOLD_OUT_ROUND_7
                 else "hold-out (round 8)"
                 if name in HOLD_OUT_ROUND_8
+                else "hold-out (round 9)"
+                if name in HOLD_OUT_ROUND_9
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")

@@ -17,8 +17,9 @@ Why it is built this way (docs/projection.md, "Payment timing"):
   will stand on 30 Sep with probability prod (1 - h_k) — the chain-ladder of insurance reserving,
   on each project's own plan. Nothing comes from another year or from a generator.
 - Steps no project has passed yet (e.g. months after the planned end, early in a late year) fall
-  back on a prior: the plan itself (paid evenly up to its end) and PRIOR_POST_HAZARD after it,
-  worth HAZARD_PRIOR_BAHT of evidence, and the band widens there (the hazard's variance).
+  back on a prior: the plan itself (paid in full by its end along a back-loaded curve, x^PRIOR_PLAN_SHAPE;
+  for contracts whose milestones are being paid, at the pace their seen steps show) and PRIOR_POST_HAZARD
+  after it, worth HAZARD_PRIOR_BAHT of evidence, and the band widens there (the hazard's variance).
 - Areas pay at their own pace: each owner's factor theta multiplies its hazards (on the log
   survival); it is actual over expected payments of its passed steps, shrunk towards the nation
   by empirical Bayes (the spread between areas, tau^2, is measured from the same data).
@@ -50,14 +51,33 @@ PRIOR_PROJECTS = 0.0
 # Round 7: the prior's completion share read from the year's own seen steps: when at least this many leading
 # steps of the plan are seen (each with at least HAZARD_PRIOR_BAHT of exposure) but not all, the prior pays
 # the plan at the pace they show (c = what they paid / the share of the plan's time they cover, at most
-# PRIOR_PLAN_COMPLETION) over the unseen steps. 0 = off (kept; studied in bench/projection_round7_study.py).
-PRIOR_SEEN_STEPS = 0
-PRIOR_SEEN_FLOOR = 0.05  # ... and at least this share
+# PRIOR_PLAN_COMPLETION) over the unseen steps. 0 = off. Adopted in round 9 (5, floor 0.6) behind the milestone
+# gate below (PRIOR_SEEN_GATE), for contracts only; studied in bench/projection_round7_study.py to round9.
+PRIOR_SEEN_STEPS = 5
+PRIOR_SEEN_FLOOR = 0.6  # ... and at least this share
 # Round 8 (docs/projection.md, "Round 8 of issue 17"): the shape of payments inside a plan for the prior. A contract
 # is paid in instalments after its milestones (each accepted, then paid), so the early tenths of a plan pay less
 # than their share of its time: the prior pays the share c(x)^a of the plan by the share x of its time (a > 1 is
-# back-loaded; 1.0 = evenly, kept). The seen-steps prior (PRIOR_SEEN_STEPS) reads c on the same shape.
-PRIOR_PLAN_SHAPE = 1.0
+# back-loaded; 1.0 = evenly). The seen-steps prior (PRIOR_SEEN_STEPS) reads c on the same shape. Round 9: 1.3, the
+# least back-loaded curve measured on any seen year (1.30-1.85 generated, 1.35-1.40 demo: `shape` of
+# bench/projection_round8_study.py); 1.5 read late_act_no_rush_lumpy 2.9 points low on 31 Mar (round 9's table).
+PRIOR_PLAN_SHAPE = 1.3
+# Round 9 (docs/projection.md, "Round 9 of issue 17"): how far the seen-steps prior can be trusted, read from the
+# year's own contracts. A contract is paid an optional advance (at most 15% of its price) on signing, then
+# instalments each after the inspection committee accepts a milestone. The milestone share is the value share of
+# the contracts past PRIOR_SEEN_STEPS tenths of their plan that had been paid more than ADVANCE_SHARE of their price
+# by then. Where it is low, the early tenths' payments are a few advances and first acceptances not yet made (the
+# contracts of a late wave have only just passed their middle): they say nothing yet of the plan's pace, and the
+# plan paid in full stays. The seen-steps prior applies only where the share is at least PRIOR_SEEN_GATE (0 = no
+# gate); with PRIOR_SEEN_WEIGH its shortfall 1 - c is weighed by min(share / PRIOR_SEEN_GATE, 1) instead (studied,
+# not adopted). 0.7: most of the value past its plan's middle has had a milestone paid. On the seen years the share
+# was 0.76-0.85 where the reading helped (the long-contract years on 31 May) and 0.10-0.60 where it misled
+# (very_late_act_rush on 31 May 0.10, late_procurement on 31 Mar 0.24-0.33, late_act_lumpy_cancel on 31 May 0.60).
+PRIOR_SEEN_GATE = 0.7
+PRIOR_SEEN_WEIGH = False
+# ... and only for contracts (milestones, inspection and acceptance are a contract's; an operating plan has none).
+PRIOR_SEEN_CONTRACTS_ONLY = True
+ADVANCE_SHARE = 0.15  # the largest advance on a government contract (share of its price)
 TAU2_FLOOR = 0.01  # the spread of areas' log pace factors is never taken as below this (sd 0.1)
 # Round 8 (docs/projection.md, "Round 8 of issue 17"): ... nor above this (sd 0.32: provinces paying about a third
 # faster or slower than the nation, under the same procurement law and payment system). Early in a late year the
@@ -175,10 +195,12 @@ def fit_hazards(
     ceiling: np.ndarray,
     today: float,
     paid: np.ndarray | None = None,
+    contracts: bool = True,
 ) -> Hazards:
     """Hazards per development step from the projects given (positions into the ledger; their plan
     start and end days, ceiling in baht), each step counted only for projects past it by `today`;
-    `paid` from paid_at_steps (on `today` or later) saves the lookups."""
+    `paid` from paid_at_steps (on `today` or later) saves the lookups; `contracts` says whether the projects are
+    contracts (the seen-steps prior reads only those when PRIOR_SEEN_CONTRACTS_ONLY)."""
     now = development(np.full(len(positions), float(today)), start, end)
     edges = np.arange(STEPS + 1, dtype=float)
     days = step_day(edges[None, :], start[:, None], end[:, None])  # (n, STEPS + 1)
@@ -198,7 +220,9 @@ def fit_hazards(
     exposure = exposure * weight
     increment = increment * weight
     evidence = exposure.sum(axis=0)
-    prior = prior_hazards(_seen_completion(increment.sum(axis=0), evidence))
+    milestone = milestone_share(paid, reached, ceiling) if PRIOR_SEEN_GATE > 0 else None
+    read = contracts or not PRIOR_SEEN_CONTRACTS_ONLY
+    prior = prior_hazards(_seen_completion(increment.sum(axis=0), evidence, milestone) if read else None)
     pooled = evidence + HAZARD_PRIOR_BAHT
     hazard = np.divide(increment.sum(axis=0) + HAZARD_PRIOR_BAHT * prior, pooled, out=prior.copy(), where=pooled > 0)
     # A step behind few projects says little however much baht they carry: shrink it towards the prior by
@@ -230,22 +254,43 @@ def fit_hazards(
     )
 
 
-def _seen_completion(increment: np.ndarray, evidence: np.ndarray) -> float | None:
+def milestone_share(paid: np.ndarray, reached: np.ndarray, ceiling: np.ndarray) -> float | None:
+    """Of the projects that have reached step PRIOR_SEEN_STEPS of their plan (`reached`: (n, STEPS + 1) edges
+    reached; `paid`: (n, STEPS + 1) baht paid at each edge), the share of their value (`ceiling`, baht) that had
+    been paid more than ADVANCE_SHARE of it by that edge (0-1); None when none has reached it."""
+    edge = max(int(PRIOR_SEEN_STEPS), 1)
+    past = reached[:, edge] & (ceiling > 0)
+    total = float(ceiling[past].sum())
+    if total <= 0:
+        return None
+    return float(ceiling[past & (paid[:, edge] > ADVANCE_SHARE * ceiling)].sum()) / total
+
+
+def evidence_leading(evidence: np.ndarray) -> int:
+    """How many leading plan steps are seen on at least HAZARD_PRIOR_BAHT of exposure each (0-PLAN_STEPS)."""
+    seen = evidence[:PLAN_STEPS] >= HAZARD_PRIOR_BAHT
+    return PLAN_STEPS if seen.all() else int(np.argmin(seen))
+
+
+def _seen_completion(increment: np.ndarray, evidence: np.ndarray, milestone: float | None = None) -> float | None:
     """Round 7's studied prior share (PRIOR_SEEN_STEPS > 0): with m leading plan steps seen on at least
     HAZARD_PRIOR_BAHT of exposure each (PRIOR_SEEN_STEPS <= m < PLAN_STEPS), the share of a plan they paid,
     1 - prod(1 - h_k), over the share the plan's shape pays by then (`prior_plan_share(m / PLAN_STEPS)`: m / 10
     when even), at most PRIOR_PLAN_COMPLETION; None (the constant) otherwise."""
     if PRIOR_SEEN_STEPS <= 0:
         return None
-    seen = evidence[:PLAN_STEPS] >= HAZARD_PRIOR_BAHT
-    leading = PLAN_STEPS if seen.all() else int(np.argmin(seen))
+    leading = evidence_leading(evidence)
     if leading < PRIOR_SEEN_STEPS or leading >= PLAN_STEPS:
         return None
+    if PRIOR_SEEN_GATE > 0 and not PRIOR_SEEN_WEIGH and (milestone is None or milestone < PRIOR_SEEN_GATE):
+        return None  # hardly any milestone accepted yet: the early tenths do not read the plan's pace
     hazard = increment[:leading] / evidence[:leading]
     paid = 1.0 - float(np.prod(1.0 - np.clip(hazard, 0.0, 1.0)))
-    return float(
-        min(max(paid / float(prior_plan_share(leading / PLAN_STEPS)), PRIOR_SEEN_FLOOR), PRIOR_PLAN_COMPLETION)
-    )
+    share = min(max(paid / float(prior_plan_share(leading / PLAN_STEPS)), PRIOR_SEEN_FLOOR), PRIOR_PLAN_COMPLETION)
+    if PRIOR_SEEN_GATE > 0 and PRIOR_SEEN_WEIGH:
+        trust = 0.0 if milestone is None else min(milestone / PRIOR_SEEN_GATE, 1.0)
+        share = PRIOR_PLAN_COMPLETION - trust * (PRIOR_PLAN_COMPLETION - share)
+    return float(share)
 
 
 def log_survival(hazard: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -355,6 +400,7 @@ def drift(
     today: int,
     fully_paid_share: float,
     paid: np.ndarray | None = None,
+    contracts: bool = True,
 ) -> Drift:
     """Check the hazards fitted VALIDATION_DAYS ago (from the payments known then) against the payments
     made since by the projects known then: inside the plan, the projects that reached their planned end
@@ -367,7 +413,9 @@ def drift(
     if then < 30 or known.sum() < 20:
         return Drift(1.0, 1.0, 0.0, 0.0)
     positions, start, end, ceiling = positions[known], start[known], end[known], ceiling[known]
-    hazards = fit_hazards(ledger, positions, start, end, ceiling, then, None if paid is None else paid[known])
+    hazards = fit_hazards(
+        ledger, positions, start, end, ceiling, then, None if paid is None else paid[known], contracts
+    )
     count = len(positions)
     paid_then = np.minimum(np.maximum(ledger.paid_by(positions, np.full(count, then)), 0.0), ceiling)
     open_then = (paid_then < fully_paid_share * ceiling) & (ceiling > 0)

@@ -831,10 +831,20 @@ def _project(
     for column, (name, members) in enumerate((("contract", with_contract), ("operating", operating))):
         index = np.flatnonzero(members)
         at_steps = timing.paid_at_steps(ledger, index, plan_start[index], plan_end[index], ceiling[index], today)
-        hazards = timing.fit_hazards(ledger, index, plan_start[index], plan_end[index], ceiling[index], today, at_steps)
+        hazards = timing.fit_hazards(
+            ledger, index, plan_start[index], plan_end[index], ceiling[index], today, at_steps, name == "contract"
+        )
         factors = timing.pace_factors(owners[index], owner_count, hazards.actual, hazards.expected, hazards.residual2)
         drift = timing.drift(
-            ledger, index, plan_start[index], plan_end[index], ceiling[index], today, fully_paid_share, at_steps
+            ledger,
+            index,
+            plan_start[index],
+            plan_end[index],
+            ceiling[index],
+            today,
+            fully_paid_share,
+            at_steps,
+            name == "contract",
         )
         fitted[name] = (hazards, factors, drift)
         theta = np.exp(factors.log_factor[owners[index]])

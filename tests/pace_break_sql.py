@@ -223,8 +223,8 @@ def flags_from_sql(db, as_of: date, level: str) -> dict[str, date]:
         con.close()
     fitted, original = [], payment_timing.fit_hazards
 
-    def keep(ledger, positions, start, end, ceiling, today, paid=None):
-        hazards = original(ledger, positions, start, end, ceiling, today, paid)
+    def keep(ledger, positions, start, end, ceiling, today, paid=None, contracts=True):
+        hazards = original(ledger, positions, start, end, ceiling, today, paid, contracts)
         fitted.append((today, paid is not None, list(hazards.hazard)))
         return hazards
 

@@ -287,8 +287,8 @@ def test_demo_flags_equal_the_rule_recomputed_from_plain_sql(demo_db, monkeypatc
     # the class hazards the projection fits on the as-of date (contract first, then operating)
     fitted, original = [], payment_timing.fit_hazards
 
-    def keep(ledger, positions, start, end, ceiling, today, paid=None):
-        hazards = original(ledger, positions, start, end, ceiling, today, paid)
+    def keep(ledger, positions, start, end, ceiling, today, paid=None, contracts=True):
+        hazards = original(ledger, positions, start, end, ceiling, today, paid, contracts)
         fitted.append((today, paid is not None, list(hazards.hazard)))
         return hazards
 

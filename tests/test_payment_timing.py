@@ -82,7 +82,9 @@ def test_pace_factors_shrink_by_empirical_bayes():
 def test_prior_plan_paid_in_full_by_its_end_unless_told_otherwise(monkeypatch):
     """The prior pays a share c of the plan evenly over its ten steps: the hazard at step k is c / (10 - c k),
     so the share left at the plan's end telescopes to 1 - c. Kept (round 6): c = 1 with the last step capped
-    at 0.95, i.e. 1 - 0.1 * 0.05 = 99.5% paid by the end; the studied honest prior c = 0.7 leaves 30%."""
+    at 0.95, i.e. 1 - 0.1 * 0.05 = 99.5% paid by the end; the studied honest prior c = 0.7 leaves 30%. (The plan
+    paid evenly: since round 9 the model's shape is back-loaded, test_seen_steps_prior_behind_the_milestone_gate.)"""
+    monkeypatch.setattr(timing, "PRIOR_PLAN_SHAPE", 1.0)
     ten = np.array(float(timing.PLAN_STEPS))
     kept = timing.prior_hazards()
     assert kept[:9].tolist() == pytest.approx([1 / (10 - k) for k in range(9)])
@@ -97,7 +99,9 @@ def test_prior_plan_paid_in_full_by_its_end_unless_told_otherwise(monkeypatch):
 def test_hazard_shrunk_by_the_projects_behind_a_step(monkeypatch):
     """Two contracts of 100 and 300 baht, both planned from day 0 to day 100; the first pays 40 on day 25.
     Step 2 (days 20-30) reads 40 / 400 = 0.1 from 1.6 effective projects ((100 + 300)^2 / (100^2 + 300^2)); with
-    PRIOR_PROJECTS = 2 it keeps 1.6 / 3.6 of that and takes the rest from the prior plan's 1 / 8."""
+    PRIOR_PROJECTS = 2 it keeps 1.6 / 3.6 of that and takes the rest from the prior plan's 1 / 8 (paid evenly)."""
+    monkeypatch.setattr(timing, "PRIOR_PLAN_SHAPE", 1.0)
+    monkeypatch.setattr(timing, "PRIOR_SEEN_STEPS", 0)
     monkeypatch.setattr(timing, "HAZARD_PRIOR_BAHT", 0.0)
     monkeypatch.setattr(timing, "PRIOR_PROJECTS", 2.0)
     ledger = timing.Ledger.build(np.array([0]), np.array([25]), np.array([40.0]), 2)
@@ -121,9 +125,13 @@ def test_prior_share_read_from_the_seen_steps(monkeypatch):
     time: c = 0.3 / 0.6 = 0.5. The unseen step 7 is then the prior's c / (10 - 7c) = 0.5 / 6.5; with 7 steps
     required it stays the plan paid in full, 1 / 3; with a floor of 0.6 it is 0.6 / (10 - 4.2)."""
     monkeypatch.setattr(timing, "HAZARD_PRIOR_BAHT", 100.0)
+    # Round 7's reading alone: evenly, no floor, no milestone gate (round 9's model: the test after this one).
+    for name, value in (("PRIOR_PLAN_SHAPE", 1.0), ("PRIOR_SEEN_GATE", 0.0), ("PRIOR_SEEN_FLOOR", 0.05)):
+        monkeypatch.setattr(timing, name, value)
+    monkeypatch.setattr(timing, "PRIOR_SEEN_STEPS", 0)
     ledger = timing.Ledger.build(np.array([0, 1]), np.array([25, 45]), np.array([40.0, 20.0]), 2)
     plan = (np.array([0, 1]), np.array([0.0, 0.0]), np.array([100.0, 100.0]), np.array([100.0, 100.0]))
-    assert timing.fit_hazards(ledger, *plan, 60).hazard[7] == pytest.approx(1 / 3)  # off: the kept prior
+    assert timing.fit_hazards(ledger, *plan, 60).hazard[7] == pytest.approx(1 / 3)  # off: the plan in full
     monkeypatch.setattr(timing, "PRIOR_SEEN_STEPS", 5)
     hazards = timing.fit_hazards(ledger, *plan, 60)
     assert hazards.hazard[7] == pytest.approx(0.5 / 6.5)
@@ -133,3 +141,32 @@ def test_prior_share_read_from_the_seen_steps(monkeypatch):
     monkeypatch.setattr(timing, "PRIOR_SEEN_STEPS", 5)
     monkeypatch.setattr(timing, "PRIOR_SEEN_FLOOR", 0.6)
     assert timing.fit_hazards(ledger, *plan, 60).hazard[7] == pytest.approx(0.6 / 5.8)
+
+
+def test_seen_steps_prior_behind_the_milestone_gate(monkeypatch):
+    """Round 9's model (its settings as committed: 5 seen tenths, floor 0.6, shape 1.3, gate 0.7, contracts only).
+    Two contracts of 100 baht planned from day 0 to day 100 (a tenth is 10 days), seen on day 60; the first pays 40
+    on day 25. (a) The second pays 30 on day 45: by the middle of their plans (day 50) both have been paid more than
+    an advance (15 baht), a milestone share of 1 >= 0.7, so the prior is read from the 6 seen tenths: step 2 paid
+    40 / 200 = 0.2, step 4 30 / 160 = 0.1875, a share 1 - 0.8 x 0.8125 = 0.35 of the plan, where the shape pays
+    0.6^1.3 by then: c = 0.35 / 0.6^1.3 = 0.680. The unseen step 7 is the prior's (c 0.8^1.3 - c 0.7^1.3) /
+    (1 - c 0.7^1.3). (b) The second pays only 10 (an advance) on day 45: a milestone share of 100 / 200 = 0.5 < 0.7,
+    so the plan is paid in full along the shape: (0.8^1.3 - 0.7^1.3) / (1 - 0.7^1.3). (c) The same payments as (a)
+    for operating projects (no milestones): the plan in full as in (b). Before round 9 step 7 was 1 / 3 in all."""
+    monkeypatch.setattr(timing, "HAZARD_PRIOR_BAHT", 100.0)
+    plan = (np.array([0, 1]), np.array([0.0, 0.0]), np.array([100.0, 100.0]), np.array([100.0, 100.0]))
+    a = 1.3
+    c = (1 - (1 - 40 / 200) * (1 - 30 / 160)) / 0.6**a
+    read = (c * 0.8**a - c * 0.7**a) / (1 - c * 0.7**a)
+    full = (0.8**a - 0.7**a) / (1 - 0.7**a)
+    assert 0.6 < c < 1 and read < full < 1 / 3  # c clear of the floor and the cap
+
+    milestones = timing.Ledger.build(np.array([0, 1]), np.array([25, 45]), np.array([40.0, 30.0]), 2)
+    assert timing.fit_hazards(milestones, *plan, 60).hazard[7] == pytest.approx(read)
+    advance = timing.Ledger.build(np.array([0, 1]), np.array([25, 45]), np.array([40.0, 10.0]), 2)
+    assert timing.fit_hazards(advance, *plan, 60).hazard[7] == pytest.approx(full)
+    assert timing.fit_hazards(milestones, *plan, 60, contracts=False).hazard[7] == pytest.approx(full)
+    edges = np.arange(timing.STEPS + 1)
+    reached = np.broadcast_to(edges <= 6, (2, timing.STEPS + 1))
+    paid = np.array([[0, 0, 0, 40, 40, 40, 40] + [40] * 16, [0, 0, 0, 0, 0, 10, 10] + [10] * 16], dtype=float)
+    assert timing.milestone_share(paid, reached, np.array([100.0, 100.0])) == pytest.approx(0.5)
