@@ -32,20 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import backtest_projection as B  # noqa: E402
-from projection_study import pace_scores, score_line  # noqa: E402
+from projection_study import pace_scores, score_line, seen_before  # noqa: E402
 
 import synthetic_years as SY  # noqa: E402
 
-SEEN = (
-    B.CALIBRATION
-    + B.HOLD_OUT
-    + B.HOLD_OUT_ROUND_2
-    + B.HOLD_OUT_ROUND_3
-    + B.HOLD_OUT_ROUND_4
-    + B.HOLD_OUT_ROUND_5
-    + B.HOLD_OUT_ROUND_6
-    + B.HOLD_OUT_ROUND_7
-)
+SEEN = seen_before(8)
 HOLD_OUT_8 = SY.HOLD_OUT_ROUND_8P
 RECORDS = B.OUT / "round8_pace"
 

@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import backtest_projection as B  # noqa: E402
-from projection_study import study_years  # noqa: E402
+from projection_study import seen_before, study_years  # noqa: E402
 
-SEEN = B.CALIBRATION + B.HOLD_OUT + B.HOLD_OUT_ROUND_2
+SEEN = seen_before(3)
 DATES = (date(2019, 4, 30), date(2019, 5, 31), date(2019, 6, 30))
 
 

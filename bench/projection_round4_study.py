@@ -32,9 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import backtest_projection as B  # noqa: E402
+from projection_study import seen_before  # noqa: E402
 
 # The round-3 hold-outs were scored in round 3 and count as seen from round 4 on.
-SEEN = B.CALIBRATION + B.HOLD_OUT + B.HOLD_OUT_ROUND_2 + B.HOLD_OUT_ROUND_3
+SEEN = seen_before(4)
 RECORDS = B.OUT / "round4_pace"
 
 

@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import backtest_projection as B  # noqa: E402
 from projection_round3_study import _province_metrics  # noqa: E402
-from projection_study import study_years, with_settings  # noqa: E402
+from projection_study import seen_before, study_years, with_settings  # noqa: E402
 
-SEEN = B.CALIBRATION + B.HOLD_OUT + B.HOLD_OUT_ROUND_2 + B.HOLD_OUT_ROUND_3 + B.HOLD_OUT_ROUND_4
+SEEN = seen_before(5)
 
 
 def _years(only: list[str] | None = None, hold_out_5: bool = False) -> dict[str, Path]:

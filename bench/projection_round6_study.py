@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import backtest_projection as B  # noqa: E402
 from projection_round3_study import _province_metrics  # noqa: E402
-from projection_study import study_years, with_settings  # noqa: E402
+from projection_study import seen_before, study_years, with_settings  # noqa: E402
 
-SEEN = B.CALIBRATION + B.HOLD_OUT + B.HOLD_OUT_ROUND_2 + B.HOLD_OUT_ROUND_3 + B.HOLD_OUT_ROUND_4 + B.HOLD_OUT_ROUND_5
+SEEN = seen_before(6)
 DATES = (date(2019, 3, 31), date(2019, 5, 31), date(2019, 7, 31))
 
 # payment_timing settings per variant. "kept" is the committed model (round 5's prior: the plan paid in full by its

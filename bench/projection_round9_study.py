@@ -32,11 +32,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 import backtest_projection as B  # noqa: E402
 import projection_round8_study as R8  # noqa: E402
 from projection_round3_study import _province_metrics  # noqa: E402
-from projection_study import study_years, with_settings  # noqa: E402
+from projection_study import seen_before, study_years, with_settings  # noqa: E402
 
-from synthetic_years import HOLD_OUT_ROUND_8P  # noqa: E402
-
-SEEN = R8.SEEN + B.HOLD_OUT_ROUND_8 + HOLD_OUT_ROUND_8P
+SEEN = seen_before(9)
 HOLD_OUT_ROUND_9 = B.HOLD_OUT_ROUND_9
 DATES = R8.DATES
 

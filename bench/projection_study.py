@@ -15,6 +15,26 @@ import backtest_projection as B  # noqa: E402
 T = TypeVar("T")
 
 
+def seen_before(round_number: int) -> tuple:
+    """The generated years ((mix, seed) pairs) a round of issue 17 may look at: the calibration years and
+    every round's hold-outs scored before it (round 1's are B.HOLD_OUT; round 8 wrote two sets, the
+    projection's and the pace-break warning's). The demo seeds come on top in `study_years`."""
+    from synthetic_years import HOLD_OUT_ROUND_8P
+
+    by_round = [
+        B.HOLD_OUT,
+        B.HOLD_OUT_ROUND_2,
+        B.HOLD_OUT_ROUND_3,
+        B.HOLD_OUT_ROUND_4,
+        B.HOLD_OUT_ROUND_5,
+        B.HOLD_OUT_ROUND_6,
+        B.HOLD_OUT_ROUND_7,
+        B.HOLD_OUT_ROUND_8 + HOLD_OUT_ROUND_8P,
+        B.HOLD_OUT_ROUND_9,
+    ]
+    return B.CALIBRATION + sum(by_round[: round_number - 1], ())
+
+
 def study_years(seen: tuple, hold_out: tuple | None = None, only: list[str] | None = None) -> dict[str, Path]:
     """Name -> database of the years a round may look at: the demo seeds and the `seen` generated years
     ((mix, seed) pairs); or, when `hold_out` is given, only those generated years (report only, after their
