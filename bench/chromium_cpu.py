@@ -22,12 +22,17 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, instrument, settle, streamlit_server  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    instrument,
+    own_chromium,
+    settle,
+    streamlit_server,
+)
 
 PATHS = [
     "/?as_of=2019-09-13",
@@ -62,16 +67,9 @@ def main() -> None:
     cpu: dict[tuple[int, float], tuple[str, float]] = {}
 
     def sample(since: float) -> None:
-        # this script's own Chromium only (its descendants): the machine is shared with other test browsers
-        for process in psutil.Process().children(recursive=True):
-            try:
-                command, created = process.cmdline(), process.create_time()
-                if not (command and "chromium" in command[0] and created >= since):
-                    continue
-                times = process.cpu_times()
-            except psutil.NoSuchProcess:
-                continue
-            cpu[(process.pid, created)] = (kind_of(" ".join(command)), times.user + times.system)
+        for pid, created, command, seconds in own_chromium():  # its own Chromium only: the machine is shared
+            if created >= since:
+                cpu[(pid, created)] = (kind_of(command), seconds)
 
     with streamlit_server(options.database, ROOT / "bench" / "out" / "chromium_cpu_streamlit.log") as base:
         with sync_playwright() as playwright:

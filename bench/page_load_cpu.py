@@ -21,12 +21,17 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, instrument, settle, streamlit_server  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    instrument,
+    own_chromium,
+    settle,
+    streamlit_server,
+)
 
 PATHS = [
     "/?as_of=2019-09-13",
@@ -47,14 +52,7 @@ class ChromiumCpu:
         self.last: dict[tuple[int, float], float] = {}
 
     def __call__(self) -> float:
-        for process in psutil.Process().children(recursive=True):
-            try:
-                command = process.cmdline()
-                if command and "chromium" in command[0]:
-                    times = process.cpu_times()
-                    self.last[(process.pid, process.create_time())] = times.user + times.system
-            except psutil.NoSuchProcess:
-                continue
+        self.last.update(((pid, created), seconds) for pid, created, _, seconds in own_chromium())
         return sum(self.last.values())
 
 

@@ -66,6 +66,23 @@ CHROMIUM_ARGS = [
 SNAPSHOT_DATES = (date(2019, 9, 6), date(2019, 9, 13))
 
 
+def own_chromium() -> list[tuple[int, float, str, float]]:
+    """(pid, start time, command line, CPU seconds so far) of each running Chromium process started by this
+    process (its descendants: other test browsers on the shared machine must not count)."""
+    import psutil
+
+    found = []
+    for process in psutil.Process().children(recursive=True):
+        try:
+            command = process.cmdline()
+            if command and "chromium" in command[0]:
+                times = process.cpu_times()
+                found.append((process.pid, process.create_time(), " ".join(command), times.user + times.system))
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
 def require_chromium() -> None:
     """Skip the calling test, saying why, when Debian's Chromium is not installed."""
     if not CHROMIUM.exists():

@@ -12,9 +12,7 @@ import re
 import time
 from pathlib import Path
 
-import psutil
-
-from tests.browser_support import CHROMIUM_ARGS, chromium_browser, require_chromium
+from tests.browser_support import CHROMIUM_ARGS, chromium_browser, own_chromium, require_chromium
 
 
 def _playwright_disabled_features() -> set[str]:
@@ -29,31 +27,9 @@ def _playwright_disabled_features() -> set[str]:
     return set(re.findall(r'"([A-Za-z]+)"', code))
 
 
-def _our_chromium_commands(since: float) -> list[list[str]]:
-    """Command lines of this test's Chromium processes (descendants of this process: other Chromium on the
-    shared machine must not count) started after `since`."""
-    found = []
-    for process in psutil.Process().children(recursive=True):
-        try:
-            command = process.cmdline()
-            if command and "chromium" in command[0] and process.create_time() >= since:
-                found.append(command)
-        except psutil.NoSuchProcess:
-            continue
-    return found
-
-
 def _renderer_cpu() -> dict[int, float]:
     """CPU seconds so far of each of this test's Chromium renderer processes, by pid."""
-    cpu = {}
-    for process in psutil.Process().children(recursive=True):
-        try:
-            if "--type=renderer" in " ".join(process.cmdline()):
-                times = process.cpu_times()
-                cpu[process.pid] = times.user + times.system
-        except psutil.NoSuchProcess:
-            continue
-    return cpu
+    return {pid: cpu for pid, _, command, cpu in own_chromium() if "--type=renderer" in command}
 
 
 def test_a_tests_new_page_on_a_server_reuses_the_kept_renderer(chromium, demo_server):
@@ -101,7 +77,7 @@ def test_no_toolbar_webui_renderer_runs_for_a_page():
             page.goto("data:text/html;charset=utf-8,<h1>สวัสดี</h1>")
             assert page.inner_text("h1") == "สวัสดี"
             time.sleep(0.5)  # a window's toolbar WebUI starts right after the window
-            kinds = [" ".join(command) for command in _our_chromium_commands(started)]
+            kinds = [command for _, created, command, _ in own_chromium() if created >= started]
             assert any("--type=renderer" in command for command in kinds), "the page's renderer was not seen"
             assert not [command for command in kinds if "--top-chrome-webui" in command]
             context.close()
