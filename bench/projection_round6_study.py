@@ -31,13 +31,12 @@ SEEN = seen_before(6)
 DATES = (date(2019, 3, 31), date(2019, 5, 31), date(2019, 7, 31))
 
 # payment_timing settings per variant. "kept" is the committed model (round 5's prior: the plan paid in full by its
-# end, shrunk by baht only); "shape C" pays a share C of the plan by its end; "shape 0.7 projects N" also shrinks
-# each step towards the prior by the effective number of projects behind it.
+# end, shrunk by baht only); "shape C" pays a share C of the plan by its end.
+# Variants of settings since removed from the model were dropped (PRIOR_PROJECTS: the variants "projects N");
+# they run from commit e09ef55.
 VARIANTS = {
     "kept": {},
-    "projects 10": {"PRIOR_PROJECTS": 10.0},
     **{f"shape {c}": {"PRIOR_PLAN_COMPLETION": c} for c in (0.6, 0.7, 0.8, 0.9)},
-    **{f"shape 0.7 projects {n}": {"PRIOR_PLAN_COMPLETION": 0.7, "PRIOR_PROJECTS": n} for n in (3.0, 10.0, 30.0)},
 }
 
 

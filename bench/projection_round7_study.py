@@ -31,13 +31,13 @@ SEEN = seen_before(7)
 DATES = (date(2019, 3, 31), date(2019, 5, 31), date(2019, 7, 31))
 
 # (payment_timing settings, projection settings) per variant; "kept" is the committed model.
+# Variants of settings since removed from the model were dropped (SKIP_BEFORE_FIRST_SIGNING: "skip", "shape C skip");
+# they run from commit e09ef55.
 VARIANTS = {
     "kept": ({}, {}),
-    "skip": ({}, {"SKIP_BEFORE_FIRST_SIGNING": True}),
     **{f"seen {m}": ({"PRIOR_SEEN_STEPS": m}, {}) for m in (3, 5, 6, 7)},
     **{f"seen {m} floor 0.6": ({"PRIOR_SEEN_STEPS": m, "PRIOR_SEEN_FLOOR": 0.6}, {}) for m in (6, 7)},
     **{f"seen 5 floor {f}": ({"PRIOR_SEEN_STEPS": 5, "PRIOR_SEEN_FLOOR": f}, {}) for f in (0.5, 0.6, 0.7)},
-    **{f"shape {c} skip": ({"PRIOR_PLAN_COMPLETION": c}, {"SKIP_BEFORE_FIRST_SIGNING": True}) for c in (0.7, 0.8, 0.9)},
 }
 
 

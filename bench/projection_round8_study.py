@@ -1,5 +1,5 @@
 """The study behind round 8 of issue 17 (docs/projection.md, "Round 8 of issue 17"): signing in a procurement wave
-read as a queue (projection.SIGNING_QUEUE_SHARE) and a back-loaded payment shape inside a plan for the prior
+read as a queue (projection.SIGNING_QUEUE_SHARE, since removed) and a back-loaded payment shape inside a plan for the prior
 (payment_timing.PRIOR_PLAN_SHAPE), alone and with the honest priors of rounds 6 and 7. On the seen years built by
 bench/backtest_projection.py into bench/out/backtest/ (the 3 demo seeds and the 27 generated years of rounds 1-7):
 
@@ -40,27 +40,20 @@ from projection_study import seen_before, study_years, with_settings  # noqa: E4
 
 SEEN = seen_before(8)
 DATES = (date(2019, 3, 31), date(2019, 5, 31), date(2019, 7, 31))
-THIRD = 1 / 3
 
 # (payment_timing settings, projection settings) per variant; "kept" is the committed model.
+# Variants of settings since removed from the model were dropped (SIGNING_QUEUE_SHARE: the "queue" variants);
+# they run from commit e09ef55.
 VARIANTS = {
     "kept": ({}, {}),
     # Round 7's model (no ceiling on the owners' pace spread): the "kept" column of every variant before round 8's
     # choice; the variants below were run against it (each names every setting it changes from round 7).
     "round 7": ({"TAU2_CEILING": math.inf}, {}),
-    "queue": ({}, {"SIGNING_QUEUE_SHARE": THIRD}),
-    "queue always": ({}, {"SIGNING_QUEUE_SHARE": 0.0}),
     **{f"shape {a}": ({"PRIOR_PLAN_SHAPE": a}, {}) for a in (1.5, 2.0, 3.0)},
-    # The owners' pace spread capped (payment_timing.TAU2_CEILING), alone, with the honest prior, with the queue.
+    # The owners' pace spread capped (payment_timing.TAU2_CEILING), alone and with the honest prior.
     **{f"tau {t}": ({"TAU2_CEILING": t}, {}) for t in (0.05, 0.1, 0.2)},
     **{
         f"tau {t} c {c}": ({"TAU2_CEILING": t, "PRIOR_PLAN_COMPLETION": c}, {}) for t in (0.05, 0.1) for c in (0.7, 0.8)
-    },
-    **{f"tau {t} queue": ({"TAU2_CEILING": t}, {"SIGNING_QUEUE_SHARE": THIRD}) for t in (0.1,)},
-    **{
-        f"tau {t} c {c} queue": ({"TAU2_CEILING": t, "PRIOR_PLAN_COMPLETION": c}, {"SIGNING_QUEUE_SHARE": THIRD})
-        for t in (0.1,)
-        for c in (0.7, 0.8)
     },
     **{
         f"tau {t} seen 5 floor {f} shape {a}": (
@@ -81,24 +74,9 @@ VARIANTS = {
         for f in (0.05, 0.6)
         for a in (1.5,)
     },
-    **{f"shape {a} queue": ({"PRIOR_PLAN_SHAPE": a}, {"SIGNING_QUEUE_SHARE": THIRD}) for a in (1.5,)},
     **{f"c {c}": ({"PRIOR_PLAN_COMPLETION": c}, {}) for c in (0.7, 0.8)},
-    **{f"c {c} queue": ({"PRIOR_PLAN_COMPLETION": c}, {"SIGNING_QUEUE_SHARE": THIRD}) for c in (0.7, 0.8, 0.9)},
-    **{
-        f"c {c} shape {a} queue": ({"PRIOR_PLAN_COMPLETION": c, "PRIOR_PLAN_SHAPE": a}, {"SIGNING_QUEUE_SHARE": THIRD})
-        for c in (0.7, 0.8)
-        for a in (1.5, 2.0)
-    },
     **{
         f"seen 5 floor {f} shape {a}": ({"PRIOR_SEEN_STEPS": 5, "PRIOR_SEEN_FLOOR": f, "PRIOR_PLAN_SHAPE": a}, {})
-        for f in (0.05, 0.6)
-        for a in (1.0, 1.5, 2.0)
-    },
-    **{
-        f"seen 5 floor {f} shape {a} queue": (
-            {"PRIOR_SEEN_STEPS": 5, "PRIOR_SEEN_FLOOR": f, "PRIOR_PLAN_SHAPE": a},
-            {"SIGNING_QUEUE_SHARE": THIRD},
-        )
         for f in (0.05, 0.6)
         for a in (1.0, 1.5, 2.0)
     },
@@ -288,7 +266,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("study", choices=("provinces", "signing", "shape", "basis", "spread", "speed"))
     parser.add_argument("--only", nargs="*")
-    parser.add_argument("--variant", nargs="*", default=["kept", "queue"])
+    parser.add_argument("--variant", nargs="*", default=["kept", "round 7"])
     parser.add_argument("--hold-out-8", action="store_true", help="the round-8 hold-outs (after their scoring)")
     args = parser.parse_args()
     if args.study == "shape":

@@ -46,6 +46,8 @@ CANDIDATE = {
     "PRIOR_SEEN_GATE": 0.0,
     "PRIOR_SEEN_CONTRACTS_ONLY": False,
 }
+# Variants of settings since removed from the model were dropped (PRIOR_SEEN_WEIGH: "seen weigh G");
+# they run from commit e09ef55.
 # (payment_timing settings, projection settings) per variant; "kept" is the committed model (since the round-9 choice
 # the same as "seen gate 0.7 contracts shape 1.3"); "round 8" the model before it. Every other variant names every
 # setting of the seen-steps prior it uses, so its figures do not depend on the committed defaults.
@@ -77,7 +79,6 @@ VARIANTS = {
         for g in (0.7,)
         for a in (1.0, 1.3)
     },
-    **{f"seen weigh {g}": ({**CANDIDATE, "PRIOR_SEEN_GATE": g, "PRIOR_SEEN_WEIGH": True}, {}) for g in (0.5, 0.7)},
 }
 
 

@@ -45,9 +45,6 @@ HAZARD_PRIOR_BAHT = 20_000_000.0  # the prior hazard weighs as much as this much
 # 41-56% of its plans by their end) fixes a late year's 31 May but unmasks its too low chance of signing on
 # 31 Mar, which the optimistic prior was hiding; studied in bench/projection_round6_study.py, not adopted.
 PRIOR_PLAN_COMPLETION = 1.0
-# Round 6: a step's hazard shrunk towards the prior by the effective number of projects behind it,
-# n / (n + PRIOR_PROJECTS) (0 = off, as kept: with the plan paid in full as prior it made late years worse).
-PRIOR_PROJECTS = 0.0
 # Round 7: the prior's completion share read from the year's own seen steps: when at least this many leading
 # steps of the plan are seen (each with at least HAZARD_PRIOR_BAHT of exposure) but not all, the prior pays
 # the plan at the pace they show (c = what they paid / the share of the plan's time they cover, at most
@@ -69,12 +66,10 @@ PRIOR_PLAN_SHAPE = 1.3
 # by then. Where it is low, the early tenths' payments are a few advances and first acceptances not yet made (the
 # contracts of a late wave have only just passed their middle): they say nothing yet of the plan's pace, and the
 # plan paid in full stays. The seen-steps prior applies only where the share is at least PRIOR_SEEN_GATE (0 = no
-# gate); with PRIOR_SEEN_WEIGH its shortfall 1 - c is weighed by min(share / PRIOR_SEEN_GATE, 1) instead (studied,
-# not adopted). 0.7: most of the value past its plan's middle has had a milestone paid. On the seen years the share
+# gate). 0.7: most of the value past its plan's middle has had a milestone paid. On the seen years the share
 # was 0.76-0.85 where the reading helped (the long-contract years on 31 May) and 0.10-0.60 where it misled
 # (very_late_act_rush on 31 May 0.10, late_procurement on 31 Mar 0.24-0.33, late_act_lumpy_cancel on 31 May 0.60).
 PRIOR_SEEN_GATE = 0.7
-PRIOR_SEEN_WEIGH = False
 # ... and only for contracts (milestones, inspection and acceptance are a contract's; an operating plan has none).
 PRIOR_SEEN_CONTRACTS_ONLY = True
 ADVANCE_SHARE = 0.15  # the largest advance on a government contract (share of its price)
@@ -225,12 +220,6 @@ def fit_hazards(
     prior = prior_hazards(_seen_completion(increment.sum(axis=0), evidence, milestone) if read else None)
     pooled = evidence + HAZARD_PRIOR_BAHT
     hazard = np.divide(increment.sum(axis=0) + HAZARD_PRIOR_BAHT * prior, pooled, out=prior.copy(), where=pooled > 0)
-    # A step behind few projects says little however much baht they carry: shrink it towards the prior by
-    # the effective number of projects (Kish) that passed it.
-    data_squares = (exposure**2).sum(axis=0)
-    projects = np.divide(evidence**2, data_squares, out=np.zeros_like(evidence), where=data_squares > 0)
-    trust = projects / (projects + PRIOR_PROJECTS) if PRIOR_PROJECTS > 0 else np.ones_like(projects)
-    hazard = trust * hazard + (1 - trust) * prior
     hazard = np.clip(hazard, 1e-4, 0.98)
     residual = increment - hazard[None, :] * exposure
     # Sandwich variance of a ratio estimate (lumpy payments included), plus the prior's own share; at least
@@ -240,7 +229,6 @@ def fit_hazards(
     variance = ((residual**2).sum(axis=0) + HAZARD_PRIOR_BAHT**2 * spread / 4) / safe**2
     squares = (exposure**2).sum(axis=0) + HAZARD_PRIOR_BAHT**2
     effective = np.divide(pooled**2, squares, out=np.zeros_like(pooled), where=squares > 0)
-    effective = np.minimum(effective, projects + PRIOR_PROJECTS) if PRIOR_PROJECTS > 0 else effective
     variance = np.where(
         effective > 0, np.maximum(variance, spread / np.where(effective > 0, effective, 1.0)), spread
     )  # nothing seen and no prior: as unsure as a hazard can be
@@ -282,15 +270,11 @@ def _seen_completion(increment: np.ndarray, evidence: np.ndarray, milestone: flo
     leading = evidence_leading(evidence)
     if leading < PRIOR_SEEN_STEPS or leading >= PLAN_STEPS:
         return None
-    if PRIOR_SEEN_GATE > 0 and not PRIOR_SEEN_WEIGH and (milestone is None or milestone < PRIOR_SEEN_GATE):
+    if PRIOR_SEEN_GATE > 0 and (milestone is None or milestone < PRIOR_SEEN_GATE):
         return None  # hardly any milestone accepted yet: the early tenths do not read the plan's pace
     hazard = increment[:leading] / evidence[:leading]
     paid = 1.0 - float(np.prod(1.0 - np.clip(hazard, 0.0, 1.0)))
-    share = min(max(paid / float(prior_plan_share(leading / PLAN_STEPS)), PRIOR_SEEN_FLOOR), PRIOR_PLAN_COMPLETION)
-    if PRIOR_SEEN_GATE > 0 and PRIOR_SEEN_WEIGH:
-        trust = 0.0 if milestone is None else min(milestone / PRIOR_SEEN_GATE, 1.0)
-        share = PRIOR_PLAN_COMPLETION - trust * (PRIOR_PLAN_COMPLETION - share)
-    return float(share)
+    return min(max(paid / float(prior_plan_share(leading / PLAN_STEPS)), PRIOR_SEEN_FLOOR), PRIOR_PLAN_COMPLETION)
 
 
 def log_survival(hazard: np.ndarray, g: np.ndarray) -> np.ndarray:

@@ -60,14 +60,6 @@ SIGNING_CHANGE_CHANCE = 0.01  # "beyond chance": a binomial tail under 1 in 100 
 SIGNING_CHANGE_RATIO = 2.0  # "differs": the recent daily rate at least twice the window's, or at most half
 FREEZE_GAP_DAYS = 14  # this many days without an investment contract signed, after the first, are a freeze ...
 FREEZE_UNSIGNED_SHARE = 1 / 3  # ... read as a pause while this share of the investment allocation is unsigned
-# Round 7: the days before the year's first investment contract (a late budget act) are skipped as a freeze is;
-# studied with payment_timing.PRIOR_PLAN_COMPLETION 0.7; False keeps round 5's rule.
-SKIP_BEFORE_FIRST_SIGNING = False
-# Round 8 (docs/projection.md, "Round 8 of issue 17"): a procurement wave is worked through as a queue. While at
-# least this share of the investment allocation is unsigned, the signings per day read from the window (a count,
-# not a share of the pool) go on at that count until the projects still unsigned are used up: each signs on a day
-# spread evenly over the days the queue needs, not at a constant daily share. None keeps the constant share.
-SIGNING_QUEUE_SHARE: float | None = None
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
 YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
 BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
@@ -892,14 +884,14 @@ def _project(
         length_share, contract_days = float(np.median(shares[pool])), None
     else:
         length_share, contract_days = None, float(np.median(lengths[pool]))
-    signing_chance = float(_signed_by(signing_daily, float(max(days_left, 0)), signing.queue))
+    signing_chance = float(_signed_by(signing_daily, float(max(days_left, 0))))
     contract_hazard, _, contract_drift = fitted["contract"]
     contract_hazard = contract_hazard.hazard
     expected_contract = allocation * contract_ratio
 
     def _payable(log_factors: np.ndarray, daily_rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Unsigned projects of owners at these pace factors (logs): the expected share of a contract paid by
-        the horizon (signing at the daily rate — a constant share, or a queue: `_signed_by` —, then paid along
+        the horizon (signing at the daily rate (a constant share: `_signed_by`), then paid along
         the contract hazards at the owner's pace and this year's drift), its slope by each hazard (owners,
         STEPS), and by the log of each drift factor — one row per owner (the paths are the same for every owner;
         only the pace differs)."""
@@ -913,9 +905,7 @@ def _project(
             )
         offsets = np.arange(0, days_left, 7, dtype=float) + today  # signing in the week starting here
         edges = np.append(offsets[1:], float(horizon))
-        density = _signed_by(daily_rate, edges - today, signing.queue) - _signed_by(
-            daily_rate, offsets - today, signing.queue
-        )
+        density = _signed_by(daily_rate, edges - today) - _signed_by(daily_rate, offsets - today)
         signed = (offsets + edges) / 2
         ends = signed + (
             np.maximum(length_share * (year_end - signed), 1.0) if contract_days is None else contract_days
@@ -1189,11 +1179,11 @@ class SigningRate:
     daily_sd: float
     window_days: int
     signed_since: np.ndarray
-    # Round 8's queue (SIGNING_QUEUE_SHARE): `daily` is then 1 / the days the still-unsigned projects need at the
-    # window's signings per day, and a project signs on a day spread evenly over them (not at a constant share).
-    queue: bool = False
-    queue_daily: float = 0.0  # the queue's reading of the same window (1 / days), and its standard error
-    queue_sd: float = 0.0
+
+
+def _signed_by(daily: float, days: np.ndarray | float) -> np.ndarray:
+    """The chance (0-1) that an unsigned project has signed `days` days from now at a constant daily share."""
+    return 1.0 - np.exp(-daily * np.maximum(np.asarray(days, dtype=float), 0.0))
 
 
 def _signing_rate(
@@ -1213,37 +1203,13 @@ def _signing_rate(
     unsigned, the same rule is read once more with the days of each freeze left out — a run of at least
     FREEZE_GAP_DAYS days, after the year's first contract, on which no investment contract was signed, the
     current one included; each window then reaches back over them to hold its number of days on which signing
-    went on — and the higher of the two rates is used (the rate before the stop is a floor). With
-    SKIP_BEFORE_FIRST_SIGNING the days before the year's first contract are left out too (a late budget act).
-    Once less is left, a stop counts as the end of the year's signing, as before. `window_days` stays the window's
-    nominal length (61 or 21) either way.
-
-    With SIGNING_QUEUE_SHARE set and at least that share of the investment allocation unsigned, the rate so chosen
-    is read as a queue (round 8): its window's signings per day go on until the unsigned projects are used up.
+    went on — and the higher of the two rates is used (the rate before the stop is a floor). Once less is left, a
+    stop counts as the end of the year's signing, as before. `window_days` stays the window's nominal length (61 or
+    21) either way.
     """
     weights = np.ones(len(investment)) if allocation is None else np.asarray(allocation, float)
     total = float(weights[investment].sum())
     unsigned_share = float(weights[investment & ~with_contract].sum()) / total if total > 0 else 0.0
-    rate = _signing_share_rate(signed_day, with_contract, investment, today, unsigned_share)
-    if SIGNING_QUEUE_SHARE is None or unsigned_share < SIGNING_QUEUE_SHARE or rate.queue_daily <= rate.daily:
-        return rate
-    return replace(rate, daily=rate.queue_daily, daily_sd=rate.queue_sd, queue=True)
-
-
-def _signed_by(daily: float, days: np.ndarray | float, queue: bool = False) -> np.ndarray:
-    """The chance (0-1) that an unsigned project has signed `days` days from now: 1 - exp(-daily * days) at a
-    constant daily share, min(daily * days, 1) in a queue (round 8: signing spread evenly over the 1 / daily days
-    the unsigned projects need at the signings per day seen)."""
-    days = np.maximum(np.asarray(days, dtype=float), 0.0)
-    if queue:
-        return np.minimum(daily * days, 1.0)
-    return 1.0 - np.exp(-daily * days)
-
-
-def _signing_share_rate(
-    signed_day: np.ndarray, with_contract: np.ndarray, investment: np.ndarray, today: int, unsigned_share: float
-) -> SigningRate:
-    """`_signing_rate`'s constant daily share (windows, freezes), with its queue reading alongside."""
     calendar = _signing_rate_over(signed_day, with_contract, investment, today, np.ones(max(today, 0) + 1, bool))
     if unsigned_share < FREEZE_UNSIGNED_SHARE or today <= 0:
         return calendar
@@ -1259,8 +1225,6 @@ def _signing_share_rate(
         run = 0 if signed_on[position] else run + 1
         if run >= FREEZE_GAP_DAYS:
             counted[position + 2 - run : position + 2] = False
-    if SKIP_BEFORE_FIRST_SIGNING:
-        counted[1 : int(np.argmax(signed_on)) + 1] = False  # days 1 .. first signing day − 1
     if counted.all():
         return calendar
     skipped = _signing_rate_over(signed_day, with_contract, investment, today, counted)
@@ -1273,7 +1237,6 @@ def _signing_rate_over(
     """`_signing_rate`'s rule on the days marked in `counted` (index = day number, 1..today): each window
     holds its number of counted days and its rate is per counted day."""
     counted_from = np.cumsum(counted[::-1])[::-1]  # counted_from[d]: counted days in d..today
-    unsigned_now = int((investment & ~with_contract).sum())
 
     def window(days: int) -> tuple[SigningRate, int, int]:
         """The rate read from the last `days` counted days, with the projects unsigned then and how many of
@@ -1291,12 +1254,7 @@ def _signing_rate_over(
         share = signed / count if count else 0.0
         # The rate's sampling error (binomial on the projects unsigned then), as a daily rate.
         sd = math.sqrt(share * (1 - share) / count) / max(1 - share, 0.01) / span if count else 0.0
-        # As a queue: the signings per day over the projects unsigned now (Poisson error on the count).
-        queue = signed / span / unsigned_now if unsigned_now else 0.0
-        queue_sd = queue / math.sqrt(max(signed, 1))
-        rate = SigningRate(
-            -math.log(1 - min(share, 0.99)) / span, sd, days, since, queue_daily=queue, queue_sd=queue_sd
-        )
+        rate = SigningRate(-math.log(1 - min(share, 0.99)) / span, sd, days, since)
         return rate, count, signed
 
     usual, _, _ = window(SIGNING_WINDOW_DAYS)
@@ -1311,11 +1269,7 @@ def _signing_rate_over(
         and _binomial_tails(recent_signed, recent_count, expected_share) < SIGNING_CHANGE_CHANCE
     ):
         # The band knows the rate changed: the gap between the two rates counts as the rate's uncertainty too.
-        return replace(
-            recent,
-            daily_sd=math.hypot(recent.daily_sd, recent.daily - usual.daily),
-            queue_sd=math.hypot(recent.queue_sd, recent.queue_daily - usual.queue_daily),
-        )
+        return replace(recent, daily_sd=math.hypot(recent.daily_sd, recent.daily - usual.daily))
     return usual
 
 

@@ -96,24 +96,21 @@ def test_prior_plan_paid_in_full_by_its_end_unless_told_otherwise(monkeypatch):
     assert honest[timing.PLAN_STEPS :].tolist() == pytest.approx([timing.PRIOR_POST_HAZARD] * timing.POST_STEPS)
 
 
-def test_hazard_shrunk_by_the_projects_behind_a_step(monkeypatch):
+def test_hazard_read_from_the_value_behind_a_step(monkeypatch):
     """Two contracts of 100 and 300 baht, both planned from day 0 to day 100; the first pays 40 on day 25.
-    Step 2 (days 20-30) reads 40 / 400 = 0.1 from 1.6 effective projects ((100 + 300)^2 / (100^2 + 300^2)); with
-    PRIOR_PROJECTS = 2 it keeps 1.6 / 3.6 of that and takes the rest from the prior plan's 1 / 8 (paid evenly)."""
+    With no prior weight, step 2 (days 20-30) reads 40 / 400 = 0.1, a step passed with nothing paid the floor
+    1e-4, and a step nobody passed the prior plan's (evenly: step 5 of 10 pays 1 / 5 of what is left). The band
+    is at least binomial on the 1.6 effective projects behind the step ((100 + 300)^2 / (100^2 + 300^2))."""
     monkeypatch.setattr(timing, "PRIOR_PLAN_SHAPE", 1.0)
     monkeypatch.setattr(timing, "PRIOR_SEEN_STEPS", 0)
     monkeypatch.setattr(timing, "HAZARD_PRIOR_BAHT", 0.0)
-    monkeypatch.setattr(timing, "PRIOR_PROJECTS", 2.0)
     ledger = timing.Ledger.build(np.array([0]), np.array([25]), np.array([40.0]), 2)
     plan = (np.array([0, 1]), np.array([0.0, 0.0]), np.array([100.0, 100.0]), np.array([100.0, 300.0]))
     hazards = timing.fit_hazards(ledger, *plan, 35)
-    trust = 1.6 / 3.6
-    assert hazards.hazard[2] == pytest.approx(trust * 0.1 + (1 - trust) * 0.125)
-    assert hazards.hazard[0] == pytest.approx((1 - trust) * 0.1)  # nothing paid in step 0: the prior's share
-    assert hazards.hazard[5] == pytest.approx(1 / 5)  # a step nobody passed is the prior
-    # the band: at least binomial on the projects behind the step plus the prior's worth
-    spread = hazards.hazard[2] * (1 - hazards.hazard[2])
-    assert hazards.variance[2] >= spread / 3.6 - 1e-12
+    assert hazards.hazard[2] == pytest.approx(0.1)
+    assert hazards.hazard[0] == pytest.approx(1e-4)
+    assert hazards.hazard[5] == pytest.approx(1 / 5)
+    assert hazards.variance[2] >= 0.1 * 0.9 / 1.6 - 1e-12
 
 
 def test_prior_share_read_from_the_seen_steps(monkeypatch):

@@ -127,23 +127,6 @@ def test_the_weeks_before_the_first_contract_are_not_a_freeze(tmp_path, monkeypa
     assert _unsigned_chance() == pytest.approx(1 - 0.84**2, abs=1e-9)
 
 
-def test_skipping_the_weeks_before_the_first_contract(tmp_path, monkeypatch):
-    """Round 7's studied setting (SKIP_BEFORE_FIRST_SIGNING, off in the model): the same late start read with
-    days 1-211 (before the first contract, 1 May = day 212) left out. The 61-day window then holds only the 31
-    counted days 212-242 and reaches back to day 0: 16 of the 100 unsigned then signed, ln(100/84)/31 a day;
-    the last 21 counted days (222-242) 11 of 95, ln(95/84)/21 = 0.00586 a day, 1.04 times the window's
-    (0.00562), no change. 84 of 100 (84%) are unsigned, over a third, and the higher rate is kept: chance of
-    signing by 30 Sep 1 - 0.84^(122/31) = 0.4965 (the calendar rule: 0.2944)."""
-    import budget_metrics.projection as P
-
-    monkeypatch.setattr(P, "SKIP_BEFORE_FIRST_SIGNING", True)
-    P._cached_model.cache_clear()
-    _year(tmp_path, monkeypatch, [date(2019, 5, 1) + timedelta(days=2 * n) for n in range(16)], early=0)
-    assert _unsigned_chance() == pytest.approx(1 - 0.84 ** (DAYS_LEFT / 31), abs=1e-9)
-    assert _unsigned_chance() == pytest.approx(0.4965, abs=1e-4)
-    P._cached_model.cache_clear()
-
-
 def test_binomial_tails_by_hand():
     # 100 trials at 0.5: mean 50, sd 5. P(X >= 60) ~ P(Z >= (59.5 - 50)/5 = 1.9) = 0.02872;
     # P(X <= 40) the same by symmetry; the mean itself is the middle (about one half).
