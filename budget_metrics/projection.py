@@ -1043,11 +1043,10 @@ def _project(
     # What the class's hazards expected each signed contract and operating project to pay in those weeks
     # (the pace-break warning's evidence weighs a silent week by how due the area's projects were).
     model_payers = np.zeros((n, weeks))
-    paid_now = ledger.paid_by(np.arange(n), np.full(n, today))
     for name, members in (("contract", with_contract), ("operating", operating)):
         index = np.flatnonzero(members)
         model_payers[index] = pace_break.expected_payers(
-            paid_now[index],
+            disbursed[index],  # paid by the as-of date (the ledger's sum to today: the same figures)
             weekly[index],
             plan_start[index],
             plan_end[index],
