@@ -235,7 +235,9 @@ class Study:
         from budget_metrics import pace_break as PB
 
         self.PB = PB
-        self.limits = PB.PaceLimits.from_thresholds({})
+        # round 8's rule (the kept one: no single-week evidence) and round 10's (the thresholds file's)
+        self.limits = PB.PaceLimits.from_thresholds({"pace_break_one_week_evidence": math.inf})
+        self.adopted_limits = PB.PaceLimits.from_thresholds({})
         self.years = years
         self.info = {name: _Year(*data) for name, data in years.items()}
         self.cache: dict = {}
@@ -252,6 +254,9 @@ class Study:
 
     def kept(self, record) -> np.ndarray:
         return self.PB.pace_breaks(*record[0], self.limits, record[2], record[4]).flag
+
+    def adopted(self, record) -> np.ndarray:
+        return self.PB.pace_breaks(*record[0], self.adopted_limits, record[2], record[4]).flag
 
     def project_week(self, record):
         """(tail (projects, 48), ceiling, year info, level rows, area count, today day number)."""
@@ -515,9 +520,13 @@ def score(hold_out: bool = False) -> None:
     study = Study(years)
     print(f"{len(years)} years recorded", flush=True)
     print(score_line("kept (round 8)", study.scores(study.kept)), flush=True)
-    print(score_line("per-project Poisson, model (= kept)", study.scores(rule_poisson(study))), flush=True)
+    print(score_line("round 10 (single-week evidence 5)", study.scores(study.adopted)), flush=True)
     if hold_out:
+        for year, data in years.items():
+            for name, rule in (("kept (round 8)", study.kept), ("round 10", study.adopted)):
+                print(score_line(f"  {year}: {name}", pace_scores({year: data[:3]}, rule)), flush=True)
         return
+    print(score_line("per-project Poisson, model (= kept)", study.scores(rule_poisson(study))), flush=True)
     for ev in (1.5, 2.0, 2.5):
         print(
             score_line(f"agencies paying, evidence {ev}", study.scores(rule_agencies(study, evidence=ev))), flush=True
