@@ -1,7 +1,7 @@
 """The study behind round 10 of issue 17 (docs/projection.md, "Round 10 of issue 17: the pace-break warning"):
 evidence beyond the count of paying projects per week, scored offline on every Friday of the seen years.
 
-    .venv/bin/python bench/pace_break_round10_study.py record   # per seen year (demo seeds and the 39 generated
+    .venv/bin/python bench/pace_break_round10_study.py record   # per seen year (demo seeds and the 36 generated
                                                                 # years before round 10): every Friday's inputs
                                                                 # of the warning and each project's own ones
     .venv/bin/python bench/pace_break_round10_study.py score    # candidate expectations and tests on them: each
@@ -10,6 +10,10 @@ evidence beyond the count of paying projects per week, scored offline on every F
     .venv/bin/python bench/pace_break_round10_study.py grid     # the CUSUM's thresholds: evidence in a single
                                                                 # week, the baht guard, evidence by area size
     .venv/bin/python bench/pace_break_round10_study.py speed    # CPU per call of the kept and the new detector
+    .venv/bin/python bench/pace_break_round10_study.py money    # after the hold-outs (report only): a lower count
+                                                                # evidence when the baht fell further
+    .venv/bin/python bench/pace_break_round10_study.py cpu      # the whole national projection, cold, on the demo
+                                                                # and at 10x, with either rule, runs alternating
     .venv/bin/python bench/pace_break_round10_study.py record --hold-out-10   # after the round-10 choice was
     .venv/bin/python bench/pace_break_round10_study.py score --hold-out-10    # committed: the hold-outs, once
 
@@ -490,6 +494,38 @@ def rule_thresholds(study: Study, source="model", evidence=3.0, one_week=math.in
     return rule
 
 
+def rule_money(study: Study, low: float, ratio: float, one_week: float = math.inf):
+    """Money with the count (looked at after the round-10 hold-outs were scored; nothing chosen on it): the kept
+    rule, or a second route where the count evidence needs only `low` (over at least two weeks) when the baht
+    over its weeks are below `ratio` of both the earlier (carried) and the needed pace."""
+    kept = rule_thresholds(study, one_week=one_week)
+
+    def rule(record):
+        f = _features(study, record)
+        money = (
+            f["judged"]
+            & (f["weeks"] >= 2)
+            & (f["evidence"] >= low)
+            & (f["recent"] < ratio * f["expected"])
+            & (f["recent"] < ratio * np.maximum(f["needed"], 0))
+        )
+        return kept(record) | money
+
+    return rule
+
+
+def money() -> None:
+    """Seen years: rule_money over a grid (after the round-10 hold-outs were scored: report only)."""
+    years = _load()
+    study = Study(years)
+    print(score_line("kept (round 8)", study.scores(study.kept)), flush=True)
+    for low in (1.5, 2.0, 2.5):
+        for ratio in (0.1, 0.2, 0.3):
+            rule = rule_money(study, low, ratio, one_week=5.0)
+            name = f"round 10 OR evidence {low} over 2+ weeks with the baht below {ratio} of both paces"
+            print(score_line(name, study.scores(rule)), flush=True)
+
+
 def grid(hold_out: bool = False) -> None:
     """Seen years: the thresholds of the kept CUSUM (single-week evidence, the baht guard, by area size) on the
     model's expectation and on the contracts' rhythm."""
@@ -600,9 +636,47 @@ def speed() -> None:
         print(f"{name}: {1000 * seconds / len(calls):.3f} ms CPU per call ({len(calls)} calls)")
 
 
+def cpu(repeats: int = 5) -> None:
+    """Best wall and CPU seconds of the whole national projection (backtest_projection._one_run: every level and
+    line, the needs-intervention lists, cold) with round 8's rule (no single-week evidence) and round 10's,
+    alternating in one process so both share the machine's load; on the demo and at 10x."""
+    from bench_pages import build_tenfold
+
+    from budget_metrics import pace_break as PB
+    from budget_metrics import projection as P
+    from budget_metrics.filters import Filters
+
+    original = PB.PaceLimits.from_thresholds
+
+    def round_8(thresholds):
+        return original({**thresholds, "pace_break_one_week_evidence": math.inf})
+
+    settings = {"round 8": round_8, "round 10": original}
+    demo = B.build_seed(2562)
+    for name, db in (("demo", demo), ("10x", build_tenfold(demo, B.OUT))):
+        B._use(db)
+        filters = Filters(B.FISCAL_YEAR)
+        for level in P.LEVELS:
+            P.area_projection(filters, level)
+        runs = {setting: [] for setting in settings}
+        try:
+            for _ in range(repeats):
+                for setting, function in settings.items():
+                    PB.PaceLimits.from_thresholds = function
+                    runs[setting].append(B._one_run(P, filters))
+        finally:
+            PB.PaceLimits.from_thresholds = original
+        for setting, values in runs.items():
+            print(
+                f"{name} {setting}: wall {min(v[2] for v in values):.3f} s, CPU {min(v[3] for v in values):.3f} s",
+                flush=True,
+            )
+        print(f"  load average {os.getloadavg()}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("record", "score", "grid", "speed"))
+    parser.add_argument("study", choices=("record", "score", "grid", "speed", "cpu", "money"))
     parser.add_argument("--hold-out-10", action="store_true", help="the round-10 hold-out years instead of the seen")
     parser.add_argument("--only", nargs="*", help="record only the years whose name holds one of these")
     args = parser.parse_args()
@@ -612,8 +686,12 @@ def main() -> None:
         score(args.hold_out_10)
     elif args.study == "grid":
         grid()
-    else:
+    elif args.study == "speed":
         speed()
+    elif args.study == "money":
+        money()
+    else:
+        cpu()
 
 
 if __name__ == "__main__":
