@@ -691,6 +691,59 @@ MIXES_ROUND_8P: dict[str, Mix] = {
     ),
 }
 MIXES.update(MIXES_ROUND_8P)
+# Round 10 of issue 17, the pace-break warning's own hold-outs (hold-out-10p; seeds 124-126), written after its rule
+# was committed (4e3c730) and before any of them was generated; scored once: partial breaks in small provinces (few
+# large projects each), whole clusters broken, and a year with no break at all (false alarms only).
+MIXES_ROUND_10P: dict[str, Mix] = {
+    "pace_small_partial_lumpy": Mix(
+        "pace_small_partial_lumpy",
+        investment_size=2.5,
+        instalments=(2, 4),
+        month_end_bunching=0.4,
+        split_payments=0.3,
+        area_pace_sd=0.45,
+        september_rush=0.25,
+        disaster_provinces=7,
+        disaster_date=date(2019, 6, 24),
+        disaster_severity_range=(0.4, 0.85),
+        disaster_delay=(30, 90),
+        notes="few large investment projects per province (small provinces paying a few projects a week), wide "
+        "differences between provinces, 7 disaster provinces from 24 Jun delaying only 40-85% of their projects "
+        "by 30-90 days",
+    ),
+    "pace_two_clusters_act": Mix(
+        "pace_two_clusters_act",
+        budget_act=date(2019, 1, 10),
+        wave=(date(2019, 1, 17), date(2019, 4, 20)),
+        wave_share=0.7,
+        q1_pace=0.55,
+        delay_mean=12.0,
+        final_delay_mean=22.0,
+        month_end_bunching=0.5,
+        september_rush=0.35,
+        disaster_provinces=2,
+        disaster_clusters=2,
+        disaster_date=date(2019, 7, 3),
+        disaster_severity_range=(0.55, 1.0),
+        notes="budget act on 10 Jan, strong month-end bunching, 2 disaster provinces and two whole clusters from "
+        "3 Jul delaying 55-100% of their projects",
+    ),
+    "pace_no_break_slow_split": Mix(
+        "pace_no_break_slow_split",
+        duration=(80, 200),
+        delay_mean=18.0,
+        final_delay_mean=30.0,
+        instalments=(2, 4),
+        month_end_bunching=0.45,
+        split_payments=0.6,
+        area_pace_sd=0.5,
+        early_finishers=0.15,
+        september_rush=0.3,
+        notes="no disaster at all: slow instalments and acceptance, longer contracts, strong month-end bunching, many "
+        "split documents, wide differences between provinces, 15% early finishers",
+    ),
+}
+MIXES.update(MIXES_ROUND_10P)
 CALIBRATION = ("base", "late_procurement", "fast_start")
 HOLD_OUT = ("late_act", "cancellations", "slow_acceptance")
 # Written for round 2 of issue 17 and scored only once the round-2 settings were frozen.
@@ -707,6 +760,12 @@ HOLD_OUT_ROUND_6 = ("very_late_act_rush", "late_act_lumpy_cancel", "ordinary_few
 HOLD_OUT_ROUND_7 = ("late_act_slow_accept", "act_long_contracts_savings", "ordinary_slow_split")
 # Round 8 of issue 17, the pace-break warning's hold-outs (mix, seed), scored once (bench/pace_break_round8_study.py).
 HOLD_OUT_ROUND_8P = (("pace_partial_breaks", 94), ("pace_cluster_late_act", 95), ("pace_no_break_lumpy", 96))
+# Round 10 of issue 17, the pace-break warning's hold-outs (mix, seed), scored once (bench/pace_break_round10_study.py).
+HOLD_OUT_ROUND_10P = (
+    ("pace_small_partial_lumpy", 124),
+    ("pace_two_clusters_act", 125),
+    ("pace_no_break_slow_split", 126),
+)
 # Written for round 8 after its settings were committed, scored once.
 HOLD_OUT_ROUND_8 = ("act_long_contracts_lumpy", "late_act_freeze_savings", "ordinary_long_slow_cancel")
 # Written for round 9 after its choice was committed, scored once.

@@ -22,9 +22,11 @@ Why it is built this way (docs/projection.md, "Pace-break warning"):
   calendar and scaled by the area's own earlier pace against the model; until then the area's earlier
   mean carried by the nation's change (still used when the model's expectations are not given).
 - The evidence must have built up over at least two weeks (one empty week is the rhythm of many areas),
-  and the recent baht must also be below a share of both the earlier pace and the pace the area's own
-  projection needs: an area that has simply finished its work slows down without being in trouble (and
-  an area that has little left to pay is not judged at all).
+  unless a single week gives much more of it (round 10: an area that expected about six paying projects in
+  a week and had none is rarely in a lull; breaks whose evidence stood in one week only, the weeks around it
+  paying a little, were missed), and the recent baht must also be below a share of both the earlier pace and
+  the pace the area's own projection needs: an area that has simply finished its work slows down without
+  being in trouble (and an area that has little left to pay is not judged at all).
 - Thresholds are team decisions, kept in data/reference/thresholds.toml (names below); the backtest in
   bench/backtest_projection.py measures how soon the flag rises after a break and how often without one.
 """
@@ -50,6 +52,7 @@ DEFAULTS = {
     "pace_break_min_payments": 8.0,
     "pace_break_min_remaining_points": 10.0,
     "pace_break_own_prior_payments": 3.0,
+    "pace_break_one_week_evidence": 5.0,
 }
 
 
@@ -61,7 +64,8 @@ class PaceLimits:
     the ratio (percent 0-100) the recent baht pace must fall below; the fewest paying project-weeks the
     earlier weeks need for a judgement; the fewest points of the allocation still expected; and the paying
     project-weeks of prior that shrink the area's own pace (paid against what the payment-timing model
-    expected of its projects in the earlier weeks) towards the nation's."""
+    expected of its projects in the earlier weeks) towards the nation's; and the evidence that raises the flag
+    even when built up in a single week (round 10 of issue 17; infinite: never)."""
 
     recent_weeks: int
     earlier_weeks: int
@@ -72,6 +76,7 @@ class PaceLimits:
     min_payments: int
     min_remaining_points: float = 0.0
     own_prior_payments: float = 3.0
+    one_week_evidence: float = math.inf
 
     @classmethod
     def from_thresholds(cls, thresholds: dict[str, float]) -> PaceLimits:
@@ -88,6 +93,7 @@ class PaceLimits:
             int(value["pace_break_min_payments"]),
             float(value["pace_break_min_remaining_points"]),
             float(max(value["pace_break_own_prior_payments"], 0.01)),
+            float(value["pace_break_one_week_evidence"]),
         )
 
 
@@ -147,7 +153,8 @@ def pace_breaks(
     nation's earlier mean.
     Each recent week, oldest first, adds x log(s) + (1 - s) expected (x the week's paying projects, s the
     broken share) to the evidence, which restarts at zero when it would go below. An area is flagged when
-    the evidence reaches `evidence` after building up over at least `min_weeks` weeks; the earlier weeks
+    the evidence reaches `evidence` after building up over at least `min_weeks` weeks, or reaches
+    `one_week_evidence` however few weeks it built up over (round 10 of issue 17); the earlier weeks
     hold at least `min_payments` paying projects; the projection still expects `min_remaining_points`;
     and over the weeks of the evidence its baht pace is below `ratio_pct` percent of both the expected
     pace (earlier pace x the nation's change over those weeks) and the needed pace. Since: the first day
@@ -185,8 +192,7 @@ def pace_breaks(
     below = limits.ratio_pct / 100
     flag = (
         judged
-        & (evidence >= limits.evidence)
-        & (weeks >= limits.min_weeks)
+        & (((evidence >= limits.evidence) & (weeks >= limits.min_weeks)) | (evidence >= limits.one_week_evidence))
         & (recent_weekly < below * expected_weekly)
         & (recent_weekly < below * needed_weekly)
     )

@@ -76,7 +76,8 @@ def flags_by_hand(
     paying projects in week t over the nation's earlier mean. Going from the oldest recent week to the latest,
     the evidence S becomes max(0, S + x ln(s) + (1 - s) expected), s = pace_break_broken_share_pct / 100, and
     the weeks it has built up over count up while S > 0 (back to 0 when S is 0). Flagged when S reaches
-    pace_break_evidence over at least pace_break_min_weeks weeks, the earlier weeks hold at least
+    pace_break_evidence over at least pace_break_min_weeks weeks (or pace_break_one_week_evidence over any
+    number of weeks, round 10), the earlier weeks hold at least
     pace_break_min_payments paying projects, at least pace_break_min_remaining_points are still projected, and
     over the weeks of the evidence the area's mean weekly baht is below pace_break_ratio_pct % of both the
     needed pace and its earlier weekly baht times the nation's mean weekly baht over those weeks / its
@@ -106,7 +107,9 @@ def flags_by_hand(
             expected = area_rate * (national_paying[week] / nation_rate if nation_rate > 0 else 1.0)
         evidence = max(0.0, evidence + paying[week] * math.log(share) + (1 - share) * expected)
         weeks = weeks + 1 if evidence > 0 else 0
-    if weeks < limits["pace_break_min_weeks"] or evidence < limits["pace_break_evidence"]:
+    # Round 10: evidence reaching pace_break_one_week_evidence is enough however few weeks it built up over.
+    one_week = limits.get("pace_break_one_week_evidence", math.inf)
+    if (weeks < limits["pace_break_min_weeks"] or evidence < limits["pace_break_evidence"]) and evidence < one_week:
         return None
     nation_before = sum(national[n : n + earlier]) / earlier
     change = (sum(national[:weeks]) / weeks) / nation_before if nation_before > 0 else 1.0

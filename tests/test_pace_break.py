@@ -131,6 +131,33 @@ def test_an_ordinary_lull_of_a_steady_province_is_not_a_break():
     assert _flag(*_steady([0, 0], [4]), limits)
 
 
+def test_a_large_province_that_stops_for_a_week_is_flagged():
+    """Round 10 of issue 17: a province paying 7 projects every week pays none in the latest week. The evidence
+    built up over one week only: the older recent weeks each add 7 ln 0.1 + 0.9 x 7 = -9.8 (stays 0), the empty
+    week adds 0.9 x 7 = 6.3. Below the two weeks the rule asks for, but at least pace_break_one_week_evidence
+    (5): flagged, since the first day of that week (29 Jun for 5 Jul); its baht (0) is below half of both
+    paces. A province paying 5 a week with one empty week gathers 0.9 x 5 = 4.5 < 5: a lull, not flagged."""
+    limits = PaceLimits.from_thresholds({})
+    assert limits.one_week_evidence == 5 and limits.min_weeks == 2
+    weekly, paying = _steady([0], [7])
+    result = pace_breaks(
+        weekly,
+        paying,
+        np.full(15, 1e8),
+        np.full(15, 1000.0),
+        np.array([1e6]),
+        np.array([30.0]),
+        date(2019, 7, 5),
+        limits,
+    )
+    assert result.weeks[0] == 1 and result.evidence[0] == pytest.approx(6.3)
+    assert result.flag[0] and result.since[0] == date(2019, 6, 29)
+    assert result.recent_payments[0] == 0 and result.expected_payments[0] == pytest.approx(7)
+    assert not _flag(*_steady([0], [5]), limits)
+    # the same evidence without the single-week threshold (the rule before round 10) is not enough
+    assert not _flag(weekly, paying, PaceLimits.from_thresholds({"pace_break_one_week_evidence": math.inf}))
+
+
 # ---------------------------------------------------------------- a small year through the ETL
 
 PROJECT_HEADERS = [
@@ -282,7 +309,7 @@ def test_demo_flags_equal_the_rule_recomputed_from_plain_sql(demo_db, monkeypatc
     from budget_metrics import projection as P
 
     limits = dict(query(demo_db, "SELECT name, value FROM thresholds WHERE name LIKE 'pace_break_%'"))
-    assert len(limits) == 9
+    assert len(limits) == 10
     fully_paid = query(demo_db, "SELECT value FROM thresholds WHERE name = 'fully_paid_pct'")[0][0] / 100
     # the class hazards the projection fits on the as-of date (contract first, then operating)
     fitted, original = [], payment_timing.fit_hazards
@@ -344,7 +371,7 @@ def test_an_area_with_little_left_to_pay_is_not_judged_by_default():
     assert limits.min_remaining_points == 10
     toml = tomllib.loads(Path("data/reference/thresholds.toml").read_text(encoding="utf-8"))
     team = {name: entry["value"] for name, entry in toml.items() if name.startswith("pace_break_")}
-    assert PaceLimits.from_thresholds(team) == limits and len(team) == 9
+    assert PaceLimits.from_thresholds(team) == limits and len(team) == 10
     weekly = np.array([[0, 0, 10, 10, 10, 10, 10]] * 2, dtype=float)
     paying = np.array([[0, 0, 4, 4, 4, 4, 4]] * 2, dtype=float)
     small = PaceLimits(3, 4, 10, 3, 2, limits.ratio_pct, limits.min_payments, limits.min_remaining_points)
