@@ -1,6 +1,6 @@
 """The study behind round 8 of issue 17 (docs/projection.md, "Round 8 of issue 17"): signing in a procurement wave
-read as a queue (projection.SIGNING_QUEUE_SHARE, since removed) and a back-loaded payment shape inside a plan for the prior
-(payment_timing.PRIOR_PLAN_SHAPE), alone and with the honest priors of rounds 6 and 7. On the seen years built by
+read as a queue (projection.SIGNING_QUEUE_SHARE, since removed) and a back-loaded payment shape inside a plan for the
+prior (payment_timing.PRIOR_PLAN_SHAPE), alone and with the honest priors of rounds 6 and 7. On the seen years built by
 bench/backtest_projection.py into bench/out/backtest/ (the 3 demo seeds and the 27 generated years of rounds 1-7):
 
     .venv/bin/python bench/projection_round8_study.py provinces [--only NAME ...] [--variant NAME ...]
