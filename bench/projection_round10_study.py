@@ -35,7 +35,7 @@ from projection_round3_study import _province_metrics  # noqa: E402
 from projection_study import seen_before, study_years, with_settings  # noqa: E402
 
 SEEN = seen_before(10)
-HOLD_OUT_ROUND_10 = getattr(B, "HOLD_OUT_ROUND_10", ())
+HOLD_OUT_ROUND_10 = B.HOLD_OUT_ROUND_10
 DATES = R8.DATES
 
 # (payment_timing settings, projection settings) per variant; "kept" is the committed model, "round 9" the model
