@@ -3,7 +3,7 @@ will have. The truth is disbursed / allocation on 30 Sep; money returned after t
 cancelled, contract savings returned as เงินเหลือจ่าย) lowers that allocation. The round reads, from the year's own
 returns in the last two months, the money each project is expected to return (projection.RETURN_FORECAST) and
 reports the projected rate over the allocation expected on 30 Sep. On the seen years built by
-bench/backtest_projection.py into bench/out/backtest/ (the 3 demo seeds and the 39 generated years of rounds 1-9):
+bench/backtest_projection.py into bench/out/backtest/ (the 3 demo seeds and the 36 generated years of rounds 1-9):
 
     .venv/bin/python bench/projection_round10_study.py provinces [--only NAME ...] [--variant NAME ...]
         # provinces' median / p90 / bias / coverage on 31 Mar, 31 May and 31 Jul per variant
