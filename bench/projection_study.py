@@ -31,7 +31,7 @@ def seen_before(round_number: int) -> tuple:
         B.HOLD_OUT_ROUND_7,
         B.HOLD_OUT_ROUND_8 + HOLD_OUT_ROUND_8P,
         B.HOLD_OUT_ROUND_9,
-        HOLD_OUT_ROUND_10P,
+        B.HOLD_OUT_ROUND_10 + HOLD_OUT_ROUND_10P,
     ]
     return B.CALIBRATION + sum(by_round[: round_number - 1], ())
 
