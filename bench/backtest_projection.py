@@ -120,6 +120,13 @@ HOLD_OUT_ROUND_9 = (
     ("act_jan_short_rush_cancel", 112),
     ("ordinary_long_lumpy_early", 113),
 )
+# Mixes written for round 10 after its choice was committed (5228dc2); seeds 121-123 chosen with them;
+# generated and scored once with the settings of 5228dc2; every year above counts as seen from round 10 on.
+HOLD_OUT_ROUND_10 = (
+    ("ordinary_trickle_returns", 121),
+    ("late_act_order_may_slow", 122),
+    ("freeze_lumpy_order_aug", 123),
+)
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 ROUND_2 = "5978e1c"  # the main branch round 3 started from (round 2's model): timed alongside round 3
@@ -715,6 +722,11 @@ def markdown(
         ".venv/bin/python bench/projection_round9_study.py provinces --variant 'round 8' \\",
         "    'seen gate 0.7 contracts shape 1.3'   # the rule against round 8's model",
         "#   --skip-timing --run-name r9h --years hold-out-9",
+        "# round 10's run (its part below, written by hand): the study, the choice committed (5228dc2), the hold-out",
+        "# mixes, then the round-10 hold-outs scored once:",
+        ".venv/bin/python bench/projection_round10_study.py provinces --variant 'round 9' returns orders \\",
+        "    'orders cancelled only' 'orders savings by age'   # the money returned before 30 Sep",
+        "#   --skip-timing --run-name r10h --years hold-out-10",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```",
         "",
@@ -772,6 +784,7 @@ def markdown(
         | {mix: "hold-out (round 7)" for mix, _ in HOLD_OUT_ROUND_7}
         | {mix: "hold-out (round 8)" for mix, _ in HOLD_OUT_ROUND_8}
         | {mix: "hold-out (round 9)" for mix, _ in HOLD_OUT_ROUND_9}
+        | {mix: "hold-out (round 10)" for mix, _ in HOLD_OUT_ROUND_10}
     )
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
@@ -989,6 +1002,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             generated += [(mix, seed, "hold-out (round 8)") for mix, seed in HOLD_OUT_ROUND_8]
         elif value == "hold-out-9":
             generated += [(mix, seed, "hold-out (round 9)") for mix, seed in HOLD_OUT_ROUND_9]
+        elif value == "hold-out-10":
+            generated += [(mix, seed, "hold-out (round 10)") for mix, seed in HOLD_OUT_ROUND_10]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
@@ -1012,6 +1027,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
                 if (mix, int(seed)) in HOLD_OUT_ROUND_8
                 else "hold-out (round 9)"
                 if (mix, int(seed)) in HOLD_OUT_ROUND_9
+                else "hold-out (round 10)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_10
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -1024,8 +1041,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-9, demo:SEED or MIX:SEED (default: all groups "
-        "but hold-out-4 to hold-out-9)",
+        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-10, demo:SEED or MIX:SEED (default: all groups "
+        "but hold-out-4 to hold-out-10)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

@@ -630,6 +630,63 @@ MIXES: dict[str, Mix] = {
         "a weak September rush, strong month-end bunching, 12% early finishers, wide differences between "
         "provinces, 4 disaster provinces from 12 Jun delaying 50-100% of their projects",
     ),
+    # Round 10 (issue 17): new hold-out mixes, written after the round-10 choice was committed (5228dc2);
+    # generated (seeds 121-123) and scored once; each a mix not seen before.
+    "ordinary_trickle_returns": Mix(
+        "ordinary_trickle_returns",
+        unsigned_share=0.09,
+        cancel_share=0.7,
+        savings=(0.06, 0.2),
+        savings_moved=0.8,
+        instalments=(2, 4),
+        month_end_bunching=0.4,
+        september_rush=0.3,
+        disaster_provinces=3,
+        disaster_date=date(2019, 6, 20),
+        disaster_severity_range=(0.5, 0.9),
+        notes="an ordinary year with many projects never signed and most of them cancelled one by one (no order), "
+        "large contract savings mostly moved or returned, month-end bunching, 3 disaster provinces from 20 Jun "
+        "delaying 50-90% of their projects",
+    ),
+    "late_act_order_may_slow": Mix(
+        "late_act_order_may_slow",
+        budget_act=date(2019, 1, 21),
+        wave=(date(2019, 1, 28), date(2019, 5, 10)),
+        wave_share=0.65,
+        q1_pace=0.55,
+        unsigned_share=0.08,
+        cancel_share=0.4,
+        mass_cancel=(date(2019, 5, 14), 0.4),
+        delay_mean=14.0,
+        final_delay_mean=24.0,
+        september_rush=0.2,
+        disaster_provinces=2,
+        disaster_clusters=1,
+        disaster_date=date(2019, 7, 2),
+        disaster_severity_range=(0.6, 1.0),
+        notes="budget act on 21 Jan, a cancellation order on 14 May (40% of the unsigned: before 31 May), slow "
+        "instalments and final acceptance, a weak September rush, 2 disaster provinces and a cluster from 2 Jul "
+        "delaying 60-100% of their projects",
+    ),
+    "freeze_lumpy_order_aug": Mix(
+        "freeze_lumpy_order_aug",
+        freeze=(date(2019, 3, 11), date(2019, 4, 26)),
+        freeze_catch_up=45,
+        investment_size=1.6,
+        instalments=(2, 3),
+        unsigned_share=0.06,
+        cancel_share=0.3,
+        mass_cancel=(date(2019, 8, 5), 0.5),
+        savings=(0.03, 0.12),
+        september_rush=0.45,
+        early_finishers=0.15,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 3),
+        disaster_severity_range=(0.4, 0.8),
+        notes="a signing freeze from 11 Mar to 26 Apr (caught up within 45 days), lumpy investment (1.6 times "
+        "larger, 2-3 instalments), half the unsigned cancelled by an order on 5 Aug, a strong September rush, 15% "
+        "early finishers, 4 disaster provinces from 3 Jun delaying 40-80% of their projects",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -830,6 +887,8 @@ HOLD_OUT_ROUND_11P = (
 HOLD_OUT_ROUND_8 = ("act_long_contracts_lumpy", "late_act_freeze_savings", "ordinary_long_slow_cancel")
 # Written for round 9 after its choice was committed, scored once.
 HOLD_OUT_ROUND_9 = ("late_act_long_advances", "act_jan_short_rush_cancel", "ordinary_long_lumpy_early")
+# Written for round 10 after its choice was committed, scored once.
+HOLD_OUT_ROUND_10 = ("ordinary_trickle_returns", "late_act_order_may_slow", "freeze_lumpy_order_aug")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -1436,6 +1495,8 @@ def main() -> None:
                 if name in HOLD_OUT_ROUND_8
                 else "hold-out (round 9)"
                 if name in HOLD_OUT_ROUND_9
+                else "hold-out (round 10)"
+                if name in HOLD_OUT_ROUND_10
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
