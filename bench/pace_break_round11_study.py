@@ -3,16 +3,18 @@ an over-dispersion-aware pace-break test, scored offline on every Friday of the 
 
     .venv/bin/python bench/pace_break_round10_study.py record              # the records (round 10's recorder)
     .venv/bin/python bench/pace_break_round10_study.py record --hold-out-10
+    .venv/bin/python bench/pace_break_round11_study.py record-seen  # the rest of seen_before(11)
     .venv/bin/python bench/pace_break_round11_study.py dispersion   # how clumped the seen years' weekly counts are
-    .venv/bin/python bench/pace_break_round11_study.py grid         # the candidates on the 42 seen years
+    .venv/bin/python bench/pace_break_round11_study.py grid         # the candidates on the seen years
     .venv/bin/python bench/pace_break_round11_study.py matched      # the same near the goal's false-alarm level
     .venv/bin/python bench/pace_break_round11_study.py clumps       # are the false alarms' earlier weeks clumpier?
     .venv/bin/python bench/pace_break_round11_study.py record --hold-out-11   # after the round-11 choice was
     .venv/bin/python bench/pace_break_round11_study.py score --hold-out-11    # committed: the hold-outs, once
     .venv/bin/python bench/pace_break_round11_study.py speed        # CPU per call of the kept detector
 
-Seen years: the demo seeds and projection_study.seen_before(11) (round 10's pace-break hold-outs included),
-recorded by round 10's recorder into bench/out/round10_pace/. A study script: nothing it prints is a setting.
+Seen years: the demo seeds and projection_study.seen_before(11) (round 10's pace-break hold-outs included; 42 years
+when the round-11 choice was made, 45 since main's round-10 projection hold-outs were merged into it), recorded by
+round 10's recorder into bench/out/round10_pace/. A study script: nothing it prints is a setting.
 """
 
 from __future__ import annotations
@@ -37,14 +39,26 @@ SEEN = seen_before(11)
 
 
 def _load_seen() -> dict:
-    """The demo seeds and the 39 generated years of seen_before(11) (round 10's records)."""
-    years = R10._load(False)
-    years.update(R10._load(True))
+    """The demo seeds and the generated years of seen_before(11) (round 10's records; `record-seen` records those
+    round 10's recorder does not: the projection's round-10 hold-outs, merged after the round-11 choice)."""
+    years = {name: data for name, data in R10._load(False).items() if name.startswith("demo_")}
+    saved = R10._hold_out
+    R10._hold_out = lambda: SEEN
+    try:
+        years.update(R10._load(True))
+    finally:
+        R10._hold_out = saved
     want = {f"demo_{seed}" for seed in B.DEMO_SEEDS} | {f"{mix}_{seed}" for mix, seed in SEEN}
     missing = want - set(years)
     if missing:
-        raise SystemExit(f"not recorded: {sorted(missing)}")
-    return {name: years[name] for name in want}
+        raise SystemExit(f"not recorded: {sorted(missing)} (run record-seen)")
+    return years
+
+
+def record_seen() -> None:
+    """Round 10's recorder on the generated years of seen_before(11) it has not recorded yet."""
+    R10._hold_out = lambda: SEEN
+    R10.record(True)
 
 
 def _hold_out_11() -> tuple:
@@ -267,6 +281,7 @@ def speed() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = {
+        "record-seen": record_seen,
         "dispersion": show_dispersion,
         "grid": grid,
         "matched": matched,
