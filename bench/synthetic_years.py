@@ -801,6 +801,60 @@ MIXES_ROUND_10P: dict[str, Mix] = {
     ),
 }
 MIXES.update(MIXES_ROUND_10P)
+# Round 11 of issue 17, the pace-break warning's own hold-outs (hold-out-11p; seeds 127-129), written after its
+# choice was committed (5832bda: nothing adopted) and before any of them was generated; scored once: a year with no
+# break at all whose payers bunch at month ends in lumps, partial breaks in small provinces, and whole clusters
+# broken in a late-act year.
+MIXES_ROUND_11P: dict[str, Mix] = {
+    "pace_no_break_month_end_lumps": Mix(
+        "pace_no_break_month_end_lumps",
+        investment_size=1.6,
+        instalments=(2, 3),
+        delay_mean=14.0,
+        final_delay_mean=20.0,
+        month_end_bunching=0.7,
+        split_payments=0.5,
+        area_pace_sd=0.4,
+        early_finishers=0.1,
+        september_rush=0.3,
+        notes="no disaster at all: 70% of payments posted in their month's last working days, lumpy investment "
+        "(1.6 times larger, 2-3 instalments), many split documents, wide differences between provinces",
+    ),
+    "pace_small_partial_split": Mix(
+        "pace_small_partial_split",
+        investment_size=2.2,
+        instalments=(2, 4),
+        q1_pace=0.8,
+        month_end_bunching=0.4,
+        split_payments=0.45,
+        area_pace_sd=0.4,
+        september_rush=0.3,
+        disaster_provinces=6,
+        disaster_date=date(2019, 6, 14),
+        disaster_severity_range=(0.35, 0.8),
+        disaster_delay=(40, 100),
+        notes="few large investment projects per province (2.2 times larger), 6 disaster provinces from 14 Jun "
+        "delaying only 35-80% of their projects by 40-100 days",
+    ),
+    "pace_clusters_late_act": Mix(
+        "pace_clusters_late_act",
+        budget_act=date(2019, 2, 5),
+        wave=(date(2019, 2, 10), date(2019, 5, 15)),
+        wave_share=0.7,
+        trickle_end=date(2019, 8, 15),
+        q1_pace=0.5,
+        final_delay_mean=25.0,
+        month_end_bunching=0.4,
+        september_rush=0.4,
+        disaster_provinces=1,
+        disaster_clusters=2,
+        disaster_date=date(2019, 7, 15),
+        disaster_severity_range=(0.6, 1.0),
+        notes="budget act on 5 Feb, contracts signed Feb-May, a strong September rush, 1 disaster province and two "
+        "whole clusters from 15 Jul delaying 60-100% of their projects",
+    ),
+}
+MIXES.update(MIXES_ROUND_11P)
 CALIBRATION = ("base", "late_procurement", "fast_start")
 HOLD_OUT = ("late_act", "cancellations", "slow_acceptance")
 # Written for round 2 of issue 17 and scored only once the round-2 settings were frozen.
@@ -822,6 +876,12 @@ HOLD_OUT_ROUND_10P = (
     ("pace_small_partial_lumpy", 124),
     ("pace_two_clusters_act", 125),
     ("pace_no_break_slow_split", 126),
+)
+# Round 11 of issue 17, the pace-break warning's hold-outs (mix, seed), scored once (bench/pace_break_round11_study.py).
+HOLD_OUT_ROUND_11P = (
+    ("pace_no_break_month_end_lumps", 127),
+    ("pace_small_partial_split", 128),
+    ("pace_clusters_late_act", 129),
 )
 # Written for round 8 after its settings were committed, scored once.
 HOLD_OUT_ROUND_8 = ("act_long_contracts_lumpy", "late_act_freeze_savings", "ordinary_long_slow_cancel")
