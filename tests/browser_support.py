@@ -288,3 +288,13 @@ def full_page_screenshot(page, path: Path) -> None:
     page.wait_for_function(LAID_OUT_JS, arg=resized, polling=100, timeout=30_000)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": width, "height": 900})
+
+
+def figure(page, name: str) -> str:
+    """A figure of a page's light HTML first screen (ui/light.figures), e.g. 'flagged'."""
+    return page.locator(f'[data-figure="{name}"]').first.inner_text().strip()
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    settle(page)

@@ -25,8 +25,7 @@ from appstore import (
     save_response,
     set_user,
 )
-from tests.appstore_support import KALASIN, project_of, store_rows
-from tests.test_appstore_migrations import start_together
+from tests.appstore_support import KALASIN, project_of, start_together, store_rows
 
 ADMIN = cli_principal()
 

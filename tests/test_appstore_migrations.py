@@ -4,9 +4,6 @@ safe when two processes start at once, and in step with the models."""
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -14,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from appstore import db, migrate, models
+from tests.appstore_support import start_together
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSIONS = ROOT / "appstore" / "migrations" / "versions"
@@ -172,29 +170,6 @@ while not (folder / "go").exists():  # start together, whatever each import took
 migrate.upgrade(url)
 print(migrate.current_revision(url))
 """
-
-
-def start_together(script: str, args: list[list[str]], folder: Path) -> list[tuple[int, str, str]]:
-    """Run `python -c script` once per argument list, release them at the same moment once
-    all have started up, and return (exit code, stdout, stderr) of each."""
-    running = [
-        subprocess.Popen(
-            [sys.executable, "-c", script, *arguments],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for arguments in args
-    ]
-    deadline = time.monotonic() + 120
-    while len(list(folder.glob("ready-*"))) < len(running) and time.monotonic() < deadline:
-        if any(process.poll() is not None for process in running):
-            break
-        time.sleep(0.01)
-    (folder / "go").touch()
-    outputs = [process.communicate(timeout=180) for process in running]
-    return [(process.returncode, out, err) for process, (out, err) in zip(running, outputs, strict=True)]
 
 
 def test_processes_starting_together_migrate_once(app_db_url, tmp_path):

@@ -33,7 +33,7 @@ from tests.browser_support import (
     settle,
     streamlit_server,
 )
-from tests.test_browser_central import _provider, _secrets
+from tests.sign_in_support import oidc_provider, secrets_file
 
 AS_OF = "as_of=2019-09-13"
 PAGES = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly", "upload"]
@@ -65,7 +65,7 @@ def signed_in_app(demo_db, tmp_path_factory):
     appstore.upgrade(url)
     appstore.set_user(appstore.cli_principal(), KALASIN_USER, "province", provinces=[KALASIN], url=url)
     provider_port, port = free_port(), free_port()
-    provider = _provider(provider_port, folder / "provider.log")
+    provider = oidc_provider(provider_port, folder / "provider.log")
     try:
         with (
             streamlit_server(
@@ -73,7 +73,7 @@ def signed_in_app(demo_db, tmp_path_factory):
                 folder / "streamlit.log",
                 env={"BUDGET_APP_DB": url},
                 port=port,
-                args=("--secrets.files", str(_secrets(folder, port, provider_port))),
+                args=("--secrets.files", str(secrets_file(folder, port, provider_port))),
             ) as base,
             chromium_browser() as browser,
         ):

@@ -18,10 +18,6 @@ One scenario, one set of servers (they take a while to start):
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
@@ -31,47 +27,19 @@ import pytest
 from tests.appstore_support import CHIANG_MAI, KALASIN, project_of, store_rows
 from tests.browser_support import (
     chromium_browser,
+    figure,
     free_port,
+    open_tab,
     require_chromium,
     settle,
     streamlit_server,
 )
 from tests.etl_fixtures import query
-from tests.test_downloads import sql_lagging
+from tests.lagging_sql import sql_lagging
+from tests.sign_in_support import oidc_provider, secrets_file, sign_in
 
 KALASIN_USER, VIEWER = "somchai@kalasin.go.th", "director@moi.go.th"
 UPLOAD_LIMIT_MB = 0.02  # 20 KB: the test's oversized file is about 30 KB
-
-
-def _provider(port: int, log_path: Path) -> subprocess.Popen:
-    """oidc-provider-mock on `port`, once its discovery document answers."""
-    command = Path(sys.executable).parent / "oidc-provider-mock"
-    log = open(log_path, "w")  # noqa: SIM115 - closed with the process below
-    process = subprocess.Popen([str(command), "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/openid-configuration", timeout=2):
-                return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"oidc-provider-mock did not start:\n{log_path.read_text()}") from None
-            time.sleep(0.2)
-
-
-def _secrets(folder: Path, app_port: int, provider_port: int) -> Path:
-    path = folder / f"secrets-{app_port}.toml"
-    path.write_text(
-        f"""[auth]
-redirect_uri = "http://127.0.0.1:{app_port}/oauth2callback"
-cookie_secret = "one-secret-shared-by-every-app-server-of-the-test"
-client_id = "budget-monitor"
-client_secret = "not-checked-by-the-mock"
-server_metadata_url = "http://127.0.0.1:{provider_port}/.well-known/openid-configuration"
-""",
-        encoding="utf-8",
-    )
-    return path
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
@@ -92,7 +60,7 @@ def central(request, demo_db, tmp_path_factory):
     appstore.set_user(appstore.cli_principal(), VIEWER, "viewer", url=url)
     provider_port, port_a, port_b = free_port(), free_port(), free_port()
     env = {"BUDGET_APP_DB": url, "BUDGET_UPLOAD_MAX_MB": str(UPLOAD_LIMIT_MB)}
-    provider = _provider(provider_port, folder / "provider.log")
+    provider = oidc_provider(provider_port, folder / "provider.log")
     try:
         with ExitStack() as stack:
             servers = [
@@ -102,7 +70,7 @@ def central(request, demo_db, tmp_path_factory):
                         folder / f"streamlit-{port}.log",
                         env=env,
                         port=port,
-                        args=("--secrets.files", str(_secrets(folder, port, provider_port))),
+                        args=("--secrets.files", str(secrets_file(folder, port, provider_port))),
                     )
                 )
                 for port in (port_a, port_b)
@@ -116,33 +84,9 @@ def central(request, demo_db, tmp_path_factory):
             postgres_server.drop_database(url)
 
 
-def _sign_in(browser, base: str, email: str):
-    """A new browser context signed in on `base` as `email` through the provider's form."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.goto(f"{base}/")
-    page.get_by_role("button", name="เข้าสู่ระบบ").last.click()
-    page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
-    page.fill("input[name=sub]", email)
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{base}/**", timeout=30_000)
-    page.locator(".st-key-account_box").get_by_text(email).wait_for(timeout=60_000)
-    return context, page
-
-
 def _metric(page, label: str) -> str:
     card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
     return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
-
-
-def _figure(page, name: str) -> str:
-    """A figure of a page's light HTML first screen (ui/light.figures), e.g. 'flagged'."""
-    return page.locator(f'[data-figure="{name}"]').first.inner_text().strip()
-
-
-def _open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-    settle(page)
 
 
 def _upload(page, base: str, path: Path) -> str:
@@ -168,13 +112,13 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, scre
     expected = sql_lagging(database, KALASIN)  # Kalasin's own plan, 30 Sep 2019 (the page's default date)
     with chromium_browser() as browser:
         # ---- a Kalasin user on server A: only Kalasin's projects, records an answer
-        kalasin, page = _sign_in(browser, server_a, KALASIN_USER)
+        kalasin, page = sign_in(browser, server_a, KALASIN_USER)
         assert "ผู้ใช้ระดับจังหวัด (46)" in page.locator(".st-key-account_box").inner_text()
         page.goto(f"{server_a}/lagging")
         settle(page)
         assert page.get_by_role("switch", name="เฉพาะโครงการในพื้นที่ของฉัน").is_checked()
-        assert _figure(page, "flagged") == f"{len(expected):,}"
-        _open_tab(page, "ทุกโครงการ")
+        assert figure(page, "flagged") == f"{len(expected):,}"
+        open_tab(page, "ทุกโครงการ")
         grid = page.locator(".st-key-lagging_grid [data-testid='stDataFrame'], [data-testid='stDataFrame']").first
         grid.locator('[role="columnheader"]').first.wait_for(state="attached", timeout=15_000)
         rows = grid.locator("tbody tr")
@@ -213,11 +157,11 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, scre
         ) == [(0,)]
 
         # ---- the ministry on server B sees the answer in Kalasin's response rate
-        ministry, page_b = _sign_in(browser, server_b, VIEWER)
+        ministry, page_b = sign_in(browser, server_b, VIEWER)
         page_b.goto(f"{server_b}/lagging?province={KALASIN}")
         settle(page_b)
-        flagged = int(_figure(page_b, "flagged").replace(",", ""))
-        _open_tab(page_b, "การชี้แจงของจังหวัด")
+        flagged = int(figure(page_b, "flagged").replace(",", ""))
+        open_tab(page_b, "การชี้แจงของจังหวัด")
         assert _metric(page_b, "ชี้แจงแล้ว / โครงการล่าช้า") == f"1 / {flagged:,}"
         assert _metric(page_b, "อัตราการชี้แจง") == f"{100 / flagged:.2f}%"
         assert not page_b.get_by_role("button", name="บันทึกคำชี้แจง").count()
@@ -225,7 +169,7 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, scre
         page_b.screenshot(path=str(screenshots_dir / "central_response_rate_th.png"))
         page_b.goto(f"{server_b}/lagging?province={KALASIN}&lang=en")
         settle(page_b)
-        _open_tab(page_b, "Follow-up by the provinces")
+        open_tab(page_b, "Follow-up by the provinces")
         assert _metric(page_b, "Answered / flagged") == f"1 / {flagged:,}"
         page_b.get_by_text("Follow-up by the provinces").last.scroll_into_view_if_needed()  # the heading, after the tab
         page_b.screenshot(path=str(screenshots_dir / "central_response_rate_en.png"))
@@ -281,5 +225,5 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, scre
         settle(page_b)
         loads_now = query(database, "SELECT count(*) FROM loads")[0][0]
         assert loads_now == loads_before + 2  # the two uploads of two_rows.csv
-        assert _figure(page_b, "loads") == f"{loads_now:,}"
+        assert figure(page_b, "loads") == f"{loads_now:,}"
         ministry.close()

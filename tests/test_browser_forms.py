@@ -30,13 +30,15 @@ from tests.appstore_support import KALASIN, store_rows
 from tests.browser_support import (
     assert_no_exception,
     chromium_browser,
+    figure,
     free_port,
+    open_tab,
     require_chromium,
     settle,
     streamlit_server,
 )
-from tests.test_browser_central import _figure, _open_tab, _provider, _secrets, _sign_in
-from tests.test_downloads import sql_lagging
+from tests.lagging_sql import sql_lagging
+from tests.sign_in_support import oidc_provider, secrets_file, sign_in
 
 KALASIN_USER, LEAVING_USER = "somchai@kalasin.go.th", "somying@kalasin.go.th"
 DRIVER_WORDS = (
@@ -67,14 +69,14 @@ def forms(demo_db, tmp_path_factory):
     for email in (KALASIN_USER, LEAVING_USER):
         appstore.set_user(appstore.cli_principal(), email, "province", provinces=[KALASIN], url=url)
     provider_port, port = free_port(), free_port()
-    provider = _provider(provider_port, folder / "provider.log")
+    provider = oidc_provider(provider_port, folder / "provider.log")
     try:
         with streamlit_server(
             database,
             folder / "streamlit.log",
             env={"BUDGET_APP_DB": url},
             port=port,
-            args=("--secrets.files", str(_secrets(folder, port, provider_port))),
+            args=("--secrets.files", str(secrets_file(folder, port, provider_port))),
         ) as base:
             yield SimpleNamespace(
                 base=base, url=url, postgres=postgres, database=database, log=folder / "streamlit.log"
@@ -121,7 +123,7 @@ def _select_row(page, position: int):
 def _lagging_all(page, base: str, tab: str = "ทุกโครงการ") -> None:
     page.goto(f"{base}/lagging")
     settle(page)
-    _open_tab(page, tab)
+    open_tab(page, tab)
 
 
 def _date_box(panel, label: str):
@@ -182,7 +184,7 @@ def _no_driver_words(page, port: int) -> None:
 
 
 def test_dates_notes_language_and_honest_saves(forms, browser, screenshots_dir):
-    context, page = _sign_in(browser, forms.base, KALASIN_USER)
+    context, page = sign_in(browser, forms.base, KALASIN_USER)
     _lagging_all(page, forms.base)
     code, panel = _select_row(page, 0)
     assert _history(forms.url, code) == []
@@ -252,7 +254,7 @@ def test_dates_notes_language_and_honest_saves(forms, browser, screenshots_dir):
 def test_a_user_removed_while_the_form_is_open_keeps_what_they_typed(forms, browser):
     import appstore
 
-    context, page = _sign_in(browser, forms.base, LEAVING_USER)
+    context, page = sign_in(browser, forms.base, LEAVING_USER)
     _lagging_all(page, forms.base)
     code, panel = _select_row(page, 1)
     typed = "พิมพ์ไว้ก่อนบัญชีถูกลบ"
@@ -279,10 +281,10 @@ def test_a_user_removed_while_the_form_is_open_keeps_what_they_typed(forms, brow
 
 def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
     port = forms.postgres.port
-    context, page = _sign_in(browser, forms.base, KALASIN_USER)
+    context, page = sign_in(browser, forms.base, KALASIN_USER)
     page.goto(f"{forms.base}/overview")
     settle(page)
-    overview_before = {name: _figure(page, name) for name in ("pct", "week_points", "projected_pct")}
+    overview_before = {name: figure(page, name) for name in ("pct", "week_points", "projected_pct")}
     expected_flagged = len(sql_lagging(forms.database, KALASIN))  # Kalasin's own, 30 Sep 2019
     _lagging_all(page, forms.base)
     code, panel = _select_row(page, 2)
@@ -300,7 +302,7 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
         # ---- the DuckDB pages: the same figures; the sidebar says why the user reads as a viewer
         page.locator('[data-testid="stPageLink"] a', has_text="ภาพรวม").first.click()
         settle(page)
-        assert {name: _figure(page, name) for name in overview_before} == overview_before
+        assert {name: figure(page, name) for name in overview_before} == overview_before
         sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
         assert "ตรวจสอบสิทธิ์ของบัญชีไม่ได้ในขณะนี้" in sidebar and "ผู้ดู (อ่านอย่างเดียว)" in sidebar
         _no_driver_words(page, port)
@@ -337,7 +339,7 @@ def test_the_store_stopped_and_started_again(forms, browser, screenshots_dir):
             page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Province"),
             "Kalasin",
         )
-        assert _figure(page, "flagged") == f"{expected_flagged:,}"  # DuckDB only: a plain-SQL recount
+        assert figure(page, "flagged") == f"{expected_flagged:,}"  # DuckDB only: a plain-SQL recount
         assert _grid_has_text(page, "Unknown now")  # the grid's follow-up column
         # ---- the weekly page's files: built all the same, the answers "unknown now"; the page says so first
         page.locator('[data-testid="stPageLink"] a', has_text="Weekly snapshots").first.click()

@@ -14,7 +14,8 @@ part 4"), and everything these modules check on a page at that size is checked o
 - On the same loads, the Thai 1400x900 checks of tests/test_browser_lists.py (the lagging and
   data-quality pages' first screens, then their grids) and tests/test_browser_money.py (the carry-over,
   reallocation and asset pages' first screens, then their chart and grid tabs), with their screenshots:
-  the first screens are checked before this sweep opens any tab.
+  the first screens are checked before this sweep opens any tab. Both modules' checks are in support
+  modules (tests/lists_page_checks.py, tests/money_page_checks.py) that they and this sweep import.
 - The lagging page (Thai) shows code, name, province, % paid, money at risk and the reason without
   sideways scrolling at 1400 px, and a selected row opens the project's detail panel; the province
   page's project table (English, Kalasin) has its money, status and flags columns in view. Both were
@@ -33,8 +34,8 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from tests import test_browser_lists as lists
-from tests import test_browser_money as money
+from tests import lists_page_checks as lists
+from tests import money_page_checks as money
 from tests.browser_support import (
     full_page_screenshot,
     settle,

@@ -1,7 +1,7 @@
 """The three-year demo (FY2561-FY2563): deterministic, each year with its own character, FY2562 the
 single-year demo unchanged, and every year's totals in the loaded store equal to plain SQL.
 
-The files are read back independently (csv / openpyxl, the parsers of tests/test_demo_data.py),
+The files are read back independently (csv / openpyxl, the parsers of tests/demo_file_parsers.py),
 never through the ETL; the loaded store is the session's `demo_years_db` (tests/conftest.py), which
 `python -m etl demo` made from the same seed.
 Expected characters (etl/demo/years.py): FY2561 slower, with a bigger September and more
@@ -23,7 +23,7 @@ import pytest
 
 from etl.demo import DEMO_YEARS, year_seed
 from etl.demo.generator import generate
-from tests.test_demo_data import parse_date, parse_money, read_csv, read_xlsx
+from tests.demo_file_parsers import parse_date, parse_money, read_csv, read_xlsx
 
 YEARS = (2561, 2562, 2563)
 TODAY = date(2020, 3, 31)  # the demo's "today": end of FY2563's second quarter

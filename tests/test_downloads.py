@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tomllib
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,11 +23,9 @@ import pytest
 
 from budget_metrics import Filters, data_version
 from budget_metrics.lagging import lagging_projects
+from tests.download_sheets import header_row, sheet_rows
+from tests.lagging_sql import AS_OF, LIMIT, sql_lagging
 
-ROOT = Path(__file__).resolve().parents[1]
-AS_OF = date(2019, 9, 30)  # the demo's latest data date: what the lagging page shows when opened
-THRESHOLDS = tomllib.loads((ROOT / "data/reference/thresholds.toml").read_text(encoding="utf-8"))
-LIMIT = {name: entry["value"] for name, entry in THRESHOLDS.items()}
 THAI_HEADERS = [
     "รหัสโครงการ",
     "ชื่อโครงการ",
@@ -87,59 +84,6 @@ FOLLOWUP_HEADERS = {
 MONEY_COLUMNS = (5, 6, 9)  # 0-based positions of allocation, disbursed, money at risk
 PCT_COLUMNS = (7, 8)
 
-# The lagging rules written out by hand (DOMAIN.md, docs/metrics.md), on 30 Sep 2019: the
-# cumulative targets are the Q4 ones, 100% overall and 88% for investment.
-LAGGING_SQL = """
-WITH alloc AS (
-  SELECT p.project_code, p.budget_type, p.contract_date, p.planned_start, p.planned_end, p.contract_amount,
-         p.allocated_amount
-         + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
-                     AND r.approved_date <= $d), 0)
-         - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
-                     AND r.approved_date <= $d), 0) AS cur,
-         coalesce((SELECT sum(amount) FROM disbursements x WHERE x.project_code = p.project_code
-                   AND x.source = 'current' AND x.posting_date <= $d), 0) AS paid,
-         (SELECT max(posting_date) FROM disbursements x WHERE x.project_code = p.project_code
-                   AND x.amount > 0 AND x.posting_date <= $d) AS last_paid
-  FROM projects p WHERE p.fiscal_year = 2562 AND {where}),
-due AS (
-  SELECT *, paid < $fully_paid * (CASE WHEN contract_amount IS NOT NULL
-                                            AND (contract_date IS NULL OR contract_date <= $d)
-                                  THEN least(contract_amount, cur) ELSE cur END) - 0.005 AS unpaid
-  FROM alloc)
-SELECT project_code, cur, paid, last_paid FROM due
-WHERE unpaid  -- issue 15: a fully paid project (the rest is savings) is on no list
-  AND ((cur > 0 AND 100.0 * paid / cur < (CASE WHEN budget_type = 'investment' THEN 88 ELSE 100 END) - $behind)
-   OR (budget_type = 'investment' AND cur > 0 AND (contract_date IS NULL OR contract_date > DATE '2019-03-31'))
-   OR planned_end < $d
-   OR $d - coalesce(last_paid, CASE WHEN contract_date <= $d THEN contract_date END, planned_start,
-                    DATE '2018-10-01') >= $idle_days)
-"""
-
-
-def sql_lagging(db: Path, province: str | None) -> dict[str, tuple[Decimal, Decimal, Decimal, date | None]]:
-    """code -> (current allocation, paid, money at risk, last payment) of every lagging project."""
-    where, params = ("p.owner_type = 'province' AND p.owner = $o", {"o": province}) if province else ("TRUE", {})
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        rows = con.execute(
-            LAGGING_SQL.format(where=where),
-            {
-                "d": AS_OF,
-                "behind": LIMIT["behind_target_points"],
-                "fully_paid": LIMIT["fully_paid_pct"] / 100,
-                "idle_days": int(LIMIT["idle_weeks"] * 7),
-                **params,
-            },
-        ).fetchall()
-    finally:
-        con.close()
-    return {
-        code: (Decimal(cur), Decimal(paid), max(Decimal(cur) - Decimal(paid), Decimal(0)), last)
-        for code, cur, paid, last in rows
-    }
-
-
 MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
 
 
@@ -171,12 +115,6 @@ def _files(province: str | None, lang: str):
     return about, excel_bytes(frame, about=about, kinds=kinds), csv_bytes(frame, about, kinds)
 
 
-def _header_row(sheet) -> int:
-    first, last = sheet.print_title_rows.replace("$", "").split(":")
-    assert first == last
-    return int(first)
-
-
 def _widths(sheet, count: int) -> list[float]:
     """Each column's width; a <col> element may cover several columns with one width."""
     found = {}
@@ -186,11 +124,6 @@ def _widths(sheet, count: int) -> list[float]:
                 found[index] = dimension.width
     assert sorted(found) == list(range(1, count + 1)), found  # every column sized, none left at default
     return [found[index] for index in range(1, count + 1)]
-
-
-def _rows(sheet) -> list[list]:
-    header = _header_row(sheet)
-    return [[cell.value for cell in row] for row in sheet.iter_rows(min_row=header + 1)]
 
 
 def _assert_recount(rows: list[list], expected: dict) -> None:
@@ -228,9 +161,9 @@ def test_lagging_excel_is_named_titled_rounded_sized_and_set_up_for_printing(dem
     assert f"เกิน {LIMIT['behind_target_points']:g} จุด" in rules
     assert f"{LIMIT['idle_weeks']:g} สัปดาห์" in rules and f"{int(LIMIT['idle_weeks'] * 7)} วัน" in rules
     assert f"{int(LIMIT['no_contract_cutoff_day'])}/{int(LIMIT['no_contract_cutoff_month'])}" in rules
-    header = _header_row(sheet)
+    header = header_row(sheet)
     assert [cell.value for cell in sheet[header]] == THAI_HEADERS
-    rows = _rows(sheet)
+    rows = sheet_rows(sheet)
     _assert_recount(rows, sql_lagging(demo_db, province))
     if province:
         # Kalasin's flagged projects on 30 Sep 2019: an earlier issue counted 11; issue 15 took off the 4
@@ -272,10 +205,10 @@ def test_lagging_excel_in_english_has_english_headers_and_ce_dates(demo_db):
     assert sheet["A2"].value == "Kalasin province · fiscal year 2562 BE (Oct 2018 - Sep 2019)"
     assert sheet["A3"].value == "Data as of 30 Sep 2019"
     assert f"more than {LIMIT['behind_target_points']:g} points" in sheet["A4"].value
-    assert [cell.value for cell in sheet[_header_row(sheet)]] == ENGLISH_HEADERS
-    rows = _rows(sheet)
+    assert [cell.value for cell in sheet[header_row(sheet)]] == ENGLISH_HEADERS
+    rows = sheet_rows(sheet)
     _assert_recount(rows, sql_lagging(demo_db, "46"))
-    first = _header_row(sheet) + 1
+    first = header_row(sheet) + 1
     formats = {
         sheet.cell(row=r, column=13).number_format
         for r in range(first, first + len(rows))
@@ -363,11 +296,11 @@ def test_lagging_page_excel_download_in_chromium(
     if lang == "th":
         assert sheet["A2"].value == "จังหวัดกาฬสินธุ์ · ปีงบประมาณ พ.ศ. 2562"
         assert sheet["A3"].value == "ข้อมูล ณ วันที่ 30 ก.ย. 2562"
-        assert [cell.value for cell in sheet[_header_row(sheet)]] == THAI_HEADERS + FOLLOWUP_HEADERS["th"]
+        assert [cell.value for cell in sheet[header_row(sheet)]] == THAI_HEADERS + FOLLOWUP_HEADERS["th"]
     else:
         assert sheet["A3"].value == "Data as of 30 Sep 2019"
-        assert [cell.value for cell in sheet[_header_row(sheet)]] == ENGLISH_HEADERS + FOLLOWUP_HEADERS["en"]
-    _assert_recount(_rows(sheet), sql_lagging(demo_db, "46"))
+        assert [cell.value for cell in sheet[header_row(sheet)]] == ENGLISH_HEADERS + FOLLOWUP_HEADERS["en"]
+    _assert_recount(sheet_rows(sheet), sql_lagging(demo_db, "46"))
 
 
 DOWNLOAD_PAGES = [

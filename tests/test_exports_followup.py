@@ -179,7 +179,7 @@ def test_csv_files_carry_the_answers_with_iso_dates(answered, exported):
 
 
 def test_pdf_brief_states_the_response_rate(demo_db, answered, exported):
-    from tests.test_exports_pdf import pdf_text, plain
+    from tests.pdf_support import pdf_text, plain
 
     flagged = _kalasin_flagged(demo_db, openpyxl.load_workbook(exported["xlsx"][0]))
     text = pdf_text(exported["pdf"][0])

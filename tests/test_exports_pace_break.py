@@ -6,7 +6,7 @@ plain SQL (tests/pace_break_sql.py), on the demo on Friday 16 Aug 2019."""
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime
+from datetime import datetime
 
 import openpyxl
 import pypdf
@@ -16,21 +16,14 @@ from budget_metrics import Filters
 from budget_metrics.formatting import format_date
 from exports.export import export_files
 from tests.etl_fixtures import query
-from tests.pace_break_sql import flags_from_sql
+from tests.pace_break_sql import AS_OF, expected_flags
 
-AS_OF = date(2019, 8, 16)  # 30 Aug until round 3, 23 Aug until round 4 (its detector flags no demo province then)
 HEADER = "ภาพรวม: อัตราการเบิกจ่ายลดลงตั้งแต่ (วันที่)"
 
 
 def plain(text: str) -> str:
     """Text without white space; sara am (ำ) as extracted from a PDF may lose its nikhahit."""
     return "".join(text.split()).replace("\u0e33", "\u0e32").replace("\u0e4d", "")
-
-
-def expected_flags(db, level: str) -> dict[str, date]:
-    """Area code -> the day its pace fell, for the areas the rule flags (by hand from plain SQL; since round 8
-    of issue 17 with the model-expected payers summed by hand too: tests/pace_break_sql.py)."""
-    return flags_from_sql(db, AS_OF, level)
 
 
 @pytest.fixture(scope="module")

@@ -14,20 +14,12 @@ import pytest
 
 from budget_metrics import Filters
 from exports.export import export_files
+from tests.pdf_support import pdf_text, plain
 
 AS_OF = date(2019, 9, 13)
 # FY2562 targets on 13 Sep 2019 by hand (DOMAIN.md): Q3 end + two monthly steps + 13/30 of the third.
 TARGET_OVERALL = 77 + 2 * (100 - 77) / 3 + (100 - 77) / 3 * 13 / 30
 TARGET_INVESTMENT = 65 + 2 * (88 - 65) / 3 + (88 - 65) / 3 * 13 / 30
-
-
-def plain(text: str) -> str:
-    """Text without white space; sara am (ำ) as extracted from a PDF may lose its nikhahit."""
-    return "".join(text.split()).replace("\u0e33", "\u0e32").replace("\u0e4d", "")
-
-
-def pdf_text(path) -> str:
-    return plain("\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 
 from budget_metrics import Filters
 from exports.export import build_bundle, export_files, write_bundle
-from tests.test_exports_pdf import pdf_text, plain
+from tests.pdf_support import pdf_text, plain
 from tests.year_on_year_sql import hand_target, sql_rates
 
 AS_OF, LAST_YEAR_DAY = date(2020, 3, 27), date(2019, 3, 27)

@@ -13,22 +13,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.appstore_support import CHIANG_MAI, KALASIN, store_rows
+from tests.apptest_support import AUTH, DASHBOARD
 
-ROOT = Path(__file__).resolve().parents[1]
-DASHBOARD = str(ROOT / "dashboard.py")
-AUTH = {
-    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-    "cookie_secret": "x" * 32,
-    "client_id": "budget",
-    "client_secret": "secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 KALASIN_USER, CHIANG_MAI_USER = "somchai@kalasin.go.th", "somsri@chiangmai.go.th"
 
 

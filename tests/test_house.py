@@ -200,3 +200,49 @@ def test_no_ui_module_is_over_the_limit():
     sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in (ROOT / "ui").glob("*.py")}
     assert sizes, "no ui/ modules found"
     assert {name: lines for name, lines in sizes.items() if lines > UI_MODULE_MOST_LINES} == {}
+
+
+TESTS = ROOT / "tests"
+
+
+def _modules_imported(source: str) -> set[str]:
+    """Every module a file in tests/ imports (anywhere in the file), dotted from the project's root: a
+    relative import is read from `tests`, `from pkg import name` counts pkg.name too (name may be a module)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(part for part in ("tests" if node.level else "", node.module or "") if part)
+            found |= {base} | {f"{base}.{alias.name}" for alias in node.names}
+    return found
+
+
+def _is_test_module(module: str) -> bool:
+    """tests.test_x, or test_x imported by its bare name (pytest puts tests/ on the path)."""
+    parts = module.split(".")
+    return parts[-1].startswith("test_") and (parts[:-1] == ["tests"] or parts[:-1] == [])
+
+
+def test_the_test_imports_are_read_from_the_code():
+    # Guards the test below: every way of importing a test module is seen, a support module is not one.
+    source = (
+        "from tests import test_a as a\nimport tests.test_b\nfrom tests.test_c import x\n"
+        "def f():\n    from .test_d import y\n    import test_e\nfrom tests.browser_support import settle\n"
+    )
+    imported = {module for module in _modules_imported(source) if _is_test_module(module)}
+    assert imported == {"tests.test_a", "tests.test_b", "tests.test_c", "tests.test_d", "test_e"}
+    assert "tests.browser_support" in _modules_imported((TESTS / "test_browser_words.py").read_text(encoding="utf-8"))
+
+
+def test_no_test_module_imports_another():
+    """Test modules share code through the support modules beside them (tests/browser_support.py,
+    tests/lagging_sql.py, ...), which anything in tests/ may import; a test module imports no other test
+    module, so each can be read, moved or deleted on its own and pytest collects each test once."""
+    importing = sorted(
+        f"{path.name} imports {module}"
+        for path in sorted(TESTS.glob("test_*.py"))
+        for module in _modules_imported(path.read_text(encoding="utf-8"))
+        if _is_test_module(module) and module.split(".")[-1] != path.stem
+    )
+    assert importing == [], "test modules importing another test module:\n" + "\n".join(importing)

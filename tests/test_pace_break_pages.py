@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from budget_metrics.formatting import format_date
 from tests.etl_fixtures import query
-from tests.test_exports_pace_break import AS_OF, expected_flags
+from tests.pace_break_sql import AS_OF, expected_flags
 
 DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 

@@ -37,8 +37,9 @@ import psutil
 import pytest
 
 from tests.browser_support import ROOT, assert_no_exception, chromium_browser, free_port, require_chromium, settle
+from tests.download_sheets import sheet_rows
 from tests.etl_fixtures import query
-from tests.test_downloads import _rows, sql_lagging
+from tests.lagging_sql import sql_lagging
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -266,7 +267,7 @@ def _excel_download(page, url: str, lang: str, button: str, folder: Path):
 
 def _data_rows(sheet) -> list[str]:
     """The project codes of a lagging workbook (the first column below its print-title header row)."""
-    return [row[0] for row in _rows(sheet) if row[0]]
+    return [row[0] for row in sheet_rows(sheet) if row[0]]
 
 
 def test_two_workers_behind_nginx(serve_cluster, tmp_path, screenshots_dir):

@@ -22,7 +22,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.appstore_support import CHIANG_MAI, KALASIN, project_of, store_rows
-from tests.test_followup_ui import AUTH, DASHBOARD
+from tests.apptest_support import AUTH, DASHBOARD
 
 USER = "somchai@kalasin.go.th"
 DRIVER_WORDS = ("127.0.0.1", "psycopg", "OperationalError", "postgresql", "Traceback", "connection to server")
@@ -256,7 +256,7 @@ def _assert_figures_match_sql(workbook, db, as_of) -> None:
     """Kalasin's summary (paid) and project sheet (count, current allocation) against a plain-SQL recount."""
     import openpyxl
 
-    from tests.test_exports_xlsx import sql_totals
+    from tests.totals_sql import sql_totals
 
     current, _, paid, count = sql_totals(db, as_of, "owner_type = 'province' AND owner = ?", (KALASIN,))
     book = openpyxl.load_workbook(workbook)
@@ -273,7 +273,7 @@ def test_weekly_files_are_built_with_the_answers_unknown_while_the_store_is_down
     (so the answers are the store's), while PostgreSQL is stopped: every file is built, each flagged
     project's follow-up says "unknown now" (not "no answer"), the response rates are blank, the about
     sheet and the PDF say why; the command exits 4 with one line saying so. The page says it before
-    the click. Expected projects: plain SQL (tests/test_downloads.sql_lagging, Kalasin on 30 Sep 2019)."""
+    the click. Expected projects: plain SQL (tests/lagging_sql.py sql_lagging, Kalasin on 30 Sep 2019)."""
     import csv
     import io
     import subprocess
@@ -285,7 +285,7 @@ def test_weekly_files_are_built_with_the_answers_unknown_while_the_store_is_down
     import appstore
     from budget_metrics import Filters
     from exports.export import build_bundle, download_for, write_bundle
-    from tests.test_downloads import sql_lagging
+    from tests.lagging_sql import sql_lagging
 
     monkeypatch.setenv("BUDGET_APP_DB", pg_store)
     expected = sql_lagging(demo_db, KALASIN)

@@ -3,7 +3,7 @@ server time per visit), by AppTest on the demo database: a second viewer of the 
 HTML without it being built again; a view with another province, another language or links carrying
 other sidebar choices is built for itself; a new published file builds everything again; and the HTML a
 viewer gets from memory is, byte for byte, the HTML built afresh. The figures in it are recounted from
-plain SQL (tests/test_exports_xlsx.sql_totals: the nation's and Kalasin's paid baht as million baht).
+plain SQL (tests/totals_sql.py sql_totals: the nation's and Kalasin's paid baht as million baht).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _million(amount: Decimal) -> str:
 
 
 def test_the_overview_first_screen_is_built_once_per_view(demo_db_copy, builds):
-    from tests.test_exports_xlsx import sql_totals
+    from tests.totals_sql import sql_totals
     from ui import cache
 
     cache._VIEW_HTML.clear()
