@@ -14,6 +14,7 @@ from decimal import Decimal
 import duckdb
 
 from tests.browser_support import (
+    figure,
     full_page_screenshot,
     settle,
 )
@@ -28,10 +29,6 @@ def _million(amount: Decimal) -> str:
     return f"{float(amount) / 1e6:,.2f}"
 
 
-def _figure(page, name: str) -> str:
-    return page.locator(f'[data-figure="{name}"]').first.inner_text().strip()
-
-
 def _be(day) -> str:
     return f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + 543}"
 
@@ -42,8 +39,8 @@ def lagging_first_screen(page, demo_db, screenshots_dir, view: str) -> dict:
     lists_lagging_<view>.png. Returns the projects sql_lagging flags (code -> figures)."""
     expected = sql_lagging(demo_db, None)  # code -> (allocation, paid, at risk, last payment), 30 Sep 2019
     assert page.locator('[data-testid="stDataFrame"]').count() == 0  # no grid on the first screen
-    assert _figure(page, "flagged") == f"{len(expected):,}"
-    assert _figure(page, "money_at_risk") == _million(sum(risk for _, _, risk, _ in expected.values()))
+    assert figure(page, "flagged") == f"{len(expected):,}"
+    assert figure(page, "money_at_risk") == _million(sum(risk for _, _, risk, _ in expected.values()))
     # the list: the ten largest amounts at risk, largest first, each the project's own (SQL) amount
     items = page.locator(".bm-risk details")
     assert items.count() == 10
@@ -100,9 +97,9 @@ def data_quality_first_screen(page, demo_db, screenshots_dir, view: str) -> int:
     finally:
         con.close()
     assert page.locator('[data-testid="stDataFrame"]').count() == 0  # no grid on the first screen
-    assert _figure(page, "loads") == f"{loads:,}"
-    assert _figure(page, "rejected") == f"{int(rejected):,}"
-    assert _figure(page, "warnings") == "0"
+    assert figure(page, "loads") == f"{loads:,}"
+    assert figure(page, "rejected") == f"{int(rejected):,}"
+    assert figure(page, "warnings") == "0"
     freshness = page.locator('[data-table="data_freshness"] tbody tr').evaluate_all(
         "rows => rows.map(row => [...row.cells].map(cell => cell.innerText.trim()))"
     )

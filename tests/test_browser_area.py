@@ -26,6 +26,7 @@ import pytest
 from tests.browser_support import (
     SNAPSHOT_DATES,
     assert_no_exception,
+    figure,
     settle,
 )
 from tests.projection_sql import area_projects, project_money
@@ -55,10 +56,6 @@ def _open(browser, url: str, width: int = 1400, height: int = 900):
     settle(page)
     assert_no_exception(page)
     return context, page
-
-
-def _figure(scope, name: str) -> str:
-    return scope.locator(f'[data-figure="{name}"]').first.inner_text().strip()
 
 
 def _in_first_screen(locator, height: int = 900) -> bool:
@@ -139,28 +136,28 @@ def test_area_first_screen_answers_a_provincial_office(served, screenshots_dir, 
             allocation, paid = now[line]
             pct = float(paid / allocation * 100)
             gap = pct - target
-            assert _figure(card, "pct") == f"{pct:,.2f}", line
-            assert _figure(card, "target") == f"{target:.2f}", line
-            assert _figure(card, "gap_points") == f"{gap:+.2f}", line
-            assert _figure(card, "gap_baht") == f"{float(paid - allocation * Decimal(repr(target)) / 100) / 1e6:+,.2f}"
+            assert figure(card, "pct") == f"{pct:,.2f}", line
+            assert figure(card, "target") == f"{target:.2f}", line
+            assert figure(card, "gap_points") == f"{gap:+.2f}", line
+            assert figure(card, "gap_baht") == f"{float(paid - allocation * Decimal(repr(target)) / 100) / 1e6:+,.2f}"
             style = card.get_attribute("style").replace(" ", "")
             assert f"--bm-c:{STATUS_COLORS[_status(gap)]}" in style, (line, style)  # coloured by its own status
             old_allocation, old_paid = before[line]
-            assert _figure(card, "week_points") == f"{pct - float(old_paid / old_allocation * 100):+.2f}", line
-            assert _figure(card, "week_paid") == _million(paid - old_paid), line
+            assert figure(card, "week_points") == f"{pct - float(old_paid / old_allocation * 100):+.2f}", line
+            assert figure(card, "week_paid") == _million(paid - old_paid), line
             # the projection to 30 Sep with its band, against the year-end target (100 / 88 by hand)
             low, projected, high = (
-                float(_figure(card, name)) for name in ("projected_low", "projected_pct", "projected_high")
+                float(figure(card, name)) for name in ("projected_low", "projected_pct", "projected_high")
             )
             assert low <= projected <= high and pct <= projected <= 100, line
-            assert _figure(card, "year_end_target") == {"overall": "100.00", "investment": "88.00"}[line]
+            assert figure(card, "year_end_target") == {"overall": "100.00", "investment": "88.00"}[line]
             for name in ("pct", "target", "gap_points", "gap_baht", "projected_pct", "projected_high"):
                 assert _in_first_screen(card.locator(f'[data-figure="{name}"]')), (line, name)
         # the money
         allocation, paid = now["overall"]
-        assert _figure(page, "allocation") == _million(allocation)
-        assert _figure(page, "disbursed") == _million(paid)
-        assert _figure(page, "remaining") == _million(allocation - paid)
+        assert figure(page, "allocation") == _million(allocation)
+        assert figure(page, "disbursed") == _million(paid)
+        assert figure(page, "remaining") == _million(allocation - paid)
         assert _in_first_screen(page.locator('[data-figure="remaining"]'))
         # the flagged projects: two flags by plain SQL, the total from the lagging page's own list
         from budget_metrics import Filters
@@ -168,8 +165,8 @@ def test_area_first_screen_answers_a_provincial_office(served, screenshots_dir, 
 
         flags = page.locator('[data-card="flags"]')
         for flag, count in _sql_flag_counts(db, AS_OF, KALASIN).items():
-            assert _figure(flags, f"flag_{flag}") == f"{count:,}", flag
-        assert _figure(flags, "flagged") == f"{len(lagging_projects(Filters(as_of=AS_OF, province=KALASIN))):,}"
+            assert figure(flags, f"flag_{flag}") == f"{count:,}", flag
+        assert figure(flags, "flagged") == f"{len(lagging_projects(Filters(as_of=AS_OF, province=KALASIN))):,}"
         assert _in_first_screen(flags.locator('[data-figure="flagged"]'))
         # each flag links to the lagging page on this province, the flag chosen
         link = flags.locator("a", has_text={"th": "ไม่มีการเบิกจ่ายต่อเนื่อง", "en": "No recent payment"}[lang])
@@ -250,24 +247,24 @@ def test_weekly_first_screen_compares_two_weeks(served, screenshots_dir, lang):
         listing = page.locator('[data-card="snapshots"]')
         assert listing.locator("tbody tr").count() == 2
         for week in (now, before):
-            assert _figure(listing, f"{week['id']}.projects") == f"{week['projects']:,}"
-            assert _figure(listing, f"{week['id']}.disbursed") == _million(week["paid"])
-            assert _figure(listing, f"{week['id']}.overall") == f"{float(week['paid'] / week['allocation'] * 100):,.2f}"
+            assert figure(listing, f"{week['id']}.projects") == f"{week['projects']:,}"
+            assert figure(listing, f"{week['id']}.disbursed") == _million(week["paid"])
+            assert figure(listing, f"{week['id']}.overall") == f"{float(week['paid'] / week['allocation'] * 100):,.2f}"
         # 13 Sep against 6 Sep: both lines against their own targets, the change, the money
         for line, allocation, paid in (("overall", "allocation", "paid"), ("investment", "inv_allocation", "inv_paid")):
             card = page.locator(f'[data-line="{line}"]')
             pct, old = (float(week[paid] / week[allocation] * 100) for week in (now, before))
-            assert _figure(card, "pct") == f"{pct:,.2f}", line
-            assert _figure(card, "week_points") == f"{pct - old:+.2f}", line
+            assert figure(card, "pct") == f"{pct:,.2f}", line
+            assert figure(card, "week_points") == f"{pct - old:+.2f}", line
         # 13 Sep 2019 by hand: Q3 end + two monthly steps + 13/30 of the third (DOMAIN.md)
-        assert _figure(page.locator('[data-line="overall"]'), "target") == f"{77 + 2 * 23 / 3 + 23 / 3 * 13 / 30:.2f}"
-        assert _figure(page, "disbursed") == _million(now["paid"])
-        assert _figure(page, "disbursed_change").startswith(f"{float(now['paid'] - before['paid']) / 1e6:+,.2f} ")
+        assert figure(page.locator('[data-line="overall"]'), "target") == f"{77 + 2 * 23 / 3 + 23 / 3 * 13 / 30:.2f}"
+        assert figure(page, "disbursed") == _million(now["paid"])
+        assert figure(page, "disbursed_change").startswith(f"{float(now['paid'] - before['paid']) / 1e6:+,.2f} ")
         flags = page.locator('[data-card="flags"]')
-        assert _figure(flags, "flagged") == f"{len(now['flagged']):,}"
-        assert _figure(flags, "flagged_change") == f"{len(now['flagged']) - len(before['flagged']):+,}"
-        assert _figure(flags, "newly_flagged") == f"{len(now['flagged'] - before['flagged']):,}"
-        assert _figure(flags, "cleared") == f"{len(before['flagged'] - now['flagged']):,}"
+        assert figure(flags, "flagged") == f"{len(now['flagged']):,}"
+        assert figure(flags, "flagged_change") == f"{len(now['flagged']) - len(before['flagged']):+,}"
+        assert figure(flags, "newly_flagged") == f"{len(now['flagged'] - before['flagged']):,}"
+        assert figure(flags, "cleared") == f"{len(before['flagged'] - now['flagged']):,}"
         # every table one click away: the movers and flag changes as grids with downloads
         tables = page.locator(f".st-key-weekly_tables-{lang}")
         tables.scroll_into_view_if_needed()

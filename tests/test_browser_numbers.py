@@ -37,6 +37,7 @@ import pytest
 from tests.browser_support import (
     assert_no_exception,
     chromium_browser,
+    figure,
     require_chromium,
     settle,
     streamlit_server,
@@ -157,10 +158,6 @@ def _go(page, url: str) -> None:
     assert_no_exception(page)
 
 
-def _figure(scope, name: str) -> str:
-    return scope.locator(f'[data-figure="{name}"]').first.inner_text().strip()
-
-
 def _province_gaps(db, day: date, budget_type: str) -> dict[str, float]:
     """province -> gap (points) of a budget type's own line: its money against its target (plain SQL)."""
     target = TARGETS[day]["investment" if budget_type == "investment" else "overall"]
@@ -200,8 +197,8 @@ def test_a_budget_type_filter_keeps_the_lines_honest(served, screenshots_dir):
         assert page.locator('[data-line="overall"]').count() == 0
         assert "ไม่แสดง" in page.locator('[data-card="overall_not_shown"]').inner_text()
         card = page.locator('[data-line="investment"]')
-        assert _figure(card, "pct") == f"{inv_pct:,.2f}" and _figure(card, "target") == "88.00"
-        assert _figure(card, "gap_points") == f"{inv_pct - 88:+.2f}"
+        assert figure(card, "pct") == f"{inv_pct:,.2f}" and figure(card, "target") == "88.00"
+        assert figure(card, "gap_points") == f"{inv_pct - 88:+.2f}"
         # the five provinces furthest behind by the investment line
         worst = sorted(gaps, key=lambda code: (gaps[code], code))[:5]
         rows = page.locator('[data-card="laggards"] tbody tr')
@@ -224,7 +221,7 @@ def test_a_budget_type_filter_keeps_the_lines_honest(served, screenshots_dir):
         page.locator('[data-line="investment"]').wait_for(timeout=60_000)
         assert page.locator(NOTE).inner_text().strip().startswith("Investment budget only — ")
         assert "Overall line: not shown" in page.locator('[data-card="overall_not_shown"]').inner_text()
-        assert _figure(page.locator('[data-line="investment"]'), "pct") == f"{inv_pct:,.2f}"
+        assert figure(page.locator('[data-line="investment"]'), "pct") == f"{inv_pct:,.2f}"
         page.screenshot(path=str(screenshots_dir / "numbers_budget_investment_en.png"))
         # the province page says the filter too, and shows the operating line against the overall target
         operating = _money(
@@ -237,7 +234,7 @@ def test_a_budget_type_filter_keeps_the_lines_honest(served, screenshots_dir):
             card.wait_for(timeout=60_000)
             assert page.locator(NOTE).inner_text().strip().startswith(words)
             assert page.locator('[data-line="overall"], [data-line="investment"]').count() == 0
-            assert _figure(card, "pct") == f"{op_pct:,.2f}" and _figure(card, "target") == "100.00"
+            assert figure(card, "pct") == f"{op_pct:,.2f}" and figure(card, "target") == "100.00"
             badge = card.locator(".bm-badge")
             assert badge.get_attribute("data-status") == _status(op_pct - 100)
         page.screenshot(path=str(screenshots_dir / "numbers_area_operating_en.png"))
@@ -262,7 +259,7 @@ def test_status_words_and_lagging_lists_read_right(served, screenshots_dir):
                 _go(page, f"{url}/overview?as_of={SEP_13.isoformat()}&lang=en")
             card = page.locator('[data-line="investment"]')
             card.wait_for(timeout=60_000)
-            assert _figure(card, "gap_points") == f"{gap:+.2f}"
+            assert figure(card, "gap_points") == f"{gap:+.2f}"
             badge = card.locator(".bm-badge")
             assert badge.inner_text().strip() == words
             assert badge.evaluate("node => getComputedStyle(node).backgroundColor") == OLIVE  # not green
@@ -291,8 +288,8 @@ def test_status_words_and_lagging_lists_read_right(served, screenshots_dir):
         for lang in ("th", "en"):
             _go(page, f"{url}/lagging?as_of={SEP_13.isoformat()}&lang={lang}")
             page.locator('[data-figure="flag_late_contract"]').wait_for(timeout=60_000)
-            assert _figure(page, "flag_no_contract") == f"{unsigned:,}"
-            assert _figure(page, "flag_late_contract") == f"{late:,}"
+            assert figure(page, "flag_no_contract") == f"{unsigned:,}"
+            assert figure(page, "flag_late_contract") == f"{late:,}"
             label = page.locator('[data-box="flag_late_contract"] .bm-label').inner_text()
             assert label == {"th": "งบลงทุนลงนามสัญญาหลังกำหนด", "en": "Contract signed after the cut-off"}[lang]
         # Kalasin's list on 30 Sep: no project with nothing left to pay
@@ -360,7 +357,7 @@ def test_weekly_files_are_the_week_on_screen_and_the_week_can_be_frozen(served, 
     context, page = _open(browser, f"{url}/weekly?mode=snapshot&{query}")
     try:
         page.locator('[data-line="overall"]').wait_for(timeout=60_000)
-        assert _figure(page.locator('[data-line="overall"]'), "pct") == f"{_pct(mine['paid'], mine['allocation']):,.2f}"
+        assert figure(page.locator('[data-line="overall"]'), "pct") == f"{_pct(mine['paid'], mine['allocation']):,.2f}"
         book = _download(page, "weekly_xlsx", tmp_path)
         assert book.name == f"budget-2562-asof-2019-09-06-province-{KALASIN}-vs-2019-08-30-snapshot.xlsx"
         total = _summary_total(book)
@@ -373,7 +370,7 @@ def test_weekly_files_are_the_week_on_screen_and_the_week_can_be_frozen(served, 
         # each list says whose figures it holds; the list's figures are Kalasin's too
         scopes = [page.locator(f".st-key-{key}").inner_text() for key in ("weekly_list_scope", "weekly_compare_scope")]
         assert all("กาฬสินธุ์" in text and "ตามตัวกรองด้านข้าง" in text for text in scopes), scopes
-        assert _figure(page.locator('[data-card="snapshots"]'), f"{week['id']}.projects") == f"{mine['projects']:,}"
+        assert figure(page.locator('[data-card="snapshots"]'), f"{week['id']}.projects") == f"{mine['projects']:,}"
         files = page.locator(".st-key-weekly_files_scope").inner_text()
         assert "6 ก.ย. 2562" in files and "30 ส.ค. 2562" in files and f"หมายเลข {week['id']}" in files
         page.screenshot(path=str(screenshots_dir / "numbers_weekly_snapshot_th.png"))

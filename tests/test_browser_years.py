@@ -19,6 +19,7 @@ import pytest
 
 from tests.browser_support import (
     assert_no_exception,
+    figure,
     require_chromium,
     settle,
     streamlit_server,
@@ -58,10 +59,6 @@ def _card(page, line: str):
     return page.locator(f'section.bm-card[data-line="{line}"]')
 
 
-def _figure(scope, name: str) -> str:
-    return scope.locator(f'[data-figure="{name}"]').first.inner_text().strip()
-
-
 def _number(text: str) -> float:
     return float(text.replace(",", "").replace("+", ""))
 
@@ -75,14 +72,14 @@ def _check_cards(
     then = sql_rates(db, fiscal_year - 1, last_day, group)[code]
     for line in LINES:
         card = _card(page, line)
-        assert _number(_figure(card, "pct")) == pytest.approx(now[line], abs=0.005)
-        assert _number(_figure(card, "target")) == pytest.approx(hand_target(fiscal_year, line, as_of), abs=0.005)
-        assert _number(_figure(card, "last_year_pct")) == pytest.approx(then[line], abs=0.005)
-        assert _number(_figure(card, "last_year_target")) == pytest.approx(
+        assert _number(figure(card, "pct")) == pytest.approx(now[line], abs=0.005)
+        assert _number(figure(card, "target")) == pytest.approx(hand_target(fiscal_year, line, as_of), abs=0.005)
+        assert _number(figure(card, "last_year_pct")) == pytest.approx(then[line], abs=0.005)
+        assert _number(figure(card, "last_year_target")) == pytest.approx(
             hand_target(fiscal_year - 1, line, last_day), abs=0.005
         )
         # the change is this year's rate minus last year's, rounded once
-        assert _figure(card, "year_points") == f"{now[line] - then[line]:+,.2f}"
+        assert figure(card, "year_points") == f"{now[line] - then[line]:+,.2f}"
 
 
 def test_overview_same_day_last_year_and_the_ranking_by_change(served, screenshots_dir):
@@ -128,10 +125,10 @@ def test_overview_same_day_last_year_and_the_ranking_by_change(served, screensho
         for row in rows.all():
             href = row.locator("a").first.get_attribute("href")
             code = parse_qs(urlparse(href).query)["province"][0]  # the link chooses the province
-            assert _number(_figure(row, "pct")) == pytest.approx(now[code]["overall"], abs=0.005)
-            assert _number(_figure(row, "last_year_pct")) == pytest.approx(then[code]["overall"], abs=0.005)
-            assert _figure(row, "year_points") == f"{expected[code]:+,.2f}"
-            assert _number(_figure(row, "last_year_target")) == pytest.approx(
+            assert _number(figure(row, "pct")) == pytest.approx(now[code]["overall"], abs=0.005)
+            assert _number(figure(row, "last_year_pct")) == pytest.approx(then[code]["overall"], abs=0.005)
+            assert figure(row, "year_points") == f"{expected[code]:+,.2f}"
+            assert _number(figure(row, "last_year_target")) == pytest.approx(
                 hand_target(2562, "overall", LAST_YEAR_DAY), abs=0.005
             )
             shown.append(code)
@@ -161,11 +158,11 @@ def test_the_year_switch_and_a_year_without_targets(served, screenshots_dir):
         latest = sql_rates(db, 2561, date(2018, 9, 30))[None]
         for line in LINES:
             card = _card(page, line)
-            assert _figure(card, "no_target") == "ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ 2561"
+            assert figure(card, "no_target") == "ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ 2561"
             assert card.locator('[data-figure="target"]').count() == 0
             assert card.locator('[data-figure="gap_points"]').count() == 0
             assert card.locator(".bm-mark").count() == 0  # no target mark on the meter
-            assert _number(_figure(card, "pct")) == pytest.approx(latest[line], abs=0.005)
+            assert _number(figure(card, "pct")) == pytest.approx(latest[line], abs=0.005)
             assert card.locator('[data-figure="last_year"]').count() == 0  # no earlier year loaded
         page.screenshot(path=str(screenshots_dir / "years_no_targets_th.png"))
         # the pages follow the year: every sidebar page link carries fy=2561
@@ -182,11 +179,11 @@ def test_the_year_switch_and_a_year_without_targets(served, screenshots_dir):
         now = sql_rates(db, 2562, date(2019, 6, 28))[None]
         for line in LINES:
             card = _card(page, line)
-            assert _number(_figure(card, "last_year_pct")) == pytest.approx(then[line], abs=0.005)
+            assert _number(figure(card, "last_year_pct")) == pytest.approx(then[line], abs=0.005)
             assert card.locator('[data-figure="last_year_target"]').count() == 0
-            assert "ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ 2561" in _figure(card, "last_year")
-            assert _figure(card, "year_points") == f"{now[line] - then[line]:+,.2f}"
-            assert _number(_figure(card, "target")) == pytest.approx(
+            assert "ไม่มีเป้าหมายของ ครม. สำหรับปีงบประมาณ 2561" in figure(card, "last_year")
+            assert figure(card, "year_points") == f"{now[line] - then[line]:+,.2f}"
+            assert _number(figure(card, "target")) == pytest.approx(
                 hand_target(2562, line, date(2019, 6, 28)), abs=0.005
             )
     finally:
@@ -199,14 +196,14 @@ def test_area_page_same_day_last_year(served, screenshots_dir):
     try:
         assert page.locator("h3", has_text="Kalasin").count() >= 1
         _check_cards(page, db, 2563, AS_OF, LAST_YEAR_DAY, "province", KALASIN)
-        assert "Same day last year (27 Mar 2019)" in _figure(_card(page, "overall"), "last_year")
+        assert "Same day last year (27 Mar 2019)" in figure(_card(page, "overall"), "last_year")
         page.screenshot(path=str(screenshots_dir / "years_area_en.png"))
         # Thai, same page and area
         _sidebar(page).get_by_text("ไทย", exact=True).click()
         settle(page)
         assert_no_exception(page)
         _check_cards(page, db, 2563, AS_OF, LAST_YEAR_DAY, "province", KALASIN)
-        assert "ปีก่อน ณ วันเดียวกัน (27 มี.ค. 2562)" in _figure(_card(page, "investment"), "last_year")
+        assert "ปีก่อน ณ วันเดียวกัน (27 มี.ค. 2562)" in figure(_card(page, "investment"), "last_year")
     finally:
         context.close()
 
@@ -251,11 +248,11 @@ def test_the_earlier_years_carry_over_in_the_next_years_view(served, screenshots
                 assert_no_exception(page)
             card = page.locator('[data-card="earlier_year"]')
             assert title in card.inner_text() and note in card.inner_text()
-            assert _number(_figure(card, "earlier_carried")) == pytest.approx(carried / 1e6, abs=0.005)
-            assert _number(_figure(card, "earlier_paid")) == pytest.approx(paid / 1e6, abs=0.005)
-            assert _number(_figure(card, "earlier_remaining")) == pytest.approx((carried - paid) / 1e6, abs=0.005)
-            assert _number(_figure(card, "earlier_lapsed")) == pytest.approx(lapsed / 1e6, abs=0.005)
-            assert f"{projects:,}" in _figure(card, "earlier_carried_change")
+            assert _number(figure(card, "earlier_carried")) == pytest.approx(carried / 1e6, abs=0.005)
+            assert _number(figure(card, "earlier_paid")) == pytest.approx(paid / 1e6, abs=0.005)
+            assert _number(figure(card, "earlier_remaining")) == pytest.approx((carried - paid) / 1e6, abs=0.005)
+            assert _number(figure(card, "earlier_lapsed")) == pytest.approx(lapsed / 1e6, abs=0.005)
+            assert f"{projects:,}" in figure(card, "earlier_carried_change")
             own = {
                 "th": "เงินกันเหลื่อมปีของปี 2563 เอง: ยังไม่มีที่อนุมัติ ณ วันที่ 31 มี.ค. 2563",
                 "en": "FY2563's own carry-over: none approved by 31 Mar 2020",
@@ -273,9 +270,7 @@ def test_the_earlier_years_carry_over_in_the_next_years_view(served, screenshots
         with duckdb.connect(str(db), read_only=True) as con:
             latest = con.execute("""SELECT max(posting_date) FROM disbursements JOIN projects USING (project_code)
                                     WHERE fiscal_year = 2562""").fetchone()[0]
-        assert _number(_figure(page, "carried")) == pytest.approx(
-            _sql_earlier_carryover(db, latest)[0] / 1e6, abs=0.005
-        )
+        assert _number(figure(page, "carried")) == pytest.approx(_sql_earlier_carryover(db, latest)[0] / 1e6, abs=0.005)
         assert "FY2561" in page.locator('[data-card="earlier_year"]').inner_text()  # and FY2561's before it
     finally:
         context.close()
@@ -368,7 +363,7 @@ def test_a_year_without_targets_judges_nothing(served, screenshots_dir):
         page.goto(f"{url}/lagging?fy=2561&lang=en")
         settle(page)
         assert_no_exception(page)
-        assert _figure(page, "flag_behind_target") == "No target"
+        assert figure(page, "flag_behind_target") == "No target"
         box = page.locator('[data-box="flag_behind_target"]').inner_text()
         assert NOTHING_TO_JUDGE["en"] in box
         first = page.locator(".bm-risk details summary").first.inner_text()
@@ -378,7 +373,7 @@ def test_a_year_without_targets_judges_nothing(served, screenshots_dir):
         page.goto(f"{url}/area?fy=2561&area=province:{KALASIN}")
         settle(page)
         assert_no_exception(page)
-        assert _figure(page, "flag_behind_target") == "ไม่มีเป้าหมาย"
+        assert figure(page, "flag_behind_target") == "ไม่มีเป้าหมาย"
         for line in LINES:
             card = _card(page, line)
             assert card.locator(".bm-badge").inner_text().strip() == "ไม่มีเป้าหมาย"

@@ -17,13 +17,9 @@ from budget_metrics.formatting import format_date
 from exports.export import export_files
 from tests.etl_fixtures import query
 from tests.pace_break_sql import AS_OF, expected_flags
+from tests.pdf_support import plain
 
 HEADER = "ภาพรวม: อัตราการเบิกจ่ายลดลงตั้งแต่ (วันที่)"
-
-
-def plain(text: str) -> str:
-    """Text without white space; sara am (ำ) as extracted from a PDF may lose its nikhahit."""
-    return "".join(text.split()).replace("\u0e33", "\u0e32").replace("\u0e4d", "")
 
 
 @pytest.fixture(scope="module")

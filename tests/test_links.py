@@ -18,7 +18,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from tests.browser_support import assert_no_exception, settle
+from tests.browser_support import assert_no_exception, figure, settle
 
 IN_YEAR_END = date(2019, 9, 30)  # the latest in-year date of the demo data (the sidebar's "latest")
 
@@ -69,10 +69,6 @@ def _sidebar_value(page, name: str) -> str:
     return page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=name, exact=True).input_value()
 
 
-def _figure(page, name: str) -> str:
-    return page.locator(f'[data-figure="{name}"]').first.inner_text().strip()
-
-
 def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, demo_db, screenshots_dir):
     national = _disbursed_million(demo_db, IN_YEAR_END)
     assert national != _disbursed_million(demo_db, IN_YEAR_END, "46")  # the two views differ
@@ -83,7 +79,7 @@ def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, 
     assert notices == ["ลิงก์นี้ระบุจังหวัด “999” ซึ่งไม่มีในตัวเลือก จึงแสดง “ทั้งหมด” แทน"], notices
     assert _sidebar_value(page, "จังหวัด") == "ทั้งหมด"
     assert "ทั้งประเทศ" in page.locator('[data-testid="stMain"]').inner_text()
-    assert _figure(page, "disbursed") == national
+    assert figure(page, "disbursed") == national
     page.screenshot(path=str(screenshots_dir / "links_unknown_province_th.png"))
     # the notice belongs to the view the link opened: the next choice clears it
     page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
@@ -97,8 +93,8 @@ def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, 
         ("ไม่มีข้อมูล ณ วันที่ 1 ม.ค. 2573 (ข้อมูลปีงบประมาณนี้มีตั้งแต่ 1 ต.ค. 2561 ถึง 31 มี.ค. 2563) จึงแสดงข้อมูลล่าสุดแทน")
     ]
     assert _sidebar_value(page, "ข้อมูล ณ วันที่") == "ล่าสุด (30 ก.ย. 2562)"
-    assert _figure(page, "disbursed") == national
-    assert _figure(page, "week_points") != "+0.00"
+    assert figure(page, "disbursed") == national
+    assert figure(page, "week_points") != "+0.00"
     context.close()
 
     # ---- an unknown page: our page in Thai with a notice, not Streamlit's English "Page not found"
@@ -106,7 +102,7 @@ def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, 
     assert _notices(page) == ["ไม่มีหน้า “/nosuchpage” ในระบบ จึงแสดงหน้าภาพรวมแทน"]
     assert page.locator("h1").first.inner_text().strip() == "ภาพรวมการเบิกจ่ายงบประมาณ"
     assert page.get_by_text("Page not found").count() == 0 and page.get_by_role("dialog").count() == 0
-    assert _figure(page, "disbursed") == national
+    assert figure(page, "disbursed") == national
     page.screenshot(path=str(screenshots_dir / "links_unknown_page_th.png"))
     context.close()
 
@@ -128,7 +124,7 @@ def test_bad_links_say_what_was_ignored_in_the_users_language(app_url, browser, 
     ]
     assert page.locator("h1").first.inner_text().strip() == "Budget execution overview"
     assert _sidebar_value(page, "Province") == "All"
-    assert _figure(page, "disbursed") == national
+    assert figure(page, "disbursed") == national
     page.screenshot(path=str(screenshots_dir / "links_unknown_page_en.png"))
     page.goto(f"{app_url}/?lang=en&as_of=2030-01-01&fy=2570")
     settle(page)
@@ -354,24 +350,24 @@ def test_a_date_typed_in_the_buddhist_era_picks_the_as_of_date(app_url, browser,
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert _sidebar_value(page, "ข้อมูล ณ วันที่") == "เลือกวันที่เอง…"
     assert _date_box(page, "th").input_value() == "10/9/2562"
-    assert _figure(page, "disbursed") == figures[tuesday]
+    assert figure(page, "disbursed") == figures[tuesday]
     _type_date(page, "th", "13/09/2562")
     assert "as_of=2019-09-13" in page.url
     assert "วันศุกร์ที่ 13 กันยายน พ.ศ. 2562 (ค.ศ. 2019)" in sidebar.inner_text()
-    assert _figure(page, "disbursed") == figures[friday]
+    assert figure(page, "disbursed") == figures[friday]
     assert page.get_by_text("outside allowed range").count() == 0
     # a day that does not exist: refused in Thai, the date before stays (figures and URL)
     _type_date(page, "th", "31/02/2562")
     text = sidebar.inner_text()
     assert "ไม่มีวันที่ '31/02/2562' ในปฏิทิน" in text and "แสดงข้อมูล ณ วันที่ 13 ก.ย. 2562 (วันที่เดิม)" in text
-    assert "as_of=2019-09-13" in page.url and _figure(page, "disbursed") == figures[friday]
+    assert "as_of=2019-09-13" in page.url and figure(page, "disbursed") == figures[friday]
     # Thai digits and a Thai month name
     _type_date(page, "th", "๒๐ ส.ค. ๒๕๖๒")
-    assert "as_of=2019-08-20" in page.url and _figure(page, "disbursed") == figures[august]
+    assert "as_of=2019-08-20" in page.url and figure(page, "disbursed") == figures[august]
     # outside the year (and its carry-over): refused, with the range
     _type_date(page, "th", "1/1/2570")
     assert "อยู่นอกช่วงที่รับได้" in sidebar.inner_text()
-    assert "as_of=2019-08-20" in page.url and _figure(page, "disbursed") == figures[august]
+    assert "as_of=2019-08-20" in page.url and figure(page, "disbursed") == figures[august]
     context.close()
 
     # ---- English: the same field, the same rules, English words
@@ -382,11 +378,11 @@ def test_a_date_typed_in_the_buddhist_era_picks_the_as_of_date(app_url, browser,
     _type_date(page, "en", "13/9/2562")  # a Buddhist-era year in the English UI too
     assert "as_of=2019-09-13" in page.url
     assert "Friday 13 September 2019 (BE 2562)" in sidebar.inner_text()
-    assert _figure(page, "disbursed") == figures[friday]
+    assert figure(page, "disbursed") == figures[friday]
     _type_date(page, "en", "the 13th")
     text = sidebar.inner_text()
     assert "cannot read the date 'the 13th'" in text and "Showing 13 Sep 2019 (the date before)" in text
-    assert "as_of=2019-09-13" in page.url and _figure(page, "disbursed") == figures[friday]
+    assert "as_of=2019-09-13" in page.url and figure(page, "disbursed") == figures[friday]
     # the language switch keeps the date and shows it in the Thai form
     sidebar.get_by_text("ไทย", exact=True).click()
     settle(page)
