@@ -7,6 +7,8 @@ bench/backtest_projection.py into bench/out/backtest/ (the 3 demo seeds and the 
 
     .venv/bin/python bench/projection_round11_study.py provinces [--only NAME ...] [--variant NAME ...]
         # provinces' median / p90 / bias / coverage and clusters' coverage on 31 Mar, 31 May and 31 Jul per variant
+    .venv/bin/python bench/projection_round11_study.py flags [--only NAME ...] [--variant A B]
+        # the provinces whose pace-break flag differs between two variants at each Friday (B.FRIDAYS)
     .venv/bin/python bench/projection_round11_study.py speed --variant kept NAME
         # CPU and wall seconds of every level of both lines on demo seed 2562, 31 May, the variants alternating
     --hold-out-11: the round-11 hold-outs instead, report only, after they were scored once
@@ -95,9 +97,30 @@ def provinces(only: list[str] | None, variants: list[str], hold_out_11: bool = F
             print("  |  ".join(row), flush=True)
 
 
+def flags(only: list[str] | None, variants: list[str], hold_out_11: bool = False) -> None:
+    """Per year: the Fridays and provinces (code, flag under the first variant, under the second) whose pace-break
+    flag differs between two variants (the warning compares the recent pace with what the projection needs)."""
+    from budget_metrics.filters import Filters
+    from budget_metrics.projection import area_projection
+
+    first, second = variants[:2]
+    for name, db in study_years(SEEN, B.HOLD_OUT_ROUND_11 if hold_out_11 else None, only).items():
+        os.environ["BUDGET_DB"] = str(db)
+        differ = []
+        for friday in B.FRIDAYS:
+            read = {}
+            for label in (first, second):
+                frame = _with(label, lambda friday=friday: area_projection(Filters(2562, as_of=friday), "province"))
+                read[label] = {code: bool(flag) for code, flag in zip(frame["code"], frame["pace_break"], strict=True)}
+            moved = [(c, read[first].get(c), flag) for c, flag in read[second].items() if read[first].get(c) != flag]
+            if moved:
+                differ.append((f"{friday}", moved))
+        print(f"{name:30s} {differ if differ else 'the same at every Friday'}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("provinces", "speed"))
+    parser.add_argument("study", choices=("provinces", "flags", "speed"))
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--variant", nargs="*", default=["round 10", "step band 0.4-0.8", "ramp 0.4-0.8 band"])
     parser.add_argument("--hold-out-11", action="store_true", help="the round-11 hold-outs (after their scoring)")
@@ -106,7 +129,7 @@ def main() -> None:
         R8.VARIANTS.update(VARIANTS)
         R8.speed(args.variant)
     else:
-        provinces(args.only, args.variant, args.hold_out_11)
+        {"provinces": provinces, "flags": flags}[args.study](args.only, args.variant, args.hold_out_11)
 
 
 if __name__ == "__main__":
