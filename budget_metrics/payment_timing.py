@@ -20,6 +20,7 @@ Why it is built this way (docs/projection.md, "Payment timing"):
   back on a prior: the plan itself (paid in full by its end along a back-loaded curve, x^PRIOR_PLAN_SHAPE;
   for contracts whose milestones are being paid, at the pace their seen steps show) and PRIOR_POST_HAZARD
   after it, worth HAZARD_PRIOR_BAHT of evidence, and the band widens there (the hazard's variance).
+  Where the evidence for the seen pace is in between, both readings are kept and mixed (SEEN_MIX_*, round 11).
 - Areas pay at their own pace: each owner's factor theta multiplies its hazards (on the log
   survival); it is actual over expected payments of its passed steps, shrunk towards the nation
   by empirical Bayes (the spread between areas, tau^2, is measured from the same data).
