@@ -127,6 +127,13 @@ HOLD_OUT_ROUND_10 = (
     ("late_act_order_may_slow", 122),
     ("freeze_lumpy_order_aug", 123),
 )
+# Mixes written for round 11 after its choice was committed (ad0e944); seeds 131-133 chosen with them;
+# generated and scored once with the settings of ad0e944; every year above counts as seen from round 11 on.
+HOLD_OUT_ROUND_11 = (
+    ("late_act_slow_milestones", 131),
+    ("ordinary_bunched_savings", 132),
+    ("act_mar_short_lumpy_freeze", 133),
+)
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 ROUND_2 = "5978e1c"  # the main branch round 3 started from (round 2's model): timed alongside round 3
@@ -727,6 +734,11 @@ def markdown(
         ".venv/bin/python bench/projection_round10_study.py provinces --variant 'round 9' returns orders \\",
         "    'orders cancelled only' 'orders savings by age'   # the money returned before 30 Sep",
         "#   --skip-timing --run-name r10h --years hold-out-10",
+        "# round 11's run (its part below, written by hand): the study, the choice committed (ad0e944), the hold-out",
+        "# mixes, then the round-11 hold-outs scored once:",
+        ".venv/bin/python bench/projection_round11_study.py provinces --variant 'round 10' 'step band 0.4-0.8' \\",
+        "    'ramp 0.4-0.8 band' 'ramp 0.4-0.8'   # the two readings of the seen steps mixed",
+        "#   --skip-timing --run-name r11h --years hold-out-11",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```",
         "",
@@ -785,6 +797,7 @@ def markdown(
         | {mix: "hold-out (round 8)" for mix, _ in HOLD_OUT_ROUND_8}
         | {mix: "hold-out (round 9)" for mix, _ in HOLD_OUT_ROUND_9}
         | {mix: "hold-out (round 10)" for mix, _ in HOLD_OUT_ROUND_10}
+        | {mix: "hold-out (round 11)" for mix, _ in HOLD_OUT_ROUND_11}
     )
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
@@ -1004,6 +1017,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             generated += [(mix, seed, "hold-out (round 9)") for mix, seed in HOLD_OUT_ROUND_9]
         elif value == "hold-out-10":
             generated += [(mix, seed, "hold-out (round 10)") for mix, seed in HOLD_OUT_ROUND_10]
+        elif value == "hold-out-11":
+            generated += [(mix, seed, "hold-out (round 11)") for mix, seed in HOLD_OUT_ROUND_11]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
@@ -1029,6 +1044,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
                 if (mix, int(seed)) in HOLD_OUT_ROUND_9
                 else "hold-out (round 10)"
                 if (mix, int(seed)) in HOLD_OUT_ROUND_10
+                else "hold-out (round 11)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_11
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -1041,8 +1058,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-10, demo:SEED or MIX:SEED (default: all groups "
-        "but hold-out-4 to hold-out-10)",
+        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-11, demo:SEED or MIX:SEED (default: all groups "
+        "but hold-out-4 to hold-out-11)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

@@ -687,6 +687,64 @@ MIXES: dict[str, Mix] = {
         "larger, 2-3 instalments), half the unsigned cancelled by an order on 5 Aug, a strong September rush, 15% "
         "early finishers, 4 disaster provinces from 3 Jun delaying 40-80% of their projects",
     ),
+    # Round 11 (issue 17): new hold-out mixes, written after the round-11 choice was committed (ad0e944);
+    # generated (seeds 131-133) and scored once; each a mix not seen before.
+    "late_act_slow_milestones": Mix(
+        "late_act_slow_milestones",
+        budget_act=date(2019, 1, 25),
+        wave=(date(2019, 2, 1), date(2019, 5, 10)),
+        wave_share=0.7,
+        q1_pace=0.5,
+        duration=(90, 220),
+        instalments=(3, 5),
+        advance_share=0.45,
+        delay_mean=16.0,
+        final_delay_mean=28.0,
+        september_rush=0.3,
+        disaster_provinces=3,
+        disaster_date=date(2019, 6, 18),
+        disaster_severity_range=(0.5, 0.9),
+        notes="budget act on 25 Jan, contracts signed Feb to mid-May and later, long contracts (90-220 days) in 3-5 "
+        "instalments, advances on nearly half, slow instalments and final acceptance, 3 disaster provinces from "
+        "18 Jun delaying 50-90% of their projects",
+    ),
+    "ordinary_bunched_savings": Mix(
+        "ordinary_bunched_savings",
+        savings=(0.05, 0.15),
+        savings_moved=0.7,
+        instalments=(2, 4),
+        month_end_bunching=0.45,
+        early_finishers=0.1,
+        september_rush=0.35,
+        disaster_provinces=3,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 15),
+        disaster_severity_range=(0.5, 1.0),
+        notes="an ordinary year with large contract savings mostly moved or returned, 2-4 instalments, strong "
+        "month-end bunching, 10% early finishers, 3 disaster provinces and a cluster from 15 Jun delaying 50-100% "
+        "of their projects",
+    ),
+    "act_mar_short_lumpy_freeze": Mix(
+        "act_mar_short_lumpy_freeze",
+        budget_act=date(2019, 3, 4),
+        wave=(date(2019, 3, 11), date(2019, 5, 31)),
+        wave_share=0.8,
+        q1_pace=0.35,
+        duration=(45, 130),
+        instalments=(2, 3),
+        advance_share=0.2,
+        investment_size=1.5,
+        unsigned_share=0.06,
+        freeze=(date(2019, 7, 1), date(2019, 7, 25)),
+        freeze_catch_up=30,
+        september_rush=0.55,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 22),
+        disaster_severity_range=(0.5, 1.0),
+        notes="budget act on 4 Mar, contracts signed mid-Mar to May, short lumpy contracts (45-130 days, 1.5 times "
+        "larger, 2-3 instalments), few advances, a signing freeze from 1 to 25 Jul (caught up within 30 days), a "
+        "strong September rush, 4 disaster provinces from 22 Jun delaying 50-100% of their projects",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -889,6 +947,8 @@ HOLD_OUT_ROUND_8 = ("act_long_contracts_lumpy", "late_act_freeze_savings", "ordi
 HOLD_OUT_ROUND_9 = ("late_act_long_advances", "act_jan_short_rush_cancel", "ordinary_long_lumpy_early")
 # Written for round 10 after its choice was committed, scored once.
 HOLD_OUT_ROUND_10 = ("ordinary_trickle_returns", "late_act_order_may_slow", "freeze_lumpy_order_aug")
+# Written for round 11 after its choice was committed, scored once.
+HOLD_OUT_ROUND_11 = ("late_act_slow_milestones", "ordinary_bunched_savings", "act_mar_short_lumpy_freeze")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -1497,6 +1557,8 @@ def main() -> None:
                 if name in HOLD_OUT_ROUND_9
                 else "hold-out (round 10)"
                 if name in HOLD_OUT_ROUND_10
+                else "hold-out (round 11)"
+                if name in HOLD_OUT_ROUND_11
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")

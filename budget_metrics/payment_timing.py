@@ -20,6 +20,7 @@ Why it is built this way (docs/projection.md, "Payment timing"):
   back on a prior: the plan itself (paid in full by its end along a back-loaded curve, x^PRIOR_PLAN_SHAPE;
   for contracts whose milestones are being paid, at the pace their seen steps show) and PRIOR_POST_HAZARD
   after it, worth HAZARD_PRIOR_BAHT of evidence, and the band widens there (the hazard's variance).
+  Where the evidence for the seen pace is in between, both readings are kept and mixed (SEEN_MIX_*, round 11).
 - Areas pay at their own pace: each owner's factor theta multiplies its hazards (on the log
   survival); it is actual over expected payments of its passed steps, shrunk towards the nation
   by empirical Bayes (the spread between areas, tau^2, is measured from the same data).
@@ -73,6 +74,18 @@ PRIOR_SEEN_GATE = 0.7
 # ... and only for contracts (milestones, inspection and acceptance are a contract's; an operating plan has none).
 PRIOR_SEEN_CONTRACTS_ONLY = True
 ADVANCE_SHARE = 0.15  # the largest advance on a government contract (share of its price)
+# Round 11 (docs/projection.md, "Round 11 of issue 17"): where the two readings of the same evidence disagree — the
+# plan paid in full and the plan at its seen pace (the seen-steps prior, ungated) — and the milestone share that
+# decides between them is weak or near the gate, the model does not know which holds. The weight of the seen-steps
+# reading rises from 0 at share SEEN_MIX_LOW to 1 at SEEN_MIX_HIGH; SEEN_MIX_MEAN: the projection is the readings'
+# mean at that weight (else the gate's reading); SEEN_MIX_BAND: the band's variance gains the mixture's, weight x
+# (1 - weight) x the gap between the readings squared, plus the square of how far the projection stands from the
+# mixture's mean (the gap is national: shared by every project of an area). Both off: round 9's gate alone.
+# Adopted 0.4-0.8, mean and band (round 11's study, 45 seen years): the seen shares that helped were 0.65-0.85, those
+# that misled 0.10-0.33 (and 0.60, where the readings' mean beat either); between, neither reading is known to hold.
+SEEN_MIX_LOW, SEEN_MIX_HIGH = 0.4, 0.8
+SEEN_MIX_MEAN = True
+SEEN_MIX_BAND = True
 TAU2_FLOOR = 0.01  # the spread of areas' log pace factors is never taken as below this (sd 0.1)
 # Round 8 (docs/projection.md, "Round 8 of issue 17"): ... nor above this (sd 0.32: provinces paying about a third
 # faster or slower than the nation, under the same procurement law and payment system). Early in a late year the
@@ -164,6 +177,11 @@ class Hazards:
     actual: np.ndarray  # per project: paid during its passed steps (baht)
     expected: np.ndarray  # per project: what the hazards expected of it over the same steps
     residual2: np.ndarray  # per project: sum of squared (paid - expected) per step (baht^2)
+    # Round 11: the hazards under the other reading of the seen steps (None when the two agree or the mixture is
+    # off), whether `hazard` is the seen-steps reading, and the weight of the seen-steps reading (0-1).
+    other: np.ndarray | None = None
+    seen_primary: bool = False
+    seen_weight: float = 0.0
 
 
 RECENT_STEP_DAYS = 61  # steps that ended this recently count in full ...
@@ -217,10 +235,22 @@ def fit_hazards(
     evidence = exposure.sum(axis=0)
     milestone = milestone_share(paid, reached, ceiling) if PRIOR_SEEN_GATE > 0 else None
     read = contracts or not PRIOR_SEEN_CONTRACTS_ONLY
-    prior = prior_hazards(_seen_completion(increment.sum(axis=0), evidence, milestone) if read else None)
+    paid_steps = increment.sum(axis=0)
+    seen = _seen_completion(paid_steps, evidence, milestone) if read else None
     pooled = evidence + HAZARD_PRIOR_BAHT
-    hazard = np.divide(increment.sum(axis=0) + HAZARD_PRIOR_BAHT * prior, pooled, out=prior.copy(), where=pooled > 0)
-    hazard = np.clip(hazard, 1e-4, 0.98)
+
+    def pooled_hazard(completion: float | None) -> np.ndarray:
+        prior = prior_hazards(completion)
+        hazard = np.divide(paid_steps + HAZARD_PRIOR_BAHT * prior, pooled, out=prior.copy(), where=pooled > 0)
+        return np.clip(hazard, 1e-4, 0.98)
+
+    hazard = pooled_hazard(seen)
+    other, seen_weight = None, 0.0
+    if read and (SEEN_MIX_MEAN or SEEN_MIX_BAND):
+        ungated = _seen_completion(paid_steps, evidence, milestone, gated=False)
+        if ungated is not None and ungated < PRIOR_PLAN_COMPLETION:
+            other = pooled_hazard(None if seen is not None else ungated)
+            seen_weight = seen_mix_weight(milestone)
     residual = increment - hazard[None, :] * exposure
     # Sandwich variance of a ratio estimate (lumpy payments included), plus the prior's own share; at least
     # binomial on the effective number of projects behind the step (a few large contracts are few).
@@ -239,7 +269,38 @@ def fit_hazards(
         increment.sum(axis=1),
         (hazard[None, :] * exposure).sum(axis=1),
         (residual**2).sum(axis=1),
+        other,
+        seen is not None,
+        seen_weight,
     )
+
+
+def seen_mixture(
+    plan_chance: np.ndarray, seen_chance: np.ndarray, outstanding: np.ndarray, hazards: Hazards
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Round 11: projects' chances (0-1) of paying their outstanding balance (baht) under the plan paid in full and
+    under the seen-steps reading, mixed at the seen-steps reading's weight r (`hazards.seen_weight`). Returns the
+    chance the projection uses (the mixture's mean when SEEN_MIX_MEAN, else the gate's reading), the gap between the
+    readings (baht: outstanding x (seen - plan); zeros unless SEEN_MIX_BAND) and the variance per unit of it squared:
+    r (1 - r) + (r - w)^2, the mixture's second moment around the weight w used (0 unless SEEN_MIX_BAND)."""
+    weight = hazards.seen_weight if SEEN_MIX_MEAN else float(hazards.seen_primary)
+    chance = (1 - weight) * plan_chance + weight * seen_chance
+    if not SEEN_MIX_MEAN:
+        chance = seen_chance if hazards.seen_primary else plan_chance
+    if not SEEN_MIX_BAND:
+        return chance, np.zeros(len(chance)), 0.0
+    r = hazards.seen_weight
+    return chance, outstanding * (seen_chance - plan_chance), r * (1 - r) + (r - weight) ** 2
+
+
+def seen_mix_weight(milestone: float | None) -> float:
+    """Round 11: the weight (0-1) of the seen-steps reading at this milestone share: 0 at SEEN_MIX_LOW and below,
+    1 at SEEN_MIX_HIGH and above, linear between (0 when no contract has passed the middle of its plan)."""
+    if milestone is None:
+        return 0.0
+    if SEEN_MIX_HIGH <= SEEN_MIX_LOW:
+        return 1.0 if milestone >= SEEN_MIX_HIGH else 0.0
+    return min(max((milestone - SEEN_MIX_LOW) / (SEEN_MIX_HIGH - SEEN_MIX_LOW), 0.0), 1.0)
 
 
 def milestone_share(paid: np.ndarray, reached: np.ndarray, ceiling: np.ndarray) -> float | None:
@@ -260,17 +321,20 @@ def evidence_leading(evidence: np.ndarray) -> int:
     return PLAN_STEPS if seen.all() else int(np.argmin(seen))
 
 
-def _seen_completion(increment: np.ndarray, evidence: np.ndarray, milestone: float | None = None) -> float | None:
+def _seen_completion(
+    increment: np.ndarray, evidence: np.ndarray, milestone: float | None = None, gated: bool = True
+) -> float | None:
     """Round 7's studied prior share (PRIOR_SEEN_STEPS > 0): with m leading plan steps seen on at least
     HAZARD_PRIOR_BAHT of exposure each (PRIOR_SEEN_STEPS <= m < PLAN_STEPS), the share of a plan they paid,
     1 - prod(1 - h_k), over the share the plan's shape pays by then (`prior_plan_share(m / PLAN_STEPS)`: m / 10
-    when even), at most PRIOR_PLAN_COMPLETION; None (the constant) otherwise."""
+    when even), at most PRIOR_PLAN_COMPLETION; None (the constant) otherwise, or (`gated`) when the milestone share
+    is under PRIOR_SEEN_GATE."""
     if PRIOR_SEEN_STEPS <= 0:
         return None
     leading = evidence_leading(evidence)
     if leading < PRIOR_SEEN_STEPS or leading >= PLAN_STEPS:
         return None
-    if PRIOR_SEEN_GATE > 0 and (milestone is None or milestone < PRIOR_SEEN_GATE):
+    if gated and PRIOR_SEEN_GATE > 0 and (milestone is None or milestone < PRIOR_SEEN_GATE):
         return None  # hardly any milestone accepted yet: the early tenths do not read the plan's pace
     hazard = increment[:leading] / evidence[:leading]
     paid = 1.0 - float(np.prod(1.0 - np.clip(hazard, 0.0, 1.0)))

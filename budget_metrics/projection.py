@@ -99,8 +99,9 @@ LEVELS = ("province", "cluster", "region", "budget_type", "nation")
 # The levels whose areas the pace-break warning judges (a budget type or the nation is no area to chase).
 PACE_LEVELS = ("province", "cluster", "region")
 # National rates every project's projection shares: the contract and operating hazards per step, and signing.
-SHARED_TERMS = 2 * timing.STEPS + 7  # + the two drift factors of each class, + the two return shares
+SHARED_TERMS = 2 * timing.STEPS + 8  # + the two drift factors of each class, + the two return shares, + the mixture
 RETURN_TERMS = 2 * timing.STEPS + 5  # the columns of the cancelled share and the savings share returned
+MIX_TERM = 2 * timing.STEPS + 7  # round 11: the gap between the two readings of the seen steps (baht)
 
 # The columns the provinces and clusters CSV exports gain (see export_columns).
 EXPORT_COLUMNS = [
@@ -884,6 +885,10 @@ def _project(
     last_month = float((date(fy_end.year, fy_end.month, 1) - fy_start).days)
     g_rush = np.clip(timing.development(np.full(n, last_month), plan_start, plan_end), g_now, g_end)
     fitted: dict[str, tuple[timing.Hazards, timing.PaceFactors, timing.Drift]] = {}
+    # Round 11: each contract's chance under the plan paid in full and under the plan at its seen pace, where the
+    # two readings differ (NaN elsewhere).
+    plan_chance = np.full(n, np.nan)
+    seen_chance = np.full(n, np.nan)
     for column, (name, members) in enumerate((("contract", with_contract), ("operating", operating))):
         index = np.flatnonzero(members)
         at_steps = timing.paid_at_steps(ledger, index, plan_start[index], plan_end[index], ceiling[index], today)
@@ -908,6 +913,12 @@ def _project(
         change = drift.plan_factor * inside + drift.post_factor * after  # log survival to 30 Sep, class pace
         left = np.exp(theta * change)
         chance[index] = 1 - left
+        if hazards.other is not None:
+            inside_other, after_other = _paths(hazards.other, g_now[index], g_rush[index], g_end[index])
+            other = 1 - np.exp(theta * (drift.plan_factor * inside_other + drift.post_factor * after_other))
+            seen_chance[index], plan_chance[index] = (
+                (chance[index], other) if hazards.seen_primary else (other, chance[index])
+            )
         completion[index] = 1 - np.exp(
             theta * drift.plan_factor * timing.log_survival(hazards.hazard, np.full(len(index), 10.0))
         )
@@ -949,14 +960,16 @@ def _project(
     else:
         length_share, contract_days = None, float(np.median(lengths[pool]))
     signing_chance = float(_signed_by(signing_daily, float(max(days_left, 0))))
-    contract_hazard, _, contract_drift = fitted["contract"]
-    contract_hazard = contract_hazard.hazard
+    contract_fit, _, contract_drift = fitted["contract"]
+    contract_hazard = contract_fit.hazard
     expected_contract = allocation * contract_ratio
 
-    def _payable(log_factors: np.ndarray, daily_rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _payable(
+        log_factors: np.ndarray, daily_rate: float, hazard: np.ndarray = contract_hazard
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Unsigned projects of owners at these pace factors (logs): the expected share of a contract paid by
         the horizon (signing at the daily rate (a constant share: `_signed_by`), then paid along
-        the contract hazards at the owner's pace and this year's drift), its slope by each hazard (owners,
+        the contract hazards (`hazard`) at the owner's pace and this year's drift), its slope by each hazard (owners,
         STEPS), and by the log of each drift factor — one row per owner (the paths are the same for every owner;
         only the pace differs)."""
         owners_given = len(log_factors)
@@ -977,12 +990,12 @@ def _project(
         g_start = np.zeros(len(signed))
         g_final = timing.development(np.full(len(signed), float(horizon)), signed, ends)
         g_month = np.clip(timing.development(np.full(len(signed), last_month), signed, ends), 0, g_final)
-        inside, after = _paths(contract_hazard, g_start, g_month, g_final)
+        inside, after = _paths(hazard, g_start, g_month, g_final)
         theta = np.exp(np.asarray(log_factors, dtype=float))[:, None]  # (owners, 1)
         change = contract_drift.plan_factor * inside + contract_drift.post_factor * after
         left = np.exp(theta * change[None, :])  # (owners, weeks)
         weight = _step_weights(contract_drift, g_start, g_month, g_final)  # (weeks, STEPS)
-        slope = ((density[None, :] * left * theta) @ weight) / (1 - contract_hazard)[None, :]
+        slope = ((density[None, :] * left * theta) @ weight) / (1 - hazard)[None, :]
         plan_slope = -(density[None, :] * left * theta * (contract_drift.plan_factor * inside)[None, :]).sum(axis=1)
         post_slope = -(density[None, :] * left * theta * (contract_drift.post_factor * after)[None, :]).sum(axis=1)
         return (density[None, :] * (1 - left)).sum(axis=1), slope, plan_slope, post_slope
@@ -1012,6 +1025,17 @@ def _project(
         shared[rows, 2 * timing.STEPS + 1] = outstanding[rows] * plan_slope
         shared[rows, 2 * timing.STEPS + 2] = outstanding[rows] * post_slope
         shared_variance[2 * timing.STEPS] = 1.0
+        if contract_fit.other is not None:
+            other = _payable(factors_of, signing_daily, contract_fit.other)[0][position]
+            seen_chance[rows], plan_chance[rows] = (share, other) if contract_fit.seen_primary else (other, share)
+
+    # Round 11: where the two readings of the seen steps differ, the projection at the seen-steps reading's weight
+    # (SEEN_MIX_MEAN; else the gate's reading) and the band's variance the mixture's around it (SEEN_MIX_BAND).
+    mixed = ~np.isnan(plan_chance)
+    if mixed.any():
+        chance[mixed], shared[mixed, MIX_TERM], shared_variance[MIX_TERM] = timing.seen_mixture(
+            plan_chance[mixed], seen_chance[mixed], outstanding[mixed], contract_fit
+        )
 
     # Fully paid: fully_paid_pct of the contract (or of the allocation without one); the rest is savings.
     fully_paid = ~unsigned & (disbursed >= fully_paid_share * ceiling - 0.005)

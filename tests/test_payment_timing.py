@@ -167,3 +167,50 @@ def test_seen_steps_prior_behind_the_milestone_gate(monkeypatch):
     reached = np.broadcast_to(edges <= 6, (2, timing.STEPS + 1))
     paid = np.array([[0, 0, 0, 40, 40, 40, 40] + [40] * 16, [0, 0, 0, 0, 0, 10, 10] + [10] * 16], dtype=float)
     assert timing.milestone_share(paid, reached, np.array([100.0, 100.0])) == pytest.approx(0.5)
+
+
+def test_seen_steps_readings_mixed_near_the_gate(monkeypatch):
+    """Round 11's model (its settings as committed: the seen-steps reading weighs 0 at a milestone share of 0.4 and
+    1 at 0.8, the projection the readings' mean at that weight, the band the mixture's variance). The contracts of
+    test_seen_steps_prior_behind_the_milestone_gate (b): 100 baht each from day 0 to day 100, seen on day 60, paying
+    40 on day 25 and 10 (an advance) on day 45: a milestone share of 0.5, under the gate (0.7), so the kept hazard is
+    the plan's in full, (0.8^1.3 - 0.7^1.3) / (1 - 0.7^1.3) at step 7. The other reading (ungated): the 6 seen
+    tenths paid 1 - (1 - 40 / 200) (1 - 10 / 160) = 0.25 where the shape pays 0.6^1.3 = 0.515: c = 0.485, raised to
+    the floor 0.6; step 7 (0.6 x 0.8^1.3 - 0.6 x 0.7^1.3) / (1 - 0.6 x 0.7^1.3). Its weight (0.5 - 0.4) / (0.8 - 0.4)
+    = 0.25. Mixed: a balance of 200 baht that pays with chance 0.9 on the plan in full and 0.5 at the seen pace is
+    projected to pay with chance 0.75 x 0.9 + 0.25 x 0.5 = 0.8; the gap 200 x (0.5 - 0.9) = -80 baht enters the band
+    with variance 0.25 x 0.75 = 0.1875 per baht squared (80^2 x 0.1875 = 1,200 baht^2). With the mixture off
+    (round 10) there is no other reading, and the chance stays the gate's 0.9. Before round 11 neither the other
+    reading nor the mixture existed."""
+    assert (timing.SEEN_MIX_LOW, timing.SEEN_MIX_HIGH, timing.SEEN_MIX_MEAN, timing.SEEN_MIX_BAND) == (
+        0.4,
+        0.8,
+        True,
+        True,
+    )
+    monkeypatch.setattr(timing, "HAZARD_PRIOR_BAHT", 100.0)
+    plan = (np.array([0, 1]), np.array([0.0, 0.0]), np.array([100.0, 100.0]), np.array([100.0, 100.0]))
+    a = 1.3
+    assert (1 - (1 - 40 / 200) * (1 - 10 / 160)) / 0.6**a < 0.6  # the floor holds
+    full = (0.8**a - 0.7**a) / (1 - 0.7**a)
+    seen = (0.6 * 0.8**a - 0.6 * 0.7**a) / (1 - 0.6 * 0.7**a)
+    advance = timing.Ledger.build(np.array([0, 1]), np.array([25, 45]), np.array([40.0, 10.0]), 2)
+    hazards = timing.fit_hazards(advance, *plan, 60)
+    assert hazards.hazard[7] == pytest.approx(full)
+    assert hazards.other[7] == pytest.approx(seen)
+    assert not hazards.seen_primary
+    assert hazards.seen_weight == pytest.approx(0.25)
+    assert timing.fit_hazards(advance, *plan, 60, contracts=False).other is None  # operating: one reading
+
+    chance, gap, variance = timing.seen_mixture(np.array([0.9]), np.array([0.5]), np.array([200.0]), hazards)
+    assert chance[0] == pytest.approx(0.8)
+    assert gap[0] == pytest.approx(-80.0)
+    assert variance == pytest.approx(0.1875)
+    assert gap[0] ** 2 * variance == pytest.approx(1200.0)
+
+    # The gate's reading kept, its band the mixture's around it: 0.25 x 0.75 + (0.25 - 0)^2 = 0.25.
+    monkeypatch.setattr(timing, "SEEN_MIX_MEAN", False)
+    chance, gap, variance = timing.seen_mixture(np.array([0.9]), np.array([0.5]), np.array([200.0]), hazards)
+    assert (chance[0], gap[0], variance) == (pytest.approx(0.9), pytest.approx(-80.0), pytest.approx(0.25))
+    monkeypatch.setattr(timing, "SEEN_MIX_BAND", False)
+    assert timing.fit_hazards(advance, *plan, 60).other is None
