@@ -888,6 +888,31 @@ def detect_encoding(path: Path) -> str:
     return "cp874"
 
 
+def utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 text saved without a byte-order mark, else None.
+
+    Such text is valid UTF-8 by chance (ASCII is `x\\0`, Thai `\\x07\\x0e`), so it would be read
+    as UTF-8 with its NULs and Thai bytes removed as control characters: Thai names turned to
+    stray digits and letters. It is told by its NUL bytes: at least 10% of one byte position
+    (the high byte of every ASCII character) and none in the other, and the sample decodes.
+    A text file never holds that many NULs; a stray NUL or two is a control character.
+    """
+    if len(sample) < 4 or b"\0" not in sample:
+        return None
+    low, high = sample[0::2].count(0), sample[1::2].count(0)
+    if high >= len(sample) // 20 and low == 0:
+        encoding = "utf-16-le"
+    elif low >= len(sample) // 20 and high == 0:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(sample[: len(sample) // 2 * 2], final=False)
+    except UnicodeDecodeError:
+        return None
+    return encoding
+
+
 def _not_text(copy: FileCopy, offset: int, byte: int) -> ReadError:
     # The line number, not the offset: the copy may have lost control characters already.
     line = _line_of(copy.path, offset)
@@ -1108,6 +1133,8 @@ def _open_csv_copy(
         encoding = "utf-16"
     elif sample.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
+    elif utf16 := utf16_without_bom(sample):
+        encoding = utf16
     else:
         try:
             # A multi-byte character may be cut at the sample's end: decode incrementally.
@@ -1116,7 +1143,7 @@ def _open_csv_copy(
         except UnicodeDecodeError:
             encoding = "cp874"
     csv_path = copy.path
-    if encoding in ("utf-16", "cp874"):
+    if encoding in ("utf-16", "utf-16-le", "utf-16-be", "cp874"):
         csv_path, _ = _transcode(copy, encoding, temp_files)
     text_encoding = "utf-8-sig" if encoding == "utf-8-sig" else "utf-8"
     head: list[str] = []
