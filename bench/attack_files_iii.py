@@ -105,7 +105,7 @@ def new(amount, date=SEP13, project="P01", source="current"):
 
 # --------------------------------------------------------------------------- the attacks
 # name -> (write(folder) -> path, extra CLI args, expected exit, expected payments,
-#          expected projects or None for "as before")
+#          expected projects or None for "as before"[, words the output must hold, ...])
 
 
 def attacks() -> dict:
@@ -371,6 +371,7 @@ def attacks() -> dict:
         REFUSED,
         plus(),
         None,
+        "million baht",
     )
     a["unit_title_full_width"] = (
         lambda d: put(d, "a.csv", csv_bytes([["（หน่วย：ล้านบาท）"], H, pay("U2", "1.5")])),
@@ -409,6 +410,68 @@ def attacks() -> dict:
         REJECTS,
         plus({"A7": new("12.00")}),
         None,
+    )
+    a["amounts_with_a_unit_or_currency_word_in_the_cell"] = (
+        lambda d: put(
+            d,
+            "a.csv",
+            csv_bytes(
+                [
+                    H,
+                    pay("W1", "1.5 ล้านบาท"),  # never 1.50
+                    pay("W2", "1,500 พันบาท"),
+                    pay("W3", "1,234 บาท 50 สตางค์"),
+                    pay("W4", "USD 100"),
+                    pay("W5", "1,234.50บาท"),
+                    pay("W6", "1,000 THB"),
+                ]
+            ),
+        ),
+        [],
+        REJECTS,
+        plus({"W5": new("1234.50"), "W6": new("1000.00")}),
+        None,
+    )
+    a["dates_with_weekday_or_words"] = (
+        lambda d: put(
+            d,
+            "a.csv",
+            csv_bytes(
+                [
+                    H,
+                    pay("K1", "1.00", "วันศุกร์ที่ 13 กันยายน 2562"),
+                    pay("K2", "2.00", "13 ก.ย. 62 (แก้ไข)"),
+                    pay("K3", "3.00", "ภายใน 13 ก.ย. 62"),
+                    pay("K4", "4.00", "13 กันยายน ๖๒"),
+                ]
+            ),
+        ),
+        [],
+        REJECTS,
+        plus({"K4": new("4.00")}),
+        None,
+    )
+    a["fiscal_year_and_owner_in_thai_digits_and_forms"] = (
+        lambda d: put(
+            d,
+            "p.csv",
+            csv_bytes(
+                [
+                    PH[:7],
+                    ["P12", "พ.ศ.๒๕๖๒", "๕๑", "ก", "งบลงทุน", "อบต.", "๑,๐๐๐.๐๐"],
+                    ["P13", "2562.0", "51", "ข", "งบลงทุน", "อบต.", "1,000.00"],
+                    ["P14", "๒๕๖๒", "จ.ลำพูน", "ค", "งบลงทุน", "อบต.", "2,000"],
+                ]
+            ),
+        ),
+        [],
+        REJECTS,
+        plus(),
+        {
+            **BASE_PROJ,
+            "P12": ("51", 2562, "ก", D("1000.00"), None, None),
+            "P14": ("51", 2562, "ค", D("2000.00"), None, None),
+        },
     )
     # --- total and subtotal rows in the middle
     a["subtotals_in_the_middle"] = (
@@ -472,6 +535,7 @@ def attacks() -> dict:
         REFUSED,
         plus(),
         None,
+        "cut short",
     )
     a["xlsx_shared_string_index_broken"] = (
         lambda d: _broken_shared_string(xlsx(d / "a.xlsx", {"s": [H, pay("X1", "1,000.00"), pay("X2", "2.00")]}), "D2"),
@@ -612,7 +676,7 @@ def state(db: Path) -> tuple[dict, dict, bool]:
 
 
 def run(name: str, spec, folder: Path, base: Path) -> tuple[bool, str]:
-    write, args, want_exit, want_pay, want_proj = spec
+    write, args, want_exit, want_pay, want_proj, *said = spec
     case = folder / name
     case.mkdir()
     store = case / "store"
@@ -646,6 +710,8 @@ def run(name: str, spec, folder: Path, base: Path) -> tuple[bool, str]:
         problems.append(f"projects differ: stored {extra}, wanted {missing}")
     if not counts:
         problems.append("count rule broken")
+    flat = " ".join(output.split())
+    problems += [f"the output does not say {words!r}" for words in said if words not in flat]
     if leftovers:
         problems.append(f"leftovers {leftovers}")
     summary = f"exit {done.returncode}; " + " ".join(output.split())[-160:]

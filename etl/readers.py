@@ -754,11 +754,24 @@ def first_invalid_utf8(path: Path) -> tuple[int, int, int] | None:
             if thai < THAI_LETTERS_FOR_UTF8:
                 thai += len(_THAI_LETTER.findall(text))
             offset += len(chunk)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return offset - 1, 0, thai  # the file ends inside a multi-byte character
+        pending = decoder.getstate()[0]
+        if pending:  # the file ends inside a multi-byte character: where it starts
+            return offset - len(pending), pending[0], thai
     return None
+
+
+def ends_inside_a_character(path: Path, offset: int) -> bool:
+    """Whether the bytes from `offset` to the end of the file are the start of one UTF-8
+    character and nothing else: the file was cut short (a copy or download that stopped)."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        tail = handle.read(8)
+    if not 1 <= len(tail) <= 3:
+        return False
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(tail, final=False) == ""
+    except UnicodeDecodeError:
+        return False
 
 
 # Text that is UTF-8 beyond doubt: a Thai letter, digit or sign (U+0E00..U+0E7F: E0 B8 xx,
@@ -830,10 +843,16 @@ def _utf8_break(path: Path, encoding: str) -> ReadError | None:
     if problem is None:
         return None
     offset, byte, _ = problem
+    line = _line_of(path, offset)
+    if ends_inside_a_character(path, offset):
+        return ReadError(
+            f"ไฟล์จบกลางตัวอักษร (ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} บรรทัด {line:,}) ไฟล์อาจถูกตัดสั้น — the file "
+            f"ends in the middle of a character (byte 0x{byte:02X} at offset {offset:,}, line {line:,}): it looks "
+            "cut short (a copy or download that stopped); copy or export it again"
+        )
     utf8_line = first_utf8_thai_line(path, before=offset)
     if utf8_line is None and encoding != "utf-8-sig":
         return None
-    line = _line_of(path, offset)
     if utf8_line is not None:
         why_th, why_en = f"บรรทัด {utf8_line:,} เป็นข้อความ UTF-8", f"line {utf8_line:,} is UTF-8 text"
     else:

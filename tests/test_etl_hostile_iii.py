@@ -133,7 +133,9 @@ def test_owner_and_enum_typed_with_the_mark_before_the_vowel_are_known(db, tmp_p
     ]
     [result] = load_files([put(tmp_path, "p.csv", csv_bytes(rows))], db_path=db)
     assert result.status == "loaded", result.message
-    assert query(db, "SELECT project_code, owner, budget_type FROM projects WHERE project_code >= 'P08'") == [
+    assert query(
+        db, "SELECT project_code, owner, budget_type FROM projects WHERE project_code >= 'P08' ORDER BY 1"
+    ) == [
         ("P08", "46", "investment"),
         ("P09", "51", "other"),
     ]
@@ -175,3 +177,15 @@ def test_a_number_shown_as_a_percentage_in_an_amount_is_rejected_not_stored(db, 
         (3, "จำนวนเงิน", "12.5%", "percent_cell"),
     ]
     assert payments(db) == {DOC: Decimal("100.00"), "D11": Decimal("1234.50")}
+
+
+@pytest.mark.parametrize("cut", [1, 2])
+def test_a_utf8_file_cut_short_inside_a_thai_character_is_refused_as_cut_short(db, tmp_path, cut):
+    data = csv_bytes([DISB_HEADERS, ["D12", "P01", "13/09/2562", "12.00", CUR]]).rstrip(b"\n")
+    assert data.endswith("น".encode())  # the last cell ends in a Thai letter (3 bytes)
+    [result] = load_files([put(tmp_path, "cut.csv", data[:-cut])], db_path=db)
+    assert result.status == "refused"
+    offset = len(data) - 3
+    assert f"byte 0xE0 at offset {offset:,}, line 2" in result.message
+    assert "cut short" in result.message
+    assert payments(db) == {DOC: Decimal("100.00")}
