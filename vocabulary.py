@@ -277,6 +277,17 @@ REJECT_REASONS: Words = {
         "รหัสมีอักขระควบคุมหรืออักขระที่กลับทิศทางข้อความ (มองไม่เห็นบนจอ) ให้พิมพ์รหัสใหม่",
         "the key holds a control character or one that reverses the text on screen (invisible); type the key again",
     ),
+    # hostile inputs III (docs/reliability.md)
+    "code_as_number": (
+        "รหัสถูก Excel เขียนเป็นตัวเลขแบบวิทยาศาสตร์ (เช่น 7.738E+07) ตัวเลขบางหลักหายไปแล้ว ให้จัดรูปแบบคอลัมน์เป็นข้อความแล้วส่งออกใหม่",
+        "Excel wrote the code as a number in scientific notation (e.g. 7.738E+07), so some of its digits are "
+        "lost; format the column as text and export again",
+    ),
+    "percent_cell": (
+        "เซลล์จัดรูปแบบเป็นเปอร์เซ็นต์ (เช่น 50%) ค่าที่เก็บจึงไม่ใช่ค่าที่เห็น ให้พิมพ์ค่าจริง",
+        "the cell is formatted as a percentage (e.g. 50%), so the value stored is not the one shown; type the value "
+        "itself",
+    ),
     "implausible_amount": (
         "จำนวนเงินสูงเกินกว่าที่เป็นไปได้ (เกินเพดานใน thresholds.toml: max_plausible_amount)",
         "amount above the plausibility bound (thresholds.toml: max_plausible_amount)",

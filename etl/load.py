@@ -222,6 +222,8 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
                 selects.append(f"false AS {name}__bad")
             if column.type == MONEY:
                 selects.append(f"false AS {name}__ambiguous")
+            if column.type == CODE:
+                selects.append(f"false AS {name}__as_number")
             if column.type == OWNER:
                 selects.append("CAST(NULL AS VARCHAR) AS owner_type")
             continue
@@ -231,7 +233,14 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
             # Keys in their normal form (etl/normalise.py); GFMIS document numbers zero-padded.
             macro = "etl_doc_no" if name == "doc_no" else "etl_code"
             selects.append(f"{macro}({raw}) AS {name}")
-            selects.append(f"CASE WHEN {name} IS NULL THEN etl_code_refused({raw}) ELSE false END AS {name}__bad")
+            selects.append(
+                f"CASE WHEN {name} IS NULL THEN etl_code_refused({raw}) OR coalesce(etl_code_as_number({raw}), false) "
+                f"ELSE false END AS {name}__bad"
+            )
+            selects.append(
+                f"CASE WHEN {name} IS NULL THEN coalesce(etl_code_as_number({raw}), false) ELSE false END "
+                f"AS {name}__as_number"
+            )
         elif column.type == MONEY:
             selects.append(f"etl_money_fast({raw}) AS {name}")
             selects.append(f"CASE WHEN {name} IS NULL THEN etl_clean({raw}) IS NOT NULL ELSE false END AS {name}__bad")

@@ -40,6 +40,11 @@ import duckdb
 from etl.kinds import BOOL_VALUES, ENUMS, enum_key
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+# Keys only: Arabic-Indic and extended Arabic-Indic digits, and the full-width forms of
+# ASCII (U+FF01-U+FF5E, typed with an East Asian input method or copied from a PDF), are
+# the same characters to the eye: they are folded to ASCII before a key is compared.
+KEY_FOLD_FROM = THAI_DIGITS + "٠١٢٣٤٥٦٧٨٩" + "۰۱۲۳۴۵۶۷۸۹" + "".join(chr(c) for c in range(0xFF01, 0xFF5F))
+KEY_FOLD_TO = "0123456789" * 3 + "".join(chr(c) for c in range(0x21, 0x7F))
 TRIM_CHARS = " \t\r\n\u00a0\u200b"
 
 # The amount rule (RE2 patterns over cleaned text, see the module docstring).
@@ -68,6 +73,9 @@ KEY_SPACE = r"\s\p{Z}\x{0b}\x{85}"
 THAI_AM_SPLIT = r"\x{0e4d}([\x{0e48}-\x{0e4b}]?)\x{0e32}"
 THAI_AM_TONE_AFTER = r"\x{0e33}([\x{0e48}-\x{0e4b}])"
 SARA_AM = "\u0e33"
+# Thai: a tone mark or THANTHAKHAT typed before the above or below vowel of its letter
+# (ท + ่ + ี for ที่, ธ + ์ + ุ for ธุ์) looks the same on screen; written vowel first.
+THAI_MARKS_BEFORE_VOWEL = r"([\x{0e48}-\x{0e4c}]+)([\x{0e31}\x{0e34}-\x{0e3a}\x{0e47}])"
 # GFMIS prints document numbers with 10 digits; Excel drops the leading zeros.
 DOC_NO_DIGITS = 10
 
@@ -135,24 +143,41 @@ def macros() -> list[str]:
         # --- keys (module docstring): refused, normal form, and the fast path for plain ASCII.
         f"CREATE OR REPLACE TEMP MACRO etl_key_refused(x) AS regexp_matches(x, {_lit(KEY_REFUSED)})",
         # Text as a key is matched in, spaces kept as one ' ' (owner prefixes need them).
-        f"""CREATE OR REPLACE TEMP MACRO etl_key_spaced(x) AS regexp_replace(regexp_replace(
+        f"""CREATE OR REPLACE TEMP MACRO etl_key_spaced(x) AS regexp_replace(regexp_replace(regexp_replace(
             nfc_normalize(trim(regexp_replace(regexp_replace(
-                translate(x, {_lit(THAI_DIGITS)}, '0123456789'), {_lit("[" + KEY_INVISIBLE + "]")}, '', 'g'),
+                translate(x, {_lit(KEY_FOLD_FROM)}, {_lit(KEY_FOLD_TO)}), {_lit("[" + KEY_INVISIBLE + "]")}, '', 'g'),
                 {_lit("[" + KEY_SPACE + "]+")}, ' ', 'g'))),
+            {_lit(THAI_MARKS_BEFORE_VOWEL)}, {_lit(chr(92) + "2" + chr(92) + "1")}, 'g'),
             {_lit(THAI_AM_SPLIT)}, {_lit(chr(92) + "1" + SARA_AM)}, 'g'),
             {_lit(THAI_AM_TONE_AFTER)}, {_lit(chr(92) + "1" + SARA_AM)}, 'g')""",
-        # The stored form of a key (NULL when blank or refused).
-        """CREATE OR REPLACE TEMP MACRO etl_key_slow(x) AS CASE WHEN NOT etl_key_refused(x) THEN
-            NULLIF(replace(etl_key_spaced(x), ' ', ''), '') END""",
-        # Printable ASCII without spaces is already in normal form: one GLOB, no regex.
-        "CREATE OR REPLACE TEMP MACRO etl_is_plain_key(x) AS strlen(x) > 0 AND x NOT GLOB '*[!!-~]*'",
-        "CREATE OR REPLACE TEMP MACRO etl_code(x) AS CASE WHEN etl_is_plain_key(x) THEN x ELSE etl_key_slow(x) END",
+        # The stored form of a key (NULL when blank or refused). Excel's ways of keeping a
+        # code as text are taken off: `="0077380001"` (a text formula written by export tools)
+        # and a leading apostrophe.
+        r"""CREATE OR REPLACE TEMP MACRO etl_key_slow(x) AS CASE WHEN NOT etl_key_refused(x) THEN
+            NULLIF(regexp_replace(regexp_replace(replace(etl_key_spaced(x), ' ', ''),
+                '^="(.*)"$', '\1'), '^''', ''), '') END""",
+        # Printable ASCII without spaces, not starting with = or ' (`="…"` and a leading ' are
+        # taken off by the slow path), is already in normal form: one GLOB, no regex.
+        """CREATE OR REPLACE TEMP MACRO etl_is_plain_key(x) AS strlen(x) > 0 AND x NOT GLOB '*[!!-~]*'
+            AND ascii(x) NOT IN (39, 61)""",
+        # A code Excel wrote as a number in scientific notation (`7.738E+07`): its digits are lost.
+        r"""CREATE OR REPLACE TEMP MACRO etl_code_as_number(x) AS CASE WHEN contains(x, '+')
+            THEN regexp_full_match(trim(x), '[0-9]+(\.[0-9]+)?[eE]\+[0-9]+') ELSE false END""",
+        """CREATE OR REPLACE TEMP MACRO etl_code(x) AS CASE WHEN etl_is_plain_key(x)
+            THEN CASE WHEN NOT etl_code_as_number(x) THEN x END ELSE etl_key_slow(x) END""",
         (
             "CREATE OR REPLACE TEMP MACRO etl_code_refused(x) AS CASE WHEN etl_is_plain_key(x) THEN false "
             "ELSE coalesce(etl_key_refused(x), false) END"
         ),
-        f"""CREATE OR REPLACE TEMP MACRO etl_pad_doc_no(k) AS CASE WHEN strlen(k) >= {DOC_NO_DIGITS} THEN k
+        # 1-9 digits padded to 10; a whole number written with decimals by a program that read
+        # the column as numbers (`77380001.0`) is that number.
+        f"""CREATE OR REPLACE TEMP MACRO etl_pad_digits(k) AS CASE WHEN strlen(k) >= {DOC_NO_DIGITS} THEN k
             WHEN regexp_full_match(k, '[0-9]+') THEN lpad(k, {DOC_NO_DIGITS}, '0') ELSE k END""",
+        r"""CREATE OR REPLACE TEMP MACRO etl_pad_doc_no(k) AS CASE WHEN etl_code_as_number(k) THEN NULL
+            WHEN CASE WHEN contains(k, '.') THEN regexp_full_match(k, '[0-9]+\.0+') ELSE false END
+            THEN etl_pad_digits(split_part(k, '.', 1))
+            ELSE etl_pad_digits(k) END""",
+        # (Regex tests sit behind a cheap CASE: DuckDB evaluates both sides of an AND.)
         # (Macros are expanded in place: the plain test runs once per row, not once per use.)
         """CREATE OR REPLACE TEMP MACRO etl_doc_no(x) AS CASE WHEN etl_is_plain_key(x) THEN etl_pad_doc_no(x)
             ELSE etl_pad_doc_no(etl_key_slow(x)) END""",
@@ -182,9 +207,11 @@ def macros() -> list[str]:
             WHEN regexp_full_match(x, {_lit(MONEY_FAST_FORM)})
             THEN TRY_CAST(replace(x, ',', '') AS DECIMAL(18,2))
             ELSE etl_money(etl_clean(x)) END""",
-        # Year text -> CE year: 2 digits are BE (62 -> 2019); 4 digits > 2400 are BE.
+        # Year text -> CE year: 2 digits are BE (62 -> 2019), from 40 (2540 = 1997) on: below that
+        # a 2-digit year is more likely CE (18 = 2018, not 2518 = 1975), so it is not read;
+        # 4 digits > 2400 are BE.
         """CREATE OR REPLACE TEMP MACRO etl_ce_year(y) AS CASE
-            WHEN length(y) = 2 THEN 2500 + CAST(y AS INTEGER) - 543
+            WHEN length(y) = 2 AND CAST(y AS INTEGER) >= 40 THEN 2500 + CAST(y AS INTEGER) - 543
             WHEN length(y) = 4 AND CAST(y AS INTEGER) > 2400 THEN CAST(y AS INTEGER) - 543
             WHEN length(y) = 4 THEN CAST(y AS INTEGER) END""",
         """CREATE OR REPLACE TEMP MACRO etl_make_date(y, m, d) AS

@@ -754,11 +754,24 @@ def first_invalid_utf8(path: Path) -> tuple[int, int, int] | None:
             if thai < THAI_LETTERS_FOR_UTF8:
                 thai += len(_THAI_LETTER.findall(text))
             offset += len(chunk)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return offset - 1, 0, thai  # the file ends inside a multi-byte character
+        pending = decoder.getstate()[0]
+        if pending:  # the file ends inside a multi-byte character: where it starts
+            return offset - len(pending), pending[0], thai
     return None
+
+
+def ends_inside_a_character(path: Path, offset: int) -> bool:
+    """Whether the bytes from `offset` to the end of the file are the start of one UTF-8
+    character and nothing else: the file was cut short (a copy or download that stopped)."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        tail = handle.read(8)
+    if not 1 <= len(tail) <= 3:
+        return False
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(tail, final=False) == ""
+    except UnicodeDecodeError:
+        return False
 
 
 # Text that is UTF-8 beyond doubt: a Thai letter, digit or sign (U+0E00..U+0E7F: E0 B8 xx,
@@ -830,10 +843,16 @@ def _utf8_break(path: Path, encoding: str) -> ReadError | None:
     if problem is None:
         return None
     offset, byte, _ = problem
+    line = _line_of(path, offset)
+    if ends_inside_a_character(path, offset):
+        return ReadError(
+            f"ไฟล์จบกลางตัวอักษร (ไบต์ 0x{byte:02X} ที่ตำแหน่ง {offset:,} บรรทัด {line:,}) ไฟล์อาจถูกตัดสั้น — the file "
+            f"ends in the middle of a character (byte 0x{byte:02X} at offset {offset:,}, line {line:,}): it looks "
+            "cut short (a copy or download that stopped); copy or export it again"
+        )
     utf8_line = first_utf8_thai_line(path, before=offset)
     if utf8_line is None and encoding != "utf-8-sig":
         return None
-    line = _line_of(path, offset)
     if utf8_line is not None:
         why_th, why_en = f"บรรทัด {utf8_line:,} เป็นข้อความ UTF-8", f"line {utf8_line:,} is UTF-8 text"
     else:
@@ -886,6 +905,31 @@ def detect_encoding(path: Path) -> str:
         except UnicodeDecodeError as error:
             raise ReadError(f"neither UTF-8 nor TIS-620 at byte offset {error.start}") from error
     return "cp874"
+
+
+def utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 text saved without a byte-order mark, else None.
+
+    Such text is valid UTF-8 by chance (ASCII is `x\\0`, Thai `\\x07\\x0e`), so it would be read
+    as UTF-8 with its NULs and Thai bytes removed as control characters: Thai names turned to
+    stray digits and letters. It is told by its NUL bytes: at least 10% of one byte position
+    (the high byte of every ASCII character) and none in the other, and the sample decodes.
+    A text file never holds that many NULs; a stray NUL or two is a control character.
+    """
+    if len(sample) < 4 or b"\0" not in sample:
+        return None
+    low, high = sample[0::2].count(0), sample[1::2].count(0)
+    if high >= len(sample) // 20 and low == 0:
+        encoding = "utf-16-le"
+    elif low >= len(sample) // 20 and high == 0:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(sample[: len(sample) // 2 * 2], final=False)
+    except UnicodeDecodeError:
+        return None
+    return encoding
 
 
 def _not_text(copy: FileCopy, offset: int, byte: int) -> ReadError:
@@ -1108,6 +1152,8 @@ def _open_csv_copy(
         encoding = "utf-16"
     elif sample.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
+    elif utf16 := utf16_without_bom(sample):
+        encoding = utf16
     else:
         try:
             # A multi-byte character may be cut at the sample's end: decode incrementally.
@@ -1116,7 +1162,7 @@ def _open_csv_copy(
         except UnicodeDecodeError:
             encoding = "cp874"
     csv_path = copy.path
-    if encoding in ("utf-16", "cp874"):
+    if encoding in ("utf-16", "utf-16-le", "utf-16-be", "cp874"):
         csv_path, _ = _transcode(copy, encoding, temp_files)
     text_encoding = "utf-8-sig" if encoding == "utf-8-sig" else "utf-8"
     head: list[str] = []

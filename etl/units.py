@@ -118,8 +118,30 @@ class Conversion:
         )
 
 
+# Header and title text is compared in one form, so that what looks the same on screen is
+# the same (the rule keys follow, etl/normalise.py): the full-width forms of ASCII
+# (`（บาท）`, `：`) and the ideographic space are ASCII; invisible characters (zero-width
+# space, ZWNJ, ZWJ, word joiner, U+FEFF, soft hyphen, combining grapheme joiner) are
+# removed; Thai NIKHAHIT + SARA AA is SARA AM, with the tone mark before it; a tone mark or
+# THANTHAKHAT typed before an above or below vowel comes after it (`ท่ี` is `ที่`).
+# Bidi controls are kept: a header that reorders itself on screen is not matched.
+_FOLD = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+_FOLD |= {ord(c): None for c in "\u00ad\u034f\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"}
+_THAI_MARKS = re.compile("([\u0e48-\u0e4c]+)([\u0e31\u0e34-\u0e3a\u0e47])")
+_THAI_AM_SPLIT = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+_THAI_AM_TONE_AFTER = re.compile("\u0e33([\u0e48-\u0e4b])")
+
+
+def fold_text(text: str) -> str:
+    """`text` in the form headers, titles and units are compared in (see _FOLD above)."""
+    if text.isascii():
+        return text
+    text = _THAI_MARKS.sub(r"\2\1", text.translate(_FOLD))
+    return _THAI_AM_TONE_AFTER.sub("\\1\u0e33", _THAI_AM_SPLIT.sub("\\1\u0e33", text))
+
+
 def _normal(text: object) -> str:
-    return " ".join(str(text or "").lower().split())
+    return " ".join(fold_text(str(text or "")).lower().split())
 
 
 def _unit_of(match: re.Match) -> str:

@@ -63,6 +63,9 @@ def run_checks(con: duckdb.DuckDBPyConnection, kind: Kind, present: set[str]) ->
             checks.append((name, "bad_amount", f"{name}__bad AND NOT {name}__ambiguous"))
             checks.append((name, "ambiguous_amount", f"{name}__ambiguous"))
             checks.append((name, "implausible_amount", f"abs({name}) > {MAX_PLAUSIBLE_SQL}"))
+        elif column.type == CODE:
+            checks.append((name, "bad_key", f"{name}__bad AND NOT {name}__as_number"))
+            checks.append((name, "code_as_number", f"{name}__as_number"))
         elif column.type in PARSED_TYPES:
             checks.append((name, BAD_REASON[column.type], f"{name}__bad"))
         if column.required:

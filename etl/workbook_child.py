@@ -65,6 +65,11 @@ MAX_ROW_BYTES = 64 << 20  # one <row> element; Excel's own limits keep real rows
 HEAD_ROWS = 40  # rows sent back for the header search (header within 30 rows, 2 rows, unit row)
 # Formula results and errors, as the reasons in vocabulary.REJECT_REASONS name them.
 FORMULA_WITHOUT_VALUE, ERROR_CELL = "formula_without_value", "error_cell"
+# A number shown as a percentage (the cell's style has a % format): 0.5 is shown "50%". In a
+# column the kind uses (an amount, above all) it is not the value the reader sees, so its
+# row is rejected rather than 0.50 stored.
+PERCENT_CELL = "percent_cell"
+_BUILT_IN_PERCENT_FORMATS = {b"9", b"10"}  # 0% and 0.00%
 
 _CONTROL_CHARS = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
 
@@ -267,6 +272,7 @@ class SheetScan:
     rows: int = 0  # last row with a cell holding a value (fast scan: the last row element)
     columns: int = 0  # last column with a cell holding a value
     defects: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # (row0, col0) -> why
+    percent_styles: frozenset[bytes] = frozenset()  # style indices (s="…") whose number format is a %
 
 
 class _Patterns:
@@ -289,6 +295,17 @@ class _Patterns:
         self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(/>|>(.*?)</" + p + rb"row>)", re.DOTALL)
         self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(/>|>(.*?)</" + p + rb"c>)", re.DOTALL)
         self._beyond: dict[int, re.Pattern] = {}
+        self._styled: tuple[frozenset[bytes], re.Pattern] | None = None
+
+    def styled(self, styles: frozenset[bytes]) -> re.Pattern:
+        """A cell whose style is one of `styles` (its start; attributes in any order)."""
+        if self._styled is None or self._styled[0] != styles:
+            alternatives = b"|".join(re.escape(style) for style in sorted(styles))
+            pattern = re.compile(
+                rb"<" + re.escape(self.cell_start[1:-4]) + rb'\b[^>]*?\ss="(?:' + alternatives + rb')"'
+            )
+            self._styled = (styles, pattern)
+        return self._styled[1]
 
     def beyond(self, columns: int) -> re.Pattern:
         """A cell reference whose column is after `columns` (the widest seen so far)."""
@@ -327,6 +344,22 @@ def _cell_defect(attributes: dict[bytes, bytes], content: bytes, patterns: _Patt
     return None
 
 
+def _percent_defect(
+    attributes: dict[bytes, bytes], content: bytes | None, patterns: _Patterns
+) -> tuple[str, str] | None:
+    """(PERCENT_CELL, the value as shown, "50%") for a number cell in a percent style, else None."""
+    if attributes.get(b"t", b"n") != b"n" or not content:
+        return None
+    value = patterns.value.search(content)
+    try:
+        number = float(value.group(1)) if value and value.group(1) else None
+    except ValueError:
+        return None
+    if number is None or not math.isfinite(number):
+        return None
+    return PERCENT_CELL, number_text(number * 100) + "%"
+
+
 def _has_value(content: bytes | None, patterns: _Patterns) -> bool:
     """Whether a cell's content holds anything calamine may place in the sheet's area."""
     if not content:
@@ -344,7 +377,7 @@ def _position(reference: bytes) -> tuple[int, int] | None:
     return (int(match.group(2)), column_number(match.group(1))) if match else None
 
 
-def scan_worksheet(chunks, limits: Limits, name: str) -> SheetScan:
+def scan_worksheet(chunks, limits: Limits, name: str, percent_styles: frozenset[bytes] = frozenset()) -> SheetScan:
     """Stream a worksheet's XML once; raise Refusal when it is beyond the limits.
 
     Most sheets give every row and cell its reference (r="B7"): then rows come from the
@@ -353,6 +386,7 @@ def scan_worksheet(chunks, limits: Limits, name: str) -> SheetScan:
     reference are read cell by cell, numbering them as calamine does.
     """
     scan = SheetScan()
+    scan.percent_styles = percent_styles
     buffer = b""
     patterns: _Patterns | None = None
     precise = False
@@ -465,6 +499,20 @@ def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan, limits: Limit
             scan.defects[(where[0] - 1, where[1] - 1)] = defect
             scan.rows = max(scan.rows, where[0])
             scan.columns = max(scan.columns, where[1])
+    if not scan.percent_styles:
+        return
+    position = 0
+    while found := patterns.styled(scan.percent_styles).search(piece, position):
+        position = found.end()
+        cell = _cell_at(piece, found.start(), patterns)
+        if cell is None:
+            continue
+        attributes, content = cell
+        where = _position(attributes.get(b"r", b""))
+        if where and (where[0] - 1, where[1] - 1) not in scan.defects:
+            defect = _percent_defect(attributes, content, patterns)
+            if defect:
+                scan.defects[(where[0] - 1, where[1] - 1)] = defect
 
 
 def _cell_at(piece: bytes, at: int, patterns: _Patterns) -> tuple[dict, bytes | None] | None:
@@ -499,6 +547,8 @@ def _scan_precise(piece: bytes, patterns: _Patterns, scan: SheetScan, row_number
             cell_row = where[0] if where else row_number
             content = cell.group(3)
             defect = _cell_defect(attributes, content or b"", patterns)
+            if defect is None and attributes.get(b"s") in scan.percent_styles:
+                defect = _percent_defect(attributes, content, patterns)
             if defect:
                 scan.defects[(cell_row - 1, column - 1)] = defect
             if defect or _has_value(content, patterns):
@@ -543,11 +593,37 @@ def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def _percent_styles(book: zipfile.ZipFile) -> frozenset[bytes]:
+    """The cell style indices (as written in s="…") whose number format shows a percentage."""
+    try:
+        info = book.getinfo("xl/styles.xml")
+    except KeyError:
+        return frozenset()
+    if info.file_size > SMALL_PART_BYTES:
+        raise Refusal(f"ส่วน xl/styles.xml ใหญ่ผิดปกติ — part xl/styles.xml is unusually large ({_mb(info.file_size)})")
+    styles = b"".join(_stream(book, info))
+    percent_formats = set(_BUILT_IN_PERCENT_FORMATS)
+    for tag in re.findall(rb"<(?:\w+:)?numFmt\b[^>]*>", styles):
+        attributes = _attributes(tag)
+        code = html.unescape(attributes.get(b"formatCode", b"").decode("utf-8", "replace"))
+        if "%" in re.sub(r'"[^"]*"|\\.', "", code):  # a % outside quoted text and escapes
+            percent_formats.add(attributes.get(b"numFmtId", b""))
+    cell_xfs = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.DOTALL)
+    if not cell_xfs:
+        return frozenset()
+    found = set()
+    for index, tag in enumerate(re.findall(rb"<(?:\w+:)?xf\b[^>]*>", cell_xfs.group(0))):
+        if _attributes(tag).get(b"numFmtId", b"0") in percent_formats:
+            found.add(str(index).encode())
+    return frozenset(found)
+
+
 def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
     """Check the zip and scan every part; sheet name -> SheetScan. Raises Refusal."""
     book = check_zip(path, limits)
     with book:
         parts = _sheet_parts(book)
+        percent = _percent_styles(book)
         names_by_part: dict[str, list[str]] = {}
         for name, part in parts.items():
             names_by_part.setdefault(part, []).append(name)
@@ -558,7 +634,7 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
                 for _ in _stream(book, info):  # counted and CRC-checked: calamine may read it
                     pass
                 continue
-            scan = scan_worksheet(_stream(book, info), limits, names[0])
+            scan = scan_worksheet(_stream(book, info), limits, names[0], percent)
             for name in names:  # a name in the zip twice: keep the larger reading of both
                 if name in scans:
                     scan.rows = max(scan.rows, scans[name].rows)
@@ -753,4 +829,13 @@ if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
 
 
-__all__ = ["ERROR_CELL", "FORMULA_WITHOUT_VALUE", "Limits", "Refusal", "asdict", "cell_text", "number_text"]
+__all__ = [
+    "ERROR_CELL",
+    "FORMULA_WITHOUT_VALUE",
+    "PERCENT_CELL",
+    "Limits",
+    "Refusal",
+    "asdict",
+    "cell_text",
+    "number_text",
+]

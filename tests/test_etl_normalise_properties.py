@@ -187,23 +187,20 @@ def date_texts(draw) -> tuple[dt.date, str]:
     be = day.year + 543
     d, m = draw(st.sampled_from([(f"{day.day}", f"{day.month}"), (f"{day.day:02d}", f"{day.month:02d}")]))
     sep = draw(st.sampled_from(["/", "-", "."]))
-    text = draw(
-        st.sampled_from(
-            [
-                day.isoformat(),
-                f"{be}-{day.month:02d}-{day.day:02d}",
-                f"{d}{sep}{m}{sep}{be}",
-                f"{d}{sep}{m}{sep}{day.year}",
-                f"{d}{sep}{m}{sep}{be % 100:02d}",
-                f"{day.day} {THAI_MONTHS[day.month - 1]} {be}",
-                f"{day.day} {THAI_ABBR[day.month - 1]} {be % 100:02d}",
-                f"{day.day} {THAI_ABBR[day.month - 1]} พ.ศ. {be}",
-                f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}",
-                f"{day.day} {EN_MONTHS[day.month - 1][:3]} {day.year}",
-                str((day - dt.date(1899, 12, 30)).days),  # Excel serial
-            ]
-        )
-    )
+    forms = [
+        day.isoformat(),
+        f"{be}-{day.month:02d}-{day.day:02d}",
+        f"{d}{sep}{m}{sep}{be}",
+        f"{d}{sep}{m}{sep}{day.year}",
+        f"{day.day} {THAI_MONTHS[day.month - 1]} {be}",
+        f"{day.day} {THAI_ABBR[day.month - 1]} พ.ศ. {be}",
+        f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}",
+        f"{day.day} {EN_MONTHS[day.month - 1][:3]} {day.year}",
+        str((day - dt.date(1899, 12, 30)).days),  # Excel serial
+    ]
+    if 2540 <= be <= 2599:  # 2-digit years are BE from 40 on (below, 18 could be CE 2018)
+        forms += [f"{d}{sep}{m}{sep}{be % 100:02d}", f"{day.day} {THAI_ABBR[day.month - 1]} {be % 100:02d}"]
+    text = draw(st.sampled_from(forms))
     if draw(st.booleans()):
         text = text.translate(THAI)
     return day, draw(st.sampled_from(["{}", " {} ", "{}\u00a0"])).format(text)
