@@ -15,6 +15,8 @@ bench/backtest_projection.py into bench/out/backtest/ (the 3 demo seeds and the 
         # at most 10-20 points of the allocation are left to pay, and which year-dates move in or out
     .venv/bin/python bench/projection_round12_study.py flags [--only NAME ...]
         # the provinces whose pace-break flag differs at any Friday between the round-11 band and the kept one
+    .venv/bin/python bench/projection_round12_study.py speed
+        # CPU and wall seconds of the national projection, demo seed 2562, 31 May, kept against the round-11 band
 
 The band is recomputed from the captured terms exactly as projection._finish does (BAND_SCALE, BAND_Z, clipped to
 [paid, 100]); a flagged area's low end keeps the kept model's low where that is lower (the pace-break reach). A
@@ -181,13 +183,22 @@ def flags(only: list[str] | None) -> None:
     R11.flags(only, ["round 11", "kept"])
 
 
+def speed() -> None:
+    """CPU and wall seconds of every level of both lines on demo seed 2562, 31 May: the kept band against the
+    round-11 band (the outcome term in full), alternating (round 8's study)."""
+    R8.VARIANTS["round 11"] = ({}, {"NEAR_DONE_OUTCOME_SCALE": 1.0})
+    R8.speed(["kept", "round 11"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("dump", "shares", "rules", "flags"))
+    parser.add_argument("study", choices=("dump", "shares", "rules", "flags", "speed"))
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--hold-out-12", action="store_true", help="the round-12 hold-outs (after their scoring)")
     args = parser.parse_args()
-    if args.study == "flags":
+    if args.study == "speed":
+        speed()
+    elif args.study == "flags":
         flags(args.only)
     elif args.study == "dump":
         dump(args.only, args.hold_out_12)
