@@ -134,6 +134,13 @@ HOLD_OUT_ROUND_11 = (
     ("ordinary_bunched_savings", 132),
     ("act_mar_short_lumpy_freeze", 133),
 )
+# Mixes written for round 12 after its choice was committed (7691e2b); seeds 141-143 chosen with them;
+# generated and scored once with the settings of 7691e2b; every year above counts as seen from round 12 on.
+HOLD_OUT_ROUND_12 = (
+    ("ordinary_short_rush_split", 141),
+    ("late_act_feb_long_savings", 142),
+    ("ordinary_cancel_order_jul", 143),
+)
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 ROUND_2 = "5978e1c"  # the main branch round 3 started from (round 2's model): timed alongside round 3
@@ -739,6 +746,11 @@ def markdown(
         ".venv/bin/python bench/projection_round11_study.py provinces --variant 'round 10' 'step band 0.4-0.8' \\",
         "    'ramp 0.4-0.8 band' 'ramp 0.4-0.8'   # the two readings of the seen steps mixed",
         "#   --skip-timing --run-name r11h --years hold-out-11",
+        "# round 12's run (its part below, written by hand): the study, the choice committed (7691e2b), the hold-out",
+        "# mixes, then the round-12 hold-outs scored once:",
+        ".venv/bin/python bench/projection_round12_study.py dump   # the band's terms per area, year and date",
+        ".venv/bin/python bench/projection_round12_study.py rules  # the outcome term at a share where little is left",
+        "#   --skip-timing --run-name r12h --years hold-out-12",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```",
         "",
@@ -798,6 +810,7 @@ def markdown(
         | {mix: "hold-out (round 9)" for mix, _ in HOLD_OUT_ROUND_9}
         | {mix: "hold-out (round 10)" for mix, _ in HOLD_OUT_ROUND_10}
         | {mix: "hold-out (round 11)" for mix, _ in HOLD_OUT_ROUND_11}
+        | {mix: "hold-out (round 12)" for mix, _ in HOLD_OUT_ROUND_12}
     )
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
@@ -1019,6 +1032,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             generated += [(mix, seed, "hold-out (round 10)") for mix, seed in HOLD_OUT_ROUND_10]
         elif value == "hold-out-11":
             generated += [(mix, seed, "hold-out (round 11)") for mix, seed in HOLD_OUT_ROUND_11]
+        elif value == "hold-out-12":
+            generated += [(mix, seed, "hold-out (round 12)") for mix, seed in HOLD_OUT_ROUND_12]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
@@ -1046,6 +1061,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
                 if (mix, int(seed)) in HOLD_OUT_ROUND_10
                 else "hold-out (round 11)"
                 if (mix, int(seed)) in HOLD_OUT_ROUND_11
+                else "hold-out (round 12)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_12
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -1058,8 +1075,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-11, demo:SEED or MIX:SEED (default: all groups "
-        "but hold-out-4 to hold-out-11)",
+        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-12, demo:SEED or MIX:SEED (default: all groups "
+        "but hold-out-4 to hold-out-12)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

@@ -34,6 +34,7 @@ def seen_before(round_number: int) -> tuple:
         B.HOLD_OUT_ROUND_9,
         B.HOLD_OUT_ROUND_10 + HOLD_OUT_ROUND_10P,
         B.HOLD_OUT_ROUND_11 + HOLD_OUT_ROUND_11P,
+        B.HOLD_OUT_ROUND_12,
     ]
     return B.CALIBRATION + sum(by_round[: round_number - 1], ())
 

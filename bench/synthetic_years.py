@@ -745,6 +745,63 @@ MIXES: dict[str, Mix] = {
         "larger, 2-3 instalments), few advances, a signing freeze from 1 to 25 Jul (caught up within 30 days), a "
         "strong September rush, 4 disaster provinces from 22 Jun delaying 50-100% of their projects",
     ),
+    # Round 12 (issue 17): new hold-out mixes, written after the round-12 choice was committed (7691e2b);
+    # generated (seeds 141-143) and scored once; each a mix not seen before.
+    "ordinary_short_rush_split": Mix(
+        "ordinary_short_rush_split",
+        duration=(45, 120),
+        instalments=(1, 2),
+        split_payments=0.6,
+        early_finishers=0.2,
+        september_rush=0.5,
+        disaster_provinces=2,
+        disaster_date=date(2019, 7, 1),
+        disaster_severity_range=(0.4, 0.7),
+        notes="an ordinary year with short contracts (45-120 days, 1-2 instalments), most payments split in two "
+        "documents, 20% early finishers, a strong September rush, 2 disaster provinces from 1 Jul delaying 40-70% "
+        "of their projects",
+    ),
+    "late_act_feb_long_savings": Mix(
+        "late_act_feb_long_savings",
+        budget_act=date(2019, 2, 15),
+        wave=(date(2019, 2, 20), date(2019, 5, 15)),
+        wave_share=0.7,
+        q1_pace=0.45,
+        duration=(100, 240),
+        instalments=(2, 4),
+        advance_share=0.35,
+        savings=(0.05, 0.15),
+        savings_moved=0.6,
+        delay_mean=12.0,
+        final_delay_mean=21.0,
+        september_rush=0.35,
+        disaster_provinces=3,
+        disaster_date=date(2019, 6, 10),
+        disaster_severity_range=(0.4, 0.8),
+        notes="budget act on 15 Feb, contracts signed late Feb to mid-May and later, long contracts (100-240 days) in "
+        "2-4 instalments, a third with advances, large savings (5-15%) mostly moved or returned, slowish "
+        "instalments and final acceptance, 3 disaster provinces from 10 Jun delaying 40-80% of their projects",
+    ),
+    "ordinary_cancel_order_jul": Mix(
+        "ordinary_cancel_order_jul",
+        unsigned_share=0.12,
+        cancel_share=0.6,
+        mass_cancel=(date(2019, 7, 10), 0.5),
+        instalments=(2, 5),
+        delay_mean=14.0,
+        final_delay_mean=25.0,
+        area_pace_sd=0.45,
+        month_end_bunching=0.4,
+        september_rush=0.4,
+        disaster_provinces=4,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 20),
+        disaster_severity_range=(0.5, 0.9),
+        notes="an ordinary budget act, 12% of investment projects never signed (60% of them cancelled), an order on "
+        "10 Jul cancelling half the still unsigned, 2-5 instalments, slow instalments and final acceptance, a wide "
+        "spread of provinces' pace, month-end bunching, 4 disaster provinces and a cluster from 20 Jun delaying "
+        "50-90% of their projects",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -949,6 +1006,8 @@ HOLD_OUT_ROUND_9 = ("late_act_long_advances", "act_jan_short_rush_cancel", "ordi
 HOLD_OUT_ROUND_10 = ("ordinary_trickle_returns", "late_act_order_may_slow", "freeze_lumpy_order_aug")
 # Written for round 11 after its choice was committed, scored once.
 HOLD_OUT_ROUND_11 = ("late_act_slow_milestones", "ordinary_bunched_savings", "act_mar_short_lumpy_freeze")
+# Written for round 12 after its choice was committed, scored once.
+HOLD_OUT_ROUND_12 = ("ordinary_short_rush_split", "late_act_feb_long_savings", "ordinary_cancel_order_jul")
 
 
 # --------------------------------------------------------------------------- calendar
@@ -1559,6 +1618,8 @@ def main() -> None:
                 if name in HOLD_OUT_ROUND_10
                 else "hold-out (round 11)"
                 if name in HOLD_OUT_ROUND_11
+                else "hold-out (round 12)"
+                if name in HOLD_OUT_ROUND_12
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
