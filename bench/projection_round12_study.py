@@ -13,14 +13,12 @@ bench/backtest_projection.py into bench/out/backtest/ (the 3 demo seeds and the 
     .venv/bin/python bench/projection_round12_study.py rules
         # the year-dates inside 75-85% (provinces, clusters) when the outcome term counts at a share (0.5, 0.7) where
         # at most 10-20 points of the allocation are left to pay, and which year-dates move in or out
-    .venv/bin/python bench/projection_round12_study.py flags [--only NAME ...]
-        # the provinces whose pace-break flag differs at any Friday between the round-11 band and the kept one
-    .venv/bin/python bench/projection_round12_study.py speed
-        # CPU and wall seconds of the national projection, demo seed 2562, 31 May, kept against the round-11 band
 
 The band is recomputed from the captured terms exactly as projection._finish does (BAND_SCALE, BAND_Z, clipped to
 [paid, 100]); a flagged area's low end keeps the kept model's low where that is lower (the pace-break reach). A
-study script: nothing it prints is a setting.
+study script: nothing it prints is a setting. The candidate (NEAR_DONE_* below) was not adopted in the lead's review
+(docs/projection.md, "Round 12"); its `flags` and `speed` commands, which compared it inside the model, ran at commit
+a087c4f.
 """
 
 from __future__ import annotations
@@ -45,6 +43,10 @@ SEEN = seen_before(12)
 DATES = R8.DATES
 OUT = ROOT / "bench" / "out" / "round12_terms.csv"
 TERMS = ("_outcome_variance", "_rate_term", "_shared_term")
+# Round 12's candidate, studied and not adopted: where at most NEAR_DONE_LEFT_PCT points of an area's allocation are
+# left to pay, the outcome term counts at NEAR_DONE_OUTCOME_SCALE.
+NEAR_DONE_LEFT_PCT = 15.0
+NEAR_DONE_OUTCOME_SCALE = 0.5
 
 
 def dump(only: list[str] | None, hold_out_12: bool = False) -> None:
@@ -105,12 +107,12 @@ def dump(only: list[str] | None, hold_out_12: bool = False) -> None:
 
 
 def band(frame: pd.DataFrame, scale: dict[str, np.ndarray | float], kept_rule: bool = False) -> np.ndarray:
-    """Inside the band (bool per row) with each term multiplied by scale[term] (variance scale); kept_rule: the
-    round-12 rule (projection.NEAR_DONE_*) applied on top, else the round-11 band (the terms as captured)."""
+    """Inside the band (bool per row) with each term multiplied by scale[term] (variance scale); kept_rule: round
+    12's candidate (NEAR_DONE_* below) applied on top, else the model's band (the terms as captured)."""
     from budget_metrics import projection as P
 
     left = 100 * (frame["projected"] - frame["disbursed"]).to_numpy() / frame["allocation"].to_numpy()
-    near = np.where(left <= P.NEAR_DONE_LEFT_PCT, P.NEAR_DONE_OUTCOME_SCALE, 1.0) if kept_rule else 1.0
+    near = np.where(left <= NEAR_DONE_LEFT_PCT, NEAR_DONE_OUTCOME_SCALE, 1.0) if kept_rule else 1.0
     scale = {**scale, "_outcome_variance": np.asarray(scale.get("_outcome_variance", 1.0)) * near}
     variance = sum(frame[t].to_numpy() * np.asarray(scale.get(t, 1.0)) for t in TERMS)
     sd = P.BAND_SCALE * np.sqrt(np.maximum(variance, 0)) / 100
@@ -173,34 +175,13 @@ def rules(path: Path = OUT) -> None:
                 print(f"share {share} left <= {left:4.1f} {level:8s} inside {inside} | in: {gain} | out: {lose}")
 
 
-def flags(only: list[str] | None) -> None:
-    """Per seen year: the provinces whose pace-break flag differs, at any Friday (B.FRIDAYS), between the round-11
-    band (the outcome term in full everywhere) and the kept one (round 11's study, its variants extended)."""
-    import projection_round11_study as R11
-
-    R11.SEEN = SEEN
-    R11.VARIANTS["round 11"] = ({}, {"NEAR_DONE_OUTCOME_SCALE": 1.0})
-    R11.flags(only, ["round 11", "kept"])
-
-
-def speed() -> None:
-    """CPU and wall seconds of every level of both lines on demo seed 2562, 31 May: the kept band against the
-    round-11 band (the outcome term in full), alternating (round 8's study)."""
-    R8.VARIANTS["round 11"] = ({}, {"NEAR_DONE_OUTCOME_SCALE": 1.0})
-    R8.speed(["kept", "round 11"])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("dump", "shares", "rules", "flags", "speed"))
+    parser.add_argument("study", choices=("dump", "shares", "rules"))
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--hold-out-12", action="store_true", help="the round-12 hold-outs (after their scoring)")
     args = parser.parse_args()
-    if args.study == "speed":
-        speed()
-    elif args.study == "flags":
-        flags(args.only)
-    elif args.study == "dump":
+    if args.study == "dump":
         dump(args.only, args.hold_out_12)
     else:
         study = {"shares": shares, "rules": rules}[args.study]

@@ -64,12 +64,6 @@ RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
 YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
 BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
 BAND_Z = 1.2816  # the band is the central 80% (10th to 90th percentile) of a normal approximation
-# Round 12 of issue 17: where the projection leaves at most NEAR_DONE_LEFT_PCT points of an area's allocation still
-# to pay, what is left is mostly the last instalments of running contracts, part-paid rather than all-or-nothing;
-# the outcome term (each balance paid in full or not) overstates their spread, so it counts at this share. Studied
-# on the seen years' 31 Mar / 31 May / 31 Jul (docs/projection.md, "Round 12"): 7 year-dates more in 75-85%, none out.
-NEAR_DONE_LEFT_PCT = 15.0
-NEAR_DONE_OUTCOME_SCALE = 0.5
 # Round 10 of issue 17: the rate is judged on 30 Sep over the allocation then, after the money returned
 # (unsigned projects cancelled, contract savings returned as เงินเหลือจ่าย) has left it. When on, an area's
 # projected_pct is over the allocation expected on 30 Sep: the allocation now less what is expected to be
@@ -601,9 +595,7 @@ def _finish(
         return np.where(expected_has, 100 * amount / expected_safe, np.nan)
 
     pct_disbursed, projected_pct = pct(disbursed), expected_pct(projected)
-    near_done = np.nan_to_num(pct(projected - disbursed), nan=np.inf) <= NEAR_DONE_LEFT_PCT
-    outcome = column("_outcome_variance") * np.where(near_done, NEAR_DONE_OUTCOME_SCALE, 1.0)
-    sd = BAND_SCALE * np.sqrt(outcome + column("_rate_term") + column("_shared_term")) / 100
+    sd = BAND_SCALE * np.sqrt(column("_outcome_variance") + column("_rate_term") + column("_shared_term")) / 100
     low = np.maximum(expected_pct(projected - BAND_Z * sd), pct_disbursed)
     high = np.maximum(np.minimum(expected_pct(projected + BAND_Z * sd), 100.0), projected_pct)
 
