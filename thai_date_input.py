@@ -16,7 +16,8 @@ reads them in SQL, tests/test_thai_date_input.py checks both agree):
   "15 ต.ค. 62", "15 ตุลาคม 2562", "15 ต.ค. พ.ศ. 2562"; an English month name:
   "15 Oct 2019", "15 October 2019";
 - an Excel serial day number "43753" (a cell pasted from a sheet formatted as a number).
-A 4-digit year above 2400 is BE, otherwise CE; a 2-digit year is BE (62 = 2562 = 2019).
+A 4-digit year above 2400 is BE, otherwise CE; a 2-digit year is BE (62 = 2562 = 2019) from 40 on: below that it
+could as well be CE (18 = 2018, not 2518), so it is refused (the ETL reads it the same way).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import re
 from datetime import date, timedelta
 
 BE_OFFSET = 543
+TWO_DIGIT_BE_FROM = 40  # a 2-digit year is read as BE 25xx from here on; below, it is refused as ambiguous
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 BLANKS = " \t\r\n\u00a0\u200b"
 
@@ -96,9 +98,12 @@ def clean(text: str) -> str:
 
 
 def ce_year(year_text: str) -> int:
-    """The CE year of a written year: 2 digits are BE (62 -> 2019), 4 digits above 2400 are BE."""
+    """The CE year of a written year: 2 digits are BE (62 -> 2019; ValueError below TWO_DIGIT_BE_FROM), 4 digits
+    above 2400 are BE."""
     year = int(year_text)
     if len(year_text) == 2:
+        if year < TWO_DIGIT_BE_FROM:
+            raise ValueError(f"2-digit year {year_text} could be CE or BE")
         return 2500 + year - BE_OFFSET
     return year - BE_OFFSET if year > 2400 else year
 
@@ -136,6 +141,11 @@ def parse_date_text(text: str | None, earliest: date | None = None, latest: date
         day = EXCEL_EPOCH + timedelta(days=fields)
     else:
         year_text, month, day_text = fields
+        if len(year_text) == 2 and int(year_text) < TWO_DIGIT_BE_FROM:
+            raise DateTextError(
+                f"ปี '{year_text}' ใน '{typed}' อ่านได้ทั้ง ค.ศ. และ พ.ศ. พิมพ์ปีเต็ม 4 หลัก เช่น {EXAMPLES_TH}",
+                f"the year '{year_text}' in '{typed}' could be CE or BE; type the full year, e.g. {EXAMPLES_EN}",
+            )
         try:
             day = date(ce_year(year_text), month, int(day_text))
         except ValueError:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import duckdb
 
 from etl.kinds import BOOL_VALUES, ENUMS, enum_key
+from thai_date_input import TWO_DIGIT_BE_FROM
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 # Keys only: Arabic-Indic and extended Arabic-Indic digits, and the full-width forms of
@@ -208,10 +209,11 @@ def macros() -> list[str]:
             THEN TRY_CAST(replace(x, ',', '') AS DECIMAL(18,2))
             ELSE etl_money(etl_clean(x)) END""",
         # Year text -> CE year: 2 digits are BE (62 -> 2019), from 40 (2540 = 1997) on: below that
-        # a 2-digit year is more likely CE (18 = 2018, not 2518 = 1975), so it is not read;
+        # a 2-digit year is more likely CE (18 = 2018, not 2518 = 1975), so it is not read (the form's
+        # thai_date_input reads the same way: TWO_DIGIT_BE_FROM);
         # 4 digits > 2400 are BE.
-        """CREATE OR REPLACE TEMP MACRO etl_ce_year(y) AS CASE
-            WHEN length(y) = 2 AND CAST(y AS INTEGER) >= 40 THEN 2500 + CAST(y AS INTEGER) - 543
+        f"""CREATE OR REPLACE TEMP MACRO etl_ce_year(y) AS CASE
+            WHEN length(y) = 2 AND CAST(y AS INTEGER) >= {TWO_DIGIT_BE_FROM} THEN 2500 + CAST(y AS INTEGER) - 543
             WHEN length(y) = 4 AND CAST(y AS INTEGER) > 2400 THEN CAST(y AS INTEGER) - 543
             WHEN length(y) = 4 THEN CAST(y AS INTEGER) END""",
         """CREATE OR REPLACE TEMP MACRO etl_make_date(y, m, d) AS

@@ -59,7 +59,7 @@ EN_MONTHS = [
     "December",
 ]
 
-# 2-digit years are BE 25xx, so a form with one is drawn only for 1957-2056 (BE 2500-2599).
+# 2-digit years are BE 25xx from 40, so a form with one is drawn only for 1997-2056 (BE 2540-2599).
 days = st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2199, 12, 31))
 
 
@@ -86,7 +86,7 @@ def typed_dates(draw) -> tuple[dt.date, str]:
     serial = (day - dt.date(1899, 12, 30)).days
     if 10000 <= serial <= 99999:  # an Excel serial number has 5 digits (1927-2173)
         forms.append(str(serial))  # 43753
-    if 2500 <= be <= 2599:
+    if 2540 <= be <= 2599:
         forms += [
             f"{d}{sep}{m}{sep}{be % 100:02d}",  # 15/10/62
             f"{d} {THAI_ABBR[day.month - 1]} {be % 100:02d}",  # 15 ต.ค. 62
@@ -169,13 +169,13 @@ def test_refusals_say_why_in_thai_and_english():
     with pytest.raises(DateTextError):
         parse_date_text("15 ตุลา 2562")  # not a month name or abbreviation the ETL reads
 
-    # 2-digit years are BE: "15/10/19" is 15 Oct 2519 = 1976, refused by the range with the date it read
+    # 2-digit years from 40 are BE: "15/10/41" is 15 Oct 2541 = 1998, refused by the range with the date it read
     earliest, latest = dt.date(2018, 10, 1), dt.date(2021, 9, 30)
     with pytest.raises(DateTextError) as outside:
-        parse_date_text("15/10/19", earliest, latest)
-    assert outside.value.day == dt.date(1976, 10, 15)
-    assert "15 ต.ค. 2519" in outside.value.message_th and "1 ต.ค. 2561 ถึง 30 ก.ย. 2564" in outside.value.message_th
-    assert "15 Oct 1976" in outside.value.message_en and "1 Oct 2018 to 30 Sep 2021" in outside.value.message_en
+        parse_date_text("15/10/41", earliest, latest)
+    assert outside.value.day == dt.date(1998, 10, 15)
+    assert "15 ต.ค. 2541" in outside.value.message_th and "1 ต.ค. 2561 ถึง 30 ก.ย. 2564" in outside.value.message_th
+    assert "15 Oct 1998" in outside.value.message_en and "1 Oct 2018 to 30 Sep 2021" in outside.value.message_en
     assert parse_date_text("1/10/2561", earliest, latest) == earliest  # both ends included
     assert parse_date_text("30/9/2564", earliest, latest) == latest
 
@@ -186,3 +186,18 @@ def test_echo_and_typed_form():
     assert describe(day, "en") == "Tuesday 15 October 2019 (BE 2562)"
     assert format_day(day, "th") == "15 ต.ค. 2562" and format_day(day, "en") == "15 Oct 2019"
     assert typed_form(day) == "15/10/2562" and parse_date_text(typed_form(day)) == day
+
+
+@pytest.mark.parametrize("text", ["1/1/39", "15/11/18", "15 ต.ค. 00", "๑/๑/๓๙"])
+def test_a_two_digit_year_below_40_is_refused_by_the_form_and_the_etl(etl_sql, text):
+    """'18' could be CE 2018 or BE 2518 (1975): neither reading is taken. The form says to type the full year;
+    the ETL reads no date (the row is rejected bad_date)."""
+    with pytest.raises(DateTextError) as refused:
+        parse_date_text(text)
+    assert "4 หลัก" in refused.value.message_th and "full year" in refused.value.message_en
+    assert etl_sql.execute("SELECT etl_date(etl_clean(?))", [text]).fetchone()[0] is None
+
+
+def test_a_two_digit_year_from_40_is_be():
+    assert parse_date_text("1/1/40") == dt.date(1997, 1, 1)  # BE 2540
+    assert parse_date_text("15/10/62") == dt.date(2019, 10, 15)  # BE 2562
