@@ -98,12 +98,10 @@ def clean(text: str) -> str:
 
 
 def ce_year(year_text: str) -> int:
-    """The CE year of a written year: 2 digits are BE (62 -> 2019; ValueError below TWO_DIGIT_BE_FROM), 4 digits
-    above 2400 are BE."""
+    """The CE year of a written year: 2 digits are BE (62 -> 2019; parse_date_text refuses those below
+    TWO_DIGIT_BE_FROM first), 4 digits above 2400 are BE."""
     year = int(year_text)
     if len(year_text) == 2:
-        if year < TWO_DIGIT_BE_FROM:
-            raise ValueError(f"2-digit year {year_text} could be CE or BE")
         return 2500 + year - BE_OFFSET
     return year - BE_OFFSET if year > 2400 else year
 
