@@ -283,10 +283,9 @@ def seen_mixture(
     chance the projection uses (the mixture's mean when SEEN_MIX_MEAN, else the gate's reading), the gap between the
     readings (baht: outstanding x (seen - plan); zeros unless SEEN_MIX_BAND) and the variance per unit of it squared:
     r (1 - r) + (r - w)^2, the mixture's second moment around the weight w used (0 unless SEEN_MIX_BAND)."""
+    # Without the mean the weight is 0 or 1: the gate's reading itself.
     weight = hazards.seen_weight if SEEN_MIX_MEAN else float(hazards.seen_primary)
     chance = (1 - weight) * plan_chance + weight * seen_chance
-    if not SEEN_MIX_MEAN:
-        chance = seen_chance if hazards.seen_primary else plan_chance
     if not SEEN_MIX_BAND:
         return chance, np.zeros(len(chance)), 0.0
     r = hazards.seen_weight
