@@ -172,12 +172,11 @@ def evidence(only: list[str] | None, hold_out_9: bool = False) -> None:
                 captured.append(["m", original_share(*args)])
                 return captured[-1][1]
 
-            def seen(increment, evidence, milestone=None, gated=True):
-                if not gated:  # round 11's second reading of the same fit: already captured
-                    return original_seen(increment, evidence, milestone, gated=False)
+            def seen(increment, evidence):
+                # The ungated reading, read once per fit since round 13 (the gate is applied by the caller).
                 lead = T.evidence_leading(evidence)
-                captured[-1] += [lead, original_seen(increment, evidence, 1.0)]  # ungated reading
-                return original_seen(increment, evidence, milestone)
+                captured[-1] += [lead, original_seen(increment, evidence)]
+                return captured[-1][-1]
 
             T.milestone_share, T._seen_completion = share, seen
             try:

@@ -236,7 +236,10 @@ def fit_hazards(
     milestone = milestone_share(paid, reached, ceiling) if PRIOR_SEEN_GATE > 0 else None
     read = contracts or not PRIOR_SEEN_CONTRACTS_ONLY
     paid_steps = increment.sum(axis=0)
-    seen = _seen_completion(paid_steps, evidence, milestone) if read else None
+    # The seen-steps reading is read once: where the milestone gate is open it is the gate's reading (round 9), where
+    # it is shut round 11's other reading.
+    ungated = _seen_completion(paid_steps, evidence) if read else None
+    seen = ungated if seen_gate_open(milestone) else None
     pooled = evidence + HAZARD_PRIOR_BAHT
 
     def pooled_hazard(completion: float | None) -> np.ndarray:
@@ -247,7 +250,6 @@ def fit_hazards(
     hazard = pooled_hazard(seen)
     other, seen_weight = None, 0.0
     if read and (SEEN_MIX_MEAN or SEEN_MIX_BAND):
-        ungated = _seen_completion(paid_steps, evidence, milestone, gated=False)
         if ungated is not None and ungated < PRIOR_PLAN_COMPLETION:
             other = pooled_hazard(None if seen is not None else ungated)
             seen_weight = seen_mix_weight(milestone)
@@ -320,21 +322,24 @@ def evidence_leading(evidence: np.ndarray) -> int:
     return PLAN_STEPS if seen.all() else int(np.argmin(seen))
 
 
-def _seen_completion(
-    increment: np.ndarray, evidence: np.ndarray, milestone: float | None = None, gated: bool = True
-) -> float | None:
+def seen_gate_open(milestone: float | None) -> bool:
+    """Round 9's milestone gate: whether the seen-steps prior is the gate's reading at this milestone share (at least
+    PRIOR_SEEN_GATE; always when the gate is 0). Shut where hardly any milestone has been accepted yet: the early
+    tenths do not read the plan's pace."""
+    return PRIOR_SEEN_GATE <= 0 or (milestone is not None and milestone >= PRIOR_SEEN_GATE)
+
+
+def _seen_completion(increment: np.ndarray, evidence: np.ndarray) -> float | None:
     """Round 7's studied prior share (PRIOR_SEEN_STEPS > 0): with m leading plan steps seen on at least
     HAZARD_PRIOR_BAHT of exposure each (PRIOR_SEEN_STEPS <= m < PLAN_STEPS), the share of a plan they paid,
     1 - prod(1 - h_k), over the share the plan's shape pays by then (`prior_plan_share(m / PLAN_STEPS)`: m / 10
-    when even), at most PRIOR_PLAN_COMPLETION; None (the constant) otherwise, or (`gated`) when the milestone share
-    is under PRIOR_SEEN_GATE."""
+    when even), at most PRIOR_PLAN_COMPLETION; None (the constant) otherwise. The milestone gate (`seen_gate_open`)
+    is the caller's."""
     if PRIOR_SEEN_STEPS <= 0:
         return None
     leading = evidence_leading(evidence)
     if leading < PRIOR_SEEN_STEPS or leading >= PLAN_STEPS:
         return None
-    if gated and PRIOR_SEEN_GATE > 0 and (milestone is None or milestone < PRIOR_SEEN_GATE):
-        return None  # hardly any milestone accepted yet: the early tenths do not read the plan's pace
     hazard = increment[:leading] / evidence[:leading]
     paid = 1.0 - float(np.prod(1.0 - np.clip(hazard, 0.0, 1.0)))
     return min(max(paid / float(prior_plan_share(leading / PLAN_STEPS)), PRIOR_SEEN_FLOOR), PRIOR_PLAN_COMPLETION)
