@@ -15,7 +15,9 @@ bench/backtest_projection.py into bench/out/backtest/ (the 3 demo seeds and the 
         # CPU and wall seconds of every level of both lines on demo seed 2562, 31 May, the variants alternating
     --hold-out-10: the round-10 hold-outs instead, report only, after they were scored once
 
-A study script: it patches model settings in memory to compare them; nothing it prints is a setting.
+A study script: it patches model settings in memory to compare them; nothing it prints is a setting. Round 13 removed
+the estimate from the model (docs/projection.md, "Round 13 of issue 17"); these commands run at commit 6c7b930, and
+round 13's own measure of it is bench/projection_round13_study.py's `provinces --variant kept returns` there.
 """
 
 from __future__ import annotations

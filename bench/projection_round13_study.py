@@ -4,8 +4,8 @@ years built by bench/backtest_projection.py into bench/out/backtest/ (`projectio
 seeds and the generated years of rounds 1-12):
 
     .venv/bin/python bench/projection_round13_study.py hash [--only NAME ...] [--out FILE]
-        # sha256 of the provinces' projections, bands and pace-break columns (and each project's projection) on 3
-        # stores x 3 dates: the same before and after a change that must not move the model
+        # sha256 of the provinces' projections, bands and pace-break columns (and each project's, the clusters' and the
+        # nation's path) on 3 stores x 3 dates: the same before and after a change that must not move the model
     .venv/bin/python bench/projection_round13_study.py provinces [--only NAME ...] [--variant NAME ...]
         # provinces' median / p90 / bias / coverage and clusters' coverage on 31 Mar, 31 May, 31 Jul per variant
         # (one line per year-date, written to bench/out/round13_<study>.txt as well)
@@ -17,6 +17,8 @@ seeds and the generated years of rounds 1-12):
         # on-plan bias
     .venv/bin/python bench/projection_round13_study.py speed --variant kept NAME
         # CPU and wall seconds of every level of both lines on demo seed 2562, 31 May, the variants alternating
+    .venv/bin/python bench/projection_round13_study.py code-speed --revision 6c7b930
+        # the whole national projection on demo seed 2562, projection.py at the revision and now, alternating
     --hold-out-13: the round-13 hold-outs instead, report only, after they were scored once
 
 A study script: it patches model settings in memory to compare them; nothing it prints is a setting.
@@ -72,9 +74,28 @@ RETURNS = {
     "RETURN_SAVINGS": True,
     "RETURN_SAVINGS_BY_AGE": False,
 }
+
+
+def _weight_floor(floor: float):
+    """Round 11's weight of the seen-steps reading (payment_timing.seen_mix_weight), at least `floor` wherever the
+    two readings differ (the weight is read only there): below the mixture's range the model does not know which
+    reading holds either, and the plan paid in full was too high on plan in every such seen year-date."""
+    from budget_metrics import payment_timing as T
+
+    original = T.seen_mix_weight
+
+    def weight(milestone: float | None) -> float:
+        return max(original(milestone), floor)
+
+    return weight
+
+
 VARIANTS: dict[str, tuple[dict, dict]] = {
     "kept": ({}, {}),
-    # Round 10's estimate (its variant (b), "orders"): cancellations with orders left out, and savings.
+    # The late acts' on-plan optimism: the seen-steps reading weighs at least this much where the readings differ.
+    **{f"floor {f}": ({"seen_mix_weight": _weight_floor(f)}, {}) for f in (0.25, 0.5)},
+    # Round 10's estimate (its variant (b), "orders"): cancellations with orders left out, and savings. Measured at
+    # 6c7b930; round 13 removed the estimate from the model, so these two variants run at that commit only.
     "returns": ({}, dict(RETURNS)),
     # ... cancellations only (round 10's (c)).
     "returns cancelled only": ({}, {**RETURNS, "RETURN_SAVINGS": False}),
@@ -107,7 +128,7 @@ def hash_check(only: list[str] | None, out: str | None) -> None:
     """One line per store and date: the digest of the provinces' columns (HASH_COLUMNS) and of every project's
     (PROJECT_COLUMNS), exact float reprs."""
     from budget_metrics.filters import Filters
-    from budget_metrics.projection import area_projection, project_projection
+    from budget_metrics.projection import area_projection, project_projection, projection_path
 
     lines = []
     years = study_years(SEEN, None, list(HASH_STORES))
@@ -118,9 +139,15 @@ def hash_check(only: list[str] | None, out: str | None) -> None:
         for as_of in DATES:
             frame = with_settings([], lambda as_of=as_of: area_projection(Filters(2562, as_of=as_of), "province"))
             projects = project_projection(Filters(2562, as_of=as_of)).sort_values("project_code")
+            clusters = area_projection(Filters(2562, as_of=as_of), "cluster")
+            path = projection_path(Filters(2562, as_of=as_of))
             areas = _digest(v for column in HASH_COLUMNS for v in frame[column].tolist())
             each = _digest(v for column in PROJECT_COLUMNS for v in projects[column].tolist())
-            lines.append(f"{name:32s} {as_of} provinces {areas} projects {each}")
+            more = _digest(
+                [v for column in HASH_COLUMNS for v in clusters[column].tolist()]
+                + [v for column in path.columns for v in path[column].tolist()]
+            )
+            lines.append(f"{name:32s} {as_of} provinces {areas} projects {each} clusters+path {more}")
             print(lines[-1], flush=True)
     if out:
         Path(out).write_text("\n".join(lines) + "\n")
@@ -180,21 +207,119 @@ def basis(only: list[str] | None, variants: list[str], hold: bool = False) -> No
         B.MONTH_ENDS = saved
 
 
+def onplan(only: list[str] | None, variants: list[str], hold: bool = False) -> None:
+    """Per year and date (the first variant): what the year's own contracts show by the as-of date, beside the
+    national on-plan bias (points of the province plans' allocation: projected minus paid by 30 Sep of the on-plan
+    projects). `lead`, `c`, `m`, `r`: the contract fit's leading seen tenths, the ungated seen-steps share, the
+    milestone share and the mixture's weight. `pace`: of the signed contracts on plan, paid so far over what the plan
+    paid in full along the prior's shape would have paid by now (value-weighted), overall and by time since signing
+    (under 61 days, 61-120, over 120); `young`: the on-plan contracts' share of the on-plan value signed in the last
+    61 days; `left`: the on-plan outstanding the model expects paid by 30 Sep, points of allocation."""
+    import duckdb
+    import pandas as pd
+
+    from budget_metrics import payment_timing as T
+    from budget_metrics.filters import Filters
+    from budget_metrics.projection import project_projection
+
+    label = variants[0]
+    for name, db in _years(only, hold).items():
+        os.environ["BUDGET_DB"] = str(db)
+        con = duckdb.connect(str(db), read_only=True)
+        final = dict(
+            con.execute(
+                """SELECT project_code, sum(amount)::DOUBLE FROM disbursements
+                   WHERE source = 'current' AND posting_date <= DATE '2019-09-30' GROUP BY 1"""
+            ).fetchall()
+        )
+        con.close()
+        for as_of in DATES:
+            captured = []
+            original_fit = T.fit_hazards
+
+            def fit(*args, **kwargs):
+                hazards = original_fit(*args, **kwargs)
+                captured.append((hazards, T.evidence_leading(hazards.evidence)))
+                return hazards
+
+            original_share, shares = T.milestone_share, []
+
+            def share(*args):
+                shares.append(original_share(*args))
+                return shares[-1]
+
+            T.fit_hazards, T.milestone_share = fit, share
+            try:
+                frame = _with(label, lambda as_of=as_of: project_projection(Filters(2562, as_of=as_of)))
+            finally:
+                T.fit_hazards, T.milestone_share = original_fit, original_share
+            hazards, lead = captured[0]
+            milestone = shares[0]
+            frame = frame[frame["owner_type"] == "province"]
+            actual = frame["project_code"].map(final).fillna(0.0).to_numpy()
+            allocation = float(frame["current_allocation"].sum())
+            on = (frame["basis"] == "on_plan").to_numpy()
+            bias = 100 * float((frame["projected_disbursed"].to_numpy() - actual)[on].sum()) / allocation
+            signed = on & frame["contract_signed"].to_numpy(bool) & frame["contract_date"].notna().to_numpy()
+            work = frame[signed]
+            start = pd.to_datetime(work["contract_date"])
+            end = pd.to_datetime(work["planned_end"])
+            now = pd.Timestamp(as_of)
+            x = ((now - start).dt.days / np.maximum((end - start).dt.days, 1)).clip(0, 1).to_numpy()
+            due = work["ceiling"].to_numpy() * T.prior_plan_share(x)
+            paid = work["disbursed"].to_numpy()
+            age = (now - start).dt.days.to_numpy()
+            parts = []
+            for low, high in ((0, 10_000), (0, 61), (61, 121), (121, 10_000)):
+                pick = (age >= low) & (age < high)
+                ratio = paid[pick].sum() / due[pick].sum() if due[pick].sum() > 0 else float("nan")
+                parts.append(f"{ratio:4.2f}")
+            value = work["ceiling"].to_numpy()
+            young = value[age < 61].sum() / value.sum() if value.sum() > 0 else float("nan")
+            left = 100 * float((frame["projected_disbursed"] - frame["disbursed"]).to_numpy()[on].sum()) / allocation
+            text = "-" if milestone is None else f"{milestone:.2f}"
+            _write(
+                "onplan",
+                f"{name:34s} {as_of} on-plan bias {bias:+5.1f} left {left:5.1f} | lead {lead:2d} m {text} "
+                f"r {hazards.seen_weight:.2f} other {'-' if hazards.other is None else 'yes'} | pace all/<61/61-120/"
+                f">120 {' '.join(parts)} young {young:.2f}",
+            )
+
+
+def code_speed(revision: str, repeats: int = 7) -> None:
+    """CPU and wall seconds of the whole national projection (every level of both lines and the needs-intervention
+    lists, backtest_projection.timing) on demo seed 2562, the whole year, caches cleared: projection.py at `revision`
+    and now, alternating in one process."""
+    from budget_metrics import projection
+
+    out = B.timing(B.build_seed(2562), repeats, {revision: B._module_at(revision), "now": projection})
+    for name, figures in out.items():
+        print(
+            f"{name}: CPU best {figures['cpu']:.3f} s; wall best {figures['wall']:.3f} s, median "
+            f"{figures['median_wall']:.3f} s; first level CPU {figures['first_cpu']:.3f} s",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("hash", "provinces", "basis", "speed"))
+    parser.add_argument("study", choices=("hash", "provinces", "basis", "onplan", "speed", "code-speed"))
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--variant", nargs="*", default=["kept"])
     parser.add_argument("--out")
+    parser.add_argument("--revision", default="6c7b930", help="code-speed: the projection.py to time against")
     parser.add_argument("--hold-out-13", action="store_true", help="the round-13 hold-outs (after their scoring)")
     args = parser.parse_args()
     if args.study == "hash":
         hash_check(args.only, args.out)
+    elif args.study == "code-speed":
+        code_speed(args.revision)
     elif args.study == "speed":
         R8.VARIANTS.update(VARIANTS)
         R8.speed(args.variant)
     else:
-        {"provinces": provinces, "basis": basis}[args.study](args.only, args.variant, args.hold_out_13)
+        study = {"provinces": provinces, "basis": basis, "onplan": onplan}[args.study]
+        study(args.only, args.variant, args.hold_out_13)
 
 
 if __name__ == "__main__":

@@ -64,24 +64,10 @@ RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
 YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
 BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
 BAND_Z = 1.2816  # the band is the central 80% (10th to 90th percentile) of a normal approximation
-# Round 10 of issue 17: the rate is judged on 30 Sep over the allocation then, after the money returned
-# (unsigned projects cancelled, contract savings returned as เงินเหลือจ่าย) has left it. When on, an area's
-# projected_pct is over the allocation expected on 30 Sep: the allocation now less what is expected to be
-# returned, read from this year's returns in the last RETURN_WINDOW_DAYS (docs/projection.md, "Round 10").
-# Studied and not adopted (off): the cancellations that failed the seen years were orders no earlier month
-# shows, and where the estimate was right it unmasked other years' optimism; while off projected_pct is over
-# the allocation on the as-of date, as before.
-RETURN_FORECAST = False
-RETURN_WINDOW_DAYS = 61  # the returns of the last two months, as the signing rate's window
-RETURN_CANCELLED_SHARE = 0.5  # an unsigned project that returned at least this share of its money was cancelled
-RETURN_SAVINGS = True  # also the savings of signed contracts (allocation above the contract) returned
-# Savings read by contract age: of the contracts signed at least RETURN_WINDOW_DAYS ago, the share of their savings
-# returned, expected of the younger contracts (whose savings are still being decided), nothing more of the older.
-RETURN_SAVINGS_BY_AGE = False
-# A day on which at least this share of the window's cancelled projects (and at least RETURN_ORDER_PROJECTS) was
-# cancelled is an order (a policy cancelling the unsigned at once): a one-off, not a rate to carry forward.
-RETURN_ORDER_SHARE = 0.25
-RETURN_ORDER_PROJECTS = 10
+# The rate is over the allocation known on the as-of date. Round 10 of issue 17 studied the allocation expected on
+# 30 Sep (the money unsigned projects and contract savings would return by then, read from the last two months'
+# returns); rounds 10 and 13 did not adopt it, and round 13 removed it (docs/projection.md, "Round 13"; the estimate
+# is in git history at 6c7b930, projection._expected_returns).
 
 # How a project's projection was reached (code -> Thai, English).
 BASES = {
@@ -99,9 +85,8 @@ LEVELS = ("province", "cluster", "region", "budget_type", "nation")
 # The levels whose areas the pace-break warning judges (a budget type or the nation is no area to chase).
 PACE_LEVELS = ("province", "cluster", "region")
 # National rates every project's projection shares: the contract and operating hazards per step, and signing.
-SHARED_TERMS = 2 * timing.STEPS + 8  # + the two drift factors of each class, + the two return shares, + the mixture
-RETURN_TERMS = 2 * timing.STEPS + 5  # the columns of the cancelled share and the savings share returned
-MIX_TERM = 2 * timing.STEPS + 7  # round 11: the gap between the two readings of the seen steps (baht)
+SHARED_TERMS = 2 * timing.STEPS + 6  # + signing, + the two drift factors of each class, + the mixture
+MIX_TERM = 2 * timing.STEPS + 5  # round 11: the gap between the two readings of the seen steps (baht)
 
 # The columns the provinces and clusters CSV exports gain (see export_columns).
 EXPORT_COLUMNS = [
@@ -196,11 +181,7 @@ def project_projection(filters: Filters) -> pd.DataFrame:
     - projected_disbursed, projected_carryover (committed but unpaid on 30 Sep),
       projected_lapse (neither committed nor spent), projected_shortfall (allocation -
       projected disbursed): float baht, with projected_disbursed + carryover + lapse =
-      current_allocation; expected_return: money expected to be returned before 30 Sep
-      (an unsigned project cancelled, contract savings returned; baht, round 10) and
-      expected_allocation = current_allocation - expected_return; projected_pct: percent
-      0-100 of the expected allocation on 30 Sep (the current allocation when nothing is
-      expected back);
+      current_allocation; projected_pct: percent 0-100 of the current allocation;
     - reason_th / reason_en: the projection in words.
     """
     model = _model(filters.fiscal_year, projection_as_of(filters))
@@ -224,10 +205,8 @@ def project_projection(filters: Filters) -> pd.DataFrame:
     for column in ("projected_disbursed", "projected_carryover", "projected_lapse"):
         out[column] = frame[f"_{column}_satang"] / 100.0
     out["projected_shortfall"] = out["current_allocation"] - out["projected_disbursed"]
-    out["expected_return"] = frame["_expected_return_satang"] / 100.0
-    out["expected_allocation"] = out["current_allocation"] - out["expected_return"]
-    out["projected_pct"] = (100.0 * out["projected_disbursed"] / out["expected_allocation"]).where(
-        (out["current_allocation"] > 0) & (out["expected_allocation"] > 0)
+    out["projected_pct"] = (100.0 * out["projected_disbursed"] / out["current_allocation"]).where(
+        out["current_allocation"] > 0
     )
     return out.reset_index(drop=True)
 
@@ -244,12 +223,11 @@ def area_projection(filters: Filters, level: str = "province", line: str = "over
     only the investment row. Every province / cluster / region appears, even without
     projects.
 
-    Columns: code, name_th, name_en, projects, current_allocation, expected_allocation (the
-    allocation expected on 30 Sep: less the money expected to be returned by then, round 10),
-    disbursed, projected_disbursed, projected_carryover, projected_lapse, baht_at_risk
-    (year-end target share of the expected allocation - projected disbursed, at least 0) —
-    float baht; pct_disbursed (of the current allocation), projected_pct, projected_low_pct,
-    projected_high_pct (of the expected allocation), target_pct (on the as-of date),
+    Columns: code, name_th, name_en, projects, current_allocation, disbursed,
+    projected_disbursed, projected_carryover, projected_lapse, baht_at_risk (year-end target
+    share of the allocation - projected disbursed, at least 0) — float baht; pct_disbursed,
+    projected_pct, projected_low_pct, projected_high_pct (of the current allocation on the
+    as-of date), target_pct (on the as-of date),
     target_year_end_pct, projected_gap_points (projected_pct - target_year_end_pct) —
     percent 0-100; and the required pace: next_quarter_end, target_next_quarter_pct,
     required_weekly_next_quarter, required_weekly (to the year-end target), recent_weekly
@@ -384,12 +362,11 @@ def projection_path(filters: Filters) -> pd.DataFrame:
 
     Rows: the as-of date, then every Friday after it, then the fiscal year's last day.
     Columns: week_end, projected_disbursed (cumulative baht), projected_pct,
-    projected_low_pct, projected_high_pct (percent 0-100 of the allocation: the current one on
-    the as-of date, moving to the one expected on 30 Sep in step with the expected payments,
-    as money expected to be returned leaves it). Each project's expected payments are spread from the as-of date to its
-    planned end (to 30 Sep when overdue or unsigned) following the payment rhythm seen so
-    far this year (month-end and quarter-end peaks); the year-end point equals
-    area_projection's nation row for the same selection.
+    projected_low_pct, projected_high_pct (percent 0-100 of the current allocation). Each
+    project's expected payments are spread from the as-of date to its planned end (to 30 Sep
+    when overdue or unsigned) following the payment rhythm seen so far this year (month-end
+    and quarter-end peaks); the year-end point equals area_projection's nation row for the
+    same selection.
     """
     model = _model(filters.fiscal_year, projection_as_of(filters))
     as_of = model.rates.as_of
@@ -405,7 +382,6 @@ def projection_path(filters: Filters) -> pd.DataFrame:
     remaining = (frame["_projected_disbursed_satang"] - frame["_disbursed_satang"]).to_numpy()
     paid = int(frame["_disbursed_satang"].sum())
     allocation = int(frame["_allocation_satang"].sum())
-    returned = int(frame["_expected_return_satang"].sum())  # expected to leave the allocation by 30 Sep
     sums = _sums(frame, pd.Series("all", index=frame.index), model, weekly=False)
     low_total = high_total = None
     if allocation > 0:
@@ -420,10 +396,9 @@ def projection_path(filters: Filters) -> pd.DataFrame:
         expected = float((remaining * share).sum())
         amount = (paid + expected) / 100
         pct = low = high = None
-        if allocation > 0 and allocation - returned > 0:
+        if allocation > 0:
             progress = expected / total_expected if total_expected > 0 else 1.0
-            # The money expected back leaves along the way: by 30 Sep the rate is over the expected allocation.
-            pct = 100 * amount * 100 / (allocation - returned * progress)
+            pct = 100 * amount * 100 / allocation
             base_pct = 100 * paid / allocation
             low = base_pct + (low_total - base_pct) * progress
             high = base_pct + (high_total - base_pct) * progress
@@ -493,7 +468,6 @@ SATANG_SUMS = [
     "_projected_carryover_satang",
     "_projected_lapse_satang",
     "_paid_four_weeks_ago_satang",
-    "_expected_return_satang",
 ]
 
 
@@ -585,19 +559,10 @@ def _finish(
     def pct(amount: np.ndarray) -> np.ndarray:
         return np.where(has, 100 * amount / safe, np.nan)
 
-    # The projected rate is over the allocation expected on 30 Sep (round 10: less the money expected to be
-    # returned; the allocation now when RETURN_FORECAST is off or nothing is expected back).
-    expected_allocation = allocation - column("_expected_return_satang") / 100
-    expected_has = has & (expected_allocation > 0)
-    expected_safe = np.where(expected_has, expected_allocation, 1.0)
-
-    def expected_pct(amount: np.ndarray) -> np.ndarray:
-        return np.where(expected_has, 100 * amount / expected_safe, np.nan)
-
-    pct_disbursed, projected_pct = pct(disbursed), expected_pct(projected)
+    pct_disbursed, projected_pct = pct(disbursed), pct(projected)
     sd = BAND_SCALE * np.sqrt(column("_outcome_variance") + column("_rate_term") + column("_shared_term")) / 100
-    low = np.maximum(expected_pct(projected - BAND_Z * sd), pct_disbursed)
-    high = np.maximum(np.minimum(expected_pct(projected + BAND_Z * sd), 100.0), projected_pct)
+    low = np.maximum(pct(projected - BAND_Z * sd), pct_disbursed)
+    high = np.maximum(np.minimum(pct(projected + BAND_Z * sd), 100.0), projected_pct)
 
     # The pace-break warning; a flagged area's band reaches down to where its recent pace would take it.
     weeks_left = (fy_end - as_of).days / 7
@@ -622,9 +587,7 @@ def _finish(
             breaks.recent_weekly,
             breaks.expected_weekly,
         )
-        low = np.where(
-            flag, np.minimum(low, np.maximum(expected_pct(disbursed + recent_pace * weeks_left), pct_disbursed)), low
-        )
+        low = np.where(flag, np.minimum(low, np.maximum(pct(disbursed + recent_pace * weeks_left), pct_disbursed)), low)
     else:
         flag = np.zeros(len(result), dtype=bool)
         since, recent_pace, expected_pace = (
@@ -656,7 +619,6 @@ def _finish(
             "name_en": result["name_en"].to_numpy(),
             "projects": column("projects").astype(int),
             "current_allocation": allocation,
-            "expected_allocation": np.where(has, expected_allocation, allocation),
             "disbursed": disbursed,
             "projected_disbursed": projected,
             "projected_carryover": column("_projected_carryover_satang") / 100,
@@ -668,7 +630,7 @@ def _finish(
             "target_pct": target_now,
             "target_year_end_pct": target_year_end,
             "projected_gap_points": projected_pct - target_year_end,
-            "baht_at_risk": np.round(np.maximum(expected_allocation * target_year_end / 100 - projected, 0), 2),
+            "baht_at_risk": np.round(np.maximum(allocation * target_year_end / 100 - projected, 0), 2),
             "next_quarter_end": [next_end] * len(codes),
             "target_next_quarter_pct": target_next,
             "required_weekly_next_quarter": _required_weekly(allocation, disbursed, target_next, as_of, next_end),
@@ -749,8 +711,7 @@ def _cached_model(
 ) -> _Model:
     frame, payments = _history(fiscal_year, as_of)
     limits = reference.thresholds()
-    returns = _returns(fiscal_year, as_of) if RETURN_FORECAST else None
-    model = _project(frame, payments, fiscal_year, as_of, limits.get("fully_paid_pct", 100.0) / 100, returns=returns)
+    model = _project(frame, payments, fiscal_year, as_of, limits.get("fully_paid_pct", 100.0) / 100)
     return history_prior.blend(model, fiscal_year, as_of, prior)
 
 
@@ -798,25 +759,6 @@ def _history(fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, dict[str, np.
     return frame, {name: np.asarray(values) for name, values in payments.items()}
 
 
-def _returns(fiscal_year: int, as_of: date) -> dict[str, np.ndarray]:
-    """The money returned up to the date (reallocations out of a project to no project: a cancelled project's
-    allocation, contract savings given back): position of its project in `_history`'s frame, day number from the
-    fiscal year's first day, baht (round 10, RETURN_FORECAST)."""
-    start, _ = fiscal_year_bounds(fiscal_year)
-    with read_only() as con:
-        returns = con.execute(
-            """WITH pos AS (SELECT project_code,
-                                   (row_number() OVER (ORDER BY project_code) - 1)::INTEGER AS position
-                            FROM projects WHERE fiscal_year = ?)
-               SELECT pos.position, datediff('day', ?::DATE, r.approved_date)::INTEGER AS day,
-                      r.amount::DOUBLE AS amount
-               FROM reallocations r JOIN pos ON pos.project_code = r.from_project_code
-               WHERE r.to_project_code IS NULL AND r.approved_date <= ?""",
-            [fiscal_year, start, as_of],
-        ).fetchnumpy()
-    return {name: np.asarray(values) for name, values in returns.items()}
-
-
 def _project(
     frame: pd.DataFrame,
     payments: dict[str, np.ndarray],
@@ -824,7 +766,6 @@ def _project(
     as_of: date,
     fully_paid_share: float,
     horizon_date: date | None = None,
-    returns: dict[str, np.ndarray] | None = None,
 ) -> _Model:
     """The per-project projection (module docstring, budget_metrics.payment_timing, docs/projection.md): what
     each project is expected to have paid by the horizon (the fiscal year's last day unless given: an earlier
@@ -1051,25 +992,6 @@ def _project(
     basis[no_allocation] = "no_allocation"
 
     projected = np.minimum(disbursed + outstanding * chance, np.maximum(allocation, disbursed))
-    # Round 10: the money expected to leave each project's allocation by 30 Sep (returned), its own spread.
-    expected_return = np.zeros(n)
-    if RETURN_FORECAST and returns is not None and days_left > 0:
-        expected_return, return_variance, return_exposure, return_share_variance = _expected_returns(
-            returns,
-            allocation,
-            np.where(with_contract, allocation - ceiling, 0.0),
-            projected,
-            signed_day,
-            with_contract,
-            unsigned,
-            signing_chance,
-            today,
-            days_left,
-        )
-        shared[:, RETURN_TERMS : RETURN_TERMS + 2] = return_exposure
-        shared_variance[RETURN_TERMS : RETURN_TERMS + 2] = return_share_variance
-    else:
-        return_variance = np.zeros(n)
     allocation_satang = frame["_allocation_satang"].to_numpy("int64")
     disbursed_satang = frame["_disbursed_satang"].to_numpy("int64")
     projected_satang = np.maximum(np.rint(projected * 100).astype("int64"), disbursed_satang)
@@ -1097,8 +1019,7 @@ def _project(
     result["_paid_four_weeks_ago_satang"] = disbursed_satang - recent_satang.astype("int64")
     # The band's terms (satang): each balance paid or not (a Bernoulli outcome); the owner's pace factor,
     # shared by its projects of a class; the national hazards and signing rate, shared by every project.
-    result["_expected_return_satang"] = np.rint(expected_return * 100).astype("int64")
-    result["_outcome_variance"] = (outstanding * 100) ** 2 * chance * (1 - chance) + return_variance * 1e4
+    result["_outcome_variance"] = (outstanding * 100) ** 2 * chance * (1 - chance)
     result["_rate_exposure"] = factor_exposure * 100
     result["_rate_variance"] = factor_variance
     result["_rate_group"] = pd.factorize(frame["owner"] + np.where(operating, "|operating", "|contract"))[0]
@@ -1182,98 +1103,6 @@ def _project(
         shared_variance[exposed],
         national_weekly,
     )
-
-
-def _expected_returns(
-    returns: dict[str, np.ndarray],
-    allocation: np.ndarray,
-    leftover: np.ndarray,
-    projected: np.ndarray,
-    signed_day: np.ndarray,
-    with_contract: np.ndarray,
-    unsigned: np.ndarray,
-    signing_chance: float,
-    today: int,
-    days_left: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The money each project is expected to return before the year end (baht), from this year's returns in
-    the last RETURN_WINDOW_DAYS (`unsigned`: the investment projects without a contract now): of the investment
-    projects unsigned then and still unsigned (not signed in
-    the window), the share of value cancelled (returned at least RETURN_CANCELLED_SHARE of its money) — applied
-    to the unsigned projects the model expects not to sign (1 − signing_chance); and (RETURN_SAVINGS) of the
-    savings of the contracts signed by then (allocation above the contract), the share returned in the window
-    — applied to the savings left now. A share q read over the window is carried to the days left as
-    1 − (1 − q)^(days left / window). Also each project's variance of its return (a Bernoulli outcome, baht²),
-    its exposure to each of the two shares (baht per unit, columns: cancelled, savings) and their sampling
-    variances (binomial over the projects read)."""
-    n = len(allocation)
-    window = RETURN_WINDOW_DAYS
-    base = today - window
-    recent = returns["day"] > base
-    returned_since = np.bincount(
-        returns["position"][recent].astype(np.int64), weights=returns["amount"][recent], minlength=n
-    )
-    signed_at_base = with_contract & ~(signed_day > base)  # a contract without a date counts as signed long ago
-    # Unsigned projects: those unsigned at the window's start that did not sign in it were cancelled or wait.
-    value_then = allocation + returned_since
-    waiting = unsigned & (value_then > 0)
-    cancelled = waiting & (returned_since >= RETURN_CANCELLED_SHARE * value_then)
-    # A cancellation order: its day's projects are left out (neither cancelled nor waiting).
-    rows = recent & cancelled[returns["position"].astype(np.int64)]
-    last_day = np.full(n, -1)
-    np.maximum.at(last_day, returns["position"][rows].astype(np.int64), returns["day"][rows].astype(np.int64))
-    days, counts = np.unique(last_day[cancelled], return_counts=True)
-    order_days = days[(counts >= RETURN_ORDER_SHARE * cancelled.sum()) & (counts >= RETURN_ORDER_PROJECTS)]
-    if len(order_days):
-        ordered = cancelled & np.isin(last_day, order_days)
-        waiting, cancelled = waiting & ~ordered, cancelled & ~ordered
-    cancelled_value = float(returned_since[cancelled].sum())
-    still = float(allocation[waiting & ~cancelled].sum())
-    share_c = cancelled_value / (cancelled_value + still) if cancelled_value + still > 0 else 0.0
-    read_c = int(waiting.sum())
-    # Savings of contracts signed by the window's start.
-    savings_then = np.where(signed_at_base, np.maximum(leftover, 0.0) + returned_since, 0.0)
-    savings_returned = float(np.where(signed_at_base, returned_since, 0.0).sum())
-    share_s = savings_returned / float(savings_then.sum()) if RETURN_SAVINGS and savings_then.sum() > 0 else 0.0
-    read_s = int((savings_then > 0).sum())
-
-    power = max(days_left, 0) / window
-
-    def carried(share: float) -> tuple[float, float]:
-        """The share carried to the days left, and its slope by the share."""
-        if share >= 1.0:
-            return 1.0, 0.0
-        return 1.0 - (1.0 - share) ** power, power * (1.0 - share) ** (power - 1.0)
-
-    f_c, slope_c = carried(share_c)
-    f_s, slope_s = carried(share_s)
-    unsigned = unsigned & (allocation > 0)
-    base_c = np.where(unsigned, allocation * (1.0 - signing_chance), 0.0)
-    base_s = np.where(with_contract, np.maximum(leftover, 0.0), 0.0) if RETURN_SAVINGS else np.zeros(n)
-    room = np.maximum(allocation - projected, 0.0)
-    savings_expected = base_s * f_s
-    if RETURN_SAVINGS and RETURN_SAVINGS_BY_AGE:
-        returned_all = np.bincount(returns["position"].astype(np.int64), weights=returns["amount"], minlength=n)
-        at_signing = np.where(with_contract, np.maximum(leftover, 0.0) + returned_all, 0.0)
-        old = with_contract & ~(signed_day > base)
-        young = with_contract & (signed_day > base)
-        share_s = float(returned_all[old].sum() / at_signing[old].sum()) if at_signing[old].sum() > 0 else 0.0
-        read_s = int((at_signing[old] > 0).sum())
-        savings_expected = np.where(young, np.clip(share_s * at_signing - returned_all, 0.0, base_s), 0.0)
-        slope_s = 1.0
-        base_s = np.where(young & (savings_expected > 0) & (savings_expected < base_s), at_signing, 0.0)
-        f_s_each = np.divide(savings_expected, np.maximum(leftover, 1e-9), where=leftover > 0, out=np.zeros(n))
-    else:
-        f_s_each = np.where(base_s > 0, f_s, 0.0)
-    expected = np.minimum(base_c * f_c + savings_expected, room)
-    chance = np.where(unsigned, (1.0 - signing_chance) * f_c, np.clip(f_s_each, 0.0, 1.0))
-    size = np.where(unsigned, allocation, np.where(with_contract, np.maximum(leftover, 0.0), 0.0))
-    variance = size**2 * chance * (1.0 - chance)
-    exposure = np.column_stack([base_c * slope_c, base_s * slope_s])
-    share_variance = np.array(
-        [share_c * (1 - share_c) / max(read_c, 1), share_s * (1 - share_s) / max(read_s, 1)], dtype=float
-    )
-    return expected, variance, exposure, share_variance
 
 
 # --------------------------------------------------------------------------- the in-year check
