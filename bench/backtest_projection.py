@@ -134,13 +134,24 @@ HOLD_OUT_ROUND_11 = (
     ("ordinary_bunched_savings", 132),
     ("act_mar_short_lumpy_freeze", 133),
 )
+
+
 # Mixes written for round 12 after its choice was committed (7691e2b); seeds 141-143 chosen with them;
 # generated and scored once with the settings of 7691e2b; every year above counts as seen from round 12 on.
+def _synthetic_hold_out_13() -> tuple:
+    from synthetic_years import HOLD_OUT_ROUND_13 as years
+
+    return tuple(years)
+
+
 HOLD_OUT_ROUND_12 = (
     ("ordinary_short_rush_split", 141),
     ("late_act_feb_long_savings", 142),
     ("ordinary_cancel_order_jul", 143),
 )
+# Mixes written for round 13 after its choice was committed (370bcf9), in bench/synthetic_years.py with their seeds
+# (151-153); generated and scored once with the settings of 370bcf9; every year above counts as seen from round 13 on.
+HOLD_OUT_ROUND_13 = _synthetic_hold_out_13()
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 ROUND_2 = "5978e1c"  # the main branch round 3 started from (round 2's model): timed alongside round 3
@@ -751,6 +762,10 @@ def markdown(
         ".venv/bin/python bench/projection_round12_study.py dump   # the band's terms per area, year and date",
         ".venv/bin/python bench/projection_round12_study.py rules  # the outcome term at a share where little is left",
         "#   --skip-timing --run-name r12h --years hold-out-12",
+        "# round 13's run (its part below, written by hand): the study, the choice committed (370bcf9), the hold-out",
+        "# mixes, then the round-13 hold-outs scored once:",
+        ".venv/bin/python bench/projection_round13_study.py provinces --variant kept 'floor 0.25' 'floor 0.5'",
+        "#   --skip-timing --run-name r13h --years hold-out-13",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```",
         "",
@@ -811,6 +826,7 @@ def markdown(
         | {mix: "hold-out (round 10)" for mix, _ in HOLD_OUT_ROUND_10}
         | {mix: "hold-out (round 11)" for mix, _ in HOLD_OUT_ROUND_11}
         | {mix: "hold-out (round 12)" for mix, _ in HOLD_OUT_ROUND_12}
+        | {mix: "hold-out (round 13)" for mix, _ in HOLD_OUT_ROUND_13}
     )
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
@@ -1034,6 +1050,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             generated += [(mix, seed, "hold-out (round 11)") for mix, seed in HOLD_OUT_ROUND_11]
         elif value == "hold-out-12":
             generated += [(mix, seed, "hold-out (round 12)") for mix, seed in HOLD_OUT_ROUND_12]
+        elif value == "hold-out-13":
+            generated += [(mix, seed, "hold-out (round 13)") for mix, seed in HOLD_OUT_ROUND_13]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
@@ -1063,6 +1081,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
                 if (mix, int(seed)) in HOLD_OUT_ROUND_11
                 else "hold-out (round 12)"
                 if (mix, int(seed)) in HOLD_OUT_ROUND_12
+                else "hold-out (round 13)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_13
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -1075,8 +1095,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-12, demo:SEED or MIX:SEED (default: all groups "
-        "but hold-out-4 to hold-out-12)",
+        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-13, demo:SEED or MIX:SEED (default: all groups "
+        "but hold-out-4 to hold-out-13)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

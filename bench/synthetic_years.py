@@ -802,6 +802,85 @@ MIXES: dict[str, Mix] = {
         "spread of provinces' pace, month-end bunching, 4 disaster provinces and a cluster from 20 Jun delaying "
         "50-90% of their projects",
     ),
+    # Round 13 (issue 17): new hold-out mixes, written after the round-13 choice was committed (370bcf9);
+    # generated (seeds 151-153) and scored once; each a mix not seen before.
+    "late_act_feb_many_small_slow": Mix(
+        "late_act_feb_many_small_slow",
+        budget_act=date(2019, 2, 8),
+        wave=(date(2019, 2, 12), date(2019, 4, 30)),
+        wave_share=0.8,
+        trickle_end=date(2019, 8, 15),
+        q1_pace=0.7,
+        duration=(60, 150),
+        instalments=(4, 6),
+        advance_share=0.05,
+        investment_size=0.7,
+        delay_mean=16.0,
+        final_delay_mean=28.0,
+        area_pace_sd=0.25,
+        month_end_bunching=0.2,
+        split_payments=0.6,
+        september_rush=0.2,
+        disaster_provinces=3,
+        disaster_date=date(2019, 6, 12),
+        disaster_severity_range=(0.5, 0.9),
+        notes="budget act on 8 Feb, a short wave (12 Feb-30 Apr, 80% of the contracts), smaller and more investment "
+        "projects (0.7 times), contracts of 60-150 days paid in 4-6 instalments, hardly any advances, very slow "
+        "instalments and final acceptance, a weak September rush, most payments split in two documents, 3 disaster "
+        "provinces from 12 Jun delaying 50-90% of their projects",
+    ),
+    "late_wave_order_aug_savings": Mix(
+        "late_wave_order_aug_savings",
+        wave=(date(2018, 12, 1), date(2019, 3, 31)),
+        wave_share=0.7,
+        trickle_end=date(2019, 8, 15),
+        unsigned_share=0.14,
+        cancel_share=0.25,
+        mass_cancel=(date(2019, 8, 20), 0.6),
+        savings=(0.08, 0.2),
+        savings_moved=0.8,
+        instalments=(1, 3),
+        investment_size=1.3,
+        month_end_bunching=0.5,
+        split_payments=0.2,
+        september_rush=0.45,
+        early_finishers=0.1,
+        disaster_provinces=3,
+        disaster_date=date(2019, 7, 15),
+        disaster_severity_range=(0.3, 0.6),
+        notes="an ordinary budget act with a wave from December to March, 14% of investment projects never signed "
+        "(a quarter of them cancelled one by one), an order on 20 Aug cancelling 60% of the still unsigned, large "
+        "savings (8-20%) mostly moved or returned, 1-3 instalments, lumpier investment (1.3 times), strong month-end "
+        "bunching, a strong September rush, 10% early finishers, 3 disaster provinces from 15 Jul delaying 30-60% of "
+        "their projects",
+    ),
+    "act_jan_freeze_may_order_jun": Mix(
+        "act_jan_freeze_may_order_jun",
+        budget_act=date(2019, 1, 14),
+        wave=(date(2019, 1, 18), date(2019, 4, 30)),
+        wave_share=0.75,
+        q1_pace=0.6,
+        freeze=(date(2019, 5, 6), date(2019, 5, 31)),
+        freeze_catch_up=30,
+        unsigned_share=0.1,
+        cancel_share=0.5,
+        mass_cancel=(date(2019, 6, 17), 0.45),
+        duration=(30, 100),
+        instalments=(1, 2),
+        advance_share=0.25,
+        delay_mean=7.0,
+        final_delay_mean=10.0,
+        area_pace_sd=0.3,
+        september_rush=0.35,
+        disaster_provinces=2,
+        disaster_clusters=1,
+        disaster_date=date(2019, 7, 8),
+        disaster_severity_range=(0.6, 1.0),
+        notes="budget act on 14 Jan, contracts signed mid-Jan to April and later, a signing freeze 6-31 May (caught up "
+        "within 30 days), 10% of investment never signed and 45% of the still unsigned cancelled by an order on 17 "
+        "Jun, short contracts (30-100 days, 1-2 instalments), quick instalments and acceptance, 2 disaster provinces "
+        "and a cluster from 8 Jul delaying 60-100% of their projects",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -1008,6 +1087,13 @@ HOLD_OUT_ROUND_10 = ("ordinary_trickle_returns", "late_act_order_may_slow", "fre
 HOLD_OUT_ROUND_11 = ("late_act_slow_milestones", "ordinary_bunched_savings", "act_mar_short_lumpy_freeze")
 # Written for round 12 after its choice was committed, scored once.
 HOLD_OUT_ROUND_12 = ("ordinary_short_rush_split", "late_act_feb_long_savings", "ordinary_cancel_order_jul")
+# Round 13 of issue 17, the projection's hold-outs (mix, seed): written after the round-13 choice was committed,
+# generated and scored once (bench/backtest_projection.py --years hold-out-13).
+HOLD_OUT_ROUND_13 = (
+    ("late_act_feb_many_small_slow", 151),
+    ("late_wave_order_aug_savings", 152),
+    ("act_jan_freeze_may_order_jun", 153),
+)
 
 
 # --------------------------------------------------------------------------- calendar
@@ -1620,6 +1706,8 @@ def main() -> None:
                 if name in HOLD_OUT_ROUND_11
                 else "hold-out (round 12)"
                 if name in HOLD_OUT_ROUND_12
+                else "hold-out (round 13)"
+                if name in dict(HOLD_OUT_ROUND_13)
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
