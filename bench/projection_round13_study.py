@@ -12,16 +12,19 @@ seeds and the generated years of rounds 1-12):
     .venv/bin/python bench/projection_round13_study.py basis [--only NAME ...] [--variant NAME ...]
         # the provinces' bias per basis (paid / on plan / overdue / no contract / allocation changes) per variant
     .venv/bin/python bench/projection_round13_study.py onplan [--only NAME ...]
-        # what the year shows of its on-plan contracts by the as-of date: for the contracts signed in the last
-        # 61-120 days, paid against what the model's hazards expected of them since their signing, beside the
-        # on-plan bias
+        # what the year shows of its on-plan contracts by the as-of date (the contract fit's leading seen tenths,
+        # milestone share and mixture weight; the signed on-plan contracts' payments so far against the plan paid in
+        # full, by time since signing), beside the national on-plan bias
+    .venv/bin/python bench/projection_round13_study.py provinces --variant kept 'floor 0.25' 'floor 0.5'
+        # the late acts' candidate: the seen-steps reading weighs at least 0.25 / 0.5 wherever the readings differ
     .venv/bin/python bench/projection_round13_study.py speed --variant kept NAME
         # CPU and wall seconds of every level of both lines on demo seed 2562, 31 May, the variants alternating
     .venv/bin/python bench/projection_round13_study.py code-speed --revision 6c7b930
         # the whole national projection on demo seed 2562, projection.py at the revision and now, alternating
     --hold-out-13: the round-13 hold-outs instead, report only, after they were scored once
 
-A study script: it patches model settings in memory to compare them; nothing it prints is a setting.
+A study script: it patches model settings in memory to compare them; nothing it prints is a setting. The `returns`
+variants (round 10's estimate) ran at 6c7b930: round 13 removed the estimate from the model after measuring it.
 """
 
 from __future__ import annotations
