@@ -217,7 +217,8 @@ def onplan(only: list[str] | None, variants: list[str], hold: bool = False) -> N
     milestone share and the mixture's weight. `pace`: of the signed contracts on plan, paid so far over what the plan
     paid in full along the prior's shape would have paid by now (value-weighted), overall and by time since signing
     (under 61 days, 61-120, over 120); `young`: the on-plan contracts' share of the on-plan value signed in the last
-    61 days; `left`: the on-plan outstanding the model expects paid by 30 Sep, points of allocation."""
+    61 days; `post`: the steps after the planned end seen on at least HAZARD_PRIOR_BAHT of exposure; `left`: the
+    on-plan outstanding the model expects paid by 30 Sep, points of allocation."""
     import duckdb
     import pandas as pd
 
@@ -281,11 +282,13 @@ def onplan(only: list[str] | None, variants: list[str], hold: bool = False) -> N
             young = value[age < 61].sum() / value.sum() if value.sum() > 0 else float("nan")
             left = 100 * float((frame["projected_disbursed"] - frame["disbursed"]).to_numpy()[on].sum()) / allocation
             text = "-" if milestone is None else f"{milestone:.2f}"
+            # Steps after the planned end seen on at least the prior's weight of exposure (0-POST_STEPS).
+            post = int((hazards.evidence[T.PLAN_STEPS :] >= T.HAZARD_PRIOR_BAHT).sum())
             _write(
                 "onplan",
-                f"{name:34s} {as_of} on-plan bias {bias:+5.1f} left {left:5.1f} | lead {lead:2d} m {text} "
-                f"r {hazards.seen_weight:.2f} other {'-' if hazards.other is None else 'yes'} | pace all/<61/61-120/"
-                f">120 {' '.join(parts)} young {young:.2f}",
+                f"{name:34s} {as_of} on-plan bias {bias:+5.1f} left {left:5.1f} | lead {lead:2d} post {post:2d} "
+                f"m {text} r {hazards.seen_weight:.2f} other {'-' if hazards.other is None else 'yes'} | "
+                f"pace all/<61/61-120/>120 {' '.join(parts)} young {young:.2f}",
             )
 
 
