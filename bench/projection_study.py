@@ -18,9 +18,10 @@ T = TypeVar("T")
 def seen_before(round_number: int) -> tuple:
     """The generated years ((mix, seed) pairs) a round of issue 17 may look at: the calibration years and
     every round's hold-outs scored before it (round 1's are B.HOLD_OUT; rounds 8 and 10 wrote two sets, the
-    projection's and the pace-break warning's; round 11 the pace-break warning's). The demo seeds come on top in
+    projection's and the pace-break warning's; round 11 the pace-break warning's; round 13's pace-break
+    hold-outs were written by round 12's pace-break study). The demo seeds come on top in
     `study_years`."""
-    from synthetic_years import HOLD_OUT_ROUND_8P, HOLD_OUT_ROUND_10P, HOLD_OUT_ROUND_11P
+    from synthetic_years import HOLD_OUT_ROUND_8P, HOLD_OUT_ROUND_10P, HOLD_OUT_ROUND_11P, HOLD_OUT_ROUND_13P
 
     by_round = [
         B.HOLD_OUT,
@@ -35,7 +36,7 @@ def seen_before(round_number: int) -> tuple:
         B.HOLD_OUT_ROUND_10 + HOLD_OUT_ROUND_10P,
         B.HOLD_OUT_ROUND_11 + HOLD_OUT_ROUND_11P,
         B.HOLD_OUT_ROUND_12,
-        B.HOLD_OUT_ROUND_13,
+        B.HOLD_OUT_ROUND_13 + HOLD_OUT_ROUND_13P,
     ]
     return B.CALIBRATION + sum(by_round[: round_number - 1], ())
 

@@ -1049,6 +1049,62 @@ MIXES_ROUND_11P: dict[str, Mix] = {
     ),
 }
 MIXES.update(MIXES_ROUND_11P)
+# Round 12 of issue 17's pace-break part, its own hold-outs (HOLD_OUT_ROUND_13P; seeds 154-156), written after its
+# choice was committed and before any of them was generated; scored once: partial breaks in small provinces, a year
+# with no break whose payers are slow and uneven, and a late-act year with a whole cluster and a few provinces broken.
+MIXES_ROUND_13P: dict[str, Mix] = {
+    "pace_small_partial_late": Mix(
+        "pace_small_partial_late",
+        investment_size=2.4,
+        instalments=(2, 3),
+        delay_mean=12.0,
+        month_end_bunching=0.45,
+        split_payments=0.5,
+        area_pace_sd=0.45,
+        september_rush=0.3,
+        disaster_provinces=7,
+        disaster_date=date(2019, 7, 8),
+        disaster_severity_range=(0.3, 0.75),
+        disaster_delay=(35, 90),
+        notes="few large investment projects per province (2.4 times larger, 2-3 instalments), wide differences "
+        "between provinces, 7 disaster provinces from 8 Jul delaying only 30-75% of their projects by 35-90 days",
+    ),
+    "pace_no_break_slow_uneven": Mix(
+        "pace_no_break_slow_uneven",
+        q1_pace=0.7,
+        duration=(90, 220),
+        delay_mean=22.0,
+        final_delay_mean=35.0,
+        instalments=(2, 5),
+        investment_size=1.4,
+        month_end_bunching=0.5,
+        split_payments=0.55,
+        area_pace_sd=0.6,
+        early_finishers=0.1,
+        september_rush=0.35,
+        notes="no disaster at all: slow and uneven payers (contractor delays of 22 days an instalment on average, "
+        "final acceptance 35), longer contracts, lumpier investment (1.4 times larger), strong month-end bunching, "
+        "many split documents, very wide differences between provinces",
+    ),
+    "pace_cluster_partial_act": Mix(
+        "pace_cluster_partial_act",
+        budget_act=date(2019, 1, 25),
+        wave=(date(2019, 2, 1), date(2019, 4, 30)),
+        wave_share=0.7,
+        q1_pace=0.6,
+        final_delay_mean=20.0,
+        month_end_bunching=0.4,
+        september_rush=0.4,
+        disaster_provinces=4,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 27),
+        disaster_severity_range=(0.45, 1.0),
+        disaster_delay=(40, 100),
+        notes="budget act on 25 Jan, contracts signed Feb-Apr, a strong September rush, 4 disaster provinces and a "
+        "whole cluster from 27 Jun delaying 45-100% of their projects by 40-100 days",
+    ),
+}
+MIXES.update(MIXES_ROUND_13P)
 CALIBRATION = ("base", "late_procurement", "fast_start")
 HOLD_OUT = ("late_act", "cancellations", "slow_acceptance")
 # Written for round 2 of issue 17 and scored only once the round-2 settings were frozen.
@@ -1076,6 +1132,13 @@ HOLD_OUT_ROUND_11P = (
     ("pace_no_break_month_end_lumps", 127),
     ("pace_small_partial_split", 128),
     ("pace_clusters_late_act", 129),
+)
+# Round 12 of issue 17's pace-break part, its hold-outs (mix, seed) for round 13, scored once
+# (bench/pace_break_round12_study.py).
+HOLD_OUT_ROUND_13P = (
+    ("pace_small_partial_late", 154),
+    ("pace_no_break_slow_uneven", 155),
+    ("pace_cluster_partial_act", 156),
 )
 # Written for round 8 after its settings were committed, scored once.
 HOLD_OUT_ROUND_8 = ("act_long_contracts_lumpy", "late_act_freeze_savings", "ordinary_long_slow_cancel")
