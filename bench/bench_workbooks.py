@@ -5,7 +5,7 @@
 Writes the attack workbooks of issue 14 (a sheet claiming A1:XFD1048576, a value in cell
 XFD1048576, zip bombs of identical rows and of one huge shared string, a sheet of 6.25
 million cells, 2,000 rows reaching column 10,000), a legitimate workbook of 1,000,000 rows x 5
-columns (the 5,000,000-cell limit), and loads each, alone, in a fresh process on a store
+columns (the 5,000,000-cell limit), an old .xls of 60,000 rows, and loads each, alone, in a fresh process on a store
 holding project P01. Each process reports its own peak RSS and the largest peak of its
 children (the Excel reader's process) with getrusage, plus seconds and processor seconds.
 
@@ -171,8 +171,29 @@ def build(folder: Path, only: set[str] | None) -> dict[str, Path]:
             ],
             level=1,
         ),
+        "legit_60k_rows_xls": _write_old_xls,
     }
-    return {name: make(folder / f"{name}.xlsx") for name, make in builders.items() if not only or name in only}
+    return {
+        name: make(folder / (f"{name[:-4]}.xls" if name.endswith("_xls") else f"{name}.xlsx"))
+        for name, make in builders.items()
+        if not only or name in only
+    }
+
+
+def _write_old_xls(path: Path) -> Path:
+    """An old .xls payments sheet of 60,000 rows (the format's limit is 65,536), numbers in the
+    default style: what the .xls reader's format check (percent cells) costs when nothing is found."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("payments")
+    for column, header in enumerate(["เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", "จำนวนเงิน", "แหล่งเงิน"]):
+        sheet.write(0, column, header)
+    for n in range(1, 60_001):
+        for column, value in enumerate([f"X{n:07d}", "P01", "13/09/2562", n % 5000 + (n % 100) / 100, CUR]):
+            sheet.write(n, column, value)
+    book.save(str(path))
+    return path
 
 
 def _text(size: int) -> bytes:
@@ -203,7 +224,7 @@ def measure(book: Path, code: Path, folder: Path, cap_gb: float | None) -> dict:
     projects = folder / "projects.csv"
     projects.write_text(
         "รหัสโครงการ,ปีงบประมาณ,จังหวัด/กลุ่มจังหวัด,ชื่อโครงการ,ประเภทงบรายจ่าย,หน่วยดำเนินการ,"
-        "งบประมาณที่ได้รับจัดสรร\nP01,2562,ลำพูน,ถนน,งบลงทุน,อบต.,999999999999.00\n",
+        "งบประมาณที่ได้รับจัดสรร\nP01,2562,ลำพูน,ถนน,งบลงทุน,อบต.,49999999999.00\n",
         encoding="utf-8",
     )
     subprocess.run(

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import duckdb
 
+from etl.invisible import BIDI_CONTROLS_RE2, INVISIBLE_RE2
 from etl.kinds import BOOL_VALUES, ENUMS, enum_key
 from thai_date_input import TWO_DIGIT_BE_FROM
 
@@ -60,14 +61,9 @@ MONEY_LOOKALIKE = r"[0-9\s.,'_+\-()eE\x{00a0}\x{202f}]+"
 # Keys (see the module docstring). Characters that reorder text on screen (bidi embeddings,
 # overrides, isolates) or control it (C0/C1 controls other than white space): a key holding
 # one is refused, because dropping it would change what the user saw.
-KEY_REFUSED = r"[\x{202a}-\x{202e}\x{2066}-\x{2069}\x{00}-\x{08}\x{0e}-\x{1f}\x{7f}-\x{84}\x{86}-\x{9f}]"
-# Invisible characters, removed from keys: format characters (Cf: ZWSP, ZWNJ, ZWJ, word
-# joiner, U+FEFF, soft hyphen, LRM/RLM, ...) and the other default-ignorable code points
-# (combining grapheme joiner, Hangul fillers, variation selectors, Mongolian selectors).
-KEY_INVISIBLE = (
-    r"\p{Cf}\x{034f}\x{115f}\x{1160}\x{17b4}\x{17b5}\x{180b}-\x{180f}\x{3164}"
-    r"\x{fe00}-\x{fe0f}\x{ffa0}"
-)
+KEY_REFUSED = "[" + BIDI_CONTROLS_RE2 + r"\x{00}-\x{08}\x{0e}-\x{1f}\x{7f}-\x{84}\x{86}-\x{9f}]"
+# Invisible characters, removed from keys (etl/invisible.py: the same set header text loses).
+KEY_INVISIBLE = INVISIBLE_RE2
 # White space of every kind: ASCII, NBSP and the other Unicode spaces, line separators.
 KEY_SPACE = r"\s\p{Z}\x{0b}\x{85}"
 # Thai: NIKHAHIT (+ a tone mark) + SARA AA -> (tone mark +) SARA AM; SARA AM + tone -> tone + SARA AM.

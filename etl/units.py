@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.invisible import FoldTable
+
 # Units the option converts, and their factor to baht.
 SCALES = {"thousand": 1_000, "million": 1_000_000}
 # Every unit recognised in a file (others than these three refuse the file).
@@ -121,12 +123,11 @@ class Conversion:
 # Header and title text is compared in one form, so that what looks the same on screen is
 # the same (the rule keys follow, etl/normalise.py): the full-width forms of ASCII
 # (`（บาท）`, `：`) and the ideographic space are ASCII; invisible characters (zero-width
-# space, ZWNJ, ZWJ, word joiner, U+FEFF, soft hyphen, combining grapheme joiner) are
+# space, ZWNJ, ZWJ, word joiner, U+FEFF, soft hyphen, ...: etl/invisible.py, the set keys lose) are
 # removed; Thai NIKHAHIT + SARA AA is SARA AM, with the tone mark before it; a tone mark or
 # THANTHAKHAT typed before an above or below vowel comes after it (`ท่ี` is `ที่`).
 # Bidi controls are kept: a header that reorders itself on screen is not matched.
-_FOLD = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
-_FOLD |= {ord(c): None for c in "\u00ad\u034f\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"}
+_FOLD = FoldTable({0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20})
 _THAI_MARKS = re.compile("([\u0e48-\u0e4c]+)([\u0e31\u0e34-\u0e3a\u0e47])")
 _THAI_AM_SPLIT = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 _THAI_AM_TONE_AFTER = re.compile("\u0e33([\u0e48-\u0e4b])")

@@ -593,6 +593,11 @@ def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def shows_percent(format_code: str) -> bool:
+    """Whether an Excel number format shows a percentage: a % outside quoted text and escapes."""
+    return "%" in re.sub(r'"[^"]*"|\\.', "", format_code)
+
+
 def _percent_styles(book: zipfile.ZipFile) -> frozenset[bytes]:
     """The cell style indices (as written in s="…") whose number format shows a percentage."""
     try:
@@ -606,7 +611,7 @@ def _percent_styles(book: zipfile.ZipFile) -> frozenset[bytes]:
     for tag in re.findall(rb"<(?:\w+:)?numFmt\b[^>]*>", styles):
         attributes = _attributes(tag)
         code = html.unescape(attributes.get(b"formatCode", b"").decode("utf-8", "replace"))
-        if "%" in re.sub(r'"[^"]*"|\\.', "", code):  # a % outside quoted text and escapes
+        if shows_percent(code):
             percent_formats.add(attributes.get(b"numFmtId", b""))
     cell_xfs = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.DOTALL)
     if not cell_xfs:
@@ -644,11 +649,18 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
     return scans
 
 
-def xls_errors(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
-    """Error cells (#DIV/0!, #N/A, ...) of an old .xls per sheet: calamine reads them as ''."""
+def xls_defects(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
+    """Error cells (#DIV/0!, #N/A, ...) and numbers shown as a percentage of an old .xls, per sheet:
+    calamine reads errors as '' and a percent cell as its number (0.5 for "50%"). xlrd reads the
+    formats too (formatting_info: about 0.5 CPU-s more on a 60,000-row file, docs/benchmarks.md)."""
     import xlrd
 
-    book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=False)
+    book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=True)
+    percent_xfs = {
+        index
+        for index, xf in enumerate(book.xf_list)
+        if xf.format_key in book.format_map and shows_percent(book.format_map[xf.format_key].format_str)
+    }
     found: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}
     try:
         for name in names:
@@ -659,6 +671,12 @@ def xls_errors(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], 
                     if kind == xlrd.XL_CELL_ERROR:
                         code = sheet.cell_value(row, column)
                         cells[(row, column)] = (ERROR_CELL, xlrd.error_text_from_code.get(code, "#ERROR"))
+                    elif (
+                        kind == xlrd.XL_CELL_NUMBER and percent_xfs and sheet.cell_xf_index(row, column) in percent_xfs
+                    ):
+                        number = sheet.cell_value(row, column)
+                        if math.isfinite(number):
+                            cells[(row, column)] = (PERCENT_CELL, number_text(number * 100) + "%")
             found[name] = cells
             book.unload_sheet(name)
     finally:
@@ -712,7 +730,7 @@ def read_workbook(path: Path, out: Path, limits: Limits) -> dict:
     errors: dict[str, dict] = {}
     if suffix == ".xls" and readable:
         try:
-            errors = xls_errors(path, readable)
+            errors = xls_defects(path, readable)
         except Exception as error:  # noqa: BLE001  (xlrd raises its own types)
             raise Refusal(f"อ่านไฟล์ .xls ไม่ได้ — cannot read the .xls file: {_first_line(error)}") from None
     sheets = []

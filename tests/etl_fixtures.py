@@ -22,6 +22,23 @@ DISB_HEADERS = ["เลขที่เอกสาร", "รหัสโคร�
 CARRY_HEADERS = ["รหัสโครงการ", "จำนวนเงินกันเหลื่อมปี", "มีหนี้ผูกพัน", "วันที่อนุมัติ", "ขยายเวลาเบิกจ่ายถึง", "เหตุผล"]
 REALLOC_HEADERS = ["เลขที่อนุมัติ", "วันที่อนุมัติ", "โอนจากโครงการ", "โอนไปโครงการ", "จำนวนเงิน", "ประเภทการโอน", "เหตุผล"]
 ASSET_HEADERS = ["รหัสสินทรัพย์", "รหัสโครงการ", "รายการสินทรัพย์", "มูลค่า", "หน่วยงานผู้รับโอน", "วันที่ตรวจรับ", "วันที่โอน", "สถานะ"]
+# The same files with the English column names the loader also reads (the small years of the projection
+# and pace-break tests).
+PROJECT_COLUMNS = [
+    "project_code",
+    "fiscal_year",
+    "owner",
+    "project_name",
+    "budget_type",
+    "implementing_agency",
+    "allocated_amount",
+    "contract_amount",
+    "contract_date",
+    "planned_start",
+    "planned_end",
+]
+DISB_COLUMNS = ["doc_no", "project_code", "posting_date", "amount", "source"]
+REALLOC_COLUMNS = ["ref_no", "approved_date", "from_project_code", "to_project_code", "amount", "kind", "reason"]
 
 # Three FY2562 projects: a province one (by Thai name with prefix), a cluster one, another.
 PROJECT_ROWS = [

@@ -25,7 +25,7 @@ from budget_metrics.projection import (
     projection_path,
 )
 from etl.load import load_files
-from tests.etl_fixtures import query, write_csv
+from tests.etl_fixtures import DISB_COLUMNS, PROJECT_COLUMNS, REALLOC_COLUMNS, query, write_csv
 
 AS_OF = date(2019, 5, 31)
 YEAR_END = date(2019, 9, 30)
@@ -264,21 +264,6 @@ def test_path_runs_from_the_as_of_rate_to_the_projection(demo_db):
 
 # ---------------------------------------------------------------- a small year through the ETL
 
-PROJECT_HEADERS = [
-    "project_code",
-    "fiscal_year",
-    "owner",
-    "project_name",
-    "budget_type",
-    "implementing_agency",
-    "allocated_amount",
-    "contract_amount",
-    "contract_date",
-    "planned_start",
-    "planned_end",
-]
-DISB_HEADERS = ["doc_no", "project_code", "posting_date", "amount", "source"]
-REALLOC_HEADERS = ["ref_no", "approved_date", "from_project_code", "to_project_code", "amount", "kind", "reason"]
 
 # Known on 31 May 2019. A2 has no contract yet and no planned end.
 PROJECTS_KNOWN = [
@@ -336,9 +321,9 @@ def _load(folder: Path, name: str, headers: list[str], rows: list[list[str]], db
 @pytest.fixture()
 def small_year(tmp_path, monkeypatch) -> Path:
     db = tmp_path / "small.duckdb"
-    _load(tmp_path, "projects.csv", PROJECT_HEADERS, PROJECTS_KNOWN, db)
-    _load(tmp_path, "paid.csv", DISB_HEADERS, PAID_KNOWN, db)
-    _load(tmp_path, "moved.csv", REALLOC_HEADERS, MOVED_KNOWN, db)
+    _load(tmp_path, "projects.csv", PROJECT_COLUMNS, PROJECTS_KNOWN, db)
+    _load(tmp_path, "paid.csv", DISB_COLUMNS, PAID_KNOWN, db)
+    _load(tmp_path, "moved.csv", REALLOC_COLUMNS, MOVED_KNOWN, db)
     monkeypatch.setenv("BUDGET_DB", str(db))
     assert query(db, "SELECT count(*) FROM projects")[0][0] == 7
     assert query(db, "SELECT count(*) FROM disbursements")[0][0] == 7
@@ -357,9 +342,9 @@ def _everything(as_of: date) -> dict[str, pd.DataFrame]:
 
 def test_later_records_do_not_change_a_projection(small_year, tmp_path):
     before = _everything(AS_OF)
-    _load(tmp_path, "projects_later.csv", PROJECT_HEADERS, PROJECTS_LATER, small_year)
-    _load(tmp_path, "paid_later.csv", DISB_HEADERS, PAID_LATER, small_year)
-    _load(tmp_path, "moved_later.csv", REALLOC_HEADERS, MOVED_LATER, small_year)
+    _load(tmp_path, "projects_later.csv", PROJECT_COLUMNS, PROJECTS_LATER, small_year)
+    _load(tmp_path, "paid_later.csv", DISB_COLUMNS, PAID_LATER, small_year)
+    _load(tmp_path, "moved_later.csv", REALLOC_COLUMNS, MOVED_LATER, small_year)
     assert query(small_year, "SELECT contract_date FROM projects WHERE project_code = 'A2'")[0][0] == date(2019, 7, 1)
     assert query(small_year, "SELECT count(*) FROM disbursements")[0][0] == 11
     assert query(small_year, "SELECT count(*) FROM reallocations")[0][0] == 2
@@ -485,8 +470,8 @@ def lagging_year(tmp_path, monkeypatch) -> Path:
             if day <= YEAR_END:
                 doc += 1
                 payments.append([f"Q{doc:04d}", code, f"{day:%d/%m}/{day.year + 543}", amount, "current"])
-    _load(tmp_path, "projects.csv", PROJECT_HEADERS, projects, db)
-    _load(tmp_path, "paid.csv", DISB_HEADERS, payments, db)
+    _load(tmp_path, "projects.csv", PROJECT_COLUMNS, projects, db)
+    _load(tmp_path, "paid.csv", DISB_COLUMNS, payments, db)
     monkeypatch.setenv("BUDGET_DB", str(db))
     return db
 

@@ -16,11 +16,11 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_support import DASHBOARD
 from tests.overview_figures import app_figures
 from ui.kept_choices import page_key, widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
-DASHBOARD = str(ROOT / "dashboard.py")
 AS_OF = date(2019, 5, 31)  # a Friday, so it is one of the offered weekly dates
 CUTOFF = date(2019, 3, 31)  # thresholds.toml: investment contracts by 31 Mar of the FY
 

@@ -179,6 +179,40 @@ def test_a_number_shown_as_a_percentage_in_an_amount_is_rejected_not_stored(db, 
     assert payments(db) == {DOC: Decimal("100.00"), "D11": Decimal("1234.50")}
 
 
+def test_a_number_shown_as_a_percentage_in_an_old_xls_amount_is_rejected_not_stored(db, tmp_path):
+    """The same in the old .xls format (read by calamine, formats by xlrd): it used to store 0.50 baht."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("เบิกจ่าย")
+    styles = {
+        "0%": xlwt.easyxf(num_format_str="0%"),
+        "0.0%": xlwt.easyxf(num_format_str="0.0%"),
+        "quoted": xlwt.easyxf(num_format_str='#,##0.00" บาท %"'),
+    }
+    rows = [
+        (["D9", "P01", "13/09/2562", 0.5, CUR, 0.5], "0%"),  # shown as 50%
+        (["D10", "P01", "13/09/2562", 0.125, CUR, 0.3], "0.0%"),  # shown as 12.5%
+        (["D11", "P01", "13/09/2562", 1234.5, CUR, 0.7], "quoted"),  # shown as 1,234.50 บาท %
+    ]
+    for column, header in enumerate([*DISB_HEADERS, "ร้อยละเบิกจ่าย"]):
+        sheet.write(0, column, header)
+    for row, (values, style) in enumerate(rows, start=1):
+        for column, value in enumerate(values):
+            percent_elsewhere = column == 5  # a column the kind does not use
+            chosen = styles["0%"] if percent_elsewhere else styles[style] if column == 3 else xlwt.Style.default_style
+            sheet.write(row, column, value, chosen)
+    path = tmp_path / "pct.xls"
+    book.save(str(path))
+    [result] = load_files([path], db_path=db)
+    assert result.status == "loaded_with_rejects", result.message
+    assert rejects(db, result.load_id) == [
+        (2, "จำนวนเงิน", "50%", "percent_cell"),
+        (3, "จำนวนเงิน", "12.5%", "percent_cell"),
+    ]
+    assert payments(db) == {DOC: Decimal("100.00"), "D11": Decimal("1234.50")}
+
+
 @pytest.mark.parametrize("cut", [1, 2])
 def test_a_utf8_file_cut_short_inside_a_thai_character_is_refused_as_cut_short(db, tmp_path, cut):
     data = csv_bytes([DISB_HEADERS, ["D12", "P01", "13/09/2562", "12.00", CUR]]).rstrip(b"\n")

@@ -16,7 +16,7 @@ from budget_metrics.pace_break import DEFAULTS as DEFAULT_LIMITS
 from budget_metrics.pace_break import PaceLimits, expected_payers, pace_breaks, week_starts
 from budget_metrics.projection import BAND_SCALE, BAND_Z, area_projection, needs_intervention, project_projection
 from etl.load import load_files
-from tests.etl_fixtures import query, write_csv
+from tests.etl_fixtures import DISB_COLUMNS, PROJECT_COLUMNS, query, write_csv
 from tests.pace_break_sql import flags_by_hand, model_payers_by_hand, weekly_by_sql
 
 LIMITS = PaceLimits(
@@ -160,20 +160,6 @@ def test_a_large_province_that_stops_for_a_week_is_flagged():
 
 # ---------------------------------------------------------------- a small year through the ETL
 
-PROJECT_HEADERS = [
-    "project_code",
-    "fiscal_year",
-    "owner",
-    "project_name",
-    "budget_type",
-    "implementing_agency",
-    "allocated_amount",
-    "contract_amount",
-    "contract_date",
-    "planned_start",
-    "planned_end",
-]
-DISB_HEADERS = ["doc_no", "project_code", "posting_date", "amount", "source"]
 BREAK = date(2019, 6, 14)  # a Friday: province 50 pays nothing after it
 AS_OF = date(2019, 7, 5)  # three weeks later
 
@@ -215,8 +201,8 @@ def broken_year(tmp_path_factory) -> Path:
                     doc += 1
                     payments.append([f"D{doc:05d}", code, _be(day), "100,000.00", "current"])
                 day += timedelta(days=7)
-    load_files([write_csv(folder / "projects.csv", [PROJECT_HEADERS, *projects])], db_path=db)
-    load_files([write_csv(folder / "paid.csv", [DISB_HEADERS, *payments])], db_path=db)
+    load_files([write_csv(folder / "projects.csv", [PROJECT_COLUMNS, *projects])], db_path=db)
+    load_files([write_csv(folder / "paid.csv", [DISB_COLUMNS, *payments])], db_path=db)
     assert query(db, "SELECT count(*) FROM projects")[0][0] == 20
     return db
 
@@ -480,8 +466,8 @@ def finished_year(tmp_path_factory) -> Path:
         code = f"O57-{number}"
         projects.append([code, "2562", "57", f"fair {code}", "operating", "PAO", "10,000,000.00", "", ""])
         projects[-1] += [_be(date(2019, 8, 1)), _be(date(2019, 9, 27))]
-    load_files([write_csv(folder / "projects.csv", [PROJECT_HEADERS, *projects])], db_path=db)
-    load_files([write_csv(folder / "paid.csv", [DISB_HEADERS, *payments])], db_path=db)
+    load_files([write_csv(folder / "projects.csv", [PROJECT_COLUMNS, *projects])], db_path=db)
+    load_files([write_csv(folder / "paid.csv", [DISB_COLUMNS, *payments])], db_path=db)
     assert query(db, "SELECT count(*) FROM projects")[0][0] == 33
     return db
 

@@ -6,15 +6,13 @@ when recomputed from plain SQL (tests/pace_break_sql.py)."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from budget_metrics.formatting import format_date
+from tests.apptest_support import DASHBOARD
 from tests.etl_fixtures import query
 from tests.pace_break_sql import AS_OF, expected_flags
-
-DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 
 
 def _run(params: dict[str, str], page: str | None = None) -> AppTest:

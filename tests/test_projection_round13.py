@@ -16,25 +16,10 @@ from budget_metrics import Filters
 from budget_metrics import projection as P
 from budget_metrics.projection import area_projection, project_projection, projection_path
 from etl.load import load_files
-from tests.etl_fixtures import write_csv
+from tests.etl_fixtures import DISB_COLUMNS, PROJECT_COLUMNS, REALLOC_COLUMNS, write_csv
 
 AS_OF = date(2019, 5, 31)
 
-PROJECT_HEADERS = [
-    "project_code",
-    "fiscal_year",
-    "owner",
-    "project_name",
-    "budget_type",
-    "implementing_agency",
-    "allocated_amount",
-    "contract_amount",
-    "contract_date",
-    "planned_start",
-    "planned_end",
-]
-DISB_HEADERS = ["doc_no", "project_code", "posting_date", "amount", "source"]
-REALLOC_HEADERS = ["ref_no", "approved_date", "from_project_code", "to_project_code", "amount", "kind", "reason"]
 
 # Province 60. Two contracts signed long before the last 61 days (the signing chance is 0), three unsigned projects.
 PROJECTS = [
@@ -62,9 +47,9 @@ def _load(folder: Path, name: str, headers: list[str], rows: list[list[str]], db
 @pytest.fixture()
 def returning_year(tmp_path, monkeypatch) -> Path:
     db = tmp_path / "returning.duckdb"
-    _load(tmp_path, "projects.csv", PROJECT_HEADERS, PROJECTS, db)
-    _load(tmp_path, "paid.csv", DISB_HEADERS, PAID, db)
-    _load(tmp_path, "moved.csv", REALLOC_HEADERS, RETURNED, db)
+    _load(tmp_path, "projects.csv", PROJECT_COLUMNS, PROJECTS, db)
+    _load(tmp_path, "paid.csv", DISB_COLUMNS, PAID, db)
+    _load(tmp_path, "moved.csv", REALLOC_COLUMNS, RETURNED, db)
     monkeypatch.setenv("BUDGET_DB", str(db))
     P._cached_model.cache_clear()
     yield db

@@ -15,23 +15,10 @@ import pytest
 from budget_metrics import Filters
 from budget_metrics.projection import _binomial_tails, model_rates, project_projection
 from etl.load import load_files
-from tests.etl_fixtures import write_csv
+from tests.etl_fixtures import PROJECT_COLUMNS, write_csv
 
 AS_OF = date(2019, 5, 31)  # day 242 of FY2562 (1 Oct 2018 is day 0); 30 Sep 2019 is day 364: 122 days left
 DAYS_LEFT = 122
-HEADERS = [
-    "project_code",
-    "fiscal_year",
-    "owner",
-    "project_name",
-    "budget_type",
-    "implementing_agency",
-    "allocated_amount",
-    "contract_amount",
-    "contract_date",
-    "planned_start",
-    "planned_end",
-]
 
 
 def _be(day: date) -> str:
@@ -54,7 +41,7 @@ def _year(tmp_path: Path, monkeypatch, signing_days: list[date], early: int = 14
         contract = ["950,000.00", _be(signed), "", _be(signed + timedelta(days=120))] if signed else ["", "", "", ""]
         rows.append([f"W{number:03d}", "2562", "50", "weir", "investment", "Works", "1,000,000.00", *contract])
     db = tmp_path / "signing.duckdb"
-    load_files([write_csv(tmp_path / "projects.csv", [HEADERS, *rows])], db_path=db)
+    load_files([write_csv(tmp_path / "projects.csv", [PROJECT_COLUMNS, *rows])], db_path=db)
     monkeypatch.setenv("BUDGET_DB", str(db))
 
 

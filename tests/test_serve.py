@@ -40,6 +40,7 @@ from tests.browser_support import ROOT, assert_no_exception, chromium_browser, f
 from tests.download_sheets import sheet_rows
 from tests.etl_fixtures import query
 from tests.lagging_sql import sql_lagging
+from tests.sign_in_support import oidc_provider
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -106,21 +107,6 @@ def test_a_pid_file_left_by_a_killed_run_does_not_block_the_next_start(tmp_path)
 
 
 # ---------------------------------------------------------------- through the proxy
-def _provider(port: int, log_path: Path) -> subprocess.Popen:
-    command = Path(sys.executable).parent / "oidc-provider-mock"
-    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen([str(command), "-p", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/openid-configuration", timeout=2):
-                return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"oidc-provider-mock did not start:\n{log_path.read_text()}") from None
-            time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def serve_cluster(demo_db, tmp_path_factory):
     """(proxy URL, the serve process, its runtime folder, DuckDB path): `python -m deploy.serve
@@ -150,7 +136,7 @@ server_metadata_url = "http://127.0.0.1:{provider_port}/.well-known/openid-confi
 """,
         encoding="utf-8",
     )
-    provider = _provider(provider_port, folder / "provider.log")
+    provider = oidc_provider(provider_port, folder / "provider.log")
     runtime = folder / "runtime"
     log = open(folder / "serve.log", "w")  # noqa: SIM115 - closed below
     # its own process group, so the test can send Ctrl-C's SIGINT to the group as a terminal does

@@ -21,11 +21,11 @@ from streamlit.testing.v1 import AppTest
 
 from etl.load import load_files
 from etl.snapshot import take_snapshot
+from tests.apptest_support import DASHBOARD
 from tests.overview_figures import app_figures
 from ui.kept_choices import widget_key
 
 ROOT = Path(__file__).resolve().parents[1]
-DASHBOARD = str(ROOT / "dashboard.py")
 AS_OF = date(2019, 9, 13)
 WEEK_BEFORE = date(2019, 9, 6)
 UNIT = "ล้านบาท"

@@ -12,12 +12,12 @@ import os
 import re
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+from tests.apptest_support import DASHBOARD
+
 AS_OF = date(2019, 9, 30)
 
 
