@@ -17,7 +17,9 @@ bench/out/backtest/ (`projection_study.seen_before(14)`: the 3 demo seeds and th
         # the whole national projection on demo seed 2562, projection.py at the revision and now, alternating
     --hold-out-13 / --hold-out-14: those hold-outs instead (13: seen from round 14 on; 14: report only, after scoring)
 
-A study script: it patches model settings in memory to compare them; nothing it prints is a setting.
+A study script: it patches model settings in memory to compare them; nothing it prints is a setting. Neither
+candidate was adopted (docs/projection.md, "Round 14 of issue 17"), and their settings were removed from the model
+after the study: the variants other than "kept" run at 368c579, where the settings exist at neutral values.
 """
 
 from __future__ import annotations

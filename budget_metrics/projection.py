@@ -85,14 +85,8 @@ LEVELS = ("province", "cluster", "region", "budget_type", "nation")
 # The levels whose areas the pace-break warning judges (a budget type or the nation is no area to chase).
 PACE_LEVELS = ("province", "cluster", "region")
 # National rates every project's projection shares: the contract and operating hazards per step, and signing.
-SHARED_TERMS = 2 * timing.STEPS + 7  # + signing, + the two drift factors of each class, + the mixture, + a freeze
+SHARED_TERMS = 2 * timing.STEPS + 6  # + signing, + the two drift factors of each class, + the mixture
 MIX_TERM = 2 * timing.STEPS + 5  # round 11: the gap between the two readings of the seen steps (baht)
-FREEZE_TERM = 2 * timing.STEPS + 6  # round 14: the unsigned projects' payments while signing has stopped (baht)
-# Round 14 (docs/projection.md, "Round 14 of issue 17"): while signing has stopped on the as-of date (no investment
-# contract signed in the last FREEZE_GAP_DAYS days, after the first, with at least FREEZE_UNSIGNED_SHARE of the
-# investment allocation unsigned), when and how it resumes is one event for every unsigned project: their expected
-# payments move together, with this variance per unit of them (0 = off: each project signs on its own).
-FREEZE_BAND_VARIANCE = 0.0
 
 # The columns the provinces and clusters CSV exports gain (see export_columns).
 EXPORT_COLUMNS = [
@@ -983,23 +977,6 @@ def _project(
         chance[mixed], shared[mixed, MIX_TERM], shared_variance[MIX_TERM] = timing.seen_mixture(
             plan_chance[mixed], seen_chance[mixed], outstanding[mixed], contract_fit
         )
-        invested = float(allocation[investment].sum())
-        unsigned_share = float(allocation[unsigned].sum()) / invested if invested > 0 else 0.0
-        floor = timing.SIGNED_SEEN_FLOOR
-        if (
-            floor > contract_fit.seen_weight
-            and timing.SEEN_MIX_MEAN
-            and timing.SEEN_MIX_BAND
-            and unsigned_share < timing.SIGNED_FLOOR_UNSIGNED_SHARE
-        ):
-            # Round 14 (studied): the signed contracts at the floored weight, the unsigned at round 11's; the band's
-            # mixture term per project around the weight it uses (r (1 - r) + (r - w)^2 on its own gap).
-            r = contract_fit.seen_weight
-            weight = np.where(with_contract[mixed], floor, r)
-            chance[mixed] = (1 - weight) * plan_chance[mixed] + weight * seen_chance[mixed]
-            gap = outstanding[mixed] * (seen_chance[mixed] - plan_chance[mixed])
-            shared[mixed, MIX_TERM] = gap * np.sqrt(r * (1 - r) + (r - weight) ** 2)
-            shared_variance[MIX_TERM] = 1.0
 
     # Fully paid: fully_paid_pct of the contract (or of the allocation without one); the rest is savings.
     fully_paid = ~unsigned & (disbursed >= fully_paid_share * ceiling - 0.005)
@@ -1009,9 +986,6 @@ def _project(
     factor_exposure[settled] = 0.0
     shared[settled] = 0.0
     chance = np.clip(chance, 0.0, 1.0)
-    if FREEZE_BAND_VARIANCE > 0 and _signing_stopped(signed_day, with_contract, investment, today, allocation):
-        shared[unsigned, FREEZE_TERM] = (outstanding * chance)[unsigned]
-        shared_variance[FREEZE_TERM] = FREEZE_BAND_VARIANCE
     due = ~unsigned & (g_now >= timing.PLAN_STEPS)
     basis = np.where(unsigned, "no_contract", np.where(due, "overdue", "on_plan")).astype(object)
     basis[fully_paid] = "paid"
@@ -1283,30 +1257,6 @@ def _signing_rate(
         return calendar
     skipped = _signing_rate_over(signed_day, with_contract, investment, today, counted)
     return skipped if skipped.daily > calendar.daily else calendar
-
-
-def _signing_stopped(
-    signed_day: np.ndarray, with_contract: np.ndarray, investment: np.ndarray, today: int, allocation: np.ndarray
-) -> bool:
-    """Round 14: whether signing has stopped or slowed on day `today` while much is unsigned: at least
-    FREEZE_UNSIGNED_SHARE of the investment allocation (baht) unsigned, after the year's first contract, and either no
-    investment contract signed in the last FREEZE_GAP_DAYS days (`_signing_rate`'s freeze, still going on) or the
-    daily rate of the last RECENT_SIGNING_DAYS at most 1 / SIGNING_CHANGE_RATIO of the SIGNING_WINDOW_DAYS rate."""
-    total = float(allocation[investment].sum())
-    if total <= 0 or float(allocation[investment & ~with_contract].sum()) / total < FREEZE_UNSIGNED_SHARE:
-        return False
-    dated = with_contract & ~np.isnan(signed_day) & (signed_day <= today)
-    if not dated.any() or today <= SIGNING_WINDOW_DAYS:
-        return False
-    if today - float(signed_day[dated].max()) >= FREEZE_GAP_DAYS:
-        return True
-
-    def daily(days: int) -> float:
-        unsigned_then = investment & ~(dated & (signed_day <= today - days))
-        signed = (unsigned_then & dated).sum()
-        return -math.log(1 - min(signed / max(unsigned_then.sum(), 1), 0.99)) / days
-
-    return daily(RECENT_SIGNING_DAYS) * SIGNING_CHANGE_RATIO <= daily(SIGNING_WINDOW_DAYS)
 
 
 def _signing_rate_over(
