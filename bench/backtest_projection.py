@@ -416,9 +416,9 @@ def pace_backtest(db: Path, truth: dict) -> dict[str, dict]:
         for level in LEVELS:
             frame = area_projection(Filters(FISCAL_YEAR, as_of=friday), level)
             flags[level][friday] = set(frame.loc[frame["pace_break"], "code"])
-    first_break = min([*hit_provinces.values(), *hit_clusters.values()])
-    last_break = max([*hit_provinces.values(), *hit_clusters.values()])
-    window = [f for f in FRIDAYS if first_break < f <= last_break + timedelta(days=DETECT_DAYS)]
+    # A year without a break (no disaster) has no break weeks: every untouched area counts over the season only.
+    days = [*hit_provinces.values(), *hit_clusters.values()]
+    window = [f for f in FRIDAYS if days and min(days) < f <= max(days) + timedelta(days=DETECT_DAYS)]
     result = {}
     for level in LEVELS:
         codes = set().union(*flags[level].values()) | set(breaks[level])
