@@ -19,7 +19,8 @@ bench/out/backtest/ (`projection_study.seen_before(14)`: the 3 demo seeds and th
 
 A study script: it patches model settings in memory to compare them; nothing it prints is a setting. Neither
 candidate was adopted (docs/projection.md, "Round 14 of issue 17"), and their settings were removed from the model
-after the study: the variants other than "kept" run at 368c579, where the settings exist at neutral values.
+after the study: the variants other than "kept" run budget_metrics/projection.py as it was at 368c579 (imported from
+git), where the settings exist at neutral values.
 """
 
 from __future__ import annotations
@@ -69,11 +70,43 @@ def _years(only: list[str] | None, which: int | None):
     return study_years(SEEN, hold_out(which), only)
 
 
+STUDY_REVISION = "368c579"  # where the candidates' settings exist (at neutral values)
+_STUDIED: list = []
+
+
+def _studied_module():
+    """budget_metrics/projection.py at STUDY_REVISION (imported once), with the payment_timing settings it reads."""
+    from budget_metrics import payment_timing as T
+
+    if not _STUDIED:
+        _STUDIED.append(B._module_at(STUDY_REVISION))
+        T.SIGNED_SEEN_FLOOR, T.SIGNED_FLOOR_UNSIGNED_SHARE = 0.0, 1.0
+    return _STUDIED[0]
+
+
 def _with(variant: str, call):
+    """call() with the variant's settings; the variants other than "kept" run the projection of STUDY_REVISION (its
+    functions stand in for budget_metrics.projection's while the call runs)."""
     from budget_metrics import payment_timing as T
     from budget_metrics import projection as P
 
-    return with_settings([(T, VARIANTS[variant][0]), (P, VARIANTS[variant][1])], call)
+    if variant == "kept":
+        return with_settings([], call)
+    module = _studied_module()
+    names = ("area_projection", "project_projection", "model_rates", "_signing_stopped")
+    saved = {name: getattr(P, name, None) for name in names}
+    for name in names:
+        setattr(P, name, getattr(module, name))
+    module._cached_model.cache_clear()
+    try:
+        return with_settings([(T, VARIANTS[variant][0]), (module, VARIANTS[variant][1])], call)
+    finally:
+        module._cached_model.cache_clear()
+        for name, value in saved.items():
+            if value is None:
+                delattr(P, name)
+            else:
+                setattr(P, name, value)
 
 
 def _write(study: str, line: str) -> None:
@@ -84,13 +117,13 @@ def _write(study: str, line: str) -> None:
 
 def where(only: list[str] | None, which: int | None) -> None:
     """Per year and date: the mixture's weight where the readings differ, the unsigned investment share and whether
-    signing has stopped (projection._signing_stopped), from the model's own reading."""
+    signing has stopped (`_signing_stopped` of the projection at STUDY_REVISION), from the model's own reading."""
     import numpy as np
 
     from budget_metrics import payment_timing as T
-    from budget_metrics import projection as P
     from budget_metrics.filters import Filters
 
+    P = _studied_module()
     for name, db in _years(only, which).items():
         os.environ["BUDGET_DB"] = str(db)
         for as_of in DATES:
@@ -107,10 +140,12 @@ def where(only: list[str] | None, which: int | None) -> None:
 
             T.fit_hazards, P._signing_stopped = fit, stop
             try:
+                P._cached_model.cache_clear()
                 with_settings(
                     [(P, {"FREEZE_BAND_VARIANCE": 1e-12})],
                     lambda as_of=as_of: P.model_rates(Filters(2562, as_of=as_of)),
                 )
+                P._cached_model.cache_clear()
             finally:
                 T.fit_hazards, P._signing_stopped = original_fit, original_stop
             frame, _ = P._history(2562, as_of)
