@@ -144,6 +144,12 @@ def _synthetic_hold_out_13() -> tuple:
     return tuple(years)
 
 
+def _synthetic_hold_out_14() -> tuple:
+    from synthetic_years import HOLD_OUT_ROUND_14 as years
+
+    return tuple(years)
+
+
 HOLD_OUT_ROUND_12 = (
     ("ordinary_short_rush_split", 141),
     ("late_act_feb_long_savings", 142),
@@ -152,6 +158,9 @@ HOLD_OUT_ROUND_12 = (
 # Mixes written for round 13 after its choice was committed (370bcf9), in bench/synthetic_years.py with their seeds
 # (151-153); generated and scored once with the settings of 370bcf9; every year above counts as seen from round 13 on.
 HOLD_OUT_ROUND_13 = _synthetic_hold_out_13()
+# Mixes written for round 14 after its choice was committed (15b680c), in bench/synthetic_years.py with their seeds
+# (161-163); generated and scored once with the model of 15b680c; every year above counts as seen from round 14 on.
+HOLD_OUT_ROUND_14 = _synthetic_hold_out_14()
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 ROUND_2 = "5978e1c"  # the main branch round 3 started from (round 2's model): timed alongside round 3
@@ -407,9 +416,9 @@ def pace_backtest(db: Path, truth: dict) -> dict[str, dict]:
         for level in LEVELS:
             frame = area_projection(Filters(FISCAL_YEAR, as_of=friday), level)
             flags[level][friday] = set(frame.loc[frame["pace_break"], "code"])
-    first_break = min([*hit_provinces.values(), *hit_clusters.values()])
-    last_break = max([*hit_provinces.values(), *hit_clusters.values()])
-    window = [f for f in FRIDAYS if first_break < f <= last_break + timedelta(days=DETECT_DAYS)]
+    # A year without a break (no disaster) has no break weeks: every untouched area counts over the season only.
+    days = [*hit_provinces.values(), *hit_clusters.values()]
+    window = [f for f in FRIDAYS if days and min(days) < f <= max(days) + timedelta(days=DETECT_DAYS)]
     result = {}
     for level in LEVELS:
         codes = set().union(*flags[level].values()) | set(breaks[level])
@@ -766,6 +775,11 @@ def markdown(
         "# mixes, then the round-13 hold-outs scored once:",
         ".venv/bin/python bench/projection_round13_study.py provinces --variant kept 'floor 0.25' 'floor 0.5'",
         "#   --skip-timing --run-name r13h --years hold-out-13",
+        "# round 14's run (its part below, written by hand): the study, the choice committed (15b680c: none adopted),",
+        "# the hold-out mixes, then the round-14 hold-outs scored once:",
+        ".venv/bin/python bench/projection_round14_study.py where   # which seen year-dates a candidate can change",
+        ".venv/bin/python bench/projection_round14_study.py provinces --variant kept 'signed floor 0.5'  # at 368c579",
+        "#   --skip-timing --run-name r14h --years hold-out-14",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```",
         "",
@@ -827,6 +841,7 @@ def markdown(
         | {mix: "hold-out (round 11)" for mix, _ in HOLD_OUT_ROUND_11}
         | {mix: "hold-out (round 12)" for mix, _ in HOLD_OUT_ROUND_12}
         | {mix: "hold-out (round 13)" for mix, _ in HOLD_OUT_ROUND_13}
+        | {mix: "hold-out (round 14)" for mix, _ in HOLD_OUT_ROUND_14}
     )
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
@@ -1052,6 +1067,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
             generated += [(mix, seed, "hold-out (round 12)") for mix, seed in HOLD_OUT_ROUND_12]
         elif value == "hold-out-13":
             generated += [(mix, seed, "hold-out (round 13)") for mix, seed in HOLD_OUT_ROUND_13]
+        elif value == "hold-out-14":
+            generated += [(mix, seed, "hold-out (round 14)") for mix, seed in HOLD_OUT_ROUND_14]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
@@ -1083,6 +1100,8 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
                 if (mix, int(seed)) in HOLD_OUT_ROUND_12
                 else "hold-out (round 13)"
                 if (mix, int(seed)) in HOLD_OUT_ROUND_13
+                else "hold-out (round 14)"
+                if (mix, int(seed)) in HOLD_OUT_ROUND_14
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -1095,8 +1114,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-13, demo:SEED or MIX:SEED (default: all groups "
-        "but hold-out-4 to hold-out-13)",
+        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-14, demo:SEED or MIX:SEED (default: all groups "
+        "but hold-out-4 to hold-out-14)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

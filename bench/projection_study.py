@@ -37,6 +37,7 @@ def seen_before(round_number: int) -> tuple:
         B.HOLD_OUT_ROUND_11 + HOLD_OUT_ROUND_11P,
         B.HOLD_OUT_ROUND_12,
         B.HOLD_OUT_ROUND_13 + HOLD_OUT_ROUND_13P,
+        B.HOLD_OUT_ROUND_14,
     ]
     return B.CALIBRATION + sum(by_round[: round_number - 1], ())
 

@@ -881,6 +881,62 @@ MIXES: dict[str, Mix] = {
         "Jun, short contracts (30-100 days, 1-2 instalments), quick instalments and acceptance, 2 disaster provinces "
         "and a cluster from 8 Jul delaying 60-100% of their projects",
     ),
+    # Round 14 (issue 17): new hold-out mixes, written after the round-14 choice was committed (15b680c);
+    # generated (seeds 161-163) and scored once; each a mix not seen before.
+    "act_dec_long_end_sep_realloc": Mix(
+        "act_dec_long_end_sep_realloc",
+        budget_act=date(2018, 12, 20),
+        wave=(date(2019, 1, 5), date(2019, 3, 31)),
+        wave_share=0.7,
+        trickle_end=date(2019, 7, 15),
+        q1_pace=0.5,
+        duration=(150, 240),
+        instalments=(3, 5),
+        advance_share=0.4,
+        delay_mean=12.0,
+        final_delay_mean=30.0,
+        reallocation=(date(2019, 7, 10), 0.5),
+        september_rush=0.45,
+        disaster_provinces=3,
+        disaster_date=date(2019, 8, 5),
+        disaster_severity_range=(0.4, 0.8),
+        notes="budget act on 20 Dec, a wave from January to March, long contracts (150-240 days, planned to end "
+        "around or after 30 Sep) in 3-5 instalments, advances on 40%, slowish final acceptance, a reallocation on 10 "
+        "Jul moving half the still unsigned projects and savings to fast new projects, a strong September rush, 3 "
+        "provinces flooded from 5 Aug delaying 40-80% of their projects",
+    ),
+    "ordinary_stuck_unsigned_uneven": Mix(
+        "ordinary_stuck_unsigned_uneven",
+        unsigned_share=0.2,
+        cancel_share=0.2,
+        instalments=(4, 6),
+        delay_mean=20.0,
+        final_delay_mean=50.0,
+        area_pace_sd=0.6,
+        month_end_bunching=0.2,
+        split_payments=0.2,
+        september_rush=0.15,
+        notes="an ordinary budget act and wave, 20% of investment projects never signed (land or design not ready; "
+        "only a fifth of them cancelled, the rest lapse), 4-6 instalments, slow instalments and very slow final "
+        "acceptance, provinces' pace very uneven, little month-end bunching, a weak September rush, no disaster",
+    ),
+    "fast_start_storm_aug": Mix(
+        "fast_start_storm_aug",
+        wave=(date(2018, 10, 10), date(2018, 12, 20)),
+        wave_share=0.85,
+        duration=(60, 150),
+        instalments=(2, 4),
+        september_rush=0.35,
+        early_finishers=0.15,
+        disaster_provinces=8,
+        disaster_clusters=1,
+        disaster_date=date(2019, 8, 30),
+        disaster_severity_range=(0.6, 1.0),
+        disaster_delay=(40, 90),
+        notes="signed by late December, contracts of 60-150 days in 2-4 instalments, 15% early finishers, a "
+        "September rush, a tropical storm on 30 Aug flooding 8 provinces and a cluster, delaying 60-100% of their "
+        "projects' payments past 30 Sep",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -1156,6 +1212,13 @@ HOLD_OUT_ROUND_13 = (
     ("late_act_feb_many_small_slow", 151),
     ("late_wave_order_aug_savings", 152),
     ("act_jan_freeze_may_order_jun", 153),
+)
+# Round 14 of issue 17, the projection's hold-outs (mix, seed): written after the round-14 choice was committed,
+# generated and scored once (bench/backtest_projection.py --years hold-out-14).
+HOLD_OUT_ROUND_14 = (
+    ("act_dec_long_end_sep_realloc", 161),
+    ("ordinary_stuck_unsigned_uneven", 162),
+    ("fast_start_storm_aug", 163),
 )
 
 
@@ -1771,6 +1834,8 @@ def main() -> None:
                 if name in HOLD_OUT_ROUND_12
                 else "hold-out (round 13)"
                 if name in dict(HOLD_OUT_ROUND_13)
+                else "hold-out (round 14)"
+                if name in dict(HOLD_OUT_ROUND_14)
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
