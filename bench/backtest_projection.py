@@ -138,29 +138,33 @@ HOLD_OUT_ROUND_11 = (
 
 # Mixes written for round 12 after its choice was committed (7691e2b); seeds 141-143 chosen with them;
 # generated and scored once with the settings of 7691e2b; every year above counts as seen from round 12 on.
-def _synthetic_hold_out_13() -> tuple:
-    from synthetic_years import HOLD_OUT_ROUND_13 as years
-
-    return tuple(years)
-
-
-def _synthetic_hold_out_14() -> tuple:
-    from synthetic_years import HOLD_OUT_ROUND_14 as years
-
-    return tuple(years)
-
-
 HOLD_OUT_ROUND_12 = (
     ("ordinary_short_rush_split", 141),
     ("late_act_feb_long_savings", 142),
     ("ordinary_cancel_order_jul", 143),
 )
-# Mixes written for round 13 after its choice was committed (370bcf9), in bench/synthetic_years.py with their seeds
-# (151-153); generated and scored once with the settings of 370bcf9; every year above counts as seen from round 13 on.
-HOLD_OUT_ROUND_13 = _synthetic_hold_out_13()
-# Mixes written for round 14 after its choice was committed (15b680c), in bench/synthetic_years.py with their seeds
-# (161-163); generated and scored once with the model of 15b680c; every year above counts as seen from round 14 on.
-HOLD_OUT_ROUND_14 = _synthetic_hold_out_14()
+# From round 13 on the hold-out mixes live in bench/synthetic_years.py with their seeds. Round 13's (151-153) were
+# written after its choice was committed (370bcf9), round 14's (161-163) after 15b680c; each generated and scored
+# once with that model; every year above counts as seen from the next round on.
+from synthetic_years import HOLD_OUT_ROUND_13, HOLD_OUT_ROUND_14  # noqa: E402  (bench/ on the path above)
+
+# Each round's hold-out years (`--years hold-out-N`; `--years every-hold-out` scores them all with today's model,
+# report only: every one of them has been seen since the round after its own).
+HOLD_OUTS_BY_ROUND = {
+    2: HOLD_OUT_ROUND_2,
+    3: HOLD_OUT_ROUND_3,
+    4: HOLD_OUT_ROUND_4,
+    5: HOLD_OUT_ROUND_5,
+    6: HOLD_OUT_ROUND_6,
+    7: HOLD_OUT_ROUND_7,
+    8: HOLD_OUT_ROUND_8,
+    9: HOLD_OUT_ROUND_9,
+    10: HOLD_OUT_ROUND_10,
+    11: HOLD_OUT_ROUND_11,
+    12: HOLD_OUT_ROUND_12,
+    13: tuple(HOLD_OUT_ROUND_13),
+    14: tuple(HOLD_OUT_ROUND_14),
+}
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
 ROUND_2 = "5978e1c"  # the main branch round 3 started from (round 2's model): timed alongside round 3
@@ -827,22 +831,9 @@ def markdown(
         "| mix | role | dynamics |",
         "|---|---|---|",
     ]
-    roles = (
-        {mix: "calibration" for mix, _ in CALIBRATION}
-        | {mix: "hold-out (round 2)" for mix, _ in HOLD_OUT_ROUND_2}
-        | {mix: "hold-out (round 3)" for mix, _ in HOLD_OUT_ROUND_3}
-        | {mix: "hold-out (round 4)" for mix, _ in HOLD_OUT_ROUND_4}
-        | {mix: "hold-out (round 5)" for mix, _ in HOLD_OUT_ROUND_5}
-        | {mix: "hold-out (round 6)" for mix, _ in HOLD_OUT_ROUND_6}
-        | {mix: "hold-out (round 7)" for mix, _ in HOLD_OUT_ROUND_7}
-        | {mix: "hold-out (round 8)" for mix, _ in HOLD_OUT_ROUND_8}
-        | {mix: "hold-out (round 9)" for mix, _ in HOLD_OUT_ROUND_9}
-        | {mix: "hold-out (round 10)" for mix, _ in HOLD_OUT_ROUND_10}
-        | {mix: "hold-out (round 11)" for mix, _ in HOLD_OUT_ROUND_11}
-        | {mix: "hold-out (round 12)" for mix, _ in HOLD_OUT_ROUND_12}
-        | {mix: "hold-out (round 13)" for mix, _ in HOLD_OUT_ROUND_13}
-        | {mix: "hold-out (round 14)" for mix, _ in HOLD_OUT_ROUND_14}
-    )
+    roles = {mix: "calibration" for mix, _ in CALIBRATION} | {
+        mix: f"hold-out (round {number})" for number, years in HOLD_OUTS_BY_ROUND.items() for mix, _ in years
+    }
     for name, mix in MIXES.items():
         lines.append(f"| {name} | {roles.get(name, 'hold-out')} | {mix.notes} |")
     everything = [
@@ -1043,65 +1034,24 @@ def _parse_years(values: list[str]) -> tuple[list[int], list[tuple[str, int, str
         elif value == "hold-out":
             seeds += [s for s in DEMO_SEEDS if s != 2562]
             generated += [(mix, seed, "hold-out") for mix, seed in HOLD_OUT]
-        elif value == "hold-out-2":
-            generated += [(mix, seed, "hold-out (round 2)") for mix, seed in HOLD_OUT_ROUND_2]
-        elif value == "hold-out-3":
-            generated += [(mix, seed, "hold-out (round 3)") for mix, seed in HOLD_OUT_ROUND_3]
-        elif value == "hold-out-4":
-            generated += [(mix, seed, "hold-out (round 4)") for mix, seed in HOLD_OUT_ROUND_4]
-        elif value == "hold-out-5":
-            generated += [(mix, seed, "hold-out (round 5)") for mix, seed in HOLD_OUT_ROUND_5]
-        elif value == "hold-out-6":
-            generated += [(mix, seed, "hold-out (round 6)") for mix, seed in HOLD_OUT_ROUND_6]
-        elif value == "hold-out-7":
-            generated += [(mix, seed, "hold-out (round 7)") for mix, seed in HOLD_OUT_ROUND_7]
-        elif value == "hold-out-8":
-            generated += [(mix, seed, "hold-out (round 8)") for mix, seed in HOLD_OUT_ROUND_8]
-        elif value == "hold-out-9":
-            generated += [(mix, seed, "hold-out (round 9)") for mix, seed in HOLD_OUT_ROUND_9]
-        elif value == "hold-out-10":
-            generated += [(mix, seed, "hold-out (round 10)") for mix, seed in HOLD_OUT_ROUND_10]
-        elif value == "hold-out-11":
-            generated += [(mix, seed, "hold-out (round 11)") for mix, seed in HOLD_OUT_ROUND_11]
-        elif value == "hold-out-12":
-            generated += [(mix, seed, "hold-out (round 12)") for mix, seed in HOLD_OUT_ROUND_12]
-        elif value == "hold-out-13":
-            generated += [(mix, seed, "hold-out (round 13)") for mix, seed in HOLD_OUT_ROUND_13]
-        elif value == "hold-out-14":
-            generated += [(mix, seed, "hold-out (round 14)") for mix, seed in HOLD_OUT_ROUND_14]
+        elif value == "every-hold-out":
+            seeds += [s for s in DEMO_SEEDS if s != 2562]
+            generated += [(mix, seed, "hold-out") for mix, seed in HOLD_OUT]
+            for number, years in HOLD_OUTS_BY_ROUND.items():
+                generated += [(mix, seed, f"hold-out (round {number})") for mix, seed in years]
+        elif value.startswith("hold-out-") and int(value.removeprefix("hold-out-")) in HOLD_OUTS_BY_ROUND:
+            number = int(value.removeprefix("hold-out-"))
+            generated += [(mix, seed, f"hold-out (round {number})") for mix, seed in HOLD_OUTS_BY_ROUND[number]]
         elif value.startswith("demo:"):
             seeds.append(int(value.split(":")[1]))
         else:
             mix, seed = value.split(":")
+            rounds = [number for number, years in HOLD_OUTS_BY_ROUND.items() if (mix, int(seed)) in years]
             role = (
                 "calibration"
                 if (mix, int(seed)) in CALIBRATION
-                else "hold-out (round 2)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_2
-                else "hold-out (round 3)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_3
-                else "hold-out (round 4)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_4
-                else "hold-out (round 5)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_5
-                else "hold-out (round 6)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_6
-                else "hold-out (round 7)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_7
-                else "hold-out (round 8)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_8
-                else "hold-out (round 9)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_9
-                else "hold-out (round 10)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_10
-                else "hold-out (round 11)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_11
-                else "hold-out (round 12)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_12
-                else "hold-out (round 13)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_13
-                else "hold-out (round 14)"
-                if (mix, int(seed)) in HOLD_OUT_ROUND_14
+                else f"hold-out (round {rounds[0]})"
+                if rounds
                 else "hold-out"
             )
             generated.append((mix, int(seed), role))
@@ -1114,8 +1064,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-14, demo:SEED or MIX:SEED (default: all groups "
-        "but hold-out-4 to hold-out-14)",
+        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-14, every-hold-out, demo:SEED or MIX:SEED "
+        "(default: all groups but hold-out-4 to hold-out-14)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")
