@@ -302,7 +302,8 @@ def app_db_url(request, tmp_path, monkeypatch) -> str:
 # --------------------------------------------------------------------------------------
 
 _BROWSER_WORDS = ("chromium_browser", "streamlit_server", "serve_cluster")
-_BROWSER_FIXTURES = {"chromium", "demo_server", "snapshots_server"}  # the shared ones above
+_SHARED_SERVERS = {"demo_server", "snapshots_server"}  # the shared servers above (one group each)
+_BROWSER_FIXTURES = {"chromium", *_SHARED_SERVERS}  # the shared ones above
 
 
 def _uses_browser(item) -> bool:
@@ -347,10 +348,12 @@ DEMO_YEARS_GROUP = "demo_years"
 def pytest_collection_modifyitems(config, items) -> None:
     """Mark the browser tests and group the tests for `-n 2` (`--dist loadgroup --no-loadscope-reorder`,
     pytest.ini): the tests of a module that share a module-scoped fixture (a server, a database copy)
-    stay on one xdist worker, and every test on the three-year demo store (`demo_years_db`) is in one
-    group, so that store is built once. Order of the work handed out: the demo-years group (the
-    longest), the browser modules (biggest first), the other groups, then the single tests, which
-    fill in at the end so the two workers finish together (docs/benchmarks.md "Test suite time")."""
+    stay on one xdist worker, every test on the three-year demo store (`demo_years_db`) is in one
+    group, so that store is built once, and so are all the modules on `demo_server` (one group) and all
+    those on `snapshots_server` (another), so each shared server starts on one worker only. Order of
+    the work handed out: the demo-years group (the longest), the browser groups (biggest first), the
+    other groups, then the single tests, which fill in at the end so the two workers finish together
+    (docs/benchmarks.md "Test suite time", part 7)."""
     browser = set()
     group_of: dict[str, str] = {}
     for item in items:
@@ -361,6 +364,18 @@ def pytest_collection_modifyitems(config, items) -> None:
             group_of[item.nodeid] = DEMO_YEARS_GROUP
         elif item.nodeid in browser or _module_scoped(item):
             group_of[item.nodeid] = item.module.__name__.rsplit(".", 1)[-1]
+    # The modules on one shared server (demo_server, snapshots_server) go to one worker together, so each
+    # server (and demo_snapshots_db under it) starts once per run instead of on both workers
+    # (docs/benchmarks.md "Test suite time, part 7").
+    servers_of: dict[str, set[str]] = {}
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        servers_of.setdefault(module, set()).update(_SHARED_SERVERS & set(getattr(item, "fixturenames", ())))
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if group_of.get(item.nodeid) == module and len(servers_of[module]) == 1:
+            group_of[item.nodeid] = next(iter(servers_of[module]))
+    for item in items:
         if item.nodeid in group_of:
             item.add_marker(pytest.mark.xdist_group(group_of[item.nodeid]))
     sizes: dict[str, int] = {}

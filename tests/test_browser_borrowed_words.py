@@ -27,7 +27,6 @@ import pytest
 from tests.appstore_support import KALASIN
 from tests.browser_support import (
     assert_no_exception,
-    chromium_browser,
     free_port,
     require_chromium,
     settle,
@@ -53,7 +52,7 @@ THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 @pytest.fixture(scope="module")
-def signed_in_app(demo_db, tmp_path_factory):
+def signed_in_app(demo_db, chromium, tmp_path_factory):
     """(base URL, browser, the port of the app): sign-in configured, a Kalasin province user stored."""
     import appstore
 
@@ -67,17 +66,14 @@ def signed_in_app(demo_db, tmp_path_factory):
     provider_port, port = free_port(), free_port()
     provider = oidc_provider(provider_port, folder / "provider.log")
     try:
-        with (
-            streamlit_server(
-                database,
-                folder / "streamlit.log",
-                env={"BUDGET_APP_DB": url},
-                port=port,
-                args=("--secrets.files", str(secrets_file(folder, port, provider_port))),
-            ) as base,
-            chromium_browser() as browser,
-        ):
-            yield base, browser, port
+        with streamlit_server(
+            database,
+            folder / "streamlit.log",
+            env={"BUDGET_APP_DB": url},
+            port=port,
+            args=("--secrets.files", str(secrets_file(folder, port, provider_port))),
+        ) as base:
+            yield base, chromium, port  # the worker's Chromium (tests/conftest.py); a context per test
     finally:
         provider.terminate()
         provider.wait(timeout=10)

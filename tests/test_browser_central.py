@@ -18,7 +18,7 @@ One scenario, one set of servers (they take a while to start):
 from __future__ import annotations
 
 import shutil
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +26,6 @@ import pytest
 
 from tests.appstore_support import CHIANG_MAI, KALASIN, project_of, store_rows
 from tests.browser_support import (
-    chromium_browser,
     figure,
     free_port,
     open_tab,
@@ -105,12 +104,12 @@ def _payments(db: Path, doc_no: str) -> int:
     return query(db, "SELECT count(*) FROM disbursements WHERE doc_no = ?", [doc_no])[0][0]
 
 
-def test_central_deployment_sign_in_follow_up_and_upload(central, tmp_path, screenshots_dir):
+def test_central_deployment_sign_in_follow_up_and_upload(central, chromium, tmp_path, screenshots_dir):
     import appstore
 
     server_a, server_b, database, url = central
     expected = sql_lagging(database, KALASIN)  # Kalasin's own plan, 30 Sep 2019 (the page's default date)
-    with chromium_browser() as browser:
+    with nullcontext(chromium) as browser:  # the worker's Chromium (tests/conftest.py), a context per user
         # ---- a Kalasin user on server A: only Kalasin's projects, records an answer
         kalasin, page = sign_in(browser, server_a, KALASIN_USER)
         assert "ผู้ใช้ระดับจังหวัด (46)" in page.locator(".st-key-account_box").inner_text()

@@ -29,7 +29,6 @@ import pytest
 from tests.appstore_support import KALASIN, store_rows
 from tests.browser_support import (
     assert_no_exception,
-    chromium_browser,
     figure,
     free_port,
     open_tab,
@@ -89,9 +88,8 @@ def forms(demo_db, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(forms):
-    with chromium_browser() as launched:
-        yield launched
+def browser(forms, chromium):
+    return chromium  # the worker's Chromium (tests/conftest.py); the tests make contexts of their own
 
 
 def _language(page, name: str) -> None:

@@ -36,7 +36,6 @@ import pytest
 
 from tests.browser_support import (
     assert_no_exception,
-    chromium_browser,
     figure,
     require_chromium,
     settle,
@@ -65,7 +64,7 @@ NOTE = '.st-key-budget_scope [data-testid="stMarkdownContainer"]'  # the budget-
 
 
 @pytest.fixture(scope="module")
-def served(demo_db, tmp_path_factory):
+def served(demo_db, chromium, tmp_path_factory):
     """(base URL, browser, database): the server runs on the corrected copy with three snapshots."""
     from etl.load import load_files
     from etl.snapshot import take_snapshot
@@ -90,8 +89,8 @@ def served(demo_db, tmp_path_factory):
     )
     [loaded] = load_files([correction], db_path=database)
     assert loaded.status == "loaded", loaded.message
-    with streamlit_server(database, folder / "streamlit.log") as url, chromium_browser() as browser:
-        yield url, browser, database
+    with streamlit_server(database, folder / "streamlit.log") as url:
+        yield url, chromium, database  # the worker's Chromium (tests/conftest.py)
 
 
 def _sql(db, sql: str, params=None) -> list[tuple]:

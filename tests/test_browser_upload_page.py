@@ -25,7 +25,6 @@ import xlsxwriter
 from etl.readers import _looks_like
 from tests.browser_support import (
     assert_no_exception,
-    chromium_browser,
     full_page_screenshot,
     require_chromium,
     settle,
@@ -40,14 +39,14 @@ PICKER = '[data-testid="stFileUploader"]'
 
 
 @pytest.fixture(scope="module")
-def app(demo_db, tmp_path_factory):
+def app(demo_db, chromium, tmp_path_factory):
     require_chromium()
     folder = tmp_path_factory.mktemp("upload_server")
     database = folder / "budget.duckdb"
     shutil.copyfile(demo_db, database)
     env = {"BUDGET_UPLOAD_MAX_MB": str(LIMIT_MB), "BUDGET_APP_DB": f"sqlite:///{folder / 'app.sqlite'}"}
-    with streamlit_server(database, folder / "streamlit.log", env=env) as url, chromium_browser() as browser:
-        yield url, browser, database
+    with streamlit_server(database, folder / "streamlit.log", env=env) as url:
+        yield url, chromium, database  # the worker's Chromium (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

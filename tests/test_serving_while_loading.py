@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import nullcontext
 from datetime import date
 from decimal import Decimal
 
@@ -22,7 +23,6 @@ import duckdb
 
 from tests.browser_support import (
     ROOT,
-    chromium_browser,
     require_chromium,
     settle,
     streamlit_server,
@@ -70,7 +70,7 @@ def _assert_clean(page) -> None:
     assert errors.count() == 0, errors.first.inner_text()
 
 
-def test_load_while_the_dashboard_is_busy(demo_db_copy, tmp_path):
+def test_load_while_the_dashboard_is_busy(demo_db_copy, chromium, tmp_path):
     require_chromium()
     project = _a_project(demo_db_copy)
     before = _disbursed(demo_db_copy, AS_OF)
@@ -103,7 +103,7 @@ def test_load_while_the_dashboard_is_busy(demo_db_copy, tmp_path):
             time.sleep(1.5)  # let the viewers run between loads too
 
     url = f"/?as_of={AS_OF.isoformat()}"
-    with streamlit_server(demo_db_copy, tmp_path / "streamlit.log") as base, chromium_browser() as browser:
+    with streamlit_server(demo_db_copy, tmp_path / "streamlit.log") as base, nullcontext(chromium) as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         open_before = context.new_page()  # opened before the loads, interacted with after them
         open_before.goto(base + url)

@@ -58,6 +58,13 @@ def _workers_by_test(tmp_path: Path, *files: str) -> dict[str, set[str]]:
     return found
 
 
+# browser modules on the worker's shared servers (tests/conftest.py `demo_server`, `snapshots_server`)
+SERVER_MODULES = {
+    "demo_server": ("tests/test_browser_money.py", "tests/test_browser_lists.py", "tests/test_links.py"),
+    "snapshots_server": ("tests/test_browser_area.py", "tests/test_browser_phone_tables.py"),
+}
+
+
 @pytest.fixture(scope="module")
 def found(tmp_path_factory) -> dict[str, set[str]]:
     """Who ran what in `pytest -n 2` over test_exports_pace_break (two tests sharing the module
@@ -69,6 +76,8 @@ def found(tmp_path_factory) -> dict[str, set[str]]:
         "tests/test_exports_pace_break.py",
         "tests/test_year_on_year.py",
         "tests/test_exports_years.py",
+        *SERVER_MODULES["demo_server"],
+        *SERVER_MODULES["snapshots_server"],
     )
 
 
@@ -83,3 +92,12 @@ def test_a_modules_tests_and_the_three_year_store_tests_each_run_on_one_worker(f
     }
     assert len(on_demo_years) >= 9, found  # 7 + 2 tests; the third test of test_exports_years is on demo_db
     assert len(set().union(*on_demo_years.values())) == 1, on_demo_years
+
+
+def test_the_modules_on_one_shared_server_run_on_one_worker(found):
+    """All the modules on `demo_server` run on one worker, and all those on `snapshots_server` too, so each
+    server (and the snapshotted copy under `snapshots_server`) starts once per run, not on both workers."""
+    for server, modules in SERVER_MODULES.items():
+        tests = {nodeid: workers for nodeid, workers in found.items() if nodeid.split("::")[0] in modules}
+        assert {nodeid.split("::")[0] for nodeid in tests} == set(modules), (server, found)
+        assert len(set().union(*tests.values())) == 1, (server, tests)
