@@ -62,7 +62,22 @@ def install_requirements() -> None:
     (e.g. an index only pip is configured for)."""
     try:
         run(PYTHON, "-m", "pip", "install", "--quiet", UV)
-        run(PYTHON, "-m", "uv", "pip", "install", "--quiet", "--python", PYTHON, "-r", REQUIREMENTS)
+        # --compile-bytecode: pip writes the .pyc files at install, uv only when asked; where
+        # PYTHONDONTWRITEBYTECODE is set (CI here) no process writes them later, so without it every
+        # Python process (servers, CLI runs, test workers) compiled every module it imported again.
+        run(
+            PYTHON,
+            "-m",
+            "uv",
+            "pip",
+            "install",
+            "--quiet",
+            "--compile-bytecode",
+            "--python",
+            PYTHON,
+            "-r",
+            REQUIREMENTS,
+        )
     except subprocess.CalledProcessError:
         print("! uv did not install the requirements; installing them with pip", flush=True)
         run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
