@@ -34,6 +34,7 @@ import hashlib
 import math
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -196,18 +197,24 @@ def provinces(only: list[str] | None, variants: list[str], hold: bool = False) -
             _write("provinces", "  |  ".join(row))
 
 
-def basis(only: list[str] | None, variants: list[str], hold: bool = False) -> None:
-    """Per year and date: the provinces' bias per basis (backtest_projection.basis_bias) per variant."""
+def basis_lines(years: dict, variants: list[str], with_variant) -> Iterator[str]:
+    """Per year and date: the provinces' bias per basis (backtest_projection.basis_bias) per variant, one line each;
+    `with_variant(label, call)` runs `call` under a variant (each round's study has its own)."""
     saved = B.MONTH_ENDS
     B.MONTH_ENDS = DATES
     try:
-        for name, db in _years(only, hold).items():
+        for name, db in years.items():
             for label in variants:
-                for row in _with(label, lambda db=db: B.basis_bias(db)):
+                for row in with_variant(label, lambda db=db: B.basis_bias(db)):
                     parts = " / ".join(f"{row[key]:+.1f}" for key in (*B.BASES, "allocation"))
-                    _write("basis", f"{name:34s} {row['as_of']}  {label}: {parts}")
+                    yield f"{name:34s} {row['as_of']}  {label}: {parts}"
     finally:
         B.MONTH_ENDS = saved
+
+
+def basis(only: list[str] | None, variants: list[str], hold: bool = False) -> None:
+    for line in basis_lines(_years(only, hold), variants, _with):
+        _write("basis", line)
 
 
 def onplan(only: list[str] | None, variants: list[str], hold: bool = False) -> None:

@@ -176,17 +176,9 @@ def provinces(only: list[str] | None, variants: list[str], which: int | None) ->
 
 
 def basis(only: list[str] | None, variants: list[str], which: int | None) -> None:
-    """Per year and date: the provinces' bias per basis (backtest_projection.basis_bias) per variant."""
-    saved = B.MONTH_ENDS
-    B.MONTH_ENDS = DATES
-    try:
-        for name, db in _years(only, which).items():
-            for label in variants:
-                for row in _with(label, lambda db=db: B.basis_bias(db)):
-                    parts = " / ".join(f"{row[key]:+.1f}" for key in (*B.BASES, "allocation"))
-                    _write("basis", f"{name:34s} {row['as_of']}  {label}: {parts}")
-    finally:
-        B.MONTH_ENDS = saved
+    """Per year and date: the provinces' bias per basis per variant (round 13's lines, this round's variants)."""
+    for line in R13.basis_lines(_years(only, which), variants, _with):
+        _write("basis", line)
 
 
 def main() -> None:
