@@ -1,0 +1,180 @@
+"""The study behind round 15 of issue 17 (docs/projection.md, "Round 15 of issue 17"): round 14's signed-only floor on
+the seen-steps reading's weight (the late acts' on-plan contracts) studied together with a signing rate that sees a
+wave still rising (the unsigned projects' signing, read too low early in a wave). On the seen years built by
+bench/backtest_projection.py into bench/out/backtest/ (`projection_study.seen_before(15)`: the 3 demo seeds and the
+generated years of rounds 1-14):
+
+    .venv/bin/python bench/projection_round15_study.py signing [--only NAME ...]
+        # per year and date: the unsigned share of the investment allocation, the signing rates of the last 14 / 21 /
+        # 30 / 42 / 61 days, the rate the model uses, whether the rising rule fires, and the chance of signing by
+        # 30 Sep the model gives (kept, and under each rise cap) against the share of the unsigned projects that
+        # signed by then (count and value) — the year-dates the rising rule can touch
+    .venv/bin/python bench/projection_round15_study.py provinces [--only NAME ...] [--variant NAME ...]
+        # provinces' median / p90 / bias / coverage and clusters' coverage on 31 Mar, 31 May, 31 Jul per variant
+        # (round 13's measure; one line per year-date, written to bench/out/round15_<study>.txt as well)
+    .venv/bin/python bench/projection_round15_study.py basis [--only NAME ...] [--variant NAME ...]
+        # the provinces' bias per basis (paid / on plan / overdue / no contract / allocation changes) per variant
+    .venv/bin/python bench/projection_round15_study.py code-speed --revision b641f7d
+        # the whole national projection on demo seed 2562, projection.py at the revision and now, alternating
+    --hold-out-15: the round-15 hold-outs instead (report only, after their scoring)
+
+A study script: it patches model settings in memory to compare them; nothing it prints is a setting. It calls round
+13's measures (projection_round13_study._metrics, basis_lines, code_speed); round 14's
+floor (payment_timing.SIGNED_SEEN_FLOOR) and the rising rule (projection.SIGNING_RISE_CAP) are the model's settings
+at neutral values while the study runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import projection_round13_study as R13  # noqa: E402
+from projection_study import seen_before, study_years, with_settings  # noqa: E402
+
+SEEN = seen_before(15)
+DATES = R13.DATES
+RISE_CAPS = (1.0, 1.5, 2.0)
+FLOORS = (0.25, 0.5)
+
+# (payment_timing settings, projection settings) per variant; "kept" is the committed model.
+VARIANTS: dict[str, tuple[dict, dict]] = {
+    "kept": ({}, {}),
+    # Round 14's signed-only floor alone (the late acts' on-plan rows).
+    **{f"floor {f}": ({"SIGNED_SEEN_FLOOR": f}, {}) for f in FLOORS},
+    # The rising signing rate alone: cap 1 holds the recent rate; 1.5 / 2 let it rise by the recent / window ratio
+    # every SIGNING_RISE_STEP_DAYS up to that many times the recent rate.
+    **{f"rise {c}": ({}, {"SIGNING_RISE_CAP": c}) for c in RISE_CAPS},
+    # ... the two together (the brief's candidate).
+    **{f"rise {c} + floor {f}": ({"SIGNED_SEEN_FLOOR": f}, {"SIGNING_RISE_CAP": c}) for c in RISE_CAPS for f in FLOORS},
+}
+
+
+def hold_out(which: int | None) -> tuple | None:
+    import synthetic_years
+
+    if which is None:
+        return None
+    return tuple(getattr(synthetic_years, f"HOLD_OUT_ROUND_{which}"))
+
+
+def _years(only: list[str] | None, which: int | None):
+    return study_years(SEEN, hold_out(which), only)
+
+
+def _with(variant: str, call):
+    from budget_metrics import payment_timing as T
+    from budget_metrics import projection as P
+
+    timing_settings, projection_settings = VARIANTS[variant]
+    return with_settings([(T, timing_settings), (P, projection_settings)], call)
+
+
+def _write(study: str, line: str) -> None:
+    print(line, flush=True)
+    with (ROOT / "bench" / "out" / f"round15_{study}.txt").open("a") as handle:
+        handle.write(line + "\n")
+
+
+def signing(only: list[str] | None, which: int | None) -> None:
+    """Per year and date: what the year shows of its signing by the as-of date, the model's chance of signing by 30
+    Sep (kept and per rise cap) and what happened (the stores hold the whole year)."""
+    import pandas as pd
+
+    from budget_metrics import projection as P
+    from budget_metrics.calendar import fiscal_year_bounds
+
+    start, end = fiscal_year_bounds(2562)
+    for name, db in _years(only, which).items():
+        os.environ["BUDGET_DB"] = str(db)
+        final, _ = P._history(2562, end)
+        signed_at = dict(zip(final["project_code"], pd.to_datetime(final["contract_date"]), strict=True))
+        for as_of in DATES:
+            frame, _ = P._history(2562, as_of)
+            today, left = (as_of - start).days, (end - as_of).days
+            investment = (frame["budget_type"] == "investment").to_numpy()
+            with_contract = investment & frame["contract_signed"].to_numpy(bool)
+            day = (pd.to_datetime(frame["contract_date"]) - pd.Timestamp(start)).dt.days.to_numpy(float)
+            allocation = frame["current_allocation"].to_numpy(float)
+            unsigned = investment & ~with_contract
+            share = float(allocation[unsigned].sum() / max(allocation[investment].sum(), 1.0))
+
+            def window(days: int) -> float:
+                then = investment & ~(with_contract & (np.isnan(day) | (day <= today - days)))
+                signed = int((then & with_contract).sum())
+                return -math.log(1 - min(signed / max(int(then.sum()), 1), 0.99)) / days
+
+            chances = []
+            for cap in (0.0, *RISE_CAPS):
+                rate = with_settings(
+                    [(P, {"SIGNING_RISE_CAP": cap})],
+                    lambda: P._signing_rate(day, with_contract, investment, today, allocation),
+                )
+                chances.append(float(P._signed_by(rate.daily, float(left), rate.growth, rate.cap)))
+            rises = rate.growth > 1.0
+            codes = frame["project_code"][unsigned]
+            later = np.array([not pd.isna(signed_at.get(code)) for code in codes], dtype=bool)
+            value = allocation[unsigned]
+            actual = float(later.mean()) if len(later) else float("nan")
+            actual_value = float(value[later].sum() / value.sum()) if value.sum() > 0 else float("nan")
+            rates = " ".join(f"{days}d {1000 * window(days):5.2f}" for days in (14, 21, 30, 42, 61))
+            kept = " ".join(f"{c:.2f}" for c in chances)
+            _write(
+                "signing",
+                f"{name:34s} {as_of} unsigned {share:.2f} rates/1000 {rates} rises {'yes' if rises else 'no '} "
+                f"chance kept/rise {'/'.join(str(c) for c in RISE_CAPS)} {kept} actual {actual:.2f} "
+                f"(value {actual_value:.2f})",
+            )
+
+
+def provinces(only: list[str] | None, variants: list[str], which: int | None, dates: list[str] | None = None) -> None:
+    """Per year and date: provinces' median abs error, p90, bias, coverage and clusters' coverage per variant.
+    `dates` (NAME@YYYY-MM-DD): only those year-dates (a variant changes nothing where its rule does not fire)."""
+    for name, db in _years(only, which).items():
+        os.environ["BUDGET_DB"] = str(db)
+        for as_of in DATES:
+            if dates and f"{name}@{as_of}" not in dates:
+                continue
+            row = [f"{name:34s} {as_of}"]
+            for label in variants:
+                median, p90, bias, coverage, clusters = _with(label, lambda as_of=as_of: R13._metrics(as_of))
+                row.append(f"{label}: {median:4.1f} {p90:5.1f} {bias:+5.1f} {coverage:4.0%} cl {clusters:4.0%}")
+            _write("provinces", "  |  ".join(row))
+
+
+def basis(only: list[str] | None, variants: list[str], which: int | None) -> None:
+    """Per year and date: the provinces' bias per basis per variant (round 13's lines, this round's variants)."""
+    for line in R13.basis_lines(_years(only, which), variants, _with):
+        _write("basis", line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("study", choices=("signing", "provinces", "basis", "code-speed"))
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--variant", nargs="*", default=["kept"])
+    parser.add_argument("--revision", default="b641f7d", help="code-speed: the projection.py to time against")
+    parser.add_argument("--dates", nargs="*", help="provinces: only these year-dates (NAME@YYYY-MM-DD)")
+    parser.add_argument("--hold-out-15", action="store_true", help="the round-15 hold-outs (after their scoring)")
+    args = parser.parse_args()
+    which = 15 if args.hold_out_15 else None
+    if args.study == "code-speed":
+        R13.code_speed(args.revision)
+    elif args.study == "signing":
+        signing(args.only, which)
+    elif args.study == "provinces":
+        provinces(args.only, args.variant, which, args.dates)
+    else:
+        basis(args.only, args.variant, which)
+
+
+if __name__ == "__main__":
+    main()
