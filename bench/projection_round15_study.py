@@ -19,9 +19,10 @@ generated years of rounds 1-14):
     --hold-out-15: the round-15 hold-outs instead (report only, after their scoring)
 
 A study script: it patches model settings in memory to compare them; nothing it prints is a setting. It calls round
-13's measures (projection_round13_study._metrics, basis_lines, code_speed); round 14's
-floor (payment_timing.SIGNED_SEEN_FLOOR) and the rising rule (projection.SIGNING_RISE_CAP) are the model's settings
-at neutral values while the study runs.
+13's measures (projection_round13_study._metrics, basis_lines, code_speed). Neither candidate was adopted
+(docs/projection.md, "Round 15 of issue 17") and their settings were removed from the model after the study: every
+variant, "kept" included, runs budget_metrics/projection.py as it was at STUDY_REVISION (imported from git), where the
+settings exist at neutral values ("kept": both off, the model on main, checked by round 13's `hash`).
 """
 
 from __future__ import annotations
@@ -70,12 +71,41 @@ def _years(only: list[str] | None, which: int | None):
     return study_years(SEEN, hold_out(which), only)
 
 
+STUDY_REVISION = "5f0d50e"  # where the candidates' settings exist (at neutral values)
+_STUDIED: list = []
+
+
+def _studied_module():
+    """budget_metrics/projection.py at STUDY_REVISION (imported once), with the payment_timing setting it reads."""
+    import backtest_projection as B
+
+    from budget_metrics import payment_timing as T
+
+    if not _STUDIED:
+        _STUDIED.append(B._module_at(STUDY_REVISION))
+        T.SIGNED_SEEN_FLOOR = 0.0
+    return _STUDIED[0]
+
+
 def _with(variant: str, call):
+    """call() with the variant's settings, the projection of STUDY_REVISION standing in for budget_metrics.projection's
+    public functions while it runs (round 14's way: projection_round14_study._with)."""
     from budget_metrics import payment_timing as T
     from budget_metrics import projection as P
 
+    module = _studied_module()
+    names = ("area_projection", "project_projection", "model_rates")
+    saved = {name: getattr(P, name) for name in names}
+    for name in names:
+        setattr(P, name, getattr(module, name))
+    module._cached_model.cache_clear()
     timing_settings, projection_settings = VARIANTS[variant]
-    return with_settings([(T, timing_settings), (P, projection_settings)], call)
+    try:
+        return with_settings([(T, timing_settings), (module, projection_settings)], call)
+    finally:
+        module._cached_model.cache_clear()
+        for name, value in saved.items():
+            setattr(P, name, value)
 
 
 def _write(study: str, line: str) -> None:
@@ -89,8 +119,9 @@ def signing(only: list[str] | None, which: int | None) -> None:
     Sep (kept and per rise cap) and what happened (the stores hold the whole year)."""
     import pandas as pd
 
-    from budget_metrics import projection as P
     from budget_metrics.calendar import fiscal_year_bounds
+
+    P = _studied_module()
 
     start, end = fiscal_year_bounds(2562)
     for name, db in _years(only, which).items():
