@@ -14,6 +14,10 @@ generated years of rounds 1-14):
         # (round 13's measure; one line per year-date, written to bench/out/round15_<study>.txt as well)
     .venv/bin/python bench/projection_round15_study.py basis [--only NAME ...] [--variant NAME ...]
         # the provinces' bias per basis (paid / on plan / overdue / no contract / allocation changes) per variant
+    .venv/bin/python bench/projection_round15_study.py payable [--only NAME ...] [--dates NAME@YYYY-MM-DD ...]
+        # the lead left open: of the investment projects unsigned on the as-of date that signed by 30 Sep, the share
+        # of their contracts paid by then against what the model expects a contract signed later to pay
+        # (ModelRates.signing_payable), and the contract length it gives them against theirs
     .venv/bin/python bench/projection_round15_study.py code-speed --revision b641f7d
         # the whole national projection on demo seed 2562, projection.py at the revision and now, alternating
     --hold-out-15: the round-15 hold-outs instead (report only, after their scoring)
@@ -54,6 +58,11 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     # The rising signing rate alone: cap 1 holds the recent rate; 1.5 / 2 let it rise by the recent / window ratio
     # every SIGNING_RISE_STEP_DAYS up to that many times the recent rate.
     **{f"rise {c}": ({}, {"SIGNING_RISE_CAP": c}) for c in RISE_CAPS},
+    # After the choice and the hold-outs' scoring, a pointer for the next round (not a candidate of this one): round 6's
+    # honest prior completion (the plan paid 70% by its end where its steps are unseen), alone and with the recent
+    # signing rate held — what a contract signed later is expected to pay is what the rising rule unmasked (`payable`).
+    "prior 0.7": ({"PRIOR_PLAN_COMPLETION": 0.7}, {}),
+    "rise 1.0 + prior 0.7": ({"PRIOR_PLAN_COMPLETION": 0.7}, {"SIGNING_RISE_CAP": 1.0}),
     # ... the two together (the brief's candidate).
     **{f"rise {c} + floor {f}": ({"SIGNED_SEEN_FLOOR": f}, {"SIGNING_RISE_CAP": c}) for c in RISE_CAPS for f in FLOORS},
 }
@@ -166,6 +175,50 @@ def signing(only: list[str] | None, which: int | None) -> None:
             )
 
 
+def payable(only: list[str] | None, which: int | None, dates: list[str] | None = None) -> None:
+    """Per year and date (the model on main): of the investment projects unsigned on the as-of date that signed by 30
+    Sep, what share of their contracts was paid by then (value-weighted) against the model's expected share paid of a
+    contract signed after the as-of date (ModelRates.signing_payable), and their median contract length (planned end
+    - signing, days) against the model's (ModelRates.contract_days)."""
+    import duckdb
+    import pandas as pd
+
+    from budget_metrics.calendar import fiscal_year_bounds
+    from budget_metrics.filters import Filters
+
+    P = _studied_module()
+    start, end = fiscal_year_bounds(2562)
+    for name, db in _years(only, which).items():
+        os.environ["BUDGET_DB"] = str(db)
+        final, _ = P._history(2562, end)
+        con = duckdb.connect(str(db), read_only=True)
+        paid = dict(
+            con.execute(
+                """SELECT project_code, sum(amount)::DOUBLE FROM disbursements
+                   WHERE source = 'current' AND posting_date <= DATE '2019-09-30' GROUP BY 1"""
+            ).fetchall()
+        )
+        con.close()
+        final = final[(final["budget_type"] == "investment") & final["contract_signed"].astype(bool)]
+        signed_on = pd.to_datetime(final["contract_date"])
+        for as_of in DATES:
+            if dates and f"{name}@{as_of}" not in dates:
+                continue
+            later = final[(signed_on > pd.Timestamp(as_of)).to_numpy()]
+            if later.empty:
+                continue
+            rates = with_settings([], lambda as_of=as_of: P.model_rates(Filters(2562, as_of=as_of)))
+            contract = later["contract_amount"].to_numpy(float)
+            share = float(later["project_code"].map(paid).fillna(0.0).sum() / contract.sum())
+            lengths = (pd.to_datetime(later["planned_end"]) - pd.to_datetime(later["contract_date"])).dt.days
+            _write(
+                "payable",
+                f"{name:34s} {as_of} signed later {len(later):4d} paid by 30 Sep {share:.2f} model "
+                f"{rates.signing_payable:.2f} | length median {float(lengths.median()):5.0f} model "
+                f"{rates.contract_days:5.0f} days",
+            )
+
+
 def provinces(only: list[str] | None, variants: list[str], which: int | None, dates: list[str] | None = None) -> None:
     """Per year and date: provinces' median abs error, p90, bias, coverage and clusters' coverage per variant.
     `dates` (NAME@YYYY-MM-DD): only those year-dates (a variant changes nothing where its rule does not fire)."""
@@ -189,7 +242,7 @@ def basis(only: list[str] | None, variants: list[str], which: int | None) -> Non
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("signing", "provinces", "basis", "code-speed"))
+    parser.add_argument("study", choices=("signing", "provinces", "basis", "payable", "code-speed"))
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--variant", nargs="*", default=["kept"])
     parser.add_argument("--revision", default="b641f7d", help="code-speed: the projection.py to time against")
@@ -201,6 +254,8 @@ def main() -> None:
         R13.code_speed(args.revision)
     elif args.study == "signing":
         signing(args.only, which)
+    elif args.study == "payable":
+        payable(args.only, which, args.dates)
     elif args.study == "provinces":
         provinces(args.only, args.variant, which, args.dates)
     else:
