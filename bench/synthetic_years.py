@@ -937,6 +937,71 @@ MIXES: dict[str, Mix] = {
         "September rush, a tropical storm on 30 Aug flooding 8 provinces and a cluster, delaying 60-100% of their "
         "projects' payments past 30 Sep",
     ),
+    # Round 15 (issue 17): new hold-out mixes, written after the round-15 choice was committed; generated (seeds
+    # 171-173) and scored once; each a mix not seen before.
+    "act_feb_rising_wave_cancel_jul": Mix(
+        "act_feb_rising_wave_cancel_jul",
+        budget_act=date(2019, 2, 1),
+        wave=(date(2019, 2, 10), date(2019, 6, 15)),
+        wave_share=0.7,
+        trickle_end=date(2019, 8, 20),
+        unsigned_share=0.08,
+        cancel_share=0.3,
+        mass_cancel=(date(2019, 7, 15), 0.3),
+        q1_pace=0.5,
+        duration=(60, 160),
+        instalments=(2, 4),
+        advance_share=0.35,
+        delay_mean=12.0,
+        final_delay_mean=25.0,
+        september_rush=0.4,
+        disaster_provinces=2,
+        disaster_date=date(2019, 6, 20),
+        disaster_severity_range=(0.5, 0.9),
+        notes="budget act on 1 Feb, a long wave still rising into June (10 Feb-15 Jun, 70% of the contracts), 8% "
+        "of investment never signed, an order on 15 Jul cancelling 30% of the still unsigned, contracts of 60-160 "
+        "days in 2-4 instalments, advances on 35%, a strong September rush, 2 provinces hit from 20 Jun (50-90%)",
+    ),
+    "ordinary_slow_q1_savings_bunched": Mix(
+        "ordinary_slow_q1_savings_bunched",
+        q1_pace=0.4,
+        wave=(date(2018, 10, 25), date(2019, 2, 28)),
+        wave_share=0.7,
+        savings=(0.10, 0.18),
+        savings_moved=0.8,
+        duration=(45, 120),
+        instalments=(1, 3),
+        month_end_bunching=0.5,
+        september_rush=0.35,
+        area_pace_sd=0.45,
+        disaster_provinces=4,
+        disaster_date=date(2019, 7, 1),
+        disaster_severity_range=(0.3, 0.7),
+        notes="an ordinary act with a slow first quarter, a wave from late October to February, large contract "
+        "savings (10-18%) mostly moved or returned, short contracts (45-120 days, 1-3 instalments), strong "
+        "month-end bunching and September rush, uneven provinces, 4 provinces slowed from 1 Jul (30-70%)",
+    ),
+    "late_wave_freeze_apr_long_lumpy": Mix(
+        "late_wave_freeze_apr_long_lumpy",
+        wave=(date(2018, 12, 15), date(2019, 4, 30)),
+        wave_share=0.6,
+        trickle_end=date(2019, 8, 31),
+        freeze=(date(2019, 4, 1), date(2019, 4, 30)),
+        freeze_catch_up=45,
+        freeze_operating=0.3,
+        duration=(120, 210),
+        instalments=(4, 6),
+        delay_mean=15.0,
+        final_delay_mean=40.0,
+        investment_size=1.5,
+        september_rush=0.3,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 15),
+        disaster_severity_range=(0.5, 0.8),
+        notes="an ordinary act, a late wave (15 Dec-30 Apr, 60% of the contracts) broken by a signing freeze in "
+        "April (caught up within 45 days), long contracts (120-210 days) in 4-6 instalments, slow final acceptance, "
+        "larger and fewer investment projects, a cluster hit from 15 Jun (50-80%)",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -1219,6 +1284,13 @@ HOLD_OUT_ROUND_14 = (
     ("act_dec_long_end_sep_realloc", 161),
     ("ordinary_stuck_unsigned_uneven", 162),
     ("fast_start_storm_aug", 163),
+)
+# Round 15 of issue 17, the projection's hold-outs (mix, seed): written after the round-15 choice was committed
+# (1062370), generated and scored once (bench/backtest_projection.py --years hold-out-15).
+HOLD_OUT_ROUND_15 = (
+    ("act_feb_rising_wave_cancel_jul", 171),
+    ("ordinary_slow_q1_savings_bunched", 172),
+    ("late_wave_freeze_apr_long_lumpy", 173),
 )
 
 
@@ -1836,6 +1908,8 @@ def main() -> None:
                 if name in dict(HOLD_OUT_ROUND_13)
                 else "hold-out (round 14)"
                 if name in dict(HOLD_OUT_ROUND_14)
+                else "hold-out (round 15)"
+                if name in dict(HOLD_OUT_ROUND_15)
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
