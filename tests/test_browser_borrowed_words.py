@@ -20,19 +20,12 @@ Screenshots: artifacts/screenshots/borrowed_<what>_<lang>.png.
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from tests.appstore_support import KALASIN
-from tests.browser_support import (
-    assert_no_exception,
-    free_port,
-    require_chromium,
-    settle,
-    streamlit_server,
-)
-from tests.sign_in_support import oidc_provider, secrets_file
+from tests.browser_support import assert_no_exception, require_chromium, settle
+from tests.sign_in_support import sign_in_page, signed_in_deployment
 
 AS_OF = "as_of=2019-09-13"
 PAGES = ["overview", "area", "lagging", "carryover", "reallocations", "assets", "data_quality", "weekly", "upload"]
@@ -54,30 +47,12 @@ THAI = re.compile("[\u0e00-\u0e7f]")
 @pytest.fixture(scope="module")
 def signed_in_app(demo_db, chromium, tmp_path_factory):
     """(base URL, browser, the port of the app): sign-in configured, a Kalasin province user stored."""
-    import appstore
-
     require_chromium()
     folder = tmp_path_factory.mktemp("borrowed_server")
-    database = folder / "budget.duckdb"
-    shutil.copyfile(demo_db, database)
     url = f"sqlite:///{folder / 'app.sqlite'}"
-    appstore.upgrade(url)
-    appstore.set_user(appstore.cli_principal(), KALASIN_USER, "province", provinces=[KALASIN], url=url)
-    provider_port, port = free_port(), free_port()
-    provider = oidc_provider(provider_port, folder / "provider.log")
-    try:
-        with streamlit_server(
-            database,
-            folder / "streamlit.log",
-            env={"BUDGET_APP_DB": url},
-            port=port,
-            args=("--secrets.files", str(secrets_file(folder, port, provider_port))),
-        ) as base:
-            yield base, chromium, port  # the worker's Chromium (tests/conftest.py); a context per test
-    finally:
-        provider.terminate()
-        provider.wait(timeout=10)
-        appstore.db.dispose(url)
+    with signed_in_deployment(demo_db, folder, url, {KALASIN_USER: ("province", KALASIN)}) as deployment:
+        # the worker's Chromium (tests/conftest.py); a context per test
+        yield deployment.urls[0], chromium, deployment.ports[0]
 
 
 def _sign_in(browser, base: str, email: str, viewport: dict, lang: str = "th"):
@@ -87,12 +62,7 @@ def _sign_in(browser, base: str, email: str, viewport: dict, lang: str = "th"):
     page = context.new_page()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
-    page.goto(f"{base}/?lang={lang}")
-    page.get_by_role("button", name="เข้าสู่ระบบ" if lang == "th" else "Sign in").last.click()
-    page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
-    page.fill("input[name=sub]", email)
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{base}/**", timeout=30_000)
+    sign_in_page(page, base, email, lang)
     page.locator(".st-key-account_box").get_by_role("button").first.wait_for(timeout=60_000)  # the sign-out button
     settle(page)
     return context, page, requested

@@ -17,25 +17,17 @@ One scenario, one set of servers (they take a while to start):
 
 from __future__ import annotations
 
-import shutil
-from contextlib import ExitStack, nullcontext
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from tests.appstore_support import CHIANG_MAI, KALASIN, project_of, store_rows
-from tests.browser_support import (
-    figure,
-    free_port,
-    open_tab,
-    require_chromium,
-    settle,
-    streamlit_server,
-)
+from tests.browser_support import figure, open_tab, require_chromium, settle
 from tests.etl_fixtures import query
 from tests.lagging_sql import sql_lagging
-from tests.sign_in_support import oidc_provider, secrets_file, sign_in
+from tests.sign_in_support import sign_in, signed_in_deployment
 
 KALASIN_USER, VIEWER = "somchai@kalasin.go.th", "director@moi.go.th"
 UPLOAD_LIMIT_MB = 0.02  # 20 KB: the test's oversized file is about 30 KB
@@ -46,39 +38,16 @@ def central(request, demo_db, tmp_path_factory):
     """(server A URL, server B URL, DuckDB path, store URL): both servers on one application
     store, once a PostgreSQL database (the central deployment) and once a SQLite file in WAL
     mode (the embedded default, shared by two servers on one machine)."""
-    import appstore
-
     require_chromium()
     folder = tmp_path_factory.mktemp("central")
-    database = folder / "budget.duckdb"
-    shutil.copyfile(demo_db, database)
     postgres_server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
     url = postgres_server.create_database() if postgres_server else f"sqlite:///{folder / 'app.sqlite'}"
-    appstore.upgrade(url)
-    appstore.set_user(appstore.cli_principal(), KALASIN_USER, "province", provinces=[KALASIN], url=url)
-    appstore.set_user(appstore.cli_principal(), VIEWER, "viewer", url=url)
-    provider_port, port_a, port_b = free_port(), free_port(), free_port()
-    env = {"BUDGET_APP_DB": url, "BUDGET_UPLOAD_MAX_MB": str(UPLOAD_LIMIT_MB)}
-    provider = oidc_provider(provider_port, folder / "provider.log")
+    users = {KALASIN_USER: ("province", KALASIN), VIEWER: ("viewer",)}
+    env = {"BUDGET_UPLOAD_MAX_MB": str(UPLOAD_LIMIT_MB)}
     try:
-        with ExitStack() as stack:
-            servers = [
-                stack.enter_context(
-                    streamlit_server(
-                        database,
-                        folder / f"streamlit-{port}.log",
-                        env=env,
-                        port=port,
-                        args=("--secrets.files", str(secrets_file(folder, port, provider_port))),
-                    )
-                )
-                for port in (port_a, port_b)
-            ]
-            yield servers[0], servers[1], database, url
+        with signed_in_deployment(demo_db, folder, url, users, servers=2, env=env) as deployment:
+            yield (*deployment.urls, deployment.database, url)
     finally:
-        provider.terminate()
-        provider.wait(timeout=10)
-        appstore.db.dispose(url)
         if postgres_server:
             postgres_server.drop_database(url)
 

@@ -20,7 +20,6 @@ own that a test stops and starts, the demo DuckDB file, Debian's Chromium. Thai 
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -30,14 +29,12 @@ from tests.appstore_support import KALASIN, store_rows
 from tests.browser_support import (
     assert_no_exception,
     figure,
-    free_port,
     open_tab,
     require_chromium,
     settle,
-    streamlit_server,
 )
 from tests.lagging_sql import sql_lagging
-from tests.sign_in_support import oidc_provider, secrets_file, sign_in
+from tests.sign_in_support import sign_in, signed_in_deployment
 
 KALASIN_USER, LEAVING_USER = "somchai@kalasin.go.th", "somying@kalasin.go.th"
 DRIVER_WORDS = (
@@ -55,35 +52,23 @@ NOTE_MAX = 2000
 @pytest.fixture(scope="module")
 def forms(demo_db, tmp_path_factory):
     """The server (base URL), its store (URL and PostgreSQL server) and its DuckDB copy."""
-    import appstore
     from tests.pg_support import start_postgres
 
     require_chromium()
     folder = tmp_path_factory.mktemp("forms")
-    database = folder / "budget.duckdb"
-    shutil.copyfile(demo_db, database)
     postgres = start_postgres()  # this module's own: stopping it must not disturb other tests
-    url = postgres.create_database()
-    appstore.upgrade(url)
-    for email in (KALASIN_USER, LEAVING_USER):
-        appstore.set_user(appstore.cli_principal(), email, "province", provinces=[KALASIN], url=url)
-    provider_port, port = free_port(), free_port()
-    provider = oidc_provider(provider_port, folder / "provider.log")
     try:
-        with streamlit_server(
-            database,
-            folder / "streamlit.log",
-            env={"BUDGET_APP_DB": url},
-            port=port,
-            args=("--secrets.files", str(secrets_file(folder, port, provider_port))),
-        ) as base:
+        url = postgres.create_database()
+        users = {email: ("province", KALASIN) for email in (KALASIN_USER, LEAVING_USER)}
+        with signed_in_deployment(demo_db, folder, url, users) as deployment:
             yield SimpleNamespace(
-                base=base, url=url, postgres=postgres, database=database, log=folder / "streamlit.log"
+                base=deployment.urls[0],
+                url=url,
+                postgres=postgres,
+                database=deployment.database,
+                log=deployment.logs[0],
             )
     finally:
-        provider.terminate()
-        provider.wait(timeout=10)
-        appstore.db.dispose(url)
         postgres.stop()
 
 

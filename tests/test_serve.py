@@ -40,7 +40,7 @@ from tests.browser_support import ROOT, assert_no_exception, chromium_browser, f
 from tests.download_sheets import sheet_rows
 from tests.etl_fixtures import query
 from tests.lagging_sql import sql_lagging
-from tests.sign_in_support import oidc_provider
+from tests.sign_in_support import sign_in, signed_in_deployment
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -111,75 +111,53 @@ def test_a_pid_file_left_by_a_killed_run_does_not_block_the_next_start(tmp_path)
 def serve_cluster(demo_db, tmp_path_factory):
     """(proxy URL, the serve process, its runtime folder, DuckDB path): `python -m deploy.serve
     --workers 2` with sign-in configured, an administrator and a viewer in its application store."""
-    import shutil
-
-    import appstore
-
     require_chromium()
     _require_nginx()
     folder = tmp_path_factory.mktemp("serve")
-    database = folder / "budget.duckdb"
-    shutil.copyfile(demo_db, database)
     store = f"sqlite:///{folder / 'app.sqlite'}"
-    appstore.upgrade(store)
-    appstore.set_user(appstore.cli_principal(), ADMIN, "admin", url=store)
-    appstore.set_user(appstore.cli_principal(), VIEWER, "viewer", url=store)
-    port, provider_port = free_port(), free_port()
-    secrets = folder / "secrets.toml"
-    secrets.write_text(
-        f"""[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "one-secret-for-every-worker"
-client_id = "budget-monitor"
-client_secret = "not-checked-by-the-mock"
-server_metadata_url = "http://127.0.0.1:{provider_port}/.well-known/openid-configuration"
-""",
-        encoding="utf-8",
-    )
-    provider = oidc_provider(provider_port, folder / "provider.log")
-    runtime = folder / "runtime"
-    log = open(folder / "serve.log", "w")  # noqa: SIM115 - closed below
-    # its own process group, so the test can send Ctrl-C's SIGINT to the group as a terminal does
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "deploy.serve",
-            "--workers",
-            "2",
-            "--port",
-            str(port),
-            "--runtime-dir",
-            str(runtime),
-            "--",
-            "--secrets.files",
-            str(secrets),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "BUDGET_DB": str(database), "BUDGET_APP_DB": store},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while "Ctrl-C stops everything" not in (folder / "serve.log").read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"serve did not start:\n{(folder / 'serve.log').read_text()}")
-            time.sleep(0.3)
-        yield url, process, runtime, database
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        log.close()
-        provider.terminate()
-        provider.wait(timeout=10)
-        appstore.db.dispose(store)
+    users = {ADMIN: ("admin",), VIEWER: ("viewer",)}
+    with signed_in_deployment(demo_db, folder, store, users, servers=0) as deployment:  # deploy.serve starts them
+        port = free_port()
+        runtime = folder / "runtime"
+        log = open(folder / "serve.log", "w")  # noqa: SIM115 - closed below
+        # its own process group, so the test can send Ctrl-C's SIGINT to the group as a terminal does
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "deploy.serve",
+                "--workers",
+                "2",
+                "--port",
+                str(port),
+                "--runtime-dir",
+                str(runtime),
+                "--",
+                "--secrets.files",
+                str(deployment.secrets(port)),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "BUDGET_DB": str(deployment.database), "BUDGET_APP_DB": store},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 180
+            while "Ctrl-C stops everything" not in (folder / "serve.log").read_text():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"serve did not start:\n{(folder / 'serve.log').read_text()}")
+                time.sleep(0.3)
+            yield url, process, runtime, deployment.database
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGINT)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+            log.close()
 
 
 def _get(url: str, headers: dict[str, str] | None = None):
@@ -225,17 +203,9 @@ def _cookies_for_each_worker(url: str, runtime: Path, workers: list[str]) -> dic
 
 
 def _sign_in(browser, url: str, email: str, worker_cookie: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    context.add_cookies([{"name": "budget_worker", "value": worker_cookie, "url": url}])
-    page = context.new_page()
-    page.goto(f"{url}/")
-    page.get_by_role("button", name="เข้าสู่ระบบ").last.click()
-    page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
-    page.fill("input[name=sub]", email)
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{url}/**", timeout=30_000)
-    page.locator(".st-key-account_box").get_by_text(email).wait_for(timeout=60_000)
-    return context, page
+    """A context signed in as `email` whose requests nginx sends to the worker of `worker_cookie`."""
+    cookie = {"name": "budget_worker", "value": worker_cookie, "url": url}
+    return sign_in(browser, url, email, cookies=(cookie,), accept_downloads=True)
 
 
 def _excel_download(page, url: str, lang: str, button: str, folder: Path):
