@@ -8,7 +8,6 @@ not used.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -104,12 +105,6 @@ def snapshotted_copy(db_path: Path, folder: Path, as_of_dates) -> Path:
     for day in as_of_dates:
         take_snapshot(2562, day, db_path=copy)
     return copy
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

@@ -13,13 +13,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.ports import free_port
 
 
 class PostgresUnavailable(RuntimeError):
@@ -113,12 +114,6 @@ def _options(port: int, folder: Path) -> str:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_postgres() -> PostgresServer:
     """Initialise and start a private server; raises PostgresUnavailable with the reason."""
     started = time.perf_counter()
@@ -152,7 +147,7 @@ def start_postgres() -> PostgresServer:
             raise PostgresUnavailable(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
         last_error = ""
         for _ in range(5):  # another process may take the free port between probe and start
-            port = _free_port()
+            port = free_port()
             start = _run_as_postgres(
                 [
                     bin_dir / "pg_ctl",
