@@ -28,6 +28,7 @@ import gzip
 import hashlib
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -55,11 +56,39 @@ MAX_BODY = "60m"  # above BUDGET_UPLOAD_MAX_MB's default (50), as docs/deploymen
 SESSION_TTL_S = 30
 
 
+# Worker ports come from below the kernel's ephemeral range. A port bind(0) gives is from that range, the one
+# every outgoing connection's source port is taken from: between the choice and Streamlit's bind, a connection
+# could take it ("Port … is not available"), and a worker restarted on its port could find it gone.
+LOWEST_PORT = 10_000
+_port_chooser = random.SystemRandom()  # the system's randomness: no seeding of `random` makes two callers alike
+_ports_given: set[int] = set()
+
+
+def _ephemeral_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
+
+
 def free_port() -> int:
-    """A TCP port nobody listens on now (127.0.0.1)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A local TCP port nobody listens on now, below the ephemeral range (bind(0)'s if there is no room),
+    never given twice by one process."""
+    start = _ephemeral_start()
+    for _ in range(200 if start > LOWEST_PORT + 1_000 else 0):
+        port = _port_chooser.randrange(LOWEST_PORT, start)
+        if port in _ports_given:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _ports_given.add(port)
+        return port
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def worker_options(port: int, address: str = "127.0.0.1") -> list[str]:

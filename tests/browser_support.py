@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ports import free_port
+from deploy.serve import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.ports import free_port
+from deploy.serve import free_port
 
 
 class PostgresUnavailable(RuntimeError):

@@ -15,8 +15,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deploy.serve import free_port
 from tests.browser_support import streamlit_server
-from tests.ports import free_port
 
 
 def oidc_provider(port: int, log_path: Path) -> subprocess.Popen:

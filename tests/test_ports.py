@@ -1,12 +1,12 @@
-"""tests/ports.py: the test servers' ports come from below the kernel's ephemeral range (where no outgoing
-connection can take one between the choice and the server's bind), free, and never twice."""
+"""deploy.serve.free_port (the workers' ports, and every test server's): from below the kernel's ephemeral
+range (where no outgoing connection can take one between the choice and the server's bind), free, never twice."""
 
 from __future__ import annotations
 
 import socket
 from pathlib import Path
 
-from tests.ports import free_port
+from deploy.serve import free_port
 
 
 def test_ports_are_free_below_the_ephemeral_range_and_never_given_twice():

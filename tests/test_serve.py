@@ -36,11 +36,11 @@ from pathlib import Path
 import psutil
 import pytest
 
+from deploy.serve import free_port
 from tests.browser_support import ROOT, assert_no_exception, chromium_browser, require_chromium, settle
 from tests.download_sheets import sheet_rows
 from tests.etl_fixtures import query
 from tests.lagging_sql import sql_lagging
-from tests.ports import free_port
 from tests.sign_in_support import sign_in, signed_in_deployment
 
 sys.path.insert(0, str(ROOT / "bench"))
