@@ -19,9 +19,15 @@ def seen_before(round_number: int) -> tuple:
     """The generated years ((mix, seed) pairs) a round of issue 17 may look at: the calibration years and
     every round's hold-outs scored before it (round 1's are B.HOLD_OUT; rounds 8 and 10 wrote two sets, the
     projection's and the pace-break warning's; round 11 the pace-break warning's; round 13's pace-break
-    hold-outs were written by round 12's pace-break study). The demo seeds come on top in
+    hold-outs were written by round 12's pace-break study, round 15's by round 13's). The demo seeds come on top in
     `study_years`."""
-    from synthetic_years import HOLD_OUT_ROUND_8P, HOLD_OUT_ROUND_10P, HOLD_OUT_ROUND_11P, HOLD_OUT_ROUND_13P
+    from synthetic_years import (
+        HOLD_OUT_ROUND_8P,
+        HOLD_OUT_ROUND_10P,
+        HOLD_OUT_ROUND_11P,
+        HOLD_OUT_ROUND_13P,
+        HOLD_OUT_ROUND_15P,
+    )
 
     by_round = [
         B.HOLD_OUT,
@@ -38,7 +44,8 @@ def seen_before(round_number: int) -> tuple:
         B.HOLD_OUT_ROUND_12,
         B.HOLD_OUT_ROUND_13 + HOLD_OUT_ROUND_13P,
         B.HOLD_OUT_ROUND_14,
-        B.HOLD_OUT_ROUND_15,
+        # round 15's projection hold-outs (171-173) and pace-break round 13's (174-176)
+        B.HOLD_OUT_ROUND_15 + HOLD_OUT_ROUND_15P,
     ]
     return B.CALIBRATION + sum(by_round[: round_number - 1], ())
 

@@ -1226,6 +1226,71 @@ MIXES_ROUND_13P: dict[str, Mix] = {
     ),
 }
 MIXES.update(MIXES_ROUND_13P)
+# Pace-break round 13 of issue 17, its own hold-outs (HOLD_OUT_ROUND_15P; seeds 174-176), written after its choice
+# was committed and before any of them was generated; scored once: partial breaks in sparse small provinces near
+# the September rush, a year with no break but a signing freeze and lumpy, uneven payers, and provinces and a
+# cluster broken with severities from slight to complete.
+MIXES_ROUND_15P: dict[str, Mix] = {
+    "pace_sparse_partial_aug": Mix(
+        "pace_sparse_partial_aug",
+        investment_size=2.6,
+        instalments=(2, 3),
+        advance_share=0.2,
+        delay_mean=11.0,
+        final_delay_mean=18.0,
+        month_end_bunching=0.4,
+        split_payments=0.45,
+        area_pace_sd=0.5,
+        september_rush=0.45,
+        disaster_provinces=7,
+        disaster_date=date(2019, 8, 2),
+        disaster_severity_range=(0.35, 0.8),
+        disaster_delay=(30, 80),
+        notes="few large investment projects per province (2.6 times larger, 2-3 instalments), wide differences "
+        "between provinces, a strong September rush, 7 disaster provinces from 2 Aug delaying 35-80% of their "
+        "projects by 30-80 days",
+    ),
+    "pace_no_break_freeze_lumpy": Mix(
+        "pace_no_break_freeze_lumpy",
+        freeze=(date(2019, 4, 20), date(2019, 6, 10)),
+        freeze_catch_up=45,
+        freeze_operating=0.4,
+        investment_size=1.8,
+        instalments=(2, 4),
+        delay_mean=16.0,
+        final_delay_mean=28.0,
+        month_end_bunching=0.55,
+        split_payments=0.5,
+        area_pace_sd=0.55,
+        early_finishers=0.15,
+        september_rush=0.3,
+        notes="no disaster at all: signing frozen 20 Apr - 10 Jun (40% of operating payments due in it postponed), "
+        "lumpy investment (1.8 times larger, 2-4 instalments), slow instalments, strong month-end bunching, many "
+        "split documents, very wide differences between provinces, 15% early finishers",
+    ),
+    "pace_mixed_severity_cluster": Mix(
+        "pace_mixed_severity_cluster",
+        budget_act=date(2018, 12, 20),
+        wave=(date(2019, 1, 5), date(2019, 3, 31)),
+        wave_share=0.7,
+        q1_pace=0.75,
+        advance_share=0.45,
+        delay_mean=13.0,
+        final_delay_mean=22.0,
+        month_end_bunching=0.4,
+        split_payments=0.6,
+        area_pace_sd=0.45,
+        september_rush=0.35,
+        disaster_provinces=6,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 21),
+        disaster_severity_range=(0.3, 1.0),
+        disaster_delay=(30, 120),
+        notes="budget act on 20 Dec, contracts signed Jan-Mar, many advances and split documents, 6 disaster "
+        "provinces and a whole cluster from 21 Jun delaying 30-100% of their projects by 30-120 days",
+    ),
+}
+MIXES.update(MIXES_ROUND_15P)
 CALIBRATION = ("base", "late_procurement", "fast_start")
 HOLD_OUT = ("late_act", "cancellations", "slow_acceptance")
 # Written for round 2 of issue 17 and scored only once the round-2 settings were frozen.
@@ -1260,6 +1325,13 @@ HOLD_OUT_ROUND_13P = (
     ("pace_small_partial_late", 154),
     ("pace_no_break_slow_uneven", 155),
     ("pace_cluster_partial_act", 156),
+)
+# Pace-break round 13 of issue 17, its hold-outs (mix, seed) for round 15, scored once
+# (bench/pace_break_round13_study.py).
+HOLD_OUT_ROUND_15P = (
+    ("pace_sparse_partial_aug", 174),
+    ("pace_no_break_freeze_lumpy", 175),
+    ("pace_mixed_severity_cluster", 176),
 )
 # Written for round 8 after its settings were committed, scored once.
 HOLD_OUT_ROUND_8 = ("act_long_contracts_lumpy", "late_act_freeze_savings", "ordinary_long_slow_cancel")
