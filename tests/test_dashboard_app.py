@@ -356,6 +356,9 @@ def test_province_page_projects_the_year_end(demo_db):
         assert first[f"{line}.projected_pct"] == f"{float(pct[line]):.2f}", line
         assert float(first[f"{line}.projected_low"]) <= float(pct[line]) <= float(first[f"{line}.projected_high"])
     assert first["projected_carryover"] == _million(total(mine, "projected_carryover"))
+    # what the band does not hold is said beside it (out-of-sample tests, docs/projection.md)
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "ไม่รวมเหตุการณ์หลังวันที่ข้อมูล" in captions and "พ.ร.บ.งบประมาณประกาศใช้ล่าช้า" in captions
 
     # the fan: from the rate paid on 31 May to the projected year end, on both lines
     def values(series):  # plotly writes numbers as base64 ('bdata') in its JSON
