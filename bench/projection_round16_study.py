@@ -70,7 +70,8 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     },
 }
 
-STUDY_REVISION: str | None = None  # the working tree while the candidates' settings exist
+# where the candidates' settings exist (at neutral values); None: the working tree
+STUDY_REVISION: str | None = "30db163"
 _STUDIED: list = []
 
 
