@@ -39,6 +39,7 @@ def seen_before(round_number: int) -> tuple:
         B.HOLD_OUT_ROUND_13 + HOLD_OUT_ROUND_13P,
         B.HOLD_OUT_ROUND_14,
         B.HOLD_OUT_ROUND_15,
+        B.HOLD_OUT_ROUND_16,
     ]
     return B.CALIBRATION + sum(by_round[: round_number - 1], ())
 
