@@ -1002,6 +1002,82 @@ MIXES: dict[str, Mix] = {
         "April (caught up within 45 days), long contracts (120-210 days) in 4-6 instalments, slow final acceptance, "
         "larger and fewer investment projects, a cluster hit from 15 Jun (50-80%)",
     ),
+    # Round 16 (issue 17): new hold-out mixes, written before the round-16 choice was scored on any of them (committed
+    # after the choice); generated (seeds 181-183) and scored once; each a mix not seen before.
+    "act_jan_slow_contracts_realloc_jun": Mix(
+        "act_jan_slow_contracts_realloc_jun",
+        budget_act=date(2019, 1, 10),
+        wave=(date(2019, 1, 20), date(2019, 5, 10)),
+        wave_share=0.6,
+        trickle_end=date(2019, 8, 25),
+        unsigned_share=0.06,
+        reallocation=(date(2019, 6, 20), 0.4),
+        q1_pace=0.35,
+        duration=(90, 200),
+        instalments=(3, 5),
+        advance_share=0.15,
+        delay_mean=18.0,
+        final_delay_mean=45.0,
+        september_rush=0.45,
+        month_end_bunching=0.45,
+        disaster_provinces=3,
+        disaster_date=date(2019, 7, 10),
+        disaster_severity_range=(0.4, 0.8),
+        notes="budget act on 10 Jan, a wave 20 Jan-10 May (60% of the contracts) and a trickle to late August, "
+        "contracts of 90-200 days in 3-5 instalments with few advances, slow instalments and very slow final "
+        "acceptance, a reallocation on 20 Jun moving 40% of the still unsigned to fast projects, a strong rush and "
+        "month-end bunching, 3 provinces hit from 10 Jul (40-80%)",
+    ),
+    "ordinary_early_finish_cancel_savings": Mix(
+        "ordinary_early_finish_cancel_savings",
+        wave=(date(2018, 10, 10), date(2019, 1, 15)),
+        wave_share=0.8,
+        unsigned_share=0.12,
+        cancel_share=0.7,
+        mass_cancel=(date(2019, 5, 20), 0.5),
+        savings=(0.06, 0.15),
+        savings_moved=0.3,
+        duration=(45, 150),
+        instalments=(1, 4),
+        advance_share=0.4,
+        early_finishers=0.3,
+        september_rush=0.2,
+        split_payments=0.6,
+        area_pace_sd=0.3,
+        disaster_provinces=5,
+        disaster_date=date(2019, 8, 1),
+        disaster_severity_range=(0.3, 0.6),
+        notes="an ordinary act and an early wave (10 Oct-15 Jan, 80%), 12% of investment never signed and half of "
+        "the still unsigned cancelled on 20 May, savings of 6-15% mostly kept, short contracts (45-150 days, 1-4 "
+        "instalments), advances on 40%, 30% early-finishing provinces, split payments, a weak rush, 5 provinces "
+        "slowed from 1 Aug (30-60%)",
+    ),
+    "act_dec_freeze_mar_lumpy_long": Mix(
+        "act_dec_freeze_mar_lumpy_long",
+        budget_act=date(2018, 12, 5),
+        wave=(date(2018, 12, 15), date(2019, 4, 20)),
+        wave_share=0.7,
+        trickle_end=date(2019, 8, 10),
+        freeze=(date(2019, 3, 1), date(2019, 3, 25)),
+        freeze_catch_up=30,
+        freeze_operating=0.4,
+        unsigned_share=0.05,
+        duration=(100, 220),
+        instalments=(2, 4),
+        advance_share=0.25,
+        delay_mean=12.0,
+        final_delay_mean=30.0,
+        investment_size=1.8,
+        september_rush=0.35,
+        area_pace_sd=0.4,
+        disaster_clusters=1,
+        disaster_provinces=2,
+        disaster_date=date(2019, 6, 25),
+        disaster_severity_range=(0.5, 0.9),
+        notes="budget act on 5 Dec, a wave 15 Dec-20 Apr (70%) broken by a signing freeze 1-25 Mar (caught up "
+        "within 30 days), long contracts (100-220 days) in 2-4 instalments, much lumpier investment (1.8 times "
+        "larger), uneven provinces, a cluster and 2 provinces hit from 25 Jun (50-90%)",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -1363,6 +1439,13 @@ HOLD_OUT_ROUND_15 = (
     ("act_feb_rising_wave_cancel_jul", 171),
     ("ordinary_slow_q1_savings_bunched", 172),
     ("late_wave_freeze_apr_long_lumpy", 173),
+)
+# Round 16 of issue 17, the projection's hold-outs (mix, seed): written after the round-16 choice was committed
+# (db9e093), generated and scored once (bench/backtest_projection.py --years hold-out-16).
+HOLD_OUT_ROUND_16 = (
+    ("act_jan_slow_contracts_realloc_jun", 181),
+    ("ordinary_early_finish_cancel_savings", 182),
+    ("act_dec_freeze_mar_lumpy_long", 183),
 )
 
 
@@ -1982,6 +2065,8 @@ def main() -> None:
                 if name in dict(HOLD_OUT_ROUND_14)
                 else "hold-out (round 15)"
                 if name in dict(HOLD_OUT_ROUND_15)
+                else "hold-out (round 16)"
+                if name in dict(HOLD_OUT_ROUND_16)
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
