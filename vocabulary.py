@@ -288,6 +288,16 @@ REJECT_REASONS: Words = {
         "the cell is formatted as a percentage (e.g. 50%), so the value stored is not the one shown; type the value "
         "itself",
     ),
+    "repeated_header": (
+        "แถวนี้เป็นหัวตารางซ้ำ (เช่น หัวหน้ากระดาษที่คัดลอกมา หรือไฟล์สองไฟล์ที่วางต่อกัน) ไม่มีข้อมูล ให้ลบแถวนี้",
+        "this row repeats the header (a page header copied in, or two exports pasted one under the other) and holds "
+        "no data; delete it",
+    ),
+    "merged_amount": (
+        "ช่องจำนวนเงินถูกผสานเซลล์ (Merge) ครอบหลายแถว แบ่งยอดให้แต่ละแถวไม่ได้ ให้ยกเลิกการผสานเซลล์แล้วใส่จำนวนเงินของแต่ละแถว",
+        "the amount cell is merged over several rows, so it cannot be split between them; unmerge it and type each "
+        "row's own amount",
+    ),
     "implausible_amount": (
         "จำนวนเงินสูงเกินกว่าที่เป็นไปได้ (เกินเพดานใน thresholds.toml: max_plausible_amount)",
         "amount above the plausibility bound (thresholds.toml: max_plausible_amount)",

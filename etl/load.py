@@ -488,6 +488,10 @@ def _load_table(
         f"CREATE OR REPLACE TEMP TABLE etl_typed AS SELECT {', '.join(selects)} "
         f"FROM etl_stage s {' '.join(joins)} WHERE {data_row}{clean}"
     )
+    if kind.name == "projects" and "contract_amount" in source.columns.values():
+        # "-" or 0 in the contract column is how government sheets write "no contract yet" (an accounting-
+        # format zero shows "-"): stored as 0.00 it would be a contract signed for nothing (signed, paying 0).
+        con.execute("UPDATE etl_typed SET contract_amount = NULL WHERE contract_amount = 0")
     staged = con.execute("SELECT count(*) FROM etl_stage").fetchone()[0]
     typed = con.execute("SELECT count(*) FROM etl_typed").fetchone()[0]
     if staged == typed and not source.has_defects:

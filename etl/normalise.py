@@ -9,7 +9,8 @@ Accepted forms (documented in docs/data-dictionary.md):
 - amounts (one rule, Thai/English style): digits, optionally grouped by "," in threes
   ("1,234,567", first group without a leading 0), optionally "." and one or two decimals; a leading "-" or "+" or
   parentheses for a negative ("(500.00)" = -500); "-" alone = 0; blank = none; "฿" before
-  or after, "บาท" or "THB" after. Anything else made of digits and separators ("1.234,50",
+  or after, "บาท", "บ." or "THB" after; a whole number may end in ".-" ("1,000.-", Thai documents'
+  whole baht). Anything else made of digits and separators ("1.234,50",
   "1 234,50", "12,34", "500,00", "1e5", "1_000", "1.239", "1,23,456") could be read two
   ways and is rejected as ambiguous_amount, never guessed;
 - dates: ISO "2019-09-13" (BE years such as "2562-09-13" too), d/m/yyyy in BE or CE
@@ -54,7 +55,10 @@ TRIM_CHARS = " \t\r\n\u00a0\u200b"
 _MONEY_NUMBER = r"(\d+|[1-9]\d{0,2}(,\d{3})+)(\.\d{1,2})?"
 MONEY_FORM = rf"\(\s*{_MONEY_NUMBER}\s*\)|[+-]?\s*{_MONEY_NUMBER}"
 MONEY_FAST_FORM = rf"-?{_MONEY_NUMBER}"  # the common case, tested on raw text first
-MONEY_CURRENCY = r"^(฿)\s*|\s*(฿|บาท|THB)$"
+MONEY_CURRENCY = r"^(฿)\s*|\s*(฿|บาท|บ\.|THB)$"
+# Thai documents write a whole-baht amount "1,000.-" (๑,๐๐๐.- บาท): the mark is dropped from a whole
+# number only ("1,000.50.-" stays unread; SAP's trailing minus "1,000.00-" has its decimals).
+MONEY_WHOLE_MARK = r"^([+-]?\s*(\d+|[1-9]\d{0,2}(,\d{3})+))\.-$"
 # Digits, separators, signs, exponents: text that looks like a number but breaks the rule.
 MONEY_LOOKALIKE = r"[0-9\s.,'_+\-()eE\x{00a0}\x{202f}]+"
 
@@ -182,7 +186,8 @@ def macros() -> list[str]:
         "CREATE OR REPLACE TEMP MACRO etl_key(x) AS lower(regexp_replace(etl_key_slow(x), '[_\\-]+', '', 'g'))",
         # Amount text (already cleaned) without the currency sign or word around it.
         f"""CREATE OR REPLACE TEMP MACRO etl_money_bare(x) AS
-            trim(regexp_replace(x, {_lit(MONEY_CURRENCY)}, '', 'g'), {_lit(TRIM_CHARS)})""",
+            regexp_replace(trim(regexp_replace(x, {_lit(MONEY_CURRENCY)}, '', 'g'), {_lit(TRIM_CHARS)}),
+                           {_lit(MONEY_WHOLE_MARK)}, '\\1')""",
         # Amount text (already cleaned) -> DECIMAL(18,2), or NULL when it is not in the rule.
         rf"""CREATE OR REPLACE TEMP MACRO etl_money(x) AS CASE
             WHEN x IS NULL THEN NULL

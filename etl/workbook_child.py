@@ -803,7 +803,19 @@ def _write_sheet(
         "cells_csv": str(cells_path),
         "defects_csv": str(defects_path) if defects_path else None,
         "defects": len(defects),
+        "merged": _merged_down(sheet),
     }
+
+
+def _merged_down(sheet) -> list[list[int]]:
+    """The sheet's merged ranges that cover more than one row, as [first row, first column, last row,
+    last column] (0-based): calamine gives the value to the top-left cell only, and the loader decides what
+    the cells below it hold (readers.TableSource._spread_merged)."""
+    try:
+        ranges = sheet.merged_cell_ranges or []
+    except Exception:  # noqa: BLE001  (a format calamine keeps no merges for)
+        return []
+    return [[top, left, bottom, right] for (top, left), (bottom, right) in ranges if bottom > top]
 
 
 def _first_line(error: BaseException) -> str:

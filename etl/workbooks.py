@@ -46,6 +46,7 @@ class SheetCells:
     defects_csv: Path | None  # row number, 0-based column, reason, text shown
     columns: int
     rows: int  # non-empty rows written
+    merged: list[list[int]] = field(default_factory=list)  # ranges over several rows: top, left, bottom, right
 
 
 @dataclass
@@ -128,6 +129,7 @@ def _run_child(path: Path, folder: Path, limits: Limits) -> WorkbookCells:
             Path(s["defects_csv"]) if s.get("defects_csv") else None,
             s["columns"],
             s["rows"],
+            s.get("merged", []),
         )
         for s in result["sheets"]
     ]

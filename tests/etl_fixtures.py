@@ -80,8 +80,11 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[object]]], merges: dict[s
     return path
 
 
-def write_xls(path: Path, rows: list[list[object]], sheet: str = "Sheet1") -> Path:
-    """An old-format .xls workbook (xlwt); date objects get a date format."""
+def write_xls(
+    path: Path, rows: list[list[object]], sheet: str = "Sheet1", merges: list[tuple[int, int, int, int]] = ()
+) -> Path:
+    """An old-format .xls workbook (xlwt); date objects get a date format; merges: (first row, last row,
+    first column, last column), 0-based, each keeping the value of its top-left cell."""
     import datetime as dt
 
     import xlwt
@@ -89,8 +92,15 @@ def write_xls(path: Path, rows: list[list[object]], sheet: str = "Sheet1") -> Pa
     workbook = xlwt.Workbook(encoding="utf-8")
     worksheet = workbook.add_sheet(sheet)
     date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    covered = {
+        (r, c) for top, bottom, left, right in merges for r in range(top, bottom + 1) for c in range(left, right + 1)
+    }
+    for top, bottom, left, right in merges:
+        worksheet.merge(top, bottom, left, right)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
+            if (r, c) in covered and (r, c) not in {(m[0], m[2]) for m in merges}:
+                continue  # a merged range holds its top-left value only
             if isinstance(value, dt.date):
                 worksheet.write(r, c, value, date_style)
             elif value is not None:

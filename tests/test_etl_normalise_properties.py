@@ -97,7 +97,9 @@ def amount_texts(draw) -> tuple[Decimal, str]:
         body = "+" + body
     if draw(st.booleans()):
         body = body.translate(THAI)
-    body = draw(st.sampled_from(["{}", "฿{}", "{} บาท", "{}บาท", "{} THB", "฿ {}"])).format(body)
+    if "." not in body and not body.startswith("(") and draw(st.booleans()):
+        body += ".-"  # Thai documents' whole-baht mark (1,000.-)
+    body = draw(st.sampled_from(["{}", "฿{}", "{} บาท", "{}บาท", "{} THB", "฿ {}", "{} บ."])).format(body)
     pad = draw(st.sampled_from(["", " ", "\u00a0", "\t"]))
     return value, pad + body + pad
 
@@ -115,7 +117,9 @@ def _reference_amount(text: str) -> Decimal | None:
     cleaned = text.translate(ARABIC).strip(normalise.TRIM_CHARS)
     if cleaned == "-":
         return Decimal(0)
-    bare = re.sub(r"^฿\s*|\s*(฿|บาท|THB)$", "", cleaned).strip(normalise.TRIM_CHARS)
+    bare = re.sub(r"^฿\s*|\s*(฿|บาท|บ\.|THB)$", "", cleaned).strip(normalise.TRIM_CHARS)
+    # a whole number may end in Thai documents' whole-baht mark ".-" (1,000.-)
+    bare = re.sub(r"^([+-]?\s*(?:\d+|[1-9]\d{0,2}(?:,\d{3})+))\.-$", r"\1", bare, flags=re.ASCII)
     number = r"(?:\d+|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d{1,2})?"
     match = re.fullmatch(rf"\(\s*(?P<paren>{number})\s*\)|(?P<sign>[+-]?)\s*(?P<plain>{number})", bare, flags=re.ASCII)
     if not match:
