@@ -215,3 +215,36 @@ def test_a_dash_or_zero_in_the_contract_column_is_no_contract(tmp_path):
     [result] = load_files([write_xlsx(tmp_path / "more.xlsx", {"projects": sheet})], db_path=db)
     assert result.status == "loaded", result.message
     assert query(db, "SELECT contract_amount FROM projects WHERE project_code = 'Z05'") == [(None,)]
+
+
+def _province_code(name_th: str) -> str:
+    """A province's code read straight from the reference file (not through the loader's lookup)."""
+    import csv
+
+    with open(Path(__file__).resolve().parents[1] / "data" / "reference" / "provinces.csv", encoding="utf-8") as f:
+        return next(row["province_code"] for row in csv.DictReader(f) if row["name_th"] == name_th)
+
+
+def test_short_province_names_government_tables_use(tmp_path):
+    written = {
+        "S1": ("อยุธยา", "พระนครศรีอยุธยา"),
+        "S2": ("จ.อยุธยา", "พระนครศรีอยุธยา"),
+        "S3": ("โคราช", "นครราชสีมา"),
+        "S4": ("Korat", "นครราชสีมา"),
+        "S5": ("นครศรีฯ", "นครศรีธรรมราช"),  # ไปยาลน้อย: the start of exactly one name
+        "S6": ("ประจวบฯ", "ประจวบคีรีขันธ์"),
+        "S7": ("อุบล", "อุบลราชธานี"),
+        "S8": ("ร้อยเอ็ดฯ", "ร้อยเอ็ด"),
+    }
+    unread = {"S9": "นครฯ", "S10": "เชียงฯ", "S11": "กรุงเทพฯ", "S12": "อุ"}  # six, two and no province; too short
+    rows = [PROJECT_HEADERS]
+    rows += [[code, "2562", text, "x", "งบลงทุน", "อบจ.", "1,000", ""] for code, (text, _) in written.items()]
+    rows += [[code, "2562", text, "x", "งบลงทุน", "อบจ.", "1,000", ""] for code, text in unread.items()]
+    db = tmp_path / "budget.duckdb"
+    [result] = load_files([put(tmp_path, "owners.csv", csv_bytes(rows))], db_path=db)
+    assert dict(query(db, "SELECT project_code, owner FROM projects")) == {
+        code: _province_code(name) for code, (_, name) in written.items()
+    }
+    assert [(row, reason) for row, _, reason in _rejects(db, result.load_id)] == [
+        (row, "unknown_owner") for row in range(len(written) + 2, len(rows) + 1)
+    ]
