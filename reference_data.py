@@ -24,6 +24,7 @@ THRESHOLDS_FILE = "thresholds.toml"
 REPORTING_FILE = "reporting.toml"
 CAUSES_FILE = "followup_causes.csv"
 TILE_GRID_FILE = "tile_grid.csv"
+ALIASES_FILE = "owner_aliases.csv"
 # The two lines the Comptroller General reports execution by; headline_line names one of them.
 TARGET_LINES = ("overall", "investment")
 
@@ -117,6 +118,24 @@ def read_causes(folder: Path | str | None = None) -> pd.DataFrame:
     frame = pd.read_csv(folder_or_default(folder) / CAUSES_FILE, dtype=str, keep_default_na=False)
     frame["sort_order"] = frame["sort_order"].astype(int)
     return frame.sort_values("sort_order").reset_index(drop=True)
+
+
+def read_owner_aliases(folder: Path | str | None = None) -> pd.DataFrame:
+    """Other names users write for a province or cluster (alias, owner_code), checked: each names a
+    province or cluster of the reference, and no alias is given twice."""
+    folder = folder_or_default(folder)
+    if not (folder / ALIASES_FILE).exists():  # a reference folder kept from before the file: no aliases
+        return pd.DataFrame({"alias": pd.Series(dtype=str), "owner_code": pd.Series(dtype=str)})
+    frame = pd.read_csv(folder / ALIASES_FILE, dtype=str, keep_default_na=False)[["alias", "owner_code"]]
+    frame["alias"] = frame["alias"].str.strip()
+    owners = set(read_table("provinces", folder)["province_code"]) | set(read_table("clusters", folder)["cluster_code"])
+    unknown = sorted(set(frame["owner_code"]) - owners)
+    if unknown:
+        raise ReferenceError(f"{folder / ALIASES_FILE}: unknown owner_code {unknown}")
+    twice = sorted(set(frame.loc[frame["alias"].str.casefold().duplicated(), "alias"]))
+    if twice or (frame["alias"] == "").any():
+        raise ReferenceError(f"{folder / ALIASES_FILE}: an alias given twice or empty {twice}")
+    return frame
 
 
 def read_tile_grid(folder: Path | str | None = None) -> pd.DataFrame:

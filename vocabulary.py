@@ -298,6 +298,12 @@ REJECT_REASONS: Words = {
         "the amount cell is merged over several rows, so it cannot be split between them; unmerge it and type each "
         "row's own amount",
     ),
+    "scaled_cell": (
+        "เซลล์จัดรูปแบบให้แสดงตัวเลขหารด้วยพันหรือล้าน (เช่น #,##0,) ค่าที่เก็บจึงไม่ใช่ค่าที่เห็น "
+        "ให้ใส่จำนวนเงินตามหน่วยที่หัวตารางระบุโดยไม่ใช้รูปแบบย่อหลัก",
+        "the cell's number format shows the figure divided by a thousand or a million (e.g. #,##0,), so the value "
+        "stored is not the one shown; type the amount in the unit the header states, without a scaling format",
+    ),
     "implausible_amount": (
         "จำนวนเงินสูงเกินกว่าที่เป็นไปได้ (เกินเพดานใน thresholds.toml: max_plausible_amount)",
         "amount above the plausibility bound (thresholds.toml: max_plausible_amount)",

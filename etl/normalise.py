@@ -21,7 +21,9 @@ Accepted forms (documented in docs/data-dictionary.md):
   2-digit years are BE (62 = 2562 = 2019).
 - owners: province by 2-digit DOPA code, Thai or English name, with or without the
   prefix "จังหวัด", "จ." or "จ "; cluster by code (C01..C18), Thai name with or without
-  "กลุ่มจังหวัด", or English name; case- and space-insensitive.
+  "กลุ่มจังหวัด", or English name; case- and space-insensitive; the other names in
+  data/reference/owner_aliases.csv ("อยุธยา", "โคราช", "Korat"), and a Thai name cut short with
+  "ฯ" when it starts exactly one name ("ประจวบฯ"; "นครฯ" starts six and is not read).
 - keys and other identifiers (document numbers, project codes, approval numbers, asset ids;
   owners and enum values are matched the same way): Thai digits made Arabic; invisible
   characters (Unicode format characters such as ZERO WIDTH SPACE, WORD JOINER, U+FEFF, soft
@@ -40,6 +42,7 @@ import duckdb
 
 from etl.invisible import BIDI_CONTROLS_RE2, INVISIBLE_RE2
 from etl.kinds import BOOL_VALUES, ENUMS, enum_key
+from reference_data import read_owner_aliases
 from thai_date_input import TWO_DIGIT_BE_FROM
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
@@ -263,6 +266,8 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     """Create the normalisation macros on this connection (temporary, per connection)."""
     for statement in macros():
         con.execute(statement)
+    aliases = read_owner_aliases()  # noqa: F841  (read by DuckDB by name)
+    con.execute("CREATE OR REPLACE TEMP TABLE etl_owner_aliases AS SELECT alias, owner_code FROM aliases")
     # Owner lookup: every accepted spelling of a province or cluster -> its code.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE etl_owner_keys AS
@@ -277,7 +282,25 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
             -- "C1" for "C01"
             UNION ALL SELECT 'c' || CAST(CAST(substr(cluster_code, 2) AS INTEGER) AS VARCHAR),
                              cluster_code, 'cluster' FROM clusters
+            -- other names users write (data/reference/owner_aliases.csv: อยุธยา, โคราช, Korat, ...)
+            UNION ALL SELECT etl_owner_key(a.alias), a.owner_code,
+                             CASE WHEN a.owner_code IN (SELECT cluster_code FROM clusters) THEN 'cluster'
+                                  ELSE 'province' END
+              FROM etl_owner_aliases a
         )"""
+    )
+    # A Thai name cut short with ไปยาลน้อย "ฯ" (นครศรีฯ, ประจวบฯ, สุราษฎร์ฯ): read when what is written
+    # before it starts exactly one province's or cluster's name (or is the whole name); "นครฯ" starts six
+    # and stays unread, "กรุงเทพฯ" names no province with a plan.
+    con.execute(
+        """INSERT INTO etl_owner_keys
+        SELECT key, any_value(owner), any_value(owner_type) FROM (
+            SELECT left(k.key, n.n) || 'ฯ' AS key, k.owner, k.owner_type
+            FROM (SELECT DISTINCT key, owner, owner_type FROM etl_owner_keys
+                  WHERE regexp_matches(key, '^[ก-ฮ]')) k, range(2, 40) n(n)
+            WHERE n.n <= length(k.key))
+        WHERE key NOT IN (SELECT key FROM etl_owner_keys)
+        GROUP BY key HAVING count(DISTINCT owner) = 1"""
     )
 
 

@@ -70,6 +70,10 @@ FORMULA_WITHOUT_VALUE, ERROR_CELL = "formula_without_value", "error_cell"
 # row is rejected rather than 0.50 stored.
 PERCENT_CELL = "percent_cell"
 _BUILT_IN_PERCENT_FORMATS = {b"9", b"10"}  # 0% and 0.00%
+# A number shown divided by 1,000 per comma after its last digit ("#,##0," shows 1,500,000 as
+# "1,500"; "0.00,," in millions): a sheet headed (พันบาท) whose cells hold baht shown in thousands
+# would be converted a thousand times over. Rejected like a percent cell.
+SCALED_CELL = "scaled_cell"
 
 _CONTROL_CHARS = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
 
@@ -272,7 +276,9 @@ class SheetScan:
     rows: int = 0  # last row with a cell holding a value (fast scan: the last row element)
     columns: int = 0  # last column with a cell holding a value
     defects: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # (row0, col0) -> why
-    percent_styles: frozenset[bytes] = frozenset()  # style indices (s="…") whose number format is a %
+    # style index (s="…") -> (reason, factor from the value stored to the one shown) for the number
+    # formats that show another number: a % (x100) or a thousands scaling (/1,000 per comma)
+    shown_styles: dict[bytes, tuple[str, Fraction]] = field(default_factory=dict)
 
 
 class _Patterns:
@@ -344,10 +350,11 @@ def _cell_defect(attributes: dict[bytes, bytes], content: bytes, patterns: _Patt
     return None
 
 
-def _percent_defect(
-    attributes: dict[bytes, bytes], content: bytes | None, patterns: _Patterns
+def _shown_defect(
+    attributes: dict[bytes, bytes], content: bytes | None, patterns: _Patterns, shown: tuple[str, Fraction]
 ) -> tuple[str, str] | None:
-    """(PERCENT_CELL, the value as shown, "50%") for a number cell in a percent style, else None."""
+    """(reason, the value as shown: "50%", "1500") for a number cell whose format shows another
+    number (`shown`: reason and factor), else None."""
     if attributes.get(b"t", b"n") != b"n" or not content:
         return None
     value = patterns.value.search(content)
@@ -357,7 +364,15 @@ def _percent_defect(
         return None
     if number is None or not math.isfinite(number):
         return None
-    return PERCENT_CELL, number_text(number * 100) + "%"
+    return shown_text(number, shown)
+
+
+def shown_text(number: float, shown: tuple[str, Fraction]) -> tuple[str, str]:
+    """(reason, the number as its format shows it): "50%" for 0.5 in a percent format, "1500" for
+    1,500,000 shown in thousands."""
+    reason, factor = shown
+    text = _plain(Fraction(number_text(number)) * factor)
+    return reason, text + "%" if reason == PERCENT_CELL else text
 
 
 def _has_value(content: bytes | None, patterns: _Patterns) -> bool:
@@ -377,7 +392,9 @@ def _position(reference: bytes) -> tuple[int, int] | None:
     return (int(match.group(2)), column_number(match.group(1))) if match else None
 
 
-def scan_worksheet(chunks, limits: Limits, name: str, percent_styles: frozenset[bytes] = frozenset()) -> SheetScan:
+def scan_worksheet(
+    chunks, limits: Limits, name: str, shown_styles: dict[bytes, tuple[str, Fraction]] | None = None
+) -> SheetScan:
     """Stream a worksheet's XML once; raise Refusal when it is beyond the limits.
 
     Most sheets give every row and cell its reference (r="B7"): then rows come from the
@@ -386,7 +403,7 @@ def scan_worksheet(chunks, limits: Limits, name: str, percent_styles: frozenset[
     reference are read cell by cell, numbering them as calamine does.
     """
     scan = SheetScan()
-    scan.percent_styles = percent_styles
+    scan.shown_styles = shown_styles or {}
     buffer = b""
     patterns: _Patterns | None = None
     precise = False
@@ -499,18 +516,19 @@ def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan, limits: Limit
             scan.defects[(where[0] - 1, where[1] - 1)] = defect
             scan.rows = max(scan.rows, where[0])
             scan.columns = max(scan.columns, where[1])
-    if not scan.percent_styles:
+    if not scan.shown_styles:
         return
     position = 0
-    while found := patterns.styled(scan.percent_styles).search(piece, position):
+    while found := patterns.styled(frozenset(scan.shown_styles)).search(piece, position):
         position = found.end()
         cell = _cell_at(piece, found.start(), patterns)
         if cell is None:
             continue
         attributes, content = cell
         where = _position(attributes.get(b"r", b""))
-        if where and (where[0] - 1, where[1] - 1) not in scan.defects:
-            defect = _percent_defect(attributes, content, patterns)
+        shown = scan.shown_styles.get(attributes.get(b"s", b""))
+        if where and shown and (where[0] - 1, where[1] - 1) not in scan.defects:
+            defect = _shown_defect(attributes, content, patterns, shown)
             if defect:
                 scan.defects[(where[0] - 1, where[1] - 1)] = defect
 
@@ -547,8 +565,8 @@ def _scan_precise(piece: bytes, patterns: _Patterns, scan: SheetScan, row_number
             cell_row = where[0] if where else row_number
             content = cell.group(3)
             defect = _cell_defect(attributes, content or b"", patterns)
-            if defect is None and attributes.get(b"s") in scan.percent_styles:
-                defect = _percent_defect(attributes, content, patterns)
+            if defect is None and attributes.get(b"s") in scan.shown_styles:
+                defect = _shown_defect(attributes, content, patterns, scan.shown_styles[attributes[b"s"]])
             if defect:
                 scan.defects[(cell_row - 1, column - 1)] = defect
             if defect or _has_value(content, patterns):
@@ -598,29 +616,47 @@ def shows_percent(format_code: str) -> bool:
     return "%" in re.sub(r'"[^"]*"|\\.', "", format_code)
 
 
-def _percent_styles(book: zipfile.ZipFile) -> frozenset[bytes]:
-    """The cell style indices (as written in s="…") whose number format shows a percentage."""
+# A run of commas after a digit placeholder that no digit placeholder follows: Excel's scaling by 1,000
+# per comma ("#,##0," and "0.0,,"; the comma inside "#,##0" is the thousands separator).
+_SCALING_COMMAS = re.compile(r"[0#?](,+)(?![,0#?])")
+
+
+def shown_as(format_code: str) -> tuple[str, Fraction] | None:
+    """(reason, factor) when an Excel number format shows a number other than the one stored: a
+    percentage (x100), or the number divided by 1,000 per scaling comma; judged on the format's first
+    section (positive numbers) outside quoted text, escapes and [colour]/[condition] brackets."""
+    if shows_percent(format_code):
+        return PERCENT_CELL, Fraction(100)
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", format_code).split(";")[0]
+    found = _SCALING_COMMAS.search(plain)
+    return (SCALED_CELL, Fraction(1, 1000 ** len(found.group(1)))) if found else None
+
+
+def _shown_styles(book: zipfile.ZipFile) -> dict[bytes, tuple[str, Fraction]]:
+    """Cell style index (as written in s="…") -> shown_as() of its number format, for the styles whose
+    format shows another number."""
     try:
         info = book.getinfo("xl/styles.xml")
     except KeyError:
-        return frozenset()
+        return {}
     if info.file_size > SMALL_PART_BYTES:
         raise Refusal(f"ส่วน xl/styles.xml ใหญ่ผิดปกติ — part xl/styles.xml is unusually large ({_mb(info.file_size)})")
     styles = b"".join(_stream(book, info))
-    percent_formats = set(_BUILT_IN_PERCENT_FORMATS)
+    formats = dict.fromkeys(_BUILT_IN_PERCENT_FORMATS, (PERCENT_CELL, Fraction(100)))
     for tag in re.findall(rb"<(?:\w+:)?numFmt\b[^>]*>", styles):
         attributes = _attributes(tag)
-        code = html.unescape(attributes.get(b"formatCode", b"").decode("utf-8", "replace"))
-        if shows_percent(code):
-            percent_formats.add(attributes.get(b"numFmtId", b""))
+        shown = shown_as(html.unescape(attributes.get(b"formatCode", b"").decode("utf-8", "replace")))
+        if shown:
+            formats[attributes.get(b"numFmtId", b"")] = shown
     cell_xfs = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.DOTALL)
     if not cell_xfs:
-        return frozenset()
-    found = set()
+        return {}
+    found = {}
     for index, tag in enumerate(re.findall(rb"<(?:\w+:)?xf\b[^>]*>", cell_xfs.group(0))):
-        if _attributes(tag).get(b"numFmtId", b"0") in percent_formats:
-            found.add(str(index).encode())
-    return frozenset(found)
+        shown = formats.get(_attributes(tag).get(b"numFmtId", b"0"))
+        if shown:
+            found[str(index).encode()] = shown
+    return found
 
 
 def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
@@ -628,7 +664,7 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
     book = check_zip(path, limits)
     with book:
         parts = _sheet_parts(book)
-        percent = _percent_styles(book)
+        shown = _shown_styles(book)
         names_by_part: dict[str, list[str]] = {}
         for name, part in parts.items():
             names_by_part.setdefault(part, []).append(name)
@@ -639,7 +675,7 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
                 for _ in _stream(book, info):  # counted and CRC-checked: calamine may read it
                     pass
                 continue
-            scan = scan_worksheet(_stream(book, info), limits, names[0], percent)
+            scan = scan_worksheet(_stream(book, info), limits, names[0], shown)
             for name in names:  # a name in the zip twice: keep the larger reading of both
                 if name in scans:
                     scan.rows = max(scan.rows, scans[name].rows)
@@ -656,10 +692,10 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int],
     import xlrd
 
     book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=True)
-    percent_xfs = {
-        index
+    shown_xfs = {
+        index: shown
         for index, xf in enumerate(book.xf_list)
-        if xf.format_key in book.format_map and shows_percent(book.format_map[xf.format_key].format_str)
+        if xf.format_key in book.format_map and (shown := shown_as(book.format_map[xf.format_key].format_str))
     }
     found: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}
     try:
@@ -671,12 +707,10 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int],
                     if kind == xlrd.XL_CELL_ERROR:
                         code = sheet.cell_value(row, column)
                         cells[(row, column)] = (ERROR_CELL, xlrd.error_text_from_code.get(code, "#ERROR"))
-                    elif (
-                        kind == xlrd.XL_CELL_NUMBER and percent_xfs and sheet.cell_xf_index(row, column) in percent_xfs
-                    ):
+                    elif kind == xlrd.XL_CELL_NUMBER and shown_xfs and sheet.cell_xf_index(row, column) in shown_xfs:
                         number = sheet.cell_value(row, column)
                         if math.isfinite(number):
-                            cells[(row, column)] = (PERCENT_CELL, number_text(number * 100) + "%")
+                            cells[(row, column)] = shown_text(number, shown_xfs[sheet.cell_xf_index(row, column)])
             found[name] = cells
             book.unload_sheet(name)
     finally:
@@ -863,6 +897,7 @@ __all__ = [
     "ERROR_CELL",
     "FORMULA_WITHOUT_VALUE",
     "PERCENT_CELL",
+    "SCALED_CELL",
     "Limits",
     "Refusal",
     "asdict",

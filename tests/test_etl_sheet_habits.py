@@ -215,3 +215,74 @@ def test_a_dash_or_zero_in_the_contract_column_is_no_contract(tmp_path):
     [result] = load_files([write_xlsx(tmp_path / "more.xlsx", {"projects": sheet})], db_path=db)
     assert result.status == "loaded", result.message
     assert query(db, "SELECT contract_amount FROM projects WHERE project_code = 'Z05'") == [(None,)]
+
+
+def _province_code(name_th: str) -> str:
+    """A province's code read straight from the reference file (not through the loader's lookup)."""
+    import csv
+
+    with open(Path(__file__).resolve().parents[1] / "data" / "reference" / "provinces.csv", encoding="utf-8") as f:
+        return next(row["province_code"] for row in csv.DictReader(f) if row["name_th"] == name_th)
+
+
+def test_short_province_names_government_tables_use(tmp_path):
+    written = {
+        "S1": ("อยุธยา", "พระนครศรีอยุธยา"),
+        "S2": ("จ.อยุธยา", "พระนครศรีอยุธยา"),
+        "S3": ("โคราช", "นครราชสีมา"),
+        "S4": ("Korat", "นครราชสีมา"),
+        "S5": ("นครศรีฯ", "นครศรีธรรมราช"),  # ไปยาลน้อย: the start of exactly one name
+        "S6": ("ประจวบฯ", "ประจวบคีรีขันธ์"),
+        "S7": ("อุบล", "อุบลราชธานี"),
+        "S8": ("ร้อยเอ็ดฯ", "ร้อยเอ็ด"),
+    }
+    unread = {"S9": "นครฯ", "S10": "เชียงฯ", "S11": "กรุงเทพฯ", "S12": "อุ"}  # six, two and no province; too short
+    rows = [PROJECT_HEADERS]
+    rows += [[code, "2562", text, "x", "งบลงทุน", "อบจ.", "1,000", ""] for code, (text, _) in written.items()]
+    rows += [[code, "2562", text, "x", "งบลงทุน", "อบจ.", "1,000", ""] for code, text in unread.items()]
+    db = tmp_path / "budget.duckdb"
+    [result] = load_files([put(tmp_path, "owners.csv", csv_bytes(rows))], db_path=db)
+    assert dict(query(db, "SELECT project_code, owner FROM projects")) == {
+        code: _province_code(name) for code, (_, name) in written.items()
+    }
+    assert [(row, reason) for row, _, reason in _rejects(db, result.load_id)] == [
+        (row, "unknown_owner") for row in range(len(written) + 2, len(rows) + 1)
+    ]
+
+
+def test_an_amount_shown_in_thousands_by_its_number_format_is_rejected_not_converted(tmp_path):
+    # Excel's scaling comma: "#,##0," shows 1,500,000 as "1,500". Loaded in thousand baht, as a header
+    # "(พันบาท)" asks, the stored 1,500,000 would have been multiplied by 1,000 (1.5 billion); whatever the
+    # unit, the value stored is not the one shown, so the row is rejected (as a percent cell is), showing
+    # what the sheet showed. A "#,##0.00" cell loads.
+    import xlwt
+    from openpyxl import Workbook
+
+    db = fixture_projects_db(tmp_path)
+    for header, unit in (("จำนวนเงิน", None), ("จำนวนเงิน (พันบาท)", "thousand")):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", header, "แหล่งเงิน"])
+        for doc, amount, shown in (("K1", 1_500_000, "#,##0,"), ("K2", 2_500, "#,##0.00"), ("K3", 7_000_000, "0.0,,")):
+            sheet.append([f"{doc}{unit or ''}", "P01", "13/09/2562", amount, CUR])
+            sheet.cell(row=sheet.max_row, column=4).number_format = shown
+        workbook.save(tmp_path / f"{unit}.xlsx")
+        [result] = load_files([tmp_path / f"{unit}.xlsx"], db_path=db, unit=unit)
+        assert _rejects(db, result.load_id) == [(2, header, "scaled_cell"), (4, header, "scaled_cell")]
+        if unit is None:
+            shown = query(db, "SELECT bad_value FROM rejects WHERE load_id = ? ORDER BY row_number", [result.load_id])
+            assert shown == [("1500",), ("7",)]  # what the sheet showed
+    assert dict(query(db, "SELECT doc_no, amount FROM disbursements")) == {
+        "K2": Decimal("2500.00"),
+        "K2thousand": Decimal("2500000.00"),  # 2,500 thousand baht
+    }
+
+    old = xlwt.Workbook()
+    page = old.add_sheet("payments")
+    for column, title in enumerate(DISB_HEADERS):
+        page.write(0, column, title)
+    for column, value in enumerate(["K4", "P01", "13/09/2562", 1_500_000, CUR]):
+        page.write(1, column, value, xlwt.easyxf(num_format_str="#,##0,") if column == 3 else xlwt.Style.default_style)
+    old.save(str(tmp_path / "thousands.xls"))
+    [result] = load_files([tmp_path / "thousands.xls"], db_path=db)
+    assert _rejects(db, result.load_id) == [(2, "จำนวนเงิน", "scaled_cell")]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from etl.store import write_session
+from reference_data import ReferenceError, read_owner_aliases
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
 
@@ -119,3 +122,21 @@ def test_a_version_1_file_upgrades_and_reads_overall_until_then(tmp_path, monkey
         assert con.execute("SELECT value FROM report_settings WHERE name = 'headline_line'").fetchone() == ("overall",)
     finally:
         con.close()
+
+
+def test_owner_aliases_name_a_province_once_and_a_bad_file_is_refused(tmp_path):
+    with open(REFERENCE / "provinces.csv", encoding="utf-8") as handle:
+        codes = {row["province_code"] for row in csv.DictReader(handle)}
+    aliases = read_owner_aliases(REFERENCE)
+    assert len(aliases) > 0 and set(aliases["owner_code"]) <= codes
+    assert not aliases["alias"].str.casefold().duplicated().any()
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE, folder)
+    (folder / "owner_aliases.csv").write_text("alias,owner_code,note\nอยุธยา,99,\n", encoding="utf-8")
+    with pytest.raises(ReferenceError, match=r"owner_aliases.csv: unknown owner_code \['99'\]"):
+        read_owner_aliases(folder)
+    (folder / "owner_aliases.csv").write_text("alias,owner_code,note\nKorat,30,\nkorat,30,\n", encoding="utf-8")
+    with pytest.raises(ReferenceError, match="given twice"):
+        read_owner_aliases(folder)
+    (folder / "owner_aliases.csv").unlink()  # a folder kept from before the file: no aliases, no error
+    assert read_owner_aliases(folder).empty
