@@ -373,6 +373,17 @@ PROJECTION_FIGURES: Words = {
     "pace_break_since": ("อัตราการเบิกจ่ายลดลงตั้งแต่ (วันที่)", "pace fallen since (date)"),
 }
 PROJECTION_BAND = ("ช่วงคาดการณ์ 80%", "80% band")
+# What the band does not hold (docs/projection.md, "Accuracy"): tested on years the model had not seen, the
+# band was too narrow where orders after the data date moved money, and late budget acts ran high.
+PROJECTION_BAND_CAVEAT = (
+    "ช่วงคาดการณ์ 80% มาจากความไม่แน่นอนที่เห็นในข้อมูลปีนี้ ไม่รวมเหตุการณ์หลังวันที่ข้อมูล: เมื่อทดสอบกับปีที่แบบจำลองไม่เคยเห็น "
+    "ช่วงนี้แคบเกินไปในปีที่มีคำสั่งโอนเปลี่ยนแปลงหรือยกเลิกโครงการหลังวันที่ข้อมูล และคาดการณ์สูงเกินไปในปีที่ "
+    "พ.ร.บ.งบประมาณประกาศใช้ล่าช้า",
+    "The 80% band comes from the uncertainty seen in this year's data, not from events after the data date: "
+    "tested on years the model had not seen, it was too narrow in years with reallocation or cancellation orders "
+    "after that date, and the projection ran high in years whose budget act came late",
+)
+
 # ---------------------------------------------------------------- follow-up of lagging projects
 # The fields of a follow-up response (appstore.followup), as the form, history and exports name them.
 FOLLOWUP_FIELDS: Words = {

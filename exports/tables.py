@@ -71,6 +71,7 @@ from vocabulary import (
     COMMITMENT,
     FLAGS,
     PLAN_TYPES,
+    PROJECTION_BAND_CAVEAT,
     PROJECTION_FIGURES,
     RESPONSE_STATUSES,
     STATUSES,
@@ -838,6 +839,10 @@ PROJECTION_ABOUT = [
             "pays its balance or not, and each area's and the nation's pace are estimates; it is wider where the data "
             "is thin or much of the year is left, and when an area's pace has broken (docs/projection.md)"
         ),
+    ),
+    (
+        "สิ่งที่ช่วงคาดการณ์ไม่ครอบคลุม / what the band does not hold",
+        f"{PROJECTION_BAND_CAVEAT[0]} / {PROJECTION_BAND_CAVEAT[1]} (docs/projection.md, 'Accuracy')",
     ),
     (
         "ความคลาดเคลื่อนจากการทดสอบย้อนหลัง / backtested error",

@@ -65,6 +65,7 @@ from vocabulary import (
     NO_TARGETS_TO_JUDGE,
     PROJECTION,
     PROJECTION_BAND,
+    PROJECTION_BAND_CAVEAT,
     pick,
     word,
 )
@@ -524,18 +525,6 @@ def _pace_lines(context: PageContext, row: pd.Series, year_end: date) -> list[st
     return [*lines, pace]
 
 
-# What the band does not hold (docs/projection.md, "Accuracy"): tested on years the model had not seen, the
-# band was too narrow where orders after the data date moved money, and late budget acts ran high.
-BAND_CAVEAT = (
-    "ช่วงคาดการณ์ 80% มาจากความไม่แน่นอนที่เห็นในข้อมูลปีนี้ ไม่รวมเหตุการณ์หลังวันที่ข้อมูล: เมื่อทดสอบกับปีที่แบบจำลองไม่เคยเห็น "
-    "ช่วงนี้แคบเกินไปในปีที่มีคำสั่งโอนเปลี่ยนแปลงหรือยกเลิกโครงการหลังวันที่ข้อมูล และคาดการณ์สูงเกินไปในปีที่ "
-    "พ.ร.บ.งบประมาณประกาศใช้ล่าช้า",
-    "The 80% band comes from the uncertainty seen in this year's data, not from events after the data date: "
-    "tested on years the model had not seen, it was too narrow in years with reallocation or cancellation orders "
-    "after that date, and the projection ran high in years whose budget act came late",
-)
-
-
 def projection_words(context: PageContext, line: str, row: pd.Series, year_end: date) -> str:
     """One line's projected year end with its band and gap to the year-end target, then the pace
     needed, as markdown a provincial officer reads (figures from the read side)."""
@@ -639,7 +628,7 @@ def projection_section(context: PageContext, filters: Filters, kind: str, code: 
             "summed over the area · per-project projections are on the lagging page",
         )
         + "  \n"
-        + context.t(*BAND_CAVEAT)
+        + context.t(*PROJECTION_BAND_CAVEAT)
     )
 
 

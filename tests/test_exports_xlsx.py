@@ -406,6 +406,8 @@ def test_about_sheet_quotes_the_backtest_as_benchmarks_md_records_it(national_bo
     about = openpyxl.load_workbook(national_book, read_only=True)["เกี่ยวกับ"]
     text = "\n".join(str(cell.value) for row in about.iter_rows() for cell in row if cell.value)
     assert "ช่วง 80%" in text and "central 80%" in text
+    # and what the band does not hold, as the area page says it (out-of-sample tests)
+    assert "ไม่รวมเหตุการณ์หลังวันที่ข้อมูล" in text and "not from events after the data date" in text
     for day, figures in PROJECTION_BACKTEST.items():
         median, _, _, baseline, _, coverage = table[day][1:7]
         assert (figures["median"], figures["baseline_median"], figures["coverage"]) == (
