@@ -1343,8 +1343,10 @@ def open_sources(
     """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "(no extension)"
         raise ReadError(
-            f"ไม่รองรับไฟล์ชนิด {suffix or '(no extension)'} — unsupported file type {suffix or '(no extension)'}"
+            f"ไม่รองรับไฟล์ชนิด {shown} ให้บันทึกเป็น .xlsx หรือ .csv (UTF-8) แล้วโหลดใหม่ — unsupported file type "
+            f"{shown}: save it as .xlsx or .csv (UTF-8) and load it again"
         )
     if workdir is None:
         import tempfile
