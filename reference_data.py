@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 import settings
+
+if TYPE_CHECKING:  # imported where a table is read: the ETL's write session reads no file when its tables are current
+    import pandas as pd
 
 CSV_TABLES = ("regions", "clusters", "provinces", "targets")
 THRESHOLDS_FILE = "thresholds.toml"
@@ -40,6 +42,8 @@ def folder_or_default(folder: Path | str | None = None) -> Path:
 def read_table(name: str, folder: Path | str | None = None) -> pd.DataFrame:
     """One CSV table (`regions`, `clusters`, `provinces`, `targets`, ...) with every cell as text
     ('' for an empty cell), unchecked."""
+    import pandas as pd
+
     return pd.read_csv(folder_or_default(folder) / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
@@ -54,6 +58,8 @@ def read_reference(folder: Path | str | None = None) -> dict[str, pd.DataFrame]:
     regions, clusters, provinces, targets (text cells), thresholds (name, value as float, unit,
     description), report_settings (name, value as text, description). ReferenceError names the
     file and the problem."""
+    import pandas as pd
+
     folder = folder_or_default(folder)
     tables = {name: read_table(name, folder) for name in CSV_TABLES}
     tables["thresholds"] = pd.DataFrame(
@@ -69,6 +75,8 @@ def read_reference(folder: Path | str | None = None) -> dict[str, pd.DataFrame]:
 
 def _reporting_settings(path: Path) -> pd.DataFrame:
     """name, value, description rows from reporting.toml; headline_line must name a target line."""
+    import pandas as pd
+
     with open(path, "rb") as handle:
         entries = tomllib.load(handle)
     headline = str(entries.get("headline_line", {}).get("value", ""))
@@ -114,6 +122,8 @@ def _check(tables: dict[str, pd.DataFrame], folder: Path) -> None:
 def read_causes(folder: Path | str | None = None) -> pd.DataFrame:
     """Follow-up cause categories in display order: cause_code, label_th, label_en (text),
     sort_order (int)."""
+    import pandas as pd
+
     frame = pd.read_csv(folder_or_default(folder) / CAUSES_FILE, dtype=str, keep_default_na=False)
     frame["sort_order"] = frame["sort_order"].astype(int)
     return frame.sort_values("sort_order").reset_index(drop=True)
@@ -121,6 +131,8 @@ def read_causes(folder: Path | str | None = None) -> pd.DataFrame:
 
 def read_tile_grid(folder: Path | str | None = None) -> pd.DataFrame:
     """The tile map's layout: province_code (DOPA '50'), row, col (ints, row 0 = north), abbr_th, abbr_en."""
+    import pandas as pd
+
     return pd.read_csv(
         folder_or_default(folder) / TILE_GRID_FILE, dtype={"province_code": str, "abbr_th": str, "abbr_en": str}
     )
