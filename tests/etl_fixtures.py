@@ -112,14 +112,37 @@ def scalar(db: Path, sql: str, params: list | None = None):
     return query(db, sql, params)[0][0]
 
 
-def fixture_projects_db(folder: Path) -> Path:
-    """A store in `folder` holding the three fixture projects (P01, P02, P03), loaded by the ETL."""
-    from etl.load import load_files
+# The folder in which this process loaded the fixture projects once (fixture_projects_db).
+_projects_template: Path | None = None
 
-    path = folder / "budget.duckdb"
-    [result] = load_files([write_projects(folder)], db_path=path)
-    assert result.status == "loaded", result.message
-    return path
+
+def fixture_projects_db(folder: Path) -> Path:
+    """A store in `folder` holding the three fixture projects (P01, P02, P03), loaded by the ETL.
+
+    The ETL loads them once per process, into a folder of its own; each call copies what that
+    load left (the store, projects.csv, the writer's lock file) into `folder`: the store a load
+    there would give, but for the path and times `loads` records for it. Why: a load's fixed cost
+    (~0.5 CPU-s) in each of the ~200 tests that start from these projects; docs/benchmarks.md,
+    "Test suite time, part 8".
+    """
+    global _projects_template
+    if _projects_template is None:
+        import atexit
+        import shutil
+        import tempfile
+
+        from etl.load import load_files
+
+        template = Path(tempfile.mkdtemp(prefix="fixture-projects-"))
+        atexit.register(shutil.rmtree, template, ignore_errors=True)
+        [result] = load_files([write_projects(template)], db_path=template / "budget.duckdb")
+        assert result.status == "loaded", result.message
+        _projects_template = template
+    import shutil
+
+    for entry in sorted(_projects_template.iterdir()):
+        shutil.copyfile(entry, folder / entry.name)
+    return folder / "budget.duckdb"
 
 
 def csv_bytes(rows: list[list[str]], delimiter: str = ",", eol: str = "\n", encoding: str = "utf-8") -> bytes:

@@ -19,6 +19,7 @@ from tests.etl_fixtures import (
     CARRY_HEADERS,
     DISB_HEADERS,
     REALLOC_HEADERS,
+    fixture_projects_db,
     query,
     scalar,
     write_csv,
@@ -33,10 +34,7 @@ CARRY = "เงินกันเหลื่อมปี"
 @pytest.fixture()
 def db(tmp_path) -> Path:
     """A store holding the three fixture projects (P01 1,000,000 with contract 800,000)."""
-    path = tmp_path / "budget.duckdb"
-    [result] = load_files([write_projects(tmp_path)], db_path=path)
-    assert result.status == "loaded", result.message
-    return path
+    return fixture_projects_db(tmp_path)
 
 
 def _load(db: Path, folder: Path, name: str, rows: list[list[str]]):
