@@ -42,7 +42,6 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 
 from etl.kinds import (
     ALL_ALIASES,
@@ -550,6 +549,8 @@ class TableSource:
             # "\r\n" rows: the writer then quotes every cell holding a "\r" or a "\n".
             csv.writer(out, lineterminator="\r\n").writerows(self.iter_csv_rows())
         # pyarrow's reader keeps a lone "\r" inside a quoted cell, which DuckDB's does not.
+        # (pyarrow imported here, not at the top: a CSV DuckDB reads whole needs none of it.)
+        import pyarrow as pa
         import pyarrow.csv as arrow_csv
 
         columns = ["row_no", *names, "etl_defect", "etl_defect_text"]
@@ -659,6 +660,7 @@ class TableSource:
 
     def _stage_excel(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
         """The sheet's cells as the Excel reader's process wrote them (CSV, read by pyarrow)."""
+        import pyarrow as pa
         import pyarrow.csv as arrow_csv
 
         sheet = self.excel
