@@ -122,7 +122,7 @@ def made_once(name: str, folder: Path, make) -> Path:
     The first call runs `make` (which loads into template_folder/budget.duckdb through the ETL) in a
     folder of its own; each call copies what is in that folder (the store, the files loaded, the
     writer's lock file) into `folder`: the store the same loads there would give, but for the paths
-    and times `loads` records for them. Why: a load's fixed cost (~0.5 CPU-s) in each of the ~200
+    and times `loads` records for them. Why: a load's fixed cost (~0.5 CPU-s) in each of the ~150
     tests that start from the same store; docs/benchmarks.md, "Test suite time, part 8".
     """
     import shutil
