@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 import settings
+
+if TYPE_CHECKING:  # imported where a table is read: the ETL's write session reads no file when its tables are current
+    import pandas as pd
 
 CSV_TABLES = ("regions", "clusters", "provinces", "targets")
 THRESHOLDS_FILE = "thresholds.toml"
@@ -41,6 +43,8 @@ def folder_or_default(folder: Path | str | None = None) -> Path:
 def read_table(name: str, folder: Path | str | None = None) -> pd.DataFrame:
     """One CSV table (`regions`, `clusters`, `provinces`, `targets`, ...) with every cell as text
     ('' for an empty cell), unchecked."""
+    import pandas as pd
+
     return pd.read_csv(folder_or_default(folder) / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
@@ -55,6 +59,8 @@ def read_reference(folder: Path | str | None = None) -> dict[str, pd.DataFrame]:
     regions, clusters, provinces, targets (text cells), thresholds (name, value as float, unit,
     description), report_settings (name, value as text, description). ReferenceError names the
     file and the problem."""
+    import pandas as pd
+
     folder = folder_or_default(folder)
     tables = {name: read_table(name, folder) for name in CSV_TABLES}
     tables["thresholds"] = pd.DataFrame(
@@ -70,6 +76,8 @@ def read_reference(folder: Path | str | None = None) -> dict[str, pd.DataFrame]:
 
 def _reporting_settings(path: Path) -> pd.DataFrame:
     """name, value, description rows from reporting.toml; headline_line must name a target line."""
+    import pandas as pd
+
     with open(path, "rb") as handle:
         entries = tomllib.load(handle)
     headline = str(entries.get("headline_line", {}).get("value", ""))
@@ -115,31 +123,46 @@ def _check(tables: dict[str, pd.DataFrame], folder: Path) -> None:
 def read_causes(folder: Path | str | None = None) -> pd.DataFrame:
     """Follow-up cause categories in display order: cause_code, label_th, label_en (text),
     sort_order (int)."""
+    import pandas as pd
+
     frame = pd.read_csv(folder_or_default(folder) / CAUSES_FILE, dtype=str, keep_default_na=False)
     frame["sort_order"] = frame["sort_order"].astype(int)
     return frame.sort_values("sort_order").reset_index(drop=True)
 
 
-def read_owner_aliases(folder: Path | str | None = None) -> pd.DataFrame:
-    """Other names users write for a province or cluster (alias, owner_code), checked: each names a
-    province or cluster of the reference, and no alias is given twice."""
+def read_owner_aliases(folder: Path | str | None = None) -> list[tuple[str, str]]:
+    """Other names users write for a province or cluster, as (alias, owner_code) pairs, checked: each
+    names a province or cluster of the reference, and no alias is given twice. Read with the csv module:
+    the ETL reads it on every connection, and a CSV load imports no pandas."""
+    import csv
+    from collections import Counter
+
     folder = folder_or_default(folder)
     if not (folder / ALIASES_FILE).exists():  # a reference folder kept from before the file: no aliases
-        return pd.DataFrame({"alias": pd.Series(dtype=str), "owner_code": pd.Series(dtype=str)})
-    frame = pd.read_csv(folder / ALIASES_FILE, dtype=str, keep_default_na=False)[["alias", "owner_code"]]
-    frame["alias"] = frame["alias"].str.strip()
-    owners = set(read_table("provinces", folder)["province_code"]) | set(read_table("clusters", folder)["cluster_code"])
-    unknown = sorted(set(frame["owner_code"]) - owners)
+        return []
+
+    def column(name: str, key: str) -> set[str]:
+        with open(folder / f"{name}.csv", encoding="utf-8", newline="") as handle:
+            return {row[key] for row in csv.DictReader(handle)}
+
+    with open(folder / ALIASES_FILE, encoding="utf-8", newline="") as handle:
+        pairs = [((row["alias"] or "").strip(), row["owner_code"] or "") for row in csv.DictReader(handle)]
+    unknown = sorted(
+        {code for _, code in pairs} - column("provinces", "province_code") - column("clusters", "cluster_code")
+    )
     if unknown:
         raise ReferenceError(f"{folder / ALIASES_FILE}: unknown owner_code {unknown}")
-    twice = sorted(set(frame.loc[frame["alias"].str.casefold().duplicated(), "alias"]))
-    if twice or (frame["alias"] == "").any():
+    counts = Counter(alias.casefold() for alias, _ in pairs)
+    twice = sorted({alias for alias, _ in pairs if counts[alias.casefold()] > 1})
+    if twice or any(not alias for alias, _ in pairs):
         raise ReferenceError(f"{folder / ALIASES_FILE}: an alias given twice or empty {twice}")
-    return frame
+    return pairs
 
 
 def read_tile_grid(folder: Path | str | None = None) -> pd.DataFrame:
     """The tile map's layout: province_code (DOPA '50'), row, col (ints, row 0 = north), abbr_th, abbr_en."""
+    import pandas as pd
+
     return pd.read_csv(
         folder_or_default(folder) / TILE_GRID_FILE, dtype={"province_code": str, "abbr_th": str, "abbr_en": str}
     )

@@ -207,9 +207,16 @@ def _raw(source: TableSource, name: str) -> str | None:
     return None if position is None else f"s.c{position}"
 
 
-def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]]:
-    """Select expressions and joins that turn staged text into typed columns."""
-    selects, joins = ["s.row_no"], []
+def _typed_select(kind: Kind, source: TableSource, where: str) -> str:
+    """The query that turns the staged text rows passing `where` into typed columns (etl_typed).
+
+    Two levels: the inner one normalises each cell once (macros, and joins for the columns of few
+    distinct values), the outer one derives the flags (`__bad`, `__as_number`, `__ambiguous`) from
+    those values by name. (DuckDB binds a name that refers to another expression of the same
+    SELECT by copying that expression, macros and all: each flag made the statement bind its
+    column's normalisation again, the costliest part of a small load.)
+    """
+    inner, outer, joins = ["s.row_no"], ["row_no"], []
     for column in kind.columns:
         raw = _raw(source, column.name)
         name = column.name
@@ -217,36 +224,41 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
             sql_type = {MONEY: "DECIMAL(18,2)", DATE: "DATE", YEAR: "INTEGER", BOOL: "BOOLEAN"}.get(
                 column.type, "VARCHAR"
             )
-            selects.append(f"CAST(NULL AS {sql_type}) AS {name}")
+            outer.append(f"CAST(NULL AS {sql_type}) AS {name}")
             if column.type in validate.PARSED_TYPES:
-                selects.append(f"false AS {name}__bad")
+                outer.append(f"false AS {name}__bad")
             if column.type == MONEY:
-                selects.append(f"false AS {name}__ambiguous")
+                outer.append(f"false AS {name}__ambiguous")
             if column.type == CODE:
-                selects.append(f"false AS {name}__as_number")
+                outer.append(f"false AS {name}__as_number")
             if column.type == OWNER:
-                selects.append("CAST(NULL AS VARCHAR) AS owner_type")
+                outer.append("CAST(NULL AS VARCHAR) AS owner_type")
             continue
         if column.type == TEXT:
-            selects.append(f"etl_text_fast({raw}) AS {name}")
+            inner.append(f"etl_text_fast({raw}) AS {name}")
+            outer.append(name)
         elif column.type == CODE:
             # Keys in their normal form (etl/normalise.py); GFMIS document numbers zero-padded.
             macro = "etl_doc_no" if name == "doc_no" else "etl_code"
-            selects.append(f"{macro}({raw}) AS {name}")
-            selects.append(
-                f"CASE WHEN {name} IS NULL THEN etl_code_refused({raw}) OR coalesce(etl_code_as_number({raw}), false) "
-                f"ELSE false END AS {name}__bad"
+            inner.extend([f"{macro}({raw}) AS {name}", f"{raw} AS {name}__raw"])
+            outer.append(name)
+            outer.append(
+                f"CASE WHEN {name} IS NULL THEN etl_code_refused({name}__raw) "
+                f"OR coalesce(etl_code_as_number({name}__raw), false) ELSE false END AS {name}__bad"
             )
-            selects.append(
-                f"CASE WHEN {name} IS NULL THEN coalesce(etl_code_as_number({raw}), false) ELSE false END "
+            outer.append(
+                f"CASE WHEN {name} IS NULL THEN coalesce(etl_code_as_number({name}__raw), false) ELSE false END "
                 f"AS {name}__as_number"
             )
         elif column.type == MONEY:
-            selects.append(f"etl_money_fast({raw}) AS {name}")
-            selects.append(f"CASE WHEN {name} IS NULL THEN etl_clean({raw}) IS NOT NULL ELSE false END AS {name}__bad")
-            selects.append(
-                f"CASE WHEN {name} IS NULL AND etl_clean({raw}) IS NOT NULL "
-                f"THEN etl_money_ambiguous(etl_clean({raw})) ELSE false END AS {name}__ambiguous"
+            inner.extend([f"etl_money_fast({raw}) AS {name}", f"{raw} AS {name}__raw"])
+            outer.append(name)
+            outer.append(
+                f"CASE WHEN {name} IS NULL THEN etl_clean({name}__raw) IS NOT NULL ELSE false END AS {name}__bad"
+            )
+            outer.append(
+                f"CASE WHEN {name} IS NULL AND etl_clean({name}__raw) IS NOT NULL "
+                f"THEN etl_money_ambiguous(etl_clean({name}__raw)) ELSE false END AS {name}__ambiguous"
             )
         else:
             # Few distinct values: normalise each distinct raw text once, join back.
@@ -255,23 +267,30 @@ def _typed_select(kind: Kind, source: TableSource) -> tuple[list[str], list[str]
                 YEAR: "etl_fiscal_year(v)",
                 BOOL: "etl_bool(v)",
                 ENUM: f"etl_enum_{name}(v)",
-                OWNER: "(SELECT owner FROM etl_owner_keys k WHERE k.key = etl_owner_key(v))",
+                OWNER: "(SELECT owner FROM etl_owner_keys k WHERE k.key = owner_key)",
             }[column.type]
             alias = f"m_{name}"
             extra = (
-                ", (SELECT owner_type FROM etl_owner_keys k WHERE k.key = etl_owner_key(v)) AS owner_type"
+                ", (SELECT owner_type FROM etl_owner_keys k WHERE k.key = owner_key) AS owner_type"
                 if column.type == OWNER
                 else ""
             )
+            key = ", etl_owner_key(v) AS owner_key" if column.type == OWNER else ""
             joins.append(
-                f"LEFT JOIN (SELECT raw, v, {expr} AS val{extra} FROM (SELECT raw, etl_clean(raw) AS v "
-                f"FROM (SELECT DISTINCT {raw} AS raw FROM etl_stage s))) {alias} ON {alias}.raw = {raw}"
+                f"LEFT JOIN (SELECT raw, v, {expr} AS val{extra} FROM (SELECT raw, v{key} FROM (SELECT raw, "
+                f"etl_clean(raw) AS v FROM (SELECT DISTINCT {raw} AS raw FROM etl_stage s)))) {alias} "
+                f"ON {alias}.raw = {raw}"
             )
-            selects.append(f"{alias}.val AS {name}")
-            selects.append(f"coalesce({alias}.v IS NOT NULL AND {alias}.val IS NULL, false) AS {name}__bad")
+            inner.append(f"{alias}.val AS {name}")
+            outer.append(name)
+            inner.append(f"coalesce({alias}.v IS NOT NULL AND {alias}.val IS NULL, false) AS {name}__bad")
+            outer.append(f"{name}__bad")
             if column.type == OWNER:
-                selects.append(f"{alias}.owner_type AS owner_type")
-    return selects, joins
+                inner.append(f"{alias}.owner_type AS owner_type")
+                outer.append("owner_type")
+    return (
+        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM etl_stage s {' '.join(joins)} WHERE {where}) s"
+    )
 
 
 def _row_filters(kind: Kind, source: TableSource) -> tuple[str, str, str, str | None]:
@@ -479,15 +498,11 @@ def _load_table(
     )
 
     step(STEPS[1])
-    selects, joins = _typed_select(kind, source)
     clean = " AND s.etl_defect IS NULL" if source.has_defects else ""
     cell_rows = _cell_defects(con, source, blank, total) if source.columns else 0
     if cell_rows:  # judged by their unreadable cells alone, not by checks on the rest
         clean += " AND s.row_no NOT IN (SELECT row_no FROM etl_cell_rej)"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE etl_typed AS SELECT {', '.join(selects)} "
-        f"FROM etl_stage s {' '.join(joins)} WHERE {data_row}{clean}"
-    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE etl_typed AS {_typed_select(kind, source, data_row + clean)}")
     if kind.name == "projects" and "contract_amount" in source.columns.values():
         # "-" or 0 in the contract column is how government sheets write "no contract yet" (an accounting-
         # format zero shows "-"): stored as 0.00 it would be a contract signed for nothing (signed, paying 0).

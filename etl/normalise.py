@@ -108,11 +108,22 @@ def _month_key(text: str) -> str:
     return text.replace(".", "").replace(" ", "").lower()
 
 
+def _once(expr: str, name: str, body: str) -> str:
+    """`body` with `name` standing for the value of `expr`, computed once.
+
+    Why: DuckDB expands a macro in place, once per use of its argument, and `CASE e WHEN a ... WHEN b`
+    as `CASE WHEN e = a ... WHEN e = b`. A costly argument (a key's regexes) used in many places made
+    a statement of thousands of regex calls, each compiled when the statement is bound: tens to
+    hundreds of milliseconds per statement for one row. A one-element list's lambda binds it once;
+    a NULL argument is still NULL in the body."""
+    return f"list_transform([{expr}], lambda {name}: {body})[1]"
+
+
 def _month_case(expr: str) -> str:
     whens = " ".join(
         f"WHEN {_lit(_month_key(name))} THEN {month}" for month, names in THAI_MONTHS.items() for name in names
     )
-    return f"CASE {expr} {whens} END"
+    return _once(expr, "etl_m", f"CASE etl_m {whens} END")
 
 
 def _enum_case(expr: str, values: dict[str, tuple[str, ...]]) -> str:
@@ -121,12 +132,17 @@ def _enum_case(expr: str, values: dict[str, tuple[str, ...]]) -> str:
         for canonical, aliases in values.items()
         for alias in (canonical, *aliases)
     )
-    return f"CASE {expr} {whens} END"
+    return _once(expr, "etl_k", f"CASE etl_k {whens} END")
 
 
 def macros() -> list[str]:
     """The CREATE MACRO statements the load SQL relies on."""
     bool_values = {"true": BOOL_VALUES[True], "false": BOOL_VALUES[False]}
+    ce_year = f"""CASE
+        WHEN length(etl_y) = 2 AND CAST(etl_y AS INTEGER) >= {TWO_DIGIT_BE_FROM}
+        THEN 2500 + CAST(etl_y AS INTEGER) - 543
+        WHEN length(etl_y) = 4 AND CAST(etl_y AS INTEGER) > 2400 THEN CAST(etl_y AS INTEGER) - 543
+        WHEN length(etl_y) = 4 THEN CAST(etl_y AS INTEGER) END"""
     statements = [
         # Trimmed text with Thai digits made Arabic; NULL when blank.
         f"""CREATE OR REPLACE TEMP MACRO etl_clean(x) AS
@@ -183,8 +199,8 @@ def macros() -> list[str]:
             ELSE etl_pad_digits(k) END""",
         # (Regex tests sit behind a cheap CASE: DuckDB evaluates both sides of an AND.)
         # (Macros are expanded in place: the plain test runs once per row, not once per use.)
-        """CREATE OR REPLACE TEMP MACRO etl_doc_no(x) AS CASE WHEN etl_is_plain_key(x) THEN etl_pad_doc_no(x)
-            ELSE etl_pad_doc_no(etl_key_slow(x)) END""",
+        f"""CREATE OR REPLACE TEMP MACRO etl_doc_no(x) AS CASE WHEN etl_is_plain_key(x) THEN etl_pad_doc_no(x)
+            ELSE {_once("etl_key_slow(x)", "etl_k", "etl_pad_doc_no(etl_k)")} END""",
         # Enum and yes/no values: the key form, lower case, without '_' and '-'.
         "CREATE OR REPLACE TEMP MACRO etl_key(x) AS lower(regexp_replace(etl_key_slow(x), '[_\\-]+', '', 'g'))",
         # Amount text (already cleaned) without the currency sign or word around it.
@@ -216,10 +232,7 @@ def macros() -> list[str]:
         # a 2-digit year is more likely CE (18 = 2018, not 2518 = 1975), so it is not read (the form's
         # thai_date_input reads the same way: TWO_DIGIT_BE_FROM);
         # 4 digits > 2400 are BE.
-        f"""CREATE OR REPLACE TEMP MACRO etl_ce_year(y) AS CASE
-            WHEN length(y) = 2 AND CAST(y AS INTEGER) >= {TWO_DIGIT_BE_FROM} THEN 2500 + CAST(y AS INTEGER) - 543
-            WHEN length(y) = 4 AND CAST(y AS INTEGER) > 2400 THEN CAST(y AS INTEGER) - 543
-            WHEN length(y) = 4 THEN CAST(y AS INTEGER) END""",
+        f"CREATE OR REPLACE TEMP MACRO etl_ce_year(y) AS {_once('y', 'etl_y', ce_year)}",
         """CREATE OR REPLACE TEMP MACRO etl_make_date(y, m, d) AS
             TRY_CAST(printf('%04d-%02d-%02d', etl_ce_year(y), TRY_CAST(m AS INTEGER),
                             TRY_CAST(d AS INTEGER)) AS DATE)""",
@@ -266,19 +279,23 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     """Create the normalisation macros on this connection (temporary, per connection)."""
     for statement in macros():
         con.execute(statement)
-    aliases = read_owner_aliases()  # noqa: F841  (read by DuckDB by name)
-    con.execute("CREATE OR REPLACE TEMP TABLE etl_owner_aliases AS SELECT alias, owner_code FROM aliases")
+    con.execute("CREATE OR REPLACE TEMP TABLE etl_owner_aliases (alias VARCHAR, owner_code VARCHAR)")
+    aliases = read_owner_aliases()
+    if aliases:
+        con.executemany("INSERT INTO etl_owner_aliases VALUES (?, ?)", aliases)
     # Owner lookup: every accepted spelling of a province or cluster -> its code.
+    # (etl_owner_key once over all the names: each use of the macro is bound on its own.)
     con.execute(
         """CREATE OR REPLACE TEMP TABLE etl_owner_keys AS
         SELECT DISTINCT key, owner, owner_type FROM (
-            SELECT etl_owner_key(province_code) AS key, province_code AS owner, 'province' AS owner_type
-              FROM provinces
-            UNION ALL SELECT etl_owner_key(name_th), province_code, 'province' FROM provinces
-            UNION ALL SELECT etl_owner_key(name_en), province_code, 'province' FROM provinces
-            UNION ALL SELECT etl_owner_key(cluster_code), cluster_code, 'cluster' FROM clusters
-            UNION ALL SELECT etl_owner_key(name_th), cluster_code, 'cluster' FROM clusters
-            UNION ALL SELECT etl_owner_key(name_en), cluster_code, 'cluster' FROM clusters
+            SELECT etl_owner_key(name) AS key, owner, owner_type FROM (
+                SELECT province_code AS name, province_code AS owner, 'province' AS owner_type FROM provinces
+                UNION ALL SELECT name_th, province_code, 'province' FROM provinces
+                UNION ALL SELECT name_en, province_code, 'province' FROM provinces
+                UNION ALL SELECT cluster_code, cluster_code, 'cluster' FROM clusters
+                UNION ALL SELECT name_th, cluster_code, 'cluster' FROM clusters
+                UNION ALL SELECT name_en, cluster_code, 'cluster' FROM clusters
+            )
             -- "C1" for "C01"
             UNION ALL SELECT 'c' || CAST(CAST(substr(cluster_code, 2) AS INTEGER) AS VARCHAR),
                              cluster_code, 'cluster' FROM clusters

@@ -42,7 +42,6 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 
 from etl.kinds import (
     ALL_ALIASES,
@@ -582,6 +581,8 @@ class TableSource:
             # "\r\n" rows: the writer then quotes every cell holding a "\r" or a "\n".
             csv.writer(out, lineterminator="\r\n").writerows(self.iter_csv_rows())
         # pyarrow's reader keeps a lone "\r" inside a quoted cell, which DuckDB's does not.
+        # (pyarrow imported here, not at the top: a CSV DuckDB reads whole needs none of it.)
+        import pyarrow as pa
         import pyarrow.csv as arrow_csv
 
         columns = ["row_no", *names, "etl_defect", "etl_defect_text"]
@@ -691,6 +692,7 @@ class TableSource:
 
     def _stage_excel(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
         """The sheet's cells as the Excel reader's process wrote them (CSV, read by pyarrow)."""
+        import pyarrow as pa
         import pyarrow.csv as arrow_csv
 
         sheet = self.excel
@@ -757,6 +759,8 @@ class TableSource:
         }
         if not mapped or self.kind is None:
             return
+        import pyarrow as pa  # a workbook load: pyarrow is already imported by _stage_excel
+
         spans = pa.table({name: list(values) for name, values in zip(("top", "lft", "bottom", "rgt"), zip(*ranges))})
         con.register("etl_merged", spans)
         try:

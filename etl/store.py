@@ -266,7 +266,7 @@ def write_session(
                 shutil.copyfile(path, work)
             con = duckdb.connect(str(work))
             ensure_schema(con)
-            from etl import reference  # here, not at the top: read-only commands (status) need no pandas
+            from etl import reference  # here, not at the top: read-only commands (status) need none of it
 
             reference.load_reference(con)
             yield con

@@ -122,14 +122,45 @@ def scalar(db: Path, sql: str, params: list | None = None):
     return query(db, sql, params)[0][0]
 
 
-def fixture_projects_db(folder: Path) -> Path:
-    """A store in `folder` holding the three fixture projects (P01, P02, P03), loaded by the ETL."""
+# name -> the folder in which this process made that store once (made_once).
+_templates: dict[str, Path] = {}
+
+
+def made_once(name: str, folder: Path, make) -> Path:
+    """`folder`/budget.duckdb as `make(template_folder)` leaves it, made once per process under `name`.
+
+    The first call runs `make` (which loads into template_folder/budget.duckdb through the ETL) in a
+    folder of its own; each call copies what is in that folder (the store, the files loaded, the
+    writer's lock file) into `folder`: the store the same loads there would give, but for the paths
+    and times `loads` records for them. Why: a load's fixed cost (~0.5 CPU-s) in each of the ~150
+    tests that start from the same store; docs/benchmarks.md, "Test suite time, part 8".
+    """
+    import shutil
+
+    if name not in _templates:
+        import atexit
+        import tempfile
+
+        template = Path(tempfile.mkdtemp(prefix=f"fixture-{name}-"))
+        atexit.register(shutil.rmtree, template, ignore_errors=True)
+        make(template)
+        _templates[name] = template
+    for entry in sorted(_templates[name].iterdir()):
+        shutil.copyfile(entry, folder / entry.name)
+    return folder / "budget.duckdb"
+
+
+def _load_projects(folder: Path) -> None:
     from etl.load import load_files
 
-    path = folder / "budget.duckdb"
-    [result] = load_files([write_projects(folder)], db_path=path)
+    [result] = load_files([write_projects(folder)], db_path=folder / "budget.duckdb")
     assert result.status == "loaded", result.message
-    return path
+
+
+def fixture_projects_db(folder: Path) -> Path:
+    """A store in `folder` holding the three fixture projects (P01, P02, P03), loaded by the ETL
+    (once per process: made_once)."""
+    return made_once("projects", folder, _load_projects)
 
 
 def csv_bytes(rows: list[list[str]], delimiter: str = ",", eol: str = "\n", encoding: str = "utf-8") -> bytes:

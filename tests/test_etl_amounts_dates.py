@@ -26,6 +26,7 @@ from etl.load import load_files
 from tests.etl_fixtures import (
     DISB_HEADERS,
     PROJECT_HEADERS,
+    fixture_projects_db,
     query,
     scalar,
     write_csv,
@@ -41,10 +42,7 @@ with open(ROOT / "data" / "reference" / "thresholds.toml", "rb") as _handle:
 @pytest.fixture()
 def db(tmp_path) -> Path:
     """A store holding the three fixture projects (P01, P02, P03)."""
-    path = tmp_path / "budget.duckdb"
-    [result] = load_files([write_projects(tmp_path)], db_path=path)
-    assert result.status == "loaded", result.message
-    return path
+    return fixture_projects_db(tmp_path)
 
 
 def _export_csv(db: Path, out: Path) -> tuple[subprocess.CompletedProcess, dict[str, list[dict]]]:

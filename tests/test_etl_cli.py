@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from etl.cli import app
-from tests.etl_fixtures import DISB_HEADERS, query, scalar, write_csv, write_projects
+from tests.etl_fixtures import DISB_HEADERS, fixture_projects_db, query, scalar, write_csv, write_projects
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -72,6 +72,46 @@ def test_commands_that_need_no_pandas_start_without_it(demo_db, args, code, impo
     )
     [line] = [line for line in done.stderr.splitlines() if line.startswith("IMPORTED")]
     assert line == f"IMPORTED {imported!r} {code}", done.stdout + done.stderr
+
+
+def test_a_csv_load_reads_the_reference_files_only_when_they_changed(tmp_path, monkeypatch):
+    """A CSV loaded into a store whose reference tables are current starts without pandas and pyarrow
+    (etl/reference.py keeps the tables; docs/benchmarks.md, "Test suite time, part 8"); after a
+    reference file is edited, the next load reads the files again and the table holds the edit."""
+    import shutil
+    import tomllib
+
+    reference = tmp_path / "reference"
+    shutil.copytree(ROOT / "data" / "reference", reference)
+    monkeypatch.setenv("BUDGET_REFERENCE", str(reference))
+    db = fixture_projects_db(tmp_path)
+    env = {**os.environ, "BUDGET_DB": str(db)}
+
+    def load(name: str, doc: str) -> str:
+        one = write_csv(tmp_path / name, [DISB_HEADERS, [doc, "P01", "13/09/2562", "100.00", "current"]])
+        done = subprocess.run(
+            [sys.executable, "-c", _IMPORTED, "load", str(one)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        [line] = [line for line in done.stderr.splitlines() if line.startswith("IMPORTED")]
+        return line
+
+    assert load("d1.csv", "0000000001") == "IMPORTED ['duckdb'] 0"
+    with open(reference / "thresholds.toml", "rb") as handle:
+        idle = tomllib.load(handle)["idle_weeks"]["value"]
+    text = (reference / "thresholds.toml").read_text(encoding="utf-8")
+    (reference / "thresholds.toml").write_text(
+        text.replace(f"[idle_weeks]\nvalue = {idle}\n", f"[idle_weeks]\nvalue = {idle + 1}\n"), encoding="utf-8"
+    )
+    line = load("d2.csv", "0000000002")
+    assert "'pandas'" in line and line.endswith(" 0"), line
+    assert scalar(db, "SELECT value FROM thresholds WHERE name = 'idle_weeks'") == idle + 1
+    assert scalar(db, "SELECT count(*) FROM disbursements") == 2
 
 
 def test_load_exit_codes_and_summary(tmp_path, files):

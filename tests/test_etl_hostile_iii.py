@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from etl.load import load_files
-from tests.etl_fixtures import DISB_HEADERS, PROJECT_HEADERS, csv_bytes, fixture_projects_db, put, query
+from tests.etl_fixtures import DISB_HEADERS, PROJECT_HEADERS, csv_bytes, fixture_projects_db, made_once, put, query
 
 CUR = "งบประมาณปีปัจจุบัน"
 DOC = "0077380001"
@@ -24,11 +24,14 @@ DOC = "0077380001"
 @pytest.fixture()
 def db(tmp_path) -> Path:
     """A store holding the fixture projects P01-P03 and one payment, DOC = 100.00 for P01."""
-    path = fixture_projects_db(tmp_path)
-    first = put(tmp_path, "first.csv", csv_bytes([DISB_HEADERS, [DOC, "P01", "01/03/2562", "100.00", CUR]]))
-    [result] = load_files([first], db_path=path)
-    assert result.status == "loaded", result.message
-    return path
+
+    def make(folder: Path) -> None:
+        path = fixture_projects_db(folder)
+        first = put(folder, "first.csv", csv_bytes([DISB_HEADERS, [DOC, "P01", "01/03/2562", "100.00", CUR]]))
+        [result] = load_files([first], db_path=path)
+        assert result.status == "loaded", result.message
+
+    return made_once("projects-and-one-payment", tmp_path, make)
 
 
 def payments(db: Path) -> dict[str, Decimal]:

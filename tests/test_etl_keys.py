@@ -27,6 +27,7 @@ from etl import normalise
 from etl.load import load_files
 from tests.etl_fixtures import (
     DISB_HEADERS,
+    fixture_projects_db,
     query,
     scalar,
     write_csv,
@@ -42,10 +43,7 @@ NIKHAHIT, SARA_AA, SARA_AM, MAI_EK = "\u0e4d", "\u0e32", "\u0e33", "\u0e48"
 @pytest.fixture()
 def db(tmp_path) -> Path:
     """A store holding the three fixture projects (P01, P02, P03)."""
-    path = tmp_path / "budget.duckdb"
-    [result] = load_files([write_projects(tmp_path)], db_path=path)
-    assert result.status == "loaded", result.message
-    return path
+    return fixture_projects_db(tmp_path)
 
 
 def _disbursed(db: Path, project: str) -> Decimal:

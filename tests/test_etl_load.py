@@ -19,6 +19,7 @@ from tests.etl_fixtures import (
     CARRY_HEADERS,
     DISB_HEADERS,
     REALLOC_HEADERS,
+    fixture_projects_db,
     query,
     scalar,
     write_csv,
@@ -33,10 +34,7 @@ CARRY = "เงินกันเหลื่อมปี"
 @pytest.fixture()
 def db(tmp_path) -> Path:
     """A store holding the three fixture projects (P01 1,000,000 with contract 800,000)."""
-    path = tmp_path / "budget.duckdb"
-    [result] = load_files([write_projects(tmp_path)], db_path=path)
-    assert result.status == "loaded", result.message
-    return path
+    return fixture_projects_db(tmp_path)
 
 
 def _load(db: Path, folder: Path, name: str, rows: list[list[str]]):
@@ -353,3 +351,65 @@ def test_kill_mid_load_leaves_database_as_it_was(db, tmp_path):
     # The lock is free again and the next load works.
     [result] = load_files([path], db_path=db)
     assert result.status == "loaded"
+
+
+# --------------------------------------------------------------------------- the typed statement
+
+
+def _names_of_own_select(tree) -> list[tuple[str, str]]:
+    """(alias, name) for each select expression that names another expression of its own SELECT."""
+    found = []
+
+    def refs(node):
+        if isinstance(node, dict):
+            if node.get("type") == "SELECT_NODE":
+                return  # a SELECT of its own: looked at on its own
+            if node.get("class") == "COLUMN_REF" and len(node["column_names"]) == 1:
+                yield node["column_names"][0]
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    def selects(node):
+        if isinstance(node, dict):
+            if node.get("type") == "SELECT_NODE":
+                yield node
+            for value in node.values():
+                yield from selects(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from selects(value)
+
+    for select in selects(tree):
+        aliases = {entry["alias"] for entry in select["select_list"] if entry.get("alias")}
+        for entry in select["select_list"]:
+            found.extend((entry.get("alias", ""), name) for name in refs(entry) if name in aliases)
+    return found
+
+
+@pytest.mark.parametrize("kind_name", ["projects", "disbursements", "carryovers", "reallocations", "asset_transfers"])
+def test_the_typed_statement_names_no_expression_of_its_own_select(tmp_path, kind_name):
+    # A name that refers to another expression of the same SELECT is bound by copying that
+    # expression, macros and all: the flags (`__bad`, `__as_number`, `__ambiguous`) made the
+    # statement bind each key's and amount's normalisation two or three times.
+    import json
+
+    import duckdb
+
+    from etl.kinds import KINDS
+    from etl.readers import open_sources
+
+    kind = KINDS[kind_name]
+    path = write_csv(tmp_path / f"{kind_name}.csv", [[c.name for c in kind.columns], ["x"] * len(kind.columns)])
+    [source] = open_sources(path, kind_name, tmp_path / "work")
+    try:
+        assert set(source.columns.values()) == {c.name for c in kind.columns}
+        _, _, data_row, _ = load_module._row_filters(kind, source)
+        sql = load_module._typed_select(kind, source, data_row)
+    finally:
+        source.cleanup()
+    tree = json.loads(duckdb.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    assert tree["error"] is False, tree
+    assert _names_of_own_select(tree) == []

@@ -24,6 +24,7 @@ from tests.etl_fixtures import (
     PROJECT_HEADERS,
     PROJECT_ROWS,
     REALLOC_HEADERS,
+    fixture_projects_db,
     query,
     scalar,
     write_csv,
@@ -39,10 +40,7 @@ HELD_TABLES = tuple(f"held_{t}" for t in DATA_TABLES[1:])
 def db(tmp_path) -> Path:
     """A store holding the three fixture projects: P01 1,000,000 (contract 800,000), P02
     500,000 and P03 300,000, all FY2562."""
-    path = tmp_path / "budget.duckdb"
-    [result] = load_files([write_projects(tmp_path)], db_path=path)
-    assert result.status == "loaded", result.message
-    return path
+    return fixture_projects_db(tmp_path)
 
 
 def _one(db: Path, folder: Path, name: str, rows: list[list[str]]):

@@ -128,8 +128,8 @@ def test_owner_aliases_name_a_province_once_and_a_bad_file_is_refused(tmp_path):
     with open(REFERENCE / "provinces.csv", encoding="utf-8") as handle:
         codes = {row["province_code"] for row in csv.DictReader(handle)}
     aliases = read_owner_aliases(REFERENCE)
-    assert len(aliases) > 0 and set(aliases["owner_code"]) <= codes
-    assert not aliases["alias"].str.casefold().duplicated().any()
+    assert len(aliases) > 0 and {code for _, code in aliases} <= codes
+    assert len({alias.casefold() for alias, _ in aliases}) == len(aliases)
     folder = tmp_path / "reference"
     shutil.copytree(REFERENCE, folder)
     (folder / "owner_aliases.csv").write_text("alias,owner_code,note\nอยุธยา,99,\n", encoding="utf-8")
@@ -139,4 +139,80 @@ def test_owner_aliases_name_a_province_once_and_a_bad_file_is_refused(tmp_path):
     with pytest.raises(ReferenceError, match="given twice"):
         read_owner_aliases(folder)
     (folder / "owner_aliases.csv").unlink()  # a folder kept from before the file: no aliases, no error
-    assert read_owner_aliases(folder).empty
+    assert read_owner_aliases(folder) == []
+
+
+def _idle_weeks(db: Path):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT value FROM thresholds WHERE name = 'idle_weeks'").fetchone()[0]
+    finally:
+        con.close()
+
+
+def _by_hand(db: Path, sql: str) -> None:
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
+def test_reference_tables_are_replaced_when_what_makes_them_changes(tmp_path, monkeypatch):
+    """A write session replaces the reference tables when a file, the code that reads them or the
+    tables' definitions changed, or when rows were added or removed by hand; otherwise it keeps
+    them (etl/reference.py: a hand edit that keeps the row counts is therefore kept)."""
+    import shutil
+    import tomllib
+
+    from etl import reference
+
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE, folder)
+    monkeypatch.setenv("BUDGET_REFERENCE", str(folder))
+    with open(folder / "thresholds.toml", "rb") as handle:
+        idle = tomllib.load(handle)["idle_weeks"]["value"]
+    db = tmp_path / "store.duckdb"
+    with write_session(db):
+        pass
+    assert _idle_weeks(db) == idle
+
+    _by_hand(db, "UPDATE thresholds SET value = 999 WHERE name = 'idle_weeks'")
+    with write_session(db):
+        pass
+    assert _idle_weeks(db) == 999  # nothing that makes the tables changed: kept, not read again
+
+    text = (folder / "thresholds.toml").read_text(encoding="utf-8")
+    edited = text.replace(f"[idle_weeks]\nvalue = {idle}\n", f"[idle_weeks]\nvalue = {idle + 1}\n")
+    assert edited != text
+    (folder / "thresholds.toml").write_text(edited, encoding="utf-8")
+    with write_session(db):
+        pass
+    assert _idle_weeks(db) == idle + 1  # an edited file: replaced
+
+    _by_hand(db, "UPDATE thresholds SET value = 999 WHERE name = 'idle_weeks'")
+    monkeypatch.setattr(reference, "DEFINITION", "another reader or table definition")
+    with write_session(db):
+        pass
+    assert _idle_weeks(db) == idle + 1  # a changed definition: replaced
+
+    for change in (
+        "DELETE FROM provinces WHERE province_code = '50'",
+        "INSERT INTO regions VALUES ('X', 'ภาคทดสอบ', 'Test', 99)",
+        "DROP TABLE report_settings",
+    ):
+        _by_hand(db, f"UPDATE thresholds SET value = 999 WHERE name = 'idle_weeks'; {change}")
+        with write_session(db):
+            pass
+        assert _idle_weeks(db) == idle + 1, change  # rows added or removed, a table re-created: replaced
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            counts = con.execute(
+                "SELECT (SELECT count(*) FROM provinces), (SELECT count(*) FROM regions), "
+                "(SELECT count(*) FROM report_settings WHERE name = 'headline_line')"
+            ).fetchone()
+        finally:
+            con.close()
+        with open(folder / "regions.csv", encoding="utf-8") as handle:
+            regions = len(list(csv.DictReader(handle)))
+        assert counts == (76, regions, 1), change

@@ -5,6 +5,7 @@ what ends up in the store, read back by plain SQL."""
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import subprocess
 import sys
@@ -28,6 +29,52 @@ def etl(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
+# Runs `python -m etl`'s entry point once per argument list given (JSON on stdin), one after the
+# other in this one process, and prints each run's exit code, standard output and standard error
+# as a JSON list; an exception that escapes is written to that run's standard error as Python
+# would write it (a traceback), with exit code 1.
+_SEVERAL = """
+import contextlib, io, json, sys, traceback
+from etl.cli import main
+done = []
+for args in json.load(sys.stdin):
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    sys.argv = ["python -m etl", *args]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main()
+        except SystemExit as exit:
+            code = 0 if exit.code is None else exit.code if isinstance(exit.code, int) else 1
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+    done.append([code, out.getvalue(), err.getvalue()])
+print("RUNS " + json.dumps(done))
+"""
+
+
+def etl_runs(*runs: list[str], env: dict | None = None) -> list[subprocess.CompletedProcess]:
+    """`python -m etl ARGS` for each of `runs`, in order, in one subprocess (one start: the commands'
+    imports cost ~1.5 CPU-s a start, and what these tests check is what each command does):
+    a CompletedProcess per run, with its exit code and its own output."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SEVERAL],
+        input=json.dumps([list(run) for run in runs]),
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=300,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RUNS ")]
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    return [
+        subprocess.CompletedProcess(["python", "-m", "etl", *run], code, out, err)
+        for run, (code, out, err) in zip(runs, json.loads(lines[0].removeprefix("RUNS ")), strict=True)
+    ]
+
+
 def _users(url: str) -> dict[str, tuple[str, list[str]]]:
     rows = store_rows(
         url,
@@ -41,13 +88,15 @@ def _users(url: str) -> dict[str, tuple[str, list[str]]]:
 
 
 def test_add_list_remove(app_db_url):
-    added = etl(
-        "users", "add", "Kalasin.Office@Example.go.th", "--role", "province", "--province", "46", "--province", "40"
+    added, cluster, viewer = etl_runs(
+        ["users", "add", "Kalasin.Office@Example.go.th", "--role", "province", "--province", "46", "--province", "40"],
+        ["users", "add", "c07@example.go.th", "--role", "cluster", "--cluster", "c07"],
+        ["users", "add", "ministry@example.go.th", "--role", "viewer"],
     )
     assert added.returncode == 0, added.stderr
     assert "kalasin.office@example.go.th" in added.stdout and "46" in added.stdout
-    assert etl("users", "add", "c07@example.go.th", "--role", "cluster", "--cluster", "c07").returncode == 0
-    assert etl("users", "add", "ministry@example.go.th", "--role", "viewer").returncode == 0
+    assert cluster.returncode == 0
+    assert viewer.returncode == 0
     assert _users(app_db_url) == {
         "kalasin.office@example.go.th": ("province", ["40", "46"]),
         "c07@example.go.th": ("cluster", ["C07"]),
@@ -59,15 +108,15 @@ def test_add_list_remove(app_db_url):
     assert "updated" in changed.stdout
     assert _users(app_db_url)["kalasin.office@example.go.th"] == ("admin", [])
 
-    listed = etl("users", "list")
+    listed, removed, again = etl_runs(
+        ["users", "list"], ["users", "remove", "C07@example.go.th"], ["users", "remove", "c07@example.go.th"]
+    )
     assert listed.returncode == 0, listed.stderr
     for email in ("kalasin.office@example.go.th", "c07@example.go.th", "ministry@example.go.th"):
         assert email in listed.stdout
     assert "C07" in listed.stdout and "users (3)" in listed.stdout
 
-    removed = etl("users", "remove", "C07@example.go.th")
     assert removed.returncode == 0, removed.stderr
-    again = etl("users", "remove", "c07@example.go.th")
     assert again.returncode == 1
     assert "ไม่พบผู้ใช้" in again.stderr and "no user c07@example.go.th" in again.stderr
     assert set(_users(app_db_url)) == {"kalasin.office@example.go.th", "ministry@example.go.th"}
@@ -95,8 +144,8 @@ def test_bad_input_is_refused_with_exit_2(tmp_path, monkeypatch):
         (["a@example.go.th", "--role", "province"], "ต้องระบุจังหวัด", "needs at least one --province"),
         (["a@example.go.th", "--role", "viewer", "--province", "46"], "ไม่มีพื้นที่", "has no area"),
     ]
-    for args, thai, english in cases:
-        result = etl("users", "add", *args)
+    results = etl_runs(*(["users", "add", *args] for args, _, _ in cases))
+    for (args, thai, english), result in zip(cases, results, strict=True):
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert thai in result.stderr and english in result.stderr, result.stderr
         assert "Traceback" not in result.stderr + result.stdout
