@@ -1078,6 +1078,83 @@ MIXES: dict[str, Mix] = {
         "within 30 days), long contracts (100-220 days) in 2-4 instalments, much lumpier investment (1.8 times "
         "larger), uneven provinces, a cluster and 2 provinces hit from 25 Jun (50-90%)",
     ),
+    # Round 18 (issue 17): new hold-out mixes, written after the round-18 choice was committed and before any of them
+    # was generated; generated (seeds 191-193) and scored once; each a mix not seen before.
+    "act_feb_slow_final_returns_aug": Mix(
+        "act_feb_slow_final_returns_aug",
+        budget_act=date(2019, 2, 12),
+        wave=(date(2019, 2, 20), date(2019, 5, 31)),
+        wave_share=0.7,
+        trickle_end=date(2019, 8, 20),
+        unsigned_share=0.08,
+        mass_cancel=(date(2019, 8, 5), 0.35),
+        savings=(0.04, 0.12),
+        savings_moved=0.6,
+        q1_pace=0.5,
+        duration=(80, 180),
+        instalments=(3, 5),
+        advance_share=0.2,
+        delay_mean=12.0,
+        final_delay_mean=50.0,
+        september_rush=0.4,
+        disaster_provinces=3,
+        disaster_date=date(2019, 7, 1),
+        disaster_severity_range=(0.4, 0.8),
+        notes="budget act on 12 Feb, a wave 20 Feb-31 May (70% of the contracts) and a trickle to 20 Aug, contracts "
+        "of 80-180 days in 3-5 instalments with few advances and very slow final acceptance, 35% of the still "
+        "unsigned cancelled on 5 Aug, savings mostly moved or returned, 3 provinces hit from 1 Jul (40-80%)",
+    ),
+    "ordinary_mid_wave_short_bunched": Mix(
+        "ordinary_mid_wave_short_bunched",
+        wave=(date(2018, 12, 1), date(2019, 3, 15)),
+        wave_share=0.65,
+        trickle_end=date(2019, 7, 15),
+        unsigned_share=0.1,
+        cancel_share=0.6,
+        savings=(0.08, 0.16),
+        savings_moved=0.7,
+        duration=(30, 100),
+        instalments=(1, 3),
+        advance_share=0.35,
+        month_end_bunching=0.5,
+        september_rush=0.25,
+        area_pace_sd=0.3,
+        split_payments=0.5,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 15),
+        disaster_severity_range=(0.3, 0.7),
+        notes="an ordinary act, a wave 1 Dec-15 Mar (65%) and a trickle to mid-July, 10% of investment never signed "
+        "(60% of it cancelled), large savings (8-16%) mostly moved or returned, short contracts (30-100 days, 1-3 "
+        "instalments), strong month-end bunching, split payments, 4 provinces slowed from 15 Jun (30-70%)",
+    ),
+    "act_jan_freeze_apr_realloc_aug_lumpy": Mix(
+        "act_jan_freeze_apr_realloc_aug_lumpy",
+        budget_act=date(2019, 1, 20),
+        wave=(date(2019, 2, 1), date(2019, 5, 15)),
+        wave_share=0.65,
+        trickle_end=date(2019, 8, 15),
+        freeze=(date(2019, 4, 10), date(2019, 5, 5)),
+        freeze_catch_up=40,
+        freeze_operating=0.3,
+        unsigned_share=0.06,
+        reallocation=(date(2019, 8, 5), 0.3),
+        duration=(90, 190),
+        instalments=(2, 5),
+        advance_share=0.3,
+        delay_mean=14.0,
+        final_delay_mean=30.0,
+        investment_size=1.6,
+        area_pace_sd=0.45,
+        early_finishers=0.15,
+        september_rush=0.35,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 20),
+        disaster_severity_range=(0.5, 0.9),
+        notes="budget act on 20 Jan, a wave 1 Feb-15 May (65%) broken by a signing freeze 10 Apr-5 May (caught up "
+        "within 40 days), a reallocation on 5 Aug moving 30% of the still unsigned to fast projects, contracts of "
+        "90-190 days in 2-5 instalments, lumpier investment (1.6 times larger), very uneven provinces, 15% early "
+        "finishers, a cluster hit from 20 Jun (50-90%)",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -1446,6 +1523,13 @@ HOLD_OUT_ROUND_16 = (
     ("act_jan_slow_contracts_realloc_jun", 181),
     ("ordinary_early_finish_cancel_savings", 182),
     ("act_dec_freeze_mar_lumpy_long", 183),
+)
+# Round 18 of issue 17, the projection's hold-outs (mix, seed): written after the round-18 choice was committed
+# (53323db), generated and scored once (bench/backtest_projection.py --years hold-out-18).
+HOLD_OUT_ROUND_18 = (
+    ("act_feb_slow_final_returns_aug", 191),
+    ("ordinary_mid_wave_short_bunched", 192),
+    ("act_jan_freeze_apr_realloc_aug_lumpy", 193),
 )
 
 
@@ -2067,6 +2151,8 @@ def main() -> None:
                 if name in dict(HOLD_OUT_ROUND_15)
                 else "hold-out (round 16)"
                 if name in dict(HOLD_OUT_ROUND_16)
+                else "hold-out (round 18)"
+                if name in dict(HOLD_OUT_ROUND_18)
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
