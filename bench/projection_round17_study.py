@@ -112,9 +112,14 @@ def where(only: list[str] | None, which: int | None) -> None:
             )
 
 
-def provinces(only: list[str] | None, variants: list[str], which: int | None) -> None:
-    """Per year and date: provinces' median abs error, p90, bias, coverage and clusters' coverage per variant."""
-    for name, db in _years(only, which).items():
+def provinces(only: list[str] | None, variants: list[str], which: int | None, part: str | None = None) -> None:
+    """Per year and date: provinces' median abs error, p90, bias, coverage and clusters' coverage per variant.
+    part "i/n": only every n-th year from the i-th (to run in n processes)."""
+    years = list(_years(only, which).items())
+    if part:
+        first, step = (int(x) for x in part.split("/"))
+        years = years[first::step]
+    for name, db in years:
         os.environ["BUDGET_DB"] = str(db)
         for as_of in DATES:
             row = [f"{name:34s} {as_of}"]
@@ -188,6 +193,7 @@ def main() -> None:
     parser.add_argument("--variant", nargs="*", default=["kept"])
     parser.add_argument("--revision", default="76e9d1f", help="code-speed: the projection.py to time against")
     parser.add_argument("--file", default=str(ROOT / "bench" / "out" / "round17_provinces.txt"))
+    parser.add_argument("--part", help="provinces: i/n, every n-th year from the i-th")
     parser.add_argument("--hold-out-17", action="store_true", help="the round-17 hold-outs (after their scoring)")
     args = parser.parse_args()
     which = 17 if args.hold_out_17 else None
@@ -196,7 +202,7 @@ def main() -> None:
     elif args.study == "where":
         where(args.only, which)
     elif args.study == "provinces":
-        provinces(args.only, args.variant, which)
+        provinces(args.only, args.variant, which, args.part)
     elif args.study == "test":
         round_test(Path(args.file))
     else:
