@@ -52,6 +52,8 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "kept": ({}, {}),
     **{f"moved {k}": ({}, {"MOVED_BAND_SCALE": k}) for k in SCALES},
     **{f"moved {k} unsigned": ({}, {"MOVED_BAND_SCALE": k, "MOVED_BAND_SAVINGS": False}) for k in SCALES},
+    # the money moved so far read as the net decrease of the year's allocation (what left the year)
+    **{f"net {k}": ({}, {"MOVED_BAND_SCALE": k, "MOVED_BAND_NET": True}) for k in (*SCALES, 3.0)},
 }
 
 # where the candidate's settings exist (at neutral values); None: the working tree

@@ -96,6 +96,7 @@ MOVED_TERM = 2 * timing.STEPS + 6  # round 17: money moved by orders after the a
 # day, times the days left (at most 1). 0 = off (no such term).
 MOVED_BAND_SCALE = 0.0
 MOVED_BAND_SAVINGS = True
+MOVED_BAND_NET = False  # the money moved so far: each project's moved out (False) or the year's total's net decrease
 
 # The columns the provinces and clusters CSV exports gain (see export_columns).
 EXPORT_COLUMNS = [
@@ -1241,13 +1242,18 @@ def _moved_band(
     area's projected payments move per unit of the share of movable money moved (its movable baht times the
     nation's projected rate: money moved out of an area raises its rate by that much of its allocation), and the
     variance of that share: (MOVED_BAND_SCALE x the share of the movable money this year's orders have moved out so
-    far, per day so far, x the days left, at most 1)^2. Read only from the as-of date's state: the allocation moved
-    out so far is each project's first allocation less its current one (reallocations and returns approved by then)."""
+    far, per day so far, x the days left, at most 1)^2; with MOVED_BAND_NET the money moved out so far is the net
+    decrease of the year's allocation (what left the year, not what moved between projects). Read only from the
+    as-of date's state: the allocation moved out so far is each project's first allocation less its current one
+    (reallocations and returns approved by then)."""
     movable = np.where(unsigned, allocation, 0.0)
     if MOVED_BAND_SAVINGS:
         movable = movable + np.where(with_contract, np.maximum(allocation - ceiling, 0.0), 0.0)
     first = frame["allocated_amount"].to_numpy(float)
-    moved = float(np.nansum(np.maximum(first - allocation, 0.0)))
+    if MOVED_BAND_NET:  # money that left the year (cancelled, returned), not moved between projects
+        moved = max(float(np.nansum(first)) - float(allocation.sum()), 0.0)
+    else:
+        moved = float(np.nansum(np.maximum(first - allocation, 0.0)))
     pool = moved + float(movable.sum())
     total = float(allocation.sum())
     if pool <= 0 or today <= 0 or total <= 0:
