@@ -85,18 +85,8 @@ LEVELS = ("province", "cluster", "region", "budget_type", "nation")
 # The levels whose areas the pace-break warning judges (a budget type or the nation is no area to chase).
 PACE_LEVELS = ("province", "cluster", "region")
 # National rates every project's projection shares: the contract and operating hazards per step, and signing.
-SHARED_TERMS = 2 * timing.STEPS + 7  # + signing, + the two drift factors of each class, + the mixture, + money moved
+SHARED_TERMS = 2 * timing.STEPS + 6  # + signing, + the two drift factors of each class, + the mixture
 MIX_TERM = 2 * timing.STEPS + 5  # round 11: the gap between the two readings of the seen steps (baht)
-MOVED_TERM = 2 * timing.STEPS + 6  # round 17: money moved by orders after the as-of date (baht)
-# Round 17 (docs/projection.md, "Round 17 of issue 17", studied): orders after the as-of date (cancellations,
-# reallocations, savings returned) move money in every area together, and the rate is over the allocation known on
-# the as-of date. A shared band term: the money still movable (the unsigned investment allocation and, with
-# MOVED_BAND_SAVINGS, the savings below signed contracts not yet returned) times the nation's projected rate, with a
-# standard deviation of MOVED_BAND_SCALE x the share of the movable money this year's orders so far have moved per
-# day, times the days left (at most 1). 0 = off (no such term).
-MOVED_BAND_SCALE = 0.0
-MOVED_BAND_SAVINGS = True
-MOVED_BAND_NET = False  # the money moved so far: each project's moved out (False) or the year's total's net decrease
 
 # The columns the provinces and clusters CSV exports gain (see export_columns).
 EXPORT_COLUMNS = [
@@ -1002,10 +992,6 @@ def _project(
     basis[no_allocation] = "no_allocation"
 
     projected = np.minimum(disbursed + outstanding * chance, np.maximum(allocation, disbursed))
-    if MOVED_BAND_SCALE > 0:
-        shared[:, MOVED_TERM], shared_variance[MOVED_TERM] = _moved_band(
-            frame, allocation, ceiling, projected, unsigned, with_contract, today, days_left
-        )
     allocation_satang = frame["_allocation_satang"].to_numpy("int64")
     disbursed_satang = frame["_disbursed_satang"].to_numpy("int64")
     projected_satang = np.maximum(np.rint(projected * 100).astype("int64"), disbursed_satang)
@@ -1226,40 +1212,6 @@ class SigningRate:
 def _signed_by(daily: float, days: np.ndarray | float) -> np.ndarray:
     """The chance (0-1) that an unsigned project has signed `days` days from now at a constant daily share."""
     return 1.0 - np.exp(-daily * np.maximum(np.asarray(days, dtype=float), 0.0))
-
-
-def _moved_band(
-    frame: pd.DataFrame,
-    allocation: np.ndarray,
-    ceiling: np.ndarray,
-    projected: np.ndarray,
-    unsigned: np.ndarray,
-    with_contract: np.ndarray,
-    today: int,
-    days_left: int,
-) -> tuple[np.ndarray, float]:
-    """Round 17 (studied): the band term for money moved by orders after the as-of date — per project the baht the
-    area's projected payments move per unit of the share of movable money moved (its movable baht times the
-    nation's projected rate: money moved out of an area raises its rate by that much of its allocation), and the
-    variance of that share: (MOVED_BAND_SCALE x the share of the movable money this year's orders have moved out so
-    far, per day so far, x the days left, at most 1)^2; with MOVED_BAND_NET the money moved out so far is the net
-    decrease of the year's allocation (what left the year, not what moved between projects). Read only from the
-    as-of date's state: the allocation moved out so far is each project's first allocation less its current one
-    (reallocations and returns approved by then)."""
-    movable = np.where(unsigned, allocation, 0.0)
-    if MOVED_BAND_SAVINGS:
-        movable = movable + np.where(with_contract, np.maximum(allocation - ceiling, 0.0), 0.0)
-    first = frame["allocated_amount"].to_numpy(float)
-    if MOVED_BAND_NET:  # money that left the year (cancelled, returned), not moved between projects
-        moved = max(float(np.nansum(first)) - float(allocation.sum()), 0.0)
-    else:
-        moved = float(np.nansum(np.maximum(first - allocation, 0.0)))
-    pool = moved + float(movable.sum())
-    total = float(allocation.sum())
-    if pool <= 0 or today <= 0 or total <= 0:
-        return np.zeros(len(frame)), 0.0
-    share = min(MOVED_BAND_SCALE * moved / pool / today * days_left, 1.0)
-    return movable * float(projected.sum()) / total, share**2
 
 
 def _signing_rate(
