@@ -8,6 +8,9 @@ left). On the seen years built by bench/backtest_projection.py into bench/out/ba
     .venv/bin/python bench/projection_round17_study.py where [--only NAME ...]
         # per year and date: the movable share of the allocation, the share moved out so far, and the term's
         # standard deviation at scale 1 (points of the nation's allocation) (bench/out/round17_where.txt)
+    .venv/bin/python bench/projection_round17_study.py orders [--only NAME ...]
+        # per year and date: the allocation moved out so far (each project's, and the year's net decrease) and the
+        # net decrease after the date by 30 Sep (bench/out/round17_orders.txt)
     .venv/bin/python bench/projection_round17_study.py provinces [--only NAME ...] [--variant NAME ...]
         # provinces' median / p90 / bias / coverage and clusters' coverage per variant (round 13's measure), one
         # line per year-date (bench/out/round17_provinces.txt)
@@ -114,6 +117,30 @@ def where(only: list[str] | None, which: int | None) -> None:
             )
 
 
+def orders(only: list[str] | None, which: int | None) -> None:
+    """Per year and date: the allocation that has left the year by then (the net decrease of its whole allocation) and
+    what leaves after it by 30 Sep (shares of the allocation), and every project's money moved out so far."""
+    from datetime import date
+
+    import numpy as np
+
+    P = _runner()
+    for name, db in _years(only, which).items():
+        os.environ["BUDGET_DB"] = str(db)
+        end = float(P._history(2562, date(2019, 9, 30))[0]["current_allocation"].sum())
+        for as_of in DATES:
+            frame, _ = P._history(2562, as_of)
+            allocation = frame["current_allocation"].to_numpy(float)
+            first = frame["allocated_amount"].to_numpy(float)
+            total, now = float(np.nansum(first)), float(allocation.sum())
+            gross = float(np.nansum(np.maximum(first - allocation, 0.0)))
+            _write(
+                "orders",
+                f"{name:34s} {as_of} moved out {gross / total:6.1%}, net {(total - now) / total:6.1%} so far; "
+                f"net after it {(now - end) / now:6.1%}",
+            )
+
+
 def provinces(only: list[str] | None, variants: list[str], which: int | None, part: str | None = None) -> None:
     """Per year and date: provinces' median abs error, p90, bias, coverage and clusters' coverage per variant.
     part "i/n": only every n-th year from the i-th (to run in n processes)."""
@@ -190,7 +217,7 @@ def basis(only: list[str] | None, variants: list[str], which: int | None) -> Non
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("study", choices=("where", "provinces", "test", "basis", "code-speed"))
+    parser.add_argument("study", choices=("where", "orders", "provinces", "test", "basis", "code-speed"))
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--variant", nargs="*", default=["kept"])
     parser.add_argument("--revision", default="76e9d1f", help="code-speed: the projection.py to time against")
@@ -203,6 +230,8 @@ def main() -> None:
         R13.code_speed(args.revision)
     elif args.study == "where":
         where(args.only, which)
+    elif args.study == "orders":
+        orders(args.only, which)
     elif args.study == "provinces":
         provinces(args.only, args.variant, which, args.part)
     elif args.study == "test":
