@@ -145,13 +145,14 @@ HOLD_OUT_ROUND_12 = (
 )
 # From round 13 on the hold-out mixes live in bench/synthetic_years.py with their seeds. Round 13's (151-153) were
 # written after its choice was committed (370bcf9), round 14's (161-163) after 15b680c, round 15's (171-173) after
-# 1062370, round 16's (181-183) after db9e093, round 18's (191-193) after 53323db; each generated and scored once with
-# that model; every year above counts as seen from the next round on.
+# 1062370, round 16's (181-183) after db9e093, round 17's (186-188) after f39fbcd, round 18's (191-193) after
+# 53323db; each generated and scored once with that model; every year above counts as seen from the next round on.
 from synthetic_years import (  # noqa: E402  (bench/ on the path)
     HOLD_OUT_ROUND_13,
     HOLD_OUT_ROUND_14,
     HOLD_OUT_ROUND_15,
     HOLD_OUT_ROUND_16,
+    HOLD_OUT_ROUND_17,
     HOLD_OUT_ROUND_18,
 )
 
@@ -173,7 +174,7 @@ HOLD_OUTS_BY_ROUND = {
     14: tuple(HOLD_OUT_ROUND_14),
     15: tuple(HOLD_OUT_ROUND_15),
     16: tuple(HOLD_OUT_ROUND_16),
-    # 17: round 17's hold-outs (written by round 17, beside this round)
+    17: tuple(HOLD_OUT_ROUND_17),
     18: tuple(HOLD_OUT_ROUND_18),
 }
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
@@ -805,6 +806,11 @@ def markdown(
         ".venv/bin/python bench/projection_round16_study.py where   # where the unsigned share is a third or more",
         ".venv/bin/python bench/projection_round16_study.py provinces --variant kept 'rise 1.0 + payable 1.0'",
         "#   --skip-timing --run-name r16h --years hold-out-16",
+        "# round 17's run (its part below, written by hand): the study, the choice committed, the hold-out mixes, then",
+        "# the round-17 hold-outs scored once:",
+        ".venv/bin/python bench/projection_round17_study.py provinces --variant kept 'moved 1.0' 'net 1.0' 'net 2.0'",
+        ".venv/bin/python bench/projection_round17_study.py test   # the round's test on those lines",
+        "#   --skip-timing --run-name r17h --years hold-out-17",
         "# round 18's run (its part below, written by hand): the study, the choice committed (53323db: none adopted),",
         "# the hold-out mixes, then the round-18 hold-outs scored once:",
         ".venv/bin/python bench/projection_round18_study.py where   # where the unsigned share is a third or more",

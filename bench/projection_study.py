@@ -47,7 +47,7 @@ def seen_before(round_number: int) -> tuple:
         # round 15's projection hold-outs (171-173) and pace-break round 13's (174-176)
         B.HOLD_OUT_ROUND_15 + HOLD_OUT_ROUND_15P,
         B.HOLD_OUT_ROUND_16,
-        (),  # round 17's hold-outs (written by round 17, beside round 18): its placeholder here
+        B.HOLD_OUT_ROUND_17,
         B.HOLD_OUT_ROUND_18,
     ]
     return B.CALIBRATION + sum(by_round[: round_number - 1], ())

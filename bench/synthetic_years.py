@@ -1078,6 +1078,78 @@ MIXES: dict[str, Mix] = {
         "within 30 days), long contracts (100-220 days) in 2-4 instalments, much lumpier investment (1.8 times "
         "larger), uneven provinces, a cluster and 2 provinces hit from 25 Jun (50-90%)",
     ),
+    # Round 17 (issue 17): new hold-out mixes, written before the round-17 choice was scored on any of them (committed
+    # after the choice); generated (seeds 186-188) and scored once; each a mix not seen before.
+    "ordinary_savings_returned_cancel_aug": Mix(
+        "ordinary_savings_returned_cancel_aug",
+        wave=(date(2018, 10, 25), date(2019, 2, 20)),
+        wave_share=0.7,
+        trickle_end=date(2019, 7, 20),
+        unsigned_share=0.09,
+        cancel_share=0.6,
+        mass_cancel=(date(2019, 8, 8), 0.6),
+        savings=(0.08, 0.2),
+        savings_moved=0.85,
+        duration=(60, 170),
+        instalments=(2, 4),
+        september_rush=0.2,
+        month_end_bunching=0.5,
+        disaster_provinces=4,
+        disaster_date=date(2019, 7, 1),
+        disaster_severity_range=(0.4, 0.9),
+        notes="an ordinary act, a wave 25 Oct-20 Feb (70%), 9% of investment never signed and 60% of the still "
+        "unsigned cancelled on 8 Aug, large savings (8-20%) mostly returned, contracts of 60-170 days in 2-4 "
+        "instalments, a weak rush, heavy month-end bunching, 4 provinces hit from 1 Jul (40-90%)",
+    ),
+    "act_feb_realloc_may_cancel_jul": Mix(
+        "act_feb_realloc_may_cancel_jul",
+        budget_act=date(2019, 2, 1),
+        wave=(date(2019, 2, 10), date(2019, 5, 31)),
+        wave_share=0.65,
+        trickle_end=date(2019, 8, 20),
+        unsigned_share=0.07,
+        reallocation=(date(2019, 5, 15), 0.3),
+        mass_cancel=(date(2019, 7, 10), 0.4),
+        q1_pace=0.5,
+        duration=(60, 150),
+        instalments=(2, 4),
+        advance_share=0.35,
+        final_delay_mean=25.0,
+        september_rush=0.4,
+        month_end_bunching=0.45,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 15),
+        disaster_severity_range=(0.5, 0.8),
+        notes="budget act on 1 Feb, a wave 10 Feb-31 May (65%) and a trickle to 20 Aug, a reallocation on 15 May "
+        "moving 30% of the still unsigned to fast projects and an order on 10 Jul cancelling 40% of the still "
+        "unsigned, contracts of 60-150 days in 2-4 instalments, slow final acceptance, a strong rush, a cluster "
+        "hit from 15 Jun (50-80%)",
+    ),
+    "fast_start_freeze_jan_lumpy_short": Mix(
+        "fast_start_freeze_jan_lumpy_short",
+        wave=(date(2018, 10, 10), date(2018, 12, 25)),
+        wave_share=0.85,
+        trickle_end=date(2019, 6, 30),
+        freeze=(date(2019, 1, 5), date(2019, 2, 15)),
+        freeze_catch_up=40,
+        freeze_operating=0.3,
+        unsigned_share=0.1,
+        cancel_share=0.9,
+        duration=(30, 120),
+        instalments=(1, 3),
+        advance_share=0.2,
+        investment_size=1.5,
+        early_finishers=0.2,
+        september_rush=0.1,
+        area_pace_sd=0.45,
+        disaster_provinces=6,
+        disaster_date=date(2019, 7, 20),
+        disaster_severity_range=(0.2, 0.7),
+        notes="a fast start (10 Oct-25 Dec, 85%), a signing freeze 5 Jan-15 Feb (caught up within 40 days), 10% "
+        "of investment never signed and 90% of it cancelled through the year, lumpier investment (1.5 times), "
+        "short contracts (30-120 days, 1-3 instalments), 20% early-finishing provinces, almost no rush, uneven "
+        "provinces, 6 provinces slowed from 20 Jul (20-70%)",
+    ),
     # Round 18 (issue 17): new hold-out mixes, written after the round-18 choice was committed and before any of them
     # was generated; generated (seeds 191-193) and scored once; each a mix not seen before.
     "act_feb_slow_final_returns_aug": Mix(
@@ -1524,6 +1596,14 @@ HOLD_OUT_ROUND_16 = (
     ("ordinary_early_finish_cancel_savings", 182),
     ("act_dec_freeze_mar_lumpy_long", 183),
 )
+# Round 17 of issue 17, the projection's hold-outs (mix, seed): written after the round-17 choice was committed
+# (f39fbcd), generated and scored once (bench/backtest_projection.py --years hold-out-17).
+HOLD_OUT_ROUND_17 = (
+    ("ordinary_savings_returned_cancel_aug", 186),
+    ("act_feb_realloc_may_cancel_jul", 187),
+    ("fast_start_freeze_jan_lumpy_short", 188),
+)
+
 # Round 18 of issue 17, the projection's hold-outs (mix, seed): written after the round-18 choice was committed
 # (53323db), generated and scored once (bench/backtest_projection.py --years hold-out-18).
 HOLD_OUT_ROUND_18 = (
@@ -2151,6 +2231,8 @@ def main() -> None:
                 if name in dict(HOLD_OUT_ROUND_15)
                 else "hold-out (round 16)"
                 if name in dict(HOLD_OUT_ROUND_16)
+                else "hold-out (round 17)"
+                if name in dict(HOLD_OUT_ROUND_17)
                 else "hold-out (round 18)"
                 if name in dict(HOLD_OUT_ROUND_18)
                 else "hold-out"
