@@ -40,7 +40,7 @@ from ui.tables import data_table
 from vocabulary import BUDGET_TYPE_SCOPE, FLAGS, PLAN_TYPES, STORE_OUTAGE, word
 
 log = logging.getLogger(__name__)
-K_FREEZE_RESULT = "weekly_freeze_result"  # (kind, message) of the last freeze, shown after the rerun
+K_FREEZE_RESULT = "weekly_freeze_result"  # (kind, message) of the session's last freeze, shown until the next
 
 SNAPSHOTS_SHOWN = 5  # the latest snapshots listed in HTML; all of them one click away
 MOVERS_SHOWN = 5  # rows of each movers / flagged list in HTML; the full tables one click away
@@ -142,7 +142,10 @@ def _freeze(ctx: PageContext) -> None:
     same code path and writer lock as `python -m etl snapshot`; a refusal when another writer holds
     the lock. Others see nothing here (the save itself checks the role again)."""
     who = principal()
-    result = st.session_state.pop(K_FREEZE_RESULT, None)
+    # kept, not popped: a run that shows it may be replaced by another before it is drawn (a click or a
+    # query-string change arriving meanwhile), and a popped result would then never be seen; the next
+    # freeze replaces it
+    result = st.session_state.get(K_FREEZE_RESULT)
     if not who.is_admin:
         return
     from etl.snapshot import default_as_of
