@@ -713,6 +713,7 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
         "etl_stage_raw",
         "etl_cell_defects",
         "etl_cell_rej",
+        "etl_merged",
         "etl_stage_units",
     ):
         con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -759,26 +759,24 @@ class TableSource:
         }
         if not mapped or self.kind is None:
             return
-        import pyarrow as pa  # a workbook load: pyarrow is already imported by _stage_excel
-
-        spans = pa.table({name: list(values) for name, values in zip(("top", "lft", "bottom", "rgt"), zip(*ranges))})
-        con.register("etl_merged", spans)
-        try:
-            for position, name in mapped.items():
-                within = f"{position} BETWEEN m.lft AND m.rgt"
-                if self.kind.column(name).type == MONEY:
-                    con.execute(
-                        f"INSERT INTO etl_cell_defects SELECT r.row_no, {position}, '{MERGED_AMOUNT}', r.c{position} "
-                        f"FROM etl_merged m JOIN {raw} r ON r.row_no BETWEEN m.top AND m.bottom WHERE {within}"
-                    )
-                else:
-                    con.execute(
-                        f"UPDATE {raw} SET c{position} = t.shown FROM (SELECT m.top, m.bottom, r.c{position} AS shown "
-                        f"FROM etl_merged m JOIN {raw} r ON r.row_no = m.top WHERE {within}) t "
-                        f"WHERE {raw}.row_no > t.top AND {raw}.row_no <= t.bottom AND {raw}.c{position} IS NULL"
-                    )
-        finally:
-            con.unregister("etl_merged")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE etl_merged AS SELECT unnest(?::BIGINT[]) AS top, unnest(?::INT[]) AS lft, "
+            "unnest(?::BIGINT[]) AS bottom, unnest(?::INT[]) AS rgt",
+            [list(column) for column in zip(*ranges)],
+        )
+        for position, name in mapped.items():
+            within = f"{position} BETWEEN m.lft AND m.rgt"
+            if self.kind.column(name).type == MONEY:
+                con.execute(
+                    f"INSERT INTO etl_cell_defects SELECT r.row_no, {position}, '{MERGED_AMOUNT}', r.c{position} "
+                    f"FROM etl_merged m JOIN {raw} r ON r.row_no BETWEEN m.top AND m.bottom WHERE {within}"
+                )
+            else:
+                con.execute(
+                    f"UPDATE {raw} SET c{position} = t.shown FROM (SELECT m.top, m.bottom, r.c{position} AS shown "
+                    f"FROM etl_merged m JOIN {raw} r ON r.row_no = m.top WHERE {within}) t "
+                    f"WHERE {raw}.row_no > t.top AND {raw}.row_no <= t.bottom AND {raw}.c{position} IS NULL"
+                )
 
 
 class _PhysicalLines:

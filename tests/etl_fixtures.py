@@ -92,15 +92,16 @@ def write_xls(
     workbook = xlwt.Workbook(encoding="utf-8")
     worksheet = workbook.add_sheet(sheet)
     date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
-    covered = {
+    # the cells of each merged range but its top-left one, which alone holds the range's value
+    hidden = {
         (r, c) for top, bottom, left, right in merges for r in range(top, bottom + 1) for c in range(left, right + 1)
-    }
+    } - {(top, left) for top, _, left, _ in merges}
     for top, bottom, left, right in merges:
         worksheet.merge(top, bottom, left, right)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            if (r, c) in covered and (r, c) not in {(m[0], m[2]) for m in merges}:
-                continue  # a merged range holds its top-left value only
+            if (r, c) in hidden:
+                continue
             if isinstance(value, dt.date):
                 worksheet.write(r, c, value, date_style)
             elif value is not None:
