@@ -16,6 +16,8 @@ the seen years built by bench/backtest_projection.py into bench/out/backtest/ (`
         # per year and date: the unsigned share and, where the gate opens, the model's signing chance and what a
         # contract signed later is expected to pay, kept and with the tables, against the truth
     .venv/bin/python bench/projection_round19_study.py provinces [--dates ...] [--variant NAME ...]
+    .venv/bin/python bench/projection_round19_study.py test
+        # round 17's test of the round on the provinces lines (bench/out/round19_provinces.txt), per variant
     .venv/bin/python bench/projection_round19_study.py basis [--only NAME ...] [--variant NAME ...]
     .venv/bin/python bench/projection_round19_study.py payable [--dates ...] [--variant NAME ...]
     .venv/bin/python bench/projection_round19_study.py code-speed --revision 76e9d1f
@@ -38,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import projection_round16_study as R16  # noqa: E402
+import projection_round17_study as R17  # noqa: E402
 from projection_study import seen_before, study_years  # noqa: E402
 
 SEEN = seen_before(19)
@@ -59,6 +62,11 @@ KEEP = {"UNSIGNED_CURVE_BAND_KEEP": True}
 VARIANTS: dict[str, tuple[dict, dict]] = {
     "kept": ({}, {}),
     "curve 1.0": ({}, {"UNSIGNED_CURVE_WEIGHT": 1.0}),
+    "curve 1.0 + table 1.0 (no spread)": ({}, {"UNSIGNED_CURVE_WEIGHT": 1.0, "SIGNING_TABLE_WEIGHT": 1.0}),
+    "curve 1.0 + table 0.5": (
+        {},
+        {"UNSIGNED_CURVE_WEIGHT": 1.0, "SIGNING_TABLE_WEIGHT": 0.5, "SIGNING_TABLE_SPREAD": True},
+    ),
     "table 1.0": ({}, {**TABLE}),
     "curve 1.0 + table 1.0": ({}, {"UNSIGNED_CURVE_WEIGHT": 1.0, **TABLE}),
     "curve 1.0 + table 1.0 + keep": ({}, {"UNSIGNED_CURVE_WEIGHT": 1.0, **TABLE, **KEEP}),
@@ -73,7 +81,7 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
 }
 
 # where the candidates' settings exist (at neutral values); None: the working tree
-STUDY_REVISION: str | None = None
+STUDY_REVISION: str | None = "87bedb1"
 
 
 def _write(study: str, line: str) -> None:
@@ -192,7 +200,40 @@ def where(only: list[str] | None, which: int | None) -> None:
             _write("where", line)
 
 
+def test() -> None:
+    """Round 17's test of the round (R17.round_test) on this round's provinces lines, then per variant the mean
+    median error, mean |bias| and mean coverage over those year-dates."""
+    import numpy as np
+
+    path = ROOT / "bench" / "out" / "round19_provinces.txt"
+    R17._write = _write
+    R17.round_test(path)
+    figures: dict[str, list[tuple[float, ...]]] = {}
+    for line in path.read_text().splitlines():
+        for part in line.split("  |  ")[1:]:
+            match = R17.FIGURES.match(part.strip())
+            if match:
+                label, *values = match.groups()
+                figures.setdefault(label.strip(), []).append(tuple(float(v) for v in values))
+    for label, rows in figures.items():
+        values = np.array(rows)
+        _write(
+            "test",
+            f"{label}: {len(rows)} year-dates, mean median {values[:, 0].mean():.2f}, "
+            f"mean p90 {values[:, 1].mean():.2f}, "
+            f"mean |bias| {np.abs(values[:, 2]).mean():.2f}, mean coverage {values[:, 3].mean():.1f}%, "
+            f"coverage in 75-85% {((values[:, 3] >= 75) & (values[:, 3] <= 85)).sum()}, "
+            f"|bias| <= 2 {(np.abs(values[:, 2]) <= 2).sum()}",
+        )
+
+
 if __name__ == "__main__":
     R16.study_cli(
-        __doc__, {"table": table, "where": where}, SEEN, VARIANTS, STUDY_REVISION, _write, default_revision="76e9d1f"
+        __doc__,
+        {"table": table, "where": where, "test": test},
+        SEEN,
+        VARIANTS,
+        STUDY_REVISION,
+        _write,
+        default_revision="76e9d1f",
     )
