@@ -202,3 +202,41 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def study_cli(
+    doc: str,
+    extra: dict,
+    seen: tuple,
+    variants: dict,
+    revision: str | None,
+    write,
+    default_revision: str = "b641f7d",
+) -> None:
+    """The command line a later round's study shares with this one: this module's `payable`, `provinces`, `basis`
+    and round 13's `code-speed`, run with that round's seen years, variants, studied revision and output (`write`),
+    and the round's own studies (`extra`: name -> function of (only, which), or of nothing)."""
+    import inspect
+
+    global VARIANTS, STUDY_REVISION, SEEN, _write
+    VARIANTS, STUDY_REVISION, SEEN, _write = variants, revision, seen, write
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("study", choices=(*extra, "provinces", "basis", "payable", "code-speed"))
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--variant", nargs="*", default=["kept"])
+    parser.add_argument("--revision", default=default_revision, help="code-speed: the projection.py to time against")
+    parser.add_argument("--dates", nargs="*", help="only these year-dates (NAME@YYYY-MM-DD)")
+    parser.add_argument("--hold-out", type=int, help="the hold-outs of this round (report only, after their scoring)")
+    args = parser.parse_args()
+    which = args.hold_out
+    if args.study in extra:
+        call = extra[args.study]
+        call(args.only, which) if inspect.signature(call).parameters else call()
+    elif args.study == "code-speed":
+        R13.code_speed(args.revision)
+    elif args.study == "payable":
+        payable(args.only, args.variant, which, args.dates)
+    elif args.study == "provinces":
+        provinces(args.only, args.variant, which, args.dates)
+    else:
+        basis(args.only, args.variant, which)

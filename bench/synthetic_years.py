@@ -1227,6 +1227,80 @@ MIXES: dict[str, Mix] = {
         "90-190 days in 2-5 instalments, lumpier investment (1.6 times larger), very uneven provinces, 15% early "
         "finishers, a cluster hit from 20 Jun (50-90%)",
     ),
+    # Round 19 (issue 17): new hold-out mixes, written after the round-19 choice was committed and before any of them
+    # was generated; generated (seeds 196-198) and scored once; each a mix not seen before.
+    "act_mar_long_advances_cancel_jul": Mix(
+        "act_mar_long_advances_cancel_jul",
+        budget_act=date(2019, 3, 1),
+        wave=(date(2019, 3, 10), date(2019, 6, 15)),
+        wave_share=0.6,
+        trickle_end=date(2019, 8, 31),
+        unsigned_share=0.12,
+        cancel_share=0.5,
+        mass_cancel=(date(2019, 7, 15), 0.4),
+        q1_pace=0.4,
+        duration=(120, 240),
+        instalments=(3, 5),
+        advance_share=0.6,
+        delay_mean=12.0,
+        final_delay_mean=25.0,
+        september_rush=0.45,
+        month_end_bunching=0.4,
+        disaster_provinces=3,
+        disaster_date=date(2019, 7, 1),
+        disaster_severity_range=(0.5, 0.9),
+        notes="budget act on 1 Mar, a wave 10 Mar-15 Jun (60% of the contracts) and a trickle to 31 Aug, long "
+        "contracts (120-240 days) in 3-5 instalments, most with an advance, 12% of investment never signed and 40% of "
+        "the still unsigned cancelled on 15 Jul, a strong September rush, 3 provinces hit from 1 Jul (50-90%)",
+    ),
+    "ordinary_slow_trickle_many_unsigned": Mix(
+        "ordinary_slow_trickle_many_unsigned",
+        wave=(date(2018, 11, 15), date(2019, 2, 28)),
+        wave_share=0.5,
+        trickle_end=date(2019, 8, 31),
+        unsigned_share=0.15,
+        cancel_share=0.3,
+        savings=(0.03, 0.1),
+        q1_pace=0.7,
+        duration=(60, 150),
+        instalments=(2, 4),
+        delay_mean=12.0,
+        final_delay_mean=20.0,
+        september_rush=0.5,
+        month_end_bunching=0.4,
+        area_pace_sd=0.4,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 10),
+        disaster_severity_range=(0.4, 0.9),
+        notes="an ordinary act, a half-size wave 15 Nov-28 Feb (50%) and a long trickle to 31 Aug, 15% of investment "
+        "never signed (30% of it cancelled), contracts of 60-150 days, a strong September rush, uneven provinces, 4 "
+        "provinces hit from 10 Jun (40-90%)",
+    ),
+    "act_dec_freeze_feb_short_realloc_jul": Mix(
+        "act_dec_freeze_feb_short_realloc_jul",
+        budget_act=date(2018, 12, 10),
+        wave=(date(2018, 12, 15), date(2019, 3, 31)),
+        wave_share=0.8,
+        trickle_end=date(2019, 7, 31),
+        freeze=(date(2019, 2, 1), date(2019, 3, 1)),
+        freeze_catch_up=30,
+        freeze_operating=0.4,
+        unsigned_share=0.05,
+        reallocation=(date(2019, 7, 15), 0.4),
+        savings=(0.06, 0.18),
+        savings_moved=0.5,
+        duration=(40, 120),
+        instalments=(1, 3),
+        advance_share=0.25,
+        early_finishers=0.2,
+        september_rush=0.2,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 15),
+        disaster_severity_range=(0.5, 0.8),
+        notes="budget act on 10 Dec, a wave 15 Dec-31 Mar (80%) broken by a signing freeze 1 Feb-1 Mar (caught up "
+        "within 30 days), short contracts (40-120 days, 1-3 instalments), large savings, 20% early finishers, a "
+        "reallocation on 15 Jul moving 40% of the still unsigned to fast projects, a cluster hit from 15 Jun (50-80%)",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -1610,6 +1684,13 @@ HOLD_OUT_ROUND_18 = (
     ("act_feb_slow_final_returns_aug", 191),
     ("ordinary_mid_wave_short_bunched", 192),
     ("act_jan_freeze_apr_realloc_aug_lumpy", 193),
+)
+# Round 19 of issue 17, the projection's hold-outs (mix, seed): written after the round-19 choice was committed
+# (5cb6a12), generated and scored once (bench/backtest_projection.py --years hold-out-19).
+HOLD_OUT_ROUND_19 = (
+    ("act_mar_long_advances_cancel_jul", 196),
+    ("ordinary_slow_trickle_many_unsigned", 197),
+    ("act_dec_freeze_feb_short_realloc_jul", 198),
 )
 
 
@@ -2235,6 +2316,8 @@ def main() -> None:
                 if name in dict(HOLD_OUT_ROUND_17)
                 else "hold-out (round 18)"
                 if name in dict(HOLD_OUT_ROUND_18)
+                else "hold-out (round 19)"
+                if name in dict(HOLD_OUT_ROUND_19)
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
