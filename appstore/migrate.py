@@ -114,7 +114,9 @@ def upgrade(url: str | None = None) -> None:
     with _done_lock:
         if url in _done:
             return
-        with engine(url).connect() as connection:
+        # a read (DEFERRED on SQLite, as appstore.db's reads): a writer elsewhere does not hold it up, and a
+        # migration running elsewhere shows the old revision until it commits (then Alembic, locked, decides)
+        with engine(url).execution_options(sqlite_begin="DEFERRED").connect() as connection:
             at_head = _at_head(connection)
             connection.rollback()
         if at_head:  # nothing to migrate: Alembic is not imported (see the module docstring)
