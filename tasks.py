@@ -155,7 +155,15 @@ def test(extra: list[str]) -> None:
     # The style first (settings in pyproject.toml; about a second): a lint error fails the command.
     run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "ruff", "format", "--check", ".")  # the layout `ruff format .` writes
-    run(PYTHON, "-m", "pytest", *workers, *extra)
+    # Bytecode written once: CI's environment sets PYTHONDONTWRITEBYTECODE, so every process of the run
+    # (the xdist workers, every Streamlit server, every `python -m etl` and inner pytest) compiled the
+    # project's modules and pytest rewrote every test module again. Unset for the tests, the .pyc files go
+    # to __pycache__/ next to the sources (git-ignored), and the packages' own .pyc files (installed with
+    # --compile-bytecode) are still read: a PYTHONPYCACHEPREFIX would make every process look for the
+    # packages' and the standard library's .pyc files under the prefix only, and compile them all again
+    # on the first starts (docs/benchmarks.md, "Test suite time, part 10").
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    run(PYTHON, "-m", "pytest", *workers, *extra, env=env)
 
 
 if __name__ == "__main__":

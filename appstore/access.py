@@ -30,12 +30,15 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from appstore.errors import AccessDenied
-from appstore.projects import ProjectOwner
 from appstore.validation import ROLE_LABELS
+
+if TYPE_CHECKING:  # pandas and the read side only where a function needs them (`python -m etl users`)
+    import pandas as pd
+
+    from appstore.projects import ProjectOwner
 
 WRITER_ROLES = ("province", "cluster", "admin")
 
@@ -107,6 +110,8 @@ def writable_mask(principal: Principal, projects: pd.DataFrame) -> pd.Series:
     """Per row of a read-side project frame (owner_type, owner, cluster_code columns, as
     lagging_projects returns), whether the principal may write for it. For pages only:
     the save itself checks again."""
+    import pandas as pd
+
     return pd.Series(
         [
             may_write_owner(principal, t, o, c)

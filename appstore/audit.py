@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from appstore import models
 from appstore.access import Principal
 from appstore.db import reading
+
+if TYPE_CHECKING:  # imported by the function that returns a frame (`python -m etl users add` needs none)
+    import pandas as pd
 
 
 def now() -> datetime:
@@ -40,6 +43,8 @@ def audit_log(limit: int = 500, action: str | None = None, url: str | None = Non
         query = query.where(models.AuditEntry.action == action)
     with reading(url) as session:
         rows = session.scalars(query).all()
+    import pandas as pd
+
     return pd.DataFrame(
         [
             {"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "target": r.target, "details": r.details}

@@ -6,7 +6,10 @@ idempotent (at head it does nothing) and safe when several processes start at on
 - SQLite: the whole run is one BEGIN IMMEDIATE transaction (appstore.engines), so a second
   process waits for the first, then finds the schema at head;
 - PostgreSQL: the run holds an advisory lock; DDL is transactional there as well.
-Within one process a URL is checked once.
+Within one process a URL is checked once. A store already at the newest revision (its
+alembic_version row equals the head read from the revision files) is left as it is without
+importing Alembic: every server start and `python -m etl users` call checks the store, and
+Alembic's import was a fifth of such a CLI start; Alembic runs only when there is something to do.
 
 For developers, after changing appstore/models.py:
     .venv/bin/python -m appstore.migrate revision "what changed"   # autogenerate a revision
@@ -16,17 +19,19 @@ For developers, after changing appstore/models.py:
 
 from __future__ import annotations
 
+import ast
 import sys
 import threading
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from appstore.engines import dialect_name, engine, resolve_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed 64-bit number, the same in every process of the deployment ("budgetap").
@@ -38,6 +43,8 @@ _done_lock = threading.Lock()
 
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic configuration for the store (no alembic.ini needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", resolve_url(url).replace("%", "%%"))
@@ -46,11 +53,55 @@ def alembic_config(url: str | None = None) -> Config:
 
 def head_revision() -> str:
     """The newest revision in appstore/migrations/versions/."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+@lru_cache(maxsize=1)
+def head_from_files() -> str | None:
+    """The one head revision, read from the `revision` and `down_revision` constants of the revision
+    files without importing Alembic; None when it cannot be told that way (a file whose values are
+    not plain strings, several heads, no file), and then Alembic decides."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        values: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.AnnAssign | ast.Assign):
+                targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+                for target in targets:
+                    if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                        try:
+                            values[target.id] = ast.literal_eval(node.value) if node.value is not None else None
+                        except ValueError:
+                            return None
+        revision, parent = values.get("revision"), values.get("down_revision")
+        if not isinstance(revision, str):
+            return None
+        revisions.add(revision)
+        if isinstance(parent, str):
+            parents.add(parent)
+        elif isinstance(parent, tuple | list) and all(isinstance(item, str) for item in parent):
+            parents.update(parent)
+        elif parent is not None:
+            return None
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
+def _at_head(connection) -> bool:
+    """Whether the store's alembic_version holds exactly the head revision (read without Alembic)."""
+    head = head_from_files()
+    if head is None or not inspect(connection).has_table("alembic_version"):
+        return False
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [head]
 
 
 def current_revision(url: str | None = None) -> str | None:
     """The revision the store is at (None for an empty store)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine(url).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -63,6 +114,16 @@ def upgrade(url: str | None = None) -> None:
     with _done_lock:
         if url in _done:
             return
+        # a read (DEFERRED on SQLite, as appstore.db's reads): a writer elsewhere does not hold it up, and a
+        # migration running elsewhere shows the old revision until it commits (then Alembic, locked, decides)
+        with engine(url).execution_options(sqlite_begin="DEFERRED").connect() as connection:
+            at_head = _at_head(connection)
+            connection.rollback()
+        if at_head:  # nothing to migrate: Alembic is not imported (see the module docstring)
+            _done.add(url)
+            return
+        from alembic import command
+
         config = alembic_config(url)
         postgres = dialect_name(url) == "postgresql"
         with engine(url).connect() as connection:
@@ -93,6 +154,8 @@ def main(argv: list[str]) -> int:
     elif argv[:1] == ["current"]:
         print(current_revision() or "(empty)")
     elif argv[:1] == ["revision"] and len(argv) == 2:
+        from alembic import command
+
         upgrade()
         command.revision(alembic_config(), message=argv[1], autogenerate=True)
     else:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 import reference_data
 import settings
 from reference_data import CAUSES_FILE, THRESHOLDS_FILE
+
+if TYPE_CHECKING:  # reference_data reads with pandas when a table is asked for
+    import pandas as pd
 
 FRESH_DAYS = "followup_fresh_days"
 

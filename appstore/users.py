@@ -7,8 +7,8 @@ etl/users_commands.py). Each change is audited.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -16,6 +16,9 @@ from sqlalchemy.orm import selectinload
 from appstore import audit, models, validation
 from appstore.access import Principal, require_admin, viewer
 from appstore.db import reading, transaction
+
+if TYPE_CHECKING:  # imported by list_users, the one function returning a frame
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ def list_users(url: str | None = None) -> pd.DataFrame:
             for u in users
             for r in [_record(u)]
         ]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["email", "role", "provinces", "clusters", "updated_at", "updated_by"])
 
 

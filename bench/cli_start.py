@@ -57,6 +57,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose CLI runs (default: this one)")
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "demo.duckdb")
+    parser.add_argument(
+        "--dont-write-bytecode",
+        action="store_true",
+        help="run each command with PYTHONDONTWRITEBYTECODE=1, as CI's environment has it (every start compiles "
+        "the project's modules); by default the checkout's .pyc files are written once and read after",
+    )
     options = parser.parse_args()
     if not options.db.exists():
         sys.exit(f"no demo store at {options.db}: run `python -m etl --db {options.db} demo` first, or pass --db")
@@ -67,7 +73,7 @@ def main() -> None:
             **os.environ,
             "BUDGET_DB": str(db),
             "BUDGET_APP_DB": f"sqlite:///{Path(folder) / 'app.sqlite'}",
-            "PYTHONDONTWRITEBYTECODE": "",
+            "PYTHONDONTWRITEBYTECODE": "1" if options.dont_write_bytecode else "",
         }
         print(f"{options.root} (best of {options.runs}; load average {os.getloadavg()[0]:.1f})")
         print(f"{'command':40} {'CPU s':>7} {'wall s':>7}")

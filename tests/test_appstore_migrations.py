@@ -4,6 +4,9 @@ safe when two processes start at once, and in step with the models."""
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -136,6 +139,58 @@ def test_downgrade_to_empty_and_back(app_db_url):
     migrate.forget(app_db_url)
     migrate.upgrade(app_db_url)
     assert set(EXPECTED_TABLES) <= set(inspect(plain).get_table_names())
+    plain.dispose()
+
+
+# `python -m etl users add` in a process of its own; which of Alembic and pandas it had imported when it ended.
+USERS_ADD_IMPORTS = """
+import sys, etl.__main__ as entry
+sys.argv = ["etl", "users", "add", "it@moi.go.th", "--role", "admin"]
+try:
+    entry.main()
+except SystemExit as done:
+    print("IMPORTED", sorted(m for m in ("alembic", "pandas") if m in sys.modules), done.code)
+"""
+
+
+def test_a_store_at_head_is_checked_without_alembic(app_db_url):
+    """A store already at the head revision is left as it is without importing Alembic (a fifth of a
+    `python -m etl users` start; docs/benchmarks.md, "Test suite time, part 10"), and a user added to it
+    by an administrator starts without pandas; a store below the head is still migrated by Alembic."""
+    from alembic import command
+
+    assert migrate.head_from_files() == migrate.head_revision() == _heads_in_folder().pop()
+
+    def users_add() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", USERS_ADD_IMPORTS],
+            cwd=ROOT,
+            env={**os.environ, "BUDGET_APP_DB": app_db_url},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        return "\n".join(line for line in done.stdout.splitlines() if line.startswith("IMPORTED")) or done.stderr
+
+    migrate.upgrade(app_db_url)
+    assert users_add() == "IMPORTED [] 0"
+    plain = _plain_engine(app_db_url)
+    with plain.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [
+            migrate.head_revision()
+        ]
+        assert connection.execute(text("SELECT email, role FROM users")).all() == [("it@moi.go.th", "admin")]
+
+    command.downgrade(migrate.alembic_config(app_db_url), "base")  # below the head: Alembic migrates it
+    assert set(inspect(plain).get_table_names()) <= {"alembic_version"}
+    assert users_add() == "IMPORTED ['alembic'] 0"
+    assert set(EXPECTED_TABLES) <= set(inspect(plain).get_table_names())
+    with plain.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [
+            migrate.head_revision()
+        ]
+        assert connection.execute(text("SELECT email, role FROM users")).all() == [("it@moi.go.th", "admin")]
     plain.dispose()
 
 
