@@ -279,6 +279,10 @@ class SheetScan:
     # style index (s="…") -> (reason, factor from the value stored to the one shown) for the number
     # formats that show another number: a % (x100) or a thousands scaling (/1,000 per comma)
     shown_styles: dict[bytes, tuple[str, Fraction]] = field(default_factory=dict)
+    # rows (0-based) hidden by hand, by a filter or a collapsed group, or dragged to no height, and hidden
+    # columns: the user does not see them (the loader rejects a hidden data row, readers.TableSource)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
 
 
 class _Patterns:
@@ -290,6 +294,9 @@ class _Patterns:
         self.cell_end = b"</" + prefix + b"c>"
         self.cell_start = b"<" + prefix + b'c r="'
         self.row_ref = re.compile(rb"<" + p + rb'row r="(\d+)"')
+        self.row_start = b"<" + prefix + b"row"
+        self.cols = re.compile(rb"<" + p + rb"cols>(.*?)</" + p + rb"cols>", re.DOTALL)
+        self.col = re.compile(rb"<" + p + rb"col\b([^>]*)>")
         self.row_unreferenced = re.compile(rb"<" + p + rb'row(?! r=")[\s>/]')
         self.cell_unreferenced = re.compile(rb"<" + p + rb'c(?! r=")[\s>/]')
         self.formula_or_error = re.compile(rb"<" + p + rb'f[\s>/]| t="e"')
@@ -387,6 +394,57 @@ def _has_value(content: bytes | None, patterns: _Patterns) -> bool:
     )
 
 
+# A row or column attribute that hides it: hidden="1" (Excel's Hide, a filter, a collapsed group) or a height
+# or width of zero. Searched for in the sheet's bytes (C speed: a pattern that starts with a literal; one that
+# starts with \s took 110 ms on a 60,000-row sheet, this one 9 ms), then checked to be a whole attribute of a
+# <row> element: rows are rarely hidden.
+_HIDING = re.compile(rb'hidden="(?:1|true)"|ht="0(?:\.0*)?"')
+
+
+def _hides(attributes: dict[bytes, bytes]) -> bool:
+    """Whether a <row> or <col> element's attributes hide it."""
+    if attributes.get(b"hidden") in (b"1", b"true"):
+        return True
+    size = attributes.get(b"ht", attributes.get(b"width"))
+    try:
+        return size is not None and float(size) == 0
+    except ValueError:
+        return False
+
+
+def _hidden_columns(head: bytes, patterns: _Patterns) -> set[int]:
+    """0-based columns the <cols> element before the sheet's data hides (each <col> covers min..max)."""
+    start = head.find(patterns.sheet_data)
+    found = patterns.cols.search(head, 0, start if start >= 0 else len(head))
+    hidden: set[int] = set()
+    for col in patterns.col.finditer(found.group(1) if found else b""):
+        attributes = _attributes(col.group(1))
+        if _hides(attributes):
+            try:
+                low, high = int(attributes.get(b"min", b"0")), int(attributes.get(b"max", b"0"))
+            except ValueError:
+                continue
+            hidden.update(range(max(low, 1) - 1, min(high, 16_384)))
+    return hidden
+
+
+def _hidden_rows_fast(piece: bytes, patterns: _Patterns, scan: SheetScan) -> None:
+    """Rows of a piece whose element hides them (every row has its r="…" in a fast scan)."""
+    position = 0
+    while found := _HIDING.search(piece, position):
+        position = found.end()
+        if piece[found.start() - 1 : found.start()] not in (b" ", b"\t", b"\r", b"\n"):
+            continue  # the tail of another attribute (customHeight="0")
+        begin = piece.rfind(b"<", 0, found.start())
+        after = piece[begin + len(patterns.row_start) : begin + len(patterns.row_start) + 1]
+        if begin >= 0 and piece.startswith(patterns.row_start, begin) and after in (b" ", b"\t", b"\r", b"\n"):
+            tag_end = piece.find(b">", begin)
+            attributes = _attributes(piece[begin : tag_end if tag_end >= 0 else len(piece)])
+            reference = attributes.get(b"r", b"")
+            if reference.isdigit() and _hides(attributes):
+                scan.hidden_rows.add(int(reference) - 1)
+
+
 def _position(reference: bytes) -> tuple[int, int] | None:
     match = _REF.match(reference.decode("ascii", "replace"))
     return (int(match.group(2)), column_number(match.group(1))) if match else None
@@ -414,6 +472,7 @@ def scan_worksheet(
             root = re.search(rb"<(\w+:)?worksheet\b", buffer)
             patterns = _Patterns(root.group(1) or b"" if root else b"")
             _check_dimension(buffer, patterns, limits, name)
+            scan.hidden_columns = _hidden_columns(buffer, patterns)
         cut = buffer.rfind(patterns.row_end)
         if cut < 0:
             if len(buffer) > MAX_ROW_BYTES:
@@ -439,6 +498,7 @@ def _scan_piece(
     if precise:
         return _scan_precise(piece, patterns, scan, row_number)
     _scan_fast(piece, patterns, scan, limits)
+    _hidden_rows_fast(piece, patterns, scan)
     return row_number
 
 
@@ -555,8 +615,11 @@ def _cell_at(piece: bytes, at: int, patterns: _Patterns) -> tuple[dict, bytes | 
 def _scan_precise(piece: bytes, patterns: _Patterns, scan: SheetScan, row_number: int) -> int:
     """Every row and cell, numbering those without a reference as calamine does."""
     for row in patterns.row.finditer(piece):
-        reference = _attributes(row.group(1)).get(b"r")
+        row_attributes = _attributes(row.group(1))
+        reference = row_attributes.get(b"r")
         row_number = int(reference) if reference and reference.isdigit() else row_number + 1
+        if _hides(row_attributes):
+            scan.hidden_rows.add(row_number - 1)
         column = 0
         for cell in patterns.cell.finditer(row.group(3) or b""):
             attributes = _attributes(cell.group(1))
@@ -681,14 +744,18 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
                     scan.rows = max(scan.rows, scans[name].rows)
                     scan.columns = max(scan.columns, scans[name].columns)
                     scan.defects = {**scans[name].defects, **scan.defects}
+                    scan.hidden_rows |= scans[name].hidden_rows
+                    scan.hidden_columns |= scans[name].hidden_columns
                 scans[name] = scan
     return scans
 
 
-def xls_defects(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
-    """Error cells (#DIV/0!, #N/A, ...) and numbers shown as a percentage of an old .xls, per sheet:
-    calamine reads errors as '' and a percent cell as its number (0.5 for "50%"). xlrd reads the
-    formats too (formatting_info: about 0.5 CPU-s more on a 60,000-row file, docs/benchmarks.md)."""
+def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
+    """Error cells (#DIV/0!, #N/A, ...), numbers shown as a percentage or scaled, and hidden rows and
+    columns of an old .xls, per sheet (SheetScan's defects, hidden_rows, hidden_columns): calamine reads
+    errors as '' and a percent cell as its number (0.5 for "50%"), and keeps no hidden rows. xlrd reads the
+    formats too (formatting_info: about 0.5 CPU-s more on a 60,000-row file, docs/benchmarks.md); the rows'
+    and columns' records come with them."""
     import xlrd
 
     book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=True)
@@ -697,11 +764,18 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int],
         for index, xf in enumerate(book.xf_list)
         if xf.format_key in book.format_map and (shown := shown_as(book.format_map[xf.format_key].format_str))
     }
-    found: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}
+    found: dict[str, SheetScan] = {}
     try:
         for name in names:
             sheet = book.sheet_by_name(name)
             cells = {}
+            scan = SheetScan(defects=cells)
+            scan.hidden_rows = {
+                row
+                for row, info in sheet.rowinfo_map.items()
+                if info.hidden or (info.height_mismatch and info.height == 0)
+            }
+            scan.hidden_columns = {column for column, info in sheet.colinfo_map.items() if info.hidden}
             for row in range(sheet.nrows):
                 for column, kind in enumerate(sheet.row_types(row)):
                     if kind == xlrd.XL_CELL_ERROR:
@@ -711,7 +785,7 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int],
                         number = sheet.cell_value(row, column)
                         if math.isfinite(number):
                             cells[(row, column)] = shown_text(number, shown_xfs[sheet.cell_xf_index(row, column)])
-            found[name] = cells
+            found[name] = scan
             book.unload_sheet(name)
     finally:
         book.release_resources()
@@ -761,10 +835,9 @@ def read_workbook(path: Path, out: Path, limits: Limits) -> dict:
                 f"หาส่วนของชีต {unmatched[0]} ไม่พบ — cannot find the part of sheet {unmatched[0]} "
                 "in the workbook (damaged workbook)"
             )
-    errors: dict[str, dict] = {}
     if suffix == ".xls" and readable:
         try:
-            errors = xls_defects(path, readable)
+            scans = xls_defects(path, readable)
         except Exception as error:  # noqa: BLE001  (xlrd raises its own types)
             raise Refusal(f"อ่านไฟล์ .xls ไม่ได้ — cannot read the .xls file: {_first_line(error)}") from None
     sheets = []
@@ -773,22 +846,21 @@ def read_workbook(path: Path, out: Path, limits: Limits) -> dict:
             sheet = workbook.get_sheet_by_name(name)
         except Exception as error:  # noqa: BLE001
             raise Refusal(f"อ่านชีต {name} ไม่ได้ — cannot read sheet {name}: {_first_line(error)}") from None
-        defects = scans[name].defects if name in scans else errors.get(name, {})
-        sheets.append(_write_sheet(sheet, name, out, index, defects, limits))
+        sheets.append(_write_sheet(sheet, name, out, index, scans.get(name) or SheetScan(), limits))
         del sheet
     return {"ok": True, "sheets": sheets, "skipped": skipped}
 
 
-def _write_sheet(
-    sheet, name: str, out: Path, index: int, defects: dict[tuple[int, int], tuple[str, str]], limits: Limits
-) -> dict:
-    """Write one sheet's non-empty rows (and its cell defects) as CSV; describe it.
+def _write_sheet(sheet, name: str, out: Path, index: int, scan: SheetScan, limits: Limits) -> dict:
+    """Write one sheet's non-empty rows (and its cell defects) as CSV; describe it (with its merged
+    ranges and hidden rows and columns, which the loader judges knowing the header).
 
     calamine's iter_rows gives rows from the first row of the sheet but columns from the
     first used column: cells are shifted back into place. Cells calamine reads as empty
     text (error cells, formulas without a value) show their error or formula instead, so
     the row is not taken for a blank one.
     """
+    defects = scan.defects
     start, end = sheet.start, sheet.end
     first_column = start[1] if start else 0
     columns = max(end[1] + 1 if end else 0, max((column + 1 for _, column in defects), default=0))
@@ -837,19 +909,21 @@ def _write_sheet(
         "cells_csv": str(cells_path),
         "defects_csv": str(defects_path) if defects_path else None,
         "defects": len(defects),
-        "merged": _merged_down(sheet),
+        "merged": _merged(sheet),
+        "hidden_rows": sorted(row for row in scan.hidden_rows if row <= last_row),
+        "hidden_columns": sorted(column for column in scan.hidden_columns if column < columns),
     }
 
 
-def _merged_down(sheet) -> list[list[int]]:
-    """The sheet's merged ranges that cover more than one row, as [first row, first column, last row,
-    last column] (0-based): calamine gives the value to the top-left cell only, and the loader decides what
-    the cells below it hold (readers.TableSource._spread_merged)."""
+def _merged(sheet) -> list[list[int]]:
+    """The sheet's merged ranges of more than one cell, as [first row, first column, last row, last column]
+    (0-based): calamine gives the value to the top-left cell only, and the loader decides what the other
+    cells hold (readers.TableSource._spread_merged)."""
     try:
         ranges = sheet.merged_cell_ranges or []
     except Exception:  # noqa: BLE001  (a format calamine keeps no merges for)
         return []
-    return [[top, left, bottom, right] for (top, left), (bottom, right) in ranges if bottom > top]
+    return [[top, left, bottom, right] for (top, left), (bottom, right) in ranges if bottom > top or right > left]
 
 
 def _first_line(error: BaseException) -> str:
