@@ -618,14 +618,17 @@ def _scan_precise(piece: bytes, patterns: _Patterns, scan: SheetScan, row_number
         row_attributes = _attributes(row.group(1))
         reference = row_attributes.get(b"r")
         row_number = int(reference) if reference and reference.isdigit() else row_number + 1
-        if _hides(row_attributes):
-            scan.hidden_rows.add(row_number - 1)
+        hidden = _hides(row_attributes)
+        if hidden and (reference or not re.search(rb'\sr="', row.group(3) or b"")):
+            scan.hidden_rows.add(row_number - 1)  # else its cells say which row they are in (below)
         column = 0
         for cell in patterns.cell.finditer(row.group(3) or b""):
             attributes = _attributes(cell.group(1))
             where = _position(attributes.get(b"r", b""))
             column = where[1] if where else column + 1
             cell_row = where[0] if where else row_number
+            if hidden:  # a row element without r="…" whose cells say which row they are in
+                scan.hidden_rows.add(cell_row - 1)
             content = cell.group(3)
             defect = _cell_defect(attributes, content or b"", patterns)
             if defect is None and attributes.get(b"s") in scan.shown_styles:
