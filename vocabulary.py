@@ -311,6 +311,11 @@ REJECT_REASONS: Words = {
         "cells are merged across columns, so this column holds no value of its own (the text shown over it is the "
         "column to its left's); unmerge them and type each column's own value",
     ),
+    "hidden_value": (
+        "รูปแบบตัวเลขของเซลล์ซ่อนค่าไว้ (เช่น ;;;) ผู้ใช้เห็นเซลล์ว่าง แต่เซลล์มีตัวเลข ให้เปลี่ยนรูปแบบตัวเลขให้แสดงค่า หรือลบค่าออกหากไม่ใช่ข้อมูล",
+        "the cell's number format hides its value (e.g. ;;;): the user sees an empty cell that holds a number; give "
+        "it a format that shows the value, or clear it if it is not data",
+    ),
     "scaled_cell": (
         "เซลล์จัดรูปแบบให้แสดงตัวเลขหารด้วยพันหรือล้าน (เช่น #,##0,) ค่าที่เก็บจึงไม่ใช่ค่าที่เห็น "
         "ให้ใส่จำนวนเงินตามหน่วยที่หัวตารางระบุโดยไม่ใช้รูปแบบย่อหลัก",

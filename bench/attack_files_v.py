@@ -373,11 +373,73 @@ def attacks() -> dict:
         pay=plus({"V1": new("1000.00")}),
         rejects=set(),
     )
+
+    # --- a number format that shows nothing (";;;"; "0;;" hides negatives; a hidden zero is a blank for zero)
+    def formatted(d: Path) -> Path:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        for row in [H, pay("V1", 1_000), pay("V2", -300), pay("V3", 0), pay("V4", 4_000)]:
+            sheet.append(row)
+        sheet["D2"].number_format = ";;;"
+        sheet["D3"].number_format = "#,##0.00;;"
+        sheet["D4"].number_format = "#,##0.00;-#,##0.00;"
+        sheet["D5"].number_format = '#,##0.00;[Red]-#,##0.00;"-"'
+        book.save(d / "a.xlsx")
+        return d / "a.xlsx"
+
+    a["amount_hidden_by_its_number_format"] = dict(
+        write=formatted,
+        exit=REJECTS,
+        pay=plus({"V3": new("0.00"), "V4": new("4000.00")}),
+        rejects={(2, "hidden_value"), (3, "hidden_value")},
+    )
+
+    def xls_formatted(d: Path) -> Path:
+        import xlwt
+
+        book = xlwt.Workbook(encoding="utf-8")
+        sheet = book.add_sheet("s")
+        hidden = xlwt.easyxf(num_format_str=";;;")
+        for r, row in enumerate([H, pay("V1", 1_000), pay("V2", 2_000)]):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value, hidden) if (r, c) == (1, 3) else sheet.write(r, c, value)
+        book.save(str(d / "a.xls"))
+        return d / "a.xls"
+
+    a["xls_amount_hidden_by_its_number_format"] = dict(
+        write=xls_formatted,
+        exit=REJECTS,
+        pay=plus({"V2": new("2000.00")}),
+        rejects={(2, "hidden_value")},
+    )
     # --- formulas without a value, the 1904 date system, amounts as text (guards)
     a["formula_without_value_in_an_amount"] = dict(
         write=lambda d: xlsx(d / "a.xlsx", [H, pay("V1", 1_000), pay("V2", "=D2*2")]),
         exit=REJECTS,
         pay=plus({"V1": new("1000.00")}),
+        rejects={(3, "formula_without_value")},
+    )
+
+    def xls_formula(d: Path) -> Path:
+        import xlwt
+
+        book = xlwt.Workbook(encoding="utf-8")
+        sheet = book.add_sheet("s")
+        rows = [PH, proj("P11", contract=240_000), proj("P12", contract=xlwt.Formula("G3*0.96"))]
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
+        book.save(str(d / "a.xls"))
+        return d / "a.xls"
+
+    a["xls_formula_a_program_never_calculated"] = dict(  # xlwt stores "" as every formula's result
+        write=xls_formula,
+        exit=REJECTS,
+        pay=plus(),
+        proj=projects_plus({"P11": stored(contract="240000.00")}),
         rejects={(3, "formula_without_value")},
     )
     dated = [H, pay("V1", 1_000, date=dt.date(2019, 3, 15)), pay("V2", 2_000, date=dt.date(2019, 9, 30))]

@@ -74,6 +74,12 @@ _BUILT_IN_PERCENT_FORMATS = {b"9", b"10"}  # 0% and 0.00%
 # "1,500"; "0.00,," in millions): a sheet headed (พันบาท) whose cells hold baht shown in thousands
 # would be converted a thousand times over. Rejected like a percent cell.
 SCALED_CELL = "scaled_cell"
+# A number in a format section that shows nothing (";;;", Excel's way to hide a value; "0;;" hides negatives):
+# the user sees an empty cell. A zero shown as nothing is a government sheet's blank for zero, and loads 0.
+HIDDEN_VALUE = "hidden_value"
+# How a cell's number format shows its number: (PERCENT_CELL or SCALED_CELL or None, the factor from the value
+# stored to the one shown, which signs it hides: 1 positive, 2 negative). `shown_as`, `shown_text`.
+Shown = tuple[str | None, Fraction, int]
 
 _CONTROL_CHARS = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
 
@@ -278,7 +284,7 @@ class SheetScan:
     defects: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # (row0, col0) -> why
     # style index (s="…") -> (reason, factor from the value stored to the one shown) for the number
     # formats that show another number: a % (x100) or a thousands scaling (/1,000 per comma)
-    shown_styles: dict[bytes, tuple[str, Fraction]] = field(default_factory=dict)
+    shown_styles: dict[bytes, Shown] = field(default_factory=dict)
     # rows (0-based) hidden by hand, by a filter or a collapsed group, or dragged to no height, and hidden
     # columns: the user does not see them (the loader rejects a hidden data row, readers.TableSource)
     hidden_rows: set[int] = field(default_factory=set)
@@ -358,7 +364,7 @@ def _cell_defect(attributes: dict[bytes, bytes], content: bytes, patterns: _Patt
 
 
 def _shown_defect(
-    attributes: dict[bytes, bytes], content: bytes | None, patterns: _Patterns, shown: tuple[str, Fraction]
+    attributes: dict[bytes, bytes], content: bytes | None, patterns: _Patterns, shown: Shown
 ) -> tuple[str, str] | None:
     """(reason, the value as shown: "50%", "1500") for a number cell whose format shows another
     number (`shown`: reason and factor), else None."""
@@ -374,10 +380,15 @@ def _shown_defect(
     return shown_text(number, shown)
 
 
-def shown_text(number: float, shown: tuple[str, Fraction]) -> tuple[str, str]:
+def shown_text(number: float, shown: Shown) -> tuple[str, str] | None:
     """(reason, the number as its format shows it): "50%" for 0.5 in a percent format, "1500" for
-    1,500,000 shown in thousands."""
-    reason, factor = shown
+    1,500,000 shown in thousands, the number itself for one its format's section hides (shown as nothing); None
+    when it is shown as it is."""
+    reason, factor, hidden = shown
+    if hidden & (1 if number > 0 else 2 if number < 0 else 0):
+        return HIDDEN_VALUE, number_text(number)  # the value the cell holds, for the user to find it
+    if reason is None:
+        return None
     text = _plain(Fraction(number_text(number)) * factor)
     return reason, text + "%" if reason == PERCENT_CELL else text
 
@@ -450,9 +461,7 @@ def _position(reference: bytes) -> tuple[int, int] | None:
     return (int(match.group(2)), column_number(match.group(1))) if match else None
 
 
-def scan_worksheet(
-    chunks, limits: Limits, name: str, shown_styles: dict[bytes, tuple[str, Fraction]] | None = None
-) -> SheetScan:
+def scan_worksheet(chunks, limits: Limits, name: str, shown_styles: dict[bytes, Shown] | None = None) -> SheetScan:
     """Stream a worksheet's XML once; raise Refusal when it is beyond the limits.
 
     Most sheets give every row and cell its reference (r="B7"): then rows come from the
@@ -687,18 +696,53 @@ def shows_percent(format_code: str) -> bool:
 _SCALING_COMMAS = re.compile(r"[0#?](,+)(?![,0#?])")
 
 
-def shown_as(format_code: str) -> tuple[str, Fraction] | None:
-    """(reason, factor) when an Excel number format shows a number other than the one stored: a
-    percentage (x100), or the number divided by 1,000 per scaling comma; judged on the format's first
-    section (positive numbers) outside quoted text, escapes and [colour]/[condition] brackets."""
+def _sections(format_code: str) -> list[str]:
+    """A number format's sections (positive;negative;zero;text), split at the ';' outside quotes and escapes."""
+    sections, current, quoted, escaped = [], [], False, False
+    for character in format_code:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == '"':
+            quoted = not quoted
+        elif character == ";" and not quoted:
+            sections.append("".join(current))
+            current = []
+            continue
+        current.append(character)
+    return [*sections, "".join(current)]
+
+
+def hidden_signs(format_code: str) -> int:
+    """Which signs of number a format shows as nothing: 1 positive, 2 negative (";;;" hides both, "0;;"
+    negatives). A section with a [condition] changes which numbers it takes: not judged (0)."""
+    sections = _sections(format_code)
+    if len(sections) < 2 or any(re.search(r"\[[<>=]", section) for section in sections):
+        return 0
+
+    def empty(section: str) -> bool:
+        return not re.sub(r"\[[^\]]*\]", "", section).strip()
+
+    return (1 if empty(sections[0]) else 0) | (2 if empty(sections[1]) else 0)
+
+
+def shown_as(format_code: str) -> Shown | None:
+    """(reason, factor, hidden signs) when an Excel number format shows a number other than the one stored:
+    a percentage (x100), or the number divided by 1,000 per scaling comma, judged on the format's first
+    section (positive numbers) outside quoted text, escapes and [colour]/[condition] brackets; or a sign of
+    number shown as nothing (`hidden_signs`). None when every number is shown as it is."""
+    hidden = hidden_signs(format_code)
     if shows_percent(format_code):
-        return PERCENT_CELL, Fraction(100)
+        return PERCENT_CELL, Fraction(100), hidden
     plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", format_code).split(";")[0]
     found = _SCALING_COMMAS.search(plain)
-    return (SCALED_CELL, Fraction(1, 1000 ** len(found.group(1)))) if found else None
+    if found:
+        return SCALED_CELL, Fraction(1, 1000 ** len(found.group(1))), hidden
+    return (None, Fraction(1), hidden) if hidden else None
 
 
-def _shown_styles(book: zipfile.ZipFile) -> dict[bytes, tuple[str, Fraction]]:
+def _shown_styles(book: zipfile.ZipFile) -> dict[bytes, Shown]:
     """Cell style index (as written in s="…") -> shown_as() of its number format, for the styles whose
     format shows another number."""
     try:
@@ -708,7 +752,7 @@ def _shown_styles(book: zipfile.ZipFile) -> dict[bytes, tuple[str, Fraction]]:
     if info.file_size > SMALL_PART_BYTES:
         raise Refusal(f"ส่วน xl/styles.xml ใหญ่ผิดปกติ — part xl/styles.xml is unusually large ({_mb(info.file_size)})")
     styles = b"".join(_stream(book, info))
-    formats = dict.fromkeys(_BUILT_IN_PERCENT_FORMATS, (PERCENT_CELL, Fraction(100)))
+    formats = dict.fromkeys(_BUILT_IN_PERCENT_FORMATS, (PERCENT_CELL, Fraction(100), 0))
     for tag in re.findall(rb"<(?:\w+:)?numFmt\b[^>]*>", styles):
         attributes = _attributes(tag)
         shown = shown_as(html.unescape(attributes.get(b"formatCode", b"").decode("utf-8", "replace")))
@@ -753,12 +797,58 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
     return scans
 
 
+# BIFF8 records (MS-XLS): a FORMULA record's cached result "empty text" (bytes 6-13 of its data), and the
+# RECALCID record Excel writes in the workbook globals when its engine calculated the formulas.
+_BIFF_FORMULA, _BIFF_RECALC_ID, _BIFF_BOF, _BIFF_EOF = 0x0006, 0x01C1, 0x0809, 0x000A
+_EMPTY_TEXT_RESULT = b"\x03\x00\x00\x00\x00\x00\xff\xff"
+_EMPTY_TEXT_FORMULA = re.compile(rb"\x06\x00.{8}" + re.escape(_EMPTY_TEXT_RESULT), re.DOTALL)
+
+
+def _biff_records(mem, start: int):
+    """(code, data offset, length) of the records of the substream at `start`, to its EOF (nested substreams,
+    such as a chart's, are walked through)."""
+    depth, position = 0, start
+    while position + 4 <= len(mem):
+        code, length = struct.unpack_from("<HH", mem, position)
+        yield code, position + 4, length
+        position += 4 + length
+        if code == _BIFF_BOF:
+            depth += 1
+        elif code == _BIFF_EOF:
+            depth -= 1
+            if depth <= 0:
+                return
+
+
+def uncalculated_xls_formulas(book, sheet_index: int) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the formulas of an .xls sheet that hold the result "empty text" in a workbook
+    no Excel engine calculated (no RECALCID record: programs such as xlwt write every formula so, and Excel
+    calculates them on opening, showing a figure calamine never sees). Empty when Excel calculated the book:
+    there an empty result is what the cell shows. `book`: an xlrd Book opened on_demand (its stream in memory)."""
+    mem, starts = getattr(book, "mem", None), getattr(book, "_sh_abs_posn", None)
+    if mem is None or starts is None or sheet_index >= len(starts):
+        return set()
+    start = starts[sheet_index]
+    end = min([position for position in starts if position > start] or [len(mem)])
+    if not _EMPTY_TEXT_FORMULA.search(mem, start, end):
+        return set()  # the usual case: no formula with an empty result (one C search)
+    if any(code == _BIFF_RECALC_ID for code, _, _ in _biff_records(mem, book.base)):
+        return set()
+    found = set()
+    for code, offset, length in _biff_records(mem, start):
+        if code == _BIFF_FORMULA and length >= 20 and mem[offset + 6 : offset + 14] == _EMPTY_TEXT_RESULT:
+            row, column = struct.unpack_from("<HH", mem, offset)
+            found.add((row, column))
+    return found
+
+
 def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
     """Error cells (#DIV/0!, #N/A, ...), numbers shown as a percentage or scaled, and hidden rows and
     columns of an old .xls, per sheet (SheetScan's defects, hidden_rows, hidden_columns): calamine reads
     errors as '' and a percent cell as its number (0.5 for "50%"), and keeps no hidden rows. xlrd reads the
     formats too (formatting_info: about 0.5 CPU-s more on a 60,000-row file, docs/benchmarks.md); the rows'
-    and columns' records come with them."""
+    and columns' records come with them. Formulas a program wrote without calculating them:
+    `uncalculated_xls_formulas`."""
     import xlrd
 
     book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=True)
@@ -779,6 +869,8 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
                 if info.hidden or (info.height_mismatch and info.height == 0)
             }
             scan.hidden_columns = {column for column, info in sheet.colinfo_map.items() if info.hidden}
+            for where in uncalculated_xls_formulas(book, book.sheet_names().index(name)):
+                cells[where] = (FORMULA_WITHOUT_VALUE, "=(สูตร formula)")
             for row in range(sheet.nrows):
                 for column, kind in enumerate(sheet.row_types(row)):
                     if kind == xlrd.XL_CELL_ERROR:
@@ -786,8 +878,9 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
                         cells[(row, column)] = (ERROR_CELL, xlrd.error_text_from_code.get(code, "#ERROR"))
                     elif kind == xlrd.XL_CELL_NUMBER and shown_xfs and sheet.cell_xf_index(row, column) in shown_xfs:
                         number = sheet.cell_value(row, column)
-                        if math.isfinite(number):
-                            cells[(row, column)] = shown_text(number, shown_xfs[sheet.cell_xf_index(row, column)])
+                        shown = shown_text(number, shown_xfs[sheet.cell_xf_index(row, column)])
+                        if math.isfinite(number) and shown:
+                            cells[(row, column)] = shown
             found[name] = scan
             book.unload_sheet(name)
     finally:
@@ -973,6 +1066,7 @@ if __name__ == "__main__":
 __all__ = [
     "ERROR_CELL",
     "FORMULA_WITHOUT_VALUE",
+    "HIDDEN_VALUE",
     "PERCENT_CELL",
     "SCALED_CELL",
     "Limits",

@@ -321,3 +321,102 @@ def test_dates_of_a_workbook_saved_with_the_1904_date_system_are_the_dates_shown
             "D1": ("P01", "2019-03-15", Decimal("1000.00")),
             "D2": ("P02", "2019-09-30", Decimal("2.00")),
         }
+
+
+# ---------------------------------------------------------------- a number format that hides the value
+
+
+def test_an_amount_a_number_format_hides_is_rejected_not_loaded_unseen(tmp_path):
+    # ";;;" shows nothing at all (Excel's way to hide a cell's value); "0;;" hides a negative number; a format
+    # hiding only zero ("#,##0.00;-#,##0.00;") shows 0 as blank, which a government sheet means: it loads 0
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [
+        PROJECT_HEADERS,
+        ["P04", 2562, "จังหวัดลำพูน", "ฝายแม้ว", "งบลงทุน", "อบต.", 250_000, 240_000],
+        ["P05", 2562, "จังหวัดลำพูน", "ขุดลอก", "งบลงทุน", "อบต.", 150_000, -5],
+        ["P06", 2562, "จังหวัดลำพูน", "ซ่อมถนน", "งบลงทุน", "อบต.", 70_000, 0],
+        ["P07", 2562, "จังหวัดลำพูน", "อบรม", "งบดำเนินงาน", "อบต.", 50_000, 45_000],
+    ]:
+        sheet.append(row)
+    sheet["H2"].number_format = ";;;"
+    sheet["H3"].number_format = "0;;"
+    sheet["H4"].number_format = "#,##0.00;-#,##0.00;"
+    sheet["H5"].number_format = '#,##0.00;-#,##0.00;"-"'
+    book = tmp_path / "projects.xlsx"
+    workbook.save(book)
+    db = fixture_projects_db(tmp_path)
+    [result] = load_files([book], db_path=db)
+    assert _rejects(db, result.load_id) == [(2, "วงเงินตามสัญญา", "hidden_value"), (3, "วงเงินตามสัญญา", "hidden_value")]
+    stored = query(db, "SELECT project_code, contract_amount FROM projects WHERE project_code > 'P03' ORDER BY 1")
+    assert stored == [("P06", None), ("P07", Decimal("45000.00"))]  # 0 is "no contract", as a dash or blank
+    english, thai = _words(db, "hidden_value")
+    assert "format" in english and "hides" in english and "ซ่อน" in thai
+
+
+def test_the_same_hidden_value_in_an_old_xls(tmp_path):
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("s")
+    for column, header in enumerate(DISB_HEADERS):
+        sheet.write(0, column, header)
+    hidden = xlwt.easyxf(num_format_str=";;;")
+    for row, (doc, amount, style) in enumerate([("D1", 1_000, hidden), ("D2", 2_000, None)], start=1):
+        for column, value in enumerate([doc, "P01", "15/03/2562"]):
+            sheet.write(row, column, value)
+        sheet.write(row, 3, amount, style) if style else sheet.write(row, 3, amount)
+        sheet.write(row, 4, CUR)
+    book = tmp_path / "payments.xls"
+    workbook.save(str(book))
+    db = fixture_projects_db(tmp_path)
+    [result] = load_files([book], db_path=db)
+    assert _rejects(db, result.load_id) == [(2, "จำนวนเงิน", "hidden_value")]
+    assert _payments(db) == {"D2": ("P01", "2019-03-15", Decimal("2000.00"))}
+
+
+def test_formulas_a_program_wrote_into_an_old_xls_without_calculating_them_are_rejected(tmp_path):
+    # xlwt (as programs write .xls) stores each formula with an empty-text result and no recalculation id:
+    # Excel calculates it on opening and shows a figure, calamine reads ''. The contract (optional) was read
+    # as "no contract", the payment amount as missing.
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("s")
+    rows = [PROJECT_HEADERS, ["P04", 2562, "จังหวัดลำพูน", "ฝายแม้ว", "งบลงทุน", "อบต.", 250_000, xlwt.Formula("G2*0.96")]]
+    rows.append(["P05", 2562, "จังหวัดลำพูน", "ขุดลอก", "งบลงทุน", "อบต.", 150_000, 140_000])
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book = tmp_path / "projects.xls"
+    workbook.save(str(book))
+    db = fixture_projects_db(tmp_path)
+    [result] = load_files([book], db_path=db)
+    assert _rejects(db, result.load_id) == [(2, "วงเงินตามสัญญา", "formula_without_value")]
+    stored = query(db, "SELECT project_code, contract_amount FROM projects WHERE project_code > 'P03'")
+    assert stored == [("P05", Decimal("140000.00"))]
+
+
+def test_an_empty_formula_result_excel_calculated_in_an_old_xls_is_what_the_cell_shows(tmp_path):
+    # The same record in a workbook with Excel's RECALCID (its engine calculated the formulas): an empty result
+    # is what Excel shows, and loads as blank (guard for the rule above). The record is put in place of the
+    # globals' WRITEACCESS record, the same size, so the file stays whole.
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("s")
+    rows = [PROJECT_HEADERS, ["P04", 2562, "จังหวัดลำพูน", "ฝายแม้ว", "งบลงทุน", "อบต.", 250_000, xlwt.Formula('""')]]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book = tmp_path / "projects.xls"
+    workbook.save(str(book))
+    data = book.read_bytes()
+    assert data.count(b"\x5c\x00\x70\x00") == 1  # WRITEACCESS, 112 bytes
+    book.write_bytes(data.replace(b"\x5c\x00\x70\x00", b"\xc1\x01\x70\x00"))
+    db = fixture_projects_db(tmp_path)
+    [result] = load_files([book], db_path=db)
+    assert result.status == "loaded", result.message
+    assert query(db, "SELECT contract_amount FROM projects WHERE project_code = 'P04'") == [(None,)]
