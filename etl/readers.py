@@ -1370,7 +1370,11 @@ def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
         chosen, columns = _resolve_kind(header, kind)
         notes = [note] if note else []
         if chosen is not None and sheet.hidden_columns:
-            hidden_note = _leave_out_hidden_columns(header, chosen, sheet)  # a ReadError refuses the file
+            try:
+                hidden_note = _leave_out_hidden_columns(header, chosen, sheet)
+            except ReadError:  # refuses the file: its sheets' cells go with it
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
             if hidden_note:
                 notes.append(hidden_note)
                 chosen, columns = _resolve_kind(header, kind)
