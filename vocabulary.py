@@ -298,6 +298,24 @@ REJECT_REASONS: Words = {
         "the amount cell is merged over several rows, so it cannot be split between them; unmerge it and type each "
         "row's own amount",
     ),
+    # government sheet habits V (docs/reliability.md): what the sheet hides or merges across columns
+    "hidden_row": (
+        "แถวนี้ถูกซ่อนไว้ในชีต (ซ่อนเอง หรือถูกตัวกรองหรือการจัดกลุ่มซ่อน) ผู้ใช้มองไม่เห็นจึงไม่ได้โหลด "
+        "ให้เลิกซ่อนแถวหากต้องการโหลด หรือลบแถวนี้ออก",
+        "the row is hidden in the sheet (by hand, by a filter or a collapsed group), so it is not what its user "
+        "sees and is not loaded; unhide it if it belongs in the load, or delete it",
+    ),
+    "merged_across": (
+        "เซลล์ถูกผสาน (Merge) ข้ามคอลัมน์ ช่องนี้จึงไม่มีค่าของตัวเอง (ค่าที่เห็นเป็นของคอลัมน์ทางซ้าย) "
+        "ให้ยกเลิกการผสานเซลล์แล้วใส่ค่าของแต่ละคอลัมน์",
+        "cells are merged across columns, so this column holds no value of its own (the text shown over it is the "
+        "column to its left's); unmerge them and type each column's own value",
+    ),
+    "hidden_value": (
+        "รูปแบบตัวเลขของเซลล์ซ่อนค่าไว้ (เช่น ;;;) ผู้ใช้เห็นเซลล์ว่าง แต่เซลล์มีตัวเลข ให้เปลี่ยนรูปแบบตัวเลขให้แสดงค่า หรือลบค่าออกหากไม่ใช่ข้อมูล",
+        "the cell's number format hides its value (e.g. ;;;): the user sees an empty cell that holds a number; give "
+        "it a format that shows the value, or clear it if it is not data",
+    ),
     "scaled_cell": (
         "เซลล์จัดรูปแบบให้แสดงตัวเลขหารด้วยพันหรือล้าน (เช่น #,##0,) ค่าที่เก็บจึงไม่ใช่ค่าที่เห็น "
         "ให้ใส่จำนวนเงินตามหน่วยที่หัวตารางระบุโดยไม่ใช้รูปแบบย่อหลัก",

@@ -51,6 +51,7 @@ from etl.kinds import (
 )
 from etl.readers import (
     QUOTE_SPANS_ROWS,
+    SHOWN_BY_DEFECT,
     SUPPORTED_SUFFIXES,
     UNCLOSED_QUOTE,
     ReadError,
@@ -638,7 +639,8 @@ WHOLE_ROW_LABEL = "(ทั้งแถว whole row)"
 
 
 def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Kind, load_id: int) -> None:
-    """Copy etl_rej into rejects, with the header as written and the cell as written."""
+    """Copy etl_rej into rejects, with the header as written and the cell as written (for a defect that says
+    more than its empty cell, `readers.SHOWN_BY_DEFECT`, what it says: the merged range)."""
     positions = {name: position for position, name in source.columns.items()}
     headers = [source.header.names[positions[c.name]] if c.name in positions else c.name for c in kind.columns]
     header_case = (
@@ -648,6 +650,8 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Ki
     )
     cell_cases = " ".join(f"WHEN '{name}' THEN s.c{pos}" for pos, name in source.columns.items())
     cell_cases += f" WHEN '{validate.WHOLE_ROW}' THEN s.etl_defect_text"
+    position_case = " ".join(f"WHEN '{name}' THEN {pos}" for pos, name in source.columns.items())
+    shown_codes = ", ".join(f"'{code}'" for code in SHOWN_BY_DEFECT)
     reasons_sql, reason_params = validate.reasons_table_sql()
     params = [load_id, name_text(source.path.name), source.sheet, *headers, kind.name, *reason_params]
     # record_key: the row's key as it would be stored (normalised), so a user finds it.
@@ -655,10 +659,14 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, source: TableSource, kind: Ki
         f"""INSERT INTO rejects (load_id, file_name, sheet, row_number, column_name, bad_value,
                                  reason_code, reason_th, reason_en, kind, record_key)
         SELECT ?, ?, ?, r.row_no, {header_case},
-               trim(CASE r.column_name {cell_cases} ELSE NULL END),
+               trim(coalesce(d.shown, CASE r.column_name {cell_cases} ELSE NULL END)),
                r.reason_code, x.reason_th, x.reason_en, ?, t.{kind.key}
         FROM (SELECT DISTINCT * FROM etl_rej) r
         JOIN etl_stage s ON s.row_no = r.row_no
+        LEFT JOIN (SELECT DISTINCT row_no, position, reason, shown FROM etl_cell_defects
+                   WHERE reason IN ({shown_codes})) d
+          ON d.row_no = r.row_no AND d.reason = r.reason_code
+         AND d.position = CASE r.column_name {position_case or "WHEN NULL THEN -1"} ELSE -1 END
         LEFT JOIN etl_typed t ON t.row_no = r.row_no
         JOIN ({reasons_sql}) x ON x.reason_code = r.reason_code
         ORDER BY r.row_no, r.column_name""",
@@ -714,6 +722,8 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
         "etl_cell_defects",
         "etl_cell_rej",
         "etl_merged",
+        "etl_merged_across",
+        "etl_hidden",
         "etl_stage_units",
     ):
         con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -49,6 +49,7 @@ from etl.kinds import (
     MONEY,
     TEXT,
     Kind,
+    alias_index,
     detect_kind,
     header_key,
     match_headers,
@@ -82,6 +83,14 @@ _THAI_LETTER = re.compile("[\u0e01-\u0e5b]")
 _NO_DEFECT = ("", "")  # defect and excerpt of a sound row
 REPEATED_HEADER = "repeated_header"  # a data row that repeats the header (TableSource._mark_repeated_headers)
 MERGED_AMOUNT = "merged_amount"  # an amount cell merged over several data rows (TableSource._spread_merged)
+# A cell of a column the kind uses covered by a merge from a column to its left (a project name merged over the
+# agency's column): Excel shows the left cell's value across both and the covered cell holds nothing of its own.
+MERGED_ACROSS = "merged_across"
+# A data row the sheet hides (by hand, a filter, a collapsed group, no height): the user does not see it, so it
+# is not loaded (a cancelled project hidden instead of deleted would be counted). TableSource._mark_hidden_rows
+HIDDEN_ROW = "hidden_row"
+# Cell defects whose reject shows what the defect says (the merged range) rather than the (empty) cell.
+SHOWN_BY_DEFECT = (MERGED_ACROSS,)
 EXCERPT_CHARS = 120
 
 # Why the row-by-row reader could not trust a row (reason codes in etl.validate.REASONS).
@@ -741,7 +750,23 @@ class TableSource:
             )
         if sheet.merged:
             self._spread_merged(con, f"{table}_raw", sheet.merged)
+        if sheet.hidden_rows:
+            self._mark_hidden_rows(con, f"{table}_raw", sheet.hidden_rows)
         self.reader = "excel"
+
+    def _mark_hidden_rows(self, con: duckdb.DuckDBPyConnection, raw: str, hidden: list[int]) -> None:
+        """A data row the sheet hides is rejected once, `hidden_row` at the key column (its key is what the
+        user looks for); hidden rows above the data (titles, the header) are not data and are left alone,
+        and a hidden blank or total row is still a blank or total row (load._cell_defects)."""
+        key = next((position for position, name in self.columns.items() if self.kind and name == self.kind.key), None)
+        rows = [row + 1 for row in hidden if row + 1 >= self.first_data_row]
+        if key is None or not rows:
+            return
+        con.execute("CREATE OR REPLACE TEMP TABLE etl_hidden AS SELECT unnest(?::BIGINT[]) AS row_no", [rows])
+        con.execute(
+            f"INSERT INTO etl_cell_defects SELECT r.row_no, {key}, '{HIDDEN_ROW}', r.c{key} "
+            f"FROM etl_hidden h JOIN {raw} r ON r.row_no = h.row_no"
+        )
 
     def _spread_merged(self, con: duckdb.DuckDBPyConnection, raw: str, merged: list[list[int]]) -> None:
         """Cells merged down over data rows. Government sheets merge a province, a year or a date typed once
@@ -751,13 +776,17 @@ class TableSource:
         (`merged_amount`) rather than the figure given to the top row alone or to each."""
         first = self.first_data_row
         # 1-based rows as the user sees them; a range whose top is above the data (a header cell) is left out
-        ranges = [(top + 1, left, bottom + 1, right) for top, left, bottom, right in merged if top + 1 >= first]
+        inside = [(top + 1, left, bottom + 1, right) for top, left, bottom, right in merged if top + 1 >= first]
+        if self.kind is None or not inside:
+            return
+        self._mark_merged_across(con, raw, [(t, lf, b, rt) for t, lf, b, rt in inside if rt > lf])
+        ranges = [(top, left, bottom, right) for top, left, bottom, right in inside if bottom > top]
         mapped = {
             position: name
             for position, name in self.columns.items()
             if any(left <= position <= right for _, left, _, right in ranges)
         }
-        if not mapped or self.kind is None:
+        if not mapped:
             return
         con.execute(
             "CREATE OR REPLACE TEMP TABLE etl_merged AS SELECT unnest(?::BIGINT[]) AS top, unnest(?::INT[]) AS lft, "
@@ -777,6 +806,32 @@ class TableSource:
                     f"FROM etl_merged m JOIN {raw} r ON r.row_no = m.top WHERE {within}) t "
                     f"WHERE {raw}.row_no > t.top AND {raw}.row_no <= t.bottom AND {raw}.c{position} IS NULL"
                 )
+
+    def _mark_merged_across(
+        self, con: duckdb.DuckDBPyConnection, raw: str, ranges: list[tuple[int, int, int, int]]
+    ) -> None:
+        """Cells merged across columns in data rows (1-based rows, 0-based columns). The merge's value is
+        in its left cell; a column the kind uses under the rest of it holds nothing of its own while Excel
+        shows the left cell's text over it: each row of the merge is rejected `merged_across` there (shown:
+        the range, "D5:E5"), never read as empty. A merge whose other columns the kind does not use (notes
+        beside the table, a spacer column) is harmless."""
+        from etl.workbook_child import column_letters
+
+        used = [position for position in self.columns if any(left < position <= right for _, left, _, right in ranges)]
+        if not used:
+            return
+        shown = [f"{column_letters(lf + 1)}{top}:{column_letters(rt + 1)}{bottom}" for top, lf, bottom, rt in ranges]
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE etl_merged_across AS SELECT unnest(?::BIGINT[]) AS top, "
+            "unnest(?::INT[]) AS lft, unnest(?::BIGINT[]) AS bottom, unnest(?::INT[]) AS rgt, "
+            "unnest(?::VARCHAR[]) AS shown",
+            [*(list(column) for column in zip(*ranges)), shown],
+        )
+        con.execute(
+            f"INSERT INTO etl_cell_defects SELECT r.row_no, c.position, '{MERGED_ACROSS}', m.shown "
+            f"FROM etl_merged_across m JOIN (VALUES {', '.join(f'({p})' for p in used)}) c(position) "
+            f"ON c.position > m.lft AND c.position <= m.rgt JOIN {raw} r ON r.row_no BETWEEN m.top AND m.bottom"
+        )
 
 
 class _PhysicalLines:
@@ -1313,6 +1368,16 @@ def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
             continue
         header.cells = len(header.names)  # cells beyond the header are notes, not data
         chosen, columns = _resolve_kind(header, kind)
+        notes = [note] if note else []
+        if chosen is not None and sheet.hidden_columns:
+            try:
+                hidden_note = _leave_out_hidden_columns(header, chosen, sheet)
+            except ReadError:  # refuses the file: its sheets' cells go with it
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            if hidden_note:
+                notes.append(hidden_note)
+                chosen, columns = _resolve_kind(header, kind)
         sources.append(
             TableSource(
                 copy.original,
@@ -1324,7 +1389,7 @@ def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
                 excel=sheet,
                 kind_option=kind,
                 temp_dirs=[folder],
-                notes=[note] if note else [],
+                notes=notes,
             )
         )
     if not sources:
@@ -1332,6 +1397,45 @@ def open_excel(copy: FileCopy, kind: str | None = None) -> list[TableSource]:
         detail = "; ".join(errors) or "ไม่มีข้อมูล — workbook is empty"
         raise ReadError(f"{detail}; {note}" if note else detail)
     return sources
+
+
+def _leave_out_hidden_columns(header: Header, kind: Kind, sheet: SheetCells) -> str:
+    """What the user sees of a table with hidden columns. A hidden column whose header names a column the
+    kind uses, beside a visible one naming the same column (an old amount hidden next to the new one), is
+    not read: its header is blanked, and the returned note says so. Alone (the only amount, or the only
+    contract column, is hidden) it is not what the user sees, and leaving it out would drop what the file
+    holds: ReadError, the file refused naming the column. '' when no hidden column is one the kind uses."""
+    from etl.workbook_child import column_letters
+
+    index = alias_index(kind)
+    meaning = {position: index.get(header_key(name)) for position, name in enumerate(header.names) if name}
+    hidden = set(sheet.hidden_columns)
+    left_out = {position: name for position, name in meaning.items() if name and position in hidden}
+    if not left_out:
+        return ""
+    # the first visible column naming each field (the one the loader reads)
+    visible = {name: p for p, name in sorted(meaning.items(), reverse=True) if name and p not in hidden}
+
+    def label(position: int) -> str:
+        return f'{column_letters(position + 1)} ({position + 1}) "{header.names[position]}"'
+
+    alone = [position for position, name in left_out.items() if name not in visible]
+    if alone:
+        shown = ", ".join(label(position) for position in alone)
+        raise ReadError(
+            f"ชีต {sheet.name}: คอลัมน์ {shown} ถูกซ่อนอยู่ ผู้ใช้มองไม่เห็นค่าในคอลัมน์นี้ ให้เลิกซ่อนคอลัมน์หากต้องการโหลด "
+            f"หรือลบคอลัมน์ออก — sheet {sheet.name}: column {shown} is hidden in the sheet, so what it holds is not "
+            "what its user sees: unhide it if it belongs in the load, or delete it"
+        )
+    pairs_th = "; ".join(f"{label(p)} ที่ซ่อนอยู่ (ใช้ {label(visible[n])} ที่มองเห็นแทน)" for p, n in left_out.items())
+    pairs_en = "; ".join(f"{label(p)}, hidden (the visible {label(visible[n])} is read)" for p, n in left_out.items())
+    names = list(header.names)
+    for position in left_out:
+        names[position] = ""
+    while names and not names[-1]:
+        names.pop()
+    header.names = names
+    return f"ไม่ได้อ่านคอลัมน์ {pairs_th} — not read: column {pairs_en}"
 
 
 def open_sources(

@@ -74,6 +74,12 @@ _BUILT_IN_PERCENT_FORMATS = {b"9", b"10"}  # 0% and 0.00%
 # "1,500"; "0.00,," in millions): a sheet headed (พันบาท) whose cells hold baht shown in thousands
 # would be converted a thousand times over. Rejected like a percent cell.
 SCALED_CELL = "scaled_cell"
+# A number in a format section that shows nothing (";;;", Excel's way to hide a value; "0;;" hides negatives):
+# the user sees an empty cell. A zero shown as nothing is a government sheet's blank for zero, and loads 0.
+HIDDEN_VALUE = "hidden_value"
+# How a cell's number format shows its number: (PERCENT_CELL or SCALED_CELL or None, the factor from the value
+# stored to the one shown, which signs it hides: 1 positive, 2 negative). `shown_as`, `shown_text`.
+Shown = tuple[str | None, Fraction, int]
 
 _CONTROL_CHARS = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
 
@@ -278,7 +284,11 @@ class SheetScan:
     defects: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # (row0, col0) -> why
     # style index (s="…") -> (reason, factor from the value stored to the one shown) for the number
     # formats that show another number: a % (x100) or a thousands scaling (/1,000 per comma)
-    shown_styles: dict[bytes, tuple[str, Fraction]] = field(default_factory=dict)
+    shown_styles: dict[bytes, Shown] = field(default_factory=dict)
+    # rows (0-based) hidden by hand, by a filter or a collapsed group, or dragged to no height, and hidden
+    # columns: the user does not see them (the loader rejects a hidden data row, readers.TableSource)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
 
 
 class _Patterns:
@@ -290,6 +300,9 @@ class _Patterns:
         self.cell_end = b"</" + prefix + b"c>"
         self.cell_start = b"<" + prefix + b'c r="'
         self.row_ref = re.compile(rb"<" + p + rb'row r="(\d+)"')
+        self.row_start = b"<" + prefix + b"row"
+        self.cols = re.compile(rb"<" + p + rb"cols>(.*?)</" + p + rb"cols>", re.DOTALL)
+        self.col = re.compile(rb"<" + p + rb"col\b([^>]*)>")
         self.row_unreferenced = re.compile(rb"<" + p + rb'row(?! r=")[\s>/]')
         self.cell_unreferenced = re.compile(rb"<" + p + rb'c(?! r=")[\s>/]')
         self.formula_or_error = re.compile(rb"<" + p + rb'f[\s>/]| t="e"')
@@ -351,7 +364,7 @@ def _cell_defect(attributes: dict[bytes, bytes], content: bytes, patterns: _Patt
 
 
 def _shown_defect(
-    attributes: dict[bytes, bytes], content: bytes | None, patterns: _Patterns, shown: tuple[str, Fraction]
+    attributes: dict[bytes, bytes], content: bytes | None, patterns: _Patterns, shown: Shown
 ) -> tuple[str, str] | None:
     """(reason, the value as shown: "50%", "1500") for a number cell whose format shows another
     number (`shown`: reason and factor), else None."""
@@ -367,10 +380,15 @@ def _shown_defect(
     return shown_text(number, shown)
 
 
-def shown_text(number: float, shown: tuple[str, Fraction]) -> tuple[str, str]:
+def shown_text(number: float, shown: Shown) -> tuple[str, str] | None:
     """(reason, the number as its format shows it): "50%" for 0.5 in a percent format, "1500" for
-    1,500,000 shown in thousands."""
-    reason, factor = shown
+    1,500,000 shown in thousands, the number itself for one its format's section hides (shown as nothing); None
+    when it is shown as it is."""
+    reason, factor, hidden = shown
+    if hidden & (1 if number > 0 else 2 if number < 0 else 0):
+        return HIDDEN_VALUE, number_text(number)  # the value the cell holds, for the user to find it
+    if reason is None:
+        return None
     text = _plain(Fraction(number_text(number)) * factor)
     return reason, text + "%" if reason == PERCENT_CELL else text
 
@@ -387,14 +405,63 @@ def _has_value(content: bytes | None, patterns: _Patterns) -> bool:
     )
 
 
+# A row or column attribute that hides it: hidden="1" (Excel's Hide, a filter, a collapsed group) or a height
+# or width of zero. Searched for in the sheet's bytes (C speed: a pattern that starts with a literal; one that
+# starts with \s took 110 ms on a 60,000-row sheet, this one 9 ms), then checked to be a whole attribute of a
+# <row> element: rows are rarely hidden.
+_HIDING = re.compile(rb'hidden="(?:1|true)"|ht="0(?:\.0*)?"')
+
+
+def _hides(attributes: dict[bytes, bytes]) -> bool:
+    """Whether a <row> or <col> element's attributes hide it."""
+    if attributes.get(b"hidden") in (b"1", b"true"):
+        return True
+    size = attributes.get(b"ht", attributes.get(b"width"))
+    try:
+        return size is not None and float(size) == 0
+    except ValueError:
+        return False
+
+
+def _hidden_columns(head: bytes, patterns: _Patterns) -> set[int]:
+    """0-based columns the <cols> element before the sheet's data hides (each <col> covers min..max)."""
+    start = head.find(patterns.sheet_data)
+    found = patterns.cols.search(head, 0, start if start >= 0 else len(head))
+    hidden: set[int] = set()
+    for col in patterns.col.finditer(found.group(1) if found else b""):
+        attributes = _attributes(col.group(1))
+        if _hides(attributes):
+            try:
+                low, high = int(attributes.get(b"min", b"0")), int(attributes.get(b"max", b"0"))
+            except ValueError:
+                continue
+            hidden.update(range(max(low, 1) - 1, min(high, 16_384)))
+    return hidden
+
+
+def _hidden_rows_fast(piece: bytes, patterns: _Patterns, scan: SheetScan) -> None:
+    """Rows of a piece whose element hides them (every row has its r="…" in a fast scan)."""
+    position = 0
+    while found := _HIDING.search(piece, position):
+        position = found.end()
+        if piece[found.start() - 1 : found.start()] not in (b" ", b"\t", b"\r", b"\n"):
+            continue  # the tail of another attribute (customHeight="0")
+        begin = piece.rfind(b"<", 0, found.start())
+        after = piece[begin + len(patterns.row_start) : begin + len(patterns.row_start) + 1]
+        if begin >= 0 and piece.startswith(patterns.row_start, begin) and after in (b" ", b"\t", b"\r", b"\n"):
+            tag_end = piece.find(b">", begin)
+            attributes = _attributes(piece[begin : tag_end if tag_end >= 0 else len(piece)])
+            reference = attributes.get(b"r", b"")
+            if reference.isdigit() and _hides(attributes):
+                scan.hidden_rows.add(int(reference) - 1)
+
+
 def _position(reference: bytes) -> tuple[int, int] | None:
     match = _REF.match(reference.decode("ascii", "replace"))
     return (int(match.group(2)), column_number(match.group(1))) if match else None
 
 
-def scan_worksheet(
-    chunks, limits: Limits, name: str, shown_styles: dict[bytes, tuple[str, Fraction]] | None = None
-) -> SheetScan:
+def scan_worksheet(chunks, limits: Limits, name: str, shown_styles: dict[bytes, Shown] | None = None) -> SheetScan:
     """Stream a worksheet's XML once; raise Refusal when it is beyond the limits.
 
     Most sheets give every row and cell its reference (r="B7"): then rows come from the
@@ -414,6 +481,7 @@ def scan_worksheet(
             root = re.search(rb"<(\w+:)?worksheet\b", buffer)
             patterns = _Patterns(root.group(1) or b"" if root else b"")
             _check_dimension(buffer, patterns, limits, name)
+            scan.hidden_columns = _hidden_columns(buffer, patterns)
         cut = buffer.rfind(patterns.row_end)
         if cut < 0:
             if len(buffer) > MAX_ROW_BYTES:
@@ -439,6 +507,7 @@ def _scan_piece(
     if precise:
         return _scan_precise(piece, patterns, scan, row_number)
     _scan_fast(piece, patterns, scan, limits)
+    _hidden_rows_fast(piece, patterns, scan)
     return row_number
 
 
@@ -555,14 +624,20 @@ def _cell_at(piece: bytes, at: int, patterns: _Patterns) -> tuple[dict, bytes | 
 def _scan_precise(piece: bytes, patterns: _Patterns, scan: SheetScan, row_number: int) -> int:
     """Every row and cell, numbering those without a reference as calamine does."""
     for row in patterns.row.finditer(piece):
-        reference = _attributes(row.group(1)).get(b"r")
+        row_attributes = _attributes(row.group(1))
+        reference = row_attributes.get(b"r")
         row_number = int(reference) if reference and reference.isdigit() else row_number + 1
+        hidden = _hides(row_attributes)
+        if hidden and (reference or not re.search(rb'\sr="', row.group(3) or b"")):
+            scan.hidden_rows.add(row_number - 1)  # else its cells say which row they are in (below)
         column = 0
         for cell in patterns.cell.finditer(row.group(3) or b""):
             attributes = _attributes(cell.group(1))
             where = _position(attributes.get(b"r", b""))
             column = where[1] if where else column + 1
             cell_row = where[0] if where else row_number
+            if hidden:  # a row element without r="…" whose cells say which row they are in
+                scan.hidden_rows.add(cell_row - 1)
             content = cell.group(3)
             defect = _cell_defect(attributes, content or b"", patterns)
             if defect is None and attributes.get(b"s") in scan.shown_styles:
@@ -621,18 +696,53 @@ def shows_percent(format_code: str) -> bool:
 _SCALING_COMMAS = re.compile(r"[0#?](,+)(?![,0#?])")
 
 
-def shown_as(format_code: str) -> tuple[str, Fraction] | None:
-    """(reason, factor) when an Excel number format shows a number other than the one stored: a
-    percentage (x100), or the number divided by 1,000 per scaling comma; judged on the format's first
-    section (positive numbers) outside quoted text, escapes and [colour]/[condition] brackets."""
+def _sections(format_code: str) -> list[str]:
+    """A number format's sections (positive;negative;zero;text), split at the ';' outside quotes and escapes."""
+    sections, current, quoted, escaped = [], [], False, False
+    for character in format_code:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == '"':
+            quoted = not quoted
+        elif character == ";" and not quoted:
+            sections.append("".join(current))
+            current = []
+            continue
+        current.append(character)
+    return [*sections, "".join(current)]
+
+
+def hidden_signs(format_code: str) -> int:
+    """Which signs of number a format shows as nothing: 1 positive, 2 negative (";;;" hides both, "0;;"
+    negatives). A section with a [condition] changes which numbers it takes: not judged (0)."""
+    sections = _sections(format_code)
+    if len(sections) < 2 or any(re.search(r"\[[<>=]", section) for section in sections):
+        return 0
+
+    def empty(section: str) -> bool:
+        return not re.sub(r"\[[^\]]*\]", "", section).strip()
+
+    return (1 if empty(sections[0]) else 0) | (2 if empty(sections[1]) else 0)
+
+
+def shown_as(format_code: str) -> Shown | None:
+    """(reason, factor, hidden signs) when an Excel number format shows a number other than the one stored:
+    a percentage (x100), or the number divided by 1,000 per scaling comma, judged on the format's first
+    section (positive numbers) outside quoted text, escapes and [colour]/[condition] brackets; or a sign of
+    number shown as nothing (`hidden_signs`). None when every number is shown as it is."""
+    hidden = hidden_signs(format_code)
     if shows_percent(format_code):
-        return PERCENT_CELL, Fraction(100)
+        return PERCENT_CELL, Fraction(100), hidden
     plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", format_code).split(";")[0]
     found = _SCALING_COMMAS.search(plain)
-    return (SCALED_CELL, Fraction(1, 1000 ** len(found.group(1)))) if found else None
+    if found:
+        return SCALED_CELL, Fraction(1, 1000 ** len(found.group(1))), hidden
+    return (None, Fraction(1), hidden) if hidden else None
 
 
-def _shown_styles(book: zipfile.ZipFile) -> dict[bytes, tuple[str, Fraction]]:
+def _shown_styles(book: zipfile.ZipFile) -> dict[bytes, Shown]:
     """Cell style index (as written in s="…") -> shown_as() of its number format, for the styles whose
     format shows another number."""
     try:
@@ -642,7 +752,7 @@ def _shown_styles(book: zipfile.ZipFile) -> dict[bytes, tuple[str, Fraction]]:
     if info.file_size > SMALL_PART_BYTES:
         raise Refusal(f"ส่วน xl/styles.xml ใหญ่ผิดปกติ — part xl/styles.xml is unusually large ({_mb(info.file_size)})")
     styles = b"".join(_stream(book, info))
-    formats = dict.fromkeys(_BUILT_IN_PERCENT_FORMATS, (PERCENT_CELL, Fraction(100)))
+    formats = dict.fromkeys(_BUILT_IN_PERCENT_FORMATS, (PERCENT_CELL, Fraction(100), 0))
     for tag in re.findall(rb"<(?:\w+:)?numFmt\b[^>]*>", styles):
         attributes = _attributes(tag)
         shown = shown_as(html.unescape(attributes.get(b"formatCode", b"").decode("utf-8", "replace")))
@@ -681,14 +791,64 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
                     scan.rows = max(scan.rows, scans[name].rows)
                     scan.columns = max(scan.columns, scans[name].columns)
                     scan.defects = {**scans[name].defects, **scan.defects}
+                    scan.hidden_rows |= scans[name].hidden_rows
+                    scan.hidden_columns |= scans[name].hidden_columns
                 scans[name] = scan
     return scans
 
 
-def xls_defects(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
-    """Error cells (#DIV/0!, #N/A, ...) and numbers shown as a percentage of an old .xls, per sheet:
-    calamine reads errors as '' and a percent cell as its number (0.5 for "50%"). xlrd reads the
-    formats too (formatting_info: about 0.5 CPU-s more on a 60,000-row file, docs/benchmarks.md)."""
+# BIFF8 records (MS-XLS): a FORMULA record's cached result "empty text" (bytes 6-13 of its data), and the
+# RECALCID record Excel writes in the workbook globals when its engine calculated the formulas.
+_BIFF_FORMULA, _BIFF_RECALC_ID, _BIFF_BOF, _BIFF_EOF = 0x0006, 0x01C1, 0x0809, 0x000A
+_EMPTY_TEXT_RESULT = b"\x03\x00\x00\x00\x00\x00\xff\xff"
+_EMPTY_TEXT_FORMULA = re.compile(rb"\x06\x00.{8}" + re.escape(_EMPTY_TEXT_RESULT), re.DOTALL)
+
+
+def _biff_records(mem, start: int):
+    """(code, data offset, length) of the records of the substream at `start`, to its EOF (nested substreams,
+    such as a chart's, are walked through)."""
+    depth, position = 0, start
+    while position + 4 <= len(mem):
+        code, length = struct.unpack_from("<HH", mem, position)
+        yield code, position + 4, length
+        position += 4 + length
+        if code == _BIFF_BOF:
+            depth += 1
+        elif code == _BIFF_EOF:
+            depth -= 1
+            if depth <= 0:
+                return
+
+
+def uncalculated_xls_formulas(book, sheet_index: int) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the formulas of an .xls sheet that hold the result "empty text" in a workbook
+    no Excel engine calculated (no RECALCID record: programs such as xlwt write every formula so, and Excel
+    calculates them on opening, showing a figure calamine never sees). Empty when Excel calculated the book:
+    there an empty result is what the cell shows. `book`: an xlrd Book opened on_demand (its stream in memory)."""
+    mem, starts = getattr(book, "mem", None), getattr(book, "_sh_abs_posn", None)
+    if mem is None or starts is None or sheet_index >= len(starts):
+        return set()
+    start = starts[sheet_index]
+    end = min([position for position in starts if position > start] or [len(mem)])
+    if not _EMPTY_TEXT_FORMULA.search(mem, start, end):
+        return set()  # the usual case: no formula with an empty result (one C search)
+    if any(code == _BIFF_RECALC_ID for code, _, _ in _biff_records(mem, book.base)):
+        return set()
+    found = set()
+    for code, offset, length in _biff_records(mem, start):
+        if code == _BIFF_FORMULA and length >= 20 and mem[offset + 6 : offset + 14] == _EMPTY_TEXT_RESULT:
+            row, column = struct.unpack_from("<HH", mem, offset)
+            found.add((row, column))
+    return found
+
+
+def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
+    """Error cells (#DIV/0!, #N/A, ...), numbers shown as a percentage or scaled, and hidden rows and
+    columns of an old .xls, per sheet (SheetScan's defects, hidden_rows, hidden_columns): calamine reads
+    errors as '' and a percent cell as its number (0.5 for "50%"), and keeps no hidden rows. xlrd reads the
+    formats too (formatting_info: about 0.5 CPU-s more on a 60,000-row file, docs/benchmarks.md); the rows'
+    and columns' records come with them. Formulas a program wrote without calculating them:
+    `uncalculated_xls_formulas`."""
     import xlrd
 
     book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=True)
@@ -697,11 +857,20 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int],
         for index, xf in enumerate(book.xf_list)
         if xf.format_key in book.format_map and (shown := shown_as(book.format_map[xf.format_key].format_str))
     }
-    found: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}
+    found: dict[str, SheetScan] = {}
     try:
         for name in names:
             sheet = book.sheet_by_name(name)
             cells = {}
+            scan = SheetScan(defects=cells)
+            scan.hidden_rows = {
+                row
+                for row, info in sheet.rowinfo_map.items()
+                if info.hidden or (info.height_mismatch and info.height == 0)
+            }
+            scan.hidden_columns = {column for column, info in sheet.colinfo_map.items() if info.hidden}
+            for where in uncalculated_xls_formulas(book, book.sheet_names().index(name)):
+                cells[where] = (FORMULA_WITHOUT_VALUE, "=(สูตร formula)")
             for row in range(sheet.nrows):
                 for column, kind in enumerate(sheet.row_types(row)):
                     if kind == xlrd.XL_CELL_ERROR:
@@ -709,9 +878,10 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int],
                         cells[(row, column)] = (ERROR_CELL, xlrd.error_text_from_code.get(code, "#ERROR"))
                     elif kind == xlrd.XL_CELL_NUMBER and shown_xfs and sheet.cell_xf_index(row, column) in shown_xfs:
                         number = sheet.cell_value(row, column)
-                        if math.isfinite(number):
-                            cells[(row, column)] = shown_text(number, shown_xfs[sheet.cell_xf_index(row, column)])
-            found[name] = cells
+                        shown = shown_text(number, shown_xfs[sheet.cell_xf_index(row, column)])
+                        if math.isfinite(number) and shown:
+                            cells[(row, column)] = shown
+            found[name] = scan
             book.unload_sheet(name)
     finally:
         book.release_resources()
@@ -761,10 +931,9 @@ def read_workbook(path: Path, out: Path, limits: Limits) -> dict:
                 f"หาส่วนของชีต {unmatched[0]} ไม่พบ — cannot find the part of sheet {unmatched[0]} "
                 "in the workbook (damaged workbook)"
             )
-    errors: dict[str, dict] = {}
     if suffix == ".xls" and readable:
         try:
-            errors = xls_defects(path, readable)
+            scans = xls_defects(path, readable)
         except Exception as error:  # noqa: BLE001  (xlrd raises its own types)
             raise Refusal(f"อ่านไฟล์ .xls ไม่ได้ — cannot read the .xls file: {_first_line(error)}") from None
     sheets = []
@@ -773,22 +942,21 @@ def read_workbook(path: Path, out: Path, limits: Limits) -> dict:
             sheet = workbook.get_sheet_by_name(name)
         except Exception as error:  # noqa: BLE001
             raise Refusal(f"อ่านชีต {name} ไม่ได้ — cannot read sheet {name}: {_first_line(error)}") from None
-        defects = scans[name].defects if name in scans else errors.get(name, {})
-        sheets.append(_write_sheet(sheet, name, out, index, defects, limits))
+        sheets.append(_write_sheet(sheet, name, out, index, scans.get(name) or SheetScan(), limits))
         del sheet
     return {"ok": True, "sheets": sheets, "skipped": skipped}
 
 
-def _write_sheet(
-    sheet, name: str, out: Path, index: int, defects: dict[tuple[int, int], tuple[str, str]], limits: Limits
-) -> dict:
-    """Write one sheet's non-empty rows (and its cell defects) as CSV; describe it.
+def _write_sheet(sheet, name: str, out: Path, index: int, scan: SheetScan, limits: Limits) -> dict:
+    """Write one sheet's non-empty rows (and its cell defects) as CSV; describe it (with its merged
+    ranges and hidden rows and columns, which the loader judges knowing the header).
 
     calamine's iter_rows gives rows from the first row of the sheet but columns from the
     first used column: cells are shifted back into place. Cells calamine reads as empty
     text (error cells, formulas without a value) show their error or formula instead, so
     the row is not taken for a blank one.
     """
+    defects = scan.defects
     start, end = sheet.start, sheet.end
     first_column = start[1] if start else 0
     columns = max(end[1] + 1 if end else 0, max((column + 1 for _, column in defects), default=0))
@@ -837,19 +1005,21 @@ def _write_sheet(
         "cells_csv": str(cells_path),
         "defects_csv": str(defects_path) if defects_path else None,
         "defects": len(defects),
-        "merged": _merged_down(sheet),
+        "merged": _merged(sheet),
+        "hidden_rows": sorted(row for row in scan.hidden_rows if row <= last_row),
+        "hidden_columns": sorted(column for column in scan.hidden_columns if column < columns),
     }
 
 
-def _merged_down(sheet) -> list[list[int]]:
-    """The sheet's merged ranges that cover more than one row, as [first row, first column, last row,
-    last column] (0-based): calamine gives the value to the top-left cell only, and the loader decides what
-    the cells below it hold (readers.TableSource._spread_merged)."""
+def _merged(sheet) -> list[list[int]]:
+    """The sheet's merged ranges of more than one cell, as [first row, first column, last row, last column]
+    (0-based): calamine gives the value to the top-left cell only, and the loader decides what the other
+    cells hold (readers.TableSource._spread_merged)."""
     try:
         ranges = sheet.merged_cell_ranges or []
     except Exception:  # noqa: BLE001  (a format calamine keeps no merges for)
         return []
-    return [[top, left, bottom, right] for (top, left), (bottom, right) in ranges if bottom > top]
+    return [[top, left, bottom, right] for (top, left), (bottom, right) in ranges if bottom > top or right > left]
 
 
 def _first_line(error: BaseException) -> str:
@@ -896,6 +1066,7 @@ if __name__ == "__main__":
 __all__ = [
     "ERROR_CELL",
     "FORMULA_WITHOUT_VALUE",
+    "HIDDEN_VALUE",
     "PERCENT_CELL",
     "SCALED_CELL",
     "Limits",

@@ -46,7 +46,9 @@ class SheetCells:
     defects_csv: Path | None  # row number, 0-based column, reason, text shown
     columns: int
     rows: int  # non-empty rows written
-    merged: list[list[int]] = field(default_factory=list)  # ranges over several rows: top, left, bottom, right
+    merged: list[list[int]] = field(default_factory=list)  # ranges of several cells: top, left, bottom, right
+    hidden_rows: list[int] = field(default_factory=list)  # 0-based rows the sheet hides (by hand, a filter)
+    hidden_columns: list[int] = field(default_factory=list)  # 0-based columns the sheet hides
 
 
 @dataclass
@@ -130,6 +132,8 @@ def _run_child(path: Path, folder: Path, limits: Limits) -> WorkbookCells:
             s["columns"],
             s["rows"],
             s.get("merged", []),
+            s.get("hidden_rows", []),
+            s.get("hidden_columns", []),
         )
         for s in result["sheets"]
     ]

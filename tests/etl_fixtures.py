@@ -64,33 +64,64 @@ def write_projects(
     return write_csv(folder / name, [PROJECT_HEADERS, *(rows if rows is not None else PROJECT_ROWS)], encoding=encoding)
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> Path:
-    """An .xlsx workbook (openpyxl) with the given sheets; merges: sheet -> ["A1:C1", ...]."""
+def write_xlsx(
+    path: Path,
+    sheets: dict[str, list[list[object]]],
+    merges: dict[str, list[str]] | None = None,
+    *,
+    hidden_rows: dict[str, list[int]] | None = None,
+    hidden_columns: dict[str, list[str]] | None = None,
+    epoch_1904: bool = False,
+) -> Path:
+    """An .xlsx workbook (openpyxl) with the given sheets; merges: sheet -> ["A1:C1", ...];
+    hidden_rows: sheet -> 1-based rows hidden (as Excel's Hide or a filter hides them);
+    hidden_columns: sheet -> column letters hidden; epoch_1904: dates in the 1904 system (Mac Excel)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    if epoch_1904:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        workbook.epoch = CALENDAR_MAC_1904
     for name, rows in sheets.items():
         sheet = workbook.create_sheet(name)
         for row in rows:
             sheet.append(row)
         for cell_range in (merges or {}).get(name, []):
             sheet.merge_cells(cell_range)
+        for row in (hidden_rows or {}).get(name, []):
+            sheet.row_dimensions[row].hidden = True
+        for letter in (hidden_columns or {}).get(name, []):
+            sheet.column_dimensions[letter].hidden = True
     workbook.save(path)
     return path
 
 
 def write_xls(
-    path: Path, rows: list[list[object]], sheet: str = "Sheet1", merges: list[tuple[int, int, int, int]] = ()
+    path: Path,
+    rows: list[list[object]],
+    sheet: str = "Sheet1",
+    merges: list[tuple[int, int, int, int]] = (),
+    *,
+    hidden_rows: list[int] = (),
+    hidden_columns: list[int] = (),
+    epoch_1904: bool = False,
 ) -> Path:
     """An old-format .xls workbook (xlwt); date objects get a date format; merges: (first row, last row,
-    first column, last column), 0-based, each keeping the value of its top-left cell."""
+    first column, last column), 0-based, each keeping the value of its top-left cell; hidden_rows and
+    hidden_columns 0-based; epoch_1904: dates in the 1904 system (Mac Excel)."""
     import datetime as dt
 
     import xlwt
 
     workbook = xlwt.Workbook(encoding="utf-8")
+    workbook.dates_1904 = epoch_1904
     worksheet = workbook.add_sheet(sheet)
+    for row in hidden_rows:
+        worksheet.row(row).hidden = True
+    for column in hidden_columns:
+        worksheet.col(column).hidden = True
     date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
     # the cells of each merged range but its top-left one, which alone holds the range's value
     hidden = {
