@@ -48,16 +48,16 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "kept": ({}, {}),
     "pair": ({}, {**PAIR}),
     **{f"pair + floor {f}": ({}, {**PAIR, "PAIR_SIGNED_FLOOR": f}) for f in (0.5, 1.0)},
-    **{f"pair + band {k}": ({}, {**PAIR, "PAIR_BAND_SCALE": k}) for k in (0.5, 0.25)},
+    **{f"pair + band {k}": ({}, {**PAIR, "PAIR_BAND_SCALE": k}) for k in (0.8, 0.7, 0.5, 0.25)},
     **{
         f"pair + floor {f} + band {k}": ({}, {**PAIR, "PAIR_SIGNED_FLOOR": f, "PAIR_BAND_SCALE": k})
         for f in (0.5, 1.0)
-        for k in (0.5, 0.25)
+        for k in (0.8, 0.7, 0.5, 0.25)
     },
 }
 
 # where the candidates' settings exist (at neutral values); None: the working tree
-STUDY_REVISION: str | None = None
+STUDY_REVISION: str | None = "f3e4e70"
 
 
 def _write(study: str, line: str) -> None:
