@@ -146,8 +146,8 @@ HOLD_OUT_ROUND_12 = (
 # From round 13 on the hold-out mixes live in bench/synthetic_years.py with their seeds. Round 13's (151-153) were
 # written after its choice was committed (370bcf9), round 14's (161-163) after 15b680c, round 15's (171-173) after
 # 1062370, round 16's (181-183) after db9e093, round 17's (186-188) after f39fbcd, round 18's (191-193) after
-# 53323db, round 19's (196-198) after 5cb6a12; each generated and scored once with that model; every year above
-# counts as seen from the next round on.
+# 53323db, round 19's (196-198) after 5cb6a12, round 20's (201-203) after 52a6178; each generated and scored once
+# with that model; every year above counts as seen from the next round on.
 from synthetic_years import (  # noqa: E402  (bench/ on the path)
     HOLD_OUT_ROUND_13,
     HOLD_OUT_ROUND_14,
@@ -156,6 +156,7 @@ from synthetic_years import (  # noqa: E402  (bench/ on the path)
     HOLD_OUT_ROUND_17,
     HOLD_OUT_ROUND_18,
     HOLD_OUT_ROUND_19,
+    HOLD_OUT_ROUND_20,
 )
 
 # Each round's hold-out years (`--years hold-out-N`; `--years every-hold-out` scores them all with today's model,
@@ -179,6 +180,7 @@ HOLD_OUTS_BY_ROUND = {
     17: tuple(HOLD_OUT_ROUND_17),
     18: tuple(HOLD_OUT_ROUND_18),
     19: tuple(HOLD_OUT_ROUND_19),
+    20: tuple(HOLD_OUT_ROUND_20),
 }
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
@@ -824,6 +826,10 @@ def markdown(
         ".venv/bin/python bench/projection_round19_study.py table   # the signing table's cells from the seen stores",
         ".venv/bin/python bench/projection_round19_study.py provinces --variant kept 'curve 1.0 + table 1.0'",
         "#   --skip-timing --run-name r19h --years hold-out-19",
+        "# round 20's run (its part below, written by hand): the study, the choice committed (52a6178),",
+        "# the hold-out mixes, then the round-20 hold-outs scored once:",
+        ".venv/bin/python bench/projection_round20_study.py provinces --variant kept pair 'pair + band 0.7'",
+        "#   --skip-timing --run-name r20h --years hold-out-20",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```",
         "",
@@ -1104,8 +1110,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-19, every-hold-out, demo:SEED or MIX:SEED "
-        "(default: all groups but hold-out-4 to hold-out-19)",
+        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-20, every-hold-out, demo:SEED or MIX:SEED "
+        "(default: all groups but hold-out-4 to hold-out-20)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

@@ -50,6 +50,7 @@ def seen_before(round_number: int) -> tuple:
         B.HOLD_OUT_ROUND_17,
         B.HOLD_OUT_ROUND_18,
         B.HOLD_OUT_ROUND_19,
+        B.HOLD_OUT_ROUND_20,
     ]
     return B.CALIBRATION + sum(by_round[: round_number - 1], ())
 

@@ -1301,6 +1301,80 @@ MIXES: dict[str, Mix] = {
         "within 30 days), short contracts (40-120 days, 1-3 instalments), large savings, 20% early finishers, a "
         "reallocation on 15 Jul moving 40% of the still unsigned to fast projects, a cluster hit from 15 Jun (50-80%)",
     ),
+    # Round 20 (issue 17): new hold-out mixes, written after the round-20 choice was committed and before any of them
+    # was generated; generated (seeds 201-203) and scored once; each a mix not seen before.
+    "act_apr_short_wave_savings_returned": Mix(
+        "act_apr_short_wave_savings_returned",
+        budget_act=date(2019, 4, 1),
+        wave=(date(2019, 4, 5), date(2019, 6, 15)),
+        wave_share=0.85,
+        trickle_end=date(2019, 8, 15),
+        unsigned_share=0.08,
+        cancel_share=0.5,
+        q1_pace=0.5,
+        savings=(0.08, 0.2),
+        savings_moved=0.8,
+        duration=(30, 90),
+        instalments=(1, 2),
+        advance_share=0.2,
+        delay_mean=6.0,
+        final_delay_mean=10.0,
+        september_rush=0.5,
+        month_end_bunching=0.5,
+        disaster_provinces=3,
+        disaster_date=date(2019, 7, 20),
+        disaster_severity_range=(0.4, 0.8),
+        notes="budget act on 1 Apr, a short wave 5 Apr-15 Jun (85% of the contracts) and a trickle to 15 Aug, short "
+        "contracts (30-90 days, 1-2 instalments) paid quickly, large savings (8-20%) mostly moved or returned, 8% of "
+        "investment never signed, a strong September rush and month-end bunching, 3 provinces hit from 20 Jul (40-80%)",
+    ),
+    "fast_start_long_slow_accept_cancel_jun": Mix(
+        "fast_start_long_slow_accept_cancel_jun",
+        wave=(date(2018, 10, 10), date(2018, 12, 15)),
+        wave_share=0.9,
+        trickle_end=date(2019, 5, 31),
+        unsigned_share=0.1,
+        cancel_share=0.4,
+        mass_cancel=(date(2019, 6, 30), 0.5),
+        duration=(180, 300),
+        instalments=(4, 6),
+        advance_share=0.4,
+        delay_mean=14.0,
+        final_delay_mean=40.0,
+        september_rush=0.2,
+        area_pace_sd=0.45,
+        disaster_clusters=2,
+        disaster_date=date(2019, 8, 1),
+        disaster_severity_range=(0.4, 0.7),
+        notes="a fast start (a wave 10 Oct-15 Dec, 90% of the contracts, a trickle to 31 May), long contracts "
+        "(180-300 days, planned to end from April to after 30 Sep) in 4-6 instalments with very slow final acceptance, "
+        "10% of investment never signed and 50% of the still unsigned cancelled on 30 Jun, a weak rush, uneven "
+        "provinces, 2 clusters hit from 1 Aug (40-70%)",
+    ),
+    "act_jan_freeze_mar_lumpy_early_realloc_aug": Mix(
+        "act_jan_freeze_mar_lumpy_early_realloc_aug",
+        budget_act=date(2019, 1, 15),
+        wave=(date(2019, 1, 20), date(2019, 4, 30)),
+        wave_share=0.7,
+        trickle_end=date(2019, 8, 10),
+        freeze=(date(2019, 3, 15), date(2019, 4, 10)),
+        freeze_catch_up=45,
+        freeze_operating=0.3,
+        unsigned_share=0.06,
+        reallocation=(date(2019, 8, 1), 0.3),
+        duration=(70, 160),
+        instalments=(2, 4),
+        investment_size=1.8,
+        early_finishers=0.3,
+        area_pace_sd=0.5,
+        september_rush=0.35,
+        disaster_provinces=4,
+        disaster_date=date(2019, 6, 25),
+        disaster_severity_range=(0.3, 0.7),
+        notes="budget act on 15 Jan, a wave 20 Jan-30 Apr (70%) broken by a signing freeze 15 Mar-10 Apr (caught up "
+        "within 45 days), lumpier investment (1.8 times), 30% early finishers, very uneven provinces, a reallocation "
+        "on 1 Aug moving 30% of the still unsigned to fast projects, 4 provinces hit from 25 Jun (30-70%)",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -1691,6 +1765,13 @@ HOLD_OUT_ROUND_19 = (
     ("act_mar_long_advances_cancel_jul", 196),
     ("ordinary_slow_trickle_many_unsigned", 197),
     ("act_dec_freeze_feb_short_realloc_jul", 198),
+)
+# Round 20 of issue 17, the projection's hold-outs (mix, seed): written after the round-20 choice was committed
+# (52a6178), generated and scored once (bench/backtest_projection.py --years hold-out-20).
+HOLD_OUT_ROUND_20 = (
+    ("act_apr_short_wave_savings_returned", 201),
+    ("fast_start_long_slow_accept_cancel_jun", 202),
+    ("act_jan_freeze_mar_lumpy_early_realloc_aug", 203),
 )
 
 
@@ -2318,6 +2399,8 @@ def main() -> None:
                 if name in dict(HOLD_OUT_ROUND_18)
                 else "hold-out (round 19)"
                 if name in dict(HOLD_OUT_ROUND_19)
+                else "hold-out (round 20)"
+                if name in dict(HOLD_OUT_ROUND_20)
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
