@@ -828,7 +828,7 @@ def markdown(
         "#   --skip-timing --run-name r19h --years hold-out-19",
         "# round 20's run (its part below, written by hand): the study, the choice committed (52a6178),",
         "# the hold-out mixes, then the round-20 hold-outs scored once:",
-        ".venv/bin/python bench/projection_round20_study.py provinces --variant kept pair 'pair + band 0.7'",
+        ".venv/bin/python bench/projection_round20_study.py provinces --variant kept pair 'pair + band 0.8'",
         "#   --skip-timing --run-name r20h --years hold-out-20",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```",
