@@ -46,7 +46,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -57,6 +56,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_pages import OUT, build_demo, build_tenfold
 from hello_world_app import PATHS
+
+from deploy.serve import free_port
+from tests.browser_support import streamlit_command, wait_until_healthy
 
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## First paint in a browser"
@@ -98,36 +100,12 @@ def server_cpu(url: str) -> float:
     return sum(psutil.Process(SERVER_PIDS[url]).cpu_times()[:2])
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def server(script: Path, env: dict[str, str], log: Path):
     port = free_port()
     with open(log, "w") as handle:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(script),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
+            streamlit_command(script, port),
             cwd=script.parent if script.parent != ROOT / "bench" else ROOT / "bench",
             env={**os.environ, **env},
             stdout=handle,
@@ -135,15 +113,7 @@ def server(script: Path, env: dict[str, str], log: Path):
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{script} did not start; see {log}") from None
-                time.sleep(0.3)
+        wait_until_healthy(url, process, log, seconds=60)
         SERVER_PIDS[url] = process.pid
         yield url
     finally:

@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -33,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from deploy.serve import free_port  # noqa: E402
-from tests.browser_support import chromium_browser, settle  # noqa: E402
+from tests.browser_support import chromium_browser, settle, streamlit_command, wait_until_healthy  # noqa: E402
 
 
 def one_start(root: Path, db: Path, app_db: str, bytecode: bool, browser, log: Path) -> tuple[float, float]:
@@ -46,41 +45,11 @@ def one_start(root: Path, db: Path, app_db: str, bytecode: bool, browser, log: P
     start = time.perf_counter()
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(root / "dashboard.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=root,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            streamlit_command(root / "dashboard.py", port), cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
-            time.sleep(0.1)
+        wait_until_healthy(url, process, log, seconds=120)
         context = browser.new_context()
         page = context.new_page()
         page.goto(f"{url}/overview")

@@ -107,6 +107,45 @@ def snapshotted_copy(db_path: Path, folder: Path, as_of_dates) -> Path:
     return copy
 
 
+def streamlit_command(script: Path, port: int, *args: str) -> list[str]:
+    """`streamlit run script` as the tests start it (script: a checkout's dashboard.py): on 127.0.0.1:port,
+    headless, no usage statistics, no file watcher (nothing is edited while it runs); `args` more options."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        *args,
+    ]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path, seconds: float) -> None:
+    """Poll the server's health check until it answers 200; RuntimeError with its log if the process
+    ends or `seconds` pass first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"streamlit did not start; see {log_path}:\n{log_path.read_text()}")
+        time.sleep(0.3)
+
+
 @contextmanager
 def streamlit_server(
     db_path: Path,
@@ -121,24 +160,7 @@ def streamlit_server(
     env = {**os.environ, "BUDGET_DB": str(db_path), **(env or {})}
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "dashboard.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-                *args,
-            ],
+            streamlit_command(ROOT / "dashboard.py", port, *args),
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -146,17 +168,7 @@ def streamlit_server(
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log_path}:\n{log_path.read_text()}")
-                time.sleep(0.3)
+            wait_until_healthy(url, process, log_path, seconds=60)
             yield url
         finally:
             process.terminate()
