@@ -64,7 +64,7 @@ from etl.units import (
 )
 from etl.workbooks import SheetCells, WorkbookError, read_workbook
 
-SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm")
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm", ".ods")
 HEADER_SCAN_ROWS = 30  # title lines a header may sit below
 ENCODING_SAMPLE = 1 << 20  # bytes examined before the whole file confirms the encoding
 COPY_CHUNK = 1 << 22

@@ -289,6 +289,8 @@ class SheetScan:
     # columns: the user does not see them (the loader rejects a hidden data row, readers.TableSource)
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)
+    # merged ranges [top, left, bottom, right] (0-based) when the scan found them (.ods: calamine keeps none)
+    merged: list[list[int]] | None = None
 
 
 class _Patterns:
@@ -797,6 +799,281 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
     return scans
 
 
+# --------------------------------------------------------------------------- OpenDocument (.ods)
+
+# An .ods is a zip whose content.xml holds every sheet (LibreOffice, OpenOffice; ODF is a Thai national
+# standard). calamine reads its values (an error cell as '', no merges); content.xml is streamed here once with
+# the standard library's XML pull parser for what calamine does not keep: error results, number formats that
+# show another number, merges, hidden rows and columns. LibreOffice writes runs of equal rows and cells once
+# (`table:number-rows-repeated`, `number-columns-repeated`), and pads a formatted sheet to its last row with one
+# row repeated a million times: repeats are counted, never expanded (empty ones are skipped).
+_ODS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "number": "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0",
+    "calcext": "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
+
+
+def _odf(prefix: str, name: str) -> str:
+    return "{" + _ODS[prefix] + "}" + name
+
+
+_T_TABLE, _T_ROW, _T_COLUMN = _odf("table", "table"), _odf("table", "table-row"), _odf("table", "table-column")
+_T_CELL, _T_COVERED = _odf("table", "table-cell"), _odf("table", "covered-table-cell")
+_A_NAME, _A_STYLE = _odf("table", "name"), _odf("table", "style-name")
+_A_ROWS_REPEATED, _A_COLUMNS_REPEATED = _odf("table", "number-rows-repeated"), _odf("table", "number-columns-repeated")
+_A_ROWS_SPANNED, _A_COLUMNS_SPANNED = _odf("table", "number-rows-spanned"), _odf("table", "number-columns-spanned")
+_A_VISIBILITY, _A_DEFAULT_STYLE = _odf("table", "visibility"), _odf("table", "default-cell-style-name")
+_A_VALUE_TYPE, _A_VALUE = _odf("office", "value-type"), _odf("office", "value")
+_A_CALC_TYPE = _odf("calcext", "value-type")
+_A_STYLE_NAME, _A_DATA_STYLE = _odf("style", "name"), _odf("style", "data-style-name")
+_A_PARENT_STYLE = _odf("style", "parent-style-name")
+_S_STYLE = _odf("style", "style")
+_S_MAP, _A_CONDITION, _A_APPLY = _odf("style", "map"), _odf("style", "condition"), _odf("style", "apply-style-name")
+_N_NUMBER, _N_TEXT, _A_FACTOR = _odf("number", "number"), _odf("number", "text"), _odf("number", "display-factor")
+_NUMBER_PREFIX = "{" + _ODS["number"] + "}"
+_NUMBER_CELLS = {"float", "percentage", "currency"}
+_HIDING_VISIBILITY = {"collapse", "collapsed", "filter"}  # ODF says "collapse"; accepted as written either way
+_CONDITION = re.compile(r"^\s*value\(\)\s*(>=|<=|!=|=|>|<)\s*(-?[0-9.]+)\s*$")
+# How an .ods data style shows a number of each sign (1, -1, 0): (reason or None, factor, shown as nothing)
+OdsShown = dict[int, tuple[str | None, Fraction, bool]]
+
+
+def _ods_data_style(element) -> dict:
+    """What one <number:*-style> element says: its kind, display factor, whether it shows anything, its maps."""
+    kind = element.tag.rsplit("}", 1)[-1]
+    factor, shows, maps = Fraction(1), False, []
+    for child in element:
+        if child.tag == _S_MAP:
+            maps.append((child.get(_A_CONDITION, ""), child.get(_A_APPLY, "")))
+        elif child.tag == _N_TEXT:
+            shows = shows or bool((child.text or "").strip())
+        elif child.tag.startswith(_NUMBER_PREFIX):
+            shows = True
+            if child.tag == _N_NUMBER and child.get(_A_FACTOR):
+                try:
+                    factor = Fraction(1) / Fraction(child.get(_A_FACTOR))
+                except (ValueError, ZeroDivisionError):
+                    pass
+    return {"kind": kind, "factor": factor, "shows": shows, "maps": maps}
+
+
+def _ods_shown(data_styles: dict[str, dict], name: str) -> OdsShown | None:
+    """How the data style `name` shows a number per sign (a section's style chosen by its style:map conditions,
+    as LibreOffice writes a format's sections); None when every number is shown as it is, or a condition is not
+    one on the sign (not judged, as an Excel [condition])."""
+    main = data_styles.get(name)
+    if main is None:
+        return None
+    found: OdsShown = {}
+    for sign in (1, -1, 0):
+        style = main
+        for condition, applied in main["maps"]:
+            match = _CONDITION.match(condition)
+            if not match or float(match.group(2)) != 0:
+                return None
+            operator = match.group(1)
+            holds = {
+                ">": sign > 0,
+                ">=": sign >= 0,
+                "<": sign < 0,
+                "<=": sign <= 0,
+                "=": sign == 0,
+                "!=": sign != 0,
+            }[operator]
+            if holds:
+                style = data_styles.get(applied, main)
+                break
+        reason = PERCENT_CELL if style["kind"] == "percentage-style" else None
+        factor = Fraction(100) if reason else style["factor"]
+        if reason is None and factor != 1:
+            reason = SCALED_CELL
+        found[sign] = (reason, factor, not style["shows"])
+    if all(reason is None and not hidden for reason, _, hidden in found.values()):
+        return None
+    return found
+
+
+def _ods_defect(value: str | None, value_type: str, shown: OdsShown | None) -> tuple[str, str] | None:
+    """(reason, the number as shown) for a number cell its style shows otherwise, else None."""
+    try:
+        number = float(value) if value is not None else None
+    except ValueError:
+        return None
+    if number is None or not math.isfinite(number):
+        return None
+    sign = 1 if number > 0 else -1 if number < 0 else 0
+    reason, factor, hidden = shown[sign] if shown else (None, Fraction(1), False)
+    if value_type == "percentage" and reason is None:
+        reason, factor = PERCENT_CELL, Fraction(100)  # a percentage cell whose style says nothing more
+    if hidden and sign:
+        return HIDDEN_VALUE, number_text(number)
+    if reason is None:
+        return None
+    text = _plain(Fraction(number_text(number)) * factor)
+    return reason, text + "%" if reason == PERCENT_CELL else text
+
+
+def _positive(text: str | None, most: int) -> int:
+    try:
+        return min(max(int(text), 1), most) if text else 1
+    except ValueError:
+        return 1
+
+
+def scan_ods(path: Path, limits: Limits) -> dict[str, SheetScan]:
+    """Check the zip and stream its content.xml (styles.xml for the common styles); sheet name -> SheetScan with
+    the error cells (`error_cell`), numbers shown as a percentage, scaled or as nothing, merged ranges and
+    hidden rows and columns. Raises Refusal (the limits of `check_zip`, and the sheet's extent)."""
+    from xml.etree.ElementTree import ParseError, XMLPullParser
+
+    book = check_zip(path, limits)
+    with book:
+        names = set(book.namelist())
+        if "content.xml" not in names:
+            raise Refusal(
+                "อ่านไฟล์ .ods ไม่ได้ ไม่พบ content.xml — cannot read the .ods file: it holds no content.xml "
+                "(damaged, or not an OpenDocument spreadsheet)"
+            )
+        stream = _OdsStream(limits)
+        for part in ("styles.xml", "content.xml"):
+            if part not in names:
+                continue
+            parser = XMLPullParser(("start", "end"))
+            try:
+                for chunk in _stream(book, book.getinfo(part)):
+                    parser.feed(chunk)
+                    stream.read(parser)
+                parser.close()
+                stream.read(parser)
+            except ParseError as error:
+                raise Refusal(f"ส่วน {part} เสีย — part {part} is damaged: {error}") from None
+    return stream.scans
+
+
+class _OdsSheet:
+    """The state of the sheet being streamed."""
+
+    def __init__(self, name: str) -> None:
+        self.scan = SheetScan(merged=[])
+        self.name = name
+        self.row = 0  # 0-based row of the next <table:table-row>
+        self.column_styles: list[tuple[int, int, str | None]] = []  # (first column, last + 1, default style)
+        self.next_column = 0
+
+
+class _OdsStream:
+    """What the parts of one .ods tell, event by event: the styles, then each sheet's scan."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.data_styles: dict[str, dict] = {}
+        self.cell_styles: dict[str, tuple[str | None, str | None]] = {}  # name -> (data style, parent style)
+        self.shown: dict[str, OdsShown | None] = {}  # cell style -> how its data style shows numbers
+        self.scans: dict[str, SheetScan] = {}
+        self.stack: list = []  # the open elements (a finished row or sheet is removed from its parent)
+        self.sheet: _OdsSheet | None = None
+
+    def read(self, parser) -> None:
+        stack = self.stack
+        for event, element in parser.read_events():
+            tag = element.tag
+            if event == "start":
+                stack.append(element)
+                if tag == _T_TABLE:
+                    self.sheet = _OdsSheet(element.get(_A_NAME, ""))
+                continue
+            stack.pop()
+            sheet = self.sheet
+            if tag == _T_ROW and sheet is not None:
+                _ods_row(element, sheet, self)
+                if stack:
+                    stack[-1].remove(element)
+            elif tag == _T_COLUMN and sheet is not None:
+                repeat = _positive(element.get(_A_COLUMNS_REPEATED), 16_384)
+                first = sheet.next_column
+                sheet.next_column = min(first + repeat, 16_384)
+                style = element.get(_A_DEFAULT_STYLE)
+                if style and style != "Default":
+                    sheet.column_styles.append((first, sheet.next_column, style))
+                if element.get(_A_VISIBILITY) in _HIDING_VISIBILITY:
+                    sheet.scan.hidden_columns.update(range(first, min(first + repeat, self.limits.columns + 1)))
+            elif tag == _T_TABLE and sheet is not None:
+                self.scans.setdefault(sheet.name, sheet.scan)
+                self.sheet = None
+                if stack:
+                    stack[-1].remove(element)
+            elif tag == _S_STYLE:
+                name = element.get(_A_STYLE_NAME)
+                if name:
+                    self.cell_styles[name] = (element.get(_A_DATA_STYLE), element.get(_A_PARENT_STYLE))
+            elif tag.startswith(_NUMBER_PREFIX) and tag.endswith("-style"):
+                name = element.get(_A_STYLE_NAME)
+                if name:
+                    self.data_styles[name] = _ods_data_style(element)
+
+    def shown_for(self, style: str | None) -> OdsShown | None:
+        """How the cell style `style` (or the style it inherits its data style from) shows numbers."""
+        if style is None:
+            return None
+        if style not in self.shown:
+            name, data, seen = style, None, set()
+            while name and name in self.cell_styles and name not in seen and data is None:
+                seen.add(name)
+                data, name = self.cell_styles[name]
+            self.shown[style] = _ods_shown(self.data_styles, data) if data else None
+        return self.shown[style]
+
+
+def _ods_row(row, sheet: _OdsSheet, stream: _OdsStream) -> None:
+    """One <table:table-row> (with its repeats): its defects, merges and whether it hides rows holding a value."""
+    scan, limits = sheet.scan, stream.limits
+    repeat = _positive(row.get(_A_ROWS_REPEATED), 1 << 21)
+    top = sheet.row
+    sheet.row += repeat
+    row_style = row.get(_A_DEFAULT_STYLE)
+    column = 0
+    holds = False
+    for cell in row:
+        if cell.tag != _T_CELL and cell.tag != _T_COVERED:
+            continue
+        count = _positive(cell.get(_A_COLUMNS_REPEATED), 16_384)
+        left = column
+        column += count
+        if cell.tag == _T_COVERED:
+            continue
+        value_type = cell.get(_A_VALUE_TYPE)
+        error = cell.get(_A_CALC_TYPE) == "error"
+        if value_type is None and not error and not len(cell):
+            continue  # an empty cell (the runs LibreOffice pads rows with)
+        holds = True
+        scan.rows = max(scan.rows, top + repeat)
+        scan.columns = max(scan.columns, column)
+        _check_extent(scan, limits, sheet.name)
+        down, across = _positive(cell.get(_A_ROWS_SPANNED), 1 << 21), _positive(cell.get(_A_COLUMNS_SPANNED), 16_384)
+        if down > 1 or across > 1:
+            scan.merged.append([top, left, top + down - 1, left + across - 1])
+        defect = None
+        if error:
+            defect = (ERROR_CELL, "".join(cell.itertext()).strip() or "#ERROR")
+        elif value_type in _NUMBER_CELLS:
+            style = cell.get(_A_STYLE) or row_style
+            if style is None:
+                style = next((s for first, last, s in sheet.column_styles if first <= left < last), None)
+            shown = stream.shown_for(style)
+            if shown or value_type == "percentage":
+                defect = _ods_defect(cell.get(_A_VALUE), value_type, shown)
+        if defect:
+            for r in range(top, top + repeat):
+                for c in range(left, column):
+                    scan.defects[(r, c)] = defect
+    if holds and row.get(_A_VISIBILITY) in _HIDING_VISIBILITY:
+        scan.hidden_rows.update(range(top, top + repeat))
+
+
 # BIFF8 records (MS-XLS): a FORMULA record's cached result "empty text" (bytes 6-13 of its data), and the
 # RECALCID record Excel writes in the workbook globals when its engine calculated the formulas.
 _BIFF_FORMULA, _BIFF_RECALC_ID, _BIFF_BOF, _BIFF_EOF = 0x0006, 0x01C1, 0x0809, 0x000A
@@ -907,6 +1184,8 @@ def read_workbook(path: Path, out: Path, limits: Limits) -> dict:
                 f"ไฟล์ .xls ใหญ่เกิน {_mb(limits.xls_bytes)} — the .xls file is larger than "
                 f"{_mb(limits.xls_bytes)} (limit): save it as .xlsx or CSV"
             )
+    elif suffix == ".ods":
+        scans = scan_ods(path, limits)
     else:
         scans = scan_xlsx(path, limits)
     try:
@@ -1005,7 +1284,7 @@ def _write_sheet(sheet, name: str, out: Path, index: int, scan: SheetScan, limit
         "cells_csv": str(cells_path),
         "defects_csv": str(defects_path) if defects_path else None,
         "defects": len(defects),
-        "merged": _merged(sheet),
+        "merged": scan.merged if scan.merged is not None else _merged(sheet),
         "hidden_rows": sorted(row for row in scan.hidden_rows if row <= last_row),
         "hidden_columns": sorted(column for column in scan.hidden_columns if column < columns),
     }
