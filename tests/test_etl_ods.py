@@ -251,3 +251,54 @@ def test_date_cells_are_the_dates_shown_and_a_buddhist_year_reads_as_in_an_xlsx(
         [result] = load_files([book], db_path=db)
         assert result.status == "loaded", result.message
         assert _payments(db) == expected, book.suffix
+
+
+def test_the_rows_counted_without_the_parser_give_the_scan_the_parser_gives(tmp_path, monkeypatch):
+    # the plain rows between the others are counted from the bytes (etl.workbook_child._OdsFeeder); with the
+    # chunks cut every 997 bytes (a row cut anywhere), the scan is the one of the parser reading every row
+    from etl import workbook_child
+
+    rows = [["ชื่อรายงาน"], DISB_HEADERS]
+    rows += [[f"D{i}", "P01", "15/03/2562", 1_000 + i, CUR] for i in range(300)]
+    rows[40][3] = OdsError("#N/A")
+    rows[41] = rows[40]  # two equal rows: one row repeated
+    sheets = {"a": rows, "b": rows[:50]}
+    book = write_ods(
+        tmp_path / "p.ods",
+        sheets,
+        {"a": ["B100:B103", "C200:D200"]},
+        hidden_rows={"a": [7, 150], "b": [3]},
+        filtered_rows={"a": [301]},
+        formats={"a": {"D120": "percent", "D250": "hidden"}, "b": {"D10": "thousands"}},
+    )
+    monkeypatch.setattr(workbook_child, "CHUNK", 997)
+    fast = workbook_child.scan_ods(book, workbook_child.Limits())
+    monkeypatch.setattr(workbook_child._OdsFeeder, "_plain_cells", lambda self, piece: -1)
+    parsed = workbook_child.scan_ods(book, workbook_child.Limits())
+    assert fast == parsed
+    a = fast["a"]
+    assert (a.rows, a.columns, a.hidden_rows, a.merged) == (302, 5, {6, 149, 300}, [[99, 1, 102, 1], [199, 2, 199, 3]])
+    assert a.defects == {
+        (40, 3): ("error_cell", "#N/A"),
+        (41, 3): ("error_cell", "#N/A"),
+        (119, 3): ("percent_cell", "111700%"),
+        (249, 3): ("hidden_value", "1247"),
+    }
+    assert fast["b"].defects == {
+        (9, 3): ("scaled_cell", "1.007"),
+        (40, 3): a.defects[(40, 3)],
+        (41, 3): a.defects[(41, 3)],
+    }
+    assert fast["b"].hidden_rows == {2}
+
+
+def test_an_ods_whose_content_expands_beyond_the_ratio_limit_is_refused_before_it_is_parsed(tmp_path):
+    import zipfile
+
+    db = fixture_projects_db(tmp_path)
+    book = tmp_path / "bomb.ods"
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        bomb.writestr("content.xml", b"<office:document-content>" + b" " * (64 << 20) + b"</office:document-content>")
+    [result] = load_files([book], db_path=db)
+    assert result.status == "refused" and "zip bomb" in result.message and "content.xml" in result.message
