@@ -14,7 +14,9 @@ decompressing, not taken from the headers), and every worksheet's XML is streame
 (`scan_worksheet`): declared dimension, rows, columns of cells holding a value, formulas
 without a cached value and error cells (#DIV/0!, #N/A, ...), which calamine reads as empty
 text. A .xls is bounded by its size and, after calamine has read a sheet, its cell count;
-its error cells are found with xlrd.
+its error cells are found with xlrd. An OpenDocument .ods is checked as a zip like an .xlsx, and its
+content.xml streamed once (`scan_ods`) for what calamine does not keep: error results, number formats,
+merges, hidden rows and columns.
 
 Output, in the folder given: `sheetN.csv` (row number, then the sheet's cells as text:
 dates ISO, numbers as `cell_text` writes them; empty rows left out), `sheetN.defects.csv`
@@ -834,7 +836,7 @@ _A_ROWS_REPEATED, _A_COLUMNS_REPEATED = _odf("table", "number-rows-repeated"), _
 _A_ROWS_SPANNED, _A_COLUMNS_SPANNED = _odf("table", "number-rows-spanned"), _odf("table", "number-columns-spanned")
 _A_VISIBILITY, _A_DEFAULT_STYLE = _odf("table", "visibility"), _odf("table", "default-cell-style-name")
 _A_VALUE_TYPE, _A_VALUE = _odf("office", "value-type"), _odf("office", "value")
-_A_CALC_TYPE = _odf("calcext", "value-type")
+_A_CALC_TYPE, _A_FORMULA = _odf("calcext", "value-type"), _odf("table", "formula")
 _A_STYLE_NAME, _A_DATA_STYLE = _odf("style", "name"), _odf("style", "data-style-name")
 _A_PARENT_STYLE = _odf("style", "parent-style-name")
 _S_STYLE = _odf("style", "style")
@@ -966,8 +968,10 @@ def scan_ods(path: Path, limits: Limits) -> dict[str, SheetScan]:
     return stream.scans
 
 
-# A row that may need the XML parser: repeats, merges, hidden rows, error and percentage cells (any prefix).
+# A row that may need the XML parser: formulas, repeats, merges, hidden rows, error and percentage cells (any
+# prefix).
 _ODS_ROW_MARKERS = (
+    b"formula=",
     b"-repeated=",
     b"-spanned=",
     b"visibility=",
@@ -978,8 +982,8 @@ _ODS_ROW_MARKERS = (
 
 
 class _OdsFeeder:
-    """Gives content.xml to the XML parser, but for the plain rows (most rows of a sheet: no repeats, merges,
-    hiding, error, percentage or specially formatted cells), which are counted at C speed (bytes searches) and
+    """Gives content.xml to the XML parser, but for the plain rows (most rows of a sheet: no formulas, repeats,
+    merges, hiding, error, percentage or specially formatted cells), which are counted at C speed (bytes searches) and
     given as one placeholder row per run, `<table:table-row plain="rows" last="last row holding a value"
     width="cells"/>`: the parser's work per element (about 2.5 CPU-s for 60,000 rows) is left for the rows it is
     needed for. A plain row's width is its number of cells (it has no repeated ones). Used only when the document
@@ -1180,18 +1184,22 @@ def _ods_row(row, sheet: _OdsSheet, stream: _OdsStream) -> None:
             continue
         value_type = cell.get(_A_VALUE_TYPE)
         error = cell.get(_A_CALC_TYPE) == "error"
-        if value_type is None and not error and not len(cell):
+        formula = cell.get(_A_FORMULA)
+        down, across = _positive(cell.get(_A_ROWS_SPANNED), 1 << 21), _positive(cell.get(_A_COLUMNS_SPANNED), 16_384)
+        if (down > 1 or across > 1) and top + down <= limits.cells:
+            scan.merged.append([top, left, top + down - 1, left + across - 1])
+        if value_type is None and not error and not formula and not len(cell):
             continue  # an empty cell (the runs LibreOffice pads rows with)
         holds = True
         scan.rows = max(scan.rows, top + repeat)
         scan.columns = max(scan.columns, column)
         _check_extent(scan, limits, sheet.name)
-        down, across = _positive(cell.get(_A_ROWS_SPANNED), 1 << 21), _positive(cell.get(_A_COLUMNS_SPANNED), 16_384)
-        if down > 1 or across > 1:
-            scan.merged.append([top, left, top + down - 1, left + across - 1])
         defect = None
         if error:
             defect = (ERROR_CELL, "".join(cell.itertext()).strip() or "#ERROR")
+        elif formula and value_type is None:  # a program wrote the formula without its result: calamine reads ''
+            text = formula.split(":", 1)[1] if formula.startswith(("of:", "oooc:", "msoxl:")) else formula
+            defect = (FORMULA_WITHOUT_VALUE, text if text.startswith("=") else "=" + text)
         elif value_type in _NUMBER_CELLS:
             style = cell.get(_A_STYLE) or row_style
             if style is None:

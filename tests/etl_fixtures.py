@@ -250,6 +250,10 @@ class OdsError(str):
     """An .ods cell holding a formula whose result is an error ("#DIV/0!", "Err:502"), as LibreOffice saves it."""
 
 
+class OdsFormula(str):
+    """An .ods cell holding a formula ("of:=[.G2]*0.96") without its result, as programs write one."""
+
+
 def _ods_cell(value: object, style: str | None, span: tuple[int, int] | None) -> str:
     import datetime as dt
     from xml.sax.saxutils import escape
@@ -259,6 +263,8 @@ def _ods_cell(value: object, style: str | None, span: tuple[int, int] | None) ->
         attributes += f' table:number-columns-spanned="{span[1]}" table:number-rows-spanned="{span[0]}"'
     if value is None:
         return f"<table:table-cell{attributes}/>"
+    if isinstance(value, OdsFormula):
+        return f'<table:table-cell{attributes} table:formula="{escape(value)}"/>'
     if isinstance(value, OdsError):
         return (
             f'<table:table-cell{attributes} table:formula="of:=1/0" office:value-type="string" '

@@ -19,6 +19,7 @@ from tests.etl_fixtures import (
     DISB_HEADERS,
     PROJECT_HEADERS,
     OdsError,
+    OdsFormula,
     fixture_projects_db,
     query,
     write_ods,
@@ -101,13 +102,14 @@ def test_a_plain_ods_with_a_title_and_a_unit_row_loads_as_the_same_xlsx(tmp_path
     assert b'table:number-rows-repeated="1048568"' in content
 
 
-def test_error_cells_in_a_column_the_kind_uses_are_rejected_as_in_an_xlsx(tmp_path):
+def test_error_cells_and_a_formula_without_its_result_are_rejected_as_in_an_xlsx(tmp_path):
     rows = [
         [*DISB_HEADERS, "หมายเหตุ"],
         ["D1", "P01", "15/03/2562", OdsError("#DIV/0!"), CUR, None],
         ["D2", "P02", "16/03/2562", 2_000, CUR, OdsError("Err:502")],  # a column the kind does not use
         ["D3", "P03", OdsError("Err:502"), 3_000, CUR, None],
         ["D4", "P03", "17/03/2562", 4_000, CUR, None],
+        ["D5", "P03", "18/03/2562", OdsFormula("of:=[.D5]*2"), CUR, None],  # no result: never read as blank
     ]
     db = fixture_projects_db(tmp_path)
     [result] = load_files([write_ods(tmp_path / "payments.ods", {"s": rows})], db_path=db)
@@ -115,6 +117,7 @@ def test_error_cells_in_a_column_the_kind_uses_are_rejected_as_in_an_xlsx(tmp_pa
     assert _rejects(db, result.load_id) == [
         (2, "จำนวนเงิน", "error_cell", "#DIV/0!"),
         (4, "วันที่ผ่านรายการ", "error_cell", "Err:502"),
+        (6, "จำนวนเงิน", "formula_without_value", "=[.D5]*2"),
     ]
     assert _payments(db) == {
         "D2": ("P02", "2019-03-16", Decimal("2000.00")),
