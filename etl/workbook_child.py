@@ -180,14 +180,15 @@ def check_zip(path: Path, limits: Limits, verbose: tuple[str, ...] = ()) -> zipf
     `verbose` (an .ods's content.xml) are held to `limits.ods_ratio` instead of `limits.ratio`.
     """
     size = path.stat().st_size
+    suffix = ".ods" if path.suffix.lower() == ".ods" else ".xlsx"
     with open(path, "rb") as handle:
         handle.seek(max(0, size - 65_557))
         tail = handle.read()
     end = tail.rfind(b"PK\x05\x06")
     if end < 0 or len(tail) < end + 22:
         raise Refusal(
-            "อ่านไฟล์ Excel ไม่ได้ ไฟล์ไม่ครบหรือไม่ใช่ .xlsx — cannot read workbook: not a complete zip "
-            "file (no zip directory found: truncated, or not an .xlsx)"
+            f"อ่านไฟล์ Excel ไม่ได้ ไฟล์ไม่ครบหรือไม่ใช่ {suffix} — cannot read workbook: not a complete zip "
+            f"file (no zip directory found: truncated, or not an {suffix})"
         )
     entries, directory_bytes = struct.unpack_from("<HI", tail, end + 10)
     if entries != 0xFFFF and entries > limits.parts or directory_bytes > 64 * limits.parts + (1 << 20):
