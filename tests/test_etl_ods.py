@@ -305,3 +305,30 @@ def test_an_ods_whose_content_expands_beyond_the_ratio_limit_is_refused_before_i
         bomb.writestr("content.xml", b"<office:document-content>" + b" " * (64 << 20) + b"</office:document-content>")
     [result] = load_files([book], db_path=db)
     assert result.status == "refused" and "zip bomb" in result.message and "content.xml" in result.message
+
+
+def test_a_value_repeated_over_a_million_rows_or_across_the_sheet_is_refused_not_expanded(tmp_path):
+    # LibreOffice's runs are counted, never laid out: a row holding a value repeated 1,048,000 times, or a cell
+    # repeated over 16,000 columns, is refused by the cell and column limits before calamine reads the sheet
+    import zipfile
+
+    db = fixture_projects_db(tmp_path)
+    plain = write_ods(tmp_path / "plain.ods", {"s": [DISB_HEADERS, ["D1", "P01", "15/03/2562", 1_000, CUR]]})
+    with zipfile.ZipFile(plain) as source:
+        content = source.read("content.xml").decode()
+    row_tag = '<table:table-row table:style-name="ro1">'
+    second = content.index(row_tag, content.index(row_tag) + 1)  # the payment's row, repeated
+    repeated_row = row_tag[:-1] + ' table:number-rows-repeated="1048000">'
+    cell_tag = '<table:table-cell office:value-type="string"'
+    for name, changed, words in (
+        ("rows.ods", content[:second] + repeated_row + content[second + len(row_tag) :], "cells"),
+        ("columns.ods", content.replace(cell_tag, cell_tag + ' table:number-columns-repeated="16000"', 1), "columns"),
+    ):
+        book = tmp_path / name
+        with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as target:
+            target.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+            target.writestr("content.xml", changed)
+        [result] = load_files([book], db_path=db)
+        assert result.status == "refused", (name, result.message)
+        assert words in result.message and "limit" in result.message, result.message
+    assert query(db, "SELECT count(*) FROM disbursements WHERE doc_no = 'D1'") == [(0,)]
