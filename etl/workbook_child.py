@@ -969,10 +969,9 @@ def scan_ods(path: Path, limits: Limits) -> dict[str, SheetScan]:
     return stream.scans
 
 
-# A row that may need the XML parser: formulas, repeats, merges, hidden rows, error and percentage cells (any
-# prefix).
+# A row that may need the XML parser: repeats, merges, hidden rows, error and percentage cells (any prefix); and
+# formulas without a result (`_OdsFeeder._marked`).
 _ODS_ROW_MARKERS = (
-    b"formula=",
     b"-repeated=",
     b"-spanned=",
     b"visibility=",
@@ -1060,6 +1059,12 @@ class _OdsFeeder:
             while at >= 0:
                 hits.append(at)
                 at = body.find(marker, at + 1)
+        at = body.find(b"formula=")
+        while at >= 0:  # a formula with its result is plain (a column of sums); one without it needs the parser
+            begin, end = body.rfind(b"<", 0, at), body.find(b">", at)
+            if b"value-type=" not in body[begin:end] or end < 0:
+                hits.append(at)
+            at = body.find(b"formula=", at + 1)
         return sorted(hits)
 
     def _plain_cells(self, piece: bytes) -> int:

@@ -265,6 +265,7 @@ def test_the_rows_counted_without_the_parser_give_the_scan_the_parser_gives(tmp_
     rows += [[f"D{i}", "P01", "15/03/2562", 1_000 + i, CUR] for i in range(300)]
     rows[40][3] = OdsError("#N/A")
     rows[41] = rows[40]  # two equal rows: one row repeated
+    rows[60][3] = OdsFormula("of:=1+1")  # a formula without its result (with one, a row is plain)
     sheets = {"a": rows, "b": rows[:50]}
     book = write_ods(
         tmp_path / "p.ods",
@@ -284,6 +285,7 @@ def test_the_rows_counted_without_the_parser_give_the_scan_the_parser_gives(tmp_
     assert a.defects == {
         (40, 3): ("error_cell", "#N/A"),
         (41, 3): ("error_cell", "#N/A"),
+        (60, 3): ("formula_without_value", "=1+1"),
         (119, 3): ("percent_cell", "111700%"),
         (249, 3): ("hidden_value", "1247"),
     }
