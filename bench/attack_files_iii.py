@@ -569,6 +569,8 @@ def attacks() -> dict:
         plus({"Y1": new("5.00", project="P10")}),
         {**BASE_PROJ, "P10": ("51", 2562, "ก", D("1000.00"), None, None)},
     )
+    # Until the .ods pass (docs/reliability.md, "ETL: OpenDocument spreadsheets"), every .ods was refused
+    # "unsupported file type". These bytes are still refused, now as what they are: not a complete zip.
     a["ods_file"] = (
         lambda d: put(d, "a.ods", b"PK\x03\x04" + b"\0" * 60),
         [],
@@ -576,8 +578,25 @@ def attacks() -> dict:
         plus(),
         None,
     )
+    # an .ods as LibreOffice writes it: the visible payment stored; a hidden row, an error result (Err:502) and
+    # an amount shown as a percentage rejected (on the code before the .ods pass: refused, unsupported)
+    a["ods_written_by_libreoffice"] = (
+        _ods_payments,
+        [],
+        REJECTS,
+        plus({"O1": new("5.00")}),
+        None,
+    )
     a["xls_old_format_with_date_cells"] = (_xls_dates, [], LOADED, plus({"L1": new("11.00"), "L2": new("22.00")}), None)
     return a
+
+
+def _ods_payments(folder: Path) -> Path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.etl_fixtures of this checkout
+    from tests.etl_fixtures import OdsError, write_ods
+
+    rows = [H, pay("O1", 5), pay("O2", 7), pay("O3", OdsError("Err:502")), pay("O4", 0.5)]
+    return write_ods(folder / "a.ods", {"s": rows}, hidden_rows={"s": [3]}, formats={"s": {"D5": "percent"}})
 
 
 def _broken_shared_string(path: Path, ref: str) -> Path:

@@ -15,7 +15,7 @@ again row by row with Python's `csv` module, which keeps each row's true number 
 the rows it cannot trust (`ROW_DEFECTS`) so the loader rejects them with a reason instead
 of guessing.
 
-Excel (.xlsx, .xlsm, .xls) is read in a bounded child process (etl.workbooks,
+Workbooks (.xlsx, .xlsm, .xls, and OpenDocument .ods) are read in a bounded child process (etl.workbooks,
 etl.workbook_child) into text: date cells become ISO text and numbers decimal text, so
 both formats reach the same SQL normaliser; cells that cannot be read (error values,
 formulas without a value) are listed for the loader to reject (`etl_cell_defects`).
@@ -64,7 +64,7 @@ from etl.units import (
 )
 from etl.workbooks import SheetCells, WorkbookError, read_workbook
 
-SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm")
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm", ".ods")
 HEADER_SCAN_ROWS = 30  # title lines a header may sit below
 ENCODING_SAMPLE = 1 << 20  # bytes examined before the whole file confirms the encoding
 COPY_CHUNK = 1 << 22

@@ -14,7 +14,9 @@ decompressing, not taken from the headers), and every worksheet's XML is streame
 (`scan_worksheet`): declared dimension, rows, columns of cells holding a value, formulas
 without a cached value and error cells (#DIV/0!, #N/A, ...), which calamine reads as empty
 text. A .xls is bounded by its size and, after calamine has read a sheet, its cell count;
-its error cells are found with xlrd.
+its error cells are found with xlrd. An OpenDocument .ods is checked as a zip like an .xlsx, and its
+content.xml streamed once (`scan_ods`) for what calamine does not keep: error results, number formats,
+merges, hidden rows and columns.
 
 Output, in the folder given: `sheetN.csv` (row number, then the sheet's cells as text:
 dates ISO, numbers as `cell_text` writes them; empty rows left out), `sheetN.defects.csv`
@@ -53,6 +55,10 @@ class Limits:
     part_bytes: int = 512 << 20  # uncompressed size of one part
     total_bytes: int = 1 << 30  # uncompressed size of all parts
     ratio: int = 100  # uncompressed / compressed, for parts above RATIO_MIN_BYTES
+    # the same for an .ods's content.xml: it writes each cell's type and text inline (an .xlsx keeps text in
+    # shared strings), so one table compresses 3 to 9 times better than as .xlsx (32:1 against 10:1 for 60,000
+    # varied payments, 139:1 against 16:1 for 60,000 nearly equal ones)
+    ods_ratio: int = 400
     xls_bytes: int = 100 << 20  # size of an old .xls file
     memory_mb: int = 1024  # address space of this process
     seconds: int = 120  # CPU seconds of this process (the parent also waits at most this long)
@@ -166,21 +172,23 @@ def _mb(size: int) -> str:
     return f"{size / (1 << 20):,.1f} MB"
 
 
-def check_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
+def check_zip(path: Path, limits: Limits, verbose: tuple[str, ...] = ()) -> zipfile.ZipFile:
     """The workbook's zip, opened after its directory and every part passed the limits.
 
     Each part is decompressed once here, counting its real size (a part whose header
-    understates its size fails its CRC check); raises Refusal naming the part and limit.
+    understates its size fails its CRC check); raises Refusal naming the part and limit. The parts named in
+    `verbose` (an .ods's content.xml) are held to `limits.ods_ratio` instead of `limits.ratio`.
     """
     size = path.stat().st_size
+    suffix = ".ods" if path.suffix.lower() == ".ods" else ".xlsx"
     with open(path, "rb") as handle:
         handle.seek(max(0, size - 65_557))
         tail = handle.read()
     end = tail.rfind(b"PK\x05\x06")
     if end < 0 or len(tail) < end + 22:
         raise Refusal(
-            "อ่านไฟล์ Excel ไม่ได้ ไฟล์ไม่ครบหรือไม่ใช่ .xlsx — cannot read workbook: not a complete zip "
-            "file (no zip directory found: truncated, or not an .xlsx)"
+            f"อ่านไฟล์ Excel ไม่ได้ ไฟล์ไม่ครบหรือไม่ใช่ {suffix} — cannot read workbook: not a complete zip "
+            f"file (no zip directory found: truncated, or not an {suffix})"
         )
     entries, directory_bytes = struct.unpack_from("<HI", tail, end + 10)
     if entries != 0xFFFF and entries > limits.parts or directory_bytes > 64 * limits.parts + (1 << 20):
@@ -206,7 +214,7 @@ def check_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
             raise Refusal(
                 f"ส่วน {name} ใช้การบีบอัดที่ไม่รองรับ — part {name} uses an unusual compression method ({info.compress_type})"
             )
-        _check_part_size(name, info.file_size, info.compress_size, limits)
+        _check_part_size(name, info.file_size, info.compress_size, limits, name in verbose)
         total += info.file_size
         if total > limits.total_bytes:
             raise Refusal(
@@ -216,17 +224,18 @@ def check_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
     return book
 
 
-def _check_part_size(name: str, expanded: int, compressed: int, limits: Limits) -> None:
+def _check_part_size(name: str, expanded: int, compressed: int, limits: Limits, verbose: bool = False) -> None:
+    ratio = limits.ods_ratio if verbose else limits.ratio
     if expanded > limits.part_bytes:
         raise Refusal(
             f"ส่วน {name} ขยายได้ {_mb(expanded)} เกิน {_mb(limits.part_bytes)} — part {name} "
             f"expands to {_mb(expanded)} (limit {_mb(limits.part_bytes)})"
         )
-    if expanded > RATIO_MIN_BYTES and expanded > limits.ratio * max(compressed, 1):
+    if expanded > RATIO_MIN_BYTES and expanded > ratio * max(compressed, 1):
         raise Refusal(
-            f"ส่วน {name} ถูกบีบอัด {expanded / max(compressed, 1):,.0f} เท่า เกิน {limits.ratio} เท่า "
+            f"ส่วน {name} ถูกบีบอัด {expanded / max(compressed, 1):,.0f} เท่า เกิน {ratio} เท่า "
             f"(zip bomb) — part {name} is compressed {expanded / max(compressed, 1):,.0f} to 1 "
-            f"(limit {limits.ratio} to 1): likely a zip bomb"
+            f"(limit {ratio} to 1): likely a zip bomb"
         )
 
 
@@ -289,6 +298,8 @@ class SheetScan:
     # columns: the user does not see them (the loader rejects a hidden data row, readers.TableSource)
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)
+    # merged ranges [top, left, bottom, right] (0-based) when the scan found them (.ods: calamine keeps none)
+    merged: list[list[int]] | None = None
 
 
 class _Patterns:
@@ -797,6 +808,423 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
     return scans
 
 
+# --------------------------------------------------------------------------- OpenDocument (.ods)
+
+# An .ods is a zip whose content.xml holds every sheet (LibreOffice, OpenOffice; ODF is a Thai national
+# standard). calamine reads its values (an error cell as '', no merges); content.xml is streamed here once with
+# the standard library's XML pull parser for what calamine does not keep: error results, number formats that
+# show another number, merges, hidden rows and columns. LibreOffice writes runs of equal rows and cells once
+# (`table:number-rows-repeated`, `number-columns-repeated`), and pads a formatted sheet to its last row with one
+# row repeated a million times: repeats are counted, never expanded (empty ones are skipped).
+_ODS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "number": "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0",
+    "calcext": "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
+
+
+def _odf(prefix: str, name: str) -> str:
+    return "{" + _ODS[prefix] + "}" + name
+
+
+_T_TABLE, _T_ROW, _T_COLUMN = _odf("table", "table"), _odf("table", "table-row"), _odf("table", "table-column")
+_T_CELL, _T_COVERED = _odf("table", "table-cell"), _odf("table", "covered-table-cell")
+_A_NAME, _A_STYLE = _odf("table", "name"), _odf("table", "style-name")
+_A_ROWS_REPEATED, _A_COLUMNS_REPEATED = _odf("table", "number-rows-repeated"), _odf("table", "number-columns-repeated")
+_A_ROWS_SPANNED, _A_COLUMNS_SPANNED = _odf("table", "number-rows-spanned"), _odf("table", "number-columns-spanned")
+_A_VISIBILITY, _A_DEFAULT_STYLE = _odf("table", "visibility"), _odf("table", "default-cell-style-name")
+_A_VALUE_TYPE, _A_VALUE = _odf("office", "value-type"), _odf("office", "value")
+_A_CALC_TYPE, _A_FORMULA = _odf("calcext", "value-type"), _odf("table", "formula")
+_A_STYLE_NAME, _A_DATA_STYLE = _odf("style", "name"), _odf("style", "data-style-name")
+_A_PARENT_STYLE = _odf("style", "parent-style-name")
+_S_STYLE = _odf("style", "style")
+_S_MAP, _A_CONDITION, _A_APPLY = _odf("style", "map"), _odf("style", "condition"), _odf("style", "apply-style-name")
+_N_NUMBER, _N_TEXT, _A_FACTOR = _odf("number", "number"), _odf("number", "text"), _odf("number", "display-factor")
+_NUMBER_PREFIX = "{" + _ODS["number"] + "}"
+_NUMBER_CELLS = {"float", "percentage", "currency"}
+_HIDING_VISIBILITY = {"collapse", "collapsed", "filter"}  # ODF says "collapse"; accepted as written either way
+_CONDITION = re.compile(r"^\s*value\(\)\s*(>=|<=|!=|=|>|<)\s*(-?[0-9.]+)\s*$")
+# How an .ods data style shows a number of each sign (1, -1, 0): (reason or None, factor, shown as nothing)
+OdsShown = dict[int, tuple[str | None, Fraction, bool]]
+
+
+def _ods_data_style(element) -> dict:
+    """What one <number:*-style> element says: its kind, display factor, whether it shows anything, its maps."""
+    kind = element.tag.rsplit("}", 1)[-1]
+    factor, shows, maps = Fraction(1), False, []
+    for child in element:
+        if child.tag == _S_MAP:
+            maps.append((child.get(_A_CONDITION, ""), child.get(_A_APPLY, "")))
+        elif child.tag == _N_TEXT:
+            shows = shows or bool((child.text or "").strip())
+        elif child.tag.startswith(_NUMBER_PREFIX):
+            shows = True
+            if child.tag == _N_NUMBER and child.get(_A_FACTOR):
+                try:
+                    factor = Fraction(1) / Fraction(child.get(_A_FACTOR))
+                except (ValueError, ZeroDivisionError):
+                    pass
+    return {"kind": kind, "factor": factor, "shows": shows, "maps": maps}
+
+
+def _ods_shown(data_styles: dict[str, dict], name: str) -> OdsShown | None:
+    """How the data style `name` shows a number per sign (a section's style chosen by its style:map conditions,
+    as LibreOffice writes a format's sections); None when every number is shown as it is, or a condition is not
+    one on the sign (not judged, as an Excel [condition])."""
+    main = data_styles.get(name)
+    if main is None:
+        return None
+    found: OdsShown = {}
+    for sign in (1, -1, 0):
+        style = main
+        for condition, applied in main["maps"]:
+            match = _CONDITION.match(condition)
+            if not match or float(match.group(2)) != 0:
+                return None
+            operator = match.group(1)
+            holds = {
+                ">": sign > 0,
+                ">=": sign >= 0,
+                "<": sign < 0,
+                "<=": sign <= 0,
+                "=": sign == 0,
+                "!=": sign != 0,
+            }[operator]
+            if holds:
+                style = data_styles.get(applied, main)
+                break
+        reason = PERCENT_CELL if style["kind"] == "percentage-style" else None
+        factor = Fraction(100) if reason else style["factor"]
+        if reason is None and factor != 1:
+            reason = SCALED_CELL
+        found[sign] = (reason, factor, not style["shows"])
+    if all(reason is None and not hidden for reason, _, hidden in found.values()):
+        return None
+    return found
+
+
+def _ods_defect(value: str | None, value_type: str, shown: OdsShown | None) -> tuple[str, str] | None:
+    """(reason, the number as shown) for a number cell its style shows otherwise, else None."""
+    try:
+        number = float(value) if value is not None else None
+    except ValueError:
+        return None
+    if number is None or not math.isfinite(number):
+        return None
+    sign = 1 if number > 0 else -1 if number < 0 else 0
+    reason, factor, hidden = shown[sign] if shown else (None, Fraction(1), False)
+    if value_type == "percentage" and reason is None:
+        reason, factor = PERCENT_CELL, Fraction(100)  # a percentage cell whose style says nothing more
+    if hidden and sign:
+        return HIDDEN_VALUE, number_text(number)
+    if reason is None:
+        return None
+    text = _plain(Fraction(number_text(number)) * factor)
+    return reason, text + "%" if reason == PERCENT_CELL else text
+
+
+def _positive(text: str | None, most: int) -> int:
+    try:
+        return min(max(int(text), 1), most) if text else 1
+    except ValueError:
+        return 1
+
+
+def scan_ods(path: Path, limits: Limits) -> dict[str, SheetScan]:
+    """Check the zip and stream its content.xml (styles.xml for the common styles); sheet name -> SheetScan with
+    the error cells (`error_cell`), numbers shown as a percentage, scaled or as nothing, merged ranges and
+    hidden rows and columns. Raises Refusal (the limits of `check_zip`, and the sheet's extent)."""
+    from xml.etree.ElementTree import ParseError, XMLPullParser
+
+    book = check_zip(path, limits, verbose=("content.xml",))
+    with book:
+        names = set(book.namelist())
+        if "content.xml" not in names:
+            raise Refusal(
+                "อ่านไฟล์ .ods ไม่ได้ ไม่พบ content.xml — cannot read the .ods file: it holds no content.xml "
+                "(damaged, or not an OpenDocument spreadsheet)"
+            )
+        stream = _OdsStream(limits)
+        for part in ("styles.xml", "content.xml"):
+            if part not in names:
+                continue
+            parser = XMLPullParser(("start", "end"))
+            feeder = _OdsFeeder(parser, stream) if part == "content.xml" else None
+            try:
+                for chunk in _stream(book, book.getinfo(part)):
+                    if feeder:
+                        feeder.feed(chunk)
+                    else:
+                        parser.feed(chunk)
+                        stream.read(parser)
+                if feeder:
+                    feeder.finish()
+                parser.close()
+                stream.read(parser)
+            except ParseError as error:
+                raise Refusal(f"ส่วน {part} เสีย — part {part} is damaged: {error}") from None
+        for info in book.infolist():
+            if info.filename not in ("styles.xml", "content.xml"):
+                for _ in _stream(book, info):  # counted and CRC-checked: calamine may read it (the manifest)
+                    pass
+    return stream.scans
+
+
+# A row that may need the XML parser: repeats, merges, hidden rows, error and percentage cells (any prefix); and
+# formulas without a result (`_OdsFeeder._marked`).
+_ODS_ROW_MARKERS = (
+    b"-repeated=",
+    b"-spanned=",
+    b"visibility=",
+    b"covered-table-cell",
+    b'value-type="error"',
+    b'value-type="percentage"',
+)
+
+
+class _OdsFeeder:
+    """Gives content.xml to the XML parser, but for the plain rows (most rows of a sheet: no formulas without a
+    result, repeats, merges, hiding, error, percentage or specially formatted cells), counted at C speed (bytes
+    searches) and given as one placeholder row per run, `<table:table-row plain="rows" last="last row holding a value"
+    width="cells"/>`: the parser's work per element (3-4 CPU-s for 60,000 rows) is left for the rows it is needed
+    for. A plain row's width is its number of cells (it has no repeated ones). Used only when the document names
+    the table namespace with a prefix declared in its root element (as every writer does); otherwise every row
+    goes to the parser."""
+
+    def __init__(self, parser, stream: _OdsStream) -> None:
+        self.parser, self.stream = parser, stream
+        self.buffer = b""
+        self.prefix: bytes | None = None  # b"table" as a rule; b"" when not found (no fast path)
+        self.markers: list[bytes] | None = None
+        self.rows = self.last = self.width = 0  # the run of plain rows not yet given
+
+    def feed(self, chunk: bytes) -> None:
+        self.buffer += chunk
+        if self.prefix is None:
+            root = self.buffer.find(b"document-content")
+            if root < 0 or self.buffer.find(b">", root) < 0:
+                if len(self.buffer) > MAX_ROW_BYTES:
+                    self.prefix = b""
+                return
+            found = re.search(rb'xmlns:(\w+)="' + re.escape(_ODS["table"].encode()) + b'"', self.buffer)
+            self.prefix = found.group(1) if found else b""
+            self.row_end = b"</" + self.prefix + b":table-row>"
+            self.row_start = b"<" + self.prefix + b":table-row"
+            self.table_open, self.cell_open = b"<" + self.prefix + b":table", b"<" + self.prefix + b":table-cell"
+        if not self.prefix:
+            self._give(self.buffer)
+            self.buffer = b""
+            return
+        cut = self.buffer.rfind(self.row_end)
+        if cut < 0:
+            if len(self.buffer) > MAX_ROW_BYTES:
+                self._give(self.buffer)
+                self.buffer = b""
+            return
+        cut += len(self.row_end)
+        body, self.buffer = self.buffer[:cut], self.buffer[cut:]
+        if self.markers is None:  # the styles and the first row go to the parser: then the styles are known
+            first = body.find(self.row_end) + len(self.row_end)
+            self._give(body[:first])
+            body = body[first:]
+        hits = self._marked(body)
+        start, next_hit = 0, 0
+        for piece in body.split(self.row_end)[:-1]:
+            end = start + len(piece)
+            marked = False
+            while next_hit < len(hits) and hits[next_hit] < end:
+                marked = marked or hits[next_hit] >= start
+                next_hit += 1
+            start = end + len(self.row_end)
+            cells = -1 if marked or self.stream.all_rows else self._plain_cells(piece)
+            if cells < 0:
+                self._give(piece + self.row_end)
+                continue
+            self.rows += 1
+            if b"value-type=" in piece or b":p>" in piece or b":p " in piece:
+                self.last = self.rows
+                self.width = max(self.width, cells)
+
+    def finish(self) -> None:
+        self._give(self.buffer)
+        self.buffer = b""
+
+    def _marked(self, body: bytes) -> list[int]:
+        """Where in `body` a row may need the parser (bytes searches for each marker: C speed)."""
+        if self.markers is None:  # the cell styles are known once the rows begin (styles come first)
+            styles = sorted(name for name in self.stream.cell_styles if self.stream.shown_for(name))
+            self.markers = [*_ODS_ROW_MARKERS, *(b'style-name="' + name.encode() + b'"' for name in styles)]
+        hits = []
+        for marker in self.markers:
+            at = body.find(marker)
+            while at >= 0:
+                hits.append(at)
+                at = body.find(marker, at + 1)
+        at = body.find(b"formula=")
+        while at >= 0:  # a formula with its result is plain (a column of sums); one without it needs the parser
+            begin, end = body.rfind(b"<", 0, at), body.find(b">", at)
+            if b"value-type=" not in body[begin:end] or end < 0:
+                hits.append(at)
+            at = body.find(b"formula=", at + 1)
+        return sorted(hits)
+
+    def _plain_cells(self, piece: bytes) -> int:
+        """The number of cells of a piece that is one plain row and nothing else, else -1."""
+        text = piece.lstrip()
+        if not text.startswith(self.row_start):
+            return -1
+        cells = text.count(self.cell_open)
+        return cells if text.count(self.table_open) == cells + 1 else -1
+
+    def _give(self, data: bytes) -> None:
+        if self.rows:
+            self.parser.feed(
+                b'<%s:table-row plain="%d" last="%d" width="%d"/>' % (self.prefix, self.rows, self.last, self.width)
+            )
+            self.rows = self.last = self.width = 0
+        if data:
+            self.parser.feed(data)
+        self.stream.read(self.parser)
+
+
+class _OdsSheet:
+    """The state of the sheet being streamed."""
+
+    def __init__(self, name: str) -> None:
+        self.scan = SheetScan(merged=[])
+        self.name = name
+        self.row = 0  # 0-based row of the next <table:table-row>
+        self.column_styles: list[tuple[int, int, str | None]] = []  # (first column, last + 1, default style)
+        self.next_column = 0
+
+
+class _OdsStream:
+    """What the parts of one .ods tell, event by event: the styles, then each sheet's scan."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.data_styles: dict[str, dict] = {}
+        self.cell_styles: dict[str, tuple[str | None, str | None]] = {}  # name -> (data style, parent style)
+        self.shown: dict[str, OdsShown | None] = {}  # cell style -> how its data style shows numbers
+        self.scans: dict[str, SheetScan] = {}
+        self.stack: list = []  # the open elements (a finished row or sheet is removed from its parent)
+        self.sheet: _OdsSheet | None = None
+        self.all_rows = False  # a column's default cell style shows numbers otherwise: every row is parsed
+
+    def read(self, parser) -> None:
+        stack = self.stack
+        for event, element in parser.read_events():
+            tag = element.tag
+            if event == "start":
+                stack.append(element)
+                if tag == _T_TABLE:
+                    self.sheet = _OdsSheet(element.get(_A_NAME, ""))
+                continue
+            stack.pop()
+            sheet = self.sheet
+            if tag == _T_ROW and sheet is not None:
+                _ods_row(element, sheet, self)
+                if stack:
+                    stack[-1].remove(element)
+            elif tag == _T_COLUMN and sheet is not None:
+                repeat = _positive(element.get(_A_COLUMNS_REPEATED), 16_384)
+                first = sheet.next_column
+                sheet.next_column = min(first + repeat, 16_384)
+                style = element.get(_A_DEFAULT_STYLE)
+                if style and style != "Default":
+                    sheet.column_styles.append((first, sheet.next_column, style))
+                    self.all_rows = self.all_rows or self.shown_for(style) is not None
+                if element.get(_A_VISIBILITY) in _HIDING_VISIBILITY:
+                    sheet.scan.hidden_columns.update(range(first, min(first + repeat, self.limits.columns + 1)))
+            elif tag == _T_TABLE and sheet is not None:
+                self.scans.setdefault(sheet.name, sheet.scan)
+                self.sheet = None
+                if stack:
+                    stack[-1].remove(element)
+            elif tag == _S_STYLE:
+                name = element.get(_A_STYLE_NAME)
+                if name:
+                    self.cell_styles[name] = (element.get(_A_DATA_STYLE), element.get(_A_PARENT_STYLE))
+            elif tag.startswith(_NUMBER_PREFIX) and tag.endswith("-style"):
+                name = element.get(_A_STYLE_NAME)
+                if name:
+                    self.data_styles[name] = _ods_data_style(element)
+
+    def shown_for(self, style: str | None) -> OdsShown | None:
+        """How the cell style `style` (or the style it inherits its data style from) shows numbers."""
+        if style is None:
+            return None
+        if style not in self.shown:
+            name, data, seen = style, None, set()
+            while name and name in self.cell_styles and name not in seen and data is None:
+                seen.add(name)
+                data, name = self.cell_styles[name]
+            self.shown[style] = _ods_shown(self.data_styles, data) if data else None
+        return self.shown[style]
+
+
+def _ods_row(row, sheet: _OdsSheet, stream: _OdsStream) -> None:
+    """One <table:table-row> (with its repeats): its defects, merges and whether it hides rows holding a value."""
+    scan, limits = sheet.scan, stream.limits
+    plain = row.get("plain")
+    if plain is not None:  # a run of plain rows counted by _OdsFeeder
+        last = int(row.get("last", "0"))
+        if last:
+            scan.rows = max(scan.rows, sheet.row + last)
+            scan.columns = max(scan.columns, int(row.get("width", "0")))
+            _check_extent(scan, limits, sheet.name)
+        sheet.row += int(plain)
+        return
+    repeat = _positive(row.get(_A_ROWS_REPEATED), 1 << 21)
+    top = sheet.row
+    sheet.row += repeat
+    row_style = row.get(_A_DEFAULT_STYLE)
+    column = 0
+    holds = False
+    for cell in row:
+        if cell.tag != _T_CELL and cell.tag != _T_COVERED:
+            continue
+        count = _positive(cell.get(_A_COLUMNS_REPEATED), 16_384)
+        left = column
+        column += count
+        if cell.tag == _T_COVERED:
+            continue
+        value_type = cell.get(_A_VALUE_TYPE)
+        error = cell.get(_A_CALC_TYPE) == "error"
+        formula = cell.get(_A_FORMULA)
+        down, across = _positive(cell.get(_A_ROWS_SPANNED), 1 << 21), _positive(cell.get(_A_COLUMNS_SPANNED), 16_384)
+        if (down > 1 or across > 1) and top + down <= limits.cells:
+            scan.merged.append([top, left, top + down - 1, left + across - 1])
+        if value_type is None and not error and not formula and not len(cell):
+            continue  # an empty cell (the runs LibreOffice pads rows with)
+        holds = True
+        scan.rows = max(scan.rows, top + repeat)
+        scan.columns = max(scan.columns, column)
+        _check_extent(scan, limits, sheet.name)
+        defect = None
+        if error:
+            defect = (ERROR_CELL, "".join(cell.itertext()).strip() or "#ERROR")
+        elif formula and value_type is None:  # a program wrote the formula without its result: calamine reads ''
+            text = formula.split(":", 1)[1] if formula.startswith(("of:", "oooc:", "msoxl:")) else formula
+            defect = (FORMULA_WITHOUT_VALUE, text if text.startswith("=") else "=" + text)
+        elif value_type in _NUMBER_CELLS:
+            style = cell.get(_A_STYLE) or row_style
+            if style is None:
+                style = next((s for first, last, s in sheet.column_styles if first <= left < last), None)
+            shown = stream.shown_for(style)
+            if shown or value_type == "percentage":
+                defect = _ods_defect(cell.get(_A_VALUE), value_type, shown)
+        if defect:
+            for r in range(top, top + repeat):
+                for c in range(left, column):
+                    scan.defects[(r, c)] = defect
+    if holds and row.get(_A_VISIBILITY) in _HIDING_VISIBILITY:
+        scan.hidden_rows.update(range(top, top + repeat))
+
+
 # BIFF8 records (MS-XLS): a FORMULA record's cached result "empty text" (bytes 6-13 of its data), and the
 # RECALCID record Excel writes in the workbook globals when its engine calculated the formulas.
 _BIFF_FORMULA, _BIFF_RECALC_ID, _BIFF_BOF, _BIFF_EOF = 0x0006, 0x01C1, 0x0809, 0x000A
@@ -907,6 +1335,8 @@ def read_workbook(path: Path, out: Path, limits: Limits) -> dict:
                 f"ไฟล์ .xls ใหญ่เกิน {_mb(limits.xls_bytes)} — the .xls file is larger than "
                 f"{_mb(limits.xls_bytes)} (limit): save it as .xlsx or CSV"
             )
+    elif suffix == ".ods":
+        scans = scan_ods(path, limits)
     else:
         scans = scan_xlsx(path, limits)
     try:
@@ -1005,7 +1435,7 @@ def _write_sheet(sheet, name: str, out: Path, index: int, scan: SheetScan, limit
         "cells_csv": str(cells_path),
         "defects_csv": str(defects_path) if defects_path else None,
         "defects": len(defects),
-        "merged": _merged(sheet),
+        "merged": scan.merged if scan.merged is not None else _merged(sheet),
         "hidden_rows": sorted(row for row in scan.hidden_rows if row <= last_row),
         "hidden_columns": sorted(column for column in scan.hidden_columns if column < columns),
     }

@@ -1,4 +1,4 @@
-"""Workbooks (.xlsx, .xlsm, .xls) are read in a child process with a memory and time limit.
+"""Workbooks (.xlsx, .xlsm, .xls, .ods) are read in a child process with a memory and time limit.
 
 `read_workbook` starts `etl.workbook_child` on the private copy of one workbook and waits
 for it: the child checks the file against the limits (`LIMITS`, documented in

@@ -207,3 +207,229 @@ def put(folder: Path, name: str, data: bytes) -> Path:
     path = folder / name
     path.write_bytes(data)
     return path
+
+
+# --------------------------------------------------------------------------- OpenDocument (.ods)
+
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+    'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+)
+# Data styles as LibreOffice writes them (a format code's sections are a main style and style:map entries).
+_ODS_DATA_STYLES = {
+    # 0% and 0.0%
+    "percent": '<number:percentage-style style:name="{n}"><number:number number:decimal-places="0" '
+    'number:min-integer-digits="1"/><number:text>%</number:text></number:percentage-style>',
+    # #,##0, (shown in thousands) and 0.0,, (in millions): LibreOffice's display-factor
+    "thousands": '<number:number-style style:name="{n}"><number:number number:decimal-places="0" '
+    'number:min-integer-digits="1" number:grouping="true" number:display-factor="1000"/></number:number-style>',
+    "millions": '<number:number-style style:name="{n}"><number:number number:decimal-places="1" '
+    'number:min-integer-digits="1" number:display-factor="1000000"/></number:number-style>',
+    # ;;; (every number shown as nothing)
+    "hidden": '<number:number-style style:name="{n}P0" style:volatile="true"/>'
+    '<number:number-style style:name="{n}P1" style:volatile="true"/>'
+    '<number:number-style style:name="{n}"><style:map style:condition="value()&gt;0" '
+    'style:apply-style-name="{n}P0"/><style:map style:condition="value()&lt;0" style:apply-style-name="{n}P1"/>'
+    "</number:number-style>",
+    # #,##0.00 (shown as it is)
+    "plain": '<number:number-style style:name="{n}"><number:number number:decimal-places="2" '
+    'number:min-integer-digits="1" number:grouping="true"/></number:number-style>',
+    "date": '<number:date-style style:name="{n}"><number:day number:style="long"/><number:text>/</number:text>'
+    '<number:month number:style="long"/><number:text>/</number:text><number:year number:style="long"/>'
+    "</number:date-style>",
+}
+
+
+class OdsError(str):
+    """An .ods cell holding a formula whose result is an error ("#DIV/0!", "Err:502"), as LibreOffice saves it."""
+
+
+class OdsFormula(str):
+    """An .ods cell holding a formula ("of:=[.G2]*0.96") without its result, as programs write one."""
+
+
+def _ods_cell(value: object, style: str | None, span: tuple[int, int] | None) -> str:
+    import datetime as dt
+    from xml.sax.saxutils import escape
+
+    attributes = f' table:style-name="{style}"' if style else ""
+    if span:
+        attributes += f' table:number-columns-spanned="{span[1]}" table:number-rows-spanned="{span[0]}"'
+    if value is None:
+        return f"<table:table-cell{attributes}/>"
+    if isinstance(value, OdsFormula):
+        return f'<table:table-cell{attributes} table:formula="{escape(value)}"/>'
+    if isinstance(value, OdsError):
+        return (
+            f'<table:table-cell{attributes} table:formula="of:=1/0" office:value-type="string" '
+            f'office:string-value="" calcext:value-type="error"><text:p>{escape(value)}</text:p></table:table-cell>'
+        )
+    if isinstance(value, bool):
+        raise TypeError("no booleans here")
+    if isinstance(value, (int, float)):
+        kind = "percentage" if style and style.startswith("pc") else "float"
+        return (
+            f'<table:table-cell{attributes} office:value-type="{kind}" office:value="{value!r}" '
+            f'calcext:value-type="{kind}"><text:p>{value}</text:p></table:table-cell>'
+        )
+    if isinstance(value, dt.date):
+        return (
+            f'<table:table-cell{attributes} office:value-type="date" office:date-value="{value.isoformat()}" '
+            f'calcext:value-type="date"><text:p>{value:%d/%m/%Y}</text:p></table:table-cell>'
+        )
+    text = str(value)
+    return (
+        f'<table:table-cell{attributes} office:value-type="string" calcext:value-type="string">'
+        f"<text:p>{escape(text)}</text:p></table:table-cell>"
+    )
+
+
+def write_ods(
+    path: Path,
+    sheets: dict[str, list[list[object]]],
+    merges: dict[str, list[str]] | None = None,
+    *,
+    hidden_rows: dict[str, list[int]] | None = None,
+    filtered_rows: dict[str, list[int]] | None = None,
+    hidden_columns: dict[str, list[str]] | None = None,
+    formats: dict[str, dict[str, str]] | None = None,
+    hidden_sheets: tuple[str, ...] = (),
+    padding: bool = True,
+) -> Path:
+    """An OpenDocument spreadsheet written as LibreOffice writes one (no library in the venv writes .ods):
+    a zip whose first entry is `mimetype`, stored; content.xml with runs of equal cells and rows compressed
+    (`table:number-columns-repeated`, `table:number-rows-repeated`) and, with `padding`, the empty rows and
+    columns LibreOffice adds to the end of a formatted sheet (1,048,576 rows, 1,024 columns) as one repeated
+    row. merges: sheet -> ["D2:E2", ...] (the top-left cell keeps its value, the others become covered
+    cells); hidden_rows / filtered_rows: sheet -> 1-based rows (`table:visibility="collapse"` / `"filter"`);
+    hidden_columns: sheet -> letters; formats: sheet -> {"H2": "percent" | "thousands" | "millions" |
+    "hidden" | "plain" | "date"}; OdsError values are error results of formulas."""
+    import zipfile
+
+    from etl.workbook_child import column_number
+
+    def position(reference: str) -> tuple[int, int]:
+        letters = reference.rstrip("0123456789")
+        return int(reference[len(letters) :]) - 1, column_number(letters) - 1
+
+    used_styles = sorted({kind for table in (formats or {}).values() for kind in table.values()})
+    data_styles = "".join(_ODS_DATA_STYLES[kind].format(n=f"N{i}") for i, kind in enumerate(used_styles))
+    # percent cells get a style name starting "pc" (and office:value-type="percentage", as LibreOffice)
+    cell_style_name = {kind: ("pc" if kind == "percent" else "ce") + str(i) for i, kind in enumerate(used_styles)}
+    cell_styles = "".join(
+        f'<style:style style:name="{cell_style_name[kind]}" style:family="table-cell" '
+        f'style:parent-style-name="Default" style:data-style-name="N{i}"/>'
+        for i, kind in enumerate(used_styles)
+    )
+    body = []
+    for name, rows in sheets.items():
+        from xml.sax.saxutils import quoteattr
+
+        spans, covered = {}, set()
+        for reference in (merges or {}).get(name, []):
+            first, last = reference.split(":")
+            (top, left), (bottom, right) = position(first), position(last)
+            spans[(top, left)] = (bottom - top + 1, right - left + 1)
+            covered |= {(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)} - {(top, left)}
+        styled = {position(reference): kind for reference, kind in (formats or {}).get(name, {}).items()}
+        hidden = {r - 1: "collapse" for r in (hidden_rows or {}).get(name, [])}
+        hidden |= {r - 1: "filter" for r in (filtered_rows or {}).get(name, [])}
+        width = max([len(row) for row in rows] + [c + 1 for _, c in covered] + [1])
+        hidden_cols = {column_number(letters) - 1 for letters in (hidden_columns or {}).get(name, [])}
+        collapse = ' table:visibility="collapse"'
+        columns = "".join(
+            f'<table:table-column table:style-name="co1"{collapse if c in hidden_cols else ""}'
+            ' table:default-cell-style-name="Default"/>'
+            for c in range(width)
+        )
+        if padding:
+            columns += '<table:table-column table:style-name="co1" table:number-columns-repeated="1000"/>'
+        xml_rows = []
+        for r in range(max(len(rows), max((r + 1 for r, _ in covered), default=0))):
+            row = rows[r] if r < len(rows) else []
+            cells = []
+            for c in range(max(len(row), max((c + 1 for rr, c in covered if rr == r), default=0))):
+                if (r, c) in covered:
+                    cells.append("<table:covered-table-cell/>")
+                    continue
+                kind = styled.get((r, c))
+                cells.append(_ods_cell(row[c] if c < len(row) else None, cell_style_name.get(kind), spans.get((r, c))))
+            # LibreOffice writes a run of equal cells once with number-columns-repeated
+            packed = []
+            for cell in cells:
+                if packed and packed[-1][0] == cell and "spanned" not in cell:
+                    packed[-1][1] += 1
+                else:
+                    packed.append([cell, 1])
+            text = (
+                "".join(
+                    cell
+                    if count == 1
+                    else cell.replace(
+                        "<table:table-cell", f'<table:table-cell table:number-columns-repeated="{count}"', 1
+                    ).replace(
+                        "<table:covered-table-cell",
+                        f'<table:covered-table-cell table:number-columns-repeated="{count}"',
+                        1,
+                    )
+                    for cell, count in packed
+                )
+                or "<table:table-cell/>"
+            )
+            visibility = f' table:visibility="{hidden[r]}"' if r in hidden else ""
+            xml_rows.append(f'<table:table-row table:style-name="ro1"{visibility}>{text}</table:table-row>')
+        packed_rows = []
+        for row_xml in xml_rows:  # equal rows in a run are written once, as LibreOffice does
+            if packed_rows and packed_rows[-1][0] == row_xml:
+                packed_rows[-1][1] += 1
+            else:
+                packed_rows.append([row_xml, 1])
+        table_rows = "".join(
+            row_xml
+            if count == 1
+            else row_xml.replace("<table:table-row", f'<table:table-row table:number-rows-repeated="{count}"', 1)
+            for row_xml, count in packed_rows
+        )
+        if padding:
+            table_rows += (
+                f'<table:table-row table:style-name="ro1" table:number-rows-repeated="{1_048_576 - len(xml_rows)}">'
+                '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+            )
+        style = "ta2" if name in hidden_sheets else "ta1"
+        body.append(
+            f'<table:table table:name={quoteattr(name)} table:style-name="{style}">{columns}{table_rows}</table:table>'
+        )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_ODS_NS} office:version="1.3">'
+        "<office:automatic-styles>"
+        '<style:style style:name="co1" style:family="table-column"><style:table-column-properties '
+        'style:column-width="2.258cm"/></style:style>'
+        '<style:style style:name="ro1" style:family="table-row"><style:table-row-properties '
+        'style:row-height="0.452cm" style:use-optimal-row-height="true"/></style:style>'
+        '<style:style style:name="ta1" style:family="table" style:master-page-name="Default">'
+        '<style:table-properties table:display="true" style:writing-mode="lr-tb"/></style:style>'
+        '<style:style style:name="ta2" style:family="table" style:master-page-name="Default">'
+        '<style:table-properties table:display="false" style:writing-mode="lr-tb"/></style:style>'
+        f"{data_styles}{cell_styles}</office:automatic-styles>"
+        f"<office:body><office:spreadsheet>{''.join(body)}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" manifest:version="1.3" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")  # stored, first
+        book.writestr("content.xml", content)
+        book.writestr("META-INF/manifest.xml", manifest)
+    return path
