@@ -57,8 +57,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_pages import OUT, build_demo, build_tenfold
 from hello_world_app import PATHS
 
-from deploy.serve import free_port
-from tests.browser_support import streamlit_command, wait_until_healthy
+from deploy.serve import free_port, wait_for_health
+from tests.browser_support import streamlit_command
 
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## First paint in a browser"
@@ -113,7 +113,7 @@ def server(script: Path, env: dict[str, str], log: Path):
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_healthy(url, process, log, seconds=60)
+        wait_for_health(url, process, log, timeout_s=60)
         SERVER_PIDS[url] = process.pid
         yield url
     finally:

@@ -31,8 +31,8 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from deploy.serve import free_port  # noqa: E402
-from tests.browser_support import chromium_browser, settle, streamlit_command, wait_until_healthy  # noqa: E402
+from deploy.serve import free_port, wait_for_health  # noqa: E402
+from tests.browser_support import chromium_browser, settle, streamlit_command  # noqa: E402
 
 
 def one_start(root: Path, db: Path, app_db: str, bytecode: bool, browser, log: Path) -> tuple[float, float]:
@@ -49,7 +49,7 @@ def one_start(root: Path, db: Path, app_db: str, bytecode: bool, browser, log: P
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_healthy(url, process, log, seconds=120)
+        wait_for_health(url, process, log, timeout_s=120)
         context = browser.new_context()
         page = context.new_page()
         page.goto(f"{url}/overview")

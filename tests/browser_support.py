@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.serve import free_port
+from deploy.serve import free_port, wait_for_health, worker_options
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -108,42 +106,10 @@ def snapshotted_copy(db_path: Path, folder: Path, as_of_dates) -> Path:
 
 
 def streamlit_command(script: Path, port: int, *args: str) -> list[str]:
-    """`streamlit run script` as the tests start it (script: a checkout's dashboard.py): on 127.0.0.1:port,
-    headless, no usage statistics, no file watcher (nothing is edited while it runs); `args` more options."""
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-        *args,
-    ]
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path, seconds: float) -> None:
-    """Poll the server's health check until it answers 200; RuntimeError with its log if the process
-    ends or `seconds` pass first."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"streamlit did not start; see {log_path}:\n{log_path.read_text()}")
-        time.sleep(0.3)
+    """`streamlit run script` as the tests start it (script: a checkout's dashboard.py), with the options
+    deploy/serve.py gives each worker (127.0.0.1:port, headless, no usage statistics, no file watcher);
+    `args` more options."""
+    return [sys.executable, "-m", "streamlit", "run", str(script), *worker_options(port), *args]
 
 
 @contextmanager
@@ -168,7 +134,7 @@ def streamlit_server(
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_until_healthy(url, process, log_path, seconds=60)
+            wait_for_health(url, process, log_path, timeout_s=60)
             yield url
         finally:
             process.terminate()
