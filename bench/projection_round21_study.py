@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import backtest_projection as B  # noqa: E402
 import projection_round13_study as R13  # noqa: E402
+import projection_round15_study as R15  # noqa: E402
 import projection_round16_study as R16  # noqa: E402
 import projection_round17_study as R17  # noqa: E402
 import projection_round19_study as R19  # noqa: E402
@@ -53,7 +54,7 @@ DATES = (
     date(2019, 3, 31),
     date(2019, 4, 30),
 )
-R20.DATES = R16.DATES = R13.DATES = DATES
+R20.DATES = R16.DATES = R15.DATES = R13.DATES = DATES
 R20.PREFIX = "round21"
 VARIANTS = {label: R20.VARIANTS[label] for label in ("kept", "pair", "pair + floor 0.5", "pair + band 0.8")}
 # round 19's `where` (the signing chance and what a contract signed later pays, kept / the table alone / the pair,
@@ -118,7 +119,8 @@ def months() -> None:
     """Per month end and variant: year-dates, the gate's, means (median, p90, bias, |bias|, coverage, clusters'
     coverage), meeting all four, goals met of 4 x year-dates, goals into / out of against kept (median, p90, bias,
     coverage), year-dates meeting more / fewer goals; the same on the year-dates the gate opens on; the demo seeds'
-    lines; the bias per basis (mean and mean absolute) per month end and variant."""
+    lines; the bias per basis per month end and variant (mean, mean absolute and year-dates within ±2; all year-dates
+    and those the gate opens on)."""
     import numpy as np
 
     rows = _provinces(ROOT / "bench" / "out" / "round21_provinces.txt")
@@ -157,15 +159,22 @@ def months() -> None:
                 for label, v in figures.items()
             )
             R20._write("months", f"{name} {as_of} {'gate' if gate else 'shut'}: {parts}")
-    by: dict[tuple[str, str], list[list[float]]] = {}
+    gates = {(name, as_of) for name, as_of, gate, _ in rows if gate}
+    by: dict[tuple[str, str, str], list[list[float]]] = {}
     for line in (ROOT / "bench" / "out" / "round21_basis.txt").read_text().splitlines():
         head, values = line.split(": ", 1)
-        _, as_of, label = head.split(maxsplit=2)
-        by.setdefault((as_of, label), []).append([float(v) for v in values.split(" / ")])
-    for (as_of, label), values in sorted(by.items()):
+        name, as_of, label = head.split(maxsplit=2)
+        figures = [float(v) for v in values.split(" / ")]
+        by.setdefault((as_of, "all", label), []).append(figures)
+        if (name, as_of) in gates:
+            by.setdefault((as_of, "gate", label), []).append(figures)
+    for (as_of, scope, label), values in sorted(by.items()):
         array = np.array(values)
-        parts = " / ".join(f"{array[:, i].mean():+.2f} ({np.abs(array[:, i]).mean():.2f})" for i in range(len(BASES)))
-        R20._write("months", f"basis {as_of} {label:18s} {len(values):3d}: {parts}")
+        parts = " / ".join(
+            f"{array[:, i].mean():+.2f} ({np.abs(array[:, i]).mean():.2f}, {(np.abs(array[:, i]) <= 2).sum()})"
+            for i in range(len(BASES))
+        )
+        R20._write("months", f"basis {as_of} {scope:4s} {label:18s} {len(values):3d}: {parts}")
 
 
 if __name__ == "__main__":
