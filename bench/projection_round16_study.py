@@ -167,9 +167,14 @@ def provinces(only: list[str] | None, variants: list[str], which: int | None, da
                 continue
             row = [f"{name:34s} {as_of}"]
             for label in variants:
-                median, p90, bias, coverage, clusters = _with(label, lambda as_of=as_of: R13._metrics(as_of))
-                row.append(f"{label}: {median:4.1f} {p90:5.1f} {bias:+5.1f} {coverage:4.0%} cl {clusters:4.0%}")
+                row.append(province_part(label, _with(label, lambda as_of=as_of: R13._metrics(as_of))))
             _write("provinces", "  |  ".join(row))
+
+
+def province_part(label: str, figures: tuple[float, float, float, float, float]) -> str:
+    """One variant's part of a `provinces` line: median, p90, bias, coverage and clusters' coverage (R13._metrics)."""
+    median, p90, bias, coverage, clusters = figures
+    return f"{label}: {median:4.1f} {p90:5.1f} {bias:+5.1f} {coverage:4.0%} cl {clusters:4.0%}"
 
 
 def basis(only: list[str] | None, variants: list[str], which: int | None) -> None:
@@ -215,7 +220,8 @@ def study_cli(
 ) -> None:
     """The command line a later round's study shares with this one: this module's `payable`, `provinces`, `basis`
     and round 13's `code-speed`, run with that round's seen years, variants, studied revision and output (`write`),
-    and the round's own studies (`extra`: name -> function of (only, which), or of nothing)."""
+    and the round's own studies (`extra`: name -> function of (only, which), of (only, variants, which) or of
+    nothing)."""
     import inspect
 
     global VARIANTS, STUDY_REVISION, SEEN, _write
@@ -231,7 +237,11 @@ def study_cli(
     which = args.hold_out
     if args.study in extra:
         call = extra[args.study]
-        call(args.only, which) if inspect.signature(call).parameters else call()
+        parameters = inspect.signature(call).parameters
+        if "variants" in parameters:
+            call(args.only, args.variant, which)
+        else:
+            call(args.only, which) if parameters else call()
     elif args.study == "code-speed":
         R13.code_speed(args.revision)
     elif args.study == "payable":

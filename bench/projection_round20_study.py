@@ -58,12 +58,24 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
 
 # where the candidates' settings exist (at neutral values); None: the working tree
 STUDY_REVISION: str | None = "f3e4e70"
+# the output files' prefix (bench/out/<PREFIX>_<study>.txt); a later round's study that reuses these sets its own
+PREFIX = "round20"
 
 
 def _write(study: str, line: str) -> None:
     print(line, flush=True)
-    with (ROOT / "bench" / "out" / f"round20_{study}.txt").open("a") as handle:
+    with (ROOT / "bench" / "out" / f"{PREFIX}_{study}.txt").open("a") as handle:
         handle.write(line + "\n")
+
+
+def unsigned_share(P, as_of) -> float:
+    """The unsigned share of the investment allocation on the as-of date in the store BUDGET_DB names (P: the
+    studied projection module); the pair is in force where it is P.FREEZE_UNSIGNED_SHARE or more."""
+    frame, _ = P._history(2562, as_of)
+    investment = (frame["budget_type"] == "investment").to_numpy()
+    unsigned = investment & ~frame["contract_signed"].to_numpy(bool)
+    allocation = frame["current_allocation"].to_numpy(float)
+    return float(allocation[unsigned].sum() / max(allocation[investment].sum(), 1.0))
 
 
 def fires(only: list[str] | None, which: int | None) -> None:
@@ -73,11 +85,7 @@ def fires(only: list[str] | None, which: int | None) -> None:
     for name, db in R16._years(only, which).items():
         os.environ["BUDGET_DB"] = str(db)
         for as_of in DATES:
-            frame, _ = P._history(2562, as_of)
-            investment = (frame["budget_type"] == "investment").to_numpy()
-            unsigned = investment & ~frame["contract_signed"].to_numpy(bool)
-            allocation = frame["current_allocation"].to_numpy(float)
-            share = float(allocation[unsigned].sum() / max(allocation[investment].sum(), 1.0))
+            share = unsigned_share(P, as_of)
             line = f"{name:34s} {as_of} unsigned {share:.2f}"
             if share >= P.FREEZE_UNSIGNED_SHARE:
                 line += f" fires {name}@{as_of}"
@@ -89,7 +97,7 @@ def test() -> None:
     brought into and pushed out of each goal, meeting all four, and the means over those year-dates."""
     import numpy as np
 
-    path = ROOT / "bench" / "out" / "round20_provinces.txt"
+    path = ROOT / "bench" / "out" / f"{PREFIX}_provinces.txt"
     R17._write = _write
     R17.round_test(path)
     figures: dict[str, list[tuple[float, ...]]] = {}
