@@ -23,25 +23,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import resource
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import zipfile
 from decimal import Decimal as D
 from pathlib import Path
 
+import attack_support
+from attack_support import CUR, H, etl_load, store_state
+
 ROOT = Path(__file__).resolve().parents[1]  # the checkout whose `python -m etl` is attacked (--root)
 
-H = ["เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", "จำนวนเงิน", "แหล่งเงิน"]
 # Projects with the agency beside the name, and the contract's amount beside its date (A..I)
 PH = ["รหัสโครงการ", "ปีงบประมาณ", "จังหวัด/กลุ่มจังหวัด", "ชื่อโครงการ", "หน่วยดำเนินการ", "ประเภทงบรายจ่าย"]
 PH += ["งบประมาณที่ได้รับจัดสรร", "วงเงินตามสัญญา", "วันที่ลงนามสัญญา"]
-CUR = "งบประมาณปีปัจจุบัน"
 TITLE = "รายงานผลการเบิกจ่ายงบประมาณ ข้อมูล ณ วันที่ 13 ก.ย. 2562"
 REFUSED, REJECTS, LOADED = 2, 1, 0
 SEP13 = dt.date(2019, 9, 13)
@@ -471,66 +470,21 @@ def attacks() -> dict:
 
 
 def cli(db: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl", "--db", str(db), "load", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env={**os.environ, "COLUMNS": "250"},
-    )
+    return etl_load(ROOT, db, *args, timeout=timeout)
 
 
 def base_store(folder: Path) -> Path:
-    store = folder / "base"
-    store.mkdir()
-    db = store / "budget.duckdb"
-    (store / "projects.csv").write_text(
+    return attack_support.base_store(
+        ROOT,
+        folder,
         ",".join(PH[:7]) + "\nP01,2562,ลำพูน,ถนน,อบต.,งบลงทุน,9999999.00\nP02,2562,เชียงใหม่,ฝาย,อบต.,งบลงทุน,5000000.00\n",
-        encoding="utf-8",
     )
-    (store / "pay.csv").write_text(
-        ",".join(H) + f"\n0077380001,P01,01/03/2562,100.00,{CUR}\nD-OLD,P02,01/04/2562,250.00,{CUR}\n",
-        encoding="utf-8",
+
+
+def state(db: Path) -> tuple:
+    return store_state(
+        db, "owner, fiscal_year, project_name, implementing_agency, allocated_amount, contract_amount, contract_date"
     )
-    for name in ("projects.csv", "pay.csv"):
-        done = cli(db, str(store / name))
-        if done.returncode != 0:
-            raise SystemExit(f"cannot build the base store: {done.stdout}{done.stderr}")
-    return db
-
-
-def state(db: Path) -> tuple[dict, dict, bool, set]:
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        payments = {
-            doc: (project, date, amount, source)
-            for doc, project, date, amount, source in con.execute(
-                "SELECT doc_no, project_code, posting_date, amount, source FROM disbursements"
-            ).fetchall()
-        }
-        projects = {
-            code: tuple(rest)
-            for code, *rest in con.execute(
-                "SELECT project_code, owner, fiscal_year, project_name, implementing_agency, allocated_amount, "
-                "contract_amount, contract_date FROM projects"
-            ).fetchall()
-        }
-        counts = con.execute(
-            "SELECT bool_and(rows_read = rows_inserted + rows_updated + rows_unchanged "
-            "+ rows_rejected + total_rows_skipped) FROM loads WHERE status <> 'refused'"
-        ).fetchone()[0]
-        rejects = set(
-            con.execute(
-                "SELECT row_number, reason_code FROM rejects WHERE load_id = (SELECT max(load_id) FROM loads)"
-            ).fetchall()
-        )
-    finally:
-        con.close()
-    return payments, projects, bool(counts), rejects
 
 
 def run(name: str, spec: dict, folder: Path, base: Path) -> tuple[bool, str]:

@@ -1,0 +1,76 @@
+"""What the hostile-file batteries (bench/attack_files_iii.py, bench/attack_files_v.py) share: the real
+`python -m etl load` of the checkout attacked, the store every attack starts from, and what a store holds
+after a load, read back with DuckDB."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# The payments file's Thai headers and the current-year money source, as government exports write them.
+H = ["เลขที่เอกสาร", "รหัสโครงการ", "วันที่ผ่านรายการ", "จำนวนเงิน", "แหล่งเงิน"]
+CUR = "งบประมาณปีปัจจุบัน"
+# The two payments of the base store: 0077380001 (100.00 on P01) and D-OLD (250.00 on P02).
+BASE_PAYMENTS_CSV = ",".join(H) + f"\n0077380001,P01,01/03/2562,100.00,{CUR}\nD-OLD,P02,01/04/2562,250.00,{CUR}\n"
+
+
+def etl_load(root: Path, db: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """`python -m etl --db DB load ARGS` run from the checkout `root` (a wide terminal, so messages keep
+    their lines)."""
+    return subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(db), "load", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "COLUMNS": "250"},
+    )
+
+
+def base_store(root: Path, folder: Path, projects_csv: str) -> Path:
+    """folder/base/budget.duckdb loaded with the real CLI from `projects_csv` (P01 and P02) and the two base
+    payments; each attack works on a copy of it."""
+    store = folder / "base"
+    store.mkdir()
+    db = store / "budget.duckdb"
+    (store / "projects.csv").write_text(projects_csv, encoding="utf-8")
+    (store / "pay.csv").write_text(BASE_PAYMENTS_CSV, encoding="utf-8")
+    for name in ("projects.csv", "pay.csv"):
+        done = etl_load(root, db, str(store / name))
+        if done.returncode != 0:
+            raise SystemExit(f"cannot build the base store: {done.stdout}{done.stderr}")
+    return db
+
+
+def store_state(db: Path, project_columns: str) -> tuple[dict, dict, bool, set]:
+    """(payments by document number, projects by code with `project_columns` after the code, whether the
+    loader's count rule holds for every load that was not refused, the last load's (row, reason) rejects)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        payments = {
+            doc: (project, date, amount, source)
+            for doc, project, date, amount, source in con.execute(
+                "SELECT doc_no, project_code, posting_date, amount, source FROM disbursements"
+            ).fetchall()
+        }
+        projects = {
+            code: tuple(rest)
+            for code, *rest in con.execute(f"SELECT project_code, {project_columns} FROM projects").fetchall()
+        }
+        counts = con.execute(
+            "SELECT bool_and(rows_read = rows_inserted + rows_updated + rows_unchanged "
+            "+ rows_rejected + total_rows_skipped) FROM loads WHERE status <> 'refused'"
+        ).fetchone()[0]
+        rejects = set(
+            con.execute(
+                "SELECT row_number, reason_code FROM rejects WHERE load_id = (SELECT max(load_id) FROM loads)"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    return payments, projects, bool(counts), rejects
