@@ -402,6 +402,27 @@ PROJECTION_BAND_CAVEAT = (
     "after that date, and the projection ran high in years whose budget act came late",
 )
 
+# The first four months of a fiscal year, before most contracts are signed: the projection runs low there
+# (docs/projection.md, "Round 21 of issue 17": the three demo seeds' provinces, kept model, at the month ends
+# 31 Oct / 30 Nov / 31 Dec / 31 Jan were 9.7-28.0 / 6.6-15.1 / 3.9-10.5 / 5.7-8.0 points below their 30 Sep
+# outcome on average, and the 80% band held 3-75% of them). Said beside the projection while the as-of date is
+# before 1 Feb (`projection.is_early_in_year`).
+PROJECTION_EARLY_CAVEAT = (
+    "ต้นปีงบประมาณ (ต.ค.–ม.ค.) ยังลงนามสัญญาได้น้อย การคาดการณ์จึงมักต่ำกว่าผลจริง: ทดสอบย้อนหลังกับข้อมูลสาธิต 3 ชุด "
+    "รายจังหวัดต่ำกว่าผลจริงเฉลี่ย 10–28 จุด ณ สิ้นเดือน ต.ค. 7–15 จุด ณ สิ้นเดือน พ.ย. 4–11 จุด ณ สิ้นเดือน ธ.ค. "
+    "และ 6–8 จุด ณ สิ้นเดือน ม.ค. โดยช่วง 80% ครอบคลุมผลจริงได้น้อยกว่าที่ระบุ (3–75%) จึงควรถือเป็นค่าขั้นต่ำ",
+    "Early in the fiscal year (Oct-Jan) few contracts are signed yet, so the projection tends to run below the "
+    "outcome: backtested on three demo years, the provinces were projected on average 10-28 points too low at the "
+    "end of October, 7-15 at the end of November, 4-11 at the end of December and 6-8 at the end of January, and the "
+    "80% band held the outcome less often than it says (3-75%); read it as a floor",
+)
+
+# The same, short, on the line cards beside the projected figure (overview and area page).
+PROJECTION_EARLY_SHORT = (
+    "ต้นปีงบประมาณ การคาดการณ์มักต่ำกว่าผลจริง ให้ถือเป็นค่าขั้นต่ำ",
+    "early in the fiscal year the projection tends to run low: read it as a floor",
+)
+
 # ---------------------------------------------------------------- follow-up of lagging projects
 # The fields of a follow-up response (appstore.followup), as the form, history and exports name them.
 FOLLOWUP_FIELDS: Words = {

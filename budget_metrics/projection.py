@@ -156,6 +156,14 @@ def projection_as_of(filters: Filters) -> date:
     return min(max(resolve_as_of(filters), start), end)
 
 
+def is_early_in_year(fiscal_year: int, as_of: date) -> bool:
+    """True from 1 Oct to 31 Jan of the fiscal year: few contracts are signed yet and the backtests show the
+    projection running low there (docs/projection.md, "Round 21 of issue 17"); the pages and the workbook say so
+    beside it (vocabulary.PROJECTION_EARLY_CAVEAT)."""
+    start, _ = fiscal_year_bounds(fiscal_year)
+    return as_of < date(start.year + 1, 2, 1)
+
+
 def model_rates(filters: Filters) -> ModelRates:
     """The year's observed rates behind the projection as of the filter's date (see ModelRates)."""
     return _model(filters.fiscal_year, projection_as_of(filters)).rates

@@ -72,6 +72,7 @@ from vocabulary import (
     FLAGS,
     PLAN_TYPES,
     PROJECTION_BAND_CAVEAT,
+    PROJECTION_EARLY_CAVEAT,
     PROJECTION_FIGURES,
     RESPONSE_STATUSES,
     STATUSES,
@@ -843,6 +844,10 @@ PROJECTION_ABOUT = [
     (
         "สิ่งที่ช่วงคาดการณ์ไม่ครอบคลุม / what the band does not hold",
         f"{PROJECTION_BAND_CAVEAT[0]} / {PROJECTION_BAND_CAVEAT[1]} (docs/projection.md, 'Accuracy')",
+    ),
+    (
+        "ต้นปีงบประมาณ (ต.ค.–ม.ค.) / early in the fiscal year (Oct-Jan)",
+        f"{PROJECTION_EARLY_CAVEAT[0]} / {PROJECTION_EARLY_CAVEAT[1]} (docs/projection.md, 'Round 21 of issue 17')",
     ),
     (
         "ความคลาดเคลื่อนจากการทดสอบย้อนหลัง / backtested error",

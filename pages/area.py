@@ -66,6 +66,7 @@ from vocabulary import (
     PROJECTION,
     PROJECTION_BAND,
     PROJECTION_BAND_CAVEAT,
+    PROJECTION_EARLY_CAVEAT,
     pick,
     word,
 )
@@ -181,7 +182,8 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
         return None
     status = line_status(row["projected_pct"], row["projected_gap_points"], reference.thresholds())
     _, year_end = fiscal_year_bounds(filters.fiscal_year)
-    over = projection.projection_as_of(filters) >= year_end
+    made_on = projection.projection_as_of(filters)
+    over = made_on >= year_end
     name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
     figure = (
         f'<b style="color:{light.status_text_colour(status)}"><span data-figure="projected_pct">'
@@ -203,6 +205,7 @@ def projection_html(context: PageContext, filters: Filters, row: pd.Series | Non
         else f" · {light.text(pick(NO_TARGETS_SHORT, context.lang))}"  # a year without cabinet targets
     )
     text = f"{light.text(name)}: {figure}{band}{target}"
+    text += light_status.projection_early(projection.is_early_in_year(filters.fiscal_year, made_on), context.lang)
     text += light.meter(
         row["projected_pct"],
         row["target_year_end_pct"],
@@ -629,6 +632,11 @@ def projection_section(context: PageContext, filters: Filters, kind: str, code: 
         )
         + "  \n"
         + context.t(*PROJECTION_BAND_CAVEAT)
+        + (
+            "  \n" + context.t(*PROJECTION_EARLY_CAVEAT)
+            if projection.is_early_in_year(filters.fiscal_year, made_on)
+            else ""
+        )
     )
 
 

@@ -247,7 +247,8 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
     status = gap_status(row["projected_gap_points"], limits)
     colour = light.status_text_colour(status)
     _, year_end = fiscal_year_bounds(context.filters.fiscal_year)
-    over = proj.projection_as_of(context.filters) >= year_end
+    made_on = proj.projection_as_of(context.filters)
+    over = made_on >= year_end
     name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
     figure = f'<b style="color:{colour}"><span data-figure="projected_pct">{percent(row["projected_pct"])}</span>%</b>'
     band = (
@@ -269,6 +270,7 @@ def projection_text(context: PageContext, row: dict | None) -> str | None:
         )
     )
     text = f"{light.text(name)}: {figure}{band}{target}"
+    text += light_status.projection_early(proj.is_early_in_year(context.filters.fiscal_year, made_on), context.lang)
     # the projection on its own 0-100 bar: the band in grey, the year-end target marked
     text += light.meter(
         row["projected_pct"],

@@ -312,6 +312,31 @@ def test_cluster_page_lists_member_provinces(demo_db):
     assert set(members.iloc[:, 0]) == names
 
 
+def _early_words(app: AppTest) -> list[str]:
+    """What the line cards say under a projection made early in the year, per line."""
+    return [text for key, text in app_figures(app).items() if key.endswith("projection_early")]
+
+
+def test_a_projection_made_before_february_says_it_runs_low(demo_db):
+    """From 1 Oct to 31 Jan the projection runs below the outcome (docs/projection.md, "Round 21 of issue 17"):
+    the line cards of the overview and of the area page say so under the projected figure, and the area page's
+    projection tab says by how much in the backtests; from 1 Feb (a Friday) nothing is said."""
+    short = "ต้นปีงบประมาณ การคาดการณ์มักต่ำกว่าผลจริง ให้ถือเป็นค่าขั้นต่ำ"
+    for day, early in ((date(2019, 1, 25), True), (date(2019, 2, 1), False)):
+        app = _app({"as_of": day.isoformat()})
+        app.run()
+        _no_exceptions(app)
+        assert _early_words(app) == ([short, short] if early else []), day  # the overall and investment lines
+
+    app = _app({"as_of": "2018-11-30", "area": "province:46"})
+    app.switch_page("pages/area.py").run()
+    _no_exceptions(app)
+    assert _early_words(app) == [short, short]
+    _open_area_tab(app, "คาดการณ์ถึง 30 ก.ย.")
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "ทดสอบย้อนหลังกับข้อมูลสาธิต 3 ชุด" in captions and "ต่ำกว่าผลจริงเฉลี่ย 10–28 จุด ณ สิ้นเดือน ต.ค." in captions
+
+
 def test_province_page_projects_the_year_end(demo_db):
     """Kalasin on 31 May: the projected 30 Sep cards, the fan's end and the weekly pace needed,
     against each project's projection (budget_metrics.projection, tested on its own) added up
@@ -359,6 +384,9 @@ def test_province_page_projects_the_year_end(demo_db):
     # what the band does not hold is said beside it (out-of-sample tests, docs/projection.md)
     captions = " ".join(caption.value for caption in app.caption)
     assert "ไม่รวมเหตุการณ์หลังวันที่ข้อมูล" in captions and "พ.ร.บ.งบประมาณประกาศใช้ล่าช้า" in captions
+    # 31 May is past the early months: nothing says the projection runs low
+    assert "ทดสอบย้อนหลังกับข้อมูลสาธิต 3 ชุด" not in captions
+    assert not [key for key in first if key.endswith("projection_early")]
 
     # the fan: from the rate paid on 31 May to the projected year end, on both lines
     def values(series):  # plotly writes numbers as base64 ('bdata') in its JSON

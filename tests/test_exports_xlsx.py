@@ -408,6 +408,8 @@ def test_about_sheet_quotes_the_backtest_as_benchmarks_md_records_it(national_bo
     assert "ช่วง 80%" in text and "central 80%" in text
     # and what the band does not hold, as the area page says it (out-of-sample tests)
     assert "ไม่รวมเหตุการณ์หลังวันที่ข้อมูล" in text and "not from events after the data date" in text
+    # and that early in the year it runs low (the backtests of October-January)
+    assert "ต้นปีงบประมาณ (ต.ค.–ม.ค.)" in text and "10-28 points too low at the end of October" in text
     for day, figures in PROJECTION_BACKTEST.items():
         median, _, _, baseline, _, coverage = table[day][1:7]
         assert (figures["median"], figures["baseline_median"], figures["coverage"]) == (

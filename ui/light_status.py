@@ -17,7 +17,7 @@ import pandas as pd
 
 from ui.light import badge, meter, on_fill, status_colour, status_text_colour, text
 from ui.palette import STATUS_COLORS
-from vocabulary import STATUSES, word
+from vocabulary import PROJECTION_EARLY_SHORT, STATUSES, pick, word
 
 
 # ---------------------------------------------------------------- a target line's card
@@ -146,3 +146,9 @@ def pace_break(row: dict | pd.Series, lang: str) -> str:
         f'<span data-figure="pace_break" style="color:{status_text_colour("behind")};font-weight:600">'
         f"&#9888; {text(words)}</span>"
     )
+
+
+def projection_early(early: bool, lang: str) -> str:
+    """Under a projection made from 1 Oct to 31 Jan (budget_metrics.projection.is_early_in_year): that it tends to
+    run low then, in a `data-figure="projection_early"` block; '' later in the year."""
+    return f'<div data-figure="projection_early">{text(pick(PROJECTION_EARLY_SHORT, lang))}</div>' if early else ""
