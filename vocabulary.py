@@ -420,7 +420,7 @@ PROJECTION_EARLY_CAVEAT = (
 # The same, short, on the line cards beside the projected figure (overview and area page).
 PROJECTION_EARLY_SHORT = (
     "ต้นปีงบประมาณ การคาดการณ์มักต่ำกว่าผลจริง ให้ถือเป็นค่าขั้นต่ำ",
-    "early in the fiscal year the projection tends to run low: read it as a floor",
+    "Early in the fiscal year the projection tends to run low: read it as a floor",
 )
 
 # ---------------------------------------------------------------- follow-up of lagging projects
