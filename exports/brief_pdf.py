@@ -24,11 +24,12 @@ from budget_metrics.formatting import (
     percent,
     signed,
 )
+from budget_metrics.projection import is_early_in_year
 from budget_metrics.targets import LINES
 from colours import LINE_COLOURS
 from display_text import document_text, shorten
 from exports.tables import ExportBundle
-from vocabulary import FLAGS, LINE_LABELS, NO_TARGETS_TO_JUDGE, STATUSES
+from vocabulary import FLAGS, LINE_LABELS, NO_TARGETS_TO_JUDGE, PROJECTION_EARLY_SHORT, STATUSES
 
 TOP_BEHIND = 10
 RISK_ROWS = 6
@@ -129,6 +130,8 @@ def projection_sentence(bundle: ExportBundle) -> str:
             f" งบลงทุนร้อยละ {about_pct(investment['projected_pct'])} "
             f"({about_pct(investment['projected_low_pct'])}–{about_pct(investment['projected_high_pct'])})"
         )
+    if is_early_in_year(bundle.filters.fiscal_year, bundle.as_of):  # Oct-Jan: the backtests run low there
+        text += f" ({PROJECTION_EARLY_SHORT[0]})"
     text += f" คาดว่าจะกันเงินเหลื่อมปีประมาณ {carry} ล้านบาท และอาจไม่ได้ใช้หรือต้องส่งคืนประมาณ {lapse} ล้านบาท"
     if overall["required_weekly"] > 0:
         text += (

@@ -17,6 +17,7 @@ from exports.export import export_files
 from tests.pdf_support import pdf_text, plain
 
 AS_OF = date(2019, 9, 13)
+EARLY_WORDS = "ต้นปีงบประมาณ การคาดการณ์มักต่ำกว่าผลจริง ให้ถือเป็นค่าขั้นต่ำ"  # written out: what a reader sees
 # FY2562 targets on 13 Sep 2019 by hand (DOMAIN.md): Q3 end + two monthly steps + 13/30 of the third.
 TARGET_OVERALL = 77 + 2 * (100 - 77) / 3 + (100 - 77) / 3 * 13 / 30
 TARGET_INVESTMENT = 65 + 2 * (88 - 65) / 3 + (88 - 65) / 3 * 13 / 30
@@ -131,7 +132,18 @@ def test_brief_lists_the_clusters(demo_db, brief_text):
 def test_province_brief_is_about_that_province(demo_db, tmp_path):
     [path] = export_files(Filters(as_of=AS_OF, province="50"), "pdf", tmp_path)
     assert path.name == "budget-2562-asof-2019-09-13-province-50.pdf"
-    assert plain("จังหวัดเชียงใหม่") in pdf_text(path)
+    text = pdf_text(path)
+    assert plain("จังหวัดเชียงใหม่") in text
+    assert plain(EARLY_WORDS) not in text  # 13 Sep is late in the year
+
+
+def test_a_brief_made_before_february_says_the_projection_runs_low(demo_db, tmp_path):
+    """From 1 Oct to 31 Jan the projection runs below the outcome (docs/projection.md, round 21): the brief says so
+    in its projection paragraph, as the pages do."""
+    [path] = export_files(Filters(as_of=date(2018, 11, 30), province="50"), "pdf", tmp_path)
+    text = pdf_text(path)
+    assert plain("ตามอัตราปัจจุบัน จังหวัดเชียงใหม่จะเบิกจ่ายได้ร้อยละ") in text
+    assert plain(EARLY_WORDS) in text
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) not installed")
