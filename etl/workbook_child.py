@@ -918,12 +918,7 @@ def _ods_defect(value: str | None, value_type: str, shown: OdsShown | None) -> t
     reason, factor, hidden = shown[sign] if shown else (None, Fraction(1), False)
     if value_type == "percentage" and reason is None:
         reason, factor = PERCENT_CELL, Fraction(100)  # a percentage cell whose style says nothing more
-    if hidden and sign:
-        return HIDDEN_VALUE, number_text(number)
-    if reason is None:
-        return None
-    text = _plain(Fraction(number_text(number)) * factor)
-    return reason, text + "%" if reason == PERCENT_CELL else text
+    return shown_text(number, (reason, factor, 3 if hidden else 0))  # hidden: this sign shows as nothing
 
 
 def _positive(text: str | None, most: int) -> int:
@@ -1306,8 +1301,9 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
                         cells[(row, column)] = (ERROR_CELL, xlrd.error_text_from_code.get(code, "#ERROR"))
                     elif kind == xlrd.XL_CELL_NUMBER and shown_xfs and sheet.cell_xf_index(row, column) in shown_xfs:
                         number = sheet.cell_value(row, column)
-                        shown = shown_text(number, shown_xfs[sheet.cell_xf_index(row, column)])
-                        if math.isfinite(number) and shown:
+                        if math.isfinite(number) and (
+                            shown := shown_text(number, shown_xfs[sheet.cell_xf_index(row, column)])
+                        ):
                             cells[(row, column)] = shown
             found[name] = scan
             book.unload_sheet(name)
