@@ -722,7 +722,6 @@ def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
         "etl_cell_defects",
         "etl_cell_rej",
         "etl_merged",
-        "etl_merged_across",
         "etl_hidden",
         "etl_stage_units",
     ):

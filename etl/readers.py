@@ -769,32 +769,44 @@ class TableSource:
         )
 
     def _spread_merged(self, con: duckdb.DuckDBPyConnection, raw: str, merged: list[list[int]]) -> None:
-        """Cells merged down over data rows. Government sheets merge a province, a year or a date typed once
-        over the rows it belongs to; Excel shows it in every row but keeps it in the top cell only. A cell
+        """Merged cells over data rows. Merged down: government sheets merge a province, a year or a date typed
+        once over the rows it belongs to; Excel shows it in every row but keeps it in the top cell only. A cell
         under the top one gets the top one's value, as the user sees it, except an amount: one figure shown
         over several rows cannot be split between them, so every row of the range is rejected
-        (`merged_amount`) rather than the figure given to the top row alone or to each."""
+        (`merged_amount`) rather than the figure given to the top row alone or to each. Merged across: the
+        merge's value is in its left cell; a column the kind uses under the rest of it holds nothing of its
+        own while Excel shows the left cell's text over it, so each row of the merge is rejected
+        `merged_across` there (shown: the range, "D5:E5"), never read as empty. A merge whose other columns
+        the kind does not use (notes beside the table, a spacer column) is harmless."""
+        from etl.workbook_child import column_letters
+
         first = self.first_data_row
         # 1-based rows as the user sees them; a range whose top is above the data (a header cell) is left out
-        inside = [(top + 1, left, bottom + 1, right) for top, left, bottom, right in merged if top + 1 >= first]
-        if self.kind is None or not inside:
+        ranges = [(top + 1, left, bottom + 1, right) for top, left, bottom, right in merged if top + 1 >= first]
+        if self.kind is None or not ranges:
             return
-        self._mark_merged_across(con, raw, [(t, lf, b, rt) for t, lf, b, rt in inside if rt > lf])
-        ranges = [(top, left, bottom, right) for top, left, bottom, right in inside if bottom > top]
-        mapped = {
+        across = [position for position in self.columns if any(lf < position <= rt for _, lf, _, rt in ranges)]
+        down = {
             position: name
             for position, name in self.columns.items()
-            if any(left <= position <= right for _, left, _, right in ranges)
+            if any(lf <= position <= rt for top, lf, bottom, rt in ranges if bottom > top)
         }
-        if not mapped:
+        if not across and not down:
             return
+        shown = [f"{column_letters(lf + 1)}{top}:{column_letters(rt + 1)}{bottom}" for top, lf, bottom, rt in ranges]
         con.execute(
             "CREATE OR REPLACE TEMP TABLE etl_merged AS SELECT unnest(?::BIGINT[]) AS top, unnest(?::INT[]) AS lft, "
-            "unnest(?::BIGINT[]) AS bottom, unnest(?::INT[]) AS rgt",
-            [list(column) for column in zip(*ranges)],
+            "unnest(?::BIGINT[]) AS bottom, unnest(?::INT[]) AS rgt, unnest(?::VARCHAR[]) AS shown",
+            [*(list(column) for column in zip(*ranges)), shown],
         )
-        for position, name in mapped.items():
-            within = f"{position} BETWEEN m.lft AND m.rgt"
+        if across:  # a column strictly right of a merge's left cell (a merge of one column has none)
+            con.execute(
+                f"INSERT INTO etl_cell_defects SELECT r.row_no, c.position, '{MERGED_ACROSS}', m.shown "
+                f"FROM etl_merged m JOIN (VALUES {', '.join(f'({p})' for p in across)}) c(position) "
+                f"ON c.position > m.lft AND c.position <= m.rgt JOIN {raw} r ON r.row_no BETWEEN m.top AND m.bottom"
+            )
+        for position, name in down.items():
+            within = f"m.bottom > m.top AND {position} BETWEEN m.lft AND m.rgt"
             if self.kind.column(name).type == MONEY:
                 con.execute(
                     f"INSERT INTO etl_cell_defects SELECT r.row_no, {position}, '{MERGED_AMOUNT}', r.c{position} "
@@ -806,32 +818,6 @@ class TableSource:
                     f"FROM etl_merged m JOIN {raw} r ON r.row_no = m.top WHERE {within}) t "
                     f"WHERE {raw}.row_no > t.top AND {raw}.row_no <= t.bottom AND {raw}.c{position} IS NULL"
                 )
-
-    def _mark_merged_across(
-        self, con: duckdb.DuckDBPyConnection, raw: str, ranges: list[tuple[int, int, int, int]]
-    ) -> None:
-        """Cells merged across columns in data rows (1-based rows, 0-based columns). The merge's value is
-        in its left cell; a column the kind uses under the rest of it holds nothing of its own while Excel
-        shows the left cell's text over it: each row of the merge is rejected `merged_across` there (shown:
-        the range, "D5:E5"), never read as empty. A merge whose other columns the kind does not use (notes
-        beside the table, a spacer column) is harmless."""
-        from etl.workbook_child import column_letters
-
-        used = [position for position in self.columns if any(left < position <= right for _, left, _, right in ranges)]
-        if not used:
-            return
-        shown = [f"{column_letters(lf + 1)}{top}:{column_letters(rt + 1)}{bottom}" for top, lf, bottom, rt in ranges]
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE etl_merged_across AS SELECT unnest(?::BIGINT[]) AS top, "
-            "unnest(?::INT[]) AS lft, unnest(?::BIGINT[]) AS bottom, unnest(?::INT[]) AS rgt, "
-            "unnest(?::VARCHAR[]) AS shown",
-            [*(list(column) for column in zip(*ranges)), shown],
-        )
-        con.execute(
-            f"INSERT INTO etl_cell_defects SELECT r.row_no, c.position, '{MERGED_ACROSS}', m.shown "
-            f"FROM etl_merged_across m JOIN (VALUES {', '.join(f'({p})' for p in used)}) c(position) "
-            f"ON c.position > m.lft AND c.position <= m.rgt JOIN {raw} r ON r.row_no BETWEEN m.top AND m.bottom"
-        )
 
 
 class _PhysicalLines:
