@@ -24,17 +24,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-import resource
 import shutil
 import subprocess
 import tempfile
-import time
 import zipfile
 from decimal import Decimal as D
 from pathlib import Path
 
 import attack_support
-from attack_support import CUR, H, etl_load, store_state
+from attack_support import CUR, H, best_load_time, etl_load, store_state
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout whose `python -m etl` is attacked (--root)
 
@@ -561,20 +559,7 @@ def _big_xlsx(path: Path, rows: int, hidden_every: int = 0) -> Path:
 def speed(folder: Path, base: Path, rows: int = 60_000, repeat: int = 3) -> None:
     for label, hidden_every in (("plain", 0), ("6,000 rows hidden", 10)):
         book = _big_xlsx(folder / f"big-{hidden_every}.xlsx", rows, hidden_every)
-        best_cpu = best_wall = float("inf")
-        for attempt in range(repeat):
-            db = folder / f"speed-{hidden_every}-{attempt}" / "budget.duckdb"
-            db.parent.mkdir()
-            shutil.copy(base, db)
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            done = cli(db, str(book))
-            wall = time.perf_counter() - start
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            if done.returncode not in (LOADED, REJECTS):
-                raise SystemExit(f"speed load failed: {done.stdout}{done.stderr}")
-            best_cpu, best_wall = min(best_cpu, cpu), min(best_wall, wall)
+        best_cpu, best_wall = best_load_time(ROOT, folder, base, book, repeat)
         print(f"speed {rows:,} rows .xlsx, {label}: best of {repeat} {best_cpu:.2f} CPU-s ({best_wall:.2f} s wall)")
 
 

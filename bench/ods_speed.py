@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import attack_files_v as battery  # noqa: E402  (bench/ is the script's folder)
+from attack_support import best_load_time  # noqa: E402
 
 from tests.etl_fixtures import write_ods, write_xlsx  # noqa: E402
 
@@ -42,24 +41,6 @@ def rows(count: int) -> list[list[object]]:
         ]
         for index in range(count)
     ]
-
-
-def timed(folder: Path, base: Path, book: Path, repeat: int) -> tuple[float, float]:
-    best_cpu = best_wall = float("inf")
-    for attempt in range(repeat):
-        db = folder / f"speed-{book.name}-{attempt}" / "budget.duckdb"
-        db.parent.mkdir()
-        shutil.copy(base, db)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = battery.cli(db, str(book))
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode not in (battery.LOADED, battery.REJECTS):
-            raise SystemExit(f"{book.name}: the load failed: {done.stdout}{done.stderr}")
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        best_cpu, best_wall = min(best_cpu, cpu), min(best_wall, wall)
-    return best_cpu, best_wall
 
 
 def main() -> None:
@@ -80,7 +61,7 @@ def main() -> None:
             write_ods(folder / "hidden.ods", {"s": table}, hidden_rows={"s": list(range(12, args.rows + 2, 10))}),
         ]
         for book in books:
-            cpu, wall = timed(folder, base, book, args.repeat)
+            cpu, wall = best_load_time(battery.ROOT, folder, base, book, args.repeat)
             print(
                 f"{book.name} ({args.rows:,} rows, {book.stat().st_size / 1e6:.1f} MB): best of {args.repeat} "
                 f"{cpu:.2f} CPU-s ({wall:.2f} s wall)",
