@@ -29,13 +29,12 @@ from budget_metrics.targets import (
     LINE_LABELS,
     LINE_TARGET,
     frame_lines,
-    line_status,
     shown_lines,
     status_text,
     target_pct,
     whole_line,
 )
-from ui import light, light_status
+from ui import light
 from ui.area_links import request_area
 from ui.cache import cached
 from ui.cards import KpiCard, headline_kpis, kpi_cards
@@ -48,6 +47,7 @@ from ui.headline import (
     money_html,
     overall_not_shown_card,
     projected_money_figures,
+    projection_html,
     since_words,
 )
 from ui.line_tables import area_lines_table
@@ -63,7 +63,6 @@ from vocabulary import (
     FLAGS,
     NO_TARGETS_SHORT,
     NO_TARGETS_TO_JUDGE,
-    PROJECTION,
     PROJECTION_BAND,
     PROJECTION_BAND_CAVEAT,
     PROJECTION_EARLY_CAVEAT,
@@ -175,57 +174,6 @@ def area_projections(filters: Filters, kind: str, code: str) -> dict[str, pd.Ser
     return rows
 
 
-def projection_html(context: PageContext, filters: Filters, row: pd.Series | None) -> str | None:
-    """'คาดการณ์สิ้นปีงบประมาณ: <b>86.9%</b> (ช่วง 85.96–87.78) · เป้าหมายสิ้นปี 100.00%', its meter
-    (band in grey, the year-end target marked) and the weekly pace needed (HTML); None without data."""
-    if row is None or pd.isna(row["projected_pct"]):
-        return None
-    status = line_status(row["projected_pct"], row["projected_gap_points"], reference.thresholds())
-    _, year_end = fiscal_year_bounds(filters.fiscal_year)
-    made_on = projection.projection_as_of(filters)
-    over = made_on >= year_end
-    name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
-    figure = (
-        f'<b style="color:{light.status_text_colour(status)}"><span data-figure="projected_pct">'
-        f"{percent(row['projected_pct'])}</span>%</b>"
-    )
-    band = (
-        ""
-        if over
-        else (
-            f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
-            f'{percent(row["projected_low_pct"])}</span>–<span data-figure="projected_high">'
-            f"{percent(row['projected_high_pct'])}</span>)"
-        )
-    )
-    target = (
-        f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
-        f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%'
-        if not pd.isna(row["target_year_end_pct"])
-        else f" · {light.text(pick(NO_TARGETS_SHORT, context.lang))}"  # a year without cabinet targets
-    )
-    text = f"{light.text(name)}: {figure}{band}{target}"
-    text += light_status.projection_early(projection.is_early_in_year(filters.fiscal_year, made_on), context.lang)
-    text += light.meter(
-        row["projected_pct"],
-        row["target_year_end_pct"],
-        status,
-        None if over else (row["projected_low_pct"], row["projected_high_pct"]),
-    )
-    if row.get("pace_break"):
-        text += f"<div>{light_status.pace_break(row, context.lang)}</div>"
-    if over or pd.isna(row["required_weekly"]):
-        return text
-    if row["required_weekly"] <= 0:
-        return text + light.text(context.t("ถึงเป้าหมายสิ้นปีแล้ว", "year-end target already reached"))
-    needed = f'<span data-figure="required_weekly">{context.money(row["required_weekly"])}</span>'
-    recent = f'<span data-figure="recent_weekly">{context.money(row["recent_weekly"])}</span>'
-    return text + context.t(
-        f"ต้องเบิกจ่ายสัปดาห์ละ {needed} ล้านบาท (4 สัปดาห์ล่าสุด {recent})",
-        f"needs {needed} million baht a week (last 4 weeks {recent})",
-    )
-
-
 def flagged_projects(context: PageContext, filters: Filters, now) -> pd.DataFrame:
     """The area's projects with their lagging flags (a `flags` list each; money_at_risk in baht):
     live from budget_metrics.lagging, or the frozen rows of the snapshot in snapshot mode."""
@@ -307,7 +255,7 @@ def first_screen(context: PageContext, filters: Filters, kind: str, code: str):
         now,
         before,
         since,
-        {line: projection_html(context, filters, row) for line, row in projections.items()},
+        {line: projection_html(context, row) for line, row in projections.items()},
         cached(year_on_year.last_year, filters, now.as_of),
     )
     if filters.budget_type:

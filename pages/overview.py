@@ -21,7 +21,6 @@ import streamlit as st
 from budget_metrics import progress, reference, year_on_year
 from budget_metrics import projection as proj
 from budget_metrics import snapshots as snaps
-from budget_metrics.calendar import fiscal_year_bounds
 from budget_metrics.formatting import percent, signed
 from budget_metrics.targets import (
     JUDGED_STATUSES,
@@ -47,6 +46,7 @@ from ui.headline import (
     money_html,
     overall_not_shown_card,
     projected_money_figures,
+    projection_html,
     since_words,
 )
 from ui.headline import (
@@ -65,7 +65,6 @@ from vocabulary import (
     NO_TARGETS_SHORT,
     NO_TARGETS_TO_JUDGE,
     PLAN_TYPES,
-    PROJECTION,
     STATUSES,
     pick,
     word,
@@ -238,60 +237,6 @@ def furthest_behind(areas: pd.DataFrame, count: int = LAGGARDS) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- the first screen
-def projection_text(context: PageContext, row: dict | None) -> str | None:
-    """'คาดการณ์สิ้นปีงบประมาณ: <b>86.87%</b> (ช่วง 85.96–87.78) · เป้าหมายสิ้นปี 100.00% ·
-    ต้องเบิกจ่ายต่อสัปดาห์ 707.18 ล้านบาท (4 สัปดาห์ล่าสุด 428.89)' (HTML), None without data."""
-    if row is None or pd.isna(row["projected_pct"]):
-        return None
-    limits = reference.thresholds()
-    status = gap_status(row["projected_gap_points"], limits)
-    colour = light.status_text_colour(status)
-    _, year_end = fiscal_year_bounds(context.filters.fiscal_year)
-    made_on = proj.projection_as_of(context.filters)
-    over = made_on >= year_end
-    name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
-    figure = f'<b style="color:{colour}"><span data-figure="projected_pct">{percent(row["projected_pct"])}</span>%</b>'
-    band = (
-        ""
-        if over
-        else (
-            f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
-            f'{percent(row["projected_low_pct"])}</span>–<span data-figure="projected_high">'
-            f"{percent(row['projected_high_pct'])}</span>)"
-        )
-    )
-    target = (
-        ""
-        if pd.isna(row["target_year_end_pct"])
-        # a year without cabinet targets has none
-        else (
-            f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
-            f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%'
-        )
-    )
-    text = f"{light.text(name)}: {figure}{band}{target}"
-    text += light_status.projection_early(proj.is_early_in_year(context.filters.fiscal_year, made_on), context.lang)
-    # the projection on its own 0-100 bar: the band in grey, the year-end target marked
-    text += light.meter(
-        row["projected_pct"],
-        row["target_year_end_pct"],
-        status,
-        None if over else (row["projected_low_pct"], row["projected_high_pct"]),
-    )
-    if not over and not pd.isna(row["required_weekly"]) and row["required_weekly"] <= 0:
-        text += light.text(context.t("ถึงเป้าหมายสิ้นปีแล้ว", "year-end target already reached"))
-    elif not over and not pd.isna(row["required_weekly"]):
-        text += light.text(
-            context.t(
-                f"ต้องเบิกจ่ายสัปดาห์ละ {row['required_weekly'] / 1e6:,.2f} ล้านบาท "
-                f"(4 สัปดาห์ล่าสุด {row['recent_weekly'] / 1e6:,.2f})",
-                f"needs {row['required_weekly'] / 1e6:,.2f} million baht a week "
-                f"(last 4 weeks {row['recent_weekly'] / 1e6:,.2f})",
-            )
-        )
-    return text
-
-
 def line_cards(
     context: PageContext, now, before, since: str, projections: dict[str, dict | None], last_year
 ) -> list[str]:
@@ -300,7 +245,7 @@ def line_cards(
     an earlier year): ui/headline.line_cards, the cards the area page shows too. With a budget type
     chosen, that type's own line and a card saying why the overall line is not shown."""
     cards = [] if not context.filters.budget_type else [overall_not_shown_card(context, "overview")]
-    projected = {figures.scope: projection_text(context, projections.get(figures.scope)) for figures in now.lines}
+    projected = {figures.scope: projection_html(context, projections.get(figures.scope)) for figures in now.lines}
     return cards + headline_line_cards(context, now, before, since, projected, last_year)
 
 

@@ -337,6 +337,45 @@ def test_a_projection_made_before_february_says_it_runs_low(demo_db):
     assert "ทดสอบย้อนหลังกับข้อมูลสาธิต 3 ชุด" in captions and "ต่ำกว่าผลจริงเฉลี่ย 10–28 จุด ณ สิ้นเดือน ต.ค." in captions
 
 
+def test_the_overview_and_area_cards_give_the_weekly_pace_alike(demo_db):
+    """The overview's line cards give the projection as the area page's do (one function, ui/headline.py): the
+    weekly pace needed to reach each line's year-end target and the last four weeks' pace, each in its own figure,
+    computed here from plain SQL for the whole country on 31 May (122 days to 30 Sep)."""
+    from tests.projection_sql import project_money
+
+    money = project_money(demo_db, AS_OF)
+    con = duckdb.connect(str(demo_db), read_only=True)
+    recent = {
+        budget_type: Decimal(amount)
+        for budget_type, amount in con.execute(
+            """SELECT p.budget_type, sum(d.amount) FROM disbursements d JOIN projects p USING (project_code)
+               WHERE p.fiscal_year = 2562 AND d.source = 'current'
+                 AND d.posting_date > ? - INTERVAL 28 DAY AND d.posting_date <= ?
+               GROUP BY ALL""",
+            [AS_OF, AS_OF],
+        ).fetchall()
+    }
+    year_end = {
+        scope: Decimal(str(pct))
+        for scope, pct in con.execute(
+            "SELECT scope, target_pct FROM targets WHERE fiscal_year = 2562 AND quarter = 4"
+        ).fetchall()
+    }
+    con.close()
+    app = _app({"as_of": AS_OF.isoformat()})
+    app.run()
+    _no_exceptions(app)
+    shown = app_figures(app)
+    for line, kinds in (("overall", None), ("investment", {"investment"})):
+        rows = [row for row in money.values() if kinds is None or row["budget_type"] in kinds]
+        allocation = sum((row["allocation"] for row in rows), Decimal(0))
+        paid = sum((row["paid"] for row in rows), Decimal(0))
+        needed = (allocation * year_end[line] / 100 - paid) / (Decimal(122) / 7)
+        last_four = sum((amount for kind, amount in recent.items() if kinds is None or kind in kinds), Decimal(0))
+        assert shown[f"{line}.required_weekly"] == _million(needed), line
+        assert shown[f"{line}.recent_weekly"] == _million(last_four / 4), line
+
+
 def test_province_page_projects_the_year_end(demo_db):
     """Kalasin on 31 May: the projected 30 Sep cards, the fan's end and the weekly pace needed,
     against each project's projection (budget_metrics.projection, tested on its own) added up

@@ -1,8 +1,8 @@
 """A selection's headline in light HTML: its target lines as cards, and the money, each with the
 change since an earlier state (the week before, or an earlier snapshot).
 
-Used by the first screens of the province / cluster page and the weekly page (the overview
-draws the same pieces with its own copy, pages/overview.py). `now` / `before` are
+Used by the first screens of the overview, the province / cluster page and the weekly page; a line card's
+projection (`projection_html`) is the same on the overview and the area page. `now` / `before` are
 `progress.Kpis` (live) or `snapshots.SnapshotKpis` (frozen): anything with projects,
 current_allocation, committed, disbursed, remaining (baht), headline, `lines` (the lines the
 selection is reported by) and `line(name)` giving a `targets.TargetLine`. Every figure a test
@@ -18,10 +18,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
 
+from budget_metrics import projection, reference
+from budget_metrics.calendar import fiscal_year_bounds
 from budget_metrics.formatting import percent, signed
-from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, status_text
+from budget_metrics.targets import LINE_DESCRIPTIONS, LINE_LABELS, line_status, status_text
 from ui import light, light_status
 from ui.context import PageContext
 from vocabulary import (
@@ -210,6 +213,60 @@ def line_cards(
             )
         )
     return cards
+
+
+def projection_html(context: PageContext, row) -> str | None:
+    """A line card's projection (HTML), the same on the overview and the area page: 'คาดการณ์สิ้นปีงบประมาณ:
+    <b>86.87%</b> (ช่วง 85.96–87.78) · เป้าหมายสิ้นปี 100.00%' (or 'ไม่มีเป้าหมาย' in a year without cabinet
+    targets), the early-year line, its meter (band in grey, the year-end target marked), the area's pace-break
+    warning and the weekly pace needed; `row`: a row of projection.area_projection (an area's or the nation's),
+    None without data."""
+    if row is None or pd.isna(row["projected_pct"]):
+        return None
+    status = line_status(row["projected_pct"], row["projected_gap_points"], reference.thresholds())
+    fiscal_year = context.filters.fiscal_year
+    made_on = projection.projection_as_of(context.filters)
+    over = made_on >= fiscal_year_bounds(fiscal_year)[1]
+    name = pick(PROJECTION["year_over" if over else "projected"], context.lang)
+    figure = (
+        f'<b style="color:{light.status_text_colour(status)}"><span data-figure="projected_pct">'
+        f"{percent(row['projected_pct'])}</span>%</b>"
+    )
+    band = (
+        ""
+        if over
+        else (
+            f' ({light.text(context.t("ช่วง", "band"))} <span data-figure="projected_low">'
+            f'{percent(row["projected_low_pct"])}</span>–<span data-figure="projected_high">'
+            f"{percent(row['projected_high_pct'])}</span>)"
+        )
+    )
+    target = (
+        f" · {light.text(pick(PROJECTION['year_end_target'], context.lang))} "
+        f'<span data-figure="year_end_target">{percent(row["target_year_end_pct"])}</span>%'
+        if not pd.isna(row["target_year_end_pct"])
+        else f" · {light.text(pick(NO_TARGETS_SHORT, context.lang))}"  # a year without cabinet targets
+    )
+    text = f"{light.text(name)}: {figure}{band}{target}"
+    text += light_status.projection_early(projection.is_early_in_year(fiscal_year, made_on), context.lang)
+    text += light.meter(
+        row["projected_pct"],
+        row["target_year_end_pct"],
+        status,
+        None if over else (row["projected_low_pct"], row["projected_high_pct"]),
+    )
+    if row.get("pace_break"):
+        text += f"<div>{light_status.pace_break(row, context.lang)}</div>"
+    if over or pd.isna(row["required_weekly"]):
+        return text
+    if row["required_weekly"] <= 0:
+        return text + light.text(context.t("ถึงเป้าหมายสิ้นปีแล้ว", "year-end target already reached"))
+    needed = f'<span data-figure="required_weekly">{context.money(row["required_weekly"])}</span>'
+    recent = f'<span data-figure="recent_weekly">{context.money(row["recent_weekly"])}</span>'
+    return text + context.t(
+        f"ต้องเบิกจ่ายสัปดาห์ละ {needed} ล้านบาท (4 สัปดาห์ล่าสุด {recent})",
+        f"needs {needed} million baht a week (last 4 weeks {recent})",
+    )
 
 
 def card_status_text(context: PageContext, figures) -> str:
