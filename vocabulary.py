@@ -305,6 +305,13 @@ REJECT_REASONS: Words = {
         "the row is hidden in the sheet (by hand, by a filter or a collapsed group), so it is not what its user "
         "sees and is not loaded; unhide it if it belongs in the load, or delete it",
     ),
+    # government sheet habits VI: a row struck through as cancelled
+    "struck_row": (
+        "ทุกช่องของแถวนี้ถูกขีดฆ่า (ตัวอักษรขีดทับ) ซึ่งมักหมายถึงรายการที่ยกเลิก จึงไม่ได้โหลด "
+        "ให้ลบแถวนี้ออกหากยกเลิกแล้ว หรือเอาการขีดฆ่าออกหากต้องการโหลด",
+        "every filled cell of the row is struck through, the sheet's mark for a cancelled entry, so it is not "
+        "loaded; delete the row if it is cancelled, or remove the strikethrough if it belongs in the load",
+    ),
     "merged_across": (
         "เซลล์ถูกผสาน (Merge) ข้ามคอลัมน์ ช่องนี้จึงไม่มีค่าของตัวเอง (ค่าที่เห็นเป็นของคอลัมน์ทางซ้าย) "
         "ให้ยกเลิกการผสานเซลล์แล้วใส่ค่าของแต่ละคอลัมน์",
