@@ -86,6 +86,10 @@ HIDDEN_VALUE = "hidden_value"
 # The bit of Shown's hidden signs for text: a format whose fourth section (text) shows no "@" (";;;", "0;-0;0;")
 # shows a text cell as nothing, or as its literal instead of the text (a project code or name the user cannot see).
 HIDDEN_TEXT = 4
+# A negative number in a format whose negative section shows no sign ("#,##0;#,##0", "#,##0;[Red]#,##0"): the
+# user sees 2,000 where the cell holds -2,000. Rejected, the number held shown, rather than loaded with a sign the
+# sheet does not show (Shown's hidden-signs bit 8).
+HIDDEN_SIGN, SIGN_NOT_SHOWN = "hidden_sign", 8
 # How a cell's number format shows its number: (PERCENT_CELL or SCALED_CELL or None, the factor from the value
 # stored to the one shown, which signs it hides: 1 positive, 2 negative). `shown_as`, `shown_text`.
 Shown = tuple[str | None, Fraction, int]
@@ -428,6 +432,8 @@ def shown_text(number: float, shown: Shown) -> tuple[str, str] | None:
     reason, factor, hidden = shown
     if hidden & (1 if number > 0 else 2 if number < 0 else 0):
         return HIDDEN_VALUE, number_text(number)  # the value the cell holds, for the user to find it
+    if hidden & SIGN_NOT_SHOWN and number < 0:
+        return HIDDEN_SIGN, number_text(number)
     if reason is None:
         return None
     text = _plain(Fraction(number_text(number)) * factor)
@@ -809,7 +815,15 @@ def hidden_signs(format_code: str) -> int:
         return not re.sub(r"\[[^\]]*\]", "", section).strip()
 
     text_hidden = len(sections) >= 4 and "@" not in re.sub(r'"[^"]*"|\\.', "", sections[3])
-    return (1 if empty(sections[0]) else 0) | (2 if empty(sections[1]) else 0) | (HIDDEN_TEXT if text_hidden else 0)
+    # the negative section shows its sign as a literal ("-", "(", quoted or escaped too); [Red] and [$-41E] are not
+    negative = re.sub(r"\[[^\]]*\]", "", sections[1])
+    unsigned = not empty(sections[1]) and not any(mark in negative for mark in ("-", "(", "\u2212"))
+    return (
+        (1 if empty(sections[0]) else 0)
+        | (2 if empty(sections[1]) else 0)
+        | (HIDDEN_TEXT if text_hidden else 0)
+        | (SIGN_NOT_SHOWN if unsigned else 0)
+    )
 
 
 def shown_as(format_code: str) -> Shown | None:
@@ -952,20 +966,22 @@ _NUMBER_PREFIX = "{" + _ODS["number"] + "}"
 _NUMBER_CELLS = {"float", "percentage", "currency"}
 _HIDING_VISIBILITY = {"collapse", "collapsed", "filter"}  # ODF says "collapse"; accepted as written either way
 _CONDITION = re.compile(r"^\s*value\(\)\s*(>=|<=|!=|=|>|<)\s*(-?[0-9.]+)\s*$")
-# How an .ods data style shows a number of each sign (1, -1, 0): (reason or None, factor, shown as nothing)
-OdsShown = dict[int, tuple[str | None, Fraction, bool]]
+# How an .ods data style shows a number of each sign (1, -1, 0): (reason or None, factor, 3 when shown as nothing,
+# SIGN_NOT_SHOWN when a negative is shown without its sign, else 0)
+OdsShown = dict[int, tuple[str | None, Fraction, int]]
 
 
 def _ods_data_style(element) -> dict:
     """What one <number:*-style> element says: its kind, display factor, whether it shows anything, its maps."""
     kind = element.tag.rsplit("}", 1)[-1]
-    factor, shows, maps = Fraction(1), False, []
+    factor, shows, maps, literals = Fraction(1), False, [], ""
     text_content = any(child.tag == _N_TEXT_CONTENT for child in element)
     for child in element:
         if child.tag == _S_MAP:
             maps.append((child.get(_A_CONDITION, ""), child.get(_A_APPLY, "")))
         elif child.tag == _N_TEXT:
             shows = shows or bool((child.text or "").strip())
+            literals += child.text or ""
         elif child.tag.startswith(_NUMBER_PREFIX):
             shows = True
             if child.tag == _N_NUMBER and child.get(_A_FACTOR):
@@ -976,6 +992,7 @@ def _ods_data_style(element) -> dict:
     # a text style without <number:text-content/> (the text section of ";;;" or '0;-0;0;"-"') shows a text cell
     # as nothing or as its literal, not its text
     return {
+        "literals": literals,  # the text it writes around the number (a negative section's "-" or "(")
         "kind": kind,
         "factor": factor,
         "shows": shows,
@@ -1020,7 +1037,9 @@ def _ods_shown(data_styles: dict[str, dict], name: str) -> OdsShown | None:
         factor = Fraction(100) if reason else style["factor"]
         if reason is None and factor != 1:
             reason = SCALED_CELL
-        found[sign] = (reason, factor, not style["shows"])
+        # a negative section of its own (a map) writes its sign as text; without one the number shows unsigned
+        unsigned = sign < 0 and style is not main and not any(m in style["literals"] for m in ("-", "(", "\u2212"))
+        found[sign] = (reason, factor, 3 if not style["shows"] else SIGN_NOT_SHOWN if unsigned else 0)
     if all(reason is None and not hidden for reason, _, hidden in found.values()):
         return None
     return found
@@ -1035,10 +1054,10 @@ def _ods_defect(value: str | None, value_type: str, shown: OdsShown | None) -> t
     if number is None or not math.isfinite(number):
         return None
     sign = 1 if number > 0 else -1 if number < 0 else 0
-    reason, factor, hidden = shown[sign] if shown else (None, Fraction(1), False)
+    reason, factor, hidden = shown[sign] if shown else (None, Fraction(1), 0)
     if value_type == "percentage" and reason is None:
         reason, factor = PERCENT_CELL, Fraction(100)  # a percentage cell whose style says nothing more
-    return shown_text(number, (reason, factor, 3 if hidden else 0))  # hidden: this sign shows as nothing
+    return shown_text(number, (reason, factor, hidden))  # hidden: 3 this sign shows as nothing, 8 without sign
 
 
 def _positive(text: str | None, most: int) -> int:

@@ -377,3 +377,83 @@ def test_an_xlsx_protected_with_a_password_to_open_is_refused_saying_so(tmp_path
     assert result.status == "refused"
     assert "password to open" in result.message and "รหัสผ่าน" in result.message
     assert _payments(db) == before
+
+
+# --------------------------------------------------------------------------- a sign a format does not show
+
+
+def test_a_negative_amount_its_format_shows_without_a_sign_is_rejected(tmp_path):
+    # "#,##0.00;#,##0.00" shows -2,000 as 2,000.00, "[Red]" alone likewise (in colour): the user sees a positive
+    # figure; "#,##0.00;(#,##0.00)" and '#,##0;"-"#,##0' show the sign and load; a positive number in the unsigned
+    # format is shown as it is and loads
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [
+        PROJECT_HEADERS,
+        ["P04", 2562, "จังหวัดลำพูน", "ฝายแม้ว", "งบลงทุน", "อบต.", 250_000, -5],
+        ["P05", 2562, "จังหวัดลำพูน", "ขุดลอก", "งบลงทุน", "อบต.", 150_000, -6],
+        ["P06", 2562, "จังหวัดลำพูน", "ซ่อมถนน", "งบลงทุน", "อบต.", 70_000, -7],
+        ["P07", 2562, "จังหวัดลำพูน", "อบรม", "งบดำเนินงาน", "อบต.", 50_000, 45_000],
+    ]:
+        sheet.append(row)
+    sheet["H2"].number_format = "#,##0.00;#,##0.00"
+    sheet["H3"].number_format = "#,##0.00;[Red]#,##0.00"
+    sheet["H4"].number_format = "#,##0.00;(#,##0.00)"
+    sheet["H5"].number_format = "#,##0.00;#,##0.00"
+    book = tmp_path / "projects.xlsx"
+    workbook.save(book)
+    db = fixture_projects_db(tmp_path)
+    [result] = load_files([book], db_path=db)
+    assert _rejects(db, result.load_id) == [
+        (2, "วงเงินตามสัญญา", "hidden_sign", "-5"),
+        (3, "วงเงินตามสัญญา", "hidden_sign", "-6"),
+        (4, "วงเงินตามสัญญา", "amount_not_positive", "-7"),
+    ]
+    stored = query(db, "SELECT project_code, contract_amount FROM projects WHERE project_code > 'P03' ORDER BY 1")
+    assert stored == [("P07", Decimal("45000.00"))]
+    [(english,)] = query(db, "SELECT DISTINCT reason_en FROM rejects WHERE reason_code = 'hidden_sign'")
+    assert "without its minus sign" in english
+
+
+def test_a_payment_refund_shown_without_its_sign_in_an_old_xls_and_an_ods(tmp_path):
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("s")
+    unsigned = xlwt.easyxf(num_format_str="#,##0.00;#,##0.00")
+    rows = [*PAYMENTS[:2], ["D2", "P01", "16/03/2562", -500, CUR]]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value, unsigned) if c == 3 and r else sheet.write(r, c, value)
+    book = tmp_path / "payments.xls"
+    workbook.save(str(book))
+    db = fixture_projects_db(tmp_path)
+    [result] = load_files([book], db_path=db)
+    assert _rejects(db, result.load_id) == [(3, "จำนวนเงิน", "hidden_sign", "-500")]
+    assert _payments(db) == _paid("D1")
+
+    # the same in an .ods: a negative section (style:map value()<0) writing the number without a "-" text
+    ods = write_ods(tmp_path / "refund.ods", {"s": [DISB_HEADERS, ["D5", "P01", "16/03/2562", -700, CUR]]})
+    styles = (
+        '<number:number-style style:name="N7P1" style:volatile="true"><number:number number:decimal-places="2" '
+        'number:min-integer-digits="1" number:grouping="true"/></number:number-style>'
+        '<number:number-style style:name="N7"><number:number number:decimal-places="2" number:min-integer-digits="1" '
+        'number:grouping="true"/><style:map style:condition="value()&lt;0" style:apply-style-name="N7P1"/>'
+        "</number:number-style>"
+        '<style:style style:name="ce7" style:family="table-cell" style:parent-style-name="Default" '
+        'style:data-style-name="N7"/>'
+    )
+
+    def change(content: bytes) -> bytes:
+        content = _ods_style(content, styles)
+        return content.replace(
+            b'<table:table-cell office:value-type="float"',
+            b'<table:table-cell table:style-name="ce7" office:value-type="float"',
+        )
+
+    _rewrite(ods, "content.xml", change)
+    [result] = load_files([ods], db_path=db)
+    assert _rejects(db, result.load_id) == [(2, "จำนวนเงิน", "hidden_sign", "-700")]
+    assert _payments(db) == _paid("D1")
