@@ -355,6 +355,7 @@ class _Patterns:
         self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(/>|>(.*?)</" + p + rb"row>)", re.DOTALL)
         self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(/>|>(.*?)</" + p + rb"c>)", re.DOTALL)
         self.sheet_format = re.compile(rb"<" + p + rb"sheetFormatPr\b([^>]*)>")
+        self.row_tag = re.compile(rb"<" + p + rb"row\b([^>]*)>")
         self._beyond: dict[int, re.Pattern] = {}
         self._styled: dict[frozenset[bytes], re.Pattern] = {}
 
@@ -503,6 +504,21 @@ def _hidden_rows_fast(piece: bytes, patterns: _Patterns, scan: SheetScan) -> Non
                 scan.hidden_rows.add(int(reference) - 1)
 
 
+_ROW_NUMBER = re.compile(rb'(?:^|\s)r="(\d+)"')
+
+
+def _rows_not_shown_fast(piece: bytes, patterns: _Patterns, scan: SheetScan) -> None:
+    """In a sheet whose rows are hidden by default: every row of the piece whose element gives it no height of its
+    own (one regex pass over the row tags: 60,000 rows in about a tenth of a second)."""
+    for tag in patterns.row_tag.finditer(piece):
+        attributes = tag.group(1)
+        if b"customHeight" in attributes and b"hidden" not in attributes and _shown_by_height(_attributes(attributes)):
+            continue
+        reference = _ROW_NUMBER.search(attributes)
+        if reference:
+            scan.hidden_rows.add(int(reference.group(1)) - 1)
+
+
 def _position(reference: bytes) -> tuple[int, int] | None:
     match = _REF.match(reference.decode("ascii", "replace"))
     return (int(match.group(2)), column_number(match.group(1))) if match else None
@@ -537,7 +553,6 @@ def scan_worksheet(
             _check_dimension(buffer, patterns, limits, name)
             scan.hidden_columns = _hidden_columns(buffer, patterns)
             scan.rows_hidden_by_default = _rows_hidden_by_default(buffer, patterns)
-            precise = scan.rows_hidden_by_default  # every row element is judged (rare: read row by row)
         cut = buffer.rfind(patterns.row_end)
         if cut < 0:
             if len(buffer) > MAX_ROW_BYTES:
@@ -564,6 +579,8 @@ def _scan_piece(
         return _scan_precise(piece, patterns, scan, row_number)
     _scan_fast(piece, patterns, scan, limits)
     _hidden_rows_fast(piece, patterns, scan)
+    if scan.rows_hidden_by_default:
+        _rows_not_shown_fast(piece, patterns, scan)
     return row_number
 
 
@@ -817,7 +834,8 @@ def hidden_signs(format_code: str) -> int:
     text_hidden = len(sections) >= 4 and "@" not in re.sub(r'"[^"]*"|\\.', "", sections[3])
     # the negative section shows its sign as a literal ("-", "(", quoted or escaped too); [Red] and [$-41E] are not
     negative = re.sub(r"\[[^\]]*\]", "", sections[1])
-    unsigned = not empty(sections[1]) and not any(mark in negative for mark in ("-", "(", "\u2212"))
+    # (a second section holding "@" is the text's, as in Excel's "d/m/yyyy;@": not a negative section)
+    unsigned = not empty(sections[1]) and not any(mark in negative for mark in ("-", "(", "\u2212", "@"))
     return (
         (1 if empty(sections[0]) else 0)
         | (2 if empty(sections[1]) else 0)
