@@ -1505,6 +1505,17 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
                 for row, info in sheet.rowinfo_map.items()
                 if info.hidden or (info.height_mismatch and info.height == 0)
             }
+            if sheet.default_row_hidden:  # rows hidden by default (DEFAULTROWHEIGHT): shown only with a height
+                scan.hidden_rows |= {
+                    row
+                    for row in range(sheet.nrows)
+                    if not (
+                        (info := sheet.rowinfo_map.get(row)) is not None
+                        and info.height_mismatch
+                        and info.height > 0
+                        and not info.hidden
+                    )
+                }
             scan.hidden_columns = {column for column, info in sheet.colinfo_map.items() if info.hidden}
             for where in uncalculated_xls_formulas(book, book.sheet_names().index(name)):
                 cells[where] = (FORMULA_WITHOUT_VALUE, "=(สูตร formula)")

@@ -460,3 +460,27 @@ def test_a_payment_refund_shown_without_its_sign_in_an_old_xls_and_an_ods(tmp_pa
     [result] = load_files([ods], db_path=db)
     assert _rejects(db, result.load_id) == [(2, "จำนวนเงิน", "hidden_sign", "-700")]
     assert _payments(db) == _paid("D1")
+
+
+def test_rows_hidden_by_default_in_an_old_xls(tmp_path):
+    # the DEFAULTROWHEIGHT record's "hidden" flag: rows without a height of their own are not shown
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("s")
+    sheet.row_default_hidden = 1
+    for r, row in enumerate(PAYMENTS):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+        if r in (0, 1, 3):  # the header, D1 and D3 given a height: shown
+            sheet.row(r).height_mismatch = True
+            sheet.row(r).height = 300
+    book = tmp_path / "payments.xls"
+    workbook.save(str(book))
+    db = fixture_projects_db(tmp_path)
+    [result] = load_files([book], db_path=db)
+    assert _rejects(db, result.load_id) == [
+        (3, "เลขที่เอกสาร", "hidden_row", "D2"),
+        (5, "เลขที่เอกสาร", "hidden_row", "D4"),
+    ]
+    assert _payments(db) == _paid("D1", "D3")
