@@ -89,6 +89,28 @@ def attacks() -> dict:
         pay=plus({"V1": new("1000.00"), "V3": new("3000.00")}),
         rejects={(3, "hidden_row")},
     )
+
+    def xls_hidden_by_default(d: Path) -> Path:
+        import xlwt
+
+        book = xlwt.Workbook(encoding="utf-8")
+        sheet = book.add_sheet("s")
+        sheet.row_default_hidden = 1  # DEFAULTROWHEIGHT's "hidden" flag
+        for r, row in enumerate(PAY_ROWS):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+            if r in (0, 1, 3):
+                sheet.row(r).height_mismatch = True
+                sheet.row(r).height = 300
+        book.save(str(d / "a.xls"))
+        return d / "a.xls"
+
+    a["xls_rows_hidden_by_default"] = dict(
+        write=xls_hidden_by_default,
+        exit=REJECTS,
+        pay=plus({"V1": new("1000.00"), "V3": new("3000.00")}),
+        rejects={(3, "hidden_row")},
+    )
     # --- 2. an .ods row whose row style has no height (not table:visibility)
     row_style = (
         '<style:style style:name="ro9" style:family="table-row"><style:table-row-properties '
