@@ -65,12 +65,7 @@ from etl.units import (
 from etl.workbook_child import FLAT_ODS_MESSAGE
 from etl.workbooks import SheetCells, WorkbookError, read_workbook
 
-SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm", ".ods")
-# Flat OpenDocument (.fods: the content.xml of an .ods as one plain XML file, no zip) is refused with its own
-# message: calamine does not read it, and a second cell reader of our own for a format LibreOffice writes only
-# when asked would be new code for every check an .ods gets (errors, formats, merges, hidden rows); saving it
-# as .ods keeps every check.
-FLAT_ODS = FLAT_ODS_MESSAGE
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm", ".ods")  # .fods: refused with FLAT_ODS_MESSAGE
 HEADER_SCAN_ROWS = 30  # title lines a header may sit below
 ENCODING_SAMPLE = 1 << 20  # bytes examined before the whole file confirms the encoding
 COPY_CHUNK = 1 << 22
@@ -1450,7 +1445,7 @@ def open_sources(
     """
     suffix = path.suffix.lower()
     if suffix == ".fods":
-        raise ReadError(FLAT_ODS)
+        raise ReadError(FLAT_ODS_MESSAGE)
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "(no extension)"
         raise ReadError(

@@ -97,6 +97,10 @@ Shown = tuple[str | None, Fraction, int]
 _CONTROL_CHARS = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
 
 
+# Flat OpenDocument (.fods: the content.xml of an .ods as one plain XML file, no zip) is refused with its own
+# message, named .fods (etl.readers) or renamed (check_zip): calamine does not read it, and a second cell reader of
+# our own for a format LibreOffice writes only when asked would be new code for every check an .ods gets (errors,
+# formats, merges, hidden rows); saving it as .ods keeps every check.
 FLAT_ODS_MESSAGE = (
     "ไฟล์นี้เป็น OpenDocument แบบ XML ไฟล์เดียว (.fods) ซึ่งไม่รองรับ ให้เปิดใน LibreOffice แล้วบันทึกเป็น .ods หรือ "
     ".xlsx แล้วโหลดใหม่ — flat OpenDocument spreadsheets (.fods, one XML file) are not read: open it in "
