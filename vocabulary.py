@@ -305,6 +305,20 @@ REJECT_REASONS: Words = {
         "the row is hidden in the sheet (by hand, by a filter or a collapsed group), so it is not what its user "
         "sees and is not loaded; unhide it if it belongs in the load, or delete it",
     ),
+    # government sheet habits VI: a row struck through as cancelled
+    "struck_row": (
+        "ทุกช่องของแถวนี้ถูกขีดฆ่า (ตัวอักษรขีดทับ) ซึ่งมักหมายถึงรายการที่ยกเลิก จึงไม่ได้โหลด "
+        "ให้ลบแถวนี้ออกหากยกเลิกแล้ว หรือเอาการขีดฆ่าออกหากต้องการโหลด",
+        "every filled cell of the row is struck through, the sheet's mark for a cancelled entry, so it is not "
+        "loaded; delete the row if it is cancelled, or remove the strikethrough if it belongs in the load",
+    ),
+    "hidden_sign": (
+        "รูปแบบตัวเลขของเซลล์แสดงจำนวนติดลบโดยไม่มีเครื่องหมายลบหรือวงเล็บ (เช่น #,##0;#,##0 หรือแสดงเป็นสีแดงอย่างเดียว) "
+        "ผู้ใช้เห็นเป็นจำนวนบวก แต่เซลล์เก็บจำนวนติดลบ ให้ใส่เครื่องหมายลบหรือใช้รูปแบบที่แสดงเครื่องหมาย",
+        "the cell's number format shows a negative number without its minus sign or brackets (e.g. #,##0;#,##0, "
+        "or red alone): the user sees a positive figure where the cell holds a negative one; type the sign or use "
+        "a format that shows it",
+    ),
     "merged_across": (
         "เซลล์ถูกผสาน (Merge) ข้ามคอลัมน์ ช่องนี้จึงไม่มีค่าของตัวเอง (ค่าที่เห็นเป็นของคอลัมน์ทางซ้าย) "
         "ให้ยกเลิกการผสานเซลล์แล้วใส่ค่าของแต่ละคอลัมน์",
@@ -312,9 +326,10 @@ REJECT_REASONS: Words = {
         "column to its left's); unmerge them and type each column's own value",
     ),
     "hidden_value": (
-        "รูปแบบตัวเลขของเซลล์ซ่อนค่าไว้ (เช่น ;;;) ผู้ใช้เห็นเซลล์ว่าง แต่เซลล์มีตัวเลข ให้เปลี่ยนรูปแบบตัวเลขให้แสดงค่า หรือลบค่าออกหากไม่ใช่ข้อมูล",
-        "the cell's number format hides its value (e.g. ;;;): the user sees an empty cell that holds a number; give "
-        "it a format that shows the value, or clear it if it is not data",
+        "รูปแบบตัวเลขของเซลล์ซ่อนค่าไว้ (เช่น ;;;) ผู้ใช้เห็นเซลล์ว่าง แต่เซลล์มีตัวเลขหรือข้อความ "
+        "ให้เปลี่ยนรูปแบบตัวเลขให้แสดงค่า หรือลบค่าออกหากไม่ใช่ข้อมูล",
+        "the cell's number format hides its value (e.g. ;;;): the user sees an empty cell that holds a number or "
+        "text; give it a format that shows the value, or clear it if it is not data",
     ),
     "scaled_cell": (
         "เซลล์จัดรูปแบบให้แสดงตัวเลขหารด้วยพันหรือล้าน (เช่น #,##0,) ค่าที่เก็บจึงไม่ใช่ค่าที่เห็น "

@@ -62,9 +62,10 @@ from etl.units import (
     scan_header_area,
     stated_unit,
 )
+from etl.workbook_child import FLAT_ODS_MESSAGE
 from etl.workbooks import SheetCells, WorkbookError, read_workbook
 
-SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm", ".ods")
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".xlsm", ".ods")  # .fods: refused with FLAT_ODS_MESSAGE
 HEADER_SCAN_ROWS = 30  # title lines a header may sit below
 ENCODING_SAMPLE = 1 << 20  # bytes examined before the whole file confirms the encoding
 COPY_CHUNK = 1 << 22
@@ -89,6 +90,9 @@ MERGED_ACROSS = "merged_across"
 # A data row the sheet hides (by hand, a filter, a collapsed group, no height): the user does not see it, so it
 # is not loaded (a cancelled project hidden instead of deleted would be counted). TableSource._mark_hidden_rows
 HIDDEN_ROW = "hidden_row"
+# A data row every filled cell of which is struck through (a government sheet's "cancelled" mark, kept instead of
+# deleted): not a live row, so it is not loaded. TableSource._mark_hidden_rows
+STRUCK_ROW = "struck_row"
 # Cell defects whose reject shows what the defect says (the merged range) rather than the (empty) cell.
 SHOWN_BY_DEFECT = (MERGED_ACROSS,)
 EXCERPT_CHARS = 120
@@ -752,19 +756,25 @@ class TableSource:
             self._spread_merged(con, f"{table}_raw", sheet.merged)
         if sheet.hidden_rows:
             self._mark_hidden_rows(con, f"{table}_raw", sheet.hidden_rows)
+        struck = set(sheet.struck_rows) - set(sheet.hidden_rows)  # a hidden row is rejected once, as hidden
+        if struck:
+            self._mark_hidden_rows(con, f"{table}_raw", sorted(struck), STRUCK_ROW)
         self.reader = "excel"
 
-    def _mark_hidden_rows(self, con: duckdb.DuckDBPyConnection, raw: str, hidden: list[int]) -> None:
+    def _mark_hidden_rows(
+        self, con: duckdb.DuckDBPyConnection, raw: str, hidden: list[int], reason: str = HIDDEN_ROW
+    ) -> None:
         """A data row the sheet hides is rejected once, `hidden_row` at the key column (its key is what the
         user looks for); hidden rows above the data (titles, the header) are not data and are left alone,
-        and a hidden blank or total row is still a blank or total row (load._cell_defects)."""
+        and a hidden blank or total row is still a blank or total row (load._cell_defects). A row struck
+        through (`reason` STRUCK_ROW) is rejected the same way."""
         key = next((position for position, name in self.columns.items() if self.kind and name == self.kind.key), None)
         rows = [row + 1 for row in hidden if row + 1 >= self.first_data_row]
         if key is None or not rows:
             return
         con.execute("CREATE OR REPLACE TEMP TABLE etl_hidden AS SELECT unnest(?::BIGINT[]) AS row_no", [rows])
         con.execute(
-            f"INSERT INTO etl_cell_defects SELECT r.row_no, {key}, '{HIDDEN_ROW}', r.c{key} "
+            f"INSERT INTO etl_cell_defects SELECT r.row_no, {key}, '{reason}', r.c{key} "
             f"FROM etl_hidden h JOIN {raw} r ON r.row_no = h.row_no"
         )
 
@@ -1434,6 +1444,8 @@ def open_sources(
     ReadError whose message says why.
     """
     suffix = path.suffix.lower()
+    if suffix == ".fods":
+        raise ReadError(FLAT_ODS_MESSAGE)
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "(no extension)"
         raise ReadError(

@@ -83,11 +83,29 @@ SCALED_CELL = "scaled_cell"
 # A number in a format section that shows nothing (";;;", Excel's way to hide a value; "0;;" hides negatives):
 # the user sees an empty cell. A zero shown as nothing is a government sheet's blank for zero, and loads 0.
 HIDDEN_VALUE = "hidden_value"
+# The bit of Shown's hidden signs for text: a format whose fourth section (text) shows no "@" (";;;", "0;-0;0;")
+# shows a text cell as nothing, or as its literal instead of the text (a project code or name the user cannot see).
+HIDDEN_TEXT = 4
+# A negative number in a format whose negative section shows no sign ("#,##0;#,##0", "#,##0;[Red]#,##0"): the
+# user sees 2,000 where the cell holds -2,000. Rejected, the number held shown, rather than loaded with a sign the
+# sheet does not show (Shown's hidden-signs bit 8).
+HIDDEN_SIGN, SIGN_NOT_SHOWN = "hidden_sign", 8
 # How a cell's number format shows its number: (PERCENT_CELL or SCALED_CELL or None, the factor from the value
 # stored to the one shown, which signs it hides: 1 positive, 2 negative). `shown_as`, `shown_text`.
 Shown = tuple[str | None, Fraction, int]
 
 _CONTROL_CHARS = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
+
+
+# Flat OpenDocument (.fods: the content.xml of an .ods as one plain XML file, no zip) is refused with its own
+# message, named .fods (etl.readers) or renamed (check_zip): calamine does not read it, and a second cell reader of
+# our own for a format LibreOffice writes only when asked would be new code for every check an .ods gets (errors,
+# formats, merges, hidden rows); saving it as .ods keeps every check.
+FLAT_ODS_MESSAGE = (
+    "ไฟล์นี้เป็น OpenDocument แบบ XML ไฟล์เดียว (.fods) ซึ่งไม่รองรับ ให้เปิดใน LibreOffice แล้วบันทึกเป็น .ods หรือ "
+    ".xlsx แล้วโหลดใหม่ — flat OpenDocument spreadsheets (.fods, one XML file) are not read: open it in "
+    "LibreOffice and save it as .ods or .xlsx, then load it again"
+)
 
 
 class Refusal(Exception):
@@ -186,6 +204,16 @@ def check_zip(path: Path, limits: Limits, verbose: tuple[str, ...] = ()) -> zipf
         tail = handle.read()
     end = tail.rfind(b"PK\x05\x06")
     if end < 0 or len(tail) < end + 22:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+        if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE2 file: an encrypted workbook, or an old .xls renamed
+            raise Refusal(
+                f"ไฟล์ไม่ใช่ {suffix} แต่เป็นไฟล์ที่ตั้งรหัสผ่านเปิดไฟล์ไว้ หรือเป็นไฟล์ .xls รุ่นเก่า — the file is not an "
+                f"{suffix}: it is a workbook protected with a password to open (encrypted), or an old .xls "
+                "renamed; remove the password (File > Info > Protect Workbook) and save it as .xlsx"
+            )
+        if b"office:document" in head and b"urn:oasis:names:tc:opendocument" in head:
+            raise Refusal(FLAT_ODS_MESSAGE)
         raise Refusal(
             f"อ่านไฟล์ Excel ไม่ได้ ไฟล์ไม่ครบหรือไม่ใช่ {suffix} — cannot read workbook: not a complete zip "
             f"file (no zip directory found: truncated, or not an {suffix})"
@@ -300,6 +328,12 @@ class SheetScan:
     hidden_columns: set[int] = field(default_factory=set)
     # merged ranges [top, left, bottom, right] (0-based) when the scan found them (.ods: calamine keeps none)
     merged: list[list[int]] | None = None
+    # cells holding a value in a struck-through font, row (0-based) -> columns: a row all of whose filled cells
+    # are struck through is a cancelled row (`_write_sheet` decides, knowing the row's cells)
+    struck: dict[int, set[int]] = field(default_factory=dict)
+    struck_styles: frozenset[bytes] = frozenset()  # .xlsx style indexes (s="…") whose font is struck through
+    # <sheetFormatPr zeroHeight="1">: every row is hidden unless its own element gives it a height (.xlsx)
+    rows_hidden_by_default: bool = False
 
 
 class _Patterns:
@@ -324,18 +358,19 @@ class _Patterns:
         self.inline = re.compile(rb"<" + p + rb"is[\s>]")
         self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(/>|>(.*?)</" + p + rb"row>)", re.DOTALL)
         self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(/>|>(.*?)</" + p + rb"c>)", re.DOTALL)
+        self.sheet_format = re.compile(rb"<" + p + rb"sheetFormatPr\b([^>]*)>")
+        self.row_tag = re.compile(rb"<" + p + rb"row\b([^>]*)>")
         self._beyond: dict[int, re.Pattern] = {}
-        self._styled: tuple[frozenset[bytes], re.Pattern] | None = None
+        self._styled: dict[frozenset[bytes], re.Pattern] = {}
 
     def styled(self, styles: frozenset[bytes]) -> re.Pattern:
         """A cell whose style is one of `styles` (its start; attributes in any order)."""
-        if self._styled is None or self._styled[0] != styles:
+        if styles not in self._styled:
             alternatives = b"|".join(re.escape(style) for style in sorted(styles))
-            pattern = re.compile(
+            self._styled[styles] = re.compile(
                 rb"<" + re.escape(self.cell_start[1:-4]) + rb'\b[^>]*?\ss="(?:' + alternatives + rb')"'
             )
-            self._styled = (styles, pattern)
-        return self._styled[1]
+        return self._styled[styles]
 
     def beyond(self, columns: int) -> re.Pattern:
         """A cell reference whose column is after `columns` (the widest seen so far)."""
@@ -378,8 +413,12 @@ def _shown_defect(
     attributes: dict[bytes, bytes], content: bytes | None, patterns: _Patterns, shown: Shown
 ) -> tuple[str, str] | None:
     """(reason, the value as shown: "50%", "1500") for a number cell whose format shows another
-    number (`shown`: reason and factor), else None."""
-    if attributes.get(b"t", b"n") != b"n" or not content:
+    number (`shown`: reason and factor), else None. A text cell whose format hides text is (HIDDEN_VALUE, None):
+    its text is calamine's to read (a shared string), `_write_sheet` puts it in."""
+    kind = attributes.get(b"t", b"n")
+    if kind in (b"s", b"str", b"inlineStr"):
+        return (HIDDEN_VALUE, None) if shown[2] & HIDDEN_TEXT and _has_value(content, patterns) else None
+    if kind != b"n" or not content:
         return None
     value = patterns.value.search(content)
     try:
@@ -398,6 +437,8 @@ def shown_text(number: float, shown: Shown) -> tuple[str, str] | None:
     reason, factor, hidden = shown
     if hidden & (1 if number > 0 else 2 if number < 0 else 0):
         return HIDDEN_VALUE, number_text(number)  # the value the cell holds, for the user to find it
+    if hidden & SIGN_NOT_SHOWN and number < 0:
+        return HIDDEN_SIGN, number_text(number)
     if reason is None:
         return None
     text = _plain(Fraction(number_text(number)) * factor)
@@ -467,12 +508,39 @@ def _hidden_rows_fast(piece: bytes, patterns: _Patterns, scan: SheetScan) -> Non
                 scan.hidden_rows.add(int(reference) - 1)
 
 
+_ROW_NUMBER = re.compile(rb'(?:^|\s)r="(\d+)"')
+_CUSTOM_HEIGHT, _HEIGHT = re.compile(rb'\scustomHeight="(?:1|true)"'), re.compile(rb'\sht="([^"]*)"')
+
+
+def _rows_not_shown_fast(piece: bytes, patterns: _Patterns, scan: SheetScan) -> None:
+    """In a sheet whose rows are hidden by default: every row of the piece whose element gives it no height of its
+    own (one regex pass over the row tags: 60,000 rows in about a tenth of a second)."""
+    for tag in patterns.row_tag.finditer(piece):
+        attributes = tag.group(1)
+        if b"hidden" not in attributes and _CUSTOM_HEIGHT.search(attributes):
+            height = _HEIGHT.search(attributes)
+            try:
+                if height and float(height.group(1)) > 0:
+                    continue  # given a height of its own: shown
+            except ValueError:
+                pass
+        reference = _ROW_NUMBER.search(attributes)
+        if reference:
+            scan.hidden_rows.add(int(reference.group(1)) - 1)
+
+
 def _position(reference: bytes) -> tuple[int, int] | None:
     match = _REF.match(reference.decode("ascii", "replace"))
     return (int(match.group(2)), column_number(match.group(1))) if match else None
 
 
-def scan_worksheet(chunks, limits: Limits, name: str, shown_styles: dict[bytes, Shown] | None = None) -> SheetScan:
+def scan_worksheet(
+    chunks,
+    limits: Limits,
+    name: str,
+    shown_styles: dict[bytes, Shown] | None = None,
+    struck_styles: frozenset[bytes] = frozenset(),
+) -> SheetScan:
     """Stream a worksheet's XML once; raise Refusal when it is beyond the limits.
 
     Most sheets give every row and cell its reference (r="B7"): then rows come from the
@@ -482,6 +550,7 @@ def scan_worksheet(chunks, limits: Limits, name: str, shown_styles: dict[bytes, 
     """
     scan = SheetScan()
     scan.shown_styles = shown_styles or {}
+    scan.struck_styles = struck_styles
     buffer = b""
     patterns: _Patterns | None = None
     precise = False
@@ -493,6 +562,7 @@ def scan_worksheet(chunks, limits: Limits, name: str, shown_styles: dict[bytes, 
             patterns = _Patterns(root.group(1) or b"" if root else b"")
             _check_dimension(buffer, patterns, limits, name)
             scan.hidden_columns = _hidden_columns(buffer, patterns)
+            scan.rows_hidden_by_default = _rows_hidden_by_default(buffer, patterns)
         cut = buffer.rfind(patterns.row_end)
         if cut < 0:
             if len(buffer) > MAX_ROW_BYTES:
@@ -519,7 +589,28 @@ def _scan_piece(
         return _scan_precise(piece, patterns, scan, row_number)
     _scan_fast(piece, patterns, scan, limits)
     _hidden_rows_fast(piece, patterns, scan)
+    if scan.rows_hidden_by_default:
+        _rows_not_shown_fast(piece, patterns, scan)
     return row_number
+
+
+def _rows_hidden_by_default(head: bytes, patterns: _Patterns) -> bool:
+    """Whether the sheet's <sheetFormatPr> before its data says zeroHeight="1": rows are hidden unless their own
+    element gives them a height (Excel's "hide every unused row" habit, and a way to hide all but a few)."""
+    start = head.find(patterns.sheet_data)
+    found = patterns.sheet_format.search(head, 0, start if start >= 0 else len(head))
+    return bool(found) and _attributes(found.group(1)).get(b"zeroHeight") in (b"1", b"true")
+
+
+def _shown_by_height(attributes: dict[bytes, bytes]) -> bool:
+    """Whether a <row> element gives its row a height of its own (customHeight with ht above 0): in a sheet
+    whose rows are hidden by default, the rows shown."""
+    if attributes.get(b"customHeight") not in (b"1", b"true"):
+        return False
+    try:
+        return float(attributes.get(b"ht", b"0")) > 0
+    except ValueError:
+        return False
 
 
 def _check_dimension(head: bytes, patterns: _Patterns, limits: Limits, name: str) -> None:
@@ -596,6 +687,17 @@ def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan, limits: Limit
             scan.defects[(where[0] - 1, where[1] - 1)] = defect
             scan.rows = max(scan.rows, where[0])
             scan.columns = max(scan.columns, where[1])
+    if scan.struck_styles:
+        position = 0
+        while found := patterns.styled(scan.struck_styles).search(piece, position):
+            position = found.end()
+            cell = _cell_at(piece, found.start(), patterns)
+            if cell is None:
+                continue
+            attributes, content = cell
+            where = _position(attributes.get(b"r", b""))
+            if where and attributes.get(b"s") in scan.struck_styles and _has_value(content, patterns):
+                scan.struck.setdefault(where[0] - 1, set()).add(where[1] - 1)
     if not scan.shown_styles:
         return
     position = 0
@@ -638,7 +740,7 @@ def _scan_precise(piece: bytes, patterns: _Patterns, scan: SheetScan, row_number
         row_attributes = _attributes(row.group(1))
         reference = row_attributes.get(b"r")
         row_number = int(reference) if reference and reference.isdigit() else row_number + 1
-        hidden = _hides(row_attributes)
+        hidden = _hides(row_attributes) or (scan.rows_hidden_by_default and not _shown_by_height(row_attributes))
         if hidden and (reference or not re.search(rb'\sr="', row.group(3) or b"")):
             scan.hidden_rows.add(row_number - 1)  # else its cells say which row they are in (below)
         column = 0
@@ -655,6 +757,8 @@ def _scan_precise(piece: bytes, patterns: _Patterns, scan: SheetScan, row_number
                 defect = _shown_defect(attributes, content, patterns, scan.shown_styles[attributes[b"s"]])
             if defect:
                 scan.defects[(cell_row - 1, column - 1)] = defect
+            if attributes.get(b"s") in scan.struck_styles and _has_value(content, patterns):
+                scan.struck.setdefault(cell_row - 1, set()).add(column - 1)
             if defect or _has_value(content, patterns):
                 scan.rows = max(scan.rows, cell_row)
                 scan.columns = max(scan.columns, column)
@@ -727,7 +831,9 @@ def _sections(format_code: str) -> list[str]:
 
 def hidden_signs(format_code: str) -> int:
     """Which signs of number a format shows as nothing: 1 positive, 2 negative (";;;" hides both, "0;;"
-    negatives). A section with a [condition] changes which numbers it takes: not judged (0)."""
+    negatives); and HIDDEN_TEXT (4) when its fourth section, the one for text, shows no "@" (";;;", "0;-0;0;",
+    '0;-0;0;"-"'): a text cell is shown as nothing or as that literal, not as its text. A section with a
+    [condition] changes which numbers it takes: not judged (0)."""
     sections = _sections(format_code)
     if len(sections) < 2 or any(re.search(r"\[[<>=]", section) for section in sections):
         return 0
@@ -735,7 +841,17 @@ def hidden_signs(format_code: str) -> int:
     def empty(section: str) -> bool:
         return not re.sub(r"\[[^\]]*\]", "", section).strip()
 
-    return (1 if empty(sections[0]) else 0) | (2 if empty(sections[1]) else 0)
+    text_hidden = len(sections) >= 4 and "@" not in re.sub(r'"[^"]*"|\\.', "", sections[3])
+    # the negative section shows its sign as a literal ("-", "(", quoted or escaped too); [Red] and [$-41E] are not
+    negative = re.sub(r"\[[^\]]*\]", "", sections[1])
+    # (a second section holding "@" is the text's, as in Excel's "d/m/yyyy;@": not a negative section)
+    unsigned = not empty(sections[1]) and not any(mark in negative for mark in ("-", "(", "\u2212", "@"))
+    return (
+        (1 if empty(sections[0]) else 0)
+        | (2 if empty(sections[1]) else 0)
+        | (HIDDEN_TEXT if text_hidden else 0)
+        | (SIGN_NOT_SHOWN if unsigned else 0)
+    )
 
 
 def shown_as(format_code: str) -> Shown | None:
@@ -753,13 +869,31 @@ def shown_as(format_code: str) -> Shown | None:
     return (None, Fraction(1), hidden) if hidden else None
 
 
-def _shown_styles(book: zipfile.ZipFile) -> dict[bytes, Shown]:
+_STRUCK = re.compile(rb"<(?:\w+:)?strike\b([^>]*)>")
+
+
+def _struck_fonts(styles: bytes) -> set[int]:
+    """Indexes of the <font> elements of <fonts> that strike text through (<strike/>, not val="0")."""
+    fonts = re.search(rb"<(?:\w+:)?fonts\b.*?</(?:\w+:)?fonts>", styles, re.DOTALL)
+    if not fonts or b"strike" not in fonts.group(0):
+        return set()
+    found = set()
+    for index, font in enumerate(
+        re.findall(rb"<(?:\w+:)?font\b(?:[^>]*/>|.*?</(?:\w+:)?font>)", fonts.group(0), re.DOTALL)
+    ):
+        strike = _STRUCK.search(font)
+        if strike and _attributes(strike.group(1)).get(b"val", b"1") not in (b"0", b"false"):
+            found.add(index)
+    return found
+
+
+def _shown_styles(book: zipfile.ZipFile) -> tuple[dict[bytes, Shown], frozenset[bytes]]:
     """Cell style index (as written in s="…") -> shown_as() of its number format, for the styles whose
-    format shows another number."""
+    format shows another number; and the style indexes whose font is struck through."""
     try:
         info = book.getinfo("xl/styles.xml")
     except KeyError:
-        return {}
+        return {}, frozenset()
     if info.file_size > SMALL_PART_BYTES:
         raise Refusal(f"ส่วน xl/styles.xml ใหญ่ผิดปกติ — part xl/styles.xml is unusually large ({_mb(info.file_size)})")
     styles = b"".join(_stream(book, info))
@@ -771,13 +905,18 @@ def _shown_styles(book: zipfile.ZipFile) -> dict[bytes, Shown]:
             formats[attributes.get(b"numFmtId", b"")] = shown
     cell_xfs = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.DOTALL)
     if not cell_xfs:
-        return {}
-    found = {}
+        return {}, frozenset()
+    struck_fonts = _struck_fonts(styles)
+    found, struck = {}, set()
     for index, tag in enumerate(re.findall(rb"<(?:\w+:)?xf\b[^>]*>", cell_xfs.group(0))):
-        shown = formats.get(_attributes(tag).get(b"numFmtId", b"0"))
+        attributes = _attributes(tag)
+        shown = formats.get(attributes.get(b"numFmtId", b"0"))
         if shown:
             found[str(index).encode()] = shown
-    return found
+        font = attributes.get(b"fontId", b"0")
+        if struck_fonts and font.isdigit() and int(font) in struck_fonts:
+            struck.add(str(index).encode())
+    return found, frozenset(struck)
 
 
 def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
@@ -785,7 +924,7 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
     book = check_zip(path, limits)
     with book:
         parts = _sheet_parts(book)
-        shown = _shown_styles(book)
+        shown, struck = _shown_styles(book)
         names_by_part: dict[str, list[str]] = {}
         for name, part in parts.items():
             names_by_part.setdefault(part, []).append(name)
@@ -796,7 +935,7 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
                 for _ in _stream(book, info):  # counted and CRC-checked: calamine may read it
                     pass
                 continue
-            scan = scan_worksheet(_stream(book, info), limits, names[0], shown)
+            scan = scan_worksheet(_stream(book, info), limits, names[0], shown, struck)
             for name in names:  # a name in the zip twice: keep the larger reading of both
                 if name in scans:
                     scan.rows = max(scan.rows, scans[name].rows)
@@ -804,6 +943,8 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
                     scan.defects = {**scans[name].defects, **scan.defects}
                     scan.hidden_rows |= scans[name].hidden_rows
                     scan.hidden_columns |= scans[name].hidden_columns
+                    for row, columns in scans[name].struck.items():
+                        scan.struck.setdefault(row, set()).update(columns)
                 scans[name] = scan
     return scans
 
@@ -841,25 +982,34 @@ _A_CALC_TYPE, _A_FORMULA = _odf("calcext", "value-type"), _odf("table", "formula
 _A_STYLE_NAME, _A_DATA_STYLE = _odf("style", "name"), _odf("style", "data-style-name")
 _A_PARENT_STYLE = _odf("style", "parent-style-name")
 _S_STYLE = _odf("style", "style")
+_A_FAMILY = _odf("style", "family")
+_S_ROW_PROPERTIES, _A_ROW_HEIGHT = _odf("style", "table-row-properties"), _odf("style", "row-height")
+_S_COLUMN_PROPERTIES, _A_COLUMN_WIDTH = _odf("style", "table-column-properties"), _odf("style", "column-width")
+_S_TEXT_PROPERTIES, _A_LINE_THROUGH = _odf("style", "text-properties"), _odf("style", "text-line-through-style")
+_N_TEXT_CONTENT = _odf("number", "text-content")
+_LENGTH = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+)\s*[a-z]*\s*$")
 _S_MAP, _A_CONDITION, _A_APPLY = _odf("style", "map"), _odf("style", "condition"), _odf("style", "apply-style-name")
 _N_NUMBER, _N_TEXT, _A_FACTOR = _odf("number", "number"), _odf("number", "text"), _odf("number", "display-factor")
 _NUMBER_PREFIX = "{" + _ODS["number"] + "}"
 _NUMBER_CELLS = {"float", "percentage", "currency"}
 _HIDING_VISIBILITY = {"collapse", "collapsed", "filter"}  # ODF says "collapse"; accepted as written either way
 _CONDITION = re.compile(r"^\s*value\(\)\s*(>=|<=|!=|=|>|<)\s*(-?[0-9.]+)\s*$")
-# How an .ods data style shows a number of each sign (1, -1, 0): (reason or None, factor, shown as nothing)
-OdsShown = dict[int, tuple[str | None, Fraction, bool]]
+# How an .ods data style shows a number of each sign (1, -1, 0): (reason or None, factor, 3 when shown as nothing,
+# SIGN_NOT_SHOWN when a negative is shown without its sign, else 0)
+OdsShown = dict[int, tuple[str | None, Fraction, int]]
 
 
 def _ods_data_style(element) -> dict:
     """What one <number:*-style> element says: its kind, display factor, whether it shows anything, its maps."""
     kind = element.tag.rsplit("}", 1)[-1]
-    factor, shows, maps = Fraction(1), False, []
+    factor, shows, maps, literals = Fraction(1), False, [], ""
+    text_content = any(child.tag == _N_TEXT_CONTENT for child in element)
     for child in element:
         if child.tag == _S_MAP:
             maps.append((child.get(_A_CONDITION, ""), child.get(_A_APPLY, "")))
         elif child.tag == _N_TEXT:
             shows = shows or bool((child.text or "").strip())
+            literals += child.text or ""
         elif child.tag.startswith(_NUMBER_PREFIX):
             shows = True
             if child.tag == _N_NUMBER and child.get(_A_FACTOR):
@@ -867,7 +1017,22 @@ def _ods_data_style(element) -> dict:
                     factor = Fraction(1) / Fraction(child.get(_A_FACTOR))
                 except (ValueError, ZeroDivisionError):
                     pass
-    return {"kind": kind, "factor": factor, "shows": shows, "maps": maps}
+    # a text style without <number:text-content/> (the text section of ";;;" or '0;-0;0;"-"') shows a text cell
+    # as nothing or as its literal, not its text
+    return {
+        "literals": literals,  # the text it writes around the number (a negative section's "-" or "(")
+        "kind": kind,
+        "factor": factor,
+        "shows": shows,
+        "maps": maps,
+        "hides_text": kind == "text-style" and not text_content,
+    }
+
+
+def _zero_length(text: str | None) -> bool:
+    """Whether an ODF length ("0cm", "0in", "0.000mm", "0") is zero: a row or column dragged shut."""
+    found = _LENGTH.match(text or "")
+    return bool(found) and float(found.group(1)) == 0
 
 
 def _ods_shown(data_styles: dict[str, dict], name: str) -> OdsShown | None:
@@ -900,7 +1065,9 @@ def _ods_shown(data_styles: dict[str, dict], name: str) -> OdsShown | None:
         factor = Fraction(100) if reason else style["factor"]
         if reason is None and factor != 1:
             reason = SCALED_CELL
-        found[sign] = (reason, factor, not style["shows"])
+        # a negative section of its own (a map) writes its sign as text; without one the number shows unsigned
+        unsigned = sign < 0 and style is not main and not any(m in style["literals"] for m in ("-", "(", "\u2212"))
+        found[sign] = (reason, factor, 3 if not style["shows"] else SIGN_NOT_SHOWN if unsigned else 0)
     if all(reason is None and not hidden for reason, _, hidden in found.values()):
         return None
     return found
@@ -915,10 +1082,10 @@ def _ods_defect(value: str | None, value_type: str, shown: OdsShown | None) -> t
     if number is None or not math.isfinite(number):
         return None
     sign = 1 if number > 0 else -1 if number < 0 else 0
-    reason, factor, hidden = shown[sign] if shown else (None, Fraction(1), False)
+    reason, factor, hidden = shown[sign] if shown else (None, Fraction(1), 0)
     if value_type == "percentage" and reason is None:
         reason, factor = PERCENT_CELL, Fraction(100)  # a percentage cell whose style says nothing more
-    return shown_text(number, (reason, factor, 3 if hidden else 0))  # hidden: this sign shows as nothing
+    return shown_text(number, (reason, factor, hidden))  # hidden: 3 this sign shows as nothing, 8 without sign
 
 
 def _positive(text: str | None, most: int) -> int:
@@ -1050,7 +1217,9 @@ class _OdsFeeder:
     def _marked(self, body: bytes) -> list[int]:
         """Where in `body` a row may need the parser (bytes searches for each marker: C speed)."""
         if self.markers is None:  # the cell styles are known once the rows begin (styles come first)
-            styles = sorted(name for name in self.stream.cell_styles if self.stream.shown_for(name))
+            styles = sorted(
+                {*(name for name in self.stream.cell_styles if self.stream.marks(name)), *self.stream.zero_rows}
+            )
             self.markers = [*_ODS_ROW_MARKERS, *(b'style-name="' + name.encode() + b'"' for name in styles)]
         hits = []
         for marker in self.markers:
@@ -1108,6 +1277,9 @@ class _OdsStream:
         self.stack: list = []  # the open elements (a finished row or sheet is removed from its parent)
         self.sheet: _OdsSheet | None = None
         self.all_rows = False  # a column's default cell style shows numbers otherwise: every row is parsed
+        self.zero_rows: set[str] = set()  # row styles of no height (style:row-height="0cm"): rows hidden
+        self.zero_columns: set[str] = set()  # column styles of no width
+        self.struck: dict[str, bool] = {}  # cell style -> its text is struck through (or not), when it says
 
     def read(self, parser) -> None:
         stack = self.stack
@@ -1131,8 +1303,8 @@ class _OdsStream:
                 style = element.get(_A_DEFAULT_STYLE)
                 if style and style != "Default":
                     sheet.column_styles.append((first, sheet.next_column, style))
-                    self.all_rows = self.all_rows or self.shown_for(style) is not None
-                if element.get(_A_VISIBILITY) in _HIDING_VISIBILITY:
+                    self.all_rows = self.all_rows or self.marks(style)
+                if element.get(_A_VISIBILITY) in _HIDING_VISIBILITY or element.get(_A_STYLE) in self.zero_columns:
                     sheet.scan.hidden_columns.update(range(first, min(first + repeat, self.limits.columns + 1)))
             elif tag == _T_TABLE and sheet is not None:
                 self.scans.setdefault(sheet.name, sheet.scan)
@@ -1143,10 +1315,50 @@ class _OdsStream:
                 name = element.get(_A_STYLE_NAME)
                 if name:
                     self.cell_styles[name] = (element.get(_A_DATA_STYLE), element.get(_A_PARENT_STYLE))
+                    self._style_properties(name, element)
             elif tag.startswith(_NUMBER_PREFIX) and tag.endswith("-style"):
                 name = element.get(_A_STYLE_NAME)
                 if name:
                     self.data_styles[name] = _ods_data_style(element)
+
+    def _style_properties(self, name: str, element) -> None:
+        """A row style of no height, a column style of no width, a cell style striking its text through."""
+        family = element.get(_A_FAMILY)
+        for child in element:
+            if family == "table-row" and child.tag == _S_ROW_PROPERTIES and _zero_length(child.get(_A_ROW_HEIGHT)):
+                self.zero_rows.add(name)
+            elif (
+                family == "table-column"
+                and child.tag == _S_COLUMN_PROPERTIES
+                and _zero_length(child.get(_A_COLUMN_WIDTH))
+            ):
+                self.zero_columns.add(name)
+            elif child.tag == _S_TEXT_PROPERTIES and child.get(_A_LINE_THROUGH) is not None:
+                self.struck[name] = child.get(_A_LINE_THROUGH) != "none"
+
+    def _inherited(self, style: str | None, own) -> object:
+        """The first of `own(name)` not None along the style and the styles it inherits from."""
+        seen = set()
+        while style and style not in seen:
+            seen.add(style)
+            found = own(style)
+            if found is not None:
+                return found
+            style = self.cell_styles.get(style, (None, None))[1]
+        return None
+
+    def struck_for(self, style: str | None) -> bool:
+        """Whether the cell style `style` (or the style it inherits from) strikes its text through."""
+        return bool(self._inherited(style, self.struck.get))
+
+    def hides_text_for(self, style: str | None) -> bool:
+        """Whether the data style of the cell style `style` shows a text cell as nothing or a literal."""
+        data = self._inherited(style, lambda name: self.cell_styles.get(name, (None, None))[0])
+        return bool(data) and self.data_styles.get(data, {}).get("hides_text", False)
+
+    def marks(self, style: str | None) -> bool:
+        """Whether cells of the style need the parser: it shows numbers otherwise, hides text, or strikes it."""
+        return self.shown_for(style) is not None or self.hides_text_for(style) or self.struck_for(style)
 
     def shown_for(self, style: str | None) -> OdsShown | None:
         """How the cell style `style` (or the style it inherits its data style from) shows numbers."""
@@ -1205,18 +1417,24 @@ def _ods_row(row, sheet: _OdsSheet, stream: _OdsStream) -> None:
         elif formula and value_type is None:  # a program wrote the formula without its result: calamine reads ''
             text = formula.split(":", 1)[1] if formula.startswith(("of:", "oooc:", "msoxl:")) else formula
             defect = (FORMULA_WITHOUT_VALUE, text if text.startswith("=") else "=" + text)
-        elif value_type in _NUMBER_CELLS:
-            style = cell.get(_A_STYLE) or row_style
-            if style is None:
-                style = next((s for first, last, s in sheet.column_styles if first <= left < last), None)
+        style = cell.get(_A_STYLE) or row_style
+        if style is None:
+            style = next((s for first, last, s in sheet.column_styles if first <= left < last), None)
+        if defect is None and value_type in _NUMBER_CELLS:
             shown = stream.shown_for(style)
             if shown or value_type == "percentage":
                 defect = _ods_defect(cell.get(_A_VALUE), value_type, shown)
+        elif defect is None and value_type == "string" and stream.hides_text_for(style):
+            text = "".join(cell.itertext()).strip()
+            defect = (HIDDEN_VALUE, text) if text else None
         if defect:
             for r in range(top, top + repeat):
                 for c in range(left, column):
                     scan.defects[(r, c)] = defect
-    if holds and row.get(_A_VISIBILITY) in _HIDING_VISIBILITY:
+        if stream.struck_for(style):
+            for r in range(top, top + repeat):
+                scan.struck.setdefault(r, set()).update(range(left, column))
+    if holds and (row.get(_A_VISIBILITY) in _HIDING_VISIBILITY or row.get(_A_STYLE) in stream.zero_rows):
         scan.hidden_rows.update(range(top, top + repeat))
 
 
@@ -1280,6 +1498,12 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
         for index, xf in enumerate(book.xf_list)
         if xf.format_key in book.format_map and (shown := shown_as(book.format_map[xf.format_key].format_str))
     }
+    hiding_text = {index for index, shown in shown_xfs.items() if shown[2] & HIDDEN_TEXT}
+    struck_xfs = {
+        index
+        for index, xf in enumerate(book.xf_list)
+        if xf.font_index < len(book.font_list) and book.font_list[xf.font_index].struck_out
+    }
     found: dict[str, SheetScan] = {}
     try:
         for name in names:
@@ -1291,6 +1515,17 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
                 for row, info in sheet.rowinfo_map.items()
                 if info.hidden or (info.height_mismatch and info.height == 0)
             }
+            if sheet.default_row_hidden:  # rows hidden by default (DEFAULTROWHEIGHT): shown only with a height
+                scan.hidden_rows |= {
+                    row
+                    for row in range(sheet.nrows)
+                    if not (
+                        (info := sheet.rowinfo_map.get(row)) is not None
+                        and info.height_mismatch
+                        and info.height > 0
+                        and not info.hidden
+                    )
+                }
             scan.hidden_columns = {column for column, info in sheet.colinfo_map.items() if info.hidden}
             for where in uncalculated_xls_formulas(book, book.sheet_names().index(name)):
                 cells[where] = (FORMULA_WITHOUT_VALUE, "=(สูตร formula)")
@@ -1305,6 +1540,12 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
                             shown := shown_text(number, shown_xfs[sheet.cell_xf_index(row, column)])
                         ):
                             cells[(row, column)] = shown
+                    elif kind == xlrd.XL_CELL_TEXT and hiding_text and sheet.cell_xf_index(row, column) in hiding_text:
+                        if text := sheet.cell_value(row, column):
+                            cells[(row, column)] = (HIDDEN_VALUE, text)
+                    if struck_xfs and kind not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        if sheet.cell_xf_index(row, column) in struck_xfs:
+                            scan.struck.setdefault(row, set()).add(column)
             found[name] = scan
             book.unload_sheet(name)
     finally:
@@ -1394,6 +1635,7 @@ def _write_sheet(sheet, name: str, out: Path, index: int, scan: SheetScan, limit
     cells_path = out / f"sheet{index}.csv"
     head: dict[int, list[str]] = {}
     written = 0
+    struck_rows: list[int] = []
     with open(cells_path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
 
@@ -1401,7 +1643,15 @@ def _write_sheet(sheet, name: str, out: Path, index: int, scan: SheetScan, limit
             nonlocal written
             texts += [""] * (columns - len(texts))  # every row as wide as the sheet (one CSV shape)
             for column, text in by_row.get(row, ()):
-                texts[column] = text
+                if text is not None:
+                    texts[column] = text
+                elif texts[column]:  # text a format hides: the defect shows the cell's own text
+                    defects[(row, column)] = (HIDDEN_VALUE, texts[column])
+                else:  # an empty text shows nothing anyway
+                    del defects[(row, column)]
+            struck = scan.struck.get(row)
+            if struck and any(texts) and all(column in struck for column, text in enumerate(texts) if text):
+                struck_rows.append(row)  # every filled cell struck through: the row is cancelled
             if row < HEAD_ROWS:
                 head[row] = texts
             if any(texts):
@@ -1416,7 +1666,7 @@ def _write_sheet(sheet, name: str, out: Path, index: int, scan: SheetScan, limit
         for row in sorted(row for row in by_row if row > seen):
             emit(row, [])
     defects_path = None
-    if defects:
+    if defects:  # (a hidden text's defect may have been dropped above)
         defects_path = out / f"sheet{index}.defects.csv"
         with open(defects_path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
@@ -1434,6 +1684,7 @@ def _write_sheet(sheet, name: str, out: Path, index: int, scan: SheetScan, limit
         "merged": scan.merged if scan.merged is not None else _merged(sheet),
         "hidden_rows": sorted(row for row in scan.hidden_rows if row <= last_row),
         "hidden_columns": sorted(column for column in scan.hidden_columns if column < columns),
+        "struck_rows": struck_rows,
     }
 
 

@@ -49,6 +49,7 @@ class SheetCells:
     merged: list[list[int]] = field(default_factory=list)  # ranges of several cells: top, left, bottom, right
     hidden_rows: list[int] = field(default_factory=list)  # 0-based rows the sheet hides (by hand, a filter)
     hidden_columns: list[int] = field(default_factory=list)  # 0-based columns the sheet hides
+    struck_rows: list[int] = field(default_factory=list)  # 0-based rows whose filled cells are all struck through
 
 
 @dataclass
@@ -134,6 +135,7 @@ def _run_child(path: Path, folder: Path, limits: Limits) -> WorkbookCells:
             s.get("merged", []),
             s.get("hidden_rows", []),
             s.get("hidden_columns", []),
+            s.get("struck_rows", []),
         )
         for s in result["sheets"]
     ]
