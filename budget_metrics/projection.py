@@ -125,11 +125,11 @@ PAIR_SIGNED_FLOOR = 0.0
 PAIR_BAND_SCALE = 1.0
 # Round 22 (docs/projection.md, "Round 22 of issue 17"), studied: the pair weighed against the year's own readings by
 # the year's own evidence instead of the gate on the share unsigned. SIGNING_TABLE_EVIDENCE k > 0: wherever the table
-# has a row (SIGNING_TABLE_DAYS[0] days or more to 30 Sep), the table's weight is SIGNING_TABLE_WEIGHT x k / (n + k),
-# n = the investment contracts signed in the signing rate's window (the nation's, as the rate reads; a share signed
-# beyond the table's last column reads that column). UNSIGNED_CURVE_EVIDENCE k > 0: the curve's weight is
-# UNSIGNED_CURVE_WEIGHT x k / (m + k), m = this year's contracts at least UNSIGNED_CURVE_EVIDENCE_STEP tenths into
-# their plan by the as-of date (old enough to show what a contract pays after signing). 0 = off (round 19's gate).
+# has a cell (SIGNING_TABLE_DAYS[0] days or more to 30 Sep, at most SIGNING_TABLE_SIGNED[-1] signed), the table's
+# weight is SIGNING_TABLE_WEIGHT x k / (n + k), n = the investment contracts signed in the signing rate's window (the
+# nation's, as the rate reads). UNSIGNED_CURVE_EVIDENCE k > 0: the curve's weight is UNSIGNED_CURVE_WEIGHT x
+# k / (m + k), m = this year's contracts at least UNSIGNED_CURVE_EVIDENCE_STEP tenths into their plan by the as-of
+# date (old enough to show what a contract pays after signing). 0 = off (round 19's gate).
 SIGNING_TABLE_EVIDENCE = 0.0
 UNSIGNED_CURVE_EVIDENCE = 0.0
 UNSIGNED_CURVE_EVIDENCE_STEP = 5.0
@@ -1405,6 +1405,9 @@ def _signing_table(
         return None
     signed_share = float(allocation[investment & with_contract].sum()) / total
     if SIGNING_TABLE_EVIDENCE > 0:
+        # no gate, but no cell beyond the table's last column either (the seen year-dates had none there)
+        if signed_share > SIGNING_TABLE_SIGNED[-1]:
+            return None
         weight = SIGNING_TABLE_WEIGHT * SIGNING_TABLE_EVIDENCE / (signed + SIGNING_TABLE_EVIDENCE)
     elif 1 - signed_share < FREEZE_UNSIGNED_SHARE:
         return None
