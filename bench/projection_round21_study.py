@@ -63,6 +63,8 @@ VARIANTS.update({label: R19.VARIANTS[label] for label in ("table 1.0", "curve 1.
 R19.DATES = DATES
 R19._write = R20._write
 BASES = (*B.BASES, "allocation")
+# False (a later round's candidate without the pair's gate): every variant computed on every year-date.
+GATED = True
 
 
 def early(only: list[str] | None, variants: list[str], which: int | None) -> None:
@@ -74,7 +76,7 @@ def early(only: list[str] | None, variants: list[str], which: int | None) -> Non
         os.environ["BUDGET_DB"] = str(db)
         for as_of in DATES:
             share = R20.unsigned_share(P, as_of)
-            gate = share >= P.FREEZE_UNSIGNED_SHARE
+            gate = share >= P.FREEZE_UNSIGNED_SHARE or not GATED
             R13.DATES = (as_of,)
             row, lines, figures = [f"{name:34s} {as_of}"], [], {}
             for label in variants:
@@ -123,7 +125,7 @@ def months() -> None:
     and those the gate opens on)."""
     import numpy as np
 
-    rows = _provinces(ROOT / "bench" / "out" / "round21_provinces.txt")
+    rows = _provinces(ROOT / "bench" / "out" / f"{R20.PREFIX}_provinces.txt")
     labels = [label for label in VARIANTS if any(label in figures for *_, figures in rows)]
     for as_of in sorted({row[1] for row in rows}):
         dated = [row for row in rows if row[1] == as_of]
@@ -161,7 +163,7 @@ def months() -> None:
             R20._write("months", f"{name} {as_of} {'gate' if gate else 'shut'}: {parts}")
     gates = {(name, as_of) for name, as_of, gate, _ in rows if gate}
     by: dict[tuple[str, str, str], list[list[float]]] = {}
-    for line in (ROOT / "bench" / "out" / "round21_basis.txt").read_text().splitlines():
+    for line in (ROOT / "bench" / "out" / f"{R20.PREFIX}_basis.txt").read_text().splitlines():
         head, values = line.split(": ", 1)
         name, as_of, label = head.split(maxsplit=2)
         figures = [float(v) for v in values.split(" / ")]

@@ -51,6 +51,8 @@ def seen_before(round_number: int) -> tuple:
         B.HOLD_OUT_ROUND_18,
         B.HOLD_OUT_ROUND_19,
         B.HOLD_OUT_ROUND_20,
+        (),  # round 21 (a study) wrote no hold-outs
+        B.HOLD_OUT_ROUND_22,
     ]
     return B.CALIBRATION + sum(by_round[: round_number - 1], ())
 

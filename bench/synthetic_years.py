@@ -1375,6 +1375,76 @@ MIXES: dict[str, Mix] = {
         "within 45 days), lumpier investment (1.8 times), 30% early finishers, very uneven provinces, a reallocation "
         "on 1 Aug moving 30% of the still unsigned to fast projects, 4 provinces hit from 25 Jun (30-70%)",
     ),
+    # Round 22 (issue 17): new hold-out mixes, written after the round-22 choice was committed and before any of them
+    # was generated; generated (seeds 206-208) and scored once; each a mix not seen before.
+    "act_nov_fast_wave_long_slow_final": Mix(
+        "act_nov_fast_wave_long_slow_final",
+        budget_act=date(2018, 11, 15),
+        wave=(date(2018, 11, 20), date(2019, 1, 15)),
+        wave_share=0.85,
+        trickle_end=date(2019, 6, 30),
+        unsigned_share=0.05,
+        duration=(150, 260),
+        instalments=(3, 5),
+        advance_share=0.5,
+        delay_mean=12.0,
+        final_delay_mean=45.0,
+        september_rush=0.25,
+        disaster_provinces=3,
+        disaster_date=date(2019, 7, 1),
+        disaster_severity_range=(0.5, 0.9),
+        notes="budget act on 15 Nov, a fast wave 20 Nov-15 Jan (85% of the contracts) and a trickle to 30 Jun, long "
+        "contracts (150-260 days, 3-5 instalments) with advances and very slow final acceptance, a weak rush, "
+        "3 provinces hit from 1 Jul (50-90%)",
+    ),
+    "ordinary_slow_q1_freeze_dec_short_cancel_aug": Mix(
+        "ordinary_slow_q1_freeze_dec_short_cancel_aug",
+        q1_pace=0.4,
+        wave=(date(2018, 10, 25), date(2019, 3, 15)),
+        wave_share=0.7,
+        trickle_end=date(2019, 8, 15),
+        freeze=(date(2018, 12, 10), date(2019, 1, 20)),
+        freeze_catch_up=30,
+        freeze_operating=0.4,
+        unsigned_share=0.12,
+        mass_cancel=(date(2019, 8, 15), 0.6),
+        duration=(40, 110),
+        instalments=(1, 3),
+        savings=(0.05, 0.15),
+        month_end_bunching=0.55,
+        september_rush=0.45,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 15),
+        disaster_severity_range=(0.3, 0.6),
+        notes="a slow first quarter, a wave 25 Oct-15 Mar (70%) broken by a signing freeze 10 Dec-20 Jan (caught up "
+        "within 30 days), short contracts (40-110 days, 1-3 instalments), savings 5-15%, 12% of investment never "
+        "signed and 60% of the still unsigned cancelled on 15 Aug, month-end bunching, a strong rush, a cluster hit "
+        "from 15 Jun (30-60%)",
+    ),
+    "act_mar_lumpy_savings_realloc_jun_uneven": Mix(
+        "act_mar_lumpy_savings_realloc_jun_uneven",
+        budget_act=date(2019, 3, 1),
+        wave=(date(2019, 3, 5), date(2019, 5, 31)),
+        wave_share=0.75,
+        trickle_end=date(2019, 8, 31),
+        unsigned_share=0.06,
+        reallocation=(date(2019, 6, 15), 0.35),
+        investment_size=2.0,
+        savings=(0.06, 0.18),
+        savings_moved=0.7,
+        duration=(60, 150),
+        instalments=(2, 4),
+        area_pace_sd=0.5,
+        early_finishers=0.15,
+        september_rush=0.5,
+        disaster_provinces=2,
+        disaster_clusters=1,
+        disaster_date=date(2019, 7, 10),
+        disaster_severity_range=(0.4, 0.8),
+        notes="budget act on 1 Mar, a wave 5 Mar-31 May (75%) and a trickle to 31 Aug, lumpy investment (2 times), "
+        "savings 6-18% mostly moved, a reallocation on 15 Jun moving 35% of the still unsigned to fast projects, "
+        "very uneven provinces, 15% early finishers, a strong rush, 2 provinces and a cluster hit from 10 Jul (40-80%)",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -1772,6 +1842,13 @@ HOLD_OUT_ROUND_20 = (
     ("act_apr_short_wave_savings_returned", 201),
     ("fast_start_long_slow_accept_cancel_jun", 202),
     ("act_jan_freeze_mar_lumpy_early_realloc_aug", 203),
+)
+# Round 22 of issue 17, the projection's hold-outs (mix, seed): written after the round-22 choice was committed
+# (e230510), generated and scored once (bench/backtest_projection.py --years hold-out-22; round 21 wrote none).
+HOLD_OUT_ROUND_22 = (
+    ("act_nov_fast_wave_long_slow_final", 206),
+    ("ordinary_slow_q1_freeze_dec_short_cancel_aug", 207),
+    ("act_mar_lumpy_savings_realloc_jun_uneven", 208),
 )
 
 
@@ -2401,6 +2478,8 @@ def main() -> None:
                 if name in dict(HOLD_OUT_ROUND_19)
                 else "hold-out (round 20)"
                 if name in dict(HOLD_OUT_ROUND_20)
+                else "hold-out (round 22)"
+                if name in dict(HOLD_OUT_ROUND_22)
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
