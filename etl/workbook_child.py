@@ -674,45 +674,35 @@ def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan, limits: Limit
                     ),
                 )
                 return
-    position = 0
-    while found := patterns.formula_or_error.search(piece, position):
-        position = found.end()
-        cell = _cell_at(piece, found.start(), patterns)
-        if cell is None:
-            continue
-        attributes, content = cell
-        where = _position(attributes.get(b"r", b""))
+    for attributes, content, where in _cells_matching(piece, patterns.formula_or_error, patterns):
         defect = _cell_defect(attributes, content or b"", patterns)
         if where and defect:
             scan.defects[(where[0] - 1, where[1] - 1)] = defect
             scan.rows = max(scan.rows, where[0])
             scan.columns = max(scan.columns, where[1])
     if scan.struck_styles:
-        position = 0
-        while found := patterns.styled(scan.struck_styles).search(piece, position):
-            position = found.end()
-            cell = _cell_at(piece, found.start(), patterns)
-            if cell is None:
-                continue
-            attributes, content = cell
-            where = _position(attributes.get(b"r", b""))
+        for attributes, content, where in _cells_matching(piece, patterns.styled(scan.struck_styles), patterns):
             if where and attributes.get(b"s") in scan.struck_styles and _has_value(content, patterns):
                 scan.struck.setdefault(where[0] - 1, set()).add(where[1] - 1)
     if not scan.shown_styles:
         return
-    position = 0
-    while found := patterns.styled(frozenset(scan.shown_styles)).search(piece, position):
-        position = found.end()
-        cell = _cell_at(piece, found.start(), patterns)
-        if cell is None:
-            continue
-        attributes, content = cell
-        where = _position(attributes.get(b"r", b""))
+    for attributes, content, where in _cells_matching(piece, patterns.styled(frozenset(scan.shown_styles)), patterns):
         shown = scan.shown_styles.get(attributes.get(b"s", b""))
         if where and shown and (where[0] - 1, where[1] - 1) not in scan.defects:
             defect = _shown_defect(attributes, content, patterns, shown)
             if defect:
                 scan.defects[(where[0] - 1, where[1] - 1)] = defect
+
+
+def _cells_matching(piece: bytes, pattern: re.Pattern, patterns: _Patterns):
+    """(attributes, content, (row, column) or None) of each cell element holding a match of `pattern`."""
+    position = 0
+    while found := pattern.search(piece, position):
+        position = found.end()
+        cell = _cell_at(piece, found.start(), patterns)
+        if cell is not None:
+            attributes, content = cell
+            yield attributes, content, _position(attributes.get(b"r", b""))
 
 
 def _cell_at(piece: bytes, at: int, patterns: _Patterns) -> tuple[dict, bytes | None] | None:
