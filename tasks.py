@@ -31,7 +31,6 @@ UV = "uv==0.13.10"  # the installer ensure_venv uses (pinned like requirements.t
 # and the reverse proxy of `tasks.py serve` (nginx, run with its own config: no system site is used).
 APT_PACKAGES = {
     "chromium": "/usr/bin/chromium",
-    "chromium-headless-shell": "/usr/bin/chromium-headless-shell",  # what the browser tests drive
     "fonts-thai-tlwg": "/usr/share/fonts/truetype/tlwg",
     "poppler-utils": "/usr/bin/pdftoppm",
     "postgresql": "/usr/bin/pg_ctlcluster",

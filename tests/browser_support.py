@@ -2,10 +2,7 @@
 
 Used by tests/test_browser.py and tests/test_serving_while_loading.py. Chromium comes
 from apt (`python3 tasks.py test` installs it); Playwright's own browser download is
-not used. The tests drive Debian's `chromium-headless-shell`: the same Chromium build (Blink, V8, fonts)
-without the browser's window and profile machinery, which is what Playwright itself runs for headless
-tests; it takes a fifth less CPU per page than `chromium --headless` (docs/benchmarks.md "Test suite
-time, part 12").
+not used.
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ import pytest
 from deploy.serve import free_port, wait_for_health, worker_options
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium-headless-shell")  # Debian package chromium-headless-shell
+CHROMIUM = Path("/usr/bin/chromium")
 # The features Playwright itself disables in Chromium (its chromiumSwitches, playwright 1.65) that apply on Linux.
 PLAYWRIGHT_DISABLED_FEATURES = [
     "AvoidUnnecessaryBeforeUnloadCheckSync",
@@ -89,7 +86,7 @@ def require_chromium() -> None:
     """Skip the calling test, saying why, when Debian's Chromium is not installed."""
     if not CHROMIUM.exists():
         pytest.skip(
-            f"needs {CHROMIUM} (Debian package 'chromium-headless-shell'; `python3 tasks.py test` "
+            "needs /usr/bin/chromium (Debian package 'chromium'; `python3 tasks.py test` "
             "installs it with apt when run as root)"
         )
 

@@ -12,7 +12,7 @@ import re
 import time
 from pathlib import Path
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_browser, own_chromium, require_chromium
+from tests.browser_support import CHROMIUM_ARGS, chromium_browser, own_chromium, require_chromium
 
 
 def _playwright_disabled_features() -> set[str]:
@@ -56,16 +56,6 @@ def test_a_tests_new_page_on_a_server_reuses_the_kept_renderer(chromium, demo_se
     busiest = max(after, key=lambda pid: after[pid] - before.get(pid, 0.0))
     assert before.get(busiest, 0.0) > 0.3, (before, after)
     second.close()
-
-
-def test_the_tests_drive_the_headless_shell_that_tasks_installs():
-    """Debian's chromium-headless-shell (the same build as `chromium`, without the browser's windows and profile
-    services: about a fifth less CPU per page load, docs/benchmarks.md "Test suite time, part 12"), installed by
-    `python3 tasks.py test` like the other system packages."""
-    import tasks
-
-    assert CHROMIUM.name == "chromium-headless-shell"
-    assert tasks.APT_PACKAGES["chromium-headless-shell"] == str(CHROMIUM)
 
 
 def test_our_disable_features_switch_keeps_every_feature_playwright_disables():
