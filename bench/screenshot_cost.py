@@ -10,6 +10,7 @@ Needs the demo database bench/out/demo.duckdb (bench/bench_demo.py builds it).
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +20,6 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
-    LAID_OUT_JS,
     full_page_screenshot,
     instrument,
     own_chromium,
@@ -42,24 +42,11 @@ def cpu():
     return sum(last.values())
 
 
-def no_restore(page, path):  # full_page_screenshot without its last line
-    width = page.viewport_size["width"]
-    height = page.evaluate(
-        "() => { const main = document.querySelector('[data-testid=\"stMain\"]');"
-        " return Math.max(main ? main.scrollHeight : 0, document.body.scrollHeight); }"
-    )
-    resized = page.evaluate("() => performance.now()")
-    page.set_viewport_size({"width": width, "height": max(900, int(height) + 40)})
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    page.wait_for_function(LAID_OUT_JS, arg=resized, polling=100, timeout=30_000)
-    page.screenshot(path=str(path), full_page=True)
-
-
 ways = {
     "none": None,
     "viewport": lambda page, path: page.screenshot(path=str(path)),
     "full_page_screenshot": full_page_screenshot,
-    "no restore": no_restore,
+    "no restore": partial(full_page_screenshot, restore=False),
 }
 res = {k: [] for k in ways}
 out = ROOT / "bench/out/screenshot_cost"

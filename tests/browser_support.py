@@ -247,8 +247,9 @@ def assert_no_exception(page) -> None:
     assert errors.count() == 0, errors.first.inner_text()
 
 
-def full_page_screenshot(page, path: Path) -> None:
-    """Screenshot the whole app: Streamlit scrolls inside its main area, so grow the viewport."""
+def full_page_screenshot(page, path: Path, restore: bool = True) -> None:
+    """Screenshot the whole app: Streamlit scrolls inside its main area, so grow the viewport (set back to 900 px
+    after, unless `restore` is False: bench/screenshot_cost.py times the shot without it)."""
     width = page.viewport_size["width"]
     height = page.evaluate(
         "() => { const main = document.querySelector('[data-testid=\"stMain\"]');"
@@ -260,7 +261,8 @@ def full_page_screenshot(page, path: Path) -> None:
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     page.wait_for_function(LAID_OUT_JS, arg=resized, polling=100, timeout=30_000)
     page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": width, "height": 900})
+    if restore:
+        page.set_viewport_size({"width": width, "height": 900})
 
 
 def figure(page, name: str) -> str:
