@@ -150,6 +150,26 @@ def query(db: Path, sql: str, params=None) -> list[tuple]:
         con.close()
 
 
+def stored_payments(db: Path) -> dict[str, tuple]:
+    """doc_no -> (project_code, posting date 'YYYY-MM-DD', amount) of every stored disbursement."""
+    return {
+        doc: (project, date, amount)
+        for doc, project, date, amount in query(
+            db, "SELECT doc_no, project_code, CAST(posting_date AS VARCHAR), amount FROM disbursements"
+        )
+    }
+
+
+def load_rejects(db: Path, load_id: int) -> list[tuple]:
+    """(row_number, column_name, reason_code, bad_value) of a load's rejects, in row and column order."""
+    return query(
+        db,
+        "SELECT row_number, column_name, reason_code, bad_value FROM rejects WHERE load_id = ? "
+        "ORDER BY row_number, column_name",
+        [load_id],
+    )
+
+
 def scalar(db: Path, sql: str, params: list | None = None):
     return query(db, sql, params)[0][0]
 

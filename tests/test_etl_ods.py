@@ -21,7 +21,9 @@ from tests.etl_fixtures import (
     OdsError,
     OdsFormula,
     fixture_projects_db,
+    load_rejects,
     query,
+    stored_payments,
     write_ods,
     write_xlsx,
 )
@@ -29,24 +31,6 @@ from tests.etl_fixtures import (
 CUR = "งบประมาณปีปัจจุบัน"
 TITLE = "รายงานโครงการตามแผนพัฒนาจังหวัด ประจำปีงบประมาณ พ.ศ. 2562"
 UNIT = "(หน่วย : บาท)"
-
-
-def _rejects(db: Path, load_id: int) -> list[tuple]:
-    return query(
-        db,
-        "SELECT row_number, column_name, reason_code, bad_value FROM rejects WHERE load_id = ? "
-        "ORDER BY row_number, column_name",
-        [load_id],
-    )
-
-
-def _payments(db: Path) -> dict[str, tuple]:
-    return {
-        doc: (project, date, amount)
-        for doc, project, date, amount in query(
-            db, "SELECT doc_no, project_code, CAST(posting_date AS VARCHAR), amount FROM disbursements"
-        )
-    }
 
 
 def _new_projects(db: Path) -> dict[str, tuple]:
@@ -94,7 +78,7 @@ def test_a_plain_ods_with_a_title_and_a_unit_row_loads_as_the_same_xlsx(tmp_path
         [result] = load_files([book], db_path=db)
         assert result.status == "loaded_with_rejects", result.message
         assert _new_projects(db) == PLAIN_STORED, book.suffix
-        assert [row[:3] for row in _rejects(db, result.load_id)] == [(8, "รหัสโครงการ", "duplicate_key")]
+        assert [row[:3] for row in load_rejects(db, result.load_id)] == [(8, "รหัสโครงการ", "duplicate_key")]
     with __import__("zipfile").ZipFile(tmp_path / "projects.ods") as ods:
         content = ods.read("content.xml")
     # what this test is about: LibreOffice's compressed runs and its padding to the sheet's last row
@@ -114,12 +98,12 @@ def test_error_cells_and_a_formula_without_its_result_are_rejected_as_in_an_xlsx
     db = fixture_projects_db(tmp_path)
     [result] = load_files([write_ods(tmp_path / "payments.ods", {"s": rows})], db_path=db)
     assert result.status == "loaded_with_rejects", result.message
-    assert _rejects(db, result.load_id) == [
+    assert load_rejects(db, result.load_id) == [
         (2, "จำนวนเงิน", "error_cell", "#DIV/0!"),
         (4, "วันที่ผ่านรายการ", "error_cell", "Err:502"),
         (6, "จำนวนเงิน", "formula_without_value", "=[.D5]*2"),
     ]
-    assert _payments(db) == {
+    assert stored_payments(db) == {
         "D2": ("P02", "2019-03-16", Decimal("2000.00")),
         "D4": ("P03", "2019-03-17", Decimal("4000.00")),
     }
@@ -139,7 +123,7 @@ def test_percent_thousands_and_hidden_number_formats_are_rejected_as_in_an_xlsx(
     book = write_ods(tmp_path / "projects.ods", {"s": rows}, formats={"s": formats})
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded_with_rejects", result.message
-    assert _rejects(db, result.load_id) == [
+    assert load_rejects(db, result.load_id) == [
         (2, "วงเงินตามสัญญา", "percent_cell", "50%"),
         (3, "งบประมาณที่ได้รับจัดสรร", "scaled_cell", "1500"),
         (3, "วงเงินตามสัญญา", "scaled_cell", "1.4"),
@@ -165,12 +149,12 @@ def test_cells_merged_down_and_across_are_spread_or_rejected_as_in_an_xlsx(tmp_p
     db = fixture_projects_db(tmp_path)
     [result] = load_files([write_ods(tmp_path / "projects.ods", {"s": rows}, {"s": merges})], db_path=db)
     assert result.status == "loaded_with_rejects", result.message
-    assert [row[:3] for row in _rejects(db, result.load_id)] == [
+    assert [row[:3] for row in load_rejects(db, result.load_id)] == [
         (5, "งบประมาณที่ได้รับจัดสรร", "merged_amount"),
         (6, "งบประมาณที่ได้รับจัดสรร", "merged_amount"),
         (7, "ประเภทงบรายจ่าย", "merged_across"),
     ]
-    assert _rejects(db, result.load_id)[-1][3] == "D7:E7"
+    assert load_rejects(db, result.load_id)[-1][3] == "D7:E7"
     assert {code: values[:2] for code, values in _new_projects(db).items()} == {
         "P04": [2562, "51"],
         "P05": [2562, "51"],
@@ -200,11 +184,11 @@ def test_hidden_rows_and_a_hidden_column_are_not_loaded_as_in_an_xlsx(tmp_path):
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded_with_rejects", result.message
-    assert _rejects(db, result.load_id) == [
+    assert load_rejects(db, result.load_id) == [
         (4, "เลขที่เอกสาร", "hidden_row", "D2"),
         (6, "เลขที่เอกสาร", "hidden_row", "D4"),
     ]
-    assert _payments(db) == {
+    assert stored_payments(db) == {
         "D1": ("P01", "2019-03-15", Decimal("1000.00")),
         "D3": ("P02", "2019-03-17", Decimal("3000.00")),
         "D5": ("P03", "2019-03-19", Decimal("5000.00")),
@@ -227,7 +211,7 @@ def test_a_hidden_only_amount_column_and_a_hidden_sheet_as_in_an_xlsx(tmp_path):
     )
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded", result.message
-    assert _payments(db) == {"D1": ("P01", "2019-03-15", Decimal("1000.00"))}
+    assert stored_payments(db) == {"D1": ("P01", "2019-03-15", Decimal("1000.00"))}
     assert 'hidden sheet "old"' in result.message
 
 
@@ -253,7 +237,7 @@ def test_date_cells_are_the_dates_shown_and_a_buddhist_year_reads_as_in_an_xlsx(
         db = fixture_projects_db(folder)
         [result] = load_files([book], db_path=db)
         assert result.status == "loaded", result.message
-        assert _payments(db) == expected, book.suffix
+        assert stored_payments(db) == expected, book.suffix
 
 
 def test_the_rows_counted_without_the_parser_give_the_scan_the_parser_gives(tmp_path, monkeypatch):

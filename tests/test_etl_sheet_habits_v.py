@@ -22,21 +22,13 @@ from tests.etl_fixtures import (
     PROJECT_HEADERS,
     fixture_projects_db,
     query,
+    stored_payments,
     write_xls,
     write_xlsx,
 )
 
 CUR = "งบประมาณปีปัจจุบัน"
 TITLE = "รายงานผลการเบิกจ่าย ข้อมูล ณ วันที่ 13 ก.ย. 2562"
-
-
-def _payments(db: Path) -> dict[str, tuple]:
-    return {
-        doc: (project, date, amount)
-        for doc, project, date, amount in query(
-            db, "SELECT doc_no, project_code, CAST(posting_date AS VARCHAR), amount FROM disbursements"
-        )
-    }
 
 
 def _rejects(db: Path, load_id: int) -> list[tuple]:
@@ -90,7 +82,7 @@ def test_rows_hidden_by_hand_or_by_a_filter_are_rejected_not_loaded(tmp_path):
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded_with_rejects", result.message
-    assert _payments(db) == VISIBLE_PAYMENTS
+    assert stored_payments(db) == VISIBLE_PAYMENTS
     assert _rejects(db, result.load_id) == HIDDEN_REJECTS
     assert result.total_rows_skipped == 1
     english, thai = _words(db, "hidden_row")
@@ -116,7 +108,7 @@ def test_a_row_of_zero_height_is_hidden_too(tmp_path):
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert _rejects(db, result.load_id) == [(3, "เลขที่เอกสาร", "hidden_row")]
-    assert set(_payments(db)) == {"D1", "D3"}
+    assert set(stored_payments(db)) == {"D1", "D3"}
 
 
 def test_hidden_rows_in_an_old_xls(tmp_path):
@@ -124,7 +116,7 @@ def test_hidden_rows_in_an_old_xls(tmp_path):
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded_with_rejects", result.message
-    assert _payments(db) == VISIBLE_PAYMENTS
+    assert stored_payments(db) == VISIBLE_PAYMENTS
     assert _rejects(db, result.load_id) == HIDDEN_REJECTS
 
 
@@ -162,7 +154,7 @@ def test_a_hidden_amount_column_beside_a_visible_one_is_not_read(tmp_path):
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded", result.message
-    assert _payments(db) == {
+    assert stored_payments(db) == {
         "D1": ("P01", "2019-03-15", Decimal("1000.00")),
         "D2": ("P02", "2019-03-16", Decimal("2000.00")),
     }
@@ -174,7 +166,7 @@ def test_the_same_two_amount_columns_in_an_old_xls(tmp_path):
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded", result.message
-    assert {doc: amount for doc, (_, _, amount) in _payments(db).items()} == {
+    assert {doc: amount for doc, (_, _, amount) in stored_payments(db).items()} == {
         "D1": Decimal("1000.00"),
         "D2": Decimal("2000.00"),
     }
@@ -210,7 +202,7 @@ def test_a_hidden_column_the_kind_does_not_use_is_harmless(tmp_path):
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded", result.message
-    assert _payments(db) == {"D1": ("P01", "2019-03-15", Decimal("1000.00"))}
+    assert stored_payments(db) == {"D1": ("P01", "2019-03-15", Decimal("1000.00"))}
 
 
 # ---------------------------------------------------------------- merged across columns
@@ -286,7 +278,7 @@ def test_a_payment_merged_across_and_down_rejects_each_row_it_covers(tmp_path):
         (3, "วันที่ผ่านรายการ", "merged_across"),
         (4, "แหล่งเงิน", "merged_across"),
     ]
-    assert _payments(db) == {"D4": ("P03", "2019-03-21", Decimal("4000.00"))}
+    assert stored_payments(db) == {"D4": ("P03", "2019-03-21", Decimal("4000.00"))}
     assert result.total_rows_skipped == 1
 
 
@@ -317,7 +309,7 @@ def test_dates_of_a_workbook_saved_with_the_1904_date_system_are_the_dates_shown
         db = fixture_projects_db(folder)
         [result] = load_files([book], db_path=db)
         assert result.status == "loaded", result.message
-        assert _payments(db) == {
+        assert stored_payments(db) == {
             "D1": ("P01", "2019-03-15", Decimal("1000.00")),
             "D2": ("P02", "2019-09-30", Decimal("2.00")),
         }
@@ -374,7 +366,7 @@ def test_the_same_hidden_value_in_an_old_xls(tmp_path):
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert _rejects(db, result.load_id) == [(2, "จำนวนเงิน", "hidden_value")]
-    assert _payments(db) == {"D2": ("P01", "2019-03-15", Decimal("2000.00"))}
+    assert stored_payments(db) == {"D2": ("P01", "2019-03-15", Decimal("2000.00"))}
 
 
 def test_formulas_a_program_wrote_into_an_old_xls_without_calculating_them_are_rejected(tmp_path):

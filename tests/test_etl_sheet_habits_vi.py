@@ -17,7 +17,15 @@ from pathlib import Path
 import pytest
 
 from etl.load import load_files
-from tests.etl_fixtures import DISB_HEADERS, PROJECT_HEADERS, fixture_projects_db, query, write_ods
+from tests.etl_fixtures import (
+    DISB_HEADERS,
+    PROJECT_HEADERS,
+    fixture_projects_db,
+    load_rejects,
+    query,
+    stored_payments,
+    write_ods,
+)
 
 CUR = "งบประมาณปีปัจจุบัน"
 PAYMENTS = [
@@ -27,24 +35,6 @@ PAYMENTS = [
     ["D3", "P02", "17/03/2562", 3_000, CUR],
     ["D4", "P02", "18/03/2562", 4_000, CUR],
 ]
-
-
-def _payments(db: Path) -> dict[str, tuple]:
-    return {
-        doc: (project, date, amount)
-        for doc, project, date, amount in query(
-            db, "SELECT doc_no, project_code, CAST(posting_date AS VARCHAR), amount FROM disbursements"
-        )
-    }
-
-
-def _rejects(db: Path, load_id: int) -> list[tuple]:
-    return query(
-        db,
-        "SELECT row_number, column_name, reason_code, bad_value FROM rejects WHERE load_id = ? "
-        "ORDER BY row_number, column_name",
-        [load_id],
-    )
 
 
 def _paid(*docs: str) -> dict[str, tuple]:
@@ -109,8 +99,8 @@ def test_rows_of_a_sheet_that_hides_rows_by_default_are_rejected_unless_given_a_
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded_with_rejects", result.message
-    assert _payments(db) == _paid("D1", "D3")
-    assert _rejects(db, result.load_id) == [
+    assert stored_payments(db) == _paid("D1", "D3")
+    assert load_rejects(db, result.load_id) == [
         (3, "เลขที่เอกสาร", "hidden_row", "D2"),
         (5, "เลขที่เอกสาร", "hidden_row", "D4"),
     ]
@@ -122,7 +112,7 @@ def test_a_sheet_hiding_rows_by_default_whose_rows_all_have_a_height_loads_whole
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded", result.message
-    assert _payments(db) == _paid("D1", "D2", "D3", "D4")
+    assert stored_payments(db) == _paid("D1", "D2", "D3", "D4")
 
 
 @pytest.mark.parametrize("height", ["0cm", "0in", "0.000mm"])
@@ -141,8 +131,8 @@ def test_an_ods_row_of_no_height_is_hidden(tmp_path, height):
     )
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
-    assert _rejects(db, result.load_id) == [(3, "เลขที่เอกสาร", "hidden_row", "D2")]
-    assert _payments(db) == _paid("D1", "D3", "D4")
+    assert load_rejects(db, result.load_id) == [(3, "เลขที่เอกสาร", "hidden_row", "D2")]
+    assert stored_payments(db) == _paid("D1", "D3", "D4")
 
 
 def test_an_ods_column_of_no_width_is_hidden(tmp_path):
@@ -160,11 +150,11 @@ def test_an_ods_column_of_no_width_is_hidden(tmp_path):
 
     _rewrite(book, "content.xml", change)
     db = fixture_projects_db(tmp_path)
-    before = _payments(db)
+    before = stored_payments(db)
     [result] = load_files([book], db_path=db)
     assert result.status == "refused"
     assert 'D (4) "จำนวนเงิน" is hidden' in result.message
-    assert _payments(db) == before
+    assert stored_payments(db) == before
 
 
 # --------------------------------------------------------------------------- text a format hides
@@ -187,12 +177,12 @@ def test_text_a_number_format_hides_is_rejected_in_an_xlsx(tmp_path):
     workbook.save(book)
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
-    assert _rejects(db, result.load_id) == [
+    assert load_rejects(db, result.load_id) == [
         (2, "รหัสโครงการ", "hidden_value", "P01"),
         (3, "รหัสโครงการ", "hidden_value", "P01"),
         (4, "เลขที่เอกสาร", "hidden_value", "D3"),
     ]
-    assert _payments(db) == _paid("D4")
+    assert stored_payments(db) == _paid("D4")
 
 
 def test_text_a_number_format_hides_in_a_projects_sheet_keeps_the_stored_project(tmp_path):
@@ -209,7 +199,7 @@ def test_text_a_number_format_hides_in_a_projects_sheet_keeps_the_stored_project
     book = tmp_path / "projects.xlsx"
     workbook.save(book)
     [result] = load_files([book], db_path=db)
-    assert _rejects(db, result.load_id) == [(2, "ชื่อโครงการ", "hidden_value", "ถนนลาดยาง (ยกเลิก)")]
+    assert load_rejects(db, result.load_id) == [(2, "ชื่อโครงการ", "hidden_value", "ถนนลาดยาง (ยกเลิก)")]
     assert query(db, "SELECT project_name FROM projects WHERE project_code = 'P01'") == [(name_before,)]
 
 
@@ -226,8 +216,8 @@ def test_the_same_hidden_text_in_an_old_xls(tmp_path):
     workbook.save(str(book))
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
-    assert _rejects(db, result.load_id) == [(3, "รหัสโครงการ", "hidden_value", "P01")]
-    assert _payments(db) == _paid("D1", "D3", "D4")
+    assert load_rejects(db, result.load_id) == [(3, "รหัสโครงการ", "hidden_value", "P01")]
+    assert stored_payments(db) == _paid("D1", "D3", "D4")
 
 
 def test_the_same_hidden_text_in_an_ods(tmp_path):
@@ -256,8 +246,8 @@ def test_the_same_hidden_text_in_an_ods(tmp_path):
     _rewrite(book, "content.xml", change)
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
-    assert _rejects(db, result.load_id) == [(4, "รหัสโครงการ", "hidden_value", "P02")]
-    assert _payments(db) == _paid("D1", "D2", "D4")
+    assert load_rejects(db, result.load_id) == [(4, "รหัสโครงการ", "hidden_value", "P02")]
+    assert stored_payments(db) == _paid("D1", "D2", "D4")
 
 
 # --------------------------------------------------------------------------- struck through
@@ -282,8 +272,8 @@ def test_a_row_struck_through_as_cancelled_is_rejected_not_loaded(tmp_path):
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded_with_rejects", result.message
-    assert _rejects(db, result.load_id) == [(3, "เลขที่เอกสาร", "struck_row", "D2")]
-    assert _payments(db) == _paid("D1", "D3", "D4")
+    assert load_rejects(db, result.load_id) == [(3, "เลขที่เอกสาร", "struck_row", "D2")]
+    assert stored_payments(db) == _paid("D1", "D3", "D4")
     [(english, thai)] = query(db, "SELECT DISTINCT reason_en, reason_th FROM rejects WHERE reason_code = 'struck_row'")
     assert "struck through" in english and "cancelled" in english and "ขีดฆ่า" in thai
 
@@ -303,7 +293,7 @@ def test_a_struck_project_row_leaves_the_stored_project_as_it_was(tmp_path):
     book = tmp_path / "projects.xlsx"
     workbook.save(book)
     [result] = load_files([book], db_path=db)
-    assert _rejects(db, result.load_id) == [(2, "รหัสโครงการ", "struck_row", "P01")]
+    assert load_rejects(db, result.load_id) == [(2, "รหัสโครงการ", "struck_row", "P01")]
     assert query(db, "SELECT allocated_amount FROM projects WHERE project_code = 'P01'") == [(allocated_before,)]
 
 
@@ -320,8 +310,8 @@ def test_a_row_struck_through_in_an_old_xls(tmp_path):
     workbook.save(str(book))
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
-    assert _rejects(db, result.load_id) == [(5, "เลขที่เอกสาร", "struck_row", "D4")]
-    assert _payments(db) == _paid("D1", "D2", "D3")
+    assert load_rejects(db, result.load_id) == [(5, "เลขที่เอกสาร", "struck_row", "D4")]
+    assert stored_payments(db) == _paid("D1", "D2", "D3")
 
 
 def test_a_row_struck_through_in_an_ods(tmp_path):
@@ -341,8 +331,8 @@ def test_a_row_struck_through_in_an_ods(tmp_path):
     _rewrite(book, "content.xml", change)
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
-    assert _rejects(db, result.load_id) == [(2, "เลขที่เอกสาร", "struck_row", "D1")]
-    assert _payments(db) == _paid("D2", "D3", "D4")
+    assert load_rejects(db, result.load_id) == [(2, "เลขที่เอกสาร", "struck_row", "D1")]
+    assert stored_payments(db) == _paid("D2", "D3", "D4")
 
 
 # --------------------------------------------------------------------------- flat ODS, encrypted workbooks
@@ -362,12 +352,12 @@ def test_a_flat_opendocument_file_is_refused_saying_to_save_it_as_ods(tmp_path, 
     book = tmp_path / name
     book.write_bytes(_flat_ods(tmp_path))
     db = fixture_projects_db(tmp_path)
-    before = _payments(db)
+    before = stored_payments(db)
     [result] = load_files([book], db_path=db)
     assert result.status == "refused"
     assert "flat OpenDocument" in result.message and "save it as .ods or .xlsx" in result.message
     assert "OpenDocument แบบ XML ไฟล์เดียว" in result.message
-    assert _payments(db) == before
+    assert stored_payments(db) == before
 
 
 def test_an_xlsx_protected_with_a_password_to_open_is_refused_saying_so(tmp_path):
@@ -375,11 +365,11 @@ def test_an_xlsx_protected_with_a_password_to_open_is_refused_saying_so(tmp_path
     book = tmp_path / "payments.xlsx"
     book.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4088) + b"EncryptedPackage" + bytes(512))
     db = fixture_projects_db(tmp_path)
-    before = _payments(db)
+    before = stored_payments(db)
     [result] = load_files([book], db_path=db)
     assert result.status == "refused"
     assert "password to open" in result.message and "รหัสผ่าน" in result.message
-    assert _payments(db) == before
+    assert stored_payments(db) == before
 
 
 # --------------------------------------------------------------------------- a sign a format does not show
@@ -409,7 +399,7 @@ def test_a_negative_amount_its_format_shows_without_a_sign_is_rejected(tmp_path)
     workbook.save(book)
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
-    assert _rejects(db, result.load_id) == [
+    assert load_rejects(db, result.load_id) == [
         (2, "วงเงินตามสัญญา", "hidden_sign", "-5"),
         (3, "วงเงินตามสัญญา", "hidden_sign", "-6"),
         (4, "วงเงินตามสัญญา", "amount_not_positive", "-7"),
@@ -434,8 +424,8 @@ def test_a_payment_refund_shown_without_its_sign_in_an_old_xls_and_an_ods(tmp_pa
     workbook.save(str(book))
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
-    assert _rejects(db, result.load_id) == [(3, "จำนวนเงิน", "hidden_sign", "-500")]
-    assert _payments(db) == _paid("D1")
+    assert load_rejects(db, result.load_id) == [(3, "จำนวนเงิน", "hidden_sign", "-500")]
+    assert stored_payments(db) == _paid("D1")
 
     # the same in an .ods: a negative section (style:map value()<0) writing the number without a "-" text
     ods = write_ods(tmp_path / "refund.ods", {"s": [DISB_HEADERS, ["D5", "P01", "16/03/2562", -700, CUR]]})
@@ -458,8 +448,8 @@ def test_a_payment_refund_shown_without_its_sign_in_an_old_xls_and_an_ods(tmp_pa
 
     _rewrite(ods, "content.xml", change)
     [result] = load_files([ods], db_path=db)
-    assert _rejects(db, result.load_id) == [(2, "จำนวนเงิน", "hidden_sign", "-700")]
-    assert _payments(db) == _paid("D1")
+    assert load_rejects(db, result.load_id) == [(2, "จำนวนเงิน", "hidden_sign", "-700")]
+    assert stored_payments(db) == _paid("D1")
 
 
 def test_rows_hidden_by_default_in_an_old_xls(tmp_path):
@@ -479,8 +469,8 @@ def test_rows_hidden_by_default_in_an_old_xls(tmp_path):
     workbook.save(str(book))
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
-    assert _rejects(db, result.load_id) == [
+    assert load_rejects(db, result.load_id) == [
         (3, "เลขที่เอกสาร", "hidden_row", "D2"),
         (5, "เลขที่เอกสาร", "hidden_row", "D4"),
     ]
-    assert _payments(db) == _paid("D1", "D3")
+    assert stored_payments(db) == _paid("D1", "D3")
