@@ -20,13 +20,13 @@ import csv
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+
+from attack_support import attack_folder, run_attacks
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -486,20 +486,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None)
     parser.add_argument("--only", default="")
     args = parser.parse_args()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="attacks-ii-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    passed = failed = 0
-    try:
-        for name, spec in attacks().items():
-            if args.only and name not in args.only.split(","):
-                continue
-            ok, detail = run(name, spec, folder)
-            passed, failed = passed + ok, failed + (not ok)
-            print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(folder, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
+    with attack_folder(args.keep, "attacks-ii-") as folder:
+        run_attacks(attacks(), lambda name, spec: run(name, spec, folder), args.only)
 
 
 if __name__ == "__main__":

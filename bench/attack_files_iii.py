@@ -25,13 +25,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from decimal import Decimal as D
 from pathlib import Path
 
 import attack_support
-from attack_support import CUR, H, etl_load, store_state
+from attack_support import CUR, H, attack_folder, etl_load, run_attacks, store_state
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout whose `python -m etl` is attacked (--root)
 
@@ -705,21 +704,9 @@ def main() -> None:
     if args.root:
         global ROOT
         ROOT = args.root.resolve()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="attacks-iii-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    passed = failed = 0
-    try:
+    with attack_folder(args.keep, "attacks-iii-") as folder:
         base = base_store(folder)
-        for name, spec in attacks().items():
-            if args.only and name not in args.only.split(","):
-                continue
-            ok, detail = run(name, spec, folder, base)
-            passed, failed = passed + ok, failed + (not ok)
-            print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(folder, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
+        run_attacks(attacks(), lambda name, spec: run(name, spec, folder, base), args.only)
 
 
 if __name__ == "__main__":

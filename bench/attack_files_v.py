@@ -26,13 +26,12 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-import tempfile
 import zipfile
 from decimal import Decimal as D
 from pathlib import Path
 
 import attack_support
-from attack_support import CUR, H, best_load_time, etl_load, store_state
+from attack_support import CUR, H, attack_folder, best_load_time, etl_load, run_attacks, store_state
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout whose `python -m etl` is attacked (--root)
 
@@ -573,24 +572,12 @@ def main() -> None:
     if args.root:
         global ROOT
         ROOT = args.root.resolve()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="attacks-v-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    passed = failed = 0
-    try:
+    with attack_folder(args.keep, "attacks-v-") as folder:
         base = base_store(folder)
         if args.speed:
             speed(folder, base)
-            return
-        for name, spec in attacks().items():
-            if args.only and name not in args.only.split(","):
-                continue
-            ok, detail = run(name, spec, folder, base)
-            passed, failed = passed + ok, failed + (not ok)
-            print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(folder, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
+        else:
+            run_attacks(attacks(), lambda name, spec: run(name, spec, folder, base), args.only)
 
 
 if __name__ == "__main__":

@@ -19,15 +19,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-import shutil
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 import attack_files_v as v
 from attack_files_v import LOADED, PH, REFUSED, REJECTS, TITLE, new, pay, plus, proj, projects_plus, stored, xlsx
-from attack_support import H
+from attack_support import H, attack_folder, run_attacks
 
 ROOT = Path(__file__).resolve().parents[1]
 PAY_ROWS = [H, pay("V1", 1_000), pay("V2", 2_000), pay("V3", 3_000)]
@@ -438,21 +436,9 @@ def main() -> None:
     global ROOT
     if args.root:
         ROOT = v.ROOT = args.root.resolve()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="attacks-vi-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    passed = failed = 0
-    try:
+    with attack_folder(args.keep, "attacks-vi-") as folder:
         base = v.base_store(folder)
-        for name, spec in attacks().items():
-            if args.only and name not in args.only.split(","):
-                continue
-            ok, detail = v.run(name, spec, folder, base)
-            passed, failed = passed + ok, failed + (not ok)
-            print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(folder, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
+        run_attacks(attacks(), lambda name, spec: v.run(name, spec, folder, base), args.only)
 
 
 if __name__ == "__main__":

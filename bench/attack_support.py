@@ -1,6 +1,6 @@
-"""What the hostile-file batteries (bench/attack_files_iii.py, bench/attack_files_v.py) share: the real
-`python -m etl load` of the checkout attacked, the store every attack starts from, and what a store holds
-after a load, read back with DuckDB."""
+"""What the hostile-file batteries (bench/attack_files_ii.py, _iii, _v, _vi) share: the real `python -m etl load`
+of the checkout attacked, the store every attack starts from, what a store holds after a load, read back with
+DuckDB, and the run of the attacks in a working folder with a line each."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # The payments file's Thai headers and the current-year money source, as government exports write them.
@@ -98,3 +101,28 @@ def best_load_time(root: Path, folder: Path, base: Path, book: Path, repeat: int
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         best_cpu, best_wall = min(best_cpu, cpu), min(best_wall, wall)
     return best_cpu, best_wall
+
+
+@contextmanager
+def attack_folder(keep: Path | None, prefix: str) -> Iterator[Path]:
+    """The battery's working folder: `keep` (left in place for a look after) or a temporary one, removed after."""
+    folder = keep or Path(tempfile.mkdtemp(prefix=prefix))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield folder
+    finally:
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_attacks(attacks: dict, run_one: Callable[[str, dict], tuple[bool, str]], only: str = "") -> None:
+    """Each attack (or only those named, comma-separated) through run_one(name, spec) -> (held, what happened): a
+    line each, then the count held and failed."""
+    passed = failed = 0
+    for name, spec in attacks.items():
+        if only and name not in only.split(","):
+            continue
+        ok, detail = run_one(name, spec)
+        passed, failed = passed + ok, failed + (not ok)
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
+    print(f"{passed} passed, {failed} failed")
