@@ -53,6 +53,7 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
 R21.VARIANTS = VARIANTS
 # the largest N studied: year-dates with n at or above it are untouched by every variant
 LARGEST = int(os.environ.get("ROUND23_LARGEST", "20"))  # 1 with ROUND23_PREFIX: a second run on n = 0 only
+SMALLEST = int(os.environ.get("ROUND23_SMALLEST", "0"))  # 1: only the ramp's year-dates (0 < n < LARGEST)
 # untouched year-dates (n >= LARGEST) computed under every variant all the same, to confirm they equal kept
 SAMPLE = {
     ("demo2562", "2018-10-31"),
@@ -91,7 +92,7 @@ def early(only: list[str] | None, variants: list[str], which: int | None) -> Non
         os.environ["BUDGET_DB"] = str(db)
         for as_of in DATES:
             n, share = signed_count(P, as_of)
-            gate = n < LARGEST or (LARGEST > 1 and (name, str(as_of)) in SAMPLE)
+            gate = SMALLEST <= n < LARGEST or (LARGEST > 1 and (name, str(as_of)) in SAMPLE)
             if not gate:
                 continue  # every variant is kept's here (the code path is main's): not computed
             R13.DATES = (as_of,)
