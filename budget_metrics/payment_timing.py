@@ -86,11 +86,6 @@ ADVANCE_SHARE = 0.15  # the largest advance on a government contract (share of i
 SEEN_MIX_LOW, SEEN_MIX_HIGH = 0.4, 0.8
 SEEN_MIX_MEAN = True
 SEEN_MIX_BAND = True
-# Round 14's candidate, studied again in round 15 (docs/projection.md, "Round 15 of issue 17") together with a signing
-# rate that sees a wave still rising (projection.SIGNING_RISE_CAP): the signed contracts' chances (on plan and overdue)
-# read the seen steps at a weight of at least SIGNED_SEEN_FLOOR wherever the two readings differ, while the unsigned
-# projects keep round 11's weight. 0 = off (round 11's weight).
-SIGNED_SEEN_FLOOR = 0.0
 TAU2_FLOOR = 0.01  # the spread of areas' log pace factors is never taken as below this (sd 0.1)
 # Round 8 (docs/projection.md, "Round 8 of issue 17"): ... nor above this (sd 0.32: provinces paying about a third
 # faster or slower than the nation, under the same procurement law and payment system). Early in a late year the

@@ -60,86 +60,6 @@ SIGNING_CHANGE_CHANCE = 0.01  # "beyond chance": a binomial tail under 1 in 100 
 SIGNING_CHANGE_RATIO = 2.0  # "differs": the recent daily rate at least twice the window's, or at most half
 FREEZE_GAP_DAYS = 14  # this many days without an investment contract signed, after the first, are a freeze ...
 FREEZE_UNSIGNED_SHARE = 1 / 3  # ... read as a pause while this share of the investment allocation is unsigned
-# Round 15 (docs/projection.md, "Round 15 of issue 17"), studied: a wave still rising. While at least
-# FREEZE_UNSIGNED_SHARE of the investment allocation is unsigned and the last RECENT_SIGNING_DAYS' daily rate is above
-# the SIGNING_WINDOW_DAYS rate without the change rule firing, the rate starts at the recent one and goes on rising by
-# their ratio every SIGNING_RISE_STEP_DAYS (the distance between the two windows' middles), up to SIGNING_RISE_CAP
-# times the recent rate. 0 = off (the window's rate, constant).
-SIGNING_RISE_CAP = 0.0
-SIGNING_RISE_STEP_DAYS = (SIGNING_WINDOW_DAYS - RECENT_SIGNING_DAYS) / 2
-# Round 16 (docs/projection.md, "Round 16 of issue 17"), studied: what a contract not yet signed is expected to pay by
-# 30 Sep, read apart from the signed contracts. While at least FREEZE_UNSIGNED_SHARE of the investment allocation is
-# unsigned and at least UNSIGNED_PAYABLE_MIN_CONTRACTS contracts were signed in the signing window, the share paid of
-# those recent contracts by the as-of date against what the contract hazards expected of them (each from its own
-# signing to the as-of date along its own plan) is a ratio R; the unsigned projects' expected payments after signing
-# (and their band terms) are scaled by min(R, 1) ** UNSIGNED_PAYABLE_POWER. 0 = off.
-UNSIGNED_PAYABLE_POWER = 0.0
-UNSIGNED_PAYABLE_MIN_CONTRACTS = 5
-# ... read on the contracts signed in the signing window (0), or on every contract of the year whose plan has run at
-# least this many of its tenths by the as-of date (advances weigh less there).
-UNSIGNED_PAYABLE_MIN_STEP = 0.0
-# Round 18 (docs/projection.md, "Round 18 of issue 17"), studied: what a contract not yet signed pays by 30 Sep after it
-# signs, from a fixed curve instead of this year's few recent contracts. While at least FREEZE_UNSIGNED_SHARE of the
-# investment allocation is unsigned, a contract expected to sign in a given week is expected to pay, by the horizon,
-# (1 - w) x what the contract hazards give (the plan) + w x UNSIGNED_CURVE(x), x = the days left after signing over
-# the contract's planned length (w = UNSIGNED_CURVE_WEIGHT: the curve shrunk toward the plan; 0 = off). The curve
-# (x, share of the contract paid) is piecewise linear, flat beyond its last point; its points are the value-weighted
-# share paid by 30 Sep of the investment contracts signed from 1 Mar in the seen years' stores (each store holds one
-# fiscal year, so no earlier year of the same store could give it; bench/projection_round18_study.py curve).
-UNSIGNED_CURVE_WEIGHT = 0.0
-UNSIGNED_CURVE = (
-    (0.0, 0.0),
-    (0.4, 0.21),
-    (0.65, 0.37),
-    (0.9, 0.52),
-    (1.1, 0.65),
-    (1.4, 0.77),
-    (1.75, 0.86),
-    (2.5, 0.93),
-)
-# Round 19 (docs/projection.md, "Round 19 of issue 17"), studied: the signing chance from a fixed table, with round
-# 18's curve. While at least FREEZE_UNSIGNED_SHARE of the investment allocation is unsigned, the chance that an unsigned
-# investment project signs by 30 Sep is (1 - w) x the signing rate's + w x SIGNING_TABLE's cell for the days to 30 Sep
-# (rows from SIGNING_TABLE_DAYS[i] days) and the share of the investment allocation already signed (columns up to
-# SIGNING_TABLE_SIGNED[j]); the daily rate is the constant one that gives that chance by 30 Sep (w =
-# SIGNING_TABLE_WEIGHT; 0 = off; no cell below the first row). The cells are the value-weighted share of the investment
-# allocation unsigned on the as-of date that signed by 30 Sep, on the 15th and last day of each month December-August
-# in the seen years' stores (bench/projection_round19_study.py table). SIGNING_TABLE_SPREAD: the band's signing term
-# is the cell's spread across those year-dates (SIGNING_TABLE_SD, as a chance) instead of the signing rate's sampling
-# error. UNSIGNED_CURVE_BAND_KEEP: under the curve the band's hazard and drift terms keep their size.
-SIGNING_TABLE_WEIGHT = 0.0
-SIGNING_TABLE_SPREAD = False
-UNSIGNED_CURVE_BAND_KEEP = False
-SIGNING_TABLE_DAYS = (90, 150, 210)
-SIGNING_TABLE_SIGNED = (0.15, 0.3, 0.45, 2 / 3)
-SIGNING_TABLE = ((0.83, 0.83, 0.83, 0.71), (0.93, 0.88, 0.88, 0.79), (0.92, 0.89, 0.88, 0.84))
-SIGNING_TABLE_SD = ((0.12, 0.12, 0.12, 0.24), (0.06, 0.09, 0.08, 0.19), (0.06, 0.08, 0.11, 0.11))
-# Round 20 (docs/projection.md, "Round 20 of issue 17"), studied: round 19's pair (the curve and the signing table)
-# with the two errors it unmasked. Where the pair is in force (the curve's weight above 0: at least
-# FREEZE_UNSIGNED_SHARE of the investment allocation unsigned), (a) the signed contracts (on plan and overdue) read the
-# seen steps at a weight of at least PAIR_SIGNED_FLOOR wherever the two readings differ (round 14's signed-only floor,
-# payment_timing.SIGNED_SEEN_FLOOR, only there; 0 = off), and (b) the unsigned projects' band terms (their outcome,
-# owner-pace and shared terms) are scaled by PAIR_BAND_SCALE (an area's band narrows by the pair's share of its
-# remaining money; 1 = off).
-PAIR_SIGNED_FLOOR = 0.0
-PAIR_BAND_SCALE = 1.0
-# Round 22 (docs/projection.md, "Round 22 of issue 17"), studied: the pair weighed against the year's own readings by
-# the year's own evidence instead of the gate on the share unsigned. SIGNING_TABLE_EVIDENCE k > 0: wherever the table
-# has a cell (SIGNING_TABLE_DAYS[0] days or more to 30 Sep, at most SIGNING_TABLE_SIGNED[-1] signed), the table's
-# weight is SIGNING_TABLE_WEIGHT x k / (n + k), n = the investment contracts signed in the signing rate's window (the
-# nation's, as the rate reads). UNSIGNED_CURVE_EVIDENCE k > 0: the curve's weight is UNSIGNED_CURVE_WEIGHT x
-# k / (m + k), m = this year's contracts at least UNSIGNED_CURVE_EVIDENCE_STEP tenths into their plan by the as-of
-# date (old enough to show what a contract pays after signing). 0 = off (round 19's gate).
-SIGNING_TABLE_EVIDENCE = 0.0
-UNSIGNED_CURVE_EVIDENCE = 0.0
-UNSIGNED_CURVE_EVIDENCE_STEP = 5.0
-# Round 23 (docs/projection.md, "Round 23 of issue 17"), studied: the pair in full only before the year's first
-# contracts. PAIR_FIRST_CONTRACTS N > 0: without the gate on the share unsigned, the table's weight is
-# SIGNING_TABLE_WEIGHT x f and the curve's UNSIGNED_CURVE_WEIGHT x f, f = max(0, 1 - n / N), n = the investment
-# contracts the year has signed by the as-of date (N = 1: the pair only where the year has signed none, off from its
-# first contract). PAIR_SPREAD_SCALE: the table's spread in the band's signing term times this. 0 = off.
-PAIR_FIRST_CONTRACTS = 0.0
-PAIR_SPREAD_SCALE = 1.0
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
 YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
 BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
@@ -988,29 +908,10 @@ def _project(
         length_share, contract_days = float(np.median(shares[pool])), None
     else:
         length_share, contract_days = None, float(np.median(lengths[pool]))
-    rise = (signing.growth, signing.cap)
-    first = _first_contracts_factor(with_contract)
-    table = _signing_table(with_contract, investment, allocation, year_end - today, int(signed_since.sum()), first)
-    if table is not None:
-        # Round 19 (studied): the chance of signing by 30 Sep shrunk toward the fixed table's cell, as a constant
-        # daily rate from today to 30 Sep (round 22: at a weight by the year's own evidence).
-        cell, cell_sd, table_weight = table
-        to_end = float(year_end - today)
-        model = float(_signed_by(signing_daily, to_end, *rise))
-        chance_by_end = min((1 - table_weight) * model + table_weight * cell, 0.99)
-        signing_daily, rise = -math.log(1 - chance_by_end) / to_end, (1.0, 1.0)
-        if SIGNING_TABLE_SPREAD:
-            table_sd = PAIR_SPREAD_SCALE * cell_sd / ((1 - chance_by_end) * to_end)
-            signing = replace(signing, daily_sd=(1 - table_weight) * signing.daily_sd + table_weight * table_sd)
-    signing_chance = float(_signed_by(signing_daily, float(max(days_left, 0)), *rise))
+    signing_chance = float(_signed_by(signing_daily, float(max(days_left, 0))))
     contract_fit, _, contract_drift = fitted["contract"]
     contract_hazard = contract_fit.hazard
     expected_contract = allocation * contract_ratio
-    curve_weight = (
-        UNSIGNED_CURVE_WEIGHT * first
-        if first is not None
-        else _unsigned_curve_weight(with_contract, investment, allocation, signed_day, plan_end, today)
-    )
 
     def _payable(
         log_factors: np.ndarray, daily_rate: float, hazard: np.ndarray = contract_hazard
@@ -1030,7 +931,7 @@ def _project(
             )
         offsets = np.arange(0, days_left, 7, dtype=float) + today  # signing in the week starting here
         edges = np.append(offsets[1:], float(horizon))
-        density = _signed_by(daily_rate, edges - today, *rise) - _signed_by(daily_rate, offsets - today, *rise)
+        density = _signed_by(daily_rate, edges - today) - _signed_by(daily_rate, offsets - today)
         signed = (offsets + edges) / 2
         ends = signed + (
             np.maximum(length_share * (year_end - signed), 1.0) if contract_days is None else contract_days
@@ -1046,17 +947,7 @@ def _project(
         slope = ((density[None, :] * left * theta) @ weight) / (1 - hazard)[None, :]
         plan_slope = -(density[None, :] * left * theta * (contract_drift.plan_factor * inside)[None, :]).sum(axis=1)
         post_slope = -(density[None, :] * left * theta * (contract_drift.post_factor * after)[None, :]).sum(axis=1)
-        paid = 1 - left
-        if curve_weight > 0:
-            # Round 18 (studied): each signing week's share paid by the horizon shrunk toward the fixed curve of the
-            # days left after signing over the contract's length; the curve has no pace or drift term, so the
-            # slopes keep (1 - w) of theirs.
-            points = np.asarray(UNSIGNED_CURVE, dtype=float)
-            x = (float(horizon) - signed) / np.maximum(ends - signed, 1.0)
-            paid = (1 - curve_weight) * paid + curve_weight * np.interp(x, points[:, 0], points[:, 1])[None, :]
-            if not UNSIGNED_CURVE_BAND_KEEP:
-                slope, plan_slope, post_slope = (part * (1 - curve_weight) for part in (slope, plan_slope, post_slope))
-        return (density[None, :] * paid).sum(axis=1), slope, plan_slope, post_slope
+        return (density[None, :] * (1 - left)).sum(axis=1), slope, plan_slope, post_slope
 
     signing_payable_total = float(_payable(np.zeros(1), signing_daily)[0][0])
     if unsigned.any():
@@ -1094,43 +985,6 @@ def _project(
         chance[mixed], shared[mixed, MIX_TERM], shared_variance[MIX_TERM] = timing.seen_mixture(
             plan_chance[mixed], seen_chance[mixed], outstanding[mixed], contract_fit
         )
-        floor = max(timing.SIGNED_SEEN_FLOOR, PAIR_SIGNED_FLOOR if curve_weight > 0 else 0.0)
-        if floor > contract_fit.seen_weight and timing.SEEN_MIX_MEAN and timing.SEEN_MIX_BAND:
-            # Round 14's signed-only floor, studied again in round 15 with the rising signing rate: the signed
-            # contracts at the floored weight, the unsigned at round 11's; the band's mixture term per project around
-            # the weight it uses (r (1 - r) + (r - w)^2 on its own gap).
-            r = contract_fit.seen_weight
-            weight = np.where(with_contract[mixed], floor, r)
-            chance[mixed] = (1 - weight) * plan_chance[mixed] + weight * seen_chance[mixed]
-            gap = outstanding[mixed] * (seen_chance[mixed] - plan_chance[mixed])
-            shared[mixed, MIX_TERM] = gap * np.sqrt(r * (1 - r) + (r - weight) ** 2)
-            shared_variance[MIX_TERM] = 1.0
-
-    payable_factor = _unsigned_payable_factor(
-        signed_day,
-        plan_end,
-        contract,
-        disbursed,
-        with_contract,
-        investment,
-        allocation,
-        signed_since & dated,
-        today,
-        contract_hazard,
-        contract_drift,
-    )
-    if payable_factor < 1.0 and unsigned.any():
-        # Round 16 (studied): the unsigned projects' payments after signing read apart from the signed contracts'.
-        chance[unsigned] *= payable_factor
-        shared[unsigned] *= payable_factor
-        factor_exposure[unsigned] *= payable_factor
-
-    band_scale = np.ones(n)
-    if PAIR_BAND_SCALE < 1.0 and curve_weight > 0 and unsigned.any():
-        # Round 20 (studied): the unsigned projects' band terms narrowed where the pair is in force.
-        band_scale[unsigned] = PAIR_BAND_SCALE
-        shared[unsigned] *= PAIR_BAND_SCALE
-        factor_exposure[unsigned] *= PAIR_BAND_SCALE
 
     # Fully paid: fully_paid_pct of the contract (or of the allocation without one); the rest is savings.
     fully_paid = ~unsigned & (disbursed >= fully_paid_share * ceiling - 0.005)
@@ -1173,7 +1027,7 @@ def _project(
     result["_paid_four_weeks_ago_satang"] = disbursed_satang - recent_satang.astype("int64")
     # The band's terms (satang): each balance paid or not (a Bernoulli outcome); the owner's pace factor,
     # shared by its projects of a class; the national hazards and signing rate, shared by every project.
-    result["_outcome_variance"] = (outstanding * 100 * band_scale) ** 2 * chance * (1 - chance)
+    result["_outcome_variance"] = (outstanding * 100) ** 2 * chance * (1 - chance)
     result["_rate_exposure"] = factor_exposure * 100
     result["_rate_variance"] = factor_variance
     result["_rate_group"] = pd.factorize(frame["owner"] + np.where(operating, "|operating", "|contract"))[0]
@@ -1205,7 +1059,7 @@ def _project(
         catch_up_contract_monthly=first_month(contract_hazards),
         catch_up_operating_monthly=first_month(operating_hazards),
         signing_chance=signing_chance,
-        signing_payable=payable_factor * signing_payable_total / signing_chance if signing_chance > 0 else 0.0,
+        signing_payable=signing_payable_total / signing_chance if signing_chance > 0 else 0.0,
         contract_ratio=contract_ratio,
         contract_days=contract_days if contract_days is not None else max(length_share * days_left, 1.0),
         month_end_factor=month_end_factor,
@@ -1361,131 +1215,11 @@ class SigningRate:
     daily_sd: float
     window_days: int
     signed_since: np.ndarray
-    growth: float = 1.0  # round 15 (studied): the rate's rise per SIGNING_RISE_STEP_DAYS (1: constant) ...
-    cap: float = 1.0  # ... up to this many times `daily`
 
 
-def _signed_by(daily: float, days: np.ndarray | float, growth: float = 1.0, cap: float = 1.0) -> np.ndarray:
-    """The chance (0-1) that an unsigned project has signed `days` days from now at a daily share starting at
-    `daily` and multiplied by `growth` every SIGNING_RISE_STEP_DAYS, at most `cap` times `daily` (constant when
-    either is 1 or less)."""
-    t = np.maximum(np.asarray(days, dtype=float), 0.0)
-    if growth <= 1.0 or cap <= 1.0:
-        return 1.0 - np.exp(-daily * t)
-    step, log_growth = SIGNING_RISE_STEP_DAYS, math.log(growth)
-    capped_at = step * math.log(cap) / log_growth  # days until the rate reaches its cap
-    rising = daily * step * (np.exp(np.minimum(t, capped_at) * log_growth / step) - 1.0) / log_growth
-    return 1.0 - np.exp(-(rising + daily * cap * np.maximum(t - capped_at, 0.0)))
-
-
-def _unsigned_curve_weight(
-    with_contract: np.ndarray,
-    investment: np.ndarray,
-    allocation: np.ndarray,
-    signed_day: np.ndarray | None = None,
-    plan_end: np.ndarray | None = None,
-    today: int = 0,
-) -> float:
-    """Round 18 (studied, UNSIGNED_CURVE_WEIGHT): the weight of the fixed curve in what an unsigned project pays
-    after signing — UNSIGNED_CURVE_WEIGHT while at least FREEZE_UNSIGNED_SHARE of the investment allocation is
-    unsigned, else 0; round 22 (UNSIGNED_CURVE_EVIDENCE k > 0): UNSIGNED_CURVE_WEIGHT x k / (m + k), m = the
-    contracts at least UNSIGNED_CURVE_EVIDENCE_STEP tenths into their plan by `today`, without the gate."""
-    if UNSIGNED_CURVE_WEIGHT <= 0:
-        return 0.0
-    if UNSIGNED_CURVE_EVIDENCE > 0 and signed_day is not None and plan_end is not None:
-        dated = with_contract & ~np.isnan(signed_day) & (signed_day < today)
-        steps = timing.development(np.full(len(signed_day), float(today)), np.nan_to_num(signed_day), plan_end)
-        shown = int((dated & (steps >= UNSIGNED_CURVE_EVIDENCE_STEP)).sum())
-        return UNSIGNED_CURVE_WEIGHT * UNSIGNED_CURVE_EVIDENCE / (shown + UNSIGNED_CURVE_EVIDENCE)
-    total = float(allocation[investment].sum())
-    unsigned_share = float(allocation[investment & ~with_contract].sum()) / total if total > 0 else 0.0
-    return UNSIGNED_CURVE_WEIGHT if unsigned_share >= FREEZE_UNSIGNED_SHARE else 0.0
-
-
-def _first_contracts_factor(with_contract: np.ndarray) -> float | None:
-    """Round 23 (studied, PAIR_FIRST_CONTRACTS N > 0): the pair's share f = max(0, 1 - n / N), n = the investment
-    contracts the year has signed by the as-of date; None when off."""
-    if PAIR_FIRST_CONTRACTS <= 0:
-        return None
-    return max(0.0, 1.0 - float(with_contract.sum()) / PAIR_FIRST_CONTRACTS)
-
-
-def _signing_table(
-    with_contract: np.ndarray,
-    investment: np.ndarray,
-    allocation: np.ndarray,
-    days_to_end: int,
-    signed: int = 0,
-    first: float | None = None,
-) -> tuple[float, float, float] | None:
-    """Round 19 (studied, SIGNING_TABLE_WEIGHT): SIGNING_TABLE's cell, its spread (chances by 30 Sep) and its weight
-    for the days to 30 Sep and the share of the investment allocation signed, while at least FREEZE_UNSIGNED_SHARE of
-    it is unsigned (weight SIGNING_TABLE_WEIGHT); round 22 (SIGNING_TABLE_EVIDENCE k > 0): without that gate, at
-    weight SIGNING_TABLE_WEIGHT x k / (signed + k), `signed` the contracts signed in the signing rate's window; None
-    when off, when the gate is shut, or below the table's first row."""
-    if SIGNING_TABLE_WEIGHT <= 0 or days_to_end < SIGNING_TABLE_DAYS[0]:
-        return None
-    total = float(allocation[investment].sum())
-    if total <= 0:
-        return None
-    signed_share = float(allocation[investment & with_contract].sum()) / total
-    if first is not None:
-        # round 23: no gate; the pair at f, off (None) once f is 0; no cell beyond the table's last column
-        if first <= 0 or signed_share > SIGNING_TABLE_SIGNED[-1]:
-            return None
-        weight = SIGNING_TABLE_WEIGHT * first
-    elif SIGNING_TABLE_EVIDENCE > 0:
-        # no gate, but no cell beyond the table's last column either (the seen year-dates had none there)
-        if signed_share > SIGNING_TABLE_SIGNED[-1]:
-            return None
-        weight = SIGNING_TABLE_WEIGHT * SIGNING_TABLE_EVIDENCE / (signed + SIGNING_TABLE_EVIDENCE)
-    elif 1 - signed_share < FREEZE_UNSIGNED_SHARE:
-        return None
-    else:
-        weight = SIGNING_TABLE_WEIGHT
-    row = int(np.searchsorted(SIGNING_TABLE_DAYS, days_to_end, side="right")) - 1
-    column = min(int(np.searchsorted(SIGNING_TABLE_SIGNED, signed_share, side="right")), len(SIGNING_TABLE_SIGNED) - 1)
-    return SIGNING_TABLE[row][column], SIGNING_TABLE_SD[row][column], weight
-
-
-def _unsigned_payable_factor(
-    signed_day: np.ndarray,
-    plan_end: np.ndarray,
-    contract: np.ndarray,
-    disbursed: np.ndarray,
-    with_contract: np.ndarray,
-    investment: np.ndarray,
-    allocation: np.ndarray,
-    recent: np.ndarray,
-    today: int,
-    hazard: np.ndarray,
-    drift: timing.Drift,
-) -> float:
-    """Round 16 (studied, UNSIGNED_PAYABLE_POWER): the factor (0-1] on the unsigned projects' expected payments
-    after signing — the contracts signed recently (`recent`, signed before today) paid so far against what the
-    contract hazards expected of them by today (from signing, along each one's plan, at this year's drift), to
-    the power UNSIGNED_PAYABLE_POWER, at most 1; 1 when off, when less than FREEZE_UNSIGNED_SHARE of the investment
-    allocation is unsigned, or with fewer than UNSIGNED_PAYABLE_MIN_CONTRACTS recent contracts."""
-    if UNSIGNED_PAYABLE_POWER <= 0 or today <= 0:
-        return 1.0
-    total = float(allocation[investment].sum())
-    unsigned_share = float(allocation[investment & ~with_contract].sum()) / total if total > 0 else 0.0
-    dated = with_contract & ~np.isnan(signed_day) & (signed_day < today)
-    if UNSIGNED_PAYABLE_MIN_STEP > 0:
-        g_all = timing.development(np.full(len(signed_day), float(today)), np.nan_to_num(signed_day), plan_end)
-        pool = dated & (g_all >= UNSIGNED_PAYABLE_MIN_STEP)
-    else:
-        pool = recent & dated
-    if unsigned_share < FREEZE_UNSIGNED_SHARE or pool.sum() < UNSIGNED_PAYABLE_MIN_CONTRACTS:
-        return 1.0
-    start = signed_day[pool]
-    g = timing.development(np.full(len(start), float(today)), start, plan_end[pool])
-    inside, after = _paths(hazard, np.zeros(len(start)), g, g)
-    expected = float((contract[pool] * (1 - np.exp(drift.plan_factor * inside + drift.post_factor * after))).sum())
-    if expected <= 0:
-        return 1.0
-    ratio = float(disbursed[pool].sum()) / expected
-    return float(min(ratio, 1.0) ** UNSIGNED_PAYABLE_POWER)
+def _signed_by(daily: float, days: np.ndarray | float) -> np.ndarray:
+    """The chance (0-1) that an unsigned project has signed `days` days from now at a constant daily share."""
+    return 1.0 - np.exp(-daily * np.maximum(np.asarray(days, dtype=float), 0.0))
 
 
 def _signing_rate(
@@ -1512,10 +1246,7 @@ def _signing_rate(
     weights = np.ones(len(investment)) if allocation is None else np.asarray(allocation, float)
     total = float(weights[investment].sum())
     unsigned_share = float(weights[investment & ~with_contract].sum()) / total if total > 0 else 0.0
-    rising = SIGNING_RISE_CAP > 0 and unsigned_share >= FREEZE_UNSIGNED_SHARE
-    calendar = _signing_rate_over(
-        signed_day, with_contract, investment, today, np.ones(max(today, 0) + 1, bool), rising
-    )
+    calendar = _signing_rate_over(signed_day, with_contract, investment, today, np.ones(max(today, 0) + 1, bool))
     if unsigned_share < FREEZE_UNSIGNED_SHARE or today <= 0:
         return calendar
     counted = np.ones(today + 1, bool)  # counted[d]: day d (1..today) is not inside a freeze; [0] unused
@@ -1532,21 +1263,15 @@ def _signing_rate(
             counted[position + 2 - run : position + 2] = False
     if counted.all():
         return calendar
-    skipped = _signing_rate_over(signed_day, with_contract, investment, today, counted, rising)
+    skipped = _signing_rate_over(signed_day, with_contract, investment, today, counted)
     return skipped if skipped.daily > calendar.daily else calendar
 
 
 def _signing_rate_over(
-    signed_day: np.ndarray,
-    with_contract: np.ndarray,
-    investment: np.ndarray,
-    today: int,
-    counted: np.ndarray,
-    rising: bool = False,
+    signed_day: np.ndarray, with_contract: np.ndarray, investment: np.ndarray, today: int, counted: np.ndarray
 ) -> SigningRate:
     """`_signing_rate`'s rule on the days marked in `counted` (index = day number, 1..today): each window
-    holds its number of counted days and its rate is per counted day. `rising` (round 15, studied): a recent rate
-    above the window's, the change rule silent, starts the rate there and lets it rise (SIGNING_RISE_CAP)."""
+    holds its number of counted days and its rate is per counted day."""
     counted_from = np.cumsum(counted[::-1])[::-1]  # counted_from[d]: counted days in d..today
 
     def window(days: int) -> tuple[SigningRate, int, int]:
@@ -1581,14 +1306,6 @@ def _signing_rate_over(
     ):
         # The band knows the rate changed: the gap between the two rates counts as the rate's uncertainty too.
         return replace(recent, daily_sd=math.hypot(recent.daily_sd, recent.daily - usual.daily))
-    if rising and recent_count and recent.daily > usual.daily > 0:
-        # Round 15 (studied): a wave still rising; the gap between the two rates counts as uncertainty, as above.
-        return replace(
-            recent,
-            daily_sd=math.hypot(recent.daily_sd, recent.daily - usual.daily),
-            growth=recent.daily / usual.daily,
-            cap=SIGNING_RISE_CAP,
-        )
     return usual
 
 
