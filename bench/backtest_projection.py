@@ -147,8 +147,8 @@ HOLD_OUT_ROUND_12 = (
 # written after its choice was committed (370bcf9), round 14's (161-163) after 15b680c, round 15's (171-173) after
 # 1062370, round 16's (181-183) after db9e093, round 17's (186-188) after f39fbcd, round 18's (191-193) after
 # 53323db, round 19's (196-198) after 5cb6a12, round 20's (201-203) after 52a6178, round 22's (206-208) after
-# e230510 (round 21 wrote none); each generated and scored once with that model; every year above counts as seen
-# from the next round on.
+# e230510 (round 21 wrote none), round 23's (209-211) after 5ede5b7; each generated and scored once with that
+# model; every year above counts as seen from the next round on.
 from synthetic_years import (  # noqa: E402  (bench/ on the path)
     HOLD_OUT_ROUND_13,
     HOLD_OUT_ROUND_14,
@@ -159,6 +159,7 @@ from synthetic_years import (  # noqa: E402  (bench/ on the path)
     HOLD_OUT_ROUND_19,
     HOLD_OUT_ROUND_20,
     HOLD_OUT_ROUND_22,
+    HOLD_OUT_ROUND_23,
 )
 
 # Each round's hold-out years (`--years hold-out-N`; `--years every-hold-out` scores them all with today's model,
@@ -184,6 +185,7 @@ HOLD_OUTS_BY_ROUND = {
     19: tuple(HOLD_OUT_ROUND_19),
     20: tuple(HOLD_OUT_ROUND_20),
     22: tuple(HOLD_OUT_ROUND_22),
+    23: tuple(HOLD_OUT_ROUND_23),
 }
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
@@ -837,6 +839,11 @@ def markdown(
         "# the hold-out mixes, then the round-22 hold-outs scored once:",
         ".venv/bin/python bench/projection_round22_study.py early --variant kept 'evidence 30/10' 'table evidence 100'",
         "#   --skip-timing --run-name r22h --years hold-out-22",
+        "# round 23's run (its part below, written by hand): the study, the choice committed (5ede5b7: none adopted),",
+        "# the hold-out mixes, then the round-23 hold-outs scored once:",
+        ".venv/bin/python bench/projection_round23_study.py zero   # where the year has signed no contract yet",
+        ".venv/bin/python bench/projection_round23_study.py early --variant kept first 'first ramp 20'",
+        "#   --skip-timing --run-name r23h --years hold-out-23",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```",
         "",
@@ -1117,8 +1124,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-22, every-hold-out, demo:SEED or MIX:SEED "
-        "(default: all groups but hold-out-4 to hold-out-22)",
+        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-23, every-hold-out, demo:SEED or MIX:SEED "
+        "(default: all groups but hold-out-4 to hold-out-23)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

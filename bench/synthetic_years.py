@@ -1445,6 +1445,67 @@ MIXES: dict[str, Mix] = {
         "savings 6-18% mostly moved, a reallocation on 15 Jun moving 35% of the still unsigned to fast projects, "
         "very uneven provinces, 15% early finishers, a strong rush, 2 provinces and a cluster hit from 10 Jul (40-80%)",
     ),
+    # Round 23 (issue 17): new hold-out mixes, written after the round-23 choice was committed and before any of them
+    # was generated; generated (seeds 209-211) and scored once; each a mix not seen before.
+    "act_jan_wave_long_slow_final_cancel_jul": Mix(
+        "act_jan_wave_long_slow_final_cancel_jul",
+        budget_act=date(2019, 1, 10),
+        wave=(date(2019, 1, 15), date(2019, 4, 30)),
+        wave_share=0.8,
+        trickle_end=date(2019, 7, 31),
+        unsigned_share=0.08,
+        mass_cancel=(date(2019, 7, 15), 0.5),
+        duration=(100, 200),
+        instalments=(2, 4),
+        advance_share=0.4,
+        final_delay_mean=35.0,
+        september_rush=0.4,
+        disaster_provinces=2,
+        disaster_date=date(2019, 6, 20),
+        disaster_severity_range=(0.4, 0.8),
+        notes="budget act on 10 Jan, a wave 15 Jan-30 Apr (80%) and a trickle to 31 Jul, long contracts (100-200 "
+        "days, 2-4 instalments) with slow final acceptance, 8% of investment never signed and half of the still "
+        "unsigned cancelled on 15 Jul, a rush, 2 provinces hit from 20 Jun (40-80%)",
+    ),
+    "act_dec_short_savings_moved_rush": Mix(
+        "act_dec_short_savings_moved_rush",
+        budget_act=date(2018, 12, 1),
+        wave=(date(2018, 12, 5), date(2019, 2, 28)),
+        wave_share=0.8,
+        trickle_end=date(2019, 8, 15),
+        duration=(30, 90),
+        instalments=(1, 2),
+        savings=(0.08, 0.2),
+        savings_moved=0.8,
+        month_end_bunching=0.5,
+        september_rush=0.5,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 1),
+        disaster_severity_range=(0.3, 0.6),
+        notes="budget act on 1 Dec, a wave 5 Dec-28 Feb (80%) and a trickle to 15 Aug, short contracts (30-90 days, "
+        "1-2 instalments), savings 8-20% mostly moved, month-end bunching, a strong rush, a cluster hit from 1 Jun "
+        "(30-60%)",
+    ),
+    "ordinary_half_trickle_freeze_apr_lumpy_advances": Mix(
+        "ordinary_half_trickle_freeze_apr_lumpy_advances",
+        wave=(date(2018, 10, 20), date(2019, 1, 15)),
+        wave_share=0.5,
+        trickle_end=date(2019, 8, 20),
+        freeze=(date(2019, 4, 1), date(2019, 5, 15)),
+        freeze_catch_up=40,
+        unsigned_share=0.06,
+        investment_size=1.6,
+        advance_share=0.6,
+        area_pace_sd=0.45,
+        early_finishers=0.2,
+        september_rush=0.3,
+        disaster_clusters=1,
+        disaster_date=date(2019, 7, 1),
+        disaster_severity_range=(0.5, 0.9),
+        notes="an ordinary start, half of the contracts in a wave 20 Oct-15 Jan and the rest trickling to 20 Aug, a "
+        "signing freeze 1 Apr-15 May (caught up within 40 days), lumpier investment (1.6 times), advances on 60% of "
+        "contracts, uneven provinces, 20% early finishers, a cluster hit from 1 Jul (50-90%)",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -1849,6 +1910,13 @@ HOLD_OUT_ROUND_22 = (
     ("act_nov_fast_wave_long_slow_final", 206),
     ("ordinary_slow_q1_freeze_dec_short_cancel_aug", 207),
     ("act_mar_lumpy_savings_realloc_jun_uneven", 208),
+)
+# Round 23 of issue 17, the projection's hold-outs (mix, seed): written after the round-23 choice was committed
+# (5ede5b7), generated and scored once (bench/backtest_projection.py --years hold-out-23).
+HOLD_OUT_ROUND_23 = (
+    ("act_jan_wave_long_slow_final_cancel_jul", 209),
+    ("act_dec_short_savings_moved_rush", 210),
+    ("ordinary_half_trickle_freeze_apr_lumpy_advances", 211),
 )
 
 
@@ -2480,6 +2548,8 @@ def main() -> None:
                 if name in dict(HOLD_OUT_ROUND_20)
                 else "hold-out (round 22)"
                 if name in dict(HOLD_OUT_ROUND_22)
+                else "hold-out (round 23)"
+                if name in dict(HOLD_OUT_ROUND_23)
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
