@@ -60,6 +60,35 @@ SIGNING_CHANGE_CHANCE = 0.01  # "beyond chance": a binomial tail under 1 in 100 
 SIGNING_CHANGE_RATIO = 2.0  # "differs": the recent daily rate at least twice the window's, or at most half
 FREEZE_GAP_DAYS = 14  # this many days without an investment contract signed, after the first, are a freeze ...
 FREEZE_UNSIGNED_SHARE = 1 / 3  # ... read as a pause while this share of the investment allocation is unsigned
+# Round 23 (docs/projection.md, "Round 23 of issue 17"): before the year's first investment contract the year's own
+# readings have nothing to read (its signing rate is 0, its contract hazards are the prior's), so round 19's pair
+# stands in for them, and from the first contract on it is off. The chance that an unsigned investment project signs
+# by 30 Sep is (1 - f) x the signing rate's + f x SIGNING_TABLE's cell for the days to 30 Sep (rows from
+# SIGNING_TABLE_DAYS[i] days; none below the first) and the share of the investment allocation already signed
+# (columns up to SIGNING_TABLE_SIGNED[j]), as the constant daily rate that gives it by 30 Sep, the band's signing term
+# at the cell's spread across its year-dates (SIGNING_TABLE_SD, as a chance); what a contract signed later pays by the
+# horizon is (1 - f) x what the contract hazards give + f x UNSIGNED_CURVE(x), x = the days left after signing over the
+# contract's planned length. f = max(0, 1 - n / PAIR_FIRST_CONTRACTS), n = the investment contracts the year has
+# signed by the as-of date (1: in full where it has signed none, off from its first; 0 = off everywhere). The table's
+# cells are the value-weighted share of the investment allocation unsigned on the as-of date that signed by 30 Sep, on
+# the 15th and last day of each month December-August in round 19's 78 seen stores (bench/projection_round19_study.py
+# table); the curve's points the value-weighted share paid by 30 Sep of the investment contracts signed from 1 Mar in
+# round 18's seen stores (bench/projection_round18_study.py curve).
+PAIR_FIRST_CONTRACTS = 1.0
+SIGNING_TABLE_DAYS = (90, 150, 210)
+SIGNING_TABLE_SIGNED = (0.15, 0.3, 0.45, 2 / 3)
+SIGNING_TABLE = ((0.83, 0.83, 0.83, 0.71), (0.93, 0.88, 0.88, 0.79), (0.92, 0.89, 0.88, 0.84))
+SIGNING_TABLE_SD = ((0.12, 0.12, 0.12, 0.24), (0.06, 0.09, 0.08, 0.19), (0.06, 0.08, 0.11, 0.11))
+UNSIGNED_CURVE = (
+    (0.0, 0.0),
+    (0.4, 0.21),
+    (0.65, 0.37),
+    (0.9, 0.52),
+    (1.1, 0.65),
+    (1.4, 0.77),
+    (1.75, 0.86),
+    (2.5, 0.93),
+)
 RECENT_PACE_DAYS = 28  # "the last four weeks" for the actual pace
 YEAR_END_RUSH = 1.9  # hazards in the fiscal year's last month, against the pace seen so far (September rush)
 BAND_SCALE = 0.9  # the band's spread over its variance terms (calibrated on generated years only)
@@ -114,7 +143,9 @@ class ModelRates:
     year's signed contracts (0-1). month_end_factor and quarter_end_factor are the payment
     rhythm seen in the months completed so far (for the path): how many times a normal day's
     payments a day in a month's last week, and a day in a quarter's last month, receive (1.0
-    until there is a month to compare).
+    until there is a month to compare). from_past_years is True where the year had signed no investment
+    contract by the as-of date, so the signing chance and what a contract pays after signing come from the
+    fixed table and curve of past years (round 23) rather than from this year's own readings.
     """
 
     fiscal_year: int
@@ -129,6 +160,7 @@ class ModelRates:
     contract_days: float
     month_end_factor: float
     quarter_end_factor: float
+    from_past_years: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,6 +194,15 @@ def is_early_in_year(fiscal_year: int, as_of: date) -> bool:
     beside it (vocabulary.PROJECTION_EARLY_CAVEAT)."""
     start, _ = fiscal_year_bounds(fiscal_year)
     return as_of < date(start.year + 1, 2, 1)
+
+
+def caveat_kind(fiscal_year: int, as_of: date) -> str | None:
+    """Which caveat goes beside a projection made on `as_of`: "past_years" while the year has signed no investment
+    contract and the signing chance comes from past years' table (round 23: backtested, it runs high there), else
+    "early" from 1 Oct to 31 Jan (`is_early_in_year`: it runs low), else None (vocabulary.PROJECTION_*_CAVEAT)."""
+    if _model(fiscal_year, as_of).rates.from_past_years:
+        return "past_years"
+    return "early" if is_early_in_year(fiscal_year, as_of) else None
 
 
 def model_rates(filters: Filters) -> ModelRates:
@@ -908,6 +949,17 @@ def _project(
         length_share, contract_days = float(np.median(shares[pool])), None
     else:
         length_share, contract_days = None, float(np.median(lengths[pool]))
+    first = _first_contracts_share(with_contract)
+    table = _signing_table(with_contract, investment, allocation, year_end - today, first)
+    if table is not None:
+        # Round 23: before the year's first contract, the chance of signing by 30 Sep from the fixed table's cell,
+        # as a constant daily rate from today to 30 Sep; the band's signing term at the cell's spread.
+        cell, cell_sd = table
+        to_end = float(year_end - today)
+        chance_by_end = min((1 - first) * float(_signed_by(signing_daily, to_end)) + first * cell, 0.99)
+        signing_daily = -math.log(1 - chance_by_end) / to_end
+        table_sd = cell_sd / ((1 - chance_by_end) * to_end)
+        signing = replace(signing, daily_sd=(1 - first) * signing.daily_sd + first * table_sd)
     signing_chance = float(_signed_by(signing_daily, float(max(days_left, 0))))
     contract_fit, _, contract_drift = fitted["contract"]
     contract_hazard = contract_fit.hazard
@@ -947,7 +999,16 @@ def _project(
         slope = ((density[None, :] * left * theta) @ weight) / (1 - hazard)[None, :]
         plan_slope = -(density[None, :] * left * theta * (contract_drift.plan_factor * inside)[None, :]).sum(axis=1)
         post_slope = -(density[None, :] * left * theta * (contract_drift.post_factor * after)[None, :]).sum(axis=1)
-        return (density[None, :] * (1 - left)).sum(axis=1), slope, plan_slope, post_slope
+        paid = 1 - left
+        if first > 0:
+            # Round 23: before the year's first contract, each signing week's share paid by the horizon from the
+            # fixed curve of the days left after signing over the contract's length; the curve has no pace or drift
+            # term, so the slopes keep (1 - f) of theirs.
+            points = np.asarray(UNSIGNED_CURVE, dtype=float)
+            x = (float(horizon) - signed) / np.maximum(ends - signed, 1.0)
+            paid = (1 - first) * paid + first * np.interp(x, points[:, 0], points[:, 1])[None, :]
+            slope, plan_slope, post_slope = (part * (1 - first) for part in (slope, plan_slope, post_slope))
+        return (density[None, :] * paid).sum(axis=1), slope, plan_slope, post_slope
 
     signing_payable_total = float(_payable(np.zeros(1), signing_daily)[0][0])
     if unsigned.any():
@@ -1064,6 +1125,7 @@ def _project(
         contract_days=contract_days if contract_days is not None else max(length_share * days_left, 1.0),
         month_end_factor=month_end_factor,
         quarter_end_factor=quarter_end_factor,
+        from_past_years=table is not None,
     )
     numbers = result[[*NUMBER_KEYS, *[c for c in result.columns if c.startswith("_")]]]
     # Each project's payments in the weeks ending on the as-of date (for the pace-break warning): week 0
@@ -1215,6 +1277,33 @@ class SigningRate:
     daily_sd: float
     window_days: int
     signed_since: np.ndarray
+
+
+def _first_contracts_share(with_contract: np.ndarray) -> float:
+    """Round 23: the pair's share f = max(0, 1 - n / PAIR_FIRST_CONTRACTS), n = the investment contracts the year
+    has signed by the as-of date (`with_contract`); 0 when off."""
+    if PAIR_FIRST_CONTRACTS <= 0:
+        return 0.0
+    return max(0.0, 1.0 - float(with_contract.sum()) / PAIR_FIRST_CONTRACTS)
+
+
+def _signing_table(
+    with_contract: np.ndarray, investment: np.ndarray, allocation: np.ndarray, days_to_end: int, first: float
+) -> tuple[float, float] | None:
+    """Round 23: SIGNING_TABLE's cell and its spread (chances by 30 Sep) for the days to 30 Sep and the share of the
+    investment allocation signed; None where the pair is off (`first` 0), below the table's first row, or beyond its
+    last column (no seen year-date gave a cell there)."""
+    if first <= 0 or days_to_end < SIGNING_TABLE_DAYS[0]:
+        return None
+    total = float(allocation[investment].sum())
+    if total <= 0:
+        return None
+    signed_share = float(allocation[investment & with_contract].sum()) / total
+    if signed_share > SIGNING_TABLE_SIGNED[-1]:
+        return None
+    row = int(np.searchsorted(SIGNING_TABLE_DAYS, days_to_end, side="right")) - 1
+    column = min(int(np.searchsorted(SIGNING_TABLE_SIGNED, signed_share, side="right")), len(SIGNING_TABLE_SIGNED) - 1)
+    return SIGNING_TABLE[row][column], SIGNING_TABLE_SD[row][column]
 
 
 def _signed_by(daily: float, days: np.ndarray | float) -> np.ndarray:

@@ -24,12 +24,19 @@ from budget_metrics.formatting import (
     percent,
     signed,
 )
-from budget_metrics.projection import is_early_in_year
+from budget_metrics.projection import caveat_kind
 from budget_metrics.targets import LINES
 from colours import LINE_COLOURS
 from display_text import document_text, shorten
 from exports.tables import ExportBundle
-from vocabulary import FLAGS, LINE_LABELS, NO_TARGETS_TO_JUDGE, PROJECTION_EARLY_SHORT, STATUSES
+from vocabulary import (
+    FLAGS,
+    LINE_LABELS,
+    NO_TARGETS_TO_JUDGE,
+    PROJECTION_EARLY_SHORT,
+    PROJECTION_PAST_YEARS_SHORT,
+    STATUSES,
+)
 
 TOP_BEHIND = 10
 RISK_ROWS = 6
@@ -130,8 +137,9 @@ def projection_sentence(bundle: ExportBundle) -> str:
             f" งบลงทุนร้อยละ {about_pct(investment['projected_pct'])} "
             f"({about_pct(investment['projected_low_pct'])}–{about_pct(investment['projected_high_pct'])})"
         )
-    if is_early_in_year(bundle.filters.fiscal_year, bundle.as_of):  # Oct-Jan: the backtests run low there
-        text += f" ({PROJECTION_EARLY_SHORT[0]})"
+    caveat = caveat_kind(bundle.filters.fiscal_year, bundle.as_of)  # the backtests run low Oct-Jan, high before
+    if caveat is not None:  # the year's first contract (PROJECTION_PAST_YEARS_SHORT)
+        text += f" ({(PROJECTION_PAST_YEARS_SHORT if caveat == 'past_years' else PROJECTION_EARLY_SHORT)[0]})"
     text += f" คาดว่าจะกันเงินเหลื่อมปีประมาณ {carry} ล้านบาท และอาจไม่ได้ใช้หรือต้องส่งคืนประมาณ {lapse} ล้านบาท"
     if overall["required_weekly"] > 0:
         text += (

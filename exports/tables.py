@@ -74,6 +74,7 @@ from vocabulary import (
     PROJECTION_BAND_CAVEAT,
     PROJECTION_EARLY_CAVEAT,
     PROJECTION_FIGURES,
+    PROJECTION_PAST_YEARS_CAVEAT,
     RESPONSE_STATUSES,
     STATUSES,
     words_in,
@@ -848,6 +849,11 @@ PROJECTION_ABOUT = [
     (
         "ต้นปีงบประมาณ (ต.ค.–ม.ค.) / early in the fiscal year (Oct-Jan)",
         f"{PROJECTION_EARLY_CAVEAT[0]} / {PROJECTION_EARLY_CAVEAT[1]} (docs/projection.md, 'Round 21 of issue 17')",
+    ),
+    (
+        "ยังไม่มีสัญญางบลงทุนในปีนี้ / no investment contract yet this year",
+        f"{PROJECTION_PAST_YEARS_CAVEAT[0]} / {PROJECTION_PAST_YEARS_CAVEAT[1]} "
+        "(docs/projection.md, 'Round 23 of issue 17')",
     ),
     (
         "ความคลาดเคลื่อนจากการทดสอบย้อนหลัง / backtested error",

@@ -66,6 +66,7 @@ from vocabulary import (
     PROJECTION_BAND,
     PROJECTION_BAND_CAVEAT,
     PROJECTION_EARLY_CAVEAT,
+    PROJECTION_PAST_YEARS_CAVEAT,
     pick,
     word,
 )
@@ -580,12 +581,16 @@ def projection_section(context: PageContext, filters: Filters, kind: str, code: 
         )
         + "  \n"
         + context.t(*PROJECTION_BAND_CAVEAT)
-        + (
-            "  \n" + context.t(*PROJECTION_EARLY_CAVEAT)
-            if projection.is_early_in_year(filters.fiscal_year, made_on)
-            else ""
-        )
+        + _projection_caveat(projection.caveat_kind(filters.fiscal_year, made_on), context)
     )
+
+
+def _projection_caveat(kind: str | None, context: PageContext) -> str:
+    """The caveat line under the projection's method (projection.caveat_kind): early in the year it runs low,
+    before the year's first contract it uses past years' averages and runs high."""
+    if kind is None:
+        return ""
+    return "  \n" + context.t(*(PROJECTION_PAST_YEARS_CAVEAT if kind == "past_years" else PROJECTION_EARLY_CAVEAT))
 
 
 # ---------------------------------------------------------------- the tabs below the first screen

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ui.light import badge, meter, on_fill, status_colour, status_text_colour, text
 from ui.palette import STATUS_COLORS
-from vocabulary import PROJECTION_EARLY_SHORT, STATUSES, pick, word
+from vocabulary import PROJECTION_EARLY_SHORT, PROJECTION_PAST_YEARS_SHORT, STATUSES, pick, word
 
 
 # ---------------------------------------------------------------- a target line's card
@@ -148,7 +148,11 @@ def pace_break(row: dict | pd.Series, lang: str) -> str:
     )
 
 
-def projection_early(early: bool, lang: str) -> str:
-    """Under a projection made from 1 Oct to 31 Jan (budget_metrics.projection.is_early_in_year): that it tends to
-    run low then, in a `data-figure="projection_early"` block; '' later in the year."""
-    return f'<div data-figure="projection_early">{text(pick(PROJECTION_EARLY_SHORT, lang))}</div>' if early else ""
+def projection_early(kind: str | None, lang: str) -> str:
+    """Under a projection, its caveat (budget_metrics.projection.caveat_kind): "early" (1 Oct to 31 Jan) that it
+    tends to run low then, in a `data-figure="projection_early"` block; "past_years" (no investment contract yet)
+    that it uses past years' averages and may run high, in `data-figure="projection_past_years"`; '' for None."""
+    if kind is None:
+        return ""
+    words = PROJECTION_PAST_YEARS_SHORT if kind == "past_years" else PROJECTION_EARLY_SHORT
+    return f'<div data-figure="projection_{kind}">{text(pick(words, lang))}</div>'
