@@ -248,9 +248,11 @@ def assert_no_exception(page) -> None:
 
 
 def full_page_screenshot(page, path: Path, restore: bool = True) -> None:
-    """Screenshot the whole app: Streamlit scrolls inside its main area, so grow the viewport (set back to 900 px
-    after, unless `restore` is False: bench/screenshot_cost.py times the shot without it)."""
-    width = page.viewport_size["width"]
+    """Screenshot the whole app: Streamlit scrolls inside its main area, so grow the viewport (set back to the size
+    it had after, unless `restore` is False: bench/screenshot_cost.py times the shot without it). A full-page shot
+    costs about three times a viewport shot (two re-layouts: docs/benchmarks.md "Test suite time", parts 12 and 14):
+    only where the artifact is the whole page."""
+    width, before = page.viewport_size["width"], page.viewport_size["height"]
     height = page.evaluate(
         "() => { const main = document.querySelector('[data-testid=\"stMain\"]');"
         " return Math.max(main ? main.scrollHeight : 0, document.body.scrollHeight); }"
@@ -262,7 +264,7 @@ def full_page_screenshot(page, path: Path, restore: bool = True) -> None:
     page.wait_for_function(LAID_OUT_JS, arg=resized, polling=100, timeout=30_000)
     page.screenshot(path=str(path), full_page=True)
     if restore:
-        page.set_viewport_size({"width": width, "height": 900})
+        page.set_viewport_size({"width": width, "height": before})
 
 
 def figure(page, name: str) -> str:

@@ -3,7 +3,7 @@
 Opens the cluster's area page (every other page gets the same checks on its Thai load in
 tests/test_browser_themes.py, on the same server), checks there is no Streamlit exception, that
 Thai text is there, clicks a province on the overview's tile map and lands on its drill-down, and
-saves a full-page screenshot to artifacts/screenshots/area_cluster.png.
+saves a screenshot of its first screen to artifacts/screenshots/area_cluster.png.
 The server runs on a demo copy holding two weekly snapshots (6 and 13 Sep 2019), so the
 weekly page compares two weeks and the overview can be shown in snapshot mode
 (overview_snapshot.png).
@@ -18,7 +18,6 @@ import pytest
 from tests.browser_support import (
     ROOT,
     assert_no_exception,
-    full_page_screenshot,
     settle,
     streamlit_server,
 )
@@ -70,7 +69,7 @@ def test_page_renders_in_chromium(app_url, page, screenshots_dir, name):
     if needs_charts:
         page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=30000)
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
-    full_page_screenshot(page, screenshots_dir / f"{name}.png")
+    page.screenshot(path=str(screenshots_dir / f"{name}.png"))  # the first screen: its title, Thai text, sidebar
     assert_no_exception(page)
 
 
@@ -154,7 +153,7 @@ def test_overview_in_snapshot_mode(app_url, page, screenshots_dir):
     changes = page.locator('[data-figure$="_change"]')  # allocation, committed, disbursed, remaining
     assert changes.count() == 4 and all("จากภาพนิ่ง 6 ก.ย. 2562" in text for text in changes.all_inner_texts())
     assert "mode=snapshot" in page.url
-    full_page_screenshot(page, screenshots_dir / "overview_snapshot.png")
+    page.screenshot(path=str(screenshots_dir / "overview_snapshot.png"))  # the frozen cards and their changes
     assert_no_exception(page)
 
 

@@ -145,8 +145,10 @@ def _pct(paid: Decimal, allocation: Decimal) -> float:
     return float(paid / allocation * 100)
 
 
-def _open(browser, url: str, width: int = 1400, height: int = 900):
-    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+def _open(browser, url: str):
+    """A new page in the worker's shared 1400 x 900 context (tests/conftest.py; it accepts downloads, Playwright's
+    default); `close()` on the context closes the page. Nothing here signs in or changes the context."""
+    context = browser.shared_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     _go(page, url)
     return context, page

@@ -105,7 +105,7 @@ def _upload(page, paths, lang: str) -> None:
 def test_thai_picker_and_each_refusal_in_full(app, files, screenshots_dir):
     url, browser, database = app
     excel, big, good, project = files
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.shared_context(viewport={"width": 1400, "height": 900})  # the worker's (tests/conftest.py)
     page = context.new_page()
     try:
         page.goto(f"{url}/upload")
@@ -140,7 +140,7 @@ def test_thai_picker_and_each_refusal_in_full(app, files, screenshots_dir):
 def test_english_phone_refusal_alone_has_no_empty_summary(app, files, screenshots_dir):
     url, browser, _ = app
     excel = files[0]
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.shared_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     try:
         page.goto(f"{url}/upload?lang=en")

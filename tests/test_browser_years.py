@@ -346,7 +346,7 @@ def test_a_year_without_targets_judges_nothing(served, screenshots_dir):
     context, page = _open(browser, f"{url}/?fy=2561")
     try:
         _check_overview_without_targets(page, "th", counts)
-        page.screenshot(path=str(screenshots_dir / "years_no_targets_map_th.png"), full_page=True)
+        page.screenshot(path=str(screenshots_dir / "years_no_targets_map_th.png"))
         # the province ranking: no gap to rank by, said so
         page.get_by_role("tab", name="อันดับจังหวัด", exact=True).click()
         settle(page)
@@ -357,7 +357,7 @@ def test_a_year_without_targets_judges_nothing(served, screenshots_dir):
         settle(page)
         assert_no_exception(page)
         _check_overview_without_targets(page, "en", counts)
-        page.screenshot(path=str(screenshots_dir / "years_no_targets_map_en.png"), full_page=True)
+        page.screenshot(path=str(screenshots_dir / "years_no_targets_map_en.png"))
 
         # the lagging page: "behind target" is not a count of none, the list names no target
         page.goto(f"{url}/lagging?fy=2561&lang=en")
@@ -379,7 +379,7 @@ def test_a_year_without_targets_judges_nothing(served, screenshots_dir):
             assert card.locator(".bm-badge").inner_text().strip() == "ไม่มีเป้าหมาย"
             projection = card.locator('[data-figure="projection"]').inner_text()
             assert "-%" not in projection and "ไม่มีเป้าหมาย" in projection
-        page.screenshot(path=str(screenshots_dir / "years_no_targets_area_th.png"), full_page=True)
+        page.screenshot(path=str(screenshots_dir / "years_no_targets_area_th.png"))
 
         # a cluster's member provinces: no gap ranking, the words instead
         page.goto(f"{url}/area?fy=2561&area=cluster:C07&lang=en")

@@ -275,7 +275,9 @@ def test_lagging_page_excel_download_in_chromium(
     the province and the date, whose title rows say so."""
     from tests.browser_support import settle
 
-    context = chromium.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    # the worker's shared context of this size (tests/conftest.py): it only looks and downloads, and
+    # Playwright's contexts accept downloads by default
+    context = chromium.shared_context(viewport={"width": 1400, "height": 900})
     try:
         page = context.new_page()
         page.goto(f"{app_url}/lagging?province=46&lang={lang}")
@@ -327,7 +329,7 @@ def test_every_visible_table_download_is_named_and_titled(demo_db, app_url, chro
     carry_date = _last_payment(demo_db)
     table_file = re.compile(rf"([a-z0-9-]+)-2562-asof-({AS_OF}|{carry_date})(-province-46)?\.(xlsx|csv)")
     seen = []
-    context = chromium.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    context = chromium.shared_context(viewport={"width": 1400, "height": 900})  # downloads accepted (default)
     try:
         page = context.new_page()
         for path in DOWNLOAD_PAGES:

@@ -104,7 +104,7 @@ def test_load_while_the_dashboard_is_busy(demo_db_copy, chromium, tmp_path):
 
     url = f"/?as_of={AS_OF.isoformat()}"
     with streamlit_server(demo_db_copy, tmp_path / "streamlit.log") as base, nullcontext(chromium) as browser:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context = browser.shared_context(viewport={"width": 1400, "height": 900})  # the worker's (conftest.py)
         open_before = context.new_page()  # opened before the loads, interacted with after them
         open_before.goto(base + url)
         settle(open_before)
