@@ -1036,10 +1036,10 @@ def _invisible_styles(
     return frozenset(found), frozenset(white)
 
 
-def _struck_strings(book: zipfile.ZipFile) -> dict[bytes, bool]:
+def _struck_strings(book: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> dict[bytes, bool]:
     """Shared strings (index as written in a cell's <v>) holding struck-through rich-text runs: True when every
-    run holding text is struck, False when some are. Read only when the part names a strike at all."""
-    info = next((i for i in book.infolist() if i.filename.lower().endswith("sharedstrings.xml")), None)
+    run holding text is struck, False when some are. The part is read (counted and CRC-checked) here, once;
+    its runs are looked at only when it names a strike at all."""
     if info is None:
         return {}
     data = b"".join(_stream(book, info))
@@ -1119,13 +1119,16 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
     with book:
         parts = _sheet_parts(book)
         shown, struck, invisible = _shown_styles(book)
-        struck_strings = _struck_strings(book)
+        strings = next((i for i in book.infolist() if i.filename.lower().endswith("sharedstrings.xml")), None)
+        struck_strings = _struck_strings(book, strings)
         names_by_part: dict[str, list[str]] = {}
         for name, part in parts.items():
             names_by_part.setdefault(part, []).append(name)
         scans: dict[str, SheetScan] = {}
         for info in book.infolist():
             names = names_by_part.get(info.filename)
+            if info is strings and not names:
+                continue  # read above
             if not names:
                 for _ in _stream(book, info):  # counted and CRC-checked: calamine may read it
                     pass
