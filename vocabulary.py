@@ -319,6 +319,20 @@ REJECT_REASONS: Words = {
         "or red alone): the user sees a positive figure where the cell holds a negative one; type the sign or use "
         "a format that shows it",
     ),
+    # government sheet habits VII: a cell struck through alone, or in part; a cell coloured as its fill
+    "struck_value": (
+        "เซลล์นี้ถูกขีดฆ่า (ทั้งเซลล์หรือบางส่วนของข้อความ) ขณะที่แถวไม่ได้ถูกขีดฆ่าทั้งแถว ซึ่งมักหมายถึงค่าเดิมที่ยกเลิกแล้ว "
+        "(ค่าใหม่พิมพ์ไว้ข้าง ๆ หรือในหมายเหตุ) จึงไม่ได้โหลด ให้ใส่ค่าที่ใช้จริงในเซลล์นี้และเอาการขีดฆ่าออก",
+        "the cell is struck through (all of it, or part of its text) while its row is not, the sheet's mark for a "
+        "figure or name that no longer holds (the new one typed beside it or in a note), so it is not loaded; type "
+        "the value that holds in this cell and remove the strikethrough",
+    ),
+    "invisible_value": (
+        "สีตัวอักษรของเซลล์เป็นสีเดียวกับสีพื้น (เช่น ตัวอักษรสีขาวบนพื้นขาว) ผู้ใช้เห็นเซลล์ว่าง แต่เซลล์มีตัวเลขหรือข้อความ "
+        "ให้เปลี่ยนสีตัวอักษรให้มองเห็น หรือลบค่าออกหากไม่ใช่ข้อมูล",
+        "the cell's font colour is the colour of its fill (e.g. white text on white): the user sees an empty cell "
+        "that holds a number or text; give the text a colour that shows, or clear it if it is not data",
+    ),
     "merged_across": (
         "เซลล์ถูกผสาน (Merge) ข้ามคอลัมน์ ช่องนี้จึงไม่มีค่าของตัวเอง (ค่าที่เห็นเป็นของคอลัมน์ทางซ้าย) "
         "ให้ยกเลิกการผสานเซลล์แล้วใส่ค่าของแต่ละคอลัมน์",

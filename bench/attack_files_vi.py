@@ -58,6 +58,20 @@ def _ods_row(content: bytes, number: int, change) -> bytes:
     return content[: found.start()] + change(found.group(0)) + content[found.end() :]
 
 
+def xls_struck(path: Path, rows: list, struck: set[tuple[int, int]]) -> Path:
+    """An old .xls (xlwt) of `rows` whose cells (row, column; 0-based) in `struck` are in a struck-through font."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("s")
+    font = xlwt.easyxf("font: struck_out on")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value, font) if (r, c) in struck else sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
 def _openpyxl(path: Path, rows: list, dress) -> Path:
     """An .xlsx of `rows` (one sheet) after dress(sheet) set what the plain writer cannot."""
     from openpyxl import Workbook
@@ -176,7 +190,8 @@ def attacks() -> dict:
         rejects={(3, "hidden_value")},
     )
 
-    # --- 4. rows struck through as cancelled (every filled cell); one with only its amount struck is live
+    # --- 4. rows struck through as cancelled (every filled cell); one with only its amount struck was loaded as
+    # live here, and is rejected `struck_value` since habits VII (bench/attack_files_vii.py)
     def strike(sheet):
         from openpyxl.styles import Font
 
@@ -187,8 +202,8 @@ def attacks() -> dict:
     a["xlsx_row_struck_through"] = dict(
         write=lambda d: _openpyxl(d / "a.xlsx", PAY_ROWS, strike),
         exit=REJECTS,
-        pay=plus({"V1": new("1000.00"), "V3": new("3000.00")}),
-        rejects={(3, "struck_row")},
+        pay=plus({"V1": new("1000.00")}),
+        rejects={(3, "struck_row"), (4, "struck_value")},
     )
 
     def strike_project(sheet):
@@ -207,20 +222,8 @@ def attacks() -> dict:
         rejects={(2, "struck_row")},
     )
 
-    def xls_struck(d: Path) -> Path:
-        import xlwt
-
-        book = xlwt.Workbook(encoding="utf-8")
-        sheet = book.add_sheet("s")
-        struck = xlwt.easyxf("font: struck_out on")
-        for r, row in enumerate(PAY_ROWS):
-            for c, value in enumerate(row):
-                sheet.write(r, c, value, struck) if r == 2 else sheet.write(r, c, value)
-        book.save(str(d / "a.xls"))
-        return d / "a.xls"
-
     a["xls_row_struck_through"] = dict(
-        write=xls_struck,
+        write=lambda d: xls_struck(d / "a.xls", PAY_ROWS, {(2, column) for column in range(5)}),
         exit=REJECTS,
         pay=plus({"V1": new("1000.00"), "V3": new("3000.00")}),
         rejects={(3, "struck_row")},

@@ -90,6 +90,14 @@ HIDDEN_TEXT = 4
 # user sees 2,000 where the cell holds -2,000. Rejected, the number held shown, rather than loaded with a sign the
 # sheet does not show (Shown's hidden-signs bit 8).
 HIDDEN_SIGN, SIGN_NOT_SHOWN = "hidden_sign", 8
+# A cell struck through while its row is not (only the amount struck, the new figure typed beside it or in a note;
+# or part of the cell's own text struck, "1,500,000 1,200,000" with the first run struck): the sheet's mark for a
+# figure or name that no longer holds. Rejected in a column the kind uses, the cell's text shown, rather than loaded
+# as live (gaps 1 and 2 of government sheet habits VII, docs/reliability.md).
+STRUCK_VALUE = "struck_value"
+# A cell whose font colour is exactly its fill's (white on white, the same theme colour, white text on the default
+# white background): the user sees an empty cell. Rejected like a value its format hides (gap 3 of habits VII).
+INVISIBLE_VALUE = "invisible_value"
 # How a cell's number format shows its number: (PERCENT_CELL or SCALED_CELL or None, the factor from the value
 # stored to the one shown, which signs it hides: 1 positive, 2 negative). `shown_as`, `shown_text`.
 Shown = tuple[str | None, Fraction, int]
@@ -332,6 +340,11 @@ class SheetScan:
     # are struck through is a cancelled row (`_write_sheet` decides, knowing the row's cells)
     struck: dict[int, set[int]] = field(default_factory=dict)
     struck_styles: frozenset[bytes] = frozenset()  # .xlsx style indexes (s="…") whose font is struck through
+    # .xlsx style indexes whose font colour is the colour of their fill (the text cannot be seen)
+    invisible_styles: frozenset[bytes] = frozenset()
+    # .xlsx shared strings (index as written in <v>) with struck-through rich-text runs: True when every run
+    # holding text is struck (the cell is struck), False when only some are (`STRUCK_VALUE`)
+    struck_strings: dict[bytes, bool] = field(default_factory=dict)
     # <sheetFormatPr zeroHeight="1">: every row is hidden unless its own element gives it a height (.xlsx)
     rows_hidden_by_default: bool = False
 
@@ -362,6 +375,14 @@ class _Patterns:
         self.row_tag = re.compile(rb"<" + p + rb"row\b([^>]*)>")
         self._beyond: dict[int, re.Pattern] = {}
         self._styled: dict[frozenset[bytes], re.Pattern] = {}
+        self._shared: re.Pattern | None = None
+
+    @property
+    def shared_string(self) -> re.Pattern:
+        """A cell holding a shared string (t="s"; attributes in any order)."""
+        if self._shared is None:
+            self._shared = re.compile(rb"<" + re.escape(self.cell_start[1:-4]) + rb'\b[^>]*?\st="s"')
+        return self._shared
 
     def styled(self, styles: frozenset[bytes]) -> re.Pattern:
         """A cell whose style is one of `styles` (its start; attributes in any order)."""
@@ -540,6 +561,8 @@ def scan_worksheet(
     name: str,
     shown_styles: dict[bytes, Shown] | None = None,
     struck_styles: frozenset[bytes] = frozenset(),
+    invisible_styles: frozenset[bytes] = frozenset(),
+    struck_strings: dict[bytes, bool] | None = None,
 ) -> SheetScan:
     """Stream a worksheet's XML once; raise Refusal when it is beyond the limits.
 
@@ -551,6 +574,8 @@ def scan_worksheet(
     scan = SheetScan()
     scan.shown_styles = shown_styles or {}
     scan.struck_styles = struck_styles
+    scan.invisible_styles = invisible_styles
+    scan.struck_strings = struck_strings or {}
     buffer = b""
     patterns: _Patterns | None = None
     precise = False
@@ -684,6 +709,16 @@ def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan, limits: Limit
         for attributes, content, where in _cells_matching(piece, patterns.styled(scan.struck_styles), patterns):
             if where and attributes.get(b"s") in scan.struck_styles and _has_value(content, patterns):
                 scan.struck.setdefault(where[0] - 1, set()).add(where[1] - 1)
+    if scan.invisible_styles:
+        for attributes, content, where in _cells_matching(piece, patterns.styled(scan.invisible_styles), patterns):
+            _mark_cell(scan, attributes, content, where, patterns)
+    if scan.struck_strings:
+        for attributes, content, where in _cells_matching(piece, patterns.shared_string, patterns):
+            _mark_cell(scan, attributes, content, where, patterns)
+    if b"strike" in piece:  # an inline string of rich text with struck runs (the writers of libraries)
+        for attributes, content, where in _cells_matching(piece, _STRUCK, patterns):
+            if attributes.get(b"t") == b"inlineStr":
+                _mark_cell(scan, attributes, content, where, patterns)
     if not scan.shown_styles:
         return
     for attributes, content, where in _cells_matching(piece, patterns.styled(frozenset(scan.shown_styles)), patterns):
@@ -692,6 +727,27 @@ def _scan_fast(piece: bytes, patterns: _Patterns, scan: SheetScan, limits: Limit
             defect = _shown_defect(attributes, content, patterns, shown)
             if defect:
                 scan.defects[(where[0] - 1, where[1] - 1)] = defect
+
+
+def _mark_cell(scan: SheetScan, attributes: dict, content: bytes | None, where, patterns: _Patterns) -> None:
+    """A cell of a colour its fill hides (INVISIBLE_VALUE), or a rich text (shared or inline) of struck runs: all
+    struck (the cell is struck, `scan.struck`) or some (STRUCK_VALUE); the defect's text is calamine's, put in by
+    `_write_sheet`."""
+    if not where or not _has_value(content, patterns):
+        return
+    cell = (where[0] - 1, where[1] - 1)
+    if attributes.get(b"s") in scan.invisible_styles:
+        scan.defects.setdefault(cell, (INVISIBLE_VALUE, None))
+    whole = None
+    if scan.struck_strings and attributes.get(b"t") == b"s":
+        value = patterns.value.search(content)
+        whole = scan.struck_strings.get(value.group(1).strip() if value and value.group(1) else b"")
+    elif attributes.get(b"t") == b"inlineStr" and content and b"strike" in content:
+        whole = _struck_runs(content)
+    if whole:
+        scan.struck.setdefault(cell[0], set()).add(cell[1])
+    elif whole is not None:
+        scan.defects.setdefault(cell, (STRUCK_VALUE, None))
 
 
 def _cells_matching(piece: bytes, pattern: re.Pattern, patterns: _Patterns):
@@ -749,6 +805,8 @@ def _scan_precise(piece: bytes, patterns: _Patterns, scan: SheetScan, row_number
                 scan.defects[(cell_row - 1, column - 1)] = defect
             if attributes.get(b"s") in scan.struck_styles and _has_value(content, patterns):
                 scan.struck.setdefault(cell_row - 1, set()).add(column - 1)
+            if scan.invisible_styles or scan.struck_strings or (content and b"strike" in content):
+                _mark_cell(scan, attributes, content, (cell_row, column), patterns)
             if defect or _has_value(content, patterns):
                 scan.rows = max(scan.rows, cell_row)
                 scan.columns = max(scan.columns, column)
@@ -877,36 +935,182 @@ def _struck_fonts(styles: bytes) -> set[int]:
     return found
 
 
-def _shown_styles(book: zipfile.ZipFile) -> tuple[dict[bytes, Shown], frozenset[bytes]]:
+# Colours, resolved only where certain: an RGB (alpha left out), a theme colour from the workbook's theme, a legacy
+# index of the default palette (none when the workbook has its own), each with its tint; a fill of no pattern is the
+# window's white. Font and fill the same (rgb, tint): the text cannot be seen. Anything else (a pattern, a gradient,
+# an index of a palette of its own, a colour the theme does not give) is not judged: no contrast arithmetic.
+Colour = tuple[str, float]
+_WHITE: Colour = ("FFFFFF", 0.0)
+# indexed="n": 0-7 and 8-15 the same eight colours, 64 the system's text (black), 65 its window (white)
+_BASIC = ["000000", "FFFFFF", "FF0000", "00FF00", "0000FF", "FFFF00", "FF00FF", "00FFFF"]
+_DEFAULT_PALETTE = {**dict(enumerate(_BASIC)), **{i + 8: c for i, c in enumerate(_BASIC)}, 64: "000000", 65: "FFFFFF"}
+# theme="n" of a font or fill: 0 lt1, 1 dk1, 2 lt2, 3 dk2 (Excel swaps the first two pairs), then accents, links
+_THEME_ORDER = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6"]
+_THEME_ORDER += ["hlink", "folHlink"]
+_COLOUR_TAG = rb"<(?:\w+:)?(?:color|fgColor)\b([^>]*)>"
+
+
+def _theme_colours(book: zipfile.ZipFile) -> list[str | None]:
+    """The theme's colours in the order fonts and fills number them (xl/theme/theme1.xml's colour scheme)."""
+    try:
+        info = book.getinfo("xl/theme/theme1.xml")
+    except KeyError:
+        return []
+    if info.file_size > SMALL_PART_BYTES:
+        return []
+    theme = b"".join(_stream(book, info))
+    found = []
+    for name in _THEME_ORDER:
+        element = re.search(rb"<(?:\w+:)?" + name.encode() + rb">(.*?)</", theme, re.DOTALL)
+        colour = element and re.search(rb'(?:srgbClr val|lastClr)="([0-9A-Fa-f]{6})"', element.group(1))
+        found.append(colour.group(1).decode().upper() if colour else None)
+    return found
+
+
+def _colour(attributes: dict[bytes, bytes], theme: list[str | None], palette: bool) -> Colour | None:
+    """A <color>/<fgColor>'s colour and tint, or None when not certain."""
+    try:
+        tint = round(float(attributes.get(b"tint", b"0")), 6)
+    except ValueError:
+        return None
+    rgb = attributes.get(b"rgb")
+    if rgb is not None:
+        text = rgb.decode("ascii", "replace").upper()
+        return (text[-6:], tint) if re.fullmatch(r"(?:[0-9A-F]{2})?[0-9A-F]{6}", text) else None
+    number = attributes.get(b"theme") or attributes.get(b"indexed")
+    if number is None or not number.isdigit():
+        return ("000000", 0.0) if attributes.get(b"auto") in (b"1", b"true") else None
+    if b"theme" in attributes:
+        name = theme[int(number)] if int(number) < len(theme) else None
+        return (name, tint) if name else None
+    name = None if palette else _DEFAULT_PALETTE.get(int(number))
+    return (name, tint) if name else None
+
+
+def white_sections(format_code: str) -> int:
+    """Which signs a format paints white ([White], [Color2]): 1 positive, 2 negative (the first section's colour
+    when it is the only one), HIDDEN_TEXT when its text section is white; on a white fill they cannot be seen.
+    A section with a [condition] is not judged (0)."""
+    sections = _sections(format_code)
+    if any(re.search(r"\[[<>=]", section) for section in sections):
+        return 0
+    white = [bool(re.search(r"\[(?:white|color0?2)\]", section, re.IGNORECASE)) for section in sections]
+    negative = white[1] if len(white) > 1 else white[0]
+    return (1 if white[0] else 0) | (2 if negative else 0) | (HIDDEN_TEXT if len(white) >= 4 and white[3] else 0)
+
+
+def _invisible_styles(
+    styles: bytes, cell_xfs: bytes, theme: list[str | None]
+) -> tuple[frozenset[bytes], frozenset[bytes]]:
+    """Style indexes whose font colour is exactly their fill's (white on white, the same theme colour, white text
+    on no fill: the window's white); and those whose fill is white (where a format's [White] hides)."""
+    palette = b"<indexedColors" in styles or b":indexedColors" in styles
+    fonts_part = re.search(rb"<(?:\w+:)?fonts\b.*?</(?:\w+:)?fonts>", styles, re.DOTALL)
+    fills_part = re.search(rb"<(?:\w+:)?fills\b.*?</(?:\w+:)?fills>", styles, re.DOTALL)
+    if not fonts_part or not fills_part:
+        return frozenset(), frozenset()
+    fonts = []
+    for font in re.findall(rb"<(?:\w+:)?font\b(?:[^>]*/>|.*?</(?:\w+:)?font>)", fonts_part.group(0), re.DOTALL):
+        colour = re.search(_COLOUR_TAG, font)
+        fonts.append(_colour(_attributes(colour.group(1)), theme, palette) if colour else ("000000", 0.0))
+    fills = []
+    for fill in re.findall(rb"<(?:\w+:)?fill\b(?:[^>]*/>|.*?</(?:\w+:)?fill>)", fills_part.group(0), re.DOTALL):
+        pattern = re.search(rb"<(?:\w+:)?patternFill\b([^>]*)>", fill)
+        kind = _attributes(pattern.group(1)).get(b"patternType", b"none") if pattern else b""
+        if pattern and kind == b"none":
+            fills.append(_WHITE)
+        elif kind == b"solid":
+            colour = re.search(_COLOUR_TAG, fill)
+            fills.append(_colour(_attributes(colour.group(1)), theme, palette) if colour else None)
+        else:  # a pattern of two colours, a gradient: not judged
+            fills.append(None)
+    found, white = set(), set()
+    for index, tag in enumerate(re.findall(rb"<(?:\w+:)?xf\b[^>]*>", cell_xfs)):
+        attributes = _attributes(tag)
+        font, fill = attributes.get(b"fontId", b"0"), attributes.get(b"fillId", b"0")
+        if font.isdigit() and fill.isdigit() and int(font) < len(fonts) and int(fill) < len(fills):
+            if fills[int(fill)] == _WHITE:
+                white.add(str(index).encode())
+            if fonts[int(font)] is not None and fonts[int(font)] == fills[int(fill)]:
+                found.add(str(index).encode())
+    return frozenset(found), frozenset(white)
+
+
+def _struck_strings(book: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> dict[bytes, bool]:
+    """Shared strings (index as written in a cell's <v>) holding struck-through rich-text runs: True when every
+    run holding text is struck, False when some are. The part is read (counted and CRC-checked) here, once;
+    its runs are looked at only when it names a strike at all."""
+    if info is None:
+        return {}
+    data = b"".join(_stream(book, info))
+    if b"strike" not in data:
+        return {}
+    found = {}
+    items = re.finditer(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", data, re.DOTALL)
+    for index, item in enumerate(items):
+        whole = _struck_runs(item.group(1) or b"")
+        if whole is not None:
+            found[str(index).encode()] = whole
+    return found
+
+
+def _struck_runs(item: bytes) -> bool | None:
+    """Of a rich text (a shared string's <si>, an inline string's <is>): True when every run holding text is
+    struck through, False when some are, None when none is."""
+    if b"strike" not in item:
+        return None
+    struck = plain = False
+    for run in re.findall(rb"<(?:\w+:)?r>(.*?)</(?:\w+:)?r>", item, re.DOTALL):
+        text = re.search(rb"<(?:\w+:)?t\b[^>]*>(.*?)</", run, re.DOTALL)
+        if not text or not html.unescape(text.group(1).decode("utf-8", "replace")).strip():
+            continue
+        strike = _STRUCK.search(run.split(b"<t", 1)[0])
+        if strike and _attributes(strike.group(1)).get(b"val", b"1") not in (b"0", b"false"):
+            struck = True
+        else:
+            plain = True
+    return (not plain) if struck else None
+
+
+def _shown_styles(book: zipfile.ZipFile) -> tuple[dict[bytes, Shown], frozenset[bytes], frozenset[bytes]]:
     """Cell style index (as written in s="…") -> shown_as() of its number format, for the styles whose
-    format shows another number; and the style indexes whose font is struck through."""
+    format shows another number; the style indexes whose font is struck through; and those whose font colour is
+    their fill's."""
     try:
         info = book.getinfo("xl/styles.xml")
     except KeyError:
-        return {}, frozenset()
+        return {}, frozenset(), frozenset()
     if info.file_size > SMALL_PART_BYTES:
         raise Refusal(f"ส่วน xl/styles.xml ใหญ่ผิดปกติ — part xl/styles.xml is unusually large ({_mb(info.file_size)})")
     styles = b"".join(_stream(book, info))
     formats = dict.fromkeys(_BUILT_IN_PERCENT_FORMATS, (PERCENT_CELL, Fraction(100), 0))
+    whites: dict[bytes, int] = {}  # format id -> the signs it paints white (white_sections)
     for tag in re.findall(rb"<(?:\w+:)?numFmt\b[^>]*>", styles):
         attributes = _attributes(tag)
-        shown = shown_as(html.unescape(attributes.get(b"formatCode", b"").decode("utf-8", "replace")))
+        code = html.unescape(attributes.get(b"formatCode", b"").decode("utf-8", "replace"))
+        shown = shown_as(code)
         if shown:
             formats[attributes.get(b"numFmtId", b"")] = shown
+        if "[" in code and white_sections(code):
+            whites[attributes.get(b"numFmtId", b"")] = white_sections(code)
     cell_xfs = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.DOTALL)
     if not cell_xfs:
-        return {}, frozenset()
+        return {}, frozenset(), frozenset()
+    invisible, on_white = _invisible_styles(styles, cell_xfs.group(0), _theme_colours(book))
     struck_fonts = _struck_fonts(styles)
     found, struck = {}, set()
     for index, tag in enumerate(re.findall(rb"<(?:\w+:)?xf\b[^>]*>", cell_xfs.group(0))):
         attributes = _attributes(tag)
         shown = formats.get(attributes.get(b"numFmtId", b"0"))
+        white = whites.get(attributes.get(b"numFmtId", b"0"), 0) if str(index).encode() in on_white else 0
+        if white:  # a format painting white on a white fill: what it paints is a value its format hides
+            shown = (shown[0], shown[1], shown[2] | white) if shown else (None, Fraction(1), white)
         if shown:
             found[str(index).encode()] = shown
         font = attributes.get(b"fontId", b"0")
         if struck_fonts and font.isdigit() and int(font) in struck_fonts:
             struck.add(str(index).encode())
-    return found, frozenset(struck)
+    return found, frozenset(struck), invisible
 
 
 def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
@@ -914,18 +1118,22 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
     book = check_zip(path, limits)
     with book:
         parts = _sheet_parts(book)
-        shown, struck = _shown_styles(book)
+        shown, struck, invisible = _shown_styles(book)
+        strings = next((i for i in book.infolist() if i.filename.lower().endswith("sharedstrings.xml")), None)
+        struck_strings = _struck_strings(book, strings)
         names_by_part: dict[str, list[str]] = {}
         for name, part in parts.items():
             names_by_part.setdefault(part, []).append(name)
         scans: dict[str, SheetScan] = {}
         for info in book.infolist():
             names = names_by_part.get(info.filename)
+            if info is strings and not names:
+                continue  # read above
             if not names:
                 for _ in _stream(book, info):  # counted and CRC-checked: calamine may read it
                     pass
                 continue
-            scan = scan_worksheet(_stream(book, info), limits, names[0], shown, struck)
+            scan = scan_worksheet(_stream(book, info), limits, names[0], shown, struck, invisible, struck_strings)
             for name in names:  # a name in the zip twice: keep the larger reading of both
                 if name in scans:
                     scan.rows = max(scan.rows, scans[name].rows)
@@ -977,6 +1185,7 @@ _S_ROW_PROPERTIES, _A_ROW_HEIGHT = _odf("style", "table-row-properties"), _odf("
 _S_COLUMN_PROPERTIES, _A_COLUMN_WIDTH = _odf("style", "table-column-properties"), _odf("style", "column-width")
 _S_TEXT_PROPERTIES, _A_LINE_THROUGH = _odf("style", "text-properties"), _odf("style", "text-line-through-style")
 _N_TEXT_CONTENT = _odf("number", "text-content")
+_A_TEXT_STYLE = _odf("text", "style-name")
 _LENGTH = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+)\s*[a-z]*\s*$")
 _S_MAP, _A_CONDITION, _A_APPLY = _odf("style", "map"), _odf("style", "condition"), _odf("style", "apply-style-name")
 _N_NUMBER, _N_TEXT, _A_FACTOR = _odf("number", "number"), _odf("number", "text"), _odf("number", "display-factor")
@@ -1363,6 +1572,18 @@ class _OdsStream:
         return self.shown[style]
 
 
+def _ods_struck_runs(element, stream: _OdsStream, struck: bool, texts: list[str]) -> list[str]:
+    """[text not struck, text struck] of a cell's paragraphs, its text:span runs in a struck-through style
+    (or inheriting one) struck."""
+    style = element.get(_A_TEXT_STYLE)
+    struck = struck or (style is not None and stream.struck_for(style))
+    texts[struck] += element.text or ""
+    for child in element:
+        _ods_struck_runs(child, stream, struck, texts)
+        texts[struck] += child.tail or ""
+    return texts
+
+
 def _ods_row(row, sheet: _OdsSheet, stream: _OdsStream) -> None:
     """One <table:table-row> (with its repeats): its defects, merges and whether it hides rows holding a value."""
     scan, limits = sheet.scan, stream.limits
@@ -1421,7 +1642,16 @@ def _ods_row(row, sheet: _OdsSheet, stream: _OdsStream) -> None:
             for r in range(top, top + repeat):
                 for c in range(left, column):
                     scan.defects[(r, c)] = defect
-        if stream.struck_for(style):
+        struck = stream.struck_for(style)
+        if not struck and value_type == "string" and stream.struck:
+            runs = _ods_struck_runs(cell, stream, False, ["", ""])
+            if runs[1].strip():  # a struck run of text: all of the text (the cell is struck) or part of it
+                struck = not runs[0].strip()
+                if not struck:
+                    for r in range(top, top + repeat):
+                        for c in range(left, column):
+                            scan.defects.setdefault((r, c), (STRUCK_VALUE, "".join(cell.itertext()).strip()))
+        if struck:
             for r in range(top, top + repeat):
                 scan.struck.setdefault(r, set()).update(range(left, column))
     if holds and (row.get(_A_VISIBILITY) in _HIDING_VISIBILITY or row.get(_A_STYLE) in stream.zero_rows):
@@ -1635,13 +1865,18 @@ def _write_sheet(sheet, name: str, out: Path, index: int, scan: SheetScan, limit
             for column, text in by_row.get(row, ()):
                 if text is not None:
                     texts[column] = text
-                elif texts[column]:  # text a format hides: the defect shows the cell's own text
-                    defects[(row, column)] = (HIDDEN_VALUE, texts[column])
+                elif texts[column]:  # text hidden or struck: the defect shows the cell's own text
+                    defects[(row, column)] = (defects[(row, column)][0], texts[column])
                 else:  # an empty text shows nothing anyway
                     del defects[(row, column)]
             struck = scan.struck.get(row)
-            if struck and any(texts) and all(column in struck for column, text in enumerate(texts) if text):
-                struck_rows.append(row)  # every filled cell struck through: the row is cancelled
+            if struck and any(texts):
+                if all(column in struck for column, text in enumerate(texts) if text):
+                    struck_rows.append(row)  # every filled cell struck through: the row is cancelled
+                elif row not in scan.hidden_rows:  # some cells struck: each is a figure or name that no longer holds
+                    for column in struck:
+                        if column < len(texts) and texts[column]:
+                            defects.setdefault((row, column), (STRUCK_VALUE, texts[column]))
             if row < HEAD_ROWS:
                 head[row] = texts
             if any(texts):

@@ -453,3 +453,48 @@ def write_ods(
         book.writestr("content.xml", content)
         book.writestr("META-INF/manifest.xml", manifest)
     return path
+
+
+def rich_text(*runs: tuple[str, bool]):
+    """An openpyxl rich text of (text, struck through) runs."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    return CellRichText(*(TextBlock(InlineFont(strike=True), text) if struck else text for text, struck in runs))
+
+
+def as_shared_strings(book: Path) -> Path:
+    """The .xlsx (one sheet, no shared strings: openpyxl's) with its inline strings of rich text moved to a shared
+    strings part, as Excel writes them."""
+    import re
+    import zipfile
+
+    moved = []
+
+    def share(found: re.Match) -> bytes:
+        if b"<r>" not in found.group(2):
+            return found.group(0)
+        moved.append(b"<si>" + found.group(2) + b"</si>")
+        return found.group(1).replace(b'"inlineStr"', b'"s"') + b"<v>%d</v></c>" % (len(moved) - 1)
+
+    with zipfile.ZipFile(book) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = re.sub(rb'(<c [^>]*t="inlineStr"[^>]*>)<is>(.*?)</is></c>', share, sheet)
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"".join(moved) + b"</sst>"
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdStrings" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return book

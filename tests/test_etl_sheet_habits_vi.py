@@ -255,7 +255,8 @@ def test_the_same_hidden_text_in_an_ods(tmp_path):
 
 def test_a_row_struck_through_as_cancelled_is_rejected_not_loaded(tmp_path):
     # D2 struck through in every cell (the sheet's "cancelled" mark); D3 with only its amount struck is not a
-    # struck row (not judged: loaded); the header struck through is not data
+    # struck row (since habits VII its amount is rejected `struck_value`, tests/test_etl_sheet_habits_vii.py); the
+    # header struck through is not data
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -272,8 +273,11 @@ def test_a_row_struck_through_as_cancelled_is_rejected_not_loaded(tmp_path):
     db = fixture_projects_db(tmp_path)
     [result] = load_files([book], db_path=db)
     assert result.status == "loaded_with_rejects", result.message
-    assert load_rejects(db, result.load_id) == [(3, "เลขที่เอกสาร", "struck_row", "D2")]
-    assert stored_payments(db) == _paid("D1", "D3", "D4")
+    assert load_rejects(db, result.load_id) == [
+        (3, "เลขที่เอกสาร", "struck_row", "D2"),
+        (4, "จำนวนเงิน", "struck_value", "3000"),
+    ]
+    assert stored_payments(db) == _paid("D1", "D4")
     [(english, thai)] = query(db, "SELECT DISTINCT reason_en, reason_th FROM rejects WHERE reason_code = 'struck_row'")
     assert "struck through" in english and "cancelled" in english and "ขีดฆ่า" in thai
 
