@@ -15,12 +15,9 @@ from budget_metrics import projection as P
 from budget_metrics.projection import model_rates, project_projection
 from etl.load import load_files
 from tests.etl_fixtures import PROJECT_COLUMNS, write_csv
+from tests.projection_fixtures import be_date, unsigned_chance
 
 AS_OF = date(2018, 12, 31)  # day 91 of FY2562; 30 Sep 2019 is day 364: 273 days left
-
-
-def _be(day: date) -> str:
-    return f"{day:%d/%m}/{day.year + 543}"
 
 
 def _year(tmp_path: Path, monkeypatch, signed: int) -> None:
@@ -29,7 +26,9 @@ def _year(tmp_path: Path, monkeypatch, signed: int) -> None:
     rows = []
     for number in range(100):
         contract = (
-            ["950,000.00", _be(date(2018, 11, 1)), "", _be(date(2019, 3, 31))] if number < signed else ["", "", "", ""]
+            ["950,000.00", be_date(date(2018, 11, 1)), "", be_date(date(2019, 3, 31))]
+            if number < signed
+            else ["", "", "", ""]
         )
         rows.append([f"W{number:03d}", "2562", "50", "weir", "investment", "Works", "1,000,000.00", *contract])
     db = tmp_path / "round23.duckdb"
@@ -37,19 +36,12 @@ def _year(tmp_path: Path, monkeypatch, signed: int) -> None:
     monkeypatch.setenv("BUDGET_DB", str(db))
 
 
-def _unsigned_chance() -> float:
-    projects = project_projection(Filters(as_of=AS_OF))
-    chances = projects.loc[projects["basis"] == "no_contract", "signing_chance"].unique()
-    assert len(chances) == 1
-    return float(chances[0])
-
-
 def test_a_year_that_has_signed_nothing_takes_the_tables_chance(tmp_path, monkeypatch):
     """No contract by 31 Dec: 273 days to 30 Sep (the table's row from 210 days) and none of the investment
     allocation signed (its column up to 15%): the cell 0.92. The year's own signing rate reads 0 of 100 signed in
     the window, a chance of 0, which is what the projection said before round 23."""
     _year(tmp_path, monkeypatch, signed=0)
-    assert _unsigned_chance() == pytest.approx(0.92, abs=1e-9)
+    assert unsigned_chance(AS_OF) == pytest.approx(0.92, abs=1e-9)
     assert model_rates(Filters(as_of=AS_OF)).signing_chance == pytest.approx(0.92, abs=1e-9)
 
 
@@ -64,7 +56,7 @@ def test_a_year_with_one_contract_keeps_its_own_reading(tmp_path, monkeypatch):
     before = project_projection(Filters(as_of=AS_OF))
     P._cached_model.cache_clear()
     assert after.equals(before)
-    assert _unsigned_chance() != pytest.approx(0.92, abs=0.01)
+    assert unsigned_chance(AS_OF) != pytest.approx(0.92, abs=0.01)
 
 
 def test_the_pages_and_the_brief_say_when_the_projection_comes_from_past_years(tmp_path, monkeypatch):

@@ -13,16 +13,13 @@ from pathlib import Path
 import pytest
 
 from budget_metrics import Filters
-from budget_metrics.projection import _binomial_tails, model_rates, project_projection
+from budget_metrics.projection import _binomial_tails, model_rates
 from etl.load import load_files
 from tests.etl_fixtures import PROJECT_COLUMNS, write_csv
+from tests.projection_fixtures import be_date, unsigned_chance
 
 AS_OF = date(2019, 5, 31)  # day 242 of FY2562 (1 Oct 2018 is day 0); 30 Sep 2019 is day 364: 122 days left
 DAYS_LEFT = 122
-
-
-def _be(day: date) -> str:
-    return f"{day:%d/%m}/{day.year + 543}"
 
 
 def _year(tmp_path: Path, monkeypatch, signing_days: list[date], early: int = 140) -> None:
@@ -34,22 +31,17 @@ def _year(tmp_path: Path, monkeypatch, signing_days: list[date], early: int = 14
     for number in range(early):
         rows.append(
             [f"E{number:03d}", "2562", "50", "road", "investment", "Works", "1,000,000.00", "950,000.00"]
-            + [_be(date(2018, 11, 1)), "", _be(date(2019, 3, 31))]
+            + [be_date(date(2018, 11, 1)), "", be_date(date(2019, 3, 31))]
         )
     for number in range(100):
         signed = signing_days[number] if number < len(signing_days) else None
-        contract = ["950,000.00", _be(signed), "", _be(signed + timedelta(days=120))] if signed else ["", "", "", ""]
+        contract = (
+            ["950,000.00", be_date(signed), "", be_date(signed + timedelta(days=120))] if signed else ["", "", "", ""]
+        )
         rows.append([f"W{number:03d}", "2562", "50", "weir", "investment", "Works", "1,000,000.00", *contract])
     db = tmp_path / "signing.duckdb"
     load_files([write_csv(tmp_path / "projects.csv", [PROJECT_COLUMNS, *rows])], db_path=db)
     monkeypatch.setenv("BUDGET_DB", str(db))
-
-
-def _unsigned_chance() -> float:
-    projects = project_projection(Filters(as_of=AS_OF))
-    chances = projects.loc[projects["basis"] == "no_contract", "signing_chance"].unique()
-    assert len(chances) == 1
-    return float(chances[0])
 
 
 def test_signing_that_resumes_after_a_freeze_follows_the_last_weeks(tmp_path, monkeypatch):
@@ -59,7 +51,7 @@ def test_signing_that_resumes_after_a_freeze_follows_the_last_weeks(tmp_path, mo
     So the daily rate is ln(1/0.6)/21 and the chance of signing by 30 Sep 1 - 0.6^(122/21) = 0.949
     (the 61-day rate alone gave 1 - 0.6^2 = 0.64)."""
     _year(tmp_path, monkeypatch, [date(2019, 5, 15) + timedelta(days=n % 16) for n in range(40)])
-    assert _unsigned_chance() == pytest.approx(1 - 0.6 ** (DAYS_LEFT / 21), abs=1e-9)
+    assert unsigned_chance(AS_OF) == pytest.approx(1 - 0.6 ** (DAYS_LEFT / 21), abs=1e-9)
     assert model_rates(Filters(as_of=AS_OF)).signing_chance == pytest.approx(0.94857, abs=1e-4)
 
 
@@ -69,7 +61,7 @@ def test_signing_that_stops_follows_the_last_weeks(tmp_path, monkeypatch):
     60 x 0.16126 = 9.7 (sd 2.85): a normal tail of about 0.0006, under 1 in 100, and a rate below half the
     window's. So no more signing is expected (the 61-day rate gave 0.64)."""
     _year(tmp_path, monkeypatch, [date(2019, 4, 1) + timedelta(days=n % 30) for n in range(40)])
-    assert _unsigned_chance() == 0.0
+    assert unsigned_chance(AS_OF) == 0.0
 
 
 def test_steady_signing_keeps_the_window(tmp_path, monkeypatch):
@@ -79,7 +71,7 @@ def test_steady_signing_keeps_the_window(tmp_path, monkeypatch):
     days = [date(2019, 4, 1) + timedelta(days=n) for n in range(20)]
     days += [date(2019, 5, 12) + timedelta(days=n) for n in range(14)]
     _year(tmp_path, monkeypatch, days)
-    assert _unsigned_chance() == pytest.approx(1 - 0.66**2, abs=1e-9)
+    assert unsigned_chance(AS_OF) == pytest.approx(1 - 0.66**2, abs=1e-9)
 
 
 def test_a_stop_while_much_is_unsigned_is_a_pause(tmp_path, monkeypatch):
@@ -91,15 +83,15 @@ def test_a_stop_while_much_is_unsigned_is_a_pause(tmp_path, monkeypatch):
     1.35 times, not a change. The calendar rule reads 0 of 41 in both windows (rate 0). The higher is kept:
     chance of signing by 30 Sep 1 - 0.41^(122/61) = 1 - 0.1681 = 0.8319 (round 3: 0)."""
     _year(tmp_path, monkeypatch, [date(2019, 2, 1) + timedelta(days=n) for n in range(59)], early=0)
-    assert _unsigned_chance() == pytest.approx(1 - 0.41**2, abs=1e-9)
-    assert _unsigned_chance() == pytest.approx(0.8319, abs=1e-9)
+    assert unsigned_chance(AS_OF) == pytest.approx(1 - 0.41**2, abs=1e-9)
+    assert unsigned_chance(AS_OF) == pytest.approx(0.8319, abs=1e-9)
 
 
 def test_a_stop_when_little_is_unsigned_is_the_end(tmp_path, monkeypatch):
     """The same signing with 140 projects signed 1 Nov besides: 41 of 240 unsigned (17%), under a third, so the
     stop counts as the end of the year's signing, as in round 3: both calendar windows read 0 of 41."""
     _year(tmp_path, monkeypatch, [date(2019, 2, 1) + timedelta(days=n) for n in range(59)], early=140)
-    assert _unsigned_chance() == 0.0
+    assert unsigned_chance(AS_OF) == 0.0
 
 
 def test_the_weeks_before_the_first_contract_are_not_a_freeze(tmp_path, monkeypatch):
@@ -111,7 +103,7 @@ def test_the_weeks_before_the_first_contract_are_not_a_freeze(tmp_path, monkeypa
     95 x (1 - e^(-0.002858 x 21)) = 5.54 (sd 2.28) 11 has a tail of about 0.015, not under 1 in 100. So the
     window's rate: 1 - 0.84^(122/61) = 0.2944. (Skipping days 1-211 would read 16 of 100 in 31 days: 0.496.)"""
     _year(tmp_path, monkeypatch, [date(2019, 5, 1) + timedelta(days=2 * n) for n in range(16)], early=0)
-    assert _unsigned_chance() == pytest.approx(1 - 0.84**2, abs=1e-9)
+    assert unsigned_chance(AS_OF) == pytest.approx(1 - 0.84**2, abs=1e-9)
 
 
 def test_binomial_tails_by_hand():
