@@ -10,7 +10,9 @@ Accepted forms (documented in docs/data-dictionary.md):
   ("1,234,567", first group without a leading 0), optionally "." and one or two decimals; a leading "-" or "+" or
   parentheses for a negative ("(500.00)" = -500); "-" alone = 0; blank = none; "฿" before
   or after, "บาท", "บ." or "THB" after; a whole number may end in ".-" ("1,000.-", Thai documents'
-  whole baht). Anything else made of digits and separators ("1.234,50",
+  whole baht); threes grouped by one kind of no-break, narrow no-break or thin space
+  (U+00A0, U+202F, U+2009) are read as grouped by "," ("1 234 567.50"). Anything else made of digits
+  and separators ("1.234,50", "1 234 567" with plain spaces,
   "1 234,50", "12,34", "500,00", "1e5", "1_000", "1.239", "1,23,456") could be read two
   ways and is rejected as ambiguous_amount, never guessed;
 - dates: ISO "2019-09-13" (BE years such as "2562-09-13" too), d/m/yyyy in BE or CE
