@@ -13,14 +13,13 @@ code before). docs/reliability.md ("ETL: government sheet habits VIII") records 
 
 from __future__ import annotations
 
-import argparse
 import re
 from pathlib import Path
 
 import attack_files_v as v
 import attack_files_vi as vi
 from attack_files_v import LOADED, REJECTS, new, pay, plus, xlsx
-from attack_support import H, attack_folder, run_attacks
+from attack_support import H, attack_folder, battery_arguments, run_attacks
 
 PAY_ROWS = vi.PAY_ROWS
 ONLY_V1_V3 = plus({"V1": new("1000.00"), "V3": new("3000.00")})
@@ -191,11 +190,7 @@ def _csv(path: Path, rows: list) -> Path:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--keep", type=Path, default=None)
-    parser.add_argument("--only", default="")
-    parser.add_argument("--root", type=Path, default=None, help="attack another checkout (e.g. the code before)")
-    args = parser.parse_args()
+    args = battery_arguments(__doc__)
     if args.root:
         v.ROOT = vi.ROOT = args.root.resolve()
     with attack_folder(args.keep, "attacks-viii-") as folder:
