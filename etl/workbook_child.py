@@ -1588,6 +1588,7 @@ class _OdsStream:
         self.fill_colour: dict[str, str] = {}
         self.default_fill = "#ffffff"
         self.mapped: set[str] = set()
+        self.invisible: dict[str | None, bool] = {}  # invisible_for's answers (the styles come before the rows)
 
     def read(self, parser) -> None:
         stack = self.stack
@@ -1681,12 +1682,16 @@ class _OdsStream:
         """Whether the cell style `style` (with what it inherits) gives its text exactly its background's colour: a
         colour set by hand (not the automatic one) on the same background, no background being the white page; a
         style with a conditional map is not judged (what it paints depends on the value)."""
-        if not self.font_colour or self._inherited(style, lambda name: True if name in self.mapped else None):
+        if not self.font_colour:
             return False
-        font = self._inherited(style, self.font_colour.get)
-        return font not in (None, "auto") and font == (
-            self._inherited(style, self.fill_colour.get) or self.default_fill
-        )
+        if style not in self.invisible:
+            font = self._inherited(style, self.font_colour.get)
+            self.invisible[style] = (
+                font not in (None, "auto")
+                and not self._inherited(style, lambda name: True if name in self.mapped else None)
+                and font == (self._inherited(style, self.fill_colour.get) or self.default_fill)
+            )
+        return self.invisible[style]
 
     def marks(self, style: str | None) -> bool:
         """Whether cells of the style need the parser: it shows numbers otherwise, hides text, strikes it, or gives
