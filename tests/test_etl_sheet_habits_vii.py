@@ -24,7 +24,7 @@ from tests.etl_fixtures import (
     stored_payments,
     write_ods,
 )
-from tests.test_etl_sheet_habits_vi import PAYMENTS, _ods_row, _ods_style, _paid, _rewrite
+from tests.sheet_habits_support import PAYMENTS, _ods_row, _ods_style, _paid, _rewrite
 
 AMOUNT, CODE, NAME = "จำนวนเงิน", "รหัสโครงการ", "ชื่อโครงการ"
 STRUCK_ODS_STYLE = (
