@@ -472,6 +472,11 @@ PROJECTION_PAST_YEARS_SHORT = (
     "No investment contract yet this year: the projection uses past years' averages and may run high",
 )
 
+# The words of each caveat kind (budget_metrics.projection.caveat_kind), long (the area page's method note) and
+# short (the line cards, the PDF brief).
+PROJECTION_CAVEATS = {"early": PROJECTION_EARLY_CAVEAT, "past_years": PROJECTION_PAST_YEARS_CAVEAT}
+PROJECTION_CAVEATS_SHORT = {"early": PROJECTION_EARLY_SHORT, "past_years": PROJECTION_PAST_YEARS_SHORT}
+
 # ---------------------------------------------------------------- follow-up of lagging projects
 # The fields of a follow-up response (appstore.followup), as the form, history and exports name them.
 FOLLOWUP_FIELDS: Words = {

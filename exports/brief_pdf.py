@@ -33,8 +33,7 @@ from vocabulary import (
     FLAGS,
     LINE_LABELS,
     NO_TARGETS_TO_JUDGE,
-    PROJECTION_EARLY_SHORT,
-    PROJECTION_PAST_YEARS_SHORT,
+    PROJECTION_CAVEATS_SHORT,
     STATUSES,
 )
 
@@ -138,8 +137,8 @@ def projection_sentence(bundle: ExportBundle) -> str:
             f"({about_pct(investment['projected_low_pct'])}–{about_pct(investment['projected_high_pct'])})"
         )
     caveat = caveat_kind(bundle.filters.fiscal_year, bundle.as_of)  # the backtests run low Oct-Jan, high before
-    if caveat is not None:  # the year's first contract (PROJECTION_PAST_YEARS_SHORT)
-        text += f" ({(PROJECTION_PAST_YEARS_SHORT if caveat == 'past_years' else PROJECTION_EARLY_SHORT)[0]})"
+    if caveat is not None:  # the year's first contract (vocabulary.PROJECTION_CAVEATS_SHORT)
+        text += f" ({PROJECTION_CAVEATS_SHORT[caveat][0]})"
     text += f" คาดว่าจะกันเงินเหลื่อมปีประมาณ {carry} ล้านบาท และอาจไม่ได้ใช้หรือต้องส่งคืนประมาณ {lapse} ล้านบาท"
     if overall["required_weekly"] > 0:
         text += (

@@ -65,8 +65,7 @@ from vocabulary import (
     NO_TARGETS_TO_JUDGE,
     PROJECTION_BAND,
     PROJECTION_BAND_CAVEAT,
-    PROJECTION_EARLY_CAVEAT,
-    PROJECTION_PAST_YEARS_CAVEAT,
+    PROJECTION_CAVEATS,
     pick,
     word,
 )
@@ -590,7 +589,7 @@ def _projection_caveat(kind: str | None, context: PageContext) -> str:
     before the year's first contract it uses past years' averages and runs high."""
     if kind is None:
         return ""
-    return "  \n" + context.t(*(PROJECTION_PAST_YEARS_CAVEAT if kind == "past_years" else PROJECTION_EARLY_CAVEAT))
+    return "  \n" + context.t(*PROJECTION_CAVEATS[kind])
 
 
 # ---------------------------------------------------------------- the tabs below the first screen

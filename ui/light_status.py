@@ -17,7 +17,7 @@ import pandas as pd
 
 from ui.light import badge, meter, on_fill, status_colour, status_text_colour, text
 from ui.palette import STATUS_COLORS
-from vocabulary import PROJECTION_EARLY_SHORT, PROJECTION_PAST_YEARS_SHORT, STATUSES, pick, word
+from vocabulary import PROJECTION_CAVEATS_SHORT, STATUSES, pick, word
 
 
 # ---------------------------------------------------------------- a target line's card
@@ -154,5 +154,4 @@ def projection_early(kind: str | None, lang: str) -> str:
     that it uses past years' averages and may run high, in `data-figure="projection_past_years"`; '' for None."""
     if kind is None:
         return ""
-    words = PROJECTION_PAST_YEARS_SHORT if kind == "past_years" else PROJECTION_EARLY_SHORT
-    return f'<div data-figure="projection_{kind}">{text(pick(words, lang))}</div>'
+    return f'<div data-figure="projection_{kind}">{text(pick(PROJECTION_CAVEATS_SHORT[kind], lang))}</div>'
