@@ -56,7 +56,8 @@ R23.SMALLEST = int(os.environ.get("ROUND24_SMALLEST", "1"))
 R23.SAMPLE = {
     ("demo2562", "2018-10-31"),
     ("demo7", "2018-11-30"),
-    ("late_procurement:101", "2019-01-31"),
+    ("late_procurement:101", "2019-01-31"),  # n = 127: inside the ramp, so scored as changed
+    ("base:101", "2018-11-30"),
     ("late_act:1", "2019-03-31"),
 }
 
