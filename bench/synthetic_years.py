@@ -1568,6 +1568,28 @@ MIXES: dict[str, Mix] = {
         "days, 1-3 instalments), a reallocation on 10 Jul moving 30% of the still unsigned to fast projects, 15% "
         "early finishers, a strong rush, a cluster hit from 10 Jun (40-80%)",
     ),
+    # Round 24's fourth hold-out, written after the choice (8aaf510) and after 212-214's stores showed that a budget
+    # act holds every signing 20-45 days (212 and 214 went from n = 0 to 271 / 299 within a month), before it was
+    # generated: an ordinary act with a long, thin wave of lumpy projects, so that 31 Oct-30 Nov have 0 < n < 200.
+    "ordinary_long_thin_wave_lumpy_slow_q1_advances": Mix(
+        "ordinary_long_thin_wave_lumpy_slow_q1_advances",
+        q1_pace=0.5,
+        wave=(date(2018, 10, 25), date(2019, 3, 31)),
+        wave_share=0.55,
+        trickle_end=date(2019, 8, 31),
+        unsigned_share=0.05,
+        investment_size=2.5,
+        advance_share=0.5,
+        duration=(60, 160),
+        area_pace_sd=0.4,
+        september_rush=0.35,
+        disaster_provinces=2,
+        disaster_date=date(2019, 6, 25),
+        disaster_severity_range=(0.4, 0.8),
+        notes="an ordinary act, a slow first quarter, a long thin wave 25 Oct-31 Mar (55%) and a trickle to 31 Aug, "
+        "lumpy investment (2.5 times), advances on half the contracts, uneven provinces, 2 provinces hit from 25 Jun "
+        "(40-80%)",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -1987,6 +2009,8 @@ HOLD_OUT_ROUND_24 = (
     ("act_nov_late_wave_long_advances_cancel_aug", 212),
     ("ordinary_slow_q1_late_oct_wave_lumpy_savings_bunched", 213),
     ("act_jan_late_wave_short_realloc_jul_early_finish", 214),
+    # written after the choice (8aaf510), before it was generated; scored once on its own (run r24h2)
+    ("ordinary_long_thin_wave_lumpy_slow_q1_advances", 215),
 )
 
 
