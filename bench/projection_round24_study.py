@@ -16,8 +16,12 @@ hold-outs 209-211 among them):
     --hold-out 24: the round-24 hold-outs instead (report only, after their scoring); there `early` with
         ROUND24_SMALLEST=0 and --variant off "ramp N" compares the pair off (N = 0) with the chosen N on 31 Oct-31 Jan
 
+    .venv/bin/python bench/projection_round24_study.py zero-early --variant ...
+        # `zero` and `early` in one pass (each year-date's n read once): how the round's figures were made
+
 A study script: it patches model settings in memory to compare them; nothing it prints is a setting. Every variant runs
-the working tree's budget_metrics/projection.py (main's, round 23 adopted: N = 1 is "kept").
+the working tree's budget_metrics/projection.py: "kept" is its setting — N = 1 when the study ran (d4116e9, main with
+round 23 adopted), 50 after round 24's choice (8aaf510), so the hold-outs' `--variant off` compares N = 0 with 50.
 """
 
 from __future__ import annotations
