@@ -452,24 +452,28 @@ PROJECTION_EARLY_SHORT = (
     "Early in the fiscal year the projection tends to run low: read it as a floor",
 )
 
-# Before the year's first investment contract the signing chance and what a contract pays after signing come from
-# past years' table and curve (budget_metrics.projection, round 23; `projection.caveat_kind` "past_years"), said
-# instead of the early caveat (docs/projection.md, "Round 23 of issue 17": on the 163 seen year-dates with no
-# contract yet, in 48 generated years, the provinces were +7.4 points above their outcome on average, over +20 in
-# years of long contracts paid late, and the 80% band held 70% of them).
+# While the year has signed fewer than 50 investment contracts the signing chance and what a contract pays after
+# signing lean on past years' table and curve (budget_metrics.projection, rounds 23-24, PAIR_FIRST_CONTRACTS;
+# `projection.caveat_kind` "past_years"), said instead of the early caveat (docs/projection.md, "Round 23 of issue 17":
+# on the 163 seen year-dates with no contract yet, in 48 generated years, the provinces were +7.4 points above their
+# outcome on average, over +20 in years of long contracts paid late, and the 80% band held 70% of them; "Round 24 of
+# issue 17": on the 43 seen year-dates with 1-49 contracts, −26.0 points on average and the band held 26%).
 PROJECTION_PAST_YEARS_CAVEAT = (
-    "ปีนี้ยังไม่มีการลงนามสัญญางบลงทุน การคาดการณ์จึงใช้โอกาสการลงนามและการเบิกจ่ายหลังลงนามเฉลี่ยของปีที่ผ่านมา "
-    "ไม่ใช่ข้อมูลของปีนี้: ทดสอบย้อนหลังกับปีจำลอง 48 ปี ณ วันที่ยังไม่มีสัญญา รายจังหวัดสูงกว่าผลจริงเฉลี่ย 7 จุด "
-    "(เกิน 20 จุดในปีที่สัญญายาวและเบิกจ่ายช้า) และช่วง 80% ครอบคลุมผลจริงราว 70% จึงควรถือเป็นค่าประมาณคร่าว ๆ",
-    "No investment contract has been signed this year yet, so the projection uses past years' average chance of "
-    "signing and payments after signing, not this year's data: backtested on 48 generated years on dates before "
-    "their first contract, the provinces were projected 7 points too high on average (over 20 in years of long "
-    "contracts paid late) and the 80% band held the outcome about 70% of the time; read it as a rough estimate",
+    "ปีนี้ลงนามสัญญางบลงทุนแล้วไม่ถึง 50 สัญญา การคาดการณ์จึงใช้โอกาสการลงนามและการเบิกจ่ายหลังลงนามเฉลี่ยของปีที่ผ่านมา "
+    "มากกว่าข้อมูลของปีนี้: ทดสอบย้อนหลังกับปีจำลอง ณ วันที่ยังไม่มีสัญญาเลย รายจังหวัดสูงกว่าผลจริงเฉลี่ย 7 จุด "
+    "(เกิน 20 จุดในปีที่สัญญายาวและเบิกจ่ายช้า) และช่วง 80% ครอบคลุมผลจริงราว 70% ส่วน ณ วันที่มีสัญญา 1–49 สัญญา "
+    "ยังต่ำกว่าผลจริงเฉลี่ย 26 จุด และช่วง 80% ครอบคลุมผลจริงราว 26% จึงควรถือเป็นค่าประมาณคร่าว ๆ",
+    "Fewer than 50 investment contracts have been signed this year so far, so the projection leans on past years' "
+    "average chance of signing and payments after signing more than on this year's data: backtested on generated "
+    "years, on dates before their first contract the provinces were projected 7 points too high on average (over 20 "
+    "in years of long contracts paid late) and the 80% band held the outcome about 70% of the time; with 1-49 "
+    "contracts they were still 26 points too low on average and the band held the outcome 26% of the time; read it "
+    "as a rough estimate",
 )
 
 PROJECTION_PAST_YEARS_SHORT = (
-    "ยังไม่มีสัญญางบลงทุนในปีนี้ การคาดการณ์ใช้ค่าเฉลี่ยของปีที่ผ่านมา อาจสูงกว่าผลจริง",
-    "No investment contract yet this year: the projection uses past years' averages and may run high",
+    "ปีนี้ยังมีสัญญางบลงทุนไม่ถึง 50 สัญญา การคาดการณ์ใช้ค่าเฉลี่ยของปีที่ผ่านมา อาจคลาดจากผลจริงมาก",
+    "Fewer than 50 investment contracts yet this year: the projection leans on past years' averages and may be far off",
 )
 
 # The words of each caveat kind (budget_metrics.projection.caveat_kind), long (the area page's method note) and

@@ -147,8 +147,9 @@ HOLD_OUT_ROUND_12 = (
 # written after its choice was committed (370bcf9), round 14's (161-163) after 15b680c, round 15's (171-173) after
 # 1062370, round 16's (181-183) after db9e093, round 17's (186-188) after f39fbcd, round 18's (191-193) after
 # 53323db, round 19's (196-198) after 5cb6a12, round 20's (201-203) after 52a6178, round 22's (206-208) after
-# e230510 (round 21 wrote none), round 23's (209-211) after 5ede5b7; each generated and scored once with that
-# model; every year above counts as seen from the next round on.
+# e230510 (round 21 wrote none), round 23's (209-211) after 5ede5b7; round 24's 212-214 were written before its
+# choice and 215 after it (8aaf510), all four scored once after it; each generated and scored once with that model;
+# every year above counts as seen from the next round on.
 from synthetic_years import (  # noqa: E402  (bench/ on the path)
     HOLD_OUT_ROUND_13,
     HOLD_OUT_ROUND_14,
@@ -160,6 +161,7 @@ from synthetic_years import (  # noqa: E402  (bench/ on the path)
     HOLD_OUT_ROUND_20,
     HOLD_OUT_ROUND_22,
     HOLD_OUT_ROUND_23,
+    HOLD_OUT_ROUND_24,
 )
 
 # Each round's hold-out years (`--years hold-out-N`; `--years every-hold-out` scores them all with today's model,
@@ -186,6 +188,7 @@ HOLD_OUTS_BY_ROUND = {
     20: tuple(HOLD_OUT_ROUND_20),
     22: tuple(HOLD_OUT_ROUND_22),
     23: tuple(HOLD_OUT_ROUND_23),
+    24: tuple(HOLD_OUT_ROUND_24),
 }
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)
@@ -844,6 +847,10 @@ def markdown(
         ".venv/bin/python bench/projection_round23_study.py zero   # where the year has signed no contract yet",
         ".venv/bin/python bench/projection_round23_study.py early --variant kept first 'first ramp 20'",
         "#   --skip-timing --run-name r23h --years hold-out-23",
+        "# round 24's run (its part below, written by hand): the study, the choice committed (8aaf510: N = 50),",
+        "# the hold-out mixes (212-214 before the choice, 215 after), then the round-24 hold-outs scored once:",
+        ".venv/bin/python bench/projection_round24_study.py zero-early --variant 'ramp 50' 'ramp 100' 'ramp 200'",
+        "#   --skip-timing --run-name r24h --years hold-out-24   (215: --run-name r24h2 --years MIX:215)",
         ".venv/bin/python bench/synthetic_years.py --list                # the generated mixes",
         "```",
         "",
@@ -1124,8 +1131,8 @@ def main() -> None:
         "--years",
         nargs="+",
         default=["demo", "calibration", "hold-out", "hold-out-2", "hold-out-3"],
-        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-23, every-hold-out, demo:SEED or MIX:SEED "
-        "(default: all groups but hold-out-4 to hold-out-23)",
+        help="demo, calibration, hold-out, hold-out-2, ..., hold-out-24, every-hold-out, demo:SEED or MIX:SEED "
+        "(default: all groups but hold-out-4 to hold-out-24)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timing runs per database and code (default 5)")
     parser.add_argument("--skip-timing", action="store_true", help="only the backtest")

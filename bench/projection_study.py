@@ -54,6 +54,7 @@ def seen_before(round_number: int) -> tuple:
         (),  # round 21 (a study) wrote no hold-outs
         B.HOLD_OUT_ROUND_22,
         B.HOLD_OUT_ROUND_23,
+        B.HOLD_OUT_ROUND_24,
     ]
     return B.CALIBRATION + sum(by_round[: round_number - 1], ())
 

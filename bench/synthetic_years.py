@@ -1506,6 +1506,90 @@ MIXES: dict[str, Mix] = {
         "signing freeze 1 Apr-15 May (caught up within 40 days), lumpier investment (1.6 times), advances on 60% of "
         "contracts, uneven provinces, 20% early finishers, a cluster hit from 1 Jul (50-90%)",
     ),
+    # Round 24 (issue 17): new hold-out mixes, written while the round-24 study ran (before any of its results were
+    # read) and committed before any of them was generated; generated (seeds 212-214) and scored once, after the
+    # round-24 choice was committed; each a mix not seen before, two of them (212, 214) with
+    # a wave that starts a few days before a month end (a late budget act), 213 with a slow first quarter whose wave
+    # starts on 28 Oct, so that early month ends find the year's first weeks of signing (0 < n < 200).
+    "act_nov_late_wave_long_advances_cancel_aug": Mix(
+        "act_nov_late_wave_long_advances_cancel_aug",
+        budget_act=date(2018, 11, 20),
+        wave=(date(2018, 11, 26), date(2019, 3, 15)),
+        wave_share=0.75,
+        trickle_end=date(2019, 8, 15),
+        unsigned_share=0.08,
+        mass_cancel=(date(2019, 8, 15), 0.5),
+        duration=(90, 200),
+        instalments=(2, 4),
+        advance_share=0.5,
+        september_rush=0.4,
+        disaster_provinces=2,
+        disaster_date=date(2019, 6, 15),
+        disaster_severity_range=(0.4, 0.8),
+        notes="budget act on 20 Nov, a wave 26 Nov-15 Mar (75%) and a trickle to 15 Aug, long contracts (90-200 "
+        "days, 2-4 instalments), advances on half of them, 8% of investment never signed and half of the still "
+        "unsigned cancelled on 15 Aug, a rush, 2 provinces hit from 15 Jun (40-80%)",
+    ),
+    "ordinary_slow_q1_late_oct_wave_lumpy_savings_bunched": Mix(
+        "ordinary_slow_q1_late_oct_wave_lumpy_savings_bunched",
+        q1_pace=0.5,
+        wave=(date(2018, 10, 28), date(2019, 2, 28)),
+        wave_share=0.65,
+        trickle_end=date(2019, 8, 31),
+        unsigned_share=0.05,
+        investment_size=1.8,
+        savings=(0.05, 0.15),
+        savings_moved=0.6,
+        month_end_bunching=0.5,
+        area_pace_sd=0.4,
+        september_rush=0.35,
+        disaster_clusters=1,
+        disaster_date=date(2019, 7, 1),
+        disaster_severity_range=(0.3, 0.7),
+        notes="a slow first quarter, a wave 28 Oct-28 Feb (65%) and a trickle to 31 Aug, lumpier investment (1.8 "
+        "times), savings 5-15% mostly moved, month-end bunching, uneven provinces, a cluster hit from 1 Jul (30-70%)",
+    ),
+    "act_jan_late_wave_short_realloc_jul_early_finish": Mix(
+        "act_jan_late_wave_short_realloc_jul_early_finish",
+        budget_act=date(2019, 1, 24),
+        wave=(date(2019, 1, 28), date(2019, 4, 15)),
+        wave_share=0.7,
+        trickle_end=date(2019, 8, 10),
+        unsigned_share=0.06,
+        reallocation=(date(2019, 7, 10), 0.3),
+        duration=(30, 100),
+        instalments=(1, 3),
+        early_finishers=0.15,
+        september_rush=0.5,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 10),
+        disaster_severity_range=(0.4, 0.8),
+        notes="budget act on 24 Jan, a wave 28 Jan-15 Apr (70%) and a trickle to 10 Aug, short contracts (30-100 "
+        "days, 1-3 instalments), a reallocation on 10 Jul moving 30% of the still unsigned to fast projects, 15% "
+        "early finishers, a strong rush, a cluster hit from 10 Jun (40-80%)",
+    ),
+    # Round 24's fourth hold-out, written after the choice (8aaf510) and after 212-214's stores showed that a budget
+    # act holds every signing 20-45 days (212 and 214 went from n = 0 to 271 / 299 within a month), before it was
+    # generated: an ordinary act with a long, thin wave of lumpy projects, so that 31 Oct-30 Nov have 0 < n < 200.
+    "ordinary_long_thin_wave_lumpy_slow_q1_advances": Mix(
+        "ordinary_long_thin_wave_lumpy_slow_q1_advances",
+        q1_pace=0.5,
+        wave=(date(2018, 10, 25), date(2019, 3, 31)),
+        wave_share=0.55,
+        trickle_end=date(2019, 8, 31),
+        unsigned_share=0.05,
+        investment_size=2.5,
+        advance_share=0.5,
+        duration=(60, 160),
+        area_pace_sd=0.4,
+        september_rush=0.35,
+        disaster_provinces=2,
+        disaster_date=date(2019, 6, 25),
+        disaster_severity_range=(0.4, 0.8),
+        notes="an ordinary act, a slow first quarter, a long thin wave 25 Oct-31 Mar (55%) and a trickle to 31 Aug, "
+        "lumpy investment (2.5 times), advances on half the contracts, uneven provinces, 2 provinces hit from 25 Jun "
+        "(40-80%)",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -1917,6 +2001,16 @@ HOLD_OUT_ROUND_23 = (
     ("act_jan_wave_long_slow_final_cancel_jul", 209),
     ("act_dec_short_savings_moved_rush", 210),
     ("ordinary_half_trickle_freeze_apr_lumpy_advances", 211),
+)
+# Round 24 of issue 17, the projection's hold-outs (mix, seed): written and committed before the round-24 choice and
+# before they were generated; scored once after the choice was committed (bench/backtest_projection.py --years
+# hold-out-24).
+HOLD_OUT_ROUND_24 = (
+    ("act_nov_late_wave_long_advances_cancel_aug", 212),
+    ("ordinary_slow_q1_late_oct_wave_lumpy_savings_bunched", 213),
+    ("act_jan_late_wave_short_realloc_jul_early_finish", 214),
+    # written after the choice (8aaf510), before it was generated; scored once on its own (run r24h2)
+    ("ordinary_long_thin_wave_lumpy_slow_q1_advances", 215),
 )
 
 
@@ -2550,6 +2644,8 @@ def main() -> None:
                 if name in dict(HOLD_OUT_ROUND_22)
                 else "hold-out (round 23)"
                 if name in dict(HOLD_OUT_ROUND_23)
+                else "hold-out (round 24)"
+                if name in dict(HOLD_OUT_ROUND_24)
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")

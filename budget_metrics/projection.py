@@ -73,8 +73,11 @@ FREEZE_UNSIGNED_SHARE = 1 / 3  # ... read as a pause while this share of the inv
 # cells are the value-weighted share of the investment allocation unsigned on the as-of date that signed by 30 Sep, on
 # the 15th and last day of each month December-August in round 19's 78 seen stores (bench/projection_round19_study.py
 # table); the curve's points the value-weighted share paid by 30 Sep of the investment contracts signed from 1 Mar in
-# round 18's seen stores (bench/projection_round18_study.py curve).
-PAIR_FIRST_CONTRACTS = 1.0
+# round 18's seen stores (bench/projection_round18_study.py curve). Round 24 (docs/projection.md, "Round 24 of issue
+# 17"): N = 50, a ramp over the year's first weeks of signing (n = 10: the table at weight 0.8), where the year's own
+# signing rate still reads days before its wave; scored on the 43 seen year-dates with 1 <= n < 50 it pushed no
+# year-date out of a goal and took the provinces' mean |bias| 55.8 -> 27.0 and coverage 1% -> 26%.
+PAIR_FIRST_CONTRACTS = 50.0
 SIGNING_TABLE_DAYS = (90, 150, 210)
 SIGNING_TABLE_SIGNED = (0.15, 0.3, 0.45, 2 / 3)
 SIGNING_TABLE = ((0.83, 0.83, 0.83, 0.71), (0.93, 0.88, 0.88, 0.79), (0.92, 0.89, 0.88, 0.84))
@@ -143,9 +146,10 @@ class ModelRates:
     year's signed contracts (0-1). month_end_factor and quarter_end_factor are the payment
     rhythm seen in the months completed so far (for the path): how many times a normal day's
     payments a day in a month's last week, and a day in a quarter's last month, receive (1.0
-    until there is a month to compare). from_past_years is True where the year had signed no investment
-    contract by the as-of date, so the signing chance and what a contract pays after signing come from the
-    fixed table and curve of past years (round 23) rather than from this year's own readings.
+    until there is a month to compare). from_past_years is True where the year had signed fewer than
+    PAIR_FIRST_CONTRACTS investment contracts by the as-of date, so the signing chance and what a contract pays after
+    signing lean on the fixed table and curve of past years (rounds 23-24: in full before the first contract, at
+    weight 1 - n / PAIR_FIRST_CONTRACTS after) rather than on this year's own readings alone.
     """
 
     fiscal_year: int
@@ -197,8 +201,9 @@ def is_early_in_year(fiscal_year: int, as_of: date) -> bool:
 
 
 def caveat_kind(fiscal_year: int, as_of: date) -> str | None:
-    """Which caveat goes beside a projection made on `as_of`: "past_years" while the year has signed no investment
-    contract and the signing chance comes from past years' table (round 23: backtested, it runs high there), else
+    """Which caveat goes beside a projection made on `as_of`: "past_years" while the year has signed fewer than
+    PAIR_FIRST_CONTRACTS investment contracts and the signing chance leans on past years' table (rounds 23-24:
+    backtested, it runs high before the first contract and still low after it), else
     "early" from 1 Oct to 31 Jan (`is_early_in_year`: it runs low), else None (vocabulary.PROJECTION_*_CAVEAT)."""
     if _model(fiscal_year, as_of).rates.from_past_years:
         return "past_years"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from budget_metrics import Filters
 from budget_metrics.projection import project_projection
+from etl.load import load_files
+from tests.etl_fixtures import PROJECT_COLUMNS, write_csv
 
 
 def be_date(day: date) -> str:
@@ -19,3 +22,19 @@ def unsigned_chance(as_of: date) -> float:
     chances = projects.loc[projects["basis"] == "no_contract", "signing_chance"].unique()
     assert len(chances) == 1
     return float(chances[0])
+
+
+def investment_year(tmp_path: Path, monkeypatch, signed: int, projects: int = 100) -> None:
+    """Province 50: `projects` investment projects of 1,000,000 baht; the first `signed` of them signed a contract
+    (950,000 baht) on 1 Nov 2018, running to 31 Mar 2019; the rest unsigned on 31 Dec 2018 (BUDGET_DB set to it)."""
+    rows = []
+    for number in range(projects):
+        contract = (
+            ["950,000.00", be_date(date(2018, 11, 1)), "", be_date(date(2019, 3, 31))]
+            if number < signed
+            else ["", "", "", ""]
+        )
+        rows.append([f"W{number:03d}", "2562", "50", "weir", "investment", "Works", "1,000,000.00", *contract])
+    db = tmp_path / "investment_year.duckdb"
+    load_files([write_csv(tmp_path / "projects.csv", [PROJECT_COLUMNS, *rows])], db_path=db)
+    monkeypatch.setenv("BUDGET_DB", str(db))

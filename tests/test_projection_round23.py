@@ -6,49 +6,31 @@ before. Tiny years loaded through the real ETL; the expected chance is read off 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from budget_metrics import Filters
 from budget_metrics import projection as P
 from budget_metrics.projection import model_rates, project_projection
-from etl.load import load_files
-from tests.etl_fixtures import PROJECT_COLUMNS, write_csv
-from tests.projection_fixtures import be_date, unsigned_chance
+from tests.projection_fixtures import investment_year, unsigned_chance
 
 AS_OF = date(2018, 12, 31)  # day 91 of FY2562; 30 Sep 2019 is day 364: 273 days left
-
-
-def _year(tmp_path: Path, monkeypatch, signed: int) -> None:
-    """Province 50: 100 investment projects of 1,000,000 baht; the first `signed` of them signed a contract
-    (950,000 baht) on 1 Nov 2018, running to 31 Mar 2019; the rest unsigned on the as-of date."""
-    rows = []
-    for number in range(100):
-        contract = (
-            ["950,000.00", be_date(date(2018, 11, 1)), "", be_date(date(2019, 3, 31))]
-            if number < signed
-            else ["", "", "", ""]
-        )
-        rows.append([f"W{number:03d}", "2562", "50", "weir", "investment", "Works", "1,000,000.00", *contract])
-    db = tmp_path / "round23.duckdb"
-    load_files([write_csv(tmp_path / "projects.csv", [PROJECT_COLUMNS, *rows])], db_path=db)
-    monkeypatch.setenv("BUDGET_DB", str(db))
 
 
 def test_a_year_that_has_signed_nothing_takes_the_tables_chance(tmp_path, monkeypatch):
     """No contract by 31 Dec: 273 days to 30 Sep (the table's row from 210 days) and none of the investment
     allocation signed (its column up to 15%): the cell 0.92. The year's own signing rate reads 0 of 100 signed in
     the window, a chance of 0, which is what the projection said before round 23."""
-    _year(tmp_path, monkeypatch, signed=0)
+    investment_year(tmp_path, monkeypatch, signed=0)
     assert unsigned_chance(AS_OF) == pytest.approx(0.92, abs=1e-9)
     assert model_rates(Filters(as_of=AS_OF)).signing_chance == pytest.approx(0.92, abs=1e-9)
 
 
-def test_a_year_with_one_contract_keeps_its_own_reading(tmp_path, monkeypatch):
-    """One contract signed on 1 Nov: the year has signed, so the pair is off and the projection is the one with
-    round 23's setting off (the year's own signing rate and contract hazards), project by project."""
-    _year(tmp_path, monkeypatch, signed=1)
+def test_a_year_with_50_contracts_keeps_its_own_reading(tmp_path, monkeypatch):
+    """50 contracts signed on 1 Nov (round 24: the pair's weight 1 - n / 50 reaches 0 at 50; with one contract, as
+    in round 23, it is 0.98): the pair is off and the projection is the one with the setting off (the year's own
+    signing rate and contract hazards), project by project."""
+    investment_year(tmp_path, monkeypatch, signed=50)
     P._cached_model.cache_clear()
     after = project_projection(Filters(as_of=AS_OF))
     monkeypatch.setattr(P, "PAIR_FIRST_CONTRACTS", 0.0)
@@ -60,9 +42,9 @@ def test_a_year_with_one_contract_keeps_its_own_reading(tmp_path, monkeypatch):
 
 
 def test_the_pages_and_the_brief_say_when_the_projection_comes_from_past_years(tmp_path, monkeypatch):
-    """Before the year's first contract the overview's line cards say the projection uses past years' averages and
-    may run high — not that it runs low (the early-year caveat); the PDF brief's projection sentence says the same;
-    once a contract is signed the early-year caveat is back."""
+    """Before the year's first contract the overview's line cards say the projection leans on past years' averages
+    and may be far off — not that it runs low (the early-year caveat); the PDF brief's projection sentence says the
+    same; once 50 contracts are signed (round 24) the early-year caveat is back."""
     from streamlit.testing.v1 import AppTest
 
     from budget_metrics.projection import caveat_kind
@@ -71,12 +53,12 @@ def test_the_pages_and_the_brief_say_when_the_projection_comes_from_past_years(t
     from tests.apptest_support import DASHBOARD
     from tests.overview_figures import app_figures
 
-    past_years = "ยังไม่มีสัญญางบลงทุนในปีนี้ การคาดการณ์ใช้ค่าเฉลี่ยของปีที่ผ่านมา อาจสูงกว่าผลจริง"
+    past_years = "ปีนี้ยังมีสัญญางบลงทุนไม่ถึง 50 สัญญา การคาดการณ์ใช้ค่าเฉลี่ยของปีที่ผ่านมา อาจคลาดจากผลจริงมาก"
     early = "ต้นปีงบประมาณ การคาดการณ์มักต่ำกว่าผลจริง ให้ถือเป็นค่าขั้นต่ำ"
-    for signed, kind, words in ((0, "past_years", past_years), (1, "early", early)):
+    for signed, kind, words in ((0, "past_years", past_years), (50, "early", early)):
         folder = tmp_path / str(signed)
         folder.mkdir()
-        _year(folder, monkeypatch, signed=signed)
+        investment_year(folder, monkeypatch, signed=signed)
         P._cached_model.cache_clear()
         assert caveat_kind(2562, AS_OF) == kind
         app = AppTest.from_file(DASHBOARD, default_timeout=120)

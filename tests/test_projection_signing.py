@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from budget_metrics import Filters
+from budget_metrics import projection as P
 from budget_metrics.projection import _binomial_tails, model_rates
 from etl.load import load_files
 from tests.etl_fixtures import PROJECT_COLUMNS, write_csv
@@ -101,9 +102,16 @@ def test_the_weeks_before_the_first_contract_are_not_a_freeze(tmp_path, monkeypa
     window (days 182-242) 16 of 100, ln(100/84)/61 = 0.002858 a day; the last 21 days (222-242) 11 of the 95
     unsigned on day 221, ln(95/84)/21 = 0.00586, 2.05 times, but where the window's rate expects
     95 x (1 - e^(-0.002858 x 21)) = 5.54 (sd 2.28) 11 has a tail of about 0.015, not under 1 in 100. So the
-    window's rate: 1 - 0.84^(122/61) = 0.2944. (Skipping days 1-211 would read 16 of 100 in 31 days: 0.496.)"""
+    window's rate: 1 - 0.84^(122/61) = 0.2944. (Skipping days 1-211 would read 16 of 100 in 31 days: 0.496.)
+    With 16 contracts, fewer than round 24's 50, the signing table weighs in at 1 - 16/50 = 0.68: its cell for 122
+    days to 30 Sep (the row from 90 days) and 16% of the allocation signed (the column up to 30%) is 0.83, so the
+    chance is 0.32 x 0.2944 + 0.68 x 0.83 = 0.658608; the rule above is read with the table off."""
     _year(tmp_path, monkeypatch, [date(2019, 5, 1) + timedelta(days=2 * n) for n in range(16)], early=0)
+    assert unsigned_chance(AS_OF) == pytest.approx(0.32 * (1 - 0.84**2) + 0.68 * 0.83, abs=1e-9)
+    monkeypatch.setattr(P, "PAIR_FIRST_CONTRACTS", 0.0)
+    P._cached_model.cache_clear()
     assert unsigned_chance(AS_OF) == pytest.approx(1 - 0.84**2, abs=1e-9)
+    P._cached_model.cache_clear()
 
 
 def test_binomial_tails_by_hand():

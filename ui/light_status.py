@@ -150,8 +150,9 @@ def pace_break(row: dict | pd.Series, lang: str) -> str:
 
 def projection_early(kind: str | None, lang: str) -> str:
     """Under a projection, its caveat (budget_metrics.projection.caveat_kind): "early" (1 Oct to 31 Jan) that it
-    tends to run low then, in a `data-figure="projection_early"` block; "past_years" (no investment contract yet)
-    that it uses past years' averages and may run high, in `data-figure="projection_past_years"`; '' for None."""
+    tends to run low then, in a `data-figure="projection_early"` block; "past_years" (fewer than
+    projection.PAIR_FIRST_CONTRACTS investment contracts yet) that it leans on past years' averages and may be far
+    off, in `data-figure="projection_past_years"`; '' for None."""
     if kind is None:
         return ""
     return f'<div data-figure="projection_{kind}">{text(pick(PROJECTION_CAVEATS_SHORT[kind], lang))}</div>'
