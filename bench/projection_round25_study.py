@@ -4,14 +4,20 @@ the 3 demo seeds and the generated years of rounds 1-24, round 24's hold-outs 21
 and 31 Jul 2019:
 
     .venv/bin/python bench/projection_round25_study.py collect [--only NAME ...] [--hold-out 25]
-        # per year-date, with the working tree's model: per province and cluster the projection, the band, the truth
-        # on 30 Sep, the band's three variance terms, and per basis (paid / on plan / overdue / no contract) the
-        # allocation and the payments still expected; per year-date the bias per basis and the allocation change after
-        # the as-of date (backtest_projection.basis_bias's columns) -> bench/out/round25_data/<year>_<date>.pkl
+        # (ROUND25_PART=i/k: every k-th year from the i-th, to run side by side; ROUND25_DATES=2019-05-31,...: those
+        # dates only; ROUND25_DATA: the folder under bench/out)
+        # per year-date, with the working tree's model without the round's soft cap (BAND_SOFT_CAP_PCT None): per
+        # province and cluster the projection, the band, the truth on 30 Sep, the band's three variance terms, and per
+        # basis (paid / on plan / overdue / no contract) the allocation and the payments still expected; per year-date
+        # the bias per basis and the allocation change after the as-of date (backtest_projection.basis_bias's
+        # columns) -> bench/out/round25_data/<year>_<date>.pkl
     .venv/bin/python bench/projection_round25_study.py diagnose
         # per year-date (provinces / clusters): median, p90, bias, coverage, the band's median half-width, the bias per
         # basis and the allocation change; then where the bias is low and where the band is too wide
     .venv/bin/python bench/projection_round25_study.py test [--variant NAME ...]
+        # variants: "band X" (the spread times X), "outcome / rate / shared X" (one variance term times X), "capC X"
+        # (a soft cap: beyond C points of the allocation X of the spread's excess counts), "monthsK X" (the spread times
+        # (months left / K) ** X), "onplan / nocontract X" (what that basis still expects times X), joined by " + "
         # the round's test (rounds 19-24's, projection_round17_study.round_test's conditions) of each variant against
         # kept, every variant recomputed exactly from the collected terms (a variant only rescales the band's terms
         # and / or the payments still expected on one basis; the model's cached state is the same)
@@ -60,6 +66,8 @@ def collect(only: list[str] | None, hold_out: tuple | None) -> None:
     from budget_metrics.progress import area_progress
 
     DATA.mkdir(parents=True, exist_ok=True)
+    # "kept" is the model without the round's cap (main before round 25); the variants are recomputed from the terms
+    P.BAND_SOFT_CAP_PCT = None
     _, end = fiscal_year_bounds(B.FISCAL_YEAR)
     years = list(study_years(SEEN, hold_out, only).items())
     part = os.environ.get("ROUND25_PART")  # "i/k": every k-th year from the i-th (to run side by side)
