@@ -148,8 +148,9 @@ HOLD_OUT_ROUND_12 = (
 # 1062370, round 16's (181-183) after db9e093, round 17's (186-188) after f39fbcd, round 18's (191-193) after
 # 53323db, round 19's (196-198) after 5cb6a12, round 20's (201-203) after 52a6178, round 22's (206-208) after
 # e230510 (round 21 wrote none), round 23's (209-211) after 5ede5b7; round 24's 212-214 were written before its
-# choice and 215 after it (8aaf510), all four scored once after it; each generated and scored once with that model;
-# every year above counts as seen from the next round on.
+# choice and 215 after it (8aaf510), all four scored once after it; round 25's 216-218 were written before its
+# choice, all three scored once after it; each generated and scored once with that model; every year above counts as
+# seen from the next round on.
 from synthetic_years import (  # noqa: E402  (bench/ on the path)
     HOLD_OUT_ROUND_13,
     HOLD_OUT_ROUND_14,
@@ -162,6 +163,7 @@ from synthetic_years import (  # noqa: E402  (bench/ on the path)
     HOLD_OUT_ROUND_22,
     HOLD_OUT_ROUND_23,
     HOLD_OUT_ROUND_24,
+    HOLD_OUT_ROUND_25,
 )
 
 # Each round's hold-out years (`--years hold-out-N`; `--years every-hold-out` scores them all with today's model,
@@ -189,6 +191,7 @@ HOLD_OUTS_BY_ROUND = {
     22: tuple(HOLD_OUT_ROUND_22),
     23: tuple(HOLD_OUT_ROUND_23),
     24: tuple(HOLD_OUT_ROUND_24),
+    25: tuple(HOLD_OUT_ROUND_25),
 }
 BEFORE = "e0a1232"  # the projection before issue 17 (timed alongside with --compare-with)
 ROUND_1 = "ef31d18"  # the merge of round 1 of issue 17 (timed alongside too: round 2 keeps its speed)

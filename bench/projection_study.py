@@ -55,6 +55,7 @@ def seen_before(round_number: int) -> tuple:
         B.HOLD_OUT_ROUND_22,
         B.HOLD_OUT_ROUND_23,
         B.HOLD_OUT_ROUND_24,
+        B.HOLD_OUT_ROUND_25,
     ]
     return B.CALIBRATION + sum(by_round[: round_number - 1], ())
 

@@ -1590,6 +1590,70 @@ MIXES: dict[str, Mix] = {
         "lumpy investment (2.5 times), advances on half the contracts, uneven provinces, 2 provinces hit from 25 Jun "
         "(40-80%)",
     ),
+    # Round 25 (issue 17): new hold-out mixes, written while the round-25 study collected its figures (before any of
+    # its results were read) and committed before any of them was generated; generated (seeds 216-218) and scored
+    # once, after the round-25 choice was committed; each a mix not seen before: 216 an ordinary year, 217 a December
+    # act with money moved after May (savings returned, a reallocation on 1 Aug), 218 a fast start of long, lumpy
+    # contracts with a cancellation order in June.
+    "ordinary_nov_wave_slow_accept_instalments_jun_hit": Mix(
+        "ordinary_nov_wave_slow_accept_instalments_jun_hit",
+        wave=(date(2018, 11, 1), date(2019, 1, 31)),
+        wave_share=0.75,
+        trickle_end=date(2019, 7, 31),
+        instalments=(3, 5),
+        delay_mean=12.0,
+        final_delay_mean=22.0,
+        savings=(0.03, 0.1),
+        area_pace_sd=0.3,
+        september_rush=0.3,
+        disaster_provinces=3,
+        disaster_date=date(2019, 6, 15),
+        disaster_severity_range=(0.4, 0.9),
+        notes="an ordinary act, a wave 1 Nov-31 Jan (75%) and a trickle to 31 Jul, 3-5 instalments, final acceptance "
+        "a little slow (22 days on average), 3 provinces hit from 15 Jun (40-90%)",
+    ),
+    "act_dec_savings_returned_realloc_aug_medium": Mix(
+        "act_dec_savings_returned_realloc_aug_medium",
+        budget_act=date(2018, 12, 14),
+        wave=(date(2018, 12, 20), date(2019, 3, 31)),
+        wave_share=0.75,
+        trickle_end=date(2019, 8, 15),
+        unsigned_share=0.07,
+        cancel_share=0.6,
+        reallocation=(date(2019, 8, 1), 0.4),
+        savings=(0.06, 0.16),
+        savings_moved=0.8,
+        duration=(45, 150),
+        instalments=(2, 4),
+        month_end_bunching=0.45,
+        september_rush=0.4,
+        disaster_clusters=1,
+        disaster_date=date(2019, 6, 25),
+        disaster_severity_range=(0.3, 0.7),
+        notes="budget act on 14 Dec, a wave 20 Dec-31 Mar (75%) and a trickle to 15 Aug, savings 6-16% mostly moved, "
+        "7% of investment never signed (60% of it cancelled), a reallocation on 1 Aug moving 40% of the still "
+        "unsigned to fast projects, month-end bunching, a rush, a cluster hit from 25 Jun (30-70%)",
+    ),
+    "fast_start_long_lumpy_cancel_jun": Mix(
+        "fast_start_long_lumpy_cancel_jun",
+        wave=(date(2018, 10, 10), date(2018, 12, 20)),
+        wave_share=0.85,
+        trickle_end=date(2019, 6, 30),
+        unsigned_share=0.06,
+        mass_cancel=(date(2019, 6, 20), 0.5),
+        investment_size=2.0,
+        duration=(120, 240),
+        instalments=(3, 5),
+        final_delay_mean=25.0,
+        area_pace_sd=0.4,
+        september_rush=0.25,
+        disaster_clusters=1,
+        disaster_date=date(2019, 7, 15),
+        disaster_severity_range=(0.4, 0.8),
+        notes="a fast start, a wave 10 Oct-20 Dec (85%) and a trickle to 30 Jun, long, lumpy contracts (120-240 days, "
+        "3-5 instalments, investment 2 times larger), slow final acceptance, 6% of investment never signed and half "
+        "of the still unsigned cancelled on 20 Jun, a weak rush, a cluster hit from 15 Jul (40-80%)",
+    ),
     "mass_cancel_slow": Mix(
         "mass_cancel_slow",
         unsigned_share=0.1,
@@ -2011,6 +2075,14 @@ HOLD_OUT_ROUND_24 = (
     ("act_jan_late_wave_short_realloc_jul_early_finish", 214),
     # written after the choice (8aaf510), before it was generated; scored once on its own (run r24h2)
     ("ordinary_long_thin_wave_lumpy_slow_q1_advances", 215),
+)
+# Round 25 of issue 17, the projection's hold-outs (mix, seed): written and committed before the round-25 choice and
+# before they were generated; scored once after the choice was committed (bench/backtest_projection.py --years
+# hold-out-25).
+HOLD_OUT_ROUND_25 = (
+    ("ordinary_nov_wave_slow_accept_instalments_jun_hit", 216),
+    ("act_dec_savings_returned_realloc_aug_medium", 217),
+    ("fast_start_long_lumpy_cancel_jun", 218),
 )
 
 
@@ -2646,6 +2718,8 @@ def main() -> None:
                 if name in dict(HOLD_OUT_ROUND_23)
                 else "hold-out (round 24)"
                 if name in dict(HOLD_OUT_ROUND_24)
+                else "hold-out (round 25)"
+                if name in dict(HOLD_OUT_ROUND_25)
                 else "hold-out"
             )
             print(f"{name:18} {role:12} {mix.notes}")
