@@ -120,6 +120,10 @@ def _reference_amount(text: str) -> Decimal | None:
     bare = re.sub(r"^฿\s*|\s*(฿|บาท|บ\.|THB)$", "", cleaned).strip(normalise.TRIM_CHARS)
     # a whole number may end in Thai documents' whole-baht mark ".-" (1,000.-)
     bare = re.sub(r"^([+-]?\s*(?:\d+|[1-9]\d{0,2}(?:,\d{3})+))\.-$", r"\1", bare, flags=re.ASCII)
+    # threes grouped by one kind of no-break, narrow no-break or thin space throughout read as grouped by ","
+    spaced = r"[(+-]?\s*[1-9]\d{0,2}(?:(?:\u00a0\d{3})+|(?:\u202f\d{3})+|(?:\u2009\d{3})+)(?:\.\d{1,2})?\s*\)?"
+    if re.fullmatch(spaced, bare, flags=re.ASCII):
+        bare = re.sub("[\u00a0\u202f\u2009]", ",", bare)
     number = r"(?:\d+|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d{1,2})?"
     match = re.fullmatch(rf"\(\s*(?P<paren>{number})\s*\)|(?P<sign>[+-]?)\s*(?P<plain>{number})", bare, flags=re.ASCII)
     if not match:
@@ -130,7 +134,7 @@ def _reference_amount(text: str) -> Decimal | None:
     return sign * Decimal(match["plain"].replace(",", ""))
 
 
-NUMBERISH = st.text(alphabet="0123456789๑๒๓,. -+()e_'฿", max_size=14)
+NUMBERISH = st.text(alphabet="0123456789๑๒๓,. -+()e_'฿\u00a0\u202f\u2009", max_size=14)
 
 
 @BOUNDED
