@@ -11,7 +11,8 @@ Accepted forms (documented in docs/data-dictionary.md):
   parentheses for a negative ("(500.00)" = -500); "-" alone = 0; blank = none; "฿" before
   or after, "บาท", "บ." or "THB" after; a whole number may end in ".-" ("1,000.-", Thai documents'
   whole baht); threes grouped by one kind of no-break, narrow no-break or thin space
-  (U+00A0, U+202F, U+2009) are read as grouped by "," ("1 234 567.50"). Anything else made of digits
+  (U+00A0, U+202F, U+2009) are read as grouped by "," ("1 234 567.50"); such a space, or a plain one,
+  between the figure and its currency sign or word goes with the sign ("0 ฿" = 0). Anything else made of digits
   and separators ("1.234,50", "1 234 567" with plain spaces,
   "1 234,50", "12,34", "500,00", "1e5", "1_000", "1.239", "1,23,456") could be read two
   ways and is rejected as ambiguous_amount, never guessed;
@@ -62,7 +63,12 @@ TRIM_CHARS = " \t\r\n\u00a0\u200b"
 _MONEY_NUMBER = r"(\d+|[1-9]\d{0,2}(,\d{3})+)(\.\d{1,2})?"
 MONEY_FORM = rf"\(\s*{_MONEY_NUMBER}\s*\)|[+-]?\s*{_MONEY_NUMBER}"
 MONEY_FAST_FORM = rf"-?{_MONEY_NUMBER}"  # the common case, tested on raw text first
-MONEY_CURRENCY = r"^(฿)\s*|\s*(฿|บาท|บ\.|THB)$"
+# A space between a figure and its currency sign or word separates the two; it is never a digit-group separator,
+# whichever kind it is: ASCII white space or one of the three spaces MONEY_SPACE_GROUPED reads between groups
+# ("1,000 บาท", "฿ 500", "0 ฿" and "1 234 ฿" with a thin or narrow no-break space before the sign, as French
+# formats write it). It goes with the currency, before the groups are looked at.
+MONEY_UNIT_SPACE = r"[\s\x{00a0}\x{202f}\x{2009}]"
+MONEY_CURRENCY = rf"^(฿){MONEY_UNIT_SPACE}*|{MONEY_UNIT_SPACE}*(฿|บาท|บ\.|THB)$"
 # Thai documents write a whole-baht amount "1,000.-" (๑,๐๐๐.- บาท): the mark is dropped from a whole
 # number only ("1,000.50.-" stays unread; SAP's trailing minus "1,000.00-" has its decimals).
 MONEY_WHOLE_MARK = r"^([+-]?\s*(\d+|[1-9]\d{0,2}(,\d{3})+))\.-$"

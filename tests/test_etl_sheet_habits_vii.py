@@ -388,13 +388,11 @@ def test_ods_text_of_another_colour_or_painted_conditionally_loads(tmp_path, cas
     assert stored_payments(db) == _paid("D1", "D2", "D3", "D4")
 
 
-@pytest.mark.parametrize("where", ["csv", "xlsx"])
-def test_amounts_grouped_by_a_no_break_space_load_exactly(tmp_path, where):
-    # "1 234 567.00" typed in a French or ISO style: every group after the first of three digits, one kind of
-    # no-break space throughout (U+00A0, U+202F, U+2009). Failed on main: rejected ambiguous_amount / bad_amount.
+def _load_amounts(tmp_path: Path, where: str, amounts: list[str]):
+    """PAYMENTS with the amounts of D1-D4 typed as `amounts`, as a CSV or in an .xlsx's text cells, loaded."""
     rows = [list(row) for row in PAYMENTS]
-    rows[1][3], rows[2][3] = "1\u00a0234\u00a0567.50", "2\u202f000"
-    rows[3][3], rows[4][3] = "3\u2009000.00", "๔\u00a0๐๐๐"
+    for row, amount in zip(rows[1:], amounts, strict=True):
+        row[3] = amount
     db = fixture_projects_db(tmp_path)
     if where == "csv":
         book = tmp_path / "payments.csv"
@@ -403,7 +401,23 @@ def test_amounts_grouped_by_a_no_break_space_load_exactly(tmp_path, where):
         book = _xlsx(tmp_path / "payments.xlsx", rows, lambda sheet: None)
     result = _load(book, db)
     assert result.status == "loaded", result.message
+    return db
+
+
+@pytest.mark.parametrize("where", ["csv", "xlsx"])
+def test_amounts_grouped_by_a_no_break_space_load_exactly(tmp_path, where):
+    # "1 234 567.00" typed in a French or ISO style: every group after the first of three digits, one kind of
+    # no-break space throughout (U+00A0, U+202F, U+2009). Failed on main: rejected ambiguous_amount / bad_amount.
+    db = _load_amounts(tmp_path, where, ["1\u00a0234\u00a0567.50", "2\u202f000", "3\u2009000.00", "๔\u00a0๐๐๐"])
     assert stored_payments(db) == {**_paid("D2", "D3", "D4"), "D1": ("P01", "2019-03-15", Decimal("1234567.50"))}
+
+
+@pytest.mark.parametrize("where", ["csv", "xlsx"])
+def test_a_thin_or_narrow_space_before_the_currency_is_not_a_group_separator(tmp_path, where):
+    # "1 000 ฿" as a French format writes it: the narrow no-break (or thin) space before the sign separates the
+    # figure from its unit. Failed before the mend (trust8's final CI: "0<thin space>฿"): ambiguous_amount.
+    amounts = ["1\u202f000\u202f฿", "2\u2009000\u2009บาท", "฿\u20093\u2009000.00", "4,000.-\u202fTHB"]
+    assert stored_payments(_load_amounts(tmp_path, where, amounts)) == _paid("D1", "D2", "D3", "D4")
 
 
 @pytest.mark.parametrize(
