@@ -269,8 +269,11 @@ REJECT_REASONS: Words = {
     "amount_not_positive": ("จำนวนเงินต้องมากกว่าศูนย์", "amount must be greater than zero"),
     "bad_enum": ("ค่าไม่อยู่ในรายการที่กำหนด", "value not in the allowed list"),
     "ambiguous_amount": (
-        "จำนวนเงินอ่านได้มากกว่าหนึ่งแบบหรือไม่ใช่รูปแบบไทย/อังกฤษ (เขียนแบบ 1,234,567.50)",
-        ("amount could be read two ways or is not in Thai/English form (write 1,234,567.50)"),
+        "จำนวนเงินอ่านได้มากกว่าหนึ่งแบบหรือไม่ใช่รูปแบบไทย/อังกฤษ (เขียนแบบ 1,234,567.50 คั่นหลักพันด้วยจุลภาค ไม่ใช่ช่องว่าง)",
+        (
+            "amount could be read two ways or is not in Thai/English form (write 1,234,567.50: thousands "
+            "separated by commas, not spaces)"
+        ),
     ),
     # keys, amounts and state rules (issue 14: keys, amounts and state rules, docs/reliability.md)
     "bad_key": (

@@ -263,9 +263,9 @@ def attacks() -> dict:
         write=lambda d: xlsx(
             d / "a.xlsx", [H, pay("V1", "1\u00a0000.00"), pay("V2", "2\u202f000"), pay("V3", "3\u2009000")]
         ),
-        exit=REJECTS,  # a space inside a figure is not read as a thousands separator: rejected, never split
-        pay=plus(),
-        rejects={(2, "ambiguous_amount"), (3, "ambiguous_amount"), (4, "bad_amount")},
+        exit=LOADED,  # sheet habits VIII: a no-break, narrow or thin space grouping threes is a separator
+        pay=plus({"V1": new("1000.00"), "V2": new("2000.00"), "V3": new("3000.00")}),
+        rejects=set(),
     )
 
     a["number_typed_with_an_apostrophe"] = dict(

@@ -4,6 +4,7 @@ DuckDB, and the run of the attacks in a working folder with a line each."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import shutil
@@ -126,3 +127,13 @@ def run_attacks(attacks: dict, run_one: Callable[[str, dict], tuple[bool, str]],
         passed, failed = passed + ok, failed + (not ok)
         print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
     print(f"{passed} passed, {failed} failed")
+
+
+def battery_arguments(doc: str) -> argparse.Namespace:
+    """A battery's command line: --keep DIR (the working folder left for a look), --only NAME,..., --root CHECKOUT
+    (attack another checkout, e.g. the code before)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--root", type=Path, default=None, help="attack another checkout (e.g. the code before)")
+    return parser.parse_args()

@@ -10,7 +10,10 @@ Accepted forms (documented in docs/data-dictionary.md):
   ("1,234,567", first group without a leading 0), optionally "." and one or two decimals; a leading "-" or "+" or
   parentheses for a negative ("(500.00)" = -500); "-" alone = 0; blank = none; "฿" before
   or after, "บาท", "บ." or "THB" after; a whole number may end in ".-" ("1,000.-", Thai documents'
-  whole baht). Anything else made of digits and separators ("1.234,50",
+  whole baht); threes grouped by one kind of no-break, narrow no-break or thin space
+  (U+00A0, U+202F, U+2009) are read as grouped by "," ("1 234 567.50"); such a space, or a plain one,
+  between the figure and its currency sign or word goes with the sign ("0 ฿" = 0). Anything else made of digits
+  and separators ("1.234,50", "1 234 567" with plain spaces,
   "1 234,50", "12,34", "500,00", "1e5", "1_000", "1.239", "1,23,456") could be read two
   ways and is rejected as ambiguous_amount, never guessed;
 - dates: ISO "2019-09-13" (BE years such as "2562-09-13" too), d/m/yyyy in BE or CE
@@ -60,12 +63,24 @@ TRIM_CHARS = " \t\r\n\u00a0\u200b"
 _MONEY_NUMBER = r"(\d+|[1-9]\d{0,2}(,\d{3})+)(\.\d{1,2})?"
 MONEY_FORM = rf"\(\s*{_MONEY_NUMBER}\s*\)|[+-]?\s*{_MONEY_NUMBER}"
 MONEY_FAST_FORM = rf"-?{_MONEY_NUMBER}"  # the common case, tested on raw text first
-MONEY_CURRENCY = r"^(฿)\s*|\s*(฿|บาท|บ\.|THB)$"
+# A space between a figure and its currency sign or word separates the two; it is never a digit-group separator,
+# whichever kind it is: ASCII white space or one of the three spaces MONEY_SPACE_GROUPED reads between groups
+# ("1,000 บาท", "฿ 500", "0 ฿" and "1 234 ฿" with a thin or narrow no-break space before the sign, as French
+# formats write it). It goes with the currency, before the groups are looked at.
+MONEY_UNIT_SPACE = r"[\s\x{00a0}\x{202f}\x{2009}]"
+MONEY_CURRENCY = rf"^(฿){MONEY_UNIT_SPACE}*|{MONEY_UNIT_SPACE}*(฿|บาท|บ\.|THB)$"
 # Thai documents write a whole-baht amount "1,000.-" (๑,๐๐๐.- บาท): the mark is dropped from a whole
 # number only ("1,000.50.-" stays unread; SAP's trailing minus "1,000.00-" has its decimals).
 MONEY_WHOLE_MARK = r"^([+-]?\s*(\d+|[1-9]\d{0,2}(,\d{3})+))\.-$"
 # Digits, separators, signs, exponents: text that looks like a number but breaks the rule.
-MONEY_LOOKALIKE = r"[0-9\s.,'_+\-()eE\x{00a0}\x{202f}]+"
+MONEY_LOOKALIKE = r"[0-9\s.,'_+\-()eE\x{00a0}\x{202f}\x{2009}]+"
+# Digits grouped in threes by a no-break space (U+00A0), a narrow no-break space (U+202F, what French and ISO
+# number formats write) or a thin space (U+2009), one of them throughout: "1 234 567.00". Such a space is
+# only ever a group separator, so the figure is read as if grouped by ","; a plain space is not (two figures
+# typed in one cell, "1,500 200", are separated by one), so "1 234" stays ambiguous_amount.
+MONEY_SPACE_GROUPED = (
+    r"[(+-]?\s*[1-9]\d{0,2}(?:(?:\x{00a0}\d{3})+|(?:\x{202f}\d{3})+|(?:\x{2009}\d{3})+)(?:\.\d{1,2})?\s*\)?"
+)
 
 # Keys (see the module docstring). Characters that reorder text on screen (bidi embeddings,
 # overrides, isolates) or control it (C0/C1 controls other than white space): a key holding
@@ -145,6 +160,9 @@ def macros() -> list[str]:
         THEN 2500 + CAST(etl_y AS INTEGER) - 543
         WHEN length(etl_y) = 4 AND CAST(etl_y AS INTEGER) > 2400 THEN CAST(etl_y AS INTEGER) - 543
         WHEN length(etl_y) = 4 THEN CAST(etl_y AS INTEGER) END"""
+    money_read = rf"""CASE WHEN regexp_full_match(etl_b, {_lit(MONEY_FORM)}) THEN
+        CASE WHEN starts_with(etl_b, '(') THEN -1 ELSE 1 END
+        * TRY_CAST(regexp_replace(etl_b, '[,\s()+]', '', 'g') AS DECIMAL(18,2)) END"""
     statements = [
         # Trimmed text with Thai digits made Arabic; NULL when blank.
         f"""CREATE OR REPLACE TEMP MACRO etl_clean(x) AS
@@ -209,19 +227,21 @@ def macros() -> list[str]:
         f"""CREATE OR REPLACE TEMP MACRO etl_money_bare(x) AS
             regexp_replace(trim(regexp_replace(x, {_lit(MONEY_CURRENCY)}, '', 'g'), {_lit(TRIM_CHARS)}),
                            {_lit(MONEY_WHOLE_MARK)}, '\\1')""",
+        # Amount text without its currency, groups of no-break spaces made "," (MONEY_SPACE_GROUPED).
+        rf"""CREATE OR REPLACE TEMP MACRO etl_money_grouped(x) AS CASE
+            WHEN (contains(x, chr(160)) OR contains(x, chr(8239)) OR contains(x, chr(8201)))
+            AND regexp_full_match(x, {_lit(MONEY_SPACE_GROUPED)})
+            THEN regexp_replace(x, '[\x{{00a0}}\x{{202f}}\x{{2009}}]', ',', 'g') ELSE x END""",
         # Amount text (already cleaned) -> DECIMAL(18,2), or NULL when it is not in the rule.
         rf"""CREATE OR REPLACE TEMP MACRO etl_money(x) AS CASE
             WHEN x IS NULL THEN NULL
             WHEN x = '-' THEN 0::DECIMAL(18,2)
-            WHEN regexp_full_match(etl_money_bare(x), {_lit(MONEY_FORM)}) THEN
-                CASE WHEN starts_with(etl_money_bare(x), '(') THEN -1 ELSE 1 END
-                * TRY_CAST(regexp_replace(etl_money_bare(x), '[,\s()+]', '', 'g') AS DECIMAL(18,2))
-            END""",
+            ELSE {_once("etl_money_grouped(etl_money_bare(x))", "etl_b", money_read)} END""",
         # Why an amount that etl_money could not read was rejected: made only of digits and
         # separators (so it could be read two ways) -> ambiguous; in the rule but too large,
         # or anything else -> bad.
         f"""CREATE OR REPLACE TEMP MACRO etl_money_ambiguous(x) AS
-            NOT regexp_full_match(etl_money_bare(x), {_lit(MONEY_FORM)})
+            NOT regexp_full_match(etl_money_grouped(etl_money_bare(x)), {_lit(MONEY_FORM)})
             AND regexp_full_match(etl_money_bare(x), {_lit(MONEY_LOOKALIKE)})
             AND regexp_matches(x, '[0-9]')""",
         # Raw amount text -> DECIMAL: the common "1,234.50" is one match and one cast;

@@ -347,6 +347,9 @@ class SheetScan:
     struck_strings: dict[bytes, bool] = field(default_factory=dict)
     # <sheetFormatPr zeroHeight="1">: every row is hidden unless its own element gives it a height (.xlsx)
     rows_hidden_by_default: bool = False
+    # .xlsx conditional formats (after sheetData): (ranges, dxf ids, whether a rule paints a fill itself: a colour
+    # scale, an inline x14 format's fill); `_painted_cells` keeps those that set a fill
+    conditional: list[tuple[str, set[bytes], bool]] = field(default_factory=list)
 
 
 class _Patterns:
@@ -604,7 +607,46 @@ def scan_worksheet(
         precise = precise or bool(patterns.row_unreferenced.search(buffer) or patterns.cell_unreferenced.search(buffer))
         _scan_piece(buffer, patterns, scan, precise, row_number, limits)
         _check_extent(scan, limits, name)
+        if invisible_styles and b"onditionalFormatting" in buffer:  # after sheetData: in the last piece
+            scan.conditional = _conditional_formats(buffer)
     return scan
+
+
+_CONDITIONAL = re.compile(rb"<(\w+:)?conditionalFormatting\b([^>]*)>(.*?)</\1?conditionalFormatting>", re.DOTALL)
+
+
+def _conditional_formats(tail: bytes) -> list[tuple[str, set[bytes], bool]]:
+    """(ranges as written, dxf ids its rules use, whether a rule paints a fill of its own) of each conditional
+    format (`<conditionalFormatting sqref>` and Excel 2010's `<x14:conditionalFormatting>` with `<xm:sqref>`)."""
+    found = []
+    for element in _CONDITIONAL.finditer(tail):
+        sqref = _attributes(element.group(2)).get(b"sqref")
+        if sqref is None:
+            inner = re.search(rb"<(?:\w+:)?sqref>(.*?)</", element.group(3), re.DOTALL)
+            sqref = inner.group(1) if inner else b""
+        body = element.group(3)
+        ids = set(re.findall(rb'\bdxfId="(\d+)"', body))
+        own = b"colorScale" in body or bool(re.search(rb"<(?:\w+:)?fill\b", body))
+        found.append((sqref.decode("ascii", "replace"), ids, own))
+    return found
+
+
+def _cell_ranges(text: str) -> list[tuple[int, int, int, int]]:
+    """0-based (top, left, bottom, right) of each range of a space-separated list ("D2:D9 F4", "B:B", "3:5")."""
+    ranges = []
+    for part in text.replace("$", "").upper().split():
+        match = re.fullmatch(r"([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})?(\d+)?)?", part)
+        if not match or not (match.group(1) or match.group(2)):
+            continue
+        first_column, first_row = match.group(1), match.group(2)
+        last_column = match.group(3) or (first_column if ":" not in part else None)
+        last_row = match.group(4) or (first_row if ":" not in part else None)
+        top = int(first_row) - 1 if first_row else 0
+        bottom = int(last_row) - 1 if last_row else 1 << 21
+        left = column_number(first_column) - 1 if first_column else 0
+        right = column_number(last_column) - 1 if last_column else 16_383
+        ranges.append((top, left, bottom, right))
+    return ranges
 
 
 def _scan_piece(
@@ -1072,14 +1114,16 @@ def _struck_runs(item: bytes) -> bool | None:
     return (not plain) if struck else None
 
 
-def _shown_styles(book: zipfile.ZipFile) -> tuple[dict[bytes, Shown], frozenset[bytes], frozenset[bytes]]:
+def _shown_styles(
+    book: zipfile.ZipFile,
+) -> tuple[dict[bytes, Shown], frozenset[bytes], frozenset[bytes], frozenset[bytes]]:
     """Cell style index (as written in s="…") -> shown_as() of its number format, for the styles whose
-    format shows another number; the style indexes whose font is struck through; and those whose font colour is
-    their fill's."""
+    format shows another number; the style indexes whose font is struck through; those whose font colour is
+    their fill's; and the differential formats (dxfId) that set a fill (a conditional format's)."""
     try:
         info = book.getinfo("xl/styles.xml")
     except KeyError:
-        return {}, frozenset(), frozenset()
+        return {}, frozenset(), frozenset(), frozenset()
     if info.file_size > SMALL_PART_BYTES:
         raise Refusal(f"ส่วน xl/styles.xml ใหญ่ผิดปกติ — part xl/styles.xml is unusually large ({_mb(info.file_size)})")
     styles = b"".join(_stream(book, info))
@@ -1095,7 +1139,7 @@ def _shown_styles(book: zipfile.ZipFile) -> tuple[dict[bytes, Shown], frozenset[
             whites[attributes.get(b"numFmtId", b"")] = white_sections(code)
     cell_xfs = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.DOTALL)
     if not cell_xfs:
-        return {}, frozenset(), frozenset()
+        return {}, frozenset(), frozenset(), frozenset()
     invisible, on_white = _invisible_styles(styles, cell_xfs.group(0), _theme_colours(book))
     struck_fonts = _struck_fonts(styles)
     found, struck = {}, set()
@@ -1110,7 +1154,55 @@ def _shown_styles(book: zipfile.ZipFile) -> tuple[dict[bytes, Shown], frozenset[
         font = attributes.get(b"fontId", b"0")
         if struck_fonts and font.isdigit() and int(font) in struck_fonts:
             struck.add(str(index).encode())
-    return found, frozenset(struck), invisible
+    dxfs = re.search(rb"<(?:\w+:)?dxfs\b.*?</(?:\w+:)?dxfs>", styles, re.DOTALL)
+    dxf_list = re.findall(rb"<(?:\w+:)?dxf\b(?:[^>]*/>|.*?</(?:\w+:)?dxf>)", dxfs.group(0)) if dxfs else []
+    filling = {str(i).encode() for i, dxf in enumerate(dxf_list) if re.search(rb"<(?:\w+:)?fill\b", dxf)}
+    return found, frozenset(struck), invisible, frozenset(filling)
+
+
+# Excel's built-in table styles whose body rows have no fill or a pale one: text judged on its own fill there
+_LIGHT_TABLE_STYLE = re.compile(r"(?:TableStyleLight\d+)?")
+
+
+def _table_painted(book: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
+    """0-based ranges of the Excel tables (ListObjects) of the worksheet `part` whose style may paint their cells
+    a fill of their own (a medium or dark built-in style, a style of the workbook's): text there is not judged
+    on the cell's own fill."""
+    folder, name = posixpath.split(part)
+    try:
+        info = book.getinfo(f"{folder}/_rels/{name}.rels")
+    except KeyError:
+        return []
+    if info.file_size > SMALL_PART_BYTES:
+        return []
+    ranges = []
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", b"".join(_stream(book, info))):
+        attributes = _attributes(tag)
+        if not attributes.get(b"Type", b"").endswith(b"/table"):
+            continue
+        target = html.unescape(attributes.get(b"Target", b"").decode("utf-8", "replace"))
+        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
+        try:
+            table_info = book.getinfo(target)
+        except KeyError:
+            continue
+        if table_info.file_size > SMALL_PART_BYTES:
+            continue
+        table = b"".join(_stream(book, table_info))
+        root = re.search(rb"<(?:\w+:)?table\b([^>]*)>", table)
+        style = re.search(rb"<(?:\w+:)?tableStyleInfo\b([^>]*)>", table)
+        style_name = _attributes(style.group(1)).get(b"name", b"").decode("utf-8", "replace") if style else ""
+        if root and not _LIGHT_TABLE_STYLE.fullmatch(style_name):
+            ranges += _cell_ranges(_attributes(root.group(1)).get(b"ref", b"").decode("ascii", "replace"))
+    return ranges
+
+
+def _not_claimed_invisible(scan: SheetScan, painted: list[tuple[int, int, int, int]]) -> None:
+    """Drop INVISIBLE_VALUE where a table style or a conditional format may paint the cell another fill: its
+    text may be seen (what is painted is not certain without Excel's engine, so nothing is claimed)."""
+    for cell in [cell for cell, defect in scan.defects.items() if defect[0] == INVISIBLE_VALUE]:
+        if any(top <= cell[0] <= bottom and left <= cell[1] <= right for top, left, bottom, right in painted):
+            del scan.defects[cell]
 
 
 def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
@@ -1118,7 +1210,7 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
     book = check_zip(path, limits)
     with book:
         parts = _sheet_parts(book)
-        shown, struck, invisible = _shown_styles(book)
+        shown, struck, invisible, filling = _shown_styles(book)
         strings = next((i for i in book.infolist() if i.filename.lower().endswith("sharedstrings.xml")), None)
         struck_strings = _struck_strings(book, strings)
         names_by_part: dict[str, list[str]] = {}
@@ -1134,6 +1226,12 @@ def scan_xlsx(path: Path, limits: Limits) -> dict[str, SheetScan]:
                     pass
                 continue
             scan = scan_worksheet(_stream(book, info), limits, names[0], shown, struck, invisible, struck_strings)
+            if any(defect[0] == INVISIBLE_VALUE for defect in scan.defects.values()):
+                painted = _table_painted(book, info.filename)
+                for sqref, ids, own in scan.conditional:
+                    if own or ids & filling:
+                        painted += _cell_ranges(sqref)
+                _not_claimed_invisible(scan, painted)
             for name in names:  # a name in the zip twice: keep the larger reading of both
                 if name in scans:
                     scan.rows = max(scan.rows, scans[name].rows)
@@ -1162,6 +1260,7 @@ _ODS = {
     "number": "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0",
     "calcext": "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
     "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
 }
 
 
@@ -1185,6 +1284,10 @@ _S_ROW_PROPERTIES, _A_ROW_HEIGHT = _odf("style", "table-row-properties"), _odf("
 _S_COLUMN_PROPERTIES, _A_COLUMN_WIDTH = _odf("style", "table-column-properties"), _odf("style", "column-width")
 _S_TEXT_PROPERTIES, _A_LINE_THROUGH = _odf("style", "text-properties"), _odf("style", "text-line-through-style")
 _N_TEXT_CONTENT = _odf("number", "text-content")
+_S_CELL_PROPERTIES, _S_DEFAULT_STYLE = _odf("style", "table-cell-properties"), _odf("style", "default-style")
+_A_COLOUR, _A_BACKGROUND = _odf("fo", "color"), _odf("fo", "background-color")
+_A_WINDOW_COLOUR = _odf("style", "use-window-font-color")
+_C_FORMAT, _A_TARGET = _odf("calcext", "conditional-format"), _odf("calcext", "target-range-address")
 _A_TEXT_STYLE = _odf("text", "style-name")
 _LENGTH = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+)\s*[a-z]*\s*$")
 _S_MAP, _A_CONDITION, _A_APPLY = _odf("style", "map"), _odf("style", "condition"), _odf("style", "apply-style-name")
@@ -1479,6 +1582,13 @@ class _OdsStream:
         self.zero_rows: set[str] = set()  # row styles of no height (style:row-height="0cm"): rows hidden
         self.zero_columns: set[str] = set()  # column styles of no width
         self.struck: dict[str, bool] = {}  # cell style -> its text is struck through (or not), when it says
+        # cell style -> its font colour ("#rrggbb", or "auto": the window's, which the program keeps readable), its
+        # background ("#rrggbb"; "transparent" is the white page), when it says; styles of a conditional map
+        self.font_colour: dict[str, str] = {}
+        self.fill_colour: dict[str, str] = {}
+        self.default_fill = "#ffffff"
+        self.mapped: set[str] = set()
+        self.invisible: dict[str | None, bool] = {}  # invisible_for's answers (the styles come before the rows)
 
     def read(self, parser) -> None:
         stack = self.stack
@@ -1506,6 +1616,7 @@ class _OdsStream:
                 if element.get(_A_VISIBILITY) in _HIDING_VISIBILITY or element.get(_A_STYLE) in self.zero_columns:
                     sheet.scan.hidden_columns.update(range(first, min(first + repeat, self.limits.columns + 1)))
             elif tag == _T_TABLE and sheet is not None:
+                _ods_conditional_painted(element, sheet.scan)
                 self.scans.setdefault(sheet.name, sheet.scan)
                 self.sheet = None
                 if stack:
@@ -1515,6 +1626,10 @@ class _OdsStream:
                 if name:
                     self.cell_styles[name] = (element.get(_A_DATA_STYLE), element.get(_A_PARENT_STYLE))
                     self._style_properties(name, element)
+            elif tag == _S_DEFAULT_STYLE and element.get(_A_FAMILY) == "table-cell":
+                for child in element:
+                    if child.tag == _S_CELL_PROPERTIES and child.get(_A_BACKGROUND):
+                        self.default_fill = _ods_colour(child.get(_A_BACKGROUND))
             elif tag.startswith(_NUMBER_PREFIX) and tag.endswith("-style"):
                 name = element.get(_A_STYLE_NAME)
                 if name:
@@ -1534,6 +1649,14 @@ class _OdsStream:
                 self.zero_columns.add(name)
             elif child.tag == _S_TEXT_PROPERTIES and child.get(_A_LINE_THROUGH) is not None:
                 self.struck[name] = child.get(_A_LINE_THROUGH) != "none"
+            if child.tag == _S_TEXT_PROPERTIES and child.get(_A_WINDOW_COLOUR) == "true":
+                self.font_colour[name] = "auto"
+            elif child.tag == _S_TEXT_PROPERTIES and child.get(_A_COLOUR):
+                self.font_colour[name] = _ods_colour(child.get(_A_COLOUR))
+            elif child.tag == _S_CELL_PROPERTIES and child.get(_A_BACKGROUND):
+                self.fill_colour[name] = _ods_colour(child.get(_A_BACKGROUND))
+            elif child.tag == _S_MAP:
+                self.mapped.add(name)
 
     def _inherited(self, style: str | None, own) -> object:
         """The first of `own(name)` not None along the style and the styles it inherits from."""
@@ -1555,9 +1678,30 @@ class _OdsStream:
         data = self._inherited(style, lambda name: self.cell_styles.get(name, (None, None))[0])
         return bool(data) and self.data_styles.get(data, {}).get("hides_text", False)
 
+    def invisible_for(self, style: str | None) -> bool:
+        """Whether the cell style `style` (with what it inherits) gives its text exactly its background's colour: a
+        colour set by hand (not the automatic one) on the same background, no background being the white page; a
+        style with a conditional map is not judged (what it paints depends on the value)."""
+        if not self.font_colour:
+            return False
+        if style not in self.invisible:
+            font = self._inherited(style, self.font_colour.get)
+            self.invisible[style] = (
+                font not in (None, "auto")
+                and not self._inherited(style, lambda name: True if name in self.mapped else None)
+                and font == (self._inherited(style, self.fill_colour.get) or self.default_fill)
+            )
+        return self.invisible[style]
+
     def marks(self, style: str | None) -> bool:
-        """Whether cells of the style need the parser: it shows numbers otherwise, hides text, or strikes it."""
-        return self.shown_for(style) is not None or self.hides_text_for(style) or self.struck_for(style)
+        """Whether cells of the style need the parser: it shows numbers otherwise, hides text, strikes it, or gives
+        it its background's colour."""
+        return (
+            self.shown_for(style) is not None
+            or self.hides_text_for(style)
+            or self.struck_for(style)
+            or self.invisible_for(style)
+        )
 
     def shown_for(self, style: str | None) -> OdsShown | None:
         """How the cell style `style` (or the style it inherits its data style from) shows numbers."""
@@ -1570,6 +1714,25 @@ class _OdsStream:
                 data, name = self.cell_styles[name]
             self.shown[style] = _ods_shown(self.data_styles, data) if data else None
         return self.shown[style]
+
+
+def _ods_colour(text: str) -> str:
+    """An .ods colour as "#rrggbb" (lower case); "transparent" (no background) is the white page."""
+    text = text.strip().lower()
+    return "#ffffff" if text == "transparent" else text
+
+
+def _ods_conditional_painted(table, scan: SheetScan) -> None:
+    """Drop INVISIBLE_VALUE from the cells a conditional format of the sheet (`calcext:conditional-format`,
+    written after the rows) may paint: what it paints depends on the value, so nothing is claimed."""
+    if not any(defect[0] == INVISIBLE_VALUE for defect in scan.defects.values()):
+        return
+    painted = []
+    for element in table.iter(_C_FORMAT):
+        for part in (element.get(_A_TARGET) or "").split():
+            cells = [piece.rsplit(".", 1)[-1] for piece in part.split(":")]
+            painted += _cell_ranges(":".join(cells))
+    _not_claimed_invisible(scan, painted)
 
 
 def _ods_struck_runs(element, stream: _OdsStream, struck: bool, texts: list[str]) -> list[str]:
@@ -1638,6 +1801,8 @@ def _ods_row(row, sheet: _OdsSheet, stream: _OdsStream) -> None:
         elif defect is None and value_type == "string" and stream.hides_text_for(style):
             text = "".join(cell.itertext()).strip()
             defect = (HIDDEN_VALUE, text) if text else None
+        if defect is None and stream.invisible_for(style):
+            defect = (INVISIBLE_VALUE, None)  # the text calamine reads is put in by `_write_sheet`
         if defect:
             for r in range(top, top + repeat):
                 for c in range(left, column):
@@ -1724,6 +1889,7 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
         for index, xf in enumerate(book.xf_list)
         if xf.font_index < len(book.font_list) and book.font_list[xf.font_index].struck_out
     }
+    invisible_xfs = _invisible_xfs(book)
     found: dict[str, SheetScan] = {}
     try:
         for name in names:
@@ -1766,10 +1932,36 @@ def xls_defects(path: Path, names: list[str]) -> dict[str, SheetScan]:
                     if struck_xfs and kind not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                         if sheet.cell_xf_index(row, column) in struck_xfs:
                             scan.struck.setdefault(row, set()).add(column)
+                    if invisible_xfs and kind in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT):
+                        if sheet.cell_xf_index(row, column) in invisible_xfs and (row, column) not in cells:
+                            cells[(row, column)] = (INVISIBLE_VALUE, None)  # calamine's text, by `_write_sheet`
             found[name] = scan
             book.unload_sheet(name)
     finally:
         book.release_resources()
+    return found
+
+
+def _invisible_xfs(book) -> set[int]:
+    """The XF indexes of an old .xls whose font colour is exactly their fill's: the colours as the workbook's
+    palette gives them (xlrd's colour_map, a PALETTE record included); no fill is the window's white; a pattern
+    other than solid, the automatic font colour or a system colour is not judged."""
+    colours = book.colour_map
+    found = set()
+    for index, xf in enumerate(book.xf_list):
+        if xf.font_index >= len(book.font_list):
+            continue
+        font = colours.get(book.font_list[xf.font_index].colour_index)
+        pattern = xf.background.fill_pattern
+        fill = (
+            (255, 255, 255)
+            if pattern == 0
+            else colours.get(xf.background.pattern_colour_index)
+            if pattern == 1
+            else None
+        )
+        if font is not None and font == fill:
+            found.add(index)
     return found
 
 

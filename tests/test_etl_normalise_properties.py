@@ -117,9 +117,16 @@ def _reference_amount(text: str) -> Decimal | None:
     cleaned = text.translate(ARABIC).strip(normalise.TRIM_CHARS)
     if cleaned == "-":
         return Decimal(0)
-    bare = re.sub(r"^฿\s*|\s*(฿|บาท|บ\.|THB)$", "", cleaned).strip(normalise.TRIM_CHARS)
+    # the currency sign or word before or after, with the spaces between it and the figure: ASCII white space or a
+    # no-break, narrow no-break or thin space; a space beside the unit is never a digit-group separator
+    space = "[ \t\n\f\r\u00a0\u202f\u2009]"
+    bare = re.sub(rf"^฿{space}*|{space}*(฿|บาท|บ\.|THB)$", "", cleaned).strip(normalise.TRIM_CHARS)
     # a whole number may end in Thai documents' whole-baht mark ".-" (1,000.-)
     bare = re.sub(r"^([+-]?\s*(?:\d+|[1-9]\d{0,2}(?:,\d{3})+))\.-$", r"\1", bare, flags=re.ASCII)
+    # threes grouped by one kind of no-break, narrow no-break or thin space throughout read as grouped by ","
+    spaced = r"[(+-]?\s*[1-9]\d{0,2}(?:(?:\u00a0\d{3})+|(?:\u202f\d{3})+|(?:\u2009\d{3})+)(?:\.\d{1,2})?\s*\)?"
+    if re.fullmatch(spaced, bare, flags=re.ASCII):
+        bare = re.sub("[\u00a0\u202f\u2009]", ",", bare)
     number = r"(?:\d+|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d{1,2})?"
     match = re.fullmatch(rf"\(\s*(?P<paren>{number})\s*\)|(?P<sign>[+-]?)\s*(?P<plain>{number})", bare, flags=re.ASCII)
     if not match:
@@ -130,7 +137,7 @@ def _reference_amount(text: str) -> Decimal | None:
     return sign * Decimal(match["plain"].replace(",", ""))
 
 
-NUMBERISH = st.text(alphabet="0123456789๑๒๓,. -+()e_'฿", max_size=14)
+NUMBERISH = st.text(alphabet="0123456789๑๒๓,. -+()e_'฿\u00a0\u202f\u2009", max_size=14)
 
 
 @BOUNDED
@@ -146,6 +153,33 @@ def test_accepted_amounts_are_the_obvious_number_and_the_rest_rejected(con, text
         # Rejected: ambiguous when it is made of digits and separators only.
         ambiguous = one(con, "SELECT etl_money_ambiguous(etl_clean(?))", text)
         assert ambiguous in (True, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0\u2009฿", "0"),  # zero, thin space, baht sign: the property test's find in the final CI of trust8
+        ("0\u202f฿", "0"),
+        ("0\u00a0฿", "0"),
+        ("0 ฿", "0"),
+        ("฿\u20090", "0"),
+        ("12\u2009บาท", "12"),
+        ("500\u202fTHB", "500"),
+        ("1\u202f234\u202f฿", "1234"),  # French style: the same narrow space between the groups and before the sign
+        ("฿\u20091\u2009234.50", "1234.50"),
+        ("1\u2009234 ฿", "1234"),
+        ("(1\u00a0000)\u2009บ.", "-1000"),
+        ("๒\u2009๐๐๐\u2009บาท", "2000"),
+        ("๒,๐๐๐.-\u2009บาท", "2000"),  # Thai documents' whole-baht mark, then the word
+    ],
+)
+def test_a_space_between_a_figure_and_its_currency_is_not_a_group_separator(con, text, value):
+    # A space (ASCII, U+00A0, U+202F or U+2009) beside the currency sign or word separates the figure from its
+    # unit, never digit groups: "0<thin space>฿" is 0 baht. Before the mend the parser rejected it
+    # (ambiguous_amount) while the reference rule read 0.
+    assert one(con, "SELECT etl_money(etl_clean(?))", text) == Decimal(value), text
+    assert one(con, "SELECT etl_money_fast(?)", text) == Decimal(value), text
+    assert _reference_amount(text) == Decimal(value), text
 
 
 @pytest.mark.parametrize(
@@ -166,6 +200,9 @@ def test_accepted_amounts_are_the_obvious_number_and_the_rest_rejected(con, text
         "1\u00a0234,50",
         "0,500",
         "012,345",
+        "1 234\u2009฿",  # a plain space between groups stays ambiguous beside a thin-spaced sign
+        "12\u200934\u2009฿",  # a group of two
+        "1\u2009234\u202f567\u2009฿",  # two kinds of space between the groups
     ],
 )
 def test_ambiguous_amounts_are_rejected_with_their_reason(con, text):
