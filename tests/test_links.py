@@ -319,6 +319,7 @@ def test_a_ranking_bar_click_is_one_history_entry(app_url, browser, demo_db):
     settle(page)
     assert_no_exception(page)
     assert _sidebar_value(page, province_label) == name
+    assert page.locator("h3", has_text=name).count() >= 1  # the province's own page (tests/test_browser_shell.py's)
     page.wait_for_timeout(1500)
     assert _path(page) == _area_path(code, *extra) and _history(page) == start + 1
     assert page.evaluate("window.__sameDocument === true")
