@@ -2,8 +2,11 @@
 
 Opens the cluster's area page (every other page gets the same checks on its Thai load in
 tests/test_browser_themes.py, on the same server), checks there is no Streamlit exception, that
-Thai text is there, clicks a province on the overview's tile map and lands on its drill-down, and
-saves a screenshot of its first screen to artifacts/screenshots/area_cluster.png.
+Thai text is there, picks a province from the overview's list and lands on its drill-down, and
+saves a screenshot of its first screen to artifacts/screenshots/area_cluster.png. A province clicked
+on the overview's tile map (its tooltip, the province and date carried to its page) is
+tests/test_browser_shell.py's test_a_map_tile_click_carries_the_province_to_the_lagging_page (docs/benchmarks.md
+"Test suite time, part 16": the two tests loaded the same overview and clicked a tile).
 The server runs on a demo copy holding two weekly snapshots (6 and 13 Sep 2019), so the
 weekly page compares two weeks and the overview can be shown in snapshot mode
 (overview_snapshot.png).
@@ -71,22 +74,6 @@ def test_page_renders_in_chromium(app_url, page, screenshots_dir, name):
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
     page.screenshot(path=str(screenshots_dir / f"{name}.png"))  # the first screen: its title, Thai text, sidebar
     assert_no_exception(page)
-
-
-def test_clicking_a_province_on_the_map_opens_its_page(app_url, page):
-    page.goto(f"{app_url}/?{IN_YEAR}")
-    settle(page)
-    tile = page.locator('nav.bm-tiles a[data-province="50"]')
-    assert tile.inner_text().strip() == "ชม"
-    assert "เชียงใหม่" in tile.get_attribute("title")  # the tooltip names the province
-    tile.scroll_into_view_if_needed()
-    tile.click()
-    page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
-    settle(page)
-    assert_no_exception(page)
-    assert "province=50" in page.url  # the sidebar's province now: it stays on every page
-    assert "as_of=2019-09-13" in page.url  # the sidebar's choices travel with the user
-    assert page.locator("h3", has_text="เชียงใหม่").count() >= 1
 
 
 def test_choosing_a_province_from_the_list_opens_its_page(app_url, page):

@@ -17,10 +17,11 @@ One scenario, one set of servers (they take a while to start):
 The whole scenario runs on PostgreSQL. On SQLite it runs every step that reads or writes the
 application store (the sign-ins on both servers, the answer saved on A and its row, the forged save
 refused with nothing written, the Thai response rate on B, the refused and the loaded upload and their
-upload records), and leaves out the three that touch only the DuckDB file and the pages, which are the
-same whichever store the servers share: the response rate in English (the same store read as the Thai
-one), the same file uploaded again (nothing doubled in DuckDB) and server B's data-quality page (the
-load published to DuckDB). docs/benchmarks.md "Test suite time, part 12".
+upload records), and leaves out the two that touch only the DuckDB file and the pages, which are the
+same whichever store the servers share: the same file uploaded again (nothing doubled in DuckDB) and server
+B's data-quality page (the load published to DuckDB). docs/benchmarks.md "Test suite time, part 12". The response
+rate is read in Thai only (in English too on PostgreSQL until part 16: the same store read, the words are
+checked without a browser).
 """
 
 from __future__ import annotations
@@ -144,13 +145,8 @@ def test_central_deployment_sign_in_follow_up_and_upload(central, chromium, tmp_
         assert not page_b.get_by_role("button", name="บันทึกคำชี้แจง").count()
         page_b.get_by_text("การชี้แจงของจังหวัด").last.scroll_into_view_if_needed()  # the heading, after the tab
         page_b.screenshot(path=str(screenshots_dir / "central_response_rate_th.png"))
-        if full:
-            page_b.goto(f"{server_b}/lagging?province={KALASIN}&lang=en")
-            settle(page_b)
-            open_tab(page_b, "Follow-up by the provinces")
-            assert _metric(page_b, "Answered / flagged") == f"1 / {flagged:,}"
-            page_b.get_by_text("Follow-up by the provinces").last.scroll_into_view_if_needed()  # after the tab
-            page_b.screenshot(path=str(screenshots_dir / "central_response_rate_en.png"))
+        # (the same rate in English was a load of its own on PostgreSQL until part 16 of docs/benchmarks.md "Test
+        # suite time": the figure does not depend on the language, the words are checked without a browser)
 
         # ---- uploads on server A: size limit, area check, nothing doubled
         header = "เลขที่เอกสาร,รหัสโครงการ,วันที่ผ่านรายการ,จำนวนเงิน,แหล่งเงิน\n"

@@ -9,7 +9,7 @@ Thai, English and on a phone (390 px): artifacts/screenshots/lists_<page>_<th|en
 
 The checks are tests/lists_page_checks.py's. The Thai view at 1400x900 runs on tests/test_browser_words.py's
 one load of each page in Thai (its sweep calls the first-screen checks before it opens any tab and the grid
-checks after).
+checks after); the English view here runs that sweep's furniture and cut-label checks (tests/page_text_checks.py).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from tests.lists_page_checks import (
     lagging_grid_in_its_tab,
     rejects_in_their_tab,
 )
+from tests.page_text_checks import assert_no_cut_labels, assert_no_developer_furniture
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 VIEWPORTS = {
@@ -71,6 +72,9 @@ def test_lagging_first_screen_counts_and_top_list_then_grid_in_its_tab(
         page.goto(f"{app_url}/lagging{'?lang=en' if view == 'en' else ''}")
         settle(page)
         assert_no_exception(page)
+        if view == "en":  # tests/test_browser_words.py's page checks in English, on this load
+            assert_no_developer_furniture(page, "lagging", "en")
+            assert_no_cut_labels(page)
         if view == "phone":
             _phone_capture(page, "lagging", screenshots_dir)
             # the counts before the filters (moved from tests/test_browser_shell.py's phone test)
@@ -80,6 +84,8 @@ def test_lagging_first_screen_counts_and_top_list_then_grid_in_its_tab(
             page.screenshot(path=str(screenshots_dir / "shell_phone_lagging.png"))
         expected = lagging_first_screen(page, demo_db, screenshots_dir, view)
         lagging_grid_in_its_tab(page, expected, screenshots_dir, view)
+        if view == "en":
+            assert_no_developer_furniture(page, "lagging", "en")  # the tabs' text too
     finally:
         context.close()
 
@@ -93,9 +99,14 @@ def test_data_quality_first_screen_counts_and_freshness_then_rejects_in_its_tab(
         page.goto(f"{app_url}/data_quality{'?lang=en' if view == 'en' else ''}")
         settle(page)
         assert_no_exception(page)
+        if view == "en":  # tests/test_browser_words.py's page checks in English, on this load
+            assert_no_developer_furniture(page, "data_quality", "en")
+            assert_no_cut_labels(page)
         if view == "phone":
             _phone_capture(page, "data_quality", screenshots_dir)
         rejects = data_quality_first_screen(page, demo_db, screenshots_dir, view)
         rejects_in_their_tab(page, rejects, screenshots_dir, view)
+        if view == "en":
+            assert_no_developer_furniture(page, "data_quality", "en")  # the tabs' text too
     finally:
         context.close()

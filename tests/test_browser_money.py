@@ -10,11 +10,13 @@ its `thresholds` table. Opening a chart tab draws its chart, opening a table tab
 The checks are tests/money_page_checks.py's.
 
 Screenshots go to artifacts/screenshots/ (gitignored): money_<page>_<lang>.png (first
-screen at 1400x900), money_<page>_phone_<lang>.png (390x844) and money_<page>_<chart|table>.png (1400x900,
+screen at 1400x900), money_<page>_phone_th.png and money_reallocations_phone_en.png (390x844) and
+money_<page>_<chart|table>.png (1400x900,
 scrolled to the chart or the grid; the whole page before part 4 of docs/benchmarks.md "Test suite time").
 
 The Thai pass at 1400x900 runs on tests/test_browser_words.py's one load of each page (its sweep calls
-check_first_screen before it opens any tab and check_chart_and_grid_tabs after).
+check_first_screen before it opens any tab and check_chart_and_grid_tabs after); the English pass here runs that
+sweep's furniture and cut-label checks (tests/page_text_checks.py) on its load.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from tests.browser_support import (
     settle,
 )
 from tests.money_page_checks import PAGES, check_chart_and_grid_tabs, check_first_screen
+from tests.page_text_checks import assert_no_cut_labels, assert_no_developer_furniture
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 
@@ -64,8 +67,12 @@ def test_first_screen_is_light_and_its_figures_equal_plain_sql_then_tabs_bring_c
     page = context.new_page()
     try:
         _open(page, page_url(url, name, lang))
+        # tests/test_browser_words.py's page checks in English, on this load (its sweep loads these pages in Thai)
+        assert_no_developer_furniture(page, name, lang)
+        assert_no_cut_labels(page)
         check_first_screen(page, demo_db, screenshots_dir, name, lang)
         check_chart_and_grid_tabs(page, screenshots_dir, name, lang)
+        assert_no_developer_furniture(page, name, lang)  # the tabs' text too
     finally:
         context.close()
 
@@ -76,7 +83,9 @@ def test_phone_shows_the_figures_first(browser_app, screenshots_dir):
     page = context.new_page()
     try:
         for name in PAGES:
-            for lang in ("th", "en"):
+            # every page in Thai, the reallocations page (its transfers' longer English words) in English too:
+            # each page was drawn in both languages before part 16 of docs/benchmarks.md "Test suite time"
+            for lang in ("th", "en") if name == "reallocations" else ("th",):
                 _open(page, page_url(url, name, lang))
                 first = page.locator("[data-box]").first
                 first.wait_for(timeout=30000)

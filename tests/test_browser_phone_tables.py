@@ -104,9 +104,10 @@ def _key_figures_in_view(page, name: str, lang: str) -> None:
             )
 
 
-def _grid_columns(page, lang: str) -> tuple[dict[str, int], dict]:
-    """The lagging grid's columns now drawn in its visible box (header -> column index), and its box."""
-    _open(page, page.url)
+def _grid_columns(page, url: str, lang: str) -> tuple[dict[str, int], dict]:
+    """The lagging grid's columns drawn in its visible box (header -> column index), and its box, on one load of
+    `url` (before part 16 of docs/benchmarks.md "Test suite time" the page was opened twice)."""
+    _open(page, url)
     page.get_by_role("tab", name=ALL_TAB[lang], exact=True).click()
     settle(page)
     grid = page.locator('[data-testid="stDataFrame"]').first
@@ -151,8 +152,7 @@ def test_lagging_grid_figures_on_a_phone_and_follow_up_at_1400(app, screenshots_
         context = browser.shared_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
         page = context.new_page()
         try:
-            page.goto(f"{url}/lagging?{AS_OF}&lang={lang}")
-            listed, box = _grid_columns(page, lang)
+            listed, box = _grid_columns(page, f"{url}/lagging?{AS_OF}&lang={lang}", lang)
             assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 0.5, box
             if mobile:
                 for header in GRID_FIGURES[lang]:  # beside the pinned code, no sideways scrolling

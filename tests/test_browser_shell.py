@@ -5,10 +5,12 @@ Debian's Chromium. Expected counts come from the read side's own lagging functio
 (`budget_metrics.lagging.lagging_projects`) on the same database, never from the screen.
 Screenshots of what is checked go to artifacts/screenshots/shell_*.png.
 
-"No developer furniture on any page" (every page path in Thai and in English with a province kept by
-the sidebar: no Deploy button, no app menu, no shell command or file path; shell_<page>_<lang>.png) is
+"No developer furniture on any page" (every page path, in Thai or English, the English ones with a province kept
+by the sidebar: no Deploy button, no app menu, no shell command or file path; shell_<page>_<lang>.png) is
 checked on the one load of each page in tests/test_browser_words.py's sweep (docs/benchmarks.md "Test
-suite time, part 4").
+suite time", parts 4 and 16) and on the English loads of tests/test_browser_lists.py and
+tests/test_browser_money.py. A bar of the overview's province ranking, clicked, setting the sidebar's area is
+tests/test_links.py's test_a_ranking_bar_click_is_one_history_entry (the same click on the same overview: part 16).
 """
 
 from __future__ import annotations
@@ -133,12 +135,15 @@ def test_a_map_tile_click_carries_the_province_to_the_lagging_page(app_url, page
     settle(page)
     tile = page.locator(f'nav.bm-tiles a[data-province="{KALASIN}"]')
     assert tile.inner_text().strip() == "กส"
+    # the tooltip names the province (tests/test_browser.py's own tile click, on the same overview: part 16)
+    assert "กาฬสินธุ์" in tile.get_attribute("title")
     tile.scroll_into_view_if_needed()
     tile.click()
     page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
     settle(page)
     assert_no_exception(page)
-    assert "province=46" in page.url
+    assert "province=46" in page.url  # the sidebar's province now: it stays on every page
+    assert "as_of=2019-09-13" in page.url  # the sidebar's choices travel with the user
     assert page.locator("h3", has_text="กาฬสินธุ์").count() >= 1
     assert _combobox(page, "จังหวัด") == "กาฬสินธุ์"
     _go(page, "โครงการล่าช้า")
@@ -146,28 +151,6 @@ def test_a_map_tile_click_carries_the_province_to_the_lagging_page(app_url, page
     assert _combobox(page, "จังหวัด") == "กาฬสินธุ์"
     assert _metric(page, "โครงการที่มีข้อสังเกต") == f"{_flagged(KALASIN, IN_YEAR):,}"
     page.screenshot(path=str(screenshots_dir / "shell_lagging_after_tile_click.png"))
-
-
-def test_a_ranking_bar_click_sets_the_sidebar_area(app_url, page):
-    page.goto(f"{app_url}/?as_of={IN_YEAR.isoformat()}")
-    settle(page)
-    page.get_by_role("tab", name="อันดับจังหวัด", exact=True).click()  # the ranking runs when its tab opens
-    settle(page)
-    chart = page.locator(".st-key-overview_province_ranking")
-    chart.locator("g.trace.bars").wait_for(timeout=30000)
-    chart.scroll_into_view_if_needed()
-    bar = chart.locator("g.trace.bars g.point path").last  # plotly draws bottom-up: the last is the top bar
-    box = bar.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_selector(".hoverlayer .hovertext", timeout=10000)
-    name = page.locator(".hoverlayer .hovertext").first.text_content().split("ภาพรวม")[0].strip()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_url(re.compile(r"/area\?"), timeout=30000)
-    settle(page)
-    assert_no_exception(page)
-    assert _combobox(page, "จังหวัด") == name
-    assert page.locator("h3", has_text=name).count() >= 1
-    assert re.search(r"province=\d\d", page.url)
 
 
 def test_a_page_path_opens_directly_with_its_query(app_url, page, screenshots_dir):

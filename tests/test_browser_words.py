@@ -1,7 +1,12 @@
 """Words, dates, tables and charts as a user sees them: `streamlit run` + headless Debian Chromium.
 
-Every page is opened once per language at 1400x900 (one sweep, docs/benchmarks.md "Test suite time,
-part 4"), and everything these modules check on a page at that size is checked on that one load:
+Every page is opened at 1400x900 in one language, the overview and the carry-over page in both (one sweep,
+docs/benchmarks.md "Test suite time", parts 4 and 16: the words themselves are checked without a browser,
+tests/test_vocabulary.py), and everything these modules check on a page at that size is checked on that one
+load. RUNS says which: Thai where the Thai checks of the lists and money modules run, English on the area
+page (its project table) and the weekly page; the English first screens of the lagging, data-quality and money
+pages are loaded by tests/test_browser_lists.py and tests/test_browser_money.py, which run this module's
+furniture and cut-label checks (tests/page_text_checks.py) on those loads.
 
 - Chart axes: in Thai every tick reads Thai months with BE years (no CE year, no English
   month), in English the reverse; the curve's axis covers exactly the fiscal year and the
@@ -40,6 +45,7 @@ from tests.browser_support import (
     full_page_screenshot,
     settle,
 )
+from tests.page_text_checks import assert_no_cut_labels, assert_no_developer_furniture
 
 IN_YEAR = "as_of=2019-09-13"
 KALASIN = "46"  # DOPA code
@@ -56,13 +62,25 @@ PAGES = {
     "data_quality": ("", False),
     "weekly": (IN_YEAR, False),
 }
-# The English pass: every page on 13 Sep 2019 with a province chosen in the query (the sidebar must keep it)
+# The English pass: on 13 Sep 2019 with a province chosen in the query (the sidebar must keep it)
 EN_QUERY = f"{IN_YEAR}&province={KALASIN}"
-# Developer furniture that must not reach a page: shell commands, project file paths, config files.
-FURNITURE = re.compile(
-    r"python3? -m|\betl (load|demo|snapshot|export|status)\b|tasks\.py|\.toml\b|\.duckdb\b|"
-    r"data/reference|\.streamlit|/work/|\bpages/\w+\.py\b"
-)
+# (page, language) loaded: both languages where a chart's date axis is checked tick by tick (the fiscal year;
+# the carry-over period, Kalasin's own in English); Thai where tests/lists_page_checks.py and
+# tests/money_page_checks.py run their Thai checks; English on the area page (its project table) and the weekly
+# page. Every page is in the sweep, each language on at least four pages.
+RUNS = [
+    ("overview", "th"),
+    ("overview", "en"),
+    ("area", "en"),
+    ("lagging", "th"),
+    ("carryover", "th"),
+    ("carryover", "en"),
+    ("reallocations", "th"),
+    ("assets", "th"),
+    ("data_quality", "th"),
+    ("weekly", "en"),
+]
+assert {name for name, _ in RUNS} == set(PAGES)
 THAI = re.compile("[\u0e00-\u0e7f]")
 THAI_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
 EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -83,9 +101,6 @@ CHARTS_DRAWN_JS = """() => { const charts = document.querySelectorAll('[data-tes
     return charts.length > 0 && [...charts].every(c => c.querySelector('.main-svg')
         && (!c.querySelector('.cartesianlayer .xy') || c.querySelector('g.xtick text, g.ytick text')))}"""
 NO_SKELETON_JS = """() => !document.querySelector('[data-testid="stSkeleton"]')"""
-# Labels of KPI cards whose text does not fit (Streamlit cuts them with an ellipsis).
-CUT_LABELS_JS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"]')].filter(label =>
-    [label, ...label.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1)).map(l => l.innerText)"""
 
 
 @pytest.fixture(scope="module")
@@ -157,18 +172,6 @@ def _charts_in_every_tab(page) -> list[dict]:
     return list(found.values())
 
 
-def _assert_no_developer_furniture(page, name: str, lang: str) -> None:
-    """No Deploy button, no app menu, no shell command or file path in any text of the app."""
-    assert page.get_by_text("Deploy", exact=True).count() == 0, name
-    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0, name
-    # no app menu at all (toolbarMode "minimal": its items were English only), so no developer items
-    assert page.get_by_test_id("stMainMenu").count() == 0, name
-    # expanders and the sidebar hold text too: read the whole app, not only what is visible
-    text = page.locator('[data-testid="stApp"]').text_content()
-    found = FURNITURE.search(text)
-    assert found is None, (name, lang, text[max(0, found.start() - 80) : found.end() + 80])
-
-
 def _expected_carryover_axis(demo_db, lang: str) -> list[str]:
     """The carry-over chart's month ticks by hand: from the year's end (or the first approval) to the
     last deadline of the carry-overs shown (the English pass: Kalasin's own plan's)."""
@@ -185,8 +188,7 @@ def _expected_carryover_axis(demo_db, lang: str) -> list[str]:
     return _month_labels(min(first, date(2019, 9, 30)), max(last, date(2019, 9, 30)), lang)
 
 
-@pytest.mark.parametrize("lang", ["th", "en"])
-@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize(("name", "lang"), RUNS, ids=[f"{name}-{lang}" for name, lang in RUNS])
 def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, name, lang):
     """One load of the page, every check of it at 1400x900 (module docstring)."""
     query, has_dates = PAGES[name] if lang == "th" else (EN_QUERY, PAGES[name][1])
@@ -196,7 +198,7 @@ def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, na
     if lang == "en":
         province = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Province", exact=True)
         assert province.input_value() == "Kalasin", name
-    _assert_no_developer_furniture(page, name, lang)
+    assert_no_developer_furniture(page, name, lang)
     page.screenshot(path=str(screenshots_dir / f"shell_{name}_{lang}.png"))
     if (name, lang) == ("lagging", "th"):  # tests/test_browser_lists.py's Thai view, before any tab opens
         flagged = lists.lagging_first_screen(page, demo_db, screenshots_dir, "th")
@@ -204,7 +206,7 @@ def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, na
         rejects = lists.data_quality_first_screen(page, demo_db, screenshots_dir, "th")
     if name in money.PAGES and lang == "th":  # tests/test_browser_money.py's Thai pass, before any tab opens
         money.check_first_screen(page, demo_db, screenshots_dir, name, lang)
-    assert page.evaluate(CUT_LABELS_JS) == [], "KPI labels cut off at 1400 px"
+    assert_no_cut_labels(page)
     charts = _charts_in_every_tab(page)
     if charts:
         ticks = [text for chart in charts for text in chart["xticks"] + chart["yticks"]]
@@ -233,7 +235,7 @@ def test_page_words_dates_and_labels(app_url, page, screenshots_dir, demo_db, na
             assert by_key["st-key-carry_timeline_chart"]["xticks"] == _expected_carryover_axis(demo_db, lang)
     elif has_dates:
         raise AssertionError(f"no chart on {name}, which draws a date axis")
-    _assert_no_developer_furniture(page, name, lang)  # the tabs' text too, now that every tab ran
+    assert_no_developer_furniture(page, name, lang)  # the tabs' text too, now that every tab ran
     # the other modules' checks that open a tab, on this same load
     if (name, lang) == ("lagging", "th"):
         lists.lagging_grid_in_its_tab(page, flagged, screenshots_dir, "th")
