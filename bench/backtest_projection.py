@@ -304,6 +304,35 @@ def backtest(db: Path, line: str, disaster: dict[str, set[str]] | None = None) -
     return rows
 
 
+def basis_shares(projects, final: dict[str, tuple[float, float]]) -> dict[str, float]:
+    """One as-of date's row of `basis_bias`: over the province-owned projects, the provinces' mean of what each basis
+    projects above its 30 Sep outcome (points of the as-of allocation), and the allocation change after the date.
+    `final` maps a project code to its (allocation, paid) on 30 Sep."""
+    projects = projects[projects["owner_type"] == "province"]
+    by_area: dict[str, dict[str, float]] = {}
+    for row in projects.itertuples(index=False):
+        area = by_area.setdefault(
+            row.province_code,
+            {"allocation": 0.0, "final_allocation": 0.0, "paid_30_sep": 0.0, **{basis: 0.0 for basis in BASES}},
+        )
+        allocation, paid = final[row.project_code]
+        area["allocation"] += row.current_allocation
+        area["final_allocation"] += allocation
+        area["paid_30_sep"] += paid
+        if row.basis in BASES:
+            area[row.basis] += row.projected_disbursed - paid
+    shares = {basis: [] for basis in (*BASES, "allocation")}
+    for area in by_area.values():
+        if area["allocation"] <= 0 or area["final_allocation"] <= 0:
+            continue
+        for basis in BASES:
+            shares[basis].append(100 * area[basis] / area["allocation"])
+        shares["allocation"].append(
+            100 * area["paid_30_sep"] / area["allocation"] - 100 * area["paid_30_sep"] / area["final_allocation"]
+        )
+    return {name: statistics.fmean(values) for name, values in shares.items()}
+
+
 def basis_bias(db: Path) -> list[dict]:
     """Per month end: the province bias (overall line) split by the basis each project was projected on."""
     import duckdb
@@ -334,30 +363,7 @@ def basis_bias(db: Path) -> list[dict]:
         con.close()
     rows = []
     for as_of in MONTH_ENDS:
-        projects = project_projection(Filters(FISCAL_YEAR, as_of=as_of))
-        projects = projects[projects["owner_type"] == "province"]
-        by_area: dict[str, dict[str, float]] = {}
-        for row in projects.itertuples(index=False):
-            area = by_area.setdefault(
-                row.province_code,
-                {"allocation": 0.0, "final_allocation": 0.0, "paid_30_sep": 0.0, **{basis: 0.0 for basis in BASES}},
-            )
-            allocation, paid = final[row.project_code]
-            area["allocation"] += row.current_allocation
-            area["final_allocation"] += allocation
-            area["paid_30_sep"] += paid
-            if row.basis in BASES:
-                area[row.basis] += row.projected_disbursed - paid
-        shares = {basis: [] for basis in (*BASES, "allocation")}
-        for area in by_area.values():
-            if area["allocation"] <= 0 or area["final_allocation"] <= 0:
-                continue
-            for basis in BASES:
-                shares[basis].append(100 * area[basis] / area["allocation"])
-            shares["allocation"].append(
-                100 * area["paid_30_sep"] / area["allocation"] - 100 * area["paid_30_sep"] / area["final_allocation"]
-            )
-        rows.append({"as_of": as_of, **{name: statistics.fmean(values) for name, values in shares.items()}})
+        rows.append({"as_of": as_of, **basis_shares(project_projection(Filters(FISCAL_YEAR, as_of=as_of)), final)})
     return rows
 
 

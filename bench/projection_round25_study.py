@@ -149,37 +149,10 @@ def collect(only: list[str] | None, hold_out: tuple | None) -> None:
                     "final_allocation": final_allocation,
                     "paid_final": paid_final,
                 }
-            record["basis"] = _basis_row(projects, final)  # province-owned projects, as backtest_projection.basis_bias
+            record["basis"] = B.basis_shares(projects, final)
             with open(_file(name, as_of), "wb") as handle:
                 pickle.dump(record, handle)
             print(name, as_of, flush=True)
-
-
-def _basis_row(projects, final) -> dict[str, float]:
-    """backtest_projection.basis_bias's row for one as-of date (province-owned projects, overall line)."""
-    projects = projects[projects["owner_type"] == "province"]
-    by_area: dict[str, dict[str, float]] = {}
-    for row in projects.itertuples(index=False):
-        area = by_area.setdefault(
-            row.province_code,
-            {"allocation": 0.0, "final_allocation": 0.0, "paid_30_sep": 0.0, **{basis: 0.0 for basis in BASES}},
-        )
-        allocation, paid = final[row.project_code]
-        area["allocation"] += row.current_allocation
-        area["final_allocation"] += allocation
-        area["paid_30_sep"] += paid
-        if row.basis in BASES:
-            area[row.basis] += row.projected_disbursed - paid
-    shares = {basis: [] for basis in (*BASES, "allocation")}
-    for area in by_area.values():
-        if area["allocation"] <= 0 or area["final_allocation"] <= 0:
-            continue
-        for basis in BASES:
-            shares[basis].append(100 * area[basis] / area["allocation"])
-        shares["allocation"].append(
-            100 * area["paid_30_sep"] / area["allocation"] - 100 * area["paid_30_sep"] / area["final_allocation"]
-        )
-    return {name: statistics.fmean(values) for name, values in shares.items()}
 
 
 # --------------------------------------------------------------------------- variants
