@@ -92,6 +92,70 @@ def demo_years_db(demo_years_files, tmp_path_factory) -> Path:
     return db_path
 
 
+class NationalExport:
+    """The demo's national export as of a date (`Filters(as_of=...)` on `demo_db`), as the CLI's `export` makes
+    it: the bundle built once (`build_bundle`), each format written once into a folder of its own (`paths(fmt)`,
+    what `export_files` returns), the workbook opened once (`workbook`). Shared by the modules that read the
+    national files of 13 Sep 2019 or 31 May 2019 and change nothing in them (docs/benchmarks.md "Test suite
+    time, part 17"): a test that writes a file writes it into its own tmp_path."""
+
+    def __init__(self, as_of, folder: Path) -> None:
+        self.as_of = as_of
+        self._folder = folder
+        self._bundle = None
+        self._paths: dict[str, list[Path]] = {}
+        self._workbook = None
+
+    @property
+    def bundle(self):
+        if self._bundle is None:
+            from budget_metrics import Filters
+            from exports.export import build_bundle
+
+            self._bundle = build_bundle(Filters(as_of=self.as_of))
+        return self._bundle
+
+    def paths(self, fmt: str) -> list[Path]:
+        """The files of one format (xlsx, pdf, csv), written on first use."""
+        if fmt not in self._paths:
+            from exports.export import write_bundle
+
+            self._paths[fmt] = write_bundle(self.bundle, fmt, self._folder / fmt)
+        return list(self._paths[fmt])
+
+    @property
+    def workbook(self):
+        """The workbook opened with openpyxl (a few CPU seconds a time): read cells only."""
+        if self._workbook is None:
+            import openpyxl
+
+            [book] = self.paths("xlsx")
+            self._workbook = openpyxl.load_workbook(book)
+        return self._workbook
+
+
+@pytest.fixture(scope="session")
+def national_exports(demo_db, tmp_path_factory):
+    """`national_exports(as_of)`: the demo's national export as of that date (NationalExport), made once
+    per worker."""
+    made: dict = {}
+
+    def of(as_of) -> NationalExport:
+        if as_of not in made:
+            made[as_of] = NationalExport(as_of, tmp_path_factory.mktemp(f"national_export_{as_of:%Y%m%d}"))
+        return made[as_of]
+
+    return of
+
+
+@pytest.fixture(scope="session")
+def national_export(national_exports) -> NationalExport:
+    """The national export of 13 Sep 2019 on the demo (NationalExport)."""
+    from datetime import date
+
+    return national_exports(date(2019, 9, 13))
+
+
 @pytest.fixture()
 def demo_db_copy(demo_db, tmp_path, monkeypatch) -> Path:
     """A private copy of the demo database for a test that loads more data into it."""

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from etl.load import load_files
@@ -308,13 +308,79 @@ def file_sets(draw):
     return files, draw(st.randoms(use_true_random=False))
 
 
+def _written_out(payments: list[list[list[str]]], transfers: list[list[list[str]]]) -> dict:
+    """A file set as `file_sets` draws it: projects, the carry-over of P01 to 30 Jun 2020, then the payment
+    files d0.. and the transfer files t0.. (rows: key, project or from/to, day, amount, source)."""
+    files = {
+        "projects.csv": [PROJECT_HEADERS, *PROJECT_ROWS],
+        "carry.csv": [CARRY_HEADERS, ["P01", "200,000", "มี", "25/09/2562", "30/06/2563", ""]],
+    }
+    for i, rows in enumerate(payments):
+        files[f"d{i}.csv"] = [
+            DISB_HEADERS,
+            *[[key, project, day, amount, CARRY if carry else CUR] for key, project, day, amount, carry in rows],
+        ]
+    for i, rows in enumerate(transfers):
+        files[f"t{i}.csv"] = [REALLOC_HEADERS, *[[*row, "โอนเปลี่ยนแปลง", ""] for row in rows]]
+    return files
+
+
+# Two file sets `file_sets` drew, written out. Of 24 drawn sets (each loaded as the test below does, under
+# coverage.py, docs/benchmarks.md "Test suite time, part 17"), these two, loaded in random.Random(11)'s and
+# random.Random(7)'s orders, ran together every line and branch of etl/ that any of the 24 ran; 87% of those
+# branches ran in every set. The first has a transfer over its source's free balance (P01: 200,000 free after
+# its contract; 1 set in 24 drew one) and a transfer to no project; the second a transfer from no project, a
+# reversal for an unknown project and three payment files.
+DRAWN_11 = _written_out(
+    [
+        [("D0", "P02", "15/11/2562", "-52.00", True)],
+        [
+            ("D1", "P09", "01/01/2562", "9,312.00", False),
+            ("D2", "P03", "03/02/2562", "1,515.00", False),
+            ("D3", "P01", "13/02/2562", "3,858.00", False),
+            ("D4", "P09", "01/08/2562", "426.00", False),
+            ("D5", "P01", "15/06/2563", "-2,859.00", True),
+            ("D6", "P09", "25/07/2562", "34,882.00", False),
+            ("D7", "P09", "01/02/2562", "557.00", False),
+            ("D8", "P01", "24/09/2562", "293.00", False),
+        ],
+    ],
+    [
+        [["T0", "14/08/2562", "P02", "P03", "1"]],
+        [["T1", "10/05/2562", "P02", "", "51,896"], ["T2", "01/01/2562", "P01", "P02", "213,472"]],
+    ],
+)
+DRAWN_7 = _written_out(
+    [
+        [
+            ("D0", "P09", "16/05/2562", "85,999.00", False),
+            ("D1", "P01", "02/03/2562", "224.00", False),
+            ("D2", "P09", "26/07/2562", "27,250.00", False),
+        ],
+        [
+            ("D3", "P03", "18/07/2562", "730.00", False),
+            ("D4", "P01", "05/07/2562", "2,373.00", False),
+            ("D5", "P03", "01/08/2562", "10,833.00", False),
+        ],
+        [("D6", "P09", "27/04/2562", "-300,000.00", False)],
+    ],
+    [
+        [["T0", "18/07/2562", "P01", "", "97,214"], ["T1", "17/04/2562", "", "P02", "131,072"]],
+        [["T2", "04/12/2561", "P01", "P03", "342"]],
+    ],
+)
+
+
+# One drawn set a run (each about 8 loads of 0.5 CPU-s), besides the two written out above (was 5 drawn).
 @settings(
-    max_examples=5,
+    max_examples=1,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(file_sets())
+@example((DRAWN_11, random.Random(11)))
+@example((DRAWN_7, random.Random(7)))
 def test_random_orders_and_groupings_of_a_file_set_give_the_same_store(tmp_path_factory, case):
     contents, rng = case
     folder = tmp_path_factory.mktemp("orders")

@@ -543,11 +543,9 @@ def test_a_workbook_whose_only_table_is_hidden_is_refused_naming_the_sheet(db, t
     assert amounts(db) == {}
 
 
-def test_the_demo_workbooks_still_load_through_the_bounded_reader(tmp_path):
-    from etl.demo_data import write_demo_files
-
-    write_demo_files(tmp_path / "demo", 2562)
-    books = sorted((tmp_path / "demo").glob("*.xlsx"))
+def test_the_demo_workbooks_still_load_through_the_bounded_reader(demo_db, tmp_path):
+    # the files the session's demo wrote (`write_demo_files(..., seed=2562)`, tests/conftest.py), read only
+    books = sorted((demo_db.parent / "files").glob("*.xlsx"))
     assert len(books) == 3
     results = load_files(books, db_path=tmp_path / "b.duckdb")
     assert [r.status for r in results] == ["loaded", "loaded", "loaded"], [r.message for r in results]

@@ -14,7 +14,6 @@ import pytest
 from budget_metrics import Filters
 from exports import csv_tables, workbook
 from exports.export import export_files, write_bundle
-from exports.tables import build_export
 
 AS_OF = date(2019, 9, 13)
 TABLES = [
@@ -33,25 +32,27 @@ TABLES = [
 
 
 @pytest.fixture(scope="module")
-def bundle(demo_db):
-    return build_export(Filters(as_of=AS_OF))
+def bundle(national_export):
+    """The national bundle of 13 Sep (`build_bundle`, = `build_export` read through one pinned file): the
+    session's (tests/conftest.py); a test writes its files into its own tmp_path."""
+    return national_export.bundle
 
 
 def _rows(path):
     return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
 
 
-def test_one_file_per_table_with_bom_and_predictable_names(bundle, tmp_path):
-    paths = write_bundle(bundle, "csv", tmp_path)
+def test_one_file_per_table_with_bom_and_predictable_names(national_export):
+    paths = national_export.paths("csv")  # write_bundle(bundle, "csv", <a folder of its own>)
     assert [p.name for p in paths] == [f"budget-2562-asof-2019-09-13-{t}.csv" for t in TABLES]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+    assert sorted(p.name for p in paths[0].parent.iterdir()) == sorted(p.name for p in paths)
     for path in paths:
         assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name
 
 
-def test_project_rows_and_totals_equal_sql(demo_db, bundle, tmp_path):
-    write_bundle(bundle, "csv", tmp_path)
-    rows = _rows(tmp_path / "budget-2562-asof-2019-09-13-projects.csv")
+def test_project_rows_and_totals_equal_sql(demo_db, national_export):
+    folder = national_export.paths("csv")[0].parent
+    rows = _rows(folder / "budget-2562-asof-2019-09-13-projects.csv")
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
         count = con.execute("SELECT count(*) FROM projects WHERE fiscal_year = 2562").fetchone()[0]
@@ -66,13 +67,13 @@ def test_project_rows_and_totals_equal_sql(demo_db, bundle, tmp_path):
     assert len(rows) == count
     assert sum(Decimal(row["disbursed"]) for row in rows) == paid
     assert any(row["owner_name_th"] == name_50 for row in rows)  # Thai text survives the round trip
-    summary = _rows(tmp_path / "budget-2562-asof-2019-09-13-summary.csv")
+    summary = _rows(folder / "budget-2562-asof-2019-09-13-summary.csv")
     assert summary[0]["name_th"] == "รวมทั้งประเทศ"
     assert Decimal(summary[0]["disbursed"]) == paid
 
 
-def test_same_database_same_bytes(demo_db, tmp_path):
-    first = export_files(Filters(as_of=AS_OF), "csv", tmp_path / "a")
+def test_same_database_same_bytes(national_export, tmp_path):
+    first = national_export.paths("csv")  # export_files(Filters(as_of=AS_OF), "csv", ...), made earlier
     second = export_files(Filters(as_of=AS_OF), "csv", tmp_path / "b")
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
@@ -148,15 +149,15 @@ def test_failure_in_pdf_leaves_nothing(bundle, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_projection_columns_add_up_and_meet_the_pace_by_hand(demo_db, bundle, tmp_path):
+def test_projection_columns_add_up_and_meet_the_pace_by_hand(demo_db, national_export):
     """The provinces and clusters files' six projection columns: each area's carry-over and lapse
     are the baht sums of its projects' (projects file, areas' projects by plain SQL), its
     projected % is their projected disbursement over the SQL allocation, the band holds it, and
     the weekly pace is (100% x allocation - paid) / weeks to 30 Sep, by hand from plain SQL."""
     from tests.projection_sql import area_projects, project_money
 
-    write_bundle(bundle, "csv", tmp_path)
-    projects = {row["project_code"]: row for row in _rows(tmp_path / "budget-2562-asof-2019-09-13-projects.csv")}
+    folder = national_export.paths("csv")[0].parent
+    projects = {row["project_code"]: row for row in _rows(folder / "budget-2562-asof-2019-09-13-projects.csv")}
     money = project_money(demo_db, AS_OF)
     for code, row in projects.items():  # every project: paid + carry-over + lapse = its allocation, to the satang
         projected = Decimal(row["projected_disbursed"])
@@ -167,7 +168,7 @@ def test_projection_columns_add_up_and_meet_the_pace_by_hand(demo_db, bundle, tm
         assert money[code]["paid"] <= projected <= money[code]["allocation"], code
     weeks = Decimal((date(2019, 9, 30) - AS_OF).days) / 7
     for level in ("provinces", "clusters"):
-        areas = _rows(tmp_path / f"budget-2562-asof-2019-09-13-{level}.csv")
+        areas = _rows(folder / f"budget-2562-asof-2019-09-13-{level}.csv")
         assert list(areas[0])[-7:] == [
             "projected_pct",
             "projected_low_pct",

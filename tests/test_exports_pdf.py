@@ -24,9 +24,9 @@ TARGET_INVESTMENT = 65 + 2 * (88 - 65) / 3 + (88 - 65) / 3 * 13 / 30
 
 
 @pytest.fixture(scope="module")
-def brief(demo_db, tmp_path_factory):
-    out = tmp_path_factory.mktemp("pdf")
-    [path] = export_files(Filters(as_of=AS_OF), "pdf", out)
+def brief(national_export):
+    """`export_files(Filters(as_of=AS_OF), "pdf", ...)`: the session's national export (tests/conftest.py)."""
+    [path] = national_export.paths("pdf")
     return path
 
 

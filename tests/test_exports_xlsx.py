@@ -11,7 +11,7 @@ import pytest
 
 from budget_metrics import Filters
 from budget_metrics.progress import kpis
-from exports.export import build_bundle, export_files, write_bundle
+from exports.export import export_files
 from tests.target_lines_sql import INVESTMENT_31_MAY, OVERALL_31_MAY, sql_status_counts
 from tests.totals_sql import sql_totals
 
@@ -46,17 +46,18 @@ PCT_ROUNDING = 5e-5  # percentages are stored as fractions rounded to 2 decimals
 
 
 @pytest.fixture(scope="module")
-def national_book(demo_db, tmp_path_factory):
-    out = tmp_path_factory.mktemp("xlsx")
-    [path] = export_files(Filters(as_of=AS_OF), "xlsx", out)
+def national_book(national_export):
+    """`export_files(Filters(as_of=AS_OF), "xlsx", ...)`: the session's national export (tests/conftest.py)."""
+    [path] = national_export.paths("xlsx")
     return path
 
 
 @pytest.fixture(scope="module")
-def national_workbook(national_book):
+def national_workbook(national_export):
     """`national_book` opened once with openpyxl (a few CPU seconds a time) for the tests that only
-    read its cells; a test reads cells inside the sheets' bounds, so none changes what another reads."""
-    return openpyxl.load_workbook(national_book)
+    read its cells; a test reads cells inside the sheets' bounds, so none changes what another reads
+    (the session's, shared with test_status_words)."""
+    return national_export.workbook
 
 
 def _header_row(sheet) -> int:
@@ -266,16 +267,15 @@ def test_dashboard_download_is_the_cli_file(demo_db, tmp_path):
     assert download_for(filters, "xlsx") == cli_file.read_bytes()
 
 
-def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
+def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, national_exports):
     """The provinces sheet (and its CSV) judge each province by both lines with their own
     targets; the counts equal the plain-SQL recount (63 / 11 / 2 by the overall line)."""
     import csv
     import io
 
     may = date(2019, 5, 31)
-    bundle = build_bundle(Filters(as_of=may))  # built once for the workbook and the CSV (= export_files)
-    [book_path] = write_bundle(bundle, "xlsx", tmp_path)
-    sheet = openpyxl.load_workbook(book_path)["จังหวัด"]
+    files = national_exports(may)  # export_files(Filters(as_of=may), fmt, ...) per format, made once a session
+    sheet = files.workbook["จังหวัด"]
     with_projects = [count > 0 for count in _values(sheet, "จำนวนโครงการ")]
     names = {"behind": "ต่ำกว่าเป้าหมาย", "watch": "เฝ้าระวัง", "near_target": "ใกล้เป้าหมาย", "on_track": "ถึงเป้าหมาย"}
     for line, thai, target in (("overall", "ภาพรวม", OVERALL_31_MAY), ("investment", "งบลงทุน", INVESTMENT_31_MAY)):
@@ -287,7 +287,7 @@ def test_province_statuses_on_31_may_are_the_cabinet_lines(demo_db, tmp_path):
         targets = _values(sheet, f"{thai}: เป้าหมาย ณ วันที่ (ร้อยละ)")
         assert targets == [pytest.approx(target / 100, abs=PCT_ROUNDING)] * len(targets)
     assert _values(sheet, "สถานะ (ตามเส้นภาพรวม)") == _values(sheet, "ภาพรวม: สถานะ")
-    csv_paths = write_bundle(bundle, "csv", tmp_path / "csv")
+    csv_paths = files.paths("csv")
     provinces = next(path for path in csv_paths if path.name.endswith("-provinces.csv"))
     rows = list(csv.DictReader(io.StringIO(provinces.read_bytes().decode("utf-8-sig"))))
     expected = sql_status_counts(demo_db, may, "overall", OVERALL_31_MAY)

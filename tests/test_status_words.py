@@ -224,8 +224,7 @@ def test_unsigned_and_signed_late_are_counted_apart(demo_db):
     )
 
 
-def test_lagging_page_and_files_count_unsigned_and_late_apart(demo_db, tmp_path):
-    from exports.export import build_bundle, write_bundle
+def test_lagging_page_and_files_count_unsigned_and_late_apart(demo_db, national_export):
     from vocabulary import FLAGS
 
     [(unsigned, late)] = _query(
@@ -238,20 +237,19 @@ def test_lagging_page_and_files_count_unsigned_and_late_apart(demo_db, tmp_path)
     options = app.multiselect[0].options
     assert FLAGS["no_contract"][0] in options and FLAGS["late_contract"][0] in options
     # the workbook's lagging sheet and its CSV: the same words, the same counts
-    bundle = build_bundle(Filters(as_of=SEP_13))  # built once, written in each format (= export_files)
-    [book_path] = write_bundle(bundle, "xlsx", tmp_path)
-    sheet = openpyxl.load_workbook(book_path)["โครงการล่าช้า"]
+    # (the session's national export of 13 Sep: export_files(Filters(as_of=SEP_13), fmt) per format, made once)
+    sheet = national_export.workbook["โครงการล่าช้า"]
     header = int(sheet.print_title_rows.replace("$", "").split(":")[0])
     column = [cell.value for cell in sheet[header]].index("ประเด็น")
     labels = [row[column] or "" for row in sheet.iter_rows(min_row=header + 1, values_only=True)]
     assert sum(FLAGS["late_contract"][0] in text for text in labels) == late
     assert sum(FLAGS["no_contract"][0] in text for text in labels) == unsigned
-    csv_paths = write_bundle(bundle, "csv", tmp_path / "csv")
+    csv_paths = national_export.paths("csv")
     lagging = next(path for path in csv_paths if path.name.endswith("-lagging.csv"))
     rows = list(csv.DictReader(io.StringIO(lagging.read_bytes().decode("utf-8-sig"))))
     assert sum(FLAGS["late_contract"][0] in row["flag_labels_th"] for row in rows) == late
     # the PDF brief's count of each flag
-    [pdf_path] = write_bundle(bundle, "pdf", tmp_path / "pdf")
+    [pdf_path] = national_export.paths("pdf")
     text = _pdf_text(pdf_path)
     assert _same_am(f"{FLAGS['late_contract'][0]} {late:,}") in text
     assert _same_am(f"{FLAGS['no_contract'][0]} {unsigned:,}") in text

@@ -13,7 +13,6 @@ import re
 from datetime import date
 
 import duckdb
-import openpyxl
 import pytest
 
 import vocabulary
@@ -173,17 +172,16 @@ def _sheet_column(sheet, header: str) -> list:
     raise AssertionError(f"no column {header!r} in sheet {sheet.title}")
 
 
-def test_dashboard_and_workbook_show_the_same_status_words(demo_db, tmp_path):
+def test_dashboard_and_workbook_show_the_same_status_words(demo_db, national_exports):
     """The overview's cluster table and the workbook's cluster sheet name each cluster's status
     by both lines with the same Thai word (before: 'ล่าช้า' in the workbook, 'ล่าช้ากว่าเป้าหมาย'
     on the dashboard)."""
     from streamlit.testing.v1 import AppTest
 
     from budget_metrics import reference
-    from exports.export import export_files
 
-    [book_path] = export_files(Filters(as_of=AS_OF), "xlsx", tmp_path)
-    sheet = openpyxl.load_workbook(book_path)["กลุ่มจังหวัด"]
+    # export_files(Filters(as_of=AS_OF), "xlsx", ...) opened with openpyxl: the session's (tests/conftest.py)
+    sheet = national_exports(AS_OF).workbook["กลุ่มจังหวัด"]
     names = _sheet_column(sheet, "กลุ่มจังหวัด")
     workbook = {
         line: dict(zip(names, _sheet_column(sheet, f"{thai}: สถานะ"), strict=True))
