@@ -304,6 +304,23 @@ def backtest(db: Path, line: str, disaster: dict[str, set[str]] | None = None) -
     return rows
 
 
+def outcome_on_30_sep(con) -> dict[str, tuple[float, float]]:
+    """Each project's (allocation, current-year paid) on 30 Sep 2562, read from an open store: its allocation with
+    the reallocations approved by then, and what it was paid by then."""
+    rows = con.execute(
+        """SELECT p.project_code,
+              p.allocated_amount
+              + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
+                          AND r.approved_date <= DATE '2019-09-30'), 0)
+              - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
+                          AND r.approved_date <= DATE '2019-09-30'), 0),
+              coalesce((SELECT sum(amount) FROM disbursements d WHERE d.project_code = p.project_code
+                        AND d.source = 'current' AND d.posting_date <= DATE '2019-09-30'), 0)
+           FROM projects p"""
+    ).fetchall()
+    return {code: (float(allocation), float(paid)) for code, allocation, paid in rows}
+
+
 def basis_shares(projects, final: dict[str, tuple[float, float]]) -> dict[str, float]:
     """One as-of date's row of `basis_bias`: over the province-owned projects, the provinces' mean of what each basis
     projects above its 30 Sep outcome (points of the as-of allocation), and the allocation change after the date.
@@ -343,22 +360,7 @@ def basis_bias(db: Path) -> list[dict]:
     _use(db)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        final = dict(
-            (
-                (code, (float(allocation), float(paid)))
-                for code, allocation, paid in con.execute(
-                    """SELECT p.project_code,
-                      p.allocated_amount
-                      + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
-                                  AND r.approved_date <= DATE '2019-09-30'), 0)
-                      - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
-                                  AND r.approved_date <= DATE '2019-09-30'), 0),
-                      coalesce((SELECT sum(amount) FROM disbursements d WHERE d.project_code = p.project_code
-                                AND d.source = 'current' AND d.posting_date <= DATE '2019-09-30'), 0)
-               FROM projects p WHERE p.owner_type = 'province'"""
-                ).fetchall()
-            )
-        )
+        final = outcome_on_30_sep(con)
     finally:
         con.close()
     rows = []

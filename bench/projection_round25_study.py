@@ -87,20 +87,7 @@ def collect(only: list[str] | None, hold_out: tuple | None) -> None:
             truth[level] = dict(zip(frame["code"], frame["pct_disbursed"], strict=True))
         con = duckdb.connect(str(db), read_only=True)
         try:
-            final = {
-                code: (float(allocation), float(paid))
-                for code, allocation, paid in con.execute(
-                    """SELECT p.project_code,
-                      p.allocated_amount
-                      + coalesce((SELECT sum(amount) FROM reallocations r WHERE r.to_project_code = p.project_code
-                                  AND r.approved_date <= DATE '2019-09-30'), 0)
-                      - coalesce((SELECT sum(amount) FROM reallocations r WHERE r.from_project_code = p.project_code
-                                  AND r.approved_date <= DATE '2019-09-30'), 0),
-                      coalesce((SELECT sum(amount) FROM disbursements d WHERE d.project_code = p.project_code
-                                AND d.source = 'current' AND d.posting_date <= DATE '2019-09-30'), 0)
-                    FROM projects p"""
-                ).fetchall()
-            }
+            final = B.outcome_on_30_sep(con)
         finally:
             con.close()
         for as_of in dates:
@@ -123,12 +110,10 @@ def collect(only: list[str] | None, hold_out: tuple | None) -> None:
                 key = projects[P.AREA_LEVELS[level][0]].to_numpy()
                 remaining = {}
                 allocation = {}
-                paid_final = {}
-                final_allocation = {}
+                rem = (projects["projected_disbursed"] - projects["disbursed"]).to_numpy(float)
+                alloc = projects["current_allocation"].to_numpy(float)
                 for basis in BASES:
                     chosen = projects["basis"].to_numpy() == basis
-                    rem = (projects["projected_disbursed"] - projects["disbursed"]).to_numpy(float)
-                    alloc = projects["current_allocation"].to_numpy(float)
                     remaining[basis] = np.array([rem[chosen & (key == code)].sum() for code in codes])
                     allocation[basis] = np.array([alloc[chosen & (key == code)].sum() for code in codes])
                 fin = np.array([final.get(code, (0.0, 0.0)) for code in projects["project_code"]])
