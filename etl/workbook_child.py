@@ -1135,8 +1135,9 @@ def _shown_styles(
         shown = shown_as(code)
         if shown:
             formats[attributes.get(b"numFmtId", b"")] = shown
-        if "[" in code and white_sections(code):
-            whites[attributes.get(b"numFmtId", b"")] = white_sections(code)
+        white = white_sections(code) if "[" in code else 0
+        if white:
+            whites[attributes.get(b"numFmtId", b"")] = white
     cell_xfs = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.DOTALL)
     if not cell_xfs:
         return {}, frozenset(), frozenset(), frozenset()
