@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from budget_metrics import Filters
+from budget_metrics import projection as P
 from budget_metrics.projection import project_projection
 from etl.load import load_files
 from tests.etl_fixtures import PROJECT_COLUMNS, write_csv
@@ -14,6 +17,19 @@ from tests.etl_fixtures import PROJECT_COLUMNS, write_csv
 def be_date(day: date) -> str:
     """A date as the government files type it: d/m/yyyy in the Buddhist era."""
     return f"{day:%d/%m}/{day.year + 543}"
+
+
+@contextmanager
+def projection_setting(monkeypatch, name: str, value) -> Iterator[None]:
+    """The projection model with one of its settings (budget_metrics.projection.NAME) set to `value` inside the block
+    and back after it; the model cache is cleared on the way in and out, so neither side reads the other's model."""
+    with monkeypatch.context() as patch:
+        patch.setattr(P, name, value)
+        P._cached_model.cache_clear()
+        try:
+            yield
+        finally:
+            P._cached_model.cache_clear()
 
 
 def unsigned_chance(as_of: date) -> float:

@@ -12,7 +12,7 @@ import pytest
 from budget_metrics import Filters
 from budget_metrics import projection as P
 from budget_metrics.projection import model_rates, project_projection
-from tests.projection_fixtures import investment_year, unsigned_chance
+from tests.projection_fixtures import investment_year, projection_setting, unsigned_chance
 
 AS_OF = date(2018, 12, 31)  # day 91 of FY2562; 30 Sep 2019 is day 364: 273 days left
 
@@ -33,10 +33,8 @@ def test_a_year_with_50_contracts_keeps_its_own_reading(tmp_path, monkeypatch):
     investment_year(tmp_path, monkeypatch, signed=50)
     P._cached_model.cache_clear()
     after = project_projection(Filters(as_of=AS_OF))
-    monkeypatch.setattr(P, "PAIR_FIRST_CONTRACTS", 0.0)
-    P._cached_model.cache_clear()
-    before = project_projection(Filters(as_of=AS_OF))
-    P._cached_model.cache_clear()
+    with projection_setting(monkeypatch, "PAIR_FIRST_CONTRACTS", 0.0):
+        before = project_projection(Filters(as_of=AS_OF))
     assert after.equals(before)
     assert unsigned_chance(AS_OF) != pytest.approx(0.92, abs=0.01)
 

@@ -10,9 +10,8 @@ from datetime import date
 
 import pytest
 
-from budget_metrics import projection as P
 from budget_metrics.projection import caveat_kind
-from tests.projection_fixtures import investment_year, unsigned_chance
+from tests.projection_fixtures import investment_year, projection_setting, unsigned_chance
 
 AS_OF = date(2018, 12, 31)  # 273 days to 30 Sep 2019: the table's row from 210 days
 
@@ -22,11 +21,8 @@ def test_a_year_with_ten_contracts_takes_a_chance_between_its_own_reading_and_th
     to 15%), so the cell is 0.92; the pair's weight is 1 - 10 / 50 = 0.8; the year's own reading is the chance with
     the pair off. Before round 24 (the pair off from the first contract) the chance was the year's own reading."""
     investment_year(tmp_path, monkeypatch, signed=10)
-    with monkeypatch.context() as off:
-        off.setattr(P, "PAIR_FIRST_CONTRACTS", 0.0)
-        P._cached_model.cache_clear()
+    with projection_setting(monkeypatch, "PAIR_FIRST_CONTRACTS", 0.0):
         own = unsigned_chance(AS_OF)
-    P._cached_model.cache_clear()
     assert own < 0.8  # the year's own reading is well below the table's (0.60 here)
     assert unsigned_chance(AS_OF) == pytest.approx(0.2 * own + 0.8 * 0.92, abs=1e-9)
     assert caveat_kind(2562, AS_OF) == "past_years"  # the pages say the projection leans on past years

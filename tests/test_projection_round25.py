@@ -12,17 +12,14 @@ import pytest
 
 from budget_metrics import Filters
 from budget_metrics import projection as P
-from tests.projection_fixtures import investment_year
+from tests.projection_fixtures import investment_year, projection_setting
 
 CAP, SHARE = 11.0, 0.5  # the shipped setting (docs/projection.md, "Round 25 of issue 17")
 
 
 def _band(monkeypatch, as_of: date, cap: float | None) -> tuple[float, float, float]:
-    with monkeypatch.context() as patch:
-        patch.setattr(P, "BAND_SOFT_CAP_PCT", cap)
-        P._cached_model.cache_clear()
+    with projection_setting(monkeypatch, "BAND_SOFT_CAP_PCT", cap):
         areas = P.area_projection(Filters(as_of=as_of), "province").set_index("code")
-    P._cached_model.cache_clear()
     row = areas.loc["50"]
     return float(row["projected_pct"]), float(row["projected_low_pct"]), float(row["projected_high_pct"])
 

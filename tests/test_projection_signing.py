@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from budget_metrics import Filters
-from budget_metrics import projection as P
 from budget_metrics.projection import _binomial_tails, model_rates
 from etl.load import load_files
 from tests.etl_fixtures import PROJECT_COLUMNS, write_csv
-from tests.projection_fixtures import be_date, unsigned_chance
+from tests.projection_fixtures import be_date, projection_setting, unsigned_chance
 
 AS_OF = date(2019, 5, 31)  # day 242 of FY2562 (1 Oct 2018 is day 0); 30 Sep 2019 is day 364: 122 days left
 DAYS_LEFT = 122
@@ -108,10 +107,8 @@ def test_the_weeks_before_the_first_contract_are_not_a_freeze(tmp_path, monkeypa
     chance is 0.32 x 0.2944 + 0.68 x 0.83 = 0.658608; the rule above is read with the table off."""
     _year(tmp_path, monkeypatch, [date(2019, 5, 1) + timedelta(days=2 * n) for n in range(16)], early=0)
     assert unsigned_chance(AS_OF) == pytest.approx(0.32 * (1 - 0.84**2) + 0.68 * 0.83, abs=1e-9)
-    monkeypatch.setattr(P, "PAIR_FIRST_CONTRACTS", 0.0)
-    P._cached_model.cache_clear()
-    assert unsigned_chance(AS_OF) == pytest.approx(1 - 0.84**2, abs=1e-9)
-    P._cached_model.cache_clear()
+    with projection_setting(monkeypatch, "PAIR_FIRST_CONTRACTS", 0.0):
+        assert unsigned_chance(AS_OF) == pytest.approx(1 - 0.84**2, abs=1e-9)
 
 
 def test_binomial_tails_by_hand():
