@@ -136,8 +136,8 @@ def projection_sentence(bundle: ExportBundle) -> str:
             f" งบลงทุนร้อยละ {about_pct(investment['projected_pct'])} "
             f"({about_pct(investment['projected_low_pct'])}–{about_pct(investment['projected_high_pct'])})"
         )
-    caveat = caveat_kind(bundle.filters.fiscal_year, bundle.as_of)  # the backtests run low Oct-Jan, high before
-    if caveat is not None:  # the year's first contract (vocabulary.PROJECTION_CAVEATS_SHORT)
+    caveat = caveat_kind(bundle.filters.fiscal_year, bundle.as_of)  # backtested: low Oct-Jan, far off while the
+    if caveat is not None:  # year has few contracts (vocabulary.PROJECTION_CAVEATS_SHORT)
         text += f" ({PROJECTION_CAVEATS_SHORT[caveat][0]})"
     text += f" คาดว่าจะกันเงินเหลื่อมปีประมาณ {carry} ล้านบาท และอาจไม่ได้ใช้หรือต้องส่งคืนประมาณ {lapse} ล้านบาท"
     if overall["required_weekly"] > 0:

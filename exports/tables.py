@@ -851,9 +851,9 @@ PROJECTION_ABOUT = [
         f"{PROJECTION_EARLY_CAVEAT[0]} / {PROJECTION_EARLY_CAVEAT[1]} (docs/projection.md, 'Round 21 of issue 17')",
     ),
     (
-        "ยังไม่มีสัญญางบลงทุนในปีนี้ / no investment contract yet this year",
+        "สัญญางบลงทุนในปีนี้ยังไม่ถึง 50 สัญญา / fewer than 50 investment contracts yet this year",
         f"{PROJECTION_PAST_YEARS_CAVEAT[0]} / {PROJECTION_PAST_YEARS_CAVEAT[1]} "
-        "(docs/projection.md, 'Round 23 of issue 17')",
+        "(docs/projection.md, 'Round 23 of issue 17' and 'Round 24 of issue 17')",
     ),
     (
         "ความคลาดเคลื่อนจากการทดสอบย้อนหลัง / backtested error",

@@ -585,8 +585,9 @@ def projection_section(context: PageContext, filters: Filters, kind: str, code: 
 
 
 def _projection_caveat(kind: str | None, context: PageContext) -> str:
-    """The caveat line under the projection's method (projection.caveat_kind): early in the year it runs low,
-    before the year's first contract it uses past years' averages and runs high."""
+    """The caveat line under the projection's method (projection.caveat_kind): early in the year it runs low;
+    while the year has signed fewer than projection.PAIR_FIRST_CONTRACTS investment contracts it leans on past
+    years' averages and may be far off."""
     if kind is None:
         return ""
     return "  \n" + context.t(*PROJECTION_CAVEATS[kind])

@@ -248,7 +248,7 @@ def projection_html(context: PageContext, row) -> str | None:
         else f" · {light.text(pick(NO_TARGETS_SHORT, context.lang))}"  # a year without cabinet targets
     )
     text = f"{light.text(name)}: {figure}{band}{target}"
-    text += light_status.projection_early(projection.caveat_kind(fiscal_year, made_on), context.lang)
+    text += light_status.projection_caveat(projection.caveat_kind(fiscal_year, made_on), context.lang)
     text += light.meter(
         row["projected_pct"],
         row["target_year_end_pct"],

@@ -148,7 +148,7 @@ def pace_break(row: dict | pd.Series, lang: str) -> str:
     )
 
 
-def projection_early(kind: str | None, lang: str) -> str:
+def projection_caveat(kind: str | None, lang: str) -> str:
     """Under a projection, its caveat (budget_metrics.projection.caveat_kind): "early" (1 Oct to 31 Jan) that it
     tends to run low then, in a `data-figure="projection_early"` block; "past_years" (fewer than
     projection.PAIR_FIRST_CONTRACTS investment contracts yet) that it leans on past years' averages and may be far
