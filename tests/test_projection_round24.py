@@ -6,6 +6,7 @@ cell is read off by hand."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -26,3 +27,17 @@ def test_a_year_with_ten_contracts_takes_a_chance_between_its_own_reading_and_th
     assert own < 0.8  # the year's own reading is well below the table's (0.60 here)
     assert unsigned_chance(AS_OF) == pytest.approx(0.2 * own + 0.8 * 0.92, abs=1e-9)
     assert caveat_kind(2562, AS_OF) == "past_years"  # the pages say the projection leans on past years
+
+
+def test_the_caveat_words_name_the_number_of_contracts_the_model_uses():
+    """The past-years caveat's words (the pages' short and long lines, the workbook's about row and its label) say
+    'fewer than N contracts' with the model's own N (PAIR_FIRST_CONTRACTS), so a changed setting cannot leave them
+    naming another condition (the about row's label said 'no investment contract yet' after round 24)."""
+    from budget_metrics import projection as P
+    from exports.tables import PROJECTION_ABOUT
+    from vocabulary import PROJECTION_PAST_YEARS_CAVEAT, PROJECTION_PAST_YEARS_SHORT
+
+    number = f"{P.PAIR_FIRST_CONTRACTS:g}"
+    [(label, _)] = [row for row in PROJECTION_ABOUT if PROJECTION_PAST_YEARS_CAVEAT[0] in row[1]]
+    for words in (*PROJECTION_PAST_YEARS_CAVEAT, *PROJECTION_PAST_YEARS_SHORT, *label.split(" / ")):
+        assert re.search(rf"(?<![\d.,]){number}(?![\d.,])", words), words
